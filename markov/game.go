@@ -1,0 +1,197 @@
+// Package markov analyses finite Markov games: given every actor's strategy,
+// it computes exactly how likely each ending is, by when, and what each actor
+// can expect, samples paths by Monte Carlo, and finds Markov-perfect
+// equilibria. It knows nothing of files: package scenario builds its Games.
+package markov
+
+import (
+	"fmt"
+	"math"
+)
+
+// Game is a finite Markov game for one parameter draw: every number is a
+// plain float64, already evaluated.
+//
+// Timing (DESIGN.md): at step 0 the process is in Initial; at each step every
+// actor picks an action simultaneously, Flow pays the step's payoffs
+// (discounted by discount^step), then Trans picks the next state. Entering a
+// terminal state ends the process and pays Entry for that state once,
+// discounted by discount^(step of entry).
+type Game struct {
+	Actors     []Actor
+	Components []string // payoff component names, len C
+	States     []State
+	Initial    int
+
+	// Actions[a] names every action of actor a, across all states. Strategies
+	// and memory refer to actions by their index here.
+	Actions [][]string
+	// Avail[s][a] lists the actions (indices into Actions[a]) actor a may take
+	// in state s. It is empty for terminal states.
+	Avail [][][]int
+
+	// Joint actions in state s are numbered in mixed radix over actors, actor
+	// 0 varying fastest: j = Σ_a k_a·stride_a, where k_a indexes Avail[s][a].
+	// A terminal state has no joint actions.
+
+	// Trans[s][j] is the distribution of the next state after joint action j
+	// in state s. Probabilities are positive and sum to 1.
+	Trans [][][]Next
+	// Flow[s][j][a*C+c] is the payoff of component c to actor a for one step
+	// in state s with joint action j.
+	Flow [][][]float64
+	// Entry[s][a*C+c] is paid once on entering terminal state s (nil or
+	// all zero for non-terminal states).
+	Entry [][]float64
+}
+
+// Actor is one side of the game.
+type Actor struct {
+	ID       string
+	Discount float64   // per-step discount factor in [0, 1)
+	Weights  []float64 // utility weight of each component, len C
+}
+
+// State is a situation the process can be in.
+type State struct {
+	ID       string
+	Terminal bool
+}
+
+// Next is one possible successor state.
+type Next struct {
+	State int
+	P     float64
+}
+
+// NumJoint returns the number of joint actions in state s (0 if terminal).
+func (g *Game) NumJoint(s int) int {
+	if g.States[s].Terminal {
+		return 0
+	}
+	n := 1
+	for _, av := range g.Avail[s] {
+		n *= len(av)
+	}
+	return n
+}
+
+// Decode writes into k the per-actor positions (indices into Avail[s][a]) of
+// joint action j in state s.
+func (g *Game) Decode(s, j int, k []int) {
+	for a, av := range g.Avail[s] {
+		k[a] = j % len(av)
+		j /= len(av)
+	}
+}
+
+// Encode is the inverse of Decode.
+func (g *Game) Encode(s int, k []int) int {
+	j, stride := 0, 1
+	for a, av := range g.Avail[s] {
+		j += k[a] * stride
+		stride *= len(av)
+	}
+	return j
+}
+
+// Validate checks the structural invariants that every analysis relies on;
+// package scenario reports user errors with positions before building a
+// Game, so a failure here is a bug in the builder, reported with context.
+func (g *Game) Validate() error {
+	nA, nS, nC := len(g.Actors), len(g.States), len(g.Components)
+	if nA == 0 || nS == 0 {
+		return fmt.Errorf("markov: game needs at least one actor and one state")
+	}
+	if g.Initial < 0 || g.Initial >= nS {
+		return fmt.Errorf("markov: initial state %d out of range", g.Initial)
+	}
+	if len(g.Actions) != nA || len(g.Avail) != nS || len(g.Trans) != nS || len(g.Flow) != nS || len(g.Entry) != nS {
+		return fmt.Errorf("markov: table sizes do not match %d actors and %d states", nA, nS)
+	}
+	for a, act := range g.Actors {
+		if !(act.Discount >= 0 && act.Discount < 1) {
+			return fmt.Errorf("markov: actor %s: discount %v outside [0,1)", act.ID, act.Discount)
+		}
+		if len(act.Weights) != nC {
+			return fmt.Errorf("markov: actor %s: %d weights for %d components", act.ID, len(act.Weights), nC)
+		}
+		_ = a
+	}
+	for s, st := range g.States {
+		if st.Terminal {
+			if len(g.Entry[s]) != 0 && len(g.Entry[s]) != nA*nC {
+				return fmt.Errorf("markov: state %s: entry payoff has %d entries, want %d", st.ID, len(g.Entry[s]), nA*nC)
+			}
+			continue
+		}
+		if len(g.Avail[s]) != nA {
+			return fmt.Errorf("markov: state %s: actions for %d actors, want %d", st.ID, len(g.Avail[s]), nA)
+		}
+		for a, av := range g.Avail[s] {
+			if len(av) == 0 {
+				return fmt.Errorf("markov: state %s: actor %s has no action", st.ID, g.Actors[a].ID)
+			}
+			for _, x := range av {
+				if x < 0 || x >= len(g.Actions[a]) {
+					return fmt.Errorf("markov: state %s: actor %s: action %d out of range", st.ID, g.Actors[a].ID, x)
+				}
+			}
+		}
+		nj := g.NumJoint(s)
+		if len(g.Trans[s]) != nj || len(g.Flow[s]) != nj {
+			return fmt.Errorf("markov: state %s: %d transitions and %d flows for %d joint actions", st.ID, len(g.Trans[s]), len(g.Flow[s]), nj)
+		}
+		for j := 0; j < nj; j++ {
+			sum := 0.0
+			for _, nx := range g.Trans[s][j] {
+				if nx.State < 0 || nx.State >= nS || !(nx.P >= 0 && nx.P <= 1) {
+					return fmt.Errorf("markov: state %s, joint action %d: bad successor %+v", st.ID, j, nx)
+				}
+				sum += nx.P
+			}
+			if math.Abs(sum-1) > 1e-9 {
+				return fmt.Errorf("markov: state %s, joint action %d: successor probabilities sum to %v", st.ID, j, sum)
+			}
+			if len(g.Flow[s][j]) != nA*nC {
+				return fmt.Errorf("markov: state %s, joint action %d: flow has %d entries, want %d", st.ID, j, len(g.Flow[s][j]), nA*nC)
+			}
+		}
+	}
+	return nil
+}
+
+// Strategy is one actor's memory-one behaviour: in each state a distribution
+// over the actions available there, overridden by the first Rule that
+// matches the current state and the previous step's actions.
+type Strategy struct {
+	// Base[s] is a distribution over Avail[s][a] (same order); nil for
+	// terminal states.
+	Base  [][]float64
+	Rules []Rule
+}
+
+// Rule overrides a strategy's base play.
+type Rule struct {
+	State int    // the state it applies in, or -1 for every non-terminal state
+	After []Cond // all must hold of the previous step; empty = always
+	// Play is a distribution over global action indices (Actions[a]); it
+	// must only name actions available in the states where the rule applies.
+	Play []ActionProb
+}
+
+// Cond holds when actor Actor played one of Actions (global indices) in
+// the previous step. At step 0 there is no previous step and no Cond holds.
+type Cond struct {
+	Actor   int
+	Actions []int
+}
+
+// ActionProb is a probability on one action (global index).
+type ActionProb struct {
+	Action int
+	P      float64
+}
+
+// Profile is one strategy per actor, indexed like Game.Actors.
+type Profile []Strategy
