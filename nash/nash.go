@@ -1,0 +1,68 @@
+// Package nash computes Nash equilibria of games from package game. Every
+// equilibrium it returns carries its certificate, the largest gain any player
+// could get by deviating (regret), and a solver that stops early says so.
+package nash
+
+import (
+	"context"
+	"math/big"
+	"time"
+)
+
+// Equilibrium is one mixed-strategy profile found by a method.
+type Equilibrium struct {
+	// Profile[p][s] is the probability player p puts on strategy s.
+	Profile [][]float64
+	// Exact is the same profile in rationals when the method ran in exact
+	// arithmetic, nil otherwise.
+	Exact [][]*big.Rat
+	// Regret is the largest gain any player gets by a unilateral deviation,
+	// measured on the game's payoffs (0 exactly for exact equilibria).
+	Regret float64
+	// Component numbers the connected component of equilibria this one
+	// belongs to, for methods that report components (enummixed); -1 otherwise.
+	Component int
+	// Lambda is the logit precision at which a quantal-response profile
+	// was taken (logit --lambda); 0 otherwise.
+	Lambda float64
+}
+
+// Result is what a method returns: the equilibria it found, in the order
+// it found them, and whether it finished.
+type Result struct {
+	Method     string
+	Equilibria []Equilibrium
+	// Complete is false when the method stopped early (timeout, cancellation,
+	// iteration cap); Equilibria then holds what was found so far.
+	Complete bool
+	// Reason says why an incomplete run stopped.
+	Reason string
+	// Stats are method-specific counters (pivots, path steps, supports tried).
+	Stats   map[string]float64
+	Elapsed time.Duration
+}
+
+// Options tunes a method. The zero value asks for the method's defaults.
+type Options struct {
+	// All asks for every equilibrium the method can reach rather than one.
+	All bool
+	// Rational asks for exact rational arithmetic where the method has it.
+	Rational bool
+	// Lambda, when positive, stops the logit path at this precision and
+	// returns the quantal-response equilibrium there.
+	Lambda float64
+	// Progress, when non-nil, is called now and then with a short status
+	// line (e.g. "12 equilibria, 340 pivots"); it must be cheap.
+	Progress func(status string)
+}
+
+// stopped reports whether ctx is done, and the reason to record.
+func stopped(ctx context.Context) (bool, string) {
+	if err := ctx.Err(); err != nil {
+		if err == context.DeadlineExceeded {
+			return true, "time limit reached"
+		}
+		return true, "cancelled"
+	}
+	return false, ""
+}
