@@ -1,0 +1,814 @@
+package nash
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"math/big"
+	"sort"
+	"time"
+
+	"github.com/truce-dev/truce/game"
+)
+
+// EnumMixed finds every extreme Nash equilibrium of a 2-player game.
+//
+// An extreme equilibrium is a completely labelled pair of vertices of the
+// two best-response polytopes
+//
+//	P = {x >= 0 : Bᵀx <= 1}   (player 1's mixed strategy, scaled)
+//	Q = {y >= 0 : A y <= 1}   (player 2's mixed strategy, scaled)
+//
+// with payoffs shifted to be positive. Both polytopes are enumerated by a
+// depth-first walk over lexicographically feasible bases (a symbolic
+// perturbation of the right-hand side makes the polytope simple, so the walk
+// reaches every vertex even in degenerate games); a vertex is identified by
+// its set of tight constraints (its labels). The two walks are interleaved
+// and every new vertex is matched at once against the other side's vertices
+// found so far, so a run stopped by ctx still reports what it found.
+//
+// With opt.Rational the walk pivots in fraction-free integer arithmetic
+// (exact, regret exactly 0); otherwise in float64 with tolerances.
+// Equilibria sharing a vertex belong to the same connected component of the
+// equilibrium set (Avis, Rosenberg, Savani, von Stengel 2010); Component
+// numbers those components.
+func EnumMixed(ctx context.Context, g *game.Strategic, opt Options) (*Result, error) {
+	start := time.Now()
+	if g.NumPlayers() != 2 {
+		return nil, fmt.Errorf("enummixed: needs a 2-player game, this one has %d players", g.NumPlayers())
+	}
+	if opt.Rational && !g.IsExact() {
+		return nil, fmt.Errorf("enummixed: rational arithmetic needs exact payoffs, and this game has some given as decimals only")
+	}
+	m, n := len(g.Strategies[0]), len(g.Strategies[1])
+	res := &Result{Method: "enummixed", Complete: true, Stats: map[string]float64{}}
+
+	var tp, tq tableau
+	if opt.Rational {
+		a, bt := exactMatrices(g)
+		tp, tq = newExactTableau(bt, n, m), newExactTableau(a, m, n)
+	} else {
+		a, bt := floatMatrices(g)
+		tp, tq = newFloatTableau(bt, n, m), newFloatTableau(a, m, n)
+	}
+	// P's variables are x_i (label i) then slacks of Bᵀx<=1 (label m+j);
+	// Q's are y_j (label m+j) then slacks of Ay<=1 (label i).
+	sp := newSide(tp, m, n, func(v int) int { return v })
+	sq := newSide(tq, n, m, func(v int) int {
+		if v < n {
+			return m + v
+		}
+		return v - n
+	})
+
+	var pairs [][2]int // (P vertex id, Q vertex id)
+	match := func(v int, self, other *side, selfIsP bool) {
+		vx := &self.verts[v]
+		if vx.origin {
+			return
+		}
+		req := vx.labels.complement(m + n)
+		add := func(w int) {
+			if selfIsP {
+				pairs = append(pairs, [2]int{v, w})
+			} else {
+				pairs = append(pairs, [2]int{w, v})
+			}
+		}
+		if !vx.degenerate {
+			if w, ok := other.simple[req.key()]; ok && !other.verts[w].origin {
+				add(w)
+			}
+			for _, w := range other.degen {
+				if other.verts[w].labels.contains(req) && !other.verts[w].origin {
+					add(w)
+				}
+			}
+			return
+		}
+		for w := range other.verts {
+			if !other.verts[w].origin && other.verts[w].labels.contains(req) {
+				add(w)
+			}
+		}
+	}
+
+	steps := 0
+	for !sp.done || !sq.done {
+		if steps++; steps&63 == 0 {
+			if stop, why := stopped(ctx); stop {
+				res.Complete, res.Reason = false, why
+				break
+			}
+			if opt.Progress != nil && steps&4095 == 0 {
+				opt.Progress(fmt.Sprintf("%d+%d vertices, %d equilibria", len(sp.verts), len(sq.verts), len(pairs)))
+			}
+		}
+		if !sp.done {
+			if v, ok := sp.advance(); ok {
+				match(v, sp, sq, true)
+			}
+		}
+		if !sq.done {
+			if v, ok := sq.advance(); ok {
+				match(v, sq, sp, false)
+			}
+		}
+	}
+	res.Stats["vertices1"] = float64(len(sp.verts))
+	res.Stats["vertices2"] = float64(len(sq.verts))
+	res.Stats["bases"] = float64(sp.e.bases + sq.e.bases)
+	res.Stats["pivots"] = float64(sp.e.pivots + sq.e.pivots)
+
+	eqs := make([]Equilibrium, 0, len(pairs))
+	for _, pr := range pairs {
+		x, xr := sp.point(pr[0])
+		y, yr := sq.point(pr[1])
+		e := Equilibrium{Profile: [][]float64{x, y}, Component: -1}
+		if xr != nil {
+			e.Exact = [][]*big.Rat{xr, yr}
+			r, err := g.ExactRegret(e.Exact)
+			if err != nil {
+				return nil, fmt.Errorf("enummixed: %w", err)
+			}
+			if r.Sign() != 0 {
+				return nil, fmt.Errorf("enummixed: internal error: exact profile has regret %s", r.RatString())
+			}
+		} else {
+			e.Regret = g.Regret(e.Profile)
+		}
+		eqs = append(eqs, e)
+	}
+	order := make([]int, len(eqs))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool { return profileGreater(eqs[order[a]], eqs[order[b]]) })
+
+	// Components: union-find over vertices, P's ids first then Q's.
+	parent := make([]int, len(sp.verts)+len(sq.verts))
+	for i := range parent {
+		parent[i] = i
+	}
+	var find func(int) int
+	find = func(i int) int {
+		for parent[i] != i {
+			parent[i] = parent[parent[i]]
+			i = parent[i]
+		}
+		return i
+	}
+	for _, pr := range pairs {
+		a, b := find(pr[0]), find(len(sp.verts)+pr[1])
+		if a != b {
+			parent[a] = b
+		}
+	}
+	compID := map[int]int{}
+	for _, i := range order {
+		root := find(pairs[i][0])
+		id, ok := compID[root]
+		if !ok {
+			id = len(compID)
+			compID[root] = id
+		}
+		eqs[i].Component = id
+		res.Equilibria = append(res.Equilibria, eqs[i])
+	}
+	res.Stats["components"] = float64(len(compID))
+	res.Elapsed = time.Since(start)
+	return res, nil
+}
+
+// profileGreater orders profiles lexicographically from the largest first,
+// which puts pure strategies on the first strategy at the top as Gambit
+// tends to.
+func profileGreater(a, b Equilibrium) bool {
+	for p := range a.Profile {
+		for s := range a.Profile[p] {
+			if a.Exact != nil {
+				if c := a.Exact[p][s].Cmp(b.Exact[p][s]); c != 0 {
+					return c > 0
+				}
+				continue
+			}
+			if a.Profile[p][s] != b.Profile[p][s] {
+				return a.Profile[p][s] > b.Profile[p][s]
+			}
+		}
+	}
+	return false
+}
+
+// exactMatrices returns A (m×n, player 1) and Bᵀ (n×m, player 2) as
+// positive integers: each player's payoffs shifted and scaled by a positive
+// affine map, which leaves the equilibria unchanged.
+func exactMatrices(g *game.Strategic) (a, bt [][]*big.Int) {
+	m, n := len(g.Strategies[0]), len(g.Strategies[1])
+	conv := func(p int, rows, cols int, at func(r, c int) int) [][]*big.Int {
+		minv := (*big.Rat)(nil)
+		lcm := big.NewInt(1)
+		g0 := new(big.Int)
+		for r := 0; r < rows; r++ {
+			for c := 0; c < cols; c++ {
+				v := g.Exact[at(r, c)*2+p]
+				if minv == nil || v.Cmp(minv) < 0 {
+					minv = v
+				}
+				d := v.Denom()
+				g0.GCD(nil, nil, lcm, d)
+				lcm.Mul(lcm, new(big.Int).Quo(d, g0))
+			}
+		}
+		l := new(big.Rat).SetInt(lcm)
+		out := make([][]*big.Int, rows)
+		t := new(big.Rat)
+		for r := range out {
+			out[r] = make([]*big.Int, cols)
+			for c := range out[r] {
+				t.Sub(g.Exact[at(r, c)*2+p], minv)
+				t.Mul(t, l)
+				// t is an integer now.
+				out[r][c] = new(big.Int).Add(t.Num(), big.NewInt(1))
+			}
+		}
+		return out
+	}
+	a = conv(0, m, n, func(i, j int) int { return i + j*m })
+	bt = conv(1, n, m, func(j, i int) int { return i + j*m })
+	return a, bt
+}
+
+// floatMatrices is exactMatrices for float64: payoffs mapped into [1, 2].
+func floatMatrices(g *game.Strategic) (a, bt [][]float64) {
+	m, n := len(g.Strategies[0]), len(g.Strategies[1])
+	conv := func(p int, rows, cols int, at func(r, c int) int) [][]float64 {
+		lo, hi := math.Inf(1), math.Inf(-1)
+		for r := 0; r < rows; r++ {
+			for c := 0; c < cols; c++ {
+				v := g.Payoffs[at(r, c)*2+p]
+				lo, hi = math.Min(lo, v), math.Max(hi, v)
+			}
+		}
+		span := hi - lo
+		if span == 0 {
+			span = 1
+		}
+		out := make([][]float64, rows)
+		for r := range out {
+			out[r] = make([]float64, cols)
+			for c := range out[r] {
+				out[r][c] = 1 + (g.Payoffs[at(r, c)*2+p]-lo)/span
+			}
+		}
+		return out
+	}
+	return conv(0, m, n, func(i, j int) int { return i + j*m }), conv(1, n, m, func(j, i int) int { return i + j*m })
+}
+
+// bitset is a set of small non-negative integers.
+type bitset []uint64
+
+func newBitset(n int) bitset { return make(bitset, (n+63)/64) }
+
+func (b bitset) set(i int)      { b[i>>6] |= 1 << uint(i&63) }
+func (b bitset) clear(i int)    { b[i>>6] &^= 1 << uint(i&63) }
+func (b bitset) has(i int) bool { return b[i>>6]&(1<<uint(i&63)) != 0 }
+
+func (b bitset) count() int {
+	c := 0
+	for _, w := range b {
+		for ; w != 0; w &= w - 1 {
+			c++
+		}
+	}
+	return c
+}
+
+// complement returns the set {0..n-1} minus b.
+func (b bitset) complement(n int) bitset {
+	c := newBitset(n)
+	for i := 0; i < n; i++ {
+		if !b.has(i) {
+			c.set(i)
+		}
+	}
+	return c
+}
+
+// contains reports whether b ⊇ o.
+func (b bitset) contains(o bitset) bool {
+	for i, w := range o {
+		if b[i]&w != w {
+			return false
+		}
+	}
+	return true
+}
+
+func (b bitset) key() string {
+	buf := make([]byte, 8*len(b))
+	for i, w := range b {
+		for j := 0; j < 8; j++ {
+			buf[8*i+j] = byte(w >> (8 * j))
+		}
+	}
+	return string(buf)
+}
+
+// tableau is a simplex tableau for {z >= 0 : M z <= 1} in the variables
+// z (d of them) and the slacks s (k of them), k rows. Rows are identified by
+// their basic variable; the slack columns hold B⁻¹, which the lexicographic
+// ratio test reads.
+type tableau interface {
+	// ratio returns the row that leaves when column c enters, by the
+	// lexicographic minimum-ratio rule, or -1 if no entry is positive.
+	ratio(c int) int
+	pivot(r, c int)
+	// undo returns to the basis before the last pivot(r, c), which made
+	// variable left nonbasic.
+	undo(r, c, left int, rowVar []int)
+	zeroRHS(r int) bool
+	// value returns the value of the basic variable of row r.
+	value(r int) float64
+}
+
+// enumerator walks the lexicographically feasible bases of one polytope
+// depth first, from the origin (all slacks basic).
+type enumerator struct {
+	t       tableau
+	d, k    int
+	nvar    int
+	basic   bitset
+	rowVar  []int
+	visited map[string]struct{}
+	stack   []frame
+	started bool
+	bases   int
+	pivots  int
+}
+
+type frame struct {
+	next         int
+	row, entered int
+	left         int // -1 for the root
+}
+
+func newEnumerator(t tableau, d, k int) *enumerator {
+	e := &enumerator{t: t, d: d, k: k, nvar: d + k, basic: newBitset(d + k), rowVar: make([]int, k), visited: map[string]struct{}{}}
+	for r := 0; r < k; r++ {
+		e.rowVar[r] = d + r
+		e.basic.set(d + r)
+	}
+	return e
+}
+
+// nextBasis moves the tableau to the next unvisited basis; false when the
+// walk is over.
+func (e *enumerator) nextBasis() bool {
+	if !e.started {
+		e.started = true
+		e.visited[e.basic.key()] = struct{}{}
+		e.stack = append(e.stack, frame{left: -1})
+		e.bases++
+		return true
+	}
+	for len(e.stack) > 0 {
+		f := &e.stack[len(e.stack)-1]
+		if f.next >= e.nvar {
+			done := *f
+			e.stack = e.stack[:len(e.stack)-1]
+			if done.left >= 0 {
+				e.basic.clear(done.entered)
+				e.basic.set(done.left)
+				e.rowVar[done.row] = done.left
+				e.t.undo(done.row, done.entered, done.left, e.rowVar)
+				e.pivots++
+			}
+			continue
+		}
+		c := f.next
+		f.next++
+		if e.basic.has(c) {
+			continue
+		}
+		r := e.t.ratio(c)
+		if r < 0 {
+			continue
+		}
+		left := e.rowVar[r]
+		e.basic.clear(left)
+		e.basic.set(c)
+		key := e.basic.key()
+		if _, seen := e.visited[key]; seen {
+			e.basic.clear(c)
+			e.basic.set(left)
+			continue
+		}
+		e.visited[key] = struct{}{}
+		e.rowVar[r] = c
+		e.t.pivot(r, c)
+		e.pivots++
+		e.bases++
+		e.stack = append(e.stack, frame{row: r, entered: c, left: left})
+		return true
+	}
+	return false
+}
+
+// side is one polytope's walk plus its distinct vertices.
+type side struct {
+	e      *enumerator
+	label  func(v int) int // variable -> label
+	nlab   int
+	verts  []vertex
+	byKey  map[string]int
+	simple map[string]int // label key -> vertex, for vertices with exactly d labels
+	degen  []int
+	done   bool
+	exact  bool
+}
+
+type vertex struct {
+	labels     bitset
+	basis      []int // basic variable of each row
+	coords     []float64
+	origin     bool
+	degenerate bool
+}
+
+func newSide(t tableau, d, k int, label func(int) int) *side {
+	_, exact := t.(*exactTableau)
+	return &side{e: newEnumerator(t, d, k), label: label, nlab: d + k, byKey: map[string]int{}, simple: map[string]int{}, exact: exact}
+}
+
+// advance walks to the next basis; it returns the vertex id when that basis
+// is a vertex not seen before.
+func (s *side) advance() (int, bool) {
+	if !s.e.nextBasis() {
+		s.done = true
+		return 0, false
+	}
+	e := s.e
+	lab := newBitset(s.nlab)
+	for v := 0; v < e.nvar; v++ {
+		if !e.basic.has(v) {
+			lab.set(s.label(v))
+		}
+	}
+	for r := 0; r < e.k; r++ {
+		if e.t.zeroRHS(r) {
+			lab.set(s.label(e.rowVar[r]))
+		}
+	}
+	key := lab.key()
+	if _, ok := s.byKey[key]; ok {
+		return 0, false
+	}
+	vx := vertex{labels: lab, basis: append([]int(nil), e.rowVar...)}
+	cnt := lab.count()
+	vx.degenerate = cnt > e.d
+	vx.origin = true
+	for r := 0; r < e.k; r++ {
+		if e.rowVar[r] < e.d && !e.t.zeroRHS(r) {
+			vx.origin = false
+		}
+	}
+	if !s.exact {
+		vx.coords = make([]float64, e.d)
+		for r := 0; r < e.k; r++ {
+			if v := e.rowVar[r]; v < e.d {
+				vx.coords[v] = e.t.value(r)
+			}
+		}
+	}
+	id := len(s.verts)
+	s.verts = append(s.verts, vx)
+	s.byKey[key] = id
+	if vx.degenerate {
+		s.degen = append(s.degen, id)
+	} else {
+		s.simple[key] = id
+	}
+	return id, true
+}
+
+// point returns the vertex as a mixed strategy (normalised), with the exact
+// version when the walk was exact.
+func (s *side) point(id int) ([]float64, []*big.Rat) {
+	vx := &s.verts[id]
+	d := s.e.d
+	if !s.exact {
+		out := make([]float64, d)
+		sum := 0.0
+		for _, v := range vx.coords {
+			sum += v
+		}
+		for i, v := range vx.coords {
+			out[i] = v / sum
+		}
+		return out, nil
+	}
+	t := s.e.t.(*exactTableau)
+	z := t.solve(vx.basis)
+	sum := new(big.Rat)
+	for _, v := range z[:d] {
+		sum.Add(sum, v)
+	}
+	out := make([]float64, d)
+	ex := make([]*big.Rat, d)
+	for i := 0; i < d; i++ {
+		ex[i] = new(big.Rat).Quo(z[i], sum)
+		out[i], _ = ex[i].Float64()
+	}
+	return out, ex
+}
+
+// exactTableau is a fraction-free integer tableau (every entry is det(B)
+// times the entry of B⁻¹[M I 1]); pivoting divides exactly by the old
+// determinant, so entries stay integers of modest size.
+type exactTableau struct {
+	m      [][]*big.Int // the constraint matrix, k×d
+	d, k   int
+	cols   int // d + k + 1; last column is the right-hand side
+	t      []big.Int
+	det    big.Int
+	t1, t2 big.Int
+	pc     []big.Int // copy of the pivot column
+}
+
+func newExactTableau(m [][]*big.Int, k, d int) *exactTableau {
+	e := &exactTableau{m: m, d: d, k: k, cols: d + k + 1}
+	e.t = make([]big.Int, k*e.cols)
+	e.pc = make([]big.Int, k)
+	for r := 0; r < k; r++ {
+		for c := 0; c < d; c++ {
+			e.t[r*e.cols+c].Set(m[r][c])
+		}
+		e.t[r*e.cols+d+r].SetInt64(1)
+		e.t[r*e.cols+d+k].SetInt64(1)
+	}
+	e.det.SetInt64(1)
+	return e
+}
+
+func (e *exactTableau) at(r, c int) *big.Int { return &e.t[r*e.cols+c] }
+
+func (e *exactTableau) ratio(c int) int {
+	best := -1
+	rhs := e.d + e.k
+	for r := 0; r < e.k; r++ {
+		a := e.at(r, c)
+		if a.Sign() <= 0 {
+			continue
+		}
+		if best < 0 {
+			best = r
+			continue
+		}
+		b := e.at(best, c)
+		// compare row r / a with row best / b, column rhs then slacks
+		cmp := e.cross(r, best, rhs, a, b)
+		for s := 0; cmp == 0 && s < e.k; s++ {
+			cmp = e.cross(r, best, e.d+s, a, b)
+		}
+		if cmp < 0 {
+			best = r
+		}
+	}
+	return best
+}
+
+// cross compares T[r][col]/a with T[s][col]/b (a, b > 0).
+func (e *exactTableau) cross(r, s, col int, a, b *big.Int) int {
+	e.t1.Mul(e.at(r, col), b)
+	e.t2.Mul(e.at(s, col), a)
+	return e.t1.Cmp(&e.t2)
+}
+
+func (e *exactTableau) pivot(r, c int) {
+	for i := 0; i < e.k; i++ {
+		e.pc[i].Set(e.at(i, c))
+	}
+	p := &e.pc[r]
+	row := e.t[r*e.cols : (r+1)*e.cols]
+	for i := 0; i < e.k; i++ {
+		if i == r {
+			continue
+		}
+		ti := e.t[i*e.cols : (i+1)*e.cols]
+		f := &e.pc[i]
+		fz := f.Sign() == 0
+		for j := range ti {
+			if fz {
+				if ti[j].Sign() == 0 {
+					continue
+				}
+				e.t1.Mul(&ti[j], p)
+			} else {
+				e.t1.Mul(&ti[j], p)
+				e.t2.Mul(f, &row[j])
+				e.t1.Sub(&e.t1, &e.t2)
+			}
+			ti[j].Quo(&e.t1, &e.det)
+		}
+	}
+	e.det.Set(p)
+}
+
+func (e *exactTableau) undo(r, c, left int, _ []int) { e.pivot(r, left) }
+
+func (e *exactTableau) zeroRHS(r int) bool { return e.at(r, e.d+e.k).Sign() == 0 }
+
+func (e *exactTableau) value(r int) float64 {
+	v, _ := new(big.Rat).SetFrac(e.at(r, e.d+e.k), &e.det).Float64()
+	return v
+}
+
+// solve returns the values of the d structural variables at the basis
+// (basic variable per row), by exact Gaussian elimination.
+func (e *exactTableau) solve(basis []int) []*big.Rat {
+	k := e.k
+	// Columns of [M I] for the basic variables, augmented with 1.
+	a := make([][]*big.Rat, k)
+	for r := 0; r < k; r++ {
+		a[r] = make([]*big.Rat, k+1)
+		for j, v := range basis {
+			if v < e.d {
+				a[r][j] = new(big.Rat).SetInt(e.m[r][v])
+			} else if v-e.d == r {
+				a[r][j] = big.NewRat(1, 1)
+			} else {
+				a[r][j] = new(big.Rat)
+			}
+		}
+		a[r][k] = big.NewRat(1, 1)
+	}
+	t := new(big.Rat)
+	for c := 0; c < k; c++ {
+		p := -1
+		for r := c; r < k; r++ {
+			if a[r][c].Sign() != 0 {
+				p = r
+				break
+			}
+		}
+		if p < 0 {
+			panic("enummixed: singular basis")
+		}
+		a[c], a[p] = a[p], a[c]
+		inv := new(big.Rat).Inv(a[c][c])
+		for j := c; j <= k; j++ {
+			a[c][j].Mul(a[c][j], inv)
+		}
+		for r := 0; r < k; r++ {
+			if r == c || a[r][c].Sign() == 0 {
+				continue
+			}
+			f := new(big.Rat).Set(a[r][c])
+			for j := c; j <= k; j++ {
+				a[r][j].Sub(a[r][j], t.Mul(f, a[c][j]))
+			}
+		}
+	}
+	z := make([]*big.Rat, e.d)
+	for i := range z {
+		z[i] = new(big.Rat)
+	}
+	for j, v := range basis {
+		if v < e.d {
+			z[v] = a[j][k]
+		}
+	}
+	return z
+}
+
+// floatTableau is the float64 tableau. Pivots go forward; backtracking
+// refactors from the basis instead of pivoting back, so rounding errors do
+// not pile up along a long walk.
+type floatTableau struct {
+	m    [][]float64
+	d, k int
+	cols int
+	t    []float64
+}
+
+// Tolerances for a tableau whose constraint entries lie in [1, 2].
+const (
+	floatPivotTol = 1e-11
+	floatTieTol   = 1e-10
+	floatZeroTol  = 1e-10
+)
+
+func newFloatTableau(m [][]float64, k, d int) *floatTableau {
+	f := &floatTableau{m: m, d: d, k: k, cols: d + k + 1, t: make([]float64, k*(d+k+1))}
+	f.reset()
+	return f
+}
+
+func (f *floatTableau) reset() {
+	for i := range f.t {
+		f.t[i] = 0
+	}
+	for r := 0; r < f.k; r++ {
+		copy(f.t[r*f.cols:], f.m[r])
+		f.t[r*f.cols+f.d+r] = 1
+		f.t[r*f.cols+f.d+f.k] = 1
+	}
+}
+
+func (f *floatTableau) ratio(c int) int {
+	best := -1
+	rhs := f.d + f.k
+	for r := 0; r < f.k; r++ {
+		a := f.t[r*f.cols+c]
+		if a <= floatPivotTol {
+			continue
+		}
+		if best < 0 {
+			best = r
+			continue
+		}
+		b := f.t[best*f.cols+c]
+		cmp := cmpTol(f.t[r*f.cols+rhs]/a, f.t[best*f.cols+rhs]/b)
+		for s := 0; cmp == 0 && s < f.k; s++ {
+			cmp = cmpTol(f.t[r*f.cols+f.d+s]/a, f.t[best*f.cols+f.d+s]/b)
+		}
+		if cmp < 0 {
+			best = r
+		}
+	}
+	return best
+}
+
+func cmpTol(x, y float64) int {
+	if math.Abs(x-y) <= floatTieTol*(1+math.Max(math.Abs(x), math.Abs(y))) {
+		return 0
+	}
+	if x < y {
+		return -1
+	}
+	return 1
+}
+
+func (f *floatTableau) pivot(r, c int) {
+	row := f.t[r*f.cols : (r+1)*f.cols]
+	inv := 1 / row[c]
+	for j := range row {
+		row[j] *= inv
+	}
+	row[c] = 1
+	for i := 0; i < f.k; i++ {
+		if i == r {
+			continue
+		}
+		ti := f.t[i*f.cols : (i+1)*f.cols]
+		a := ti[c]
+		if a == 0 {
+			continue
+		}
+		for j := range ti {
+			ti[j] -= a * row[j]
+		}
+		ti[c] = 0
+	}
+}
+
+// undo refactors the tableau for the basis rowVar (already restored).
+func (f *floatTableau) undo(_, _, _ int, rowVar []int) {
+	f.reset()
+	// Bring each basic column to a unit vector in its row; the row for each
+	// variable is fixed by rowVar, so choose pivots by partial pivoting on a
+	// permutation and then reorder rows to match rowVar.
+	k := f.k
+	assigned := make([]int, k) // tableau row -> rowVar index
+	used := make([]bool, k)
+	for i := range assigned {
+		assigned[i] = -1
+	}
+	for idx, v := range rowVar {
+		best, bv := -1, 0.0
+		for r := 0; r < k; r++ {
+			if used[r] {
+				continue
+			}
+			if a := math.Abs(f.t[r*f.cols+v]); a > bv {
+				best, bv = r, a
+			}
+		}
+		used[best] = true
+		assigned[best] = idx
+		f.pivot(best, v)
+	}
+	perm := make([]float64, len(f.t))
+	for r := 0; r < k; r++ {
+		copy(perm[assigned[r]*f.cols:(assigned[r]+1)*f.cols], f.t[r*f.cols:(r+1)*f.cols])
+	}
+	f.t = perm
+}
+
+func (f *floatTableau) zeroRHS(r int) bool {
+	return math.Abs(f.t[r*f.cols+f.d+f.k]) <= floatZeroTol
+}
+
+func (f *floatTableau) value(r int) float64 { return f.t[r*f.cols+f.d+f.k] }

@@ -1,0 +1,192 @@
+package nash
+
+import (
+	"bufio"
+	"context"
+	"math"
+	"math/big"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/truce-dev/truce/game"
+)
+
+const mixedData = "testdata/mixed"
+
+// gambitProfiles reads Gambit's NE,... lines as exact rationals.
+func gambitProfiles(t *testing.T, path string) [][]*big.Rat {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var out [][]*big.Rat
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		line := strings.TrimSpace(sc.Text())
+		if !strings.HasPrefix(line, "NE,") {
+			continue
+		}
+		var prof []*big.Rat
+		for _, s := range strings.Split(line[3:], ",") {
+			r, ok := new(big.Rat).SetString(s)
+			if !ok {
+				t.Fatalf("%s: bad number %q", path, s)
+			}
+			prof = append(prof, r)
+		}
+		out = append(out, prof)
+	}
+	return out
+}
+
+func ratKey(p []*big.Rat) string {
+	s := make([]string, len(p))
+	for i, r := range p {
+		s[i] = r.RatString()
+	}
+	return strings.Join(s, ",")
+}
+
+func flatExact(e Equilibrium) []*big.Rat {
+	var out []*big.Rat
+	for _, p := range e.Exact {
+		out = append(out, p...)
+	}
+	return out
+}
+
+func flatFloat(e Equilibrium) []float64 {
+	var out []float64
+	for _, p := range e.Profile {
+		out = append(out, p...)
+	}
+	return out
+}
+
+// twoPlayerGames lists the copied Gambit games with an enummixed output.
+func twoPlayerGames(t *testing.T) []string {
+	t.Helper()
+	outs, err := filepath.Glob(filepath.Join(mixedData, "gambit", "*.nfg.enummixed.out"))
+	if err != nil || len(outs) == 0 {
+		t.Fatalf("no reference outputs: %v", err)
+	}
+	var names []string
+	for _, o := range outs {
+		names = append(names, strings.TrimSuffix(filepath.Base(o), ".enummixed.out"))
+	}
+	sort.Strings(names)
+	return names
+}
+
+func TestEnumMixedMatchesGambit(t *testing.T) {
+	names := twoPlayerGames(t)
+	if len(names) < 44 {
+		t.Fatalf("only %d reference games", len(names))
+	}
+	for _, name := range names {
+		t.Run(name, func(t *testing.T) {
+			g := loadNFG(t, filepath.Join(mixedData, "games", name))
+			want := gambitProfiles(t, filepath.Join(mixedData, "gambit", name+".enummixed.out"))
+			wantSet := map[string]bool{}
+			for _, w := range want {
+				wantSet[ratKey(w)] = true
+			}
+
+			res, err := EnumMixed(context.Background(), g, Options{Rational: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !res.Complete {
+				t.Fatalf("incomplete: %s", res.Reason)
+			}
+			got := map[string]bool{}
+			for _, e := range res.Equilibria {
+				k := ratKey(flatExact(e))
+				if got[k] {
+					t.Errorf("duplicate equilibrium %s", k)
+				}
+				got[k] = true
+				if !wantSet[k] {
+					t.Errorf("extra equilibrium %s", k)
+				}
+				if e.Regret != 0 {
+					t.Errorf("exact equilibrium %s has regret %g", k, e.Regret)
+				}
+			}
+			for k := range wantSet {
+				if !got[k] {
+					t.Errorf("missing equilibrium %s", k)
+				}
+			}
+
+			fres, err := EnumMixed(context.Background(), g, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(fres.Equilibria) != len(wantSet) {
+				t.Errorf("float mode: %d equilibria, want %d", len(fres.Equilibria), len(wantSet))
+			}
+			used := make([]bool, len(fres.Equilibria))
+			for _, w := range want {
+				wf := make([]float64, len(w))
+				for i, r := range w {
+					wf[i], _ = r.Float64()
+				}
+				found := false
+				for i, e := range fres.Equilibria {
+					if !used[i] && maxDiff(flatFloat(e), wf) <= 1e-9 {
+						used[i], found = true, true
+						break
+					}
+				}
+				if !found && !isDuplicate(want, w) {
+					t.Errorf("float mode misses %s", ratKey(w))
+				}
+			}
+			for _, e := range fres.Equilibria {
+				if e.Regret > 1e-9*payoffRange(g) {
+					t.Errorf("float equilibrium %v has regret %g", e.Profile, e.Regret)
+				}
+			}
+		})
+	}
+}
+
+// isDuplicate reports whether w occurs more than once in list (Gambit may
+// print a vertex pair twice; the float matching above consumes one each).
+func isDuplicate(list [][]*big.Rat, w []*big.Rat) bool {
+	n := 0
+	for _, v := range list {
+		if ratKey(v) == ratKey(w) {
+			n++
+		}
+	}
+	return n > 1
+}
+
+func maxDiff(a, b []float64) float64 {
+	if len(a) != len(b) {
+		return math.Inf(1)
+	}
+	d := 0.0
+	for i := range a {
+		d = math.Max(d, math.Abs(a[i]-b[i]))
+	}
+	return d
+}
+
+func payoffRange(g *game.Strategic) float64 {
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for _, v := range g.Payoffs {
+		lo, hi = math.Min(lo, v), math.Max(hi, v)
+	}
+	if hi <= lo {
+		return 1
+	}
+	return hi - lo
+}
