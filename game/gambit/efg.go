@@ -1,0 +1,566 @@
+package gambit
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"math/big"
+	"strconv"
+	"strings"
+
+	"github.com/truce-dev/truce/game"
+)
+
+// efgTokKind classifies the tokens of an .efg file.
+type efgTokKind int
+
+const (
+	efgEOF efgTokKind = iota
+	efgWord
+	efgString
+	efgNumber
+	efgLBrace
+	efgRBrace
+	efgComma
+)
+
+type efgToken struct {
+	kind      efgTokKind
+	text      string
+	line, col int
+}
+
+func (k efgToken) describe() string {
+	switch k.kind {
+	case efgEOF:
+		return "end of file"
+	case efgString:
+		return fmt.Sprintf("string %q", k.text)
+	case efgLBrace:
+		return "'{'"
+	case efgRBrace:
+		return "'}'"
+	case efgComma:
+		return "','"
+	}
+	return fmt.Sprintf("%q", k.text)
+}
+
+// efgLexer splits an .efg file into tokens, remembering where each starts.
+type efgLexer struct {
+	r         *bufio.Reader
+	file      string
+	line, col int
+	peeked    *efgToken
+	err       error
+}
+
+// efgError is a parse error at a position.
+type efgError struct {
+	file      string
+	line, col int
+	msg       string
+}
+
+func (e *efgError) Error() string { return fmt.Sprintf("%s:%d:%d: %s", e.file, e.line, e.col, e.msg) }
+
+func (lx *efgLexer) errAt(tok efgToken, format string, args ...any) error {
+	return &efgError{lx.file, tok.line, tok.col, fmt.Sprintf(format, args...)}
+}
+
+func (lx *efgLexer) readRune() (rune, bool) {
+	c, _, err := lx.r.ReadRune()
+	if err != nil {
+		if err != io.EOF {
+			lx.err = err
+		}
+		return 0, false
+	}
+	if c == '\n' {
+		lx.line++
+		lx.col = 0
+	} else {
+		lx.col++
+	}
+	return c, true
+}
+
+func (lx *efgLexer) unread(c rune) {
+	_ = lx.r.UnreadRune()
+	if c == '\n' {
+		lx.line-- // col is wrong here but we never unread newlines
+	} else {
+		lx.col--
+	}
+}
+
+func (lx *efgLexer) peek() (efgToken, error) {
+	if lx.peeked == nil {
+		t, err := lx.scan()
+		if err != nil {
+			return t, err
+		}
+		lx.peeked = &t
+	}
+	return *lx.peeked, nil
+}
+
+func (lx *efgLexer) next() (efgToken, error) {
+	if lx.peeked != nil {
+		t := *lx.peeked
+		lx.peeked = nil
+		return t, nil
+	}
+	return lx.scan()
+}
+
+func (lx *efgLexer) scan() (efgToken, error) {
+	var c rune
+	var ok bool
+	for {
+		c, ok = lx.readRune()
+		if !ok {
+			if lx.err != nil {
+				return efgToken{}, fmt.Errorf("%s: %w", lx.file, lx.err)
+			}
+			return efgToken{kind: efgEOF, line: lx.line, col: lx.col + 1}, nil
+		}
+		if c != ' ' && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != '\v' {
+			break
+		}
+	}
+	tok := efgToken{line: lx.line, col: lx.col}
+	switch {
+	case c == '{':
+		tok.kind, tok.text = efgLBrace, "{"
+	case c == '}':
+		tok.kind, tok.text = efgRBrace, "}"
+	case c == ',':
+		tok.kind, tok.text = efgComma, ","
+	case c == '"':
+		var sb strings.Builder
+		for {
+			d, ok := lx.readRune()
+			if !ok {
+				return tok, lx.errAt(tok, "string not closed: missing '\"' before end of file")
+			}
+			if d == '\\' {
+				e, ok := lx.readRune()
+				if !ok {
+					return tok, lx.errAt(tok, "string not closed: missing '\"' before end of file")
+				}
+				sb.WriteRune(e)
+				continue
+			}
+			if d == '"' {
+				break
+			}
+			sb.WriteRune(d)
+		}
+		tok.kind, tok.text = efgString, sb.String()
+	case c == '-' || c == '+' || c == '.' || (c >= '0' && c <= '9'):
+		var sb strings.Builder
+		sb.WriteRune(c)
+		for {
+			d, ok := lx.readRune()
+			if !ok {
+				break
+			}
+			if (d >= '0' && d <= '9') || d == '.' || d == '/' || d == 'e' || d == 'E' || d == '-' || d == '+' {
+				sb.WriteRune(d)
+				continue
+			}
+			lx.unread(d)
+			break
+		}
+		tok.kind, tok.text = efgNumber, sb.String()
+	case (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'):
+		var sb strings.Builder
+		sb.WriteRune(c)
+		for {
+			d, ok := lx.readRune()
+			if !ok {
+				break
+			}
+			if (d >= 'a' && d <= 'z') || (d >= 'A' && d <= 'Z') || (d >= '0' && d <= '9') || d == '_' {
+				sb.WriteRune(d)
+				continue
+			}
+			lx.unread(d)
+			break
+		}
+		tok.kind, tok.text = efgWord, sb.String()
+	default:
+		return tok, lx.errAt(tok, "unexpected character %q", c)
+	}
+	return tok, nil
+}
+
+// efgParseNumber reads an integer, decimal ("-.5", "1e-3") or fraction
+// ("3/4") exactly.
+func efgParseNumber(s string) (*big.Rat, bool) {
+	if strings.Count(s, "/") == 1 {
+		i := strings.IndexByte(s, '/')
+		num, ok1 := new(big.Int).SetString(s[:i], 10)
+		den, ok2 := new(big.Int).SetString(s[i+1:], 10)
+		if !ok1 || !ok2 || den.Sign() <= 0 {
+			return nil, false
+		}
+		return new(big.Rat).SetFrac(num, den), true
+	}
+	if strings.ContainsAny(s, "/") {
+		return nil, false
+	}
+	if strings.ContainsAny(s, "eE") {
+		// bound the exponent: big.Rat would try to build 10^huge
+		if i := strings.IndexAny(s, "eE"); i >= 0 {
+			e, err := strconv.Atoi(strings.TrimPrefix(s[i+1:], "+"))
+			if err != nil || e > 400 || e < -400 {
+				return nil, false
+			}
+		}
+	}
+	r, ok := new(big.Rat).SetString(s)
+	if !ok {
+		return nil, false
+	}
+	return r, true
+}
+
+type efgParser struct {
+	lx       *efgLexer
+	t        *game.Tree
+	infosets map[[2]int]int // (player or 0 for chance, file number) -> index
+	outcomes map[int]int    // file number -> index
+}
+
+// ReadEFG reads a game tree in Gambit's .efg format (the "EFG 2 R" form
+// Gambit writes today and the older "EFG 1" header; payoffs may be
+// separated by commas or spaces). Errors read "file:line:col: message".
+// Node, infoset and outcome labels may repeat: they are names, not
+// identities. A tree without perfect recall loads; methods that need
+// perfect recall refuse it (see game.Tree.PerfectRecall).
+func ReadEFG(filename string, r io.Reader) (*game.Tree, error) {
+	p := &efgParser{
+		lx:       &efgLexer{r: bufio.NewReader(r), file: filename, line: 1},
+		infosets: map[[2]int]int{},
+		outcomes: map[int]int{},
+	}
+	t, err := p.parse()
+	if err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+func (p *efgParser) expect(kind efgTokKind, what string) (efgToken, error) {
+	tok, err := p.lx.next()
+	if err != nil {
+		return tok, err
+	}
+	if tok.kind != kind {
+		return tok, p.lx.errAt(tok, "expected %s, found %s", what, tok.describe())
+	}
+	return tok, nil
+}
+
+func (p *efgParser) expectInt(what string, min int) (int, efgToken, error) {
+	tok, err := p.lx.next()
+	if err != nil {
+		return 0, tok, err
+	}
+	if tok.kind != efgNumber {
+		return 0, tok, p.lx.errAt(tok, "expected %s (a whole number), found %s", what, tok.describe())
+	}
+	v, err := strconv.Atoi(tok.text)
+	if err != nil || v < min || v > 1<<30 {
+		return 0, tok, p.lx.errAt(tok, "expected %s (a whole number >= %d), found %q", what, min, tok.text)
+	}
+	return v, tok, nil
+}
+
+func (p *efgParser) parse() (*game.Tree, error) {
+	lx := p.lx
+	tok, err := p.expect(efgWord, "\"EFG\" at the start of an .efg file")
+	if err != nil {
+		return nil, err
+	}
+	if tok.text != "EFG" {
+		return nil, lx.errAt(tok, "expected \"EFG\" at the start of an .efg file, found %q (is this an .nfg file?)", tok.text)
+	}
+	ver, err := p.expect(efgNumber, "format version 1 or 2 after EFG")
+	if err != nil {
+		return nil, err
+	}
+	if ver.text != "1" && ver.text != "2" {
+		return nil, lx.errAt(ver, "unsupported .efg version %q (want 1 or 2)", ver.text)
+	}
+	rd, err := p.expect(efgWord, "R or D after the version")
+	if err != nil {
+		return nil, err
+	}
+	if rd.text != "R" && rd.text != "D" {
+		return nil, lx.errAt(rd, "expected R or D after the version, found %q", rd.text)
+	}
+	title, err := p.expect(efgString, "the game's title in quotes")
+	if err != nil {
+		return nil, err
+	}
+	if _, err := p.expect(efgLBrace, "'{' opening the list of player names"); err != nil {
+		return nil, err
+	}
+	var players []string
+	for {
+		tok, err := lx.next()
+		if err != nil {
+			return nil, err
+		}
+		if tok.kind == efgRBrace {
+			break
+		}
+		if tok.kind != efgString {
+			return nil, lx.errAt(tok, "expected a quoted player name or '}', found %s", tok.describe())
+		}
+		players = append(players, tok.text)
+	}
+	if len(players) == 0 {
+		return nil, lx.errAt(title, "the game has no players")
+	}
+	t := game.NewTree(title.text, players)
+	p.t = t
+	// optional comment
+	if tok, err := lx.peek(); err != nil {
+		return nil, err
+	} else if tok.kind == efgString {
+		lx.next()
+		t.Comment = tok.text
+	}
+	// nodes in preorder: a stack of nodes still waiting for children
+	first, err := lx.peek()
+	if err != nil {
+		return nil, err
+	}
+	if first.kind == efgEOF {
+		return nil, lx.errAt(first, "the game has no nodes: expected a node line starting with c, p or t")
+	}
+	pending := []int{0}
+	for len(pending) > 0 {
+		n := pending[len(pending)-1]
+		pending = pending[:len(pending)-1]
+		children, err := p.node(n)
+		if err != nil {
+			return nil, err
+		}
+		for i := len(children) - 1; i >= 0; i-- {
+			pending = append(pending, children[i])
+		}
+	}
+	if tok, err := lx.next(); err != nil {
+		return nil, err
+	} else if tok.kind != efgEOF {
+		return nil, lx.errAt(tok, "unexpected %s after the last node of the tree", tok.describe())
+	}
+	if err := t.Finish(); err != nil {
+		return nil, fmt.Errorf("%s: %w", lx.file, err)
+	}
+	return t, nil
+}
+
+// node reads the line describing node n and returns its children.
+func (p *efgParser) node(n int) ([]int, error) {
+	lx := p.lx
+	tok, err := lx.next()
+	if err != nil {
+		return nil, err
+	}
+	if tok.kind == efgEOF {
+		return nil, lx.errAt(tok, "the tree ends early: a node still needs its subtree (expected a line starting with c, p or t)")
+	}
+	if tok.kind != efgWord || (tok.text != "c" && tok.text != "p" && tok.text != "t") {
+		return nil, lx.errAt(tok, "expected a node type c (chance), p (personal) or t (terminal), found %s", tok.describe())
+	}
+	kind := tok.text
+	label, err := p.expect(efgString, "the node's label in quotes (\"\" for none)")
+	if err != nil {
+		return nil, err
+	}
+	infoset := -1
+	switch kind {
+	case "c":
+		infoset, err = p.infoset(game.Chance)
+	case "p":
+		pl, ptok, err2 := p.expectInt("the player number", 1)
+		if err2 != nil {
+			return nil, err2
+		}
+		if pl > len(p.t.Players) {
+			return nil, lx.errAt(ptok, "player %d does not exist: the game has %d players", pl, len(p.t.Players))
+		}
+		infoset, err = p.infoset(pl - 1)
+	}
+	if err != nil {
+		return nil, err
+	}
+	outcome, err := p.outcome()
+	if err != nil {
+		return nil, err
+	}
+	if err := p.t.SetNode(n, label.text, infoset, outcome); err != nil {
+		return nil, lx.errAt(tok, "%v", err)
+	}
+	return p.t.Nodes[n].Children, nil
+}
+
+// infoset reads "number [label] [{ actions }]" for player pl.
+func (p *efgParser) infoset(pl int) (int, error) {
+	lx := p.lx
+	num, ntok, err := p.expectInt("the information set number", 1)
+	if err != nil {
+		return -1, err
+	}
+	key := [2]int{pl, num}
+	idx, seen := p.infosets[key]
+	label := ""
+	tok, err := lx.peek()
+	if err != nil {
+		return -1, err
+	}
+	hasLabel := false
+	if tok.kind == efgString {
+		lx.next()
+		label, hasLabel = tok.text, true
+	}
+	tok, err = lx.peek()
+	if err != nil {
+		return -1, err
+	}
+	if tok.kind != efgLBrace {
+		if !seen {
+			if hasLabel {
+				return -1, lx.errAt(tok, "expected '{' and the actions of new information set %d, found %s", num, tok.describe())
+			}
+			return -1, lx.errAt(tok, "information set %d is used before it is defined: give its label and actions, e.g. \"name\" { \"a\" \"b\" }", num)
+		}
+		return idx, nil
+	}
+	open, _ := lx.next()
+	var actions []string
+	var probs []*big.Rat
+	for {
+		tok, err := lx.next()
+		if err != nil {
+			return -1, err
+		}
+		if tok.kind == efgRBrace {
+			break
+		}
+		if tok.kind != efgString {
+			return -1, lx.errAt(tok, "expected a quoted action name or '}', found %s", tok.describe())
+		}
+		actions = append(actions, tok.text)
+		if pl == game.Chance {
+			pt, err := lx.next()
+			if err != nil {
+				return -1, err
+			}
+			if pt.kind != efgNumber {
+				return -1, lx.errAt(pt, "expected the probability of chance action %q, found %s", tok.text, pt.describe())
+			}
+			r, ok := efgParseNumber(pt.text)
+			if !ok || r.Sign() < 0 {
+				return -1, lx.errAt(pt, "bad probability %q: want a number between 0 and 1 such as 1/3 or 0.25", pt.text)
+			}
+			probs = append(probs, r)
+		}
+	}
+	if len(actions) == 0 {
+		return -1, lx.errAt(open, "information set %d has no actions", num)
+	}
+	if seen {
+		if len(p.t.Infosets[idx].Actions) != len(actions) {
+			return -1, lx.errAt(open, "information set %d was defined with %d actions, here it has %d", num, len(p.t.Infosets[idx].Actions), len(actions))
+		}
+		return idx, nil
+	}
+	idx, err = p.t.NewInfoset(pl, num, label, actions, probs)
+	if err != nil {
+		return -1, lx.errAt(ntok, "%s", strings.TrimPrefix(err.Error(), "game: "))
+	}
+	p.infosets[key] = idx
+	return idx, nil
+}
+
+// outcome reads "number [label] [{ payoffs }]"; 0 means no outcome.
+func (p *efgParser) outcome() (int, error) {
+	lx := p.lx
+	num, ntok, err := p.expectInt("the outcome number (0 for none)", 0)
+	if err != nil {
+		return -1, err
+	}
+	label := ""
+	tok, err := lx.peek()
+	if err != nil {
+		return -1, err
+	}
+	if tok.kind == efgString {
+		lx.next()
+		label = tok.text
+		if tok, err = lx.peek(); err != nil {
+			return -1, err
+		}
+	}
+	idx, seen := p.outcomes[num]
+	if tok.kind != efgLBrace {
+		if num == 0 {
+			return -1, nil
+		}
+		if !seen {
+			return -1, lx.errAt(ntok, "outcome %d is used before its payoffs are given: write e.g. %d \"name\" { 1, 2 }", num, num)
+		}
+		return idx, nil
+	}
+	open, _ := lx.next()
+	var pay []*big.Rat
+	for {
+		tok, err := lx.next()
+		if err != nil {
+			return -1, err
+		}
+		if tok.kind == efgRBrace {
+			break
+		}
+		if tok.kind == efgComma {
+			continue
+		}
+		if tok.kind != efgNumber {
+			return -1, lx.errAt(tok, "expected a payoff (a number) or '}', found %s", tok.describe())
+		}
+		r, ok := efgParseNumber(tok.text)
+		if !ok {
+			return -1, lx.errAt(tok, "bad payoff %q: want a number such as 3, -1.5 or 2/3", tok.text)
+		}
+		pay = append(pay, r)
+	}
+	if len(pay) != len(p.t.Players) {
+		return -1, lx.errAt(open, "outcome %d has %d payoffs but the game has %d players", num, len(pay), len(p.t.Players))
+	}
+	if num == 0 {
+		return -1, lx.errAt(ntok, "outcome 0 means \"no outcome\" and cannot have payoffs: number outcomes from 1")
+	}
+	if seen {
+		// Gambit lets a later mention restate the payoffs; they must agree.
+		o := &p.t.Outcomes[idx]
+		for i := range pay {
+			if o.Exact[i].Cmp(pay[i]) != 0 {
+				return -1, lx.errAt(open, "outcome %d was first given payoff %s for player %d, here %s", num, o.Exact[i].RatString(), i+1, pay[i].RatString())
+			}
+		}
+		return idx, nil
+	}
+	idx, err = p.t.NewOutcome(num, label, pay)
+	if err != nil {
+		return -1, lx.errAt(open, "%s", strings.TrimPrefix(err.Error(), "game: "))
+	}
+	p.outcomes[num] = idx
+	return idx, nil
+}

@@ -1,0 +1,246 @@
+package nash
+
+import (
+	"context"
+	"fmt"
+	"math/big"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/truce-dev/truce/game"
+)
+
+// Behaviour profiles of trees: Equilibrium.Profile[p] lists player p's
+// behaviour strategy flat, information set by information set in the order
+// they first appear in the tree's preorder, actions in file order; index
+// t.ActionOffset(is)+a. This is the order Gambit prints. Regret is the
+// NashConv-style certificate: the largest gain any player gets by
+// switching to a best response in the tree.
+
+// seqLCP holds the Lemke system Gambit's efglcp builds from the sequence
+// form (1-based rows and columns, column 0 the covering vector).
+type seqLCP struct {
+	sf                 *seqForm
+	ns1, ns2, ni1, ni2 int
+	A                  [][]*big.Rat
+	b                  []*big.Rat
+}
+
+func newSeqLCP(sf *seqForm) *seqLCP {
+	t := sf.t
+	L := &seqLCP{sf: sf, ns1: sf.ns[0], ns2: sf.ns[1], ni1: len(t.PlayerInfosets[0]) + 1, ni2: len(t.PlayerInfosets[1]) + 1}
+	m := L.ns1 + L.ns2 + L.ni1 + L.ni2
+	L.A = make([][]*big.Rat, m+1)
+	L.b = make([]*big.Rat, m+1)
+	for i := range L.A {
+		L.A[i] = make([]*big.Rat, m+1)
+		for j := range L.A[i] {
+			L.A[i][j] = new(big.Rat)
+		}
+		L.b[i] = new(big.Rat)
+	}
+	one, mone := big.NewRat(1, 1), big.NewRat(-1, 1)
+	set := func(i, j int, v *big.Rat) { L.A[i][j].Set(v) }
+	base := [2]int{0, L.ns1}
+	infBase := [2]int{L.ns1 + L.ns2 + 1, L.ns1 + L.ns2 + L.ni1 + 1}
+	for p := 0; p < 2; p++ {
+		for k, is := range t.PlayerInfosets[p] {
+			inf := infBase[p] + k + 1
+			par := base[p] + sf.parent[p][k] + 1
+			for a := range t.Infosets[is].Actions {
+				s := base[p] + 1 + t.ActionOffset(is) + a + 1
+				set(par, inf, mone)
+				set(inf, par, one)
+				set(s, inf, one)
+				set(inf, s, mone)
+			}
+		}
+	}
+	// payShift already has the max payoff + 1 subtracted at each outcome.
+	for s1 := 0; s1 < L.ns1; s1++ {
+		for s2 := 0; s2 < L.ns2; s2++ {
+			k := s1*L.ns2 + s2
+			if !sf.reached[k] {
+				continue
+			}
+			L.A[s1+1][L.ns1+s2+1].Set(sf.payShift[0][k])
+			L.A[L.ns1+s2+1][s1+1].Set(sf.payShift[1][k])
+		}
+	}
+	for i := 1; i <= m; i++ {
+		L.A[i][0].Set(mone)
+	}
+	set(1, infBase[0], one)
+	set(infBase[0], 1, mone)
+	set(L.ns1+1, infBase[1], one)
+	set(infBase[1], L.ns1+1, mone)
+	L.b[infBase[0]].Set(mone)
+	L.b[infBase[1]].Set(mone)
+	return L
+}
+
+// profile reads the realization plans off a tableau at a complementary
+// basis and converts them to an equilibrium.
+func (L *seqLCP) profile(tb seqTab, exact bool) Equilibrium {
+	sf := L.sf
+	var x [2][]float64
+	var xr [2][]*big.Rat
+	base := [2]int{0, L.ns1}
+	for p := 0; p < 2; p++ {
+		x[p] = make([]float64, sf.ns[p])
+		xr[p] = make([]*big.Rat, sf.ns[p])
+		for s := range x[p] {
+			xr[p][s] = new(big.Rat)
+			if row := tb.find(base[p] + s + 1); row > 0 && tb.positive(row) {
+				x[p][s] = tb.value(row)
+				if v := tb.valueExact(row); v != nil {
+					xr[p][s].Set(v)
+				}
+			}
+		}
+	}
+	eq := Equilibrium{Component: -1}
+	if exact {
+		eq.Exact = sf.behaviourExact(xr)
+		eq.Profile = ratsToFloats(eq.Exact)
+	} else {
+		eq.Profile = sf.behaviour(x)
+	}
+	eq.Regret = sf.t.Regret(eq.Profile)
+	return eq
+}
+
+// bfsKey identifies a basic feasible solution by its basic columns and
+// their values, as Gambit's AddBFS does to skip equilibria found twice.
+func (L *seqLCP) bfsKey(tb seqTab) string {
+	var parts []string
+	for row := 1; row <= tb.size(); row++ {
+		l := tb.label(row)
+		if l < 0 {
+			continue
+		}
+		v := ""
+		if e := tb.valueExact(row); e != nil {
+			v = e.RatString()
+		} else {
+			v = strconv.FormatFloat(tb.value(row), 'g', 12, 64)
+		}
+		parts = append(parts, fmt.Sprintf("%d=%s", l, v))
+	}
+	sort.Strings(parts)
+	return strings.Join(parts, ",")
+}
+
+// TreeLCP computes Nash equilibria of a two-player tree with perfect recall
+// by Lemke's algorithm on the sequence form (Koller, Megiddo and von
+// Stengel 1996), following Gambit's gambit-lcp for trees step by step: the
+// same tableau, covering vector and lexicographic pivoting, so in exact
+// arithmetic (opts.Rational) it returns the equilibrium Gambit returns.
+// With opts.All it follows Gambit's search for all equilibria reachable by
+// perturbing the covering vector. Profiles are behaviour profiles (see the
+// package comment on trees); at information sets a player's own strategy
+// never reaches, actions get equal weight, as in Gambit.
+func TreeLCP(ctx context.Context, t *game.Tree, opts Options) (*Result, error) {
+	start := time.Now()
+	if err := treeCheck(t, "lcp"); err != nil {
+		return nil, err
+	}
+	sf, err := newSeqForm(t)
+	if err != nil {
+		return nil, err
+	}
+	L := newSeqLCP(sf)
+	exact := opts.Rational && t.IsExact()
+	var tb seqTab
+	if exact {
+		tb = newRatTab(L.A, L.b)
+	} else {
+		tb = newFloatTab(L.A, L.b)
+	}
+	res := &Result{Method: "lcp", Complete: true, Stats: map[string]float64{}}
+	dup := L.ns1 + L.ns2 + 1
+	pivots := 0
+	if !opts.All {
+		tb.pivot(dup, 0)
+		ok, err := seqPath(ctx, tb, dup)
+		pivots = tb.pivots()
+		if err != nil {
+			res.Complete, res.Reason = false, reasonOf(err)
+		} else if ok != 1 {
+			return nil, fmt.Errorf("lcp: %w", errSeqRay)
+		} else {
+			res.Equilibria = append(res.Equilibria, L.profile(tb, exact))
+		}
+	} else {
+		seen := map[string]bool{}
+		err := L.allLemke(ctx, dup, tb, 0, seen, exact, res, &pivots, opts)
+		if err != nil {
+			res.Complete, res.Reason = false, reasonOf(err)
+		}
+	}
+	res.Stats["pivots"] = float64(pivots)
+	res.Stats["sequences"] = float64(L.ns1 + L.ns2)
+	res.Elapsed = time.Since(start)
+	return res, nil
+}
+
+func reasonOf(err error) string {
+	if err == context.DeadlineExceeded {
+		return "time limit reached"
+	}
+	return "cancelled"
+}
+
+// allLemke is Gambit's AllLemke: from the equilibrium in tb, perturb the
+// covering vector in each row in turn and follow the new path; recurse
+// from the first new equilibrium found.
+func (L *seqLCP) allLemke(ctx context.Context, j int, B seqTab, depth int, seen map[string]bool, exact bool, res *Result, pivots *int, opts Options) error {
+	m := B.size()
+	newsol := false
+	small := big.NewRat(-1, 1000)
+	mone := big.NewRat(-1, 1)
+	for i := 1; i <= m && !newsol; i++ {
+		if i == j {
+			continue
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		bc := B.clone()
+		bc.setCover(i, small)
+		var missing int
+		if depth == 0 {
+			bc.pivot(j, 0)
+			missing = -j
+		} else {
+			missing = seqPivotIn(bc, 0)
+		}
+		before := bc.pivots()
+		ok, err := seqPath(ctx, bc, -missing)
+		*pivots += bc.pivots() - before
+		if err != nil {
+			return err
+		}
+		newsol = false
+		if ok == 1 {
+			key := L.bfsKey(bc)
+			if !seen[key] {
+				seen[key] = true
+				newsol = true
+				res.Equilibria = append(res.Equilibria, L.profile(bc, exact))
+				if opts.Progress != nil {
+					opts.Progress(fmt.Sprintf("%d equilibria, %d pivots", len(res.Equilibria), *pivots))
+				}
+			}
+		}
+		bc.setCover(i, mone)
+		if newsol {
+			if err := L.allLemke(ctx, i, bc, depth+1, seen, exact, res, pivots, opts); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
