@@ -1,0 +1,393 @@
+package report
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+)
+
+// stateDiagram lays the non-terminal states on an ellipse and the endings
+// in a column to the right, so arrows into endings all point one way.
+func stateDiagram(in Input) string {
+	var inner, term []State
+	for _, s := range in.States {
+		if s.Terminal {
+			term = append(term, s)
+		} else {
+			inner = append(inner, s)
+		}
+	}
+	const w, h = 760.0, 420.0
+	type node struct{ x, y, hw, hh float64 }
+	pos := map[string]node{}
+	size := func(id string) (float64, float64) { return 8 + 3.9*float64(len(id)), 15 }
+	cx, cy, rx, ry := 260.0, h/2, 200.0, 150.0
+	for i, s := range inner {
+		a := -math.Pi/2 + 2*math.Pi*float64(i)/float64(max(1, len(inner)))
+		hw, hh := size(s.ID)
+		pos[s.ID] = node{cx + rx*math.Cos(a), cy + ry*math.Sin(a), hw, hh}
+	}
+	for i, s := range term {
+		hw, hh := size(s.ID)
+		y := h * float64(i+1) / float64(len(term)+1)
+		pos[s.ID] = node{660, y, hw, hh}
+	}
+	sv := newSVG("state-diagram", "states", w, h, "State diagram of "+in.Title,
+		fmt.Sprintf("%d situations (%d endings) and the transitions the scenario allows between them.", len(in.States), len(term)))
+	sv.raw(`<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#555"/></marker></defs>`)
+	have := map[[2]string]bool{}
+	for _, e := range in.Edges {
+		have[[2]string{e.From, e.To}] = true
+	}
+	clip := func(n node, dx, dy float64) float64 {
+		// distance from the centre to the box edge along (dx, dy), unit vector
+		t := math.Inf(1)
+		if dx != 0 {
+			t = math.Min(t, (n.hw+4)/math.Abs(dx))
+		}
+		if dy != 0 {
+			t = math.Min(t, (n.hh+4)/math.Abs(dy))
+		}
+		return t
+	}
+	for _, e := range in.Edges {
+		a, okA := pos[e.From]
+		b, okB := pos[e.To]
+		if !okA || !okB || e.From == e.To {
+			continue
+		}
+		dx, dy := b.x-a.x, b.y-a.y
+		d := math.Hypot(dx, dy)
+		if d == 0 {
+			continue
+		}
+		ux, uy := dx/d, dy/d
+		x1, y1 := a.x+ux*clip(a, ux, uy), a.y+uy*clip(a, ux, uy)
+		x2, y2 := b.x-ux*clip(b, ux, uy), b.y-uy*clip(b, ux, uy)
+		// two-way pairs bend apart so both arrows are visible
+		bend := 0.0
+		if have[[2]string{e.To, e.From}] {
+			bend = 18
+		}
+		mx, my := (x1+x2)/2-uy*bend, (y1+y2)/2+ux*bend
+		tip := e.From + " → " + e.To
+		if e.Label != "" {
+			tip += " (" + e.Label + ")"
+		}
+		sv.raw(`<path class="edge" d="M%s,%s Q%s,%s %s,%s" fill="none" stroke="#777" stroke-width="1.2" marker-end="url(#arrow)"><title>%s</title></path>`,
+			num(x1), num(y1), num(mx), num(my), num(x2), num(y2), esc(tip))
+	}
+	for _, s := range in.States {
+		n := pos[s.ID]
+		fill, stroke, sw := "#fff", "#333", 1.2
+		switch {
+		case s.Terminal:
+			fill = "#eee"
+		case s.Initial:
+			sw = 3
+		}
+		tip := s.ID
+		if s.Description != "" {
+			tip += ": " + s.Description
+		}
+		sv.raw(`<g class="state" data-state="%s"><title>%s</title>`, esc(s.ID), esc(tip))
+		sv.raw(`<rect x="%s" y="%s" width="%s" height="%s" rx="8" fill="%s" stroke="%s" stroke-width="%s"/>`,
+			num(n.x-n.hw), num(n.y-n.hh), num(2*n.hw), num(2*n.hh), fill, stroke, num(sw))
+		if s.Terminal {
+			sv.raw(`<rect x="%s" y="%s" width="%s" height="%s" rx="6" fill="none" stroke="%s"/>`,
+				num(n.x-n.hw+3), num(n.y-n.hh+3), num(2*n.hw-6), num(2*n.hh-6), stroke)
+		}
+		sv.text(n.x, n.y+4, "middle", "lbl", s.ID)
+		sv.raw(`</g>`)
+	}
+	sv.text(8, h-8, "start", "note", "thick border: initial state · double border: ending (terminal)")
+	return sv.String()
+}
+
+// endingStates returns the states whose absorption probabilities are shown:
+// the terminal ones, in file order, or every state with data if none is
+// terminal.
+func endingStates(in Input) []string {
+	var out []string
+	for _, s := range in.States {
+		if s.Terminal {
+			out = append(out, s.ID)
+		}
+	}
+	if len(out) > 0 {
+		return out
+	}
+	seen := map[string]bool{}
+	for _, p := range in.Profiles {
+		for k := range p.Absorb {
+			if !seen[k] {
+				seen[k] = true
+				out = append(out, k)
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// endingsChart: one group of horizontal bars per profile, one bar per
+// ending, with the 5–95% interval drawn as an error bar.
+func endingsChart(in Input) string {
+	ends := endingStates(in)
+	const w, left, right, top = 760.0, 150.0, 60.0, 40.0
+	barH, gap := 12.0, 10.0
+	groupH := float64(len(ends))*barH + gap
+	h := top + float64(len(in.Profiles))*groupH + 30
+	sv := newSVG("endings", "endings", w, h, "Probability of each ending, per profile",
+		"Horizontal bars: eventual probability of each ending (mean over parameter draws); whiskers: 5–95% interval.")
+	x := axis{0, 1, left, w - right}
+	for _, t := range niceTicks(0, 1, 5) {
+		sv.line(x.at(t), top-6, x.at(t), h-28, "#ddd", 1, "")
+		sv.text(x.at(t), h-14, "middle", "tick", pct(t))
+	}
+	for i, e := range ends {
+		lx := left + float64(i)*110
+		sv.rect(lx, 8, 10, 10, colour(i), e)
+		sv.text(lx+14, 17, "start", "lbl", e)
+	}
+	for pi, p := range in.Profiles {
+		y0 := top + float64(pi)*groupH
+		sv.text(left-8, y0+groupH/2, "end", "lbl", p.Name)
+		for i, e := range ends {
+			iv, ok := p.Absorb[e]
+			if !ok {
+				continue
+			}
+			y := y0 + float64(i)*barH
+			sv.rect(x.at(0), y, x.at(iv.Mean)-x.at(0), barH-2, colour(i),
+				fmt.Sprintf("%s, %s: %s (5–95%%: %s–%s)", p.Name, e, pct(iv.Mean), pct(iv.Lo), pct(iv.Hi)))
+			ym := y + (barH-2)/2
+			sv.line(x.at(iv.Lo), ym, x.at(iv.Hi), ym, "#222", 1, ` class="errbar"`)
+			sv.line(x.at(iv.Lo), ym-3, x.at(iv.Lo), ym+3, "#222", 1, "")
+			sv.line(x.at(iv.Hi), ym-3, x.at(iv.Hi), ym+3, "#222", 1, "")
+			sv.text(math.Max(x.at(iv.Hi), x.at(iv.Mean))+4, y+barH-3, "start", "val", pct(iv.Mean))
+		}
+	}
+	return sv.String()
+}
+
+// reachStates are the states whose reach curves are drawn: every state with
+// data except the initial one (which is reached at step 0 by definition).
+func reachStates(in Input, p Profile) []string {
+	var out []string
+	for _, s := range in.States {
+		if _, ok := p.Reach[s.ID]; ok && !s.Initial {
+			out = append(out, s.ID)
+		}
+	}
+	if len(in.States) == 0 {
+		for k := range p.Reach {
+			out = append(out, k)
+		}
+		sort.Strings(out)
+	}
+	return out
+}
+
+// reachChart draws, for one profile, the probability of having entered each
+// state by each step.
+func reachChart(in Input, idx int, p Profile) string {
+	states := reachStates(in, p)
+	const w, h, left, right, top, bottom = 370.0, 250.0, 44.0, 92.0, 24.0, 34.0
+	sv := newSVG(fmt.Sprintf("reach-%d", idx), "reach", w, h, "Reach curves: "+p.Name,
+		"Probability of having entered each state at or before each step, profile "+p.Name+".")
+	steps := 0
+	for _, s := range states {
+		steps = max(steps, len(p.Reach[s])-1)
+	}
+	x := axis{0, float64(max(1, steps)), left, w - right}
+	y := axis{0, 1, h - bottom, top}
+	for _, t := range niceTicks(0, 1, 4) {
+		sv.line(left, y.at(t), w-right, y.at(t), "#e4e4e4", 1, "")
+		sv.text(left-4, y.at(t)+4, "end", "tick", pct(t))
+	}
+	for _, t := range niceTicks(0, float64(max(1, steps)), 4) {
+		sv.text(x.at(t), h-bottom+14, "middle", "tick", fmtNum(t))
+	}
+	xl := "step"
+	if in.Period != "" {
+		xl = in.Period + "s"
+	}
+	sv.text((left+w-right)/2, h-4, "middle", "note", xl)
+	sv.text(left, 14, "start", "lbl", p.Name)
+	sv.line(left, h-bottom, w-right, h-bottom, "#333", 1, "")
+	sv.line(left, top, left, h-bottom, "#333", 1, "")
+	type lab struct {
+		y    float64
+		name string
+		c    string
+	}
+	var labs []lab
+	for i, s := range states {
+		r := p.Reach[s]
+		if len(r) == 0 {
+			continue
+		}
+		var pts []string
+		for k, v := range r {
+			pts = append(pts, num(x.at(float64(k)))+","+num(y.at(v)))
+		}
+		dash := ""
+		if i >= len(palette) {
+			dash = ` stroke-dasharray="4 2"`
+		}
+		sv.raw(`<polyline class="series" data-state="%s" fill="none" stroke="%s" stroke-width="1.8"%s points="%s"><title>%s: %s by step %d</title></polyline>`,
+			esc(s), colour(i), dash, strings.Join(pts, " "), esc(s), pct(r[len(r)-1]), len(r)-1)
+		labs = append(labs, lab{y.at(r[len(r)-1]), fmt.Sprintf("%s %s", s, pct(r[len(r)-1])), colour(i)})
+	}
+	// end labels, pushed apart so they do not overlap
+	sort.Slice(labs, func(i, j int) bool { return labs[i].y < labs[j].y })
+	for i := range labs {
+		if i > 0 && labs[i].y < labs[i-1].y+11 {
+			labs[i].y = labs[i-1].y + 11
+		}
+	}
+	for _, l := range labs {
+		sv.raw(`<text x="%s" y="%s" class="val" fill="%s">%s</text>`, num(w-right+4), num(l.y+3), l.c, esc(l.name))
+	}
+	return sv.String()
+}
+
+// valueChart shows one actor's expected value by component for every
+// profile, as grouped bars around zero, with the total marked.
+func valueChart(in Input, idx int, actor string) string {
+	comps := componentNames(in)
+	const w, left, right, top = 760.0, 150.0, 30.0, 40.0
+	barH, gap := 9.0, 12.0
+	groupH := float64(len(comps)+1)*barH + gap
+	var rows []Profile
+	lo, hi := 0.0, 0.0
+	for _, p := range in.Profiles {
+		v, ok := p.Value[actor]
+		if !ok {
+			continue
+		}
+		rows = append(rows, p)
+		for _, c := range comps {
+			if iv, ok := v.Components[c]; ok {
+				lo, hi = math.Min(lo, iv.Mean), math.Max(hi, iv.Mean)
+			}
+		}
+		lo, hi = math.Min(lo, v.Total.Mean), math.Max(hi, v.Total.Mean)
+	}
+	if hi-lo == 0 {
+		hi = lo + 1
+	}
+	pad := (hi - lo) * 0.05
+	lo, hi = lo-pad, hi+pad
+	h := top + float64(len(rows))*groupH + 30
+	sv := newSVG(fmt.Sprintf("value-%d", idx), "value", w, h, "Expected value by component: "+actor,
+		"Expected discounted utility of "+actor+" per profile: one bar per payoff component (weighted), and the total.")
+	x := axis{lo, hi, left, w - right}
+	for _, t := range niceTicks(lo, hi, 6) {
+		sv.line(x.at(t), top-6, x.at(t), h-28, "#e4e4e4", 1, "")
+		sv.text(x.at(t), h-14, "middle", "tick", fmtNum(t))
+	}
+	sv.line(x.at(0), top-6, x.at(0), h-28, "#333", 1, "")
+	sv.text(8, 17, "start", "lbl", actor)
+	series := append(append([]string(nil), comps...), "total")
+	for i, c := range series {
+		lx := left + float64(i)*110
+		fill := colour(i)
+		if c == "total" {
+			fill = "#444"
+		}
+		sv.rect(lx, 8, 10, 10, fill, c)
+		sv.text(lx+14, 17, "start", "lbl", c)
+	}
+	for pi, p := range rows {
+		v := p.Value[actor]
+		y0 := top + float64(pi)*groupH
+		sv.text(left-8, y0+groupH/2, "end", "lbl", p.Name)
+		for i, c := range series {
+			iv, ok := v.Components[c]
+			fill := colour(i)
+			if c == "total" {
+				iv, ok, fill = v.Total, true, "#444"
+			}
+			if !ok {
+				continue
+			}
+			y := y0 + float64(i)*barH
+			sv.rect(x.at(0), y, x.at(iv.Mean)-x.at(0), barH-1, fill,
+				fmt.Sprintf("%s, %s, %s: %s (5–95%%: %s to %s)", actor, p.Name, c, fmtNum(iv.Mean), fmtNum(iv.Lo), fmtNum(iv.Hi)))
+		}
+	}
+	return sv.String()
+}
+
+func componentNames(in Input) []string {
+	var out []string
+	for _, c := range in.Components {
+		out = append(out, c.Name)
+	}
+	if len(out) > 0 {
+		return out
+	}
+	seen := map[string]bool{}
+	for _, p := range in.Profiles {
+		for _, v := range p.Value {
+			for k := range v.Components {
+				if !seen[k] {
+					seen[k] = true
+					out = append(out, k)
+				}
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// tornadoChart draws one output's swing as each parameter sweeps its range,
+// widest swing on top (at most maxBars bars).
+func tornadoChart(idx int, t Tornado) string {
+	const maxBars = 12
+	bars := append([]TornadoBar(nil), t.Bars...)
+	sort.SliceStable(bars, func(i, j int) bool {
+		return bars[i].OutMax-bars[i].OutMin > bars[j].OutMax-bars[j].OutMin
+	})
+	if len(bars) > maxBars {
+		bars = bars[:maxBars]
+	}
+	const w, left, right, top = 760.0, 250.0, 70.0, 40.0
+	barH := 18.0
+	h := top + float64(len(bars))*barH + 34
+	lo, hi := t.Base, t.Base
+	for _, b := range bars {
+		lo, hi = math.Min(lo, b.OutMin), math.Max(hi, b.OutMax)
+	}
+	if hi-lo == 0 {
+		hi, lo = hi+0.5, lo-0.5
+	}
+	sv := newSVG(fmt.Sprintf("tornado-%d", idx), "tornado", w, h, "Sensitivity of "+t.Output,
+		fmt.Sprintf("Tornado chart: range of %s as each parameter sweeps its range with the others at their central values (central value %s).", t.Output, fmtNum(t.Base)))
+	x := axis{lo, hi, left, w - right}
+	for _, tk := range niceTicks(lo, hi, 6) {
+		sv.line(x.at(tk), top-4, x.at(tk), h-28, "#e4e4e4", 1, "")
+		sv.text(x.at(tk), h-14, "middle", "tick", fmtNum(tk))
+	}
+	sv.text(left, 16, "start", "lbl", t.Output)
+	sv.rect(left+300, 7, 10, 10, colour(0), "parameter at the low end")
+	sv.text(left+314, 16, "start", "note", "low end")
+	sv.rect(left+380, 7, 10, 10, colour(1), "parameter at the high end")
+	sv.text(left+394, 16, "start", "note", "high end")
+	for i, b := range bars {
+		y := top + float64(i)*barH
+		sv.text(left-8, y+12, "end", "lbl", fmt.Sprintf("%s [%s, %s]", b.Param, fmtNum(b.ParamLo), fmtNum(b.ParamHi)))
+		sv.rect(x.at(b.OutMin), y+2, x.at(b.OutMax)-x.at(b.OutMin), barH-4, "#ddd",
+			fmt.Sprintf("%s: output from %s to %s over the sweep", b.Param, fmtNum(b.OutMin), fmtNum(b.OutMax)))
+		sv.rect(x.at(t.Base), y+4, x.at(b.OutAtLo)-x.at(t.Base), barH-8, colour(0),
+			fmt.Sprintf("%s = %s: %s", b.Param, fmtNum(b.ParamLo), fmtNum(b.OutAtLo)))
+		sv.rect(x.at(t.Base), y+4, x.at(b.OutAtHi)-x.at(t.Base), barH-8, colour(1),
+			fmt.Sprintf("%s = %s: %s", b.Param, fmtNum(b.ParamHi), fmtNum(b.OutAtHi)))
+	}
+	sv.line(x.at(t.Base), top-4, x.at(t.Base), h-28, "#000", 1.5, ` class="base"`)
+	return sv.String()
+}

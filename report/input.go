@@ -1,0 +1,161 @@
+// Package report writes one self-contained HTML file (inline SVG charts, no
+// scripts, no network) that explains a scenario analysis to a reader.
+// Its Input is a plain struct of its own, filled by the caller from a
+// scenario analysis, so the report does not depend on the engine's types.
+package report
+
+// Interval is a central estimate with a lower and upper bound (for a
+// sampled figure, the mean and the 5–95% interval across parameter draws).
+type Interval struct {
+	Mean float64 `json:"mean"`
+	Lo   float64 `json:"lo"`
+	Hi   float64 `json:"hi"`
+}
+
+// Input is everything the report shows. Only Title and at least one of the
+// sections need to be filled; empty sections are left out of the page.
+type Input struct {
+	Title       string
+	Name        string
+	Description string
+	Source      string
+	Period      string // what one step means, e.g. "week"
+	Horizon     int
+	Draws       int
+	Seed        uint64
+	Generated   string // free text, e.g. the truce version; no clock is read
+
+	Actors     []Actor
+	Components []Component
+	States     []State
+	Edges      []Edge
+	Parameters []Parameter
+
+	Profiles    []Profile
+	Hypotheses  []Hypothesis
+	Equilibria  []Equilibrium
+	Credibility []Credibility
+	Tornadoes   []Tornado
+	BreakEvens  []BreakEven
+	Notes       []string // caveats printed at the top, e.g. "solver unavailable"
+}
+
+// Actor is one side of the scenario.
+type Actor struct {
+	ID          string
+	Description string
+	Discount    float64
+	Weights     map[string]float64
+}
+
+// Component is one payoff component.
+type Component struct {
+	Name        string
+	ZeroSum     bool
+	Description string
+}
+
+// State is a situation of the scenario.
+type State struct {
+	ID          string
+	Description string
+	Initial     bool
+	Terminal    bool
+}
+
+// Edge is a possible transition between two states, for the diagram.
+type Edge struct {
+	From, To string
+	Label    string // optional, e.g. the actions that trigger it
+}
+
+// Parameter is one assumption: a fixed number or a distribution.
+type Parameter struct {
+	Name      string
+	Dist      string // human-readable, e.g. "beta(2, 8)" or "fixed 20"
+	Rationale string
+}
+
+// Profile is the analysis of one strategy profile.
+type Profile struct {
+	Name       string
+	Strategies map[string]string // actor -> strategy name ("equilibrium" for solved ones)
+	Absorb     map[string]Interval
+	Reach      map[string][]float64 // state -> mean probability of having entered by step 0..horizon
+	Time       map[string]Interval
+	Value      map[string]ActorValue // actor -> value
+}
+
+// ActorValue is one actor's expected discounted value, in total and by component.
+type ActorValue struct {
+	Total      Interval
+	Components map[string]Interval
+}
+
+// Hypothesis is one claim with its evaluation.
+type Hypothesis struct {
+	ID         string
+	Claim      string
+	Expr       string
+	HoldsShare float64
+	Verdict    string
+	Quantities []Quantity // the figures the expression reads, with central estimates
+}
+
+// Quantity is one figure a hypothesis depends on.
+type Quantity struct {
+	Expr string
+	Interval
+}
+
+// Equilibrium is a solved (Markov-perfect) profile for central parameters or
+// per draw, summarised as action probabilities per actor and state.
+type Equilibrium struct {
+	Profile          string
+	Play             map[string]map[string]map[string]float64 // actor -> state -> action -> prob
+	MaxDeviationGain float64
+	Converged        bool
+	Method           string
+}
+
+// Credibility is one row of a credibility table: in a state (after a
+// remembered move), the gain an actor would get from the best one-shot
+// deviation from what its strategy prescribes. A prescription is credible
+// when no deviation gains (Gain <= tolerance).
+type Credibility struct {
+	Profile  string
+	Actor    string
+	State    string
+	After    string // remembered last move, "" if none
+	Action   string // what the strategy prescribes (the threat)
+	Deviate  string // the best deviation
+	Gain     float64
+	Credible bool
+}
+
+// Tornado is a one-at-a-time sensitivity chart for one output.
+type Tornado struct {
+	Output string  // e.g. `reach("war", 52, "baseline")`
+	Base   float64 // output at central parameter values
+	Bars   []TornadoBar
+}
+
+// TornadoBar is the range of an output as one parameter sweeps its range
+// with the others at their central values.
+type TornadoBar struct {
+	Param          string
+	ParamLo        float64
+	ParamHi        float64
+	OutAtLo        float64 // output with the parameter at ParamLo
+	OutAtHi        float64 // output with the parameter at ParamHi
+	OutMin, OutMax float64 // extremes over the whole sweep
+}
+
+// BreakEven is a parameter value at which a hypothesis's verdict flips.
+type BreakEven struct {
+	Hypothesis string
+	Param      string
+	Value      float64
+	// Holds says on which side the hypothesis holds: "above" or "below".
+	Holds string
+}

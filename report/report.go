@@ -1,0 +1,280 @@
+package report
+
+import (
+	"fmt"
+	"html/template"
+	"io"
+	"sort"
+	"strings"
+)
+
+// Write renders in as one HTML page on w. The page has no scripts and loads
+// nothing: styles and charts are inline, so it can be mailed, archived or
+// printed as it is.
+func Write(w io.Writer, in Input) error {
+	if in.Title == "" {
+		in.Title = in.Name
+	}
+	data := page{Input: in}
+	if len(in.States) > 0 {
+		data.Diagram = template.HTML(stateDiagram(in))
+	}
+	if len(in.Profiles) > 0 {
+		data.Endings = template.HTML(endingsChart(in))
+		for i, p := range in.Profiles {
+			if len(p.Reach) > 0 {
+				data.Reach = append(data.Reach, template.HTML(reachChart(in, i, p)))
+			}
+		}
+		for i, a := range actorIDs(in) {
+			data.Values = append(data.Values, template.HTML(valueChart(in, i, a)))
+		}
+	}
+	for i, t := range in.Tornadoes {
+		data.Tornadoes = append(data.Tornadoes, template.HTML(tornadoChart(i, t)))
+	}
+	for _, e := range in.Equilibria {
+		data.EqTables = append(data.EqTables, equilibriumTable(e))
+	}
+	if err := pageTmpl.Execute(w, data); err != nil {
+		return fmt.Errorf("report: writing HTML: %w", err)
+	}
+	return nil
+}
+
+type page struct {
+	Input
+	Diagram   template.HTML
+	Endings   template.HTML
+	Reach     []template.HTML
+	Values    []template.HTML
+	Tornadoes []template.HTML
+	EqTables  []eqTable
+}
+
+type eqTable struct {
+	Equilibrium
+	Actions []string
+	Rows    []eqRow
+}
+
+type eqRow struct {
+	Actor, State string
+	Probs        []string
+}
+
+func equilibriumTable(e Equilibrium) eqTable {
+	t := eqTable{Equilibrium: e}
+	seen := map[string]bool{}
+	actors := sortedKeys(e.Play)
+	for _, a := range actors {
+		for _, st := range e.Play[a] {
+			for act := range st {
+				if !seen[act] {
+					seen[act] = true
+					t.Actions = append(t.Actions, act)
+				}
+			}
+		}
+	}
+	sort.Strings(t.Actions)
+	for _, a := range actors {
+		for _, s := range sortedKeys(e.Play[a]) {
+			row := eqRow{Actor: a, State: s}
+			for _, act := range t.Actions {
+				p, ok := e.Play[a][s][act]
+				switch {
+				case !ok:
+					row.Probs = append(row.Probs, "")
+				default:
+					row.Probs = append(row.Probs, fmtNum(p))
+				}
+			}
+			t.Rows = append(t.Rows, row)
+		}
+	}
+	return t
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func actorIDs(in Input) []string {
+	var out []string
+	for _, a := range in.Actors {
+		out = append(out, a.ID)
+	}
+	if len(out) > 0 {
+		return out
+	}
+	seen := map[string]bool{}
+	for _, p := range in.Profiles {
+		for a := range p.Value {
+			if !seen[a] {
+				seen[a] = true
+				out = append(out, a)
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+var funcs = template.FuncMap{
+	"pct": pct,
+	"num": fmtNum,
+	"iv": func(v Interval) string {
+		return fmt.Sprintf("%s [%s, %s]", fmtNum(v.Mean), fmtNum(v.Lo), fmtNum(v.Hi))
+	},
+	"weights": func(m map[string]float64) string {
+		var parts []string
+		for _, k := range sortedKeys(m) {
+			parts = append(parts, fmt.Sprintf("%s %s", k, fmtNum(m[k])))
+		}
+		return strings.Join(parts, ", ")
+	},
+	"strategies": func(m map[string]string) string {
+		var parts []string
+		for _, k := range sortedKeys(m) {
+			parts = append(parts, k+": "+m[k])
+		}
+		return strings.Join(parts, " · ")
+	},
+	"verdictClass": func(v string) string {
+		v = strings.ToLower(v)
+		switch {
+		case strings.Contains(v, "not") || strings.Contains(v, "reject") || strings.Contains(v, "false"):
+			return "no"
+		case strings.Contains(v, "mixed") || strings.Contains(v, "uncertain") || strings.Contains(v, "inconclusive"):
+			return "mixed"
+		}
+		return "yes"
+	},
+	"width":     func(x float64) string { return fmt.Sprintf("%.1f%%", 100*x) },
+	"endingsOf": func(pg page, _ Profile) []string { return endingStates(pg.Input) },
+}
+
+var pageTmpl = template.Must(template.New("page").Funcs(funcs).Parse(`<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{.Title}} — truce report</title>
+<style>
+body{font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#111;max-width:820px;margin:2em auto;padding:0 1em}
+h1{font-size:1.6em;margin-bottom:.2em}h2{margin-top:2em;border-bottom:1px solid #ccc;padding-bottom:.2em}
+table{border-collapse:collapse;width:100%;margin:.6em 0;font-size:.92em}
+th,td{border-bottom:1px solid #ddd;padding:.3em .5em;text-align:left;vertical-align:top}
+th{background:#f4f4f4}
+td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+code{font-size:.9em;background:#f6f6f6;padding:0 .2em}
+.meta{color:#555}.note{font-size:11px;fill:#555}.lbl{font-size:12px;fill:#111}.tick{font-size:10px;fill:#444}.val{font-size:10px;fill:#222}
+svg.chart{max-width:100%;height:auto;display:block;margin:.8em 0;font-family:system-ui,sans-serif}
+.reach{display:flex;flex-wrap:wrap;gap:4px}.reach svg.chart{margin:0}
+.verdict{font-weight:600;padding:0 .4em;border-radius:3px}
+.verdict.yes{background:#d8f0e3}.verdict.no{background:#f8dcdc}.verdict.mixed{background:#f6edcc}
+.share{display:inline-block;width:80px;height:8px;background:#eee;vertical-align:middle;margin-left:.4em}
+.share span{display:block;height:100%;background:#0072B2}
+.caveat{border-left:4px solid #E69F00;padding:.3em .8em;background:#fff8e8}
+@media print{body{max-width:none;margin:0;font-size:11pt}h2{break-after:avoid}svg.chart,table{break-inside:avoid}.share span{-webkit-print-color-adjust:exact;print-color-adjust:exact}}
+</style>
+</head>
+<body>
+<header>
+<h1>{{.Title}}</h1>
+<p class="meta">{{if .Name}}<code>{{.Name}}</code> · {{end}}{{if .Period}}one step = one {{.Period}} · {{end}}{{if .Horizon}}horizon {{.Horizon}} steps · {{end}}{{if .Draws}}{{.Draws}} parameter draws{{if .Seed}}, seed {{.Seed}}{{end}} · {{end}}{{.Generated}}</p>
+{{with .Description}}<p>{{.}}</p>{{end}}
+{{with .Source}}<p class="meta">Source: {{.}}</p>{{end}}
+<p class="caveat">Every number in this model is an analyst's assumption, given as a range. Probabilities and values below are what those assumptions imply, with 5–95% intervals over the parameter draws; they are not forecasts.</p>
+{{range .Notes}}<p class="caveat">{{.}}</p>{{end}}
+</header>
+
+{{if .Actors}}<section id="summary">
+<h2>Scenario</h2>
+<table><thead><tr><th>Actor</th><th>Discount</th><th>Weights</th><th>Description</th></tr></thead><tbody>
+{{range .Actors}}<tr><td>{{.ID}}</td><td class="n">{{num .Discount}}</td><td>{{weights .Weights}}</td><td>{{.Description}}</td></tr>
+{{end}}</tbody></table>
+{{if .Components}}<table><thead><tr><th>Payoff component</th><th>Zero-sum</th><th>Description</th></tr></thead><tbody>
+{{range .Components}}<tr><td>{{.Name}}</td><td>{{if .ZeroSum}}yes{{else}}no{{end}}</td><td>{{.Description}}</td></tr>
+{{end}}</tbody></table>{{end}}
+</section>{{end}}
+
+{{if .Diagram}}<section id="states">
+<h2>Situations and transitions</h2>
+{{.Diagram}}
+<table><thead><tr><th>State</th><th>Kind</th><th>Description</th></tr></thead><tbody>
+{{range .States}}<tr><td>{{.ID}}</td><td>{{if .Terminal}}ending{{else if .Initial}}initial{{else}}transient{{end}}</td><td>{{.Description}}</td></tr>
+{{end}}</tbody></table>
+</section>{{end}}
+
+{{if .Parameters}}<section id="parameters">
+<h2>Assumptions (parameters)</h2>
+<table><thead><tr><th>Parameter</th><th>Range</th><th>Rationale (analyst's assumption)</th></tr></thead><tbody>
+{{range .Parameters}}<tr><td><code>{{.Name}}</code></td><td>{{.Dist}}</td><td>{{.Rationale}}</td></tr>
+{{end}}</tbody></table>
+</section>{{end}}
+
+{{if .Endings}}<section id="endings">
+<h2>How it ends</h2>
+{{.Endings}}
+<table><thead><tr><th>Profile</th><th>Strategies</th>{{range $s := index $.Profiles 0 | endingsOf $}}<th>{{$s}}</th>{{end}}</tr></thead><tbody>
+{{range $p := .Profiles}}<tr><td>{{$p.Name}}</td><td>{{strategies $p.Strategies}}</td>{{range $s := endingsOf $ $p}}<td class="n">{{with index $p.Absorb $s}}{{pct .Mean}} [{{pct .Lo}}, {{pct .Hi}}]{{end}}</td>{{end}}</tr>
+{{end}}</tbody></table>
+</section>{{end}}
+
+{{if .Reach}}<section id="reach">
+<h2>How fast: reach curves</h2>
+<p>Chance of having entered each situation by each step, one panel per profile.</p>
+<div class="reach">{{range .Reach}}{{.}}{{end}}</div>
+</section>{{end}}
+
+{{if .Values}}<section id="values">
+<h2>Who gains: value by component</h2>
+<p>Expected discounted utility from the start, weighted by each actor's weights; bars are means over draws (hover for intervals).</p>
+{{range .Values}}{{.}}{{end}}
+</section>{{end}}
+
+{{if .EqTables}}<section id="equilibrium">
+<h2>Equilibrium</h2>
+{{range .EqTables}}<h3>{{.Profile}}{{with .Method}} ({{.}}){{end}}</h3>
+<p>{{if .Converged}}Converged{{else}}<strong>Did not converge</strong>: not an equilibrium{{end}}; largest one-shot deviation gain {{num .MaxDeviationGain}}.</p>
+<table><thead><tr><th>Actor</th><th>State</th>{{range .Actions}}<th>{{.}}</th>{{end}}</tr></thead><tbody>
+{{range .Rows}}<tr><td>{{.Actor}}</td><td>{{.State}}</td>{{range .Probs}}<td class="n">{{.}}</td>{{end}}</tr>
+{{end}}</tbody></table>
+{{end}}</section>{{end}}
+
+{{if .Credibility}}<section id="credibility">
+<h2>Credibility of threats</h2>
+<p>For each prescribed move, the gain from the best one-shot deviation; a threat is credible when nothing is gained by not carrying it out.</p>
+<table><thead><tr><th>Profile</th><th>Actor</th><th>State</th><th>After</th><th>Prescribed</th><th>Best deviation</th><th>Gain</th><th>Credible</th></tr></thead><tbody>
+{{range .Credibility}}<tr><td>{{.Profile}}</td><td>{{.Actor}}</td><td>{{.State}}</td><td>{{.After}}</td><td>{{.Action}}</td><td>{{.Deviate}}</td><td class="n">{{num .Gain}}</td><td>{{if .Credible}}credible{{else}}not credible{{end}}</td></tr>
+{{end}}</tbody></table>
+</section>{{end}}
+
+{{if .Hypotheses}}<section id="hypotheses">
+<h2>The claims, tested</h2>
+<table><thead><tr><th>ID</th><th>Claim</th><th>Holds in</th><th>Verdict</th></tr></thead><tbody>
+{{range .Hypotheses}}<tr class="hypothesis" data-id="{{.ID}}"><td>{{.ID}}</td><td>{{.Claim}}<br><code>{{.Expr}}</code>{{if .Quantities}}<br><small>{{range $i, $q := .Quantities}}{{if $i}}; {{end}}<code>{{$q.Expr}}</code> = {{iv $q.Interval}}{{end}}</small>{{end}}</td>
+<td class="n">{{pct .HoldsShare}}<span class="share" role="img" aria-label="holds in {{pct .HoldsShare}} of draws"><span style="width:{{width .HoldsShare}}"></span></span></td>
+<td><span class="verdict {{verdictClass .Verdict}}">{{.Verdict}}</span></td></tr>
+{{end}}</tbody></table>
+</section>{{end}}
+
+{{if or .Tornadoes .BreakEvens}}<section id="sensitivity">
+<h2>What the answers hang on</h2>
+{{if .BreakEvens}}<table><thead><tr><th>Hypothesis</th><th>Flips when</th></tr></thead><tbody>
+{{range .BreakEvens}}<tr><td>{{.Hypothesis}}</td><td><code>{{.Param}}</code> {{if eq .Holds "above"}}&lt;{{else}}&gt;{{end}} {{num .Value}} (holds {{.Holds}})</td></tr>
+{{end}}</tbody></table>{{end}}
+{{range .Tornadoes}}{{.}}{{end}}
+</section>{{end}}
+
+<footer><p class="meta">Written by truce. Self-contained: no scripts, no external resources.</p></footer>
+</body>
+</html>
+`))

@@ -1,0 +1,259 @@
+package report
+
+import (
+	"bytes"
+	"encoding/xml"
+	"fmt"
+	"io"
+	"math"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// fixture is a small but complete report input: three states, two
+// profiles, both actors, a tornado and every table.
+func fixture() Input {
+	reach := func(p float64, n int) []float64 {
+		out := make([]float64, n+1)
+		for k := range out {
+			out[k] = 1 - math.Pow(1-p, float64(k))
+		}
+		return out
+	}
+	return Input{
+		Title: "Test <standoff> & co", Name: "test", Period: "week", Horizon: 10, Draws: 100, Seed: 7,
+		Description: "A tiny standoff for tests.",
+		Actors: []Actor{
+			{ID: "A", Discount: 0.9, Weights: map[string]float64{"material": 1, "symbolic": 2}},
+			{ID: "B", Discount: 0.95, Weights: map[string]float64{"material": 1, "symbolic": 1}},
+		},
+		Components: []Component{{Name: "material"}, {Name: "symbolic", ZeroSum: true}},
+		States: []State{
+			{ID: "truce", Initial: true, Description: "quiet"},
+			{ID: "war", Terminal: true},
+			{ID: "peace", Terminal: true},
+		},
+		Edges:      []Edge{{From: "truce", To: "war"}, {From: "truce", To: "peace"}},
+		Parameters: []Parameter{{Name: "p_war", Dist: "beta(1, 9)", Rationale: "analyst's assumption: rare"}},
+		Profiles: []Profile{
+			{
+				Name: "base", Strategies: map[string]string{"A": "hawk", "B": "dove"},
+				Absorb: map[string]Interval{"war": {0.3, 0.1, 0.5}, "peace": {0.7, 0.5, 0.9}},
+				Reach:  map[string][]float64{"truce": reach(0, 10), "war": reach(0.03, 10), "peace": reach(0.07, 10)},
+				Value: map[string]ActorValue{
+					"A": {Total: Interval{-2, -3, -1}, Components: map[string]Interval{"material": {-3, -4, -2}, "symbolic": {1, 0, 2}}},
+					"B": {Total: Interval{1, 0, 2}, Components: map[string]Interval{"material": {2, 1, 3}, "symbolic": {-1, -2, 0}}},
+				},
+			},
+			{
+				Name: "alt", Strategies: map[string]string{"A": "dove", "B": "dove"},
+				Absorb: map[string]Interval{"war": {0.05, 0, 0.1}, "peace": {0.95, 0.9, 1}},
+				Reach:  map[string][]float64{"war": reach(0.005, 10), "peace": reach(0.1, 10)},
+				Value: map[string]ActorValue{
+					"A": {Total: Interval{1, 0, 2}, Components: map[string]Interval{"material": {1, 0, 2}, "symbolic": {0, 0, 0}}},
+					"B": {Total: Interval{1, 0, 2}, Components: map[string]Interval{"material": {1, 0, 2}, "symbolic": {0, 0, 0}}},
+				},
+			},
+		},
+		Hypotheses: []Hypothesis{
+			{ID: "H1", Claim: "War is unlikely", Expr: `absorb("war", "base") < 0.5`, HoldsShare: 0.93, Verdict: "supported",
+				Quantities: []Quantity{{Expr: `absorb("war", "base")`, Interval: Interval{0.3, 0.1, 0.5}}}},
+			{ID: "H2", Claim: "Peace is certain", Expr: `absorb("peace", "alt") > 0.99`, HoldsShare: 0.1, Verdict: "not supported"},
+		},
+		Equilibria: []Equilibrium{{Profile: "equilibrium", Converged: true, MaxDeviationGain: 1e-12, Method: "iterate",
+			Play: map[string]map[string]map[string]float64{"A": {"truce": {"fight": 0.2, "wait": 0.8}}, "B": {"truce": {"fight": 0, "wait": 1}}}}},
+		Credibility: []Credibility{{Profile: "base", Actor: "A", State: "truce", After: "B: fight", Action: "fight", Deviate: "wait", Gain: 0.4}},
+		Tornadoes: []Tornado{{Output: `absorb("war", "base")`, Base: 0.3, Bars: []TornadoBar{
+			{Param: "p_war", ParamLo: 0.01, ParamHi: 0.4, OutAtLo: 0.05, OutAtHi: 0.8, OutMin: 0.05, OutMax: 0.8},
+			{Param: "cost", ParamLo: 1, ParamHi: 3, OutAtLo: 0.35, OutAtHi: 0.25, OutMin: 0.25, OutMax: 0.35},
+		}}},
+		BreakEvens: []BreakEven{{Hypothesis: "H1", Param: "p_war", Value: 0.21, Holds: "below"}},
+	}
+}
+
+func render(t testing.TB, in Input) string {
+	t.Helper()
+	var b bytes.Buffer
+	if err := Write(&b, in); err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
+}
+
+// TestWriteStructure checks that every chart and table is present, that
+// every SVG is well-formed XML with an accessible title, and that the page
+// references nothing outside itself.
+func TestWriteStructure(t *testing.T) {
+	out := render(t, fixture())
+	for _, want := range []string{
+		`data-chart="states"`, `data-chart="endings"`, `data-chart="reach"`, `data-chart="value"`, `data-chart="tornado"`,
+		`id="equilibrium"`, `id="credibility"`, `id="hypotheses"`, `id="sensitivity"`, `id="parameters"`,
+		`data-id="H1"`, `data-id="H2"`, "not credible", "Test &lt;standoff&gt; &amp; co",
+		`<code>p_war</code> &gt; 0.210`,
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("report lacks %q", want)
+		}
+	}
+	if n := strings.Count(out, `data-chart="reach"`); n != 2 {
+		t.Errorf("%d reach charts, want one per profile (2)", n)
+	}
+	if n := strings.Count(out, `data-chart="value"`); n != 2 {
+		t.Errorf("%d value charts, want one per actor (2)", n)
+	}
+	// the initial state's reach curve (1 from step 0) is not drawn
+	if strings.Contains(out, `class="series" data-state="truce"`) {
+		t.Error("initial state's reach curve drawn")
+	}
+	if strings.Contains(out, "ZgotmplZ") {
+		t.Error("html/template rejected a value (ZgotmplZ in output)")
+	}
+	checkSelfContained(t, out)
+	svgs := regexp.MustCompile(`(?s)<svg .*?</svg>`).FindAllString(out, -1)
+	if len(svgs) != 7 { // diagram, endings, 2 reach, 2 value, 1 tornado
+		t.Fatalf("%d SVG elements, want 7", len(svgs))
+	}
+	for _, s := range svgs {
+		dec := xml.NewDecoder(strings.NewReader(s))
+		for {
+			_, err := dec.Token()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				t.Fatalf("SVG not well-formed: %v\n%.300s", err, s)
+			}
+		}
+		if !strings.Contains(s, `role="img"`) || !strings.Contains(s, "<title") || !strings.Contains(s, "aria-labelledby") {
+			t.Errorf("SVG lacks accessible title: %.200s", s)
+		}
+		if strings.Contains(s, "NaN") || strings.Contains(s, "Inf") {
+			t.Errorf("SVG has non-finite coordinates: %.200s", s)
+		}
+	}
+}
+
+// checkSelfContained fails on anything that would make a browser fetch:
+// scripts, links, URLs other than the SVG namespace and in-page fragments.
+func checkSelfContained(t *testing.T, out string) {
+	t.Helper()
+	for _, bad := range []string{"<script", "<link", "<img", "<iframe", "@import", "url(http", "src="} {
+		if strings.Contains(out, bad) {
+			t.Errorf("report contains %q", bad)
+		}
+	}
+	for _, m := range regexp.MustCompile(`(?:https?:)?//[^\s"'<>)]+`).FindAllString(out, -1) {
+		if m != "http://www.w3.org/2000/svg" {
+			t.Errorf("external URL in report: %s", m)
+		}
+	}
+	for _, m := range regexp.MustCompile(`url\(([^)]*)\)`).FindAllStringSubmatch(out, -1) {
+		if !strings.HasPrefix(m[1], "#") {
+			t.Errorf("non-fragment url() in report: %s", m[0])
+		}
+	}
+}
+
+// TestWriteSections checks that empty sections are left out rather than
+// drawn as empty charts.
+func TestWriteSections(t *testing.T) {
+	tests := []struct {
+		name    string
+		mutate  func(*Input)
+		absent  []string
+		present []string
+	}{
+		{"no tornadoes", func(in *Input) { in.Tornadoes, in.BreakEvens = nil, nil }, []string{`id="sensitivity"`, `data-chart="tornado"`}, []string{`data-chart="endings"`}},
+		{"no profiles", func(in *Input) { in.Profiles = nil }, []string{`data-chart="endings"`, `data-chart="reach"`, `data-chart="value"`}, []string{`data-chart="states"`}},
+		{"no equilibrium", func(in *Input) { in.Equilibria, in.Credibility = nil, nil }, []string{`id="equilibrium"`, `id="credibility"`}, []string{`id="hypotheses"`}},
+		{"no states", func(in *Input) { in.States, in.Edges = nil, nil }, []string{`data-chart="states"`}, []string{`data-chart="endings"`, `data-chart="reach"`}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			in := fixture()
+			tc.mutate(&in)
+			out := render(t, in)
+			for _, s := range tc.absent {
+				if strings.Contains(out, s) {
+					t.Errorf("has %q", s)
+				}
+			}
+			for _, s := range tc.present {
+				if !strings.Contains(out, s) {
+					t.Errorf("lacks %q", s)
+				}
+			}
+			checkSelfContained(t, out)
+		})
+	}
+}
+
+// TestNonFinite: NaN and infinite figures (an ending never entered has no
+// expected time) must not produce invalid SVG.
+func TestNonFinite(t *testing.T) {
+	in := fixture()
+	in.Profiles[0].Absorb["war"] = Interval{math.NaN(), math.Inf(-1), math.Inf(1)}
+	in.Tornadoes[0].Bars[0].OutMax = math.Inf(1)
+	out := render(t, in)
+	for _, s := range regexp.MustCompile(`(?s)<svg .*?</svg>`).FindAllString(out, -1) {
+		if regexp.MustCompile(`="[^"]*(NaN|Inf)`).MatchString(s) {
+			t.Errorf("non-finite attribute in %.200s", s)
+		}
+	}
+}
+
+func TestNiceTicks(t *testing.T) {
+	tests := []struct {
+		lo, hi float64
+		n      int
+		want   []float64
+	}{
+		{0, 1, 5, []float64{0, 0.2, 0.4, 0.6, 0.8, 1}},
+		{0, 52, 4, []float64{0, 20, 40}},
+		{-3, 2, 5, []float64{-3, -2, -1, 0, 1, 2}},
+		{1, 1, 5, []float64{1}},
+	}
+	for _, tc := range tests {
+		got := niceTicks(tc.lo, tc.hi, tc.n)
+		if len(got) != len(tc.want) {
+			t.Errorf("niceTicks(%v, %v, %d) = %v, want %v", tc.lo, tc.hi, tc.n, got, tc.want)
+			continue
+		}
+		for i := range got {
+			if math.Abs(got[i]-tc.want[i]) > 1e-12 {
+				t.Errorf("niceTicks(%v, %v, %d) = %v, want %v", tc.lo, tc.hi, tc.n, got, tc.want)
+				break
+			}
+		}
+	}
+}
+
+func TestFmtNum(t *testing.T) {
+	tests := map[float64]string{0: "0", 0.5: "0.500", 12.345: "12.3", -150: "-150", 1234: "1234", 1e-5: "1e-05", math.NaN(): "n/a"}
+	for x, want := range tests {
+		if got := fmtNum(x); got != want {
+			t.Errorf("fmtNum(%v) = %q, want %q", x, got, want)
+		}
+	}
+}
+
+func BenchmarkWrite(b *testing.B) {
+	in := fixture()
+	for b.Loop() {
+		if err := Write(io.Discard, in); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func ExampleWrite() {
+	in := Input{Title: "Two endings", States: []State{{ID: "truce", Initial: true}, {ID: "war", Terminal: true}},
+		Edges: []Edge{{From: "truce", To: "war"}}}
+	var b bytes.Buffer
+	if err := Write(&b, in); err != nil {
+		fmt.Println(err)
+	}
+	fmt.Println(strings.Count(b.String(), "<svg "), "chart:", strings.Contains(b.String(), `data-chart="states"`))
+	// Output: 1 chart: true
+}

@@ -1,0 +1,129 @@
+package report
+
+import (
+	"fmt"
+	"html"
+	"math"
+	"strconv"
+	"strings"
+)
+
+// palette is Okabe–Ito: distinguishable with common colour-vision
+// deficiencies, and every series also carries a text label, so print in
+// grey stays readable.
+var palette = []string{"#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442"}
+
+func colour(i int) string { return palette[i%len(palette)] }
+
+// svg accumulates one inline SVG document. Every chart gets a <title> and
+// <desc> referenced by aria-labelledby so screen readers announce it.
+type svg struct {
+	b    strings.Builder
+	id   string
+	w, h float64
+}
+
+func newSVG(id, kind string, w, h float64, title, desc string) *svg {
+	s := &svg{id: id, w: w, h: h}
+	fmt.Fprintf(&s.b, `<svg xmlns="http://www.w3.org/2000/svg" id="%s" class="chart chart-%s" data-chart="%s" role="img" viewBox="0 0 %s %s" width="%s" height="%s" aria-labelledby="%s-t %s-d">`,
+		esc(id), esc(kind), esc(kind), num(w), num(h), num(w), num(h), esc(id), esc(id))
+	fmt.Fprintf(&s.b, `<title id="%s-t">%s</title><desc id="%s-d">%s</desc>`, esc(id), esc(title), esc(id), esc(desc))
+	return s
+}
+
+func (s *svg) raw(format string, args ...any) { fmt.Fprintf(&s.b, format, args...) }
+
+func (s *svg) text(x, y float64, anchor, class, t string) {
+	fmt.Fprintf(&s.b, `<text x="%s" y="%s" text-anchor="%s" class="%s">%s</text>`, num(x), num(y), anchor, class, esc(t))
+}
+
+func (s *svg) line(x1, y1, x2, y2 float64, stroke string, width float64, extra string) {
+	fmt.Fprintf(&s.b, `<line x1="%s" y1="%s" x2="%s" y2="%s" stroke="%s" stroke-width="%s"%s/>`, num(x1), num(y1), num(x2), num(y2), stroke, num(width), extra)
+}
+
+// rect draws a bar with its own <title> so hovering (or a screen reader)
+// gives the exact number.
+func (s *svg) rect(x, y, w, h float64, fill, tip string) {
+	if w < 0 {
+		x, w = x+w, -w
+	}
+	if h < 0 {
+		y, h = y+h, -h
+	}
+	fmt.Fprintf(&s.b, `<rect x="%s" y="%s" width="%s" height="%s" fill="%s"><title>%s</title></rect>`, num(x), num(y), num(w), num(h), fill, esc(tip))
+}
+
+func (s *svg) String() string { return s.b.String() + "</svg>" }
+
+func esc(s string) string { return html.EscapeString(s) }
+
+// num prints a coordinate compactly and never as NaN/Inf, which browsers
+// reject.
+func num(x float64) string {
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		x = 0
+	}
+	return strconv.FormatFloat(math.Round(x*100)/100, 'f', -1, 64)
+}
+
+// axis maps a data range onto a pixel range.
+type axis struct{ d0, d1, p0, p1 float64 }
+
+func (a axis) at(v float64) float64 {
+	if a.d1 == a.d0 {
+		return a.p0
+	}
+	return a.p0 + (v-a.d0)/(a.d1-a.d0)*(a.p1-a.p0)
+}
+
+// niceTicks returns about n round tick values covering [lo, hi].
+func niceTicks(lo, hi float64, n int) []float64 {
+	if !(hi > lo) || math.IsNaN(lo) || math.IsInf(lo, 0) || math.IsInf(hi, 0) {
+		return []float64{lo}
+	}
+	raw := (hi - lo) / float64(n)
+	mag := math.Pow(10, math.Floor(math.Log10(raw)))
+	step := mag
+	for _, m := range []float64{1, 2, 2.5, 5, 10} {
+		if m*mag >= raw {
+			step = m * mag
+			break
+		}
+	}
+	var out []float64
+	for v := math.Ceil(lo/step) * step; v <= hi+step*1e-9; v += step {
+		out = append(out, math.Round(v/step)*step)
+	}
+	return out
+}
+
+// fmtNum prints a figure for a reader: 3 significant digits, no exponent
+// for ordinary sizes.
+func fmtNum(x float64) string {
+	switch {
+	case math.IsNaN(x):
+		return "n/a"
+	case math.IsInf(x, 1):
+		return "∞"
+	case math.IsInf(x, -1):
+		return "−∞"
+	case x == 0:
+		return "0"
+	}
+	a := math.Abs(x)
+	if a >= 1e5 || a < 1e-3 {
+		return strconv.FormatFloat(x, 'g', 3, 64)
+	}
+	d := 2 - int(math.Floor(math.Log10(a)))
+	if d < 0 {
+		d = 0
+	}
+	return strconv.FormatFloat(x, 'f', d, 64)
+}
+
+func pct(x float64) string {
+	if math.IsNaN(x) {
+		return "n/a"
+	}
+	return strconv.FormatFloat(100*x, 'f', 1, 64) + "%"
+}
