@@ -1,0 +1,589 @@
+package nash
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/truce-dev/truce/game"
+)
+
+// Logit traces the principal branch of the logit quantal-response
+// equilibrium correspondence (McKelvey–Palfrey; Turocy 2005) from the
+// uniform profile at λ = 0 towards a Nash equilibrium, for any number of
+// players.
+//
+// The path is the solution curve of
+//
+//	Σ_s p_is = 1,   log p_is − log p_i0 − λ (u_is − u_i0) = 0   (s ≥ 1)
+//
+// in log-probabilities and λ, followed by an Euler predictor and a Newton
+// corrector along the tangent with adaptive arc-length steps. Payoffs are
+// rescaled to [0, 1] internally; λ is reported on the game's own scale.
+// When the profile is close to an equilibrium, a Newton solve on the
+// profile's support finishes the job (regret below 1e-8 of the payoff range
+// is the target; a path point that gets there without the solve is taken as
+// is). With opt.Lambda > 0 the path stops at that λ and the QRE there is
+// returned with Equilibrium.Lambda set. The number of steps is capped, so
+// the method never hangs; a path that did not converge is reported with
+// Complete false.
+func Logit(ctx context.Context, g *game.Strategic, opt Options) (*Result, error) {
+	start := time.Now()
+	res := &Result{Method: "logit", Complete: true, Stats: map[string]float64{}}
+	ng, span := newNormGame(g)
+	x := ng.uniform()
+	if span == 0 {
+		// Every profile is an equilibrium; the path never leaves the centre.
+		res.Equilibria = append(res.Equilibria, Equilibrium{Profile: ng.split(x), Component: -1, Lambda: opt.Lambda})
+		res.Elapsed = time.Since(start)
+		return res, nil
+	}
+	target := 0.0
+	if opt.Lambda > 0 {
+		target = opt.Lambda * span
+	}
+	tr := newTracer(ng)
+	p, lam, ok, why := tr.run(ctx, target, opt.Progress)
+	res.Stats["steps"] = float64(tr.steps)
+	res.Stats["rejected"] = float64(tr.rejected)
+	res.Stats["lambda"] = lam / span
+	eq := Equilibrium{Profile: ng.split(p), Component: -1}
+	if target > 0 {
+		eq.Lambda = lam / span
+	}
+	eq.Regret = g.Regret(eq.Profile)
+	if !ok {
+		res.Complete, res.Reason = false, why
+	}
+	res.Equilibria = append(res.Equilibria, eq)
+	res.Elapsed = time.Since(start)
+	return res, nil
+}
+
+// normGame is a strategic game with payoffs mapped affinely onto [0, 1]
+// (one map for all players) and strategies numbered 0..T-1 player by player.
+type normGame struct {
+	n     int
+	shape []int
+	off   []int // first strategy index of each player
+	tot   int
+	pay   []float64
+	nprof int
+}
+
+func newNormGame(g *game.Strategic) (*normGame, float64) {
+	ng := &normGame{n: g.NumPlayers(), shape: g.Shape(), nprof: g.NumProfiles()}
+	ng.off = make([]int, ng.n)
+	for i, s := range ng.shape {
+		ng.off[i] = ng.tot
+		ng.tot += s
+	}
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for _, v := range g.Payoffs {
+		lo, hi = math.Min(lo, v), math.Max(hi, v)
+	}
+	span := hi - lo
+	ng.pay = make([]float64, len(g.Payoffs))
+	if span > 0 {
+		for i, v := range g.Payoffs {
+			ng.pay[i] = (v - lo) / span
+		}
+	}
+	return ng, span
+}
+
+func (ng *normGame) uniform() []float64 {
+	x := make([]float64, ng.tot)
+	for i, s := range ng.shape {
+		for j := 0; j < s; j++ {
+			x[ng.off[i]+j] = 1 / float64(s)
+		}
+	}
+	return x
+}
+
+// split turns a flat profile into one slice per player.
+func (ng *normGame) split(x []float64) [][]float64 {
+	out := make([][]float64, ng.n)
+	for i, s := range ng.shape {
+		out[i] = append([]float64(nil), x[ng.off[i]:ng.off[i]+s]...)
+	}
+	return out
+}
+
+// values computes u[is], the payoff of strategy s of player i against the
+// flat profile x, and, when du is non-nil, du[is*T+jt] = ∂u_is/∂x_jt for
+// j ≠ i (zero for j = i).
+func (ng *normGame) values(x, u, du []float64) {
+	n, T := ng.n, ng.tot
+	for i := range u {
+		u[i] = 0
+	}
+	if du != nil {
+		for i := range du {
+			du[i] = 0
+		}
+	}
+	idx := make([]int, n)
+	pr := make([]float64, n)
+	for k := 0; k < ng.nprof; k++ {
+		for q := 0; q < n; q++ {
+			pr[q] = x[ng.off[q]+idx[q]]
+		}
+		for i := 0; i < n; i++ {
+			a := ng.pay[k*n+i]
+			if a == 0 {
+				continue
+			}
+			row := ng.off[i] + idx[i]
+			w := a
+			for q := 0; q < n; q++ {
+				if q != i {
+					w *= pr[q]
+				}
+			}
+			u[row] += w
+			if du == nil {
+				continue
+			}
+			for j := 0; j < n; j++ {
+				if j == i {
+					continue
+				}
+				w := a
+				for q := 0; q < n; q++ {
+					if q != i && q != j {
+						w *= pr[q]
+					}
+				}
+				du[row*T+ng.off[j]+idx[j]] += w
+			}
+		}
+		for q := 0; q < n; q++ {
+			idx[q]++
+			if idx[q] < ng.shape[q] {
+				break
+			}
+			idx[q] = 0
+		}
+	}
+}
+
+// regret is the largest gain from deviating, given strategy values u.
+func (ng *normGame) regret(x, u []float64) float64 {
+	worst := 0.0
+	for i, s := range ng.shape {
+		best, cur := math.Inf(-1), 0.0
+		for j := 0; j < s; j++ {
+			v := u[ng.off[i]+j]
+			best = math.Max(best, v)
+			cur += x[ng.off[i]+j] * v
+		}
+		worst = math.Max(worst, best-cur)
+	}
+	return worst
+}
+
+// tracer follows the logit path in z = (log p, λ).
+type tracer struct {
+	ng       *normGame
+	T        int
+	u, du    []float64
+	p        []float64
+	steps    int
+	rejected int
+}
+
+// Path-following limits. maxSteps bounds the work; maxLambda is far beyond
+// any λ at which a path on [0,1] payoffs still moves measurably.
+const (
+	logitMaxSteps  = 20000
+	logitMaxLambda = 1e12
+	logitTol       = 1e-8 // target regret on [0,1] payoffs
+)
+
+func newTracer(ng *normGame) *tracer {
+	T := ng.tot
+	return &tracer{ng: ng, T: T, u: make([]float64, T), du: make([]float64, T*T), p: make([]float64, T)}
+}
+
+// eval fills h = H(z) and, when jac != nil, the T×(T+1) Jacobian (row
+// major). It leaves p and u for the point.
+func (tr *tracer) eval(z, h, jac []float64) {
+	ng, T := tr.ng, tr.T
+	lam := z[T]
+	for i := 0; i < T; i++ {
+		tr.p[i] = math.Exp(z[i])
+	}
+	var du []float64
+	if jac != nil {
+		du = tr.du
+		for i := range jac {
+			jac[i] = 0
+		}
+	}
+	ng.values(tr.p, tr.u, du)
+	W := T + 1
+	for i, s := range ng.shape {
+		o := ng.off[i]
+		sum := 0.0
+		for j := 0; j < s; j++ {
+			sum += tr.p[o+j]
+		}
+		h[o] = sum - 1
+		for j := 1; j < s; j++ {
+			h[o+j] = z[o+j] - z[o] - lam*(tr.u[o+j]-tr.u[o])
+		}
+		if jac == nil {
+			continue
+		}
+		for j := 0; j < s; j++ {
+			jac[o*W+o+j] = tr.p[o+j]
+		}
+		for j := 1; j < s; j++ {
+			r := (o + j) * W
+			jac[r+o+j] += 1
+			jac[r+o] -= 1
+			jac[r+T] = -(tr.u[o+j] - tr.u[o])
+			for c := 0; c < T; c++ {
+				d := du[(o+j)*T+c] - du[o*T+c]
+				if d != 0 {
+					jac[r+c] -= lam * d * tr.p[c]
+				}
+			}
+		}
+	}
+}
+
+// run traces the path. With target > 0 it stops at λ = target (rescaled
+// payoffs) and returns the QRE there; otherwise it returns an approximate
+// Nash equilibrium. ok is false when the path did not get there.
+func (tr *tracer) run(ctx context.Context, target float64, progress func(string)) (p []float64, lam float64, ok bool, why string) {
+	ng, T := tr.ng, tr.T
+	W := T + 1
+	z := make([]float64, W)
+	x0 := ng.uniform()
+	for i := range x0 {
+		z[i] = math.Log(x0[i])
+	}
+	h := make([]float64, T)
+	jac := make([]float64, T*W)
+	aug := make([]float64, W*W)
+	rhs := make([]float64, W)
+	tan := make([]float64, W)
+	prevTan := make([]float64, W)
+	prevTan[T] = 1
+	zp := make([]float64, W)
+	step := 0.05
+	polishAt := 1e-3
+	best := append([]float64(nil), x0...)
+
+	// tangent solves [J; prevTanᵀ] t = e_T and normalises t.
+	tangent := func() bool {
+		for r := 0; r < T; r++ {
+			copy(aug[r*W:(r+1)*W], jac[r*W:(r+1)*W])
+			rhs[r] = 0
+		}
+		copy(aug[T*W:], prevTan)
+		rhs[T] = 1
+		if !solveDense(aug, rhs, W) {
+			return false
+		}
+		nrm := 0.0
+		for _, v := range rhs {
+			nrm += v * v
+		}
+		nrm = math.Sqrt(nrm)
+		for i := range tan {
+			tan[i] = rhs[i] / nrm
+		}
+		return true
+	}
+	// correct runs Newton on H(z) = 0 with corrections orthogonal to tan;
+	// fixLam keeps λ fixed instead (for the --lambda landing).
+	correct := func(z []float64, fixLam bool) bool {
+		prev := math.Inf(1)
+		for it := 0; it < 8; it++ {
+			tr.eval(z, h, jac)
+			for r := 0; r < T; r++ {
+				copy(aug[r*W:(r+1)*W], jac[r*W:(r+1)*W])
+				rhs[r] = -h[r]
+			}
+			if fixLam {
+				for c := 0; c < W; c++ {
+					aug[T*W+c] = 0
+				}
+				aug[T*W+T] = 1
+			} else {
+				copy(aug[T*W:], tan)
+			}
+			rhs[T] = 0
+			if !solveDense(aug, rhs, W) {
+				return false
+			}
+			nrm := 0.0
+			for i, v := range rhs {
+				z[i] += v
+				nrm = math.Max(nrm, math.Abs(v))
+			}
+			if it == 0 && nrm > 0.5 || it > 0 && nrm > 0.5*prev {
+				return false
+			}
+			prev = nrm
+			if nrm < 1e-11*(1+math.Abs(z[T])*1e-3) {
+				tr.eval(z, h, nil)
+				return true
+			}
+		}
+		return false
+	}
+
+	tr.eval(z, h, jac)
+	for tr.steps = 0; tr.steps < logitMaxSteps; {
+		if stop, reason := stopped(ctx); stop {
+			return best, z[T], false, reason
+		}
+		if !tangent() {
+			return best, z[T], false, "singular Jacobian on the logit path"
+		}
+		for i := range zp {
+			zp[i] = z[i] + step*tan[i]
+		}
+		if !correct(zp, false) {
+			tr.rejected++
+			step /= 2
+			if step < 1e-13 {
+				return best, z[T], false, "logit path step size underflow"
+			}
+			tr.eval(z, h, jac)
+			continue
+		}
+		tr.steps++
+		if target > 0 && zp[T] >= target {
+			// Land on λ = target from the last point, interpolated.
+			f := (target - z[T]) / (zp[T] - z[T])
+			for i := range zp {
+				zp[i] = z[i] + f*(zp[i]-z[i])
+			}
+			zp[T] = target
+			if !correct(zp, true) {
+				return best, z[T], false, "could not land on the requested lambda"
+			}
+			return append([]float64(nil), tr.p...), target, true, ""
+		}
+		copy(prevTan, tan)
+		copy(z, zp)
+		step = math.Min(step*1.6, 1e6)
+		// tr.p and tr.u hold the accepted point (the corrector's last eval).
+		copy(best, tr.p)
+		if target == 0 {
+			reg := ng.regret(tr.p, tr.u)
+			if reg < logitTol {
+				if q, ok := polishSupport(ng, tr.p, 1e-4); ok {
+					return q, z[T], true, ""
+				}
+				return best, z[T], true, ""
+			}
+			if reg < polishAt {
+				polishAt = reg / 10
+				if q, ok := polishSupport(ng, tr.p, 1e-2); ok {
+					return q, z[T], true, ""
+				}
+			}
+			if z[T] > logitMaxLambda {
+				return best, z[T], false, fmt.Sprintf("lambda reached %g with regret %.3g", z[T], reg)
+			}
+		}
+		if progress != nil && tr.steps%200 == 0 {
+			progress(fmt.Sprintf("step %d, lambda %.4g", tr.steps, z[T]))
+		}
+		tr.eval(z, h, jac)
+	}
+	return best, z[T], false, fmt.Sprintf("step limit %d reached at lambda %g", logitMaxSteps, z[T])
+}
+
+// polishSupport tries to turn an approximate equilibrium x into an exact
+// one (up to rounding) by Newton's method on the equations "every strategy
+// in the support earns the same, probabilities sum to one", for supports
+// read off x at a few thresholds. It accepts a solution that is a
+// probability profile with regret below logitTol/100 and, when maxMove > 0,
+// lies within maxMove of x.
+func polishSupport(ng *normGame, x []float64, maxMove float64) ([]float64, bool) {
+	for _, thr := range []float64{1e-3, 1e-5, 1e-8} {
+		if q, ok := polishOn(ng, x, thr, maxMove); ok {
+			return q, true
+		}
+	}
+	return nil, false
+}
+
+func polishOn(ng *normGame, x []float64, thr, maxMove float64) ([]float64, bool) {
+	T := ng.tot
+	var sup []int
+	for i, s := range ng.shape {
+		o := ng.off[i]
+		mx := 0.0
+		for j := 0; j < s; j++ {
+			mx = math.Max(mx, x[o+j])
+		}
+		for j := 0; j < s; j++ {
+			if x[o+j] >= thr*mx {
+				sup = append(sup, o+j)
+			}
+		}
+	}
+	q := make([]float64, T)
+	in := make([]bool, T)
+	for _, c := range sup {
+		in[c] = true
+	}
+	for i, s := range ng.shape {
+		o := ng.off[i]
+		sum := 0.0
+		for j := 0; j < s; j++ {
+			if in[o+j] {
+				sum += x[o+j]
+			}
+		}
+		for j := 0; j < s; j++ {
+			if in[o+j] {
+				q[o+j] = x[o+j] / sum
+			}
+		}
+	}
+	nv := len(sup)
+	pos := make([]int, T)
+	for k, c := range sup {
+		pos[c] = k
+	}
+	u := make([]float64, T)
+	du := make([]float64, T*T)
+	a := make([]float64, nv*nv)
+	b := make([]float64, nv)
+	for it := 0; it < 30; it++ {
+		ng.values(q, u, du)
+		// Rows: per player, the sum row at its first support strategy, then
+		// payoff equalities against that strategy.
+		for i := range a {
+			a[i] = 0
+		}
+		r := 0
+		maxRes := 0.0
+		for i, s := range ng.shape {
+			o := ng.off[i]
+			first := -1
+			for j := 0; j < s; j++ {
+				if !in[o+j] {
+					continue
+				}
+				if first < 0 {
+					first = o + j
+					sum := 0.0
+					for jj := 0; jj < s; jj++ {
+						if in[o+jj] {
+							a[r*nv+pos[o+jj]] = 1
+							sum += q[o+jj]
+						}
+					}
+					b[r] = -(sum - 1)
+				} else {
+					for _, c := range sup {
+						a[r*nv+pos[c]] = du[(o+j)*T+c] - du[first*T+c]
+					}
+					b[r] = -(u[o+j] - u[first])
+				}
+				maxRes = math.Max(maxRes, math.Abs(b[r]))
+				r++
+			}
+		}
+		if maxRes < 1e-15 {
+			break
+		}
+		if !solveDense(a, b, nv) {
+			return nil, false
+		}
+		for k, c := range sup {
+			q[c] += b[k]
+		}
+	}
+	for _, v := range q {
+		if v < -1e-12 || math.IsNaN(v) {
+			return nil, false
+		}
+	}
+	for i, v := range q {
+		q[i] = math.Max(v, 0)
+	}
+	for i, s := range ng.shape {
+		o := ng.off[i]
+		sum := 0.0
+		for j := 0; j < s; j++ {
+			sum += q[o+j]
+		}
+		for j := 0; j < s; j++ {
+			q[o+j] /= sum
+		}
+	}
+	ng.values(q, u, nil)
+	if ng.regret(q, u) > logitTol/100 {
+		return nil, false
+	}
+	if maxMove > 0 {
+		for i := range q {
+			if math.Abs(q[i]-x[i]) > maxMove {
+				return nil, false
+			}
+		}
+	}
+	return q, true
+}
+
+// solveDense solves a x = b in place (b becomes x) for an n×n row-major
+// matrix a by Gaussian elimination with partial pivoting; a is destroyed.
+// It reports false for a numerically singular matrix.
+func solveDense(a, b []float64, n int) bool {
+	scale := 0.0
+	for _, v := range a[:n*n] {
+		scale = math.Max(scale, math.Abs(v))
+	}
+	if scale == 0 {
+		return false
+	}
+	for c := 0; c < n; c++ {
+		p, pv := c, math.Abs(a[c*n+c])
+		for r := c + 1; r < n; r++ {
+			if v := math.Abs(a[r*n+c]); v > pv {
+				p, pv = r, v
+			}
+		}
+		if pv <= 1e-14*scale {
+			return false
+		}
+		if p != c {
+			for j := 0; j < n; j++ {
+				a[c*n+j], a[p*n+j] = a[p*n+j], a[c*n+j]
+			}
+			b[c], b[p] = b[p], b[c]
+		}
+		inv := 1 / a[c*n+c]
+		for r := c + 1; r < n; r++ {
+			f := a[r*n+c] * inv
+			if f == 0 {
+				continue
+			}
+			for j := c; j < n; j++ {
+				a[r*n+j] -= f * a[c*n+j]
+			}
+			b[r] -= f * b[c]
+		}
+	}
+	for c := n - 1; c >= 0; c-- {
+		s := b[c]
+		for j := c + 1; j < n; j++ {
+			s -= a[c*n+j] * b[j]
+		}
+		b[c] = s / a[c*n+c]
+	}
+	return true
+}
