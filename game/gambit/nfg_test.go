@@ -1,0 +1,290 @@
+package gambit
+
+import (
+	"bytes"
+	"math/big"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/truce-dev/truce/game"
+	"pgregory.net/rapid"
+)
+
+// referenceGames lists every .nfg file in Gambit's example library
+// (../shared/reference/gambit-games, beside the checkout) and in the
+// copies kept in testdata.
+func referenceGames(t *testing.T) []string {
+	t.Helper()
+	var files []string
+	for _, root := range []string{"../../../shared/reference/gambit-games", "testdata"} {
+		_ = filepath.Walk(root, func(path string, info os.FileInfo, err error) error {
+			if err == nil && !info.IsDir() && strings.HasSuffix(path, ".nfg") {
+				files = append(files, path)
+			}
+			return nil
+		})
+	}
+	if len(files) == 0 {
+		t.Skip("no reference games found")
+	}
+	return files
+}
+
+func TestReadReferenceGames(t *testing.T) {
+	for _, f := range referenceGames(t) {
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		g, err := ReadNFG(f, bytes.NewReader(src))
+		if err != nil {
+			t.Errorf("%v", err)
+			continue
+		}
+		if !g.IsExact() {
+			t.Errorf("%s: payoffs not kept exactly", f)
+		}
+		// writing then reading gives the same game
+		var buf bytes.Buffer
+		if err := WriteNFG(&buf, g); err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		h, err := ReadNFG("rewritten", &buf)
+		if err != nil {
+			t.Fatalf("%s: rereading: %v\n%s", f, err, buf.String())
+		}
+		assertSameGame(t, f, g, h)
+	}
+}
+
+func assertSameGame(t *testing.T, name string, g, h *game.Strategic) {
+	t.Helper()
+	if g.Title != h.Title || g.Comment != h.Comment {
+		t.Fatalf("%s: title/comment %q/%q became %q/%q", name, g.Title, g.Comment, h.Title, h.Comment)
+	}
+	if strings.Join(g.Players, "\x00") != strings.Join(h.Players, "\x00") {
+		t.Fatalf("%s: players %q became %q", name, g.Players, h.Players)
+	}
+	for p := range g.Strategies {
+		if strings.Join(g.Strategies[p], "\x00") != strings.Join(h.Strategies[p], "\x00") {
+			t.Fatalf("%s: strategies %q became %q", name, g.Strategies[p], h.Strategies[p])
+		}
+	}
+	if len(g.Payoffs) != len(h.Payoffs) {
+		t.Fatalf("%s: %d payoffs became %d", name, len(g.Payoffs), len(h.Payoffs))
+	}
+	for i := range g.Payoffs {
+		if g.Payoffs[i] != h.Payoffs[i] {
+			t.Fatalf("%s: payoff %d: %v became %v", name, i, g.Payoffs[i], h.Payoffs[i])
+		}
+		if g.Exact != nil && g.Exact[i].Cmp(h.Exact[i]) != 0 {
+			t.Fatalf("%s: exact payoff %d: %v became %v", name, i, g.Exact[i], h.Exact[i])
+		}
+	}
+}
+
+func TestReadForms(t *testing.T) {
+	payoff := `NFG 1 R "PD" { "Row" "Col" } { { "C" "D" } { "c" "d" } } "a comment"
+3 3 5 0 0 5 1 1`
+	outcome := "NFG 1 D \"PD\"\n{ \"Row\" \"Col\" }\n{ { \"C\" \"D\" }\n{ \"c\" \"d\" } }\n\"a comment\"\n" +
+		"{ { \"cc\" 3, 3 } { \"dc\" 5 0 } { \"cd\" 0, 5 } { \"dd\" 1, 1 } }\n1 2 3 4\n"
+	a, err := ReadNFG("payoff.nfg", strings.NewReader(payoff))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := ReadNFG("outcome.nfg", strings.NewReader(outcome))
+	if err != nil {
+		t.Fatal(err)
+	}
+	assertSameGame(t, "forms", a, b)
+	if a.Comment != "a comment" || a.Strategies[1][1] != "d" {
+		t.Fatalf("labels: %+v", a)
+	}
+	if got := a.Payoff(1, 1); got != 0 { // Row plays D, Col plays c
+		t.Fatalf("payoff of Col at (D,c) = %v, want 0", got)
+	}
+}
+
+func TestNumbersAndLabels(t *testing.T) {
+	src := `NFG 1 R "a \"quoted\" title" { "P\\1" "P2" } { 3 1 }
+1/3 -7/2 .5 +4 1.5e2 -2E-1`
+	g, err := ReadNFG("n.nfg", strings.NewReader(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g.Title != `a "quoted" title` || g.Players[0] != `P\1` {
+		t.Fatalf("labels: %q %q", g.Title, g.Players[0])
+	}
+	if g.Strategies[0][2] != "3" || len(g.Strategies[1]) != 1 {
+		t.Fatalf("strategies %q", g.Strategies)
+	}
+	want := []string{"1/3", "-7/2", "1/2", "4", "150", "-1/5"}
+	for i, w := range want {
+		r, _ := new(big.Rat).SetString(w)
+		if g.Exact[i].Cmp(r) != 0 {
+			t.Errorf("payoff %d = %v, want %v", i, g.Exact[i], w)
+		}
+		if f, _ := r.Float64(); g.Payoffs[i] != f {
+			t.Errorf("float payoff %d = %v, want %v", i, g.Payoffs[i], f)
+		}
+	}
+}
+
+func TestBadInput(t *testing.T) {
+	tests := []struct {
+		name, src, want string
+	}{
+		{"empty", "", "bad.nfg:1:1: expected the file to start with NFG"},
+		{"efg", `EFG 2 R "x" { "a" }`, "bad.nfg:1:1: expected the file to start with NFG"},
+		{"version", `NFG 2 R "x"`, "bad.nfg:1:5: only NFG version 1"},
+		{"type", `NFG 1 Q "x"`, "bad.nfg:1:7: expected number type D or R"},
+		{"title", `NFG 1 R { }`, "bad.nfg:1:9: expected the game's title"},
+		{"noplayers", `NFG 1 R "x" { } { }`, "no players"},
+		{"unclosed", `NFG 1 R "x { "a" }`, "expected '{' opening the list of player names"},
+		{"eofstring", `NFG 1 R "x" { "a`, "bad.nfg:1:15: label not closed"},
+		{"strategies", `NFG 1 R "x" { "a" "b" } { 2 }`, "strategies given for 1 players but the game has 2"},
+		{"zero", `NFG 1 R "x" { "a" } { 0 }`, "positive number of strategies"},
+		{"short", "NFG 1 R \"x\" { \"a\" \"b\" } { 2 2 }\n1 2 3", "bad.nfg:2:6: the file ends after 3 of the 8 payoffs"},
+		{"badnum", "NFG 1 R \"x\" { \"a\" } { 2 }\n1 x2", "bad.nfg:2:3: expected payoff 2 of 2 (a number), found \"x2\""},
+		{"badnum2", "NFG 1 R \"x\" { \"a\" } { 2 }\n1 1..2", "bad.nfg:2:3: \"1..2\" is not a number"},
+		{"div0", "NFG 1 R \"x\" { \"a\" } { 2 }\n1 1/0", "divides by zero"},
+		{"huge", "NFG 1 R \"x\" { \"a\" } { 2 }\n1 1e999999999", "exponent out of range"},
+		{"overflow", "NFG 1 R \"x\" { \"a\" } { 2 }\n1 1e320", "too large"},
+		{"trailing", "NFG 1 R \"x\" { \"a\" } { 2 }\n1 2 3", "bad.nfg:2:5: expected end of file"},
+		{"outcome range", "NFG 1 R \"x\" { \"a\" } { 2 }\n{ { \"o\" 1 } }\n1 2", "bad.nfg:3:3: outcome number \"2\" out of range: expected 0 (no outcome) to 1"},
+		{"outcome payoffs", "NFG 1 R \"x\" { \"a\" \"b\" } { 1 1 }\n{ { \"o\" 1 } }\n1", "bad.nfg:2:11: outcome 1 needs 2 payoffs"},
+		{"too big", `NFG 1 R "x" { "a" "b" } { 100000 100000 }`, "than the file could list payoffs for"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := ReadNFG("bad.nfg", strings.NewReader(tt.src))
+			if err == nil {
+				t.Fatalf("no error for %q", tt.src)
+			}
+			if !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("error %q does not contain %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestOutcomeZeroMeansNoOutcome(t *testing.T) {
+	src := "NFG 1 R \"x\" { \"a\" \"b\" } { 2 1 }\n{ { \"o\" 1/2 -3 } }\n0 1"
+	g, err := ReadNFG("z.nfg", strings.NewReader(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []float64{0, 0, 0.5, -3}
+	for i, w := range want {
+		if g.Payoffs[i] != w {
+			t.Fatalf("payoffs %v, want %v", g.Payoffs, want)
+		}
+	}
+}
+
+// genGame draws a random strategic game with awkward labels and exact or
+// float payoffs.
+func genGame(t *rapid.T) *game.Strategic {
+	n := rapid.IntRange(1, 3).Draw(t, "players")
+	label := rapid.StringMatching(`[ -~\t]{0,8}`)
+	players := make([]string, n)
+	strategies := make([][]string, n)
+	for p := range players {
+		players[p] = label.Draw(t, "player")
+		k := rapid.IntRange(1, 4).Draw(t, "strategies")
+		for s := 0; s < k; s++ {
+			strategies[p] = append(strategies[p], label.Draw(t, "strategy"))
+		}
+	}
+	g, err := game.NewStrategic(players, strategies)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g.Title = label.Draw(t, "title")
+	g.Comment = label.Draw(t, "comment")
+	exact := rapid.Bool().Draw(t, "exact")
+	for k := 0; k < g.NumProfiles(); k++ {
+		for p := 0; p < n; p++ {
+			if exact {
+				num := rapid.Int64Range(-1e12, 1e12).Draw(t, "num")
+				den := rapid.Int64Range(1, 1e6).Draw(t, "den")
+				g.SetPayoff(k, p, big.NewRat(num, den))
+			} else {
+				g.SetPayoffFloat(k, p, rapid.Float64Range(-1e300, 1e300).Draw(t, "payoff"))
+			}
+		}
+	}
+	return g
+}
+
+func TestWriteReadRoundTrip(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		g := genGame(t)
+		var buf bytes.Buffer
+		if err := WriteNFG(&buf, g); err != nil {
+			t.Fatal(err)
+		}
+		h, err := ReadNFG("rt.nfg", bytes.NewReader(buf.Bytes()))
+		if err != nil {
+			t.Fatalf("%v\n%s", err, buf.String())
+		}
+		if g.Title != h.Title || g.Comment != h.Comment {
+			t.Fatalf("title %q/%q became %q/%q", g.Title, g.Comment, h.Title, h.Comment)
+		}
+		for p := range g.Players {
+			if g.Players[p] != h.Players[p] {
+				t.Fatalf("player %q became %q", g.Players[p], h.Players[p])
+			}
+			for s := range g.Strategies[p] {
+				if g.Strategies[p][s] != h.Strategies[p][s] {
+					t.Fatalf("strategy %q became %q", g.Strategies[p][s], h.Strategies[p][s])
+				}
+			}
+		}
+		for i := range g.Payoffs {
+			if g.Payoffs[i] != h.Payoffs[i] {
+				t.Fatalf("payoff %d: %v became %v", i, g.Payoffs[i], h.Payoffs[i])
+			}
+			if g.Exact != nil && g.Exact[i].Cmp(h.Exact[i]) != 0 {
+				t.Fatalf("exact payoff %d: %v became %v", i, g.Exact[i], h.Exact[i])
+			}
+		}
+	})
+}
+
+func ExampleReadNFG() {
+	src := `NFG 1 R "Matching pennies" { "Row" "Col" } { 2 2 }
+1 -1 -1 1 -1 1 1 -1`
+	g, err := ReadNFG("mp.nfg", strings.NewReader(src))
+	if err != nil {
+		panic(err)
+	}
+	_ = WriteNFG(os.Stdout, g)
+	// Output:
+	// NFG 1 R "Matching pennies" { "Row" "Col" }
+	//
+	// { { "1" "2" }
+	//  { "1" "2" }
+	// }
+	// ""
+	//
+	// 1 -1
+	// -1 1
+	// -1 1
+	// 1 -1
+}
+
+func BenchmarkReadNFG200(b *testing.B) {
+	src, err := os.ReadFile("../../nash/testdata/bench/rand_200x200_s2200.nfg")
+	if err != nil {
+		b.Skip(err)
+	}
+	b.SetBytes(int64(len(src)))
+	for b.Loop() {
+		if _, err := ReadNFG("bench.nfg", bytes.NewReader(src)); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -1,0 +1,147 @@
+package nash
+
+import (
+	"context"
+	"math"
+	"math/big"
+	"strconv"
+	"time"
+
+	"github.com/truce-dev/truce/game"
+)
+
+// EnumPure finds every pure-strategy Nash equilibrium of an N-player
+// strategic game, as Gambit's gambit-enumpure does. For each player it
+// marks, for every choice of the others, the strategies that are best
+// responses; the profiles marked by every player are the equilibria, listed
+// in Gambit's profile order (player 1's strategy varying fastest). In exact
+// games, payoffs that are equal as floats are compared as rationals, so
+// ties are judged exactly.
+func EnumPure(ctx context.Context, g *game.Strategic, opt Options) (*Result, error) {
+	start := time.Now()
+	res := &Result{Method: "enumpure", Complete: true}
+	n := g.NumPlayers()
+	shape := g.Shape()
+	total := g.NumProfiles()
+	marks := make([]uint16, total)
+	exact := g.IsExact()
+	stride := 1
+	checked := 0
+	for p := 0; p < n; p++ {
+		ns := shape[p]
+		block := stride * ns
+		for base := 0; base < total; base += block {
+			if checked&1023 == 0 {
+				if done, why := stopped(ctx); done {
+					res.Complete, res.Reason = false, why
+					res.Elapsed = time.Since(start)
+					return res, nil
+				}
+			}
+			for inner := 0; inner < stride; inner++ {
+				checked++
+				k0 := base + inner
+				best := math.Inf(-1)
+				for s := 0; s < ns; s++ {
+					if v := g.Payoffs[(k0+s*stride)*n+p]; v > best {
+						best = v
+					}
+				}
+				// Distinct rationals may round to the same float, so in an
+				// exact game the best among the float-ties is found exactly.
+				var bestExact *big.Rat
+				if exact {
+					ties := 0
+					for s := 0; s < ns; s++ {
+						i := (k0+s*stride)*n + p
+						if g.Payoffs[i] == best {
+							ties++
+							if bestExact == nil || g.Exact[i].Cmp(bestExact) > 0 {
+								bestExact = g.Exact[i]
+							}
+						}
+					}
+					if ties == 1 {
+						bestExact = nil
+					}
+				}
+				for s := 0; s < ns; s++ {
+					k := k0 + s*stride
+					i := k*n + p
+					if g.Payoffs[i] != best {
+						continue
+					}
+					if bestExact != nil && g.Exact[i].Cmp(bestExact) != 0 {
+						continue
+					}
+					if int(marks[k]) == p {
+						marks[k]++
+					}
+				}
+			}
+		}
+		stride = block
+	}
+	pure := make([]int, n)
+	for k := 0; k < total; k++ {
+		if int(marks[k]) != n {
+			continue
+		}
+		rest := k
+		for p := 0; p < n; p++ {
+			pure[p] = rest % shape[p]
+			rest /= shape[p]
+		}
+		res.Equilibria = append(res.Equilibria, pureEquilibrium(g, pure))
+		if opt.Progress != nil {
+			opt.Progress(strconv.Itoa(len(res.Equilibria)) + " equilibria")
+		}
+	}
+	res.Stats = map[string]float64{"profiles": float64(total), "equilibria": float64(len(res.Equilibria))}
+	res.Elapsed = time.Since(start)
+	return res, nil
+}
+
+// pureEquilibrium builds the Equilibrium of a pure profile, exact when the
+// game is. Its regret is 0 by construction and is measured all the same.
+func pureEquilibrium(g *game.Strategic, pure []int) Equilibrium {
+	prof := make([][]float64, len(pure))
+	var ex [][]*big.Rat
+	if g.IsExact() {
+		ex = make([][]*big.Rat, len(pure))
+	}
+	for p, s := range pure {
+		prof[p] = make([]float64, len(g.Strategies[p]))
+		prof[p][s] = 1
+		if ex != nil {
+			ex[p] = make([]*big.Rat, len(g.Strategies[p]))
+			for t := range ex[p] {
+				ex[p][t] = new(big.Rat)
+			}
+			ex[p][s].SetInt64(1)
+		}
+	}
+	eq := Equilibrium{Profile: prof, Exact: ex, Component: -1}
+	eq.Regret = pureRegret(g, pure)
+	return eq
+}
+
+// pureRegret is the largest gain from a unilateral deviation from a pure
+// profile, computed directly in O(sum of strategies).
+func pureRegret(g *game.Strategic, pure []int) float64 {
+	n := g.NumPlayers()
+	k := g.ProfileIndex(pure)
+	worst := 0.0
+	stride := 1
+	for p := 0; p < n; p++ {
+		cur := g.Payoffs[k*n+p]
+		base := k - pure[p]*stride
+		for s := range g.Strategies[p] {
+			if d := g.Payoffs[(base+s*stride)*n+p] - cur; d > worst {
+				worst = d
+			}
+		}
+		stride *= len(g.Strategies[p])
+	}
+	return worst
+}

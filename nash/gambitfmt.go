@@ -1,0 +1,45 @@
+package nash
+
+import (
+	"bufio"
+	"io"
+	"math"
+	"strconv"
+
+	"github.com/truce-dev/truce/game"
+)
+
+// FormatGambit writes eq as Gambit's command-line tools print a profile:
+// "NE," then every probability, player by player, strategies in file
+// order. Exact profiles print as Gambit prints rationals (0, 1, 3/5,
+// 6683647/21453850); others with the given number of significant digits,
+// as Gambit's -d option does (0.5, 0.574046).
+func FormatGambit(w io.Writer, g *game.Strategic, eq Equilibrium, decimals int) error {
+	bw := bufio.NewWriter(w)
+	bw.WriteString("NE")
+	for p := range eq.Profile {
+		for s, v := range eq.Profile[p] {
+			bw.WriteByte(',')
+			if eq.Exact != nil {
+				bw.WriteString(eq.Exact[p][s].RatString())
+				continue
+			}
+			bw.WriteString(formatProb(v, decimals))
+		}
+	}
+	bw.WriteByte('\n')
+	return bw.Flush()
+}
+
+// formatProb prints a float like C++ streams with setprecision(decimals):
+// significant digits, trailing zeros dropped. Rounding noise below
+// 10^-(decimals+3) prints as 0.
+func formatProb(v float64, decimals int) string {
+	if decimals <= 0 {
+		decimals = 6
+	}
+	if math.Abs(v) < math.Pow(10, -float64(decimals+3)) {
+		return "0"
+	}
+	return strconv.FormatFloat(v, 'g', decimals, 64)
+}

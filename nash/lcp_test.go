@@ -1,0 +1,150 @@
+package nash
+
+import (
+	"context"
+	"math/big"
+	"testing"
+
+	"pgregory.net/rapid"
+)
+
+func TestLCPAllMatchesGambit(t *testing.T) {
+	checked := 0
+	for _, rg := range grefGames(t) {
+		if rg.g.NumPlayers() != 2 {
+			continue
+		}
+		want, ok := grefOutput(t, rg.name, "lcp")
+		if !ok {
+			continue
+		}
+		t.Run(rg.name, func(t *testing.T) {
+			res, err := LCP(context.Background(), rg.g, Options{All: true, Rational: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got [][]*big.Rat
+			for _, eq := range res.Equilibria {
+				r, err := rg.g.ExactRegret(eq.Exact)
+				if err != nil || r.Sign() != 0 {
+					t.Errorf("regret %v (%v) of %s", r, err, grefKey(grefFlatExact(eq)))
+				}
+				got = append(got, grefFlatExact(eq))
+			}
+			grefSameSet(t, "lcp --all --rational", got, want)
+
+			fres, err := LCP(context.Background(), rg.g, Options{All: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var fl [][]float64
+			for _, eq := range fres.Equilibria {
+				if eq.Regret > 1e-9*grefScale(rg.g) {
+					t.Errorf("float equilibrium with regret %v (payoff range %v)", eq.Regret, grefScale(rg.g))
+				}
+				fl = append(fl, grefFlat(eq))
+			}
+			if !grefClose(fl, want, 1e-9) {
+				t.Errorf("float lcp --all found %d profiles, not the %d of Gambit within 1e-9: %v", len(fl), len(want), fl)
+			}
+		})
+		checked++
+	}
+	if checked < 30 {
+		t.Fatalf("only %d 2-player games checked", checked)
+	}
+}
+
+func TestLCPOneEquilibrium(t *testing.T) {
+	for _, rg := range grefGames(t) {
+		if rg.g.NumPlayers() != 2 {
+			continue
+		}
+		want, ok := grefOutput(t, rg.name, "lcp")
+		if !ok {
+			continue
+		}
+		res, err := LCP(context.Background(), rg.g, Options{Rational: true})
+		if err != nil {
+			t.Fatalf("%s: %v", rg.name, err)
+		}
+		if len(res.Equilibria) != 1 {
+			t.Fatalf("%s: %d equilibria, want 1", rg.name, len(res.Equilibria))
+		}
+		// the end of label 1's path is one of the accessible equilibria
+		key := grefKey(grefFlatExact(res.Equilibria[0]))
+		found := false
+		for _, w := range want {
+			found = found || grefKey(w) == key
+		}
+		if !found {
+			t.Errorf("%s: %s is not among Gambit's lcp equilibria", rg.name, key)
+		}
+		if res.Equilibria[0].Regret != 0 {
+			t.Errorf("%s: regret %v", rg.name, res.Equilibria[0].Regret)
+		}
+	}
+}
+
+// TestLCPRandomDegenerate: on random games with repeated payoffs every
+// equilibrium LCP returns has zero regret (exactly in rational mode), and
+// float mode finds the same profiles as rational mode.
+func TestLCPRandomDegenerate(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		g := grefRandomGame(t, 2, 5, rapid.IntRange(1, 6).Draw(t, "span"))
+		ex, err := LCP(context.Background(), g, Options{All: true, Rational: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ex.Equilibria) == 0 {
+			t.Fatal("no equilibrium found")
+		}
+		var exact [][]*big.Rat
+		for _, eq := range ex.Equilibria {
+			r, err := g.ExactRegret(eq.Exact)
+			if err != nil || r.Sign() != 0 {
+				t.Fatalf("regret %v of %s", r, grefKey(grefFlatExact(eq)))
+			}
+			exact = append(exact, grefFlatExact(eq))
+		}
+		fl, err := LCP(context.Background(), g, Options{All: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var float [][]float64
+		for _, eq := range fl.Equilibria {
+			if eq.Regret > 1e-9 {
+				t.Fatalf("float regret %v", eq.Regret)
+			}
+			float = append(float, grefFlat(eq))
+		}
+		if !grefClose(float, exact, 1e-9) {
+			t.Fatalf("float and rational lcp --all differ:\n%v\n%v", float, grefSet(exact))
+		}
+	})
+}
+
+func TestLCPRejects(t *testing.T) {
+	g := grefGames(t)
+	for _, rg := range g {
+		if rg.g.NumPlayers() == 3 {
+			if _, err := LCP(context.Background(), rg.g, Options{}); err == nil {
+				t.Fatalf("%s: no error for a 3-player game", rg.name)
+			}
+			return
+		}
+	}
+}
+
+func TestLCPTimeout(t *testing.T) {
+	rg := grefGames(t)[0]
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	res, err := LCP(ctx, rg.g, Options{All: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Complete || res.Reason != "cancelled" {
+		t.Fatalf("cancelled run: complete=%v reason=%q", res.Complete, res.Reason)
+	}
+}
