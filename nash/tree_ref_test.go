@@ -22,6 +22,7 @@ type treeRefCase struct {
 	efg    string // path to the game
 	out    string // path to the output
 	errMsg string // Gambit's error, if it failed
+	failed bool   // Gambit failed or ran out of time (no equilibria listed)
 	ne     [][]*big.Rat
 }
 
@@ -48,6 +49,9 @@ func treeRefCases(t *testing.T, method string) []treeRefCase {
 		sc.Buffer(make([]byte, 1<<20), 1<<20)
 		for sc.Scan() {
 			line := sc.Text()
+			if line == "timeout/err" {
+				c.failed = true
+			}
 			if strings.HasPrefix(line, "Error:") {
 				c.errMsg = line
 			}

@@ -1,0 +1,267 @@
+package game
+
+import (
+	"fmt"
+	"math/big"
+	"strings"
+)
+
+// Reduced is the reduced strategic form of a tree together with the map
+// from its pure strategies back to the tree.
+type Reduced struct {
+	Game *Strategic
+	// Plans[p][s][k] is the action reduced strategy s of player p takes at
+	// the player's k-th information set (PlayerInfosets order), or -1 where
+	// the strategy's own earlier moves never lead there.
+	Plans [][][]int
+	tree  *Tree
+}
+
+// maxReducedProfiles bounds the size of a reduced strategic form.
+const maxReducedProfiles = 1 << 26
+
+// ownParentSeq returns, per infoset of player p (local index), the local
+// index of the infoset and the action the player last took before it, or
+// (-1, -1) for none. Needs perfect recall.
+func (t *Tree) ownParents(p int) (pis, pa []int) {
+	k := len(t.PlayerInfosets[p])
+	pis, pa = make([]int, k), make([]int, k)
+	for i, is := range t.PlayerInfosets[p] {
+		n := t.Infosets[is].Nodes[0]
+		pis[i], pa[i] = -1, -1
+		for c := n; t.Nodes[c].Parent >= 0; c = t.Nodes[c].Parent {
+			par := t.Nodes[c].Parent
+			ps := &t.Infosets[t.Nodes[par].Infoset]
+			if ps.Player == p {
+				pis[i], pa[i] = ps.Index, t.Nodes[c].Action
+				break
+			}
+		}
+	}
+	return pis, pa
+}
+
+// ReducedStrategic returns the reduced strategic form of the tree: each
+// player's pure strategies name an action only at the information sets
+// their own earlier moves allow them to reach, so strategies that differ
+// only where they cannot matter are merged. Payoffs are computed from
+// the tree's leaves and the sequences leading to them, never by playing
+// out every strategy combination.
+func (t *Tree) ReducedStrategic() (*Strategic, error) {
+	r, err := t.Reduced()
+	if err != nil {
+		return nil, err
+	}
+	return r.Game, nil
+}
+
+// Reduced returns the reduced strategic form with its strategy map.
+func (t *Tree) Reduced() (*Reduced, error) {
+	if err := t.PerfectRecall(); err != nil {
+		return nil, err
+	}
+	n := len(t.Players)
+	red := &Reduced{Plans: make([][][]int, n), tree: t}
+	labels := make([][]string, n)
+	// contains[p][seq] = strategies of p that include sequence seq
+	// (seq 0 empty, 1+offset+a otherwise).
+	contains := make([][][]int, n)
+	total := 1
+	for p := 0; p < n; p++ {
+		pis, pa := t.ownParents(p)
+		k := len(t.PlayerInfosets[p])
+		cur := make([]int, k)
+		var plans [][]int
+		var rec func(i int) error
+		rec = func(i int) error {
+			if len(plans) > maxReducedProfiles {
+				return fmt.Errorf("game: player %d has more than %d reduced strategies", p+1, maxReducedProfiles)
+			}
+			if i == k {
+				plans = append(plans, append([]int(nil), cur...))
+				return nil
+			}
+			if pis[i] >= 0 && cur[pis[i]] != pa[i] {
+				cur[i] = -1
+				return rec(i + 1)
+			}
+			for a := range t.Infosets[t.PlayerInfosets[p][i]].Actions {
+				cur[i] = a
+				if err := rec(i + 1); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+		if err := rec(0); err != nil {
+			return nil, err
+		}
+		if total > maxReducedProfiles/len(plans) {
+			return nil, fmt.Errorf("game: reduced strategic form has more than %d profiles", maxReducedProfiles)
+		}
+		total *= len(plans)
+		red.Plans[p] = plans
+		contains[p] = make([][]int, 1+t.NumActions(p))
+		for s, plan := range plans {
+			contains[p][0] = append(contains[p][0], s)
+			var sb strings.Builder
+			for i, a := range plan {
+				if a < 0 {
+					sb.WriteByte('*')
+					continue
+				}
+				fmt.Fprintf(&sb, "%d", a+1)
+				seq := 1 + t.ActionOffset(t.PlayerInfosets[p][i]) + a
+				contains[p][seq] = append(contains[p][seq], s)
+			}
+			if k == 0 {
+				sb.WriteString("1")
+			}
+			labels[p] = append(labels[p], sb.String())
+		}
+	}
+	g, err := NewStrategic(append([]string(nil), t.Players...), labels)
+	if err != nil {
+		return nil, err
+	}
+	g.Title, g.Comment = t.Title, t.Comment
+	exact := t.IsExact()
+	if !exact {
+		g.Exact = nil
+	}
+	// Walk the tree carrying each player's current sequence and the
+	// chance probability; at each outcome add its payoff to every profile
+	// whose strategies contain all those sequences.
+	shape := g.Shape()
+	seq := make([]int, n)
+	tmp := new(big.Rat)
+	idx := make([]int, n)
+	var walk func(node int, prob *big.Rat, pf float64)
+	walk = func(node int, prob *big.Rat, pf float64) {
+		nd := &t.Nodes[node]
+		if nd.Outcome >= 0 {
+			o := &t.Outcomes[nd.Outcome]
+			lists := make([][]int, n)
+			for p := 0; p < n; p++ {
+				lists[p] = contains[p][seq[p]]
+				if len(lists[p]) == 0 {
+					goto children
+				}
+			}
+			for p := range idx {
+				idx[p] = 0
+			}
+			for {
+				k, stride := 0, 1
+				for p := 0; p < n; p++ {
+					k += lists[p][idx[p]] * stride
+					stride *= shape[p]
+				}
+				for p := 0; p < n; p++ {
+					g.Payoffs[k*n+p] += pf * o.Payoffs[p]
+					if exact {
+						e := g.Exact[k*n+p]
+						e.Add(e, tmp.Mul(prob, o.Exact[p]))
+					}
+				}
+				p := 0
+				for ; p < n; p++ {
+					idx[p]++
+					if idx[p] < len(lists[p]) {
+						break
+					}
+					idx[p] = 0
+				}
+				if p == n {
+					break
+				}
+			}
+		}
+	children:
+		if nd.Infoset < 0 {
+			return
+		}
+		s := &t.Infosets[nd.Infoset]
+		for a, c := range nd.Children {
+			if s.Player == Chance {
+				if s.Probs[a].Sign() == 0 {
+					continue
+				}
+				walk(c, new(big.Rat).Mul(prob, s.Probs[a]), pf*s.ProbsF[a])
+				continue
+			}
+			old := seq[s.Player]
+			seq[s.Player] = 1 + t.offsets[nd.Infoset] + a
+			walk(c, prob, pf)
+			seq[s.Player] = old
+		}
+	}
+	walk(0, big.NewRat(1, 1), 1)
+	if exact {
+		for i, e := range g.Exact {
+			g.Payoffs[i], _ = e.Float64()
+		}
+	}
+	red.Game = g
+	return red, nil
+}
+
+// Behaviour converts a mixed profile over reduced strategies into the
+// behaviour profile it induces (Kuhn): at an information set the
+// player's own strategy mix never reaches, every action gets 0, as
+// Gambit prints.
+func (r *Reduced) Behaviour(mixed [][]float64) [][]float64 {
+	t := r.tree
+	b := make([][]float64, len(t.Players))
+	for p := range b {
+		b[p] = make([]float64, t.NumActions(p))
+		for k, is := range t.PlayerInfosets[p] {
+			off := t.offsets[is]
+			den := 0.0
+			for s, plan := range r.Plans[p] {
+				if a := plan[k]; a >= 0 {
+					den += mixed[p][s]
+					b[p][off+a] += mixed[p][s]
+				}
+			}
+			for a := range t.Infosets[is].Actions {
+				if den > 0 {
+					b[p][off+a] /= den
+				} else {
+					b[p][off+a] = 0
+				}
+			}
+		}
+	}
+	return b
+}
+
+// BehaviourExact is Behaviour in rationals.
+func (r *Reduced) BehaviourExact(mixed [][]*big.Rat) [][]*big.Rat {
+	t := r.tree
+	b := make([][]*big.Rat, len(t.Players))
+	for p := range b {
+		b[p] = make([]*big.Rat, t.NumActions(p))
+		for i := range b[p] {
+			b[p][i] = new(big.Rat)
+		}
+		for k, is := range t.PlayerInfosets[p] {
+			off := t.offsets[is]
+			den := new(big.Rat)
+			for s, plan := range r.Plans[p] {
+				if a := plan[k]; a >= 0 {
+					den.Add(den, mixed[p][s])
+					b[p][off+a].Add(b[p][off+a], mixed[p][s])
+				}
+			}
+			for a := range t.Infosets[is].Actions {
+				if den.Sign() > 0 {
+					b[p][off+a].Quo(b[p][off+a], den)
+				} else {
+					b[p][off+a].SetInt64(0)
+				}
+			}
+		}
+	}
+	return b
+}
