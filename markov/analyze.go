@@ -1,0 +1,695 @@
+package markov
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math"
+	"sync"
+	"sync/atomic"
+)
+
+// Analysis is the exact analysis of one strategy profile on one Game.
+// Steps follow the timing of Game: the process is in the initial state at
+// step 0; "entered at or before step t" counts the initial state as entered
+// at step 0. Figures that are undefined (the first-entry time of a state
+// never entered, or a state left out by AnalyzeOptions.States) are NaN and
+// encode as JSON null.
+type Analysis struct {
+	Horizon int `json:"horizon"`
+	// Absorb[s] is the probability of ever entering state s, no horizon
+	// (1 for the initial state).
+	Absorb []float64 `json:"absorb"`
+	// Reach[s][t] is the probability of having entered s at or before
+	// step t, for t = 0..Horizon.
+	Reach [][]float64 `json:"reach"`
+	// Time[s] is the expected step of first entry into s among the paths
+	// that enter it (no horizon); NaN if s is never entered.
+	Time []float64 `json:"time"`
+	// Value[a][c] is the expected discounted total of component c for
+	// actor a, with a's own discount, from the initial state, no horizon;
+	// terminal entry payoffs included.
+	Value [][]float64 `json:"value"`
+	// Total[a] is Σ_c Weights[c]·Value[a][c].
+	Total []float64 `json:"total"`
+
+	// TimeBy[s] is the expected first-entry step among the paths that
+	// enter s at or before the horizon; NaN if none does.
+	TimeBy []float64 `json:"time_by"`
+	// AtHorizon[s] is the probability of being in s at step Horizon (a
+	// terminal state keeps the paths that ended in it).
+	AtHorizon []float64 `json:"at_horizon"`
+	// Occupancy[s] is the expected number of steps t in 0..Horizon-1 at
+	// which the process is in s, a terminal state counting every step
+	// after its entry; Σ_s Occupancy[s] = Horizon.
+	Occupancy []float64 `json:"occupancy"`
+	// Steps is the expected number of steps before the horizon at which
+	// the actors act (steps spent in non-terminal states).
+	Steps float64 `json:"steps"`
+	// ActionShare[a][k] is the expected number of steps before the horizon
+	// at which actor a plays action k (global index), divided by Steps.
+	ActionShare [][]float64 `json:"action_share"`
+	// ValueBy and TotalBy are Value and Total truncated at the horizon:
+	// flows of steps 0..Horizon-1 and entry payoffs of entries at steps
+	// up to Horizon.
+	ValueBy [][]float64 `json:"value_by"`
+	TotalBy []float64   `json:"total_by"`
+	// Nodes is the number of chain nodes (states with the memory that
+	// matters).
+	Nodes int `json:"nodes"`
+}
+
+// AnalyzeOptions tunes AnalyzeWith.
+type AnalyzeOptions struct {
+	Horizon int
+	// States lists the states whose reach curve, absorption and
+	// first-entry time are computed; nil means all. Terminal states are
+	// always computed (together they cost one forward pass and two linear
+	// solves); each non-terminal state costs its own forward pass and
+	// linear solves, which dominates on large chains.
+	States []int
+	// Workers runs per-state work in parallel; 0 or 1 means sequential.
+	// Results do not depend on it.
+	Workers int
+
+	denseLimit int // tests: 0 means denseMax, negative forces iteration
+}
+
+// Analyze computes the exact Analysis of profile p on g up to horizon.
+func Analyze(g *Game, p Profile, horizon int) (*Analysis, error) {
+	return AnalyzeWith(context.Background(), g, p, AnalyzeOptions{Horizon: horizon})
+}
+
+// AnalyzeWith is Analyze with options and a context.
+func AnalyzeWith(ctx context.Context, g *Game, p Profile, opt AnalyzeOptions) (*Analysis, error) {
+	c, err := BuildChain(g, p)
+	if err != nil {
+		return nil, err
+	}
+	return c.Analyze(ctx, opt)
+}
+
+// analyzer holds what the per-state computations share.
+type analyzer struct {
+	c          *Chain
+	opt        AnalyzeOptions
+	denseLimit int
+	tRowPtr    []int32 // transpose of the chain, for backward search
+	tCol       []int32
+}
+
+// scratch is per-worker memory reused across target states.
+type scratch struct {
+	dist  []int32
+	local []int32
+	queue []int32
+	p, q  []float64
+}
+
+func newScratch(n int) *scratch {
+	sc := &scratch{dist: make([]int32, n), local: make([]int32, n), p: make([]float64, n), q: make([]float64, n)}
+	for i := range sc.local {
+		sc.local[i] = -1
+	}
+	return sc
+}
+
+// Analyze computes the exact Analysis of the chain.
+func (c *Chain) Analyze(ctx context.Context, opt AnalyzeOptions) (*Analysis, error) {
+	if opt.Horizon < 0 {
+		return nil, fmt.Errorf("markov: negative horizon %d", opt.Horizon)
+	}
+	g := c.Game
+	nS, nA, nC := len(g.States), len(g.Actors), len(g.Components)
+	want := make([]bool, nS)
+	if opt.States == nil {
+		for s := range want {
+			want[s] = true
+		}
+	}
+	for _, s := range opt.States {
+		if s < 0 || s >= nS {
+			return nil, fmt.Errorf("markov: analyze: state %d out of range", s)
+		}
+		want[s] = true
+	}
+	an := &analyzer{c: c, opt: opt, denseLimit: denseMax}
+	if opt.denseLimit > 0 {
+		an.denseLimit = opt.denseLimit
+	} else if opt.denseLimit < 0 {
+		an.denseLimit = 0
+	}
+	an.transpose()
+
+	res := &Analysis{
+		Horizon:   opt.Horizon,
+		Absorb:    make([]float64, nS),
+		Reach:     make([][]float64, nS),
+		Time:      make([]float64, nS),
+		TimeBy:    make([]float64, nS),
+		AtHorizon: make([]float64, nS),
+		Occupancy: make([]float64, nS),
+		Nodes:     c.NumNodes(),
+	}
+	for s := 0; s < nS; s++ {
+		res.Absorb[s], res.Time[s], res.TimeBy[s] = math.NaN(), math.NaN(), math.NaN()
+		if g.States[s].Terminal {
+			want[s] = true
+		}
+	}
+	res.ActionShare = make([][]float64, nA)
+	res.ValueBy = make([][]float64, nA)
+	res.Value = make([][]float64, nA)
+	for a := 0; a < nA; a++ {
+		res.ActionShare[a] = make([]float64, len(g.Actions[a]))
+		res.ValueBy[a] = make([]float64, nC)
+	}
+
+	an.horizonPass(res)
+	sc := newScratch(c.NumNodes())
+	if err := an.values(ctx, res, sc); err != nil {
+		return nil, err
+	}
+	if err := an.terminals(ctx, res, sc); err != nil {
+		return nil, err
+	}
+
+	// Non-terminal states, each on its own; results land in their own
+	// slots so the outcome does not depend on the number of workers.
+	var todo []int
+	for s := 0; s < nS; s++ {
+		if want[s] && !g.States[s].Terminal {
+			todo = append(todo, s)
+		}
+	}
+	workers := opt.Workers
+	if workers < 1 {
+		workers = 1
+	}
+	if workers > len(todo) {
+		workers = len(todo)
+	}
+	errs := make([]error, len(todo))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sc := newScratch(c.NumNodes())
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(todo) {
+					return
+				}
+				if err := ctx.Err(); err != nil {
+					errs[i] = err
+					return
+				}
+				s := todo[i]
+				res.Absorb[s], res.Time[s], res.Reach[s], errs[i] = an.target(ctx, s, sc)
+			}
+		}()
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			return nil, fmt.Errorf("markov: analysing state %s: %w", g.States[todo[i]].ID, err)
+		}
+	}
+
+	for s := 0; s < nS; s++ {
+		r := res.Reach[s]
+		if r == nil {
+			continue
+		}
+		h := r[len(r)-1]
+		if h > 0 {
+			sum := 0.0
+			for t := 1; t < len(r); t++ {
+				sum += float64(t) * (r[t] - r[t-1])
+			}
+			res.TimeBy[s] = sum / h
+		}
+	}
+	res.Total = weighted(g, res.Value)
+	res.TotalBy = weighted(g, res.ValueBy)
+	return res, nil
+}
+
+// weighted returns Σ_c Weights[c]·v[a][c] per actor.
+func weighted(g *Game, v [][]float64) []float64 {
+	out := make([]float64, len(g.Actors))
+	for a, act := range g.Actors {
+		for c, w := range act.Weights {
+			out[a] += w * v[a][c]
+		}
+	}
+	return out
+}
+
+// transpose builds the predecessor lists of the chain.
+func (an *analyzer) transpose() {
+	c := an.c
+	n := c.NumNodes()
+	an.tRowPtr = make([]int32, n+1)
+	for _, y := range c.Col {
+		an.tRowPtr[y+1]++
+	}
+	for i := 0; i < n; i++ {
+		an.tRowPtr[i+1] += an.tRowPtr[i]
+	}
+	an.tCol = make([]int32, len(c.Col))
+	fill := append([]int32(nil), an.tRowPtr[:n]...)
+	for x := 0; x < n; x++ {
+		for e := c.RowPtr[x]; e < c.RowPtr[x+1]; e++ {
+			y := c.Col[e]
+			an.tCol[fill[y]] = int32(x)
+			fill[y]++
+		}
+	}
+}
+
+// horizonPass propagates the distribution over nodes for Horizon steps:
+// reach curves of terminal states (absorbing by nature), the distribution
+// at the horizon, occupancy, action shares and truncated values.
+func (an *analyzer) horizonPass(res *Analysis) {
+	c, g, H := an.c, an.c.Game, an.opt.Horizon
+	n, nA, nC := c.NumNodes(), len(g.Actors), len(g.Components)
+	nAC := nA * nC
+	for s, st := range g.States {
+		if st.Terminal {
+			res.Reach[s] = make([]float64, H+1)
+		}
+	}
+	// disc[a] is δ_a^t and next[a] is δ_a^(t+1), the discount of an
+	// entry at the end of step t.
+	disc, next := make([]float64, nA), make([]float64, nA)
+	for a := range disc {
+		disc[a] = 1
+		next[a] = g.Actors[a].Discount
+	}
+	if c.Terminal(c.Init) {
+		addEntry(g, res.ValueBy, c.State[c.Init], disc, 1)
+	}
+	p, q := make([]float64, n), make([]float64, n)
+	p[c.Init] = 1
+	for t := 0; ; t++ {
+		for s, st := range g.States {
+			if st.Terminal && c.termNode[s] >= 0 {
+				res.Reach[s][t] = p[c.termNode[s]]
+			}
+		}
+		if t == H {
+			for x, m := range p {
+				res.AtHorizon[c.State[x]] += m
+			}
+			break
+		}
+		for x, m := range p {
+			if m == 0 {
+				continue
+			}
+			s := c.State[x]
+			res.Occupancy[s] += m
+			if g.States[s].Terminal {
+				q[x] += m
+				continue
+			}
+			res.Steps += m
+			for a := 0; a < nA; a++ {
+				av := g.Avail[s][a]
+				for k, pk := range c.dist[x*nA+a] {
+					res.ActionShare[a][av[k]] += m * pk
+				}
+			}
+			rw := c.reward[x*nAC : x*nAC+nAC]
+			for a := 0; a < nA; a++ {
+				f := disc[a] * m
+				for k := 0; k < nC; k++ {
+					res.ValueBy[a][k] += f * rw[a*nC+k]
+				}
+			}
+			for e := c.RowPtr[x]; e < c.RowPtr[x+1]; e++ {
+				y := c.Col[e]
+				w := m * c.P[e]
+				q[y] += w
+				if sy := c.State[y]; g.States[sy].Terminal {
+					addEntry(g, res.ValueBy, sy, next, w)
+				}
+			}
+		}
+		for a := range disc {
+			disc[a] = next[a]
+			next[a] *= g.Actors[a].Discount
+		}
+		p, q = q, p
+		clear(q)
+	}
+	for a := range res.ActionShare {
+		for k := range res.ActionShare[a] {
+			if res.Steps > 0 {
+				res.ActionShare[a][k] /= res.Steps
+			} else {
+				res.ActionShare[a][k] = math.NaN()
+			}
+		}
+	}
+}
+
+// addEntry adds w·f[a]·Entry[s] to v[a] for every actor a.
+func addEntry(g *Game, v [][]float64, s int, f []float64, w float64) {
+	e := g.Entry[s]
+	if len(e) == 0 {
+		return
+	}
+	nC := len(g.Components)
+	for a := range v {
+		x := w * f[a]
+		for k := 0; k < nC; k++ {
+			v[a][k] += x * e[a*nC+k]
+		}
+	}
+}
+
+// backDist fills sc.dist with the number of steps from each node to the
+// nearest target node, moving only through nodes that are not blocked
+// (-1: the targets cannot be reached; 0: a target).
+func (an *analyzer) backDist(sc *scratch, target, blocked func(x int32) bool) {
+	n := int32(an.c.NumNodes())
+	sc.queue = sc.queue[:0]
+	for x := int32(0); x < n; x++ {
+		if target(x) {
+			sc.dist[x] = 0
+			sc.queue = append(sc.queue, x)
+		} else {
+			sc.dist[x] = -1
+		}
+	}
+	for i := 0; i < len(sc.queue); i++ {
+		y := sc.queue[i]
+		for e := an.tRowPtr[y]; e < an.tRowPtr[y+1]; e++ {
+			x := an.tCol[e]
+			if sc.dist[x] < 0 && !blocked(x) {
+				sc.dist[x] = sc.dist[y] + 1
+				sc.queue = append(sc.queue, x)
+			}
+		}
+	}
+}
+
+// forwardSet returns, in breadth-first order from Init (which must qualify),
+// the nodes reachable from Init through nodes that are not blocked and, if
+// useDist, can reach a target (sc.dist >= 0). It sets sc.local to each
+// node's position; release resets it.
+func (an *analyzer) forwardSet(sc *scratch, blocked func(x int32) bool, useDist bool) []int32 {
+	c := an.c
+	U := []int32{int32(c.Init)}
+	sc.local[c.Init] = 0
+	for i := 0; i < len(U); i++ {
+		x := U[i]
+		for e := c.RowPtr[x]; e < c.RowPtr[x+1]; e++ {
+			y := c.Col[e]
+			if sc.local[y] >= 0 || blocked(y) || (useDist && sc.dist[y] < 0) {
+				continue
+			}
+			sc.local[y] = int32(len(U))
+			U = append(U, y)
+		}
+	}
+	return U
+}
+
+func release(sc *scratch, U []int32) {
+	for _, x := range U {
+		sc.local[x] = -1
+	}
+}
+
+// terminals computes absorption probabilities and first-entry times of all
+// terminal states with two linear solves of k right-hand sides:
+// h = P(enter s) solves h = Q_UU h + Q(·,s), and m = E[τ·1{enter s}]
+// solves m = h + Q_UU m, over the nodes U that are reachable and can still
+// end; Time = m/h at the initial node.
+func (an *analyzer) terminals(ctx context.Context, res *Analysis, sc *scratch) error {
+	c, g := an.c, an.c.Game
+	col := make([]int, len(g.States))
+	k := 0
+	for s, st := range g.States {
+		col[s] = -1
+		if !st.Terminal {
+			continue
+		}
+		res.Absorb[s] = 0
+		if c.termNode[s] >= 0 {
+			col[s] = k
+			k++
+		}
+	}
+	if c.Terminal(c.Init) {
+		res.Absorb[c.State[c.Init]], res.Time[c.State[c.Init]] = 1, 0
+		return nil
+	}
+	if k == 0 {
+		return nil
+	}
+	term := func(x int32) bool { return c.Terminal(int(x)) }
+	an.backDist(sc, term, term)
+	if sc.dist[c.Init] < 0 {
+		return nil
+	}
+	U := an.forwardSet(sc, term, true)
+	defer release(sc, U)
+	ls, err := newLinSystem(c, U, sc.local, 1, an.denseLimit)
+	if err != nil {
+		return fmt.Errorf("markov: absorption: %w", err)
+	}
+	b := make([]float64, len(U)*k)
+	for i, x := range U {
+		for e := c.RowPtr[x]; e < c.RowPtr[x+1]; e++ {
+			if j := col[c.State[c.Col[e]]]; j >= 0 {
+				b[i*k+j] += c.P[e]
+			}
+		}
+	}
+	h, err := ls.solve(ctx, b, k)
+	if err != nil {
+		return fmt.Errorf("markov: absorption: %w", err)
+	}
+	m, err := ls.solve(ctx, h, k)
+	if err != nil {
+		return fmt.Errorf("markov: first-entry times: %w", err)
+	}
+	for s, j := range col {
+		if j < 0 {
+			continue
+		}
+		res.Absorb[s] = math.Min(1, math.Max(0, h[j]))
+		if h[j] > 0 {
+			res.Time[s] = m[j] / h[j]
+		}
+	}
+	return nil
+}
+
+// target computes absorption, first-entry time and the reach curve of
+// non-terminal state s, treating its nodes as absorbing.
+func (an *analyzer) target(ctx context.Context, s int, sc *scratch) (absorb, time float64, reach []float64, err error) {
+	c, H := an.c, an.opt.Horizon
+	reach = make([]float64, H+1)
+	if c.State[c.Init] == s {
+		for t := range reach {
+			reach[t] = 1
+		}
+		return 1, 0, reach, nil
+	}
+	inS := func(x int32) bool { return c.State[x] == s }
+	blocked := func(x int32) bool { return c.State[x] == s || c.Terminal(int(x)) }
+	an.backDist(sc, inS, blocked)
+	if sc.dist[c.Init] < 0 {
+		return 0, math.NaN(), reach, nil
+	}
+	U := an.forwardSet(sc, blocked, true)
+	defer release(sc, U)
+
+	// Reach: propagate the mass that has not yet entered s. Mass at a node
+	// more than H-t steps from s cannot enter by the horizon and is dropped.
+	p, q := sc.p, sc.q
+	p[c.Init] = 1
+	for t := 0; t < H; t++ {
+		absorbed := 0.0
+		lim := int32(H - t)
+		for _, x := range U {
+			m := p[x]
+			if m == 0 {
+				continue
+			}
+			p[x] = 0
+			if sc.dist[x] > lim {
+				continue
+			}
+			for e := c.RowPtr[x]; e < c.RowPtr[x+1]; e++ {
+				y := c.Col[e]
+				if c.State[y] == s {
+					absorbed += m * c.P[e]
+				} else if sc.local[y] >= 0 {
+					q[y] += m * c.P[e]
+				}
+			}
+		}
+		reach[t+1] = math.Min(1, reach[t]+absorbed)
+		p, q = q, p
+	}
+	for _, x := range U {
+		p[x] = 0
+	}
+
+	ls, err := newLinSystem(c, U, sc.local, 1, an.denseLimit)
+	if err != nil {
+		return 0, 0, nil, err
+	}
+	b := make([]float64, len(U))
+	for i, x := range U {
+		for e := c.RowPtr[x]; e < c.RowPtr[x+1]; e++ {
+			if c.State[c.Col[e]] == s {
+				b[i] += c.P[e]
+			}
+		}
+	}
+	h, err := ls.solve(ctx, b, 1)
+	if err != nil {
+		return 0, 0, nil, err
+	}
+	m, err := ls.solve(ctx, h, 1)
+	if err != nil {
+		return 0, 0, nil, err
+	}
+	time = math.NaN()
+	if h[0] > 0 {
+		time = m[0] / h[0]
+	}
+	return math.Min(1, math.Max(0, h[0])), time, reach, nil
+}
+
+// values solves V = r + δ·Q·V per actor over the reachable non-terminal
+// nodes, a terminal successor contributing its entry payoff; actors with
+// equal discounts share one solve.
+func (an *analyzer) values(ctx context.Context, res *Analysis, sc *scratch) error {
+	c, g := an.c, an.c.Game
+	nA, nC := len(g.Actors), len(g.Components)
+	for a := range res.Value {
+		res.Value[a] = make([]float64, nC)
+	}
+	if c.Terminal(c.Init) {
+		ones := make([]float64, nA)
+		for a := range ones {
+			ones[a] = 1
+		}
+		addEntry(g, res.Value, c.State[c.Init], ones, 1)
+		return nil
+	}
+	if nC == 0 {
+		return nil
+	}
+	term := func(x int32) bool { return c.Terminal(int(x)) }
+	U := an.forwardSet(sc, term, false)
+	defer release(sc, U)
+	done := make([]bool, nA)
+	for a0 := 0; a0 < nA; a0++ {
+		if done[a0] {
+			continue
+		}
+		delta := g.Actors[a0].Discount
+		var group []int
+		for a := a0; a < nA; a++ {
+			if !done[a] && g.Actors[a].Discount == delta {
+				group = append(group, a)
+				done[a] = true
+			}
+		}
+		k := len(group) * nC
+		b := make([]float64, len(U)*k)
+		for i, x := range U {
+			rw := c.Reward(int(x))
+			for gi, a := range group {
+				copy(b[i*k+gi*nC:i*k+gi*nC+nC], rw[a*nC:a*nC+nC])
+			}
+			for e := c.RowPtr[x]; e < c.RowPtr[x+1]; e++ {
+				y := c.Col[e]
+				ent := g.Entry[c.State[y]]
+				if !c.Terminal(int(y)) || len(ent) == 0 {
+					continue
+				}
+				w := delta * c.P[e]
+				for gi, a := range group {
+					for cc := 0; cc < nC; cc++ {
+						b[i*k+gi*nC+cc] += w * ent[a*nC+cc]
+					}
+				}
+			}
+		}
+		ls, err := newLinSystem(c, U, sc.local, delta, an.denseLimit)
+		if err != nil {
+			return fmt.Errorf("markov: values: %w", err)
+		}
+		x, err := ls.solve(ctx, b, k)
+		if err != nil {
+			return fmt.Errorf("markov: values: %w", err)
+		}
+		for gi, a := range group {
+			copy(res.Value[a], x[gi*nC:gi*nC+nC])
+		}
+	}
+	return nil
+}
+
+// jsonFloat encodes NaN and infinities as null.
+type jsonFloat float64
+
+func (f jsonFloat) MarshalJSON() ([]byte, error) {
+	if math.IsNaN(float64(f)) || math.IsInf(float64(f), 0) {
+		return []byte("null"), nil
+	}
+	return json.Marshal(float64(f))
+}
+
+func jsonFloats(v []float64) []jsonFloat {
+	if v == nil {
+		return nil
+	}
+	out := make([]jsonFloat, len(v))
+	for i, x := range v {
+		out[i] = jsonFloat(x)
+	}
+	return out
+}
+
+func jsonFloats2(v [][]float64) [][]jsonFloat {
+	out := make([][]jsonFloat, len(v))
+	for i, x := range v {
+		out[i] = jsonFloats(x)
+	}
+	return out
+}
+
+// MarshalJSON encodes the analysis with NaN as null.
+func (r Analysis) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		Horizon     int           `json:"horizon"`
+		Absorb      []jsonFloat   `json:"absorb"`
+		Reach       [][]jsonFloat `json:"reach"`
+		Time        []jsonFloat   `json:"time"`
+		Value       [][]jsonFloat `json:"value"`
+		Total       []jsonFloat   `json:"total"`
+		TimeBy      []jsonFloat   `json:"time_by"`
+		AtHorizon   []jsonFloat   `json:"at_horizon"`
+		Occupancy   []jsonFloat   `json:"occupancy"`
+		Steps       jsonFloat     `json:"steps"`
+		ActionShare [][]jsonFloat `json:"action_share"`
+		ValueBy     [][]jsonFloat `json:"value_by"`
+		TotalBy     []jsonFloat   `json:"total_by"`
+		Nodes       int           `json:"nodes"`
+	}{r.Horizon, jsonFloats(r.Absorb), jsonFloats2(r.Reach), jsonFloats(r.Time), jsonFloats2(r.Value),
+		jsonFloats(r.Total), jsonFloats(r.TimeBy), jsonFloats(r.AtHorizon), jsonFloats(r.Occupancy),
+		jsonFloat(r.Steps), jsonFloats2(r.ActionShare), jsonFloats2(r.ValueBy), jsonFloats(r.TotalBy), r.Nodes})
+}
