@@ -1,0 +1,735 @@
+package markov
+
+import (
+	"context"
+	"fmt"
+	"math"
+
+	"gonum.org/v1/gonum/mat"
+)
+
+// MPEOptions tunes SolveMPE. The zero value asks for the defaults.
+type MPEOptions struct {
+	// Method is "auto" (default), "iterate", "homotopy" or "shapley".
+	Method string
+	// Tol is the largest one-shot deviation gain accepted as an equilibrium
+	// (default 1e-9, in the actors' utility units).
+	Tol float64
+	// MaxIter caps sweeps (iterate, shapley) or path steps (homotopy);
+	// 0 = the method's default.
+	MaxIter int
+	// Progress, when non-nil, is called now and then with a short status.
+	Progress func(status string)
+}
+
+// MPEResult is a stationary Markov strategy profile found by SolveMPE and
+// its certificate. It is an equilibrium only when Converged is true.
+type MPEResult struct {
+	// Strategies[a][s] is actor a's distribution over Avail[s][a] in state s
+	// (nil for terminal states).
+	Strategies [][][]float64
+	// Values[a][s] is actor a's expected discounted utility (weighted sum of
+	// components) from state s on under Strategies; for a terminal state it
+	// is the utility paid on entering it.
+	Values [][]float64
+	// MaxDeviationGain is the largest gain any actor gets from a one-shot
+	// deviation in any state: 0 in an exact MPE.
+	MaxDeviationGain float64
+	// Converged is true when MaxDeviationGain <= Tol.
+	Converged bool
+	// Method is the method that produced this profile.
+	Method string
+	// Iterations counts sweeps or path steps of that method.
+	Iterations int
+	// Reason says why the method stopped when it did not converge, or notes
+	// a fallback taken by "auto".
+	Reason string
+}
+
+// Profile returns the result as a memoryless Profile for Analyze/Simulate.
+func (r *MPEResult) Profile(g *Game) Profile {
+	p := make(Profile, len(g.Actors))
+	for a := range p {
+		base := make([][]float64, len(g.States))
+		for s := range base {
+			if a < len(r.Strategies) && s < len(r.Strategies[a]) && r.Strategies[a][s] != nil {
+				base[s] = append([]float64(nil), r.Strategies[a][s]...)
+			}
+		}
+		p[a] = Strategy{Base: base}
+	}
+	return p
+}
+
+const mpeDefaultTol = 1e-9
+
+// SolveMPE computes a stationary Markov-perfect equilibrium of g. A result
+// whose Converged is false is the method's last iterate, not an equilibrium;
+// its MaxDeviationGain says how far from one it is. An error means the game
+// is malformed or ctx was cancelled before any profile was found.
+func SolveMPE(ctx context.Context, g *Game, opt MPEOptions) (*MPEResult, error) {
+	if err := g.Validate(); err != nil {
+		return nil, fmt.Errorf("solve MPE: %w", err)
+	}
+	if opt.Tol <= 0 {
+		opt.Tol = mpeDefaultTol
+	}
+	m := newMPEModel(g)
+	switch opt.Method {
+	case "", "auto":
+		return mpeAuto(ctx, m, opt)
+	case "iterate":
+		return mpeIterate(ctx, m, opt)
+	case "homotopy":
+		return mpeHomotopy(ctx, m, opt)
+	case "shapley":
+		if why := m.zeroSumReason(); why != "" {
+			return nil, fmt.Errorf("solve MPE: method shapley needs a two-actor zero-sum game: %s", why)
+		}
+		return mpeShapley(ctx, m, opt)
+	default:
+		return nil, fmt.Errorf("solve MPE: unknown method %q (want auto, iterate, homotopy or shapley)", opt.Method)
+	}
+}
+
+// mpeAuto picks Shapley for zero-sum two-actor games, else the homotopy,
+// falling back to value iteration when the homotopy fails.
+func mpeAuto(ctx context.Context, m *mpeModel, opt MPEOptions) (*MPEResult, error) {
+	if m.zeroSumReason() == "" {
+		r, err := mpeShapley(ctx, m, opt)
+		if err == nil && r.Converged {
+			return r, nil
+		}
+	}
+	r, err := mpeHomotopy(ctx, m, opt)
+	if err == nil && r.Converged {
+		return r, nil
+	}
+	if ctx.Err() != nil {
+		if r != nil {
+			return r, nil
+		}
+		return nil, fmt.Errorf("solve MPE: %w", ctx.Err())
+	}
+	r2, err2 := mpeIterate(ctx, m, opt)
+	if err2 != nil {
+		if r != nil {
+			return r, nil
+		}
+		return nil, err2
+	}
+	why := "homotopy failed"
+	if r != nil && r.Reason != "" {
+		why += " (" + r.Reason + ")"
+	} else if err != nil {
+		why += " (" + err.Error() + ")"
+	}
+	if r2.Converged || r == nil || r2.MaxDeviationGain < r.MaxDeviationGain {
+		if r2.Reason != "" {
+			r2.Reason = why + "; " + r2.Reason
+		} else {
+			r2.Reason = why + "; value iteration used instead"
+		}
+		return r2, nil
+	}
+	return r, nil
+}
+
+// mpeModel is a Game flattened for the solvers: utilities already weighted,
+// joint actions decoded once.
+type mpeModel struct {
+	g      *Game
+	nA, nS int
+	disc   []float64
+	nt     []int   // non-terminal states
+	ntIdx  []int   // state -> position in nt, -1 for terminal
+	K      [][]int // K[s][a] actions of a in s
+	nJ     []int
+	kpos   [][]int     // kpos[s][j*nA+a] position of a's action in joint j
+	uflow  [][]float64 // uflow[s][j*nA+a] weighted flow utility
+	entry  [][]float64 // entry[s][a] weighted entry utility (terminal states)
+	trans  [][][]Next
+	scale  float64 // largest |utility|, at least 1e-300
+}
+
+func newMPEModel(g *Game) *mpeModel {
+	nA, nS, nC := len(g.Actors), len(g.States), len(g.Components)
+	m := &mpeModel{g: g, nA: nA, nS: nS, trans: g.Trans}
+	m.disc = make([]float64, nA)
+	for a, act := range g.Actors {
+		m.disc[a] = act.Discount
+	}
+	m.ntIdx = make([]int, nS)
+	m.K = make([][]int, nS)
+	m.nJ = make([]int, nS)
+	m.kpos = make([][]int, nS)
+	m.uflow = make([][]float64, nS)
+	m.entry = make([][]float64, nS)
+	util := func(vec []float64, a int) float64 {
+		if len(vec) == 0 {
+			return 0
+		}
+		u := 0.0
+		for c := 0; c < nC; c++ {
+			u += g.Actors[a].Weights[c] * vec[a*nC+c]
+		}
+		return u
+	}
+	for s, st := range g.States {
+		m.entry[s] = make([]float64, nA)
+		if st.Terminal {
+			m.ntIdx[s] = -1
+			for a := 0; a < nA; a++ {
+				m.entry[s][a] = util(g.Entry[s], a)
+				m.scale = math.Max(m.scale, math.Abs(m.entry[s][a]))
+			}
+			continue
+		}
+		m.ntIdx[s] = len(m.nt)
+		m.nt = append(m.nt, s)
+		m.K[s] = make([]int, nA)
+		for a := 0; a < nA; a++ {
+			m.K[s][a] = len(g.Avail[s][a])
+		}
+		nj := g.NumJoint(s)
+		m.nJ[s] = nj
+		m.kpos[s] = make([]int, nj*nA)
+		m.uflow[s] = make([]float64, nj*nA)
+		for j := 0; j < nj; j++ {
+			g.Decode(s, j, m.kpos[s][j*nA:(j+1)*nA])
+			for a := 0; a < nA; a++ {
+				u := util(g.Flow[s][j], a)
+				m.uflow[s][j*nA+a] = u
+				m.scale = math.Max(m.scale, math.Abs(u))
+			}
+		}
+	}
+	if m.scale == 0 {
+		m.scale = 1
+	}
+	return m
+}
+
+// newMPEStageModel wraps a one-shot N-player game (payoffs in Gambit order,
+// pay[j*N+a]) as a one-state model with no future, so that the Markov
+// solvers also solve stage games.
+func newMPEStageModel(shape []int, pay []float64) *mpeModel {
+	nA := len(shape)
+	nj := len(pay) / nA
+	m := &mpeModel{nA: nA, nS: 1, nt: []int{0}, ntIdx: []int{0}, disc: make([]float64, nA)}
+	m.K = [][]int{append([]int(nil), shape...)}
+	m.nJ = []int{nj}
+	m.kpos = [][]int{make([]int, nj*nA)}
+	m.uflow = [][]float64{pay}
+	m.entry = [][]float64{make([]float64, nA)}
+	self := []Next{{State: 0, P: 1}}
+	m.trans = [][][]Next{make([][]Next, nj)}
+	for j := 0; j < nj; j++ {
+		r := j
+		for a := 0; a < nA; a++ {
+			m.kpos[0][j*nA+a] = r % shape[a]
+			r /= shape[a]
+		}
+		m.trans[0][j] = self
+		for a := 0; a < nA; a++ {
+			m.scale = math.Max(m.scale, math.Abs(pay[j*nA+a]))
+		}
+	}
+	if m.scale == 0 {
+		m.scale = 1
+	}
+	return m
+}
+
+// zeroSumReason returns "" when the game is a two-actor zero-sum game in
+// utilities with a common discount factor, else why it is not.
+func (m *mpeModel) zeroSumReason() string {
+	if m.nA != 2 {
+		return fmt.Sprintf("it has %d actors", m.nA)
+	}
+	if m.disc[0] != m.disc[1] {
+		return "the actors' discount factors differ"
+	}
+	tol := 1e-12 * m.scale
+	for s := 0; s < m.nS; s++ {
+		if m.ntIdx[s] < 0 {
+			if math.Abs(m.entry[s][0]+m.entry[s][1]) > tol {
+				return fmt.Sprintf("entry payoffs of state %s do not sum to zero", m.stateID(s))
+			}
+			continue
+		}
+		for j := 0; j < m.nJ[s]; j++ {
+			if math.Abs(m.uflow[s][2*j]+m.uflow[s][2*j+1]) > tol {
+				return fmt.Sprintf("flow payoffs in state %s do not sum to zero", m.stateID(s))
+			}
+		}
+	}
+	return ""
+}
+
+func (m *mpeModel) stateID(s int) string {
+	if m.g != nil {
+		return m.g.States[s].ID
+	}
+	return fmt.Sprint(s)
+}
+
+// uniform returns the profile that mixes uniformly everywhere.
+func (m *mpeModel) uniform() [][][]float64 {
+	sig := make([][][]float64, m.nA)
+	for a := range sig {
+		sig[a] = make([][]float64, m.nS)
+		for _, s := range m.nt {
+			k := m.K[s][a]
+			sig[a][s] = make([]float64, k)
+			for i := range sig[a][s] {
+				sig[a][s][i] = 1 / float64(k)
+			}
+		}
+	}
+	return sig
+}
+
+// cont is what actor a gets on arriving in state s given values V.
+func (m *mpeModel) cont(V [][]float64, a, s int) float64 {
+	if m.ntIdx[s] < 0 {
+		return m.entry[s][a]
+	}
+	return V[a][s]
+}
+
+// stagePayoff writes into u[j*nA+a] the stage-game payoff in state s given
+// continuation values V: flow plus discounted expected continuation.
+func (m *mpeModel) stagePayoff(s int, V [][]float64, u []float64) {
+	nA := m.nA
+	for j := 0; j < m.nJ[s]; j++ {
+		for a := 0; a < nA; a++ {
+			c := 0.0
+			for _, nx := range m.trans[s][j] {
+				c += nx.P * m.cont(V, a, nx.State)
+			}
+			u[j*nA+a] = m.uflow[s][j*nA+a] + m.disc[a]*c
+		}
+	}
+}
+
+// actionValues writes into q[a][k] the expected stage payoff u of each
+// action k of each actor a in state s against the others' play sig.
+func (m *mpeModel) actionValues(s int, sig [][][]float64, u []float64, q [][]float64) {
+	nA := m.nA
+	for a := 0; a < nA; a++ {
+		for k := range q[a][:m.K[s][a]] {
+			q[a][k] = 0
+		}
+	}
+	for j := 0; j < m.nJ[s]; j++ {
+		kp := m.kpos[s][j*nA : (j+1)*nA]
+		for a := 0; a < nA; a++ {
+			w := 1.0
+			for b := 0; b < nA; b++ {
+				if b != a {
+					w *= sig[b][s][kp[b]]
+				}
+			}
+			if w != 0 {
+				q[a][kp[a]] += w * u[j*nA+a]
+			}
+		}
+	}
+}
+
+// evaluate returns every actor's value of the stationary profile sig, by
+// solving (I - δ_a P_σ) V_a = r_a over the non-terminal states.
+func (m *mpeModel) evaluate(sig [][][]float64) ([][]float64, error) {
+	n := len(m.nt)
+	V := make([][]float64, m.nA)
+	for a := range V {
+		V[a] = make([]float64, m.nS)
+		for s := 0; s < m.nS; s++ {
+			if m.ntIdx[s] < 0 {
+				V[a][s] = m.entry[s][a]
+			}
+		}
+	}
+	if n == 0 {
+		return V, nil
+	}
+	nA := m.nA
+	for a := 0; a < nA; a++ {
+		A := mat.NewDense(n, n, nil)
+		rhs := mat.NewVecDense(n, nil)
+		for i, s := range m.nt {
+			A.Set(i, i, 1)
+			r := 0.0
+			for j := 0; j < m.nJ[s]; j++ {
+				kp := m.kpos[s][j*nA : (j+1)*nA]
+				pj := 1.0
+				for b := 0; b < nA; b++ {
+					pj *= sig[b][s][kp[b]]
+				}
+				if pj == 0 {
+					continue
+				}
+				r += pj * m.uflow[s][j*nA+a]
+				for _, nx := range m.trans[s][j] {
+					w := pj * nx.P * m.disc[a]
+					if t := m.ntIdx[nx.State]; t >= 0 {
+						A.Set(i, t, A.At(i, t)-w)
+					} else {
+						r += w * m.entry[nx.State][a]
+					}
+				}
+			}
+			rhs.SetVec(i, r)
+		}
+		var x mat.VecDense
+		if err := x.SolveVec(A, rhs); err != nil {
+			return nil, fmt.Errorf("evaluating profile: %w", err)
+		}
+		for i, s := range m.nt {
+			V[a][s] = x.AtVec(i)
+		}
+	}
+	return V, nil
+}
+
+// certificate evaluates sig exactly and returns the largest one-shot
+// deviation gain and the values.
+func (m *mpeModel) certificate(sig [][][]float64) (float64, [][]float64, error) {
+	V, err := m.evaluate(sig)
+	if err != nil {
+		return math.Inf(1), nil, err
+	}
+	gain := 0.0
+	q := m.newQ()
+	for _, s := range m.nt {
+		u := make([]float64, m.nJ[s]*m.nA)
+		m.stagePayoff(s, V, u)
+		m.actionValues(s, sig, u, q)
+		for a := 0; a < m.nA; a++ {
+			cur, best := 0.0, math.Inf(-1)
+			for k := 0; k < m.K[s][a]; k++ {
+				cur += sig[a][s][k] * q[a][k]
+				best = math.Max(best, q[a][k])
+			}
+			gain = math.Max(gain, best-cur)
+		}
+	}
+	if math.IsNaN(gain) {
+		gain = math.Inf(1)
+	}
+	return gain, V, nil
+}
+
+func (m *mpeModel) newQ() [][]float64 {
+	maxK := 1
+	for _, s := range m.nt {
+		for _, k := range m.K[s] {
+			maxK = max(maxK, k)
+		}
+	}
+	q := make([][]float64, m.nA)
+	for a := range q {
+		q[a] = make([]float64, maxK)
+	}
+	return q
+}
+
+// result packages a profile with its exact values and certificate.
+func (m *mpeModel) result(sig [][][]float64, method string, iters int, tol float64, reason string) (*MPEResult, error) {
+	gain, V, err := m.certificate(sig)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", method, err)
+	}
+	r := &MPEResult{Strategies: sig, Values: V, MaxDeviationGain: gain, Converged: gain <= tol,
+		Method: method, Iterations: iters, Reason: reason}
+	if !r.Converged && r.Reason == "" {
+		r.Reason = fmt.Sprintf("largest one-shot deviation gain %.3g exceeds tolerance %.3g", gain, tol)
+	}
+	return r, nil
+}
+
+// copyProfile deep-copies sig.
+func mpeCopy(sig [][][]float64) [][][]float64 {
+	out := make([][][]float64, len(sig))
+	for a := range sig {
+		out[a] = make([][]float64, len(sig[a]))
+		for s := range sig[a] {
+			if sig[a][s] != nil {
+				out[a][s] = append([]float64(nil), sig[a][s]...)
+			}
+		}
+	}
+	return out
+}
+
+// mpeDist is the largest absolute difference between two profiles.
+func mpeDist(x, y [][][]float64) float64 {
+	d := 0.0
+	for a := range x {
+		for s := range x[a] {
+			for k := range x[a][s] {
+				d = math.Max(d, math.Abs(x[a][s][k]-y[a][s][k]))
+			}
+		}
+	}
+	return d
+}
+
+// polish refines a near-equilibrium sig by Newton's method on the system
+// that fixes each actor's support in each state: every supported action
+// earns the state's value, probabilities sum to one, and values solve the
+// Bellman equations. It returns the refined profile when it is a valid
+// distribution, with its certificate.
+func (m *mpeModel) polish(sig [][][]float64, V [][]float64, support func(a, s, k int) bool) ([][][]float64, float64, bool) {
+	nA := m.nA
+	// index unknowns: per (a, s) the supported σ then V_as
+	type block struct {
+		off  int
+		supp []int // supported positions
+		col  []int // column of each position or -1
+	}
+	blocks := make([][]block, nA)
+	n := 0
+	for a := 0; a < nA; a++ {
+		blocks[a] = make([]block, m.nS)
+		for _, s := range m.nt {
+			b := block{off: n, col: make([]int, m.K[s][a])}
+			for k := 0; k < m.K[s][a]; k++ {
+				b.col[k] = -1
+				if support(a, s, k) {
+					b.col[k] = n + len(b.supp)
+					b.supp = append(b.supp, k)
+				}
+			}
+			if len(b.supp) == 0 {
+				return nil, 0, false
+			}
+			n += len(b.supp) + 1
+			blocks[a][s] = b
+		}
+	}
+	vcol := func(a, s int) int { b := blocks[a][s]; return b.off + len(b.supp) }
+	x := make([]float64, n)
+	cur := mpeCopy(sig)
+	for a := 0; a < nA; a++ {
+		for _, s := range m.nt {
+			b := blocks[a][s]
+			tot := 0.0
+			for _, k := range b.supp {
+				tot += sig[a][s][k]
+			}
+			for k := range cur[a][s] {
+				cur[a][s][k] = 0
+			}
+			for i, k := range b.supp {
+				p := 1 / float64(len(b.supp))
+				if tot > 0 {
+					p = sig[a][s][k] / tot
+				}
+				x[b.off+i] = p
+				cur[a][s][k] = p
+			}
+			x[vcol(a, s)] = V[a][s]
+		}
+	}
+	Vc := make([][]float64, nA)
+	for a := range Vc {
+		Vc[a] = make([]float64, m.nS)
+	}
+	unpack := func() {
+		for a := 0; a < nA; a++ {
+			for _, s := range m.nt {
+				b := blocks[a][s]
+				for i, k := range b.supp {
+					cur[a][s][k] = x[b.off+i]
+				}
+				Vc[a][s] = x[vcol(a, s)]
+			}
+		}
+	}
+	F := make([]float64, n)
+	J := mat.NewDense(n, n, nil)
+	d := m.newDeriv()
+	var lu mat.LU
+	fv := mat.NewVecDense(n, F)
+	var dx mat.VecDense
+	for it := 0; it < 40; it++ {
+		unpack()
+		J.Zero()
+		for _, s := range m.nt {
+			m.deriv(s, cur, Vc, d)
+			for a := 0; a < nA; a++ {
+				b := blocks[a][s]
+				row := b.off
+				for _, k := range b.supp {
+					F[row] = d.Q[a][k] - Vc[a][s]
+					J.Set(row, vcol(a, s), -1)
+					for bb := 0; bb < nA; bb++ {
+						if bb == a {
+							continue
+						}
+						ob := blocks[bb][s]
+						for mm, c := range ob.col {
+							if c >= 0 {
+								J.Set(row, c, J.At(row, c)+d.dS[a][k][bb][mm])
+							}
+						}
+					}
+					for ti, t := range m.nt {
+						if v := d.dV[a][k][ti]; v != 0 {
+							c := vcol(a, t)
+							J.Set(row, c, J.At(row, c)+v)
+						}
+					}
+					row++
+				}
+				sum := -1.0
+				for i := range b.supp {
+					sum += x[b.off+i]
+					J.Set(row, b.off+i, 1)
+				}
+				F[row] = sum
+			}
+		}
+		res := 0.0
+		for _, f := range F {
+			res = math.Max(res, math.Abs(f))
+		}
+		if res <= 1e-14*m.scale && it > 0 {
+			break
+		}
+		lu.Factorize(J)
+		if lu.Det() == 0 {
+			return nil, 0, false
+		}
+		if err := dx.SolveVec(&lu, fv); err != nil {
+			return nil, 0, false
+		}
+		step := 0.0
+		for i := range x {
+			x[i] -= dx.AtVec(i)
+			step = math.Max(step, math.Abs(dx.AtVec(i)))
+		}
+		if math.IsNaN(step) || math.IsInf(step, 0) {
+			return nil, 0, false
+		}
+		if step <= 1e-15*(1+m.scale) {
+			break
+		}
+	}
+	unpack()
+	// A valid distribution needs nonnegative probabilities; tiny negatives
+	// are rounding and are clipped before the exact certificate.
+	for a := 0; a < nA; a++ {
+		for _, s := range m.nt {
+			tot := 0.0
+			for k, p := range cur[a][s] {
+				if p < -1e-9 || math.IsNaN(p) {
+					return nil, 0, false
+				}
+				if p < 0 {
+					cur[a][s][k] = 0
+				}
+				tot += cur[a][s][k]
+			}
+			for k := range cur[a][s] {
+				cur[a][s][k] /= tot
+			}
+		}
+	}
+	gain, _, err := m.certificate(cur)
+	if err != nil {
+		return nil, 0, false
+	}
+	return cur, gain, true
+}
+
+// mpeDeriv holds a state's action values and their derivatives.
+type mpeDeriv struct {
+	Q  [][]float64     // [a][k]
+	dS [][][][]float64 // [a][k][b][m]: ∂Q_ak/∂σ_bm, b ≠ a
+	dV [][][]float64   // [a][k][t]: ∂Q_ak/∂V_a(nt[t])
+	u  []float64       // stage payoffs
+	w  []float64       // per-actor scratch
+}
+
+func (m *mpeModel) newDeriv() *mpeDeriv {
+	maxK, maxJ := 1, 1
+	for _, s := range m.nt {
+		for _, k := range m.K[s] {
+			maxK = max(maxK, k)
+		}
+		maxJ = max(maxJ, m.nJ[s])
+	}
+	d := &mpeDeriv{u: make([]float64, maxJ*m.nA), w: make([]float64, m.nA)}
+	d.Q = make([][]float64, m.nA)
+	d.dS = make([][][][]float64, m.nA)
+	d.dV = make([][][]float64, m.nA)
+	for a := 0; a < m.nA; a++ {
+		d.Q[a] = make([]float64, maxK)
+		d.dS[a] = make([][][]float64, maxK)
+		d.dV[a] = make([][]float64, maxK)
+		for k := 0; k < maxK; k++ {
+			d.dS[a][k] = make([][]float64, m.nA)
+			for b := 0; b < m.nA; b++ {
+				d.dS[a][k][b] = make([]float64, maxK)
+			}
+			d.dV[a][k] = make([]float64, len(m.nt))
+		}
+	}
+	return d
+}
+
+// deriv computes in d the action values of state s under (sig, V) and their
+// partial derivatives with respect to the others' (unnormalised)
+// probabilities and to the actor's own continuation values.
+func (m *mpeModel) deriv(s int, sig [][][]float64, V [][]float64, d *mpeDeriv) {
+	nA := m.nA
+	K := m.K[s]
+	for a := 0; a < nA; a++ {
+		for k := 0; k < K[a]; k++ {
+			d.Q[a][k] = 0
+			for b := 0; b < nA; b++ {
+				clear(d.dS[a][k][b][:K[b]])
+			}
+			clear(d.dV[a][k])
+		}
+	}
+	u := d.u
+	m.stagePayoff(s, V, u)
+	for j := 0; j < m.nJ[s]; j++ {
+		kp := m.kpos[s][j*nA : (j+1)*nA]
+		for a := 0; a < nA; a++ {
+			ka := kp[a]
+			ua := u[j*nA+a]
+			w := 1.0
+			for b := 0; b < nA; b++ {
+				if b != a {
+					w *= sig[b][s][kp[b]]
+				}
+			}
+			d.Q[a][ka] += w * ua
+			for b := 0; b < nA; b++ {
+				if b == a {
+					continue
+				}
+				// product over the actors other than a and b
+				wb := 1.0
+				for c := 0; c < nA; c++ {
+					if c != a && c != b {
+						wb *= sig[c][s][kp[c]]
+					}
+				}
+				d.dS[a][ka][b][kp[b]] += wb * ua
+			}
+			if w != 0 && m.disc[a] != 0 {
+				for _, nx := range m.trans[s][j] {
+					if t := m.ntIdx[nx.State]; t >= 0 {
+						d.dV[a][ka][t] += w * m.disc[a] * nx.P
+					}
+				}
+			}
+		}
+	}
+}

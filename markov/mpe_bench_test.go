@@ -1,0 +1,106 @@
+package markov
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"testing"
+)
+
+// mpeRandomGame builds a reproducible random game: nS non-terminal states
+// and one terminal state, nA actors with K actions in every state, flows
+// uniform in [−1, 1], each joint action leading to up to three states (the
+// terminal one with small probability).
+func mpeRandomGame(seed uint64, nS, nA, K int, delta float64) *Game {
+	r := rand.New(rand.NewPCG(seed, 0x6d7065))
+	g := &Game{Components: []string{"u"}}
+	for a := 0; a < nA; a++ {
+		g.Actors = append(g.Actors, Actor{ID: fmt.Sprintf("P%d", a+1), Discount: delta, Weights: []float64{1}})
+		var names []string
+		for k := 0; k < K; k++ {
+			names = append(names, fmt.Sprintf("a%d", k))
+		}
+		g.Actions = append(g.Actions, names)
+	}
+	nj := 1
+	for a := 0; a < nA; a++ {
+		nj *= K
+	}
+	for s := 0; s < nS; s++ {
+		g.States = append(g.States, State{ID: fmt.Sprintf("s%d", s)})
+		av := make([][]int, nA)
+		for a := range av {
+			for k := 0; k < K; k++ {
+				av[a] = append(av[a], k)
+			}
+		}
+		g.Avail = append(g.Avail, av)
+		tr := make([][]Next, nj)
+		fl := make([][]float64, nj)
+		for j := 0; j < nj; j++ {
+			fl[j] = make([]float64, nA)
+			for a := range fl[j] {
+				fl[j][a] = 2*r.Float64() - 1
+			}
+			n := 1 + r.IntN(3)
+			w := make([]float64, n)
+			tot := 0.0
+			for i := range w {
+				w[i] = r.Float64() + 0.1
+				tot += w[i]
+			}
+			pEnd := 0.05 * r.Float64()
+			for i := range w {
+				tr[j] = append(tr[j], Next{State: r.IntN(nS), P: (1 - pEnd) * w[i] / tot})
+			}
+			tr[j] = append(tr[j], Next{State: nS, P: pEnd})
+		}
+		g.Trans = append(g.Trans, tr)
+		g.Flow = append(g.Flow, fl)
+		g.Entry = append(g.Entry, nil)
+	}
+	g.States = append(g.States, State{ID: "end", Terminal: true})
+	g.Avail = append(g.Avail, nil)
+	g.Trans = append(g.Trans, nil)
+	g.Flow = append(g.Flow, nil)
+	entry := make([]float64, nA)
+	for a := range entry {
+		entry[a] = 4*r.Float64() - 2
+	}
+	g.Entry = append(g.Entry, entry)
+	return g
+}
+
+func benchmarkMPE(b *testing.B, g *Game, method string) {
+	b.ReportAllocs()
+	iters := 0
+	for b.Loop() {
+		r, err := SolveMPE(context.Background(), g, MPEOptions{Method: method})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if !r.Converged {
+			b.Fatalf("%s did not converge: %s", method, r.Reason)
+		}
+		iters = r.Iterations
+	}
+	b.ReportMetric(float64(iters), "iterations")
+}
+
+// 50 states, two actors with 4 actions each.
+func BenchmarkMPE50x2x4Homotopy(b *testing.B) {
+	benchmarkMPE(b, mpeRandomGame(1, 50, 2, 4, 0.9), "homotopy")
+}
+
+func BenchmarkMPE50x2x4Iterate(b *testing.B) {
+	benchmarkMPE(b, mpeRandomGame(1, 50, 2, 4, 0.9), "iterate")
+}
+
+// 50 states, three actors with 3 actions each.
+func BenchmarkMPE50x3x3Homotopy(b *testing.B) {
+	benchmarkMPE(b, mpeRandomGame(2, 50, 3, 3, 0.9), "homotopy")
+}
+
+func BenchmarkMPEShapleyTwoState(b *testing.B) {
+	benchmarkMPE(b, mpeShapleyGame(), "shapley")
+}

@@ -1,0 +1,431 @@
+package markov
+
+import (
+	"context"
+	"fmt"
+	"math"
+
+	"gonum.org/v1/gonum/mat"
+)
+
+// The homotopy follows the logit Markov quantal-response equilibrium (MQRE)
+// of Eibelshäuser & Poensgen (2019) from precision λ = 0, where everybody
+// mixes uniformly and the equilibrium is unique, up to large λ, where the
+// MQRE approaches a Markov-perfect equilibrium; the last point is then
+// polished by Newton's method on the equilibrium's support. Unknowns per
+// actor a and non-terminal state s are the log-probabilities β_ask of every
+// available action and the value V_as; equations are
+//
+//	Σ_k exp(β_ask) = 1
+//	β_ask − β_as0 = λ (Q_ask − Q_as0)        k ≥ 1
+//	V_as = Σ_k exp(β_ask) Q_ask
+//
+// with Q_ask the expected flow plus discounted continuation of action k.
+// Log coordinates keep probabilities that vanish as λ grows well
+// conditioned (they go to −∞ linearly). Payoffs are divided by their
+// largest magnitude so that λ means the same for every scenario.
+
+const (
+	mpeHomotopyMaxLambda = 1e9
+	mpeHomotopyMaxSteps  = 20000
+)
+
+type mpeTracer struct {
+	m    *mpeModel // scaled model
+	off  [][]int   // off[a][s]: first unknown of block (a, s)
+	n    int
+	sig  [][][]float64
+	V    [][]float64
+	d    *mpeDeriv
+	J    *mat.Dense // (n+1)×(n+1): Jacobian rows, last row the tangent
+	H    []float64
+	cols []int // scratch
+}
+
+func newMPETracer(m *mpeModel) *mpeTracer {
+	t := &mpeTracer{m: m, off: make([][]int, m.nA)}
+	for a := 0; a < m.nA; a++ {
+		t.off[a] = make([]int, m.nS)
+		for _, s := range m.nt {
+			t.off[a][s] = t.n
+			t.n += m.K[s][a] + 1
+		}
+	}
+	t.sig = m.uniform()
+	t.V = make([][]float64, m.nA)
+	for a := range t.V {
+		t.V[a] = make([]float64, m.nS)
+	}
+	t.d = m.newDeriv()
+	t.J = mat.NewDense(t.n+1, t.n+1, nil)
+	t.H = make([]float64, t.n)
+	return t
+}
+
+func (t *mpeTracer) vcol(a, s int) int { return t.off[a][s] + t.m.K[s][a] }
+
+// load sets sig and V from y.
+func (t *mpeTracer) load(y []float64) {
+	m := t.m
+	for a := 0; a < m.nA; a++ {
+		for _, s := range m.nt {
+			o := t.off[a][s]
+			for k := 0; k < m.K[s][a]; k++ {
+				t.sig[a][s][k] = math.Exp(y[o+k])
+			}
+			t.V[a][s] = y[o+m.K[s][a]]
+		}
+	}
+}
+
+// eval computes H(y) into t.H and, when jac, the Jacobian into the first n
+// rows of t.J.
+func (t *mpeTracer) eval(y []float64, jac bool) {
+	m := t.m
+	t.load(y)
+	lam := y[t.n]
+	if jac {
+		for i := 0; i < t.n; i++ {
+			row := t.J.RawRowView(i)
+			clear(row)
+		}
+	}
+	d := t.d
+	for _, s := range m.nt {
+		m.deriv(s, t.sig, t.V, d)
+		for a := 0; a < m.nA; a++ {
+			o := t.off[a][s]
+			K := m.K[s][a]
+			sg := t.sig[a][s]
+			q := d.Q[a]
+			sum := -1.0
+			for k := 0; k < K; k++ {
+				sum += sg[k]
+			}
+			t.H[o] = sum
+			for k := 1; k < K; k++ {
+				t.H[o+k] = y[o+k] - y[o] - lam*(q[k]-q[0])
+			}
+			ev := 0.0
+			for k := 0; k < K; k++ {
+				ev += sg[k] * q[k]
+			}
+			t.H[o+K] = y[o+K] - ev
+			if !jac {
+				continue
+			}
+			// row o: Σσ − 1
+			r0 := t.J.RawRowView(o)
+			for k := 0; k < K; k++ {
+				r0[o+k] = sg[k]
+			}
+			// rows o+k: logit ratios
+			for k := 1; k < K; k++ {
+				r := t.J.RawRowView(o + k)
+				r[o+k] += 1
+				r[o] -= 1
+				for b := 0; b < m.nA; b++ {
+					if b == a {
+						continue
+					}
+					ob := t.off[b][s]
+					for mm := 0; mm < m.K[s][b]; mm++ {
+						r[ob+mm] -= lam * (d.dS[a][k][b][mm] - d.dS[a][0][b][mm]) * t.sig[b][s][mm]
+					}
+				}
+				for ti, st := range m.nt {
+					if v := d.dV[a][k][ti] - d.dV[a][0][ti]; v != 0 {
+						r[t.vcol(a, st)] -= lam * v
+					}
+				}
+				r[t.n] = -(q[k] - q[0])
+			}
+			// row o+K: value equation
+			r := t.J.RawRowView(o + K)
+			r[o+K] += 1
+			for k := 0; k < K; k++ {
+				r[o+k] -= sg[k] * q[k]
+			}
+			for b := 0; b < m.nA; b++ {
+				if b == a {
+					continue
+				}
+				ob := t.off[b][s]
+				for mm := 0; mm < m.K[s][b]; mm++ {
+					v := 0.0
+					for k := 0; k < K; k++ {
+						v += sg[k] * d.dS[a][k][b][mm]
+					}
+					r[ob+mm] -= v * t.sig[b][s][mm]
+				}
+			}
+			for ti, st := range m.nt {
+				v := 0.0
+				for k := 0; k < K; k++ {
+					v += sg[k] * d.dV[a][k][ti]
+				}
+				if v != 0 {
+					r[t.vcol(a, st)] -= v
+				}
+			}
+		}
+	}
+}
+
+func mpeNormInf(x []float64) float64 {
+	r := 0.0
+	for _, v := range x {
+		r = math.Max(r, math.Abs(v))
+	}
+	return r
+}
+
+// mpeHomotopy traces the logit MQRE path and polishes its end.
+func mpeHomotopy(ctx context.Context, m *mpeModel, opt MPEOptions) (*MPEResult, error) {
+	sig, steps, reason, err := mpeTrace(ctx, m, opt)
+	if err != nil {
+		return nil, fmt.Errorf("homotopy: %w", err)
+	}
+	return m.result(sig, "homotopy", steps, opt.Tol, reason)
+}
+
+// mpeTrace returns the polished end of the path, or the last point reached
+// and why it stopped.
+func mpeTrace(ctx context.Context, m *mpeModel, opt MPEOptions) ([][][]float64, int, string, error) {
+	if len(m.nt) == 0 {
+		return m.uniform(), 0, "", nil
+	}
+	maxSteps := opt.MaxIter
+	if maxSteps <= 0 {
+		maxSteps = mpeHomotopyMaxSteps
+	}
+	tol := opt.Tol
+	if tol <= 0 {
+		tol = mpeDefaultTol
+	}
+	ms := m.scaledBy(1 / m.scale)
+	t := newMPETracer(ms)
+	n := t.n
+	// Start: uniform play, values of uniform play, λ = 0.
+	V0, err := ms.evaluate(t.sig)
+	if err != nil {
+		return nil, 0, "", err
+	}
+	y := make([]float64, n+1)
+	for a := 0; a < ms.nA; a++ {
+		for _, s := range ms.nt {
+			o := t.off[a][s]
+			K := ms.K[s][a]
+			for k := 0; k < K; k++ {
+				y[o+k] = -math.Log(float64(K))
+			}
+			y[o+K] = V0[a][s]
+		}
+	}
+	tau := make([]float64, n+1)
+	tau[n] = 1
+	// tangent at the start
+	var lu mat.LU
+	e := mat.NewVecDense(n+1, nil)
+	e.SetVec(n, 1)
+	var sol mat.VecDense
+	tangent := func() bool {
+		copy(t.J.RawRowView(n), tau)
+		lu.Factorize(t.J)
+		if err := sol.SolveVec(&lu, e); err != nil {
+			return false
+		}
+		nrm := mat.Norm(&sol, 2)
+		if nrm == 0 || math.IsNaN(nrm) {
+			return false
+		}
+		for i := range tau {
+			tau[i] = sol.AtVec(i) / nrm
+		}
+		return true
+	}
+	t.eval(y, true)
+	if !tangent() {
+		return nil, 0, "", fmt.Errorf("singular Jacobian at the start of the path")
+	}
+
+	sigOf := func(y []float64) ([][][]float64, [][]float64) {
+		t.load(y)
+		sig := mpeCopy(t.sig)
+		V := make([][]float64, m.nA)
+		for a := range V {
+			V[a] = make([]float64, m.nS)
+			for _, s := range m.nt {
+				tot := 0.0
+				for _, p := range sig[a][s] {
+					tot += p
+				}
+				for k := range sig[a][s] {
+					sig[a][s][k] /= tot
+				}
+				V[a][s] = t.V[a][s] * m.scale
+			}
+		}
+		return sig, V
+	}
+	// tryPolish attempts to turn the current QRE into an exact MPE.
+	tryPolish := func(y []float64) [][][]float64 {
+		sig, V := sigOf(y)
+		for _, thr := range []float64{1e-3, 1e-6, 1e-9} {
+			supp := func(a, s, k int) bool {
+				mx := 0.0
+				for _, p := range sig[a][s] {
+					mx = math.Max(mx, p)
+				}
+				return sig[a][s][k] >= thr*mx
+			}
+			if p, gain, ok := m.polish(sig, V, supp); ok && gain <= tol {
+				return p
+			}
+		}
+		return nil
+	}
+
+	h := 0.05
+	nextCheck := 1.0
+	yp := make([]float64, n+1)
+	yc := make([]float64, n+1)
+	rhs := mat.NewVecDense(n+1, nil)
+	step := 0
+	for step = 1; step <= maxSteps; step++ {
+		if err := ctx.Err(); err != nil {
+			sig, _ := sigOf(y)
+			return sig, step, "stopped: " + err.Error(), nil
+		}
+		if opt.Progress != nil && step%100 == 0 {
+			opt.Progress(fmt.Sprintf("homotopy: step %d, λ=%.3g", step, y[n]))
+		}
+		accepted := false
+		var oldTau []float64
+		for !accepted {
+			if h < 1e-12 {
+				sig, _ := sigOf(y)
+				return sig, step, fmt.Sprintf("path tracking stalled at λ=%.3g (step size underflow)", y[n]), nil
+			}
+			for i := range yp {
+				yp[i] = y[i] + h*tau[i]
+			}
+			t.eval(yp, true)
+			oldTau = append(oldTau[:0], tau...)
+			copy(t.J.RawRowView(n), tau)
+			lu.Factorize(t.J)
+			if c := lu.Cond(); c > 1e16 || math.IsNaN(c) {
+				h /= 2
+				continue
+			}
+			copy(yc, yp)
+			ok := false
+			prev := math.Inf(1)
+			iters := 0
+			for it := 0; it < 12; it++ {
+				iters = it + 1
+				if it > 0 {
+					t.eval(yc, false)
+				}
+				res := mpeNormInf(t.H)
+				if res < 1e-10 {
+					ok = true
+					break
+				}
+				for i := 0; i < n; i++ {
+					rhs.SetVec(i, -t.H[i])
+				}
+				rhs.SetVec(n, 0)
+				if err := sol.SolveVec(&lu, rhs); err != nil {
+					break
+				}
+				dn := 0.0
+				for i := range yc {
+					yc[i] += sol.AtVec(i)
+					dn = math.Max(dn, math.Abs(sol.AtVec(i)))
+				}
+				if math.IsNaN(dn) || dn > 0.5*prev || (it == 0 && dn > 0.5*h+1e-3) {
+					break
+				}
+				prev = dn
+			}
+			if !ok {
+				h /= 2
+				continue
+			}
+			// tangent at the predicted point, oriented by the old one
+			e.Zero()
+			e.SetVec(n, 1)
+			if err := sol.SolveVec(&lu, e); err != nil {
+				h /= 2
+				continue
+			}
+			nrm := mat.Norm(&sol, 2)
+			cosang := 0.0
+			for i := range tau {
+				cosang += oldTau[i] * sol.AtVec(i) / nrm
+			}
+			if cosang < 0.8 && h > 1e-6 {
+				h /= 2
+				continue
+			}
+			for i := range tau {
+				tau[i] = sol.AtVec(i) / nrm
+			}
+			copy(y, yc)
+			accepted = true
+			switch {
+			case iters <= 2:
+				h *= 2
+			case iters <= 4:
+				h *= 1.3
+			default:
+				h *= 0.7
+			}
+			h = math.Min(h, 10*(1+math.Abs(y[n])))
+		}
+		if y[n] < -1e-6 {
+			sig, _ := sigOf(y)
+			return sig, step, "path turned back below λ=0", nil
+		}
+		if y[n] >= nextCheck {
+			for nextCheck <= y[n] {
+				nextCheck *= 2
+			}
+			if p := tryPolish(y); p != nil {
+				return p, step, "", nil
+			}
+			if y[n] > mpeHomotopyMaxLambda {
+				sig, _ := sigOf(y)
+				return sig, step, fmt.Sprintf("reached λ=%.3g without a polished equilibrium", y[n]), nil
+			}
+		}
+	}
+	sig, _ := sigOf(y)
+	if p := tryPolish(y); p != nil {
+		return p, step, "", nil
+	}
+	return sig, step, fmt.Sprintf("no equilibrium after %d path steps (λ=%.3g)", maxSteps, y[n]), nil
+}
+
+// scaledBy returns a copy of m with every utility multiplied by f; the
+// structure is shared.
+func (m *mpeModel) scaledBy(f float64) *mpeModel {
+	c := *m
+	c.uflow = make([][]float64, m.nS)
+	c.entry = make([][]float64, m.nS)
+	for s := 0; s < m.nS; s++ {
+		c.entry[s] = make([]float64, m.nA)
+		for a := range c.entry[s] {
+			c.entry[s][a] = m.entry[s][a] * f
+		}
+		if m.uflow[s] != nil {
+			c.uflow[s] = make([]float64, len(m.uflow[s]))
+			for i, v := range m.uflow[s] {
+				c.uflow[s][i] = v * f
+			}
+		}
+	}
+	c.scale = m.scale * math.Abs(f)
+	return &c
+}

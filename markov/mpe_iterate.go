@@ -1,0 +1,343 @@
+package markov
+
+import (
+	"context"
+	"fmt"
+	"math"
+)
+
+// Value iteration on stage games: given continuation values V, every
+// state's one-shot game (flow plus discounted continuation) is solved, the
+// equilibrium closest to the previous iterate's play is kept, and V becomes
+// what that play earns. A fixed point is an MPE; the iteration can cycle in
+// general-sum games, which is reported, never hidden.
+
+const mpeIterateMaxSweeps = 20000
+
+// mpeStageSolver solves one stage game: shape[a] actions per actor, payoffs
+// pay[j*N+a] in Gambit order (actor 0 fastest), returning an equilibrium
+// that follows prev where it can. It is a function type so that the stage
+// solver can be swapped (for package nash's Lemke–Howson or logit) without
+// touching the iteration.
+type mpeStageSolver func(ctx context.Context, shape []int, pay []float64, prev [][]float64) ([][]float64, error)
+
+func mpeIterate(ctx context.Context, m *mpeModel, opt MPEOptions) (*MPEResult, error) {
+	return mpeIterateWith(ctx, m, opt, mpeStageDefault)
+}
+
+func mpeIterateWith(ctx context.Context, m *mpeModel, opt MPEOptions, solve mpeStageSolver) (*MPEResult, error) {
+	maxIt := opt.MaxIter
+	if maxIt <= 0 {
+		maxIt = mpeIterateMaxSweeps
+	}
+	sig := m.uniform()
+	V, err := m.evaluate(sig)
+	if err != nil {
+		return nil, fmt.Errorf("iterate: %w", err)
+	}
+	nA := m.nA
+	newV := make([][]float64, nA)
+	for a := range newV {
+		newV[a] = append([]float64(nil), V[a]...)
+	}
+	u := make([]float64, 0)
+	change := math.Inf(1)
+	nextPolish := 1e-6 * m.scale
+	it := 0
+	for it = 1; it <= maxIt; it++ {
+		if err := ctx.Err(); err != nil {
+			return m.result(sig, "iterate", it, opt.Tol, "stopped: "+err.Error())
+		}
+		change = 0
+		for _, s := range m.nt {
+			nj := m.nJ[s]
+			if cap(u) < nj*nA {
+				u = make([]float64, nj*nA)
+			}
+			u = u[:nj*nA]
+			m.stagePayoff(s, V, u)
+			prev := make([][]float64, nA)
+			for a := range prev {
+				prev[a] = sig[a][s]
+			}
+			eq, err := solve(ctx, m.K[s], u, prev)
+			if err != nil {
+				return nil, fmt.Errorf("iterate: state %s: %w", m.stateID(s), err)
+			}
+			for a := 0; a < nA; a++ {
+				sig[a][s] = eq[a]
+			}
+			// value of the chosen stage equilibrium
+			for a := 0; a < nA; a++ {
+				newV[a][s] = 0
+			}
+			for j := 0; j < nj; j++ {
+				p := 1.0
+				kp := m.kpos[s][j*nA : (j+1)*nA]
+				for a := 0; a < nA; a++ {
+					p *= eq[a][kp[a]]
+				}
+				if p == 0 {
+					continue
+				}
+				for a := 0; a < nA; a++ {
+					newV[a][s] += p * u[j*nA+a]
+				}
+			}
+			for a := 0; a < nA; a++ {
+				change = math.Max(change, math.Abs(newV[a][s]-V[a][s]))
+			}
+		}
+		for a := range V {
+			copy(V[a], newV[a])
+		}
+		if opt.Progress != nil && it%100 == 0 {
+			opt.Progress(fmt.Sprintf("iterate: sweep %d, value change %.3g", it, change))
+		}
+		if change <= 1e-13*m.scale {
+			break
+		}
+		if change <= nextPolish {
+			nextPolish /= 100
+			if p, gain, ok := m.polish(sig, V, mpeSupportOf(sig, 1e-9)); ok && gain <= opt.Tol {
+				return m.result(p, "iterate", it, opt.Tol, "")
+			}
+		}
+	}
+	if p, gain, ok := m.polish(sig, V, mpeSupportOf(sig, 1e-9)); ok && gain <= opt.Tol {
+		return m.result(p, "iterate", min(it, maxIt), opt.Tol, "")
+	}
+	reason := ""
+	if it > maxIt {
+		it = maxIt
+		reason = fmt.Sprintf("value iteration did not converge in %d sweeps (last value change %.3g)", maxIt, change)
+	}
+	return m.result(sig, "iterate", it, opt.Tol, reason)
+}
+
+// mpeSupportOf returns the support test "probability above thr times the
+// largest in that state".
+func mpeSupportOf(sig [][][]float64, thr float64) func(a, s, k int) bool {
+	return func(a, s, k int) bool {
+		mx := 0.0
+		for _, p := range sig[a][s] {
+			mx = math.Max(mx, p)
+		}
+		return sig[a][s][k] >= thr*mx
+	}
+}
+
+// mpeStageDefault first tries to continue the previous stage equilibrium
+// (same supports, re-solved for the new payoffs); failing that it
+// enumerates supports for two actors and traces the logit path for more.
+func mpeStageDefault(ctx context.Context, shape []int, pay []float64, prev [][]float64) ([][]float64, error) {
+	sm := newMPEStageModel(shape, pay)
+	prevSig := make([][][]float64, len(shape))
+	for a := range prevSig {
+		prevSig[a] = [][]float64{prev[a]}
+	}
+	tol := 1e-12 * sm.scale
+	V0 := make([][]float64, len(shape))
+	for a := range V0 {
+		V0[a] = []float64{0}
+	}
+	if p, gain, ok := sm.polish(prevSig, V0, mpeSupportOf(prevSig, 1e-9)); ok && gain <= tol {
+		return mpeUnstage(p), nil
+	}
+	if len(shape) == 2 {
+		if eq := mpeSupportEnum(shape[0], shape[1], pay, prev, tol); eq != nil {
+			return eq, nil
+		}
+	}
+	sig, _, reason, err := mpeTrace(ctx, sm, MPEOptions{Tol: tol})
+	if err != nil {
+		return nil, fmt.Errorf("stage game: %w", err)
+	}
+	if gain, _, _ := sm.certificate(sig); gain > tol {
+		return nil, fmt.Errorf("stage game: no equilibrium found (%s)", reason)
+	}
+	return mpeUnstage(sig), nil
+}
+
+func mpeUnstage(sig [][][]float64) [][]float64 {
+	out := make([][]float64, len(sig))
+	for a := range sig {
+		out[a] = sig[a][0]
+	}
+	return out
+}
+
+// mpeSupportEnum finds every equilibrium of the bimatrix game with equal
+// support sizes (all of them in a nondegenerate game) plus every pure one,
+// and returns the one closest to prev in L1 distance, or nil.
+func mpeSupportEnum(m, n int, pay []float64, prev [][]float64, tol float64) [][]float64 {
+	A := func(i, j int) float64 { return pay[(i+j*m)*2] }
+	B := func(i, j int) float64 { return pay[(i+j*m)*2+1] }
+	var best [][]float64
+	bestD := math.Inf(1)
+	consider := func(x, y []float64) {
+		d := 0.0
+		for i := range x {
+			d += math.Abs(x[i] - prev[0][i])
+		}
+		for j := range y {
+			d += math.Abs(y[j] - prev[1][j])
+		}
+		if d < bestD {
+			bestD = d
+			best = [][]float64{append([]float64(nil), x...), append([]float64(nil), y...)}
+		}
+	}
+	// pure profiles (catches degenerate games' pure equilibria)
+	x := make([]float64, m)
+	y := make([]float64, n)
+	for i := 0; i < m; i++ {
+		for j := 0; j < n; j++ {
+			ok := true
+			for i2 := 0; i2 < m && ok; i2++ {
+				ok = A(i2, j) <= A(i, j)+tol
+			}
+			for j2 := 0; j2 < n && ok; j2++ {
+				ok = B(i, j2) <= B(i, j)+tol
+			}
+			if ok {
+				clear(x)
+				clear(y)
+				x[i], y[j] = 1, 1
+				consider(x, y)
+			}
+		}
+	}
+	rowsOf := func(mask int, size int) []int {
+		var r []int
+		for i := 0; i < size; i++ {
+			if mask&(1<<i) != 0 {
+				r = append(r, i)
+			}
+		}
+		return r
+	}
+	for mi := 1; mi < 1<<m; mi++ {
+		I := rowsOf(mi, m)
+		if len(I) < 2 {
+			continue
+		}
+		for mj := 1; mj < 1<<n; mj++ {
+			J := rowsOf(mj, n)
+			if len(J) != len(I) {
+				continue
+			}
+			k := len(I)
+			// y on J making rows in I indifferent at value v
+			yJ, v, ok := mpeIndiff(k, func(r, c int) float64 { return A(I[r], J[c]) })
+			if !ok {
+				continue
+			}
+			xI, w, ok := mpeIndiff(k, func(r, c int) float64 { return B(I[c], J[r]) })
+			if !ok {
+				continue
+			}
+			clear(x)
+			clear(y)
+			for c, j := range J {
+				y[j] = yJ[c]
+			}
+			for c, i := range I {
+				x[i] = xI[c]
+			}
+			// no profitable deviation outside the supports
+			good := true
+			for i := 0; i < m && good; i++ {
+				s := 0.0
+				for j := 0; j < n; j++ {
+					s += A(i, j) * y[j]
+				}
+				good = s <= v+tol
+			}
+			for j := 0; j < n && good; j++ {
+				s := 0.0
+				for i := 0; i < m; i++ {
+					s += B(i, j) * x[i]
+				}
+				good = s <= w+tol
+			}
+			if good {
+				consider(x, y)
+			}
+		}
+	}
+	return best
+}
+
+// mpeIndiff solves Σ_c M(r,c) p_c = v for every row r, Σ p = 1, for a
+// probability vector p (len k) and v; ok is false when singular or some
+// p_c is negative.
+func mpeIndiff(k int, M func(r, c int) float64) ([]float64, float64, bool) {
+	n := k + 1
+	a := make([]float64, n*(n+1)) // augmented matrix
+	for r := 0; r < k; r++ {
+		for c := 0; c < k; c++ {
+			a[r*(n+1)+c] = M(r, c)
+		}
+		a[r*(n+1)+k] = -1
+	}
+	for c := 0; c < k; c++ {
+		a[k*(n+1)+c] = 1
+	}
+	a[k*(n+1)+n] = 1
+	sol, ok := mpeGauss(n, a)
+	if !ok {
+		return nil, 0, false
+	}
+	for c := 0; c < k; c++ {
+		if sol[c] < -1e-12 {
+			return nil, 0, false
+		}
+		sol[c] = math.Max(sol[c], 0)
+	}
+	return sol[:k], sol[k], true
+}
+
+// mpeGauss solves the n×n system in augmented row-major form by Gaussian
+// elimination with partial pivoting.
+func mpeGauss(n int, a []float64) ([]float64, bool) {
+	w := n + 1
+	scale := 0.0
+	for _, v := range a {
+		scale = math.Max(scale, math.Abs(v))
+	}
+	for c := 0; c < n; c++ {
+		p := c
+		for r := c + 1; r < n; r++ {
+			if math.Abs(a[r*w+c]) > math.Abs(a[p*w+c]) {
+				p = r
+			}
+		}
+		if math.Abs(a[p*w+c]) <= 1e-13*scale {
+			return nil, false
+		}
+		if p != c {
+			for i := 0; i < w; i++ {
+				a[p*w+i], a[c*w+i] = a[c*w+i], a[p*w+i]
+			}
+		}
+		for r := c + 1; r < n; r++ {
+			f := a[r*w+c] / a[c*w+c]
+			if f == 0 {
+				continue
+			}
+			for i := c; i < w; i++ {
+				a[r*w+i] -= f * a[c*w+i]
+			}
+		}
+	}
+	x := make([]float64, n)
+	for r := n - 1; r >= 0; r-- {
+		s := a[r*w+n]
+		for i := r + 1; i < n; i++ {
+			s -= a[r*w+i] * x[i]
+		}
+		x[r] = s / a[r*w+r]
+	}
+	return x, true
+}

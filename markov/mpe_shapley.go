@@ -1,0 +1,172 @@
+package markov
+
+import (
+	"context"
+	"fmt"
+	"math"
+
+	"gonum.org/v1/gonum/mat"
+	"gonum.org/v1/gonum/optimize/convex/lp"
+)
+
+// Shapley's (1953) value iteration for two-actor zero-sum games: V_s ←
+// val(stage game of s given V), each matrix game solved by linear
+// programming. The map is a δ-contraction, so it converges from any start;
+// once the values have settled, Newton's method on the optimal strategies'
+// supports finishes the job to rounding error.
+
+func mpeShapley(ctx context.Context, m *mpeModel, opt MPEOptions) (*MPEResult, error) {
+	maxIt := opt.MaxIter
+	if maxIt <= 0 {
+		maxIt = 1000000
+	}
+	sig := m.uniform()
+	V := make([][]float64, 2)
+	for a := range V {
+		V[a] = make([]float64, m.nS)
+		for s := 0; s < m.nS; s++ {
+			if m.ntIdx[s] < 0 {
+				V[a][s] = m.entry[s][a]
+			}
+		}
+	}
+	newV := [][]float64{append([]float64(nil), V[0]...), append([]float64(nil), V[1]...)}
+	var u []float64
+	change := math.Inf(1)
+	nextPolish := 1e-6 * m.scale
+	it := 0
+	for it = 1; it <= maxIt; it++ {
+		if err := ctx.Err(); err != nil {
+			return m.result(sig, "shapley", it, opt.Tol, "stopped: "+err.Error())
+		}
+		change = 0
+		for _, s := range m.nt {
+			rows, cols := m.K[s][0], m.K[s][1]
+			u = append(u[:0], make([]float64, m.nJ[s]*2)...)
+			m.stagePayoff(s, V, u)
+			A := make([][]float64, rows)
+			for i := range A {
+				A[i] = make([]float64, cols)
+				for j := range A[i] {
+					A[i][j] = u[(i+j*rows)*2]
+				}
+			}
+			x, y, v, err := mpeMatrixGame(A)
+			if err != nil {
+				return nil, fmt.Errorf("shapley: state %s: %w", m.stateID(s), err)
+			}
+			sig[0][s], sig[1][s] = x, y
+			newV[0][s], newV[1][s] = v, -v
+			change = math.Max(change, math.Abs(v-V[0][s]))
+		}
+		copy(V[0], newV[0])
+		copy(V[1], newV[1])
+		if opt.Progress != nil && it%100 == 0 {
+			opt.Progress(fmt.Sprintf("shapley: sweep %d, value change %.3g", it, change))
+		}
+		if change <= 1e-14*m.scale {
+			break
+		}
+		if change <= nextPolish {
+			nextPolish /= 100
+			if p, gain, ok := m.polish(sig, V, mpeSupportOf(sig, 1e-9)); ok && gain <= opt.Tol {
+				return m.result(p, "shapley", it, opt.Tol, "")
+			}
+		}
+	}
+	reason := ""
+	if it > maxIt {
+		it = maxIt
+		reason = fmt.Sprintf("Shapley iteration stopped after %d sweeps (last value change %.3g)", maxIt, change)
+	}
+	return m.result(sig, "shapley", it, opt.Tol, reason)
+}
+
+// mpeMatrixGame returns optimal strategies of both players and the value
+// of the zero-sum matrix game A (row player maximises), by the classic
+// pair of linear programs on the payoffs shifted to be positive.
+func mpeMatrixGame(A [][]float64) (x, y []float64, v float64, err error) {
+	m, n := len(A), len(A[0])
+	lo := math.Inf(1)
+	for i := range A {
+		for j := range A[i] {
+			lo = math.Min(lo, A[i][j])
+		}
+	}
+	shift := 1 - lo
+	at := func(i, j int) float64 { return A[i][j] + shift }
+	// Row player: min Σz s.t. Σ_i A'_ij z_i ≥ 1, z ≥ 0; value' = 1/Σz.
+	c1 := make([]float64, m+n)
+	for i := 0; i < m; i++ {
+		c1[i] = 1
+	}
+	M1 := mat.NewDense(n, m+n, nil)
+	b1 := make([]float64, n)
+	for j := 0; j < n; j++ {
+		for i := 0; i < m; i++ {
+			M1.Set(j, i, at(i, j))
+		}
+		M1.Set(j, m+j, -1)
+		b1[j] = 1
+	}
+	f1, z, err := lp.Simplex(c1, M1, b1, 0, nil)
+	if err != nil {
+		return nil, nil, 0, fmt.Errorf("matrix game LP (row player): %w", err)
+	}
+	// Column player: max Σw s.t. Σ_j A'_ij w_j ≤ 1, w ≥ 0.
+	c2 := make([]float64, n+m)
+	for j := 0; j < n; j++ {
+		c2[j] = -1
+	}
+	M2 := mat.NewDense(m, n+m, nil)
+	b2 := make([]float64, m)
+	basic := make([]int, m)
+	for i := 0; i < m; i++ {
+		for j := 0; j < n; j++ {
+			M2.Set(i, j, at(i, j))
+		}
+		M2.Set(i, n+i, 1)
+		b2[i] = 1
+		basic[i] = n + i
+	}
+	_, w, err := lp.Simplex(c2, M2, b2, 0, basic)
+	if err != nil {
+		return nil, nil, 0, fmt.Errorf("matrix game LP (column player): %w", err)
+	}
+	if !(f1 > 0) {
+		return nil, nil, 0, fmt.Errorf("matrix game LP: degenerate optimum %v", f1)
+	}
+	x = make([]float64, m)
+	for i := 0; i < m; i++ {
+		x[i] = math.Max(z[i], 0) / f1
+	}
+	y = make([]float64, n)
+	sw := 0.0
+	for j := 0; j < n; j++ {
+		y[j] = math.Max(w[j], 0)
+		sw += y[j]
+	}
+	for j := range y {
+		y[j] /= sw
+	}
+	mpeNormalize(x)
+	// The value is computed from both strategies so that rounding in one LP
+	// does not bias it: x'Ay for optimal x, y.
+	v = 0
+	for i := 0; i < m; i++ {
+		for j := 0; j < n; j++ {
+			v += x[i] * A[i][j] * y[j]
+		}
+	}
+	return x, y, v, nil
+}
+
+func mpeNormalize(p []float64) {
+	t := 0.0
+	for _, v := range p {
+		t += v
+	}
+	for i := range p {
+		p[i] /= t
+	}
+}
