@@ -1,0 +1,74 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+
+	"github.com/truce-dev/truce/store"
+)
+
+// Diagnostic is one problem found in a scenario, with the same fields as
+// `truce check` prints: file:line:col, severity ("error" or "warning"), what
+// is wrong and, where possible, what would be right.
+type Diagnostic struct {
+	File     string `json:"file"`
+	Line     int    `json:"line"`
+	Col      int    `json:"col"`
+	Severity string `json:"severity"`
+	Message  string `json:"message"`
+	Hint     string `json:"hint,omitempty"`
+}
+
+// Params are the options of a job. Each kind reads the fields it needs:
+// analyze (Profiles, Draws, Seed), simulate (Profile, Runs, Seed), solve,
+// sensitivity (Profile, Draws, Parameters). Workers is set by the server.
+type Params struct {
+	Profile    string   `json:"profile,omitempty"`
+	Profiles   []string `json:"profiles,omitempty"`
+	Draws      int      `json:"draws,omitempty"`
+	Runs       int      `json:"runs,omitempty"`
+	Seed       uint64   `json:"seed,omitempty"`
+	Parameters []string `json:"parameters,omitempty"`
+	Workers    int      `json:"workers,omitempty"`
+}
+
+// Runner does the work behind the API: it validates scenario text and runs
+// jobs on it. The server knows nothing of scenarios beyond this interface,
+// which lets its tests use a fake and lets the real engine be wired in one
+// adapter (runner_scenario.go).
+type Runner interface {
+	// Kinds lists the job kinds Run accepts, e.g. "analyze", "simulate".
+	Kinds() []string
+	// Validate returns every problem in the scenario; none means valid.
+	// Diagnostics with Severity "error" make the scenario unrunnable.
+	Validate(filename string, yaml []byte) []Diagnostic
+	// Run performs one job and returns its JSON result. It must return
+	// promptly once ctx is done, with an error wrapping ctx's error.
+	// progress may be called from any goroutine.
+	Run(ctx context.Context, kind string, filename string, yaml []byte, p Params, progress func(done, total int)) (json.RawMessage, error)
+}
+
+// Reporter is implemented by runners that can render a finished run as a
+// standalone HTML report. Without it the server writes a plain summary.
+type Reporter interface {
+	Report(ctx context.Context, run store.Run) ([]byte, error)
+}
+
+// Example is a scenario the UI offers to load.
+type Example struct {
+	Name string `json:"name"`
+	YAML string `json:"yaml,omitempty"`
+}
+
+// ErrUnknownKind is returned by runners for a kind they do not support.
+var ErrUnknownKind = errors.New("unknown job kind")
+
+func hasErrors(diags []Diagnostic) bool {
+	for _, d := range diags {
+		if d.Severity != "warning" && d.Severity != "info" {
+			return true
+		}
+	}
+	return false
+}
