@@ -1,0 +1,556 @@
+package markov
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math"
+	"math/bits"
+	"math/rand/v2"
+	"runtime"
+	"sync"
+	"sync/atomic"
+)
+
+// SimOptions configures Simulate.
+type SimOptions struct {
+	Runs    int    // number of paths, > 0
+	Horizon int    // steps per path, >= 0
+	Seed    uint64 // path i uses its own stream derived from (Seed, i)
+	Workers int    // goroutines; 0 means GOMAXPROCS. Results do not depend on it.
+	// Progress, if set, is called with the number of paths done after
+	// each chunk, from one goroutine at a time.
+	Progress func(done int)
+}
+
+// Estimate is a Monte Carlo mean and its standard error. Undefined figures
+// (no path to average over) are NaN and encode as JSON null.
+type Estimate struct {
+	Mean float64 `json:"mean"`
+	SE   float64 `json:"se"`
+}
+
+// MarshalJSON writes NaN as null.
+func (e Estimate) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		Mean jsonFloat `json:"mean"`
+		SE   jsonFloat `json:"se"`
+	}{jsonFloat(e.Mean), jsonFloat(e.SE)})
+}
+
+// SimStats are the statistics of Simulate's paths. Every path runs from the
+// initial state for Horizon steps or until it enters a terminal state.
+type SimStats struct {
+	Runs    int    `json:"runs"`
+	Horizon int    `json:"horizon"`
+	Seed    uint64 `json:"seed"`
+	// Steps is the total number of steps simulated (steps at which the
+	// actors act).
+	Steps  int64      `json:"steps"`
+	States []StateSim `json:"states"`
+	Actors []ActorSim `json:"actors"`
+}
+
+// StateSim are the statistics of one state.
+type StateSim struct {
+	ID string `json:"id"`
+	// Steps spent in the state among steps 0..Horizon-1 (a terminal state
+	// counts every step after entry); compare Analysis.Occupancy.
+	Steps Estimate `json:"steps"`
+	// Entered is the share of paths that entered the state at or before
+	// the horizon; compare Analysis.Reach[s][Horizon].
+	Entered Estimate `json:"entered"`
+	// FirstEntry is the mean first-entry step among those paths; compare
+	// Analysis.TimeBy.
+	FirstEntry Estimate `json:"first_entry"`
+}
+
+// ActorSim are the statistics of one actor.
+type ActorSim struct {
+	ID string `json:"id"`
+	// Actions gives, per action, the share of the actor's steps at which
+	// it was played (ratio estimator over paths); compare
+	// Analysis.ActionShare.
+	Actions []ActionSim `json:"actions"`
+	// Components is the discounted payoff per component, truncated at the
+	// horizon; compare Analysis.ValueBy.
+	Components []ComponentSim `json:"components"`
+	// Total is Σ_c Weights[c]·component; compare Analysis.TotalBy.
+	Total Estimate `json:"total"`
+}
+
+// ActionSim is how often one action was played.
+type ActionSim struct {
+	Action string   `json:"action"`
+	Share  Estimate `json:"share"`
+}
+
+// ComponentSim is the discounted payoff of one component.
+type ComponentSim struct {
+	Component string   `json:"component"`
+	Value     Estimate `json:"value"`
+}
+
+// simChunk is the number of paths one worker runs before handing over its
+// sums. It is fixed so that results do not depend on the worker count.
+const simChunk = 1024
+
+// sampler holds the flat tables the inner loop reads.
+type sampler struct {
+	nA, nC, H int
+	off       []int32  // per node: first outcome
+	cnt       []uint64 // per node: number of outcomes (0 = terminal)
+	thr       []uint64 // alias thresholds
+	alias     []int32  // alias targets (absolute outcome index)
+	sj        []int32  // per outcome: flat (state, joint action)
+	next      []int32  // per outcome: next node
+	state     []int32  // per node: game state
+	term      []bool   // per node
+	flows     []float64
+	acts      []int32 // per (state, joint action) and actor: counter index
+	entry     [][]float64
+	discount  []float64
+	weights   [][]float64
+	nCounters int
+	actBase   []int
+}
+
+// simSums are sums over paths, merged chunk by chunk in order.
+type simSums struct {
+	n                   float64
+	steps               int64
+	occSum, occSq       []float64
+	entered             []float64
+	tauSum, tauSq       []float64
+	actSum, actSq, actX []float64
+	nSum, nSq           float64
+	paySum, paySq       []float64
+	totSum, totSq       []float64
+}
+
+func newSums(nS, nAct, nAC, nA int) *simSums {
+	return &simSums{
+		occSum: make([]float64, nS), occSq: make([]float64, nS), entered: make([]float64, nS),
+		tauSum: make([]float64, nS), tauSq: make([]float64, nS),
+		actSum: make([]float64, nAct), actSq: make([]float64, nAct), actX: make([]float64, nAct),
+		paySum: make([]float64, nAC), paySq: make([]float64, nAC),
+		totSum: make([]float64, nA), totSq: make([]float64, nA),
+	}
+}
+
+func (s *simSums) reset() {
+	s.n, s.steps, s.nSum, s.nSq = 0, 0, 0, 0
+	for _, v := range [][]float64{s.occSum, s.occSq, s.entered, s.tauSum, s.tauSq, s.actSum, s.actSq, s.actX, s.paySum, s.paySq, s.totSum, s.totSq} {
+		clear(v)
+	}
+}
+
+func (s *simSums) add(o *simSums) {
+	s.n += o.n
+	s.steps += o.steps
+	s.nSum += o.nSum
+	s.nSq += o.nSq
+	dst := [][]float64{s.occSum, s.occSq, s.entered, s.tauSum, s.tauSq, s.actSum, s.actSq, s.actX, s.paySum, s.paySq, s.totSum, s.totSq}
+	src := [][]float64{o.occSum, o.occSq, o.entered, o.tauSum, o.tauSq, o.actSum, o.actSq, o.actX, o.paySum, o.paySq, o.totSum, o.totSq}
+	for i := range dst {
+		for k, v := range src[i] {
+			dst[i][k] += v
+		}
+	}
+}
+
+// Simulate samples opt.Runs paths of profile p on g and returns their
+// statistics. Path i draws from its own PCG stream seeded from
+// (opt.Seed, i), and sums are merged in path order chunk by chunk, so the
+// result is byte-identical whatever opt.Workers.
+func Simulate(ctx context.Context, g *Game, p Profile, opt SimOptions) (*SimStats, error) {
+	if opt.Runs <= 0 {
+		return nil, fmt.Errorf("markov: simulate: runs must be positive, got %d", opt.Runs)
+	}
+	if opt.Horizon < 0 {
+		return nil, fmt.Errorf("markov: simulate: negative horizon %d", opt.Horizon)
+	}
+	c, err := buildChain(g, p, true)
+	if err != nil {
+		return nil, err
+	}
+	return c.simulate(ctx, opt)
+}
+
+// newSampler builds alias tables for every node's (joint action,
+// successor) outcomes.
+func (c *Chain) newSampler(H int) *sampler {
+	g := c.Game
+	nA, nC, nS := len(g.Actors), len(g.Components), len(g.States)
+	n := c.NumNodes()
+	sm := &sampler{nA: nA, nC: nC, H: H,
+		off: make([]int32, n), cnt: make([]uint64, n), state: make([]int32, n), term: make([]bool, n),
+		thr: make([]uint64, len(c.outP)), alias: make([]int32, len(c.outP)),
+		sj: c.outSJ, next: c.outNext, entry: g.Entry,
+		discount: make([]float64, nA), weights: make([][]float64, nA), actBase: make([]int, nA+1)}
+	for a, act := range g.Actors {
+		sm.discount[a] = act.Discount
+		sm.weights[a] = act.Weights
+		sm.actBase[a+1] = sm.actBase[a] + len(g.Actions[a])
+	}
+	sm.nCounters = sm.actBase[nA]
+	for x := 0; x < n; x++ {
+		sm.state[x] = int32(c.State[x])
+		sm.term[x] = c.Terminal(x)
+		lo, hi := c.outOff[x], c.outOff[x+1]
+		sm.off[x] = lo
+		sm.cnt[x] = uint64(hi - lo)
+		buildAlias(c.outP[lo:hi], sm.thr[lo:hi], sm.alias[lo:hi], lo)
+	}
+	nSJ := int(c.sjOff[nS])
+	sm.flows = make([]float64, nSJ*nA*nC)
+	sm.acts = make([]int32, nSJ*nA)
+	k := make([]int, nA)
+	for s := 0; s < nS; s++ {
+		for j := 0; j < g.NumJoint(s); j++ {
+			f := int(c.sjOff[s]) + j
+			copy(sm.flows[f*nA*nC:], g.Flow[s][j])
+			g.Decode(s, j, k)
+			for a := 0; a < nA; a++ {
+				sm.acts[f*nA+a] = int32(sm.actBase[a] + g.Avail[s][a][k[a]])
+			}
+		}
+	}
+	return sm
+}
+
+// buildAlias fills Vose alias tables for weights w: outcome i is kept when
+// the low 64 bits of the scaled draw are below thr[i], else alias[i] (an
+// absolute index: base + position) is taken.
+func buildAlias(w []float64, thr []uint64, alias []int32, base int32) {
+	n := len(w)
+	if n == 0 {
+		return
+	}
+	sum := 0.0
+	for _, x := range w {
+		sum += x
+	}
+	scaled := make([]float64, n)
+	var small, large []int
+	for i, x := range w {
+		scaled[i] = x / sum * float64(n)
+		if scaled[i] < 1 {
+			small = append(small, i)
+		} else {
+			large = append(large, i)
+		}
+	}
+	for len(small) > 0 && len(large) > 0 {
+		s, l := small[len(small)-1], large[len(large)-1]
+		small = small[:len(small)-1]
+		thr[s] = probToThreshold(scaled[s])
+		alias[s] = base + int32(l)
+		scaled[l] -= 1 - scaled[s]
+		if scaled[l] < 1 {
+			large = large[:len(large)-1]
+			small = append(small, l)
+		}
+	}
+	// What is left has (up to rounding) probability one of being kept.
+	for _, i := range append(small, large...) {
+		thr[i] = math.MaxUint64
+		alias[i] = base + int32(i)
+	}
+}
+
+func probToThreshold(p float64) uint64 {
+	if p <= 0 {
+		return 0
+	}
+	if p >= 1 {
+		return math.MaxUint64
+	}
+	return uint64(p * (1 << 64))
+}
+
+// splitmix64 scrambles a seed so that neighbouring path indices give
+// unrelated streams.
+func splitmix64(x uint64) uint64 {
+	x += 0x9e3779b97f4a7c15
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9
+	x = (x ^ (x >> 27)) * 0x94d049bb133111eb
+	return x ^ (x >> 31)
+}
+
+// pathSeeds returns the two PCG seeds of path i.
+func pathSeeds(seed uint64, i int) (uint64, uint64) {
+	a := splitmix64(seed ^ splitmix64(uint64(i)))
+	return a, splitmix64(a ^ 0x6a09e667f3bcc909)
+}
+
+type chunkResult struct {
+	idx  int
+	sums *simSums
+}
+
+func (c *Chain) simulate(ctx context.Context, opt SimOptions) (*SimStats, error) {
+	g := c.Game
+	nS, nA, nC := len(g.States), len(g.Actors), len(g.Components)
+	sm := c.newSampler(opt.Horizon)
+	workers := opt.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	nChunks := (opt.Runs + simChunk - 1) / simChunk
+	if workers > nChunks {
+		workers = nChunks
+	}
+	total := newSums(nS, sm.nCounters, nA*nC, nA)
+	pool := make(chan *simSums, 2*workers+1)
+	getSums := func() *simSums {
+		select {
+		case s := <-pool:
+			s.reset()
+			return s
+		default:
+			return newSums(nS, sm.nCounters, nA*nC, nA)
+		}
+	}
+	results := make(chan chunkResult, workers)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			pw := newPathWork(sm, nS)
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= nChunks || ctx.Err() != nil {
+					return
+				}
+				sums := getSums()
+				hi := min((i+1)*simChunk, opt.Runs)
+				for path := i * simChunk; path < hi; path++ {
+					pw.run(sm, c.Init, opt.Seed, path, sums)
+				}
+				select {
+				case results <- chunkResult{i, sums}:
+				case <-ctx.Done():
+					return
+				}
+			}
+		}()
+	}
+	go func() { wg.Wait(); close(results) }()
+
+	// Merge in chunk order so that floating-point sums do not depend on
+	// which worker finished first.
+	pending := make(map[int]*simSums)
+	merged := 0
+	for r := range results {
+		pending[r.idx] = r.sums
+		for {
+			s, ok := pending[merged]
+			if !ok {
+				break
+			}
+			delete(pending, merged)
+			total.add(s)
+			select {
+			case pool <- s:
+			default:
+			}
+			merged++
+			if opt.Progress != nil {
+				opt.Progress(min(merged*simChunk, opt.Runs))
+			}
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("markov: simulate: %w", err)
+	}
+	if merged != nChunks {
+		return nil, fmt.Errorf("markov: simulate: %d of %d chunks done", merged, nChunks)
+	}
+	return sm.stats(g, total, opt), nil
+}
+
+// pathWork is one worker's per-path scratch.
+type pathWork struct {
+	rng     *rand.PCG
+	occ     []int32 // per state: steps this path
+	seen    []int64 // per state: path index+1 when entered
+	tau     []int32 // per state: first-entry step
+	entered []int32 // states entered, in order
+	act     []int32 // per counter: plays this path
+	pay     []float64
+	disc    []float64
+}
+
+func newPathWork(sm *sampler, nS int) *pathWork {
+	return &pathWork{rng: rand.NewPCG(0, 0), occ: make([]int32, nS), seen: make([]int64, nS), tau: make([]int32, nS),
+		entered: make([]int32, 0, nS), act: make([]int32, sm.nCounters), pay: make([]float64, sm.nA*sm.nC), disc: make([]float64, sm.nA)}
+}
+
+// run samples path number path and adds its statistics to sums.
+func (pw *pathWork) run(sm *sampler, init int, seed uint64, path int, sums *simSums) {
+	s1, s2 := pathSeeds(seed, path)
+	rng := pw.rng
+	rng.Seed(s1, s2)
+	nA, nC, H := sm.nA, sm.nC, sm.H
+	nAC := nA * nC
+	mark := int64(path) + 1
+	occ, tau, act, pay, disc := pw.occ, pw.tau, pw.act, pw.pay, pw.disc
+	for a := range disc {
+		disc[a] = 1
+	}
+	x := int32(init)
+	s0 := sm.state[x]
+	pw.seen[s0] = mark
+	tau[s0] = 0
+	entered := append(pw.entered[:0], s0)
+	steps := 0
+	if sm.term[x] {
+		sm.payEntry(pay, s0, disc)
+		occ[s0] += int32(H)
+	} else {
+		for t := 0; t < H; t++ {
+			occ[sm.state[x]]++
+			m := sm.cnt[x]
+			hi, lo := bits.Mul64(rng.Uint64(), m)
+			k := sm.off[x] + int32(hi)
+			if lo >= sm.thr[k] {
+				k = sm.alias[k]
+			}
+			f := int(sm.sj[k])
+			for _, ci := range sm.acts[f*nA : f*nA+nA] {
+				act[ci]++
+			}
+			fl := sm.flows[f*nAC : f*nAC+nAC]
+			for a := 0; a < nA; a++ {
+				d := disc[a]
+				pa := pay[a*nC : a*nC+nC]
+				for i, v := range fl[a*nC : a*nC+nC] {
+					pa[i] += d * v
+				}
+				disc[a] = d * sm.discount[a]
+			}
+			steps++
+			x = sm.next[k]
+			ns := sm.state[x]
+			if pw.seen[ns] != mark {
+				pw.seen[ns] = mark
+				tau[ns] = int32(t + 1)
+				entered = append(entered, ns)
+			}
+			if sm.term[x] {
+				sm.payEntry(pay, ns, disc)
+				occ[ns] += int32(H - t - 1)
+				break
+			}
+		}
+	}
+	pw.entered = entered
+
+	// Fold the path into the sums.
+	sums.n++
+	sums.steps += int64(steps)
+	n := float64(steps)
+	sums.nSum += n
+	sums.nSq += n * n
+	for _, s := range entered {
+		o, tt := float64(occ[s]), float64(tau[s])
+		sums.entered[s]++
+		sums.occSum[s] += o
+		sums.occSq[s] += o * o
+		sums.tauSum[s] += tt
+		sums.tauSq[s] += tt * tt
+		occ[s] = 0
+	}
+	for i, cnt := range act {
+		if cnt == 0 {
+			continue
+		}
+		v := float64(cnt)
+		sums.actSum[i] += v
+		sums.actSq[i] += v * v
+		sums.actX[i] += v * n
+		act[i] = 0
+	}
+	for a := 0; a < nA; a++ {
+		tot := 0.0
+		for cc := 0; cc < nC; cc++ {
+			v := pay[a*nC+cc]
+			sums.paySum[a*nC+cc] += v
+			sums.paySq[a*nC+cc] += v * v
+			tot += sm.weights[a][cc] * v
+			pay[a*nC+cc] = 0
+		}
+		sums.totSum[a] += tot
+		sums.totSq[a] += tot * tot
+	}
+}
+
+// payEntry adds the entry payoff of terminal state s, discounted by disc.
+func (sm *sampler) payEntry(pay []float64, s int32, disc []float64) {
+	e := sm.entry[s]
+	if len(e) == 0 {
+		return
+	}
+	for a := 0; a < sm.nA; a++ {
+		for cc := 0; cc < sm.nC; cc++ {
+			pay[a*sm.nC+cc] += disc[a] * e[a*sm.nC+cc]
+		}
+	}
+}
+
+// mean returns the sample mean and its standard error from sums.
+func mean(n, sum, sq float64) Estimate {
+	if n == 0 {
+		return Estimate{math.NaN(), math.NaN()}
+	}
+	m := sum / n
+	if n < 2 {
+		return Estimate{m, math.NaN()}
+	}
+	v := math.Max(0, (sq-sum*m)/(n-1))
+	return Estimate{m, math.Sqrt(v / n)}
+}
+
+// ratio returns ΣY/ΣX over n paths with the delta-method standard error.
+func ratio(n, sy, syy, syx, sx, sxx float64) Estimate {
+	if sx == 0 {
+		return Estimate{math.NaN(), math.NaN()}
+	}
+	r := sy / sx
+	if n < 2 {
+		return Estimate{r, math.NaN()}
+	}
+	v := math.Max(0, (syy-2*r*syx+r*r*sxx)/(n-1))
+	return Estimate{r, math.Sqrt(v/n) / (sx / n)}
+}
+
+func (sm *sampler) stats(g *Game, t *simSums, opt SimOptions) *SimStats {
+	st := &SimStats{Runs: opt.Runs, Horizon: opt.Horizon, Seed: opt.Seed, Steps: t.steps}
+	for s, state := range g.States {
+		st.States = append(st.States, StateSim{
+			ID:         state.ID,
+			Steps:      mean(t.n, t.occSum[s], t.occSq[s]),
+			Entered:    mean(t.n, t.entered[s], t.entered[s]),
+			FirstEntry: mean(t.entered[s], t.tauSum[s], t.tauSq[s]),
+		})
+	}
+	nC := len(g.Components)
+	for a, actor := range g.Actors {
+		as := ActorSim{ID: actor.ID, Total: mean(t.n, t.totSum[a], t.totSq[a])}
+		for k, name := range g.Actions[a] {
+			i := sm.actBase[a] + k
+			as.Actions = append(as.Actions, ActionSim{Action: name, Share: ratio(t.n, t.actSum[i], t.actSq[i], t.actX[i], t.nSum, t.nSq)})
+		}
+		for cc, name := range g.Components {
+			i := a*nC + cc
+			as.Components = append(as.Components, ComponentSim{Component: name, Value: mean(t.n, t.paySum[i], t.paySq[i])})
+		}
+		st.Actors = append(st.Actors, as)
+	}
+	return st
+}
