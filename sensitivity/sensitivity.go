@@ -1,0 +1,271 @@
+// Package sensitivity finds which assumptions a scenario's answers hang on:
+// one-at-a-time sweeps of each parameter across its range (tornado data for
+// any output) and, for each hypothesis, the parameter values at which its
+// verdict flips, located by bisection.
+package sensitivity
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"sort"
+)
+
+// Param is one swept parameter: its range and the value it is held at while
+// the others sweep.
+type Param struct {
+	Name    string
+	Lo, Hi  float64
+	Central float64
+}
+
+// Point is what the model says at one parameter vector.
+type Point struct {
+	// Outputs are the figures to chart, by name (e.g. `reach("war", 52, "baseline")`).
+	Outputs map[string]float64
+	// Share is, per hypothesis id, the share of draws in which it holds
+	// (0 or 1 when the point is a single draw).
+	Share map[string]float64
+}
+
+// Evaluator computes a Point for a full parameter vector (one value per
+// Params entry, same order). Implementations must be deterministic.
+type Evaluator interface {
+	Params() []Param
+	Eval(ctx context.Context, values []float64) (Point, error)
+}
+
+// VerdictFunc names the verdict for a share of draws; a flip is a change of
+// name.
+type VerdictFunc func(share float64) string
+
+// Options control a sweep.
+type Options struct {
+	Points  int         // points per parameter, ends included; default 9
+	Verdict VerdictFunc // default: holds (share >= 0.5) or not
+	// Tolerance of a break-even, as a fraction of the parameter's range;
+	// default 1e-3.
+	Tolerance float64
+	// Only these parameters (by name); all when empty.
+	Params []string
+	// Progress, if set, is called after each evaluation with the number
+	// done and the total expected for the sweep (bisection steps come on top).
+	Progress func(done, total int)
+}
+
+// Result is a complete one-at-a-time analysis.
+type Result struct {
+	Central    Point
+	Params     []Param
+	Sweeps     []Sweep
+	Tornadoes  []Tornado
+	BreakEvens []BreakEven
+}
+
+// Sweep is one parameter's sweep.
+type Sweep struct {
+	Param  string
+	Values []float64
+	Points []Point
+}
+
+// Tornado is one output's swing as each parameter sweeps its range.
+type Tornado struct {
+	Output string
+	Base   float64
+	Bars   []Bar // widest swing first
+}
+
+// Bar is one parameter's effect on one output.
+type Bar struct {
+	Param          string
+	ParamLo        float64
+	ParamHi        float64
+	AtLo, AtHi     float64
+	OutMin, OutMax float64
+}
+
+// Swing is the width of the bar.
+func (b Bar) Swing() float64 { return b.OutMax - b.OutMin }
+
+// BreakEven is a value of Param at which Hypothesis's verdict changes from
+// Below (verdict just below Value) to Above (just above).
+type BreakEven struct {
+	Hypothesis string
+	Param      string
+	Value      float64
+	Below      string
+	Above      string
+}
+
+// String reads like "H3 flips when p_backlash > 0.42 (uncertain → supported)".
+func (b BreakEven) String() string {
+	return fmt.Sprintf("%s flips when %s > %.4g (%s → %s)", b.Hypothesis, b.Param, b.Value, b.Below, b.Above)
+}
+
+func holdsVerdict(share float64) string {
+	if share >= 0.5 {
+		return "holds"
+	}
+	return "fails"
+}
+
+// Run sweeps every parameter with a non-degenerate range through
+// opt.Points values with the others at their central values, builds a
+// tornado per output and bisects every verdict change between neighbouring
+// points down to opt.Tolerance. A verdict that changes twice within one
+// step of the grid can be missed; more points make that less likely.
+func Run(ctx context.Context, ev Evaluator, opt Options) (*Result, error) {
+	if opt.Points < 2 {
+		opt.Points = 9
+	}
+	if opt.Verdict == nil {
+		opt.Verdict = holdsVerdict
+	}
+	if opt.Tolerance <= 0 {
+		opt.Tolerance = 1e-3
+	}
+	params := ev.Params()
+	central := make([]float64, len(params))
+	for i, p := range params {
+		central[i] = p.Central
+	}
+	only := map[string]bool{}
+	for _, n := range opt.Params {
+		only[n] = true
+	}
+	for n := range only {
+		found := false
+		for _, p := range params {
+			found = found || p.Name == n
+		}
+		if !found {
+			return nil, fmt.Errorf("sensitivity: no parameter %q", n)
+		}
+	}
+	var swept []int
+	for i, p := range params {
+		if p.Hi > p.Lo && (len(only) == 0 || only[p.Name]) {
+			swept = append(swept, i)
+		}
+	}
+	total, done := 1+len(swept)*opt.Points, 0
+	tick := func() {
+		done++
+		if opt.Progress != nil {
+			opt.Progress(done, total)
+		}
+	}
+	base, err := ev.Eval(ctx, central)
+	if err != nil {
+		return nil, fmt.Errorf("sensitivity: central values: %w", err)
+	}
+	tick()
+	res := &Result{Central: base, Params: params}
+	vals := make([]float64, len(params))
+	for _, i := range swept {
+		p := params[i]
+		sw := Sweep{Param: p.Name}
+		for k := 0; k < opt.Points; k++ {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+			x := p.Lo + (p.Hi-p.Lo)*float64(k)/float64(opt.Points-1)
+			copy(vals, central)
+			vals[i] = x
+			pt, err := ev.Eval(ctx, vals)
+			if err != nil {
+				return nil, fmt.Errorf("sensitivity: %s = %g: %w", p.Name, x, err)
+			}
+			tick()
+			sw.Values = append(sw.Values, x)
+			sw.Points = append(sw.Points, pt)
+		}
+		res.Sweeps = append(res.Sweeps, sw)
+		bes, err := breakEvens(ctx, ev, central, i, p, sw, opt)
+		if err != nil {
+			return nil, err
+		}
+		res.BreakEvens = append(res.BreakEvens, bes...)
+	}
+	res.Tornadoes = tornadoes(base, res.Sweeps, params)
+	return res, nil
+}
+
+// breakEvens bisects each verdict change between neighbouring sweep points.
+func breakEvens(ctx context.Context, ev Evaluator, central []float64, i int, p Param, sw Sweep, opt Options) ([]BreakEven, error) {
+	var out []BreakEven
+	vals := make([]float64, len(central))
+	for _, h := range sortedKeys(sw.Points[0].Share) {
+		for k := 0; k+1 < len(sw.Points); k++ {
+			vLo, vHi := opt.Verdict(sw.Points[k].Share[h]), opt.Verdict(sw.Points[k+1].Share[h])
+			if vLo == vHi {
+				continue
+			}
+			lo, hi := sw.Values[k], sw.Values[k+1]
+			tol := opt.Tolerance * (p.Hi - p.Lo)
+			for hi-lo > tol {
+				if err := ctx.Err(); err != nil {
+					return nil, err
+				}
+				mid := (lo + hi) / 2
+				copy(vals, central)
+				vals[i] = mid
+				pt, err := ev.Eval(ctx, vals)
+				if err != nil {
+					return nil, fmt.Errorf("sensitivity: %s = %g: %w", p.Name, mid, err)
+				}
+				if opt.Verdict(pt.Share[h]) == vLo {
+					lo = mid
+				} else {
+					hi = mid
+				}
+			}
+			out = append(out, BreakEven{Hypothesis: h, Param: p.Name, Value: (lo + hi) / 2, Below: vLo, Above: vHi})
+		}
+	}
+	return out, nil
+}
+
+func tornadoes(base Point, sweeps []Sweep, params []Param) []Tornado {
+	var out []Tornado
+	for _, name := range sortedKeys(base.Outputs) {
+		t := Tornado{Output: name, Base: base.Outputs[name]}
+		for _, sw := range sweeps {
+			b := Bar{Param: sw.Param, ParamLo: sw.Values[0], ParamHi: sw.Values[len(sw.Values)-1],
+				AtLo: sw.Points[0].Outputs[name], AtHi: sw.Points[len(sw.Points)-1].Outputs[name],
+				OutMin: math.Inf(1), OutMax: math.Inf(-1)}
+			for _, pt := range sw.Points {
+				v := pt.Outputs[name]
+				if math.IsNaN(v) {
+					continue
+				}
+				b.OutMin, b.OutMax = math.Min(b.OutMin, v), math.Max(b.OutMax, v)
+			}
+			if b.OutMin > b.OutMax { // every point NaN
+				b.OutMin, b.OutMax = math.NaN(), math.NaN()
+			}
+			t.Bars = append(t.Bars, b)
+		}
+		sort.SliceStable(t.Bars, func(i, j int) bool { return swingKey(t.Bars[i]) > swingKey(t.Bars[j]) })
+		out = append(out, t)
+	}
+	return out
+}
+
+func swingKey(b Bar) float64 {
+	s := b.Swing()
+	if math.IsNaN(s) {
+		return -1
+	}
+	return s
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
