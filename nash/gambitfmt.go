@@ -24,17 +24,17 @@ func FormatGambit(w io.Writer, g *game.Strategic, eq Equilibrium, decimals int) 
 				bw.WriteString(eq.Exact[p][s].RatString())
 				continue
 			}
-			bw.WriteString(formatProb(v, decimals))
+			bw.WriteString(FormatProbability(v, decimals))
 		}
 	}
 	bw.WriteByte('\n')
 	return bw.Flush()
 }
 
-// formatProb prints a float like C++ streams with setprecision(decimals):
+// FormatProbability prints a float like C++ streams with setprecision(decimals):
 // significant digits, trailing zeros dropped. Rounding noise below
 // 10^-(decimals+3) prints as 0.
-func formatProb(v float64, decimals int) string {
+func FormatProbability(v float64, decimals int) string {
 	if decimals <= 0 {
 		decimals = 6
 	}

@@ -20,6 +20,8 @@ computes their equilibria.`,
 		SilenceErrors: true,
 	}
 	root.AddCommand(
+		newConvertCmd(),
+		newNashCmd(),
 		newVersionCmd(),
 		// new commands: add one line each, keep this list sorted by name
 	)

@@ -446,6 +446,12 @@ func parseNFG(file string, src []byte) (*game.Strategic, error) {
 		}
 	}
 
+	// Each profile needs at least one outcome number (payoff form: one
+	// payoff per player) in the file; bound the payoff table by the file's
+	// size so that a short hostile file cannot ask for gigabytes.
+	if profiles > len(src)/len(players) && profiles*len(players) > 64*len(src)+1<<16 {
+		return nil, l.errorf("the game has %d players and %d strategy profiles, more than the file could list payoffs for", len(players), profiles)
+	}
 	g, err := game.NewStrategic(players, strategies)
 	if err != nil {
 		return nil, l.errorf("%v", err)

@@ -1,0 +1,312 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+	"github.com/truce-dev/truce/game"
+	"github.com/truce-dev/truce/game/gambit"
+	"github.com/truce-dev/truce/internal/progress"
+	"github.com/truce-dev/truce/nash"
+)
+
+// nashMethod is the signature every strategic-form method of package nash
+// shares.
+type nashMethod func(ctx context.Context, g *game.Strategic, opt nash.Options) (*nash.Result, error)
+
+// nashMethods is the table of methods `truce nash --method` offers. To add
+// a method, add one line here (e.g. "simpdiv": nash.SimpDiv); --help and
+// the default choice pick it up.
+func nashMethods() map[string]nashMethod {
+	return map[string]nashMethod{
+		"enumpure":  nash.EnumPure,
+		"enummixed": nash.EnumMixed,
+		"lcp":       nash.LCP,
+		"logit":     nash.Logit,
+		"lp":        nash.LP,
+	}
+}
+
+// defaultNashMethod picks a method for g: enummixed (all extreme
+// equilibria) for 2-player games up to 10×10, lcp for larger 2-player
+// games, logit for games with more players; each falls back when the
+// method is not in the table.
+func defaultNashMethod(g *game.Strategic, methods map[string]nashMethod) string {
+	if g.NumPlayers() == 2 {
+		sh := g.Shape()
+		if _, ok := methods["enummixed"]; ok && sh[0] <= 10 && sh[1] <= 10 {
+			return "enummixed"
+		}
+		return "lcp"
+	}
+	if _, ok := methods["logit"]; ok {
+		return "logit"
+	}
+	return "enumpure"
+}
+
+// loadGame reads a game file, choosing the reader by the file's extension
+// (.nfg, .json; "-" reads an .nfg from stdin). All game loading of the CLI
+// goes through here.
+func loadGame(path string, stdin io.Reader) (*game.Strategic, error) {
+	var r io.Reader = stdin
+	name := "<stdin>"
+	ext := ".nfg"
+	if path != "-" {
+		ext = strings.ToLower(filepath.Ext(path))
+		if ext == ".efg" {
+			return nil, fmt.Errorf("%s: extensive-form games are not supported yet; convert the game to strategic form (.nfg) first", path)
+		}
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		r, name = f, path
+	}
+	if ext == ".json" {
+		return game.ReadJSON(name, r)
+	}
+	return gambit.ReadNFG(name, r)
+}
+
+func newNashCmd() *cobra.Command {
+	var (
+		method   string
+		all      bool
+		rational bool
+		lambda   float64
+		format   string
+		decimals int
+		timeout  time.Duration
+	)
+	methods := nashMethods()
+	names := make([]string, 0, len(methods))
+	for k := range methods {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	cmd := &cobra.Command{
+		Use:   "nash FILE.nfg",
+		Short: "Compute Nash equilibria of a strategic game (Gambit .nfg or truce JSON)",
+		Long: `nash reads a strategic-form game (Gambit's .nfg, or the JSON form that
+'truce convert' writes) and computes Nash equilibria with one of Gambit's
+methods, each equilibrium certified by its regret (the most any player could
+gain by deviating).
+
+Methods (--method): ` + strings.Join(names, ", ") + `.
+  enumpure   all pure-strategy equilibria, any number of players
+  enummixed  all extreme equilibria of a 2-player game
+  lcp        Lemke–Howson, 2 players: one equilibrium, or with --all every
+             equilibrium Gambit's gambit-lcp reports (all accessible ones)
+  lp         value and optimal strategies of a 2-player constant-sum game
+  logit      end of the logit quantal-response path (--lambda L: the QRE at L)
+Without --method: enummixed for 2-player games up to 10×10, lcp for larger
+2-player games, logit for more players.
+
+--rational computes in exact rational arithmetic (lcp, lp, enummixed);
+--format gambit prints exactly Gambit's "NE,..." lines (fractions when
+exact, else --decimals significant digits), json the schema documented in
+docs/nash.md, text a readable table.
+
+--timeout stops the method after the given time: the equilibria found so
+far are printed, a line on stderr says that the run stopped early, and the
+exit code is still 0. A file that cannot be read exits 1 with
+file:line:col: what is wrong.`,
+		Example: `  truce nash game.nfg
+  truce nash game.nfg --method lcp --all --rational --format gambit
+  truce nash big.nfg --method lcp --timeout 10s --format json`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if format != "gambit" && format != "json" && format != "text" {
+				return &exitError{1, fmt.Sprintf("truce nash: unknown --format %q (gambit, json or text)", format)}
+			}
+			g, err := loadGame(args[0], cmd.InOrStdin())
+			if err != nil {
+				return &exitError{1, err.Error()}
+			}
+			if method == "" {
+				method = defaultNashMethod(g, methods)
+			}
+			run, ok := methods[method]
+			if !ok {
+				return &exitError{1, fmt.Sprintf("truce nash: unknown method %q; choose one of %s", method, strings.Join(names, ", "))}
+			}
+			ctx := cmd.Context()
+			if ctx == nil {
+				ctx = context.Background()
+			}
+			if timeout > 0 {
+				var cancel context.CancelFunc
+				ctx, cancel = context.WithTimeout(ctx, timeout)
+				defer cancel()
+			}
+			opt := nash.Options{All: all, Rational: rational, Lambda: lambda}
+			bar := progress.New(cmd.ErrOrStderr(), -1, "nash "+method)
+			if bar != nil {
+				opt.Progress = func(s string) { bar.Describe("nash " + method + ": " + s) }
+			}
+			res, err := run(ctx, g, opt)
+			bar.Finish()
+			if err != nil {
+				return &exitError{1, fmt.Sprintf("truce nash: %s: %v", args[0], err)}
+			}
+			out := cmd.OutOrStdout()
+			switch format {
+			case "gambit":
+				for _, eq := range res.Equilibria {
+					if err := nash.FormatGambit(out, g, eq, decimals); err != nil {
+						return err
+					}
+				}
+			case "json":
+				if err := writeNashJSON(out, args[0], g, method, opt, res); err != nil {
+					return err
+				}
+			default:
+				writeNashText(out, args[0], g, method, opt, res, decimals)
+			}
+			if !res.Complete {
+				reason := res.Reason
+				if reason == "" {
+					reason = "stopped"
+				}
+				fmt.Fprintf(cmd.ErrOrStderr(), "truce nash: stopped early (%s) after %s; the %d equilibria above are those found so far\n",
+					reason, res.Elapsed.Round(time.Millisecond), len(res.Equilibria))
+			}
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&method, "method", "", "method: "+strings.Join(names, ", ")+" (default: chosen for the game)")
+	f.BoolVar(&all, "all", false, "lcp: every accessible equilibrium, not just one")
+	f.BoolVar(&rational, "rational", false, "exact rational arithmetic")
+	f.Float64Var(&lambda, "lambda", 0, "logit: stop at this precision and print the quantal-response equilibrium")
+	f.StringVar(&format, "format", "text", "output: gambit, json or text")
+	f.IntVar(&decimals, "decimals", 6, "significant digits of float probabilities (gambit and text formats)")
+	f.DurationVar(&timeout, "timeout", 0, "stop after this long and print what was found (e.g. 30s; 0 = no limit)")
+	return cmd
+}
+
+// nashJSON is the --format json output; docs/nash.md documents it.
+type nashJSON struct {
+	File       string            `json:"file"`
+	Game       nashJSONGame      `json:"game"`
+	Method     string            `json:"method"`
+	Options    nashJSONOptions   `json:"options"`
+	Complete   bool              `json:"complete"`
+	Reason     string            `json:"reason,omitempty"`
+	Elapsed    float64           `json:"elapsed_seconds"`
+	Stats      map[string]any    `json:"stats"`
+	Equilibria []nashJSONProfile `json:"equilibria"`
+}
+
+type nashJSONGame struct {
+	Title      string     `json:"title"`
+	Players    []string   `json:"players"`
+	Strategies [][]string `json:"strategies"`
+}
+
+type nashJSONOptions struct {
+	All      bool    `json:"all"`
+	Rational bool    `json:"rational"`
+	Lambda   float64 `json:"lambda,omitempty"`
+}
+
+type nashJSONProfile struct {
+	Profile   [][]float64 `json:"profile"`
+	Exact     [][]string  `json:"exact,omitempty"`
+	Regret    float64     `json:"regret"`
+	Component *int        `json:"component,omitempty"`
+	Lambda    float64     `json:"lambda,omitempty"`
+}
+
+func writeNashJSON(w io.Writer, file string, g *game.Strategic, method string, opt nash.Options, res *nash.Result) error {
+	out := nashJSON{
+		File:       file,
+		Game:       nashJSONGame{Title: g.Title, Players: g.Players, Strategies: g.Strategies},
+		Method:     method,
+		Options:    nashJSONOptions{All: opt.All, Rational: opt.Rational, Lambda: opt.Lambda},
+		Complete:   res.Complete,
+		Reason:     res.Reason,
+		Elapsed:    res.Elapsed.Seconds(),
+		Stats:      map[string]any{},
+		Equilibria: []nashJSONProfile{},
+	}
+	for k, v := range res.Stats {
+		out.Stats[k] = v
+	}
+	for _, eq := range res.Equilibria {
+		p := nashJSONProfile{Profile: eq.Profile, Regret: eq.Regret, Lambda: eq.Lambda}
+		if eq.Component >= 0 {
+			c := eq.Component
+			p.Component = &c
+		}
+		if eq.Exact != nil {
+			p.Exact = make([][]string, len(eq.Exact))
+			for i, sig := range eq.Exact {
+				for _, r := range sig {
+					p.Exact[i] = append(p.Exact[i], r.RatString())
+				}
+			}
+		}
+		out.Equilibria = append(out.Equilibria, p)
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(out)
+}
+
+func writeNashText(w io.Writer, file string, g *game.Strategic, method string, opt nash.Options, res *nash.Result, decimals int) {
+	shape := make([]string, len(g.Strategies))
+	for p, s := range g.Strategies {
+		shape[p] = fmt.Sprint(len(s))
+	}
+	arith := "floating point"
+	if opt.Rational {
+		arith = "exact"
+	}
+	status := "complete"
+	if !res.Complete {
+		status = "stopped early: " + res.Reason
+	}
+	fmt.Fprintf(w, "%s: %q, %d players, %s strategies\n", file, g.Title, g.NumPlayers(), strings.Join(shape, "×"))
+	fmt.Fprintf(w, "method %s (%s): %d equilibria, %s, %s\n", method, arith, len(res.Equilibria), status, res.Elapsed.Round(time.Microsecond))
+	for i, eq := range res.Equilibria {
+		fmt.Fprintf(w, "\nequilibrium %d   regret %.3g", i+1, eq.Regret)
+		if eq.Component >= 0 {
+			fmt.Fprintf(w, "   component %d", eq.Component)
+		}
+		if eq.Lambda > 0 {
+			fmt.Fprintf(w, "   lambda %g", eq.Lambda)
+		}
+		fmt.Fprintln(w)
+		for p, sig := range eq.Profile {
+			var parts []string
+			for s, v := range sig {
+				var txt string
+				if eq.Exact != nil {
+					if eq.Exact[p][s].Sign() == 0 {
+						continue
+					}
+					txt = eq.Exact[p][s].RatString()
+				} else {
+					txt = nash.FormatProbability(v, decimals)
+					if txt == "0" {
+						continue
+					}
+				}
+				parts = append(parts, fmt.Sprintf("%s: %s", g.Strategies[p][s], txt))
+			}
+			fmt.Fprintf(w, "  %-12s %s\n", g.Players[p], strings.Join(parts, "; "))
+		}
+	}
+}

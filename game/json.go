@@ -1,0 +1,203 @@
+package game
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"math/big"
+	"strconv"
+	"strings"
+)
+
+// JSONFormat names the JSON form of strategic games written by WriteJSON.
+const JSONFormat = "truce.strategic/1"
+
+// jsonGame is the JSON form of a strategic game:
+//
+//	{
+//	  "format": "truce.strategic/1",
+//	  "title": "Prisoner's dilemma",
+//	  "comment": "",
+//	  "players": [
+//	    {"name": "Row", "strategies": ["C", "D"]},
+//	    {"name": "Col", "strategies": ["c", "d"]}
+//	  ],
+//	  "payoffs": [[3, 3], [5, 0], [0, 5], [1, 1]]
+//	}
+//
+// payoffs has one entry per pure-strategy profile, in Gambit's order
+// (player 1's strategy varies fastest), each listing every player's payoff.
+// A payoff is a JSON number, read exactly as the decimal it is written in,
+// or a string holding a fraction such as "-7/2" (written for exact payoffs
+// that are not integers, so no precision is lost).
+type jsonGame struct {
+	Format  string         `json:"format"`
+	Title   string         `json:"title"`
+	Comment string         `json:"comment,omitempty"`
+	Players []jsonPlayer   `json:"players"`
+	Payoffs [][]jsonNumber `json:"payoffs"`
+}
+
+type jsonPlayer struct {
+	Name       string   `json:"name"`
+	Strategies []string `json:"strategies"`
+}
+
+// jsonNumber keeps a payoff's text as written.
+type jsonNumber string
+
+func (n *jsonNumber) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	if len(b) > 0 && b[0] == '"' {
+		var s string
+		if err := json.Unmarshal(b, &s); err != nil {
+			return err
+		}
+		*n = jsonNumber(s)
+		return nil
+	}
+	if len(b) == 0 || !(b[0] == '-' || b[0] >= '0' && b[0] <= '9') {
+		return fmt.Errorf("payoff %s is not a number or a fraction string", b)
+	}
+	*n = jsonNumber(b)
+	return nil
+}
+
+func (n jsonNumber) MarshalJSON() ([]byte, error) {
+	if strings.Contains(string(n), "/") {
+		return json.Marshal(string(n))
+	}
+	return []byte(n), nil
+}
+
+// WriteJSON writes g in the JSON form documented at jsonGame (and in
+// docs/nash.md).
+func WriteJSON(w io.Writer, g *Strategic) error {
+	jg := jsonGame{Format: JSONFormat, Title: g.Title, Comment: g.Comment}
+	for p, name := range g.Players {
+		jg.Players = append(jg.Players, jsonPlayer{Name: name, Strategies: g.Strategies[p]})
+	}
+	n := g.NumPlayers()
+	jg.Payoffs = make([][]jsonNumber, g.NumProfiles())
+	for k := range jg.Payoffs {
+		jg.Payoffs[k] = make([]jsonNumber, n)
+		for p := 0; p < n; p++ {
+			i := k*n + p
+			if g.Exact != nil {
+				jg.Payoffs[k][p] = jsonNumber(g.Exact[i].RatString())
+				continue
+			}
+			v := g.Payoffs[i]
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return fmt.Errorf("game: payoff %v cannot be written as JSON", v)
+			}
+			jg.Payoffs[k][p] = jsonNumber(strconv.FormatFloat(v, 'g', -1, 64))
+		}
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(jg)
+}
+
+// ReadJSON reads a strategic game in the JSON form written by WriteJSON.
+// Errors name the file and, for syntax errors, the line and column.
+func ReadJSON(filename string, r io.Reader) (*Strategic, error) {
+	src, err := io.ReadAll(r)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", filename, err)
+	}
+	var jg jsonGame
+	dec := json.NewDecoder(bytes.NewReader(src))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&jg); err != nil {
+		var off int64 = -1
+		switch e := err.(type) {
+		case *json.SyntaxError:
+			off = max(e.Offset-1, 0) // Offset is just past the bad byte
+		case *json.UnmarshalTypeError:
+			off = e.Offset
+		}
+		if off >= 0 {
+			line, col := lineCol(src, off)
+			return nil, fmt.Errorf("%s:%d:%d: %v", filename, line, col, err)
+		}
+		return nil, fmt.Errorf("%s:1:1: %v", filename, err)
+	}
+	errf := func(format string, args ...any) error {
+		return fmt.Errorf("%s:1:1: %s", filename, fmt.Sprintf(format, args...))
+	}
+	if jg.Format != JSONFormat {
+		return nil, errf("format is %q, expected %q", jg.Format, JSONFormat)
+	}
+	names := make([]string, len(jg.Players))
+	strategies := make([][]string, len(jg.Players))
+	for p, pl := range jg.Players {
+		names[p], strategies[p] = pl.Name, pl.Strategies
+	}
+	g, err := NewStrategic(names, strategies)
+	if err != nil {
+		return nil, errf("%v", err)
+	}
+	g.Title, g.Comment = jg.Title, jg.Comment
+	if len(jg.Payoffs) != g.NumProfiles() {
+		return nil, errf("payoffs lists %d profiles, the game has %d", len(jg.Payoffs), g.NumProfiles())
+	}
+	n := len(names)
+	for k, row := range jg.Payoffs {
+		if len(row) != n {
+			return nil, errf("payoffs[%d] has %d entries, one per player (%d) expected", k, len(row), n)
+		}
+		for p, s := range row {
+			v, ok := parseRat(string(s))
+			if !ok {
+				return nil, errf("payoffs[%d][%d]: %q is not a number or fraction", k, p, s)
+			}
+			g.SetPayoff(k, p, v)
+			if math.IsInf(g.Payoffs[k*n+p], 0) {
+				return nil, errf("payoffs[%d][%d]: %q is too large", k, p, s)
+			}
+		}
+	}
+	return g, nil
+}
+
+// parseRat reads an integer, decimal (with exponent) or fraction a/b,
+// refusing the base prefixes big.Rat would accept and huge exponents.
+func parseRat(s string) (*big.Rat, bool) {
+	if s == "" || len(s) > 1000 || strings.ContainsAny(s, "xXoObBpP_") {
+		return nil, false
+	}
+	if i := strings.IndexAny(s, "eE"); i >= 0 {
+		e, err := strconv.Atoi(strings.TrimPrefix(s[i+1:], "+"))
+		if err != nil || e > 330 || e < -330 {
+			return nil, false
+		}
+	}
+	if num, den, ok := strings.Cut(s, "/"); ok {
+		a, ok1 := new(big.Int).SetString(num, 10)
+		b, ok2 := new(big.Int).SetString(den, 10)
+		if !ok1 || !ok2 || b.Sign() <= 0 {
+			return nil, false
+		}
+		return new(big.Rat).SetFrac(a, b), true
+	}
+	return new(big.Rat).SetString(s)
+}
+
+func lineCol(src []byte, off int64) (int, int) {
+	if off > int64(len(src)) {
+		off = int64(len(src))
+	}
+	line, col := 1, 1
+	for _, c := range src[:off] {
+		if c == '\n' {
+			line++
+			col = 1
+		} else {
+			col++
+		}
+	}
+	return line, col
+}
