@@ -608,6 +608,8 @@ func (s *Server) jobEvents(w http.ResponseWriter, r *http.Request) {
 	defer keepalive.Stop()
 	var last snapshot
 	first := true
+	stopping := s.done
+	var deadline <-chan time.Time
 	for {
 		if store.Final(snap.Status) {
 			send("end", snap)
@@ -624,11 +626,12 @@ func (s *Server) jobEvents(w http.ResponseWriter, r *http.Request) {
 			flusher.Flush()
 		case <-r.Context().Done():
 			return
-		case <-s.done:
-			// The server is stopping; the job's end is recorded in the store.
-			if snap, _, err = s.jobState(context.Background(), id); err == nil && store.Final(snap.Status) {
-				send("end", snap)
-			}
+		case <-stopping:
+			// The server is stopping: the job is being interrupted. Stay
+			// a little to send its end, but do not hold up the shutdown.
+			stopping = nil
+			deadline = time.After(5 * time.Second)
+		case <-deadline:
 			return
 		}
 		if snap, changed, err = s.jobState(r.Context(), id); err != nil {

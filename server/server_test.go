@@ -700,3 +700,28 @@ func TestCompare(t *testing.T) {
 	e.wantError("GET", "/api/runs/compare?a="+a.ID, nil, 400, "bad_request")
 	e.wantError("GET", "/api/runs/compare?a="+a.ID+"&b=r_nope", nil, 404, "not_found")
 }
+
+func TestIsLoopback(t *testing.T) {
+	tests := []struct {
+		addr string
+		want bool
+		err  bool
+	}{
+		{"127.0.0.1:8080", true, false},
+		{"127.3.4.5:1", true, false},
+		{"[::1]:8080", true, false},
+		{"localhost:8080", true, false},
+		{":8080", false, false},
+		{"0.0.0.0:8080", false, false},
+		{"[::]:8080", false, false},
+		{"192.168.1.4:8080", false, false},
+		{"example.org:80", false, false},
+		{"8080", false, true},
+	}
+	for _, tt := range tests {
+		got, err := server.IsLoopback(tt.addr)
+		if got != tt.want || (err != nil) != tt.err {
+			t.Errorf("IsLoopback(%q) = %v, %v", tt.addr, got, err)
+		}
+	}
+}

@@ -1,0 +1,278 @@
+package server_test
+
+import (
+	"context"
+	"fmt"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+
+	"github.com/truce-dev/truce/server"
+	"github.com/truce-dev/truce/store"
+	"github.com/truce-dev/truce/web"
+)
+
+// chromiumPath finds Debian's chromium. Without it the browser tests skip,
+// except under CI=true, where .ci/run must have installed it.
+func chromiumPath(t *testing.T) string {
+	t.Helper()
+	for _, p := range []string{os.Getenv("TRUCE_CHROMIUM"), "/usr/bin/chromium", "/usr/bin/chromium-browser"} {
+		if p == "" {
+			continue
+		}
+		if _, err := os.Stat(p); err == nil {
+			return p
+		}
+	}
+	if os.Getenv("CI") == "true" {
+		t.Fatal("chromium not found but CI=true: .ci/run must install it (apt-get install -y chromium)")
+	}
+	t.Skip("chromium not installed; browser tests skipped")
+	return ""
+}
+
+// artifactDir is where screenshots of failed browser tests go:
+// $TRUCE_ARTIFACTS, else a folder in the system temp directory.
+func artifactDir() string {
+	if d := os.Getenv("TRUCE_ARTIFACTS"); d != "" {
+		return d
+	}
+	return filepath.Join(os.TempDir(), "truce-artifacts")
+}
+
+// browser starts headless chromium and returns a context for its first tab.
+// When the test fails, every tab opened through newTab is screenshotted.
+type browser struct {
+	t    *testing.T
+	root context.Context
+	tabs []namedTab
+}
+
+type namedTab struct {
+	name string
+	ctx  context.Context
+}
+
+func newBrowser(t *testing.T) *browser {
+	exe := chromiumPath(t)
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(exe),
+		chromedp.Flag("headless", true),
+		chromedp.Flag("no-sandbox", true),
+		chromedp.Flag("disable-gpu", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("no-first-run", true),
+		chromedp.Flag("no-default-browser-check", true),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1400, 1600),
+	}
+	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
+	// No timeout on the first call's context: it would stop the browser.
+	ctx, cancelB := chromedp.NewContext(actx)
+	b := &browser{t: t, root: ctx}
+	if err := chromedp.Do(ctx); err != nil {
+		cancelB()
+		cancelA()
+		t.Fatalf("starting chromium %s: %v", exe, err)
+	}
+	b.tabs = append(b.tabs, namedTab{"tab1", ctx})
+	t.Cleanup(func() {
+		if t.Failed() {
+			b.screenshots()
+		}
+		cancelB()
+		cancelA()
+	})
+	return b
+}
+
+func (b *browser) newTab(name string) context.Context {
+	ctx, _ := chromedp.NewContext(b.root)
+	if err := chromedp.Do(ctx); err != nil {
+		b.t.Fatalf("opening a tab: %v", err)
+	}
+	b.tabs = append(b.tabs, namedTab{name, ctx})
+	return ctx
+}
+
+// step runs actions on a tab with a time limit, failing the test on error.
+func step(t *testing.T, tab context.Context, what string, actions ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(tab, 30*time.Second)
+	defer cancel()
+	if err := chromedp.Do(ctx, actions...); err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+}
+
+// eval evaluates a JavaScript expression in the tab.
+func eval[T any](t *testing.T, tab context.Context, expr string) T {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(tab, 30*time.Second)
+	defer cancel()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](expr))
+	if err != nil {
+		t.Fatalf("evaluating %s: %v", expr, err)
+	}
+	return v
+}
+
+func (b *browser) screenshots() {
+	dir := artifactDir()
+	os.MkdirAll(dir, 0o755)
+	for _, tab := range b.tabs {
+		ctx, cancel := context.WithTimeout(tab.ctx, 10*time.Second)
+		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(90))
+		cancel()
+		if err != nil {
+			b.t.Logf("screenshot of %s failed: %v", tab.name, err)
+			continue
+		}
+		name := filepath.Join(dir, fmt.Sprintf("%s-%s.png", strings.ReplaceAll(b.t.Name(), "/", "_"), tab.name))
+		if err := os.WriteFile(name, png, 0o644); err == nil {
+			b.t.Logf("screenshot saved: %s", name)
+		}
+	}
+}
+
+// browserCase is one scenario driven through the UI: which example to load,
+// which line to break by typing text at its end, and what the fix is.
+type browserCase struct {
+	runner    server.Runner
+	example   server.Example
+	errorLine int    // 1-based line that the typed text breaks
+	typed     string // typed at the end of errorLine
+	kind      string
+	draws     string
+}
+
+// runBrowserCase opens the page, loads the example, introduces an error and
+// sees it marked at its line, fixes it, runs the job, sees the charts and
+// hypotheses, and opens the run's permanent link in a fresh tab.
+func runBrowserCase(t *testing.T, c browserCase) {
+	ctx := context.Background()
+	st, err := store.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "ui.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	srv, err := server.New(ctx, server.Config{Store: st, Runner: c.runner, Assets: web.Assets(), Examples: []server.Example{c.example}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Shutdown(ctx)
+	hs := httptest.NewServer(srv.Handler())
+	defer hs.Close()
+
+	b := newBrowser(t)
+	tab := b.root
+	css := func(sel string) chromedp.CSS { return chromedp.CSS(sel) }
+	// choose sets a form control's value and fires its change event, as
+	// picking from a list does.
+	choose := func(sel, value string) chromedp.Action[chromedp.Void] {
+		return chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`void (() => {
+			const e = document.querySelector(%q);
+			e.value = %q;
+			e.dispatchEvent(new Event('change'));
+		})()`, sel, value))
+	}
+	step(t, tab, "open the page",
+		chromedp.Navigate(hs.URL+"/"),
+		chromedp.WaitVisible(css(`body[data-ready="1"]`)),
+	)
+	step(t, tab, "load the example",
+		choose(`#example-select`, c.example.Name),
+		chromedp.WaitVisible(css(`#validity.valid`)),
+	)
+	if text := eval[string](t, tab, `truce.getText()`); text != c.example.YAML {
+		t.Fatalf("editor holds %q, want the example", text)
+	}
+
+	// Type the error at the end of its line, as a person would.
+	line := fmt.Sprintf(`.cm-content .cm-line:nth-child(%d)`, c.errorLine)
+	step(t, tab, "introduce an error",
+		chromedp.Click(css(line)),
+		chromedp.KeyEvent(kb.End),
+		chromedp.KeyEvent(c.typed),
+		chromedp.WaitVisible(css(`#validity.invalid`)),
+		chromedp.WaitVisible(css(fmt.Sprintf(`#problems li.error[data-line="%d"]`, c.errorLine))),
+		chromedp.WaitReady(css(`.cm-lintRange-error`)),
+		chromedp.WaitReady(css(`.cm-lint-marker-error`)),
+	)
+	markedLine := eval[int](t, tab, `[...document.querySelectorAll('.cm-content .cm-line')].findIndex(l => l.querySelector('.cm-lintRange-error')) + 1`)
+	if markedLine != c.errorLine {
+		t.Fatalf("error marked at line %d, want %d", markedLine, c.errorLine)
+	}
+	gutterLine := eval[int](t, tab, `(() => {
+		const m = document.querySelector('.cm-lint-marker-error').getBoundingClientRect();
+		const lines = [...document.querySelectorAll('.cm-content .cm-line')];
+		return lines.findIndex(l => { const r = l.getBoundingClientRect(); return m.top < r.bottom && m.bottom > r.top; }) + 1;
+	})()`)
+	if gutterLine != c.errorLine {
+		t.Fatalf("gutter marker beside line %d, want %d", gutterLine, c.errorLine)
+	}
+
+	fix := make([]chromedp.Action[chromedp.Void], 0, len(c.typed))
+	for range c.typed {
+		fix = append(fix, chromedp.KeyEvent(kb.Backspace))
+	}
+	step(t, tab, "fix the error", fix...)
+	step(t, tab, "see it valid again", chromedp.WaitVisible(css(`#validity.valid`)))
+	if n := eval[int](t, tab, `document.querySelectorAll('#problems li.error').length`); n != 0 {
+		t.Fatalf("%d errors listed after the fix", n)
+	}
+	if text := eval[string](t, tab, `truce.getText()`); text != c.example.YAML {
+		t.Fatalf("after the fix the editor holds %q", text)
+	}
+
+	step(t, tab, "run the job",
+		choose(`#kind`, c.kind),
+		choose(`#draws`, c.draws),
+		chromedp.Click(css(`#run-btn`)),
+		chromedp.WaitVisible(css(`#run-status.status-done`)),
+		chromedp.WaitVisible(css(`#run-view .chart-endings svg rect`)),
+		chromedp.WaitVisible(css(`#run-view .chart-reach svg polyline`)),
+		chromedp.WaitVisible(css(`#run-view .chart-values svg rect`)),
+		chromedp.WaitVisible(css(`#hypotheses tbody tr`)),
+	)
+	hyps := eval[int](t, tab, `document.querySelectorAll('#hypotheses tbody tr').length`)
+	permalink := eval[string](t, tab, `document.querySelector('#permalink').href`)
+	path := eval[string](t, tab, `location.pathname`)
+	if hyps == 0 {
+		t.Fatal("hypotheses table is empty")
+	}
+	if !strings.HasPrefix(path, "/runs/r_") || !strings.HasSuffix(permalink, path) {
+		t.Fatalf("page at %s, permanent link %s", path, permalink)
+	}
+	verdicts := eval[string](t, tab, `[...document.querySelectorAll('#hypotheses td.verdict')].map(e => e.textContent).join(",")`)
+	if strings.Trim(verdicts, ",") == "" {
+		t.Fatal("hypotheses have no verdicts")
+	}
+
+	// A colleague opens the link in a fresh tab.
+	tab = b.newTab("permalink")
+	step(t, tab, "open the permanent link",
+		chromedp.Navigate(permalink),
+		chromedp.WaitVisible(css(`#run-status.status-done`)),
+		chromedp.WaitVisible(css(`#run-view .chart-endings svg rect`)),
+		chromedp.WaitVisible(css(`#hypotheses tbody tr`)),
+	)
+	if n := eval[int](t, tab, `document.querySelectorAll('#hypotheses tbody tr').length`); n != hyps {
+		t.Fatalf("permanent link shows %d hypotheses, the run had %d", n, hyps)
+	}
+	if text := eval[string](t, tab, `truce.getText()`); text != c.example.YAML {
+		t.Fatalf("permanent link loaded scenario %q", text)
+	}
+	step(t, tab, "see the run in history", chromedp.WaitVisible(css(`#history-table tbody tr`)))
+	if rows := eval[int](t, tab, `document.querySelectorAll('#history-table tbody tr').length`); rows != 1 {
+		t.Fatalf("history lists %d runs, want 1", rows)
+	}
+}
