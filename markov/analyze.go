@@ -94,9 +94,12 @@ type analyzer struct {
 	c          *Chain
 	opt        AnalyzeOptions
 	denseLimit int
-	tRowPtr    []int32 // transpose of the chain, for backward search
+	tRowPtr    []int32 // transpose of the chain: predecessors
 	tCol       []int32
+	tVal       []float64
 }
+
+func (an *analyzer) transposed() csr { return csr{an.tRowPtr, an.tCol, an.tVal} }
 
 // scratch is per-worker memory reused across target states.
 type scratch struct {
@@ -260,11 +263,13 @@ func (an *analyzer) transpose() {
 		an.tRowPtr[i+1] += an.tRowPtr[i]
 	}
 	an.tCol = make([]int32, len(c.Col))
+	an.tVal = make([]float64, len(c.Col))
 	fill := append([]int32(nil), an.tRowPtr[:n]...)
 	for x := 0; x < n; x++ {
 		for e := c.RowPtr[x]; e < c.RowPtr[x+1]; e++ {
 			y := c.Col[e]
 			an.tCol[fill[y]] = int32(x)
+			an.tVal[fill[y]] = c.P[e]
 			fill[y]++
 		}
 	}
@@ -426,31 +431,43 @@ func release(sc *scratch, U []int32) {
 	}
 }
 
+// visits solves the forward equations on nodes U (Init first): ν, the
+// expected number of visits to each node before leaving U, solves
+// ν = e_Init + Q_UUᵀ ν, and μ = Σ_t t·P(X_t = x, not yet left) solves
+// μ = (ν - e_Init) + Q_UUᵀ μ. A path leaving U from x at step t enters its
+// successor at step t+1, so Σ_x ν(x)·Q(x,S) is the probability of entering
+// S and Σ_x (μ(x)+ν(x))·Q(x,S) the expected entry step times that
+// probability.
+func (an *analyzer) visits(ctx context.Context, sc *scratch, U []int32) (nu, mu []float64, err error) {
+	ls, err := newLinSystem(an.transposed(), U, sc.local, 1, an.denseLimit)
+	if err != nil {
+		return nil, nil, err
+	}
+	e0 := make([]float64, len(U))
+	e0[0] = 1
+	if nu, err = ls.solve(ctx, e0, 1); err != nil {
+		return nil, nil, err
+	}
+	b := append([]float64(nil), nu...)
+	b[0]--
+	if mu, err = ls.solve(ctx, b, 1); err != nil {
+		return nil, nil, err
+	}
+	return nu, mu, nil
+}
+
 // terminals computes absorption probabilities and first-entry times of all
-// terminal states with two linear solves of k right-hand sides:
-// h = P(enter s) solves h = Q_UU h + Q(·,s), and m = E[τ·1{enter s}]
-// solves m = h + Q_UU m, over the nodes U that are reachable and can still
-// end; Time = m/h at the initial node.
+// terminal states at once, from the expected visits (see visits) over the
+// nodes U that are reachable and can still end.
 func (an *analyzer) terminals(ctx context.Context, res *Analysis, sc *scratch) error {
 	c, g := an.c, an.c.Game
-	col := make([]int, len(g.States))
-	k := 0
 	for s, st := range g.States {
-		col[s] = -1
-		if !st.Terminal {
-			continue
-		}
-		res.Absorb[s] = 0
-		if c.termNode[s] >= 0 {
-			col[s] = k
-			k++
+		if st.Terminal {
+			res.Absorb[s] = 0
 		}
 	}
 	if c.Terminal(c.Init) {
 		res.Absorb[c.State[c.Init]], res.Time[c.State[c.Init]] = 1, 0
-		return nil
-	}
-	if k == 0 {
 		return nil
 	}
 	term := func(x int32) bool { return c.Terminal(int(x)) }
@@ -460,33 +477,24 @@ func (an *analyzer) terminals(ctx context.Context, res *Analysis, sc *scratch) e
 	}
 	U := an.forwardSet(sc, term, true)
 	defer release(sc, U)
-	ls, err := newLinSystem(c, U, sc.local, 1, an.denseLimit)
+	nu, mu, err := an.visits(ctx, sc, U)
 	if err != nil {
 		return fmt.Errorf("markov: absorption: %w", err)
 	}
-	b := make([]float64, len(U)*k)
+	ent := make([]float64, len(g.States))
 	for i, x := range U {
 		for e := c.RowPtr[x]; e < c.RowPtr[x+1]; e++ {
-			if j := col[c.State[c.Col[e]]]; j >= 0 {
-				b[i*k+j] += c.P[e]
+			if y := c.Col[e]; c.Terminal(int(y)) {
+				s := c.State[y]
+				res.Absorb[s] += nu[i] * c.P[e]
+				ent[s] += (mu[i] + nu[i]) * c.P[e]
 			}
 		}
 	}
-	h, err := ls.solve(ctx, b, k)
-	if err != nil {
-		return fmt.Errorf("markov: absorption: %w", err)
-	}
-	m, err := ls.solve(ctx, h, k)
-	if err != nil {
-		return fmt.Errorf("markov: first-entry times: %w", err)
-	}
-	for s, j := range col {
-		if j < 0 {
-			continue
-		}
-		res.Absorb[s] = math.Min(1, math.Max(0, h[j]))
-		if h[j] > 0 {
-			res.Time[s] = m[j] / h[j]
+	for s, st := range g.States {
+		if st.Terminal && res.Absorb[s] > 0 {
+			res.Time[s] = ent[s] / res.Absorb[s]
+			res.Absorb[s] = math.Min(1, res.Absorb[s])
 		}
 	}
 	return nil
@@ -544,36 +552,30 @@ func (an *analyzer) target(ctx context.Context, s int, sc *scratch) (absorb, tim
 		p[x] = 0
 	}
 
-	ls, err := newLinSystem(c, U, sc.local, 1, an.denseLimit)
+	nu, mu, err := an.visits(ctx, sc, U)
 	if err != nil {
 		return 0, 0, nil, err
 	}
-	b := make([]float64, len(U))
+	h, m := 0.0, 0.0
 	for i, x := range U {
 		for e := c.RowPtr[x]; e < c.RowPtr[x+1]; e++ {
 			if c.State[c.Col[e]] == s {
-				b[i] += c.P[e]
+				h += nu[i] * c.P[e]
+				m += (mu[i] + nu[i]) * c.P[e]
 			}
 		}
 	}
-	h, err := ls.solve(ctx, b, 1)
-	if err != nil {
-		return 0, 0, nil, err
-	}
-	m, err := ls.solve(ctx, h, 1)
-	if err != nil {
-		return 0, 0, nil, err
-	}
 	time = math.NaN()
-	if h[0] > 0 {
-		time = m[0] / h[0]
+	if h > 0 {
+		time = m / h
 	}
-	return math.Min(1, math.Max(0, h[0])), time, reach, nil
+	return math.Min(1, math.Max(0, h)), time, reach, nil
 }
 
-// values solves V = r + δ·Q·V per actor over the reachable non-terminal
-// nodes, a terminal successor contributing its entry payoff; actors with
-// equal discounts share one solve.
+// values computes V(Init) = Σ_x ν_δ(x)·(r(x) + δ·Σ_{y terminal} Q(x,y)·Entry(y))
+// per actor, where ν_δ = e_Init + δ·Q_UUᵀ ν_δ are the discounted expected
+// visits over the reachable non-terminal nodes; actors with equal
+// discounts share one solve.
 func (an *analyzer) values(ctx context.Context, res *Analysis, sc *scratch) error {
 	c, g := an.c, an.c.Game
 	nA, nC := len(g.Actors), len(g.Components)
@@ -594,6 +596,8 @@ func (an *analyzer) values(ctx context.Context, res *Analysis, sc *scratch) erro
 	term := func(x int32) bool { return c.Terminal(int(x)) }
 	U := an.forwardSet(sc, term, false)
 	defer release(sc, U)
+	e0 := make([]float64, len(U))
+	e0[0] = 1
 	done := make([]bool, nA)
 	for a0 := 0; a0 < nA; a0++ {
 		if done[a0] {
@@ -607,12 +611,20 @@ func (an *analyzer) values(ctx context.Context, res *Analysis, sc *scratch) erro
 				done[a] = true
 			}
 		}
-		k := len(group) * nC
-		b := make([]float64, len(U)*k)
+		ls, err := newLinSystem(an.transposed(), U, sc.local, delta, an.denseLimit)
+		if err != nil {
+			return fmt.Errorf("markov: values: %w", err)
+		}
+		nu, err := ls.solve(ctx, e0, 1)
+		if err != nil {
+			return fmt.Errorf("markov: values: %w", err)
+		}
 		for i, x := range U {
 			rw := c.Reward(int(x))
-			for gi, a := range group {
-				copy(b[i*k+gi*nC:i*k+gi*nC+nC], rw[a*nC:a*nC+nC])
+			for _, a := range group {
+				for cc := 0; cc < nC; cc++ {
+					res.Value[a][cc] += nu[i] * rw[a*nC+cc]
+				}
 			}
 			for e := c.RowPtr[x]; e < c.RowPtr[x+1]; e++ {
 				y := c.Col[e]
@@ -620,24 +632,13 @@ func (an *analyzer) values(ctx context.Context, res *Analysis, sc *scratch) erro
 				if !c.Terminal(int(y)) || len(ent) == 0 {
 					continue
 				}
-				w := delta * c.P[e]
-				for gi, a := range group {
+				w := nu[i] * delta * c.P[e]
+				for _, a := range group {
 					for cc := 0; cc < nC; cc++ {
-						b[i*k+gi*nC+cc] += w * ent[a*nC+cc]
+						res.Value[a][cc] += w * ent[a*nC+cc]
 					}
 				}
 			}
-		}
-		ls, err := newLinSystem(c, U, sc.local, delta, an.denseLimit)
-		if err != nil {
-			return fmt.Errorf("markov: values: %w", err)
-		}
-		x, err := ls.solve(ctx, b, k)
-		if err != nil {
-			return fmt.Errorf("markov: values: %w", err)
-		}
-		for gi, a := range group {
-			copy(res.Value[a], x[gi*nC:gi*nC+nC])
 		}
 	}
 	return nil

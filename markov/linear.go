@@ -35,26 +35,35 @@ type linSystem struct {
 	denseLimit int
 }
 
-// newLinSystem builds the system on nodes U; local maps a chain node to its
-// index in U or -1. Columns outside U are dropped (their values are known
-// and belong in the right-hand side).
-func newLinSystem(c *Chain, U []int32, local []int32, scale float64, denseLimit int) (*linSystem, error) {
+// csr is a sparse matrix in compressed rows: the chain's transition
+// matrix or its transpose.
+type csr struct {
+	rowPtr []int32
+	col    []int32
+	val    []float64
+}
+
+// newLinSystem builds I - scale·M on nodes U, for M the chain's matrix or
+// its transpose; local maps a chain node to its index in U or -1. Columns
+// outside U are dropped (their values are known and belong in the
+// right-hand side).
+func newLinSystem(m csr, U []int32, local []int32, scale float64, denseLimit int) (*linSystem, error) {
 	n := len(U)
 	ls := &linSystem{n: n, rowPtr: make([]int32, n+1), diag: make([]float64, n), denseLimit: denseLimit}
 	for i, x := range U {
 		d := 1.0
-		for e := c.RowPtr[x]; e < c.RowPtr[x+1]; e++ {
-			y := c.Col[e]
+		for e := m.rowPtr[x]; e < m.rowPtr[x+1]; e++ {
+			y := m.col[e]
 			ly := local[y]
 			if ly < 0 {
 				continue
 			}
 			if ly == int32(i) {
-				d -= scale * c.P[e]
+				d -= scale * m.val[e]
 				continue
 			}
 			ls.col = append(ls.col, ly)
-			ls.val = append(ls.val, scale*c.P[e])
+			ls.val = append(ls.val, scale*m.val[e])
 		}
 		ls.diag[i] = d
 		ls.rowPtr[i+1] = int32(len(ls.col))
@@ -102,6 +111,158 @@ func (ls *linSystem) solve(ctx context.Context, b []float64, k int) ([]float64, 
 			return nil, fmt.Errorf("markov: linear system has a node that never leaves (diagonal %v)", d)
 		}
 	}
+	out := make([]float64, n*k)
+	bj := make([]float64, n)
+	var w *bicgWork
+	for j := 0; j < k; j++ {
+		for i := range bj {
+			bj[i] = b[i*k+j]
+		}
+		if w == nil {
+			w = newBicgWork(n)
+		}
+		x, err := ls.bicgstab(ctx, bj, w)
+		if err != nil {
+			// BiCGSTAB broke down or stagnated: fall back to Gauss–Seidel,
+			// slower but monotone for these M-matrices.
+			if x, err = ls.gaussSeidel(ctx, bj); err != nil {
+				return nil, err
+			}
+		}
+		for i, v := range x {
+			out[i*k+j] = v
+		}
+	}
+	return out, nil
+}
+
+// matvec sets y = (I - scale·M_UU) x.
+func (ls *linSystem) matvec(y, x []float64) {
+	for i := 0; i < ls.n; i++ {
+		acc := ls.diag[i] * x[i]
+		for e := ls.rowPtr[i]; e < ls.rowPtr[i+1]; e++ {
+			acc -= ls.val[e] * x[ls.col[e]]
+		}
+		y[i] = acc
+	}
+}
+
+type bicgWork struct{ r, rh, p, v, y, s, z, t []float64 }
+
+func newBicgWork(n int) *bicgWork {
+	return &bicgWork{make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n),
+		make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n)}
+}
+
+func dot(a, b []float64) float64 {
+	s := 0.0
+	for i, x := range a {
+		s += x * b[i]
+	}
+	return s
+}
+
+func normInf(a []float64) float64 {
+	m := 0.0
+	for _, x := range a {
+		m = math.Max(m, math.Abs(x))
+	}
+	return m
+}
+
+// converged reports whether x solves the system to backward error
+// solveTol: ‖b - Ax‖∞ ≤ solveTol·max(‖b‖∞, ‖x‖∞), r being b - Ax.
+func converged(r, b, x []float64) bool {
+	return normInf(r) <= solveTol*math.Max(normInf(b), normInf(x))
+}
+
+// bicgstab solves with Jacobi-preconditioned BiCGSTAB, restarting from the
+// true residual (iterative refinement) so the answer meets the backward
+// error target.
+func (ls *linSystem) bicgstab(ctx context.Context, b []float64, w *bicgWork) ([]float64, error) {
+	n := ls.n
+	x := make([]float64, n)
+	if normInf(b) == 0 {
+		return x, nil
+	}
+	const maxIter = 5000
+	iter := 0
+	for restart := 0; restart < 8; restart++ {
+		// r = b - A x
+		ls.matvec(w.r, x)
+		for i := range w.r {
+			w.r[i] = b[i] - w.r[i]
+		}
+		if converged(w.r, b, x) {
+			return x, nil
+		}
+		// The shadow residual: r itself is the usual choice, but the
+		// right-hand sides here are often one-hot (e_Init), which makes
+		// r·r̂ vanish after one step; a fixed pseudo-random perturbation
+		// avoids that breakdown and keeps runs deterministic.
+		rn := normInf(w.r)
+		for i := range w.rh {
+			w.rh[i] = w.r[i] + rn*(float64(splitmix64(uint64(i))>>11)/(1<<53)-0.5)
+		}
+		clear(w.p)
+		clear(w.v)
+		rho, alpha, omega := 1.0, 1.0, 1.0
+		r0 := normInf(w.r)
+		for ; iter < maxIter; iter++ {
+			if iter%64 == 63 {
+				if err := ctx.Err(); err != nil {
+					return nil, err
+				}
+			}
+			rhoNew := dot(w.rh, w.r)
+			if rhoNew == 0 || omega == 0 {
+				break // restart from the true residual
+			}
+			beta := rhoNew / rho * alpha / omega
+			rho = rhoNew
+			for i := range w.p {
+				w.p[i] = w.r[i] + beta*(w.p[i]-omega*w.v[i])
+				w.y[i] = w.p[i] / ls.diag[i]
+			}
+			ls.matvec(w.v, w.y)
+			den := dot(w.rh, w.v)
+			if den == 0 {
+				break
+			}
+			alpha = rho / den
+			for i := range w.s {
+				w.s[i] = w.r[i] - alpha*w.v[i]
+				w.z[i] = w.s[i] / ls.diag[i]
+			}
+			ls.matvec(w.t, w.z)
+			tt := dot(w.t, w.t)
+			omega = 0
+			if tt > 0 {
+				omega = dot(w.t, w.s) / tt
+			}
+			for i := range x {
+				x[i] += alpha*w.y[i] + omega*w.z[i]
+				w.r[i] = w.s[i] - omega*w.t[i]
+			}
+			if math.IsNaN(omega) || math.IsNaN(alpha) {
+				return nil, fmt.Errorf("markov: BiCGSTAB broke down")
+			}
+			// Recompute the true residual once the recursive one is small.
+			if normInf(w.r) <= 1e-3*solveTol*r0 || normInf(w.r) <= solveTol*normInf(x) {
+				iter++
+				break
+			}
+		}
+		if iter >= maxIter {
+			break
+		}
+	}
+	return nil, fmt.Errorf("markov: BiCGSTAB on %d nodes did not converge", n)
+}
+
+// gaussSeidel solves by symmetric Gauss–Seidel sweeps.
+func (ls *linSystem) gaussSeidel(ctx context.Context, b []float64) ([]float64, error) {
+	n, k := ls.n, 1
 	x := make([]float64, n*k)
 	acc := make([]float64, k)
 	prevDiff := math.Inf(1)

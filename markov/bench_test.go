@@ -1,0 +1,78 @@
+package markov
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"testing"
+)
+
+// BenchmarkSimulate: Monte Carlo on a random 50-state, 3-actor game with
+// memory-one rules, horizon 52; reports simulated steps per second.
+func BenchmarkSimulate(b *testing.B) {
+	r := rand.New(rand.NewPCG(50, 3))
+	g, prof := randomGame(r, 50, 3, 3, 3, true)
+	for _, w := range []int{1, 2} {
+		b.Run(fmt.Sprintf("workers=%d", w), func(b *testing.B) {
+			steps := int64(0)
+			b.ReportAllocs()
+			for b.Loop() {
+				st, err := Simulate(context.Background(), g, prof, SimOptions{Runs: 20000, Horizon: 52, Seed: 1, Workers: w})
+				if err != nil {
+					b.Fatal(err)
+				}
+				steps += st.Steps
+			}
+			b.ReportMetric(float64(steps)/b.Elapsed().Seconds(), "steps/s")
+		})
+	}
+}
+
+// chain10k is a random 10,000-state chain (one actor, one action), three
+// successors at most per state and two terminal states.
+func chain10k(b testing.TB) *Chain {
+	r := rand.New(rand.NewPCG(10000, 1))
+	g, prof := randomGame(r, 10000, 1, 1, 2, false)
+	c, err := BuildChain(g, prof)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return c
+}
+
+// BenchmarkAnalyze10k: exact analysis of a 10,000-state chain, horizon 52.
+// "endings": reach curves, absorption and first-entry times of the
+// terminal states, plus values; "per-state": the extra cost of one
+// non-terminal state's reach curve, absorption and time.
+func BenchmarkAnalyze10k(b *testing.B) {
+	c := chain10k(b)
+	b.Logf("nodes %d, transitions %d", c.NumNodes(), len(c.Col))
+	b.Run("build", func(b *testing.B) {
+		r := rand.New(rand.NewPCG(10000, 1))
+		g, prof := randomGame(r, 10000, 1, 1, 2, false)
+		for b.Loop() {
+			if _, err := BuildChain(g, prof); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("endings", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := c.Analyze(context.Background(), AnalyzeOptions{Horizon: 52, States: []int{}}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("per-state", func(b *testing.B) {
+		an := &analyzer{c: c, opt: AnalyzeOptions{Horizon: 52}, denseLimit: denseMax}
+		an.transpose()
+		sc := newScratch(c.NumNodes())
+		s := 1
+		for b.Loop() {
+			if _, _, _, err := an.target(context.Background(), s, sc); err != nil {
+				b.Fatal(err)
+			}
+			s = 1 + s%100
+		}
+	})
+}

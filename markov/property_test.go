@@ -1,0 +1,241 @@
+package markov
+
+import (
+	"context"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"testing"
+
+	"pgregory.net/rapid"
+)
+
+// naivePlay is actor a's play in state s after prev (nil at step 0), read
+// straight from the Strategy: an independent implementation of the rule
+// semantics.
+func naivePlay(g *Game, st Strategy, a, s int, prev []int) []float64 {
+	for _, r := range st.Rules {
+		if r.State != s && r.State != -1 {
+			continue
+		}
+		ok := true
+		for _, c := range r.After {
+			if prev == nil || !slices.Contains(c.Actions, prev[c.Actor]) {
+				ok = false
+				break
+			}
+		}
+		if !ok {
+			continue
+		}
+		d := make([]float64, len(g.Avail[s][a]))
+		for _, ap := range r.Play {
+			for k, x := range g.Avail[s][a] {
+				if x == ap.Action {
+					d[k] += ap.P
+				}
+			}
+		}
+		return d
+	}
+	return st.Base[s]
+}
+
+type naiveKey struct {
+	s    int
+	prev [4]int
+	has  bool
+}
+
+// naiveRun propagates the law of (state, every actor's previous action)
+// for H steps, without merging histories. With target >= 0 that state
+// absorbs and reach[t] is the probability of having entered it by step t;
+// it also returns flow and entry payoffs discounted and truncated at H
+// (meaningful for target -1).
+func naiveRun(g *Game, p Profile, H, target int) (reach []float64, valueBy [][]float64) {
+	nA, nC := len(g.Actors), len(g.Components)
+	reach = make([]float64, H+1)
+	valueBy = make([][]float64, nA)
+	for a := range valueBy {
+		valueBy[a] = make([]float64, nC)
+	}
+	if g.Initial == target {
+		for t := range reach {
+			reach[t] = 1
+		}
+		return reach, valueBy
+	}
+	entry := func(s int, w float64, t int) {
+		if len(g.Entry[s]) == 0 {
+			return
+		}
+		for a := 0; a < nA; a++ {
+			f := w * math.Pow(g.Actors[a].Discount, float64(t))
+			for c := 0; c < nC; c++ {
+				valueBy[a][c] += f * g.Entry[s][a*nC+c]
+			}
+		}
+	}
+	cur := map[naiveKey]float64{{s: g.Initial}: 1}
+	if g.States[g.Initial].Terminal {
+		entry(g.Initial, 1, 0)
+		cur = nil
+	}
+	k := make([]int, nA)
+	for t := 0; t < H; t++ {
+		next := map[naiveKey]float64{}
+		absorbed := 0.0
+		for key, m := range cur {
+			s := key.s
+			var prev []int
+			if key.has {
+				prev = key.prev[:nA]
+			}
+			dists := make([][]float64, nA)
+			for a := 0; a < nA; a++ {
+				dists[a] = naivePlay(g, p[a], a, s, prev)
+			}
+			for j := 0; j < g.NumJoint(s); j++ {
+				g.Decode(s, j, k)
+				pj := m
+				nk := naiveKey{has: true}
+				for a := 0; a < nA; a++ {
+					pj *= dists[a][k[a]]
+					nk.prev[a] = g.Avail[s][a][k[a]]
+				}
+				if pj == 0 {
+					continue
+				}
+				for a := 0; a < nA; a++ {
+					f := pj * math.Pow(g.Actors[a].Discount, float64(t))
+					for c := 0; c < nC; c++ {
+						valueBy[a][c] += f * g.Flow[s][j][a*nC+c]
+					}
+				}
+				for _, nx := range g.Trans[s][j] {
+					w := pj * nx.P
+					switch {
+					case nx.State == target:
+						absorbed += w
+					case g.States[nx.State].Terminal:
+						entry(nx.State, w, t+1)
+					default:
+						nk.s = nx.State
+						next[nk] += w
+					}
+				}
+			}
+		}
+		reach[t+1] = reach[t] + absorbed
+		cur = next
+	}
+	return reach, valueBy
+}
+
+func closeTo(got, want, tol float64) bool {
+	if math.IsNaN(got) || math.IsNaN(want) {
+		return math.IsNaN(got) && math.IsNaN(want)
+	}
+	return math.Abs(got-want) <= tol*math.Max(1, math.Abs(want))
+}
+
+// TestAnalysisProperties checks, on random games with memory-one rules,
+// the algebraic facts of the analysis and its agreement with a naive
+// history-by-history propagation.
+func TestAnalysisProperties(t *testing.T) {
+	rapid.Check(t, func(rt *rapid.T) {
+		seed := rapid.Uint64().Draw(rt, "seed")
+		nS := rapid.IntRange(2, 6).Draw(rt, "states")
+		nTerm := rapid.IntRange(0, min(2, nS-1)).Draw(rt, "terminal")
+		nA := rapid.IntRange(1, 3).Draw(rt, "actors")
+		nAct := rapid.IntRange(1, 3).Draw(rt, "actions")
+		rules := rapid.Bool().Draw(rt, "rules")
+		H := rapid.IntRange(0, 8).Draw(rt, "horizon")
+		g, prof := randomGame(rand.New(rand.NewPCG(seed, 7)), nS, nA, nAct, nTerm, rules)
+
+		an, err := Analyze(g, prof, H)
+		if err != nil {
+			rt.Fatal(err)
+		}
+		it, err := AnalyzeWith(context.Background(), g, prof, AnalyzeOptions{Horizon: H, denseLimit: -1, Workers: 2})
+		if err != nil {
+			rt.Fatal(err)
+		}
+		sumAbs, occ, atH := 0.0, 0.0, 0.0
+		for s := range g.States {
+			r := an.Reach[s]
+			if len(r) != H+1 {
+				rt.Fatalf("reach %d has %d points", s, len(r))
+			}
+			for tt, x := range r {
+				if x < 0 || x > 1 || (tt > 0 && x < r[tt-1]) {
+					rt.Fatalf("reach[%d][%d] = %v (previous %v)", s, tt, x, r[max(0, tt-1)])
+				}
+			}
+			if (s == g.Initial) != (r[0] == 1) || (s != g.Initial && r[0] != 0) {
+				rt.Fatalf("reach[%d][0] = %v", s, r[0])
+			}
+			if r[H] > an.Absorb[s]+1e-12 {
+				rt.Fatalf("reach[%d][H] = %v > absorb %v", s, r[H], an.Absorb[s])
+			}
+			if g.States[s].Terminal {
+				sumAbs += an.Absorb[s]
+			}
+			occ += an.Occupancy[s]
+			atH += an.AtHorizon[s]
+			if !closeTo(it.Absorb[s], an.Absorb[s], 1e-10) || !closeTo(it.Time[s], an.Time[s], 1e-9) {
+				rt.Fatalf("state %d: iterative absorb %v time %v, dense %v %v", s, it.Absorb[s], it.Time[s], an.Absorb[s], an.Time[s])
+			}
+			want, _ := naiveRun(g, prof, H, s)
+			for tt := range want {
+				if !closeTo(r[tt], want[tt], 1e-12) {
+					rt.Fatalf("reach[%d][%d] = %v, naive propagation gives %v", s, tt, r[tt], want[tt])
+				}
+			}
+		}
+		if sumAbs > 1+1e-12 {
+			rt.Fatalf("terminal absorption sums to %v", sumAbs)
+		}
+		if !closeTo(occ, float64(H), 1e-12) || !closeTo(atH, 1, 1e-12) {
+			rt.Fatalf("occupancy sums to %v (horizon %d), distribution at horizon to %v", occ, H, atH)
+		}
+		_, vb := naiveRun(g, prof, H, -1)
+		for a := range g.Actors {
+			for c := range g.Components {
+				if !closeTo(an.ValueBy[a][c], vb[a][c], 1e-12) {
+					rt.Fatalf("value by horizon [%d][%d] = %v, naive %v", a, c, an.ValueBy[a][c], vb[a][c])
+				}
+				if !closeTo(it.Value[a][c], an.Value[a][c], 1e-9) {
+					rt.Fatalf("value [%d][%d]: iterative %v, dense %v", a, c, it.Value[a][c], an.Value[a][c])
+				}
+			}
+		}
+	})
+}
+
+// TestValueIsLongHorizonLimit: with a long enough horizon the truncated
+// value and reach approach the no-horizon value and absorption.
+func TestValueIsLongHorizonLimit(t *testing.T) {
+	for i := uint64(0); i < 10; i++ {
+		g, prof := randomGame(rand.New(rand.NewPCG(i, 3)), 5, 2, 2, 2, true)
+		an, err := Analyze(g, prof, 30000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for a := range g.Actors {
+			for c := range g.Components {
+				if !closeTo(an.ValueBy[a][c], an.Value[a][c], 1e-9) {
+					t.Errorf("game %d: value by 30000 steps %v, value %v", i, an.ValueBy[a][c], an.Value[a][c])
+				}
+			}
+		}
+		for s := range g.States {
+			if !closeTo(an.Reach[s][30000], an.Absorb[s], 1e-9) {
+				t.Errorf("game %d: reach by 30000 steps %v, absorb %v", i, an.Reach[s][30000], an.Absorb[s])
+			}
+			if an.Reach[s][30000] > 1e-6 && !closeTo(an.TimeBy[s], an.Time[s], 1e-6) {
+				t.Errorf("game %d state %d: time by 30000 steps %v, time %v", i, s, an.TimeBy[s], an.Time[s])
+			}
+		}
+	}
+}
