@@ -22,21 +22,42 @@ import (
 //
 // Degenerate games are handled by lexicographic pivoting with the same
 // perturbation order as Gambit, so that the bases reached are those of one
-// fixed perturbed nondegenerate game. With opt.Rational the pivoting is
-// exact (fraction-free integer pivoting on big.Int) and the equilibria
-// carry exact rationals; otherwise it runs in float64.
+// fixed perturbed nondegenerate game. With opt.Rational every pivot
+// decision is the exact one and the equilibria carry exact rationals: the
+// paths are followed in float64 and every decision with a thin float margin
+// is taken on the exact tableau (fraction-free integer pivoting on big.Int),
+// each equilibrium's basis is solved exactly, and a basis found exactly
+// infeasible makes the run start again in pure exact pivoting (see
+// lcp_hybrid.go). Without it the run is in float64 throughout.
 func LCP(ctx context.Context, g *game.Strategic, opt Options) (*Result, error) {
+	res, failed, err := lcpRun(ctx, g, opt, false)
+	if failed && err == nil {
+		// a float decision of the hybrid was wrong (never seen in
+		// practice): do it all again in pure exact arithmetic
+		res, _, err = lcpRun(ctx, g, opt, true)
+	}
+	return res, err
+}
+
+// lcpRun runs LCP; with opt.Rational it uses the hybrid tableau unless
+// pureExact, and reports whether the hybrid's exact check failed.
+func lcpRun(ctx context.Context, g *game.Strategic, opt Options, pureExact bool) (*Result, bool, error) {
 	start := time.Now()
 	if g.NumPlayers() != 2 {
-		return nil, fmt.Errorf("lcp: needs a 2-player game, this one has %d players", g.NumPlayers())
+		return nil, false, fmt.Errorf("lcp: needs a 2-player game, this one has %d players", g.NumPlayers())
 	}
 	if opt.Rational && !g.IsExact() {
-		return nil, fmt.Errorf("lcp: --rational needs exact payoffs, and this game has some only as floating-point numbers")
+		return nil, false, fmt.Errorf("lcp: --rational needs exact payoffs, and this game has some only as floating-point numbers")
 	}
 	var tab lhTableau
-	if opt.Rational {
+	var hybrid *lhHybrid
+	switch {
+	case opt.Rational && pureExact:
 		tab = newLHExact(g)
-	} else {
+	case opt.Rational:
+		hybrid = newLHHybrid(g)
+		tab = hybrid
+	default:
 		tab = newLHFloat(g)
 	}
 	s := &lhSearch{ctx: ctx, g: g, opt: opt, seen: map[string]bool{}, back: map[lhEdge]bool{}, res: &Result{Method: "lcp", Complete: true}}
@@ -53,11 +74,13 @@ func LCP(ctx context.Context, g *game.Strategic, opt Options) (*Result, error) {
 		"paths":      float64(s.paths),
 		"equilibria": float64(len(res.Equilibria)),
 	}
-	res.Elapsed = time.Since(start)
-	if s.err != nil {
-		return res, s.err
+	failed := false
+	if hybrid != nil {
+		res.Stats["exact_pivots"] = float64(hybrid.info.exactPivots)
+		failed = hybrid.info.failed
 	}
-	return res, nil
+	res.Elapsed = time.Since(start)
+	return res, failed, s.err
 }
 
 // lhTableau is the pair of tableaux of the Lemke–Howson method, in float64
@@ -251,6 +274,9 @@ type lhFloat struct {
 	m, n  int
 	sys   [2]sysF
 	where []int // row of each variable in its system, -1 when nonbasic
+	// guard makes pivotIn refuse (errLHUncertain) decisions that float64
+	// cannot take safely, for lhHybrid to take them exactly.
+	guard bool
 }
 
 func newLHFloat(g *game.Strategic) *lhFloat {
@@ -302,7 +328,7 @@ func (t *lhFloat) labels() int        { return t.m + t.n }
 func (t *lhFloat) isBasic(v int) bool { return t.where[v] >= 0 }
 func (t *lhFloat) key() string        { return basisKey(t.where, t.m+t.n) }
 func (t *lhFloat) clone() lhTableau {
-	c := &lhFloat{m: t.m, n: t.n, where: append([]int(nil), t.where...)}
+	c := &lhFloat{m: t.m, n: t.n, where: append([]int(nil), t.where...), guard: t.guard}
 	for i := range t.sys {
 		s := t.sys[i]
 		c.sys[i] = sysF{rows: s.rows, stride: s.stride, slack: s.slack,
@@ -340,6 +366,9 @@ func (t *lhFloat) pivotIn(v int) (int, error) {
 				best = q
 			}
 		}
+	}
+	if t.guard && t.uncertain(s, col, best) {
+		return 0, errLHUncertain
 	}
 	if math.IsInf(best, 1) {
 		return 0, fmt.Errorf("lcp: unbounded pivot column (numerical trouble); try --rational")
@@ -590,7 +619,19 @@ func (t *lhExact) pivotIn(v int) (int, error) {
 		t.ties = keep
 	}
 	row := t.ties[0]
-	// fraction-free pivot: t[r][j] = (t[r][j]*p - t[r][col]*t[row][j]) / det.
+	t.pivotAt(s, row, col)
+	leave := s.basis[row]
+	s.basis[row] = v
+	t.where[leave] = -1
+	t.where[v] = row
+	return leave, nil
+}
+
+// pivotAt makes the fraction-free pivot on (row, col) of system s:
+// t[r][j] = (t[r][j]*p - t[r][col]*t[row][j]) / det for r != row, and det
+// becomes the pivot p.
+func (t *lhExact) pivotAt(s *sysZ, row, col int) {
+	st := s.stride
 	// Products go to scratch integers and the quotient back into place, so
 	// that no big.Int operation aliases its result and nothing allocates
 	// once the scratch space has grown.
@@ -598,7 +639,7 @@ func (t *lhExact) pivotIn(v int) (int, error) {
 	p.Set(&s.t[row*st+col])
 	prow := s.t[row*st : row*st+st]
 	f := &t.d
-	one := s.det.CmpAbs(bigOne) == 0
+	one := s.det.Cmp(bigOne) == 0
 	for r := 0; r < s.rows; r++ {
 		if r == row {
 			continue
@@ -624,11 +665,6 @@ func (t *lhExact) pivotIn(v int) (int, error) {
 		}
 	}
 	s.det.Set(p)
-	leave := s.basis[row]
-	s.basis[row] = v
-	t.where[leave] = -1
-	t.where[v] = row
-	return leave, nil
 }
 
 func (t *lhExact) equilibrium(g *game.Strategic) (Equilibrium, bool) {

@@ -148,3 +148,38 @@ func TestLCPTimeout(t *testing.T) {
 		t.Fatalf("cancelled run: complete=%v reason=%q", res.Complete, res.Reason)
 	}
 }
+
+// TestLCPHybridEqualsPureExact: the float-guided exact mode reaches the
+// same bases, in the same order, as pure exact pivoting, on random games
+// with many ties, and does take exact decisions on them.
+func TestLCPHybridEqualsPureExact(t *testing.T) {
+	exactDecisions := 0
+	rapid.Check(t, func(t *rapid.T) {
+		g := grefRandomGame(t, 2, 6, rapid.IntRange(1, 8).Draw(t, "span"))
+		all := rapid.Bool().Draw(t, "all")
+		hy, failed, err := lcpRun(context.Background(), g, Options{All: all, Rational: true}, false)
+		if err != nil || failed {
+			t.Fatalf("hybrid: %v (failed check %v)", err, failed)
+		}
+		pure, _, err := lcpRun(context.Background(), g, Options{All: all, Rational: true}, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(hy.Equilibria) != len(pure.Equilibria) {
+			t.Fatalf("hybrid found %d equilibria, pure exact %d", len(hy.Equilibria), len(pure.Equilibria))
+		}
+		for i := range hy.Equilibria {
+			a, b := grefKey(grefFlatExact(hy.Equilibria[i])), grefKey(grefFlatExact(pure.Equilibria[i]))
+			if a != b {
+				t.Fatalf("equilibrium %d: hybrid %s, pure exact %s", i, a, b)
+			}
+		}
+		if hy.Stats["pivots"] != pure.Stats["pivots"] {
+			t.Fatalf("hybrid made %v pivots, pure exact %v", hy.Stats["pivots"], pure.Stats["pivots"])
+		}
+		exactDecisions += int(hy.Stats["exact_pivots"])
+	})
+	if exactDecisions == 0 {
+		t.Fatal("no decision was ever taken exactly: the guard is not exercised")
+	}
+}
