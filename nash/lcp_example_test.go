@@ -1,0 +1,47 @@
+package nash_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/truce-dev/truce/game/gambit"
+	"github.com/truce-dev/truce/nash"
+)
+
+// Lemke–Howson on a 3×2 game from Kreps and Wilson, all accessible
+// equilibria in exact arithmetic, printed as Gambit prints them.
+func ExampleLCP() {
+	src := `NFG 1 R "Kreps-Wilson" { "Player 1" "Player 2" } { 3 2 }
+0 0 -1 2 -2 -2 0 0 -1 0 3 -1`
+	g, err := gambit.ReadNFG("e04.nfg", strings.NewReader(src))
+	if err != nil {
+		panic(err)
+	}
+	res, err := nash.LCP(context.Background(), g, nash.Options{All: true, Rational: true})
+	if err != nil {
+		panic(err)
+	}
+	for _, eq := range res.Equilibria {
+		_ = nash.FormatGambit(os.Stdout, g, eq, 6)
+	}
+	fmt.Println("complete:", res.Complete)
+	// Output:
+	// NE,1,0,0,1,0
+	// NE,1,0,0,3/5,2/5
+	// NE,0,0,1,0,1
+	// complete: true
+}
+
+func ExampleEnumPure() {
+	src := `NFG 1 R "Prisoner's dilemma" { "Row" "Col" } { { "C" "D" } { "c" "d" } }
+3 3 5 0 0 5 1 1`
+	g, _ := gambit.ReadNFG("pd.nfg", strings.NewReader(src))
+	res, _ := nash.EnumPure(context.Background(), g, nash.Options{})
+	for _, eq := range res.Equilibria {
+		_ = nash.FormatGambit(os.Stdout, g, eq, 6)
+	}
+	// Output:
+	// NE,0,1,0,1
+}
