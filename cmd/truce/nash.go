@@ -32,6 +32,7 @@ func nashMethods() map[string]nashMethod {
 		"lcp":       nash.LCP,
 		"logit":     nash.Logit,
 		"lp":        nash.LP,
+		"simpdiv":   nash.SimpDiv,
 	}
 }
 
@@ -109,6 +110,7 @@ Methods (--method): ` + strings.Join(names, ", ") + `.
              equilibrium Gambit's gambit-lcp reports (all accessible ones)
   lp         value and optimal strategies of a 2-player constant-sum game
   logit      end of the logit quantal-response path (--lambda L: the QRE at L)
+  simpdiv    one equilibrium by simplicial subdivision with restarts, N players
 Without --method: enummixed for 2-player games up to 10×10, lcp for larger
 2-player games, logit for more players.
 
