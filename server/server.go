@@ -747,8 +747,10 @@ func (s *Server) runReport(w http.ResponseWriter, r *http.Request) {
 			writeError(w, http.StatusInternalServerError, "report_failed", "writing the report failed: "+err.Error())
 			return
 		}
-	} else {
-		page = summaryReport(run)
+	} else if page, err = runReportHTML(run); err != nil {
+		s.log.Error("report", "id", run.ID, "err", err)
+		writeError(w, http.StatusInternalServerError, "report_failed", "writing the report failed: "+err.Error())
+		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="truce-%s-%s.html"`, run.Kind, run.ID))

@@ -457,7 +457,7 @@ func TestJobLifecycle(t *testing.T) {
 	status, hdr, page := e.do("GET", "/api/runs/"+j.ID+"/report", nil, nil)
 	if status != 200 || !strings.HasPrefix(hdr.Get("Content-Type"), "text/html") ||
 		!strings.Contains(hdr.Get("Content-Disposition"), "attachment") ||
-		!strings.Contains(string(page), "War stays unlikely") {
+		!strings.Contains(string(page), "War stays unlikely") || !strings.Contains(string(page), "<svg") {
 		t.Fatalf("report: %d %v %.200s", status, hdr, page)
 	}
 	e.wantError("POST", "/api/jobs/"+j.ID+"/cancel", nil, 409, "already_finished")
