@@ -12,9 +12,25 @@ import (
 	"testing"
 
 	"github.com/truce-dev/truce/game"
+	"github.com/truce-dev/truce/game/gambit"
 )
 
 const mixedData = "testdata/mixed"
+
+// loadNFG reads a Gambit .nfg file with game/gambit's reader.
+func loadNFG(t testing.TB, path string) *game.Strategic {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	g, err := gambit.ReadNFG(path, f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return g
+}
 
 // gambitProfiles reads Gambit's NE,... lines as exact rationals.
 func gambitProfiles(t *testing.T, path string) [][]*big.Rat {
