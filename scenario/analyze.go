@@ -1,0 +1,448 @@
+package scenario
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math"
+	"runtime"
+	"sort"
+	"strconv"
+	"sync"
+
+	"github.com/expr-lang/expr"
+	"github.com/truce-dev/truce/markov"
+)
+
+// Number is a float64 that encodes NaN and ±Inf as JSON null (a figure that
+// is undefined, e.g. the first-entry time of a state never entered).
+type Number float64
+
+// MarshalJSON implements json.Marshaler.
+func (n Number) MarshalJSON() ([]byte, error) {
+	f := float64(n)
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return []byte("null"), nil
+	}
+	return strconv.AppendFloat(nil, f, 'g', -1, 64), nil
+}
+
+// Stat summarises a figure over parameter draws: the mean and the 5% and
+// 95% quantiles (linear interpolation between order statistics, R's type 7).
+type Stat struct {
+	Mean Number `json:"mean"`
+	Lo   Number `json:"lo"`
+	Hi   Number `json:"hi"`
+}
+
+// AnalyzeOptions tunes Analyze.
+type AnalyzeOptions struct {
+	Profiles []string // profiles to report; empty = all
+	Draws    int      // parameter draws; 0 means 1000
+	Seed     uint64
+	Workers  int                   // 0 means GOMAXPROCS; results do not depend on it
+	Progress func(done, total int) // called from one goroutine, draws done so far
+	MPE      markov.MPEOptions     // for profiles with `solve: markov-perfect`
+}
+
+// DefaultDraws is the number of parameter draws Analyze makes by default.
+const DefaultDraws = 1000
+
+// AnalysisReport is the result of Analyze; its JSON form is documented in
+// docs/analyze-json.md.
+type AnalysisReport struct {
+	Scenario   string                    `json:"scenario"`
+	Title      string                    `json:"title,omitempty"`
+	Period     string                    `json:"period"`
+	Horizon    int                       `json:"horizon"`
+	Draws      int                       `json:"draws"`
+	Seed       uint64                    `json:"seed"`
+	Profiles   map[string]*ProfileReport `json:"profiles"`
+	Hypotheses []HypothesisReport        `json:"hypotheses"`
+
+	// Order of profiles, states, actors and components as in the file,
+	// for text output (JSON objects are sorted by key).
+	ProfileOrder   []string `json:"-"`
+	StateOrder     []string `json:"-"`
+	TerminalStates []string `json:"-"`
+	ActorOrder     []string `json:"-"`
+	ComponentOrder []string `json:"-"`
+}
+
+// ProfileReport holds every figure of one profile over the draws.
+type ProfileReport struct {
+	Solve  string                 `json:"solve,omitempty"`
+	Absorb map[string]Stat        `json:"absorb"`
+	Reach  map[string][]Number    `json:"reach"`
+	Time   map[string]Stat        `json:"time"`
+	Value  map[string]ValueReport `json:"value"`
+}
+
+// ValueReport is one actor's expected discounted utility and its components.
+type ValueReport struct {
+	Total      Stat            `json:"total"`
+	Components map[string]Stat `json:"components"`
+}
+
+// HypothesisReport is a hypothesis evaluated on every draw.
+type HypothesisReport struct {
+	ID         string            `json:"id"`
+	Claim      string            `json:"claim"`
+	Expr       string            `json:"expr"`
+	HoldsShare float64           `json:"holds_share"`
+	Verdict    string            `json:"verdict"`
+	Quantities map[string]Number `json:"quantities"`
+}
+
+// figures is what one draw contributes for one profile.
+type figures struct {
+	absorb, time []float64   // per state
+	reach        [][]float64 // per state, per step
+	value        [][]float64 // per actor, per component
+	total        []float64   // per actor
+}
+
+type drawResult struct {
+	prof  []*figures // per needed profile
+	quant []float64  // per scenario quantity
+	holds []bool     // per hypothesis
+	err   error
+}
+
+// Random reports whether any parameter has a distribution.
+func (sc *Scenario) Random() bool {
+	for _, p := range sc.Parameters {
+		if p.Dist.Kind != "fixed" {
+			return true
+		}
+	}
+	return false
+}
+
+// Analyze runs the exact analysis of the chosen profiles on opt.Draws
+// parameter draws (draw i from its own stream of opt.Seed) and evaluates the
+// hypotheses on each. A scenario without distributions is analysed once and
+// reports draws = 1. The result does not depend on opt.Workers.
+func Analyze(ctx context.Context, sc *Scenario, opt AnalyzeOptions) (*AnalysisReport, error) {
+	if opt.Draws <= 0 {
+		opt.Draws = DefaultDraws
+	}
+	if !sc.Random() {
+		opt.Draws = 1
+	}
+	workers := opt.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	report, err := sc.selectProfiles(opt.Profiles)
+	if err != nil {
+		return nil, err
+	}
+	report.Draws, report.Seed = opt.Draws, opt.Seed
+	// Profiles computed: the reported ones and those hypotheses refer to.
+	need := map[int]bool{}
+	for _, name := range report.ProfileOrder {
+		need[sc.profileByName(name)] = true
+	}
+	for _, q := range sc.quantities {
+		need[q.profile] = true
+	}
+	var needed []int
+	for i := range sc.Profiles {
+		if need[i] {
+			needed = append(needed, i)
+		}
+	}
+	slot := map[int]int{}
+	for k, pi := range needed {
+		slot[pi] = k
+	}
+
+	nS, nA, nC, H := len(sc.States), len(sc.Actors), len(sc.Components), sc.Horizon
+	// Per reported profile: samples of every figure over draws, and reach sums.
+	type acc struct {
+		absorb, time [][]float64 // [state][draw]
+		value        [][][]float64
+		total        [][]float64
+		reach        [][]float64 // sums [state][step]
+	}
+	accs := make([]*acc, len(needed))
+	for k := range needed {
+		a := &acc{absorb: make([][]float64, nS), time: make([][]float64, nS), reach: make([][]float64, nS),
+			value: make([][][]float64, nA), total: make([][]float64, nA)}
+		for s := range a.reach {
+			a.reach[s] = make([]float64, H+1)
+		}
+		for x := range a.value {
+			a.value[x] = make([][]float64, nC)
+		}
+		accs[k] = a
+	}
+	quants := make([][]float64, len(sc.quantities))
+	holds := make([]int, len(sc.Hypotheses))
+
+	const chunk = 64
+	results := make([]drawResult, chunk)
+	for start := 0; start < opt.Draws; start += chunk {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		end := min(start+chunk, opt.Draws)
+		var wg sync.WaitGroup
+		next := make(chan int)
+		for w := 0; w < min(workers, end-start); w++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := range next {
+					results[i-start] = sc.analyzeDraw(ctx, i, opt, needed)
+				}
+			}()
+		}
+		for i := start; i < end; i++ {
+			next <- i
+		}
+		close(next)
+		wg.Wait()
+		// Fold in draw order so sums do not depend on scheduling.
+		for i := start; i < end; i++ {
+			r := &results[i-start]
+			if r.err != nil {
+				return nil, r.err
+			}
+			for k, f := range r.prof {
+				a := accs[k]
+				for s := 0; s < nS; s++ {
+					a.absorb[s] = append(a.absorb[s], f.absorb[s])
+					a.time[s] = append(a.time[s], f.time[s])
+					for t := 0; t <= H; t++ {
+						a.reach[s][t] += f.reach[s][t]
+					}
+				}
+				for x := 0; x < nA; x++ {
+					a.total[x] = append(a.total[x], f.total[x])
+					for c := 0; c < nC; c++ {
+						a.value[x][c] = append(a.value[x][c], f.value[x][c])
+					}
+				}
+			}
+			for q, v := range r.quant {
+				quants[q] = append(quants[q], v)
+			}
+			for h, ok := range r.holds {
+				if ok {
+					holds[h]++
+				}
+			}
+			*r = drawResult{}
+		}
+		if opt.Progress != nil {
+			opt.Progress(end, opt.Draws)
+		}
+	}
+
+	n := float64(opt.Draws)
+	for _, name := range report.ProfileOrder {
+		pi := sc.profileByName(name)
+		a := accs[slot[pi]]
+		pr := report.Profiles[name]
+		for s, st := range sc.States {
+			pr.Absorb[st.ID] = summarize(a.absorb[s])
+			pr.Time[st.ID] = summarize(a.time[s])
+			curve := make([]Number, H+1)
+			for t := range curve {
+				curve[t] = Number(a.reach[s][t] / n)
+			}
+			pr.Reach[st.ID] = curve
+		}
+		for x, act := range sc.Actors {
+			vr := ValueReport{Total: summarize(a.total[x]), Components: map[string]Stat{}}
+			for c, comp := range sc.Components {
+				vr.Components[comp.ID] = summarize(a.value[x][c])
+			}
+			pr.Value[act.ID] = vr
+		}
+	}
+	for h, hyp := range sc.Hypotheses {
+		hr := HypothesisReport{ID: hyp.ID, Claim: hyp.Claim, Expr: hyp.Expr, Quantities: map[string]Number{}}
+		hr.HoldsShare = float64(holds[h]) / n
+		hr.Verdict = Verdict(hr.HoldsShare)
+		for _, q := range hyp.quant {
+			for qi, q2 := range sc.quantities {
+				if q2 == q {
+					hr.Quantities[q.key] = summarize(quants[qi]).Mean
+				}
+			}
+		}
+		report.Hypotheses = append(report.Hypotheses, hr)
+	}
+	return report, nil
+}
+
+func (sc *Scenario) profileByName(name string) int {
+	for i, p := range sc.Profiles {
+		if p.Name == name {
+			return i
+		}
+	}
+	return -1
+}
+
+func (sc *Scenario) selectProfiles(names []string) (*AnalysisReport, error) {
+	r := &AnalysisReport{Scenario: sc.Name, Title: sc.Title, Period: sc.Period, Horizon: sc.Horizon,
+		Profiles: map[string]*ProfileReport{}, Hypotheses: []HypothesisReport{}}
+	var all []string
+	for _, p := range sc.Profiles {
+		all = append(all, p.Name)
+	}
+	if len(names) == 0 {
+		names = all
+	}
+	for _, name := range names {
+		pi := sc.profileByName(name)
+		if pi < 0 {
+			hint := suggest(name, all)
+			if hint != "" {
+				hint = " (hint: " + hint + ")"
+			}
+			return nil, fmt.Errorf("unknown profile %q%s", name, hint)
+		}
+		if _, dup := r.Profiles[name]; dup {
+			continue
+		}
+		r.ProfileOrder = append(r.ProfileOrder, name)
+		r.Profiles[name] = &ProfileReport{Solve: sc.Profiles[pi].Solve, Absorb: map[string]Stat{},
+			Reach: map[string][]Number{}, Time: map[string]Stat{}, Value: map[string]ValueReport{}}
+	}
+	for _, st := range sc.States {
+		r.StateOrder = append(r.StateOrder, st.ID)
+		if st.Terminal {
+			r.TerminalStates = append(r.TerminalStates, st.ID)
+		}
+	}
+	for _, a := range sc.Actors {
+		r.ActorOrder = append(r.ActorOrder, a.ID)
+	}
+	for _, c := range sc.Components {
+		r.ComponentOrder = append(r.ComponentOrder, c.ID)
+	}
+	return r, nil
+}
+
+// ProfileFor returns the strategy profile name stands for on game g of one
+// draw: the given strategies, or a computed Markov-perfect equilibrium.
+func (sc *Scenario) ProfileFor(ctx context.Context, g *markov.Game, profs map[string]markov.Profile, name string, mpe markov.MPEOptions) (markov.Profile, error) {
+	pi := sc.profileByName(name)
+	if pi < 0 {
+		return nil, fmt.Errorf("unknown profile %q", name)
+	}
+	pd := sc.Profiles[pi]
+	if pd.Solve == "" {
+		return profs[name], nil
+	}
+	res, err := markov.SolveMPE(ctx, g, mpe)
+	if err != nil {
+		return nil, fmt.Errorf("profile %q: %w", name, err)
+	}
+	if !res.Converged {
+		return nil, fmt.Errorf("profile %q: no Markov-perfect equilibrium found (%s stopped with deviation gain %.3g: %s)", name, res.Method, res.MaxDeviationGain, res.Reason)
+	}
+	return res.Profile(g), nil
+}
+
+func (sc *Scenario) analyzeDraw(ctx context.Context, i int, opt AnalyzeOptions, needed []int) drawResult {
+	d := sc.DrawAt(opt.Seed, i)
+	g, profs, err := sc.Build(d)
+	if err != nil {
+		return drawResult{err: fmt.Errorf("draw %d: %w", i, err)}
+	}
+	var r drawResult
+	an := make(map[int]*markov.Analysis, len(needed))
+	for _, pi := range needed {
+		name := sc.Profiles[pi].Name
+		p, err := sc.ProfileFor(ctx, g, profs, name, opt.MPE)
+		if err != nil {
+			return drawResult{err: fmt.Errorf("draw %d: %w", i, err)}
+		}
+		a, err := markov.Analyze(g, p, sc.Horizon)
+		if err != nil {
+			return drawResult{err: fmt.Errorf("draw %d, profile %q: %w", i, name, err)}
+		}
+		an[pi] = a
+		r.prof = append(r.prof, &figures{absorb: a.Absorb, time: a.Time, reach: a.Reach, value: a.Value, total: a.Total})
+	}
+	env := sc.env(d)
+	r.quant = make([]float64, len(sc.quantities))
+	for qi, q := range sc.quantities {
+		v := q.of(an[q.profile])
+		r.quant[qi] = v
+		env[q.ident] = v
+	}
+	r.holds = make([]bool, len(sc.Hypotheses))
+	for h, hyp := range sc.Hypotheses {
+		out, err := expr.Run(hyp.prog.prog, env)
+		if err != nil {
+			return drawResult{err: fmt.Errorf("draw %d: hypothesis %s: %w", i, hyp.ID, err)}
+		}
+		b, _ := out.(bool)
+		r.holds[h] = b
+	}
+	return r
+}
+
+// of reads the quantity from one draw's analysis of its profile.
+func (q *quantity) of(a *markov.Analysis) float64 {
+	switch q.fn {
+	case "reach":
+		return a.Reach[q.state][q.steps]
+	case "absorb":
+		return a.Absorb[q.state]
+	case "time":
+		return a.Time[q.state]
+	case "value":
+		if q.comp >= 0 {
+			return a.Value[q.actor][q.comp]
+		}
+		return a.Total[q.actor]
+	}
+	return math.NaN()
+}
+
+// summarize returns mean and 5%/95% quantiles of the finite values in xs
+// (all NaN when none is finite).
+func summarize(xs []float64) Stat {
+	v := make([]float64, 0, len(xs))
+	sum := 0.0
+	for _, x := range xs {
+		if !math.IsNaN(x) && !math.IsInf(x, 0) {
+			v = append(v, x)
+			sum += x
+		}
+	}
+	if len(v) == 0 {
+		nan := Number(math.NaN())
+		return Stat{nan, nan, nan}
+	}
+	mean := sum / float64(len(v))
+	sort.Float64s(v)
+	return Stat{Number(mean), Number(quantile(v, 0.05)), Number(quantile(v, 0.95))}
+}
+
+// quantile of sorted v at p by linear interpolation (R type 7).
+func quantile(v []float64, p float64) float64 {
+	h := float64(len(v)-1) * p
+	lo := int(math.Floor(h))
+	if lo >= len(v)-1 {
+		return v[len(v)-1]
+	}
+	return v[lo] + (h-float64(lo))*(v[lo+1]-v[lo])
+}
+
+// JSON returns the report as indented JSON with a final newline.
+func (r *AnalysisReport) JSON() ([]byte, error) {
+	b, err := json.MarshalIndent(r, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	return append(b, '\n'), nil
+}

@@ -1,0 +1,496 @@
+package scenario
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"strings"
+
+	"github.com/truce-dev/truce/markov"
+)
+
+// Draw is one value per parameter (Scenario.Parameters order).
+type Draw struct {
+	Index  int       // draw number, -1 for the central draw
+	Values []float64 // per parameter
+	label  string    // how messages name it, when not "draw Index"
+}
+
+// DrawRNG returns the generator for draw i of a run seeded with seed: each
+// draw has its own stream, so results do not depend on which worker (or
+// shard) computes which draw.
+func DrawRNG(seed uint64, i int) *rand.Rand {
+	return rand.New(rand.NewPCG(seed, uint64(i)^0x9e3779b97f4a7c15))
+}
+
+// Draw samples every parameter from rng, in declaration order.
+func (sc *Scenario) Draw(rng *rand.Rand) Draw {
+	v := make([]float64, len(sc.Parameters))
+	for i, p := range sc.Parameters {
+		v[i] = p.Dist.Sample(rng)
+	}
+	return Draw{Values: v}
+}
+
+// DrawAt is draw i of the run seeded with seed (see DrawRNG).
+func (sc *Scenario) DrawAt(seed uint64, i int) Draw {
+	d := sc.Draw(DrawRNG(seed, i))
+	d.Index = i
+	return d
+}
+
+// Central is the draw with every parameter at its central value (Dist.Central).
+func (sc *Scenario) Central() Draw {
+	v := make([]float64, len(sc.Parameters))
+	for i, p := range sc.Parameters {
+		v[i] = p.Dist.Central()
+	}
+	return Draw{Index: -1, Values: v}
+}
+
+func (sc *Scenario) env(d Draw) map[string]any {
+	env := make(map[string]any, len(sc.Parameters))
+	for i, p := range sc.Parameters {
+		env[p.Name] = d.Values[i]
+	}
+	return env
+}
+
+// describe lists the parameters an expression reads with their values in d,
+// for error messages.
+func (sc *Scenario) describe(d Draw, params []int) string {
+	var parts []string
+	for _, i := range params {
+		parts = append(parts, fmt.Sprintf("%s=%.6g", sc.Parameters[i].Name, d.Values[i]))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// drawName is how messages name a draw.
+func drawName(d Draw) string {
+	if d.label != "" {
+		return d.label
+	}
+	if d.Index < 0 {
+		return "the central draw"
+	}
+	return fmt.Sprintf("draw %d", d.Index)
+}
+
+// index precomputes, for every state and joint action, which transition
+// rule applies and which payoff rules add up, so that Build per draw only
+// evaluates expressions and fills tables.
+func (c *compiler) index() {
+	sc := c.sc
+	nS := len(sc.States)
+	sc.transOf = make([][]int, nS)
+	sc.paysOf = make([][][]int, nS)
+	sc.entryPays = make([][]int, nS)
+	k := make([]int, len(sc.Actors))
+	for s, st := range sc.States {
+		if st.Terminal {
+			for ri, r := range sc.pays {
+				if containsInt(r.in, s) {
+					sc.entryPays[s] = append(sc.entryPays[s], ri)
+				}
+			}
+			continue
+		}
+		nj := sc.numJoint(s)
+		sc.transOf[s] = make([]int, nj)
+		sc.paysOf[s] = make([][]int, nj)
+		for j := 0; j < nj; j++ {
+			sc.decode(s, j, k)
+			sc.transOf[s][j] = -1
+			for ri, r := range sc.trans {
+				if containsInt(r.from, s) && sc.condsHold(r.when, s, k) {
+					sc.transOf[s][j] = ri
+					break
+				}
+			}
+			for ri, r := range sc.pays {
+				if containsInt(r.in, s) && sc.condsHold(r.when, s, k) {
+					sc.paysOf[s][j] = append(sc.paysOf[s][j], ri)
+				}
+			}
+		}
+	}
+}
+
+func containsInt(xs []int, x int) bool {
+	for _, y := range xs {
+		if y == x {
+			return true
+		}
+	}
+	return false
+}
+
+func (sc *Scenario) numJoint(s int) int {
+	if sc.States[s].Terminal {
+		return 0
+	}
+	n := 1
+	for _, av := range sc.Avail[s] {
+		n *= len(av)
+	}
+	return n
+}
+
+func (sc *Scenario) decode(s, j int, k []int) {
+	for a, av := range sc.Avail[s] {
+		k[a] = j % len(av)
+		j /= len(av)
+	}
+}
+
+func (sc *Scenario) condsHold(cs []cond, s int, k []int) bool {
+	for _, cd := range cs {
+		if !containsInt(cd.actions, sc.Avail[s][cd.actor][k[cd.actor]]) {
+			return false
+		}
+	}
+	return true
+}
+
+// drawError is a problem that appears only for some parameter draws.
+type drawError struct {
+	pos Pos
+	msg string
+}
+
+func (e *drawError) Error() string { return fmt.Sprintf("%d:%d: %s", e.pos.Line, e.pos.Col, e.msg) }
+
+func (sc *Scenario) evalExpr(x *expression, env map[string]any, d Draw) (float64, error) {
+	v, err := x.eval(env)
+	if err == nil && (math.IsNaN(v) || math.IsInf(v, 0)) {
+		err = fmt.Errorf("%q is %v", x.src, v)
+	}
+	if err != nil {
+		where := ""
+		if len(x.params) > 0 {
+			where = " (" + sc.describe(d, x.params) + ")"
+		}
+		return 0, &drawError{x.pos, fmt.Sprintf("on %s%s: %v", drawName(d), where, err)}
+	}
+	return v, nil
+}
+
+// probCheck evaluates a rule's probabilities and checks that each lies in
+// [0,1] and that together they do not exceed 1 (exact when sumOne).
+func (sc *Scenario) probs(xs []*expression, env map[string]any, d Draw, rulePos Pos, what string, sumOne bool) ([]float64, error) {
+	out := make([]float64, len(xs))
+	sum := 0.0
+	var params []int
+	seen := map[int]bool{}
+	for i, x := range xs {
+		v, err := sc.evalExpr(x, env, d)
+		if err != nil {
+			return nil, err
+		}
+		if v < 0 || v > 1 {
+			where := ""
+			if len(x.params) > 0 {
+				where = " (" + sc.describe(d, x.params) + ")"
+			}
+			return nil, &drawError{x.pos, fmt.Sprintf("probability %s = %.6g is outside [0, 1] on %s%s", x.src, v, drawName(d), where)}
+		}
+		out[i] = v
+		sum += v
+		for _, p := range x.params {
+			if !seen[p] {
+				seen[p] = true
+				params = append(params, p)
+			}
+		}
+	}
+	const tol = 1e-9
+	where := ""
+	if len(params) > 0 {
+		sortInts(params)
+		where = " (" + sc.describe(d, params) + ")"
+	}
+	if sum > 1+tol {
+		return nil, &drawError{rulePos, fmt.Sprintf("%s: probabilities sum to %.6g > 1 on %s%s", what, sum, drawName(d), where)}
+	}
+	if sumOne && math.Abs(sum-1) > tol {
+		return nil, &drawError{rulePos, fmt.Sprintf("%s: weights sum to %.6g, not 1, on %s%s", what, sum, drawName(d), where)}
+	}
+	return out, nil
+}
+
+func sortInts(xs []int) {
+	for i := 1; i < len(xs); i++ {
+		for j := i; j > 0 && xs[j] < xs[j-1]; j-- {
+			xs[j], xs[j-1] = xs[j-1], xs[j]
+		}
+	}
+}
+
+// Build evaluates the scenario for one parameter draw: the markov.Game and
+// every profile whose strategies are given (profiles with `solve` are
+// computed by the solver and are absent from the map). An error names the
+// file position and the draw's parameter values.
+func (sc *Scenario) Build(d Draw) (*markov.Game, map[string]markov.Profile, error) {
+	g, err := sc.buildGame(d)
+	if err != nil {
+		return nil, nil, err
+	}
+	profs := make(map[string]markov.Profile, len(sc.Profiles))
+	strats, err := sc.buildStrategies(d)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, pd := range sc.Profiles {
+		if pd.Solve != "" {
+			continue
+		}
+		p := make(markov.Profile, len(sc.Actors))
+		for a, si := range pd.Strategies {
+			p[a] = strats[a][si]
+		}
+		profs[pd.Name] = p
+	}
+	return g, profs, nil
+}
+
+func (sc *Scenario) posErr(err error) error {
+	if de, ok := err.(*drawError); ok {
+		return fmt.Errorf("%s:%d:%d: %s", sc.File, de.pos.Line, de.pos.Col, de.msg)
+	}
+	return err
+}
+
+func (sc *Scenario) buildGame(d Draw) (*markov.Game, error) {
+	env := sc.env(d)
+	nA, nS, nC := len(sc.Actors), len(sc.States), len(sc.Components)
+	// Evaluate each rule once per draw; the tables below reuse the values.
+	trans := make([][]float64, len(sc.trans))
+	for ri, r := range sc.trans {
+		xs := make([]*expression, len(r.to))
+		for i, t := range r.to {
+			xs[i] = t.p
+		}
+		v, err := sc.probs(xs, env, d, r.pos, "transition rule", false)
+		if err != nil {
+			return nil, sc.posErr(err)
+		}
+		trans[ri] = v
+	}
+	pays := make([][]float64, len(sc.pays))
+	for ri, r := range sc.pays {
+		pays[ri] = make([]float64, len(r.pays))
+		for i, pe := range r.pays {
+			v, err := sc.evalExpr(pe.v, env, d)
+			if err != nil {
+				return nil, sc.posErr(err)
+			}
+			pays[ri][i] = v
+		}
+	}
+	g := &markov.Game{
+		Actors:     make([]markov.Actor, nA),
+		Components: make([]string, nC),
+		States:     make([]markov.State, nS),
+		Initial:    sc.Initial,
+		Actions:    sc.Actions,
+		Avail:      make([][][]int, nS),
+		Trans:      make([][][]markov.Next, nS),
+		Flow:       make([][][]float64, nS),
+		Entry:      make([][]float64, nS),
+	}
+	for a, act := range sc.Actors {
+		g.Actors[a] = markov.Actor{ID: act.ID, Discount: act.Discount, Weights: act.Weights}
+	}
+	for c, comp := range sc.Components {
+		g.Components[c] = comp.ID
+	}
+	for s, st := range sc.States {
+		g.States[s] = markov.State{ID: st.ID, Terminal: st.Terminal}
+		g.Avail[s] = sc.Avail[s]
+	}
+	addPay := func(dst []float64, r *payRule, vals []float64) {
+		for i, pe := range r.pays {
+			v := vals[i]
+			dst[pe.actor*nC+pe.comp] += v
+			if sc.Components[pe.comp].ZeroSum && nA > 1 {
+				// The others share the negative equally, so the
+				// component sums to zero across actors.
+				share := v / float64(nA-1)
+				for b := 0; b < nA; b++ {
+					if b != pe.actor {
+						dst[b*nC+pe.comp] -= share
+					}
+				}
+			}
+		}
+	}
+	for s, st := range sc.States {
+		if st.Terminal {
+			if len(sc.entryPays[s]) > 0 {
+				e := make([]float64, nA*nC)
+				for _, ri := range sc.entryPays[s] {
+					addPay(e, sc.pays[ri], pays[ri])
+				}
+				g.Entry[s] = e
+			}
+			continue
+		}
+		nj := len(sc.transOf[s])
+		g.Trans[s] = make([][]markov.Next, nj)
+		g.Flow[s] = make([][]float64, nj)
+		flows := make([]float64, nj*nA*nC)
+		for j := 0; j < nj; j++ {
+			ri := sc.transOf[s][j]
+			if ri < 0 {
+				g.Trans[s][j] = []markov.Next{{State: s, P: 1}}
+			} else {
+				g.Trans[s][j] = nextStates(sc.trans[ri], trans[ri], s)
+			}
+			f := flows[j*nA*nC : (j+1)*nA*nC : (j+1)*nA*nC]
+			for _, pi := range sc.paysOf[s][j] {
+				addPay(f, sc.pays[pi], pays[pi])
+			}
+			g.Flow[s][j] = f
+		}
+	}
+	return g, nil
+}
+
+// nextStates turns a rule's targets into successor probabilities: targets
+// in order, the leftover to `else` (default: stay), duplicates merged and
+// zero probabilities dropped.
+func nextStates(r *transRule, p []float64, s int) []markov.Next {
+	out := make([]markov.Next, 0, len(r.to)+1)
+	add := func(st int, q float64) {
+		if q <= 0 {
+			return
+		}
+		for i := range out {
+			if out[i].State == st {
+				out[i].P += q
+				return
+			}
+		}
+		out = append(out, markov.Next{State: st, P: q})
+	}
+	sum := 0.0
+	for i, t := range r.to {
+		add(t.state, p[i])
+		sum += p[i]
+	}
+	other := r.other
+	if other < 0 {
+		other = s
+	}
+	add(other, 1-sum)
+	if len(out) == 0 {
+		out = append(out, markov.Next{State: other, P: 1})
+	}
+	// Renormalise away rounding so the successor probabilities sum to 1.
+	tot := 0.0
+	for _, nx := range out {
+		tot += nx.P
+	}
+	if tot != 1 {
+		for i := range out {
+			out[i].P /= tot
+		}
+	}
+	return out
+}
+
+// buildStrategies evaluates every strategy of every actor for draw d.
+func (sc *Scenario) buildStrategies(d Draw) ([][]markov.Strategy, error) {
+	env := sc.env(d)
+	out := make([][]markov.Strategy, len(sc.Actors))
+	for a := range sc.Actors {
+		out[a] = make([]markov.Strategy, len(sc.Strategies[a]))
+		for si := range sc.Strategies[a] {
+			st, err := sc.buildStrategy(a, &sc.Strategies[a][si], env, d)
+			if err != nil {
+				return nil, sc.posErr(err)
+			}
+			out[a][si] = st
+		}
+	}
+	return out, nil
+}
+
+func (sc *Scenario) playValues(pd *playDist, env map[string]any, d Draw) ([]float64, error) {
+	xs := make([]*expression, len(pd.ws))
+	for i, w := range pd.ws {
+		xs[i] = w.p
+	}
+	return sc.probs(xs, env, d, pd.pos, pd.what, true)
+}
+
+func (sc *Scenario) buildStrategy(a int, def *StrategyDef, env map[string]any, d Draw) (markov.Strategy, error) {
+	var st markov.Strategy
+	st.Base = make([][]float64, len(sc.States))
+	var starVals []float64
+	if def.star != nil {
+		v, err := sc.playValues(def.star, env, d)
+		if err != nil {
+			return st, err
+		}
+		starVals = v
+	}
+	for s, state := range sc.States {
+		if state.Terminal {
+			continue
+		}
+		av := sc.Avail[s][a]
+		base := make([]float64, len(av))
+		pd, vals := def.base[s], []float64(nil)
+		if pd != nil {
+			v, err := sc.playValues(pd, env, d)
+			if err != nil {
+				return st, err
+			}
+			vals = v
+		} else if def.star != nil {
+			pd, vals = def.star, starVals
+		}
+		if pd == nil {
+			base[0] = 1 // single available action (checked at parse time)
+		} else {
+			for i, w := range pd.ws {
+				for k, x := range av {
+					if x == w.action {
+						base[k] += vals[i]
+					}
+				}
+			}
+		}
+		st.Base[s] = base
+	}
+	for _, r := range def.rules {
+		vals, err := sc.playValues(r.play, env, d)
+		if err != nil {
+			return st, err
+		}
+		play := make([]markov.ActionProb, len(r.play.ws))
+		for i, w := range r.play.ws {
+			play[i] = markov.ActionProb{Action: w.action, P: vals[i]}
+		}
+		if len(r.in) == len(sc.nonTerminalStates()) {
+			st.Rules = append(st.Rules, markov.Rule{State: -1, After: r.after, Play: play})
+			continue
+		}
+		for _, s := range r.in {
+			st.Rules = append(st.Rules, markov.Rule{State: s, After: r.after, Play: play})
+		}
+	}
+	return st, nil
+}
+
+func (sc *Scenario) nonTerminalStates() []int {
+	var out []int
+	for i, st := range sc.States {
+		if !st.Terminal {
+			out = append(out, i)
+		}
+	}
+	return out
+}

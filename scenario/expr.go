@@ -1,0 +1,364 @@
+package scenario
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/expr-lang/expr"
+	"github.com/expr-lang/expr/ast"
+	"github.com/expr-lang/expr/file"
+	"github.com/expr-lang/expr/parser"
+	"github.com/expr-lang/expr/vm"
+)
+
+// numFuncs are the functions numeric expressions may call besides the expr
+// builtins enabled in exprOptions.
+var numFuncNames = []string{"abs", "ceil", "floor", "round", "max", "min", "clamp", "sqrt", "exp", "log", "pow"}
+
+// quantityFuncs are the functions only hypotheses may call.
+var quantityFuncNames = []string{"reach", "absorb", "time", "value"}
+
+// maxExprNodes bounds the size of one expression, so that a hostile file
+// cannot make compilation take long.
+const maxExprNodes = 2000
+
+// expression is one compiled numeric expression from the file: a constant
+// when it has no parameters, otherwise a program run per parameter draw.
+type expression struct {
+	src    string
+	pos    Pos
+	konst  bool
+	val    float64
+	prog   *vm.Program
+	params []int // parameters it reads, in declaration order, for messages
+}
+
+// eval returns the value of e for the parameter environment env.
+func (e *expression) eval(env map[string]any) (float64, error) {
+	if e.konst {
+		return e.val, nil
+	}
+	out, err := expr.Run(e.prog, env)
+	if err != nil {
+		return 0, fmt.Errorf("evaluating %q: %w", e.src, err)
+	}
+	v, ok := toFloat(out)
+	if !ok {
+		return 0, fmt.Errorf("evaluating %q: result %v is not a number", e.src, out)
+	}
+	return v, nil
+}
+
+func toFloat(x any) (float64, bool) {
+	switch v := x.(type) {
+	case float64:
+		return v, true
+	case float32:
+		return float64(v), true
+	case int:
+		return float64(v), true
+	case int64:
+		return float64(v), true
+	case int32:
+		return float64(v), true
+	case uint:
+		return float64(v), true
+	case uint64:
+		return float64(v), true
+	case uint32:
+		return float64(v), true
+	case int8, int16, uint8, uint16:
+		return toFloat(fmt.Sprint(v))
+	case string:
+		var f float64
+		_, err := fmt.Sscan(v, &f)
+		return f, err == nil
+	}
+	return 0, false
+}
+
+func floatArgs(name string, args []any, n int) ([]float64, error) {
+	if len(args) != n {
+		return nil, fmt.Errorf("%s takes %d arguments, got %d", name, n, len(args))
+	}
+	out := make([]float64, n)
+	for i, a := range args {
+		f, ok := toFloat(a)
+		if !ok {
+			return nil, fmt.Errorf("%s: argument %d is not a number", name, i+1)
+		}
+		out[i] = f
+	}
+	return out, nil
+}
+
+func mathFunc(name string, n int, f func(x []float64) float64) expr.Option {
+	var typ any
+	switch n {
+	case 1:
+		typ = new(func(float64) float64)
+	case 2:
+		typ = new(func(float64, float64) float64)
+	default:
+		typ = new(func(float64, float64, float64) float64)
+	}
+	return expr.Function(name, func(args ...any) (any, error) {
+		x, err := floatArgs(name, args, n)
+		if err != nil {
+			return nil, err
+		}
+		return f(x), nil
+	}, typ)
+}
+
+// baseOptions are the compile options shared by every expression: only
+// arithmetic, comparisons, conditionals and a few math functions, so that
+// scenario files stay a small, checkable language.
+func baseOptions() []expr.Option {
+	return []expr.Option{
+		expr.DisableAllBuiltins(),
+		expr.EnableBuiltin("abs"), expr.EnableBuiltin("ceil"), expr.EnableBuiltin("floor"),
+		expr.EnableBuiltin("round"), expr.EnableBuiltin("max"), expr.EnableBuiltin("min"),
+		mathFunc("clamp", 3, func(x []float64) float64 { return math.Min(math.Max(x[0], x[1]), x[2]) }),
+		mathFunc("sqrt", 1, func(x []float64) float64 { return math.Sqrt(x[0]) }),
+		mathFunc("exp", 1, func(x []float64) float64 { return math.Exp(x[0]) }),
+		mathFunc("log", 1, func(x []float64) float64 { return math.Log(x[0]) }),
+		mathFunc("pow", 2, func(x []float64) float64 { return math.Pow(x[0], x[1]) }),
+		expr.MaxNodes(maxExprNodes),
+	}
+}
+
+// exprChecker walks a parsed expression, recording diagnostics with file
+// positions for unknown names and unsupported constructs, and (in
+// hypotheses) replacing each quantity call by a variable.
+type exprChecker struct {
+	c       *compiler
+	src     string
+	pos     Pos
+	quoted  bool
+	params  map[int]bool
+	allowQ  bool
+	quants  []*quantity
+	callees map[*ast.IdentifierNode]bool
+	failed  bool
+}
+
+func (p *exprChecker) at(loc file.Location) Pos {
+	return offsetPos(p.pos, p.src, loc.From, p.quoted)
+}
+
+// offsetPos maps rune offset off inside an expression that starts at base in
+// the file to a file position.
+func offsetPos(base Pos, src string, off int, quoted bool) Pos {
+	line, col := base.Line, base.Col
+	if quoted {
+		col++
+	}
+	i := 0
+	for _, r := range src {
+		if i >= off {
+			break
+		}
+		if r == '\n' {
+			line++
+			col = 1
+		} else {
+			col++
+		}
+		i++
+	}
+	return Pos{line, col}
+}
+
+func (p *exprChecker) reject(node *ast.Node, hint, format string, args ...any) {
+	p.failed = true
+	p.c.d.errorf(p.at((*node).Location()), hint, format, args...)
+	ast.Patch(node, &ast.FloatNode{Value: 0})
+}
+
+// calleeCollector finds the identifiers that name called functions, so the
+// checker does not mistake them for parameters (Walk visits children first).
+type calleeCollector map[*ast.IdentifierNode]bool
+
+func (cc calleeCollector) Visit(node *ast.Node) {
+	if n, ok := (*node).(*ast.CallNode); ok {
+		if id, ok := n.Callee.(*ast.IdentifierNode); ok {
+			cc[id] = true
+		}
+	}
+}
+
+func (p *exprChecker) Visit(node *ast.Node) {
+	switch n := (*node).(type) {
+	case *ast.IdentifierNode:
+		if p.callees[n] {
+			return
+		}
+		if i, ok := p.c.paramIndex[n.Value]; ok {
+			p.params[i] = true
+			return
+		}
+		p.reject(node, suggest(n.Value, p.c.paramNames), "unknown parameter %q", n.Value)
+	case *ast.CallNode:
+		id, ok := n.Callee.(*ast.IdentifierNode)
+		if !ok {
+			p.reject(node, "", "only named functions can be called")
+			return
+		}
+		name := id.Value
+		if p.allowQ && contains(quantityFuncNames, name) {
+			q := p.c.quantityCall(n, p)
+			if q == nil {
+				p.failed = true
+				ast.Patch(node, &ast.FloatNode{Value: 0})
+				return
+			}
+			p.quants = append(p.quants, q)
+			ast.Patch(node, &ast.IdentifierNode{Value: q.ident})
+			return
+		}
+		if !contains(numFuncNames, name) {
+			hint := suggest(name, numFuncNames)
+			if !p.allowQ && contains(quantityFuncNames, name) {
+				hint = name + " is only available in hypotheses"
+			}
+			p.reject(node, hint, "unknown function %q", name)
+		}
+	case *ast.BuiltinNode:
+		if !contains(numFuncNames, n.Name) {
+			p.reject(node, suggest(n.Name, numFuncNames), "unknown function %q", n.Name)
+		}
+	case *ast.StringNode:
+		// Strings are only arguments of quantity functions, checked there.
+	case *ast.MemberNode, *ast.SliceNode, *ast.PointerNode, *ast.PredicateNode, *ast.MapNode,
+		*ast.ArrayNode, *ast.ChainNode, *ast.VariableDeclaratorNode, *ast.SequenceNode, *ast.BytesNode, *ast.PairNode:
+		p.reject(node, "expressions use numbers, parameters, arithmetic, comparisons, if/else and math functions", "unsupported construct in expression")
+	}
+}
+
+// walkSafely runs ast.Walk, turning a panic on an unexpected node into a
+// diagnostic: bad input must never crash truce.
+func (p *exprChecker) walkSafely(node *ast.Node, v ast.Visitor) {
+	defer func() {
+		if r := recover(); r != nil {
+			p.failed = true
+			p.c.d.errorf(p.pos, "", "cannot read expression: %v", r)
+		}
+	}()
+	ast.Walk(node, v)
+}
+
+func contains(xs []string, x string) bool {
+	for _, y := range xs {
+		if y == x {
+			return true
+		}
+	}
+	return false
+}
+
+// checkExpr parses src and checks its names. It returns the patched tree's
+// source (quantity calls replaced by variables) or ok=false after recording
+// diagnostics.
+func (c *compiler) checkExpr(src string, pos Pos, quoted, allowQ bool) (p *exprChecker, patched string, ok bool) {
+	if strings.TrimSpace(src) == "" {
+		c.d.errorf(pos, "write a number or an expression such as 1 - p", "empty expression")
+		return nil, "", false
+	}
+	if !utf8.ValidString(src) {
+		c.d.errorf(pos, "", "expression is not valid UTF-8")
+		return nil, "", false
+	}
+	if len(src) > 20000 {
+		c.d.errorf(pos, "", "expression too long (%d bytes)", len(src))
+		return nil, "", false
+	}
+	tree, err := parseSafely(src)
+	if err != nil {
+		c.exprError(err, src, pos, quoted)
+		return nil, "", false
+	}
+	p = &exprChecker{c: c, src: src, pos: pos, quoted: quoted, params: map[int]bool{}, allowQ: allowQ, callees: calleeCollector{}}
+	p.walkSafely(&tree.Node, calleeCollector(p.callees))
+	p.walkSafely(&tree.Node, p)
+	if p.failed {
+		return nil, "", false
+	}
+	return p, tree.Node.String(), true
+}
+
+func parseSafely(src string) (tree *parser.Tree, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			tree, err = nil, fmt.Errorf("cannot parse expression: %v", r)
+		}
+	}()
+	return parser.Parse(src)
+}
+
+// compileNum compiles a numeric expression. It returns nil after recording a
+// diagnostic when the expression is not valid.
+func (c *compiler) compileNum(src string, pos Pos, quoted bool) *expression {
+	p, _, ok := c.checkExpr(src, pos, quoted, false)
+	if !ok {
+		return nil
+	}
+	opts := append(baseOptions(), expr.Env(c.paramEnv), expr.AsFloat64())
+	prog, err := compileSafely(src, opts)
+	if err != nil {
+		c.exprError(err, src, pos, quoted)
+		return nil
+	}
+	e := &expression{src: src, pos: pos, prog: prog}
+	for i := range c.paramNames {
+		if p.params[i] {
+			e.params = append(e.params, i)
+		}
+	}
+	if len(e.params) == 0 {
+		v, err := e.eval(c.zeroEnv())
+		if err != nil {
+			c.d.errorf(pos, "", "%v", err)
+			return nil
+		}
+		e.konst, e.val = true, v
+	}
+	return e
+}
+
+// compileSafely compiles with expr, turning a panic inside the library into
+// an error: bad input must never crash truce.
+func compileSafely(src string, opts []expr.Option) (prog *vm.Program, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			prog, err = nil, fmt.Errorf("cannot compile expression: %v", r)
+		}
+	}()
+	return expr.Compile(src, opts...)
+}
+
+func (c *compiler) exprError(err error, src string, pos Pos, quoted bool) {
+	var fe *file.Error
+	if errors.As(err, &fe) {
+		p := offsetPos(pos, src, fe.From, quoted)
+		msg := fe.Message
+		hint := ""
+		if strings.Contains(msg, "expected float64") || strings.Contains(msg, "expected bool") {
+			hint = "numbers are needed for probabilities, payoffs and weights; true/false for hypotheses"
+		}
+		c.d.errorf(p, hint, "invalid expression: %s", msg)
+		return
+	}
+	c.d.errorf(pos, "", "invalid expression: %v", err)
+}
+
+func (c *compiler) zeroEnv() map[string]any {
+	env := make(map[string]any, len(c.paramNames))
+	for _, n := range c.paramNames {
+		env[n] = 0.0
+	}
+	return env
+}

@@ -1,0 +1,183 @@
+// Package scenario reads truce scenario files (YAML, see docs/scenario.md):
+// it validates them with file:line:col diagnostics, samples their parameters
+// and builds one markov.Game with its strategy profiles per parameter draw.
+// Analyze and Simulate run the exact analysis and Monte Carlo over draws and
+// evaluate the file's hypotheses.
+package scenario
+
+import "github.com/truce-dev/truce/markov"
+
+// Info holds the optional descriptive fields that scenario elements may
+// carry so that a file can say why each number was chosen.
+type Info struct {
+	Label       string `json:"label,omitempty"`
+	Description string `json:"description,omitempty"`
+	Rationale   string `json:"rationale,omitempty"`
+	Source      string `json:"source,omitempty"`
+}
+
+// Scenario is a validated scenario file. Its exported fields describe the
+// file; the compiled rules behind Build are unexported.
+type Scenario struct {
+	File    string
+	Version int
+	Name    string
+	Title   string
+	Period  string
+	Horizon int
+	Info    Info
+
+	Actors     []Actor
+	Components []Component
+	Parameters []Parameter
+	States     []State
+	Initial    int
+	Actions    [][]string // Actions[a]: every action name of actor a (global indices)
+	Profiles   []ProfileDef
+	Hypotheses []Hypothesis
+	Strategies [][]StrategyDef // Strategies[a]: named strategies of actor a
+
+	// Avail[s][a] are the indices of actions available to actor a in state s
+	// (empty for terminal states).
+	Avail [][][]int
+
+	paramEnvNames []string
+	trans         []*transRule
+	pays          []*payRule
+	quantities    []*quantity
+	// per non-terminal state and joint action: index of the transition rule
+	// that applies (-1: none, stay), and the payoff rules that add up.
+	transOf [][]int
+	paysOf  [][][]int
+	// entryPays[s]: payoff rules paid on entering terminal state s.
+	entryPays [][]int
+}
+
+// Actor is one side of the standoff.
+type Actor struct {
+	ID       string
+	Discount float64
+	Weights  []float64 // per component (Scenario.Components order)
+	Info     Info
+	Pos      Pos
+}
+
+// Component is a payoff component (material, influence, ...).
+type Component struct {
+	ID      string
+	ZeroSum bool
+	Info    Info
+	Pos     Pos
+}
+
+// Parameter is a named number, fixed or drawn from a distribution per draw.
+type Parameter struct {
+	Name string
+	Dist Dist
+	Info Info
+	Pos  Pos
+}
+
+// State is a situation of the standoff.
+type State struct {
+	ID       string
+	Initial  bool
+	Terminal bool
+	Info     Info
+	Pos      Pos
+}
+
+// StrategyDef is a named strategy of one actor.
+type StrategyDef struct {
+	Name  string
+	Info  Info
+	Pos   Pos
+	base  []*playDist // per state; nil where not given
+	star  *playDist
+	rules []*stratRule
+}
+
+// ProfileDef is a named strategy profile: a strategy per actor, or an
+// equilibrium to compute (Solve, e.g. "markov-perfect").
+type ProfileDef struct {
+	Name       string
+	Strategies []int // per actor, index into Scenario.Strategies[a]; nil when Solve is set
+	Solve      string
+	Info       Info
+	Pos        Pos
+}
+
+// Hypothesis is a claim evaluated on every parameter draw.
+type Hypothesis struct {
+	ID    string
+	Claim string
+	Expr  string
+	Info  Info
+	Pos   Pos
+	prog  hypProgram
+	quant []*quantity
+}
+
+// cond is "actor played one of these actions" (global action indices).
+type cond struct {
+	actor   int
+	actions []int
+	pos     Pos
+}
+
+type target struct {
+	state int
+	p     *expression
+}
+
+type transRule struct {
+	pos   Pos
+	from  []int // states it applies in
+	when  []cond
+	to    []target
+	other int // state taking the leftover probability
+}
+
+type payEntry struct {
+	actor, comp int
+	v           *expression
+}
+
+type payRule struct {
+	pos  Pos
+	in   []int
+	when []cond
+	pays []payEntry
+}
+
+type weighted struct {
+	action int // global action index
+	p      *expression
+	pos    Pos
+}
+
+type playDist struct {
+	pos  Pos
+	ws   []weighted
+	what string // for messages, e.g. `strategy "tit" of US in state "truce"`
+}
+
+type stratRule struct {
+	pos   Pos
+	in    []int // states; every non-terminal state when "in" is omitted
+	after []markov.Cond
+	play  *playDist
+}
+
+// quantity is one call of reach/absorb/time/value in a hypothesis, with its
+// literal arguments resolved.
+type quantity struct {
+	key     string // canonical text, e.g. reach("war", 52, "baseline")
+	ident   string // variable replacing the call in the compiled hypothesis
+	fn      string
+	state   int
+	steps   int
+	profile int
+	actor   int
+	comp    int // -1: weighted total
+}

@@ -1,0 +1,1125 @@
+package scenario
+
+import (
+	"fmt"
+	"path/filepath"
+	"regexp"
+	"strings"
+
+	"github.com/goccy/go-yaml/ast"
+	yamlparser "github.com/goccy/go-yaml/parser"
+	"github.com/truce-dev/truce/markov"
+)
+
+// compiler turns the YAML tree into a Scenario, collecting diagnostics.
+type compiler struct {
+	d       *diags
+	sc      *Scenario
+	anchors anchorCollector
+
+	paramIndex map[string]int
+	paramNames []string
+	paramEnv   map[string]any
+
+	stateIndex   map[string]int
+	stateNames   []string
+	actorIndex   map[string]int
+	actorNames   []string
+	compIndex    map[string]int
+	compNames    []string
+	actionIndex  []map[string]int // per actor
+	stratIndex   []map[string]int // per actor
+	profileIndex map[string]int
+	quantities   map[string]*quantity
+	discountSet  bool
+	discount     float64
+	discountPos  Pos
+	actorDisc    []bool
+}
+
+// Limits that keep a hostile file from exhausting memory or time.
+const (
+	maxHorizon    = 100000
+	maxJointTotal = 2_000_000
+	maxFileSize   = 4 << 20
+)
+
+// Parse reads a scenario file. It returns the scenario and every warning,
+// or nil and the diagnostics when the file has errors.
+func Parse(filename string, src []byte) (*Scenario, []Diagnostic) {
+	d := &diags{file: filename}
+	sc := parse(filename, src, d)
+	if d.hasErrors() {
+		return nil, d.sorted()
+	}
+	return sc, d.sorted()
+}
+
+func parse(filename string, src []byte, d *diags) (sc *Scenario) {
+	defer func() {
+		// A panic here is a bug in truce, but the user still gets a
+		// diagnostic instead of a crash.
+		if r := recover(); r != nil {
+			d.errorf(Pos{1, 1}, "please report this as a bug in truce", "internal error while reading the scenario: %v", r)
+			sc = nil
+		}
+	}()
+	if len(src) > maxFileSize {
+		d.errorf(Pos{1, 1}, "", "file too large (%d bytes, limit %d)", len(src), maxFileSize)
+		return nil
+	}
+	f, err := yamlparser.ParseBytes(src, 0)
+	if err != nil {
+		d.errorf(yamlErrorPos(err), "", "invalid YAML: %s", yamlErrorMsg(err))
+		return nil
+	}
+	var docs []*ast.DocumentNode
+	for _, doc := range f.Docs {
+		if doc != nil && doc.Body != nil {
+			docs = append(docs, doc)
+		}
+	}
+	if len(docs) == 0 {
+		d.errorf(Pos{1, 1}, "start with `truce: 1`", "empty scenario file")
+		return nil
+	}
+	if len(docs) > 1 {
+		d.errorf(posOf(docs[1].Body), "put one scenario per file", "more than one YAML document")
+		return nil
+	}
+	c := &compiler{d: d, anchors: anchorCollector{}, quantities: map[string]*quantity{}}
+	ast.Walk(c.anchors, docs[0].Body)
+	sc = &Scenario{File: filename}
+	c.sc = sc
+	c.compile(docs[0].Body)
+	if d.hasErrors() {
+		return nil
+	}
+	c.checkDraws()
+	if d.hasErrors() {
+		return nil
+	}
+	c.checkGraph()
+	return sc
+}
+
+var yamlPosRE = regexp.MustCompile(`\[(\d+):(\d+)\]`)
+
+func yamlErrorPos(err error) Pos {
+	m := yamlPosRE.FindStringSubmatch(err.Error())
+	if m == nil {
+		return Pos{1, 1}
+	}
+	var p Pos
+	fmt.Sscan(m[1], &p.Line)
+	fmt.Sscan(m[2], &p.Col)
+	return p
+}
+
+// yamlErrorMsg keeps the first line of go-yaml's message without its
+// position prefix (we print our own).
+func yamlErrorMsg(err error) string {
+	msg := err.Error()
+	if i := strings.IndexByte(msg, '\n'); i >= 0 {
+		msg = msg[:i]
+	}
+	if loc := yamlPosRE.FindStringIndex(msg); loc != nil && loc[0] == 0 {
+		msg = strings.TrimSpace(msg[loc[1]:])
+	}
+	return msg
+}
+
+var topKeys = withInfo("truce", "name", "title", "period", "horizon", "discount", "actors", "components",
+	"parameters", "states", "actions", "transitions", "payoffs", "strategies", "profiles", "hypotheses")
+
+func (c *compiler) compile(body ast.Node) {
+	top, ok := c.mapping(body, "the scenario", Pos{1, 1})
+	if !ok {
+		return
+	}
+	c.checkKeys(top, "the scenario", topKeys...)
+	get := map[string]kv{}
+	for _, e := range top {
+		get[e.key] = e
+	}
+	sc := c.sc
+	sc.Info = c.info(top)
+
+	if e, ok := get["truce"]; !ok {
+		c.d.errorf(Pos{1, 1}, "add `truce: 1` as the first line", "missing format version `truce`")
+	} else if v, ok := c.intNum(e.val, "truce (format version)", e.kpos); ok {
+		if v != 1 {
+			c.d.errorf(posOf(e.val), "this truce reads version 1", "unsupported format version %d", v)
+		}
+		sc.Version = v
+	}
+	sc.Name = strings.TrimSuffix(filepath.Base(sc.File), filepath.Ext(sc.File))
+	if e, ok := get["name"]; ok {
+		sc.Name, _, _ = c.name(e.val, "name", e.kpos)
+	}
+	if e, ok := get["title"]; ok {
+		sc.Title, _ = c.text(e.val, "title", e.kpos)
+	}
+	sc.Period = "step"
+	if e, ok := get["period"]; ok {
+		sc.Period, _, _ = c.name(e.val, "period", e.kpos)
+	}
+	if e, ok := get["horizon"]; !ok {
+		c.d.errorf(Pos{1, 1}, "add e.g. `horizon: 52`", "missing `horizon` (number of steps analysed)")
+	} else if v, ok := c.intNum(e.val, "horizon", e.kpos); ok {
+		if v < 1 || v > maxHorizon {
+			c.d.errorf(posOf(e.val), fmt.Sprintf("use 1 to %d", maxHorizon), "horizon %d out of range", v)
+		}
+		sc.Horizon = v
+	}
+	if e, ok := get["discount"]; ok {
+		if v, ok := c.constNum(e.val, "discount", e.kpos); ok {
+			if !(v >= 0 && v < 1) {
+				c.d.errorf(posOf(e.val), "a per-step discount such as 0.97", "discount %v outside [0, 1)", v)
+			}
+			c.discount, c.discountSet, c.discountPos = v, true, posOf(e.val)
+		}
+	}
+
+	c.parseParameters(get["parameters"])
+	c.parseComponents(get["components"])
+	c.parseActors(get["actors"])
+	c.parseStates(get["states"])
+	if c.d.hasErrors() {
+		// Later sections refer to actors, states and parameters; with
+		// those broken, their messages would only repeat the same cause.
+		return
+	}
+	c.parseActions(get["actions"])
+	c.parseTransitions(get["transitions"])
+	c.parsePayoffs(get["payoffs"])
+	c.parseStrategies(get["strategies"])
+	c.parseProfiles(get["profiles"])
+	c.parseHypotheses(get["hypotheses"])
+	if c.d.hasErrors() {
+		return
+	}
+	c.index()
+}
+
+var identRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+
+// reservedWords cannot name parameters: expr gives them meaning.
+var reservedWords = []string{"true", "false", "nil", "and", "or", "not", "in", "if", "else", "let", "matches",
+	"contains", "startsWith", "endsWith", "abs", "ceil", "floor", "round", "max", "min", "clamp", "sqrt", "exp",
+	"log", "pow", "reach", "absorb", "time", "value", "len", "all", "none", "any", "one", "filter", "map", "count", "sum"}
+
+func (c *compiler) parseParameters(e kv) {
+	c.paramIndex = map[string]int{}
+	c.paramEnv = map[string]any{}
+	kvs, ok := c.mapping(e.val, "parameters", e.kpos)
+	if !ok {
+		return
+	}
+	for _, p := range kvs {
+		if !identRE.MatchString(p.key) || contains(reservedWords, p.key) || strings.HasPrefix(p.key, "__") {
+			c.d.errorf(p.kpos, "use letters, digits and _ (not starting with a digit), and not a function or keyword name", "invalid parameter name %q", p.key)
+			continue
+		}
+		dist, info, ok := c.parseDist(p)
+		if !ok {
+			continue
+		}
+		c.paramIndex[p.key] = len(c.paramNames)
+		c.paramNames = append(c.paramNames, p.key)
+		c.paramEnv[p.key] = 0.0
+		c.sc.Parameters = append(c.sc.Parameters, Parameter{Name: p.key, Dist: dist, Info: info, Pos: p.kpos})
+	}
+	c.sc.paramEnvNames = c.paramNames
+}
+
+func (c *compiler) parseComponents(e kv) {
+	c.compIndex = map[string]int{}
+	kvs, ok := c.mapping(e.val, "components", e.kpos)
+	if !ok {
+		return
+	}
+	for _, k := range kvs {
+		comp := Component{ID: k.key, Pos: k.kpos}
+		body, ok := c.mapping(k.val, "component "+k.key, k.kpos)
+		if !ok {
+			continue
+		}
+		c.checkKeys(body, "component "+k.key, withInfo("zero_sum")...)
+		comp.Info = c.info(body)
+		for _, f := range body {
+			if f.key == "zero_sum" {
+				comp.ZeroSum, _ = c.boolean(f.val, "zero_sum")
+			}
+		}
+		c.addComponent(comp)
+	}
+}
+
+func (c *compiler) addComponent(comp Component) int {
+	if i, ok := c.compIndex[comp.ID]; ok {
+		return i
+	}
+	c.compIndex[comp.ID] = len(c.compNames)
+	c.compNames = append(c.compNames, comp.ID)
+	c.sc.Components = append(c.sc.Components, comp)
+	return len(c.compNames) - 1
+}
+
+func (c *compiler) parseActors(e kv) {
+	c.actorIndex = map[string]int{}
+	items, ok := c.sequence(e.val, "actors")
+	if !ok {
+		return
+	}
+	if e.val == nil || len(items) == 0 {
+		c.d.errorf(e.kpos, "add `actors:` with at least one `- id: NAME`", "no actors")
+		return
+	}
+	type rawWeights struct {
+		actor int
+		kvs   []kv
+	}
+	var weights []rawWeights
+	for _, it := range items {
+		kvs, ok := c.mapping(it, "an actor", posOf(it))
+		if !ok {
+			continue
+		}
+		c.checkKeys(kvs, "actor", withInfo("id", "discount", "weights")...)
+		a := Actor{Info: c.info(kvs), Pos: posOf(it), Discount: -1}
+		var wk []kv
+		hasID := false
+		for _, f := range kvs {
+			switch f.key {
+			case "id":
+				a.ID, a.Pos, hasID = c.name(f.val, "actor id", f.kpos)
+			case "discount":
+				if v, ok := c.constNum(f.val, "discount", f.kpos); ok {
+					if !(v >= 0 && v < 1) {
+						c.d.errorf(posOf(f.val), "a per-step discount such as 0.97", "discount %v outside [0, 1)", v)
+					}
+					a.Discount = v
+				}
+			case "weights":
+				wk, _ = c.mapping(f.val, "weights", f.kpos)
+			}
+		}
+		if !hasID {
+			c.d.errorf(posOf(it), "add `id: NAME`", "actor without id")
+			continue
+		}
+		if _, dup := c.actorIndex[a.ID]; dup {
+			c.d.errorf(a.Pos, "", "duplicate actor %q", a.ID)
+			continue
+		}
+		if a.Discount < 0 {
+			if !c.discountSet {
+				c.d.errorf(a.Pos, "add `discount: 0.97` at the top or in the actor", "actor %q has no discount", a.ID)
+			}
+			a.Discount = c.discount
+		}
+		c.actorIndex[a.ID] = len(c.actorNames)
+		c.actorNames = append(c.actorNames, a.ID)
+		c.sc.Actors = append(c.sc.Actors, a)
+		weights = append(weights, rawWeights{len(c.actorNames) - 1, wk})
+		for _, w := range wk {
+			c.addComponent(Component{ID: w.key, Pos: w.kpos})
+		}
+	}
+	// Weights are read once every component is known. An actor without
+	// `weights` values every component at 1; with `weights`, the components
+	// it does not list count 0 for it.
+	for _, rw := range weights {
+		a := &c.sc.Actors[rw.actor]
+		a.Weights = make([]float64, len(c.compNames))
+		if rw.kvs == nil {
+			for i := range a.Weights {
+				a.Weights[i] = 1
+			}
+			continue
+		}
+		for _, w := range rw.kvs {
+			if v, ok := c.constNum(w.val, "weight", w.kpos); ok {
+				a.Weights[c.compIndex[w.key]] = v
+			}
+		}
+	}
+	if len(c.compNames) == 0 {
+		// Payoffs need at least one component; "payoff" is the implicit one.
+		c.addComponent(Component{ID: "payoff"})
+		for i := range c.sc.Actors {
+			c.sc.Actors[i].Weights = []float64{1}
+		}
+	}
+}
+
+func (c *compiler) parseStates(e kv) {
+	c.stateIndex = map[string]int{}
+	items, ok := c.sequence(e.val, "states")
+	if !ok {
+		return
+	}
+	if len(items) == 0 {
+		c.d.errorf(e.kpos, "add `states:` with `- {id: NAME, initial: true}`", "no states")
+		return
+	}
+	initial := -1
+	for _, it := range items {
+		st := State{Pos: posOf(it)}
+		if _, kind := scalarText(it); kind == "string" {
+			st.ID, st.Pos, ok = c.name(it, "state id", posOf(it))
+			if !ok {
+				continue
+			}
+		} else {
+			kvs, ok := c.mapping(it, "a state", posOf(it))
+			if !ok {
+				continue
+			}
+			c.checkKeys(kvs, "state", withInfo("id", "initial", "terminal")...)
+			st.Info = c.info(kvs)
+			for _, f := range kvs {
+				switch f.key {
+				case "id":
+					st.ID, st.Pos, _ = c.name(f.val, "state id", f.kpos)
+				case "initial":
+					st.Initial, _ = c.boolean(f.val, "initial")
+				case "terminal":
+					st.Terminal, _ = c.boolean(f.val, "terminal")
+				}
+			}
+			if st.ID == "" {
+				c.d.errorf(posOf(it), "add `id: NAME`", "state without id")
+				continue
+			}
+		}
+		if st.ID == "*" || st.ID == "rules" {
+			c.d.errorf(st.Pos, "choose another name", "%q cannot name a state", st.ID)
+			continue
+		}
+		if _, dup := c.stateIndex[st.ID]; dup {
+			c.d.errorf(st.Pos, "", "duplicate state %q", st.ID)
+			continue
+		}
+		if st.Initial {
+			if initial >= 0 {
+				c.d.errorf(st.Pos, fmt.Sprintf("%q is already initial", c.stateNames[initial]), "more than one initial state")
+			} else if st.Terminal {
+				c.d.errorf(st.Pos, "", "the initial state cannot be terminal")
+			}
+			initial = len(c.stateNames)
+		}
+		c.stateIndex[st.ID] = len(c.stateNames)
+		c.stateNames = append(c.stateNames, st.ID)
+		c.sc.States = append(c.sc.States, st)
+	}
+	if initial < 0 && len(c.sc.States) > 0 {
+		// Without an explicit initial state the first one is the start.
+		initial = 0
+		if c.sc.States[0].Terminal {
+			c.d.errorf(c.sc.States[0].Pos, "mark a non-terminal state `initial: true`", "the first state is terminal and no state is initial")
+		}
+		c.sc.States[0].Initial = true
+	}
+	c.sc.Initial = initial
+}
+
+// nonTerminal lists the non-terminal states.
+func (c *compiler) nonTerminal() []int {
+	var out []int
+	for i, st := range c.sc.States {
+		if !st.Terminal {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+func (c *compiler) lookupActor(name string, p Pos) (int, bool) {
+	if i, ok := c.actorIndex[name]; ok {
+		return i, true
+	}
+	c.d.errorf(p, suggest(name, c.actorNames), "unknown actor %q", name)
+	return 0, false
+}
+
+func (c *compiler) lookupState(name string, p Pos) (int, bool) {
+	if i, ok := c.stateIndex[name]; ok {
+		return i, true
+	}
+	c.d.errorf(p, suggest(name, c.stateNames), "unknown state %q", name)
+	return 0, false
+}
+
+func (c *compiler) lookupAction(a int, name string, p Pos) (int, bool) {
+	if i, ok := c.actionIndex[a][name]; ok {
+		return i, true
+	}
+	c.d.errorf(p, suggest(name, c.sc.Actions[a]), "unknown action %q of %s", name, c.actorNames[a])
+	return 0, false
+}
+
+// stateSet reads `from`/`in`: a state, "*" (every non-terminal state) or a
+// list. Terminal states are rejected unless allowTerminal.
+func (c *compiler) stateSet(n ast.Node, what string, at Pos, allowTerminal bool) ([]int, bool) {
+	if isNull(n) {
+		return c.nonTerminal(), true
+	}
+	names, ok := c.names(n, what, at)
+	if !ok {
+		return nil, false
+	}
+	seen := map[int]bool{}
+	var out []int
+	for _, nm := range names {
+		if nm.name == "*" {
+			for _, s := range c.nonTerminal() {
+				if !seen[s] {
+					seen[s] = true
+					out = append(out, s)
+				}
+			}
+			continue
+		}
+		s, ok2 := c.lookupState(nm.name, nm.pos)
+		if !ok2 {
+			ok = false
+			continue
+		}
+		if c.sc.States[s].Terminal && !allowTerminal {
+			c.d.errorf(nm.pos, "a terminal state ends the process", "%s: state %q is terminal", what, nm.name)
+			ok = false
+			continue
+		}
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out, ok
+}
+
+func (c *compiler) parseActions(e kv) {
+	sc := c.sc
+	nA, nS := len(sc.Actors), len(sc.States)
+	sc.Actions = make([][]string, nA)
+	c.actionIndex = make([]map[string]int, nA)
+	for a := range c.actionIndex {
+		c.actionIndex[a] = map[string]int{}
+	}
+	// lists[a][s] is the action list actor a has in state s; nil = none given.
+	lists := make([][][]posName, nA)
+	star := make([][]posName, nA)
+	for a := range lists {
+		lists[a] = make([][]posName, nS)
+	}
+	kvs, ok := c.mapping(e.val, "actions", e.kpos)
+	if !ok {
+		return
+	}
+	for _, ak := range kvs {
+		a, ok := c.lookupActor(ak.key, ak.kpos)
+		if !ok {
+			continue
+		}
+		per, ok := c.mapping(ak.val, "actions of "+ak.key, ak.kpos)
+		if !ok {
+			continue
+		}
+		for _, sk := range per {
+			acts, ok := c.names(sk.val, "action", sk.kpos)
+			if !ok {
+				continue
+			}
+			seen := map[string]bool{}
+			var uniq []posName
+			for _, x := range acts {
+				if seen[x.name] {
+					c.d.errorf(x.pos, "", "action %q listed twice", x.name)
+					continue
+				}
+				seen[x.name] = true
+				uniq = append(uniq, x)
+				if _, ok := c.actionIndex[a][x.name]; !ok {
+					c.actionIndex[a][x.name] = len(sc.Actions[a])
+					sc.Actions[a] = append(sc.Actions[a], x.name)
+				}
+			}
+			if sk.key == "*" {
+				star[a] = uniq
+				continue
+			}
+			s, ok := c.lookupState(sk.key, sk.kpos)
+			if !ok {
+				continue
+			}
+			if sc.States[s].Terminal {
+				c.d.errorf(sk.kpos, "a terminal state ends the process", "actions in terminal state %q", sk.key)
+				continue
+			}
+			lists[a][s] = uniq
+		}
+	}
+	// An actor with nothing listed for a state has the single action
+	// "none" there, so that passive sides need no boilerplate.
+	sc.Avail = make([][][]int, nS)
+	for s := range sc.States {
+		if sc.States[s].Terminal {
+			sc.Avail[s] = nil
+			continue
+		}
+		sc.Avail[s] = make([][]int, nA)
+		for a := range sc.Actors {
+			l := lists[a][s]
+			if l == nil {
+				l = star[a]
+			}
+			if l == nil {
+				l = []posName{{name: "none"}}
+				if _, ok := c.actionIndex[a]["none"]; !ok {
+					c.actionIndex[a]["none"] = len(sc.Actions[a])
+					sc.Actions[a] = append(sc.Actions[a], "none")
+				}
+			}
+			av := make([]int, len(l))
+			for i, x := range l {
+				av[i] = c.actionIndex[a][x.name]
+			}
+			sc.Avail[s][a] = av
+		}
+	}
+	total := 0
+	for s := range sc.States {
+		n := 1
+		for _, av := range sc.Avail[s] {
+			n *= len(av)
+			if n > maxJointTotal {
+				break
+			}
+		}
+		total += n
+		if total > maxJointTotal {
+			c.d.errorf(e.kpos, "fewer actions per state or fewer states", "more than %d joint actions in all", maxJointTotal)
+			return
+		}
+	}
+}
+
+// when reads `when`/`after`: actor -> action or list of actions. states,
+// when given, are where the condition is tested: an action none of them
+// offers is an error because the rule could never match through it.
+func (c *compiler) conds(n ast.Node, what string, at Pos, states []int) ([]cond, bool) {
+	kvs, ok := c.mapping(n, what, at)
+	if !ok {
+		return nil, false
+	}
+	var out []cond
+	for _, ak := range kvs {
+		a, ok2 := c.lookupActor(ak.key, ak.kpos)
+		if !ok2 {
+			ok = false
+			continue
+		}
+		acts, ok2 := c.names(ak.val, "action", ak.kpos)
+		if !ok2 {
+			ok = false
+			continue
+		}
+		cd := cond{actor: a, pos: ak.kpos}
+		for _, x := range acts {
+			i, ok2 := c.lookupAction(a, x.name, x.pos)
+			if !ok2 {
+				ok = false
+				continue
+			}
+			if states != nil && !c.availSomewhere(a, i, states) {
+				c.d.errorf(x.pos, "available there: "+c.availList(a, states[0]), "%s cannot %q in %s", c.actorNames[a], x.name, c.describeStates(states))
+				ok = false
+				continue
+			}
+			cd.actions = append(cd.actions, i)
+		}
+		out = append(out, cd)
+	}
+	return out, ok
+}
+
+func (c *compiler) availSomewhere(a, act int, states []int) bool {
+	for _, s := range states {
+		if c.sc.States[s].Terminal {
+			continue
+		}
+		for _, x := range c.sc.Avail[s][a] {
+			if x == act {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func (c *compiler) availIn(a, act, s int) bool {
+	for _, x := range c.sc.Avail[s][a] {
+		if x == act {
+			return true
+		}
+	}
+	return false
+}
+
+func (c *compiler) availList(a, s int) string {
+	if c.sc.States[s].Terminal {
+		return "nothing (terminal)"
+	}
+	var names []string
+	for _, x := range c.sc.Avail[s][a] {
+		names = append(names, c.sc.Actions[a][x])
+	}
+	return strings.Join(names, ", ")
+}
+
+func (c *compiler) describeStates(states []int) string {
+	if len(states) == 1 {
+		return fmt.Sprintf("state %q", c.stateNames[states[0]])
+	}
+	var names []string
+	for _, s := range states {
+		names = append(names, c.stateNames[s])
+	}
+	return "states " + strings.Join(quoteAll(names), ", ")
+}
+
+func (c *compiler) parseTransitions(e kv) {
+	items, ok := c.sequence(e.val, "transitions")
+	if !ok {
+		return
+	}
+	for _, it := range items {
+		kvs, ok := c.mapping(it, "a transition rule", posOf(it))
+		if !ok {
+			continue
+		}
+		c.checkKeys(kvs, "transition rule", withInfo("from", "when", "to", "else")...)
+		r := &transRule{pos: posOf(it), other: -1}
+		get := map[string]kv{}
+		for _, f := range kvs {
+			get[f.key] = f
+		}
+		var from []int
+		if f, ok := get["from"]; ok {
+			from, ok = c.stateSet(f.val, "from", f.kpos, false)
+			if !ok {
+				continue
+			}
+		} else {
+			from = c.nonTerminal()
+		}
+		r.from = from
+		if f, ok := get["when"]; ok {
+			r.when, ok = c.conds(f.val, "when", f.kpos, from)
+			if !ok {
+				continue
+			}
+		}
+		if f, ok := get["to"]; ok {
+			tos, ok := c.mapping(f.val, "to", f.kpos)
+			if !ok {
+				continue
+			}
+			for _, t := range tos {
+				s, ok := c.lookupState(t.key, t.kpos)
+				if !ok {
+					continue
+				}
+				if x := c.num(t.val, "probability", t.kpos); x != nil {
+					r.to = append(r.to, target{state: s, p: x})
+				}
+			}
+		}
+		if f, ok := get["else"]; ok {
+			nm, p, ok := c.name(f.val, "else", f.kpos)
+			if ok {
+				if s, ok := c.lookupState(nm, p); ok {
+					r.other = s
+				}
+			}
+		}
+		c.sc.trans = append(c.sc.trans, r)
+	}
+}
+
+func (c *compiler) parsePayoffs(e kv) {
+	items, ok := c.sequence(e.val, "payoffs")
+	if !ok {
+		return
+	}
+	for _, it := range items {
+		kvs, ok := c.mapping(it, "a payoff rule", posOf(it))
+		if !ok {
+			continue
+		}
+		r := &payRule{pos: posOf(it)}
+		get := map[string]kv{}
+		for _, f := range kvs {
+			get[f.key] = f
+		}
+		if f, ok := get["in"]; ok {
+			r.in, ok = c.stateSet(f.val, "in", f.kpos, true)
+			if !ok {
+				continue
+			}
+		} else {
+			r.in = c.nonTerminal()
+		}
+		if f, ok := get["when"]; ok {
+			for _, s := range r.in {
+				if c.sc.States[s].Terminal {
+					c.d.errorf(f.kpos, "terminal payoffs are paid on entry, whatever was played; use a separate rule", "`when` in a payoff rule for terminal state %q", c.stateNames[s])
+					ok = false
+					break
+				}
+			}
+			if !ok {
+				continue
+			}
+			r.when, ok = c.conds(f.val, "when", f.kpos, r.in)
+			if !ok {
+				continue
+			}
+		}
+		allowed := withInfo("in", "when")
+		for _, f := range kvs {
+			if contains(allowed, f.key) {
+				continue
+			}
+			a, isActor := c.actorIndex[f.key]
+			if !isActor {
+				c.d.errorf(f.kpos, suggest(f.key, append(append([]string(nil), c.actorNames...), "in", "when")), "unknown actor %q in payoff rule", f.key)
+				continue
+			}
+			comps, ok := c.mapping(f.val, "payoffs of "+f.key, f.kpos)
+			if !ok {
+				continue
+			}
+			for _, ck := range comps {
+				ci, ok := c.compIndex[ck.key]
+				if !ok {
+					c.d.errorf(ck.kpos, suggest(ck.key, c.compNames), "unknown payoff component %q", ck.key)
+					continue
+				}
+				if x := c.num(ck.val, "payoff", ck.kpos); x != nil {
+					r.pays = append(r.pays, payEntry{actor: a, comp: ci, v: x})
+				}
+			}
+		}
+		c.sc.pays = append(c.sc.pays, r)
+	}
+}
+
+// playDist reads a distribution over actions (action: weight, or a single
+// action name for weight 1) and checks availability in states.
+func (c *compiler) playDist(n ast.Node, a int, at Pos, states []int, what string) *playDist {
+	pd := &playDist{pos: posOf(n), what: what}
+	if isNull(n) {
+		c.d.errorf(at, "write {action: probability, ...}", "%s: empty distribution", what)
+		return nil
+	}
+	if nm, kind := scalarText(n); kind == "string" {
+		i, ok := c.lookupAction(a, nm, posOf(n))
+		if !ok {
+			return nil
+		}
+		pd.ws = []weighted{{action: i, p: &expression{src: "1", pos: posOf(n), konst: true, val: 1}, pos: posOf(n)}}
+	} else {
+		kvs, ok := c.mapping(n, what, at)
+		if !ok {
+			return nil
+		}
+		if len(kvs) == 0 {
+			c.d.errorf(at, "write {action: probability, ...}", "%s: empty distribution", what)
+			return nil
+		}
+		for _, w := range kvs {
+			i, ok2 := c.lookupAction(a, w.key, w.kpos)
+			if !ok2 {
+				ok = false
+				continue
+			}
+			x := c.num(w.val, "probability", w.kpos)
+			if x == nil {
+				ok = false
+				continue
+			}
+			pd.ws = append(pd.ws, weighted{action: i, p: x, pos: w.kpos})
+		}
+		if !ok {
+			return nil
+		}
+	}
+	good := true
+	for _, w := range pd.ws {
+		for _, s := range states {
+			if !c.availIn(a, w.action, s) {
+				c.d.errorf(w.pos, "available there: "+c.availList(a, s), "%s puts weight on %q, which %s cannot take in state %q", what, c.sc.Actions[a][w.action], c.actorNames[a], c.stateNames[s])
+				good = false
+				break
+			}
+		}
+	}
+	if !good {
+		return nil
+	}
+	return pd
+}
+
+func (c *compiler) parseStrategies(e kv) {
+	sc := c.sc
+	sc.Strategies = make([][]StrategyDef, len(sc.Actors))
+	c.stratIndex = make([]map[string]int, len(sc.Actors))
+	for a := range c.stratIndex {
+		c.stratIndex[a] = map[string]int{}
+	}
+	kvs, ok := c.mapping(e.val, "strategies", e.kpos)
+	if !ok {
+		return
+	}
+	for _, ak := range kvs {
+		a, ok := c.lookupActor(ak.key, ak.kpos)
+		if !ok {
+			continue
+		}
+		named, ok := c.mapping(ak.val, "strategies of "+ak.key, ak.kpos)
+		if !ok {
+			continue
+		}
+		for _, sk := range named {
+			st := c.parseStrategy(a, sk)
+			if st == nil {
+				continue
+			}
+			c.stratIndex[a][st.Name] = len(sc.Strategies[a])
+			sc.Strategies[a] = append(sc.Strategies[a], *st)
+		}
+	}
+}
+
+func (c *compiler) parseStrategy(a int, sk kv) *StrategyDef {
+	sc := c.sc
+	actor := c.actorNames[a]
+	st := &StrategyDef{Name: sk.key, Pos: sk.kpos, base: make([]*playDist, len(sc.States))}
+	body, ok := c.mapping(sk.val, fmt.Sprintf("strategy %q of %s", sk.key, actor), sk.kpos)
+	if !ok {
+		return nil
+	}
+	st.Info = c.info(body)
+	var starKV *kv
+	good := true
+	for i := range body {
+		f := body[i]
+		switch {
+		case contains(infoKeys, f.key):
+		case f.key == "rules":
+		case f.key == "*":
+			starKV = &body[i]
+		default:
+			s, ok := c.stateIndex[f.key]
+			if !ok {
+				cands := append(append([]string{"*", "rules"}, c.stateNames...), infoKeys...)
+				c.d.errorf(f.kpos, suggest(f.key, cands), "unknown state %q in strategy %q of %s", f.key, sk.key, actor)
+				good = false
+				continue
+			}
+			if sc.States[s].Terminal {
+				c.d.errorf(f.kpos, "a terminal state ends the process", "strategy %q of %s: state %q is terminal", sk.key, actor, f.key)
+				good = false
+				continue
+			}
+			pd := c.playDist(f.val, a, f.kpos, []int{s}, fmt.Sprintf("strategy %q of %s in state %q", sk.key, actor, f.key))
+			if pd == nil {
+				good = false
+				continue
+			}
+			st.base[s] = pd
+		}
+	}
+	if starKV != nil {
+		var states []int
+		for _, s := range c.nonTerminal() {
+			if st.base[s] == nil {
+				states = append(states, s)
+			}
+		}
+		pd := c.playDist(starKV.val, a, starKV.kpos, states, fmt.Sprintf("strategy %q of %s (\"*\")", sk.key, actor))
+		if pd == nil {
+			good = false
+		}
+		st.star = pd
+	}
+	// States the strategy leaves open: fine when the actor has a single
+	// action there (it is played), an error otherwise.
+	if st.star == nil && good {
+		for _, s := range c.nonTerminal() {
+			if st.base[s] == nil && len(sc.Avail[s][a]) > 1 {
+				c.d.errorf(sk.kpos, fmt.Sprintf("add \"*\": {...} or an entry for %s", c.stateNames[s]), "strategy %q of %s says nothing about state %q", sk.key, actor, c.stateNames[s])
+				good = false
+			}
+		}
+	}
+	for _, f := range body {
+		if f.key != "rules" {
+			continue
+		}
+		items, ok := c.sequence(f.val, "rules")
+		if !ok {
+			good = false
+			continue
+		}
+		for _, it := range items {
+			r := c.parseStratRule(a, sk.key, it)
+			if r == nil {
+				good = false
+				continue
+			}
+			st.rules = append(st.rules, r)
+		}
+	}
+	if !good {
+		return nil
+	}
+	return st
+}
+
+func (c *compiler) parseStratRule(a int, strat string, it ast.Node) *stratRule {
+	actor := c.actorNames[a]
+	kvs, ok := c.mapping(it, "a strategy rule", posOf(it))
+	if !ok {
+		return nil
+	}
+	c.checkKeys(kvs, "strategy rule", withInfo("in", "after", "play")...)
+	r := &stratRule{pos: posOf(it)}
+	get := map[string]kv{}
+	for _, f := range kvs {
+		get[f.key] = f
+	}
+	if f, ok := get["in"]; ok {
+		r.in, ok = c.stateSet(f.val, "in", f.kpos, false)
+		if !ok {
+			return nil
+		}
+	} else {
+		r.in = c.nonTerminal()
+	}
+	if f, ok := get["after"]; ok {
+		cs, ok := c.conds(f.val, "after", f.kpos, nil)
+		if !ok {
+			return nil
+		}
+		for _, cd := range cs {
+			r.after = append(r.after, markovCond(cd))
+		}
+	}
+	f, ok := get["play"]
+	if !ok {
+		c.d.errorf(r.pos, "add play: {action: probability}", "strategy rule without `play`")
+		return nil
+	}
+	r.play = c.playDist(f.val, a, f.kpos, r.in, fmt.Sprintf("rule of strategy %q of %s", strat, actor))
+	if r.play == nil {
+		return nil
+	}
+	return r
+}
+
+var solveKinds = []string{"markov-perfect"}
+
+func (c *compiler) parseProfiles(e kv) {
+	sc := c.sc
+	c.profileIndex = map[string]int{}
+	kvs, ok := c.mapping(e.val, "profiles", e.kpos)
+	if !ok {
+		return
+	}
+	for _, pk := range kvs {
+		body, ok := c.mapping(pk.val, "profile "+pk.key, pk.kpos)
+		if !ok {
+			continue
+		}
+		pd := ProfileDef{Name: pk.key, Pos: pk.kpos, Info: c.info(body)}
+		good := true
+		var solveKV *kv
+		for i, f := range body {
+			if f.key == "solve" {
+				solveKV = &body[i]
+			}
+		}
+		if solveKV != nil {
+			nm, p, ok := c.name(solveKV.val, "solve", solveKV.kpos)
+			if ok && !contains(solveKinds, nm) {
+				c.d.errorf(p, suggest(nm, solveKinds), "unknown equilibrium kind %q", nm)
+				ok = false
+			}
+			for _, f := range body {
+				if f.key != "solve" && !contains(infoKeys, f.key) {
+					c.d.errorf(f.kpos, "an equilibrium profile is computed; remove the strategies or the `solve`", "profile %q has both `solve` and strategies", pk.key)
+					ok = false
+				}
+			}
+			if !ok {
+				continue
+			}
+			pd.Solve = nm
+		} else {
+			pd.Strategies = make([]int, len(sc.Actors))
+			for i := range pd.Strategies {
+				pd.Strategies[i] = -1
+			}
+			for _, f := range body {
+				if contains(infoKeys, f.key) {
+					continue
+				}
+				a, ok := c.actorIndex[f.key]
+				if !ok {
+					c.d.errorf(f.kpos, suggest(f.key, append(append([]string(nil), c.actorNames...), "solve")), "unknown actor %q in profile %q", f.key, pk.key)
+					good = false
+					continue
+				}
+				nm, p, ok := c.name(f.val, "strategy", f.kpos)
+				if !ok {
+					good = false
+					continue
+				}
+				si, ok := c.stratIndex[a][nm]
+				if !ok {
+					var cands []string
+					for _, s := range sc.Strategies[a] {
+						cands = append(cands, s.Name)
+					}
+					hint := suggest(nm, cands)
+					if len(cands) == 0 {
+						hint = fmt.Sprintf("define it under strategies: %s:", f.key)
+					}
+					c.d.errorf(p, hint, "unknown strategy %q of %s", nm, f.key)
+					good = false
+					continue
+				}
+				pd.Strategies[a] = si
+			}
+			for a, si := range pd.Strategies {
+				if si < 0 && good {
+					c.d.errorf(pk.kpos, fmt.Sprintf("add %s: STRATEGY", c.actorNames[a]), "profile %q gives no strategy for actor %s", pk.key, c.actorNames[a])
+					good = false
+				}
+			}
+		}
+		if !good {
+			continue
+		}
+		c.profileIndex[pk.key] = len(sc.Profiles)
+		sc.Profiles = append(sc.Profiles, pd)
+	}
+}
+
+func markovCond(cd cond) markov.Cond {
+	return markov.Cond{Actor: cd.actor, Actions: append([]int(nil), cd.actions...)}
+}

@@ -1,0 +1,117 @@
+package scenario
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"strings"
+	"text/tabwriter"
+)
+
+func fmtNum(x Number) string {
+	f := float64(x)
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return "-"
+	}
+	if f == 0 {
+		return "0"
+	}
+	a := math.Abs(f)
+	switch {
+	case a >= 1000 || a < 0.001:
+		return fmt.Sprintf("%.3g", f)
+	case a >= 100:
+		return fmt.Sprintf("%.1f", f)
+	default:
+		return fmt.Sprintf("%.4g", f)
+	}
+}
+
+// fmtStat prints "mean [lo, hi]", or just the mean when all draws agree.
+func fmtStat(s Stat) string {
+	if math.IsNaN(float64(s.Mean)) {
+		return "-"
+	}
+	if fmtNum(s.Lo) == fmtNum(s.Hi) {
+		return fmtNum(s.Mean)
+	}
+	return fmt.Sprintf("%s [%s, %s]", fmtNum(s.Mean), fmtNum(s.Lo), fmtNum(s.Hi))
+}
+
+// WriteText prints the report as readable tables: per profile the states'
+// probabilities and first-entry times, the actors' values, then the
+// hypotheses with their verdicts.
+func (r *AnalysisReport) WriteText(w io.Writer) error {
+	var b strings.Builder
+	title := r.Scenario
+	if r.Title != "" {
+		title += " — " + r.Title
+	}
+	fmt.Fprintf(&b, "%s\n", title)
+	draws := fmt.Sprintf("%d parameter draws (seed %d), figures are mean [5%%, 95%%]", r.Draws, r.Seed)
+	if r.Draws == 1 {
+		draws = "parameters fixed: one exact analysis"
+	}
+	fmt.Fprintf(&b, "%s; horizon %d %ss\n", draws, r.Horizon, r.Period)
+	for _, name := range r.ProfileOrder {
+		p := r.Profiles[name]
+		head := "profile " + name
+		if p.Solve != "" {
+			head += " (" + p.Solve + " equilibrium)"
+		}
+		fmt.Fprintf(&b, "\n%s\n", head)
+		tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
+		fmt.Fprintf(tw, "  state\tever entered\tby %s %d\tfirst entry (%s)\n", r.Period, r.Horizon, r.Period)
+		for _, st := range r.StateOrder {
+			label := st
+			if contains(r.TerminalStates, st) {
+				label += " (end)"
+			}
+			reach := p.Reach[st]
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", label, fmtStat(p.Absorb[st]), fmtNum(reach[len(reach)-1]), fmtStat(p.Time[st]))
+		}
+		tw.Flush()
+		b.WriteString("\n")
+		tw = tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
+		fmt.Fprintf(tw, "  value\ttotal")
+		for _, c := range r.ComponentOrder {
+			fmt.Fprintf(tw, "\t%s", c)
+		}
+		fmt.Fprintln(tw)
+		for _, a := range r.ActorOrder {
+			v := p.Value[a]
+			fmt.Fprintf(tw, "  %s\t%s", a, fmtStat(v.Total))
+			for _, c := range r.ComponentOrder {
+				fmt.Fprintf(tw, "\t%s", fmtStat(v.Components[c]))
+			}
+			fmt.Fprintln(tw)
+		}
+		tw.Flush()
+	}
+	if len(r.Hypotheses) > 0 {
+		fmt.Fprintf(&b, "\nhypotheses (supported: holds in >= %.0f%% of draws, rejected: <= %.0f%%)\n", SupportedShare*100, RejectedShare*100)
+		tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
+		for _, h := range r.Hypotheses {
+			fmt.Fprintf(tw, "  %s\t%s\t%.1f%%\t%s\n", h.ID, h.Verdict, h.HoldsShare*100, h.Claim)
+			for _, k := range sortedKeys(h.Quantities) {
+				fmt.Fprintf(tw, "  \t\t\t  %s = %s\n", k, fmtNum(h.Quantities[k]))
+			}
+		}
+		tw.Flush()
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	for i := 1; i < len(out); i++ {
+		for j := i; j > 0 && out[j] < out[j-1]; j-- {
+			out[j], out[j-1] = out[j-1], out[j]
+		}
+	}
+	return out
+}

@@ -1,0 +1,356 @@
+package scenario
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/goccy/go-yaml/ast"
+	"github.com/goccy/go-yaml/token"
+)
+
+// kv is one entry of a YAML mapping, with positions.
+type kv struct {
+	key  string
+	kpos Pos
+	val  ast.Node // resolved (anchors, tags and aliases followed); may be nil
+}
+
+// posOf returns the position where n starts.
+func posOf(n ast.Node) Pos {
+	switch x := n.(type) {
+	case nil:
+		return Pos{1, 1}
+	case *ast.MappingNode:
+		if len(x.Values) > 0 {
+			return posOf(x.Values[0])
+		}
+	case *ast.MappingValueNode:
+		if x.Key != nil {
+			return posOf(x.Key)
+		}
+	case *ast.AnchorNode:
+		if x.Value != nil {
+			return posOf(x.Value)
+		}
+	case *ast.TagNode:
+		if x.Value != nil {
+			return posOf(x.Value)
+		}
+	}
+	tk := n.GetToken()
+	if tk == nil || tk.Position == nil {
+		return Pos{1, 1}
+	}
+	return Pos{tk.Position.Line, tk.Position.Column}
+}
+
+// maxAliasDepth bounds alias chains so that a self-referencing anchor cannot
+// loop forever.
+const maxAliasDepth = 32
+
+// resolve follows anchors, tags and aliases to the node that holds the value.
+func (c *compiler) resolve(n ast.Node) ast.Node {
+	for depth := 0; depth < maxAliasDepth; depth++ {
+		switch x := n.(type) {
+		case *ast.AnchorNode:
+			n = x.Value
+		case *ast.TagNode:
+			n = x.Value
+		case *ast.AliasNode:
+			name := ""
+			if x.Value != nil {
+				name = x.Value.GetToken().Value
+			}
+			target, ok := c.anchors[name]
+			if !ok {
+				c.d.errorf(posOf(x), "", "unknown alias *%s", name)
+				return nil
+			}
+			n = target
+		default:
+			return n
+		}
+	}
+	c.d.errorf(posOf(n), "", "aliases nested too deeply")
+	return nil
+}
+
+// anchorCollector records every anchor of the document before the walk.
+type anchorCollector map[string]ast.Node
+
+func (a anchorCollector) Visit(n ast.Node) ast.Visitor {
+	if x, ok := n.(*ast.AnchorNode); ok && x.Name != nil {
+		a[x.Name.GetToken().Value] = x.Value
+	}
+	return a
+}
+
+func isNull(n ast.Node) bool {
+	if n == nil {
+		return true
+	}
+	_, ok := n.(*ast.NullNode)
+	return ok
+}
+
+// mapping returns the entries of a mapping node; null counts as empty.
+func (c *compiler) mapping(n ast.Node, what string, at Pos) ([]kv, bool) {
+	n = c.resolve(n)
+	if isNull(n) {
+		return nil, true
+	}
+	var vals []*ast.MappingValueNode
+	switch x := n.(type) {
+	case *ast.MappingNode:
+		vals = x.Values
+	case *ast.MappingValueNode:
+		vals = []*ast.MappingValueNode{x}
+	default:
+		c.d.errorf(posOf(n), "", "%s must be a mapping (key: value)", what)
+		return nil, false
+	}
+	out := make([]kv, 0, len(vals))
+	seen := map[string]Pos{}
+	ok := true
+	for _, mv := range vals {
+		if mv == nil || mv.Key == nil {
+			continue
+		}
+		if _, isMerge := mv.Key.(*ast.MergeKeyNode); isMerge {
+			c.d.errorf(posOf(mv.Key), "repeat the entries instead", "merge keys (<<) are not supported")
+			ok = false
+			continue
+		}
+		kn := c.resolve(mv.Key)
+		key, kind := scalarText(kn)
+		kp := posOf(mv.Key)
+		if kind == "" || kind == "null" {
+			c.d.errorf(kp, "", "%s: keys must be plain names", what)
+			ok = false
+			continue
+		}
+		if first, dup := seen[key]; dup {
+			c.d.errorf(kp, fmt.Sprintf("first given at line %d", first.Line), "duplicate key %q in %s", key, what)
+			ok = false
+			continue
+		}
+		seen[key] = kp
+		out = append(out, kv{key: key, kpos: kp, val: c.resolve(mv.Value)})
+	}
+	return out, ok
+}
+
+// sequence returns the items of a sequence node; null counts as empty.
+func (c *compiler) sequence(n ast.Node, what string) ([]ast.Node, bool) {
+	n = c.resolve(n)
+	if isNull(n) {
+		return nil, true
+	}
+	s, ok := n.(*ast.SequenceNode)
+	if !ok {
+		c.d.errorf(posOf(n), "", "%s must be a list", what)
+		return nil, false
+	}
+	out := make([]ast.Node, 0, len(s.Values))
+	for _, v := range s.Values {
+		out = append(out, c.resolve(v))
+	}
+	return out, true
+}
+
+// scalarText returns the text of a scalar node and its kind: "string",
+// "int", "float", "bool", "null", or "" when n is not a scalar.
+func scalarText(n ast.Node) (string, string) {
+	switch x := n.(type) {
+	case *ast.StringNode:
+		return x.Value, "string"
+	case *ast.LiteralNode:
+		if x.Value != nil {
+			return x.Value.Value, "string"
+		}
+		return "", "string"
+	case *ast.IntegerNode:
+		return x.GetToken().Value, "int"
+	case *ast.FloatNode:
+		return x.GetToken().Value, "float"
+	case *ast.BoolNode:
+		return x.GetToken().Value, "bool"
+	case *ast.NullNode, nil:
+		return "", "null"
+	case *ast.InfinityNode, *ast.NanNode:
+		return x.GetToken().Value, "float"
+	}
+	return "", ""
+}
+
+func isQuoted(n ast.Node) bool {
+	tk := n.GetToken()
+	return tk != nil && (tk.Type == token.DoubleQuoteType || tk.Type == token.SingleQuoteType)
+}
+
+// name reads a name (state, action, actor, ...): a string or a number's text.
+func (c *compiler) name(n ast.Node, what string, at Pos) (string, Pos, bool) {
+	if isNull(n) {
+		c.d.errorf(at, "", "%s is missing", what)
+		return "", at, false
+	}
+	s, kind := scalarText(n)
+	p := posOf(n)
+	if kind != "string" && kind != "int" && kind != "float" {
+		c.d.errorf(p, "", "%s must be a name", what)
+		return "", p, false
+	}
+	s = strings.TrimSpace(s)
+	if s == "" {
+		c.d.errorf(p, "", "%s must not be empty", what)
+		return "", p, false
+	}
+	return s, p, true
+}
+
+type posName struct {
+	name string
+	pos  Pos
+}
+
+// names reads one name or a list of names.
+func (c *compiler) names(n ast.Node, what string, at Pos) ([]posName, bool) {
+	if s, ok := n.(*ast.SequenceNode); ok {
+		var out []posName
+		good := true
+		for _, v := range s.Values {
+			nm, p, ok := c.name(c.resolve(v), what, posOf(v))
+			if ok {
+				out = append(out, posName{nm, p})
+			} else {
+				good = false
+			}
+		}
+		if len(out) == 0 && good {
+			c.d.errorf(posOf(n), "", "%s: empty list", what)
+			return nil, false
+		}
+		return out, good
+	}
+	nm, p, ok := c.name(n, what, at)
+	if !ok {
+		return nil, false
+	}
+	return []posName{{nm, p}}, true
+}
+
+// text reads a free-text string (descriptions, claims).
+func (c *compiler) text(n ast.Node, what string, at Pos) (string, bool) {
+	if isNull(n) {
+		return "", true
+	}
+	s, kind := scalarText(n)
+	if kind == "" {
+		c.d.errorf(posOf(n), "", "%s must be text", what)
+		return "", false
+	}
+	return s, true
+}
+
+func (c *compiler) boolean(n ast.Node, what string) (bool, bool) {
+	if b, ok := n.(*ast.BoolNode); ok {
+		return b.Value, true
+	}
+	c.d.errorf(posOf(n), "write true or false", "%s must be true or false", what)
+	return false, false
+}
+
+// constNum reads a plain number (no expression).
+func (c *compiler) constNum(n ast.Node, what string, at Pos) (float64, bool) {
+	if isNull(n) {
+		c.d.errorf(at, "", "%s is missing", what)
+		return 0, false
+	}
+	switch x := n.(type) {
+	case *ast.IntegerNode:
+		v, ok := toFloat(x.Value)
+		if ok {
+			return v, true
+		}
+	case *ast.FloatNode:
+		return x.Value, true
+	}
+	c.d.errorf(posOf(n), "", "%s must be a number", what)
+	return 0, false
+}
+
+func (c *compiler) intNum(n ast.Node, what string, at Pos) (int, bool) {
+	if isNull(n) {
+		c.d.errorf(at, "", "%s is missing", what)
+		return 0, false
+	}
+	if x, ok := n.(*ast.IntegerNode); ok {
+		if i, err := strconv.Atoi(strings.ReplaceAll(x.GetToken().Value, "_", "")); err == nil {
+			return i, true
+		}
+	}
+	c.d.errorf(posOf(n), "", "%s must be a whole number", what)
+	return 0, false
+}
+
+// num reads a number or an expression over parameters.
+func (c *compiler) num(n ast.Node, what string, at Pos) *expression {
+	if isNull(n) {
+		c.d.errorf(at, "", "%s is missing", what)
+		return nil
+	}
+	p := posOf(n)
+	switch x := n.(type) {
+	case *ast.IntegerNode, *ast.FloatNode:
+		v, ok := c.constNum(n, what, at)
+		if !ok {
+			return nil
+		}
+		return &expression{src: x.GetToken().Value, pos: p, konst: true, val: v}
+	case *ast.StringNode:
+		return c.compileNum(x.Value, p, isQuoted(x))
+	case *ast.LiteralNode:
+		if x.Value == nil {
+			break
+		}
+		return c.compileNum(x.Value.Value, posOf(x.Value), false)
+	}
+	c.d.errorf(p, "write a number or an expression such as 1 - p", "%s must be a number or an expression", what)
+	return nil
+}
+
+// keys reports keys of a mapping that are not in allowed.
+func (c *compiler) checkKeys(kvs []kv, what string, allowed ...string) {
+	for _, e := range kvs {
+		if !contains(allowed, e.key) {
+			c.d.errorf(e.kpos, suggest(e.key, allowed), "unknown key %q in %s", e.key, what)
+		}
+	}
+}
+
+var infoKeys = []string{"label", "description", "rationale", "source"}
+
+// info reads the descriptive fields present in kvs.
+func (c *compiler) info(kvs []kv) Info {
+	var in Info
+	for _, e := range kvs {
+		var dst *string
+		switch e.key {
+		case "label":
+			dst = &in.Label
+		case "description":
+			dst = &in.Description
+		case "rationale":
+			dst = &in.Rationale
+		case "source":
+			dst = &in.Source
+		default:
+			continue
+		}
+		*dst, _ = c.text(e.val, e.key, e.kpos)
+	}
+	return in
+}
+
+func withInfo(keys ...string) []string { return append(keys, infoKeys...) }
