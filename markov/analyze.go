@@ -277,7 +277,10 @@ func (an *analyzer) transpose() {
 
 // horizonPass propagates the distribution over nodes for Horizon steps:
 // reach curves of terminal states (absorbing by nature), the distribution
-// at the horizon, occupancy, action shares and truncated values.
+// at the horizon, occupancy, action shares and truncated values. The step
+// loop only accumulates per-node totals (plain and discounted per distinct
+// discount); the per-state, per-action and per-component figures are
+// linear in them and computed once afterwards.
 func (an *analyzer) horizonPass(res *Analysis) {
 	c, g, H := an.c, an.c.Game, an.opt.Horizon
 	n, nA, nC := c.NumNodes(), len(g.Actors), len(g.Components)
@@ -287,18 +290,37 @@ func (an *analyzer) horizonPass(res *Analysis) {
 			res.Reach[s] = make([]float64, H+1)
 		}
 	}
-	// disc[a] is δ_a^t and next[a] is δ_a^(t+1), the discount of an
-	// entry at the end of step t.
-	disc, next := make([]float64, nA), make([]float64, nA)
-	for a := range disc {
-		disc[a] = 1
-		next[a] = g.Actors[a].Discount
+	var deltas []float64
+	group := make([]int, nA)
+	for a, act := range g.Actors {
+		group[a] = -1
+		for k, d := range deltas {
+			if d == act.Discount {
+				group[a] = k
+			}
+		}
+		if group[a] < 0 {
+			group[a] = len(deltas)
+			deltas = append(deltas, act.Discount)
+		}
 	}
-	if c.Terminal(c.Init) {
-		addEntry(g, res.ValueBy, c.State[c.Init], disc, 1)
+	nG := len(deltas)
+	// disc[k] is δ_k^t and next[k] is δ_k^(t+1), the discount of an entry
+	// at the end of step t.
+	disc, next := make([]float64, nG), make([]float64, nG)
+	for k := range disc {
+		disc[k], next[k] = 1, deltas[k]
 	}
+	occ := make([]float64, n)
+	docc := make([]float64, n*nG) // Σ_t δ^t·p_t(x), non-terminal x
+	dent := make([]float64, n*nG) // Σ_t δ^(t+1)·(mass entering terminal y)
 	p, q := make([]float64, n), make([]float64, n)
 	p[c.Init] = 1
+	if c.term[c.Init] {
+		for k := range deltas {
+			dent[c.Init*nG+k] = 1
+		}
+	}
 	for t := 0; ; t++ {
 		for s, st := range g.States {
 			if st.Terminal && c.termNode[s] >= 0 {
@@ -315,41 +337,64 @@ func (an *analyzer) horizonPass(res *Analysis) {
 			if m == 0 {
 				continue
 			}
-			s := c.State[x]
-			res.Occupancy[s] += m
-			if g.States[s].Terminal {
+			occ[x] += m
+			if c.term[x] {
 				q[x] += m
 				continue
 			}
-			res.Steps += m
-			for a := 0; a < nA; a++ {
-				av := g.Avail[s][a]
-				for k, pk := range c.dist[x*nA+a] {
-					res.ActionShare[a][av[k]] += m * pk
-				}
-			}
-			rw := c.reward[x*nAC : x*nAC+nAC]
-			for a := 0; a < nA; a++ {
-				f := disc[a] * m
-				for k := 0; k < nC; k++ {
-					res.ValueBy[a][k] += f * rw[a*nC+k]
-				}
+			for k, d := range disc {
+				docc[x*nG+k] += d * m
 			}
 			for e := c.RowPtr[x]; e < c.RowPtr[x+1]; e++ {
 				y := c.Col[e]
 				w := m * c.P[e]
 				q[y] += w
-				if sy := c.State[y]; g.States[sy].Terminal {
-					addEntry(g, res.ValueBy, sy, next, w)
+				if c.term[y] {
+					for k, d := range next {
+						dent[int(y)*nG+k] += d * w
+					}
 				}
 			}
 		}
-		for a := range disc {
-			disc[a] = next[a]
-			next[a] *= g.Actors[a].Discount
+		for k := range disc {
+			disc[k] = next[k]
+			next[k] *= deltas[k]
 		}
 		p, q = q, p
 		clear(q)
+	}
+	for x := 0; x < n; x++ {
+		m := occ[x]
+		s := c.State[x]
+		res.Occupancy[s] += m
+		if c.term[x] {
+			if e := g.Entry[s]; len(e) > 0 {
+				for a := 0; a < nA; a++ {
+					f := dent[x*nG+group[a]]
+					for k := 0; k < nC; k++ {
+						res.ValueBy[a][k] += f * e[a*nC+k]
+					}
+				}
+			}
+			continue
+		}
+		if m == 0 {
+			continue
+		}
+		res.Steps += m
+		for a := 0; a < nA; a++ {
+			av := g.Avail[s][a]
+			for k, pk := range c.dist[x*nA+a] {
+				res.ActionShare[a][av[k]] += m * pk
+			}
+		}
+		rw := c.reward[x*nAC : x*nAC+nAC]
+		for a := 0; a < nA; a++ {
+			f := docc[x*nG+group[a]]
+			for k := 0; k < nC; k++ {
+				res.ValueBy[a][k] += f * rw[a*nC+k]
+			}
+		}
 	}
 	for a := range res.ActionShare {
 		for k := range res.ActionShare[a] {

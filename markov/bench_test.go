@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"testing"
+	"time"
 )
 
 // BenchmarkSimulate: Monte Carlo on a random 50-state, 3-actor game with
@@ -16,6 +17,7 @@ func BenchmarkSimulate(b *testing.B) {
 		b.Run(fmt.Sprintf("workers=%d", w), func(b *testing.B) {
 			steps := int64(0)
 			b.ReportAllocs()
+			cpu0 := cpuTime()
 			for b.Loop() {
 				st, err := Simulate(context.Background(), g, prof, SimOptions{Runs: 20000, Horizon: 52, Seed: 1, Workers: w})
 				if err != nil {
@@ -24,6 +26,9 @@ func BenchmarkSimulate(b *testing.B) {
 				steps += st.Steps
 			}
 			b.ReportMetric(float64(steps)/b.Elapsed().Seconds(), "steps/s")
+			if cpu := (cpuTime() - cpu0).Seconds(); cpu > 0 {
+				b.ReportMetric(float64(steps)/cpu, "steps/cpu-s")
+			}
 		})
 	}
 }
@@ -50,6 +55,8 @@ func BenchmarkAnalyze10k(b *testing.B) {
 	b.Run("build", func(b *testing.B) {
 		r := rand.New(rand.NewPCG(10000, 1))
 		g, prof := randomGame(r, 10000, 1, 1, 2, false)
+		cpu0 := cpuTime()
+		defer reportCPU(b, cpu0)
 		for b.Loop() {
 			if _, err := BuildChain(g, prof); err != nil {
 				b.Fatal(err)
@@ -57,17 +64,21 @@ func BenchmarkAnalyze10k(b *testing.B) {
 		}
 	})
 	b.Run("endings", func(b *testing.B) {
+		cpu0 := cpuTime()
 		for b.Loop() {
 			if _, err := c.Analyze(context.Background(), AnalyzeOptions{Horizon: 52, States: []int{}}); err != nil {
 				b.Fatal(err)
 			}
 		}
+		reportCPU(b, cpu0)
 	})
 	b.Run("per-state", func(b *testing.B) {
 		an := &analyzer{c: c, opt: AnalyzeOptions{Horizon: 52}, denseLimit: denseMax}
 		an.transpose()
 		sc := newScratch(c.NumNodes())
 		s := 1
+		cpu0 := cpuTime()
+		defer reportCPU(b, cpu0)
 		for b.Loop() {
 			if _, _, _, err := an.target(context.Background(), s, sc); err != nil {
 				b.Fatal(err)
@@ -75,4 +86,12 @@ func BenchmarkAnalyze10k(b *testing.B) {
 			s = 1 + s%100
 		}
 	})
+}
+
+// reportCPU reports CPU milliseconds per operation since cpu0: on a shared
+// machine wall time says more about the neighbours than about the code.
+func reportCPU(b *testing.B, cpu0 time.Duration) {
+	if cpu := cpuTime() - cpu0; cpu > 0 {
+		b.ReportMetric(float64(cpu.Microseconds())/1000/float64(b.N), "cpu-ms/op")
+	}
 }

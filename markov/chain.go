@@ -40,6 +40,8 @@ type Chain struct {
 	reward []float64
 	// termNode[s] is the node of terminal state s, or -1.
 	termNode []int32
+	// term[x] reports whether node x is terminal.
+	term []bool
 
 	// Sampling tables, built only for Monte Carlo: for node x the outcomes
 	// outOff[x]..outOff[x+1] are (joint action, successor) pairs with
@@ -66,7 +68,7 @@ func (c *Chain) Reward(x int) []float64 {
 }
 
 // Terminal reports whether node x is a terminal state.
-func (c *Chain) Terminal(x int) bool { return c.Game.States[c.State[x]].Terminal }
+func (c *Chain) Terminal(x int) bool { return c.term[x] }
 
 // compiled forms of a profile, checked once.
 type cRule struct {
@@ -305,6 +307,7 @@ func buildChain(g *Game, p Profile, withOutcomes bool) (*Chain, error) {
 		}
 		index[string(key)] = x
 		c.State = append(c.State, s)
+		c.term = append(c.term, g.States[s].Terminal)
 		if g.States[s].Terminal {
 			c.termNode[s] = x
 			firedOf = append(firedOf, nil)

@@ -147,25 +147,25 @@ func (ls *linSystem) matvec(y, x []float64) {
 	}
 }
 
-type bicgWork struct{ r, rh, p, v, y, s, z, t []float64 }
+type bicgWork struct{ r, rh, p, v, y, s, z, t, inv []float64 }
 
 func newBicgWork(n int) *bicgWork {
-	return &bicgWork{make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n),
-		make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n)}
-}
-
-func dot(a, b []float64) float64 {
-	s := 0.0
-	for i, x := range a {
-		s += x * b[i]
+	w := &bicgWork{}
+	for _, v := range []*[]float64{&w.r, &w.rh, &w.p, &w.v, &w.y, &w.s, &w.z, &w.t, &w.inv} {
+		*v = make([]float64, n)
 	}
-	return s
+	return w
 }
 
 func normInf(a []float64) float64 {
 	m := 0.0
 	for _, x := range a {
-		m = math.Max(m, math.Abs(x))
+		if x < 0 {
+			x = -x
+		}
+		if x > m || x != x {
+			m = x
+		}
 	}
 	return m
 }
@@ -173,18 +173,23 @@ func normInf(a []float64) float64 {
 // converged reports whether x solves the system to backward error
 // solveTol: ‖b - Ax‖∞ ≤ solveTol·max(‖b‖∞, ‖x‖∞), r being b - Ax.
 func converged(r, b, x []float64) bool {
-	return normInf(r) <= solveTol*math.Max(normInf(b), normInf(x))
+	return normInf(r) <= solveTol*max(normInf(b), normInf(x))
 }
 
 // bicgstab solves with Jacobi-preconditioned BiCGSTAB, restarting from the
 // true residual (iterative refinement) so the answer meets the backward
-// error target.
+// error target. Vector operations are fused to limit passes over memory.
 func (ls *linSystem) bicgstab(ctx context.Context, b []float64, w *bicgWork) ([]float64, error) {
 	n := ls.n
 	x := make([]float64, n)
-	if normInf(b) == 0 {
+	bn := normInf(b)
+	if bn == 0 {
 		return x, nil
 	}
+	for i, d := range ls.diag {
+		w.inv[i] = 1 / d
+	}
+	inv := w.inv
 	const maxIter = 5000
 	iter := 0
 	for restart := 0; restart < 8; restart++ {
@@ -201,54 +206,69 @@ func (ls *linSystem) bicgstab(ctx context.Context, b []float64, w *bicgWork) ([]
 		// r·r̂ vanish after one step; a fixed pseudo-random perturbation
 		// avoids that breakdown and keeps runs deterministic.
 		rn := normInf(w.r)
+		rhoNew := 0.0
 		for i := range w.rh {
 			w.rh[i] = w.r[i] + rn*(float64(splitmix64(uint64(i))>>11)/(1<<53)-0.5)
+			rhoNew += w.rh[i] * w.r[i]
 		}
 		clear(w.p)
 		clear(w.v)
 		rho, alpha, omega := 1.0, 1.0, 1.0
-		r0 := normInf(w.r)
+		stop := 1e-3 * solveTol * rn // also stop when far below where we started
 		for ; iter < maxIter; iter++ {
 			if iter%64 == 63 {
 				if err := ctx.Err(); err != nil {
 					return nil, err
 				}
 			}
-			rhoNew := dot(w.rh, w.r)
 			if rhoNew == 0 || omega == 0 {
 				break // restart from the true residual
 			}
 			beta := rhoNew / rho * alpha / omega
 			rho = rhoNew
-			for i := range w.p {
-				w.p[i] = w.r[i] + beta*(w.p[i]-omega*w.v[i])
-				w.y[i] = w.p[i] / ls.diag[i]
+			p, r, v, y := w.p[:n], w.r[:n], w.v[:n], w.y[:n]
+			for i := range p {
+				p[i] = r[i] + beta*(p[i]-omega*v[i])
+				y[i] = p[i] * inv[i]
 			}
-			ls.matvec(w.v, w.y)
-			den := dot(w.rh, w.v)
+			ls.matvec(v, y)
+			den := 0.0
+			for i, vi := range v {
+				den += w.rh[i] * vi
+			}
 			if den == 0 {
 				break
 			}
 			alpha = rho / den
-			for i := range w.s {
-				w.s[i] = w.r[i] - alpha*w.v[i]
-				w.z[i] = w.s[i] / ls.diag[i]
+			sv, z := w.s[:n], w.z[:n]
+			for i := range sv {
+				sv[i] = r[i] - alpha*v[i]
+				z[i] = sv[i] * inv[i]
 			}
-			ls.matvec(w.t, w.z)
-			tt := dot(w.t, w.t)
+			ls.matvec(w.t, z)
+			tt, ts := 0.0, 0.0
+			for i, ti := range w.t[:n] {
+				tt += ti * ti
+				ts += ti * sv[i]
+			}
 			omega = 0
 			if tt > 0 {
-				omega = dot(w.t, w.s) / tt
+				omega = ts / tt
 			}
+			rhoNew = 0
+			rmax, xmax := 0.0, 0.0
 			for i := range x {
-				x[i] += alpha*w.y[i] + omega*w.z[i]
-				w.r[i] = w.s[i] - omega*w.t[i]
+				x[i] += alpha*y[i] + omega*z[i]
+				r[i] = sv[i] - omega*w.t[i]
+				rhoNew += w.rh[i] * r[i]
+				rmax = max(rmax, r[i], -r[i])
+				xmax = max(xmax, x[i], -x[i])
 			}
-			if math.IsNaN(omega) || math.IsNaN(alpha) {
+			if omega != omega || alpha != alpha {
 				return nil, fmt.Errorf("markov: BiCGSTAB broke down")
 			}
 			// Recompute the true residual once the recursive one is small.
-			if normInf(w.r) <= 1e-3*solveTol*r0 || normInf(w.r) <= solveTol*normInf(x) {
+			if rmax <= stop || rmax <= 0.5*solveTol*max(bn, xmax) {
 				iter++
 				break
 			}

@@ -95,21 +95,34 @@ type ComponentSim struct {
 // sums. It is fixed so that results do not depend on the worker count.
 const simChunk = 1024
 
+// simNode is what a step needs of its node, packed in one record.
+type simNode struct {
+	off   int32  // first alias slot
+	cnt   uint32 // number of slots (0 = terminal)
+	state int32
+	term  bool
+}
+
+// simSlot is one alias-table slot: keep outcome 0 when the draw's low bits
+// are below thr, else outcome 1 (the alias), each a successor node and a
+// flat (state, joint action) index. Packing both outcomes makes a step one
+// memory access into the table.
+type simSlot struct {
+	thr  uint64
+	next [2]int32
+	sj   [2]int32
+}
+
 // sampler holds the flat tables the inner loop reads.
 type sampler struct {
 	nA, nC, H int
-	off       []int32  // per node: first outcome
-	cnt       []uint64 // per node: number of outcomes (0 = terminal)
-	thr       []uint64 // alias thresholds
-	alias     []int32  // alias targets (absolute outcome index)
-	sj        []int32  // per outcome: flat (state, joint action)
-	next      []int32  // per outcome: next node
-	state     []int32  // per node: game state
-	term      []bool   // per node
+	nodes     []simNode
+	slots     []simSlot
 	flows     []float64
 	acts      []int32 // per (state, joint action) and actor: counter index
 	entry     [][]float64
 	discount  []float64
+	pow       []float64 // pow[i*(H+1)+t]: δ^t of the actor of (actor, component) slot i
 	weights   [][]float64
 	nCounters int
 	actBase   []int
@@ -184,23 +197,31 @@ func (c *Chain) newSampler(H int) *sampler {
 	nA, nC, nS := len(g.Actors), len(g.Components), len(g.States)
 	n := c.NumNodes()
 	sm := &sampler{nA: nA, nC: nC, H: H,
-		off: make([]int32, n), cnt: make([]uint64, n), state: make([]int32, n), term: make([]bool, n),
-		thr: make([]uint64, len(c.outP)), alias: make([]int32, len(c.outP)),
-		sj: c.outSJ, next: c.outNext, entry: g.Entry,
+		nodes: make([]simNode, n), slots: make([]simSlot, len(c.outP)), entry: g.Entry,
 		discount: make([]float64, nA), weights: make([][]float64, nA), actBase: make([]int, nA+1)}
 	for a, act := range g.Actors {
 		sm.discount[a] = act.Discount
+		for cc := 0; cc < nC; cc++ {
+			d := 1.0
+			for t := 0; t <= H; t++ {
+				sm.pow = append(sm.pow, d)
+				d *= act.Discount
+			}
+		}
 		sm.weights[a] = act.Weights
 		sm.actBase[a+1] = sm.actBase[a] + len(g.Actions[a])
 	}
 	sm.nCounters = sm.actBase[nA]
+	thr := make([]uint64, len(c.outP))
+	alias := make([]int32, len(c.outP))
 	for x := 0; x < n; x++ {
-		sm.state[x] = int32(c.State[x])
-		sm.term[x] = c.Terminal(x)
 		lo, hi := c.outOff[x], c.outOff[x+1]
-		sm.off[x] = lo
-		sm.cnt[x] = uint64(hi - lo)
-		buildAlias(c.outP[lo:hi], sm.thr[lo:hi], sm.alias[lo:hi], lo)
+		sm.nodes[x] = simNode{off: lo, cnt: uint32(hi - lo), state: int32(c.State[x]), term: c.Terminal(x)}
+		buildAlias(c.outP[lo:hi], thr[lo:hi], alias[lo:hi], lo)
+		for i := lo; i < hi; i++ {
+			a := alias[i]
+			sm.slots[i] = simSlot{thr: thr[i], next: [2]int32{c.outNext[i], c.outNext[a]}, sj: [2]int32{c.outSJ[i], c.outSJ[a]}}
+		}
 	}
 	nSJ := int(c.sjOff[nS])
 	sm.flows = make([]float64, nSJ*nA*nC)
@@ -383,12 +404,12 @@ type pathWork struct {
 	entered []int32 // states entered, in order
 	act     []int32 // per counter: plays this path
 	pay     []float64
-	disc    []float64
+	traj    []int32 // per step: flat (state, joint action) index
 }
 
 func newPathWork(sm *sampler, nS int) *pathWork {
 	return &pathWork{rng: rand.NewPCG(0, 0), occ: make([]int32, nS), seen: make([]int64, nS), tau: make([]int32, nS),
-		entered: make([]int32, 0, nS), act: make([]int32, sm.nCounters), pay: make([]float64, sm.nA*sm.nC), disc: make([]float64, sm.nA)}
+		entered: make([]int32, 0, nS), act: make([]int32, sm.nCounters), pay: make([]float64, sm.nA*sm.nC), traj: make([]int32, sm.H)}
 }
 
 // run samples path number path and adds its statistics to sums.
@@ -399,53 +420,64 @@ func (pw *pathWork) run(sm *sampler, init int, seed uint64, path int, sums *simS
 	nA, nC, H := sm.nA, sm.nC, sm.H
 	nAC := nA * nC
 	mark := int64(path) + 1
-	occ, tau, act, pay, disc := pw.occ, pw.tau, pw.act, pw.pay, pw.disc
-	for a := range disc {
-		disc[a] = 1
-	}
+	occ, tau, act, pay, traj := pw.occ, pw.tau, pw.act, pw.pay, pw.traj
+	termState, termStep := int32(-1), 0
 	x := int32(init)
-	s0 := sm.state[x]
+	nd := sm.nodes[x]
+	s0 := nd.state
 	pw.seen[s0] = mark
 	tau[s0] = 0
 	entered := append(pw.entered[:0], s0)
 	steps := 0
-	if sm.term[x] {
-		sm.payEntry(pay, s0, disc)
+	if nd.term {
+		termState = s0
 		occ[s0] += int32(H)
 	} else {
 		for t := 0; t < H; t++ {
-			occ[sm.state[x]]++
-			m := sm.cnt[x]
-			hi, lo := bits.Mul64(rng.Uint64(), m)
-			k := sm.off[x] + int32(hi)
-			if lo >= sm.thr[k] {
-				k = sm.alias[k]
+			occ[nd.state]++
+			hi, lo := bits.Mul64(rng.Uint64(), uint64(nd.cnt))
+			slot := &sm.slots[nd.off+int32(hi)]
+			sel := 0
+			if lo >= slot.thr {
+				sel = 1
 			}
-			f := int(sm.sj[k])
-			for _, ci := range sm.acts[f*nA : f*nA+nA] {
-				act[ci]++
-			}
-			fl := sm.flows[f*nAC : f*nAC+nAC]
-			for a := 0; a < nA; a++ {
-				d := disc[a]
-				pa := pay[a*nC : a*nC+nC]
-				for i, v := range fl[a*nC : a*nC+nC] {
-					pa[i] += d * v
-				}
-				disc[a] = d * sm.discount[a]
-			}
+			traj[t] = slot.sj[sel]
+			x = slot.next[sel]
 			steps++
-			x = sm.next[k]
-			ns := sm.state[x]
+			nd = sm.nodes[x]
+			ns := nd.state
 			if pw.seen[ns] != mark {
 				pw.seen[ns] = mark
 				tau[ns] = int32(t + 1)
 				entered = append(entered, ns)
 			}
-			if sm.term[x] {
-				sm.payEntry(pay, ns, disc)
+			if nd.term {
+				termState, termStep = ns, t+1
 				occ[ns] += int32(H - t - 1)
 				break
+			}
+		}
+	}
+	// Actions and payoffs from the trajectory, off the sampling loop's
+	// critical path: pay[i] = Σ_t δ^t·flow[sj_t][i] with δ^t from a table.
+	tr := traj[:steps]
+	for _, f := range tr {
+		for _, ci := range sm.acts[int(f)*nA : int(f)*nA+nA] {
+			act[ci]++
+		}
+	}
+	for i := range pay {
+		pw := sm.pow[i*(H+1) : i*(H+1)+H+1]
+		acc := 0.0
+		for t, f := range tr {
+			acc += pw[t] * sm.flows[int(f)*nAC+i]
+		}
+		pay[i] = acc
+	}
+	if termState >= 0 {
+		if e := sm.entry[termState]; len(e) > 0 {
+			for i := range pay {
+				pay[i] += sm.pow[i*(H+1)+termStep] * e[i]
 			}
 		}
 	}
@@ -487,19 +519,6 @@ func (pw *pathWork) run(sm *sampler, init int, seed uint64, path int, sums *simS
 		}
 		sums.totSum[a] += tot
 		sums.totSq[a] += tot * tot
-	}
-}
-
-// payEntry adds the entry payoff of terminal state s, discounted by disc.
-func (sm *sampler) payEntry(pay []float64, s int32, disc []float64) {
-	e := sm.entry[s]
-	if len(e) == 0 {
-		return
-	}
-	for a := 0; a < sm.nA; a++ {
-		for cc := 0; cc < sm.nC; cc++ {
-			pay[a*sm.nC+cc] += disc[a] * e[a*sm.nC+cc]
-		}
 	}
 }
 
