@@ -28,11 +28,13 @@ type Point struct {
 	Share map[string]float64
 }
 
-// Evaluator computes a Point for a full parameter vector (one value per
-// Params entry, same order). Implementations must be deterministic.
+// Evaluator computes a Point with parameter number param (index into
+// Params) set to value and every other parameter at its central value (or,
+// for an evaluator over draws, left to vary). param = -1 asks for the
+// central point. Implementations must be deterministic.
 type Evaluator interface {
 	Params() []Param
-	Eval(ctx context.Context, values []float64) (Point, error)
+	Eval(ctx context.Context, param int, value float64) (Point, error)
 }
 
 // VerdictFunc names the verdict for a share of draws; a flip is a change of
@@ -126,10 +128,6 @@ func Run(ctx context.Context, ev Evaluator, opt Options) (*Result, error) {
 		opt.Tolerance = 1e-3
 	}
 	params := ev.Params()
-	central := make([]float64, len(params))
-	for i, p := range params {
-		central[i] = p.Central
-	}
 	only := map[string]bool{}
 	for _, n := range opt.Params {
 		only[n] = true
@@ -156,13 +154,12 @@ func Run(ctx context.Context, ev Evaluator, opt Options) (*Result, error) {
 			opt.Progress(done, total)
 		}
 	}
-	base, err := ev.Eval(ctx, central)
+	base, err := ev.Eval(ctx, -1, 0)
 	if err != nil {
 		return nil, fmt.Errorf("sensitivity: central values: %w", err)
 	}
 	tick()
 	res := &Result{Central: base, Params: params}
-	vals := make([]float64, len(params))
 	for _, i := range swept {
 		p := params[i]
 		sw := Sweep{Param: p.Name}
@@ -171,9 +168,7 @@ func Run(ctx context.Context, ev Evaluator, opt Options) (*Result, error) {
 				return nil, err
 			}
 			x := p.Lo + (p.Hi-p.Lo)*float64(k)/float64(opt.Points-1)
-			copy(vals, central)
-			vals[i] = x
-			pt, err := ev.Eval(ctx, vals)
+			pt, err := ev.Eval(ctx, i, x)
 			if err != nil {
 				return nil, fmt.Errorf("sensitivity: %s = %g: %w", p.Name, x, err)
 			}
@@ -182,7 +177,7 @@ func Run(ctx context.Context, ev Evaluator, opt Options) (*Result, error) {
 			sw.Points = append(sw.Points, pt)
 		}
 		res.Sweeps = append(res.Sweeps, sw)
-		bes, err := breakEvens(ctx, ev, central, i, p, sw, opt)
+		bes, err := breakEvens(ctx, ev, i, p, sw, opt)
 		if err != nil {
 			return nil, err
 		}
@@ -193,9 +188,8 @@ func Run(ctx context.Context, ev Evaluator, opt Options) (*Result, error) {
 }
 
 // breakEvens bisects each verdict change between neighbouring sweep points.
-func breakEvens(ctx context.Context, ev Evaluator, central []float64, i int, p Param, sw Sweep, opt Options) ([]BreakEven, error) {
+func breakEvens(ctx context.Context, ev Evaluator, i int, p Param, sw Sweep, opt Options) ([]BreakEven, error) {
 	var out []BreakEven
-	vals := make([]float64, len(central))
 	for _, h := range sortedKeys(sw.Points[0].Share) {
 		for k := 0; k+1 < len(sw.Points); k++ {
 			vLo, vHi := opt.Verdict(sw.Points[k].Share[h]), opt.Verdict(sw.Points[k+1].Share[h])
@@ -209,9 +203,7 @@ func breakEvens(ctx context.Context, ev Evaluator, central []float64, i int, p P
 					return nil, err
 				}
 				mid := (lo + hi) / 2
-				copy(vals, central)
-				vals[i] = mid
-				pt, err := ev.Eval(ctx, vals)
+				pt, err := ev.Eval(ctx, i, mid)
 				if err != nil {
 					return nil, fmt.Errorf("sensitivity: %s = %g: %w", p.Name, mid, err)
 				}

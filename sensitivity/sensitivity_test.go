@@ -20,8 +20,12 @@ func (l *linear) Params() []Param {
 	return []Param{{"x", 0, 1, 0.5}, {"y", -1, 1, 0}, {"fixed", 3, 3, 3}}
 }
 
-func (l *linear) Eval(_ context.Context, v []float64) (Point, error) {
+func (l *linear) Eval(_ context.Context, param int, value float64) (Point, error) {
 	l.n++
+	v := []float64{0.5, 0, 3}
+	if param >= 0 {
+		v[param] = value
+	}
 	b := func(ok bool) float64 {
 		if ok {
 			return 1
