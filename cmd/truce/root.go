@@ -20,8 +20,11 @@ computes their equilibria.`,
 		SilenceErrors: true,
 	}
 	root.AddCommand(
+		newAnalyzeCmd(),
+		newCheckCmd(),
 		newConvertCmd(),
 		newNashCmd(),
+		newSimulateCmd(),
 		newVersionCmd(),
 		// new commands: add one line each, keep this list sorted by name
 	)

@@ -1,0 +1,117 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"strings"
+	"testing"
+)
+
+// run executes the truce command line and returns stdout, stderr and the
+// exit code main would use.
+func run(t *testing.T, args ...string) (string, string, int) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	root := newRootCmd()
+	root.SetOut(&out)
+	root.SetErr(&errb)
+	root.SetArgs(args)
+	err := root.Execute()
+	code := 0
+	if err != nil {
+		code = 1
+		var ee *exitError
+		if errors.As(err, &ee) {
+			code = ee.code
+			if ee.msg != "" {
+				errb.WriteString(ee.msg + "\n")
+			}
+		} else {
+			errb.WriteString(err.Error() + "\n")
+		}
+	}
+	return out.String(), errb.String(), code
+}
+
+func TestCheckCommand(t *testing.T) {
+	out, _, code := run(t, "check", "../../examples/tit-for-tat.yaml")
+	if code != 0 || !strings.HasPrefix(out, "ok: ../../examples/tit-for-tat.yaml: scenario tit-for-tat, 2 actors, 2 states") {
+		t.Fatalf("check ok: code %d, out %q", code, out)
+	}
+	_, errs, code := run(t, "check", "../../scenario/testdata/bad-names.yaml")
+	if code != 1 {
+		t.Fatalf("check of a bad file exited %d", code)
+	}
+	if !strings.Contains(errs, `../../scenario/testdata/bad-names.yaml:16:10: error: unknown state "wra" (hint: did you mean "war"?)`) {
+		t.Errorf("check errors lack the position and hint:\n%s", errs)
+	}
+	out, _, code = run(t, "check", "--format", "json", "../../scenario/testdata/bad-names.yaml")
+	if code != 1 || !strings.Contains(out, `"ok": false`) || !strings.Contains(out, `"line": 16`) {
+		t.Errorf("check --format json: code %d\n%s", code, out)
+	}
+	_, errs, code = run(t, "check", "no/such/file.yaml")
+	if code != 1 || !strings.Contains(errs, "no such file") {
+		t.Errorf("missing file: code %d, %q", code, errs)
+	}
+}
+
+// TestOutputIndependentOfWorkers is the determinism contract: with a seed,
+// analyze and simulate print the same bytes whatever --workers.
+func TestOutputIndependentOfWorkers(t *testing.T) {
+	for _, tc := range [][]string{
+		{"analyze", "../../scenario/testdata/uncertain.yaml", "--draws", "300", "--seed", "7", "--format", "json"},
+		{"analyze", "../../scenario/testdata/uncertain.yaml", "--draws", "300", "--seed", "7"},
+		{"simulate", "../../examples/tit-for-tat.yaml", "--runs", "5000", "--seed", "11", "--format", "json"},
+		{"simulate", "../../examples/prestige.yaml", "--runs", "3000", "--seed", "3"},
+	} {
+		var first string
+		for _, w := range []string{"1", "2", "8"} {
+			out, errs, code := run(t, append(tc, "--workers", w)...)
+			if code != 0 {
+				t.Fatalf("%v --workers %s: exit %d: %s", tc, w, code, errs)
+			}
+			if w == "1" {
+				first = out
+				continue
+			}
+			if out != first {
+				t.Errorf("%v: --workers %s output differs from --workers 1", tc, w)
+			}
+		}
+		if len(first) < 100 {
+			t.Errorf("%v: suspiciously short output %q", tc, first)
+		}
+	}
+}
+
+func TestAnalyzeText(t *testing.T) {
+	out, errs, code := run(t, "analyze", "../../examples/two-state.yaml")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	for _, want := range []string{"profile baseline", "war (end)", "0.6513", "H1  supported", "H2  rejected", `time("war", "baseline") = 10`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("analyze text lacks %q:\n%s", want, out)
+		}
+	}
+	_, errs, code = run(t, "analyze", "../../examples/two-state.yaml", "--profile", "basline")
+	if code != 1 || !strings.Contains(errs, `unknown profile "basline" (hint: did you mean "baseline"?)`) {
+		t.Errorf("unknown profile: exit %d, %q", code, errs)
+	}
+	_, errs, code = run(t, "analyze", "../../examples/two-state.yaml", "--format", "xml")
+	if code != 1 || !strings.Contains(errs, "unknown --format") {
+		t.Errorf("bad format: exit %d, %q", code, errs)
+	}
+}
+
+func TestSimulateText(t *testing.T) {
+	out, errs, code := run(t, "simulate", "../../examples/two-state.yaml", "--runs", "2000")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	for _, want := range []string{"2000 paths", "entered war by month 10", "largest |z|"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("simulate text lacks %q:\n%s", want, out)
+		}
+	}
+}
