@@ -24,6 +24,7 @@ computes their equilibria.`,
 		newCheckCmd(),
 		newConvertCmd(),
 		newNashCmd(),
+		newServeCmd(),
 		newSimulateCmd(),
 		newVersionCmd(),
 		// new commands: add one line each, keep this list sorted by name

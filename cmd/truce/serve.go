@@ -1,0 +1,103 @@
+package main
+
+import (
+	"fmt"
+	"log/slog"
+	"net/url"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/truce-dev/truce/server"
+	"github.com/truce-dev/truce/store"
+)
+
+func newServeCmd() *cobra.Command {
+	var (
+		addr, db, token string
+		maxConcurrent   int
+		maxQueue        int
+		maxDraws        int
+		maxRuns         int
+		maxBody         int64
+		verbose         bool
+	)
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Run the workbench: a browser UI and JSON API over stored scenarios and runs",
+		Long: `serve starts the truce workbench: a web page to edit scenarios with live
+validation, run analyze jobs with progress, see charts of the results,
+compare runs and share a permanent link to each, and a JSON API under /api/
+(docs/api.md) that does the same for scripts.
+
+Runs and scenarios (with every saved version) are kept in a database: SQLite
+by default, in the user's data directory (` + "`$XDG_DATA_HOME/truce/truce.db`" + `, else
+~/.local/share/truce/truce.db; ~/Library/Application Support/truce on macOS,
+%LocalAppData%\truce on Windows), or PostgreSQL with --db postgres://….
+
+It listens on 127.0.0.1:8080, this machine only. To listen on another
+address, give --token: every API call must then send
+"Authorization: Bearer <token>". Jobs beyond --max-jobs wait in a queue of
+--max-queue; beyond that the API answers 429. SIGINT or SIGTERM stops the
+server gracefully: running jobs are recorded as interrupted. After a crash,
+the next start marks the runs that were running as interrupted; finished
+runs are never touched.`,
+		Example: `  truce serve
+  truce serve --addr 127.0.0.1:9000 --db sqlite:./team.db
+  truce serve --addr 0.0.0.0:8080 --token "$(openssl rand -hex 16)" --db postgres://truce@db/truce`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			level := slog.LevelInfo
+			if verbose {
+				level = slog.LevelDebug
+			}
+			logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
+			if db == "" {
+				p, err := store.DefaultPath()
+				if err != nil {
+					return &exitError{1, "truce serve: " + err.Error()}
+				}
+				db = "sqlite:" + p
+			}
+			err := server.ListenAndServe(cmd.Context(), server.ServeOptions{
+				Addr: addr, DB: db, Token: token,
+				Runner:   server.ScenarioRunner{},
+				Examples: serveExamples(),
+				Logger:   logger,
+				Limits: server.Limits{MaxConcurrent: maxConcurrent, MaxQueue: maxQueue,
+					MaxDraws: maxDraws, MaxRuns: maxRuns, MaxBody: maxBody},
+				Ready: func(a string) {
+					fmt.Fprintf(cmd.OutOrStdout(), "truce workbench on http://%s/ (database %s)\n", a, redactDB(db))
+				},
+			})
+			if err != nil {
+				return &exitError{1, "truce serve: " + err.Error()}
+			}
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&addr, "addr", "127.0.0.1:8080", "address to listen on (host:port); non-loopback needs --token")
+	f.StringVar(&db, "db", "", "database: sqlite:PATH or postgres://… (default: SQLite in the user's data directory)")
+	f.StringVar(&token, "token", os.Getenv("TRUCE_TOKEN"), "bearer token required on every API call (default $TRUCE_TOKEN)")
+	f.IntVar(&maxConcurrent, "max-jobs", 0, "jobs running at once (default: number of CPUs)")
+	f.IntVar(&maxQueue, "max-queue", 32, "jobs waiting beyond those running; more are refused with 429")
+	f.IntVar(&maxDraws, "max-draws", 100000, "largest --draws a job may ask for")
+	f.IntVar(&maxRuns, "max-runs", 1000000, "largest --runs a job may ask for")
+	f.Int64Var(&maxBody, "max-body", 1<<20, "largest request body in bytes")
+	f.BoolVarP(&verbose, "verbose", "v", false, "log every request")
+	return cmd
+}
+
+// serveExamples are the scenarios the UI offers to load.
+func serveExamples() []server.Example {
+	return server.BuiltinExamples()
+}
+
+// redactDB hides a password in a database URL before printing it.
+func redactDB(db string) string {
+	if u, err := url.Parse(db); err == nil && u.User != nil {
+		return u.Redacted()
+	}
+	return db
+}

@@ -1,0 +1,90 @@
+package server_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/truce-dev/truce/server"
+)
+
+func standoffExample(t *testing.T) server.Example {
+	t.Helper()
+	for _, e := range server.BuiltinExamples() {
+		if e.Name == "truce-standoff" {
+			return e
+		}
+	}
+	t.Fatal("bundled example truce-standoff missing")
+	return server.Example{}
+}
+
+func TestScenarioRunnerValidate(t *testing.T) {
+	var r server.ScenarioRunner
+	ex := standoffExample(t)
+	if d := r.Validate("x.yaml", []byte(ex.YAML)); len(d) != 0 {
+		t.Fatalf("bundled example has problems: %+v", d)
+	}
+	bad := strings.Replace(ex.YAML, "    to: {strikes: 1}", "    to: {strikess: 1}", 1)
+	d := r.Validate("x.yaml", []byte(bad))
+	if len(d) != 1 || d[0].Line != 38 || d[0].Col != 10 || d[0].Severity != "error" || d[0].File != "x.yaml" ||
+		!strings.Contains(d[0].Message, "strikess") || d[0].Hint == "" {
+		t.Fatalf("diagnostics %+v", d)
+	}
+	if d := r.Validate("x.yaml", []byte("truce: [")); len(d) == 0 || d[0].Severity != "error" {
+		t.Fatalf("malformed YAML: %+v", d)
+	}
+}
+
+func TestScenarioRunnerAnalyze(t *testing.T) {
+	var r server.ScenarioRunner
+	ex := standoffExample(t)
+	var calls int
+	out, err := r.Run(context.Background(), "analyze", "x.yaml", []byte(ex.YAML), server.Params{Draws: 40, Seed: 5, Workers: 1},
+		func(done, total int) {
+			calls++
+			if total != 40 || done > total {
+				t.Errorf("progress %d/%d", done, total)
+			}
+		})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if calls == 0 {
+		t.Error("no progress reported")
+	}
+	var res struct {
+		Draws    int
+		Profiles map[string]struct {
+			Absorb map[string]struct{ Mean float64 }
+		}
+		Hypotheses []struct {
+			ID      string
+			Verdict string
+		}
+	}
+	if err := json.Unmarshal(out, &res); err != nil {
+		t.Fatal(err)
+	}
+	if res.Draws != 40 || len(res.Profiles) != 2 || len(res.Hypotheses) != 2 || res.Hypotheses[0].Verdict == "" {
+		t.Fatalf("result %s", out)
+	}
+	// Same seed, other worker count: same bytes.
+	out2, err := r.Run(context.Background(), "analyze", "x.yaml", []byte(ex.YAML), server.Params{Draws: 40, Seed: 5, Workers: 2}, func(int, int) {})
+	if err != nil || string(out2) != string(out) {
+		t.Fatalf("result depends on workers: %v", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := r.Run(ctx, "analyze", "x.yaml", []byte(ex.YAML), server.Params{Draws: 40}, func(int, int) {}); !errors.Is(err, context.Canceled) {
+		t.Fatalf("canceled run: %v", err)
+	}
+	if _, err := r.Run(context.Background(), "dance", "x.yaml", []byte(ex.YAML), server.Params{}, func(int, int) {}); !errors.Is(err, server.ErrUnknownKind) {
+		t.Fatalf("unknown kind: %v", err)
+	}
+	if _, err := r.Run(context.Background(), "analyze", "x.yaml", []byte("truce: ["), server.Params{}, func(int, int) {}); err == nil || !strings.Contains(err.Error(), "x.yaml:") {
+		t.Fatalf("bad scenario: %v", err)
+	}
+}
