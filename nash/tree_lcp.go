@@ -2,6 +2,7 @@ package nash
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/big"
 	"sort"
@@ -153,6 +154,21 @@ func TreeLCP(ctx context.Context, t *game.Tree, opts Options) (*Result, error) {
 	}
 	L := newSeqLCP(sf)
 	exact := opts.Rational && t.IsExact()
+	res, err := L.solve(ctx, exact, opts)
+	if !exact && t.IsExact() && ((err != nil && (errors.Is(err, errSeqRay) || errors.Is(err, errSeqCycle))) || (err == nil && seqBadCertificate(res))) {
+		// Floating point lost the path (a degenerate tableau, payoffs of
+		// very different sizes); exact arithmetic follows Lemke's path
+		// without fail.
+		res, err = L.solve(ctx, true, opts)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("lcp: %w", err)
+	}
+	res.Elapsed = time.Since(start)
+	return res, nil
+}
+
+func (L *seqLCP) solve(ctx context.Context, exact bool, opts Options) (*Result, error) {
 	var tb seqTab
 	if exact {
 		tb = newRatTab(L.A, L.b)
@@ -167,9 +183,12 @@ func TreeLCP(ctx context.Context, t *game.Tree, opts Options) (*Result, error) {
 		ok, err := seqPath(ctx, tb, dup)
 		pivots = tb.pivots()
 		if err != nil {
+			if ctx.Err() == nil {
+				return nil, err
+			}
 			res.Complete, res.Reason = false, reasonOf(err)
 		} else if ok != 1 {
-			return nil, fmt.Errorf("lcp: %w", errSeqRay)
+			return nil, errSeqRay
 		} else {
 			res.Equilibria = append(res.Equilibria, L.profile(tb, exact))
 		}
@@ -177,12 +196,14 @@ func TreeLCP(ctx context.Context, t *game.Tree, opts Options) (*Result, error) {
 		seen := map[string]bool{}
 		err := L.allLemke(ctx, dup, tb, 0, seen, exact, res, &pivots, opts)
 		if err != nil {
+			if ctx.Err() == nil {
+				return nil, err
+			}
 			res.Complete, res.Reason = false, reasonOf(err)
 		}
 	}
 	res.Stats["pivots"] = float64(pivots)
 	res.Stats["sequences"] = float64(L.ns1 + L.ns2)
-	res.Elapsed = time.Since(start)
 	return res, nil
 }
 
@@ -243,4 +264,15 @@ func (L *seqLCP) allLemke(ctx context.Context, j int, B seqTab, depth int, seen 
 		}
 	}
 	return nil
+}
+
+// seqBadCertificate reports a float result whose regret shows round-off
+// took the path astray.
+func seqBadCertificate(res *Result) bool {
+	for _, eq := range res.Equilibria {
+		if eq.Regret > 1e-9 {
+			return true
+		}
+	}
+	return false
 }

@@ -2,6 +2,7 @@ package nash
 
 import (
 	"context"
+	"math"
 	"testing"
 )
 
@@ -30,4 +31,33 @@ func TestTreeLCPMatchesGambit(t *testing.T) {
 		}
 	}
 	t.Logf("match %d, other %d", match, other)
+}
+
+// In floating point the path is the same; profiles agree to 1e-9.
+func TestTreeLCPFloatMatchesGambit(t *testing.T) {
+	for _, c := range treeRefCases(t, "lcp") {
+		if c.failed && len(c.ne) == 0 {
+			continue
+		}
+		tr := treeLoad(t, c.efg)
+		res, err := TreeLCP(context.Background(), tr, Options{})
+		if err != nil {
+			t.Errorf("%s: %v", c.name, err)
+			continue
+		}
+		eq := res.Equilibria[0]
+		if eq.Regret > 1e-9 {
+			t.Errorf("%s: regret %g", c.name, eq.Regret)
+		}
+		k := 0
+		for _, row := range eq.Profile {
+			for _, v := range row {
+				w, _ := c.ne[0][k].Float64()
+				if math.Abs(v-w) > 1e-9 {
+					t.Errorf("%s: entry %d is %g, Gambit %g", c.name, k, v, w)
+				}
+				k++
+			}
+		}
+	}
 }

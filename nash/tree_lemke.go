@@ -31,7 +31,10 @@ type seqTab interface {
 	pivots() int
 }
 
-var errSeqRay = errors.New("sequence-form LCP: Lemke path ended on a ray")
+var (
+	errSeqRay   = errors.New("sequence-form LCP: Lemke path ended on a ray")
+	errSeqCycle = errors.New("sequence-form LCP: too many pivots (numerical cycling)")
+)
 
 // seqExitIndex is Gambit's SF_ExitIndex: the minimum-ratio row, ties
 // broken lexicographically (Eaves); 0 when the column has no positive entry.
@@ -62,7 +65,11 @@ func seqPivotIn(tb seqTab, inlabel int) int {
 // variable leaves (1) or a ray is met (0).
 func seqPath(ctx context.Context, tb seqTab, dup int) (int, error) {
 	enter := dup
+	limit := tb.pivots() + 50*tb.size() + 1000
 	for {
+		if tb.pivots() > limit {
+			return 0, errSeqCycle
+		}
 		if tb.pivots()%64 == 0 {
 			if err := ctx.Err(); err != nil {
 				return 0, err
@@ -246,27 +253,23 @@ type floatTab struct {
 	npiv int
 	a0   []float64
 	eps  float64
+	nz   []int
 }
 
 func newFloatTab(A [][]*big.Rat, b []*big.Rat) *floatTab {
 	m := len(b) - 1
 	w := 2*m + 2
-	f := &floatTab{m: m, w: w, t: make([]float64, (m+1)*w), lab: make([]int, m+1), pos: map[int]int{}, a0: make([]float64, m+1), eps: 1e-12}
-	scale := 0.0
+	f := &floatTab{m: m, w: w, t: make([]float64, (m+1)*w), lab: make([]int, m+1), pos: map[int]int{}, a0: make([]float64, m+1), eps: 1e-9}
 	for i := 1; i <= m; i++ {
 		for j := 0; j <= m; j++ {
 			v, _ := A[i][j].Float64()
 			f.t[i*w+j] = v
-			scale = math.Max(scale, math.Abs(v))
 		}
 		f.t[i*w+m+i] = 1
 		f.t[i*w+2*m+1], _ = b[i].Float64()
 		f.lab[i] = -i
 		f.pos[-i] = i
 		f.a0[i], _ = A[i][0].Float64()
-	}
-	if scale > 1 {
-		f.eps *= scale
 	}
 	return f
 }
@@ -321,9 +324,15 @@ func (f *floatTab) pivot(row, inlabel int) {
 	w := f.w
 	pr := f.t[row*w : (row+1)*w]
 	piv := pr[c]
-	for j := range pr {
-		pr[j] /= piv
+	// The tableau stays sparse: update only the pivot row's nonzeros.
+	nz := f.nz[:0]
+	for j, v := range pr {
+		if v != 0 {
+			pr[j] = v / piv
+			nz = append(nz, j)
+		}
 	}
+	f.nz = nz
 	pr[c] = 1
 	for i := 1; i <= f.m; i++ {
 		if i == row {
@@ -334,10 +343,12 @@ func (f *floatTab) pivot(row, inlabel int) {
 		if x == 0 {
 			continue
 		}
-		for j, v := range pr {
-			if v != 0 {
-				ri[j] -= x * v
+		for _, j := range nz {
+			v := ri[j] - x*pr[j]
+			if math.Abs(v) < 1e-15 {
+				v = 0 // flush round-off so the tableau stays sparse
 			}
+			ri[j] = v
 		}
 		ri[c] = 0
 	}
@@ -367,6 +378,7 @@ func (f *floatTab) clone() seqTab {
 	c.t = append([]float64(nil), f.t...)
 	c.lab = append([]int(nil), f.lab...)
 	c.a0 = append([]float64(nil), f.a0...)
+	c.nz = nil
 	c.pos = make(map[int]int, len(f.pos))
 	for k, v := range f.pos {
 		c.pos[k] = v
