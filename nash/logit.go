@@ -354,6 +354,9 @@ func (tr *tracer) run(ctx context.Context, target float64, progress func(string)
 			tr.rejected++
 			step /= 2
 			if step < 1e-13 {
+				if q, ok := polishSupport(ng, best, 1e-2); ok && target == 0 {
+					return q, z[T], true, ""
+				}
 				return best, z[T], false, "logit path step size underflow"
 			}
 			tr.eval(z, h, jac)
@@ -461,7 +464,9 @@ func polishOn(ng *normGame, x []float64, thr, maxMove float64) ([]float64, bool)
 	du := make([]float64, T*T)
 	a := make([]float64, nv*nv)
 	b := make([]float64, nv)
-	for it := 0; it < 30; it++ {
+	jjt := make([]float64, nv*nv)
+	w := make([]float64, nv)
+	for it := 0; it < 60; it++ {
 		ng.values(q, u, du)
 		// Rows: per player, the sum row at its first support strategy, then
 		// payoff equalities against that strategy.
@@ -500,11 +505,33 @@ func polishOn(ng *normGame, x []float64, thr, maxMove float64) ([]float64, bool)
 		if maxRes < 1e-15 {
 			break
 		}
-		if !solveDense(a, b, nv) {
+		// Minimum-norm Newton step Δ = Jᵀ(JJᵀ + μI)⁻¹(−F): plain Newton when
+		// J is regular, and still well defined when the equilibrium lies in
+		// a continuum (degenerate games), where J is singular.
+		diag := 0.0
+		for r := 0; r < nv; r++ {
+			for c := 0; c < nv; c++ {
+				s := 0.0
+				for k := 0; k < nv; k++ {
+					s += a[r*nv+k] * a[c*nv+k]
+				}
+				jjt[r*nv+c] = s
+			}
+			diag = math.Max(diag, jjt[r*nv+r])
+		}
+		for r := 0; r < nv; r++ {
+			jjt[r*nv+r] += 1e-11 * diag
+		}
+		copy(w, b)
+		if !solveDense(jjt, w, nv) {
 			return nil, false
 		}
 		for k, c := range sup {
-			q[c] += b[k]
+			step := 0.0
+			for r := 0; r < nv; r++ {
+				step += a[r*nv+k] * w[r]
+			}
+			q[c] += step
 		}
 	}
 	for _, v := range q {
