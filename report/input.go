@@ -151,11 +151,12 @@ type TornadoBar struct {
 	OutMin, OutMax float64 // extremes over the whole sweep
 }
 
-// BreakEven is a parameter value at which a hypothesis's verdict flips.
+// BreakEven is a parameter value at which a hypothesis's verdict flips,
+// from Below (just below Value) to Above (just above).
 type BreakEven struct {
 	Hypothesis string
 	Param      string
 	Value      float64
-	// Holds says on which side the hypothesis holds: "above" or "below".
-	Holds string
+	Below      string
+	Above      string
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"math"
 	"sort"
 	"strings"
 )
@@ -130,6 +131,9 @@ var funcs = template.FuncMap{
 	"pct": pct,
 	"num": fmtNum,
 	"iv": func(v Interval) string {
+		if math.IsNaN(v.Lo) || math.IsNaN(v.Hi) {
+			return fmtNum(v.Mean)
+		}
 		return fmt.Sprintf("%s [%s, %s]", fmtNum(v.Mean), fmtNum(v.Lo), fmtNum(v.Hi))
 	},
 	"weights": func(m map[string]float64) string {
@@ -269,7 +273,7 @@ svg.chart{max-width:100%;height:auto;display:block;margin:.8em 0;font-family:sys
 {{if or .Tornadoes .BreakEvens}}<section id="sensitivity">
 <h2>What the answers hang on</h2>
 {{if .BreakEvens}}<table><thead><tr><th>Hypothesis</th><th>Flips when</th></tr></thead><tbody>
-{{range .BreakEvens}}<tr><td>{{.Hypothesis}}</td><td><code>{{.Param}}</code> {{if eq .Holds "above"}}&lt;{{else}}&gt;{{end}} {{num .Value}} (holds {{.Holds}})</td></tr>
+{{range .BreakEvens}}<tr><td>{{.Hypothesis}}</td><td><code>{{.Param}}</code> &gt; {{num .Value}} ({{.Below}} → {{.Above}})</td></tr>
 {{end}}</tbody></table>{{end}}
 {{range .Tornadoes}}{{.}}{{end}}
 </section>{{end}}

@@ -68,7 +68,7 @@ func fixture() Input {
 			{Param: "p_war", ParamLo: 0.01, ParamHi: 0.4, OutAtLo: 0.05, OutAtHi: 0.8, OutMin: 0.05, OutMax: 0.8},
 			{Param: "cost", ParamLo: 1, ParamHi: 3, OutAtLo: 0.35, OutAtHi: 0.25, OutMin: 0.25, OutMax: 0.35},
 		}}},
-		BreakEvens: []BreakEven{{Hypothesis: "H1", Param: "p_war", Value: 0.21, Holds: "below"}},
+		BreakEvens: []BreakEven{{Hypothesis: "H1", Param: "p_war", Value: 0.21, Below: "supported", Above: "rejected"}},
 	}
 }
 
@@ -90,7 +90,7 @@ func TestWriteStructure(t *testing.T) {
 		`data-chart="states"`, `data-chart="endings"`, `data-chart="reach"`, `data-chart="value"`, `data-chart="tornado"`,
 		`id="equilibrium"`, `id="credibility"`, `id="hypotheses"`, `id="sensitivity"`, `id="parameters"`,
 		`data-id="H1"`, `data-id="H2"`, "not credible", "Test &lt;standoff&gt; &amp; co",
-		`<code>p_war</code> &gt; 0.210`,
+		`<code>p_war</code> &gt; 0.210 (supported → rejected)`,
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("report lacks %q", want)

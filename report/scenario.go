@@ -1,0 +1,259 @@
+package report
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+
+	"github.com/truce-dev/truce/markov"
+	"github.com/truce-dev/truce/scenario"
+	"github.com/truce-dev/truce/sensitivity"
+)
+
+// FromScenario fills an Input from a parsed scenario and its analysis (ar
+// may be nil: the page then shows the model only). The state diagram's
+// arrows are the transitions possible at central parameter values.
+func FromScenario(sc *scenario.Scenario, ar *scenario.AnalysisReport) Input {
+	in := Input{
+		Title: sc.Title, Name: sc.Name, Period: sc.Period, Horizon: sc.Horizon,
+		Description: sc.Info.Description, Source: sc.Info.Source,
+	}
+	if in.Title == "" {
+		in.Title = sc.Name
+	}
+	for _, a := range sc.Actors {
+		w := map[string]float64{}
+		for c, comp := range sc.Components {
+			w[comp.ID] = a.Weights[c]
+		}
+		in.Actors = append(in.Actors, Actor{ID: a.ID, Description: infoText(a.Info), Discount: a.Discount, Weights: w})
+	}
+	for _, c := range sc.Components {
+		in.Components = append(in.Components, Component{Name: c.ID, ZeroSum: c.ZeroSum, Description: infoText(c.Info)})
+	}
+	for _, s := range sc.States {
+		in.States = append(in.States, State{ID: s.ID, Description: infoText(s.Info), Initial: s.Initial, Terminal: s.Terminal})
+	}
+	for _, p := range sc.Parameters {
+		in.Parameters = append(in.Parameters, Parameter{Name: p.Name, Dist: DistText(p.Dist), Rationale: p.Info.Rationale})
+	}
+	in.Edges = edges(sc)
+	if ar == nil {
+		return in
+	}
+	in.Draws, in.Seed = ar.Draws, ar.Seed
+	for _, name := range ar.ProfileOrder {
+		pr := ar.Profiles[name]
+		p := Profile{Name: name, Strategies: strategiesOf(sc, name),
+			Absorb: map[string]Interval{}, Time: map[string]Interval{}, Reach: map[string][]float64{}, Value: map[string]ActorValue{}}
+		for s, st := range pr.Absorb {
+			p.Absorb[s] = iv(st)
+		}
+		for s, st := range pr.Time {
+			p.Time[s] = iv(st)
+		}
+		for s, r := range pr.Reach {
+			c := make([]float64, len(r))
+			for i, v := range r {
+				c[i] = float64(v)
+			}
+			p.Reach[s] = c
+		}
+		for a, v := range pr.Value {
+			av := ActorValue{Total: iv(v.Total), Components: map[string]Interval{}}
+			for c, st := range v.Components {
+				av.Components[c] = iv(st)
+			}
+			p.Value[a] = av
+		}
+		in.Profiles = append(in.Profiles, p)
+	}
+	for _, h := range ar.Hypotheses {
+		hh := Hypothesis{ID: h.ID, Claim: h.Claim, Expr: h.Expr, HoldsShare: h.HoldsShare, Verdict: h.Verdict}
+		for _, k := range sortedKeys(h.Quantities) {
+			v := float64(h.Quantities[k])
+			hh.Quantities = append(hh.Quantities, Quantity{Expr: k, Interval: Interval{Mean: v, Lo: math.NaN(), Hi: math.NaN()}})
+		}
+		in.Hypotheses = append(in.Hypotheses, hh)
+	}
+	return in
+}
+
+func iv(s scenario.Stat) Interval {
+	return Interval{Mean: float64(s.Mean), Lo: float64(s.Lo), Hi: float64(s.Hi)}
+}
+
+func infoText(i scenario.Info) string {
+	parts := []string{}
+	for _, s := range []string{i.Label, i.Description, i.Rationale} {
+		if s != "" {
+			parts = append(parts, s)
+		}
+	}
+	return strings.Join(parts, " — ")
+}
+
+// DistText describes a distribution for a reader, e.g. "beta(2, 8), mean 0.2".
+func DistText(d scenario.Dist) string {
+	f := fmtNum
+	var s string
+	switch d.Kind {
+	case "fixed":
+		return "fixed " + f(d.Value)
+	case "uniform":
+		s = fmt.Sprintf("uniform(%s, %s)", f(d.Min), f(d.Max))
+	case "triangular":
+		s = fmt.Sprintf("triangular(%s, %s, %s)", f(d.Min), f(d.Mode), f(d.Max))
+	case "normal":
+		s = fmt.Sprintf("normal(%s, %s)", f(d.Mean), f(d.SD))
+		if d.HasMin || d.HasMax {
+			s += fmt.Sprintf(" in [%s, %s]", f(d.Min), f(d.Max))
+		}
+	case "lognormal":
+		s = fmt.Sprintf("lognormal(%s, %s)", f(d.Mu), f(d.Sigma))
+	case "beta":
+		s = fmt.Sprintf("beta(%s, %s)", f(d.A), f(d.B))
+	case "choice":
+		var vs []string
+		for _, v := range d.Values {
+			vs = append(vs, f(v))
+		}
+		s = "choice(" + strings.Join(vs, ", ") + ")"
+	default:
+		return d.Kind
+	}
+	lo, hi := d.Bounds()
+	return fmt.Sprintf("%s: central %s, range %s to %s", s, f(d.Central()), f(lo), f(hi))
+}
+
+// edges are the transitions with positive probability at central values
+// for some joint action.
+func edges(sc *scenario.Scenario) []Edge {
+	g, _, err := sc.Build(sc.Central())
+	if err != nil {
+		return nil
+	}
+	seen := map[[2]int]bool{}
+	var out []Edge
+	for s := range g.States {
+		for _, nexts := range g.Trans[s] {
+			for _, nx := range nexts {
+				k := [2]int{s, nx.State}
+				if nx.P > 0 && nx.State != s && !seen[k] {
+					seen[k] = true
+					out = append(out, Edge{From: g.States[s].ID, To: g.States[nx.State].ID})
+				}
+			}
+		}
+	}
+	return out
+}
+
+func strategiesOf(sc *scenario.Scenario, profile string) map[string]string {
+	out := map[string]string{}
+	for _, p := range sc.Profiles {
+		if p.Name != profile {
+			continue
+		}
+		for a, act := range sc.Actors {
+			switch {
+			case p.Solve != "":
+				out[act.ID] = p.Solve
+			case a < len(p.Strategies) && p.Strategies[a] >= 0 && p.Strategies[a] < len(sc.Strategies[a]):
+				out[act.ID] = sc.Strategies[a][p.Strategies[a]].Name
+			}
+		}
+	}
+	return out
+}
+
+// EquilibriumFrom turns a solved MPE of g into the report's table.
+func EquilibriumFrom(g *markov.Game, profile string, res *markov.MPEResult) Equilibrium {
+	e := Equilibrium{Profile: profile, MaxDeviationGain: res.MaxDeviationGain, Converged: res.Converged, Method: res.Method,
+		Play: map[string]map[string]map[string]float64{}}
+	for a, act := range g.Actors {
+		e.Play[act.ID] = map[string]map[string]float64{}
+		for s, st := range g.States {
+			if st.Terminal || a >= len(res.Strategies) || s >= len(res.Strategies[a]) || res.Strategies[a][s] == nil {
+				continue
+			}
+			row := map[string]float64{}
+			for k, x := range g.Avail[s][a] {
+				row[g.Actions[a][x]] = res.Strategies[a][s][k]
+			}
+			e.Play[act.ID][st.ID] = row
+		}
+	}
+	return e
+}
+
+// CredibilityFrom keeps the rows of a credibility report that a reader
+// needs: the reactions (plays selected by a remembered move, i.e. threats
+// and promises) and every prescription that is not credible.
+func CredibilityFrom(profile string, threats []markov.Threat) []Credibility {
+	var out []Credibility
+	for _, t := range threats {
+		if t.After == "" && t.Credible {
+			continue
+		}
+		out = append(out, Credibility{Profile: profile, Actor: t.Actor, State: t.State, After: t.After,
+			Action: t.PlayText, Deviate: t.BestDeviation, Gain: t.Gain, Credible: t.Credible})
+	}
+	return out
+}
+
+// AddSensitivity adds tornado charts (the outputs named, or all when none)
+// and break-evens to in.
+func AddSensitivity(in *Input, res *sensitivity.Result, outputs ...string) {
+	want := map[string]bool{}
+	for _, o := range outputs {
+		want[o] = true
+	}
+	for _, t := range res.Tornadoes {
+		if len(want) > 0 && !want[t.Output] {
+			continue
+		}
+		tn := Tornado{Output: t.Output, Base: t.Base}
+		for _, b := range t.Bars {
+			if b.Swing() == 0 {
+				continue // parameters that do not move this output
+			}
+			tn.Bars = append(tn.Bars, TornadoBar{Param: b.Param, ParamLo: b.ParamLo, ParamHi: b.ParamHi,
+				OutAtLo: b.AtLo, OutAtHi: b.AtHi, OutMin: b.OutMin, OutMax: b.OutMax})
+		}
+		if len(tn.Bars) > 0 {
+			in.Tornadoes = append(in.Tornadoes, tn)
+		}
+	}
+	bes := append([]sensitivity.BreakEven(nil), res.BreakEvens...)
+	sort.SliceStable(bes, func(i, j int) bool { return hypLess(bes[i].Hypothesis, bes[j].Hypothesis) })
+	for _, b := range bes {
+		in.BreakEvens = append(in.BreakEvens, BreakEven{Hypothesis: b.Hypothesis, Param: b.Param, Value: b.Value, Below: b.Below, Above: b.Above})
+	}
+}
+
+// hypLess orders ids like H2 < H10 (numeric suffixes compared as numbers).
+func hypLess(a, b string) bool {
+	pa, na := splitNum(a)
+	pb, nb := splitNum(b)
+	if pa != pb {
+		return pa < pb
+	}
+	return na < nb
+}
+
+func splitNum(s string) (string, int) {
+	i := len(s)
+	for i > 0 && s[i-1] >= '0' && s[i-1] <= '9' {
+		i--
+	}
+	n := 0
+	for _, c := range s[i:] {
+		n = n*10 + int(c-'0')
+		if n > 1e8 {
+			break
+		}
+	}
+	return s[:i], n
+}
