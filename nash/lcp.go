@@ -400,8 +400,13 @@ func (t *lhFloat) pivotIn(v int) (int, error) {
 		}
 		s.ties = keep
 	}
-	row := s.ties[0]
-	// pivot
+	return t.pivotAt(s, s.ties[0], col, v), nil
+}
+
+// pivotAt brings variable v (column col of system s) into the basis in
+// row row and returns the variable that left.
+func (t *lhFloat) pivotAt(s *sysF, row, col, v int) int {
+	st := s.stride
 	prow := s.t[row*st : row*st+st]
 	inv := 1 / prow[col]
 	for j := range prow {
@@ -426,7 +431,7 @@ func (t *lhFloat) pivotIn(v int) (int, error) {
 	s.basis[row] = v
 	t.where[leave] = -1
 	t.where[v] = row
-	return leave, nil
+	return leave
 }
 
 func (t *lhFloat) equilibrium(g *game.Strategic) (Equilibrium, bool) {
@@ -522,11 +527,17 @@ func newLHExact(g *game.Strategic) *lhExact {
 	}
 	t.sys[0] = mk(m, n)
 	t.sys[1] = mk(n, m)
-	var q big.Rat
+	// z = (v - mn)·den, in integers: v·den - mn·den
+	mnScaled := new(big.Int).Mul(mn.Num(), new(big.Int).Quo(den, mn.Denom()))
+	var scale big.Int
 	set := func(z *big.Int, v *big.Rat) {
-		q.Sub(v, mn)
-		z.Mul(q.Num(), den)
-		z.Quo(z, q.Denom())
+		if v.IsInt() {
+			z.Mul(v.Num(), den)
+		} else {
+			scale.Quo(den, v.Denom())
+			z.Mul(v.Num(), &scale)
+		}
+		z.Sub(z, mnScaled)
 	}
 	for i := 0; i < m; i++ {
 		for j := 0; j < n; j++ {
@@ -709,10 +720,56 @@ func exactEquilibrium(g *game.Strategic, ex [][]*big.Rat) Equilibrium {
 		}
 	}
 	eq := Equilibrium{Profile: prof, Exact: ex, Component: -1}
-	if r, err := g.ExactRegret(ex); err == nil {
+	if len(ex) == 2 {
+		eq.Regret, _ = exactRegret2(g, ex).Float64()
+	} else if r, err := g.ExactRegret(ex); err == nil {
 		eq.Regret, _ = r.Float64()
 	} else {
 		eq.Regret = g.Regret(prof)
 	}
 	return eq
+}
+
+// exactRegret2 is g.ExactRegret for 2-player games, summing only over the
+// strategies played with positive probability, which makes it fast on the
+// small supports of equilibria of large games.
+func exactRegret2(g *game.Strategic, ex [][]*big.Rat) *big.Rat {
+	m, n := len(g.Strategies[0]), len(g.Strategies[1])
+	worst := new(big.Rat)
+	var tmp big.Rat
+	for p := 0; p < 2; p++ {
+		own, other := ex[p], ex[1-p]
+		var supp []int
+		for j, w := range other {
+			if w.Sign() != 0 {
+				supp = append(supp, j)
+			}
+		}
+		size := m
+		if p == 1 {
+			size = n
+		}
+		cur := new(big.Rat)
+		var best *big.Rat
+		for i := 0; i < size; i++ {
+			v := new(big.Rat)
+			for _, j := range supp {
+				k := i + j*m // player 1 plays i, player 2 plays j
+				if p == 1 {
+					k = j + i*m
+				}
+				v.Add(v, tmp.Mul(other[j], g.Exact[2*k+p]))
+			}
+			if own[i].Sign() != 0 {
+				cur.Add(cur, tmp.Mul(own[i], v))
+			}
+			if best == nil || v.Cmp(best) > 0 {
+				best = v
+			}
+		}
+		if d := new(big.Rat).Sub(best, cur); d.Cmp(worst) > 0 {
+			worst = d
+		}
+	}
+	return worst
 }

@@ -2,6 +2,7 @@ package nash
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"math/big"
 
@@ -15,9 +16,10 @@ import (
 // floats make with a wide margin (a clear minimum ratio, pivot entries far
 // from zero) is the exact decision. When the margin is thin (ties, which
 // degenerate games have by the dozen, or entries near zero) the exact
-// tableau of the current basis is built by fraction-free elimination from
-// the game's integer data, the pivot is made there by the exact
-// lexicographic rule, and the float tableau is reloaded from it. At every
+// decision is made by the exact lexicographic rule from the inverse of the
+// basis, computed by fraction-free elimination from the game's integer
+// data (see exactLeaveRow), and the float tableau pivots on the row chosen
+// exactly. At every
 // equilibrium the basis is solved exactly (a k×k system, k the support
 // size): the profile is exact, and a basis that is exactly infeasible,
 // which only a wrong float decision could produce, makes LCP redo the
@@ -84,13 +86,185 @@ func (h *lhHybrid) pivotIn(v int) (int, error) {
 		return leave, err
 	}
 	h.info.exactPivots++
-	ex := h.exactAt()
-	leave, err = ex.pivotIn(v)
+	si, col := locate(v, h.f.m, h.f.n)
+	row, err := h.exactLeaveRow(si, v)
 	if err != nil {
 		return 0, err
 	}
-	h.f.load(ex)
-	return leave, nil
+	return h.f.pivotAt(&h.f.sys[si], row, col, v), nil
+}
+
+// exactLeaveRow decides exactly which basic variable leaves system si when
+// v enters, by the lexicographic ratio test, and returns its row in the
+// float tableau.
+//
+// With T the basic strategy variables, S the rows whose slacks are not
+// basic and R the others, the basis matrix is [A_ST 0; A_RT I] and its
+// inverse [M 0; -A_RT M I] with M = A_ST⁻¹, a k×k inverse (k = |T|, the
+// support size) computed by fraction-free elimination. Every tableau entry
+// the test needs follows from M, scaled by M's common denominator, which
+// does not change any ratio.
+func (h *lhHybrid) exactLeaveRow(si, v int) (int, error) {
+	m, n := h.f.m, h.f.n
+	L := m + n
+	base := &h.base.sys[si]
+	fs := &h.f.sys[si]
+	rows, st := base.rows, base.stride
+	slack0 := L
+	if si == 1 {
+		slack0 = L + m
+	}
+	type basic struct {
+		v, col int // variable; its structural column, or -1 for a slack
+		row    int // slack's row, for slacks
+	}
+	var T []basic
+	var Rs []basic
+	var S []int
+	for r := 0; r < rows; r++ {
+		if h.f.where[slack0+r] < 0 {
+			S = append(S, r)
+		}
+	}
+	for _, u := range fs.basis {
+		if u < L {
+			_, c := locate(u, m, n)
+			T = append(T, basic{v: u, col: c})
+		} else {
+			Rs = append(Rs, basic{v: u, col: -1, row: u - slack0})
+		}
+	}
+	k := len(T)
+	if k != len(S) {
+		return 0, fmt.Errorf("lcp: inconsistent basis")
+	}
+	// [A_ST | I] → [det·I | det·M] up to row order, fraction-free
+	w := 2 * k
+	z := &sysZ{rows: k, stride: w}
+	z.t = make([]big.Int, k*w)
+	z.det.SetInt64(1)
+	for a, r := range S {
+		for b, tb := range T {
+			z.t[a*w+b].Set(&base.t[r*st+tb.col])
+		}
+		z.t[a*w+k+a].SetInt64(1)
+	}
+	pr := make([]int, k) // pr[b]: the row that ends with column b's pivot
+	used := make([]bool, k)
+	for b := 0; b < k; b++ {
+		row := -1
+		for a := 0; a < k; a++ {
+			if !used[a] && z.t[a*w+b].Sign() != 0 {
+				row = a
+				break
+			}
+		}
+		if row < 0 {
+			return 0, fmt.Errorf("lcp: singular basis")
+		}
+		used[row], pr[b] = true, row
+		h.base.pivotAt(z, row, b)
+	}
+	neg := z.det.Sign() < 0
+	det := new(big.Int).Abs(&z.det)
+	// Mi(b, a) = det · M[b][a]
+	Mi := func(b, a int) *big.Int {
+		x := new(big.Int).Set(&z.t[pr[b]*w+k+a])
+		if neg {
+			x.Neg(x)
+		}
+		return x
+	}
+	// column of the tableau (times det) for an original column given by
+	// orig(r), for every basic variable: structural ones first, in T
+	// order, then the slacks in Rs order
+	column := func(orig func(r int) *big.Int) []*big.Int {
+		out := make([]*big.Int, 0, rows)
+		var tmp big.Int
+		for b := range T {
+			x := new(big.Int)
+			for a, r := range S {
+				if o := orig(r); o.Sign() != 0 {
+					tmp.Mul(Mi(b, a), o)
+					x.Add(x, &tmp)
+				}
+			}
+			out = append(out, x)
+		}
+		for _, rb := range Rs {
+			x := new(big.Int).Mul(det, orig(rb.row))
+			for b, tb := range T {
+				if a := &base.t[rb.row*st+tb.col]; a.Sign() != 0 {
+					tmp.Mul(a, out[b])
+					x.Sub(x, &tmp)
+				}
+			}
+			out = append(out, x)
+		}
+		return out
+	}
+	zero, one := new(big.Int), big.NewInt(1)
+	_, ecol := locate(v, m, n)
+	var enter []*big.Int
+	if v < L {
+		enter = column(func(r int) *big.Int { return &base.t[r*st+ecol] })
+	} else {
+		q := v - slack0
+		enter = column(func(r int) *big.Int {
+			if r == q {
+				return one
+			}
+			return zero
+		})
+	}
+	rhs := column(func(int) *big.Int { return one })
+	all := append(append([]basic(nil), T...), Rs...)
+	var cand []int
+	for i, e := range enter {
+		if e.Sign() > 0 {
+			cand = append(cand, i)
+		}
+	}
+	if len(cand) == 0 {
+		return 0, fmt.Errorf("lcp: unbounded pivot column")
+	}
+	cmp := func(p1, q1, p2, q2 *big.Int) int {
+		var x, y big.Int
+		x.Mul(p1, q2)
+		y.Mul(p2, q1)
+		return x.Cmp(&y)
+	}
+	// minimum ratio rhs/enter
+	keep := cand[:1]
+	for _, i := range cand[1:] {
+		switch cmp(rhs[i], enter[i], rhs[keep[0]], enter[keep[0]]) {
+		case -1:
+			keep = append(keep[:0], i)
+		case 0:
+			keep = append(keep, i)
+		}
+	}
+	// lexicographic ties: columns of the basis inverse in row order,
+	// largest ratio kept (Gambit's rule)
+	for c := 0; len(keep) > 1 && c < rows; c++ {
+		col := column(func(r int) *big.Int {
+			if r == c {
+				return one
+			}
+			return zero
+		})
+		next := keep[:1]
+		for _, i := range keep[1:] {
+			switch cmp(col[i], enter[i], col[next[0]], enter[next[0]]) {
+			case 1:
+				next = append(next[:0], i)
+			case 0:
+				next = append(next, i)
+			}
+		}
+		keep = next
+	}
+	return h.f.where[all[keep[0]].v], nil
 }
 
 func (h *lhHybrid) equilibrium(g *game.Strategic) (Equilibrium, bool) {
@@ -213,75 +387,4 @@ func (h *lhHybrid) solveBasis(si, cols, first, slack0 int) ([]*big.Int, bool) {
 		}
 	}
 	return out, true
-}
-
-// exactAt builds the exact tableau of the float tableau's current basis:
-// starting from the initial one, each basic strategy variable is pivoted
-// (fraction-free) into the row of a slack that is not basic any more.
-// Because the basis is nonsingular such a row with a nonzero entry always
-// exists.
-func (h *lhHybrid) exactAt() *lhExact {
-	ex := h.base.clone().(*lhExact)
-	L := h.f.m + h.f.n
-	for si := range ex.sys {
-		s := &ex.sys[si]
-		for _, v := range h.f.sys[si].basis {
-			if v >= L {
-				continue // a slack: already basic in the initial tableau
-			}
-			_, col := locate(v, h.f.m, h.f.n)
-			row := -1
-			for r := 0; r < s.rows; r++ {
-				u := s.basis[r]
-				if u >= L && h.f.where[u] < 0 && s.t[r*s.stride+col].Sign() != 0 {
-					row = r
-					break
-				}
-			}
-			if row < 0 {
-				// cannot happen for a nonsingular basis; fall back safely
-				h.info.failed = true
-				continue
-			}
-			ex.pivotAt(s, row, col)
-			leave := s.basis[row]
-			s.basis[row] = v
-			ex.where[leave] = -1
-			ex.where[v] = row
-		}
-		if s.det.Sign() < 0 {
-			// keep det > 0, as the ratio tests assume
-			s.det.Neg(&s.det)
-			for j := range s.t {
-				s.t[j].Neg(&s.t[j])
-			}
-		}
-	}
-	return ex
-}
-
-// load copies the exact tableau ex (basis and values) into the float one.
-func (t *lhFloat) load(ex *lhExact) {
-	copy(t.where, ex.where)
-	for si := range t.sys {
-		s, e := &t.sys[si], &ex.sys[si]
-		copy(s.basis, e.basis)
-		det := bigFloat(&e.det)
-		for j := range s.t {
-			if e.t[j].Sign() == 0 {
-				s.t[j] = 0
-			} else {
-				s.t[j] = bigFloat(&e.t[j]) / det
-			}
-		}
-	}
-}
-
-// bigFloat converts x to the nearest float64 (±Inf beyond its range).
-func bigFloat(x *big.Int) float64 {
-	if x.IsInt64() {
-		return float64(x.Int64())
-	}
-	f, _ := new(big.Float).SetInt(x).Float64()
-	return f
 }

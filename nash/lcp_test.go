@@ -183,3 +183,34 @@ func TestLCPHybridEqualsPureExact(t *testing.T) {
 		t.Fatal("no decision was ever taken exactly: the guard is not exercised")
 	}
 }
+
+// TestExactRegret2 checks the 2-player shortcut against the game's own
+// exact regret on random (not necessarily equilibrium) profiles.
+func TestExactRegret2(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		g := grefRandomGame(t, 2, 5, 7)
+		ex := make([][]*big.Rat, 2)
+		for p := range ex {
+			k := len(g.Strategies[p])
+			w := make([]int64, k)
+			var sum int64
+			for s := range w {
+				w[s] = int64(rapid.IntRange(0, 3).Draw(t, "w"))
+				sum += w[s]
+			}
+			if sum == 0 {
+				w[0], sum = 1, 1
+			}
+			for s := range w {
+				ex[p] = append(ex[p], big.NewRat(w[s], sum))
+			}
+		}
+		want, err := g.ExactRegret(ex)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := exactRegret2(g, ex); got.Cmp(want) != 0 {
+			t.Fatalf("exactRegret2 %v, ExactRegret %v", got, want)
+		}
+	})
+}
