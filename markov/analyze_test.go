@@ -240,6 +240,17 @@ func TestMemoryCollapse(t *testing.T) {
 	if c.NumNodes() < 3 || c.NumNodes() > 5 {
 		t.Errorf("nodes = %d", c.NumNodes())
 	}
+
+	// A rule for a terminal state never fires and adds no node.
+	g3, prof3 := tft(0.3, 0.25, 0.9, 0.9)
+	prof3[1].Rules = []Rule{{State: 1, After: []Cond{{Actor: 0, Actions: []int{1}}}, Play: []ActionProb{{1, 1}}}}
+	c3, err := BuildChain(g3, prof3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c3.NumNodes() != 3 {
+		t.Errorf("with a rule for the terminal state: %d nodes, want 3", c3.NumNodes())
+	}
 }
 
 func TestNeverAbsorbs(t *testing.T) {

@@ -283,37 +283,63 @@ func buildChain(g *Game, p Profile, withOutcomes bool) (*Chain, error) {
 	}
 
 	// Node keys: the state followed by the fired rule of each actor, as
-	// bytes (uint16 each, +1 so base play is 0).
-	index := make(map[string]int32)
-	key := make([]byte, 0, 4+2*nA)
-	fired := make([]int, nA)
-	var firedOf [][]int // per node
-	node := func(s int, prev []int) (int32, error) {
-		key = key[:0]
-		key = append(key, byte(s), byte(s>>8), byte(s>>16), byte(s>>24))
-		if !g.States[s].Terminal {
-			for a := 0; a < nA; a++ {
-				f := cp.fired(g, a, s, prev)
-				fired[a] = f
-				key = append(key, byte(f+1), byte((f+1)>>8))
+	// bytes (uint16 each, +1 so base play is 0). States where no rule can
+	// apply (and terminal states) have one node, found without hashing.
+	ruleFree := make([]bool, nS)
+	plain := make([]int32, nS)
+	for s := range ruleFree {
+		plain[s] = -1
+		ruleFree[s] = true
+		if g.States[s].Terminal {
+			continue // rules never fire in a terminal state
+		}
+		for a := range cp.rules {
+			for _, r := range cp.rules[a] {
+				if r.state == s || (r.state == -1 && !g.States[s].Terminal) {
+					ruleFree[s] = false
+				}
 			}
 		}
-		if x, ok := index[string(key)]; ok {
-			return x, nil
+	}
+	index := make(map[string]int32)
+	key := make([]byte, 0, 4+2*nA)
+	fired := make([]int32, nA)
+	var firedOf []int32 // per node and actor
+	node := func(s int, prev []int) (int32, error) {
+		if ruleFree[s] {
+			if x := plain[s]; x >= 0 {
+				return x, nil
+			}
+			for a := range fired {
+				fired[a] = -1
+			}
+		} else {
+			key = key[:0]
+			key = append(key, byte(s), byte(s>>8), byte(s>>16), byte(s>>24))
+			for a := 0; a < nA; a++ {
+				f := cp.fired(g, a, s, prev)
+				fired[a] = int32(f)
+				key = append(key, byte(f+1), byte((f+1)>>8))
+			}
+			if x, ok := index[string(key)]; ok {
+				return x, nil
+			}
 		}
 		x := int32(len(c.State))
 		if int(x) >= maxNodes {
 			return 0, fmt.Errorf("markov: the profile induces more than %d chain nodes", maxNodes)
 		}
-		index[string(key)] = x
+		if ruleFree[s] {
+			plain[s] = x
+		} else {
+			index[string(key)] = x
+		}
 		c.State = append(c.State, s)
 		c.term = append(c.term, g.States[s].Terminal)
 		if g.States[s].Terminal {
 			c.termNode[s] = x
-			firedOf = append(firedOf, nil)
-		} else {
-			firedOf = append(firedOf, append([]int(nil), fired...))
 		}
+		firedOf = append(firedOf, fired...)
 		return x, nil
 	}
 	if _, err := node(g.Initial, nil); err != nil {
@@ -343,7 +369,7 @@ func buildChain(g *Game, p Profile, withOutcomes bool) (*Chain, error) {
 			continue
 		}
 		for a := 0; a < nA; a++ {
-			d, err := cp.playDist(g, p, a, s, firedOf[x][a])
+			d, err := cp.playDist(g, p, a, s, int(firedOf[x*nA+a]))
 			if err != nil {
 				return nil, err
 			}

@@ -147,6 +147,37 @@ func (ls *linSystem) matvec(y, x []float64) {
 	}
 }
 
+// matvecDot sets y = (I - scale·M_UU) x and returns r·y, in one pass.
+func (ls *linSystem) matvecDot(y, x, r []float64) float64 {
+	d := 0.0
+	y, x, r = y[:ls.n], x[:ls.n], r[:ls.n]
+	for i := range y {
+		acc := ls.diag[i] * x[i]
+		for e := ls.rowPtr[i]; e < ls.rowPtr[i+1]; e++ {
+			acc -= ls.val[e] * x[ls.col[e]]
+		}
+		y[i] = acc
+		d += r[i] * acc
+	}
+	return d
+}
+
+// matvecDot2 sets y = (I - scale·M_UU) x and returns y·y and y·s.
+func (ls *linSystem) matvecDot2(y, x, s []float64) (float64, float64) {
+	yy, ys := 0.0, 0.0
+	y, x, s = y[:ls.n], x[:ls.n], s[:ls.n]
+	for i := range y {
+		acc := ls.diag[i] * x[i]
+		for e := ls.rowPtr[i]; e < ls.rowPtr[i+1]; e++ {
+			acc -= ls.val[e] * x[ls.col[e]]
+		}
+		y[i] = acc
+		yy += acc * acc
+		ys += acc * s[i]
+	}
+	return yy, ys
+}
+
 type bicgWork struct{ r, rh, p, v, y, s, z, t, inv []float64 }
 
 func newBicgWork(n int) *bicgWork {
@@ -231,11 +262,7 @@ func (ls *linSystem) bicgstab(ctx context.Context, b []float64, w *bicgWork) ([]
 				p[i] = r[i] + beta*(p[i]-omega*v[i])
 				y[i] = p[i] * inv[i]
 			}
-			ls.matvec(v, y)
-			den := 0.0
-			for i, vi := range v {
-				den += w.rh[i] * vi
-			}
+			den := ls.matvecDot(v, y, w.rh)
 			if den == 0 {
 				break
 			}
@@ -245,12 +272,7 @@ func (ls *linSystem) bicgstab(ctx context.Context, b []float64, w *bicgWork) ([]
 				sv[i] = r[i] - alpha*v[i]
 				z[i] = sv[i] * inv[i]
 			}
-			ls.matvec(w.t, z)
-			tt, ts := 0.0, 0.0
-			for i, ti := range w.t[:n] {
-				tt += ti * ti
-				ts += ti * sv[i]
-			}
+			tt, ts := ls.matvecDot2(w.t, z, sv)
 			omega = 0
 			if tt > 0 {
 				omega = ts / tt

@@ -239,3 +239,33 @@ func TestValueIsLongHorizonLimit(t *testing.T) {
 		}
 	}
 }
+
+// TestAgainstNaiveManyGames runs the naive comparison on many small games
+// with memory-one rules (some of them for terminal states, which never
+// fire), beyond what the random property test samples.
+func TestAgainstNaiveManyGames(t *testing.T) {
+	const H = 6
+	for i := uint64(0); i < 300; i++ {
+		g, prof := randomGame(rand.New(rand.NewPCG(i, 7)), 4, 2, 2, 1+int(i%2), true)
+		an, err := Analyze(g, prof, H)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for s := range g.States {
+			want, _ := naiveRun(g, prof, H, s)
+			for tt := range want {
+				if !closeTo(an.Reach[s][tt], want[tt], 1e-12) {
+					t.Fatalf("game %d: reach[%d][%d] = %v, naive propagation gives %v", i, s, tt, an.Reach[s][tt], want[tt])
+				}
+			}
+		}
+		_, vb := naiveRun(g, prof, H, -1)
+		for a := range g.Actors {
+			for c := range g.Components {
+				if !closeTo(an.ValueBy[a][c], vb[a][c], 1e-12) {
+					t.Fatalf("game %d: value by horizon [%d][%d] = %v, naive %v", i, a, c, an.ValueBy[a][c], vb[a][c])
+				}
+			}
+		}
+	}
+}

@@ -101,8 +101,11 @@ func randomGame(r *rand.Rand, nS, nA, nAct, nTerm int, rules bool) (*Game, Profi
 					}
 					rule.After = append(rule.After, cond)
 				}
+				if nTerm > 0 && r.IntN(6) == 0 {
+					rule.State = nS - 1 // a rule for a terminal state never fires
+				}
 				play := []int{0}
-				if rule.State >= 0 {
+				if rule.State >= 0 && !g.States[rule.State].Terminal {
 					play = g.Avail[rule.State][a]
 				}
 				d := randDist(r, len(play))
