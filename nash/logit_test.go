@@ -3,10 +3,13 @@ package nash
 import (
 	"context"
 	"math"
+	"math/big"
 	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/truce-dev/truce/game"
 )
 
 // nPlayerGames lists the copied Gambit games with more than two players.
@@ -125,3 +128,37 @@ func TestLogitLambda(t *testing.T) {
 }
 
 func expf(x float64) float64 { return math.Exp(x) }
+
+// TestLogitDegenerateContinuum is the 2×3×3 game with payoffs in {0,1,2}
+// on which the path once ran into a step-size underflow near λ = 1e7: its
+// limit lies in a continuum of equilibria, where the support polish has to
+// take minimum-norm steps.
+func TestLogitDegenerateContinuum(t *testing.T) {
+	pay := []int64{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0,
+		0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 1, 0, 0, 0}
+	g, err := game.NewStrategic([]string{"1", "2", "3"}, [][]string{{"a", "b"}, {"a", "b", "c"}, {"a", "b", "c"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, v := range pay {
+		g.SetPayoff(i/3, i%3, big.NewRat(v, 1))
+	}
+	res, err := Logit(context.Background(), g, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.Complete {
+		t.Fatalf("incomplete: %s", res.Reason)
+	}
+	e := res.Equilibria[0]
+	checkProfile(t, e.Profile)
+	if e.Regret >= 1e-8*payoffRange(g) {
+		t.Errorf("regret %g", e.Regret)
+	}
+	// The path's limit (read off λ = 1e5 on the path) is
+	// (1,0), (1/2,0,1/2), (1/4,1/2,1/4).
+	want := []float64{1, 0, 0.5, 0, 0.5, 0.25, 0.5, 0.25}
+	if d := maxDiff(flatFloat(e), want); d > 1e-4 {
+		t.Errorf("ends at %v, want %v", flatFloat(e), want)
+	}
+}
