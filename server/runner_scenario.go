@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/truce-dev/truce/scenario"
+	"github.com/truce-dev/truce/sensitivity"
 )
 
 // ScenarioRunner runs jobs with the scenario engine (package scenario): the
@@ -16,7 +17,7 @@ import (
 type ScenarioRunner struct{}
 
 // Kinds implements Runner.
-func (ScenarioRunner) Kinds() []string { return []string{"analyze"} }
+func (ScenarioRunner) Kinds() []string { return []string{"analyze", "simulate", "sensitivity"} }
 
 func convertDiags(ds []scenario.Diagnostic) []Diagnostic {
 	out := make([]Diagnostic, len(ds))
@@ -53,6 +54,14 @@ func (ScenarioRunner) Run(ctx context.Context, kind, filename string, src []byte
 		result, err = scenario.Analyze(ctx, sc, scenario.AnalyzeOptions{
 			Profiles: profiles, Draws: p.Draws, Seed: p.Seed, Workers: p.Workers, Progress: progress,
 		})
+	case "simulate":
+		result, err = scenario.Simulate(ctx, sc, scenario.SimulateOptions{
+			Profile: p.Profile, Runs: p.Runs, Seed: p.Seed, Workers: p.Workers, Progress: progress,
+		})
+	case "sensitivity":
+		result, err = sensitivity.RunScenario(ctx, sc,
+			sensitivity.ScenarioOptions{Draws: p.Draws, Seed: p.Seed, Workers: p.Workers},
+			sensitivity.Options{Params: p.Parameters, Progress: progress})
 	default:
 		return nil, fmt.Errorf("%w: %q", ErrUnknownKind, kind)
 	}

@@ -88,3 +88,35 @@ func TestScenarioRunnerAnalyze(t *testing.T) {
 		t.Fatalf("bad scenario: %v", err)
 	}
 }
+
+func TestScenarioRunnerSimulateAndSensitivity(t *testing.T) {
+	var r server.ScenarioRunner
+	ex := standoffExample(t)
+	out, err := r.Run(context.Background(), "simulate", "x.yaml", []byte(ex.YAML), server.Params{Runs: 2000, Seed: 3, Profile: "pressure", Workers: 1}, func(int, int) {})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sim struct {
+		Profile string
+		Runs    int
+		Checks  []struct{ Figure string }
+	}
+	if err := json.Unmarshal(out, &sim); err != nil || sim.Profile != "pressure" || sim.Runs != 2000 || len(sim.Checks) == 0 {
+		t.Fatalf("simulate result %+v (%v)", sim, err)
+	}
+	var calls int
+	out, err = r.Run(context.Background(), "sensitivity", "x.yaml", []byte(ex.YAML), server.Params{Parameters: []string{"p_deal"}, Workers: 1}, func(int, int) { calls++ })
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sens struct {
+		Params []struct{ Name string }
+		Sweeps []struct{ Param string }
+	}
+	if err := json.Unmarshal(out, &sens); err != nil || len(sens.Sweeps) != 1 || sens.Sweeps[0].Param != "p_deal" {
+		t.Fatalf("sensitivity result %.400s (%v)", out, err)
+	}
+	if calls == 0 {
+		t.Error("sensitivity reported no progress")
+	}
+}

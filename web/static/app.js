@@ -201,11 +201,13 @@ function jobParams(kind) {
     const runs = parseInt($("#runs").value, 10);
     if (runs > 0) p.runs = runs;
     if (profile) p.profile = profile;
-  } else if (kind === "analyze" || kind === "sensitivity") {
+  } else if (kind === "analyze") {
     const draws = parseInt($("#draws").value, 10);
     if (draws > 0) p.draws = draws;
-    if (profile) { if (kind === "analyze") p.profiles = [profile]; else p.profile = profile; }
+    if (profile) p.profiles = [profile];
   }
+  // sensitivity sweeps each parameter with the others at their central
+  // values: one exact analysis per point, so draws are not sent.
   return p;
 }
 
@@ -415,9 +417,54 @@ function renderHypotheses(hyps) {
   return chart("Hypotheses", t);
 }
 
+// renderSimulation draws Monte Carlo statistics: the share of paths that
+// entered each state (with ±2 standard errors) and the checks against the
+// exact analysis of the same draw.
+function renderSimulation(r) {
+  const box = el("div", {class: "simulation"}, el("h3", {}, `Simulation of profile ${r.profile}: ${r.runs} paths`));
+  const states = (r.stats && r.stats.states) || [];
+  const items = states.filter((s) => s.entered && typeof s.entered.mean === "number")
+    .map((s) => ({label: s.id, mean: s.entered.mean, lo: s.entered.mean - 2 * (s.entered.se || 0), hi: s.entered.mean + 2 * (s.entered.se || 0)}));
+  if (items.length) { const c = chart("Share of paths that entered each state by the horizon (±2 SE)", intervalBars(items)); c.classList.add("chart-entered"); box.append(c); }
+  if (Array.isArray(r.checks) && r.checks.length) {
+    const t = el("table", {class: "checks"}, el("thead", {}, el("tr", {}, ["Figure", "Exact", "Monte Carlo", "SE", "Z"].map((h) => el("th", {}, h)))));
+    const body = el("tbody");
+    for (const c of r.checks) body.append(el("tr", {}, el("td", {}, c.figure), el("td", {class: "num"}, fmt(c.exact, 4)), el("td", {class: "num"}, fmt(c.mean, 4)), el("td", {class: "num"}, fmt(c.se, 4)), el("td", {class: "num"}, fmt(c.z, 2))));
+    t.append(body);
+    box.append(chart("Monte Carlo against the exact analysis", t));
+  }
+  return box;
+}
+
+// renderTornadoes draws one-at-a-time sensitivity: for each output, the
+// range it spans as each parameter sweeps its range, widest first.
+function renderTornadoes(r) {
+  // Accept Go field names and snake_case alike.
+  const g = (o, ...ks) => { for (const k of ks) if (o && o[k] !== undefined) return o[k]; return undefined; };
+  const box = el("div", {class: "sensitivity"});
+  for (const tor of g(r, "Tornadoes", "tornadoes") || []) {
+    const items = (g(tor, "Bars", "bars") || []).map((b) => ({label: g(b, "Param", "param"), mean: g(b, "AtHi", "at_hi"), lo: g(b, "OutMin", "out_min"), hi: g(b, "OutMax", "out_max")}));
+    if (!items.length) continue;
+    const c = chart(`Sensitivity of ${g(tor, "Output", "output")} (base ${fmt(g(tor, "Base", "base"))}): value at each parameter's high end, and range over its sweep`, intervalBars(items));
+    c.classList.add("chart-tornado");
+    box.append(c);
+  }
+  const be = g(r, "BreakEvens", "break_evens") || [];
+  if (be.length) {
+    const t = el("table", {class: "breakevens"}, el("thead", {}, el("tr", {}, ["Hypothesis", "Parameter", "Flips at", "Below", "Above"].map((h) => el("th", {}, h)))));
+    const body = el("tbody");
+    for (const b of be) body.append(el("tr", {}, el("td", {}, g(b, "Hypothesis", "hypothesis")), el("td", {}, g(b, "Param", "param")), el("td", {class: "num"}, fmt(g(b, "Value", "value"), 4)), el("td", {}, g(b, "Below", "below")), el("td", {}, g(b, "Above", "above"))));
+    t.append(body);
+    box.append(chart("Break-even values: where a verdict flips", t));
+  }
+  return box;
+}
+
 function renderResult(result) {
   const out = el("div", {class: "charts"});
   if (!result || typeof result !== "object") return out;
+  if (result.stats && result.checks) out.append(renderSimulation(result));
+  if (result.Tornadoes || result.tornadoes || result.BreakEvens || result.break_evens) out.append(renderTornadoes(result));
   const profiles = result.profiles && typeof result.profiles === "object" ? result.profiles : null;
   if (profiles) for (const [name, p] of Object.entries(profiles)) out.append(renderProfile(name, p));
   else if (result.absorb || result.reach || result.value) out.append(renderProfile(result.profile || "", result));
@@ -455,6 +502,7 @@ async function showRun(id, {loadEditor = true} = {}) {
   try { run = await api("GET", "/api/runs/" + id); } catch (e) { view.replaceChildren(el("p", {class: "status-failed"}, e.message)); return; }
   if (loadEditor && run.yaml) {
     state.scenario = null;
+    if (state.kinds.includes(run.kind)) $("#kind").value = run.kind;
     $("#scenario-name").value = run.scenario_name || "";
     setText(run.yaml);
   }
