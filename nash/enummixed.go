@@ -76,7 +76,7 @@ func EnumMixed(ctx context.Context, g *game.Strategic, opt Options) (*Result, er
 			}
 		}
 		if !vx.degenerate {
-			if w, ok := other.simple[req.key()]; ok && !other.verts[w].origin {
+			if w, ok := other.simple.get(req); ok && !other.verts[w].origin {
 				add(w)
 			}
 			for _, w := range other.degen {
@@ -306,6 +306,39 @@ func (b bitset) contains(o bitset) bool {
 	return true
 }
 
+// keyMap maps bitsets to ints; sets of at most 64 elements, the usual
+// case, are keyed by their single word, which is much faster than strings.
+type keyMap struct {
+	small map[uint64]int
+	large map[string]int
+}
+
+func newKeyMap(n int) keyMap {
+	if n <= 64 {
+		return keyMap{small: map[uint64]int{}}
+	}
+	return keyMap{large: map[string]int{}}
+}
+
+func (k keyMap) get(b bitset) (int, bool) {
+	if k.small != nil {
+		v, ok := k.small[b[0]]
+		return v, ok
+	}
+	v, ok := k.large[b.key()]
+	return v, ok
+}
+
+func (k keyMap) put(b bitset, v int) {
+	if k.small != nil {
+		k.small[b[0]] = v
+		return
+	}
+	k.large[b.key()] = v
+}
+
+func (k keyMap) len() int { return len(k.small) + len(k.large) }
+
 func (b bitset) key() string {
 	buf := make([]byte, 8*len(b))
 	for i, w := range b {
@@ -341,7 +374,7 @@ type enumerator struct {
 	nvar    int
 	basic   bitset
 	rowVar  []int
-	visited map[string]struct{}
+	visited keyMap
 	stack   []frame
 	started bool
 	bases   int
@@ -355,7 +388,7 @@ type frame struct {
 }
 
 func newEnumerator(t tableau, d, k int) *enumerator {
-	e := &enumerator{t: t, d: d, k: k, nvar: d + k, basic: newBitset(d + k), rowVar: make([]int, k), visited: map[string]struct{}{}}
+	e := &enumerator{t: t, d: d, k: k, nvar: d + k, basic: newBitset(d + k), rowVar: make([]int, k), visited: newKeyMap(d + k)}
 	for r := 0; r < k; r++ {
 		e.rowVar[r] = d + r
 		e.basic.set(d + r)
@@ -368,7 +401,7 @@ func newEnumerator(t tableau, d, k int) *enumerator {
 func (e *enumerator) nextBasis() bool {
 	if !e.started {
 		e.started = true
-		e.visited[e.basic.key()] = struct{}{}
+		e.visited.put(e.basic, 0)
 		e.stack = append(e.stack, frame{left: -1})
 		e.bases++
 		return true
@@ -399,13 +432,12 @@ func (e *enumerator) nextBasis() bool {
 		left := e.rowVar[r]
 		e.basic.clear(left)
 		e.basic.set(c)
-		key := e.basic.key()
-		if _, seen := e.visited[key]; seen {
+		if _, seen := e.visited.get(e.basic); seen {
 			e.basic.clear(c)
 			e.basic.set(left)
 			continue
 		}
-		e.visited[key] = struct{}{}
+		e.visited.put(e.basic, 0)
 		e.rowVar[r] = c
 		e.t.pivot(r, c)
 		e.pivots++
@@ -422,8 +454,8 @@ type side struct {
 	label  func(v int) int // variable -> label
 	nlab   int
 	verts  []vertex
-	byKey  map[string]int
-	simple map[string]int // label key -> vertex, for vertices with exactly d labels
+	byKey  keyMap
+	simple keyMap // labels -> vertex, for vertices with exactly d labels
 	degen  []int
 	done   bool
 	exact  bool
@@ -439,7 +471,7 @@ type vertex struct {
 
 func newSide(t tableau, d, k int, label func(int) int) *side {
 	_, exact := t.(*exactTableau)
-	return &side{e: newEnumerator(t, d, k), label: label, nlab: d + k, byKey: map[string]int{}, simple: map[string]int{}, exact: exact}
+	return &side{e: newEnumerator(t, d, k), label: label, nlab: d + k, byKey: newKeyMap(d + k), simple: newKeyMap(d + k), exact: exact}
 }
 
 // advance walks to the next basis; it returns the vertex id when that basis
@@ -461,8 +493,7 @@ func (s *side) advance() (int, bool) {
 			lab.set(s.label(e.rowVar[r]))
 		}
 	}
-	key := lab.key()
-	if _, ok := s.byKey[key]; ok {
+	if _, ok := s.byKey.get(lab); ok {
 		return 0, false
 	}
 	vx := vertex{labels: lab, basis: append([]int(nil), e.rowVar...)}
@@ -484,11 +515,11 @@ func (s *side) advance() (int, bool) {
 	}
 	id := len(s.verts)
 	s.verts = append(s.verts, vx)
-	s.byKey[key] = id
+	s.byKey.put(lab, id)
 	if vx.degenerate {
 		s.degen = append(s.degen, id)
 	} else {
-		s.simple[key] = id
+		s.simple.put(lab, id)
 	}
 	return id, true
 }
@@ -689,8 +720,10 @@ func (e *exactTableau) solve(basis []int) []*big.Rat {
 type floatTableau struct {
 	m    [][]float64
 	d, k int
-	cols int
-	t    []float64
+	cols  int
+	t     []float64
+	perm  []float64
+	undos int
 }
 
 // Tolerances for a tableau whose constraint entries lie in [1, 2].
@@ -774,8 +807,20 @@ func (f *floatTableau) pivot(r, c int) {
 	}
 }
 
-// undo refactors the tableau for the basis rowVar (already restored).
-func (f *floatTableau) undo(_, _, _ int, rowVar []int) {
+// undo pivots back; every floatRefactor undos it refactors the tableau
+// from the basis rowVar (already restored) instead, which bounds the
+// rounding error a long walk can pile up.
+func (f *floatTableau) undo(r, _, left int, rowVar []int) {
+	if f.undos++; f.undos%floatRefactor != 0 {
+		f.pivot(r, left)
+		return
+	}
+	f.refactor(rowVar)
+}
+
+const floatRefactor = 32
+
+func (f *floatTableau) refactor(rowVar []int) {
 	f.reset()
 	// Bring each basic column to a unit vector in its row; the row for each
 	// variable is fixed by rowVar, so choose pivots by partial pivoting on a
@@ -800,11 +845,13 @@ func (f *floatTableau) undo(_, _, _ int, rowVar []int) {
 		assigned[best] = idx
 		f.pivot(best, v)
 	}
-	perm := make([]float64, len(f.t))
-	for r := 0; r < k; r++ {
-		copy(perm[assigned[r]*f.cols:(assigned[r]+1)*f.cols], f.t[r*f.cols:(r+1)*f.cols])
+	if f.perm == nil {
+		f.perm = make([]float64, len(f.t))
 	}
-	f.t = perm
+	for r := 0; r < k; r++ {
+		copy(f.perm[assigned[r]*f.cols:(assigned[r]+1)*f.cols], f.t[r*f.cols:(r+1)*f.cols])
+	}
+	f.t, f.perm = f.perm, f.t
 }
 
 func (f *floatTableau) zeroRHS(r int) bool {
