@@ -718,8 +718,8 @@ func (e *exactTableau) solve(basis []int) []*big.Rat {
 // refactors from the basis instead of pivoting back, so rounding errors do
 // not pile up along a long walk.
 type floatTableau struct {
-	m    [][]float64
-	d, k int
+	m     [][]float64
+	d, k  int
 	cols  int
 	t     []float64
 	perm  []float64
