@@ -26,20 +26,21 @@ func EnumPure(ctx context.Context, g *game.Strategic, opt Options) (*Result, err
 	marks := make([]uint16, total)
 	exact := g.IsExact()
 	stride := 1
-	checked := 0
+	checked := 4096 // check the context before the first block
 	for p := 0; p < n; p++ {
 		ns := shape[p]
 		block := stride * ns
 		for base := 0; base < total; base += block {
-			if checked&1023 == 0 {
+			if checked >= 4096 {
+				checked = 0
 				if done, why := stopped(ctx); done {
 					res.Complete, res.Reason = false, why
 					res.Elapsed = time.Since(start)
 					return res, nil
 				}
 			}
+			checked += ns
 			for inner := 0; inner < stride; inner++ {
-				checked++
 				k0 := base + inner
 				best := math.Inf(-1)
 				for s := 0; s < ns; s++ {

@@ -103,3 +103,16 @@ func grefRandomGame(t *rapid.T, players, maxStrat, span int) *game.Strategic {
 	}
 	return g
 }
+
+func TestEnumPureCancelled(t *testing.T) {
+	g := grefGames(t)[0].g
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	res, err := EnumPure(ctx, g, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Complete || res.Reason != "cancelled" {
+		t.Fatalf("complete=%v reason=%q", res.Complete, res.Reason)
+	}
+}

@@ -282,6 +282,18 @@ func writeNashText(w io.Writer, file string, g *game.Strategic, method string, o
 	}
 	fmt.Fprintf(w, "%s: %q, %d players, %s strategies\n", file, g.Title, g.NumPlayers(), strings.Join(shape, "×"))
 	fmt.Fprintf(w, "method %s (%s): %d equilibria, %s, %s\n", method, arith, len(res.Equilibria), status, res.Elapsed.Round(time.Microsecond))
+	if len(res.Stats) > 0 {
+		keys := make([]string, 0, len(res.Stats))
+		for k := range res.Stats {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		parts := make([]string, len(keys))
+		for i, k := range keys {
+			parts[i] = fmt.Sprintf("%s %.10g", k, res.Stats[k])
+		}
+		fmt.Fprintf(w, "stats: %s\n", strings.Join(parts, ", "))
+	}
 	for i, eq := range res.Equilibria {
 		fmt.Fprintf(w, "\nequilibrium %d   regret %.3g", i+1, eq.Regret)
 		if eq.Component >= 0 {
