@@ -95,3 +95,30 @@ func reportCPU(b *testing.B, cpu0 time.Duration) {
 		b.ReportMetric(float64(cpu.Microseconds())/1000/float64(b.N), "cpu-ms/op")
 	}
 }
+
+// BenchmarkSimulatePaths: the single-path loop alone (no chain building,
+// goroutines or merging) on the same game, per CPU-second.
+func BenchmarkSimulatePaths(b *testing.B) {
+	r := rand.New(rand.NewPCG(50, 3))
+	g, prof := randomGame(r, 50, 3, 3, 3, true)
+	c, err := buildChain(g, prof, true)
+	if err != nil {
+		b.Fatal(err)
+	}
+	sm := c.newSampler(52)
+	pw := newPathWork(sm, len(g.States))
+	sums := newSums(len(g.States), sm.nCounters, len(g.Actors)*len(g.Components), len(g.Actors))
+	b.ReportAllocs()
+	cpu0 := cpuTime()
+	path := 0
+	for b.Loop() {
+		for i := 0; i < 1000; i++ {
+			pw.run(sm, c.Init, 1, path, sums)
+			path++
+		}
+	}
+	b.ReportMetric(float64(sums.steps)/b.Elapsed().Seconds(), "steps/s")
+	if cpu := (cpuTime() - cpu0).Seconds(); cpu > 0 {
+		b.ReportMetric(float64(sums.steps)/cpu, "steps/cpu-s")
+	}
+}

@@ -128,34 +128,34 @@ type sampler struct {
 	actBase   []int
 }
 
-// simSums are sums over paths, merged chunk by chunk in order.
+// simSums are sums over paths, merged chunk by chunk in order. Sums about
+// one state, counter or component sit side by side, so folding a path
+// into them touches one cache line per item.
 type simSums struct {
-	n                   float64
-	steps               int64
-	occSum, occSq       []float64
-	entered             []float64
-	tauSum, tauSq       []float64
-	actSum, actSq, actX []float64
-	nSum, nSq           float64
-	paySum, paySq       []float64
-	totSum, totSq       []float64
+	n     float64
+	steps int64
+	nSum  float64 // Σ steps per path
+	nSq   float64
+	// st[5s:5s+5]: paths that entered s, Σ steps in s, Σ steps², Σ first
+	// entry, Σ first entry².
+	st []float64
+	// act[3i:3i+3]: Σ plays, Σ plays², Σ plays·steps for counter i.
+	act []float64
+	// pay[2i:2i+2]: Σ value, Σ value² for (actor, component) i; tot the
+	// same per actor for the weighted total.
+	pay, tot []float64
 }
 
 func newSums(nS, nAct, nAC, nA int) *simSums {
-	return &simSums{
-		occSum: make([]float64, nS), occSq: make([]float64, nS), entered: make([]float64, nS),
-		tauSum: make([]float64, nS), tauSq: make([]float64, nS),
-		actSum: make([]float64, nAct), actSq: make([]float64, nAct), actX: make([]float64, nAct),
-		paySum: make([]float64, nAC), paySq: make([]float64, nAC),
-		totSum: make([]float64, nA), totSq: make([]float64, nA),
-	}
+	return &simSums{st: make([]float64, 5*nS), act: make([]float64, 3*nAct), pay: make([]float64, 2*nAC), tot: make([]float64, 2*nA)}
 }
 
 func (s *simSums) reset() {
 	s.n, s.steps, s.nSum, s.nSq = 0, 0, 0, 0
-	for _, v := range [][]float64{s.occSum, s.occSq, s.entered, s.tauSum, s.tauSq, s.actSum, s.actSq, s.actX, s.paySum, s.paySq, s.totSum, s.totSq} {
-		clear(v)
-	}
+	clear(s.st)
+	clear(s.act)
+	clear(s.pay)
+	clear(s.tot)
 }
 
 func (s *simSums) add(o *simSums) {
@@ -163,11 +163,9 @@ func (s *simSums) add(o *simSums) {
 	s.steps += o.steps
 	s.nSum += o.nSum
 	s.nSq += o.nSq
-	dst := [][]float64{s.occSum, s.occSq, s.entered, s.tauSum, s.tauSq, s.actSum, s.actSq, s.actX, s.paySum, s.paySq, s.totSum, s.totSq}
-	src := [][]float64{o.occSum, o.occSq, o.entered, o.tauSum, o.tauSq, o.actSum, o.actSq, o.actX, o.paySum, o.paySq, o.totSum, o.totSq}
-	for i := range dst {
-		for k, v := range src[i] {
-			dst[i][k] += v
+	for _, p := range [][2][]float64{{s.st, o.st}, {s.act, o.act}, {s.pay, o.pay}, {s.tot, o.tot}} {
+		for k, v := range p[1] {
+			p[0][k] += v
 		}
 	}
 }
@@ -409,7 +407,7 @@ type pathWork struct {
 
 func newPathWork(sm *sampler, nS int) *pathWork {
 	return &pathWork{rng: rand.NewPCG(0, 0), occ: make([]int32, nS), seen: make([]int64, nS), tau: make([]int32, nS),
-		entered: make([]int32, 0, nS), act: make([]int32, sm.nCounters), pay: make([]float64, sm.nA*sm.nC), traj: make([]int32, sm.H)}
+		entered: make([]int32, nS+1), act: make([]int32, sm.nCounters), pay: make([]float64, sm.nA*sm.nC), traj: make([]int32, sm.H)}
 }
 
 // run samples path number path and adds its statistics to sums.
@@ -427,7 +425,9 @@ func (pw *pathWork) run(sm *sampler, init int, seed uint64, path int, sums *simS
 	s0 := nd.state
 	pw.seen[s0] = mark
 	tau[s0] = 0
-	entered := append(pw.entered[:0], s0)
+	entered := pw.entered[:cap(pw.entered)]
+	entered[0] = s0
+	ne := 1
 	steps := 0
 	if nd.term {
 		termState = s0
@@ -445,12 +445,20 @@ func (pw *pathWork) run(sm *sampler, init int, seed uint64, path int, sums *simS
 			x = slot.next[sel]
 			steps++
 			nd = sm.nodes[x]
+			// First entry, without a branch: in a game with many states
+			// whether a state is new is unpredictable.
 			ns := nd.state
-			if pw.seen[ns] != mark {
-				pw.seen[ns] = mark
-				tau[ns] = int32(t + 1)
-				entered = append(entered, ns)
+			seen := &pw.seen[ns]
+			tv := tau[ns]
+			inc := 0
+			if *seen != mark {
+				tv = int32(t + 1)
+				inc = 1
 			}
+			*seen = mark
+			tau[ns] = tv
+			entered[ne] = ns
+			ne += inc
 			if nd.term {
 				termState, termStep = ns, t+1
 				occ[ns] += int32(H - t - 1)
@@ -481,7 +489,7 @@ func (pw *pathWork) run(sm *sampler, init int, seed uint64, path int, sums *simS
 			}
 		}
 	}
-	pw.entered = entered
+	entered = entered[:ne]
 
 	// Fold the path into the sums.
 	sums.n++
@@ -491,11 +499,12 @@ func (pw *pathWork) run(sm *sampler, init int, seed uint64, path int, sums *simS
 	sums.nSq += n * n
 	for _, s := range entered {
 		o, tt := float64(occ[s]), float64(tau[s])
-		sums.entered[s]++
-		sums.occSum[s] += o
-		sums.occSq[s] += o * o
-		sums.tauSum[s] += tt
-		sums.tauSq[s] += tt * tt
+		a := sums.st[5*int(s) : 5*int(s)+5]
+		a[0]++
+		a[1] += o
+		a[2] += o * o
+		a[3] += tt
+		a[4] += tt * tt
 		occ[s] = 0
 	}
 	for i, cnt := range act {
@@ -503,22 +512,23 @@ func (pw *pathWork) run(sm *sampler, init int, seed uint64, path int, sums *simS
 			continue
 		}
 		v := float64(cnt)
-		sums.actSum[i] += v
-		sums.actSq[i] += v * v
-		sums.actX[i] += v * n
+		a := sums.act[3*i : 3*i+3]
+		a[0] += v
+		a[1] += v * v
+		a[2] += v * n
 		act[i] = 0
 	}
 	for a := 0; a < nA; a++ {
 		tot := 0.0
 		for cc := 0; cc < nC; cc++ {
-			v := pay[a*nC+cc]
-			sums.paySum[a*nC+cc] += v
-			sums.paySq[a*nC+cc] += v * v
+			i := a*nC + cc
+			v := pay[i]
+			sums.pay[2*i] += v
+			sums.pay[2*i+1] += v * v
 			tot += sm.weights[a][cc] * v
-			pay[a*nC+cc] = 0
 		}
-		sums.totSum[a] += tot
-		sums.totSq[a] += tot * tot
+		sums.tot[2*a] += tot
+		sums.tot[2*a+1] += tot * tot
 	}
 }
 
@@ -553,21 +563,21 @@ func (sm *sampler) stats(g *Game, t *simSums, opt SimOptions) *SimStats {
 	for s, state := range g.States {
 		st.States = append(st.States, StateSim{
 			ID:         state.ID,
-			Steps:      mean(t.n, t.occSum[s], t.occSq[s]),
-			Entered:    mean(t.n, t.entered[s], t.entered[s]),
-			FirstEntry: mean(t.entered[s], t.tauSum[s], t.tauSq[s]),
+			Steps:      mean(t.n, t.st[5*s+1], t.st[5*s+2]),
+			Entered:    mean(t.n, t.st[5*s], t.st[5*s]),
+			FirstEntry: mean(t.st[5*s], t.st[5*s+3], t.st[5*s+4]),
 		})
 	}
 	nC := len(g.Components)
 	for a, actor := range g.Actors {
-		as := ActorSim{ID: actor.ID, Total: mean(t.n, t.totSum[a], t.totSq[a])}
+		as := ActorSim{ID: actor.ID, Total: mean(t.n, t.tot[2*a], t.tot[2*a+1])}
 		for k, name := range g.Actions[a] {
 			i := sm.actBase[a] + k
-			as.Actions = append(as.Actions, ActionSim{Action: name, Share: ratio(t.n, t.actSum[i], t.actSq[i], t.actX[i], t.nSum, t.nSq)})
+			as.Actions = append(as.Actions, ActionSim{Action: name, Share: ratio(t.n, t.act[3*i], t.act[3*i+1], t.act[3*i+2], t.nSum, t.nSq)})
 		}
 		for cc, name := range g.Components {
 			i := a*nC + cc
-			as.Components = append(as.Components, ComponentSim{Component: name, Value: mean(t.n, t.paySum[i], t.paySq[i])})
+			as.Components = append(as.Components, ComponentSim{Component: name, Value: mean(t.n, t.pay[2*i], t.pay[2*i+1])})
 		}
 		st.Actors = append(st.Actors, as)
 	}
