@@ -209,6 +209,9 @@ func (c *compiler) quantityCall(n *ast.CallNode, p *exprChecker) *quantity {
 		return nil
 	}
 	pi, ok := c.profileIndex[prof]
+	if !ok && c.brokenProfiles[prof] {
+		return nil
+	}
 	if !ok {
 		var cands []string
 		for _, pd := range c.sc.Profiles {

@@ -30,11 +30,15 @@ type compiler struct {
 	actionIndex  []map[string]int // per actor
 	stratIndex   []map[string]int // per actor
 	profileIndex map[string]int
-	quantities   map[string]*quantity
-	discountSet  bool
-	discount     float64
-	discountPos  Pos
-	actorDisc    []bool
+	// Names whose definition had errors: references to them are not
+	// reported again as unknown.
+	brokenStrats   []map[string]bool
+	brokenProfiles map[string]bool
+	quantities     map[string]*quantity
+	discountSet    bool
+	discount       float64
+	discountPos    Pos
+	actorDisc      []bool
 }
 
 // Limits that keep a hostile file from exhausting memory or time.
@@ -379,9 +383,11 @@ func (c *compiler) parseStates(e kv) {
 			}
 			c.checkKeys(kvs, "state", withInfo("id", "initial", "terminal")...)
 			st.Info = c.info(kvs)
+			hasID := false
 			for _, f := range kvs {
 				switch f.key {
 				case "id":
+					hasID = true
 					st.ID, st.Pos, _ = c.name(f.val, "state id", f.kpos)
 				case "initial":
 					st.Initial, _ = c.boolean(f.val, "initial")
@@ -390,7 +396,9 @@ func (c *compiler) parseStates(e kv) {
 				}
 			}
 			if st.ID == "" {
-				c.d.errorf(posOf(it), "add `id: NAME`", "state without id")
+				if !hasID {
+					c.d.errorf(posOf(it), "add `id: NAME`", "state without id")
+				}
 				continue
 			}
 		}
@@ -877,8 +885,10 @@ func (c *compiler) parseStrategies(e kv) {
 	sc := c.sc
 	sc.Strategies = make([][]StrategyDef, len(sc.Actors))
 	c.stratIndex = make([]map[string]int, len(sc.Actors))
+	c.brokenStrats = make([]map[string]bool, len(sc.Actors))
 	for a := range c.stratIndex {
 		c.stratIndex[a] = map[string]int{}
+		c.brokenStrats[a] = map[string]bool{}
 	}
 	kvs, ok := c.mapping(e.val, "strategies", e.kpos)
 	if !ok {
@@ -896,6 +906,7 @@ func (c *compiler) parseStrategies(e kv) {
 		for _, sk := range named {
 			st := c.parseStrategy(a, sk)
 			if st == nil {
+				c.brokenStrats[a][sk.key] = true
 				continue
 			}
 			c.stratIndex[a][st.Name] = len(sc.Strategies[a])
@@ -1036,6 +1047,7 @@ var solveKinds = []string{"markov-perfect"}
 func (c *compiler) parseProfiles(e kv) {
 	sc := c.sc
 	c.profileIndex = map[string]int{}
+	c.brokenProfiles = map[string]bool{}
 	kvs, ok := c.mapping(e.val, "profiles", e.kpos)
 	if !ok {
 		return
@@ -1066,6 +1078,7 @@ func (c *compiler) parseProfiles(e kv) {
 				}
 			}
 			if !ok {
+				c.brokenProfiles[pk.key] = true
 				continue
 			}
 			pd.Solve = nm
@@ -1090,6 +1103,10 @@ func (c *compiler) parseProfiles(e kv) {
 					continue
 				}
 				si, ok := c.stratIndex[a][nm]
+				if !ok && c.brokenStrats[a][nm] {
+					good = false
+					continue
+				}
 				if !ok {
 					var cands []string
 					for _, s := range sc.Strategies[a] {
@@ -1113,6 +1130,7 @@ func (c *compiler) parseProfiles(e kv) {
 			}
 		}
 		if !good {
+			c.brokenProfiles[pk.key] = true
 			continue
 		}
 		c.profileIndex[pk.key] = len(sc.Profiles)

@@ -2,6 +2,7 @@ package scenario
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 
@@ -275,6 +276,10 @@ func (c *compiler) constNum(n ast.Node, what string, at Pos) (float64, bool) {
 		}
 	case *ast.FloatNode:
 		return x.Value, true
+	case *ast.InfinityNode:
+		return x.Value, true
+	case *ast.NanNode:
+		return math.NaN(), true
 	}
 	c.d.errorf(posOf(n), "", "%s must be a number", what)
 	return 0, false
@@ -302,7 +307,7 @@ func (c *compiler) num(n ast.Node, what string, at Pos) *expression {
 	}
 	p := posOf(n)
 	switch x := n.(type) {
-	case *ast.IntegerNode, *ast.FloatNode:
+	case *ast.IntegerNode, *ast.FloatNode, *ast.InfinityNode, *ast.NanNode:
 		v, ok := c.constNum(n, what, at)
 		if !ok {
 			return nil
