@@ -17,7 +17,9 @@ import (
 type ScenarioRunner struct{}
 
 // Kinds implements Runner.
-func (ScenarioRunner) Kinds() []string { return []string{"analyze", "simulate", "sensitivity"} }
+func (ScenarioRunner) Kinds() []string {
+	return []string{"analyze", "simulate", "solve", "sensitivity"}
+}
 
 func convertDiags(ds []scenario.Diagnostic) []Diagnostic {
 	out := make([]Diagnostic, len(ds))
@@ -58,6 +60,8 @@ func (ScenarioRunner) Run(ctx context.Context, kind, filename string, src []byte
 		result, err = scenario.Simulate(ctx, sc, scenario.SimulateOptions{
 			Profile: p.Profile, Runs: p.Runs, Seed: p.Seed, Workers: p.Workers, Progress: progress,
 		})
+	case "solve":
+		result, err = solve(ctx, sc, progress)
 	case "sensitivity":
 		result, err = sensitivity.RunScenario(ctx, sc,
 			sensitivity.ScenarioOptions{Draws: p.Draws, Seed: p.Seed, Workers: p.Workers},

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"math"
 	"strings"
 	"testing"
 
@@ -118,5 +119,67 @@ func TestScenarioRunnerSimulateAndSensitivity(t *testing.T) {
 	}
 	if calls == 0 {
 		t.Error("sensitivity reported no progress")
+	}
+}
+
+func TestScenarioRunnerSolve(t *testing.T) {
+	var r server.ScenarioRunner
+	ex := standoffExample(t)
+	var last [2]int
+	out, err := r.Run(context.Background(), "solve", "x.yaml", []byte(ex.YAML), server.Params{}, func(d, n int) { last = [2]int{d, n} })
+	if err != nil {
+		t.Fatal(err)
+	}
+	var res struct {
+		Parameters  map[string]float64
+		Equilibrium struct {
+			Play             map[string]map[string]map[string]float64
+			MaxDeviationGain float64 `json:"max_deviation_gain"`
+			Converged        bool
+		}
+		Credibility []struct {
+			Profile, Actor, State string
+			Gain                  float64
+			Credible              bool
+		}
+	}
+	if err := json.Unmarshal(out, &res); err != nil {
+		t.Fatal(err)
+	}
+	if last[0] != last[1] || last[1] != 3 {
+		t.Errorf("last progress %v, want 3 of 3 (equilibrium + two profiles)", last)
+	}
+	if res.Parameters["p_deal"] != 0.125 {
+		t.Errorf("central p_deal %v, want 0.125", res.Parameters["p_deal"])
+	}
+	// The equilibrium's play in each state is a distribution over that
+	// state's actions, and the certificate says whether it is one.
+	for actor, states := range res.Equilibrium.Play {
+		for st, play := range states {
+			sum := 0.0
+			for _, p := range play {
+				if p < -1e-12 || p > 1+1e-12 {
+					t.Errorf("%s in %s: probability %v", actor, st, p)
+				}
+				sum += p
+			}
+			if math.Abs(sum-1) > 1e-9 {
+				t.Errorf("%s in %s: play sums to %v", actor, st, sum)
+			}
+		}
+	}
+	if len(res.Equilibrium.Play["A"]) != 2 || len(res.Equilibrium.Play["B"]) != 2 {
+		t.Errorf("play %v, want both actors in both non-terminal states", res.Equilibrium.Play)
+	}
+	if res.Equilibrium.Converged != (res.Equilibrium.MaxDeviationGain <= 1e-9) {
+		t.Errorf("converged %v with max gain %v", res.Equilibrium.Converged, res.Equilibrium.MaxDeviationGain)
+	}
+	if len(res.Credibility) == 0 {
+		t.Fatal("no credibility rows")
+	}
+	for _, c := range res.Credibility {
+		if c.Credible != (c.Gain <= 1e-9) {
+			t.Errorf("threat %+v: credible does not match gain", c)
+		}
 	}
 }

@@ -460,9 +460,41 @@ function renderTornadoes(r) {
   return box;
 }
 
+// renderSolve shows the Markov-perfect equilibrium with its certificate and
+// the credibility of each threat in the file's profiles.
+function renderSolve(r) {
+  const eq = r.equilibrium;
+  const box = el("div", {class: "solve"});
+  const cert = `largest one-shot deviation gain ${eq.max_deviation_gain.toExponential(2)}; ` +
+    (eq.converged ? "an equilibrium" : "NOT converged" + (eq.reason ? ": " + eq.reason : "")) + ` (method ${eq.method})`;
+  const t = el("table", {id: "equilibrium"}, el("thead", {}, el("tr", {}, ["Actor", "State", "Equilibrium play", "Value from here"].map((h) => el("th", {}, h)))));
+  const body = el("tbody");
+  for (const [actor, states] of Object.entries(eq.play)) {
+    for (const [st, play] of Object.entries(states)) {
+      const text = Object.entries(play).filter(([, p]) => p > 1e-9).sort((a, b) => b[1] - a[1]).map(([a, p]) => p > 1 - 1e-9 ? a : `${a} ${fmt(p)}`).join(", ");
+      body.append(el("tr", {}, el("td", {}, actor), el("td", {}, st), el("td", {}, text), el("td", {class: "num"}, fmt((eq.values[actor] || {})[st]))));
+    }
+  }
+  t.append(body);
+  box.append(chart("Markov-perfect equilibrium at central parameter values", el("div", {}, el("p", {class: eq.converged ? "status-done" : "status-failed"}, cert), t)));
+  if (Array.isArray(r.credibility) && r.credibility.length) {
+    const c = el("table", {id: "credibility"}, el("thead", {}, el("tr", {}, ["Profile", "Actor", "State", "After", "Prescribed", "Best deviation", "Gain", "Credible"].map((h) => el("th", {}, h)))));
+    const cb = el("tbody");
+    for (const x of r.credibility) {
+      cb.append(el("tr", {}, el("td", {}, x.profile), el("td", {}, x.actor), el("td", {}, x.state), el("td", {}, x.after || ""), el("td", {}, x.play),
+        el("td", {}, x.best_deviation), el("td", {class: "num"}, fmt(x.gain, 4)),
+        el("td", {class: "verdict " + (x.credible ? "verdict-supported" : "verdict-rejected")}, x.credible ? "credible" : "not credible")));
+    }
+    c.append(cb);
+    box.append(chart("Credibility of each prescribed play (one-shot deviations)", c));
+  }
+  return box;
+}
+
 function renderResult(result) {
   const out = el("div", {class: "charts"});
   if (!result || typeof result !== "object") return out;
+  if (result.equilibrium && result.equilibrium.play) out.append(renderSolve(result));
   if (result.stats && result.checks) out.append(renderSimulation(result));
   if (result.Tornadoes || result.tornadoes || result.BreakEvens || result.break_evens) out.append(renderTornadoes(result));
   const profiles = result.profiles && typeof result.profiles === "object" ? result.profiles : null;
