@@ -714,9 +714,9 @@ func (e *exactTableau) solve(basis []int) []*big.Rat {
 	return z
 }
 
-// floatTableau is the float64 tableau. Pivots go forward; backtracking
-// refactors from the basis instead of pivoting back, so rounding errors do
-// not pile up along a long walk.
+// floatTableau is the float64 tableau. Backtracking pivots back, and every
+// floatRefactor-th time refactors from the basis instead, so rounding
+// errors do not pile up along a long walk.
 type floatTableau struct {
 	m     [][]float64
 	d, k  int

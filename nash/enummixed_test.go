@@ -3,6 +3,7 @@ package nash
 import (
 	"bufio"
 	"context"
+	"fmt"
 	"math"
 	"math/big"
 	"os"
@@ -205,4 +206,95 @@ func payoffRange(g *game.Strategic) float64 {
 		return 1
 	}
 	return hi - lo
+}
+
+func TestEnumMixedStopsOnTimeout(t *testing.T) {
+	g := loadNFG(t, filepath.Join(mixedData, "rand_15x15_s2015.nfg"))
+	ctx, cancel := context.WithTimeout(context.Background(), -1)
+	defer cancel()
+	for _, rational := range []bool{false, true} {
+		res, err := EnumMixed(ctx, g, Options{Rational: rational})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Complete || res.Reason != "time limit reached" {
+			t.Errorf("rational=%v: complete=%v reason %q", rational, res.Complete, res.Reason)
+		}
+		if res.Stats["vertices1"] >= 22552 {
+			t.Errorf("walked all %v vertices after the deadline", res.Stats["vertices1"])
+		}
+	}
+}
+
+func TestEnumMixedErrors(t *testing.T) {
+	g3 := loadNFG(t, filepath.Join(mixedData, "games", "g1.nfg"))
+	if _, err := EnumMixed(context.Background(), g3, Options{}); err == nil {
+		t.Error("3-player game accepted")
+	}
+	g := loadNFG(t, filepath.Join(mixedData, "games", "pd.nfg"))
+	g.SetPayoffFloat(0, 0, 0.1)
+	if _, err := EnumMixed(context.Background(), g, Options{Rational: true}); err == nil {
+		t.Error("--rational accepted a game with float payoffs")
+	}
+	if _, err := EnumMixed(context.Background(), g, Options{}); err != nil {
+		t.Errorf("float mode on a float game: %v", err)
+	}
+}
+
+func TestEnumMixedVonStengel75(t *testing.T) {
+	g := loadNFG(t, filepath.Join(mixedData, "games", "_catalog_journals_dcg_vonstengel1999_6x6_game_with_75_eq.nfg"))
+	res, err := EnumMixed(context.Background(), g, Options{Rational: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Equilibria) != 75 || res.Stats["components"] != 75 {
+		t.Fatalf("%d equilibria in %v components, want 75 isolated ones", len(res.Equilibria), res.Stats["components"])
+	}
+}
+
+// The 3×3 degenerate game deg1 has a connected component of equilibria
+// through the vertex (0,0,1) of player 1; components group such equilibria.
+func TestEnumMixedComponents(t *testing.T) {
+	g := loadNFG(t, filepath.Join(mixedData, "games", "deg1.nfg"))
+	res, err := EnumMixed(context.Background(), g, Options{Rational: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	comp := map[string]int{}
+	for _, e := range res.Equilibria {
+		comp[ratKey(flatExact(e))] = e.Component
+	}
+	same := func(a, b string) bool { return comp[a] == comp[b] }
+	// (0,0,1) against (1,0,0), (1/2,1/2,0) and (0,0,1) form one component.
+	if !same("0,0,1,1,0,0", "0,0,1,1/2,1/2,0") || !same("0,0,1,1,0,0", "0,0,1,0,0,1") {
+		t.Errorf("components %v", comp)
+	}
+	// and (1/2,1/2,0) against (0,0,1) links it to (1,0,0) against (0,0,1).
+	if !same("0,0,1,0,0,1", "1/2,1/2,0,0,0,1") || !same("1,0,0,0,0,1", "1/2,1/2,0,0,0,1") {
+		t.Errorf("components %v", comp)
+	}
+}
+
+func ExampleEnumMixed() {
+	// Battle of the sexes: two pure equilibria and one mixed.
+	g, _ := game.NewStrategic([]string{"She", "He"}, [][]string{{"Opera", "Fight"}, {"Opera", "Fight"}})
+	pay := [][3]int64{{0, 3, 2}, {1, 0, 0}, {2, 0, 0}, {3, 2, 3}} // profile, her payoff, his
+	for _, p := range pay {
+		g.SetPayoff(int(p[0]), 0, big.NewRat(p[1], 1))
+		g.SetPayoff(int(p[0]), 1, big.NewRat(p[2], 1))
+	}
+	res, _ := EnumMixed(context.Background(), g, Options{Rational: true})
+	for _, e := range res.Equilibria {
+		for _, strategy := range e.Exact {
+			for _, p := range strategy {
+				fmt.Print(p.RatString(), " ")
+			}
+			fmt.Print("| ")
+		}
+		fmt.Println("component", e.Component)
+	}
+	// Output:
+	// 1 0 | 1 0 | component 0
+	// 3/5 2/5 | 2/5 3/5 | component 1
+	// 0 1 | 0 1 | component 2
 }

@@ -2,6 +2,7 @@ package nash
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"math/big"
 	"path/filepath"
@@ -161,4 +162,33 @@ func TestLogitDegenerateContinuum(t *testing.T) {
 	if d := maxDiff(flatFloat(e), want); d > 1e-4 {
 		t.Errorf("ends at %v, want %v", flatFloat(e), want)
 	}
+}
+
+func TestLogitAndSimpDivStopWhenCancelled(t *testing.T) {
+	g := loadNFG(t, filepath.Join(mixedData, "rand_10x10x10_s3010.nfg"))
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	for _, m := range []func(context.Context, *game.Strategic, Options) (*Result, error){Logit, SimpDiv} {
+		res, err := m(ctx, g, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Complete || res.Reason != "cancelled" || len(res.Equilibria) != 1 {
+			t.Errorf("%s: complete=%v reason %q, %d profiles", res.Method, res.Complete, res.Reason, len(res.Equilibria))
+		}
+		checkProfile(t, res.Equilibria[0].Profile)
+	}
+}
+
+func ExampleLogit() {
+	// Matching pennies: the logit path stays at the unique equilibrium.
+	g, _ := game.NewStrategic([]string{"1", "2"}, [][]string{{"H", "T"}, {"H", "T"}})
+	for k, u := range []int64{1, -1, -1, 1} {
+		g.SetPayoff(k, 0, big.NewRat(u, 1))
+		g.SetPayoff(k, 1, big.NewRat(-u, 1))
+	}
+	res, _ := Logit(context.Background(), g, Options{})
+	fmt.Printf("%.4f complete=%v\n", res.Equilibria[0].Profile, res.Complete)
+	// Output:
+	// [[0.5000 0.5000] [0.5000 0.5000]] complete=true
 }
