@@ -4,19 +4,22 @@ import (
 	"embed"
 	"path"
 	"strings"
+
+	"github.com/truce-dev/truce/scenarios"
 )
 
 //go:embed examples/*.yaml
 var exampleFiles embed.FS
 
-// BuiltinExamples returns the small scenarios bundled with the server for
-// trying the workbench, named by file name without extension.
+// BuiltinExamples returns the scenarios the UI offers: the bundled US–Iran
+// scenario first, then the small ones shipped with the server for trying
+// the workbench, named by file name without extension.
 func BuiltinExamples() []Example {
+	out := []Example{{Name: "us-iran-2026", YAML: string(scenarios.USIran2026())}}
 	entries, err := exampleFiles.ReadDir("examples")
 	if err != nil {
-		return nil // cannot happen: the directory is embedded
+		return out // cannot happen: the directory is embedded
 	}
-	var out []Example
 	for _, e := range entries {
 		data, err := exampleFiles.ReadFile(path.Join("examples", e.Name()))
 		if err != nil {

@@ -1,14 +1,17 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
 
+	"github.com/truce-dev/truce/report"
 	"github.com/truce-dev/truce/scenario"
 	"github.com/truce-dev/truce/sensitivity"
+	"github.com/truce-dev/truce/store"
 )
 
 // ScenarioRunner runs jobs with the scenario engine (package scenario): the
@@ -80,4 +83,39 @@ func (ScenarioRunner) Run(ctx context.Context, kind, filename string, src []byte
 		return nil, fmt.Errorf("%s: encoding the result: %w", kind, err)
 	}
 	return out, nil
+}
+
+// Report implements Reporter: an analysis is rendered by package report
+// with the scenario's model (state diagram, actors, parameters) beside the
+// numbers; other kinds get the generic report of their result.
+func (ScenarioRunner) Report(ctx context.Context, run store.Run) ([]byte, error) {
+	if run.Kind != "analyze" {
+		return runReportHTML(run)
+	}
+	sc, _ := scenario.Parse(reportFilename(run), []byte(run.YAML))
+	var ar scenario.AnalysisReport
+	if sc == nil || json.Unmarshal(run.Result, &ar) != nil {
+		return runReportHTML(run)
+	}
+	// The order of profiles is not in the JSON (objects are sorted); take
+	// the file's.
+	for _, p := range sc.Profiles {
+		if _, ok := ar.Profiles[p.Name]; ok {
+			ar.ProfileOrder = append(ar.ProfileOrder, p.Name)
+		}
+	}
+	in := report.FromScenario(sc, &ar)
+	in.Generated = fmt.Sprintf("truce serve, run %s (%s) of %s", run.ID, run.Kind, run.CreatedAt.Format("2006-01-02 15:04 UTC"))
+	var b bytes.Buffer
+	if err := report.Write(&b, in); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+func reportFilename(run store.Run) string {
+	if run.ScenarioName != "" {
+		return run.ScenarioName + ".yaml"
+	}
+	return "scenario.yaml"
 }

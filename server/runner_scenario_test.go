@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/truce-dev/truce/server"
+	"github.com/truce-dev/truce/store"
 )
 
 func standoffExample(t *testing.T) server.Example {
@@ -180,6 +181,39 @@ func TestScenarioRunnerSolve(t *testing.T) {
 	for _, c := range res.Credibility {
 		if c.Credible != (c.Gain <= 1e-9) {
 			t.Errorf("threat %+v: credible does not match gain", c)
+		}
+	}
+}
+
+func TestScenarioRunnerReport(t *testing.T) {
+	var r server.ScenarioRunner
+	ex := standoffExample(t)
+	out, err := r.Run(context.Background(), "analyze", "x.yaml", []byte(ex.YAML), server.Params{Draws: 20, Seed: 1, Workers: 1}, func(int, int) {})
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, err := r.Report(context.Background(), store.Run{ID: "r_x", Kind: "analyze", Status: store.StatusDone, ScenarioName: "truce-standoff", YAML: ex.YAML, Result: out})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"A fragile truce", "restraint", "pressure", "Under restraint, war within half a year", "p_escalate", "<svg"} {
+		if !strings.Contains(string(page), want) {
+			t.Errorf("report lacks %q", want)
+		}
+	}
+}
+
+func TestBuiltinExamplesValid(t *testing.T) {
+	var r server.ScenarioRunner
+	ex := server.BuiltinExamples()
+	if len(ex) < 2 || ex[0].Name != "us-iran-2026" {
+		t.Fatalf("examples %v", ex)
+	}
+	for _, e := range ex {
+		for _, d := range r.Validate(e.Name+".yaml", []byte(e.YAML)) {
+			if d.Severity == "error" {
+				t.Errorf("example %s: %+v", e.Name, d)
+			}
 		}
 	}
 }
