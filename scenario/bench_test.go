@@ -1,0 +1,74 @@
+package scenario
+
+import (
+	"context"
+	"os"
+	"testing"
+)
+
+// BenchmarkAnalyze1000Draws is `truce analyze --draws 1000` on the
+// uncertain two-state example (Build + exact analysis + hypotheses per draw).
+func BenchmarkAnalyze1000Draws(b *testing.B) {
+	for _, w := range []int{1, 2} {
+		b.Run(map[int]string{1: "workers=1", 2: "workers=2"}[w], func(b *testing.B) {
+			sc := loadFile(b, "testdata/uncertain.yaml")
+			for b.Loop() {
+				if _, err := Analyze(context.Background(), sc, AnalyzeOptions{Draws: 1000, Seed: 1, Workers: w}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkAnalyzeTitForTat1000Draws runs 1000 draws of the memory-one
+// example (its parameter fixed here by a uniform around it).
+func BenchmarkAnalyzeTitForTat1000Draws(b *testing.B) {
+	src, err := os.ReadFile("../examples/tit-for-tat.yaml")
+	if err != nil {
+		b.Fatal(err)
+	}
+	src = []byte(replaceOnce(string(src), "d: {value: 0.2,", "d: {dist: uniform, min: 0.1, max: 0.3,"))
+	sc, ds := Parse("tft.yaml", src)
+	if sc == nil {
+		b.Fatal(ds)
+	}
+	for b.Loop() {
+		if _, err := Analyze(context.Background(), sc, AnalyzeOptions{Draws: 1000, Seed: 1, Workers: 1}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func replaceOnce(s, old, new string) string {
+	for i := 0; i+len(old) <= len(s); i++ {
+		if s[i:i+len(old)] == old {
+			return s[:i] + new + s[i+len(old):]
+		}
+	}
+	panic("replaceOnce: " + old + " not found")
+}
+
+// BenchmarkParse is `truce check` on the bundled US–Iran scenario.
+func BenchmarkParse(b *testing.B) {
+	src, err := os.ReadFile("../scenarios/us-iran-2026.yaml")
+	if err != nil {
+		b.Skip(err)
+	}
+	for b.Loop() {
+		if sc, ds := Parse("us-iran-2026.yaml", src); sc == nil {
+			b.Fatal(ds)
+		}
+	}
+}
+
+// BenchmarkBuild is one draw's markov.Game and profiles.
+func BenchmarkBuild(b *testing.B) {
+	sc := loadFile(b, "../examples/tit-for-tat.yaml")
+	d := sc.Central()
+	for b.Loop() {
+		if _, _, err := sc.Build(d); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
