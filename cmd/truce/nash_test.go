@@ -223,3 +223,34 @@ func TestConvertRoundTrip(t *testing.T) {
 		t.Fatalf("unknown output format: exit %d %q", code, errs)
 	}
 }
+
+// TestNashOutputIdenticalToGambit: on every reference game, `truce nash
+// --format gambit` prints byte for byte what gambit-enumpure and
+// gambit-lcp printed (same equilibria, same order, same repeats).
+func TestNashOutputIdenticalToGambit(t *testing.T) {
+	games, _ := filepath.Glob(nashRef + "*.nfg")
+	checked := 0
+	for _, g := range games {
+		for _, method := range []string{"enumpure", "lcp"} {
+			want, err := os.ReadFile(g + "." + method + ".out")
+			if err != nil {
+				continue
+			}
+			args := []string{"nash", g, "--method", method, "--format", "gambit"}
+			if method == "lcp" {
+				args = append(args, "--all", "--rational")
+			}
+			out, errs, code := runTruce(t, "", args...)
+			if code != 0 {
+				t.Fatalf("%v: exit %d: %s", args, code, errs)
+			}
+			if out != string(want) {
+				t.Errorf("%s %s:\n got\n%s want\n%s", filepath.Base(g), method, out, want)
+			}
+			checked++
+		}
+	}
+	if checked < 90 {
+		t.Fatalf("only %d outputs compared", checked)
+	}
+}
