@@ -135,7 +135,8 @@ func endingStates(in Input) []string {
 // ending, with the 5–95% interval drawn as an error bar.
 func endingsChart(in Input) string {
 	ends := endingStates(in)
-	const w, left, right, top = 760.0, 150.0, 60.0, 40.0
+	const w, right, top = 760.0, 60.0, 40.0
+	left := labelWidth(in.Profiles)
 	barH, gap := 12.0, 10.0
 	groupH := float64(len(ends))*barH + gap
 	h := top + float64(len(in.Profiles))*groupH + 30
@@ -258,7 +259,8 @@ func reachChart(in Input, idx int, p Profile) string {
 // profile, as grouped bars around zero, with the total marked.
 func valueChart(in Input, idx int, actor string) string {
 	comps := componentNames(in)
-	const w, left, right, top = 760.0, 150.0, 30.0, 40.0
+	const w, right, top = 760.0, 30.0, 40.0
+	left := labelWidth(in.Profiles)
 	barH, gap := 9.0, 12.0
 	groupH := float64(len(comps)+1)*barH + gap
 	var rows []Profile
@@ -390,4 +392,14 @@ func tornadoChart(idx int, t Tornado) string {
 	}
 	sv.line(x.at(t.Base), top-4, x.at(t.Base), h-28, "#000", 1.5, ` class="base"`)
 	return sv.String()
+}
+
+// labelWidth is the left margin that fits the longest profile name at the
+// label font size (about 6.6 px per character), within limits.
+func labelWidth(ps []Profile) float64 {
+	n := 0
+	for _, p := range ps {
+		n = max(n, len([]rune(p.Name)))
+	}
+	return math.Min(300, math.Max(150, 6.6*float64(n)+16))
 }

@@ -55,44 +55,48 @@ type page struct {
 
 type eqTable struct {
 	Equilibrium
+	Actors []eqActor
+}
+
+// eqActor is one actor's part of an equilibrium: a row per state, a column
+// per action of that actor.
+type eqActor struct {
+	Actor   string
 	Actions []string
 	Rows    []eqRow
 }
 
 type eqRow struct {
-	Actor, State string
-	Probs        []string
+	State string
+	Probs []string
 }
 
 func equilibriumTable(e Equilibrium) eqTable {
 	t := eqTable{Equilibrium: e}
-	seen := map[string]bool{}
-	actors := sortedKeys(e.Play)
-	for _, a := range actors {
+	for _, a := range sortedKeys(e.Play) {
+		ea := eqActor{Actor: a}
+		seen := map[string]bool{}
 		for _, st := range e.Play[a] {
 			for act := range st {
 				if !seen[act] {
 					seen[act] = true
-					t.Actions = append(t.Actions, act)
+					ea.Actions = append(ea.Actions, act)
 				}
 			}
 		}
-	}
-	sort.Strings(t.Actions)
-	for _, a := range actors {
+		sort.Strings(ea.Actions)
 		for _, s := range sortedKeys(e.Play[a]) {
-			row := eqRow{Actor: a, State: s}
-			for _, act := range t.Actions {
-				p, ok := e.Play[a][s][act]
-				switch {
-				case !ok:
-					row.Probs = append(row.Probs, "")
-				default:
+			row := eqRow{State: s}
+			for _, act := range ea.Actions {
+				if p, ok := e.Play[a][s][act]; ok {
 					row.Probs = append(row.Probs, fmtNum(p))
+				} else {
+					row.Probs = append(row.Probs, "–")
 				}
 			}
-			t.Rows = append(t.Rows, row)
+			ea.Rows = append(ea.Rows, row)
 		}
+		t.Actors = append(t.Actors, ea)
 	}
 	return t
 }
@@ -248,10 +252,10 @@ svg.chart{max-width:100%;height:auto;display:block;margin:.8em 0;font-family:sys
 <h2>Equilibrium</h2>
 {{range .EqTables}}<h3>{{.Profile}}{{with .Method}} ({{.}}){{end}}</h3>
 <p>{{if .Converged}}Converged{{else}}<strong>Did not converge</strong>: not an equilibrium{{end}}; largest one-shot deviation gain {{num .MaxDeviationGain}}.</p>
-<table><thead><tr><th>Actor</th><th>State</th>{{range .Actions}}<th>{{.}}</th>{{end}}</tr></thead><tbody>
-{{range .Rows}}<tr><td>{{.Actor}}</td><td>{{.State}}</td>{{range .Probs}}<td class="n">{{.}}</td>{{end}}</tr>
+{{range .Actors}}<table class="equilibrium"><thead><tr><th>{{.Actor}} in state</th>{{range .Actions}}<th>{{.}}</th>{{end}}</tr></thead><tbody>
+{{range .Rows}}<tr><td>{{.State}}</td>{{range .Probs}}<td class="n">{{.}}</td>{{end}}</tr>
 {{end}}</tbody></table>
-{{end}}</section>{{end}}
+{{end}}{{end}}</section>{{end}}
 
 {{if .Credibility}}<section id="credibility">
 <h2>Credibility of threats</h2>

@@ -46,7 +46,7 @@ type Options struct {
 	Points  int         // points per parameter, ends included; default 9
 	Verdict VerdictFunc // default: holds (share >= 0.5) or not
 	// Tolerance of a break-even, as a fraction of the parameter's range;
-	// default 1e-3.
+	// default 1e-4.
 	Tolerance float64
 	// Only these parameters (by name); all when empty.
 	Params []string
@@ -125,7 +125,7 @@ func Run(ctx context.Context, ev Evaluator, opt Options) (*Result, error) {
 		opt.Verdict = holdsVerdict
 	}
 	if opt.Tolerance <= 0 {
-		opt.Tolerance = 1e-3
+		opt.Tolerance = 1e-4
 	}
 	params := ev.Params()
 	only := map[string]bool{}

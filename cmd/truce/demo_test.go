@@ -1,0 +1,150 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/truce-dev/truce/scenario"
+	"github.com/truce-dev/truce/scenarios"
+)
+
+// TestDemo runs `truce demo` with few draws: the summary lists every
+// hypothesis with a verdict and support share, and the report is written
+// with every kind of chart.
+func TestDemo(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "demo.html")
+	stdout, stderr, code := runTruce(t, "", "demo", "--draws", "100", "--points", "5", "-o", out)
+	if code != 0 {
+		t.Fatalf("demo exited %d: %s", code, stderr)
+	}
+	sc, _ := scenario.Parse(scenarios.USIran2026Name, scenarios.USIran2026())
+	for _, h := range sc.Hypotheses {
+		re := regexp.MustCompile(`(?m)^  ` + regexp.QuoteMeta(h.ID) + `\s+(supported|uncertain|rejected)\s+\d+\.\d%`)
+		if !re.MatchString(stdout) {
+			t.Errorf("summary lacks %s with verdict and share:\n%s", h.ID, stdout)
+		}
+	}
+	if n := strings.Count(stdout, "\n"); n > 40 {
+		t.Errorf("summary is %d lines; it should fit one screen", n)
+	}
+	page, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, kind := range []string{"states", "endings", "reach", "value", "tornado"} {
+		if !strings.Contains(string(page), `data-chart="`+kind+`"`) {
+			t.Errorf("report lacks a %s chart", kind)
+		}
+	}
+	for _, sec := range []string{`id="equilibrium"`, `id="credibility"`, `id="hypotheses"`, `id="sensitivity"`} {
+		if !strings.Contains(string(page), sec) {
+			t.Errorf("report lacks section %s", sec)
+		}
+	}
+	// same seed, same bytes
+	out2 := filepath.Join(t.TempDir(), "demo.html")
+	if _, stderr, code := runTruce(t, "", "demo", "--draws", "100", "--points", "5", "--workers", "1", "-o", out2); code != 0 {
+		t.Fatalf("second demo exited %d: %s", code, stderr)
+	}
+	page2, _ := os.ReadFile(out2)
+	if string(page) != string(page2) {
+		t.Error("demo report differs between runs with the same seed (and different --workers)")
+	}
+	stdout, _, code = runTruce(t, "", "demo", "--print-scenario")
+	if code != 0 || stdout != string(scenarios.USIran2026()) {
+		t.Error("--print-scenario does not print the bundled file")
+	}
+}
+
+func TestReportCmd(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "chicken.html")
+	stdout, stderr, code := runTruce(t, "", "report", "../../examples/crises/chicken.yaml", "-o", out, "--draws", "10")
+	if code != 0 {
+		t.Fatalf("report exited %d: %s", code, stderr)
+	}
+	if !strings.Contains(stdout, "wrote "+out) {
+		t.Errorf("stdout %q", stdout)
+	}
+	page, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(page), `data-chart="endings"`) || !strings.Contains(string(page), "crash_rare") {
+		t.Error("chicken report lacks endings chart or hypotheses")
+	}
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"report", "../../examples/crises/chicken.yaml"}, "-o FILE is required"},
+		{[]string{"report", "no/such.yaml", "-o", filepath.Join(dir, "x.html")}, "no such file"},
+		{[]string{"report", "../../examples/crises/chicken.yaml", "-o", filepath.Join(dir, "x.html"), "--draws", "0"}, "--draws must be at least 1"},
+		{[]string{"report", "../../examples/crises/chicken.yaml", "-o", filepath.Join(dir, "no", "such", "dir", "x.html")}, "writing"},
+	}
+	for _, tc := range tests {
+		_, stderr, code := runTruce(t, "", tc.args...)
+		if code != 1 || !strings.Contains(stderr, tc.want) {
+			t.Errorf("%v: code %d, stderr %q, want %q", tc.args, code, stderr, tc.want)
+		}
+	}
+}
+
+func TestSensitivityCmd(t *testing.T) {
+	stdout, stderr, code := runTruce(t, "", "sensitivity", "../../examples/crises/audience-costs.yaml", "--points", "5")
+	if code != 0 {
+		t.Fatalf("sensitivity exited %d: %s", code, stderr)
+	}
+	if !strings.Contains(stdout, "flips when audience_cost > 1 (rejected → supported)") {
+		t.Errorf("text output lacks the audience-cost break-even:\n%s", stdout)
+	}
+	stdout, stderr, code = runTruce(t, "", "sensitivity", "../../scenarios/us-iran-2026.yaml", "--hypothesis", "H12",
+		"--output", `reach("war", 52, "baseline")`, "--format", "json", "--points", "5")
+	if code != 0 {
+		t.Fatalf("sensitivity json exited %d: %s", code, stderr)
+	}
+	var js struct {
+		Central struct {
+			Shares map[string]float64 `json:"holds_share"`
+		} `json:"central"`
+		Tornadoes []struct {
+			Output string `json:"output"`
+		} `json:"tornadoes"`
+		BreakEvens []struct {
+			Hypothesis string `json:"hypothesis"`
+			Text       string `json:"text"`
+		} `json:"break_evens"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &js); err != nil {
+		t.Fatalf("json: %v\n%s", err, stdout)
+	}
+	if len(js.Central.Shares) != 1 {
+		t.Errorf("--hypothesis H12: shares for %v", js.Central.Shares)
+	}
+	if len(js.Tornadoes) != 1 || js.Tornadoes[0].Output != `reach("war", 52, "baseline")` {
+		t.Errorf("tornadoes %+v", js.Tornadoes)
+	}
+	for _, b := range js.BreakEvens {
+		if b.Hypothesis != "H12" || !strings.HasPrefix(b.Text, "H12 flips when ") {
+			t.Errorf("break-even %+v", b)
+		}
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"sensitivity", "../../scenarios/us-iran-2026.yaml", "--hypothesis", "H99"}, `no hypothesis "H99"`},
+		{[]string{"sensitivity", "../../scenarios/us-iran-2026.yaml", "--output", "war"}, "want reach"},
+		{[]string{"sensitivity", "../../scenarios/us-iran-2026.yaml", "--points", "1"}, "--points must be at least 2"},
+		{[]string{"sensitivity", "../../scenarios/us-iran-2026.yaml", "--format", "xml"}, "unknown --format"},
+	} {
+		_, stderr, code := runTruce(t, "", tc.args...)
+		if code != 1 || !strings.Contains(stderr, tc.want) {
+			t.Errorf("%v: code %d, stderr %q, want %q", tc.args, code, stderr, tc.want)
+		}
+	}
+}

@@ -1,0 +1,320 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"time"
+
+	"github.com/spf13/cobra"
+	"github.com/truce-dev/truce/internal/progress"
+	"github.com/truce-dev/truce/markov"
+	"github.com/truce-dev/truce/report"
+	"github.com/truce-dev/truce/scenario"
+	"github.com/truce-dev/truce/sensitivity"
+)
+
+// pipelineOptions drive the analysis behind `truce report` and `truce demo`.
+type pipelineOptions struct {
+	Draws    int
+	Seed     uint64
+	Workers  int
+	Profiles []string // profiles analysed over draws; default: the named (not solved) ones
+	// Solve finds the scenario's equilibrium profiles at central parameter
+	// values, within SolveBudget.
+	Solve       bool
+	SolveBudget time.Duration
+	Sensitivity bool
+	Points      int
+	Outputs     []string // tornado outputs; default: the hypotheses' quantities
+	Log         io.Writer
+}
+
+// pipelineResult is everything the report and the demo summary show.
+type pipelineResult struct {
+	sc          *scenario.Scenario
+	ar          *scenario.AnalysisReport
+	eq          []solvedProfile
+	sens        *sensitivity.Result
+	in          report.Input
+	analyzeTime time.Duration
+	solveTime   time.Duration
+	sensTime    time.Duration
+}
+
+type solvedProfile struct {
+	name string
+	res  *markov.MPEResult
+	an   *markov.Analysis // exact analysis of the equilibrium at central values
+	err  error
+}
+
+// namedProfiles are the profiles with fixed strategies (no solving).
+func namedProfiles(sc *scenario.Scenario) []string {
+	var out []string
+	for _, p := range sc.Profiles {
+		if p.Solve == "" {
+			out = append(out, p.Name)
+		}
+	}
+	return out
+}
+
+// runPipeline analyses sc over draws, solves its equilibrium profiles at
+// central values, checks the credibility of each analysed profile's
+// reactions, runs the one-at-a-time sensitivity sweep, and fills the report.
+func runPipeline(ctx context.Context, sc *scenario.Scenario, opt pipelineOptions) (*pipelineResult, error) {
+	res := &pipelineResult{sc: sc}
+	profiles := opt.Profiles
+	if len(profiles) == 0 {
+		profiles = namedProfiles(sc)
+	}
+	if len(profiles) == 0 {
+		// only solved profiles: analyse them over draws (the user asked for a
+		// model that has nothing else)
+		for _, p := range sc.Profiles {
+			profiles = append(profiles, p.Name)
+		}
+	}
+	start := time.Now()
+	bar := progress.New(opt.Log, int64(opt.Draws), "analyze")
+	ar, err := scenario.Analyze(ctx, sc, scenario.AnalyzeOptions{Profiles: profiles, Draws: opt.Draws, Seed: opt.Seed, Workers: opt.Workers,
+		Progress: func(done, _ int) { bar.Set(int64(done)) }})
+	bar.Finish()
+	if err != nil {
+		return nil, fmt.Errorf("analyze: %w", err)
+	}
+	res.ar, res.analyzeTime = ar, time.Since(start)
+	res.in = report.FromScenario(sc, ar)
+
+	g, profs, err := sc.Build(sc.Central())
+	if err != nil {
+		return nil, fmt.Errorf("central parameter values: %w", err)
+	}
+	if opt.Solve {
+		start = time.Now()
+		for _, p := range sc.Profiles {
+			if p.Solve == "" {
+				continue
+			}
+			sp := solveCentral(ctx, g, sc.Horizon, p.Name, opt.SolveBudget)
+			res.eq = append(res.eq, sp)
+			if sp.err != nil {
+				res.in.Notes = append(res.in.Notes, fmt.Sprintf("Profile %s: %v", p.Name, sp.err))
+				continue
+			}
+			res.in.Equilibria = append(res.in.Equilibria, report.EquilibriumFrom(g, p.Name+" (central values)", sp.res))
+			if sp.res.Converged && sp.an != nil {
+				res.in.Profiles = append(res.in.Profiles, centralProfile(sc, p.Name+" (central values)", sp.an))
+			}
+		}
+		res.solveTime = time.Since(start)
+	}
+	for _, name := range ar.ProfileOrder {
+		if mp, ok := profs[name]; ok {
+			res.in.Credibility = append(res.in.Credibility, report.CredibilityFrom(name, markov.Credibility(g, mp))...)
+		}
+	}
+	if opt.Sensitivity {
+		start = time.Now()
+		sbar := progress.New(opt.Log, -1, "sensitivity")
+		sens, err := sensitivity.RunScenario(ctx, sc, sensitivity.ScenarioOptions{Workers: opt.Workers, Outputs: opt.Outputs},
+			sensitivity.Options{Points: opt.Points, Progress: func(done, _ int) { sbar.Set(int64(done)) }})
+		sbar.Finish()
+		if err != nil {
+			return nil, fmt.Errorf("sensitivity: %w", err)
+		}
+		res.sens, res.sensTime = sens, time.Since(start)
+		report.AddSensitivity(&res.in, sens)
+	}
+	res.in.Generated = "truce " + versionString()
+	return res, nil
+}
+
+// solveCentral solves an equilibrium profile on the central game: value
+// iteration first (fast when it converges), then the solver's automatic
+// choice with what is left of the budget.
+func solveCentral(ctx context.Context, g *markov.Game, horizon int, name string, budget time.Duration) solvedProfile {
+	sp := solvedProfile{name: name}
+	if budget <= 0 {
+		budget = 10 * time.Second
+	}
+	deadline := time.Now().Add(budget)
+	var best *markov.MPEResult
+	for _, method := range []string{"iterate", "auto"} {
+		cctx, cancel := context.WithDeadline(ctx, deadline)
+		r, err := markov.SolveMPE(cctx, g, markov.MPEOptions{Method: method})
+		cancel()
+		if err == nil && (best == nil || r.MaxDeviationGain < best.MaxDeviationGain) {
+			best = r
+		}
+		if best != nil && best.Converged || time.Now().After(deadline) {
+			break
+		}
+	}
+	if best == nil {
+		sp.err = fmt.Errorf("no equilibrium found within %s", budget)
+		return sp
+	}
+	sp.res = best
+	if !best.Converged {
+		sp.err = fmt.Errorf("the solver did not converge (%s: largest deviation gain %.3g; %s); no equilibrium is reported", best.Method, best.MaxDeviationGain, best.Reason)
+		return sp
+	}
+	an, err := markov.Analyze(g, best.Profile(g), horizon)
+	if err != nil {
+		sp.err = fmt.Errorf("analysing the equilibrium: %w", err)
+		return sp
+	}
+	sp.an = an
+	return sp
+}
+
+// centralProfile is a single-point analysis shown beside the profiles
+// analysed over draws (its interval is the point itself).
+func centralProfile(sc *scenario.Scenario, name string, an *markov.Analysis) report.Profile {
+	pt := func(x float64) report.Interval { return report.Interval{Mean: x, Lo: x, Hi: x} }
+	p := report.Profile{Name: name, Strategies: map[string]string{},
+		Absorb: map[string]report.Interval{}, Time: map[string]report.Interval{}, Reach: map[string][]float64{}, Value: map[string]report.ActorValue{}}
+	for s, st := range sc.States {
+		p.Absorb[st.ID] = pt(an.Absorb[s])
+		p.Time[st.ID] = pt(an.Time[s])
+		p.Reach[st.ID] = an.Reach[s]
+	}
+	for a, act := range sc.Actors {
+		p.Strategies[act.ID] = "equilibrium"
+		v := report.ActorValue{Total: pt(an.Total[a]), Components: map[string]report.Interval{}}
+		for c, comp := range sc.Components {
+			v.Components[comp.ID] = pt(an.Value[a][c])
+		}
+		p.Value[act.ID] = v
+	}
+	return p
+}
+
+// versionString names the build in the report footer; it reads no clock,
+// so the same inputs give the same page.
+func versionString() string {
+	info, ok := debug.ReadBuildInfo()
+	if !ok || info.Main.Version == "" {
+		return "(devel)"
+	}
+	return info.Main.Version
+}
+
+// writeReportFile writes the page atomically: to a temporary file beside
+// the target, then renamed, so a failed run never leaves half a report.
+func writeReportFile(path string, in report.Input) error {
+	dir := filepath.Dir(path)
+	f, err := os.CreateTemp(dir, ".truce-report-*.html")
+	if err != nil {
+		return err
+	}
+	tmp := f.Name()
+	if err := report.Write(f, in); err != nil {
+		f.Close()
+		os.Remove(tmp)
+		return err
+	}
+	if err := f.Close(); err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	if err := os.Chmod(tmp, 0o644); err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	return os.Rename(tmp, path)
+}
+
+// readScenarioFile parses a scenario file, printing its diagnostics.
+func readScenarioFile(cmd *cobra.Command, name, path string) (*scenario.Scenario, error) {
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return nil, &exitError{1, fmt.Sprintf("truce %s: %v", name, err)}
+	}
+	sc, diags := scenario.Parse(path, src)
+	for _, d := range diags {
+		fmt.Fprintln(cmd.ErrOrStderr(), d.String())
+	}
+	if sc == nil {
+		return nil, &exitError{1, fmt.Sprintf("truce %s: %s has errors; nothing was run", name, path)}
+	}
+	return sc, nil
+}
+
+func newReportCmd() *cobra.Command {
+	var (
+		out      string
+		opt      pipelineOptions
+		noSolve  bool
+		noSens   bool
+		solveSec float64
+	)
+	cmd := &cobra.Command{
+		Use:   "report FILE -o report.html",
+		Short: "Write a self-contained HTML report of a scenario",
+		Long: `report analyses a scenario and writes one HTML file that needs nothing else
+to be read, mailed or printed (inline SVG charts, no scripts, no network):
+the scenario summary and state diagram, the assumptions with their
+rationales, the probability of each ending per profile with 5-95% intervals,
+reach curves (how the chance of each ending grows over time), each actor's
+value by payoff component, the equilibrium and the credibility of each
+profile's reactions (threats), the hypotheses with their verdicts and
+support, and tornado charts with the parameter values at which verdicts flip.
+
+The named profiles are analysed over --draws parameter draws (as in
+'truce analyze'). Profiles written {solve: markov-perfect} are solved once,
+at the parameters' central values (solving them on every draw can take
+long; use 'truce analyze --profile NAME' for that), and shown beside the
+others. Credibility is computed at central values. The sensitivity sweep
+moves one parameter at a time across its range with the others at their
+central values (see 'truce sensitivity').`,
+		Example: `  truce report scenarios/us-iran-2026.yaml -o report.html
+  truce report examples/crises/chicken.yaml -o chicken.html --draws 200 --no-sensitivity`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if out == "" {
+				return &exitError{1, "truce report: -o FILE is required (where to write the HTML)"}
+			}
+			if opt.Draws < 1 {
+				return &exitError{1, fmt.Sprintf("truce report: --draws must be at least 1, got %d", opt.Draws)}
+			}
+			sc, err := readScenarioFile(cmd, "report", args[0])
+			if err != nil {
+				return err
+			}
+			opt.Solve, opt.Sensitivity = !noSolve, !noSens
+			opt.SolveBudget = time.Duration(solveSec * float64(time.Second))
+			opt.Log = cmd.ErrOrStderr()
+			res, err := runPipeline(cmd.Context(), sc, opt)
+			if err != nil {
+				return &exitError{1, fmt.Sprintf("truce report: %v", err)}
+			}
+			if err := writeReportFile(out, res.in); err != nil {
+				return &exitError{1, fmt.Sprintf("truce report: writing %s: %v", out, err)}
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "wrote %s (%d profiles, %d hypotheses, %d tornado charts)\n", out, len(res.in.Profiles), len(res.in.Hypotheses), len(res.in.Tornadoes))
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringVarP(&out, "output", "o", "", "HTML file to write")
+	f.IntVar(&opt.Draws, "draws", scenario.DefaultDraws, "parameter draws for the analysis")
+	f.Uint64Var(&opt.Seed, "seed", 1, "random seed for the parameter draws")
+	f.IntVar(&opt.Workers, "workers", 0, "parallel workers (0 = all cores); output does not depend on it")
+	f.StringSliceVar(&opt.Profiles, "profile", nil, "profiles to analyse over draws (default: every profile that is not solved)")
+	f.BoolVar(&noSolve, "no-solve", false, "skip the equilibrium")
+	f.Float64Var(&solveSec, "solve-budget", 10, "seconds allowed for solving each equilibrium profile")
+	f.BoolVar(&noSens, "no-sensitivity", false, "skip the sensitivity sweep")
+	f.IntVar(&opt.Points, "points", 9, "points per parameter in the sensitivity sweep")
+	f.StringSliceVar(&opt.Outputs, "tornado", nil, `outputs for tornado charts, e.g. 'reach("war", 52, "baseline")' (default: the hypotheses' quantities)`)
+	return cmd
+}
+
+// finite reports whether x is a number a reader should see.
+func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }

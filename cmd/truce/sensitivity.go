@@ -1,0 +1,235 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"github.com/truce-dev/truce/internal/progress"
+	"github.com/truce-dev/truce/scenario"
+	"github.com/truce-dev/truce/sensitivity"
+)
+
+func newSensitivityCmd() *cobra.Command {
+	var (
+		hyps    []string
+		outputs []string
+		draws   int
+		points  int
+		seed    uint64
+		workers int
+		format  string
+		top     int
+	)
+	cmd := &cobra.Command{
+		Use:   "sensitivity FILE",
+		Short: "Which assumptions the answers hang on: sweeps, tornado data, break-evens",
+		Long: `sensitivity sweeps each parameter that has a distribution across its range
+(the support, or the 0.1-99.9% quantiles of an unbounded distribution), one
+at a time, through --points values, and reports:
+
+  - for each output (by default every quantity the hypotheses read; or the
+    ones given with --output), the range it spans as each parameter sweeps:
+    tornado data, widest swing first;
+  - for each hypothesis, every parameter value at which its verdict flips,
+    found by bisection: "H3 flips when p_backlash > 0.42 (rejected ->
+    supported)".
+
+With --draws 1 (the default) the other parameters sit at their central
+values (the mean; the most likely value of a choice) and each point is one
+exact analysis, so a verdict is "supported" or "rejected". With --draws N
+the other parameters keep their distributions, each point is an analysis
+over N draws (same seed at every point) and the verdict is the one analyze
+prints for that share of draws. A verdict that flips twice between two
+neighbouring points can be missed; more points make that less likely.`,
+		Example: `  truce sensitivity scenarios/us-iran-2026.yaml
+  truce sensitivity scenarios/us-iran-2026.yaml --hypothesis H6
+  truce sensitivity scenarios/us-iran-2026.yaml --output 'reach("war", 52, "baseline")' --points 17
+  truce sensitivity scenarios/us-iran-2026.yaml --hypothesis H12 --draws 200 --format json`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if format != "text" && format != "json" {
+				return &exitError{1, fmt.Sprintf("truce sensitivity: unknown --format %q (text or json)", format)}
+			}
+			if points < 2 {
+				return &exitError{1, fmt.Sprintf("truce sensitivity: --points must be at least 2, got %d", points)}
+			}
+			if draws < 1 {
+				return &exitError{1, fmt.Sprintf("truce sensitivity: --draws must be at least 1, got %d", draws)}
+			}
+			sc, err := readScenarioFile(cmd, "sensitivity", args[0])
+			if err != nil {
+				return err
+			}
+			bar := progress.New(cmd.ErrOrStderr(), -1, "sensitivity")
+			res, err := sensitivity.RunScenario(cmd.Context(), sc,
+				sensitivity.ScenarioOptions{Draws: draws, Seed: seed, Workers: workers, Outputs: outputs, Hypotheses: hyps},
+				sensitivity.Options{Points: points, Progress: func(done, _ int) { bar.Set(int64(done)) }})
+			bar.Finish()
+			if err != nil {
+				return &exitError{1, fmt.Sprintf("truce sensitivity: %v", err)}
+			}
+			out := cmd.OutOrStdout()
+			if format == "json" {
+				return writeSensitivityJSON(out, args[0], draws, res)
+			}
+			writeSensitivityText(out, sc, draws, top, res)
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringSliceVar(&hyps, "hypothesis", nil, "hypotheses whose break-evens to find (default all; repeat or comma-separate)")
+	f.StringArrayVar(&outputs, "output", nil, `outputs for tornado data, e.g. 'absorb("war", "baseline")' (repeatable)`)
+	f.IntVar(&draws, "draws", 1, "parameter draws per point (1: others at central values)")
+	f.IntVar(&points, "points", 9, "points per parameter, ends included")
+	f.Uint64Var(&seed, "seed", 1, "random seed for the draws (with --draws > 1)")
+	f.IntVar(&workers, "workers", 0, "parallel workers (0 = all cores); output does not depend on it")
+	f.StringVar(&format, "format", "text", "output: text or json")
+	f.IntVar(&top, "top", 8, "tornado bars shown per output in text output")
+	return cmd
+}
+
+func writeSensitivityText(w io.Writer, sc *scenario.Scenario, draws, top int, res *sensitivity.Result) {
+	mode := "other parameters at their central values"
+	if draws > 1 {
+		mode = fmt.Sprintf("other parameters varying over %d draws", draws)
+	}
+	fmt.Fprintf(w, "%s: %d parameters swept one at a time (%s)\n\n", sc.Name, len(res.Sweeps), mode)
+	fmt.Fprintln(w, "Verdicts at the centre and where they flip:")
+	for _, h := range sc.Hypotheses {
+		share, ok := res.Central.Share[h.ID]
+		if !ok {
+			continue
+		}
+		flips := res.FlipsFor(h.ID)
+		fmt.Fprintf(w, "  %-4s %-9s %s\n", h.ID, scenario.Verdict(share), oneLine(h.Claim, 90))
+		if len(flips) == 0 {
+			fmt.Fprintln(w, "         no parameter flips it on its own within its range")
+		}
+		for _, b := range flips {
+			fmt.Fprintf(w, "         flips when %s > %s (%s → %s)\n", b.Param, fmtG(b.Value), b.Below, b.Above)
+		}
+	}
+	for _, t := range res.Tornadoes {
+		fmt.Fprintf(w, "\n%s = %s at the centre; swing as each parameter sweeps its range:\n", t.Output, fmtG(t.Base))
+		shown := 0
+		for _, b := range t.Bars {
+			if b.Swing() == 0 || shown >= top {
+				continue
+			}
+			shown++
+			fmt.Fprintf(w, "  %-18s [%s, %s]  %s → %s  (min %s, max %s)\n", b.Param, fmtG(b.ParamLo), fmtG(b.ParamHi),
+				fmtG(b.AtLo), fmtG(b.AtHi), fmtG(b.OutMin), fmtG(b.OutMax))
+		}
+		if shown == 0 {
+			fmt.Fprintln(w, "  no parameter moves it")
+		}
+	}
+}
+
+func fmtG(x float64) string {
+	if !finite(x) {
+		return "n/a"
+	}
+	return fmt.Sprintf("%.4g", x)
+}
+
+func oneLine(s string, n int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if r := []rune(s); len(r) > n {
+		return string(r[:n-1]) + "…"
+	}
+	return s
+}
+
+// JSON schema of `truce sensitivity --format json` (numbers that are
+// undefined are null).
+type sensJSON struct {
+	Scenario   string          `json:"scenario"`
+	Draws      int             `json:"draws"`
+	Central    sensPointJSON   `json:"central"`
+	Params     []sensParamJSON `json:"parameters"`
+	Tornadoes  []sensTornJSON  `json:"tornadoes"`
+	BreakEvens []sensBEJSON    `json:"break_evens"`
+}
+
+type sensPointJSON struct {
+	Outputs map[string]scenario.Number `json:"outputs"`
+	Shares  map[string]float64         `json:"holds_share"`
+}
+
+type sensParamJSON struct {
+	Name    string            `json:"name"`
+	Lo      scenario.Number   `json:"lo"`
+	Hi      scenario.Number   `json:"hi"`
+	Central scenario.Number   `json:"central"`
+	Values  []scenario.Number `json:"values,omitempty"`
+	Points  []sensPointJSON   `json:"points,omitempty"`
+}
+
+type sensTornJSON struct {
+	Output string          `json:"output"`
+	Base   scenario.Number `json:"central"`
+	Bars   []sensBarJSON   `json:"bars"`
+}
+
+type sensBarJSON struct {
+	Param   string          `json:"parameter"`
+	ParamLo scenario.Number `json:"param_lo"`
+	ParamHi scenario.Number `json:"param_hi"`
+	AtLo    scenario.Number `json:"at_lo"`
+	AtHi    scenario.Number `json:"at_hi"`
+	Min     scenario.Number `json:"min"`
+	Max     scenario.Number `json:"max"`
+}
+
+type sensBEJSON struct {
+	Hypothesis string          `json:"hypothesis"`
+	Param      string          `json:"parameter"`
+	Value      scenario.Number `json:"value"`
+	Below      string          `json:"below"`
+	Above      string          `json:"above"`
+	Text       string          `json:"text"`
+}
+
+func pointJSON(p sensitivity.Point) sensPointJSON {
+	out := sensPointJSON{Outputs: map[string]scenario.Number{}, Shares: p.Share}
+	for k, v := range p.Outputs {
+		out.Outputs[k] = scenario.Number(v)
+	}
+	return out
+}
+
+func writeSensitivityJSON(w io.Writer, file string, draws int, res *sensitivity.Result) error {
+	js := sensJSON{Scenario: file, Draws: draws, Central: pointJSON(res.Central), Tornadoes: []sensTornJSON{}, BreakEvens: []sensBEJSON{}}
+	sweeps := map[string]sensitivity.Sweep{}
+	for _, sw := range res.Sweeps {
+		sweeps[sw.Param] = sw
+	}
+	for _, p := range res.Params {
+		pj := sensParamJSON{Name: p.Name, Lo: scenario.Number(p.Lo), Hi: scenario.Number(p.Hi), Central: scenario.Number(p.Central)}
+		if sw, ok := sweeps[p.Name]; ok {
+			for i, v := range sw.Values {
+				pj.Values = append(pj.Values, scenario.Number(v))
+				pj.Points = append(pj.Points, pointJSON(sw.Points[i]))
+			}
+		}
+		js.Params = append(js.Params, pj)
+	}
+	for _, t := range res.Tornadoes {
+		tj := sensTornJSON{Output: t.Output, Base: scenario.Number(t.Base), Bars: []sensBarJSON{}}
+		for _, b := range t.Bars {
+			tj.Bars = append(tj.Bars, sensBarJSON{Param: b.Param, ParamLo: scenario.Number(b.ParamLo), ParamHi: scenario.Number(b.ParamHi),
+				AtLo: scenario.Number(b.AtLo), AtHi: scenario.Number(b.AtHi), Min: scenario.Number(b.OutMin), Max: scenario.Number(b.OutMax)})
+		}
+		js.Tornadoes = append(js.Tornadoes, tj)
+	}
+	for _, b := range res.BreakEvens {
+		js.BreakEvens = append(js.BreakEvens, sensBEJSON{Hypothesis: b.Hypothesis, Param: b.Param, Value: scenario.Number(b.Value), Below: b.Below, Above: b.Above, Text: b.String()})
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(js)
+}
