@@ -72,6 +72,38 @@ func BenchmarkAnalyze10k(b *testing.B) {
 		}
 		reportCPU(b, cpu0)
 	})
+	// The parts of "endings": the horizon pass (every terminal reach
+	// curve), absorption with first-entry times (two solves), values (one
+	// solve per distinct discount).
+	parts := []struct {
+		name string
+		run  func(an *analyzer, res *Analysis, sc *scratch) error
+	}{
+		{"reach", func(an *analyzer, res *Analysis, sc *scratch) error { an.horizonPass(res); return nil }},
+		{"absorb+time", func(an *analyzer, res *Analysis, sc *scratch) error {
+			return an.terminals(context.Background(), res, sc)
+		}},
+		{"values", func(an *analyzer, res *Analysis, sc *scratch) error { return an.values(context.Background(), res, sc) }},
+	}
+	for _, part := range parts {
+		b.Run(part.name, func(b *testing.B) {
+			an := &analyzer{c: c, opt: AnalyzeOptions{Horizon: 52}, denseLimit: denseMax}
+			an.transpose()
+			sc := newScratch(c.NumNodes())
+			g := c.Game
+			cpu0 := cpuTime()
+			for b.Loop() {
+				res := &Analysis{Absorb: make([]float64, len(g.States)), Time: make([]float64, len(g.States)),
+					Reach: make([][]float64, len(g.States)), AtHorizon: make([]float64, len(g.States)),
+					Occupancy: make([]float64, len(g.States)), ActionShare: [][]float64{make([]float64, 1)},
+					ValueBy: [][]float64{make([]float64, 2)}, Value: make([][]float64, 1)}
+				if err := part.run(an, res, sc); err != nil {
+					b.Fatal(err)
+				}
+			}
+			reportCPU(b, cpu0)
+		})
+	}
 	b.Run("per-state", func(b *testing.B) {
 		an := &analyzer{c: c, opt: AnalyzeOptions{Horizon: 52}, denseLimit: denseMax}
 		an.transpose()
@@ -120,5 +152,28 @@ func BenchmarkSimulatePaths(b *testing.B) {
 	b.ReportMetric(float64(sums.steps)/b.Elapsed().Seconds(), "steps/s")
 	if cpu := (cpuTime() - cpu0).Seconds(); cpu > 0 {
 		b.ReportMetric(float64(sums.steps)/cpu, "steps/cpu-s")
+	}
+}
+
+// BenchmarkAnalyzeAllStates: every state's reach curve, absorption and
+// first-entry time on a random 1,000-state chain, horizon 52, with 1 and 2
+// workers (each non-terminal state is its own forward pass and solves).
+func BenchmarkAnalyzeAllStates(b *testing.B) {
+	r := rand.New(rand.NewPCG(1000, 1))
+	g, prof := randomGame(r, 1000, 1, 1, 2, false)
+	c, err := BuildChain(g, prof)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, w := range []int{1, 2} {
+		b.Run(fmt.Sprintf("workers=%d", w), func(b *testing.B) {
+			cpu0 := cpuTime()
+			for b.Loop() {
+				if _, err := c.Analyze(context.Background(), AnalyzeOptions{Horizon: 52, Workers: w}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			reportCPU(b, cpu0)
+		})
 	}
 }
