@@ -192,7 +192,8 @@ func profileGreater(a, b Equilibrium) bool {
 				}
 				continue
 			}
-			if a.Profile[p][s] != b.Profile[p][s] {
+			// Rounding must not reorder profiles that are equal here.
+			if math.Abs(a.Profile[p][s]-b.Profile[p][s]) > 1e-12 {
 				return a.Profile[p][s] > b.Profile[p][s]
 			}
 		}

@@ -298,3 +298,48 @@ func ExampleEnumMixed() {
 	// 3/5 2/5 | 2/5 3/5 | component 1
 	// 0 1 | 0 1 | component 2
 }
+
+// TestEnumMixedManyLabels runs a 2×64 game, whose 66 labels no longer fit
+// in one machine word, in both arithmetics.
+func TestEnumMixedManyLabels(t *testing.T) {
+	strats := [][]string{{"a", "b"}, make([]string, 64)}
+	for j := range strats[1] {
+		strats[1][j] = fmt.Sprint(j)
+	}
+	g, err := game.NewStrategic([]string{"1", "2"}, strats)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k := 0; k < g.NumProfiles(); k++ {
+		g.SetPayoff(k, 0, big.NewRat(int64((k*37)%11), 1))
+		g.SetPayoff(k, 1, big.NewRat(int64((k*53)%13), 1))
+	}
+	ex, err := EnumMixed(context.Background(), g, Options{Rational: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fl, err := EnumMixed(context.Background(), g, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ex.Equilibria) == 0 || len(ex.Equilibria) != len(fl.Equilibria) {
+		t.Fatalf("exact %d, float %d equilibria", len(ex.Equilibria), len(fl.Equilibria))
+	}
+	for i, e := range ex.Equilibria {
+		if r, _ := g.ExactRegret(e.Exact); r.Sign() != 0 {
+			t.Errorf("regret %s", r.RatString())
+		}
+		if d := maxDiff(flatFloat(e), flatFloat(fl.Equilibria[i])); d > 1e-9 {
+			t.Errorf("equilibrium %d: float differs by %g", i, d)
+		}
+	}
+	for _, pe := range pureEquilibria(g) {
+		found := false
+		for _, e := range ex.Equilibria {
+			found = found || e.Exact[0][pe[0]].Cmp(big.NewRat(1, 1)) == 0 && e.Exact[1][pe[1]].Cmp(big.NewRat(1, 1)) == 0
+		}
+		if !found {
+			t.Errorf("pure equilibrium %v missing", pe)
+		}
+	}
+}
