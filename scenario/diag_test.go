@@ -204,6 +204,7 @@ func TestDiagnostics(t *testing.T) {
 		{"quantity outside hypothesis", func(t *testing.T) string { return edit(t, "to: {war: p}", `to: {war: 'reach("war", 1, "base")'}`) }, `error: unknown function "reach" (hint: reach is only available in hypotheses)`},
 		{"method call", func(t *testing.T) string { return edit(t, "to: {war: p}", "to: {war: 'p.f(1)'}") }, "error: only named functions can be called"},
 		{"unsupported construct", func(t *testing.T) string { return edit(t, "to: {war: p}", "to: {war: '[p][0]'}") }, "error: unsupported construct in expression"},
+		{"range operator", func(t *testing.T) string { return edit(t, "to: {war: p}", "to: {war: 'max(1..100000000)'}") }, `19:21: error: operator ".." is not supported in expressions`},
 		{"syntax error", func(t *testing.T) string { return edit(t, "to: {war: p}", "to: {war: p +* 2}") }, "error: invalid expression:"},
 		{"bool where number", func(t *testing.T) string { return edit(t, "to: {war: p}", "to: {war: p > 1}") }, "error: invalid expression:"},
 		{"empty expression", func(t *testing.T) string { return edit(t, "to: {war: p}", `to: {war: " "}`) }, "error: empty expression"},

@@ -21,6 +21,15 @@ var numFuncNames = []string{"abs", "ceil", "floor", "round", "max", "min", "clam
 // quantityFuncs are the functions only hypotheses may call.
 var quantityFuncNames = []string{"reach", "absorb", "time", "value"}
 
+// binaryOps and unaryOps are the operators expressions may use: arithmetic,
+// comparison and logic. Others (ranges "..", "in", "matches", "??") build
+// arrays or strings, which scenario numbers never need and which could make
+// one evaluation arbitrarily slow.
+var (
+	binaryOps = []string{"+", "-", "*", "/", "%", "**", "^", "==", "!=", "<", ">", "<=", ">=", "and", "or", "&&", "||"}
+	unaryOps  = []string{"-", "+", "!", "not"}
+)
+
 // maxExprNodes bounds the size of one expression, so that a hostile file
 // cannot make compilation take long.
 const maxExprNodes = 2000
@@ -230,6 +239,14 @@ func (p *exprChecker) Visit(node *ast.Node) {
 	case *ast.BuiltinNode:
 		if !contains(numFuncNames, n.Name) {
 			p.reject(node, suggest(n.Name, numFuncNames), "unknown function %q", n.Name)
+		}
+	case *ast.BinaryNode:
+		if !contains(binaryOps, n.Operator) {
+			p.reject(node, "use + - * / % ** ^, comparisons, and, or", "operator %q is not supported in expressions", n.Operator)
+		}
+	case *ast.UnaryNode:
+		if !contains(unaryOps, n.Operator) {
+			p.reject(node, "", "operator %q is not supported in expressions", n.Operator)
 		}
 	case *ast.StringNode:
 		// Strings are only arguments of quantity functions, checked there.
