@@ -93,21 +93,25 @@ func SimpDiv(ctx context.Context, g *game.Strategic, opt Options) (*Result, erro
 
 // simplicial holds the work arrays of one path-following run.
 type simplicial struct {
-	ng     *normGame
-	owner  []int // label (flat strategy) -> player
-	pred   []int // cyclic predecessor within the player
-	u      []float64
-	y      []float64
-	z      []int
-	pivots int
+	ng        *normGame
+	owner     []int // label (flat strategy) -> player
+	pred      []int // cyclic predecessor within the player
+	u         []float64
+	y         []float64
+	z         []int
+	pivots    int
+	maxPivots int
 }
 
-// simpdivMaxPivots bounds one run; a run that needs more is reported as
-// incomplete rather than left to spin.
-const simpdivMaxPivots = 50_000_000
+// simpdivWork bounds the pivots of a whole solve, counted in payoff-table
+// cells read (each pivot labels one vertex, which reads the whole table):
+// about a minute of work. A solve that needs more is reported as incomplete
+// rather than left to spin.
+const simpdivWork = 5e9
 
 func newSimplicial(ng *normGame) *simplicial {
 	s := &simplicial{ng: ng, owner: make([]int, ng.tot), pred: make([]int, ng.tot), u: make([]float64, ng.tot), y: make([]float64, ng.tot), z: make([]int, ng.tot)}
+	s.maxPivots = max(100_000, int(simpdivWork/float64(ng.nprof*ng.n)))
 	for j, n := range ng.shape {
 		o := ng.off[j]
 		for h := 0; h < n; h++ {
@@ -199,8 +203,8 @@ func (s *simplicial) run(ctx context.Context, v []float64, d float64) ([]float64
 				return best, bestReg, fmt.Errorf("%s", why)
 			}
 		}
-		if s.pivots++; s.pivots > simpdivMaxPivots {
-			return best, bestReg, fmt.Errorf("simpdiv: pivot limit %d reached", simpdivMaxPivots)
+		if s.pivots++; s.pivots > s.maxPivots {
+			return best, bestReg, fmt.Errorf("simpdiv: pivot limit %d reached", s.maxPivots)
 		}
 		L := lab[nv]
 		if !inT[L] {
