@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/truce-dev/truce/server"
 	"github.com/truce-dev/truce/server/internal/fakerunner"
 	"github.com/truce-dev/truce/store"
 )
@@ -61,7 +62,13 @@ func TestMain(m *testing.M) {
 
 func startProc(t *testing.T, bin, db string, args ...string) *proc {
 	t.Helper()
-	cmd := exec.Command(bin, append([]string{"--addr", "127.0.0.1:0", "--db", db}, args...)...)
+	return startCmd(t, exec.Command(bin, append([]string{"--addr", "127.0.0.1:0", "--db", db}, args...)...),
+		func(l string) (string, bool) { return strings.CutPrefix(l, "listening ") })
+}
+
+// startCmd starts a server and waits for the line that gives its address.
+func startCmd(t *testing.T, cmd *exec.Cmd, addrOf func(line string) (string, bool)) *proc {
+	t.Helper()
 	stdout, _ := cmd.StdoutPipe()
 	cmd.Stderr = os.Stderr
 	if err := cmd.Start(); err != nil {
@@ -85,12 +92,12 @@ func startProc(t *testing.T, bin, db string, args ...string) *proc {
 	}()
 	select {
 	case l := <-lines:
-		addr, ok := strings.CutPrefix(l, "listening ")
+		addr, ok := addrOf(l)
 		if !ok {
 			t.Fatalf("unexpected first line %q", l)
 		}
 		return &proc{cmd: cmd, base: "http://" + addr}
-	case <-time.After(30 * time.Second):
+	case <-time.After(60 * time.Second):
 		t.Fatal("server did not start")
 	}
 	return nil
@@ -262,5 +269,58 @@ func TestRefuseNonLoopbackWithoutToken(t *testing.T) {
 	out, err := exec.Command(bin, "--addr", "0.0.0.0:0", "--db", "sqlite:"+filepath.Join(t.TempDir(), "x.db")).CombinedOutput()
 	if err == nil || !strings.Contains(string(out), "--token") {
 		t.Fatalf("non-loopback without token: err %v, output %s", err, out)
+	}
+}
+
+// TestCrashRecoveryTruceServe does the same with the real `truce serve`
+// and the scenario engine: two finished analyses of the bundled example, a
+// large analysis of the US–Iran scenario killed mid-job.
+func TestCrashRecoveryTruceServe(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs truce")
+	}
+	bin := filepath.Join(t.TempDir(), "truce")
+	if out, err := exec.Command("go", "build", "-o", bin, "../cmd/truce").CombinedOutput(); err != nil {
+		t.Fatalf("building truce: %v\n%s", err, out)
+	}
+	db := "sqlite:" + filepath.Join(t.TempDir(), "crash.db")
+	serve := func() *proc {
+		return startCmd(t, exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--db", db, "--max-jobs", "1"), func(l string) (string, bool) {
+			rest, ok := strings.CutPrefix(l, "truce workbench on http://")
+			addr, _, _ := strings.Cut(rest, "/")
+			return addr, ok
+		})
+	}
+	p := serve()
+	ex := standoffExample(t)
+	var completed []string
+	results := map[string]string{}
+	for seed := 1; seed <= 2; seed++ {
+		j := p.post(t, map[string]any{"kind": "analyze", "yaml": ex.YAML, "params": map[string]any{"draws": 50, "seed": seed}})
+		p.waitFor(t, j.ID, func(s jobResp) bool { return s.Status == store.StatusDone })
+		completed = append(completed, j.ID)
+		results[j.ID] = string(p.run(t, j.ID).Result)
+	}
+	iran := server.BuiltinExamples()[0]
+	long := p.post(t, map[string]any{"kind": "analyze", "yaml": iran.YAML, "params": map[string]any{"draws": 100000, "profiles": []string{"baseline"}}})
+	p.waitFor(t, long.ID, func(s jobResp) bool { return s.Status == store.StatusRunning && s.Done > 0 })
+	if err := p.cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	p.cmd.Wait()
+
+	p2 := serve()
+	for _, id := range completed {
+		r := p2.run(t, id)
+		if r.Status != store.StatusDone || string(r.Result) != results[id] {
+			t.Fatalf("completed run %s changed by the crash: %s", id, r.Status)
+		}
+	}
+	if r := p2.run(t, long.ID); r.Status != store.StatusInterrupted || r.Result != nil {
+		t.Fatalf("killed job after restart: %s %q", r.Status, r.Error)
+	}
+	p2.cmd.Process.Signal(syscall.SIGTERM)
+	if err := p2.cmd.Wait(); err != nil {
+		t.Fatalf("truce serve after SIGTERM: %v", err)
 	}
 }

@@ -22,12 +22,14 @@ import (
 
 // loadCase names the runner and scenario a load test uses.
 type loadCase struct {
-	runner   server.Runner
-	yaml     string
-	params   map[string]any
-	validate int // concurrent validate calls
-	jobs     int // concurrent analyze jobs
-	limits   server.Limits
+	runner server.Runner
+	yaml   string
+	params map[string]any
+	// validateYAML is what the validate phase sends (default yaml).
+	validateYAML string
+	validate     int // concurrent validate calls
+	jobs         int // concurrent analyze jobs
+	limits       server.Limits
 }
 
 // TestLoad is a bounded load test on loopback, run only with TRUCE_LOAD=1
@@ -45,6 +47,25 @@ func TestLoad(t *testing.T) {
 		params:   map[string]any{"draws": 20},
 		validate: 200, jobs: 20,
 		limits: server.Limits{MaxConcurrent: 2, MaxQueue: 12},
+	})
+}
+
+// TestLoadScenario is the same load with the scenario engine: validating
+// the US–Iran scenario, and analyses of the bundled example (200 draws
+// each) with 2 running and 8 queued at most, so some submissions get 429.
+func TestLoadScenario(t *testing.T) {
+	if os.Getenv("TRUCE_LOAD") == "" {
+		t.Skip("set TRUCE_LOAD=1 to run the load test")
+	}
+	ex := server.BuiltinExamples()
+	iran, standoff := ex[0].YAML, ex[1].YAML
+	runLoad(t, loadCase{
+		runner:       server.ScenarioRunner{},
+		yaml:         standoff,
+		validateYAML: iran,
+		params:       map[string]any{"draws": 200},
+		validate:     200, jobs: 20,
+		limits: server.Limits{MaxConcurrent: 2, MaxQueue: 8},
 	})
 }
 
@@ -75,6 +96,10 @@ func runLoad(t *testing.T, c loadCase) {
 	client := &http.Client{Timeout: 120 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: c.validate}}
 
 	// Phase 1: concurrent validate calls.
+	vyaml := c.validateYAML
+	if vyaml == "" {
+		vyaml = c.yaml
+	}
 	lat := make([]time.Duration, c.validate)
 	errs := make(chan error, c.validate)
 	var wg sync.WaitGroup
@@ -84,7 +109,7 @@ func runLoad(t *testing.T, c loadCase) {
 		go func(i int) {
 			defer wg.Done()
 			t0 := time.Now()
-			resp, err := client.Post(hs.URL+"/api/validate", "application/yaml", strings.NewReader(c.yaml))
+			resp, err := client.Post(hs.URL+"/api/validate", "application/yaml", strings.NewReader(vyaml))
 			if err != nil {
 				errs <- err
 				return

@@ -52,6 +52,10 @@ type Server struct {
 	mux   *http.ServeMux
 	done  chan struct{} // closed at Shutdown: ends event streams
 	kinds []string
+	// validating bounds concurrent validations: parsing a large scenario
+	// takes milliseconds and megabytes, and a burst of requests should
+	// queue for the cores rather than all allocate at once.
+	validating chan struct{}
 }
 
 // New checks cfg, marks runs left queued or running by a previous process
@@ -93,6 +97,8 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		mux:   http.NewServeMux(),
 		done:  make(chan struct{}),
 		kinds: cfg.Runner.Kinds(),
+
+		validating: make(chan struct{}, 2*runtime.GOMAXPROCS(0)),
 	}
 	s.routes()
 	return s, nil
@@ -309,9 +315,9 @@ func (s *Server) validate(w http.ResponseWriter, r *http.Request) {
 	if name == "" {
 		name = "scenario.yaml"
 	}
-	diags := s.cfg.Runner.Validate(name, body)
-	if diags == nil {
-		diags = []Diagnostic{}
+	diags, ok := s.runValidate(r.Context(), name, body)
+	if !ok {
+		return // the client left while waiting
 	}
 	writeJSON(w, http.StatusOK, validateResponse{Valid: !hasErrors(diags), Problems: diags})
 }
@@ -346,11 +352,24 @@ type scenarioResponse struct {
 	Problems []Diagnostic `json:"problems"`
 }
 
-func (s *Server) problems(name, yaml string) []Diagnostic {
-	d := s.cfg.Runner.Validate(name, []byte(yaml))
+// runValidate validates within the concurrency bound; it reports false
+// when ctx ended while waiting for a slot.
+func (s *Server) runValidate(ctx context.Context, name string, yaml []byte) ([]Diagnostic, bool) {
+	select {
+	case s.validating <- struct{}{}:
+	case <-ctx.Done():
+		return nil, false
+	}
+	defer func() { <-s.validating }()
+	d := s.cfg.Runner.Validate(name, yaml)
 	if d == nil {
 		d = []Diagnostic{}
 	}
+	return d, true
+}
+
+func (s *Server) problems(ctx context.Context, name, yaml string) []Diagnostic {
+	d, _ := s.runValidate(ctx, name, []byte(yaml))
 	return d
 }
 
@@ -371,7 +390,7 @@ func (s *Server) createScenario(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Location", "/api/scenarios/"+sc.ID)
-	writeJSON(w, http.StatusCreated, scenarioResponse{sc, s.problems(req.Name+".yaml", req.YAML)})
+	writeJSON(w, http.StatusCreated, scenarioResponse{sc, s.problems(r.Context(), req.Name+".yaml", req.YAML)})
 }
 
 func (s *Server) listScenarios(w http.ResponseWriter, r *http.Request) {
@@ -402,7 +421,7 @@ func (s *Server) updateScenario(w http.ResponseWriter, r *http.Request) {
 		s.storeError(w, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, scenarioResponse{sc, s.problems(sc.Name+".yaml", req.YAML)})
+	writeJSON(w, http.StatusOK, scenarioResponse{sc, s.problems(r.Context(), sc.Name+".yaml", req.YAML)})
 }
 
 func (s *Server) deleteScenario(w http.ResponseWriter, r *http.Request) {
@@ -525,7 +544,11 @@ func (s *Server) startJob(w http.ResponseWriter, r *http.Request) {
 	if run.ScenarioName != "" {
 		filename = run.ScenarioName + ".yaml"
 	}
-	if diags := s.cfg.Runner.Validate(filename, []byte(run.YAML)); hasErrors(diags) {
+	diags, ok := s.runValidate(r.Context(), filename, []byte(run.YAML))
+	if !ok {
+		return
+	}
+	if hasErrors(diags) {
 		writeJSON(w, http.StatusUnprocessableEntity, apiError{Error: "the scenario has errors; fix them before running", Code: "invalid_scenario", Problems: diags})
 		return
 	}
