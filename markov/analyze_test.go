@@ -3,7 +3,9 @@ package markov
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"math"
+	"math/rand/v2"
 	"strings"
 	"testing"
 )
@@ -311,5 +313,68 @@ func TestInitialTerminal(t *testing.T) {
 	near(t, "occupancy", an.Occupancy[1], 3)
 	if !math.IsNaN(an.ActionShare[0][0]) {
 		t.Errorf("action share with no steps = %v, want NaN", an.ActionShare[0][0])
+	}
+}
+
+// TestIterativeMatchesDense: on chains larger than the dense limit the
+// sparse solver must give what a dense LU gives.
+func TestIterativeMatchesDense(t *testing.T) {
+	for i := uint64(0); i < 3; i++ {
+		g, prof := randomGame(rand.New(rand.NewPCG(i, 300)), 300, 2, 2, 2, i == 0)
+		ctx := context.Background()
+		it, err := AnalyzeWith(ctx, g, prof, AnalyzeOptions{Horizon: 10, States: []int{1, 2, 3}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if it.Nodes <= denseMax {
+			t.Fatalf("chain of %d nodes does not exercise the sparse solver", it.Nodes)
+		}
+		de, err := AnalyzeWith(ctx, g, prof, AnalyzeOptions{Horizon: 10, States: []int{1, 2, 3}, denseLimit: 100000})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for s := range g.States {
+			if !closeTo(it.Absorb[s], de.Absorb[s], 1e-10) || !closeTo(it.Time[s], de.Time[s], 1e-10) {
+				t.Errorf("game %d state %d: sparse absorb %v time %v, dense %v %v", i, s, it.Absorb[s], it.Time[s], de.Absorb[s], de.Time[s])
+			}
+		}
+		for a := range g.Actors {
+			for c := range g.Components {
+				if !closeTo(it.Value[a][c], de.Value[a][c], 1e-10) {
+					t.Errorf("game %d value[%d][%d]: sparse %v, dense %v", i, a, c, it.Value[a][c], de.Value[a][c])
+				}
+			}
+		}
+	}
+}
+
+// TestAnalyzeStatesSubset: states left out have NaN figures and no reach
+// curve; the rest are unchanged.
+func TestAnalyzeStatesSubset(t *testing.T) {
+	g, prof := threeState(0.3, 0.2, 0.1)
+	all, err := Analyze(g, prof, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sub, err := AnalyzeWith(context.Background(), g, prof, AnalyzeOptions{Horizon: 10, States: []int{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sub.Reach[1] != nil || !math.IsNaN(sub.Absorb[1]) || !math.IsNaN(sub.Time[1]) {
+		t.Errorf("state left out: reach %v absorb %v time %v", sub.Reach[1], sub.Absorb[1], sub.Time[1])
+	}
+	near(t, "terminal absorb", sub.Absorb[2], all.Absorb[2])
+	near(t, "terminal time", sub.Time[2], all.Time[2])
+	for tt := range all.Reach[2] {
+		near(t, "terminal reach", sub.Reach[2][tt], all.Reach[2][tt])
+	}
+}
+
+func TestAnalyzeCancelled(t *testing.T) {
+	g, prof := randomGame(rand.New(rand.NewPCG(1, 1)), 300, 1, 1, 2, false)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := AnalyzeWith(ctx, g, prof, AnalyzeOptions{Horizon: 10}); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled analysis: err = %v, want context.Canceled", err)
 	}
 }
