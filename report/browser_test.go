@@ -58,13 +58,47 @@ func TestReportRendersInChromium(t *testing.T) {
 	if testing.Short() {
 		t.Skip("browser test skipped in -short mode")
 	}
+	counts := renderInChromium(t, bin, fixture(), "fixture")
+	want := map[string]int{"states": 1, "endings": 1, "reach": 2, "value": 2, "tornado": 1, "hyp": 2, "polyline": 4}
+	for k, n := range want {
+		if counts[k] != n {
+			t.Errorf("DOM has %d %s, want %d", counts[k], k, n)
+		}
+	}
+	if counts["rect"] < 20 {
+		t.Errorf("DOM has only %d SVG rects", counts["rect"])
+	}
+}
+
+// TestBundledReportRendersInChromium renders the report `truce demo`
+// writes (bundled scenario, few draws, equilibrium, credibility and
+// sensitivity) and checks every chart is in the DOM.
+func TestBundledReportRendersInChromium(t *testing.T) {
+	bin := chromiumPath(t)
+	if testing.Short() {
+		t.Skip("browser test skipped in -short mode")
+	}
+	in := bundledInput(t)
+	counts := renderInChromium(t, bin, in, "bundled")
+	want := map[string]int{"states": 1, "endings": 1, "reach": len(in.Profiles), "value": len(in.Actors),
+		"tornado": len(in.Tornadoes), "hyp": len(in.Hypotheses), "eq": len(in.Equilibria)}
+	for k, n := range want {
+		if counts[k] != n || n == 0 {
+			t.Errorf("DOM has %d %s, want %d (and at least one)", counts[k], k, n)
+		}
+	}
+}
+
+// renderInChromium loads the page for in and returns element counts.
+func renderInChromium(t *testing.T, bin string, in Input, name string) map[string]int {
+	t.Helper()
 	dir := t.TempDir()
-	file := filepath.Join(dir, "report.html")
+	file := filepath.Join(dir, name+".html")
 	f, err := os.Create(file)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := Write(f, fixture()); err != nil {
+	if err := Write(f, in); err != nil {
 		t.Fatal(err)
 	}
 	if err := f.Close(); err != nil {
@@ -109,6 +143,8 @@ func TestReportRendersInChromium(t *testing.T) {
 		c.rect = document.querySelectorAll("svg rect").length;
 		c.polyline = document.querySelectorAll("svg polyline").length;
 		c.hyp = document.querySelectorAll("tr.hypothesis").length;
+		c.eq = document.querySelectorAll("#equilibrium h3").length;
+		c.resources = performance.getEntriesByType("resource").length;
 		return c;
 	})()`))
 	if err != nil {
@@ -122,25 +158,11 @@ func TestReportRendersInChromium(t *testing.T) {
 	if err != nil {
 		t.Fatalf("chromium: screenshot: %v", err)
 	}
-	keep := func() {
-		d := artifactDir(t)
-		p := filepath.Join(d, "report-screenshot.png")
-		if err := os.WriteFile(p, shot, 0o644); err == nil {
-			t.Logf("screenshot kept at %s", p)
-		}
-		_ = os.WriteFile(filepath.Join(d, "report.html"), mustRead(t, file), 0o644)
-	}
-	want := map[string]int{"states": 1, "endings": 1, "reach": 2, "value": 2, "tornado": 1, "hyp": 2, "polyline": 4}
-	for k, n := range want {
-		if counts[k] != n {
-			t.Errorf("DOM has %d %s, want %d", counts[k], k, n)
-		}
-	}
-	if counts["rect"] < 20 {
-		t.Errorf("DOM has only %d SVG rects", counts["rect"])
-	}
 	if len(empty) > 0 {
 		t.Errorf("charts rendered without a visible box: %v", empty)
+	}
+	if counts["resources"] != 0 {
+		t.Errorf("the page loaded %d external resources", counts["resources"])
 	}
 	if title == "" {
 		t.Error("page has no title")
@@ -148,9 +170,18 @@ func TestReportRendersInChromium(t *testing.T) {
 	if len(shot) < 1000 {
 		t.Errorf("screenshot is only %d bytes", len(shot))
 	}
-	if t.Failed() || os.Getenv("TRUCE_KEEP_SCREENSHOT") != "" {
-		keep()
-	}
+	t.Cleanup(func() {
+		if !t.Failed() && os.Getenv("TRUCE_KEEP_SCREENSHOT") == "" {
+			return
+		}
+		d := artifactDir(t)
+		p := filepath.Join(d, name+"-screenshot.png")
+		if err := os.WriteFile(p, shot, 0o644); err == nil {
+			t.Logf("screenshot kept at %s", p)
+		}
+		_ = os.WriteFile(filepath.Join(d, name+".html"), mustRead(t, file), 0o644)
+	})
+	return counts
 }
 
 func mustRead(t *testing.T, p string) []byte {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/truce-dev/truce/markov"
@@ -96,7 +97,7 @@ func infoText(i scenario.Info) string {
 
 // DistText describes a distribution for a reader, e.g. "beta(2, 8), mean 0.2".
 func DistText(d scenario.Dist) string {
-	f := fmtNum
+	f := func(x float64) string { return strconv.FormatFloat(x, 'g', 4, 64) }
 	var s string
 	switch d.Kind {
 	case "fixed":

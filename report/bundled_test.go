@@ -1,0 +1,120 @@
+package report
+
+import (
+	"context"
+	"testing"
+
+	"github.com/truce-dev/truce/markov"
+	"github.com/truce-dev/truce/scenario"
+	"github.com/truce-dev/truce/scenarios"
+	"github.com/truce-dev/truce/sensitivity"
+)
+
+// bundledInput builds the report input the demo builds, with few draws:
+// the bundled scenario analysed over its named profiles, its equilibrium
+// at central values, credibility and a sensitivity sweep.
+func bundledInput(t testing.TB) Input {
+	t.Helper()
+	sc, ds := scenario.Parse(scenarios.USIran2026Name, scenarios.USIran2026())
+	if sc == nil {
+		t.Fatalf("bundled scenario: %v", ds)
+	}
+	var named []string
+	for _, p := range sc.Profiles {
+		if p.Solve == "" {
+			named = append(named, p.Name)
+		}
+	}
+	ar, err := scenario.Analyze(context.Background(), sc, scenario.AnalyzeOptions{Profiles: named, Draws: 50, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := FromScenario(sc, ar)
+	g, profs, err := sc.Build(sc.Central())
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := markov.SolveMPE(context.Background(), g, markov.MPEOptions{Method: "iterate"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in.Equilibria = append(in.Equilibria, EquilibriumFrom(g, "equilibrium", res))
+	in.Credibility = append(in.Credibility, CredibilityFrom("baseline", markov.Credibility(g, profs["baseline"]))...)
+	sens, err := sensitivity.RunScenario(context.Background(), sc, sensitivity.ScenarioOptions{}, sensitivity.Options{Points: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	AddSensitivity(&in, sens)
+	return in
+}
+
+// TestFromScenario checks the conversion of the bundled scenario's
+// analysis into the page's input and the page's structure.
+func TestFromScenario(t *testing.T) {
+	in := bundledInput(t)
+	if len(in.Profiles) != 9 || len(in.Hypotheses) != 12 || len(in.Actors) != 2 || len(in.States) != 9 {
+		t.Fatalf("profiles %d, hypotheses %d, actors %d, states %d", len(in.Profiles), len(in.Hypotheses), len(in.Actors), len(in.States))
+	}
+	if len(in.Edges) < len(in.States) {
+		t.Errorf("only %d edges in the state diagram", len(in.Edges))
+	}
+	for _, p := range in.Parameters {
+		if p.Rationale == "" && p.Dist[:5] != "fixed" {
+			t.Errorf("parameter %s has no rationale", p.Name)
+		}
+	}
+	base := in.Profiles[0]
+	if base.Name != "baseline" || base.Strategies["US"] != "selective_control" || base.Strategies["IR"] != "intransigence" {
+		t.Errorf("first profile %s %v", base.Name, base.Strategies)
+	}
+	sum := 0.0
+	for _, s := range []string{"stalemate", "war", "peace"} {
+		sum += base.Absorb[s].Mean
+	}
+	if sum < 0.999 || sum > 1.000001 {
+		t.Errorf("baseline endings sum to %v", sum)
+	}
+	if len(in.Credibility) == 0 {
+		t.Error("no credibility rows for the baseline's reactions")
+	}
+	for _, c := range in.Credibility {
+		if c.After == "" && c.Credible {
+			t.Errorf("unreactive credible row kept: %+v", c)
+		}
+	}
+	if len(in.Tornadoes) == 0 || len(in.BreakEvens) == 0 {
+		t.Errorf("%d tornadoes, %d break-evens", len(in.Tornadoes), len(in.BreakEvens))
+	}
+	for i := 1; i < len(in.BreakEvens); i++ {
+		if hypLess(in.BreakEvens[i].Hypothesis, in.BreakEvens[i-1].Hypothesis) {
+			t.Errorf("break-evens not ordered by hypothesis: %s after %s", in.BreakEvens[i].Hypothesis, in.BreakEvens[i-1].Hypothesis)
+		}
+	}
+	out := render(t, in)
+	checkSelfContained(t, out)
+}
+
+func TestDistText(t *testing.T) {
+	tests := []struct {
+		d    scenario.Dist
+		want string
+	}{
+		{scenario.Dist{Kind: "fixed", Value: 2}, "fixed 2"},
+		{scenario.Dist{Kind: "uniform", Min: 0, Max: 2}, "uniform(0, 2): central 1, range 0 to 2"},
+		{scenario.Dist{Kind: "triangular", Min: 1, Mode: 3, Max: 8}, "triangular(1, 3, 8): central 4, range 1 to 8"},
+	}
+	for _, tc := range tests {
+		if got := DistText(tc.d); got != tc.want {
+			t.Errorf("DistText(%+v) = %q, want %q", tc.d, got, tc.want)
+		}
+	}
+	if got := DistText(scenario.Dist{Kind: "beta", A: 2, B: 8}); got[:8] != "beta(2, " {
+		t.Errorf("beta: %q", got)
+	}
+}
+
+func TestHypLess(t *testing.T) {
+	if !hypLess("H2", "H10") || hypLess("H10", "H2") || !hypLess("A1", "H1") || hypLess("H1", "H1") {
+		t.Error("hypLess does not order ids by prefix then number")
+	}
+}
