@@ -122,6 +122,9 @@ func (c *Chain) Analyze(ctx context.Context, opt AnalyzeOptions) (*Analysis, err
 	if opt.Horizon < 0 {
 		return nil, fmt.Errorf("markov: negative horizon %d", opt.Horizon)
 	}
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("markov: analyze: %w", err)
+	}
 	g := c.Game
 	nS, nA, nC := len(g.States), len(g.Actors), len(g.Components)
 	want := make([]bool, nS)
