@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -209,7 +210,7 @@ func reachChart(in Input, idx int, p Profile) string {
 		sv.text(left-4, y.at(t)+4, "end", "tick", pct(t))
 	}
 	for _, t := range niceTicks(0, float64(max(1, steps)), 4) {
-		sv.text(x.at(t), h-bottom+14, "middle", "tick", fmtNum(t))
+		sv.text(x.at(t), h-bottom+14, "middle", "tick", tickNum(t))
 	}
 	xl := "step"
 	if in.Period != "" {
@@ -289,7 +290,7 @@ func valueChart(in Input, idx int, actor string) string {
 	x := axis{lo, hi, left, w - right}
 	for _, t := range niceTicks(lo, hi, 6) {
 		sv.line(x.at(t), top-6, x.at(t), h-28, "#e4e4e4", 1, "")
-		sv.text(x.at(t), h-14, "middle", "tick", fmtNum(t))
+		sv.text(x.at(t), h-14, "middle", "tick", tickNum(t))
 	}
 	sv.line(x.at(0), top-6, x.at(0), h-28, "#333", 1, "")
 	sv.text(8, 17, "start", "lbl", actor)
@@ -373,7 +374,7 @@ func tornadoChart(idx int, t Tornado) string {
 	x := axis{lo, hi, left, w - right}
 	for _, tk := range niceTicks(lo, hi, 6) {
 		sv.line(x.at(tk), top-4, x.at(tk), h-28, "#e4e4e4", 1, "")
-		sv.text(x.at(tk), h-14, "middle", "tick", fmtNum(tk))
+		sv.text(x.at(tk), h-14, "middle", "tick", tickNum(tk))
 	}
 	sv.text(left, 16, "start", "lbl", t.Output)
 	sv.rect(left+300, 7, 10, 10, colour(0), "parameter at the low end")
@@ -402,4 +403,12 @@ func labelWidth(ps []Profile) float64 {
 		n = max(n, len([]rune(p.Name)))
 	}
 	return math.Min(300, math.Max(150, 6.6*float64(n)+16))
+}
+
+// tickNum prints an axis tick without trailing zeros ("20", "0.25").
+func tickNum(x float64) string {
+	if math.Abs(x) < 1e-12 {
+		x = 0
+	}
+	return strconv.FormatFloat(x, 'g', 4, 64)
 }
