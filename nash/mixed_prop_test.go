@@ -60,7 +60,7 @@ func pureEquilibria(g *game.Strategic) [][2]int {
 
 func TestEnumMixedProperties(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
-		shape := []int{rapid.IntRange(1, 4).Draw(t, "m"), rapid.IntRange(1, 4).Draw(t, "n")}
+		shape := []int{rapid.IntRange(1, 6).Draw(t, "m"), rapid.IntRange(1, 6).Draw(t, "n")}
 		values := rapid.SampledFrom([][]int64{{0, 1, 2}, {0, 1}, {-3, 0, 5, 7, 11, 20}}).Draw(t, "values")
 		g := randomGame(t, shape, values)
 		res, err := EnumMixed(context.Background(), g, Options{Rational: true})
