@@ -70,6 +70,10 @@ type normGame struct {
 	tot   int
 	pay   []float64
 	nprof int
+	// byPlayer[i] is player i's payoff table, and bufA/bufB scratch space,
+	// for strategyValues; allocated on first use.
+	byPlayer   [][]float64
+	bufA, bufB []float64
 }
 
 func newNormGame(g *game.Strategic) (*normGame, float64) {
@@ -116,6 +120,10 @@ func (ng *normGame) split(x []float64) [][]float64 {
 // flat profile x, and, when du is non-nil, du[is*T+jt] = ∂u_is/∂x_jt for
 // j ≠ i (zero for j = i).
 func (ng *normGame) values(x, u, du []float64) {
+	if du == nil {
+		ng.strategyValues(x, u)
+		return
+	}
 	n, T := ng.n, ng.tot
 	for i := range u {
 		u[i] = 0
@@ -167,6 +175,70 @@ func (ng *normGame) values(x, u, du []float64) {
 			}
 			idx[q] = 0
 		}
+	}
+}
+
+// strategyValues computes u[is] only, contracting each player's payoff
+// table with the other players' mixed strategies one player at a time
+// (the last player first, where the table is contiguous); that costs about
+// one multiply-add per cell and player.
+func (ng *normGame) strategyValues(x, u []float64) {
+	n := ng.n
+	if ng.byPlayer == nil {
+		ng.byPlayer = make([][]float64, n)
+		for i := range ng.byPlayer {
+			t := make([]float64, ng.nprof)
+			for k := range t {
+				t[k] = ng.pay[k*n+i]
+			}
+			ng.byPlayer[i] = t
+		}
+		ng.bufA = make([]float64, ng.nprof)
+		ng.bufB = make([]float64, ng.nprof)
+	}
+	for i := 0; i < n; i++ {
+		cur := ng.byPlayer[i]
+		size := ng.nprof
+		// inner is the stride of dimension q in the current tensor: the
+		// product of the sizes of dimensions before q (player i's included).
+		dst := ng.bufA
+		for q := n - 1; q >= 0; q-- {
+			if q == i {
+				continue
+			}
+			inner := 1
+			for r := 0; r < q; r++ {
+				inner *= ng.shape[r]
+			}
+			nq := ng.shape[q]
+			outer := size / (inner * nq)
+			xq := x[ng.off[q] : ng.off[q]+nq]
+			out := dst[:inner*outer]
+			for b := 0; b < outer; b++ {
+				o := out[b*inner : (b+1)*inner]
+				base := b * inner * nq
+				for a := range o {
+					o[a] = 0
+				}
+				for c := 0; c < nq; c++ {
+					w := xq[c]
+					if w == 0 {
+						continue
+					}
+					src := cur[base+c*inner : base+(c+1)*inner]
+					for a, v := range src {
+						o[a] += w * v
+					}
+				}
+			}
+			cur, size = out, inner*outer
+			if &dst[0] == &ng.bufA[0] {
+				dst = ng.bufB
+			} else {
+				dst = ng.bufA
+			}
+		}
+		copy(u[ng.off[i]:ng.off[i]+ng.shape[i]], cur[:ng.shape[i]])
 	}
 }
 
