@@ -600,11 +600,23 @@ func (m *mpeModel) polish(sig [][][]float64, V [][]float64, support func(a, s, k
 			break
 		}
 		lu.Factorize(J)
-		if lu.Det() == 0 {
-			return nil, 0, false
-		}
-		if err := dx.SolveVec(&lu, fv); err != nil {
-			return nil, 0, false
+		if c := lu.Cond(); c < 1e12 {
+			if err := dx.SolveVec(&lu, fv); err != nil {
+				return nil, 0, false
+			}
+		} else {
+			// A degenerate game has a continuum of equilibria on this
+			// support: the system is rank-deficient, and the minimum-norm
+			// Newton step (pseudo-inverse) still converges onto it.
+			var svd mat.SVD
+			if !svd.Factorize(J, mat.SVDThin) {
+				return nil, 0, false
+			}
+			rank := svd.Rank(1e-11)
+			if rank == 0 {
+				return nil, 0, false
+			}
+			svd.SolveVecTo(&dx, fv, rank)
 		}
 		step := 0.0
 		for i := range x {

@@ -4,6 +4,9 @@ import (
 	"context"
 	"fmt"
 	"math"
+
+	"github.com/truce-dev/truce/game"
+	"github.com/truce-dev/truce/nash"
 )
 
 // Value iteration on stage games: given continuation values V, every
@@ -12,7 +15,10 @@ import (
 // what that play earns. A fixed point is an MPE; the iteration can cycle in
 // general-sum games, which is reported, never hidden.
 
-const mpeIterateMaxSweeps = 20000
+const (
+	mpeIterateMaxSweeps = 20000
+	mpeStageMaxSteps    = 2000 // path steps for one stage game
+)
 
 // mpeStageSolver solves one stage game: shape[a] actions per actor, payoffs
 // pay[j*N+a] in Gambit order (actor 0 fastest), returning an equilibrium
@@ -128,28 +134,58 @@ func mpeSupportOf(sig [][][]float64, thr float64) func(a, s, k int) bool {
 }
 
 // mpeStageDefault first tries to continue the previous stage equilibrium
-// (same supports, re-solved for the new payoffs); failing that it
-// enumerates supports for two actors and traces the logit path for more.
+// (same supports, re-solved for the new payoffs). Failing that it asks
+// package nash: every Lemke–Howson-accessible equilibrium for two actors
+// (keeping the one closest to prev), the logit path for more; each answer
+// is polished on its support to rounding error. Support enumeration and
+// this package's own logit tracing are the fallbacks.
 func mpeStageDefault(ctx context.Context, shape []int, pay []float64, prev [][]float64) ([][]float64, error) {
 	sm := newMPEStageModel(shape, pay)
-	prevSig := make([][][]float64, len(shape))
-	for a := range prevSig {
-		prevSig[a] = [][]float64{prev[a]}
-	}
 	tol := 1e-12 * sm.scale
-	V0 := make([][]float64, len(shape))
-	for a := range V0 {
-		V0[a] = []float64{0}
+	try := func(sig [][]float64) [][]float64 {
+		if sig == nil {
+			return nil
+		}
+		ps := make([][][]float64, len(shape))
+		V0 := make([][]float64, len(shape))
+		for a := range ps {
+			if len(sig[a]) != shape[a] {
+				return nil
+			}
+			ps[a] = [][]float64{sig[a]}
+			V0[a] = []float64{0}
+		}
+		if p, gain, ok := sm.polish(ps, V0, mpeSupportOf(ps, 1e-9)); ok && gain <= tol {
+			return mpeUnstage(p)
+		}
+		return nil
 	}
-	if p, gain, ok := sm.polish(prevSig, V0, mpeSupportOf(prevSig, 1e-9)); ok && gain <= tol {
-		return mpeUnstage(p), nil
+	if eq := try(prev); eq != nil {
+		return eq, nil
 	}
+	g := mpeStrategic(shape, pay)
 	if len(shape) == 2 {
-		if eq := mpeSupportEnum(shape[0], shape[1], pay, prev, tol); eq != nil {
+		if res, err := nash.LCP(ctx, g, nash.Options{All: true}); err == nil {
+			var best [][]float64
+			bestD := math.Inf(1)
+			for _, e := range res.Equilibria {
+				if d := mpeL1(e.Profile, prev); d < bestD {
+					best, bestD = e.Profile, d
+				}
+			}
+			if eq := try(best); eq != nil {
+				return eq, nil
+			}
+		}
+		if eq := try(mpeSupportEnum(shape[0], shape[1], pay, prev, tol)); eq != nil {
+			return eq, nil
+		}
+	} else if res, err := nash.Logit(ctx, g, nash.Options{}); err == nil && len(res.Equilibria) > 0 {
+		if eq := try(res.Equilibria[0].Profile); eq != nil {
 			return eq, nil
 		}
 	}
-	sig, _, reason, err := mpeTrace(ctx, sm, MPEOptions{Tol: tol})
+	sig, _, reason, err := mpeTrace(ctx, sm, MPEOptions{Tol: tol, MaxIter: mpeStageMaxSteps})
 	if err != nil {
 		return nil, fmt.Errorf("stage game: %w", err)
 	}
@@ -157,6 +193,32 @@ func mpeStageDefault(ctx context.Context, shape []int, pay []float64, prev [][]f
 		return nil, fmt.Errorf("stage game: no equilibrium found (%s)", reason)
 	}
 	return mpeUnstage(sig), nil
+}
+
+// mpeStrategic wraps stage payoffs as a game.Strategic for package nash.
+func mpeStrategic(shape []int, pay []float64) *game.Strategic {
+	g := &game.Strategic{Payoffs: pay}
+	for a, k := range shape {
+		g.Players = append(g.Players, fmt.Sprint(a+1))
+		labels := make([]string, k)
+		for i := range labels {
+			labels[i] = fmt.Sprint(i + 1)
+		}
+		g.Strategies = append(g.Strategies, labels)
+	}
+	return g
+}
+
+func mpeL1(x, y [][]float64) float64 {
+	d := 0.0
+	for a := range x {
+		for k := range x[a] {
+			if a < len(y) && k < len(y[a]) {
+				d += math.Abs(x[a][k] - y[a][k])
+			}
+		}
+	}
+	return d
 }
 
 func mpeUnstage(sig [][][]float64) [][]float64 {

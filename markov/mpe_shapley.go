@@ -5,8 +5,7 @@ import (
 	"fmt"
 	"math"
 
-	"gonum.org/v1/gonum/mat"
-	"gonum.org/v1/gonum/optimize/convex/lp"
+	"github.com/truce-dev/truce/nash"
 )
 
 // Shapley's (1953) value iteration for two-actor zero-sum games: V_s ←
@@ -51,7 +50,7 @@ func mpeShapley(ctx context.Context, m *mpeModel, opt MPEOptions) (*MPEResult, e
 					A[i][j] = u[(i+j*rows)*2]
 				}
 			}
-			x, y, v, err := mpeMatrixGame(A)
+			x, y, v, err := mpeMatrixGame(ctx, A)
 			if err != nil {
 				return nil, fmt.Errorf("shapley: state %s: %w", m.stateID(s), err)
 			}
@@ -83,76 +82,34 @@ func mpeShapley(ctx context.Context, m *mpeModel, opt MPEOptions) (*MPEResult, e
 }
 
 // mpeMatrixGame returns optimal strategies of both players and the value
-// of the zero-sum matrix game A (row player maximises), by the classic
-// pair of linear programs on the payoffs shifted to be positive.
-func mpeMatrixGame(A [][]float64) (x, y []float64, v float64, err error) {
+// of the zero-sum matrix game A (row player maximises), by package nash's
+// linear programs.
+func mpeMatrixGame(ctx context.Context, A [][]float64) (x, y []float64, v float64, err error) {
 	m, n := len(A), len(A[0])
-	lo := math.Inf(1)
-	for i := range A {
-		for j := range A[i] {
-			lo = math.Min(lo, A[i][j])
-		}
-	}
-	shift := 1 - lo
-	at := func(i, j int) float64 { return A[i][j] + shift }
-	// Row player: min Σz s.t. Σ_i A'_ij z_i ≥ 1, z ≥ 0; value' = 1/Σz.
-	c1 := make([]float64, m+n)
-	for i := 0; i < m; i++ {
-		c1[i] = 1
-	}
-	M1 := mat.NewDense(n, m+n, nil)
-	b1 := make([]float64, n)
-	for j := 0; j < n; j++ {
-		for i := 0; i < m; i++ {
-			M1.Set(j, i, at(i, j))
-		}
-		M1.Set(j, m+j, -1)
-		b1[j] = 1
-	}
-	f1, z, err := lp.Simplex(c1, M1, b1, 0, nil)
-	if err != nil {
-		return nil, nil, 0, fmt.Errorf("matrix game LP (row player): %w", err)
-	}
-	// Column player: max Σw s.t. Σ_j A'_ij w_j ≤ 1, w ≥ 0.
-	c2 := make([]float64, n+m)
-	for j := 0; j < n; j++ {
-		c2[j] = -1
-	}
-	M2 := mat.NewDense(m, n+m, nil)
-	b2 := make([]float64, m)
-	basic := make([]int, m)
+	pay := make([]float64, 2*m*n)
 	for i := 0; i < m; i++ {
 		for j := 0; j < n; j++ {
-			M2.Set(i, j, at(i, j))
+			pay[2*(i+j*m)] = A[i][j]
+			pay[2*(i+j*m)+1] = -A[i][j]
 		}
-		M2.Set(i, n+i, 1)
-		b2[i] = 1
-		basic[i] = n + i
 	}
-	_, w, err := lp.Simplex(c2, M2, b2, 0, basic)
+	res, err := nash.LP(ctx, mpeStrategic([]int{m, n}, pay), nash.Options{})
 	if err != nil {
-		return nil, nil, 0, fmt.Errorf("matrix game LP (column player): %w", err)
+		return nil, nil, 0, fmt.Errorf("matrix game: %w", err)
 	}
-	if !(f1 > 0) {
-		return nil, nil, 0, fmt.Errorf("matrix game LP: degenerate optimum %v", f1)
+	if len(res.Equilibria) == 0 {
+		return nil, nil, 0, fmt.Errorf("matrix game: no solution (%s)", res.Reason)
 	}
-	x = make([]float64, m)
-	for i := 0; i < m; i++ {
-		x[i] = math.Max(z[i], 0) / f1
+	p := res.Equilibria[0].Profile
+	x, y = append([]float64(nil), p[0]...), append([]float64(nil), p[1]...)
+	for _, d := range [][]float64{x, y} {
+		for i := range d {
+			d[i] = math.Max(d[i], 0)
+		}
+		mpeNormalize(d)
 	}
-	y = make([]float64, n)
-	sw := 0.0
-	for j := 0; j < n; j++ {
-		y[j] = math.Max(w[j], 0)
-		sw += y[j]
-	}
-	for j := range y {
-		y[j] /= sw
-	}
-	mpeNormalize(x)
-	// The value is computed from both strategies so that rounding in one LP
-	// does not bias it: x'Ay for optimal x, y.
-	v = 0
+	// The value is computed from both strategies so that rounding in one
+	// program does not bias it: x'Ay for optimal x, y.
 	for i := 0; i < m; i++ {
 		for j := 0; j < n; j++ {
 			v += x[i] * A[i][j] * y[j]
