@@ -37,7 +37,12 @@ type Stat struct {
 
 // AnalyzeOptions tunes Analyze.
 type AnalyzeOptions struct {
-	Profiles []string // profiles to report; empty = all
+	// Profiles to report; empty = every profile whose strategies are
+	// given, plus equilibrium profiles that hypotheses use. Other
+	// equilibrium profiles ({solve: markov-perfect}) are solved on every
+	// draw, which can be slow, so they run only when named here; the
+	// report lists them as skipped.
+	Profiles []string
 	Draws    int      // parameter draws; 0 means 1000
 	Seed     uint64
 	Workers  int                   // 0 means GOMAXPROCS; results do not depend on it
@@ -59,6 +64,9 @@ type AnalysisReport struct {
 	Seed       uint64                    `json:"seed"`
 	Profiles   map[string]*ProfileReport `json:"profiles"`
 	Hypotheses []HypothesisReport        `json:"hypotheses"`
+	// Skipped lists equilibrium profiles left out by default (see
+	// AnalyzeOptions.Profiles).
+	Skipped []string `json:"skipped_profiles,omitempty"`
 
 	// Order of profiles, states, actors and components as in the file,
 	// for text output (JSON objects are sorted by key).
@@ -296,7 +304,17 @@ func (sc *Scenario) selectProfiles(names []string) (*AnalysisReport, error) {
 		all = append(all, p.Name)
 	}
 	if len(names) == 0 {
-		names = all
+		used := map[int]bool{}
+		for _, q := range sc.quantities {
+			used[q.profile] = true
+		}
+		for i, p := range sc.Profiles {
+			if p.Solve != "" && !used[i] {
+				r.Skipped = append(r.Skipped, p.Name)
+				continue
+			}
+			names = append(names, p.Name)
+		}
 	}
 	for _, name := range names {
 		pi := sc.profileByName(name)

@@ -210,3 +210,46 @@ func TestDistributions(t *testing.T) {
 		t.Errorf("choice central = %v, want the most likely value 2", c)
 	}
 }
+
+// TestEquilibriumProfiles: {solve: markov-perfect} profiles are skipped by
+// default and solved on every draw when asked for.
+func TestEquilibriumProfiles(t *testing.T) {
+	src := replaceOnce(base, "  base: {US: calm, IR: calm}", "  base: {US: calm, IR: calm}\n  eq: {solve: markov-perfect}")
+	src = replaceOnce(src, "    US: {payoff: -5}", "    US: {payoff: -5}\n    IR: {payoff: -5}\n  - {in: truce, when: {US: strike}, US: {payoff: 1}}")
+	sc, ds := Parse("eq.yaml", []byte(src))
+	if sc == nil {
+		t.Fatal(ds)
+	}
+	r, err := Analyze(context.Background(), sc, AnalyzeOptions{Draws: 3, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := r.Profiles["eq"]; ok || len(r.Skipped) != 1 || r.Skipped[0] != "eq" {
+		t.Fatalf("default run: profiles %v, skipped %v", r.ProfileOrder, r.Skipped)
+	}
+	const draws = 20
+	r, err = Analyze(context.Background(), sc, AnalyzeOptions{Profiles: []string{"eq"}, Draws: draws, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := r.Profiles["eq"]
+	if p == nil || p.Solve != "markov-perfect" {
+		t.Fatalf("eq not analysed: %+v", r.Profiles)
+	}
+	// Striking pays the US 1 per step and brings war (-5 on entry) with
+	// probability p. Holding forever is worth 0; deviating to one strike
+	// is worth 1 - 0.9·5p, so the US strikes in the (unique) MPE iff
+	// p < 2/9, and then war is certain; otherwise it never comes.
+	want, both := 0.0, map[bool]bool{}
+	for i := 0; i < draws; i++ {
+		strikes := sc.DrawAt(1, i).Values[0] < 2.0/9
+		both[strikes] = true
+		if strikes {
+			want++
+		}
+	}
+	if len(both) != 2 {
+		t.Fatalf("draws do not exercise both equilibria")
+	}
+	near(t, "absorb(war) in equilibrium", float64(p.Absorb["war"].Mean), want/draws)
+}

@@ -88,6 +88,9 @@ func (r *AnalysisReport) WriteText(w io.Writer) error {
 		}
 		tw.Flush()
 	}
+	for _, name := range r.Skipped {
+		fmt.Fprintf(&b, "\nprofile %s (equilibrium) not computed: solving it on every draw is slow; ask with --profile %s\n", name, name)
+	}
 	if len(r.Hypotheses) > 0 {
 		fmt.Fprintf(&b, "\nhypotheses (supported: holds in >= %.0f%% of draws, rejected: <= %.0f%%)\n", SupportedShare*100, RejectedShare*100)
 		tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)

@@ -29,7 +29,9 @@ the mean and the 5%-95% interval over draws, and evaluates the hypotheses
 
 Draw i uses its own random stream of --seed, so the output is identical
 whatever --workers. A scenario whose parameters are all fixed is analysed
-once. Profiles written {solve: markov-perfect} are solved on every draw.
+once. Profiles written {solve: markov-perfect} are solved on every draw,
+which can be slow: by default they run only if a hypothesis uses them;
+name them with --profile to have them reported.
 --format json is documented in docs/analyze-json.md.`,
 		Example: `  truce analyze examples/two-state.yaml
   truce analyze scenarios/us-iran-2026.yaml --profile baseline --draws 500 --seed 7
