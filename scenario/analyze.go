@@ -43,7 +43,7 @@ type AnalyzeOptions struct {
 	// draw, which can be slow, so they run only when named here; the
 	// report lists them as skipped.
 	Profiles []string
-	Draws    int      // parameter draws; 0 means 1000
+	Draws    int // parameter draws; 0 means 1000
 	Seed     uint64
 	Workers  int                   // 0 means GOMAXPROCS; results do not depend on it
 	Progress func(done, total int) // called from one goroutine, draws done so far

@@ -36,11 +36,25 @@ type diags struct {
 	list []Diagnostic
 }
 
+// at clamps a position into the file: a missing section has no position of
+// its own, and its diagnostic then points at the file's start.
+func at(p Pos) Pos {
+	if p.Line < 1 {
+		return Pos{1, 1}
+	}
+	if p.Col < 1 {
+		p.Col = 1
+	}
+	return p
+}
+
 func (d *diags) errorf(p Pos, hint string, format string, args ...any) {
+	p = at(p)
 	d.list = append(d.list, Diagnostic{File: d.file, Line: p.Line, Col: p.Col, Severity: "error", Msg: fmt.Sprintf(format, args...), Hint: hint})
 }
 
 func (d *diags) warnf(p Pos, hint string, format string, args ...any) {
+	p = at(p)
 	d.list = append(d.list, Diagnostic{File: d.file, Line: p.Line, Col: p.Col, Severity: "warning", Msg: fmt.Sprintf(format, args...), Hint: hint})
 }
 
