@@ -1,0 +1,209 @@
+package markov
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"strings"
+	"testing"
+)
+
+// mpeAudienceGame is Fearon's crisis bargaining with audience costs (as in
+// examples/crises/audience-costs.yaml): the challenger C presses or backs
+// down; if pressed, the defender D fights (war: D loses fight, C loses
+// warC) or backs down (D's public punishes it by audience, C takes the
+// prize). Sequential moves are states in which the other side waits.
+func mpeAudienceGame(fight, audience, warC, prize, delta float64) *Game {
+	return mpeTestGame([]string{"D", "C"}, []float64{delta, delta},
+		[][]string{{"wait", "fight", "back_down"}, {"press", "back_down", "wait"}},
+		[]mpeTestState{
+			{id: "challenge", avail: [][]int{{0}, {0, 1}},
+				flow: [][]float64{{0, 0}, {0, 0}},
+				next: [][]Next{mpeTo(1), mpeTo(2)}},
+			{id: "showdown", avail: [][]int{{1, 2}, {2}},
+				flow: [][]float64{{0, 0}, {0, 0}},
+				next: [][]Next{mpeTo(3), mpeTo(4)}},
+			{id: "status_quo", terminal: true, entry: []float64{0, 0}},
+			{id: "war", terminal: true, entry: []float64{-fight, -warC}},
+			{id: "d_backs_down", terminal: true, entry: []float64{-audience, prize}},
+		})
+}
+
+// D's threat to fight when pressed is credible exactly when the audience
+// cost of backing down is at least the cost of fighting: at the showdown
+// fighting is worth δ(−fight) and backing down δ(−audience), so the
+// margin is δ(audience − fight).
+func TestCredibilityAudienceCostThreshold(t *testing.T) {
+	const fight, delta = 1.0, 0.9
+	for _, audience := range []float64{0, 0.5, 0.99, 1, 1.01, 1.5, 2} {
+		t.Run(fmt.Sprintf("audience=%v", audience), func(t *testing.T) {
+			g := mpeAudienceGame(fight, audience, 2, 1, delta)
+			firm := Strategy{Base: [][]float64{{1}, {1, 0}, nil, nil, nil}}
+			yield := Strategy{Base: [][]float64{{0, 1}, {1}, nil, nil, nil}}
+			threats := Credibility(g, Profile{firm, yield})
+			var th *Threat
+			for i := range threats {
+				if threats[i].Actor == "D" && threats[i].State == "showdown" {
+					th = &threats[i]
+				}
+			}
+			if th == nil {
+				t.Fatalf("no threat for D at the showdown in %v", threats)
+			}
+			wantCredible := audience >= fight
+			if th.Credible != wantCredible {
+				t.Fatalf("credible = %v, want %v: %s", th.Credible, wantCredible, th)
+			}
+			if want := delta * (audience - fight); math.Abs(th.Margin-want) > 1e-12 {
+				t.Errorf("margin %g, want %g", th.Margin, want)
+			}
+			if want := math.Max(0, delta*(fight-audience)); math.Abs(th.Gain-want) > 1e-12 {
+				t.Errorf("gain %g, want %g", th.Gain, want)
+			}
+			if th.PlayText != "fight" || th.BestDeviation != "back_down" {
+				t.Errorf("play %q, best deviation %q", th.PlayText, th.BestDeviation)
+			}
+			verdict := "not credible"
+			if wantCredible {
+				verdict = "credible"
+			}
+			if !strings.Contains(th.String(), "— "+verdict) {
+				t.Errorf("line %q does not say %q", th.String(), verdict)
+			}
+			// The MPE agrees: D fights at the showdown (and C then backs
+			// down) exactly when the threat is credible.
+			r, err := SolveMPE(context.Background(), g, MPEOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			mpeCheckEquilibrium(t, g, r, 1e-9)
+			if audience == fight {
+				return // D is indifferent: fighting and backing down are both MPE play
+			}
+			fights := r.Strategies[0][1][0]
+			if wantCredible && fights != 1 || !wantCredible && fights != 0 {
+				t.Errorf("MPE: D fights with probability %g", fights)
+			}
+		})
+	}
+}
+
+// mpeMemoryGame: in truce the US negotiates or withdraws (withdrawing costs
+// it 1 now and ends talks, which costs it 2 and is worth 3 to Iran); Iran
+// complies or closes Hormuz, which costs nothing by itself.
+func mpeMemoryGame() *Game {
+	return mpeTestGame([]string{"US", "IR"}, []float64{0.9, 0.9},
+		[][]string{{"negotiate", "withdraw"}, {"comply", "hormuz"}},
+		[]mpeTestState{
+			{id: "truce", avail: [][]int{{0, 1}, {0, 1}},
+				flow: [][]float64{{0, 0}, {-1, 0}, {0, 0}, {-1, 0}},
+				next: [][]Next{mpeTo(0), mpeTo(1), mpeTo(0), mpeTo(1)}},
+			{id: "talks_over", terminal: true, entry: []float64{-2, 3}},
+		})
+}
+
+// The US threatens to withdraw after Iran closes Hormuz. Carrying it out
+// costs 1 + 0.9·2 = 2.8 against negotiating on (worth 0, since Iran then
+// complies for ever): not credible, gain 2.8. And the threat invites the
+// move it punishes: closing Hormuz once is worth 0.9 · (0.9 · 3) = 2.43 to
+// Iran against 0 for complying.
+func TestCredibilityRememberedMove(t *testing.T) {
+	g := mpeMemoryGame()
+	us := Strategy{Base: [][]float64{{1, 0}, nil},
+		Rules: []Rule{{State: 0, After: []Cond{{Actor: 1, Actions: []int{1}}}, Play: []ActionProb{{Action: 1, P: 1}}}}}
+	ir := Strategy{Base: [][]float64{{1, 0}, nil}}
+	got := map[string]Threat{}
+	for _, th := range Credibility(g, Profile{us, ir}) {
+		got[th.Actor+"|"+th.After] = th
+	}
+	want := []struct {
+		key, line string
+		gain      float64
+	}{
+		{"US|", "US: negotiate in truce — credible, margin 2.8", 0},
+		{"US|IR: hormuz", "US: withdraw after IR: hormuz in truce — not credible, gain 2.8 by negotiate", 2.8},
+		{"IR|", "IR: comply in truce — not credible, gain 2.43 by hormuz", 2.43},
+		{"IR|IR: hormuz", "IR: comply after IR: hormuz in truce — credible, margin 0", 0},
+	}
+	if len(got) != len(want) {
+		t.Errorf("got %d threats, want %d: %v", len(got), len(want), got)
+	}
+	for _, w := range want {
+		th, ok := got[w.key]
+		if !ok {
+			t.Errorf("missing threat %s", w.key)
+			continue
+		}
+		if th.String() != w.line {
+			t.Errorf("%s:\n got %q\nwant %q", w.key, th.String(), w.line)
+		}
+		if math.Abs(th.Gain-w.gain) > 1e-12 {
+			t.Errorf("%s: gain %.15g, want %g", w.key, th.Gain, w.gain)
+		}
+	}
+	gain, err := OneShotGain(g, Profile{us, ir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if math.Abs(gain-2.8) > 1e-12 {
+		t.Errorf("OneShotGain %g, want 2.8 (the largest of the threats' gains)", gain)
+	}
+}
+
+// Every MPE is credible throughout: no node of its chain has a profitable
+// one-shot deviation.
+func TestCredibilityOfMPE(t *testing.T) {
+	g := mpeRandomGame(11, 5, 2, 3, 0.9)
+	r, err := SolveMPE(context.Background(), g, MPEOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mpeCheckEquilibrium(t, g, r, 1e-9)
+	threats := Credibility(g, r.Profile(g))
+	if len(threats) != 2*5 {
+		t.Fatalf("%d threats, want one per actor and state (10)", len(threats))
+	}
+	for _, th := range threats {
+		if !th.Credible {
+			t.Errorf("MPE play not credible: %s", th)
+		}
+	}
+}
+
+func TestCredibilityBadProfile(t *testing.T) {
+	g := mpeMemoryGame()
+	bad := Strategy{Base: [][]float64{{1, 0}, nil},
+		Rules: []Rule{{State: 0, After: []Cond{{Actor: 5, Actions: []int{1}}}, Play: []ActionProb{{Action: 1, P: 1}}}}}
+	ok := Strategy{Base: [][]float64{{1, 0}, nil}}
+	if th := Credibility(g, Profile{bad, ok}); th != nil {
+		t.Fatalf("threats for a profile naming actor 5: %v", th)
+	}
+	if _, err := OneShotGain(g, Profile{bad, ok}); err == nil {
+		t.Fatal("no error for a rule on actor 5")
+	}
+}
+
+func ExampleCredibility() {
+	g := mpeAudienceGame(1, 1.5, 2, 1, 0.9) // audience cost 1.5 > fighting cost 1
+	firm := Strategy{Base: [][]float64{{1}, {1, 0}, nil, nil, nil}}
+	yield := Strategy{Base: [][]float64{{0, 1}, {1}, nil, nil, nil}}
+	for _, th := range Credibility(g, Profile{firm, yield}) {
+		fmt.Println(th)
+	}
+	// Output:
+	// D: fight in showdown — credible, margin 0.45
+	// C: back_down in challenge — credible, margin 1.62
+}
+
+func ExampleSolveMPE() {
+	g := mpeWarOfAttrition(1, 5, 5, 0.9) // cost 1 a step, prize 5, δ = 0.9
+	r, err := SolveMPE(context.Background(), g, MPEOptions{Method: "homotopy"})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("converged %v, quit with probability %.6f (c/(δV+c) = %.6f)\n",
+		r.Converged, r.Strategies[0][0][1], 1/(0.9*5+1))
+	// Output:
+	// converged true, quit with probability 0.181818 (c/(δV+c) = 0.181818)
+}
