@@ -276,3 +276,23 @@ hypotheses:
 	}
 	// Output: fight flips when cost > 1 (supported → rejected)
 }
+
+// FuzzParseOutput: no output text makes the parser panic, and what it
+// accepts is canonical (parsing its key gives the same key).
+func FuzzParseOutput(f *testing.F) {
+	sc, _ := parseFile(f, "../scenarios/us-iran-2026.yaml")
+	for _, s := range []string{`reach("war", 52, "baseline")`, `absorb(war, baseline)`, `value("IR","baseline","domestic")`,
+		`time("talks", "engage_comply")`, `reach("war", -1, "baseline")`, `value(`, `reach("war", 9999999999999999999, "b")`, ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		o, err := parseOutput(sc, s)
+		if err != nil {
+			return
+		}
+		o2, err := parseOutput(sc, o.key)
+		if err != nil || o2.key != o.key {
+			t.Fatalf("key %q of %q does not parse back to itself: %v %q", o.key, s, err, o2.key)
+		}
+	})
+}
