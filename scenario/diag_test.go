@@ -251,6 +251,7 @@ func TestDiagnostics(t *testing.T) {
 		{"unknown strategy", func(t *testing.T) string { return edit(t, "{US: calm, IR: calm}", "{US: clam, IR: calm}") }, `29:14: error: unknown strategy "clam" of US (hint: did you mean "calm"?)`},
 		{"unknown actor in profile", func(t *testing.T) string { return edit(t, "{US: calm, IR: calm}", "{US: calm, IR: calm, UK: calm}") }, `29:30: error: unknown actor "UK" in profile "base" (hint: did you mean "US"?)`},
 		{"actor without strategy", func(t *testing.T) string { return edit(t, "{US: calm, IR: calm}", "{US: calm}") }, `29:3: error: profile "base" gives no strategy for actor IR (hint: add IR: STRATEGY)`},
+		{"profile not a mapping", func(t *testing.T) string { return edit(t, "{US: calm, IR: calm}", "calm") }, `29:9: error: profile base must be a mapping (key: value) (hint: write {ACTOR: STRATEGY, ...}, or {solve: markov-perfect})`},
 		{"unknown solve", func(t *testing.T) string { return edit(t, "{US: calm, IR: calm}", "{solve: nash}") }, `29:17: error: unknown equilibrium kind "nash" (hint: expected one of "markov-perfect")`},
 		{"solve and strategies", func(t *testing.T) string { return edit(t, "{US: calm, IR: calm}", "{solve: markov-perfect, US: calm}") }, `29:33: error: profile "base" has both` + " `solve` " + `and strategies`},
 

@@ -214,7 +214,7 @@ func TestDistributions(t *testing.T) {
 // TestEquilibriumProfiles: {solve: markov-perfect} profiles are skipped by
 // default and solved on every draw when asked for.
 func TestEquilibriumProfiles(t *testing.T) {
-	src := replaceOnce(base, "  base: {US: calm, IR: calm}", "  base: {US: calm, IR: calm}\n  eq: {solve: markov-perfect}")
+	src := replaceOnce(base, "  base: {US: calm, IR: calm}", "  base: {US: calm, IR: calm}\n  eq: {solve: markov-perfect}\n  eq2: equilibrium")
 	src = replaceOnce(src, "    US: {payoff: -5}", "    US: {payoff: -5}\n    IR: {payoff: -5}\n  - {in: truce, when: {US: strike}, US: {payoff: 1}}")
 	sc, ds := Parse("eq.yaml", []byte(src))
 	if sc == nil {
@@ -224,7 +224,7 @@ func TestEquilibriumProfiles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, ok := r.Profiles["eq"]; ok || len(r.Skipped) != 1 || r.Skipped[0] != "eq" {
+	if _, ok := r.Profiles["eq"]; ok || len(r.Skipped) != 2 || r.Skipped[0] != "eq" || r.Skipped[1] != "eq2" {
 		t.Fatalf("default run: profiles %v, skipped %v", r.ProfileOrder, r.Skipped)
 	}
 	const draws = 20

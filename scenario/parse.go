@@ -1053,8 +1053,17 @@ func (c *compiler) parseProfiles(e kv) {
 		return
 	}
 	for _, pk := range kvs {
+		// DESIGN.md's shorthand: a profile written `equilibrium` (or
+		// `markov-perfect`) is {solve: markov-perfect}.
+		if nm, kind := scalarText(pk.val); kind == "string" && (nm == "equilibrium" || nm == "markov-perfect") {
+			c.profileIndex[pk.key] = len(sc.Profiles)
+			sc.Profiles = append(sc.Profiles, ProfileDef{Name: pk.key, Pos: pk.kpos, Solve: "markov-perfect"})
+			continue
+		}
 		body, ok := c.mapping(pk.val, "profile "+pk.key, pk.kpos)
 		if !ok {
+			c.brokenProfiles[pk.key] = true
+			c.d.list[len(c.d.list)-1].Hint = "write {ACTOR: STRATEGY, ...}, or {solve: markov-perfect}"
 			continue
 		}
 		pd := ProfileDef{Name: pk.key, Pos: pk.kpos, Info: c.info(body)}
