@@ -14,7 +14,7 @@ type Diagnostic struct {
 	Col      int    `json:"col"`
 	Severity string `json:"severity"` // "error" or "warning"
 	Msg      string `json:"message"`
-	Hint     string `json:"hint,omitempty"`
+	Hint     string `json:"hint"`
 }
 
 // String formats d the way compilers do: "file:line:col: error: msg (hint: ...)".

@@ -1,0 +1,59 @@
+package scenario
+
+import (
+	"testing"
+)
+
+// TestRuleSemantics checks, against hand-derived answers, the rules of the
+// format: first matching transition wins, `else` takes the leftover, every
+// matching payoff rule adds, terminal payoffs are paid once on entry, and a
+// zero-sum component gives the other actor the negative.
+//
+// In s, X goes or waits with probability 1/2 each. Going leads to a with
+// 0.3, else to b; waiting (second rule) leads to a with 0.1, else stays.
+// Per step: a 0.2, b 0.35, stay 0.45, so absorb(a) = 4/11, absorb(b) = 7/11,
+// the first-entry step is geometric: E = 1/0.55 for both endings.
+// X's flow is 1 + (1/2)·2 = 2 per step; entering a pays X 10, entering b
+// pays X 10 and Y -4 of the zero-sum m (so X +4 more): 14.
+// V_X = 2 + 0.5·(0.2·10 + 0.35·14 + 0.45·V_X) => V_X = 5.45/0.775, V_Y = -V_X.
+func TestRuleSemantics(t *testing.T) {
+	const src = `truce: 1
+horizon: 6
+discount: 0.5
+actors: [{id: X}, {id: Y}]
+components: {m: {zero_sum: true}}
+states:
+  - {id: s, initial: true}
+  - {id: a, terminal: true}
+  - {id: b, terminal: true}
+actions:
+  X: {"*": [go, wait]}
+transitions:
+  - {from: s, when: {X: go}, to: {a: 0.3}, else: b}
+  - {from: "*", to: {a: 0.1}}
+payoffs:
+  - {in: s, X: {m: 1}}
+  - {in: s, when: {X: go}, X: {m: 2}}
+  - {in: [a, b], X: {m: 10}}
+  - {in: b, Y: {m: -4}}
+strategies:
+  X: {coin: {"*": {go: 0.5, wait: 0.5}}}
+  Y: {idle: {}}
+profiles:
+  p: {X: coin, Y: idle}
+`
+	sc, ds := Parse("sem.yaml", []byte(src))
+	if sc == nil {
+		t.Fatal(ds)
+	}
+	a := analyzeCentral(t, sc, "p")
+	near(t, "absorb(a)", a.Absorb[1], 4.0/11)
+	near(t, "absorb(b)", a.Absorb[2], 7.0/11)
+	near(t, "time(a)", a.Time[1], 1/0.55)
+	near(t, "time(b)", a.Time[2], 1/0.55)
+	near(t, "reach(a, 1)", a.Reach[1][1], 0.2)
+	near(t, "reach(a, 2)", a.Reach[1][2], 0.29)
+	near(t, "reach(b, 2)", a.Reach[2][2], 0.35+0.45*0.35)
+	near(t, "value(X)", a.Total[0], 5.45/0.775)
+	near(t, "value(Y)", a.Total[1], -5.45/0.775)
+}
