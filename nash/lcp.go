@@ -30,18 +30,24 @@ import (
 // infeasible makes the run start again in pure exact pivoting (see
 // lcp_hybrid.go). Without it the run is in float64 throughout.
 func LCP(ctx context.Context, g *game.Strategic, opt Options) (*Result, error) {
-	res, failed, err := lcpRun(ctx, g, opt, false)
+	res, failed, err := lcpRun(ctx, g, opt, false, lhKeepDepth)
 	if failed && err == nil {
 		// a float decision of the hybrid was wrong (never seen in
 		// practice): do it all again in pure exact arithmetic
-		res, _, err = lcpRun(ctx, g, opt, true)
+		res, _, err = lcpRun(ctx, g, opt, true, lhKeepDepth)
 	}
 	return res, err
 }
 
+// lhKeepDepth is the depth of the --all search below which whole tableaux
+// are kept for the labels still to follow; deeper levels keep only their
+// basis and rebuild the tableau from it, so memory stays bounded however
+// deep the search goes.
+const lhKeepDepth = 64
+
 // lcpRun runs LCP; with opt.Rational it uses the hybrid tableau unless
 // pureExact, and reports whether the hybrid's exact check failed.
-func lcpRun(ctx context.Context, g *game.Strategic, opt Options, pureExact bool) (*Result, bool, error) {
+func lcpRun(ctx context.Context, g *game.Strategic, opt Options, pureExact bool, keepDepth int) (*Result, bool, error) {
 	start := time.Now()
 	if g.NumPlayers() != 2 {
 		return nil, false, fmt.Errorf("lcp: needs a 2-player game, this one has %d players", g.NumPlayers())
@@ -60,7 +66,7 @@ func lcpRun(ctx context.Context, g *game.Strategic, opt Options, pureExact bool)
 	default:
 		tab = newLHFloat(g)
 	}
-	s := &lhSearch{ctx: ctx, g: g, opt: opt, seen: map[string]bool{}, back: map[lhEdge]bool{}, res: &Result{Method: "lcp", Complete: true}}
+	s := &lhSearch{ctx: ctx, g: g, opt: opt, keepDepth: keepDepth, seen: map[string]bool{}, back: map[lhEdge]bool{}, res: &Result{Method: "lcp", Complete: true}}
 	if opt.All {
 		s.allLemke(tab, -1, 0)
 	} else {
@@ -87,6 +93,9 @@ func lcpRun(ctx context.Context, g *game.Strategic, opt Options, pureExact bool)
 // or exact arithmetic.
 type lhTableau interface {
 	clone() lhTableau
+	// cloneInto is clone reusing dst's storage when dst (possibly nil) is
+	// a tableau of the same kind and size.
+	cloneInto(dst lhTableau) lhTableau
 	// pivotIn brings variable v into the basis by the lexicographic ratio
 	// test and returns the variable that left.
 	pivotIn(v int) (int, error)
@@ -107,10 +116,11 @@ type lhEdge struct {
 }
 
 type lhSearch struct {
-	ctx  context.Context
-	g    *game.Strategic
-	opt  Options
-	seen map[string]bool
+	ctx       context.Context
+	keepDepth int
+	g         *game.Strategic
+	opt       Options
+	seen      map[string]bool
 	// back marks (basis, label) pairs whose path is known to lead to a
 	// basis already seen: the reverse of a path already followed, since
 	// Lemke–Howson paths of the (lexicographically perturbed) game are
@@ -212,18 +222,38 @@ func (s *lhSearch) allLemke(t lhTableau, j, depth int) {
 		return
 	}
 	from := t.key()
-	for i := 0; i < t.labels(); i++ {
+	// Deep in the search only the basis is kept while the search goes
+	// deeper still; the tableau is rebuilt from it when needed again.
+	var snap func() lhTableau
+	if sn, ok := t.(interface{ snapshot() func() lhTableau }); ok && depth > s.keepDepth {
+		snap = sn.snapshot()
+	}
+	L := t.labels()
+	var spare lhTableau
+	for i := 0; i < L; i++ {
 		if i == j || s.back[lhEdge{from, i}] {
 			continue
 		}
 		if s.stop() {
 			return
 		}
-		c := t.clone()
+		if t == nil {
+			t = snap()
+		}
+		c := t.cloneInto(spare) // reuse the tableau of a path that led nowhere new
+		spare = nil
 		if !s.follow(c, i) {
 			return
 		}
-		s.back[lhEdge{c.key(), i}] = true
+		k := c.key()
+		s.back[lhEdge{k, i}] = true
+		if s.seen[k] {
+			spare = c
+			continue // allLemke would stop there at once
+		}
+		if snap != nil {
+			t = nil
+		}
 		s.allLemke(c, i, depth+1)
 	}
 }
@@ -277,6 +307,8 @@ type lhFloat struct {
 	// guard makes pivotIn refuse (errLHUncertain) decisions that float64
 	// cannot take safely, for lhHybrid to take them exactly.
 	guard bool
+	// init is the initial tableau, shared, for rebuilding from a basis.
+	init *lhFloat
 }
 
 func newLHFloat(g *game.Strategic) *lhFloat {
@@ -321,6 +353,8 @@ func newLHFloat(g *game.Strategic) *lhFloat {
 		t.sys[1].basis[j] = L + m + j
 		t.where[L+m+j] = j
 	}
+	t.init = t.clone().(*lhFloat)
+	t.init.init = t.init
 	return t
 }
 
@@ -328,7 +362,7 @@ func (t *lhFloat) labels() int        { return t.m + t.n }
 func (t *lhFloat) isBasic(v int) bool { return t.where[v] >= 0 }
 func (t *lhFloat) key() string        { return basisKey(t.where, t.m+t.n) }
 func (t *lhFloat) clone() lhTableau {
-	c := &lhFloat{m: t.m, n: t.n, where: append([]int(nil), t.where...), guard: t.guard}
+	c := &lhFloat{m: t.m, n: t.n, where: append([]int(nil), t.where...), guard: t.guard, init: t.init}
 	for i := range t.sys {
 		s := t.sys[i]
 		c.sys[i] = sysF{rows: s.rows, stride: s.stride, slack: s.slack,
@@ -773,3 +807,58 @@ func exactRegret2(g *game.Strategic, ex [][]*big.Rat) *big.Rat {
 	}
 	return worst
 }
+
+// snapshot keeps t's basis and returns a function rebuilding the tableau
+// of that basis from the initial one.
+func (t *lhFloat) snapshot() func() lhTableau {
+	where := append([]int(nil), t.where...)
+	init, guard := t.init, t.guard
+	return func() lhTableau { return init.rebuild(where, guard) }
+}
+
+// rebuild returns the tableau of the basis given by where (basic variables
+// are those with where[v] >= 0): from the initial tableau, each basic
+// strategy variable is pivoted into the row of a slack that leaves, the
+// largest entry first for stability.
+func (t *lhFloat) rebuild(where []int, guard bool) *lhFloat {
+	c := t.clone().(*lhFloat)
+	c.guard = guard
+	L := t.m + t.n
+	for v := 0; v < L; v++ {
+		if where[v] < 0 {
+			continue
+		}
+		si, col := locate(v, t.m, t.n)
+		s := &c.sys[si]
+		row, big := -1, 0.0
+		for r := 0; r < s.rows; r++ {
+			u := s.basis[r]
+			if u >= L && where[u] < 0 {
+				if a := math.Abs(s.t[r*s.stride+col]); a > big {
+					row, big = r, a
+				}
+			}
+		}
+		if row >= 0 {
+			c.pivotAt(s, row, col, v)
+		}
+	}
+	return c
+}
+
+func (t *lhFloat) cloneInto(dst lhTableau) lhTableau {
+	c, ok := dst.(*lhFloat)
+	if !ok || c == nil {
+		return t.clone()
+	}
+	c.m, c.n, c.guard, c.init = t.m, t.n, t.guard, t.init
+	copy(c.where, t.where)
+	for i := range t.sys {
+		s, d := &t.sys[i], &c.sys[i]
+		copy(d.t, s.t)
+		copy(d.basis, s.basis)
+	}
+	return c
+}
+
+func (t *lhExact) cloneInto(lhTableau) lhTableau { return t.clone() }

@@ -76,8 +76,22 @@ func newLHHybrid(g *game.Strategic) *lhHybrid {
 func (h *lhHybrid) labels() int        { return h.f.labels() }
 func (h *lhHybrid) isBasic(v int) bool { return h.f.isBasic(v) }
 func (h *lhHybrid) key() string        { return h.f.key() }
+func (h *lhHybrid) cloneInto(dst lhTableau) lhTableau {
+	var f lhTableau
+	if d, ok := dst.(*lhHybrid); ok && d != nil {
+		f = d.f
+	}
+	return &lhHybrid{f: h.f.cloneInto(f).(*lhFloat), base: h.base, info: h.info}
+}
+
 func (h *lhHybrid) clone() lhTableau {
 	return &lhHybrid{f: h.f.clone().(*lhFloat), base: h.base, info: h.info}
+}
+
+func (h *lhHybrid) snapshot() func() lhTableau {
+	f := h.f.snapshot()
+	base, info := h.base, h.info
+	return func() lhTableau { return &lhHybrid{f: f().(*lhFloat), base: base, info: info} }
 }
 
 func (h *lhHybrid) pivotIn(v int) (int, error) {

@@ -157,11 +157,11 @@ func TestLCPHybridEqualsPureExact(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		g := grefRandomGame(t, 2, 6, rapid.IntRange(1, 8).Draw(t, "span"))
 		all := rapid.Bool().Draw(t, "all")
-		hy, failed, err := lcpRun(context.Background(), g, Options{All: all, Rational: true}, false)
+		hy, failed, err := lcpRun(context.Background(), g, Options{All: all, Rational: true}, false, rapid.IntRange(0, 3).Draw(t, "keepDepth"))
 		if err != nil || failed {
 			t.Fatalf("hybrid: %v (failed check %v)", err, failed)
 		}
-		pure, _, err := lcpRun(context.Background(), g, Options{All: all, Rational: true}, true)
+		pure, _, err := lcpRun(context.Background(), g, Options{All: all, Rational: true}, true, lhKeepDepth)
 		if err != nil {
 			t.Fatal(err)
 		}
