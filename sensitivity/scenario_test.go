@@ -296,3 +296,85 @@ func FuzzParseOutput(f *testing.F) {
 		}
 	})
 }
+
+// TestDrawsModeFileEdit: with the other parameters varying over draws, the
+// sensitivity table's break-evens of H10 in p_harden are where fixing
+// p_harden in the file (same draws, same seed) changes analyze's verdict.
+func TestDrawsModeFileEdit(t *testing.T) {
+	sc, src := parseFile(t, "../scenarios/us-iran-2026.yaml")
+	const draws, seed = 100, 5
+	res, err := RunScenario(context.Background(), sc, ScenarioOptions{Draws: draws, Seed: seed, Hypotheses: []string{"H10", "H9"}},
+		Options{Points: 9, Params: []string{"p_harden"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.BreakEvens) == 0 {
+		t.Fatal("no break-even of H9/H10 in p_harden over draws")
+	}
+	p := res.Params[0]
+	for _, pp := range res.Params {
+		if pp.Name == "p_harden" {
+			p = pp
+		}
+	}
+	for _, be := range res.BreakEvens {
+		d := 1e-3 * (p.Hi - p.Lo)
+		for _, side := range []struct {
+			x    float64
+			want string
+		}{{be.Value - d, be.Below}, {be.Value + d, be.Above}} {
+			edited := setParams(t, src, map[string]float64{"p_harden": side.x})
+			sc2 := parseSrc(t, "edited.yaml", edited)
+			ar, err := scenario.Analyze(context.Background(), sc2, scenario.AnalyzeOptions{Profiles: []string{"baseline"}, Draws: draws, Seed: seed})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, h := range ar.Hypotheses {
+				if h.ID == be.Hypothesis && h.Verdict != side.want {
+					t.Errorf("%v: with p_harden = %v in the file, %s is %s (share %v), want %s", be, side.x, h.ID, h.Verdict, h.HoldsShare, side.want)
+				}
+			}
+		}
+	}
+}
+
+// TestRangeEditMatchesBreakEven: narrowing audience_cost's range in the
+// file to one side of the break-even the sweep reports gives the verdict
+// the table says holds on that side, over draws.
+func TestRangeEditMatchesBreakEven(t *testing.T) {
+	sc, src := parseFile(t, "../examples/crises/audience-costs.yaml")
+	res, err := RunScenario(context.Background(), sc, ScenarioOptions{Hypotheses: []string{"credible"}}, Options{Points: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	be := res.FlipsFor("credible")
+	if len(be) != 1 {
+		t.Fatalf("flips %v", be)
+	}
+	for _, tc := range []struct {
+		rng  string
+		want string
+	}{
+		{fmt.Sprintf("{dist: uniform, min: 0, max: %g}", be[0].Value-0.01), be[0].Below},
+		{fmt.Sprintf("{dist: uniform, min: %g, max: 2}", be[0].Value+0.01), be[0].Above},
+	} {
+		f, err := parser.ParseBytes(src, parser.ParseComments)
+		if err != nil {
+			t.Fatal(err)
+		}
+		path, _ := yaml.PathString("$.parameters.audience_cost")
+		if err := path.ReplaceWithReader(f, strings.NewReader(tc.rng)); err != nil {
+			t.Fatal(err)
+		}
+		sc2 := parseSrc(t, "edited.yaml", []byte(f.String()))
+		ar, err := scenario.Analyze(context.Background(), sc2, scenario.AnalyzeOptions{Draws: 300, Seed: 1, Profiles: []string{"firm_pressed"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, h := range ar.Hypotheses {
+			if h.ID == "credible" && h.Verdict != tc.want {
+				t.Errorf("audience_cost: %s: credible is %s (share %v), want %s", tc.rng, h.Verdict, h.HoldsShare, tc.want)
+			}
+		}
+	}
+}

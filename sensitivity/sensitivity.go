@@ -196,27 +196,50 @@ func breakEvens(ctx context.Context, ev Evaluator, i int, p Param, sw Sweep, opt
 			if vLo == vHi {
 				continue
 			}
-			lo, hi := sw.Values[k], sw.Values[k+1]
-			tol := opt.Tolerance * (p.Hi - p.Lo)
-			for hi-lo > tol {
-				if err := ctx.Err(); err != nil {
-					return nil, err
-				}
-				mid := (lo + hi) / 2
-				pt, err := ev.Eval(ctx, i, mid)
-				if err != nil {
-					return nil, fmt.Errorf("sensitivity: %s = %g: %w", p.Name, mid, err)
-				}
-				if opt.Verdict(pt.Share[h]) == vLo {
-					lo = mid
-				} else {
-					hi = mid
-				}
+			bes, err := bisect(ctx, ev, i, h, sw.Values[k], sw.Values[k+1], vLo, vHi, opt.Tolerance*(p.Hi-p.Lo), opt.Verdict)
+			if err != nil {
+				return nil, fmt.Errorf("sensitivity: %s: %w", p.Name, err)
 			}
-			out = append(out, BreakEven{Hypothesis: h, Param: p.Name, Value: (lo + hi) / 2, Below: vLo, Above: vHi})
+			for _, b := range bes {
+				b.Param = p.Name
+				out = append(out, b)
+			}
 		}
 	}
 	return out, nil
+}
+
+// bisect narrows a verdict change from vLo at lo to vHi at hi down to tol.
+// A third verdict met in between (say "uncertain" between "supported" and
+// "rejected") splits the interval, so each boundary is found.
+func bisect(ctx context.Context, ev Evaluator, i int, h string, lo, hi float64, vLo, vHi string, tol float64, verdict VerdictFunc) ([]BreakEven, error) {
+	for hi-lo > tol {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		mid := (lo + hi) / 2
+		pt, err := ev.Eval(ctx, i, mid)
+		if err != nil {
+			return nil, fmt.Errorf("at %g: %w", mid, err)
+		}
+		switch vm := verdict(pt.Share[h]); vm {
+		case vLo:
+			lo = mid
+		case vHi:
+			hi = mid
+		default:
+			left, err := bisect(ctx, ev, i, h, lo, mid, vLo, vm, tol, verdict)
+			if err != nil {
+				return nil, err
+			}
+			right, err := bisect(ctx, ev, i, h, mid, hi, vm, vHi, tol, verdict)
+			if err != nil {
+				return nil, err
+			}
+			return append(left, right...), nil
+		}
+	}
+	return []BreakEven{{Hypothesis: h, Value: (lo + hi) / 2, Below: vLo, Above: vHi}}, nil
 }
 
 func tornadoes(base Point, sweeps []Sweep, params []Param) []Tornado {

@@ -174,3 +174,43 @@ func ExampleRun() {
 	// H1 flips when x > 0.42 (fails → holds)
 	// H2 flips when y > 0.3 (holds → fails)
 }
+
+// three has a three-way verdict on x: "low" below 0.3, "mid" up to 0.35,
+// "high" above; a grid step of 0.25 jumps over "mid".
+type three struct{}
+
+func (three) Params() []Param { return []Param{{"x", 0, 1, 0.5}} }
+
+func (three) Eval(_ context.Context, param int, value float64) (Point, error) {
+	x := 0.5
+	if param == 0 {
+		x = value
+	}
+	return Point{Outputs: map[string]float64{"x": x}, Share: map[string]float64{"H": x}}, nil
+}
+
+func TestBisectFindsSkippedVerdict(t *testing.T) {
+	verdict := func(s float64) string {
+		switch {
+		case s < 0.3:
+			return "low"
+		case s <= 0.35:
+			return "mid"
+		}
+		return "high"
+	}
+	res, err := Run(context.Background(), three{}, Options{Points: 5, Verdict: verdict, Tolerance: 1e-6})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.BreakEvens) != 2 {
+		t.Fatalf("break-evens %v, want low→mid at 0.3 and mid→high at 0.35", res.BreakEvens)
+	}
+	want := []BreakEven{{"H", "x", 0.3, "low", "mid"}, {"H", "x", 0.35, "mid", "high"}}
+	for i, b := range res.BreakEvens {
+		w := want[i]
+		if b.Below != w.Below || b.Above != w.Above || math.Abs(b.Value-w.Value) > 2e-6 {
+			t.Errorf("break-even %d: %v, want %v", i, b, w)
+		}
+	}
+}
