@@ -136,6 +136,20 @@ func ReadJSON(filename string, r io.Reader) (*Strategic, error) {
 	for p, pl := range jg.Players {
 		names[p], strategies[p] = pl.Name, pl.Strategies
 	}
+	// the payoff list must cover every profile: check before allocating
+	profiles := 1
+	for p, s := range strategies {
+		if len(s) == 0 {
+			return nil, errf("player %q has no strategies", names[p])
+		}
+		if profiles > (1<<40)/len(s) {
+			return nil, errf("payoffs lists %d profiles, the game has more than 2^40", len(jg.Payoffs))
+		}
+		profiles *= len(s)
+	}
+	if profiles != len(jg.Payoffs) {
+		return nil, errf("payoffs lists %d profiles, the game has %d", len(jg.Payoffs), profiles)
+	}
 	g, err := NewStrategic(names, strategies)
 	if err != nil {
 		return nil, errf("%v", err)

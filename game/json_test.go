@@ -96,3 +96,33 @@ func TestJSONExactFractions(t *testing.T) {
 		t.Fatalf("fractions not written as strings:\n%s", buf.String())
 	}
 }
+
+// FuzzReadJSON: no input makes ReadJSON panic, errors carry the file name
+// and a position, and accepted games survive a write/read round trip.
+func FuzzReadJSON(f *testing.F) {
+	f.Add([]byte(`{"format": "truce.strategic/1", "title": "t", "players": [{"name": "a", "strategies": ["x", "y"]}, {"name": "b", "strategies": ["z"]}], "payoffs": [["1/3", 2], [0.1, -4e2]]}`))
+	f.Add([]byte(`{"format": "truce.strategic/1"}`))
+	f.Add([]byte(`[1, 2`))
+	f.Fuzz(func(t *testing.T, src []byte) {
+		g, err := ReadJSON("f.json", bytes.NewReader(src))
+		if err != nil {
+			if !strings.HasPrefix(err.Error(), "f.json:") {
+				t.Fatalf("error without position: %v", err)
+			}
+			return
+		}
+		var buf bytes.Buffer
+		if err := WriteJSON(&buf, g); err != nil {
+			t.Fatal(err)
+		}
+		h, err := ReadJSON("again.json", &buf)
+		if err != nil {
+			t.Fatalf("cannot reread: %v\n%s", err, buf.String())
+		}
+		for i := range g.Payoffs {
+			if g.Payoffs[i] != h.Payoffs[i] || g.Exact[i].Cmp(h.Exact[i]) != 0 {
+				t.Fatalf("payoff %d changed", i)
+			}
+		}
+	})
+}
