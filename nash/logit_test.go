@@ -60,8 +60,9 @@ func TestLogitNPlayerGames(t *testing.T) {
 				wf[i], _ = r.Float64()
 			}
 			// Gambit's printed end is not always an equilibrium (on 2x2x2.nfg
-			// it stops at λ≈0.6, where player 3 still gains 0.21 by
-			// deviating); compare only against ends that are equilibria.
+			// it stops at the bifurcation at λ≈0.597, where player 3 still
+			// gains 0.21 by deviating); compare only against ends that are
+			// equilibria.
 			gp := make([][]float64, len(e.Profile))
 			k := 0
 			for p := range gp {
