@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/truce-dev/truce/markov"
 	"github.com/truce-dev/truce/scenario"
 	"github.com/truce-dev/truce/scenarios"
 )
@@ -137,6 +138,12 @@ func writeDemoSummary(w io.Writer, res *pipelineResult, out string, took time.Du
 			fmt.Fprintf(w, "  %-14s %s\n  %-14s (solved at central values by %s, largest deviation gain %.2g)\n", e.name, strings.Join(parts, ", "), "", e.res.Method, e.res.MaxDeviationGain)
 		}
 	}
+	if lines := demoThreats(sc); len(lines) > 0 {
+		fmt.Fprintln(w, "Threats carried out when the moment comes? (central values; gain = what not doing it adds)")
+		for _, l := range lines {
+			fmt.Fprintf(w, "  %s\n", l)
+		}
+	}
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "The article's claims (share of draws in which each holds):")
 	for _, h := range ar.Hypotheses {
@@ -157,4 +164,32 @@ func pctS(x float64) string {
 		return "n/a"
 	}
 	return fmt.Sprintf("%.1f%%", 100*x)
+}
+
+// demoThreats picks the article's two threats from the credibility report
+// at central values: walking out of the truce (walk_away against
+// intransigence) and striking back after Iranian pressure in Hormuz
+// (selective control against intransigence).
+func demoThreats(sc *scenario.Scenario) []string {
+	g, profs, err := sc.Build(sc.Central())
+	if err != nil {
+		return nil
+	}
+	pick := []struct{ profile, state, after, label string }{
+		{"walkaway_intr", "truce", "", "walk-away"},
+		{"baseline", "hormuz", "IR: hormuz", "selective strike"},
+	}
+	var out []string
+	for _, p := range pick {
+		prof, ok := profs[p.profile]
+		if !ok {
+			continue
+		}
+		for _, t := range markov.Credibility(g, prof) {
+			if t.Actor == "US" && t.State == p.state && t.After == p.after {
+				out = append(out, fmt.Sprintf("%-16s (%s) %s", p.label, p.profile, t.String()))
+			}
+		}
+	}
+	return out
 }
