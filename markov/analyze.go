@@ -519,6 +519,9 @@ func (an *analyzer) terminals(ctx context.Context, res *Analysis, sc *scratch) e
 		return nil
 	}
 	term := func(x int32) bool { return c.Terminal(int(x)) }
+	all := an.forwardSet(sc, term, false) // every reachable non-terminal node
+	nReach := len(all)
+	release(sc, all)
 	an.backDist(sc, term, term)
 	if sc.dist[c.Init] < 0 {
 		return nil
@@ -539,10 +542,23 @@ func (an *analyzer) terminals(ctx context.Context, res *Analysis, sc *scratch) e
 			}
 		}
 	}
+	sum := 0.0
 	for s, st := range g.States {
 		if st.Terminal && res.Absorb[s] > 0 {
 			res.Time[s] = ent[s] / res.Absorb[s]
-			res.Absorb[s] = math.Min(1, res.Absorb[s])
+			sum += res.Absorb[s]
+		}
+	}
+	// The endings' probabilities sum to exactly 1 when every reachable node
+	// can still end (a finite chain then ends almost surely), and never
+	// above 1. Rounding in an ill-conditioned solve (slow absorption) can
+	// break either by about cond·ε; rescaling restores the constraint and
+	// moves each figure by no more than its own rounding error.
+	if sum > 0 && (nReach == len(U) || sum > 1) {
+		for s, st := range g.States {
+			if st.Terminal {
+				res.Absorb[s] /= sum
+			}
 		}
 	}
 	return nil

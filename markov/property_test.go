@@ -183,7 +183,16 @@ func TestAnalysisProperties(t *testing.T) {
 			}
 			occ += an.Occupancy[s]
 			atH += an.AtHorizon[s]
-			if !closeTo(it.Absorb[s], an.Absorb[s], 1e-10) || !closeTo(it.Time[s], an.Time[s], 1e-9) {
+			// The sparse solver guarantees a backward error of 1e-13; the
+			// forward error grows with the conditioning, of the order of
+			// the longest expected first-entry time.
+			cond := 1.0
+			for _, tm := range an.Time {
+				if !math.IsNaN(tm) {
+					cond = math.Max(cond, tm)
+				}
+			}
+			if !closeTo(it.Absorb[s], an.Absorb[s], 1e-10*cond) || !closeTo(it.Time[s], an.Time[s], 1e-9*cond) {
 				rt.Fatalf("state %d: iterative absorb %v time %v, dense %v %v", s, it.Absorb[s], it.Time[s], an.Absorb[s], an.Time[s])
 			}
 			want, _ := naiveRun(g, prof, H, s)

@@ -2,6 +2,7 @@ package markov
 
 import (
 	"math/rand/v2"
+	"slices"
 	"sort"
 )
 
@@ -60,12 +61,14 @@ func randomGame(r *rand.Rand, nS, nA, nAct, nTerm int, rules bool) (*Game, Profi
 				w[nS-nTerm+r.IntN(nTerm)] += 0.05
 			}
 			keys := make([]int, 0, len(w))
-			sum := 0.0
-			for k, v := range w {
+			for k := range w {
 				keys = append(keys, k)
-				sum += v
 			}
 			sort.Ints(keys)
+			sum := 0.0 // in key order: the game must not depend on map order
+			for _, k := range keys {
+				sum += w[k]
+			}
 			for _, k := range keys {
 				g.Trans[s][j] = append(g.Trans[s][j], Next{k, w[k] / sum})
 			}
@@ -86,16 +89,30 @@ func randomGame(r *rand.Rand, nS, nA, nAct, nTerm int, rules bool) (*Game, Profi
 			st.Base[s] = randDist(r, len(g.Avail[s][a]))
 		}
 		if rules {
+			// Actions actor a has in every non-terminal state: what a rule
+			// for any state may play.
+			common := []int{}
+			for k := 0; k < nAct; k++ {
+				ok := true
+				for s := 0; s < nS-nTerm; s++ {
+					ok = ok && slices.Contains(g.Avail[s][a], k)
+				}
+				if ok {
+					common = append(common, k)
+				}
+			}
 			for i := 0; i < 1+r.IntN(3); i++ {
 				rule := Rule{State: -1}
+				nCond := 1 + r.IntN(2)
 				if r.IntN(2) == 0 {
 					rule.State = r.IntN(nS - nTerm)
+					nCond = r.IntN(3)
 				}
-				for c := 0; c < r.IntN(3); c++ {
+				for c := 0; c < nCond; c++ {
 					b := r.IntN(nA)
-					cond := Cond{Actor: b}
+					cond := Cond{Actor: b, Actions: []int{r.IntN(nAct)}}
 					for k := 0; k < nAct; k++ {
-						if r.IntN(2) == 0 {
+						if k != cond.Actions[0] && r.IntN(3) == 0 {
 							cond.Actions = append(cond.Actions, k)
 						}
 					}
@@ -104,7 +121,7 @@ func randomGame(r *rand.Rand, nS, nA, nAct, nTerm int, rules bool) (*Game, Profi
 				if nTerm > 0 && r.IntN(6) == 0 {
 					rule.State = nS - 1 // a rule for a terminal state never fires
 				}
-				play := []int{0}
+				play := common
 				if rule.State >= 0 && !g.States[rule.State].Terminal {
 					play = g.Avail[rule.State][a]
 				}
