@@ -13,7 +13,7 @@ import (
 // "NE," then every probability, player by player, strategies in file
 // order. Exact profiles print as Gambit prints rationals (0, 1, 3/5,
 // 6683647/21453850); others with the given number of significant digits,
-// as Gambit's -d option does (0.5, 0.574046).
+// as Gambit's C++ streams do (0.5, 0.574046, 4.38067e-32).
 func FormatGambit(w io.Writer, g *game.Strategic, eq Equilibrium, decimals int) error {
 	bw := bufio.NewWriter(w)
 	bw.WriteString("NE")
@@ -24,16 +24,19 @@ func FormatGambit(w io.Writer, g *game.Strategic, eq Equilibrium, decimals int) 
 				bw.WriteString(eq.Exact[p][s].RatString())
 				continue
 			}
-			bw.WriteString(FormatProbability(v, decimals))
+			if decimals <= 0 {
+				decimals = 6
+			}
+			bw.WriteString(strconv.FormatFloat(v, 'g', decimals, 64))
 		}
 	}
 	bw.WriteByte('\n')
 	return bw.Flush()
 }
 
-// FormatProbability prints a float like C++ streams with setprecision(decimals):
-// significant digits, trailing zeros dropped. Rounding noise below
-// 10^-(decimals+3) prints as 0.
+// FormatProbability prints a probability for people: decimals significant
+// digits, trailing zeros dropped, and values below 10^-(decimals+3), which
+// are rounding noise or negligible, as 0.
 func FormatProbability(v float64, decimals int) string {
 	if decimals <= 0 {
 		decimals = 6

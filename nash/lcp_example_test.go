@@ -45,3 +45,13 @@ func ExampleEnumPure() {
 	// Output:
 	// NE,0,1,0,1
 }
+
+// FormatGambit prints floats as Gambit's tools do, with significant
+// digits, and exact profiles as fractions.
+func ExampleFormatGambit() {
+	g, _ := gambit.ReadNFG("g.nfg", strings.NewReader(`NFG 1 R "" { "A" "B" } { 2 2 } 1 0 0 1 0 1 1 0`))
+	eq := nash.Equilibrium{Profile: [][]float64{{0.5740459, 4.38067e-32}, {1, 0}}}
+	_ = nash.FormatGambit(os.Stdout, g, eq, 6)
+	// Output:
+	// NE,0.574046,4.38067e-32,1,0
+}
