@@ -211,6 +211,13 @@ function jobParams(kind) {
   return p;
 }
 
+// updateKindInputs shows only the inputs the chosen kind of job reads.
+function updateKindInputs() {
+  const kind = $("#kind").value;
+  const show = {draws: kind === "analyze", runs: kind === "simulate", seed: kind === "analyze" || kind === "simulate", profile: kind === "analyze" || kind === "simulate"};
+  for (const [id, on] of Object.entries(show)) $("#" + id).parentElement.hidden = !on;
+}
+
 async function startJob() {
   const kind = $("#kind").value;
   const req = {kind, params: jobParams(kind), name: $("#scenario-name").value.trim() || undefined};
@@ -534,7 +541,7 @@ async function showRun(id, {loadEditor = true} = {}) {
   try { run = await api("GET", "/api/runs/" + id); } catch (e) { view.replaceChildren(el("p", {class: "status-failed"}, e.message)); return; }
   if (loadEditor && run.yaml) {
     state.scenario = null;
-    if (state.kinds.includes(run.kind)) $("#kind").value = run.kind;
+    if (state.kinds.includes(run.kind)) { $("#kind").value = run.kind; updateKindInputs(); }
     $("#scenario-name").value = run.scenario_name || "";
     setText(run.yaml);
   }
@@ -617,6 +624,7 @@ async function init() {
   $("#example-select").addEventListener("change", (e) => { if (e.target.value) loadExample(e.target.value); e.target.value = ""; });
   $("#scenario-select").addEventListener("change", (e) => { if (e.target.value) openScenario(e.target.value); e.target.value = ""; });
   $("#save-btn").addEventListener("click", save);
+  $("#kind").addEventListener("change", updateKindInputs);
   $("#run-btn").addEventListener("click", startJob);
   $("#cancel-btn").addEventListener("click", cancelJob);
   $("#refresh-btn").addEventListener("click", refreshHistory);
@@ -635,6 +643,7 @@ async function start() {
   state.kinds = health.kinds || [];
   const kind = $("#kind");
   kind.replaceChildren(...state.kinds.map((k) => el("option", {value: k}, k)));
+  updateKindInputs();
   const examples = await loadExamples().catch(() => []);
   await loadScenarios().catch(() => {});
   refreshHistory();
