@@ -158,7 +158,6 @@ func TestNashErrors(t *testing.T) {
 		want string
 	}{
 		{[]string{"nash", bad}, bad + ":2:5: expected payoff 3 of 8 (a number), found \"x\""},
-		{[]string{"nash", "game.efg"}, "game.efg: extensive-form games are not supported yet"},
 		{[]string{"nash", nashRef + "pd.nfg", "--method", "nope"}, "unknown method \"nope\""},
 		{[]string{"nash", nashRef + "pd.nfg", "--method", "lp"}, "not constant-sum"},
 		{[]string{"nash", nashRef + "2x2x2.nfg", "--method", "lcp"}, "needs a 2-player game"},
