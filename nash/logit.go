@@ -265,6 +265,9 @@ type tracer struct {
 	p        []float64
 	steps    int
 	rejected int
+	// noPolish leaves the support solve out until the path itself is at
+	// regret logitTol (tests use it to check the path alone gets there).
+	noPolish bool
 }
 
 // Path-following limits. maxSteps bounds the work; maxLambda is far beyond
@@ -394,16 +397,26 @@ func (tr *tracer) run(ctx context.Context, target float64, progress func(string)
 			if !solveDense(aug, rhs, W) {
 				return false
 			}
+			// Corrections are measured relative to each coordinate's size:
+			// far along the path, log-probabilities of unused strategies
+			// and λ itself are huge and carry proportionally large rounding.
 			nrm := 0.0
 			for i, v := range rhs {
 				z[i] += v
-				nrm = math.Max(nrm, math.Abs(v))
+				nrm = math.Max(nrm, math.Abs(v)/(1+1e-6*math.Abs(z[i])))
 			}
+			// Converged when the correction is tiny, or when it stops
+			// shrinking at a level that is rounding noise (which grows with
+			// λ as the equations' coefficients do).
+			done := nrm < 1e-10
 			if it == 0 && nrm > 0.5 || it > 0 && nrm > 0.5*prev {
-				return false
+				if nrm > 1e-7 {
+					return false
+				}
+				done = true
 			}
 			prev = nrm
-			if nrm < 1e-11*(1+math.Abs(z[T])*1e-3) {
+			if done {
 				tr.eval(z, h, nil)
 				return true
 			}
@@ -426,7 +439,7 @@ func (tr *tracer) run(ctx context.Context, target float64, progress func(string)
 			tr.rejected++
 			step /= 2
 			if step < 1e-13 {
-				if q, ok := polishSupport(ng, best, 1e-2); ok && target == 0 {
+				if q, ok := polishSupport(ng, best, 1e-2); ok && target == 0 && !tr.noPolish {
 					return q, z[T], true, ""
 				}
 				return best, z[T], false, "logit path step size underflow"
@@ -460,7 +473,7 @@ func (tr *tracer) run(ctx context.Context, target float64, progress func(string)
 				}
 				return best, z[T], true, ""
 			}
-			if reg < polishAt {
+			if reg < polishAt && !tr.noPolish {
 				polishAt = reg / 10
 				if q, ok := polishSupport(ng, tr.p, 1e-2); ok {
 					return q, z[T], true, ""
@@ -642,13 +655,23 @@ func polishOn(ng *normGame, x []float64, thr, maxMove float64) ([]float64, bool)
 // matrix a by Gaussian elimination with partial pivoting; a is destroyed.
 // It reports false for a numerically singular matrix.
 func solveDense(a, b []float64, n int) bool {
-	scale := 0.0
-	for _, v := range a[:n*n] {
-		scale = math.Max(scale, math.Abs(v))
+	// Equilibrate rows first: far along the logit path some equations have
+	// coefficients of size λ and others of size 1, and a threshold relative
+	// to the largest entry would call the system singular.
+	for r := 0; r < n; r++ {
+		mx := 0.0
+		for _, v := range a[r*n : (r+1)*n] {
+			mx = math.Max(mx, math.Abs(v))
+		}
+		if mx == 0 {
+			return false
+		}
+		for j := r * n; j < (r+1)*n; j++ {
+			a[j] /= mx
+		}
+		b[r] /= mx
 	}
-	if scale == 0 {
-		return false
-	}
+	const scale = 1.0
 	for c := 0; c < n; c++ {
 		p, pv := c, math.Abs(a[c*n+c])
 		for r := c + 1; r < n; r++ {

@@ -193,3 +193,37 @@ func ExampleLogit() {
 	// Output:
 	// [[0.5000 0.5000] [0.5000 0.5000]] complete=true
 }
+
+// TestLogitPathAlone follows the path without the early support solve: the
+// path itself must reach regret 1e-8 (rescaled), near the polished end.
+func TestLogitPathAlone(t *testing.T) {
+	names := nPlayerGames(t)
+	names = append(names, "../rand_5x5x5_s3005.nfg", "../rand_10x10x10_s3010.nfg")
+	for _, name := range names {
+		t.Run(name, func(t *testing.T) {
+			g := loadNFG(t, filepath.Join(mixedData, "games", name))
+			ng, span := newNormGame(g)
+			if span == 0 {
+				t.Skip("constant payoffs")
+			}
+			tr := newTracer(ng)
+			tr.noPolish = true
+			p, lam, ok, why := tr.run(context.Background(), 0, nil)
+			if !ok {
+				t.Fatalf("path stopped at lambda %g: %s", lam, why)
+			}
+			prof := ng.split(p)
+			if r := g.Regret(prof) / span; r >= 1e-8 {
+				t.Errorf("regret %g at lambda %g", r, lam)
+			}
+			res, err := Logit(context.Background(), g, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d := maxDiff(p, flatFloat(res.Equilibria[0])); d > 1e-4 {
+				t.Errorf("path alone ends %g away from the polished end", d)
+			}
+			t.Logf("lambda %.4g, %d steps", lam/span, tr.steps)
+		})
+	}
+}
