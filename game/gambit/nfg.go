@@ -1,5 +1,5 @@
 // Package gambit reads and writes games in the file formats of the Gambit
-// project (.nfg strategic games). Readers report malformed input as
+// project (.nfg strategic games, .efg trees). Readers report malformed input as
 // "file:line:col: what is wrong" and keep payoffs as exact rationals.
 package gambit
 
