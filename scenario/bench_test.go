@@ -72,3 +72,26 @@ func BenchmarkBuild(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkAnalyzeUSIran1000Draws is `truce analyze
+// scenarios/us-iran-2026.yaml` with its defaults (1000 draws, every profile
+// with given strategies).
+func BenchmarkAnalyzeUSIran1000Draws(b *testing.B) {
+	src, err := os.ReadFile("../scenarios/us-iran-2026.yaml")
+	if err != nil {
+		b.Skip(err)
+	}
+	sc, ds := Parse("us-iran-2026.yaml", src)
+	if sc == nil {
+		b.Fatal(ds)
+	}
+	for _, w := range []int{1, 2} {
+		b.Run(map[int]string{1: "workers=1", 2: "workers=2"}[w], func(b *testing.B) {
+			for b.Loop() {
+				if _, err := Analyze(context.Background(), sc, AnalyzeOptions{Draws: 1000, Seed: 1, Workers: w}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
