@@ -566,6 +566,7 @@ type exactTableau struct {
 	t      []big.Int
 	det    big.Int
 	t1, t2 big.Int
+	rem    big.Int   // remainder of the exact divisions, kept to reuse its storage
 	pc     []big.Int // copy of the pivot column
 }
 
@@ -642,7 +643,7 @@ func (e *exactTableau) pivot(r, c int) {
 				e.t2.Mul(f, &row[j])
 				e.t1.Sub(&e.t1, &e.t2)
 			}
-			ti[j].Quo(&e.t1, &e.det)
+			ti[j].QuoRem(&e.t1, &e.det, &e.rem)
 		}
 	}
 	e.det.Set(p)
