@@ -172,29 +172,17 @@ func (c *Chain) Analyze(ctx context.Context, opt AnalyzeOptions) (*Analysis, err
 	}
 
 	an.horizonPass(res)
-	sc := newScratch(c.NumNodes())
-	if err := an.values(ctx, res, sc); err != nil {
-		return nil, err
-	}
-	if err := an.terminals(ctx, res, sc); err != nil {
-		return nil, err
-	}
 
-	// Non-terminal states, each on its own; results land in their own
-	// slots so the outcome does not depend on the number of workers.
-	var todo []int
+	// Then independent tasks: values, the endings, and each non-terminal
+	// state on its own. Each writes its own fields or slots, so the outcome
+	// does not depend on the number of workers.
+	todo := []int{-2, -1} // -2: values, -1: terminal states
 	for s := 0; s < nS; s++ {
 		if want[s] && !g.States[s].Terminal {
 			todo = append(todo, s)
 		}
 	}
-	workers := opt.Workers
-	if workers < 1 {
-		workers = 1
-	}
-	if workers > len(todo) {
-		workers = len(todo)
-	}
+	workers := min(max(opt.Workers, 1), len(todo))
 	errs := make([]error, len(todo))
 	var next atomic.Int64
 	var wg sync.WaitGroup
@@ -212,15 +200,24 @@ func (c *Chain) Analyze(ctx context.Context, opt AnalyzeOptions) (*Analysis, err
 					errs[i] = err
 					return
 				}
-				s := todo[i]
-				res.Absorb[s], res.Time[s], res.Reach[s], errs[i] = an.target(ctx, s, sc)
+				switch s := todo[i]; s {
+				case -2:
+					errs[i] = an.values(ctx, res, sc)
+				case -1:
+					errs[i] = an.terminals(ctx, res, sc)
+				default:
+					res.Absorb[s], res.Time[s], res.Reach[s], errs[i] = an.target(ctx, s, sc)
+					if errs[i] != nil {
+						errs[i] = fmt.Errorf("markov: analysing state %s: %w", g.States[s].ID, errs[i])
+					}
+				}
 			}
 		}()
 	}
 	wg.Wait()
-	for i, err := range errs {
+	for _, err := range errs {
 		if err != nil {
-			return nil, fmt.Errorf("markov: analysing state %s: %w", g.States[todo[i]].ID, err)
+			return nil, err
 		}
 	}
 

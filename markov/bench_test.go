@@ -63,15 +63,17 @@ func BenchmarkAnalyze10k(b *testing.B) {
 			}
 		}
 	})
-	b.Run("endings", func(b *testing.B) {
-		cpu0 := cpuTime()
-		for b.Loop() {
-			if _, err := c.Analyze(context.Background(), AnalyzeOptions{Horizon: 52, States: []int{}}); err != nil {
-				b.Fatal(err)
+	for _, w := range []int{1, 2} {
+		b.Run(fmt.Sprintf("endings/workers=%d", w), func(b *testing.B) {
+			cpu0 := cpuTime()
+			for b.Loop() {
+				if _, err := c.Analyze(context.Background(), AnalyzeOptions{Horizon: 52, States: []int{}, Workers: w}); err != nil {
+					b.Fatal(err)
+				}
 			}
-		}
-		reportCPU(b, cpu0)
-	})
+			reportCPU(b, cpu0)
+		})
+	}
 	// The parts of "endings": the horizon pass (every terminal reach
 	// curve), absorption with first-entry times (two solves), values (one
 	// solve per distinct discount).
@@ -150,6 +152,7 @@ func BenchmarkSimulatePaths(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(sums.steps)/b.Elapsed().Seconds(), "steps/s")
+	b.ReportMetric(float64(sums.steps)/float64(path), "steps/path")
 	if cpu := (cpuTime() - cpu0).Seconds(); cpu > 0 {
 		b.ReportMetric(float64(sums.steps)/cpu, "steps/cpu-s")
 	}
