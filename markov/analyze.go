@@ -68,8 +68,8 @@ type AnalyzeOptions struct {
 	// solves); each non-terminal state costs its own forward pass and
 	// linear solves, which dominates on large chains.
 	States []int
-	// Workers runs per-state work in parallel; 0 or 1 means sequential.
-	// Results do not depend on it.
+	// Workers runs the values, the endings and each non-terminal state as
+	// parallel tasks; 0 or 1 means sequential. Results do not depend on it.
 	Workers int
 
 	denseLimit int // tests: 0 means denseMax, negative forces iteration

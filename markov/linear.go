@@ -8,22 +8,23 @@ import (
 	"gonum.org/v1/gonum/mat"
 )
 
-// Linear systems (I - scale·Q_UU) X = B on a subset U of chain nodes, with
-// k right-hand sides. Small systems are solved densely by LU; large ones
-// by symmetric Gauss–Seidel on the sparse rows, which never forms a dense
-// matrix.
+// Linear systems (I - scale·M_UU) X = B on a subset U of chain nodes, M the
+// transition matrix or its transpose, with k right-hand sides. Small
+// systems are solved densely by LU; large ones by BiCGSTAB on the sparse
+// rows (symmetric Gauss–Seidel if it breaks down), which never forms a
+// dense matrix.
 
 const (
 	// denseMax is the largest system solved densely.
 	denseMax = 200
-	// solveTol is the target absolute accuracy (relative to the solution's
-	// size when it exceeds 1) of iterative solves.
+	// solveTol is the backward error iterative solves must reach:
+	// ‖b - Ax‖∞ ≤ solveTol·max(‖b‖∞, ‖x‖∞).
 	solveTol = 1e-13
 	// maxSweeps bounds Gauss–Seidel sweeps before giving up.
 	maxSweeps = 200000
 )
 
-// linSystem is I - scale·Q restricted to the nodes U.
+// linSystem is I - scale·M restricted to the nodes U.
 type linSystem struct {
 	n      int
 	rowPtr []int32
