@@ -59,6 +59,10 @@ type Analysis struct {
 	Nodes int `json:"nodes"`
 }
 
+// MaxHorizon bounds the horizon of Analyze and Simulate: reach curves and
+// path buffers grow with it.
+const MaxHorizon = 1_000_000
+
 // AnalyzeOptions tunes AnalyzeWith.
 type AnalyzeOptions struct {
 	Horizon int
@@ -119,8 +123,8 @@ func newScratch(n int) *scratch {
 
 // Analyze computes the exact Analysis of the chain.
 func (c *Chain) Analyze(ctx context.Context, opt AnalyzeOptions) (*Analysis, error) {
-	if opt.Horizon < 0 {
-		return nil, fmt.Errorf("markov: negative horizon %d", opt.Horizon)
+	if opt.Horizon < 0 || opt.Horizon > MaxHorizon {
+		return nil, fmt.Errorf("markov: horizon %d outside 0..%d", opt.Horizon, MaxHorizon)
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("markov: analyze: %w", err)

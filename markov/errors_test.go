@@ -72,6 +72,12 @@ func TestBadInputs(t *testing.T) {
 	if _, err := Simulate(context.Background(), g, p, SimOptions{Runs: 5, Horizon: -5}); err == nil {
 		t.Error("negative horizon accepted")
 	}
+	if _, err := Simulate(context.Background(), g, p, SimOptions{Runs: 5, Horizon: MaxHorizon + 1}); err == nil {
+		t.Error("huge horizon accepted")
+	}
+	if _, err := Analyze(g, p, 1<<40); err == nil {
+		t.Error("huge horizon accepted")
+	}
 }
 
 // TestNoPanicOnMangledInput: random corruption of a valid game and profile

@@ -178,8 +178,8 @@ func Simulate(ctx context.Context, g *Game, p Profile, opt SimOptions) (*SimStat
 	if opt.Runs <= 0 {
 		return nil, fmt.Errorf("markov: simulate: runs must be positive, got %d", opt.Runs)
 	}
-	if opt.Horizon < 0 {
-		return nil, fmt.Errorf("markov: simulate: negative horizon %d", opt.Horizon)
+	if opt.Horizon < 0 || opt.Horizon > MaxHorizon {
+		return nil, fmt.Errorf("markov: simulate: horizon %d outside 0..%d", opt.Horizon, MaxHorizon)
 	}
 	c, err := buildChain(g, p, true)
 	if err != nil {
