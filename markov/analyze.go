@@ -63,6 +63,9 @@ type Analysis struct {
 // path buffers grow with it.
 const MaxHorizon = 1_000_000
 
+// maxReachValues bounds the numbers held by all reach curves together.
+const maxReachValues = 100_000_000
+
 // AnalyzeOptions tunes AnalyzeWith.
 type AnalyzeOptions struct {
 	Horizon int
@@ -142,6 +145,16 @@ func (c *Chain) Analyze(ctx context.Context, opt AnalyzeOptions) (*Analysis, err
 			return nil, fmt.Errorf("markov: analyze: state %d out of range", s)
 		}
 		want[s] = true
+	}
+	curves := 0
+	for s := range want {
+		if want[s] || g.States[s].Terminal {
+			curves++
+		}
+	}
+	if curves*(opt.Horizon+1) > maxReachValues {
+		return nil, fmt.Errorf("markov: %d reach curves of %d steps are too many numbers (at most %d); analyse fewer states (AnalyzeOptions.States) or a shorter horizon",
+			curves, opt.Horizon+1, maxReachValues)
 	}
 	an := &analyzer{c: c, opt: opt, denseLimit: denseMax}
 	if opt.denseLimit > 0 {
