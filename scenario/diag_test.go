@@ -170,6 +170,8 @@ func TestDiagnostics(t *testing.T) {
 		{"actions in terminal", func(t *testing.T) string {
 			return edit(t, `US: {"*": [hold, strike]}`, `US: {"*": [hold, strike], war: [hold]}`)
 		}, `14:29: error: actions in terminal state "war" (hint: a terminal state ends the process)`},
+		{"action without id", func(t *testing.T) string { return edit(t, "[hold, strike]", "[hold, {description: hit}]") }, "14:21: error: action without id (hint: add `id: NAME`)"},
+		{"unknown action key", func(t *testing.T) string { return edit(t, "[hold, strike]", "[hold, {id: strike, descripton: hit}]") }, `14:33: error: unknown key "descripton" in action (hint: did you mean "description"?)`},
 		{"action twice", func(t *testing.T) string { return edit(t, "[hold, strike]", "[hold, hold]") }, `14:20: error: action "hold" listed twice`},
 		{"empty action list", func(t *testing.T) string { return edit(t, "[hold, strike]", "[]") }, "error: action: empty list"},
 		{"too many joint actions", func(t *testing.T) string {

@@ -33,6 +33,9 @@ type Scenario struct {
 	States     []State
 	Initial    int
 	Actions    [][]string // Actions[a]: every action name of actor a (global indices)
+	// ActionInfo[a][name] is what the file says about an action written
+	// as {id: NAME, description: ...}.
+	ActionInfo []map[string]Info
 	Profiles   []ProfileDef
 	Hypotheses []Hypothesis
 	Strategies [][]StrategyDef // Strategies[a]: named strategies of actor a

@@ -512,6 +512,10 @@ func (c *compiler) parseActions(e kv) {
 	sc := c.sc
 	nA, nS := len(sc.Actors), len(sc.States)
 	sc.Actions = make([][]string, nA)
+	sc.ActionInfo = make([]map[string]Info, nA)
+	for a := range sc.ActionInfo {
+		sc.ActionInfo[a] = map[string]Info{}
+	}
 	c.actionIndex = make([]map[string]int, nA)
 	for a := range c.actionIndex {
 		c.actionIndex[a] = map[string]int{}
@@ -536,7 +540,7 @@ func (c *compiler) parseActions(e kv) {
 			continue
 		}
 		for _, sk := range per {
-			acts, ok := c.names(sk.val, "action", sk.kpos)
+			acts, ok := c.actionList(a, sk.val, sk.kpos)
 			if !ok {
 				continue
 			}
@@ -612,6 +616,60 @@ func (c *compiler) parseActions(e kv) {
 			return
 		}
 	}
+}
+
+// actionList reads a state's actions: names, or {id: NAME, description:
+// ...} entries that say what an action stands for.
+func (c *compiler) actionList(a int, n ast.Node, at Pos) ([]posName, bool) {
+	seq, isSeq := n.(*ast.SequenceNode)
+	if !isSeq {
+		return c.names(n, "action", at)
+	}
+	var out []posName
+	good := true
+	for _, v := range seq.Values {
+		v = c.resolve(v)
+		if _, kind := scalarText(v); kind != "" && kind != "null" {
+			nm, p, ok := c.name(v, "action", posOf(v))
+			if ok {
+				out = append(out, posName{nm, p})
+			} else {
+				good = false
+			}
+			continue
+		}
+		kvs, ok := c.mapping(v, "an action", posOf(v))
+		if !ok {
+			good = false
+			continue
+		}
+		c.checkKeys(kvs, "action", withInfo("id")...)
+		var id *kv
+		for i := range kvs {
+			if kvs[i].key == "id" {
+				id = &kvs[i]
+			}
+		}
+		if id == nil {
+			c.d.errorf(posOf(v), "add `id: NAME`", "action without id")
+			good = false
+			continue
+		}
+		nm, p, ok := c.name(id.val, "action", id.kpos)
+		if !ok {
+			good = false
+			continue
+		}
+		if info := c.info(kvs); info != (Info{}) {
+			c.sc.ActionInfo[a][nm] = info
+		}
+		out = append(out, posName{nm, p})
+	}
+	if len(out) == 0 && good {
+		c.d.errorf(posOf(n), "", "action: empty list")
+		return nil, false
+	}
+	return out, good
 }
 
 // when reads `when`/`after`: actor -> action or list of actions. states,

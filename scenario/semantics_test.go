@@ -27,7 +27,7 @@ states:
   - {id: a, terminal: true}
   - {id: b, terminal: true}
 actions:
-  X: {"*": [go, wait]}
+  X: {"*": [{id: go, description: move first, source: analyst}, wait]}
 transitions:
   - {from: s, when: {X: go}, to: {a: 0.3}, else: b}
   - {from: "*", to: {a: 0.1}}
@@ -45,6 +45,9 @@ profiles:
 	sc, ds := Parse("sem.yaml", []byte(src))
 	if sc == nil {
 		t.Fatal(ds)
+	}
+	if info := sc.ActionInfo[0]["go"]; info.Description != "move first" || info.Source != "analyst" {
+		t.Errorf("action info = %+v", info)
 	}
 	a := analyzeCentral(t, sc, "p")
 	near(t, "absorb(a)", a.Absorb[1], 4.0/11)
