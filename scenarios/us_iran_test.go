@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"math"
 	"os"
 	"regexp"
@@ -278,4 +279,10 @@ func BenchmarkAnalyzeUSIran(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+func ExampleUSIran2026() {
+	sc, _ := scenario.Parse(scenarios.USIran2026Name, scenarios.USIran2026())
+	fmt.Println(sc.Name, len(sc.States), "states,", len(sc.Hypotheses), "hypotheses")
+	// Output: us-iran-2026 9 states, 12 hypotheses
 }
