@@ -1,6 +1,7 @@
 package game
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"fmt"
@@ -96,9 +97,61 @@ func WriteJSON(w io.Writer, g *Strategic) error {
 			jg.Payoffs[k][p] = jsonNumber(strconv.FormatFloat(v, 'g', -1, 64))
 		}
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(jg)
+	return writeCompact(w, &jg)
+}
+
+// writeCompact writes jg indented, with each player and each profile's
+// payoffs on one line, so that large games stay readable and small.
+func writeCompact(w io.Writer, jg *jsonGame) error {
+	bw := bufio.NewWriter(w)
+	str := func(s string) {
+		b, _ := json.Marshal(s)
+		bw.Write(b)
+	}
+	bw.WriteString("{\n  \"format\": ")
+	str(jg.Format)
+	bw.WriteString(",\n  \"title\": ")
+	str(jg.Title)
+	if jg.Comment != "" {
+		bw.WriteString(",\n  \"comment\": ")
+		str(jg.Comment)
+	}
+	bw.WriteString(",\n  \"players\": [")
+	for p, pl := range jg.Players {
+		if p > 0 {
+			bw.WriteByte(',')
+		}
+		bw.WriteString("\n    {\"name\": ")
+		str(pl.Name)
+		bw.WriteString(", \"strategies\": [")
+		for i, st := range pl.Strategies {
+			if i > 0 {
+				bw.WriteString(", ")
+			}
+			str(st)
+		}
+		bw.WriteString("]}")
+	}
+	bw.WriteString("\n  ],\n  \"payoffs\": [")
+	for k, row := range jg.Payoffs {
+		if k > 0 {
+			bw.WriteByte(',')
+		}
+		bw.WriteString("\n    [")
+		for p, v := range row {
+			if p > 0 {
+				bw.WriteString(", ")
+			}
+			b, err := v.MarshalJSON()
+			if err != nil {
+				return err
+			}
+			bw.Write(b)
+		}
+		bw.WriteByte(']')
+	}
+	bw.WriteString("\n  ]\n}\n")
+	return bw.Flush()
 }
 
 // ReadJSON reads a strategic game in the JSON form written by WriteJSON.

@@ -3,6 +3,7 @@ package game
 import (
 	"bytes"
 	"math/big"
+	"os"
 	"strings"
 	"testing"
 
@@ -125,4 +126,27 @@ func FuzzReadJSON(f *testing.F) {
 			}
 		}
 	})
+}
+
+func ExampleWriteJSON() {
+	g, _ := NewStrategic([]string{"Row", "Col"}, [][]string{{"C", "D"}, {"c"}})
+	g.Title = "half a dilemma"
+	g.SetPayoff(0, 0, big.NewRat(3, 1))
+	g.SetPayoff(0, 1, big.NewRat(3, 1))
+	g.SetPayoff(1, 0, big.NewRat(5, 1))
+	g.SetPayoff(1, 1, big.NewRat(-1, 2))
+	_ = WriteJSON(os.Stdout, g)
+	// Output:
+	// {
+	//   "format": "truce.strategic/1",
+	//   "title": "half a dilemma",
+	//   "players": [
+	//     {"name": "Row", "strategies": ["C", "D"]},
+	//     {"name": "Col", "strategies": ["c"]}
+	//   ],
+	//   "payoffs": [
+	//     [3, 3],
+	//     [5, "-1/2"]
+	//   ]
+	// }
 }
