@@ -46,10 +46,19 @@ func LP(ctx context.Context, g *game.Strategic, opt Options) (*Result, error) {
 	// which makes the value positive and the programs below feasible.
 	mn := shiftMin(g)
 	a := func(i, j int) float64 { return g.Payoffs[2*(i+j*m)] - mn }
+	if opt.Progress != nil {
+		opt.Progress("simplex, player 1")
+	}
 	// Player 1: min sum(u) s.t. Aᵀu - t = 1, u, t >= 0; x = u/sum(u).
 	x, su, err := solveLP(n, m, func(row, col int) float64 { return a(col, row) }, -1)
 	if err != nil {
 		return nil, fmt.Errorf("lp: player 1's program: %w", err)
+	}
+	if opt.Progress != nil {
+		opt.Progress("simplex, player 2")
+	}
+	if done, why := stopped(ctx); done {
+		return &Result{Method: "lp", Reason: why, Elapsed: time.Since(start)}, nil
 	}
 	// Player 2: max sum(w) s.t. A w + s = 1, w, s >= 0; y = w/sum(w).
 	y, sw, err := solveLP(m, n, a, +1)
