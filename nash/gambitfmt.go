@@ -13,7 +13,8 @@ import (
 // "NE," then every probability, player by player, strategies in file
 // order. Exact profiles print as Gambit prints rationals (0, 1, 3/5,
 // 6683647/21453850); others with the given number of significant digits,
-// as Gambit's C++ streams do (0.5, 0.574046, 4.38067e-32).
+// as Gambit's C++ streams do (0.5, 0.574046, 4.38067e-32). The profile
+// alone determines the line; g may be nil.
 func FormatGambit(w io.Writer, g *game.Strategic, eq Equilibrium, decimals int) error {
 	bw := bufio.NewWriter(w)
 	bw.WriteString("NE")
