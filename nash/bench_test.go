@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"math/big"
 	"os"
 	"testing"
 
@@ -87,3 +88,16 @@ func BenchmarkReadNFG200(b *testing.B) {
 }
 
 func bytesReader(b []byte) *bytes.Reader { return bytes.NewReader(b) }
+
+// BenchmarkLP solves the zero-sum games whose row player's payoffs are
+// those of the benchmark games.
+func BenchmarkLP(b *testing.B) {
+	for _, n := range []int{20, 50, 100} {
+		g := benchGame(b, benchSquare[n])
+		for k := 0; k < g.NumProfiles(); k++ {
+			g.SetPayoff(k, 1, new(big.Rat).Neg(g.Exact[2*k]))
+		}
+		b.Run(fmt.Sprintf("%dx%d/float", n, n), func(b *testing.B) { benchMethod(b, g, LP, Options{}) })
+		b.Run(fmt.Sprintf("%dx%d/rational", n, n), func(b *testing.B) { benchMethod(b, g, LP, Options{Rational: true}) })
+	}
+}

@@ -8,14 +8,13 @@ import (
 	"time"
 
 	"github.com/truce-dev/truce/game"
-	"gonum.org/v1/gonum/mat"
-	"gonum.org/v1/gonum/optimize/convex/lp"
 )
 
 // LP computes the value and a pair of optimal (maximin) strategies of a
 // 2-player constant-sum game, as Gambit's gambit-lp does. In float64 it
-// solves player 1's and player 2's linear programs with gonum's simplex
-// method. With opt.Rational it runs exact Lemke–Howson (LCP) instead: in a
+// solves player 2's linear program by the primal simplex method
+// (lexicographic, so it cannot cycle on degenerate games) and reads player
+// 1's strategy from the dual prices. With opt.Rational it runs exact Lemke–Howson (LCP) instead: in a
 // constant-sum game every equilibrium is a pair of optimal strategies, so
 // that gives the value and strategies in exact rationals. The value (player
 // 1's expected payoff) is in Result.Stats["value"].
@@ -43,70 +42,152 @@ func LP(ctx context.Context, g *game.Strategic, opt Options) (*Result, error) {
 	shape := g.Shape()
 	m, n := shape[0], shape[1]
 	// A[i][j]: player 1's payoff shifted so every entry is at least 1,
-	// which makes the value positive and the programs below feasible.
+	// which makes the value positive and the slack basis feasible.
 	mn := shiftMin(g)
-	a := func(i, j int) float64 { return g.Payoffs[2*(i+j*m)] - mn }
 	if opt.Progress != nil {
-		opt.Progress("simplex, player 1")
+		opt.Progress("simplex")
 	}
-	// Player 1: min sum(u) s.t. Aᵀu - t = 1, u, t >= 0; x = u/sum(u).
-	x, su, err := solveLP(n, m, func(row, col int) float64 { return a(col, row) }, -1)
+	w, u, iters, err := simplexMaxSum(ctx, m, n, func(i, j int) float64 { return g.Payoffs[2*(i+j*m)] - mn })
 	if err != nil {
-		return nil, fmt.Errorf("lp: player 1's program: %w", err)
+		return nil, fmt.Errorf("lp: %w", err)
 	}
-	if opt.Progress != nil {
-		opt.Progress("simplex, player 2")
+	if w == nil {
+		_, why := stopped(ctx)
+		return &Result{Method: "lp", Reason: why, Elapsed: time.Since(start), Stats: map[string]float64{"pivots": float64(iters)}}, nil
 	}
-	if done, why := stopped(ctx); done {
-		return &Result{Method: "lp", Reason: why, Elapsed: time.Since(start)}, nil
+	// max 1ᵀw s.t. A w <= 1 has optimum 1/v for the shifted value v; its
+	// dual min 1ᵀu s.t. Aᵀu >= 1 gives player 1's strategy.
+	sw, su := 0.0, 0.0
+	for _, v := range w {
+		sw += v
 	}
-	// Player 2: max sum(w) s.t. A w + s = 1, w, s >= 0; y = w/sum(w).
-	y, sw, err := solveLP(m, n, a, +1)
-	if err != nil {
-		return nil, fmt.Errorf("lp: player 2's program: %w", err)
+	for _, v := range u {
+		su += v
 	}
-	_ = sw
+	x := make([]float64, m)
+	for i := range x {
+		x[i] = u[i] / su
+	}
+	y := make([]float64, n)
+	for j := range y {
+		y[j] = w[j] / sw
+	}
 	prof := [][]float64{x, y}
-	value := 1/su + mn
 	res := &Result{Method: "lp", Complete: true,
 		Equilibria: []Equilibrium{{Profile: prof, Regret: g.Regret(prof), Component: -1}},
-		Stats:      map[string]float64{"value": value},
+		Stats:      map[string]float64{"value": 1/sw + mn, "pivots": float64(iters)},
 		Elapsed:    time.Since(start)}
 	return res, nil
 }
 
-// solveLP solves, for a rows×cols matrix M given by at, the program
-// min sum(z) s.t. M z - s = 1 (sign -1) or max sum(z) s.t. M z + s = 1
-// (sign +1), z, s >= 0, and returns z normalised and sum(z).
-func solveLP(rows, cols int, at func(r, c int) float64, sign float64) ([]float64, float64, error) {
-	nv := cols + rows
-	A := make([]float64, rows*nv)
-	b := make([]float64, rows)
-	c := make([]float64, nv)
-	for r := 0; r < rows; r++ {
-		for k := 0; k < cols; k++ {
-			A[r*nv+k] = at(r, k)
+// simplexMaxSum solves max 1ᵀw s.t. A w + s = 1, w, s >= 0 for an m×n
+// matrix A > 0 (given by at) with the primal simplex method on a flat
+// tableau: the slack basis is feasible, the entering column has the most
+// negative reduced cost and the leaving row is chosen by the lexicographic
+// ratio test, which cannot cycle. It returns w, the dual prices u of the
+// rows (the optimum of min 1ᵀu s.t. Aᵀu >= 1) and the number of pivots;
+// w is nil when ctx ended first.
+func simplexMaxSum(ctx context.Context, m, n int, at func(i, j int) float64) (w, u []float64, iters int, err error) {
+	st := n + m + 1 // structural, slack, rhs
+	t := make([]float64, (m+1)*st)
+	obj := t[m*st:] // reduced costs of min -1ᵀw, and -objective in rhs
+	basis := make([]int, m)
+	for i := 0; i < m; i++ {
+		for j := 0; j < n; j++ {
+			t[i*st+j] = at(i, j)
 		}
-		A[r*nv+cols+r] = sign
-		b[r] = 1
+		t[i*st+n+i] = 1
+		t[i*st+st-1] = 1
+		basis[i] = n + i
 	}
-	for k := 0; k < cols; k++ {
-		c[k] = -sign // min sum(z) (sign -1) or min -sum(z) (sign +1)
+	for j := 0; j < n; j++ {
+		obj[j] = -1
 	}
-	_, z, err := lp.Simplex(c, mat.NewDense(rows, nv, A), b, 1e-12, nil)
-	if err != nil {
-		return nil, 0, err
+	const costEps, posEps = 1e-12, 1e-12
+	ties := make([]int, 0, m)
+	limit := 100*(m+n) + 10000
+	for ; ; iters++ {
+		if iters&63 == 0 {
+			if done, _ := stopped(ctx); done {
+				return nil, nil, iters, nil
+			}
+		}
+		if iters > limit {
+			return nil, nil, iters, fmt.Errorf("simplex did not finish in %d pivots", limit)
+		}
+		col := -1
+		best := -costEps
+		for j := 0; j < n+m; j++ {
+			if obj[j] < best {
+				best, col = obj[j], j
+			}
+		}
+		if col < 0 {
+			break // optimal
+		}
+		minRatio := math.Inf(1)
+		for r := 0; r < m; r++ {
+			if a := t[r*st+col]; a > posEps {
+				minRatio = math.Min(minRatio, t[r*st+st-1]/a)
+			}
+		}
+		if math.IsInf(minRatio, 1) {
+			return nil, nil, iters, fmt.Errorf("unbounded program (payoffs not finite?)")
+		}
+		tol := 1e-12 * (1 + minRatio)
+		ties = ties[:0]
+		for r := 0; r < m; r++ {
+			if a := t[r*st+col]; a > posEps && t[r*st+st-1]/a <= minRatio+tol {
+				ties = append(ties, r)
+			}
+		}
+		for c := 0; len(ties) > 1 && c < m; c++ {
+			lo := math.Inf(1)
+			for _, r := range ties {
+				lo = math.Min(lo, t[r*st+n+c]/t[r*st+col])
+			}
+			keep := ties[:0]
+			for _, r := range ties {
+				if t[r*st+n+c]/t[r*st+col] <= lo+1e-12*(1+math.Abs(lo)) {
+					keep = append(keep, r)
+				}
+			}
+			ties = keep
+		}
+		row := ties[0]
+		prow := t[row*st : row*st+st]
+		inv := 1 / prow[col]
+		for j := range prow {
+			prow[j] *= inv
+		}
+		prow[col] = 1
+		for r := 0; r <= m; r++ {
+			if r == row {
+				continue
+			}
+			rr := t[r*st : r*st+st]
+			f := rr[col]
+			if f == 0 {
+				continue
+			}
+			for j, p := range prow {
+				rr[j] -= f * p
+			}
+			rr[col] = 0
+		}
+		basis[row] = col
 	}
-	out := make([]float64, cols)
-	sum := 0.0
-	for k := range out {
-		out[k] = math.Max(z[k], 0)
-		sum += out[k]
+	w = make([]float64, n)
+	for r, v := range basis {
+		if v < n {
+			w[v] = math.Max(t[r*st+st-1], 0)
+		}
 	}
-	for k := range out {
-		out[k] /= sum
+	u = make([]float64, m)
+	for i := range u {
+		u[i] = math.Max(obj[n+i], 0)
 	}
-	return out, sum, nil
+	return w, u, iters, nil
 }
 
 // checkConstantSum returns an error unless g is a 2-player game whose

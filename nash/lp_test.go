@@ -4,10 +4,12 @@ import (
 	"context"
 	"math"
 	"math/big"
+	"os"
 	"strings"
 	"testing"
 
 	"github.com/truce-dev/truce/game"
+	"github.com/truce-dev/truce/game/gambit"
 	"pgregory.net/rapid"
 )
 
@@ -118,6 +120,43 @@ func TestLPReferenceConstantSum(t *testing.T) {
 			if math.Abs(lo-hi) > 1e-9 || eq.Regret > 1e-9 {
 				t.Fatalf("%s: guarantees %v, concedes %v, regret %v", name, lo, hi, eq.Regret)
 			}
+		}
+	}
+}
+
+// TestLPLargerZeroSum: zero-sum versions of the 20×20 and 50×50 benchmark
+// games; the float simplex and exact Lemke–Howson agree on the value, and
+// the float strategies guarantee it.
+func TestLPLargerZeroSum(t *testing.T) {
+	for _, name := range []string{"rand_20x20_s2020.nfg", "rand_50x50_s2050.nfg"} {
+		f, err := os.Open("testdata/bench/" + name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		g, err := gambit.ReadNFG(name, f)
+		f.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for k := 0; k < g.NumProfiles(); k++ {
+			g.SetPayoff(k, 1, new(big.Rat).Neg(g.Exact[2*k]))
+		}
+		fl, err := LP(context.Background(), g, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ex, err := LP(context.Background(), g, Options{Rational: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		v := fl.Stats["value"]
+		if math.Abs(v-ex.Stats["value"]) > 1e-9 {
+			t.Fatalf("%s: float value %v, exact %v", name, v, ex.Stats["value"])
+		}
+		eq := fl.Equilibria[0]
+		lo, hi := minmax(g, eq.Profile[0], eq.Profile[1])
+		if math.Abs(lo-v) > 1e-9 || math.Abs(hi-v) > 1e-9 {
+			t.Fatalf("%s: value %v, guarantees %v, concedes %v", name, v, lo, hi)
 		}
 	}
 }
