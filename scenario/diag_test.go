@@ -69,6 +69,7 @@ func TestDiagnostics(t *testing.T) {
 	}{
 		// YAML and top level
 		{"invalid yaml", func(t *testing.T) string { return "truce: 1\nname: [a\n" }, "error: invalid YAML"},
+		{"file too large", func(t *testing.T) string { return base + "# " + strings.Repeat("x", 4<<20) + "\n" }, "1:1: error: file too large"},
 		{"empty file", func(t *testing.T) string { return "# nothing\n" }, "1:1: error: empty scenario file (hint: start with `truce: 1`)"},
 		{"two documents", func(t *testing.T) string { return base + "---\ntruce: 1\n" }, "error: more than one YAML document"},
 		{"not a mapping", func(t *testing.T) string { return "- a\n- b\n" }, "1:1: error: the scenario must be a mapping"},
