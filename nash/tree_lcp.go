@@ -126,7 +126,8 @@ func (L *seqLCP) bfsKey(tb seqTab) string {
 		if e := tb.valueExact(row); e != nil {
 			v = e.RatString()
 		} else {
-			v = strconv.FormatFloat(tb.value(row), 'g', 12, 64)
+			// round so that float noise cannot make one basis look new
+			v = strconv.FormatFloat(tb.value(row), 'g', 8, 64)
 		}
 		parts = append(parts, fmt.Sprintf("%d=%s", l, v))
 	}
@@ -219,6 +220,11 @@ func reasonOf(err error) string {
 // from the first new equilibrium found.
 func (L *seqLCP) allLemke(ctx context.Context, j int, B seqTab, depth int, seen map[string]bool, exact bool, res *Result, pivots *int, opts Options) error {
 	m := B.size()
+	if depth > m {
+		// Exact paths never come here; a float search that keeps finding
+		// "new" bases is round-off, so stop descending.
+		return nil
+	}
 	newsol := false
 	small := big.NewRat(-1, 1000)
 	mone := big.NewRat(-1, 1)

@@ -12,9 +12,9 @@ import (
 	"github.com/truce-dev/truce/game/gambit"
 )
 
-// treeRefDir holds Gambit's example games and outputs (see
-// testdata/README.md); tests skip when it is absent.
-const treeRefDir = "../../shared/reference"
+// treeRefDir holds Gambit's example trees and outputs (see
+// testdata/efg/README.md); tests skip when it is absent.
+const treeRefDir = "testdata/efg"
 
 // treeRefCase is one .efg with one of Gambit's outputs for it.
 type treeRefCase struct {

@@ -64,7 +64,7 @@ func loadGame(path string, stdin io.Reader) (*game.Strategic, error) {
 	if path != "-" {
 		ext = strings.ToLower(filepath.Ext(path))
 		if ext == ".efg" {
-			return nil, fmt.Errorf("%s: extensive-form games are not supported yet; convert the game to strategic form (.nfg) first", path)
+			return loadReducedEFG(path) // a tree: its reduced strategic form (nash_efg.go)
 		}
 		f, err := os.Open(path)
 		if err != nil {
@@ -88,6 +88,7 @@ func newNashCmd() *cobra.Command {
 		format   string
 		decimals int
 		timeout  time.Duration
+		efgOpts  nashEFGFlags
 	)
 	methods := nashMethods()
 	names := make([]string, 0, len(methods))
@@ -130,6 +131,9 @@ file:line:col: what is wrong.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if format != "gambit" && format != "json" && format != "text" {
 				return &exitError{1, fmt.Sprintf("truce nash: unknown --format %q (gambit, json or text)", format)}
+			}
+			if strings.EqualFold(filepath.Ext(args[0]), ".efg") { // trees: nash_efg.go
+				return runNashEFG(cmd, args[0], nashEFGArgs{method, all, rational, format, decimals, timeout}, efgOpts)
 			}
 			g, err := loadGame(args[0], cmd.InOrStdin())
 			if err != nil {
@@ -195,6 +199,7 @@ file:line:col: what is wrong.`,
 	f.StringVar(&format, "format", "text", "output: gambit, json or text")
 	f.IntVar(&decimals, "decimals", 6, "significant digits of float probabilities (gambit and text formats)")
 	f.DurationVar(&timeout, "timeout", 0, "stop after this long and print what was found (e.g. 30s; 0 = no limit)")
+	efgOpts.register(f)
 	return cmd
 }
 

@@ -10,7 +10,7 @@ import (
 	"testing"
 )
 
-const efgRefGames = "../../../shared/reference/gambit-games"
+const efgRefGames = "../../nash/testdata/efg/gambit-games"
 
 func efgRefFiles(t testing.TB) []string {
 	var files []string

@@ -1,0 +1,318 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/truce-dev/truce/game"
+	"github.com/truce-dev/truce/game/gambit"
+	"github.com/truce-dev/truce/internal/progress"
+	"github.com/truce-dev/truce/nash"
+)
+
+// nashEFGFlags are the flags `truce nash` has for trees only.
+type nashEFGFlags struct {
+	iterations int
+	target     float64
+}
+
+func (f *nashEFGFlags) register(fs *pflag.FlagSet) {
+	fs.IntVar(&f.iterations, "iterations", 1000, "cfr/dcfr on .efg: iteration cap")
+	fs.Float64Var(&f.target, "target-exploitability", 0, "cfr/dcfr on .efg: stop once the average profile is this exploitable (0 = run all iterations)")
+}
+
+// nashEFGArgs carries the shared `truce nash` flags to the tree runner.
+type nashEFGArgs struct {
+	method   string
+	all      bool
+	rational bool
+	format   string
+	decimals int
+	timeout  time.Duration
+}
+
+// treeMethods are the methods that work on the tree itself; every other
+// strategic-form method runs on the reduced strategic form ("reduced-lcp"
+// forces that for a method that exists in both).
+var treeMethods = []string{"cfr", "dcfr", "enumpure", "lcp", "lp", "spe"}
+
+// readTree reads an .efg file.
+func readTree(path string) (*game.Tree, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return gambit.ReadEFG(path, f)
+}
+
+// loadReducedEFG reads an .efg and returns its reduced strategic form, so
+// every command that takes a strategic game also takes a tree.
+func loadReducedEFG(path string) (*game.Strategic, error) {
+	t, err := readTree(path)
+	if err != nil {
+		return nil, err
+	}
+	g, err := t.ReducedStrategic()
+	if err != nil {
+		return nil, fmt.Errorf("%s: reduced strategic form: %w", path, err)
+	}
+	return g, nil
+}
+
+// runNashEFG is `truce nash FILE.efg`.
+func runNashEFG(cmd *cobra.Command, path string, a nashEFGArgs, ef nashEFGFlags) error {
+	t, err := readTree(path)
+	if err != nil {
+		return &exitError{1, err.Error()}
+	}
+	method := a.method
+	if method == "" {
+		switch {
+		case t.NumPlayers() == 2:
+			method = "lcp"
+		case t.IsPerfectInformation():
+			method = "spe"
+		default:
+			method = "logit"
+		}
+	}
+	ctx := cmd.Context()
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	if a.timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, a.timeout)
+		defer cancel()
+	}
+	opt := nash.Options{All: a.all, Rational: a.rational}
+	errw := cmd.ErrOrStderr()
+	var bar *progress.Bar
+	if method != "cfr" && method != "dcfr" {
+		bar = progress.New(errw, -1, "nash "+method)
+		if bar != nil {
+			opt.Progress = func(s string) { bar.Describe("nash " + method + ": " + s) }
+		}
+	}
+	var res *nash.Result
+	switch method {
+	case "lcp":
+		res, err = nash.TreeLCP(ctx, t, opt)
+	case "lp":
+		res, err = nash.TreeLP(ctx, t, opt)
+	case "spe":
+		res, err = nash.TreeSPE(ctx, t, opt)
+	case "enumpure":
+		res, err = nash.TreeEnumPure(ctx, t, opt)
+	case "cfr", "dcfr":
+		co := nash.CFROptions{Iterations: ef.iterations, TargetExploitability: ef.target}
+		if method == "dcfr" {
+			co.Variant = nash.DiscountedCFR
+		}
+		bar = progress.New(errw, int64(ef.iterations), method)
+		if bar != nil {
+			co.CheckEvery = max(1, ef.iterations/100)
+			co.OnCheck = func(it int, e float64) {
+				bar.Set(int64(it))
+				bar.Describe(fmt.Sprintf("%s: exploitability %.3g", method, e))
+			}
+		}
+		res, err = nash.CFR(ctx, t, co)
+	default:
+		res, err = runReducedMethod(ctx, t, strings.TrimPrefix(method, "reduced-"), opt)
+	}
+	bar.Finish()
+	if err != nil {
+		return &exitError{1, fmt.Sprintf("truce nash: %s: %v", path, err)}
+	}
+	out := cmd.OutOrStdout()
+	switch a.format {
+	case "gambit":
+		for _, eq := range res.Equilibria {
+			if err := nash.FormatGambit(out, nil, eq, a.decimals); err != nil {
+				return err
+			}
+		}
+	case "json":
+		if err := writeTreeJSON(out, path, t, method, opt, res); err != nil {
+			return err
+		}
+	default:
+		writeTreeText(out, path, t, method, opt, res, a.decimals)
+	}
+	if !res.Complete {
+		reason := res.Reason
+		if reason == "" {
+			reason = "stopped"
+		}
+		fmt.Fprintf(errw, "truce nash: stopped early (%s) after %s; the %d equilibria above are those found so far\n",
+			reason, res.Elapsed.Round(time.Millisecond), len(res.Equilibria))
+	}
+	return nil
+}
+
+// runReducedMethod runs a strategic-form method on the reduced strategic
+// form and maps its mixed profiles back to behaviour profiles.
+func runReducedMethod(ctx context.Context, t *game.Tree, method string, opt nash.Options) (*nash.Result, error) {
+	methods := nashMethods()
+	run, ok := methods[method]
+	if !ok {
+		names := append([]string(nil), treeMethods...)
+		for k := range methods {
+			names = append(names, "reduced-"+k)
+		}
+		sort.Strings(names)
+		return nil, fmt.Errorf("unknown method %q for a tree; choose one of %s", method, strings.Join(names, ", "))
+	}
+	red, err := t.Reduced()
+	if err != nil {
+		return nil, err
+	}
+	res, err := run(ctx, red.Game, opt)
+	if err != nil {
+		return nil, err
+	}
+	res.Method = "reduced-" + res.Method
+	for i, eq := range res.Equilibria {
+		if eq.Exact != nil {
+			eq.Exact = red.BehaviourExact(eq.Exact)
+			eq.Profile = nil
+			for _, row := range eq.Exact {
+				f := make([]float64, len(row))
+				for k, r := range row {
+					f[k], _ = r.Float64()
+				}
+				eq.Profile = append(eq.Profile, f)
+			}
+		} else {
+			eq.Profile = red.Behaviour(eq.Profile)
+		}
+		eq.Regret = t.Regret(eq.Profile)
+		res.Equilibria[i] = eq
+	}
+	return res, nil
+}
+
+// treeJSON is the --format json output for trees (docs/trees.md).
+type treeJSON struct {
+	File       string            `json:"file"`
+	Game       treeJSONGame      `json:"game"`
+	Method     string            `json:"method"`
+	Options    nashJSONOptions   `json:"options"`
+	Complete   bool              `json:"complete"`
+	Reason     string            `json:"reason,omitempty"`
+	Elapsed    float64           `json:"elapsed_seconds"`
+	Stats      map[string]any    `json:"stats"`
+	Equilibria []nashJSONProfile `json:"equilibria"`
+}
+
+type treeJSONGame struct {
+	Title    string         `json:"title"`
+	Players  []string       `json:"players"`
+	Infosets [][]treeJSONIs `json:"infosets"` // per player, Gambit's order
+}
+
+type treeJSONIs struct {
+	Label   string   `json:"label"`
+	Actions []string `json:"actions"`
+}
+
+func writeTreeJSON(w io.Writer, file string, t *game.Tree, method string, opt nash.Options, res *nash.Result) error {
+	out := treeJSON{File: file, Method: method, Complete: res.Complete, Reason: res.Reason,
+		Options: nashJSONOptions{All: opt.All, Rational: opt.Rational},
+		Elapsed: res.Elapsed.Seconds(), Stats: map[string]any{}, Equilibria: []nashJSONProfile{}}
+	out.Game = treeJSONGame{Title: t.Title, Players: t.Players}
+	for p := range t.Players {
+		var list []treeJSONIs
+		for _, is := range t.PlayerInfosets[p] {
+			list = append(list, treeJSONIs{Label: t.Infosets[is].Label, Actions: t.Infosets[is].Actions})
+		}
+		out.Game.Infosets = append(out.Game.Infosets, list)
+	}
+	for k, v := range res.Stats {
+		out.Stats[k] = v
+	}
+	for _, eq := range res.Equilibria {
+		p := nashJSONProfile{Profile: eq.Profile, Regret: eq.Regret}
+		if eq.Exact != nil {
+			p.Exact = make([][]string, len(eq.Exact))
+			for i, sig := range eq.Exact {
+				for _, r := range sig {
+					p.Exact[i] = append(p.Exact[i], r.RatString())
+				}
+			}
+		}
+		out.Equilibria = append(out.Equilibria, p)
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(out)
+}
+
+func writeTreeText(w io.Writer, file string, t *game.Tree, method string, opt nash.Options, res *nash.Result, decimals int) {
+	arith := "floating point"
+	if opt.Rational {
+		arith = "exact"
+	}
+	status := "complete"
+	if !res.Complete {
+		status = "stopped early: " + res.Reason
+	}
+	nis := 0
+	for p := range t.Players {
+		nis += len(t.PlayerInfosets[p])
+	}
+	fmt.Fprintf(w, "%s: %q, %d players, %d nodes, %d information sets\n", file, t.Title, t.NumPlayers(), len(t.Nodes), nis)
+	fmt.Fprintf(w, "method %s (%s): %d equilibria, %s, %s\n", method, arith, len(res.Equilibria), status, res.Elapsed.Round(time.Microsecond))
+	if len(res.Stats) > 0 {
+		keys := make([]string, 0, len(res.Stats))
+		for k := range res.Stats {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		parts := make([]string, len(keys))
+		for i, k := range keys {
+			parts[i] = fmt.Sprintf("%s %.10g", k, res.Stats[k])
+		}
+		fmt.Fprintf(w, "stats: %s\n", strings.Join(parts, ", "))
+	}
+	for i, eq := range res.Equilibria {
+		fmt.Fprintf(w, "\nequilibrium %d   regret %.3g   payoffs", i+1, eq.Regret)
+		for _, u := range t.Payoffs(eq.Profile) {
+			fmt.Fprintf(w, " %.6g", u)
+		}
+		fmt.Fprintln(w)
+		for p := range t.Players {
+			fmt.Fprintf(w, "  %s\n", t.Players[p])
+			for k, is := range t.PlayerInfosets[p] {
+				s := &t.Infosets[is]
+				label := s.Label
+				if label == "" {
+					label = fmt.Sprintf("infoset %d", k+1)
+				}
+				var parts []string
+				for a, name := range s.Actions {
+					i := t.ActionOffset(is) + a
+					var txt string
+					if eq.Exact != nil {
+						txt = eq.Exact[p][i].RatString()
+					} else {
+						txt = nash.FormatProbability(eq.Profile[p][i], decimals)
+					}
+					parts = append(parts, fmt.Sprintf("%s %s", name, txt))
+				}
+				fmt.Fprintf(w, "    %-16s %s\n", label+":", strings.Join(parts, "; "))
+			}
+		}
+	}
+}
