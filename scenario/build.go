@@ -181,8 +181,6 @@ func (sc *Scenario) evalExpr(x *expression, env map[string]any, d Draw) (float64
 func (sc *Scenario) probs(xs []*expression, env map[string]any, d Draw, rulePos Pos, what string, sumOne bool) ([]float64, error) {
 	out := make([]float64, len(xs))
 	sum := 0.0
-	var params []int
-	seen := map[int]bool{}
 	for i, x := range xs {
 		v, err := sc.evalExpr(x, env, d)
 		if err != nil {
@@ -197,6 +195,15 @@ func (sc *Scenario) probs(xs []*expression, env map[string]any, d Draw, rulePos 
 		}
 		out[i] = v
 		sum += v
+	}
+	const tol = 1e-9
+	if sum <= 1+tol && (!sumOne || math.Abs(sum-1) <= tol) {
+		return out, nil
+	}
+	// The rule fails on this draw: name the parameters it reads.
+	var params []int
+	seen := map[int]bool{}
+	for _, x := range xs {
 		for _, p := range x.params {
 			if !seen[p] {
 				seen[p] = true
@@ -204,7 +211,6 @@ func (sc *Scenario) probs(xs []*expression, env map[string]any, d Draw, rulePos 
 			}
 		}
 	}
-	const tol = 1e-9
 	where := ""
 	if len(params) > 0 {
 		sortInts(params)
@@ -213,10 +219,7 @@ func (sc *Scenario) probs(xs []*expression, env map[string]any, d Draw, rulePos 
 	if sum > 1+tol {
 		return nil, &drawError{rulePos, fmt.Sprintf("%s: probabilities sum to %.6g > 1 on %s%s", what, sum, drawName(d), where)}
 	}
-	if sumOne && math.Abs(sum-1) > tol {
-		return nil, &drawError{rulePos, fmt.Sprintf("%s: weights sum to %.6g, not 1, on %s%s", what, sum, drawName(d), where)}
-	}
-	return out, nil
+	return nil, &drawError{rulePos, fmt.Sprintf("%s: weights sum to %.6g, not 1, on %s%s", what, sum, drawName(d), where)}
 }
 
 func sortInts(xs []int) {
