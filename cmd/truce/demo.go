@@ -146,6 +146,13 @@ func writeDemoSummary(w io.Writer, res *pipelineResult, out string, took time.Du
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "The article's claims (share of draws in which each holds):")
+	labels := map[string]string{}
+	for _, h := range sc.Hypotheses {
+		labels[h.ID] = h.Claim
+		if h.Info.Label != "" {
+			labels[h.ID] = h.Info.Label
+		}
+	}
 	for _, h := range ar.Hypotheses {
 		flip := ""
 		if res.sens != nil {
@@ -153,7 +160,7 @@ func writeDemoSummary(w io.Writer, res *pipelineResult, out string, took time.Du
 				flip = fmt.Sprintf("  [%s > %s: %s]", fs[0].Param, fmtG(fs[0].Value), fs[0].Above)
 			}
 		}
-		fmt.Fprintf(w, "  %-4s %-9s %6s  %s%s\n", h.ID, h.Verdict, pctS(h.HoldsShare), oneLine(h.Claim, 58), flip)
+		fmt.Fprintf(w, "  %-4s %-9s %6s  %-52s%s\n", h.ID, h.Verdict, pctS(h.HoldsShare), oneLine(labels[h.ID], 52), flip)
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintf(w, "Report: %s   (model and its sources: docs/us-iran-2026.md; change it: truce demo --print-scenario > mine.yaml)\n", out)
