@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
@@ -112,6 +113,62 @@ func TestSimulateText(t *testing.T) {
 	for _, want := range []string{"2000 paths", "entered war by month 10", "largest |z|"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("simulate text lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+// TestAnalyzeJSONSchema checks the documented shape of --format json
+// (docs/analyze-json.md) on the uncertain example.
+func TestAnalyzeJSONSchema(t *testing.T) {
+	out, errs, code := run(t, "analyze", "../../scenario/testdata/uncertain.yaml", "--draws", "50", "--format", "json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var r struct {
+		Scenario string  `json:"scenario"`
+		Draws    int     `json:"draws"`
+		Seed     *uint64 `json:"seed"`
+		Profiles map[string]struct {
+			Absorb map[string]map[string]*float64 `json:"absorb"`
+			Reach  map[string][]float64           `json:"reach"`
+			Time   map[string]map[string]*float64 `json:"time"`
+			Value  map[string]struct {
+				Total      map[string]*float64            `json:"total"`
+				Components map[string]map[string]*float64 `json:"components"`
+			} `json:"value"`
+		} `json:"profiles"`
+		Hypotheses []map[string]any `json:"hypotheses"`
+	}
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatal(err)
+	}
+	p, ok := r.Profiles["baseline"]
+	if r.Scenario != "uncertain" || r.Draws != 50 || r.Seed == nil || !ok {
+		t.Fatalf("header: %+v", r)
+	}
+	for _, st := range []string{"peace", "war"} {
+		for _, k := range []string{"mean", "lo", "hi"} {
+			if p.Absorb[st][k] == nil || p.Time[st][k] == nil {
+				t.Errorf("absorb/time %s lacks %s", st, k)
+			}
+		}
+		if len(p.Reach[st]) != 25 {
+			t.Errorf("reach %s has %d points, want horizon+1 = 25", st, len(p.Reach[st]))
+		}
+	}
+	lo, mean, hi := *p.Value["A"].Total["lo"], *p.Value["A"].Total["mean"], *p.Value["A"].Total["hi"]
+	if !(lo <= mean && mean <= hi && lo < hi) {
+		t.Errorf("value A: lo %v mean %v hi %v", lo, mean, hi)
+	}
+	if p.Value["B"].Components["material"]["mean"] == nil {
+		t.Errorf("value B lacks components.material")
+	}
+	if len(r.Hypotheses) != 2 {
+		t.Fatalf("hypotheses: %v", r.Hypotheses)
+	}
+	for _, k := range []string{"id", "claim", "expr", "holds_share", "verdict", "quantities"} {
+		if _, ok := r.Hypotheses[0][k]; !ok {
+			t.Errorf("hypothesis lacks %q", k)
 		}
 	}
 }
