@@ -160,7 +160,8 @@ func writeDemoSummary(w io.Writer, res *pipelineResult, out string, took time.Du
 				flip = fmt.Sprintf("  [%s > %s: %s]", fs[0].Param, fmtG(fs[0].Value), fs[0].Above)
 			}
 		}
-		fmt.Fprintf(w, "  %-4s %-9s %6s  %-52s%s\n", h.ID, h.Verdict, pctS(h.HoldsShare), oneLine(labels[h.ID], 52), flip)
+		line := fmt.Sprintf("  %-4s %-9s %6s  %-52s%s", h.ID, h.Verdict, pctS(h.HoldsShare), oneLine(labels[h.ID], 52), flip)
+		fmt.Fprintln(w, strings.TrimRight(line, " "))
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintf(w, "Report: %s   (model and its sources: docs/us-iran-2026.md; change it: truce demo --print-scenario > mine.yaml)\n", out)
