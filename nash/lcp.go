@@ -2,6 +2,7 @@ package nash
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"math/big"
@@ -84,6 +85,11 @@ func lcpRun(ctx context.Context, g *game.Strategic, opt Options, pureExact bool,
 	if hybrid != nil {
 		res.Stats["exact_pivots"] = float64(hybrid.info.exactPivots)
 		failed = hybrid.info.failed
+		if errors.Is(s.err, errLHLongPath) {
+			// exact lexicographic pivoting cannot cycle: a float
+			// decision must have gone wrong, redo it exactly
+			return res, true, nil
+		}
 	}
 	res.Elapsed = time.Since(start)
 	return res, failed, s.err
@@ -149,7 +155,10 @@ func (s *lhSearch) stop() bool {
 
 // maxPathPivots bounds one Lemke–Howson path. Lexicographic pivoting cannot
 // cycle in exact arithmetic; the bound guards float runs against rounding.
-const maxPathPivots = 1 << 24
+const maxPathPivots = 1 << 20
+
+// errLHLongPath reports a path longer than maxPathPivots.
+var errLHLongPath = errors.New("lcp: a Lemke–Howson path did not close")
 
 // follow runs the Lemke–Howson path that drops label k, as Gambit's
 // LemkePath: the variable of label k that is nonbasic enters, and then the
@@ -177,7 +186,7 @@ func (s *lhSearch) follow(t lhTableau, k int) bool {
 			return true
 		}
 		if n > maxPathPivots {
-			s.err = fmt.Errorf("lcp: a Lemke–Howson path did not close after %d pivots (rounding); try --rational", n)
+			s.err = fmt.Errorf("%w after %d pivots (float rounding?); try --rational", errLHLongPath, n)
 			s.res.Complete = false
 			s.res.Reason = s.err.Error()
 			return false
