@@ -248,6 +248,12 @@ func TestDiagnostics(t *testing.T) {
 		{"rule unknown key", func(t *testing.T) string {
 			return edit(t, `calm: {"*": comply}`, "calm:\n      \"*\": comply\n      rules:\n        - {after: {US: strike}, plya: resist}")
 		}, `30:33: error: unknown key "plya" in strategy rule (hint: did you mean "play"?)`},
+		{"rule plays nowhere", func(t *testing.T) string {
+			return edit(t, `IR: {"*": [comply, resist]}`, `IR: {"*": [comply, resist], truce: [comply, wait]}`, `calm: {"*": comply}`, "calm:\n      \"*\": comply\n      rules:\n        - {after: {US: strike}, play: {resist: 0.5, wait: 0.5}}")
+		}, `30:33: error: rule of strategy "calm" of IR plays actions that IR cannot take together in any state`},
+		{"rule unavailable in given state", func(t *testing.T) string {
+			return edit(t, `IR: {"*": [comply, resist]}`, `IR: {"*": [comply, resist], truce: [comply, wait]}`, `calm: {"*": comply}`, "calm:\n      \"*\": comply\n      rules:\n        - {in: truce, play: resist}")
+		}, `30:29: error: rule of strategy "calm" of IR puts weight on "resist", which IR cannot take in state "truce" (hint: available there: comply, wait)`},
 		{"unknown actor in strategies", func(t *testing.T) string { return edit(t, "  IR:\n    calm", "  IRR:\n    calm") }, `26:3: error: unknown actor "IRR"`},
 
 		// profiles

@@ -1093,10 +1093,35 @@ func (c *compiler) parseStratRule(a int, strat string, it ast.Node) *stratRule {
 		c.d.errorf(r.pos, "add play: {action: probability}", "strategy rule without `play`")
 		return nil
 	}
-	r.play = c.playDist(f.val, a, f.kpos, r.in, fmt.Sprintf("rule of strategy %q of %s", strat, actor))
+	what := fmt.Sprintf("rule of strategy %q of %s", strat, actor)
+	if _, given := get["in"]; given {
+		r.play = c.playDist(f.val, a, f.kpos, r.in, what)
+		if r.play == nil {
+			return nil
+		}
+		return r
+	}
+	// Without `in`, the rule applies wherever the actor can play every
+	// action it names.
+	r.play = c.playDist(f.val, a, f.kpos, nil, what)
 	if r.play == nil {
 		return nil
 	}
+	var where []int
+	for _, s := range r.in {
+		all := true
+		for _, w := range r.play.ws {
+			all = all && c.availIn(a, w.action, s)
+		}
+		if all {
+			where = append(where, s)
+		}
+	}
+	if len(where) == 0 {
+		c.d.errorf(f.kpos, "check the actions listed for "+actor, "%s plays actions that %s cannot take together in any state", what, actor)
+		return nil
+	}
+	r.in = where
 	return r
 }
 

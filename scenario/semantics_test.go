@@ -60,3 +60,39 @@ profiles:
 	near(t, "value(X)", a.Total[0], 5.45/0.775)
 	near(t, "value(Y)", a.Total[1], -5.45/0.775)
 }
+
+// TestRuleWithoutIn: a strategy rule without `in` applies in the states
+// where the actor can play every action it names.
+func TestRuleWithoutIn(t *testing.T) {
+	const src = `truce: 1
+horizon: 3
+discount: 0.5
+actors: [{id: X}]
+states: [s1, s2, {id: end, terminal: true}]
+actions:
+  X: {s1: [a, b], s2: [a, c]}
+transitions:
+  - {from: s1, to: {s2: 0.5}}
+  - {from: s2, to: {end: 0.5}}
+strategies:
+  X:
+    st:
+      "*": a
+      rules:
+        - {after: {X: a}, play: c}
+profiles:
+  p: {X: st}
+`
+	sc, ds := Parse("r.yaml", []byte(src))
+	if sc == nil {
+		t.Fatal(ds)
+	}
+	_, profs, err := sc.Build(sc.Central())
+	if err != nil {
+		t.Fatal(err)
+	}
+	rules := profs["p"][0].Rules
+	if len(rules) != 1 || rules[0].State != 1 {
+		t.Fatalf("rules = %+v, want one rule in s2 (state 1)", rules)
+	}
+}
