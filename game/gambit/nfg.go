@@ -335,6 +335,9 @@ func ReadNFG(filename string, r io.Reader) (*game.Strategic, error) {
 
 func parseNFG(file string, src []byte) (*game.Strategic, error) {
 	l := newLexer(file, src)
+	if len(src) >= 3 && src[0] == 0xEF && src[1] == 0xBB && src[2] == 0xBF {
+		l.pos = 3 // a UTF-8 byte-order mark, as some editors write
+	}
 	if err := l.next(); err != nil {
 		return nil, err
 	}

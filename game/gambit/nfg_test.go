@@ -170,6 +170,13 @@ func TestBadInput(t *testing.T) {
 	}
 }
 
+func TestByteOrderMark(t *testing.T) {
+	g, err := ReadNFG("bom.nfg", strings.NewReader("\ufeffNFG 1 R \"x\" { \"a\" } { 1 }\n5"))
+	if err != nil || g.Payoffs[0] != 5 {
+		t.Fatalf("%v %v", g, err)
+	}
+}
+
 func TestOutcomeZeroMeansNoOutcome(t *testing.T) {
 	src := "NFG 1 R \"x\" { \"a\" \"b\" } { 2 1 }\n{ { \"o\" 1/2 -3 } }\n0 1"
 	g, err := ReadNFG("z.nfg", strings.NewReader(src))
