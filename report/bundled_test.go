@@ -74,6 +74,9 @@ func TestFromScenario(t *testing.T) {
 	if sum < 0.999 || sum > 1.000001 {
 		t.Errorf("baseline endings sum to %v", sum)
 	}
+	if in.Hypotheses[0].Label == "" {
+		t.Error("hypothesis labels not carried into the report")
+	}
 	if len(in.Credibility) == 0 {
 		t.Error("no credibility rows for the baseline's reactions")
 	}

@@ -95,6 +95,7 @@ type ActorValue struct {
 // Hypothesis is one claim with its evaluation.
 type Hypothesis struct {
 	ID         string
+	Label      string // short name, optional
 	Claim      string
 	Expr       string
 	HoldsShare float64

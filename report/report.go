@@ -268,7 +268,7 @@ svg.chart{max-width:100%;height:auto;display:block;margin:.8em 0;font-family:sys
 {{if .Hypotheses}}<section id="hypotheses">
 <h2>The claims, tested</h2>
 <table><thead><tr><th>ID</th><th>Claim</th><th>Holds in</th><th>Verdict</th></tr></thead><tbody>
-{{range .Hypotheses}}<tr class="hypothesis" data-id="{{.ID}}"><td>{{.ID}}</td><td>{{.Claim}}<br><code>{{.Expr}}</code>{{if .Quantities}}<br><small>{{range $i, $q := .Quantities}}{{if $i}}; {{end}}<code>{{$q.Expr}}</code> = {{iv $q.Interval}}{{end}}</small>{{end}}</td>
+{{range .Hypotheses}}<tr class="hypothesis" data-id="{{.ID}}"><td>{{.ID}}</td><td>{{with .Label}}<strong>{{.}}</strong><br>{{end}}{{.Claim}}<br><code>{{.Expr}}</code>{{if .Quantities}}<br><small>{{range $i, $q := .Quantities}}{{if $i}}; {{end}}<code>{{$q.Expr}}</code> = {{iv $q.Interval}}{{end}}</small>{{end}}</td>
 <td class="n">{{pct .HoldsShare}}<span class="share" role="img" aria-label="holds in {{pct .HoldsShare}} of draws"><span style="width:{{width .HoldsShare}}"></span></span></td>
 <td><span class="verdict {{verdictClass .Verdict}}">{{.Verdict}}</span></td></tr>
 {{end}}</tbody></table>

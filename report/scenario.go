@@ -72,6 +72,11 @@ func FromScenario(sc *scenario.Scenario, ar *scenario.AnalysisReport) Input {
 	}
 	for _, h := range ar.Hypotheses {
 		hh := Hypothesis{ID: h.ID, Claim: h.Claim, Expr: h.Expr, HoldsShare: h.HoldsShare, Verdict: h.Verdict}
+		for _, sh := range sc.Hypotheses {
+			if sh.ID == h.ID {
+				hh.Label = sh.Info.Label
+			}
+		}
 		for _, k := range sortedKeys(h.Quantities) {
 			v := float64(h.Quantities[k])
 			hh.Quantities = append(hh.Quantities, Quantity{Expr: k, Interval: Interval{Mean: v, Lo: math.NaN(), Hi: math.NaN()}})
