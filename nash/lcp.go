@@ -56,6 +56,11 @@ func lcpRun(ctx context.Context, g *game.Strategic, opt Options, pureExact bool,
 	if opt.Rational && !g.IsExact() {
 		return nil, false, fmt.Errorf("lcp: --rational needs exact payoffs, and this game has some only as floating-point numbers")
 	}
+	for _, v := range g.Payoffs {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return nil, false, fmt.Errorf("lcp: payoff %v is not a finite number", v)
+		}
+	}
 	var tab lhTableau
 	var hybrid *lhHybrid
 	switch {

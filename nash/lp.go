@@ -196,6 +196,11 @@ func checkConstantSum(g *game.Strategic) error {
 	if g.NumPlayers() != 2 {
 		return fmt.Errorf("lp: needs a 2-player constant-sum game, this one has %d players", g.NumPlayers())
 	}
+	for _, v := range g.Payoffs {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return fmt.Errorf("lp: payoff %v is not a finite number", v)
+		}
+	}
 	k := g.NumProfiles()
 	if g.IsExact() {
 		var c, s big.Rat
