@@ -198,7 +198,12 @@ func (c *compiler) compile(body ast.Node) {
 	c.parseTransitions(get["transitions"])
 	c.parsePayoffs(get["payoffs"])
 	c.parseStrategies(get["strategies"])
-	c.parseProfiles(get["profiles"])
+	if e, ok := get["profiles"]; ok {
+		c.parseProfiles(e)
+	} else {
+		c.parseProfiles(kv{})
+		c.defaultProfile()
+	}
 	c.parseHypotheses(get["hypotheses"])
 	if c.d.hasErrors() {
 		return
@@ -1215,6 +1220,10 @@ func (c *compiler) parseProfiles(e kv) {
 				pd.Strategies[a] = si
 			}
 			for a, si := range pd.Strategies {
+				if si < 0 && good && c.passive(a) {
+					pd.Strategies[a] = c.implicitStrategy(a)
+					continue
+				}
 				if si < 0 && good {
 					c.d.errorf(pk.kpos, fmt.Sprintf("add %s: STRATEGY", c.actorNames[a]), "profile %q gives no strategy for actor %s", pk.key, c.actorNames[a])
 					good = false
@@ -1228,6 +1237,49 @@ func (c *compiler) parseProfiles(e kv) {
 		c.profileIndex[pk.key] = len(sc.Profiles)
 		sc.Profiles = append(sc.Profiles, pd)
 	}
+}
+
+// passive reports whether actor a has a single action in every state, so
+// that it needs no strategy.
+func (c *compiler) passive(a int) bool {
+	for s, st := range c.sc.States {
+		if !st.Terminal && len(c.sc.Avail[s][a]) != 1 {
+			return false
+		}
+	}
+	return true
+}
+
+// implicitStrategy returns the index of the strategy of a passive actor
+// that plays its only action, adding it (named "only") on first use.
+func (c *compiler) implicitStrategy(a int) int {
+	if i, ok := c.stratIndex[a]["only"]; ok {
+		return i
+	}
+	sc := c.sc
+	c.stratIndex[a]["only"] = len(sc.Strategies[a])
+	sc.Strategies[a] = append(sc.Strategies[a], StrategyDef{Name: "only", base: make([]*playDist, len(sc.States))})
+	return c.stratIndex[a]["only"]
+}
+
+// defaultProfile adds the profile "default" to a file without `profiles`
+// when it is unambiguous: every actor has exactly one strategy or is
+// passive.
+func (c *compiler) defaultProfile() {
+	sc := c.sc
+	pd := ProfileDef{Name: "default", Pos: Pos{1, 1}, Strategies: make([]int, len(sc.Actors))}
+	for a := range sc.Actors {
+		switch {
+		case len(sc.Strategies[a]) == 1:
+			pd.Strategies[a] = 0
+		case len(sc.Strategies[a]) == 0 && c.passive(a):
+			pd.Strategies[a] = c.implicitStrategy(a)
+		default:
+			return
+		}
+	}
+	c.profileIndex[pd.Name] = len(sc.Profiles)
+	sc.Profiles = append(sc.Profiles, pd)
 }
 
 func markovCond(cd cond) markov.Cond {

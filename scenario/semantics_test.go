@@ -96,3 +96,40 @@ profiles:
 		t.Fatalf("rules = %+v, want one rule in s2 (state 1)", rules)
 	}
 }
+
+// TestPassiveActorsAndDefaultProfile: actors with one action everywhere need
+// no strategy, and a file without profiles gets "default" when every actor
+// has one strategy or none is needed.
+func TestPassiveActorsAndDefaultProfile(t *testing.T) {
+	const src = `truce: 1
+horizon: 4
+discount: 0.9
+actors: [{id: X}, {id: Nature}]
+states: [s, {id: end, terminal: true}]
+actions:
+  X: {"*": [a, b]}
+transitions:
+  - {from: s, when: {X: a}, to: {end: 0.5}}
+payoffs:
+  - {in: end, X: {payoff: 1}}
+strategies:
+  X: {half: {"*": {a: 0.5, b: 0.5}}}
+`
+	sc, ds := Parse("d.yaml", []byte(src))
+	if sc == nil {
+		t.Fatal(ds)
+	}
+	if len(sc.Profiles) != 1 || sc.Profiles[0].Name != "default" {
+		t.Fatalf("profiles = %+v", sc.Profiles)
+	}
+	a := analyzeCentral(t, sc, "default")
+	// Each step ends with probability 1/4: E[δ^T] = 0.9·0.25/(1 - 0.9·0.75).
+	near(t, "value(X)", a.Total[0], 0.225/0.325)
+	near(t, "time(end)", a.Time[1], 4)
+	// With an explicit profile the passive actor may be left out.
+	sc, ds = Parse("d.yaml", []byte(src+"profiles:\n  p: {X: half}\n"))
+	if sc == nil {
+		t.Fatal(ds)
+	}
+	near(t, "value(X) in p", analyzeCentral(t, sc, "p").Total[0], 0.225/0.325)
+}
