@@ -132,52 +132,33 @@ func (t *Tree) Reduced() (*Reduced, error) {
 	// Walk the tree carrying each player's current sequence and the
 	// chance probability; at each outcome add its payoff to every profile
 	// whose strategies contain all those sequences.
-	shape := g.Shape()
+	type contrib struct {
+		node  int
+		lists [][]int
+		rat   []*big.Rat // chance probability × payoff, exact
+		f     []float64
+	}
+	var contribs []contrib
 	seq := make([]int, n)
-	tmp := new(big.Rat)
-	idx := make([]int, n)
 	var walk func(node int, prob *big.Rat, pf float64)
 	walk = func(node int, prob *big.Rat, pf float64) {
 		nd := &t.Nodes[node]
 		if nd.Outcome >= 0 {
 			o := &t.Outcomes[nd.Outcome]
-			lists := make([][]int, n)
+			c := contrib{node: node, lists: make([][]int, n), f: make([]float64, n)}
+			ok := true
 			for p := 0; p < n; p++ {
-				lists[p] = contains[p][seq[p]]
-				if len(lists[p]) == 0 {
-					goto children
+				c.lists[p] = contains[p][seq[p]]
+				ok = ok && len(c.lists[p]) > 0
+				c.f[p] = pf * o.Payoffs[p]
+				if exact {
+					c.rat = append(c.rat, new(big.Rat).Mul(prob, o.Exact[p]))
 				}
 			}
-			for p := range idx {
-				idx[p] = 0
-			}
-			for {
-				k, stride := 0, 1
-				for p := 0; p < n; p++ {
-					k += lists[p][idx[p]] * stride
-					stride *= shape[p]
-				}
-				for p := 0; p < n; p++ {
-					g.Payoffs[k*n+p] += pf * o.Payoffs[p]
-					if exact {
-						e := g.Exact[k*n+p]
-						e.Add(e, tmp.Mul(prob, o.Exact[p]))
-					}
-				}
-				p := 0
-				for ; p < n; p++ {
-					idx[p]++
-					if idx[p] < len(lists[p]) {
-						break
-					}
-					idx[p] = 0
-				}
-				if p == n {
-					break
-				}
+			if ok {
+				contribs = append(contribs, c)
 			}
 		}
-	children:
 		if nd.Infoset < 0 {
 			return
 		}
@@ -197,8 +178,85 @@ func (t *Tree) Reduced() (*Reduced, error) {
 		}
 	}
 	walk(0, big.NewRat(1, 1), 1)
+	// Exact sums: over a common denominator in int64 when that cannot
+	// overflow (one division per cell at the end, no gcd per addition).
+	var den *big.Int
+	var nums [][]int64
 	if exact {
+		den = big.NewInt(1)
+		for _, c := range contribs {
+			for _, r := range c.rat {
+				d := r.Denom()
+				gcd := new(big.Int).GCD(nil, nil, den, d)
+				den.Mul(den, new(big.Int).Quo(d, gcd))
+			}
+		}
+		bound := new(big.Int)
+		nums = make([][]int64, len(contribs))
+		for i, c := range contribs {
+			nums[i] = make([]int64, n)
+			for p, r := range c.rat {
+				v := new(big.Int).Mul(r.Num(), new(big.Int).Quo(den, r.Denom()))
+				if !v.IsInt64() {
+					nums = nil
+					break
+				}
+				nums[i][p] = v.Int64()
+				bound.Add(bound, new(big.Int).Abs(v))
+			}
+			if nums == nil {
+				break
+			}
+		}
+		if nums != nil && bound.BitLen() > 62 {
+			nums = nil
+		}
+	}
+	var acc []int64
+	if nums != nil {
+		acc = make([]int64, len(g.Payoffs))
+	}
+	shape := g.Shape()
+	idx := make([]int, n)
+	for ci, c := range contribs {
+		for p := range idx {
+			idx[p] = 0
+		}
+		for {
+			k, stride := 0, 1
+			for p := 0; p < n; p++ {
+				k += c.lists[p][idx[p]] * stride
+				stride *= shape[p]
+			}
+			for p := 0; p < n; p++ {
+				g.Payoffs[k*n+p] += c.f[p]
+				switch {
+				case acc != nil:
+					acc[k*n+p] += nums[ci][p]
+				case exact:
+					e := g.Exact[k*n+p]
+					e.Add(e, c.rat[p])
+				}
+			}
+			p := 0
+			for ; p < n; p++ {
+				idx[p]++
+				if idx[p] < len(c.lists[p]) {
+					break
+				}
+				idx[p] = 0
+			}
+			if p == n {
+				break
+			}
+		}
+	}
+	if exact {
+		num := new(big.Int)
 		for i, e := range g.Exact {
+			if acc != nil {
+				e.SetFrac(num.SetInt64(acc[i]), den)
+			}
 			g.Payoffs[i], _ = e.Float64()
 		}
 	}

@@ -90,11 +90,13 @@ func seqPureNash(g *game.Strategic, k int, idx, strides []int, exact bool) bool 
 				continue
 			}
 			k2 := base + s*strides[p]
-			if exact {
-				if g.Exact[k2*n+p].Cmp(g.Exact[k*n+p]) > 0 {
-					return false
-				}
-			} else if g.Payoffs[k2*n+p] > g.Payoffs[k*n+p] {
+			// Floats rounded from exact values keep their order, so only
+			// equal floats need the exact comparison.
+			a, b := g.Payoffs[k2*n+p], g.Payoffs[k*n+p]
+			if a > b {
+				return false
+			}
+			if exact && a == b && g.Exact[k2*n+p].Cmp(g.Exact[k*n+p]) > 0 {
 				return false
 			}
 		}
