@@ -206,3 +206,29 @@ func TestWarOfAttrition(t *testing.T) {
 		t.Errorf("MPE quits with (%v, %v): not one of the three stationary equilibria", qa, qb)
 	}
 }
+
+// TestBrinkmanship: each side backs down with q = rD/(V+rD) = 1/2; the
+// crisis ends in disaster 1/31 of the time and each other ending 10/31;
+// the prize is dissipated in risk (value 0).
+func TestBrinkmanship(t *testing.T) {
+	sc := load(t, "brinkmanship.yaml")
+	ar := analyze(t, sc, 1, "mixed", "a_firm")
+	m := ar.Profiles["mixed"]
+	near(t, "disaster", float64(m.Absorb["disaster"].Mean), 1.0/31, tol)
+	for _, s := range []string{"a_wins", "b_wins", "both_back_down"} {
+		near(t, s, float64(m.Absorb[s].Mean), 10.0/31, tol)
+		near(t, "time "+s, float64(m.Time[s].Mean), 1/0.775, 1e-9)
+	}
+	near(t, "value A", float64(m.Value["A"].Total.Mean), 0, 1e-12)
+	near(t, "value A firm", float64(ar.Profiles["a_firm"].Value["A"].Total.Mean), 0, 1e-12)
+	verdicts(t, ar, "supported")
+
+	g, res := solve(t, sc)
+	qa, qb := prob(g, res, 0, 0, "back_down"), prob(g, res, 1, 0, "back_down")
+	switch {
+	case qa == 0 && qb == 1, qa == 1 && qb == 0:
+	case math.Abs(qa-0.5) < 1e-9 && math.Abs(qb-0.5) < 1e-9:
+	default:
+		t.Errorf("MPE backs down with (%v, %v): not one of the three stationary equilibria", qa, qb)
+	}
+}
