@@ -157,6 +157,7 @@ async function loadExamples() {
 async function loadExample(name) {
   const ex = await api("GET", "/api/examples/" + encodeURIComponent(name));
   state.scenario = null;
+  $("#version-select").hidden = true;
   $("#scenario-name").value = ex.name.replace(/\.ya?ml$/, "");
   setText(ex.yaml);
 }
@@ -174,6 +175,24 @@ async function openScenario(id) {
   $("#scenario-name").value = s.name;
   setText(s.yaml);
   $("#save-status").textContent = `version ${s.version}`;
+  await loadVersions();
+}
+
+// loadVersions lists the open scenario's saved versions; picking an older
+// one loads its text, and saving it makes it the newest version again.
+async function loadVersions() {
+  const sel = $("#version-select");
+  if (!state.scenario) { sel.hidden = true; return; }
+  const versions = await api("GET", `/api/scenarios/${state.scenario.id}/versions`);
+  sel.replaceChildren(...versions.map((v) => el("option", {value: v.version}, `v${v.version} ${new Date(v.created_at).toLocaleString()}`)));
+  sel.value = String(state.scenario.version);
+  sel.hidden = false;
+}
+
+async function openVersion(n) {
+  const v = await api("GET", `/api/scenarios/${state.scenario.id}/versions/${n}`);
+  setText(v.yaml);
+  $("#save-status").textContent = Number(n) === state.scenario.version ? `version ${n}` : `viewing version ${n}; Save makes it the newest`;
 }
 
 async function save() {
@@ -185,6 +204,7 @@ async function save() {
     state.scenario = s;
     $("#save-status").textContent = `saved as version ${s.version}`;
     await loadScenarios();
+    await loadVersions();
   } catch (e) {
     $("#save-status").textContent = e.status === 409 ? "someone saved a newer version; reopen it first" : "save failed: " + e.message;
   }
@@ -541,6 +561,7 @@ async function showRun(id, {loadEditor = true} = {}) {
   try { run = await api("GET", "/api/runs/" + id); } catch (e) { view.replaceChildren(el("p", {class: "status-failed"}, e.message)); return; }
   if (loadEditor && run.yaml) {
     state.scenario = null;
+    $("#version-select").hidden = true;
     if (state.kinds.includes(run.kind)) { $("#kind").value = run.kind; updateKindInputs(); }
     $("#scenario-name").value = run.scenario_name || "";
     setText(run.yaml);
@@ -624,6 +645,7 @@ async function init() {
   $("#example-select").addEventListener("change", (e) => { if (e.target.value) loadExample(e.target.value); e.target.value = ""; });
   $("#scenario-select").addEventListener("change", (e) => { if (e.target.value) openScenario(e.target.value); e.target.value = ""; });
   $("#save-btn").addEventListener("click", save);
+  $("#version-select").addEventListener("change", (e) => openVersion(e.target.value));
   $("#kind").addEventListener("change", updateKindInputs);
   $("#run-btn").addEventListener("click", startJob);
   $("#cancel-btn").addEventListener("click", cancelJob);

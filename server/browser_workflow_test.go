@@ -1,0 +1,125 @@
+package server_test
+
+import (
+	"context"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+
+	"github.com/truce-dev/truce/server"
+	"github.com/truce-dev/truce/store"
+	"github.com/truce-dev/truce/web"
+)
+
+// poll evaluates expr until it is true or the time runs out.
+func poll(t *testing.T, tab context.Context, what, expr string) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		if eval[bool](t, tab, expr) {
+			return
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Fatalf("%s: %s never became true", what, expr)
+}
+
+// TestBrowserTokenVersionsCompare walks through a team's day on a server
+// with a token: enter the token, save a scenario twice and reopen the first
+// version, run two analyses with different seeds and compare them side by
+// side.
+func TestBrowserTokenVersionsCompare(t *testing.T) {
+	if testing.Short() {
+		t.Skip("drives headless chromium")
+	}
+	ctx := context.Background()
+	st, err := store.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "ui.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	ex := standoffExample(t)
+	srv, err := server.New(ctx, server.Config{Store: st, Runner: server.ScenarioRunner{}, Token: "s3cret", Assets: web.Assets(), Examples: []server.Example{ex}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Shutdown(ctx)
+	hs := httptest.NewServer(srv.Handler())
+	defer hs.Close()
+
+	b := newBrowser(t)
+	tab := b.root
+	css := func(sel string) chromedp.CSS { return chromedp.CSS(sel) }
+	step(t, tab, "open the page and give the token",
+		chromedp.Navigate(hs.URL+"/"),
+		chromedp.WaitVisible(css(`#token-box`)),
+		chromedp.SendKeys(css(`#token`), "s3cret"+kb.Enter),
+		chromedp.WaitVisible(css(`body[data-ready="1"]`)),
+		chromedp.WaitVisible(css(`#validity.valid`)),
+	)
+	if text := eval[string](t, tab, `truce.getText()`); text != ex.YAML {
+		t.Fatalf("example not loaded after the token: %q", text)
+	}
+
+	step(t, tab, "save version 1", chromedp.Click(css(`#save-btn`)), chromedp.WaitVisible(css(`#version-select`)))
+	poll(t, tab, "saved", `document.querySelector('#save-status').textContent === 'saved as version 1'`)
+	step(t, tab, "edit and save version 2",
+		chromedp.Click(css(`.cm-content .cm-line:nth-child(8)`)),
+		chromedp.KeyEvent(kb.End),
+		chromedp.KeyEvent("0"),
+		chromedp.WaitVisible(css(`#validity.valid`)),
+		chromedp.Click(css(`#save-btn`)),
+	)
+	poll(t, tab, "saved again", `document.querySelector('#save-status').textContent === 'saved as version 2'`)
+	if n := eval[int](t, tab, `document.querySelectorAll('#version-select option').length`); n != 2 {
+		t.Fatalf("%d versions listed, want 2", n)
+	}
+	if !strings.Contains(eval[string](t, tab, `truce.getText()`), "horizon: 260") {
+		t.Fatal("edit not in the editor")
+	}
+	step(t, tab, "reopen version 1", chromedp.Evaluate[chromedp.Void](`void (() => {
+		const s = document.querySelector('#version-select'); s.value = '1'; s.dispatchEvent(new Event('change')); })()`))
+	poll(t, tab, "version 1 loaded", `truce.getText().includes('horizon: 26\n')`)
+	if text := eval[string](t, tab, `truce.getText()`); text != ex.YAML {
+		t.Fatalf("version 1 is %q", text)
+	}
+
+	runs := []string{}
+	for _, seed := range []string{"1", "2"} {
+		before := eval[string](t, tab, `location.pathname`)
+		step(t, tab, "run seed "+seed, chromedp.Evaluate[chromedp.Void](`void (() => {
+			for (const [id, v] of [['kind', 'analyze'], ['draws', '30'], ['seed', '`+seed+`']]) {
+				const e = document.querySelector('#' + id); e.value = v; e.dispatchEvent(new Event('change')); }
+		})()`), chromedp.Click(css(`#run-btn`)))
+		poll(t, tab, "run "+seed+" done", `location.pathname !== '`+before+`' && !!document.querySelector('#run-status.status-done')`)
+		runs = append(runs, eval[string](t, tab, `location.pathname`))
+	}
+	poll(t, tab, "history lists both", `document.querySelectorAll('#history-table tbody tr').length === 2`)
+	step(t, tab, "compare them",
+		chromedp.Click(css(`#history-table tbody tr:nth-child(1) input`)),
+		chromedp.Click(css(`#history-table tbody tr:nth-child(2) input`)),
+		chromedp.Click(css(`#compare-btn`)),
+		chromedp.WaitVisible(css(`#diff-table tbody tr`)),
+		chromedp.WaitVisible(css(`#compare-a .chart-endings svg rect`)),
+		chromedp.WaitVisible(css(`#compare-b .chart-endings svg rect`)),
+	)
+	if !strings.HasPrefix(eval[string](t, tab, `location.pathname + location.search`), "/compare?a=r_") {
+		t.Fatal("comparison has no shareable address")
+	}
+	if n := eval[int](t, tab, `document.querySelectorAll('#diff-table tbody tr').length`); n == 0 {
+		t.Fatal("two seeds gave identical results")
+	}
+	ids := eval[string](t, tab, `[...document.querySelectorAll('#compare-view .run-head #permalink')].map(a => a.getAttribute('href')).sort().join(' ')`)
+	want := []string{runs[0], runs[1]}
+	if want[0] > want[1] {
+		want[0], want[1] = want[1], want[0]
+	}
+	if ids != strings.Join(want, " ") {
+		t.Fatalf("compared %q, want %q", ids, want)
+	}
+}
