@@ -3,9 +3,11 @@ package server_test
 import (
 	"bufio"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -15,6 +17,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" driver, to make a test schema
 
 	"github.com/truce-dev/truce/server"
 	"github.com/truce-dev/truce/server/internal/fakerunner"
@@ -167,8 +171,48 @@ func TestCrashRecovery(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs a server binary")
 	}
+	t.Run("sqlite", func(t *testing.T) { crashRecovery(t, "sqlite:"+filepath.Join(t.TempDir(), "crash.db")) })
+	t.Run("postgres", func(t *testing.T) { crashRecovery(t, testPostgresURL(t)) })
+}
+
+// testPostgresURL gives the test a fresh schema in the database named by
+// TRUCE_TEST_POSTGRES (skipped without it, failed without it under CI=true).
+func testPostgresURL(t *testing.T) string {
+	t.Helper()
+	base := os.Getenv("TRUCE_TEST_POSTGRES")
+	if base == "" {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("TRUCE_TEST_POSTGRES is not set but CI=true: .ci/run must start PostgreSQL")
+		}
+		t.Skip("TRUCE_TEST_POSTGRES not set")
+	}
+	db, err := sql.Open("pgx", base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	schema := strings.ToLower(store.NewID("crash_"))
+	if _, err := db.Exec("CREATE SCHEMA " + schema); err != nil {
+		t.Fatalf("creating schema: %v", err)
+	}
+	t.Cleanup(func() {
+		if db, err := sql.Open("pgx", base); err == nil {
+			db.Exec("DROP SCHEMA " + schema + " CASCADE")
+			db.Close()
+		}
+	})
+	u, err := url.Parse(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+func crashRecovery(t *testing.T, db string) {
 	bin := buildFakeServe(t)
-	db := "sqlite:" + filepath.Join(t.TempDir(), "crash.db")
 	p := startProc(t, bin, db, "--delay", "20ms")
 
 	var completed []string
