@@ -378,3 +378,25 @@ func TestAnalyzeCancelled(t *testing.T) {
 		t.Errorf("cancelled analysis: err = %v, want context.Canceled", err)
 	}
 }
+
+// TestAnalyzeWorkersIdentical: the number of workers does not change a bit
+// of the analysis.
+func TestAnalyzeWorkersIdentical(t *testing.T) {
+	g, prof := randomGame(rand.New(rand.NewPCG(8, 8)), 80, 2, 2, 2, true)
+	var first []byte
+	for _, w := range []int{1, 2, 4} {
+		an, err := AnalyzeWith(context.Background(), g, prof, AnalyzeOptions{Horizon: 20, Workers: w})
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := json.Marshal(an)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if first == nil {
+			first = b
+		} else if string(b) != string(first) {
+			t.Errorf("workers %d: analysis differs from workers 1", w)
+		}
+	}
+}
