@@ -351,8 +351,9 @@ func (tr *tracer) run(ctx context.Context, target float64, progress func(string)
 	prevTan[T] = 1
 	zp := make([]float64, W)
 	step := 0.05
-	polishAt := 1e-3
+	polishAt := 1e-5
 	best := append([]float64(nil), x0...)
+	bestReg := math.Inf(1)
 
 	// tangent solves [J; prevTanᵀ] t = e_T and normalises t.
 	tangent := func() bool {
@@ -377,7 +378,7 @@ func (tr *tracer) run(ctx context.Context, target float64, progress func(string)
 	}
 	// correct runs Newton on H(z) = 0 with corrections orthogonal to tan;
 	// fixLam keeps λ fixed instead (for the --lambda landing).
-	correct := func(z []float64, fixLam bool) bool {
+	correct := func(z []float64, fixLam bool, h0 float64) bool {
 		prev := math.Inf(1)
 		for it := 0; it < 8; it++ {
 			tr.eval(z, h, jac)
@@ -409,7 +410,10 @@ func (tr *tracer) run(ctx context.Context, target float64, progress func(string)
 			// shrinking at a level that is rounding noise (which grows with
 			// λ as the equations' coefficients do).
 			done := nrm < 1e-10
-			if it == 0 && nrm > 0.5 || it > 0 && nrm > 0.5*prev {
+			// A first correction that is large against the step means the
+			// predictor left the curve's neighbourhood (where the corrector
+			// may jump to another sheet of it, e.g. across a tight fold).
+			if it == 0 && nrm > math.Min(0.05, math.Max(0.1*h0, 1e-9)) || it > 0 && nrm > 0.5*prev {
 				if nrm > 1e-7 {
 					return false
 				}
@@ -425,26 +429,55 @@ func (tr *tracer) run(ctx context.Context, target float64, progress func(string)
 	}
 
 	tr.eval(z, h, jac)
+	if !tangent() {
+		return best, z[T], false, "singular Jacobian at the start of the logit path"
+	}
+	pAt := make([]float64, T)
+	uAt := make([]float64, T)
+	reject := func() (fail bool) {
+		tr.rejected++
+		step /= 2
+		return step < 1e-13
+	}
 	for tr.steps = 0; tr.steps < logitMaxSteps; {
 		if stop, reason := stopped(ctx); stop {
 			return best, z[T], false, reason
 		}
-		if !tangent() {
-			return best, z[T], false, "singular Jacobian on the logit path"
-		}
 		for i := range zp {
 			zp[i] = z[i] + step*tan[i]
 		}
-		if !correct(zp, false) {
-			tr.rejected++
-			step /= 2
-			if step < 1e-13 {
+		ok := correct(zp, false, step)
+		if ok {
+			// Keep the point's profile and values, then check the tangent
+			// there: a sharp turn (or a step back below λ = 0, where the
+			// principal branch never goes) means the step jumped across
+			// the curve, so it is retried shorter.
+			copy(pAt, tr.p)
+			copy(uAt, tr.u)
+			tr.eval(zp, h, jac)
+			copy(prevTan, tan)
+			ok = tangent()
+			if ok {
+				dot := 0.0
+				for i := range tan {
+					dot += tan[i] * prevTan[i]
+				}
+				ok = dot >= 0.98 && zp[T] >= 0
+			}
+			if !ok {
+				copy(tan, prevTan)
+			}
+		}
+		if !ok {
+			if reject() {
+				if target == 0 && bestReg < logitTol {
+					return best, z[T], true, "" // the target was met before
+				}
 				if q, ok := polishSupport(ng, best, 1e-2); ok && target == 0 && !tr.noPolish {
 					return q, z[T], true, ""
 				}
 				return best, z[T], false, "logit path step size underflow"
 			}
-			tr.eval(z, h, jac)
 			continue
 		}
 		tr.steps++
@@ -455,38 +488,45 @@ func (tr *tracer) run(ctx context.Context, target float64, progress func(string)
 				zp[i] = z[i] + f*(zp[i]-z[i])
 			}
 			zp[T] = target
-			if !correct(zp, true) {
+			if !correct(zp, true, math.Inf(1)) {
 				return best, z[T], false, "could not land on the requested lambda"
 			}
 			return append([]float64(nil), tr.p...), target, true, ""
 		}
-		copy(prevTan, tan)
 		copy(z, zp)
 		step = math.Min(step*1.6, 1e6)
-		// tr.p and tr.u hold the accepted point (the corrector's last eval).
-		copy(best, tr.p)
+		copy(best, pAt)
 		if target == 0 {
-			reg := ng.regret(tr.p, tr.u)
+			reg := ng.regret(pAt, uAt)
+			bestReg = reg
 			if reg < logitTol {
-				if q, ok := polishSupport(ng, tr.p, 1e-4); ok {
+				// Target met. The support solve finishes the job; if it
+				// cannot (a limit approached slowly, as in degenerate games),
+				// the path goes on towards regret logitTol/100, and any
+				// later failure returns this or a later point.
+				if q, ok := polishSupport(ng, pAt, 1e-2); ok {
 					return q, z[T], true, ""
 				}
-				return best, z[T], true, ""
+				if reg < logitTol/100 {
+					return best, z[T], true, ""
+				}
 			}
 			if reg < polishAt && !tr.noPolish {
 				polishAt = reg / 10
-				if q, ok := polishSupport(ng, tr.p, 1e-2); ok {
+				if q, ok := polishSupport(ng, pAt, 1e-3); ok {
 					return q, z[T], true, ""
 				}
 			}
 			if z[T] > logitMaxLambda {
-				return best, z[T], false, fmt.Sprintf("lambda reached %g with regret %.3g", z[T], reg)
+				return best, z[T], reg < logitTol, fmt.Sprintf("lambda reached %g with regret %.3g", z[T], reg)
 			}
 		}
 		if progress != nil && tr.steps%200 == 0 {
 			progress(fmt.Sprintf("step %d, lambda %.4g", tr.steps, z[T]))
 		}
-		tr.eval(z, h, jac)
+	}
+	if target == 0 && bestReg < logitTol {
+		return best, z[T], true, ""
 	}
 	return best, z[T], false, fmt.Sprintf("step limit %d reached at lambda %g", logitMaxSteps, z[T])
 }
@@ -498,45 +538,67 @@ func (tr *tracer) run(ctx context.Context, target float64, progress func(string)
 // probability profile with regret below logitTol/100 and, when maxMove > 0,
 // lies within maxMove of x.
 func polishSupport(ng *normGame, x []float64, maxMove float64) ([]float64, bool) {
-	for _, thr := range []float64{1e-3, 1e-5, 1e-8} {
-		if q, ok := polishOn(ng, x, thr, maxMove); ok {
+	T := ng.tot
+	u := make([]float64, T)
+	ng.values(x, u, nil)
+	// Candidate supports: strategies played with probability at least thr
+	// times the player's largest; then, for limits where a best reply is
+	// played with vanishing probability (degenerate games, where the
+	// equilibrium sits at the end of a segment), those strategies plus every
+	// strategy within delta of the player's best payoff.
+	member := func(thr, delta float64) []bool {
+		in := make([]bool, T)
+		for i, s := range ng.shape {
+			o := ng.off[i]
+			mx, best := 0.0, math.Inf(-1)
+			for j := 0; j < s; j++ {
+				mx = math.Max(mx, x[o+j])
+				best = math.Max(best, u[o+j])
+			}
+			for j := 0; j < s; j++ {
+				in[o+j] = x[o+j] >= thr*mx || u[o+j] >= best-delta
+			}
+		}
+		return in
+	}
+	for _, c := range []struct{ thr, delta float64 }{
+		{1e-3, -1}, {1e-2, -1}, {1e-1, -1}, {1e-5, -1}, {1e-8, -1},
+		{1e-3, 1e-7}, {1e-3, 1e-5}, {1e-3, 1e-3}, {1e-2, 1e-5},
+	} {
+		if q, ok := polishOn(ng, x, member(c.thr, c.delta), maxMove); ok {
 			return q, true
 		}
 	}
 	return nil, false
 }
 
-func polishOn(ng *normGame, x []float64, thr, maxMove float64) ([]float64, bool) {
+// polishOn runs the support solve with the support in, starting from x
+// restricted to it (uniform on a player's support if x gives it no mass).
+func polishOn(ng *normGame, x []float64, in []bool, maxMove float64) ([]float64, bool) {
 	T := ng.tot
 	var sup []int
-	for i, s := range ng.shape {
-		o := ng.off[i]
-		mx := 0.0
-		for j := 0; j < s; j++ {
-			mx = math.Max(mx, x[o+j])
-		}
-		for j := 0; j < s; j++ {
-			if x[o+j] >= thr*mx {
-				sup = append(sup, o+j)
-			}
+	for c, ok := range in {
+		if ok {
+			sup = append(sup, c)
 		}
 	}
 	q := make([]float64, T)
-	in := make([]bool, T)
-	for _, c := range sup {
-		in[c] = true
-	}
 	for i, s := range ng.shape {
 		o := ng.off[i]
-		sum := 0.0
+		sum, cnt := 0.0, 0
 		for j := 0; j < s; j++ {
 			if in[o+j] {
 				sum += x[o+j]
+				cnt++
 			}
 		}
 		for j := 0; j < s; j++ {
 			if in[o+j] {
-				q[o+j] = x[o+j] / sum
+				if sum > 0 {
+					q[o+j] = x[o+j] / sum
+				} else {
+					q[o+j] = 1 / float64(cnt)
+				}
 			}
 		}
 	}

@@ -165,6 +165,37 @@ func TestLogitDegenerateContinuum(t *testing.T) {
 	}
 }
 
+// TestLogitFold is a 2×2 game (two dummy players added) where player 1's
+// second strategy dominates and player 2 is indifferent against it: the
+// QRE correspondence folds back near λ = 2.43 and forward again, with
+// nearby sheets the corrector once jumped between until it walked the path
+// back to λ = 0. On the far sheet player 2 tends to (1/2, 1/2).
+func TestLogitFold(t *testing.T) {
+	g := gameOfInts(t, []int{2, 2, 1, 1}, []int64{0, 40, 4, 17, 1, 3, 17, 9, 9, 4, 3, 40, 40, 3, 40, 9})
+	res, err := Logit(context.Background(), g, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.Complete {
+		t.Fatalf("incomplete: %s", res.Reason)
+	}
+	e := res.Equilibria[0]
+	if e.Regret > 1e-9 {
+		t.Errorf("regret %g", e.Regret)
+	}
+	if d := maxDiff(flatFloat(e), []float64{0, 1, 0.5, 0.5, 1, 1}); d > 1e-3 {
+		t.Errorf("ends at %v", e.Profile)
+	}
+	// Before the fold the path is smooth in λ: λ = 2 is on the first sheet.
+	q, err := Logit(context.Background(), g, Options{Lambda: 2})
+	if err != nil || !q.Complete {
+		t.Fatalf("lambda 2: %v %v", err, q.Reason)
+	}
+	if p := q.Equilibria[0].Profile; math.Abs(p[0][0]-0.1179) > 1e-3 || math.Abs(p[1][0]-0.9998) > 1e-3 {
+		t.Errorf("QRE at lambda 2: %v", p)
+	}
+}
+
 func TestLogitAndSimpDivStopWhenCancelled(t *testing.T) {
 	g := loadNFG(t, filepath.Join(mixedData, "rand_10x10x10_s3010.nfg"))
 	ctx, cancel := context.WithCancel(context.Background())

@@ -162,8 +162,10 @@ func checkApprox(t *rapid.T, g *game.Strategic, res *Result) {
 	if !res.Complete {
 		t.Fatalf("%s did not finish: %s (shape %v, payoffs %v, profile %v)", res.Method, res.Reason, g.Shape(), g.Payoffs, e.Profile)
 	}
-	if r := g.Regret(e.Profile) / payoffRange(g); r >= 1e-8 {
-		t.Fatalf("%s: relative regret %g at %v", res.Method, r, e.Profile)
+	// The method's target is 1e-8 of the payoff range; its support solve
+	// normally lands far below, and the issue asks for 1e-9 outright.
+	if r := g.Regret(e.Profile); r > 1e-9 {
+		t.Fatalf("%s: regret %g at %v", res.Method, r, e.Profile)
 	}
 }
 

@@ -68,20 +68,20 @@ func SimpDiv(ctx context.Context, g *game.Strategic, opt Options) (*Result, erro
 			return finish(best)
 		}
 		v = best
-		if reg < logitTol {
-			// The grid alone got there; a support solve only sharpens it.
-			if q, ok := polishSupport(ng, v, math.Max(4*d, 1e-6)); ok {
-				v = q
-			}
-			return finish(v)
-		}
 		if reg < 1e-2 {
-			if q, ok := polishSupport(ng, v, math.Max(4*d, 1e-3)); ok {
+			if q, ok := polishSupport(ng, v, math.Max(4*d, 1e-2)); ok {
 				return finish(q)
 			}
 		}
+		// Without a support solve the grid has to do it alone: refine on
+		// to far below the target, as long as the mesh allows.
+		if reg < logitTol/1000 {
+			return finish(v)
+		}
 		if d < 1e-13 {
-			res.Complete, res.Reason = false, fmt.Sprintf("grid mesh %g reached with regret %.3g", d, reg)
+			if reg >= logitTol {
+				res.Complete, res.Reason = false, fmt.Sprintf("grid mesh %g reached with regret %.3g", d, reg)
+			}
 			return finish(v)
 		}
 		if opt.Progress != nil {
@@ -103,15 +103,17 @@ type simplicial struct {
 	maxPivots int
 }
 
-// simpdivWork bounds the pivots of a whole solve, counted in payoff-table
-// cells read (each pivot labels one vertex, which reads the whole table):
-// about a minute of work. A solve that needs more is reported as incomplete
-// rather than left to spin.
-const simpdivWork = 5e9
+// simpdivWork bounds the pivots of one run, counted in payoff-table cells
+// read (each pivot labels one vertex, which reads the whole table), and
+// the count is clamped to [1e5, 5e6] pivots: a few seconds of work. A
+// 10×10×10 game needs about 1e5 pivots over all its runs. A run that needs
+// more (on a degenerate game a fine grid can crawl along a whole segment
+// of equilibria) is reported as incomplete rather than left to spin.
+const simpdivWork = 2e9
 
 func newSimplicial(ng *normGame) *simplicial {
 	s := &simplicial{ng: ng, owner: make([]int, ng.tot), pred: make([]int, ng.tot), u: make([]float64, ng.tot), y: make([]float64, ng.tot), z: make([]int, ng.tot)}
-	s.maxPivots = max(100_000, int(simpdivWork/float64(ng.nprof*ng.n)))
+	s.maxPivots = min(5_000_000, max(100_000, int(simpdivWork/float64(ng.nprof*ng.n))))
 	for j, n := range ng.shape {
 		o := ng.off[j]
 		for h := 0; h < n; h++ {
@@ -203,8 +205,8 @@ func (s *simplicial) run(ctx context.Context, v []float64, d float64) ([]float64
 				return best, bestReg, fmt.Errorf("%s", why)
 			}
 		}
-		if s.pivots++; s.pivots > s.maxPivots {
-			return best, bestReg, fmt.Errorf("simpdiv: pivot limit %d reached", s.maxPivots)
+		if s.pivots++; steps > s.maxPivots {
+			return best, bestReg, fmt.Errorf("simpdiv: pivot limit %d reached in one run", s.maxPivots)
 		}
 		L := lab[nv]
 		if !inT[L] {

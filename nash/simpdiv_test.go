@@ -3,10 +3,13 @@ package nash
 import (
 	"context"
 	"math"
+	"math/big"
 	"path/filepath"
 	"testing"
 
 	"pgregory.net/rapid"
+
+	"github.com/truce-dev/truce/game"
 )
 
 func TestSimpDivReferenceGames(t *testing.T) {
@@ -77,4 +80,56 @@ func TestStrategyValuesAgree(t *testing.T) {
 			}
 		}
 	})
+}
+
+// gameOfInts builds a game from a payoff list in Gambit's order.
+func gameOfInts(t *testing.T, shape []int, pay []int64) *game.Strategic {
+	t.Helper()
+	players := make([]string, len(shape))
+	strats := make([][]string, len(shape))
+	for p, n := range shape {
+		players[p] = string(rune('A' + p))
+		for s := 0; s < n; s++ {
+			strats[p] = append(strats[p], string(rune('a'+s)))
+		}
+	}
+	g, err := game.NewStrategic(players, strats)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(pay) != g.NumProfiles()*len(shape) {
+		t.Fatalf("%d payoffs for shape %v", len(pay), shape)
+	}
+	for i, v := range pay {
+		g.SetPayoff(i/len(shape), i%len(shape), big.NewRat(v, 1))
+	}
+	return g
+}
+
+// Degenerate games on which simpdiv once crawled along a segment of
+// equilibria at a very fine grid until its pivot limit, because the
+// support solve picked the wrong support.
+func TestSimpDivDegenerate(t *testing.T) {
+	tests := []struct {
+		shape []int
+		pay   []int64
+	}{
+		{[]int{3, 3, 3}, []int64{0, 17, 0, 0, 40, 4, 0, 0, 0, 4, 4, 17, 0, 40, 9, 1, 40, 1, 40, 17, 17, 40, 3, 0, 9, 17, 1, 4, 1, 0, 1, 3, 3, 0, 0, 17, 1, 17, 4, 9, 1, 3, 4, 1, 0, 40, 4, 1, 4, 40, 0, 17, 40, 1, 0, 1, 9, 40, 1, 3, 3, 0, 1, 40, 0, 0, 4, 0, 0, 3, 4, 17, 4, 40, 3, 9, 1, 4, 17, 3, 4}},
+		{[]int{2, 2, 3}, []int64{0, 0, 0, 0, 2, 2, 2, 2, 1, 1, 2, 1, 0, 2, 0, 2, 2, 1, 0, 2, 0, 0, 2, 2, 1, 0, 0, 0, 2, 1, 0, 2, 2, 2, 0, 2}},
+	}
+	for _, tt := range tests {
+		g := gameOfInts(t, tt.shape, tt.pay)
+		res, err := SimpDiv(context.Background(), g, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !res.Complete {
+			t.Errorf("%v: incomplete: %s", tt.shape, res.Reason)
+			continue
+		}
+		checkProfile(t, res.Equilibria[0].Profile)
+		if r := res.Equilibria[0].Regret; r > 1e-9 {
+			t.Errorf("%v: regret %g", tt.shape, r)
+		}
+	}
 }
