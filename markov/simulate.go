@@ -121,7 +121,6 @@ type sampler struct {
 	flows     []float64
 	acts      []int32 // per (state, joint action) and actor: counter index
 	entry     [][]float64
-	discount  []float64
 	pow       []float64 // pow[i*(H+1)+t]: δ^t of the actor of (actor, component) slot i
 	weights   [][]float64
 	nCounters int
@@ -196,9 +195,8 @@ func (c *Chain) newSampler(H int) *sampler {
 	n := c.NumNodes()
 	sm := &sampler{nA: nA, nC: nC, H: H,
 		nodes: make([]simNode, n), slots: make([]simSlot, len(c.outP)), entry: g.Entry,
-		discount: make([]float64, nA), weights: make([][]float64, nA), actBase: make([]int, nA+1)}
+		weights: make([][]float64, nA), actBase: make([]int, nA+1)}
 	for a, act := range g.Actors {
-		sm.discount[a] = act.Discount
 		for cc := 0; cc < nC; cc++ {
 			d := 1.0
 			for t := 0; t <= H; t++ {
