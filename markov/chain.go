@@ -111,6 +111,9 @@ func checkProfile(g *Game, p Profile) (*cProfile, error) {
 				return nil, fmt.Errorf("markov: strategy of %s in state %s: %w", id, g.States[s].ID, err)
 			}
 		}
+		if len(st.Rules) >= 1<<16-1 {
+			return nil, fmt.Errorf("markov: strategy of %s has %d rules, at most %d", id, len(st.Rules), 1<<16-2)
+		}
 		cp.distCache[a] = make([][][]float64, nS)
 		for s := range cp.distCache[a] {
 			cp.distCache[a][s] = make([][]float64, len(st.Rules)+1)
