@@ -100,6 +100,11 @@ func EnumMixed(ctx context.Context, g *game.Strategic, opt Options) (*Result, er
 				res.Complete, res.Reason = false, why
 				break
 			}
+			if sp.e.bases+sq.e.bases > enumMixedMaxBases {
+				res.Complete = false
+				res.Reason = fmt.Sprintf("basis limit %d reached (memory); use lcp for games this large", enumMixedMaxBases)
+				break
+			}
 			if opt.Progress != nil && steps&4095 == 0 {
 				opt.Progress(fmt.Sprintf("%d+%d vertices, %d equilibria", len(sp.verts), len(sq.verts), len(pairs)))
 			}
@@ -179,6 +184,11 @@ func EnumMixed(ctx context.Context, g *game.Strategic, opt Options) (*Result, er
 	res.Elapsed = time.Since(start)
 	return res, nil
 }
+
+// enumMixedMaxBases bounds the bases both walks may visit together; each
+// one is remembered, so this bounds memory (a few hundred MB). A 15×15
+// random game needs about 82 000.
+const enumMixedMaxBases = 4_000_000
 
 // profileGreater orders profiles lexicographically from the largest first,
 // which puts pure strategies on the first strategy at the top as Gambit

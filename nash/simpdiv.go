@@ -56,6 +56,7 @@ func SimpDiv(ctx context.Context, g *game.Strategic, opt Options) (*Result, erro
 	}
 
 	for restart := 0; ; restart++ {
+		sd.progress = opt.Progress
 		best, reg, err := sd.run(ctx, v, d)
 		res.Stats["restarts"] = float64(restart + 1)
 		res.Stats["pivots"] = float64(sd.pivots)
@@ -101,6 +102,7 @@ type simplicial struct {
 	z         []int
 	pivots    int
 	maxPivots int
+	progress  func(string)
 }
 
 // simpdivWork bounds the pivots of one run, counted in payoff-table cells
@@ -203,6 +205,9 @@ func (s *simplicial) run(ctx context.Context, v []float64, d float64) ([]float64
 		if steps&1023 == 0 {
 			if stop, why := stopped(ctx); stop {
 				return best, bestReg, fmt.Errorf("%s", why)
+			}
+			if s.progress != nil && steps&(1<<16-1) == 0 && steps > 0 {
+				s.progress(fmt.Sprintf("mesh %.3g, %d pivots, best regret %.3g", d, s.pivots, bestReg))
 			}
 		}
 		if s.pivots++; steps > s.maxPivots {
