@@ -358,7 +358,7 @@ function intervalBars(items, {unit = ""} = {}) {
 }
 
 // lineChart draws probability curves against the step.
-function lineChart(series, {ymax = 1} = {}) {
+function lineChart(series, {ymax = 1, colorOf} = {}) {
   const W = 560, H = 220, left = 40, right = 12, top = 10, bottom = 28;
   const names = Object.keys(series);
   const n = Math.max(...names.map((k) => series[k].length), 2);
@@ -372,11 +372,13 @@ function lineChart(series, {ymax = 1} = {}) {
   g.append(svg("line", {class: "axis", x1: left, x2: W - right, y1: y(0), y2: y(0)}));
   g.append(svg("text", {x: left, y: H - 8}, "step 0"));
   g.append(svg("text", {x: W - right, y: H - 8, "text-anchor": "end"}, `step ${n - 1}`));
+  const color = (name, k) => (colorOf ? colorOf(name) : COLORS[k % COLORS.length]);
   names.forEach((name, k) => {
     const pts = series[name].map((v, i) => `${x(i).toFixed(1)},${y(v).toFixed(1)}`).join(" ");
-    g.append(svg("polyline", {points: pts, fill: "none", stroke: COLORS[k % COLORS.length], "stroke-width": 2, "data-series": name}));
+    g.append(svg("polyline", {points: pts, fill: "none", stroke: color(name, k), "stroke-width": 2, "data-series": name}));
   });
-  return [g, legendOf(names)];
+  const legend = el("div", {class: "legend"}, names.map((n, k) => el("span", {}, el("i", {style: `background:${color(n, k)}`}), n)));
+  return [g, legend];
 }
 
 function iv(v) {
@@ -389,8 +391,11 @@ function iv(v) {
 // endings, reach curves, expected time to each ending, values by component.
 function renderProfile(name, p) {
   const box = el("div", {class: "profile", "data-profile": name}, el("h3", {}, "Profile " + name));
+  // One colour per state across the profile's charts.
+  const states = [...new Set([p.absorb, p.reach, p.time].flatMap((m) => Object.keys(m || {})))].sort();
+  const colorOf = (s) => COLORS[Math.max(states.indexOf(s), 0) % COLORS.length];
   if (p.absorb) {
-    const items = Object.entries(p.absorb).map(([s, v]) => ({label: s, ...iv(v)})).filter((x) => x.mean !== undefined);
+    const items = Object.entries(p.absorb).map(([s, v]) => ({label: s, ...iv(v), color: colorOf(s)})).filter((x) => x.mean !== undefined);
     if (items.length) { const c = chart("Endings: probability of each", intervalBars(items)); c.classList.add("chart-endings"); box.append(c); }
   }
   if (p.reach) {
@@ -400,14 +405,14 @@ function renderProfile(name, p) {
       if (arr) series[s] = arr;
     }
     if (Object.keys(series).length) {
-      const [g, legend] = lineChart(series);
+      const [g, legend] = lineChart(series, {colorOf});
       const c = chart("Reach: probability of having entered each state by step", g, legend);
       c.classList.add("chart-reach");
       box.append(c);
     }
   }
   if (p.time) {
-    const items = Object.entries(p.time).map(([s, v]) => ({label: s, ...iv(v)})).filter((x) => x.mean !== undefined && isFinite(x.mean));
+    const items = Object.entries(p.time).map(([s, v]) => ({label: s, ...iv(v), color: colorOf(s)})).filter((x) => x.mean !== undefined && isFinite(x.mean));
     if (items.length) { const c = chart("Expected step of first entry", intervalBars(items)); c.classList.add("chart-time"); box.append(c); }
   }
   if (p.value) {
