@@ -46,7 +46,9 @@ func TestNashEFGMethodsAndJSON(t *testing.T) {
 				Profile [][]float64
 				Regret  float64
 			}
-			Game struct{ Infosets [][]struct{ Actions []string } }
+			Game struct {
+				Infosets [][]struct{ Actions []string }
+			}
 		}
 		if err := json.Unmarshal([]byte(out), &res); err != nil {
 			t.Fatalf("%s: %v\n%s", m, err, out)
@@ -79,7 +81,7 @@ func TestNashEFGReducedMethod(t *testing.T) {
 	if code != 0 {
 		t.Fatal(errs)
 	}
-	// e04's extreme equilibria, as behaviour profiles
+	// e04's extreme equilibria, as Gambit's enummixed lists them for e04.nfg
 	want := "NE,0,0,1,0,1\nNE,1,0,0,1,0\nNE,1,0,0,3/5,2/5\n"
 	if strings.Join(sortedLines(out), "\n")+"\n" != want {
 		t.Errorf("got %q, want %q", out, want)
