@@ -186,9 +186,9 @@ func EnumMixed(ctx context.Context, g *game.Strategic, opt Options) (*Result, er
 }
 
 // enumMixedMaxBases bounds the bases both walks may visit together; each
-// one is remembered, so this bounds memory (a few hundred MB). A 15×15
+// one is remembered, so this bounds memory (under 1 GB). A 15×15
 // random game needs about 82 000.
-const enumMixedMaxBases = 4_000_000
+const enumMixedMaxBases = 1_500_000
 
 // profileGreater orders profiles lexicographically from the largest first,
 // which puts pure strategies on the first strategy at the top as Gambit
@@ -472,9 +472,13 @@ type side struct {
 	exact  bool
 }
 
+// vertex is one distinct vertex of a polytope. Exact walks keep its basis
+// (the exact point is solved for at the end, for vertices in equilibria
+// only); float walks keep its coordinates. Both are kept small: a large
+// game has millions of vertices.
 type vertex struct {
 	labels     bitset
-	basis      []int // basic variable of each row
+	basis      []int32 // basic variable of each row (exact walks)
 	coords     []float64
 	origin     bool
 	degenerate bool
@@ -507,7 +511,13 @@ func (s *side) advance() (int, bool) {
 	if _, ok := s.byKey.get(lab); ok {
 		return 0, false
 	}
-	vx := vertex{labels: lab, basis: append([]int(nil), e.rowVar...)}
+	vx := vertex{labels: lab}
+	if s.exact {
+		vx.basis = make([]int32, len(e.rowVar))
+		for r, v := range e.rowVar {
+			vx.basis[r] = int32(v)
+		}
+	}
 	cnt := lab.count()
 	vx.degenerate = cnt > e.d
 	vx.origin = true
@@ -670,13 +680,14 @@ func (e *exactTableau) value(r int) float64 {
 
 // solve returns the values of the d structural variables at the basis
 // (basic variable per row), by exact Gaussian elimination.
-func (e *exactTableau) solve(basis []int) []*big.Rat {
+func (e *exactTableau) solve(basis []int32) []*big.Rat {
 	k := e.k
 	// Columns of [M I] for the basic variables, augmented with 1.
 	a := make([][]*big.Rat, k)
 	for r := 0; r < k; r++ {
 		a[r] = make([]*big.Rat, k+1)
-		for j, v := range basis {
+		for j, v32 := range basis {
+			v := int(v32)
 			if v < e.d {
 				a[r][j] = new(big.Rat).SetInt(e.m[r][v])
 			} else if v-e.d == r {
@@ -719,7 +730,7 @@ func (e *exactTableau) solve(basis []int) []*big.Rat {
 		z[i] = new(big.Rat)
 	}
 	for j, v := range basis {
-		if v < e.d {
+		if int(v) < e.d {
 			z[v] = a[j][k]
 		}
 	}
