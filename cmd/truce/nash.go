@@ -23,7 +23,7 @@ import (
 type nashMethod func(ctx context.Context, g *game.Strategic, opt nash.Options) (*nash.Result, error)
 
 // nashMethods is the table of methods `truce nash --method` offers. To add
-// a method, add one line here (e.g. "simpdiv": nash.SimpDiv); --help and
+// a method, add one line here (e.g. "gnm": nash.GNM); --help and
 // the default choice pick it up.
 func nashMethods() map[string]nashMethod {
 	return map[string]nashMethod{
@@ -111,6 +111,7 @@ Methods (--method): ` + strings.Join(names, ", ") + `.
              equilibrium Gambit's gambit-lcp reports (all accessible ones)
   lp         value and optimal strategies of a 2-player constant-sum game
   logit      end of the logit quantal-response path (--lambda L: the QRE at L)
+  simpdiv    simplicial subdivision with restarts, any number of players
   simpdiv    one equilibrium by simplicial subdivision with restarts, N players
 Without --method: enummixed for 2-player games up to 10×10, lcp for larger
 2-player games, logit for more players.
