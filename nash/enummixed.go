@@ -746,6 +746,7 @@ type floatTableau struct {
 	cols  int
 	t     []float64
 	perm  []float64
+	saved []float64
 	undos int
 }
 
@@ -838,12 +839,22 @@ func (f *floatTableau) undo(r, _, left int, rowVar []int) {
 		f.pivot(r, left)
 		return
 	}
-	f.refactor(rowVar)
+	if f.saved == nil {
+		f.saved = make([]float64, len(f.t))
+	}
+	copy(f.saved, f.t)
+	if !f.refactor(rowVar) {
+		// A basis too ill-conditioned to refactor: pivot back instead.
+		copy(f.t, f.saved)
+		f.pivot(r, left)
+	}
 }
 
 const floatRefactor = 32
 
-func (f *floatTableau) refactor(rowVar []int) {
+// refactor recomputes the tableau for the basis rowVar from the constraint
+// matrix; it reports false if the basis looks singular.
+func (f *floatTableau) refactor(rowVar []int) bool {
 	f.reset()
 	// Bring each basic column to a unit vector in its row; the row for each
 	// variable is fixed by rowVar, so choose pivots by partial pivoting on a
@@ -864,6 +875,9 @@ func (f *floatTableau) refactor(rowVar []int) {
 				best, bv = r, a
 			}
 		}
+		if best < 0 || bv < floatPivotTol {
+			return false
+		}
 		used[best] = true
 		assigned[best] = idx
 		f.pivot(best, v)
@@ -875,6 +889,7 @@ func (f *floatTableau) refactor(rowVar []int) {
 		copy(f.perm[assigned[r]*f.cols:(assigned[r]+1)*f.cols], f.t[r*f.cols:(r+1)*f.cols])
 	}
 	f.t, f.perm = f.perm, f.t
+	return true
 }
 
 func (f *floatTableau) zeroRHS(r int) bool {
