@@ -25,11 +25,12 @@ import (
 // perturbation order as Gambit, so that the bases reached are those of one
 // fixed perturbed nondegenerate game. With opt.Rational every pivot
 // decision is the exact one and the equilibria carry exact rationals: the
-// paths are followed in float64 and every decision with a thin float margin
-// is taken on the exact tableau (fraction-free integer pivoting on big.Int),
-// each equilibrium's basis is solved exactly, and a basis found exactly
-// infeasible makes the run start again in pure exact pivoting (see
-// lcp_hybrid.go). Without it the run is in float64 throughout.
+// paths are followed in float64, every decision with a thin float margin
+// is taken exactly from the inverse of the basis (fraction-free integer
+// elimination on big.Int), each equilibrium's basis is solved exactly, and
+// a basis found exactly infeasible makes the run start again in pure exact
+// pivoting on big.Int tableaux (see lcp_hybrid.go). Without it the run is
+// in float64 throughout.
 func LCP(ctx context.Context, g *game.Strategic, opt Options) (*Result, error) {
 	res, failed, err := lcpRun(ctx, g, opt, false, lhKeepDepth)
 	if failed && err == nil {
