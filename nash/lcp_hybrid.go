@@ -19,11 +19,16 @@ import (
 // decision is made by the exact lexicographic rule from the inverse of the
 // basis, computed by fraction-free elimination from the game's integer
 // data (see exactLeaveRow), and the float tableau pivots on the row chosen
-// exactly. At every
-// equilibrium the basis is solved exactly (a k×k system, k the support
-// size): the profile is exact, and a basis that is exactly infeasible,
-// which only a wrong float decision could produce, makes LCP redo the
-// whole run in pure exact arithmetic.
+// exactly. At every equilibrium the basis is solved exactly (a k×k system,
+// k the support size): the profile is exact, and a basis that is exactly
+// infeasible, which only a wrong float decision could produce, makes LCP
+// redo the whole run in pure exact arithmetic.
+//
+// What "wide" means is a judgement on float64 rounding (relative margins of
+// 1e-7 and entries above 1e-8 on payoffs scaled to [0,1]); it is not a
+// proof. The exact solve at each equilibrium certifies what is returned,
+// and a test checks that the same bases and pivot counts come out as with
+// pure exact pivoting on games full of ties.
 
 // errLHUncertain is returned by a guarded float pivot that needs an exact
 // decision.
