@@ -23,8 +23,8 @@ import (
 //
 // Degenerate games are handled by lexicographic pivoting with the same
 // perturbation order as Gambit, so that the bases reached are those of one
-// fixed perturbed nondegenerate game. With opt.Rational every pivot
-// decision is the exact one and the equilibria carry exact rationals: the
+// fixed perturbed nondegenerate game. With opt.Rational the equilibria
+// carry exact rationals and the pivots are those of exact arithmetic: the
 // paths are followed in float64, every decision with a thin float margin
 // is taken exactly from the inverse of the basis (fraction-free integer
 // elimination on big.Int), each equilibrium's basis is solved exactly, and
