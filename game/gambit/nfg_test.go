@@ -12,13 +12,13 @@ import (
 	"pgregory.net/rapid"
 )
 
-// referenceGames lists every .nfg file in Gambit's example library
-// (../shared/reference/gambit-games, beside the checkout) and in the
-// copies kept in testdata.
+// referenceGames lists every .nfg file of Gambit's example library, from
+// the copies in ../../nash/testdata/gambit and, when the reference folder
+// is beside the checkout, ../shared/reference/gambit-games itself.
 func referenceGames(t *testing.T) []string {
 	t.Helper()
 	var files []string
-	for _, root := range []string{"../../../shared/reference/gambit-games", "testdata"} {
+	for _, root := range []string{"../../nash/testdata/gambit", "../../../shared/reference/gambit-games"} {
 		_ = filepath.Walk(root, func(path string, info os.FileInfo, err error) error {
 			if err == nil && !info.IsDir() && strings.HasSuffix(path, ".nfg") {
 				files = append(files, path)
@@ -26,8 +26,8 @@ func referenceGames(t *testing.T) []string {
 			return nil
 		})
 	}
-	if len(files) == 0 {
-		t.Skip("no reference games found")
+	if len(files) < 50 {
+		t.Fatalf("only %d reference games found", len(files))
 	}
 	return files
 }
