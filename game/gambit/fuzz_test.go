@@ -12,7 +12,7 @@ import (
 // every error carries a file:line:col position, and that whatever it
 // accepts can be written and read back to the same game.
 func FuzzReadNFG(f *testing.F) {
-	files, _ := filepath.Glob("../../../shared/reference/gambit-games/*.nfg")
+	files, _ := filepath.Glob("../../nash/testdata/gambit/*.nfg")
 	for _, file := range files {
 		if src, err := os.ReadFile(file); err == nil && len(src) < 4096 {
 			f.Add(src)
