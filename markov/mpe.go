@@ -61,7 +61,12 @@ func (r *MPEResult) Profile(g *Game) Profile {
 	return p
 }
 
-const mpeDefaultTol = 1e-9
+const (
+	mpeDefaultTol = 1e-9
+	// mpePolishSVDMax bounds the size of support systems solved by the
+	// (slow) pseudo-inverse when they are singular.
+	mpePolishSVDMax = 200
+)
 
 // SolveMPE computes a stationary Markov-perfect equilibrium of g. A result
 // whose Converged is false is the method's last iterate, not an equilibrium;
@@ -554,7 +559,8 @@ func (m *mpeModel) polish(sig [][][]float64, V [][]float64, support func(a, s, k
 	var lu mat.LU
 	fv := mat.NewVecDense(n, F)
 	var dx mat.VecDense
-	for it := 0; it < 40; it++ {
+	res0 := 0.0
+	for it := 0; it < 25; it++ {
 		unpack()
 		J.Zero()
 		for _, s := range m.nt {
@@ -599,12 +605,19 @@ func (m *mpeModel) polish(sig [][][]float64, V [][]float64, support func(a, s, k
 		if res <= 1e-14*m.scale && it > 0 {
 			break
 		}
+		// Newton from a good start converges in a few steps; a residual
+		// that grows means the guessed support is wrong.
+		if it == 0 {
+			res0 = res
+		} else if !(res <= 1e3*res0+1e-12*m.scale) {
+			return nil, 0, false
+		}
 		lu.Factorize(J)
 		if c := lu.Cond(); c < 1e12 {
 			if err := dx.SolveVec(&lu, fv); err != nil {
 				return nil, 0, false
 			}
-		} else {
+		} else if n <= mpePolishSVDMax {
 			// A degenerate game has a continuum of equilibria on this
 			// support: the system is rank-deficient, and the minimum-norm
 			// Newton step (pseudo-inverse) still converges onto it.
@@ -617,6 +630,8 @@ func (m *mpeModel) polish(sig [][][]float64, V [][]float64, support func(a, s, k
 				return nil, 0, false
 			}
 			svd.SolveVecTo(&dx, fv, rank)
+		} else {
+			return nil, 0, false
 		}
 		step := 0.0
 		for i := range x {

@@ -328,7 +328,7 @@ func mpeTrace(ctx context.Context, m *mpeModel, opt MPEOptions) ([][][]float64, 
 					t.eval(yc, false)
 				}
 				res := mpeNormInf(t.H)
-				if res < 1e-10 {
+				if res < 1e-8 {
 					ok = true
 					break
 				}
@@ -375,9 +375,9 @@ func mpeTrace(ctx context.Context, m *mpeModel, opt MPEOptions) ([][][]float64, 
 			copy(y, yc)
 			accepted = true
 			switch {
-			case iters <= 2:
+			case iters <= 3:
 				h *= 2
-			case iters <= 4:
+			case iters <= 5:
 				h *= 1.3
 			default:
 				h *= 0.7

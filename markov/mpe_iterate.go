@@ -18,6 +18,7 @@ import (
 const (
 	mpeIterateMaxSweeps = 20000
 	mpeStageMaxSteps    = 2000 // path steps for one stage game
+	mpeSupportEnumMax   = 5000 // support pairs enumerated before Lemke–Howson
 )
 
 // mpeStageSolver solves one stage game: shape[a] actions per actor, payoffs
@@ -164,6 +165,13 @@ func mpeStageDefault(ctx context.Context, shape []int, pay []float64, prev [][]f
 		return eq, nil
 	}
 	g := mpeStrategic(shape, pay)
+	if len(shape) == 2 && mpeSupportPairs(shape[0], shape[1]) <= mpeSupportEnumMax {
+		// Exact for nondegenerate games and it sees every equilibrium,
+		// so the one closest to the previous play is really the closest.
+		if eq := try(mpeSupportEnum(shape[0], shape[1], pay, prev, tol)); eq != nil {
+			return eq, nil
+		}
+	}
 	if len(shape) == 2 {
 		if res, err := nash.LCP(ctx, g, nash.Options{All: true}); err == nil {
 			var best [][]float64
@@ -329,6 +337,17 @@ func mpeSupportEnum(m, n int, pay []float64, prev [][]float64, tol float64) [][]
 		}
 	}
 	return best
+}
+
+// mpeSupportPairs counts the equal-size support pairs of an m×n game.
+func mpeSupportPairs(m, n int) int {
+	tot, cm, cn := 0, 1, 1
+	for k := 1; k <= min(m, n); k++ {
+		cm = cm * (m - k + 1) / k
+		cn = cn * (n - k + 1) / k
+		tot += cm * cn
+	}
+	return tot
 }
 
 // mpeIndiff solves Σ_c M(r,c) p_c = v for every row r, Σ p = 1, for a
