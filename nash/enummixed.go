@@ -126,6 +126,9 @@ func EnumMixed(ctx context.Context, g *game.Strategic, opt Options) (*Result, er
 	res.Stats["pivots"] = float64(sp.e.pivots + sq.e.pivots)
 
 	eqs := make([]Equilibrium, 0, len(pairs))
+	keep := make([][2]int, 0, len(pairs))
+	dropped := 0
+	span := payoffSpan(g)
 	for _, pr := range pairs {
 		x, xr := sp.point(pr[0])
 		y, yr := sq.point(pr[1])
@@ -141,8 +144,21 @@ func EnumMixed(ctx context.Context, g *game.Strategic, opt Options) (*Result, er
 			}
 		} else {
 			e.Regret = g.Regret(e.Profile)
+			// Payoff differences near float64's resolution of the payoff
+			// range look like ties to the walk and make spurious vertex
+			// pairs; keep only pairs that are equilibria to 1e-9 of the
+			// range (a true extreme equilibrium is one to ~1e-14).
+			if e.Regret > 1e-9*span {
+				dropped++
+				continue
+			}
 		}
 		eqs = append(eqs, e)
+		keep = append(keep, pr)
+	}
+	pairs = keep
+	if dropped > 0 {
+		res.Stats["dropped"] = float64(dropped)
 	}
 	order := make([]int, len(eqs))
 	for i := range order {
@@ -189,6 +205,18 @@ func EnumMixed(ctx context.Context, g *game.Strategic, opt Options) (*Result, er
 // one is remembered, so this bounds memory (under 1 GB). A 15×15
 // random game needs about 82 000.
 const enumMixedMaxBases = 1_500_000
+
+// payoffSpan is the range of all payoffs of g (1 if they are all equal).
+func payoffSpan(g *game.Strategic) float64 {
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for _, v := range g.Payoffs {
+		lo, hi = math.Min(lo, v), math.Max(hi, v)
+	}
+	if hi <= lo {
+		return 1
+	}
+	return hi - lo
+}
 
 // profileGreater orders profiles lexicographically from the largest first,
 // which puts pure strategies on the first strategy at the top as Gambit
@@ -752,9 +780,9 @@ type floatTableau struct {
 
 // Tolerances for a tableau whose constraint entries lie in [1, 2].
 const (
-	floatPivotTol = 1e-11
-	floatTieTol   = 1e-10
-	floatZeroTol  = 1e-10
+	floatPivotTol = 1e-12
+	floatTieTol   = 1e-12
+	floatZeroTol  = 1e-12
 )
 
 func newFloatTableau(m [][]float64, k, d int) *floatTableau {
