@@ -124,6 +124,7 @@ func EnumMixed(ctx context.Context, g *game.Strategic, opt Options) (*Result, er
 	res.Stats["vertices2"] = float64(len(sq.verts))
 	res.Stats["bases"] = float64(sp.e.bases + sq.e.bases)
 	res.Stats["pivots"] = float64(sp.e.pivots + sq.e.pivots)
+	res.Stats["degenerate"] = float64(len(sp.degen) + len(sq.degen))
 
 	eqs := make([]Equilibrium, 0, len(pairs))
 	keep := make([][2]int, 0, len(pairs))

@@ -59,9 +59,12 @@ func pureEquilibria(g *game.Strategic) [][2]int {
 }
 
 func TestEnumMixedProperties(t *testing.T) {
+	// Payoffs among which ties are rare, so that many games are
+	// nondegenerate.
+	wideValues := []int64{-977, -613, -401, -89, -7, 0, 13, 58, 101, 256, 333, 614, 787, 901, 1009, 4093}
 	rapid.Check(t, func(t *rapid.T) {
 		shape := []int{rapid.IntRange(1, 6).Draw(t, "m"), rapid.IntRange(1, 6).Draw(t, "n")}
-		values := rapid.SampledFrom([][]int64{{0, 1, 2}, {0, 1}, {-3, 0, 5, 7, 11, 20}}).Draw(t, "values")
+		values := rapid.SampledFrom([][]int64{{0, 1, 2}, {0, 1}, {-3, 0, 5, 7, 11, 20}, wideValues}).Draw(t, "values")
 		g := randomGame(t, shape, values)
 		res, err := EnumMixed(context.Background(), g, Options{Rational: true})
 		if err != nil {
@@ -93,6 +96,11 @@ func TestEnumMixedProperties(t *testing.T) {
 				t.Fatalf("duplicate %s", k)
 			}
 			seen[k] = true
+		}
+		// A nondegenerate game has an odd number of equilibria (all of them
+		// extreme then): Lemke–Howson pairs them up with the artificial one.
+		if res.Stats["degenerate"] == 0 && len(res.Equilibria)%2 == 0 {
+			t.Fatalf("nondegenerate game with %d equilibria", len(res.Equilibria))
 		}
 		// Every pure equilibrium is an extreme equilibrium.
 		m := shape[0]
