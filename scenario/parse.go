@@ -531,10 +531,9 @@ func (c *compiler) parseActions(e kv) {
 	for a := range lists {
 		lists[a] = make([][]posName, nS)
 	}
-	kvs, ok := c.mapping(e.val, "actions", e.kpos)
-	if !ok {
-		return
-	}
+	// On a malformed section, go on with no actions listed: the tables
+	// below must exist for the sections that follow.
+	kvs, _ := c.mapping(e.val, "actions", e.kpos)
 	for _, ak := range kvs {
 		a, ok := c.lookupActor(ak.key, ak.kpos)
 		if !ok {
@@ -1242,6 +1241,9 @@ func (c *compiler) parseProfiles(e kv) {
 // passive reports whether actor a has a single action in every state, so
 // that it needs no strategy.
 func (c *compiler) passive(a int) bool {
+	if len(c.sc.Avail) != len(c.sc.States) {
+		return false
+	}
 	for s, st := range c.sc.States {
 		if !st.Terminal && len(c.sc.Avail[s][a]) != 1 {
 			return false
@@ -1266,6 +1268,9 @@ func (c *compiler) implicitStrategy(a int) int {
 // when it is unambiguous: every actor has exactly one strategy or is
 // passive.
 func (c *compiler) defaultProfile() {
+	if c.d.hasErrors() {
+		return
+	}
 	sc := c.sc
 	pd := ProfileDef{Name: "default", Pos: Pos{1, 1}, Strategies: make([]int, len(sc.Actors))}
 	for a := range sc.Actors {
