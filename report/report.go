@@ -164,7 +164,12 @@ var funcs = template.FuncMap{
 		}
 		return "yes"
 	},
-	"width":     func(x float64) string { return fmt.Sprintf("%.1f%%", 100*x) },
+	"width": func(x float64) string {
+		if !(x > 0) {
+			x = 0
+		}
+		return fmt.Sprintf("%.1f%%", 100*math.Min(1, x))
+	},
 	"endingsOf": func(pg page, _ Profile) []string { return endingStates(pg.Input) },
 }
 

@@ -257,3 +257,17 @@ func ExampleWrite() {
 	fmt.Println(strings.Count(b.String(), "<svg "), "chart:", strings.Contains(b.String(), `data-chart="states"`))
 	// Output: 1 chart: true
 }
+
+// TestNumFinite: coordinates are always finite numbers (found by
+// TestWriteAnyInput: 1e307 overflowed to "+Inf" when rounded).
+func TestNumFinite(t *testing.T) {
+	for _, x := range []float64{1e307, -1e307, math.MaxFloat64, math.Inf(1), math.NaN(), 1.005, -3.333} {
+		s := num(x)
+		if strings.ContainsAny(s, "IN") || s == "" {
+			t.Errorf("num(%v) = %q", x, s)
+		}
+	}
+	if num(-3.333) != "-3.33" || num(12) != "12" {
+		t.Errorf("num rounding: %q %q", num(-3.333), num(12))
+	}
+}

@@ -63,6 +63,9 @@ func num(x float64) string {
 	if math.IsNaN(x) || math.IsInf(x, 0) {
 		x = 0
 	}
+	// Far-off coordinates (an axis over a huge range) are clamped: beyond
+	// this no browser draws them differently, and x*100 could overflow.
+	x = math.Max(-1e9, math.Min(1e9, x))
 	return strconv.FormatFloat(math.Round(x*100)/100, 'f', -1, 64)
 }
 
