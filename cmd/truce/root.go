@@ -30,6 +30,7 @@ computes their equilibria.`,
 		newSensitivityCmd(),
 		newServeCmd(),
 		newSimulateCmd(),
+		newSolveCmd(),
 		newVersionCmd(),
 		// new commands: add one line each, keep this list sorted by name
 	)
