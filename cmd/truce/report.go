@@ -146,9 +146,7 @@ func solveCentral(ctx context.Context, g *markov.Game, horizon int, name string,
 	deadline := time.Now().Add(budget)
 	var best *markov.MPEResult
 	for _, method := range []string{"iterate", "auto"} {
-		cctx, cancel := context.WithDeadline(ctx, deadline)
-		r, err := markov.SolveMPE(cctx, g, markov.MPEOptions{Method: method})
-		cancel()
+		r, err := solveBy(ctx, g, method, deadline)
 		if err == nil && (best == nil || r.MaxDeviationGain < best.MaxDeviationGain) {
 			best = r
 		}
@@ -172,6 +170,32 @@ func solveCentral(ctx context.Context, g *markov.Game, horizon int, name string,
 	}
 	sp.an = an
 	return sp
+}
+
+// solveBy runs one MPE method until deadline. The solver checks its
+// context between iterations; should one iteration run long, the command
+// still returns at the deadline (plus a second) and leaves that goroutine
+// to finish on its own rather than hang the report.
+func solveBy(ctx context.Context, g *markov.Game, method string, deadline time.Time) (*markov.MPEResult, error) {
+	cctx, cancel := context.WithDeadline(ctx, deadline)
+	defer cancel()
+	type result struct {
+		r   *markov.MPEResult
+		err error
+	}
+	ch := make(chan result, 1)
+	go func() {
+		r, err := markov.SolveMPE(cctx, g, markov.MPEOptions{Method: method})
+		ch <- result{r, err}
+	}()
+	grace := time.NewTimer(time.Until(deadline) + time.Second)
+	defer grace.Stop()
+	select {
+	case res := <-ch:
+		return res.r, res.err
+	case <-grace.C:
+		return nil, fmt.Errorf("%s: no answer by the deadline", method)
+	}
 }
 
 // centralProfile is a single-point analysis shown beside the profiles
