@@ -233,3 +233,34 @@ func TestLogitProperties(t *testing.T) {
 		checkApprox(t, g, res)
 	})
 }
+
+// TestEnumMixedContainsLCP cross-checks two methods: every equilibrium
+// Lemke–Howson reaches (lcp --all, exact) is extreme, so enummixed must
+// list it.
+func TestEnumMixedContainsLCP(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		shape := []int{rapid.IntRange(1, 5).Draw(t, "m"), rapid.IntRange(1, 5).Draw(t, "n")}
+		values := rapid.SampledFrom([][]int64{{0, 1, 2}, nil}).Draw(t, "values")
+		g := randomGame(t, shape, values)
+		em, err := EnumMixed(context.Background(), g, Options{Rational: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		set := map[string]bool{}
+		for _, e := range em.Equilibria {
+			set[ratKey(flatExact(e))] = true
+		}
+		lc, err := LCP(context.Background(), g, Options{Rational: true, All: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range lc.Equilibria {
+			if e.Exact == nil {
+				t.Fatalf("lcp --rational returned a float profile")
+			}
+			if k := ratKey(flatExact(e)); !set[k] {
+				t.Fatalf("lcp's equilibrium %s is not among enummixed's %d", k, len(set))
+			}
+		}
+	})
+}
