@@ -2,6 +2,7 @@ package scenario
 
 import (
 	"bytes"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -92,4 +93,30 @@ func TestSchemaRejects(t *testing.T) {
 	if err := sch.Validate(yamlInstance(t, []byte(base))); err != nil {
 		t.Errorf("base scenario rejected: %v", err)
 	}
+}
+
+// TestDocExampleParses: the complete example in docs/scenario.md is valid
+// and gives the answers the text states.
+func TestDocExampleParses(t *testing.T) {
+	doc, err := os.ReadFile("../docs/scenario.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(doc)
+	start := strings.Index(s, "```yaml\ntruce: 1")
+	if start < 0 {
+		t.Fatal("docs/scenario.md has no complete example")
+	}
+	s = s[start+len("```yaml\n"):]
+	src := s[:strings.Index(s, "```")]
+	sc, ds := Parse("doc.yaml", []byte(src))
+	if sc == nil || len(ds) > 0 {
+		t.Fatalf("doc example: %v", ds)
+	}
+	if err := loadSchema(t).Validate(yamlInstance(t, []byte(src))); err != nil {
+		t.Errorf("doc example fails the schema: %v", err)
+	}
+	a := analyzeCentral(t, sc, "baseline")
+	near(t, "reach(war, 10)", a.Reach[1][10], 1-math.Pow(0.9, 10))
+	near(t, "time(war)", a.Time[1], 10)
 }
