@@ -1,12 +1,15 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
+	"math"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/truce-dev/truce/scenario"
 	"github.com/truce-dev/truce/scenarios"
@@ -146,5 +149,30 @@ func TestSensitivityCmd(t *testing.T) {
 		if code != 1 || !strings.Contains(stderr, tc.want) {
 			t.Errorf("%v: code %d, stderr %q, want %q", tc.args, code, stderr, tc.want)
 		}
+	}
+}
+
+// TestSolveCentralBudget: with no time to solve, the report says so
+// instead of printing a non-equilibrium.
+func TestSolveCentralBudget(t *testing.T) {
+	sc, _ := scenario.Parse(scenarios.USIran2026Name, scenarios.USIran2026())
+	g, _, err := sc.Build(sc.Central())
+	if err != nil {
+		t.Fatal(err)
+	}
+	sp := solveCentral(context.Background(), g, sc.Horizon, "equilibrium", time.Nanosecond)
+	if sp.err == nil && (sp.res == nil || !sp.res.Converged) {
+		t.Fatalf("no error and no converged result: %+v", sp)
+	}
+	sp = solveCentral(context.Background(), g, sc.Horizon, "equilibrium", 30*time.Second)
+	if sp.err != nil || !sp.res.Converged || sp.an == nil {
+		t.Fatalf("central equilibrium: %v", sp.err)
+	}
+	sum := 0.0
+	for s := range sc.States {
+		sum += sp.an.AtHorizon[s]
+	}
+	if math.Abs(sum-1) > 1e-9 {
+		t.Errorf("equilibrium analysis: at-horizon probabilities sum to %v", sum)
 	}
 }
