@@ -725,3 +725,15 @@ func TestIsLoopback(t *testing.T) {
 		}
 	}
 }
+
+func ExampleIsLoopback() {
+	for _, addr := range []string{"127.0.0.1:8080", "localhost:8080", "0.0.0.0:8080", ":8080"} {
+		ok, _ := server.IsLoopback(addr)
+		fmt.Println(addr, ok)
+	}
+	// Output:
+	// 127.0.0.1:8080 true
+	// localhost:8080 true
+	// 0.0.0.0:8080 false
+	// :8080 false
+}
