@@ -189,6 +189,7 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.WriteHeader(status)
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false) // the API is read by programs, not pasted into HTML
 	enc.Encode(v)
 }
 
