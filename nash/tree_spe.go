@@ -21,10 +21,10 @@ const treeMaxSPE = 100000
 // Payoffs are compared exactly when the tree is exact.
 //
 // On other trees it works bottom-up over proper subgames: each subgame,
-// deepest first, is solved with the sequence-form LCP (two players) with
-// the subgames below it replaced by their equilibrium payoffs, and the
-// solutions are put together. This needs two players; it returns one
-// subgame-perfect equilibrium.
+// deepest first, is solved with the sequence-form LCP (two players; the
+// logit path on its reduced form for more) with the subgames below it
+// replaced by their equilibrium payoffs, and the solutions are put
+// together. It returns one subgame-perfect equilibrium.
 func TreeSPE(ctx context.Context, t *game.Tree, opts Options) (*Result, error) {
 	start := time.Now()
 	if err := t.PerfectRecall(); err != nil {
@@ -211,9 +211,6 @@ func treeSubgameRoots(t *game.Tree) []bool {
 }
 
 func treeSPESubgames(ctx context.Context, t *game.Tree, opts Options) (*Result, error) {
-	if t.NumPlayers() != 2 {
-		return nil, fmt.Errorf("spe: trees with imperfect information need two players for now (this one has %d)", t.NumPlayers())
-	}
 	roots := treeSubgameRoots(t)
 	n := t.NumPlayers()
 	exact := opts.Rational && t.IsExact()
@@ -239,9 +236,24 @@ func treeSPESubgames(ctx context.Context, t *game.Tree, opts Options) (*Result, 
 			return nil, err
 		}
 		var eq Equilibrium
-		if len(piece.PlayerInfosets[0])+len(piece.PlayerInfosets[1]) == 0 {
-			eq = Equilibrium{Profile: [][]float64{{}, {}}, Exact: [][]*big.Rat{{}, {}}}
-		} else {
+		moves := 0
+		for p := range piece.PlayerInfosets {
+			moves += len(piece.PlayerInfosets[p])
+		}
+		switch {
+		case moves == 0:
+			eq = Equilibrium{Profile: make([][]float64, n), Exact: make([][]*big.Rat, n)}
+			for p := range eq.Profile {
+				eq.Profile[p], eq.Exact[p] = []float64{}, []*big.Rat{}
+			}
+		case n != 2:
+			// More players: the end of the logit path on the piece's reduced
+			// form, mapped back to behaviour strategies.
+			eq, err = treeLogitPiece(ctx, piece)
+			if err != nil {
+				return nil, fmt.Errorf("spe: subgame at node %d: %w", r+1, err)
+			}
+		default:
 			sub, err := TreeLCP(ctx, piece, Options{Rational: exact})
 			if err != nil {
 				return nil, fmt.Errorf("spe: subgame at node %d: %w", r+1, err)
@@ -280,6 +292,40 @@ func treeSPESubgames(ctx context.Context, t *game.Tree, opts Options) (*Result, 
 	res.Equilibria = []Equilibrium{out}
 	res.Stats["subgames"] = float64(solved)
 	return res, nil
+}
+
+// treeLogitPiece solves a subgame with no proper subgame inside by the
+// logit path on its reduced strategic form. At information sets a player's
+// own strategy never reaches, actions get equal weight: any choice there
+// keeps the profile an equilibrium of the piece.
+func treeLogitPiece(ctx context.Context, piece *game.Tree) (Equilibrium, error) {
+	red, err := piece.Reduced()
+	if err != nil {
+		return Equilibrium{}, err
+	}
+	res, err := Logit(ctx, red.Game, Options{})
+	if err != nil {
+		return Equilibrium{}, err
+	}
+	if len(res.Equilibria) == 0 {
+		return Equilibrium{}, fmt.Errorf("logit found no equilibrium (%s)", res.Reason)
+	}
+	b := red.Behaviour(res.Equilibria[len(res.Equilibria)-1].Profile)
+	for p := range b {
+		for _, is := range piece.PlayerInfosets[p] {
+			off, k := piece.ActionOffset(is), len(piece.Infosets[is].Actions)
+			sum := 0.0
+			for a := 0; a < k; a++ {
+				sum += b[p][off+a]
+			}
+			if sum == 0 {
+				for a := 0; a < k; a++ {
+					b[p][off+a] = 1 / float64(k)
+				}
+			}
+		}
+	}
+	return Equilibrium{Profile: b, Component: -1}, nil
 }
 
 // treePiece copies the subtree at root r, cutting it at the solved subgame
