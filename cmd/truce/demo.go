@@ -145,7 +145,8 @@ func writeDemoSummary(w io.Writer, res *pipelineResult, out string, took time.Du
 		}
 	}
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, "The article's claims (share of draws in which each holds):")
+	fmt.Fprintln(w, "The article's claims (share of draws in which each holds; [p > x: verdict] is the nearest")
+	fmt.Fprintln(w, "break-even with the other assumptions at their central values, from truce sensitivity):")
 	labels := map[string]string{}
 	for _, h := range sc.Hypotheses {
 		labels[h.ID] = h.Claim
