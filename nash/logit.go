@@ -124,6 +124,13 @@ func (ng *normGame) values(x, u, du []float64) {
 		ng.strategyValues(x, u)
 		return
 	}
+	ng.derivatives(x, u, du)
+}
+
+// valuesByProfile is values computed profile by profile: the plain
+// definition, kept as the reference the tests check the contractions
+// against.
+func (ng *normGame) valuesByProfile(x, u, du []float64) {
 	n, T := ng.n, ng.tot
 	for i := range u {
 		u[i] = 0
@@ -183,62 +190,121 @@ func (ng *normGame) values(x, u, du []float64) {
 // (the last player first, where the table is contiguous); that costs about
 // one multiply-add per cell and player.
 func (ng *normGame) strategyValues(x, u []float64) {
-	n := ng.n
-	if ng.byPlayer == nil {
-		ng.byPlayer = make([][]float64, n)
-		for i := range ng.byPlayer {
-			t := make([]float64, ng.nprof)
-			for k := range t {
-				t[k] = ng.pay[k*n+i]
-			}
-			ng.byPlayer[i] = t
-		}
-		ng.bufA = make([]float64, ng.nprof)
-		ng.bufB = make([]float64, ng.nprof)
+	ng.prepare()
+	for i := 0; i < ng.n; i++ {
+		r := ng.contract(ng.byPlayer[i], x, i, -1)
+		copy(u[ng.off[i]:ng.off[i]+ng.shape[i]], r[:ng.shape[i]])
 	}
-	for i := 0; i < n; i++ {
-		cur := ng.byPlayer[i]
-		size := ng.nprof
-		// inner is the stride of dimension q in the current tensor: the
-		// product of the sizes of dimensions before q (player i's included).
-		dst := ng.bufA
-		for q := n - 1; q >= 0; q-- {
-			if q == i {
+}
+
+// prepare splits the payoff table by player for contract.
+func (ng *normGame) prepare() {
+	if ng.byPlayer != nil {
+		return
+	}
+	n := ng.n
+	ng.byPlayer = make([][]float64, n)
+	for i := range ng.byPlayer {
+		t := make([]float64, ng.nprof)
+		for k := range t {
+			t[k] = ng.pay[k*n+i]
+		}
+		ng.byPlayer[i] = t
+	}
+	ng.bufA = make([]float64, ng.nprof)
+	ng.bufB = make([]float64, ng.nprof)
+}
+
+// contract sums the table over every player but keep1 and keep2 (-1 for
+// none), weighting by their mixed strategies in x, the last player first.
+// The result keeps the remaining dimensions in their order (lower player
+// fastest); it lives in scratch space until the next call.
+func (ng *normGame) contract(table, x []float64, keep1, keep2 int) []float64 {
+	cur := table
+	size := ng.nprof
+	dst := ng.bufA
+	for q := ng.n - 1; q >= 0; q-- {
+		if q == keep1 || q == keep2 {
+			continue
+		}
+		// Every dimension before q is still there, so its stride is the
+		// product of their sizes.
+		inner := 1
+		for r := 0; r < q; r++ {
+			inner *= ng.shape[r]
+		}
+		nq := ng.shape[q]
+		outer := size / (inner * nq)
+		xq := x[ng.off[q] : ng.off[q]+nq]
+		out := dst[:inner*outer]
+		for b := 0; b < outer; b++ {
+			o := out[b*inner : (b+1)*inner]
+			base := b * inner * nq
+			for a := range o {
+				o[a] = 0
+			}
+			for c := 0; c < nq; c++ {
+				w := xq[c]
+				if w == 0 {
+					continue
+				}
+				src := cur[base+c*inner : base+(c+1)*inner]
+				for a, v := range src {
+					o[a] += w * v
+				}
+			}
+		}
+		cur, size = out, inner*outer
+		if &dst[0] == &ng.bufA[0] {
+			dst = ng.bufB
+		} else {
+			dst = ng.bufA
+		}
+	}
+	return cur
+}
+
+// derivatives fills u and du (see values) by contracting each player's
+// table down to two players: about N(N−1) multiply-adds per cell.
+func (ng *normGame) derivatives(x, u, du []float64) {
+	ng.prepare()
+	T := ng.tot
+	for k := range du {
+		du[k] = 0
+	}
+	if ng.n == 1 {
+		copy(u, ng.byPlayer[0])
+		return
+	}
+	for i := 0; i < ng.n; i++ {
+		ni, oi := ng.shape[i], ng.off[i]
+		for j := 0; j < ng.n; j++ {
+			if j == i {
 				continue
 			}
-			inner := 1
-			for r := 0; r < q; r++ {
-				inner *= ng.shape[r]
-			}
-			nq := ng.shape[q]
-			outer := size / (inner * nq)
-			xq := x[ng.off[q] : ng.off[q]+nq]
-			out := dst[:inner*outer]
-			for b := 0; b < outer; b++ {
-				o := out[b*inner : (b+1)*inner]
-				base := b * inner * nq
-				for a := range o {
-					o[a] = 0
-				}
-				for c := 0; c < nq; c++ {
-					w := xq[c]
-					if w == 0 {
-						continue
-					}
-					src := cur[base+c*inner : base+(c+1)*inner]
-					for a, v := range src {
-						o[a] += w * v
+			nj, oj := ng.shape[j], ng.off[j]
+			r := ng.contract(ng.byPlayer[i], x, i, j)
+			for s := 0; s < ni; s++ {
+				row := du[(oi+s)*T+oj : (oi+s)*T+oj+nj]
+				for t := range row {
+					if i < j {
+						row[t] = r[s+ni*t]
+					} else {
+						row[t] = r[t+nj*s]
 					}
 				}
 			}
-			cur, size = out, inner*outer
-			if &dst[0] == &ng.bufA[0] {
-				dst = ng.bufB
-			} else {
-				dst = ng.bufA
+			if j == (i+1)%ng.n {
+				// u_is = Σ_t ∂u_is/∂x_jt · x_jt for any one j ≠ i.
+				for s := 0; s < ni; s++ {
+					v := 0.0
+					for t := 0; t < nj; t++ {
+						v += du[(oi+s)*T+oj+t] * x[oj+t]
+					}
+					u[oi+s] = v
+				}
 			}
 		}
-		copy(u[ng.off[i]:ng.off[i]+ng.shape[i]], cur[:ng.shape[i]])
 	}
 }
 

@@ -34,9 +34,10 @@ func TestSimpDivReferenceGames(t *testing.T) {
 	}
 }
 
-// TestStrategyValuesAgree checks the contracting fast path of
-// normGame.values against game.Strategic.StrategyValues and against the
-// derivative path, on random games and profiles.
+// TestStrategyValuesAgree checks the contracting paths of normGame.values
+// (values alone, values with derivatives) against the profile-by-profile
+// definition and game.Strategic.StrategyValues, on random games and
+// profiles.
 func TestStrategyValuesAgree(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		g := randomGame(t, drawShape(t), []int64{0, 1, 3, 4, 9, 17, 40})
@@ -60,8 +61,22 @@ func TestStrategyValuesAgree(t *testing.T) {
 		}
 		fast := make([]float64, ng.tot)
 		slow := make([]float64, ng.tot)
+		viaDu := make([]float64, ng.tot)
+		du := make([]float64, ng.tot*ng.tot)
+		duRef := make([]float64, ng.tot*ng.tot)
 		ng.values(x, fast, nil)
-		ng.values(x, slow, make([]float64, ng.tot*ng.tot))
+		ng.values(x, viaDu, du)
+		ng.valuesByProfile(x, slow, duRef)
+		for k := range du {
+			if math.Abs(du[k]-duRef[k]) > 1e-12 {
+				t.Fatalf("derivative %d: %v, by profile %v", k, du[k], duRef[k])
+			}
+		}
+		for k := range viaDu {
+			if math.Abs(viaDu[k]-slow[k]) > 1e-12 {
+				t.Fatalf("value %d with derivatives: %v, by profile %v", k, viaDu[k], slow[k])
+			}
+		}
 		lo, hi := g.Payoffs[0], g.Payoffs[0]
 		for _, v := range g.Payoffs {
 			lo, hi = math.Min(lo, v), math.Max(hi, v)
