@@ -51,6 +51,9 @@ func Logit(ctx context.Context, g *game.Strategic, opt Options) (*Result, error)
 	eq := Equilibrium{Profile: ng.split(p), Component: -1}
 	if target > 0 {
 		eq.Lambda = lam / span
+		if ok {
+			eq.Lambda = opt.Lambda // exactly, not as rescaled and back
+		}
 	}
 	eq.Regret = g.Regret(eq.Profile)
 	if !ok {
