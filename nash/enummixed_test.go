@@ -343,3 +343,35 @@ func TestEnumMixedManyLabels(t *testing.T) {
 		}
 	}
 }
+
+// TestEnumMixedRandomGamesFloatMatchesExact runs the benchmark games up to
+// 12×12 in both arithmetics: the same equilibria within 1e-9, with the
+// counts Gambit reports (gambit-timings.md).
+func TestEnumMixedRandomGamesFloatMatchesExact(t *testing.T) {
+	for _, c := range []struct {
+		file string
+		want int
+	}{{"rand_5x5_s2005.nfg", 1}, {"rand_10x10_s2010.nfg", 15}, {"rand_12x12_s2012.nfg", 17}} {
+		g := loadNFG(t, filepath.Join(mixedData, c.file))
+		ex, err := EnumMixed(context.Background(), g, Options{Rational: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		fl, err := EnumMixed(context.Background(), g, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ex.Equilibria) != c.want || len(fl.Equilibria) != c.want {
+			t.Errorf("%s: exact %d, float %d equilibria, want %d", c.file, len(ex.Equilibria), len(fl.Equilibria), c.want)
+			continue
+		}
+		for i := range ex.Equilibria {
+			if d := maxDiff(flatFloat(ex.Equilibria[i]), flatFloat(fl.Equilibria[i])); d > 1e-9 {
+				t.Errorf("%s: equilibrium %d differs by %g", c.file, i, d)
+			}
+			if ex.Equilibria[i].Component != fl.Equilibria[i].Component {
+				t.Errorf("%s: equilibrium %d in component %d exact, %d float", c.file, i, ex.Equilibria[i].Component, fl.Equilibria[i].Component)
+			}
+		}
+	}
+}
