@@ -12,6 +12,9 @@ import (
 // Equilibrium is one mixed-strategy profile found by a method.
 type Equilibrium struct {
 	// Profile[p][s] is the probability player p puts on strategy s.
+	// For trees (TreeLCP, TreeLP, TreeSPE, TreeEnumPure, CFR) it is a
+	// behaviour profile: Profile[p][t.ActionOffset(is)+a] is the probability
+	// of action a at information set is, in Gambit's order (see TreeLCP).
 	Profile [][]float64
 	// Exact is the same profile in rationals when the method ran in exact
 	// arithmetic, nil otherwise.
