@@ -106,6 +106,10 @@ func BenchmarkMPE20x3x3Homotopy(b *testing.B) {
 	benchmarkMPE(b, mpeRandomGame(2, 20, 3, 3, 0.9), "homotopy")
 }
 
+func BenchmarkMPE50x3x3Homotopy(b *testing.B) {
+	benchmarkMPE(b, mpeRandomGame(2, 50, 3, 3, 0.9), "homotopy")
+}
+
 func BenchmarkMPEShapleyTwoState(b *testing.B) {
 	benchmarkMPE(b, mpeShapleyGame(), "shapley")
 }

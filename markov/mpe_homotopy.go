@@ -225,14 +225,14 @@ func mpeTrace(ctx context.Context, m *mpeModel, opt MPEOptions) ([][][]float64, 
 	tau := make([]float64, n+1)
 	tau[n] = 1
 	// tangent at the start
-	var lu mat.LU
+	lu := newMPESchur(t)
 	e := mat.NewVecDense(n+1, nil)
 	e.SetVec(n, 1)
 	var sol mat.VecDense
 	tangent := func() bool {
 		copy(t.J.RawRowView(n), tau)
-		lu.Factorize(t.J)
-		if err := sol.SolveVec(&lu, e); err != nil {
+		lu.factor(t.J)
+		if err := lu.solveVec(&sol, e); err != nil {
 			return false
 		}
 		nrm := mat.Norm(&sol, 2)
@@ -313,8 +313,7 @@ func mpeTrace(ctx context.Context, m *mpeModel, opt MPEOptions) ([][][]float64, 
 			t.eval(yp, true)
 			oldTau = append(oldTau[:0], tau...)
 			copy(t.J.RawRowView(n), tau)
-			lu.Factorize(t.J)
-			if c := lu.Cond(); c > 1e16 || math.IsNaN(c) {
+			if !lu.factor(t.J) {
 				h /= 2
 				continue
 			}
@@ -336,7 +335,7 @@ func mpeTrace(ctx context.Context, m *mpeModel, opt MPEOptions) ([][][]float64, 
 					rhs.SetVec(i, -t.H[i])
 				}
 				rhs.SetVec(n, 0)
-				if err := sol.SolveVec(&lu, rhs); err != nil {
+				if err := lu.solveVec(&sol, rhs); err != nil {
 					break
 				}
 				dn := 0.0
@@ -356,7 +355,7 @@ func mpeTrace(ctx context.Context, m *mpeModel, opt MPEOptions) ([][][]float64, 
 			// tangent at the predicted point, oriented by the old one
 			e.Zero()
 			e.SetVec(n, 1)
-			if err := sol.SolveVec(&lu, e); err != nil {
+			if err := lu.solveVec(&sol, e); err != nil {
 				h /= 2
 				continue
 			}
@@ -428,4 +427,172 @@ func (m *mpeModel) scaledBy(f float64) *mpeModel {
 	}
 	c.scale = m.scale * math.Abs(f)
 	return &c
+}
+
+// mpeSchur solves the path's bordered linear systems by block elimination.
+// The rows of state s involve only that state's log-probabilities β_s (a
+// small square block A_s) and the values V (and λ), so eliminating every
+// β_s leaves a dense system in the values, λ and the tangent row only:
+// (nA·states + 1)² instead of (Σ(K+1)·states + 1)². When some A_s is
+// nearly singular it falls back to the dense LU of the whole matrix.
+type mpeSchur struct {
+	n     int
+	bidx  [][]int // β indices of each non-terminal state (rows = columns)
+	rrows [][]int // reduced rows touching β_s: the state's value rows and the tangent row
+	ridx  []int   // reduced indices: every value, then λ / the tangent row
+	rpos  []int   // full index -> position in ridx, or -1
+	A     []mat.LU
+	Z     []*mat.Dense // A_s⁻¹ M[β_s, R]
+	S     *mat.Dense
+	slu   mat.LU
+	M     *mat.Dense
+	dense mat.LU
+	whole bool // using the dense fallback
+	y     [][]float64
+	rR    *mat.VecDense
+	xR    mat.VecDense
+}
+
+func newMPESchur(t *mpeTracer) *mpeSchur {
+	m := t.m
+	c := &mpeSchur{n: t.n + 1, rpos: make([]int, t.n+1)}
+	for i := range c.rpos {
+		c.rpos[i] = -1
+	}
+	for _, s := range m.nt {
+		var b, rr []int
+		for a := 0; a < m.nA; a++ {
+			o := t.off[a][s]
+			for k := 0; k < m.K[s][a]; k++ {
+				b = append(b, o+k)
+			}
+			rr = append(rr, t.vcol(a, s))
+		}
+		c.bidx = append(c.bidx, b)
+		c.rrows = append(c.rrows, append(rr, t.n))
+	}
+	for a := 0; a < m.nA; a++ {
+		for _, s := range m.nt {
+			c.ridx = append(c.ridx, t.vcol(a, s))
+		}
+	}
+	c.ridx = append(c.ridx, t.n)
+	for i, r := range c.ridx {
+		c.rpos[r] = i
+	}
+	nr := len(c.ridx)
+	c.A = make([]mat.LU, len(c.bidx))
+	c.Z = make([]*mat.Dense, len(c.bidx))
+	c.y = make([][]float64, len(c.bidx))
+	for i, b := range c.bidx {
+		c.Z[i] = mat.NewDense(len(b), nr, nil)
+		c.y[i] = make([]float64, len(b))
+	}
+	c.S = mat.NewDense(nr, nr, nil)
+	c.rR = mat.NewVecDense(nr, nil)
+	return c
+}
+
+// factor prepares solves with M; false means M is (numerically) singular.
+func (c *mpeSchur) factor(M *mat.Dense) bool {
+	c.M, c.whole = M, false
+	nr := len(c.ridx)
+	for i, r := range c.ridx {
+		row := M.RawRowView(r)
+		srow := c.S.RawRowView(i)
+		for j, cc := range c.ridx {
+			srow[j] = row[cc]
+		}
+	}
+	for si, b := range c.bidx {
+		nb := len(b)
+		As := mat.NewDense(nb, nb, nil)
+		MBR := mat.NewDense(nb, nr, nil)
+		for i, r := range b {
+			row := M.RawRowView(r)
+			for j, cc := range b {
+				As.Set(i, j, row[cc])
+			}
+			for j, cc := range c.ridx {
+				MBR.Set(i, j, row[cc])
+			}
+		}
+		c.A[si].Factorize(As)
+		if cd := c.A[si].Cond(); cd > 1e13 || math.IsNaN(cd) {
+			return c.factorWhole(M)
+		}
+		if err := c.A[si].SolveTo(c.Z[si], false, MBR); err != nil {
+			return c.factorWhole(M)
+		}
+		for _, r := range c.rrows[si] {
+			row := M.RawRowView(r)
+			srow := c.S.RawRowView(c.rpos[r])
+			for k, bc := range b {
+				if v := row[bc]; v != 0 {
+					zrow := c.Z[si].RawRowView(k)
+					for j := range srow {
+						srow[j] -= v * zrow[j]
+					}
+				}
+			}
+		}
+	}
+	c.slu.Factorize(c.S)
+	cd := c.slu.Cond()
+	return !(cd > 1e16 || math.IsNaN(cd))
+}
+
+func (c *mpeSchur) factorWhole(M *mat.Dense) bool {
+	c.whole = true
+	c.dense.Factorize(M)
+	cd := c.dense.Cond()
+	return !(cd > 1e16 || math.IsNaN(cd))
+}
+
+// solveVec sets dst to M⁻¹ b for the last factored M.
+func (c *mpeSchur) solveVec(dst *mat.VecDense, b *mat.VecDense) error {
+	if c.whole {
+		return dst.SolveVec(&c.dense, b)
+	}
+	if dst.IsEmpty() {
+		dst.ReuseAsVec(c.n)
+	}
+	for i, r := range c.ridx {
+		c.rR.SetVec(i, b.AtVec(r))
+	}
+	for si, bi := range c.bidx {
+		rhs := mat.NewVecDense(len(bi), nil)
+		for k, r := range bi {
+			rhs.SetVec(k, b.AtVec(r))
+		}
+		yv := mat.NewVecDense(len(bi), c.y[si])
+		if err := c.A[si].SolveVecTo(yv, false, rhs); err != nil {
+			return err
+		}
+		for _, r := range c.rrows[si] {
+			row := c.M.RawRowView(r)
+			s := 0.0
+			for k, bc := range bi {
+				s += row[bc] * c.y[si][k]
+			}
+			c.rR.SetVec(c.rpos[r], c.rR.AtVec(c.rpos[r])-s)
+		}
+	}
+	if err := c.slu.SolveVecTo(&c.xR, false, c.rR); err != nil {
+		return err
+	}
+	for i, r := range c.ridx {
+		dst.SetVec(r, c.xR.AtVec(i))
+	}
+	for si, bi := range c.bidx {
+		for k, r := range bi {
+			zrow := c.Z[si].RawRowView(k)
+			s := c.y[si][k]
+			for j, z := range zrow {
+				s -= z * c.xR.AtVec(j)
+			}
+			dst.SetVec(r, s)
+		}
+	}
+	return nil
 }
