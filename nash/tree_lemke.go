@@ -343,9 +343,10 @@ func (f *floatTab) pivot(row, inlabel int) {
 		if x == 0 {
 			continue
 		}
+		ri = ri[:len(pr)]
 		for _, j := range nz {
 			v := ri[j] - x*pr[j]
-			if math.Abs(v) < 1e-15 {
+			if v < 1e-15 && v > -1e-15 {
 				v = 0 // flush round-off so the tableau stays sparse
 			}
 			ri[j] = v
