@@ -617,6 +617,10 @@ type exactTableau struct {
 	t1, t2 big.Int
 	rem    big.Int   // remainder of the exact divisions, kept to reuse its storage
 	pc     []big.Int // copy of the pivot column
+	// rowOf[v] is the row of basic variable v, -1 for a nonbasic one. A
+	// basic column is det times a unit vector, so pivots set it instead of
+	// computing it, which halves their work.
+	rowOf []int
 }
 
 func newExactTableau(m [][]*big.Int, k, d int) *exactTableau {
@@ -631,6 +635,13 @@ func newExactTableau(m [][]*big.Int, k, d int) *exactTableau {
 		e.t[r*e.cols+d+k].SetInt64(1)
 	}
 	e.det.SetInt64(1)
+	e.rowOf = make([]int, d+k)
+	for v := range e.rowOf {
+		e.rowOf[v] = -1
+		if v >= d {
+			e.rowOf[v] = v - d
+		}
+	}
 	return e
 }
 
@@ -674,6 +685,13 @@ func (e *exactTableau) pivot(r, c int) {
 	}
 	p := &e.pc[r]
 	row := e.t[r*e.cols : (r+1)*e.cols]
+	left := -1
+	for v, rv := range e.rowOf {
+		if rv == r {
+			left = v
+			break
+		}
+	}
 	for i := 0; i < e.k; i++ {
 		if i == r {
 			continue
@@ -682,6 +700,15 @@ func (e *exactTableau) pivot(r, c int) {
 		f := &e.pc[i]
 		fz := f.Sign() == 0
 		for j := range ti {
+			if j < e.d+e.k && e.rowOf[j] >= 0 && j != left {
+				// A basic column other than the leaving one stays a unit
+				// column (scaled to the new determinant below); the
+				// entering column becomes one.
+				continue
+			}
+			if j == c {
+				continue
+			}
 			if fz {
 				if ti[j].Sign() == 0 {
 					continue
@@ -695,6 +722,29 @@ func (e *exactTableau) pivot(r, c int) {
 			ti[j].QuoRem(&e.t1, &e.det, &e.rem)
 		}
 	}
+	// Unit columns: every basic variable but the leaving one keeps its row,
+	// now holding the new determinant; the entering one takes row r.
+	for v, rv := range e.rowOf {
+		if rv < 0 || v == left {
+			continue
+		}
+		for i := 0; i < e.k; i++ {
+			if i == rv {
+				e.at(i, v).Set(p)
+			} else {
+				e.at(i, v).SetInt64(0)
+			}
+		}
+	}
+	for i := 0; i < e.k; i++ {
+		if i != r {
+			e.at(i, c).SetInt64(0)
+		}
+	}
+	if left >= 0 {
+		e.rowOf[left] = -1
+	}
+	e.rowOf[c] = r
 	e.det.Set(p)
 }
 
