@@ -21,7 +21,8 @@ func newConvertCmd() *cobra.Command {
 		Long: `convert reads a strategic-form game and writes it in another format, chosen
 by the file extensions: .nfg (Gambit's format, both its payoff and outcome
 forms are read; the payoff form is written) and .json (truce's JSON form,
-documented in docs/nash.md). Payoffs stay exact: integers and fractions
+documented in docs/nash.md); an .efg game tree is read and written as its
+reduced strategic form (docs/trees.md). Payoffs stay exact: integers and fractions
 are written as such. "-" reads stdin or writes stdout; the format there is
 given by --from / --to (stdin is detected from its first character when
 --from is not given).`,
@@ -60,7 +61,7 @@ given by --from / --to (stdin is detected from its first character when
 			case "json":
 				err = game.WriteJSON(&buf, g)
 			case "efg":
-				return &exitError{1, "truce convert: extensive-form games are not supported yet"}
+				return &exitError{1, "truce convert: cannot write .efg: a strategic game has no tree (an .efg input converts to its reduced strategic form in .nfg or .json)"}
 			case "":
 				return &exitError{1, "truce convert: writing to stdout needs --to nfg or --to json"}
 			default:
