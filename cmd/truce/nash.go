@@ -116,6 +116,11 @@ Methods (--method): ` + strings.Join(names, ", ") + `.
 Without --method: enummixed for 2-player games up to 10×10, lcp for larger
 2-player games, logit for more players.
 
+Game trees (FILE.efg, docs/trees.md): lcp (sequence form, Gambit's path),
+lp (zero-sum), spe (subgame perfect), enumpure, cfr and dcfr (zero-sum,
+with --iterations and --target-exploitability), or any method above on the
+reduced strategic form; profiles are behaviour strategies in Gambit's order.
+
 --rational computes in exact rational arithmetic (lcp, lp, enummixed);
 --format gambit prints exactly Gambit's "NE,..." lines (fractions when
 exact, else --decimals significant digits), json the schema documented in
@@ -127,7 +132,8 @@ exit code is still 0. A file that cannot be read exits 1 with
 file:line:col: what is wrong.`,
 		Example: `  truce nash game.nfg
   truce nash game.nfg --method lcp --all --rational --format gambit
-  truce nash big.nfg --method lcp --timeout 10s --format json`,
+  truce nash big.nfg --method lcp --timeout 10s --format json
+  truce nash tree.efg --method spe`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if format != "gambit" && format != "json" && format != "text" {
