@@ -30,9 +30,12 @@ func randomGame(t *rapid.T, shape []int, values []int64) *game.Strategic {
 	for k := 0; k < g.NumProfiles(); k++ {
 		for p := range shape {
 			var v int64
-			if values == nil {
+			switch {
+			case values == nil:
 				v = rapid.Int64Range(-100000, 100000).Draw(t, "payoff")
-			} else {
+			case len(values) == 2 && values[0] == wideLo:
+				v = rapid.Int64Range(values[0], values[1]).Draw(t, "payoff")
+			default:
 				v = rapid.SampledFrom(values).Draw(t, "payoff")
 			}
 			g.SetPayoff(k, p, big.NewRat(v, 1))
@@ -67,6 +70,10 @@ func TestEnumMixedNondegenerateOdd(t *testing.T) {
 	}
 	t.Logf("%d nondegenerate games", nondeg)
 }
+
+// wideLo marks a values argument {wideLo, hi} of randomGame: payoffs
+// uniform in [wideLo, hi] rather than drawn from the list.
+const wideLo = -50
 
 // pureEquilibria lists the pure equilibria of a 2-player game by brute force.
 func pureEquilibria(g *game.Strategic) [][2]int {
@@ -263,4 +270,43 @@ func TestEnumMixedContainsLCP(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestApproxMethodsFindExtremeEquilibria: in a nondegenerate 2-player game
+// every equilibrium is extreme, so what logit and simpdiv end at must be
+// one of enummixed's equilibria. Payoffs lie in [-50, 50]: with payoffs
+// spanning 1e5, regret 1e-8 of the range can be far from any equilibrium
+// in probabilities, and the methods promise only the regret.
+func TestApproxMethodsFindExtremeEquilibria(t *testing.T) {
+	checked := 0
+	rapid.Check(t, func(t *rapid.T) {
+		shape := []int{rapid.IntRange(1, 5).Draw(t, "m"), rapid.IntRange(1, 5).Draw(t, "n")}
+		g := randomGame(t, shape, []int64{wideLo, 50})
+		em, err := EnumMixed(context.Background(), g, Options{Rational: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if em.Stats["degenerate"] != 0 {
+			return
+		}
+		checked++
+		for _, m := range []func(context.Context, *game.Strategic, Options) (*Result, error){Logit, SimpDiv} {
+			res, err := m(context.Background(), g, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := flatFloat(res.Equilibria[0])
+			found := false
+			for _, e := range em.Equilibria {
+				found = found || maxDiff(got, flatFloat(e)) <= 1e-8
+			}
+			if !found {
+				t.Fatalf("%s ends at %v, not an extreme equilibrium", res.Method, res.Equilibria[0].Profile)
+			}
+		}
+	})
+	if checked == 0 {
+		t.Error("no nondegenerate game drawn")
+	}
+	t.Logf("%d nondegenerate games", checked)
 }
