@@ -277,6 +277,9 @@ func writeSolveText(w io.Writer, sc *scenario.Scenario, rep solveReport) error {
 				continue
 			}
 			fmt.Fprintf(&b, "Credibility of profile %s:\n", pd.Name)
+			if len(list) == 0 {
+				b.WriteString("  (no actor has a choice anywhere: nothing to threaten)\n")
+			}
 			for _, th := range list {
 				fmt.Fprintf(&b, "  %s\n", th.Text)
 			}
