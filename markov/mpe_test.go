@@ -259,3 +259,25 @@ func TestSolveMPECancelled(t *testing.T) {
 		}
 	}
 }
+
+// A method stopped before it converges says so, and its last profile is
+// indeed not an equilibrium by the independent check.
+func TestSolveMPEReportsNonConvergence(t *testing.T) {
+	g := mpeRandomGame(5, 20, 2, 4, 0.9)
+	for _, method := range []string{"homotopy", "iterate"} {
+		r, err := SolveMPE(context.Background(), g, MPEOptions{Method: method, MaxIter: 2})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Converged || r.Reason == "" {
+			t.Fatalf("%s after 2 iterations: converged %v, reason %q", method, r.Converged, r.Reason)
+		}
+		gain, err := OneShotGain(g, r.Profile(g))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if gain <= 1e-9 || math.Abs(gain-r.MaxDeviationGain) > 1e-9*(1+gain) {
+			t.Errorf("%s: independent gain %g, reported %g", method, gain, r.MaxDeviationGain)
+		}
+	}
+}
