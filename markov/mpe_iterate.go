@@ -341,6 +341,9 @@ func mpeSupportEnum(m, n int, pay []float64, prev [][]float64, tol float64) [][]
 
 // mpeSupportPairs counts the equal-size support pairs of an m×n game.
 func mpeSupportPairs(m, n int) int {
+	if m > 16 || n > 16 {
+		return math.MaxInt // far too many, and the masks below are ints
+	}
 	tot, cm, cn := 0, 1, 1
 	for k := 1; k <= min(m, n); k++ {
 		cm = cm * (m - k + 1) / k
