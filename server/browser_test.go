@@ -130,7 +130,7 @@ func (b *browser) screenshots() {
 	os.MkdirAll(dir, 0o755)
 	for _, tab := range b.tabs {
 		ctx, cancel := context.WithTimeout(tab.ctx, 10*time.Second)
-		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(90))
+		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100)) // 100: PNG
 		cancel()
 		if err != nil {
 			b.t.Logf("screenshot of %s failed: %v", tab.name, err)
@@ -188,10 +188,9 @@ func runBrowserCase(t *testing.T, c browserCase) {
 		chromedp.Navigate(hs.URL+"/"),
 		chromedp.WaitVisible(css(`body[data-ready="1"]`)),
 	)
-	step(t, tab, "load the example",
-		choose(`#example-select`, c.example.Name),
-		chromedp.WaitVisible(css(`#validity.valid`)),
-	)
+	step(t, tab, "load the example", choose(`#example-select`, c.example.Name))
+	poll(t, tab, "example loaded and checked", `truce.settled()`)
+	step(t, tab, "see it valid", chromedp.WaitVisible(css(`#validity.valid`)))
 	if text := eval[string](t, tab, `truce.getText()`); text != c.example.YAML {
 		t.Fatalf("editor holds %q, want the example", text)
 	}

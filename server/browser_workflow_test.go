@@ -60,8 +60,9 @@ func TestBrowserTokenVersionsCompare(t *testing.T) {
 		chromedp.WaitVisible(css(`#token-box`)),
 		chromedp.SendKeys(css(`#token`), "s3cret"+kb.Enter),
 		chromedp.WaitVisible(css(`body[data-ready="1"]`)),
-		chromedp.WaitVisible(css(`#validity.valid`)),
 	)
+	poll(t, tab, "example loaded and checked", `truce.settled()`)
+	step(t, tab, "see it valid", chromedp.WaitVisible(css(`#validity.valid`)))
 	if text := eval[string](t, tab, `truce.getText()`); text != ex.YAML {
 		t.Fatalf("example not loaded after the token: %q", text)
 	}
@@ -83,7 +84,7 @@ func TestBrowserTokenVersionsCompare(t *testing.T) {
 	}
 	step(t, tab, "reopen version 1", chromedp.Evaluate[chromedp.Void](`void (() => {
 		const s = document.querySelector('#version-select'); s.value = '1'; s.dispatchEvent(new Event('change')); })()`))
-	poll(t, tab, "version 1 loaded", `truce.getText().includes('horizon: 26\n')`)
+	poll(t, tab, "version 1 loaded", `truce.settled() && truce.getText().includes('horizon: 26\n')`)
 	if text := eval[string](t, tab, `truce.getText()`); text != ex.YAML {
 		t.Fatalf("version 1 is %q", text)
 	}

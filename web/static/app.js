@@ -154,7 +154,18 @@ async function loadExamples() {
   return list;
 }
 
-async function loadExample(name) {
+// busy marks the page while text is being loaded into the editor, so that
+// scripts (and tests) can wait until the editor holds what they asked for.
+let busyCount = 0;
+async function busy(f) {
+  busyCount++;
+  document.body.dataset.busy = "1";
+  try { return await f(); } finally { if (--busyCount === 0) delete document.body.dataset.busy; }
+}
+
+async function loadExample(name) { return busy(() => loadExampleNow(name)); }
+
+async function loadExampleNow(name) {
   const ex = await api("GET", "/api/examples/" + encodeURIComponent(name));
   state.scenario = null;
   $("#version-select").hidden = true;
@@ -189,7 +200,9 @@ async function loadVersions() {
   sel.hidden = false;
 }
 
-async function openVersion(n) {
+async function openVersion(n) { return busy(() => openVersionNow(n)); }
+
+async function openVersionNow(n) {
   const v = await api("GET", `/api/scenarios/${state.scenario.id}/versions/${n}`);
   setText(v.yaml);
   $("#save-status").textContent = Number(n) === state.scenario.version ? `version ${n}` : `viewing version ${n}; Save makes it the newest`;
@@ -660,7 +673,9 @@ async function init() {
   for (const a of document.querySelectorAll("a[data-nav]")) a.addEventListener("click", (e) => { e.preventDefault(); navigate(a.getAttribute("href")); });
   window.addEventListener("popstate", route);
   // Hooks for scripted use and browser tests.
-  window.truce = {setText, getText, validate: () => validate(getText()), loadExample, showRun};
+  // settled: nothing is loading and the editor's text has been validated.
+  window.truce = {setText, getText, validate: () => validate(getText()), loadExample, showRun,
+    settled: () => busyCount === 0 && lastValidated === getText()};
   await start();
 }
 
