@@ -442,6 +442,10 @@ type mpeSchur struct {
 	ridx  []int   // reduced indices: every value, then λ / the tangent row
 	rpos  []int   // full index -> position in ridx, or -1
 	A     []mat.LU
+	As    []*mat.Dense // scratch: the blocks A_s
+	MBR   []*mat.Dense // scratch: M[β_s, R]
+	rhs   []*mat.VecDense
+	yv    []*mat.VecDense
 	Z     []*mat.Dense // A_s⁻¹ M[β_s, R]
 	S     *mat.Dense
 	slu   mat.LU
@@ -485,8 +489,13 @@ func newMPESchur(t *mpeTracer) *mpeSchur {
 	c.Z = make([]*mat.Dense, len(c.bidx))
 	c.y = make([][]float64, len(c.bidx))
 	for i, b := range c.bidx {
-		c.Z[i] = mat.NewDense(len(b), nr, nil)
-		c.y[i] = make([]float64, len(b))
+		nb := len(b)
+		c.Z[i] = mat.NewDense(nb, nr, nil)
+		c.y[i] = make([]float64, nb)
+		c.As = append(c.As, mat.NewDense(nb, nb, nil))
+		c.MBR = append(c.MBR, mat.NewDense(nb, nr, nil))
+		c.rhs = append(c.rhs, mat.NewVecDense(nb, nil))
+		c.yv = append(c.yv, mat.NewVecDense(nb, c.y[i]))
 	}
 	c.S = mat.NewDense(nr, nr, nil)
 	c.rR = mat.NewVecDense(nr, nil)
@@ -496,7 +505,6 @@ func newMPESchur(t *mpeTracer) *mpeSchur {
 // factor prepares solves with M; false means M is (numerically) singular.
 func (c *mpeSchur) factor(M *mat.Dense) bool {
 	c.M, c.whole = M, false
-	nr := len(c.ridx)
 	for i, r := range c.ridx {
 		row := M.RawRowView(r)
 		srow := c.S.RawRowView(i)
@@ -505,9 +513,7 @@ func (c *mpeSchur) factor(M *mat.Dense) bool {
 		}
 	}
 	for si, b := range c.bidx {
-		nb := len(b)
-		As := mat.NewDense(nb, nb, nil)
-		MBR := mat.NewDense(nb, nr, nil)
+		As, MBR := c.As[si], c.MBR[si]
 		for i, r := range b {
 			row := M.RawRowView(r)
 			for j, cc := range b {
@@ -561,11 +567,10 @@ func (c *mpeSchur) solveVec(dst *mat.VecDense, b *mat.VecDense) error {
 		c.rR.SetVec(i, b.AtVec(r))
 	}
 	for si, bi := range c.bidx {
-		rhs := mat.NewVecDense(len(bi), nil)
+		rhs, yv := c.rhs[si], c.yv[si]
 		for k, r := range bi {
 			rhs.SetVec(k, b.AtVec(r))
 		}
-		yv := mat.NewVecDense(len(bi), c.y[si])
 		if err := c.A[si].SolveVecTo(yv, false, rhs); err != nil {
 			return err
 		}
