@@ -43,7 +43,7 @@ type nashEFGArgs struct {
 // treeMethods are the methods that work on the tree itself; every other
 // strategic-form method runs on the reduced strategic form ("reduced-lcp"
 // forces that for a method that exists in both).
-var treeMethods = []string{"cfr", "dcfr", "enumpure", "lcp", "lp", "spe"}
+var treeMethods = []string{"agent-logit", "cfr", "dcfr", "enumpure", "lcp", "lp", "spe"}
 
 // readTree reads an .efg file.
 func readTree(path string) (*game.Tree, error) {
@@ -114,6 +114,8 @@ func runNashEFG(cmd *cobra.Command, path string, a nashEFGArgs, ef nashEFGFlags)
 		res, err = nash.TreeSPE(ctx, t, opt)
 	case "enumpure":
 		res, err = nash.TreeEnumPure(ctx, t, opt)
+	case "agent-logit":
+		res, err = nash.TreeLogit(ctx, t, opt)
 	case "cfr", "dcfr":
 		co := nash.CFROptions{Iterations: ef.iterations, TargetExploitability: ef.target}
 		if method == "dcfr" {
