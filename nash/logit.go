@@ -342,6 +342,12 @@ type tracer struct {
 // Path-following limits. maxSteps bounds the work; maxLambda is far beyond
 // any λ at which a path on [0,1] payoffs still moves measurably.
 const (
+	// corrNoise is the size of a corrector step that is taken for rounding
+	// noise rather than for a sign of trouble: on games whose payoffs span
+	// orders of magnitude, λ and the equations' coefficients reach 1e5 and
+	// more, and the corrector's steps stop shrinking near 1e-7.
+	corrNoise = 1e-6
+
 	logitMaxSteps  = 20000
 	logitMaxLambda = 1e12
 	logitTol       = 1e-8 // target regret on [0,1] payoffs
@@ -482,8 +488,8 @@ func (tr *tracer) run(ctx context.Context, target float64, progress func(string)
 			// A first correction that is large against the step means the
 			// predictor left the curve's neighbourhood (where the corrector
 			// may jump to another sheet of it, e.g. across a tight fold).
-			if it == 0 && nrm > math.Min(0.05, math.Max(0.1*h0, 1e-9)) || it > 0 && nrm > 0.5*prev {
-				if nrm > 1e-7 {
+			if it == 0 && nrm > math.Min(0.05, math.Max(0.1*h0, corrNoise)) || it > 0 && nrm > 0.5*prev {
+				if nrm > corrNoise {
 					return false
 				}
 				done = true
@@ -568,23 +574,24 @@ func (tr *tracer) run(ctx context.Context, target float64, progress func(string)
 		if target == 0 {
 			reg := ng.regret(pAt, uAt)
 			bestReg = reg
-			if reg < logitTol {
-				// Target met. The support solve finishes the job; if it
-				// cannot (a limit approached slowly, as in degenerate games),
-				// the path goes on towards regret logitTol/100, and any
-				// later failure returns this or a later point.
-				if q, ok := polishSupport(ng, pAt, 1e-2); ok {
-					return q, z[T], true, ""
+			// Near the end a support solve finishes the job: tried at each
+			// tenfold drop of the regret below 1e-5, and always once the
+			// target is met (then allowed to move further, since limits in
+			// degenerate games are approached slowly). If it keeps failing
+			// the path goes on, far below the target if it can; any later
+			// failure returns the last point, which met the target.
+			if (reg < polishAt || reg < logitTol && polishAt >= logitTol) && !tr.noPolish {
+				polishAt = reg / 10
+				move := 1e-3
+				if reg < logitTol {
+					move = 1e-2
 				}
-				if reg < logitTol/100 {
-					return best, z[T], true, ""
+				if q, ok := polishSupport(ng, pAt, move); ok {
+					return q, z[T], true, ""
 				}
 			}
-			if reg < polishAt && !tr.noPolish {
-				polishAt = reg / 10
-				if q, ok := polishSupport(ng, pAt, 1e-3); ok {
-					return q, z[T], true, ""
-				}
+			if reg < logitTol && (tr.noPolish || reg < 1e-13) {
+				return best, z[T], true, ""
 			}
 			if z[T] > logitMaxLambda {
 				return best, z[T], reg < logitTol, fmt.Sprintf("lambda reached %g with regret %.3g", z[T], reg)

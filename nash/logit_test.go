@@ -258,3 +258,21 @@ func TestLogitPathAlone(t *testing.T) {
 		})
 	}
 }
+
+// TestLogitWidePayoffs is a 3×4 game whose payoffs span 1e5 while the
+// equilibrium turns on differences of about 1: the path must go to
+// λ ≈ 1e5 on rescaled payoffs, where the corrector's steps stop shrinking
+// near 1e-7; the path once died there of a step-size underflow.
+func TestLogitWidePayoffs(t *testing.T) {
+	g := gameOfInts(t, []int{3, 4}, []int64{0, -74, 1, 0, 0, 0, -4, -1, -5, -1, -2, 0, 814, -21, -77797, -534, 0, -79, -22, -95301, -5, -2275, -100000, 162})
+	res, err := Logit(context.Background(), g, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.Complete {
+		t.Fatalf("incomplete: %s", res.Reason)
+	}
+	if r := res.Equilibria[0].Regret; r > 1e-9 {
+		t.Errorf("regret %g", r)
+	}
+}
