@@ -17,7 +17,7 @@ func newConvertCmd() *cobra.Command {
 	var to, from string
 	cmd := &cobra.Command{
 		Use:   "convert IN OUT",
-		Short: "Convert a strategic game between Gambit .nfg and truce JSON",
+		Short: "Convert games between Gambit .nfg and truce JSON; .efg to its reduced .nfg",
 		Long: `convert reads a strategic-form game and writes it in another format, chosen
 by the file extensions: .nfg (Gambit's format, both its payoff and outcome
 forms are read; the payoff form is written) and .json (truce's JSON form,

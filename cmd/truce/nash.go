@@ -98,7 +98,7 @@ func newNashCmd() *cobra.Command {
 	sort.Strings(names)
 	cmd := &cobra.Command{
 		Use:   "nash FILE.nfg",
-		Short: "Compute Nash equilibria of a strategic game (Gambit .nfg or truce JSON)",
+		Short: "Nash equilibria of a Gambit .nfg/.efg game (or truce JSON), each with its regret",
 		Long: `nash reads a strategic-form game (Gambit's .nfg, or the JSON form that
 'truce convert' writes) and computes Nash equilibria with one of Gambit's
 methods, each equilibrium certified by its regret (the most any player could
