@@ -3,58 +3,21 @@ package report
 import (
 	"context"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/truce-dev/truce/internal/browsertest"
 )
-
-// chromiumPath finds Debian's Chromium. In CI (CI=true) a missing browser
-// is a failure, since .ci/run installs it; elsewhere the test is skipped.
-func chromiumPath(t *testing.T) string {
-	t.Helper()
-	for _, p := range []string{os.Getenv("CHROMIUM"), "/usr/bin/chromium", "/usr/bin/chromium-browser"} {
-		if p == "" {
-			continue
-		}
-		if _, err := os.Stat(p); err == nil {
-			return p
-		}
-	}
-	if p, err := exec.LookPath("chromium"); err == nil {
-		return p
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatal("chromium not found (CI=true): .ci/run must install Debian's chromium")
-	}
-	t.Skip("chromium not found; install Debian's chromium to run the browser test")
-	return ""
-}
-
-// artifactDir is where a failing browser test leaves its screenshot:
-// $TRUCE_ARTIFACTS if set (CI collects it), else a directory kept after
-// the test.
-func artifactDir(t *testing.T) string {
-	if d := os.Getenv("TRUCE_ARTIFACTS"); d != "" {
-		if err := os.MkdirAll(d, 0o755); err == nil {
-			return d
-		}
-	}
-	d, err := os.MkdirTemp("", "truce-report-artifacts-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return d
-}
 
 // TestReportRendersInChromium writes the fixture report to a file, loads it
 // from a file:// URL in headless Chromium, checks that every chart exists in
 // the DOM with a non-empty box, and takes a full-page screenshot (kept on
 // failure).
 func TestReportRendersInChromium(t *testing.T) {
-	bin := chromiumPath(t)
+	bin := browsertest.Chromium(t)
 	if testing.Short() {
 		t.Skip("browser test skipped in -short mode")
 	}
@@ -74,7 +37,7 @@ func TestReportRendersInChromium(t *testing.T) {
 // writes (bundled scenario, few draws, equilibrium, credibility and
 // sensitivity) and checks every chart is in the DOM.
 func TestBundledReportRendersInChromium(t *testing.T) {
-	bin := chromiumPath(t)
+	bin := browsertest.Chromium(t)
 	if testing.Short() {
 		t.Skip("browser test skipped in -short mode")
 	}
@@ -105,19 +68,7 @@ func renderInChromium(t *testing.T, bin string, in Input, name string) map[strin
 		t.Fatal(err)
 	}
 
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(bin),
-		chromedp.Flag("headless", true),
-		chromedp.Flag("no-sandbox", true),
-		chromedp.Flag("disable-gpu", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("no-first-run", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.UserDataDir(filepath.Join(dir, "profile")),
-		chromedp.WindowSize(1000, 800),
-	}
+	opts := browsertest.Options(bin, filepath.Join(dir, "profile"), 1000, 800)
 	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
 	defer cancel()
 	ctx, cancel := chromedp.NewContext(actx)
@@ -174,7 +125,7 @@ func renderInChromium(t *testing.T, bin string, in Input, name string) map[strin
 		if !t.Failed() && os.Getenv("TRUCE_KEEP_SCREENSHOT") == "" {
 			return
 		}
-		d := artifactDir(t)
+		d := browsertest.ArtifactDir()
 		p := filepath.Join(d, name+"-screenshot.png")
 		if err := os.WriteFile(p, shot, 0o644); err == nil {
 			t.Logf("screenshot kept at %s", p)

@@ -13,38 +13,11 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
+	"github.com/truce-dev/truce/internal/browsertest"
 	"github.com/truce-dev/truce/server"
 	"github.com/truce-dev/truce/store"
 	"github.com/truce-dev/truce/web"
 )
-
-// chromiumPath finds Debian's chromium. Without it the browser tests skip,
-// except under CI=true, where .ci/run must have installed it.
-func chromiumPath(t *testing.T) string {
-	t.Helper()
-	for _, p := range []string{os.Getenv("TRUCE_CHROMIUM"), "/usr/bin/chromium", "/usr/bin/chromium-browser"} {
-		if p == "" {
-			continue
-		}
-		if _, err := os.Stat(p); err == nil {
-			return p
-		}
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatal("chromium not found but CI=true: .ci/run must install it (apt-get install -y chromium)")
-	}
-	t.Skip("chromium not installed; browser tests skipped")
-	return ""
-}
-
-// artifactDir is where screenshots of failed browser tests go:
-// $TRUCE_ARTIFACTS, else a folder in the system temp directory.
-func artifactDir() string {
-	if d := os.Getenv("TRUCE_ARTIFACTS"); d != "" {
-		return d
-	}
-	return filepath.Join(os.TempDir(), "truce-artifacts")
-}
 
 // browser starts headless chromium and returns a context for its first tab.
 // When the test fails, every tab opened through newTab is screenshotted.
@@ -60,20 +33,8 @@ type namedTab struct {
 }
 
 func newBrowser(t *testing.T) *browser {
-	exe := chromiumPath(t)
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(exe),
-		chromedp.Flag("headless", true),
-		chromedp.Flag("no-sandbox", true),
-		chromedp.Flag("disable-gpu", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("no-first-run", true),
-		chromedp.Flag("no-default-browser-check", true),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1400, 1600),
-	}
+	exe := browsertest.Chromium(t)
+	opts := browsertest.Options(exe, t.TempDir(), 1400, 1600)
 	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
 	// No timeout on the first call's context: it would stop the browser.
 	ctx, cancelB := chromedp.NewContext(actx)
@@ -126,8 +87,7 @@ func eval[T any](t *testing.T, tab context.Context, expr string) T {
 }
 
 func (b *browser) screenshots() {
-	dir := artifactDir()
-	os.MkdirAll(dir, 0o755)
+	dir := browsertest.ArtifactDir()
 	for _, tab := range b.tabs {
 		ctx, cancel := context.WithTimeout(tab.ctx, 10*time.Second)
 		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100)) // 100: PNG

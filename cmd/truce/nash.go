@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math/big"
 	"os"
 	"path/filepath"
 	"sort"
@@ -264,14 +265,7 @@ func writeNashJSON(w io.Writer, file string, g *game.Strategic, method string, o
 			c := eq.Component
 			p.Component = &c
 		}
-		if eq.Exact != nil {
-			p.Exact = make([][]string, len(eq.Exact))
-			for i, sig := range eq.Exact {
-				for _, r := range sig {
-					p.Exact[i] = append(p.Exact[i], r.RatString())
-				}
-			}
-		}
+		p.Exact = ratStrings(eq.Exact)
 		out.Equilibria = append(out.Equilibria, p)
 	}
 	enc := json.NewEncoder(w)
@@ -335,4 +329,18 @@ func writeNashText(w io.Writer, file string, g *game.Strategic, method string, o
 			fmt.Fprintf(w, "  %-12s %s\n", g.Players[p], strings.Join(parts, "; "))
 		}
 	}
+}
+
+// ratStrings writes an exact profile as fractions ("1/3"), nil for none.
+func ratStrings(exact [][]*big.Rat) [][]string {
+	if exact == nil {
+		return nil
+	}
+	out := make([][]string, len(exact))
+	for i, sig := range exact {
+		for _, r := range sig {
+			out[i] = append(out[i], r.RatString())
+		}
+	}
+	return out
 }

@@ -246,14 +246,7 @@ func writeTreeJSON(w io.Writer, file string, t *game.Tree, method string, opt na
 	}
 	for _, eq := range res.Equilibria {
 		p := nashJSONProfile{Profile: eq.Profile, Regret: eq.Regret}
-		if eq.Exact != nil {
-			p.Exact = make([][]string, len(eq.Exact))
-			for i, sig := range eq.Exact {
-				for _, r := range sig {
-					p.Exact[i] = append(p.Exact[i], r.RatString())
-				}
-			}
-		}
+		p.Exact = ratStrings(eq.Exact)
 		out.Equilibria = append(out.Equilibria, p)
 	}
 	enc := json.NewEncoder(w)
