@@ -69,7 +69,10 @@ func mpeIterateWith(ctx context.Context, m *mpeModel, opt MPEOptions, solve mpeS
 			}
 			eq, err := solve(ctx, m.K[s], u, prev)
 			if err != nil {
-				return nil, fmt.Errorf("iterate: state %s: %w", m.stateID(s), err)
+				// A stage game no method could solve ends the iteration; it is
+				// non-convergence, reported with its reason, not a failure of
+				// the call (the certificate still judges the last profile).
+				return m.result(sig, "iterate", it, opt.Tol, fmt.Sprintf("state %s: %v", m.stateID(s), err))
 			}
 			for a := 0; a < nA; a++ {
 				sig[a][s] = eq[a]
