@@ -32,6 +32,9 @@ type linSystem struct {
 	val    []float64
 	diag   []float64
 	lu     *mat.LU
+	// ilu is the incomplete LU factorisation preconditioning the
+	// iterative solves, built on first use and shared by every solve.
+	ilu *ilu0
 	// denseLimit overrides denseMax (tests force the iterative path).
 	denseLimit int
 }
@@ -208,7 +211,8 @@ func converged(r, b, x []float64) bool {
 	return normInf(r) <= solveTol*max(normInf(b), normInf(x))
 }
 
-// bicgstab solves with Jacobi-preconditioned BiCGSTAB, restarting from the
+// bicgstab solves with ILU(0)-preconditioned BiCGSTAB (right
+// preconditioning, so the residual is the true one's recursion), restarting from the
 // true residual (iterative refinement) so the answer meets the backward
 // error target. Vector operations are fused to limit passes over memory.
 func (ls *linSystem) bicgstab(ctx context.Context, b []float64, w *bicgWork) ([]float64, error) {
@@ -218,10 +222,10 @@ func (ls *linSystem) bicgstab(ctx context.Context, b []float64, w *bicgWork) ([]
 	if bn == 0 {
 		return x, nil
 	}
-	for i, d := range ls.diag {
-		w.inv[i] = 1 / d
+	if ls.ilu == nil {
+		ls.ilu = newILU0(ls)
 	}
-	inv := w.inv
+	pc := ls.ilu
 	const maxIter = 5000
 	iter := 0
 	for restart := 0; restart < 8; restart++ {
@@ -261,8 +265,8 @@ func (ls *linSystem) bicgstab(ctx context.Context, b []float64, w *bicgWork) ([]
 			p, r, v, y := w.p[:n], w.r[:n], w.v[:n], w.y[:n]
 			for i := range p {
 				p[i] = r[i] + beta*(p[i]-omega*v[i])
-				y[i] = p[i] * inv[i]
 			}
+			pc.apply(y, p)
 			den := ls.matvecDot(v, y, w.rh)
 			if den == 0 {
 				break
@@ -271,8 +275,8 @@ func (ls *linSystem) bicgstab(ctx context.Context, b []float64, w *bicgWork) ([]
 			sv, z := w.s[:n], w.z[:n]
 			for i := range sv {
 				sv[i] = r[i] - alpha*v[i]
-				z[i] = sv[i] * inv[i]
 			}
+			pc.apply(z, sv)
 			tt, ts := ls.matvecDot2(w.t, z, sv)
 			omega = 0
 			if tt > 0 {
@@ -362,4 +366,102 @@ func (ls *linSystem) gaussSeidel(ctx context.Context, b []float64) ([]float64, e
 		prevDiff = diff
 	}
 	return nil, fmt.Errorf("markov: iterative solve on %d nodes did not converge to %g in %d sweeps", n, solveTol, maxSweeps)
+}
+
+// ilu0 is the incomplete LU factorisation of I - scale·M_UU on its own
+// sparsity pattern: L unit lower triangular, U upper, LU equal to the
+// matrix on every stored entry. For these M-matrices it exists and is
+// stable (Meijerink and van der Vorst), and as a preconditioner it cuts
+// BiCGSTAB iterations several-fold against Jacobi at about the cost of
+// one more matrix-vector product per application.
+type ilu0 struct {
+	n      int
+	rowPtr []int32 // rows sorted by column, diagonal included
+	col    []int32
+	val    []float64
+	dpos   []int32 // position of the diagonal in each row
+	invD   []float64
+}
+
+func newILU0(ls *linSystem) *ilu0 {
+	n := ls.n
+	f := &ilu0{n: n, rowPtr: make([]int32, n+1), col: make([]int32, 0, len(ls.col)+n),
+		val: make([]float64, 0, len(ls.col)+n), dpos: make([]int32, n), invD: make([]float64, n)}
+	for i := 0; i < n; i++ {
+		start := len(f.col)
+		f.col = append(f.col, int32(i))
+		f.val = append(f.val, ls.diag[i])
+		for e := ls.rowPtr[i]; e < ls.rowPtr[i+1]; e++ {
+			f.col = append(f.col, ls.col[e])
+			f.val = append(f.val, -ls.val[e])
+		}
+		// Insertion sort: rows are short. Duplicate columns (parallel
+		// transitions) are merged.
+		c, v := f.col[start:], f.val[start:]
+		for a := 1; a < len(c); a++ {
+			for b := a; b > 0 && c[b-1] > c[b]; b-- {
+				c[b-1], c[b] = c[b], c[b-1]
+				v[b-1], v[b] = v[b], v[b-1]
+			}
+		}
+		m := 0
+		for a := range c {
+			if m > 0 && c[m-1] == c[a] {
+				v[m-1] += v[a]
+				continue
+			}
+			c[m], v[m] = c[a], v[a]
+			m++
+		}
+		f.col, f.val = f.col[:start+m], f.val[:start+m]
+		f.rowPtr[i+1] = int32(len(f.col))
+	}
+	pos := make([]int32, n)
+	for i := range pos {
+		pos[i] = -1
+	}
+	for i := 0; i < n; i++ {
+		lo, hi := f.rowPtr[i], f.rowPtr[i+1]
+		for e := lo; e < hi; e++ {
+			pos[f.col[e]] = e
+		}
+		for e := lo; e < hi; e++ {
+			k := f.col[e]
+			if k >= int32(i) {
+				f.dpos[i] = e
+				break
+			}
+			f.val[e] *= f.invD[k]
+			lik := f.val[e]
+			for q := f.dpos[k] + 1; q < f.rowPtr[k+1]; q++ {
+				if p := pos[f.col[q]]; p >= 0 {
+					f.val[p] -= lik * f.val[q]
+				}
+			}
+		}
+		f.invD[i] = 1 / f.val[f.dpos[i]]
+		for e := lo; e < hi; e++ {
+			pos[f.col[e]] = -1
+		}
+	}
+	return f
+}
+
+// apply sets z = (LU)⁻¹ r.
+func (f *ilu0) apply(z, r []float64) {
+	z, r = z[:f.n], r[:f.n]
+	for i := range z {
+		acc := r[i]
+		for e := f.rowPtr[i]; e < f.dpos[i]; e++ {
+			acc -= f.val[e] * z[f.col[e]]
+		}
+		z[i] = acc
+	}
+	for i := f.n - 1; i >= 0; i-- {
+		acc := z[i]
+		for e := f.dpos[i] + 1; e < f.rowPtr[i+1]; e++ {
+			acc -= f.val[e] * z[f.col[e]]
+		}
+		z[i] = acc * f.invD[i]
+	}
 }
