@@ -155,10 +155,13 @@ func (ls *linSystem) matvec(y, x []float64) {
 func (ls *linSystem) matvecDot(y, x, r []float64) float64 {
 	d := 0.0
 	y, x, r = y[:ls.n], x[:ls.n], r[:ls.n]
+	diag := ls.diag[:len(y)]
 	for i := range y {
-		acc := ls.diag[i] * x[i]
-		for e := ls.rowPtr[i]; e < ls.rowPtr[i+1]; e++ {
-			acc -= ls.val[e] * x[ls.col[e]]
+		lo, hi := ls.rowPtr[i], ls.rowPtr[i+1]
+		col, val := ls.col[lo:hi], ls.val[lo:hi]
+		acc := diag[i] * x[i]
+		for e, c := range col {
+			acc -= val[e] * x[c]
 		}
 		y[i] = acc
 		d += r[i] * acc
@@ -170,10 +173,13 @@ func (ls *linSystem) matvecDot(y, x, r []float64) float64 {
 func (ls *linSystem) matvecDot2(y, x, s []float64) (float64, float64) {
 	yy, ys := 0.0, 0.0
 	y, x, s = y[:ls.n], x[:ls.n], s[:ls.n]
+	diag := ls.diag[:len(y)]
 	for i := range y {
-		acc := ls.diag[i] * x[i]
-		for e := ls.rowPtr[i]; e < ls.rowPtr[i+1]; e++ {
-			acc -= ls.val[e] * x[ls.col[e]]
+		lo, hi := ls.rowPtr[i], ls.rowPtr[i+1]
+		col, val := ls.col[lo:hi], ls.val[lo:hi]
+		acc := diag[i] * x[i]
+		for e, c := range col {
+			acc -= val[e] * x[c]
 		}
 		y[i] = acc
 		yy += acc * acc
@@ -288,8 +294,15 @@ func (ls *linSystem) bicgstab(ctx context.Context, b []float64, w *bicgWork) ([]
 				x[i] += alpha*y[i] + omega*z[i]
 				r[i] = sv[i] - omega*w.t[i]
 				rhoNew += w.rh[i] * r[i]
-				rmax = max(rmax, r[i], -r[i])
-				xmax = max(xmax, x[i], -x[i])
+				// Plain comparisons: the max builtin's NaN and signed-zero
+				// rules cost more than the rest of this loop. A NaN is
+				// caught through alpha and omega below.
+				if a := math.Abs(r[i]); a > rmax {
+					rmax = a
+				}
+				if a := math.Abs(x[i]); a > xmax {
+					xmax = a
+				}
 			}
 			if omega != omega || alpha != alpha {
 				return nil, fmt.Errorf("markov: BiCGSTAB broke down")
@@ -451,17 +464,22 @@ func newILU0(ls *linSystem) *ilu0 {
 func (f *ilu0) apply(z, r []float64) {
 	z, r = z[:f.n], r[:f.n]
 	for i := range z {
+		lo, hi := f.rowPtr[i], f.dpos[i]
+		col, val := f.col[lo:hi], f.val[lo:hi]
 		acc := r[i]
-		for e := f.rowPtr[i]; e < f.dpos[i]; e++ {
-			acc -= f.val[e] * z[f.col[e]]
+		for e, c := range col {
+			acc -= val[e] * z[c]
 		}
 		z[i] = acc
 	}
-	for i := f.n - 1; i >= 0; i-- {
+	invD := f.invD[:len(z)]
+	for i := len(z) - 1; i >= 0; i-- {
+		lo, hi := f.dpos[i]+1, f.rowPtr[i+1]
+		col, val := f.col[lo:hi], f.val[lo:hi]
 		acc := z[i]
-		for e := f.dpos[i] + 1; e < f.rowPtr[i+1]; e++ {
-			acc -= f.val[e] * z[f.col[e]]
+		for e, c := range col {
+			acc -= val[e] * z[c]
 		}
-		z[i] = acc * f.invD[i]
+		z[i] = acc * invD[i]
 	}
 }
