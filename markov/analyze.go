@@ -104,6 +104,59 @@ type analyzer struct {
 	tRowPtr    []int32 // transpose of the chain: predecessors
 	tCol       []int32
 	tVal       []float64
+
+	// What the horizon pass leaves for warm starts of the linear solves
+	// (nil before it runs): per node, Σ_{t<H} p_t, Σ_{t<H} t·p_t and, per
+	// distinct discount k, Σ_{t<H} δ_k^t·p_t (non-terminal nodes), and
+	// p_H, the distribution at the horizon.
+	hOcc, hTocc, hP []float64
+	hDocc           []float64
+	hDeltas         []float64
+}
+
+// warmStart guesses the solution of a visit equation on nodes U from the
+// horizon pass: the head head(x) = Σ_{t<H} scale^t·p_t(x) is exact, and
+// the tail assumes p_t ≈ λ^(t-H)·p_H beyond the horizon, the slowest mode
+// having taken over (see slowRate). It returns nil when there is nothing
+// to start from. A poor guess costs nothing but a residual check: the
+// solver drops it if it is worse than zero.
+func (an *analyzer) warmStart(ls *linSystem, U []int32, head []float64, stride, off int, scale float64) []float64 {
+	H := an.opt.Horizon
+	if an.hP == nil || H == 0 || ls.lu != nil {
+		return nil
+	}
+	c := 0.0
+	if kappa, ok := an.slowRate(ls, U); ok {
+		c = math.Pow(scale, float64(H)) / kappa
+	}
+	x0 := make([]float64, len(U))
+	for i, x := range U {
+		x0[i] = head[int(x)*stride+off] + c*an.hP[x]
+	}
+	return x0
+}
+
+// slowRate returns κ = 1 - scale·λ, λ the decay per step of the mass at
+// the horizon once the slowest mode has taken over, measured as the share
+// of p_H's mass on U that (I - scale·Q_UUᵀ) removes in one step.
+func (an *analyzer) slowRate(ls *linSystem, U []int32) (float64, bool) {
+	pu := make([]float64, len(U))
+	sumP := 0.0
+	for i, x := range U {
+		pu[i] = an.hP[x]
+		sumP += pu[i]
+	}
+	if !(sumP > 0) {
+		return 0, false
+	}
+	ap := make([]float64, len(U))
+	ls.matvec(ap, pu)
+	sumA := 0.0
+	for _, v := range ap {
+		sumA += v
+	}
+	kappa := sumA / sumP
+	return kappa, kappa > 1e-9 && kappa <= 1
 }
 
 func (an *analyzer) transposed() csr { return csr{an.tRowPtr, an.tCol, an.tVal} }
@@ -329,6 +382,7 @@ func (an *analyzer) horizonPass(res *Analysis) {
 		disc[k], next[k] = 1, deltas[k]
 	}
 	occ := make([]float64, n)
+	tocc := make([]float64, n)    // Σ_t t·p_t(x), non-terminal x
 	docc := make([]float64, n*nG) // Σ_t δ^t·p_t(x), non-terminal x
 	dent := make([]float64, n*nG) // Σ_t δ^(t+1)·(mass entering terminal y)
 	p, q := make([]float64, n), make([]float64, n)
@@ -359,6 +413,7 @@ func (an *analyzer) horizonPass(res *Analysis) {
 				q[x] += m
 				continue
 			}
+			tocc[x] += float64(t) * m
 			for k, d := range disc {
 				docc[x*nG+k] += d * m
 			}
@@ -380,6 +435,7 @@ func (an *analyzer) horizonPass(res *Analysis) {
 		p, q = q, p
 		clear(q)
 	}
+	an.hOcc, an.hTocc, an.hP, an.hDocc, an.hDeltas = occ, tocc, p, docc, deltas
 	for x := 0; x < n; x++ {
 		m := occ[x]
 		s := c.State[x]
@@ -500,19 +556,40 @@ func release(sc *scratch, U []int32) {
 // successor at step t+1, so Σ_x ν(x)·Q(x,S) is the probability of entering
 // S and Σ_x (μ(x)+ν(x))·Q(x,S) the expected entry step times that
 // probability.
-func (an *analyzer) visits(ctx context.Context, sc *scratch, U []int32) (nu, mu []float64, err error) {
+func (an *analyzer) visits(ctx context.Context, sc *scratch, U []int32, useWarm bool) (nu, mu []float64, err error) {
 	ls, err := newLinSystem(an.transposed(), U, sc.local, 1, an.denseLimit)
 	if err != nil {
 		return nil, nil, err
 	}
+	// Warm starts come from the horizon pass, whose distributions are
+	// those of the chain killed on leaving U only when no mass comes back
+	// into U from outside (true of the endings' U, see terminals).
+	useWarm = useWarm && an.hOcc != nil && an.opt.Horizon > 0 && ls.lu == nil
+	var x0 []float64
+	if useWarm {
+		x0 = an.warmStart(ls, U, an.hOcc, 1, 0, 1)
+	}
 	e0 := make([]float64, len(U))
 	e0[0] = 1
-	if nu, err = ls.solve(ctx, e0, 1); err != nil {
+	if nu, err = ls.solveFrom(ctx, e0, 1, x0); err != nil {
 		return nil, nil, err
+	}
+	// μ's tail Σ_{t≥H} t·p_t is H·(ν - head) plus Σ_j j·p_{H+j}, which the
+	// slowest mode makes (1-κ)/κ·(ν - head): ν's exact tail carries the
+	// shape, only the correction is approximate.
+	x0 = nil
+	if useWarm {
+		if kappa, ok := an.slowRate(ls, U); ok {
+			f := float64(an.opt.Horizon) + (1-kappa)/kappa
+			x0 = make([]float64, len(U))
+			for i, x := range U {
+				x0[i] = an.hTocc[x] + f*(nu[i]-an.hOcc[x])
+			}
+		}
 	}
 	b := append([]float64(nil), nu...)
 	b[0]--
-	if mu, err = ls.solve(ctx, b, 1); err != nil {
+	if mu, err = ls.solveFrom(ctx, b, 1, x0); err != nil {
 		return nil, nil, err
 	}
 	return nu, mu, nil
@@ -542,7 +619,10 @@ func (an *analyzer) terminals(ctx context.Context, res *Analysis, sc *scratch) e
 	}
 	U := an.forwardSet(sc, term, true)
 	defer release(sc, U)
-	nu, mu, err := an.visits(ctx, sc, U)
+	// Every node of U can end and a node outside U cannot reach U (it
+	// would then reach an ending), so the horizon pass restricted to U is
+	// the chain killed on leaving U: its sums warm-start the solves.
+	nu, mu, err := an.visits(ctx, sc, U, true)
 	if err != nil {
 		return fmt.Errorf("markov: absorption: %w", err)
 	}
@@ -630,7 +710,7 @@ func (an *analyzer) target(ctx context.Context, s int, sc *scratch) (absorb, tim
 		p[x] = 0
 	}
 
-	nu, mu, err := an.visits(ctx, sc, U)
+	nu, mu, err := an.visits(ctx, sc, U, false)
 	if err != nil {
 		return 0, 0, nil, err
 	}
@@ -693,7 +773,17 @@ func (an *analyzer) values(ctx context.Context, res *Analysis, sc *scratch) erro
 		if err != nil {
 			return fmt.Errorf("markov: values: %w", err)
 		}
-		nu, err := ls.solve(ctx, e0, 1)
+		// U is every reachable non-terminal node, so the horizon pass's
+		// discounted occupancy is the head of ν_δ.
+		var x0 []float64
+		if an.hDocc != nil {
+			for k, d := range an.hDeltas {
+				if d == delta {
+					x0 = an.warmStart(ls, U, an.hDocc, len(an.hDeltas), k, delta)
+				}
+			}
+		}
+		nu, err := ls.solveFrom(ctx, e0, 1, x0)
 		if err != nil {
 			return fmt.Errorf("markov: values: %w", err)
 		}

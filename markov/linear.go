@@ -92,6 +92,13 @@ func newLinSystem(m csr, U []int32, local []int32, scale float64, denseLimit int
 
 // solve returns X (n×k, row-major) with (I - scale·Q_UU) X = B.
 func (ls *linSystem) solve(ctx context.Context, b []float64, k int) ([]float64, error) {
+	return ls.solveFrom(ctx, b, k, nil)
+}
+
+// solveFrom is solve with an initial guess x0 for the iterative path (one
+// right-hand side; nil means zero). A good guess only saves iterations:
+// the answer meets the same backward-error target.
+func (ls *linSystem) solveFrom(ctx context.Context, b []float64, k int, x0 []float64) ([]float64, error) {
 	n := ls.n
 	if n == 0 || k == 0 {
 		return make([]float64, n*k), nil
@@ -125,7 +132,11 @@ func (ls *linSystem) solve(ctx context.Context, b []float64, k int) ([]float64, 
 		if w == nil {
 			w = newBicgWork(n)
 		}
-		x, err := ls.bicgstab(ctx, bj, w)
+		var guess []float64
+		if k == 1 {
+			guess = x0
+		}
+		x, err := ls.bicgstabFrom(ctx, bj, w, guess)
 		if err != nil {
 			// BiCGSTAB broke down or stagnated: fall back to Gauss–Seidel,
 			// slower but monotone for these M-matrices.
@@ -222,11 +233,28 @@ func converged(r, b, x []float64) bool {
 // true residual (iterative refinement) so the answer meets the backward
 // error target. Vector operations are fused to limit passes over memory.
 func (ls *linSystem) bicgstab(ctx context.Context, b []float64, w *bicgWork) ([]float64, error) {
+	return ls.bicgstabFrom(ctx, b, w, nil)
+}
+
+// bicgstabFrom is bicgstab from the initial guess x0 (nil: zero), which is
+// dropped if its residual is larger than b's.
+func (ls *linSystem) bicgstabFrom(ctx context.Context, b []float64, w *bicgWork, x0 []float64) ([]float64, error) {
 	n := ls.n
 	x := make([]float64, n)
 	bn := normInf(b)
 	if bn == 0 {
 		return x, nil
+	}
+	if len(x0) == n {
+		copy(x, x0)
+		ls.matvec(w.r, x)
+		rn := 0.0
+		for i, v := range w.r {
+			rn = max(rn, math.Abs(b[i]-v))
+		}
+		if !(rn < bn) {
+			clear(x)
+		}
 	}
 	if ls.ilu == nil {
 		ls.ilu = newILU0(ls)
