@@ -39,6 +39,23 @@ type compiler struct {
 	discount       float64
 	discountPos    Pos
 	actorDisc      []bool
+	// defsBroken is set when a parameter, component, actor or state could
+	// not be defined: references to it elsewhere would only be reported as
+	// unknown, a cascade of one mistake, so the sections that refer to
+	// them are not read.
+	defsBroken bool
+	// drawsOK is set once the sections that expressions and rules refer to
+	// were read, so the draw checks can run even when other parts of the
+	// file have errors.
+	drawsOK bool
+	// partialDists are the distributions read from strategies that have
+	// errors elsewhere; the draw checks still judge them.
+	partialDists []*playDist
+	// actionsUnsure[a] is set when part of actor a's action lists could not
+	// be read (or may have been written under a misspelt actor): its
+	// actions are then not reported as unknown or unavailable elsewhere,
+	// since that would only repeat the one mistake.
+	actionsUnsure []bool
 }
 
 // Limits that keep a hostile file from exhausting memory or time.
@@ -96,10 +113,12 @@ func parse(filename string, src []byte, d *diags) (sc *Scenario) {
 	sc = &Scenario{File: filename}
 	c.sc = sc
 	c.compile(docs[0].Body)
-	if d.hasErrors() {
-		return nil
+	if c.drawsOK {
+		// Probabilities and weights that were read are checked even when
+		// other parts of the file have errors, so that one run reports
+		// every independent mistake.
+		c.checkDraws()
 	}
-	c.checkDraws()
 	if d.hasErrors() {
 		return nil
 	}
@@ -189,9 +208,11 @@ func (c *compiler) compile(body ast.Node) {
 	c.parseComponents(get["components"])
 	c.parseActors(get["actors"])
 	c.parseStates(get["states"])
-	if c.d.hasErrors() {
-		// Later sections refer to actors, states and parameters; with
-		// those broken, their messages would only repeat the same cause.
+	if c.defsBroken {
+		// Later sections refer to actors, states and parameters; with a
+		// definition missing, their messages would only repeat the same
+		// cause. Errors that leave every name defined (a bad horizon, a
+		// discount out of range) do not stop the rest from being read.
 		return
 	}
 	c.parseActions(get["actions"])
@@ -205,6 +226,7 @@ func (c *compiler) compile(body ast.Node) {
 		c.defaultProfile()
 	}
 	c.parseHypotheses(get["hypotheses"])
+	c.drawsOK = true
 	if c.d.hasErrors() {
 		return
 	}
@@ -223,15 +245,18 @@ func (c *compiler) parseParameters(e kv) {
 	c.paramEnv = map[string]any{}
 	kvs, ok := c.mapping(e.val, "parameters", e.kpos)
 	if !ok {
+		c.defsBroken = true
 		return
 	}
 	for _, p := range kvs {
 		if !identRE.MatchString(p.key) || contains(reservedWords, p.key) || strings.HasPrefix(p.key, "__") {
 			c.d.errorf(p.kpos, "use letters, digits and _ (not starting with a digit), and not a function or keyword name", "invalid parameter name %q", p.key)
+			c.defsBroken = true
 			continue
 		}
 		dist, info, ok := c.parseDist(p)
 		if !ok {
+			c.defsBroken = true
 			continue
 		}
 		c.paramIndex[p.key] = len(c.paramNames)
@@ -246,12 +271,14 @@ func (c *compiler) parseComponents(e kv) {
 	c.compIndex = map[string]int{}
 	kvs, ok := c.mapping(e.val, "components", e.kpos)
 	if !ok {
+		c.defsBroken = true
 		return
 	}
 	for _, k := range kvs {
 		comp := Component{ID: k.key, Pos: k.kpos}
 		body, ok := c.mapping(k.val, "component "+k.key, k.kpos)
 		if !ok {
+			c.defsBroken = true
 			continue
 		}
 		c.checkKeys(body, "component "+k.key, withInfo("zero_sum")...)
@@ -279,10 +306,12 @@ func (c *compiler) parseActors(e kv) {
 	c.actorIndex = map[string]int{}
 	items, ok := c.sequence(e.val, "actors")
 	if !ok {
+		c.defsBroken = true
 		return
 	}
 	if e.val == nil || len(items) == 0 {
 		c.d.errorf(e.kpos, "add `actors:` with at least one `- id: NAME`", "no actors")
+		c.defsBroken = true
 		return
 	}
 	type rawWeights struct {
@@ -293,6 +322,7 @@ func (c *compiler) parseActors(e kv) {
 	for _, it := range items {
 		kvs, ok := c.mapping(it, "an actor", posOf(it))
 		if !ok {
+			c.defsBroken = true
 			continue
 		}
 		c.checkKeys(kvs, "actor", withInfo("id", "discount", "weights")...)
@@ -316,6 +346,7 @@ func (c *compiler) parseActors(e kv) {
 		}
 		if !hasID {
 			c.d.errorf(posOf(it), "add `id: NAME`", "actor without id")
+			c.defsBroken = true
 			continue
 		}
 		if _, dup := c.actorIndex[a.ID]; dup {
@@ -367,23 +398,30 @@ func (c *compiler) parseStates(e kv) {
 	c.stateIndex = map[string]int{}
 	items, ok := c.sequence(e.val, "states")
 	if !ok {
+		c.defsBroken = true
 		return
 	}
 	if len(items) == 0 {
 		c.d.errorf(e.kpos, "add `states:` with `- {id: NAME, initial: true}`", "no states")
+		c.defsBroken = true
 		return
 	}
 	initial := -1
+	broken := c.defsBroken
+	defer func() { c.defsBroken = c.defsBroken || broken }()
+	c.defsBroken = false
 	for _, it := range items {
 		st := State{Pos: posOf(it)}
 		if _, kind := scalarText(it); kind == "string" {
 			st.ID, st.Pos, ok = c.name(it, "state id", posOf(it))
 			if !ok {
+				c.defsBroken = true
 				continue
 			}
 		} else {
 			kvs, ok := c.mapping(it, "a state", posOf(it))
 			if !ok {
+				c.defsBroken = true
 				continue
 			}
 			c.checkKeys(kvs, "state", withInfo("id", "initial", "terminal")...)
@@ -404,11 +442,13 @@ func (c *compiler) parseStates(e kv) {
 				if !hasID {
 					c.d.errorf(posOf(it), "add `id: NAME`", "state without id")
 				}
+				c.defsBroken = true
 				continue
 			}
 		}
 		if st.ID == "*" || st.ID == "rules" {
 			c.d.errorf(st.Pos, "choose another name", "%q cannot name a state", st.ID)
+			c.defsBroken = true
 			continue
 		}
 		if _, dup := c.stateIndex[st.ID]; dup {
@@ -430,7 +470,9 @@ func (c *compiler) parseStates(e kv) {
 	if initial < 0 && len(c.sc.States) > 0 {
 		// Without an explicit initial state the first one is the start.
 		initial = 0
-		if c.sc.States[0].Terminal {
+		// With a state dropped for its own error, the first state may not
+		// be the one the author meant to start from: say nothing more.
+		if c.sc.States[0].Terminal && !c.defsBroken {
 			c.d.errorf(c.sc.States[0].Pos, "mark a non-terminal state `initial: true`", "the first state is terminal and no state is initial")
 		}
 		c.sc.States[0].Initial = true
@@ -468,6 +510,9 @@ func (c *compiler) lookupState(name string, p Pos) (int, bool) {
 func (c *compiler) lookupAction(a int, name string, p Pos) (int, bool) {
 	if i, ok := c.actionIndex[a][name]; ok {
 		return i, true
+	}
+	if c.actionsUnsure[a] {
+		return 0, false
 	}
 	c.d.errorf(p, suggest(name, c.sc.Actions[a]), "unknown action %q of %s", name, c.actorNames[a])
 	return 0, false
@@ -533,20 +578,32 @@ func (c *compiler) parseActions(e kv) {
 	}
 	// On a malformed section, go on with no actions listed: the tables
 	// below must exist for the sections that follow.
-	kvs, _ := c.mapping(e.val, "actions", e.kpos)
+	c.actionsUnsure = make([]bool, nA)
+	listed := make([]bool, nA)
+	misspelt := false
+	kvs, ok := c.mapping(e.val, "actions", e.kpos)
+	misspelt = !ok
 	for _, ak := range kvs {
 		a, ok := c.lookupActor(ak.key, ak.kpos)
 		if !ok {
+			misspelt = true
 			continue
 		}
+		listed[a] = true
 		per, ok := c.mapping(ak.val, "actions of "+ak.key, ak.kpos)
 		if !ok {
-			continue
+			c.actionsUnsure[a] = true
+			if per == nil {
+				continue
+			}
 		}
 		for _, sk := range per {
 			acts, ok := c.actionList(a, sk.val, sk.kpos)
 			if !ok {
-				continue
+				c.actionsUnsure[a] = true
+				if acts == nil {
+					continue
+				}
 			}
 			seen := map[string]bool{}
 			var uniq []posName
@@ -568,6 +625,7 @@ func (c *compiler) parseActions(e kv) {
 			}
 			s, ok := c.lookupState(sk.key, sk.kpos)
 			if !ok {
+				c.actionsUnsure[a] = true
 				continue
 			}
 			if sc.States[s].Terminal {
@@ -575,6 +633,15 @@ func (c *compiler) parseActions(e kv) {
 				continue
 			}
 			lists[a][s] = uniq
+		}
+	}
+	if misspelt {
+		// An entry under an unknown actor may have been meant for any
+		// actor that has none.
+		for a := range listed {
+			if !listed[a] {
+				c.actionsUnsure[a] = true
+			}
 		}
 	}
 	// An actor with nothing listed for a state has the single action
@@ -703,7 +770,7 @@ func (c *compiler) conds(n ast.Node, what string, at Pos, states []int) ([]cond,
 				ok = false
 				continue
 			}
-			if states != nil && !c.availSomewhere(a, i, states) {
+			if states != nil && !c.actionsUnsure[a] && !c.availSomewhere(a, i, states) {
 				c.d.errorf(x.pos, "available there: "+c.availList(a, states[0]), "%s cannot %q in %s", c.actorNames[a], x.name, c.describeStates(states))
 				ok = false
 				continue
@@ -776,25 +843,30 @@ func (c *compiler) parseTransitions(e kv) {
 		for _, f := range kvs {
 			get[f.key] = f
 		}
+		// A broken part of a rule does not stop the others from being
+		// checked: with an unknown `from`, the `when` names and the `to`
+		// probabilities are still read (the actions' availability, which
+		// depends on `from`, is not judged), so one run reports every
+		// independent mistake. A rule with errors is kept only for the
+		// draw checks of its probabilities; the file is rejected anyway.
 		var from []int
+		fromOK := true
 		if f, ok := get["from"]; ok {
-			from, ok = c.stateSet(f.val, "from", f.kpos, false)
-			if !ok {
-				continue
-			}
+			from, fromOK = c.stateSet(f.val, "from", f.kpos, false)
 		} else {
 			from = c.nonTerminal()
 		}
 		r.from = from
 		if f, ok := get["when"]; ok {
-			r.when, ok = c.conds(f.val, "when", f.kpos, from)
-			if !ok {
-				continue
+			var at []int
+			if fromOK {
+				at = from
 			}
+			r.when, _ = c.conds(f.val, "when", f.kpos, at)
 		}
 		if f, ok := get["to"]; ok {
 			tos, ok := c.mapping(f.val, "to", f.kpos)
-			if !ok {
+			if !ok && tos == nil {
 				continue
 			}
 			for _, t := range tos {
@@ -834,11 +906,11 @@ func (c *compiler) parsePayoffs(e kv) {
 		for _, f := range kvs {
 			get[f.key] = f
 		}
+		// As for transitions, a broken `in` or `when` does not stop the
+		// payoffs themselves from being checked.
+		inOK := true
 		if f, ok := get["in"]; ok {
-			r.in, ok = c.stateSet(f.val, "in", f.kpos, true)
-			if !ok {
-				continue
-			}
+			r.in, inOK = c.stateSet(f.val, "in", f.kpos, true)
 		} else {
 			r.in = c.nonTerminal()
 		}
@@ -850,12 +922,12 @@ func (c *compiler) parsePayoffs(e kv) {
 					break
 				}
 			}
-			if !ok {
-				continue
-			}
-			r.when, ok = c.conds(f.val, "when", f.kpos, r.in)
-			if !ok {
-				continue
+			if ok {
+				var at []int
+				if inOK {
+					at = r.in
+				}
+				r.when, _ = c.conds(f.val, "when", f.kpos, at)
 			}
 		}
 		allowed := withInfo("in", "when")
@@ -930,6 +1002,12 @@ func (c *compiler) playDist(n ast.Node, a int, at Pos, states []int, what string
 	good := true
 	for _, w := range pd.ws {
 		for _, s := range states {
+			if c.actionsUnsure[a] {
+				// Not judged: the lists are incomplete (reported where
+				// they are written).
+				good = false
+				break
+			}
 			if !c.availIn(a, w.action, s) {
 				c.d.errorf(w.pos, "available there: "+c.availList(a, s), "%s puts weight on %q, which %s cannot take in state %q", what, c.sc.Actions[a][w.action], c.actorNames[a], c.stateNames[s])
 				good = false
@@ -1058,6 +1136,20 @@ func (c *compiler) parseStrategy(a int, sk kv) *StrategyDef {
 		}
 	}
 	if !good {
+		// The parts that were read are still checked on the draws, so a
+		// strategy with an unknown state does not hide a distribution
+		// elsewhere in it that does not sum to 1.
+		if st.star != nil {
+			c.partialDists = append(c.partialDists, st.star)
+		}
+		for _, pd := range st.base {
+			if pd != nil {
+				c.partialDists = append(c.partialDists, pd)
+			}
+		}
+		for _, r := range st.rules {
+			c.partialDists = append(c.partialDists, r.play)
+		}
 		return nil
 	}
 	return st
@@ -1075,19 +1167,18 @@ func (c *compiler) parseStratRule(a int, strat string, it ast.Node) *stratRule {
 	for _, f := range kvs {
 		get[f.key] = f
 	}
+	// A broken `in` or `after` does not stop `play` from being checked;
+	// the rule is dropped afterwards (its play kept for the draw checks).
+	good := true
 	if f, ok := get["in"]; ok {
 		r.in, ok = c.stateSet(f.val, "in", f.kpos, false)
-		if !ok {
-			return nil
-		}
+		good = good && ok
 	} else {
 		r.in = c.nonTerminal()
 	}
 	if f, ok := get["after"]; ok {
 		cs, ok := c.conds(f.val, "after", f.kpos, nil)
-		if !ok {
-			return nil
-		}
+		good = good && ok
 		for _, cd := range cs {
 			r.after = append(r.after, markovCond(cd))
 		}
@@ -1098,6 +1189,14 @@ func (c *compiler) parseStratRule(a int, strat string, it ast.Node) *stratRule {
 		return nil
 	}
 	what := fmt.Sprintf("rule of strategy %q of %s", strat, actor)
+	if !good {
+		// Where the rule applies is unknown: judge only the actions'
+		// names and the weights, not their availability.
+		if pd := c.playDist(f.val, a, f.kpos, nil, what); pd != nil {
+			c.partialDists = append(c.partialDists, pd)
+		}
+		return nil
+	}
 	if _, given := get["in"]; given {
 		r.play = c.playDist(f.val, a, f.kpos, r.in, what)
 		if r.play == nil {
@@ -1109,6 +1208,11 @@ func (c *compiler) parseStratRule(a int, strat string, it ast.Node) *stratRule {
 	// action it names.
 	r.play = c.playDist(f.val, a, f.kpos, nil, what)
 	if r.play == nil {
+		return nil
+	}
+	if c.actionsUnsure[a] {
+		// Where it applies cannot be judged on incomplete action lists.
+		c.partialDists = append(c.partialDists, r.play)
 		return nil
 	}
 	var where []int

@@ -21,7 +21,19 @@ func (c *compiler) checkDraws() {
 	sc := c.sc
 	reported := map[Pos]bool{}
 	for _, d := range sc.checkDrawList() {
-		for _, de := range sc.checkDraw(d) {
+		errs := sc.checkDraw(d)
+		if len(c.partialDists) > 0 {
+			env := sc.env(d)
+			for _, pd := range c.partialDists {
+				if _, err := sc.playValues(pd, env, d); err != nil {
+					var de *drawError
+					if errors.As(err, &de) {
+						errs = append(errs, de)
+					}
+				}
+			}
+		}
+		for _, de := range errs {
 			if reported[de.pos] {
 				continue
 			}
