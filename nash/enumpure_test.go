@@ -28,7 +28,7 @@ func TestEnumPureMatchesGambit(t *testing.T) {
 			if eq.Regret != 0 {
 				t.Errorf("%s: pure equilibrium with regret %v", rg.name, eq.Regret)
 			}
-			got = append(got, grefFlatExact(eq))
+			got = append(got, flatExact(eq))
 		}
 		grefSameSet(t, rg.name, got, want)
 		checked++

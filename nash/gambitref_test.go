@@ -72,37 +72,12 @@ func grefOutput(t testing.TB, name, method string) ([][]*big.Rat, bool) {
 	return out, true
 }
 
-// grefKey is a canonical string of an exact flat profile.
-func grefKey(prof []*big.Rat) string {
-	parts := make([]string, len(prof))
-	for i, r := range prof {
-		parts[i] = r.RatString()
-	}
-	return strings.Join(parts, ",")
-}
-
-func grefFlatExact(eq Equilibrium) []*big.Rat {
-	var out []*big.Rat
-	for _, p := range eq.Exact {
-		out = append(out, p...)
-	}
-	return out
-}
-
-func grefFlat(eq Equilibrium) []float64 {
-	var out []float64
-	for _, p := range eq.Profile {
-		out = append(out, p...)
-	}
-	return out
-}
-
 // grefSet returns the sorted distinct keys of exact profiles.
 func grefSet(profs [][]*big.Rat) []string {
 	seen := map[string]bool{}
 	var out []string
 	for _, p := range profs {
-		k := grefKey(p)
+		k := ratKey(p)
 		if !seen[k] {
 			seen[k] = true
 			out = append(out, k)

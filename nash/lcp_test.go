@@ -27,9 +27,9 @@ func TestLCPAllMatchesGambit(t *testing.T) {
 			for _, eq := range res.Equilibria {
 				r, err := rg.g.ExactRegret(eq.Exact)
 				if err != nil || r.Sign() != 0 {
-					t.Errorf("regret %v (%v) of %s", r, err, grefKey(grefFlatExact(eq)))
+					t.Errorf("regret %v (%v) of %s", r, err, ratKey(flatExact(eq)))
 				}
-				got = append(got, grefFlatExact(eq))
+				got = append(got, flatExact(eq))
 			}
 			grefSameSet(t, "lcp --all --rational", got, want)
 
@@ -42,7 +42,7 @@ func TestLCPAllMatchesGambit(t *testing.T) {
 				if eq.Regret > 1e-9*grefScale(rg.g) {
 					t.Errorf("float equilibrium with regret %v (payoff range %v)", eq.Regret, grefScale(rg.g))
 				}
-				fl = append(fl, grefFlat(eq))
+				fl = append(fl, flatFloat(eq))
 			}
 			if !grefClose(fl, want, 1e-9) {
 				t.Errorf("float lcp --all found %d profiles, not the %d of Gambit within 1e-9: %v", len(fl), len(want), fl)
@@ -72,10 +72,10 @@ func TestLCPOneEquilibrium(t *testing.T) {
 			t.Fatalf("%s: %d equilibria, want 1", rg.name, len(res.Equilibria))
 		}
 		// the end of label 1's path is one of the accessible equilibria
-		key := grefKey(grefFlatExact(res.Equilibria[0]))
+		key := ratKey(flatExact(res.Equilibria[0]))
 		found := false
 		for _, w := range want {
-			found = found || grefKey(w) == key
+			found = found || ratKey(w) == key
 		}
 		if !found {
 			t.Errorf("%s: %s is not among Gambit's lcp equilibria", rg.name, key)
@@ -103,9 +103,9 @@ func TestLCPRandomDegenerate(t *testing.T) {
 		for _, eq := range ex.Equilibria {
 			r, err := g.ExactRegret(eq.Exact)
 			if err != nil || r.Sign() != 0 {
-				t.Fatalf("regret %v of %s", r, grefKey(grefFlatExact(eq)))
+				t.Fatalf("regret %v of %s", r, ratKey(flatExact(eq)))
 			}
-			exact = append(exact, grefFlatExact(eq))
+			exact = append(exact, flatExact(eq))
 		}
 		fl, err := LCP(context.Background(), g, Options{All: true})
 		if err != nil {
@@ -116,7 +116,7 @@ func TestLCPRandomDegenerate(t *testing.T) {
 			if eq.Regret > 1e-9 {
 				t.Fatalf("float regret %v", eq.Regret)
 			}
-			float = append(float, grefFlat(eq))
+			float = append(float, flatFloat(eq))
 		}
 		if !grefClose(float, exact, 1e-9) {
 			t.Fatalf("float and rational lcp --all differ:\n%v\n%v", float, grefSet(exact))
@@ -169,7 +169,7 @@ func TestLCPHybridEqualsPureExact(t *testing.T) {
 			t.Fatalf("hybrid found %d equilibria, pure exact %d", len(hy.Equilibria), len(pure.Equilibria))
 		}
 		for i := range hy.Equilibria {
-			a, b := grefKey(grefFlatExact(hy.Equilibria[i])), grefKey(grefFlatExact(pure.Equilibria[i]))
+			a, b := ratKey(flatExact(hy.Equilibria[i])), ratKey(flatExact(pure.Equilibria[i]))
 			if a != b {
 				t.Fatalf("equilibrium %d: hybrid %s, pure exact %s", i, a, b)
 			}
