@@ -278,28 +278,8 @@ func writeNashText(w io.Writer, file string, g *game.Strategic, method string, o
 	for p, s := range g.Strategies {
 		shape[p] = fmt.Sprint(len(s))
 	}
-	arith := "floating point"
-	if opt.Rational {
-		arith = "exact"
-	}
-	status := "complete"
-	if !res.Complete {
-		status = "stopped early: " + res.Reason
-	}
 	fmt.Fprintf(w, "%s: %q, %d players, %s strategies\n", file, g.Title, g.NumPlayers(), strings.Join(shape, "×"))
-	fmt.Fprintf(w, "method %s (%s): %d equilibria, %s, %s\n", method, arith, len(res.Equilibria), status, res.Elapsed.Round(time.Microsecond))
-	if len(res.Stats) > 0 {
-		keys := make([]string, 0, len(res.Stats))
-		for k := range res.Stats {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		parts := make([]string, len(keys))
-		for i, k := range keys {
-			parts[i] = fmt.Sprintf("%s %.10g", k, res.Stats[k])
-		}
-		fmt.Fprintf(w, "stats: %s\n", strings.Join(parts, ", "))
-	}
+	writeRunSummary(w, method, opt, res)
 	for i, eq := range res.Equilibria {
 		fmt.Fprintf(w, "\nequilibrium %d   regret %.3g", i+1, eq.Regret)
 		if eq.Component >= 0 {
@@ -343,4 +323,31 @@ func ratStrings(exact [][]*big.Rat) [][]string {
 		}
 	}
 	return out
+}
+
+// writeRunSummary prints the method line (arithmetic, count, whether the
+// run finished, time) and the method's statistics, for games and trees alike.
+func writeRunSummary(w io.Writer, method string, opt nash.Options, res *nash.Result) {
+	arith := "floating point"
+	if opt.Rational {
+		arith = "exact"
+	}
+	status := "complete"
+	if !res.Complete {
+		status = "stopped early: " + res.Reason
+	}
+	fmt.Fprintf(w, "method %s (%s): %d equilibria, %s, %s\n", method, arith, len(res.Equilibria), status, res.Elapsed.Round(time.Microsecond))
+	if len(res.Stats) == 0 {
+		return
+	}
+	keys := make([]string, 0, len(res.Stats))
+	for k := range res.Stats {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = fmt.Sprintf("%s %.10g", k, res.Stats[k])
+	}
+	fmt.Fprintf(w, "stats: %s\n", strings.Join(parts, ", "))
 }

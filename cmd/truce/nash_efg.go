@@ -255,32 +255,12 @@ func writeTreeJSON(w io.Writer, file string, t *game.Tree, method string, opt na
 }
 
 func writeTreeText(w io.Writer, file string, t *game.Tree, method string, opt nash.Options, res *nash.Result, decimals int) {
-	arith := "floating point"
-	if opt.Rational {
-		arith = "exact"
-	}
-	status := "complete"
-	if !res.Complete {
-		status = "stopped early: " + res.Reason
-	}
 	nis := 0
 	for p := range t.Players {
 		nis += len(t.PlayerInfosets[p])
 	}
 	fmt.Fprintf(w, "%s: %q, %d players, %d nodes, %d information sets\n", file, t.Title, t.NumPlayers(), len(t.Nodes), nis)
-	fmt.Fprintf(w, "method %s (%s): %d equilibria, %s, %s\n", method, arith, len(res.Equilibria), status, res.Elapsed.Round(time.Microsecond))
-	if len(res.Stats) > 0 {
-		keys := make([]string, 0, len(res.Stats))
-		for k := range res.Stats {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		parts := make([]string, len(keys))
-		for i, k := range keys {
-			parts[i] = fmt.Sprintf("%s %.10g", k, res.Stats[k])
-		}
-		fmt.Fprintf(w, "stats: %s\n", strings.Join(parts, ", "))
-	}
+	writeRunSummary(w, method, opt, res)
 	for i, eq := range res.Equilibria {
 		fmt.Fprintf(w, "\nequilibrium %d   regret %.3g   payoffs", i+1, eq.Regret)
 		for _, u := range t.Payoffs(eq.Profile) {
