@@ -69,17 +69,28 @@ func (g *Game) NumJoint(s int) int {
 	if g.States[s].Terminal {
 		return 0
 	}
+	return JointCount(g.Avail[s])
+}
+
+// Decode writes into k the per-actor positions (indices into Avail[s][a]) of
+// joint action j in state s.
+func (g *Game) Decode(s, j int, k []int) { DecodeJoint(g.Avail[s], j, k) }
+
+// JointCount is the number of joint actions when actor a has the actions
+// avail[a]. It and DecodeJoint define the numbering of joint actions, so
+// that package scenario, which builds Games, numbers them the same way.
+func JointCount(avail [][]int) int {
 	n := 1
-	for _, av := range g.Avail[s] {
+	for _, av := range avail {
 		n *= len(av)
 	}
 	return n
 }
 
-// Decode writes into k the per-actor positions (indices into Avail[s][a]) of
-// joint action j in state s.
-func (g *Game) Decode(s, j int, k []int) {
-	for a, av := range g.Avail[s] {
+// DecodeJoint writes into k the per-actor positions (indices into avail[a])
+// of joint action j: actor 0 varies fastest.
+func DecodeJoint(avail [][]int, j int, k []int) {
+	for a, av := range avail {
 		k[a] = j % len(av)
 		j /= len(av)
 	}

@@ -96,11 +96,11 @@ func (c *compiler) index() {
 			}
 			continue
 		}
-		nj := sc.numJoint(s)
+		nj := markov.JointCount(sc.Avail[s])
 		sc.transOf[s] = make([]int, nj)
 		sc.paysOf[s] = make([][]int, nj)
 		for j := 0; j < nj; j++ {
-			sc.decode(s, j, k)
+			markov.DecodeJoint(sc.Avail[s], j, k)
 			sc.transOf[s][j] = -1
 			for ri, r := range sc.trans {
 				if containsInt(r.from, s) && sc.condsHold(r.when, s, k) {
@@ -124,24 +124,6 @@ func containsInt(xs []int, x int) bool {
 		}
 	}
 	return false
-}
-
-func (sc *Scenario) numJoint(s int) int {
-	if sc.States[s].Terminal {
-		return 0
-	}
-	n := 1
-	for _, av := range sc.Avail[s] {
-		n *= len(av)
-	}
-	return n
-}
-
-func (sc *Scenario) decode(s, j int, k []int) {
-	for a, av := range sc.Avail[s] {
-		k[a] = j % len(av)
-		j /= len(av)
-	}
 }
 
 func (sc *Scenario) condsHold(cs []cond, s int, k []int) bool {
