@@ -375,24 +375,21 @@ func (sc *Scenario) analyzeDraw(ctx context.Context, i int, opt AnalyzeOptions, 
 		return drawResult{err: fmt.Errorf("draw %d: %w", i, err)}
 	}
 	var r drawResult
-	an := make(map[int]*markov.Analysis, len(needed))
+	ev := &drawEval{ctx: ctx, sc: sc, g: g, profs: profs, opt: &opt, an: make(map[int]*markov.Analysis, len(needed))}
 	for _, pi := range needed {
-		name := sc.Profiles[pi].Name
-		p, err := sc.ProfileFor(ctx, g, profs, name, opt.MPE)
+		a, err := ev.analysis(pi)
 		if err != nil {
 			return drawResult{err: fmt.Errorf("draw %d: %w", i, err)}
 		}
-		a, err := markov.Analyze(g, p, sc.Horizon)
-		if err != nil {
-			return drawResult{err: fmt.Errorf("draw %d, profile %q: %w", i, name, err)}
-		}
-		an[pi] = a
 		r.prof = append(r.prof, &figures{absorb: a.Absorb, time: a.Time, reach: a.Reach, value: a.Value, total: a.Total})
 	}
 	env := sc.env(d)
 	r.quant = make([]float64, len(sc.quantities))
 	for qi, q := range sc.quantities {
-		v := q.of(an[q.profile])
+		v, err := q.fn.read(q, ev)
+		if err != nil {
+			return drawResult{err: fmt.Errorf("draw %d: %s: %w", i, q.key, err)}
+		}
 		r.quant[qi] = v
 		env[q.ident] = v
 	}
@@ -406,24 +403,6 @@ func (sc *Scenario) analyzeDraw(ctx context.Context, i int, opt AnalyzeOptions, 
 		r.holds[h] = b
 	}
 	return r
-}
-
-// of reads the quantity from one draw's analysis of its profile.
-func (q *quantity) of(a *markov.Analysis) float64 {
-	switch q.fn {
-	case "reach":
-		return a.Reach[q.state][q.steps]
-	case "absorb":
-		return a.Absorb[q.state]
-	case "time":
-		return a.Time[q.state]
-	case "value":
-		if q.comp >= 0 {
-			return a.Value[q.actor][q.comp]
-		}
-		return a.Total[q.actor]
-	}
-	return math.NaN()
 }
 
 // summarize returns mean and 5%/95% quantiles of the finite values in xs

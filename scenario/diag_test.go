@@ -275,7 +275,7 @@ func TestDiagnostics(t *testing.T) {
 		{"hypothesis unknown state", func(t *testing.T) string { return edit(t, `absorb("war"`, `absorb("wra"`) }, `31:38: error: unknown state "wra" (hint: did you mean "war"?)`},
 		{"hypothesis unknown profile", func(t *testing.T) string { return edit(t, `"war", "base")`, `"war", "bsae")`) }, `31:45: error: unknown profile "bsae" (hint: did you mean "base"?)`},
 		{"hypothesis unquoted name", func(t *testing.T) string { return edit(t, `absorb("war", "base")`, `absorb(p, "base")`) }, `31:38: error: argument 1 of absorb must be a quoted name`},
-		{"hypothesis arity", func(t *testing.T) string { return edit(t, `absorb("war", "base")`, `absorb("war")`) }, `31:31: error: absorb takes [2] arguments, got 1 (hint: write absorb("state", "profile"))`},
+		{"hypothesis arity", func(t *testing.T) string { return edit(t, `absorb("war", "base")`, `absorb("war")`) }, `31:31: error: absorb takes 2 arguments, got 1 (hint: write absorb("state", "profile"))`},
 		{"reach steps", func(t *testing.T) string { return edit(t, `absorb("war", "base")`, `reach("war", p, "base")`) }, "error: argument 2 of reach must be a whole number"},
 		{"reach beyond horizon", func(t *testing.T) string { return edit(t, `absorb("war", "base")`, `reach("war", 11, "base")`) }, "31:44: error: reach: 11 steps is outside the horizon (hint: use 0 to the horizon, 10)"},
 		{"value unknown actor", func(t *testing.T) string { return edit(t, `absorb("war", "base")`, `value("UK", "base")`) }, `31:37: error: unknown actor "UK" (hint: did you mean "US"?)`},

@@ -18,9 +18,6 @@ import (
 // builtins enabled in exprOptions.
 var numFuncNames = []string{"abs", "ceil", "floor", "round", "max", "min", "clamp", "sqrt", "exp", "log", "pow"}
 
-// quantityFuncs are the functions only hypotheses may call.
-var quantityFuncNames = []string{"reach", "absorb", "time", "value"}
-
 // binaryOps and unaryOps are the operators expressions may use: arithmetic,
 // comparison and logic. Others (ranges "..", "in", "matches", "??") build
 // arrays or strings, which scenario numbers never need and which could make
@@ -218,7 +215,7 @@ func (p *exprChecker) Visit(node *ast.Node) {
 			return
 		}
 		name := id.Value
-		if p.allowQ && contains(quantityFuncNames, name) {
+		if p.allowQ && isQuantityFunc(name) {
 			q := p.c.quantityCall(n, p)
 			if q == nil {
 				p.failed = true
@@ -231,7 +228,7 @@ func (p *exprChecker) Visit(node *ast.Node) {
 		}
 		if !contains(numFuncNames, name) {
 			hint := suggest(name, numFuncNames)
-			if !p.allowQ && contains(quantityFuncNames, name) {
+			if !p.allowQ && isQuantityFunc(name) {
 				hint = name + " is only available in hypotheses"
 			}
 			p.reject(node, hint, "unknown function %q", name)

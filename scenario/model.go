@@ -171,16 +171,3 @@ type stratRule struct {
 	after []markov.Cond
 	play  *playDist
 }
-
-// quantity is one call of reach/absorb/time/value in a hypothesis, with its
-// literal arguments resolved.
-type quantity struct {
-	key     string // canonical text, e.g. reach("war", 52, "baseline")
-	ident   string // variable replacing the call in the compiled hypothesis
-	fn      string
-	state   int
-	steps   int
-	profile int
-	actor   int
-	comp    int // -1: weighted total
-}

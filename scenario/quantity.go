@@ -1,0 +1,253 @@
+package scenario
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/expr-lang/expr/ast"
+	"github.com/truce-dev/truce/markov"
+)
+
+// The functions hypotheses may call to read a figure of one draw are
+// declared in quantityFuncs, one entry each: the name, the kinds of its
+// literal arguments (which say how each is checked and where it is
+// stored), and how the figure is read from the draw. The canonical key of a
+// call (its text in reports) is built from the name and the resolved
+// arguments, so adding a function is one table entry.
+
+// argKind is the kind of one literal argument of a quantity function.
+type argKind int
+
+const (
+	argState     argKind = iota // a quoted state name; sets quantity.state
+	argStart                    // a quoted state name used as the start; sets quantity.start
+	argActor                    // a quoted actor id; sets quantity.actor
+	argProfile                  // a quoted profile name; sets quantity.profile
+	argComponent                // a quoted payoff component; sets quantity.comp
+	argSteps                    // a whole number of steps in [0, horizon]; sets quantity.steps
+)
+
+// usage is how the argument is written in a hint.
+func (k argKind) usage() string {
+	switch k {
+	case argState:
+		return `"state"`
+	case argStart:
+		return `"start"`
+	case argActor:
+		return `"actor"`
+	case argProfile:
+		return `"profile"`
+	case argComponent:
+		return `"component"`
+	case argSteps:
+		return "steps"
+	}
+	return "?"
+}
+
+// quantityFunc declares one function hypotheses may call.
+type quantityFunc struct {
+	name string
+	args []argKind
+	// optional is how many trailing args may be left out.
+	optional int
+	// read returns the figure for the resolved call q on one draw.
+	read func(q *quantity, d *drawEval) (float64, error)
+}
+
+// quantityFuncs are the functions only hypotheses may call.
+var quantityFuncs = []*quantityFunc{
+	{name: "reach", args: []argKind{argState, argSteps, argProfile},
+		read: fromAnalysis(func(q *quantity, a *markov.Analysis) float64 { return a.Reach[q.state][q.steps] })},
+	{name: "absorb", args: []argKind{argState, argProfile},
+		read: fromAnalysis(func(q *quantity, a *markov.Analysis) float64 { return a.Absorb[q.state] })},
+	{name: "time", args: []argKind{argState, argProfile},
+		read: fromAnalysis(func(q *quantity, a *markov.Analysis) float64 { return a.Time[q.state] })},
+	{name: "value", args: []argKind{argActor, argProfile, argComponent}, optional: 1,
+		read: fromAnalysis(func(q *quantity, a *markov.Analysis) float64 {
+			if q.comp >= 0 {
+				return a.Value[q.actor][q.comp]
+			}
+			return a.Total[q.actor]
+		})},
+}
+
+// fromAnalysis reads a figure from the exact analysis of the call's profile.
+func fromAnalysis(f func(q *quantity, a *markov.Analysis) float64) func(*quantity, *drawEval) (float64, error) {
+	return func(q *quantity, d *drawEval) (float64, error) {
+		a, err := d.analysis(q.profile)
+		if err != nil {
+			return 0, err
+		}
+		return f(q, a), nil
+	}
+}
+
+func lookupQuantityFunc(name string) *quantityFunc {
+	for _, f := range quantityFuncs {
+		if f.name == name {
+			return f
+		}
+	}
+	return nil
+}
+
+func isQuantityFunc(name string) bool { return lookupQuantityFunc(name) != nil }
+
+// usage is the call as a hint writes it, e.g. value("actor", "profile"[, "component"]).
+func (f *quantityFunc) usage() string {
+	var b strings.Builder
+	b.WriteString(f.name + "(")
+	req := len(f.args) - f.optional
+	for i, k := range f.args {
+		switch {
+		case i == req && i > 0:
+			b.WriteString("[, ")
+		case i == req:
+			b.WriteString("[")
+		case i > 0:
+			b.WriteString(", ")
+		}
+		b.WriteString(k.usage())
+	}
+	if f.optional > 0 {
+		b.WriteString("]")
+	}
+	return b.String() + ")"
+}
+
+// arity says how many arguments f takes, e.g. "2" or "2 or 3".
+func (f *quantityFunc) arity() string {
+	n := len(f.args)
+	if f.optional == 0 {
+		return strconv.Itoa(n)
+	}
+	var parts []string
+	for k := n - f.optional; k <= n; k++ {
+		parts = append(parts, strconv.Itoa(k))
+	}
+	return strings.Join(parts, " or ")
+}
+
+// quantity is one call of a quantity function in a hypothesis, with its
+// literal arguments resolved.
+type quantity struct {
+	key     string // canonical text, e.g. reach("war", 52, "baseline")
+	ident   string // variable replacing the call in the compiled hypothesis
+	fn      *quantityFunc
+	state   int
+	start   int // -1: the initial state
+	steps   int
+	profile int
+	actor   int
+	comp    int // -1: weighted total
+}
+
+// drawEval is what quantity functions read on one parameter draw: the
+// draw's game and profiles, and the exact analyses computed so far.
+type drawEval struct {
+	ctx   context.Context
+	sc    *Scenario
+	g     *markov.Game
+	profs map[string]markov.Profile
+	opt   *AnalyzeOptions
+	an    map[int]*markov.Analysis // by profile index
+}
+
+// analysis returns the exact analysis of profile pi on this draw,
+// computing it on first use.
+func (d *drawEval) analysis(pi int) (*markov.Analysis, error) {
+	if a, ok := d.an[pi]; ok {
+		return a, nil
+	}
+	name := d.sc.Profiles[pi].Name
+	p, err := d.sc.ProfileFor(d.ctx, d.g, d.profs, name, d.opt.MPE)
+	if err != nil {
+		return nil, err
+	}
+	a, err := markov.Analyze(d.g, p, d.sc.Horizon)
+	if err != nil {
+		return nil, fmt.Errorf("profile %q: %w", name, err)
+	}
+	d.an[pi] = a
+	return a, nil
+}
+
+// quantityCall resolves a call of a quantity function with literal
+// arguments, recording diagnostics at the arguments' positions.
+func (c *compiler) quantityCall(n *ast.CallNode, p *exprChecker) *quantity {
+	f := lookupQuantityFunc(n.Callee.(*ast.IdentifierNode).Value)
+	at := p.at(n.Location())
+	args := n.Arguments
+	if len(args) < len(f.args)-f.optional || len(args) > len(f.args) {
+		c.d.errorf(at, "write "+f.usage(), "%s takes %s arguments, got %d", f.name, f.arity(), len(args))
+		return nil
+	}
+	q := &quantity{fn: f, comp: -1, start: -1}
+	keyArgs := make([]string, len(args))
+	for i, kind := range f.args[:len(args)] {
+		ap := p.at(args[i].Location())
+		if kind == argSteps {
+			in, ok := args[i].(*ast.IntegerNode)
+			if !ok {
+				c.d.errorf(ap, "write a whole number of steps, e.g. 52", "argument %d of %s must be a whole number", i+1, f.name)
+				return nil
+			}
+			if in.Value < 0 || in.Value > c.sc.Horizon {
+				c.d.errorf(ap, fmt.Sprintf("use 0 to the horizon, %d", c.sc.Horizon), "%s: %d steps is outside the horizon", f.name, in.Value)
+				return nil
+			}
+			q.steps = in.Value
+			keyArgs[i] = strconv.Itoa(in.Value)
+			continue
+		}
+		s, ok := args[i].(*ast.StringNode)
+		if !ok {
+			c.d.errorf(ap, "write the name in quotes, e.g. \"war\"", "argument %d of %s must be a quoted name", i+1, f.name)
+			return nil
+		}
+		if !c.resolveArg(q, kind, s.Value, ap) {
+			return nil
+		}
+		keyArgs[i] = strconv.Quote(s.Value)
+	}
+	q.key = f.name + "(" + strings.Join(keyArgs, ", ") + ")"
+	if old, ok := c.quantities[q.key]; ok {
+		return old
+	}
+	q.ident = fmt.Sprintf("__q%d", len(c.quantities))
+	c.quantities[q.key] = q
+	c.sc.quantities = append(c.sc.quantities, q)
+	return q
+}
+
+// resolveArg checks the quoted name of one argument and stores its index.
+func (c *compiler) resolveArg(q *quantity, kind argKind, name string, at Pos) bool {
+	var ok bool
+	switch kind {
+	case argState:
+		q.state, ok = c.lookupState(name, at)
+	case argStart:
+		q.start, ok = c.lookupState(name, at)
+	case argActor:
+		q.actor, ok = c.lookupActor(name, at)
+	case argComponent:
+		q.comp, ok = c.compIndex[name]
+		if !ok {
+			c.d.errorf(at, suggest(name, c.compNames), "unknown payoff component %q", name)
+		}
+	case argProfile:
+		q.profile, ok = c.profileIndex[name]
+		if !ok && !c.brokenProfiles[name] {
+			var cands []string
+			for _, pd := range c.sc.Profiles {
+				cands = append(cands, pd.Name)
+			}
+			c.d.errorf(at, suggest(name, cands), "unknown profile %q", name)
+		}
+	}
+	return ok
+}
