@@ -250,6 +250,8 @@ var migrations = []string{
 	CREATE INDEX runs_created ON runs(created_at);
 	CREATE INDEX runs_scenario ON runs(scenario_id, created_at);
 	CREATE INDEX runs_status ON runs(status)`,
+	// 2: the forecast ledger (forecasts.go).
+	forecastsMigration,
 }
 
 func (s *Store) migrate(ctx context.Context) error {
