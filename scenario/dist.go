@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"sort"
 
 	"gonum.org/v1/gonum/stat/distuv"
 )
@@ -308,4 +309,70 @@ func (d Dist) Bounds() (lo, hi float64) {
 		return lo, hi
 	}
 	return math.NaN(), math.NaN()
+}
+
+// Quantile is the inverse of the distribution function at probability u in
+// [0, 1]: the smallest x with P(X <= x) >= u. A design on the unit cube
+// (global sensitivity) maps through it to parameter values with exactly
+// the declared marginal. A choice takes its values in increasing order, so
+// the quantile is monotone. u outside [0, 1] or NaN gives NaN; the ends of
+// an unbounded distribution are ±Inf.
+func (d Dist) Quantile(u float64) float64 {
+	if !(u >= 0 && u <= 1) {
+		return math.NaN()
+	}
+	switch d.Kind {
+	case "fixed":
+		return d.Value
+	case "uniform":
+		return d.Min + (d.Max-d.Min)*u
+	case "triangular":
+		return distuv.NewTriangle(d.Min, d.Max, d.Mode, nil).Quantile(u)
+	case "normal":
+		n := distuv.Normal{Mu: d.Mean, Sigma: d.SD}
+		if !d.HasMin && !d.HasMax {
+			return n.Quantile(u)
+		}
+		lo, hi := 0.0, 1.0
+		if d.HasMin {
+			lo = n.CDF(d.Min)
+		}
+		if d.HasMax {
+			hi = n.CDF(d.Max)
+		}
+		return d.clip(n.Quantile(lo + (hi-lo)*u))
+	case "lognormal":
+		return math.Exp(distuv.Normal{Mu: d.Mu, Sigma: d.Sigma}.Quantile(u))
+	case "beta":
+		return distuv.Beta{Alpha: d.A, Beta: d.B}.Quantile(u)
+	case "choice":
+		idx := make([]int, len(d.Values))
+		for i := range idx {
+			idx[i] = i
+		}
+		sort.SliceStable(idx, func(a, b int) bool { return d.Values[idx[a]] < d.Values[idx[b]] })
+		w := func(i int) float64 {
+			if len(d.Weights) == 0 {
+				return 1
+			}
+			return d.Weights[i]
+		}
+		sum := 0.0
+		for i := range d.Values {
+			sum += w(i)
+		}
+		acc, last := 0.0, idx[len(idx)-1]
+		for _, i := range idx {
+			if w(i) == 0 {
+				continue
+			}
+			acc += w(i)
+			last = i
+			if acc >= u*sum {
+				return d.Values[i]
+			}
+		}
+		return d.Values[last]
+	}
+	return math.NaN()
 }
