@@ -1,7 +1,7 @@
 // Package markov analyses finite Markov games: given every actor's strategy,
 // it computes exactly how likely each ending is, by when, and what each actor
-// can expect, samples paths by Monte Carlo, and finds Markov-perfect
-// equilibria. It knows nothing of files: package scenario builds its Games.
+// can expect, and samples paths by Monte Carlo. It knows nothing of files
+// (package scenario builds its Games) nor of equilibria (package equilibrium).
 package markov
 
 import (

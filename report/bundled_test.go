@@ -4,7 +4,7 @@ import (
 	"context"
 	"testing"
 
-	"github.com/truce-dev/truce/markov"
+	"github.com/truce-dev/truce/equilibrium"
 	"github.com/truce-dev/truce/scenario"
 	"github.com/truce-dev/truce/scenarios"
 	"github.com/truce-dev/truce/sensitivity"
@@ -34,12 +34,12 @@ func bundledInput(t testing.TB) Input {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := markov.SolveMPE(context.Background(), g, markov.MPEOptions{Method: "iterate"})
+	res, err := equilibrium.Solve(context.Background(), g, equilibrium.Options{Method: "iterate"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	in.Equilibria = append(in.Equilibria, EquilibriumFrom(g, "equilibrium", res))
-	in.Credibility = append(in.Credibility, CredibilityFrom("baseline", markov.Credibility(g, profs["baseline"]))...)
+	in.Credibility = append(in.Credibility, CredibilityFrom("baseline", equilibrium.Credibility(g, profs["baseline"]))...)
 	sens, err := sensitivity.RunScenario(context.Background(), sc, sensitivity.ScenarioOptions{}, sensitivity.Options{Points: 5})
 	if err != nil {
 		t.Fatal(err)

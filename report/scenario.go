@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/truce-dev/truce/equilibrium"
 	"github.com/truce-dev/truce/markov"
 	"github.com/truce-dev/truce/scenario"
 	"github.com/truce-dev/truce/sensitivity"
@@ -175,7 +176,7 @@ func strategiesOf(sc *scenario.Scenario, profile string) map[string]string {
 }
 
 // EquilibriumFrom turns a solved MPE of g into the report's table.
-func EquilibriumFrom(g *markov.Game, profile string, res *markov.MPEResult) Equilibrium {
+func EquilibriumFrom(g *markov.Game, profile string, res *equilibrium.Result) Equilibrium {
 	e := Equilibrium{Profile: profile, MaxDeviationGain: res.MaxDeviationGain, Converged: res.Converged, Method: res.Method,
 		Play: map[string]map[string]map[string]float64{}}
 	for a, act := range g.Actors {
@@ -197,7 +198,7 @@ func EquilibriumFrom(g *markov.Game, profile string, res *markov.MPEResult) Equi
 // CredibilityFrom keeps the rows of a credibility report that a reader
 // needs: the reactions (plays selected by a remembered move, i.e. threats
 // and promises) and every prescription that is not credible.
-func CredibilityFrom(profile string, threats []markov.Threat) []Credibility {
+func CredibilityFrom(profile string, threats []equilibrium.Threat) []Credibility {
 	var out []Credibility
 	for _, t := range threats {
 		if t.After == "" && t.Credible {

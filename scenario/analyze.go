@@ -11,6 +11,7 @@ import (
 	"sync"
 
 	"github.com/expr-lang/expr"
+	"github.com/truce-dev/truce/equilibrium"
 	"github.com/truce-dev/truce/markov"
 )
 
@@ -47,7 +48,7 @@ type AnalyzeOptions struct {
 	Seed     uint64
 	Workers  int                   // 0 means GOMAXPROCS; results do not depend on it
 	Progress func(done, total int) // called from one goroutine, draws done so far
-	MPE      markov.MPEOptions     // for profiles with `solve: markov-perfect`
+	MPE      equilibrium.Options   // for profiles with `solve: markov-perfect`
 }
 
 // DefaultDraws is the number of parameter draws Analyze makes by default.
@@ -349,7 +350,7 @@ func (sc *Scenario) selectProfiles(names []string) (*AnalysisReport, error) {
 
 // ProfileFor returns the strategy profile name stands for on game g of one
 // draw: the given strategies, or a computed Markov-perfect equilibrium.
-func (sc *Scenario) ProfileFor(ctx context.Context, g *markov.Game, profs map[string]markov.Profile, name string, mpe markov.MPEOptions) (markov.Profile, error) {
+func (sc *Scenario) ProfileFor(ctx context.Context, g *markov.Game, profs map[string]markov.Profile, name string, mpe equilibrium.Options) (markov.Profile, error) {
 	pi := sc.profileByName(name)
 	if pi < 0 {
 		return nil, fmt.Errorf("unknown profile %q", name)
@@ -358,7 +359,7 @@ func (sc *Scenario) ProfileFor(ctx context.Context, g *markov.Game, profs map[st
 	if pd.Solve == "" {
 		return profs[name], nil
 	}
-	res, err := markov.SolveMPE(ctx, g, mpe)
+	res, err := equilibrium.Solve(ctx, g, mpe)
 	if err != nil {
 		return nil, fmt.Errorf("profile %q: %w", name, err)
 	}

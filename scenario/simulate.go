@@ -9,6 +9,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/truce-dev/truce/equilibrium"
 	"github.com/truce-dev/truce/markov"
 )
 
@@ -19,7 +20,7 @@ type SimulateOptions struct {
 	Seed     uint64
 	Workers  int                   // 0 means GOMAXPROCS; results do not depend on it
 	Progress func(done, total int) // paths done so far, from one goroutine
-	MPE      markov.MPEOptions     // for a profile with `solve: markov-perfect`
+	MPE      equilibrium.Options   // for a profile with `solve: markov-perfect`
 }
 
 // DefaultRuns is the number of Monte Carlo paths Simulate runs by default.

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"math"
 
-	"github.com/truce-dev/truce/markov"
+	"github.com/truce-dev/truce/equilibrium"
 	"github.com/truce-dev/truce/scenario"
 )
 
@@ -66,7 +66,7 @@ func solve(ctx context.Context, sc *scenario.Scenario, progress func(done, total
 	}
 	total := 1 + len(named)
 	progress(0, total)
-	res, err := markov.SolveMPE(ctx, g, markov.MPEOptions{})
+	res, err := equilibrium.Solve(ctx, g, equilibrium.Options{})
 	if err != nil {
 		return nil, fmt.Errorf("solving for a Markov-perfect equilibrium: %w", err)
 	}
@@ -103,7 +103,7 @@ func solve(ctx context.Context, sc *scenario.Scenario, progress func(done, total
 		if err := ctx.Err(); err != nil {
 			return nil, fmt.Errorf("solve stopped: %w", err)
 		}
-		for _, t := range markov.Credibility(g, profs[name]) {
+		for _, t := range equilibrium.Credibility(g, profs[name]) {
 			out.Credibility = append(out.Credibility, solveThreat{
 				Profile: name, Actor: t.Actor, State: t.State, After: t.After, Play: t.PlayText,
 				BestDeviation: t.BestDeviation, Gain: finite(t.Gain), Margin: finite(t.Margin), Credible: t.Credible,

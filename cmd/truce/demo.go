@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
-	"github.com/truce-dev/truce/markov"
+	"github.com/truce-dev/truce/equilibrium"
 	"github.com/truce-dev/truce/scenario"
 	"github.com/truce-dev/truce/scenarios"
 )
@@ -194,7 +194,7 @@ func demoThreats(sc *scenario.Scenario) []string {
 		if !ok {
 			continue
 		}
-		for _, t := range markov.Credibility(g, prof) {
+		for _, t := range equilibrium.Credibility(g, prof) {
 			if t.Actor == "US" && t.State == p.state && t.After == p.after {
 				out = append(out, fmt.Sprintf("%-16s (%s) %s", p.label, p.profile, t.String()))
 			}

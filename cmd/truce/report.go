@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/truce-dev/truce/equilibrium"
 	"github.com/truce-dev/truce/internal/progress"
 	"github.com/truce-dev/truce/markov"
 	"github.com/truce-dev/truce/report"
@@ -48,7 +49,7 @@ type pipelineResult struct {
 
 type solvedProfile struct {
 	name string
-	res  *markov.MPEResult
+	res  *equilibrium.Result
 	an   *markov.Analysis // exact analysis of the equilibrium at central values
 	err  error
 }
@@ -116,7 +117,7 @@ func runPipeline(ctx context.Context, sc *scenario.Scenario, opt pipelineOptions
 	}
 	for _, name := range ar.ProfileOrder {
 		if mp, ok := profs[name]; ok {
-			res.in.Credibility = append(res.in.Credibility, report.CredibilityFrom(name, markov.Credibility(g, mp))...)
+			res.in.Credibility = append(res.in.Credibility, report.CredibilityFrom(name, equilibrium.Credibility(g, mp))...)
 		}
 	}
 	if opt.Sensitivity {
@@ -144,7 +145,7 @@ func solveCentral(ctx context.Context, g *markov.Game, horizon int, name string,
 		budget = 10 * time.Second
 	}
 	deadline := time.Now().Add(budget)
-	var best *markov.MPEResult
+	var best *equilibrium.Result
 	for _, method := range []string{"iterate", "auto"} {
 		r, err := solveBy(ctx, g, method, deadline)
 		if err == nil && (best == nil || r.MaxDeviationGain < best.MaxDeviationGain) {
@@ -176,16 +177,16 @@ func solveCentral(ctx context.Context, g *markov.Game, horizon int, name string,
 // context between iterations; should one iteration run long, the command
 // still returns at the deadline (plus a second) and leaves that goroutine
 // to finish on its own rather than hang the report.
-func solveBy(ctx context.Context, g *markov.Game, method string, deadline time.Time) (*markov.MPEResult, error) {
+func solveBy(ctx context.Context, g *markov.Game, method string, deadline time.Time) (*equilibrium.Result, error) {
 	cctx, cancel := context.WithDeadline(ctx, deadline)
 	defer cancel()
 	type result struct {
-		r   *markov.MPEResult
+		r   *equilibrium.Result
 		err error
 	}
 	ch := make(chan result, 1)
 	go func() {
-		r, err := markov.SolveMPE(cctx, g, markov.MPEOptions{Method: method})
+		r, err := equilibrium.Solve(cctx, g, equilibrium.Options{Method: method})
 		ch <- result{r, err}
 	}()
 	grace := time.NewTimer(time.Until(deadline) + time.Second)

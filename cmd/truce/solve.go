@@ -8,8 +8,8 @@ import (
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
+	"github.com/truce-dev/truce/equilibrium"
 	"github.com/truce-dev/truce/internal/progress"
-	"github.com/truce-dev/truce/markov"
 	"github.com/truce-dev/truce/scenario"
 )
 
@@ -164,7 +164,7 @@ func solveOneDraw(cmd *cobra.Command, sc *scenario.Scenario, d scenario.Draw, me
 		sd.Reason = "the scenario could not be built for this draw"
 		return sd
 	}
-	res, err := markov.SolveMPE(cmd.Context(), g, markov.MPEOptions{Method: method})
+	res, err := equilibrium.Solve(cmd.Context(), g, equilibrium.Options{Method: method})
 	if err != nil {
 		sd.Error = err.Error()
 		sd.Reason = "the solver failed"
@@ -205,7 +205,7 @@ func solveOneDraw(cmd *cobra.Command, sc *scenario.Scenario, d scenario.Draw, me
 			continue
 		}
 		var list []solveThreat
-		for _, th := range markov.Credibility(g, p) {
+		for _, th := range equilibrium.Credibility(g, p) {
 			st := solveThreat{Actor: th.Actor, State: th.State, After: th.After, Play: map[string]float64{},
 				BestDeviation: th.BestDeviation, Gain: th.Gain, Credible: th.Credible, Margin: th.Margin, Text: th.String()}
 			for _, ap := range th.Play {

@@ -8,6 +8,7 @@ import (
 	"os"
 	"testing"
 
+	"github.com/truce-dev/truce/equilibrium"
 	"github.com/truce-dev/truce/markov"
 	"github.com/truce-dev/truce/scenario"
 	"github.com/truce-dev/truce/sensitivity"
@@ -54,21 +55,21 @@ func verdicts(t *testing.T, ar *scenario.AnalysisReport, want string) {
 }
 
 // solve finds an MPE of the scenario's game at central values and checks
-// its certificate independently with markov.OneShotGain.
-func solve(t *testing.T, sc *scenario.Scenario) (*markov.Game, *markov.MPEResult) {
+// its certificate independently with equilibrium.OneShotGain.
+func solve(t *testing.T, sc *scenario.Scenario) (*markov.Game, *equilibrium.Result) {
 	t.Helper()
 	g, _, err := sc.Build(sc.Central())
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := markov.SolveMPE(context.Background(), g, markov.MPEOptions{})
+	res, err := equilibrium.Solve(context.Background(), g, equilibrium.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !res.Converged {
 		t.Fatalf("no MPE: %s after %d iterations, gain %g (%s)", res.Method, res.Iterations, res.MaxDeviationGain, res.Reason)
 	}
-	gain, err := markov.OneShotGain(g, res.Profile(g))
+	gain, err := equilibrium.OneShotGain(g, res.Profile(g))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -79,7 +80,7 @@ func solve(t *testing.T, sc *scenario.Scenario) (*markov.Game, *markov.MPEResult
 }
 
 // prob is the probability actor a puts on action name in state s of res.
-func prob(g *markov.Game, res *markov.MPEResult, a, s int, name string) float64 {
+func prob(g *markov.Game, res *equilibrium.Result, a, s int, name string) float64 {
 	for k, x := range g.Avail[s][a] {
 		if g.Actions[a][x] == name {
 			return res.Strategies[a][s][k]
@@ -139,8 +140,8 @@ func TestAudienceCosts(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var threat *markov.Threat
-		for _, th := range markov.Credibility(g, profs["firm_pressed"]) {
+		var threat *equilibrium.Threat
+		for _, th := range equilibrium.Credibility(g, profs["firm_pressed"]) {
 			if th.Actor == "D" && th.State == "showdown" {
 				threat = &th
 			}

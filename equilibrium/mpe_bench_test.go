@@ -1,21 +1,23 @@
-package markov
+package equilibrium
 
 import (
 	"context"
 	"fmt"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/truce-dev/truce/markov"
 )
 
 // mpeRandomGame builds a reproducible random game: nS non-terminal states
 // and one terminal state, nA actors with K actions in every state, flows
 // uniform in [−1, 1], each joint action leading to up to three states (the
 // terminal one with small probability).
-func mpeRandomGame(seed uint64, nS, nA, K int, delta float64) *Game {
+func mpeRandomGame(seed uint64, nS, nA, K int, delta float64) *markov.Game {
 	r := rand.New(rand.NewPCG(seed, 0x6d7065))
-	g := &Game{Components: []string{"u"}}
+	g := &markov.Game{Components: []string{"u"}}
 	for a := 0; a < nA; a++ {
-		g.Actors = append(g.Actors, Actor{ID: fmt.Sprintf("P%d", a+1), Discount: delta, Weights: []float64{1}})
+		g.Actors = append(g.Actors, markov.Actor{ID: fmt.Sprintf("P%d", a+1), Discount: delta, Weights: []float64{1}})
 		var names []string
 		for k := 0; k < K; k++ {
 			names = append(names, fmt.Sprintf("a%d", k))
@@ -27,7 +29,7 @@ func mpeRandomGame(seed uint64, nS, nA, K int, delta float64) *Game {
 		nj *= K
 	}
 	for s := 0; s < nS; s++ {
-		g.States = append(g.States, State{ID: fmt.Sprintf("s%d", s)})
+		g.States = append(g.States, markov.State{ID: fmt.Sprintf("s%d", s)})
 		av := make([][]int, nA)
 		for a := range av {
 			for k := 0; k < K; k++ {
@@ -35,7 +37,7 @@ func mpeRandomGame(seed uint64, nS, nA, K int, delta float64) *Game {
 			}
 		}
 		g.Avail = append(g.Avail, av)
-		tr := make([][]Next, nj)
+		tr := make([][]markov.Next, nj)
 		fl := make([][]float64, nj)
 		for j := 0; j < nj; j++ {
 			fl[j] = make([]float64, nA)
@@ -51,15 +53,15 @@ func mpeRandomGame(seed uint64, nS, nA, K int, delta float64) *Game {
 			}
 			pEnd := 0.05 * r.Float64()
 			for i := range w {
-				tr[j] = append(tr[j], Next{State: r.IntN(nS), P: (1 - pEnd) * w[i] / tot})
+				tr[j] = append(tr[j], markov.Next{State: r.IntN(nS), P: (1 - pEnd) * w[i] / tot})
 			}
-			tr[j] = append(tr[j], Next{State: nS, P: pEnd})
+			tr[j] = append(tr[j], markov.Next{State: nS, P: pEnd})
 		}
 		g.Trans = append(g.Trans, tr)
 		g.Flow = append(g.Flow, fl)
 		g.Entry = append(g.Entry, nil)
 	}
-	g.States = append(g.States, State{ID: "end", Terminal: true})
+	g.States = append(g.States, markov.State{ID: "end", Terminal: true})
 	g.Avail = append(g.Avail, nil)
 	g.Trans = append(g.Trans, nil)
 	g.Flow = append(g.Flow, nil)
@@ -71,11 +73,11 @@ func mpeRandomGame(seed uint64, nS, nA, K int, delta float64) *Game {
 	return g
 }
 
-func benchmarkMPE(b *testing.B, g *Game, method string) {
+func benchmarkMPE(b *testing.B, g *markov.Game, method string) {
 	b.ReportAllocs()
 	iters := 0
 	for b.Loop() {
-		r, err := SolveMPE(context.Background(), g, MPEOptions{Method: method})
+		r, err := Solve(context.Background(), g, Options{Method: method})
 		if err != nil {
 			b.Fatal(err)
 		}

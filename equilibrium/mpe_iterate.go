@@ -1,4 +1,4 @@
-package markov
+package equilibrium
 
 import (
 	"context"
@@ -28,11 +28,11 @@ const (
 // touching the iteration.
 type mpeStageSolver func(ctx context.Context, shape []int, pay []float64, prev [][]float64) ([][]float64, error)
 
-func mpeIterate(ctx context.Context, m *mpeModel, opt MPEOptions) (*MPEResult, error) {
+func mpeIterate(ctx context.Context, m *mpeModel, opt Options) (*Result, error) {
 	return mpeIterateWith(ctx, m, opt, mpeStageDefault)
 }
 
-func mpeIterateWith(ctx context.Context, m *mpeModel, opt MPEOptions, solve mpeStageSolver) (*MPEResult, error) {
+func mpeIterateWith(ctx context.Context, m *mpeModel, opt Options, solve mpeStageSolver) (*Result, error) {
 	maxIt := opt.MaxIter
 	if maxIt <= 0 {
 		maxIt = mpeIterateMaxSweeps
@@ -196,7 +196,7 @@ func mpeStageDefault(ctx context.Context, shape []int, pay []float64, prev [][]f
 			return eq, nil
 		}
 	}
-	sig, _, reason, err := mpeTrace(ctx, sm, MPEOptions{Tol: tol, MaxIter: mpeStageMaxSteps})
+	sig, _, reason, err := mpeTrace(ctx, sm, Options{Tol: tol, MaxIter: mpeStageMaxSteps})
 	if err != nil {
 		return nil, fmt.Errorf("stage game: %w", err)
 	}

@@ -1,4 +1,4 @@
-package markov
+package equilibrium
 
 import (
 	"context"
@@ -6,6 +6,8 @@ import (
 	"math"
 	"strings"
 	"testing"
+
+	"github.com/truce-dev/truce/markov"
 )
 
 // mpeAudienceGame is Fearon's crisis bargaining with audience costs (as in
@@ -13,16 +15,16 @@ import (
 // down; if pressed, the defender D fights (war: D loses fight, C loses
 // warC) or backs down (D's public punishes it by audience, C takes the
 // prize). Sequential moves are states in which the other side waits.
-func mpeAudienceGame(fight, audience, warC, prize, delta float64) *Game {
+func mpeAudienceGame(fight, audience, warC, prize, delta float64) *markov.Game {
 	return mpeTestGame([]string{"D", "C"}, []float64{delta, delta},
 		[][]string{{"wait", "fight", "back_down"}, {"press", "back_down", "wait"}},
 		[]mpeTestState{
 			{id: "challenge", avail: [][]int{{0}, {0, 1}},
 				flow: [][]float64{{0, 0}, {0, 0}},
-				next: [][]Next{mpeTo(1), mpeTo(2)}},
+				next: [][]markov.Next{mpeTo(1), mpeTo(2)}},
 			{id: "showdown", avail: [][]int{{1, 2}, {2}},
 				flow: [][]float64{{0, 0}, {0, 0}},
-				next: [][]Next{mpeTo(3), mpeTo(4)}},
+				next: [][]markov.Next{mpeTo(3), mpeTo(4)}},
 			{id: "status_quo", terminal: true, entry: []float64{0, 0}},
 			{id: "war", terminal: true, entry: []float64{-fight, -warC}},
 			{id: "d_backs_down", terminal: true, entry: []float64{-audience, prize}},
@@ -38,9 +40,9 @@ func TestCredibilityAudienceCostThreshold(t *testing.T) {
 	for _, audience := range []float64{0, 0.5, 0.99, 1, 1.01, 1.5, 2} {
 		t.Run(fmt.Sprintf("audience=%v", audience), func(t *testing.T) {
 			g := mpeAudienceGame(fight, audience, 2, 1, delta)
-			firm := Strategy{Base: [][]float64{{1}, {1, 0}, nil, nil, nil}}
-			yield := Strategy{Base: [][]float64{{0, 1}, {1}, nil, nil, nil}}
-			threats := Credibility(g, Profile{firm, yield})
+			firm := markov.Strategy{Base: [][]float64{{1}, {1, 0}, nil, nil, nil}}
+			yield := markov.Strategy{Base: [][]float64{{0, 1}, {1}, nil, nil, nil}}
+			threats := Credibility(g, markov.Profile{firm, yield})
 			var th *Threat
 			for i := range threats {
 				if threats[i].Actor == "D" && threats[i].State == "showdown" {
@@ -72,7 +74,7 @@ func TestCredibilityAudienceCostThreshold(t *testing.T) {
 			}
 			// The MPE agrees: D fights at the showdown (and C then backs
 			// down) exactly when the threat is credible.
-			r, err := SolveMPE(context.Background(), g, MPEOptions{})
+			r, err := Solve(context.Background(), g, Options{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -91,13 +93,13 @@ func TestCredibilityAudienceCostThreshold(t *testing.T) {
 // mpeMemoryGame: in truce the US negotiates or withdraws (withdrawing costs
 // it 1 now and ends talks, which costs it 2 and is worth 3 to Iran); Iran
 // complies or closes Hormuz, which costs nothing by itself.
-func mpeMemoryGame() *Game {
+func mpeMemoryGame() *markov.Game {
 	return mpeTestGame([]string{"US", "IR"}, []float64{0.9, 0.9},
 		[][]string{{"negotiate", "withdraw"}, {"comply", "hormuz"}},
 		[]mpeTestState{
 			{id: "truce", avail: [][]int{{0, 1}, {0, 1}},
 				flow: [][]float64{{0, 0}, {-1, 0}, {0, 0}, {-1, 0}},
-				next: [][]Next{mpeTo(0), mpeTo(1), mpeTo(0), mpeTo(1)}},
+				next: [][]markov.Next{mpeTo(0), mpeTo(1), mpeTo(0), mpeTo(1)}},
 			{id: "talks_over", terminal: true, entry: []float64{-2, 3}},
 		})
 }
@@ -109,11 +111,11 @@ func mpeMemoryGame() *Game {
 // Iran against 0 for complying.
 func TestCredibilityRememberedMove(t *testing.T) {
 	g := mpeMemoryGame()
-	us := Strategy{Base: [][]float64{{1, 0}, nil},
-		Rules: []Rule{{State: 0, After: []Cond{{Actor: 1, Actions: []int{1}}}, Play: []ActionProb{{Action: 1, P: 1}}}}}
-	ir := Strategy{Base: [][]float64{{1, 0}, nil}}
+	us := markov.Strategy{Base: [][]float64{{1, 0}, nil},
+		Rules: []markov.Rule{{State: 0, After: []markov.Cond{{Actor: 1, Actions: []int{1}}}, Play: []markov.ActionProb{{Action: 1, P: 1}}}}}
+	ir := markov.Strategy{Base: [][]float64{{1, 0}, nil}}
 	got := map[string]Threat{}
-	for _, th := range Credibility(g, Profile{us, ir}) {
+	for _, th := range Credibility(g, markov.Profile{us, ir}) {
 		got[th.Actor+"|"+th.After] = th
 	}
 	want := []struct {
@@ -141,7 +143,7 @@ func TestCredibilityRememberedMove(t *testing.T) {
 			t.Errorf("%s: gain %.15g, want %g", w.key, th.Gain, w.gain)
 		}
 	}
-	gain, err := OneShotGain(g, Profile{us, ir})
+	gain, err := OneShotGain(g, markov.Profile{us, ir})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -154,7 +156,7 @@ func TestCredibilityRememberedMove(t *testing.T) {
 // one-shot deviation.
 func TestCredibilityOfMPE(t *testing.T) {
 	g := mpeRandomGame(11, 5, 2, 3, 0.9)
-	r, err := SolveMPE(context.Background(), g, MPEOptions{})
+	r, err := Solve(context.Background(), g, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -172,22 +174,22 @@ func TestCredibilityOfMPE(t *testing.T) {
 
 func TestCredibilityBadProfile(t *testing.T) {
 	g := mpeMemoryGame()
-	bad := Strategy{Base: [][]float64{{1, 0}, nil},
-		Rules: []Rule{{State: 0, After: []Cond{{Actor: 5, Actions: []int{1}}}, Play: []ActionProb{{Action: 1, P: 1}}}}}
-	ok := Strategy{Base: [][]float64{{1, 0}, nil}}
-	if th := Credibility(g, Profile{bad, ok}); th != nil {
+	bad := markov.Strategy{Base: [][]float64{{1, 0}, nil},
+		Rules: []markov.Rule{{State: 0, After: []markov.Cond{{Actor: 5, Actions: []int{1}}}, Play: []markov.ActionProb{{Action: 1, P: 1}}}}}
+	ok := markov.Strategy{Base: [][]float64{{1, 0}, nil}}
+	if th := Credibility(g, markov.Profile{bad, ok}); th != nil {
 		t.Fatalf("threats for a profile naming actor 5: %v", th)
 	}
-	if _, err := OneShotGain(g, Profile{bad, ok}); err == nil {
+	if _, err := OneShotGain(g, markov.Profile{bad, ok}); err == nil {
 		t.Fatal("no error for a rule on actor 5")
 	}
 }
 
 func ExampleCredibility() {
 	g := mpeAudienceGame(1, 1.5, 2, 1, 0.9) // audience cost 1.5 > fighting cost 1
-	firm := Strategy{Base: [][]float64{{1}, {1, 0}, nil, nil, nil}}
-	yield := Strategy{Base: [][]float64{{0, 1}, {1}, nil, nil, nil}}
-	for _, th := range Credibility(g, Profile{firm, yield}) {
+	firm := markov.Strategy{Base: [][]float64{{1}, {1, 0}, nil, nil, nil}}
+	yield := markov.Strategy{Base: [][]float64{{0, 1}, {1}, nil, nil, nil}}
+	for _, th := range Credibility(g, markov.Profile{firm, yield}) {
 		fmt.Println(th)
 	}
 	// Output:
@@ -195,9 +197,9 @@ func ExampleCredibility() {
 	// C: back_down in challenge — credible, margin 1.62
 }
 
-func ExampleSolveMPE() {
+func ExampleSolve() {
 	g := mpeWarOfAttrition(1, 5, 5, 0.9) // cost 1 a step, prize 5, δ = 0.9
-	r, err := SolveMPE(context.Background(), g, MPEOptions{Method: "homotopy"})
+	r, err := Solve(context.Background(), g, Options{Method: "homotopy"})
 	if err != nil {
 		fmt.Println(err)
 		return

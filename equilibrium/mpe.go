@@ -1,15 +1,16 @@
-package markov
+package equilibrium
 
 import (
 	"context"
 	"fmt"
 	"math"
 
+	"github.com/truce-dev/truce/markov"
 	"gonum.org/v1/gonum/mat"
 )
 
-// MPEOptions tunes SolveMPE. The zero value asks for the defaults.
-type MPEOptions struct {
+// Options tunes Solve. The zero value asks for the defaults.
+type Options struct {
 	// Method is "auto" (default), "iterate", "homotopy" or "shapley".
 	Method string
 	// Tol is the largest one-shot deviation gain accepted as an equilibrium
@@ -22,9 +23,9 @@ type MPEOptions struct {
 	Progress func(status string)
 }
 
-// MPEResult is a stationary Markov strategy profile found by SolveMPE and
+// Result is a stationary Markov strategy profile found by Solve and
 // its certificate. It is an equilibrium only when Converged is true.
-type MPEResult struct {
+type Result struct {
 	// Strategies[a][s] is actor a's distribution over Avail[s][a] in state s
 	// (nil for terminal states).
 	Strategies [][][]float64
@@ -47,8 +48,8 @@ type MPEResult struct {
 }
 
 // Profile returns the result as a memoryless Profile for Analyze/Simulate.
-func (r *MPEResult) Profile(g *Game) Profile {
-	p := make(Profile, len(g.Actors))
+func (r *Result) Profile(g *markov.Game) markov.Profile {
+	p := make(markov.Profile, len(g.Actors))
 	for a := range p {
 		base := make([][]float64, len(g.States))
 		for s := range base {
@@ -56,7 +57,7 @@ func (r *MPEResult) Profile(g *Game) Profile {
 				base[s] = append([]float64(nil), r.Strategies[a][s]...)
 			}
 		}
-		p[a] = Strategy{Base: base}
+		p[a] = markov.Strategy{Base: base}
 	}
 	return p
 }
@@ -68,11 +69,11 @@ const (
 	mpePolishSVDMax = 200
 )
 
-// SolveMPE computes a stationary Markov-perfect equilibrium of g. A result
+// Solve computes a stationary Markov-perfect equilibrium of g. A result
 // whose Converged is false is the method's last iterate, not an equilibrium;
 // its MaxDeviationGain says how far from one it is. An error means the game
 // is malformed or ctx was cancelled before any profile was found.
-func SolveMPE(ctx context.Context, g *Game, opt MPEOptions) (*MPEResult, error) {
+func Solve(ctx context.Context, g *markov.Game, opt Options) (*Result, error) {
 	if err := g.Validate(); err != nil {
 		return nil, fmt.Errorf("solve MPE: %w", err)
 	}
@@ -99,7 +100,7 @@ func SolveMPE(ctx context.Context, g *Game, opt MPEOptions) (*MPEResult, error) 
 
 // mpeAuto picks Shapley for zero-sum two-actor games, else the homotopy,
 // falling back to value iteration when the homotopy fails.
-func mpeAuto(ctx context.Context, m *mpeModel, opt MPEOptions) (*MPEResult, error) {
+func mpeAuto(ctx context.Context, m *mpeModel, opt Options) (*Result, error) {
 	if m.zeroSumReason() == "" {
 		r, err := mpeShapley(ctx, m, opt)
 		if err == nil && r.Converged {
@@ -143,7 +144,7 @@ func mpeAuto(ctx context.Context, m *mpeModel, opt MPEOptions) (*MPEResult, erro
 // mpeModel is a Game flattened for the solvers: utilities already weighted,
 // joint actions decoded once.
 type mpeModel struct {
-	g      *Game
+	g      *markov.Game
 	nA, nS int
 	disc   []float64
 	nt     []int   // non-terminal states
@@ -153,11 +154,11 @@ type mpeModel struct {
 	kpos   [][]int     // kpos[s][j*nA+a] position of a's action in joint j
 	uflow  [][]float64 // uflow[s][j*nA+a] weighted flow utility
 	entry  [][]float64 // entry[s][a] weighted entry utility (terminal states)
-	trans  [][][]Next
+	trans  [][][]markov.Next
 	scale  float64 // largest |utility|, at least 1e-300
 }
 
-func newMPEModel(g *Game) *mpeModel {
+func newMPEModel(g *markov.Game) *mpeModel {
 	nA, nS, nC := len(g.Actors), len(g.States), len(g.Components)
 	m := &mpeModel{g: g, nA: nA, nS: nS, trans: g.Trans}
 	m.disc = make([]float64, nA)
@@ -227,8 +228,8 @@ func newMPEStageModel(shape []int, pay []float64) *mpeModel {
 	m.kpos = [][]int{make([]int, nj*nA)}
 	m.uflow = [][]float64{pay}
 	m.entry = [][]float64{make([]float64, nA)}
-	self := []Next{{State: 0, P: 1}}
-	m.trans = [][][]Next{make([][]Next, nj)}
+	self := []markov.Next{{State: 0, P: 1}}
+	m.trans = [][][]markov.Next{make([][]markov.Next, nj)}
 	for j := 0; j < nj; j++ {
 		r := j
 		for a := 0; a < nA; a++ {
@@ -441,12 +442,12 @@ func (m *mpeModel) newQ() [][]float64 {
 }
 
 // result packages a profile with its exact values and certificate.
-func (m *mpeModel) result(sig [][][]float64, method string, iters int, tol float64, reason string) (*MPEResult, error) {
+func (m *mpeModel) result(sig [][][]float64, method string, iters int, tol float64, reason string) (*Result, error) {
 	gain, V, err := m.certificate(sig)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", method, err)
 	}
-	r := &MPEResult{Strategies: sig, Values: V, MaxDeviationGain: gain, Converged: gain <= tol,
+	r := &Result{Strategies: sig, Values: V, MaxDeviationGain: gain, Converged: gain <= tol,
 		Method: method, Iterations: iters, Reason: reason}
 	if !r.Converged && r.Reason == "" {
 		r.Reason = fmt.Sprintf("largest one-shot deviation gain %.3g exceeds tolerance %.3g", gain, tol)

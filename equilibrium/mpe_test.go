@@ -1,10 +1,12 @@
-package markov
+package equilibrium
 
 import (
 	"context"
 	"fmt"
 	"math"
 	"testing"
+
+	"github.com/truce-dev/truce/markov"
 )
 
 // mpeTestGame builds a Game with one utility component (weight 1 for every
@@ -16,17 +18,17 @@ type mpeTestState struct {
 	avail    [][]int   // per actor, global action indices
 	// flow[j] per actor and next[j] successor distribution, per joint j
 	flow [][]float64
-	next [][]Next
+	next [][]markov.Next
 }
 
-func mpeTestGame(actors []string, disc []float64, actions [][]string, states []mpeTestState) *Game {
+func mpeTestGame(actors []string, disc []float64, actions [][]string, states []mpeTestState) *markov.Game {
 	nA := len(actors)
-	g := &Game{Components: []string{"u"}, Actions: actions}
+	g := &markov.Game{Components: []string{"u"}, Actions: actions}
 	for a, id := range actors {
-		g.Actors = append(g.Actors, Actor{ID: id, Discount: disc[a], Weights: []float64{1}})
+		g.Actors = append(g.Actors, markov.Actor{ID: id, Discount: disc[a], Weights: []float64{1}})
 	}
 	for _, st := range states {
-		g.States = append(g.States, State{ID: st.id, Terminal: st.terminal})
+		g.States = append(g.States, markov.State{ID: st.id, Terminal: st.terminal})
 		if st.terminal {
 			g.Avail = append(g.Avail, nil)
 			g.Trans = append(g.Trans, nil)
@@ -49,7 +51,7 @@ func mpeTestGame(actors []string, disc []float64, actions [][]string, states []m
 	return g
 }
 
-func mpeTo(s int) []Next { return []Next{{State: s, P: 1}} }
+func mpeTo(s int) []markov.Next { return []markov.Next{{State: s, P: 1}} }
 
 // mpeShapleyGame is a two-state zero-sum stochastic game whose value we
 // derive by hand (the construction is of the kind in Shapley 1953, §3).
@@ -66,22 +68,22 @@ func mpeTo(s int) []Next { return []Next{{State: s, P: 1}} }
 // V(s1) = 2x = ((3+x)(2+x)−1)/(2x+3) gives 3x² + x − 5 = 0, so
 // x = (√61 − 1)/6 and V(s1) = (√61 − 1)/3 ≈ 2.2701. Both players put
 // (d−c)/(a+d−b−c) = (1+x)/(2x+3) on T (resp. L).
-func mpeShapleyGame() *Game {
+func mpeShapleyGame() *markov.Game {
 	return mpeTestGame([]string{"P1", "P2"}, []float64{0.5, 0.5},
 		[][]string{{"T", "B", "wait"}, {"L", "R", "wait"}},
 		[]mpeTestState{
 			{id: "s1", avail: [][]int{{0, 1}, {0, 1}},
 				flow: [][]float64{{3, -3}, {0, 0}, {0, 0}, {2, -2}},
-				next: [][]Next{mpeTo(0), mpeTo(1), mpeTo(1), mpeTo(0)}},
+				next: [][]markov.Next{mpeTo(0), mpeTo(1), mpeTo(1), mpeTo(0)}},
 			{id: "s2", avail: [][]int{{2}, {2}},
 				flow: [][]float64{{1, -1}},
-				next: [][]Next{mpeTo(1)}},
+				next: [][]markov.Next{mpeTo(1)}},
 		})
 }
 
 // mpeCheckEquilibrium re-checks a converged result with the independent
 // one-shot deviation computation.
-func mpeCheckEquilibrium(t *testing.T, g *Game, r *MPEResult, tol float64) {
+func mpeCheckEquilibrium(t *testing.T, g *markov.Game, r *Result, tol float64) {
 	t.Helper()
 	if !r.Converged {
 		t.Fatalf("%s did not converge: %s (gain %g)", r.Method, r.Reason, r.MaxDeviationGain)
@@ -98,14 +100,14 @@ func mpeCheckEquilibrium(t *testing.T, g *Game, r *MPEResult, tol float64) {
 	}
 }
 
-func TestSolveMPEShapleyTwoStateValue(t *testing.T) {
+func TestSolveShapleyTwoStateValue(t *testing.T) {
 	g := mpeShapleyGame()
 	x := (math.Sqrt(61) - 1) / 6
 	wantV := 2 * x
 	wantP := (1 + x) / (2*x + 3)
 	for _, method := range []string{"shapley", "auto", "homotopy", "iterate"} {
 		t.Run(method, func(t *testing.T) {
-			r, err := SolveMPE(context.Background(), g, MPEOptions{Method: method})
+			r, err := Solve(context.Background(), g, Options{Method: method})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -132,12 +134,12 @@ func TestSolveMPEShapleyTwoStateValue(t *testing.T) {
 	}
 }
 
-func TestSolveMPEShapleyRejectsGeneralSum(t *testing.T) {
+func TestSolveShapleyRejectsGeneralSum(t *testing.T) {
 	g := mpeWarOfAttrition(1, 5, 5, 0.9)
-	if _, err := SolveMPE(context.Background(), g, MPEOptions{Method: "shapley"}); err == nil {
+	if _, err := Solve(context.Background(), g, Options{Method: "shapley"}); err == nil {
 		t.Fatal("shapley accepted a general-sum game")
 	}
-	if _, err := SolveMPE(context.Background(), g, MPEOptions{Method: "bogus"}); err == nil {
+	if _, err := Solve(context.Background(), g, Options{Method: "bogus"}); err == nil {
 		t.Fatal("unknown method accepted")
 	}
 }
@@ -146,14 +148,14 @@ func TestSolveMPEShapleyRejectsGeneralSum(t *testing.T) {
 // costs each c this step and the fight goes on; a lone quitter hands the
 // other the prize (vA or vB, paid on entering the ending); both quitting
 // ends in a draw worth 0.
-func mpeWarOfAttrition(c, vA, vB, delta float64) *Game {
+func mpeWarOfAttrition(c, vA, vB, delta float64) *markov.Game {
 	return mpeTestGame([]string{"A", "B"}, []float64{delta, delta},
 		[][]string{{"stay", "quit"}, {"stay", "quit"}},
 		[]mpeTestState{
 			{id: "fight", avail: [][]int{{0, 1}, {0, 1}},
 				// j = kA + 2 kB
 				flow: [][]float64{{-c, -c}, {0, 0}, {0, 0}, {0, 0}},
-				next: [][]Next{mpeTo(0), mpeTo(2), mpeTo(1), mpeTo(3)}},
+				next: [][]markov.Next{mpeTo(0), mpeTo(2), mpeTo(1), mpeTo(3)}},
 			{id: "A_wins", terminal: true, entry: []float64{vA, 0}},
 			{id: "B_wins", terminal: true, entry: []float64{0, vB}},
 			{id: "draw", terminal: true, entry: []float64{0, 0}},
@@ -168,7 +170,7 @@ func mpeWarOfAttrition(c, vA, vB, delta float64) *Game {
 // vice versa. The homotopy starts from the symmetric uniform profile and so
 // selects this mixed equilibrium; the other MPEs are the two pure ones in
 // which one side always stays and the other always quits.
-func TestSolveMPEWarOfAttrition(t *testing.T) {
+func TestSolveWarOfAttrition(t *testing.T) {
 	cases := []struct{ c, vA, vB, delta float64 }{
 		{1, 5, 5, 0.9},
 		{2, 10, 10, 0.95},
@@ -184,7 +186,7 @@ func TestSolveMPEWarOfAttrition(t *testing.T) {
 		qB := tc.c / (tc.delta*tc.vA + tc.c)
 		for _, method := range []string{"homotopy", "iterate", "auto"} {
 			t.Run(fmt.Sprintf("c=%v,V=%v/%v,δ=%v/%s", tc.c, tc.vA, tc.vB, tc.delta, method), func(t *testing.T) {
-				r, err := SolveMPE(context.Background(), g, MPEOptions{Method: method})
+				r, err := Solve(context.Background(), g, Options{Method: method})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -216,30 +218,30 @@ func TestSolveMPEWarOfAttrition(t *testing.T) {
 // c/(1−δ).
 func TestOneShotGainNonEquilibrium(t *testing.T) {
 	g := mpeWarOfAttrition(1, 5, 5, 0.9)
-	stay := Strategy{Base: [][]float64{{1, 0}, nil, nil, nil}}
-	gain, err := OneShotGain(g, Profile{stay, stay})
+	stay := markov.Strategy{Base: [][]float64{{1, 0}, nil, nil, nil}}
+	gain, err := OneShotGain(g, markov.Profile{stay, stay})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if want := 1 / (1 - 0.9); math.Abs(gain-want) > 1e-9 {
 		t.Fatalf("gain %g, want %g", gain, want)
 	}
-	if _, err := OneShotGain(g, Profile{stay}); err == nil {
+	if _, err := OneShotGain(g, markov.Profile{stay}); err == nil {
 		t.Fatal("profile with too few strategies accepted")
 	}
-	bad := Strategy{Base: [][]float64{{0.5, 0.6}, nil, nil, nil}}
-	if _, err := OneShotGain(g, Profile{bad, stay}); err == nil {
+	bad := markov.Strategy{Base: [][]float64{{0.5, 0.6}, nil, nil, nil}}
+	if _, err := OneShotGain(g, markov.Profile{bad, stay}); err == nil {
 		t.Fatal("distribution summing to 1.1 accepted")
 	}
 }
 
 // A game whose states pass through several actors with more actions:
 // three actors each choose among three actions in two states.
-func TestSolveMPEThreeActors(t *testing.T) {
+func TestSolveThreeActors(t *testing.T) {
 	g := mpeRandomGame(7, 4, 3, 3, 0.9)
 	for _, method := range []string{"homotopy", "iterate"} {
 		t.Run(method, func(t *testing.T) {
-			r, err := SolveMPE(context.Background(), g, MPEOptions{Method: method})
+			r, err := Solve(context.Background(), g, Options{Method: method})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -248,12 +250,12 @@ func TestSolveMPEThreeActors(t *testing.T) {
 	}
 }
 
-func TestSolveMPECancelled(t *testing.T) {
+func TestSolveCancelled(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	g := mpeRandomGame(3, 10, 2, 3, 0.95)
 	for _, method := range []string{"homotopy", "iterate"} {
-		r, err := SolveMPE(ctx, g, MPEOptions{Method: method})
+		r, err := Solve(ctx, g, Options{Method: method})
 		if err == nil && r.Converged {
 			t.Fatalf("%s: cancelled solve reported an equilibrium", method)
 		}
@@ -262,10 +264,10 @@ func TestSolveMPECancelled(t *testing.T) {
 
 // A method stopped before it converges says so, and its last profile is
 // indeed not an equilibrium by the independent check.
-func TestSolveMPEReportsNonConvergence(t *testing.T) {
+func TestSolveReportsNonConvergence(t *testing.T) {
 	g := mpeRandomGame(5, 20, 2, 4, 0.9)
 	for _, method := range []string{"homotopy", "iterate"} {
-		r, err := SolveMPE(context.Background(), g, MPEOptions{Method: method, MaxIter: 2})
+		r, err := Solve(context.Background(), g, Options{Method: method, MaxIter: 2})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,4 +1,4 @@
-package markov
+package equilibrium
 
 import (
 	"fmt"
@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/truce-dev/truce/markov"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -26,17 +27,17 @@ type credNode struct {
 }
 
 type credChain struct {
-	g     *Game
+	g     *markov.Game
 	nodes []credNode
 	// next[n][j][i] is the node entered after joint action j in node n's
 	// state when Trans[s][j][i] is drawn, or -1 for a terminal state.
 	next [][][]int
 	util func(vec []float64, a int) float64
-	prof Profile
+	prof markov.Profile
 }
 
 // credBuild enumerates the nodes of profile p.
-func credBuild(g *Game, p Profile) (*credChain, error) {
+func credBuild(g *markov.Game, p markov.Profile) (*credChain, error) {
 	if err := g.Validate(); err != nil {
 		return nil, err
 	}
@@ -294,7 +295,7 @@ func (c *credChain) actionValues(V [][]float64, n, a int) []float64 {
 // profile p for one step, in any state and after any remembered previous
 // move, then following p again. By the one-shot deviation principle it is
 // 0 exactly when p is subgame perfect (for a stationary profile: an MPE).
-func OneShotGain(g *Game, p Profile) (float64, error) {
+func OneShotGain(g *markov.Game, p markov.Profile) (float64, error) {
 	c, err := credBuild(g, p)
 	if err != nil {
 		return 0, fmt.Errorf("one-shot gain: %w", err)
@@ -325,7 +326,7 @@ type Threat struct {
 	// ("IR: hormuz"); empty for the strategy's base play.
 	After string
 	// Play is the prescribed distribution (global action indices).
-	Play     []ActionProb
+	Play     []markov.ActionProb
 	PlayText string // e.g. "withdraw" or "strike 0.6, withdraw 0.4"
 	// BestDeviation names the best action to play instead: the best
 	// profitable deviation when there is one, else the best action outside
@@ -372,7 +373,7 @@ func credNum(x float64) string {
 // choice, the prescribed play, its best one-shot alternative and whether
 // the play is credible. It returns nil when p does not fit g (OneShotGain
 // reports why).
-func Credibility(g *Game, p Profile) []Threat {
+func Credibility(g *markov.Game, p markov.Profile) []Threat {
 	c, err := credBuild(g, p)
 	if err != nil {
 		return nil
@@ -420,7 +421,7 @@ func Credibility(g *Game, p Profile) []Threat {
 				if pr == 0 {
 					continue
 				}
-				t.Play = append(t.Play, ActionProb{Action: av[k], P: pr})
+				t.Play = append(t.Play, markov.ActionProb{Action: av[k], P: pr})
 				if pr == 1 {
 					parts = append(parts, g.Actions[a][av[k]])
 				} else {
@@ -464,4 +465,4 @@ func (c *credChain) after(nd credNode) string {
 	return strings.Join(parts, ", ")
 }
 
-func (c *credChain) gRule(a, ri int) Rule { return c.prof[a].Rules[ri] }
+func (c *credChain) gRule(a, ri int) markov.Rule { return c.prof[a].Rules[ri] }

@@ -1,4 +1,4 @@
-package markov
+package equilibrium
 
 import (
 	"context"
@@ -181,7 +181,7 @@ func mpeNormInf(x []float64) float64 {
 }
 
 // mpeHomotopy traces the logit MQRE path and polishes its end.
-func mpeHomotopy(ctx context.Context, m *mpeModel, opt MPEOptions) (*MPEResult, error) {
+func mpeHomotopy(ctx context.Context, m *mpeModel, opt Options) (*Result, error) {
 	sig, steps, reason, err := mpeTrace(ctx, m, opt)
 	if err != nil {
 		return nil, fmt.Errorf("homotopy: %w", err)
@@ -191,7 +191,7 @@ func mpeHomotopy(ctx context.Context, m *mpeModel, opt MPEOptions) (*MPEResult, 
 
 // mpeTrace returns the polished end of the path, or the last point reached
 // and why it stopped.
-func mpeTrace(ctx context.Context, m *mpeModel, opt MPEOptions) ([][][]float64, int, string, error) {
+func mpeTrace(ctx context.Context, m *mpeModel, opt Options) ([][][]float64, int, string, error) {
 	if len(m.nt) == 0 {
 		return m.uniform(), 0, "", nil
 	}

@@ -1,10 +1,11 @@
-package markov
+package equilibrium
 
 import (
 	"context"
 	"fmt"
 	"testing"
 
+	"github.com/truce-dev/truce/markov"
 	"pgregory.net/rapid"
 )
 
@@ -12,21 +13,21 @@ import (
 // state, 2–3 actors with 1–3 actions per state, small integer payoffs (so
 // that degenerate stage games with ties come up often), random
 // transitions. zeroSum makes two actors' payoffs opposite.
-func mpeDrawGame(t *rapid.T, zeroSum bool) *Game {
+func mpeDrawGame(t *rapid.T, zeroSum bool) *markov.Game {
 	nS := rapid.IntRange(1, 3).Draw(t, "states")
 	nA := 2
 	if !zeroSum {
 		nA = rapid.IntRange(2, 3).Draw(t, "actors")
 	}
 	delta := rapid.SampledFrom([]float64{0, 0.5, 0.9, 0.95}).Draw(t, "discount")
-	g := &Game{Components: []string{"u"}}
+	g := &markov.Game{Components: []string{"u"}}
 	for a := 0; a < nA; a++ {
-		g.Actors = append(g.Actors, Actor{ID: fmt.Sprintf("P%d", a), Discount: delta, Weights: []float64{1}})
+		g.Actors = append(g.Actors, markov.Actor{ID: fmt.Sprintf("P%d", a), Discount: delta, Weights: []float64{1}})
 		g.Actions = append(g.Actions, []string{"x", "y", "z"})
 	}
 	pay := rapid.IntRange(-3, 3)
 	for s := 0; s < nS; s++ {
-		g.States = append(g.States, State{ID: fmt.Sprintf("s%d", s)})
+		g.States = append(g.States, markov.State{ID: fmt.Sprintf("s%d", s)})
 		av := make([][]int, nA)
 		nj := 1
 		for a := range av {
@@ -38,7 +39,7 @@ func mpeDrawGame(t *rapid.T, zeroSum bool) *Game {
 		}
 		g.Avail = append(g.Avail, av)
 		fl := make([][]float64, nj)
-		tr := make([][]Next, nj)
+		tr := make([][]markov.Next, nj)
 		for j := 0; j < nj; j++ {
 			fl[j] = make([]float64, nA)
 			for a := range fl[j] {
@@ -50,16 +51,16 @@ func mpeDrawGame(t *rapid.T, zeroSum bool) *Game {
 			to := rapid.IntRange(0, nS).Draw(t, "to") // nS = the terminal state
 			if rapid.Bool().Draw(t, "split") {
 				other := rapid.IntRange(0, nS).Draw(t, "to2")
-				tr[j] = []Next{{State: to, P: 0.5}, {State: other, P: 0.5}}
+				tr[j] = []markov.Next{{State: to, P: 0.5}, {State: other, P: 0.5}}
 			} else {
-				tr[j] = []Next{{State: to, P: 1}}
+				tr[j] = []markov.Next{{State: to, P: 1}}
 			}
 		}
 		g.Flow = append(g.Flow, fl)
 		g.Trans = append(g.Trans, tr)
 		g.Entry = append(g.Entry, nil)
 	}
-	g.States = append(g.States, State{ID: "end", Terminal: true})
+	g.States = append(g.States, markov.State{ID: "end", Terminal: true})
 	g.Avail = append(g.Avail, nil)
 	g.Trans = append(g.Trans, nil)
 	g.Flow = append(g.Flow, nil)
@@ -76,11 +77,11 @@ func mpeDrawGame(t *rapid.T, zeroSum bool) *Game {
 
 // Whenever a method says it converged, the independent one-shot deviation
 // check agrees that the profile is an MPE.
-func TestSolveMPEConvergedIsEquilibrium(t *testing.T) {
+func TestSolveConvergedIsEquilibrium(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		g := mpeDrawGame(t, false)
 		method := rapid.SampledFrom([]string{"auto", "iterate", "homotopy"}).Draw(t, "method")
-		r, err := SolveMPE(context.Background(), g, MPEOptions{Method: method, MaxIter: 3000})
+		r, err := Solve(context.Background(), g, Options{Method: method, MaxIter: 3000})
 		if err != nil {
 			t.Fatalf("%s: %v", method, err)
 		}
@@ -99,10 +100,10 @@ func TestSolveMPEConvergedIsEquilibrium(t *testing.T) {
 
 // Shapley's iteration always converges on zero-sum games (it is a
 // contraction), so every draw must give a certified equilibrium.
-func TestSolveMPEShapleyAlwaysConverges(t *testing.T) {
+func TestSolveShapleyAlwaysConverges(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		g := mpeDrawGame(t, true)
-		r, err := SolveMPE(context.Background(), g, MPEOptions{Method: "shapley"})
+		r, err := Solve(context.Background(), g, Options{Method: "shapley"})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,4 +1,4 @@
-package markov
+package equilibrium
 
 import (
 	"context"
@@ -14,7 +14,7 @@ import (
 // once the values have settled, Newton's method on the optimal strategies'
 // supports finishes the job to rounding error.
 
-func mpeShapley(ctx context.Context, m *mpeModel, opt MPEOptions) (*MPEResult, error) {
+func mpeShapley(ctx context.Context, m *mpeModel, opt Options) (*Result, error) {
 	maxIt := opt.MaxIter
 	if maxIt <= 0 {
 		maxIt = 1000000
