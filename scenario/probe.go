@@ -1,0 +1,247 @@
+package scenario
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/expr-lang/expr"
+	"github.com/expr-lang/expr/vm"
+	"github.com/truce-dev/truce/markov"
+)
+
+// Probe evaluates a scenario at parameter vectors the caller chooses (the
+// rows of a sensitivity design) instead of random draws: per vector, a list
+// of numeric outputs and whether each hypothesis holds, computed exactly as
+// Analyze computes one draw. Only the profiles the outputs and hypotheses
+// read are analysed, and for each only the states they read. A Probe is
+// safe for concurrent use.
+type Probe struct {
+	sc    *Scenario
+	quant []*quantity // the hypotheses' quantities, then the outputs' new ones
+	outs  []probeOutput
+	// profiles analysed, and per profile the states whose reach, absorption
+	// and time are read (nil: all).
+	profiles []int
+	states   map[int][]int
+	mpe      markov.MPEOptions
+}
+
+type probeOutput struct {
+	key  string
+	q    *quantity   // the output is this quantity; or
+	prog *vm.Program // an expression of quantities and parameters
+}
+
+// ProbeOptions configure NewProbe.
+type ProbeOptions struct {
+	// Outputs are numeric expressions over the quantity functions of
+	// hypotheses (reach, absorb, time, value) and parameters, e.g.
+	// `reach("war", 52, "baseline")` or
+	// `value("US", "baseline") - value("US", "engage_intr")`. Empty: every
+	// quantity the hypotheses read, in the order they first appear.
+	Outputs []string
+	MPE     markov.MPEOptions // for profiles with `solve: markov-perfect`
+}
+
+// NewProbe compiles the outputs against sc. An output that does not compile
+// is reported with its column.
+func (sc *Scenario) NewProbe(opt ProbeOptions) (*Probe, error) {
+	p := &Probe{sc: sc, mpe: opt.MPE}
+	cp := *sc // new quantities go to a copy, never to the shared scenario
+	cp.quantities = slices.Clone(sc.quantities)
+	c := cp.outputCompiler()
+	if len(opt.Outputs) == 0 {
+		for _, q := range sc.quantities {
+			p.outs = append(p.outs, probeOutput{key: q.key, q: q})
+		}
+	}
+	for _, src := range opt.Outputs {
+		chk, patched, ok := c.checkExpr(src, Pos{1, 1}, false, true)
+		if !ok {
+			return nil, outputError(src, c.d.list)
+		}
+		o := probeOutput{key: strings.TrimSpace(src)}
+		if len(chk.quants) == 1 && strings.TrimSpace(patched) == chk.quants[0].ident {
+			o.q, o.key = chk.quants[0], chk.quants[0].key
+		} else {
+			env := make(map[string]any, len(c.paramEnv)+len(cp.quantities))
+			for k, v := range c.paramEnv {
+				env[k] = v
+			}
+			for _, q := range cp.quantities {
+				env[q.ident] = 0.0
+			}
+			prog, err := compileSafely(patched, append(baseOptions(), expr.Env(env), expr.AsFloat64()))
+			if err != nil {
+				return nil, fmt.Errorf("output %q: %v (an output is a number, e.g. reach(\"war\", 52, \"baseline\"))", src, firstLine(err.Error()))
+			}
+			o.prog = prog
+		}
+		p.outs = append(p.outs, o)
+	}
+	p.quant = cp.quantities
+	p.plan()
+	return p, nil
+}
+
+// outputCompiler is a compiler that knows sc's names, for expressions
+// written after the file was read.
+func (sc *Scenario) outputCompiler() *compiler {
+	c := &compiler{d: &diags{file: "output"}, sc: sc,
+		paramIndex: map[string]int{}, paramEnv: map[string]any{},
+		stateIndex: map[string]int{}, actorIndex: map[string]int{}, compIndex: map[string]int{},
+		profileIndex: map[string]int{}, brokenProfiles: map[string]bool{}, quantities: map[string]*quantity{}}
+	for i, prm := range sc.Parameters {
+		c.paramIndex[prm.Name] = i
+		c.paramNames = append(c.paramNames, prm.Name)
+		c.paramEnv[prm.Name] = 0.0
+	}
+	for i, s := range sc.States {
+		c.stateIndex[s.ID] = i
+		c.stateNames = append(c.stateNames, s.ID)
+	}
+	for i, a := range sc.Actors {
+		c.actorIndex[a.ID] = i
+		c.actorNames = append(c.actorNames, a.ID)
+	}
+	for i, cm := range sc.Components {
+		c.compIndex[cm.ID] = i
+		c.compNames = append(c.compNames, cm.ID)
+	}
+	for i, pd := range sc.Profiles {
+		c.profileIndex[pd.Name] = i
+	}
+	for _, q := range sc.quantities {
+		c.quantities[q.key] = q
+	}
+	return c
+}
+
+func outputError(src string, ds []Diagnostic) error {
+	var parts []string
+	for _, d := range ds {
+		s := fmt.Sprintf("column %d: %s", d.Col, d.Msg)
+		if d.Line > 1 {
+			s = fmt.Sprintf("line %d, %s", d.Line, s)
+		}
+		if d.Hint != "" {
+			s += " (hint: " + d.Hint + ")"
+		}
+		parts = append(parts, s)
+	}
+	return fmt.Errorf("output %q: %s", src, strings.Join(parts, "; "))
+}
+
+// plan lists the profiles to analyse and, per profile, the states read.
+func (p *Probe) plan() {
+	all := map[int]bool{} // profiles some quantity reads every state of
+	states := map[int]map[int]bool{}
+	for _, q := range p.quant {
+		if states[q.profile] == nil {
+			states[q.profile] = map[int]bool{}
+			p.profiles = append(p.profiles, q.profile)
+		}
+		switch q.fn.name {
+		case "reach", "absorb", "time":
+			states[q.profile][q.state] = true
+		case "value":
+		default:
+			all[q.profile] = true // a reader this plan does not know: analyse everything
+		}
+	}
+	slices.Sort(p.profiles)
+	p.states = map[int][]int{}
+	for _, pi := range p.profiles {
+		if all[pi] {
+			p.states[pi] = nil
+			continue
+		}
+		list := []int{}
+		for s := range states[pi] {
+			list = append(list, s)
+		}
+		slices.Sort(list)
+		p.states[pi] = list
+	}
+}
+
+// Outputs are the outputs' names: a single quantity in its canonical form
+// (reach("war", 52, "baseline")), an expression as written.
+func (p *Probe) Outputs() []string {
+	out := make([]string, len(p.outs))
+	for i, o := range p.outs {
+		out[i] = o.key
+	}
+	return out
+}
+
+// Hypotheses are the ids of the hypotheses Eval reports, in file order.
+func (p *Probe) Hypotheses() []string {
+	out := make([]string, len(p.sc.Hypotheses))
+	for i, h := range p.sc.Hypotheses {
+		out[i] = h.ID
+	}
+	return out
+}
+
+// Eval analyses the scenario with its parameters at values (one per
+// Scenario.Parameters, fixed ones included) and writes each output into out
+// (len Outputs) and whether each hypothesis holds into holds (len
+// Hypotheses). An output that is undefined (the first-entry time of a state
+// never entered) is NaN. label names the point in error messages.
+func (p *Probe) Eval(ctx context.Context, values []float64, label string, out []float64, holds []bool) error {
+	sc := p.sc
+	if len(values) != len(sc.Parameters) || len(out) != len(p.outs) || len(holds) != len(sc.Hypotheses) {
+		return fmt.Errorf("probe: %d values, %d outputs, %d hypotheses; want %d, %d, %d",
+			len(values), len(out), len(holds), len(sc.Parameters), len(p.outs), len(sc.Hypotheses))
+	}
+	d := Draw{Index: -1, Values: values, label: label}
+	g, profs, err := sc.Build(d)
+	if err != nil {
+		return err
+	}
+	opt := AnalyzeOptions{MPE: p.mpe}
+	ev := &drawEval{ctx: ctx, sc: sc, g: g, profs: profs, opt: &opt, an: make(map[int]*markov.Analysis, len(p.profiles))}
+	for _, pi := range p.profiles {
+		name := sc.Profiles[pi].Name
+		prof, err := sc.ProfileFor(ctx, g, profs, name, p.mpe)
+		if err != nil {
+			return fmt.Errorf("%s: %w", label, err)
+		}
+		a, err := markov.AnalyzeWith(ctx, g, prof, markov.AnalyzeOptions{Horizon: sc.Horizon, States: p.states[pi]})
+		if err != nil {
+			return fmt.Errorf("%s, profile %q: %w", label, name, err)
+		}
+		ev.an[pi] = a
+	}
+	env := sc.env(d)
+	for _, q := range p.quant {
+		v, err := q.fn.read(q, ev)
+		if err != nil {
+			return fmt.Errorf("%s: %s: %w", label, q.key, err)
+		}
+		env[q.ident] = v
+	}
+	for i, o := range p.outs {
+		if o.q != nil {
+			out[i] = env[o.q.ident].(float64)
+			continue
+		}
+		v, err := expr.Run(o.prog, env)
+		if err != nil {
+			return fmt.Errorf("%s: output %s: %w", label, o.key, err)
+		}
+		out[i], _ = toFloat(v)
+	}
+	for h, hyp := range sc.Hypotheses {
+		v, err := expr.Run(hyp.prog.prog, env)
+		if err != nil {
+			return fmt.Errorf("%s: hypothesis %s: %w", label, hyp.ID, err)
+		}
+		b, _ := v.(bool)
+		holds[h] = b
+	}
+	return nil
+}
