@@ -8,6 +8,7 @@ import (
 
 	"github.com/expr-lang/expr"
 	"github.com/expr-lang/expr/vm"
+	"github.com/truce-dev/truce/equilibrium"
 	"github.com/truce-dev/truce/markov"
 )
 
@@ -25,7 +26,7 @@ type Probe struct {
 	// and time are read (nil: all).
 	profiles []int
 	states   map[int][]int
-	mpe      markov.MPEOptions
+	mpe      equilibrium.Options
 }
 
 type probeOutput struct {
@@ -42,7 +43,7 @@ type ProbeOptions struct {
 	// `value("US", "baseline") - value("US", "engage_intr")`. Empty: every
 	// quantity the hypotheses read, in the order they first appear.
 	Outputs []string
-	MPE     markov.MPEOptions // for profiles with `solve: markov-perfect`
+	MPE     equilibrium.Options // for profiles with `solve: markov-perfect`
 }
 
 // NewProbe compiles the outputs against sc. An output that does not compile
