@@ -1,0 +1,309 @@
+// Package shard splits a long run into deterministic shards and checks that
+// the partial results of those shards belong together before they are
+// merged. A shard computes a contiguous block of independent units (draws,
+// design rows, starts) whose seeds come from the unit index, never from the
+// shard, so the number of shards cannot change a result.
+package shard
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// Format names the partial-result format and its version. A reader refuses
+// any other value, so a future incompatible change bumps the number.
+const Format = "truce.partial/1"
+
+// Spec is shard Index of Count (0-based: 0/4, 1/4, 2/4, 3/4), the numbering
+// of Slurm array task ids and Kubernetes completion indices.
+type Spec struct {
+	Index, Count int
+}
+
+// IndexEnv lists, in order, the environment variables that `--shard env/N`
+// reads the shard index from: our own, Kubernetes' Indexed Job, Slurm's
+// job arrays.
+var IndexEnv = []string{"TRUCE_SHARD_INDEX", "JOB_COMPLETION_INDEX", "SLURM_ARRAY_TASK_ID"}
+
+// MaxCount bounds the number of shards (a typo such as 0/1e9 must not make
+// a merge wait for a billion files).
+const MaxCount = 100000
+
+// Parse reads "K/N" (0 <= K < N). K may be "env": the index is then read
+// from the first variable of IndexEnv that is set, via getenv (os.Getenv
+// when nil).
+func Parse(s string, getenv func(string) string) (Spec, error) {
+	if getenv == nil {
+		getenv = os.Getenv
+	}
+	k, n, ok := strings.Cut(strings.TrimSpace(s), "/")
+	if !ok {
+		return Spec{}, fmt.Errorf("--shard %q: want K/N, e.g. 0/4 (shard 0 of 4), or env/N", s)
+	}
+	count, err := strconv.Atoi(n)
+	if err != nil || count < 1 || count > MaxCount {
+		return Spec{}, fmt.Errorf("--shard %q: the shard count must be a whole number from 1 to %d", s, MaxCount)
+	}
+	if k == "env" {
+		for _, name := range IndexEnv {
+			if v := getenv(name); v != "" {
+				k = v
+				break
+			}
+		}
+		if k == "env" {
+			return Spec{}, fmt.Errorf("--shard %q: none of %s is set", s, strings.Join(IndexEnv, ", "))
+		}
+	}
+	idx, err := strconv.Atoi(k)
+	if err != nil || idx < 0 || idx >= count {
+		return Spec{}, fmt.Errorf("--shard %q: the shard index must be a whole number from 0 to %d", s, count-1)
+	}
+	return Spec{Index: idx, Count: count}, nil
+}
+
+func (s Spec) String() string { return fmt.Sprintf("%d/%d", s.Index, s.Count) }
+
+// Range is the block of units [lo, hi) that shard s of total units runs:
+// blocks differ in size by at most one, the first total%Count one larger.
+func (s Spec) Range(total int) (lo, hi int) {
+	q, r := total/s.Count, total%s.Count
+	lo = s.Index*q + min(s.Index, r)
+	hi = lo + q
+	if s.Index < r {
+		hi++
+	}
+	return lo, hi
+}
+
+// Header identifies what a partial result is a part of. Two partials merge
+// only when everything but Shard and Lo/Hi is equal.
+type Header struct {
+	Format string `json:"format"`
+	// Command is the command that produced it, e.g. "analyze".
+	Command string `json:"command"`
+	// Settings are the options that change results (draws, seed, profiles,
+	// method...), in a canonical text form, sorted by key. Options that do
+	// not change results (workers, progress, output format) are left out,
+	// so shards may differ in them.
+	Settings map[string]string `json:"settings"`
+	// ScenarioSHA256 is the hash of the input file's bytes.
+	ScenarioSHA256 string `json:"scenario_sha256"`
+	Scenario       string `json:"scenario"` // the file name given, for messages only
+	Seed           uint64 `json:"seed"`
+	Shard          Spec   `json:"shard"`
+	// Units is the total number of units of the whole run; this part holds
+	// units [Lo, Hi).
+	Units int `json:"units"`
+	Lo    int `json:"lo"`
+	Hi    int `json:"hi"`
+}
+
+// MarshalJSON writes a Spec as {"index": K, "count": N}.
+func (s Spec) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		Index int `json:"index"`
+		Count int `json:"count"`
+	}{s.Index, s.Count})
+}
+
+// UnmarshalJSON reads {"index": K, "count": N}.
+func (s *Spec) UnmarshalJSON(b []byte) error {
+	var v struct {
+		Index *int `json:"index"`
+		Count *int `json:"count"`
+	}
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	if v.Index == nil || v.Count == nil {
+		return errors.New(`shard: want {"index": K, "count": N}`)
+	}
+	s.Index, s.Count = *v.Index, *v.Count
+	return nil
+}
+
+// Hash is the hex SHA-256 of a scenario's bytes.
+func Hash(src []byte) string {
+	h := sha256.Sum256(src)
+	return hex.EncodeToString(h[:])
+}
+
+// Part is one partial result: its header and the command's own payload,
+// kept raw until the command that understands it decodes it.
+type Part struct {
+	Header
+	Payload json.RawMessage `json:"payload"`
+	// Path is where it was read from (for messages).
+	Path string `json:"-"`
+}
+
+// NewPart returns the header of shard spec of a run of units units.
+func NewPart(command string, settings map[string]string, src []byte, file string, seed uint64, spec Spec, units int) Header {
+	lo, hi := spec.Range(units)
+	return Header{Format: Format, Command: command, Settings: settings, ScenarioSHA256: Hash(src),
+		Scenario: file, Seed: seed, Shard: spec, Units: units, Lo: lo, Hi: hi}
+}
+
+// Write writes a part with its payload as one JSON document.
+func Write(w io.Writer, h Header, payload any) error {
+	raw, err := json.Marshal(payload)
+	if err != nil {
+		return fmt.Errorf("shard: encoding the payload: %w", err)
+	}
+	b, err := json.Marshal(Part{Header: h, Payload: raw})
+	if err != nil {
+		return fmt.Errorf("shard: encoding the part: %w", err)
+	}
+	_, err = w.Write(append(b, '\n'))
+	return err
+}
+
+// MaxPartBytes bounds one partial file, so that a wrong file given to merge
+// (a video, a disk image) is refused instead of read into memory.
+const MaxPartBytes = 1 << 30
+
+// Read reads one part; path is used in messages.
+func Read(r io.Reader, path string) (*Part, error) {
+	b, err := io.ReadAll(io.LimitReader(r, MaxPartBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if len(b) > MaxPartBytes {
+		return nil, fmt.Errorf("%s: larger than %d bytes; not a truce partial result", path, MaxPartBytes)
+	}
+	var p Part
+	if err := json.Unmarshal(b, &p); err != nil {
+		return nil, fmt.Errorf("%s: not a truce partial result (%v)", path, err)
+	}
+	if p.Format != Format {
+		if p.Format == "" {
+			return nil, fmt.Errorf("%s: not a truce partial result (no \"format\": %q)", path, Format)
+		}
+		return nil, fmt.Errorf("%s: format %q, this truce reads %q", path, p.Format, Format)
+	}
+	if p.Shard.Count < 1 || p.Shard.Count > MaxCount || p.Shard.Index < 0 || p.Shard.Index >= p.Shard.Count {
+		return nil, fmt.Errorf("%s: shard %d/%d out of range", path, p.Shard.Index, p.Shard.Count)
+	}
+	if lo, hi := p.Shard.Range(p.Units); p.Units < 0 || p.Lo != lo || p.Hi != hi {
+		return nil, fmt.Errorf("%s: shard %s of %d units should hold units [%d, %d), it says [%d, %d)", path, p.Shard, p.Units, lo, hi, p.Lo, p.Hi)
+	}
+	p.Path = path
+	return &p, nil
+}
+
+// ReadFile reads one part from a file.
+func ReadFile(path string) (*Part, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return Read(f, path)
+}
+
+// Check verifies that parts form one complete run: same command, settings,
+// scenario, seed, shard count and units; every shard exactly once. It
+// returns them ordered by shard index. Its errors name the files.
+func Check(parts []*Part) ([]*Part, error) {
+	if len(parts) == 0 {
+		return nil, errors.New("merge: no partial results given")
+	}
+	first := parts[0]
+	var errs []string
+	for _, p := range parts[1:] {
+		switch {
+		case p.Command != first.Command:
+			errs = append(errs, fmt.Sprintf("%s is from `truce %s`, %s from `truce %s`", p.Path, p.Command, first.Path, first.Command))
+		case p.ScenarioSHA256 != first.ScenarioSHA256:
+			errs = append(errs, fmt.Sprintf("%s and %s are runs of different scenario files (%s…, %s…)", p.Path, first.Path, p.ScenarioSHA256[:min(12, len(p.ScenarioSHA256))], first.ScenarioSHA256[:min(12, len(first.ScenarioSHA256))]))
+		case p.Seed != first.Seed:
+			errs = append(errs, fmt.Sprintf("%s has seed %d, %s seed %d", p.Path, p.Seed, first.Path, first.Seed))
+		case p.Shard.Count != first.Shard.Count:
+			errs = append(errs, fmt.Sprintf("%s is one of %d shards, %s one of %d", p.Path, p.Shard.Count, first.Path, first.Shard.Count))
+		case p.Units != first.Units:
+			errs = append(errs, fmt.Sprintf("%s is part of a run of %d units, %s of %d", p.Path, p.Units, first.Path, first.Units))
+		default:
+			if d := settingsDiff(first.Settings, p.Settings); d != "" {
+				errs = append(errs, fmt.Sprintf("%s and %s were run with different settings: %s", first.Path, p.Path, d))
+			}
+		}
+	}
+	if len(errs) > 0 {
+		return nil, fmt.Errorf("merge: the partial results do not belong together:\n  %s", strings.Join(errs, "\n  "))
+	}
+	n := first.Shard.Count
+	byIndex := make([]*Part, n)
+	var dups []string
+	for _, p := range parts {
+		if q := byIndex[p.Shard.Index]; q != nil {
+			dups = append(dups, fmt.Sprintf("shard %s is in both %s and %s", p.Shard, q.Path, p.Path))
+			continue
+		}
+		byIndex[p.Shard.Index] = p
+	}
+	var missing []int
+	for i, p := range byIndex {
+		if p == nil {
+			missing = append(missing, i)
+		}
+	}
+	if len(dups) > 0 {
+		return nil, fmt.Errorf("merge: duplicate shards:\n  %s", strings.Join(dups, "\n  "))
+	}
+	if len(missing) > 0 {
+		return nil, fmt.Errorf("merge: %d of %d shards missing: %s (run them with --shard K/%d, then merge again)", len(missing), n, ranges(missing), n)
+	}
+	return byIndex, nil
+}
+
+func settingsDiff(a, b map[string]string) string {
+	keys := map[string]bool{}
+	for k := range a {
+		keys[k] = true
+	}
+	for k := range b {
+		keys[k] = true
+	}
+	var ks []string
+	for k := range keys {
+		ks = append(ks, k)
+	}
+	sort.Strings(ks)
+	var out []string
+	for _, k := range ks {
+		if a[k] != b[k] {
+			out = append(out, fmt.Sprintf("%s %q vs %q", k, a[k], b[k]))
+		}
+	}
+	return strings.Join(out, ", ")
+}
+
+// ranges writes sorted indices compactly: 0-3, 7, 9-10.
+func ranges(xs []int) string {
+	var b strings.Builder
+	for i := 0; i < len(xs); {
+		j := i
+		for j+1 < len(xs) && xs[j+1] == xs[j]+1 {
+			j++
+		}
+		if b.Len() > 0 {
+			b.WriteString(", ")
+		}
+		if j == i {
+			fmt.Fprintf(&b, "%d", xs[i])
+		} else {
+			fmt.Fprintf(&b, "%d-%d", xs[i], xs[j])
+		}
+		i = j + 1
+	}
+	return b.String()
+}

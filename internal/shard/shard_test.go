@@ -1,0 +1,172 @@
+package shard
+
+import (
+	"bytes"
+	"encoding/json"
+	"math"
+	"strings"
+	"testing"
+
+	"pgregory.net/rapid"
+)
+
+func TestParse(t *testing.T) {
+	env := map[string]string{"SLURM_ARRAY_TASK_ID": "3"}
+	getenv := func(k string) string { return env[k] }
+	for _, c := range []struct {
+		in   string
+		want Spec
+		err  string
+	}{
+		{"0/4", Spec{0, 4}, ""},
+		{" 3/4 ", Spec{3, 4}, ""},
+		{"env/8", Spec{3, 8}, ""},
+		{"env/3", Spec{}, "from 0 to 2"},
+		{"4/4", Spec{}, "from 0 to 3"},
+		{"-1/4", Spec{}, "from 0 to 3"},
+		{"1/0", Spec{}, "count"},
+		{"1", Spec{}, "K/N"},
+		{"0/1000000000", Spec{}, "count"},
+	} {
+		got, err := Parse(c.in, getenv)
+		if c.err != "" {
+			if err == nil || !strings.Contains(err.Error(), c.err) {
+				t.Errorf("Parse(%q): err %v, want one mentioning %q", c.in, err, c.err)
+			}
+			continue
+		}
+		if err != nil || got != c.want {
+			t.Errorf("Parse(%q) = %v, %v; want %v", c.in, got, err, c.want)
+		}
+	}
+	// Kubernetes' variable wins over Slurm's, ours over both.
+	env["JOB_COMPLETION_INDEX"] = "1"
+	if s, _ := Parse("env/4", getenv); s.Index != 1 {
+		t.Errorf("JOB_COMPLETION_INDEX ignored: %v", s)
+	}
+	env["TRUCE_SHARD_INDEX"] = "2"
+	if s, _ := Parse("env/4", getenv); s.Index != 2 {
+		t.Errorf("TRUCE_SHARD_INDEX ignored: %v", s)
+	}
+	if _, err := Parse("env/4", func(string) string { return "" }); err == nil {
+		t.Errorf("env/4 with no variable set accepted")
+	}
+}
+
+// The shards' ranges tile [0, total) in order, sizes differing by at most one.
+func TestRangeTiles(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		total := rapid.IntRange(0, 5000).Draw(t, "total")
+		n := rapid.IntRange(1, 300).Draw(t, "n")
+		next, minSize, maxSize := 0, total, 0
+		for k := 0; k < n; k++ {
+			lo, hi := Spec{k, n}.Range(total)
+			if lo != next || hi < lo {
+				t.Fatalf("shard %d/%d of %d: [%d,%d), want start %d", k, n, total, lo, hi, next)
+			}
+			minSize, maxSize = min(minSize, hi-lo), max(maxSize, hi-lo)
+			next = hi
+		}
+		if next != total || maxSize-minSize > 1 {
+			t.Fatalf("%d shards of %d: end %d, sizes %d..%d", n, total, next, minSize, maxSize)
+		}
+	})
+}
+
+func TestFloatsExact(t *testing.T) {
+	in := Floats{0, -0.0, 1.0 / 3, math.NaN(), math.Inf(1), math.Inf(-1), math.SmallestNonzeroFloat64, math.MaxFloat64}
+	b, err := json.Marshal(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out Floats
+	if err := json.Unmarshal(b, &out); err != nil {
+		t.Fatal(err)
+	}
+	for i := range in {
+		if math.Float64bits(in[i]) != math.Float64bits(out[i]) {
+			t.Errorf("%d: %v became %v", i, in[i], out[i])
+		}
+	}
+	for _, bad := range []string{`"abc"`, `"AAAA"`, `12`} {
+		if err := json.Unmarshal([]byte(bad), &out); err == nil {
+			t.Errorf("%s accepted", bad)
+		}
+	}
+}
+
+func parts(t *testing.T, n int, mutate func(k int, h *Header)) []*Part {
+	t.Helper()
+	var ps []*Part
+	for k := 0; k < n; k++ {
+		h := NewPart("analyze", map[string]string{"draws": "100", "profiles": "a,b"}, []byte("truce: 1\n"), "s.yaml", 1, Spec{k, n}, 100)
+		if mutate != nil {
+			mutate(k, &h)
+		}
+		var buf bytes.Buffer
+		if err := Write(&buf, h, map[string]int{"k": k}); err != nil {
+			t.Fatal(err)
+		}
+		p, err := Read(&buf, "part"+string(rune('0'+k)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ps = append(ps, p)
+	}
+	return ps
+}
+
+func TestCheck(t *testing.T) {
+	ps := parts(t, 4, nil)
+	// any order in, shard order out
+	got, err := Check([]*Part{ps[2], ps[0], ps[3], ps[1]})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, p := range got {
+		if p.Shard.Index != k {
+			t.Fatalf("position %d holds shard %d", k, p.Shard.Index)
+		}
+	}
+	for _, c := range []struct {
+		name  string
+		parts []*Part
+		want  string
+	}{
+		{"missing", []*Part{ps[0], ps[3]}, "2 of 4 shards missing: 1-2"},
+		{"duplicate", []*Part{ps[0], ps[1], ps[1], ps[2], ps[3]}, "shard 1/4 is in both"},
+		{"seed", parts(t, 2, func(k int, h *Header) { h.Seed = uint64(k) }), "seed"},
+		{"scenario", parts(t, 2, func(k int, h *Header) { h.ScenarioSHA256 = Hash([]byte{byte(k)}) }), "different scenario files"},
+		{"command", parts(t, 2, func(k int, h *Header) {
+			if k == 1 {
+				h.Command = "solve"
+			}
+		}), "truce solve"},
+		{"settings", parts(t, 2, func(k int, h *Header) {
+			if k == 1 {
+				h.Settings = map[string]string{"draws": "100", "profiles": "a"}
+			}
+		}), `profiles "a,b" vs "a"`},
+		{"none", nil, "no partial results"},
+	} {
+		_, err := Check(c.parts)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: err %v, want one mentioning %q", c.name, err, c.want)
+		}
+	}
+}
+
+func TestReadRefuses(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{`{}`, "no \"format\""},
+		{`{"format":"truce.partial/9"}`, "this truce reads"},
+		{`not json`, "not a truce partial result"},
+		{`{"format":"truce.partial/1","shard":{"index":5,"count":4}}`, "out of range"},
+		{`{"format":"truce.partial/1","shard":{"index":0,"count":4},"units":100,"lo":0,"hi":30}`, "should hold units [0, 25)"},
+	} {
+		_, err := Read(strings.NewReader(c.in), "p.json")
+		if err == nil || !strings.Contains(err.Error(), c.want) || !strings.Contains(err.Error(), "p.json") {
+			t.Errorf("Read(%s): err %v, want one naming p.json and %q", c.in, err, c.want)
+		}
+	}
+}
