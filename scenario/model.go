@@ -44,6 +44,12 @@ type Scenario struct {
 	// (empty for terminal states).
 	Avail [][][]int
 
+	// Events are the event classes of the observation model, History the
+	// dated past (observe.go); both empty when the file has no such section.
+	Events  []string
+	History *History
+	obs     *obsModel
+
 	paramEnvNames []string
 	trans         []*transRule
 	pays          []*payRule

@@ -153,7 +153,8 @@ func yamlErrorMsg(err error) string {
 }
 
 var topKeys = withInfo("truce", "name", "title", "period", "horizon", "discount", "actors", "components",
-	"parameters", "states", "actions", "transitions", "payoffs", "strategies", "profiles", "hypotheses")
+	"parameters", "states", "actions", "transitions", "payoffs", "strategies", "profiles", "hypotheses",
+	"observations", "history")
 
 func (c *compiler) compile(body ast.Node) {
 	top, ok := c.mapping(body, "the scenario", Pos{1, 1})
@@ -226,6 +227,8 @@ func (c *compiler) compile(body ast.Node) {
 		c.defaultProfile()
 	}
 	c.parseHypotheses(get["hypotheses"])
+	c.parseObservations(get["observations"]) // observe.go
+	c.parseHistory(get["history"])
 	c.drawsOK = true
 	if c.d.hasErrors() {
 		return

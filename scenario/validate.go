@@ -95,6 +95,7 @@ func (sc *Scenario) checkDraw(d Draw) []*drawError {
 			add(err)
 		}
 	}
+	out = append(out, sc.checkObsDraw(env, d)...)
 	for a := range sc.Strategies {
 		for si := range sc.Strategies[a] {
 			def := &sc.Strategies[a][si]
