@@ -384,7 +384,10 @@ func (sc *Scenario) analyzeDraw(ctx context.Context, i int, opt AnalyzeOptions, 
 		}
 		r.prof = append(r.prof, &figures{absorb: a.Absorb, time: a.Time, reach: a.Reach, value: a.Value, total: a.Total})
 	}
-	env := sc.env(d)
+	env, err := sc.env(d)
+	if err != nil {
+		return drawResult{err: fmt.Errorf("draw %d: %w", i, sc.posErr(err))}
+	}
 	r.quant = make([]float64, len(sc.quantities))
 	for qi, q := range sc.quantities {
 		v, err := q.fn.read(q, ev)

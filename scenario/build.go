@@ -23,11 +23,19 @@ func DrawRNG(seed uint64, i int) *rand.Rand {
 	return rand.New(rand.NewPCG(seed, uint64(i)^0x9e3779b97f4a7c15))
 }
 
-// Draw samples every parameter from rng, in declaration order.
+// Draw samples every parameter from rng: the independent ones in
+// declaration order, then the correlated ones together (see copula).
 func (sc *Scenario) Draw(rng *rand.Rand) Draw {
 	v := make([]float64, len(sc.Parameters))
+	cp := sc.copula
 	for i, p := range sc.Parameters {
+		if cp != nil && cp.isMem[i] {
+			continue
+		}
 		v[i] = p.Dist.Sample(rng)
+	}
+	if cp != nil {
+		cp.draw(sc.Parameters, v, rng)
 	}
 	return Draw{Values: v}
 }
@@ -48,20 +56,16 @@ func (sc *Scenario) Central() Draw {
 	return Draw{Index: -1, Values: v}
 }
 
-func (sc *Scenario) env(d Draw) map[string]any {
-	env := make(map[string]any, len(sc.Parameters))
-	for i, p := range sc.Parameters {
-		env[p.Name] = d.Values[i]
-	}
-	return env
-}
-
-// describe lists the parameters an expression reads with their values in d,
+// describe lists the parameters an expression reads (indices into the
+// names of every parameter, drawn and derived) with their values in env,
 // for error messages.
-func (sc *Scenario) describe(d Draw, params []int) string {
+func (sc *Scenario) describe(env map[string]any, params []int) string {
 	var parts []string
 	for _, i := range params {
-		parts = append(parts, fmt.Sprintf("%s=%.6g", sc.Parameters[i].Name, d.Values[i]))
+		name := sc.paramEnvNames[i]
+		if v, ok := env[name].(float64); ok {
+			parts = append(parts, fmt.Sprintf("%s=%.6g", name, v))
+		}
 	}
 	return strings.Join(parts, ", ")
 }
@@ -151,7 +155,7 @@ func (sc *Scenario) evalExpr(x *expression, env map[string]any, d Draw) (float64
 	if err != nil {
 		where := ""
 		if len(x.params) > 0 {
-			where = " (" + sc.describe(d, x.params) + ")"
+			where = " (" + sc.describe(env, x.params) + ")"
 		}
 		return 0, &drawError{x.pos, fmt.Sprintf("on %s%s: %v", drawName(d), where, err)}
 	}
@@ -171,7 +175,7 @@ func (sc *Scenario) probs(xs []*expression, env map[string]any, d Draw, rulePos 
 		if v < 0 || v > 1 {
 			where := ""
 			if len(x.params) > 0 {
-				where = " (" + sc.describe(d, x.params) + ")"
+				where = " (" + sc.describe(env, x.params) + ")"
 			}
 			return nil, &drawError{x.pos, fmt.Sprintf("probability %s = %.6g is outside [0, 1] on %s%s", x.src, v, drawName(d), where)}
 		}
@@ -196,7 +200,7 @@ func (sc *Scenario) probs(xs []*expression, env map[string]any, d Draw, rulePos 
 	where := ""
 	if len(params) > 0 {
 		sortInts(params)
-		where = " (" + sc.describe(d, params) + ")"
+		where = " (" + sc.describe(env, params) + ")"
 	}
 	if sum > 1+tol {
 		return nil, &drawError{rulePos, fmt.Sprintf("%s: probabilities sum to %.6g > 1 on %s%s", what, sum, drawName(d), where)}
@@ -217,12 +221,16 @@ func sortInts(xs []int) {
 // computed by the solver and are absent from the map). An error names the
 // file position and the draw's parameter values.
 func (sc *Scenario) Build(d Draw) (*markov.Game, map[string]markov.Profile, error) {
-	g, err := sc.buildGame(d)
+	env, err := sc.env(d)
+	if err != nil {
+		return nil, nil, sc.posErr(err)
+	}
+	g, err := sc.buildGame(env, d)
 	if err != nil {
 		return nil, nil, err
 	}
 	profs := make(map[string]markov.Profile, len(sc.Profiles))
-	strats, err := sc.buildStrategies(d)
+	strats, err := sc.buildStrategies(env, d)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -246,8 +254,7 @@ func (sc *Scenario) posErr(err error) error {
 	return err
 }
 
-func (sc *Scenario) buildGame(d Draw) (*markov.Game, error) {
-	env := sc.env(d)
+func (sc *Scenario) buildGame(env map[string]any, d Draw) (*markov.Game, error) {
 	nA, nS, nC := len(sc.Actors), len(sc.States), len(sc.Components)
 	// Evaluate each rule once per draw; the tables below reuse the values.
 	trans := make([][]float64, len(sc.trans))
@@ -386,8 +393,7 @@ func nextStates(r *transRule, p []float64, s int) []markov.Next {
 }
 
 // buildStrategies evaluates every strategy of every actor for draw d.
-func (sc *Scenario) buildStrategies(d Draw) ([][]markov.Strategy, error) {
-	env := sc.env(d)
+func (sc *Scenario) buildStrategies(env map[string]any, d Draw) ([][]markov.Strategy, error) {
 	out := make([][]markov.Strategy, len(sc.Actors))
 	for a := range sc.Actors {
 		out[a] = make([]markov.Strategy, len(sc.Strategies[a]))

@@ -161,7 +161,8 @@ func TestDiagnostics(t *testing.T) {
 			return edit(t, "{dist: uniform, min: 0.1, max: 0.3}", "{dist: choice, values: [.inf]}")
 		}, "error: values must be finite"},
 		{"dist field not finite", func(t *testing.T) string { return edit(t, "min: 0.1", "min: -.inf") }, "error: min must be finite"},
-		{"fixed value", func(t *testing.T) string { return edit(t, "{dist: uniform, min: 0.1, max: 0.3}", "{value: x}") }, "9:14: error: value must be a number"},
+		{"fixed value", func(t *testing.T) string { return edit(t, "{dist: uniform, min: 0.1, max: 0.3}", "{value: [1]}") }, "9:14: error: value must be a number"},
+		{"derived value", func(t *testing.T) string { return edit(t, "{dist: uniform, min: 0.1, max: 0.3}", "{value: x}") }, `9:14: error: unknown parameter "x"`},
 
 		// actions, transitions
 		{"unknown actor in actions", func(t *testing.T) string { return edit(t, `  IR: {"*": [comply`, `  IRN: {"*": [comply`) }, `15:3: error: unknown actor "IRN" (hint: did you mean "IR"?)`},

@@ -11,19 +11,26 @@ import (
 
 // Dist is a parameter's distribution. Kind is "fixed", "uniform",
 // "triangular", "normal" (optionally truncated to [Min, Max]), "lognormal",
-// "beta" or "choice"; the other fields are the ones that kind uses.
+// "beta", "pert" or "choice"; the other fields are the ones that kind uses.
 type Dist struct {
 	Kind            string
 	Value           float64 // fixed
-	Min, Max, Mode  float64 // uniform, triangular, truncated normal
+	Min, Max, Mode  float64 // uniform, triangular, truncated normal, pert
 	HasMin, HasMax  bool    // normal: truncation bounds given
 	Mean, SD        float64 // normal
 	Mu, Sigma       float64 // lognormal (of the underlying normal)
 	A, B            float64 // beta
 	Values, Weights []float64
+	// Lambda is a pert's weight on the mode (4 unless given). A pert
+	// written with two quantiles instead of min and max has Fitted set:
+	// its quantile PLo is Low and its quantile PHi is High, and Min and
+	// Max are the support fitted to them (see FitPert).
+	Lambda              float64
+	Fitted              bool
+	PLo, Low, PHi, High float64
 }
 
-var distKinds = []string{"uniform", "triangular", "normal", "lognormal", "beta", "choice"}
+var distKinds = []string{"uniform", "triangular", "normal", "lognormal", "beta", "pert", "choice"}
 
 // distKeys are the fields each kind requires and allows.
 var distKeys = map[string]struct{ need, allow []string }{
@@ -32,6 +39,7 @@ var distKeys = map[string]struct{ need, allow []string }{
 	"normal":     {[]string{"mean", "sd"}, []string{"min", "max"}},
 	"lognormal":  {[]string{"mu", "sigma"}, nil},
 	"beta":       {[]string{"a", "b"}, nil},
+	"pert":       {[]string{"mode"}, []string{"min", "max", "lambda"}},
 	"choice":     {[]string{"values"}, []string{"weights"}},
 }
 
@@ -74,6 +82,13 @@ func (c *compiler) parseDist(p kv) (Dist, Info, bool) {
 		return Dist{}, info, false
 	}
 	allowed := withInfo(append(append([]string{"dist"}, spec.need...), spec.allow...)...)
+	if kind == "pert" {
+		for _, f := range kvs {
+			if _, ok := percentKey(f.key); ok {
+				allowed = append(allowed, f.key)
+			}
+		}
+	}
 	c.checkKeys(kvs, "parameter "+p.key, allowed...)
 	nerr := len(c.d.list)
 	for _, k := range spec.need {
@@ -134,6 +149,8 @@ func (c *compiler) parseDist(p kv) (Dist, Info, bool) {
 		if !(d.B > 0) {
 			bad("b", "b must be positive")
 		}
+	case "pert":
+		c.parsePert(&d, p.key, kvs, get, num, bad)
 	case "choice":
 		d.Values = c.numList(get["values"], "values")
 		if w, ok := get["weights"]; ok {
@@ -206,6 +223,10 @@ func (d Dist) Sample(rng *rand.Rand) float64 {
 		return math.Exp(d.Mu + d.Sigma*rng.NormFloat64())
 	case "beta":
 		return distuv.Beta{Alpha: d.A, Beta: d.B, Src: rng}.Rand()
+	case "pert":
+		b := pertBeta(d.Mode, d.Min, d.Max, d.Lambda)
+		b.Src = rng
+		return d.Min + (d.Max-d.Min)*b.Rand()
 	case "choice":
 		if len(d.Weights) == 0 {
 			return d.Values[rng.IntN(len(d.Values))]
@@ -254,6 +275,8 @@ func (d Dist) Central() float64 {
 		return math.Exp(d.Mu + d.Sigma*d.Sigma/2)
 	case "beta":
 		return d.A / (d.A + d.B)
+	case "pert":
+		return (d.Min + d.Lambda*d.Mode + d.Max) / (d.Lambda + 2)
 	case "choice":
 		best := 0
 		for i := range d.Values {
@@ -274,7 +297,7 @@ func (d Dist) Bounds() (lo, hi float64) {
 	switch d.Kind {
 	case "fixed":
 		return d.Value, d.Value
-	case "uniform", "triangular":
+	case "uniform", "triangular", "pert":
 		return d.Min, d.Max
 	case "normal":
 		n := distuv.Normal{Mu: d.Mean, Sigma: d.SD}

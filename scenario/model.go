@@ -30,9 +30,15 @@ type Scenario struct {
 	Actors     []Actor
 	Components []Component
 	Parameters []Parameter
-	States     []State
-	Initial    int
-	Actions    [][]string // Actions[a]: every action name of actor a (global indices)
+	// Derived are the parameters computed from others, in the order they
+	// are evaluated on each draw (each after those it reads).
+	Derived []Derived
+	// Correlations are the Spearman rank correlations between drawn
+	// parameters (see docs/scenario.md, correlations).
+	Correlations []Correlation
+	States       []State
+	Initial      int
+	Actions      [][]string // Actions[a]: every action name of actor a (global indices)
 	// ActionInfo[a][name] is what the file says about an action written
 	// as {id: NAME, description: ...}.
 	ActionInfo []map[string]Info
@@ -51,6 +57,7 @@ type Scenario struct {
 	obs     *obsModel
 
 	paramEnvNames []string
+	copula        *copula
 	trans         []*transRule
 	pays          []*payRule
 	quantities    []*quantity

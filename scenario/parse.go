@@ -153,7 +153,7 @@ func yamlErrorMsg(err error) string {
 }
 
 var topKeys = withInfo("truce", "name", "title", "period", "horizon", "discount", "actors", "components",
-	"parameters", "states", "actions", "transitions", "payoffs", "strategies", "profiles", "hypotheses",
+	"parameters", "correlations", "states", "actions", "transitions", "payoffs", "strategies", "profiles", "hypotheses",
 	"observations", "history")
 
 func (c *compiler) compile(body ast.Node) {
@@ -206,6 +206,9 @@ func (c *compiler) compile(body ast.Node) {
 	}
 
 	c.parseParameters(get["parameters"])
+	if !c.defsBroken {
+		c.parseCorrelations(get["correlations"])
+	}
 	c.parseComponents(get["components"])
 	c.parseActors(get["actors"])
 	c.parseStates(get["states"])
@@ -251,23 +254,31 @@ func (c *compiler) parseParameters(e kv) {
 		c.defsBroken = true
 		return
 	}
+	// Derived parameters (expressions of others) are compiled once every
+	// name is known, so that they may refer to parameters declared later.
+	var derived []kv
 	for _, p := range kvs {
 		if !identRE.MatchString(p.key) || contains(reservedWords, p.key) || strings.HasPrefix(p.key, "__") {
 			c.d.errorf(p.kpos, "use letters, digits and _ (not starting with a digit), and not a function or keyword name", "invalid parameter name %q", p.key)
 			c.defsBroken = true
 			continue
 		}
-		dist, info, ok := c.parseDist(p)
-		if !ok {
-			c.defsBroken = true
-			continue
+		if c.isDerived(p.val) {
+			derived = append(derived, p)
+		} else {
+			dist, info, ok := c.parseDist(p)
+			if !ok {
+				c.defsBroken = true
+				continue
+			}
+			c.sc.Parameters = append(c.sc.Parameters, Parameter{Name: p.key, Dist: dist, Info: info, Pos: p.kpos})
 		}
 		c.paramIndex[p.key] = len(c.paramNames)
 		c.paramNames = append(c.paramNames, p.key)
 		c.paramEnv[p.key] = 0.0
-		c.sc.Parameters = append(c.sc.Parameters, Parameter{Name: p.key, Dist: dist, Info: info, Pos: p.kpos})
 	}
 	c.sc.paramEnvNames = c.paramNames
+	c.parseDerived(derived)
 }
 
 func (c *compiler) parseComponents(e kv) {

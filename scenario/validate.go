@@ -21,9 +21,17 @@ func (c *compiler) checkDraws() {
 	sc := c.sc
 	reported := map[Pos]bool{}
 	for _, d := range sc.checkDrawList() {
-		errs := sc.checkDraw(d)
+		env, err := sc.env(d)
+		if err != nil {
+			var de *drawError
+			if errors.As(err, &de) && !reported[de.pos] {
+				reported[de.pos] = true
+				c.d.errorf(de.pos, "a derived parameter must be a finite number for every value of the parameters it reads", "%s", de.msg)
+			}
+			continue
+		}
+		errs := sc.checkDraw(env, d)
 		if len(c.partialDists) > 0 {
-			env := sc.env(d)
 			for _, pd := range c.partialDists {
 				if _, err := sc.playValues(pd, env, d); err != nil {
 					var de *drawError
@@ -72,8 +80,7 @@ func (sc *Scenario) checkDrawList() []Draw {
 }
 
 // checkDraw collects every problem of one draw (not just the first).
-func (sc *Scenario) checkDraw(d Draw) []*drawError {
-	env := sc.env(d)
+func (sc *Scenario) checkDraw(env map[string]any, d Draw) []*drawError {
 	var out []*drawError
 	add := func(err error) {
 		var de *drawError
@@ -136,7 +143,11 @@ func (c *compiler) checkGraph() {
 		draws = draws[:21]
 	}
 	for _, d := range draws {
-		g, err := sc.buildGame(d)
+		env, err := sc.env(d)
+		if err != nil {
+			continue
+		}
+		g, err := sc.buildGame(env, d)
 		if err != nil {
 			continue
 		}
