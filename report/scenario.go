@@ -40,6 +40,9 @@ func FromScenario(sc *scenario.Scenario, ar *scenario.AnalysisReport) Input {
 	for _, p := range sc.Parameters {
 		in.Parameters = append(in.Parameters, Parameter{Name: p.Name, Dist: DistText(p.Dist), Rationale: p.Info.Rationale})
 	}
+	for _, d := range sc.Derived {
+		in.Parameters = append(in.Parameters, Parameter{Name: d.Name, Dist: "derived: " + d.Expr, Rationale: d.Info.Rationale})
+	}
 	in.Edges = edges(sc)
 	if ar == nil {
 		return in
@@ -121,6 +124,8 @@ func DistText(d scenario.Dist) string {
 		s = fmt.Sprintf("lognormal(%s, %s)", f(d.Mu), f(d.Sigma))
 	case "beta":
 		s = fmt.Sprintf("beta(%s, %s)", f(d.A), f(d.B))
+	case "pert":
+		s = d.String()
 	case "choice":
 		var vs []string
 		for _, v := range d.Values {

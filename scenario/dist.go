@@ -368,6 +368,8 @@ func (d Dist) Quantile(u float64) float64 {
 		return math.Exp(distuv.Normal{Mu: d.Mu, Sigma: d.Sigma}.Quantile(u))
 	case "beta":
 		return distuv.Beta{Alpha: d.A, Beta: d.B}.Quantile(u)
+	case "pert":
+		return d.Min + (d.Max-d.Min)*pertBeta(d.Mode, d.Min, d.Max, d.Lambda).Quantile(u)
 	case "choice":
 		idx := make([]int, len(d.Values))
 		for i := range idx {

@@ -120,58 +120,6 @@ func FitPert(mode, pLo, low, pHi, high, lambda float64) (min, max float64) {
 	return min, min + w
 }
 
-// Quantile is the inverse of d's cumulative distribution function at u in
-// (0, 1): the value below which a share u of draws falls. Correlated
-// parameters are drawn through it.
-func (d Dist) Quantile(u float64) float64 {
-	switch d.Kind {
-	case "fixed":
-		return d.Value
-	case "uniform":
-		return d.Min + (d.Max-d.Min)*u
-	case "triangular":
-		return distuv.NewTriangle(d.Min, d.Max, d.Mode, nil).Quantile(u)
-	case "normal":
-		n := distuv.Normal{Mu: d.Mean, Sigma: d.SD}
-		lo, hi := 0.0, 1.0
-		if d.HasMin {
-			lo = n.CDF(d.Min)
-		}
-		if d.HasMax {
-			hi = n.CDF(d.Max)
-		}
-		return d.clip(n.Quantile(lo + (hi-lo)*u))
-	case "lognormal":
-		return math.Exp(distuv.Normal{Mu: d.Mu, Sigma: d.Sigma}.Quantile(u))
-	case "beta":
-		return distuv.Beta{Alpha: d.A, Beta: d.B}.Quantile(u)
-	case "pert":
-		return d.Min + (d.Max-d.Min)*pertBeta(d.Mode, d.Min, d.Max, d.Lambda).Quantile(u)
-	case "choice":
-		w := d.Weights
-		sum := 0.0
-		for i := range d.Values {
-			sum += weightOf(w, i)
-		}
-		acc := 0.0
-		for i, v := range d.Values {
-			acc += weightOf(w, i)
-			if u*sum < acc {
-				return v
-			}
-		}
-		return d.Values[len(d.Values)-1]
-	}
-	return math.NaN()
-}
-
-func weightOf(w []float64, i int) float64 {
-	if len(w) == 0 {
-		return 1
-	}
-	return w[i]
-}
-
 // String describes d as the file would, e.g. "pert(min 0.05, mode 0.2,
 // max 0.6; fitted to p10 0.1, p90 0.4)".
 func (d Dist) String() string {

@@ -94,10 +94,10 @@ func (sc *Scenario) outputCompiler() *compiler {
 		paramIndex: map[string]int{}, paramEnv: map[string]any{},
 		stateIndex: map[string]int{}, actorIndex: map[string]int{}, compIndex: map[string]int{},
 		profileIndex: map[string]int{}, brokenProfiles: map[string]bool{}, quantities: map[string]*quantity{}}
-	for i, prm := range sc.Parameters {
-		c.paramIndex[prm.Name] = i
-		c.paramNames = append(c.paramNames, prm.Name)
-		c.paramEnv[prm.Name] = 0.0
+	for i, name := range sc.paramEnvNames { // drawn and derived
+		c.paramIndex[name] = i
+		c.paramNames = append(c.paramNames, name)
+		c.paramEnv[name] = 0.0
 	}
 	for i, s := range sc.States {
 		c.stateIndex[s.ID] = i
@@ -217,7 +217,10 @@ func (p *Probe) Eval(ctx context.Context, values []float64, label string, out []
 		}
 		ev.an[pi] = a
 	}
-	env := sc.env(d)
+	env, err := sc.env(d)
+	if err != nil {
+		return sc.posErr(err)
+	}
 	for _, q := range p.quant {
 		v, err := q.fn.read(q, ev)
 		if err != nil {

@@ -17,6 +17,7 @@ func TestQuantileInvertsSample(t *testing.T) {
 		"normal":     {Kind: "normal", Mean: 1, SD: 2},
 		"lognormal":  {Kind: "lognormal", Mu: 0.5, Sigma: 0.7},
 		"beta":       {Kind: "beta", A: 2, B: 18},
+		"pert":       {Kind: "pert", Min: 0.05, Mode: 0.2, Max: 0.6, Lambda: 4},
 		"choice":     {Kind: "choice", Values: []float64{3, 1, 2}, Weights: []float64{0.2, 0.5, 0.3}},
 	}
 	truncated := Dist{Kind: "normal", Mean: 0, SD: 1, Min: -0.5, Max: 2, HasMin: true, HasMax: true}
