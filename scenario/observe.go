@@ -335,7 +335,10 @@ func (sc *Scenario) Emissions(d Draw) (*Emission, error) {
 	if sc.obs == nil {
 		return nil, fmt.Errorf("scenario %s has no observations section", sc.Name)
 	}
-	env := sc.env(d)
+	env, err := sc.env(d)
+	if err != nil {
+		return nil, sc.posErr(err)
+	}
 	em := &Emission{Events: sc.Events, Of: sc.obs.of, ByJoint: sc.obs.byJoint, Rows: make([][]float64, len(sc.obs.rules))}
 	for ri, r := range sc.obs.rules {
 		v, err := sc.probs(r.p, env, d, r.Pos, "observation rule", true)
