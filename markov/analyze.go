@@ -39,6 +39,14 @@ type Analysis struct {
 	// AtHorizon[s] is the probability of being in s at step Horizon (a
 	// terminal state keeps the paths that ended in it).
 	AtHorizon []float64 `json:"at_horizon"`
+	// NeverEnds is the probability that no terminal state is ever
+	// entered: exactly 0 when every reachable state can still reach an
+	// ending, else 1 - Σ_terminal Absorb. With AtHorizon it gives the
+	// endings of a profile in full: per terminal state AtHorizon[s]
+	// (within the horizon) and Absorb[s] (eventually), and the share still
+	// unresolved, Σ_{s non-terminal} AtHorizon[s] (see Unresolved), and
+	// NeverEnds.
+	NeverEnds float64 `json:"never_ends"`
 	// Occupancy[s] is the expected number of steps t in 0..Horizon-1 at
 	// which the process is in s, a terminal state counting every step
 	// after its entry; Σ_s Occupancy[s] = Horizon.
@@ -308,6 +316,19 @@ func (c *Chain) Analyze(ctx context.Context, opt AnalyzeOptions) (*Analysis, err
 	res.Total = weighted(g, res.Value)
 	res.TotalBy = weighted(g, res.ValueBy)
 	return res, nil
+}
+
+// Unresolved is the probability that the process has not ended by the
+// horizon: the mass in non-terminal states at step Horizon, which is
+// 1 - Σ_{s terminal} AtHorizon[s].
+func (r *Analysis) Unresolved(g *Game) float64 {
+	u := 0.0
+	for s, st := range g.States {
+		if !st.Terminal {
+			u += r.AtHorizon[s]
+		}
+	}
+	return u
 }
 
 // weighted returns Σ_c Weights[c]·v[a][c] per actor.
@@ -615,6 +636,7 @@ func (an *analyzer) terminals(ctx context.Context, res *Analysis, sc *scratch) e
 	release(sc, all)
 	an.backDist(sc, term, term)
 	if sc.dist[c.Init] < 0 {
+		res.NeverEnds = 1
 		return nil
 	}
 	U := an.forwardSet(sc, term, true)
@@ -654,6 +676,9 @@ func (an *analyzer) terminals(ctx context.Context, res *Analysis, sc *scratch) e
 				res.Absorb[s] /= sum
 			}
 		}
+	}
+	if nReach != len(U) {
+		res.NeverEnds = math.Max(0, 1-math.Min(1, sum))
 	}
 	return nil
 }
@@ -852,6 +877,7 @@ func (r Analysis) MarshalJSON() ([]byte, error) {
 		Total       []jsonFloat   `json:"total"`
 		TimeBy      []jsonFloat   `json:"time_by"`
 		AtHorizon   []jsonFloat   `json:"at_horizon"`
+		NeverEnds   jsonFloat     `json:"never_ends"`
 		Occupancy   []jsonFloat   `json:"occupancy"`
 		Steps       jsonFloat     `json:"steps"`
 		ActionShare [][]jsonFloat `json:"action_share"`
@@ -859,6 +885,6 @@ func (r Analysis) MarshalJSON() ([]byte, error) {
 		TotalBy     []jsonFloat   `json:"total_by"`
 		Nodes       int           `json:"nodes"`
 	}{r.Horizon, jsonFloats(r.Absorb), jsonFloats2(r.Reach), jsonFloats(r.Time), jsonFloats2(r.Value),
-		jsonFloats(r.Total), jsonFloats(r.TimeBy), jsonFloats(r.AtHorizon), jsonFloats(r.Occupancy),
+		jsonFloats(r.Total), jsonFloats(r.TimeBy), jsonFloats(r.AtHorizon), jsonFloat(r.NeverEnds), jsonFloats(r.Occupancy),
 		jsonFloat(r.Steps), jsonFloats2(r.ActionShare), jsonFloats2(r.ValueBy), jsonFloats(r.TotalBy), r.Nodes})
 }

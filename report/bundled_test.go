@@ -2,6 +2,10 @@ package report
 
 import (
 	"context"
+	"math"
+	"regexp"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/truce-dev/truce/equilibrium"
@@ -119,5 +123,37 @@ func TestDistText(t *testing.T) {
 func TestHypLess(t *testing.T) {
 	if !hypLess("H2", "H10") || hypLess("H10", "H2") || !hypLess("A1", "H1") || hypLess("H1", "H1") {
 		t.Error("hypLess does not order ids by prefix then number")
+	}
+}
+
+// TestEndingsChartSumsToOne: on the bundled scenario, each profile's
+// solid bars in the endings chart are its terminal states plus
+// "unresolved" and their probabilities sum to 1; the initial state is
+// not among them.
+func TestEndingsChartSumsToOne(t *testing.T) {
+	in := bundledInput(t)
+	chart := endingsChart(in)
+	re := regexp.MustCompile(`<rect class="within" data-profile="([^"]*)" data-ending="([^"]*)" data-p="([^"]*)"`)
+	sums := map[string]float64{}
+	rows := map[string][]string{}
+	for _, m := range re.FindAllStringSubmatch(chart, -1) {
+		p, err := strconv.ParseFloat(m[3], 64)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sums[m[1]] += p
+		rows[m[1]] = append(rows[m[1]], m[2])
+	}
+	want := append(endingStates(in), "unresolved")
+	if len(sums) != len(in.Profiles) {
+		t.Fatalf("%d profiles in the chart, want %d", len(sums), len(in.Profiles))
+	}
+	for name, s := range sums {
+		if math.Abs(s-1) > 1e-4 { // data-p carries 6 significant digits
+			t.Errorf("%s: endings within the horizon sum to %v, want 1", name, s)
+		}
+		if strings.Join(rows[name], ",") != strings.Join(want, ",") {
+			t.Errorf("%s: rows %v, want %v", name, rows[name], want)
+		}
 	}
 }

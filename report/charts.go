@@ -106,9 +106,9 @@ func stateDiagram(in Input) string {
 	return sv.String()
 }
 
-// endingStates returns the states whose absorption probabilities are shown:
-// the terminal ones, in file order, or every state with data if none is
-// terminal.
+// endingStates returns the terminal states, in file order; without states
+// (a report built from stored results), the names the profiles' endings
+// use, or every state with an absorption figure when there are none.
 func endingStates(in Input) []string {
 	var out []string
 	for _, s := range in.States {
@@ -116,12 +116,16 @@ func endingStates(in Input) []string {
 			out = append(out, s.ID)
 		}
 	}
-	if len(out) > 0 {
+	if len(out) > 0 || len(in.States) > 0 {
 		return out
 	}
 	seen := map[string]bool{}
 	for _, p := range in.Profiles {
-		for k := range p.Absorb {
+		src := endingMap(p)
+		if p.Endings == nil {
+			src = p.Absorb
+		}
+		for k := range src {
 			if !seen[k] {
 				seen[k] = true
 				out = append(out, k)
@@ -132,46 +136,115 @@ func endingStates(in Input) []string {
 	return out
 }
 
-// endingsChart: one group of horizontal bars per profile, one bar per
-// ending, with the 5–95% interval drawn as an error bar.
+// horizonLabel is "52 weeks" or "52 steps".
+func horizonLabel(in Input) string {
+	unit := "step"
+	if in.Period != "" {
+		unit = in.Period
+	}
+	if in.Horizon == 1 {
+		return "1 " + unit
+	}
+	return fmt.Sprintf("%d %ss", in.Horizon, unit)
+}
+
+// endingsChart: per profile, one row per ending and one for the paths not
+// ended. The solid bar is the probability within the horizon with its
+// 5–95% whisker; the dashed outline is the eventual probability (no
+// horizon). Solid bars of a profile sum to 1, and so do the outlines
+// (the unresolved row's outline is the share that never ends). Each row
+// carries its numbers as text in a column of its own.
 func endingsChart(in Input) string {
 	ends := endingStates(in)
-	const w, right, top = 760.0, 60.0, 40.0
+	col, _ := stateColours(in)
+	const w, top, textW = 760.0, 50.0, 200.0
 	left := labelWidth(in.Profiles)
-	barH, gap := 12.0, 10.0
-	groupH := float64(len(ends))*barH + gap
+	right := w - textW
+	barH, gap := 13.0, 12.0
+	rows := len(ends) + 1
+	groupH := float64(rows)*barH + gap
 	h := top + float64(len(in.Profiles))*groupH + 30
-	sv := newSVG("endings", "endings", w, h, "Probability of each ending, per profile",
-		"Horizontal bars: eventual probability of each ending (mean over parameter draws); whiskers: 5–95% interval.")
-	x := axis{0, 1, left, w - right}
+	hz := horizonLabel(in)
+	sv := newSVG("endings", "endings", w, h, "How each profile ends",
+		fmt.Sprintf("Per profile: solid bars, the probability of each ending within %s and of being still unresolved then (they sum to 100%%), with 5–95%% whiskers over parameter draws; dashed outlines, the probability of each ending eventually, with no horizon, and of never ending.", hz))
+	x := axis{0, 1, left, right - 10}
 	for _, t := range niceTicks(0, 1, 5) {
-		sv.line(x.at(t), top-6, x.at(t), h-28, "#ddd", 1, "")
+		sv.line(x.at(t), top-6, x.at(t), h-28, "#e4e4e4", 1, "")
 		sv.text(x.at(t), h-14, "middle", "tick", pct(t))
 	}
-	for i, e := range ends {
-		lx := left + float64(i)*110
-		sv.rect(lx, 8, 10, 10, colour(i), e)
+	lx := 8.0
+	for _, e := range ends {
+		sv.rect(lx, 8, 10, 10, col[e], e)
 		sv.text(lx+14, 17, "start", "lbl", e)
+		lx += 24 + textWidth(e, 12)
 	}
+	sv.rect(lx, 8, 10, 10, unresolvedColour, "unresolved")
+	sv.text(lx+14, 17, "start", "lbl", "unresolved")
+	sv.text(8, 36, "start", "note", fmt.Sprintf("solid bar: within %s (whisker 5–95%%) · dashed outline: eventually, no horizon", hz))
 	for pi, p := range in.Profiles {
 		y0 := top + float64(pi)*groupH
-		sv.text(left-8, y0+groupH/2, "end", "lbl", p.Name)
-		for i, e := range ends {
-			iv, ok := p.Absorb[e]
-			if !ok {
-				continue
+		sv.text(left-8, y0+float64(rows)*barH/2+4, "end", "lbl", p.Name)
+		type row struct {
+			name, fill, text string
+			within, ever     Interval
+			hasWithin        bool
+		}
+		var rs []row
+		for _, e := range ends {
+			if p.Endings != nil {
+				en := p.Endings[e]
+				rs = append(rs, row{e, col[e], fmt.Sprintf("%s %s · eventually %s", e, pct(en.WithinHorizon.Mean), pct(en.Eventually.Mean)), en.WithinHorizon, en.Eventually, true})
+			} else if iv, ok := p.Absorb[e]; ok {
+				rs = append(rs, row{e, col[e], fmt.Sprintf("%s eventually %s", e, pct(iv.Mean)), Interval{}, iv, false})
 			}
+		}
+		if p.Endings != nil {
+			u := p.Unresolved
+			rs = append(rs, row{"unresolved", unresolvedColour, fmt.Sprintf("unresolved %s · never ends %s", pct(u.AtHorizon.Mean), pct(u.Eventually.Mean)), u.AtHorizon, u.Eventually, true})
+		}
+		for i, r := range rs {
 			y := y0 + float64(i)*barH
-			sv.rect(x.at(0), y, x.at(iv.Mean)-x.at(0), barH-2, colour(i),
-				fmt.Sprintf("%s, %s: %s (5–95%%: %s–%s)", p.Name, e, pct(iv.Mean), pct(iv.Lo), pct(iv.Hi)))
 			ym := y + (barH-2)/2
-			sv.line(x.at(iv.Lo), ym, x.at(iv.Hi), ym, "#222", 1, ` class="errbar"`)
-			sv.line(x.at(iv.Lo), ym-3, x.at(iv.Lo), ym+3, "#222", 1, "")
-			sv.line(x.at(iv.Hi), ym-3, x.at(iv.Hi), ym+3, "#222", 1, "")
-			sv.text(math.Max(x.at(iv.Hi), x.at(iv.Mean))+4, y+barH-3, "start", "val", pct(iv.Mean))
+			if r.hasWithin {
+				sv.raw(`<rect class="within" data-profile="%s" data-ending="%s" data-p="%s" x="%s" y="%s" width="%s" height="%s" fill="%s"><title>%s</title></rect>`,
+					esc(p.Name), esc(r.name), strconv.FormatFloat(clamp01(r.within.Mean), 'g', 6, 64),
+					num(x.at(0)), num(y), num(x.at(clamp01(r.within.Mean))-x.at(0)), num(barH-2), r.fill,
+					esc(fmt.Sprintf("%s, %s within %s: %s (5–95%%: %s–%s)", p.Name, r.name, hz, pct(r.within.Mean), pct(r.within.Lo), pct(r.within.Hi))))
+				if finite(r.within.Lo) && finite(r.within.Hi) && r.within.Hi > r.within.Lo {
+					lo, hi := x.at(clamp01(r.within.Lo)), x.at(clamp01(r.within.Hi))
+					sv.line(lo, ym, hi, ym, "#111", 1, ` class="errbar"`)
+					sv.line(lo, ym-3, lo, ym+3, "#111", 1, "")
+					sv.line(hi, ym-3, hi, ym+3, "#111", 1, "")
+				}
+			}
+			if finite(r.ever.Mean) {
+				dash := ` stroke-dasharray="3 2"`
+				if !r.hasWithin {
+					dash = ""
+				}
+				sv.raw(`<rect class="eventually" x="%s" y="%s" width="%s" height="%s" fill="none" stroke="%s" stroke-width="1.2"%s><title>%s</title></rect>`,
+					num(x.at(0)), num(y-0.5), num(x.at(clamp01(r.ever.Mean))-x.at(0)), num(barH-1), r.fill, dash,
+					esc(fmt.Sprintf("%s, %s eventually: %s (5–95%%: %s–%s)", p.Name, r.name, pct(r.ever.Mean), pct(r.ever.Lo), pct(r.ever.Hi))))
+			}
+			sv.text(right, y+barH-3, "start", "val", r.text)
 		}
 	}
 	return sv.String()
+}
+
+func clamp01(x float64) float64 {
+	if !(x > 0) {
+		return 0
+	}
+	return math.Min(1, x)
+}
+
+func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
+
+// textWidth estimates the width in pixels of s at the given font size
+// (system sans-serif averages about 0.55 em per character).
+func textWidth(s string, size float64) float64 {
+	return 0.55 * size * float64(len([]rune(s)))
 }
 
 // reachStates are the states whose reach curves are drawn: every state with
@@ -226,7 +299,8 @@ func reachChart(in Input, idx int, p Profile) string {
 		c    string
 	}
 	var labs []lab
-	for i, s := range states {
+	col, dashed := stateColours(in)
+	for _, s := range states {
 		r := p.Reach[s]
 		if len(r) == 0 {
 			continue
@@ -236,12 +310,12 @@ func reachChart(in Input, idx int, p Profile) string {
 			pts = append(pts, num(x.at(float64(k)))+","+num(y.at(v)))
 		}
 		dash := ""
-		if i >= len(palette) {
+		if dashed[s] {
 			dash = ` stroke-dasharray="4 2"`
 		}
 		sv.raw(`<polyline class="series" data-state="%s" fill="none" stroke="%s" stroke-width="1.8"%s points="%s"><title>%s: %s by step %d</title></polyline>`,
-			esc(s), colour(i), dash, strings.Join(pts, " "), esc(s), pct(r[len(r)-1]), len(r)-1)
-		labs = append(labs, lab{y.at(r[len(r)-1]), fmt.Sprintf("%s %s", s, pct(r[len(r)-1])), colour(i)})
+			esc(s), col[s], dash, strings.Join(pts, " "), esc(s), pct(r[len(r)-1]), len(r)-1)
+		labs = append(labs, lab{y.at(r[len(r)-1]), fmt.Sprintf("%s %s", s, pct(r[len(r)-1])), col[s]})
 	}
 	// end labels, pushed apart so they do not overlap
 	sort.Slice(labs, func(i, j int) bool { return labs[i].y < labs[j].y })

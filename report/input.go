@@ -84,6 +84,25 @@ type Profile struct {
 	Reach      map[string][]float64 // state -> mean probability of having entered by step 0..horizon
 	Time       map[string]Interval
 	Value      map[string]ActorValue // actor -> value
+	// Endings has one entry per terminal state and Unresolved the share
+	// not ended; together they sum to 1 within the horizon and eventually.
+	// A profile without Endings is shown from Absorb alone (eventual
+	// probabilities, no unresolved share).
+	Endings    map[string]Ending
+	Unresolved Unresolved
+}
+
+// Ending is how likely a profile ends in one terminal state.
+type Ending struct {
+	WithinHorizon Interval // entered at or before the horizon
+	Eventually    Interval // ever entered, no horizon
+}
+
+// Unresolved is the share of paths that have not ended.
+type Unresolved struct {
+	AtHorizon  Interval            // not ended by the horizon
+	Where      map[string]Interval // non-terminal state -> probability of being there at the horizon
+	Eventually Interval            // never ends
 }
 
 // ActorValue is one actor's expected discounted value, in total and by component.

@@ -101,6 +101,32 @@ func equilibriumTable(e Equilibrium) eqTable {
 	return t
 }
 
+// pctIv prints "12.3% [4.5–20.1%]", or just the mean when the interval is
+// a point or undefined.
+func pctIv(v Interval) string {
+	if !finite(v.Mean) {
+		return "—"
+	}
+	if !finite(v.Lo) || !finite(v.Hi) || pct(v.Lo) == pct(v.Hi) {
+		return pct(v.Mean)
+	}
+	return fmt.Sprintf("%s [%s–%s]", pct(v.Mean), strings.TrimSuffix(pct(v.Lo), "%"), pct(v.Hi))
+}
+
+// whereText lists where unresolved paths are, largest share first:
+// "hormuz 61.2%, truce 20.4%" (shares under 0.05% left out).
+func whereText(m map[string]Interval) string {
+	keys := sortedKeys(m)
+	sort.SliceStable(keys, func(i, j int) bool { return m[keys[i]].Mean > m[keys[j]].Mean })
+	var parts []string
+	for _, k := range keys {
+		if m[k].Mean >= 0.0005 {
+			parts = append(parts, k+" "+pct(m[k].Mean))
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
 func sortedKeys[V any](m map[string]V) []string {
 	out := make([]string, 0, len(m))
 	for k := range m {
@@ -170,7 +196,35 @@ var funcs = template.FuncMap{
 		}
 		return fmt.Sprintf("%.1f%%", 100*math.Min(1, x))
 	},
-	"endingsOf": func(pg page, _ Profile) []string { return endingStates(pg.Input) },
+	"endingsOf": func(pg page) []string { return endingStates(pg.Input) },
+	"horizon":   func(pg page) string { return horizonLabel(pg.Input) },
+	"endingCell": func(p Profile, s string) template.HTML {
+		if p.Endings == nil {
+			if iv, ok := p.Absorb[s]; ok {
+				return template.HTML(template.HTMLEscapeString(pctIv(iv)) + "<br><small>eventually</small>")
+			}
+			return "—"
+		}
+		e, ok := p.Endings[s]
+		if !ok {
+			return "—"
+		}
+		return template.HTML(template.HTMLEscapeString(pctIv(e.WithinHorizon)) + "<br><small>eventually " + template.HTMLEscapeString(pctIv(e.Eventually)) + "</small>")
+	},
+	"unresolvedCell": func(p Profile) template.HTML {
+		if p.Endings == nil {
+			return "—"
+		}
+		u := p.Unresolved
+		out := template.HTMLEscapeString(pctIv(u.AtHorizon))
+		if w := whereText(u.Where); w != "" {
+			out += "<br><small>" + template.HTMLEscapeString(w) + "</small>"
+		}
+		if u.Eventually.Mean > 0.0005 {
+			out += "<br><small>never ends " + template.HTMLEscapeString(pctIv(u.Eventually)) + "</small>"
+		}
+		return template.HTML(out)
+	},
 }
 
 var pageTmpl = template.Must(template.New("page").Funcs(funcs).Parse(`<!DOCTYPE html>
@@ -235,9 +289,10 @@ svg.chart{max-width:100%;height:auto;display:block;margin:.8em 0;font-family:sys
 
 {{if .Endings}}<section id="endings">
 <h2>How it ends</h2>
+<p>For each ending, the probability of reaching it within {{horizon $}} and, below it, eventually (with no horizon); the last column is the share of paths not ended by then, with the situations they are in. Each row sums to 100% within the horizon, and again eventually (the rest never ends). Brackets: 5–95% over parameter draws.</p>
 {{.Endings}}
-<table><thead><tr><th>Profile</th><th>Strategies</th>{{range $s := index $.Profiles 0 | endingsOf $}}<th>{{$s}}</th>{{end}}</tr></thead><tbody>
-{{range $p := .Profiles}}<tr><td>{{$p.Name}}</td><td>{{strategies $p.Strategies}}</td>{{range $s := endingsOf $ $p}}<td class="n">{{with index $p.Absorb $s}}{{pct .Mean}} [{{pct .Lo}}, {{pct .Hi}}]{{end}}</td>{{end}}</tr>
+<table class="endings"><thead><tr><th>Profile</th>{{range $s := endingsOf $}}<th>{{$s}}</th>{{end}}<th>unresolved at {{horizon $}}</th></tr></thead><tbody>
+{{range $p := .Profiles}}<tr><td>{{$p.Name}}<br><small>{{strategies $p.Strategies}}</small></td>{{range $s := endingsOf $}}<td class="n">{{endingCell $p $s}}</td>{{end}}<td class="n">{{unresolvedCell $p}}</td></tr>
 {{end}}</tbody></table>
 </section>{{end}}
 

@@ -65,6 +65,14 @@ func FromScenario(sc *scenario.Scenario, ar *scenario.AnalysisReport) Input {
 			}
 			p.Reach[s] = c
 		}
+		p.Endings = map[string]Ending{}
+		for s, e := range pr.Endings {
+			p.Endings[s] = Ending{WithinHorizon: iv(e.WithinHorizon), Eventually: iv(e.Eventually)}
+		}
+		p.Unresolved = Unresolved{AtHorizon: iv(pr.Unresolved.AtHorizon), Eventually: iv(pr.Unresolved.Eventually), Where: map[string]Interval{}}
+		for s, st := range pr.Unresolved.Where {
+			p.Unresolved.Where[s] = iv(st)
+		}
 		for a, v := range pr.Value {
 			av := ActorValue{Total: iv(v.Total), Components: map[string]Interval{}}
 			for c, st := range v.Components {

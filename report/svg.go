@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"html"
 	"math"
+	"sort"
 	"strconv"
 	"strings"
 )
@@ -14,6 +15,67 @@ import (
 var palette = []string{"#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442"}
 
 func colour(i int) string { return palette[i%len(palette)] }
+
+// statePalette is Paul Tol's "muted" scheme: nine colours that stay
+// distinct under the common colour-vision deficiencies. Each state keeps
+// one colour in every chart (see stateColours); unresolvedColour, a
+// neutral grey, marks paths that have not ended.
+var statePalette = []string{"#332288", "#CC6677", "#117733", "#882255", "#44AA99", "#999933", "#AA4499", "#88CCEE", "#DDCC77"}
+
+const unresolvedColour = "#9a9a9a"
+
+// stateColours gives every state its colour for the whole page: endings
+// first (they appear in most charts), then the other states, the initial
+// one last (its reach curve is not drawn), in file order within each
+// group. Beyond nine states colours repeat; dashed[s] then marks the
+// second use so lines stay distinguishable.
+func stateColours(in Input) (col map[string]string, dashed map[string]bool) {
+	col, dashed = map[string]string{}, map[string]bool{}
+	var order []string
+	for _, pass := range []func(State) bool{
+		func(s State) bool { return s.Terminal },
+		func(s State) bool { return !s.Terminal && !s.Initial },
+		func(s State) bool { return !s.Terminal && s.Initial },
+	} {
+		for _, s := range in.States {
+			if pass(s) {
+				order = append(order, s.ID)
+			}
+		}
+	}
+	if len(order) == 0 {
+		// No states given (a report built from stored results): colour
+		// the names the profiles use, sorted.
+		seen := map[string]bool{}
+		for _, p := range in.Profiles {
+			for _, m := range []map[string]Interval{p.Absorb, endingMap(p)} {
+				for k := range m {
+					if !seen[k] {
+						seen[k] = true
+						order = append(order, k)
+					}
+				}
+			}
+		}
+		sort.Strings(order)
+	}
+	for i, id := range order {
+		if _, dup := col[id]; dup {
+			continue
+		}
+		col[id] = statePalette[i%len(statePalette)]
+		dashed[id] = i >= len(statePalette)
+	}
+	return col, dashed
+}
+
+func endingMap(p Profile) map[string]Interval {
+	m := map[string]Interval{}
+	for k, e := range p.Endings {
+		m[k] = e.Eventually
+	}
+	return m
+}
 
 // svg accumulates one inline SVG document. Every chart gets a <title> and
 // <desc> referenced by aria-labelledby so screen readers announce it.

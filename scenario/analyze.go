@@ -85,6 +85,36 @@ type ProfileReport struct {
 	Reach  map[string][]Number    `json:"reach"`
 	Time   map[string]Stat        `json:"time"`
 	Value  map[string]ValueReport `json:"value"`
+	// Endings has one entry per terminal state: how likely the process
+	// ends there within the horizon and eventually. With Unresolved they
+	// account for every path: Σ WithinHorizon + Unresolved.AtHorizon = 1
+	// and Σ Eventually + Unresolved.Eventually = 1 on every draw.
+	Endings    map[string]Ending `json:"endings"`
+	Unresolved Unresolved        `json:"unresolved"`
+}
+
+// Ending is how likely the process ends in one terminal state.
+type Ending struct {
+	// WithinHorizon is the probability of having entered the state at or
+	// before step horizon (reach at the horizon).
+	WithinHorizon Stat `json:"within_horizon"`
+	// Eventually is the probability of ever entering it, with no horizon
+	// (absorb).
+	Eventually Stat `json:"eventually"`
+}
+
+// Unresolved is the share of paths that have not ended.
+type Unresolved struct {
+	// AtHorizon is the probability that no terminal state has been entered
+	// by step horizon: 1 - Σ Endings[s].WithinHorizon.
+	AtHorizon Stat `json:"at_horizon"`
+	// Where splits AtHorizon by the non-terminal state the process is in
+	// at step horizon (Σ over states = AtHorizon on every draw).
+	Where map[string]Stat `json:"where"`
+	// Eventually is the probability that the process never ends:
+	// 1 - Σ Endings[s].Eventually (0 when every reachable state can still
+	// reach an ending).
+	Eventually Stat `json:"eventually"`
 }
 
 // ValueReport is one actor's expected discounted utility and its components.
@@ -106,6 +136,8 @@ type HypothesisReport struct {
 // figures is what one draw contributes for one profile.
 type figures struct {
 	absorb, time []float64   // per state
+	atHorizon    []float64   // per state: probability of being there at step horizon
+	never        float64     // probability of never ending
 	reach        [][]float64 // per state, per step
 	value        [][]float64 // per actor, per component
 	total        []float64   // per actor
@@ -171,13 +203,16 @@ func Analyze(ctx context.Context, sc *Scenario, opt AnalyzeOptions) (*AnalysisRe
 	// Per reported profile: samples of every figure over draws, and reach sums.
 	type acc struct {
 		absorb, time [][]float64 // [state][draw]
+		atHorizon    [][]float64 // [state][draw]
+		unresolved   []float64   // [draw]: not ended by the horizon
+		never        []float64   // [draw]: never ends
 		value        [][][]float64
 		total        [][]float64
 		reach        [][]float64 // sums [state][step]
 	}
 	accs := make([]*acc, len(needed))
 	for k := range needed {
-		a := &acc{absorb: make([][]float64, nS), time: make([][]float64, nS), reach: make([][]float64, nS),
+		a := &acc{absorb: make([][]float64, nS), time: make([][]float64, nS), reach: make([][]float64, nS), atHorizon: make([][]float64, nS),
 			value: make([][][]float64, nA), total: make([][]float64, nA)}
 		for s := range a.reach {
 			a.reach[s] = make([]float64, H+1)
@@ -221,13 +256,20 @@ func Analyze(ctx context.Context, sc *Scenario, opt AnalyzeOptions) (*AnalysisRe
 			}
 			for k, f := range r.prof {
 				a := accs[k]
+				open := 0.0
 				for s := 0; s < nS; s++ {
 					a.absorb[s] = append(a.absorb[s], f.absorb[s])
 					a.time[s] = append(a.time[s], f.time[s])
+					a.atHorizon[s] = append(a.atHorizon[s], f.atHorizon[s])
+					if !sc.States[s].Terminal {
+						open += f.atHorizon[s]
+					}
 					for t := 0; t <= H; t++ {
 						a.reach[s][t] += f.reach[s][t]
 					}
 				}
+				a.unresolved = append(a.unresolved, open)
+				a.never = append(a.never, f.never)
 				for x := 0; x < nA; x++ {
 					a.total[x] = append(a.total[x], f.total[x])
 					for c := 0; c < nC; c++ {
@@ -263,7 +305,14 @@ func Analyze(ctx context.Context, sc *Scenario, opt AnalyzeOptions) (*AnalysisRe
 				curve[t] = Number(a.reach[s][t] / n)
 			}
 			pr.Reach[st.ID] = curve
+			if st.Terminal {
+				pr.Endings[st.ID] = Ending{WithinHorizon: summarize(a.atHorizon[s]), Eventually: pr.Absorb[st.ID]}
+			} else {
+				pr.Unresolved.Where[st.ID] = summarize(a.atHorizon[s])
+			}
 		}
+		pr.Unresolved.AtHorizon = summarize(a.unresolved)
+		pr.Unresolved.Eventually = summarize(a.never)
 		for x, act := range sc.Actors {
 			vr := ValueReport{Total: summarize(a.total[x]), Components: map[string]Stat{}}
 			for c, comp := range sc.Components {
@@ -331,7 +380,8 @@ func (sc *Scenario) selectProfiles(names []string) (*AnalysisReport, error) {
 		}
 		r.ProfileOrder = append(r.ProfileOrder, name)
 		r.Profiles[name] = &ProfileReport{Solve: sc.Profiles[pi].Solve, Absorb: map[string]Stat{},
-			Reach: map[string][]Number{}, Time: map[string]Stat{}, Value: map[string]ValueReport{}}
+			Reach: map[string][]Number{}, Time: map[string]Stat{}, Value: map[string]ValueReport{},
+			Endings: map[string]Ending{}, Unresolved: Unresolved{Where: map[string]Stat{}}}
 	}
 	for _, st := range sc.States {
 		r.StateOrder = append(r.StateOrder, st.ID)
@@ -382,7 +432,7 @@ func (sc *Scenario) analyzeDraw(ctx context.Context, i int, opt AnalyzeOptions, 
 		if err != nil {
 			return drawResult{err: fmt.Errorf("draw %d: %w", i, err)}
 		}
-		r.prof = append(r.prof, &figures{absorb: a.Absorb, time: a.Time, reach: a.Reach, value: a.Value, total: a.Total})
+		r.prof = append(r.prof, &figures{absorb: a.Absorb, time: a.Time, atHorizon: a.AtHorizon, never: a.NeverEnds, reach: a.Reach, value: a.Value, total: a.Total})
 	}
 	env, err := sc.env(d)
 	if err != nil {

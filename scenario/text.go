@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"sort"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 )
@@ -60,15 +62,15 @@ func (r *AnalysisReport) WriteText(w io.Writer) error {
 			head += " (" + p.Solve + " equilibrium)"
 		}
 		fmt.Fprintf(&b, "\n%s\n", head)
+		writeEndings(&b, r, p)
 		tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
-		fmt.Fprintf(tw, "  state\tever entered\tby %s %d\tfirst entry (%s)\n", r.Period, r.Horizon, r.Period)
+		fmt.Fprintf(tw, "  state\tever entered\tby %s %d\tfirst entry (%s, if ever)\n", r.Period, r.Horizon, r.Period)
 		for _, st := range r.StateOrder {
-			label := st
 			if contains(r.TerminalStates, st) {
-				label += " (end)"
+				continue
 			}
 			reach := p.Reach[st]
-			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", label, fmtStat(p.Absorb[st]), fmtNum(reach[len(reach)-1]), fmtStat(p.Time[st]))
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", st, fmtStat(p.Absorb[st]), fmtNum(reach[len(reach)-1]), fmtStat(p.Time[st]))
 		}
 		tw.Flush()
 		b.WriteString("\n")
@@ -104,6 +106,83 @@ func (r *AnalysisReport) WriteText(w io.Writer) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// writeEndings prints how a profile ends: per terminal state the
+// probability within the horizon and eventually, and the share unresolved
+// at the horizon with the states it sits in; each column sums to 100%.
+func writeEndings(b *strings.Builder, r *AnalysisReport, p *ProfileReport) {
+	tw := tabwriter.NewWriter(b, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "  ending\twithin %d %ss\teventually (no horizon)\tfirst entry (%s, if ever)\n", r.Horizon, r.Period, r.Period)
+	for _, st := range r.TerminalStates {
+		e := p.Endings[st]
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", st, fmtPctStat(e.WithinHorizon), fmtPctStat(e.Eventually), fmtStat(p.Time[st]))
+	}
+	u := p.Unresolved
+	fmt.Fprintf(tw, "  unresolved\t%s\t%s\t\n", fmtPctStat(u.AtHorizon), fmtPctStat(u.Eventually))
+	tw.Flush()
+	if where := UnresolvedWhere(r, p, 0.0005); where != "" {
+		fmt.Fprintf(b, "  unresolved at %s %d: %s\n", r.Period, r.Horizon, where)
+	}
+	if float64(u.Eventually.Mean) > 0.0005 {
+		fmt.Fprintf(b, "  %s of paths never end: they stay in states from which no ending can be reached\n", fmtPct(u.Eventually.Mean))
+	}
+	b.WriteString("\n")
+}
+
+// UnresolvedWhere lists the non-terminal states the process is in at the
+// horizon, largest share first, e.g. "hormuz 61.2%, truce 20.4%"; shares
+// below min are left out.
+func UnresolvedWhere(r *AnalysisReport, p *ProfileReport, min float64) string {
+	type sh struct {
+		st string
+		x  Number
+	}
+	var list []sh
+	for _, st := range r.StateOrder {
+		if x, ok := p.Unresolved.Where[st]; ok && float64(x.Mean) >= min {
+			list = append(list, sh{st, x.Mean})
+		}
+	}
+	sort.SliceStable(list, func(i, j int) bool { return list[i].x > list[j].x })
+	parts := make([]string, len(list))
+	for i, x := range list {
+		parts[i] = x.st + " " + fmtPct(x.x)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// fmtPct prints a probability as a percentage: one decimal from 1%, two
+// significant digits below, "0%" and "100%" exactly.
+func fmtPct(x Number) string {
+	f := float64(x)
+	switch {
+	case math.IsNaN(f) || math.IsInf(f, 0):
+		return "-"
+	case f == 1:
+		return "100%"
+	case math.Abs(f) < 1e-6:
+		// Below 0.0001% a figure is rounding noise or as good as none;
+		// "1.3e-17%" would only distract.
+		if f > 0 {
+			return "<0.0001%"
+		}
+		return "0%"
+	case math.Abs(f) < 0.01:
+		return strconv.FormatFloat(100*f, 'g', 2, 64) + "%"
+	}
+	return strconv.FormatFloat(100*f, 'f', 1, 64) + "%"
+}
+
+// fmtPctStat is fmtStat in percent.
+func fmtPctStat(s Stat) string {
+	if math.IsNaN(float64(s.Mean)) {
+		return "-"
+	}
+	if fmtPct(s.Lo) == fmtPct(s.Hi) {
+		return fmtPct(s.Mean)
+	}
+	return fmt.Sprintf("%s [%s, %s]", fmtPct(s.Mean), fmtPct(s.Lo), fmtPct(s.Hi))
 }
 
 func sortedKeys[V any](m map[string]V) []string {

@@ -3,11 +3,14 @@ package main
 import (
 	"fmt"
 	"io"
+	"sort"
 	"strings"
+	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/truce-dev/truce/equilibrium"
+	"github.com/truce-dev/truce/markov"
 	"github.com/truce-dev/truce/scenario"
 	"github.com/truce-dev/truce/scenarios"
 )
@@ -94,49 +97,25 @@ func writeDemoSummary(w io.Writer, res *pipelineResult, out string, took time.Du
 		len(ar.ProfileOrder), ar.Draws, ar.Seed, res.analyzeTime.Seconds(), res.solveTime.Seconds(), res.sensTime.Seconds(), took.Seconds())
 	fmt.Fprintln(w, "All numbers follow from the analyst's assumed ranges in the scenario; they are not forecasts.")
 	fmt.Fprintln(w)
-	endings := func(name string) string {
-		p := ar.Profiles[name]
-		if p == nil {
-			return ""
-		}
-		var parts []string
-		for _, s := range ar.TerminalStates {
-			st := p.Absorb[s]
-			parts = append(parts, fmt.Sprintf("%s %s [%s–%s]", s, pctS(float64(st.Mean)), pctS(float64(st.Lo)), pctS(float64(st.Hi))))
-		}
-		if r, ok := p.Reach["war"]; ok && len(r) > 0 {
-			parts = append(parts, fmt.Sprintf("war within %d %ss %s", len(r)-1, ar.Period, pctS(float64(r[len(r)-1]))))
-		}
-		return strings.Join(parts, ", ")
-	}
-	fmt.Fprintln(w, "Eventual endings (mean [5–95%]):")
+	var rows []endingsRow
 	for _, name := range ar.ProfileOrder {
 		if name == "baseline" || name == "walkaway_intr" || name == "engage_intr" {
-			fmt.Fprintf(w, "  %-14s %s\n", name, endings(name))
+			rows = append(rows, endingsRowOf(name, ar, ar.Profiles[name]))
 		}
 	}
+	var notes []string
 	for _, e := range res.eq {
 		switch {
 		case e.err != nil:
-			fmt.Fprintf(w, "  %-14s %v\n", e.name, e.err)
+			notes = append(notes, fmt.Sprintf("  %-14s %v", e.name, e.err))
 		case e.an != nil:
-			var parts []string
-			for s, st := range sc.States {
-				if st.Terminal {
-					parts = append(parts, fmt.Sprintf("%s %s", st.ID, pctS(e.an.Absorb[s])))
-				}
-			}
-			var at []string
-			for s, st := range sc.States {
-				if !st.Terminal && e.an.AtHorizon[s] >= 0.005 {
-					at = append(at, fmt.Sprintf("%s %s", st.ID, pctS(e.an.AtHorizon[s])))
-				}
-			}
-			if len(at) > 0 {
-				parts = append(parts, fmt.Sprintf("unresolved at %s %d: %s", ar.Period, sc.Horizon, strings.Join(at, ", ")))
-			}
-			fmt.Fprintf(w, "  %-14s %s\n  %-14s (solved at central values by %s, largest deviation gain %.2g)\n", e.name, strings.Join(parts, ", "), "", e.res.Method, e.res.MaxDeviationGain)
+			rows = append(rows, endingsRowCentral(e.name+"*", sc, e.an))
+			notes = append(notes, fmt.Sprintf("  * %s: solved at central values by %s, largest deviation gain %.2g; one point, no interval", e.name, e.res.Method, e.res.MaxDeviationGain))
 		}
+	}
+	writeEndingsTable(w, ar, rows)
+	for _, n := range notes {
+		fmt.Fprintln(w, n)
 	}
 	if lines := demoThreats(sc); len(lines) > 0 {
 		fmt.Fprintln(w, "Threats carried out when the moment comes? (central values; gain = what not doing it adds)")
@@ -161,16 +140,116 @@ func writeDemoSummary(w io.Writer, res *pipelineResult, out string, took time.Du
 				flip = fmt.Sprintf("  [%s > %s: %s]", fs[0].Param, fmtG(fs[0].Value), fs[0].Above)
 			}
 		}
-		line := fmt.Sprintf("  %-4s %-9s %6s  %-52s%s", h.ID, h.Verdict, pctS(h.HoldsShare), oneLine(labels[h.ID], 52), flip)
+		line := fmt.Sprintf("  %-4s %-9s %6s  %-52s%s", h.ID, h.Verdict, fmt.Sprintf("%.1f%%", 100*h.HoldsShare), oneLine(labels[h.ID], 52), flip)
 		fmt.Fprintln(w, strings.TrimRight(line, " "))
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintf(w, "Report: %s   (model and its sources: docs/us-iran-2026.md; change it: truce demo --print-scenario > mine.yaml)\n", out)
 }
 
+// endingsRow is one profile in the demo's endings table: per ending (and
+// "unresolved") the figure within the horizon and eventually, and where
+// the unresolved paths are at the horizon.
+type endingsRow struct {
+	name         string
+	within, ever []string // per terminal state, then unresolved
+	where        string
+}
+
+func endingsRowOf(name string, ar *scenario.AnalysisReport, p *scenario.ProfileReport) endingsRow {
+	r := endingsRow{name: name, where: firstN(scenario.UnresolvedWhere(ar, p, 0.005), 3)}
+	for _, s := range ar.TerminalStates {
+		e := p.Endings[s]
+		r.within = append(r.within, pctStat(e.WithinHorizon))
+		r.ever = append(r.ever, pctStat(e.Eventually))
+	}
+	r.within = append(r.within, pctStat(p.Unresolved.AtHorizon))
+	r.ever = append(r.ever, pctStat(p.Unresolved.Eventually)+" never ends")
+	return r
+}
+
+func endingsRowCentral(name string, sc *scenario.Scenario, an *markov.Analysis) endingsRow {
+	r := endingsRow{name: name}
+	open := 0.0
+	type sh struct {
+		id string
+		x  float64
+	}
+	var where []sh
+	for s, st := range sc.States {
+		if st.Terminal {
+			r.within = append(r.within, pctS(an.AtHorizon[s]))
+			r.ever = append(r.ever, pctS(an.Absorb[s]))
+		} else {
+			open += an.AtHorizon[s]
+			if an.AtHorizon[s] >= 0.005 {
+				where = append(where, sh{st.ID, an.AtHorizon[s]})
+			}
+		}
+	}
+	sort.SliceStable(where, func(i, j int) bool { return where[i].x > where[j].x })
+	var parts []string
+	for _, x := range where {
+		parts = append(parts, fmt.Sprintf("%s %s", x.id, pctS(x.x)))
+	}
+	r.where = firstN(strings.Join(parts, ", "), 3)
+	r.within = append(r.within, pctS(open))
+	r.ever = append(r.ever, pctS(an.NeverEnds)+" never ends")
+	return r
+}
+
+// firstN keeps the first n items of a comma-separated list, with "…" when
+// some were left out.
+func firstN(list string, n int) string {
+	parts := strings.Split(list, ", ")
+	if len(parts) <= n {
+		return list
+	}
+	return strings.Join(parts[:n], ", ") + ", …"
+}
+
+// writeEndingsTable prints two lines per profile: the endings within the
+// horizon (with where the unresolved paths are) and eventually.
+func writeEndingsTable(w io.Writer, ar *scenario.AnalysisReport, rows []endingsRow) {
+	fmt.Fprintf(w, "How it ends: within %d %ss (mean [5–95%%]) and eventually, with no horizon; each line sums to 100%%\n", ar.Horizon, ar.Period)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "  \t")
+	for _, s := range ar.TerminalStates {
+		fmt.Fprintf(tw, "\t%s", s)
+	}
+	fmt.Fprintf(tw, "\tunresolved\t\n")
+	for _, r := range rows {
+		fmt.Fprintf(tw, "  %s\t%d %ss\t%s\t%s\n", r.name, ar.Horizon, ar.Period, strings.Join(r.within, "\t"), r.where)
+		fmt.Fprintf(tw, "  \teventually\t%s\t\n", strings.Join(r.ever, "\t"))
+	}
+	tw.Flush()
+}
+
+// pctStat prints a sampled probability as "76.5% [34–98%]".
+func pctStat(s scenario.Stat) string {
+	m, lo, hi := float64(s.Mean), float64(s.Lo), float64(s.Hi)
+	if !finite(m) {
+		return "—"
+	}
+	if !finite(lo) || !finite(hi) || pctS(lo) == pctS(hi) {
+		return pctS(m)
+	}
+	return fmt.Sprintf("%s [%s–%s]", pctS(m), pctShort(lo), pctS(hi))
+}
+
+// pctShort is pctS without the % sign, for the low end of a range.
+func pctShort(x float64) string { return strings.TrimSuffix(pctS(x), "%") }
+
 func pctS(x float64) string {
-	if !finite(x) {
+	switch {
+	case !finite(x):
 		return "n/a"
+	case x == 0:
+		return "0%"
+	case x == 1:
+		return "100%"
+	case x > 0 && x < 0.0005:
+		return "<0.1%"
 	}
 	return fmt.Sprintf("%.1f%%", 100*x)
 }

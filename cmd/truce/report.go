@@ -205,11 +205,21 @@ func centralProfile(sc *scenario.Scenario, name string, an *markov.Analysis) rep
 	pt := func(x float64) report.Interval { return report.Interval{Mean: x, Lo: x, Hi: x} }
 	p := report.Profile{Name: name, Strategies: map[string]string{},
 		Absorb: map[string]report.Interval{}, Time: map[string]report.Interval{}, Reach: map[string][]float64{}, Value: map[string]report.ActorValue{}}
+	p.Endings = map[string]report.Ending{}
+	open := 0.0
+	p.Unresolved = report.Unresolved{Eventually: pt(an.NeverEnds), Where: map[string]report.Interval{}}
 	for s, st := range sc.States {
 		p.Absorb[st.ID] = pt(an.Absorb[s])
 		p.Time[st.ID] = pt(an.Time[s])
 		p.Reach[st.ID] = an.Reach[s]
+		if st.Terminal {
+			p.Endings[st.ID] = report.Ending{WithinHorizon: pt(an.AtHorizon[s]), Eventually: pt(an.Absorb[s])}
+		} else {
+			p.Unresolved.Where[st.ID] = pt(an.AtHorizon[s])
+			open += an.AtHorizon[s]
+		}
 	}
+	p.Unresolved.AtHorizon = pt(open)
 	for a, act := range sc.Actors {
 		p.Strategies[act.ID] = "equilibrium"
 		v := report.ActorValue{Total: pt(an.Total[a]), Components: map[string]report.Interval{}}

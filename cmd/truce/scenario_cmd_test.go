@@ -90,7 +90,7 @@ func TestAnalyzeText(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
-	for _, want := range []string{"profile baseline", "war (end)", "0.6513", "H1  supported", "H2  rejected", `time("war", "baseline") = 10`} {
+	for _, want := range []string{"profile baseline", "war         65.1%             100%", "unresolved  34.9%             0%", "unresolved at month 10: peace 34.9%", "0.6513", "H1  supported", "H2  rejected", `time("war", "baseline") = 10`} {
 		if !strings.Contains(out, want) {
 			t.Errorf("analyze text lacks %q:\n%s", want, out)
 		}
