@@ -90,14 +90,16 @@ type AnalyzeOptions struct {
 	denseLimit int // tests: 0 means denseMax, negative forces iteration
 }
 
-// Analyze computes the exact Analysis of profile p on g up to horizon.
-func Analyze(g *Game, p Profile, horizon int) (*Analysis, error) {
-	return AnalyzeWith(context.Background(), g, p, AnalyzeOptions{Horizon: horizon})
+// Analyze computes the exact Analysis of profile p on g up to horizon. It
+// stops with ctx's error soon after ctx is done, and refuses with a
+// *budget.ExceededError work whose memory is over the budget in ctx.
+func Analyze(ctx context.Context, g *Game, p Profile, horizon int) (*Analysis, error) {
+	return AnalyzeWith(ctx, g, p, AnalyzeOptions{Horizon: horizon})
 }
 
-// AnalyzeWith is Analyze with options and a context.
+// AnalyzeWith is Analyze with options.
 func AnalyzeWith(ctx context.Context, g *Game, p Profile, opt AnalyzeOptions) (*Analysis, error) {
-	c, err := BuildChain(g, p)
+	c, err := BuildChain(ctx, g, p)
 	if err != nil {
 		return nil, err
 	}

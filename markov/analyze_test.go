@@ -43,7 +43,7 @@ func TestTwoStateChain(t *testing.T) {
 	const p, flow, entry, delta, H = 0.07, 1.5, -20, 0.97, 52
 	for _, dense := range []int{0, -1} {
 		g, prof := twoState(p, flow, entry, delta)
-		c, err := BuildChain(g, prof)
+		c, err := BuildChain(context.Background(), g, prof)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -166,7 +166,7 @@ func TestTitForTat(t *testing.T) {
 	for _, dense := range []int{0, -1} {
 		for _, disc := range [][2]float64{{0.9, 0.95}, {0.96, 0.96}} {
 			g, prof := tft(d, q, disc[0], disc[1])
-			c, err := BuildChain(g, prof)
+			c, err := BuildChain(context.Background(), g, prof)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -219,18 +219,18 @@ func TestMemoryCollapse(t *testing.T) {
 	g, prof := tft(0.3, 0.25, 0.9, 0.9)
 	// P1's rule: after P0's C play the same as base.
 	prof[1].Rules = []Rule{{State: -1, After: []Cond{{Actor: 0, Actions: []int{0}}}, Play: []ActionProb{{0, 0.7}, {1, 0.3}}}}
-	c, err := BuildChain(g, prof)
+	c, err := BuildChain(context.Background(), g, prof)
 	if err != nil {
 		t.Fatal(err)
 	}
 	// P1's rule fires or not (2) × P0's rule (2), but P0's rule and P1's
 	// rule exclude each other after step 0... count what is reachable.
-	a1, err := Analyze(g, prof, 20)
+	a1, err := Analyze(context.Background(), g, prof, 20)
 	if err != nil {
 		t.Fatal(err)
 	}
 	g2, prof2 := tft(0.3, 0.25, 0.9, 0.9)
-	a2, err := Analyze(g2, prof2, 20)
+	a2, err := Analyze(context.Background(), g2, prof2, 20)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -246,7 +246,7 @@ func TestMemoryCollapse(t *testing.T) {
 	// A rule for a terminal state never fires and adds no node.
 	g3, prof3 := tft(0.3, 0.25, 0.9, 0.9)
 	prof3[1].Rules = []Rule{{State: 1, After: []Cond{{Actor: 0, Actions: []int{1}}}, Play: []ActionProb{{1, 1}}}}
-	c3, err := BuildChain(g3, prof3)
+	c3, err := BuildChain(context.Background(), g3, prof3)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -269,7 +269,7 @@ func TestNeverAbsorbs(t *testing.T) {
 	}
 	prof := Profile{{Base: [][]float64{{1}, {1}, nil, {1}}}}
 	for _, dense := range []int{0, -1} {
-		c, err := BuildChain(g, prof)
+		c, err := BuildChain(context.Background(), g, prof)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -302,7 +302,7 @@ func TestNeverAbsorbs(t *testing.T) {
 func TestInitialTerminal(t *testing.T) {
 	g, prof := twoState(0.5, 1, 7, 0.9)
 	g.Initial = 1
-	an, err := Analyze(g, prof, 3)
+	an, err := Analyze(context.Background(), g, prof, 3)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -352,7 +352,7 @@ func TestIterativeMatchesDense(t *testing.T) {
 // curve; the rest are unchanged.
 func TestAnalyzeStatesSubset(t *testing.T) {
 	g, prof := threeState(0.3, 0.2, 0.1)
-	all, err := Analyze(g, prof, 10)
+	all, err := Analyze(context.Background(), g, prof, 10)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -38,7 +38,7 @@ func BenchmarkSimulate(b *testing.B) {
 func chain10k(b testing.TB) *Chain {
 	r := rand.New(rand.NewPCG(10000, 1))
 	g, prof := randomGame(r, 10000, 1, 1, 2, false)
-	c, err := BuildChain(g, prof)
+	c, err := BuildChain(context.Background(), g, prof)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -58,7 +58,7 @@ func BenchmarkAnalyze10k(b *testing.B) {
 		cpu0 := cpuTime()
 		defer reportCPU(b, cpu0)
 		for b.Loop() {
-			if _, err := BuildChain(g, prof); err != nil {
+			if _, err := BuildChain(context.Background(), g, prof); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -142,7 +142,7 @@ func reportCPU(b *testing.B, cpu0 time.Duration) {
 func BenchmarkSimulatePaths(b *testing.B) {
 	r := rand.New(rand.NewPCG(50, 3))
 	g, prof := randomGame(r, 50, 3, 3, 3, true)
-	c, err := buildChain(g, prof, true)
+	c, err := buildChain(context.Background(), g, prof, true)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -171,7 +171,7 @@ func BenchmarkSimulatePaths(b *testing.B) {
 func BenchmarkAnalyzeAllStates(b *testing.B) {
 	r := rand.New(rand.NewPCG(1000, 1))
 	g, prof := randomGame(r, 1000, 1, 1, 2, false)
-	c, err := BuildChain(g, prof)
+	c, err := BuildChain(context.Background(), g, prof)
 	if err != nil {
 		b.Fatal(err)
 	}

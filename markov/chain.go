@@ -1,6 +1,7 @@
 package markov
 
 import (
+	"context"
 	"fmt"
 	"math"
 )
@@ -229,14 +230,15 @@ func (cp *cProfile) playDist(g *Game, p Profile, a, s, f int) ([]float64, error)
 }
 
 // BuildChain builds the chain that profile p induces on g, checking both.
-func BuildChain(g *Game, p Profile) (*Chain, error) {
-	return buildChain(g, p, false)
+// It stops with ctx's error soon after ctx is done.
+func BuildChain(ctx context.Context, g *Game, p Profile) (*Chain, error) {
+	return buildChain(ctx, g, p, false)
 }
 
 // buildChain explores the nodes reachable from the initial one breadth
 // first; withOutcomes also records the (joint action, successor) pairs that
 // Monte Carlo samples from.
-func buildChain(g *Game, p Profile, withOutcomes bool) (*Chain, error) {
+func buildChain(ctx context.Context, g *Game, p Profile, withOutcomes bool) (*Chain, error) {
 	if g == nil {
 		return nil, fmt.Errorf("markov: nil game")
 	}

@@ -49,7 +49,7 @@ func TestBadInputs(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			g, p := tc.mutate(tft(0.3, 0.25, 0.9, 0.95))
-			_, err := Analyze(g, p, 10)
+			_, err := Analyze(context.Background(), g, p, 10)
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("Analyze: err = %v, want it to mention %q", err, tc.want)
 			}
@@ -60,7 +60,7 @@ func TestBadInputs(t *testing.T) {
 		})
 	}
 	g, p := tft(0.3, 0.25, 0.9, 0.95)
-	if _, err := Analyze(g, p, -1); err == nil {
+	if _, err := Analyze(context.Background(), g, p, -1); err == nil {
 		t.Error("negative horizon accepted")
 	}
 	if _, err := AnalyzeWith(context.Background(), g, p, AnalyzeOptions{Horizon: 2, States: []int{7}}); err == nil {
@@ -75,7 +75,7 @@ func TestBadInputs(t *testing.T) {
 	if _, err := Simulate(context.Background(), g, p, SimOptions{Runs: 5, Horizon: MaxHorizon + 1}); err == nil {
 		t.Error("huge horizon accepted")
 	}
-	if _, err := Analyze(g, p, 1<<40); err == nil {
+	if _, err := Analyze(context.Background(), g, p, 1<<40); err == nil {
 		t.Error("huge horizon accepted")
 	}
 }
@@ -131,7 +131,7 @@ func TestNoPanicOnMangledInput(t *testing.T) {
 			p = p[:at(2)]
 		}
 		H := rapid.IntRange(-1, 5).Draw(rt, "horizon")
-		_, _ = Analyze(g, p, H)
+		_, _ = Analyze(context.Background(), g, p, H)
 		_, _ = Simulate(context.Background(), g, p, SimOptions{Runs: 3, Horizon: H, Workers: 2})
 	})
 }

@@ -30,7 +30,7 @@ func standoff() (*markov.Game, markov.Profile) {
 
 func ExampleAnalyze() {
 	g, p := standoff()
-	an, err := markov.Analyze(g, p, 52)
+	an, err := markov.Analyze(context.Background(), g, p, 52)
 	if err != nil {
 		fmt.Println(err)
 		return

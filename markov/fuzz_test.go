@@ -52,7 +52,7 @@ func FuzzAnalyzeSimulate(f *testing.F) {
 			}
 		}
 		H := int(seed % 7)
-		an, err := Analyze(g, p, H)
+		an, err := Analyze(context.Background(), g, p, H)
 		if err == nil {
 			for s := range g.States {
 				for tt, x := range an.Reach[s] {

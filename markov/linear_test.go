@@ -11,7 +11,7 @@ import (
 // a random chain densely, by BiCGSTAB and by the Gauss–Seidel fallback.
 func TestSolversAgree(t *testing.T) {
 	g, prof := randomGame(rand.New(rand.NewPCG(4, 4)), 120, 2, 2, 2, true)
-	c, err := BuildChain(g, prof)
+	c, err := BuildChain(context.Background(), g, prof)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,7 +72,7 @@ func TestSolversAgree(t *testing.T) {
 // does not, they must agree with dense solves that start from nothing.
 func TestWarmStartAgrees(t *testing.T) {
 	g, prof := randomGame(rand.New(rand.NewPCG(400, 2)), 400, 2, 2, 2, false)
-	c, err := BuildChain(g, prof)
+	c, err := BuildChain(context.Background(), g, prof)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -113,7 +113,7 @@ func TestWarmStartAgrees(t *testing.T) {
 // the dense answer to the backward-error target.
 func TestBicgstabGuess(t *testing.T) {
 	g, prof := randomGame(rand.New(rand.NewPCG(5, 5)), 150, 1, 2, 2, false)
-	c, err := BuildChain(g, prof)
+	c, err := BuildChain(context.Background(), g, prof)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,11 +1,13 @@
 package markov
 
+import "context"
+
 // BuildChainOutcomes is BuildChain that also keeps, for every node, the
 // (joint action, successor) pairs its row of P sums over. A hidden Markov
 // model whose observations depend on the joint action played needs them:
 // what is seen at a step is then correlated with the move to the next.
-func BuildChainOutcomes(g *Game, p Profile) (*Chain, error) {
-	return buildChain(g, p, true)
+func BuildChainOutcomes(ctx context.Context, g *Game, p Profile) (*Chain, error) {
+	return buildChain(ctx, g, p, true)
 }
 
 // HasOutcomes reports whether the chain was built by BuildChainOutcomes.

@@ -1,6 +1,7 @@
 package markov
 
 import (
+	"context"
 	"math"
 	"testing"
 )
@@ -10,14 +11,14 @@ import (
 // they give the node's row of P.
 func TestOutcomesSumToP(t *testing.T) {
 	g, p := tft(0.9, 0.3, 0.2, 0.6)
-	c, err := BuildChainOutcomes(g, p)
+	c, err := BuildChainOutcomes(context.Background(), g, p)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !c.HasOutcomes() {
 		t.Fatal("built with outcomes but HasOutcomes is false")
 	}
-	plain, err := BuildChain(g, p)
+	plain, err := BuildChain(context.Background(), g, p)
 	if err != nil {
 		t.Fatal(err)
 	}

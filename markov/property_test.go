@@ -153,7 +153,7 @@ func TestAnalysisProperties(t *testing.T) {
 		H := rapid.IntRange(0, 8).Draw(rt, "horizon")
 		g, prof := randomGame(rand.New(rand.NewPCG(seed, 7)), nS, nA, nAct, nTerm, rules)
 
-		an, err := Analyze(g, prof, H)
+		an, err := Analyze(context.Background(), g, prof, H)
 		if err != nil {
 			rt.Fatal(err)
 		}
@@ -227,7 +227,7 @@ func TestAnalysisProperties(t *testing.T) {
 func TestValueIsLongHorizonLimit(t *testing.T) {
 	for i := uint64(0); i < 10; i++ {
 		g, prof := randomGame(rand.New(rand.NewPCG(i, 3)), 5, 2, 2, 2, true)
-		an, err := Analyze(g, prof, 30000)
+		an, err := Analyze(context.Background(), g, prof, 30000)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -256,7 +256,7 @@ func TestAgainstNaiveManyGames(t *testing.T) {
 	const H = 6
 	for i := uint64(0); i < 300; i++ {
 		g, prof := randomGame(rand.New(rand.NewPCG(i, 7)), 4, 2, 2, 1+int(i%2), true)
-		an, err := Analyze(g, prof, H)
+		an, err := Analyze(context.Background(), g, prof, H)
 		if err != nil {
 			t.Fatal(err)
 		}

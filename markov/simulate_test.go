@@ -30,7 +30,7 @@ func agree(t *testing.T, what string, e Estimate, exact float64) {
 
 func checkAgainstExact(t *testing.T, g *Game, prof Profile, runs, H int, seed uint64) {
 	t.Helper()
-	an, err := Analyze(g, prof, H)
+	an, err := Analyze(context.Background(), g, prof, H)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -38,7 +38,7 @@ func analyzeCentral(t *testing.T, sc *Scenario, profile string) *markov.Analysis
 	if err := g.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	a, err := markov.Analyze(g, profs[profile], sc.Horizon)
+	a, err := markov.Analyze(context.Background(), g, profs[profile], sc.Horizon)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,7 @@
 package scenario
 
 import (
+	"context"
 	"fmt"
 	"path/filepath"
 	"regexp"
@@ -62,12 +63,20 @@ type compiler struct {
 const (
 	maxHorizon    = 100000
 	maxJointTotal = 2_000_000
-	maxFileSize   = 4 << 20
 )
+
+// MaxFileSize is the largest scenario file Parse reads (docs/limits.md).
+const MaxFileSize = 4 << 20
 
 // Parse reads a scenario file. It returns the scenario and every warning,
 // or nil and the diagnostics when the file has errors.
 func Parse(filename string, src []byte) (*Scenario, []Diagnostic) {
+	return ParseContext(context.Background(), filename, src)
+}
+
+// ParseContext is Parse that stops early, with a diagnostic saying so,
+// once ctx is done.
+func ParseContext(ctx context.Context, filename string, src []byte) (*Scenario, []Diagnostic) {
 	d := &diags{file: filename}
 	sc := parse(filename, src, d)
 	if d.hasErrors() {
@@ -85,8 +94,8 @@ func parse(filename string, src []byte, d *diags) (sc *Scenario) {
 			sc = nil
 		}
 	}()
-	if len(src) > maxFileSize {
-		d.errorf(Pos{1, 1}, "", "file too large (%d bytes, limit %d)", len(src), maxFileSize)
+	if len(src) > MaxFileSize {
+		d.errorf(Pos{1, 1}, "", "file too large (%d bytes, limit %d)", len(src), MaxFileSize)
 		return nil
 	}
 	f, err := yamlparser.ParseBytes(src, 0)

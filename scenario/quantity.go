@@ -168,7 +168,7 @@ func (d *drawEval) analysis(pi int) (*markov.Analysis, error) {
 	if err != nil {
 		return nil, err
 	}
-	a, err := markov.Analyze(d.g, p, d.sc.Horizon)
+	a, err := markov.Analyze(d.ctx, d.g, p, d.sc.Horizon)
 	if err != nil {
 		return nil, fmt.Errorf("profile %q: %w", name, err)
 	}

@@ -83,7 +83,7 @@ func Simulate(ctx context.Context, sc *Scenario, opt SimulateOptions) (*Simulati
 	if err != nil {
 		return nil, err
 	}
-	exact, err := markov.Analyze(g, p, sc.Horizon)
+	exact, err := markov.Analyze(ctx, g, p, sc.Horizon)
 	if err != nil {
 		return nil, fmt.Errorf("profile %q: %w", opt.Profile, err)
 	}

@@ -38,12 +38,6 @@ name them with --profile to have them reported.
   truce analyze scenario.yaml --format json > analysis.json`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if format != "text" && format != "json" {
-				return &exitError{1, fmt.Sprintf("truce analyze: unknown --format %q (text or json)", format)}
-			}
-			if draws < 1 {
-				return &exitError{1, fmt.Sprintf("truce analyze: --draws must be at least 1, got %d", draws)}
-			}
 			sc, err := mustLoadScenario(cmd, "analyze", args[0])
 			if err != nil {
 				return err
@@ -71,9 +65,10 @@ name them with --profile to have them reported.
 	}
 	f := cmd.Flags()
 	f.StringSliceVar(&profiles, "profile", nil, "profile(s) to report (repeat or comma-separate; default all)")
-	f.IntVar(&draws, "draws", scenario.DefaultDraws, "parameter draws")
+	intFlag(f, &draws, "draws", scenario.DefaultDraws, 1, maxDraws, "parameter draws")
 	f.Uint64Var(&seed, "seed", 0, "random seed for the parameter draws")
-	f.IntVar(&workers, "workers", 0, "parallel workers (0 = all cores); output does not depend on it")
-	f.StringVar(&format, "format", "text", "output: text or json")
+	intFlag(f, &workers, "workers", 0, 0, maxWorkers, "parallel workers (0 = all cores); output does not depend on it")
+	formatFlag(f, &format, "text", "json")
+	timeoutFlag(f)
 	return cmd
 }

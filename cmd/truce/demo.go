@@ -48,9 +48,6 @@ assumptions imply, not forecasts. To change an assumption, copy the file
 				_, err := cmd.OutOrStdout().Write(scenarios.USIran2026())
 				return err
 			}
-			if opt.Draws < 1 {
-				return &exitError{1, fmt.Sprintf("truce demo: --draws must be at least 1, got %d", opt.Draws)}
-			}
 			sc, diags := scenario.Parse(scenarios.USIran2026Name, scenarios.USIran2026())
 			if sc == nil {
 				printDiags(cmd.ErrOrStderr(), diags)
@@ -63,7 +60,7 @@ assumptions imply, not forecasts. To change an assumption, copy the file
 			if err != nil {
 				return &exitError{1, fmt.Sprintf("truce demo: %v", err)}
 			}
-			if err := writeReportFile(out, res.in); err != nil {
+			if err := writeReportFile(cmd, out, nil, res.in); err != nil {
 				return &exitError{1, fmt.Sprintf("truce demo: writing %s: %v", out, err)}
 			}
 			writeDemoSummary(cmd.OutOrStdout(), res, out, time.Since(start))
@@ -72,11 +69,12 @@ assumptions imply, not forecasts. To change an assumption, copy the file
 	}
 	f := cmd.Flags()
 	f.StringVarP(&out, "output", "o", "truce-demo.html", "HTML report to write")
-	f.IntVar(&opt.Draws, "draws", scenario.DefaultDraws, "parameter draws for the analysis")
+	intFlag(f, &opt.Draws, "draws", scenario.DefaultDraws, 1, maxDraws, "parameter draws for the analysis")
 	f.Uint64Var(&opt.Seed, "seed", 1, "random seed for the parameter draws")
-	f.IntVar(&opt.Workers, "workers", 0, "parallel workers (0 = all cores); output does not depend on it")
-	f.IntVar(&opt.Points, "points", 9, "points per parameter in the sensitivity sweep")
-	f.Float64Var(&solveSec, "solve-budget", 10, "seconds allowed for solving the equilibrium")
+	intFlag(f, &opt.Workers, "workers", 0, 0, maxWorkers, "parallel workers (0 = all cores); output does not depend on it")
+	intFlag(f, &opt.Points, "points", 9, 2, maxPoints, "points per parameter in the sensitivity sweep")
+	floatFlag(f, &solveSec, "solve-budget", 10, 0, maxTimeout.Seconds(), "seconds allowed for solving the equilibrium (0 = 10)")
+	timeoutFlag(f)
 	f.Bool("print-scenario", false, "print the bundled scenario file and exit")
 	return cmd
 }

@@ -83,15 +83,17 @@ func TestReportCmd(t *testing.T) {
 	tests := []struct {
 		args []string
 		want string
+		code int
 	}{
-		{[]string{"report", "../../examples/crises/chicken.yaml"}, "-o FILE is required"},
-		{[]string{"report", "no/such.yaml", "-o", filepath.Join(dir, "x.html")}, "no such file"},
-		{[]string{"report", "../../examples/crises/chicken.yaml", "-o", filepath.Join(dir, "x.html"), "--draws", "0"}, "--draws must be at least 1"},
-		{[]string{"report", "../../examples/crises/chicken.yaml", "-o", filepath.Join(dir, "no", "such", "dir", "x.html")}, "writing"},
+		{[]string{"report", "../../examples/crises/chicken.yaml"}, "-o FILE is required", codeUsage},
+		{[]string{"report", "no/such.yaml", "-o", filepath.Join(dir, "x.html")}, "no such file", codeFailure},
+		{[]string{"report", "../../examples/crises/chicken.yaml", "-o", filepath.Join(dir, "x.html"), "--draws", "0"}, `invalid argument "0" for "--draws" flag: out of range: want 1 to`, codeUsage},
+		{[]string{"report", "../../examples/crises/chicken.yaml", "-o", filepath.Join(dir, "no", "such", "dir", "x.html")}, "writing", codeFailure},
+		{[]string{"report", "../../examples/crises/chicken.yaml", "-o", "../../examples/crises/chicken.yaml"}, "refusing to write ../../examples/crises/chicken.yaml: it is the input", codeFailure},
 	}
 	for _, tc := range tests {
 		_, stderr, code := runTruce(t, "", tc.args...)
-		if code != 1 || !strings.Contains(stderr, tc.want) {
+		if code != tc.code || !strings.Contains(stderr, tc.want) {
 			t.Errorf("%v: code %d, stderr %q, want %q", tc.args, code, stderr, tc.want)
 		}
 	}
@@ -139,14 +141,15 @@ func TestSensitivityCmd(t *testing.T) {
 	for _, tc := range []struct {
 		args []string
 		want string
+		code int
 	}{
-		{[]string{"sensitivity", "../../scenarios/us-iran-2026.yaml", "--hypothesis", "H99"}, `no hypothesis "H99"`},
-		{[]string{"sensitivity", "../../scenarios/us-iran-2026.yaml", "--output", "war"}, "want reach"},
-		{[]string{"sensitivity", "../../scenarios/us-iran-2026.yaml", "--points", "1"}, "--points must be at least 2"},
-		{[]string{"sensitivity", "../../scenarios/us-iran-2026.yaml", "--format", "xml"}, "unknown --format"},
+		{[]string{"sensitivity", "../../scenarios/us-iran-2026.yaml", "--hypothesis", "H99"}, `no hypothesis "H99"`, codeFailure},
+		{[]string{"sensitivity", "../../scenarios/us-iran-2026.yaml", "--output", "war"}, "want reach", codeFailure},
+		{[]string{"sensitivity", "../../scenarios/us-iran-2026.yaml", "--points", "1"}, `"--points" flag: out of range: want 2 to`, codeUsage},
+		{[]string{"sensitivity", "../../scenarios/us-iran-2026.yaml", "--format", "xml"}, `"--format" flag: want text or json`, codeUsage},
 	} {
 		_, stderr, code := runTruce(t, "", tc.args...)
-		if code != 1 || !strings.Contains(stderr, tc.want) {
+		if code != tc.code || !strings.Contains(stderr, tc.want) {
 			t.Errorf("%v: code %d, stderr %q, want %q", tc.args, code, stderr, tc.want)
 		}
 	}

@@ -1,10 +1,9 @@
 package main
 
 import (
-	"bytes"
 	"fmt"
+	"io"
 	"math/big"
-	"os"
 
 	"github.com/spf13/cobra"
 
@@ -62,17 +61,9 @@ exceeds --fight-cost.`,
 					return &exitError{1, "truce gen: " + err.Error()}
 				}
 			default:
-				return &exitError{1, fmt.Sprintf("truce gen: unknown game %q; choose kuhn, leduc or threat", args[0])}
+				return usageErrorf("truce gen: unknown game %q; choose kuhn, leduc or threat", args[0])
 			}
-			var buf bytes.Buffer
-			if err := gambit.WriteEFG(&buf, t); err != nil {
-				return err
-			}
-			if out == "" || out == "-" {
-				_, err := cmd.OutOrStdout().Write(buf.Bytes())
-				return err
-			}
-			if err := os.WriteFile(out, buf.Bytes(), 0o644); err != nil {
+			if err := writeOutput(cmd, out, nil, func(w io.Writer) error { return gambit.WriteEFG(w, t) }); err != nil {
 				return &exitError{1, "truce gen: " + err.Error()}
 			}
 			return nil

@@ -5,16 +5,14 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"math/big"
-	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/truce-dev/truce/game"
-	"github.com/truce-dev/truce/game/gambit"
 	"github.com/truce-dev/truce/internal/progress"
 	"github.com/truce-dev/truce/nash"
 )
@@ -55,29 +53,14 @@ func defaultNashMethod(g *game.Strategic, methods map[string]nashMethod) string 
 	return "enumpure"
 }
 
-// loadGame reads a game file, choosing the reader by the file's extension
-// (.nfg, .json; "-" reads an .nfg from stdin). All game loading of the CLI
-// goes through here.
+// loadGame reads a strategic game (readGame in files.go: by extension, or
+// sniffed on stdin "-"); a tree gives its reduced strategic form.
 func loadGame(path string, stdin io.Reader) (*game.Strategic, error) {
-	var r io.Reader = stdin
-	name := "<stdin>"
-	ext := ".nfg"
-	if path != "-" {
-		ext = strings.ToLower(filepath.Ext(path))
-		if ext == ".efg" {
-			return loadReducedEFG(path) // a tree: its reduced strategic form (nash_efg.go)
-		}
-		f, err := os.Open(path)
-		if err != nil {
-			return nil, err
-		}
-		defer f.Close()
-		r, name = f, path
+	g, t, name, err := readGame(stdin, path, "")
+	if err != nil || t == nil {
+		return g, err
 	}
-	if ext == ".json" {
-		return game.ReadJSON(name, r)
-	}
-	return gambit.ReadNFG(name, r)
+	return reducedOf(name, t)
 }
 
 func newNashCmd() *cobra.Command {
@@ -88,7 +71,7 @@ func newNashCmd() *cobra.Command {
 		lambda   float64
 		format   string
 		decimals int
-		timeout  time.Duration
+		from     string
 		efgOpts  nashEFGFlags
 	)
 	methods := nashMethods()
@@ -98,7 +81,7 @@ func newNashCmd() *cobra.Command {
 	}
 	sort.Strings(names)
 	cmd := &cobra.Command{
-		Use:   "nash FILE.nfg",
+		Use:   "nash FILE",
 		Short: "Nash equilibria of a Gambit .nfg/.efg game (or truce JSON), each with its regret",
 		Long: `nash reads a strategic-form game (Gambit's .nfg, or the JSON form that
 'truce convert' writes) and computes Nash equilibria with one of Gambit's
@@ -129,23 +112,21 @@ docs/nash.md, text a readable table.
 
 --timeout stops the method after the given time: the equilibria found so
 far are printed, a line on stderr says that the run stopped early, and the
-exit code is still 0. A file that cannot be read exits 1 with
-file:line:col: what is wrong.`,
+exit code is 124 (130 after Ctrl-C). A file that cannot be read exits 1 with
+file:line:col: what is wrong. FILE "-" reads standard input, its format
+recognised from its first characters or given by --from.`,
 		Example: `  truce nash game.nfg
   truce nash game.nfg --method lcp --all --rational --format gambit
   truce nash big.nfg --method lcp --timeout 10s --format json
   truce nash tree.efg --method spe`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if format != "gambit" && format != "json" && format != "text" {
-				return &exitError{1, fmt.Sprintf("truce nash: unknown --format %q (gambit, json or text)", format)}
-			}
-			if strings.EqualFold(filepath.Ext(args[0]), ".efg") { // trees: nash_efg.go
-				return runNashEFG(cmd, args[0], nashEFGArgs{method, all, rational, format, decimals, timeout}, efgOpts)
-			}
-			g, err := loadGame(args[0], cmd.InOrStdin())
+			g, t, name, err := readGame(cmd.InOrStdin(), args[0], from)
 			if err != nil {
 				return &exitError{1, err.Error()}
+			}
+			if t != nil { // trees: nash_efg.go
+				return runNashEFG(cmd, name, t, nashEFGArgs{method, all, rational, format, decimals}, efgOpts)
 			}
 			if method == "" {
 				method = defaultNashMethod(g, methods)
@@ -155,14 +136,6 @@ file:line:col: what is wrong.`,
 				return &exitError{1, fmt.Sprintf("truce nash: unknown method %q; choose one of %s", method, strings.Join(names, ", "))}
 			}
 			ctx := cmd.Context()
-			if ctx == nil {
-				ctx = context.Background()
-			}
-			if timeout > 0 {
-				var cancel context.CancelFunc
-				ctx, cancel = context.WithTimeout(ctx, timeout)
-				defer cancel()
-			}
 			opt := nash.Options{All: all, Rational: rational, Lambda: lambda}
 			bar := progress.New(cmd.ErrOrStderr(), -1, "nash "+method)
 			if bar != nil {
@@ -171,7 +144,7 @@ file:line:col: what is wrong.`,
 			res, err := run(ctx, g, opt)
 			bar.Finish()
 			if err != nil {
-				return &exitError{1, fmt.Sprintf("truce nash: %s: %v", args[0], err)}
+				return &exitError{1, fmt.Sprintf("truce nash: %s: %v", name, err)}
 			}
 			out := cmd.OutOrStdout()
 			switch format {
@@ -182,11 +155,14 @@ file:line:col: what is wrong.`,
 					}
 				}
 			case "json":
-				if err := writeNashJSON(out, args[0], g, method, opt, res); err != nil {
+				if err := writeNashJSON(out, name, g, method, opt, res); err != nil {
 					return err
 				}
 			default:
-				writeNashText(out, args[0], g, method, opt, res, decimals)
+				writeNashText(out, name, g, method, opt, res, decimals)
+			}
+			if err := stoppedEarly(ctx, "the %d equilibria above are those found so far", len(res.Equilibria)); err != nil {
+				return err
 			}
 			if !res.Complete {
 				reason := res.Reason
@@ -203,10 +179,11 @@ file:line:col: what is wrong.`,
 	f.StringVar(&method, "method", "", "method: "+strings.Join(names, ", ")+" (default: chosen for the game)")
 	f.BoolVar(&all, "all", false, "lcp: every accessible equilibrium, not just one")
 	f.BoolVar(&rational, "rational", false, "exact rational arithmetic")
-	f.Float64Var(&lambda, "lambda", 0, "logit: stop at this precision and print the quantal-response equilibrium")
-	f.StringVar(&format, "format", "text", "output: gambit, json or text")
-	f.IntVar(&decimals, "decimals", 6, "significant digits of float probabilities (gambit and text formats)")
-	f.DurationVar(&timeout, "timeout", 0, "stop after this long and print what was found (e.g. 30s; 0 = no limit)")
+	floatFlag(f, &lambda, "lambda", 0, 0, math.MaxFloat64, "logit: stop at this precision and print the quantal-response equilibrium")
+	formatFlag(f, &format, "text", "gambit", "json")
+	intFlag(f, &decimals, "decimals", 6, 1, maxDecimals, "significant digits of float probabilities (gambit and text formats)")
+	enumFlag(f, &from, "from", "", "game format (default: by extension; recognised on stdin)", gameFormats...)
+	timeoutFlag(f)
 	efgOpts.register(f)
 	return cmd
 }

@@ -5,7 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
+	"math"
 	"sort"
 	"strings"
 	"time"
@@ -14,7 +14,6 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/truce-dev/truce/game"
-	"github.com/truce-dev/truce/game/gambit"
 	"github.com/truce-dev/truce/internal/progress"
 	"github.com/truce-dev/truce/nash"
 )
@@ -26,8 +25,8 @@ type nashEFGFlags struct {
 }
 
 func (f *nashEFGFlags) register(fs *pflag.FlagSet) {
-	fs.IntVar(&f.iterations, "iterations", 1000, "cfr/dcfr on .efg: iteration cap")
-	fs.Float64Var(&f.target, "target-exploitability", 0, "cfr/dcfr on .efg: stop once the average profile is this exploitable (0 = run all iterations)")
+	intFlag(fs, &f.iterations, "iterations", 1000, 1, maxIterations, "cfr/dcfr on .efg: iteration cap")
+	floatFlag(fs, &f.target, "target-exploitability", 0, 0, math.MaxFloat64, "cfr/dcfr on .efg: stop once the average profile is this exploitable (0 = run all iterations)")
 }
 
 // nashEFGArgs carries the shared `truce nash` flags to the tree runner.
@@ -37,7 +36,6 @@ type nashEFGArgs struct {
 	rational bool
 	format   string
 	decimals int
-	timeout  time.Duration
 }
 
 // treeMethods are the methods that work on the tree itself; every other
@@ -45,36 +43,9 @@ type nashEFGArgs struct {
 // forces that for a method that exists in both).
 var treeMethods = []string{"agent-logit", "cfr", "dcfr", "enumpure", "lcp", "lp", "spe"}
 
-// readTree reads an .efg file.
-func readTree(path string) (*game.Tree, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	return gambit.ReadEFG(path, f)
-}
-
-// loadReducedEFG reads an .efg and returns its reduced strategic form, so
-// every command that takes a strategic game also takes a tree.
-func loadReducedEFG(path string) (*game.Strategic, error) {
-	t, err := readTree(path)
-	if err != nil {
-		return nil, err
-	}
-	g, err := t.ReducedStrategic()
-	if err != nil {
-		return nil, fmt.Errorf("%s: reduced strategic form: %w", path, err)
-	}
-	return g, nil
-}
-
-// runNashEFG is `truce nash FILE.efg`.
-func runNashEFG(cmd *cobra.Command, path string, a nashEFGArgs, ef nashEFGFlags) error {
-	t, err := readTree(path)
-	if err != nil {
-		return &exitError{1, err.Error()}
-	}
+// runNashEFG is `truce nash FILE.efg` on the tree t read from path.
+func runNashEFG(cmd *cobra.Command, path string, t *game.Tree, a nashEFGArgs, ef nashEFGFlags) error {
+	var err error
 	method := a.method
 	if method == "" {
 		switch {
@@ -87,14 +58,6 @@ func runNashEFG(cmd *cobra.Command, path string, a nashEFGArgs, ef nashEFGFlags)
 		}
 	}
 	ctx := cmd.Context()
-	if ctx == nil {
-		ctx = context.Background()
-	}
-	if a.timeout > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, a.timeout)
-		defer cancel()
-	}
 	opt := nash.Options{All: a.all, Rational: a.rational}
 	errw := cmd.ErrOrStderr()
 	var bar *progress.Bar
@@ -151,6 +114,9 @@ func runNashEFG(cmd *cobra.Command, path string, a nashEFGArgs, ef nashEFGFlags)
 		}
 	default:
 		writeTreeText(out, path, t, method, opt, res, a.decimals)
+	}
+	if err := stoppedEarly(ctx, "the %d equilibria above are those found so far", len(res.Equilibria)); err != nil {
+		return err
 	}
 	if !res.Complete {
 		reason := res.Reason

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"os"
 	"path/filepath"
 	"sort"
@@ -16,23 +15,7 @@ import (
 func runTruce(t *testing.T, stdin string, args ...string) (string, string, int) {
 	t.Helper()
 	var out, errb bytes.Buffer
-	root := newRootCmd()
-	root.SetOut(&out)
-	root.SetErr(&errb)
-	root.SetIn(strings.NewReader(stdin))
-	root.SetArgs(args)
-	err := root.Execute()
-	code := 0
-	if err != nil {
-		code = 1
-		var ee *exitError
-		if errors.As(err, &ee) {
-			code = ee.code
-			errb.WriteString(ee.msg)
-		} else {
-			errb.WriteString(err.Error())
-		}
-	}
+	code := execute(t.Context(), args, strings.NewReader(stdin), &out, &errb)
 	return out.String(), errb.String(), code
 }
 
@@ -161,7 +144,6 @@ func TestNashErrors(t *testing.T) {
 		{[]string{"nash", nashRef + "pd.nfg", "--method", "nope"}, "unknown method \"nope\""},
 		{[]string{"nash", nashRef + "pd.nfg", "--method", "lp"}, "not constant-sum"},
 		{[]string{"nash", nashRef + "2x2x2.nfg", "--method", "lcp"}, "needs a 2-player game"},
-		{[]string{"nash", nashRef + "pd.nfg", "--format", "xml"}, "unknown --format"},
 		{[]string{"nash", filepath.Join(dir, "missing.nfg")}, "no such file"},
 	}
 	for _, tt := range tests {
@@ -170,14 +152,19 @@ func TestNashErrors(t *testing.T) {
 			t.Errorf("%v: exit %d, stderr %q, want exit 1 and %q", tt.args, code, errs, tt.want)
 		}
 	}
+	// A bad flag value is a usage error: exit 2, naming the flag.
+	_, errs, code := runTruce(t, "", "nash", nashRef+"pd.nfg", "--format", "xml")
+	if code != 2 || !strings.Contains(errs, `invalid argument "xml" for "--format" flag: want text, gambit or json`) {
+		t.Errorf("--format xml: exit %d, stderr %q", code, errs)
+	}
 }
 
 func TestNashTimeoutPrintsWhatItHas(t *testing.T) {
 	out, errs, code := runTruce(t, "", "nash", "../../nash/testdata/bench/rand_20x20_s2020.nfg", "--method", "lcp", "--all", "--timeout", "1ns", "--format", "gambit")
-	if code != 0 {
-		t.Fatalf("exit %d after a timeout, want 0: %s", code, errs)
+	if code != codeTimeLimit {
+		t.Fatalf("exit %d after a timeout, want %d: %s", code, codeTimeLimit, errs)
 	}
-	if !strings.Contains(errs, "stopped early (time limit reached)") {
+	if !strings.Contains(errs, "time limit of 1ns reached (--timeout); the 0 equilibria above are those found so far") {
 		t.Fatalf("stderr %q lacks the stopped-early note (stdout %q)", errs, out)
 	}
 }
@@ -215,7 +202,7 @@ func TestConvertRoundTrip(t *testing.T) {
 	if code != 0 || !strings.HasPrefix(out, "NFG 1 R \"2-player 4x4 coordination game (outcome version)\"") {
 		t.Fatalf("stdin->stdout: exit %d %s\n%s", code, errs, out)
 	}
-	if _, errs, code := runTruce(t, "", "convert", src, "-"); code != 1 || !strings.Contains(errs, "--to") {
+	if _, errs, code := runTruce(t, "", "convert", src, "-"); code != codeUsage || !strings.Contains(errs, "--to") {
 		t.Fatalf("stdout without --to: exit %d %q", code, errs)
 	}
 	if _, errs, code := runTruce(t, "", "convert", src, filepath.Join(dir, "x.txt")); code != 1 || !strings.Contains(errs, "cannot write") {

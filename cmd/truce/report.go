@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
-	"path/filepath"
 	"runtime/debug"
 	"time"
 
@@ -164,7 +162,7 @@ func solveCentral(ctx context.Context, g *markov.Game, horizon int, name string,
 		sp.err = fmt.Errorf("the solver did not converge (%s: largest deviation gain %.3g; %s); no equilibrium is reported", best.Method, best.MaxDeviationGain, best.Reason)
 		return sp
 	}
-	an, err := markov.Analyze(g, best.Profile(g), horizon)
+	an, err := markov.Analyze(ctx, g, best.Profile(g), horizon)
 	if err != nil {
 		sp.err = fmt.Errorf("analysing the equilibrium: %w", err)
 		return sp
@@ -241,45 +239,10 @@ func versionString() string {
 	return info.Main.Version
 }
 
-// writeReportFile writes the page atomically: to a temporary file beside
-// the target, then renamed, so a failed run never leaves half a report.
-func writeReportFile(path string, in report.Input) error {
-	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, ".truce-report-*.html")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	if err := report.Write(f, in); err != nil {
-		f.Close()
-		os.Remove(tmp)
-		return err
-	}
-	if err := f.Close(); err != nil {
-		os.Remove(tmp)
-		return err
-	}
-	if err := os.Chmod(tmp, 0o644); err != nil {
-		os.Remove(tmp)
-		return err
-	}
-	return os.Rename(tmp, path)
-}
-
-// readScenarioFile parses a scenario file, printing its diagnostics.
-func readScenarioFile(cmd *cobra.Command, name, path string) (*scenario.Scenario, error) {
-	src, err := os.ReadFile(path)
-	if err != nil {
-		return nil, &exitError{1, fmt.Sprintf("truce %s: %v", name, err)}
-	}
-	sc, diags := scenario.Parse(path, src)
-	for _, d := range diags {
-		fmt.Fprintln(cmd.ErrOrStderr(), d.String())
-	}
-	if sc == nil {
-		return nil, &exitError{1, fmt.Sprintf("truce %s: %s has errors; nothing was run", name, path)}
-	}
-	return sc, nil
+// writeReportFile writes the page atomically (writeOutput), never over
+// one of inputs, so a failed run never leaves half a report.
+func writeReportFile(cmd *cobra.Command, path string, inputs []string, in report.Input) error {
+	return writeOutput(cmd, path, inputs, func(w io.Writer) error { return report.Write(w, in) })
 }
 
 func newReportCmd() *cobra.Command {
@@ -314,12 +277,12 @@ central values (see 'truce sensitivity').`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if out == "" {
-				return &exitError{1, "truce report: -o FILE is required (where to write the HTML)"}
+				return usageErrorf("truce report: -o FILE is required (where to write the HTML)")
 			}
-			if opt.Draws < 1 {
-				return &exitError{1, fmt.Sprintf("truce report: --draws must be at least 1, got %d", opt.Draws)}
+			if err := notAnInput(out, args); err != nil {
+				return &exitError{1, "truce report: " + err.Error()}
 			}
-			sc, err := readScenarioFile(cmd, "report", args[0])
+			sc, err := mustLoadScenario(cmd, "report", args[0])
 			if err != nil {
 				return err
 			}
@@ -330,7 +293,7 @@ central values (see 'truce sensitivity').`,
 			if err != nil {
 				return &exitError{1, fmt.Sprintf("truce report: %v", err)}
 			}
-			if err := writeReportFile(out, res.in); err != nil {
+			if err := writeReportFile(cmd, out, args, res.in); err != nil {
 				return &exitError{1, fmt.Sprintf("truce report: writing %s: %v", out, err)}
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "wrote %s (%d profiles, %d hypotheses, %d tornado charts)\n", out, len(res.in.Profiles), len(res.in.Hypotheses), len(res.in.Tornadoes))
@@ -339,15 +302,16 @@ central values (see 'truce sensitivity').`,
 	}
 	f := cmd.Flags()
 	f.StringVarP(&out, "output", "o", "", "HTML file to write")
-	f.IntVar(&opt.Draws, "draws", scenario.DefaultDraws, "parameter draws for the analysis")
+	intFlag(f, &opt.Draws, "draws", scenario.DefaultDraws, 1, maxDraws, "parameter draws for the analysis")
 	f.Uint64Var(&opt.Seed, "seed", 1, "random seed for the parameter draws")
-	f.IntVar(&opt.Workers, "workers", 0, "parallel workers (0 = all cores); output does not depend on it")
+	intFlag(f, &opt.Workers, "workers", 0, 0, maxWorkers, "parallel workers (0 = all cores); output does not depend on it")
 	f.StringSliceVar(&opt.Profiles, "profile", nil, "profiles to analyse over draws (default: every profile that is not solved)")
 	f.BoolVar(&noSolve, "no-solve", false, "skip the equilibrium")
-	f.Float64Var(&solveSec, "solve-budget", 10, "seconds allowed for solving each equilibrium profile")
+	floatFlag(f, &solveSec, "solve-budget", 10, 0, maxTimeout.Seconds(), "seconds allowed for solving each equilibrium profile (0 = 10)")
 	f.BoolVar(&noSens, "no-sensitivity", false, "skip the sensitivity sweep")
-	f.IntVar(&opt.Points, "points", 9, "points per parameter in the sensitivity sweep")
+	intFlag(f, &opt.Points, "points", 9, 2, maxPoints, "points per parameter in the sensitivity sweep")
 	f.StringSliceVar(&opt.Outputs, "tornado", nil, `outputs for tornado charts, e.g. 'reach("war", 52, "baseline")' (default: the hypotheses' quantities)`)
+	timeoutFlag(f)
 	return cmd
 }
 

@@ -2,6 +2,7 @@ package main
 
 import (
 	"github.com/spf13/cobra"
+	"github.com/truce-dev/truce/internal/budget"
 )
 
 // newRootCmd builds the command tree. Each subcommand lives in its own file
@@ -15,7 +16,11 @@ what each outcome is worth to each side, how likely one situation leads to
 the next) into numbers that can be checked: how likely a truce is to hold,
 which threats are credible, which lever moves the other side, and which
 assumptions the answer depends on. It also reads Gambit .nfg/.efg games and
-computes their equilibria.`,
+computes their equilibria.
+
+Exit codes: 0 ok, 1 input or analysis error, 2 usage error (flags,
+arguments), 124 time limit (--timeout) reached, 130 interrupted (Ctrl-C).
+Limits on sizes, memory and time: docs/limits.md.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
@@ -34,5 +39,9 @@ computes their equilibria.`,
 		newVersionCmd(),
 		// new commands: add one line each, keep this list sorted by name
 	)
+	g := &globalOptions{}
+	sizeFlag(root.PersistentFlags(), &g.maxMemory, "max-memory", budget.DefaultLimit, 1<<20,
+		"memory one run may plan to use, e.g. 512MiB or 8GB; work that would need more is refused with what to do instead")
+	instrument(root, g)
 	return root
 }

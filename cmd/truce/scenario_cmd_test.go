@@ -1,9 +1,7 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
-	"errors"
 	"strings"
 	"testing"
 )
@@ -12,26 +10,7 @@ import (
 // exit code main would use.
 func run(t *testing.T, args ...string) (string, string, int) {
 	t.Helper()
-	var out, errb bytes.Buffer
-	root := newRootCmd()
-	root.SetOut(&out)
-	root.SetErr(&errb)
-	root.SetArgs(args)
-	err := root.Execute()
-	code := 0
-	if err != nil {
-		code = 1
-		var ee *exitError
-		if errors.As(err, &ee) {
-			code = ee.code
-			if ee.msg != "" {
-				errb.WriteString(ee.msg + "\n")
-			}
-		} else {
-			errb.WriteString(err.Error() + "\n")
-		}
-	}
-	return out.String(), errb.String(), code
+	return runTruce(t, "", args...)
 }
 
 func TestCheckCommand(t *testing.T) {
@@ -100,7 +79,7 @@ func TestAnalyzeText(t *testing.T) {
 		t.Errorf("unknown profile: exit %d, %q", code, errs)
 	}
 	_, errs, code = run(t, "analyze", "../../examples/two-state.yaml", "--format", "xml")
-	if code != 1 || !strings.Contains(errs, "unknown --format") {
+	if code != codeUsage || !strings.Contains(errs, `invalid argument "xml" for "--format" flag: want text or json`) {
 		t.Errorf("bad format: exit %d, %q", code, errs)
 	}
 }

@@ -50,16 +50,7 @@ neighbouring points can be missed; more points make that less likely.`,
   truce sensitivity scenarios/us-iran-2026.yaml --hypothesis H12 --draws 200 --format json`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if format != "text" && format != "json" {
-				return &exitError{1, fmt.Sprintf("truce sensitivity: unknown --format %q (text or json)", format)}
-			}
-			if points < 2 {
-				return &exitError{1, fmt.Sprintf("truce sensitivity: --points must be at least 2, got %d", points)}
-			}
-			if draws < 1 {
-				return &exitError{1, fmt.Sprintf("truce sensitivity: --draws must be at least 1, got %d", draws)}
-			}
-			sc, err := readScenarioFile(cmd, "sensitivity", args[0])
+			sc, err := mustLoadScenario(cmd, "sensitivity", args[0])
 			if err != nil {
 				return err
 			}
@@ -82,12 +73,13 @@ neighbouring points can be missed; more points make that less likely.`,
 	f := cmd.Flags()
 	f.StringSliceVar(&hyps, "hypothesis", nil, "hypotheses whose break-evens to find (default all; repeat or comma-separate)")
 	f.StringArrayVar(&outputs, "output", nil, `outputs for tornado data, e.g. 'absorb("war", "baseline")' (repeatable)`)
-	f.IntVar(&draws, "draws", 1, "parameter draws per point (1: others at central values)")
-	f.IntVar(&points, "points", 9, "points per parameter, ends included")
+	intFlag(f, &draws, "draws", 1, 1, maxDraws, "parameter draws per point (1: others at central values)")
+	intFlag(f, &points, "points", 9, 2, maxPoints, "points per parameter, ends included")
 	f.Uint64Var(&seed, "seed", 1, "random seed for the draws (with --draws > 1)")
-	f.IntVar(&workers, "workers", 0, "parallel workers (0 = all cores); output does not depend on it")
-	f.StringVar(&format, "format", "text", "output: text or json")
-	f.IntVar(&top, "top", 8, "tornado bars shown per output in text output")
+	intFlag(f, &workers, "workers", 0, 0, maxWorkers, "parallel workers (0 = all cores); output does not depend on it")
+	formatFlag(f, &format, "text", "json")
+	intFlag(f, &top, "top", 8, 0, 1_000_000, "tornado bars shown per output in text output")
+	timeoutFlag(f)
 	return cmd
 }
 

@@ -46,6 +46,8 @@ runs are never touched.`,
   truce serve --addr 127.0.0.1:9000 --db sqlite:./team.db
   truce serve --addr 0.0.0.0:8080 --token "$(openssl rand -hex 16)" --db postgres://truce@db/truce`,
 		Args: cobra.NoArgs,
+		// Ctrl-C is how a server is stopped: a clean shutdown exits 0.
+		Annotations: map[string]string{annGraceful: "yes"},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			level := slog.LevelInfo
 			if verbose {
@@ -80,11 +82,11 @@ runs are never touched.`,
 	f.StringVar(&addr, "addr", "127.0.0.1:8080", "address to listen on (host:port); non-loopback needs --token")
 	f.StringVar(&db, "db", "", "database: sqlite:PATH or postgres://… (default: SQLite in the user's data directory)")
 	f.StringVar(&token, "token", os.Getenv("TRUCE_TOKEN"), "bearer token required on every API call (default $TRUCE_TOKEN)")
-	f.IntVar(&maxConcurrent, "max-jobs", 0, "jobs running at once (default: number of CPUs)")
-	f.IntVar(&maxQueue, "max-queue", 32, "jobs waiting beyond those running; more are refused with 429")
-	f.IntVar(&maxDraws, "max-draws", 100000, "largest --draws a job may ask for")
-	f.IntVar(&maxRuns, "max-runs", 1000000, "largest --runs a job may ask for")
-	f.Int64Var(&maxBody, "max-body", 1<<20, "largest request body in bytes")
+	intFlag(f, &maxConcurrent, "max-jobs", 0, 0, maxWorkers, "jobs running at once (0 = number of CPUs)")
+	intFlag(f, &maxQueue, "max-queue", 32, 0, 1_000_000, "jobs waiting beyond those running; more are refused with 429")
+	intFlag(f, &maxDraws, "max-draws", 100000, 1, maxDraws, "largest --draws a job may ask for")
+	intFlag(f, &maxRuns, "max-runs", 1000000, 1, maxRuns, "largest --runs a job may ask for")
+	sizeFlag(f, &maxBody, "max-body", 1<<20, 1<<10, "largest request body, e.g. 1MiB")
 	f.BoolVarP(&verbose, "verbose", "v", false, "log every request")
 	return cmd
 }

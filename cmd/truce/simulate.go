@@ -34,12 +34,6 @@ whatever --workers. A progress bar is drawn on a terminal.`,
   truce simulate scenarios/us-iran-2026.yaml --profile baseline --seed 3 --format json`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if format != "text" && format != "json" {
-				return &exitError{1, fmt.Sprintf("truce simulate: unknown --format %q (text or json)", format)}
-			}
-			if runs < 1 {
-				return &exitError{1, fmt.Sprintf("truce simulate: --runs must be at least 1, got %d", runs)}
-			}
 			sc, err := mustLoadScenario(cmd, "simulate", args[0])
 			if err != nil {
 				return err
@@ -67,9 +61,10 @@ whatever --workers. A progress bar is drawn on a terminal.`,
 	}
 	f := cmd.Flags()
 	f.StringVar(&profile, "profile", "", "profile to simulate (default: the first in the file)")
-	f.IntVar(&runs, "runs", scenario.DefaultRuns, "number of paths")
+	intFlag(f, &runs, "runs", scenario.DefaultRuns, 1, maxRuns, "number of paths")
 	f.Uint64Var(&seed, "seed", 0, "random seed")
-	f.IntVar(&workers, "workers", 0, "parallel workers (0 = all cores); output does not depend on it")
-	f.StringVar(&format, "format", "text", "output: text or json")
+	intFlag(f, &workers, "workers", 0, 0, maxWorkers, "parallel workers (0 = all cores); output does not depend on it")
+	formatFlag(f, &format, "text", "json")
+	timeoutFlag(f)
 	return cmd
 }

@@ -87,17 +87,6 @@ docs/solve.md.`,
   truce solve scenarios/us-iran-2026.yaml --method iterate --format json`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if format != "text" && format != "json" {
-				return &exitError{1, fmt.Sprintf("truce solve: unknown --format %q (text or json)", format)}
-			}
-			switch method {
-			case "auto", "iterate", "homotopy", "shapley":
-			default:
-				return &exitError{1, fmt.Sprintf("truce solve: unknown --method %q (auto, iterate, homotopy or shapley)", method)}
-			}
-			if draws < 1 {
-				return &exitError{1, fmt.Sprintf("truce solve: --draws must be at least 1, got %d", draws)}
-			}
 			sc, err := mustLoadScenario(cmd, "solve", args[0])
 			if err != nil {
 				return err
@@ -106,6 +95,10 @@ docs/solve.md.`,
 			bar := progress.New(cmd.ErrOrStderr(), int64(draws), "draws")
 			failed := 0
 			for i := 0; i < draws; i++ {
+				if err := cmd.Context().Err(); err != nil {
+					bar.Finish()
+					return err
+				}
 				d := sc.Central()
 				if draws > 1 {
 					d = sc.DrawAt(seed, i)
@@ -138,10 +131,11 @@ docs/solve.md.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&method, "method", "auto", "auto, iterate, homotopy or shapley")
-	f.IntVar(&draws, "draws", 1, "parameter draws to solve (1 = central values)")
+	enumFlag(f, &method, "method", "auto", "method", "auto", "iterate", "homotopy", "shapley")
+	intFlag(f, &draws, "draws", 1, 1, maxSolveDraws, "parameter draws to solve (1 = central values)")
 	f.Uint64Var(&seed, "seed", 0, "random seed for the parameter draws")
-	f.StringVar(&format, "format", "text", "output: text or json")
+	formatFlag(f, &format, "text", "json")
+	timeoutFlag(f)
 	return cmd
 }
 

@@ -72,16 +72,19 @@ func TestSolveCommandText(t *testing.T) {
 }
 
 func TestSolveCommandErrors(t *testing.T) {
-	for _, args := range [][]string{
-		{"solve", "--method", "magic", "../../examples/crises/war-of-attrition.yaml"},
-		{"solve", "--format", "xml", "../../examples/crises/war-of-attrition.yaml"},
-		{"solve", "--draws", "0", "../../examples/crises/war-of-attrition.yaml"},
-		{"solve", "--method", "shapley", "../../examples/crises/war-of-attrition.yaml"},
-		{"solve", "no/such/file.yaml"},
+	for _, tc := range []struct {
+		args []string
+		code int
+	}{
+		{[]string{"solve", "--method", "magic", "../../examples/crises/war-of-attrition.yaml"}, codeUsage},
+		{[]string{"solve", "--format", "xml", "../../examples/crises/war-of-attrition.yaml"}, codeUsage},
+		{[]string{"solve", "--draws", "0", "../../examples/crises/war-of-attrition.yaml"}, codeUsage},
+		{[]string{"solve", "--method", "shapley", "../../examples/crises/war-of-attrition.yaml"}, codeFailure},
+		{[]string{"solve", "no/such/file.yaml"}, codeFailure},
 	} {
-		_, errs, code := run(t, args...)
-		if code != 1 || errs == "" {
-			t.Errorf("%v: exit %d, stderr %q", args, code, errs)
+		_, errs, code := run(t, tc.args...)
+		if code != tc.code || errs == "" {
+			t.Errorf("%v: exit %d (want %d), stderr %q", tc.args, code, tc.code, errs)
 		}
 	}
 }
