@@ -30,7 +30,7 @@ func TestEndingsAccountForEveryPath(t *testing.T) {
 	const p, q, H = 0.05, 0.02, 30
 	for _, dense := range []int{0, -1} {
 		g, prof := trapGame(p, q)
-		c, err := BuildChain(g, prof)
+		c, err := BuildChain(context.Background(), g, prof)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -55,7 +55,7 @@ func TestEndingsAccountForEveryPath(t *testing.T) {
 // reports exactly 0, not rounding noise.
 func TestNeverEndsZeroWhenEveryStateCanEnd(t *testing.T) {
 	g, prof := threeState(0.3, 0.2, 0.1)
-	an, err := Analyze(g, prof, 10)
+	an, err := Analyze(context.Background(), g, prof, 10)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,7 +63,7 @@ func TestNeverEndsZeroWhenEveryStateCanEnd(t *testing.T) {
 		t.Errorf("never ends = %g, want exactly 0", an.NeverEnds)
 	}
 	g, prof = trapGame(0, 0.1) // the ending cannot be reached at all
-	an, err = Analyze(g, prof, 10)
+	an, err = Analyze(context.Background(), g, prof, 10)
 	if err != nil {
 		t.Fatal(err)
 	}
