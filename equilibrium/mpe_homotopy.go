@@ -28,6 +28,13 @@ import (
 const (
 	mpeHomotopyMaxLambda = 1e9
 	mpeHomotopyMaxSteps  = 20000
+	// The polish is first tried once the path point's one-shot gain (on
+	// payoffs scaled to magnitude 1) is below mpePolishStartGain, and its
+	// result must lie within 100 × gain of the path point, clamped to
+	// [mpePolishMinMove, mpePolishMaxMove] in every probability.
+	mpePolishStartGain = 1e-3
+	mpePolishMinMove   = 1e-3
+	mpePolishMaxMove   = 2e-2
 )
 
 type mpeTracer struct {
@@ -248,6 +255,13 @@ func mpeTrace(ctx context.Context, m *mpeModel, opt Options) ([][][]float64, int
 	if !tangent() {
 		return nil, 0, "", fmt.Errorf("singular Jacobian at the start of the path")
 	}
+	// The orientation of the path, the sign of det [J; τ], is the same at
+	// every regular point of one branch. A step whose corrector lands on
+	// another branch passing close by (near a bifurcation of the symmetric
+	// game this one perturbs, e.g. a war of attrition with slightly
+	// different costs) usually shows as a flip of that sign, and is
+	// retried shorter.
+	orient := lu.detSign()
 
 	sigOf := func(y []float64) ([][][]float64, [][]float64) {
 		t.load(y)
@@ -268,18 +282,36 @@ func mpeTrace(ctx context.Context, m *mpeModel, opt Options) ([][][]float64, int
 		}
 		return sig, V
 	}
-	// tryPolish attempts to turn the current QRE into an exact MPE.
-	tryPolish := func(y []float64) [][][]float64 {
-		sig, V := sigOf(y)
-		for _, thr := range []float64{1e-3, 1e-6, 1e-9} {
-			supp := func(a, s, k int) bool {
-				mx := 0.0
-				for _, p := range sig[a][s] {
-					mx = math.Max(mx, p)
+	// gainOf is the largest one-shot deviation gain of the path point y
+	// (scaled units), read off the path's own values: on the path V solves
+	// the evaluation equations of σ, so max_k Q_ask − V_as is the gain.
+	gainOf := func(y []float64) float64 {
+		t.load(y)
+		g := 0.0
+		for _, s := range ms.nt {
+			ms.deriv(s, t.sig, t.V, t.d)
+			for a := 0; a < ms.nA; a++ {
+				best, cur := math.Inf(-1), 0.0
+				for k := 0; k < ms.K[s][a]; k++ {
+					best = math.Max(best, t.d.Q[a][k])
+					cur += t.sig[a][s][k] * t.d.Q[a][k]
 				}
-				return sig[a][s][k] >= thr*mx
+				g = math.Max(g, best-cur)
 			}
-			if p, gain, ok := m.polish(sig, V, supp); ok && gain <= tol {
+		}
+		return g
+	}
+	// tryPolish attempts to turn the path point y, whose gain is gain, into
+	// the exact MPE the path is approaching. Newton on a guessed support
+	// converges to whatever equilibrium has that support, so the result is
+	// accepted only if it lies within move of the path point: early on the
+	// path (λ small) every action looks "in the support" and Newton would
+	// land on a fully mixed equilibrium the path does not lead to.
+	tryPolish := func(y []float64, gain float64) [][][]float64 {
+		sig, V := sigOf(y)
+		move := math.Min(mpePolishMaxMove, math.Max(mpePolishMinMove, 100*gain))
+		for _, thr := range []float64{1e-3, 1e-6, 1e-9} {
+			if p, pg, ok := m.polish(sig, V, mpeSupportOf(sig, thr)); ok && pg <= tol && mpeDist(p, sig) <= move {
 				return p
 			}
 		}
@@ -287,7 +319,9 @@ func mpeTrace(ctx context.Context, m *mpeModel, opt Options) ([][][]float64, int
 	}
 
 	h := 0.05
-	nextCheck := 1.0
+	polishAt := mpePolishStartGain
+	var cand [][][]float64 // polished point awaiting confirmation
+	candDist := 0.0        // its distance from the path point then
 	yp := make([]float64, n+1)
 	yc := make([]float64, n+1)
 	rhs := mat.NewVecDense(n+1, nil)
@@ -317,6 +351,16 @@ func mpeTrace(ctx context.Context, m *mpeModel, opt Options) ([][][]float64, int
 				h /= 2
 				continue
 			}
+			if sg := lu.detSign(); sg != orient {
+				if h > 1e-6 {
+					h /= 2
+					continue
+				}
+				// A flip that persists at the smallest steps is a genuine
+				// branch point on the path (a symmetric game's pitchfork):
+				// the path goes straight through and the orientation flips.
+				orient = sg
+			}
 			copy(yc, yp)
 			ok := false
 			prev := math.Inf(1)
@@ -343,7 +387,7 @@ func mpeTrace(ctx context.Context, m *mpeModel, opt Options) ([][][]float64, int
 					yc[i] += sol.AtVec(i)
 					dn = math.Max(dn, math.Abs(sol.AtVec(i)))
 				}
-				if math.IsNaN(dn) || dn > 0.5*prev || (it == 0 && dn > 0.5*h+1e-3) {
+				if math.IsNaN(dn) || dn > 0.5*prev || (it == 0 && dn > math.Min(0.05, 0.1*h)+1e-6) {
 					break
 				}
 				prev = dn
@@ -364,7 +408,7 @@ func mpeTrace(ctx context.Context, m *mpeModel, opt Options) ([][][]float64, int
 			for i := range tau {
 				cosang += oldTau[i] * sol.AtVec(i) / nrm
 			}
-			if cosang < 0.8 && h > 1e-6 {
+			if cosang < 0.98 && h > 1e-6 {
 				h /= 2
 				continue
 			}
@@ -387,21 +431,40 @@ func mpeTrace(ctx context.Context, m *mpeModel, opt Options) ([][][]float64, int
 			sig, _ := sigOf(y)
 			return sig, step, "path turned back below λ=0", nil
 		}
-		if y[n] >= nextCheck {
-			for nextCheck <= y[n] {
-				nextCheck *= 2
+		// The path has settled near its limit when the point's own
+		// deviation gain is small; a polish is tried at each tenfold drop
+		// of the gain, as package nash's logit does. A polished point is
+		// returned only when it is confirmed at the next check: the path
+		// has come at least twice as close to it while the gain dropped
+		// tenfold (so a path that passes near an equilibrium and then
+		// turns away from it, as in a slightly asymmetric war of
+		// attrition, does not stop there).
+		if gain := gainOf(y); gain < polishAt {
+			for polishAt > gain {
+				polishAt /= 10
 			}
-			if p := tryPolish(y); p != nil {
-				return p, step, "", nil
-			}
-			if y[n] > mpeHomotopyMaxLambda {
+			if p := tryPolish(y, gain); p != nil {
 				sig, _ := sigOf(y)
-				return sig, step, fmt.Sprintf("reached λ=%.3g without a polished equilibrium", y[n]), nil
+				d := mpeDist(sig, p)
+				if cand != nil && mpeDist(p, cand) <= candDist && d <= candDist/2 {
+					return p, step, "", nil
+				}
+				cand, candDist = p, d
+			} else {
+				cand = nil
 			}
+			if gain*m.scale <= tol {
+				sig, _ := sigOf(y)
+				return sig, step, "", nil
+			}
+		}
+		if y[n] > mpeHomotopyMaxLambda {
+			sig, _ := sigOf(y)
+			return sig, step, fmt.Sprintf("reached λ=%.3g without a polished equilibrium", y[n]), nil
 		}
 	}
 	sig, _ := sigOf(y)
-	if p := tryPolish(y); p != nil {
+	if p := tryPolish(y, gainOf(y)); p != nil {
 		return p, step, "", nil
 	}
 	return sig, step, fmt.Sprintf("no equilibrium after %d path steps (λ=%.3g)", maxSteps, y[n]), nil
@@ -546,6 +609,22 @@ func (c *mpeSchur) factor(M *mat.Dense) bool {
 	c.slu.Factorize(c.S)
 	cd := c.slu.Cond()
 	return !(cd > 1e16 || math.IsNaN(cd))
+}
+
+// detSign is the sign of the determinant of the last factored M: the
+// product of the signs of every block's and of the Schur complement's (the
+// partition permutes rows and columns alike, which keeps the sign).
+func (c *mpeSchur) detSign() float64 {
+	if c.whole {
+		_, s := c.dense.LogDet()
+		return s
+	}
+	_, s := c.slu.LogDet()
+	for i := range c.A {
+		_, si := c.A[i].LogDet()
+		s *= si
+	}
+	return s
 }
 
 func (c *mpeSchur) factorWhole(M *mat.Dense) bool {
