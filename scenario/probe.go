@@ -20,7 +20,8 @@ import (
 // safe for concurrent use.
 type Probe struct {
 	sc    *Scenario
-	quant []*quantity // the hypotheses' quantities, then the outputs' new ones
+	hyps  []int       // the hypotheses evaluated (indices)
+	quant []*quantity // the quantities they and the outputs read
 	outs  []probeOutput
 	// profiles analysed, and per profile the states whose reach, absorption
 	// and time are read (nil: all).
@@ -41,27 +42,63 @@ type ProbeOptions struct {
 	// hypotheses (reach, absorb, time, value) and parameters, e.g.
 	// `reach("war", 52, "baseline")` or
 	// `value("US", "baseline") - value("US", "engage_intr")`. Empty: every
-	// quantity the hypotheses read, in the order they first appear.
+	// quantity the evaluated hypotheses read, in file order.
 	Outputs []string
-	MPE     equilibrium.Options // for profiles with `solve: markov-perfect`
+	// Hypotheses are the ids of the hypotheses to evaluate; nil: all.
+	Hypotheses []string
+	MPE        equilibrium.Options // for profiles with `solve: markov-perfect`
 }
 
 // NewProbe compiles the outputs against sc. An output that does not compile
 // is reported with its column.
 func (sc *Scenario) NewProbe(opt ProbeOptions) (*Probe, error) {
 	p := &Probe{sc: sc, mpe: opt.MPE}
+	if opt.Hypotheses == nil {
+		for h := range sc.Hypotheses {
+			p.hyps = append(p.hyps, h)
+		}
+	}
+	for _, id := range opt.Hypotheses {
+		h := slices.IndexFunc(sc.Hypotheses, func(x Hypothesis) bool { return x.ID == id })
+		if h < 0 {
+			var ids []string
+			for _, x := range sc.Hypotheses {
+				ids = append(ids, x.ID)
+			}
+			hint := suggest(id, ids)
+			if hint != "" {
+				hint = " (hint: " + hint + ")"
+			}
+			return nil, fmt.Errorf("no hypothesis %q%s", id, hint)
+		}
+		if !slices.Contains(p.hyps, h) {
+			p.hyps = append(p.hyps, h)
+		}
+	}
+	slices.Sort(p.hyps)
+	used := map[*quantity]bool{}
+	for _, h := range p.hyps {
+		for _, q := range sc.Hypotheses[h].quant {
+			used[q] = true
+		}
+	}
 	cp := *sc // new quantities go to a copy, never to the shared scenario
 	cp.quantities = slices.Clone(sc.quantities)
 	c := cp.outputCompiler()
 	if len(opt.Outputs) == 0 {
 		for _, q := range sc.quantities {
-			p.outs = append(p.outs, probeOutput{key: q.key, q: q})
+			if used[q] {
+				p.outs = append(p.outs, probeOutput{key: q.key, q: q})
+			}
 		}
 	}
 	for _, src := range opt.Outputs {
 		chk, patched, ok := c.checkExpr(src, Pos{1, 1}, false, true)
 		if !ok {
 			return nil, outputError(src, c.d.list)
+		}
+		for _, q := range chk.quants {
+			used[q] = true
 		}
 		o := probeOutput{key: strings.TrimSpace(src)}
 		if len(chk.quants) == 1 && strings.TrimSpace(patched) == chk.quants[0].ident {
@@ -82,7 +119,11 @@ func (sc *Scenario) NewProbe(opt ProbeOptions) (*Probe, error) {
 		}
 		p.outs = append(p.outs, o)
 	}
-	p.quant = cp.quantities
+	for _, q := range cp.quantities {
+		if used[q] {
+			p.quant = append(p.quant, q)
+		}
+	}
 	p.plan()
 	return p, nil
 }
@@ -180,9 +221,9 @@ func (p *Probe) Outputs() []string {
 
 // Hypotheses are the ids of the hypotheses Eval reports, in file order.
 func (p *Probe) Hypotheses() []string {
-	out := make([]string, len(p.sc.Hypotheses))
-	for i, h := range p.sc.Hypotheses {
-		out[i] = h.ID
+	out := make([]string, len(p.hyps))
+	for i, h := range p.hyps {
+		out[i] = p.sc.Hypotheses[h].ID
 	}
 	return out
 }
@@ -194,9 +235,9 @@ func (p *Probe) Hypotheses() []string {
 // never entered) is NaN. label names the point in error messages.
 func (p *Probe) Eval(ctx context.Context, values []float64, label string, out []float64, holds []bool) error {
 	sc := p.sc
-	if len(values) != len(sc.Parameters) || len(out) != len(p.outs) || len(holds) != len(sc.Hypotheses) {
+	if len(values) != len(sc.Parameters) || len(out) != len(p.outs) || len(holds) != len(p.hyps) {
 		return fmt.Errorf("probe: %d values, %d outputs, %d hypotheses; want %d, %d, %d",
-			len(values), len(out), len(holds), len(sc.Parameters), len(p.outs), len(sc.Hypotheses))
+			len(values), len(out), len(holds), len(sc.Parameters), len(p.outs), len(p.hyps))
 	}
 	d := Draw{Index: -1, Values: values, label: label}
 	g, profs, err := sc.Build(d)
@@ -239,13 +280,14 @@ func (p *Probe) Eval(ctx context.Context, values []float64, label string, out []
 		}
 		out[i], _ = toFloat(v)
 	}
-	for h, hyp := range sc.Hypotheses {
+	for i, h := range p.hyps {
+		hyp := &sc.Hypotheses[h]
 		v, err := expr.Run(hyp.prog.prog, env)
 		if err != nil {
 			return fmt.Errorf("%s: hypothesis %s: %w", label, hyp.ID, err)
 		}
 		b, _ := v.(bool)
-		holds[h] = b
+		holds[i] = b
 	}
 	return nil
 }

@@ -184,3 +184,40 @@ func BenchmarkProbeUSIran(b *testing.B) {
 		i++
 	}
 }
+
+func TestProbeHypothesisSubset(t *testing.T) {
+	sc := loadFile(t, "../scenarios/us-iran-2026.yaml")
+	p, err := sc.NewProbe(ProbeOptions{Hypotheses: []string{"H6", "H1"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(p.Hypotheses(), ","); got != "H1,H6" {
+		t.Fatalf("hypotheses %s", got)
+	}
+	if got := strings.Join(p.Outputs(), ","); got != `reach("war", 52, "baseline")` {
+		t.Fatalf("outputs %s", got)
+	}
+	if len(p.profiles) != 1 || sc.Profiles[p.profiles[0]].Name != "baseline" || len(p.states[p.profiles[0]]) != 1 {
+		t.Fatalf("analyses planned: profiles %v, states %v", p.profiles, p.states)
+	}
+	all, _ := sc.NewProbe(ProbeOptions{})
+	d := sc.DrawAt(2, 0)
+	out, holds := make([]float64, 1), make([]bool, 2)
+	allOut, allHolds := make([]float64, len(all.Outputs())), make([]bool, len(sc.Hypotheses))
+	if err := p.Eval(context.Background(), d.Values, "x", out, holds); err != nil {
+		t.Fatal(err)
+	}
+	if err := all.Eval(context.Background(), d.Values, "x", allOut, allHolds); err != nil {
+		t.Fatal(err)
+	}
+	if holds[0] != allHolds[0] || holds[1] != allHolds[5] || out[0] != allOut[indexOf(all.Outputs(), p.Outputs()[0])] {
+		t.Fatalf("subset %v %v, all %v %v", out, holds, allOut, allHolds)
+	}
+	if _, err := sc.NewProbe(ProbeOptions{Hypotheses: []string{"H13"}}); err == nil || !strings.Contains(err.Error(), `no hypothesis "H13"`) {
+		t.Fatalf("unknown hypothesis: %v", err)
+	}
+	none, err := sc.NewProbe(ProbeOptions{Hypotheses: []string{}, Outputs: []string{`absorb("peace", "engage_comply")`}})
+	if err != nil || len(none.Hypotheses()) != 0 || len(none.profiles) != 1 {
+		t.Fatalf("no hypotheses: %v %v", none, err)
+	}
+}

@@ -1,0 +1,135 @@
+package sensitivity
+
+import (
+	"context"
+	"fmt"
+	"math"
+
+	"github.com/truce-dev/truce/equilibrium"
+	"github.com/truce-dev/truce/scenario"
+)
+
+// Scale says how a coordinate u of the unit cube becomes a parameter value.
+type Scale int
+
+const (
+	// Quantiles maps u to the parameter's quantile at u: a uniform design
+	// becomes a sample of the declared distribution (Sobol).
+	Quantiles Scale = iota
+	// ClampedQuantiles is Quantiles with the ends clamped to the range the
+	// one-at-a-time sweep uses (scenario.Dist.Bounds: the support, or the
+	// 0.1–99.9% quantiles of an unbounded distribution), so that a grid
+	// that includes 0 and 1 (Morris) stays at plausible values.
+	ClampedQuantiles
+)
+
+// ScenarioModelOptions configure NewScenarioModel.
+type ScenarioModelOptions struct {
+	// Outputs are numeric outputs (see scenario.ProbeOptions.Outputs);
+	// empty: every quantity the chosen hypotheses read.
+	Outputs []string
+	// Hypotheses to include as 0/1 outputs (1: holds); nil: all, or none
+	// when Outputs are given.
+	Hypotheses []string
+	Scale      Scale
+	MPE        equilibrium.Options
+	// IgnoreCorrelations draws every parameter independently from its
+	// marginal even when the file declares rank correlations; without it a
+	// scenario with correlations is refused (Sobol and Morris apportion an
+	// output among independent inputs).
+	IgnoreCorrelations bool
+}
+
+// ScenarioModel is a scenario as a Model: one input per parameter that
+// has a distribution, the others at their fixed values; outputs are the
+// numeric outputs followed by one 0/1 output per hypothesis, named by its
+// id.
+type ScenarioModel struct {
+	sc      *scenario.Scenario
+	probe   *scenario.Probe
+	params  []int // scenario parameter per input
+	inputs  []string
+	outputs []string
+	nNum    int // numeric outputs come first
+	base    []float64
+	scale   Scale
+	bounds  [][2]float64
+}
+
+// NewScenarioModel prepares sc for a global method.
+func NewScenarioModel(sc *scenario.Scenario, opt ScenarioModelOptions) (*ScenarioModel, error) {
+	if len(sc.Correlations) > 0 && !opt.IgnoreCorrelations {
+		c := sc.Correlations[0]
+		return nil, fmt.Errorf("%s:%d:%d: the scenario correlates %s and %s (and %d more pairs): Sobol and Morris indices apportion an output among independent inputs and are not defined for correlated ones; "+
+			"--ignore-correlations computes them with every parameter drawn independently from its own distribution (they then describe how the model responds to each assumption, not the spread under your correlations)",
+			sc.File, c.Pos.Line, c.Pos.Col, sc.Parameters[c.A].Name, sc.Parameters[c.B].Name, len(sc.Correlations)-1)
+	}
+	hyps := opt.Hypotheses
+	if hyps == nil && len(opt.Outputs) > 0 {
+		hyps = []string{}
+	}
+	probe, err := sc.NewProbe(scenario.ProbeOptions{Outputs: opt.Outputs, Hypotheses: hyps, MPE: opt.MPE})
+	if err != nil {
+		return nil, err
+	}
+	m := &ScenarioModel{sc: sc, probe: probe, scale: opt.Scale}
+	for i, p := range sc.Parameters {
+		m.base = append(m.base, p.Dist.Central())
+		if p.Dist.Kind == "fixed" {
+			continue
+		}
+		m.params = append(m.params, i)
+		m.inputs = append(m.inputs, p.Name)
+		lo, hi := p.Dist.Bounds()
+		m.bounds = append(m.bounds, [2]float64{lo, hi})
+	}
+	if len(m.params) == 0 {
+		return nil, fmt.Errorf("no parameter has a distribution: nothing varies")
+	}
+	m.outputs = probe.Outputs()
+	m.nNum = len(m.outputs)
+	m.outputs = append(m.outputs, probe.Hypotheses()...)
+	if len(m.outputs) == 0 {
+		return nil, fmt.Errorf("no outputs: give --output or a hypothesis")
+	}
+	return m, nil
+}
+
+// Inputs implements Model: the parameters with a distribution.
+func (m *ScenarioModel) Inputs() []string { return m.inputs }
+
+// Outputs implements Model.
+func (m *ScenarioModel) Outputs() []string { return m.outputs }
+
+// IsHypothesis reports whether output o is a hypothesis (0/1).
+func (m *ScenarioModel) IsHypothesis(o int) bool { return o >= m.nNum }
+
+// Values writes the parameter vector (every scenario parameter) for unit
+// point u into v.
+func (m *ScenarioModel) Values(u []float64, v []float64) {
+	copy(v, m.base)
+	for i, pi := range m.params {
+		x := m.sc.Parameters[pi].Dist.Quantile(u[i])
+		if m.scale == ClampedQuantiles {
+			x = math.Min(math.Max(x, m.bounds[i][0]), m.bounds[i][1])
+		}
+		v[pi] = x
+	}
+}
+
+// Eval implements Model.
+func (m *ScenarioModel) Eval(ctx context.Context, row int, u []float64, y []float64) error {
+	v := make([]float64, len(m.base))
+	m.Values(u, v)
+	holds := make([]bool, len(m.outputs)-m.nNum)
+	if err := m.probe.Eval(ctx, v, fmt.Sprintf("design row %d", row), y[:m.nNum], holds); err != nil {
+		return err
+	}
+	for h, ok := range holds {
+		y[m.nNum+h] = 0
+		if ok {
+			y[m.nNum+h] = 1
+		}
+	}
+	return nil
+}
