@@ -102,6 +102,7 @@ const (
 // MorrisResult holds the elementary-effect statistics of every output.
 type MorrisResult struct {
 	Trajectories, Levels, Rows int
+	Bootstrap                  int // resamples behind MuStarCI (<= 0: none)
 	Delta                      float64
 	Seed                       uint64
 	Inputs                     []string
@@ -160,7 +161,7 @@ func MorrisAnalyze(d *MorrisDesign, inputs, outputs []string, y []float64, opt M
 	if opt.Bootstrap == 0 {
 		opt.Bootstrap = DefaultBootstrap
 	}
-	res := &MorrisResult{Trajectories: r, Levels: d.p, Rows: d.Rows(), Delta: d.delta, Seed: opt.Seed, Inputs: inputs}
+	res := &MorrisResult{Trajectories: r, Levels: d.p, Rows: d.Rows(), Bootstrap: opt.Bootstrap, Delta: d.delta, Seed: opt.Seed, Inputs: inputs}
 	// ee[o][i][t]: elementary effect of input i on output o in trajectory t.
 	ee := make([][][]float64, nOut)
 	for o := range ee {

@@ -22,11 +22,32 @@ func newSensitivityCmd() *cobra.Command {
 		workers int
 		format  string
 		top     int
+		method  string
+		glob    globalFlags
 	)
 	cmd := &cobra.Command{
 		Use:   "sensitivity FILE",
-		Short: "Which assumptions the answers hang on: sweeps, tornado data, break-evens",
-		Long: `sensitivity sweeps each parameter that has a distribution across its range
+		Short: "Which assumptions the answers hang on: sweeps and break-evens, Morris screening, Sobol indices",
+		Long: `sensitivity says which assumptions each answer hangs on, by one of three
+methods (docs/sensitivity.md explains when to use which):
+
+  --method oat (default)   one parameter at a time across its range:
+                           tornado data and the values where verdicts flip
+  --method morris          elementary effects: mu* (overall influence) and
+                           sigma (interactions, non-linearity) per parameter,
+                           r(k+1) analyses for k parameters
+  --method sobol           variance-based indices: the share of each output's
+                           variance a parameter explains alone (first order)
+                           and with its interactions (total), with bootstrap
+                           95% intervals, N(k+2) analyses
+
+Morris and Sobol vary every parameter at once over its distribution, so
+they see interactions; their outputs are every quantity the hypotheses read
+(or --output) and each hypothesis as a 0/1 output (1 = holds). They assume
+independent parameters: a scenario with correlations is refused unless
+--ignore-correlations.
+
+One at a time: sensitivity sweeps each parameter that has a distribution across its range
 (the support, or the 0.1-99.9% quantiles of an unbounded distribution), one
 at a time, through --points values, and reports:
 
@@ -47,9 +68,15 @@ neighbouring points can be missed; more points make that less likely.`,
 		Example: `  truce sensitivity scenarios/us-iran-2026.yaml
   truce sensitivity scenarios/us-iran-2026.yaml --hypothesis H6
   truce sensitivity scenarios/us-iran-2026.yaml --output 'reach("war", 52, "baseline")' --points 17
-  truce sensitivity scenarios/us-iran-2026.yaml --hypothesis H12 --draws 200 --format json`,
+  truce sensitivity scenarios/us-iran-2026.yaml --hypothesis H12 --draws 200 --format json
+  truce sensitivity scenarios/us-iran-2026.yaml --method morris
+  truce sensitivity scenarios/us-iran-2026.yaml --method sobol --samples 1024 --seed 1
+  truce sensitivity scenarios/us-iran-2026.yaml --method sobol --hypothesis H12 --format json`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if method != "oat" {
+				return runGlobal(cmd, args[0], method, hyps, outputs, seed, workers, format, top, glob)
+			}
 			sc, err := mustLoadScenario(cmd, "sensitivity", args[0])
 			if err != nil {
 				return err
@@ -71,14 +98,19 @@ neighbouring points can be missed; more points make that less likely.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringSliceVar(&hyps, "hypothesis", nil, "hypotheses whose break-evens to find (default all; repeat or comma-separate)")
+	f.StringSliceVar(&hyps, "hypothesis", nil, "hypotheses to analyse: their break-evens (oat), or them and the quantities they read (morris, sobol); default all; repeat or comma-separate")
 	f.StringArrayVar(&outputs, "output", nil, `outputs for tornado data, e.g. 'absorb("war", "baseline")' (repeatable)`)
-	intFlag(f, &draws, "draws", 1, 1, maxDraws, "parameter draws per point (1: others at central values)")
-	intFlag(f, &points, "points", 9, 2, maxPoints, "points per parameter, ends included")
-	f.Uint64Var(&seed, "seed", 1, "random seed for the draws (with --draws > 1)")
+	intFlag(f, &draws, "draws", 1, 1, maxDraws, "oat: parameter draws per point (1: others at central values)")
+	intFlag(f, &points, "points", 9, 2, maxPoints, "oat: points per parameter, ends included")
+	f.Uint64Var(&seed, "seed", 1, "random seed: draws (oat with --draws > 1), design and bootstrap (morris, sobol)")
 	intFlag(f, &workers, "workers", 0, 0, maxWorkers, "parallel workers (0 = all cores); output does not depend on it")
 	formatFlag(f, &format, "text", "json")
-	intFlag(f, &top, "top", 8, 0, 1_000_000, "tornado bars shown per output in text output")
+	intFlag(f, &top, "top", 8, 0, 1_000_000, "tornado bars (oat) or parameters (morris, sobol) shown per output in text output")
+	enumFlag(f, &method, "method", "oat", "oat (one at a time), morris (screening) or sobol (variance-based indices)", "oat", "morris", "sobol")
+	intFlag(f, &glob.samples, "samples", 0, 0, maxSamples, "sobol: base sample size N (0: 1024); morris: trajectories r (0: 20)")
+	intFlag(f, &glob.bootstrap, "bootstrap", sensitivity.DefaultBootstrap, 0, maxBootstrap, "morris, sobol: bootstrap resamples for the 95% intervals (0: none)")
+	intFlag(f, &glob.levels, "levels", sensitivity.DefaultLevels, 2, 1000, "morris: grid levels per parameter (even)")
+	f.BoolVar(&glob.ignoreCorr, "ignore-correlations", false, "morris, sobol: draw parameters independently even if the file correlates some")
 	timeoutFlag(f)
 	return cmd
 }
