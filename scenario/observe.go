@@ -532,3 +532,13 @@ func (c *compiler) historyRow(it ast.Node, cal *period.Calendar) (HistoryRow, bo
 	}
 	return r, good
 }
+
+// Quantities returns the canonical keys of the quantities the hypothesis
+// reads (reach("war", 52, "baseline"), ...), in the order they appear.
+func (h *Hypothesis) Quantities() []string {
+	out := make([]string, len(h.quant))
+	for i, q := range h.quant {
+		out[i] = q.key
+	}
+	return out
+}

@@ -1,0 +1,446 @@
+package evidence
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math"
+	"sort"
+	"strconv"
+
+	"github.com/truce-dev/truce/scenario"
+)
+
+// Number is a float64 that encodes NaN and ±Inf as JSON null (a record
+// impossible under a profile has log-likelihood -Inf).
+type Number float64
+
+// MarshalJSON implements json.Marshaler.
+func (n Number) MarshalJSON() ([]byte, error) {
+	f := float64(n)
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return []byte("null"), nil
+	}
+	return strconv.AppendFloat(nil, f, 'g', -1, 64), nil
+}
+
+// Result is what Update found; its JSON form is documented in
+// docs/evidence.md.
+type Result struct {
+	Scenario string     `json:"scenario"`
+	Period   string     `json:"period"`
+	Record   RecordInfo `json:"record"`
+	Draws    int        `json:"draws"`
+	Seed     uint64     `json:"seed"`
+	// Profiles are the candidates for what was played, equally likely a
+	// priori.
+	Profiles []string `json:"profiles"`
+	// LogLikelihood is the natural log of the record's probability under
+	// each profile at the central parameter values (null: impossible).
+	LogLikelihood map[string]Number `json:"log_likelihood"`
+	// LogEvidence is the log of the record's probability under each
+	// profile averaged over the prior of the parameters (the marginal
+	// likelihood); differences are log Bayes factors.
+	LogEvidence map[string]Number `json:"log_evidence"`
+	// LogEvidenceAll averages over the profiles too.
+	LogEvidenceAll Number `json:"log_evidence_all"`
+	// ProfilePosterior is each candidate's posterior probability.
+	ProfilePosterior map[string]float64 `json:"profile_posterior"`
+	// ESS is the effective sample size of the importance weights over the
+	// prior draws.
+	ESS         float64  `json:"ess"`
+	Rejuvenated bool     `json:"rejuvenated"`
+	SMC         *SMCInfo `json:"smc,omitempty"`
+
+	Hypotheses []HypothesisUpdate `json:"hypotheses"`
+	Parameters []ParameterUpdate  `json:"parameters"`
+	Now        NowInfo            `json:"now"`
+	Predictive Predictive         `json:"predictive"`
+	Checks     *Checks            `json:"checks,omitempty"`
+	Warnings   []string           `json:"warnings"`
+
+	states []string
+	events []string
+}
+
+// RecordInfo describes the record the update used.
+type RecordInfo struct {
+	File      string `json:"file"`
+	Rows      int    `json:"rows"`
+	Observed  int    `json:"observed_steps"`
+	LastStep  int    `json:"last_step"`
+	LastDate  string `json:"last_date,omitempty"`
+	StartDate string `json:"start_date,omitempty"`
+}
+
+// SMCInfo says how the particles were rejuvenated.
+type SMCInfo struct {
+	Stages           int       `json:"stages"`
+	Temperatures     []float64 `json:"temperatures"`
+	Acceptance       []float64 `json:"acceptance"`
+	Moves            int       `json:"moves"`
+	Distinct         int       `json:"distinct_particles"`
+	InvalidProposals int       `json:"invalid_proposals"`
+}
+
+// HypothesisUpdate is a hypothesis's share of prior draws and of the
+// posterior.
+type HypothesisUpdate struct {
+	ID               string                    `json:"id"`
+	Claim            string                    `json:"claim"`
+	Expr             string                    `json:"expr"`
+	PriorShare       float64                   `json:"prior_share"`
+	PosteriorShare   float64                   `json:"posterior_share"`
+	PriorVerdict     string                    `json:"prior_verdict"`
+	PosteriorVerdict string                    `json:"posterior_verdict"`
+	Quantities       map[string]PriorPosterior `json:"quantities"`
+}
+
+// PriorPosterior is a figure's mean over the prior draws and over the
+// posterior.
+type PriorPosterior struct {
+	Prior     Number `json:"prior"`
+	Posterior Number `json:"posterior"`
+}
+
+// Summary describes a parameter's distribution over draws.
+type Summary struct {
+	Mean   Number `json:"mean"`
+	SD     Number `json:"sd"`
+	Lo     Number `json:"lo"`
+	Median Number `json:"median"`
+	Hi     Number `json:"hi"`
+}
+
+// ParameterUpdate is a parameter's prior and posterior summaries.
+type ParameterUpdate struct {
+	Name      string  `json:"name"`
+	Prior     Summary `json:"prior"`
+	Posterior Summary `json:"posterior"`
+}
+
+// NowInfo is the filtered distribution over states: where the process is
+// at step Step given the record.
+type NowInfo struct {
+	Step   int                `json:"step"`
+	Date   string             `json:"date,omitempty"`
+	States map[string]float64 `json:"states"`
+}
+
+// Predictive is what the posterior predicts for the Ahead steps after Now.
+type Predictive struct {
+	Ahead  int    `json:"ahead"`
+	ToStep int    `json:"to_step"`
+	ToDate string `json:"to_date,omitempty"`
+	// Reach[s] is the probability that the process is in state s at some
+	// step from Now+1 to Now+Ahead (for a terminal state: has ended there
+	// by Now+Ahead, including before Now).
+	Reach map[string]float64 `json:"reach"`
+	// At[s] is the probability of being in s at step Now+Ahead.
+	At map[string]float64 `json:"at"`
+	// Events[e] is the probability that event class e is seen at least
+	// once from Now+1 to Now+Ahead.
+	Events map[string]float64 `json:"events,omitempty"`
+}
+
+// Checks are predictive checks of the model against the record: the share
+// of records simulated from the model (same steps observed) whose
+// log-likelihood is at most the observed one's (ties count half). A small
+// share means the record is surprising to the model.
+type Checks struct {
+	Sims      int    `json:"sims"`
+	Prior     Number `json:"prior_p"`
+	Posterior Number `json:"posterior_p"`
+}
+
+func newResult(sc *scenario.Scenario, d *Data, u *updater, names []string) *Result {
+	r := &Result{Scenario: sc.Name, Period: sc.Period, Draws: u.opt.Draws, Seed: u.opt.Seed, Profiles: names,
+		LogLikelihood: map[string]Number{}, LogEvidence: map[string]Number{}, ProfilePosterior: map[string]float64{},
+		Hypotheses: []HypothesisUpdate{}, Parameters: []ParameterUpdate{}, Warnings: []string{},
+		Record: RecordInfo{File: d.File, Rows: d.Rows, Observed: d.Observed, LastStep: d.Last}}
+	if d.Calendar != nil {
+		r.Record.StartDate = d.Date(0)
+		if d.Last >= 0 {
+			r.Record.LastDate = d.Date(d.Last)
+		}
+	}
+	for _, st := range sc.States {
+		r.states = append(r.states, st.ID)
+	}
+	r.events = sc.Events
+	return r
+}
+
+// summarize fills the posterior figures from the final particles.
+func (u *updater) summarize(ctx context.Context, res *Result, prior, final []*particle, fw []float64, logZ float64) error {
+	sc := u.sc
+	nProf := len(u.m.profiles)
+	// Profile posterior: per particle, P(profile | θ, record).
+	post := make([]float64, nProf)
+	for i, p := range final {
+		r := normalize(p.ll)
+		if r == nil {
+			continue
+		}
+		for k := range post {
+			post[k] += fw[i] * r[k]
+		}
+	}
+	for k, n := range u.m.profiles {
+		res.ProfilePosterior[n] = post[k]
+		res.LogEvidence[n] = Number(logZ + math.Log(post[k]) - u.logPi)
+	}
+	// Parameters.
+	pw := make([]float64, len(prior))
+	for i := range pw {
+		pw[i] = 1 / float64(len(prior))
+	}
+	for j, prm := range sc.Parameters {
+		pv := make([]float64, len(prior))
+		for i, p := range prior {
+			pv[i] = p.vals[j]
+		}
+		fv := make([]float64, len(final))
+		for i, p := range final {
+			fv[i] = p.vals[j]
+		}
+		res.Parameters = append(res.Parameters, ParameterUpdate{Name: prm.Name, Prior: summary(pv, pw), Posterior: summary(fv, fw)})
+	}
+	// Hypotheses, on the prior draws and on the posterior particles.
+	if err := u.hypotheses(ctx, res, prior, pw, final, fw); err != nil {
+		return err
+	}
+	// Where are we now, and what comes next.
+	if err := u.nowAndNext(ctx, res, final, fw); err != nil {
+		return err
+	}
+	if u.opt.Checks > 0 {
+		ch, err := u.checks(ctx, prior, pw, final, fw)
+		if err != nil {
+			return err
+		}
+		res.Checks = ch
+		if float64(ch.Posterior) < warnShare(sc) {
+			res.Warnings = append(res.Warnings, fmt.Sprintf("only %.1f%% of records simulated from the posterior are as improbable as this one: the model does not reproduce the record (prior-data conflict or a wrong observation model); do not read the posterior as evidence", 100*float64(ch.Posterior)))
+		} else if float64(ch.Prior) < warnShare(sc) {
+			res.Warnings = append(res.Warnings, fmt.Sprintf("only %.1f%% of records simulated from the prior are as improbable as this one: the record conflicts with the assumptions; the posterior leans on the record more than on them", 100*float64(ch.Prior)))
+		}
+	}
+	return nil
+}
+
+func warnShare(sc *scenario.Scenario) float64 {
+	if sc.History != nil {
+		return sc.History.WarnBelow
+	}
+	return scenario.DefaultWarnBelow
+}
+
+// summary is the weighted mean, sd, 5%, 50% and 95% quantiles of xs.
+func summary(xs, w []float64) Summary {
+	m := 0.0
+	for i, x := range xs {
+		m += w[i] * x
+	}
+	v := 0.0
+	for i, x := range xs {
+		v += w[i] * (x - m) * (x - m)
+	}
+	return Summary{Mean: Number(m), SD: Number(math.Sqrt(v)), Lo: Number(weightedQuantile(xs, w, 0.05)),
+		Median: Number(weightedQuantile(xs, w, 0.5)), Hi: Number(weightedQuantile(xs, w, 0.95))}
+}
+
+// hypotheses evaluates every hypothesis on the prior draws and on the
+// final particles (the same when nothing was rejuvenated).
+func (u *updater) hypotheses(ctx context.Context, res *Result, prior []*particle, pw []float64, final []*particle, fw []float64) error {
+	sc := u.sc
+	if len(sc.Hypotheses) == 0 {
+		return nil
+	}
+	probe, err := sc.NewProbe(scenario.ProbeOptions{MPE: u.opt.MPE})
+	if err != nil {
+		return err
+	}
+	nq, nh := len(probe.Outputs()), len(sc.Hypotheses)
+	eval := func(phase string, parts []*particle) ([][]float64, [][]bool, error) {
+		outs := make([][]float64, len(parts))
+		holds := make([][]bool, len(parts))
+		err := u.parallel(ctx, phase, len(parts), func(i int) error {
+			outs[i], holds[i] = make([]float64, nq), make([]bool, nh)
+			return probe.Eval(ctx, parts[i].vals, fmt.Sprintf("particle %d", i), outs[i], holds[i])
+		})
+		return outs, holds, err
+	}
+	po, ph, err := eval("hypotheses on prior draws", prior)
+	if err != nil {
+		return err
+	}
+	fo, fh := po, ph
+	if !samePointers(prior, final) {
+		if fo, fh, err = eval("hypotheses on posterior particles", final); err != nil {
+			return err
+		}
+	}
+	keys := probe.Outputs()
+	for h, hyp := range sc.Hypotheses {
+		hu := HypothesisUpdate{ID: hyp.ID, Claim: hyp.Claim, Expr: hyp.Expr, Quantities: map[string]PriorPosterior{}}
+		for i := range prior {
+			if ph[i][h] {
+				hu.PriorShare += pw[i]
+			}
+		}
+		for i := range final {
+			if fh[i][h] {
+				hu.PosteriorShare += fw[i]
+			}
+		}
+		hu.PriorVerdict, hu.PosteriorVerdict = scenario.Verdict(hu.PriorShare), scenario.Verdict(hu.PosteriorShare)
+		for _, q := range hyp.Quantities() {
+			k := indexOf(keys, q)
+			if k < 0 {
+				continue
+			}
+			hu.Quantities[q] = PriorPosterior{Prior: Number(wmean(po, pw, k)), Posterior: Number(wmean(fo, fw, k))}
+		}
+		res.Hypotheses = append(res.Hypotheses, hu)
+	}
+	return nil
+}
+
+func samePointers(a, b []*particle) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func indexOf(xs []string, x string) int {
+	for i, y := range xs {
+		if y == x {
+			return i
+		}
+	}
+	return -1
+}
+
+// wmean is the weighted mean of column k over the finite values.
+func wmean(rows [][]float64, w []float64, k int) float64 {
+	s, ws := 0.0, 0.0
+	for i, r := range rows {
+		if v := r[k]; !math.IsNaN(v) && !math.IsInf(v, 0) {
+			s += w[i] * v
+			ws += w[i]
+		}
+	}
+	if ws == 0 {
+		return math.NaN()
+	}
+	return s / ws
+}
+
+// nowAndNext mixes, over the particles and the profiles' posterior
+// probabilities, the filtered distribution at Now and the predictions.
+func (u *updater) nowAndNext(ctx context.Context, res *Result, final []*particle, fw []float64) error {
+	sc := u.sc
+	nS, nE := len(sc.States), len(sc.Events)
+	K := u.opt.Ahead
+	type part struct {
+		now, at, reach, ev []float64
+	}
+	parts := make([]part, len(final))
+	err := u.parallel(ctx, "where are we now", len(final), func(i int) error {
+		p := final[i]
+		r := normalize(p.ll)
+		if r == nil || fw[i] == 0 {
+			return nil
+		}
+		dm, err := u.m.build(ctx, p.vals, fmt.Sprintf("particle %d", i))
+		if err != nil {
+			return err
+		}
+		pp := part{now: make([]float64, nS), at: make([]float64, nS), reach: make([]float64, nS), ev: make([]float64, nE)}
+		for k, h := range dm.hmms {
+			if r[k] < 1e-15 {
+				continue
+			}
+			f := h.forward(u.data, u.now, true)
+			if f.Now == nil {
+				continue
+			}
+			for s, q := range h.byState(f.Now, nS) {
+				pp.now[s] += r[k] * q
+			}
+			for s, q := range h.byState(h.advance(f.Next, K-1), nS) {
+				pp.at[s] += r[k] * q
+			}
+			for s := 0; s < nS; s++ {
+				pp.reach[s] += r[k] * h.reachWithin(f.Next, s, K)
+			}
+			if sc.Observed() {
+				for e := 0; e < nE; e++ {
+					pp.ev[e] += r[k] * h.eventWithin(f.Next, e, K)
+				}
+			}
+		}
+		parts[i] = pp
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	now, at, reach, ev := make([]float64, nS), make([]float64, nS), make([]float64, nS), make([]float64, nE)
+	for i, pp := range parts {
+		if pp.now == nil {
+			continue
+		}
+		for s := 0; s < nS; s++ {
+			now[s] += fw[i] * pp.now[s]
+			at[s] += fw[i] * pp.at[s]
+			reach[s] += fw[i] * pp.reach[s]
+		}
+		for e := 0; e < nE; e++ {
+			ev[e] += fw[i] * pp.ev[e]
+		}
+	}
+	res.Now = NowInfo{Step: u.now, States: map[string]float64{}}
+	res.Predictive = Predictive{Ahead: K, ToStep: u.now + K, Reach: map[string]float64{}, At: map[string]float64{}}
+	if u.data.Calendar != nil {
+		res.Now.Date = u.data.Date(u.now)
+		res.Predictive.ToDate = u.data.Date(u.now + K)
+	}
+	for s, st := range sc.States {
+		res.Now.States[st.ID] = now[s]
+		res.Predictive.At[st.ID] = at[s]
+		res.Predictive.Reach[st.ID] = reach[s]
+	}
+	if sc.Observed() {
+		res.Predictive.Events = map[string]float64{}
+		for e, name := range sc.Events {
+			res.Predictive.Events[name] = ev[e]
+		}
+	}
+	return nil
+}
+
+// JSON returns the result as indented JSON with a final newline.
+func (r *Result) JSON() ([]byte, error) {
+	b, err := json.MarshalIndent(r, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	return append(b, '\n'), nil
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}

@@ -1,0 +1,183 @@
+package evidence
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/truce-dev/truce/evidence/record"
+	"github.com/truce-dev/truce/scenario"
+	"gonum.org/v1/gonum/mathext"
+	"gonum.org/v1/gonum/stat/distuv"
+)
+
+func loadScenario(t testing.TB, path string) *scenario.Scenario {
+	t.Helper()
+	src, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc, ds := scenario.Parse(path, src)
+	if sc == nil {
+		t.Fatalf("%s: %v", path, ds)
+	}
+	return sc
+}
+
+// bind reads a record given as CSV text and binds it to sc.
+func bind(t testing.TB, sc *scenario.Scenario, csv string) *Data {
+	t.Helper()
+	rec, err := record.Read("r.csv", strings.NewReader(csv), record.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := Bind(sc, rec, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+// coinRecord is n steps of which k show yes.
+func coinRecord(n, k int) string {
+	var b strings.Builder
+	b.WriteString("step,event\n")
+	for i := 0; i < n; i++ {
+		ev := "no"
+		if i < k {
+			ev = "yes"
+		}
+		fmt.Fprintf(&b, "%d,%s\n", i, ev)
+	}
+	return b.String()
+}
+
+// TestConjugateWeights: on the Beta–Bernoulli toy the log-likelihood of
+// every draw is k log h + (n-k) log(1-h) to 1e-12, so the importance
+// weights are exact Bayes; the posterior mean, the hypothesis's posterior
+// share and the log evidence agree with the closed forms within Monte
+// Carlo error.
+func TestConjugateWeights(t *testing.T) {
+	sc := loadScenario(t, "testdata/coin.yaml")
+	const n, k = 20, 14
+	d := bind(t, sc, coinRecord(n, k))
+	u := &updater{sc: sc, data: d, now: d.Last, workers: 1, m: &modeler{sc: sc, profiles: []string{"p"}}}
+	for i := 0; i < 200; i++ {
+		p := &particle{vals: sc.DrawAt(3, i).Values}
+		if err := u.evaluate(context.Background(), p, "test"); err != nil {
+			t.Fatal(err)
+		}
+		h := p.vals[0]
+		want := k*math.Log(h) + (n-k)*math.Log(1-h)
+		if math.Abs(p.ll[0]-want) > 1e-12*math.Max(1, math.Abs(want)) {
+			t.Fatalf("draw %d (h=%v): log L %.17g, want %.17g", i, h, p.ll[0], want)
+		}
+	}
+	const draws = 4000
+	res, err := Update(context.Background(), sc, d, Options{Draws: draws, Seed: 1, Checks: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, b := 2.0+k, 3.0+n-k
+	postMean := a / (a + b)
+	postSD := math.Sqrt(a * b / ((a + b) * (a + b) * (a + b + 1)))
+	se := postSD / math.Sqrt(res.ESS)
+	if got := float64(res.Parameters[0].Posterior.Mean); math.Abs(got-postMean) > 4*se {
+		t.Errorf("posterior mean %v, exact %v (4 SE = %v, ESS %v)", got, postMean, 4*se, res.ESS)
+	}
+	share := 1 - distuv.Beta{Alpha: a, Beta: b}.CDF(0.5)
+	if got := res.Hypotheses[0].PosteriorShare; math.Abs(got-share) > 4*math.Sqrt(share*(1-share)/res.ESS) {
+		t.Errorf("posterior share of h > 0.5: %v, exact %v", got, share)
+	}
+	priorShare := 1 - distuv.Beta{Alpha: 2, Beta: 3}.CDF(0.5)
+	if got := res.Hypotheses[0].PriorShare; math.Abs(got-priorShare) > 4*math.Sqrt(priorShare*(1-priorShare)/draws) {
+		t.Errorf("prior share %v, exact %v", got, priorShare)
+	}
+	logEv := mathext.Lbeta(a, b) - mathext.Lbeta(2, 3)
+	if got := float64(res.LogEvidence["p"]); math.Abs(got-logEv) > 0.05 {
+		t.Errorf("log evidence %v, exact %v", got, logEv)
+	}
+	if res.Rejuvenated {
+		t.Errorf("20 observations should not collapse %d draws (ESS %v)", draws, res.ESS)
+	}
+	// The central draw's log-likelihood is exact.
+	hc := 2.0 / 5
+	if got := float64(res.LogLikelihood["p"]); math.Abs(got-(k*math.Log(hc)+(n-k)*math.Log(1-hc))) > 1e-12 {
+		t.Errorf("central log-likelihood %v", got)
+	}
+}
+
+// TestConjugateSMC: 400 observations collapse the importance weights; the
+// tempered SMC's posterior matches the exact Beta posterior's mean and
+// spread, and its log evidence the closed form.
+func TestConjugateSMC(t *testing.T) {
+	sc := loadScenario(t, "testdata/coin.yaml")
+	const n, k = 400, 130
+	d := bind(t, sc, coinRecord(n, k))
+	res, err := Update(context.Background(), sc, d, Options{Draws: 1000, Seed: 2, Rejuvenate: true, Checks: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.Rejuvenated || res.SMC == nil || res.SMC.Stages < 2 {
+		t.Fatalf("ESS %v of 1000: expected rejuvenation, got %+v", res.ESS, res.SMC)
+	}
+	a, b := 2.0+k, 3.0+n-k
+	mean := a / (a + b)
+	sd := math.Sqrt(a * b / ((a + b) * (a + b) * (a + b + 1)))
+	got := res.Parameters[0].Posterior
+	// The particles after SMC are correlated: allow 0.2 sd on the mean
+	// (an exact-posterior sample of 1000 would be within 0.1 sd).
+	if math.Abs(float64(got.Mean)-mean) > 0.2*sd {
+		t.Errorf("posterior mean %v, exact %v (sd %v)", got.Mean, mean, sd)
+	}
+	if r := float64(got.SD) / sd; r < 0.8 || r > 1.25 {
+		t.Errorf("posterior sd %v, exact %v", got.SD, sd)
+	}
+	logEv := mathext.Lbeta(a, b) - mathext.Lbeta(2, 3)
+	if got := float64(res.LogEvidence["p"]); math.Abs(got-logEv) > 0.3 {
+		t.Errorf("SMC log evidence %v, exact %v", got, logEv)
+	}
+}
+
+// TestHazardLikelihood: in the fully observed hazard chain the likelihood
+// of a record is h^k (1-h)^(m-k), whatever steps are left unobserved
+// between observed ones (then the chain's two-step law enters).
+func TestHazardLikelihood(t *testing.T) {
+	sc := loadScenario(t, "testdata/hazard.yaml")
+	r := rand.New(rand.NewPCG(5, 5))
+	u := &updater{sc: sc, workers: 1, m: &modeler{sc: sc, profiles: []string{"p"}}}
+	for trial := 0; trial < 50; trial++ {
+		// A path of 30 steps from the chain at some h.
+		h0 := 0.1 + 0.5*r.Float64()
+		var b strings.Builder
+		b.WriteString("step,event\n")
+		state, m, k := "calm", 0, 0
+		for s := 0; s < 30; s++ {
+			ev := map[string]string{"calm": "quiet", "flare": "incident"}[state]
+			fmt.Fprintf(&b, "%d,%s\n", s, ev)
+			next := "calm"
+			if state == "calm" && s < 29 {
+				m++
+				if r.Float64() < h0 {
+					next = "flare"
+					k++
+				}
+			}
+			state = next
+		}
+		d := bind(t, sc, b.String())
+		u.data, u.now = d, d.Last
+		p := &particle{vals: []float64{h0}}
+		if err := u.evaluate(context.Background(), p, "test"); err != nil {
+			t.Fatal(err)
+		}
+		want := float64(k)*math.Log(h0) + float64(m-k)*math.Log(1-h0)
+		if math.Abs(p.ll[0]-want) > 1e-12*math.Max(1, math.Abs(want)) {
+			t.Fatalf("trial %d: log L %.17g, want %.17g (k=%d, m=%d)", trial, p.ll[0], want, k, m)
+		}
+	}
+}
