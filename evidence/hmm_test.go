@@ -1,6 +1,7 @@
 package evidence
 
 import (
+	"context"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -219,7 +220,7 @@ func TestForwardMatchesBruteForce(t *testing.T) {
 		if byJoint {
 			build = markov.BuildChainOutcomes
 		}
-		ch, err := build(g, p)
+		ch, err := build(context.Background(), g, p)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -269,7 +270,7 @@ func TestFilteredMatchesBruteForce(t *testing.T) {
 		if byJoint {
 			build = markov.BuildChainOutcomes
 		}
-		ch, err := build(g, p)
+		ch, err := build(context.Background(), g, p)
 		if err != nil {
 			t.Fatal(err)
 		}

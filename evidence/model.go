@@ -59,7 +59,7 @@ func (m *modeler) build(ctx context.Context, values []float64, label string) (*d
 		if em.ByJoint {
 			build = markov.BuildChainOutcomes
 		}
-		ch, err := build(g, p)
+		ch, err := build(ctx, g, p)
 		if err != nil {
 			return nil, fmt.Errorf("%s, profile %q: %w", label, name, err)
 		}

@@ -74,6 +74,10 @@ type updater struct {
 	now     int
 	workers int
 	logPi   float64 // log prior probability of each profile
+	prior   *scenario.Prior
+	// priorErr says why the parameters have no joint density (SMC moves
+	// need one).
+	priorErr error
 }
 
 func (u *updater) progress(phase string, done, total int) {
@@ -140,16 +144,12 @@ func (u *updater) evaluate(ctx context.Context, p *particle, label string) error
 	return nil
 }
 
-// logPrior is the log prior density of values (parameters independent).
+// logPrior is the log joint prior density of values (NaN when it has none).
 func (u *updater) logPrior(vals []float64) float64 {
-	lp := 0.0
-	for j, prm := range u.sc.Parameters {
-		if prm.Dist.Kind == "fixed" {
-			continue
-		}
-		lp += prm.Dist.LogPDF(vals[j])
+	if u.prior == nil {
+		return math.NaN()
 	}
-	return lp
+	return u.prior.LogPDF(vals)
 }
 
 // parallel runs f(i) for i in [0, n) on the workers, reporting progress,
@@ -272,6 +272,7 @@ func updateParticles(ctx context.Context, sc *scenario.Scenario, d *Data, opt Op
 	if u.workers <= 0 {
 		u.workers = runtime.GOMAXPROCS(0)
 	}
+	u.prior, u.priorErr = sc.NewPrior()
 	u.now = opt.Now
 	if u.now < d.Last {
 		u.now = d.Last
@@ -362,9 +363,12 @@ func (u *updater) smc(ctx context.Context, prior []*particle, res *Result) ([]*p
 	info := &SMCInfo{Moves: u.opt.Moves}
 	res.SMC = info
 	res.Rejuvenated = true
+	if u.priorErr != nil {
+		return nil, 0, fmt.Errorf("cannot rejuvenate the collapsed weights: %v; use --no-rejuvenate (and more --draws)", u.priorErr)
+	}
 	for _, p := range parts {
 		if math.IsNaN(p.prior) {
-			return nil, 0, fmt.Errorf("cannot rejuvenate: a parameter's distribution has no density here; use --no-rejuvenate")
+			return nil, 0, fmt.Errorf("cannot rejuvenate: a parameter's distribution has no density; use --no-rejuvenate")
 		}
 	}
 	beta, logZ := 0.0, 0.0

@@ -118,7 +118,7 @@ func TestConjugateSMC(t *testing.T) {
 	sc := loadScenario(t, "testdata/coin.yaml")
 	const n, k = 400, 130
 	d := bind(t, sc, coinRecord(n, k))
-	res, err := Update(context.Background(), sc, d, Options{Draws: 1000, Seed: 2, Rejuvenate: true, Checks: -1})
+	res, err := Update(context.Background(), sc, d, Options{Draws: 1000, Seed: 2, Rejuvenate: true, MinESS: 0.5, Checks: -1})
 	if err != nil {
 		t.Fatal(err)
 	}
