@@ -187,7 +187,7 @@ func (u *updater) summarize(ctx context.Context, res *Result, prior, final []*pa
 		}
 	}
 	for k, n := range u.m.profiles {
-		res.ProfilePosterior[n] = post[k]
+		res.ProfilePosterior[n] = clamp01(post[k])
 		res.LogEvidence[n] = Number(logZ + math.Log(post[k]) - u.logPi)
 	}
 	// Parameters.
@@ -414,14 +414,14 @@ func (u *updater) nowAndNext(ctx context.Context, res *Result, final []*particle
 		res.Predictive.ToDate = u.data.Date(u.now + K)
 	}
 	for s, st := range sc.States {
-		res.Now.States[st.ID] = now[s]
-		res.Predictive.At[st.ID] = at[s]
-		res.Predictive.Reach[st.ID] = reach[s]
+		res.Now.States[st.ID] = clamp01(now[s])
+		res.Predictive.At[st.ID] = clamp01(at[s])
+		res.Predictive.Reach[st.ID] = clamp01(reach[s])
 	}
 	if sc.Observed() {
 		res.Predictive.Events = map[string]float64{}
 		for e, name := range sc.Events {
-			res.Predictive.Events[name] = ev[e]
+			res.Predictive.Events[name] = clamp01(ev[e])
 		}
 	}
 	return nil
@@ -444,3 +444,6 @@ func sortedKeys[V any](m map[string]V) []string {
 	sort.Strings(out)
 	return out
 }
+
+// clamp01 keeps a probability summed in floating point within [0, 1].
+func clamp01(p float64) float64 { return math.Min(1, math.Max(0, p)) }

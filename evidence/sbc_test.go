@@ -94,7 +94,7 @@ func TestSimulationBasedCalibration(t *testing.T) {
 		}
 	}
 	broken := map[string]func(h *hmm, d *Data, now int) float64{
-		"record counted twice": func(h *hmm, d *Data, now int) float64 { return 2 * h.forward(d, now, false).LogL },
+		"record counted twice":  func(h *hmm, d *Data, now int) float64 { return 2 * h.forward(d, now, false).LogL },
 		"event classes swapped": func(h *hmm, d *Data, now int) float64 { return h.forward(swapped(d), now, false).LogL },
 	}
 	for name, f := range broken {

@@ -107,7 +107,7 @@ func TestPriorWithCopula(t *testing.T) {
 	for i := 0; i < n; i++ {
 		for j := 0; j < n; j++ {
 			v[ia], v[ib] = (float64(i)+0.5)/n, (float64(j)+0.5)/n
-			f := math.Exp(pr.LogPDF(v) - sc.Parameters[0].Dist.LogPDF(v[0])) / (n * n)
+			f := math.Exp(pr.LogPDF(v)-sc.Parameters[0].Dist.LogPDF(v[0])) / (n * n)
 			total += f
 			exy += f * v[ia] * v[ib]
 		}

@@ -36,6 +36,7 @@ Limits on sizes, memory and time: docs/limits.md.`,
 		newServeCmd(),
 		newSimulateCmd(),
 		newSolveCmd(),
+		newUpdateCmd(),
 		newVersionCmd(),
 		// new commands: add one line each, keep this list sorted by name
 	)
