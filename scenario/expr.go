@@ -301,6 +301,7 @@ func (c *compiler) checkExpr(src string, pos Pos, quoted, allowQ bool) (p *exprC
 	if p.failed {
 		return nil, "", false
 	}
+	c.reads = append(c.reads, exprRead{pos: pos, params: p.params})
 	return p, tree.Node.String(), true
 }
 

@@ -61,6 +61,9 @@ type Scenario struct {
 	trans         []*transRule
 	pays          []*payRule
 	quantities    []*quantity
+	// reads records, for every expression in the file, the parameters it
+	// reads (lint.go: unused parameters).
+	reads []exprRead
 	// per non-terminal state and joint action: index of the transition rule
 	// that applies (-1: none, stay), and the payoff rules that add up.
 	transOf [][]int

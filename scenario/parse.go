@@ -57,6 +57,8 @@ type compiler struct {
 	// actions are then not reported as unknown or unavailable elsewhere,
 	// since that would only repeat the one mistake.
 	actionsUnsure []bool
+	// reads are the parameters each expression reads (lint.go).
+	reads []exprRead
 }
 
 // Limits that keep a hostile file from exhausting memory or time.
@@ -122,6 +124,7 @@ func parse(filename string, src []byte, d *diags) (sc *Scenario) {
 	sc = &Scenario{File: filename}
 	c.sc = sc
 	c.compile(docs[0].Body)
+	sc.reads = c.reads
 	if c.drawsOK {
 		// Probabilities and weights that were read are checked even when
 		// other parts of the file have errors, so that one run reports
