@@ -400,7 +400,7 @@ func (ex *Explanation) WriteText(w io.Writer) error {
 			for _, a := range ex.Actors {
 				parts = append(parts, fmt.Sprintf("%s %s", a, payText(st.Entry[a])))
 			}
-			fmt.Fprintf(&b, "  entry payoff (once): %s   [payoff rules at %s]\n", strings.Join(parts, "; "), linesText(st.EntryRules))
+			fmt.Fprintf(&b, "  entry payoff (once): %s   (payoff rules: %s)\n", strings.Join(parts, "; "), linesText(st.EntryRules))
 			continue
 		}
 		tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)

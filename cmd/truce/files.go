@@ -162,6 +162,10 @@ func mustLoadScenario(cmd *cobra.Command, name, path string) (*scenario.Scenario
 	if err != nil {
 		return nil, &exitError{codeFailure, fmt.Sprintf("truce %s: %v", name, err)}
 	}
+	if sc != nil {
+		diags = append(diags, lintWarnings(cmd, sc)...)
+		sortDiagnostics(diags)
+	}
 	json := wantsJSON(cmd, nil)
 	if !json || sc != nil {
 		printDiagnostics(cmd.ErrOrStderr(), diags)
