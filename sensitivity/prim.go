@@ -160,6 +160,9 @@ func Prim(ctx context.Context, inputs []string, x [][]float64, event []bool, opt
 	lo, hi = append([]float64(nil), ch.Lo...), append([]float64(nil), ch.Hi...)
 	lo, hi = p.paste(lo, hi)
 	res.Box, res.Restrictions, res.Dropped = p.simplify(inputs, lo, hi)
+	if len(res.Restrictions) == 0 && res.Note == "" {
+		res.Note = "no box is markedly denser than the whole space: the event is spread out, not confined to one region"
+	}
 	return res, nil
 }
 

@@ -1,0 +1,159 @@
+package sensitivity
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/truce-dev/truce/equilibrium"
+	"github.com/truce-dev/truce/internal/budget"
+	"github.com/truce-dev/truce/scenario"
+)
+
+// DiscoverOptions configure Discover.
+type DiscoverOptions struct {
+	Hypotheses []string // nil: all
+	Draws      int      // parameter draws; default 2000
+	Seed       uint64
+	// Fails looks for where each hypothesis fails instead of where it
+	// holds.
+	Fails bool
+	Prim  PrimOptions
+	Eval  EvalOptions
+	MPE   equilibrium.Options
+}
+
+// DefaultDiscoverDraws is Discover's default number of draws.
+const DefaultDiscoverDraws = 2000
+
+// Discovery is PRIM's box for one hypothesis.
+type Discovery struct {
+	Hypothesis string
+	Claim      string
+	Fails      bool // the event is "fails" rather than "holds"
+	*PrimResult
+}
+
+// DiscoverResult is scenario discovery for some hypotheses.
+type DiscoverResult struct {
+	Draws       int
+	Seed        uint64
+	Inputs      []string
+	Discoveries []Discovery
+}
+
+// Discover draws the parameters as analyze does (draw i from its own
+// stream of Seed, correlations applied), records whether each hypothesis
+// holds on each draw, and runs PRIM on the draws of each: the box of
+// parameter space in which it holds (or fails) much more often than
+// overall. Density and coverage are shares of draws, so they are implied by
+// the assumptions, not evidence.
+func Discover(ctx context.Context, sc *scenario.Scenario, opt DiscoverOptions) (*DiscoverResult, error) {
+	if opt.Draws == 0 {
+		opt.Draws = DefaultDiscoverDraws
+	}
+	if opt.Draws < 2 {
+		return nil, fmt.Errorf("discover: %d draws", opt.Draws)
+	}
+	hyps := opt.Hypotheses
+	if hyps == nil {
+		hyps = []string{}
+		for _, h := range sc.Hypotheses {
+			hyps = append(hyps, h.ID)
+		}
+	}
+	if len(hyps) == 0 {
+		return nil, fmt.Errorf("discover: the scenario has no hypotheses")
+	}
+	probe, err := sc.NewProbe(scenario.ProbeOptions{Outputs: nil, Hypotheses: hyps, MPE: opt.MPE})
+	if err != nil {
+		return nil, err
+	}
+	var params []int
+	var inputs []string
+	for i, p := range sc.Parameters {
+		if p.Dist.Kind != "fixed" {
+			params = append(params, i)
+			inputs = append(inputs, p.Name)
+		}
+	}
+	if len(params) == 0 {
+		return nil, fmt.Errorf("discover: no parameter has a distribution: nothing varies")
+	}
+	nH := len(probe.Hypotheses())
+	need := budget.Mul(int64(opt.Draws), budget.Add(int64(len(sc.Parameters)), int64(nH+len(probe.Outputs()))))
+	if err := budget.Check(ctx, fmt.Sprintf("%d draws of %d parameters and %d outputs", opt.Draws, len(sc.Parameters), nH), budget.Mul(need, 8), "use fewer --draws"); err != nil {
+		return nil, err
+	}
+	m := &drawModel{probe: probe, nOut: len(probe.Outputs()), nHyp: nH,
+		inputs: make([]string, len(sc.Parameters)), outNames: append(probe.Outputs(), probe.Hypotheses()...)}
+	y, err := EvalDesign(ctx, m, drawDesign{sc: sc, seed: opt.Seed, n: opt.Draws}, 0, opt.Draws, opt.Eval)
+	if err != nil {
+		return nil, err
+	}
+	x := make([][]float64, opt.Draws)
+	for i := range x {
+		d := sc.DrawAt(opt.Seed, i)
+		x[i] = make([]float64, len(params))
+		for j, pi := range params {
+			x[i][j] = d.Values[pi]
+		}
+	}
+	res := &DiscoverResult{Draws: opt.Draws, Seed: opt.Seed, Inputs: inputs}
+	stride := m.nOut + nH
+	for h, id := range probe.Hypotheses() {
+		ev := make([]bool, opt.Draws)
+		for i := range ev {
+			holds := y[i*stride+m.nOut+h] == 1
+			ev[i] = holds != opt.Fails
+		}
+		pr, err := Prim(ctx, inputs, x, ev, opt.Prim)
+		if err != nil {
+			return nil, fmt.Errorf("discover %s: %w", id, err)
+		}
+		claim := ""
+		for _, hy := range sc.Hypotheses {
+			if hy.ID == id {
+				claim = hy.Claim
+			}
+		}
+		res.Discoveries = append(res.Discoveries, Discovery{Hypothesis: id, Claim: claim, Fails: opt.Fails, PrimResult: pr})
+	}
+	return res, nil
+}
+
+// drawDesign is the random draws of a scenario as a design: row i is
+// DrawAt(seed, i), every parameter's value (not a point of the unit cube).
+type drawDesign struct {
+	sc   *scenario.Scenario
+	seed uint64
+	n    int
+}
+
+func (d drawDesign) Dim() int                   { return len(d.sc.Parameters) }
+func (d drawDesign) Rows() int                  { return d.n }
+func (d drawDesign) Point(row int, v []float64) { copy(v, d.sc.DrawAt(d.seed, row).Values) }
+
+// drawModel evaluates the probe at a draw's parameter values; its outputs
+// are the probe's outputs, then 1/0 per hypothesis.
+type drawModel struct {
+	probe            *scenario.Probe
+	nOut, nHyp       int
+	inputs, outNames []string
+}
+
+func (m *drawModel) Inputs() []string  { return m.inputs }
+func (m *drawModel) Outputs() []string { return m.outNames }
+
+func (m *drawModel) Eval(ctx context.Context, row int, v []float64, y []float64) error {
+	holds := make([]bool, m.nHyp)
+	if err := m.probe.Eval(ctx, v, fmt.Sprintf("draw %d", row), y[:m.nOut], holds); err != nil {
+		return err
+	}
+	for h, ok := range holds {
+		y[m.nOut+h] = 0
+		if ok {
+			y[m.nOut+h] = 1
+		}
+	}
+	return nil
+}
