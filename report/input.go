@@ -23,6 +23,7 @@ type Input struct {
 	Horizon     int
 	Draws       int
 	Seed        uint64
+	Fixed       bool   // no parameter has a distribution: one exact analysis, no seed
 	Generated   string // free text, e.g. the truce version; no clock is read
 
 	Actors     []Actor

@@ -255,7 +255,7 @@ svg.chart{max-width:100%;height:auto;display:block;margin:.8em 0;font-family:sys
 <body>
 <header>
 <h1>{{.Title}}</h1>
-<p class="meta">{{if .Name}}<code>{{.Name}}</code> · {{end}}{{if .Period}}one step = one {{.Period}} · {{end}}{{if .Horizon}}horizon {{.Horizon}} steps · {{end}}{{if .Draws}}{{.Draws}} parameter draws{{if .Seed}}, seed {{.Seed}}{{end}} · {{end}}{{.Generated}}</p>
+<p class="meta">{{if .Name}}<code>{{.Name}}</code> · {{end}}{{if .Period}}one step = one {{.Period}} · {{end}}{{if .Horizon}}horizon {{.Horizon}} steps · {{end}}{{if .Fixed}}parameters fixed: one exact analysis · {{else if .Draws}}{{.Draws}} parameter draw{{if gt .Draws 1}}s{{end}}, seed {{.Seed}} · {{end}}{{.Generated}}</p>
 {{with .Description}}<p>{{.}}</p>{{end}}
 {{with .Source}}<p class="meta">Source: {{.}}</p>{{end}}
 <p class="caveat">Every number in this model is an analyst's assumption, given as a range. Probabilities and values below are what those assumptions imply, with 5–95% intervals over the parameter draws; they are not forecasts.</p>

@@ -47,7 +47,7 @@ func FromScenario(sc *scenario.Scenario, ar *scenario.AnalysisReport) Input {
 	if ar == nil {
 		return in
 	}
-	in.Draws, in.Seed = ar.Draws, ar.Seed
+	in.Draws, in.Seed, in.Fixed = ar.Draws, ar.Seed, ar.Fixed
 	for _, name := range ar.ProfileOrder {
 		pr := ar.Profiles[name]
 		p := Profile{Name: name, Strategies: strategiesOf(sc, name),

@@ -54,6 +54,12 @@ type AnalyzeOptions struct {
 // DefaultDraws is the number of parameter draws Analyze makes by default.
 const DefaultDraws = 1000
 
+// DefaultSeed is the seed every truce command uses unless told otherwise,
+// so that the same figure is the same in every output (analyze, report,
+// demo, simulate, solve, sensitivity, update, and the sampled draws that
+// validation checks).
+const DefaultSeed = 1
+
 // AnalysisReport is the result of Analyze; its JSON form is documented in
 // docs/analyze-json.md.
 type AnalysisReport struct {
@@ -68,6 +74,9 @@ type AnalysisReport struct {
 	// Skipped lists equilibrium profiles left out by default (see
 	// AnalyzeOptions.Profiles).
 	Skipped []string `json:"skipped_profiles,omitempty"`
+	// Fixed is set when no parameter has a distribution: the one draw is
+	// exact and the seed played no part.
+	Fixed bool `json:"parameters_fixed,omitempty"`
 
 	// Order of profiles, states, actors and components as in the file,
 	// for text output (JSON objects are sorted by key).
@@ -179,7 +188,7 @@ func Analyze(ctx context.Context, sc *Scenario, opt AnalyzeOptions) (*AnalysisRe
 	if err != nil {
 		return nil, err
 	}
-	report.Draws, report.Seed = opt.Draws, opt.Seed
+	report.Draws, report.Seed, report.Fixed = opt.Draws, opt.Seed, !sc.Random()
 	// Profiles computed: the reported ones and those hypotheses refer to.
 	need := map[int]bool{}
 	for _, name := range report.ProfileOrder {

@@ -51,7 +51,7 @@ func (r *AnalysisReport) WriteText(w io.Writer) error {
 	}
 	fmt.Fprintf(&b, "%s\n", title)
 	draws := fmt.Sprintf("%d parameter draws (seed %d), figures are mean [5%%, 95%%]", r.Draws, r.Seed)
-	if r.Draws == 1 {
+	if r.Fixed {
 		draws = "parameters fixed: one exact analysis"
 	}
 	fmt.Fprintf(&b, "%s; horizon %d %ss\n", draws, r.Horizon, r.Period)

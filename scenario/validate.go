@@ -10,8 +10,8 @@ import (
 const checkSamples = 200
 
 // checkSeed seeds the sampled validation draws; "draw i" in a message is
-// draw i of `truce analyze --seed 0`.
-const checkSeed = 0
+// draw i of `truce analyze` with its default seed.
+const checkSeed = DefaultSeed
 
 // checkDraws evaluates every probability, weight and payoff on the central
 // draw, on each parameter's bounds (alone and all together) and on sampled

@@ -66,7 +66,7 @@ name them with --profile to have them reported.
 	f := cmd.Flags()
 	f.StringSliceVar(&profiles, "profile", nil, "profile(s) to report (repeat or comma-separate; default all)")
 	intFlag(f, &draws, "draws", scenario.DefaultDraws, 1, maxDraws, "parameter draws")
-	f.Uint64Var(&seed, "seed", 0, "random seed for the parameter draws")
+	f.Uint64Var(&seed, "seed", scenario.DefaultSeed, "random seed for the parameter draws")
 	intFlag(f, &workers, "workers", 0, 0, maxWorkers, "parallel workers (0 = all cores); output does not depend on it")
 	formatFlag(f, &format, "text", "json")
 	timeoutFlag(f)

@@ -70,7 +70,7 @@ assumptions imply, not forecasts. To change an assumption, copy the file
 	f := cmd.Flags()
 	f.StringVarP(&out, "output", "o", "truce-demo.html", "HTML report to write")
 	intFlag(f, &opt.Draws, "draws", scenario.DefaultDraws, 1, maxDraws, "parameter draws for the analysis")
-	f.Uint64Var(&opt.Seed, "seed", 1, "random seed for the parameter draws")
+	f.Uint64Var(&opt.Seed, "seed", scenario.DefaultSeed, "random seed for the parameter draws")
 	intFlag(f, &opt.Workers, "workers", 0, 0, maxWorkers, "parallel workers (0 = all cores); output does not depend on it")
 	intFlag(f, &opt.Points, "points", 9, 2, maxPoints, "points per parameter in the sensitivity sweep")
 	floatFlag(f, &solveSec, "solve-budget", 10, 0, maxTimeout.Seconds(), "seconds allowed for solving the equilibrium (0 = 10)")

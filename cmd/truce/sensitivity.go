@@ -93,7 +93,7 @@ neighbouring points can be missed; more points make that less likely.`,
 			if format == "json" {
 				return writeSensitivityJSON(out, args[0], draws, res)
 			}
-			writeSensitivityText(out, sc, draws, top, res)
+			writeSensitivityText(out, sc, draws, seed, top, res)
 			return nil
 		},
 	}
@@ -102,7 +102,7 @@ neighbouring points can be missed; more points make that less likely.`,
 	f.StringArrayVar(&outputs, "output", nil, `outputs for tornado data, e.g. 'absorb("war", "baseline")' (repeatable)`)
 	intFlag(f, &draws, "draws", 1, 1, maxDraws, "oat: parameter draws per point (1: others at central values)")
 	intFlag(f, &points, "points", 9, 2, maxPoints, "oat: points per parameter, ends included")
-	f.Uint64Var(&seed, "seed", 1, "random seed: draws (oat with --draws > 1), design and bootstrap (morris, sobol)")
+	f.Uint64Var(&seed, "seed", scenario.DefaultSeed, "random seed: draws (oat with --draws > 1), design and bootstrap (morris, sobol)")
 	intFlag(f, &workers, "workers", 0, 0, maxWorkers, "parallel workers (0 = all cores); output does not depend on it")
 	formatFlag(f, &format, "text", "json")
 	intFlag(f, &top, "top", 8, 0, 1_000_000, "tornado bars (oat) or parameters (morris, sobol) shown per output in text output")
@@ -115,10 +115,10 @@ neighbouring points can be missed; more points make that less likely.`,
 	return cmd
 }
 
-func writeSensitivityText(w io.Writer, sc *scenario.Scenario, draws, top int, res *sensitivity.Result) {
+func writeSensitivityText(w io.Writer, sc *scenario.Scenario, draws int, seed uint64, top int, res *sensitivity.Result) {
 	mode := "other parameters at their central values"
 	if draws > 1 {
-		mode = fmt.Sprintf("other parameters varying over %d draws", draws)
+		mode = fmt.Sprintf("other parameters varying over %d draws, seed %d", draws, seed)
 	}
 	fmt.Fprintf(w, "%s: %d parameters swept one at a time (%s)\n\n", sc.Name, len(res.Sweeps), mode)
 	fmt.Fprintln(w, "Verdicts at the centre and where they flip:")

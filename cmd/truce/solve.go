@@ -104,6 +104,9 @@ docs/solve.md.`,
 					d = sc.DrawAt(seed, i)
 				}
 				sd := solveOneDraw(cmd, sc, d, method)
+				if draws > 1 {
+					sd.Draw = fmt.Sprintf("draw %d (seed %d)", i, seed)
+				}
 				if !sd.Converged {
 					failed++
 				}
@@ -133,7 +136,7 @@ docs/solve.md.`,
 	f := cmd.Flags()
 	enumFlag(f, &method, "method", "auto", "method", "auto", "iterate", "homotopy", "shapley")
 	intFlag(f, &draws, "draws", 1, 1, maxSolveDraws, "parameter draws to solve (1 = central values)")
-	f.Uint64Var(&seed, "seed", 0, "random seed for the parameter draws")
+	f.Uint64Var(&seed, "seed", scenario.DefaultSeed, "random seed for the parameter draws")
 	formatFlag(f, &format, "text", "json")
 	timeoutFlag(f)
 	return cmd

@@ -112,7 +112,7 @@ record is to the model). A seeded run gives the same output whatever
 	f.StringVar(&now, "now", "", "the step (or date) to say where the process is and to predict from; default: the record's last step")
 	f.StringSliceVar(&profiles, "profile", nil, "candidate profile(s) for what was played (repeat or comma-separate; default: every profile with given strategies)")
 	intFlag(f, &draws, "draws", 1000, 1, maxDraws, "prior draws (particles)")
-	f.Uint64Var(&seed, "seed", 1, "random seed: the prior draws are those of analyze with this seed")
+	f.Uint64Var(&seed, "seed", scenario.DefaultSeed, "random seed: the prior draws are those of analyze with this seed")
 	intFlag(f, &workers, "workers", 0, 0, maxWorkers, "parallel workers (0 = all cores); output does not depend on it")
 	intFlag(f, &ahead, "ahead", evidence.DefaultAhead, 1, 100000, "steps after now that the predictions cover")
 	intFlag(f, &moves, "moves", 5, 1, 1000, "Metropolis moves per particle and SMC stage")
