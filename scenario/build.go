@@ -86,6 +86,7 @@ func drawName(d Draw) string {
 // evaluates expressions and fills tables.
 func (c *compiler) index() {
 	sc := c.sc
+	sc.setCentralActors()
 	nS := len(sc.States)
 	sc.transOf = make([][]int, nS)
 	sc.paysOf = make([][][]int, nS)
@@ -141,8 +142,9 @@ func (sc *Scenario) condsHold(cs []cond, s int, k []int) bool {
 
 // drawError is a problem that appears only for some parameter draws.
 type drawError struct {
-	pos Pos
-	msg string
+	pos  Pos
+	msg  string
+	hint string // what would be right, when not the default of the draw checks
 }
 
 func (e *drawError) Error() string { return fmt.Sprintf("%d:%d: %s", e.pos.Line, e.pos.Col, e.msg) }
@@ -157,7 +159,7 @@ func (sc *Scenario) evalExpr(x *expression, env map[string]any, d Draw) (float64
 		if len(x.params) > 0 {
 			where = " (" + sc.describe(env, x.params) + ")"
 		}
-		return 0, &drawError{x.pos, fmt.Sprintf("on %s%s: %v", drawName(d), where, err)}
+		return 0, &drawError{pos: x.pos, msg: fmt.Sprintf("on %s%s: %v", drawName(d), where, err)}
 	}
 	return v, nil
 }
@@ -177,7 +179,7 @@ func (sc *Scenario) probs(xs []*expression, env map[string]any, d Draw, rulePos 
 			if len(x.params) > 0 {
 				where = " (" + sc.describe(env, x.params) + ")"
 			}
-			return nil, &drawError{x.pos, fmt.Sprintf("probability %s = %.6g is outside [0, 1] on %s%s", x.src, v, drawName(d), where)}
+			return nil, &drawError{pos: x.pos, msg: fmt.Sprintf("probability %s = %.6g is outside [0, 1] on %s%s", x.src, v, drawName(d), where)}
 		}
 		out[i] = v
 		sum += v
@@ -203,9 +205,9 @@ func (sc *Scenario) probs(xs []*expression, env map[string]any, d Draw, rulePos 
 		where = " (" + sc.describe(env, params) + ")"
 	}
 	if sum > 1+tol {
-		return nil, &drawError{rulePos, fmt.Sprintf("%s: probabilities sum to %.6g > 1 on %s%s", what, sum, drawName(d), where)}
+		return nil, &drawError{pos: rulePos, msg: fmt.Sprintf("%s: probabilities sum to %.6g > 1 on %s%s", what, sum, drawName(d), where)}
 	}
-	return nil, &drawError{rulePos, fmt.Sprintf("%s: weights sum to %.6g, not 1, on %s%s", what, sum, drawName(d), where)}
+	return nil, &drawError{pos: rulePos, msg: fmt.Sprintf("%s: weights sum to %.6g, not 1, on %s%s", what, sum, drawName(d), where)}
 }
 
 func sortInts(xs []int) {
@@ -292,7 +294,11 @@ func (sc *Scenario) buildGame(env map[string]any, d Draw) (*markov.Game, error) 
 		Entry:      make([][]float64, nS),
 	}
 	for a, act := range sc.Actors {
-		g.Actors[a] = markov.Actor{ID: act.ID, Discount: act.Discount, Weights: act.Weights}
+		disc, w, err := sc.actorNumbers(a, env, d)
+		if err != nil {
+			return nil, sc.posErr(err)
+		}
+		g.Actors[a] = markov.Actor{ID: act.ID, Discount: disc, Weights: w}
 	}
 	for c, comp := range sc.Components {
 		g.Components[c] = comp.ID

@@ -79,8 +79,13 @@ func TestDiagnostics(t *testing.T) {
 		{"version not integer", func(t *testing.T) string { return edit(t, "truce: 1", "truce: one") }, "1:8: error: truce (format version) must be a whole number"},
 		{"missing horizon", func(t *testing.T) string { return edit(t, "horizon: 10\n", "") }, "error: missing `horizon`"},
 		{"horizon range", func(t *testing.T) string { return edit(t, "horizon: 10", "horizon: 0") }, "3:10: error: horizon 0 out of range"},
-		{"discount range", func(t *testing.T) string { return edit(t, "discount: 0.9", "discount: 1.5") }, "4:11: error: discount 1.5 outside [0, 1)"},
-		{"discount not number", func(t *testing.T) string { return edit(t, "discount: 0.9", "discount: high") }, "4:11: error: discount must be a number"},
+		{"discount range", func(t *testing.T) string { return edit(t, "discount: 0.9", "discount: 1.5") }, "4:11: error: discount 1.5 outside [0, 1]"},
+		{"discount not number", func(t *testing.T) string { return edit(t, "discount: 0.9", "discount: [high]") }, "4:11: error: discount must be a number or an expression"},
+		{"discount unknown parameter", func(t *testing.T) string { return edit(t, "discount: 0.9", "discount: high") }, `4:11: error: unknown parameter "high"`},
+		{"drawn discount reaches 1", func(t *testing.T) string { return edit(t, "discount: 0.9", "discount: 0.5 + 2 * p") }, `4:11: error: discount of US = 1.1 is outside [0, 1) on the draw with p at its upper bound (p=0.3) (hint: a drawn discount must stay below 1`},
+		{"weight not finite", func(t *testing.T) string {
+			return edit(t, "  - id: IR", "  - id: IR\n    weights: {payoff: 1 / (p - 0.2)}")
+		}, `8:23: error: on the central draw (p=0.2): "1 / (p - 0.2)" is +Inf`},
 		{"duplicate key", func(t *testing.T) string { return edit(t, "name: t\n", "name: t\nname: u\n") }, `3:1: error: invalid YAML: mapping key "name" already defined at [2:1]`},
 		{"merge key", func(t *testing.T) string {
 			return edit(t, "  - id: US\n", "  - id: US\n    <<: {discount: 0.5}\n")
@@ -97,7 +102,7 @@ func TestDiagnostics(t *testing.T) {
 		{"duplicate actor", func(t *testing.T) string { return edit(t, "  - id: IR", "  - id: US") }, `7:9: error: duplicate actor "US"`},
 		{"actor without discount", func(t *testing.T) string { return edit(t, "discount: 0.9\n", "") }, `error: actor "US" has no discount (hint: add`},
 		{"unknown actor key", func(t *testing.T) string { return edit(t, "  - id: IR", "  - id: IR\n    wieghts: {payoff: 1}") }, `8:5: error: unknown key "wieghts" in actor (hint: did you mean "weights"?)`},
-		{"weight not number", func(t *testing.T) string { return edit(t, "  - id: IR", "  - id: IR\n    weights: {payoff: lots}") }, "8:23: error: weight must be a number"},
+		{"weight not number", func(t *testing.T) string { return edit(t, "  - id: IR", "  - id: IR\n    weights: {payoff: lots}") }, "8:23: error: unknown parameter \"lots\""},
 		{"zero_sum not bool", func(t *testing.T) string {
 			return edit(t, "parameters:", "components:\n  payoff: {zero_sum: yes please}\nparameters:")
 		}, "9:22: error: zero_sum must be true or false (hint: write true or false)"},

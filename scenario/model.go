@@ -72,13 +72,19 @@ type Scenario struct {
 	entryPays [][]int
 }
 
-// Actor is one side of the standoff.
+// Actor is one side of the standoff. Discount and Weights are the values
+// at the central draw; written as expressions, they may differ per draw.
+// Undiscounted is set when the discount is written as 1: such an actor has
+// values over a bounded number of steps only (value_by).
 type Actor struct {
-	ID       string
-	Discount float64
-	Weights  []float64 // per component (Scenario.Components order)
-	Info     Info
-	Pos      Pos
+	ID           string
+	Discount     float64
+	Weights      []float64 // per component (Scenario.Components order)
+	Undiscounted bool
+	Info         Info
+	Pos          Pos
+	disc         *expression
+	weights      []*expression
 }
 
 // Component is a payoff component (material, influence, ...).

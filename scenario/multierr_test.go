@@ -52,7 +52,7 @@ func TestMultipleErrors(t *testing.T) {
 		}},
 		{"discount out of range with bad payoff component", strings.Replace(strings.Replace(base,
 			"discount: 0.9", "discount: 1.5", 1), "US: {payoff: -5}", "US: {payof: -5}", 1), []string{
-			"m.yaml:4:11: error: discount 1.5 outside [0, 1) (hint: a per-step discount such as 0.97)",
+			"m.yaml:4:11: error: discount 1.5 outside [0, 1] (hint: a per-step discount such as 0.97; 1 for none)",
 			`m.yaml:22:10: error: unknown payoff component "payof" (hint: did you mean "payoff"?)`,
 		}},
 		{"unknown when actor keeps to checked", strings.Replace(base, "when: {US: strike}\n    to: {war: p}",

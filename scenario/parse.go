@@ -37,8 +37,7 @@ type compiler struct {
 	brokenProfiles map[string]bool
 	quantities     map[string]*quantity
 	discountSet    bool
-	discount       float64
-	discountPos    Pos
+	discount       *expression // the top-level discount; nil if absent or broken
 	actorDisc      []bool
 	// defsBroken is set when a parameter, component, actor or state could
 	// not be defined: references to it elsewhere would only be reported as
@@ -208,18 +207,14 @@ func (c *compiler) compile(body ast.Node) {
 		}
 		sc.Horizon = v
 	}
-	if e, ok := get["discount"]; ok {
-		if v, ok := c.constNum(e.val, "discount", e.kpos); ok {
-			if !(v >= 0 && v < 1) {
-				c.d.errorf(posOf(e.val), "a per-step discount such as 0.97", "discount %v outside [0, 1)", v)
-			}
-			c.discount, c.discountSet, c.discountPos = v, true, posOf(e.val)
-		}
-	}
-
 	c.parseParameters(get["parameters"])
 	if !c.defsBroken {
 		c.parseCorrelations(get["correlations"])
+	}
+	if e, ok := get["discount"]; ok {
+		// Read after the parameters: a discount may be an expression.
+		c.discountSet = true
+		c.discount = c.discountExpr(e.val, e.kpos)
 	}
 	c.parseComponents(get["components"])
 	c.parseActors(get["actors"])
@@ -352,20 +347,16 @@ func (c *compiler) parseActors(e kv) {
 			continue
 		}
 		c.checkKeys(kvs, "actor", withInfo("id", "discount", "weights")...)
-		a := Actor{Info: c.info(kvs), Pos: posOf(it), Discount: -1}
+		a := Actor{Info: c.info(kvs), Pos: posOf(it)}
 		var wk []kv
-		hasID := false
+		hasID, hasDisc := false, false
 		for _, f := range kvs {
 			switch f.key {
 			case "id":
 				a.ID, a.Pos, hasID = c.name(f.val, "actor id", f.kpos)
 			case "discount":
-				if v, ok := c.constNum(f.val, "discount", f.kpos); ok {
-					if !(v >= 0 && v < 1) {
-						c.d.errorf(posOf(f.val), "a per-step discount such as 0.97", "discount %v outside [0, 1)", v)
-					}
-					a.Discount = v
-				}
+				hasDisc = true
+				a.disc = c.discountExpr(f.val, f.kpos)
 			case "weights":
 				wk, _ = c.mapping(f.val, "weights", f.kpos)
 			}
@@ -379,11 +370,11 @@ func (c *compiler) parseActors(e kv) {
 			c.d.errorf(a.Pos, "", "duplicate actor %q", a.ID)
 			continue
 		}
-		if a.Discount < 0 {
+		if !hasDisc {
 			if !c.discountSet {
 				c.d.errorf(a.Pos, "add `discount: 0.97` at the top or in the actor", "actor %q has no discount", a.ID)
 			}
-			a.Discount = c.discount
+			a.disc = c.discount
 		}
 		c.actorIndex[a.ID] = len(c.actorNames)
 		c.actorNames = append(c.actorNames, a.ID)
@@ -396,26 +387,24 @@ func (c *compiler) parseActors(e kv) {
 	// Weights are read once every component is known. An actor without
 	// `weights` values every component at 1; with `weights`, the components
 	// it does not list count 0 for it.
-	for _, rw := range weights {
-		a := &c.sc.Actors[rw.actor]
-		a.Weights = make([]float64, len(c.compNames))
-		if rw.kvs == nil {
-			for i := range a.Weights {
-				a.Weights[i] = 1
-			}
-			continue
-		}
-		for _, w := range rw.kvs {
-			if v, ok := c.constNum(w.val, "weight", w.kpos); ok {
-				a.Weights[c.compIndex[w.key]] = v
-			}
-		}
-	}
 	if len(c.compNames) == 0 {
 		// Payoffs need at least one component; "payoff" is the implicit one.
 		c.addComponent(Component{ID: "payoff"})
-		for i := range c.sc.Actors {
-			c.sc.Actors[i].Weights = []float64{1}
+	}
+	for _, rw := range weights {
+		a := &c.sc.Actors[rw.actor]
+		a.weights = make([]*expression, len(c.compNames))
+		w := 0.0
+		if rw.kvs == nil {
+			w = 1
+		}
+		for i := range a.weights {
+			a.weights[i] = &expression{src: fmt.Sprint(w), konst: true, val: w}
+		}
+		for _, wk := range rw.kvs {
+			if x := c.numUnlessBroken(wk.val, "weight", wk.kpos); x != nil {
+				a.weights[c.compIndex[wk.key]] = x
+			}
 		}
 	}
 }

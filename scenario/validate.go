@@ -46,7 +46,11 @@ func (c *compiler) checkDraws() {
 				continue
 			}
 			reported[de.pos] = true
-			c.d.errorf(de.pos, "probabilities must lie in [0, 1]; a rule's must not sum above 1 and a strategy's must sum to 1 for every parameter value", "%s", de.msg)
+			hint := de.hint
+			if hint == "" {
+				hint = "probabilities must lie in [0, 1]; a rule's must not sum above 1 and a strategy's must sum to 1 for every parameter value"
+			}
+			c.d.errorf(de.pos, hint, "%s", de.msg)
 		}
 	}
 }
@@ -86,6 +90,12 @@ func (sc *Scenario) checkDraw(env map[string]any, d Draw) []*drawError {
 		var de *drawError
 		if errors.As(err, &de) {
 			out = append(out, de)
+		}
+	}
+	for a := range sc.Actors {
+		if sc.Actors[a].disc != nil {
+			_, _, err := sc.actorNumbers(a, env, d)
+			add(err)
 		}
 	}
 	for _, r := range sc.trans {
