@@ -38,7 +38,7 @@ type credChain struct {
 
 // credBuild enumerates the nodes of profile p.
 func credBuild(g *markov.Game, p markov.Profile) (*credChain, error) {
-	if err := g.Validate(); err != nil {
+	if err := g.ValidateDiscounted(); err != nil {
 		return nil, err
 	}
 	nA := len(g.Actors)

@@ -74,7 +74,7 @@ const (
 // its MaxDeviationGain says how far from one it is. An error means the game
 // is malformed or ctx was cancelled before any profile was found.
 func Solve(ctx context.Context, g *markov.Game, opt Options) (*Result, error) {
-	if err := g.Validate(); err != nil {
+	if err := g.ValidateDiscounted(); err != nil {
 		return nil, fmt.Errorf("solve MPE: %w", err)
 	}
 	if opt.Tol <= 0 {

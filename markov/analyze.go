@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"slices"
 	"sync"
 	"sync/atomic"
 )
@@ -28,7 +29,8 @@ type Analysis struct {
 	Time []float64 `json:"time"`
 	// Value[a][c] is the expected discounted total of component c for
 	// actor a, with a's own discount, from the initial state, no horizon;
-	// terminal entry payoffs included.
+	// terminal entry payoffs included. NaN for an undiscounted actor
+	// (discount 1).
 	Value [][]float64 `json:"value"`
 	// Total[a] is Σ_c Weights[c]·Value[a][c].
 	Total []float64 `json:"total"`
@@ -62,6 +64,11 @@ type Analysis struct {
 	// up to Horizon.
 	ValueBy [][]float64 `json:"value_by"`
 	TotalBy []float64   `json:"total_by"`
+	// ValueAt[t] is ValueBy over the first t steps (flows of steps
+	// 0..t-1, entries at steps up to t), for each t in
+	// AnalyzeOptions.ValueSteps; TotalAt[t] weighs it like Total.
+	ValueAt map[int][][]float64 `json:"value_at,omitempty"`
+	TotalAt map[int][]float64   `json:"total_at,omitempty"`
 	// Nodes is the number of chain nodes (states with the memory that
 	// matters).
 	Nodes int `json:"nodes"`
@@ -83,6 +90,10 @@ type AnalyzeOptions struct {
 	// solves); each non-terminal state costs its own forward pass and
 	// linear solves, which dominates on large chains.
 	States []int
+	// ValueSteps lists steps t (0..Horizon) at which the value over the
+	// first t steps is recorded (Analysis.ValueAt); it costs a pass over
+	// the nodes per step listed.
+	ValueSteps []int
 	// Workers runs the values, the endings and each non-terminal state as
 	// parallel tasks; 0 or 1 means sequential. Results do not depend on it.
 	Workers int
@@ -122,6 +133,8 @@ type analyzer struct {
 	hOcc, hTocc, hP []float64
 	hDocc           []float64
 	hDeltas         []float64
+
+	valueSteps []int // opt.ValueSteps sorted, without repeats
 }
 
 // warmStart guesses the solution of a visit equation on nodes U from the
@@ -220,6 +233,15 @@ func (c *Chain) Analyze(ctx context.Context, opt AnalyzeOptions) (*Analysis, err
 			curves, opt.Horizon+1, maxReachValues)
 	}
 	an := &analyzer{c: c, opt: opt, denseLimit: denseMax}
+	for _, t := range opt.ValueSteps {
+		if t < 0 || t > opt.Horizon {
+			return nil, fmt.Errorf("markov: analyze: value over %d steps is outside the horizon 0..%d", t, opt.Horizon)
+		}
+		if !slices.Contains(an.valueSteps, t) {
+			an.valueSteps = append(an.valueSteps, t)
+		}
+	}
+	slices.Sort(an.valueSteps)
 	if opt.denseLimit > 0 {
 		an.denseLimit = opt.denseLimit
 	} else if opt.denseLimit < 0 {
@@ -251,6 +273,9 @@ func (c *Chain) Analyze(ctx context.Context, opt AnalyzeOptions) (*Analysis, err
 		res.ValueBy[a] = make([]float64, nC)
 	}
 
+	if len(an.valueSteps) > 0 {
+		res.ValueAt = make(map[int][][]float64, len(an.valueSteps))
+	}
 	an.horizonPass(res)
 
 	// Then independent tasks: values, the endings, and each non-terminal
@@ -317,6 +342,12 @@ func (c *Chain) Analyze(ctx context.Context, opt AnalyzeOptions) (*Analysis, err
 	}
 	res.Total = weighted(g, res.Value)
 	res.TotalBy = weighted(g, res.ValueBy)
+	if len(res.ValueAt) > 0 {
+		res.TotalAt = make(map[int][]float64, len(res.ValueAt))
+		for t, v := range res.ValueAt {
+			res.TotalAt[t] = weighted(g, v)
+		}
+	}
 	return res, nil
 }
 
@@ -376,8 +407,7 @@ func (an *analyzer) transpose() {
 // linear in them and computed once afterwards.
 func (an *analyzer) horizonPass(res *Analysis) {
 	c, g, H := an.c, an.c.Game, an.opt.Horizon
-	n, nA, nC := c.NumNodes(), len(g.Actors), len(g.Components)
-	nAC := nA * nC
+	n, nA := c.NumNodes(), len(g.Actors)
 	for s, st := range g.States {
 		if st.Terminal {
 			res.Reach[s] = make([]float64, H+1)
@@ -415,11 +445,17 @@ func (an *analyzer) horizonPass(res *Analysis) {
 			dent[c.Init*nG+k] = 1
 		}
 	}
+	snap := 0 // next entry of opt.ValueSteps (sorted) to record
 	for t := 0; ; t++ {
 		for s, st := range g.States {
 			if st.Terminal && c.termNode[s] >= 0 {
 				res.Reach[s][t] = p[c.termNode[s]]
 			}
+		}
+		for ; snap < len(an.valueSteps) && an.valueSteps[snap] == t; snap++ {
+			// Flows of steps 0..t-1 and entries at steps up to t.
+			v := an.truncatedValue(docc, dent, group, nG)
+			res.ValueAt[t] = v
 		}
 		if t == H {
 			for x, m := range p {
@@ -463,18 +499,7 @@ func (an *analyzer) horizonPass(res *Analysis) {
 		m := occ[x]
 		s := c.State[x]
 		res.Occupancy[s] += m
-		if c.term[x] {
-			if e := g.Entry[s]; len(e) > 0 {
-				for a := 0; a < nA; a++ {
-					f := dent[x*nG+group[a]]
-					for k := 0; k < nC; k++ {
-						res.ValueBy[a][k] += f * e[a*nC+k]
-					}
-				}
-			}
-			continue
-		}
-		if m == 0 {
+		if c.term[x] || m == 0 {
 			continue
 		}
 		res.Steps += m
@@ -484,14 +509,8 @@ func (an *analyzer) horizonPass(res *Analysis) {
 				res.ActionShare[a][av[k]] += m * pk
 			}
 		}
-		rw := c.reward[x*nAC : x*nAC+nAC]
-		for a := 0; a < nA; a++ {
-			f := docc[x*nG+group[a]]
-			for k := 0; k < nC; k++ {
-				res.ValueBy[a][k] += f * rw[a*nC+k]
-			}
-		}
 	}
+	res.ValueBy = an.truncatedValue(docc, dent, group, nG)
 	for a := range res.ActionShare {
 		for k := range res.ActionShare[a] {
 			if res.Steps > 0 {
@@ -501,6 +520,42 @@ func (an *analyzer) horizonPass(res *Analysis) {
 			}
 		}
 	}
+}
+
+// truncatedValue is the value per actor and component over a bounded
+// number of steps, from docc (per node and discount group, Σ_t δ^t·p_t(x)
+// over the steps counted) and dent (per terminal node, the discounted mass
+// that entered it).
+func (an *analyzer) truncatedValue(docc, dent []float64, group []int, nG int) [][]float64 {
+	c, g := an.c, an.c.Game
+	nA, nC := len(g.Actors), len(g.Components)
+	nAC := nA * nC
+	v := make([][]float64, nA)
+	for a := range v {
+		v[a] = make([]float64, nC)
+	}
+	for x := 0; x < c.NumNodes(); x++ {
+		s := c.State[x]
+		if c.term[x] {
+			if e := g.Entry[s]; len(e) > 0 {
+				for a := 0; a < nA; a++ {
+					f := dent[x*nG+group[a]]
+					for k := 0; k < nC; k++ {
+						v[a][k] += f * e[a*nC+k]
+					}
+				}
+			}
+			continue
+		}
+		rw := c.reward[x*nAC : x*nAC+nAC]
+		for a := 0; a < nA; a++ {
+			f := docc[x*nG+group[a]]
+			for k := 0; k < nC; k++ {
+				v[a][k] += f * rw[a*nC+k]
+			}
+		}
+	}
+	return v
 }
 
 // addEntry adds w·f[a]·Entry[s] to v[a] for every actor a.
@@ -796,6 +851,16 @@ func (an *analyzer) values(ctx context.Context, res *Analysis, sc *scratch) erro
 				done[a] = true
 			}
 		}
+		if delta >= 1 {
+			// Undiscounted: a value over an unbounded future is not
+			// defined; only the truncated values are (ValueBy, ValueAt).
+			for _, a := range group {
+				for cc := range res.Value[a] {
+					res.Value[a][cc] = math.NaN()
+				}
+			}
+			continue
+		}
 		ls, err := newLinSystem(an.transposed(), U, sc.local, delta, an.denseLimit)
 		if err != nil {
 			return fmt.Errorf("markov: values: %w", err)
@@ -868,25 +933,49 @@ func jsonFloats2(v [][]float64) [][]jsonFloat {
 	return out
 }
 
+func jsonAt2(m map[int][][]float64) map[int][][]jsonFloat {
+	if m == nil {
+		return nil
+	}
+	out := make(map[int][][]jsonFloat, len(m))
+	for t, v := range m {
+		out[t] = jsonFloats2(v)
+	}
+	return out
+}
+
+func jsonAt1(m map[int][]float64) map[int][]jsonFloat {
+	if m == nil {
+		return nil
+	}
+	out := make(map[int][]jsonFloat, len(m))
+	for t, v := range m {
+		out[t] = jsonFloats(v)
+	}
+	return out
+}
+
 // MarshalJSON encodes the analysis with NaN as null.
 func (r Analysis) MarshalJSON() ([]byte, error) {
 	return json.Marshal(struct {
-		Horizon     int           `json:"horizon"`
-		Absorb      []jsonFloat   `json:"absorb"`
-		Reach       [][]jsonFloat `json:"reach"`
-		Time        []jsonFloat   `json:"time"`
-		Value       [][]jsonFloat `json:"value"`
-		Total       []jsonFloat   `json:"total"`
-		TimeBy      []jsonFloat   `json:"time_by"`
-		AtHorizon   []jsonFloat   `json:"at_horizon"`
-		NeverEnds   jsonFloat     `json:"never_ends"`
-		Occupancy   []jsonFloat   `json:"occupancy"`
-		Steps       jsonFloat     `json:"steps"`
-		ActionShare [][]jsonFloat `json:"action_share"`
-		ValueBy     [][]jsonFloat `json:"value_by"`
-		TotalBy     []jsonFloat   `json:"total_by"`
-		Nodes       int           `json:"nodes"`
+		Horizon     int                   `json:"horizon"`
+		Absorb      []jsonFloat           `json:"absorb"`
+		Reach       [][]jsonFloat         `json:"reach"`
+		Time        []jsonFloat           `json:"time"`
+		Value       [][]jsonFloat         `json:"value"`
+		Total       []jsonFloat           `json:"total"`
+		TimeBy      []jsonFloat           `json:"time_by"`
+		AtHorizon   []jsonFloat           `json:"at_horizon"`
+		NeverEnds   jsonFloat             `json:"never_ends"`
+		Occupancy   []jsonFloat           `json:"occupancy"`
+		Steps       jsonFloat             `json:"steps"`
+		ActionShare [][]jsonFloat         `json:"action_share"`
+		ValueBy     [][]jsonFloat         `json:"value_by"`
+		TotalBy     []jsonFloat           `json:"total_by"`
+		ValueAt     map[int][][]jsonFloat `json:"value_at,omitempty"`
+		TotalAt     map[int][]jsonFloat   `json:"total_at,omitempty"`
+		Nodes       int                   `json:"nodes"`
 	}{r.Horizon, jsonFloats(r.Absorb), jsonFloats2(r.Reach), jsonFloats(r.Time), jsonFloats2(r.Value),
 		jsonFloats(r.Total), jsonFloats(r.TimeBy), jsonFloats(r.AtHorizon), jsonFloat(r.NeverEnds), jsonFloats(r.Occupancy),
-		jsonFloat(r.Steps), jsonFloats2(r.ActionShare), jsonFloats2(r.ValueBy), jsonFloats(r.TotalBy), r.Nodes})
+		jsonFloat(r.Steps), jsonFloats2(r.ActionShare), jsonFloats2(r.ValueBy), jsonFloats(r.TotalBy), jsonAt2(r.ValueAt), jsonAt1(r.TotalAt), r.Nodes})
 }

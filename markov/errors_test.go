@@ -18,7 +18,7 @@ func TestBadInputs(t *testing.T) {
 	}{
 		{"nil game", func(g *Game, p Profile) (*Game, Profile) { return nil, p }, "nil game"},
 		{"initial out of range", func(g *Game, p Profile) (*Game, Profile) { g.Initial = 5; return g, p }, "initial state"},
-		{"discount 1", func(g *Game, p Profile) (*Game, Profile) { g.Actors[0].Discount = 1; return g, p }, "discount"},
+		{"discount above 1", func(g *Game, p Profile) (*Game, Profile) { g.Actors[0].Discount = 1.5; return g, p }, "discount"},
 		{"transitions sum", func(g *Game, p Profile) (*Game, Profile) { g.Trans[0][3][0].P = 0.5; return g, p }, "sum to"},
 		{"successor out of range", func(g *Game, p Profile) (*Game, Profile) { g.Trans[0][0][0].State = 9; return g, p }, "bad successor"},
 		{"flow NaN", func(g *Game, p Profile) (*Game, Profile) { g.Flow[0][1][2] = math.NaN(); return g, p }, "not finite"},

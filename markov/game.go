@@ -47,8 +47,12 @@ type Game struct {
 
 // Actor is one side of the game.
 type Actor struct {
-	ID       string
-	Discount float64   // per-step discount factor in [0, 1)
+	ID string
+	// Discount is the per-step discount factor in [0, 1]. 1 means
+	// undiscounted: only values over a bounded number of steps are
+	// defined (Analysis.ValueBy, ValueAt); the values without horizon are
+	// NaN, and stationary equilibria need ValidateDiscounted.
+	Discount float64
 	Weights  []float64 // utility weight of each component, len C
 }
 
@@ -121,8 +125,8 @@ func (g *Game) Validate() error {
 		return fmt.Errorf("markov: table sizes do not match %d actors and %d states", nA, nS)
 	}
 	for a, act := range g.Actors {
-		if !(act.Discount >= 0 && act.Discount < 1) {
-			return fmt.Errorf("markov: actor %s: discount %v outside [0,1)", act.ID, act.Discount)
+		if !(act.Discount >= 0 && act.Discount <= 1) {
+			return fmt.Errorf("markov: actor %s: discount %v outside [0,1]", act.ID, act.Discount)
 		}
 		if len(act.Weights) != nC {
 			return fmt.Errorf("markov: actor %s: %d weights for %d components", act.ID, len(act.Weights), nC)
@@ -167,6 +171,22 @@ func (g *Game) Validate() error {
 			if len(g.Flow[s][j]) != nA*nC {
 				return fmt.Errorf("markov: state %s, joint action %d: flow has %d entries, want %d", st.ID, j, len(g.Flow[s][j]), nA*nC)
 			}
+		}
+	}
+	return nil
+}
+
+// ValidateDiscounted is Validate for analyses without a horizon that need
+// every discount below 1 (stationary equilibria, values over an unbounded
+// future): with discount 1 such a value is infinite or undefined unless the
+// process surely ends.
+func (g *Game) ValidateDiscounted() error {
+	if err := g.Validate(); err != nil {
+		return err
+	}
+	for _, act := range g.Actors {
+		if act.Discount >= 1 {
+			return fmt.Errorf("markov: actor %s is undiscounted (discount 1): values over an unbounded future, and stationary equilibria built on them, need a discount below 1", act.ID)
 		}
 	}
 	return nil
