@@ -48,6 +48,12 @@ type AnalyzeOptions struct {
 	Seed     uint64
 	Workers  int                   // 0 means GOMAXPROCS; results do not depend on it
 	Progress func(done, total int) // called from one goroutine, draws done so far
+	// States lists non-terminal states whose reach curve, absorption and
+	// first-entry time are reported, besides those the hypotheses read;
+	// "*" means every state. Terminal states are always reported. Each
+	// non-terminal state costs a pass and two linear solves per draw,
+	// which dominates on large chains.
+	States []string
 	MPE      equilibrium.Options   // for profiles with `solve: markov-perfect`
 }
 
@@ -207,6 +213,10 @@ func Analyze(ctx context.Context, sc *Scenario, opt AnalyzeOptions) (*AnalysisRe
 	for k, pi := range needed {
 		slot[pi] = k
 	}
+	plan, err := sc.plan(needed, report, opt)
+	if err != nil {
+		return nil, err
+	}
 
 	nS, nA, nC, H := len(sc.States), len(sc.Actors), len(sc.Components), sc.Horizon
 	// Per reported profile: samples of every figure over draws, and reach sums.
@@ -248,7 +258,7 @@ func Analyze(ctx context.Context, sc *Scenario, opt AnalyzeOptions) (*AnalysisRe
 			go func() {
 				defer wg.Done()
 				for i := range next {
-					results[i-start] = sc.analyzeDraw(ctx, i, opt, needed)
+					results[i-start] = sc.analyzeDraw(ctx, i, opt, needed, plan)
 				}
 			}()
 		}
@@ -272,6 +282,9 @@ func Analyze(ctx context.Context, sc *Scenario, opt AnalyzeOptions) (*AnalysisRe
 					a.atHorizon[s] = append(a.atHorizon[s], f.atHorizon[s])
 					if !sc.States[s].Terminal {
 						open += f.atHorizon[s]
+					}
+					if f.reach[s] == nil {
+						continue // not asked for
 					}
 					for t := 0; t <= H; t++ {
 						a.reach[s][t] += f.reach[s][t]
@@ -313,7 +326,12 @@ func Analyze(ctx context.Context, sc *Scenario, opt AnalyzeOptions) (*AnalysisRe
 			for t := range curve {
 				curve[t] = Number(a.reach[s][t] / n)
 			}
-			pr.Reach[st.ID] = curve
+			if st.Terminal || plan[pi].allStates || plan[pi].states[s] {
+				pr.Reach[st.ID] = curve
+			} else {
+				delete(pr.Absorb, st.ID)
+				delete(pr.Time, st.ID)
+			}
 			if st.Terminal {
 				pr.Endings[st.ID] = Ending{WithinHorizon: summarize(a.atHorizon[s]), Eventually: pr.Absorb[st.ID]}
 			} else {
@@ -428,14 +446,14 @@ func (sc *Scenario) ProfileFor(ctx context.Context, g *markov.Game, profs map[st
 	return res.Profile(g), nil
 }
 
-func (sc *Scenario) analyzeDraw(ctx context.Context, i int, opt AnalyzeOptions, needed []int) drawResult {
+func (sc *Scenario) analyzeDraw(ctx context.Context, i int, opt AnalyzeOptions, needed []int, plan map[int]*needs) drawResult {
 	d := sc.DrawAt(opt.Seed, i)
 	g, profs, err := sc.Build(d)
 	if err != nil {
 		return drawResult{err: fmt.Errorf("draw %d: %w", i, err)}
 	}
 	var r drawResult
-	ev := &drawEval{ctx: ctx, sc: sc, g: g, profs: profs, opt: &opt, an: make(map[int]*markov.Analysis, len(needed))}
+	ev := &drawEval{ctx: ctx, sc: sc, g: g, profs: profs, opt: &opt, an: make(map[int]*markov.Analysis, len(needed)), needs: plan}
 	for _, pi := range needed {
 		a, err := ev.analysis(pi)
 		if err != nil {

@@ -56,23 +56,52 @@ type quantityFunc struct {
 	optional int
 	// read returns the figure for the resolved call q on one draw.
 	read func(q *quantity, d *drawEval) (float64, error)
+	// need adds what read uses to the analysis of q's profile (nil:
+	// nothing beyond what every analysis computes).
+	need func(q *quantity, n *needs)
+	// check, if set, judges the resolved call at parse time (at is the
+	// call's position) and reports why it cannot be computed.
+	check func(c *compiler, q *quantity, at Pos) bool
 }
 
 // quantityFuncs are the functions only hypotheses may call.
 var quantityFuncs = []*quantityFunc{
-	{name: "reach", args: []argKind{argState, argSteps, argProfile},
+	{name: "reach", args: []argKind{argState, argSteps, argProfile}, need: needState,
 		read: fromAnalysis(func(q *quantity, a *markov.Analysis) float64 { return a.Reach[q.state][q.steps] })},
-	{name: "absorb", args: []argKind{argState, argProfile},
+	{name: "absorb", args: []argKind{argState, argProfile}, need: needState,
 		read: fromAnalysis(func(q *quantity, a *markov.Analysis) float64 { return a.Absorb[q.state] })},
-	{name: "time", args: []argKind{argState, argProfile},
+	{name: "time", args: []argKind{argState, argProfile}, need: needState,
 		read: fromAnalysis(func(q *quantity, a *markov.Analysis) float64 { return a.Time[q.state] })},
-	{name: "value", args: []argKind{argActor, argProfile, argComponent}, optional: 1,
+	{name: "value", args: []argKind{argActor, argProfile, argComponent}, optional: 1, check: checkDiscounted,
 		read: fromAnalysis(func(q *quantity, a *markov.Analysis) float64 {
 			if q.comp >= 0 {
 				return a.Value[q.actor][q.comp]
 			}
 			return a.Total[q.actor]
 		})},
+	{name: "value_by", args: []argKind{argActor, argSteps, argProfile, argComponent}, optional: 1,
+		need: func(q *quantity, n *needs) { n.valueSteps[q.steps] = true },
+		read: fromAnalysis(func(q *quantity, a *markov.Analysis) float64 {
+			if q.comp >= 0 {
+				return a.ValueAt[q.steps][q.actor][q.comp]
+			}
+			return a.TotalAt[q.steps][q.actor]
+		})},
+}
+
+func needState(q *quantity, n *needs) { n.states[q.state] = true }
+
+// checkDiscounted refuses a value over an unbounded future for an
+// undiscounted actor.
+func checkDiscounted(c *compiler, q *quantity, at Pos) bool {
+	x := c.sc.Actors[q.actor].disc
+	if x == nil || !x.konst || x.val < 1 {
+		return true
+	}
+	id := c.actorNames[q.actor]
+	c.d.errorf(at, fmt.Sprintf(`ask for a bounded number of steps: value_by(%q, %d, %q)`, id, c.sc.Horizon, c.sc.Profiles[q.profile].Name),
+		"%s is undiscounted (discount 1), so its value over an unbounded future is infinite or undefined unless the process surely ends", id)
+	return false
 }
 
 // fromAnalysis reads a figure from the exact analysis of the call's profile.
@@ -155,6 +184,7 @@ type drawEval struct {
 	profs map[string]markov.Profile
 	opt   *AnalyzeOptions
 	an    map[int]*markov.Analysis // by profile index
+	needs map[int]*needs           // by profile index; nil: what its quantities read
 }
 
 // analysis returns the exact analysis of profile pi on this draw,
@@ -168,7 +198,12 @@ func (d *drawEval) analysis(pi int) (*markov.Analysis, error) {
 	if err != nil {
 		return nil, err
 	}
-	a, err := markov.Analyze(d.ctx, d.g, p, d.sc.Horizon)
+	n := d.needs[pi]
+	if n == nil {
+		n = newNeeds()
+		d.sc.quantityNeeds(pi, n)
+	}
+	a, err := markov.AnalyzeWith(d.ctx, d.g, p, n.options(d.sc.Horizon))
 	if err != nil {
 		return nil, fmt.Errorf("profile %q: %w", name, err)
 	}
@@ -213,6 +248,9 @@ func (c *compiler) quantityCall(n *ast.CallNode, p *exprChecker) *quantity {
 			return nil
 		}
 		keyArgs[i] = strconv.Quote(s.Value)
+	}
+	if f.check != nil && !f.check(c, q, at) {
+		return nil
 	}
 	q.key = f.name + "(" + strings.Join(keyArgs, ", ") + ")"
 	if old, ok := c.quantities[q.key]; ok {

@@ -63,18 +63,8 @@ func (r *AnalysisReport) WriteText(w io.Writer) error {
 		}
 		fmt.Fprintf(&b, "\n%s\n", head)
 		writeEndings(&b, r, p)
+		writeStates(&b, r, p)
 		tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
-		fmt.Fprintf(tw, "  state\tever entered\tby %s %d\tfirst entry (%s, if ever)\n", r.Period, r.Horizon, r.Period)
-		for _, st := range r.StateOrder {
-			if contains(r.TerminalStates, st) {
-				continue
-			}
-			reach := p.Reach[st]
-			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", st, fmtStat(p.Absorb[st]), fmtNum(reach[len(reach)-1]), fmtStat(p.Time[st]))
-		}
-		tw.Flush()
-		b.WriteString("\n")
-		tw = tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
 		fmt.Fprintf(tw, "  value\ttotal")
 		for _, c := range r.ComponentOrder {
 			fmt.Fprintf(tw, "\t%s", c)
@@ -106,6 +96,29 @@ func (r *AnalysisReport) WriteText(w io.Writer) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// writeStates prints the non-terminal states analysed (those asked for
+// with --states or read by a hypothesis) with their probabilities and
+// first-entry times.
+func writeStates(b *strings.Builder, r *AnalysisReport, p *ProfileReport) {
+	var rows []string
+	for _, st := range r.StateOrder {
+		if !contains(r.TerminalStates, st) && p.Reach[st] != nil {
+			rows = append(rows, st)
+		}
+	}
+	if len(rows) == 0 {
+		return
+	}
+	tw := tabwriter.NewWriter(b, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "  state\tever entered\tby %s %d\tfirst entry (%s, if ever)\n", r.Period, r.Horizon, r.Period)
+	for _, st := range rows {
+		reach := p.Reach[st]
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", st, fmtStat(p.Absorb[st]), fmtNum(reach[len(reach)-1]), fmtStat(p.Time[st]))
+	}
+	tw.Flush()
+	b.WriteString("\n")
 }
 
 // writeEndings prints how a profile ends: per terminal state the

@@ -236,7 +236,13 @@ func (ev *ScenarioEvaluator) Eval(ctx context.Context, param int, value float64)
 		scIdx = ev.swept[param]
 	}
 	sc := WithParams(ev.sc, scIdx, value, ev.opt.Draws <= 1)
-	ar, err := scenario.Analyze(ctx, sc, scenario.AnalyzeOptions{Profiles: ev.profiles, Draws: max(1, ev.opt.Draws), Seed: ev.opt.Seed, Workers: ev.opt.Workers})
+	var states []string // non-terminal states the outputs read are analysed only when named
+	for _, o := range ev.outputs {
+		if o.state != "" {
+			states = append(states, o.state)
+		}
+	}
+	ar, err := scenario.Analyze(ctx, sc, scenario.AnalyzeOptions{Profiles: ev.profiles, Draws: max(1, ev.opt.Draws), Seed: ev.opt.Seed, Workers: ev.opt.Workers, States: states})
 	if err != nil {
 		return Point{}, err
 	}

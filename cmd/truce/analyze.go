@@ -15,14 +15,18 @@ func newAnalyzeCmd() *cobra.Command {
 		seed     uint64
 		workers  int
 		format   string
+		states   []string
 	)
 	cmd := &cobra.Command{
 		Use:   "analyze FILE",
 		Short: "Exact analysis of a scenario's profiles over parameter draws",
 		Long: `analyze computes, for each strategy profile of a scenario and each of --draws
-parameter draws, exactly: the probability of ever entering each state, of
-having entered it by every step up to the horizon, the expected step of first
-entry, and each actor's expected discounted value per component. It prints
+parameter draws, exactly: how likely each ending is within the horizon and
+eventually, by every step up to the horizon, the expected step of first
+entry, and each actor's expected discounted value per component. The same
+figures for other states are computed only for the states hypotheses read
+and those named with --states (--states all for every state): each costs a
+pass over the chain and two linear solves per draw. It prints
 the mean and the 5%-95% interval over draws, and evaluates the hypotheses
 (share of draws in which each holds; supported at >= 90%, rejected at
 <= 10%, uncertain between).
@@ -44,7 +48,7 @@ name them with --profile to have them reported.
 			}
 			bar := progress.New(cmd.ErrOrStderr(), int64(draws), "draws")
 			rep, err := scenario.Analyze(cmd.Context(), sc, scenario.AnalyzeOptions{
-				Profiles: profiles, Draws: draws, Seed: seed, Workers: workers,
+				Profiles: profiles, Draws: draws, Seed: seed, Workers: workers, States: states,
 				Progress: func(done, total int) { bar.Set(int64(done)) },
 			})
 			bar.Finish()
@@ -70,5 +74,6 @@ name them with --profile to have them reported.
 	intFlag(f, &workers, "workers", 0, 0, maxWorkers, "parallel workers (0 = all cores); output does not depend on it")
 	formatFlag(f, &format, "text", "json")
 	timeoutFlag(f)
+	f.StringSliceVar(&states, "states", nil, "non-terminal states to report besides the endings and those hypotheses read (repeat or comma-separate; all for every state)")
 	return cmd
 }

@@ -81,8 +81,15 @@ func runPipeline(ctx context.Context, sc *scenario.Scenario, opt pipelineOptions
 	}
 	start := time.Now()
 	bar := progress.New(opt.Log, int64(opt.Draws), "analyze")
+	// The report charts every state's reach curve on scenarios small
+	// enough for that to be cheap and readable; larger ones get their
+	// endings and the states hypotheses read.
+	var states []string
+	if len(sc.States) <= 100 {
+		states = []string{"*"}
+	}
 	ar, err := scenario.Analyze(ctx, sc, scenario.AnalyzeOptions{Profiles: profiles, Draws: opt.Draws, Seed: opt.Seed, Workers: opt.Workers,
-		Progress: func(done, _ int) { bar.Set(int64(done)) }})
+		States: states, Progress: func(done, _ int) { bar.Set(int64(done)) }})
 	bar.Finish()
 	if err != nil {
 		return nil, fmt.Errorf("analyze: %w", err)

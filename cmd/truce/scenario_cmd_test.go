@@ -99,7 +99,7 @@ func TestSimulateText(t *testing.T) {
 // TestAnalyzeJSONSchema checks the documented shape of --format json
 // (docs/analyze-json.md) on the uncertain example.
 func TestAnalyzeJSONSchema(t *testing.T) {
-	out, errs, code := run(t, "analyze", "../../scenario/testdata/uncertain.yaml", "--draws", "50", "--format", "json")
+	out, errs, code := run(t, "analyze", "../../scenario/testdata/uncertain.yaml", "--draws", "50", "--format", "json", "--states", "peace")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
