@@ -2,6 +2,7 @@ package scenario
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"sort"
 	"strings"
@@ -357,5 +358,55 @@ correlations:
 	}
 	if a, b := sc.DrawAt(9, 7), sc.DrawAt(9, 7); a.Values[0] != b.Values[0] || a.Values[1] != b.Values[1] {
 		t.Error("draw 7 is not a function of (seed, 7)")
+	}
+}
+
+// TestUndiscounted: with discount 1, value_by gives the expected cost over
+// the first steps (closed form of the two-state chain: flows
+// Σ_{t<T} (1-p)^t·pay, no entry payoff), and a value over an unbounded
+// future or an equilibrium is refused with the reason.
+func TestUndiscounted(t *testing.T) {
+	src := strings.Replace(paramBase, "discount: 0.9", "discount: 1", 1)
+	src = strings.Replace(src, "PARAMS", "  p: 0.1\n  pay: -2", 1) + `hypotheses:
+  - {id: H1, claim: c, expr: 'value_by("A", 10, "default") < -10'}
+  - {id: H2, claim: c, expr: 'value_by("A", 3, "default", "payoff") < 0'}
+`
+	sc, ds := Parse("u.yaml", []byte(src))
+	if sc == nil {
+		t.Fatal(ds)
+	}
+	if !sc.Actors[0].Undiscounted {
+		t.Error("actor not marked undiscounted")
+	}
+	r, err := Analyze(context.Background(), sc, AnalyzeOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := func(T int) float64 { return -2 * (1 - math.Pow(0.9, float64(T))) / 0.1 }
+	near(t, "value_by 10", float64(r.Hypotheses[0].Quantities[`value_by("A", 10, "default")`]), want(10))
+	near(t, "value_by 3", float64(r.Hypotheses[1].Quantities[`value_by("A", 3, "default", "payoff")`]), want(3))
+	if !math.IsNaN(float64(r.Profiles["default"].Value["A"].Total.Mean)) {
+		t.Error("undiscounted value without horizon is not NaN")
+	}
+	for _, c := range []struct{ edit, want string }{
+		{`value_by("A", 10, "default") < -10`, ``},
+		{`value("A", "default") < 0`, `u.yaml:16:31: error: A is undiscounted (discount 1), so its value over an unbounded future is infinite or undefined unless the process surely ends (hint: ask for a bounded number of steps: value_by("A", 10, "default"))`},
+		{`value_by("A", 11, "default") < 0`, `value_by: 11 steps is outside the horizon`},
+	} {
+		s2 := strings.Replace(src, `value_by("A", 10, "default") < -10`, c.edit, 1)
+		sc, ds := Parse("u.yaml", []byte(s2))
+		if c.want == "" {
+			if sc == nil {
+				t.Errorf("%s: %v", c.edit, ds)
+			}
+			continue
+		}
+		if sc != nil || !strings.Contains(fmt.Sprint(ds), c.want) {
+			t.Errorf("%s: want %q, got %v", c.edit, c.want, ds)
+		}
+	}
+	eq := src + "profiles:\n  eq: equilibrium\n"
+	if _, ds := Parse("u.yaml", []byte(eq)); !strings.Contains(fmt.Sprint(ds), `profile "eq": a Markov-perfect equilibrium needs every discount below 1, and A is undiscounted`) {
+		t.Errorf("equilibrium with discount 1: %v", ds)
 	}
 }

@@ -265,7 +265,7 @@ func (c *compiler) parseParameters(e kv) {
 	// name is known, so that they may refer to parameters declared later.
 	var derived []kv
 	for _, p := range kvs {
-		if !identRE.MatchString(p.key) || contains(reservedWords, p.key) || strings.HasPrefix(p.key, "__") {
+		if !identRE.MatchString(p.key) || contains(reservedWords, p.key) || isQuantityFunc(p.key) || strings.HasPrefix(p.key, "__") {
 			c.d.errorf(p.kpos, "use letters, digits and _ (not starting with a digit), and not a function or keyword name", "invalid parameter name %q", p.key)
 			c.defsBroken = true
 			continue
@@ -1262,6 +1262,10 @@ func (c *compiler) parseProfiles(e kv) {
 		// DESIGN.md's shorthand: a profile written `equilibrium` (or
 		// `markov-perfect`) is {solve: markov-perfect}.
 		if nm, kind := scalarText(pk.val); kind == "string" && (nm == "equilibrium" || nm == "markov-perfect") {
+			if !c.solvable(pk) {
+				c.brokenProfiles[pk.key] = true
+				continue
+			}
 			c.profileIndex[pk.key] = len(sc.Profiles)
 			sc.Profiles = append(sc.Profiles, ProfileDef{Name: pk.key, Pos: pk.kpos, Solve: "markov-perfect"})
 			continue
@@ -1291,6 +1295,9 @@ func (c *compiler) parseProfiles(e kv) {
 					c.d.errorf(f.kpos, "an equilibrium profile is computed; remove the strategies or the `solve`", "profile %q has both `solve` and strategies", pk.key)
 					ok = false
 				}
+			}
+			if ok && !c.solvable(pk) {
+				ok = false
 			}
 			if !ok {
 				c.brokenProfiles[pk.key] = true
@@ -1355,6 +1362,20 @@ func (c *compiler) parseProfiles(e kv) {
 		c.profileIndex[pk.key] = len(sc.Profiles)
 		sc.Profiles = append(sc.Profiles, pd)
 	}
+}
+
+// solvable reports whether an equilibrium profile can be computed: a
+// stationary equilibrium weighs an unbounded future, so every actor needs
+// a discount below 1.
+func (c *compiler) solvable(pk kv) bool {
+	for a := range c.sc.Actors {
+		if x := c.sc.Actors[a].disc; x != nil && x.konst && x.val >= 1 {
+			c.d.errorf(pk.kpos, "give every actor a discount below 1, or study given strategies",
+				"profile %q: a Markov-perfect equilibrium needs every discount below 1, and %s is undiscounted (discount 1)", pk.key, c.actorNames[a])
+			return false
+		}
+	}
+	return true
 }
 
 // passive reports whether actor a has a single action in every state, so
