@@ -271,22 +271,7 @@ func (l *linter) transitionRules() {
 		return
 	}
 	nR := len(sc.trans)
-	matches := make([]map[ruleCase]bool, nR)
-	k := make([]int, len(sc.Actors))
-	for ri, r := range sc.trans {
-		matches[ri] = map[ruleCase]bool{}
-		for _, s := range r.from {
-			if sc.States[s].Terminal {
-				continue
-			}
-			for j := range sc.transOf[s] {
-				markov.DecodeJoint(sc.Avail[s], j, k)
-				if sc.condsHold(r.when, s, k) {
-					matches[ri][ruleCase{s, j}] = true
-				}
-			}
-		}
-	}
+	matches := sc.transMatches()
 	for ri, r := range sc.trans {
 		if len(matches[ri]) == 0 {
 			l.d.warnf(r.pos, "check its `from` and `when`: the actions it names are never available together there",
