@@ -12,7 +12,7 @@ import (
 // Game is a finite Markov game for one parameter draw: every number is a
 // plain float64, already evaluated.
 //
-// Timing (DESIGN.md): at step 0 the process is in Initial; at each step every
+// Timing (docs/scenario.md): at step 0 the process is in Initial; at each step every
 // actor picks an action simultaneously, Flow pays the step's payoffs
 // (discounted by discount^step), then Trans picks the next state. Entering a
 // terminal state ends the process and pays Entry for that state once,

@@ -6,8 +6,8 @@ import (
 	"testing"
 )
 
-// Benchmarks on the random games of ../shared/reference/bench-games (copied
-// into testdata/mixed); Gambit's times on the same games are in
+// Benchmarks on the random games of the project's reference material
+// (copied into testdata/mixed); Gambit's times on the same games are in
 // docs/nash-mixed.md.
 
 func benchMixed(b *testing.B, file string, run func() (*Result, error)) {

@@ -12,8 +12,8 @@ import (
 	"github.com/truce-dev/truce/game/gambit"
 )
 
-// benchGame loads one of the random benchmark games of
-// ../shared/reference/bench-games (copied into testdata/bench).
+// benchGame loads one of the random benchmark games of the project's
+// reference material, copied into testdata/bench (see testdata/README.md).
 func benchGame(b *testing.B, name string) *game.Strategic {
 	b.Helper()
 	f, err := os.Open("testdata/bench/" + name)

@@ -1259,7 +1259,7 @@ func (c *compiler) parseProfiles(e kv) {
 		return
 	}
 	for _, pk := range kvs {
-		// DESIGN.md's shorthand: a profile written `equilibrium` (or
+		// The format's shorthand: a profile written `equilibrium` (or
 		// `markov-perfect`) is {solve: markov-perfect}.
 		if nm, kind := scalarText(pk.val); kind == "string" && (nm == "equilibrium" || nm == "markov-perfect") {
 			if !c.solvable(pk) {

@@ -13,12 +13,12 @@ import (
 )
 
 // referenceGames lists every .nfg file of Gambit's example library, from
-// the copies in ../../nash/testdata/gambit and, when the reference folder
-// is beside the checkout, ../shared/reference/gambit-games itself.
+// the copies in ../../nash/testdata/gambit (tests read nothing outside the
+// repository).
 func referenceGames(t *testing.T) []string {
 	t.Helper()
 	var files []string
-	for _, root := range []string{"../../nash/testdata/gambit", "../../../shared/reference/gambit-games"} {
+	for _, root := range []string{"../../nash/testdata/gambit"} {
 		_ = filepath.Walk(root, func(path string, info os.FileInfo, err error) error {
 			if err == nil && !info.IsDir() && strings.HasSuffix(path, ".nfg") {
 				files = append(files, path)
