@@ -1,0 +1,161 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"github.com/truce-dev/truce/evidence/events"
+	"github.com/truce-dev/truce/evidence/record"
+	"github.com/truce-dev/truce/internal/period"
+	"github.com/truce-dev/truce/scenario"
+)
+
+// maxEventFileSize caps one event data file (docs/limits.md).
+const maxEventFileSize = 2 << 30
+
+func newRecordCmd() *cobra.Command {
+	var (
+		mappingPath string
+		format      string
+		start       string
+		output      string
+	)
+	cmd := &cobra.Command{
+		Use:   "record FILE --mapping M.yaml EVENTS...",
+		Short: "Build an observed record from coded event data (GDELT, ICEWS, PLOVER)",
+		Long: `record reads coded event data and writes the observed record that update,
+check and analyze read (docs/evidence.md): GDELT 2.0 event rows (61
+tab-separated columns), ICEWS-style rows (a header with Event Date, Source
+Country, CAMEO Code, Intensity, Target Country, ...) and PLOVER/POLECAT
+JSON lines. The mapping file says which codes and names identify each side
+(USA, IRN, "Iran"), which events count as which event class of the scenario
+(CAMEO codes or their roots, PLOVER categories, Goldstein ranges, quad
+classes, which side acts), and how a period is summed up: one row per
+period (the first class, in the mapping's order, that occurs) or a count
+per class. Steps are the scenario's periods counted from its history start
+(or the mapping's start, or --start).
+
+The format of each file is --format, or guessed from its first line. What
+was read, left out and why goes to stderr.`,
+		Example: `  truce record scenario.yaml --mapping us-iran.map.yaml 2026*.export.CSV -o record.csv
+  truce record scenario.yaml --mapping map.yaml --format plover events.jsonl`,
+		Args: cobra.MinimumNArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			sc, err := mustLoadScenario(cmd, "record", args[0])
+			if err != nil {
+				return err
+			}
+			fail := func(err error) error { return &exitError{codeFailure, "truce record: " + err.Error()} }
+			if mappingPath == "" {
+				return usageErrorf("truce record: --mapping is required (a YAML file: sides and classes)")
+			}
+			if !sc.Observed() {
+				return fail(fmt.Errorf("%s has no observations section: there are no event classes to map events to", args[0]))
+			}
+			name, src, err := readInput(cmd.InOrStdin(), mappingPath, scenario.MaxFileSize)
+			if err != nil {
+				return fail(err)
+			}
+			m, err := events.ReadMapping(name, src)
+			if err != nil {
+				return fail(err)
+			}
+			if err := m.Check(sc.Events, scenario.SuggestName); err != nil {
+				return fail(err)
+			}
+			cal, err := mappingCalendar(sc, m, start)
+			if err != nil {
+				return fail(err)
+			}
+			agg := events.NewAggregator(m, cal)
+			for _, path := range args[1:] {
+				ename, data, err := readInput(cmd.InOrStdin(), path, maxEventFileSize)
+				if err != nil {
+					return fail(err)
+				}
+				f := format
+				if f == "" {
+					first, _, _ := bytes.Cut(data, []byte("\n"))
+					if f = events.Sniff(first); f == "" && strings.HasSuffix(strings.ToLower(path), ".jsonl") {
+						f = "plover"
+					}
+					if f == "" {
+						return fail(fmt.Errorf("%s: cannot tell the event data format from its first line; give --format gdelt, icews or plover", ename))
+					}
+				}
+				if err := events.Read(f, ename, bytes.NewReader(data), agg.Add); err != nil {
+					return fail(err)
+				}
+			}
+			rec, warn, err := agg.Record(output)
+			if err != nil {
+				return fail(err)
+			}
+			st := agg.Stats
+			errw := cmd.ErrOrStderr()
+			mapped := 0
+			var per []string
+			for _, c := range sortedKeys(st.PerClass) {
+				mapped += st.PerClass[c]
+				per = append(per, fmt.Sprintf("%s %d", c, st.PerClass[c]))
+			}
+			fmt.Fprintf(errw, "read %d events: %d mapped (%s), %d between other actors, %d without an actor or target, %d outside the dates, %d matching no class\n",
+				st.Read, mapped, strings.Join(per, ", "), st.OutOfScope, st.MissingActor, st.OutOfRange, st.Unmapped)
+			for _, w := range warn {
+				fmt.Fprintln(errw, "warning:", w)
+			}
+			fmt.Fprintf(errw, "%d rows, %ss counted from %s\n", len(rec.Rows), sc.Period, period.FormatDate(cal.Start))
+			return writeOutput(cmd, output, append([]string{args[0], mappingPath}, args[1:]...), func(w io.Writer) error {
+				return record.Write(w, rec, &cal)
+			})
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&mappingPath, "mapping", "", "mapping file (YAML): sides, classes, how a period is summed up")
+	enumFlag(f, &format, "format", "", "event data format (default: guessed per file)", "", "gdelt", "icews", "plover")
+	f.StringVar(&start, "start", "", "date of step 0 (YYYY-MM-DD); default: the mapping's start, else the scenario's history start")
+	f.StringVarP(&output, "output", "o", "", "record file to write (default: stdout)")
+	timeoutFlag(f)
+	return cmd
+}
+
+// mappingCalendar is the calendar of a record built with mapping m: the
+// mapping's period or the scenario's, from --start, the mapping's start or
+// the scenario's history start.
+func mappingCalendar(sc *scenario.Scenario, m *events.Mapping, start string) (period.Calendar, error) {
+	per := sc.Period
+	if m.Period != "" {
+		per = m.Period
+	}
+	l, ok := period.ParseLength(per)
+	if !ok {
+		return period.Calendar{}, fmt.Errorf("period %q has no calendar length: set period: week (or day, month, ...) in the scenario or the mapping", per)
+	}
+	for _, s := range []string{start, m.Start} {
+		if s != "" {
+			t, err := period.ParseDate(s)
+			if err != nil {
+				return period.Calendar{}, err
+			}
+			return period.New(t, l), nil
+		}
+	}
+	if sc.History != nil && sc.History.Start != "" {
+		t, _ := period.ParseDate(sc.History.Start)
+		return period.New(t, l), nil
+	}
+	return period.Calendar{}, fmt.Errorf("no date for step 0: give --start, `start:` in the mapping, or `history: {start: ...}` in the scenario")
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
