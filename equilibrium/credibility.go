@@ -1,6 +1,7 @@
 package equilibrium
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"sort"
@@ -18,26 +19,26 @@ import (
 // every state entered at the start or after any joint action of any state,
 // on or off the path, because a threat is about what happens off the path.
 
-// credNode is one chain node: a state and, per actor, the index of the rule
-// in force there (-1 for the base play).
-type credNode struct {
-	state int
-	rules []int
-	play  [][]float64 // play[a][k] over Avail[state][a]
-}
-
+// credChain is the node graph of a whole profile with every actor's play
+// at every node.
 type credChain struct {
-	g     *markov.Game
-	nodes []credNode
-	// next[n][j][i] is the node entered after joint action j in node n's
-	// state when Trans[s][j][i] is drawn, or -1 for a terminal state.
-	next [][][]int
-	util func(vec []float64, a int) float64
+	*nodeGraph
+	play [][][]float64 // play[n][a][k] over Avail[state][a]
 	prof markov.Profile
 }
 
 // credBuild enumerates the nodes of profile p.
-func credBuild(g *markov.Game, p markov.Profile) (*credChain, error) {
+func credBuild(ctx context.Context, g *markov.Game, p markov.Profile) (*credChain, error) {
+	owner := make([]int, len(p))
+	for a := range owner {
+		owner[a] = a
+	}
+	return credBuildNodes(ctx, g, p, p, owner)
+}
+
+// credBuildNodes enumerates the nodes of the tracked strategies strats (of
+// actors owner), which must begin with profile p's, with p's play at each.
+func credBuildNodes(ctx context.Context, g *markov.Game, p markov.Profile, strats []markov.Strategy, owner []int) (*credChain, error) {
 	if err := g.ValidateDiscounted(); err != nil {
 		return nil, err
 	}
@@ -45,163 +46,17 @@ func credBuild(g *markov.Game, p markov.Profile) (*credChain, error) {
 	if len(p) != nA {
 		return nil, fmt.Errorf("profile has %d strategies for %d actors", len(p), nA)
 	}
-	nC := len(g.Components)
-	c := &credChain{g: g, prof: p}
-	for a := range p {
-		for ri, r := range p[a].Rules {
-			if r.State < -1 || r.State >= len(g.States) {
-				return nil, fmt.Errorf("actor %s: rule %d: state %d out of range", g.Actors[a].ID, ri+1, r.State)
-			}
-			for _, cd := range r.After {
-				if cd.Actor < 0 || cd.Actor >= nA {
-					return nil, fmt.Errorf("actor %s: rule %d: condition on actor %d out of range", g.Actors[a].ID, ri+1, cd.Actor)
-				}
-				for _, x := range cd.Actions {
-					if x < 0 || x >= len(g.Actions[cd.Actor]) {
-						return nil, fmt.Errorf("actor %s: rule %d: condition on action %d out of range", g.Actors[a].ID, ri+1, x)
-					}
-				}
-			}
-		}
+	ng, err := buildNodes(ctx, g, strats, owner)
+	if err != nil {
+		return nil, err
 	}
-	c.util = func(vec []float64, a int) float64 {
-		if len(vec) == 0 {
-			return 0
-		}
-		u := 0.0
-		for k := 0; k < nC; k++ {
-			u += g.Actors[a].Weights[k] * vec[a*nC+k]
-		}
-		return u
-	}
-	index := map[string]int{}
-	// node returns the id of the node entered in state s with memory mem
-	// (global action per actor, nil at the start).
-	node := func(s int, mem []int) (int, error) {
-		rules := make([]int, nA)
+	c := &credChain{nodeGraph: ng, prof: p, play: make([][][]float64, len(ng.nodes))}
+	for n, nd := range ng.nodes {
+		c.play[n] = make([][]float64, nA)
 		for a := 0; a < nA; a++ {
-			rules[a] = -1
-			for ri, r := range p[a].Rules {
-				if r.State != s && r.State != -1 {
-					continue
-				}
-				ok := true
-				for _, cd := range r.After {
-					hit := false
-					if mem != nil {
-						for _, x := range cd.Actions {
-							hit = hit || mem[cd.Actor] == x
-						}
-					}
-					ok = ok && hit
-				}
-				if ok {
-					rules[a] = ri
-					break
-				}
-			}
-		}
-		key := fmt.Sprint(s, rules)
-		if id, ok := index[key]; ok {
-			return id, nil
-		}
-		play := make([][]float64, nA)
-		for a := 0; a < nA; a++ {
-			av := g.Avail[s][a]
-			play[a] = make([]float64, len(av))
-			if rules[a] < 0 {
-				if s >= len(p[a].Base) || len(p[a].Base[s]) != len(av) {
-					return 0, fmt.Errorf("actor %s: no base play for the %d actions of state %s", g.Actors[a].ID, len(av), g.States[s].ID)
-				}
-				copy(play[a], p[a].Base[s])
-			} else {
-				for _, ap := range p[a].Rules[rules[a]].Play {
-					pos := -1
-					for k, x := range av {
-						if x == ap.Action {
-							pos = k
-						}
-					}
-					if pos < 0 {
-						return 0, fmt.Errorf("actor %s: rule %d plays an action not available in state %s", g.Actors[a].ID, rules[a]+1, g.States[s].ID)
-					}
-					play[a][pos] += ap.P
-				}
-			}
-			tot := 0.0
-			for _, x := range play[a] {
-				if !(x >= 0) {
-					return 0, fmt.Errorf("actor %s: negative probability in state %s", g.Actors[a].ID, g.States[s].ID)
-				}
-				tot += x
-			}
-			if math.Abs(tot-1) > 1e-9 {
-				return 0, fmt.Errorf("actor %s: play in state %s sums to %v", g.Actors[a].ID, g.States[s].ID, tot)
-			}
-		}
-		id := len(c.nodes)
-		index[key] = id
-		c.nodes = append(c.nodes, credNode{state: s, rules: rules, play: play})
-		return id, nil
-	}
-	// States with no way in other than the start get their start node.
-	entered := make([]bool, len(g.States))
-	for s, st := range g.States {
-		if st.Terminal {
-			continue
-		}
-		for j := range g.Trans[s] {
-			for _, nx := range g.Trans[s][j] {
-				if nx.P > 0 {
-					entered[nx.State] = true
-				}
-			}
-		}
-	}
-	for s, st := range g.States {
-		if !st.Terminal && (s == g.Initial || !entered[s]) {
-			if _, err := node(s, nil); err != nil {
+			if c.play[n][a], err = playOf(g, a, p[a], nd.state, nd.fired[a]); err != nil {
 				return nil, err
 			}
-		}
-	}
-	// Every state entered after any joint action of any state.
-	k := make([]int, nA)
-	mem := make([]int, nA)
-	memOf := func(s, j int) []int {
-		g.Decode(s, j, k)
-		for a := 0; a < nA; a++ {
-			mem[a] = g.Avail[s][a][k[a]]
-		}
-		return mem
-	}
-	succ := map[[2]int][]int{} // (state, joint) -> next node per transition
-	for s, st := range g.States {
-		if st.Terminal {
-			continue
-		}
-		for j := 0; j < g.NumJoint(s); j++ {
-			nx := make([]int, len(g.Trans[s][j]))
-			for i, t := range g.Trans[s][j] {
-				nx[i] = -1
-				if g.States[t.State].Terminal {
-					continue
-				}
-				id, err := node(t.State, memOf(s, j))
-				if err != nil {
-					return nil, err
-				}
-				nx[i] = id
-			}
-			succ[[2]int{s, j}] = nx
-		}
-	}
-	c.next = make([][][]int, len(c.nodes))
-	for n, nd := range c.nodes {
-		nj := g.NumJoint(nd.state)
-		c.next[n] = make([][]int, nj)
-		for j := 0; j < nj; j++ {
-			c.next[n][j] = succ[[2]int{nd.state, j}]
 		}
 	}
 	return c, nil
@@ -210,27 +65,32 @@ func credBuild(g *markov.Game, p markov.Profile) (*credChain, error) {
 // jointProb is the probability of joint action j at node n, leaving out
 // actor skip (skip = -1 leaves out nobody).
 func (c *credChain) jointProb(n, j, skip int, k []int) float64 {
-	nd := c.nodes[n]
-	c.g.Decode(nd.state, j, k)
+	c.g.Decode(c.nodes[n].state, j, k)
 	p := 1.0
 	for a := range k {
 		if a != skip {
-			p *= nd.play[a][k[a]]
+			p *= c.play[n][a][k[a]]
 		}
 	}
 	return p
 }
 
 // values solves every actor's discounted value at every node.
-func (c *credChain) values() ([][]float64, error) {
+func (c *credChain) values(ctx context.Context) ([][]float64, error) {
 	g := c.g
 	nA, N := len(g.Actors), len(c.nodes)
+	if err := denseCheck(ctx, "profile values", N, "use a profile with fewer remembered moves"); err != nil {
+		return nil, err
+	}
 	V := make([][]float64, nA)
 	k := make([]int, nA)
 	for a := 0; a < nA; a++ {
 		V[a] = make([]float64, N)
 		if N == 0 {
 			continue
+		}
+		if err := ctx.Err(); err != nil {
+			return nil, err
 		}
 		d := g.Actors[a].Discount
 		A := mat.NewDense(N, N, nil)
@@ -243,12 +103,12 @@ func (c *credChain) values() ([][]float64, error) {
 				if pj == 0 {
 					continue
 				}
-				r += pj * c.util(g.Flow[nd.state][j], a)
+				r += pj * utility(g, g.Flow[nd.state][j], a)
 				for i, t := range g.Trans[nd.state][j] {
 					if nx := c.next[n][j][i]; nx >= 0 {
 						A.Set(n, nx, A.At(n, nx)-pj*d*t.P)
 					} else {
-						r += pj * d * t.P * c.util(g.Entry[t.State], a)
+						r += pj * d * t.P * utility(g, g.Entry[t.State], a)
 					}
 				}
 			}
@@ -278,12 +138,12 @@ func (c *credChain) actionValues(V [][]float64, n, a int) []float64 {
 		if p == 0 {
 			continue
 		}
-		u := c.util(g.Flow[nd.state][j], a)
+		u := utility(g, g.Flow[nd.state][j], a)
 		for i, t := range g.Trans[nd.state][j] {
 			if nx := c.next[n][j][i]; nx >= 0 {
 				u += d * t.P * V[a][nx]
 			} else {
-				u += d * t.P * c.util(g.Entry[t.State], a)
+				u += d * t.P * utility(g, g.Entry[t.State], a)
 			}
 		}
 		q[k[a]] += p * u
@@ -296,11 +156,17 @@ func (c *credChain) actionValues(V [][]float64, n, a int) []float64 {
 // move, then following p again. By the one-shot deviation principle it is
 // 0 exactly when p is subgame perfect (for a stationary profile: an MPE).
 func OneShotGain(g *markov.Game, p markov.Profile) (float64, error) {
-	c, err := credBuild(g, p)
+	return OneShotGainContext(context.Background(), g, p)
+}
+
+// OneShotGainContext is OneShotGain stopping with ctx's error when ctx is
+// done and refusing, by the memory budget in ctx, chains too large for it.
+func OneShotGainContext(ctx context.Context, g *markov.Game, p markov.Profile) (float64, error) {
+	c, err := credBuild(ctx, g, p)
 	if err != nil {
 		return 0, fmt.Errorf("one-shot gain: %w", err)
 	}
-	V, err := c.values()
+	V, err := c.values(ctx)
 	if err != nil {
 		return 0, fmt.Errorf("one-shot gain: %w", err)
 	}
@@ -374,11 +240,11 @@ func credNum(x float64) string {
 // the play is credible. It returns nil when p does not fit g (OneShotGain
 // reports why).
 func Credibility(g *markov.Game, p markov.Profile) []Threat {
-	c, err := credBuild(g, p)
+	c, err := credBuild(context.Background(), g, p)
 	if err != nil {
 		return nil
 	}
-	V, err := c.values()
+	V, err := c.values(context.Background())
 	if err != nil {
 		return nil
 	}
@@ -397,12 +263,12 @@ func Credibility(g *markov.Game, p markov.Profile) []Threat {
 				if v > best {
 					best, bestK = v, k
 				}
-				if nd.play[a][k] == 0 && v > alt {
+				if c.play[n][a][k] == 0 && v > alt {
 					alt, altK = v, k
 				}
 			}
 			t := Threat{Actor: act.ID, ActorIndex: a, State: g.States[nd.state].ID, StateIndex: nd.state,
-				After: c.after(nd)}
+				After: c.after(n)}
 			t.Gain = math.Max(0, best-cur)
 			t.Credible = t.Gain <= CredibleTol
 			if altK >= 0 {
@@ -417,7 +283,7 @@ func Credibility(g *markov.Game, p markov.Profile) []Threat {
 				t.BestDeviation = g.Actions[a][av[altK]]
 			}
 			var parts []string
-			for k, pr := range nd.play[a] {
+			for k, pr := range c.play[n][a] {
 				if pr == 0 {
 					continue
 				}
@@ -440,29 +306,3 @@ func Credibility(g *markov.Game, p markov.Profile) []Threat {
 	})
 	return out
 }
-
-// after describes the remembered move that selects a node's rules.
-func (c *credChain) after(nd credNode) string {
-	g := c.g
-	var parts []string
-	seen := map[string]bool{}
-	for a, ri := range nd.rules {
-		if ri < 0 {
-			continue
-		}
-		for _, cd := range c.gRule(a, ri).After {
-			names := make([]string, 0, len(cd.Actions))
-			for _, x := range cd.Actions {
-				names = append(names, g.Actions[cd.Actor][x])
-			}
-			s := g.Actors[cd.Actor].ID + ": " + strings.Join(names, "|")
-			if !seen[s] {
-				seen[s] = true
-				parts = append(parts, s)
-			}
-		}
-	}
-	return strings.Join(parts, ", ")
-}
-
-func (c *credChain) gRule(a, ri int) markov.Rule { return c.prof[a].Rules[ri] }

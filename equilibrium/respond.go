@@ -1,0 +1,462 @@
+package equilibrium
+
+import (
+	"context"
+	"fmt"
+	"math"
+
+	"github.com/truce-dev/truce/markov"
+	"gonum.org/v1/gonum/mat"
+)
+
+// A best response of one actor to the others' fixed (memory-one)
+// strategies is an optimal policy of a single-agent Markov decision
+// process: its states are the decision points of the profile (a game state
+// and the rules the strategies follow there, on and off the path), its
+// actions the actor's, and the others' play, the transitions and the
+// payoffs are fixed by the profile. It is solved exactly by policy
+// iteration (each policy evaluated by a linear solve), checked against the
+// Bellman equation and cross-checked by value iteration.
+
+// Response is one actor's exact best response to a profile.
+type Response struct {
+	Actor   int
+	ActorID string
+	// Nodes are the actor's decision points, Nodes[Init] the initial state.
+	Nodes []ResponseNode
+	Init  int
+	// Value is the actor's expected discounted utility from the initial
+	// state when it plays its best response; ProfileValue when it plays
+	// its strategy in the profile; Gain is their difference (≥ 0).
+	Value, ProfileValue, Gain float64
+	// BellmanResidual is the largest |max_k Q(n, k) − V(n)| over the
+	// nodes, with V the exact values of the returned policy: 0 (up to
+	// rounding) exactly when the policy is optimal everywhere. It is the
+	// certificate of the best response.
+	BellmanResidual float64
+	// ValueIterationGap is the largest difference between V and the
+	// values found by plain value iteration, an independent cross-check.
+	ValueIterationGap float64
+	// PolicyIterations counts improvement steps.
+	PolicyIterations int
+
+	c *credChain // the profile's node graph
+}
+
+// ResponseNode is one decision point of the responder.
+type ResponseNode struct {
+	State   int
+	StateID string
+	// After is the remembered move that selects the strategies' rules here
+	// ("IR: hormuz"), empty for base play.
+	After string
+	// Policy is the best response's play over Avail[State][actor]: the
+	// profile's own play where that is already optimal, else the first
+	// optimal action.
+	Policy []float64
+	// Best lists the positions of every optimal action (ties within
+	// 1e-9 relative to the payoff scale).
+	Best []int
+	// Q[k] is the value of playing action k here once and the best
+	// response afterwards; Value = max Q.
+	Q     []float64
+	Value float64
+	// ProfilePlay is what the actor's strategy in the profile plays here.
+	ProfilePlay []float64
+	// Changes is true when the profile's play here is not a best response
+	// (some action it plays is worth less than the best by more than the
+	// tolerance): the best response plays Policy instead.
+	Changes bool
+}
+
+// Label names the node: the state, and the remembered move if any.
+func (n ResponseNode) Label() string {
+	if n.After == "" {
+		return n.StateID
+	}
+	return n.StateID + " after " + n.After
+}
+
+// mdp is the responder's decision process on a profile's node graph.
+type mdp struct {
+	c     *credChain
+	actor int
+	disc  float64
+	// per node and action position: expected immediate utility (flow and
+	// discounted entry payoffs) and discounted transitions to nodes.
+	r    [][]float64
+	succ [][][]mdpArc
+	tol  float64
+}
+
+type mdpArc struct {
+	to int
+	p  float64 // discount × probability
+}
+
+// newMDP builds actor a's decision process against the others' play in c.
+// The others' play at each node is fixed; the actor's own is free.
+func newMDP(ctx context.Context, c *credChain, a int) (*mdp, error) {
+	g := c.g
+	m := &mdp{c: c, actor: a, disc: g.Actors[a].Discount,
+		r: make([][]float64, len(c.nodes)), succ: make([][][]mdpArc, len(c.nodes))}
+	k := make([]int, len(g.Actors))
+	scale := 0.0
+	for n, nd := range c.nodes {
+		if n%1024 == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
+		K := len(g.Avail[nd.state][a])
+		m.r[n] = make([]float64, K)
+		m.succ[n] = make([][]mdpArc, K)
+		for j := 0; j < g.NumJoint(nd.state); j++ {
+			w := c.jointProb(n, j, a, k) // also decodes j into k
+			if w == 0 {
+				continue
+			}
+			ka := k[a]
+			u := utility(g, g.Flow[nd.state][j], a)
+			scale = math.Max(scale, math.Abs(u))
+			m.r[n][ka] += w * u
+			for i, t := range g.Trans[nd.state][j] {
+				if nx := c.next[n][j][i]; nx >= 0 {
+					m.succ[n][ka] = append(m.succ[n][ka], mdpArc{to: nx, p: w * m.disc * t.P})
+				} else {
+					e := utility(g, g.Entry[t.State], a)
+					scale = math.Max(scale, math.Abs(e))
+					m.r[n][ka] += w * m.disc * t.P * e
+				}
+			}
+		}
+	}
+	m.tol = 1e-9 * math.Max(1, scale/(1-m.disc))
+	return m, nil
+}
+
+// q returns the value of action k at node n given values V.
+func (m *mdp) q(n, k int, V []float64) float64 {
+	v := m.r[n][k]
+	for _, arc := range m.succ[n][k] {
+		v += arc.p * V[arc.to]
+	}
+	return v
+}
+
+// evaluate returns the exact values of policy pol (a distribution per node)
+// by one linear solve (dense LU when the budget allows, else Gauss–Seidel
+// sweeps on the sparse rows to rounding error).
+func (m *mdp) evaluate(ctx context.Context, pol [][]float64) ([]float64, error) {
+	N := len(m.r)
+	if N == 0 {
+		return nil, nil
+	}
+	if denseCheck(ctx, "best-response values", N, "") == nil {
+		A := mat.NewDense(N, N, nil)
+		b := mat.NewVecDense(N, nil)
+		for n := 0; n < N; n++ {
+			A.Set(n, n, 1)
+			r := 0.0
+			for k, p := range pol[n] {
+				if p == 0 {
+					continue
+				}
+				r += p * m.r[n][k]
+				for _, arc := range m.succ[n][k] {
+					A.Set(n, arc.to, A.At(n, arc.to)-p*arc.p)
+				}
+			}
+			b.SetVec(n, r)
+		}
+		var x mat.VecDense
+		if err := x.SolveVec(A, b); err != nil {
+			return nil, fmt.Errorf("best-response values: %w", err)
+		}
+		return append([]float64(nil), x.RawVector().Data...), nil
+	}
+	// Too large for a dense solve: Gauss–Seidel converges at rate δ.
+	V := make([]float64, N)
+	for sweep := 0; ; sweep++ {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		change := 0.0
+		for n := 0; n < N; n++ {
+			v := 0.0
+			for k, p := range pol[n] {
+				if p != 0 {
+					v += p * m.q(n, k, V)
+				}
+			}
+			change = math.Max(change, math.Abs(v-V[n]))
+			V[n] = v
+		}
+		if change <= 1e-15*math.Max(1, m.tol*1e9) || sweep > 1_000_000 {
+			return V, nil
+		}
+	}
+}
+
+// BestResponse computes actor a's exact best response to the other
+// actors' strategies in profile p (memory-one strategies included), on
+// and off the path.
+func BestResponse(ctx context.Context, g *markov.Game, p markov.Profile, a int) (*Response, error) {
+	if a < 0 || a >= len(g.Actors) {
+		return nil, fmt.Errorf("best response: actor %d out of range", a)
+	}
+	c, err := credBuild(ctx, g, p)
+	if err != nil {
+		return nil, fmt.Errorf("best response: %w", err)
+	}
+	Vp, err := c.values(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("best response: %w", err)
+	}
+	m, err := newMDP(ctx, c, a)
+	if err != nil {
+		return nil, fmt.Errorf("best response: %w", err)
+	}
+	N := len(c.nodes)
+	// Policy iteration from the profile's own play; an action is switched
+	// only for a gain above the tolerance, so it ends in finitely many
+	// steps and keeps the profile's play wherever that is optimal.
+	pol := make([][]float64, N)
+	for n := range pol {
+		pol[n] = append([]float64(nil), c.play[n][a]...)
+	}
+	var V []float64
+	it := 0
+	for ; ; it++ {
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("best response: %w", err)
+		}
+		if V, err = m.evaluate(ctx, pol); err != nil {
+			return nil, fmt.Errorf("best response: %w", err)
+		}
+		changed := false
+		for n := range pol {
+			cur := 0.0
+			best, bestK := math.Inf(-1), -1
+			for k := range pol[n] {
+				q := m.q(n, k, V)
+				cur += pol[n][k] * q
+				if q > best {
+					best, bestK = q, k
+				}
+			}
+			if best > cur+m.tol {
+				clear(pol[n])
+				pol[n][bestK] = 1
+				changed = true
+			}
+		}
+		if !changed || it > 10*N+100 {
+			break
+		}
+	}
+	res := &Response{Actor: a, ActorID: g.Actors[a].ID, PolicyIterations: it + 1, Init: c.start[g.Initial], c: c}
+	for n, nd := range c.nodes {
+		rn := ResponseNode{State: nd.state, StateID: g.States[nd.state].ID, After: c.after(n),
+			Policy: pol[n], ProfilePlay: c.play[n][a], Value: V[n]}
+		rn.Q = make([]float64, len(pol[n]))
+		best := math.Inf(-1)
+		for k := range rn.Q {
+			rn.Q[k] = m.q(n, k, V)
+			best = math.Max(best, rn.Q[k])
+		}
+		res.BellmanResidual = math.Max(res.BellmanResidual, math.Abs(best-V[n]))
+		for k, q := range rn.Q {
+			if q >= best-m.tol {
+				rn.Best = append(rn.Best, k)
+			} else if rn.ProfilePlay[k] > 0 {
+				rn.Changes = true
+			}
+		}
+		res.Nodes = append(res.Nodes, rn)
+	}
+	// Cross-check by value iteration from the profile's values.
+	W := append([]float64(nil), Vp[a]...)
+	for sweep := 0; sweep < 1_000_000; sweep++ {
+		if sweep%64 == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, fmt.Errorf("best response: %w", err)
+			}
+		}
+		change := 0.0
+		for n := range W {
+			best := math.Inf(-1)
+			for k := range pol[n] {
+				best = math.Max(best, m.q(n, k, W))
+			}
+			change = math.Max(change, math.Abs(best-W[n]))
+			W[n] = best
+		}
+		if change*m.disc <= 1e-13*(1-m.disc)*(1+m.tol*1e9) {
+			break
+		}
+	}
+	for n := range W {
+		res.ValueIterationGap = math.Max(res.ValueIterationGap, math.Abs(W[n]-V[n]))
+	}
+	if res.Init >= 0 {
+		res.Value, res.ProfileValue = V[res.Init], Vp[a][res.Init]
+		res.Gain = math.Max(0, res.Value-res.ProfileValue)
+	}
+	return res, nil
+}
+
+// Responds reports whether actor a's behaviour moves when the others'
+// strategies change from profile pa to profile pb: true when a's best
+// response to pa is no longer a best response to pb, that is, keeping it
+// would cost a more than the tolerance (1e-9 relative to the payoff scale)
+// in value from the initial state. Loss is that cost (≥ 0). Ties do not
+// count as a move: if some best response to pa is also optimal against
+// pb, a need not change what it does.
+func Responds(ctx context.Context, g *markov.Game, pa, pb markov.Profile, a int) (moves bool, loss float64, err error) {
+	ra, err := BestResponse(ctx, g, pa, a)
+	if err != nil {
+		return false, 0, err
+	}
+	ca, err := credBuild(ctx, g, pa)
+	if err != nil {
+		return false, 0, fmt.Errorf("responds: %w", err)
+	}
+	// Nodes that know both profiles' rules: the others play as in pb, and
+	// the rules of pa say which of ra's decision points the node is.
+	nA := len(g.Actors)
+	owner := make([]int, 2*nA)
+	strats := make([]markov.Strategy, 0, 2*nA)
+	for i := range owner {
+		owner[i] = i % nA
+	}
+	strats = append(append(strats, pb...), pa...)
+	cx, err := credBuildNodes(ctx, g, pb, strats, owner)
+	if err != nil {
+		return false, 0, fmt.Errorf("responds: %w", err)
+	}
+	m, err := newMDP(ctx, cx, a)
+	if err != nil {
+		return false, 0, fmt.Errorf("responds: %w", err)
+	}
+	keep := make([][]float64, len(cx.nodes))
+	for n, nd := range cx.nodes {
+		an, ok := ca.lookup(nd.state, nd.fired[nA:])
+		if !ok {
+			return false, 0, fmt.Errorf("responds: decision point of state %s missing from the first profile", g.States[nd.state].ID)
+		}
+		keep[n] = ra.Nodes[an].Policy
+	}
+	Vkeep, err := m.evaluate(ctx, keep)
+	if err != nil {
+		return false, 0, fmt.Errorf("responds: %w", err)
+	}
+	rb, err := BestResponse(ctx, g, pb, a)
+	if err != nil {
+		return false, 0, err
+	}
+	init := cx.start[g.Initial]
+	loss = math.Max(0, rb.Value-Vkeep[init])
+	return loss > m.tol, loss, nil
+}
+
+// Strategy returns the best response as a memory-one strategy of the
+// actor, so that it can be analysed or simulated like any other. Its base
+// play in state s is the policy where no other actor's rule is in force;
+// for every combination of the others' rules that can be in force in s it
+// has one rule whose conditions are the union of theirs, listed in the
+// order of the others' rules (a rule's own position first, base play
+// last), so that the first one that matches is exactly the combination in
+// force.
+func (r *Response) Strategy() markov.Strategy {
+	c, a := r.c, r.Actor
+	g := c.g
+	nA := len(g.Actors)
+	var others []int
+	for b := 0; b < nA; b++ {
+		if b != a {
+			others = append(others, b)
+		}
+	}
+	// policy per (state, fired rules of the others); nodes that differ
+	// only in the actor's own rule have the same optimal actions.
+	pol := map[string][]float64{}
+	key := func(s int, fired []int) string { return nodeKey(s, fired) }
+	for n, nd := range c.nodes {
+		f := make([]int, len(others))
+		for i, b := range others {
+			f[i] = nd.fired[b]
+		}
+		if k := key(nd.state, f); pol[k] == nil {
+			pol[k] = r.Nodes[n].Policy
+		}
+	}
+	st := markov.Strategy{Base: make([][]float64, len(g.States))}
+	for s, gs := range g.States {
+		if gs.Terminal {
+			continue
+		}
+		// combinations in lexicographic order, base play (-1) last
+		choices := make([][]int, len(others))
+		for i, b := range others {
+			for ri, rl := range c.prof[b].Rules {
+				if rl.State == s || rl.State == -1 {
+					choices[i] = append(choices[i], ri)
+				}
+			}
+			choices[i] = append(choices[i], -1)
+		}
+		idx := make([]int, len(others))
+		for {
+			f := make([]int, len(others))
+			var conds []markov.Cond
+			for i, b := range others {
+				f[i] = choices[i][idx[i]]
+				if f[i] >= 0 {
+					conds = append(conds, c.prof[b].Rules[f[i]].After...)
+				}
+			}
+			if p, ok := pol[key(s, f)]; ok {
+				if len(conds) == 0 && allBase(f) {
+					st.Base[s] = append([]float64(nil), p...)
+				} else {
+					rl := markov.Rule{State: s, After: conds}
+					for k, x := range p {
+						if x > 0 {
+							rl.Play = append(rl.Play, markov.ActionProb{Action: g.Avail[s][a][k], P: x})
+						}
+					}
+					st.Rules = append(st.Rules, rl)
+				}
+			}
+			i := len(idx) - 1
+			for ; i >= 0; i-- {
+				if idx[i]++; idx[i] < len(choices[i]) {
+					break
+				}
+				idx[i] = 0
+			}
+			if i < 0 {
+				break
+			}
+		}
+		if st.Base[s] == nil { // never reached with base play: any policy of the state
+			for k, nd := range c.nodes {
+				if nd.state == s {
+					st.Base[s] = append([]float64(nil), r.Nodes[k].Policy...)
+					break
+				}
+			}
+		}
+	}
+	return st
+}
+
+func allBase(f []int) bool {
+	for _, x := range f {
+		if x >= 0 {
+			return false
+		}
+	}
+	return true
+}
