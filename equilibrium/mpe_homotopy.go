@@ -46,7 +46,8 @@ type mpeTracer struct {
 	d    *mpeDeriv
 	J    *mat.Dense // (n+1)×(n+1): Jacobian rows, last row the tangent
 	H    []float64
-	cols []int // scratch
+	lp   []float64 // log-prior offset of each log-probability (nil: uniform prior)
+	cols []int     // scratch
 }
 
 func newMPETracer(m *mpeModel) *mpeTracer {
@@ -112,6 +113,9 @@ func (t *mpeTracer) eval(y []float64, jac bool) {
 			t.H[o] = sum
 			for k := 1; k < K; k++ {
 				t.H[o+k] = y[o+k] - y[o] - lam*(q[k]-q[0])
+				if t.lp != nil {
+					t.H[o+k] -= t.lp[o+k] - t.lp[o]
+				}
 			}
 			ev := 0.0
 			for k := 0; k < K; k++ {
@@ -189,7 +193,7 @@ func mpeNormInf(x []float64) float64 {
 
 // mpeHomotopy traces the logit MQRE path and polishes its end.
 func mpeHomotopy(ctx context.Context, m *mpeModel, opt Options) (*Result, error) {
-	sig, steps, reason, err := mpeTrace(ctx, m, opt)
+	sig, steps, reason, err := mpeTrace(ctx, m, opt, nil)
 	if err != nil {
 		return nil, fmt.Errorf("homotopy: %w", err)
 	}
@@ -197,8 +201,11 @@ func mpeHomotopy(ctx context.Context, m *mpeModel, opt Options) (*Result, error)
 }
 
 // mpeTrace returns the polished end of the path, or the last point reached
-// and why it stopped.
-func mpeTrace(ctx context.Context, m *mpeModel, opt Options) ([][][]float64, int, string, error) {
+// and why it stopped. With a prior (a profile with every probability
+// positive) it follows instead the path σ_ask ∝ prior_ask·exp(λ Q_ask),
+// which starts at the prior and also ends at an MPE as λ grows; nil is the
+// uniform prior.
+func mpeTrace(ctx context.Context, m *mpeModel, opt Options, prior [][][]float64) ([][][]float64, int, string, error) {
 	if len(m.nt) == 0 {
 		return m.uniform(), 0, "", nil
 	}
@@ -214,6 +221,17 @@ func mpeTrace(ctx context.Context, m *mpeModel, opt Options) ([][][]float64, int
 	t := newMPETracer(ms)
 	n := t.n
 	// Start: uniform play, values of uniform play, λ = 0.
+	if prior != nil {
+		t.lp = make([]float64, n)
+		for a := 0; a < ms.nA; a++ {
+			for _, s := range ms.nt {
+				for k := 0; k < ms.K[s][a]; k++ {
+					t.sig[a][s][k] = prior[a][s][k]
+					t.lp[t.off[a][s]+k] = math.Log(prior[a][s][k])
+				}
+			}
+		}
+	}
 	V0, err := ms.evaluate(t.sig)
 	if err != nil {
 		return nil, 0, "", err
@@ -224,7 +242,7 @@ func mpeTrace(ctx context.Context, m *mpeModel, opt Options) ([][][]float64, int
 			o := t.off[a][s]
 			K := ms.K[s][a]
 			for k := 0; k < K; k++ {
-				y[o+k] = -math.Log(float64(K))
+				y[o+k] = math.Log(t.sig[a][s][k])
 			}
 			y[o+K] = V0[a][s]
 		}

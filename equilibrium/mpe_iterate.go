@@ -29,15 +29,20 @@ const (
 type mpeStageSolver func(ctx context.Context, shape []int, pay []float64, prev [][]float64) ([][]float64, error)
 
 func mpeIterate(ctx context.Context, m *mpeModel, opt Options) (*Result, error) {
-	return mpeIterateWith(ctx, m, opt, mpeStageDefault)
+	return mpeIterateWith(ctx, m, opt, mpeStageDefault, nil)
 }
 
-func mpeIterateWith(ctx context.Context, m *mpeModel, opt Options, solve mpeStageSolver) (*Result, error) {
+// mpeIterateWith runs value iteration with the stage solver solve from the
+// profile start (nil: uniform play).
+func mpeIterateWith(ctx context.Context, m *mpeModel, opt Options, solve mpeStageSolver, start [][][]float64) (*Result, error) {
 	maxIt := opt.MaxIter
 	if maxIt <= 0 {
 		maxIt = mpeIterateMaxSweeps
 	}
 	sig := m.uniform()
+	if start != nil {
+		sig = mpeCopy(start)
+	}
 	V, err := m.evaluate(sig)
 	if err != nil {
 		return nil, fmt.Errorf("iterate: %w", err)
@@ -196,7 +201,7 @@ func mpeStageDefault(ctx context.Context, shape []int, pay []float64, prev [][]f
 			return eq, nil
 		}
 	}
-	sig, _, reason, err := mpeTrace(ctx, sm, Options{Tol: tol, MaxIter: mpeStageMaxSteps})
+	sig, _, reason, err := mpeTrace(ctx, sm, Options{Tol: tol, MaxIter: mpeStageMaxSteps}, nil)
 	if err != nil {
 		return nil, fmt.Errorf("stage game: %w", err)
 	}

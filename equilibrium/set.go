@@ -1,0 +1,505 @@
+package equilibrium
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/truce-dev/truce/internal/budget"
+	"github.com/truce-dev/truce/markov"
+	"github.com/truce-dev/truce/nash"
+)
+
+// SetOptions tunes SolveAll. The zero value asks for the defaults.
+type SetOptions struct {
+	Options
+	// Starts is the number of random starts besides the selection
+	// (default 20; 0 is the default, negative means none).
+	Starts int
+	// Seed seeds the random starts: start i draws from its own stream, so
+	// the set does not depend on how the starts are scheduled.
+	Seed uint64
+	// Workers runs that many starts at a time (0 or 1: one by one). The
+	// result does not depend on it.
+	Workers int
+}
+
+// DefaultStarts is the number of random starts SolveAll makes by default.
+const DefaultStarts = 20
+
+// Member is one distinct equilibrium of a Set.
+type Member struct {
+	*Result
+	// Sources says how it was found: "selection", "enumeration",
+	// "logit path from prior 3", "iteration from profile 4".
+	Sources []string
+	// Hits counts the starts (the selection included) that ended here;
+	// BasinShare is Hits over the starts made.
+	Hits       int
+	BasinShare float64
+	// Selected marks the equilibrium the selection rule returns.
+	Selected bool
+	// Outcome numbers the outcome class: equilibria with the same outcome
+	// induce the same distribution of the next state and the same expected
+	// payoffs in every state (they differ only in choices that change
+	// nothing, where an actor is indifferent), so every figure of the exact
+	// analysis is the same for them. Classes are numbered from 0 in the
+	// order of Equilibria.
+	Outcome int
+}
+
+// Set is what SolveAll found.
+type Set struct {
+	// Equilibria are the distinct equilibria found, the selected one
+	// first, then by basin share.
+	Equilibria []Member
+	// Selected is the index of the selected equilibrium in Equilibria, -1
+	// when the selection did not converge (Selection then says why).
+	Selected  int
+	Selection *Result
+	// Starts counts the starts made (the selection included), Failed those
+	// that ended without an equilibrium.
+	Starts, Failed int
+	// Complete is true when enumeration proved that no equilibrium of the
+	// kind it enumerates is missing; Completeness says what is proved and
+	// what is not.
+	Complete     bool
+	Completeness string
+	// Outcomes is the number of distinct outcome classes (see
+	// Member.Outcome).
+	Outcomes int
+	// Spread is the largest difference, over pairs of equilibria found and
+	// over actors, of an actor's value from the initial state: how far
+	// apart the answers are.
+	Spread float64
+	// Stopped is set when ctx ended the search early.
+	Stopped string
+}
+
+// sameTol is the largest difference in any probability between two
+// profiles counted as the same equilibrium.
+const sameTol = 1e-6
+
+// mpePureEnumMax bounds the pure stationary profiles SolveAll checks one by
+// one.
+const mpePureEnumMax = 20000
+
+// SolveAll searches for the set of stationary Markov-perfect equilibria:
+// the selected one (Solve with opt.Method), equilibria found from random
+// starts (logit paths σ ∝ prior·exp(λQ) from random priors, and value
+// iteration from random profiles), and, where it is feasible, exact
+// enumeration. Distinct equilibria are kept once each, with the starts
+// that reached them. Only enumeration can prove that nothing was missed;
+// Set.Complete and Set.Completeness say what was proved.
+func SolveAll(ctx context.Context, g *markov.Game, opt SetOptions) (*Set, error) {
+	if err := g.Validate(); err != nil {
+		return nil, fmt.Errorf("solve all: %w", err)
+	}
+	if opt.Tol <= 0 {
+		opt.Tol = mpeDefaultTol
+	}
+	starts := opt.Starts
+	if starts == 0 {
+		starts = DefaultStarts
+	}
+	starts = max(starts, 0)
+	m := newMPEModel(g)
+	set := &Set{Selected: -1}
+	// Memory for the profiles kept: at most one per start and enumerated
+	// equilibrium.
+	per := int64(0)
+	for _, s := range m.nt {
+		for _, k := range m.K[s] {
+			per += int64(k + 1)
+		}
+	}
+	if err := budget.Check(ctx, fmt.Sprintf("equilibria of %d starts", starts+1), budget.Mul(int64(starts+1), per, 8), "use fewer --starts"); err != nil {
+		return nil, err
+	}
+	add := func(r *Result, source string, hit bool) int {
+		for i := range set.Equilibria {
+			if mpeDist(set.Equilibria[i].Strategies, r.Strategies) <= sameTol {
+				mb := &set.Equilibria[i]
+				if !contains(mb.Sources, source) {
+					mb.Sources = append(mb.Sources, source)
+				}
+				if hit {
+					mb.Hits++
+				}
+				return i
+			}
+		}
+		mb := Member{Result: r, Sources: []string{source}}
+		if hit {
+			mb.Hits = 1
+		}
+		set.Equilibria = append(set.Equilibria, mb)
+		return len(set.Equilibria) - 1
+	}
+	// The selection.
+	sel, err := Solve(ctx, g, opt.Options)
+	set.Starts++
+	switch {
+	case err != nil && ctx.Err() != nil:
+		return nil, fmt.Errorf("solve all: %w", ctx.Err())
+	case err != nil:
+		return nil, err
+	}
+	set.Selection = sel
+	if sel.Converged {
+		set.Selected = add(sel, "selection", true)
+		set.Equilibria[set.Selected].Selected = true
+	} else {
+		set.Failed++
+	}
+
+	// Exact enumeration where it is feasible.
+	var proved []string
+	if enum, what, complete, err := m.enumerate(ctx, opt.Tol); err != nil {
+		if ctx.Err() != nil {
+			set.Stopped = "stopped during enumeration: " + ctx.Err().Error()
+		}
+	} else if enum != nil || what != "" {
+		for _, r := range enum {
+			add(r, "enumeration", false)
+		}
+		if what != "" {
+			proved = append(proved, what)
+		}
+		set.Complete = complete
+	}
+
+	// Random starts, run by opt.Workers goroutines; each start's result
+	// goes to its own slot and the slots are merged in order, so the set
+	// does not depend on the schedule.
+	type outcome struct {
+		r      *Result
+		source string
+	}
+	results := make([]outcome, starts+1)
+	run := func(i int) {
+		rng := rand.New(rand.NewPCG(opt.Seed, uint64(i)))
+		prior := m.randomProfile(rng)
+		if i%2 == 1 {
+			results[i].source = fmt.Sprintf("logit path from prior %d", i)
+			sig, steps, reason, err := mpeTrace(ctx, m, Options{Tol: opt.Tol, MaxIter: opt.MaxIter}, prior)
+			if err == nil {
+				results[i].r, _ = m.result(sig, "homotopy", steps, opt.Tol, reason)
+			}
+		} else {
+			results[i].source = fmt.Sprintf("iteration from profile %d", i)
+			results[i].r, _ = mpeIterateWith(ctx, m, Options{Tol: opt.Tol, MaxIter: opt.MaxIter}, mpeStageDefault, prior)
+		}
+	}
+	workers := min(max(opt.Workers, 1), max(starts, 1))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	var done atomic.Int64
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				run(i)
+				if opt.Progress != nil {
+					opt.Progress(fmt.Sprintf("%d of %d starts done", done.Add(1), starts))
+				}
+			}
+		}()
+	}
+	made := 0
+feed:
+	for i := 1; i <= starts; i++ {
+		select {
+		case <-ctx.Done():
+			break feed
+		case next <- i:
+			made = i
+		}
+	}
+	close(next)
+	wg.Wait()
+	if err := ctx.Err(); err != nil && set.Stopped == "" {
+		set.Stopped = fmt.Sprintf("stopped after %d of %d starts: %v", made, starts, err)
+	}
+	for i := 1; i <= made; i++ {
+		set.Starts++
+		r := results[i].r
+		if r == nil || !r.Converged {
+			set.Failed++
+			continue
+		}
+		add(r, results[i].source, true)
+	}
+
+	// Order: the selected one first, then by hits, then as found.
+	order := make([]int, len(set.Equilibria))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(x, y int) bool {
+		a, b := set.Equilibria[order[x]], set.Equilibria[order[y]]
+		if a.Selected != b.Selected {
+			return a.Selected
+		}
+		return a.Hits > b.Hits
+	})
+	sorted := make([]Member, len(order))
+	for i, o := range order {
+		sorted[i] = set.Equilibria[o]
+		sorted[i].BasinShare = float64(sorted[i].Hits) / float64(set.Starts)
+	}
+	set.Equilibria = sorted
+	set.Selected = -1
+	for i, mb := range set.Equilibria {
+		if mb.Selected {
+			set.Selected = i
+		}
+	}
+	var sigs [][]float64
+	for i := range set.Equilibria {
+		sig := m.outcomeOf(set.Equilibria[i].Strategies)
+		set.Equilibria[i].Outcome = -1
+		for o, other := range sigs {
+			if outcomeSame(sig, other, 1e-9*m.scale) {
+				set.Equilibria[i].Outcome = o
+				break
+			}
+		}
+		if set.Equilibria[i].Outcome < 0 {
+			set.Equilibria[i].Outcome = len(sigs)
+			sigs = append(sigs, sig)
+		}
+	}
+	set.Outcomes = len(sigs)
+	for i := range set.Equilibria {
+		for j := i + 1; j < len(set.Equilibria); j++ {
+			for a := range g.Actors {
+				d := math.Abs(set.Equilibria[i].Values[a][g.Initial] - set.Equilibria[j].Values[a][g.Initial])
+				set.Spread = math.Max(set.Spread, d)
+			}
+		}
+	}
+	switch {
+	case set.Complete:
+		set.Completeness = "complete: " + strings.Join(proved, "; ")
+	case len(proved) > 0:
+		set.Completeness = strings.Join(proved, "; ") + fmt.Sprintf("; other equilibria were searched from %d starts, which proves nothing about what they missed", set.Starts)
+	default:
+		set.Completeness = fmt.Sprintf("not proved complete: %d starts, no exact enumeration for a game of this size and shape", set.Starts)
+	}
+	return set, nil
+}
+
+// outcomeOf describes what profile sig does, state by state: the
+// distribution of the next state and every actor's expected flow utility.
+func (m *mpeModel) outcomeOf(sig [][][]float64) []float64 {
+	var out []float64
+	next := make([]float64, m.nS)
+	flow := make([]float64, m.nA)
+	for _, s := range m.nt {
+		clear(next)
+		clear(flow)
+		for j := 0; j < m.nJ[s]; j++ {
+			kp := m.kpos[s][j*m.nA : (j+1)*m.nA]
+			p := 1.0
+			for a := 0; a < m.nA; a++ {
+				p *= sig[a][s][kp[a]]
+			}
+			if p == 0 {
+				continue
+			}
+			for a := 0; a < m.nA; a++ {
+				flow[a] += p * m.uflow[s][j*m.nA+a]
+			}
+			for _, nx := range m.trans[s][j] {
+				next[nx.State] += p * nx.P
+			}
+		}
+		out = append(append(out, next...), flow...)
+	}
+	return out
+}
+
+// outcomeSame compares two outcomes: probabilities to 1e-9, utilities to
+// tol.
+func outcomeSame(x, y []float64, tol float64) bool {
+	for i := range x {
+		if math.Abs(x[i]-y[i]) > math.Max(1e-9, tol) {
+			return false
+		}
+	}
+	return true
+}
+
+func contains(xs []string, x string) bool {
+	for _, y := range xs {
+		if y == x {
+			return true
+		}
+	}
+	return false
+}
+
+// randomProfile draws every actor's play in every state uniformly from the
+// simplex (a flat Dirichlet), kept away from the boundary so that it can
+// serve as a logit prior.
+func (m *mpeModel) randomProfile(r *rand.Rand) [][][]float64 {
+	sig := m.uniform()
+	for a := range sig {
+		for _, s := range m.nt {
+			tot := 0.0
+			for k := range sig[a][s] {
+				x := -math.Log(1 - r.Float64()) // Exp(1)
+				sig[a][s][k] = x + 1e-6
+				tot += sig[a][s][k]
+			}
+			for k := range sig[a][s] {
+				sig[a][s][k] /= tot
+			}
+		}
+	}
+	return sig
+}
+
+// staticGame returns the strategic game whose Nash equilibria are exactly
+// the stationary MPEs of m, when m has a single non-terminal state s whose
+// probability of continuing in s is the same after every joint action (the
+// continuation then adds the same amount to every action's payoff): flows
+// plus discounted entry payoffs of the terminal states reached.
+func (m *mpeModel) staticGame() (shape []int, pay []float64, ok bool) {
+	if len(m.nt) != 1 {
+		return nil, nil, false
+	}
+	s := m.nt[0]
+	nA := m.nA
+	stay := -1.0
+	pay = make([]float64, m.nJ[s]*nA)
+	for j := 0; j < m.nJ[s]; j++ {
+		p := 0.0
+		for _, nx := range m.trans[s][j] {
+			if nx.State == s {
+				p += nx.P
+			}
+		}
+		if stay < 0 {
+			stay = p
+		} else if math.Abs(p-stay) > 1e-15 {
+			return nil, nil, false
+		}
+		for a := 0; a < nA; a++ {
+			u := m.uflow[s][j*nA+a]
+			for _, nx := range m.trans[s][j] {
+				if m.ntIdx[nx.State] < 0 {
+					u += m.disc[a] * nx.P * m.entry[nx.State][a]
+				}
+			}
+			pay[j*nA+a] = u
+		}
+	}
+	return append([]int(nil), m.K[s]...), pay, true
+}
+
+// enumerate finds equilibria exactly where that is feasible: every extreme
+// equilibrium of a one-state two-actor game (nash.EnumMixed), every pure
+// equilibrium of a one-state game with more actors (nash.EnumPure), or
+// every pure stationary equilibrium of a small game (each pure profile
+// checked). what says what is proved; complete is true when nothing at all
+// can be missing.
+func (m *mpeModel) enumerate(ctx context.Context, tol float64) (eqs []*Result, what string, complete bool, err error) {
+	if shape, pay, ok := m.staticGame(); ok {
+		sg := mpeStrategic(shape, pay)
+		stage := func(p [][]float64) [][][]float64 {
+			sig := m.uniform()
+			for a := range p {
+				sig[a][m.nt[0]] = append([]float64(nil), p[a]...)
+			}
+			return sig
+		}
+		keep := func(res *nash.Result, method string) error {
+			for _, e := range res.Equilibria {
+				r, err := m.result(stage(e.Profile), method, 0, tol, "")
+				if err != nil {
+					return err
+				}
+				if r.Converged {
+					eqs = append(eqs, r)
+				}
+			}
+			return nil
+		}
+		if len(shape) == 2 {
+			res, err := nash.EnumMixed(ctx, sg, nash.Options{})
+			if err != nil {
+				return nil, "", false, err
+			}
+			if err := keep(res, "enummixed"); err != nil {
+				return nil, "", false, err
+			}
+			if !res.Complete {
+				return eqs, "", false, fmt.Errorf("enummixed stopped: %s", res.Reason)
+			}
+			return eqs, "every extreme equilibrium of this one-state two-actor game by vertex enumeration (enummixed); any other equilibrium is a convex combination of extreme ones of the same component", true, nil
+		}
+		res, err := nash.EnumPure(ctx, sg, nash.Options{})
+		if err != nil {
+			return nil, "", false, err
+		}
+		if err := keep(res, "enumpure"); err != nil {
+			return nil, "", false, err
+		}
+		if !res.Complete {
+			return eqs, "", false, fmt.Errorf("enumpure stopped: %s", res.Reason)
+		}
+		return eqs, "every pure equilibrium of this one-state game (enumpure); mixed ones are not enumerated", false, nil
+	}
+	// Pure stationary profiles of a small game, one by one.
+	count := 1
+	for _, s := range m.nt {
+		for _, k := range m.K[s] {
+			if count > mpePureEnumMax/k {
+				return nil, "", false, nil
+			}
+			count *= k
+		}
+	}
+	if len(m.nt) > 12 {
+		return nil, "", false, nil
+	}
+	type slot struct{ a, s, k int }
+	var slots []slot
+	for _, s := range m.nt {
+		for a := 0; a < m.nA; a++ {
+			slots = append(slots, slot{a, s, m.K[s][a]})
+		}
+	}
+	pos := make([]int, len(slots))
+	sig := m.uniform()
+	for i := 0; i < count; i++ {
+		if i%256 == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, "", false, err
+			}
+		}
+		for x, sl := range slots {
+			clear(sig[sl.a][sl.s])
+			sig[sl.a][sl.s][pos[x]] = 1
+		}
+		gain, V, err := m.certificate(sig)
+		if err == nil && gain <= tol {
+			eqs = append(eqs, &Result{Strategies: mpeCopy(sig), Values: V, MaxDeviationGain: gain, Converged: true, Method: "pure enumeration"})
+		}
+		for x := range pos {
+			if pos[x]++; pos[x] < slots[x].k {
+				break
+			}
+			pos[x] = 0
+		}
+	}
+	return eqs, fmt.Sprintf("every pure stationary equilibrium (all %d pure profiles checked); mixed ones are not enumerated", count), false, nil
+}

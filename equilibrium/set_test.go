@@ -1,0 +1,139 @@
+package equilibrium
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"reflect"
+	"testing"
+
+	"github.com/truce-dev/truce/nash"
+	"pgregory.net/rapid"
+)
+
+// The 2×2 coordination game has exactly three equilibria: both play a1,
+// both play a2, and the mixed one where each plays a1 with probability 1/3
+// (making the other indifferent: 2p = 1 − p). The set proves it complete;
+// the selection is the risk-dominant (a1, a1).
+func TestSolveAllCoordination(t *testing.T) {
+	pay := []float64{2, 2, 0, 0, 0, 0, 1, 1}
+	g := oneStateGame([]int{2, 2}, pay, 0.9)
+	set, err := SolveAll(context.Background(), g, SetOptions{Starts: 10, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(set.Equilibria) != 3 || !set.Complete || set.Outcomes != 3 {
+		t.Fatalf("%d equilibria, %d outcomes, complete %v (%s)", len(set.Equilibria), set.Outcomes, set.Complete, set.Completeness)
+	}
+	want := [][]float64{{1, 0}, {0, 1}, {1.0 / 3, 2.0 / 3}}
+	found := make([]bool, len(want))
+	for _, e := range set.Equilibria {
+		mpeCheckEquilibrium(t, g, e.Result, 1e-9)
+		for i, w := range want {
+			if math.Abs(e.Strategies[0][0][0]-w[0]) < 1e-9 && math.Abs(e.Strategies[1][0][0]-w[0]) < 1e-9 {
+				found[i] = true
+			}
+		}
+	}
+	if !reflect.DeepEqual(found, []bool{true, true, true}) {
+		t.Fatalf("found %v of (a1,a1), (a2,a2), mixed", found)
+	}
+	if set.Selected != 0 || set.Equilibria[0].Strategies[0][0][0] != 1 || !set.Equilibria[0].Selected {
+		t.Fatalf("selected %d: %v", set.Selected, set.Equilibria[0].Strategies)
+	}
+	// values per step 2, 1 and 2/9 + 4/9 = 2/3 (mixed) for ever at δ = 0.9:
+	// 20, 10 and 20/3 from the start, so the spread is 20 − 20/3.
+	if want := 40.0 / 3; math.Abs(set.Spread-want) > 1e-9*want {
+		t.Fatalf("spread %g, want %g", set.Spread, want)
+	}
+	total := 0.0
+	for _, e := range set.Equilibria {
+		total += e.BasinShare
+	}
+	if total > 1+1e-12 || set.Starts != 11 {
+		t.Fatalf("basin shares sum to %g over %d starts", total, set.Starts)
+	}
+}
+
+// On one-state two-actor games the set holds every extreme equilibrium
+// enummixed finds, each certified, and every equilibrium a random start
+// reached is one of them (the games are generic).
+func TestSolveAllMatchesEnumMixed(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		shape := rapid.SampledFrom([][]int{{2, 2}, {3, 3}, {2, 4}, {4, 3}}).Draw(t, "shape")
+		pay := seededPayoffs(t, shape)
+		ref, err := nash.EnumMixed(context.Background(), mpeStrategic(shape, pay), nash.Options{})
+		if err != nil || !ref.Complete {
+			t.Fatalf("enummixed: %v", err)
+		}
+		g := oneStateGame(shape, pay, 0.5)
+		set, err := SolveAll(context.Background(), g, SetOptions{Starts: 6, Seed: 7})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !set.Complete || len(set.Equilibria) != len(ref.Equilibria) {
+			t.Fatalf("%d equilibria (complete %v), enummixed %d", len(set.Equilibria), set.Complete, len(ref.Equilibria))
+		}
+		for _, e := range set.Equilibria {
+			if e.MaxDeviationGain > 1e-9 {
+				t.Fatalf("certificate %g", e.MaxDeviationGain)
+			}
+			near := false
+			for _, r := range ref.Equilibria {
+				near = near || mpeL1(mpeUnstage(e.Strategies), r.Profile) < 1e-6
+			}
+			if !near {
+				t.Fatalf("%v (from %v) is not one of enummixed's", e.Strategies, e.Sources)
+			}
+		}
+	})
+}
+
+// The war of attrition is not a one-state game in the sense above (the
+// continuation depends on who quits), so its set is searched from starts:
+// they find all three MPEs, the two pure ones and the mixed one.
+func TestSolveAllWarOfAttrition(t *testing.T) {
+	for _, tc := range []struct{ cA, cB, vA, vB float64 }{{1, 1, 5, 5}, {1, 2, 5, 8}} {
+		t.Run(fmt.Sprint(tc), func(t *testing.T) {
+			g := mpeWarOfAttritionCosts(tc.cA, tc.cB, tc.vA, tc.vB, 0.9)
+			set, err := SolveAll(context.Background(), g, SetOptions{Starts: 20, Seed: 1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			qA, qB := tc.cB/(0.9*tc.vB+tc.cB), tc.cA/(0.9*tc.vA+tc.cA)
+			want := [][2]float64{{0, 1}, {1, 0}, {qA, qB}}
+			if len(set.Equilibria) != 3 || set.Complete {
+				t.Fatalf("%d equilibria, complete %v: %s", len(set.Equilibria), set.Complete, set.Completeness)
+			}
+			for _, w := range want {
+				ok := false
+				for _, e := range set.Equilibria {
+					mpeCheckEquilibrium(t, g, e.Result, 1e-9)
+					ok = ok || math.Abs(e.Strategies[0][0][1]-w[0]) < 1e-9 && math.Abs(e.Strategies[1][0][1]-w[1]) < 1e-9
+				}
+				if !ok {
+					t.Errorf("quit probabilities %v not found", w)
+				}
+			}
+		})
+	}
+}
+
+// The set depends on the seed only, not on the number of workers.
+func TestSolveAllDeterministic(t *testing.T) {
+	g := mpeRandomGame(11, 3, 2, 3, 0.9)
+	a, err := SolveAll(context.Background(), g, SetOptions{Starts: 8, Seed: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := SolveAll(context.Background(), g, SetOptions{Starts: 8, Seed: 5, Workers: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(a, b) {
+		t.Fatal("two runs with the same seed differ")
+	}
+	for _, e := range a.Equilibria {
+		mpeCheckEquilibrium(t, g, e.Result, 1e-9)
+	}
+}
