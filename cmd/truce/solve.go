@@ -1,15 +1,18 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
+	"runtime"
 	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 	"github.com/truce-dev/truce/equilibrium"
 	"github.com/truce-dev/truce/internal/progress"
+	"github.com/truce-dev/truce/markov"
 	"github.com/truce-dev/truce/scenario"
 )
 
@@ -26,6 +29,8 @@ type solveDraw struct {
 	Equilibrium      map[string]map[string]map[string]float64 `json:"equilibrium"`
 	Values           map[string]map[string]float64            `json:"values"`
 	Credibility      map[string][]solveThreat                 `json:"credibility"`
+	Set              *solveSetJSON                            `json:"equilibrium_set,omitempty"`
+	Equilibria       []solveEq                                `json:"equilibria,omitempty"`
 	Error            string                                   `json:"error,omitempty"`
 }
 
@@ -43,28 +48,88 @@ type solveThreat struct {
 
 type solveReport struct {
 	Scenario string      `json:"scenario"`
+	Seed     uint64      `json:"seed"`
 	Draws    []solveDraw `json:"draws"`
 	// the first draw's fields, repeated at the top level for the common
 	// single-draw case
 	solveDraw
 }
 
+// solveSetJSON summarises the equilibrium set of one draw.
+type solveSetJSON struct {
+	Found        int     `json:"found"`
+	Outcomes     int     `json:"outcomes"`
+	Starts       int     `json:"starts"`
+	Failed       int     `json:"failed"`
+	Complete     bool    `json:"complete"`
+	Completeness string  `json:"completeness"`
+	Spread       float64 `json:"spread"`
+	Selected     int     `json:"selected"`
+	Selection    string  `json:"selection"`
+	Summary      string  `json:"summary"`
+	Stopped      string  `json:"stopped,omitempty"`
+}
+
+// solveEq is one equilibrium of the set: shaped like the selected result
+// plus how it was found.
+type solveEq struct {
+	Equilibrium      map[string]map[string]map[string]float64 `json:"equilibrium"`
+	Values           map[string]map[string]float64            `json:"values"`
+	MaxDeviationGain float64                                  `json:"max_deviation_gain"`
+	BasinShare       float64                                  `json:"basin_share"`
+	Hits             int                                      `json:"hits"`
+	Sources          []string                                 `json:"sources"`
+	Selected         bool                                     `json:"selected"`
+	Outcome          int                                      `json:"outcome"`
+	Method           string                                   `json:"method"`
+	Endings          map[string]endingJSON                    `json:"endings,omitempty"`
+	Unresolved       *unresolvedJSON                          `json:"unresolved,omitempty"`
+}
+
+type endingJSON struct {
+	WithinHorizon float64 `json:"within_horizon"`
+	Eventually    float64 `json:"eventually"`
+}
+
+type unresolvedJSON struct {
+	AtHorizon  float64            `json:"at_horizon"`
+	Where      map[string]float64 `json:"where,omitempty"`
+	Eventually float64            `json:"eventually"`
+}
+
+// solveOptions are the flags of solve that shape one draw's work.
+type solveOptions struct {
+	method  string
+	starts  int
+	seed    uint64
+	workers int
+}
+
 func newSolveCmd() *cobra.Command {
 	var (
-		method string
+		opt    solveOptions
 		draws  int
-		seed   uint64
+		all    bool
 		format string
 	)
 	cmd := &cobra.Command{
 		Use:   "solve FILE",
-		Short: "Markov-perfect equilibrium of a scenario and the credibility of its threats",
-		Long: `solve computes a stationary Markov-perfect equilibrium (MPE) of a scenario:
+		Short: "Markov-perfect equilibria of a scenario, and the credibility of its threats",
+		Long: `solve computes the stationary Markov-perfect equilibria (MPE) of a scenario:
 in every state, a mix of actions for each actor such that no actor gains by
 deviating in any state, given what everybody does afterwards. Every
 equilibrium printed carries its certificate, the largest gain any actor gets
 from a one-shot deviation (0 up to rounding in an MPE); a method that did
 not converge says so and the command exits with status 1.
+
+A game can have several equilibria. solve prints the one selected by
+` + equilibrium.Selection + `, and searches for others from --starts
+random starts (logit paths from random priors and value iteration from
+random profiles, seeded by --seed), plus exact enumeration where it is
+feasible (one-state games; pure profiles of small games). It says how many
+distinct equilibria it found, how far apart their values are, and whether
+the list is proved complete; --all lists them, each with its certificate,
+values, endings and basin share (the share of starts that ended there).
 
 It then reports the credibility of every named profile: for each actor,
 state and remembered last move the profile reacts to, whether carrying out
@@ -72,17 +137,17 @@ what the profile prescribes is in that actor's interest when the moment
 comes (credible), with the margin by which it beats the best alternative,
 or the gain of the best deviation.
 
-Methods: shapley (two-actor zero-sum games: Shapley's value iteration with
-linear-programming stage games), homotopy (traces the logit Markov
-quantal-response equilibrium from uniform play to an MPE; selects a unique
-equilibrium), iterate (value iteration on stage games, following the
-previous iterate). auto: shapley when zero-sum, else homotopy, falling back
-to iterate.
+Methods (the selection): auto (the default: shapley when zero-sum, else
+homotopy, falling back to iterate), homotopy (the limit of the logit
+Markov quantal-response path from uniform play), iterate (value iteration
+on stage games, following the previous iterate), shapley (two-actor
+zero-sum games).
 
 By default the parameters are at their central values; --draws N solves N
-sampled draws (seeded by --seed). --format json is documented in
-docs/solve.md.`,
+sampled draws (draw i uses its own stream of --seed). --format json is
+documented in docs/solve.md.`,
 		Example: `  truce solve examples/crises/war-of-attrition.yaml
+  truce solve scenarios/us-iran-2026.yaml --all --starts 50
   truce solve examples/crises/audience-costs.yaml --draws 20 --seed 3
   truce solve scenarios/us-iran-2026.yaml --method iterate --format json`,
 		Args: cobra.ExactArgs(1),
@@ -91,21 +156,24 @@ docs/solve.md.`,
 			if err != nil {
 				return err
 			}
-			rep := solveReport{Scenario: sc.Name}
+			if !cmd.Flags().Changed("starts") && draws > 1 {
+				opt.starts = solveStartsPerDraw
+			}
+			ctx := cmd.Context()
+			rep := solveReport{Scenario: sc.Name, Seed: opt.seed}
 			bar := progress.New(cmd.ErrOrStderr(), int64(draws), "draws")
 			failed := 0
-			for i := 0; i < draws; i++ {
-				if err := cmd.Context().Err(); err != nil {
-					bar.Finish()
-					return err
-				}
+			for i := 0; i < draws && ctx.Err() == nil; i++ {
 				d := sc.Central()
 				if draws > 1 {
-					d = sc.DrawAt(seed, i)
+					d = sc.DrawAt(opt.seed, i)
 				}
-				sd := solveOneDraw(cmd, sc, d, method)
+				sd := solveOneDraw(cmd, sc, d, opt)
 				if draws > 1 {
-					sd.Draw = fmt.Sprintf("draw %d (seed %d)", i, seed)
+					sd.Draw = fmt.Sprintf("draw %d (seed %d)", i, opt.seed)
+				}
+				if ctx.Err() != nil {
+					break // a draw cut short is not reported
 				}
 				if !sd.Converged {
 					failed++
@@ -114,6 +182,9 @@ docs/solve.md.`,
 				bar.Set(int64(i + 1))
 			}
 			bar.Finish()
+			if len(rep.Draws) == 0 {
+				return fmt.Errorf("truce solve: %w", ctx.Err())
+			}
 			rep.solveDraw = rep.Draws[0]
 			out := cmd.OutOrStdout()
 			if format == "json" {
@@ -124,7 +195,10 @@ docs/solve.md.`,
 				if _, err := out.Write(append(b, '\n')); err != nil {
 					return err
 				}
-			} else if err := writeSolveText(out, sc, rep); err != nil {
+			} else if err := writeSolveText(out, sc, rep, all); err != nil {
+				return err
+			}
+			if err := stoppedEarly(ctx, "truce solve: stopped after %d of %d draws", len(rep.Draws), draws); err != nil {
 				return err
 			}
 			if failed > 0 {
@@ -134,17 +208,83 @@ docs/solve.md.`,
 		},
 	}
 	f := cmd.Flags()
-	enumFlag(f, &method, "method", "auto", "method", "auto", "iterate", "homotopy", "shapley")
+	enumFlag(f, &opt.method, "method", "auto", "selection method", "auto", "iterate", "homotopy", "shapley")
 	intFlag(f, &draws, "draws", 1, 1, maxSolveDraws, "parameter draws to solve (1 = central values)")
-	f.Uint64Var(&seed, "seed", scenario.DefaultSeed, "random seed for the parameter draws")
+	f.BoolVar(&all, "all", false, "list every equilibrium found, not only the selected one")
+	intFlag(f, &opt.starts, "starts", equilibrium.DefaultStarts, 0, maxStarts,
+		fmt.Sprintf("random starts searching for other equilibria (default %d; %d per draw with --draws)", equilibrium.DefaultStarts, solveStartsPerDraw))
+	f.Uint64Var(&opt.seed, "seed", scenario.DefaultSeed, "random seed for the parameter draws and the starts")
+	intFlag(f, &opt.workers, "workers", 0, 0, maxWorkers, "parallel workers for the starts (0 = all cores); output does not depend on it")
 	formatFlag(f, &format, "text", "json")
 	timeoutFlag(f)
 	return cmd
 }
 
+// solveStartsPerDraw is solve's default --starts when it solves several
+// draws: the set is searched on every draw.
+const solveStartsPerDraw = 4
+
+// maxStarts bounds --starts.
+const maxStarts = 100_000
+
+// eqPlay is a stationary profile as actor → state → action → probability
+// (actions with positive probability, non-terminal states).
+func eqPlay(g *markov.Game, sig [][][]float64) map[string]map[string]map[string]float64 {
+	out := map[string]map[string]map[string]float64{}
+	for a, act := range g.Actors {
+		eq := map[string]map[string]float64{}
+		for s, st := range g.States {
+			if st.Terminal {
+				continue
+			}
+			play := map[string]float64{}
+			for k, x := range g.Avail[s][a] {
+				if p := sig[a][s][k]; p > 0 {
+					play[g.Actions[a][x]] = p
+				}
+			}
+			eq[st.ID] = play
+		}
+		out[act.ID] = eq
+	}
+	return out
+}
+
+// eqValues is actor → state → value.
+func eqValues(g *markov.Game, V [][]float64) map[string]map[string]float64 {
+	out := map[string]map[string]float64{}
+	for a, act := range g.Actors {
+		vals := map[string]float64{}
+		for s, st := range g.States {
+			vals[st.ID] = V[a][s]
+		}
+		out[act.ID] = vals
+	}
+	return out
+}
+
+// eqEndings analyses a stationary profile for its endings.
+func eqEndings(ctx context.Context, g *markov.Game, p markov.Profile, horizon int) (map[string]endingJSON, *unresolvedJSON, error) {
+	an, err := markov.Analyze(ctx, g, p, horizon)
+	if err != nil {
+		return nil, nil, err
+	}
+	end := map[string]endingJSON{}
+	un := &unresolvedJSON{AtHorizon: an.Unresolved(g), Eventually: an.NeverEnds, Where: map[string]float64{}}
+	for s, st := range g.States {
+		if st.Terminal {
+			end[st.ID] = endingJSON{WithinHorizon: an.AtHorizon[s], Eventually: an.Absorb[s]}
+		} else if an.AtHorizon[s] > 0 {
+			un.Where[st.ID] = an.AtHorizon[s]
+		}
+	}
+	return end, un, nil
+}
+
 // solveOneDraw builds, solves and checks one draw; failures are recorded
 // in the draw rather than stopping the run.
-func solveOneDraw(cmd *cobra.Command, sc *scenario.Scenario, d scenario.Draw, method string) solveDraw {
+func solveOneDraw(cmd *cobra.Command, sc *scenario.Scenario, d scenario.Draw, opt solveOptions) solveDraw {
+	ctx := cmd.Context()
 	sd := solveDraw{Draw: "central", Credibility: map[string][]solveThreat{}}
 	if d.Index >= 0 {
 		sd.Draw = fmt.Sprintf("draw %d", d.Index)
@@ -161,34 +301,39 @@ func solveOneDraw(cmd *cobra.Command, sc *scenario.Scenario, d scenario.Draw, me
 		sd.Reason = "the scenario could not be built for this draw"
 		return sd
 	}
-	res, err := equilibrium.Solve(cmd.Context(), g, equilibrium.Options{Method: method})
+	workers := opt.workers
+	if workers == 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	starts := opt.starts
+	if starts == 0 {
+		starts = -1 // none; SolveAll reads 0 as its default
+	}
+	set, err := equilibrium.SolveAll(ctx, g, equilibrium.SetOptions{Options: equilibrium.Options{Method: opt.method},
+		Starts: starts, Seed: opt.seed, Workers: workers})
 	if err != nil {
 		sd.Error = err.Error()
 		sd.Reason = "the solver failed"
 		return sd
 	}
+	res := set.Selection
 	sd.Method, sd.Iterations, sd.Converged = res.Method, res.Iterations, res.Converged
 	sd.MaxDeviationGain, sd.Reason = res.MaxDeviationGain, res.Reason
-	sd.Equilibrium = map[string]map[string]map[string]float64{}
-	sd.Values = map[string]map[string]float64{}
-	for a, act := range g.Actors {
-		eq := map[string]map[string]float64{}
-		vals := map[string]float64{}
-		for s, st := range g.States {
-			vals[st.ID] = res.Values[a][s]
-			if st.Terminal {
-				continue
-			}
-			play := map[string]float64{}
-			for k, x := range g.Avail[s][a] {
-				if p := res.Strategies[a][s][k]; p > 0 {
-					play[g.Actions[a][x]] = p
-				}
-			}
-			eq[st.ID] = play
+	sd.Equilibrium = eqPlay(g, res.Strategies)
+	sd.Values = eqValues(g, res.Values)
+	sd.Set = &solveSetJSON{Found: len(set.Equilibria), Outcomes: set.Outcomes, Starts: set.Starts, Failed: set.Failed,
+		Complete: set.Complete, Completeness: set.Completeness, Spread: set.Spread, Selected: set.Selected,
+		Selection: equilibrium.Selection, Summary: set.Describe(g), Stopped: set.Stopped}
+	if opt.method != "auto" {
+		sd.Set.Selection = "method " + opt.method
+	}
+	for _, mb := range set.Equilibria {
+		e := solveEq{Equilibrium: eqPlay(g, mb.Strategies), Values: eqValues(g, mb.Values), MaxDeviationGain: mb.MaxDeviationGain,
+			BasinShare: mb.BasinShare, Hits: mb.Hits, Sources: mb.Sources, Selected: mb.Selected, Outcome: mb.Outcome, Method: mb.Method}
+		if end, un, err := eqEndings(ctx, g, mb.Profile(g), sc.Horizon); err == nil {
+			e.Endings, e.Unresolved = end, un
 		}
-		sd.Equilibrium[act.ID] = eq
-		sd.Values[act.ID] = vals
+		sd.Equilibria = append(sd.Equilibria, e)
 	}
 	for _, pd := range sc.Profiles {
 		p, ok := profs[pd.Name]
@@ -215,7 +360,7 @@ func solveOneDraw(cmd *cobra.Command, sc *scenario.Scenario, d scenario.Draw, me
 	return sd
 }
 
-func writeSolveText(w io.Writer, sc *scenario.Scenario, rep solveReport) error {
+func writeSolveText(w io.Writer, sc *scenario.Scenario, rep solveReport, all bool) error {
 	var b strings.Builder
 	for i, sd := range rep.Draws {
 		if i > 0 {
@@ -235,38 +380,25 @@ func writeSolveText(w io.Writer, sc *scenario.Scenario, rep solveReport) error {
 			continue
 		}
 		if !sd.Converged {
-			fmt.Fprintf(&b, "  NO EQUILIBRIUM: %s stopped after %d iterations: %s\n", sd.Method, sd.Iterations, sd.Reason)
+			fmt.Fprintf(&b, "  NO EQUILIBRIUM SELECTED: %s stopped after %d iterations: %s\n", sd.Method, sd.Iterations, sd.Reason)
 			fmt.Fprintf(&b, "  (its last profile has a one-shot deviation gain of %.3g, so it is not printed)\n", sd.MaxDeviationGain)
-			continue
-		}
-		fmt.Fprintf(&b, "Markov-perfect equilibrium (%s, %d iterations), largest one-shot deviation gain %.2g\n",
-			sd.Method, sd.Iterations, sd.MaxDeviationGain)
-		if sd.Reason != "" {
-			fmt.Fprintf(&b, "  note: %s\n", sd.Reason)
-		}
-		tw := tabwriter.NewWriter(&b, 2, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "  actor\tstate\tplay\tvalue")
-		for a, act := range sc.Actors {
-			for _, st := range sc.States {
-				play, ok := sd.Equilibrium[act.ID][st.ID]
-				if !ok {
-					continue
-				}
-				var parts []string
-				for _, name := range sc.Actions[a] {
-					if p, ok := play[name]; ok {
-						if p == 1 {
-							parts = append(parts, name)
-						} else {
-							parts = append(parts, fmt.Sprintf("%s %.4g", name, p))
-						}
-					}
-				}
-				fmt.Fprintf(tw, "  %s\t%s\t%s\t%.4g\n", act.ID, st.ID, strings.Join(parts, ", "), solveClean(sd.Values[act.ID][st.ID]))
+		} else {
+			fmt.Fprintf(&b, "Markov-perfect equilibrium (%s, %d iterations), largest one-shot deviation gain %.2g\n",
+				sd.Method, sd.Iterations, sd.MaxDeviationGain)
+			fmt.Fprintf(&b, "  selected by %s\n", sd.Set.Selection)
+			if sd.Reason != "" {
+				fmt.Fprintf(&b, "  note: %s\n", sd.Reason)
 			}
+			writeEqTable(&b, sc, sd.Equilibrium, sd.Values)
 		}
-		if err := tw.Flush(); err != nil {
-			return err
+		fmt.Fprintf(&b, "Equilibrium set: %s (seed %d).\n", sd.Set.Summary, rep.Seed)
+		if sd.Set.Stopped != "" {
+			fmt.Fprintf(&b, "  %s\n", sd.Set.Stopped)
+		}
+		if all {
+			writeEqSet(&b, sc, sd)
+		} else if sd.Set.Found > 1 {
+			b.WriteString("  truce solve --all lists them.\n")
 		}
 		for _, pd := range sc.Profiles {
 			list, ok := sd.Credibility[pd.Name]
@@ -284,6 +416,122 @@ func writeSolveText(w io.Writer, sc *scenario.Scenario, rep solveReport) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// writeEqTable prints a stationary profile and its values, one row per
+// actor and non-terminal state.
+func writeEqTable(b *strings.Builder, sc *scenario.Scenario, eq map[string]map[string]map[string]float64, vals map[string]map[string]float64) {
+	tw := tabwriter.NewWriter(b, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "  actor\tstate\tplay\tvalue")
+	for a, act := range sc.Actors {
+		for _, st := range sc.States {
+			play, ok := eq[act.ID][st.ID]
+			if !ok {
+				continue
+			}
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t%.4g\n", act.ID, st.ID, playText(sc.Actions[a], play), solveClean(vals[act.ID][st.ID]))
+		}
+	}
+	tw.Flush()
+}
+
+// playText writes a distribution over named actions in their order:
+// "withdraw" or "strike 0.6, hold 0.4".
+func playText(names []string, play map[string]float64) string {
+	var parts []string
+	for _, name := range names {
+		if p, ok := play[name]; ok {
+			if p == 1 {
+				parts = append(parts, name)
+			} else {
+				parts = append(parts, fmt.Sprintf("%s %.4g", name, p))
+			}
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+// writeEqSet lists the equilibria of one draw by outcome class: one
+// profile per class in full, its values from the start and endings, and
+// how the others in the class differ.
+func writeEqSet(b *strings.Builder, sc *scenario.Scenario, sd solveDraw) {
+	init := sc.States[sc.Initial].ID
+	byOutcome := map[int][]int{}
+	var order []int
+	for i, e := range sd.Equilibria {
+		if _, ok := byOutcome[e.Outcome]; !ok {
+			order = append(order, e.Outcome)
+		}
+		byOutcome[e.Outcome] = append(byOutcome[e.Outcome], i)
+	}
+	for _, o := range order {
+		members := byOutcome[o]
+		e := sd.Equilibria[members[0]]
+		share, hits := 0.0, 0
+		var sources []string
+		for _, i := range members {
+			share += sd.Equilibria[i].BasinShare
+			hits += sd.Equilibria[i].Hits
+			for _, src := range sd.Equilibria[i].Sources {
+				if src == "selection" || src == "enumeration" {
+					sources = append(sources, src)
+				}
+			}
+		}
+		fmt.Fprintf(b, "\nOutcome %d", o+1)
+		if e.Selected {
+			b.WriteString(" (selected)")
+		}
+		fmt.Fprintf(b, ": basin share %.0f%% (%d of %d starts)", 100*share, hits, sd.Set.Starts)
+		if len(sources) > 0 {
+			fmt.Fprintf(b, ", found by %s", strings.Join(uniq(sources), " and "))
+		}
+		if len(members) > 1 {
+			fmt.Fprintf(b, "; %d equilibrium profiles with this outcome, differing only off the path or in choices that change nothing", len(members))
+		}
+		fmt.Fprintf(b, "\n  largest one-shot deviation gain %.2g (%s)\n", e.MaxDeviationGain, e.Method)
+		var vs []string
+		for _, act := range sc.Actors {
+			vs = append(vs, fmt.Sprintf("%s %.4g", act.ID, solveClean(e.Values[act.ID][init])))
+		}
+		fmt.Fprintf(b, "  values from %s: %s\n", init, strings.Join(vs, ", "))
+		if e.Endings != nil {
+			var es []string
+			for _, st := range sc.States {
+				if en, ok := e.Endings[st.ID]; ok {
+					es = append(es, fmt.Sprintf("%s %.3g (eventually %.3g)", st.ID, en.WithinHorizon, en.Eventually))
+				}
+			}
+			un := fmt.Sprintf("unresolved %.3g", e.Unresolved.AtHorizon)
+			if e.Unresolved.Eventually > 0 {
+				un += fmt.Sprintf(" (never ends: %.3g)", e.Unresolved.Eventually)
+			}
+			if len(es) == 0 {
+				es = []string{"no terminal state"}
+			}
+			fmt.Fprintf(b, "  endings within the horizon (%d steps): %s; %s\n", sc.Horizon, strings.Join(es, ", "), un)
+		}
+		writeEqTable(b, sc, e.Equilibrium, e.Values)
+	}
+}
+
+func uniq(xs []string) []string {
+	var out []string
+	for _, x := range xs {
+		if !contains(out, x) {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+func contains(xs []string, x string) bool {
+	for _, y := range xs {
+		if y == x {
+			return true
+		}
+	}
+	return false
 }
 
 // solveClean prints rounding noise around zero as 0.

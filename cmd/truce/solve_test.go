@@ -88,3 +88,89 @@ func TestSolveCommandErrors(t *testing.T) {
 		}
 	}
 }
+
+// solveAllJSON is the part of solve --format json that lists the set.
+type solveAllJSON struct {
+	Seed       uint64 `json:"seed"`
+	Equilibria []struct {
+		Equilibrium      map[string]map[string]map[string]float64 `json:"equilibrium"`
+		Values           map[string]map[string]float64            `json:"values"`
+		MaxDeviationGain float64                                  `json:"max_deviation_gain"`
+		BasinShare       float64                                  `json:"basin_share"`
+		Selected         bool                                     `json:"selected"`
+		Outcome          int                                      `json:"outcome"`
+		Endings          map[string]struct {
+			WithinHorizon float64 `json:"within_horizon"`
+			Eventually    float64 `json:"eventually"`
+		} `json:"endings"`
+	} `json:"equilibria"`
+	Set struct {
+		Found    int     `json:"found"`
+		Outcomes int     `json:"outcomes"`
+		Complete bool    `json:"complete"`
+		Spread   float64 `json:"spread"`
+		Selected int     `json:"selected"`
+		Summary  string  `json:"summary"`
+	} `json:"equilibrium_set"`
+}
+
+// The coordination example has exactly the three equilibria its comments
+// derive (hotline 10.526, embassy 5.263, mixed p = 1/3 worth 3.509); solve
+// --all finds them, proves the list complete and selects the hotline.
+func TestSolveCommandAllCoordination(t *testing.T) {
+	out, errs, code := run(t, "solve", "--all", "--format", "json", "--starts", "6", "../../examples/coordination.yaml")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var rep solveAllJSON
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatalf("bad JSON: %v\n%s", err, out)
+	}
+	if rep.Set.Found != 3 || rep.Set.Outcomes != 3 || !rep.Set.Complete || len(rep.Equilibria) != 3 || rep.Seed != 1 {
+		t.Fatalf("set %+v, %d equilibria, seed %d", rep.Set, len(rep.Equilibria), rep.Seed)
+	}
+	want := map[float64]float64{1: 2 / 0.19, 0: 1 / 0.19, 1.0 / 3: (2.0 / 3) / 0.19} // P(hotline) -> value
+	for _, e := range rep.Equilibria {
+		p := e.Equilibrium["A"]["crisis"]["hotline"]
+		ok := false
+		for wp, wv := range want {
+			if math.Abs(p-wp) < 1e-9 && math.Abs(e.Values["A"]["crisis"]-wv) < 1e-9 && math.Abs(e.Values["B"]["crisis"]-wv) < 1e-9 {
+				ok = true
+				delete(want, wp)
+			}
+		}
+		if !ok || e.MaxDeviationGain > 1e-9 {
+			t.Errorf("unexpected equilibrium %v worth %v (certificate %g)", e.Equilibrium, e.Values, e.MaxDeviationGain)
+		}
+		if en := e.Endings["over"]; math.Abs(en.Eventually-1) > 1e-12 || math.Abs(en.WithinHorizon-(1-math.Pow(0.9, 10))) > 1e-12 {
+			t.Errorf("endings %+v", en)
+		}
+	}
+	if first := rep.Equilibria[0]; !first.Selected || first.Equilibrium["A"]["crisis"]["hotline"] != 1 || rep.Set.Selected != 0 {
+		t.Errorf("selected %v first=%v", rep.Set.Selected, first.Equilibrium)
+	}
+	if math.Abs(rep.Set.Spread-(2-2.0/3)/0.19) > 1e-9 {
+		t.Errorf("spread %g", rep.Set.Spread)
+	}
+	text, _, code := run(t, "solve", "../../examples/coordination.yaml", "--starts", "2")
+	if code != 0 || !strings.Contains(text, "Equilibrium set: 3 equilibria found from 3 starts, proved complete; the actors' values from the start differ by up to 7.02 (A) (seed 1).") ||
+		!strings.Contains(text, "truce solve --all lists them.") {
+		t.Errorf("text output:\n%s", text)
+	}
+}
+
+// The set and everything printed depend on --seed only, not on --workers.
+func TestSolveCommandWorkersDeterministic(t *testing.T) {
+	a, _, ca := run(t, "solve", "--all", "--format", "json", "--starts", "6", "--workers", "1", "../../examples/crises/war-of-attrition.yaml")
+	b, _, cb := run(t, "solve", "--all", "--format", "json", "--starts", "6", "--workers", "3", "../../examples/crises/war-of-attrition.yaml")
+	if ca != 0 || cb != 0 || a != b {
+		t.Fatalf("exit %d/%d; outputs differ: %v", ca, cb, a != b)
+	}
+	var rep solveAllJSON
+	if err := json.Unmarshal([]byte(a), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if rep.Set.Found != 3 || rep.Set.Complete {
+		t.Errorf("war of attrition: %+v", rep.Set)
+	}
+}
