@@ -54,7 +54,7 @@ type AnalyzeOptions struct {
 	// non-terminal state costs a pass and two linear solves per draw,
 	// which dominates on large chains.
 	States []string
-	MPE      equilibrium.Options   // for profiles with `solve: markov-perfect`
+	MPE    equilibrium.Options // for profiles with `solve: markov-perfect`
 }
 
 // DefaultDraws is the number of parameter draws Analyze makes by default.
@@ -83,6 +83,9 @@ type AnalysisReport struct {
 	// Fixed is set when no parameter has a distribution: the one draw is
 	// exact and the seed played no part.
 	Fixed bool `json:"parameters_fixed,omitempty"`
+	// Retrodiction is set by the command line when the scenario has a
+	// history or is given a record (package evidence, docs/evidence.md).
+	Retrodiction any `json:"retrodiction,omitempty"`
 
 	// Order of profiles, states, actors and components as in the file,
 	// for text output (JSON objects are sorted by key).

@@ -16,6 +16,7 @@ func newAnalyzeCmd() *cobra.Command {
 		workers  int
 		format   string
 		states   []string
+		retro    retroFlags
 	)
 	cmd := &cobra.Command{
 		Use:   "analyze FILE",
@@ -36,6 +37,8 @@ whatever --workers. A scenario whose parameters are all fixed is analysed
 once. Profiles written {solve: markov-perfect} are solved on every draw,
 which can be slow: by default they run only if a hypothesis uses them;
 name them with --profile to have them reported.
+A scenario with a history section (or given --record) is also confronted
+with the dated past over the same draws (retrodiction, docs/evidence.md).
 --format json is documented in docs/analyze-json.md.`,
 		Example: `  truce analyze examples/two-state.yaml
   truce analyze scenarios/us-iran-2026.yaml --profile baseline --draws 500 --seed 7
@@ -55,6 +58,14 @@ name them with --profile to have them reported.
 			if err != nil {
 				return &exitError{1, fmt.Sprintf("truce analyze: %v", err)}
 			}
+			rd, rdiags, err := retro.retrodict(cmd, sc, draws, seed)
+			if err != nil {
+				return &exitError{codeFailure, fmt.Sprintf("truce analyze: %v", err)}
+			}
+			printDiagnostics(cmd.ErrOrStderr(), rdiags)
+			if rd != nil {
+				rep.Retrodiction = rd
+			}
 			out := cmd.OutOrStdout()
 			if format == "json" {
 				b, err := rep.JSON()
@@ -64,7 +75,11 @@ name them with --profile to have them reported.
 				_, err = out.Write(b)
 				return err
 			}
-			return rep.WriteText(out)
+			if err := rep.WriteText(out); err != nil || rd == nil {
+				return err
+			}
+			fmt.Fprintln(out)
+			return rd.WriteText(out)
 		},
 	}
 	f := cmd.Flags()
@@ -74,6 +89,7 @@ name them with --profile to have them reported.
 	intFlag(f, &workers, "workers", 0, 0, maxWorkers, "parallel workers (0 = all cores); output does not depend on it")
 	formatFlag(f, &format, "text", "json")
 	timeoutFlag(f)
+	retro.add(f)
 	f.StringSliceVar(&states, "states", nil, "non-terminal states to report besides the endings and those hypotheses read (repeat or comma-separate; all for every state)")
 	return cmd
 }

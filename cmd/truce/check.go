@@ -6,6 +6,7 @@ import (
 	"sort"
 
 	"github.com/spf13/cobra"
+	"github.com/truce-dev/truce/evidence"
 	"github.com/truce-dev/truce/scenario"
 )
 
@@ -13,6 +14,7 @@ func newCheckCmd() *cobra.Command {
 	var (
 		format string
 		strict bool
+		retro  retroFlags
 	)
 	cmd := &cobra.Command{
 		Use:   "check FILE",
@@ -39,6 +41,12 @@ their order, and at equilibrium profiles no hypothesis reads. 'truce
 explain FILE' shows the effective transition table behind these findings.
 With --strict, warnings count as errors (exit 1); notes never do.
 
+A scenario with a history section (or given --record) is also confronted
+with the dated past at its central parameter values: how probable the
+model found it and how many of the records it would produce are as
+improbable; below the history's warn_below (default 5%) that is a warning
+(docs/evidence.md).
+
 --format json prints {"ok": bool, "diagnostics": [...]} on stdout instead
 (with "error": {...} when ok is false). FILE "-" reads standard input.`,
 		Example: `  truce check examples/tit-for-tat.yaml
@@ -53,8 +61,14 @@ With --strict, warnings count as errors (exit 1); notes never do.
 			if err := cmd.Context().Err(); err != nil {
 				return err
 			}
+			var rd *evidence.Retrodiction
 			if sc != nil {
 				diags = append(diags, sc.Lint(cmd.Context())...)
+				r, rdiags, err := retro.retrodict(cmd, sc, 0, scenario.DefaultSeed)
+				if err != nil {
+					return &exitError{codeFailure, "truce check: " + err.Error()}
+				}
+				rd, diags = r, append(diags, rdiags...)
 				sortDiagnostics(diags)
 			}
 			nErr, nWarn, nNote := countDiagnostics(diags)
@@ -78,10 +92,11 @@ With --strict, warnings count as errors (exit 1); notes never do.
 					ExitCode int    `json:"exit_code"`
 				}
 				doc := struct {
-					OK          bool                  `json:"ok"`
-					Diagnostics []scenario.Diagnostic `json:"diagnostics"`
-					Error       *checkError           `json:"error,omitempty"`
-				}{OK: !failed, Diagnostics: diags}
+					OK          bool                   `json:"ok"`
+					Diagnostics []scenario.Diagnostic  `json:"diagnostics"`
+					Error       *checkError            `json:"error,omitempty"`
+					Retro       *evidence.Retrodiction `json:"retrodiction,omitempty"`
+				}{OK: !failed, Diagnostics: diags, Retro: rd}
 				switch {
 				case sc == nil:
 					doc.Error = &checkError{"the scenario has errors", kindOf(codeFailure), codeFailure}
@@ -106,10 +121,14 @@ With --strict, warnings count as errors (exit 1); notes never do.
 				}
 				fmt.Fprintf(out, "ok: %s: scenario %s, %d actors, %d states, %d parameters, %d profiles, %d hypotheses%s\n",
 					args[0], sc.Name, len(sc.Actors), len(sc.States), len(sc.Parameters), len(sc.Profiles), len(sc.Hypotheses), found)
+				if rd != nil {
+					return rd.WriteText(out)
+				}
 			}
 			return nil
 		},
 	}
+	retro.add(cmd.Flags())
 	cmd.Flags().BoolVar(&strict, "strict", false, "treat warnings as errors (exit 1); notes never fail")
 	formatFlag(cmd.Flags(), &format, "text", "json")
 	timeoutFlag(cmd.Flags())
