@@ -85,6 +85,9 @@ type Run struct {
 	CreatedAt       time.Time       `json:"created_at"`
 	StartedAt       *time.Time      `json:"started_at,omitempty"`
 	FinishedAt      *time.Time      `json:"finished_at,omitempty"`
+	// Owner is the server instance that queued the run and alone may
+	// start, heartbeat and finish it; empty for runs made without one.
+	Owner string `json:"-"`
 }
 
 // RunFilter selects runs for List; zero values select everything.
@@ -252,6 +255,15 @@ var migrations = []string{
 	CREATE INDEX runs_status ON runs(status)`,
 	// 2: the forecast ledger (forecasts.go).
 	forecastsMigration,
+	// 3: job ownership. Several servers may share one database; each run
+	// belongs to the server instance that queued it (owner), which renews
+	// lease_until (Unix ms, database clock) while it lives. Only runs whose
+	// lease has run out are taken for dead and marked interrupted.
+	// cancel_requested lets any server ask the owner to stop a run.
+	`ALTER TABLE runs ADD COLUMN owner TEXT NOT NULL DEFAULT '';
+	ALTER TABLE runs ADD COLUMN lease_until BIGINT NOT NULL DEFAULT 0;
+	ALTER TABLE runs ADD COLUMN cancel_requested INTEGER NOT NULL DEFAULT 0;
+	CREATE INDEX runs_owner ON runs(owner, status)`,
 }
 
 func (s *Store) migrate(ctx context.Context) error {
@@ -513,29 +525,88 @@ func (s *Store) DeleteScenario(ctx context.Context, id string) error {
 	return nil
 }
 
-// CreateRun stores r as queued. r.ID is assigned when empty; CreatedAt is
-// set to now.
+// nowMS is the database's clock in Unix milliseconds. Leases are written
+// and compared with it, so servers on different machines whose clocks
+// disagree still agree on whose lease has run out.
+func (s *Store) nowMS() string {
+	if s.dialect == postgresDialect {
+		return `(EXTRACT(EPOCH FROM clock_timestamp()) * 1000)::BIGINT`
+	}
+	return `CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)`
+}
+
+// Owner is one server instance's claim on the runs it queued. Several
+// servers can share a database: each starts, heartbeats and finishes only
+// its own runs, and a run is taken for dead (ReapExpired) only when its
+// owner has not renewed its lease for TTL.
+type Owner struct {
+	s   *Store
+	id  string
+	ttl time.Duration
+}
+
+// Owner returns the claim of instance id, whose leases last ttl without a
+// heartbeat. Use a fresh id per process (NewID("i_")): a restarted server
+// must not take over the runs of the process it replaces, which it cannot
+// continue.
+func (s *Store) Owner(id string, ttl time.Duration) *Owner {
+	return &Owner{s: s, id: id, ttl: ttl}
+}
+
+// ID is the instance id of the claim.
+func (o *Owner) ID() string { return o.id }
+
+// unowned is the claim of code that runs jobs without a server instance
+// (tests, scripts): its runs have no lease, so any server reaps them.
+func (s *Store) unowned() *Owner { return &Owner{s: s} }
+
+// CreateRun stores r as queued, with no owner: see Owner.CreateRun.
 func (s *Store) CreateRun(ctx context.Context, r Run) (Run, error) {
+	return s.unowned().CreateRun(ctx, r)
+}
+
+// StartRun marks a queued run with no owner running: see Owner.StartRun.
+func (s *Store) StartRun(ctx context.Context, id string) error { return s.unowned().StartRun(ctx, id) }
+
+// FinishRun records the end of a run with no owner: see Owner.FinishRun.
+func (s *Store) FinishRun(ctx context.Context, id, status string, result json.RawMessage, errMsg string) error {
+	return s.unowned().FinishRun(ctx, id, status, result, errMsg)
+}
+
+func (o *Owner) ttlMS() int64 {
+	if o.id == "" {
+		return -1 << 40 // no owner: expired from the start
+	}
+	return o.ttl.Milliseconds()
+}
+
+// CreateRun stores r as queued and owned by o, leased for o's TTL. r.ID is
+// assigned when empty; CreatedAt is set to now.
+func (o *Owner) CreateRun(ctx context.Context, r Run) (Run, error) {
+	s := o.s
 	if r.ID == "" {
 		r.ID = NewID("r_")
 	}
 	r.Status = StatusQueued
 	r.CreatedAt = fromMS(ms(time.Now()))
 	r.Result, r.Error, r.StartedAt, r.FinishedAt = nil, "", nil, nil
-	_, err := s.db.ExecContext(ctx, s.q(`INSERT INTO runs (id, kind, status, scenario_id, scenario_version, scenario_name, yaml, params, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-		r.ID, r.Kind, r.Status, r.ScenarioID, r.ScenarioVersion, r.ScenarioName, r.YAML, string(r.Params), ms(r.CreatedAt))
+	r.Owner = o.id
+	_, err := s.db.ExecContext(ctx, s.q(`INSERT INTO runs (id, kind, status, scenario_id, scenario_version, scenario_name, yaml, params, created_at, owner, lease_until)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, `+s.nowMS()+` + ?)`),
+		r.ID, r.Kind, r.Status, r.ScenarioID, r.ScenarioVersion, r.ScenarioName, r.YAML, string(r.Params), ms(r.CreatedAt), o.id, o.ttlMS())
 	if err != nil {
 		return Run{}, fmt.Errorf("store: creating run: %w", err)
 	}
 	return r, nil
 }
 
-// StartRun marks a queued run running. It fails with ErrConflict when the
-// run is no longer queued (for example it was canceled meanwhile).
-func (s *Store) StartRun(ctx context.Context, id string) error {
-	res, err := s.db.ExecContext(ctx, s.q(`UPDATE runs SET status = ?, started_at = ? WHERE id = ? AND status = ?`),
-		StatusRunning, ms(time.Now()), id, StatusQueued)
+// StartRun marks a queued run of o's running and renews its lease. It fails
+// with ErrConflict when the run is no longer queued (for example it was
+// canceled meanwhile) or is not o's.
+func (o *Owner) StartRun(ctx context.Context, id string) error {
+	s := o.s
+	res, err := s.db.ExecContext(ctx, s.q(`UPDATE runs SET status = ?, started_at = ?, lease_until = `+s.nowMS()+` + ? WHERE id = ? AND status = ? AND owner = ?`),
+		StatusRunning, ms(time.Now()), o.ttlMS(), id, StatusQueued, o.id)
 	if err != nil {
 		return fmt.Errorf("store: starting run %s: %w", id, err)
 	}
@@ -545,32 +616,68 @@ func (s *Store) StartRun(ctx context.Context, id string) error {
 	return nil
 }
 
-// FinishRun records the final status of a run, its result (for done) or its
-// error, in one statement: a reader sees either the unfinished run or the
-// whole result, never half. A run already final is left alone and the error
-// wraps ErrConflict.
-func (s *Store) FinishRun(ctx context.Context, id, status string, result json.RawMessage, errMsg string) error {
+// FinishRun records the final status of one of o's runs, its result (for
+// done) or its error, in one statement: a reader sees either the unfinished
+// run or the whole result, never half. Done, failed and canceled runs are
+// never rewritten (the error wraps ErrConflict). An interrupted run is
+// rewritten only by its own owner: when another server took it for dead
+// because its heartbeat stalled, the owner that finishes it after all
+// still records its result rather than throw it away.
+func (o *Owner) FinishRun(ctx context.Context, id, status string, result json.RawMessage, errMsg string) error {
+	s := o.s
 	if !Final(status) {
 		return fmt.Errorf("store: finishing run %s: %q is not a final status", id, status)
 	}
-	res, err := s.db.ExecContext(ctx, s.q(`UPDATE runs SET status = ?, result = ?, error = ?, finished_at = ? WHERE id = ? AND status IN (?, ?)`),
-		status, string(result), errMsg, ms(time.Now()), id, StatusQueued, StatusRunning)
+	live := `status IN (?, ?)`
+	args := []any{status, string(result), errMsg, ms(time.Now()), id, o.id, StatusQueued, StatusRunning}
+	if o.id != "" {
+		live = `status IN (?, ?, ?)`
+		args = append(args, StatusInterrupted)
+	}
+	res, err := s.db.ExecContext(ctx, s.q(`UPDATE runs SET status = ?, result = ?, error = ?, finished_at = ?, cancel_requested = 0
+		WHERE id = ? AND owner = ? AND `+live), args...)
 	if err != nil {
 		return fmt.Errorf("store: finishing run %s: %w", id, err)
 	}
 	if n, _ := res.RowsAffected(); n != 1 {
-		return fmt.Errorf("store: finishing run %s: already final or unknown: %w", id, ErrConflict)
+		return fmt.Errorf("store: finishing run %s: already final, unknown or another server's: %w", id, ErrConflict)
 	}
 	return nil
 }
 
-// MarkInterrupted ends every queued or running run as interrupted, with msg
-// as its error. The server calls it at start (after a crash nothing is
-// running) and for its own jobs at shutdown. It returns how many runs it
-// marked.
-func (s *Store) MarkInterrupted(ctx context.Context, msg string, ids ...string) (int, error) {
-	query := `UPDATE runs SET status = ?, error = ?, finished_at = ? WHERE status IN (?, ?)`
-	args := []any{StatusInterrupted, msg, ms(time.Now()), StatusQueued, StatusRunning}
+// Heartbeat renews the lease of every queued or running run of o's and
+// returns those that someone asked to cancel (RequestCancel), which o
+// should stop.
+func (o *Owner) Heartbeat(ctx context.Context) (cancel []string, err error) {
+	s := o.s
+	if _, err := s.db.ExecContext(ctx, s.q(`UPDATE runs SET lease_until = `+s.nowMS()+` + ? WHERE owner = ? AND status IN (?, ?)`),
+		o.ttlMS(), o.id, StatusQueued, StatusRunning); err != nil {
+		return nil, fmt.Errorf("store: renewing leases of %s: %w", o.id, err)
+	}
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT id FROM runs WHERE owner = ? AND cancel_requested = 1 AND status IN (?, ?)`),
+		o.id, StatusQueued, StatusRunning)
+	if err != nil {
+		return nil, fmt.Errorf("store: reading cancel requests of %s: %w", o.id, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("store: reading cancel requests of %s: %w", o.id, err)
+		}
+		cancel = append(cancel, id)
+	}
+	return cancel, rows.Err()
+}
+
+// MarkInterrupted ends o's queued or running runs as interrupted, with msg
+// as their error: those named by ids, or all of o's when none are named.
+// A server calls it for its own jobs at shutdown. It returns how many runs
+// it marked; other servers' runs are never touched.
+func (o *Owner) MarkInterrupted(ctx context.Context, msg string, ids ...string) (int, error) {
+	s := o.s
+	query := `UPDATE runs SET status = ?, error = ?, finished_at = ? WHERE owner = ? AND status IN (?, ?)`
+	args := []any{StatusInterrupted, msg, ms(time.Now()), o.id, StatusQueued, StatusRunning}
 	if len(ids) > 0 {
 		query += ` AND id IN (?` + strings.Repeat(", ?", len(ids)-1) + `)`
 		for _, id := range ids {
@@ -585,7 +692,57 @@ func (s *Store) MarkInterrupted(ctx context.Context, msg string, ids ...string) 
 	return int(n), nil
 }
 
-const runColumns = `id, kind, status, scenario_id, scenario_version, scenario_name, yaml, params, result, error, created_at, started_at, finished_at`
+// ReapExpired ends every queued or running run whose owner's lease has run
+// out (its server died or lost the database for longer than the lease) as
+// interrupted, with msg as its error, and returns how many. Runs whose
+// owner is alive and heartbeating are never touched, so a server starting
+// or restarting beside others on one database leaves their jobs alone.
+func (s *Store) ReapExpired(ctx context.Context, msg string) (int, error) {
+	res, err := s.db.ExecContext(ctx, s.q(`UPDATE runs SET status = ?, error = ?, finished_at = ?
+		WHERE status IN (?, ?) AND lease_until < `+s.nowMS()),
+		StatusInterrupted, msg, ms(time.Now()), StatusQueued, StatusRunning)
+	if err != nil {
+		return 0, fmt.Errorf("store: reaping runs of dead servers: %w", err)
+	}
+	n, _ := res.RowsAffected()
+	return int(n), nil
+}
+
+// RequestCancel asks the owner of a queued or running run to cancel it; the
+// owner sees the request at its next heartbeat. It fails with ErrNotFound
+// for an unknown run and ErrConflict for one that already ended.
+func (s *Store) RequestCancel(ctx context.Context, id string) error {
+	res, err := s.db.ExecContext(ctx, s.q(`UPDATE runs SET cancel_requested = 1 WHERE id = ? AND status IN (?, ?)`),
+		id, StatusQueued, StatusRunning)
+	if err != nil {
+		return fmt.Errorf("store: requesting cancel of run %s: %w", id, err)
+	}
+	if n, _ := res.RowsAffected(); n == 1 {
+		return nil
+	}
+	if _, err := s.GetRun(ctx, id); err != nil {
+		return err
+	}
+	return fmt.Errorf("store: run %s already ended: %w", id, ErrConflict)
+}
+
+// DeleteRun removes a finished run and its result. A queued or running run
+// is not deleted (the error wraps ErrConflict): cancel it first.
+func (s *Store) DeleteRun(ctx context.Context, id string) error {
+	res, err := s.db.ExecContext(ctx, s.q(`DELETE FROM runs WHERE id = ? AND status NOT IN (?, ?)`), id, StatusQueued, StatusRunning)
+	if err != nil {
+		return fmt.Errorf("store: deleting run %s: %w", id, err)
+	}
+	if n, _ := res.RowsAffected(); n == 1 {
+		return nil
+	}
+	if _, err := s.GetRun(ctx, id); err != nil {
+		return err
+	}
+	return fmt.Errorf("store: run %s is still queued or running; cancel it first: %w", id, ErrConflict)
+}
+
+const runColumns = `id, kind, status, scenario_id, scenario_version, scenario_name, yaml, params, result, error, created_at, started_at, finished_at, owner`
 
 func scanRun(sc interface{ Scan(...any) error }) (Run, error) {
 	var r Run
@@ -593,7 +750,7 @@ func scanRun(sc interface{ Scan(...any) error }) (Run, error) {
 	var created int64
 	var started, finished sql.NullInt64
 	if err := sc.Scan(&r.ID, &r.Kind, &r.Status, &r.ScenarioID, &r.ScenarioVersion, &r.ScenarioName, &r.YAML,
-		&params, &result, &r.Error, &created, &started, &finished); err != nil {
+		&params, &result, &r.Error, &created, &started, &finished, &r.Owner); err != nil {
 		return Run{}, err
 	}
 	if params != "" {
@@ -621,7 +778,7 @@ func (s *Store) GetRun(ctx context.Context, id string) (Run, error) {
 
 // ListRuns returns runs newest first, without scenario text or result.
 func (s *Store) ListRuns(ctx context.Context, f RunFilter) ([]Run, error) {
-	query := `SELECT id, kind, status, scenario_id, scenario_version, scenario_name, '', params, '', error, created_at, started_at, finished_at FROM runs WHERE 1 = 1`
+	query := `SELECT id, kind, status, scenario_id, scenario_version, scenario_name, '', params, '', error, created_at, started_at, finished_at, owner FROM runs WHERE 1 = 1`
 	var args []any
 	if f.ScenarioID != "" {
 		query += ` AND scenario_id = ?`

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 // backends lists the databases the one suite runs against. PostgreSQL comes
@@ -94,6 +95,9 @@ func TestStore(t *testing.T) {
 		{"RunLifecycle", testRunLifecycle},
 		{"RunFinalIsFinal", testRunFinalIsFinal},
 		{"MarkInterrupted", testMarkInterrupted},
+		{"Leases", testLeases},
+		{"CancelRequest", testCancelRequest},
+		{"DeleteRun", testDeleteRun},
 		{"ListRunsFilter", testListRunsFilter},
 		{"ConcurrentWrites", testConcurrentWrites},
 		{"RunSurvivesScenarioDelete", testRunSurvivesScenarioDelete},
@@ -292,32 +296,33 @@ func testRunFinalIsFinal(t *testing.T, s *Store) {
 
 func testMarkInterrupted(t *testing.T, s *Store) {
 	ctx := context.Background()
-	done, _ := s.CreateRun(ctx, Run{Kind: "analyze", YAML: "y"})
-	s.StartRun(ctx, done.ID)
-	s.FinishRun(ctx, done.ID, StatusDone, json.RawMessage(`{"ok":true}`), "")
-	running, _ := s.CreateRun(ctx, Run{Kind: "analyze", YAML: "y"})
-	s.StartRun(ctx, running.ID)
-	queued, _ := s.CreateRun(ctx, Run{Kind: "analyze", YAML: "y"})
-	other, _ := s.CreateRun(ctx, Run{Kind: "analyze", YAML: "y"})
+	me, other := s.Owner("i_me", time.Hour), s.Owner("i_other", time.Hour)
+	done, _ := me.CreateRun(ctx, Run{Kind: "analyze", YAML: "y"})
+	me.StartRun(ctx, done.ID)
+	me.FinishRun(ctx, done.ID, StatusDone, json.RawMessage(`{"ok":true}`), "")
+	running, _ := me.CreateRun(ctx, Run{Kind: "analyze", YAML: "y"})
+	if err := me.StartRun(ctx, running.ID); err != nil {
+		t.Fatal(err)
+	}
+	queued, _ := me.CreateRun(ctx, Run{Kind: "analyze", YAML: "y"})
+	mine, _ := me.CreateRun(ctx, Run{Kind: "analyze", YAML: "y"})
+	theirs, _ := other.CreateRun(ctx, Run{Kind: "analyze", YAML: "y"})
 
-	n, err := s.MarkInterrupted(ctx, "shutdown", running.ID, queued.ID)
+	n, err := me.MarkInterrupted(ctx, "shutdown", running.ID, queued.ID, theirs.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if n != 2 {
-		t.Fatalf("marked %d, want 2", n)
+		t.Fatalf("marked %d, want 2 (another server's run named too)", n)
 	}
-	if g, _ := s.GetRun(ctx, other.ID); g.Status != StatusQueued {
+	if g, _ := s.GetRun(ctx, mine.ID); g.Status != StatusQueued {
 		t.Fatalf("run not named was marked: %+v", g)
 	}
-	n, err = s.MarkInterrupted(ctx, "restart")
-	if err != nil {
-		t.Fatal(err)
+	if n, err = me.MarkInterrupted(ctx, "restart"); err != nil || n != 1 {
+		t.Fatalf("second mark %d %v, want 1", n, err)
 	}
-	if n != 1 {
-		t.Fatalf("second mark %d, want 1", n)
-	}
-	want := map[string]string{done.ID: StatusDone, running.ID: StatusInterrupted, queued.ID: StatusInterrupted, other.ID: StatusInterrupted}
+	want := map[string]string{done.ID: StatusDone, running.ID: StatusInterrupted, queued.ID: StatusInterrupted,
+		mine.ID: StatusInterrupted, theirs.ID: StatusQueued}
 	for id, st := range want {
 		g, err := s.GetRun(ctx, id)
 		if err != nil {
@@ -332,6 +337,126 @@ func testMarkInterrupted(t *testing.T, s *Store) {
 	}
 	if g, _ := s.GetRun(ctx, running.ID); g.Error != "shutdown" || g.FinishedAt == nil {
 		t.Errorf("interrupted run %+v", g)
+	}
+}
+
+// testLeases: a server reaps only the runs whose owner stopped renewing its
+// lease; the owner can still record the result of a run reaped that way;
+// nobody finishes another server's run.
+func testLeases(t *testing.T, s *Store) {
+	ctx := context.Background()
+	alive := s.Owner("i_alive", time.Hour)
+	dead := s.Owner("i_dead", -time.Second) // its leases ran out as they were written
+	a, _ := alive.CreateRun(ctx, Run{Kind: "analyze", YAML: "y"})
+	if err := alive.StartRun(ctx, a.ID); err != nil {
+		t.Fatal(err)
+	}
+	aq, _ := alive.CreateRun(ctx, Run{Kind: "analyze", YAML: "y"})
+	d, _ := dead.CreateRun(ctx, Run{Kind: "analyze", YAML: "y"})
+	if err := dead.StartRun(ctx, d.ID); err != nil {
+		t.Fatal(err)
+	}
+	// A server whose lease ran out but which renews it by a heartbeat
+	// before anyone reaps.
+	late := s.Owner("i_late", -time.Second)
+	renewed, _ := late.CreateRun(ctx, Run{Kind: "simulate", YAML: "y"})
+	legacy, _ := s.CreateRun(ctx, Run{Kind: "analyze", YAML: "y"}) // no owner, no lease
+
+	// Another server must not start or finish them.
+	if err := s.Owner("i_x", time.Hour).StartRun(ctx, aq.ID); !errors.Is(err, ErrConflict) {
+		t.Fatalf("another server started a run: %v", err)
+	}
+	if err := s.Owner("i_x", time.Hour).FinishRun(ctx, a.ID, StatusDone, json.RawMessage(`{}`), ""); !errors.Is(err, ErrConflict) {
+		t.Fatalf("another server finished a run: %v", err)
+	}
+	if _, err := s.Owner("i_late", time.Hour).Heartbeat(ctx); err != nil {
+		t.Fatal(err)
+	}
+	n, err := s.ReapExpired(ctx, "its server stopped")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != 2 {
+		t.Fatalf("reaped %d runs, want 2 (the dead server's running run and the run without owner)", n)
+	}
+	want := map[string]string{a.ID: StatusRunning, aq.ID: StatusQueued, d.ID: StatusInterrupted,
+		renewed.ID: StatusQueued, legacy.ID: StatusInterrupted}
+	for id, st := range want {
+		if g, _ := s.GetRun(ctx, id); g.Status != st {
+			t.Errorf("run %s: %s, want %s", id, g.Status, st)
+		}
+	}
+	// The owner of the reaped run was alive after all and finishes it: the
+	// result is kept.
+	if err := dead.FinishRun(ctx, d.ID, StatusDone, json.RawMessage(`{"late":true}`), ""); err != nil {
+		t.Fatalf("owner finishing its reaped run: %v", err)
+	}
+	if g, _ := s.GetRun(ctx, d.ID); g.Status != StatusDone || string(g.Result) != `{"late":true}` {
+		t.Fatalf("reaped run after its owner finished it: %+v", g)
+	}
+	// Done is final, for the owner too.
+	if err := dead.FinishRun(ctx, d.ID, StatusFailed, nil, "x"); !errors.Is(err, ErrConflict) {
+		t.Fatalf("done run rewritten: %v", err)
+	}
+	// A run without owner, once interrupted, stays so.
+	if err := s.FinishRun(ctx, legacy.ID, StatusDone, json.RawMessage(`{}`), ""); !errors.Is(err, ErrConflict) {
+		t.Fatalf("interrupted run without owner rewritten: %v", err)
+	}
+	if err := alive.FinishRun(ctx, a.ID, StatusDone, json.RawMessage(`{"n":1}`), ""); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func testCancelRequest(t *testing.T, s *Store) {
+	ctx := context.Background()
+	o := s.Owner("i_o", time.Hour)
+	r, _ := o.CreateRun(ctx, Run{Kind: "analyze", YAML: "y"})
+	q, _ := o.CreateRun(ctx, Run{Kind: "analyze", YAML: "y"})
+	if ids, err := o.Heartbeat(ctx); err != nil || len(ids) != 0 {
+		t.Fatalf("cancel requests before any: %v %v", ids, err)
+	}
+	if err := s.RequestCancel(ctx, r.ID); err != nil {
+		t.Fatal(err)
+	}
+	if ids, err := s.Owner("i_other", time.Hour).Heartbeat(ctx); err != nil || len(ids) != 0 {
+		t.Fatalf("another server sees the request: %v %v", ids, err)
+	}
+	ids, err := o.Heartbeat(ctx)
+	if err != nil || len(ids) != 1 || ids[0] != r.ID {
+		t.Fatalf("owner sees %v %v, want [%s]", ids, err, r.ID)
+	}
+	o.FinishRun(ctx, r.ID, StatusCanceled, nil, "canceled")
+	if ids, _ := o.Heartbeat(ctx); len(ids) != 0 {
+		t.Fatalf("finished run still asked to cancel: %v", ids)
+	}
+	if err := s.RequestCancel(ctx, r.ID); !errors.Is(err, ErrConflict) {
+		t.Fatalf("cancel of an ended run: %v", err)
+	}
+	if err := s.RequestCancel(ctx, "r_missing"); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("cancel of an unknown run: %v", err)
+	}
+	_ = q
+}
+
+func testDeleteRun(t *testing.T, s *Store) {
+	ctx := context.Background()
+	live, _ := s.CreateRun(ctx, Run{Kind: "analyze", YAML: "y"})
+	done, _ := s.CreateRun(ctx, Run{Kind: "analyze", YAML: "y"})
+	s.FinishRun(ctx, done.ID, StatusDone, json.RawMessage(`{}`), "")
+	if err := s.DeleteRun(ctx, live.ID); !errors.Is(err, ErrConflict) {
+		t.Fatalf("deleting a queued run: %v", err)
+	}
+	if err := s.DeleteRun(ctx, done.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.GetRun(ctx, done.ID); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("deleted run: %v", err)
+	}
+	if err := s.DeleteRun(ctx, done.ID); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("deleting twice: %v", err)
+	}
+	if _, err := s.GetRun(ctx, live.ID); err != nil {
+		t.Fatalf("live run gone: %v", err)
 	}
 }
 
