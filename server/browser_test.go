@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
@@ -44,8 +45,10 @@ func newBrowser(t *testing.T) *browser {
 		cancelA()
 		t.Fatalf("starting chromium %s: %v", exe, err)
 	}
+	watchCSP(t, ctx)
 	b.tabs = append(b.tabs, namedTab{"tab1", ctx})
 	t.Cleanup(func() {
+		b.checkCSP()
 		if t.Failed() {
 			b.screenshots()
 		}
@@ -60,8 +63,34 @@ func (b *browser) newTab(name string) context.Context {
 	if err := chromedp.Do(ctx); err != nil {
 		b.t.Fatalf("opening a tab: %v", err)
 	}
+	watchCSP(b.t, ctx)
 	b.tabs = append(b.tabs, namedTab{name, ctx})
 	return ctx
+}
+
+// watchCSP records, in every page the tab loads, each thing the page's
+// Content-Security-Policy refused: the page must work within its policy.
+func watchCSP(t *testing.T, tab context.Context) {
+	t.Helper()
+	_, err := chromedp.Call(tab, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: `
+		window.__cspViolations = [];
+		document.addEventListener("securitypolicyviolation", (e) =>
+			window.__cspViolations.push(e.violatedDirective + " blocked " + (e.blockedURI || "inline") + " " + (e.sample || "")));`})
+	if err != nil {
+		t.Fatalf("watching CSP violations: %v", err)
+	}
+}
+
+// checkCSP fails the test for any violation a tab recorded.
+func (b *browser) checkCSP() {
+	for _, tab := range b.tabs {
+		ctx, cancel := context.WithTimeout(tab.ctx, 5*time.Second)
+		v, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`window.__cspViolations || []`))
+		cancel()
+		if err == nil && len(v) > 0 {
+			b.t.Errorf("%s: the page broke its Content-Security-Policy: %q", tab.name, v)
+		}
+	}
 }
 
 // step runs actions on a tab with a time limit, failing the test on error.

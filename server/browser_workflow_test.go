@@ -44,7 +44,7 @@ func TestBrowserTokenVersionsCompare(t *testing.T) {
 	}
 	defer st.Close()
 	ex := standoffExample(t)
-	srv, err := server.New(ctx, server.Config{Store: st, Runner: server.ScenarioRunner{}, Token: "s3cret", Assets: web.Assets(), Examples: []server.Example{ex}})
+	srv, err := server.New(ctx, server.Config{Store: st, Runner: server.ScenarioRunner{}, Token: testToken, Assets: web.Assets(), Examples: []server.Example{ex}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -58,7 +58,7 @@ func TestBrowserTokenVersionsCompare(t *testing.T) {
 	step(t, tab, "open the page and give the token",
 		chromedp.Navigate(hs.URL+"/"),
 		chromedp.WaitVisible(css(`#token-box`)),
-		chromedp.SendKeys(css(`#token`), "s3cret"+kb.Enter),
+		chromedp.SendKeys(css(`#token`), testToken+kb.Enter),
 		chromedp.WaitVisible(css(`body[data-ready="1"]`)),
 	)
 	poll(t, tab, "example loaded and checked", `truce.settled()`)

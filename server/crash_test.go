@@ -137,6 +137,22 @@ func (p *proc) run(t *testing.T, id string) store.Run {
 	return r
 }
 
+// waitStatus polls the run until it has status want (within 60 s).
+func (p *proc) waitStatus(t *testing.T, id, want string) store.Run {
+	t.Helper()
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		r := p.run(t, id)
+		if r.Status == want {
+			return r
+		}
+		if store.Final(r.Status) || time.Now().After(deadline) {
+			t.Fatalf("run %s is %s (%s), want %s", id, r.Status, r.Error, want)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
 // waitFor reads the job's events until pred holds for one of them.
 func (p *proc) waitFor(t *testing.T, id string, pred func(jobResp) bool) jobResp {
 	t.Helper()
@@ -213,7 +229,7 @@ func testPostgresURL(t *testing.T) string {
 
 func crashRecovery(t *testing.T, db string) {
 	bin := buildFakeServe(t)
-	p := startProc(t, bin, db, "--delay", "20ms")
+	p := startProc(t, bin, db, "--delay", "20ms", "--lease", "2s")
 
 	var completed []string
 	for seed := 1; seed <= 3; seed++ {
@@ -229,7 +245,7 @@ func crashRecovery(t *testing.T, db string) {
 	}
 	p.cmd.Wait()
 
-	p2 := startProc(t, bin, db, "--delay", "20ms")
+	p2 := startProc(t, bin, db, "--delay", "20ms", "--lease", "2s")
 	for i, id := range completed {
 		r := p2.run(t, id)
 		if r.Status != store.StatusDone {
@@ -243,8 +259,10 @@ func crashRecovery(t *testing.T, db string) {
 			t.Fatalf("result of %s changed by the crash:\n%s", id, r.Result)
 		}
 	}
-	r := p2.run(t, long.ID)
-	if r.Status != store.StatusInterrupted || r.Error == "" || r.Result != nil {
+	// The killed server's lease runs out 2 s after its last heartbeat;
+	// then the new one marks its job interrupted.
+	r := p2.waitStatus(t, long.ID, store.StatusInterrupted)
+	if r.Error == "" || r.Result != nil {
 		t.Fatalf("killed job after restart: %+v", r)
 	}
 	// The restarted server works.
@@ -329,7 +347,7 @@ func TestCrashRecoveryTruceServe(t *testing.T) {
 	}
 	db := "sqlite:" + filepath.Join(t.TempDir(), "crash.db")
 	serve := func() *proc {
-		return startCmd(t, exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--db", db, "--max-jobs", "1"), func(l string) (string, bool) {
+		return startCmd(t, exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--db", db, "--max-jobs", "1", "--lease", "2s"), func(l string) (string, bool) {
 			rest, ok := strings.CutPrefix(l, "truce workbench on http://")
 			addr, _, _ := strings.Cut(rest, "/")
 			return addr, ok
@@ -360,7 +378,7 @@ func TestCrashRecoveryTruceServe(t *testing.T) {
 			t.Fatalf("completed run %s changed by the crash: %s", id, r.Status)
 		}
 	}
-	if r := p2.run(t, long.ID); r.Status != store.StatusInterrupted || r.Result != nil {
+	if r := p2.waitStatus(t, long.ID, store.StatusInterrupted); r.Result != nil {
 		t.Fatalf("killed job after restart: %s %q", r.Status, r.Error)
 	}
 	p2.cmd.Process.Signal(syscall.SIGTERM)

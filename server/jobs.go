@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/truce-dev/truce/internal/budget"
 	"github.com/truce-dev/truce/store"
 )
 
@@ -17,6 +18,14 @@ var (
 	errCanceledByUser = errors.New("canceled by request")
 	errShutdown       = errors.New("server shut down while the job was running")
 )
+
+// timeLimitError is the cause of a job's context ending at the server's
+// per-job time limit.
+type timeLimitError struct{ limit time.Duration }
+
+func (e *timeLimitError) Error() string {
+	return fmt.Sprintf("stopped at this server's time limit of %s per job (truce serve --job-timeout)", e.limit)
+}
 
 // errQueueFull and errClosed are returned by submit; handlers turn them into
 // 429 and 503.
@@ -82,9 +91,12 @@ func (j *job) progress(done, total int) {
 // manager runs jobs: at most maxConcurrent at a time, at most maxQueue
 // waiting; beyond that submit refuses with errQueueFull.
 type manager struct {
-	store         *store.Store
-	runner        Runner
-	log           *slog.Logger
+	store  *store.Store
+	owner  *store.Owner // this server instance's claim on its runs
+	runner Runner
+	log    *slog.Logger
+	limits Limits
+	// maxConcurrent and maxQueue are limits.MaxConcurrent and MaxQueue.
 	maxConcurrent int
 	maxQueue      int
 
@@ -98,20 +110,58 @@ type manager struct {
 	wg    sync.WaitGroup
 }
 
-func newManager(st *store.Store, r Runner, log *slog.Logger, maxConcurrent, maxQueue int) *manager {
+func newManager(st *store.Store, owner *store.Owner, r Runner, log *slog.Logger, l Limits) *manager {
 	m := &manager{
-		store: st, runner: r, log: log,
-		maxConcurrent: maxConcurrent, maxQueue: maxQueue,
+		store: st, owner: owner, runner: r, log: log, limits: l,
+		maxConcurrent: l.MaxConcurrent, maxQueue: l.MaxQueue,
 		jobs:  map[string]*job{},
-		queue: make(chan *job, maxConcurrent+maxQueue),
+		queue: make(chan *job, l.MaxConcurrent+l.MaxQueue),
 		stop:  make(chan struct{}),
 	}
-	for i := 0; i < maxConcurrent; i++ {
+	for i := 0; i < l.MaxConcurrent; i++ {
 		m.wg.Add(1)
 		go m.worker()
 	}
+	m.wg.Add(1)
+	go m.heartbeat()
 	return m
 }
+
+// heartbeat renews the leases of this instance's runs, so that other
+// servers on the same database leave them alone; takes cancel requests
+// made through other servers; and reaps the runs of servers that died
+// (their leases ran out), here as at start.
+func (m *manager) heartbeat() {
+	defer m.wg.Done()
+	every := m.limits.LeaseTTL / 3
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-m.stop:
+			return
+		case <-t.C:
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), every)
+		ids, err := m.owner.Heartbeat(ctx)
+		if err != nil {
+			m.log.Warn("renewing job leases", "err", err)
+		}
+		for _, id := range ids {
+			m.cancelJob(id)
+		}
+		if n, err := m.store.ReapExpired(ctx, errServerGone); err != nil {
+			m.log.Warn("reaping runs of stopped servers", "err", err)
+		} else if n > 0 {
+			m.log.Warn("marked runs of a server that stopped renewing its lease as interrupted", "count", n)
+		}
+		cancel()
+	}
+}
+
+// errServerGone is the error of runs whose server stopped (crashed, was
+// killed or lost the database) before they finished.
+const errServerGone = "the server running the job stopped before it finished"
 
 // submit stores a new queued run and hands it to the workers.
 func (m *manager) submit(ctx context.Context, run store.Run, filename string, yaml []byte, p Params) (*job, error) {
@@ -127,14 +177,16 @@ func (m *manager) submit(ctx context.Context, run store.Run, filename string, ya
 	m.active++
 	m.mu.Unlock()
 
-	run, err := m.store.CreateRun(ctx, run)
+	run, err := m.owner.CreateRun(ctx, run)
 	if err != nil {
 		m.mu.Lock()
 		m.active--
 		m.mu.Unlock()
 		return nil, err
 	}
-	jctx, cancel := context.WithCancelCause(context.Background())
+	// Each job has its own memory budget (internal/budget) and, when it
+	// starts, its own time limit (execute).
+	jctx, cancel := context.WithCancelCause(budget.WithLimit(context.Background(), m.limits.JobMemory))
 	j := &job{id: run.ID, kind: run.Kind, filename: filename, yaml: yaml, params: p, ctx: jctx, cancel: cancel,
 		status: store.StatusQueued, changed: make(chan struct{})}
 	m.mu.Lock()
@@ -193,14 +245,16 @@ func (m *manager) execute(j *job) {
 	j.status = store.StatusRunning
 	j.notifyLocked()
 	j.mu.Unlock()
-	if err := m.store.StartRun(context.Background(), j.id); err != nil {
+	if err := m.owner.StartRun(context.Background(), j.id); err != nil {
 		m.log.Error("starting run", "id", j.id, "err", err)
-		m.finish(j, store.StatusFailed, nil, err.Error())
+		m.finish(j, store.StatusFailed, nil, "the job could not be started: the database failed (see the server log)")
 		return
 	}
 	m.log.Info("job started", "id", j.id, "kind", j.kind)
 	start := time.Now()
-	result, err := m.safeRun(j)
+	rctx, stopTimer := context.WithTimeoutCause(j.ctx, m.limits.JobTimeout, &timeLimitError{m.limits.JobTimeout})
+	result, err := m.safeRun(rctx, j)
+	var tl *timeLimitError
 	switch {
 	case j.ctx.Err() != nil:
 		cause := context.Cause(j.ctx)
@@ -209,24 +263,30 @@ func (m *manager) execute(j *job) {
 			status = store.StatusInterrupted
 		}
 		m.finish(j, status, nil, cause.Error())
+	case rctx.Err() != nil && errors.As(context.Cause(rctx), &tl):
+		m.finish(j, store.StatusFailed, nil, tl.Error())
 	case err != nil:
 		m.finish(j, store.StatusFailed, nil, err.Error())
+	case int64(len(result)) > m.limits.MaxResult:
+		m.finish(j, store.StatusFailed, nil, fmt.Sprintf("the result is %s, over this server's limit of %s per job (truce serve --max-result); ask for fewer profiles, a shorter horizon or fewer parameters",
+			budget.Format(int64(len(result))), budget.Format(m.limits.MaxResult)))
 	default:
 		m.finish(j, store.StatusDone, result, "")
 	}
+	stopTimer()
 	m.log.Info("job ended", "id", j.id, "kind", j.kind, "elapsed", time.Since(start).Round(time.Millisecond))
 }
 
 // safeRun turns a panic in the runner into a failed job instead of a dead
 // server: one bad scenario must not lose every other job.
-func (m *manager) safeRun(j *job) (res json.RawMessage, err error) {
+func (m *manager) safeRun(ctx context.Context, j *job) (res json.RawMessage, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			m.log.Error("runner panicked", "id", j.id, "panic", r)
 			err = fmt.Errorf("internal error while running the job: %v", r)
 		}
 	}()
-	return m.runner.Run(j.ctx, j.kind, j.filename, j.yaml, j.params, j.progress)
+	return m.runner.Run(withResultLimit(ctx, m.limits.MaxResult), j.kind, j.filename, j.yaml, j.params, j.progress)
 }
 
 // finish records j's final status once; later calls do nothing. The store
@@ -242,10 +302,12 @@ func (m *manager) finish(j *job, status string, result json.RawMessage, errMsg s
 	j.mu.Unlock()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	if err := m.store.FinishRun(ctx, j.id, status, result, errMsg); err != nil {
+	if err := m.owner.FinishRun(ctx, j.id, status, result, errMsg); err != nil {
 		m.log.Error("recording end of run", "id", j.id, "status", status, "err", err)
 		if !errors.Is(err, store.ErrConflict) {
-			status, errMsg = store.StatusFailed, "result could not be stored: "+err.Error()
+			// The database's own words stay in the log: they can name
+			// tables, columns and values.
+			status, errMsg = store.StatusFailed, "the result could not be stored: the database failed (see the server log)"
 		}
 	}
 	j.cancel(nil) // release the context's resources
@@ -320,7 +382,7 @@ func (m *manager) shutdown(ctx context.Context) error {
 		case <-ctx.Done():
 			// A runner ignored its context; record the runs anyway.
 			mctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-			_, err := m.store.MarkInterrupted(mctx, errShutdown.Error(), ids...)
+			_, err := m.owner.MarkInterrupted(mctx, errShutdown.Error(), ids...)
 			cancel()
 			close(m.stop)
 			if err != nil {

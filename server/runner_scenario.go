@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/truce-dev/truce/internal/budget"
 	"github.com/truce-dev/truce/report"
 	"github.com/truce-dev/truce/scenario"
 	"github.com/truce-dev/truce/sensitivity"
@@ -38,6 +39,29 @@ func (ScenarioRunner) Validate(filename string, src []byte) []Diagnostic {
 	return convertDiags(ds)
 }
 
+type resultLimitKey struct{}
+
+// withResultLimit tells the runner the largest result the server will
+// store, so that it can refuse a job whose result would be larger before
+// computing it.
+func withResultLimit(ctx context.Context, n int64) context.Context {
+	return context.WithValue(ctx, resultLimitKey{}, n)
+}
+
+// ResultLimit is the largest result, in bytes, the server will store for
+// the job running in ctx; 0 when none was set.
+func ResultLimit(ctx context.Context) int64 {
+	n, _ := ctx.Value(resultLimitKey{}).(int64)
+	return n
+}
+
+// analysisSize estimates the JSON size of an analysis of n profiles: its
+// reach curves (one number per profile, state and step, about 20 bytes
+// each) dominate.
+func analysisSize(sc *scenario.Scenario, n int) int64 {
+	return budget.Mul(int64(n), int64(len(sc.States)), int64(sc.Horizon)+1, 20)
+}
+
 // Run implements Runner.
 func (ScenarioRunner) Run(ctx context.Context, kind, filename string, src []byte, p Params, progress func(done, total int)) (json.RawMessage, error) {
 	sc, ds := scenario.Parse(filename, src)
@@ -55,6 +79,14 @@ func (ScenarioRunner) Run(ctx context.Context, kind, filename string, src []byte
 		profiles := p.Profiles
 		if len(profiles) == 0 && p.Profile != "" {
 			profiles = []string{p.Profile}
+		}
+		n := len(profiles)
+		if n == 0 {
+			n = len(sc.Profiles)
+		}
+		if lim, size := ResultLimit(ctx), analysisSize(sc, n); lim > 0 && size > lim {
+			return nil, fmt.Errorf("analyze: the result would be about %s (reach curves: %d profiles × %d states × %d steps), over this server's limit of %s per job (truce serve --max-result); analyze fewer profiles or a shorter horizon",
+				budget.Format(size), n, len(sc.States), sc.Horizon+1, budget.Format(lim))
 		}
 		result, err = scenario.Analyze(ctx, sc, scenario.AnalyzeOptions{
 			Profiles: profiles, Draws: p.Draws, Seed: p.Seed, Workers: p.Workers, Progress: progress,

@@ -19,14 +19,17 @@ import (
 
 // ServeOptions configure ListenAndServe.
 type ServeOptions struct {
-	Addr     string // host:port; default 127.0.0.1:8080
-	DB       string // store URL (see store.Open); empty = SQLite in the user's data directory
-	Token    string
-	Runner   Runner
-	Examples []Example
-	Limits   Limits
-	Logger   *slog.Logger
-	Assets   fs.FS // default: the embedded UI
+	Addr  string // host:port; default 127.0.0.1:8080
+	DB    string // store URL (see store.Open); empty = SQLite in the user's data directory
+	Token string
+	// AllowedHosts are host names beyond the listen address's that
+	// requests may use (Config.AllowedHosts).
+	AllowedHosts []string
+	Runner       Runner
+	Examples     []Example
+	Limits       Limits
+	Logger       *slog.Logger
+	Assets       fs.FS // default: the embedded UI
 	// Ready, when set, is called with the address actually listened on
 	// (useful with port 0) once the server accepts connections.
 	Ready func(addr string)
@@ -73,6 +76,9 @@ func ListenAndServe(ctx context.Context, o ServeOptions) error {
 	if err != nil {
 		return err
 	}
+	if err := CheckToken(o.Token); err != nil {
+		return fmt.Errorf("refusing to start: %w", err)
+	}
 	if !loop && o.Token == "" {
 		return fmt.Errorf("%w: %s is reachable from other machines; pass --token T (clients send \"Authorization: Bearer T\") or listen on 127.0.0.1", ErrNeedToken, o.Addr)
 	}
@@ -84,7 +90,8 @@ func ListenAndServe(ctx context.Context, o ServeOptions) error {
 		return err
 	}
 	defer st.Close()
-	srv, err := New(ctx, Config{Store: st, Runner: o.Runner, Token: o.Token, Logger: o.Logger, Limits: o.Limits, Examples: o.Examples, Assets: o.Assets})
+	srv, err := New(ctx, Config{Store: st, Runner: o.Runner, Token: o.Token, Logger: o.Logger, Limits: o.Limits,
+		Examples: o.Examples, Assets: o.Assets, Addr: o.Addr, AllowedHosts: o.AllowedHosts})
 	if err != nil {
 		return err
 	}

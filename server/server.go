@@ -5,8 +5,8 @@
 package server
 
 import (
+	"bytes"
 	"context"
-	"crypto/subtle"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -20,27 +20,58 @@ import (
 	"strings"
 	"time"
 
+	"github.com/truce-dev/truce/internal/budget"
 	"github.com/truce-dev/truce/store"
 )
 
-// Limits bound what one request may ask for.
+// Limits bound what one request or job may ask for and use.
 type Limits struct {
 	MaxBody       int64 // bytes in a request body; default 1 MiB
 	MaxDraws      int   // parameter draws of analyze/sensitivity; default 100000
 	MaxRuns       int   // Monte Carlo paths of simulate; default 1000000
 	MaxConcurrent int   // jobs running at once; default GOMAXPROCS
 	MaxQueue      int   // jobs waiting beyond those; default 32
+
+	// JobTimeout ends a job that runs longer; default 15 minutes.
+	JobTimeout time.Duration
+	// MaxResult is the largest result a job may store, in bytes; default
+	// 16 MiB. Analyses estimate theirs before they start.
+	MaxResult int64
+	// JobMemory is the memory budget of one job (internal/budget); default
+	// budget.ServerLimit.
+	JobMemory int64
+	// LeaseTTL is how long a job of this server stays its own without a
+	// heartbeat (renewed every third of it); when it runs out, another
+	// server on the same database takes the job for dead. Default 30 s.
+	LeaseTTL time.Duration
 }
+
+// DefaultJobTimeout, DefaultMaxResult and DefaultLeaseTTL are the defaults
+// of Limits.JobTimeout, MaxResult and LeaseTTL.
+const (
+	DefaultJobTimeout       = 15 * time.Minute
+	DefaultMaxResult  int64 = 16 << 20
+	DefaultLeaseTTL         = 30 * time.Second
+)
 
 // Config configures a Server. Store and Runner are required.
 type Config struct {
-	Store    *store.Store
-	Runner   Runner
-	Token    string // when set, every /api/ request needs "Authorization: Bearer <Token>"
+	Store  *store.Store
+	Runner Runner
+	// Token, when set, must be sent by every /api/ request as
+	// "Authorization: Bearer <Token>"; at least MinTokenLength characters.
+	Token    string
 	Logger   *slog.Logger
 	Limits   Limits
 	Examples []Example // scenarios the UI offers to load
 	Assets   fs.FS     // the browser UI (index.html at its root); nil serves no UI
+	// Addr is the address the server listens on (host:port); the Host
+	// header of every request must name it (see hostPolicy). Empty means
+	// loopback.
+	Addr string
+	// AllowedHosts are further host names requests may use, e.g. the
+	// public name of a reverse proxy in front of the server.
+	AllowedHosts []string
 }
 
 // Server serves the API and the UI. Create it with New, serve Handler, and
@@ -56,13 +87,21 @@ type Server struct {
 	// takes milliseconds and megabytes, and a burst of requests should
 	// queue for the cores rather than all allocate at once.
 	validating chan struct{}
+
+	hosts       hostPolicy
+	crossOrigin *http.CrossOriginProtection
+	limiter     *authLimiter
 }
 
-// New checks cfg, marks runs left queued or running by a previous process
-// (which must have crashed) as interrupted, and starts the job workers.
+// New checks cfg, marks runs left queued or running by servers that died
+// (their leases ran out) as interrupted, and starts the job workers. Runs
+// of other servers alive on the same database are left alone.
 func New(ctx context.Context, cfg Config) (*Server, error) {
 	if cfg.Store == nil || cfg.Runner == nil {
 		return nil, errors.New("server: Store and Runner are required")
+	}
+	if err := CheckToken(cfg.Token); err != nil {
+		return nil, fmt.Errorf("server: %w", err)
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
@@ -83,23 +122,44 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if l.MaxQueue <= 0 {
 		l.MaxQueue = 32
 	}
-	n, err := cfg.Store.MarkInterrupted(ctx, "the server stopped before the job finished")
+	if l.JobTimeout <= 0 {
+		l.JobTimeout = DefaultJobTimeout
+	}
+	if l.MaxResult <= 0 {
+		l.MaxResult = DefaultMaxResult
+	}
+	if l.JobMemory <= 0 {
+		l.JobMemory = budget.ServerLimit
+	}
+	if l.LeaseTTL <= 0 {
+		l.LeaseTTL = DefaultLeaseTTL
+	}
+	if l.LeaseTTL < time.Second {
+		return nil, fmt.Errorf("server: a lease of %s is too short to renew reliably; give 1s or more", l.LeaseTTL)
+	}
+	n, err := cfg.Store.ReapExpired(ctx, errServerGone)
 	if err != nil {
 		return nil, fmt.Errorf("server: recovering runs: %w", err)
 	}
 	if n > 0 {
-		cfg.Logger.Warn("marked runs left unfinished by a previous server as interrupted", "count", n)
+		cfg.Logger.Warn("marked runs of servers that stopped as interrupted", "count", n)
 	}
+	owner := cfg.Store.Owner(store.NewID("i_"), l.LeaseTTL)
 	s := &Server{
 		cfg:   cfg,
 		log:   cfg.Logger,
-		jobs:  newManager(cfg.Store, cfg.Runner, cfg.Logger, l.MaxConcurrent, l.MaxQueue),
+		jobs:  newManager(cfg.Store, owner, cfg.Runner, cfg.Logger, *l),
 		mux:   http.NewServeMux(),
 		done:  make(chan struct{}),
 		kinds: cfg.Runner.Kinds(),
 
 		validating: make(chan struct{}, 2*runtime.GOMAXPROCS(0)),
+
+		hosts:       newHostPolicy(cfg.Addr, cfg.AllowedHosts),
+		crossOrigin: newCrossOrigin(),
+		limiter:     newAuthLimiter(),
 	}
+	cfg.Logger.Info("server instance", "id", owner.ID())
 	s.routes()
 	return s, nil
 }
@@ -117,10 +177,10 @@ func (s *Server) Shutdown(ctx context.Context) error {
 }
 
 // Handler returns the HTTP handler for the API and UI.
-func (s *Server) Handler() http.Handler { return s.logRequests(s.mux) }
+func (s *Server) Handler() http.Handler { return s.logRequests(s.guard(s.mux)) }
 
 func (s *Server) routes() {
-	api := func(pattern string, h http.HandlerFunc) { s.mux.Handle(pattern, s.auth(h)) }
+	api := func(pattern string, h http.HandlerFunc) { s.mux.Handle(pattern, s.api(h)) }
 	api("GET /api/health", s.health)
 	api("POST /api/validate", s.validate)
 	api("GET /api/examples", s.listExamples)
@@ -142,8 +202,9 @@ func (s *Server) routes() {
 	api("GET /api/runs", s.listRuns)
 	api("GET /api/runs/compare", s.compareRuns)
 	api("GET /api/runs/{id}", s.getRun)
+	api("DELETE /api/runs/{id}", s.deleteRun)
 	api("GET /api/runs/{id}/report", s.runReport)
-	s.mux.Handle("/api/", s.auth(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	s.mux.Handle("/api/", s.api(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		// The catch-all also catches known paths with the wrong method;
 		// ask the mux which methods the path has to answer 405 instead.
 		var allowed []string
@@ -167,8 +228,18 @@ func (s *Server) routes() {
 		index := func(w http.ResponseWriter, r *http.Request) {
 			// The page's script reads the path (/runs/ID, /compare) and
 			// shows the right view, so permanent links work on reload.
+			page, err := fs.ReadFile(s.cfg.Assets, "index.html")
+			if err != nil {
+				http.NotFound(w, r)
+				return
+			}
+			// The editor adds its styles as a <style> element; a nonce
+			// fresh for every page lets exactly those in.
+			nonce := newNonce()
+			w.Header().Set("Content-Security-Policy", pageCSP(nonce))
 			w.Header().Set("Cache-Control", "no-cache")
-			http.ServeFileFS(w, r, s.cfg.Assets, "index.html")
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			w.Write(bytes.ReplaceAll(page, []byte("{{nonce}}"), []byte(nonce)))
 		}
 		s.mux.HandleFunc("GET /{$}", index)
 		s.mux.HandleFunc("GET /runs/{id}", index)
@@ -182,6 +253,9 @@ type apiError struct {
 	Error    string       `json:"error"`
 	Code     string       `json:"code"`
 	Problems []Diagnostic `json:"problems,omitempty"`
+	// RequestID is given with server errors (500): the log has the
+	// details under it.
+	RequestID string `json:"request_id,omitempty"`
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
@@ -195,22 +269,6 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 
 func writeError(w http.ResponseWriter, status int, code, msg string) {
 	writeJSON(w, status, apiError{Error: msg, Code: code})
-}
-
-func (s *Server) auth(h http.Handler) http.Handler {
-	if s.cfg.Token == "" {
-		return h
-	}
-	want := []byte("Bearer " + s.cfg.Token)
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		got := []byte(r.Header.Get("Authorization"))
-		if subtle.ConstantTimeCompare(got, want) != 1 {
-			w.Header().Set("WWW-Authenticate", `Bearer realm="truce"`)
-			writeError(w, http.StatusUnauthorized, "unauthorized", "missing or wrong bearer token: send \"Authorization: Bearer <token>\" as given to truce serve --token")
-			return
-		}
-		h.ServeHTTP(w, r)
-	})
 }
 
 type statusRecorder struct {
@@ -239,7 +297,8 @@ func (s *Server) logRequests(h http.Handler) http.Handler {
 		if rec.status >= 500 {
 			level = slog.LevelError
 		}
-		s.log.Log(r.Context(), level, "request", "method", r.Method, "path", r.URL.Path, "status", rec.status, "elapsed", time.Since(start))
+		s.log.Log(r.Context(), level, "request", "method", r.Method, "path", r.URL.Path, "status", rec.status,
+			"elapsed", time.Since(start), "request", w.Header().Get("X-Request-Id"))
 	})
 }
 
@@ -280,16 +339,48 @@ func (s *Server) decodeJSON(w http.ResponseWriter, r *http.Request, v any) bool 
 	return true
 }
 
-func (s *Server) storeError(w http.ResponseWriter, err error) {
+// checkText refuses a name or scenario text the database cannot hold or a
+// page should not show: a NUL byte (PostgreSQL refuses it in text), or a
+// name with control characters or longer than 200 bytes.
+func checkText(w http.ResponseWriter, name, yaml string) bool {
+	if i := strings.IndexByte(yaml, 0); i >= 0 {
+		writeError(w, http.StatusBadRequest, "bad_request", fmt.Sprintf("the scenario text contains a NUL byte at offset %d; scenario files are text", i))
+		return false
+	}
+	if len(name) > 200 {
+		writeError(w, http.StatusBadRequest, "bad_request", fmt.Sprintf("the name is %d bytes long; the limit is 200", len(name)))
+		return false
+	}
+	for _, c := range name {
+		if c < 0x20 || c == 0x7f {
+			writeError(w, http.StatusBadRequest, "bad_request", fmt.Sprintf("the name contains the control character %U", c))
+			return false
+		}
+	}
+	return true
+}
+
+// storeError answers a store error: 404 and 409 say what is missing or
+// in conflict; anything else is the database's own failure, whose text
+// (tables, columns, values) goes to the log only, under the request's id.
+func (s *Server) storeError(w http.ResponseWriter, r *http.Request, err error) {
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		writeError(w, http.StatusNotFound, "not_found", err.Error())
 	case errors.Is(err, store.ErrConflict):
 		writeError(w, http.StatusConflict, "conflict", err.Error())
 	default:
-		s.log.Error("store", "err", err)
-		writeError(w, http.StatusInternalServerError, "store_error", "the database failed: "+err.Error())
+		s.internalError(w, r, "store_error", "the database failed", err)
 	}
+}
+
+// internalError logs err under the request's id and answers 500 with what
+// failed and that id, never err's text.
+func (s *Server) internalError(w http.ResponseWriter, r *http.Request, code, what string, err error) {
+	id := requestID(r.Context())
+	s.log.Error(what, "err", err, "request", id, "method", r.Method, "path", r.URL.Path)
+	writeJSON(w, http.StatusInternalServerError, apiError{Code: code, RequestID: id,
+		Error: what + "; the server log has the details under request id " + id})
 }
 
 func (s *Server) health(w http.ResponseWriter, r *http.Request) {
@@ -385,9 +476,12 @@ func (s *Server) createScenario(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "bad_request", `"name" is required`)
 		return
 	}
+	if !checkText(w, req.Name, req.YAML) {
+		return
+	}
 	sc, err := s.cfg.Store.CreateScenario(r.Context(), req.Name, req.YAML)
 	if err != nil {
-		s.storeError(w, err)
+		s.storeError(w, r, err)
 		return
 	}
 	w.Header().Set("Location", "/api/scenarios/"+sc.ID)
@@ -397,7 +491,7 @@ func (s *Server) createScenario(w http.ResponseWriter, r *http.Request) {
 func (s *Server) listScenarios(w http.ResponseWriter, r *http.Request) {
 	list, err := s.cfg.Store.ListScenarios(r.Context())
 	if err != nil {
-		s.storeError(w, err)
+		s.storeError(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, list)
@@ -406,7 +500,7 @@ func (s *Server) listScenarios(w http.ResponseWriter, r *http.Request) {
 func (s *Server) getScenario(w http.ResponseWriter, r *http.Request) {
 	sc, err := s.cfg.Store.GetScenario(r.Context(), r.PathValue("id"))
 	if err != nil {
-		s.storeError(w, err)
+		s.storeError(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, sc)
@@ -414,12 +508,12 @@ func (s *Server) getScenario(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) updateScenario(w http.ResponseWriter, r *http.Request) {
 	var req scenarioRequest
-	if !s.decodeJSON(w, r, &req) {
+	if !s.decodeJSON(w, r, &req) || !checkText(w, req.Name, req.YAML) {
 		return
 	}
 	sc, err := s.cfg.Store.UpdateScenario(r.Context(), r.PathValue("id"), req.Name, req.YAML, req.BaseVersion)
 	if err != nil {
-		s.storeError(w, err)
+		s.storeError(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, scenarioResponse{sc, s.problems(r.Context(), sc.Name+".yaml", req.YAML)})
@@ -427,7 +521,7 @@ func (s *Server) updateScenario(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) deleteScenario(w http.ResponseWriter, r *http.Request) {
 	if err := s.cfg.Store.DeleteScenario(r.Context(), r.PathValue("id")); err != nil {
-		s.storeError(w, err)
+		s.storeError(w, r, err)
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -436,7 +530,7 @@ func (s *Server) deleteScenario(w http.ResponseWriter, r *http.Request) {
 func (s *Server) listVersions(w http.ResponseWriter, r *http.Request) {
 	vs, err := s.cfg.Store.ScenarioVersions(r.Context(), r.PathValue("id"))
 	if err != nil {
-		s.storeError(w, err)
+		s.storeError(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, vs)
@@ -450,7 +544,7 @@ func (s *Server) getVersion(w http.ResponseWriter, r *http.Request) {
 	}
 	sv, err := s.cfg.Store.GetScenarioVersion(r.Context(), r.PathValue("id"), v)
 	if err != nil {
-		s.storeError(w, err)
+		s.storeError(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, sv)
@@ -509,6 +603,13 @@ func (s *Server) startJob(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "bad_kind", fmt.Sprintf("kind %q is not one of %s", req.Kind, strings.Join(s.kinds, ", ")))
 		return
 	}
+	if !checkText(w, req.Name, req.YAML) {
+		return
+	}
+	if req.ScenarioID != "" && !ValidID(req.ScenarioID) {
+		badID(w, "scenario_id", req.ScenarioID)
+		return
+	}
 	run := store.Run{Kind: req.Kind, ScenarioName: req.Name}
 	switch {
 	case req.ScenarioID != "" && req.YAML != "":
@@ -519,14 +620,14 @@ func (s *Server) startJob(w http.ResponseWriter, r *http.Request) {
 		if req.Version > 0 {
 			v, err := s.cfg.Store.GetScenarioVersion(r.Context(), req.ScenarioID, req.Version)
 			if err != nil {
-				s.storeError(w, err)
+				s.storeError(w, r, err)
 				return
 			}
 			run.YAML, run.ScenarioVersion, run.ScenarioName = v.YAML, v.Version, v.Name
 		} else {
 			sc, err := s.cfg.Store.GetScenario(r.Context(), req.ScenarioID)
 			if err != nil {
-				s.storeError(w, err)
+				s.storeError(w, r, err)
 				return
 			}
 			run.YAML, run.ScenarioVersion, run.ScenarioName = sc.YAML, sc.Version, sc.Name
@@ -566,7 +667,7 @@ func (s *Server) startJob(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusServiceUnavailable, "shutting_down", err.Error())
 		return
 	case err != nil:
-		s.storeError(w, err)
+		s.storeError(w, r, err)
 		return
 	}
 	snap, _ := j.snapshot()
@@ -598,7 +699,7 @@ func (s *Server) jobState(ctx context.Context, id string) (snapshot, <-chan stru
 func (s *Server) getJob(w http.ResponseWriter, r *http.Request) {
 	snap, _, err := s.jobState(r.Context(), r.PathValue("id"))
 	if err != nil {
-		s.storeError(w, err)
+		s.storeError(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, jobResponse{snap, jobLinks(snap.ID)})
@@ -611,7 +712,7 @@ func (s *Server) jobEvents(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
 	snap, changed, err := s.jobState(r.Context(), id)
 	if err != nil {
-		s.storeError(w, err)
+		s.storeError(w, r, err)
 		return
 	}
 	flusher, ok := w.(http.Flusher)
@@ -630,6 +731,10 @@ func (s *Server) jobEvents(w http.ResponseWriter, r *http.Request) {
 	}
 	keepalive := time.NewTicker(15 * time.Second)
 	defer keepalive.Stop()
+	// A job of another server sharing the database has no live state
+	// here: read the store once a second instead.
+	poll := time.NewTicker(time.Second)
+	defer poll.Stop()
 	var last snapshot
 	first := true
 	stopping := s.done
@@ -643,8 +748,13 @@ func (s *Server) jobEvents(w http.ResponseWriter, r *http.Request) {
 			send("progress", snap)
 			last, first = snap, false
 		}
+		var polled <-chan time.Time
+		if changed == nil {
+			polled = poll.C
+		}
 		select {
 		case <-changed:
+		case <-polled:
 		case <-keepalive.C:
 			fmt.Fprint(w, ": keepalive\n\n")
 			flusher.Flush()
@@ -666,24 +776,37 @@ func (s *Server) jobEvents(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) cancelJob(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
-	if s.jobs.cancelJob(id) {
-		snap, _, _ := s.jobState(r.Context(), id)
-		writeJSON(w, http.StatusAccepted, jobResponse{snap, jobLinks(id)})
-		return
+	if !s.jobs.cancelJob(id) {
+		// Not ours: it may run on another server sharing the database,
+		// which sees the request at its next heartbeat.
+		err := s.cfg.Store.RequestCancel(r.Context(), id)
+		if errors.Is(err, store.ErrConflict) {
+			run, gerr := s.cfg.Store.GetRun(r.Context(), id)
+			if gerr != nil {
+				s.storeError(w, r, gerr)
+				return
+			}
+			writeError(w, http.StatusConflict, "already_finished", fmt.Sprintf("job %s already ended (%s)", id, run.Status))
+			return
+		}
+		if err != nil {
+			s.storeError(w, r, err)
+			return
+		}
 	}
-	run, err := s.cfg.Store.GetRun(r.Context(), id)
+	snap, _, err := s.jobState(r.Context(), id)
 	if err != nil {
-		s.storeError(w, err)
+		s.storeError(w, r, err)
 		return
 	}
-	writeError(w, http.StatusConflict, "already_finished", fmt.Sprintf("job %s already ended (%s)", id, run.Status))
+	writeJSON(w, http.StatusAccepted, jobResponse{snap, jobLinks(id)})
 }
 
 func (s *Server) jobResult(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
 	run, err := s.cfg.Store.GetRun(r.Context(), id)
 	if err != nil {
-		s.storeError(w, err)
+		s.storeError(w, r, err)
 		return
 	}
 	switch run.Status {
@@ -700,6 +823,10 @@ func (s *Server) jobResult(w http.ResponseWriter, r *http.Request) {
 func (s *Server) listRuns(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	f := store.RunFilter{ScenarioID: q.Get("scenario_id"), Status: q.Get("status")}
+	if f.ScenarioID != "" && !ValidID(f.ScenarioID) {
+		badID(w, "scenario_id", f.ScenarioID)
+		return
+	}
 	if l := q.Get("limit"); l != "" {
 		n, err := strconv.Atoi(l)
 		if err != nil || n < 1 {
@@ -710,7 +837,7 @@ func (s *Server) listRuns(w http.ResponseWriter, r *http.Request) {
 	}
 	runs, err := s.cfg.Store.ListRuns(r.Context(), f)
 	if err != nil {
-		s.storeError(w, err)
+		s.storeError(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, runs)
@@ -719,10 +846,26 @@ func (s *Server) listRuns(w http.ResponseWriter, r *http.Request) {
 func (s *Server) getRun(w http.ResponseWriter, r *http.Request) {
 	run, err := s.cfg.Store.GetRun(r.Context(), r.PathValue("id"))
 	if err != nil {
-		s.storeError(w, err)
+		s.storeError(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, run)
+}
+
+// deleteRun removes a finished run and its result; a live one must be
+// canceled first (409).
+func (s *Server) deleteRun(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	if err := s.cfg.Store.DeleteRun(r.Context(), id); err != nil {
+		if errors.Is(err, store.ErrConflict) {
+			writeError(w, http.StatusConflict, "not_finished", fmt.Sprintf("run %s is still queued or running; cancel it first (POST /api/jobs/%s/cancel)", id, id))
+			return
+		}
+		s.storeError(w, r, err)
+		return
+	}
+	s.log.Info("run deleted", "id", id, "request", requestID(r.Context()))
+	w.WriteHeader(http.StatusNoContent)
 }
 
 // compareResponse holds two runs and every number that differs between
@@ -740,14 +883,20 @@ func (s *Server) compareRuns(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "bad_request", "give two runs: /api/runs/compare?a=ID&b=ID")
 		return
 	}
+	for _, id := range []string{ida, idb} {
+		if !ValidID(id) {
+			badID(w, "run id", id)
+			return
+		}
+	}
 	a, err := s.cfg.Store.GetRun(r.Context(), ida)
 	if err != nil {
-		s.storeError(w, err)
+		s.storeError(w, r, err)
 		return
 	}
 	b, err := s.cfg.Store.GetRun(r.Context(), idb)
 	if err != nil {
-		s.storeError(w, err)
+		s.storeError(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, compareResponse{A: a, B: b, Diff: diffResults(a.Result, b.Result)})
@@ -756,7 +905,7 @@ func (s *Server) compareRuns(w http.ResponseWriter, r *http.Request) {
 func (s *Server) runReport(w http.ResponseWriter, r *http.Request) {
 	run, err := s.cfg.Store.GetRun(r.Context(), r.PathValue("id"))
 	if err != nil {
-		s.storeError(w, err)
+		s.storeError(w, r, err)
 		return
 	}
 	if run.Status != store.StatusDone {
@@ -766,14 +915,11 @@ func (s *Server) runReport(w http.ResponseWriter, r *http.Request) {
 	var page []byte
 	if rep, ok := s.cfg.Runner.(Reporter); ok {
 		page, err = rep.Report(r.Context(), run)
-		if err != nil {
-			s.log.Error("report", "id", run.ID, "err", err)
-			writeError(w, http.StatusInternalServerError, "report_failed", "writing the report failed: "+err.Error())
-			return
-		}
-	} else if page, err = runReportHTML(run); err != nil {
-		s.log.Error("report", "id", run.ID, "err", err)
-		writeError(w, http.StatusInternalServerError, "report_failed", "writing the report failed: "+err.Error())
+	} else {
+		page, err = runReportHTML(run)
+	}
+	if err != nil {
+		s.internalError(w, r, "report_failed", "writing the report of run "+run.ID+" failed", err)
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")

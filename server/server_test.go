@@ -31,9 +31,10 @@ type env struct {
 }
 
 type opts struct {
-	runner *fakerunner.Runner
-	token  string
-	limits server.Limits
+	runner    *fakerunner.Runner
+	anyRunner server.Runner // used instead of runner when set
+	token     string
+	limits    server.Limits
 }
 
 func newEnv(t *testing.T, o opts) *env {
@@ -43,11 +44,15 @@ func newEnv(t *testing.T, o opts) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if o.runner == nil {
-		o.runner = &fakerunner.Runner{}
+	var runner server.Runner = o.anyRunner
+	if runner == nil {
+		if o.runner == nil {
+			o.runner = &fakerunner.Runner{}
+		}
+		runner = o.runner
 	}
 	srv, err := server.New(ctx, server.Config{
-		Store: st, Runner: o.runner, Token: o.token, Limits: o.limits,
+		Store: st, Runner: runner, Token: o.token, Limits: o.limits,
 		Examples: []server.Example{{Name: "tiny", YAML: validYAML}},
 		Assets:   fstest.MapFS{"index.html": {Data: []byte("<!DOCTYPE html><title>truce</title>")}, "static/app.js": {Data: []byte("//js")}},
 	})
@@ -85,6 +90,9 @@ func (e *env) do(method, path string, body any, out any) (int, http.Header, []by
 	if e.token != "" {
 		req.Header.Set("Authorization", "Bearer "+e.token)
 	}
+	if method == "POST" || method == "PUT" {
+		req.Header.Set("Content-Type", contentTypeFor(path))
+	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		e.t.Fatal(err)
@@ -97,6 +105,14 @@ func (e *env) do(method, path string, body any, out any) (int, http.Header, []by
 		}
 	}
 	return resp.StatusCode, resp.Header, data
+}
+
+// contentTypeFor is the type a client declares for a body sent to path.
+func contentTypeFor(path string) string {
+	if strings.HasPrefix(path, "/api/validate") {
+		return "application/yaml"
+	}
+	return "application/json"
 }
 
 func (e *env) wantStatus(method, path string, body any, want int, out any) []byte {
@@ -262,15 +278,21 @@ func TestDefaultBodyLimitIsOneMiB(t *testing.T) {
 	e.wantStatus("POST", "/api/validate", strings.Repeat("a", 1<<20), 200, nil)
 }
 
+const testToken = "s3cret-s3cret-s3cret"
+
 func TestToken(t *testing.T) {
-	e := newEnv(t, opts{token: "s3cret"})
+	e := newEnv(t, opts{token: testToken})
+	// 32 wrong tokens follow: let them all be checked (the limiter has its
+	// own test, TestTokenBruteForceSlowed).
+	server.SetAuthLimits(e.srv, 1000, 1000, nil)
 	paths := []struct{ method, path string }{
 		{"GET", "/api/health"}, {"POST", "/api/validate"}, {"GET", "/api/scenarios"}, {"POST", "/api/jobs"},
 		{"GET", "/api/runs"}, {"GET", "/api/runs/r_x"}, {"GET", "/api/jobs/r_x/events"}, {"GET", "/api/nothing"},
 	}
 	for _, p := range paths {
-		for _, hdr := range []string{"", "Bearer wrong", "s3cret", "Basic s3cret"} {
+		for _, hdr := range []string{"", "Bearer wrong", testToken, "Basic " + testToken, "Bearer " + testToken[:15]} {
 			req, _ := http.NewRequest(p.method, e.http.URL+p.path, strings.NewReader(validYAML))
+			req.Header.Set("Content-Type", contentTypeFor(p.path))
 			if hdr != "" {
 				req.Header.Set("Authorization", hdr)
 			}

@@ -5,9 +5,11 @@ import (
 	"log/slog"
 	"net/url"
 	"os"
+	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/truce-dev/truce/internal/budget"
 	"github.com/truce-dev/truce/server"
 	"github.com/truce-dev/truce/store"
 )
@@ -15,11 +17,16 @@ import (
 func newServeCmd() *cobra.Command {
 	var (
 		addr, db, token string
+		allowHosts      []string
 		maxConcurrent   int
 		maxQueue        int
 		maxDraws        int
 		maxRuns         int
 		maxBody         int64
+		jobTimeout      time.Duration
+		maxResult       int64
+		jobMemory       int64
+		lease           time.Duration
 		verbose         bool
 	)
 	cmd := &cobra.Command{
@@ -36,12 +43,21 @@ by default, in the user's data directory (` + "`$XDG_DATA_HOME/truce/truce.db`" 
 %LocalAppData%\truce on Windows), or PostgreSQL with --db postgres://….
 
 It listens on 127.0.0.1:8080, this machine only. To listen on another
-address, give --token: every API call must then send
-"Authorization: Bearer <token>". Jobs beyond --max-jobs wait in a queue of
---max-queue; beyond that the API answers 429. SIGINT or SIGTERM stops the
-server gracefully: running jobs are recorded as interrupted. After a crash,
-the next start marks the runs that were running as interrupted; finished
-runs are never touched.`,
+address, give --token (16 characters or more): every API call must then
+send "Authorization: Bearer <token>"; wrong tokens are slowed per client
+address. Requests must name this server in their Host header (the listen
+address, or a name given with --allow-host, e.g. a proxy's), and pages of
+other sites cannot make it change anything (docs/serve.md, "Server limits
+and security").
+
+Jobs beyond --max-jobs wait in a queue of --max-queue; beyond that the API
+answers 429. Each job has a time limit (--job-timeout), a memory budget
+(--job-memory) and a largest result (--max-result). SIGINT or SIGTERM stops
+the server gracefully: running jobs are recorded as interrupted. Several
+servers can share one PostgreSQL database: each renews a lease on its own
+jobs, and a job is marked interrupted only when its server has not renewed
+the lease for --lease (it crashed or lost the database); finished runs are
+never touched.`,
 		Example: `  truce serve
   truce serve --addr 127.0.0.1:9000 --db sqlite:./team.db
   truce serve --addr 0.0.0.0:8080 --token "$(openssl rand -hex 16)" --db postgres://truce@db/truce`,
@@ -61,13 +77,30 @@ runs are never touched.`,
 				}
 				db = "sqlite:" + p
 			}
+			if cmd.Flags().Changed("token") && token == "" {
+				// A token given but empty is a mistake, not "no token".
+				return &exitError{2, "truce serve: --token is empty; give a random token of 16 characters or more, e.g. --token \"$(openssl rand -hex 16)\""}
+			}
+			if err := server.CheckToken(token); err != nil {
+				return &exitError{2, "truce serve: --token: " + err.Error()}
+			}
+			limits := server.Limits{MaxConcurrent: maxConcurrent, MaxQueue: maxQueue,
+				MaxDraws: maxDraws, MaxRuns: maxRuns, MaxBody: maxBody, JobTimeout: jobTimeout, LeaseTTL: lease,
+				MaxResult: maxResult, JobMemory: jobMemory}
+			for _, f := range []struct {
+				name string
+				val  time.Duration
+			}{{"job-timeout", jobTimeout}, {"lease", lease}} {
+				if f.val <= 0 {
+					return &exitError{2, fmt.Sprintf("truce serve: --%s %s: give a positive duration such as 30s or 15m", f.name, f.val)}
+				}
+			}
 			err := server.ListenAndServe(cmd.Context(), server.ServeOptions{
-				Addr: addr, DB: db, Token: token,
+				Addr: addr, DB: db, Token: token, AllowedHosts: allowHosts,
 				Runner:   server.ScenarioRunner{},
 				Examples: serveExamples(),
 				Logger:   logger,
-				Limits: server.Limits{MaxConcurrent: maxConcurrent, MaxQueue: maxQueue,
-					MaxDraws: maxDraws, MaxRuns: maxRuns, MaxBody: maxBody},
+				Limits:   limits,
 				Ready: func(a string) {
 					fmt.Fprintf(cmd.OutOrStdout(), "truce workbench on http://%s/ (database %s)\n", a, redactDB(db))
 				},
@@ -81,12 +114,17 @@ runs are never touched.`,
 	f := cmd.Flags()
 	f.StringVar(&addr, "addr", "127.0.0.1:8080", "address to listen on (host:port); non-loopback needs --token")
 	f.StringVar(&db, "db", "", "database: sqlite:PATH or postgres://… (default: SQLite in the user's data directory)")
-	f.StringVar(&token, "token", os.Getenv("TRUCE_TOKEN"), "bearer token required on every API call (default $TRUCE_TOKEN)")
+	f.StringVar(&token, "token", os.Getenv("TRUCE_TOKEN"), "bearer token required on every API call, 16 characters or more (default $TRUCE_TOKEN)")
+	f.StringSliceVar(&allowHosts, "allow-host", nil, "further host names clients may use to reach the server, e.g. a reverse proxy's (repeatable)")
 	intFlag(f, &maxConcurrent, "max-jobs", 0, 0, maxWorkers, "jobs running at once (0 = number of CPUs)")
 	intFlag(f, &maxQueue, "max-queue", 32, 0, 1_000_000, "jobs waiting beyond those running; more are refused with 429")
 	intFlag(f, &maxDraws, "max-draws", 100000, 1, maxDraws, "largest --draws a job may ask for")
 	intFlag(f, &maxRuns, "max-runs", 1000000, 1, maxRuns, "largest --runs a job may ask for")
 	sizeFlag(f, &maxBody, "max-body", 1<<20, 1<<10, "largest request body, e.g. 1MiB")
+	durationFlag(f, &jobTimeout, "job-timeout", server.DefaultJobTimeout, maxTimeout, "time limit of one job")
+	sizeFlag(f, &maxResult, "max-result", server.DefaultMaxResult, 1<<10, "largest result one job may store, e.g. 16MiB")
+	sizeFlag(f, &jobMemory, "job-memory", budget.ServerLimit, 1<<20, "memory budget of one job, e.g. 1GiB")
+	durationFlag(f, &lease, "lease", server.DefaultLeaseTTL, time.Hour, "how long a job stays this server's without a heartbeat; then another server on the same database marks it interrupted")
 	f.BoolVarP(&verbose, "verbose", "v", false, "log every request")
 	return cmd
 }

@@ -9,6 +9,8 @@ const el = (tag, attrs = {}, ...kids) => {
   const e = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) {
     if (k === "class") e.className = v;
+    // Through the CSSOM: the page's policy forbids style attributes in markup.
+    else if (k === "style") e.style.cssText = v;
     else if (k.startsWith("on")) e.addEventListener(k.slice(2), v);
     else if (v !== undefined && v !== null) e.setAttribute(k, v);
   }
@@ -44,6 +46,10 @@ async function api(method, path, body, {raw = false, signal} = {}) {
   if (body !== undefined) {
     if (typeof body === "string") { payload = body; headers["Content-Type"] = "application/yaml"; }
     else { payload = JSON.stringify(body); headers["Content-Type"] = "application/json"; }
+  } else if (method === "POST" || method === "PUT") {
+    // The server takes state changes only with a JSON (or YAML) type, which
+    // no other site's page can send without its permission.
+    headers["Content-Type"] = "application/json";
   }
   const resp = await fetch(path, {method, headers, body: payload, signal});
   if (resp.status === 401) askToken();
@@ -141,7 +147,9 @@ function getText() { return state.editor.state.doc.toString(); }
 function initEditor() {
   state.editor = new EditorView({
     parent: $("#editor"),
-    state: EditorState.create({doc: "", extensions: [basicSetup, yaml(), lintGutter(), scenarioLinter, EditorView.lineWrapping]}),
+    state: EditorState.create({doc: "", extensions: [basicSetup, yaml(), lintGutter(), scenarioLinter, EditorView.lineWrapping,
+      // The editor's <style> element needs the page's nonce (its CSP).
+      EditorView.cspNonce.of(document.querySelector('meta[name="csp-nonce"]')?.content || "")]}),
   });
 }
 

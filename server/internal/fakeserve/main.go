@@ -20,9 +20,11 @@ func main() {
 	db := flag.String("db", "", "store URL")
 	token := flag.String("token", "", "bearer token")
 	delay := flag.Duration("delay", 10*time.Millisecond, "time per fake step")
+	lease := flag.Duration("lease", 0, "job lease without heartbeat (default server.DefaultLeaseTTL)")
 	flag.Parse()
 	err := server.ListenAndServe(context.Background(), server.ServeOptions{
 		Addr: *addr, DB: *db, Token: *token,
+		Limits: server.Limits{LeaseTTL: *lease},
 		Runner: &fakerunner.Runner{Delay: *delay},
 		Logger: slog.New(slog.NewTextHandler(os.Stderr, nil)),
 		Ready:  func(a string) { fmt.Printf("listening %s\n", a) },
