@@ -1,9 +1,12 @@
 package game
 
 import (
+	"context"
 	"fmt"
 	"math/big"
 	"strings"
+
+	"github.com/truce-dev/truce/internal/budget"
 )
 
 // Reduced is the reduced strategic form of a tree together with the map
@@ -17,8 +20,69 @@ type Reduced struct {
 	tree  *Tree
 }
 
-// maxReducedProfiles bounds the size of a reduced strategic form.
-const maxReducedProfiles = 1 << 26
+// ReducedAlternative is what a user can do instead when a tree's reduced
+// strategic form is too large to build: the methods that work on the tree
+// itself (sequence form, backward induction, CFR) never build it.
+const ReducedAlternative = "use a method that works on the tree itself: --method lcp (the sequence form, 2 players), spe, or cfr (2-player zero-sum)"
+
+// ReducedCounts returns the number of reduced strategies of each player,
+// counted without listing them: a player's plans at the information sets
+// reached by one own (infoset, action) multiply, alternative actions add.
+// Counts saturate at math.MaxInt64.
+func (t *Tree) ReducedCounts() ([]int64, error) {
+	if err := t.PerfectRecall(); err != nil {
+		return nil, err
+	}
+	counts := make([]int64, len(t.Players))
+	for p := range t.Players {
+		pis, pa := t.ownParents(p)
+		k := len(t.PlayerInfosets[p])
+		// below[i][a]: plans of the infosets whose own parent is (i, a);
+		// infosets come in preorder, so children follow their parent and
+		// a reverse sweep sees every child before its parent.
+		below := make([][]int64, k)
+		for i, is := range t.PlayerInfosets[p] {
+			below[i] = make([]int64, len(t.Infosets[is].Actions))
+			for a := range below[i] {
+				below[i][a] = 1
+			}
+		}
+		top := int64(1)
+		for i := k - 1; i >= 0; i-- {
+			n := budget.Add(below[i]...)
+			if pis[i] < 0 {
+				top = budget.Mul(top, n)
+			} else {
+				below[pis[i]][pa[i]] = budget.Mul(below[pis[i]][pa[i]], n)
+			}
+		}
+		counts[p] = top
+	}
+	return counts, nil
+}
+
+// ReducedBytes estimates the memory Reduced needs for a tree whose players
+// have the given numbers of reduced strategies: the payoff table (floats,
+// plus rationals when exact) and the plans with their labels.
+func (t *Tree) ReducedBytes(counts []int64) int64 {
+	n := int64(len(t.Players))
+	profiles := budget.Mul(counts...)
+	perCell := int64(8 + 8) // float payoff, int64 accumulator
+	if t.IsExact() {
+		perCell += 8 + 64 + 16 // *big.Rat, the Rat, its words
+	}
+	need := budget.Mul(profiles, n, perCell)
+	for p, c := range counts {
+		k := int64(len(t.PlayerInfosets[p]))
+		// plan ([]int), label (string of k bytes), membership lists
+		need = budget.Add(need, budget.Mul(c, budget.Add(24+8*k, 16+k, 8*(k+1))))
+	}
+	return need
+}
+
+// maxReducedProfiles is the most profiles a strategic game may have
+// (NewStrategic's limit).
+const maxReducedProfiles = 1 << 31
 
 // ownParentSeq returns, per infoset of player p (local index), the local
 // index of the infoset and the action the player last took before it, or
@@ -47,18 +111,29 @@ func (t *Tree) ownParents(p int) (pis, pa []int) {
 // only where they cannot matter are merged. Payoffs are computed from
 // the tree's leaves and the sequences leading to them, never by playing
 // out every strategy combination.
-func (t *Tree) ReducedStrategic() (*Strategic, error) {
-	r, err := t.Reduced()
+func (t *Tree) ReducedStrategic(ctx context.Context) (*Strategic, error) {
+	r, err := t.Reduced(ctx)
 	if err != nil {
 		return nil, err
 	}
 	return r.Game, nil
 }
 
-// Reduced returns the reduced strategic form with its strategy map.
-func (t *Tree) Reduced() (*Reduced, error) {
-	if err := t.PerfectRecall(); err != nil {
+// Reduced returns the reduced strategic form with its strategy map. It
+// counts the strategies first and refuses, with a *budget.ExceededError
+// naming the size, when the form would not fit the memory budget in ctx;
+// it stops with ctx.Err() when ctx is done.
+func (t *Tree) Reduced(ctx context.Context) (*Reduced, error) {
+	counts, err := t.ReducedCounts()
+	if err != nil {
 		return nil, err
+	}
+	what := "reduced strategic form (" + formatCounts(counts) + " strategies)"
+	if err := budget.Check(ctx, what, t.ReducedBytes(counts), ReducedAlternative); err != nil {
+		return nil, err
+	}
+	if budget.Mul(counts...) > maxReducedProfiles {
+		return nil, fmt.Errorf("game: %s has more than %d strategy profiles; %s", what, maxReducedProfiles, ReducedAlternative)
 	}
 	n := len(t.Players)
 	red := &Reduced{Plans: make([][][]int, n), tree: t}
@@ -66,18 +141,20 @@ func (t *Tree) Reduced() (*Reduced, error) {
 	// contains[p][seq] = strategies of p that include sequence seq
 	// (seq 0 empty, 1+offset+a otherwise).
 	contains := make([][][]int, n)
-	total := 1
 	for p := 0; p < n; p++ {
 		pis, pa := t.ownParents(p)
 		k := len(t.PlayerInfosets[p])
 		cur := make([]int, k)
 		var plans [][]int
+		plans = make([][]int, 0, counts[p])
 		var rec func(i int) error
 		rec = func(i int) error {
-			if len(plans) > maxReducedProfiles {
-				return fmt.Errorf("game: player %d has more than %d reduced strategies", p+1, maxReducedProfiles)
-			}
 			if i == k {
+				if len(plans)%4096 == 0 {
+					if err := ctx.Err(); err != nil {
+						return err
+					}
+				}
 				plans = append(plans, append([]int(nil), cur...))
 				return nil
 			}
@@ -96,10 +173,6 @@ func (t *Tree) Reduced() (*Reduced, error) {
 		if err := rec(0); err != nil {
 			return nil, err
 		}
-		if total > maxReducedProfiles/len(plans) {
-			return nil, fmt.Errorf("game: reduced strategic form has more than %d profiles", maxReducedProfiles)
-		}
-		total *= len(plans)
 		red.Plans[p] = plans
 		contains[p] = make([][]int, 1+t.NumActions(p))
 		for s, plan := range plans {
@@ -218,11 +291,17 @@ func (t *Tree) Reduced() (*Reduced, error) {
 	}
 	shape := g.Shape()
 	idx := make([]int, n)
+	work := 0
 	for ci, c := range contribs {
 		for p := range idx {
 			idx[p] = 0
 		}
 		for {
+			if work++; work&(1<<16-1) == 0 {
+				if err := ctx.Err(); err != nil {
+					return nil, err
+				}
+			}
 			k, stride := 0, 1
 			for p := 0; p < n; p++ {
 				k += c.lists[p][idx[p]] * stride
@@ -322,4 +401,18 @@ func (r *Reduced) BehaviourExact(mixed [][]*big.Rat) [][]*big.Rat {
 		}
 	}
 	return b
+}
+
+// formatCounts writes strategy counts as "12×34", saturated counts as
+// "more than 9.2e18".
+func formatCounts(counts []int64) string {
+	parts := make([]string, len(counts))
+	for i, c := range counts {
+		if c == 1<<63-1 {
+			parts[i] = "more than 9.2e18"
+		} else {
+			parts[i] = fmt.Sprint(c)
+		}
+	}
+	return strings.Join(parts, "×")
 }

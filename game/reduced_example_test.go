@@ -1,6 +1,7 @@
 package game_test
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/truce-dev/truce/game"
@@ -14,7 +15,7 @@ var _ *game.Tree // the type the example documents
 // lists the action number at each information set, * where the player's
 // own moves never lead; the first strategy checks with every card, then folds.
 func ExampleTree_ReducedStrategic() {
-	g, err := gen.Kuhn().ReducedStrategic()
+	g, err := gen.Kuhn().ReducedStrategic(context.Background())
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -5,6 +5,7 @@ package game
 
 import (
 	"fmt"
+	"math"
 	"math/big"
 )
 
@@ -146,6 +147,9 @@ func (g *Strategic) StrategyValues(sigma [][]float64, p int, out []float64) {
 
 // Regret returns the largest gain any player can get by deviating from the
 // mixed profile sigma to a pure strategy: 0 exactly at a Nash equilibrium.
+// It is NaN when the arithmetic overflowed (a NaN or infinite value in
+// sigma or in the expected payoffs), so that no comparison with a
+// tolerance can pass.
 func (g *Strategic) Regret(sigma [][]float64) float64 {
 	worst := 0.0
 	for p := range g.Players {
@@ -158,8 +162,11 @@ func (g *Strategic) Regret(sigma [][]float64) float64 {
 				best = v
 			}
 		}
-		if d := best - cur; d > worst {
+		if d := best - cur; d > worst || d != d {
 			worst = d
+			if d != d {
+				return math.NaN() // overflow inside: no certificate
+			}
 		}
 	}
 	return worst

@@ -3,6 +3,7 @@ package game
 import (
 	"errors"
 	"fmt"
+	"math"
 	"math/big"
 )
 
@@ -446,14 +447,18 @@ func (t *Tree) BestResponse(b [][]float64, p int) (float64, []float64) {
 }
 
 // Regret returns the NashConv-style certificate of behaviour profile b:
-// the largest gain any player gets by switching to a best response.
+// the largest gain any player gets by switching to a best response. It is
+// NaN when the arithmetic overflowed, so that no tolerance check passes.
 func (t *Tree) Regret(b [][]float64) float64 {
 	u := t.Payoffs(b)
 	worst := 0.0
 	for p := range t.Players {
 		v, _ := t.BestResponse(b, p)
-		if d := v - u[p]; d > worst {
+		if d := v - u[p]; d > worst || d != d {
 			worst = d
+			if d != d {
+				return math.NaN() // overflow inside: no certificate
+			}
 		}
 	}
 	return worst

@@ -32,7 +32,8 @@ import (
 // Equilibria sharing a vertex belong to the same connected component of the
 // equilibrium set (Avis, Rosenberg, Savani, von Stengel 2010); Component
 // numbers those components.
-func EnumMixed(ctx context.Context, g *game.Strategic, opt Options) (*Result, error) {
+func EnumMixed(ctx context.Context, g *game.Strategic, opt Options) (out *Result, outErr error) {
+	defer certifyGame(ctx, "enummixed", g, &out, &outErr)
 	start := time.Now()
 	if g.NumPlayers() != 2 {
 		return nil, fmt.Errorf("enummixed: needs a 2-player game, this one has %d players", g.NumPlayers())

@@ -17,7 +17,8 @@ import (
 // in Gambit's profile order (player 1's strategy varying fastest). In exact
 // games, payoffs that are equal as floats are compared as rationals, so
 // ties are judged exactly.
-func EnumPure(ctx context.Context, g *game.Strategic, opt Options) (*Result, error) {
+func EnumPure(ctx context.Context, g *game.Strategic, opt Options) (out *Result, outErr error) {
+	defer certifyGame(ctx, "enumpure", g, &out, &outErr)
 	start := time.Now()
 	res := &Result{Method: "enumpure", Complete: true}
 	n := g.NumPlayers()

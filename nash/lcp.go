@@ -31,7 +31,8 @@ import (
 // a basis found exactly infeasible makes the run start again in pure exact
 // pivoting on big.Int tableaux (see lcp_hybrid.go). Without it the run is
 // in float64 throughout.
-func LCP(ctx context.Context, g *game.Strategic, opt Options) (*Result, error) {
+func LCP(ctx context.Context, g *game.Strategic, opt Options) (out *Result, outErr error) {
+	defer certifyGame(ctx, "lcp", g, &out, &outErr)
 	res, failed, err := lcpRun(ctx, g, opt, false, lhKeepDepth)
 	if failed && err == nil {
 		// a float decision of the hybrid was wrong (never seen in

@@ -2,6 +2,7 @@ package nash
 
 import (
 	"context"
+	"errors"
 	"math/big"
 	"testing"
 
@@ -144,7 +145,7 @@ func TestLCPTimeout(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Complete || res.Reason != "cancelled" {
+	if res.Complete || res.Reason != "interrupted" || !errors.Is(res.Err, context.Canceled) {
 		t.Fatalf("cancelled run: complete=%v reason=%q", res.Complete, res.Reason)
 	}
 }

@@ -28,7 +28,8 @@ import (
 // returned with Equilibrium.Lambda set. The number of steps is capped, so
 // the method never hangs; a path that did not converge is reported with
 // Complete false.
-func Logit(ctx context.Context, g *game.Strategic, opt Options) (*Result, error) {
+func Logit(ctx context.Context, g *game.Strategic, opt Options) (out *Result, outErr error) {
+	defer certifyGame(ctx, "logit", g, &out, &outErr)
 	start := time.Now()
 	res := &Result{Method: "logit", Complete: true, Stats: map[string]float64{}}
 	ng, span := newNormGame(g)

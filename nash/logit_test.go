@@ -2,6 +2,7 @@ package nash
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"math/big"
@@ -205,8 +206,11 @@ func TestLogitAndSimpDivStopWhenCancelled(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if res.Complete || res.Reason != "cancelled" || len(res.Equilibria) != 1 {
-			t.Errorf("%s: complete=%v reason %q, %d profiles", res.Method, res.Complete, res.Reason, len(res.Equilibria))
+		// The starting point is all that was found: shown, but as an
+		// approximation, never as an equilibrium.
+		if res.Complete || !strings.HasPrefix(res.Reason, "interrupted") || !errors.Is(res.Err, context.Canceled) ||
+			len(res.Equilibria) != 1 || !res.Equilibria[0].Approximate {
+			t.Fatalf("%s: complete=%v reason %q, %d profiles", res.Method, res.Complete, res.Reason, len(res.Equilibria))
 		}
 		checkProfile(t, res.Equilibria[0].Profile)
 	}

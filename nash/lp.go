@@ -18,7 +18,8 @@ import (
 // constant-sum game every equilibrium is a pair of optimal strategies, so
 // that gives the value and strategies in exact rationals. The value (player
 // 1's expected payoff) is in Result.Stats["value"].
-func LP(ctx context.Context, g *game.Strategic, opt Options) (*Result, error) {
+func LP(ctx context.Context, g *game.Strategic, opt Options) (out *Result, outErr error) {
+	defer certifyGame(ctx, "lp", g, &out, &outErr)
 	start := time.Now()
 	if err := checkConstantSum(g); err != nil {
 		return nil, err

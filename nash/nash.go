@@ -28,6 +28,12 @@ type Equilibrium struct {
 	// Lambda is the logit precision at which a quantal-response profile
 	// was taken (logit --lambda); 0 otherwise.
 	Lambda float64
+	// Approximate is true when Regret is above the tolerance (see
+	// RegretTolerance): the profile is not a Nash equilibrium but an
+	// approximation, such as CFR's average profile or a quantal-response
+	// equilibrium, or a float computation that lost its way (then the
+	// Result says so). Never print it as an equilibrium.
+	Approximate bool
 }
 
 // Result is what a method returns: the equilibria it found, in the order
@@ -38,8 +44,13 @@ type Result struct {
 	// Complete is false when the method stopped early (timeout, cancellation,
 	// iteration cap); Equilibria then holds what was found so far.
 	Complete bool
-	// Reason says why an incomplete run stopped.
+	// Reason says why an incomplete run stopped, for people.
 	Reason string
+	// Err says why an incomplete run stopped, for programs: it wraps
+	// context.DeadlineExceeded (time limit) or context.Canceled
+	// (interrupted), is ErrNotCertified when profiles failed the regret
+	// check, and is nil for the method's own limits (iteration caps).
+	Err error
 	// Stats are method-specific counters (pivots, path steps, supports tried).
 	Stats   map[string]float64
 	Elapsed time.Duration
@@ -62,10 +73,7 @@ type Options struct {
 // stopped reports whether ctx is done, and the reason to record.
 func stopped(ctx context.Context) (bool, string) {
 	if err := ctx.Err(); err != nil {
-		if err == context.DeadlineExceeded {
-			return true, "time limit reached"
-		}
-		return true, "cancelled"
+		return true, stopReason(err)
 	}
 	return false, ""
 }

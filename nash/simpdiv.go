@@ -30,7 +30,8 @@ import (
 // Unlike Gambit's gambit-simpdiv (exact rationals, stopping at regret 1e-10
 // on the grid alone), this works in float64 and lets Newton do the last
 // digits, so it finishes on games where the grid would have to be very fine.
-func SimpDiv(ctx context.Context, g *game.Strategic, opt Options) (*Result, error) {
+func SimpDiv(ctx context.Context, g *game.Strategic, opt Options) (out *Result, outErr error) {
+	defer certifyGame(ctx, "simpdiv", g, &out, &outErr)
 	start := time.Now()
 	res := &Result{Method: "simpdiv", Complete: true, Stats: map[string]float64{}}
 	ng, span := newNormGame(g)

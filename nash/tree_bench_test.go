@@ -63,7 +63,7 @@ func BenchmarkReducedArtist2(b *testing.B) {
 	tr := treeLoad(b, filepath.Join(treeRefDir, "gambit-games", "artist2.efg"))
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		if _, err := tr.Reduced(); err != nil {
+		if _, err := tr.Reduced(context.Background()); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -92,7 +92,8 @@ func newCFRTree(t *game.Tree) *cfrTree {
 // (NashConv/2 of the returned profile) and "value" (player 1's expected
 // payoff). Complete is false when the iteration cap or the context ended
 // the run before the target exploitability was reached.
-func CFR(ctx context.Context, t *game.Tree, opts CFROptions) (*Result, error) {
+func CFR(ctx context.Context, t *game.Tree, opts CFROptions) (out *Result, outErr error) {
+	defer certifyTree(ctx, cfrMethodName(opts), t, &out, &outErr)
 	start := time.Now()
 	if err := treeCheck(t, "cfr"); err != nil {
 		return nil, err
@@ -118,11 +119,7 @@ func CFR(ctx context.Context, t *game.Tree, opts CFROptions) (*Result, error) {
 	reachOwn := make([]float64, c.n)
 	val := make([]float64, c.n)
 	cfv := make([]float64, 0)
-	method := "cfr+"
-	if opts.Variant == DiscountedCFR {
-		method = "dcfr"
-	}
-	res := &Result{Method: method, Stats: map[string]float64{}}
+	res := &Result{Method: cfrMethodName(opts), Stats: map[string]float64{}}
 	expl := math.Inf(1)
 	it := 0
 	for p := 0; p < 2; p++ {
@@ -341,4 +338,12 @@ func treeZeroSum(t *game.Tree) bool {
 		}
 	}
 	return true
+}
+
+// cfrMethodName is Result.Method for a CFR variant.
+func cfrMethodName(opts CFROptions) string {
+	if opts.Variant == DiscountedCFR {
+		return "dcfr"
+	}
+	return "cfr+"
 }

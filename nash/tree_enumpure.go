@@ -15,9 +15,10 @@ import (
 // every action of an information set the player's own strategy never
 // reaches (Gambit prints zeros there). Comparisons are exact when the
 // tree is.
-func TreeEnumPure(ctx context.Context, t *game.Tree, opts Options) (*Result, error) {
+func TreeEnumPure(ctx context.Context, t *game.Tree, opts Options) (out *Result, outErr error) {
+	defer certifyTree(ctx, "enumpure", t, &out, &outErr)
 	start := time.Now()
-	red, err := t.Reduced()
+	red, err := t.Reduced(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("enumpure: %w", err)
 	}

@@ -144,7 +144,8 @@ func (L *seqLCP) bfsKey(tb seqTab) string {
 // perturbing the covering vector. Profiles are behaviour profiles (see the
 // package comment on trees); at information sets a player's own strategy
 // never reaches, actions get equal weight, as in Gambit.
-func TreeLCP(ctx context.Context, t *game.Tree, opts Options) (*Result, error) {
+func TreeLCP(ctx context.Context, t *game.Tree, opts Options) (out *Result, outErr error) {
+	defer certifyTree(ctx, "lcp", t, &out, &outErr)
 	start := time.Now()
 	if err := treeCheck(t, "lcp"); err != nil {
 		return nil, err
@@ -208,12 +209,7 @@ func (L *seqLCP) solve(ctx context.Context, exact bool, opts Options) (*Result, 
 	return res, nil
 }
 
-func reasonOf(err error) string {
-	if err == context.DeadlineExceeded {
-		return "time limit reached"
-	}
-	return "cancelled"
-}
+func reasonOf(err error) string { return stopReason(err) }
 
 // allLemke is Gambit's AllLemke: from the equilibrium in tb, perturb the
 // covering vector in each row in turn and follow the new path; recurse

@@ -20,7 +20,8 @@ import (
 // 1e-10 or λ is very large. Any number of players; floating point. The
 // result is one profile with Lambda set; its Regret is the honest distance
 // from equilibrium.
-func TreeLogit(ctx context.Context, t *game.Tree, opts Options) (*Result, error) {
+func TreeLogit(ctx context.Context, t *game.Tree, opts Options) (out *Result, outErr error) {
+	defer certifyTree(ctx, "logit", t, &out, &outErr)
 	start := time.Now()
 	if err := t.PerfectRecall(); err != nil {
 		return nil, fmt.Errorf("logit: %w", err)

@@ -16,7 +16,8 @@ import (
 // weights where a player's own plan never reaches an information set) and
 // the game value for player 1 in Stats["value"]. Arithmetic is floating
 // point.
-func TreeLP(ctx context.Context, t *game.Tree, opts Options) (*Result, error) {
+func TreeLP(ctx context.Context, t *game.Tree, opts Options) (out *Result, outErr error) {
+	defer certifyTree(ctx, "lp", t, &out, &outErr)
 	start := time.Now()
 	if err := treeCheck(t, "lp"); err != nil {
 		return nil, err

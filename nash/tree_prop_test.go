@@ -119,7 +119,7 @@ func treeRandom(t *rapid.T) *game.Tree {
 func TestReducedFormMatchesBehaviourPayoffs(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		tr := treeRandom(t)
-		red, err := tr.Reduced()
+		red, err := tr.Reduced(context.Background())
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -3,6 +3,7 @@ package nash
 import (
 	"errors"
 	"fmt"
+	"math"
 	"math/big"
 
 	"github.com/truce-dev/truce/game"
@@ -112,6 +113,17 @@ func (sf *seqForm) behaviour(x [2][]float64) [][]float64 {
 			off := t.ActionOffset(is)
 			na := len(t.Infosets[is].Actions)
 			par := x[p][sf.parent[p][k]]
+			// In exact arithmetic the actions' realizations sum to the
+			// parent's; in floats they do so up to round-off, which
+			// dominates where the parent is barely reached, so divide by
+			// their sum to keep a distribution.
+			sum := 0.0
+			for a := 0; a < na; a++ {
+				sum += x[p][1+off+a]
+			}
+			if math.Abs(sum-par) > 1e-9*par {
+				par = sum
+			}
 			for a := 0; a < na; a++ {
 				if par > 0 {
 					b[p][off+a] = x[p][1+off+a] / par

@@ -25,7 +25,8 @@ const treeMaxSPE = 100000
 // logit path on its reduced form for more) with the subgames below it
 // replaced by their equilibrium payoffs, and the solutions are put
 // together. It returns one subgame-perfect equilibrium.
-func TreeSPE(ctx context.Context, t *game.Tree, opts Options) (*Result, error) {
+func TreeSPE(ctx context.Context, t *game.Tree, opts Options) (out *Result, outErr error) {
+	defer certifyTree(ctx, "spe", t, &out, &outErr)
 	start := time.Now()
 	if err := t.PerfectRecall(); err != nil {
 		return nil, fmt.Errorf("spe: %w", err)
@@ -299,7 +300,7 @@ func treeSPESubgames(ctx context.Context, t *game.Tree, opts Options) (*Result, 
 // own strategy never reaches, actions get equal weight: any choice there
 // keeps the profile an equilibrium of the piece.
 func treeLogitPiece(ctx context.Context, piece *game.Tree) (Equilibrium, error) {
-	red, err := piece.Reduced()
+	red, err := piece.Reduced(ctx)
 	if err != nil {
 		return Equilibrium{}, err
 	}

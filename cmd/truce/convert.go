@@ -35,7 +35,7 @@ given by --from / --to (stdin is recognised from its first characters when
 				return &exitError{1, "truce convert: " + err.Error()}
 			}
 			if t != nil {
-				if g, err = reducedOf(name, t); err != nil {
+				if g, err = reducedOf(cmd.Context(), name, t); err != nil {
 					return &exitError{1, "truce convert: " + err.Error()}
 				}
 			}

@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -134,8 +135,8 @@ func readGame(stdin io.Reader, path, from string) (*game.Strategic, *game.Tree, 
 
 // reducedOf is the reduced strategic form of a tree, so that every command
 // that takes a strategic game also takes a tree.
-func reducedOf(name string, t *game.Tree) (*game.Strategic, error) {
-	g, err := t.ReducedStrategic()
+func reducedOf(ctx context.Context, name string, t *game.Tree) (*game.Strategic, error) {
+	g, err := t.ReducedStrategic(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("%s: reduced strategic form: %w", name, err)
 	}

@@ -60,7 +60,7 @@ func loadGame(path string, stdin io.Reader) (*game.Strategic, error) {
 	if err != nil || t == nil {
 		return g, err
 	}
-	return reducedOf(name, t)
+	return reducedOf(context.Background(), name, t)
 }
 
 func newNashCmd() *cobra.Command {

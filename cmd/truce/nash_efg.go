@@ -142,7 +142,7 @@ func runReducedMethod(ctx context.Context, t *game.Tree, method string, opt nash
 		sort.Strings(names)
 		return nil, fmt.Errorf("unknown method %q for a tree; choose one of %s", method, strings.Join(names, ", "))
 	}
-	red, err := t.Reduced()
+	red, err := t.Reduced(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -1,0 +1,201 @@
+package nash
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+
+	"github.com/truce-dev/truce/game"
+)
+
+// RegretTolerance is the largest regret, relative to the game's payoff
+// scale (game.PayoffScale), of a profile reported as a Nash equilibrium.
+// Every method's float path ends far below it (logit and simpdiv aim at
+// 1e-8, the pivoting methods at round-off); a profile above it is
+// reported as approximate, never as an equilibrium.
+const RegretTolerance = 1e-6
+
+// ErrNotCertified is Result.Err when a method returned profiles that fail
+// the regret check: overflow or round-off took the computation astray.
+var ErrNotCertified = errors.New("a profile failed the equilibrium check")
+
+// Tolerance is the regret below which a profile of a game whose payoffs
+// lie in [lo, hi] counts as a Nash equilibrium.
+func Tolerance(lo, hi float64) float64 {
+	return RegretTolerance * game.PayoffScale(lo, hi)
+}
+
+// certifyGame is deferred by every strategic-form method: it turns a
+// context error into an incomplete result and checks each profile's
+// regret against the game's tolerance (see certify).
+func certifyGame(ctx context.Context, method string, g *game.Strategic, res **Result, err *error) {
+	if !stoppedResult(ctx, method, res, err) {
+		return
+	}
+	lo, hi := g.PayoffBounds()
+	certify(ctx, *res, lo, hi, func(eq *Equilibrium) bool {
+		return strategicProfileOK(eq.Profile)
+	})
+}
+
+// certifyTree is certifyGame for the methods on trees.
+func certifyTree(ctx context.Context, method string, t *game.Tree, res **Result, err *error) {
+	if !stoppedResult(ctx, method, res, err) {
+		return
+	}
+	lo, hi := t.PayoffBounds()
+	certify(ctx, *res, lo, hi, func(eq *Equilibrium) bool {
+		return behaviourProfileOK(t, eq.Profile)
+	})
+}
+
+// stoppedResult turns an error caused by ctx (time limit, interruption)
+// into an empty incomplete result, and reports whether there is a result
+// to check.
+func stoppedResult(ctx context.Context, method string, res **Result, err *error) bool {
+	if *err != nil {
+		cerr := ctx.Err()
+		if cerr == nil || !errors.Is(*err, cerr) {
+			return false
+		}
+		*res, *err = &Result{Method: method, Stats: map[string]float64{}}, nil
+	}
+	return *res != nil
+}
+
+// certify marks every profile whose regret exceeds the tolerance as
+// Approximate and drops profiles that are not finite (NaN or infinite
+// probabilities or regret: an overflow). A run that was to return
+// equilibria but returned such profiles is incomplete, with Err
+// ErrNotCertified and a Reason that says what failed. A run stopped by
+// ctx gets ctx's error in Err and Reason worded "time limit reached" or
+// "interrupted".
+func certify(ctx context.Context, res *Result, lo, hi float64, finite func(*Equilibrium) bool) {
+	tol := Tolerance(lo, hi)
+	if math.IsNaN(tol) || math.IsInf(tol, 0) {
+		tol = 0
+	}
+	kept := res.Equilibria[:0]
+	dropped, approx := 0, 0
+	worst := 0.0
+	for _, eq := range res.Equilibria {
+		if !finite(&eq) || math.IsNaN(eq.Regret) || math.IsInf(eq.Regret, 0) {
+			dropped++
+			continue
+		}
+		eq.Approximate = eq.Regret > tol
+		if eq.Approximate {
+			approx++
+			worst = math.Max(worst, eq.Regret)
+		}
+		kept = append(kept, eq)
+	}
+	res.Equilibria = kept
+	if !res.Complete && res.Err == nil {
+		if cerr := ctx.Err(); cerr != nil {
+			res.Err = cerr
+			res.Reason = stopReason(cerr)
+		}
+	}
+	byDesign := approximationsByDesign(res)
+	var why []string
+	if dropped > 0 {
+		why = append(why, fmt.Sprintf("%d profile(s) found were not finite (floating-point overflow: payoffs span %g to %g)", dropped, lo, hi))
+	}
+	if approx > 0 && !byDesign {
+		why = append(why, fmt.Sprintf("%d profile(s) found have regret up to %.3g, above the tolerance %.3g (%g of the payoff scale), and are shown as approximate", approx, worst, tol, RegretTolerance))
+	}
+	if len(why) == 0 {
+		return
+	}
+	if res.Stats == nil {
+		res.Stats = map[string]float64{}
+	}
+	res.Stats["uncertified"] = float64(dropped + approx)
+	msg := why[0]
+	if len(why) > 1 {
+		msg += "; " + why[1]
+	}
+	if res.Complete || res.Err == nil {
+		res.Complete, res.Err = false, ErrNotCertified
+		if res.Reason != "" {
+			msg = res.Reason + "; " + msg
+		}
+		res.Reason = msg
+		return
+	}
+	res.Reason += "; " + msg
+}
+
+// stopReason words a context error for people: a deadline is a time
+// limit, never a cancellation.
+func stopReason(err error) string {
+	if errors.Is(err, context.DeadlineExceeded) {
+		return "time limit reached"
+	}
+	return "interrupted"
+}
+
+// strategicProfileOK reports whether every probability is finite and
+// each player's mix sums to 1 (within round-off).
+func strategicProfileOK(prof [][]float64) bool {
+	for _, sig := range prof {
+		sum := 0.0
+		for _, v := range sig {
+			if math.IsNaN(v) || math.IsInf(v, 0) || v < -1e-9 {
+				return false
+			}
+			sum += v
+		}
+		if math.Abs(sum-1) > 1e-6 {
+			return false
+		}
+	}
+	return true
+}
+
+// behaviourProfileOK reports whether every probability of a behaviour
+// profile is finite and each information set's actions sum to 1, or to 0
+// where a method leaves an unreached set empty.
+func behaviourProfileOK(t *game.Tree, prof [][]float64) bool {
+	if len(prof) != t.NumPlayers() {
+		return false
+	}
+	for p, sig := range prof {
+		if len(sig) != t.NumActions(p) {
+			return false
+		}
+		for _, is := range t.PlayerInfosets[p] {
+			off := t.ActionOffset(is)
+			sum := 0.0
+			for a := range t.Infosets[is].Actions {
+				v := sig[off+a]
+				if math.IsNaN(v) || math.IsInf(v, 0) || v < -1e-9 {
+					return false
+				}
+				sum += v
+			}
+			if math.Abs(sum-1) > 1e-6 && math.Abs(sum) > 1e-6 {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// approximationsByDesign reports whether the run returns approximate
+// profiles on purpose: CFR's average profile after the iterations asked
+// for, or logit's quantal-response equilibrium at a given lambda.
+func approximationsByDesign(res *Result) bool {
+	switch res.Method {
+	case "cfr+", "dcfr":
+		return true
+	}
+	for _, eq := range res.Equilibria {
+		if eq.Lambda <= 0 {
+			return false
+		}
+	}
+	return len(res.Equilibria) > 0
+}
