@@ -161,6 +161,7 @@ func ReadJSON(filename string, r io.Reader) (*Strategic, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", filename, err)
 	}
+	src = bytes.TrimPrefix(src, []byte("\xef\xbb\xbf")) // a UTF-8 byte-order mark
 	var jg jsonGame
 	dec := json.NewDecoder(bytes.NewReader(src))
 	dec.DisallowUnknownFields()
@@ -212,22 +213,114 @@ func ReadJSON(filename string, r io.Reader) (*Strategic, error) {
 		return nil, errf("payoffs lists %d profiles, the game has %d", len(jg.Payoffs), g.NumProfiles())
 	}
 	n := len(names)
+	// at names a payoff by its place in the file.
+	at := func(k, p int, format string, args ...any) error {
+		line, col := lineCol(src, payoffOffset(src, k, p))
+		return fmt.Errorf("%s:%d:%d: payoffs[%d][%d]: %s", filename, line, col, k, p, fmt.Sprintf(format, args...))
+	}
+	lo, hi := 0.0, 0.0
+	var loAt, hiAt [2]int
 	for k, row := range jg.Payoffs {
 		if len(row) != n {
-			return nil, errf("payoffs[%d] has %d entries, one per player (%d) expected", k, len(row), n)
+			line, col := lineCol(src, payoffOffset(src, k, -1))
+			return nil, fmt.Errorf("%s:%d:%d: payoffs[%d] has %d entries, one per player (%d) expected", filename, line, col, k, len(row), n)
 		}
 		for p, s := range row {
 			v, ok := parseRat(string(s))
 			if !ok {
-				return nil, errf("payoffs[%d][%d]: %q is not a number or fraction", k, p, s)
+				return nil, at(k, p, "%q is not a number or fraction", shortText(string(s)))
 			}
 			g.SetPayoff(k, p, v)
-			if math.IsInf(g.Payoffs[k*n+p], 0) {
-				return nil, errf("payoffs[%d][%d]: %q is too large", k, p, s)
+			f := g.Payoffs[k*n+p]
+			if math.IsInf(f, 0) {
+				return nil, at(k, p, "%q is too large for float64 (beyond ±1.8e308)", shortText(string(s)))
+			}
+			if k == 0 && p == 0 || f < lo {
+				lo, loAt = f, [2]int{k, p}
+			}
+			if k == 0 && p == 0 || f > hi {
+				hi, hiAt = f, [2]int{k, p}
 			}
 		}
 	}
+	if err := CheckSpread(lo, hi); err != nil {
+		last := hiAt
+		if loAt[0]*n+loAt[1] > hiAt[0]*n+hiAt[1] {
+			last = loAt
+		}
+		return nil, at(last[0], last[1], "%v", err)
+	}
 	return g, nil
+}
+
+func shortText(s string) string {
+	if len(s) > 40 {
+		return s[:37] + "..."
+	}
+	return s
+}
+
+// payoffOffset returns the byte offset of payoffs[k][p] in src (of the
+// row payoffs[k] when p < 0), or 0 when it cannot be found. Only error
+// messages use it, so it rescans the file.
+func payoffOffset(src []byte, k, p int) int64 {
+	dec := json.NewDecoder(bytes.NewReader(src))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return 0
+	}
+	for dec.More() {
+		key, err := dec.Token()
+		if err != nil {
+			return 0
+		}
+		if key == "payoffs" {
+			return elementOffset(dec, src, k, p)
+		}
+		var skip json.RawMessage
+		if dec.Decode(&skip) != nil {
+			return 0
+		}
+	}
+	return 0
+}
+
+// elementOffset walks the payoffs array that dec is about to read.
+func elementOffset(dec *json.Decoder, src []byte, k, p int) int64 {
+	skipSpace := func(off int64) int64 {
+		for off < int64(len(src)) && strings.IndexByte(" \t\r\n,:", src[off]) >= 0 {
+			off++
+		}
+		return off
+	}
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('[') {
+		return 0
+	}
+	for i := 0; ; i++ {
+		if !dec.More() {
+			return 0
+		}
+		if i < k {
+			var skip json.RawMessage
+			if dec.Decode(&skip) != nil {
+				return 0
+			}
+			continue
+		}
+		start := skipSpace(dec.InputOffset())
+		if p < 0 {
+			return start
+		}
+		if tok, err := dec.Token(); err != nil || tok != json.Delim('[') {
+			return start
+		}
+		for j := 0; j < p; j++ {
+			var skip json.RawMessage
+			if dec.Decode(&skip) != nil {
+				return start
+			}
+		}
+		return skipSpace(dec.InputOffset())
+	}
 }
 
 // parseRat reads an integer, decimal (with exponent) or fraction a/b,

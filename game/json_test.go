@@ -69,6 +69,9 @@ func TestReadJSONErrors(t *testing.T) {
 		{"count", `{"format": "truce.strategic/1", "title": "", "players": [{"name": "a", "strategies": ["x", "y"]}], "payoffs": [[1]]}`, "payoffs lists 1 profiles, the game has 2"},
 		{"bad payoff", `{"format": "truce.strategic/1", "title": "", "players": [{"name": "a", "strategies": ["x"]}], "payoffs": [["0x10"]]}`, "is not a number or fraction"},
 		{"unknown field", `{"format": "truce.strategic/1", "titel": ""}`, "unknown field"},
+		{"bad payoff position", "{\"format\": \"truce.strategic/1\", \"title\": \"\",\n \"players\": [{\"name\": \"a\", \"strategies\": [\"x\", \"y\"]}],\n \"payoffs\": [[1],\n  [\"1/0\"]]}", "g.json:4:4: payoffs[1][0]: \"1/0\" is not a number"},
+		{"spread", "{\"format\": \"truce.strategic/1\", \"title\": \"\",\n \"players\": [{\"name\": \"a\", \"strategies\": [\"x\", \"y\"]}],\n \"payoffs\": [[-1e308], [1e308]]}", "g.json:3:25: payoffs[1][0]: payoffs range from -1e+308 to 1e+308"},
+		{"row length", "{\"format\": \"truce.strategic/1\", \"title\": \"\",\n \"players\": [{\"name\": \"a\", \"strategies\": [\"x\", \"y\"]}],\n \"payoffs\": [[1], [1, 2]]}", "g.json:3:19: payoffs[1] has 2 entries"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -77,6 +80,14 @@ func TestReadJSONErrors(t *testing.T) {
 				t.Fatalf("error %v, want %q", err, tt.want)
 			}
 		})
+	}
+}
+
+func TestReadJSONByteOrderMark(t *testing.T) {
+	src := "\ufeff" + `{"format": "truce.strategic/1", "title": "t", "players": [{"name": "a", "strategies": ["x"]}], "payoffs": [[5]]}`
+	g, err := ReadJSON("g.json", strings.NewReader(src))
+	if err != nil || g.Payoffs[0] != 5 {
+		t.Fatalf("%v %v", g, err)
 	}
 }
 

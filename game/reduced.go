@@ -373,6 +373,21 @@ func (r *Reduced) Behaviour(mixed [][]float64) [][]float64 {
 	return b
 }
 
+// PlanBehaviour returns the behaviour strategy of player p's reduced
+// strategy s, flat in ActionOffset order: 1 on the action the plan takes
+// at each information set it reaches, 0 elsewhere (also at the sets it
+// never reaches, as Gambit prints pure behaviour profiles).
+func (r *Reduced) PlanBehaviour(p, s int) []float64 {
+	t := r.tree
+	b := make([]float64, t.NumActions(p))
+	for k, is := range t.PlayerInfosets[p] {
+		if a := r.Plans[p][s][k]; a >= 0 {
+			b[t.offsets[is]+a] = 1
+		}
+	}
+	return b
+}
+
 // BehaviourExact is Behaviour in rationals.
 func (r *Reduced) BehaviourExact(mixed [][]*big.Rat) [][]*big.Rat {
 	t := r.tree

@@ -11,22 +11,27 @@ import (
 
 // FormatGambit writes eq as Gambit's command-line tools print a profile:
 // "NE," then every probability, player by player, strategies in file
-// order. Exact profiles print as Gambit prints rationals (0, 1, 3/5,
+// order; a quantal-response equilibrium at a given lambda (eq.Lambda > 0)
+// starts with the lambda instead, as gambit-logit -l prints it. Exact profiles print as Gambit prints rationals (0, 1, 3/5,
 // 6683647/21453850); others with the given number of significant digits,
 // as Gambit's C++ streams do (0.5, 0.574046, 4.38067e-32). The profile
 // alone determines the line; g may be nil.
 func FormatGambit(w io.Writer, g *game.Strategic, eq Equilibrium, decimals int) error {
 	bw := bufio.NewWriter(w)
-	bw.WriteString("NE")
+	if decimals <= 0 {
+		decimals = 6
+	}
+	if eq.Lambda > 0 {
+		bw.WriteString(strconv.FormatFloat(eq.Lambda, 'f', decimals, 64))
+	} else {
+		bw.WriteString("NE")
+	}
 	for p := range eq.Profile {
 		for s, v := range eq.Profile[p] {
 			bw.WriteByte(',')
 			if eq.Exact != nil {
 				bw.WriteString(eq.Exact[p][s].RatString())
 				continue
-			}
-			if decimals <= 0 {
-				decimals = 6
 			}
 			bw.WriteString(strconv.FormatFloat(v, 'g', decimals, 64))
 		}

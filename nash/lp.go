@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/big"
+	"strconv"
 	"time"
 
 	"github.com/truce-dev/truce/game"
@@ -208,7 +209,7 @@ func checkConstantSum(g *game.Strategic) error {
 		c.Add(g.Exact[0], g.Exact[1])
 		for i := 1; i < k; i++ {
 			if s.Add(g.Exact[2*i], g.Exact[2*i+1]).Cmp(&c) != 0 {
-				return fmt.Errorf("lp: the game is not constant-sum: payoffs add to %s in the first profile and %s in profile %d", c.RatString(), s.RatString(), i+1)
+				return fmt.Errorf("lp: the game is not constant-sum: payoffs add to %s in the first profile and %s in profile %d", shortRat(&c), shortRat(&s), i+1)
 			}
 		}
 		return nil
@@ -238,4 +239,14 @@ func exactValue(g *game.Strategic, ex [][]*big.Rat) *big.Rat {
 		v.Add(v, &w)
 	}
 	return v
+}
+
+// shortRat writes a rational for a message: exactly when short, else as
+// a float with 6 significant digits.
+func shortRat(r *big.Rat) string {
+	if s := r.RatString(); len(s) <= 24 {
+		return s
+	}
+	f, _ := r.Float64()
+	return strconv.FormatFloat(f, 'g', 6, 64)
 }

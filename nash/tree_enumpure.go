@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/truce-dev/truce/game"
+	"github.com/truce-dev/truce/internal/budget"
 )
 
 // TreeEnumPure finds every pure-strategy Nash equilibrium of a tree through
@@ -34,6 +35,8 @@ func TreeEnumPure(ctx context.Context, t *game.Tree, opts Options) (out *Result,
 	}
 	idx := make([]int, n)
 	exact := g.IsExact()
+	rows := newPlanRows(red)
+	perEq := int64(2*(24+24*n) + 64)
 	for k := 0; k < g.NumProfiles(); k++ {
 		if k%4096 == 0 {
 			if err := ctx.Err(); err != nil {
@@ -51,27 +54,22 @@ func TreeEnumPure(ctx context.Context, t *game.Tree, opts Options) (out *Result,
 			}
 		}
 		if seqPureNash(g, k, idx, strides, exact) {
-			mixed := make([][]*big.Rat, n)
+			if err := budget.Check(ctx, "pure equilibria found", budget.Mul(int64(len(res.Equilibria)+1), perEq), ""); err != nil {
+				return nil, fmt.Errorf("enumpure: %w", err)
+			}
+			eq := Equilibrium{Component: -1, Profile: make([][]float64, n)}
+			if exact {
+				eq.Exact = make([][]*big.Rat, n)
+			}
 			for p := 0; p < n; p++ {
-				mixed[p] = make([]*big.Rat, shape[p])
-				for s := range mixed[p] {
-					mixed[p][s] = new(big.Rat)
+				eq.Profile[p] = rows.float(p, idx[p])
+				if exact {
+					eq.Exact[p] = rows.exact(p, idx[p])
 				}
-				mixed[p][idx[p]].SetInt64(1)
 			}
-			eq := Equilibrium{Component: -1, Exact: red.BehaviourExact(mixed)}
-			eq.Profile = ratsToFloats(eq.Exact)
-			if !exact {
-				eq.Exact = nil
-			}
-			// Regret against the tree, not the reduced game: both are 0 at a
-			// pure equilibrium, but this is the certificate callers check.
-			pure := make([][]float64, n)
-			for p := range pure {
-				pure[p] = make([]float64, shape[p])
-				pure[p][idx[p]] = 1
-			}
-			eq.Regret = g.Regret(pure)
+			// The regret of a pure profile in the reduced game; both it and
+			// the tree's are 0 at a pure equilibrium.
+			eq.Regret = pureRegret(g, idx)
 			res.Equilibria = append(res.Equilibria, eq)
 		}
 	}
@@ -103,4 +101,41 @@ func seqPureNash(g *game.Strategic, k int, idx, strides []int, exact bool) bool 
 		}
 	}
 	return true
+}
+
+// planRows hands out the behaviour rows of reduced strategies, one per
+// player and strategy, shared by every equilibrium that plays it.
+type planRows struct {
+	red *game.Reduced
+	f   [][][]float64
+	r   [][][]*big.Rat
+}
+
+func newPlanRows(red *game.Reduced) *planRows {
+	n := red.Game.NumPlayers()
+	c := &planRows{red: red, f: make([][][]float64, n), r: make([][][]*big.Rat, n)}
+	for p := range n {
+		c.f[p] = make([][]float64, len(red.Plans[p]))
+		c.r[p] = make([][]*big.Rat, len(red.Plans[p]))
+	}
+	return c
+}
+
+func (c *planRows) float(p, s int) []float64 {
+	if c.f[p][s] == nil {
+		c.f[p][s] = c.red.PlanBehaviour(p, s)
+	}
+	return c.f[p][s]
+}
+
+func (c *planRows) exact(p, s int) []*big.Rat {
+	if c.r[p][s] == nil {
+		f := c.float(p, s)
+		row := make([]*big.Rat, len(f))
+		for i, v := range f {
+			row[i] = new(big.Rat).SetInt64(int64(v))
+		}
+		c.r[p][s] = row
+	}
+	return c.r[p][s]
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/truce-dev/truce/game"
+	"github.com/truce-dev/truce/internal/budget"
 )
 
 // Behaviour profiles of trees: Equilibrium.Profile[p] lists player p's
@@ -21,57 +22,56 @@ import (
 // switching to a best response in the tree.
 
 // seqLCP holds the Lemke system Gambit's efglcp builds from the sequence
-// form (1-based rows and columns, column 0 the covering vector).
+// form (1-based rows and columns, column 0 the covering vector), kept
+// sparse: the tableaux are built from it.
 type seqLCP struct {
 	sf                 *seqForm
 	ns1, ns2, ni1, ni2 int
-	A                  [][]*big.Rat
+	m                  int
+	cells              []seqCell // A's nonzero cells outside column 0, later ones win
+	a0                 []*big.Rat
 	b                  []*big.Rat
+}
+
+// seqCell is one cell of the LCP matrix.
+type seqCell struct {
+	i, j int
+	v    *big.Rat
 }
 
 func newSeqLCP(sf *seqForm) *seqLCP {
 	t := sf.t
 	L := &seqLCP{sf: sf, ns1: sf.ns[0], ns2: sf.ns[1], ni1: len(t.PlayerInfosets[0]) + 1, ni2: len(t.PlayerInfosets[1]) + 1}
 	m := L.ns1 + L.ns2 + L.ni1 + L.ni2
-	L.A = make([][]*big.Rat, m+1)
+	L.m = m
+	L.a0 = make([]*big.Rat, m+1)
 	L.b = make([]*big.Rat, m+1)
-	for i := range L.A {
-		L.A[i] = make([]*big.Rat, m+1)
-		for j := range L.A[i] {
-			L.A[i][j] = new(big.Rat)
-		}
+	for i := range L.b {
 		L.b[i] = new(big.Rat)
+		L.a0[i] = big.NewRat(-1, 1)
 	}
+	L.a0[0].SetInt64(0)
 	one, mone := big.NewRat(1, 1), big.NewRat(-1, 1)
-	set := func(i, j int, v *big.Rat) { L.A[i][j].Set(v) }
+	set := func(i, j int, v *big.Rat) { L.cells = append(L.cells, seqCell{i, j, v}) }
 	base := [2]int{0, L.ns1}
 	infBase := [2]int{L.ns1 + L.ns2 + 1, L.ns1 + L.ns2 + L.ni1 + 1}
 	for p := 0; p < 2; p++ {
 		for k, is := range t.PlayerInfosets[p] {
 			inf := infBase[p] + k + 1
 			par := base[p] + sf.parent[p][k] + 1
+			set(par, inf, mone)
+			set(inf, par, one)
 			for a := range t.Infosets[is].Actions {
 				s := base[p] + 1 + t.ActionOffset(is) + a + 1
-				set(par, inf, mone)
-				set(inf, par, one)
 				set(s, inf, one)
 				set(inf, s, mone)
 			}
 		}
 	}
-	// payShift already has the max payoff + 1 subtracted at each outcome.
-	for s1 := 0; s1 < L.ns1; s1++ {
-		for s2 := 0; s2 < L.ns2; s2++ {
-			k := s1*L.ns2 + s2
-			if !sf.reached[k] {
-				continue
-			}
-			L.A[s1+1][L.ns1+s2+1].Set(sf.payShift[0][k])
-			L.A[L.ns1+s2+1][s1+1].Set(sf.payShift[1][k])
-		}
-	}
-	for i := 1; i <= m; i++ {
-		L.A[i][0].Set(mone)
+	// shift already has the max payoff + 1 subtracted at each outcome.
+	for _, e := range sf.entries {
+		set(e.s1+1, L.ns1+e.s2+1, e.shift[0])
+		set(L.ns1+e.s2+1, e.s1+1, e.shift[1])
 	}
 	set(1, infBase[0], one)
 	set(infBase[0], 1, mone)
@@ -81,6 +81,21 @@ func newSeqLCP(sf *seqForm) *seqLCP {
 	L.b[infBase[1]].Set(mone)
 	return L
 }
+
+// seqTableauBytes estimates the memory of a Lemke tableau for a system of
+// m rows: m+1 rows of 2m+2 entries, rationals (pointer, big.Rat and a word
+// or two of digits) or floats.
+func seqTableauBytes(m int, exact bool) int64 {
+	per := int64(8)
+	if exact {
+		per = 8 + 32 + 24
+	}
+	return budget.Mul(int64(m)+1, 2*int64(m)+2, per)
+}
+
+// seqLCPAlternative is what to do when a tree's sequence-form tableau is
+// too large.
+const seqLCPAlternative = "the sequence-form tableau grows with the square of the number of sequences; for a 2-player zero-sum tree use --method cfr (memory linear in the tree), or --method spe on trees with subgames"
 
 // profile reads the realization plans off a tableau at a complementary
 // basis and converts them to an equilibrium.
@@ -150,17 +165,27 @@ func TreeLCP(ctx context.Context, t *game.Tree, opts Options) (out *Result, outE
 	if err := treeCheck(t, "lcp"); err != nil {
 		return nil, err
 	}
+	// The tableau's size follows from the tree's shape: check it before
+	// building anything.
+	m := 2 + t.NumActions(0) + t.NumActions(1) + len(t.PlayerInfosets[0]) + len(t.PlayerInfosets[1]) + 2
+	exact := opts.Rational && t.IsExact()
+	what := fmt.Sprintf("sequence-form tableau (%d × %d)", m, 2*m+2)
+	if err := budget.Check(ctx, what, seqTableauBytes(m, exact), seqLCPAlternative); err != nil {
+		return nil, fmt.Errorf("lcp: %w", err)
+	}
 	sf, err := newSeqForm(t)
 	if err != nil {
 		return nil, err
 	}
 	L := newSeqLCP(sf)
-	exact := opts.Rational && t.IsExact()
 	res, err := L.solve(ctx, exact, opts)
 	if !exact && t.IsExact() && ((err != nil && (errors.Is(err, errSeqRay) || errors.Is(err, errSeqCycle))) || (err == nil && seqBadCertificate(res))) {
 		// Floating point lost the path (a degenerate tableau, payoffs of
 		// very different sizes); exact arithmetic follows Lemke's path
-		// without fail.
+		// without fail, if its tableau fits.
+		if berr := budget.Check(ctx, "exact "+what+" (floating point lost the path)", seqTableauBytes(m, true), "try --rational with a larger --max-memory"); berr != nil {
+			return nil, fmt.Errorf("lcp: %w", berr)
+		}
 		res, err = L.solve(ctx, true, opts)
 	}
 	if err != nil {
@@ -173,9 +198,9 @@ func TreeLCP(ctx context.Context, t *game.Tree, opts Options) (out *Result, outE
 func (L *seqLCP) solve(ctx context.Context, exact bool, opts Options) (*Result, error) {
 	var tb seqTab
 	if exact {
-		tb = newRatTab(L.A, L.b)
+		tb = newRatTab(L)
 	} else {
-		tb = newFloatTab(L.A, L.b)
+		tb = newFloatTab(L)
 	}
 	res := &Result{Method: "lcp", Complete: true, Stats: map[string]float64{}}
 	dup := L.ns1 + L.ns2 + 1

@@ -107,25 +107,26 @@ func (r *ratTab) col(label int) int {
 	return r.m - label
 }
 
-func newRatTab(A [][]*big.Rat, b []*big.Rat) *ratTab {
-	m := len(b) - 1
+func newRatTab(L *seqLCP) *ratTab {
+	m := L.m
 	r := &ratTab{m: m, lab: make([]int, m+1), pos: map[int]int{}, tmp: new(big.Rat), tmp2: new(big.Rat)}
 	r.t = make([][]*big.Rat, m+1)
 	r.a0 = make([]*big.Rat, m+1)
 	for i := 1; i <= m; i++ {
 		row := make([]*big.Rat, 2*m+2)
-		for j := 0; j <= m; j++ {
-			row[j] = new(big.Rat).Set(A[i][j])
-		}
-		for j := m + 1; j <= 2*m; j++ {
+		for j := range row {
 			row[j] = new(big.Rat)
 		}
+		row[0].Set(L.a0[i])
 		row[m+i].SetInt64(1)
-		row[2*m+1] = new(big.Rat).Set(b[i])
+		row[2*m+1].Set(L.b[i])
 		r.t[i] = row
 		r.lab[i] = -i
 		r.pos[-i] = i
-		r.a0[i] = new(big.Rat).Set(A[i][0])
+		r.a0[i] = new(big.Rat).Set(L.a0[i])
+	}
+	for _, c := range L.cells {
+		r.t[c.i][c.j].Set(c.v)
 	}
 	return r
 }
@@ -256,20 +257,20 @@ type floatTab struct {
 	nz   []int
 }
 
-func newFloatTab(A [][]*big.Rat, b []*big.Rat) *floatTab {
-	m := len(b) - 1
+func newFloatTab(L *seqLCP) *floatTab {
+	m := L.m
 	w := 2*m + 2
 	f := &floatTab{m: m, w: w, t: make([]float64, (m+1)*w), lab: make([]int, m+1), pos: map[int]int{}, a0: make([]float64, m+1), eps: 1e-9}
 	for i := 1; i <= m; i++ {
-		for j := 0; j <= m; j++ {
-			v, _ := A[i][j].Float64()
-			f.t[i*w+j] = v
-		}
+		f.t[i*w], _ = L.a0[i].Float64()
 		f.t[i*w+m+i] = 1
-		f.t[i*w+2*m+1], _ = b[i].Float64()
+		f.t[i*w+2*m+1], _ = L.b[i].Float64()
 		f.lab[i] = -i
 		f.pos[-i] = i
-		f.a0[i], _ = A[i][0].Float64()
+		f.a0[i] = f.t[i*w]
+	}
+	for _, c := range L.cells {
+		f.t[c.i*w+c.j], _ = c.v.Float64()
 	}
 	return f
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/truce-dev/truce/game"
+	"github.com/truce-dev/truce/internal/budget"
 )
 
 // TreeLogit follows the agent quantal-response equilibrium path of a tree
@@ -29,6 +30,12 @@ func TreeLogit(ctx context.Context, t *game.Tree, opts Options) (out *Result, ou
 	lg := newTreeLogit(t)
 	res := &Result{Method: "logit", Complete: true, Stats: map[string]float64{}}
 	K := lg.k
+	// The path follower works with dense (K+1)-square matrices: the
+	// Jacobian and the systems of the tangent and the corrector.
+	if err := budget.Check(ctx, fmt.Sprintf("agent-logit Jacobian (%d actions)", K), budget.Mul(3, int64(K)+1, int64(K)+1, 8),
+		"use --method lcp (2 players) or cfr (2-player zero-sum), which grow linearly or with the sequence form"); err != nil {
+		return nil, fmt.Errorf("logit: %w", err)
+	}
 	y := make([]float64, K)
 	for _, is := range lg.infosets {
 		k := len(t.Infosets[is].Actions)

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/truce-dev/truce/game"
+	"github.com/truce-dev/truce/internal/budget"
 )
 
 // TreeLP solves a two-player zero-sum tree with perfect recall by the
@@ -32,33 +33,39 @@ func TreeLP(ctx context.Context, t *game.Tree, opts Options) (out *Result, outEr
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	n1, n2 := sf.ns[0], sf.ns[1]
+	if err := budget.Check(ctx, fmt.Sprintf("sequence-form linear programs (%d and %d sequences)", sf.ns[0], sf.ns[1]),
+		seqLPBytes(sf), "use --method cfr (memory linear in the tree)"); err != nil {
+		return nil, fmt.Errorf("lp: %w", err)
+	}
 	// Scale payoffs to at most 1 in size: the simplex's tolerances are
 	// absolute.
-	pay := make([]float64, n1*n2)
+	pay := make([]seqPay, len(sf.entries))
 	scale := 0.0
-	for i, v := range sf.pay[0] {
-		pay[i], _ = v.Float64()
-		scale = max(scale, math.Abs(pay[i]))
+	for i, e := range sf.entries {
+		v, _ := e.pay[0].Float64()
+		pay[i] = seqPay{e.s1, e.s2, v}
+		scale = max(scale, math.Abs(v))
 	}
 	if scale == 0 {
 		scale = 1
 	}
+	opp := make([]seqPay, len(pay))
 	for i := range pay {
-		pay[i] /= scale
+		pay[i].v /= scale
+		opp[i] = seqPay{pay[i].opp, pay[i].own, -pay[i].v}
 	}
-	x, v1, err := seqLPSolve(sf, 0, func(i, j int) float64 { return pay[i*n2+j] })
+	x, v1, err := seqLPSolve(sf, 0, pay)
 	if err != nil {
 		return nil, fmt.Errorf("lp: player 1's program: %w", err)
 	}
-	y, _, err := seqLPSolve(sf, 1, func(j, i int) float64 { return -pay[i*n2+j] })
+	y, _, err := seqLPSolve(sf, 1, opp)
 	if err != nil {
 		return nil, fmt.Errorf("lp: player 2's program: %w", err)
 	}
 	prof := sf.behaviour([2][]float64{x, y})
 	eq := Equilibrium{Profile: prof, Regret: t.Regret(prof), Component: -1}
 	res := &Result{Method: "lp", Complete: true, Equilibria: []Equilibrium{eq},
-		Stats: map[string]float64{"value": v1 * scale, "sequences": float64(n1 + n2)}}
+		Stats: map[string]float64{"value": v1 * scale, "sequences": float64(sf.ns[0] + sf.ns[1])}}
 	if eq.Regret > 1e-9 && t.IsExact() {
 		// Payoffs of very different sizes defeat floating point; the exact
 		// sequence-form LCP finds an equilibrium, whose payoff is the value.
@@ -95,7 +102,7 @@ func seqConstraints(sf *seqForm, p int) [][][2]float64 {
 // seqLPSolve finds player p's maxmin realization plan: maximise the value
 // q0 of the opponent's dual subject to F'q <= A'x (A the payoff to p by
 // own sequence i and the opponent's j), E x = e, x >= 0.
-func seqLPSolve(sf *seqForm, p int, payoff func(own, opp int) float64) ([]float64, float64, error) {
+func seqLPSolve(sf *seqForm, p int, payoff []seqPay) ([]float64, float64, error) {
 	o := 1 - p
 	nx, ny := sf.ns[p], sf.ns[o]
 	E := seqConstraints(sf, p)
@@ -119,12 +126,10 @@ func seqLPSolve(sf *seqForm, p int, payoff func(own, opp int) float64) ([]float6
 			A.Set(len(E)+j, nx+nq+r, A.At(len(E)+j, nx+nq+r)-e[1])
 		}
 	}
+	for _, e := range payoff {
+		A.Set(len(E)+e.opp, e.own, -e.v)
+	}
 	for j := 0; j < ny; j++ {
-		for i := 0; i < nx; i++ {
-			if v := payoff(i, j); v != 0 {
-				A.Set(len(E)+j, i, -v)
-			}
-		}
 		A.Set(len(E)+j, nx+2*nq+j, 1)
 	}
 	c := make([]float64, nv)
@@ -139,6 +144,28 @@ func seqLPSolve(sf *seqForm, p int, payoff func(own, opp int) float64) ([]float6
 		x[i] = max(xs[i], 0)
 	}
 	return x, -z, nil
+}
+
+// seqPay is one entry of a sequence-form payoff matrix: the payoff to
+// the player whose program it is, by own and opponent's sequence.
+type seqPay struct {
+	own, opp int
+	v        float64
+}
+
+// seqLPBytes estimates the memory of the larger of the two programs
+// seqLPSolve builds: the constraint matrix and the simplex tableau, both
+// dense.
+func seqLPBytes(sf *seqForm) int64 {
+	worst := int64(0)
+	for p := 0; p < 2; p++ {
+		nx, ny := int64(sf.ns[p]), int64(sf.ns[1-p])
+		nq := int64(len(sf.t.PlayerInfosets[1-p]) + 1)
+		nr := int64(len(sf.t.PlayerInfosets[p])+1) + ny
+		nv := nx + 2*nq + ny
+		worst = max(worst, budget.Add(budget.Mul(nr, nv, 8), budget.Mul(nr+1, nv+nr+1, 8)))
+	}
+	return worst
 }
 
 // seqDense is a small row-major matrix.

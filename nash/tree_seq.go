@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/big"
+	"sort"
 
 	"github.com/truce-dev/truce/game"
 )
@@ -19,13 +20,19 @@ type seqForm struct {
 	ns [2]int // sequences, empty one included
 	// parent[p][k]: the sequence leading to player p's k-th infoset.
 	parent [2][]int
-	// pay[p][s1*ns2+s2]: expected payoff to p over leaves reached when the
-	// players play sequences s1 and s2 (chance probabilities folded in);
-	// payShift is Gambit's variant with the max payoff subtracted at each
-	// outcome; reached marks pairs that reach some outcome.
-	pay      [2][]*big.Rat
-	payShift [2][]*big.Rat
-	reached  []bool
+	// entries lists the pairs of sequences (s1, s2) that reach some
+	// outcome, sorted by s1 then s2: at most one per node, so the payoff
+	// matrices are kept sparse.
+	entries []seqEntry
+}
+
+// seqEntry is one reached pair of sequences: pay[p] is the expected
+// payoff to p over the outcomes the pair reaches (chance probabilities
+// folded in); shift[p] is Gambit's variant with the largest payoff + 1
+// subtracted at each leaf, which keeps every entry negative.
+type seqEntry struct {
+	s1, s2     int
+	pay, shift [2]*big.Rat
 }
 
 var errNotTwoPlayer = errors.New("the sequence form needs exactly two players")
@@ -42,16 +49,22 @@ func newSeqForm(t *game.Tree) (*seqForm, error) {
 		sf.ns[p] = 1 + t.NumActions(p)
 		sf.parent[p] = make([]int, len(t.PlayerInfosets[p]))
 	}
-	n1, n2 := sf.ns[0], sf.ns[1]
-	for p := 0; p < 2; p++ {
-		sf.pay[p] = make([]*big.Rat, n1*n2)
-		sf.payShift[p] = make([]*big.Rat, n1*n2)
-		for i := range sf.pay[p] {
-			sf.pay[p][i] = new(big.Rat)
-			sf.payShift[p][i] = new(big.Rat)
+	n2 := int64(sf.ns[1])
+	index := map[int64]int{}
+	entry := func(seq [2]int) *seqEntry {
+		k := int64(seq[0])*n2 + int64(seq[1])
+		i, ok := index[k]
+		if !ok {
+			i = len(sf.entries)
+			index[k] = i
+			e := seqEntry{s1: seq[0], s2: seq[1]}
+			for p := 0; p < 2; p++ {
+				e.pay[p], e.shift[p] = new(big.Rat), new(big.Rat)
+			}
+			sf.entries = append(sf.entries, e)
 		}
+		return &sf.entries[i]
 	}
-	sf.reached = make([]bool, n1*n2)
 	maxpay := new(big.Rat).Add(treeMaxPathPayoff(t), big.NewRat(1, 1))
 	tmp := new(big.Rat)
 	// acc carries the payoffs of outcomes met on the path so far: Gambit's
@@ -60,22 +73,21 @@ func newSeqForm(t *game.Tree) (*seqForm, error) {
 	var walk func(n int, prob *big.Rat, seq [2]int, acc [2]*big.Rat)
 	walk = func(n int, prob *big.Rat, seq [2]int, acc [2]*big.Rat) {
 		nd := &t.Nodes[n]
-		k := seq[0]*n2 + seq[1]
 		if nd.Outcome >= 0 {
-			sf.reached[k] = true
+			e := entry(seq)
 			var nacc [2]*big.Rat
 			for p := 0; p < 2; p++ {
 				v := t.OutcomeRat(nd.Outcome, p)
-				sf.pay[p][k].Add(sf.pay[p][k], tmp.Mul(prob, v))
+				e.pay[p].Add(e.pay[p], tmp.Mul(prob, v))
 				nacc[p] = new(big.Rat).Add(acc[p], v)
 			}
 			acc = nacc
 		}
 		if nd.Infoset < 0 {
-			sf.reached[k] = true
+			e := entry(seq)
 			for p := 0; p < 2; p++ {
 				tmp.Sub(acc[p], maxpay)
-				sf.payShift[p][k].Add(sf.payShift[p][k], tmp.Mul(tmp, prob))
+				e.shift[p].Add(e.shift[p], tmp.Mul(tmp, prob))
 			}
 			return
 		}
@@ -98,6 +110,10 @@ func newSeqForm(t *game.Tree) (*seqForm, error) {
 		}
 	}
 	walk(0, big.NewRat(1, 1), [2]int{0, 0}, [2]*big.Rat{new(big.Rat), new(big.Rat)})
+	sort.Slice(sf.entries, func(i, j int) bool {
+		a, b := &sf.entries[i], &sf.entries[j]
+		return a.s1 < b.s1 || a.s1 == b.s1 && a.s2 < b.s2
+	})
 	return sf, nil
 }
 

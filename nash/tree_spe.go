@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/truce-dev/truce/game"
+	"github.com/truce-dev/truce/internal/budget"
 )
 
 // treeMaxSPE caps the number of pure subgame-perfect equilibria listed on
@@ -45,18 +46,52 @@ func TreeSPE(ctx context.Context, t *game.Tree, opts Options) (out *Result, outE
 	return res, nil
 }
 
-// speSub is one pure subgame-perfect profile of a subtree: the action at
-// each personal infoset inside it and the payoffs it yields.
+// speSub is one pure subgame-perfect profile of a subtree: the action
+// taken at the subtree's root (is < 0 at chance and terminal nodes), the
+// profiles chosen in the children's subtrees, and the payoffs. Sharing
+// the children's profiles instead of copying them keeps each new profile
+// at the cost of the node's children, however deep the tree.
 type speSub struct {
-	actions map[int]int
-	value   []*big.Rat
+	is, a int
+	parts []*speSub
+	value []*big.Rat
 }
+
+// actions writes the action of every personal infoset in the subtree.
+func (s *speSub) actions(choice []int) {
+	for stack := []*speSub{s}; len(stack) > 0; {
+		x := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if x.is >= 0 {
+			choice[x.is] = x.a
+		}
+		stack = append(stack, x.parts...)
+	}
+}
+
+// speSubBytes is the memory of one speSub with its value and parts.
+const speSubBytes = 64 + 3*8
 
 func treeSPEPerfect(ctx context.Context, t *game.Tree) (*Result, error) {
 	n := t.NumPlayers()
-	var solve func(node int) ([]speSub, error)
-	solve = func(node int) ([]speSub, error) {
-		if err := ctx.Err(); err != nil {
+	made := int64(0) // speSubs built, for the context and memory checks
+	grow := func(k int) error {
+		before := made
+		made += int64(k)
+		if made>>12 != before>>12 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			need := budget.Mul(made, speSubBytes+int64(n)*48)
+			if err := budget.Check(ctx, fmt.Sprintf("%d partial subgame-perfect profiles", made), need, ""); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	var solve func(node int) ([]*speSub, error)
+	solve = func(node int) ([]*speSub, error) {
+		if err := grow(1); err != nil {
 			return nil, err
 		}
 		nd := &t.Nodes[node]
@@ -68,10 +103,10 @@ func treeSPEPerfect(ctx context.Context, t *game.Tree) (*Result, error) {
 			}
 		}
 		if nd.Infoset < 0 {
-			return []speSub{{actions: map[int]int{}, value: own}}, nil
+			return []*speSub{{is: -1, value: own}}, nil
 		}
 		s := &t.Infosets[nd.Infoset]
-		kids := make([][]speSub, len(nd.Children))
+		kids := make([][]*speSub, len(nd.Children))
 		total := 1
 		for a, c := range nd.Children {
 			k, err := solve(c)
@@ -81,53 +116,49 @@ func treeSPEPerfect(ctx context.Context, t *game.Tree) (*Result, error) {
 			kids[a] = k
 			total *= len(k)
 			if total > treeMaxSPE {
-				return nil, fmt.Errorf("spe: more than %d subgame-perfect equilibria", treeMaxSPE)
+				return nil, fmt.Errorf("spe: more than %d subgame-perfect equilibria (movers are indifferent at many nodes)", treeMaxSPE)
 			}
 		}
-		var out []speSub
+		var out []*speSub
 		idx := make([]int, len(kids))
 		for {
-			merged := map[int]int{}
+			if err := grow(1); err != nil {
+				return nil, err
+			}
+			parts := make([]*speSub, len(kids))
 			for a := range kids {
-				for k, v := range kids[a][idx[a]].actions {
-					merged[k] = v
-				}
+				parts[a] = kids[a][idx[a]]
 			}
 			if s.Player == game.Chance {
 				val := make([]*big.Rat, n)
 				for p := range val {
 					val[p] = new(big.Rat).Set(own[p])
 					for a := range kids {
-						val[p].Add(val[p], new(big.Rat).Mul(s.Probs[a], kids[a][idx[a]].value[p]))
+						val[p].Add(val[p], new(big.Rat).Mul(s.Probs[a], parts[a].value[p]))
 					}
 				}
-				out = append(out, speSub{actions: merged, value: val})
+				out = append(out, &speSub{is: -1, parts: parts, value: val})
 			} else {
 				p := s.Player
 				var best *big.Rat
 				for a := range kids {
-					if v := kids[a][idx[a]].value[p]; best == nil || v.Cmp(best) > 0 {
+					if v := parts[a].value[p]; best == nil || v.Cmp(best) > 0 {
 						best = v
 					}
 				}
 				for a := range kids {
-					if kids[a][idx[a]].value[p].Cmp(best) != 0 {
+					if parts[a].value[p].Cmp(best) != 0 {
 						continue
 					}
-					acts := make(map[int]int, len(merged)+1)
-					for k, v := range merged {
-						acts[k] = v
-					}
-					acts[nd.Infoset] = a
 					val := make([]*big.Rat, n)
 					for q := range val {
-						val[q] = new(big.Rat).Add(own[q], kids[a][idx[a]].value[q])
+						val[q] = new(big.Rat).Add(own[q], parts[a].value[q])
 					}
-					out = append(out, speSub{actions: acts, value: val})
+					out = append(out, &speSub{is: nd.Infoset, a: a, parts: parts, value: val})
 				}
 			}
 			if len(out) > treeMaxSPE {
-				return nil, fmt.Errorf("spe: more than %d subgame-perfect equilibria", treeMaxSPE)
+				return nil, fmt.Errorf("spe: more than %d subgame-perfect equilibria (movers are indifferent at many nodes)", treeMaxSPE)
 			}
 			i := 0
 			for ; i < len(idx); i++ {
@@ -147,12 +178,28 @@ func treeSPEPerfect(ctx context.Context, t *game.Tree) (*Result, error) {
 	res := &Result{Method: "spe", Complete: true, Stats: map[string]float64{}}
 	if err != nil {
 		if ctx.Err() != nil {
-			res.Complete, res.Reason = false, reasonOf(err)
+			res.Complete, res.Reason = false, reasonOf(ctx.Err())
 			return res, nil
 		}
 		return nil, err
 	}
-	for _, s := range subs {
+	na := 0
+	for p := 0; p < n; p++ {
+		na += t.NumActions(p)
+	}
+	if err := budget.Check(ctx, fmt.Sprintf("%d subgame-perfect equilibria of %d actions each", len(subs), na),
+		budget.Mul(int64(len(subs)), int64(na), 8+8+48), ""); err != nil {
+		return nil, err
+	}
+	choice := make([]int, len(t.Infosets))
+	for i, sub := range subs {
+		if i%64 == 0 {
+			if err := ctx.Err(); err != nil {
+				res.Complete, res.Reason = false, reasonOf(err)
+				break
+			}
+		}
+		sub.actions(choice)
 		ex := make([][]*big.Rat, n)
 		for p := 0; p < n; p++ {
 			ex[p] = make([]*big.Rat, t.NumActions(p))
@@ -160,7 +207,7 @@ func treeSPEPerfect(ctx context.Context, t *game.Tree) (*Result, error) {
 				ex[p][i] = new(big.Rat)
 			}
 			for _, is := range t.PlayerInfosets[p] {
-				ex[p][t.ActionOffset(is)+s.actions[is]].SetInt64(1)
+				ex[p][t.ActionOffset(is)+choice[is]].SetInt64(1)
 			}
 		}
 		eq := Equilibrium{Exact: ex, Profile: ratsToFloats(ex), Component: -1}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -9,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/truce-dev/truce/game"
 	"github.com/truce-dev/truce/game/gambit"
+	"github.com/truce-dev/truce/internal/budget"
 )
 
 func newConvertCmd() *cobra.Command {
@@ -36,6 +38,10 @@ given by --from / --to (stdin is recognised from its first characters when
 			}
 			if t != nil {
 				if g, err = reducedOf(cmd.Context(), name, t); err != nil {
+					var ee *budget.ExceededError
+					if errors.As(err, &ee) {
+						ee.Alternative = "convert writes a tree as its reduced strategic form, which is too large here; solve the tree itself instead (truce nash FILE.efg --method lcp, spe or cfr)"
+					}
 					return &exitError{1, "truce convert: " + err.Error()}
 				}
 			}

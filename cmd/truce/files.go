@@ -138,7 +138,7 @@ func readGame(stdin io.Reader, path, from string) (*game.Strategic, *game.Tree, 
 func reducedOf(ctx context.Context, name string, t *game.Tree) (*game.Strategic, error) {
 	g, err := t.ReducedStrategic(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("%s: reduced strategic form: %w", name, err)
+		return nil, fmt.Errorf("%s: %w", name, err) // the error names the reduced form
 	}
 	return g, nil
 }

@@ -2,14 +2,11 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"math"
-	"math/big"
 	"sort"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/truce-dev/truce/game"
@@ -55,12 +52,12 @@ func defaultNashMethod(g *game.Strategic, methods map[string]nashMethod) string 
 
 // loadGame reads a strategic game (readGame in files.go: by extension, or
 // sniffed on stdin "-"); a tree gives its reduced strategic form.
-func loadGame(path string, stdin io.Reader) (*game.Strategic, error) {
+func loadGame(ctx context.Context, path string, stdin io.Reader) (*game.Strategic, error) {
 	g, t, name, err := readGame(stdin, path, "")
 	if err != nil || t == nil {
 		return g, err
 	}
-	return reducedOf(context.Background(), name, t)
+	return reducedOf(ctx, name, t)
 }
 
 func newNashCmd() *cobra.Command {
@@ -95,7 +92,6 @@ Methods (--method): ` + strings.Join(names, ", ") + `.
              equilibrium Gambit's gambit-lcp reports (all accessible ones)
   lp         value and optimal strategies of a 2-player constant-sum game
   logit      end of the logit quantal-response path (--lambda L: the QRE at L)
-  simpdiv    simplicial subdivision with restarts, any number of players
   simpdiv    one equilibrium by simplicial subdivision with restarts, N players
 Without --method: enummixed for 2-player games up to 10×10, lcp for larger
 2-player games, logit for more players.
@@ -110,9 +106,15 @@ reduced strategic form; profiles are behaviour strategies in Gambit's order.
 exact, else --decimals significant digits), json the schema documented in
 docs/nash.md, text a readable table.
 
+Every profile is checked: one whose regret is above ` + fmt.Sprint(nash.RegretTolerance) + ` of the
+game's payoff scale is shown as an approximate profile, never as an
+equilibrium (no NE line), and the run is marked incomplete (exit 1). A
+tree's reduced strategic form is refused, with its size, when it would not
+fit in memory (--max-memory).
+
 --timeout stops the method after the given time: the equilibria found so
-far are printed, a line on stderr says that the run stopped early, and the
-exit code is 124 (130 after Ctrl-C). A file that cannot be read exits 1 with
+far are printed, stderr says the list is incomplete, and the exit code is
+124 (130 after Ctrl-C). A file that cannot be read exits 1 with
 file:line:col: what is wrong. FILE "-" reads standard input, its format
 recognised from its first characters or given by --from.`,
 		Example: `  truce nash game.nfg
@@ -133,7 +135,7 @@ recognised from its first characters or given by --from.`,
 			}
 			run, ok := methods[method]
 			if !ok {
-				return &exitError{1, fmt.Sprintf("truce nash: unknown method %q; choose one of %s", method, strings.Join(names, ", "))}
+				return usageErrorf("truce nash: unknown method %q; choose one of %s", method, strings.Join(names, ", "))
 			}
 			ctx := cmd.Context()
 			opt := nash.Options{All: all, Rational: rational, Lambda: lambda}
@@ -147,32 +149,19 @@ recognised from its first characters or given by --from.`,
 				return &exitError{1, fmt.Sprintf("truce nash: %s: %v", name, err)}
 			}
 			out := cmd.OutOrStdout()
+			skipped := 0
 			switch format {
 			case "gambit":
-				for _, eq := range res.Equilibria {
-					if err := nash.FormatGambit(out, g, eq, decimals); err != nil {
-						return err
-					}
-				}
+				skipped, err = writeGambitLines(out, res, decimals)
 			case "json":
-				if err := writeNashJSON(out, name, g, method, opt, res); err != nil {
-					return err
-				}
+				err = writeNashJSON(out, name, g, method, opt, res)
 			default:
 				writeNashText(out, name, g, method, opt, res, decimals)
 			}
-			if err := stoppedEarly(ctx, "the %d equilibria above are those found so far", len(res.Equilibria)); err != nil {
-				return err
+			if err != nil {
+				return &exitError{1, "truce nash: " + err.Error()}
 			}
-			if !res.Complete {
-				reason := res.Reason
-				if reason == "" {
-					reason = "stopped"
-				}
-				fmt.Fprintf(cmd.ErrOrStderr(), "truce nash: stopped early (%s) after %s; the %d equilibria above are those found so far\n",
-					reason, res.Elapsed.Round(time.Millisecond), len(res.Equilibria))
-			}
-			return nil
+			return finishNash(ctx, cmd.ErrOrStderr(), res, skipped)
 		},
 	}
 	f := cmd.Flags()
@@ -198,7 +187,7 @@ type nashJSON struct {
 	Reason     string            `json:"reason,omitempty"`
 	Elapsed    float64           `json:"elapsed_seconds"`
 	Stats      map[string]any    `json:"stats"`
-	Equilibria []nashJSONProfile `json:"equilibria"`
+	Equilibria []struct{}        `json:"equilibria"` // written by writeJSONDoc
 }
 
 type nashJSONGame struct {
@@ -213,16 +202,8 @@ type nashJSONOptions struct {
 	Lambda   float64 `json:"lambda,omitempty"`
 }
 
-type nashJSONProfile struct {
-	Profile   [][]float64 `json:"profile"`
-	Exact     [][]string  `json:"exact,omitempty"`
-	Regret    float64     `json:"regret"`
-	Component *int        `json:"component,omitempty"`
-	Lambda    float64     `json:"lambda,omitempty"`
-}
-
 func writeNashJSON(w io.Writer, file string, g *game.Strategic, method string, opt nash.Options, res *nash.Result) error {
-	out := nashJSON{
+	head := nashJSON{
 		File:       file,
 		Game:       nashJSONGame{Title: g.Title, Players: g.Players, Strategies: g.Strategies},
 		Method:     method,
@@ -230,24 +211,10 @@ func writeNashJSON(w io.Writer, file string, g *game.Strategic, method string, o
 		Complete:   res.Complete,
 		Reason:     res.Reason,
 		Elapsed:    res.Elapsed.Seconds(),
-		Stats:      map[string]any{},
-		Equilibria: []nashJSONProfile{},
+		Stats:      jsonStats(res.Stats),
+		Equilibria: []struct{}{},
 	}
-	for k, v := range res.Stats {
-		out.Stats[k] = v
-	}
-	for _, eq := range res.Equilibria {
-		p := nashJSONProfile{Profile: eq.Profile, Regret: eq.Regret, Lambda: eq.Lambda}
-		if eq.Component >= 0 {
-			c := eq.Component
-			p.Component = &c
-		}
-		p.Exact = ratStrings(eq.Exact)
-		out.Equilibria = append(out.Equilibria, p)
-	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(out)
+	return writeJSONDoc(w, head, jsonProfiles(res))
 }
 
 func writeNashText(w io.Writer, file string, g *game.Strategic, method string, opt nash.Options, res *nash.Result, decimals int) {
@@ -258,12 +225,9 @@ func writeNashText(w io.Writer, file string, g *game.Strategic, method string, o
 	fmt.Fprintf(w, "%s: %q, %d players, %s strategies\n", file, g.Title, g.NumPlayers(), strings.Join(shape, "×"))
 	writeRunSummary(w, method, opt, res)
 	for i, eq := range res.Equilibria {
-		fmt.Fprintf(w, "\nequilibrium %d   regret %.3g", i+1, eq.Regret)
+		fmt.Fprintf(w, "\n%s   regret %.3g", profileHeading(i+1, eq), eq.Regret)
 		if eq.Component >= 0 {
 			fmt.Fprintf(w, "   component %d", eq.Component)
-		}
-		if eq.Lambda > 0 {
-			fmt.Fprintf(w, "   lambda %g", eq.Lambda)
 		}
 		fmt.Fprintln(w)
 		for p, sig := range eq.Profile {
@@ -288,43 +252,3 @@ func writeNashText(w io.Writer, file string, g *game.Strategic, method string, o
 	}
 }
 
-// ratStrings writes an exact profile as fractions ("1/3"), nil for none.
-func ratStrings(exact [][]*big.Rat) [][]string {
-	if exact == nil {
-		return nil
-	}
-	out := make([][]string, len(exact))
-	for i, sig := range exact {
-		for _, r := range sig {
-			out[i] = append(out[i], r.RatString())
-		}
-	}
-	return out
-}
-
-// writeRunSummary prints the method line (arithmetic, count, whether the
-// run finished, time) and the method's statistics, for games and trees alike.
-func writeRunSummary(w io.Writer, method string, opt nash.Options, res *nash.Result) {
-	arith := "floating point"
-	if opt.Rational {
-		arith = "exact"
-	}
-	status := "complete"
-	if !res.Complete {
-		status = "stopped early: " + res.Reason
-	}
-	fmt.Fprintf(w, "method %s (%s): %d equilibria, %s, %s\n", method, arith, len(res.Equilibria), status, res.Elapsed.Round(time.Microsecond))
-	if len(res.Stats) == 0 {
-		return
-	}
-	keys := make([]string, 0, len(res.Stats))
-	for k := range res.Stats {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	parts := make([]string, len(keys))
-	for i, k := range keys {
-		parts[i] = fmt.Sprintf("%s %.10g", k, res.Stats[k])
-	}
-	fmt.Fprintf(w, "stats: %s\n", strings.Join(parts, ", "))
-}

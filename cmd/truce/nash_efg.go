@@ -2,13 +2,11 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"math"
 	"sort"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -101,32 +99,19 @@ func runNashEFG(cmd *cobra.Command, path string, t *game.Tree, a nashEFGArgs, ef
 		return &exitError{1, fmt.Sprintf("truce nash: %s: %v", path, err)}
 	}
 	out := cmd.OutOrStdout()
+	skipped := 0
 	switch a.format {
 	case "gambit":
-		for _, eq := range res.Equilibria {
-			if err := nash.FormatGambit(out, nil, eq, a.decimals); err != nil {
-				return err
-			}
-		}
+		skipped, err = writeGambitLines(out, res, a.decimals)
 	case "json":
-		if err := writeTreeJSON(out, path, t, method, opt, res); err != nil {
-			return err
-		}
+		err = writeTreeJSON(out, path, t, method, opt, res)
 	default:
 		writeTreeText(out, path, t, method, opt, res, a.decimals)
 	}
-	if err := stoppedEarly(ctx, "the %d equilibria above are those found so far", len(res.Equilibria)); err != nil {
-		return err
+	if err != nil {
+		return &exitError{1, "truce nash: " + err.Error()}
 	}
-	if !res.Complete {
-		reason := res.Reason
-		if reason == "" {
-			reason = "stopped"
-		}
-		fmt.Fprintf(errw, "truce nash: stopped early (%s) after %s; the %d equilibria above are those found so far\n",
-			reason, res.Elapsed.Round(time.Millisecond), len(res.Equilibria))
-	}
-	return nil
+	return finishNash(ctx, errw, res, skipped)
 }
 
 // runReducedMethod runs a strategic-form method on the reduced strategic
@@ -144,7 +129,7 @@ func runReducedMethod(ctx context.Context, t *game.Tree, method string, opt nash
 	}
 	red, err := t.Reduced(ctx)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%s: %w", method, err)
 	}
 	res, err := run(ctx, red.Game, opt)
 	if err != nil {
@@ -181,7 +166,7 @@ type treeJSON struct {
 	Reason     string            `json:"reason,omitempty"`
 	Elapsed    float64           `json:"elapsed_seconds"`
 	Stats      map[string]any    `json:"stats"`
-	Equilibria []nashJSONProfile `json:"equilibria"`
+	Equilibria []struct{}        `json:"equilibria"` // written by writeJSONDoc
 }
 
 type treeJSONGame struct {
@@ -198,7 +183,7 @@ type treeJSONIs struct {
 func writeTreeJSON(w io.Writer, file string, t *game.Tree, method string, opt nash.Options, res *nash.Result) error {
 	out := treeJSON{File: file, Method: method, Complete: res.Complete, Reason: res.Reason,
 		Options: nashJSONOptions{All: opt.All, Rational: opt.Rational},
-		Elapsed: res.Elapsed.Seconds(), Stats: map[string]any{}, Equilibria: []nashJSONProfile{}}
+		Elapsed: res.Elapsed.Seconds(), Stats: jsonStats(res.Stats), Equilibria: []struct{}{}}
 	out.Game = treeJSONGame{Title: t.Title, Players: t.Players}
 	for p := range t.Players {
 		var list []treeJSONIs
@@ -207,17 +192,7 @@ func writeTreeJSON(w io.Writer, file string, t *game.Tree, method string, opt na
 		}
 		out.Game.Infosets = append(out.Game.Infosets, list)
 	}
-	for k, v := range res.Stats {
-		out.Stats[k] = v
-	}
-	for _, eq := range res.Equilibria {
-		p := nashJSONProfile{Profile: eq.Profile, Regret: eq.Regret}
-		p.Exact = ratStrings(eq.Exact)
-		out.Equilibria = append(out.Equilibria, p)
-	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(out)
+	return writeJSONDoc(w, out, jsonProfiles(res))
 }
 
 func writeTreeText(w io.Writer, file string, t *game.Tree, method string, opt nash.Options, res *nash.Result, decimals int) {
@@ -228,7 +203,7 @@ func writeTreeText(w io.Writer, file string, t *game.Tree, method string, opt na
 	fmt.Fprintf(w, "%s: %q, %d players, %d nodes, %d information sets\n", file, t.Title, t.NumPlayers(), len(t.Nodes), nis)
 	writeRunSummary(w, method, opt, res)
 	for i, eq := range res.Equilibria {
-		fmt.Fprintf(w, "\nequilibrium %d   regret %.3g   payoffs", i+1, eq.Regret)
+		fmt.Fprintf(w, "\n%s   regret %.3g   payoffs", profileHeading(i+1, eq), eq.Regret)
 		for _, u := range t.Payoffs(eq.Profile) {
 			fmt.Fprintf(w, " %.6g", u)
 		}

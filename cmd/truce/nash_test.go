@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -107,24 +108,24 @@ func TestNashTextAndDefaults(t *testing.T) {
 	if code != 0 {
 		t.Fatal(errs)
 	}
-	if !strings.Contains(out, "method lcp (exact): 1 equilibria, complete") || !strings.Contains(out, "Player 1") {
+	if !strings.Contains(out, "method lcp (exact): 1 equilibrium, complete") || !strings.Contains(out, "Player 1") {
 		t.Fatalf("text output:\n%s", out)
 	}
-	g, err := loadGame(nashRef+"e04.nfg", nil)
+	g, err := loadGame(context.Background(), nashRef+"e04.nfg", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if m := defaultNashMethod(g, nashMethods()); m != "enummixed" {
 		t.Fatalf("default for a 3x2 game: %s", m)
 	}
-	big, err := loadGame("../../nash/testdata/bench/rand_20x20_s2020.nfg", nil)
+	big, err := loadGame(context.Background(), "../../nash/testdata/bench/rand_20x20_s2020.nfg", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if m := defaultNashMethod(big, nashMethods()); m != "lcp" {
 		t.Fatalf("default for a 20x20 game: %s", m)
 	}
-	three, _ := loadGame(nashRef+"2x2x2.nfg", nil)
+	three, _ := loadGame(context.Background(), nashRef+"2x2x2.nfg", nil)
 	if m := defaultNashMethod(three, map[string]nashMethod{"enumpure": nil, "lcp": nil}); m != "enumpure" {
 		t.Fatalf("fallback for 3 players: %s", m)
 	}
@@ -141,7 +142,6 @@ func TestNashErrors(t *testing.T) {
 		want string
 	}{
 		{[]string{"nash", bad}, bad + ":2:5: expected payoff 3 of 8 (a number), found \"x\""},
-		{[]string{"nash", nashRef + "pd.nfg", "--method", "nope"}, "unknown method \"nope\""},
 		{[]string{"nash", nashRef + "pd.nfg", "--method", "lp"}, "not constant-sum"},
 		{[]string{"nash", nashRef + "2x2x2.nfg", "--method", "lcp"}, "needs a 2-player game"},
 		{[]string{"nash", filepath.Join(dir, "missing.nfg")}, "no such file"},
@@ -157,15 +157,28 @@ func TestNashErrors(t *testing.T) {
 	if code != 2 || !strings.Contains(errs, `invalid argument "xml" for "--format" flag: want text, gambit or json`) {
 		t.Errorf("--format xml: exit %d, stderr %q", code, errs)
 	}
+	_, errs, code = runTruce(t, "", "nash", nashRef+"pd.nfg", "--method", "nope")
+	if code != 2 || !strings.Contains(errs, `unknown method "nope"`) {
+		t.Errorf("--method nope: exit %d, stderr %q", code, errs)
+	}
 }
 
+// A run that hits --timeout prints what it found, says on stderr that the
+// list is incomplete, and exits 124, for games and trees alike.
 func TestNashTimeoutPrintsWhatItHas(t *testing.T) {
-	out, errs, code := runTruce(t, "", "nash", "../../nash/testdata/bench/rand_20x20_s2020.nfg", "--method", "lcp", "--all", "--timeout", "1ns", "--format", "gambit")
-	if code != codeTimeLimit {
-		t.Fatalf("exit %d after a timeout, want %d: %s", code, codeTimeLimit, errs)
-	}
-	if !strings.Contains(errs, "time limit of 1ns reached (--timeout); the 0 equilibria above are those found so far") {
-		t.Fatalf("stderr %q lacks the stopped-early note (stdout %q)", errs, out)
+	for _, args := range [][]string{
+		{"nash", "../../nash/testdata/bench/rand_20x20_s2020.nfg", "--method", "lcp", "--all"},
+		{"nash", efgRef + "gambit-games/artist2.efg", "--method", "lcp", "--rational"},
+	} {
+		args = append(args, "--timeout", "1ns", "--format", "gambit")
+		out, errs, code := runTruce(t, "", args...)
+		if code != codeTimeLimit {
+			t.Fatalf("%v: exit %d after a timeout, want %d: %s", args, code, codeTimeLimit, errs)
+		}
+		if !strings.Contains(errs, "time limit of 1ns reached (--timeout); incomplete: the 0 equilibria above are those found in") ||
+			strings.Contains(errs, "cancel") || strings.Contains(errs, " complete") {
+			t.Fatalf("%v: stderr %q lacks the incomplete note (stdout %q)", args, errs, out)
+		}
 	}
 }
 
@@ -180,11 +193,11 @@ func TestConvertRoundTrip(t *testing.T) {
 	if _, errs, code := runTruce(t, "", "convert", js, nfg); code != 0 {
 		t.Fatal(errs)
 	}
-	a, err := loadGame(src, nil)
+	a, err := loadGame(context.Background(), src, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := loadGame(nfg, nil)
+	b, err := loadGame(context.Background(), nfg, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"math"
 	"math/big"
 	"strconv"
 	"strings"
@@ -199,6 +200,9 @@ func (lx *efgLexer) scan() (efgToken, error) {
 // efgParseNumber reads an integer, decimal ("-.5", "1e-3") or fraction
 // ("3/4") exactly.
 func efgParseNumber(s string) (*big.Rat, bool) {
+	if len(s) > 1000 {
+		return nil, false
+	}
 	if strings.Count(s, "/") == 1 {
 		i := strings.IndexByte(s, '/')
 		num, ok1 := new(big.Int).SetString(s[:i], 10)
@@ -232,6 +236,8 @@ type efgParser struct {
 	t        *game.Tree
 	infosets map[[2]int]int // (player or 0 for chance, file number) -> index
 	outcomes map[int]int    // file number -> index
+	// outcomeAt[i] is where outcome i's payoffs are given.
+	outcomeAt []efgToken
 }
 
 // ReadEFG reads a game tree in Gambit's .efg format (the "EFG 2 R" form
@@ -241,8 +247,12 @@ type efgParser struct {
 // identities. A tree without perfect recall loads; methods that need
 // perfect recall refuse it (see game.Tree.PerfectRecall).
 func ReadEFG(filename string, r io.Reader) (*game.Tree, error) {
+	br := bufio.NewReader(r)
+	if b, _ := br.Peek(3); string(b) == "\xef\xbb\xbf" {
+		br.Discard(3) // a UTF-8 byte-order mark, as some editors write
+	}
 	p := &efgParser{
-		lx:       &efgLexer{r: bufio.NewReader(r), file: filename, line: 1},
+		lx:       &efgLexer{r: br, file: filename, line: 1},
 		infosets: map[[2]int]int{},
 		outcomes: map[int]int{},
 	}
@@ -363,7 +373,38 @@ func (p *efgParser) parse() (*game.Tree, error) {
 	if err := t.Finish(); err != nil {
 		return nil, fmt.Errorf("%s: %w", lx.file, err)
 	}
+	lo, hi := t.PayoffBounds()
+	if math.IsInf(lo, 0) || math.IsInf(hi, 0) {
+		// every outcome is finite (checked as read): a path's sum is not
+		return nil, lx.errAt(p.largestOutcome(), "the payoffs of the outcomes along a path add up to more than float64 can hold (±1.8e308); rescale the payoffs")
+	}
+	if err := game.CheckSpread(lo, hi); err != nil {
+		return nil, lx.errAt(p.largestOutcome(), "%v", err)
+	}
 	return t, nil
+}
+
+// largestOutcome returns where the outcome with the payoff of largest
+// magnitude is defined: the one to blame when the payoffs' range
+// overflows.
+func (p *efgParser) largestOutcome() efgToken {
+	best, at := -1.0, efgToken{line: 1, col: 1}
+	for i, o := range p.t.Outcomes {
+		for _, v := range o.Payoffs {
+			if a := math.Abs(v); a >= best || a != a {
+				best, at = a, p.outcomeAt[i]
+			}
+		}
+	}
+	return at
+}
+
+// shorten cuts long token text for messages.
+func shorten(s string) string {
+	if len(s) > 40 {
+		return s[:37] + "..."
+	}
+	return s
 }
 
 // node reads the line describing node n and returns its children.
@@ -468,7 +509,7 @@ func (p *efgParser) infoset(pl int) (int, error) {
 			}
 			r, ok := efgParseNumber(pt.text)
 			if !ok || r.Sign() < 0 {
-				return -1, lx.errAt(pt, "bad probability %q: want a number between 0 and 1 such as 1/3 or 0.25", pt.text)
+				return -1, lx.errAt(pt, "bad probability %q: want a number between 0 and 1 such as 1/3 or 0.25", shorten(pt.text))
 			}
 			probs = append(probs, r)
 		}
@@ -537,7 +578,10 @@ func (p *efgParser) outcome() (int, error) {
 		}
 		r, ok := efgParseNumber(tok.text)
 		if !ok {
-			return -1, lx.errAt(tok, "bad payoff %q: want a number such as 3, -1.5 or 2/3", tok.text)
+			return -1, lx.errAt(tok, "bad payoff %q: want a number such as 3, -1.5 or 2/3", shorten(tok.text))
+		}
+		if f, _ := r.Float64(); math.IsInf(f, 0) {
+			return -1, lx.errAt(tok, "payoff %q is too large for float64 (beyond ±1.8e308)", shorten(tok.text))
 		}
 		pay = append(pay, r)
 	}
@@ -562,5 +606,6 @@ func (p *efgParser) outcome() (int, error) {
 		return -1, lx.errAt(open, "%s", strings.TrimPrefix(err.Error(), "game: "))
 	}
 	p.outcomes[num] = idx
+	p.outcomeAt = append(p.outcomeAt, open)
 	return idx, nil
 }

@@ -109,6 +109,13 @@ func TestReadEFGErrors(t *testing.T) {
 		{"bad prob", head + "c \"\" 1 \"\" { \"h\" x } 0\n", "bad.efg:2:17: expected the probability of chance action \"h\""},
 		{"probs sum", head + "c \"\" 1 \"\" { \"h\" 1/2 \"t\" 1/3 } 0\nt \"\" 0\nt \"\" 0\n", "bad.efg:2:6: chance probabilities sum to 5/6, not 1"},
 		{"bad payoff", head + "t \"\" 1 \"o\" { 1/0 2 }\n", "bad.efg:2:14: bad payoff \"1/0\""},
+		// 10^1000 is a fine rational but no float64: every method would
+		// see +Inf (the .nfg reader refuses it too)
+		{"huge payoff", head + "t \"\" 1 \"o\" { 1" + strings.Repeat("0", 1000) + " 2 }\n", "bad.efg:2:14: bad payoff \"1000000000000000000000000000000000000..."},
+		{"inf payoff", head + "t \"\" 1 \"o\" { 1" + strings.Repeat("0", 400) + " 2 }\n", "bad.efg:2:14: payoff \"1000000000000000000000000000000000000...\" is too large for float64"},
+		{"exp payoff", head + "t \"\" 1 \"o\" { 1e309 2 }\n", "bad.efg:2:14: payoff \"1e309\" is too large for float64"},
+		{"spread", head + "p \"\" 1 1 \"i\" { \"a\" \"b\" } 0\nt \"\" 1 \"o\" { -1e308 0 }\nt \"\" 2 \"p\" { 1e308 0 }\n", "bad.efg:4:12: payoffs range from -1e+308 to 1e+308"},
+		{"path sum", head + "p \"\" 1 1 \"i\" { \"a\" } 1 \"o\" { 1e308 0 }\nt \"\" 2 \"p\" { 1e308 0 }\n", "bad.efg:3:12: the payoffs of the outcomes along a path add up to more than float64 can hold"},
 		{"action count", head + "p \"\" 1 1 \"i\" { \"a\" \"b\" } 0\nt \"\" 0\np \"\" 1 1 \"i\" { \"a\" } 0\n", "bad.efg:4:14: information set 1 was defined with 2 actions"},
 		{"payoffs disagree", head + "p \"\" 1 1 \"i\" { \"a\" \"b\" } 0\nt \"\" 1 \"o\" { 1 2 }\nt \"\" 1 \"o\" { 1 3 }\n", "bad.efg:4:12: outcome 1 was first given payoff 2 for player 2, here 3"},
 	}
@@ -122,6 +129,14 @@ func TestReadEFGErrors(t *testing.T) {
 		if !pos.MatchString(err.Error()) || !strings.HasPrefix(err.Error(), tt.want) {
 			t.Errorf("%s: error %q, want prefix %q", tt.name, err, tt.want)
 		}
+	}
+}
+
+// A UTF-8 byte-order mark, as some editors write, is skipped.
+func TestReadEFGByteOrderMark(t *testing.T) {
+	tr, err := ReadEFG("bom.efg", strings.NewReader("\ufeffEFG 2 R \"g\" { \"A\" } \"\"\nt \"\" 1 \"o\" { 5 }\n"))
+	if err != nil || tr.Outcomes[0].Payoffs[0] != 5 {
+		t.Fatalf("%v %v", tr, err)
 	}
 }
 

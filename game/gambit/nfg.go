@@ -461,6 +461,7 @@ func parseNFG(file string, src []byte) (*game.Strategic, error) {
 	}
 	g.Title, g.Comment = title, comment
 	n := len(players)
+	var spread payoffSpread
 	switch l.kind {
 	case tokNumber:
 		for i := range g.Payoffs {
@@ -475,12 +476,13 @@ func parseNFG(file string, src []byte) (*game.Strategic, error) {
 				return nil, err
 			}
 			g.Payoffs[i] = f
+			spread.add(f, l.tline, l.tcol)
 			if err := l.next(); err != nil {
 				return nil, err
 			}
 		}
 	case tokLBrace:
-		if err := readOutcomes(l, g, profiles); err != nil {
+		if err := readOutcomes(l, g, profiles, &spread); err != nil {
 			return nil, err
 		}
 	default:
@@ -489,10 +491,50 @@ func parseNFG(file string, src []byte) (*game.Strategic, error) {
 	if l.kind != tokEOF {
 		return nil, l.errorf("expected end of file after the game, found %s", l.describe())
 	}
+	if err := spread.check(file); err != nil {
+		return nil, err
+	}
 	return g, nil
 }
 
-func readOutcomes(l *lexer, g *game.Strategic, profiles int) error {
+// payoffSpread follows the smallest and largest payoff read and where
+// they stand, so that a game whose payoff range overflows float64 is
+// refused at the payoff that makes it so.
+type payoffSpread struct {
+	seen          bool
+	lo, hi        float64
+	loLine, loCol int
+	hiLine, hiCol int
+}
+
+func (s *payoffSpread) add(v float64, line, col int) {
+	if !s.seen || v < s.lo {
+		s.lo, s.loLine, s.loCol = v, line, col
+	}
+	if !s.seen || v > s.hi {
+		s.hi, s.hiLine, s.hiCol = v, line, col
+	}
+	s.seen = true
+}
+
+// check returns game.CheckSpread's error at the position of the extreme
+// payoff read last (the one that widened the range too far).
+func (s *payoffSpread) check(file string) error {
+	if !s.seen {
+		return nil
+	}
+	err := game.CheckSpread(s.lo, s.hi)
+	if err == nil {
+		return nil
+	}
+	line, col := s.loLine, s.loCol
+	if s.hiLine > line || s.hiLine == line && s.hiCol > col {
+		line, col = s.hiLine, s.hiCol
+	}
+	return fmt.Errorf("%s:%d:%d: %v", file, line, col, err)
+}
+
+func readOutcomes(l *lexer, g *game.Strategic, profiles int, spread *payoffSpread) error {
 	n := g.NumPlayers()
 	type outcome struct {
 		exact []*big.Rat
@@ -520,6 +562,7 @@ func readOutcomes(l *lexer, g *game.Strategic, profiles int) error {
 				return err
 			}
 			o.float[p] = f
+			spread.add(f, l.tline, l.tcol)
 			if err := l.next(); err != nil {
 				return err
 			}

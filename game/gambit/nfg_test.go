@@ -156,6 +156,11 @@ func TestBadInput(t *testing.T) {
 		{"outcome range", "NFG 1 R \"x\" { \"a\" } { 2 }\n{ { \"o\" 1 } }\n1 2", "bad.nfg:3:3: outcome number \"2\" out of range: expected 0 (no outcome) to 1"},
 		{"outcome payoffs", "NFG 1 R \"x\" { \"a\" \"b\" } { 1 1 }\n{ { \"o\" 1 } }\n1", "bad.nfg:2:11: outcome 1 needs 2 payoffs"},
 		{"too big", `NFG 1 R "x" { "a" "b" } { 100000 100000 }`, "than the file could list payoffs for"},
+		// each payoff fits in float64, their difference does not: regrets
+		// would be +Inf or NaN, so the game is refused at the second one
+		{"spread", "NFG 1 R \"x\" { \"a\" } { 2 }\n-1.5e308 1.5e308", "bad.nfg:2:10: payoffs range from -1.5e+308 to 1.5e+308: their difference overflows float64"},
+		{"spread outcomes", "NFG 1 R \"x\" { \"a\" } { 2 }\n{ { \"o\" 1e308 } { \"p\" -1e308 } }\n1 2", "bad.nfg:2:23: payoffs range from -1e+308 to 1e+308"},
+		{"long fraction", "NFG 1 R \"x\" { \"a\" } { 1 }\n1" + strings.Repeat("0", 1000) + "/1", "is not a number (too long)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
