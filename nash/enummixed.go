@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/truce-dev/truce/game"
+	"github.com/truce-dev/truce/internal/budget"
 )
 
 // EnumMixed finds every extreme Nash equilibrium of a 2-player game.
@@ -44,9 +45,22 @@ func EnumMixed(ctx context.Context, g *game.Strategic, opt Options) (out *Result
 	m, n := len(g.Strategies[0]), len(g.Strategies[1])
 	res := &Result{Method: "enummixed", Complete: true, Stats: map[string]float64{}}
 
+	// Two tableaux of k rows and d+k+1 columns; exact entries are big
+	// integers that grow along the walk.
+	per := int64(8)
+	if opt.Rational {
+		per = 32 + 32
+	}
+	if err := budget.Check(ctx, fmt.Sprintf("enummixed tableaux (%d×%d strategies)", m, n),
+		budget.Mul(2, int64(max(m, n)), int64(m+n+1), per), "use --method lcp for one equilibrium, or lcp --all"); err != nil {
+		return nil, fmt.Errorf("enummixed: %w", err)
+	}
 	var tp, tq tableau
 	if opt.Rational {
 		a, bt := exactMatrices(g)
+		if err := ctx.Err(); err != nil {
+			return &Result{Method: "enummixed", Reason: stopReason(err), Stats: map[string]float64{}}, nil
+		}
 		tp, tq = newExactTableau(bt, n, m), newExactTableau(a, m, n)
 	} else {
 		a, bt := floatMatrices(g)
@@ -61,6 +75,13 @@ func EnumMixed(ctx context.Context, g *game.Strategic, opt Options) (out *Result
 		}
 		return v - n
 	})
+	// Exact pivots on a large tableau take long: the walks and the pivots
+	// themselves check ctx.
+	sp.e.ctx, sq.e.ctx = ctx, ctx
+	if et, ok := tp.(*exactTableau); ok {
+		et.ctx = ctx
+		tq.(*exactTableau).ctx = ctx
+	}
 
 	var pairs [][2]int // (P vertex id, Q vertex id)
 	match := func(v int, self, other *side, selfIsP bool) {
@@ -121,6 +142,9 @@ func EnumMixed(ctx context.Context, g *game.Strategic, opt Options) (out *Result
 			}
 		}
 	}
+	if res.Complete && (sp.e.err != nil || sq.e.err != nil) {
+		res.Complete, res.Reason = false, stopReason(ctx.Err())
+	}
 	res.Stats["vertices1"] = float64(len(sp.verts))
 	res.Stats["vertices2"] = float64(len(sq.verts))
 	res.Stats["bases"] = float64(sp.e.bases + sq.e.bases)
@@ -132,17 +156,19 @@ func EnumMixed(ctx context.Context, g *game.Strategic, opt Options) (out *Result
 	dropped := 0
 	span := payoffSpan(g)
 	for _, pr := range pairs {
-		x, xr := sp.point(pr[0])
-		y, yr := sq.point(pr[1])
+		x, xr, err := sp.point(pr[0])
+		if err != nil {
+			return nil, fmt.Errorf("enummixed: %w", err)
+		}
+		y, yr, err := sq.point(pr[1])
+		if err != nil {
+			return nil, fmt.Errorf("enummixed: %w", err)
+		}
 		e := Equilibrium{Profile: [][]float64{x, y}, Component: -1}
 		if xr != nil {
 			e.Exact = [][]*big.Rat{xr, yr}
-			r, err := g.ExactRegret(e.Exact)
-			if err != nil {
-				return nil, fmt.Errorf("enummixed: %w", err)
-			}
-			if r.Sign() != 0 {
-				return nil, fmt.Errorf("enummixed: internal error: exact profile has regret %s", r.RatString())
+			if r := exactRegret2(g, e.Exact); r.Sign() != 0 {
+				return nil, fmt.Errorf("enummixed: exact profile has regret %s (a bug: please report it with the game)", r.RatString())
 			}
 		} else {
 			e.Regret = g.Regret(e.Profile)
@@ -241,12 +267,51 @@ func profileGreater(a, b Equilibrium) bool {
 	return false
 }
 
+// intMatrix is exactMatrices' conversion for player p when every payoff
+// is an integer of at most 62 bits (the usual case): no rational
+// arithmetic at all. It returns nil otherwise.
+func intMatrix(g *game.Strategic, p, rows, cols int, at func(r, c int) int) [][]*big.Int {
+	vals := make([]int64, rows*cols)
+	lo := int64(math.MaxInt64)
+	for r := 0; r < rows; r++ {
+		for c := 0; c < cols; c++ {
+			v := g.Exact[at(r, c)*2+p]
+			if !v.IsInt() || !v.Num().IsInt64() {
+				return nil
+			}
+			x := v.Num().Int64()
+			if x > 1<<61 || x < -(1<<61) {
+				return nil
+			}
+			vals[r*cols+c] = x
+			lo = min(lo, x)
+		}
+	}
+	out := make([][]*big.Int, rows)
+	ints := make([]big.Int, rows*cols)
+	// One backing array for all the (one-word, positive) values instead of
+	// an allocation per big.Int.
+	words := make([]big.Word, rows*cols)
+	for r := range out {
+		out[r] = make([]*big.Int, cols)
+		for c := range out[r] {
+			i := r*cols + c
+			words[i] = big.Word(vals[i] - lo + 1)
+			out[r][c] = ints[i].SetBits(words[i : i+1 : i+1])
+		}
+	}
+	return out
+}
+
 // exactMatrices returns A (m×n, player 1) and Bᵀ (n×m, player 2) as
 // positive integers: each player's payoffs shifted and scaled by a positive
 // affine map, which leaves the equilibria unchanged.
 func exactMatrices(g *game.Strategic) (a, bt [][]*big.Int) {
 	m, n := len(g.Strategies[0]), len(g.Strategies[1])
 	conv := func(p int, rows, cols int, at func(r, c int) int) [][]*big.Int {
+		if out := intMatrix(g, p, rows, cols, at); out != nil {
+			return out
+		}
 		minv := (*big.Rat)(nil)
 		lcm := big.NewInt(1)
 		g0 := new(big.Int)
@@ -420,6 +485,23 @@ type enumerator struct {
 	started bool
 	bases   int
 	pivots  int
+	// ctx stops the walk: nextBasis then returns false with err set,
+	// and the tableau may be mid-pivot, so the walk is over.
+	ctx   context.Context
+	err   error
+	iters int
+}
+
+// stopped reports (and records) whether the walk's context is done.
+func (e *enumerator) stopped() bool {
+	if e.ctx == nil {
+		return false
+	}
+	if err := e.ctx.Err(); err != nil {
+		e.err = err
+		return true
+	}
+	return false
 }
 
 type frame struct {
@@ -448,6 +530,9 @@ func (e *enumerator) nextBasis() bool {
 		return true
 	}
 	for len(e.stack) > 0 {
+		if e.iters++; e.iters&7 == 0 && e.stopped() {
+			return false
+		}
 		f := &e.stack[len(e.stack)-1]
 		if f.next >= e.nvar {
 			done := *f
@@ -458,6 +543,9 @@ func (e *enumerator) nextBasis() bool {
 				e.rowVar[done.row] = done.left
 				e.t.undo(done.row, done.entered, done.left, e.rowVar)
 				e.pivots++
+				if e.stopped() {
+					return false
+				}
 			}
 			continue
 		}
@@ -482,6 +570,9 @@ func (e *enumerator) nextBasis() bool {
 		e.rowVar[r] = c
 		e.t.pivot(r, c)
 		e.pivots++
+		if e.stopped() {
+			return false
+		}
 		e.bases++
 		e.stack = append(e.stack, frame{row: r, entered: c, left: left})
 		return true
@@ -577,7 +668,7 @@ func (s *side) advance() (int, bool) {
 
 // point returns the vertex as a mixed strategy (normalised), with the exact
 // version when the walk was exact.
-func (s *side) point(id int) ([]float64, []*big.Rat) {
+func (s *side) point(id int) ([]float64, []*big.Rat, error) {
 	vx := &s.verts[id]
 	d := s.e.d
 	if !s.exact {
@@ -589,10 +680,13 @@ func (s *side) point(id int) ([]float64, []*big.Rat) {
 		for i, v := range vx.coords {
 			out[i] = v / sum
 		}
-		return out, nil
+		return out, nil, nil
 	}
 	t := s.e.t.(*exactTableau)
-	z := t.solve(vx.basis)
+	z, err := t.solve(vx.basis)
+	if err != nil {
+		return nil, nil, err
+	}
 	sum := new(big.Rat)
 	for _, v := range z[:d] {
 		sum.Add(sum, v)
@@ -603,7 +697,7 @@ func (s *side) point(id int) ([]float64, []*big.Rat) {
 		ex[i] = new(big.Rat).Quo(z[i], sum)
 		out[i], _ = ex[i].Float64()
 	}
-	return out, ex
+	return out, ex, nil
 }
 
 // exactTableau is a fraction-free integer tableau (every entry is det(B)
@@ -622,18 +716,34 @@ type exactTableau struct {
 	// basic column is det times a unit vector, so pivots set it instead of
 	// computing it, which halves their work.
 	rowOf []int
+	// ctx, when done, makes pivot return at once and leave the tableau
+	// unusable (the walk checks ctx after each pivot and ends).
+	ctx context.Context
 }
 
 func newExactTableau(m [][]*big.Int, k, d int) *exactTableau {
 	e := &exactTableau{m: m, d: d, k: k, cols: d + k + 1}
 	e.t = make([]big.Int, k*e.cols)
 	e.pc = make([]big.Int, k)
+	// One-word positive entries share one backing array (capacity 1 each,
+	// so an entry that grows gets its own); this saves an allocation per
+	// entry on large games.
+	words := make([]big.Word, k*e.cols)
+	set := func(i int, v *big.Int) {
+		if b := v.Bits(); len(b) == 1 && v.Sign() > 0 {
+			words[i] = b[0]
+			e.t[i].SetBits(words[i : i+1 : i+1])
+			return
+		}
+		e.t[i].Set(v)
+	}
+	one := big.NewInt(1)
 	for r := 0; r < k; r++ {
 		for c := 0; c < d; c++ {
-			e.t[r*e.cols+c].Set(m[r][c])
+			set(r*e.cols+c, m[r][c])
 		}
-		e.t[r*e.cols+d+r].SetInt64(1)
-		e.t[r*e.cols+d+k].SetInt64(1)
+		set(r*e.cols+d+r, one)
+		set(r*e.cols+d+k, one)
 	}
 	e.det.SetInt64(1)
 	e.rowOf = make([]int, d+k)
@@ -697,6 +807,9 @@ func (e *exactTableau) pivot(r, c int) {
 		if i == r {
 			continue
 		}
+		if i&31 == 31 && e.ctx != nil && e.ctx.Err() != nil {
+			return
+		}
 		ti := e.t[i*e.cols : (i+1)*e.cols]
 		f := &e.pc[i]
 		fz := f.Sign() == 0
@@ -759,48 +872,62 @@ func (e *exactTableau) value(r int) float64 {
 }
 
 // solve returns the values of the d structural variables at the basis
-// (basic variable per row), by exact Gaussian elimination.
-func (e *exactTableau) solve(basis []int32) []*big.Rat {
-	k := e.k
-	// Columns of [M I] for the basic variables, augmented with 1.
-	a := make([][]*big.Rat, k)
-	for r := 0; r < k; r++ {
-		a[r] = make([]*big.Rat, k+1)
-		for j, v32 := range basis {
-			v := int(v32)
-			if v < e.d {
-				a[r][j] = new(big.Rat).SetInt(e.m[r][v])
-			} else if v-e.d == r {
-				a[r][j] = big.NewRat(1, 1)
-			} else {
-				a[r][j] = new(big.Rat)
-			}
+// (basic variable per row), by exact Gaussian elimination on the tight
+// rows only: a row whose slack is basic does not constrain the point, and
+// the rows whose slack is nonbasic are as many as the basic structural
+// variables (the support), which is small at an equilibrium of a large
+// game.
+func (e *exactTableau) solve(basis []int32) ([]*big.Rat, error) {
+	slackBasic := make([]bool, e.k)
+	var cols []int
+	for _, v32 := range basis {
+		if v := int(v32); v < e.d {
+			cols = append(cols, v)
+		} else {
+			slackBasic[v-e.d] = true
 		}
-		a[r][k] = big.NewRat(1, 1)
+	}
+	var rows []int
+	for r := 0; r < e.k; r++ {
+		if !slackBasic[r] {
+			rows = append(rows, r)
+		}
+	}
+	s := len(cols)
+	if len(rows) != s {
+		return nil, fmt.Errorf("vertex basis with %d tight rows for %d structural variables", len(rows), s)
+	}
+	a := make([][]*big.Rat, s)
+	for i, r := range rows {
+		a[i] = make([]*big.Rat, s+1)
+		for j, v := range cols {
+			a[i][j] = new(big.Rat).SetInt(e.m[r][v])
+		}
+		a[i][s] = big.NewRat(1, 1)
 	}
 	t := new(big.Rat)
-	for c := 0; c < k; c++ {
+	for c := 0; c < s; c++ {
 		p := -1
-		for r := c; r < k; r++ {
+		for r := c; r < s; r++ {
 			if a[r][c].Sign() != 0 {
 				p = r
 				break
 			}
 		}
 		if p < 0 {
-			panic("enummixed: singular basis")
+			return nil, fmt.Errorf("singular vertex basis")
 		}
 		a[c], a[p] = a[p], a[c]
 		inv := new(big.Rat).Inv(a[c][c])
-		for j := c; j <= k; j++ {
+		for j := c; j <= s; j++ {
 			a[c][j].Mul(a[c][j], inv)
 		}
-		for r := 0; r < k; r++ {
+		for r := 0; r < s; r++ {
 			if r == c || a[r][c].Sign() == 0 {
 				continue
 			}
 			f := new(big.Rat).Set(a[r][c])
-			for j := c; j <= k; j++ {
+			for j := c; j <= s; j++ {
 				a[r][j].Sub(a[r][j], t.Mul(f, a[c][j]))
 			}
 		}
@@ -809,12 +936,10 @@ func (e *exactTableau) solve(basis []int32) []*big.Rat {
 	for i := range z {
 		z[i] = new(big.Rat)
 	}
-	for j, v := range basis {
-		if int(v) < e.d {
-			z[v] = a[j][k]
-		}
+	for j, v := range cols {
+		z[v] = a[j][s]
 	}
-	return z
+	return z, nil
 }
 
 // floatTableau is the float64 tableau. Backtracking pivots back, and every
