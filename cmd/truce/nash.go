@@ -179,15 +179,15 @@ recognised from its first characters or given by --from.`,
 
 // nashJSON is the --format json output; docs/nash.md documents it.
 type nashJSON struct {
-	File       string            `json:"file"`
-	Game       nashJSONGame      `json:"game"`
-	Method     string            `json:"method"`
-	Options    nashJSONOptions   `json:"options"`
-	Complete   bool              `json:"complete"`
-	Reason     string            `json:"reason,omitempty"`
-	Elapsed    float64           `json:"elapsed_seconds"`
-	Stats      map[string]any    `json:"stats"`
-	Equilibria []struct{}        `json:"equilibria"` // written by writeJSONDoc
+	File       string          `json:"file"`
+	Game       nashJSONGame    `json:"game"`
+	Method     string          `json:"method"`
+	Options    nashJSONOptions `json:"options"`
+	Complete   bool            `json:"complete"`
+	Reason     string          `json:"reason,omitempty"`
+	Elapsed    float64         `json:"elapsed_seconds"`
+	Stats      map[string]any  `json:"stats"`
+	Equilibria []struct{}      `json:"equilibria"` // written by writeJSONDoc
 }
 
 type nashJSONGame struct {
@@ -251,4 +251,3 @@ func writeNashText(w io.Writer, file string, g *game.Strategic, method string, o
 		}
 	}
 }
-

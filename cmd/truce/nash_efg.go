@@ -158,15 +158,15 @@ func runReducedMethod(ctx context.Context, t *game.Tree, method string, opt nash
 
 // treeJSON is the --format json output for trees (docs/trees.md).
 type treeJSON struct {
-	File       string            `json:"file"`
-	Game       treeJSONGame      `json:"game"`
-	Method     string            `json:"method"`
-	Options    nashJSONOptions   `json:"options"`
-	Complete   bool              `json:"complete"`
-	Reason     string            `json:"reason,omitempty"`
-	Elapsed    float64           `json:"elapsed_seconds"`
-	Stats      map[string]any    `json:"stats"`
-	Equilibria []struct{}        `json:"equilibria"` // written by writeJSONDoc
+	File       string          `json:"file"`
+	Game       treeJSONGame    `json:"game"`
+	Method     string          `json:"method"`
+	Options    nashJSONOptions `json:"options"`
+	Complete   bool            `json:"complete"`
+	Reason     string          `json:"reason,omitempty"`
+	Elapsed    float64         `json:"elapsed_seconds"`
+	Stats      map[string]any  `json:"stats"`
+	Equilibria []struct{}      `json:"equilibria"` // written by writeJSONDoc
 }
 
 type treeJSONGame struct {
