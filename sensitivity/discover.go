@@ -64,10 +64,6 @@ func Discover(ctx context.Context, sc *scenario.Scenario, opt DiscoverOptions) (
 	if len(hyps) == 0 {
 		return nil, fmt.Errorf("discover: the scenario has no hypotheses")
 	}
-	probe, err := sc.NewProbe(scenario.ProbeOptions{Outputs: nil, Hypotheses: hyps, MPE: opt.MPE})
-	if err != nil {
-		return nil, err
-	}
 	var params []int
 	var inputs []string
 	for i, p := range sc.Parameters {
@@ -79,14 +75,7 @@ func Discover(ctx context.Context, sc *scenario.Scenario, opt DiscoverOptions) (
 	if len(params) == 0 {
 		return nil, fmt.Errorf("discover: no parameter has a distribution: nothing varies")
 	}
-	nH := len(probe.Hypotheses())
-	need := budget.Mul(int64(opt.Draws), budget.Add(int64(len(sc.Parameters)), int64(nH+len(probe.Outputs()))))
-	if err := budget.Check(ctx, fmt.Sprintf("%d draws of %d parameters and %d outputs", opt.Draws, len(sc.Parameters), nH), budget.Mul(need, 8), "use fewer --draws"); err != nil {
-		return nil, err
-	}
-	m := &drawModel{probe: probe, nOut: len(probe.Outputs()), nHyp: nH,
-		inputs: make([]string, len(sc.Parameters)), outNames: append(probe.Outputs(), probe.Hypotheses()...)}
-	y, err := EvalDesign(ctx, m, drawDesign{sc: sc, seed: opt.Seed, n: opt.Draws}, 0, opt.Draws, opt.Eval)
+	ids, holds, err := HypothesisDraws(ctx, sc, hyps, opt.Draws, opt.Seed, opt.MPE, opt.Eval)
 	if err != nil {
 		return nil, err
 	}
@@ -99,12 +88,10 @@ func Discover(ctx context.Context, sc *scenario.Scenario, opt DiscoverOptions) (
 		}
 	}
 	res := &DiscoverResult{Draws: opt.Draws, Seed: opt.Seed, Inputs: inputs}
-	stride := m.nOut + nH
-	for h, id := range probe.Hypotheses() {
+	for h, id := range ids {
 		ev := make([]bool, opt.Draws)
 		for i := range ev {
-			holds := y[i*stride+m.nOut+h] == 1
-			ev[i] = holds != opt.Fails
+			ev[i] = holds[h][i] != opt.Fails
 		}
 		pr, err := Prim(ctx, inputs, x, ev, opt.Prim)
 		if err != nil {
@@ -119,6 +106,37 @@ func Discover(ctx context.Context, sc *scenario.Scenario, opt DiscoverOptions) (
 		res.Discoveries = append(res.Discoveries, Discovery{Hypothesis: id, Claim: claim, Fails: opt.Fails, PrimResult: pr})
 	}
 	return res, nil
+}
+
+// HypothesisDraws evaluates the hypotheses hyps (nil: all) on draws
+// 0..n-1 of seed, the draws analyze makes, and returns their ids and
+// holds[h][i], whether hypothesis h holds on draw i. Only the profiles and
+// states they read are analysed.
+func HypothesisDraws(ctx context.Context, sc *scenario.Scenario, hyps []string, n int, seed uint64, mpe equilibrium.Options, eval EvalOptions) ([]string, [][]bool, error) {
+	probe, err := sc.NewProbe(scenario.ProbeOptions{Hypotheses: hyps, MPE: mpe})
+	if err != nil {
+		return nil, nil, err
+	}
+	ids := probe.Hypotheses()
+	nH, nOut := len(ids), len(probe.Outputs())
+	need := budget.Mul(budget.Mul(int64(n), int64(nH+nOut)), 8)
+	if err := budget.Check(ctx, fmt.Sprintf("%d draws × %d hypotheses and quantities", n, nH+nOut), need, "use fewer draws"); err != nil {
+		return nil, nil, err
+	}
+	m := &drawModel{probe: probe, nOut: nOut, nHyp: nH,
+		inputs: make([]string, len(sc.Parameters)), outNames: append(probe.Outputs(), ids...)}
+	y, err := EvalDesign(ctx, m, drawDesign{sc: sc, seed: seed, n: n}, 0, n, eval)
+	if err != nil {
+		return nil, nil, err
+	}
+	holds := make([][]bool, nH)
+	for h := range holds {
+		holds[h] = make([]bool, n)
+		for i := range holds[h] {
+			holds[h][i] = y[i*(nOut+nH)+nOut+h] == 1
+		}
+	}
+	return ids, holds, nil
 }
 
 // drawDesign is the random draws of a scenario as a design: row i is
