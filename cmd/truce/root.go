@@ -26,6 +26,7 @@ Limits on sizes, memory and time: docs/limits.md.`,
 	}
 	root.AddCommand(
 		newAnalyzeCmd(),
+		newAuditCmd(),
 		newCheckCmd(),
 		newConvertCmd(),
 		newDemoCmd(),

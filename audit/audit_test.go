@@ -1,0 +1,110 @@
+package audit
+
+import (
+	"context"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/truce-dev/truce/scenario"
+)
+
+func readFile(t testing.TB, path string) []byte {
+	t.Helper()
+	src, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return src
+}
+
+// The planted definitional hypothesis and rule-order artefact are flagged
+// at their lines.
+func TestAuditPlanted(t *testing.T) {
+	src := readFile(t, "testdata/planted.yaml")
+	rep, err := Run(context.Background(), "planted.yaml", src, Options{Draws: 100, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var def *Definitional
+	for i := range rep.Definitional {
+		if rep.Definitional[i].Hypothesis == "H1" {
+			def = &rep.Definitional[i]
+		}
+		if h := rep.Definitional[i].Hypothesis; h != "H1" {
+			t.Errorf("%s flagged as definitional: %s", h, rep.Definitional[i].Text)
+		}
+	}
+	if def == nil || def.Kind != DefRestates || def.Pos.Line != 62 || len(def.Matches) != 1 ||
+		def.Matches[0].Expr != "-war_cost" || len(def.Matches[0].Rules) != 1 || def.Matches[0].Rules[0].Line != 48 ||
+		!strings.Contains(def.Matches[0].Meaning, "worth to A of entering war") {
+		t.Fatalf("H1 definitional: %+v", def)
+	}
+	var order *Flip
+	for i, f := range rep.Flips {
+		if f.Hypothesis == "H2" && f.Perturbation.Kind == KindOrder {
+			order = &rep.Flips[i]
+		}
+	}
+	if order == nil {
+		t.Fatalf("no rule-order flip of H2 among %d flips", len(rep.Flips))
+	}
+	p := order.Perturbation
+	if p.Pos.Line != 38 || !strings.Contains(p.What, "lines 35 and 38") || !strings.Contains(p.What, "A: attack, B: defend") ||
+		order.VerdictFrom != "supported" || order.VerdictTo != "rejected" {
+		t.Fatalf("rule-order flip: %+v", order)
+	}
+	// H1 holds in every draw and nothing in the file moves it: its reason
+	// is that it restates a payoff.
+	var h1 *Fixed
+	for i := range rep.Fixed {
+		if rep.Fixed[i].Hypothesis == "H1" {
+			h1 = &rep.Fixed[i]
+		}
+	}
+	if h1 == nil || !h1.Holds || len(h1.Reasons) != 1 || len(h1.BrokenBy) != 0 {
+		t.Fatalf("H1 fixed: %+v", h1)
+	}
+	if rep.Tested == 0 || len(rep.NotTested) == 0 {
+		t.Errorf("tested %d, not tested %d", rep.Tested, len(rep.NotTested))
+	}
+}
+
+// Every variant of the bundled scenario is a valid scenario that differs
+// from the original exactly where the element is.
+func TestVariantsParse(t *testing.T) {
+	for _, path := range []string{"../scenarios/us-iran-2026.yaml", "testdata/planted.yaml", "../examples/crises/brinkmanship.yaml"} {
+		src := readFile(t, path)
+		sc, ds := scenario.Parse(path, src)
+		if sc == nil {
+			t.Fatal(ds)
+		}
+		s, err := newSource(src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pert := perturbations(s, sc)
+		kinds := map[string]int{}
+		for _, p := range pert {
+			kinds[p.Kind]++
+			v := s.apply(p.edits)
+			if string(v) == string(src) {
+				t.Errorf("%s: %s %s: the variant is the file itself", path, p.What, p.Change)
+			}
+			vsc, ds := scenario.Parse(path, v)
+			if vsc == nil && p.Kind != KindEnding {
+				t.Errorf("%s: %s (%s) does not parse: %v", path, p.What, p.Change, ds[0])
+			}
+			if vsc != nil && len(vsc.Hypotheses) != len(sc.Hypotheses) {
+				t.Errorf("%s: %s changes the hypotheses", path, p.What)
+			}
+		}
+		if path == "../scenarios/us-iran-2026.yaml" {
+			for _, k := range []string{KindNumber, KindDiscount, KindWeight, KindMixture, KindOrder, KindEnding} {
+				if kinds[k] == 0 {
+					t.Errorf("no %s variant of the bundled scenario", k)
+				}
+			}
+		}
+	}
+}

@@ -1,0 +1,455 @@
+package audit
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+
+	yast "github.com/goccy/go-yaml/ast"
+	"github.com/truce-dev/truce/scenario"
+)
+
+// Element kinds.
+const (
+	KindNumber   = "number"     // a fixed number: parameter value, payoff, probability, literal in an expression
+	KindDiscount = "discount"   // a discount factor
+	KindWeight   = "weight"     // an actor's weight of a component
+	KindMixture  = "mixture"    // a strategy's distribution over actions
+	KindOrder    = "rule order" // the order of two overlapping transition rules
+	KindEnding   = "ending"     // whether a state is terminal
+)
+
+// Element is one piece of the file the audit changes.
+type Element struct {
+	Kind  string
+	What  string // e.g. "discount of IR"
+	Pos   scenario.Pos
+	Value string // as written
+}
+
+// Perturbation is one change of one element.
+type Perturbation struct {
+	Element
+	Change string // e.g. "0.95 → 0.9949 (half-life ×10)"
+	// For fixed numbers (kinds number, discount, weight): the value and
+	// the value tried.
+	IsNumber    bool
+	From, To    float64
+	InExpr      bool // a literal inside an expression
+	probability bool
+	edits       []edit
+}
+
+// Share of a number moved up and down, and the factor on a discount's
+// half-life.
+const (
+	numberStep   = 0.25
+	halfLifeStep = 10
+)
+
+// infoKeys are the descriptive keys any element may carry.
+var infoKeys = map[string]bool{"label": true, "description": true, "rationale": true, "source": true}
+
+func fmtNum(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
+
+func shortNum(x float64) string { return strconv.FormatFloat(x, 'g', 4, 64) }
+
+// perturbations lists every change the audit tries on sc, read from its
+// source s.
+func perturbations(s *source, sc *scenario.Scenario) []Perturbation {
+	var out []Perturbation
+	root := s.root
+	if n := get(root, "discount"); n != nil {
+		out = append(out, s.discount(n, "discount (every actor without its own)")...)
+	}
+	if seq, ok := get(root, "actors").(*yast.SequenceNode); ok {
+		for _, it := range seq.Values {
+			m := mapping(it)
+			id := ""
+			if n := get(m, "id"); n != nil {
+				id = n.GetToken().Value
+			}
+			if n := get(m, "discount"); n != nil {
+				out = append(out, s.discount(n, "discount of "+id)...)
+			}
+			if w := mapping(get(m, "weights")); w != nil {
+				for _, mv := range w.Values {
+					out = append(out, s.numbers(mv.Value, KindWeight, fmt.Sprintf("weight of %s for %s", keyOf(mv), id), false)...)
+				}
+			}
+		}
+	}
+	if pm := mapping(get(root, "parameters")); pm != nil {
+		for _, mv := range pm.Values {
+			v := mv.Value
+			if m := mapping(v); m != nil {
+				if get(m, "dist") != nil {
+					continue // a distribution: its spread is what sensitivity varies
+				}
+				v = get(m, "value")
+			}
+			if v != nil {
+				out = append(out, s.numbers(v, KindNumber, "parameter "+keyOf(mv), false)...)
+			}
+		}
+	}
+	if seq, ok := get(root, "transitions").(*yast.SequenceNode); ok {
+		for _, it := range seq.Values {
+			m := mapping(it)
+			p := posOfNode(it)
+			if to := mapping(get(m, "to")); to != nil {
+				for _, mv := range to.Values {
+					out = append(out, s.numbers(mv.Value, KindNumber, fmt.Sprintf("probability of moving to %s (transition rule at line %d)", keyOf(mv), p.Line), true)...)
+				}
+			}
+		}
+	}
+	if seq, ok := get(root, "payoffs").(*yast.SequenceNode); ok {
+		for _, it := range seq.Values {
+			m := mapping(it)
+			p := posOfNode(it)
+			for _, mv := range m.Values {
+				actor := keyOf(mv)
+				if actor == "in" || actor == "when" || infoKeys[actor] {
+					continue
+				}
+				if comps := mapping(mv.Value); comps != nil {
+					for _, cv := range comps.Values {
+						out = append(out, s.numbers(cv.Value, KindNumber, fmt.Sprintf("payoff %s to %s (payoff rule at line %d)", keyOf(cv), actor, p.Line), false)...)
+					}
+				}
+			}
+		}
+	}
+	if sm := mapping(get(root, "strategies")); sm != nil {
+		for _, av := range sm.Values {
+			actor := keyOf(av)
+			a := actorIndex(sc, actor)
+			strats := mapping(av.Value)
+			if strats == nil || a < 0 {
+				continue
+			}
+			for _, stv := range strats.Values {
+				body := mapping(stv.Value)
+				for _, kv := range body.Values {
+					key := keyOf(kv)
+					switch {
+					case infoKeys[key]:
+					case key == "rules":
+						if rs, ok := kv.Value.(*yast.SequenceNode); ok {
+							for _, r := range rs.Values {
+								if play := get(mapping(r), "play"); play != nil {
+									out = append(out, s.mixture(play, sc, a, "*", fmt.Sprintf("reaction of %s's strategy %s (rule at line %d)", actor, keyOf(stv), posOfNode(r).Line))...)
+								}
+							}
+						}
+					default:
+						out = append(out, s.mixture(kv.Value, sc, a, key, fmt.Sprintf("%s's strategy %s in %s", actor, keyOf(stv), stateWord(key)))...)
+					}
+				}
+			}
+		}
+	}
+	if seq, ok := get(root, "transitions").(*yast.SequenceNode); ok && !seq.IsFlowStyle && len(seq.Entries) == len(seq.Values) {
+		for _, o := range sc.TransitionOverlaps() {
+			if p, ok := s.moveRule(seq, o); ok {
+				out = append(out, p)
+			}
+		}
+	}
+	if seq, ok := get(root, "states").(*yast.SequenceNode); ok {
+		for _, it := range seq.Values {
+			if p, ok := s.toggleTerminal(it); ok {
+				out = append(out, p)
+			}
+		}
+	}
+	return out
+}
+
+func stateWord(key string) string {
+	if key == "*" {
+		return `every state ("*")`
+	}
+	return "state " + key
+}
+
+func actorIndex(sc *scenario.Scenario, id string) int {
+	for i, a := range sc.Actors {
+		if a.ID == id {
+			return i
+		}
+	}
+	return -1
+}
+
+// numbers perturbs a value that is a number (±25%) or an expression (each
+// literal other than 0 and 1, which are structural in 1 - p or 0 * x).
+// Probabilities are kept in [0, 1].
+func (s *source) numbers(n yast.Node, kind, what string, probability bool) []Perturbation {
+	sc, ok := s.scalarOf(n)
+	if !ok {
+		return nil
+	}
+	if sc.number {
+		return numberSteps(Element{Kind: kind, What: what, Pos: sc.pos, Value: sc.text}, sc, false, probability)
+	}
+	var out []Perturbation
+	for _, lit := range exprLiterals(sc) {
+		v, _ := strconv.ParseFloat(strings.ReplaceAll(lit.text, "_", ""), 64)
+		if v == 0 || v == 1 {
+			continue
+		}
+		el := Element{Kind: kind, What: fmt.Sprintf("%s in %s = %q", lit.text, what, sc.text), Pos: lit.pos, Value: lit.text}
+		out = append(out, numberSteps(el, lit, true, false)...)
+	}
+	return out
+}
+
+// numberSteps moves a literal down and up by numberStep of its value.
+func numberSteps(el Element, lit scalar, inExpr, probability bool) []Perturbation {
+	v, err := strconv.ParseFloat(strings.ReplaceAll(lit.text, "_", ""), 64)
+	if err != nil || v == 0 || math.IsNaN(v) || math.IsInf(v, 0) {
+		return nil
+	}
+	var out []Perturbation
+	for _, f := range []float64{1 - numberStep, 1 + numberStep} {
+		x := v * f
+		if probability {
+			x = math.Min(math.Max(x, 0), 1)
+		}
+		if x == v {
+			continue
+		}
+		out = append(out, Perturbation{Element: el, IsNumber: true, From: v, To: x, InExpr: inExpr, probability: probability,
+			Change: fmt.Sprintf("%s → %s (%+.0f%%)", lit.text, shortNum(x), 100*(x/v-1)),
+			edits:  []edit{{lit.start, lit.end, fmtNum(x)}}})
+	}
+	return out
+}
+
+// discount moves a discount's half-life (the steps after which a payoff is
+// worth half) down and up tenfold: ±25% of a factor near 1 would move it
+// past 1 or barely change the horizon it stands for.
+func (s *source) discount(n yast.Node, what string) []Perturbation {
+	sc, ok := s.scalarOf(n)
+	if !ok {
+		return nil
+	}
+	if !sc.number {
+		return s.numbers(n, KindDiscount, what, false)
+	}
+	d, err := strconv.ParseFloat(sc.text, 64)
+	if err != nil || !(d > 0 && d < 1) {
+		return nil
+	}
+	el := Element{Kind: KindDiscount, What: what, Pos: sc.pos, Value: sc.text}
+	h := math.Log(0.5) / math.Log(d)
+	var out []Perturbation
+	for _, f := range []float64{1.0 / halfLifeStep, halfLifeStep} {
+		x := math.Pow(0.5, 1/(h*f))
+		word := "÷"
+		if f > 1 {
+			word = "×"
+		}
+		out = append(out, Perturbation{Element: el, IsNumber: true, From: d, To: x,
+			Change: fmt.Sprintf("%s → %s (half-life %.3g → %.3g steps, %s%d)", sc.text, strconv.FormatFloat(x, 'g', 5, 64), h, h*f, word, halfLifeStep),
+			edits:  []edit{{sc.start, sc.end, fmtNum(x)}}})
+	}
+	return out
+}
+
+// mixture perturbs a strategy's distribution over actions, when every
+// weight is a number: a quarter of the probability moved onto each action
+// it plays in turn, or, for a pure strategy written as a flow mapping,
+// spread evenly over the other actions available in state (every
+// non-terminal state for "*").
+func (s *source) mixture(n yast.Node, sc *scenario.Scenario, actor int, state, what string) []Perturbation {
+	m := mapping(n)
+	if m == nil || len(m.Values) == 0 {
+		return nil
+	}
+	names := make([]string, len(m.Values))
+	lits := make([]scalar, len(m.Values))
+	vals := make([]float64, len(m.Values))
+	for i, mv := range m.Values {
+		lit, ok := s.scalarOf(mv.Value)
+		if !ok || !lit.number {
+			return nil
+		}
+		v, err := strconv.ParseFloat(lit.text, 64)
+		if err != nil {
+			return nil
+		}
+		names[i], lits[i], vals[i] = keyOf(mv), lit, v
+	}
+	el := Element{Kind: KindMixture, What: what, Pos: posOfNode(m), Value: mixText(names, vals)}
+	var out []Perturbation
+	if len(m.Values) >= 2 {
+		for i := range names {
+			nv := make([]float64, len(vals))
+			var edits []edit
+			for j := range vals {
+				nv[j] = (1 - numberStep) * vals[j]
+				if j == i {
+					nv[j] += numberStep
+				}
+				edits = append(edits, edit{lits[j].start, lits[j].end, fmtNum(nv[j])})
+			}
+			out = append(out, Perturbation{Element: el, Change: fmt.Sprintf("%.0f%% moved onto %s: %s", 100*numberStep, names[i], mixText(names, nv)), edits: edits})
+		}
+		return out
+	}
+	// A pure strategy: rewrite the flow mapping with the other actions.
+	if !m.IsFlowStyle || m.Start == nil || m.Start.Position == nil {
+		return nil
+	}
+	start := s.offset(m.Start.Position.Line, m.Start.Position.Column)
+	if start < 0 || s.src[start] != '{' {
+		return nil
+	}
+	end := start + strings.IndexByte(string(s.src[start:]), '}') + 1
+	if end <= start {
+		return nil
+	}
+	others := otherActions(sc, actor, state, names[0])
+	if len(others) == 0 {
+		return nil
+	}
+	nn, nv := []string{names[0]}, []float64{1 - numberStep}
+	for _, o := range others {
+		nn = append(nn, o)
+		nv = append(nv, numberStep/float64(len(others)))
+	}
+	text := mixText(nn, nv)
+	var parts []string
+	for i := range nn {
+		parts = append(parts, fmt.Sprintf("%s: %s", nn[i], fmtNum(nv[i])))
+	}
+	return []Perturbation{{Element: el, Change: fmt.Sprintf("%.0f%% spread over the other actions: %s", 100*numberStep, text),
+		edits: []edit{{start, end, "{" + strings.Join(parts, ", ") + "}"}}}}
+}
+
+func mixText(names []string, vals []float64) string {
+	var parts []string
+	for i := range names {
+		parts = append(parts, fmt.Sprintf("%s: %s", names[i], strconv.FormatFloat(vals[i], 'g', 3, 64)))
+	}
+	return "{" + strings.Join(parts, ", ") + "}"
+}
+
+// otherActions are the actions of actor available in state (in every
+// non-terminal state for "*") other than skip, in file order.
+func otherActions(sc *scenario.Scenario, actor int, state, skip string) []string {
+	count := map[int]int{}
+	nStates := 0
+	for s, st := range sc.States {
+		if st.Terminal || (state != "*" && st.ID != state) {
+			continue
+		}
+		nStates++
+		for _, k := range sc.Avail[s][actor] {
+			count[k]++
+		}
+	}
+	var idx []int
+	for k, c := range count {
+		if c == nStates && sc.Actions[actor][k] != skip {
+			idx = append(idx, k)
+		}
+	}
+	sort.Ints(idx)
+	var out []string
+	for _, k := range idx {
+		out = append(out, sc.Actions[actor][k])
+	}
+	return out
+}
+
+// moveRule moves the later rule of an overlap to just above the earlier
+// one, so that it decides the cases they share.
+func (s *source) moveRule(seq *yast.SequenceNode, o scenario.RuleOverlap) (Perturbation, bool) {
+	if o.Second >= len(seq.Entries) || o.First >= o.Second {
+		return Perturbation{}, false
+	}
+	lineOf := func(i int) int { return seq.Entries[i].Start.Position.Line }
+	from := s.lineStart[lineOf(o.Second)]
+	var to int
+	if o.Second+1 < len(seq.Entries) {
+		to = s.lineStart[lineOf(o.Second+1)]
+	} else {
+		last := maxLine(seq.Values[o.Second])
+		if last+1 < len(s.lineStart) {
+			to = s.lineStart[last+1]
+		} else {
+			return Perturbation{}, false // the rule ends the file without a newline
+		}
+	}
+	at := s.lineStart[lineOf(o.First)]
+	text := string(s.src[from:to])
+	el := Element{Kind: KindOrder, What: fmt.Sprintf("order of the transition rules at lines %d and %d (both match %s)", o.FirstPos.Line, o.SecondPos.Line, o.Example),
+		Pos: o.SecondPos, Value: fmt.Sprintf("line %d first", o.FirstPos.Line)}
+	return Perturbation{Element: el, Change: fmt.Sprintf("the rule at line %d moved above the rule at line %d", o.SecondPos.Line, o.FirstPos.Line),
+		edits: []edit{{from, to, ""}, {at, at, text}}}, true
+}
+
+// maxLine is the last line holding a token of n.
+func maxLine(n yast.Node) int {
+	last := 0
+	yast.Walk(lineVisitor(func(x yast.Node) {
+		if tk := x.GetToken(); tk != nil && tk.Position != nil && tk.Position.Line > last {
+			last = tk.Position.Line
+		}
+	}), n)
+	return last
+}
+
+type lineVisitor func(yast.Node)
+
+func (v lineVisitor) Visit(n yast.Node) yast.Visitor {
+	v(n)
+	return v
+}
+
+// toggleTerminal makes a terminal state non-terminal or the reverse.
+func (s *source) toggleTerminal(item yast.Node) (Perturbation, bool) {
+	m := mapping(item)
+	idn := get(m, "id")
+	if m == nil || idn == nil {
+		return Perturbation{}, false
+	}
+	id := idn.GetToken().Value
+	el := Element{Kind: KindEnding, Pos: posOfNode(idn)}
+	if t := get(m, "terminal"); t != nil {
+		lit, ok := s.scalarOf(t)
+		if !ok || t.GetToken().Value != "true" {
+			return Perturbation{}, false
+		}
+		if _, isBool := t.(*yast.BoolNode); !isBool {
+			return Perturbation{}, false
+		}
+		el.What, el.Value = fmt.Sprintf("ending %s (terminal)", id), "terminal"
+		return Perturbation{Element: el, Change: fmt.Sprintf("%s no longer an ending: its payoffs are paid every step it lasts and the rules for every state (\"*\") apply there", id),
+			edits: []edit{{lit.start, lit.end, "false"}}}, true
+	}
+	el.What, el.Value = fmt.Sprintf("state %s (not terminal)", id), "not terminal"
+	change := fmt.Sprintf("%s made an ending: paths stop there and its payoffs are paid once on entry", id)
+	lit, ok := s.scalarOf(idn)
+	if !ok {
+		return Perturbation{}, false
+	}
+	if m.IsFlowStyle {
+		return Perturbation{Element: el, Change: change, edits: []edit{{lit.end, lit.end, ", terminal: true"}}}, true
+	}
+	// Block mapping: a line after the id's, indented like it.
+	line := lit.pos.Line
+	if line+1 >= len(s.lineStart) {
+		return Perturbation{}, false
+	}
+	keyPos := posOfNode(m)
+	indent := strings.Repeat(" ", keyPos.Col-1)
+	at := s.lineStart[line+1]
+	return Perturbation{Element: el, Change: change, edits: []edit{{at, at, indent + "terminal: true\n"}}}, true
+}
