@@ -69,6 +69,10 @@ type Analysis struct {
 	// AnalyzeOptions.ValueSteps; TotalAt[t] weighs it like Total.
 	ValueAt map[int][][]float64 `json:"value_at,omitempty"`
 	TotalAt map[int][]float64   `json:"total_at,omitempty"`
+	// From holds figures from every start state (AnalyzeOptions.From).
+	From *From `json:"from,omitempty"`
+	// LongRun is the long-run behaviour (AnalyzeOptions.LongRun).
+	LongRun *LongRun `json:"long_run,omitempty"`
 	// Nodes is the number of chain nodes (states with the memory that
 	// matters).
 	Nodes int `json:"nodes"`
@@ -90,6 +94,14 @@ type AnalyzeOptions struct {
 	// solves); each non-terminal state costs its own forward pass and
 	// linear solves, which dominates on large chains.
 	States []int
+	// From asks for figures from every start state (Analysis.From), for
+	// the terminal states and FromStates; AnalyzeWith then builds the
+	// chain from every state.
+	From       bool
+	FromStates []int
+	// LongRun asks for the recurrent classes, their stationary
+	// distributions and the long-run shares of time (Analysis.LongRun).
+	LongRun bool
 	// ValueSteps lists steps t (0..Horizon) at which the value over the
 	// first t steps is recorded (Analysis.ValueAt); it costs a pass over
 	// the nodes per step listed.
@@ -110,7 +122,14 @@ func Analyze(ctx context.Context, g *Game, p Profile, horizon int) (*Analysis, e
 
 // AnalyzeWith is Analyze with options.
 func AnalyzeWith(ctx context.Context, g *Game, p Profile, opt AnalyzeOptions) (*Analysis, error) {
-	c, err := BuildChain(ctx, g, p)
+	var starts []int
+	if opt.From && g != nil {
+		starts = make([]int, len(g.States))
+		for s := range starts {
+			starts[s] = s
+		}
+	}
+	c, err := BuildChainFrom(ctx, g, p, starts)
 	if err != nil {
 		return nil, err
 	}
@@ -341,6 +360,16 @@ func (c *Chain) Analyze(ctx context.Context, opt AnalyzeOptions) (*Analysis, err
 		}
 	}
 	res.Total = weighted(g, res.Value)
+	if opt.From {
+		if err := an.fromAll(ctx, res); err != nil {
+			return nil, err
+		}
+	}
+	if opt.LongRun {
+		if err := an.longRun(ctx, res, newScratch(c.NumNodes())); err != nil {
+			return nil, err
+		}
+	}
 	res.TotalBy = weighted(g, res.ValueBy)
 	if len(res.ValueAt) > 0 {
 		res.TotalAt = make(map[int][]float64, len(res.ValueAt))
@@ -974,8 +1003,10 @@ func (r Analysis) MarshalJSON() ([]byte, error) {
 		TotalBy     []jsonFloat           `json:"total_by"`
 		ValueAt     map[int][][]jsonFloat `json:"value_at,omitempty"`
 		TotalAt     map[int][]jsonFloat   `json:"total_at,omitempty"`
+		From        *From                 `json:"from,omitempty"`
+		LongRun     *LongRun              `json:"long_run,omitempty"`
 		Nodes       int                   `json:"nodes"`
 	}{r.Horizon, jsonFloats(r.Absorb), jsonFloats2(r.Reach), jsonFloats(r.Time), jsonFloats2(r.Value),
 		jsonFloats(r.Total), jsonFloats(r.TimeBy), jsonFloats(r.AtHorizon), jsonFloat(r.NeverEnds), jsonFloats(r.Occupancy),
-		jsonFloat(r.Steps), jsonFloats2(r.ActionShare), jsonFloats2(r.ValueBy), jsonFloats(r.TotalBy), jsonAt2(r.ValueAt), jsonAt1(r.TotalAt), r.Nodes})
+		jsonFloat(r.Steps), jsonFloats2(r.ActionShare), jsonFloats2(r.ValueBy), jsonFloats(r.TotalBy), jsonAt2(r.ValueAt), jsonAt1(r.TotalAt), r.From, r.LongRun, r.Nodes})
 }

@@ -142,7 +142,7 @@ func reportCPU(b *testing.B, cpu0 time.Duration) {
 func BenchmarkSimulatePaths(b *testing.B) {
 	r := rand.New(rand.NewPCG(50, 3))
 	g, prof := randomGame(r, 50, 3, 3, 3, true)
-	c, err := buildChain(context.Background(), g, prof, true)
+	c, err := buildChain(context.Background(), g, prof, true, nil)
 	if err != nil {
 		b.Fatal(err)
 	}

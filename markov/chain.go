@@ -28,6 +28,10 @@ type Chain struct {
 	State []int
 	// Init is the node of the initial state at step 0.
 	Init int
+	// Start[s] is the node of a process started in state s at step 0 (no
+	// previous step), for the states BuildChainFrom was asked to start
+	// from and the initial state; -1 otherwise.
+	Start []int32
 
 	RowPtr []int32
 	Col    []int32
@@ -232,13 +236,23 @@ func (cp *cProfile) playDist(g *Game, p Profile, a, s, f int) ([]float64, error)
 // BuildChain builds the chain that profile p induces on g, checking both.
 // It stops with ctx's error soon after ctx is done.
 func BuildChain(ctx context.Context, g *Game, p Profile) (*Chain, error) {
-	return buildChain(ctx, g, p, false)
+	return buildChain(ctx, g, p, false, nil)
+}
+
+// BuildChainFrom is BuildChain with the nodes reachable from each state of
+// starts added (a process started there at step 0), for figures from every
+// start (AnalyzeOptions.From). The nodes reachable from the initial state
+// come first and are numbered as by BuildChain, so every figure from the
+// initial state is the same.
+func BuildChainFrom(ctx context.Context, g *Game, p Profile, starts []int) (*Chain, error) {
+	return buildChain(ctx, g, p, false, starts)
 }
 
 // buildChain explores the nodes reachable from the initial one breadth
-// first; withOutcomes also records the (joint action, successor) pairs that
-// Monte Carlo samples from.
-func buildChain(ctx context.Context, g *Game, p Profile, withOutcomes bool) (*Chain, error) {
+// first, then those reachable from each of starts; withOutcomes also
+// records the (joint action, successor) pairs that Monte Carlo samples
+// from.
+func buildChain(ctx context.Context, g *Game, p Profile, withOutcomes bool, starts []int) (*Chain, error) {
 	if g == nil {
 		return nil, fmt.Errorf("markov: nil game")
 	}
@@ -351,6 +365,17 @@ func buildChain(ctx context.Context, g *Game, p Profile, withOutcomes bool) (*Ch
 		return nil, err
 	}
 	c.Init = 0
+	c.Start = make([]int32, nS)
+	for s := range c.Start {
+		c.Start[s] = -1
+	}
+	c.Start[g.Initial] = 0
+	for _, s := range starts {
+		if s < 0 || s >= nS {
+			return nil, fmt.Errorf("markov: start state %d out of range", s)
+		}
+	}
+	nextStart := 0 // next of starts to root, once the nodes before are explored
 
 	// Row scratch: slot[y] is y's position in the current row while
 	// mark[y] equals the row number.
@@ -360,7 +385,19 @@ func buildChain(ctx context.Context, g *Game, p Profile, withOutcomes bool) (*Ch
 	dists := make([][]float64, nA)
 	nAC := nA * nC
 	c.RowPtr = append(c.RowPtr, 0)
-	for x := 0; x < len(c.State); x++ {
+	for x := 0; ; x++ {
+		for x == len(c.State) && nextStart < len(starts) {
+			st := starts[nextStart]
+			nextStart++
+			y, err := node(st, nil)
+			if err != nil {
+				return nil, err
+			}
+			c.Start[st] = y
+		}
+		if x == len(c.State) {
+			break
+		}
 		s := c.State[x]
 		if g.States[s].Terminal {
 			for a := 0; a < nA; a++ {

@@ -7,7 +7,7 @@ import "context"
 // model whose observations depend on the joint action played needs them:
 // what is seen at a step is then correlated with the move to the next.
 func BuildChainOutcomes(ctx context.Context, g *Game, p Profile) (*Chain, error) {
-	return buildChain(ctx, g, p, true)
+	return buildChain(ctx, g, p, true, nil)
 }
 
 // HasOutcomes reports whether the chain was built by BuildChainOutcomes.

@@ -180,7 +180,7 @@ func Simulate(ctx context.Context, g *Game, p Profile, opt SimOptions) (*SimStat
 	if opt.Horizon < 0 || opt.Horizon > MaxHorizon {
 		return nil, fmt.Errorf("markov: simulate: horizon %d outside 0..%d", opt.Horizon, MaxHorizon)
 	}
-	c, err := buildChain(ctx, g, p, true)
+	c, err := buildChain(ctx, g, p, true, nil)
 	if err != nil {
 		return nil, err
 	}
