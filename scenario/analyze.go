@@ -48,6 +48,13 @@ type AnalyzeOptions struct {
 	Seed     uint64
 	Workers  int                   // 0 means GOMAXPROCS; results do not depend on it
 	Progress func(done, total int) // called from one goroutine, draws done so far
+	// From adds each reported profile's figures from every start state
+	// (ProfileReport.From): one backward solve per figure and target.
+	From bool
+	// LongRun adds the long-run shares, recurrence times and recurrent
+	// classes (ProfileReport.LongRun); always on for scenarios without
+	// terminal states.
+	LongRun bool
 	// States lists non-terminal states whose reach curve, absorption and
 	// first-entry time are reported, besides those the hypotheses read;
 	// "*" means every state. Terminal states are always reported. Each
@@ -109,6 +116,12 @@ type ProfileReport struct {
 	// and Σ Eventually + Unresolved.Eventually = 1 on every draw.
 	Endings    map[string]Ending `json:"endings"`
 	Unresolved Unresolved        `json:"unresolved"`
+	// From has the figures from every start state, keyed by the start
+	// (AnalyzeOptions.From).
+	From map[string]*FromReport `json:"from,omitempty"`
+	// LongRun is where the process spends its time in the long run
+	// (AnalyzeOptions.LongRun, or a scenario without endings).
+	LongRun *LongRunReport `json:"long_run,omitempty"`
 }
 
 // Ending is how likely the process ends in one terminal state.
@@ -159,6 +172,7 @@ type figures struct {
 	reach        [][]float64 // per state, per step
 	value        [][]float64 // per actor, per component
 	total        []float64   // per actor
+	an           *markov.Analysis
 }
 
 type drawResult struct {
@@ -231,9 +245,10 @@ func Analyze(ctx context.Context, sc *Scenario, opt AnalyzeOptions) (*AnalysisRe
 		value        [][][]float64
 		total        [][]float64
 		reach        [][]float64 // sums [state][step]
+		extra        *extraAcc   // figures from every start, long run
 	}
 	accs := make([]*acc, len(needed))
-	for k := range needed {
+	for k, pi := range needed {
 		a := &acc{absorb: make([][]float64, nS), time: make([][]float64, nS), reach: make([][]float64, nS), atHorizon: make([][]float64, nS),
 			value: make([][][]float64, nA), total: make([][]float64, nA)}
 		for s := range a.reach {
@@ -241,6 +256,11 @@ func Analyze(ctx context.Context, sc *Scenario, opt AnalyzeOptions) (*AnalysisRe
 		}
 		for x := range a.value {
 			a.value[x] = make([][]float64, nC)
+		}
+		if n := plan[pi]; n.reportFrom || n.reportLongRun {
+			if a.extra, err = newExtraAcc(ctx, sc, n, opt.Draws); err != nil {
+				return nil, err
+			}
 		}
 		accs[k] = a
 	}
@@ -295,6 +315,9 @@ func Analyze(ctx context.Context, sc *Scenario, opt AnalyzeOptions) (*AnalysisRe
 				}
 				a.unresolved = append(a.unresolved, open)
 				a.never = append(a.never, f.never)
+				if a.extra != nil {
+					a.extra.add(f.an)
+				}
 				for x := 0; x < nA; x++ {
 					a.total[x] = append(a.total[x], f.total[x])
 					for c := 0; c < nC; c++ {
@@ -343,6 +366,9 @@ func Analyze(ctx context.Context, sc *Scenario, opt AnalyzeOptions) (*AnalysisRe
 		}
 		pr.Unresolved.AtHorizon = summarize(a.unresolved)
 		pr.Unresolved.Eventually = summarize(a.never)
+		if a.extra != nil {
+			a.extra.report(pr, opt.Draws)
+		}
 		for x, act := range sc.Actors {
 			vr := ValueReport{Total: summarize(a.total[x]), Components: map[string]Stat{}}
 			for c, comp := range sc.Components {
@@ -462,7 +488,7 @@ func (sc *Scenario) analyzeDraw(ctx context.Context, i int, opt AnalyzeOptions, 
 		if err != nil {
 			return drawResult{err: fmt.Errorf("draw %d: %w", i, err)}
 		}
-		r.prof = append(r.prof, &figures{absorb: a.Absorb, time: a.Time, atHorizon: a.AtHorizon, never: a.NeverEnds, reach: a.Reach, value: a.Value, total: a.Total})
+		r.prof = append(r.prof, &figures{absorb: a.Absorb, time: a.Time, atHorizon: a.AtHorizon, never: a.NeverEnds, reach: a.Reach, value: a.Value, total: a.Total, an: a})
 	}
 	env, err := sc.env(d)
 	if err != nil {

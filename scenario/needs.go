@@ -21,10 +21,14 @@ type needs struct {
 	from       bool         // figures from every start state
 	fromStates map[int]bool // targets of absorb_from and friends
 	longRun    bool
+	// reportFrom and reportLongRun: the report shows these figures too
+	// (AnalyzeOptions.From, LongRun).
+	reportFrom, reportLongRun bool
+	nStates                   int
 }
 
-func newNeeds() *needs {
-	return &needs{states: map[int]bool{}, valueSteps: map[int]bool{}, fromStates: map[int]bool{}}
+func newNeeds(nStates int) *needs {
+	return &needs{states: map[int]bool{}, valueSteps: map[int]bool{}, fromStates: map[int]bool{}, nStates: nStates}
 }
 
 // options are the markov options that compute what n asks for.
@@ -36,6 +40,25 @@ func (n *needs) options(horizon int) markov.AnalyzeOptions {
 	if len(n.valueSteps) > 0 {
 		opt.ValueSteps = sortedSet(n.valueSteps)
 	}
+	opt.From = n.from || n.reportFrom
+	if opt.From {
+		targets := map[int]bool{}
+		for s := range n.fromStates {
+			targets[s] = true
+		}
+		if n.reportFrom {
+			if n.allStates {
+				for s := 0; s < n.nStates; s++ {
+					targets[s] = true
+				}
+			}
+			for s := range n.states {
+				targets[s] = true
+			}
+		}
+		opt.FromStates = sortedSet(targets)
+	}
+	opt.LongRun = n.longRun || n.reportLongRun
 	return opt
 }
 
@@ -73,7 +96,7 @@ func (sc *Scenario) stateIndex(id string) int {
 // the terminal states and opt.States, and for every profile what its
 // quantities read.
 func (sc *Scenario) plan(needed []int, report *AnalysisReport, opt AnalyzeOptions) (map[int]*needs, error) {
-	extra := newNeeds()
+	extra := newNeeds(len(sc.States))
 	for _, id := range opt.States {
 		if id == "*" || id == "all" {
 			extra.allStates = true
@@ -98,14 +121,21 @@ func (sc *Scenario) plan(needed []int, report *AnalysisReport, opt AnalyzeOption
 		reported[sc.profileByName(name)] = true
 	}
 	out := make(map[int]*needs, len(needed))
+	noEndings := true
+	for _, st := range sc.States {
+		noEndings = noEndings && !st.Terminal
+	}
 	for _, pi := range needed {
-		n := newNeeds()
+		n := newNeeds(len(sc.States))
 		sc.quantityNeeds(pi, n)
 		if reported[pi] {
 			n.allStates = extra.allStates
 			for s := range extra.states {
 				n.states[s] = true
 			}
+			n.reportFrom = opt.From
+			// A chain without endings is described by its long run.
+			n.reportLongRun = opt.LongRun || noEndings
 		}
 		out[pi] = n
 	}

@@ -87,9 +87,35 @@ var quantityFuncs = []*quantityFunc{
 			}
 			return a.TotalAt[q.steps][q.actor]
 		})},
+	// Answers from another start state: the process started there at
+	// step 0, with no previous step. One backward solve per figure gives
+	// every start at once.
+	{name: "value_from", args: []argKind{argActor, argProfile, argStart, argComponent}, optional: 1, check: checkDiscounted,
+		need: func(q *quantity, n *needs) { n.from = true },
+		read: fromAnalysis(func(q *quantity, a *markov.Analysis) float64 {
+			if q.comp >= 0 {
+				return a.From.Value[q.start][q.actor][q.comp]
+			}
+			return a.From.Total[q.start][q.actor]
+		})},
+	{name: "absorb_from", args: []argKind{argState, argProfile, argStart}, need: needFrom,
+		read: fromAnalysis(func(q *quantity, a *markov.Analysis) float64 { return a.From.Absorb[q.state][q.start] })},
+	{name: "time_from", args: []argKind{argState, argProfile, argStart}, need: needFrom,
+		read: fromAnalysis(func(q *quantity, a *markov.Analysis) float64 { return a.From.Time[q.state][q.start] })},
+	{name: "reach_from", args: []argKind{argState, argSteps, argProfile, argStart}, need: needFrom,
+		read: fromAnalysis(func(q *quantity, a *markov.Analysis) float64 { return a.From.Reach[q.state][q.start][q.steps] })},
+	// The long run: the share of steps spent in a state.
+	{name: "share", args: []argKind{argState, argProfile},
+		need: func(q *quantity, n *needs) { n.longRun = true },
+		read: fromAnalysis(func(q *quantity, a *markov.Analysis) float64 { return a.LongRun.Share[q.state] })},
 }
 
 func needState(q *quantity, n *needs) { n.states[q.state] = true }
+
+func needFrom(q *quantity, n *needs) {
+	n.from = true
+	n.fromStates[q.state] = true
+}
 
 // checkDiscounted refuses a value over an unbounded future for an
 // undiscounted actor.
@@ -200,7 +226,7 @@ func (d *drawEval) analysis(pi int) (*markov.Analysis, error) {
 	}
 	n := d.needs[pi]
 	if n == nil {
-		n = newNeeds()
+		n = newNeeds(len(d.sc.States))
 		d.sc.quantityNeeds(pi, n)
 	}
 	a, err := markov.AnalyzeWith(d.ctx, d.g, p, n.options(d.sc.Horizon))
