@@ -79,6 +79,8 @@ func (r *AnalysisReport) WriteText(w io.Writer) error {
 			fmt.Fprintln(tw)
 		}
 		tw.Flush()
+		writeFrom(&b, r, p)
+		writeLongRun(&b, r, p)
 	}
 	for _, name := range r.Skipped {
 		fmt.Fprintf(&b, "\nprofile %s (equilibrium) not computed: solving it on every draw is slow; ask with --profile %s\n", name, name)

@@ -17,6 +17,8 @@ func newAnalyzeCmd() *cobra.Command {
 		format   string
 		states   []string
 		retro    retroFlags
+		from     string
+		longRun  bool
 	)
 	cmd := &cobra.Command{
 		Use:   "analyze FILE",
@@ -45,6 +47,9 @@ with the dated past over the same draws (retrodiction, docs/evidence.md).
   truce analyze scenario.yaml --format json > analysis.json`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if from != "" && from != "all" {
+				return usageErrorf("truce analyze: --from takes all, got %q", from)
+			}
 			sc, err := mustLoadScenario(cmd, "analyze", args[0])
 			if err != nil {
 				return err
@@ -52,6 +57,7 @@ with the dated past over the same draws (retrodiction, docs/evidence.md).
 			bar := progress.New(cmd.ErrOrStderr(), int64(draws), "draws")
 			rep, err := scenario.Analyze(cmd.Context(), sc, scenario.AnalyzeOptions{
 				Profiles: profiles, Draws: draws, Seed: seed, Workers: workers, States: states,
+				From: from == "all", LongRun: longRun,
 				Progress: func(done, total int) { bar.Set(int64(done)) },
 			})
 			bar.Finish()
@@ -90,6 +96,8 @@ with the dated past over the same draws (retrodiction, docs/evidence.md).
 	formatFlag(f, &format, "text", "json")
 	timeoutFlag(f)
 	retro.add(f)
+	f.StringVar(&from, "from", "", "all: also every figure from every start state (one solve per figure for all starts)")
+	f.BoolVar(&longRun, "long-run", false, "also the long run: share of steps in each state, recurrence times, recurrent classes (always on without terminal states)")
 	f.StringSliceVar(&states, "states", nil, "non-terminal states to report besides the endings and those hypotheses read (repeat or comma-separate; all for every state)")
 	return cmd
 }
