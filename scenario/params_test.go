@@ -410,3 +410,35 @@ func TestUndiscounted(t *testing.T) {
 		t.Errorf("equilibrium with discount 1: %v", ds)
 	}
 }
+
+// TestUncertainDiscountAndWeights: a drawn discount and weight enter each
+// draw's value, (w·pay)/(1 - d(1-p)), and are validated there.
+func TestUncertainDiscountAndWeights(t *testing.T) {
+	src := strings.Replace(paramBase, "discount: 0.9", "discount: d", 1)
+	src = strings.Replace(src, "actors: [{id: A}]", "actors: [{id: A, weights: {payoff: w}}]", 1)
+	src = strings.Replace(src, "PARAMS", `  p: 0.1
+  pay: 2
+  d: {dist: uniform, min: 0.5, max: 0.99}
+  w: {dist: normal, mean: 1, sd: 0.3}`, 1)
+	sc, ds := Parse("u.yaml", []byte(src))
+	if sc == nil {
+		t.Fatal(ds)
+	}
+	r, err := Analyze(context.Background(), sc, AnalyzeOptions{Draws: 40, Seed: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var vals []float64
+	for i := 0; i < 40; i++ {
+		v := sc.DrawAt(2, i).Values
+		d, w := v[2], v[3]
+		vals = append(vals, w*2/(1-d*0.9))
+	}
+	got := r.Profiles["default"].Value["A"].Total
+	want := summarize(vals)
+	near(t, "mean value", float64(got.Mean), float64(want.Mean))
+	near(t, "5% value", float64(got.Lo), float64(want.Lo))
+	if sc.Actors[0].Discount != 0.745 || sc.Actors[0].Weights[0] != 1 {
+		t.Errorf("central discount and weight: %v %v", sc.Actors[0].Discount, sc.Actors[0].Weights)
+	}
+}
