@@ -8,101 +8,114 @@ import (
 	"strings"
 )
 
-// stateDiagram lays the non-terminal states on an ellipse and the endings
-// in a column to the right, so arrows into endings all point one way.
-func stateDiagram(in Input) string {
-	var inner, term []State
-	for _, s := range in.States {
-		if s.Terminal {
-			term = append(term, s)
-		} else {
-			inner = append(inner, s)
-		}
+// diagram lays out the state graph (see layoutLayered): states as boxes
+// in their page colours, endings in the last column, each edge labelled
+// with what causes the move.
+func diagram(in Input) (drawing, []State, []Edge) {
+	idx := map[string]int{}
+	for i, s := range in.States {
+		idx[s.ID] = i
 	}
-	const w, h = 760.0, 420.0
-	type node struct{ x, y, hw, hh float64 }
-	pos := map[string]node{}
-	size := func(id string) (float64, float64) { return 8 + 3.9*float64(len(id)), 15 }
-	cx, cy, rx, ry := 260.0, h/2, 200.0, 150.0
-	for i, s := range inner {
-		a := -math.Pi/2 + 2*math.Pi*float64(i)/float64(max(1, len(inner)))
-		hw, hh := size(s.ID)
-		pos[s.ID] = node{cx + rx*math.Cos(a), cy + ry*math.Sin(a), hw, hh}
-	}
-	for i, s := range term {
-		hw, hh := size(s.ID)
-		y := h * float64(i+1) / float64(len(term)+1)
-		pos[s.ID] = node{660, y, hw, hh}
-	}
-	sv := newSVG("state-diagram", "states", w, h, "State diagram of "+in.Title,
-		fmt.Sprintf("%d situations (%d endings) and the transitions the scenario allows between them.", len(in.States), len(term)))
-	sv.raw(`<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#555"/></marker></defs>`)
-	have := map[[2]string]bool{}
+	var es []Edge
 	for _, e := range in.Edges {
-		have[[2]string{e.From, e.To}] = true
+		_, okA := idx[e.From]
+		_, okB := idx[e.To]
+		if okA && okB && e.From != e.To {
+			es = append(es, e)
+		}
 	}
-	clip := func(n node, dx, dy float64) float64 {
-		// distance from the centre to the box edge along (dx, dy), unit vector
-		t := math.Inf(1)
-		if dx != 0 {
-			t = math.Min(t, (n.hw+4)/math.Abs(dx))
-		}
-		if dy != 0 {
-			t = math.Min(t, (n.hh+4)/math.Abs(dy))
-		}
-		return t
-	}
-	for _, e := range in.Edges {
-		a, okA := pos[e.From]
-		b, okB := pos[e.To]
-		if !okA || !okB || e.From == e.To {
-			continue
-		}
-		dx, dy := b.x-a.x, b.y-a.y
-		d := math.Hypot(dx, dy)
-		if d == 0 {
-			continue
-		}
-		ux, uy := dx/d, dy/d
-		x1, y1 := a.x+ux*clip(a, ux, uy), a.y+uy*clip(a, ux, uy)
-		x2, y2 := b.x-ux*clip(b, ux, uy), b.y-uy*clip(b, ux, uy)
-		// two-way pairs bend apart so both arrows are visible
-		bend := 0.0
-		if have[[2]string{e.To, e.From}] {
-			bend = 18
-		}
-		mx, my := (x1+x2)/2-uy*bend, (y1+y2)/2+ux*bend
-		tip := e.From + " → " + e.To
+	ports := make([]int, len(in.States))
+	var ledges []ledge
+	for _, e := range es {
+		a, b := idx[e.From], idx[e.To]
+		ports[a]++
+		ports[b]++
+		lw, lh := 0.0, 0.0
 		if e.Label != "" {
-			tip += " (" + e.Label + ")"
+			lines := edgeLines(e)
+			for _, l := range lines {
+				lw = math.Max(lw, textWidth(l, 10.5)+8)
+			}
+			lh = 12 * float64(len(lines))
 		}
-		sv.raw(`<path class="edge" d="M%s,%s Q%s,%s %s,%s" fill="none" stroke="#777" stroke-width="1.2" marker-end="url(#arrow)"><title>%s</title></path>`,
-			num(x1), num(y1), num(mx), num(my), num(x2), num(y2), esc(tip))
+		ledges = append(ledges, ledge{from: a, to: b, lw: lw, lh: lh})
 	}
-	for _, s := range in.States {
-		n := pos[s.ID]
-		fill, stroke, sw := "#fff", "#333", 1.2
-		switch {
-		case s.Terminal:
-			fill = "#eee"
-		case s.Initial:
-			sw = 3
+	nodes := make([]lnode, len(in.States))
+	first := 0
+	for i, s := range in.States {
+		nodes[i] = lnode{w: textWidth(s.ID, 12.5) + 24, h: math.Max(28, 7*float64(ports[i]+1)), last: s.Terminal}
+		if s.Initial {
+			first = i
+		}
+	}
+	return layoutLayered(nodes, ledges, first), in.States, es
+}
+
+// edgeLines is an edge's label as drawn: the target first (labels sit
+// next to the source, and a long edge is easier to read than to follow),
+// then the label's own lines.
+func edgeLines(e Edge) []string {
+	return append([]string{"→ " + e.To}, strings.Split(e.Label, "\n")...)
+}
+
+// stateDiagram draws the layout of diagram.
+func stateDiagram(in Input) string {
+	dr, states, es := diagram(in)
+	col, _ := stateColours(in)
+	nEnd := 0
+	for _, s := range states {
+		if s.Terminal {
+			nEnd++
+		}
+	}
+	w, h := math.Max(dr.w, 300), dr.h+22
+	sv := newSVG("state-diagram", "states", w, h, "State diagram of "+in.Title,
+		fmt.Sprintf("%d situations (%d endings, in the last column) and the moves between them with positive probability at central parameter values; each arrow says which actions cause the move and how likely it is then.", len(states), nEnd))
+	sv.raw(`<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#555"/></marker></defs>`)
+	for i, e := range es {
+		r := dr.edges[i]
+		var pts []string
+		for _, p := range r.pts {
+			pts = append(pts, num(p[0])+","+num(p[1]))
+		}
+		tip := e.From + " → " + e.To
+		if len(e.Detail) > 0 {
+			tip += ": " + strings.Join(e.Detail, "; ")
+		}
+		sv.raw(`<polyline class="edge" data-from="%s" data-to="%s" points="%s" fill="none" stroke="#666" stroke-width="1.2" stroke-linejoin="round" marker-end="url(#arrow)"><title>%s</title></polyline>`,
+			esc(e.From), esc(e.To), strings.Join(pts, " "), esc(tip))
+		if e.Label != "" {
+			lines := edgeLines(e)
+			sv.raw(`<g class="edge-label" data-from="%s" data-to="%s" data-x="%s" data-y="%s" data-w="%s" data-h="%s">`,
+				esc(e.From), esc(e.To), num(r.label.x), num(r.label.y), num(r.label.w), num(r.label.h))
+			for k, l := range lines {
+				sv.text(r.label.x, r.label.top()+10+12*float64(k), "middle", "elbl", l)
+			}
+			sv.raw(`</g>`)
+		}
+	}
+	for i, s := range states {
+		b := dr.nodes[i]
+		sw := 1.6
+		if s.Initial {
+			sw = 3.2
 		}
 		tip := s.ID
 		if s.Description != "" {
 			tip += ": " + s.Description
 		}
-		sv.raw(`<g class="state" data-state="%s"><title>%s</title>`, esc(s.ID), esc(tip))
-		sv.raw(`<rect x="%s" y="%s" width="%s" height="%s" rx="8" fill="%s" stroke="%s" stroke-width="%s"/>`,
-			num(n.x-n.hw), num(n.y-n.hh), num(2*n.hw), num(2*n.hh), fill, stroke, num(sw))
+		sv.raw(`<g class="state" data-state="%s" data-x="%s" data-y="%s" data-w="%s" data-h="%s"><title>%s</title>`,
+			esc(s.ID), num(b.x), num(b.y), num(b.w), num(b.h), esc(tip))
+		sv.raw(`<rect x="%s" y="%s" width="%s" height="%s" rx="7" fill="#fff" stroke="%s" stroke-width="%s"/>`,
+			num(b.left()), num(b.top()), num(b.w), num(b.h), col[s.ID], num(sw))
 		if s.Terminal {
-			sv.raw(`<rect x="%s" y="%s" width="%s" height="%s" rx="6" fill="none" stroke="%s"/>`,
-				num(n.x-n.hw+3), num(n.y-n.hh+3), num(2*n.hw-6), num(2*n.hh-6), stroke)
+			sv.raw(`<rect x="%s" y="%s" width="%s" height="%s" rx="5" fill="none" stroke="%s"/>`,
+				num(b.left()+3), num(b.top()+3), num(b.w-6), num(b.h-6), col[s.ID])
 		}
-		sv.text(n.x, n.y+4, "middle", "lbl", s.ID)
+		sv.text(b.x, b.y+4, "middle", "lbl", s.ID)
 		sv.raw(`</g>`)
 	}
-	sv.text(8, h-8, "start", "note", "thick border: initial state · double border: ending (terminal)")
+	sv.text(8, h-8, "start", "note", "thick border: initial state · double border: ending · labels: what causes the move · its probability at central values (first matching rule)")
 	return sv.String()
 }
 

@@ -67,7 +67,11 @@ type State struct {
 // Edge is a possible transition between two states, for the diagram.
 type Edge struct {
 	From, To string
-	Label    string // optional, e.g. the actions that trigger it
+	// Label is drawn beside the edge, one line per "\n": what causes the
+	// move and its probability at central values, e.g. "IR hormuz · 100%".
+	Label string
+	// Detail lists every cause in full (tooltip and table).
+	Detail []string
 }
 
 // Parameter is one assumption: a fixed number or a distribution.

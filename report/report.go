@@ -241,8 +241,9 @@ th,td{border-bottom:1px solid #ddd;padding:.3em .5em;text-align:left;vertical-al
 th{background:#f4f4f4}
 td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 code{font-size:.9em;background:#f6f6f6;padding:0 .2em}
-.meta{color:#555}.note{font-size:11px;fill:#555}.lbl{font-size:12px;fill:#111}.tick{font-size:10px;fill:#444}.val{font-size:10px;fill:#222}
+.meta{color:#555}.elbl{font-size:10.5px;fill:#333}.note{font-size:11px;fill:#555}.lbl{font-size:12px;fill:#111}.tick{font-size:10px;fill:#444}.val{font-size:10px;fill:#222}
 svg.chart{max-width:100%;height:auto;display:block;margin:.8em 0;font-family:system-ui,sans-serif}
+.wide{overflow-x:auto}.wide svg.chart{max-width:none}
 .reach{display:flex;flex-wrap:wrap;gap:4px}.reach svg.chart{margin:0}
 .verdict{font-weight:600;padding:0 .4em;border-radius:3px}
 .verdict.yes{background:#d8f0e3}.verdict.no{background:#f8dcdc}.verdict.mixed{background:#f6edcc}
@@ -274,7 +275,11 @@ svg.chart{max-width:100%;height:auto;display:block;margin:.8em 0;font-family:sys
 
 {{if .Diagram}}<section id="states">
 <h2>Situations and transitions</h2>
-{{.Diagram}}
+<p>Each arrow is a move with positive probability at central parameter values, labelled with its likeliest cause (the first transition rule that matches) and the chance of the move when it applies; "(+n)" counts other causes, listed below.</p>
+<div class="wide">{{.Diagram}}</div>
+{{if .Edges}}<details><summary>Every move and its causes</summary><table><thead><tr><th>From</th><th>To</th><th>Caused by (probability of the move, rule)</th></tr></thead><tbody>
+{{range .Edges}}<tr><td>{{.From}}</td><td>{{.To}}</td><td>{{range $i, $d := .Detail}}{{if $i}}<br>{{end}}{{$d}}{{end}}</td></tr>
+{{end}}</tbody></table></details>{{end}}
 <table><thead><tr><th>State</th><th>Kind</th><th>Description</th></tr></thead><tbody>
 {{range .States}}<tr><td>{{.ID}}</td><td>{{if .Terminal}}ending{{else if .Initial}}initial{{else}}transient{{end}}</td><td>{{.Description}}</td></tr>
 {{end}}</tbody></table>

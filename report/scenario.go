@@ -147,27 +147,42 @@ func DistText(d scenario.Dist) string {
 	return fmt.Sprintf("%s: central %s, range %s to %s", s, f(d.Central()), f(lo), f(hi))
 }
 
-// edges are the transitions with positive probability at central values
-// for some joint action.
+// edges are the transitions with positive probability at central values,
+// each labelled with what causes it, "when · probability" of its likeliest
+// cause (the number of other causes in brackets).
 func edges(sc *scenario.Scenario) []Edge {
-	g, _, err := sc.Build(sc.Central())
+	tes, err := sc.TransitionEdges()
 	if err != nil {
 		return nil
 	}
-	seen := map[[2]int]bool{}
 	var out []Edge
-	for s := range g.States {
-		for _, nexts := range g.Trans[s] {
-			for _, nx := range nexts {
-				k := [2]int{s, nx.State}
-				if nx.P > 0 && nx.State != s && !seen[k] {
-					seen[k] = true
-					out = append(out, Edge{From: g.States[s].ID, To: g.States[nx.State].ID})
-				}
-			}
+	for _, te := range tes {
+		var all []string
+		for _, c := range te.Causes {
+			all = append(all, fmt.Sprintf("%s · %s (rule at line %d)", c.When, shortPct(c.P), c.Line))
 		}
+		// The label names the likeliest cause; the others are counted
+		// (all of them are in the tooltip and the transitions table).
+		c := te.Causes[0]
+		label := fmt.Sprintf("%s · %s", c.When, shortPct(c.P))
+		if n := len(te.Causes) - 1; n > 0 {
+			label += fmt.Sprintf(" (+%d)", n)
+		}
+		out = append(out, Edge{From: te.From, To: te.To, Label: label, Detail: all})
 	}
 	return out
+}
+
+// shortPct prints a probability without needless digits: "100%", "50%",
+// "14.3%", "0.05%".
+func shortPct(x float64) string {
+	switch {
+	case x >= 0.9995 && x <= 1:
+		return "100%"
+	case x < 0.001:
+		return strconv.FormatFloat(100*x, 'g', 2, 64) + "%"
+	}
+	return strings.TrimSuffix(strconv.FormatFloat(100*x, 'f', 1, 64), ".0") + "%"
 }
 
 func strategiesOf(sc *scenario.Scenario, profile string) map[string]string {

@@ -559,3 +559,81 @@ func wrap(s string, width int, indent string) string {
 	}
 	return b.String()
 }
+
+// TransitionEdge is a possible move between two different states at
+// central parameter values, with what causes it.
+type TransitionEdge struct {
+	From, To string
+	Causes   []EdgeCause // largest probability first
+}
+
+// EdgeCause is one transition rule that moves the process along an edge:
+// the joint actions it decides (its `when`, or "any move" / "otherwise"
+// when it has none) and the probability of the move when it decides.
+type EdgeCause struct {
+	When string
+	P    float64
+	Line int
+}
+
+// TransitionEdges lists the moves between different states that have
+// positive probability at central values, in the order of the states, and
+// for each the rules (first match) that cause it.
+func (sc *Scenario) TransitionEdges() ([]TransitionEdge, error) {
+	g, _, err := sc.Build(sc.Central())
+	if err != nil {
+		return nil, err
+	}
+	var out []TransitionEdge
+	for s, st := range sc.States {
+		if st.Terminal {
+			continue
+		}
+		type key struct{ to, rule int }
+		probs := map[key]float64{}
+		decides := map[int]int{} // rule -> joint actions it decides in s
+		for j, ri := range sc.transOf[s] {
+			decides[ri]++
+			for _, nx := range g.Trans[s][j] {
+				if nx.State != s && nx.P > 0 && ri >= 0 {
+					probs[key{nx.State, ri}] = nx.P
+				}
+			}
+		}
+		for t := range sc.States {
+			e := TransitionEdge{From: st.ID, To: sc.States[t].ID}
+			for ri, r := range sc.trans {
+				p, ok := probs[key{t, ri}]
+				if !ok {
+					continue
+				}
+				when := sc.whenText(r.when)
+				if when == "" {
+					when = "any move"
+					if decides[ri] < len(sc.transOf[s]) {
+						when = "otherwise"
+					}
+				}
+				e.Causes = append(e.Causes, EdgeCause{When: when, P: p, Line: r.pos.Line})
+			}
+			if len(e.Causes) > 0 {
+				sort.SliceStable(e.Causes, func(a, b int) bool { return e.Causes[a].P > e.Causes[b].P })
+				out = append(out, e)
+			}
+		}
+	}
+	return out, nil
+}
+
+// whenText writes a rule's `when` compactly: "US strike + IR hormuz".
+func (sc *Scenario) whenText(cs []cond) string {
+	var parts []string
+	for _, cd := range cs {
+		var acts []string
+		for _, x := range cd.actions {
+			acts = append(acts, sc.Actions[cd.actor][x])
+		}
+		parts = append(parts, sc.Actors[cd.actor].ID+" "+strings.Join(acts, "/"))
+	}
+	return strings.Join(parts, " + ")
+}
