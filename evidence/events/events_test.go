@@ -60,7 +60,7 @@ func TestFixturesPerWeek(t *testing.T) {
 	want := "0:talks 1:quiet 2:quiet 3:strike 4:quiet 5:quiet 6:incident 7:hormuz"
 	wantCounts := "0:talksx2 3:strike 6:incident 7:hormuz 7:talks"
 	for _, tc := range []struct {
-		format, path string
+		format, path   string
 		read, unmapped int
 	}{
 		{"gdelt", "testdata/gdelt.tsv", 11, 3},
