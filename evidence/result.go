@@ -284,11 +284,15 @@ func (u *updater) hypotheses(ctx context.Context, res *Result, prior []*particle
 	keys := probe.Outputs()
 	for h, hyp := range sc.Hypotheses {
 		hu := HypothesisUpdate{ID: hyp.ID, Claim: hyp.Claim, Expr: hyp.Expr, Quantities: map[string]PriorPosterior{}}
+		// The prior draws weigh alike: count them, so the share is
+		// exactly analyze's holds_share.
+		held := 0
 		for i := range prior {
 			if ph[i][h] {
-				hu.PriorShare += pw[i]
+				held++
 			}
 		}
+		hu.PriorShare = float64(held) / float64(len(prior))
 		for i := range final {
 			if fh[i][h] {
 				hu.PosteriorShare += fw[i]

@@ -127,15 +127,7 @@ record is to the model). A seeded run gives the same output whatever
 // loadRecord reads a record file and binds it to sc; start (a date, may be
 // empty) overrides the scenario's history start.
 func loadRecord(cmd *cobra.Command, sc *scenario.Scenario, path, start string) (*evidence.Data, error) {
-	var st time.Time
-	if start != "" {
-		t, err := period.ParseDate(start)
-		if err != nil {
-			return nil, fmt.Errorf("--start: %v", err)
-		}
-		st = t
-	}
-	cal, err := evidence.Calendar(sc, st)
+	cal, err := calendarFor(sc, start)
 	if err != nil {
 		return nil, err
 	}
@@ -154,6 +146,20 @@ func loadRecord(cmd *cobra.Command, sc *scenario.Scenario, path, start string) (
 		return nil, fmt.Errorf("%s has no rows", name)
 	}
 	return evidence.Bind(sc, rec, cal)
+}
+
+// calendarFor is the scenario's calendar, from --start (which may be
+// empty) or the history's start; nil when neither gives a date.
+func calendarFor(sc *scenario.Scenario, start string) (*period.Calendar, error) {
+	var st time.Time
+	if start != "" {
+		t, err := period.ParseDate(start)
+		if err != nil {
+			return nil, fmt.Errorf("--start: %v", err)
+		}
+		st = t
+	}
+	return evidence.Calendar(sc, st)
 }
 
 // stepOf reads a step number or a date on the record's calendar.
