@@ -10,9 +10,9 @@ import (
 
 func TestParseQuestion(t *testing.T) {
 	for in, want := range map[string]string{
-		`reach("war", 12)`:                `reach("war", 12)`,
+		`reach("war", 12)`:                 `reach("war", 12)`,
 		` reach( "war" ,12 , "baseline" )`: `reach("war", 12, "baseline")`,
-		`event("strike", 4)`:              `event("strike", 4)`,
+		`event("strike", 4)`:               `event("strike", 4)`,
 	} {
 		q, err := Parse(in)
 		if err != nil || q.String() != want {

@@ -138,4 +138,3 @@ func (q Question) Check(states, events, profiles []string, suggest func(string, 
 	}
 	return nil
 }
-
