@@ -12,6 +12,7 @@ import (
 
 	"github.com/expr-lang/expr"
 	"github.com/truce-dev/truce/equilibrium"
+	"github.com/truce-dev/truce/internal/budget"
 	"github.com/truce-dev/truce/markov"
 )
 
@@ -87,6 +88,9 @@ type AnalysisReport struct {
 	// Skipped lists equilibrium profiles left out by default (see
 	// AnalyzeOptions.Profiles).
 	Skipped []string `json:"skipped_profiles,omitempty"`
+	// RankCorrelations of each drawn parameter with each quantity the
+	// hypotheses read and each hypothesis, from the same draws (rankcorr.go).
+	RankCorrelations *RankCorrelations `json:"rank_correlations,omitempty"`
 	// Fixed is set when no parameter has a distribution: the one draw is
 	// exact and the seed played no part.
 	Fixed bool `json:"parameters_fixed,omitempty"`
@@ -176,10 +180,11 @@ type figures struct {
 }
 
 type drawResult struct {
-	prof  []*figures // per needed profile
-	quant []float64  // per scenario quantity
-	holds []bool     // per hypothesis
-	err   error
+	prof   []*figures // per needed profile
+	params []float64  // the draw's parameter values
+	quant  []float64  // per scenario quantity
+	holds  []bool     // per hypothesis
+	err    error
 }
 
 // Random reports whether any parameter has a distribution.
@@ -266,6 +271,17 @@ func Analyze(ctx context.Context, sc *Scenario, opt AnalyzeOptions) (*AnalysisRe
 	}
 	quants := make([][]float64, len(sc.quantities))
 	holds := make([]int, len(sc.Hypotheses))
+	// The first draws' parameters and verdicts, for rank correlations.
+	keep := 0
+	if sc.Random() {
+		keep = min(opt.Draws, MaxRankCorrDraws)
+	}
+	if err := budget.Check(ctx, fmt.Sprintf("rank correlations over %d draws", keep),
+		budget.Mul(budget.Mul(int64(keep), int64(len(sc.Parameters)+len(sc.Hypotheses))), 8), "use fewer --draws"); err != nil {
+		return nil, err
+	}
+	pvals := make([][]float64, len(sc.Parameters))
+	hvals := make([][]float64, len(sc.Hypotheses))
 
 	const chunk = 64
 	results := make([]drawResult, chunk)
@@ -333,6 +349,14 @@ func Analyze(ctx context.Context, sc *Scenario, opt AnalyzeOptions) (*AnalysisRe
 					holds[h]++
 				}
 			}
+			if i < keep {
+				for p, v := range r.params {
+					pvals[p] = append(pvals[p], v)
+				}
+				for h, ok := range r.holds {
+					hvals[h] = append(hvals[h], b2f(ok))
+				}
+			}
 			*r = drawResult{}
 		}
 		if opt.Progress != nil {
@@ -389,6 +413,13 @@ func Analyze(ctx context.Context, sc *Scenario, opt AnalyzeOptions) (*AnalysisRe
 			}
 		}
 		report.Hypotheses = append(report.Hypotheses, hr)
+	}
+	if keep > 1 {
+		kq := make([][]float64, len(quants))
+		for q := range quants {
+			kq[q] = quants[q][:min(keep, len(quants[q]))]
+		}
+		report.RankCorrelations = sc.rankCorrelations(pvals, kq, hvals)
 	}
 	return report, nil
 }
@@ -481,7 +512,7 @@ func (sc *Scenario) analyzeDraw(ctx context.Context, i int, opt AnalyzeOptions, 
 	if err != nil {
 		return drawResult{err: fmt.Errorf("draw %d: %w", i, err)}
 	}
-	var r drawResult
+	r := drawResult{params: d.Values}
 	ev := &drawEval{ctx: ctx, sc: sc, g: g, profs: profs, opt: &opt, an: make(map[int]*markov.Analysis, len(needed)), needs: plan}
 	for _, pi := range needed {
 		a, err := ev.analysis(pi)

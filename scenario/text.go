@@ -96,8 +96,43 @@ func (r *AnalysisReport) WriteText(w io.Writer) error {
 		}
 		tw.Flush()
 	}
+	writeRankCorrelations(&b, r)
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// writeRankCorrelations lists, per hypothesis that is not settled in every
+// draw, the parameters its verdict moves with most.
+func writeRankCorrelations(b *strings.Builder, r *AnalysisReport) {
+	rc := r.RankCorrelations
+	if rc == nil {
+		return
+	}
+	var lines []string
+	for _, o := range rc.Outputs {
+		if o.Kind != "hypothesis" {
+			continue
+		}
+		names, rhos := rc.Strongest(o, 3)
+		var parts []string
+		for i, n := range names {
+			if math.Abs(rhos[i]) >= 0.1 {
+				parts = append(parts, fmt.Sprintf("%s %+.2f", n, rhos[i]))
+			}
+		}
+		if len(parts) > 0 {
+			lines = append(lines, fmt.Sprintf("  %s\t%s", o.Output, strings.Join(parts, ", ")))
+		}
+	}
+	if len(lines) == 0 {
+		return
+	}
+	fmt.Fprintf(b, "\nwhat each verdict moves with (Spearman rank correlation with holding, over %d draws; |ρ| >= 0.1, strongest 3)\n", rc.Draws)
+	tw := tabwriter.NewWriter(b, 0, 0, 2, ' ', 0)
+	for _, l := range lines {
+		fmt.Fprintln(tw, l)
+	}
+	tw.Flush()
 }
 
 // writeStates prints the non-terminal states analysed (those asked for
