@@ -191,7 +191,6 @@ func TestPert(t *testing.T) {
 	}
 }
 
-
 // ksStat is the Kolmogorov–Smirnov distance between the sample xs and the
 // continuous distribution function cdf.
 func ksStat(xs []float64, cdf func(float64) float64) float64 {

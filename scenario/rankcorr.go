@@ -16,8 +16,8 @@ import (
 type RankCorrelations struct {
 	// Draws is the number of draws used: all of them, or the first
 	// MaxRankCorrDraws.
-	Draws      int             `json:"draws"`
-	Parameters []string        `json:"parameters"`
+	Draws      int              `json:"draws"`
+	Parameters []string         `json:"parameters"`
 	Outputs    []RankCorrOutput `json:"outputs"`
 }
 
@@ -41,7 +41,9 @@ func (rc *RankCorrelations) Strongest(o RankCorrOutput, n int) ([]string, []floa
 			idx = append(idx, i)
 		}
 	}
-	sort.SliceStable(idx, func(a, b int) bool { return math.Abs(float64(o.Spearman[idx[a]])) > math.Abs(float64(o.Spearman[idx[b]])) })
+	sort.SliceStable(idx, func(a, b int) bool {
+		return math.Abs(float64(o.Spearman[idx[a]])) > math.Abs(float64(o.Spearman[idx[b]]))
+	})
 	var names []string
 	var rhos []float64
 	for _, i := range idx[:min(n, len(idx))] {
