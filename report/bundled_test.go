@@ -2,7 +2,10 @@ package report
 
 import (
 	"context"
+	"html/template"
 	"math"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -154,6 +157,51 @@ func TestEndingsChartSumsToOne(t *testing.T) {
 		}
 		if strings.Join(rows[name], ",") != strings.Join(want, ",") {
 			t.Errorf("%s: rows %v, want %v", name, rows[name], want)
+		}
+	}
+}
+
+// TestNoNaNInReports: the report of every bundled and example scenario
+// shows no "NaN" (nor "Inf"): undefined figures are "—", explained once;
+// it opens with the summary, and cites the source as the file's text.
+func TestNoNaNInReports(t *testing.T) {
+	var files []string
+	for _, pat := range []string{"../scenarios/*.yaml", "../examples/*.yaml", "../examples/*/*.yaml"} {
+		m, _ := filepath.Glob(pat)
+		files = append(files, m...)
+	}
+	if len(files) < 5 {
+		t.Fatalf("found %v", files)
+	}
+	for _, f := range files {
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sc, ds := scenario.Parse(f, src)
+		if sc == nil {
+			t.Fatalf("%s: %v", f, ds)
+		}
+		ar, err := scenario.Analyze(context.Background(), sc, scenario.AnalyzeOptions{Draws: 20, Seed: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		in := FromScenario(sc, ar)
+		var b strings.Builder
+		if err := Write(&b, in); err != nil {
+			t.Fatal(err)
+		}
+		page := b.String()
+		for _, bad := range []string{"NaN", "Inf", "n/a"} {
+			if i := strings.Index(page, bad); i >= 0 {
+				t.Errorf("%s: report shows %q: …%s…", f, bad, page[max(0, i-80):min(len(page), i+40)])
+			}
+		}
+		if strings.Index(page, `id="summary"`) > strings.Index(page, `id="scenario"`) {
+			t.Errorf("%s: the summary does not come first", f)
+		}
+		if sc.Info.Source != "" && !strings.Contains(page, "Source: "+template.HTMLEscapeString(sc.Info.Source)) {
+			t.Errorf("%s: the source is not cited as the file gives it", f)
 		}
 	}
 }

@@ -76,9 +76,12 @@ type Edge struct {
 
 // Parameter is one assumption: a fixed number or a distribution.
 type Parameter struct {
-	Name      string
-	Dist      string // human-readable, e.g. "beta(2, 8)" or "fixed 20"
-	Rationale string
+	Name        string
+	Label       string // short human name, optional
+	Description string // what it stands for, optional
+	Dist        string // human-readable, e.g. "beta(2, 8)" or "fixed 20"
+	Rationale   string
+	Source      string // where the number comes from, optional
 }
 
 // Profile is the analysis of one strategy profile.

@@ -16,7 +16,7 @@ func Write(w io.Writer, in Input) error {
 	if in.Title == "" {
 		in.Title = in.Name
 	}
-	data := page{Input: in}
+	data := page{Input: in, Brief: makeBrief(in)}
 	if len(in.States) > 0 {
 		data.Diagram = template.HTML(stateDiagram(in))
 	}
@@ -45,6 +45,7 @@ func Write(w io.Writer, in Input) error {
 
 type page struct {
 	Input
+	Brief     *brief
 	Diagram   template.HTML
 	Endings   template.HTML
 	Reach     []template.HTML
@@ -256,14 +257,27 @@ svg.chart{max-width:100%;height:auto;display:block;margin:.8em 0;font-family:sys
 <body>
 <header>
 <h1>{{.Title}}</h1>
-<p class="meta">{{if .Name}}<code>{{.Name}}</code> · {{end}}{{if .Period}}one step = one {{.Period}} · {{end}}{{if .Horizon}}horizon {{.Horizon}} steps · {{end}}{{if .Fixed}}parameters fixed: one exact analysis · {{else if .Draws}}{{.Draws}} parameter draw{{if gt .Draws 1}}s{{end}}, seed {{.Seed}} · {{end}}{{.Generated}}</p>
+<p class="meta">{{if .Name}}<code>{{.Name}}</code> · {{end}}{{if .Period}}one step = one {{.Period}} · {{end}}{{if .Horizon}}horizon {{horizon $}} · {{end}}{{if .Fixed}}parameters fixed: one exact analysis · {{else if .Draws}}{{.Draws}} parameter draw{{if gt .Draws 1}}s{{end}}, seed {{.Seed}} · {{end}}{{.Generated}}</p>
 {{with .Description}}<p>{{.}}</p>{{end}}
 {{with .Source}}<p class="meta">Source: {{.}}</p>{{end}}
+<p class="meta">— marks a figure that is undefined, such as the time of first entry into a situation that is never entered.</p>
 <p class="caveat">Every number in this model is an analyst's assumption, given as a range. Probabilities and values below are what those assumptions imply, with 5–95% intervals over the parameter draws; they are not forecasts.</p>
 {{range .Notes}}<p class="caveat">{{.}}</p>{{end}}
 </header>
 
-{{if .Actors}}<section id="summary">
+{{with .Brief}}<section id="summary">
+<h2>In brief</h2>
+{{with .Endings}}<h3>How it ends, within {{horizon $}}</h3>{{.}}{{end}}
+{{if .Claims}}<h3>The claims</h3>
+<table class="claims"><tbody>
+{{range .Claims}}<tr><td>{{.ID}}</td><td>{{if .Label}}{{.Label}}{{else}}{{.Claim}}{{end}}</td><td class="n">{{pct .HoldsShare}} of draws</td><td><span class="verdict {{verdictClass .Verdict}}">{{.Verdict}}</span></td><td>{{with .Flip}}<small>{{.}}</small>{{end}}</td></tr>
+{{end}}</tbody></table>{{end}}
+{{if .HangsOn}}<h3>What the answers hang on</h3>
+<p>The parameters that move a charted figure most when swept across their ranges (details under "What the answers hang on" below):
+{{range $i, $p := .HangsOn}}{{if $i}}, {{end}}{{with $p.Label}}{{.}} ({{end}}<code>{{$p.Name}}</code>{{if $p.Label}}){{end}}{{end}}.</p>{{end}}
+</section>{{end}}
+
+{{if .Actors}}<section id="scenario">
 <h2>Scenario</h2>
 <table><thead><tr><th>Actor</th><th>Discount</th><th>Weights</th><th>Description</th></tr></thead><tbody>
 {{range .Actors}}<tr><td>{{.ID}}</td><td class="n">{{num .Discount}}</td><td>{{weights .Weights}}</td><td>{{.Description}}</td></tr>
@@ -287,8 +301,8 @@ svg.chart{max-width:100%;height:auto;display:block;margin:.8em 0;font-family:sys
 
 {{if .Parameters}}<section id="parameters">
 <h2>Assumptions (parameters)</h2>
-<table><thead><tr><th>Parameter</th><th>Range</th><th>Rationale (analyst's assumption)</th></tr></thead><tbody>
-{{range .Parameters}}<tr><td><code>{{.Name}}</code></td><td>{{.Dist}}</td><td>{{.Rationale}}</td></tr>
+<table><thead><tr><th>Parameter</th><th>Range</th><th>What it is, and why this range (analyst's assumption)</th></tr></thead><tbody>
+{{range .Parameters}}<tr><td>{{with .Label}}<strong>{{.}}</strong><br>{{end}}<code>{{.Name}}</code></td><td>{{.Dist}}</td><td>{{with .Description}}{{.}}{{end}}{{if and .Description .Rationale}}<br>{{end}}{{with .Rationale}}<em>Why:</em> {{.}}{{end}}{{with .Source}}<br><small>Source: {{.}}</small>{{end}}</td></tr>
 {{end}}</tbody></table>
 </section>{{end}}
 

@@ -111,8 +111,8 @@ func TestWriteStructure(t *testing.T) {
 	}
 	checkSelfContained(t, out)
 	svgs := regexp.MustCompile(`(?s)<svg .*?</svg>`).FindAllString(out, -1)
-	if len(svgs) != 7 { // diagram, endings, 2 reach, 2 value, 1 tornado
-		t.Fatalf("%d SVG elements, want 7", len(svgs))
+	if len(svgs) != 8 { // brief endings, diagram, endings, 2 reach, 2 value, 1 tornado
+		t.Fatalf("%d SVG elements, want 8", len(svgs))
 	}
 	for _, s := range svgs {
 		dec := xml.NewDecoder(strings.NewReader(s))
@@ -230,7 +230,7 @@ func TestNiceTicks(t *testing.T) {
 }
 
 func TestFmtNum(t *testing.T) {
-	tests := map[float64]string{0: "0", 0.5: "0.500", 12.345: "12.3", -150: "-150", 1234: "1234", 1e-5: "1e-05", math.NaN(): "n/a"}
+	tests := map[float64]string{0: "0", 0.5: "0.500", 12.345: "12.3", -150: "-150", 1234: "1234", 1e-5: "1e-05", math.NaN(): "—"}
 	for x, want := range tests {
 		if got := fmtNum(x); got != want {
 			t.Errorf("fmtNum(%v) = %q, want %q", x, got, want)

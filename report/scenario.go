@@ -38,7 +38,8 @@ func FromScenario(sc *scenario.Scenario, ar *scenario.AnalysisReport) Input {
 		in.States = append(in.States, State{ID: s.ID, Description: infoText(s.Info), Initial: s.Initial, Terminal: s.Terminal})
 	}
 	for _, p := range sc.Parameters {
-		in.Parameters = append(in.Parameters, Parameter{Name: p.Name, Dist: DistText(p.Dist), Rationale: p.Info.Rationale})
+		in.Parameters = append(in.Parameters, Parameter{Name: p.Name, Label: p.Info.Label, Description: p.Info.Description,
+			Dist: DistText(p.Dist), Rationale: p.Info.Rationale, Source: p.Info.Source})
 	}
 	for _, d := range sc.Derived {
 		in.Parameters = append(in.Parameters, Parameter{Name: d.Name, Dist: "derived: " + d.Expr, Rationale: d.Info.Rationale})

@@ -162,12 +162,17 @@ func niceTicks(lo, hi float64, n int) []float64 {
 	return out
 }
 
+// undefined is how the page shows a figure that has no value, such as the
+// first-entry time of a state that is never entered; the page explains it
+// once, near the top.
+const undefined = "—"
+
 // fmtNum prints a figure for a reader: 3 significant digits, no exponent
 // for ordinary sizes.
 func fmtNum(x float64) string {
 	switch {
 	case math.IsNaN(x):
-		return "n/a"
+		return undefined
 	case math.IsInf(x, 1):
 		return "∞"
 	case math.IsInf(x, -1):
@@ -187,8 +192,8 @@ func fmtNum(x float64) string {
 }
 
 func pct(x float64) string {
-	if math.IsNaN(x) {
-		return "n/a"
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return undefined
 	}
 	return strconv.FormatFloat(100*x, 'f', 1, 64) + "%"
 }
