@@ -300,11 +300,23 @@ func (c *Chain) Analyze(ctx context.Context, opt AnalyzeOptions) (*Analysis, err
 	// Then independent tasks: values, the endings, and each non-terminal
 	// state on its own. Each writes its own fields or slots, so the outcome
 	// does not depend on the number of workers.
-	todo := []int{-2, -1} // -2: values, -1: terminal states
+	// Tasks: -2 values, -1 terminal states, s >= 0 the absorption and
+	// first-entry time of non-terminal state s, and -3-k the reach curves
+	// of the k-th block of non-terminal states (one pass per block).
+	todo := []int{-2, -1}
+	var targets []int
 	for s := 0; s < nS; s++ {
 		if want[s] && !g.States[s].Terminal {
 			todo = append(todo, s)
+			targets = append(targets, s)
 		}
+	}
+	var blocks [][]int
+	for len(targets) > 0 {
+		k := min(reachBlockSize(c.NumNodes()), len(targets))
+		todo = append(todo, -3-len(blocks))
+		blocks = append(blocks, targets[:k])
+		targets = targets[k:]
 	}
 	workers := min(max(opt.Workers, 1), len(todo))
 	errs := make([]error, len(todo))
@@ -330,7 +342,19 @@ func (c *Chain) Analyze(ctx context.Context, opt AnalyzeOptions) (*Analysis, err
 				case -1:
 					errs[i] = an.terminals(ctx, res, sc)
 				default:
-					res.Absorb[s], res.Time[s], res.Reach[s], errs[i] = an.target(ctx, s, sc)
+					if s <= -3 {
+						ts := blocks[-3-s]
+						curves, err := an.reachBlock(ctx, ts, sc)
+						if err != nil {
+							errs[i] = fmt.Errorf("markov: reach curves: %w", err)
+							continue
+						}
+						for k, t := range ts {
+							res.Reach[t] = curves[k]
+						}
+						continue
+					}
+					res.Absorb[s], res.Time[s], errs[i] = an.target(ctx, s, sc)
 					if errs[i] != nil {
 						errs[i] = fmt.Errorf("markov: analysing state %s: %w", g.States[s].ID, errs[i])
 					}
@@ -771,59 +795,23 @@ func (an *analyzer) terminals(ctx context.Context, res *Analysis, sc *scratch) e
 
 // target computes absorption, first-entry time and the reach curve of
 // non-terminal state s, treating its nodes as absorbing.
-func (an *analyzer) target(ctx context.Context, s int, sc *scratch) (absorb, time float64, reach []float64, err error) {
-	c, H := an.c, an.opt.Horizon
-	reach = make([]float64, H+1)
+func (an *analyzer) target(ctx context.Context, s int, sc *scratch) (absorb, time float64, err error) {
+	c := an.c
 	if c.State[c.Init] == s {
-		for t := range reach {
-			reach[t] = 1
-		}
-		return 1, 0, reach, nil
+		return 1, 0, nil
 	}
 	inS := func(x int32) bool { return c.State[x] == s }
 	blocked := func(x int32) bool { return c.State[x] == s || c.Terminal(int(x)) }
 	an.backDist(sc, inS, blocked)
 	if sc.dist[c.Init] < 0 {
-		return 0, math.NaN(), reach, nil
+		return 0, math.NaN(), nil
 	}
 	U := an.forwardSet(sc, blocked, true)
 	defer release(sc, U)
 
-	// Reach: propagate the mass that has not yet entered s. Mass at a node
-	// more than H-t steps from s cannot enter by the horizon and is dropped.
-	p, q := sc.p, sc.q
-	p[c.Init] = 1
-	for t := 0; t < H; t++ {
-		absorbed := 0.0
-		lim := int32(H - t)
-		for _, x := range U {
-			m := p[x]
-			if m == 0 {
-				continue
-			}
-			p[x] = 0
-			if sc.dist[x] > lim {
-				continue
-			}
-			for e := c.RowPtr[x]; e < c.RowPtr[x+1]; e++ {
-				y := c.Col[e]
-				if c.State[y] == s {
-					absorbed += m * c.P[e]
-				} else if sc.local[y] >= 0 {
-					q[y] += m * c.P[e]
-				}
-			}
-		}
-		reach[t+1] = math.Min(1, reach[t]+absorbed)
-		p, q = q, p
-	}
-	for _, x := range U {
-		p[x] = 0
-	}
-
 	nu, mu, err := an.visits(ctx, sc, U, false)
 	if err != nil {
-		return 0, 0, nil, err
+		return 0, 0, err
 	}
 	h, m := 0.0, 0.0
 	for i, x := range U {
@@ -838,7 +826,7 @@ func (an *analyzer) target(ctx context.Context, s int, sc *scratch) (absorb, tim
 	if h > 0 {
 		time = m / h
 	}
-	return math.Min(1, math.Max(0, h)), time, reach, nil
+	return math.Min(1, math.Max(0, h)), time, nil
 }
 
 // values computes V(Init) = Σ_x ν_δ(x)·(r(x) + δ·Σ_{y terminal} Q(x,y)·Entry(y))

@@ -121,12 +121,47 @@ func BenchmarkAnalyze10k(b *testing.B) {
 		cpu0 := cpuTime()
 		defer reportCPU(b, cpu0)
 		for b.Loop() {
-			if _, _, _, err := an.target(context.Background(), s, sc); err != nil {
+			if _, _, err := an.target(context.Background(), s, sc); err != nil {
+				b.Fatal(err)
+			}
+			if _, err := an.reachBlock(context.Background(), []int{s}, sc); err != nil {
 				b.Fatal(err)
 			}
 			s = 1 + s%100
 		}
 	})
+	// Reach curves of 16 non-terminal states: one pass each, or one pass
+	// for all (the same numbers, see TestReachBlockMatchesOneByOne).
+	ts := make([]int, 16)
+	for i := range ts {
+		ts[i] = 1 + 7*i
+	}
+	for _, together := range []bool{false, true} {
+		name := "reach16/one-by-one"
+		if together {
+			name = "reach16/together"
+		}
+		b.Run(name, func(b *testing.B) {
+			an := &analyzer{c: c, opt: AnalyzeOptions{Horizon: 52}, denseLimit: denseMax}
+			an.transpose()
+			sc := newScratch(c.NumNodes())
+			cpu0 := cpuTime()
+			defer reportCPU(b, cpu0)
+			for b.Loop() {
+				if together {
+					if _, err := an.reachBlock(context.Background(), ts, sc); err != nil {
+						b.Fatal(err)
+					}
+					continue
+				}
+				for _, s := range ts {
+					if _, err := an.reachBlock(context.Background(), []int{s}, sc); err != nil {
+						b.Fatal(err)
+					}
+				}
+			}
+		})
+	}
 }
 
 // reportCPU reports CPU milliseconds per operation since cpu0: on a shared

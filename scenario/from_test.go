@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"os"
 	"strings"
 	"testing"
 )
@@ -77,4 +78,38 @@ func TestEhrenfestScenario(t *testing.T) {
 	if !strings.Contains(b.String(), "{b0, b1, b2, b3, b4} (period 2)") || !strings.Contains(b.String(), "the shares are averages over time") {
 		t.Errorf("text output lacks the periodicity note:\n%s", b.String())
 	}
+}
+
+// TestProbeReadsNewQuantities: a probe plans the figures the newer
+// quantity functions read (truncated values, figures from other starts,
+// the long run) and gives what Analyze gives.
+func TestProbeReadsNewQuantities(t *testing.T) {
+	sc := loadFile(t, "testdata/ruin.yaml")
+	outs := []string{`value_by("G", 10, "default")`, `absorb_from("rich", "default", "k3")`, `share("rich", "default")`, `time_from("broke", "default", "k1")`}
+	p, err := sc.NewProbe(ProbeOptions{Outputs: outs})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, holds := make([]float64, len(outs)), make([]bool, len(sc.Hypotheses))
+	if err := p.Eval(context.Background(), sc.Central().Values, "central", out, holds); err != nil {
+		t.Fatal(err)
+	}
+	src := "\n  - {id: P1, claim: c, expr: '" + strings.Join(outs, " + ") + " > -1000'}\n"
+	b, err := os.ReadFile("testdata/ruin.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc2, ds := Parse("ruin.yaml", append(b, src...))
+	if sc2 == nil {
+		t.Fatal(ds)
+	}
+	r, err := Analyze(context.Background(), sc2, AnalyzeOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := r.Hypotheses[len(r.Hypotheses)-1].Quantities
+	for i, o := range outs {
+		near(t, o, out[i], float64(q[o]))
+	}
+	near(t, "share(rich)", out[2], (1-math.Pow(0.4/0.6, 2))/(1-math.Pow(0.4/0.6, 4)))
 }

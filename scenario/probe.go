@@ -23,10 +23,9 @@ type Probe struct {
 	hyps  []int       // the hypotheses evaluated (indices)
 	quant []*quantity // the quantities they and the outputs read
 	outs  []probeOutput
-	// profiles analysed, and per profile the states whose reach, absorption
-	// and time are read (nil: all).
+	// profiles analysed, and per profile what its quantities read.
 	profiles []int
-	states   map[int][]int
+	needs    map[int]*needs
 	mpe      equilibrium.Options
 }
 
@@ -176,37 +175,22 @@ func outputError(src string, ds []Diagnostic) error {
 	return fmt.Errorf("output %q: %s", src, strings.Join(parts, "; "))
 }
 
-// plan lists the profiles to analyse and, per profile, the states read.
+// plan lists the profiles to analyse and, per profile, what the
+// quantities read (see needs).
 func (p *Probe) plan() {
-	all := map[int]bool{} // profiles some quantity reads every state of
-	states := map[int]map[int]bool{}
+	p.needs = map[int]*needs{}
 	for _, q := range p.quant {
-		if states[q.profile] == nil {
-			states[q.profile] = map[int]bool{}
+		n := p.needs[q.profile]
+		if n == nil {
+			n = newNeeds(len(p.sc.States))
+			p.needs[q.profile] = n
 			p.profiles = append(p.profiles, q.profile)
 		}
-		switch q.fn.name {
-		case "reach", "absorb", "time":
-			states[q.profile][q.state] = true
-		case "value":
-		default:
-			all[q.profile] = true // a reader this plan does not know: analyse everything
+		if q.fn.need != nil {
+			q.fn.need(q, n)
 		}
 	}
 	slices.Sort(p.profiles)
-	p.states = map[int][]int{}
-	for _, pi := range p.profiles {
-		if all[pi] {
-			p.states[pi] = nil
-			continue
-		}
-		list := []int{}
-		for s := range states[pi] {
-			list = append(list, s)
-		}
-		slices.Sort(list)
-		p.states[pi] = list
-	}
 }
 
 // Outputs are the outputs' names: a single quantity in its canonical form
@@ -252,7 +236,7 @@ func (p *Probe) Eval(ctx context.Context, values []float64, label string, out []
 		if err != nil {
 			return fmt.Errorf("%s: %w", label, err)
 		}
-		a, err := markov.AnalyzeWith(ctx, g, prof, markov.AnalyzeOptions{Horizon: sc.Horizon, States: p.states[pi]})
+		a, err := markov.AnalyzeWith(ctx, g, prof, p.needs[pi].options(sc.Horizon))
 		if err != nil {
 			return fmt.Errorf("%s, profile %q: %w", label, name, err)
 		}

@@ -197,8 +197,8 @@ func TestProbeHypothesisSubset(t *testing.T) {
 	if got := strings.Join(p.Outputs(), ","); got != `reach("war", 52, "baseline")` {
 		t.Fatalf("outputs %s", got)
 	}
-	if len(p.profiles) != 1 || sc.Profiles[p.profiles[0]].Name != "baseline" || len(p.states[p.profiles[0]]) != 1 {
-		t.Fatalf("analyses planned: profiles %v, states %v", p.profiles, p.states)
+	if len(p.profiles) != 1 || sc.Profiles[p.profiles[0]].Name != "baseline" || len(p.needs[p.profiles[0]].states) != 1 {
+		t.Fatalf("analyses planned: profiles %v, needs %+v", p.profiles, p.needs)
 	}
 	all, _ := sc.NewProbe(ProbeOptions{})
 	d := sc.DrawAt(2, 0)

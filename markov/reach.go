@@ -1,0 +1,118 @@
+package markov
+
+import (
+	"context"
+	"fmt"
+	"math"
+
+	"github.com/truce-dev/truce/internal/budget"
+)
+
+// reachBlockSize is how many non-terminal targets one forward pass
+// propagates together on a chain of n nodes: each node then holds one mass
+// per target, and its row of the chain is read once per step for all of
+// them instead of once per target. Blocks hold up to 8 MiB of masses and
+// distances (all targets of a small chain, 16 to 128 on large ones).
+func reachBlockSize(n int) int {
+	return min(128, max(16, (8<<20)/(20*max(n, 1))))
+}
+
+// reachBlock computes the reach curves of the non-terminal states ts (at
+// most reachBlockSize) in one forward pass. For target s, the mass that
+// has not yet entered s moves on the nodes U_s that are neither terminal
+// nor in s and can still reach s; mass more than H−t steps away from s at
+// step t is dropped, as it cannot enter in time. Each target's arithmetic
+// is exactly that of propagating it alone with the nodes taken in index
+// order, so the curves do not depend on how targets are grouped.
+func (an *analyzer) reachBlock(ctx context.Context, ts []int, sc *scratch) ([][]float64, error) {
+	c, H := an.c, an.opt.Horizon
+	n, B := c.NumNodes(), len(ts)
+	need := budget.Mul(int64(n), int64(B), 8+8+4)
+	if err := budget.Check(ctx, fmt.Sprintf("reach curves of %d states on %d chain nodes", B, n), need, "analyse fewer non-terminal states"); err != nil {
+		return nil, err
+	}
+	out := make([][]float64, B)
+	dist := make([]int32, n*B) // distance to target i, -1 if it cannot be reached
+	p, q := make([]float64, n*B), make([]float64, n*B)
+	live := false
+	for i, s := range ts {
+		out[i] = make([]float64, H+1)
+		if c.State[c.Init] == s {
+			for t := range out[i] {
+				out[i][t] = 1
+			}
+			for x := 0; x < n; x++ {
+				dist[x*B+i] = -1 // nothing to propagate
+			}
+			continue
+		}
+		inS := func(x int32) bool { return c.State[x] == s }
+		blocked := func(x int32) bool { return c.State[x] == s || c.term[x] }
+		an.backDist(sc, inS, blocked)
+		for x := 0; x < n; x++ {
+			d := sc.dist[x]
+			if blocked(int32(x)) {
+				d = -1 // mass never moves on from s or an ending
+			}
+			dist[x*B+i] = d
+		}
+		if dist[c.Init*B+i] >= 0 {
+			p[c.Init*B+i] = 1
+			live = true
+		}
+	}
+	absorbed := make([]float64, B)
+	mm := make([]float64, B) // the mass each target moves on from the current node
+	for t := 0; t < H && live; t++ {
+		if t&15 == 15 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
+		clear(absorbed)
+		lim := int32(H - t)
+		for x := 0; x < n; x++ {
+			px := p[x*B : x*B+B : x*B+B]
+			dx := dist[x*B : x*B+B : x*B+B]
+			any := false
+			for i, m := range px {
+				if m == 0 {
+					mm[i] = 0
+					continue
+				}
+				px[i] = 0
+				if dx[i] > lim {
+					mm[i] = 0
+					continue
+				}
+				mm[i], any = m, true
+			}
+			if !any {
+				continue
+			}
+			// The row is read once for every target; each target's
+			// additions still come in node, then edge order.
+			for e := c.RowPtr[x]; e < c.RowPtr[x+1]; e++ {
+				y := int(c.Col[e])
+				w, sy := c.P[e], c.State[y]
+				qy := q[y*B : y*B+B : y*B+B]
+				dy := dist[y*B : y*B+B : y*B+B]
+				for i, m := range mm {
+					if m == 0 {
+						continue
+					}
+					if sy == ts[i] {
+						absorbed[i] += m * w
+					} else if dy[i] >= 0 {
+						qy[i] += m * w
+					}
+				}
+			}
+		}
+		for i := range ts {
+			out[i][t+1] = math.Min(1, out[i][t]+absorbed[i])
+		}
+		p, q = q, p
+	}
+	return out, nil
+}
