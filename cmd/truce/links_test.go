@@ -85,3 +85,33 @@ func TestNothingPointsOutside(t *testing.T) {
 		}
 	})
 }
+
+// TestDocsCodeBlocksClosed: every Markdown code fence opens and closes on
+// a line of its own, so no doc swallows the text after a block.
+func TestDocsCodeBlocksClosed(t *testing.T) {
+	files, _ := filepath.Glob(filepath.Join(repoRoot, "docs", "*.md"))
+	files = append(files, filepath.Join(repoRoot, "README.md"))
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		open := false
+		for i, line := range strings.Split(string(b), "\n") {
+			s := strings.TrimSpace(line)
+			if !strings.HasPrefix(s, "```") {
+				if strings.Contains(s, "```") && !strings.Contains(s, "````") && strings.Count(s, "```")%2 == 1 {
+					t.Errorf("%s:%d: a code fence inside a line of text", f, i+1)
+				}
+				continue
+			}
+			if open && s != "```" {
+				t.Errorf("%s:%d: text after a closing code fence: %q", f, i+1, s)
+			}
+			open = !open
+		}
+		if open {
+			t.Errorf("%s: a code block is never closed", f)
+		}
+	}
+}
