@@ -27,6 +27,9 @@ type SetOptions struct {
 	// Workers runs that many starts at a time (0 or 1: one by one). The
 	// result does not depend on it.
 	Workers int
+	// Selection, when set, is the result of Solve(g, Options) already
+	// computed (e.g. under a time budget), used instead of solving again.
+	Selection *Result
 }
 
 // DefaultStarts is the number of random starts SolveAll makes by default.
@@ -142,7 +145,10 @@ func SolveAll(ctx context.Context, g *markov.Game, opt SetOptions) (*Set, error)
 		return len(set.Equilibria) - 1
 	}
 	// The selection.
-	sel, err := Solve(ctx, g, opt.Options)
+	sel, err := opt.Selection, error(nil)
+	if sel == nil {
+		sel, err = Solve(ctx, g, opt.Options)
+	}
 	set.Starts++
 	switch {
 	case err != nil && ctx.Err() != nil:

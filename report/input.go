@@ -144,6 +144,16 @@ type Equilibrium struct {
 	MaxDeviationGain float64
 	Converged        bool
 	Method           string
+	// The set around it (EquilibriumSetFrom; empty when not searched): the
+	// selection rule, a one-line summary of what else was found, and the
+	// actors' values from the initial state in the selected equilibrium.
+	Selection       string
+	SetSummary      string
+	Found, Outcomes int
+	Spread          float64
+	Complete        bool
+	Initial         string
+	Values          map[string]float64
 }
 
 // Credibility is one row of a credibility table: in a state (after a

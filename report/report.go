@@ -329,8 +329,9 @@ svg.chart{max-width:100%;height:auto;display:block;margin:.8em 0;font-family:sys
 
 {{if .EqTables}}<section id="equilibrium">
 <h2>Equilibrium</h2>
-{{range .EqTables}}<h3>{{.Profile}}{{with .Method}} ({{.}}){{end}}</h3>
+{{range .EqTables}}{{$e := .}}<h3>{{.Profile}}{{with .Method}} ({{.}}){{end}}</h3>
 <p>{{if .Converged}}Converged{{else}}<strong>Did not converge</strong>: not an equilibrium{{end}}; largest one-shot deviation gain {{num .MaxDeviationGain}}.</p>
+{{with .Selection}}<p>Selected by {{.}}.</p>{{end}}{{with .Values}}<p>Values from {{$e.Initial}}:{{range $a, $v := .}} {{$a}} {{num $v}}.{{end}}</p>{{end}}{{with .SetSummary}}<p class="eqset">Equilibrium set: {{.}}</p>{{end}}
 {{range .Actors}}<table class="equilibrium"><thead><tr><th>{{.Actor}} in state</th>{{range .Actions}}<th>{{.}}</th>{{end}}</tr></thead><tbody>
 {{range .Rows}}<tr><td>{{.State}}</td>{{range .Probs}}<td class="n">{{.}}</td>{{end}}</tr>
 {{end}}</tbody></table>

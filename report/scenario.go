@@ -224,6 +224,27 @@ func EquilibriumFrom(g *markov.Game, profile string, res *equilibrium.Result) Eq
 	return e
 }
 
+// EquilibriumSetFrom is EquilibriumFrom for the selected equilibrium of a
+// searched set, with what the search found around it. A set whose
+// selection did not converge gives a table marked as not converged.
+func EquilibriumSetFrom(g *markov.Game, profile string, set *equilibrium.Set, seed uint64) Equilibrium {
+	e := EquilibriumFrom(g, profile, set.Selection)
+	e.Selection = equilibrium.Selection
+	e.SetSummary = fmt.Sprintf("%s (seed %d).", set.Describe(g), seed)
+	if set.Stopped != "" {
+		e.SetSummary += " The search " + set.Stopped + "."
+	}
+	e.Found, e.Outcomes, e.Spread, e.Complete = len(set.Equilibria), set.Outcomes, set.Spread, set.Complete
+	if set.Selection.Converged {
+		e.Values = map[string]float64{}
+		for a, act := range g.Actors {
+			e.Values[act.ID] = set.Selection.Values[a][g.Initial]
+		}
+		e.Initial = g.States[g.Initial].ID
+	}
+	return e
+}
+
 // CredibilityFrom keeps the rows of a credibility report that a reader
 // needs: the reactions (plays selected by a remembered move, i.e. threats
 // and promises) and every prescription that is not credible.

@@ -63,6 +63,11 @@ type AnalyzeOptions struct {
 	// which dominates on large chains.
 	States []string
 	MPE    equilibrium.Options // for profiles with `solve: markov-perfect`
+	// EquilibriumStarts is the number of random starts with which the set
+	// of equilibria is searched at central values for each reported
+	// equilibrium profile (see ProfileReport.EquilibriumSet); 0 means
+	// equilibrium.DefaultStarts, negative none.
+	EquilibriumStarts int
 }
 
 // DefaultDraws is the number of parameter draws Analyze makes by default.
@@ -126,6 +131,10 @@ type ProfileReport struct {
 	// LongRun is where the process spends its time in the long run
 	// (AnalyzeOptions.LongRun, or a scenario without endings).
 	LongRun *LongRunReport `json:"long_run,omitempty"`
+	// EquilibriumSet says, for an equilibrium profile, which rule selects
+	// the equilibrium solved on every draw and what else the search of the
+	// set at central values found.
+	EquilibriumSet *EquilibriumSet `json:"equilibrium_set,omitempty"`
 }
 
 // Ending is how likely the process ends in one terminal state.
@@ -400,6 +409,9 @@ func Analyze(ctx context.Context, sc *Scenario, opt AnalyzeOptions) (*AnalysisRe
 			}
 			pr.Value[act.ID] = vr
 		}
+	}
+	if err := sc.addEquilibriumSets(ctx, report, opt); err != nil {
+		return nil, err
 	}
 	for h, hyp := range sc.Hypotheses {
 		hr := HypothesisReport{ID: hyp.ID, Claim: hyp.Claim, Expr: hyp.Expr, Quantities: map[string]Number{}}

@@ -62,6 +62,9 @@ func (r *AnalysisReport) WriteText(w io.Writer) error {
 			head += " (" + p.Solve + " equilibrium)"
 		}
 		fmt.Fprintf(&b, "\n%s\n", head)
+		if e := p.EquilibriumSet; e != nil {
+			fmt.Fprintf(&b, "  the equilibrium on every draw is %s\n  %s\n", e.Selection, e.Summary)
+		}
 		writeEndings(&b, r, p)
 		writeStates(&b, r, p)
 		tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)

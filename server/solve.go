@@ -30,6 +30,16 @@ type solveEquilibrium struct {
 	Method           string                        `json:"method"`
 	Iterations       int                           `json:"iterations"`
 	Reason           string                        `json:"reason,omitempty"`
+	// The equilibrium set searched around it (as in truce solve): the
+	// selection rule, how many distinct equilibria and outcomes were
+	// found, the largest difference of an actor's value from the start
+	// between two of them, and a one-line summary.
+	Selection string  `json:"selection"`
+	Found     int     `json:"found"`
+	Outcomes  int     `json:"outcomes"`
+	Complete  bool    `json:"complete"`
+	Spread    float64 `json:"spread"`
+	Summary   string  `json:"summary"`
 }
 
 type solveThreat struct {
@@ -66,10 +76,11 @@ func solve(ctx context.Context, sc *scenario.Scenario, progress func(done, total
 	}
 	total := 1 + len(named)
 	progress(0, total)
-	res, err := equilibrium.Solve(ctx, g, equilibrium.Options{})
+	set, err := equilibrium.SolveAll(ctx, g, equilibrium.SetOptions{Seed: scenario.DefaultSeed})
 	if err != nil {
 		return nil, fmt.Errorf("solving for a Markov-perfect equilibrium: %w", err)
 	}
+	res := set.Selection
 	out := &solveResult{Scenario: sc.Name, Parameters: map[string]float64{}}
 	for i, p := range sc.Parameters {
 		out.Parameters[p.Name] = d.Values[i]
@@ -78,6 +89,8 @@ func solve(ctx context.Context, sc *scenario.Scenario, progress func(done, total
 		Play: map[string]map[string]map[string]float64{}, Values: map[string]map[string]float64{},
 		MaxDeviationGain: finite(res.MaxDeviationGain), Converged: res.Converged, Method: res.Method,
 		Iterations: res.Iterations, Reason: res.Reason,
+		Selection: equilibrium.Selection, Found: len(set.Equilibria), Outcomes: set.Outcomes, Complete: set.Complete,
+		Spread: finite(set.Spread), Summary: fmt.Sprintf("%s (seed %d)", set.Describe(g), scenario.DefaultSeed),
 	}
 	for a, actor := range g.Actors {
 		eq.Play[actor.ID] = map[string]map[string]float64{}

@@ -108,7 +108,10 @@ func writeDemoSummary(w io.Writer, res *pipelineResult, out string, took time.Du
 			notes = append(notes, fmt.Sprintf("  %-14s %v", e.name, e.err))
 		case e.an != nil:
 			rows = append(rows, endingsRowCentral(e.name+"*", sc, e.an))
-			notes = append(notes, fmt.Sprintf("  * %s: solved at central values by %s, largest deviation gain %.2g; one point, no interval", e.name, e.res.Method, e.res.MaxDeviationGain))
+			notes = append(notes, fmt.Sprintf("  * %s: at central values (one point, no interval), selected by the logit path from uniform play (%s), largest deviation gain %.2g", e.name, e.res.Method, e.res.MaxDeviationGain))
+			if e.set != nil {
+				notes = append(notes, fmt.Sprintf("    values from %s: %s; equilibrium set: %s (seed %d)", sc.States[sc.Initial].ID, demoValues(sc, e.res), e.set.Describe(res.eqGame), ar.Seed))
+			}
 		}
 	}
 	writeEndingsTable(w, ar, rows)
@@ -278,4 +281,13 @@ func demoThreats(sc *scenario.Scenario) []string {
 		}
 	}
 	return out
+}
+
+// demoValues lists the actors' values from the initial state.
+func demoValues(sc *scenario.Scenario, r *equilibrium.Result) string {
+	var parts []string
+	for a, act := range sc.Actors {
+		parts = append(parts, fmt.Sprintf("%s %.4g", act.ID, r.Values[a][sc.Initial]))
+	}
+	return strings.Join(parts, ", ")
 }

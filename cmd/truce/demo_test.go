@@ -163,11 +163,11 @@ func TestSolveCentralBudget(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sp := solveCentral(context.Background(), g, sc.Horizon, "equilibrium", time.Nanosecond)
+	sp := solveCentral(context.Background(), g, sc.Horizon, "equilibrium", time.Nanosecond, 1)
 	if sp.err == nil && (sp.res == nil || !sp.res.Converged) {
 		t.Fatalf("no error and no converged result: %+v", sp)
 	}
-	sp = solveCentral(context.Background(), g, sc.Horizon, "equilibrium", 30*time.Second)
+	sp = solveCentral(context.Background(), g, sc.Horizon, "equilibrium", 30*time.Second, 1)
 	if sp.err != nil || !sp.res.Converged || sp.an == nil {
 		t.Fatalf("central equilibrium: %v", sp.err)
 	}

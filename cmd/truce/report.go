@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"runtime"
 	"runtime/debug"
 	"time"
 
@@ -38,6 +39,7 @@ type pipelineResult struct {
 	sc          *scenario.Scenario
 	ar          *scenario.AnalysisReport
 	eq          []solvedProfile
+	eqGame      *markov.Game // the central game the equilibria were solved on
 	sens        *sensitivity.Result
 	in          report.Input
 	analyzeTime time.Duration
@@ -48,6 +50,7 @@ type pipelineResult struct {
 type solvedProfile struct {
 	name string
 	res  *equilibrium.Result
+	set  *equilibrium.Set // the set searched around it
 	an   *markov.Analysis // exact analysis of the equilibrium at central values
 	err  error
 }
@@ -101,19 +104,20 @@ func runPipeline(ctx context.Context, sc *scenario.Scenario, opt pipelineOptions
 	if err != nil {
 		return nil, fmt.Errorf("central parameter values: %w", err)
 	}
+	res.eqGame = g
 	if opt.Solve {
 		start = time.Now()
 		for _, p := range sc.Profiles {
 			if p.Solve == "" {
 				continue
 			}
-			sp := solveCentral(ctx, g, sc.Horizon, p.Name, opt.SolveBudget)
+			sp := solveCentral(ctx, g, sc.Horizon, p.Name, opt.SolveBudget, opt.Seed)
 			res.eq = append(res.eq, sp)
 			if sp.err != nil {
 				res.in.Notes = append(res.in.Notes, fmt.Sprintf("Profile %s: %v", p.Name, sp.err))
 				continue
 			}
-			res.in.Equilibria = append(res.in.Equilibria, report.EquilibriumFrom(g, p.Name+" (central values)", sp.res))
+			res.in.Equilibria = append(res.in.Equilibria, report.EquilibriumSetFrom(g, p.Name+" (central values)", sp.set, opt.Seed))
 			if sp.res.Converged && sp.an != nil {
 				res.in.Profiles = append(res.in.Profiles, centralProfile(sc, p.Name+" (central values)", sp.an))
 			}
@@ -141,35 +145,30 @@ func runPipeline(ctx context.Context, sc *scenario.Scenario, opt pipelineOptions
 	return res, nil
 }
 
-// solveCentral solves an equilibrium profile on the central game: value
-// iteration first (fast when it converges), then the solver's automatic
-// choice with what is left of the budget.
-func solveCentral(ctx context.Context, g *markov.Game, horizon int, name string, budget time.Duration) solvedProfile {
+// solveCentral solves an equilibrium profile on the central game with the
+// selection rule every command uses, within budget, then searches the
+// equilibrium set around it with a fixed number of starts (not a time
+// budget, so that the same seed gives the same report).
+func solveCentral(ctx context.Context, g *markov.Game, horizon int, name string, budget time.Duration, seed uint64) solvedProfile {
 	sp := solvedProfile{name: name}
 	if budget <= 0 {
 		budget = 10 * time.Second
 	}
-	deadline := time.Now().Add(budget)
-	var best *equilibrium.Result
-	for _, method := range []string{"iterate", "auto"} {
-		r, err := solveBy(ctx, g, method, deadline)
-		if err == nil && (best == nil || r.MaxDeviationGain < best.MaxDeviationGain) {
-			best = r
-		}
-		if best != nil && best.Converged || time.Now().After(deadline) {
-			break
-		}
-	}
-	if best == nil {
-		sp.err = fmt.Errorf("no equilibrium found within %s", budget)
+	sel, err := solveBy(ctx, g, time.Now().Add(budget))
+	if err != nil {
+		sp.err = fmt.Errorf("no equilibrium found within %s: %v", budget, err)
 		return sp
 	}
-	sp.res = best
-	if !best.Converged {
-		sp.err = fmt.Errorf("the solver did not converge (%s: largest deviation gain %.3g; %s); no equilibrium is reported", best.Method, best.MaxDeviationGain, best.Reason)
+	sp.res = sel
+	if !sel.Converged {
+		sp.err = fmt.Errorf("the solver did not converge (%s: largest deviation gain %.3g; %s); no equilibrium is reported", sel.Method, sel.MaxDeviationGain, sel.Reason)
 		return sp
 	}
-	an, err := markov.Analyze(ctx, g, best.Profile(g), horizon)
+	if sp.set, err = equilibrium.SolveAll(ctx, g, equilibrium.SetOptions{Selection: sel, Seed: seed, Workers: runtime.GOMAXPROCS(0)}); err != nil {
+		sp.err = fmt.Errorf("searching the equilibrium set: %w", err)
+		return sp
+	}
+	an, err := markov.Analyze(ctx, g, sel.Profile(g), horizon)
 	if err != nil {
 		sp.err = fmt.Errorf("analysing the equilibrium: %w", err)
 		return sp
@@ -178,11 +177,11 @@ func solveCentral(ctx context.Context, g *markov.Game, horizon int, name string,
 	return sp
 }
 
-// solveBy runs one MPE method until deadline. The solver checks its
-// context between iterations; should one iteration run long, the command
-// still returns at the deadline (plus a second) and leaves that goroutine
-// to finish on its own rather than hang the report.
-func solveBy(ctx context.Context, g *markov.Game, method string, deadline time.Time) (*equilibrium.Result, error) {
+// solveBy selects the equilibrium (equilibrium.Solve, default method) until
+// deadline. The solver checks its context between steps; should one step
+// run long, the command still returns at the deadline (plus a second) and
+// leaves that goroutine to finish on its own rather than hang the report.
+func solveBy(ctx context.Context, g *markov.Game, deadline time.Time) (*equilibrium.Result, error) {
 	cctx, cancel := context.WithDeadline(ctx, deadline)
 	defer cancel()
 	type result struct {
@@ -191,7 +190,7 @@ func solveBy(ctx context.Context, g *markov.Game, method string, deadline time.T
 	}
 	ch := make(chan result, 1)
 	go func() {
-		r, err := equilibrium.Solve(cctx, g, equilibrium.Options{Method: method})
+		r, err := equilibrium.Solve(cctx, g, equilibrium.Options{})
 		ch <- result{r, err}
 	}()
 	grace := time.NewTimer(time.Until(deadline) + time.Second)
@@ -200,7 +199,7 @@ func solveBy(ctx context.Context, g *markov.Game, method string, deadline time.T
 	case res := <-ch:
 		return res.r, res.err
 	case <-grace.C:
-		return nil, fmt.Errorf("%s: no answer by the deadline", method)
+		return nil, fmt.Errorf("no answer by the deadline")
 	}
 }
 

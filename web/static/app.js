@@ -529,7 +529,8 @@ function renderSolve(r) {
     }
   }
   t.append(body);
-  box.append(chart("Markov-perfect equilibrium at central parameter values", el("div", {}, el("p", {class: eq.converged ? "status-done" : "status-failed"}, cert), t)));
+  const set = eq.summary ? el("p", {class: "eqset"}, `Selected by ${eq.selection}. Equilibrium set: ${eq.summary}.`) : "";
+  box.append(chart("Markov-perfect equilibrium at central parameter values", el("div", {}, el("p", {class: eq.converged ? "status-done" : "status-failed"}, cert), set, t)));
   if (Array.isArray(r.credibility) && r.credibility.length) {
     const c = el("table", {id: "credibility"}, el("thead", {}, el("tr", {}, ["Profile", "Actor", "State", "After", "Prescribed", "Best deviation", "Gain", "Credible"].map((h) => el("th", {}, h)))));
     const cb = el("tbody");
