@@ -195,7 +195,9 @@ func writeGlobalJSON(w io.Writer, run *globalRun) error {
 	return enc.Encode(js)
 }
 
-func writeGlobalText(w io.Writer, run *globalRun, top int) {
+func writeGlobalText(out io.Writer, run *globalRun, top int) {
+	w := &strings.Builder{}
+	defer writeTrimmed(out, w)
 	sc, m := run.sc, run.model
 	k := len(m.Inputs())
 	indep := "drawn independently from their distributions"
@@ -299,6 +301,15 @@ func writeGlobalText(w io.Writer, run *globalRun, top int) {
 			}
 		}
 	}
+}
+
+// writeTrimmed writes b's text to w without trailing spaces on any line.
+func writeTrimmed(w io.Writer, b *strings.Builder) {
+	lines := strings.Split(b.String(), "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimRight(l, " ")
+	}
+	io.WriteString(w, strings.Join(lines, "\n"))
 }
 
 func writeOutputHeader(w io.Writer, m *sensitivity.ScenarioModel, o int, name string, claims map[string]string, mean, vr float64) {

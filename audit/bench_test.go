@@ -1,0 +1,30 @@
+package audit
+
+import (
+	"context"
+	"testing"
+
+	"github.com/truce-dev/truce/internal/cputime"
+)
+
+// BenchmarkAuditUSIran is `truce audit scenarios/us-iran-2026.yaml`: every
+// variant of the bundled file analysed on 200 draws. Target (#13): under a
+// minute on 2 cores.
+//
+//	go test ./audit -run XXX -bench AuditUSIran -benchtime 1x
+func BenchmarkAuditUSIran(b *testing.B) {
+	src := readFile(b, "../scenarios/us-iran-2026.yaml")
+	cpu0 := cputime.Now()
+	var tested int
+	for b.Loop() {
+		rep, err := Run(context.Background(), "us-iran-2026.yaml", src, Options{Seed: 1, Workers: 2})
+		if err != nil {
+			b.Fatal(err)
+		}
+		tested = rep.Tested
+	}
+	b.ReportMetric(float64(tested), "variants")
+	if cpu := (cputime.Now() - cpu0).Seconds(); cpu > 0 {
+		b.ReportMetric(cpu/float64(b.N), "cpu-s/op")
+	}
+}
