@@ -31,6 +31,11 @@ func TestReportRendersInChromium(t *testing.T) {
 	if counts["rect"] < 20 {
 		t.Errorf("DOM has only %d SVG rects", counts["rect"])
 	}
+	// The state diagram's edges are polylines too (routed around the boxes);
+	// the reach curves above are the .series ones.
+	if counts["edge"] < 1 {
+		t.Errorf("state diagram has no edge in the DOM")
+	}
 }
 
 // TestBundledReportRendersInChromium renders the report `truce demo`
@@ -92,7 +97,8 @@ func renderInChromium(t *testing.T, bin string, in Input, name string) map[strin
 		const c = {};
 		for (const k of ["states","endings","reach","value","tornado"]) c[k] = document.querySelectorAll('svg[data-chart="'+k+'"]').length;
 		c.rect = document.querySelectorAll("svg rect").length;
-		c.polyline = document.querySelectorAll("svg polyline").length;
+		c.polyline = document.querySelectorAll("svg polyline.series").length;
+		c.edge = document.querySelectorAll('svg[data-chart="states"] polyline.edge').length;
 		c.hyp = document.querySelectorAll("tr.hypothesis").length;
 		c.eq = document.querySelectorAll("#equilibrium h3").length;
 		c.resources = performance.getEntriesByType("resource").length;
