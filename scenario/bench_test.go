@@ -95,3 +95,44 @@ func BenchmarkAnalyzeUSIran1000Draws(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkWalk10001 is `truce analyze scenario/testdata/walk10001.yaml`:
+// a 10,001-state chain written as one family, asked for its endings (the
+// default: terminal states and what hypotheses read). "parse" is reading
+// and checking the file. "every-state" is the cost of asking for all
+// states (--states all): one reach pass per block and two solves per
+// state; it takes minutes, so it runs only with TRUCE_SLOW_BENCH=1.
+func BenchmarkWalk10001(b *testing.B) {
+	src, err := os.ReadFile("testdata/walk10001.yaml")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("parse", func(b *testing.B) {
+		for b.Loop() {
+			if sc, ds := Parse("walk10001.yaml", src); sc == nil {
+				b.Fatal(ds)
+			}
+		}
+	})
+	sc, ds := Parse("walk10001.yaml", src)
+	if sc == nil {
+		b.Fatal(ds)
+	}
+	b.Run("endings", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := Analyze(context.Background(), sc, AnalyzeOptions{Workers: 1}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("every-state", func(b *testing.B) {
+		if os.Getenv("TRUCE_SLOW_BENCH") == "" {
+			b.Skip("set TRUCE_SLOW_BENCH=1: minutes per run")
+		}
+		for b.Loop() {
+			if _, err := Analyze(context.Background(), sc, AnalyzeOptions{Workers: 1, States: []string{"*"}}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}

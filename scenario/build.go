@@ -91,14 +91,29 @@ func (c *compiler) index() {
 	sc.transOf = make([][]int, nS)
 	sc.paysOf = make([][][]int, nS)
 	sc.entryPays = make([][]int, nS)
+	// The rules that can apply in each state, in file order (so the
+	// first match below is the file's first match): one pass over the
+	// rules, not one per state, which matters for families of thousands.
+	transIn := make([][]int, nS)
+	for ri, r := range sc.trans {
+		for _, s := range r.from {
+			if len(transIn[s]) == 0 || transIn[s][len(transIn[s])-1] != ri {
+				transIn[s] = append(transIn[s], ri)
+			}
+		}
+	}
+	paysIn := make([][]int, nS)
+	for ri, r := range sc.pays {
+		for _, s := range r.in {
+			if len(paysIn[s]) == 0 || paysIn[s][len(paysIn[s])-1] != ri {
+				paysIn[s] = append(paysIn[s], ri)
+			}
+		}
+	}
 	k := make([]int, len(sc.Actors))
 	for s, st := range sc.States {
 		if st.Terminal {
-			for ri, r := range sc.pays {
-				if containsInt(r.in, s) {
-					sc.entryPays[s] = append(sc.entryPays[s], ri)
-				}
-			}
+			sc.entryPays[s] = paysIn[s]
 			continue
 		}
 		nj := markov.JointCount(sc.Avail[s])
@@ -107,14 +122,14 @@ func (c *compiler) index() {
 		for j := 0; j < nj; j++ {
 			markov.DecodeJoint(sc.Avail[s], j, k)
 			sc.transOf[s][j] = -1
-			for ri, r := range sc.trans {
-				if containsInt(r.from, s) && sc.condsHold(r.when, s, k) {
+			for _, ri := range transIn[s] {
+				if sc.condsHold(sc.trans[ri].when, s, k) {
 					sc.transOf[s][j] = ri
 					break
 				}
 			}
-			for ri, r := range sc.pays {
-				if containsInt(r.in, s) && sc.condsHold(r.when, s, k) {
+			for _, ri := range paysIn[s] {
+				if sc.condsHold(sc.pays[ri].when, s, k) {
 					sc.paysOf[s][j] = append(sc.paysOf[s][j], ri)
 				}
 			}

@@ -40,12 +40,19 @@ type expression struct {
 	val    float64
 	prog   *vm.Program
 	params []int // parameters it reads, in declaration order, for messages
+	// idx, when set, is the index of the family member whose rule the
+	// expression belongs to (families.go), bound while it is evaluated.
+	idx *binding
 }
 
 // eval returns the value of e for the parameter environment env.
 func (e *expression) eval(env map[string]any) (float64, error) {
 	if e.konst {
 		return e.val, nil
+	}
+	if e.idx != nil {
+		env[e.idx.name] = float64(e.idx.val)
+		defer delete(env, e.idx.name)
 	}
 	out, err := expr.Run(e.prog, env)
 	if err != nil {
@@ -150,6 +157,9 @@ type exprChecker struct {
 	quants  []*quantity
 	callees map[*ast.IdentifierNode]bool
 	failed  bool
+	// usesIndex is set when the expression reads the index of the family
+	// rule being read.
+	usesIndex bool
 }
 
 func (p *exprChecker) at(loc file.Location) Pos {
@@ -205,6 +215,10 @@ func (p *exprChecker) Visit(node *ast.Node) {
 		}
 		if i, ok := p.c.paramIndex[n.Value]; ok {
 			p.params[i] = true
+			return
+		}
+		if b := p.c.bind; b != nil && n.Value == b.name {
+			p.usesIndex = true
 			return
 		}
 		p.reject(node, suggest(n.Value, p.c.paramNames), "unknown parameter %q", n.Value)
@@ -317,21 +331,26 @@ func parseSafely(src string) (tree *parser.Tree, err error) {
 // compileNum compiles a numeric expression. It returns nil after recording a
 // diagnostic when the expression is not valid.
 func (c *compiler) compileNum(src string, pos Pos, quoted bool) *expression {
-	p, _, ok := c.checkExpr(src, pos, quoted, false)
-	if !ok {
-		return nil
+	// A family rule is read once per member: its expressions are checked
+	// and compiled once, and bound to each member's index.
+	key := exprKey{src, pos, ""}
+	if c.bind != nil {
+		key.index = c.bind.name
 	}
-	opts := append(baseOptions(), expr.Env(c.paramEnv), expr.AsFloat64())
-	prog, err := compileSafely(src, opts)
-	if err != nil {
-		c.exprError(err, src, pos, quoted)
-		return nil
-	}
-	e := &expression{src: src, pos: pos, prog: prog}
-	for i := range c.paramNames {
-		if p.params[i] {
-			e.params = append(e.params, i)
+	cx, seen := c.exprCache[key]
+	if !seen {
+		cx = c.compileNumOnce(src, pos, quoted)
+		if c.exprCache == nil {
+			c.exprCache = map[exprKey]*compiledNum{}
 		}
+		c.exprCache[key] = cx
+	}
+	if cx == nil {
+		return nil
+	}
+	e := &expression{src: src, pos: pos, prog: cx.prog, params: cx.params}
+	if cx.usesIndex {
+		e.idx = c.bind
 	}
 	if len(e.params) == 0 {
 		v, err := e.eval(c.zeroEnv())
@@ -342,6 +361,49 @@ func (c *compiler) compileNum(src string, pos Pos, quoted bool) *expression {
 		e.konst, e.val = true, v
 	}
 	return e
+}
+
+type exprKey struct {
+	src   string
+	pos   Pos
+	index string
+}
+
+// compiledNum is a checked and compiled numeric expression.
+type compiledNum struct {
+	prog      *vm.Program
+	params    []int
+	usesIndex bool
+}
+
+// compileNumOnce checks and compiles a numeric expression, recording a
+// diagnostic and returning nil when it is not valid.
+func (c *compiler) compileNumOnce(src string, pos Pos, quoted bool) *compiledNum {
+	p, _, ok := c.checkExpr(src, pos, quoted, false)
+	if !ok {
+		return nil
+	}
+	env := c.paramEnv
+	if p.usesIndex {
+		env = make(map[string]any, len(c.paramEnv)+1)
+		for k, v := range c.paramEnv {
+			env[k] = v
+		}
+		env[c.bind.name] = 0.0
+	}
+	opts := append(baseOptions(), expr.Env(env), expr.AsFloat64())
+	prog, err := compileSafely(src, opts)
+	if err != nil {
+		c.exprError(err, src, pos, quoted)
+		return nil
+	}
+	cx := &compiledNum{prog: prog, usesIndex: p.usesIndex}
+	for i := range c.paramNames {
+		if p.params[i] {
+			cx.params = append(cx.params, i)
+		}
+	}
+	return cx
 }
 
 // compileSafely compiles with expr, turning a panic inside the library into

@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/expr-lang/expr/vm"
 	"github.com/goccy/go-yaml/ast"
 	yamlparser "github.com/goccy/go-yaml/parser"
 	"github.com/truce-dev/truce/markov"
@@ -58,6 +59,15 @@ type compiler struct {
 	actionsUnsure []bool
 	// reads are the parameters each expression reads (lint.go).
 	reads []exprRead
+
+	// State families (families.go): the families by name, the binding of
+	// the family rule being read (nil outside one), how many family rules
+	// were read in all, and compiled index expressions.
+	families   map[string]*family
+	bind       *binding
+	expansions int
+	indexProgs map[string]*vm.Program
+	exprCache  map[exprKey]*compiledNum
 }
 
 // Limits that keep a hostile file from exhausting memory or time.
@@ -425,50 +435,16 @@ func (c *compiler) parseStates(e kv) {
 	broken := c.defsBroken
 	defer func() { c.defsBroken = c.defsBroken || broken }()
 	c.defsBroken = false
-	for _, it := range items {
-		st := State{Pos: posOf(it)}
-		if _, kind := scalarText(it); kind == "string" {
-			st.ID, st.Pos, ok = c.name(it, "state id", posOf(it))
-			if !ok {
-				c.defsBroken = true
-				continue
-			}
-		} else {
-			kvs, ok := c.mapping(it, "a state", posOf(it))
-			if !ok {
-				c.defsBroken = true
-				continue
-			}
-			c.checkKeys(kvs, "state", withInfo("id", "initial", "terminal")...)
-			st.Info = c.info(kvs)
-			hasID := false
-			for _, f := range kvs {
-				switch f.key {
-				case "id":
-					hasID = true
-					st.ID, st.Pos, _ = c.name(f.val, "state id", f.kpos)
-				case "initial":
-					st.Initial, _ = c.boolean(f.val, "initial")
-				case "terminal":
-					st.Terminal, _ = c.boolean(f.val, "terminal")
-				}
-			}
-			if st.ID == "" {
-				if !hasID {
-					c.d.errorf(posOf(it), "add `id: NAME`", "state without id")
-				}
-				c.defsBroken = true
-				continue
-			}
-		}
+	c.families = map[string]*family{}
+	add := func(st State) {
 		if st.ID == "*" || st.ID == "rules" {
 			c.d.errorf(st.Pos, "choose another name", "%q cannot name a state", st.ID)
 			c.defsBroken = true
-			continue
+			return
 		}
 		if _, dup := c.stateIndex[st.ID]; dup {
 			c.d.errorf(st.Pos, "", "duplicate state %q", st.ID)
-			continue
+			return
 		}
 		if st.Initial {
 			if initial >= 0 {
@@ -481,6 +457,63 @@ func (c *compiler) parseStates(e kv) {
 		c.stateIndex[st.ID] = len(c.stateNames)
 		c.stateNames = append(c.stateNames, st.ID)
 		c.sc.States = append(c.sc.States, st)
+	}
+	for _, it := range items {
+		st := State{Pos: posOf(it)}
+		var kvs []kv
+		if _, kind := scalarText(it); kind == "string" {
+			st.ID, st.Pos, ok = c.name(it, "state id", posOf(it))
+			if !ok {
+				c.defsBroken = true
+				continue
+			}
+		} else {
+			kvs, ok = c.mapping(it, "a state", posOf(it))
+			if !ok {
+				c.defsBroken = true
+				continue
+			}
+			c.checkKeys(kvs, "state", withInfo("id", "initial", "terminal")...)
+			st.Info = c.info(kvs)
+			hasID := false
+			for _, f := range kvs {
+				if f.key == "id" {
+					hasID = true
+					st.ID, st.Pos, _ = c.name(f.val, "state id", f.kpos)
+				}
+			}
+			if !famRangeRE.MatchString(st.ID) {
+				// A family's initial and terminal may be conditions on
+				// its index, read with the family.
+				for _, f := range kvs {
+					switch f.key {
+					case "initial":
+						st.Initial, _ = c.boolean(f.val, "initial")
+					case "terminal":
+						st.Terminal, _ = c.boolean(f.val, "terminal")
+					}
+				}
+			}
+			if st.ID == "" {
+				if !hasID {
+					c.d.errorf(posOf(it), "add `id: NAME`", "state without id")
+				}
+				c.defsBroken = true
+				continue
+			}
+		}
+		if famRangeRE.MatchString(st.ID) {
+			members, ok := c.familyStates(st.ID, st.Pos, kvs, st.Info)
+			if !ok {
+				c.defsBroken = true
+				continue
+			}
+			for _, m := range members {
+				add(m)
+			}
+			continue
+		}
+		add(st)
 	}
 	if initial < 0 && len(c.sc.States) > 0 {
 		// Without an explicit initial state the first one is the start.
@@ -517,6 +550,9 @@ func (c *compiler) lookupActor(name string, p Pos) (int, bool) {
 func (c *compiler) lookupState(name string, p Pos) (int, bool) {
 	if i, ok := c.stateIndex[name]; ok {
 		return i, true
+	}
+	if i, ok, handled := c.familyMember(name, p); handled {
+		return i, ok
 	}
 	c.d.errorf(p, suggest(name, c.stateNames), "unknown state %q", name)
 	return 0, false
@@ -636,6 +672,18 @@ func (c *compiler) parseActions(e kv) {
 			}
 			if sk.key == "*" {
 				star[a] = uniq
+				continue
+			}
+			if bs, ok := c.bindingsOf(sk.key, sk.kpos, false); !ok {
+				c.actionsUnsure[a] = true
+				continue
+			} else if bs != nil {
+				for _, b := range bs { // every non-terminal member of a family
+					c.bind = b
+					s, _ := c.lookupState(sk.key, sk.kpos)
+					lists[a][s] = uniq
+				}
+				c.bind = nil
 				continue
 			}
 			s, ok := c.lookupState(sk.key, sk.kpos)
@@ -848,62 +896,68 @@ func (c *compiler) parseTransitions(e kv) {
 		return
 	}
 	for _, it := range items {
-		kvs, ok := c.mapping(it, "a transition rule", posOf(it))
-		if !ok {
-			continue
+		c.perMember(it, "from", false, func() { c.parseTransition(it) })
+	}
+}
+
+// parseTransition reads one transition rule (once per member for a
+// family rule).
+func (c *compiler) parseTransition(it ast.Node) {
+	kvs, ok := c.mapping(it, "a transition rule", posOf(it))
+	if !ok {
+		return
+	}
+	c.checkKeys(kvs, "transition rule", withInfo("from", "when", "to", "else")...)
+	r := &transRule{pos: posOf(it), other: -1}
+	get := map[string]kv{}
+	for _, f := range kvs {
+		get[f.key] = f
+	}
+	// A broken part of a rule does not stop the others from being
+	// checked: with an unknown `from`, the `when` names and the `to`
+	// probabilities are still read (the actions' availability, which
+	// depends on `from`, is not judged), so one run reports every
+	// independent mistake. A rule with errors is kept only for the
+	// draw checks of its probabilities; the file is rejected anyway.
+	var from []int
+	fromOK := true
+	if f, ok := get["from"]; ok {
+		from, fromOK = c.stateSet(f.val, "from", f.kpos, false)
+	} else {
+		from = c.nonTerminal()
+	}
+	r.from = from
+	if f, ok := get["when"]; ok {
+		var at []int
+		if fromOK {
+			at = from
 		}
-		c.checkKeys(kvs, "transition rule", withInfo("from", "when", "to", "else")...)
-		r := &transRule{pos: posOf(it), other: -1}
-		get := map[string]kv{}
-		for _, f := range kvs {
-			get[f.key] = f
+		r.when, _ = c.conds(f.val, "when", f.kpos, at)
+	}
+	if f, ok := get["to"]; ok {
+		tos, ok := c.mapping(f.val, "to", f.kpos)
+		if !ok && tos == nil {
+			return
 		}
-		// A broken part of a rule does not stop the others from being
-		// checked: with an unknown `from`, the `when` names and the `to`
-		// probabilities are still read (the actions' availability, which
-		// depends on `from`, is not judged), so one run reports every
-		// independent mistake. A rule with errors is kept only for the
-		// draw checks of its probabilities; the file is rejected anyway.
-		var from []int
-		fromOK := true
-		if f, ok := get["from"]; ok {
-			from, fromOK = c.stateSet(f.val, "from", f.kpos, false)
-		} else {
-			from = c.nonTerminal()
-		}
-		r.from = from
-		if f, ok := get["when"]; ok {
-			var at []int
-			if fromOK {
-				at = from
-			}
-			r.when, _ = c.conds(f.val, "when", f.kpos, at)
-		}
-		if f, ok := get["to"]; ok {
-			tos, ok := c.mapping(f.val, "to", f.kpos)
-			if !ok && tos == nil {
+		for _, t := range tos {
+			s, ok := c.lookupState(t.key, t.kpos)
+			if !ok {
 				continue
 			}
-			for _, t := range tos {
-				s, ok := c.lookupState(t.key, t.kpos)
-				if !ok {
-					continue
-				}
-				if x := c.num(t.val, "probability", t.kpos); x != nil {
-					r.to = append(r.to, target{state: s, p: x})
-				}
+			if x := c.num(t.val, "probability", t.kpos); x != nil {
+				r.to = append(r.to, target{state: s, p: x})
 			}
 		}
-		if f, ok := get["else"]; ok {
-			nm, p, ok := c.name(f.val, "else", f.kpos)
-			if ok {
-				if s, ok := c.lookupState(nm, p); ok {
-					r.other = s
-				}
-			}
-		}
-		c.sc.trans = append(c.sc.trans, r)
 	}
+	if f, ok := get["else"]; ok {
+		nm, p, ok := c.name(f.val, "else", f.kpos)
+		if ok {
+			if s, ok := c.lookupState(nm, p); ok {
+				r.other = s
+			}
+		}
+	}
+	c.sc.trans = append(c.sc.trans, r)
 }
 
 func (c *compiler) parsePayoffs(e kv) {
@@ -912,66 +966,71 @@ func (c *compiler) parsePayoffs(e kv) {
 		return
 	}
 	for _, it := range items {
-		kvs, ok := c.mapping(it, "a payoff rule", posOf(it))
+		c.perMember(it, "in", true, func() { c.parsePayoff(it) })
+	}
+}
+
+// parsePayoff reads one payoff rule (once per member for a family rule).
+func (c *compiler) parsePayoff(it ast.Node) {
+	kvs, ok := c.mapping(it, "a payoff rule", posOf(it))
+	if !ok {
+		return
+	}
+	r := &payRule{pos: posOf(it)}
+	get := map[string]kv{}
+	for _, f := range kvs {
+		get[f.key] = f
+	}
+	// As for transitions, a broken `in` or `when` does not stop the
+	// payoffs themselves from being checked.
+	inOK := true
+	if f, ok := get["in"]; ok {
+		r.in, inOK = c.stateSet(f.val, "in", f.kpos, true)
+	} else {
+		r.in = c.nonTerminal()
+	}
+	if f, ok := get["when"]; ok {
+		for _, s := range r.in {
+			if c.sc.States[s].Terminal {
+				c.d.errorf(f.kpos, "terminal payoffs are paid on entry, whatever was played; use a separate rule", "`when` in a payoff rule for terminal state %q", c.stateNames[s])
+				ok = false
+				break
+			}
+		}
+		if ok {
+			var at []int
+			if inOK {
+				at = r.in
+			}
+			r.when, _ = c.conds(f.val, "when", f.kpos, at)
+		}
+	}
+	allowed := withInfo("in", "when")
+	for _, f := range kvs {
+		if contains(allowed, f.key) {
+			continue
+		}
+		a, isActor := c.actorIndex[f.key]
+		if !isActor {
+			c.d.errorf(f.kpos, suggest(f.key, append(append([]string(nil), c.actorNames...), "in", "when")), "unknown actor %q in payoff rule", f.key)
+			continue
+		}
+		comps, ok := c.mapping(f.val, "payoffs of "+f.key, f.kpos)
 		if !ok {
 			continue
 		}
-		r := &payRule{pos: posOf(it)}
-		get := map[string]kv{}
-		for _, f := range kvs {
-			get[f.key] = f
-		}
-		// As for transitions, a broken `in` or `when` does not stop the
-		// payoffs themselves from being checked.
-		inOK := true
-		if f, ok := get["in"]; ok {
-			r.in, inOK = c.stateSet(f.val, "in", f.kpos, true)
-		} else {
-			r.in = c.nonTerminal()
-		}
-		if f, ok := get["when"]; ok {
-			for _, s := range r.in {
-				if c.sc.States[s].Terminal {
-					c.d.errorf(f.kpos, "terminal payoffs are paid on entry, whatever was played; use a separate rule", "`when` in a payoff rule for terminal state %q", c.stateNames[s])
-					ok = false
-					break
-				}
-			}
-			if ok {
-				var at []int
-				if inOK {
-					at = r.in
-				}
-				r.when, _ = c.conds(f.val, "when", f.kpos, at)
-			}
-		}
-		allowed := withInfo("in", "when")
-		for _, f := range kvs {
-			if contains(allowed, f.key) {
-				continue
-			}
-			a, isActor := c.actorIndex[f.key]
-			if !isActor {
-				c.d.errorf(f.kpos, suggest(f.key, append(append([]string(nil), c.actorNames...), "in", "when")), "unknown actor %q in payoff rule", f.key)
-				continue
-			}
-			comps, ok := c.mapping(f.val, "payoffs of "+f.key, f.kpos)
+		for _, ck := range comps {
+			ci, ok := c.compIndex[ck.key]
 			if !ok {
+				c.d.errorf(ck.kpos, suggest(ck.key, c.compNames), "unknown payoff component %q", ck.key)
 				continue
 			}
-			for _, ck := range comps {
-				ci, ok := c.compIndex[ck.key]
-				if !ok {
-					c.d.errorf(ck.kpos, suggest(ck.key, c.compNames), "unknown payoff component %q", ck.key)
-					continue
-				}
-				if x := c.num(ck.val, "payoff", ck.kpos); x != nil {
-					r.pays = append(r.pays, payEntry{actor: a, comp: ci, v: x})
-				}
+			if x := c.num(ck.val, "payoff", ck.kpos); x != nil {
+				r.pays = append(r.pays, payEntry{actor: a, comp: ci, v: x})
 			}
 		}
-		c.sc.pays = append(c.sc.pays, r)
 	}
+	c.sc.pays = append(c.sc.pays, r)
 }
 
 // playDist reads a distribution over actions (action: weight, or a single
@@ -1089,6 +1148,22 @@ func (c *compiler) parseStrategy(a int, sk kv) *StrategyDef {
 		case f.key == "*":
 			starKV = &body[i]
 		default:
+			if bs, ok := c.bindingsOf(f.key, f.kpos, false); !ok {
+				good = false
+				continue
+			} else if bs != nil {
+				// A family's members, each with its index bound.
+				c.eachMember(bs, func() {
+					s, _ := c.lookupState(f.key, f.kpos)
+					pd := c.playDist(f.val, a, f.kpos, []int{s}, fmt.Sprintf("strategy %q of %s in state %q", sk.key, actor, c.stateNames[s]))
+					if pd == nil {
+						good = false
+						return
+					}
+					st.base[s] = pd
+				})
+				continue
+			}
 			s, ok := c.stateIndex[f.key]
 			if !ok {
 				cands := append(append([]string{"*", "rules"}, c.stateNames...), infoKeys...)
@@ -1142,12 +1217,14 @@ func (c *compiler) parseStrategy(a int, sk kv) *StrategyDef {
 			continue
 		}
 		for _, it := range items {
-			r := c.parseStratRule(a, sk.key, it)
-			if r == nil {
-				good = false
-				continue
-			}
-			st.rules = append(st.rules, r)
+			c.perMember(it, "in", false, func() {
+				r := c.parseStratRule(a, sk.key, it)
+				if r == nil {
+					good = false
+					return
+				}
+				st.rules = append(st.rules, r)
+			})
 		}
 	}
 	if !good {
@@ -1409,6 +1486,8 @@ func (c *compiler) implicitStrategy(a int) int {
 // passive.
 func (c *compiler) defaultProfile() {
 	if c.d.hasErrors() {
+		// References to "default" would only repeat the errors above.
+		c.brokenProfiles["default"] = true
 		return
 	}
 	sc := c.sc
