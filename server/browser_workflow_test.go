@@ -69,10 +69,8 @@ func TestBrowserTokenVersionsCompare(t *testing.T) {
 
 	step(t, tab, "save version 1", chromedp.Click(css(`#save-btn`)), chromedp.WaitVisible(css(`#version-select`)))
 	poll(t, tab, "saved", `document.querySelector('#save-status').textContent === 'saved as version 1'`)
-	step(t, tab, "edit and save version 2",
-		chromedp.Click(css(`.cm-content .cm-line:nth-child(8)`)),
-		chromedp.KeyEvent(kb.End),
-		chromedp.KeyEvent("0"),
+	typeAt(t, tab, 8, -1, "0", insertAtLineEnd(ex.YAML, 8, "0"))
+	step(t, tab, "save version 2",
 		chromedp.WaitVisible(css(`#validity.valid`)),
 		chromedp.Click(css(`#save-btn`)),
 	)

@@ -144,6 +144,53 @@ function setText(text) {
 
 function getText() { return state.editor.state.doc.toString(); }
 
+// pageAPI is the page's own handle for scripts and browser tests: they set
+// the editor's text and cursor and read where things are marked through
+// the editor's model, never by counting keystrokes or DOM lines (the
+// editor draws only the lines in view, so the n-th line element is not
+// line n of the text).
+function pageAPI() {
+  const view = () => state.editor;
+  const doc = () => state.editor.state.doc;
+  // pos is the offset of a 1-based line and column; col -1 is the line's end.
+  const pos = (line, col) => {
+    const l = doc().line(line);
+    return col < 0 ? l.to : Math.min(l.from + col - 1, l.to);
+  };
+  const lineAt = (p) => doc().lineAt(p).number;
+  const uniqueSorted = (xs) => [...new Set(xs)].sort((a, b) => a - b);
+  return {
+    setText, getText, loadExample, showRun,
+    validate: () => validate(getText()),
+    // settled: nothing is loading and the editor's text has been validated.
+    settled: () => busyCount === 0 && lastValidated === getText(),
+    // setCursor puts the caret at line:col, scrolls it into view and
+    // focuses the editor; select selects from one position to another.
+    setCursor(line, col) { return this.select(line, col, line, col); },
+    select(line, col, toLine, toCol) {
+      const anchor = pos(line, col), head = pos(toLine, toCol);
+      view().dispatch({selection: {anchor, head}, scrollIntoView: true});
+      view().focus();
+      return head;
+    },
+    // cursor is the caret's 1-based line and column, and whether the
+    // editor has the keyboard.
+    cursor() {
+      const h = view().state.selection.main.head, l = doc().lineAt(h);
+      return {line: l.number, col: h - l.from + 1, focused: document.activeElement === view().contentDOM};
+    },
+    lineLength: (line) => doc().line(line).length,
+    // markedLines: the lines of the text underlined for problems of a
+    // severity ("error" or "warning"), among the lines drawn.
+    markedLines: (severity = "error") => uniqueSorted([...document.querySelectorAll(`#editor .cm-lintRange-${severity}`)]
+      .map((e) => lineAt(view().posAtDOM(e)))),
+    // gutterLines: the lines beside which the gutter shows a marker.
+    gutterLines: (severity = "error") => uniqueSorted([...document.querySelectorAll(`#editor .cm-lint-marker-${severity}`)]
+      .map((m) => { const r = m.getBoundingClientRect();
+        return lineAt(view().lineBlockAtHeight((r.top + r.bottom) / 2 - view().documentTop).from); })),
+  };
+}
+
 function initEditor() {
   state.editor = new EditorView({
     parent: $("#editor"),
@@ -681,10 +728,7 @@ async function init() {
   $("#nav-history").addEventListener("click", (e) => { e.preventDefault(); $("#history").scrollIntoView(); });
   for (const a of document.querySelectorAll("a[data-nav]")) a.addEventListener("click", (e) => { e.preventDefault(); navigate(a.getAttribute("href")); });
   window.addEventListener("popstate", route);
-  // Hooks for scripted use and browser tests.
-  // settled: nothing is loading and the editor's text has been validated.
-  window.truce = {setText, getText, validate: () => validate(getText()), loadExample, showRun,
-    settled: () => busyCount === 0 && lastValidated === getText()};
+  window.truce = pageAPI();
   await start();
 }
 
