@@ -69,6 +69,15 @@ func stateColours(in Input) (col map[string]string, dashed map[string]bool) {
 	return col, dashed
 }
 
+// StateColours gives each state its colour by the report's rule
+// (stateColours) and the colour of paths that have not ended, so that
+// other views of a scenario (the workbench) colour states as the report
+// does.
+func StateColours(states []State) (col map[string]string, unresolved string) {
+	col, _ = stateColours(Input{States: states})
+	return col, unresolvedColour
+}
+
 func endingMap(p Profile) map[string]Interval {
 	m := map[string]Interval{}
 	for k, e := range p.Endings {

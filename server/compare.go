@@ -8,6 +8,7 @@ import (
 	"math"
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/truce-dev/truce/store"
 )
@@ -25,7 +26,7 @@ type diffEntry struct {
 // of objects with an "id" field (hypotheses) are matched by id, not by
 // position, so reordering does not show as change; long numeric arrays
 // (reach curves) are compared at their last element, which the UI charts
-// in full.
+// in full. Entries come in natural order of their paths (H2 before H10).
 func diffResults(a, b json.RawMessage) []diffEntry {
 	fa, fb := map[string]float64{}, map[string]float64{}
 	var va, vb any
@@ -64,7 +65,114 @@ func diffResults(a, b json.RawMessage) []diffEntry {
 		}
 		out = append(out, e)
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
+	sort.Slice(out, func(i, j int) bool { return naturalLess(out[i].Path, out[j].Path) })
+	return out
+}
+
+// naturalLess orders strings with their runs of digits compared as
+// numbers: H2 before H10, draws[9] before draws[10].
+func naturalLess(a, b string) bool {
+	for a != "" && b != "" {
+		da, db := digitRun(a), digitRun(b)
+		if da > 0 && db > 0 {
+			na, nb := strings.TrimLeft(a[:da], "0"), strings.TrimLeft(b[:db], "0")
+			if len(na) != len(nb) {
+				return len(na) < len(nb)
+			}
+			if na != nb {
+				return na < nb
+			}
+			if da != db { // equal values: fewer leading zeros first
+				return da < db
+			}
+			a, b = a[da:], b[db:]
+			continue
+		}
+		if a[0] != b[0] {
+			return a[0] < b[0]
+		}
+		a, b = a[1:], b[1:]
+	}
+	return len(a) < len(b)
+}
+
+func digitRun(s string) int {
+	i := 0
+	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+		i++
+	}
+	return i
+}
+
+// verdictFlip is a hypothesis whose verdict differs between two runs.
+type verdictFlip struct {
+	ID     string   `json:"id"`
+	Claim  string   `json:"claim"`
+	A      string   `json:"a"` // verdict in run A ("" when A lacks it)
+	B      string   `json:"b"`
+	ShareA *float64 `json:"share_a"`
+	ShareB *float64 `json:"share_b"`
+}
+
+// verdictFlips lists the hypotheses whose verdict changed, in natural
+// order of their ids. A hypothesis only one run has counts as a flip from
+// or to "".
+func verdictFlips(a, b json.RawMessage) []verdictFlip {
+	type hyp struct {
+		ID         string   `json:"id"`
+		Claim      string   `json:"claim"`
+		Verdict    string   `json:"verdict"`
+		HoldsShare *float64 `json:"holds_share"`
+	}
+	read := func(raw json.RawMessage) map[string]hyp {
+		var r struct {
+			Hypotheses []hyp `json:"hypotheses"`
+		}
+		json.Unmarshal(raw, &r)
+		m := map[string]hyp{}
+		for _, h := range r.Hypotheses {
+			m[h.ID] = h
+		}
+		return m
+	}
+	ha, hb := read(a), read(b)
+	out := []verdictFlip{}
+	for id, x := range ha {
+		y, ok := hb[id]
+		if !ok || x.Verdict != y.Verdict {
+			out = append(out, verdictFlip{ID: id, Claim: x.Claim, A: x.Verdict, B: y.Verdict, ShareA: x.HoldsShare, ShareB: y.HoldsShare})
+		}
+	}
+	for id, y := range hb {
+		if _, ok := ha[id]; !ok {
+			out = append(out, verdictFlip{ID: id, Claim: y.Claim, B: y.Verdict, ShareB: y.HoldsShare})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return naturalLess(out[i].ID, out[j].ID) })
+	return out
+}
+
+// largestChanges picks from diff the changes in ending probabilities and
+// values (the figures an analyst reads first), largest first, at most n.
+func largestChanges(diff []diffEntry, n int) []diffEntry {
+	var out []diffEntry
+	for _, d := range diff {
+		if d.Delta == nil || !(strings.Contains(d.Path, ".endings.") || strings.Contains(d.Path, ".unresolved.") ||
+			strings.Contains(d.Path, ".value.")) || !strings.HasSuffix(d.Path, ".mean") {
+			continue
+		}
+		out = append(out, d)
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		ai, aj := math.Abs(*out[i].Delta), math.Abs(*out[j].Delta)
+		if ai != aj {
+			return ai > aj
+		}
+		return naturalLess(out[i].Path, out[j].Path)
+	})
+	if len(out) > n {
+		out = out[:n]
+	}
 	return out
 }
 

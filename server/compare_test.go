@@ -2,6 +2,8 @@ package server
 
 import (
 	"encoding/json"
+	"sort"
+	"strings"
 	"testing"
 )
 
@@ -66,4 +68,108 @@ func FuzzDiffResults(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestNaturalLess(t *testing.T) {
+	sorted := []string{"H1", "H2", "H9", "H10", "H11", "H100", "a", "a0", "a00", "a1", "b[2].x", "b[10].x", "x"}
+	for i := range sorted {
+		for j := range sorted {
+			if got := naturalLess(sorted[i], sorted[j]); got != (i < j) {
+				t.Errorf("naturalLess(%q, %q) = %v", sorted[i], sorted[j], got)
+			}
+		}
+	}
+}
+
+func TestVerdictFlipsAndLargestChanges(t *testing.T) {
+	a := json.RawMessage(`{"hypotheses": [
+		{"id": "H10", "claim": "ten", "verdict": "supported", "holds_share": 0.95},
+		{"id": "H2", "claim": "two", "verdict": "supported", "holds_share": 0.92},
+		{"id": "H1", "claim": "one", "verdict": "uncertain", "holds_share": 0.5},
+		{"id": "H3", "claim": "gone", "verdict": "rejected", "holds_share": 0}],
+		"profiles": {"p": {"endings": {"war": {"within_horizon": {"mean": 0.1}}}, "value": {"A": {"total": {"mean": 3}}}}}}`)
+	b := json.RawMessage(`{"hypotheses": [
+		{"id": "H1", "claim": "one", "verdict": "uncertain", "holds_share": 0.6},
+		{"id": "H2", "claim": "two", "verdict": "uncertain", "holds_share": 0.7},
+		{"id": "H10", "claim": "ten", "verdict": "rejected", "holds_share": 0.05},
+		{"id": "H4", "claim": "new", "verdict": "supported", "holds_share": 1}],
+		"profiles": {"p": {"endings": {"war": {"within_horizon": {"mean": 0.4}}}, "value": {"A": {"total": {"mean": 2.95}}}}}}`)
+	flips := verdictFlips(a, b)
+	var got []string
+	for _, f := range flips {
+		got = append(got, f.ID+":"+f.A+">"+f.B)
+	}
+	want := "H2:supported>uncertain H3:rejected> H4:>supported H10:supported>rejected"
+	if strings.Join(got, " ") != want {
+		t.Fatalf("flips %q, want %q", strings.Join(got, " "), want)
+	}
+	largest := largestChanges(diffResults(a, b), 5)
+	if len(largest) != 2 || largest[0].Path != "profiles.p.endings.war.within_horizon.mean" || largest[1].Path != "profiles.p.value.A.total.mean" {
+		t.Fatalf("largest changes %+v", largest)
+	}
+	diff := diffResults(a, b)
+	var paths []string
+	for _, d := range diff {
+		if strings.HasPrefix(d.Path, "hypotheses[") {
+			paths = append(paths, d.Path[:strings.Index(d.Path, "]")+1])
+		}
+	}
+	if !sort.SliceIsSorted(paths, func(i, j int) bool { return naturalLess(paths[i], paths[j]) }) || paths[0] != "hypotheses[H1]" {
+		t.Fatalf("diff not in natural order: %q", paths)
+	}
+}
+
+func TestDiffScenarios(t *testing.T) {
+	a := `truce: 1
+# a comment that stays
+horizon: 26
+parameters:
+  p_deal: {dist: uniform, min: 0.05, max: 0.2}
+  war_cost: 8
+transitions:
+  - from: truce
+    when: {B: talk}
+    to: {deal: p_deal}
+  - from: strikes
+    to: {truce: 0.5}
+hypotheses:
+  - {id: H1, claim: x, expr: "1 > 0"}
+`
+	b := strings.NewReplacer("max: 0.2", "max: 0.3", "to: {truce: 0.5}", "to: {truce: 0.4}", "horizon: 26", "horizon: 52").Replace(a) +
+		"  - {id: H2, claim: y, expr: \"2 > 0\"}\n"
+	b = strings.Replace(b, "  war_cost: 8\n", "", 1)
+	d := diffScenarios(a, b)
+	var got []string
+	for _, c := range d.Changes {
+		got = append(got, c.Section+"/"+c.Item+"/"+c.Change+": "+c.A+" → "+c.B)
+	}
+	want := []string{
+		"parameters/p_deal/changed: {dist: uniform, min: 0.05, max: 0.2} → {dist: uniform, min: 0.05, max: 0.3}",
+		"parameters/war_cost/removed: 8 → ",
+		"horizon//changed: 26 → 52",
+		"transitions/from strikes/changed: {from: strikes, to: {truce: 0.5}} → {from: strikes, to: {truce: 0.4}}",
+		"hypotheses/H2/added:  → {id: H2, claim: \"y\", expr: 2 > 0}",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("changes:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	var minus, plus []string
+	for _, l := range d.Lines {
+		switch l.Op {
+		case "-":
+			minus = append(minus, l.Text)
+		case "+":
+			plus = append(plus, l.Text)
+		}
+	}
+	if len(minus) != 4 || len(plus) != 4 || minus[0] != "horizon: 26" || plus[0] != "horizon: 52" {
+		t.Fatalf("line diff -%q +%q", minus, plus)
+	}
+	if same := diffScenarios(a, a); !same.Same || len(same.Changes) != 0 || len(same.Lines) != 0 {
+		t.Fatalf("a scenario against itself: %+v", same)
+	}
+	// Not YAML at all: one change, and still a line diff.
+	if d := diffScenarios("a: [", "b: ]"); len(d.Changes) != 1 || d.Changes[0].Section != "text" || len(d.Lines) != 2 {
+		t.Fatalf("non-YAML: %+v", d)
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"runtime"
 	"sync"
 	"time"
 
@@ -103,7 +104,10 @@ type manager struct {
 	mu     sync.Mutex
 	jobs   map[string]*job
 	active int // queued + running
-	closed bool
+	// running and coresInUse count the jobs running and the cores given
+	// to them (workersFor).
+	running, coresInUse int
+	closed              bool
 
 	queue chan *job
 	stop  chan struct{}
@@ -250,7 +254,10 @@ func (m *manager) execute(j *job) {
 		m.finish(j, store.StatusFailed, nil, "the job could not be started: the database failed (see the server log)")
 		return
 	}
-	m.log.Info("job started", "id", j.id, "kind", j.kind)
+	workers := m.workersFor()
+	defer m.releaseCores(workers)
+	j.params.Workers = workers
+	m.log.Info("job started", "id", j.id, "kind", j.kind, "workers", workers)
 	start := time.Now()
 	rctx, stopTimer := context.WithTimeoutCause(j.ctx, m.limits.JobTimeout, &timeLimitError{m.limits.JobTimeout})
 	result, err := m.safeRun(rctx, j)
@@ -275,6 +282,35 @@ func (m *manager) execute(j *job) {
 	}
 	stopTimer()
 	m.log.Info("job ended", "id", j.id, "kind", j.kind, "elapsed", time.Since(start).Round(time.Millisecond))
+}
+
+// workersFor decides how many cores a job starting now may use. While
+// other jobs wait, each gets its share of the cores (so the queue moves);
+// while none waits, a job gets the cores no running job uses, up to
+// Limits.MaxJobWorkers, so one analysis on an idle server uses them all.
+// Results do not depend on the number of workers.
+func (m *manager) workersFor() int {
+	cores := runtime.GOMAXPROCS(0)
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	waiting := m.active - m.running - 1 // this job is still counted as queued
+	var w int
+	if waiting > 0 {
+		w = cores / m.maxConcurrent
+	} else {
+		w = cores - m.coresInUse
+	}
+	w = min(max(w, 1), m.limits.MaxJobWorkers)
+	m.running++
+	m.coresInUse += w
+	return w
+}
+
+func (m *manager) releaseCores(w int) {
+	m.mu.Lock()
+	m.running--
+	m.coresInUse -= w
+	m.mu.Unlock()
 }
 
 // safeRun turns a panic in the runner into a failed job instead of a dead

@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -337,15 +338,17 @@ func TestNoDatabaseTextInAnswers(t *testing.T) {
 // of a chosen size after a chosen delay.
 type limitRunner struct {
 	fakerunner.Runner
-	mu     sync.Mutex
-	budget int64
-	size   int
-	delay  time.Duration
+	mu      sync.Mutex
+	budget  int64
+	workers []int // of every job, in the order they started
+	size    int
+	delay   time.Duration
 }
 
 func (r *limitRunner) Run(ctx context.Context, kind, filename string, src []byte, p server.Params, progress func(int, int)) (json.RawMessage, error) {
 	r.mu.Lock()
 	r.budget = budget.Limit(ctx)
+	r.workers = append(r.workers, p.Workers)
 	r.mu.Unlock()
 	select {
 	case <-time.After(r.delay):
@@ -458,3 +461,35 @@ profiles:
   slow: {A: slow}
   fast: {A: fast}
 `
+
+// TestIdleServerGivesAJobItsCores: a job alone on the server gets every
+// core (up to the cap); while others wait, each gets its share.
+func TestIdleServerGivesAJobItsCores(t *testing.T) {
+	cores := runtime.GOMAXPROCS(0)
+	lr := &limitRunner{}
+	e := newEnv(t, opts{anyRunner: lr, limits: server.Limits{MaxConcurrent: 1, MaxQueue: 4}})
+	e.waitEnd(e.start(map[string]any{"kind": "analyze", "yaml": validYAML}).ID)
+	capped := &limitRunner{}
+	e2 := newEnv(t, opts{anyRunner: capped, limits: server.Limits{MaxConcurrent: 1, MaxJobWorkers: 1}})
+	e2.waitEnd(e2.start(map[string]any{"kind": "analyze", "yaml": validYAML}).ID)
+	// A queue: the first job runs long while three wait.
+	busy := &limitRunner{delay: 300 * time.Millisecond}
+	e3 := newEnv(t, opts{anyRunner: busy, limits: server.Limits{MaxConcurrent: cores, MaxQueue: 8}})
+	var ids []string
+	for range cores + 2 {
+		ids = append(ids, e3.start(map[string]any{"kind": "analyze", "yaml": validYAML}).ID)
+	}
+	for _, id := range ids {
+		e3.waitEnd(id)
+	}
+	if lr.workers[0] != cores || capped.workers[0] != 1 {
+		t.Fatalf("an idle server gave %v cores (want %d) and, capped at 1, %v", lr.workers, cores, capped.workers)
+	}
+	total := 0
+	for _, w := range busy.workers[:cores] {
+		total += w
+	}
+	if total > 2*cores-1 || busy.workers[len(busy.workers)-1] < 1 {
+		t.Fatalf("with a queue, jobs got %v cores on %d", busy.workers, cores)
+	}
+}

@@ -40,6 +40,9 @@ type Limits struct {
 	// JobMemory is the memory budget of one job (internal/budget); default
 	// budget.ServerLimit.
 	JobMemory int64
+	// MaxJobWorkers caps the cores one job may use when the server is
+	// idle enough to give it more than its share; default GOMAXPROCS.
+	MaxJobWorkers int
 	// LeaseTTL is how long a job of this server stays its own without a
 	// heartbeat (renewed every third of it); when it runs out, another
 	// server on the same database takes the job for dead. Default 30 s.
@@ -91,6 +94,7 @@ type Server struct {
 	hosts       hostPolicy
 	crossOrigin *http.CrossOriginProtection
 	limiter     *authLimiter
+	assets      *assetSet // nil without a UI
 }
 
 // New checks cfg, marks runs left queued or running by servers that died
@@ -121,6 +125,9 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	}
 	if l.MaxQueue <= 0 {
 		l.MaxQueue = 32
+	}
+	if l.MaxJobWorkers <= 0 {
+		l.MaxJobWorkers = runtime.GOMAXPROCS(0)
 	}
 	if l.JobTimeout <= 0 {
 		l.JobTimeout = DefaultJobTimeout
@@ -159,6 +166,12 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		crossOrigin: newCrossOrigin(),
 		limiter:     newAuthLimiter(),
 	}
+	if cfg.Assets != nil {
+		if s.assets, err = newAssetSet(cfg.Assets); err != nil {
+			s.jobs.shutdown(ctx)
+			return nil, err
+		}
+	}
 	cfg.Logger.Info("server instance", "id", owner.ID())
 	s.routes()
 	return s, nil
@@ -177,12 +190,13 @@ func (s *Server) Shutdown(ctx context.Context) error {
 }
 
 // Handler returns the HTTP handler for the API and UI.
-func (s *Server) Handler() http.Handler { return s.logRequests(s.guard(s.mux)) }
+func (s *Server) Handler() http.Handler { return s.logRequests(s.guard(compress(s.mux))) }
 
 func (s *Server) routes() {
 	api := func(pattern string, h http.HandlerFunc) { s.mux.Handle(pattern, s.api(h)) }
 	api("GET /api/health", s.health)
 	api("POST /api/validate", s.validate)
+	api("POST /api/whatif", s.whatIf)
 	api("GET /api/examples", s.listExamples)
 	api("GET /api/examples/{name}", s.getExample)
 	api("POST /api/scenarios", s.createScenario)
@@ -223,13 +237,12 @@ func (s *Server) routes() {
 		}
 		writeError(w, http.StatusNotFound, "not_found", "no API endpoint "+r.Method+" "+r.URL.Path+"; see docs/api.md")
 	})))
-	if s.cfg.Assets != nil {
-		static := http.FileServerFS(s.cfg.Assets)
+	if s.assets != nil {
 		index := func(w http.ResponseWriter, r *http.Request) {
 			// The page's script reads the path (/runs/ID, /compare) and
 			// shows the right view, so permanent links work on reload.
-			page, err := fs.ReadFile(s.cfg.Assets, "index.html")
-			if err != nil {
+			page := s.assets.index
+			if page == nil {
 				http.NotFound(w, r)
 				return
 			}
@@ -244,7 +257,7 @@ func (s *Server) routes() {
 		s.mux.HandleFunc("GET /{$}", index)
 		s.mux.HandleFunc("GET /runs/{id}", index)
 		s.mux.HandleFunc("GET /compare", index)
-		s.mux.Handle("GET /static/", static)
+		s.mux.HandleFunc("GET /static/", s.assets.serveStatic)
 	}
 }
 
@@ -389,6 +402,8 @@ func (s *Server) health(w http.ResponseWriter, r *http.Request) {
 		"limits": map[string]any{
 			"max_body": s.cfg.Limits.MaxBody, "max_draws": s.cfg.Limits.MaxDraws, "max_runs": s.cfg.Limits.MaxRuns,
 			"max_concurrent": s.cfg.Limits.MaxConcurrent, "max_queue": s.cfg.Limits.MaxQueue,
+			"max_job_workers": s.cfg.Limits.MaxJobWorkers, "max_result": s.cfg.Limits.MaxResult,
+			"job_timeout_seconds": s.cfg.Limits.JobTimeout.Seconds(),
 		},
 	})
 }
@@ -396,6 +411,8 @@ func (s *Server) health(w http.ResponseWriter, r *http.Request) {
 type validateResponse struct {
 	Valid    bool         `json:"valid"`
 	Problems []Diagnostic `json:"problems"`
+	// Outline is given with ?outline=1 when the scenario is valid.
+	Outline *Outline `json:"outline,omitempty"`
 }
 
 func (s *Server) validate(w http.ResponseWriter, r *http.Request) {
@@ -407,11 +424,19 @@ func (s *Server) validate(w http.ResponseWriter, r *http.Request) {
 	if name == "" {
 		name = "scenario.yaml"
 	}
-	diags, ok := s.runValidate(r.Context(), name, body)
+	var outline *Outline
+	diags, ok := s.withValidationSlot(r.Context(), func() []Diagnostic {
+		if o, can := s.cfg.Runner.(Outliner); can && r.URL.Query().Get("outline") == "1" {
+			d, out := o.ValidateOutline(name, body)
+			outline = out
+			return d
+		}
+		return s.cfg.Runner.Validate(name, body)
+	})
 	if !ok {
 		return // the client left while waiting
 	}
-	writeJSON(w, http.StatusOK, validateResponse{Valid: !hasErrors(diags), Problems: diags})
+	writeJSON(w, http.StatusOK, validateResponse{Valid: !hasErrors(diags), Problems: diags, Outline: outline})
 }
 
 func (s *Server) listExamples(w http.ResponseWriter, r *http.Request) {
@@ -447,13 +472,19 @@ type scenarioResponse struct {
 // runValidate validates within the concurrency bound; it reports false
 // when ctx ended while waiting for a slot.
 func (s *Server) runValidate(ctx context.Context, name string, yaml []byte) ([]Diagnostic, bool) {
+	return s.withValidationSlot(ctx, func() []Diagnostic { return s.cfg.Runner.Validate(name, yaml) })
+}
+
+// withValidationSlot runs validate within the concurrency bound; it
+// reports false when ctx ended while waiting for a slot.
+func (s *Server) withValidationSlot(ctx context.Context, validate func() []Diagnostic) ([]Diagnostic, bool) {
 	select {
 	case s.validating <- struct{}{}:
 	case <-ctx.Done():
 		return nil, false
 	}
 	defer func() { <-s.validating }()
-	d := s.cfg.Runner.Validate(name, yaml)
+	d := validate()
 	if d == nil {
 		d = []Diagnostic{}
 	}
@@ -588,9 +619,9 @@ func (s *Server) checkLimits(p *Params) error {
 	case p.Runs > l.MaxRuns:
 		return fmt.Errorf("runs %d exceeds this server's limit of %d", p.Runs, l.MaxRuns)
 	}
-	// Share the cores among the jobs allowed to run at once; a client
-	// cannot ask for more.
-	p.Workers = max(1, runtime.GOMAXPROCS(0)/l.MaxConcurrent)
+	// The server decides the cores a job uses when it starts (workersFor);
+	// a client cannot ask for more.
+	p.Workers = 0
 	return nil
 }
 
@@ -822,10 +853,32 @@ func (s *Server) jobResult(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) listRuns(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	f := store.RunFilter{ScenarioID: q.Get("scenario_id"), Status: q.Get("status")}
+	f := store.RunFilter{ScenarioID: q.Get("scenario_id"), Status: q.Get("status"), Kind: q.Get("kind"), Query: q.Get("q")}
 	if f.ScenarioID != "" && !ValidID(f.ScenarioID) {
 		badID(w, "scenario_id", f.ScenarioID)
 		return
+	}
+	if len(f.Query) > 200 {
+		writeError(w, http.StatusBadRequest, "bad_request", "q is longer than 200 bytes")
+		return
+	}
+	for _, d := range []struct {
+		name string
+		t    *time.Time
+	}{{"since", &f.Since}, {"until", &f.Until}} {
+		v := q.Get(d.name)
+		if v == "" {
+			continue
+		}
+		t, err := parseDay(v)
+		if err != nil {
+			writeError(w, http.StatusBadRequest, "bad_request", d.name+": "+err.Error())
+			return
+		}
+		if d.name == "until" && len(v) == len("2006-01-02") {
+			t = t.AddDate(0, 0, 1) // a day: up to its end
+		}
+		*d.t = t
 	}
 	if l := q.Get("limit"); l != "" {
 		n, err := strconv.Atoi(l)
@@ -841,6 +894,19 @@ func (s *Server) listRuns(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, runs)
+}
+
+// parseDay reads a date (2026-11-27, a whole day in UTC) or an RFC 3339
+// time.
+func parseDay(v string) (time.Time, error) {
+	if t, err := time.Parse("2006-01-02", v); err == nil {
+		return t, nil
+	}
+	t, err := time.Parse(time.RFC3339, v)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("%q is not a date (2026-11-27) or an RFC 3339 time", truncate(v, 40))
+	}
+	return t, nil
 }
 
 func (s *Server) getRun(w http.ResponseWriter, r *http.Request) {
@@ -868,12 +934,59 @@ func (s *Server) deleteRun(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusNoContent)
 }
 
-// compareResponse holds two runs and every number that differs between
-// their results, keyed by its path in the result.
+// compareResponse holds two runs and what differs between them, most
+// telling first: verdicts that flipped, the largest changes in endings and
+// values, what changed in the scenario and the run's settings, then every
+// number that differs, keyed by its path in the result, in natural order.
 type compareResponse struct {
-	A    store.Run   `json:"a"`
-	B    store.Run   `json:"b"`
-	Diff []diffEntry `json:"diff"`
+	A        store.Run        `json:"a"`
+	B        store.Run        `json:"b"`
+	Flips    []verdictFlip    `json:"verdict_flips"`
+	Largest  []diffEntry      `json:"largest_changes"`
+	Scenario scenarioDiff     `json:"scenario"`
+	Settings []scenarioChange `json:"settings"`
+	Diff     []diffEntry      `json:"diff"`
+	// DiffCut counts the entries of Diff left out beyond maxDiffEntries.
+	DiffCut int `json:"diff_cut,omitempty"`
+}
+
+// maxDiffEntries bounds the list of every differing number.
+const maxDiffEntries = 5000
+
+// settingsChanges compares two runs' kinds and parameters (draws, seed,
+// profiles, …).
+func settingsChanges(a, b store.Run) []scenarioChange {
+	out := []scenarioChange{}
+	if a.Kind != b.Kind {
+		out = append(out, scenarioChange{Section: "kind", Change: "changed", A: a.Kind, B: b.Kind})
+	}
+	var pa, pb map[string]any
+	json.Unmarshal(a.Params, &pa)
+	json.Unmarshal(b.Params, &pb)
+	keys := map[string]bool{}
+	for k := range pa {
+		keys[k] = true
+	}
+	for k := range pb {
+		keys[k] = true
+	}
+	for _, k := range sortedKeys(keys) {
+		if k == "workers" { // results do not depend on it
+			continue
+		}
+		x, _ := json.Marshal(pa[k])
+		y, _ := json.Marshal(pb[k])
+		if string(x) != string(y) {
+			c := scenarioChange{Section: "params", Item: k, Change: "changed", A: string(x), B: string(y)}
+			if pa[k] == nil {
+				c.Change, c.A = "added", ""
+			} else if pb[k] == nil {
+				c.Change, c.B = "removed", ""
+			}
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 func (s *Server) compareRuns(w http.ResponseWriter, r *http.Request) {
@@ -899,7 +1012,13 @@ func (s *Server) compareRuns(w http.ResponseWriter, r *http.Request) {
 		s.storeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, compareResponse{A: a, B: b, Diff: diffResults(a.Result, b.Result)})
+	diff := diffResults(a.Result, b.Result)
+	resp := compareResponse{A: a, B: b, Flips: verdictFlips(a.Result, b.Result), Largest: largestChanges(diff, 20),
+		Scenario: diffScenarios(a.YAML, b.YAML), Settings: settingsChanges(a, b), Diff: diff}
+	if len(diff) > maxDiffEntries {
+		resp.Diff, resp.DiffCut = diff[:maxDiffEntries], len(diff)-maxDiffEntries
+	}
+	writeJSON(w, http.StatusOK, resp)
 }
 
 func (s *Server) runReport(w http.ResponseWriter, r *http.Request) {
@@ -925,4 +1044,12 @@ func (s *Server) runReport(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="truce-%s-%s.html"`, run.Kind, run.ID))
 	w.Write(page)
+}
+
+// truncate shortens s to n bytes for a message, marking the cut.
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
 }

@@ -454,7 +454,7 @@ func TestJobLifecycle(t *testing.T) {
 	}
 	var params server.Params
 	json.Unmarshal(run.Params, &params)
-	if params.Draws != 25 || params.Seed != 3 || params.Workers < 1 {
+	if params.Draws != 25 || params.Seed != 3 || params.Workers != 0 {
 		t.Fatalf("stored params %s", run.Params)
 	}
 	var got jobResp
@@ -758,4 +758,46 @@ func ExampleIsLoopback() {
 	// localhost:8080 true
 	// 0.0.0.0:8080 false
 	// :8080 false
+}
+
+// TestCompareSaysWhatChanged: a verdict that flips comes first, then the
+// largest changes, and the scenario's and settings' changes are listed.
+func TestCompareSaysWhatChanged(t *testing.T) {
+	e := newEnv(t, opts{})
+	yamlA := validYAML + "parameters:\n  p: {dist: uniform, min: 0, max: 1}\n"
+	yamlB := validYAML + "parameters:\n  p: {dist: uniform, min: 0, max: 0.5}\n"
+	// The fake engine's H1 holds in 1 - pw of the draws, pw = 0.1 + (seed mod 7)/20:
+	// seed 7 gives 0.9 (supported), seed 1 gives 0.85 (uncertain).
+	a := e.start(map[string]any{"kind": "analyze", "yaml": yamlA, "params": map[string]any{"seed": 7, "draws": 3}})
+	b := e.start(map[string]any{"kind": "analyze", "yaml": yamlB, "params": map[string]any{"seed": 1, "draws": 3}})
+	e.waitEnd(a.ID)
+	e.waitEnd(b.ID)
+	var cmp struct {
+		Flips []struct {
+			ID, A, B string
+		} `json:"verdict_flips"`
+		Largest []struct {
+			Path  string
+			Delta float64
+		} `json:"largest_changes"`
+		Scenario struct {
+			Same    bool
+			Changes []struct{ Section, Item, Change, A, B string }
+			Lines   []struct{ Op, Text string }
+		}
+		Settings []struct{ Section, Item, Change, A, B string }
+	}
+	e.wantStatus("GET", "/api/runs/compare?a="+a.ID+"&b="+b.ID, nil, 200, &cmp)
+	if len(cmp.Flips) != 1 || cmp.Flips[0].ID != "H1" || cmp.Flips[0].A != "supported" || cmp.Flips[0].B != "uncertain" {
+		t.Fatalf("flips %+v", cmp.Flips)
+	}
+	if len(cmp.Scenario.Changes) != 1 || cmp.Scenario.Changes[0].Item != "p" || cmp.Scenario.Changes[0].B != "{dist: uniform, min: 0, max: 0.5}" {
+		t.Fatalf("scenario changes %+v", cmp.Scenario.Changes)
+	}
+	if len(cmp.Settings) != 1 || cmp.Settings[0].Item != "seed" || cmp.Settings[0].A != "7" || cmp.Settings[0].B != "1" {
+		t.Fatalf("settings %+v", cmp.Settings)
+	}
+	if cmp.Scenario.Same || len(cmp.Scenario.Lines) == 0 {
+		t.Fatalf("no line diff: %+v", cmp.Scenario)
+	}
 }

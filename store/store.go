@@ -94,7 +94,14 @@ type Run struct {
 type RunFilter struct {
 	ScenarioID string
 	Status     string
-	Limit      int // default 100, at most 1000
+	Kind       string
+	// Query matches runs whose scenario name or id contains it, ignoring
+	// case.
+	Query string
+	// Since and Until bound the creation time (Since inclusive, Until
+	// exclusive).
+	Since, Until time.Time
+	Limit        int // default 100, at most 1000
 }
 
 // Store is a handle on one database. It is safe for concurrent use.
@@ -787,6 +794,25 @@ func (s *Store) ListRuns(ctx context.Context, f RunFilter) ([]Run, error) {
 	if f.Status != "" {
 		query += ` AND status = ?`
 		args = append(args, f.Status)
+	}
+	if f.Kind != "" {
+		query += ` AND kind = ?`
+		args = append(args, f.Kind)
+	}
+	if f.Query != "" {
+		// LIKE with the pattern's own % and _ escaped, on lower case (the
+		// same in SQLite and PostgreSQL).
+		pat := "%" + strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(strings.ToLower(f.Query)) + "%"
+		query += ` AND (LOWER(scenario_name) LIKE ? ESCAPE '\' OR LOWER(id) LIKE ? ESCAPE '\')`
+		args = append(args, pat, pat)
+	}
+	if !f.Since.IsZero() {
+		query += ` AND created_at >= ?`
+		args = append(args, ms(f.Since))
+	}
+	if !f.Until.IsZero() {
+		query += ` AND created_at < ?`
+		args = append(args, ms(f.Until))
 	}
 	limit := f.Limit
 	if limit <= 0 {

@@ -504,6 +504,31 @@ func testListRunsFilter(t *testing.T, s *Store) {
 	if len(two) != 2 {
 		t.Fatalf("limit: %d, want 2", len(two))
 	}
+	// Search, kind and dates.
+	named, _ := s.CreateRun(ctx, Run{Kind: "simulate", YAML: "y", ScenarioName: "US–Iran 50%_case"})
+	// "n%5" and "n_5" would match the name if % and _ were wildcards.
+	for q, want := range map[string]int{"iran": 1, "IRAN 50%": 1, "50%_": 1, "%": 1, "n%5": 0, "n_5": 0, named.ID: 1, "r_": 6, "nothing": 0} {
+		got, err := s.ListRuns(ctx, RunFilter{Query: q})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != want {
+			t.Errorf("query %q: %d runs, want %d", q, len(got), want)
+		}
+	}
+	if sim, _ := s.ListRuns(ctx, RunFilter{Kind: "simulate"}); len(sim) != 1 || sim[0].ID != named.ID {
+		t.Errorf("kind filter: %+v", sim)
+	}
+	cut := named.CreatedAt
+	if after, _ := s.ListRuns(ctx, RunFilter{Since: cut}); len(after) < 1 || after[0].ID != named.ID {
+		t.Errorf("since: %+v", after)
+	}
+	if before, _ := s.ListRuns(ctx, RunFilter{Until: cut}); len(before) > 5 {
+		t.Errorf("until: %d runs, want at most the 5 made before", len(before))
+	}
+	if none, _ := s.ListRuns(ctx, RunFilter{Since: cut.Add(time.Hour)}); len(none) != 0 {
+		t.Errorf("since an hour later: %d runs", len(none))
+	}
 }
 
 func testConcurrentWrites(t *testing.T, s *Store) {

@@ -19,6 +19,7 @@ func newServeCmd() *cobra.Command {
 		addr, db, token string
 		allowHosts      []string
 		maxConcurrent   int
+		jobWorkers      int
 		maxQueue        int
 		maxDraws        int
 		maxRuns         int
@@ -86,7 +87,7 @@ never touched.`,
 			}
 			limits := server.Limits{MaxConcurrent: maxConcurrent, MaxQueue: maxQueue,
 				MaxDraws: maxDraws, MaxRuns: maxRuns, MaxBody: maxBody, JobTimeout: jobTimeout, LeaseTTL: lease,
-				MaxResult: maxResult, JobMemory: jobMemory}
+				MaxResult: maxResult, JobMemory: jobMemory, MaxJobWorkers: jobWorkers}
 			for _, f := range []struct {
 				name string
 				val  time.Duration
@@ -118,6 +119,7 @@ never touched.`,
 	f.StringSliceVar(&allowHosts, "allow-host", nil, "further host names clients may use to reach the server, e.g. a reverse proxy's (repeatable)")
 	intFlag(f, &maxConcurrent, "max-jobs", 0, 0, maxWorkers, "jobs running at once (0 = number of CPUs)")
 	intFlag(f, &maxQueue, "max-queue", 32, 0, 1_000_000, "jobs waiting beyond those running; more are refused with 429")
+	intFlag(f, &jobWorkers, "job-workers", 0, 0, maxWorkers, "cores one job may use when no other job waits (0 = number of CPUs)")
 	intFlag(f, &maxDraws, "max-draws", 100000, 1, maxDraws, "largest --draws a job may ask for")
 	intFlag(f, &maxRuns, "max-runs", 1000000, 1, maxRuns, "largest --runs a job may ask for")
 	sizeFlag(f, &maxBody, "max-body", 1<<20, 1<<10, "largest request body, e.g. 1MiB")

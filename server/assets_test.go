@@ -1,0 +1,129 @@
+package server_test
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/truce-dev/truce/server"
+	"github.com/truce-dev/truce/server/internal/fakerunner"
+	"github.com/truce-dev/truce/store"
+	"github.com/truce-dev/truce/web"
+)
+
+func get(t *testing.T, url string, hdr map[string]string) (*http.Response, []byte) {
+	t.Helper()
+	req, _ := http.NewRequest("GET", url, nil)
+	for k, v := range hdr {
+		req.Header.Set(k, v)
+	}
+	// The transport must not decompress on its own: the test looks at the
+	// bytes on the wire.
+	resp, err := (&http.Transport{DisableCompression: true}).RoundTrip(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp, b
+}
+
+func gunzip(t *testing.T, b []byte) []byte {
+	t.Helper()
+	zr, err := gzip.NewReader(bytes.NewReader(b))
+	if err != nil {
+		t.Fatalf("not gzip: %v", err)
+	}
+	out, err := io.ReadAll(zr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// TestAssetsHashedCachedCompressed: the page names its script and
+// stylesheet by content hash; those are cached for a year and sent
+// gzip-compressed; the script's import of the editor is rewritten to the
+// editor's hashed name too; API answers are compressed.
+func TestAssetsHashedCachedCompressed(t *testing.T) {
+	ctx := context.Background()
+	st, err := store.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "a.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	srv, err := server.New(ctx, server.Config{Store: st, Runner: &fakerunner.Runner{}, Assets: web.Assets()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Shutdown(ctx)
+	hs := httptest.NewServer(srv.Handler())
+	defer hs.Close()
+
+	resp, page := get(t, hs.URL+"/", map[string]string{"Accept-Encoding": "gzip"})
+	if resp.Header.Get("Content-Encoding") == "gzip" {
+		page = gunzip(t, page)
+	}
+	if resp.Header.Get("Cache-Control") != "no-cache" {
+		t.Errorf("page Cache-Control %q", resp.Header.Get("Cache-Control"))
+	}
+	refs := regexp.MustCompile(`(?:src|href)="(/static/[^"]+)"`).FindAllStringSubmatch(string(page), -1)
+	if len(refs) < 2 {
+		t.Fatalf("page links %d assets: %s", len(refs), page)
+	}
+	hashed := regexp.MustCompile(`\.[0-9a-f]{12}\.(js|css)$`)
+	for _, r := range refs {
+		u := r[1]
+		if !hashed.MatchString(u) {
+			t.Errorf("page links %s, not a content-hashed name", u)
+			continue
+		}
+		resp, body := get(t, hs.URL+u, map[string]string{"Accept-Encoding": "gzip, deflate, br"})
+		if resp.StatusCode != 200 || resp.Header.Get("Cache-Control") != "public, max-age=31536000, immutable" ||
+			resp.Header.Get("Content-Encoding") != "gzip" || !strings.Contains(resp.Header.Get("Vary"), "Accept-Encoding") {
+			t.Errorf("%s: %d %v", u, resp.StatusCode, resp.Header)
+			continue
+		}
+		plain := gunzip(t, body)
+		if len(body) >= len(plain) {
+			t.Errorf("%s: %d bytes compressed, %d plain", u, len(body), len(plain))
+		}
+		if strings.HasSuffix(u, ".js") {
+			imp := regexp.MustCompile(`from "(\./vendor/codemirror[^"]*)"`).FindSubmatch(plain)
+			if imp == nil || !hashed.Match(imp[1]) {
+				t.Errorf("%s imports %q, want the editor's hashed name", u, imp)
+			} else if resp, _ := get(t, hs.URL+"/static/"+strings.TrimPrefix(string(imp[1]), "./"), nil); resp.StatusCode != 200 ||
+				!strings.HasPrefix(resp.Header.Get("Content-Type"), "text/javascript") {
+				t.Errorf("the editor at %s: %d %s", imp[1], resp.StatusCode, resp.Header.Get("Content-Type"))
+			}
+		}
+		// Without gzip in Accept-Encoding: the plain bytes.
+		if resp, b := get(t, hs.URL+u, nil); resp.Header.Get("Content-Encoding") != "" || !bytes.Equal(b, plain) {
+			t.Errorf("%s without gzip: encoding %q, %d bytes", u, resp.Header.Get("Content-Encoding"), len(b))
+		}
+	}
+	// The plain names still work, with revalidation.
+	resp, _ = get(t, hs.URL+"/static/app.js", nil)
+	etag := resp.Header.Get("ETag")
+	if resp.StatusCode != 200 || resp.Header.Get("Cache-Control") != "no-cache" || etag == "" {
+		t.Fatalf("plain name: %d %v", resp.StatusCode, resp.Header)
+	}
+	if resp, _ := get(t, hs.URL+"/static/app.js", map[string]string{"If-None-Match": etag}); resp.StatusCode != http.StatusNotModified {
+		t.Fatalf("revalidation: %d", resp.StatusCode)
+	}
+	if resp, _ := get(t, hs.URL+"/static/app.0123456789ab.js", nil); resp.StatusCode != 404 {
+		t.Fatalf("unknown hash: %d", resp.StatusCode)
+	}
+	// API answers are compressed for clients that accept it.
+	resp, body := get(t, hs.URL+"/api/health", map[string]string{"Accept-Encoding": "gzip"})
+	if resp.Header.Get("Content-Encoding") != "gzip" || !strings.Contains(string(gunzip(t, body)), `"status": "ok"`) {
+		t.Fatalf("API answer: %v %q", resp.Header, body)
+	}
+}
