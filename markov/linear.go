@@ -83,7 +83,7 @@ func newLinSystem(m csr, U []int32, local []int32, scale float64, denseLimit int
 		var lu mat.LU
 		lu.Factorize(a)
 		if cond := lu.Cond(); math.IsInf(cond, 0) || cond > 1e14 {
-			return nil, fmt.Errorf("markov: linear system of %d nodes is singular (condition %.3g)", n, cond)
+			return nil, fmt.Errorf("markov: linear system of %d nodes is singular (condition %.3g): the chain leaves some of its states with a probability per step too small for float64 arithmetic", n, cond)
 		}
 		ls.lu = &lu
 	}

@@ -110,6 +110,17 @@ func (c *compiler) index() {
 			}
 		}
 	}
+	work := 0
+	for s, st := range sc.States {
+		if !st.Terminal {
+			work += markov.JointCount(sc.Avail[s]) * (len(transIn[s]) + len(paysIn[s]))
+		}
+		if work > maxIndexWork {
+			c.d.errorf(Pos{1, 1}, "fewer rules that apply to the same states, or fewer actions there",
+				"the rules apply to more than %d (state, joint action, rule) combinations", maxIndexWork)
+			return
+		}
+	}
 	k := make([]int, len(sc.Actors))
 	for s, st := range sc.States {
 		if st.Terminal {
@@ -136,6 +147,10 @@ func (c *compiler) index() {
 		}
 	}
 }
+
+// maxIndexWork bounds the matching of rules to states and joint actions
+// (docs/limits.md).
+const maxIndexWork = 50_000_000
 
 func containsInt(xs []int, x int) bool {
 	for _, y := range xs {
@@ -168,6 +183,9 @@ func (sc *Scenario) evalExpr(x *expression, env map[string]any, d Draw) (float64
 	v, err := x.eval(env)
 	if err == nil && (math.IsNaN(v) || math.IsInf(v, 0)) {
 		err = fmt.Errorf("%q is %v", x.src, v)
+	}
+	if err == nil && math.Abs(v) > MaxMagnitude {
+		err = fmt.Errorf("%q is %g, beyond ±1e100", x.src, v)
 	}
 	if err != nil {
 		where := ""
@@ -280,7 +298,7 @@ func (sc *Scenario) buildGame(env map[string]any, d Draw) (*markov.Game, error) 
 		for i, t := range r.to {
 			xs[i] = t.p
 		}
-		v, err := sc.probs(xs, env, d, r.pos, "transition rule", false)
+		v, err := sc.moveProbs(xs, env, d, r.pos, "transition rule", false)
 		if err != nil {
 			return nil, sc.posErr(err)
 		}
@@ -434,7 +452,36 @@ func (sc *Scenario) playValues(pd *playDist, env map[string]any, d Draw) ([]floa
 	for i, w := range pd.ws {
 		xs[i] = w.p
 	}
-	return sc.probs(xs, env, d, pd.pos, pd.what, true)
+	return sc.moveProbs(xs, env, d, pd.pos, pd.what, true)
+}
+
+// MinProbability is the smallest positive probability of a move (a
+// transition or an action of a strategy). Below it, 1 - p rounds to 1 in
+// float64 arithmetic, or nearly so, and the exact analysis of a chain
+// that leaves a state only that way would be singular or meaningless;
+// over any horizon truce allows, such a move changes no figure by more
+// than about 1e-7.
+const MinProbability = 1e-12
+
+// moveProbs is probs for the probabilities of moves, which must also be 0
+// or at least MinProbability.
+func (sc *Scenario) moveProbs(xs []*expression, env map[string]any, d Draw, rulePos Pos, what string, sumOne bool) ([]float64, error) {
+	v, err := sc.probs(xs, env, d, rulePos, what, sumOne)
+	if err != nil {
+		return nil, err
+	}
+	for i, p := range v {
+		if p > 0 && p < MinProbability {
+			x := xs[i]
+			val := ""
+			if len(x.params) > 0 {
+				val = fmt.Sprintf(" = %.3g on %s (%s)", p, drawName(d), sc.describe(env, x.params))
+			}
+			return nil, &drawError{pos: x.pos, msg: fmt.Sprintf("probability %s%s is below 1e-12, too small for exact arithmetic in float64; write 0 if the move never happens", x.src, val),
+				hint: "a probability of a move is 0 or at least 1e-12"}
+		}
+	}
+	return v, nil
 }
 
 func (sc *Scenario) buildStrategy(a int, def *StrategyDef, env map[string]any, d Draw) (markov.Strategy, error) {

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -140,8 +142,59 @@ func baseOptions() []expr.Option {
 		mathFunc("exp", 1, func(x []float64) float64 { return math.Exp(x[0]) }),
 		mathFunc("log", 1, func(x []float64) float64 { return math.Log(x[0]) }),
 		mathFunc("pow", 2, func(x []float64) float64 { return math.Pow(x[0], x[1]) }),
+		mathFunc(modFunc, 2, func(x []float64) float64 { return math.Mod(x[0], x[1]) }),
 		expr.MaxNodes(maxExprNodes),
+		expr.Patch(floatArithmetic{}),
 	}
+}
+
+// modFunc computes a % b on floats; no parameter can be called so (names
+// starting with __ are refused).
+const modFunc = "__mod"
+
+// floatArithmetic makes every number of an expression a float64: the
+// expression library reads 12 as an int, and int arithmetic wraps around
+// (-10000000000 * 10000000000 would be -7.8e18, and 2^63-1 squared 1).
+// The library's % takes ints only, so it becomes math.Mod.
+type floatArithmetic struct{}
+
+func (floatArithmetic) Visit(node *ast.Node) {
+	switch n := (*node).(type) {
+	case *ast.IntegerNode:
+		ast.Patch(node, &ast.FloatNode{Value: float64(n.Value)})
+	case *ast.BinaryNode:
+		if n.Operator == "%" {
+			ast.Patch(node, &ast.CallNode{Callee: &ast.IdentifierNode{Value: modFunc}, Arguments: []ast.Node{n.Left, n.Right}})
+		}
+	}
+}
+
+// plainNumber reads an expression that is only a number or a fraction of
+// two numbers ("0.25", "-3", "1e-3", "3/20") without the expression
+// compiler, which is slow and needs the parameter environment; the value
+// is the one the compiled expression would have.
+func plainNumber(src string) (float64, bool) {
+	num, den, frac := strings.Cut(src, "/")
+	num = strings.TrimSpace(num)
+	if !isDecimal(num, true) {
+		return 0, false
+	}
+	a, err := strconv.ParseFloat(num, 64)
+	if err != nil {
+		return 0, false
+	}
+	if !frac {
+		return a, true
+	}
+	den = strings.TrimSpace(den)
+	if !isDecimal(den, false) {
+		return 0, false
+	}
+	b, err := strconv.ParseFloat(den, 64)
+	if err != nil {
+		return 0, false
+	}
+	return a / b, true
 }
 
 // exprChecker walks a parsed expression, recording diagnostics with file
@@ -331,6 +384,9 @@ func parseSafely(src string) (tree *parser.Tree, err error) {
 // compileNum compiles a numeric expression. It returns nil after recording a
 // diagnostic when the expression is not valid.
 func (c *compiler) compileNum(src string, pos Pos, quoted bool) *expression {
+	if v, ok := plainNumber(src); ok {
+		return &expression{src: src, pos: pos, konst: true, val: v}
+	}
 	// A family rule is read once per member: its expressions are checked
 	// and compiled once, and bound to each member's index.
 	key := exprKey{src, pos, ""}
@@ -353,7 +409,7 @@ func (c *compiler) compileNum(src string, pos Pos, quoted bool) *expression {
 		e.idx = c.bind
 	}
 	if len(e.params) == 0 {
-		v, err := e.eval(c.zeroEnv())
+		v, err := e.eval(map[string]any{}) // it reads no parameter
 		if err != nil {
 			c.d.errorf(pos, "", "%v", err)
 			return nil
@@ -383,12 +439,8 @@ func (c *compiler) compileNumOnce(src string, pos Pos, quoted bool) *compiledNum
 	if !ok {
 		return nil
 	}
-	env := c.paramEnv
+	env := c.usedEnv(p)
 	if p.usesIndex {
-		env = make(map[string]any, len(c.paramEnv)+1)
-		for k, v := range c.paramEnv {
-			env[k] = v
-		}
 		env[c.bind.name] = 0.0
 	}
 	opts := append(baseOptions(), expr.Env(env), expr.AsFloat64())
@@ -398,11 +450,10 @@ func (c *compiler) compileNumOnce(src string, pos Pos, quoted bool) *compiledNum
 		return nil
 	}
 	cx := &compiledNum{prog: prog, usesIndex: p.usesIndex}
-	for i := range c.paramNames {
-		if p.params[i] {
-			cx.params = append(cx.params, i)
-		}
+	for i := range p.params {
+		cx.params = append(cx.params, i)
 	}
+	slices.Sort(cx.params) // declaration order, for messages
 	return cx
 }
 
@@ -432,10 +483,17 @@ func (c *compiler) exprError(err error, src string, pos Pos, quoted bool) {
 	c.d.errorf(pos, "", "invalid expression: %v", err)
 }
 
-func (c *compiler) zeroEnv() map[string]any {
-	env := make(map[string]any, len(c.paramNames))
-	for _, n := range c.paramNames {
-		env[n] = 0.0
+// usedEnv is the compile environment of a checked expression: only the
+// parameters (and hypothesis quantities) it reads. The library's cost of
+// an environment grows with its size, and compiling each of n expressions
+// against all n parameters would take time n².
+func (c *compiler) usedEnv(p *exprChecker) map[string]any {
+	env := make(map[string]any, len(p.params)+len(p.quants))
+	for i := range p.params {
+		env[c.paramNames[i]] = 0.0
+	}
+	for _, q := range p.quants {
+		env[q.ident] = 0.0
 	}
 	return env
 }

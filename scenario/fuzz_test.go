@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/truce-dev/truce/internal/hostile"
 )
 
 // checkNoCrash parses src and checks the invariants every input must keep:
@@ -43,6 +45,13 @@ func FuzzParse(f *testing.F) {
 	}
 	f.Add([]byte(base))
 	f.Add([]byte("truce: 1\nhorizon: 3\ndiscount: 0.5\nactors: [{id: A}]\nstates: [a, {id: b, terminal: true}]\ntransitions: [{to: {b: 0.5}}]\n"))
+	// The limits of the hardening issue: nesting, numbers, a BOM.
+	f.Add(hostile.NestedYAML(150))
+	f.Add(hostile.NestedFlowYAML(150))
+	for _, v := range []string{"1e-3", ".inf", "-.inf", ".nan", "1.0e-17", "1e300", "9223372036854775807", "99999999999999999999", "0x10", "1_000",
+		`"9223372036854775807 * 9223372036854775807"`, `"-10000000000 * 10000000000"`, `"7 % 0"`, "3/0", "-0"} {
+		f.Add([]byte("\uFEFFtruce: 1\nhorizon: 3\ndiscount: 0.5\nactors: [{id: A, weights: {w: " + v + "}}]\nparameters: {p: {value: " + v + "}}\nstates: [a, {id: b, terminal: true}]\ntransitions: [{to: {b: " + v + "}}]\npayoffs: [{A: {w: " + v + "}}]\n"))
+	}
 	f.Fuzz(func(t *testing.T, src []byte) {
 		checkNoCrash(t, src)
 	})
@@ -54,7 +63,8 @@ func FuzzExpr(f *testing.F) {
 	for _, s := range []string{"p", "1 - p", "3/20", "max(0, p - 2)", "clamp(p, 0, 1)", "p > 0.2 ? 0.1 : 0.2",
 		"if p > 0.1 { 0.2 } else { 0.3 }", `reach("war", 5, "base") < 0.5`, `value("US", "base", "payoff") > 0`,
 		"1/0", "p ** 2", "abs(-p)", "round(p*10)/10", "let x = p; x", "p.x", "[p][0]", "nil", `"s"`, "p ?? 1", "sqrt(p)",
-		"pow(p, 2)", "log(p)", "exp(-p)", "floor(p)", "ceil(p) / 2", "-p + 1", "not true", "p in [1, 2]", "#"} {
+		"pow(p, 2)", "log(p)", "exp(-p)", "floor(p)", "ceil(p) / 2", "-p + 1", "not true", "p in [1, 2]", "#",
+		"9223372036854775807 * 9223372036854775807", "-10000000000 * 10000000000", "7 % 2", "p % 0", "1e-17", "3/20", "1e400"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, x string) {

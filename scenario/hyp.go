@@ -84,14 +84,7 @@ func (c *compiler) compileHyp(h *Hypothesis, src string, pos Pos, quoted bool) b
 	if !ok {
 		return false
 	}
-	env := make(map[string]any, len(c.paramEnv)+len(c.quantities))
-	for k, v := range c.paramEnv {
-		env[k] = v
-	}
-	for _, q := range c.quantities {
-		env[q.ident] = 0.0
-	}
-	opts := append(baseOptions(), expr.Env(env), expr.AsBool())
+	opts := append(baseOptions(), expr.Env(c.usedEnv(p)), expr.AsBool())
 	prog, err := compileSafely(patched, opts)
 	if err != nil {
 		c.d.errorf(pos, "a hypothesis is a true/false statement, e.g. absorb(\"war\", \"baseline\") < 0.2", "invalid hypothesis: %v", firstLine(err.Error()))

@@ -1,6 +1,7 @@
 package scenario
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"path/filepath"
@@ -15,9 +16,13 @@ import (
 
 // compiler turns the YAML tree into a Scenario, collecting diagnostics.
 type compiler struct {
-	d       *diags
-	sc      *Scenario
-	anchors anchorCollector
+	ctx         context.Context // checked in the long loops; nil means never done
+	interrupted bool            // the context's end was reported
+	nonTerm     []int           // cache of nonTerminal, for nonTermOf states
+	nonTermOf   int
+	d           *diags
+	sc          *Scenario
+	anchors     anchorCollector
 
 	paramIndex map[string]int
 	paramNames []string
@@ -89,14 +94,14 @@ func Parse(filename string, src []byte) (*Scenario, []Diagnostic) {
 // once ctx is done.
 func ParseContext(ctx context.Context, filename string, src []byte) (*Scenario, []Diagnostic) {
 	d := &diags{file: filename}
-	sc := parse(filename, src, d)
+	sc := parse(ctx, filename, src, d)
 	if d.hasErrors() {
 		return nil, d.sorted()
 	}
 	return sc, d.sorted()
 }
 
-func parse(filename string, src []byte, d *diags) (sc *Scenario) {
+func parse(ctx context.Context, filename string, src []byte, d *diags) (sc *Scenario) {
 	defer func() {
 		// A panic here is a bug in truce, but the user still gets a
 		// diagnostic instead of a crash.
@@ -107,6 +112,17 @@ func parse(filename string, src []byte, d *diags) (sc *Scenario) {
 	}()
 	if len(src) > MaxFileSize {
 		d.errorf(Pos{1, 1}, "", "file too large (%d bytes, limit %d)", len(src), MaxFileSize)
+		return nil
+	}
+	// A byte-order mark is not part of the YAML text (and moves no
+	// line:col position).
+	src = bytes.TrimPrefix(src, []byte("\uFEFF"))
+	if p, docs, ok := scanYAML(src, MaxNesting); !ok {
+		if docs > 1 {
+			d.errorf(p, "put one scenario per file", "more than one YAML document")
+		} else {
+			d.errorf(p, "a scenario needs fewer than ten levels; check the indentation and brackets", "the YAML nests more than %d levels deep", MaxNesting)
+		}
 		return nil
 	}
 	f, err := yamlparser.ParseBytes(src, 0)
@@ -128,7 +144,7 @@ func parse(filename string, src []byte, d *diags) (sc *Scenario) {
 		d.errorf(posOf(docs[1].Body), "put one scenario per file", "more than one YAML document")
 		return nil
 	}
-	c := &compiler{d: d, anchors: anchorCollector{}, quantities: map[string]*quantity{}}
+	c := &compiler{ctx: ctx, d: d, anchors: anchorCollector{}, quantities: map[string]*quantity{}}
 	ast.Walk(c.anchors, docs[0].Body)
 	sc = &Scenario{File: filename}
 	c.sc = sc
@@ -529,14 +545,21 @@ func (c *compiler) parseStates(e kv) {
 }
 
 // nonTerminal lists the non-terminal states.
+// nonTerminal lists the non-terminal states. Every rule without `from`
+// or `in` shares the one list (callers must not modify it), so that many
+// such rules in a file with many states cost no memory each.
 func (c *compiler) nonTerminal() []int {
-	var out []int
+	if c.nonTerm != nil && c.nonTermOf == len(c.sc.States) {
+		return c.nonTerm[:len(c.nonTerm):len(c.nonTerm)]
+	}
+	out := []int{}
 	for i, st := range c.sc.States {
 		if !st.Terminal {
 			out = append(out, i)
 		}
 	}
-	return out
+	c.nonTerm, c.nonTermOf = out, len(c.sc.States)
+	return out[:len(out):len(out)]
 }
 
 func (c *compiler) lookupActor(name string, p Pos) (int, bool) {

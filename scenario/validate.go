@@ -1,101 +1,218 @@
 package scenario
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"slices"
 )
 
 // checkSamples is how many sampled draws validation evaluates besides the
-// central draw and the parameters' bounds.
+// central draw and the parameters' bounds; large models get fewer (see
+// sampleCount).
 const checkSamples = 200
 
 // checkSeed seeds the sampled validation draws; "draw i" in a message is
 // draw i of `truce analyze` with its default seed.
 const checkSeed = DefaultSeed
 
+// checkEvalBudget bounds the expression evaluations of the sampled draws,
+// so that validation stays linear in the size of the model: a model with
+// more than checkEvalBudget/checkSamples expressions over parameters is
+// checked on fewer sampled draws (at least minCheckSamples).
+const (
+	checkEvalBudget = 2_000_000
+	minCheckSamples = 20
+)
+
+// checkUnit is one part of the model that validation evaluates: a
+// transition rule, a payoff, a distribution over actions, the observation
+// rules. params are the drawn parameters it depends on (directly or through
+// derived ones): a unit is evaluated on the draws that move one of them,
+// and only once when it has none.
+type checkUnit struct {
+	params []int
+	check  func(env map[string]any, d Draw) []*drawError
+	hint   string // for the diagnostics of its failures
+}
+
 // checkDraws evaluates every probability, weight and payoff on the central
 // draw, on each parameter's bounds (alone and all together) and on sampled
 // draws, reporting the first failing draw of each rule with the values of
-// the parameters it reads.
+// the parameters it reads. A draw that moves one parameter re-evaluates
+// only what reads it, so the work grows with the size of the model, not
+// with its square.
 func (c *compiler) checkDraws() {
 	sc := c.sc
 	reported := map[Pos]bool{}
-	for _, d := range sc.checkDrawList() {
-		env, err := sc.env(d)
-		if err != nil {
-			var de *drawError
-			if errors.As(err, &de) && !reported[de.pos] {
-				reported[de.pos] = true
-				c.d.errorf(de.pos, "a derived parameter must be a finite number for every value of the parameters it reads", "%s", de.msg)
-			}
-			continue
-		}
-		errs := sc.checkDraw(env, d)
-		if len(c.partialDists) > 0 {
-			for _, pd := range c.partialDists {
-				if _, err := sc.playValues(pd, env, d); err != nil {
-					var de *drawError
-					if errors.As(err, &de) {
-						errs = append(errs, de)
-					}
-				}
-			}
-		}
+	report := func(errs []*drawError, hint string) {
 		for _, de := range errs {
 			if reported[de.pos] {
 				continue
 			}
 			reported[de.pos] = true
-			hint := de.hint
-			if hint == "" {
-				hint = "probabilities must lie in [0, 1]; a rule's must not sum above 1 and a strategy's must sum to 1 for every parameter value"
+			h := de.hint
+			if h == "" {
+				h = hint
 			}
-			c.d.errorf(de.pos, hint, "%s", de.msg)
+			c.d.errorf(de.pos, h, "%s", de.msg)
 		}
 	}
-}
+	const derivedHint = "a derived parameter must be a finite number for every value of the parameters it reads"
+	units := c.checkUnits()
+	run := func(env map[string]any, d Draw, which []int) bool {
+		for k, u := range which {
+			if k%256 == 0 && c.stopped() {
+				return false
+			}
+			report(units[u].check(env, d), units[u].hint)
+		}
+		return true
+	}
+	all := make([]int, len(units))
+	var varying []int // units that read a parameter
+	byParam := make([][]int, len(sc.Parameters))
+	for u := range units {
+		all[u] = u
+		if len(units[u].params) > 0 {
+			varying = append(varying, u)
+		}
+		for _, p := range units[u].params {
+			byParam[p] = append(byParam[p], u)
+		}
+	}
 
-func (sc *Scenario) checkDrawList() []Draw {
 	central := sc.Central()
-	out := []Draw{central}
-	lo, hi := sc.Central(), sc.Central()
-	lo.label, hi.label = "the draw with every parameter at its lower bound", "the draw with every parameter at its upper bound"
-	var each []Draw
+	env, err := sc.env(central)
+	if err != nil {
+		report(drawErrs(err), derivedHint)
+		return
+	}
+	if !run(env, central, all) {
+		return
+	}
+	random := false
+	// One parameter at a time at each bound: only what reads it, with the
+	// derived parameters that read it re-evaluated.
+	derivedOf := sc.derivedByParam()
 	for i, p := range sc.Parameters {
 		if p.Dist.Kind == "fixed" {
 			continue
 		}
+		random = true
+		if len(byParam[i]) == 0 && len(derivedOf[i]) == 0 {
+			continue
+		}
 		l, h := p.Dist.Bounds()
-		lo.Values[i], hi.Values[i] = l, h
-		dl, dh := sc.Central(), sc.Central()
-		dl.Values[i], dh.Values[i] = l, h
-		dl.label = fmt.Sprintf("the draw with %s at its lower bound", p.Name)
-		dh.label = fmt.Sprintf("the draw with %s at its upper bound", p.Name)
-		each = append(each, dl, dh)
+		mid := central.Values[i]
+		// set moves parameter i (in place: copying every value for each
+		// parameter would be quadratic) and the derived ones that read it.
+		set := func(d Draw, v float64) bool {
+			d.Values[i] = v
+			env[p.Name] = v
+			for _, k := range derivedOf[i] {
+				dv := &sc.Derived[k]
+				x, err := sc.evalExpr(dv.x, env, d)
+				if err != nil {
+					report(derivedErrs(err, dv.Name), derivedHint)
+					return false
+				}
+				env[dv.Name] = x
+			}
+			return true
+		}
+		for _, b := range []struct {
+			v     float64
+			label string
+		}{{l, "lower"}, {h, "upper"}} {
+			d := central
+			d.label = fmt.Sprintf("the draw with %s at its %s bound", p.Name, b.label)
+			if set(d, b.v) && !run(env, d, byParam[i]) {
+				return
+			}
+		}
+		set(central, mid)
 	}
-	if len(each) > 0 {
-		out = append(out, each...)
-		out = append(out, lo, hi)
-		for i := 0; i < checkSamples; i++ {
-			out = append(out, sc.DrawAt(checkSeed, i))
+	if !random {
+		return
+	}
+	draws := sc.checkDrawList()[1:3] // every parameter at its bounds
+	for i := 0; i < sampleCount(len(varying)); i++ {
+		draws = append(draws, sc.DrawAt(checkSeed, i))
+	}
+	for _, d := range draws {
+		env, err := sc.env(d)
+		if err != nil {
+			report(drawErrs(err), derivedHint)
+			continue
+		}
+		if !run(env, d, varying) {
+			return
 		}
 	}
-	return out
 }
 
-// checkDraw collects every problem of one draw (not just the first).
-func (sc *Scenario) checkDraw(env map[string]any, d Draw) []*drawError {
-	var out []*drawError
-	add := func(err error) {
-		var de *drawError
-		if errors.As(err, &de) {
-			out = append(out, de)
-		}
+// sampleCount is how many sampled draws validation evaluates for a model
+// with n units that read parameters (checkEvalBudget).
+func sampleCount(n int) int {
+	if n == 0 {
+		return checkSamples
 	}
+	return max(minCheckSamples, min(checkSamples, checkEvalBudget/n))
+}
+
+// stopped reports, once, that the context of the parse is done.
+func (c *compiler) stopped() bool {
+	if c.ctx == nil || c.ctx.Err() == nil {
+		return false
+	}
+	if !c.interrupted {
+		c.interrupted = true
+		c.d.errorf(Pos{1, 1}, "", "checking stopped before the end: %v", context.Cause(c.ctx))
+	}
+	return true
+}
+
+func drawErrs(err error) []*drawError {
+	var de *drawError
+	if errors.As(err, &de) {
+		return []*drawError{de}
+	}
+	return nil
+}
+
+// derivedErrs is drawErrs for the value of derived parameter name.
+func derivedErrs(err error, name string) []*drawError {
+	errs := drawErrs(err)
+	for _, de := range errs {
+		de.msg = fmt.Sprintf("parameter %s %s", name, de.msg)
+	}
+	return errs
+}
+
+const probHint = "probabilities must lie in [0, 1]; a rule's must not sum above 1 and a strategy's must sum to 1 for every parameter value"
+
+// checkUnits lists what validation evaluates on each draw.
+func (c *compiler) checkUnits() []checkUnit {
+	sc := c.sc
+	deps := sc.drawnDeps()
+	paramsOf := func(xs ...*expression) []int {
+		var out []int
+		for _, x := range xs {
+			for _, p := range x.params {
+				out = append(out, deps[p]...)
+			}
+		}
+		slices.Sort(out)
+		return slices.Compact(out)
+	}
+	var units []checkUnit
 	for a := range sc.Actors {
-		if sc.Actors[a].disc != nil {
-			_, _, err := sc.actorNumbers(a, env, d)
-			add(err)
+		if act := &sc.Actors[a]; act.disc != nil {
+			units = append(units, checkUnit{paramsOf(append([]*expression{act.disc}, act.weights...)...), func(env map[string]any, d Draw) []*drawError {
+				_, _, err := sc.actorNumbers(a, env, d)
+				return drawErrs(err)
+			}, "a discount must lie in [0, 1) and a weight be finite for every parameter value"})
 		}
 	}
 	for _, r := range sc.trans {
@@ -103,20 +220,30 @@ func (sc *Scenario) checkDraw(env map[string]any, d Draw) []*drawError {
 		for i, t := range r.to {
 			xs[i] = t.p
 		}
-		_, err := sc.probs(xs, env, d, r.pos, "transition rule", false)
-		add(err)
+		units = append(units, checkUnit{paramsOf(xs...), func(env map[string]any, d Draw) []*drawError {
+			_, err := sc.moveProbs(xs, env, d, r.pos, "transition rule", false)
+			return drawErrs(err)
+		}, probHint})
 	}
 	for _, r := range sc.pays {
 		for _, pe := range r.pays {
-			_, err := sc.evalExpr(pe.v, env, d)
-			add(err)
+			units = append(units, checkUnit{paramsOf(pe.v), func(env map[string]any, d Draw) []*drawError {
+				_, err := sc.evalExpr(pe.v, env, d)
+				return drawErrs(err)
+			}, "a payoff must be a finite number within ±1e100 for every parameter value"})
 		}
 	}
-	out = append(out, sc.checkObsDraw(env, d)...)
+	if sc.obs != nil {
+		var xs []*expression
+		for _, r := range sc.obs.rules {
+			xs = append(xs, r.p...)
+		}
+		units = append(units, checkUnit{paramsOf(xs...), sc.checkObsDraw, probHint})
+	}
+	pds := append([]*playDist(nil), c.partialDists...)
 	for a := range sc.Strategies {
 		for si := range sc.Strategies[a] {
 			def := &sc.Strategies[a][si]
-			var pds []*playDist
 			if def.star != nil {
 				pds = append(pds, def.star)
 			}
@@ -128,31 +255,115 @@ func (sc *Scenario) checkDraw(env map[string]any, d Draw) []*drawError {
 			for _, r := range def.rules {
 				pds = append(pds, r.play)
 			}
-			for _, pd := range pds {
-				_, err := sc.playValues(pd, env, d)
-				add(err)
+		}
+	}
+	for _, pd := range pds {
+		xs := make([]*expression, len(pd.ws))
+		for i, w := range pd.ws {
+			xs[i] = w.p
+		}
+		units = append(units, checkUnit{paramsOf(xs...), func(env map[string]any, d Draw) []*drawError {
+			_, err := sc.playValues(pd, env, d)
+			return drawErrs(err)
+		}, probHint})
+	}
+	return units
+}
+
+// drawnDeps maps each parameter index of expressions (drawn and derived
+// names, paramEnvNames) to the drawn parameters (indices into Parameters)
+// its value depends on.
+func (sc *Scenario) drawnDeps() [][]int {
+	drawn := make(map[string]int, len(sc.Parameters))
+	for i, p := range sc.Parameters {
+		drawn[p.Name] = i
+	}
+	derived := make(map[string]*Derived, len(sc.Derived))
+	for i := range sc.Derived {
+		derived[sc.Derived[i].Name] = &sc.Derived[i]
+	}
+	deps := make([][]int, len(sc.paramEnvNames))
+	done := make([]bool, len(sc.paramEnvNames))
+	var of func(i int) []int
+	of = func(i int) []int {
+		if done[i] {
+			return deps[i]
+		}
+		done[i] = true // derived parameters have no cycles (parseDerived)
+		name := sc.paramEnvNames[i]
+		if p, ok := drawn[name]; ok {
+			deps[i] = []int{p}
+		} else if dv := derived[name]; dv != nil && dv.x != nil {
+			var out []int
+			for _, j := range dv.x.params {
+				out = append(out, of(j)...)
 			}
+			slices.Sort(out)
+			deps[i] = slices.Compact(out)
+		}
+		return deps[i]
+	}
+	for i := range deps {
+		of(i)
+	}
+	return deps
+}
+
+// derivedByParam lists, per drawn parameter, the derived parameters (indices
+// into Derived, in evaluation order) whose value depends on it.
+func (sc *Scenario) derivedByParam() [][]int {
+	deps := sc.drawnDeps()
+	index := make(map[string]int, len(sc.paramEnvNames))
+	for i, n := range sc.paramEnvNames {
+		index[n] = i
+	}
+	out := make([][]int, len(sc.Parameters))
+	for k, dv := range sc.Derived {
+		for _, p := range deps[index[dv.Name]] {
+			out[p] = append(out[p], k)
 		}
 	}
 	return out
 }
 
+// graphDraws is how many draws checkDrawList returns.
+const graphDraws = 21
+
+// checkDrawList is a few draws that stand for the parameters' range: the
+// central one, then (when some parameter is drawn) every parameter at its
+// lower and at its upper bound, then sampled draws, graphDraws in all.
+// Checks that build the whole game per draw use these.
+func (sc *Scenario) checkDrawList() []Draw {
+	draws := []Draw{sc.Central()}
+	if !sc.Random() {
+		return draws
+	}
+	lo, hi := sc.Central(), sc.Central()
+	lo.label, hi.label = "the draw with every parameter at its lower bound", "the draw with every parameter at its upper bound"
+	for i, p := range sc.Parameters {
+		if p.Dist.Kind != "fixed" {
+			lo.Values[i], hi.Values[i] = p.Dist.Bounds()
+		}
+	}
+	draws = append(draws, lo, hi)
+	for i := 0; len(draws) < graphDraws; i++ {
+		draws = append(draws, sc.DrawAt(checkSeed, i))
+	}
+	return draws
+}
+
 // checkGraph warns about states that no sequence of actions reaches from the
 // initial state, and non-terminal states that nothing ever leaves, judged on
-// the central draw and the sampled check draws (whatever the strategies).
+// the draws of checkDrawList (whatever the strategies).
 func (c *compiler) checkGraph() {
 	sc := c.sc
 	nS := len(sc.States)
 	leaves := make([]bool, nS)
-	edges := make([]map[int]bool, nS)
-	for s := range edges {
-		edges[s] = map[int]bool{}
-	}
-	draws := sc.checkDrawList()
-	if len(draws) > 21 {
-		draws = draws[:21]
-	}
-	for _, d := range draws {
+	edges := make([][]int32, nS) // successors, with repeats
+	for _, d := range sc.checkDrawList() {
+		if c.stopped() {
+			return
+		}
 		env, err := sc.env(d)
 		if err != nil {
 			continue
@@ -164,26 +375,26 @@ func (c *compiler) checkGraph() {
 		for s := range g.Trans {
 			for _, nexts := range g.Trans[s] {
 				for _, nx := range nexts {
-					if nx.P > 0 {
-						edges[s][nx.State] = true
-						if nx.State != s {
-							leaves[s] = true
-						}
+					if nx.P > 0 && nx.State != s {
+						edges[s] = append(edges[s], int32(nx.State))
+						leaves[s] = true
 					}
 				}
+			}
+			if len(edges[s]) > 1 {
+				slices.Sort(edges[s])
+				edges[s] = slices.Compact(edges[s])
 			}
 		}
 	}
 	seen := make([]bool, nS)
 	seen[sc.Initial] = true
 	queue := []int{sc.Initial}
-	for len(queue) > 0 {
-		s := queue[0]
-		queue = queue[1:]
-		for t := 0; t < nS; t++ {
-			if edges[s][t] && !seen[t] {
+	for k := 0; k < len(queue); k++ {
+		for _, t := range edges[queue[k]] {
+			if !seen[t] {
 				seen[t] = true
-				queue = append(queue, t)
+				queue = append(queue, int(t))
 			}
 		}
 	}

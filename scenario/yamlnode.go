@@ -1,6 +1,7 @@
 package scenario
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"strconv"
@@ -262,27 +263,97 @@ func (c *compiler) boolean(n ast.Node, what string) (bool, bool) {
 	return false, false
 }
 
-// constNum reads a plain number (no expression).
+// MaxMagnitude bounds every number of a scenario, written or computed:
+// sums of payoffs over many discounted steps must stay far from the
+// float64 limit (about 1.8e308), where they would turn into infinities.
+const MaxMagnitude = 1e100
+
+// constNum reads a plain number (no expression): finite and within
+// ±MaxMagnitude. YAML 1.2 numbers that YAML 1.1 reads as text (1e-3,
+// 2E+1) are numbers here too.
 func (c *compiler) constNum(n ast.Node, what string, at Pos) (float64, bool) {
 	if isNull(n) {
 		c.d.errorf(at, "", "%s is missing", what)
 		return 0, false
 	}
+	v, ok := 0.0, false
 	switch x := n.(type) {
 	case *ast.IntegerNode:
-		v, ok := toFloat(x.Value)
-		if ok {
-			return v, true
-		}
+		v, ok = toFloat(x.Value)
 	case *ast.FloatNode:
-		return x.Value, true
+		v, ok = x.Value, true
 	case *ast.InfinityNode:
-		return x.Value, true
+		v, ok = x.Value, true
 	case *ast.NanNode:
-		return math.NaN(), true
+		v, ok = math.NaN(), true
+	case *ast.StringNode:
+		if !isQuoted(x) {
+			v, ok = yamlNumber(x.Value)
+		}
 	}
-	c.d.errorf(posOf(n), "", "%s must be a number", what)
-	return 0, false
+	if !ok {
+		c.d.errorf(posOf(n), "", "%s must be a number", what)
+		return 0, false
+	}
+	return v, c.inRange(v, posOf(n), what)
+}
+
+// inRange reports a number that is not finite or beyond ±MaxMagnitude.
+func (c *compiler) inRange(v float64, p Pos, what string) bool {
+	switch {
+	case math.IsNaN(v) || math.IsInf(v, 0):
+		c.d.errorf(p, "write a finite number", "%s must be finite, got %v", what, v)
+		return false
+	case math.Abs(v) > MaxMagnitude:
+		c.d.errorf(p, "choose units that keep numbers within ±1e100", "%s %g is too large", what, v)
+		return false
+	}
+	return true
+}
+
+// yamlNumber reads a YAML 1.2 decimal number ([-+] digits [. digits]
+// [e [-+] digits]); ok is false for anything else.
+func yamlNumber(s string) (float64, bool) {
+	if !isDecimal(strings.TrimSpace(s), true) {
+		return 0, false
+	}
+	v, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+	return v, err == nil || errors.Is(err, strconv.ErrRange)
+}
+
+// isDecimal reports whether s is a decimal number: an optional sign (when
+// signed), digits with at most one point (at least one digit), and an
+// optional exponent.
+func isDecimal(s string, signed bool) bool {
+	i := 0
+	if signed && i < len(s) && (s[i] == '-' || s[i] == '+') {
+		i++
+	}
+	digits := func() int {
+		n := 0
+		for ; i < len(s) && s[i] >= '0' && s[i] <= '9'; i++ {
+			n++
+		}
+		return n
+	}
+	n := digits()
+	if i < len(s) && s[i] == '.' {
+		i++
+		n += digits()
+	}
+	if n == 0 {
+		return false
+	}
+	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
+		i++
+		if i < len(s) && (s[i] == '-' || s[i] == '+') {
+			i++
+		}
+		if digits() == 0 {
+			return false
+		}
+	}
+	return i == len(s)
 }
 
 func (c *compiler) intNum(n ast.Node, what string, at Pos) (int, bool) {
@@ -314,6 +385,12 @@ func (c *compiler) num(n ast.Node, what string, at Pos) *expression {
 		}
 		return &expression{src: x.GetToken().Value, pos: p, konst: true, val: v}
 	case *ast.StringNode:
+		if v, ok := plainNumber(x.Value); ok {
+			if !c.inRange(v, p, what) {
+				return nil
+			}
+			return &expression{src: x.Value, pos: p, konst: true, val: v}
+		}
 		return c.compileNum(x.Value, p, isQuoted(x))
 	case *ast.LiteralNode:
 		if x.Value == nil {
