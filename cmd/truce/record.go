@@ -39,10 +39,10 @@ period (the first class, in the mapping's order, that occurs) or a count
 per class. Steps are the scenario's periods counted from its history start
 (or the mapping's start, or --start).
 
-The format of each file is --format, or guessed from its first line. What
+The format of each file is --from, or guessed from its first line. What
 was read, left out and why goes to stderr.`,
 		Example: `  truce record scenario.yaml --mapping us-iran.map.yaml 2026*.export.CSV -o record.csv
-  truce record scenario.yaml --mapping map.yaml --format plover events.jsonl`,
+  truce record scenario.yaml --mapping map.yaml --from plover events.jsonl`,
 		Args: cobra.MinimumNArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			sc, err := mustLoadScenario(cmd, "record", args[0])
@@ -84,7 +84,7 @@ was read, left out and why goes to stderr.`,
 						f = "plover"
 					}
 					if f == "" {
-						return fail(fmt.Errorf("%s: cannot tell the event data format from its first line; give --format gdelt, icews or plover", ename))
+						return fail(fmt.Errorf("%s: cannot tell the event data format from its first line; give --from gdelt, icews or plover", ename))
 					}
 				}
 				if err := events.Read(f, ename, bytes.NewReader(data), agg.Add); err != nil {
@@ -116,7 +116,7 @@ was read, left out and why goes to stderr.`,
 	}
 	f := cmd.Flags()
 	f.StringVar(&mappingPath, "mapping", "", "mapping file (YAML): sides, classes, how a period is summed up")
-	enumFlag(f, &format, "format", "", "event data format (default: guessed per file)", "", "gdelt", "icews", "plover")
+	enumFlag(f, &format, "from", "", "event data format (default: guessed per file)", "", "gdelt", "icews", "plover")
 	f.StringVar(&start, "start", "", "date of step 0 (YYYY-MM-DD); default: the mapping's start, else the scenario's history start")
 	f.StringVarP(&output, "output", "o", "", "record file to write (default: stdout)")
 	timeoutFlag(f)
