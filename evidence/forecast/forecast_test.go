@@ -1,6 +1,8 @@
 package forecast
 
 import (
+	"encoding/xml"
+	"io"
 	"math"
 	"strings"
 	"testing"
@@ -139,5 +141,26 @@ func TestReliabilitySVG(t *testing.T) {
 	}
 	if strings.Contains(svg, "NaN") {
 		t.Error("SVG contains NaN")
+	}
+	// Well-formed XML, no element with an attribute given twice (which
+	// browsers refuse to draw).
+	dec := xml.NewDecoder(strings.NewReader(svg))
+	for {
+		tok, err := dec.Token()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatalf("SVG is not well-formed: %v", err)
+		}
+		if se, ok := tok.(xml.StartElement); ok {
+			seen := map[string]bool{}
+			for _, a := range se.Attr {
+				if seen[a.Name.Local] {
+					t.Errorf("<%s> has attribute %s twice", se.Name.Local, a.Name.Local)
+				}
+				seen[a.Name.Local] = true
+			}
+		}
 	}
 }

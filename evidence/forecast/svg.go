@@ -17,21 +17,22 @@ var palette = []string{"#1f6fb4", "#d9711c", "#2b9a48", "#c0392b", "#7b4fa8", "#
 // self-contained SVG element for an HTML page or a file.
 func ReliabilitySVG(scores []SourceScore, title string) string {
 	const (
-		w, h           = 520, 560
+		w              = 520
 		left, top      = 60, 40
 		plot           = 400 // square plot
-		histTop        = top + plot + 40
+		histTop        = top + plot + 56
 		histH          = 50
-		legendX        = left + 12
-		legendY        = top + 14
+		legendX        = left
+		legendY        = histTop + histH + 28
 		gridStroke     = "#ddd"
 		fontAttributes = `font-family="sans-serif" font-size="12"`
 	)
+	h := legendY + 18*len(scores) + 4
 	var b strings.Builder
 	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" viewBox="0 0 %d %d" role="img" aria-label="%s">`+"\n",
 		w, h, w, h, html.EscapeString("reliability diagram: "+title))
 	fmt.Fprintf(&b, `<rect width="%d" height="%d" fill="white"/>`+"\n", w, h)
-	fmt.Fprintf(&b, `<text x="%d" y="22" %s font-size="14">%s</text>`+"\n", left, fontAttributes, html.EscapeString(title))
+	fmt.Fprintf(&b, `<text x="%d" y="22" font-family="sans-serif" font-size="14">%s</text>`+"\n", left, html.EscapeString(title))
 	x := func(p float64) float64 { return left + p*plot }
 	y := func(p float64) float64 { return top + (1-p)*plot }
 	for i := 0; i <= 5; i++ {
@@ -82,7 +83,7 @@ func ReliabilitySVG(scores []SourceScore, title string) string {
 		}
 	}
 	fmt.Fprintf(&b, `<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="#888"/>`+"\n", left, histTop+histH, left+plot, histTop+histH)
-	fmt.Fprintf(&b, `<text x="%d" y="%d" %s>forecasts per bin</text>`+"\n", left, histTop-6, fontAttributes)
+	fmt.Fprintf(&b, `<text x="%d" y="%d" %s>forecasts per bin (sharpness)</text>`+"\n", left, histTop-6, fontAttributes)
 	b.WriteString("</svg>\n")
 	return b.String()
 }
