@@ -6,23 +6,13 @@ import (
 	"fmt"
 	"math"
 	"sort"
-	"strconv"
 
 	"github.com/truce-dev/truce/scenario"
 )
 
 // Number is a float64 that encodes NaN and ±Inf as JSON null (a record
-// impossible under a profile has log-likelihood -Inf).
-type Number float64
-
-// MarshalJSON implements json.Marshaler.
-func (n Number) MarshalJSON() ([]byte, error) {
-	f := float64(n)
-	if math.IsNaN(f) || math.IsInf(f, 0) {
-		return []byte("null"), nil
-	}
-	return strconv.AppendFloat(nil, f, 'g', -1, 64), nil
-}
+// impossible under a profile has log-likelihood -Inf), as in analyze.
+type Number = scenario.Number
 
 // Result is what Update found; its JSON form is documented in
 // docs/evidence.md.

@@ -95,3 +95,20 @@ func TestRetrodictWarns(t *testing.T) {
 		t.Errorf("warnings %q", r.Warnings)
 	}
 }
+
+// TestUpdateStatesOnly: a scenario without an observation model learns
+// from a record of states; with war known at month 10, the process is in
+// war now, and stays there.
+func TestUpdateStatesOnly(t *testing.T) {
+	sc := twoState(t, "history:\n  events:\n    - {step: 10, state: war}\n")
+	res, err := Update(context.Background(), sc, historyData(t, sc), Options{Checks: 50})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Draws != 1 || res.Now.States["war"] != 1 || res.Predictive.At["war"] != 1 || res.Predictive.Events != nil {
+		t.Errorf("draws %d, now %v, at %v, events %v", res.Draws, res.Now.States, res.Predictive.At, res.Predictive.Events)
+	}
+	if math.Abs(float64(res.LogLikelihood["baseline"])-math.Log(1-math.Pow(0.9, 10))) > 1e-12 {
+		t.Errorf("log L %v", res.LogLikelihood["baseline"])
+	}
+}

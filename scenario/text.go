@@ -89,7 +89,7 @@ func (r *AnalysisReport) WriteText(w io.Writer) error {
 		fmt.Fprintf(&b, "\nprofile %s (equilibrium) not computed: solving it on every draw is slow; ask with --profile %s\n", name, name)
 	}
 	if len(r.Hypotheses) > 0 {
-		fmt.Fprintf(&b, "\nhypotheses (supported: holds in >= %.0f%% of draws, rejected: <= %.0f%%)\n", SupportedShare*100, RejectedShare*100)
+		fmt.Fprintf(&b, "\nhypotheses: share of draws in which each is implied by the assumptions, not evidence (supported: >= %.0f%%, rejected: <= %.0f%%)\n", SupportedShare*100, RejectedShare*100)
 		tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
 		for _, h := range r.Hypotheses {
 			fmt.Fprintf(tw, "  %s\t%s\t%.1f%%\t%s\n", h.ID, h.Verdict, h.HoldsShare*100, h.Claim)

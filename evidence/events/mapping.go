@@ -9,12 +9,14 @@ import (
 	"fmt"
 	"math"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
 	"github.com/goccy/go-yaml/parser"
+	"github.com/truce-dev/truce/evidence/record"
 	"github.com/truce-dev/truce/internal/period"
 )
 
@@ -74,19 +76,9 @@ type Class struct {
 
 type pos struct{ line, col int }
 
-// Error is a problem in a mapping or an event file, at a position.
-type Error struct {
-	File      string
-	Line, Col int
-	Msg       string
-}
-
-func (e *Error) Error() string {
-	if e.Line > 0 {
-		return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Line, e.Col, e.Msg)
-	}
-	return fmt.Sprintf("%s: %s", e.File, e.Msg)
-}
+// Error is a problem in a mapping or an event file, at a position (the
+// same as a record file's).
+type Error = record.Error
 
 var yamlPos = regexp.MustCompile(`\[(\d+):(\d+)\]\s*`)
 
@@ -301,10 +293,6 @@ func sortedSides(m map[string][]string) []string {
 	for k := range m {
 		out = append(out, k)
 	}
-	for i := 1; i < len(out); i++ {
-		for j := i; j > 0 && out[j] < out[j-1]; j-- {
-			out[j], out[j-1] = out[j-1], out[j]
-		}
-	}
+	sort.Strings(out)
 	return out
 }
