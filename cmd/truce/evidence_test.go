@@ -133,6 +133,10 @@ func TestForecastAndScore(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("analyst forecast: exit %d %s", code, errs)
 	}
+	_, errs, code = run(t, "forecast", watch, "--as-of", "2026-04-13", "--question", `event("strike", 2)`, "--p", "0.9", "--source", "analyst", "--db", db)
+	if code != 0 || !strings.Contains(errs, "already forecast") {
+		t.Errorf("a second forecast of the same question, as of the same date: exit %d %s", code, errs)
+	}
 	_, errs, code = run(t, "forecast", watch, "--as-of", "2026-04-13", "--question", `event("strik", 2)`, "--p", "0.7", "--source", "analyst", "--db", db)
 	if code != 1 || !strings.Contains(errs, `unknown event class "strik" (hint: did you mean "strike"?)`) {
 		t.Errorf("bad question: exit %d %s", code, errs)

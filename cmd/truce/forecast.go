@@ -159,6 +159,23 @@ ledger against a record and scores every source (docs/evidence.md).
 				}
 				defer st.Close()
 				for i := range out {
+					// One forecast per source, question and as-of step:
+					// a second would count twice in the scores.
+					prev, err := st.ListForecasts(ctx, store.ForecastFilter{Scenario: sc.Name, Source: out[i].Source, Question: out[i].Question, Limit: 100000})
+					if err != nil {
+						return fail(err)
+					}
+					dup := false
+					for _, p := range prev {
+						if p.AsOfStep == out[i].AsOfStep {
+							fmt.Fprintf(cmd.ErrOrStderr(), "warning: %s already forecast %s as of %s (%s, p = %g); not stored again\n",
+								p.Source, p.Question, when(p.AsOfDate, p.AsOfStep), p.ID, p.Probability)
+							out[i], dup = p, true
+						}
+					}
+					if dup {
+						continue
+					}
 					if out[i], err = st.AddForecast(ctx, out[i]); err != nil {
 						return fail(err)
 					}
