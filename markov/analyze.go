@@ -295,7 +295,9 @@ func (c *Chain) Analyze(ctx context.Context, opt AnalyzeOptions) (*Analysis, err
 	if len(an.valueSteps) > 0 {
 		res.ValueAt = make(map[int][][]float64, len(an.valueSteps))
 	}
-	an.horizonPass(res)
+	if err := an.horizonPass(ctx, res); err != nil {
+		return nil, fmt.Errorf("markov: analyze: %w", err)
+	}
 
 	// Then independent tasks: values, the endings, and each non-terminal
 	// state on its own. Each writes its own fields or slots, so the outcome
@@ -458,7 +460,7 @@ func (an *analyzer) transpose() {
 // loop only accumulates per-node totals (plain and discounted per distinct
 // discount); the per-state, per-action and per-component figures are
 // linear in them and computed once afterwards.
-func (an *analyzer) horizonPass(res *Analysis) {
+func (an *analyzer) horizonPass(ctx context.Context, res *Analysis) error {
 	c, g, H := an.c, an.c.Game, an.opt.Horizon
 	n, nA := c.NumNodes(), len(g.Actors)
 	for s, st := range g.States {
@@ -500,6 +502,11 @@ func (an *analyzer) horizonPass(res *Analysis) {
 	}
 	snap := 0 // next entry of opt.ValueSteps (sorted) to record
 	for t := 0; ; t++ {
+		if t&63 == 63 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
 		for s, st := range g.States {
 			if st.Terminal && c.termNode[s] >= 0 {
 				res.Reach[s][t] = p[c.termNode[s]]
@@ -573,6 +580,7 @@ func (an *analyzer) horizonPass(res *Analysis) {
 			}
 		}
 	}
+	return nil
 }
 
 // truncatedValue is the value per actor and component over a bounded

@@ -261,6 +261,13 @@ func Analyze(ctx context.Context, sc *Scenario, opt AnalyzeOptions) (*AnalysisRe
 		reach        [][]float64 // sums [state][step]
 		extra        *extraAcc   // figures from every start, long run
 	}
+	// Memory, before any of it is allocated: the reach sums, the reach
+	// curves of the draws in flight (a chunk is folded in draw order) and
+	// the figures kept per draw for their quantiles.
+	chunk, err := analyzeBudget(ctx, sc, len(needed), opt.Draws, workers)
+	if err != nil {
+		return nil, err
+	}
 	accs := make([]*acc, len(needed))
 	for k, pi := range needed {
 		a := &acc{absorb: make([][]float64, nS), time: make([][]float64, nS), reach: make([][]float64, nS), atHorizon: make([][]float64, nS),
@@ -292,7 +299,6 @@ func Analyze(ctx context.Context, sc *Scenario, opt AnalyzeOptions) (*AnalysisRe
 	pvals := make([][]float64, len(sc.Parameters))
 	hvals := make([][]float64, len(sc.Hypotheses))
 
-	const chunk = 64
 	results := make([]drawResult, chunk)
 	for start := 0; start < opt.Draws; start += chunk {
 		if err := ctx.Err(); err != nil {
@@ -434,6 +440,33 @@ func Analyze(ctx context.Context, sc *Scenario, opt AnalyzeOptions) (*AnalysisRe
 		report.RankCorrelations = sc.rankCorrelations(pvals, kq, hvals)
 	}
 	return report, nil
+}
+
+// maxChunk is how many draws are analysed before their results are folded
+// in draw order (fewer when their reach curves are large).
+const maxChunk = 64
+
+// analyzeBudget checks the memory Analyze will hold for profiles profiles
+// over draws draws against the budget in ctx, and returns how many draws
+// may be in flight at once.
+func analyzeBudget(ctx context.Context, sc *Scenario, profiles, draws, workers int) (int, error) {
+	nS, nA, nC, H := int64(len(sc.States)), int64(len(sc.Actors)), int64(len(sc.Components)), int64(sc.Horizon)
+	curves := budget.Mul(int64(profiles), nS, H+1, 8) // one draw's reach curves, or their sums
+	lim := budget.Limit(ctx)
+	chunk := int64(maxChunk)
+	if curves > 0 {
+		chunk = max(1, min(chunk, lim/2/curves))
+	}
+	what := fmt.Sprintf("reach curves of %d states over %d steps for %d profile(s)", nS, H+1, profiles)
+	if err := budget.Check(ctx, what, budget.Mul(curves, chunk+int64(workers)+1), "use a shorter horizon or fewer states, or truce simulate"); err != nil {
+		return 0, err
+	}
+	perDraw := budget.Mul(int64(profiles), budget.Add(budget.Mul(3, nS), budget.Mul(nA, nC+1), 2), 8)
+	perDraw = budget.Add(perDraw, budget.Mul(int64(len(sc.quantities)), 8))
+	if err := budget.Check(ctx, fmt.Sprintf("figures of %d draws kept for their quantiles", draws), budget.Mul(perDraw, int64(draws)), "use fewer --draws"); err != nil {
+		return 0, err
+	}
+	return int(chunk), nil
 }
 
 func (sc *Scenario) profileByName(name string) int {
