@@ -139,24 +139,28 @@ func (lx *efgLexer) scan() (efgToken, error) {
 	case c == ',':
 		tok.kind, tok.text = efgComma, ","
 	case c == '"':
+		// Backslashes as Gambit's lexer reads them (see readQuoted): \" is
+		// a quote, any other backslash is kept with the character after it.
 		var sb strings.Builder
+		lastSlash := false
 		for {
 			d, ok := lx.readRune()
 			if !ok {
 				return tok, lx.errAt(tok, "string not closed: missing '\"' before end of file")
 			}
-			if d == '\\' {
-				e, ok := lx.readRune()
-				if !ok {
-					return tok, lx.errAt(tok, "string not closed: missing '\"' before end of file")
-				}
-				sb.WriteRune(e)
-				continue
-			}
-			if d == '"' {
+			if d == '"' && !lastSlash {
 				break
 			}
-			sb.WriteRune(d)
+			switch {
+			case lastSlash && d == '"':
+				sb.WriteRune('"')
+			case lastSlash:
+				sb.WriteRune('\\')
+				sb.WriteRune(d)
+			case d != '\\':
+				sb.WriteRune(d)
+			}
+			lastSlash = d == '\\'
 		}
 		tok.kind, tok.text = efgString, sb.String()
 	case c == '-' || c == '+' || c == '.' || (c >= '0' && c <= '9'):

@@ -119,27 +119,16 @@ func (l *lexer) next() error {
 		l.advance()
 	case c == '"':
 		l.advance()
-		var b strings.Builder
-		for {
-			if l.pos >= len(l.src) {
-				return l.errorf("label not closed: the file ends before the closing '\"'")
-			}
-			ch := l.src[l.pos]
-			if ch == '"' {
-				l.advance()
-				break
-			}
-			if ch == '\\' && l.pos+1 < len(l.src) && (l.src[l.pos+1] == '"' || l.src[l.pos+1] == '\\') {
-				l.advance()
-				b.WriteByte(l.src[l.pos])
-				l.advance()
-				continue
-			}
-			b.WriteByte(ch)
+		// Backslashes as Gambit's lexer reads them (readQuoted).
+		text, n, ok := readQuoted(l.src[l.pos:])
+		if !ok {
+			return l.errorf("label not closed: the file ends before the closing '\"'")
+		}
+		for end := l.pos + n; l.pos < end; {
 			l.advance()
 		}
 		l.kind = tokText
-		l.text = b.String()
+		l.text = text
 	case c >= '0' && c <= '9' || c == '-' || c == '+' || c == '.':
 		for l.pos < len(l.src) && !isDelim(l.src[l.pos]) {
 			l.advance()
@@ -611,19 +600,6 @@ func readOutcomes(l *lexer, g *game.Strategic, profiles int, spread *payoffSprea
 	return nil
 }
 
-// quote writes s as a Gambit label: in double quotes, with " and \
-// escaped by a backslash.
-func quote(w *bufio.Writer, s string) {
-	w.WriteByte('"')
-	for i := 0; i < len(s); i++ {
-		if s[i] == '"' || s[i] == '\\' {
-			w.WriteByte('\\')
-		}
-		w.WriteByte(s[i])
-	}
-	w.WriteByte('"')
-}
-
 // WriteNFG writes g in Gambit's .nfg payoff-list form. Exact payoffs are
 // written as integers or fractions (3, -7/2); others in the shortest
 // decimal that reads back to the same float64.
@@ -633,23 +609,23 @@ func WriteNFG(w io.Writer, g *game.Strategic) error {
 	}
 	bw := bufio.NewWriter(w)
 	bw.WriteString("NFG 1 R ")
-	quote(bw, g.Title)
+	quote(bw, cleanText(g.Title))
 	bw.WriteString(" {")
-	for _, p := range g.Players {
+	for _, p := range playerLabels(g.Players) {
 		bw.WriteByte(' ')
 		quote(bw, p)
 	}
 	bw.WriteString(" }\n\n{")
 	for _, ss := range g.Strategies {
 		bw.WriteString(" {")
-		for _, s := range ss {
+		for _, s := range normalizeLabels(cleanAll(ss)) {
 			bw.WriteByte(' ')
 			quote(bw, s)
 		}
 		bw.WriteString(" }\n")
 	}
 	bw.WriteString("}\n")
-	quote(bw, g.Comment)
+	quote(bw, cleanText(g.Comment))
 	bw.WriteString("\n\n")
 	n := g.NumPlayers()
 	for k := 0; k < g.NumProfiles(); k++ {
@@ -666,7 +642,7 @@ func WriteNFG(w io.Writer, g *game.Strategic) error {
 			if math.IsNaN(v) || math.IsInf(v, 0) {
 				return fmt.Errorf("gambit: payoff %v of player %q cannot be written", v, g.Players[p])
 			}
-			bw.WriteString(strconv.FormatFloat(v, 'g', -1, 64))
+			bw.WriteString(formatFloat(v))
 		}
 		bw.WriteByte('\n')
 	}

@@ -55,21 +55,31 @@ func TestReadReferenceGames(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: rereading: %v\n%s", f, err, buf.String())
 		}
-		assertSameGame(t, f, g, h)
+		assertSameGame(t, f, g, h, true)
 	}
 }
 
-func assertSameGame(t *testing.T, name string, g, h *game.Strategic) {
+// assertSameGame checks that h is g; written says h went through
+// WriteNFG, which names players and strategies as Gambit keeps them.
+func assertSameGame(t *testing.T, name string, g, h *game.Strategic, written bool) {
 	t.Helper()
-	if g.Title != h.Title || g.Comment != h.Comment {
-		t.Fatalf("%s: title/comment %q/%q became %q/%q", name, g.Title, g.Comment, h.Title, h.Comment)
+	title, comment, players := g.Title, g.Comment, g.Players
+	if written {
+		title, comment, players = cleanText(title), cleanText(comment), playerLabels(players)
 	}
-	if strings.Join(g.Players, "\x00") != strings.Join(h.Players, "\x00") {
-		t.Fatalf("%s: players %q became %q", name, g.Players, h.Players)
+	if title != h.Title || comment != h.Comment {
+		t.Fatalf("%s: title/comment %q/%q became %q/%q", name, title, comment, h.Title, h.Comment)
+	}
+	if strings.Join(players, "\x00") != strings.Join(h.Players, "\x00") {
+		t.Fatalf("%s: players %q became %q", name, players, h.Players)
 	}
 	for p := range g.Strategies {
-		if strings.Join(g.Strategies[p], "\x00") != strings.Join(h.Strategies[p], "\x00") {
-			t.Fatalf("%s: strategies %q became %q", name, g.Strategies[p], h.Strategies[p])
+		want := g.Strategies[p]
+		if written {
+			want = normalizeLabels(cleanAll(want))
+		}
+		if strings.Join(want, "\x00") != strings.Join(h.Strategies[p], "\x00") {
+			t.Fatalf("%s: strategies %q became %q", name, want, h.Strategies[p])
 		}
 	}
 	if len(g.Payoffs) != len(h.Payoffs) {
@@ -98,7 +108,7 @@ func TestReadForms(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	assertSameGame(t, "forms", a, b)
+	assertSameGame(t, "forms", a, b, false)
 	if a.Comment != "a comment" || a.Strategies[1][1] != "d" {
 		t.Fatalf("labels: %+v", a)
 	}
@@ -108,14 +118,16 @@ func TestReadForms(t *testing.T) {
 }
 
 func TestNumbersAndLabels(t *testing.T) {
-	src := `NFG 1 R "a \"quoted\" title" { "P\\1" "P2" } { 3 1 }
+	// Backslashes as Gambit reads them: \" is a quote, any other backslash
+	// stays, and a backslash after a backslash comes out doubled.
+	src := `NFG 1 R "a \"quoted\" title" { "P\1" "P\\2" } { 3 1 }
 1/3 -7/2 .5 +4 1.5e2 -2E-1`
 	g, err := ReadNFG("n.nfg", strings.NewReader(src))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if g.Title != `a "quoted" title` || g.Players[0] != `P\1` {
-		t.Fatalf("labels: %q %q", g.Title, g.Players[0])
+	if g.Title != `a "quoted" title` || g.Players[0] != `P\1` || g.Players[1] != `P\\\2` {
+		t.Fatalf("labels: %q %q %q", g.Title, g.Players[0], g.Players[1])
 	}
 	if g.Strategies[0][2] != "3" || len(g.Strategies[1]) != 1 {
 		t.Fatalf("strategies %q", g.Strategies)
@@ -200,7 +212,7 @@ func TestOutcomeZeroMeansNoOutcome(t *testing.T) {
 // float payoffs.
 func genGame(t *rapid.T) *game.Strategic {
 	n := rapid.IntRange(1, 3).Draw(t, "players")
-	label := rapid.StringMatching(`[ -~\t]{0,8}`)
+	label := rapid.StringMatching(`[ -~\t\\"]{0,8}`)
 	players := make([]string, n)
 	strategies := make([][]string, n)
 	for p := range players {
@@ -242,18 +254,25 @@ func TestWriteReadRoundTrip(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%v\n%s", err, buf.String())
 		}
-		if g.Title != h.Title || g.Comment != h.Comment {
+		// Labels come back as Gambit would keep them: cleaned, and
+		// renamed where empty or repeated.
+		if cleanText(g.Title) != h.Title || cleanText(g.Comment) != h.Comment {
 			t.Fatalf("title %q/%q became %q/%q", g.Title, g.Comment, h.Title, h.Comment)
 		}
+		if want := playerLabels(g.Players); strings.Join(want, "|") != strings.Join(h.Players, "|") {
+			t.Fatalf("players %q became %q, want %q", g.Players, h.Players, want)
+		}
 		for p := range g.Players {
-			if g.Players[p] != h.Players[p] {
-				t.Fatalf("player %q became %q", g.Players[p], h.Players[p])
+			want := normalizeLabels(cleanAll(g.Strategies[p]))
+			if strings.Join(want, "|") != strings.Join(h.Strategies[p], "|") {
+				t.Fatalf("strategies %q became %q, want %q", g.Strategies[p], h.Strategies[p], want)
 			}
-			for s := range g.Strategies[p] {
-				if g.Strategies[p][s] != h.Strategies[p][s] {
-					t.Fatalf("strategy %q became %q", g.Strategies[p][s], h.Strategies[p][s])
-				}
-			}
+		}
+		// and written again, byte for byte the same file (a float game
+		// reads back exact: its payoffs are the decimals written)
+		var again bytes.Buffer
+		if err := WriteNFG(&again, h); err != nil || g.Exact != nil && again.String() != buf.String() {
+			t.Fatalf("second write differs (%v):\n%s\n%s", err, buf.String(), again.String())
 		}
 		for i := range g.Payoffs {
 			if g.Payoffs[i] != h.Payoffs[i] {
