@@ -42,7 +42,9 @@ func (l *gLexer) errorf(format string, args ...any) error {
 	return fmt.Errorf("line %d: %s", l.line, fmt.Sprintf(format, args...))
 }
 
-func gSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f' }
+func gSpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'
+}
 func gDigit(c byte) bool { return c >= '0' && c <= '9' }
 
 func (l *gLexer) read() (byte, bool) {
