@@ -36,7 +36,7 @@ type seqLCP struct {
 // seqCell is one cell of the LCP matrix.
 type seqCell struct {
 	i, j int
-	v    *big.Rat
+	v    num
 }
 
 func newSeqLCP(sf *seqForm) *seqLCP {
@@ -51,8 +51,8 @@ func newSeqLCP(sf *seqForm) *seqLCP {
 		L.a0[i] = big.NewRat(-1, 1)
 	}
 	L.a0[0].SetInt64(0)
-	one, mone := big.NewRat(1, 1), big.NewRat(-1, 1)
-	set := func(i, j int, v *big.Rat) { L.cells = append(L.cells, seqCell{i, j, v}) }
+	one, mone := num{q: qrat{1, 1}}, num{q: qrat{-1, 1}}
+	set := func(i, j int, v num) { L.cells = append(L.cells, seqCell{i, j, v}) }
 	base := [2]int{0, L.ns1}
 	infBase := [2]int{L.ns1 + L.ns2 + 1, L.ns1 + L.ns2 + L.ni1 + 1}
 	for p := 0; p < 2; p++ {
@@ -77,8 +77,8 @@ func newSeqLCP(sf *seqForm) *seqLCP {
 	set(infBase[0], 1, mone)
 	set(L.ns1+1, infBase[1], one)
 	set(infBase[1], L.ns1+1, mone)
-	L.b[infBase[0]].Set(mone)
-	L.b[infBase[1]].Set(mone)
+	L.b[infBase[0]].SetInt64(-1)
+	L.b[infBase[1]].SetInt64(-1)
 	return L
 }
 
@@ -198,7 +198,7 @@ func TreeLCP(ctx context.Context, t *game.Tree, opts Options) (out *Result, outE
 func (L *seqLCP) solve(ctx context.Context, exact bool, opts Options) (*Result, error) {
 	var tb seqTab
 	if exact {
-		tb = newRatTab(L)
+		tb = newExactTab(L)
 	} else {
 		tb = newFloatTab(L)
 	}

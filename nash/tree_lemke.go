@@ -126,7 +126,7 @@ func newRatTab(L *seqLCP) *ratTab {
 		r.a0[i] = new(big.Rat).Set(L.a0[i])
 	}
 	for _, c := range L.cells {
-		r.t[c.i][c.j].Set(c.v)
+		r.t[c.i][c.j].Set(c.v.big())
 	}
 	return r
 }
@@ -250,27 +250,30 @@ type floatTab struct {
 	w    int
 	t    []float64 // row-major, rows 1..m (row 0 unused)
 	lab  []int
-	pos  map[int]int
+	pos  []int // pos[label+m]: row of the basic label, 0 if nonbasic
 	npiv int
 	a0   []float64
 	eps  float64
 	nz   []int
+	// scratch for the ratio tests
+	cand   []int
+	ratios []float64
 }
 
 func newFloatTab(L *seqLCP) *floatTab {
 	m := L.m
 	w := 2*m + 2
-	f := &floatTab{m: m, w: w, t: make([]float64, (m+1)*w), lab: make([]int, m+1), pos: map[int]int{}, a0: make([]float64, m+1), eps: 1e-9}
+	f := &floatTab{m: m, w: w, t: make([]float64, (m+1)*w), lab: make([]int, m+1), pos: make([]int, 2*m+1), a0: make([]float64, m+1), eps: 1e-9}
 	for i := 1; i <= m; i++ {
 		f.t[i*w], _ = L.a0[i].Float64()
 		f.t[i*w+m+i] = 1
 		f.t[i*w+2*m+1], _ = L.b[i].Float64()
 		f.lab[i] = -i
-		f.pos[-i] = i
+		f.pos[m-i] = i
 		f.a0[i] = f.t[i*w]
 	}
 	for _, c := range L.cells {
-		f.t[c.i*w+c.j], _ = c.v.Float64()
+		f.t[c.i*w+c.j] = c.v.Float64()
 	}
 	return f
 }
@@ -283,17 +286,20 @@ func (f *floatTab) col(label int) int {
 }
 func (f *floatTab) size() int         { return f.m }
 func (f *floatTab) label(row int) int { return f.lab[row] }
-func (f *floatTab) find(l int) int    { return f.pos[l] }
+func (f *floatTab) find(l int) int    { return f.pos[l+f.m] }
 func (f *floatTab) pivots() int       { return f.npiv }
 
+// positiveRows returns the rows whose entry in label's column is above
+// the tolerance, in a buffer reused by the next call.
 func (f *floatTab) positiveRows(label int) []int {
 	c := f.col(label)
-	var out []int
+	out := f.cand[:0]
 	for i := 1; i <= f.m; i++ {
 		if f.t[i*f.w+c] > f.eps {
 			out = append(out, i)
 		}
 	}
+	f.cand = out
 	return out
 }
 
@@ -304,14 +310,18 @@ func (f *floatTab) lexMin(cand []int, inlabel, c int) []int {
 		cc = f.m + c
 	}
 	min := math.Inf(1)
-	ratios := make([]float64, len(cand))
+	if cap(f.ratios) < len(cand) {
+		f.ratios = make([]float64, len(cand))
+	}
+	ratios := f.ratios[:len(cand)]
 	for k, i := range cand {
 		ratios[k] = f.t[i*f.w+cc] / f.t[i*f.w+in]
 		if ratios[k] < min {
 			min = ratios[k]
 		}
 	}
-	out := cand[:0:0]
+	// filter in place: cand is positiveRows' buffer or an earlier result
+	out := cand[:0]
 	for k, i := range cand {
 		if ratios[k] <= min+f.eps {
 			out = append(out, i)
@@ -354,9 +364,9 @@ func (f *floatTab) pivot(row, inlabel int) {
 		}
 		ri[c] = 0
 	}
-	delete(f.pos, f.lab[row])
+	f.pos[f.lab[row]+f.m] = 0
 	f.lab[row] = inlabel
-	f.pos[inlabel] = row
+	f.pos[inlabel+f.m] = row
 	f.npiv++
 }
 
@@ -380,10 +390,7 @@ func (f *floatTab) clone() seqTab {
 	c.t = append([]float64(nil), f.t...)
 	c.lab = append([]int(nil), f.lab...)
 	c.a0 = append([]float64(nil), f.a0...)
-	c.nz = nil
-	c.pos = make(map[int]int, len(f.pos))
-	for k, v := range f.pos {
-		c.pos[k] = v
-	}
+	c.nz, c.cand, c.ratios = nil, nil, nil
+	c.pos = append([]int(nil), f.pos...)
 	return &c
 }

@@ -42,7 +42,7 @@ func TreeLP(ctx context.Context, t *game.Tree, opts Options) (out *Result, outEr
 	pay := make([]seqPay, len(sf.entries))
 	scale := 0.0
 	for i, e := range sf.entries {
-		v, _ := e.pay[0].Float64()
+		v := e.pay[0].Float64()
 		pay[i] = seqPay{e.s1, e.s2, v}
 		scale = max(scale, math.Abs(v))
 	}

@@ -32,7 +32,7 @@ type seqForm struct {
 // subtracted at each leaf, which keeps every entry negative.
 type seqEntry struct {
 	s1, s2     int
-	pay, shift [2]*big.Rat
+	pay, shift [2]num
 }
 
 var errNotTwoPlayer = errors.New("the sequence form needs exactly two players")
@@ -57,47 +57,55 @@ func newSeqForm(t *game.Tree) (*seqForm, error) {
 		if !ok {
 			i = len(sf.entries)
 			index[k] = i
-			e := seqEntry{s1: seq[0], s2: seq[1]}
-			for p := 0; p < 2; p++ {
-				e.pay[p], e.shift[p] = new(big.Rat), new(big.Rat)
-			}
-			sf.entries = append(sf.entries, e)
+			sf.entries = append(sf.entries, seqEntry{s1: seq[0], s2: seq[1], pay: [2]num{numZero, numZero}, shift: [2]num{numZero, numZero}})
 		}
 		return &sf.entries[i]
 	}
-	maxpay := new(big.Rat).Add(treeMaxPathPayoff(t), big.NewRat(1, 1))
-	tmp := new(big.Rat)
+	// Outcome payoffs and chance probabilities as exact nums, once.
+	pays := make([][2]num, len(t.Outcomes))
+	for o := range t.Outcomes {
+		for p := 0; p < 2; p++ {
+			pays[o][p] = numOf(t.OutcomeRat(o, p))
+		}
+	}
+	probs := make([][]num, len(t.Infosets))
+	for i, s := range t.Infosets {
+		if s.Player == game.Chance {
+			probs[i] = make([]num, len(s.Probs))
+			for a, pr := range s.Probs {
+				probs[i][a] = numOf(pr)
+			}
+		}
+	}
+	maxpay := numAdd(treeMaxPathPayoff(t, pays), num{q: qrat{1, 1}})
 	// acc carries the payoffs of outcomes met on the path so far: Gambit's
 	// lcp shifts each leaf's total by the largest payoff + 1 (weighted by
 	// the chance probability), which keeps every pair's entry negative.
-	var walk func(n int, prob *big.Rat, seq [2]int, acc [2]*big.Rat)
-	walk = func(n int, prob *big.Rat, seq [2]int, acc [2]*big.Rat) {
+	var walk func(n int, prob num, seq [2]int, acc [2]num)
+	walk = func(n int, prob num, seq [2]int, acc [2]num) {
 		nd := &t.Nodes[n]
 		if nd.Outcome >= 0 {
 			e := entry(seq)
-			var nacc [2]*big.Rat
 			for p := 0; p < 2; p++ {
-				v := t.OutcomeRat(nd.Outcome, p)
-				e.pay[p].Add(e.pay[p], tmp.Mul(prob, v))
-				nacc[p] = new(big.Rat).Add(acc[p], v)
+				v := pays[nd.Outcome][p]
+				e.pay[p] = numAdd(e.pay[p], numMul(prob, v))
+				acc[p] = numAdd(acc[p], v)
 			}
-			acc = nacc
 		}
 		if nd.Infoset < 0 {
 			e := entry(seq)
 			for p := 0; p < 2; p++ {
-				tmp.Sub(acc[p], maxpay)
-				e.shift[p].Add(e.shift[p], tmp.Mul(tmp, prob))
+				e.shift[p] = numAdd(e.shift[p], numMul(numSub(acc[p], maxpay), prob))
 			}
 			return
 		}
 		s := &t.Infosets[nd.Infoset]
 		if s.Player == game.Chance {
 			for a, c := range nd.Children {
-				if s.Probs[a].Sign() == 0 {
+				if probs[nd.Infoset][a].Sign() == 0 {
 					continue
 				}
-				walk(c, new(big.Rat).Mul(prob, s.Probs[a]), seq, acc)
+				walk(c, numMul(prob, probs[nd.Infoset][a]), seq, acc)
 			}
 			return
 		}
@@ -109,7 +117,7 @@ func newSeqForm(t *game.Tree) (*seqForm, error) {
 			walk(c, prob, ns, acc)
 		}
 	}
-	walk(0, big.NewRat(1, 1), [2]int{0, 0}, [2]*big.Rat{new(big.Rat), new(big.Rat)})
+	walk(0, num{q: qrat{1, 1}}, [2]int{0, 0}, [2]num{numZero, numZero})
 	sort.Slice(sf.entries, func(i, j int) bool {
 		a, b := &sf.entries[i], &sf.entries[j]
 		return a.s1 < b.s1 || a.s1 == b.s1 && a.s2 < b.s2
@@ -199,39 +207,29 @@ func treeCheck(t *game.Tree, method string) error {
 
 // treeMaxPathPayoff returns the largest total payoff any player collects
 // on a path from the root to a leaf (outcomes at internal nodes add up),
-// 0 when there are no outcomes.
-func treeMaxPathPayoff(t *game.Tree) *big.Rat {
-	var best *big.Rat
-	acc := make([][]*big.Rat, len(t.Nodes))
+// 0 when there are no outcomes; pays are the outcomes' payoffs.
+func treeMaxPathPayoff(t *game.Tree, pays [][2]num) num {
+	best, found := numZero, false
+	acc := make([][2]num, len(t.Nodes))
 	for n := range t.Nodes {
 		nd := &t.Nodes[n]
-		var base []*big.Rat
+		cur := [2]num{numZero, numZero}
 		if nd.Parent >= 0 {
-			base = acc[nd.Parent]
-		} else {
-			base = make([]*big.Rat, t.NumPlayers())
-			for p := range base {
-				base[p] = new(big.Rat)
-			}
+			cur = acc[nd.Parent]
 		}
-		cur := base
 		if nd.Outcome >= 0 {
-			cur = make([]*big.Rat, len(base))
-			for p := range base {
-				cur[p] = new(big.Rat).Add(base[p], t.OutcomeRat(nd.Outcome, p))
+			for p := range cur {
+				cur[p] = numAdd(cur[p], pays[nd.Outcome][p])
 			}
 		}
 		acc[n] = cur
 		if nd.Infoset < 0 {
 			for _, v := range cur {
-				if best == nil || v.Cmp(best) > 0 {
-					best = v
+				if !found || numCmp(v, best) > 0 {
+					best, found = v, true
 				}
 			}
 		}
-	}
-	if best == nil {
-		return new(big.Rat)
 	}
 	return best
 }
