@@ -591,6 +591,13 @@ type side struct {
 	degen  []int
 	done   bool
 	exact  bool
+	// points caches point's results: a vertex is often in many equilibria.
+	points map[int]vertexPoint
+}
+
+type vertexPoint struct {
+	f []float64
+	r []*big.Rat
 }
 
 // vertex is one distinct vertex of a polytope. Exact walks keep its basis
@@ -669,6 +676,20 @@ func (s *side) advance() (int, bool) {
 // point returns the vertex as a mixed strategy (normalised), with the exact
 // version when the walk was exact.
 func (s *side) point(id int) ([]float64, []*big.Rat, error) {
+	if p, ok := s.points[id]; ok {
+		return p.f, p.r, nil
+	}
+	f, r, err := s.computePoint(id)
+	if err == nil {
+		if s.points == nil {
+			s.points = map[int]vertexPoint{}
+		}
+		s.points[id] = vertexPoint{f, r}
+	}
+	return f, r, err
+}
+
+func (s *side) computePoint(id int) ([]float64, []*big.Rat, error) {
 	vx := &s.verts[id]
 	d := s.e.d
 	if !s.exact {
@@ -897,15 +918,15 @@ func (e *exactTableau) solve(basis []int32) ([]*big.Rat, error) {
 	if len(rows) != s {
 		return nil, fmt.Errorf("vertex basis with %d tight rows for %d structural variables", len(rows), s)
 	}
-	a := make([][]*big.Rat, s)
+	// Exact arithmetic in small fractions while they fit (num).
+	a := make([][]num, s)
 	for i, r := range rows {
-		a[i] = make([]*big.Rat, s+1)
+		a[i] = make([]num, s+1)
 		for j, v := range cols {
-			a[i][j] = new(big.Rat).SetInt(e.m[r][v])
+			a[i][j] = numInt(e.m[r][v])
 		}
-		a[i][s] = big.NewRat(1, 1)
+		a[i][s] = num{q: qrat{1, 1}}
 	}
-	t := new(big.Rat)
 	for c := 0; c < s; c++ {
 		p := -1
 		for r := c; r < s; r++ {
@@ -918,17 +939,17 @@ func (e *exactTableau) solve(basis []int32) ([]*big.Rat, error) {
 			return nil, fmt.Errorf("singular vertex basis")
 		}
 		a[c], a[p] = a[p], a[c]
-		inv := new(big.Rat).Inv(a[c][c])
+		piv := a[c][c]
 		for j := c; j <= s; j++ {
-			a[c][j].Mul(a[c][j], inv)
+			a[c][j] = numQuo(a[c][j], piv)
 		}
 		for r := 0; r < s; r++ {
 			if r == c || a[r][c].Sign() == 0 {
 				continue
 			}
-			f := new(big.Rat).Set(a[r][c])
+			f := a[r][c]
 			for j := c; j <= s; j++ {
-				a[r][j].Sub(a[r][j], t.Mul(f, a[c][j]))
+				a[r][j] = numSub(a[r][j], numMul(f, a[c][j]))
 			}
 		}
 	}
@@ -937,7 +958,7 @@ func (e *exactTableau) solve(basis []int32) ([]*big.Rat, error) {
 		z[i] = new(big.Rat)
 	}
 	for j, v := range cols {
-		z[v] = a[j][s]
+		z[v] = a[j][s].Rat()
 	}
 	return z, nil
 }

@@ -1,6 +1,7 @@
 package nash
 
 import (
+	"math"
 	"math/big"
 )
 
@@ -93,4 +94,22 @@ func numCmp(x, y num) int {
 		return qcmp(x.q, y.q)
 	}
 	return x.big().Cmp(y.big())
+}
+
+// numQuo returns x/y for y != 0.
+func numQuo(x, y num) num {
+	if x.b == nil && y.b == nil {
+		if q, ok := qdiv(x.q, y.q); ok {
+			return num{q: q}
+		}
+	}
+	return num{b: new(big.Rat).Quo(x.big(), y.big())}
+}
+
+// numInt is the integer v as a num.
+func numInt(v *big.Int) num {
+	if v.IsInt64() && v.Int64() != math.MinInt64 {
+		return num{q: qrat{v.Int64(), 1}}
+	}
+	return num{b: new(big.Rat).SetInt(v)}
 }

@@ -785,43 +785,44 @@ func exactEquilibrium(g *game.Strategic, ex [][]*big.Rat) Equilibrium {
 // small supports of equilibria of large games.
 func exactRegret2(g *game.Strategic, ex [][]*big.Rat) *big.Rat {
 	m, n := len(g.Strategies[0]), len(g.Strategies[1])
-	worst := new(big.Rat)
-	var tmp big.Rat
+	worst := numZero
 	for p := 0; p < 2; p++ {
 		own, other := ex[p], ex[1-p]
 		var supp []int
-		for j, w := range other {
-			if w.Sign() != 0 {
+		var w []num
+		for j, v := range other {
+			if v.Sign() != 0 {
 				supp = append(supp, j)
+				w = append(w, numOf(v))
 			}
 		}
 		size := m
 		if p == 1 {
 			size = n
 		}
-		cur := new(big.Rat)
-		var best *big.Rat
+		cur := numZero
+		var best num
 		for i := 0; i < size; i++ {
-			v := new(big.Rat)
-			for _, j := range supp {
-				k := i + j*m // player 1 plays i, player 2 plays j
+			v := numZero
+			for k, j := range supp {
+				c := i + j*m // player 1 plays i, player 2 plays j
 				if p == 1 {
-					k = j + i*m
+					c = j + i*m
 				}
-				v.Add(v, tmp.Mul(other[j], g.Exact[2*k+p]))
+				v = numAdd(v, numMul(w[k], numOf(g.Exact[2*c+p])))
 			}
 			if own[i].Sign() != 0 {
-				cur.Add(cur, tmp.Mul(own[i], v))
+				cur = numAdd(cur, numMul(numOf(own[i]), v))
 			}
-			if best == nil || v.Cmp(best) > 0 {
+			if i == 0 || numCmp(v, best) > 0 {
 				best = v
 			}
 		}
-		if d := new(big.Rat).Sub(best, cur); d.Cmp(worst) > 0 {
+		if d := numSub(best, cur); numCmp(d, worst) > 0 {
 			worst = d
 		}
 	}
-	return worst
+	return worst.Rat()
 }
 
 // snapshot keeps t's basis and returns a function rebuilding the tableau

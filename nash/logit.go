@@ -798,15 +798,20 @@ func solveDense(a, b []float64, n int) bool {
 	// coefficients of size λ and others of size 1, and a threshold relative
 	// to the largest entry would call the system singular.
 	for r := 0; r < n; r++ {
+		row := a[r*n : (r+1)*n]
 		mx := 0.0
-		for _, v := range a[r*n : (r+1)*n] {
-			mx = math.Max(mx, math.Abs(v))
+		for _, v := range row {
+			if av := math.Abs(v); av > mx {
+				mx = av
+			} else if av != av {
+				return false // NaN: no solution to trust
+			}
 		}
-		if mx == 0 {
+		if mx == 0 || math.IsInf(mx, 0) {
 			return false
 		}
-		for j := r * n; j < (r+1)*n; j++ {
-			a[j] /= mx
+		for j := range row {
+			row[j] /= mx
 		}
 		b[r] /= mx
 	}
@@ -828,21 +833,27 @@ func solveDense(a, b []float64, n int) bool {
 			b[c], b[p] = b[p], b[c]
 		}
 		inv := 1 / a[c*n+c]
+		pr := a[c*n+c : c*n+n]
 		for r := c + 1; r < n; r++ {
 			f := a[r*n+c] * inv
 			if f == 0 {
 				continue
 			}
-			for j := c; j < n; j++ {
-				a[r*n+j] -= f * a[c*n+j]
+			rr := a[r*n+c : r*n+n]
+			rr = rr[:len(pr)]
+			for j, v := range pr {
+				rr[j] -= f * v
 			}
 			b[r] -= f * b[c]
 		}
 	}
 	for c := n - 1; c >= 0; c-- {
 		s := b[c]
-		for j := c + 1; j < n; j++ {
-			s -= a[c*n+j] * b[j]
+		row := a[c*n+c+1 : c*n+n]
+		bs := b[c+1 : n]
+		bs = bs[:len(row)]
+		for j, v := range row {
+			s -= v * bs[j]
 		}
 		b[c] = s / a[c*n+c]
 	}
