@@ -33,6 +33,11 @@ func checkNoCrash(t *testing.T, src []byte) {
 	if err := g.Validate(); err != nil {
 		t.Fatalf("valid scenario builds an invalid game: %v", err)
 	}
+	if sc.Observed() {
+		if _, err := sc.Emissions(sc.Central()); err != nil {
+			t.Fatalf("valid observation model fails at its central draw: %v", err)
+		}
+	}
 }
 
 func FuzzParse(f *testing.F) {

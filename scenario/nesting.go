@@ -67,7 +67,7 @@ func scanYAML(src []byte, limit int) (p Pos, docs int, ok bool) {
 			docs = max(docs, 1) // end of a document: another may not follow
 			content = true
 			j = i + 3
-		} else if src[j] != '%' {
+		} else if j < end && src[j] != '%' { // j == end: a line of spaces inside a quoted scalar
 			content = true
 		}
 		if quote == 0 && flow == 0 {

@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"regexp"
 	"strconv"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/truce-dev/truce/evidence/record"
 )
@@ -36,6 +38,11 @@ func Parse(s string) (Question, error) {
 	if m == nil {
 		return Question{}, fmt.Errorf("cannot read question %q: write reach(\"STATE\", STEPS) or event(\"CLASS\", STEPS), optionally with a profile as third argument", s)
 	}
+	for _, name := range []string{m[2], m[4]} {
+		if !utf8.ValidString(name) || strings.ContainsAny(name, "\\\x00\n\r\t") {
+			return Question{}, fmt.Errorf("question %q: names are written as they are, without escapes or control characters", s)
+		}
+	}
 	n, err := strconv.Atoi(m[3])
 	if err != nil || n < 1 || n > MaxSteps {
 		return Question{}, fmt.Errorf("question %q: the number of steps must be 1 to %d", s, MaxSteps)
@@ -46,9 +53,9 @@ func Parse(s string) (Question, error) {
 // String is the canonical form, as stored in the ledger.
 func (q Question) String() string {
 	if q.Profile != "" {
-		return fmt.Sprintf("%s(%q, %d, %q)", q.Kind, q.Name, q.Steps, q.Profile)
+		return fmt.Sprintf(`%s("%s", %d, "%s")`, q.Kind, q.Name, q.Steps, q.Profile)
 	}
-	return fmt.Sprintf("%s(%q, %d)", q.Kind, q.Name, q.Steps)
+	return fmt.Sprintf(`%s("%s", %d)`, q.Kind, q.Name, q.Steps)
 }
 
 // Describe says in words what the question asks, from asOf (a date or a
