@@ -47,7 +47,7 @@ type hostileCase struct {
 	code    int           // expected exit code
 	want    []string      // each must appear in stdout or stderr
 	wall    time.Duration // wall-clock bound (default 30s; the machine may be loaded)
-	mem     int64         // address-space cap in bytes (default 3 GiB)
+	mem     int64         // address-space cap in bytes (default 3 GiB; the Go runtime reserves close to 1 GiB of addresses, so much less fails at random)
 }
 
 // hostileCases gathers every area's cases.
