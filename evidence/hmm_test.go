@@ -124,29 +124,32 @@ func naivePlay(g *markov.Game, st markov.Strategy, a, s int, prev []int) []float
 // step now, the probability of the history times that of the record given
 // it: an enumeration of hidden paths independent of the chain's nodes.
 func bruteForce(g *markov.Game, p markov.Profile, em *scenario.Emission, d *Data, now int) float64 {
-	F := make([]float64, len(em.Rows))
+	return bruteForceF(g, p, em, now, func(t, s int, row []float64) float64 {
+		o := d.at(t)
+		if o == nil {
+			return 1
+		}
+		if o.state >= 0 && int(o.state) != s {
+			return 0
+		}
+		f := 1.0
+		for i, e := range o.ev {
+			f *= math.Pow(row[e], o.w[i])
+		}
+		return f
+	})
+}
+
+// bruteForceF is bruteForce with any factor per step, state and emission
+// row.
+func bruteForceF(g *markov.Game, p markov.Profile, em *scenario.Emission, now int, factor func(t, s int, row []float64) float64) float64 {
 	var rec func(t, s int, prev []int, w float64) float64
 	rec = func(t, s int, prev []int, w float64) float64 {
 		if w == 0 {
 			return 0
 		}
-		o := d.at(t)
-		obsFactor := func(row int) float64 {
-			if o == nil {
-				return 1
-			}
-			if o.state >= 0 && int(o.state) != s {
-				return 0
-			}
-			f := 1.0
-			for i, e := range o.ev {
-				f *= math.Pow(em.Rows[row][e], o.w[i])
-			}
-			_ = F
-			return f
-		}
 		if g.States[s].Terminal {
-			w *= obsFactor(em.Of[s][0])
+			w *= factor(t, s, em.Rows[em.Of[s][0]])
 			if t == now {
 				return w
 			}
@@ -162,7 +165,7 @@ func bruteForce(g *markov.Game, p markov.Profile, em *scenario.Emission, d *Data
 				pj *= naivePlay(g, p[a], a, s, prev)[k[a]]
 				play[a] = g.Avail[s][a][k[a]]
 			}
-			wj := w * pj * obsFactor(em.Of[s][j])
+			wj := w * pj * factor(t, s, em.Rows[em.Of[s][j]])
 			if t == now {
 				total += wj
 				continue
@@ -304,6 +307,82 @@ func TestFilteredMatchesBruteForce(t *testing.T) {
 				if math.Abs(c.got-want) > 1e-12 {
 					t.Fatalf("trial %d: P(state %d at step %d | record) = %.15g, brute force %.15g", trial, s, c.step, c.got, want)
 				}
+			}
+		}
+	}
+}
+
+// TestPredictionsMatchBruteForce: the probabilities of being in a state at
+// some step of the K steps after now, of being in it at the last of them,
+// and of seeing an event class at least once in them, equal ratios of
+// brute-force sums over hidden paths.
+func TestPredictionsMatchBruteForce(t *testing.T) {
+	r := rand.New(rand.NewPCG(16, 3))
+	for trial := 0; trial < 60; trial++ {
+		byJoint := trial%2 == 1
+		g, p, em := smallGame(r, 3, 1, 2, byJoint)
+		build := markov.BuildChain
+		if byJoint {
+			build = markov.BuildChainOutcomes
+		}
+		ch, err := build(context.Background(), g, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		const now, K = 2, 3
+		d := randomData(r, 3, 2, now)
+		for _, o := range d.obs {
+			if o != nil {
+				o.state = -1
+			}
+		}
+		h := newHMM(ch, em)
+		f := h.forward(d, now, true)
+		if math.IsInf(f.LogL, -1) {
+			continue
+		}
+		total := bruteForce(g, p, em, d, now)
+		obs := func(tt, s int, row []float64) float64 {
+			o := d.at(tt)
+			if o == nil {
+				return 1
+			}
+			v := 1.0
+			for i, e := range o.ev {
+				v *= math.Pow(row[e], o.w[i])
+			}
+			return v
+		}
+		at := h.byState(h.advance(f.Next, K-1), 3)
+		for s := 0; s < 3; s++ {
+			never := bruteForceF(g, p, em, now+K, func(tt, st int, row []float64) float64 {
+				if tt > now && st == s {
+					return 0
+				}
+				return obs(tt, st, row)
+			}) / total
+			if got := h.reachWithin(f.Next, s, K); math.Abs(got-(1-never)) > 1e-12 {
+				t.Fatalf("trial %d: reach state %d within %d: %.15g, brute force %.15g", trial, s, K, got, 1-never)
+			}
+			there := bruteForceF(g, p, em, now+K, func(tt, st int, row []float64) float64 {
+				if tt == now+K && st != s {
+					return 0
+				}
+				return obs(tt, st, row)
+			}) / total
+			if math.Abs(at[s]-there) > 1e-12 {
+				t.Fatalf("trial %d: in state %d at now+%d: %.15g, brute force %.15g", trial, s, K, at[s], there)
+			}
+		}
+		for e := 0; e < 2; e++ {
+			none := bruteForceF(g, p, em, now+K, func(tt, st int, row []float64) float64 {
+				if tt > now {
+					return 1 - row[e]
+				}
+				return obs(tt, st, row)
+			}) / total
+			if got := h.eventWithin(f.Next, e, K); math.Abs(got-(1-none)) > 1e-12 {
+				t.Fatalf("trial %d (joint %v): event %d within %d: %.15g, brute force %.15g", trial, byJoint, e, K, got, 1-none)
 			}
 		}
 	}
