@@ -28,6 +28,9 @@ type Chain struct {
 	State []int
 	// Init is the node of the initial state at step 0.
 	Init int
+	// phase[x] is the step of node x as the game tells steps apart
+	// (Game.Phase): 0 for every node of an unclocked game.
+	phase []int32
 	// Start[s] is the node of a process started in state s at step 0 (no
 	// previous step), for the states BuildChainFrom was asked to start
 	// from and the initial state; -1 otherwise.
@@ -75,10 +78,16 @@ func (c *Chain) Reward(x int) []float64 {
 // Terminal reports whether node x is a terminal state.
 func (c *Chain) Terminal(x int) bool { return c.term[x] }
 
+// Phase is the step of node x as a clocked game tells steps apart: the
+// step itself before Game.Clock, Clock from then on (0 without a clock).
+// A terminal node has phase 0: entering an ending is the same whenever.
+func (c *Chain) Phase(x int) int { return int(c.phase[x]) }
+
 // compiled forms of a profile, checked once.
 type cRule struct {
 	state int
 	conds []cCond
+	steps []bool // nil: every step
 	play  []ActionProb
 }
 
@@ -116,6 +125,25 @@ func checkProfile(g *Game, p Profile) (*cProfile, error) {
 				return nil, fmt.Errorf("markov: strategy of %s in state %s: %w", id, g.States[s].ID, err)
 			}
 		}
+		if len(st.Timed) != 0 && len(st.Timed) != g.Clock {
+			return nil, fmt.Errorf("markov: strategy of %s: play for %d steps, want the clock's %d", id, len(st.Timed), g.Clock)
+		}
+		for t, base := range st.Timed {
+			if base != nil && len(base) != nS {
+				return nil, fmt.Errorf("markov: strategy of %s at step %d: play for %d states, want %d", id, t, len(base), nS)
+			}
+			for s, b := range base {
+				if b == nil || g.States[s].Terminal {
+					continue
+				}
+				if len(b) != len(g.Avail[s][a]) {
+					return nil, fmt.Errorf("markov: strategy of %s in state %s at step %d: %d probabilities for %d available actions", id, g.States[s].ID, t, len(b), len(g.Avail[s][a]))
+				}
+				if err := checkDist(b); err != nil {
+					return nil, fmt.Errorf("markov: strategy of %s in state %s at step %d: %w", id, g.States[s].ID, t, err)
+				}
+			}
+		}
 		if len(st.Rules) >= 1<<16-1 {
 			return nil, fmt.Errorf("markov: strategy of %s has %d rules, at most %d", id, len(st.Rules), 1<<16-2)
 		}
@@ -127,7 +155,10 @@ func checkProfile(g *Game, p Profile) (*cProfile, error) {
 			if r.State < -1 || r.State >= nS {
 				return nil, fmt.Errorf("markov: strategy of %s, rule %d: state %d out of range", id, i, r.State)
 			}
-			cr := cRule{state: r.State, play: r.Play}
+			if r.Steps != nil && len(r.Steps) != g.Clock+1 {
+				return nil, fmt.Errorf("markov: strategy of %s, rule %d: step mask of %d entries, want clock + 1 = %d", id, i, len(r.Steps), g.Clock+1)
+			}
+			cr := cRule{state: r.State, play: r.Play, steps: r.Steps}
 			for _, cd := range r.After {
 				if cd.Actor < 0 || cd.Actor >= nA {
 					return nil, fmt.Errorf("markov: strategy of %s, rule %d: condition on actor %d out of range", id, i, cd.Actor)
@@ -177,12 +208,16 @@ func checkDist(ps []float64) error {
 	return nil
 }
 
-// fired returns the index of the rule actor a follows in state s given the
-// previous step's global actions prev (nil at step 0), or -1 for base play.
-func (cp *cProfile) fired(g *Game, a, s int, prev []int) int {
+// fired returns the index of the rule actor a follows in state s at phase
+// ph given the previous step's global actions prev (nil at step 0), or -1
+// for base play.
+func (cp *cProfile) fired(g *Game, a, s int, prev []int, ph int) int {
 	for i := range cp.rules[a] {
 		r := &cp.rules[a][i]
 		if r.state != s && !(r.state == -1 && !g.States[s].Terminal) {
+			continue
+		}
+		if r.steps != nil && !r.steps[ph] {
 			continue
 		}
 		ok := true
@@ -199,9 +234,12 @@ func (cp *cProfile) fired(g *Game, a, s int, prev []int) int {
 	return -1
 }
 
-// playDist returns actor a's distribution over Avail[s][a] positions when
-// rule f fires (-1 = base play).
-func (cp *cProfile) playDist(g *Game, p Profile, a, s, f int) ([]float64, error) {
+// playDist returns actor a's distribution over Avail[s][a] positions at
+// phase ph when rule f fires (-1 = base play).
+func (cp *cProfile) playDist(g *Game, p Profile, a, s, f, ph int) ([]float64, error) {
+	if f < 0 && ph < g.Clock && len(p[a].Timed) > 0 && p[a].Timed[ph] != nil && p[a].Timed[ph][s] != nil {
+		return p[a].Timed[ph][s], nil
+	}
 	if d := cp.distCache[a][s][f+1]; d != nil {
 		return d, nil
 	}
@@ -273,10 +311,16 @@ func buildChain(ctx context.Context, g *Game, p Profile, withOutcomes bool, star
 			}
 			continue
 		}
-		for j := range g.Flow[s] {
-			for _, v := range g.Flow[s][j] {
-				if math.IsNaN(v) || math.IsInf(v, 0) {
-					return nil, fmt.Errorf("markov: state %s, joint action %d: flow payoff %v is not finite", g.States[s].ID, j, v)
+		for t := 0; t <= g.Clock; t++ {
+			flow := g.FlowAt(t, s)
+			if t < g.Clock && &flow[0] == &g.Flow[s][0] {
+				continue // the stationary table, checked at t = Clock
+			}
+			for j := range flow {
+				for _, v := range flow[j] {
+					if math.IsNaN(v) || math.IsInf(v, 0) {
+						return nil, fmt.Errorf("markov: state %s, joint action %d: flow payoff %v is not finite", g.States[s].ID, j, v)
+					}
 				}
 			}
 		}
@@ -293,10 +337,12 @@ func buildChain(ctx context.Context, g *Game, p Profile, withOutcomes bool, star
 	for s := range c.termNode {
 		c.termNode[s] = -1
 	}
+	nPh := g.Clock + 1 // phases: the steps before the clock runs out, then one for the rest
 	if withOutcomes {
-		c.sjOff = make([]int32, nS+1)
-		for s := 0; s < nS; s++ {
-			c.sjOff[s+1] = c.sjOff[s] + int32(g.NumJoint(s))
+		// Flat (phase, state, joint action) indices: sjOff[ph*nS+s]+j.
+		c.sjOff = make([]int32, nPh*nS+1)
+		for i := 0; i < nPh*nS; i++ {
+			c.sjOff[i+1] = c.sjOff[i] + int32(g.NumJoint(i%nS))
 		}
 		c.outOff = []int32{0}
 	}
@@ -305,9 +351,11 @@ func buildChain(ctx context.Context, g *Game, p Profile, withOutcomes bool, star
 	// bytes (uint16 each, +1 so base play is 0). States where no rule can
 	// apply (and terminal states) have one node, found without hashing.
 	ruleFree := make([]bool, nS)
-	plain := make([]int32, nS)
+	plain := make([]int32, nS*nPh) // per phase and state
+	for i := range plain {
+		plain[i] = -1
+	}
 	for s := range ruleFree {
-		plain[s] = -1
 		ruleFree[s] = true
 		if g.States[s].Terminal {
 			continue // rules never fire in a terminal state
@@ -321,12 +369,18 @@ func buildChain(ctx context.Context, g *Game, p Profile, withOutcomes bool, star
 		}
 	}
 	index := make(map[string]int32)
-	key := make([]byte, 0, 4+2*nA)
+	key := make([]byte, 0, 8+2*nA)
 	fired := make([]int32, nA)
 	var firedOf []int32 // per node and actor
-	node := func(s int, prev []int) (int32, error) {
+	// node returns the node of state s at phase ph after the previous
+	// step's actions prev (nil at step 0); a terminal state is one node
+	// whatever the phase.
+	node := func(s int, prev []int, ph int) (int32, error) {
+		if g.States[s].Terminal {
+			ph = 0
+		}
 		if ruleFree[s] {
-			if x := plain[s]; x >= 0 {
+			if x := plain[ph*nS+s]; x >= 0 {
 				return x, nil
 			}
 			for a := range fired {
@@ -335,8 +389,11 @@ func buildChain(ctx context.Context, g *Game, p Profile, withOutcomes bool, star
 		} else {
 			key = key[:0]
 			key = append(key, byte(s), byte(s>>8), byte(s>>16), byte(s>>24))
+			if nPh > 1 {
+				key = append(key, byte(ph), byte(ph>>8), byte(ph>>16), byte(ph>>24))
+			}
 			for a := 0; a < nA; a++ {
-				f := cp.fired(g, a, s, prev)
+				f := cp.fired(g, a, s, prev, ph)
 				fired[a] = int32(f)
 				key = append(key, byte(f+1), byte((f+1)>>8))
 			}
@@ -349,10 +406,11 @@ func buildChain(ctx context.Context, g *Game, p Profile, withOutcomes bool, star
 			return 0, fmt.Errorf("markov: the profile induces more than %d chain nodes", maxNodes)
 		}
 		if ruleFree[s] {
-			plain[s] = x
+			plain[ph*nS+s] = x
 		} else {
 			index[string(key)] = x
 		}
+		c.phase = append(c.phase, int32(ph))
 		c.State = append(c.State, s)
 		c.term = append(c.term, g.States[s].Terminal)
 		if g.States[s].Terminal {
@@ -361,7 +419,7 @@ func buildChain(ctx context.Context, g *Game, p Profile, withOutcomes bool, star
 		firedOf = append(firedOf, fired...)
 		return x, nil
 	}
-	if _, err := node(g.Initial, nil); err != nil {
+	if _, err := node(g.Initial, nil, 0); err != nil {
 		return nil, err
 	}
 	c.Init = 0
@@ -389,7 +447,7 @@ func buildChain(ctx context.Context, g *Game, p Profile, withOutcomes bool, star
 		for x == len(c.State) && nextStart < len(starts) {
 			st := starts[nextStart]
 			nextStart++
-			y, err := node(st, nil)
+			y, err := node(st, nil, 0)
 			if err != nil {
 				return nil, err
 			}
@@ -410,8 +468,11 @@ func buildChain(ctx context.Context, g *Game, p Profile, withOutcomes bool, star
 			}
 			continue
 		}
+		ph := int(c.phase[x])
+		nextPh := min(ph+1, g.Clock)
+		flows, trans := g.FlowAt(ph, s), g.TransAt(ph, s)
 		for a := 0; a < nA; a++ {
-			d, err := cp.playDist(g, p, a, s, int(firedOf[x*nA+a]))
+			d, err := cp.playDist(g, p, a, s, int(firedOf[x*nA+a]), ph)
 			if err != nil {
 				return nil, err
 			}
@@ -447,14 +508,14 @@ func buildChain(ctx context.Context, g *Game, p Profile, withOutcomes bool, star
 			for a := 0; a < nA; a++ {
 				prev[a] = g.Avail[s][a][k[a]]
 			}
-			for i, v := range g.Flow[s][j] {
+			for i, v := range flows[j] {
 				c.reward[rw+i] += pj * v
 			}
-			for _, nx := range g.Trans[s][j] {
+			for _, nx := range trans[j] {
 				if nx.P == 0 {
 					continue
 				}
-				y, err := node(nx.State, prev)
+				y, err := node(nx.State, prev, nextPh)
 				if err != nil {
 					return nil, err
 				}
@@ -472,7 +533,7 @@ func buildChain(ctx context.Context, g *Game, p Profile, withOutcomes bool, star
 					c.P = append(c.P, w)
 				}
 				if withOutcomes {
-					c.outSJ = append(c.outSJ, c.sjOff[s]+int32(j))
+					c.outSJ = append(c.outSJ, c.sjOff[ph*nS+s]+int32(j))
 					c.outNext = append(c.outNext, y)
 					c.outP = append(c.outP, w)
 				}

@@ -43,7 +43,45 @@ type Game struct {
 	// Entry[s][a*C+c] is paid once on entering terminal state s (nil or
 	// all zero for non-terminal states).
 	Entry [][]float64
+
+	// Clock > 0 makes the first Clock steps differ (deadlines, elections,
+	// a truce that expires): at a step t < Clock the process moves by
+	// Timed[t].Trans and pays Timed[t].Flow, where those are set for the
+	// state (nil: Trans and Flow); from step Clock on, Trans and Flow
+	// apply and the game is stationary. The chain then carries the step
+	// up to Clock in its nodes (Chain.Phase). Entry payoffs do not depend
+	// on the step.
+	Clock int
+	Timed []Stage
 }
+
+// Stage is what a clocked game does at one step before its clock runs
+// out: per state, the transitions and flows of that step, nil where they
+// are the stationary ones.
+type Stage struct {
+	Trans [][][]Next
+	Flow  [][][]float64
+}
+
+// TransAt is the transition table of state s at step t.
+func (g *Game) TransAt(t, s int) [][]Next {
+	if t < g.Clock && g.Timed[t].Trans != nil && g.Timed[t].Trans[s] != nil {
+		return g.Timed[t].Trans[s]
+	}
+	return g.Trans[s]
+}
+
+// FlowAt is the flow table of state s at step t.
+func (g *Game) FlowAt(t, s int) [][]float64 {
+	if t < g.Clock && g.Timed[t].Flow != nil && g.Timed[t].Flow[s] != nil {
+		return g.Timed[t].Flow[s]
+	}
+	return g.Flow[s]
+}
+
+// Phase is the step as the game distinguishes it: t before the clock runs
+// out, Clock from then on.
+func (g *Game) Phase(t int) int { return min(t, g.Clock) }
 
 // Actor is one side of the game.
 type Actor struct {
@@ -124,6 +162,14 @@ func (g *Game) Validate() error {
 	if len(g.Actions) != nA || len(g.Avail) != nS || len(g.Trans) != nS || len(g.Flow) != nS || len(g.Entry) != nS {
 		return fmt.Errorf("markov: table sizes do not match %d actors and %d states", nA, nS)
 	}
+	if g.Clock < 0 || g.Clock > MaxHorizon || len(g.Timed) != g.Clock {
+		return fmt.Errorf("markov: clock %d with %d timed stages", g.Clock, len(g.Timed))
+	}
+	for t, st := range g.Timed {
+		if (st.Trans != nil && len(st.Trans) != nS) || (st.Flow != nil && len(st.Flow) != nS) {
+			return fmt.Errorf("markov: timed stage %d: tables for %d and %d states, want %d", t, len(st.Trans), len(st.Flow), nS)
+		}
+	}
 	for a, act := range g.Actors {
 		if !(act.Discount >= 0 && act.Discount <= 1) {
 			return fmt.Errorf("markov: actor %s: discount %v outside [0,1]", act.ID, act.Discount)
@@ -154,22 +200,32 @@ func (g *Game) Validate() error {
 			}
 		}
 		nj := g.NumJoint(s)
-		if len(g.Trans[s]) != nj || len(g.Flow[s]) != nj {
-			return fmt.Errorf("markov: state %s: %d transitions and %d flows for %d joint actions", st.ID, len(g.Trans[s]), len(g.Flow[s]), nj)
-		}
-		for j := 0; j < nj; j++ {
-			sum := 0.0
-			for _, nx := range g.Trans[s][j] {
-				if nx.State < 0 || nx.State >= nS || !(nx.P >= 0 && nx.P <= 1) {
-					return fmt.Errorf("markov: state %s, joint action %d: bad successor %+v", st.ID, j, nx)
+		for t := 0; t <= g.Clock; t++ {
+			if t < g.Clock && g.Timed[t].Trans == nil && g.Timed[t].Flow == nil {
+				continue
+			}
+			trans, flow := g.TransAt(t, s), g.FlowAt(t, s)
+			at := ""
+			if t < g.Clock {
+				at = fmt.Sprintf(" at step %d", t)
+			}
+			if len(trans) != nj || len(flow) != nj {
+				return fmt.Errorf("markov: state %s%s: %d transitions and %d flows for %d joint actions", st.ID, at, len(trans), len(flow), nj)
+			}
+			for j := 0; j < nj; j++ {
+				sum := 0.0
+				for _, nx := range trans[j] {
+					if nx.State < 0 || nx.State >= nS || !(nx.P >= 0 && nx.P <= 1) {
+						return fmt.Errorf("markov: state %s%s, joint action %d: bad successor %+v", st.ID, at, j, nx)
+					}
+					sum += nx.P
 				}
-				sum += nx.P
-			}
-			if math.Abs(sum-1) > 1e-9 {
-				return fmt.Errorf("markov: state %s, joint action %d: successor probabilities sum to %v", st.ID, j, sum)
-			}
-			if len(g.Flow[s][j]) != nA*nC {
-				return fmt.Errorf("markov: state %s, joint action %d: flow has %d entries, want %d", st.ID, j, len(g.Flow[s][j]), nA*nC)
+				if math.Abs(sum-1) > 1e-9 {
+					return fmt.Errorf("markov: state %s%s, joint action %d: successor probabilities sum to %v", st.ID, at, j, sum)
+				}
+				if len(flow[j]) != nA*nC {
+					return fmt.Errorf("markov: state %s%s, joint action %d: flow has %d entries, want %d", st.ID, at, j, len(flow[j]), nA*nC)
+				}
 			}
 		}
 	}
@@ -200,12 +256,19 @@ type Strategy struct {
 	// terminal states.
 	Base  [][]float64
 	Rules []Rule
+	// Timed[t][s], for a step t < Game.Clock, replaces Base[s] at that
+	// step where set (a clocked game).
+	Timed [][][]float64
 }
 
 // Rule overrides a strategy's base play.
 type Rule struct {
 	State int    // the state it applies in, or -1 for every non-terminal state
 	After []Cond // all must hold of the previous step; empty = always
+	// Steps, in a clocked game, limits the rule to the steps t with
+	// Steps[Phase(t)] true (Clock+1 entries, the last for every step from
+	// Clock on); nil: every step.
+	Steps []bool
 	// Play is a distribution over global action indices (Actions[a]); it
 	// must only name actions available in the states where the rule applies.
 	Play []ActionProb

@@ -28,5 +28,5 @@ func (c *Chain) OutcomeRange(x int) (lo, hi int) {
 // node's outcomes sum to 1, and those with the same successor sum to that
 // entry of P.
 func (c *Chain) Outcome(x, k int) (joint, next int, p float64) {
-	return int(c.outSJ[k] - c.sjOff[c.State[x]]), int(c.outNext[k]), c.outP[k]
+	return int(c.outSJ[k] - c.sjOff[int(c.phase[x])*len(c.Game.States)+c.State[x]]), int(c.outNext[k]), c.outP[k]
 }

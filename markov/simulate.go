@@ -219,14 +219,16 @@ func (c *Chain) newSampler(H int) *sampler {
 			sm.slots[i] = simSlot{thr: thr[i], next: [2]int32{c.outNext[i], c.outNext[a]}, sj: [2]int32{c.outSJ[i], c.outSJ[a]}}
 		}
 	}
-	nSJ := int(c.sjOff[nS])
+	nSJ := int(c.sjOff[len(c.sjOff)-1])
 	sm.flows = make([]float64, nSJ*nA*nC)
 	sm.acts = make([]int32, nSJ*nA)
 	k := make([]int, nA)
-	for s := 0; s < nS; s++ {
+	for i := 0; i < len(c.sjOff)-1; i++ { // (phase, state) pairs
+		ph, s := i/nS, i%nS
+		flows := g.FlowAt(ph, s)
 		for j := 0; j < g.NumJoint(s); j++ {
-			f := int(c.sjOff[s]) + j
-			copy(sm.flows[f*nA*nC:], g.Flow[s][j])
+			f := int(c.sjOff[i]) + j
+			copy(sm.flows[f*nA*nC:], flows[j])
 			g.Decode(s, j, k)
 			for a := 0; a < nA; a++ {
 				sm.acts[f*nA+a] = int32(sm.actBase[a] + g.Avail[s][a][k[a]])

@@ -145,3 +145,14 @@ func TestAliasTable(t *testing.T) {
 		}
 	}
 }
+
+// TestSimulateClocked: Monte Carlo of clocked games (the payoffs of each
+// step read from that step's table) agrees with the exact figures.
+func TestSimulateClocked(t *testing.T) {
+	for i := uint64(0); i < 4; i++ {
+		r := rand.New(rand.NewPCG(i, 17))
+		g, prof := randomGame(r, 5, 2, 2, 1, true)
+		clockGame(r, g, prof, 3+int(i))
+		checkAgainstExact(t, g, prof, 20000, 12, 5+i)
+	}
+}
