@@ -163,6 +163,9 @@ func containsInt(xs []int, x int) bool {
 
 func (sc *Scenario) condsHold(cs []cond, s int, k []int) bool {
 	for _, cd := range cs {
+		if cd.step != nil {
+			continue // judged per step
+		}
 		if !containsInt(cd.actions, sc.Avail[s][cd.actor][k[cd.actor]]) {
 			return false
 		}

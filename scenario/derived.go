@@ -138,9 +138,12 @@ func (c *compiler) parseDerived(kvs []kv) {
 // the derived ones in dependency order (an error names the derived
 // parameter whose value is not a finite number on d).
 func (sc *Scenario) env(d Draw) (map[string]any, error) {
-	env := make(map[string]any, len(sc.Parameters)+len(sc.Derived)+len(sc.quantities))
+	env := make(map[string]any, len(sc.Parameters)+len(sc.Derived)+len(sc.Dates)+len(sc.quantities)+1)
 	for i, p := range sc.Parameters {
 		env[p.Name] = d.Values[i]
+	}
+	for _, dt := range sc.Dates {
+		env[dt.Name] = float64(dt.Step)
 	}
 	for i := range sc.Derived {
 		dv := &sc.Derived[i]

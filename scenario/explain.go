@@ -629,6 +629,10 @@ func (sc *Scenario) TransitionEdges() ([]TransitionEdge, error) {
 func (sc *Scenario) whenText(cs []cond) string {
 	var parts []string
 	for _, cd := range cs {
+		if cd.step != nil {
+			parts = append(parts, "step "+cd.step.src)
+			continue
+		}
 		var acts []string
 		for _, x := range cd.actions {
 			acts = append(acts, sc.Actions[cd.actor][x])

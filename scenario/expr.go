@@ -45,6 +45,9 @@ type expression struct {
 	// idx, when set, is the index of the family member whose rule the
 	// expression belongs to (families.go), bound while it is evaluated.
 	idx *binding
+	// usesStep: the expression reads `step`, which the caller sets in
+	// the environment (clock.go).
+	usesStep bool
 }
 
 // eval returns the value of e for the parameter environment env.
@@ -211,8 +214,8 @@ type exprChecker struct {
 	callees map[*ast.IdentifierNode]bool
 	failed  bool
 	// usesIndex is set when the expression reads the index of the family
-	// rule being read.
-	usesIndex bool
+	// rule being read; usesStep when it reads the step.
+	usesIndex, usesStep bool
 }
 
 func (p *exprChecker) at(loc file.Location) Pos {
@@ -272,6 +275,17 @@ func (p *exprChecker) Visit(node *ast.Node) {
 		}
 		if b := p.c.bind; b != nil && n.Value == b.name {
 			p.usesIndex = true
+			return
+		}
+		if _, ok := p.c.dates[n.Value]; ok {
+			return // a named step of the clock: a constant
+		}
+		if n.Value == "step" {
+			if !p.c.stepOK || p.allowQ {
+				p.reject(node, "the step is known only in transitions, payoffs and strategies (where the engine carries it)", "`step` cannot be used here")
+				return
+			}
+			p.usesStep = true
 			return
 		}
 		p.reject(node, suggest(n.Value, p.c.paramNames), "unknown parameter %q", n.Value)
@@ -404,12 +418,12 @@ func (c *compiler) compileNum(src string, pos Pos, quoted bool) *expression {
 	if cx == nil {
 		return nil
 	}
-	e := &expression{src: src, pos: pos, prog: cx.prog, params: cx.params}
+	e := &expression{src: src, pos: pos, prog: cx.prog, params: cx.params, usesStep: cx.usesStep}
 	if cx.usesIndex {
 		e.idx = c.bind
 	}
-	if len(e.params) == 0 {
-		v, err := e.eval(map[string]any{}) // it reads no parameter
+	if len(e.params) == 0 && !e.usesStep {
+		v, err := e.eval(c.dateEnv()) // it reads no parameter
 		if err != nil {
 			c.d.errorf(pos, "", "%v", err)
 			return nil
@@ -427,9 +441,9 @@ type exprKey struct {
 
 // compiledNum is a checked and compiled numeric expression.
 type compiledNum struct {
-	prog      *vm.Program
-	params    []int
-	usesIndex bool
+	prog                *vm.Program
+	params              []int
+	usesIndex, usesStep bool
 }
 
 // compileNumOnce checks and compiles a numeric expression, recording a
@@ -443,13 +457,19 @@ func (c *compiler) compileNumOnce(src string, pos Pos, quoted bool) *compiledNum
 	if p.usesIndex {
 		env[c.bind.name] = 0.0
 	}
+	if p.usesStep {
+		env["step"] = 0.0
+		if c.stepExpr == nil {
+			c.stepExpr = &pos
+		}
+	}
 	opts := append(baseOptions(), expr.Env(env), expr.AsFloat64())
 	prog, err := compileSafely(src, opts)
 	if err != nil {
 		c.exprError(err, src, pos, quoted)
 		return nil
 	}
-	cx := &compiledNum{prog: prog, usesIndex: p.usesIndex}
+	cx := &compiledNum{prog: prog, usesIndex: p.usesIndex, usesStep: p.usesStep}
 	for i := range p.params {
 		cx.params = append(cx.params, i)
 	}
@@ -484,16 +504,29 @@ func (c *compiler) exprError(err error, src string, pos Pos, quoted bool) {
 }
 
 // usedEnv is the compile environment of a checked expression: only the
-// parameters (and hypothesis quantities) it reads. The library's cost of
-// an environment grows with its size, and compiling each of n expressions
-// against all n parameters would take time n².
+// parameters (and hypothesis quantities) it reads, and the clock's dates.
+// The library's cost of an environment grows with its size, and compiling
+// each of n expressions against all n parameters would take time n².
 func (c *compiler) usedEnv(p *exprChecker) map[string]any {
-	env := make(map[string]any, len(p.params)+len(p.quants))
+	env := make(map[string]any, len(p.params)+len(p.quants)+len(c.dates))
 	for i := range p.params {
 		env[c.paramNames[i]] = 0.0
 	}
 	for _, q := range p.quants {
 		env[q.ident] = 0.0
+	}
+	for k, v := range c.dates {
+		env[k] = float64(v)
+	}
+	return env
+}
+
+// dateEnv holds the clock's dates: the environment of an expression that
+// reads no parameter.
+func (c *compiler) dateEnv() map[string]any {
+	env := make(map[string]any, len(c.dates))
+	for k, v := range c.dates {
+		env[k] = float64(v)
 	}
 	return env
 }

@@ -36,6 +36,13 @@ type Scenario struct {
 	// Correlations are the Spearman rank correlations between drawn
 	// parameters (see docs/scenario.md, correlations).
 	Correlations []Correlation
+	// Dates are the named steps of the clock section.
+	Dates []Date
+	// Clock is how far the rules tell steps apart: they may differ at
+	// each step before Clock and are the same at every step from Clock on
+	// (0: they never depend on the step). ClockNote says why.
+	Clock     int
+	ClockNote string
 	States       []State
 	Initial      int
 	Actions      [][]string // Actions[a]: every action name of actor a (global indices)
@@ -145,8 +152,9 @@ type Hypothesis struct {
 
 // cond is "actor played one of these actions" (global action indices).
 type cond struct {
-	actor   int
+	actor   int // -1 for a condition on the step
 	actions []int
+	step    *stepCond
 	pos     Pos
 }
 

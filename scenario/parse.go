@@ -73,6 +73,14 @@ type compiler struct {
 	expansions int
 	indexProgs map[string]*vm.Program
 	exprCache  map[exprKey]*compiledNum
+
+	// The clock (clock.go): named dates, every step condition read, the
+	// first expression that reads `step`, and whether `step` may be read
+	// in the section being parsed.
+	dates     map[string]int
+	stepConds []*stepCond
+	stepExpr  *Pos
+	stepOK    bool
 }
 
 // Limits that keep a hostile file from exhausting memory or time.
@@ -190,7 +198,7 @@ func yamlErrorMsg(err error) string {
 }
 
 var topKeys = withInfo("truce", "name", "title", "period", "horizon", "discount", "actors", "components",
-	"parameters", "correlations", "states", "actions", "transitions", "payoffs", "strategies", "profiles", "hypotheses",
+	"parameters", "correlations", "clock", "states", "actions", "transitions", "payoffs", "strategies", "profiles", "hypotheses",
 	"observations", "history")
 
 func (c *compiler) compile(body ast.Node) {
@@ -242,6 +250,7 @@ func (c *compiler) compile(body ast.Node) {
 		c.discountSet = true
 		c.discount = c.discountExpr(e.val, e.kpos)
 	}
+	c.parseClock(get["clock"])
 	c.parseComponents(get["components"])
 	c.parseActors(get["actors"])
 	c.parseStates(get["states"])
@@ -253,9 +262,11 @@ func (c *compiler) compile(body ast.Node) {
 		return
 	}
 	c.parseActions(get["actions"])
+	c.stepOK = true // `step` may be read in transitions, payoffs and strategies
 	c.parseTransitions(get["transitions"])
 	c.parsePayoffs(get["payoffs"])
 	c.parseStrategies(get["strategies"])
+	c.stepOK = false
 	if e, ok := get["profiles"]; ok {
 		c.parseProfiles(e)
 	} else {
@@ -839,6 +850,19 @@ func (c *compiler) conds(n ast.Node, what string, at Pos, states []int) ([]cond,
 	}
 	var out []cond
 	for _, ak := range kvs {
+		if ak.key == "step" && what == "when" && c.stepOK {
+			if sc := c.parseStepCond(ak.val, ak.kpos); sc != nil {
+				out = append(out, cond{actor: -1, step: sc, pos: ak.kpos})
+			} else {
+				ok = false
+			}
+			continue
+		}
+		if ak.key == "step" {
+			c.d.errorf(ak.kpos, "a condition on the step goes in the when of a transition, payoff or strategy rule: when: {step: \">= 26\"}", "`step` cannot be a condition here (%s)", what)
+			ok = false
+			continue
+		}
 		a, ok2 := c.lookupActor(ak.key, ak.kpos)
 		if !ok2 {
 			ok = false
