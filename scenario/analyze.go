@@ -90,6 +90,10 @@ type AnalysisReport struct {
 	Seed       uint64                    `json:"seed"`
 	Profiles   map[string]*ProfileReport `json:"profiles"`
 	Hypotheses []HypothesisReport        `json:"hypotheses"`
+	// Clock is how far the rules tell steps apart (Scenario.Clock) and
+	// ClockNote says so and why; absent without a clock.
+	Clock     int    `json:"clock,omitempty"`
+	ClockNote string `json:"clock_note,omitempty"`
 	// Skipped lists equilibrium profiles left out by default (see
 	// AnalyzeOptions.Profiles).
 	Skipped []string `json:"skipped_profiles,omitempty"`
@@ -479,7 +483,7 @@ func (sc *Scenario) profileByName(name string) int {
 }
 
 func (sc *Scenario) selectProfiles(names []string) (*AnalysisReport, error) {
-	r := &AnalysisReport{Scenario: sc.Name, Title: sc.Title, Period: sc.Period, Horizon: sc.Horizon,
+	r := &AnalysisReport{Scenario: sc.Name, Title: sc.Title, Period: sc.Period, Horizon: sc.Horizon, Clock: sc.Clock, ClockNote: sc.ClockNote,
 		Profiles: map[string]*ProfileReport{}, Hypotheses: []HypothesisReport{}}
 	var all []string
 	for _, p := range sc.Profiles {

@@ -88,8 +88,6 @@ func (c *compiler) index() {
 	sc := c.sc
 	sc.setCentralActors()
 	nS := len(sc.States)
-	sc.transOf = make([][]int, nS)
-	sc.paysOf = make([][][]int, nS)
 	sc.entryPays = make([][]int, nS)
 	// The rules that can apply in each state, in file order (so the
 	// first match below is the file's first match): one pass over the
@@ -121,31 +119,70 @@ func (c *compiler) index() {
 			return
 		}
 	}
-	k := make([]int, len(sc.Actors))
 	for s, st := range sc.States {
 		if st.Terminal {
 			sc.entryPays[s] = paysIn[s]
+		}
+	}
+	// Which rules decide at each phase: the same at every step unless a
+	// rule has a step condition.
+	stepped := false
+	for _, r := range sc.trans {
+		stepped = stepped || stepOf(r.when) != nil
+	}
+	for _, r := range sc.pays {
+		stepped = stepped || stepOf(r.when) != nil
+	}
+	sc.transOf, sc.paysOf = sc.ruleIndex(transIn, paysIn, sc.Clock)
+	if sc.Clock > 0 {
+		sc.transOfAt = make([][][]int, sc.Clock)
+		sc.paysOfAt = make([][][][]int, sc.Clock)
+		for ph := 0; ph < sc.Clock; ph++ {
+			if stepped {
+				sc.transOfAt[ph], sc.paysOfAt[ph] = sc.ruleIndex(transIn, paysIn, ph)
+			} else {
+				sc.transOfAt[ph], sc.paysOfAt[ph] = sc.transOf, sc.paysOf
+			}
+		}
+	}
+}
+
+// ruleIndex is, per non-terminal state and joint action, the transition
+// rule that decides (first match, -1: none) and the payoff rules that add
+// up at phase ph.
+func (sc *Scenario) ruleIndex(transIn, paysIn [][]int, ph int) ([][]int, [][][]int) {
+	nS := len(sc.States)
+	transOf := make([][]int, nS)
+	paysOf := make([][][]int, nS)
+	k := make([]int, len(sc.Actors))
+	holds := func(cs []cond) bool {
+		st := stepOf(cs)
+		return st == nil || st.holds(ph)
+	}
+	for s, st := range sc.States {
+		if st.Terminal {
 			continue
 		}
 		nj := markov.JointCount(sc.Avail[s])
-		sc.transOf[s] = make([]int, nj)
-		sc.paysOf[s] = make([][]int, nj)
+		transOf[s] = make([]int, nj)
+		paysOf[s] = make([][]int, nj)
 		for j := 0; j < nj; j++ {
 			markov.DecodeJoint(sc.Avail[s], j, k)
-			sc.transOf[s][j] = -1
+			transOf[s][j] = -1
 			for _, ri := range transIn[s] {
-				if sc.condsHold(sc.trans[ri].when, s, k) {
-					sc.transOf[s][j] = ri
+				if w := sc.trans[ri].when; holds(w) && sc.condsHold(w, s, k) {
+					transOf[s][j] = ri
 					break
 				}
 			}
 			for _, ri := range paysIn[s] {
-				if sc.condsHold(sc.pays[ri].when, s, k) {
-					sc.paysOf[s][j] = append(sc.paysOf[s][j], ri)
+				if w := sc.pays[ri].when; holds(w) && sc.condsHold(w, s, k) {
+					paysOf[s][j] = append(paysOf[s][j], ri)
 				}
 			}
 		}
 	}
+	return transOf, paysOf
 }
 
 // maxIndexWork bounds the matching of rules to states and joint actions
@@ -294,30 +331,6 @@ func (sc *Scenario) posErr(err error) error {
 
 func (sc *Scenario) buildGame(env map[string]any, d Draw) (*markov.Game, error) {
 	nA, nS, nC := len(sc.Actors), len(sc.States), len(sc.Components)
-	// Evaluate each rule once per draw; the tables below reuse the values.
-	trans := make([][]float64, len(sc.trans))
-	for ri, r := range sc.trans {
-		xs := make([]*expression, len(r.to))
-		for i, t := range r.to {
-			xs[i] = t.p
-		}
-		v, err := sc.moveProbs(xs, env, d, r.pos, "transition rule", false)
-		if err != nil {
-			return nil, sc.posErr(err)
-		}
-		trans[ri] = v
-	}
-	pays := make([][]float64, len(sc.pays))
-	for ri, r := range sc.pays {
-		pays[ri] = make([]float64, len(r.pays))
-		for i, pe := range r.pays {
-			v, err := sc.evalExpr(pe.v, env, d)
-			if err != nil {
-				return nil, sc.posErr(err)
-			}
-			pays[ri][i] = v
-		}
-	}
 	g := &markov.Game{
 		Actors:     make([]markov.Actor, nA),
 		Components: make([]string, nC),
@@ -325,8 +338,6 @@ func (sc *Scenario) buildGame(env map[string]any, d Draw) (*markov.Game, error) 
 		Initial:    sc.Initial,
 		Actions:    sc.Actions,
 		Avail:      make([][][]int, nS),
-		Trans:      make([][][]markov.Next, nS),
-		Flow:       make([][][]float64, nS),
 		Entry:      make([][]float64, nS),
 	}
 	for a, act := range sc.Actors {
@@ -342,6 +353,83 @@ func (sc *Scenario) buildGame(env map[string]any, d Draw) (*markov.Game, error) 
 	for s, st := range sc.States {
 		g.States[s] = markov.State{ID: st.ID, Terminal: st.Terminal}
 		g.Avail[s] = sc.Avail[s]
+	}
+	// A clocked scenario has its tables at every step before the clock
+	// runs out (Game.Timed) and from then on (Trans, Flow); `step` is set
+	// in env while they are filled.
+	if sc.Clock > 0 {
+		g.Clock = sc.Clock
+		g.Timed = make([]markov.Stage, sc.Clock)
+		defer delete(env, "step")
+	}
+	for ph := 0; ph <= sc.Clock; ph++ {
+		dp := d
+		if sc.Clock > 0 {
+			env["step"] = float64(ph)
+			dp = atStep(d, ph, sc.Clock)
+		}
+		trans, flow, entry, err := sc.tables(env, dp, ph)
+		if err != nil {
+			return nil, err
+		}
+		if ph < sc.Clock {
+			g.Timed[ph] = markov.Stage{Trans: trans, Flow: flow}
+			continue
+		}
+		g.Trans, g.Flow, g.Entry = trans, flow, entry
+	}
+	return g, nil
+}
+
+// atStep names draw d at step ph in messages ("the central draw at step
+// 3"; "from step 26 on" for the last phase).
+func atStep(d Draw, ph, clock int) Draw {
+	if ph < clock {
+		d.label = fmt.Sprintf("%s at step %d", drawName(d), ph)
+	} else {
+		d.label = fmt.Sprintf("%s from step %d on", drawName(d), ph)
+	}
+	return d
+}
+
+// tables evaluates the rules that apply at phase ph (every step when the
+// scenario has no clock) and fills the transition, flow and entry tables.
+func (sc *Scenario) tables(env map[string]any, d Draw, ph int) ([][][]markov.Next, [][][]float64, [][]float64, error) {
+	nA, nS, nC := len(sc.Actors), len(sc.States), len(sc.Components)
+	transOf, paysOf := sc.transOf, sc.paysOf
+	if ph < sc.Clock {
+		transOf, paysOf = sc.transOfAt[ph], sc.paysOfAt[ph]
+	}
+	// Evaluate each rule once; the tables below reuse the values. A rule
+	// whose step condition excludes this phase applies nowhere in it.
+	trans := make([][]float64, len(sc.trans))
+	for ri, r := range sc.trans {
+		if st := stepOf(r.when); st != nil && !st.holds(ph) {
+			continue
+		}
+		xs := make([]*expression, len(r.to))
+		for i, t := range r.to {
+			xs[i] = t.p
+		}
+		v, err := sc.moveProbs(xs, env, d, r.pos, "transition rule", false)
+		if err != nil {
+			return nil, nil, nil, sc.posErr(err)
+		}
+		trans[ri] = v
+	}
+	pays := make([][]float64, len(sc.pays))
+	for ri, r := range sc.pays {
+		if st := stepOf(r.when); st != nil && !st.holds(ph) {
+			continue
+		}
+		pays[ri] = make([]float64, len(r.pays))
+		for i, pe := range r.pays {
+			v, err := sc.evalExpr(pe.v, env, d)
+			if err != nil {
+				return nil, nil, nil, sc.posErr(err)
+			}
+			pays[ri][i] = v
+		}
 	}
 	addPay := func(dst []float64, r *payRule, vals []float64) {
 		for i, pe := range r.pays {
@@ -359,6 +447,9 @@ func (sc *Scenario) buildGame(env map[string]any, d Draw) (*markov.Game, error) 
 			}
 		}
 	}
+	gTrans := make([][][]markov.Next, nS)
+	gFlow := make([][][]float64, nS)
+	gEntry := make([][]float64, nS)
 	for s, st := range sc.States {
 		if st.Terminal {
 			if len(sc.entryPays[s]) > 0 {
@@ -366,29 +457,29 @@ func (sc *Scenario) buildGame(env map[string]any, d Draw) (*markov.Game, error) 
 				for _, ri := range sc.entryPays[s] {
 					addPay(e, sc.pays[ri], pays[ri])
 				}
-				g.Entry[s] = e
+				gEntry[s] = e
 			}
 			continue
 		}
-		nj := len(sc.transOf[s])
-		g.Trans[s] = make([][]markov.Next, nj)
-		g.Flow[s] = make([][]float64, nj)
+		nj := len(transOf[s])
+		gTrans[s] = make([][]markov.Next, nj)
+		gFlow[s] = make([][]float64, nj)
 		flows := make([]float64, nj*nA*nC)
 		for j := 0; j < nj; j++ {
-			ri := sc.transOf[s][j]
+			ri := transOf[s][j]
 			if ri < 0 {
-				g.Trans[s][j] = []markov.Next{{State: s, P: 1}}
+				gTrans[s][j] = []markov.Next{{State: s, P: 1}}
 			} else {
-				g.Trans[s][j] = nextStates(sc.trans[ri], trans[ri], s)
+				gTrans[s][j] = nextStates(sc.trans[ri], trans[ri], s)
 			}
 			f := flows[j*nA*nC : (j+1)*nA*nC : (j+1)*nA*nC]
-			for _, pi := range sc.paysOf[s][j] {
+			for _, pi := range paysOf[s][j] {
 				addPay(f, sc.pays[pi], pays[pi])
 			}
-			g.Flow[s][j] = f
+			gFlow[s][j] = f
 		}
 	}
-	return g, nil
+	return gTrans, gFlow, gEntry, nil
 }
 
 // nextStates turns a rule's targets into successor probabilities: targets
@@ -489,12 +580,81 @@ func (sc *Scenario) moveProbs(xs []*expression, env map[string]any, d Draw, rule
 
 func (sc *Scenario) buildStrategy(a int, def *StrategyDef, env map[string]any, d Draw) (markov.Strategy, error) {
 	var st markov.Strategy
-	st.Base = make([][]float64, len(sc.States))
+	dc := d
+	if sc.Clock > 0 {
+		// The base play from the clock's end on; before it, the steps at
+		// which a distribution that reads `step` differs.
+		env["step"] = float64(sc.Clock)
+		defer delete(env, "step")
+		dc = atStep(d, sc.Clock, sc.Clock)
+	}
+	base, err := sc.basePlay(a, def, env, dc, false)
+	if err != nil {
+		return st, err
+	}
+	st.Base = base
+	if sc.Clock > 0 && def.readsStep() {
+		st.Timed = make([][][]float64, sc.Clock)
+		for ph := 0; ph < sc.Clock; ph++ {
+			env["step"] = float64(ph)
+			if st.Timed[ph], err = sc.basePlay(a, def, env, atStep(d, ph, sc.Clock), true); err != nil {
+				return st, err
+			}
+		}
+	}
+	everywhere := len(sc.nonTerminalStates())
+	add := func(r *stratRule, play []markov.ActionProb, mask []bool) {
+		if len(r.in) == everywhere {
+			st.Rules = append(st.Rules, markov.Rule{State: -1, After: r.after, Play: play, Steps: mask})
+			return
+		}
+		for _, s := range r.in {
+			st.Rules = append(st.Rules, markov.Rule{State: s, After: r.after, Play: play, Steps: mask})
+		}
+	}
+	for _, r := range def.rules {
+		var mask []bool
+		if r.step != nil {
+			mask = make([]bool, sc.Clock+1)
+			for ph := range mask {
+				mask[ph] = r.step.holds(ph)
+			}
+		}
+		if sc.Clock == 0 || !r.play.readsStep() {
+			play, err := sc.rulePlay(r, env, dc)
+			if err != nil {
+				return st, err
+			}
+			add(r, play, mask)
+			continue
+		}
+		// A play that reads `step`: one rule per step, each limited to it.
+		for ph := 0; ph <= sc.Clock; ph++ {
+			if mask != nil && !mask[ph] {
+				continue
+			}
+			env["step"] = float64(ph)
+			play, err := sc.rulePlay(r, env, atStep(d, ph, sc.Clock))
+			if err != nil {
+				return st, err
+			}
+			one := make([]bool, sc.Clock+1)
+			one[ph] = true
+			add(r, play, one)
+		}
+	}
+	return st, nil
+}
+
+// basePlay is the strategy's play in every non-terminal state (only in
+// those whose distribution reads `step`, when onlyStep).
+func (sc *Scenario) basePlay(a int, def *StrategyDef, env map[string]any, d Draw, onlyStep bool) ([][]float64, error) {
+	out := make([][]float64, len(sc.States))
 	var starVals []float64
-	if def.star != nil {
+	if def.star != nil && (!onlyStep || def.star.readsStep()) {
 		v, err := sc.playValues(def.star, env, d)
 		if err != nil {
-			return st, err
+			return nil, err
 		}
 		starVals = v
 	}
@@ -503,17 +663,21 @@ func (sc *Scenario) buildStrategy(a int, def *StrategyDef, env map[string]any, d
 			continue
 		}
 		av := sc.Avail[s][a]
-		base := make([]float64, len(av))
 		pd, vals := def.base[s], []float64(nil)
-		if pd != nil {
-			v, err := sc.playValues(pd, env, d)
-			if err != nil {
-				return st, err
-			}
-			vals = v
-		} else if def.star != nil {
+		if pd == nil {
 			pd, vals = def.star, starVals
 		}
+		if onlyStep && (pd == nil || !pd.readsStep()) {
+			continue
+		}
+		if pd != nil && vals == nil {
+			v, err := sc.playValues(pd, env, d)
+			if err != nil {
+				return nil, err
+			}
+			vals = v
+		}
+		base := make([]float64, len(av))
 		if pd == nil {
 			base[0] = 1 // single available action (checked at parse time)
 		} else {
@@ -525,26 +689,44 @@ func (sc *Scenario) buildStrategy(a int, def *StrategyDef, env map[string]any, d
 				}
 			}
 		}
-		st.Base[s] = base
+		out[s] = base
 	}
-	for _, r := range def.rules {
-		vals, err := sc.playValues(r.play, env, d)
-		if err != nil {
-			return st, err
-		}
-		play := make([]markov.ActionProb, len(r.play.ws))
-		for i, w := range r.play.ws {
-			play[i] = markov.ActionProb{Action: w.action, P: vals[i]}
-		}
-		if len(r.in) == len(sc.nonTerminalStates()) {
-			st.Rules = append(st.Rules, markov.Rule{State: -1, After: r.after, Play: play})
-			continue
-		}
-		for _, s := range r.in {
-			st.Rules = append(st.Rules, markov.Rule{State: s, After: r.after, Play: play})
+	return out, nil
+}
+
+func (sc *Scenario) rulePlay(r *stratRule, env map[string]any, d Draw) ([]markov.ActionProb, error) {
+	vals, err := sc.playValues(r.play, env, d)
+	if err != nil {
+		return nil, err
+	}
+	play := make([]markov.ActionProb, len(r.play.ws))
+	for i, w := range r.play.ws {
+		play[i] = markov.ActionProb{Action: w.action, P: vals[i]}
+	}
+	return play, nil
+}
+
+// readsStep reports whether a distribution's probabilities read `step`.
+func (pd *playDist) readsStep() bool {
+	for _, w := range pd.ws {
+		if w.p.usesStep {
+			return true
 		}
 	}
-	return st, nil
+	return false
+}
+
+// readsStep reports whether a strategy's base play reads `step`.
+func (def *StrategyDef) readsStep() bool {
+	if def.star != nil && def.star.readsStep() {
+		return true
+	}
+	for _, pd := range def.base {
+		if pd != nil && pd.readsStep() {
+			return true
+		}
+	}
+	return false
 }
 
 func (sc *Scenario) nonTerminalStates() []int {

@@ -75,6 +75,10 @@ type Scenario struct {
 	// that applies (-1: none, stay), and the payoff rules that add up.
 	transOf [][]int
 	paysOf  [][][]int
+	// transOfAt and paysOfAt are transOf and paysOf at each step before
+	// the clock runs out (transOf and paysOf hold from step Clock on).
+	transOfAt [][][]int
+	paysOfAt  [][][][]int
 	// entryPays[s]: payoff rules paid on entering terminal state s.
 	entryPays [][]int
 }
@@ -199,5 +203,6 @@ type stratRule struct {
 	pos   Pos
 	in    []int // states; every non-terminal state when "in" is omitted
 	after []markov.Cond
+	step  *stepCond // when: {step: ...}; nil: every step
 	play  *playDist
 }

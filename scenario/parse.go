@@ -274,6 +274,7 @@ func (c *compiler) compile(body ast.Node) {
 		c.defaultProfile()
 	}
 	c.parseHypotheses(get["hypotheses"])
+	c.setClock()
 	c.parseObservations(get["observations"]) // observe.go
 	c.parseHistory(get["history"])
 	c.drawsOK = true
@@ -302,7 +303,7 @@ func (c *compiler) parseParameters(e kv) {
 	// name is known, so that they may refer to parameters declared later.
 	var derived []kv
 	for _, p := range kvs {
-		if !identRE.MatchString(p.key) || contains(reservedWords, p.key) || isQuantityFunc(p.key) || strings.HasPrefix(p.key, "__") {
+		if !identRE.MatchString(p.key) || contains(reservedWords, p.key) || isQuantityFunc(p.key) || p.key == "step" || strings.HasPrefix(p.key, "__") {
 			c.d.errorf(p.kpos, "use letters, digits and _ (not starting with a digit), and not a function or keyword name", "invalid parameter name %q", p.key)
 			c.defsBroken = true
 			continue
@@ -1073,7 +1074,19 @@ func (c *compiler) parsePayoff(it ast.Node) {
 				continue
 			}
 			if x := c.num(ck.val, "payoff", ck.kpos); x != nil {
-				r.pays = append(r.pays, payEntry{actor: a, comp: ci, v: x})
+				if x.usesStep {
+					for _, s := range r.in {
+						if c.sc.States[s].Terminal {
+							c.d.errorf(x.pos, "the worth of an ending is paid once on entry, whenever it comes; make the step matter in the transitions or flows before it",
+								"a payoff on entering terminal state %q cannot depend on the step", c.stateNames[s])
+							x = nil
+							break
+						}
+					}
+				}
+				if x != nil {
+					r.pays = append(r.pays, payEntry{actor: a, comp: ci, v: x})
+				}
 			}
 		}
 	}
@@ -1300,7 +1313,7 @@ func (c *compiler) parseStratRule(a int, strat string, it ast.Node) *stratRule {
 	if !ok {
 		return nil
 	}
-	c.checkKeys(kvs, "strategy rule", withInfo("in", "after", "play")...)
+	c.checkKeys(kvs, "strategy rule", withInfo("in", "after", "when", "play")...)
 	r := &stratRule{pos: posOf(it)}
 	get := map[string]kv{}
 	for _, f := range kvs {
@@ -1320,6 +1333,18 @@ func (c *compiler) parseStratRule(a int, strat string, it ast.Node) *stratRule {
 		good = good && ok
 		for _, cd := range cs {
 			r.after = append(r.after, markovCond(cd))
+		}
+	}
+	if f, ok := get["when"]; ok {
+		cs, ok := c.conds(f.val, "when", f.kpos, nil)
+		good = good && ok
+		for _, cd := range cs {
+			if cd.step == nil {
+				c.d.errorf(cd.pos, "a strategy rule reacts to the previous step's actions in after: {"+c.actorNames[cd.actor]+": ...}", "`when` of a strategy rule takes only step")
+				good = false
+				continue
+			}
+			r.step = cd.step
 		}
 	}
 	f, ok := get["play"]

@@ -55,6 +55,9 @@ func (r *AnalysisReport) WriteText(w io.Writer) error {
 		draws = "parameters fixed: one exact analysis"
 	}
 	fmt.Fprintf(&b, "%s; horizon %d %ss\n", draws, r.Horizon, r.Period)
+	if r.ClockNote != "" {
+		fmt.Fprintf(&b, "clock: %s\n", r.ClockNote)
+	}
 	for _, name := range r.ProfileOrder {
 		p := r.Profiles[name]
 		head := "profile " + name

@@ -206,6 +206,27 @@ func (c *compiler) checkUnits() []checkUnit {
 		slices.Sort(out)
 		return slices.Compact(out)
 	}
+	// perStep checks an expression that reads `step` at every step the
+	// clock tells apart.
+	perStep := func(check func(env map[string]any, d Draw) []*drawError, xs ...*expression) func(env map[string]any, d Draw) []*drawError {
+		uses := false
+		for _, x := range xs {
+			uses = uses || x.usesStep
+		}
+		if !uses || sc.Clock == 0 {
+			return check
+		}
+		return func(env map[string]any, d Draw) []*drawError {
+			defer delete(env, "step")
+			for ph := 0; ph <= sc.Clock; ph++ {
+				env["step"] = float64(ph)
+				if errs := check(env, atStep(d, ph, sc.Clock)); len(errs) > 0 {
+					return errs
+				}
+			}
+			return nil
+		}
+	}
 	var units []checkUnit
 	for a := range sc.Actors {
 		if act := &sc.Actors[a]; act.disc != nil {
@@ -220,17 +241,17 @@ func (c *compiler) checkUnits() []checkUnit {
 		for i, t := range r.to {
 			xs[i] = t.p
 		}
-		units = append(units, checkUnit{paramsOf(xs...), func(env map[string]any, d Draw) []*drawError {
+		units = append(units, checkUnit{paramsOf(xs...), perStep(func(env map[string]any, d Draw) []*drawError {
 			_, err := sc.moveProbs(xs, env, d, r.pos, "transition rule", false)
 			return drawErrs(err)
-		}, probHint})
+		}, xs...), probHint})
 	}
 	for _, r := range sc.pays {
 		for _, pe := range r.pays {
-			units = append(units, checkUnit{paramsOf(pe.v), func(env map[string]any, d Draw) []*drawError {
+			units = append(units, checkUnit{paramsOf(pe.v), perStep(func(env map[string]any, d Draw) []*drawError {
 				_, err := sc.evalExpr(pe.v, env, d)
 				return drawErrs(err)
-			}, "a payoff must be a finite number within ±1e100 for every parameter value"})
+			}, pe.v), "a payoff must be a finite number within ±1e100 for every parameter value"})
 		}
 	}
 	if sc.obs != nil {
@@ -262,10 +283,10 @@ func (c *compiler) checkUnits() []checkUnit {
 		for i, w := range pd.ws {
 			xs[i] = w.p
 		}
-		units = append(units, checkUnit{paramsOf(xs...), func(env map[string]any, d Draw) []*drawError {
+		units = append(units, checkUnit{paramsOf(xs...), perStep(func(env map[string]any, d Draw) []*drawError {
 			_, err := sc.playValues(pd, env, d)
 			return drawErrs(err)
-		}, probHint})
+		}, xs...), probHint})
 	}
 	return units
 }
