@@ -43,9 +43,9 @@ type Scenario struct {
 	// (0: they never depend on the step). ClockNote says why.
 	Clock     int
 	ClockNote string
-	States       []State
-	Initial      int
-	Actions      [][]string // Actions[a]: every action name of actor a (global indices)
+	States    []State
+	Initial   int
+	Actions   [][]string // Actions[a]: every action name of actor a (global indices)
 	// ActionInfo[a][name] is what the file says about an action written
 	// as {id: NAME, description: ...}.
 	ActionInfo []map[string]Info
