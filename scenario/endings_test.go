@@ -16,7 +16,14 @@ func scenarioFiles(t *testing.T) []string {
 	var files []string
 	for _, pat := range []string{"../examples/*.yaml", "../examples/*/*.yaml", "../scenarios/*.yaml", "testdata/design.yaml", "testdata/uncertain.yaml"} {
 		m, _ := filepath.Glob(pat)
-		files = append(files, m...)
+		for _, f := range m {
+			// examples/gmcr holds conflicts in option form (kind:
+			// graph-model), another format.
+			if b, err := os.ReadFile(f); err == nil && strings.Contains(string(b), "\nkind: graph-model") {
+				continue
+			}
+			files = append(files, f)
+		}
 	}
 	if len(files) < 8 {
 		t.Fatalf("found only %v", files)

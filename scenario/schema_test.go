@@ -52,8 +52,8 @@ func yamlInstance(t *testing.T, src []byte) any {
 // schema do not flag valid files.
 func TestSchemaAcceptsEveryScenario(t *testing.T) {
 	sch := loadSchema(t)
-	var files []string
-	for _, pat := range []string{"../examples/*.yaml", "../examples/*/*.yaml", "../scenarios/*.yaml", "testdata/design.yaml", "testdata/uncertain.yaml", "testdata/params.yaml", "testdata/ruin.yaml", "testdata/ehrenfest.yaml", "testdata/ladder.yaml", "testdata/ladder-written-out.yaml", "testdata/deadline.yaml", "testdata/walk10001.yaml"} {
+	files := scenarioFiles(t)
+	for _, pat := range []string{"testdata/params.yaml", "testdata/ruin.yaml", "testdata/ehrenfest.yaml", "testdata/ladder.yaml", "testdata/ladder-written-out.yaml", "testdata/deadline.yaml", "testdata/walk10001.yaml"} {
 		m, _ := filepath.Glob(pat)
 		files = append(files, m...)
 	}
