@@ -3,7 +3,9 @@ package evidence
 import (
 	"fmt"
 	"io"
+	"maps"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"text/tabwriter"
@@ -88,7 +90,7 @@ func (r *Result) WriteText(w io.Writer) error {
 		tw = tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
 		for _, h := range r.Hypotheses {
 			fmt.Fprintf(tw, "  %s\tprior %s %.1f%%\t→ posterior %s %.1f%%\t%s\n", h.ID, h.PriorVerdict, 100*h.PriorShare, h.PosteriorVerdict, 100*h.PosteriorShare, h.Claim)
-			for _, k := range sortedKeys(h.Quantities) {
+			for _, k := range slices.Sorted(maps.Keys(h.Quantities)) {
 				q := h.Quantities[k]
 				fmt.Fprintf(tw, "  \t\t\t  %s: %s → %s\n", k, fmtNum(q.Prior), fmtNum(q.Posterior))
 			}

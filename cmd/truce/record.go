@@ -4,7 +4,8 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -99,7 +100,7 @@ was read, left out and why goes to stderr.`,
 			errw := cmd.ErrOrStderr()
 			mapped := 0
 			var per []string
-			for _, c := range sortedKeys(st.PerClass) {
+			for _, c := range slices.Sorted(maps.Keys(st.PerClass)) {
 				mapped += st.PerClass[c]
 				per = append(per, fmt.Sprintf("%s %d", c, st.PerClass[c]))
 			}
@@ -149,13 +150,4 @@ func mappingCalendar(sc *scenario.Scenario, m *events.Mapping, start string) (pe
 		return period.New(t, l), nil
 	}
 	return period.Calendar{}, fmt.Errorf("no date for step 0: give --start, `start:` in the mapping, or `history: {start: ...}` in the scenario")
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
