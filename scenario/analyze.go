@@ -3,6 +3,7 @@ package scenario
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"runtime"
@@ -46,6 +47,11 @@ type AnalyzeOptions struct {
 	// report lists them as skipped.
 	Profiles []string
 	Draws    int // parameter draws; 0 means 1000
+	// Strict makes a draw that cannot be analysed (an equilibrium not
+	// found, a probability out of range for that draw) fail the whole
+	// analysis; by default it is excluded and counted in
+	// AnalysisReport.Failed.
+	Strict   bool
 	Seed     uint64
 	Workers  int                   // 0 means GOMAXPROCS; results do not depend on it
 	Progress func(done, total int) // called from one goroutine, draws done so far
@@ -82,11 +88,14 @@ const DefaultSeed = 1
 // AnalysisReport is the result of Analyze; its JSON form is documented in
 // docs/analyze-json.md.
 type AnalysisReport struct {
-	Scenario   string                    `json:"scenario"`
-	Title      string                    `json:"title,omitempty"`
-	Period     string                    `json:"period"`
-	Horizon    int                       `json:"horizon"`
-	Draws      int                       `json:"draws"`
+	Scenario string `json:"scenario"`
+	Title    string `json:"title,omitempty"`
+	Period   string `json:"period"`
+	Horizon  int    `json:"horizon"`
+	Draws    int    `json:"draws"`
+	// Failed counts the draws that could not be analysed and were left
+	// out of every figure (absent when none was).
+	Failed     *FailedDraws              `json:"failed_draws,omitempty"`
 	Seed       uint64                    `json:"seed"`
 	Profiles   map[string]*ProfileReport `json:"profiles"`
 	Hypotheses []HypothesisReport        `json:"hypotheses"`
@@ -304,6 +313,7 @@ func Analyze(ctx context.Context, sc *Scenario, opt AnalyzeOptions) (*AnalysisRe
 	hvals := make([][]float64, len(sc.Hypotheses))
 
 	results := make([]drawResult, chunk)
+	ok, keptOK := 0, 0 // draws analysed, and among the first keep
 	for start := 0; start < opt.Draws; start += chunk {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -329,8 +339,14 @@ func Analyze(ctx context.Context, sc *Scenario, opt AnalyzeOptions) (*AnalysisRe
 		for i := start; i < end; i++ {
 			r := &results[i-start]
 			if r.err != nil {
-				return nil, r.err
+				if opt.Strict || ctx.Err() != nil || errors.Is(r.err, budget.ErrExceeded) {
+					return nil, r.err
+				}
+				report.Failed = report.Failed.add(i, r.err)
+				*r = drawResult{}
+				continue
 			}
+			ok++
 			for k, f := range r.prof {
 				a := accs[k]
 				open := 0.0
@@ -369,6 +385,7 @@ func Analyze(ctx context.Context, sc *Scenario, opt AnalyzeOptions) (*AnalysisRe
 				}
 			}
 			if i < keep {
+				keptOK++
 				for p, v := range r.params {
 					pvals[p] = append(pvals[p], v)
 				}
@@ -383,7 +400,11 @@ func Analyze(ctx context.Context, sc *Scenario, opt AnalyzeOptions) (*AnalysisRe
 		}
 	}
 
-	n := float64(opt.Draws)
+	if ok == 0 {
+		return nil, fmt.Errorf("every one of the %d draws failed; the first: %s", opt.Draws, report.Failed.Examples[0].Error)
+	}
+	// Every figure is over the draws that were analysed.
+	n := float64(ok)
 	for _, name := range report.ProfileOrder {
 		pi := sc.profileByName(name)
 		a := accs[slot[pi]]
@@ -410,7 +431,7 @@ func Analyze(ctx context.Context, sc *Scenario, opt AnalyzeOptions) (*AnalysisRe
 		pr.Unresolved.AtHorizon = summarize(a.unresolved)
 		pr.Unresolved.Eventually = summarize(a.never)
 		if a.extra != nil {
-			a.extra.report(pr, opt.Draws)
+			a.extra.report(pr, ok)
 		}
 		for x, act := range sc.Actors {
 			vr := ValueReport{Total: summarize(a.total[x]), Components: map[string]Stat{}}
@@ -439,11 +460,38 @@ func Analyze(ctx context.Context, sc *Scenario, opt AnalyzeOptions) (*AnalysisRe
 	if keep > 1 {
 		kq := make([][]float64, len(quants))
 		for q := range quants {
-			kq[q] = quants[q][:min(keep, len(quants[q]))]
+			kq[q] = quants[q][:min(keptOK, len(quants[q]))]
 		}
 		report.RankCorrelations = sc.rankCorrelations(pvals, kq, hvals)
 	}
 	return report, nil
+}
+
+// FailedDraws counts the draws Analyze left out, with the first few
+// errors.
+type FailedDraws struct {
+	Count    int          `json:"count"`
+	Examples []FailedDraw `json:"examples"`
+}
+
+// FailedDraw is one draw that could not be analysed.
+type FailedDraw struct {
+	Draw  int    `json:"draw"`
+	Error string `json:"error"`
+}
+
+// maxFailedExamples is how many failed draws a report names.
+const maxFailedExamples = 10
+
+func (f *FailedDraws) add(draw int, err error) *FailedDraws {
+	if f == nil {
+		f = &FailedDraws{}
+	}
+	f.Count++
+	if len(f.Examples) < maxFailedExamples {
+		f.Examples = append(f.Examples, FailedDraw{Draw: draw, Error: err.Error()})
+	}
+	return f
 }
 
 // maxChunk is how many draws are analysed before their results are folded

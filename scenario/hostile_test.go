@@ -135,3 +135,38 @@ func TestLargeScenariosCheck(t *testing.T) {
 		t.Errorf("bound of p2999: %v", ds)
 	}
 }
+
+// TestFailedDrawsCounted: a draw whose probabilities leave [0, 1] is left
+// out and counted (with its number and error), not fatal, unless Strict;
+// every figure is over the draws analysed.
+func TestFailedDrawsCounted(t *testing.T) {
+	// A valid file whose parameter's range is then widened behind check's
+	// back: the draws with p > 1 (half of them) fail when built.
+	src := "truce: 1\nhorizon: 5\ndiscount: 0.9\nactors: [{id: A}]\nparameters:\n  p: {dist: uniform, min: 0, max: 1}\n" +
+		"states:\n  - {id: s, initial: true}\n  - {id: end, terminal: true}\n" +
+		"transitions:\n  - {from: s, to: {end: p}}\n"
+	sc, ds := Parse("f.yaml", []byte(src))
+	if sc == nil {
+		t.Fatal(ds)
+	}
+	sc.Parameters[0].Dist.Max = 2
+	rep, err := Analyze(context.Background(), sc, AnalyzeOptions{Draws: 400, Seed: 1, Workers: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := rep.Failed
+	if f == nil || f.Count < 150 || f.Count > 250 || len(f.Examples) != maxFailedExamples {
+		t.Fatalf("failed draws %+v, want about half of 400", f)
+	}
+	if !strings.Contains(f.Examples[0].Error, "is outside [0, 1]") || !strings.HasPrefix(f.Examples[0].Error, "draw ") {
+		t.Errorf("first failure %+v", f.Examples[0])
+	}
+	// absorb(end) is 1 on every analysed draw: the failed ones do not
+	// count as zeros.
+	if m := rep.Profiles["default"].Absorb["end"].Mean; m != 1 {
+		t.Errorf("mean absorption over the analysed draws %v, want 1", m)
+	}
+	if _, err := Analyze(context.Background(), sc, AnalyzeOptions{Draws: 400, Seed: 1, Strict: true}); err == nil || !strings.Contains(err.Error(), "outside [0, 1]") {
+		t.Errorf("strict: %v", err)
+	}
+}

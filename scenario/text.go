@@ -58,6 +58,15 @@ func (r *AnalysisReport) WriteText(w io.Writer) error {
 	if r.ClockNote != "" {
 		fmt.Fprintf(&b, "clock: %s\n", r.ClockNote)
 	}
+	if f := r.Failed; f != nil {
+		fmt.Fprintf(&b, "%d of the %d draws could not be analysed and are left out of every figure (--strict makes this an error):\n", f.Count, r.Draws)
+		for _, e := range f.Examples {
+			fmt.Fprintf(&b, "  %s\n", e.Error)
+		}
+		if more := f.Count - len(f.Examples); more > 0 {
+			fmt.Fprintf(&b, "  … and %d more\n", more)
+		}
+	}
 	for _, name := range r.ProfileOrder {
 		p := r.Profiles[name]
 		head := "profile " + name

@@ -15,6 +15,7 @@ func newAnalyzeCmd() *cobra.Command {
 		seed     uint64
 		workers  int
 		format   string
+		strict   bool
 		states   []string
 		retro    retroFlags
 		from     string
@@ -38,7 +39,10 @@ Draw i uses its own random stream of --seed, so the output is identical
 whatever --workers. A scenario whose parameters are all fixed is analysed
 once. Profiles written {solve: markov-perfect} are solved on every draw,
 which can be slow: by default they run only if a hypothesis uses them;
-name them with --profile to have them reported.
+name them with --profile to have them reported. A draw that cannot be
+analysed (no equilibrium found, a probability out of range on that draw)
+is left out of every figure and counted, with its number and error, at the
+top of the output ("failed_draws" in JSON); --strict makes it an error.
 A scenario with a history section (or given --record) is also confronted
 with the dated past over the same draws (retrodiction, docs/evidence.md).
 --format json is documented in docs/analyze-json.md.`,
@@ -56,7 +60,7 @@ with the dated past over the same draws (retrodiction, docs/evidence.md).
 			}
 			bar := progress.New(cmd.ErrOrStderr(), int64(draws), "draws")
 			rep, err := scenario.Analyze(cmd.Context(), sc, scenario.AnalyzeOptions{
-				Profiles: profiles, Draws: draws, Seed: seed, Workers: workers, States: states,
+				Profiles: profiles, Draws: draws, Seed: seed, Workers: workers, Strict: strict, States: states,
 				From: from == "all", LongRun: longRun,
 				Progress: func(done, total int) { bar.Set(int64(done)) },
 			})
@@ -94,6 +98,7 @@ with the dated past over the same draws (retrodiction, docs/evidence.md).
 	f.Uint64Var(&seed, "seed", scenario.DefaultSeed, "random seed for the parameter draws")
 	intFlag(f, &workers, "workers", 0, 0, maxWorkers, "parallel workers (0 = all cores); output does not depend on it")
 	formatFlag(f, &format, "text", "json")
+	f.BoolVar(&strict, "strict", false, "fail when any draw cannot be analysed (by default it is left out and counted)")
 	timeoutFlag(f)
 	retro.add(f)
 	f.StringVar(&from, "from", "", "all: also every figure from every start state (one solve per figure for all starts)")
