@@ -418,14 +418,17 @@ func (r *Reduced) BehaviourExact(mixed [][]*big.Rat) [][]*big.Rat {
 	return b
 }
 
-// formatCounts writes strategy counts as "12×34", saturated counts as
-// "more than 9.2e18".
+// formatCounts writes strategy counts as "12×34", counts of a million and
+// more as "1.05e+14", saturated ones as "over 9.2e+18".
 func formatCounts(counts []int64) string {
 	parts := make([]string, len(counts))
 	for i, c := range counts {
-		if c == 1<<63-1 {
-			parts[i] = "more than 9.2e18"
-		} else {
+		switch {
+		case c == 1<<63-1:
+			parts[i] = "over 9.2e+18"
+		case c >= 1e6:
+			parts[i] = fmt.Sprintf("%.3g", float64(c))
+		default:
 			parts[i] = fmt.Sprint(c)
 		}
 	}

@@ -37,12 +37,12 @@ given by --from / --to (stdin is recognised from its first characters when
 				return &exitError{1, "truce convert: " + err.Error()}
 			}
 			if t != nil {
-				if g, err = reducedOf(cmd.Context(), name, t); err != nil {
+				if g, err = t.ReducedStrategic(cmd.Context()); err != nil {
 					var ee *budget.ExceededError
 					if errors.As(err, &ee) {
 						ee.Alternative = "convert writes a tree as its reduced strategic form, which is too large here; solve the tree itself instead (truce nash FILE.efg --method lcp, spe or cfr)"
 					}
-					return &exitError{1, "truce convert: " + err.Error()}
+					return &exitError{1, fmt.Sprintf("truce convert: %s: %v", name, err)}
 				}
 			}
 			target := to

@@ -158,8 +158,8 @@ func ZeroGame(n int) []byte {
 }
 
 // HugePayoffGame is a 2×2 .nfg game whose payoffs are near the float64
-// limit (the matching-pennies pattern times 1e307): sums of two of them
-// overflow.
+// limit (the matching-pennies pattern times 1e307): its spread, 2e307,
+// still fits in a float64, and its one equilibrium is (1/2, 1/2) for both.
 func HugePayoffGame() []byte {
 	return []byte("NFG 1 R \"huge\" { \"1\" \"2\" } { 2 2 }\n1e307 -1e307 -1e307 1e307 -1e307 1e307 1e307 -1e307\n")
 }
@@ -199,5 +199,74 @@ func StageGame(actors, actions, states int) []byte {
 		}
 	}
 	b.WriteString("profiles:\n  eq: {solve: markov-perfect}\n")
+	return []byte(b.String())
+}
+
+// OverflowPayoffGame is HugePayoffGame with payoffs of ±1.7e308: each fits
+// in a float64, their difference does not, so no regret can be computed.
+func OverflowPayoffGame() []byte {
+	return []byte("NFG 1 R \"overflow\" { \"1\" \"2\" } { 2 2 }\n1.7e308 -1.7e308 -1.7e308 1.7e308 -1.7e308 1.7e308 1.7e308 -1.7e308\n")
+}
+
+// RandomGame is an n×n .nfg game with integer payoffs in [0, 100) drawn
+// from a fixed linear congruential sequence.
+func RandomGame(n int) []byte {
+	var b strings.Builder
+	fmt.Fprintf(&b, "NFG 1 R \"random %dx%d\" { \"1\" \"2\" } { %d %d }\n", n, n, n, n)
+	x := uint64(2026)
+	for i := 0; i < 2*n*n; i++ {
+		x = x*6364136223846793005 + 1442695040888963407
+		fmt.Fprintf(&b, "%d ", (x>>33)%100)
+		if i%32 == 31 {
+			b.WriteByte('\n')
+		}
+	}
+	b.WriteByte('\n')
+	return []byte(b.String())
+}
+
+// BinaryTree is a two-player .efg tree of the given depth (2^(depth+1)-1
+// nodes): players alternate, every node is its own information set, and
+// the leaves' payoffs repeat with small periods. Its reduced strategic
+// form has 2^(2^(depth-1)) strategies and more; its sequence form grows
+// with the number of nodes.
+func BinaryTree(depth int) []byte {
+	var b strings.Builder
+	b.WriteString("EFG 2 R \"binary tree\" { \"1\" \"2\" } \"\"\n")
+	sets := [2]int{}
+	out := 0
+	var rec func(d int)
+	rec = func(d int) {
+		if d == depth {
+			out++
+			fmt.Fprintf(&b, "t \"\" %d \"\" { %d, %d }\n", out, out%7, -(out % 5))
+			return
+		}
+		p := d % 2
+		sets[p]++
+		fmt.Fprintf(&b, "p \"\" %d %d \"\" { \"L\" \"R\" } 0\n", p+1, sets[p])
+		rec(d + 1)
+		rec(d + 1)
+	}
+	rec(0)
+	return []byte(b.String())
+}
+
+// Chain is a two-player .efg tree of n moves in a row (a centipede): at
+// each the mover stops (a leaf) or goes on. With ties every payoff is 0,
+// so every mover is indifferent everywhere and there are 2^n pure
+// subgame-perfect equilibria; without, the payoffs rise by one per move.
+func Chain(n int, ties bool) []byte {
+	var b strings.Builder
+	b.WriteString("EFG 2 R \"chain\" { \"1\" \"2\" } \"\"\n")
+	for i := 0; i < n; i++ {
+		fmt.Fprintf(&b, "p \"\" %d %d \"\" { \"stop\" \"go\" } 0\n", 1+i%2, i/2+1)
+		if ties {
+			fmt.Fprintf(&b, "t \"\" %d \"\" { 0, 0 }\n", i+1)
+		} else {
+			fmt.Fprintf(&b, "t \"\" %d \"\" { %d, %d }\n", i+1, i, n-i)
+		}
+	}
+	fmt.Fprintf(&b, "t \"\" %d \"\" { 0, 0 }\n", n+1)
 	return []byte(b.String())
 }
