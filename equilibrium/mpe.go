@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/truce-dev/truce/internal/budget"
 	"github.com/truce-dev/truce/markov"
 	"gonum.org/v1/gonum/mat"
 )
@@ -80,7 +81,10 @@ func Solve(ctx context.Context, g *markov.Game, opt Options) (*Result, error) {
 	if opt.Tol <= 0 {
 		opt.Tol = mpeDefaultTol
 	}
-	m := newMPEModel(g)
+	m, err := newMPEModel(ctx, g)
+	if err != nil {
+		return nil, fmt.Errorf("solve MPE: %w", err)
+	}
 	switch opt.Method {
 	case "", "auto":
 		return mpeAuto(ctx, m, opt)
@@ -156,11 +160,30 @@ type mpeModel struct {
 	entry  [][]float64 // entry[s][a] weighted entry utility (terminal states)
 	trans  [][][]markov.Next
 	scale  float64 // largest |utility|, at least 1e-300
+	// ctx is the context of the solve the model was made for: its memory
+	// budget is asked before every dense matrix, and long loops stop when
+	// it is done. A model lives for one call, never longer.
+	ctx context.Context
 }
 
-func newMPEModel(g *markov.Game) *mpeModel {
+// mpeModelBytes estimates the memory of the model of g: per state and
+// joint action, a position and a utility per actor.
+func mpeModelBytes(g *markov.Game) int64 {
+	var n int64
+	for s := range g.States {
+		n = budget.Add(n, budget.Mul(int64(g.NumJoint(s)), int64(len(g.Actors)), 16))
+	}
+	return n
+}
+
+// newMPEModel flattens g for the solvers, after asking the budget in ctx.
+func newMPEModel(ctx context.Context, g *markov.Game) (*mpeModel, error) {
+	if err := budget.Check(ctx, "the equilibrium solver's payoff tables (states × joint actions × actors)", mpeModelBytes(g),
+		"use fewer actions per actor or fewer states"); err != nil {
+		return nil, err
+	}
 	nA, nS, nC := len(g.Actors), len(g.States), len(g.Components)
-	m := &mpeModel{g: g, nA: nA, nS: nS, trans: g.Trans}
+	m := &mpeModel{g: g, nA: nA, nS: nS, trans: g.Trans, ctx: ctx}
 	m.disc = make([]float64, nA)
 	for a, act := range g.Actors {
 		m.disc[a] = act.Discount
@@ -213,16 +236,16 @@ func newMPEModel(g *markov.Game) *mpeModel {
 	if m.scale == 0 {
 		m.scale = 1
 	}
-	return m
+	return m, nil
 }
 
 // newMPEStageModel wraps a one-shot N-player game (payoffs in Gambit order,
 // pay[j*N+a]) as a one-state model with no future, so that the Markov
 // solvers also solve stage games.
-func newMPEStageModel(shape []int, pay []float64) *mpeModel {
+func newMPEStageModel(ctx context.Context, shape []int, pay []float64) *mpeModel {
 	nA := len(shape)
 	nj := len(pay) / nA
-	m := &mpeModel{nA: nA, nS: 1, nt: []int{0}, ntIdx: []int{0}, disc: make([]float64, nA)}
+	m := &mpeModel{nA: nA, nS: 1, nt: []int{0}, ntIdx: []int{0}, disc: make([]float64, nA), ctx: ctx}
 	m.K = [][]int{append([]int(nil), shape...)}
 	m.nJ = []int{nj}
 	m.kpos = [][]int{make([]int, nj*nA)}
@@ -360,8 +383,14 @@ func (m *mpeModel) evaluate(sig [][][]float64) ([][]float64, error) {
 	if n == 0 {
 		return V, nil
 	}
+	if err := denseCheck(m.ctx, "the profile's value equations", n, "use fewer states"); err != nil {
+		return nil, err
+	}
 	nA := m.nA
 	for a := 0; a < nA; a++ {
+		if err := m.ctx.Err(); err != nil {
+			return nil, err
+		}
 		A := mat.NewDense(n, n, nil)
 		rhs := mat.NewVecDense(n, nil)
 		for i, s := range m.nt {
@@ -516,6 +545,11 @@ func (m *mpeModel) polish(sig [][][]float64, V [][]float64, support func(a, s, k
 		}
 	}
 	vcol := func(a, s int) int { b := blocks[a][s]; return b.off + len(b.supp) }
+	// The polish only speeds up or sharpens convergence: a support system
+	// too large for the memory budget is skipped, not an error.
+	if denseCheck(m.ctx, "the polish's Newton matrix", n, "") != nil {
+		return nil, 0, false
+	}
 	x := make([]float64, n)
 	cur := mpeCopy(sig)
 	for a := 0; a < nA; a++ {
@@ -562,6 +596,9 @@ func (m *mpeModel) polish(sig [][][]float64, V [][]float64, support func(a, s, k
 	var dx mat.VecDense
 	res0 := 0.0
 	for it := 0; it < 25; it++ {
+		if m.ctx.Err() != nil {
+			return nil, 0, false
+		}
 		unpack()
 		J.Zero()
 		for _, s := range m.nt {

@@ -2,9 +2,11 @@ package equilibrium
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 
+	"github.com/truce-dev/truce/internal/budget"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -30,8 +32,10 @@ const (
 	mpeHomotopyMaxSteps  = 20000
 	// The polish is first tried once the path point's one-shot gain (on
 	// payoffs scaled to magnitude 1) is below mpePolishStartGain, and its
-	// result must lie within 100 × gain of the path point, clamped to
-	// [mpePolishMinMove, mpePolishMaxMove] in every probability.
+	// result must lie within √gain of the path point, clamped to
+	// [mpePolishMinMove, mpePolishMaxMove] in every probability (in
+	// degenerate games, with ties, the path approaches its limit only as
+	// fast as √gain).
 	mpePolishStartGain = 1e-3
 	mpePolishMinMove   = 1e-3
 	mpePolishMaxMove   = 2e-2
@@ -217,6 +221,9 @@ func mpeTrace(ctx context.Context, m *mpeModel, opt Options, prior [][][]float64
 	if tol <= 0 {
 		tol = mpeDefaultTol
 	}
+	if err := m.tracerBudget(); err != nil {
+		return nil, 0, "", err
+	}
 	ms := m.scaledBy(1 / m.scale)
 	t := newMPETracer(ms)
 	n := t.n
@@ -327,13 +334,25 @@ func mpeTrace(ctx context.Context, m *mpeModel, opt Options, prior [][][]float64
 	// land on a fully mixed equilibrium the path does not lead to.
 	tryPolish := func(y []float64, gain float64) [][][]float64 {
 		sig, V := sigOf(y)
-		move := math.Min(mpePolishMaxMove, math.Max(mpePolishMinMove, 100*gain))
+		move := math.Min(mpePolishMaxMove, math.Max(mpePolishMinMove, math.Sqrt(gain)))
 		for _, thr := range []float64{1e-3, 1e-6, 1e-9} {
 			if p, pg, ok := m.polish(sig, V, mpeSupportOf(sig, thr)); ok && pg <= tol && mpeDist(p, sig) <= move {
 				return p
 			}
 		}
 		return nil
+	}
+
+	// finish ends a path that could not be followed further: the
+	// equilibrium polished from its last point if there is one close to
+	// it (then why is a note), else the last point and why.
+	step := 0
+	finish := func(y []float64, why string) ([][][]float64, int, string, error) {
+		if p := tryPolish(y, gainOf(y)); p != nil {
+			return p, step, why + "; returned the equilibrium polished from its last point, the nearest to where the path was heading", nil
+		}
+		sig, _ := sigOf(y)
+		return sig, step, why, nil
 	}
 
 	h := 0.05
@@ -343,7 +362,6 @@ func mpeTrace(ctx context.Context, m *mpeModel, opt Options, prior [][][]float64
 	yp := make([]float64, n+1)
 	yc := make([]float64, n+1)
 	rhs := mat.NewVecDense(n+1, nil)
-	step := 0
 	for step = 1; step <= maxSteps; step++ {
 		if err := ctx.Err(); err != nil {
 			sig, _ := sigOf(y)
@@ -356,8 +374,7 @@ func mpeTrace(ctx context.Context, m *mpeModel, opt Options, prior [][][]float64
 		var oldTau []float64
 		for !accepted {
 			if h < 1e-12 {
-				sig, _ := sigOf(y)
-				return sig, step, fmt.Sprintf("path tracking stalled at λ=%.3g (step size underflow)", y[n]), nil
+				return finish(y, fmt.Sprintf("path tracking stalled at λ=%.3g (step size underflow)", y[n]))
 			}
 			for i := range yp {
 				yp[i] = y[i] + h*tau[i]
@@ -459,12 +476,12 @@ func mpeTrace(ctx context.Context, m *mpeModel, opt Options, prior [][][]float64
 		// attrition, does not stop there).
 		if gain := gainOf(y); gain < polishAt {
 			for polishAt > gain {
-				polishAt /= 10
+				polishAt /= 3
 			}
 			if p := tryPolish(y, gain); p != nil {
 				sig, _ := sigOf(y)
 				d := mpeDist(sig, p)
-				if cand != nil && mpeDist(p, cand) <= candDist && d <= candDist/2 {
+				if cand != nil && mpeDist(p, cand) <= candDist && d <= 0.75*candDist {
 					return p, step, "", nil
 				}
 				cand, candDist = p, d
@@ -477,15 +494,31 @@ func mpeTrace(ctx context.Context, m *mpeModel, opt Options, prior [][][]float64
 			}
 		}
 		if y[n] > mpeHomotopyMaxLambda {
-			sig, _ := sigOf(y)
-			return sig, step, fmt.Sprintf("reached λ=%.3g without a polished equilibrium", y[n]), nil
+			return finish(y, fmt.Sprintf("reached λ=%.3g without a confirmed equilibrium", y[n]))
 		}
 	}
-	sig, _ := sigOf(y)
-	if p := tryPolish(y, gainOf(y)); p != nil {
-		return p, step, "", nil
+	return finish(y, fmt.Sprintf("no confirmed equilibrium after %d path steps (λ=%.3g)", maxSteps, y[n]))
+}
+
+// tracerBudget asks the memory budget for the path tracer's matrices: the
+// dense Jacobian with its tangent row, (n+1)² for n = Σ (actions + 1) over
+// actors and non-terminal states, plus the blocks and Schur complement of
+// its block elimination.
+func (m *mpeModel) tracerBudget() error {
+	var n, sumB2, sumB int64
+	for _, s := range m.nt {
+		nb := int64(0)
+		for _, k := range m.K[s] {
+			n += int64(k + 1)
+			nb += int64(k)
+		}
+		sumB2 = budget.Add(sumB2, budget.Mul(nb, nb))
+		sumB += nb
 	}
-	return sig, step, fmt.Sprintf("no equilibrium after %d path steps (λ=%.3g)", maxSteps, y[n]), nil
+	nr := int64(m.nA*len(m.nt) + 1)
+	need := budget.Mul(8, budget.Add(budget.Mul(n+1, n+1), budget.Mul(2, nr, nr), budget.Mul(2, sumB, nr), sumB2))
+	return budget.Check(m.ctx, fmt.Sprintf("the homotopy's Jacobian (%d × %d dense) and its block elimination", n+1, n+1), need,
+		"use --method iterate, or fewer actions or states")
 }
 
 // scaledBy returns a copy of m with every utility multiplied by f; the
@@ -626,7 +659,7 @@ func (c *mpeSchur) factor(M *mat.Dense) bool {
 	}
 	c.slu.Factorize(c.S)
 	cd := c.slu.Cond()
-	return !(cd > 1e16 || math.IsNaN(cd))
+	return !(cd > 1e20 || math.IsNaN(cd))
 }
 
 // detSign is the sign of the determinant of the last factored M: the
@@ -652,10 +685,23 @@ func (c *mpeSchur) factorWhole(M *mat.Dense) bool {
 	return !(cd > 1e16 || math.IsNaN(cd))
 }
 
+// conditionOK drops gonum's mat.Condition warning: far along the path the
+// system is badly scaled (entries grow with λ) and gonum's estimate of its
+// condition passes 1e16 while the solution is still usable; factor has
+// already refused the truly singular systems, and the corrector and the
+// tangent's angle check every solution.
+func conditionOK(err error) error {
+	var c mat.Condition
+	if errors.As(err, &c) {
+		return nil
+	}
+	return err
+}
+
 // solveVec sets dst to M⁻¹ b for the last factored M.
 func (c *mpeSchur) solveVec(dst *mat.VecDense, b *mat.VecDense) error {
 	if c.whole {
-		return dst.SolveVec(&c.dense, b)
+		return conditionOK(dst.SolveVec(&c.dense, b))
 	}
 	if dst.IsEmpty() {
 		dst.ReuseAsVec(c.n)
@@ -668,7 +714,7 @@ func (c *mpeSchur) solveVec(dst *mat.VecDense, b *mat.VecDense) error {
 		for k, r := range bi {
 			rhs.SetVec(k, b.AtVec(r))
 		}
-		if err := c.A[si].SolveVecTo(yv, false, rhs); err != nil {
+		if err := conditionOK(c.A[si].SolveVecTo(yv, false, rhs)); err != nil {
 			return err
 		}
 		for _, r := range c.rrows[si] {
@@ -680,7 +726,7 @@ func (c *mpeSchur) solveVec(dst *mat.VecDense, b *mat.VecDense) error {
 			c.rR.SetVec(c.rpos[r], c.rR.AtVec(c.rpos[r])-s)
 		}
 	}
-	if err := c.slu.SolveVecTo(&c.xR, false, c.rR); err != nil {
+	if err := conditionOK(c.slu.SolveVecTo(&c.xR, false, c.rR)); err != nil {
 		return err
 	}
 	for i, r := range c.ridx {

@@ -149,7 +149,7 @@ func mpeSupportOf(sig [][][]float64, thr float64) func(a, s, k int) bool {
 // is polished on its support to rounding error. Support enumeration and
 // this package's own logit tracing are the fallbacks.
 func mpeStageDefault(ctx context.Context, shape []int, pay []float64, prev [][]float64) ([][]float64, error) {
-	sm := newMPEStageModel(shape, pay)
+	sm := newMPEStageModel(ctx, shape, pay)
 	tol := 1e-12 * sm.scale
 	try := func(sig [][]float64) [][]float64 {
 		if sig == nil {

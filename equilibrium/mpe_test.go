@@ -2,10 +2,14 @@ package equilibrium
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
+	"strings"
 	"testing"
+	"time"
 
+	"github.com/truce-dev/truce/internal/budget"
 	"github.com/truce-dev/truce/markov"
 )
 
@@ -284,5 +288,37 @@ func TestSolveReportsNonConvergence(t *testing.T) {
 		if gain <= 1e-9 || math.Abs(gain-r.MaxDeviationGain) > 1e-9*(1+gain) {
 			t.Errorf("%s: independent gain %g, reported %g", method, gain, r.MaxDeviationGain)
 		}
+	}
+}
+
+// A game whose homotopy Jacobian is over the memory budget is refused
+// before anything is allocated, with the size and what to do instead
+// (#11: 3 actors × 20 actions × 200 states asked for 1.27 GB); auto falls
+// back to value iteration and says why; a cancelled context stops it.
+func TestSolveMemoryBudget(t *testing.T) {
+	g := mpeRandomGame(1, 50, 3, 20, 0.9) // Jacobian (3·21·50+1)² floats: 79 MB
+	ctx := budget.WithLimit(context.Background(), 32<<20)
+	_, err := Solve(ctx, g, Options{Method: "homotopy"})
+	var be *budget.ExceededError
+	if !errors.As(err, &be) || !strings.Contains(err.Error(), "3151 × 3151") || !strings.Contains(err.Error(), "--method iterate") {
+		t.Fatalf("homotopy over budget: %v", err)
+	}
+	cctx, cancel := context.WithTimeout(ctx, 200*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	r, err := Solve(cctx, g, Options{})
+	if took := time.Since(start); took > 5*time.Second {
+		t.Fatalf("auto took %v after its context ended", took)
+	}
+	if err == nil && (r.Converged || !strings.Contains(r.Reason, "3151 × 3151")) {
+		t.Fatalf("auto: converged %v, reason %q", r.Converged, r.Reason)
+	}
+	// the payoff tables themselves are checked too
+	tiny := budget.WithLimit(context.Background(), 1<<20)
+	if _, err := Solve(tiny, g, Options{Method: "iterate"}); !errors.As(err, &be) {
+		t.Fatalf("iterate with 1 MiB: %v", err)
+	}
+	if _, err := SolveAll(tiny, g, SetOptions{}); !errors.As(err, &be) {
+		t.Fatalf("solve all with 1 MiB: %v", err)
 	}
 }

@@ -111,7 +111,10 @@ func SolveAll(ctx context.Context, g *markov.Game, opt SetOptions) (*Set, error)
 		starts = DefaultStarts
 	}
 	starts = max(starts, 0)
-	m := newMPEModel(g)
+	m, err := newMPEModel(ctx, g)
+	if err != nil {
+		return nil, fmt.Errorf("solve all: %w", err)
+	}
 	set := &Set{Selected: -1}
 	// Memory for the profiles kept: at most one per start and enumerated
 	// equilibrium.
@@ -145,7 +148,7 @@ func SolveAll(ctx context.Context, g *markov.Game, opt SetOptions) (*Set, error)
 		return len(set.Equilibria) - 1
 	}
 	// The selection.
-	sel, err := opt.Selection, error(nil)
+	sel := opt.Selection
 	if sel == nil {
 		sel, err = Solve(ctx, g, opt.Options)
 	}
