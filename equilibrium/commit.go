@@ -1,0 +1,460 @@
+package equilibrium
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"sort"
+
+	"github.com/truce-dev/truce/markov"
+)
+
+// Optimal commitment (strong Stackelberg): the leader announces a
+// stationary strategy and carries it out; the follower, knowing it, plays
+// its exact best response, breaking ties in the leader's favour. In a
+// one-state game whose stage game is fixed (see staticGame) the optimum is
+// found exactly by the multiple-LP method of Conitzer & Sandholm (2006):
+// for every pure strategy j of the follower, the linear program
+//
+//	max Σ_i x_i u_L(i, j)  s.t.  Σ_i x_i (u_F(i, j') − u_F(i, j)) ≤ 0  ∀ j',  x ∈ Δ
+//
+// gives the leader's best commitment that makes j a best response, and the
+// best of them is optimal. In a stochastic game the problem is NP-hard
+// (Letchford & Conitzer 2010); truce searches: every pure stationary
+// commitment when there are few, the leader's play in the game's
+// equilibria, random mixed commitments, then improves the best candidates
+// state by state with the same linear programs on the stage games given
+// the current continuation values, accepting a change only when the exactly
+// evaluated leader value rises. The result is the best commitment found,
+// not a proved optimum.
+
+// CommitOptions tunes Commit. The zero value asks for the defaults.
+type CommitOptions struct {
+	// Seed seeds the random candidates of the search.
+	Seed uint64
+	// Candidates bounds the pure stationary commitments tried one by one
+	// (default 4096); beyond it a random sample of that size is tried.
+	Candidates int
+	// Equilibrium, when set, is the leader's value in the selected
+	// equilibrium, for the value of commitment.
+	Equilibrium *Result
+}
+
+// Commitment is the leader's best commitment found.
+type Commitment struct {
+	Leader, Follower     int
+	LeaderID, FollowerID string
+	// Strategy[s] is the leader's committed play in state s over
+	// Avail[s][leader] (nil for terminal states).
+	Strategy [][]float64
+	// Response is the follower's best response to it, ties broken in the
+	// leader's favour; Response.Value is the follower's value.
+	Response *Response
+	// LeaderValue and FollowerValue are the values from the initial state.
+	LeaderValue, FollowerValue float64
+	// Exact is true when the optimum is proved (one-state games by the
+	// multiple LPs); Method says how it was found.
+	Exact  bool
+	Method string
+	// Tried counts the commitments evaluated exactly.
+	Tried int
+	// EquilibriumLeaderValue is the leader's value in CommitOptions'
+	// equilibrium (NaN if none was given) and ValueOfCommitment the gain
+	// of committing over it.
+	EquilibriumLeaderValue, ValueOfCommitment float64
+}
+
+// Commit computes the leader's optimal commitment in a two-actor game.
+func Commit(ctx context.Context, g *markov.Game, leader, follower int, opt CommitOptions) (*Commitment, error) {
+	if err := g.ValidateDiscounted(); err != nil {
+		return nil, fmt.Errorf("commit: %w", err)
+	}
+	if len(g.Actors) != 2 {
+		return nil, fmt.Errorf("commit: needs a game of two actors, this one has %d", len(g.Actors))
+	}
+	if leader < 0 || leader > 1 || follower != 1-leader {
+		return nil, fmt.Errorf("commit: leader %d and follower %d must be the two actors", leader, follower)
+	}
+	if opt.Candidates <= 0 {
+		opt.Candidates = 4096
+	}
+	m, err := newMPEModel(ctx, g)
+	if err != nil {
+		return nil, fmt.Errorf("commit: %w", err)
+	}
+	cs := &commitSearch{ctx: ctx, g: g, m: m, leader: leader, follower: follower}
+	var best *commitEval
+	if shape, pay, ok := m.staticGame(); ok {
+		x, err := cs.multipleLP(shape, pay)
+		if err != nil {
+			return nil, fmt.Errorf("commit: %w", err)
+		}
+		sig := m.uniform()[leader]
+		sig[m.nt[0]] = x
+		if best, err = cs.eval(sig); err != nil {
+			return nil, fmt.Errorf("commit: %w", err)
+		}
+		best.exact = true
+		best.method = "exact: multiple linear programs (Conitzer & Sandholm 2006) on the one-state game"
+	} else if best, err = cs.search(opt); err != nil {
+		return nil, fmt.Errorf("commit: %w", err)
+	}
+	c := &Commitment{Leader: leader, Follower: follower, LeaderID: g.Actors[leader].ID, FollowerID: g.Actors[follower].ID,
+		Strategy: best.sig, Response: best.resp, LeaderValue: best.vL, FollowerValue: best.resp.Value,
+		Exact: best.exact, Method: best.method, Tried: cs.tried, EquilibriumLeaderValue: math.NaN(), ValueOfCommitment: math.NaN()}
+	if e := opt.Equilibrium; e != nil && e.Converged {
+		c.EquilibriumLeaderValue = e.Values[leader][g.Initial]
+		c.ValueOfCommitment = c.LeaderValue - c.EquilibriumLeaderValue
+	}
+	return c, nil
+}
+
+type commitSearch struct {
+	ctx              context.Context
+	g                *markov.Game
+	m                *mpeModel
+	leader, follower int
+	tried            int
+}
+
+// commitEval is one commitment evaluated exactly.
+type commitEval struct {
+	sig    [][]float64 // leader's play per state
+	resp   *Response
+	vL     float64 // leader's value from the start
+	vLAt   []float64
+	exact  bool
+	method string
+}
+
+// eval evaluates a stationary commitment: the follower's best response
+// with ties broken for the leader, and the leader's value.
+func (cs *commitSearch) eval(sig [][]float64) (*commitEval, error) {
+	if err := cs.ctx.Err(); err != nil {
+		return nil, err
+	}
+	cs.tried++
+	g := cs.g
+	p := make(markov.Profile, 2)
+	p[cs.leader] = markov.Strategy{Base: sig}
+	p[cs.follower] = markov.Strategy{Base: cs.m.uniform()[cs.follower]}
+	resp, vL, err := strongResponse(cs.ctx, g, p, cs.follower, cs.leader)
+	if err != nil {
+		return nil, err
+	}
+	return &commitEval{sig: sig, resp: resp, vL: vL[resp.Init], vLAt: vL}, nil
+}
+
+// strongResponse is the best response of actor f to profile p with ties
+// broken in favour of actor l: among f's optimal actions at every node it
+// picks those that maximise l's value (a second decision process, on f's
+// optimal actions, with l's payoffs and discount). It returns l's values
+// at the nodes.
+func strongResponse(ctx context.Context, g *markov.Game, p markov.Profile, f, l int) (*Response, []float64, error) {
+	r, err := BestResponse(ctx, g, p, f)
+	if err != nil {
+		return nil, nil, err
+	}
+	c := r.c
+	ml, err := newMDPFor(ctx, c, f, l)
+	if err != nil {
+		return nil, nil, err
+	}
+	pol := make([][]float64, len(c.nodes))
+	for n := range pol {
+		pol[n] = make([]float64, len(r.Nodes[n].Q))
+		pol[n][r.Nodes[n].Best[0]] = 1
+	}
+	var VL []float64
+	for it := 0; it < 10*len(pol)+100; it++ {
+		if VL, err = ml.evaluate(ctx, pol); err != nil {
+			return nil, nil, err
+		}
+		changed := false
+		for n := range pol {
+			cur, best, bestK := 0.0, math.Inf(-1), -1
+			for k, x := range pol[n] {
+				cur += x * ml.q(n, k, VL)
+			}
+			for _, k := range r.Nodes[n].Best {
+				if q := ml.q(n, k, VL); q > best {
+					best, bestK = q, k
+				}
+			}
+			if best > cur+ml.tol {
+				clear(pol[n])
+				pol[n][bestK] = 1
+				changed = true
+			}
+		}
+		if !changed {
+			break
+		}
+	}
+	// The follower's values are unchanged (it still plays optimal actions
+	// only), its policy is the tie-broken one.
+	for n := range pol {
+		r.Nodes[n].Policy = pol[n]
+		r.Nodes[n].Changes = false
+		for k, x := range r.Nodes[n].ProfilePlay {
+			if x > 0 && !containsInt(r.Nodes[n].Best, k) {
+				r.Nodes[n].Changes = true
+			}
+		}
+	}
+	return r, VL, nil
+}
+
+func containsInt(xs []int, x int) bool {
+	for _, y := range xs {
+		if y == x {
+			return true
+		}
+	}
+	return false
+}
+
+// multipleLP is the exact optimal commitment of the leader in the stage
+// game (shape, pay), by Conitzer & Sandholm's multiple linear programs.
+func (cs *commitSearch) multipleLP(shape []int, pay []float64) ([]float64, error) {
+	L, F := cs.leader, cs.follower
+	nL, nF := shape[L], shape[F]
+	u := func(a, i, j int) float64 { // payoff of actor a when leader plays i, follower j
+		k := make([]int, 2)
+		k[L], k[F] = i, j
+		return pay[(k[0]+k[1]*shape[0])*2+a]
+	}
+	var best []float64
+	bestV := math.Inf(-1)
+	for j := 0; j < nF; j++ {
+		x, v, err := commitLP(nL, nF, j, func(i, jj int) float64 { return u(L, i, jj) }, func(i, jj int) float64 { return u(F, i, jj) })
+		if err != nil {
+			if errors.Is(err, errInfeasible) {
+				continue
+			}
+			return nil, fmt.Errorf("linear program for follower action %d: %w", j, err)
+		}
+		if v > bestV+1e-12*math.Max(1, math.Abs(v)) {
+			best, bestV = x, v
+		}
+	}
+	if best == nil {
+		return nil, fmt.Errorf("no follower action can be induced (numerical failure)")
+	}
+	return best, nil
+}
+
+// commitLP solves, for follower action j, max Σ_i x_i uL(i, j) subject to
+// j being a best response of the follower to x, over the simplex. It
+// returns the optimal x and value.
+func commitLP(nL, nF, j int, uL, uF func(i, j int) float64) ([]float64, float64, error) {
+	var D [][]float64
+	for jj := 0; jj < nF; jj++ {
+		if jj == j {
+			continue
+		}
+		row := make([]float64, nL)
+		for i := range row {
+			row[i] = uF(i, jj) - uF(i, j)
+		}
+		D = append(D, row)
+	}
+	c := make([]float64, nL)
+	for i := range c {
+		c[i] = uL(i, j)
+	}
+	x, err := commitSimplex(c, D)
+	if err != nil {
+		return nil, 0, err
+	}
+	tot := 0.0
+	for _, v := range x {
+		tot += v
+	}
+	v := 0.0
+	for i := range x {
+		x[i] /= tot
+		v += x[i] * uL(i, j)
+	}
+	// The simplex works to a tolerance: check that j is a best response
+	// to x (to 1e-9 of the payoffs) and report infeasible otherwise.
+	for _, row := range D {
+		d, sc := 0.0, 0.0
+		for i := range x {
+			d += x[i] * row[i]
+			sc = math.Max(sc, math.Abs(row[i]))
+		}
+		if d > 1e-9*(1+sc) {
+			return nil, 0, errInfeasible
+		}
+	}
+	return x, v, nil
+}
+
+// search is the heuristic for stochastic games.
+func (cs *commitSearch) search(opt CommitOptions) (*commitEval, error) {
+	m, L := cs.m, cs.leader
+	rng := rand.New(rand.NewPCG(opt.Seed, 0x636f6d6d6974))
+	var cands []*commitEval
+	try := func(sig [][]float64) error {
+		e, err := cs.eval(sig)
+		if err != nil {
+			return err
+		}
+		cands = append(cands, e)
+		return nil
+	}
+	// Pure stationary commitments: all of them, or a random sample.
+	count := 1
+	for _, s := range m.nt {
+		if count <= opt.Candidates {
+			count *= m.K[s][L]
+		}
+	}
+	pure := func(pick func(s int) int) [][]float64 {
+		sig := m.uniform()[L]
+		for _, s := range m.nt {
+			clear(sig[s])
+			sig[s][pick(s)] = 1
+		}
+		return sig
+	}
+	exhaustive := count <= opt.Candidates
+	if exhaustive {
+		pos := make([]int, len(m.nt))
+		for i := 0; i < count; i++ {
+			if err := try(pure(func(s int) int { return pos[m.ntIdx[s]] })); err != nil {
+				return nil, err
+			}
+			for x := range pos {
+				if pos[x]++; pos[x] < m.K[m.nt[x]][L] {
+					break
+				}
+				pos[x] = 0
+			}
+		}
+	} else {
+		for i := 0; i < opt.Candidates; i++ {
+			if err := try(pure(func(s int) int { return rng.IntN(m.K[s][L]) })); err != nil {
+				return nil, err
+			}
+		}
+	}
+	// The leader's play in an equilibrium, and random mixed commitments.
+	if e := opt.Equilibrium; e != nil && e.Converged {
+		if err := try(mpeCopy(e.Strategies)[L]); err != nil {
+			return nil, err
+		}
+	}
+	for i := 0; i < 32; i++ {
+		if err := try(m.randomProfile(rng)[L]); err != nil {
+			return nil, err
+		}
+	}
+	sort.SliceStable(cands, func(i, j int) bool { return cands[i].vL > cands[j].vL })
+	// Improve the best few state by state.
+	best := cands[0]
+	for _, c := range cands[:min(5, len(cands))] {
+		imp, err := cs.improve(c)
+		if err != nil {
+			return nil, err
+		}
+		if imp.vL > best.vL {
+			best = imp
+		}
+	}
+	what := "a random sample of"
+	if exhaustive {
+		what = "all"
+	}
+	best.method = fmt.Sprintf("heuristic search (not proved optimal): %s %d pure stationary commitments, the equilibrium's, 32 random mixed ones, then state-by-state linear programs on the stage games from the best five", what, min(count, opt.Candidates))
+	return best, nil
+}
+
+// improve raises the leader's value of a commitment state by state: in
+// each state, the multiple-LP optimum of the stage game given the current
+// continuation values, kept when the exact leader value rises.
+func (cs *commitSearch) improve(c *commitEval) (*commitEval, error) {
+	m, L, F := cs.m, cs.leader, cs.follower
+	cur := c
+	for round := 0; round < 50; round++ {
+		improved := false
+		// continuation values at states: follower's best-response values
+		// and the leader's, from the state's start node
+		vF := make([]float64, m.nS)
+		vL := make([]float64, m.nS)
+		for n, nd := range cur.resp.Nodes {
+			if cur.resp.c.start[nd.State] == n || cur.resp.c.start[nd.State] < 0 {
+				vF[nd.State], vL[nd.State] = nd.Value, cur.vLAt[n]
+			}
+		}
+		for _, s := range m.nt {
+			if m.K[s][L] < 2 {
+				continue
+			}
+			V := make([][]float64, 2)
+			V[L], V[F] = vL, vF
+			u := make([]float64, m.nJ[s]*2)
+			m.stagePayoff(s, V, u)
+			shape := m.K[s]
+			x, err := cs.multipleLP(shape, u)
+			if err != nil {
+				continue // a numerical failure of one stage LP just skips the state
+			}
+			sig := make([][]float64, len(cur.sig))
+			copy(sig, cur.sig)
+			sig[s] = x
+			e, err := cs.eval(sig)
+			if err != nil {
+				return nil, err
+			}
+			if e.vL > cur.vL+1e-9*math.Max(1, math.Abs(cur.vL)) {
+				cur, improved = e, true
+			}
+		}
+		if !improved {
+			break
+		}
+	}
+	return cur, nil
+}
+
+// newMDPFor is newMDP with the payoffs and discount of actor payee while
+// actor chooser acts.
+func newMDPFor(ctx context.Context, c *credChain, chooser, payee int) (*mdp, error) {
+	m, err := newMDP(ctx, c, chooser)
+	if err != nil || payee == chooser {
+		return m, err
+	}
+	g := c.g
+	m.disc = g.Actors[payee].Discount
+	k := make([]int, len(g.Actors))
+	scale := 0.0
+	for n, nd := range c.nodes {
+		for i := range m.r[n] {
+			m.r[n][i] = 0
+			m.succ[n][i] = m.succ[n][i][:0]
+		}
+		for j := 0; j < g.NumJoint(nd.state); j++ {
+			w := c.jointProb(n, j, chooser, k)
+			if w == 0 {
+				continue
+			}
+			ka := k[chooser]
+			u := utility(g, g.Flow[nd.state][j], payee)
+			scale = math.Max(scale, math.Abs(u))
+			m.r[n][ka] += w * u
+			for i, t := range g.Trans[nd.state][j] {
+				if nx := c.next[n][j][i]; nx >= 0 {
+					m.succ[n][ka] = append(m.succ[n][ka], mdpArc{to: nx, p: w * m.disc * t.P})
+				} else {
+					m.r[n][ka] += w * m.disc * t.P * utility(g, g.Entry[t.State], payee)
+				}
+			}
+		}
+	}
+	m.tol = 1e-9 * math.Max(1, scale/(1-m.disc))
+	return m, nil
+}
