@@ -46,6 +46,11 @@ type Result struct {
 	// Reason says why the method stopped when it did not converge, or notes
 	// a fallback taken by "auto".
 	Reason string
+	// Timed[t][a][s] and TimedValues[t][a][s], in a clocked game, are
+	// the play and values at step t < Clock found by backward induction
+	// (clock.go); Strategies and Values hold from step Clock on.
+	Timed       [][][][]float64
+	TimedValues [][][]float64
 }
 
 // Profile returns the result as a memoryless Profile for Analyze/Simulate.
@@ -59,6 +64,12 @@ func (r *Result) Profile(g *markov.Game) markov.Profile {
 			}
 		}
 		p[a] = markov.Strategy{Base: base}
+		if len(r.Timed) > 0 {
+			p[a].Timed = make([][][]float64, len(r.Timed))
+			for t := range r.Timed {
+				p[a].Timed[t] = r.Timed[t][a]
+			}
+		}
 	}
 	return p
 }
@@ -75,6 +86,12 @@ const (
 // its MaxDeviationGain says how far from one it is. An error means the game
 // is malformed or ctx was cancelled before any profile was found.
 func Solve(ctx context.Context, g *markov.Game, opt Options) (*Result, error) {
+	if g != nil && g.Clock > 0 {
+		if err := g.Validate(); err != nil {
+			return nil, fmt.Errorf("solve MPE: %w", err)
+		}
+		return solveClocked(ctx, g, opt)
+	}
 	if err := g.ValidateDiscounted(); err != nil {
 		return nil, fmt.Errorf("solve MPE: %w", err)
 	}

@@ -233,12 +233,15 @@ func (g *Game) Validate() error {
 }
 
 // ValidateDiscounted is Validate for analyses without a horizon that need
-// every discount below 1 (stationary equilibria, values over an unbounded
-// future): with discount 1 such a value is infinite or undefined unless the
-// process surely ends.
+// every discount below 1 and a stationary game (stationary equilibria and
+// the checks built on them): with discount 1 such a value is infinite or
+// undefined unless the process surely ends.
 func (g *Game) ValidateDiscounted() error {
 	if err := g.Validate(); err != nil {
 		return err
+	}
+	if g.Clock > 0 {
+		return fmt.Errorf("markov: the game is clocked (its rules depend on the step until step %d): this analysis needs a stationary game", g.Clock)
 	}
 	for _, act := range g.Actors {
 		if act.Discount >= 1 {

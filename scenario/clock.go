@@ -233,3 +233,9 @@ func (c *compiler) setClock() {
 		sc.ClockNote = fmt.Sprintf("the rules depend on the step until step %d (%s): the chain carries the step up to there and is stationary from then on", sc.Clock, why)
 	}
 }
+
+// transTables are the deciding transition rules (per state and joint
+// action) at each step the clock tells apart, the last from Clock on.
+func (sc *Scenario) transTables() [][][]int {
+	return append(append([][][]int(nil), sc.transOfAt...), sc.transOf)
+}

@@ -6,6 +6,8 @@ import (
 	"math"
 	"strings"
 	"testing"
+
+	"github.com/truce-dev/truce/equilibrium"
 )
 
 // TestDeadlineClosedForm: testdata/deadline.yaml, by hand. Before the
@@ -156,4 +158,45 @@ func mustRead(t *testing.T, path string) string {
 		t.Fatal(err)
 	}
 	return s
+}
+
+// TestDeadlineGameBackwardInduction: testdata/deadline-game.yaml solved on
+// paper. From step 2 on talks end in war: V2 = 0.9·(-5, -6) = (-4.5, -5.4).
+// Step 1, payoffs flow + 0.9·next: concede gives the US 3.6 (3.1 pressing),
+// Iran -1.8; stall gives (-5.05, -5.86) if pressed, (-6.05, -3.86) if not:
+// conceding dominates, so the US waits; V1 = (3.6, -1.8). Step 0 with V1:
+// concede (3.1 | 3.6, -1.8), stall (2.24 | 1.24; -2.62 | -0.62) has no
+// pure equilibrium; Iran's indifference -1.8 = -0.62 - 2x gives the US
+// pressing x = 0.59, the US's 1 - 1.5y = 0 gives Iran conceding y = 2/3;
+// V0 = (2/3·3.6 + 1/3·1.24, -1.8) = (2.81333..., -1.8). The deal comes
+// for sure, at step 1 with 2/3 and step 2 with 1/3: time 4/3.
+func TestDeadlineGameBackwardInduction(t *testing.T) {
+	sc := loadFile(t, "testdata/deadline-game.yaml")
+	g, _, err := sc.Build(sc.Central())
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := equilibrium.Solve(context.Background(), g, equilibrium.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.Converged || len(res.Timed) != 2 || res.MaxDeviationGain > 1e-9 {
+		t.Fatalf("converged %v, %d steps, gain %v: %s", res.Converged, len(res.Timed), res.MaxDeviationGain, res.Reason)
+	}
+	const US, IR, talks = 0, 1, 0
+	near(t, "step 1: US waits", res.Timed[1][US][talks][1], 1)
+	near(t, "step 1: Iran concedes", res.Timed[1][IR][talks][0], 1)
+	near(t, "V1 US", res.TimedValues[1][US][talks], 3.6)
+	near(t, "step 0: US presses", res.Timed[0][US][talks][0], 0.59)
+	near(t, "step 0: Iran concedes", res.Timed[0][IR][talks][0], 2.0/3)
+	near(t, "V0 US", res.TimedValues[0][US][talks], 2.0/3*3.6+1.0/3*1.24)
+	near(t, "V0 IR", res.TimedValues[0][IR][talks], -1.8)
+	r, err := Analyze(context.Background(), sc, AnalyzeOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := r.Profiles["eq"]
+	near(t, "value US", float64(p.Value["US"].Total.Mean), 2.0/3*3.6+1.0/3*1.24)
+	near(t, "absorb deal", float64(p.Absorb["deal"].Mean), 1)
+	near(t, "time deal", float64(p.Time["deal"].Mean), 4.0/3)
 }

@@ -281,12 +281,17 @@ func (l *linter) transitionRules() {
 		deciders := map[int]bool{}
 		decides := false
 		for cs := range matches[ri] {
-			d := sc.transOf[cs.state][cs.j]
-			if d == ri {
-				decides = true
+			for _, tab := range sc.transTables() { // at every step a clock tells apart
+				d := tab[cs.state][cs.j]
+				if d == ri {
+					decides = true
+					break
+				}
+				deciders[d] = true
+			}
+			if decides {
 				break
 			}
-			deciders[d] = true
 		}
 		if !decides {
 			var lines []string

@@ -53,7 +53,7 @@ func yamlInstance(t *testing.T, src []byte) any {
 func TestSchemaAcceptsEveryScenario(t *testing.T) {
 	sch := loadSchema(t)
 	files := scenarioFiles(t)
-	for _, pat := range []string{"testdata/params.yaml", "testdata/ruin.yaml", "testdata/ehrenfest.yaml", "testdata/ladder.yaml", "testdata/ladder-written-out.yaml", "testdata/deadline.yaml", "testdata/walk10001.yaml"} {
+	for _, pat := range []string{"testdata/params.yaml", "testdata/ruin.yaml", "testdata/ehrenfest.yaml", "testdata/ladder.yaml", "testdata/ladder-written-out.yaml", "testdata/deadline.yaml", "testdata/deadline-game.yaml", "testdata/walk10001.yaml"} {
 		m, _ := filepath.Glob(pat)
 		files = append(files, m...)
 	}

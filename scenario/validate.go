@@ -394,11 +394,16 @@ func (c *compiler) checkGraph() {
 			continue
 		}
 		for s := range g.Trans {
-			for _, nexts := range g.Trans[s] {
-				for _, nx := range nexts {
-					if nx.P > 0 && nx.State != s {
-						edges[s] = append(edges[s], int32(nx.State))
-						leaves[s] = true
+			for t := 0; t <= g.Clock; t++ { // every step a clock tells apart
+				if g.States[s].Terminal || (t < g.Clock && g.Timed[t].Trans == nil) {
+					continue
+				}
+				for _, nexts := range g.TransAt(t, s) {
+					for _, nx := range nexts {
+						if nx.P > 0 && nx.State != s {
+							edges[s] = append(edges[s], int32(nx.State))
+							leaves[s] = true
+						}
 					}
 				}
 			}

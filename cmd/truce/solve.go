@@ -30,8 +30,18 @@ type solveDraw struct {
 	Values           map[string]map[string]float64            `json:"values"`
 	Credibility      map[string][]solveThreat                 `json:"credibility"`
 	Set              *solveSetJSON                            `json:"equilibrium_set,omitempty"`
-	Equilibria       []solveEq                                `json:"equilibria,omitempty"`
-	Error            string                                   `json:"error,omitempty"`
+	// BeforeClock is the play and values at each step before a clocked
+	// scenario's clock runs out (backward induction); Equilibrium and
+	// Values hold from then on.
+	BeforeClock []solveStep `json:"before_clock,omitempty"`
+	Equilibria  []solveEq   `json:"equilibria,omitempty"`
+	Error       string      `json:"error,omitempty"`
+}
+
+type solveStep struct {
+	Step        int                                      `json:"step"`
+	Equilibrium map[string]map[string]map[string]float64 `json:"equilibrium"`
+	Values      map[string]map[string]float64            `json:"values"`
 }
 
 type solveThreat struct {
@@ -321,6 +331,9 @@ func solveOneDraw(cmd *cobra.Command, sc *scenario.Scenario, d scenario.Draw, op
 	sd.MaxDeviationGain, sd.Reason = res.MaxDeviationGain, res.Reason
 	sd.Equilibrium = eqPlay(g, res.Strategies)
 	sd.Values = eqValues(g, res.Values)
+	for t := range res.Timed {
+		sd.BeforeClock = append(sd.BeforeClock, solveStep{Step: t, Equilibrium: eqPlay(g, res.Timed[t]), Values: eqValues(g, res.TimedValues[t])})
+	}
 	sd.Set = &solveSetJSON{Found: len(set.Equilibria), Outcomes: set.Outcomes, Starts: set.Starts, Failed: set.Failed,
 		Complete: set.Complete, Completeness: set.Completeness, Spread: set.Spread, Selected: set.Selected,
 		Selection: equilibrium.Selection, Summary: set.Describe(g), Stopped: set.Stopped}
@@ -389,7 +402,16 @@ func writeSolveText(w io.Writer, sc *scenario.Scenario, rep solveReport, all boo
 			if sd.Reason != "" {
 				fmt.Fprintf(&b, "  note: %s\n", sd.Reason)
 			}
+			if len(sd.BeforeClock) > 0 {
+				b.WriteString("  before the clock runs out: backward induction, each step's stage equilibrium the one nearest the next step's play (others may exist)\n")
+				fmt.Fprintf(&b, "  from step %d on (the clock has run out):\n", len(sd.BeforeClock))
+			}
 			writeEqTable(&b, sc, sd.Equilibrium, sd.Values)
+			for k := len(sd.BeforeClock) - 1; k >= 0; k-- {
+				st := sd.BeforeClock[k]
+				fmt.Fprintf(&b, "  at step %d (backward induction from the step after):\n", st.Step)
+				writeEqTable(&b, sc, st.Equilibrium, st.Values)
+			}
 		}
 		fmt.Fprintf(&b, "Equilibrium set: %s (seed %d).\n", sd.Set.Summary, rep.Seed)
 		if sd.Set.Stopped != "" {
@@ -406,6 +428,10 @@ func writeSolveText(w io.Writer, sc *scenario.Scenario, rep solveReport, all boo
 				continue
 			}
 			fmt.Fprintf(&b, "Credibility of profile %s:\n", pd.Name)
+			if sc.Clock > 0 {
+				b.WriteString("  (not computed: the one-shot deviation check needs a stationary game, and the rules depend on the step)\n")
+				continue
+			}
 			if len(list) == 0 {
 				b.WriteString("  (no actor has a choice anywhere: nothing to threaten)\n")
 			}

@@ -1,0 +1,121 @@
+package equilibrium
+
+import (
+	"context"
+	"fmt"
+	"math"
+
+	"github.com/truce-dev/truce/markov"
+)
+
+// A clocked game (markov.Game.Clock > 0) is stationary only from step
+// Clock on. Its Markov-perfect equilibria are non-stationary: play may
+// depend on the state and, before the clock runs out, on the step. Solve
+// finds one by backward induction over the clock: a stationary equilibrium
+// of the game from step Clock on (by the method Options asks for) gives the
+// values V_Clock; then for t = Clock-1 down to 0, in every state, the stage
+// game whose payoffs are step t's flows plus the discounted V_{t+1} of the
+// state each joint action leads to (step t's transitions) is solved, and
+// its equilibrium's expected payoffs are V_t. A one-shot deviation at any
+// step then gains at most the certificate, so the profile is subgame
+// perfect in (state, step) up to it.
+//
+// Selection: each stage game's equilibrium is the one nearest (in L1) to
+// the play of the same state one step later, starting from the stationary
+// equilibrium; Lemke–Howson's accessible equilibria (two actors) or the
+// logit path (more) supply the candidates. Other equilibria may exist at
+// each step, as for the stationary part.
+
+// solveClocked is Solve for a game with a clock.
+func solveClocked(ctx context.Context, g *markov.Game, opt Options) (*Result, error) {
+	stat := *g
+	stat.Clock, stat.Timed = 0, nil
+	r, err := Solve(ctx, &stat, opt)
+	if err != nil || !r.Converged {
+		if r != nil {
+			r.Reason = "the stationary game from step " + fmt.Sprint(g.Clock) + " on: " + r.Reason
+		}
+		return r, err
+	}
+	m := newMPEModel(&stat)
+	nA := m.nA
+	V := r.Values // V_{t+1}, per actor and state (entry utility at endings)
+	next := r.Strategies
+	r.Timed = make([][][][]float64, g.Clock)
+	r.TimedValues = make([][][]float64, g.Clock)
+	gain := r.MaxDeviationGain
+	for t := g.Clock - 1; t >= 0; t-- {
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("solve MPE: backward induction: %w", err)
+		}
+		mt := stageModel(g, t)
+		sig := make([][][]float64, nA)
+		Vt := make([][]float64, nA)
+		for a := range sig {
+			sig[a] = make([][]float64, m.nS)
+			Vt[a] = make([]float64, m.nS)
+			for s := 0; s < m.nS; s++ {
+				if m.ntIdx[s] < 0 {
+					Vt[a][s] = m.entry[s][a]
+				}
+			}
+		}
+		for _, s := range m.nt {
+			u := make([]float64, m.nJ[s]*nA)
+			mt.stagePayoff(s, V, u)
+			prev := make([][]float64, nA)
+			for a := range prev {
+				prev[a] = next[a][s]
+			}
+			eq, err := mpeStageDefault(ctx, m.K[s], u, prev)
+			if err != nil {
+				return nil, fmt.Errorf("solve MPE: step %d, state %s: %w", t, m.stateID(s), err)
+			}
+			for a := 0; a < nA; a++ {
+				sig[a][s] = eq[a]
+			}
+			// The stage values under eq, and how much any actor could
+			// gain by deviating at this step alone.
+			q := mt.newQ()
+			mt.actionValues(s, sig, u, q)
+			for a := 0; a < nA; a++ {
+				cur, best := 0.0, math.Inf(-1)
+				for k := 0; k < m.K[s][a]; k++ {
+					cur += eq[a][k] * q[a][k]
+					best = math.Max(best, q[a][k])
+				}
+				Vt[a][s] = cur
+				gain = math.Max(gain, best-cur)
+			}
+		}
+		r.Timed[t], r.TimedValues[t] = sig, Vt
+		V, next = Vt, sig
+	}
+	if math.IsNaN(gain) {
+		gain = math.Inf(1)
+	}
+	tol := opt.Tol
+	if tol <= 0 {
+		tol = mpeDefaultTol
+	}
+	r.MaxDeviationGain, r.Converged = gain, gain <= tol
+	r.Method += " + backward induction"
+	if !r.Converged {
+		r.Reason = fmt.Sprintf("largest one-shot deviation gain %.3g exceeds tolerance %.3g", gain, tol)
+	}
+	return r, nil
+}
+
+// stageModel is the game's model at step t: its flows and transitions.
+func stageModel(g *markov.Game, t int) *mpeModel {
+	gt := *g
+	gt.Clock, gt.Timed = 0, nil
+	gt.Trans = make([][][]markov.Next, len(g.States))
+	gt.Flow = make([][][]float64, len(g.States))
+	for s, st := range g.States {
+		if !st.Terminal {
+			gt.Trans[s], gt.Flow[s] = g.TransAt(t, s), g.FlowAt(t, s)
+		}
+	}
+	return newMPEModel(&gt)
+}
