@@ -1,0 +1,288 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"github.com/truce-dev/truce/gmcr"
+	"github.com/truce-dev/truce/gmcr/conflictfile"
+)
+
+type gmcrFlags struct {
+	format, concepts, sanctions string
+	statusQuo, state            string
+	coalitions                  []string
+	inverse, inverseConcept     string
+	inverseBy                   string
+	keepTop                     int
+}
+
+func newGmcrCmd() *cobra.Command {
+	var fl gmcrFlags
+	cmd := &cobra.Command{
+		Use:   "gmcr FILE",
+		Short: "Ordinal stability analysis of a graph-model conflict (GMCR)",
+		Long: `gmcr reads a conflict in option form (a YAML file with kind: graph-model,
+docs/gmcr.md): decision makers with yes/no options, infeasible combinations,
+irreversible moves and ordinal preferences. It prints, for every feasible
+state and decision maker, whether the state is stable under Nash (R), general
+metarationality (GMR), symmetric metarationality (SMR) and sequential
+stability (SEQ), and the equilibria under each concept (states stable for
+every decision maker).
+
+States are named by GMCR's decimal code: the sum of 2^k over the options k
+taken, options numbered from 0 in file order.
+
+With more than two decision makers a unilateral improvement is sanctioned by
+any legal sequence of the others' moves (no one twice in a row; Fang, Hipel &
+Kilgour 1993); --sanctions single counts one move by one opponent only (gmcr-py
+before 2016).
+
+  --state S        why S is or is not stable: each unilateral improvement and
+                   the shortest sanction that blocks it
+  --status-quo S   paths from S to each equilibrium, by improvements if possible
+  --coalition C    coalition analysis: C is MoE+UR, or all (repeatable)
+  --inverse DM=S   which reorderings of DM's priorities (or preference classes)
+                   make S stable for DM under --inverse-concept, keeping the
+                   --keep-top first ones fixed`,
+		Example: `  truce gmcr examples/gmcr/elmira.yaml
+  truce gmcr examples/gmcr/elmira.yaml --state 18 --coalition MoE+UR
+  truce gmcr examples/gmcr/us-iran.yaml --inverse IR=5 --keep-top 1 --format json`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runGmcr(cmd, args[0], &fl)
+		},
+	}
+	f := cmd.Flags()
+	formatFlag(f, &fl.format, "text", "json")
+	f.StringVar(&fl.concepts, "concepts", "nash,gmr,smr,seq", "stability concepts to report, comma-separated")
+	enumFlag(f, &fl.sanctions, "sanctions", "sequence", "sanctions against an improvement", "sequence", "single")
+	f.StringVar(&fl.statusQuo, "status-quo", "", "status-quo state (code); default: the file's status_quo")
+	f.StringVar(&fl.state, "state", "", "explain the stability of this state (code) for every decision maker")
+	f.StringArrayVar(&fl.coalitions, "coalition", nil, "coalition to analyse, e.g. MoE+UR, or all (repeatable)")
+	f.StringVar(&fl.inverse, "inverse", "", "inverse analysis: DM=STATE")
+	f.StringVar(&fl.inverseConcept, "inverse-concept", "gmr", "concept for --inverse")
+	enumFlag(f, &fl.inverseBy, "inverse-by", "auto", "what --inverse reorders", "auto", "priorities", "ranking")
+	intFlag(f, &fl.keepTop, "keep-top", 0, 0, 62, "--inverse keeps this many top priorities or classes fixed")
+	timeoutFlag(f)
+	return cmd
+}
+
+// gmcrState is a state as the JSON output writes it: its code and every
+// option's setting by decision maker.
+type gmcrState struct {
+	Code    uint64                     `json:"code"`
+	Options map[string]map[string]bool `json:"options"`
+}
+
+func stateJSON(c *gmcr.Conflict, s int) gmcrState {
+	out := gmcrState{Code: c.Codes[s], Options: map[string]map[string]bool{}}
+	for _, dm := range c.DMs {
+		m := map[string]bool{}
+		for _, o := range dm.Options {
+			m[c.Options[o].ID] = c.Taken(s, o)
+		}
+		out.Options[dm.ID] = m
+	}
+	return out
+}
+
+type gmcrMoveJSON struct {
+	DM   string    `json:"dm"`
+	From uint64    `json:"from"`
+	To   gmcrState `json:"to"`
+}
+
+func movesJSON(c *gmcr.Conflict, ms []gmcr.Move) []gmcrMoveJSON {
+	out := []gmcrMoveJSON{}
+	for _, m := range ms {
+		out = append(out, gmcrMoveJSON{DM: c.DMs[m.DM].ID, From: c.Codes[m.From], To: stateJSON(c, m.To)})
+	}
+	return out
+}
+
+func parseStateFlag(c *gmcr.Conflict, flag, v string) (int, error) {
+	code, err := strconv.ParseUint(strings.TrimSpace(v), 10, 64)
+	if err != nil {
+		return 0, usageErrorf("--%s %q: want a state code (a whole number)", flag, v)
+	}
+	s, ok := c.StateOf(code)
+	if !ok {
+		return 0, &exitError{codeFailure, fmt.Sprintf("truce gmcr: --%s %d is not a feasible state of %s", flag, code, c.Name)}
+	}
+	return s, nil
+}
+
+func runGmcr(cmd *cobra.Command, path string, fl *gmcrFlags) error {
+	ctx := cmd.Context()
+	var concepts []gmcr.Concept
+	for _, s := range strings.Split(fl.concepts, ",") {
+		k, err := gmcr.ParseConcept(s)
+		if err != nil {
+			return usageErrorf("--concepts: %v", err)
+		}
+		concepts = append(concepts, k)
+	}
+	name, src, err := readInput(cmd.InOrStdin(), path, conflictfile.MaxFileSize)
+	if err != nil {
+		return &exitError{codeFailure, "truce gmcr: " + err.Error()}
+	}
+	f, diags := conflictfile.Parse(ctx, name, src)
+	if f == nil {
+		if !wantsJSON(cmd, nil) {
+			printDiagnostics(cmd.ErrOrStderr(), diags)
+		}
+		return &cmdError{msg: fmt.Sprintf("truce gmcr: %s has errors; nothing was run", name), diags: diags}
+	}
+	printDiagnostics(cmd.ErrOrStderr(), diags)
+	c := f.Conflict
+	for d, given := range f.Given {
+		if !given {
+			return &exitError{codeFailure, fmt.Sprintf("truce gmcr: %s has no preferences of its own; its bridge to a scenario is read by the report and the bridge analysis (docs/gmcr.md)", c.DMs[d].ID)}
+		}
+	}
+	mode := gmcr.Sequences
+	if fl.sanctions == "single" {
+		mode = gmcr.SingleMoves
+	}
+	res, err := gmcr.Analyze(ctx, c, mode)
+	if err != nil {
+		return err
+	}
+	rep := &gmcrReport{res: res, file: f, concepts: concepts, sq: f.StatusQuo}
+	if fl.statusQuo != "" {
+		if rep.sq, err = parseStateFlag(c, "status-quo", fl.statusQuo); err != nil {
+			return err
+		}
+	}
+	if rep.sq >= 0 {
+		if err := rep.statusQuo(ctx); err != nil {
+			return err
+		}
+	}
+	if fl.state != "" {
+		s, err := parseStateFlag(c, "state", fl.state)
+		if err != nil {
+			return err
+		}
+		for d := range c.DMs {
+			for _, k := range concepts {
+				w, err := res.Explain(ctx, k, d, s)
+				if err != nil {
+					return err
+				}
+				rep.why = append(rep.why, w)
+			}
+		}
+	}
+	if len(fl.coalitions) > 0 {
+		var hs []gmcr.Coalition
+		for _, v := range fl.coalitions {
+			if v == "all" {
+				hs = append(hs, c.AllCoalitions(false)...)
+				continue
+			}
+			h, err := c.ParseCoalition(v)
+			if err != nil {
+				return usageErrorf("--coalition: %v", err)
+			}
+			hs = append(hs, h)
+		}
+		for _, k := range concepts {
+			cr, err := res.Coalitions(ctx, k, hs)
+			if err != nil {
+				return &exitError{codeFailure, "truce gmcr: " + err.Error()}
+			}
+			rep.coal = append(rep.coal, cr)
+		}
+	}
+	if fl.inverse != "" {
+		if err := rep.runInverse(cmd, fl); err != nil {
+			return err
+		}
+	}
+	out := cmd.OutOrStdout()
+	if fl.format == "json" {
+		b, err := json.MarshalIndent(rep.json(), "", "  ")
+		if err != nil {
+			return err
+		}
+		_, err = fmt.Fprintf(out, "%s\n", b)
+		return err
+	}
+	return rep.text(out)
+}
+
+type gmcrReport struct {
+	res      *gmcr.Result
+	file     *conflictfile.File
+	concepts []gmcr.Concept
+	sq       int
+	paths    []gmcr.Path
+	pathsFor [][]gmcr.Concept
+	why      []*gmcr.Why
+	coal     []*gmcr.CoalitionResult
+	inv      *gmcr.InverseResult
+}
+
+// statusQuo finds paths to every state that is an equilibrium under one of
+// the concepts.
+func (rep *gmcrReport) statusQuo(ctx context.Context) error {
+	c := rep.res.C
+	var targets []int
+	for s := range c.Codes {
+		var ks []gmcr.Concept
+		for _, k := range rep.concepts {
+			if rep.res.Equilibrium(k, s) {
+				ks = append(ks, k)
+			}
+		}
+		if len(ks) > 0 {
+			targets = append(targets, s)
+			rep.pathsFor = append(rep.pathsFor, ks)
+		}
+	}
+	paths, err := c.StatusQuo(ctx, rep.sq, targets)
+	rep.paths = paths
+	return err
+}
+
+func (rep *gmcrReport) runInverse(cmd *cobra.Command, fl *gmcrFlags) error {
+	c := rep.res.C
+	dmID, st, ok := strings.Cut(fl.inverse, "=")
+	if !ok {
+		return usageErrorf("--inverse %q: want DM=STATE, e.g. IR=5", fl.inverse)
+	}
+	d, ok := c.DMIndex(dmID)
+	if !ok {
+		return usageErrorf("--inverse: unknown decision maker %q", dmID)
+	}
+	s, err := parseStateFlag(c, "inverse", st)
+	if err != nil {
+		return err
+	}
+	k, err := gmcr.ParseConcept(fl.inverseConcept)
+	if err != nil {
+		return usageErrorf("--inverse-concept: %v", err)
+	}
+	spec := gmcr.InverseSpec{DM: d, Target: s, Concept: k, Keep: fl.keepTop}
+	switch fl.inverseBy {
+	case "priorities":
+		if rep.file.Priorities[d] == nil {
+			return usageErrorf("--inverse-by priorities: %s's preferences are a ranking, not priorities", dmID)
+		}
+		spec.Statements = rep.file.Priorities[d]
+	case "auto":
+		spec.Statements = rep.file.Priorities[d]
+	}
+	inv, err := rep.res.Inverse(cmd.Context(), spec)
+	if err != nil {
+		return &exitError{codeFailure, "truce gmcr: " + err.Error()}
+	}
+	rep.inv = inv
+	return nil
+}
