@@ -64,7 +64,7 @@ type DecisionMaker struct {
 
 // MaxOptions bounds the options of a conflict: states are enumerated as
 // 2^options codes before feasibility (docs/limits.md).
-const MaxOptions = 24
+const MaxOptions = 20
 
 // MaxDecisionMakers bounds the decision makers: coalition analysis visits
 // every subset of them.

@@ -147,3 +147,9 @@ func scanYAML(src []byte, limit int) (p Pos, docs int, ok bool) {
 	}
 	return Pos{}, docs, true
 }
+
+// ScanYAML measures YAML text the way Parse does before parsing it, for the
+// other YAML formats read with the same guards (graph-model conflict
+// files): the first position nesting deeper than limit and docs == 2 at a
+// second document, or ok.
+func ScanYAML(src []byte, limit int) (p Pos, docs int, ok bool) { return scanYAML(src, limit) }

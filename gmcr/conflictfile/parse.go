@@ -68,26 +68,6 @@ var topKeys = []string{"truce", "kind", "name", "title", "description", "source"
 
 var idRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 
-// IsConflict reports whether src declares `kind: graph-model` at its top
-// level, so that commands can tell conflict files from scenarios.
-func IsConflict(src []byte) bool {
-	f, err := yamlparser.ParseBytes(src, 0)
-	if err != nil || len(f.Docs) == 0 || f.Docs[0] == nil || f.Docs[0].Body == nil {
-		return false
-	}
-	m, ok := f.Docs[0].Body.(*ast.MappingNode)
-	if !ok {
-		return false
-	}
-	for _, mv := range m.Values {
-		if k, _ := scalar(mv.Key); k == "kind" {
-			v, _ := scalar(mv.Value)
-			return v == Kind
-		}
-	}
-	return false
-}
-
 // Parse reads a conflict file. It returns the file, or nil and the
 // diagnostics (errors with file:line:col and hints) when it has errors.
 func Parse(ctx context.Context, filename string, src []byte) (f *File, diags []scenario.Diagnostic) {
@@ -100,6 +80,16 @@ func Parse(ctx context.Context, filename string, src []byte) (f *File, diags []s
 	}()
 	if len(src) > MaxFileSize {
 		r.errorf(pos{1, 1}, "", "file too large (%d bytes, limit %d)", len(src), MaxFileSize)
+		return nil, r.sorted()
+	}
+	// The same guard as scenario files: the YAML parser's cost grows with
+	// the square of the nesting, so the text is measured first.
+	if p, docs, ok := scenario.ScanYAML(src, scenario.MaxNesting); !ok {
+		if docs > 1 {
+			r.errorf(pos{p.Line, p.Col}, "put one conflict per file", "more than one YAML document")
+		} else {
+			r.errorf(pos{p.Line, p.Col}, "a conflict file needs a few levels; check the indentation and brackets", "the YAML nests more than %d levels deep", scenario.MaxNesting)
+		}
 		return nil, r.sorted()
 	}
 	yf, err := yamlparser.ParseBytes(src, 0)
