@@ -37,7 +37,10 @@ func solveClocked(ctx context.Context, g *markov.Game, opt Options) (*Result, er
 		}
 		return r, err
 	}
-	m := newMPEModel(&stat)
+	m, err := newMPEModel(ctx, &stat)
+	if err != nil {
+		return nil, fmt.Errorf("solve MPE: %w", err)
+	}
 	nA := m.nA
 	V := r.Values // V_{t+1}, per actor and state (entry utility at endings)
 	next := r.Strategies
@@ -48,7 +51,10 @@ func solveClocked(ctx context.Context, g *markov.Game, opt Options) (*Result, er
 		if err := ctx.Err(); err != nil {
 			return nil, fmt.Errorf("solve MPE: backward induction: %w", err)
 		}
-		mt := stageModel(g, t)
+		mt, err := stageModel(ctx, g, t)
+		if err != nil {
+			return nil, fmt.Errorf("solve MPE: %w", err)
+		}
 		sig := make([][][]float64, nA)
 		Vt := make([][]float64, nA)
 		for a := range sig {
@@ -107,7 +113,7 @@ func solveClocked(ctx context.Context, g *markov.Game, opt Options) (*Result, er
 }
 
 // stageModel is the game's model at step t: its flows and transitions.
-func stageModel(g *markov.Game, t int) *mpeModel {
+func stageModel(ctx context.Context, g *markov.Game, t int) (*mpeModel, error) {
 	gt := *g
 	gt.Clock, gt.Timed = 0, nil
 	gt.Trans = make([][][]markov.Next, len(g.States))
@@ -117,5 +123,5 @@ func stageModel(g *markov.Game, t int) *mpeModel {
 			gt.Trans[s], gt.Flow[s] = g.TransAt(t, s), g.FlowAt(t, s)
 		}
 	}
-	return newMPEModel(&gt)
+	return newMPEModel(ctx, &gt)
 }
