@@ -4,6 +4,8 @@ import (
 	"context"
 	"os"
 	"testing"
+
+	"github.com/truce-dev/truce/equilibrium"
 )
 
 // BenchmarkAnalyze1000Draws is `truce analyze --draws 1000` on the
@@ -135,4 +137,60 @@ func BenchmarkWalk10001(b *testing.B) {
 			}
 		}
 	})
+}
+
+// usIranClock52 is the bundled scenario with a 52-step clock: from week 52
+// on, a US that only holds in the truce risks war.
+func usIranClock52(b *testing.B) (plain, clocked *Scenario) {
+	src, err := os.ReadFile("../scenarios/us-iran-2026.yaml")
+	if err != nil {
+		b.Fatal(err)
+	}
+	c52 := replaceOnce(string(src), "  # Temporary truce.\n", `  # Temporary truce: after a year a US that only holds risks war.
+  - from: truce
+    when: {US: hold, step: ">= 52"}
+    to: {war: p_war_strike}
+    else: truce
+`)
+	plain, ds := Parse("us-iran-2026.yaml", src)
+	if plain == nil {
+		b.Fatal(ds)
+	}
+	clocked, ds = Parse("us-iran-clock52.yaml", []byte(c52))
+	if clocked == nil || clocked.Clock != 52 {
+		b.Fatal(ds)
+	}
+	return plain, clocked
+}
+
+// BenchmarkUSIranClock52: `truce analyze --draws 200` (every profile with
+// given strategies) and the Markov-perfect equilibrium at the central draw
+// (`truce solve`'s selection: the stationary game from week 52 on, then
+// backward induction over 52 weeks), without and with the clock.
+func BenchmarkUSIranClock52(b *testing.B) {
+	plain, clocked := usIranClock52(b)
+	for _, c := range []struct {
+		name string
+		sc   *Scenario
+	}{{"no-clock", plain}, {"clock52", clocked}} {
+		b.Run("analyze/"+c.name, func(b *testing.B) {
+			for b.Loop() {
+				if _, err := Analyze(context.Background(), c.sc, AnalyzeOptions{Draws: 200, Seed: 1, Workers: 1}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run("solve/"+c.name, func(b *testing.B) {
+			g, _, err := c.sc.Build(c.sc.Central())
+			if err != nil {
+				b.Fatal(err)
+			}
+			for b.Loop() {
+				r, err := equilibrium.Solve(context.Background(), g, equilibrium.Options{})
+				if err != nil || !r.Converged {
+					b.Fatal(err, r.Reason)
+				}
+			}
+		})
+	}
 }
