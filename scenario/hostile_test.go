@@ -2,6 +2,7 @@ package scenario
 
 import (
 	"context"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -168,5 +169,44 @@ func TestFailedDrawsCounted(t *testing.T) {
 	}
 	if _, err := Analyze(context.Background(), sc, AnalyzeOptions{Draws: 400, Seed: 1, Strict: true}); err == nil || !strings.Contains(err.Error(), "outside [0, 1]") {
 		t.Errorf("strict: %v", err)
+	}
+}
+
+// TestSeriesBounded: beyond ExactQuantileDraws a series keeps every k-th
+// draw; its mean stays exact and its quantiles are within the documented
+// error of the whole's (a uniform low-discrepancy stream, whose true 5%
+// and 95% quantiles are 0.05 and 0.95).
+func TestSeriesBounded(t *testing.T) {
+	const draws = 3*ExactQuantileDraws + 7
+	s := series{stride: quantileStride(draws)}
+	if s.stride != 4 {
+		t.Fatalf("stride %d for %d draws", s.stride, draws)
+	}
+	sum := 0.0
+	for i := 0; i < draws; i++ {
+		x := math.Mod(float64(i)*0.6180339887498949, 1)
+		sum += x
+		s.add(i, x)
+	}
+	if len(s.kept) > ExactQuantileDraws || len(s.kept) < ExactQuantileDraws/2 {
+		t.Errorf("%d draws kept", len(s.kept))
+	}
+	st := s.stat()
+	if float64(st.Mean) != sum/draws {
+		t.Errorf("mean %v, want %v (over every draw)", st.Mean, sum/draws)
+	}
+	if math.Abs(float64(st.Lo)-0.05) > 0.0025 || math.Abs(float64(st.Hi)-0.95) > 0.0025 {
+		t.Errorf("quantiles %v %v, want 0.05 and 0.95 within 0.0025", st.Lo, st.Hi)
+	}
+	// Up to ExactQuantileDraws, exactly what summarize gives over all.
+	e := series{stride: quantileStride(1000)}
+	var xs []float64
+	for i := 0; i < 1000; i++ {
+		x := math.Mod(float64(i)*0.7548776662466927, 1)
+		xs = append(xs, x)
+		e.add(i, x)
+	}
+	if e.stat() != summarize(xs) {
+		t.Errorf("exact: %v, want %v", e.stat(), summarize(xs))
 	}
 }
