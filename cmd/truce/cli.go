@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/truce-dev/truce/internal/budget"
+	"github.com/truce-dev/truce/internal/progress"
 	"github.com/truce-dev/truce/scenario"
 )
 
@@ -74,6 +75,7 @@ func (e *timeLimitError) Error() string {
 // globalOptions are the flags every command has.
 type globalOptions struct {
 	maxMemory int64
+	progress  string // auto, plain, json or none
 }
 
 // execute runs the command line and returns the exit code; main and the
@@ -242,6 +244,10 @@ func instrument(c *cobra.Command, g *globalOptions) {
 			}
 		}
 		cmd.SetContext(ctx)
+		// The progress mode travels with stderr (internal/progress.Sink),
+		// so the code that draws progress needs no flag of its own.
+		mode, _ := progress.ParseMode(g.progress)
+		cmd.SetErr(&progress.Sink{W: cmd.ErrOrStderr(), Mode: mode})
 		if err := run(cmd, args); err != nil {
 			return &runError{err: err, ctx: ctx}
 		}

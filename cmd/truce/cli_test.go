@@ -69,6 +69,7 @@ func TestExitCodes(t *testing.T) {
 		{"solve draws 1e9", nil, []string{"solve", "--draws", "1e9", "x.yaml"}, codeUsage, `"--draws" flag: out of range: want 1 to 10000`},
 		{"draws 2.5", nil, []string{"analyze", "--draws", "2.5", "x.yaml"}, codeUsage, `"--draws" flag: want a whole number`},
 		{"max-memory", nil, []string{"check", "--max-memory", "12 parsecs", "x.yaml"}, codeUsage, `"--max-memory" flag`},
+		{"progress", nil, []string{"check", "--progress", "loud", "x.yaml"}, codeUsage, `"--progress" flag: want auto, plain, json or none`},
 		{"missing file", nil, []string{"analyze", "no/such/file.yaml"}, codeFailure, "no such file"},
 		{"bad file", nil, []string{"check", "../../scenario/testdata/bad-names.yaml"}, codeFailure, "16:10: error: unknown state"},
 		{"interrupted", cancelled, []string{"analyze", "../../scenario/testdata/uncertain.yaml", "--draws", "100"}, codeInterrupted, "truce analyze: interrupted"},

@@ -50,6 +50,9 @@ Limits on sizes, memory and time: docs/limits.md.`,
 	g := &globalOptions{}
 	sizeFlag(root.PersistentFlags(), &g.maxMemory, "max-memory", budget.DefaultLimit, 1<<20,
 		"memory one run may plan to use, e.g. 512MiB or 8GB; work that would need more is refused with what to do instead")
+	enumFlag(root.PersistentFlags(), &g.progress, "progress", "auto",
+		"progress of long work on stderr: a bar on a terminal, else (auto, plain) a status line every 10s once it has lasted 3s, as text or json; none for silence",
+		"auto", "plain", "json", "none")
 	instrument(root, g)
 	return root
 }

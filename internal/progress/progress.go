@@ -1,44 +1,130 @@
-// Package progress draws progress bars for long-running commands on a terminal.
-// It is silent when the output is not a terminal, so piped output stays clean.
+// Package progress reports the progress of long-running commands: a bar on
+// a terminal; elsewhere (piped, in CI, in a log) a one-line status every few
+// seconds once the work has lasted a few seconds, as plain text or JSON.
 package progress
 
 import (
+	"encoding/json"
+	"fmt"
 	"io"
 	"os"
 	"sync"
+	"time"
 
 	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
 )
 
-// Bar reports progress towards a known total. The zero value is not usable;
-// a nil *Bar is, and does nothing, so callers need no terminal checks.
-type Bar struct {
-	mu  sync.Mutex
-	bar *progressbar.ProgressBar
+// Mode says how progress is shown.
+type Mode int
+
+const (
+	// Auto draws a bar on a terminal and writes Plain lines elsewhere.
+	Auto Mode = iota
+	// Plain writes a line of text every Interval once the work has
+	// lasted Delay: "truce: draws 340/1000 (34%), 12s elapsed, about 23s left".
+	Plain
+	// JSON writes the same as one JSON object a line.
+	JSON
+	// None shows nothing.
+	None
+)
+
+// ParseMode reads a mode by name: auto, plain, json or none.
+func ParseMode(s string) (Mode, error) {
+	switch s {
+	case "auto", "":
+		return Auto, nil
+	case "plain":
+		return Plain, nil
+	case "json":
+		return JSON, nil
+	case "none":
+		return None, nil
+	}
+	return Auto, fmt.Errorf("unknown progress mode %q (auto, plain, json or none)", s)
 }
 
-// IsTerminal reports whether w is a terminal.
+// Timing of the status lines when not on a terminal.
+const (
+	Delay    = 3 * time.Second  // nothing is written for work shorter than this
+	Interval = 10 * time.Second // then one line every Interval
+)
+
+// Sink is a writer for progress that carries its mode: a command gives one
+// to the code that calls New, which needs no other setting.
+type Sink struct {
+	W    io.Writer
+	Mode Mode
+}
+
+func (s *Sink) Write(p []byte) (int, error) { return s.W.Write(p) }
+
+// Bar reports progress towards a known total. A nil *Bar does nothing, so
+// callers need no checks.
+type Bar struct {
+	mu   sync.Mutex
+	bar  *progressbar.ProgressBar // on a terminal
+	line *liner                   // elsewhere
+	stop chan struct{}            // ends the liner's ticker
+}
+
+// IsTerminal reports whether w (or the writer inside a Sink) is a terminal.
 func IsTerminal(w io.Writer) bool {
+	if s, ok := w.(*Sink); ok {
+		w = s.W
+	}
 	f, ok := w.(*os.File)
 	return ok && term.IsTerminal(int(f.Fd()))
 }
 
-// New returns a bar drawn on w when w is a terminal, and nil otherwise.
-// A total of -1 draws a spinner for work of unknown size.
+// New returns a bar for work of total steps (-1: unknown) on w, drawn
+// according to w's mode (a Sink's; Auto otherwise), or nil when nothing is
+// to be shown.
 func New(w io.Writer, total int64, description string) *Bar {
-	if !IsTerminal(w) {
+	mode := Auto
+	if s, ok := w.(*Sink); ok {
+		mode = s.Mode
+	}
+	if w == nil || mode == None {
 		return nil
 	}
-	return &Bar{bar: progressbar.NewOptions64(total,
-		progressbar.OptionSetWriter(w),
-		progressbar.OptionSetDescription(description),
-		progressbar.OptionShowCount(),
-		progressbar.OptionSetWidth(30),
-		progressbar.OptionThrottle(100_000_000), // 100 ms
-		progressbar.OptionClearOnFinish(),
-		progressbar.OptionShowElapsedTimeOnFinish(),
-	)}
+	if mode == Auto && IsTerminal(w) {
+		return &Bar{bar: progressbar.NewOptions64(total,
+			progressbar.OptionSetWriter(w),
+			progressbar.OptionSetDescription(description),
+			progressbar.OptionShowCount(),
+			progressbar.OptionSetWidth(30),
+			progressbar.OptionThrottle(100_000_000), // 100 ms
+			progressbar.OptionClearOnFinish(),
+			progressbar.OptionShowElapsedTimeOnFinish(),
+		)}
+	}
+	if _, isSink := w.(*Sink); !isSink && mode == Auto {
+		// A plain writer that is not a terminal (a buffer in a test, a
+		// pipe given directly): silent, as before modes existed.
+		return nil
+	}
+	b := &Bar{line: newLiner(w, total, description, mode == JSON, time.Now), stop: make(chan struct{})}
+	go b.tick()
+	return b
+}
+
+// tick writes a status line when the work goes quiet (a long step that
+// reports nothing), until Finish.
+func (b *Bar) tick() {
+	t := time.NewTicker(Interval / 2)
+	defer t.Stop()
+	for {
+		select {
+		case <-b.stop:
+			return
+		case <-t.C:
+			b.mu.Lock()
+			b.line.maybeWrite()
+			b.mu.Unlock()
+		}
+	}
 }
 
 // Set moves the bar to n done. Safe for concurrent use.
@@ -48,7 +134,12 @@ func (b *Bar) Set(n int64) {
 	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	_ = b.bar.Set64(n)
+	if b.bar != nil {
+		_ = b.bar.Set64(n)
+		return
+	}
+	b.line.done = n
+	b.line.maybeWrite()
 }
 
 // Add advances the bar by n. Safe for concurrent use.
@@ -58,7 +149,12 @@ func (b *Bar) Add(n int64) {
 	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	_ = b.bar.Add64(n)
+	if b.bar != nil {
+		_ = b.bar.Add64(n)
+		return
+	}
+	b.line.done += n
+	b.line.maybeWrite()
 }
 
 // Describe changes the text shown beside the bar (e.g. "λ=12.5").
@@ -68,15 +164,107 @@ func (b *Bar) Describe(s string) {
 	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	b.bar.Describe(s)
+	if b.bar != nil {
+		b.bar.Describe(s)
+		return
+	}
+	b.line.what = s
+	b.line.maybeWrite()
 }
 
-// Finish clears the bar from the terminal.
+// Finish clears the bar from the terminal; elsewhere, when status lines
+// were written, it writes a last one saying the work is done.
 func (b *Bar) Finish() {
 	if b == nil {
 		return
 	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	_ = b.bar.Finish()
+	if b.bar != nil {
+		_ = b.bar.Finish()
+		return
+	}
+	if b.stop != nil {
+		close(b.stop)
+		b.stop = nil
+	}
+	b.line.finish()
+}
+
+// liner writes the status lines away from a terminal. Lines are written
+// when the work reports progress; a ticker also writes one when the work
+// goes quiet for an Interval, so that a long step still shows signs of
+// life.
+type liner struct {
+	w           io.Writer
+	total, done int64
+	what        string
+	json        bool
+	now         func() time.Time
+	start, last time.Time
+	wrote       bool
+}
+
+func newLiner(w io.Writer, total int64, what string, asJSON bool, now func() time.Time) *liner {
+	t := now()
+	return &liner{w: w, total: total, what: what, json: asJSON, now: now, start: t, last: t}
+}
+
+// maybeWrite writes a line when the work has lasted Delay and the last
+// line is Interval old. The caller holds the Bar's lock.
+func (l *liner) maybeWrite() {
+	t := l.now()
+	if t.Sub(l.start) < Delay || (l.wrote && t.Sub(l.last) < Interval) {
+		return
+	}
+	l.write(t, false)
+}
+
+func (l *liner) write(t time.Time, final bool) {
+	elapsed := t.Sub(l.start)
+	l.wrote, l.last = true, t
+	if l.json {
+		rec := struct {
+			What    string  `json:"what"`
+			Done    int64   `json:"done"`
+			Total   int64   `json:"total,omitempty"`
+			Elapsed float64 `json:"elapsed_seconds"`
+			Left    float64 `json:"left_seconds,omitempty"`
+			Final   bool    `json:"finished,omitempty"`
+		}{What: l.what, Done: l.done, Elapsed: elapsed.Seconds(), Final: final}
+		if l.total > 0 {
+			rec.Total = l.total
+			if l.done > 0 && !final {
+				rec.Left = elapsed.Seconds() * float64(l.total-l.done) / float64(l.done)
+			}
+		}
+		b, _ := json.Marshal(struct {
+			Progress any `json:"progress"`
+		}{rec})
+		fmt.Fprintf(l.w, "%s\n", b)
+		return
+	}
+	msg := fmt.Sprintf("truce: %s", l.what)
+	switch {
+	case l.total > 0:
+		msg += fmt.Sprintf(" %d/%d (%.0f%%)", l.done, l.total, 100*float64(l.done)/float64(l.total))
+	case l.done > 0:
+		msg += fmt.Sprintf(" %d done", l.done)
+	}
+	if final {
+		msg += fmt.Sprintf(", finished in %s", elapsed.Round(time.Second))
+	} else {
+		msg += fmt.Sprintf(", %s elapsed", elapsed.Round(time.Second))
+		if l.total > 0 && l.done > 0 && l.done < l.total {
+			left := time.Duration(float64(elapsed) * float64(l.total-l.done) / float64(l.done))
+			msg += fmt.Sprintf(", about %s left", left.Round(time.Second))
+		}
+	}
+	fmt.Fprintln(l.w, msg)
+}
+
+func (l *liner) finish() {
+	if l.wrote {
+		l.write(l.now(), true)
+	}
 }

@@ -2,7 +2,10 @@ package progress
 
 import (
 	"bytes"
+	"encoding/json"
+	"strings"
 	"testing"
+	"time"
 )
 
 func TestNotTerminalIsSilent(t *testing.T) {
@@ -21,5 +24,78 @@ func TestNotTerminalIsSilent(t *testing.T) {
 	}
 	if IsTerminal(&buf) {
 		t.Fatal("a buffer is not a terminal")
+	}
+}
+
+// TestPlainLines: away from a terminal, nothing for short work, then a
+// line every Interval with the count, the share and the time left, and a
+// last line when done; JSON carries the same.
+func TestPlainLines(t *testing.T) {
+	for _, asJSON := range []bool{false, true} {
+		var buf bytes.Buffer
+		clock := time.Unix(0, 0)
+		l := newLiner(&buf, 1000, "draws", asJSON, func() time.Time { return clock })
+		l.done = 100
+		l.maybeWrite() // at 0 s: too early
+		clock = clock.Add(Delay - time.Millisecond)
+		l.maybeWrite()
+		if buf.Len() != 0 {
+			t.Fatalf("wrote before Delay: %q", buf.String())
+		}
+		clock = clock.Add(2 * time.Millisecond)
+		l.done = 250
+		l.maybeWrite()
+		clock = clock.Add(Interval / 2)
+		l.maybeWrite() // too soon after the first line
+		clock = clock.Add(Interval)
+		l.done = 500
+		l.maybeWrite()
+		l.done = 1000
+		l.finish()
+		lines := strings.Split(strings.TrimSpace(buf.String()), "\n")
+		if len(lines) != 3 {
+			t.Fatalf("json=%v: %d lines:\n%s", asJSON, len(lines), buf.String())
+		}
+		if !asJSON {
+			if lines[0] != "truce: draws 250/1000 (25%), 3s elapsed, about 9s left" || !strings.HasSuffix(lines[2], "1000/1000 (100%), finished in 18s") {
+				t.Errorf("lines:\n%s", buf.String())
+			}
+			continue
+		}
+		var rec struct {
+			Progress struct {
+				What  string `json:"what"`
+				Done  int64  `json:"done"`
+				Total int64  `json:"total"`
+			} `json:"progress"`
+		}
+		if err := json.Unmarshal([]byte(lines[1]), &rec); err != nil || rec.Progress.Done != 500 || rec.Progress.Total != 1000 || rec.Progress.What != "draws" {
+			t.Errorf("json line %q: %v", lines[1], err)
+		}
+	}
+}
+
+// TestModes: a Sink chooses the mode; None and a plain buffer are silent.
+func TestModes(t *testing.T) {
+	var buf bytes.Buffer
+	if New(&Sink{W: &buf, Mode: None}, 10, "x") != nil {
+		t.Error("None made a bar")
+	}
+	b := New(&Sink{W: &buf, Mode: Plain}, 10, "x")
+	if b == nil || b.line == nil {
+		t.Fatal("Plain made no liner")
+	}
+	b.Set(3)
+	b.Finish() // short work: nothing written
+	if buf.Len() != 0 {
+		t.Errorf("short work wrote %q", buf.String())
+	}
+	for _, s := range []string{"auto", "plain", "json", "none"} {
+		if _, err := ParseMode(s); err != nil {
+			t.Error(err)
+		}
+	}
+	if _, err := ParseMode("loud"); err == nil {
+		t.Error("ParseMode(loud)")
 	}
 }
