@@ -38,6 +38,11 @@ type Input struct {
 	Credibility []Credibility
 	Tornadoes   []Tornado
 	BreakEvens  []BreakEven
+	// Global, Discoveries and Audit are the global analyses: Sobol
+	// indices, PRIM boxes and the construction check (global.go).
+	Global      *Global
+	Discoveries []Discovery
+	Audit       *Audit
 	Notes       []string // caveats printed at the top, e.g. "solver unavailable"
 }
 

@@ -362,6 +362,8 @@ svg.chart{max-width:100%;height:auto;display:block;margin:.8em 0;font-family:sys
 {{range .Tornadoes}}{{.}}{{end}}
 </section>{{end}}
 
+{{template "global" .}}
+
 <footer><p class="meta">Written by truce. Self-contained: no scripts, no external resources.</p></footer>
 </body>
 </html>

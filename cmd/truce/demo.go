@@ -54,6 +54,7 @@ assumptions imply, not forecasts. To change an assumption, copy the file
 				return &exitError{1, "truce demo: the bundled scenario has errors (a bug in this build)"}
 			}
 			opt.Solve, opt.Sensitivity, opt.Log = true, true, cmd.ErrOrStderr()
+			opt.Global.Source = scenarios.USIran2026()
 			opt.SolveBudget = time.Duration(solveSec * float64(time.Second))
 			start := time.Now()
 			res, err := runPipeline(cmd.Context(), sc, opt)
@@ -74,6 +75,7 @@ assumptions imply, not forecasts. To change an assumption, copy the file
 	intFlag(f, &opt.Workers, "workers", 0, 0, maxWorkers, "parallel workers (0 = all cores); output does not depend on it")
 	intFlag(f, &opt.Points, "points", 9, 2, maxPoints, "points per parameter in the sensitivity sweep")
 	floatFlag(f, &solveSec, "solve-budget", 10, 0, maxTimeout.Seconds(), "seconds allowed for solving the equilibrium (0 = 10)")
+	addGlobalFlags(f, &opt.Global, demoAuditDraws)
 	timeoutFlag(f)
 	f.Bool("print-scenario", false, "print the bundled scenario file and exit")
 	return cmd
@@ -91,8 +93,12 @@ func printDiags(w io.Writer, ds []scenario.Diagnostic) {
 func writeDemoSummary(w io.Writer, res *pipelineResult, out string, took time.Duration) {
 	sc, ar := res.sc, res.ar
 	fmt.Fprintf(w, "%s\n", sc.Title)
-	fmt.Fprintf(w, "%d profiles × %d parameter draws (seed %d) in %.1fs; equilibrium %.1fs; sensitivity %.1fs; total %.1fs\n",
-		len(ar.ProfileOrder), ar.Draws, ar.Seed, res.analyzeTime.Seconds(), res.solveTime.Seconds(), res.sensTime.Seconds(), took.Seconds())
+	global := 0.0
+	if res.global != nil {
+		global = res.global.took.Seconds()
+	}
+	fmt.Fprintf(w, "%d profiles × %d parameter draws (seed %d) in %.1fs; equilibrium %.1fs; sensitivity %.1fs; global analyses %.1fs; total %.1fs\n",
+		len(ar.ProfileOrder), ar.Draws, ar.Seed, res.analyzeTime.Seconds(), res.solveTime.Seconds(), res.sensTime.Seconds(), global, took.Seconds())
 	fmt.Fprintln(w, "All numbers follow from the analyst's assumed ranges in the scenario; they are not forecasts.")
 	fmt.Fprintln(w)
 	var rows []endingsRow
@@ -144,6 +150,7 @@ func writeDemoSummary(w io.Writer, res *pipelineResult, out string, took time.Du
 		line := fmt.Sprintf("  %-4s %-9s %6s  %-52s%s", h.ID, h.Verdict, fmt.Sprintf("%.1f%%", 100*h.HoldsShare), oneLine(labels[h.ID], 52), flip)
 		fmt.Fprintln(w, strings.TrimRight(line, " "))
 	}
+	writeDemoGlobal(w, res)
 	fmt.Fprintln(w)
 	fmt.Fprintf(w, "Report: %s   (model and its sources: docs/us-iran-2026.md; change it: truce demo --print-scenario > mine.yaml)\n", out)
 }

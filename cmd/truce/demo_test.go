@@ -20,7 +20,8 @@ import (
 // with every kind of chart.
 func TestDemo(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "demo.html")
-	stdout, stderr, code := runTruce(t, "", "demo", "--draws", "100", "--points", "5", "-o", out)
+	// Small global analyses (Sobol N = 64, audit on 10 draws) keep the test quick.
+	stdout, stderr, code := runTruce(t, "", "demo", "--draws", "100", "--points", "5", "--sobol-samples", "64", "--audit-draws", "10", "-o", out)
 	if code != 0 {
 		t.Fatalf("demo exited %d: %s", code, stderr)
 	}
@@ -29,6 +30,11 @@ func TestDemo(t *testing.T) {
 		re := regexp.MustCompile(`(?m)^  ` + regexp.QuoteMeta(h.ID) + `\s+(supported|uncertain|rejected)\s+\d+\.\d%`)
 		if !re.MatchString(stdout) {
 			t.Errorf("summary lacks %s with verdict and share:\n%s", h.ID, stdout)
+		}
+	}
+	for _, want := range []string{"What each verdict hangs on (Sobol total index", "H12 walkout_cost_us", "Construction check: H1, H2 restate the payoff rules"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("summary lacks %q:\n%s", want, stdout)
 		}
 	}
 	if n := strings.Count(stdout, "\n"); n > 40 {
@@ -43,14 +49,14 @@ func TestDemo(t *testing.T) {
 			t.Errorf("report lacks a %s chart", kind)
 		}
 	}
-	for _, sec := range []string{`id="equilibrium"`, `id="credibility"`, `id="hypotheses"`, `id="sensitivity"`} {
+	for _, sec := range []string{`id="equilibrium"`, `id="credibility"`, `id="hypotheses"`, `id="sensitivity"`, `id="global"`, `id="discovery"`, `id="audit"`} {
 		if !strings.Contains(string(page), sec) {
 			t.Errorf("report lacks section %s", sec)
 		}
 	}
 	// same seed, same bytes
 	out2 := filepath.Join(t.TempDir(), "demo.html")
-	if _, stderr, code := runTruce(t, "", "demo", "--draws", "100", "--points", "5", "--workers", "1", "-o", out2); code != 0 {
+	if _, stderr, code := runTruce(t, "", "demo", "--draws", "100", "--points", "5", "--sobol-samples", "64", "--audit-draws", "10", "--workers", "1", "-o", out2); code != 0 {
 		t.Fatalf("second demo exited %d: %s", code, stderr)
 	}
 	page2, _ := os.ReadFile(out2)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"os"
 	"runtime"
 	"runtime/debug"
 	"time"
@@ -31,6 +32,7 @@ type pipelineOptions struct {
 	Sensitivity bool
 	Points      int
 	Outputs     []string // tornado outputs; default: the hypotheses' quantities
+	Global      globalSteps
 	Log         io.Writer
 }
 
@@ -41,6 +43,7 @@ type pipelineResult struct {
 	eq          []solvedProfile
 	eqGame      *markov.Game // the central game the equilibria were solved on
 	sens        *sensitivity.Result
+	global      *globalResult
 	in          report.Input
 	analyzeTime time.Duration
 	solveTime   time.Duration
@@ -140,6 +143,9 @@ func runPipeline(ctx context.Context, sc *scenario.Scenario, opt pipelineOptions
 		}
 		res.sens, res.sensTime = sens, time.Since(start)
 		report.AddSensitivity(&res.in, sens)
+	}
+	if err := runGlobalSteps(ctx, sc, opt, res); err != nil {
+		return nil, err
 	}
 	res.in.Generated = "truce " + versionString()
 	return res, nil
@@ -292,6 +298,9 @@ central values (see 'truce sensitivity').`,
 			if err != nil {
 				return err
 			}
+			if args[0] != "-" {
+				opt.Global.Source, _ = os.ReadFile(args[0]) // for the audit; a file that cannot be read again just skips it
+			}
 			opt.Solve, opt.Sensitivity = !noSolve, !noSens
 			opt.SolveBudget = time.Duration(solveSec * float64(time.Second))
 			opt.Log = cmd.ErrOrStderr()
@@ -316,6 +325,7 @@ central values (see 'truce sensitivity').`,
 	floatFlag(f, &solveSec, "solve-budget", 10, 0, maxTimeout.Seconds(), "seconds allowed for solving each equilibrium profile (0 = 10)")
 	f.BoolVar(&noSens, "no-sensitivity", false, "skip the sensitivity sweep")
 	intFlag(f, &opt.Points, "points", 9, 2, maxPoints, "points per parameter in the sensitivity sweep")
+	addGlobalFlags(f, &opt.Global, reportAuditDraws)
 	f.StringSliceVar(&opt.Outputs, "tornado", nil, `outputs for tornado charts, e.g. 'reach("war", 52, "baseline")' (default: the hypotheses' quantities)`)
 	timeoutFlag(f)
 	return cmd
