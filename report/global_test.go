@@ -50,8 +50,11 @@ func checkSVGs(t fataler, out string) int {
 				t.Fatalf("SVG not well-formed: %v\n%.300s", err, s)
 			}
 		}
-		if !strings.Contains(s, "<title") || strings.Contains(s, "NaN") || strings.Contains(s, "Inf") {
-			t.Fatalf("SVG without title or with non-finite numbers: %.300s", s)
+		if !strings.Contains(s, `role="img"`) || !strings.Contains(s, "<title") || !strings.Contains(s, "aria-labelledby") {
+			t.Fatalf("SVG lacks accessible title: %.200s", s)
+		}
+		if strings.Contains(s, "NaN") || strings.Contains(s, "Inf") {
+			t.Fatalf("SVG has non-finite coordinates: %.200s", s)
 		}
 	}
 	return len(svgs)

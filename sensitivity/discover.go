@@ -163,15 +163,5 @@ func (m *drawModel) Inputs() []string  { return m.inputs }
 func (m *drawModel) Outputs() []string { return m.outNames }
 
 func (m *drawModel) Eval(ctx context.Context, row int, v []float64, y []float64) error {
-	holds := make([]bool, m.nHyp)
-	if err := m.probe.Eval(ctx, v, fmt.Sprintf("draw %d", row), y[:m.nOut], holds); err != nil {
-		return err
-	}
-	for h, ok := range holds {
-		y[m.nOut+h] = 0
-		if ok {
-			y[m.nOut+h] = 1
-		}
-	}
-	return nil
+	return probeRow(ctx, m.probe, v, fmt.Sprintf("draw %d", row), y, m.nOut)
 }

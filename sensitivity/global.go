@@ -121,14 +121,20 @@ func (m *ScenarioModel) Values(u []float64, v []float64) {
 func (m *ScenarioModel) Eval(ctx context.Context, row int, u []float64, y []float64) error {
 	v := make([]float64, len(m.base))
 	m.Values(u, v)
-	holds := make([]bool, len(m.outputs)-m.nNum)
-	if err := m.probe.Eval(ctx, v, fmt.Sprintf("design row %d", row), y[:m.nNum], holds); err != nil {
+	return probeRow(ctx, m.probe, v, fmt.Sprintf("design row %d", row), y, m.nNum)
+}
+
+// probeRow evaluates probe at parameter values v into y: its nOut numeric
+// outputs, then 1 or 0 per hypothesis (holds or not).
+func probeRow(ctx context.Context, probe *scenario.Probe, v []float64, label string, y []float64, nOut int) error {
+	holds := make([]bool, len(y)-nOut)
+	if err := probe.Eval(ctx, v, label, y[:nOut], holds); err != nil {
 		return err
 	}
 	for h, ok := range holds {
-		y[m.nNum+h] = 0
+		y[nOut+h] = 0
 		if ok {
-			y[m.nNum+h] = 1
+			y[nOut+h] = 1
 		}
 	}
 	return nil
