@@ -4,12 +4,15 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"path/filepath"
 	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
 	"github.com/truce-dev/truce/gmcr"
+	"github.com/truce-dev/truce/gmcr/bridge"
 	"github.com/truce-dev/truce/gmcr/conflictfile"
+	"github.com/truce-dev/truce/scenario"
 )
 
 type gmcrFlags struct {
@@ -36,6 +39,11 @@ every decision maker).
 
 States are named by GMCR's decimal code: the sum of 2^k over the options k
 taken, options numbered from 0 in file order.
+
+A bridge: section ties the conflict to a scenario (docs/gmcr.md): decision
+makers without preferences take them from their actors' values at the
+scenario's central parameters, and the output compares the stable states
+with where the scenario's Markov-perfect equilibrium ends.
 
 With more than two decision makers a unilateral improvement is sanctioned by
 any legal sequence of the others' moves (no one twice in a row; Fang, Hipel &
@@ -140,9 +148,22 @@ func runGmcr(cmd *cobra.Command, path string, fl *gmcrFlags) error {
 	}
 	printDiagnostics(cmd.ErrOrStderr(), diags)
 	c := f.Conflict
-	for d, given := range f.Given {
-		if !given {
-			return &exitError{codeFailure, fmt.Sprintf("truce gmcr: %s has no preferences of its own; its bridge to a scenario is read by the report and the bridge analysis (docs/gmcr.md)", c.DMs[d].ID)}
+	var br *bridge.Report
+	if f.Bridge != nil {
+		dir := "."
+		if path != "-" {
+			dir = filepath.Dir(path)
+		}
+		var bds []scenario.Diagnostic
+		br, bds, err = bridge.Load(ctx, f, name, dir)
+		if err != nil {
+			return &exitError{codeFailure, "truce gmcr: " + err.Error()}
+		}
+		if br == nil {
+			if !wantsJSON(cmd, nil) {
+				printDiagnostics(cmd.ErrOrStderr(), bds)
+			}
+			return &cmdError{msg: fmt.Sprintf("truce gmcr: the bridge of %s has errors; nothing was run", name), diags: bds}
 		}
 	}
 	mode := gmcr.Sequences
@@ -153,7 +174,7 @@ func runGmcr(cmd *cobra.Command, path string, fl *gmcrFlags) error {
 	if err != nil {
 		return err
 	}
-	rep := &gmcrReport{res: res, file: f, concepts: concepts, sq: f.StatusQuo}
+	rep := &gmcrReport{res: res, file: f, concepts: concepts, sq: f.StatusQuo, bridge: br}
 	if fl.statusQuo != "" {
 		if rep.sq, err = parseStateFlag(c, "status-quo", fl.statusQuo); err != nil {
 			return err
@@ -227,6 +248,7 @@ type gmcrReport struct {
 	why      []*gmcr.Why
 	coal     []*gmcr.CoalitionResult
 	inv      *gmcr.InverseResult
+	bridge   *bridge.Report
 }
 
 // statusQuo finds paths to every state that is an equilibrium under one of

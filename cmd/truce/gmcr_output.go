@@ -141,6 +141,9 @@ func (rep *gmcrReport) json() any {
 		}
 		doc["coalitions"] = out
 	}
+	if rep.bridge != nil {
+		doc["bridge"] = rep.bridgeJSON()
+	}
 	if inv := rep.inv; inv != nil {
 		type orderJSON struct {
 			Order   []string   `json:"order"`
@@ -300,6 +303,9 @@ func (rep *gmcrReport) text(w io.Writer) error {
 	}
 	if inv := rep.inv; inv != nil {
 		rep.writeInverse(w)
+	}
+	if rep.bridge != nil {
+		rep.bridgeText(w)
 	}
 	return nil
 }
