@@ -44,6 +44,8 @@ type Input struct {
 	Discoveries []Discovery
 	Audit       *Audit
 	Notes       []string // caveats printed at the top, e.g. "solver unavailable"
+	// Ordinal is the graph-model section (gmcr.go), nil when there is none.
+	Ordinal *Ordinal
 }
 
 // Actor is one side of the scenario.

@@ -37,6 +37,9 @@ func Write(w io.Writer, in Input) error {
 	for _, e := range in.Equilibria {
 		data.EqTables = append(data.EqTables, equilibriumTable(e))
 	}
+	if in.Ordinal != nil {
+		data.OrdinalSection = ordinalSection(in.Ordinal)
+	}
 	if err := pageTmpl.Execute(w, data); err != nil {
 		return fmt.Errorf("report: writing HTML: %w", err)
 	}
@@ -52,6 +55,8 @@ type page struct {
 	Values    []template.HTML
 	Tornadoes []template.HTML
 	EqTables  []eqTable
+	// OrdinalSection is the graph-model section (gmcr.go).
+	OrdinalSection template.HTML
 }
 
 type eqTable struct {
@@ -363,7 +368,7 @@ svg.chart{max-width:100%;height:auto;display:block;margin:.8em 0;font-family:sys
 </section>{{end}}
 
 {{template "global" .}}
-
+{{.OrdinalSection}}
 <footer><p class="meta">Written by truce. Self-contained: no scripts, no external resources.</p></footer>
 </body>
 </html>

@@ -22,6 +22,7 @@ type gmcrFlags struct {
 	inverse, inverseConcept     string
 	inverseBy                   string
 	keepTop                     int
+	html                        string
 }
 
 func newGmcrCmd() *cobra.Command {
@@ -76,6 +77,7 @@ before 2016).
 	f.StringVar(&fl.inverseConcept, "inverse-concept", "gmr", "concept for --inverse")
 	enumFlag(f, &fl.inverseBy, "inverse-by", "auto", "what --inverse reorders", "auto", "priorities", "ranking")
 	intFlag(f, &fl.keepTop, "keep-top", 0, 0, 62, "--inverse keeps this many top priorities or classes fixed")
+	f.StringVarP(&fl.html, "output", "o", "", "also write the stability table and the status-quo graph (SVG) as one HTML page")
 	timeoutFlag(f)
 	return cmd
 }
@@ -224,6 +226,11 @@ func runGmcr(cmd *cobra.Command, path string, fl *gmcrFlags) error {
 	if fl.inverse != "" {
 		if err := rep.runInverse(cmd, fl); err != nil {
 			return err
+		}
+	}
+	if fl.html != "" {
+		if err := writeOutput(cmd, fl.html, []string{path}, rep.writeHTML); err != nil {
+			return &exitError{codeFailure, "truce gmcr: " + err.Error()}
 		}
 	}
 	out := cmd.OutOrStdout()

@@ -85,3 +85,49 @@ func TestGmcrBadFile(t *testing.T) {
 		t.Errorf("unknown concept: exit %d, want 2", code)
 	}
 }
+
+func TestGmcrHTML(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "o.html")
+	_, stderr, code := run(t, "gmcr", "../../examples/gmcr/us-iran.yaml", "-o", out)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := string(b)
+	// The status-quo graph: the truce (0) and the improvements to the
+	// walkout (1), Hormuz (9) and the standoff (11), in an inline SVG.
+	for _, want := range []string{"<svg", `<title>state 11: equilibrium under Nash, GMR, SMR, SEQ</title>`, ">US moves<", ">IR moves<", "<td>US: walkout, strike; IR: hormuz</td>"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("page lacks %q", want)
+		}
+	}
+	if strings.Contains(page, "<script") || strings.Contains(page, "http://") && !strings.Contains(page, `xmlns="http://www.w3.org/2000/svg"`) {
+		t.Error("page is not self-contained")
+	}
+}
+
+func TestGmcrBridge(t *testing.T) {
+	out, stderr, code := run(t, "gmcr", "../../examples/gmcr/us-iran-bridge.yaml", "--format", "json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var doc struct {
+		Bridge struct {
+			DecisionMakers []struct {
+				Derived bool `json:"derived"`
+			} `json:"decision_makers"`
+			Verdicts []struct {
+				State string `json:"state"`
+			} `json:"verdicts"`
+		} `json:"bridge"`
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if len(doc.Bridge.DecisionMakers) != 2 || !doc.Bridge.DecisionMakers[0].Derived || len(doc.Bridge.Verdicts) != 6 {
+		t.Fatalf("%+v", doc.Bridge)
+	}
+}
