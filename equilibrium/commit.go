@@ -369,7 +369,7 @@ func (cs *commitSearch) search(opt CommitOptions) (*commitEval, error) {
 	if exhaustive {
 		what = "all"
 	}
-	best.method = fmt.Sprintf("heuristic search (not proved optimal): %s %d pure stationary commitments, the equilibrium's, 32 random mixed ones, then state-by-state linear programs on the stage games from the best five", what, min(count, opt.Candidates))
+	best.method = fmt.Sprintf("search, not proved optimal: %s %d pure stationary commitments, the equilibrium's, 32 random mixed ones, then state-by-state linear programs on the stage games from the best five", what, min(count, opt.Candidates))
 	return best, nil
 }
 
