@@ -181,35 +181,76 @@ func OneShotGainContext(ctx context.Context, g *markov.Game, p markov.Profile) (
 	return gain, nil
 }
 
-// Threat is what a profile prescribes to one actor at one chain node, and
-// whether carrying it out is in that actor's interest when the moment comes.
+// Kinds of prescribed play, as the credibility report sorts them.
+const (
+	// KindThreat is a play selected by another actor's last move that
+	// leaves that actor worse off than the reacting actor's base play would
+	// (a punishment).
+	KindThreat = "threat"
+	// KindPromise is such a play that leaves it better off (a reward).
+	KindPromise = "promise"
+	// KindReaction is a play selected by another actor's last move that
+	// makes no difference to it.
+	KindReaction = "reaction"
+	// KindPlay is ordinary play: the strategy's base play, or a rule that
+	// reacts only to the actor's own last move.
+	KindPlay = "play"
+)
+
+// Threat is what a profile prescribes to one actor at one decision point
+// (a state and the rules in force there), and whether carrying it out is in
+// that actor's interest when the moment comes.
 type Threat struct {
 	Actor      string
 	ActorIndex int
 	State      string
 	StateIndex int
-	// After describes the remembered previous move that selects this play
-	// ("IR: hormuz"); empty for the strategy's base play.
-	After string
+	// Kind is KindThreat, KindPromise, KindReaction or KindPlay.
+	Kind string
+	// After describes the previous move the actor's own rule reacts to
+	// ("IR: hormuz"), empty for base play; Target is the other actor whose
+	// move it reacts to (empty for ordinary play). Context describes the
+	// remembered moves that select the other actors' rules at this decision
+	// point, which make it a different point from the same state without
+	// them.
+	After, Target, Context string
 	// Play is the prescribed distribution (global action indices).
 	Play     []markov.ActionProb
 	PlayText string // e.g. "withdraw" or "strike 0.6, withdraw 0.4"
+	// Support lists, for each action the play uses, how much less it is
+	// worth than the best action here (0 for a best response). A mix is
+	// credible when every action in it is a best response: the
+	// equilibrium condition, whatever the weights.
+	Support []SupportAction
 	// BestDeviation names the best action to play instead: the best
-	// profitable deviation when there is one, else the best action outside
-	// the prescribed play's support.
+	// action when the play is not credible, else the best action outside
+	// the play's support.
 	BestDeviation string
-	// Gain is what the best one-shot deviation adds to the prescribed play's
-	// value (0 if none is profitable).
+	// Gain is what the best one-shot deviation adds to the prescribed
+	// play's value (0 if none is profitable): the certificate.
 	Gain float64
-	// Credible is Gain <= 1e-9.
+	// Credible is true when every action of the play is a best response
+	// (its shortfall at most CredibleTol, relative to the payoff scale).
 	Credible bool
-	// Margin is the prescribed play's value minus the best alternative
-	// action's value (positive: credible with room to spare). When every
-	// action is in the play's support it is −Gain.
+	// Margin is, for a credible play, the worst action in its support minus
+	// the best action outside it (positive: credible with room to spare;
+	// 0 when every action is in the support); for a play that is not
+	// credible, minus the largest shortfall of an action in its support.
 	Margin float64
+	// TargetEffect is what the play, against the actor's base play in this
+	// state, does to Target's value (negative for a threat).
+	TargetEffect float64
 }
 
-// CredibleTol is the largest one-shot gain still counted as credible.
+// SupportAction is one action of a prescribed mix.
+type SupportAction struct {
+	Action    string
+	P         float64
+	Shortfall float64
+}
+
+// CredibleTol is the largest shortfall still counted as a best response,
+// relative to the largest action value (at least 1).
 const CredibleTol = 1e-9
 
 // String renders the threat as one line of the credibility table.
@@ -219,10 +260,23 @@ func (t Threat) String() string {
 	if t.After != "" {
 		fmt.Fprintf(&b, " after %s", t.After)
 	}
-	fmt.Fprintf(&b, " in %s — ", t.State)
-	if t.Credible {
+	fmt.Fprintf(&b, " in %s", t.State)
+	if t.Context != "" {
+		fmt.Fprintf(&b, " (with %s remembered)", t.Context)
+	}
+	b.WriteString(" — ")
+	switch {
+	case t.Credible:
 		fmt.Fprintf(&b, "credible, margin %s", credNum(t.Margin))
-	} else {
+	case len(t.Support) > 1:
+		var bad []string
+		for _, s := range t.Support {
+			if s.Shortfall > 0 {
+				bad = append(bad, fmt.Sprintf("%s loses %s", s.Action, credNum(s.Shortfall)))
+			}
+		}
+		fmt.Fprintf(&b, "not credible: %s against %s", strings.Join(bad, ", "), t.BestDeviation)
+	default:
 		fmt.Fprintf(&b, "not credible, gain %s by %s", credNum(t.Gain), t.BestDeviation)
 	}
 	return b.String()
@@ -235,18 +289,27 @@ func credNum(x float64) string {
 	return strconv.FormatFloat(x, 'g', 3, 64)
 }
 
-// Credibility returns, for each actor and chain node where the actor has a
-// choice, the prescribed play, its best one-shot alternative and whether
-// the play is credible. It returns nil when p does not fit g (OneShotGain
-// reports why).
+// Credibility returns, for each actor and decision point where the actor
+// has a choice, the prescribed play, its kind and whether it is credible.
+// It returns nil when p does not fit g (Assess and OneShotGain say why).
 func Credibility(g *markov.Game, p markov.Profile) []Threat {
-	c, err := credBuild(context.Background(), g, p)
+	out, err := Assess(context.Background(), g, p)
 	if err != nil {
 		return nil
 	}
-	V, err := c.values(context.Background())
+	return out
+}
+
+// Assess is Credibility with a context (cancellation and the memory
+// budget) and the reason when p does not fit g.
+func Assess(ctx context.Context, g *markov.Game, p markov.Profile) ([]Threat, error) {
+	c, err := credBuild(ctx, g, p)
 	if err != nil {
-		return nil
+		return nil, fmt.Errorf("credibility: %w", err)
+	}
+	V, err := c.values(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("credibility: %w", err)
 	}
 	var out []Threat
 	for a, act := range g.Actors {
@@ -259,42 +322,69 @@ func Credibility(g *markov.Game, p markov.Profile) []Threat {
 			cur := V[a][n]
 			best, bestK := math.Inf(-1), -1
 			alt, altK := math.Inf(-1), -1
+			worstIn := math.Inf(1)
+			scale := 1.0
 			for k, v := range q {
+				scale = math.Max(scale, math.Abs(v))
 				if v > best {
 					best, bestK = v, k
 				}
 				if c.play[n][a][k] == 0 && v > alt {
 					alt, altK = v, k
 				}
+				if c.play[n][a][k] > 0 {
+					worstIn = math.Min(worstIn, v)
+				}
 			}
-			t := Threat{Actor: act.ID, ActorIndex: a, State: g.States[nd.state].ID, StateIndex: nd.state,
-				After: c.after(n)}
+			tol := CredibleTol * scale
+			t := Threat{Actor: act.ID, ActorIndex: a, State: g.States[nd.state].ID, StateIndex: nd.state, Kind: KindPlay}
+			t.After, t.Target, t.Context = c.describe(n, a)
 			t.Gain = math.Max(0, best-cur)
-			t.Credible = t.Gain <= CredibleTol
-			if altK >= 0 {
-				t.Margin = cur - alt
-			} else {
-				t.Margin = -t.Gain
-			}
-			switch {
-			case !t.Credible:
-				t.BestDeviation = g.Actions[a][av[bestK]]
-			case altK >= 0:
-				t.BestDeviation = g.Actions[a][av[altK]]
-			}
+			maxShort := 0.0
 			var parts []string
 			for k, pr := range c.play[n][a] {
 				if pr == 0 {
 					continue
 				}
+				name := g.Actions[a][av[k]]
+				sh := math.Max(0, best-q[k])
+				if sh <= tol {
+					sh = 0
+				}
+				maxShort = math.Max(maxShort, sh)
+				t.Support = append(t.Support, SupportAction{Action: name, P: pr, Shortfall: sh})
 				t.Play = append(t.Play, markov.ActionProb{Action: av[k], P: pr})
 				if pr == 1 {
-					parts = append(parts, g.Actions[a][av[k]])
+					parts = append(parts, name)
 				} else {
-					parts = append(parts, g.Actions[a][av[k]]+" "+credNum(pr))
+					parts = append(parts, name+" "+credNum(pr))
 				}
 			}
 			t.PlayText = strings.Join(parts, ", ")
+			t.Credible = maxShort == 0
+			switch {
+			case !t.Credible:
+				t.Margin = -maxShort
+				t.BestDeviation = g.Actions[a][av[bestK]]
+			case altK >= 0:
+				t.Margin = worstIn - alt
+				t.BestDeviation = g.Actions[a][av[altK]]
+			}
+			if t.Target != "" {
+				b := c.actorIndex(t.Target)
+				base, err := playOf(g, a, c.prof[a], nd.state, -1)
+				if err == nil {
+					t.TargetEffect = c.valueWith(V, n, a, c.play[n][a], b) - c.valueWith(V, n, a, base, b)
+				}
+				switch teff := t.TargetEffect; {
+				case teff < -tol:
+					t.Kind = KindThreat
+				case teff > tol:
+					t.Kind = KindPromise
+				default:
+					t.Kind = KindReaction
+				}
+			}
 			out = append(out, t)
 		}
 	}
@@ -304,5 +394,137 @@ func Credibility(g *markov.Game, p markov.Profile) []Threat {
 		}
 		return out[i].StateIndex < out[j].StateIndex
 	})
+	return out, nil
+}
+
+// describe splits node n's remembered moves for actor a: after is what a's
+// own rule reacts to, target the first other actor it reacts to (empty if
+// it reacts to nobody else's move), context what the others' rules react
+// to.
+func (c *credChain) describe(n, a int) (after, target, context string) {
+	g := c.g
+	nd := c.nodes[n]
+	cond := func(cd markov.Cond) string {
+		names := make([]string, 0, len(cd.Actions))
+		for _, x := range cd.Actions {
+			names = append(names, g.Actions[cd.Actor][x])
+		}
+		return g.Actors[cd.Actor].ID + ": " + strings.Join(names, "|")
+	}
+	var own, others []string
+	seen := map[string]bool{}
+	for i, ri := range nd.fired {
+		if ri < 0 || i >= len(c.prof) {
+			continue
+		}
+		for _, cd := range c.strats[i].Rules[ri].After {
+			s := cond(cd)
+			if c.owner[i] == a {
+				own = append(own, s)
+				if cd.Actor != a && target == "" {
+					target = g.Actors[cd.Actor].ID
+				}
+			} else if !seen[s] {
+				seen[s] = true
+				others = append(others, s)
+			}
+		}
+	}
+	return strings.Join(own, ", "), target, strings.Join(others, ", ")
+}
+
+func (c *credChain) actorIndex(id string) int {
+	for b, act := range c.g.Actors {
+		if act.ID == id {
+			return b
+		}
+	}
+	return -1
+}
+
+// valueWith is actor b's value at node n when actor a plays x there once
+// and everybody follows the profile afterwards.
+func (c *credChain) valueWith(V [][]float64, n, a int, x []float64, b int) float64 {
+	g := c.g
+	nd := c.nodes[n]
+	k := make([]int, len(g.Actors))
+	d := g.Actors[b].Discount
+	v := 0.0
+	for j := 0; j < g.NumJoint(nd.state); j++ {
+		p := c.jointProb(n, j, a, k) * x[k[a]]
+		if p == 0 {
+			continue
+		}
+		u := utility(g, g.Flow[nd.state][j], b)
+		for i, t := range g.Trans[nd.state][j] {
+			if nx := c.next[n][j][i]; nx >= 0 {
+				u += d * t.P * V[b][nx]
+			} else {
+				u += d * t.P * utility(g, g.Entry[t.State], b)
+			}
+		}
+		v += p * u
+	}
+	return v
+}
+
+// ThreatSummary is one decision point's credibility across parameter
+// draws.
+type ThreatSummary struct {
+	Actor, State, After, Context string
+	// Kind and Play are those of the first draw (a kind can change with
+	// the parameters; Kinds counts each).
+	Kind  string
+	Kinds map[string]int
+	Play  string
+	// Draws counts the draws with this decision point, Credible those in
+	// which the play was credible.
+	Draws, Credible int
+	// MedianMargin is the median of Margin over those draws.
+	MedianMargin float64
+}
+
+// CredibleShare is Credible/Draws.
+func (s ThreatSummary) CredibleShare() float64 {
+	if s.Draws == 0 {
+		return 0
+	}
+	return float64(s.Credible) / float64(s.Draws)
+}
+
+// SummarizeThreats aggregates the credibility reports of several draws of
+// one profile, decision point by decision point, in the order first seen.
+func SummarizeThreats(draws [][]Threat) []ThreatSummary {
+	var out []ThreatSummary
+	margins := map[string][]float64{}
+	index := map[string]int{}
+	for _, ths := range draws {
+		for _, t := range ths {
+			key := t.Actor + "\x00" + t.State + "\x00" + t.After + "\x00" + t.Context
+			i, ok := index[key]
+			if !ok {
+				i = len(out)
+				index[key] = i
+				out = append(out, ThreatSummary{Actor: t.Actor, State: t.State, After: t.After, Context: t.Context,
+					Kind: t.Kind, Kinds: map[string]int{}, Play: t.PlayText})
+			}
+			s := &out[i]
+			s.Draws++
+			s.Kinds[t.Kind]++
+			if t.Credible {
+				s.Credible++
+			}
+			margins[key] = append(margins[key], t.Margin)
+		}
+	}
+	for key, i := range index {
+		m := margins[key]
+		sort.Float64s(m)
+		if n := len(m); n%2 == 1 {
+			out[i].MedianMargin = m[n/2]
+		} else {
+			out[i].MedianMargin = (m[n/2-1] + m[n/2]) / 2
+		}
+	}
 	return out
 }

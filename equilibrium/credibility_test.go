@@ -116,16 +116,19 @@ func TestCredibilityRememberedMove(t *testing.T) {
 	ir := markov.Strategy{Base: [][]float64{{1, 0}, nil}}
 	got := map[string]Threat{}
 	for _, th := range Credibility(g, markov.Profile{us, ir}) {
-		got[th.Actor+"|"+th.After] = th
+		got[th.Actor+"|"+th.After+"|"+th.Context] = th
 	}
+	// The US's "threat" to withdraw after Hormuz in fact rewards Iran
+	// (ending the talks is worth 3 to it): a promise, by its effect on
+	// Iran's value against the US's base play there (0.9 · 3 = 2.7).
 	want := []struct {
-		key, line string
-		gain      float64
+		key, line, kind string
+		gain, effect    float64
 	}{
-		{"US|", "US: negotiate in truce — credible, margin 2.8", 0},
-		{"US|IR: hormuz", "US: withdraw after IR: hormuz in truce — not credible, gain 2.8 by negotiate", 2.8},
-		{"IR|", "IR: comply in truce — not credible, gain 2.43 by hormuz", 2.43},
-		{"IR|IR: hormuz", "IR: comply after IR: hormuz in truce — credible, margin 0", 0},
+		{"US||", "US: negotiate in truce — credible, margin 2.8", KindPlay, 0, 0},
+		{"US|IR: hormuz|", "US: withdraw after IR: hormuz in truce — not credible, gain 2.8 by negotiate", KindPromise, 2.8, 2.7},
+		{"IR||", "IR: comply in truce — not credible, gain 2.43 by hormuz", KindPlay, 2.43, 0},
+		{"IR||IR: hormuz", "IR: comply in truce (with IR: hormuz remembered) — credible, margin 0", KindPlay, 0, 0},
 	}
 	if len(got) != len(want) {
 		t.Errorf("got %d threats, want %d: %v", len(got), len(want), got)
@@ -136,11 +139,11 @@ func TestCredibilityRememberedMove(t *testing.T) {
 			t.Errorf("missing threat %s", w.key)
 			continue
 		}
-		if th.String() != w.line {
-			t.Errorf("%s:\n got %q\nwant %q", w.key, th.String(), w.line)
+		if th.String() != w.line || th.Kind != w.kind {
+			t.Errorf("%s:\n got %q (%s)\nwant %q (%s)", w.key, th.String(), th.Kind, w.line, w.kind)
 		}
-		if math.Abs(th.Gain-w.gain) > 1e-12 {
-			t.Errorf("%s: gain %.15g, want %g", w.key, th.Gain, w.gain)
+		if math.Abs(th.Gain-w.gain) > 1e-12 || math.Abs(th.TargetEffect-w.effect) > 1e-12 {
+			t.Errorf("%s: gain %.15g, effect %.15g; want %g, %g", w.key, th.Gain, th.TargetEffect, w.gain, w.effect)
 		}
 	}
 	gain, err := OneShotGain(g, markov.Profile{us, ir})
@@ -208,4 +211,65 @@ func ExampleSolve() {
 		r.Converged, r.Strategies[0][0][1], 1/(0.9*5+1))
 	// Output:
 	// converged true, quit with probability 0.181818 (c/(δV+c) = 0.181818)
+}
+
+// #12: a planted threat is reported as a threat, apart from ordinary play;
+// a mix of actions that are all best responses is credible whatever its
+// weights; an analyst's 0.8/0.2 mix whose minor action is not a best
+// response is not, and the report says which action loses how much.
+//
+// In mpeMemoryGame with Iran paying 3 when the talks end (entry −3 for IR,
+// instead of +3), the US's withdrawal after Hormuz hurts Iran: a threat.
+// The US's base play mixes negotiate and withdraw, whose values differ;
+// Iran's play at the start mixes comply and hormuz, which are equally good
+// for it against a US that always negotiates.
+func TestCredibilityKinds(t *testing.T) {
+	g := mpeMemoryGame()
+	g.Entry[1] = []float64{-2, -3}
+	threat := markov.Rule{State: 0, After: []markov.Cond{{Actor: 1, Actions: []int{1}}}, Play: []markov.ActionProb{{Action: 1, P: 1}}}
+	us := markov.Strategy{Base: [][]float64{{0.8, 0.2}, nil}, Rules: []markov.Rule{threat}}
+	ir := markov.Strategy{Base: [][]float64{{1, 0}, nil}}
+	ths, err := Assess(context.Background(), g, markov.Profile{us, ir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sawThreat, sawMix bool
+	for _, th := range ths {
+		switch {
+		case th.Actor == "US" && th.After == "IR: hormuz":
+			sawThreat = true
+			if th.Kind != KindThreat || th.Target != "IR" || !(th.TargetEffect < 0) {
+				t.Errorf("withdraw after Hormuz: kind %s, target %s, effect %g", th.Kind, th.Target, th.TargetEffect)
+			}
+		case th.Actor == "US" && th.After == "":
+			sawMix = true
+			// The value of the truce under the mix solves
+			// V = 0.8·0.9V + 0.2·(−1 − 0.9·2), so V = −2: negotiating
+			// once is worth 0.9V = −1.8, withdrawing −2.8, so withdraw
+			// loses 1 and the mix is not credible, per action.
+			if th.Kind != KindPlay || th.Credible || len(th.Support) != 2 || th.Support[0].Shortfall != 0 ||
+				math.Abs(th.Support[1].Shortfall-1) > 1e-12 || math.Abs(th.Margin+1) > 1e-12 {
+				t.Errorf("US base mix: %+v", th)
+			}
+			if !strings.Contains(th.String(), "withdraw loses 1 against negotiate") {
+				t.Errorf("line %q", th.String())
+			}
+		}
+	}
+	if !sawThreat || !sawMix {
+		t.Fatalf("threat seen %v, mix seen %v in %v", sawThreat, sawMix, ths)
+	}
+	// Iran indifferent between comply and hormuz (the US never reacts):
+	// any mix of the two is credible, with margin 0 (nothing outside it).
+	soft := markov.Strategy{Base: [][]float64{{1, 0}, nil}}
+	mix := markov.Strategy{Base: [][]float64{{0.3, 0.7}, nil}}
+	ths, err = Assess(context.Background(), g, markov.Profile{soft, mix})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, th := range ths {
+		if th.Actor == "IR" && (!th.Credible || th.Margin != 0 || th.Gain > 1e-12) {
+			t.Errorf("Iran's indifferent mix: %s", th)
+		}
+	}
 }

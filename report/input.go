@@ -176,6 +176,12 @@ type Credibility struct {
 	Deviate  string // the best deviation
 	Gain     float64
 	Credible bool
+	// Kind is "threat", "promise" or "reaction" (a play selected by
+	// another actor's last move), or "play" (ordinary play, kept only when
+	// it is not credible); Shortfall says which action of a mix loses how
+	// much ("withdraw loses 1"), empty when credible.
+	Kind      string
+	Shortfall string
 }
 
 // Tornado is a one-at-a-time sensitivity chart for one output.

@@ -344,9 +344,9 @@ svg.chart{max-width:100%;height:auto;display:block;margin:.8em 0;font-family:sys
 
 {{if .Credibility}}<section id="credibility">
 <h2>Credibility of threats</h2>
-<p>For each prescribed move, the gain from the best one-shot deviation; a threat is credible when nothing is gained by not carrying it out.</p>
-<table><thead><tr><th>Profile</th><th>Actor</th><th>State</th><th>After</th><th>Prescribed</th><th>Best deviation</th><th>Gain</th><th>Credible</th></tr></thead><tbody>
-{{range .Credibility}}<tr><td>{{.Profile}}</td><td>{{.Actor}}</td><td>{{.State}}</td><td>{{.After}}</td><td>{{.Action}}</td><td>{{.Deviate}}</td><td class="n">{{num .Gain}}</td><td>{{if .Credible}}credible{{else}}not credible{{end}}</td></tr>
+<p>Threats and promises first (plays selected by the other side's last move), then ordinary play that is not credible. A play is credible when every action in it is a best response when the moment comes; the gain is what the best one-shot deviation adds.</p>
+<table><thead><tr><th>Profile</th><th>Kind</th><th>Actor</th><th>State</th><th>After</th><th>Prescribed</th><th>Best deviation</th><th>Gain</th><th>Credible</th></tr></thead><tbody>
+{{range .Credibility}}<tr><td>{{.Profile}}</td><td>{{.Kind}}</td><td>{{.Actor}}</td><td>{{.State}}</td><td>{{.After}}</td><td>{{.Action}}</td><td>{{.Deviate}}</td><td class="n">{{num .Gain}}</td><td>{{if .Credible}}credible{{else}}not credible{{with .Shortfall}}: {{.}}{{end}}{{end}}</td></tr>
 {{end}}</tbody></table>
 </section>{{end}}
 

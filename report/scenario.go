@@ -246,18 +246,34 @@ func EquilibriumSetFrom(g *markov.Game, profile string, set *equilibrium.Set, se
 }
 
 // CredibilityFrom keeps the rows of a credibility report that a reader
-// needs: the reactions (plays selected by a remembered move, i.e. threats
-// and promises) and every prescription that is not credible.
+// needs: the threats and promises (plays selected by another actor's last
+// move), then every ordinary play that is not credible.
 func CredibilityFrom(profile string, threats []equilibrium.Threat) []Credibility {
-	var out []Credibility
+	var out, plain []Credibility
 	for _, t := range threats {
-		if t.After == "" && t.Credible {
+		if t.Kind == equilibrium.KindPlay && t.Credible {
 			continue
 		}
-		out = append(out, Credibility{Profile: profile, Actor: t.Actor, State: t.State, After: t.After,
-			Action: t.PlayText, Deviate: t.BestDeviation, Gain: t.Gain, Credible: t.Credible})
+		var short []string
+		for _, s := range t.Support {
+			if s.Shortfall > 0 {
+				short = append(short, fmt.Sprintf("%s loses %.3g", s.Action, s.Shortfall))
+			}
+		}
+		after := t.After
+		if t.Context != "" {
+			after = strings.TrimPrefix(after+"; with "+t.Context, "; ")
+		}
+		c := Credibility{Profile: profile, Actor: t.Actor, State: t.State, After: after,
+			Action: t.PlayText, Deviate: t.BestDeviation, Gain: t.Gain, Credible: t.Credible, Kind: t.Kind,
+			Shortfall: strings.Join(short, ", ")}
+		if t.Kind == equilibrium.KindPlay {
+			plain = append(plain, c)
+		} else {
+			out = append(out, c)
+		}
 	}
-	return out
+	return append(out, plain...)
 }
 
 // AddSensitivity adds tornado charts (the outputs named, or all when none)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"runtime"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 
@@ -36,6 +37,13 @@ type solveDraw struct {
 	BeforeClock []solveStep `json:"before_clock,omitempty"`
 	Equilibria  []solveEq   `json:"equilibria,omitempty"`
 	Error       string      `json:"error,omitempty"`
+
+	threats []profileThreats // for the summary across draws
+}
+
+type profileThreats struct {
+	profile string
+	threats []equilibrium.Threat
 }
 
 type solveStep struct {
@@ -47,19 +55,47 @@ type solveStep struct {
 type solveThreat struct {
 	Actor         string             `json:"actor"`
 	State         string             `json:"state"`
+	Kind          string             `json:"kind"`
 	After         string             `json:"after,omitempty"`
+	Target        string             `json:"target,omitempty"`
+	Context       string             `json:"context,omitempty"`
 	Play          map[string]float64 `json:"play"`
+	Support       []solveSupport     `json:"support"`
 	BestDeviation string             `json:"best_deviation,omitempty"`
 	Gain          float64            `json:"gain"`
 	Credible      bool               `json:"credible"`
 	Margin        float64            `json:"margin"`
+	TargetEffect  float64            `json:"target_effect,omitempty"`
 	Text          string             `json:"text"`
+}
+
+type solveSupport struct {
+	Action    string  `json:"action"`
+	P         float64 `json:"p"`
+	Shortfall float64 `json:"shortfall"`
+}
+
+// solveThreatSummary is one decision point's credibility across draws.
+type solveThreatSummary struct {
+	Profile       string  `json:"profile"`
+	Actor         string  `json:"actor"`
+	State         string  `json:"state"`
+	Kind          string  `json:"kind"`
+	After         string  `json:"after,omitempty"`
+	Context       string  `json:"context,omitempty"`
+	Play          string  `json:"play"`
+	Draws         int     `json:"draws"`
+	CredibleShare float64 `json:"credible_share"`
+	MedianMargin  float64 `json:"median_margin"`
 }
 
 type solveReport struct {
 	Scenario string      `json:"scenario"`
 	Seed     uint64      `json:"seed"`
 	Draws    []solveDraw `json:"draws"`
+	// CredibilitySummary aggregates every profile's credibility over the
+	// draws (also with one draw, where each share is 0 or 1).
+	CredibilitySummary []solveThreatSummary `json:"credibility_summary"`
 	// the first draw's fields, repeated at the top level for the common
 	// single-draw case
 	solveDraw
@@ -117,10 +153,11 @@ type solveOptions struct {
 
 func newSolveCmd() *cobra.Command {
 	var (
-		opt    solveOptions
-		draws  int
-		all    bool
-		format string
+		opt     solveOptions
+		draws   int
+		all     bool
+		details bool
+		format  string
 	)
 	cmd := &cobra.Command{
 		Use:   "solve FILE",
@@ -196,6 +233,7 @@ documented in docs/solve.md.`,
 				return fmt.Errorf("truce solve: %w", ctx.Err())
 			}
 			rep.solveDraw = rep.Draws[0]
+			rep.CredibilitySummary = summarizeCredibility(sc, rep.Draws)
 			out := cmd.OutOrStdout()
 			if format == "json" {
 				b, err := json.MarshalIndent(rep, "", "  ")
@@ -205,7 +243,7 @@ documented in docs/solve.md.`,
 				if _, err := out.Write(append(b, '\n')); err != nil {
 					return err
 				}
-			} else if err := writeSolveText(out, sc, rep, all); err != nil {
+			} else if err := writeSolveText(out, sc, rep, all, details); err != nil {
 				return err
 			}
 			if err := stoppedEarly(ctx, "truce solve: stopped after %d of %d draws", len(rep.Draws), draws); err != nil {
@@ -221,6 +259,7 @@ documented in docs/solve.md.`,
 	enumFlag(f, &opt.method, "method", "auto", "selection method", "auto", "iterate", "homotopy", "shapley")
 	intFlag(f, &draws, "draws", 1, 1, maxSolveDraws, "parameter draws to solve (1 = central values)")
 	f.BoolVar(&all, "all", false, "list every equilibrium found, not only the selected one")
+	f.BoolVar(&details, "details", false, "list the credibility of every decision point of every draw, ordinary play included")
 	intFlag(f, &opt.starts, "starts", equilibrium.DefaultStarts, 0, maxStarts,
 		fmt.Sprintf("random starts searching for other equilibria (default %d; %d per draw with --draws)", equilibrium.DefaultStarts, solveStartsPerDraw))
 	f.Uint64Var(&opt.seed, "seed", scenario.DefaultSeed, "random seed for the parameter draws and the starts")
@@ -360,20 +399,31 @@ func solveOneDraw(cmd *cobra.Command, sc *scenario.Scenario, d scenario.Draw, op
 			continue
 		}
 		var list []solveThreat
-		for _, th := range equilibrium.Credibility(g, p) {
-			st := solveThreat{Actor: th.Actor, State: th.State, After: th.After, Play: map[string]float64{},
-				BestDeviation: th.BestDeviation, Gain: th.Gain, Credible: th.Credible, Margin: th.Margin, Text: th.String()}
+		ths, err := equilibrium.Assess(ctx, g, p)
+		if err != nil {
+			sd.Error = err.Error()
+			sd.Reason = fmt.Sprintf("the credibility of profile %s could not be checked", pd.Name)
+			continue
+		}
+		for _, th := range ths {
+			st := solveThreat{Actor: th.Actor, State: th.State, Kind: th.Kind, After: th.After, Target: th.Target, Context: th.Context,
+				Play: map[string]float64{}, BestDeviation: th.BestDeviation, Gain: th.Gain, Credible: th.Credible,
+				Margin: th.Margin, TargetEffect: th.TargetEffect, Text: th.String()}
 			for _, ap := range th.Play {
 				st.Play[g.Actions[th.ActorIndex][ap.Action]] += ap.P
 			}
+			for _, sa := range th.Support {
+				st.Support = append(st.Support, solveSupport{Action: sa.Action, P: sa.P, Shortfall: sa.Shortfall})
+			}
 			list = append(list, st)
 		}
+		sd.threats = append(sd.threats, profileThreats{pd.Name, ths})
 		sd.Credibility[pd.Name] = list
 	}
 	return sd
 }
 
-func writeSolveText(w io.Writer, sc *scenario.Scenario, rep solveReport, all bool) error {
+func writeSolveText(w io.Writer, sc *scenario.Scenario, rep solveReport, all, details bool) error {
 	var b strings.Builder
 	for i, sd := range rep.Draws {
 		if i > 0 {
@@ -422,23 +472,12 @@ func writeSolveText(w io.Writer, sc *scenario.Scenario, rep solveReport, all boo
 		} else if sd.Set.Found > 1 {
 			b.WriteString("  truce solve --all lists them.\n")
 		}
-		for _, pd := range sc.Profiles {
-			list, ok := sd.Credibility[pd.Name]
-			if !ok {
-				continue
-			}
-			fmt.Fprintf(&b, "Credibility of profile %s:\n", pd.Name)
-			if sc.Clock > 0 {
-				b.WriteString("  (not computed: the one-shot deviation check needs a stationary game, and the rules depend on the step)\n")
-				continue
-			}
-			if len(list) == 0 {
-				b.WriteString("  (no actor has a choice anywhere: nothing to threaten)\n")
-			}
-			for _, th := range list {
-				fmt.Fprintf(&b, "  %s\n", th.Text)
-			}
+		if len(rep.Draws) == 1 || details {
+			writeCredibility(&b, sc, sd, details)
 		}
+	}
+	if len(rep.Draws) > 1 {
+		writeCredibilitySummary(&b, rep)
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
@@ -566,4 +605,134 @@ func solveClean(x float64) float64 {
 		return 0
 	}
 	return x
+}
+
+// writeCredibility prints one draw's credibility: per profile the threats
+// and promises (plays that react to another actor's last move) one by one,
+// and ordinary play as a count unless details are asked for.
+func writeCredibility(b *strings.Builder, sc *scenario.Scenario, sd solveDraw, details bool) {
+	for _, pd := range sc.Profiles {
+		list, ok := sd.Credibility[pd.Name]
+		if !ok {
+			continue
+		}
+		fmt.Fprintf(b, "Credibility of profile %s:\n", pd.Name)
+		if len(list) == 0 {
+			b.WriteString("  (no actor has a choice anywhere: nothing to threaten)\n")
+			continue
+		}
+		var reactions, plain []solveThreat
+		for _, th := range list {
+			if th.Kind == equilibrium.KindPlay {
+				plain = append(plain, th)
+			} else {
+				reactions = append(reactions, th)
+			}
+		}
+		if len(reactions) == 0 {
+			b.WriteString("  no threats or promises (no play reacts to another actor's last move)\n")
+		} else {
+			b.WriteString("  threats and promises (plays that react to another actor's last move):\n")
+			for _, th := range reactions {
+				fmt.Fprintf(b, "    %s: %s\n", th.Kind, th.Text)
+			}
+		}
+		bad := 0
+		for _, th := range plain {
+			if !th.Credible {
+				bad++
+			}
+		}
+		if details || len(plain) <= maxPlainListed {
+			if len(plain) > 0 {
+				b.WriteString("  ordinary play:\n")
+			}
+			for _, th := range plain {
+				fmt.Fprintf(b, "    %s\n", th.Text)
+			}
+		} else {
+			fmt.Fprintf(b, "  ordinary play: %d decision points, %d where the play is not a best response (--details lists them)\n", len(plain), bad)
+		}
+	}
+}
+
+// maxPlainListed is the number of ordinary decision points per profile
+// listed without --details; beyond it they are counted.
+const maxPlainListed = 6
+
+// summarizeCredibility aggregates the draws' credibility per profile.
+func summarizeCredibility(sc *scenario.Scenario, draws []solveDraw) []solveThreatSummary {
+	var out []solveThreatSummary
+	for _, pd := range sc.Profiles {
+		var per [][]equilibrium.Threat
+		for _, sd := range draws {
+			for _, pt := range sd.threats {
+				if pt.profile == pd.Name {
+					per = append(per, pt.threats)
+				}
+			}
+		}
+		if len(per) == 0 {
+			continue
+		}
+		for _, s := range equilibrium.SummarizeThreats(per) {
+			out = append(out, solveThreatSummary{Profile: pd.Name, Actor: s.Actor, State: s.State, Kind: s.Kind, After: s.After,
+				Context: s.Context, Play: s.Play, Draws: s.Draws, CredibleShare: s.CredibleShare(), MedianMargin: s.MedianMargin})
+		}
+	}
+	return out
+}
+
+// writeCredibilitySummary prints, per profile, each threat and promise:
+// in how many draws it was credible and its median margin; ordinary play
+// is summarised in one line per profile.
+func writeCredibilitySummary(b *strings.Builder, rep solveReport) {
+	fmt.Fprintf(b, "\nCredibility across %d draws (seed %d): share of draws in which the play is credible, median margin\n", len(rep.Draws), rep.Seed)
+	byProfile := map[string][]solveThreatSummary{}
+	var order []string
+	for _, s := range rep.CredibilitySummary {
+		if _, ok := byProfile[s.Profile]; !ok {
+			order = append(order, s.Profile)
+		}
+		byProfile[s.Profile] = append(byProfile[s.Profile], s)
+	}
+	for _, prof := range order {
+		fmt.Fprintf(b, "profile %s:\n", prof)
+		var plain []solveThreatSummary
+		tw := tabwriter.NewWriter(b, 2, 4, 2, ' ', 0)
+		row := func(s solveThreatSummary) {
+			what := s.Actor + ": " + s.Play
+			if s.After != "" {
+				what += " after " + s.After
+			}
+			what += " in " + s.State
+			if s.Context != "" {
+				what += " (with " + s.Context + ")"
+			}
+			fmt.Fprintf(tw, "  %s\t%s\tcredible in %.0f%% of %d draws\tmedian margin %s\n", s.Kind, what, 100*s.CredibleShare, s.Draws,
+				strconv.FormatFloat(solveClean(s.MedianMargin), 'g', 3, 64))
+		}
+		for _, s := range byProfile[prof] {
+			if s.Kind == equilibrium.KindPlay {
+				plain = append(plain, s)
+				continue
+			}
+			row(s)
+		}
+		if len(plain) <= maxPlainListed {
+			for _, s := range plain {
+				row(s)
+			}
+			tw.Flush()
+			continue
+		}
+		tw.Flush()
+		always := 0
+		for _, s := range plain {
+			if s.CredibleShare == 1 {
+				always++
+			}
+		}
+		fmt.Fprintf(b, "  ordinary play: %d decision points, credible in every draw at %d of them (--details lists each draw)\n", len(plain), always)
+	}
 }

@@ -61,7 +61,7 @@ func TestSolveCommandText(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
 	for _, want := range []string{"audience-costs — draw 0 (", "Markov-perfect equilibrium (", "largest one-shot deviation gain",
-		"Credibility of profile firm_deters:", "D: fight in showdown — "} {
+		"Credibility across 3 draws (seed 5)", "profile firm_deters:", "D: fight in showdown  ", "credible in "} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
