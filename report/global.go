@@ -252,8 +252,10 @@ func tradeoffChart(idx int, d Discovery) string {
 	return sv.String()
 }
 
-func init() {
-	template.Must(pageTmpl.New("global").Funcs(template.FuncMap{
+// addGlobalTemplate adds the global-sensitivity section to the page
+// template (pageTmpl).
+func addGlobalTemplate(page *template.Template) {
+	template.Must(page.New("global").Funcs(template.FuncMap{
 		"sobolChart":    func(i int, o GlobalOutput) template.HTML { return template.HTML(sobolChart(i, o)) },
 		"tradeoffChart": func(i int, d Discovery) template.HTML { return template.HTML(tradeoffChart(i, d)) },
 		"hangsOn": func(g *Global, id string) string {

@@ -7,6 +7,7 @@ import (
 	"math"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // Write renders in as one HTML page on w. The page has no scripts and loads
@@ -40,7 +41,7 @@ func Write(w io.Writer, in Input) error {
 	if in.Ordinal != nil {
 		data.OrdinalSection = ordinalSection(in.Ordinal)
 	}
-	if err := pageTmpl.Execute(w, data); err != nil {
+	if err := pageTmpl().Execute(w, data); err != nil {
 		return fmt.Errorf("report: writing HTML: %w", err)
 	}
 	return nil
@@ -233,7 +234,15 @@ var funcs = template.FuncMap{
 	},
 }
 
-var pageTmpl = template.Must(template.New("page").Funcs(funcs).Parse(`<!DOCTYPE html>
+// pageTmpl is parsed on first use, not when the program starts: every
+// truce command would otherwise pay for it (truce version included).
+var pageTmpl = sync.OnceValue(func() *template.Template {
+	t := template.Must(template.New("page").Funcs(funcs).Parse(pageSrc))
+	addGlobalTemplate(t)
+	return t
+})
+
+const pageSrc = `<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -372,4 +381,4 @@ svg.chart{max-width:100%;height:auto;display:block;margin:.8em 0;font-family:sys
 <footer><p class="meta">Written by truce. Self-contained: no scripts, no external resources.</p></footer>
 </body>
 </html>
-`))
+`
