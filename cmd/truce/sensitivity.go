@@ -74,6 +74,16 @@ neighbouring points can be missed; more points make that less likely.`,
   truce sensitivity scenarios/us-iran-2026.yaml --method sobol --hypothesis H12 --format json`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			// A flag of the other methods would be ignored: say so instead.
+			other := []string{"samples", "bootstrap", "levels", "ignore-correlations"}
+			if method != "oat" {
+				other = []string{"draws", "points"}
+			}
+			for _, name := range other {
+				if cmd.Flags().Changed(name) {
+					return usageErrorf("truce sensitivity: --%s does not apply to --method %s", name, method)
+				}
+			}
 			if method != "oat" {
 				return runGlobal(cmd, args[0], method, hyps, outputs, seed, workers, format, top, glob)
 			}

@@ -127,6 +127,8 @@ func TestSensitivityGlobalErrors(t *testing.T) {
 		{[]string{"--method", "morris", "--levels", "3"}, 2, "even number"},
 		{[]string{"--method", "sobol", "--samples", "1e9"}, 2, "out of range"},
 		{[]string{"--method", "sobol", "--bootstrap", "-1"}, 2, "out of range"},
+		{[]string{"--method", "sobol", "--points", "5"}, 2, "--points does not apply to --method sobol"},
+		{[]string{"--samples", "64"}, 2, "--samples does not apply to --method oat"},
 		{[]string{"--method", "sobol", "--hypothesis", "H99"}, 1, `no hypothesis "H99"`},
 		{[]string{"--method", "sobol", "--output", `reach("wr", 52, "baseline")`}, 1, `unknown state "wr"`},
 	} {
