@@ -24,6 +24,10 @@ import (
 // at every step, so the chain then carries it up to the horizon, and
 // beyond it the rules are taken as they are at the horizon.
 
+// maxClockTables bounds (clock + 1) × joint actions: a clocked scenario
+// keeps transitions and flows per step before its clock runs out.
+const maxClockTables = 1_000_000
+
 // Date is a named step of the clock section.
 type Date struct {
 	Name string
@@ -228,6 +232,35 @@ func (c *compiler) setClock() {
 	if c.stepExpr != nil && sc.Horizon >= sc.Clock {
 		sc.Clock = sc.Horizon
 		why = fmt.Sprintf("`step` in an expression at line %d, so up to the horizon; beyond it the rules stay as at step %d", c.stepExpr.Line, sc.Horizon)
+	}
+	if sc.Clock > 0 && len(sc.Avail) == len(sc.States) {
+		// Every step before the clock runs out has its own tables: bound
+		// their size before anything is built.
+		joint := 0
+		for s, st := range sc.States {
+			if !st.Terminal {
+				n := 1
+				for _, av := range sc.Avail[s] {
+					n *= len(av)
+				}
+				joint += n
+			}
+		}
+		if float64(sc.Clock+1)*float64(max(joint, 1)) > maxClockTables {
+			at := Pos{1, 1}
+			if c.stepExpr != nil {
+				at = *c.stepExpr
+			}
+			for _, cd := range c.stepConds {
+				if cd.settles() == sc.Clock {
+					at = cd.pos
+				}
+			}
+			c.d.errorf(at, "an earlier date, fewer states or actions, or min(step, N) in expressions",
+				"the clock runs %d steps over %d joint actions: %d tables, more than %d", sc.Clock, joint, (sc.Clock+1)*joint, maxClockTables)
+			sc.Clock = 0
+			return
+		}
 	}
 	if sc.Clock > 0 {
 		sc.ClockNote = fmt.Sprintf("the rules depend on the step until step %d (%s): the chain carries the step up to there and is stationary from then on", sc.Clock, why)

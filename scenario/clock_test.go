@@ -151,6 +151,25 @@ func TestClockErrors(t *testing.T) {
 	}
 }
 
+// TestClockBound: a clock that would keep too many tables (steps × joint
+// actions) is an error at the condition that sets it, before anything is
+// built.
+func TestClockBound(t *testing.T) {
+	src := `truce: 1
+horizon: 10
+discount: 0.9
+actors: [{id: A}]
+states:
+  - {id: "s[0..4999]", terminal: i == 4999}
+transitions:
+  - {from: "s[i]", when: {step: ">= 300"}, to: {"s[i+1]": 0.5}}
+`
+	_, ds := Parse("c.yaml", []byte(src))
+	if got := fmt.Sprint(ds); !strings.Contains(got, "c.yaml:8:33: error: the clock runs 300 steps over 4999 joint actions: 1504699 tables, more than 1000000") {
+		t.Errorf("got %s", got)
+	}
+}
+
 func mustRead(t *testing.T, path string) string {
 	t.Helper()
 	s, err := readFile(path)
