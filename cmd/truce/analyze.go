@@ -43,10 +43,18 @@ name them with --profile to have them reported. A draw that cannot be
 analysed (no equilibrium found, a probability out of range on that draw)
 is left out of every figure and counted, with its number and error, at the
 top of the output ("failed_draws" in JSON); --strict makes it an error.
+--from all adds, per profile, the figures from every start state (the
+process started there at step 0), one linear solve per figure for all starts.
+--long-run adds the long-run share of steps in each state, the steps between
+visits (Kac's formula), the recurrent classes and a note when one is periodic;
+it is on by itself for a scenario without terminal states. A scenario whose
+rules depend on the step (a clock) says how far the chain carries the step.
 A scenario with a history section (or given --record) is also confronted
 with the dated past over the same draws (retrodiction, docs/evidence.md).
 --format json is documented in docs/analyze-json.md.`,
 		Example: `  truce analyze examples/two-state.yaml
+  truce analyze scenario/testdata/ruin.yaml --from all
+  truce analyze scenario/testdata/ehrenfest.yaml --long-run
   truce analyze scenarios/us-iran-2026.yaml --profile baseline --draws 500 --seed 7
   truce analyze scenario.yaml --format json > analysis.json`,
 		Args: cobra.ExactArgs(1),
