@@ -103,6 +103,9 @@ type AnalysisReport struct {
 	// ClockNote says so and why; absent without a clock.
 	Clock     int    `json:"clock,omitempty"`
 	ClockNote string `json:"clock_note,omitempty"`
+	// Undiscounted lists the actors with discount 1, whose values without
+	// a horizon are undefined (null); value_by gives their totals.
+	Undiscounted []string `json:"undiscounted,omitempty"`
 	// Skipped lists equilibrium profiles left out by default (see
 	// AnalyzeOptions.Profiles).
 	Skipped []string `json:"skipped_profiles,omitempty"`
@@ -590,6 +593,9 @@ func (sc *Scenario) selectProfiles(names []string) (*AnalysisReport, error) {
 	}
 	for _, a := range sc.Actors {
 		r.ActorOrder = append(r.ActorOrder, a.ID)
+		if a.Undiscounted {
+			r.Undiscounted = append(r.Undiscounted, a.ID)
+		}
 	}
 	for _, c := range sc.Components {
 		r.ComponentOrder = append(r.ComponentOrder, c.ID)

@@ -94,6 +94,9 @@ func (r *AnalysisReport) WriteText(w io.Writer) error {
 			fmt.Fprintln(tw)
 		}
 		tw.Flush()
+		for _, a := range r.Undiscounted {
+			fmt.Fprintf(&b, "  note: %s is undiscounted (discount 1): its value over an unbounded future is undefined; value_by(%q, %d, %q) is its expected total over the horizon\n", a, a, r.Horizon, name)
+		}
 		writeFrom(&b, r, p)
 		writeLongRun(&b, r, p)
 	}
