@@ -78,66 +78,27 @@ func bestReply(c *Conflict, d, u int) int {
 }
 
 // sanctionPath finds a shortest sequence of the others' moves from t that
-// ends in a state that sanctions d's move from s to t under k, or nil.
+// ends in a state that sanctions d's move from s to t under k, or nil
+// (among the shortest, the one ending in the lowest state).
 func (r *Result) sanctionPath(ctx context.Context, k Concept, d, s, t int, h []int) ([]Move, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("explaining a sanction: %w", err)
+	}
 	c := r.C
 	rank := c.Rank[d]
-	ok := func(u int) bool {
+	var best []Move
+	bestEnd := -1
+	for u, path := range legalPaths(c, h, t, k == SEQ, r.Sanctions == SingleMoves) {
+		v := rank[u]
 		if k == SMR {
-			return c.Rank[d][bestReply(c, d, u)] <= rank[s]
+			v = rank[bestReply(c, d, u)]
 		}
-		return rank[u] <= rank[s]
-	}
-	uiOnly := k == SEQ
-	H := len(h)
-	type node struct{ state, last int }
-	parent := map[node]node{}
-	var queue []node
-	for p, j := range h {
-		for _, u := range c.Moves(j, t) {
-			if uiOnly && c.Rank[j][u] <= c.Rank[j][t] {
-				continue
-			}
-			n := node{int(u), p}
-			if _, seen := parent[n]; seen {
-				continue
-			}
-			parent[n] = node{t, -1}
-			queue = append(queue, n)
-		}
-	}
-	for len(queue) > 0 {
-		if err := ctx.Err(); err != nil {
-			return nil, fmt.Errorf("explaining a sanction: %w", err)
-		}
-		n := queue[0]
-		queue = queue[1:]
-		if ok(n.state) {
-			var path []Move
-			for x := n; x.last >= 0; x = parent[x] {
-				path = append([]Move{{DM: h[x.last], From: parent[x].state, To: x.state}}, path...)
-			}
-			return path, nil
-		}
-		if r.Sanctions == SingleMoves || H < 2 {
+		if v > rank[s] {
 			continue
 		}
-		for q, j := range h {
-			if q == n.last {
-				continue
-			}
-			for _, u := range c.Moves(j, n.state) {
-				if uiOnly && c.Rank[j][u] <= c.Rank[j][n.state] {
-					continue
-				}
-				m := node{int(u), q}
-				if _, seen := parent[m]; seen {
-					continue
-				}
-				parent[m] = n
-				queue = append(queue, m)
-			}
+		if best == nil || len(path) < len(best) || len(path) == len(best) && u < bestEnd {
+			best, bestEnd = path, u
 		}
 	}
-	return nil, nil
+	return best, nil
 }
