@@ -94,3 +94,52 @@ func BenchmarkJobRoundTrip(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkAnalyzeJobIdle is one analysis of the bundled US–Iran scenario
+// (every profile, 200 draws) submitted to an idle server and followed to
+// its end. "one-core" is the server before jobs took idle cores (each job
+// its share: one core here); "idle-cores" gives the lone job every core.
+//
+//	go test ./server -run XXX -bench AnalyzeJobIdle -benchtime 3x
+func BenchmarkAnalyzeJobIdle(b *testing.B) {
+	for _, c := range []struct {
+		name    string
+		workers int
+	}{{"one-core", 1}, {"idle-cores", 0}} {
+		b.Run(c.name, func(b *testing.B) {
+			ctx := context.Background()
+			st, err := store.Open(ctx, "sqlite:"+filepath.Join(b.TempDir(), "b.db"))
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer st.Close()
+			srv, err := server.New(ctx, server.Config{Store: st, Runner: server.ScenarioRunner{}, Limits: server.Limits{MaxJobWorkers: c.workers}})
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer srv.Shutdown(ctx)
+			hs := httptest.NewServer(srv.Handler())
+			defer hs.Close()
+			req, _ := json.Marshal(map[string]any{"kind": "analyze", "yaml": server.BuiltinExamples()[0].YAML, "params": map[string]any{"draws": 200}})
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				resp, err := http.Post(hs.URL+"/api/jobs", "application/json", strings.NewReader(string(req)))
+				if err != nil {
+					b.Fatal(err)
+				}
+				var j struct{ ID string }
+				json.NewDecoder(resp.Body).Decode(&j)
+				resp.Body.Close()
+				ev, err := http.Get(hs.URL + "/api/jobs/" + j.ID + "/events")
+				if err != nil {
+					b.Fatal(err)
+				}
+				data, _ := io.ReadAll(ev.Body)
+				ev.Body.Close()
+				if !strings.Contains(string(data), `"status":"done"`) {
+					b.Fatalf("job did not end done: %.300s", data)
+				}
+			}
+		})
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -23,8 +24,9 @@ import (
 	"github.com/truce-dev/truce/web"
 )
 
-// browser starts headless chromium and returns a context for its first tab.
-// When the test fails, every tab opened through newTab is screenshotted.
+// browser is one test's window on the package's headless Chromium: its
+// first tab, and the tabs it opens. When the test fails, every tab is
+// screenshotted.
 type browser struct {
 	t    *testing.T
 	root context.Context
@@ -36,33 +38,79 @@ type namedTab struct {
 	ctx  context.Context
 }
 
-func newBrowser(t *testing.T) *browser {
+// chromium is the one Chromium the package's browser tests share: starting
+// one takes seconds, and each test gets fresh tabs in it (its own test
+// server, hence its own origin and storage).
+var chromium struct {
+	sync.Mutex
+	ctx     context.Context // the browser's first tab, kept open
+	cancel  func()
+	dataDir string
+}
+
+func sharedChromium(t *testing.T) context.Context {
+	t.Helper()
 	exe := browsertest.Chromium(t)
-	opts := browsertest.Options(exe, t.TempDir(), 1400, 1600)
-	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
+	chromium.Lock()
+	defer chromium.Unlock()
+	if chromium.ctx != nil {
+		return chromium.ctx
+	}
+	dir, err := os.MkdirTemp("", "truce-chromium")
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	actx, cancelA := chromedp.NewExecAllocator(context.Background(), browsertest.Options(exe, dir, 1400, 1600)...)
 	// No timeout on the first call's context: it would stop the browser.
 	ctx, cancelB := chromedp.NewContext(actx)
-	b := &browser{t: t, root: ctx}
 	if err := chromedp.Do(ctx); err != nil {
 		cancelB()
 		cancelA()
+		os.RemoveAll(dir)
 		t.Fatalf("starting chromium %s: %v", exe, err)
 	}
-	watchCSP(t, ctx)
-	b.tabs = append(b.tabs, namedTab{"tab1", ctx})
+	if os.Getenv("TRUCE_STEP_TIMES") != "" {
+		t.Logf("%6.2fs starting chromium", time.Since(start).Seconds())
+	}
+	chromium.ctx, chromium.dataDir = ctx, dir
+	chromium.cancel = func() { cancelB(); cancelA(); os.RemoveAll(dir) }
+	return ctx
+}
+
+// stopChromium ends the shared browser (TestMain, after every test).
+func stopChromium() {
+	chromium.Lock()
+	defer chromium.Unlock()
+	if chromium.cancel != nil {
+		chromium.cancel()
+		chromium.ctx, chromium.cancel = nil, nil
+	}
+}
+
+func newBrowser(t *testing.T) *browser {
+	b := &browser{t: t, root: sharedChromium(t)}
+	ctx := b.newTab("tab1")
+	b.root = ctx
 	t.Cleanup(func() {
 		b.checkCSP()
 		if t.Failed() {
 			b.screenshots()
 		}
-		cancelB()
-		cancelA()
+		for _, tab := range b.tabs {
+			chromedp.Cancel(tab.ctx) // closes the tab
+		}
 	})
 	return b
 }
 
 func (b *browser) newTab(name string) context.Context {
 	ctx, _ := chromedp.NewContext(b.root)
+	if len(b.tabs) == 0 {
+		// The first tab of a test opens in the shared browser; later ones
+		// beside it.
+		ctx, _ = chromedp.NewContext(sharedChromium(b.t))
+	}
 	if err := chromedp.Do(ctx); err != nil {
 		b.t.Fatalf("opening a tab: %v", err)
 	}
@@ -107,8 +155,12 @@ func step(t *testing.T, tab context.Context, what string, actions ...chromedp.Ac
 	t.Helper()
 	ctx, cancel := context.WithTimeout(tab, 30*time.Second)
 	defer cancel()
+	start := time.Now()
 	if err := chromedp.Do(ctx, actions...); err != nil {
 		t.Fatalf("%s: %v", what, err)
+	}
+	if os.Getenv("TRUCE_STEP_TIMES") != "" {
+		t.Logf("%6.2fs %s", time.Since(start).Seconds(), what)
 	}
 }
 
@@ -263,10 +315,21 @@ func runBrowserCase(t *testing.T, c browserCase) {
 		choose(`#draws`, c.draws),
 		chromedp.Click(css(`#run-btn`)),
 		chromedp.WaitVisible(css(`#run-status.status-done`)),
+		chromedp.WaitVisible(css(`#answers #hypotheses tbody tr`)),
+		chromedp.WaitVisible(css(`#answers #endings-table tbody tr`)),
+		chromedp.WaitVisible(css(`#answers .chart-endings-overview svg rect.share`)),
+	)
+	// Answers first: the hypotheses and endings come before any detail.
+	if order := eval[string](t, tab, `[...document.querySelectorAll('#run-view #answers, #run-view details.section')].map(e => e.id).join(",")`); !strings.HasPrefix(order, "answers,s-endings") {
+		t.Fatalf("results open with %q, want the answers first", order)
+	}
+	step(t, tab, "open the details",
+		chromedp.Click(css(`#s-endings > summary`)),
 		chromedp.WaitVisible(css(`#run-view .chart-endings svg rect`)),
+		chromedp.Click(css(`#s-reach > summary`)),
 		chromedp.WaitVisible(css(`#run-view .chart-reach svg polyline`)),
+		chromedp.Click(css(`#s-values > summary`)),
 		chromedp.WaitVisible(css(`#run-view .chart-values svg rect`)),
-		chromedp.WaitVisible(css(`#hypotheses tbody tr`)),
 	)
 	hyps := eval[int](t, tab, `document.querySelectorAll('#hypotheses tbody tr').length`)
 	permalink := eval[string](t, tab, `document.querySelector('#permalink').href`)
@@ -285,11 +348,20 @@ func runBrowserCase(t *testing.T, c browserCase) {
 	// A colleague opens the link in a fresh tab.
 	tab = b.newTab("permalink")
 	step(t, tab, "open the permanent link",
-		chromedp.Navigate(permalink),
+		chromedp.Navigate(permalink+"#s-reach"),
 		chromedp.WaitVisible(css(`#run-status.status-done`)),
-		chromedp.WaitVisible(css(`#run-view .chart-endings svg rect`)),
 		chromedp.WaitVisible(css(`#hypotheses tbody tr`)),
+		// The address names the reach curves: that section is open.
+		chromedp.WaitVisible(css(`#s-reach[open] .chart-reach svg polyline`)),
 	)
+	// The link shows the run's own settings, in its header and in the
+	// run form.
+	if got := eval[string](t, tab, `[...document.querySelectorAll('.run-settings dt, .run-settings dd')].map(e => e.textContent).join(" ")`); !strings.Contains(got, "draws "+c.draws) {
+		t.Fatalf("permanent link's settings: %q, want draws %s", got, c.draws)
+	}
+	if got := eval[string](t, tab, `document.querySelector('#draws').value`); got != c.draws {
+		t.Fatalf("run form after the permanent link: draws %s, want %s", got, c.draws)
+	}
 	if n := eval[int](t, tab, `document.querySelectorAll('#hypotheses tbody tr').length`); n != hyps {
 		t.Fatalf("permanent link shows %d hypotheses, the run had %d", n, hyps)
 	}

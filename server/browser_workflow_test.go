@@ -3,6 +3,7 @@ package server_test
 import (
 	"context"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -19,9 +20,13 @@ import (
 // poll evaluates expr until it is true or the time runs out.
 func poll(t *testing.T, tab context.Context, what, expr string) {
 	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
+	start := time.Now()
+	deadline := start.Add(30 * time.Second)
 	for time.Now().Before(deadline) {
 		if eval[bool](t, tab, expr) {
+			if os.Getenv("TRUCE_STEP_TIMES") != "" {
+				t.Logf("%6.2fs %s", time.Since(start).Seconds(), what)
+			}
 			return
 		}
 		time.Sleep(100 * time.Millisecond)
@@ -102,9 +107,12 @@ func TestBrowserTokenVersionsCompare(t *testing.T) {
 		chromedp.Click(css(`#history-table tbody tr:nth-child(1) input`)),
 		chromedp.Click(css(`#history-table tbody tr:nth-child(2) input`)),
 		chromedp.Click(css(`#compare-btn`)),
+		chromedp.WaitVisible(css(`#flips`)),
+		chromedp.Click(css(`#s-every-number > summary`)),
 		chromedp.WaitVisible(css(`#diff-table tbody tr`)),
-		chromedp.WaitVisible(css(`#compare-a .chart-endings svg rect`)),
-		chromedp.WaitVisible(css(`#compare-b .chart-endings svg rect`)),
+		chromedp.Click(css(`#s-side-by-side > summary`)),
+		chromedp.WaitVisible(css(`#compare-a .chart-endings-overview svg rect`)),
+		chromedp.WaitVisible(css(`#compare-b .chart-endings-overview svg rect`)),
 	)
 	if !strings.HasPrefix(eval[string](t, tab, `location.pathname + location.search`), "/compare?a=r_") {
 		t.Fatal("comparison has no shareable address")
@@ -112,7 +120,7 @@ func TestBrowserTokenVersionsCompare(t *testing.T) {
 	if n := eval[int](t, tab, `document.querySelectorAll('#diff-table tbody tr').length`); n == 0 {
 		t.Fatal("two seeds gave identical results")
 	}
-	ids := eval[string](t, tab, `[...document.querySelectorAll('#compare-view .run-head #permalink')].map(a => a.getAttribute('href')).sort().join(' ')`)
+	ids := eval[string](t, tab, `[...document.querySelectorAll('#compare-view a.run-link')].map(a => a.getAttribute('href')).sort().join(' ')`)
 	want := []string{runs[0], runs[1]}
 	if want[0] > want[1] {
 		want[0], want[1] = want[1], want[0]

@@ -152,28 +152,35 @@ func verdictFlips(a, b json.RawMessage) []verdictFlip {
 	return out
 }
 
-// largestChanges picks from diff the changes in ending probabilities and
-// values (the figures an analyst reads first), largest first, at most n.
+// largestChanges picks from diff the changes in ending probabilities
+// (endings and unresolved shares) and in values, the figures an analyst
+// reads first: the n largest of each, endings first, each group largest
+// first. The two are kept apart because a probability and a utility are
+// not on one scale.
 func largestChanges(diff []diffEntry, n int) []diffEntry {
-	var out []diffEntry
+	var endings, values []diffEntry
 	for _, d := range diff {
-		if d.Delta == nil || !(strings.Contains(d.Path, ".endings.") || strings.Contains(d.Path, ".unresolved.") ||
-			strings.Contains(d.Path, ".value.")) || !strings.HasSuffix(d.Path, ".mean") {
+		if d.Delta == nil || !strings.HasSuffix(d.Path, ".mean") {
 			continue
 		}
-		out = append(out, d)
-	}
-	sort.SliceStable(out, func(i, j int) bool {
-		ai, aj := math.Abs(*out[i].Delta), math.Abs(*out[j].Delta)
-		if ai != aj {
-			return ai > aj
+		switch {
+		case strings.Contains(d.Path, ".endings.") || strings.Contains(d.Path, ".unresolved."):
+			endings = append(endings, d)
+		case strings.Contains(d.Path, ".value."):
+			values = append(values, d)
 		}
-		return naturalLess(out[i].Path, out[j].Path)
-	})
-	if len(out) > n {
-		out = out[:n]
 	}
-	return out
+	largest := func(xs []diffEntry) []diffEntry {
+		sort.SliceStable(xs, func(i, j int) bool {
+			ai, aj := math.Abs(*xs[i].Delta), math.Abs(*xs[j].Delta)
+			if ai != aj {
+				return ai > aj
+			}
+			return naturalLess(xs[i].Path, xs[j].Path)
+		})
+		return xs[:min(n, len(xs))]
+	}
+	return append(largest(endings), largest(values)...)
 }
 
 func flatten(prefix string, v any, out map[string]float64) {

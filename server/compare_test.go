@@ -103,9 +103,15 @@ func TestVerdictFlipsAndLargestChanges(t *testing.T) {
 	if strings.Join(got, " ") != want {
 		t.Fatalf("flips %q, want %q", strings.Join(got, " "), want)
 	}
+	// The value moved by 0.05 and the ending by 0.3: endings come first
+	// anyway, values after, each group by size.
 	largest := largestChanges(diffResults(a, b), 5)
 	if len(largest) != 2 || largest[0].Path != "profiles.p.endings.war.within_horizon.mean" || largest[1].Path != "profiles.p.value.A.total.mean" {
 		t.Fatalf("largest changes %+v", largest)
+	}
+	bigValue := json.RawMessage(`{"profiles": {"p": {"endings": {"war": {"within_horizon": {"mean": 0.1}}}, "value": {"A": {"total": {"mean": 30}}}}}}`)
+	if l := largestChanges(diffResults(a, bigValue), 5); len(l) != 1 || l[0].Path != "profiles.p.value.A.total.mean" {
+		t.Fatalf("largest changes with only a value changed: %+v", l)
 	}
 	diff := diffResults(a, b)
 	var paths []string

@@ -58,6 +58,7 @@ func buildFakeServe(t *testing.T) string {
 
 func TestMain(m *testing.M) {
 	code := m.Run()
+	stopChromium()
 	if fakeServeBin.path != "" {
 		os.RemoveAll(filepath.Dir(fakeServeBin.path))
 	}

@@ -1013,7 +1013,7 @@ func (s *Server) compareRuns(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	diff := diffResults(a.Result, b.Result)
-	resp := compareResponse{A: a, B: b, Flips: verdictFlips(a.Result, b.Result), Largest: largestChanges(diff, 20),
+	resp := compareResponse{A: a, B: b, Flips: verdictFlips(a.Result, b.Result), Largest: largestChanges(diff, 15),
 		Scenario: diffScenarios(a.YAML, b.YAML), Settings: settingsChanges(a, b), Diff: diff}
 	if len(diff) > maxDiffEntries {
 		resp.Diff, resp.DiffCut = diff[:maxDiffEntries], len(diff)-maxDiffEntries

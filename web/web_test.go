@@ -30,6 +30,19 @@ func TestAssets(t *testing.T) {
 			t.Errorf("%s missing", f)
 		}
 	}
+	// Every module a script imports is embedded.
+	scripts, _ := fs.Glob(a, "static/*.js")
+	if len(scripts) < 2 {
+		t.Fatalf("static scripts: %v", scripts)
+	}
+	for _, sc := range scripts {
+		src, _ := fs.ReadFile(a, sc)
+		for _, m := range regexp.MustCompile(`from "\./([^"]+)"`).FindAllStringSubmatch(string(src), -1) {
+			if _, err := fs.Stat(a, "static/"+m[1]); err != nil {
+				t.Errorf("%s imports ./%s, which is not embedded", sc, m[1])
+			}
+		}
+	}
 	app, _ := fs.ReadFile(a, "static/app.js")
 	bundle, _ := fs.ReadFile(a, "static/vendor/codemirror.js")
 	m := regexp.MustCompile(`import \{([^}]*)\} from "\./vendor/codemirror\.js"`).FindSubmatch(app)

@@ -1,86 +1,32 @@
-// truce workbench: scenario editor with live validation, jobs with progress,
-// charts of results, run history, comparison and permanent links. Plain
-// ES module over the JSON API in docs/api.md; the only library is the
-// vendored CodeMirror bundle.
+// truce workbench: scenario editor with live validation and a parameter
+// panel, jobs with progress, results that open on the answers, run history
+// with search, comparisons that say what changed, and permanent links.
+// Plain ES modules over the JSON API in docs/api.md; the only library is
+// the vendored CodeMirror bundle.
 import {EditorView, basicSetup, EditorState, yaml, linter, lintGutter, forceLinting} from "./vendor/codemirror.js";
-
-const $ = (sel) => document.querySelector(sel);
-const el = (tag, attrs = {}, ...kids) => {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (k === "class") e.className = v;
-    // Through the CSSOM: the page's policy forbids style attributes in markup.
-    else if (k === "style") e.style.cssText = v;
-    else if (k.startsWith("on")) e.addEventListener(k.slice(2), v);
-    else if (v !== undefined && v !== null) e.setAttribute(k, v);
-  }
-  for (const kid of kids.flat()) if (kid !== null && kid !== undefined) e.append(kid);
-  return e;
-};
-const SVG = "http://www.w3.org/2000/svg";
-const svg = (tag, attrs = {}, ...kids) => {
-  const e = document.createElementNS(SVG, tag);
-  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
-  for (const kid of kids.flat()) if (kid !== null && kid !== undefined) e.append(kid);
-  return e;
-};
-const COLORS = ["#2456c7", "#c62828", "#2e7d32", "#b26a00", "#6a1b9a", "#00838f", "#5d4037", "#ad1457", "#455a64"];
-const fmt = (x, d = 3) => (typeof x === "number" && isFinite(x) ? x.toFixed(d) : "–");
-
-// ---------- API ----------
-
-const state = {token: localStorage.getItem("truce-token") || "", kinds: [], scenario: null, job: null, abort: null, editor: null};
-
-class APIError extends Error {
-  constructor(status, body) {
-    super((body && body.error) || `HTTP ${status}`);
-    this.status = status;
-    this.body = body;
-  }
-}
-
-async function api(method, path, body, {raw = false, signal} = {}) {
-  const headers = {};
-  if (state.token) headers["Authorization"] = "Bearer " + state.token;
-  let payload;
-  if (body !== undefined) {
-    if (typeof body === "string") { payload = body; headers["Content-Type"] = "application/yaml"; }
-    else { payload = JSON.stringify(body); headers["Content-Type"] = "application/json"; }
-  } else if (method === "POST" || method === "PUT") {
-    // The server takes state changes only with a JSON (or YAML) type, which
-    // no other site's page can send without its permission.
-    headers["Content-Type"] = "application/json";
-  }
-  const resp = await fetch(path, {method, headers, body: payload, signal});
-  if (resp.status === 401) askToken();
-  if (raw) return resp;
-  const text = await resp.text();
-  let data = null;
-  try { data = text ? JSON.parse(text) : null; } catch { data = {error: text}; }
-  if (!resp.ok) throw new APIError(resp.status, data);
-  return data;
-}
-
-function askToken() {
-  $("#token-box").hidden = false;
-  banner("This server needs a token: enter the one given to truce serve --token.");
-  $("#token").focus();
-}
-
-function banner(msg) {
-  const b = $("#banner");
-  b.textContent = msg || "";
-  b.hidden = !msg;
-}
+import {$, el, api, state, banner, download} from "./util.js";
+import {renderResult} from "./results.js";
+import {makeColours} from "./charts.js";
+import {Panel, whatIf} from "./params.js";
+import {initHistory, refreshHistory, setKinds, confirmDelete} from "./history.js";
+import {showCompare} from "./compare.js";
 
 // ---------- editor and validation ----------
 
-let lastValidated = "";
+let lastValidated = "", lastResult = null;
+let panel;
 
+// validate checks the text (once: the same text again gets the same
+// answer) and updates the problems list and the parameter panel.
 async function validate(text) {
-  const data = await api("POST", "/api/validate?filename=" + encodeURIComponent(scenarioFilename()), text);
+  if (text === lastValidated && lastResult) return lastResult;
+  const data = await api("POST", "/api/validate?outline=1&filename=" + encodeURIComponent(scenarioFilename()), text);
   lastValidated = text;
+  lastResult = data;
+  state.outline = data.outline || null;
   showProblems(data);
+  panel.update(state.outline);
+  scheduleWhatIf();
   return data;
 }
 
@@ -122,11 +68,14 @@ function showProblems(data) {
   const errors = data.problems.filter((p) => p.severity !== "warning").length;
   pill.textContent = data.valid ? (data.problems.length ? `valid, ${data.problems.length} warning(s)` : "valid") : `${errors} error(s)`;
   for (const p of data.problems) {
-    const li = el("li", {class: "problem " + p.severity, "data-line": p.line, "data-col": p.col, onclick: () => gotoLine(p.line, p.col)},
-      el("span", {class: "where"}, `${p.file}:${p.line}:${p.col}`), `${p.severity}: ${p.message}`,
+    const li = el("li", {class: "problem " + p.severity, "data-line": p.line, "data-col": p.col},
+      el("button", {type: "button", class: "link", onclick: () => gotoLine(p.line, p.col), "aria-label": `go to line ${p.line}, column ${p.col}`},
+        el("span", {class: "where"}, `${p.file}:${p.line}:${p.col}`)),
+      `${p.severity}: ${p.message}`,
       p.hint ? el("span", {class: "hint"}, "hint: " + p.hint) : null);
     list.append(li);
   }
+  list.hidden = data.problems.length === 0;
 }
 
 function gotoLine(line, col) {
@@ -136,13 +85,36 @@ function gotoLine(line, col) {
   view.focus();
 }
 
-function setText(text) {
+// setText replaces the editor's text; baseline says what parameter edits
+// are measured against in "what if" mode (default: this text).
+function setText(text, baseline = text) {
   const view = state.editor;
   view.dispatch({changes: {from: 0, to: view.state.doc.length, insert: text}});
+  state.baseline = baseline;
+  $("#whatif-box").replaceChildren();
   forceLinting(view);
 }
 
 function getText() { return state.editor.state.doc.toString(); }
+
+// editSpans replaces spans of text given by line, column and their current
+// text, in one change (one undo step). It refuses, changing nothing, when
+// any span no longer holds the text expected (the outline is stale).
+function editSpans(edits) {
+  const view = state.editor, doc = view.state.doc;
+  const changes = [];
+  for (const e of edits) {
+    if (e.line < 1 || e.line > doc.lines) return false;
+    const l = doc.line(e.line);
+    // Columns count characters; the editor counts UTF-16 units.
+    const prefix = [...l.text].slice(0, e.col - 1).join("");
+    const from = l.from + prefix.length;
+    if (doc.sliceString(from, from + e.old.length) !== e.old) return false;
+    changes.push({from, to: from + e.old.length, insert: e.text});
+  }
+  view.dispatch({changes, userEvent: "input.parameter"});
+  return true;
+}
 
 // pageAPI is the page's own handle for scripts and browser tests: they set
 // the editor's text and cursor and read where things are marked through
@@ -160,8 +132,9 @@ function pageAPI() {
   const lineAt = (p) => doc().lineAt(p).number;
   const uniqueSorted = (xs) => [...new Set(xs)].sort((a, b) => a - b);
   return {
-    setText, getText, loadExample, showRun,
+    setText, getText, loadExample, showRun, navigate,
     validate: () => validate(getText()),
+    outline: () => state.outline,
     // settled: nothing is loading and the editor's text has been validated.
     settled: () => busyCount === 0 && lastValidated === getText(),
     // setCursor puts the caret at line:col, scrolls it into view and
@@ -196,8 +169,33 @@ function initEditor() {
     parent: $("#editor"),
     state: EditorState.create({doc: "", extensions: [basicSetup, yaml(), lintGutter(), scenarioLinter, EditorView.lineWrapping,
       // The editor's <style> element needs the page's nonce (its CSP).
-      EditorView.cspNonce.of(document.querySelector('meta[name="csp-nonce"]')?.content || "")]}),
+      EditorView.cspNonce.of(document.querySelector('meta[name="csp-nonce"]')?.content || ""),
+      // tabindex makes the text reachable by keyboard for tools that do
+      // not count contenteditable as focusable (the scrolling region
+      // around it must be).
+      EditorView.contentAttributes.of({"aria-label": "Scenario (YAML)", tabindex: "0"})]}),
   });
+}
+
+// ---------- what if ----------
+
+let whatIfTimer, whatIfSeq = 0;
+
+function scheduleWhatIf(now = false) {
+  clearTimeout(whatIfTimer);
+  if (!$("#whatif-mode").checked && !now) return;
+  const text = getText();
+  if (!state.outline || !state.baseline || text === state.baseline) { if (!now) $("#whatif-box").replaceChildren(); return; }
+  whatIfTimer = setTimeout(async () => {
+    const seq = ++whatIfSeq;
+    $("#whatif-box").replaceChildren(el("p", {class: "muted"}, "what if: analysing at central values…"));
+    try {
+      const box = await whatIf(state.baseline, text, state.run);
+      if (seq === whatIfSeq) $("#whatif-box").replaceChildren(box);
+    } catch (e) {
+      if (seq === whatIfSeq) $("#whatif-box").replaceChildren(el("p", {class: "status-failed"}, "What if failed: " + e.message));
+    }
+  }, now ? 0 : 500);
 }
 
 // ---------- examples and saved scenarios ----------
@@ -235,7 +233,9 @@ async function loadScenarios() {
   for (const s of list) sel.append(el("option", {value: s.id}, `${s.name} (v${s.version})`));
 }
 
-async function openScenario(id) {
+async function openScenario(id) { return busy(() => openScenarioNow(id)); }
+
+async function openScenarioNow(id) {
   const s = await api("GET", "/api/scenarios/" + id);
   state.scenario = s;
   $("#scenario-name").value = s.name;
@@ -260,6 +260,7 @@ async function openVersion(n) { return busy(() => openVersionNow(n)); }
 async function openVersionNow(n) {
   const v = await api("GET", `/api/scenarios/${state.scenario.id}/versions/${n}`);
   setText(v.yaml);
+  $("#version-select").value = String(n);
   $("#save-status").textContent = Number(n) === state.scenario.version ? `version ${n}` : `viewing version ${n}; Save makes it the newest`;
 }
 
@@ -292,11 +293,22 @@ function jobParams(kind) {
   } else if (kind === "analyze") {
     const draws = parseInt($("#draws").value, 10);
     if (draws > 0) p.draws = draws;
-    if (profile) p.profiles = [profile];
+    if (profile) p.profiles = profile.split(/[\s,]+/).filter(Boolean);
   }
   // sensitivity sweeps each parameter with the others at their central
   // values: one exact analysis per point, so draws are not sent.
   return p;
+}
+
+// setRunForm shows a run's own settings in the run form, so that Run
+// repeats it.
+function setRunForm(kind, p = {}) {
+  if (state.kinds.includes(kind)) $("#kind").value = kind;
+  if (p.draws) $("#draws").value = p.draws;
+  if (p.runs) $("#runs").value = p.runs;
+  $("#seed").value = p.seed ?? 1;
+  $("#profile").value = p.profiles ? p.profiles.join(", ") : p.profile || "";
+  updateKindInputs();
 }
 
 // updateKindInputs shows only the inputs the chosen kind of job reads.
@@ -311,6 +323,11 @@ async function startJob() {
   const req = {kind, params: jobParams(kind), name: $("#scenario-name").value.trim() || undefined};
   if (state.scenario && getText() === state.scenario.yaml) { req.scenario_id = state.scenario.id; delete req.name; }
   else req.yaml = getText();
+  await submit(req);
+}
+
+// submit starts a job, follows it, and shows its run when it ends.
+async function submit(req) {
   banner("");
   let job;
   try {
@@ -380,6 +397,7 @@ async function follow(id) {
     return null;
   } finally {
     state.abort = null;
+    $("#progress-box").hidden = true;
   }
 }
 
@@ -388,244 +406,74 @@ async function cancelJob() {
   try { await api("POST", `/api/jobs/${state.job.id}/cancel`); } catch (e) { banner("Cancel failed: " + e.message); }
 }
 
-// ---------- charts ----------
+// ---------- a run ----------
 
-function chart(title, body, legend) {
-  return el("div", {class: "chart"}, el("h3", {}, title), body, legend || null);
-}
-
-function legendOf(names) {
-  return el("div", {class: "legend"}, names.map((n, i) => el("span", {}, el("i", {style: `background:${COLORS[i % COLORS.length]}`}), n)));
-}
-
-// intervalBars draws one horizontal bar per item (mean) with its 5–95%
-// interval as a whisker. Values may be negative; the axis covers them all.
-function intervalBars(items, {unit = ""} = {}) {
-  const W = 560, rowH = 22, left = 150, right = 60, top = 8;
-  const H = top + items.length * rowH + 20;
-  let lo = 0, hi = 0;
-  for (const it of items) { lo = Math.min(lo, it.lo ?? it.mean, it.hi ?? it.mean, it.mean); hi = Math.max(hi, it.lo ?? it.mean, it.hi ?? it.mean, it.mean); }
-  if (hi === lo) hi = lo + 1;
-  const x = (v) => left + ((v - lo) / (hi - lo)) * (W - left - right);
-  const g = svg("svg", {viewBox: `0 0 ${W} ${H}`, role: "img"});
-  g.append(svg("line", {class: "axis", x1: x(0), x2: x(0), y1: top - 4, y2: H - 18}));
-  items.forEach((it, i) => {
-    const y = top + i * rowH;
-    const c = it.color || COLORS[i % COLORS.length];
-    g.append(svg("text", {x: left - 6, y: y + 14, "text-anchor": "end"}, it.label));
-    const x0 = x(Math.min(0, it.mean)), x1 = x(Math.max(0, it.mean));
-    g.append(svg("rect", {x: x0, y: y + 3, width: Math.max(x1 - x0, 1), height: rowH - 8, fill: c, opacity: 0.8}));
-    if (it.lo !== undefined && it.hi !== undefined) {
-      g.append(svg("line", {x1: x(it.lo), x2: x(it.hi), y1: y + rowH / 2 - 1, y2: y + rowH / 2 - 1, stroke: "#1d2433", "stroke-width": 1.5}));
-    }
-    g.append(svg("text", {x: W - right + 6, y: y + 14}, fmt(it.mean) + unit));
-  });
-  g.append(svg("text", {x: x(lo), y: H - 4, "text-anchor": "start"}, fmt(lo, 2)));
-  g.append(svg("text", {x: x(hi), y: H - 4, "text-anchor": "end"}, fmt(hi, 2)));
-  return g;
-}
-
-// lineChart draws probability curves against the step.
-function lineChart(series, {ymax = 1, colorOf} = {}) {
-  const W = 560, H = 220, left = 40, right = 12, top = 10, bottom = 28;
-  const names = Object.keys(series);
-  const n = Math.max(...names.map((k) => series[k].length), 2);
-  const x = (i) => left + (i / (n - 1)) * (W - left - right);
-  const y = (v) => top + (1 - v / ymax) * (H - top - bottom);
-  const g = svg("svg", {viewBox: `0 0 ${W} ${H}`, role: "img"});
-  for (const t of [0, 0.25, 0.5, 0.75, 1]) {
-    g.append(svg("line", {class: "grid", x1: left, x2: W - right, y1: y(t * ymax), y2: y(t * ymax)}));
-    g.append(svg("text", {x: left - 4, y: y(t * ymax) + 4, "text-anchor": "end"}, fmt(t * ymax, 2)));
-  }
-  g.append(svg("line", {class: "axis", x1: left, x2: W - right, y1: y(0), y2: y(0)}));
-  g.append(svg("text", {x: left, y: H - 8}, "step 0"));
-  g.append(svg("text", {x: W - right, y: H - 8, "text-anchor": "end"}, `step ${n - 1}`));
-  const color = (name, k) => (colorOf ? colorOf(name) : COLORS[k % COLORS.length]);
-  names.forEach((name, k) => {
-    const pts = series[name].map((v, i) => `${x(i).toFixed(1)},${y(v).toFixed(1)}`).join(" ");
-    g.append(svg("polyline", {points: pts, fill: "none", stroke: color(name, k), "stroke-width": 2, "data-series": name}));
-  });
-  const legend = el("div", {class: "legend"}, names.map((n, k) => el("span", {}, el("i", {style: `background:${color(n, k)}`}), n)));
-  return [g, legend];
-}
-
-function iv(v) {
-  if (typeof v === "number") return {mean: v};
-  if (v && typeof v === "object" && typeof v.mean === "number") return v;
-  return null;
-}
-
-// renderProfile draws what the analysis says about one strategy profile:
-// endings, reach curves, expected time to each ending, values by component.
-function renderProfile(name, p) {
-  const box = el("div", {class: "profile", "data-profile": name}, el("h3", {}, "Profile " + name));
-  // One colour per state across the profile's charts.
-  const states = [...new Set([p.absorb, p.reach, p.time].flatMap((m) => Object.keys(m || {})))].sort();
-  const colorOf = (s) => COLORS[Math.max(states.indexOf(s), 0) % COLORS.length];
-  if (p.absorb) {
-    const items = Object.entries(p.absorb).map(([s, v]) => ({label: s, ...iv(v), color: colorOf(s)})).filter((x) => x.mean !== undefined);
-    if (items.length) { const c = chart("Endings: probability of each", intervalBars(items)); c.classList.add("chart-endings"); box.append(c); }
-  }
-  if (p.reach) {
-    const series = {};
-    for (const [s, v] of Object.entries(p.reach)) {
-      const arr = Array.isArray(v) ? v : (v && Array.isArray(v.mean) ? v.mean : null);
-      if (arr) series[s] = arr;
-    }
-    if (Object.keys(series).length) {
-      const [g, legend] = lineChart(series, {colorOf});
-      const c = chart("Reach: probability of having entered each state by step", g, legend);
-      c.classList.add("chart-reach");
-      box.append(c);
-    }
-  }
-  if (p.time) {
-    const items = Object.entries(p.time).map(([s, v]) => ({label: s, ...iv(v), color: colorOf(s)})).filter((x) => x.mean !== undefined && isFinite(x.mean));
-    if (items.length) { const c = chart("Expected step of first entry", intervalBars(items)); c.classList.add("chart-time"); box.append(c); }
-  }
-  if (p.value) {
-    const items = [];
-    const comps = new Set();
-    for (const v of Object.values(p.value)) for (const c of Object.keys((v && v.components) || {})) comps.add(c);
-    const compList = [...comps];
-    for (const [actor, v] of Object.entries(p.value)) {
-      const total = iv(v && v.total !== undefined ? v.total : v);
-      if (total) items.push({label: `${actor} total`, ...total, color: "#1d2433"});
-      for (const [c, cv] of Object.entries((v && v.components) || {})) {
-        const x = iv(cv);
-        if (x) items.push({label: `${actor} ${c}`, ...x, color: COLORS[compList.indexOf(c) % COLORS.length]});
-      }
-    }
-    if (items.length) { const c = chart("Expected discounted value by actor and component", intervalBars(items), legendOf(compList)); c.classList.add("chart-values"); box.append(c); }
-  }
-  return box;
-}
-
-function renderHypotheses(hyps) {
-  const t = el("table", {id: "hypotheses", class: "hypotheses"},
-    el("thead", {}, el("tr", {}, el("th", {}, "Id"), el("th", {}, "Claim"), el("th", {}, "Holds in share of draws"), el("th", {}, "Verdict"))));
-  const body = el("tbody");
-  for (const h of hyps) {
-    const share = h.holds_share ?? h.share;
-    const verdict = String(h.verdict ?? "");
-    body.append(el("tr", {"data-hypothesis": h.id},
-      el("td", {}, h.id || ""), el("td", {}, h.claim || h.expr || ""),
-      el("td", {class: "num"}, fmt(share)),
-      el("td", {class: "verdict verdict-" + verdict.toLowerCase().replace(/[^a-z]+/g, "-")}, verdict)));
-  }
-  t.append(body);
-  return chart("Hypotheses", t);
-}
-
-// renderSimulation draws Monte Carlo statistics: the share of paths that
-// entered each state (with ±2 standard errors) and the checks against the
-// exact analysis of the same draw.
-function renderSimulation(r) {
-  const box = el("div", {class: "simulation"}, el("h3", {}, `Simulation of profile ${r.profile}: ${r.runs} paths`));
-  const states = (r.stats && r.stats.states) || [];
-  const items = states.filter((s) => s.entered && typeof s.entered.mean === "number")
-    .map((s) => ({label: s.id, mean: s.entered.mean, lo: s.entered.mean - 2 * (s.entered.se || 0), hi: s.entered.mean + 2 * (s.entered.se || 0)}));
-  if (items.length) { const c = chart("Share of paths that entered each state by the horizon (±2 SE)", intervalBars(items)); c.classList.add("chart-entered"); box.append(c); }
-  if (Array.isArray(r.checks) && r.checks.length) {
-    const t = el("table", {class: "checks"}, el("thead", {}, el("tr", {}, ["Figure", "Exact", "Monte Carlo", "SE", "Z"].map((h) => el("th", {}, h)))));
-    const body = el("tbody");
-    for (const c of r.checks) body.append(el("tr", {}, el("td", {}, c.figure), el("td", {class: "num"}, fmt(c.exact, 4)), el("td", {class: "num"}, fmt(c.mean, 4)), el("td", {class: "num"}, fmt(c.se, 4)), el("td", {class: "num"}, fmt(c.z, 2))));
-    t.append(body);
-    box.append(chart("Monte Carlo against the exact analysis", t));
-  }
-  return box;
-}
-
-// renderTornadoes draws one-at-a-time sensitivity: for each output, the
-// range it spans as each parameter sweeps its range, widest first.
-function renderTornadoes(r) {
-  // Accept Go field names and snake_case alike.
-  const g = (o, ...ks) => { for (const k of ks) if (o && o[k] !== undefined) return o[k]; return undefined; };
-  const box = el("div", {class: "sensitivity"});
-  for (const tor of g(r, "Tornadoes", "tornadoes") || []) {
-    const items = (g(tor, "Bars", "bars") || []).map((b) => ({label: g(b, "Param", "param"), mean: g(b, "AtHi", "at_hi"), lo: g(b, "OutMin", "out_min"), hi: g(b, "OutMax", "out_max")}));
-    if (!items.length) continue;
-    const c = chart(`Sensitivity of ${g(tor, "Output", "output")} (base ${fmt(g(tor, "Base", "base"))}): value at each parameter's high end, and range over its sweep`, intervalBars(items));
-    c.classList.add("chart-tornado");
-    box.append(c);
-  }
-  const be = g(r, "BreakEvens", "break_evens") || [];
-  if (be.length) {
-    const t = el("table", {class: "breakevens"}, el("thead", {}, el("tr", {}, ["Hypothesis", "Parameter", "Flips at", "Below", "Above"].map((h) => el("th", {}, h)))));
-    const body = el("tbody");
-    for (const b of be) body.append(el("tr", {}, el("td", {}, g(b, "Hypothesis", "hypothesis")), el("td", {}, g(b, "Param", "param")), el("td", {class: "num"}, fmt(g(b, "Value", "value"), 4)), el("td", {}, g(b, "Below", "below")), el("td", {}, g(b, "Above", "above"))));
-    t.append(body);
-    box.append(chart("Break-even values: where a verdict flips", t));
-  }
-  return box;
-}
-
-// renderSolve shows the Markov-perfect equilibrium with its certificate and
-// the credibility of each threat in the file's profiles.
-function renderSolve(r) {
-  const eq = r.equilibrium;
-  const box = el("div", {class: "solve"});
-  const cert = `largest one-shot deviation gain ${eq.max_deviation_gain.toExponential(2)}; ` +
-    (eq.converged ? "an equilibrium" : "NOT converged" + (eq.reason ? ": " + eq.reason : "")) + ` (method ${eq.method})`;
-  const t = el("table", {id: "equilibrium"}, el("thead", {}, el("tr", {}, ["Actor", "State", "Equilibrium play", "Value from here"].map((h) => el("th", {}, h)))));
-  const body = el("tbody");
-  for (const [actor, states] of Object.entries(eq.play)) {
-    for (const [st, play] of Object.entries(states)) {
-      const text = Object.entries(play).filter(([, p]) => p > 1e-9).sort((a, b) => b[1] - a[1]).map(([a, p]) => p > 1 - 1e-9 ? a : `${a} ${fmt(p)}`).join(", ");
-      body.append(el("tr", {}, el("td", {}, actor), el("td", {}, st), el("td", {}, text), el("td", {class: "num"}, fmt((eq.values[actor] || {})[st]))));
-    }
-  }
-  t.append(body);
-  const set = eq.summary ? el("p", {class: "eqset"}, `Selected by ${eq.selection}. Equilibrium set: ${eq.summary}.`) : "";
-  box.append(chart("Markov-perfect equilibrium at central parameter values", el("div", {}, el("p", {class: eq.converged ? "status-done" : "status-failed"}, cert), set, t)));
-  if (Array.isArray(r.credibility) && r.credibility.length) {
-    const c = el("table", {id: "credibility"}, el("thead", {}, el("tr", {}, ["Profile", "Actor", "State", "After", "Prescribed", "Best deviation", "Gain", "Credible"].map((h) => el("th", {}, h)))));
-    const cb = el("tbody");
-    for (const x of r.credibility) {
-      cb.append(el("tr", {}, el("td", {}, x.profile), el("td", {}, x.actor), el("td", {}, x.state), el("td", {}, x.after || ""), el("td", {}, x.play),
-        el("td", {}, x.best_deviation), el("td", {class: "num"}, fmt(x.gain, 4)),
-        el("td", {class: "verdict " + (x.credible ? "verdict-supported" : "verdict-rejected")}, x.credible ? "credible" : "not credible")));
-    }
-    c.append(cb);
-    box.append(chart("Credibility of each prescribed play (one-shot deviations)", c));
-  }
-  return box;
-}
-
-function renderResult(result) {
-  const out = el("div", {class: "charts"});
-  if (!result || typeof result !== "object") return out;
-  if (result.equilibrium && result.equilibrium.play) out.append(renderSolve(result));
-  if (result.stats && result.checks) out.append(renderSimulation(result));
-  if (result.Tornadoes || result.tornadoes || result.BreakEvens || result.break_evens) out.append(renderTornadoes(result));
-  const profiles = result.profiles && typeof result.profiles === "object" ? result.profiles : null;
-  if (profiles) for (const [name, p] of Object.entries(profiles)) out.append(renderProfile(name, p));
-  else if (result.absorb || result.reach || result.value) out.append(renderProfile(result.profile || "", result));
-  if (Array.isArray(result.hypotheses) && result.hypotheses.length) out.append(renderHypotheses(result.hypotheses));
-  out.append(el("details", {}, el("summary", {}, "Full result (JSON)"), el("pre", {}, JSON.stringify(result, null, 2))));
-  return out;
+function settingsList(run) {
+  const p = run.params || {};
+  const items = [["kind", run.kind]];
+  if (p.draws) items.push(["draws", p.draws]);
+  if (p.runs) items.push(["runs", p.runs]);
+  items.push(["seed", p.seed ?? "default (1)"]);
+  if (p.profiles || p.profile) items.push(["profiles", (p.profiles || [p.profile]).join(", ")]);
+  if (run.scenario_id) items.push(["scenario", `${run.scenario_name || run.scenario_id}, version ${run.scenario_version}`]);
+  items.push(["started", new Date(run.created_at).toLocaleString()]);
+  if (run.finished_at && run.started_at) items.push(["took", `${((new Date(run.finished_at) - new Date(run.started_at)) / 1000).toFixed(1)} s`]);
+  return el("dl", {class: "run-settings"}, items.map(([k, v]) => el("div", {}, el("dt", {}, k), el("dd", {}, String(v)))));
 }
 
 function runHeader(run) {
   const link = "/runs/" + run.id;
+  const final = run.status !== "queued" && run.status !== "running";
   return el("div", {class: "run-head"},
     el("h2", {}, `${run.kind}: ${run.scenario_name || "scenario"}`),
     el("span", {class: "status-" + run.status, id: "run-status"}, run.status),
-    el("a", {href: link, id: "permalink", title: "Permanent link to this run"}, "permanent link"),
-    run.status === "done" ? el("a", {href: "#", id: "report-link", onclick: (e) => { e.preventDefault(); downloadReport(run); }}, "download report") : null,
-    el("span", {class: "muted"}, new Date(run.created_at).toLocaleString()),
-    run.params ? el("code", {class: "muted"}, JSON.stringify(run.params)) : null,
+    settingsList(run),
+    el("div", {class: "run-actions"},
+      el("a", {href: link, id: "permalink", title: "Permanent link to this run, with its own settings"}, "Permanent link"),
+      el("button", {type: "button", id: "run-again", onclick: () => runAgain(run)}, "Run again"),
+      el("button", {type: "button", id: "open-in-editor", onclick: () => openInEditor(run)}, "Open in editor at this version"),
+      run.status === "done" ? el("button", {type: "button", id: "report-link", onclick: () => downloadReport(run)}, "Download report") : null,
+      final ? el("button", {type: "button", id: "delete-run", class: "danger", onclick: () => confirmDelete(run, () => navigate("/"))}, "Delete") : null),
     run.error ? el("div", {class: "status-failed"}, run.error) : null);
+}
+
+// runAgain starts the same job again: the same text (or scenario version),
+// kind and settings.
+function runAgain(run) {
+  const p = {...(run.params || {})};
+  delete p.workers;
+  const req = {kind: run.kind, params: p};
+  if (run.scenario_id && run.scenario_version) { req.scenario_id = run.scenario_id; req.version = run.scenario_version; }
+  else { req.yaml = run.yaml; if (run.scenario_name) req.name = run.scenario_name; }
+  return submit(req);
+}
+
+// openInEditor loads the text the run used: its saved scenario at the
+// version it ran (when that still exists), else the run's own copy.
+async function openInEditor(run) {
+  await busy(async () => {
+    if (run.scenario_id && run.scenario_version) {
+      try {
+        await openScenarioNow(run.scenario_id);
+        await openVersionNow(run.scenario_version);
+        state.baseline = run.yaml;
+        return;
+      } catch { /* deleted since: use the run's copy */ }
+    }
+    state.scenario = null;
+    $("#version-select").hidden = true;
+    $("#scenario-name").value = run.scenario_name || "";
+    setText(run.yaml);
+    $("#save-status").textContent = `the text of run ${run.id}`;
+  });
+  setRunForm(run.kind, run.params);
+  state.editor.focus();
 }
 
 async function downloadReport(run) {
   const resp = await api("GET", `/api/runs/${run.id}/report`, undefined, {raw: true});
   if (!resp.ok) { banner("Report failed: HTTP " + resp.status); return; }
-  const blob = await resp.blob();
-  const a = el("a", {href: URL.createObjectURL(blob), download: `truce-${run.kind}-${run.id}.html`});
-  document.body.append(a);
-  a.click();
-  a.remove();
+  download(await resp.blob(), `truce-${run.kind}-${run.id}.html`);
 }
 
 async function showRun(id, {loadEditor = true} = {}) {
@@ -633,55 +481,33 @@ async function showRun(id, {loadEditor = true} = {}) {
   view.replaceChildren(el("p", {class: "muted"}, "loading run " + id + "…"));
   let run;
   try { run = await api("GET", "/api/runs/" + id); } catch (e) { view.replaceChildren(el("p", {class: "status-failed"}, e.message)); return; }
+  state.run = run;
   if (loadEditor && run.yaml) {
-    state.scenario = null;
-    $("#version-select").hidden = true;
-    if (state.kinds.includes(run.kind)) { $("#kind").value = run.kind; updateKindInputs(); }
-    $("#scenario-name").value = run.scenario_name || "";
-    setText(run.yaml);
+    await busy(async () => {
+      state.scenario = null;
+      $("#version-select").hidden = true;
+      $("#scenario-name").value = run.scenario_name || "";
+      setText(run.yaml);
+    });
+    setRunForm(run.kind, run.params);
   }
-  view.replaceChildren(runHeader(run), renderResult(run.result));
+  state.baseline = run.yaml || state.baseline;
+  let outline = null;
+  if (run.yaml) {
+    try {
+      // The editor holds the run's text when opened from its link: its
+      // validation gives the outline.
+      outline = (run.yaml === getText() ? await validate(run.yaml) : await api("POST", "/api/validate?outline=1", run.yaml)).outline;
+    } catch { /* colours fall back */ }
+  }
+  view.replaceChildren(runHeader(run), renderResult(run.result, {outline, colourOf: makeColours(outline)}));
+  document.title = `truce: ${run.kind} of ${run.scenario_name || "scenario"} (${run.id})`;
   if (run.status === "queued" || run.status === "running") {
     $("#progress-box").hidden = false;
     const end = await follow(run.id);
     if (end) await showRun(run.id, {loadEditor: false});
   }
-}
-
-// ---------- history and comparison ----------
-
-async function refreshHistory() {
-  let runs;
-  try { runs = await api("GET", "/api/runs?limit=50"); } catch { return; }
-  const body = $("#history-table tbody");
-  body.replaceChildren();
-  for (const r of runs) {
-    body.append(el("tr", {"data-run": r.id},
-      el("td", {}, el("input", {type: "checkbox", value: r.id, onchange: updateCompareBtn})),
-      el("td", {}, el("a", {href: "/runs/" + r.id, onclick: (e) => { e.preventDefault(); navigate("/runs/" + r.id); }}, r.id)),
-      el("td", {}, r.kind), el("td", {}, r.scenario_name || ""),
-      el("td", {class: "status-" + r.status}, r.status),
-      el("td", {class: "muted"}, new Date(r.created_at).toLocaleString())));
-  }
-  updateCompareBtn();
-}
-
-function selectedRuns() { return [...document.querySelectorAll("#history-table input:checked")].map((c) => c.value); }
-function updateCompareBtn() { $("#compare-btn").disabled = selectedRuns().length !== 2; }
-
-async function showCompare(a, b) {
-  let cmp;
-  try { cmp = await api("GET", `/api/runs/compare?a=${encodeURIComponent(a)}&b=${encodeURIComponent(b)}`); } catch (e) { banner(e.message); return; }
-  $("#compare-a").replaceChildren(runHeader(cmp.a), renderResult(cmp.a.result));
-  $("#compare-b").replaceChildren(runHeader(cmp.b), renderResult(cmp.b.result));
-  const t = el("table", {id: "diff-table"}, el("thead", {}, el("tr", {}, el("th", {}, "Figure"), el("th", {}, "A"), el("th", {}, "B"), el("th", {}, "B − A"))));
-  const body = el("tbody");
-  for (const d of cmp.diff) {
-    body.append(el("tr", {}, el("td", {}, d.path), el("td", {class: "num"}, fmt(d.a)), el("td", {class: "num"}, fmt(d.b)),
-      el("td", {class: "num " + (d.delta > 0 ? "delta-pos" : d.delta < 0 ? "delta-neg" : "")}, fmt(d.delta))));
-  }
-  t.append(body);
-  $("#compare-diff").replaceChildren(cmp.diff.length ? t : el("p", {class: "muted"}, "The two results are identical."));
+  view.dataset.run = run.id;
 }
 
 // ---------- routing ----------
@@ -698,16 +524,24 @@ async function route() {
   $("#compare-view").hidden = !cmp;
   if (cmp) {
     const q = new URLSearchParams(location.search);
+    document.title = "truce: comparison";
     await showCompare(q.get("a"), q.get("b"));
     return;
   }
   const m = path.match(/^\/runs\/([^/]+)$/);
   if (m) await showRun(decodeURIComponent(m[1]));
-  else $("#run-view").replaceChildren();
+  else { state.run = null; $("#run-view").replaceChildren(); document.title = "truce workbench"; }
+}
+
+// openFromHash opens the details section the address names.
+function openFromHash() {
+  const d = location.hash && document.getElementById(location.hash.slice(1));
+  if (d && d.tagName === "DETAILS" && !d.open) { d.open = true; d.scrollIntoView(); }
 }
 
 async function init() {
   initEditor();
+  panel = new Panel($("#params"), editSpans);
   $("#token").value = state.token;
   if (state.token) $("#token-box").hidden = false;
   $("#token").addEventListener("change", (e) => {
@@ -723,11 +557,18 @@ async function init() {
   $("#kind").addEventListener("change", updateKindInputs);
   $("#run-btn").addEventListener("click", startJob);
   $("#cancel-btn").addEventListener("click", cancelJob);
-  $("#refresh-btn").addEventListener("click", refreshHistory);
-  $("#compare-btn").addEventListener("click", () => { const [a, b] = selectedRuns(); navigate(`/compare?a=${a}&b=${b}`); });
-  $("#nav-history").addEventListener("click", (e) => { e.preventDefault(); $("#history").scrollIntoView(); });
+  $("#whatif-mode").addEventListener("change", () => scheduleWhatIf());
+  $("#whatif-btn").addEventListener("click", () => scheduleWhatIf(true));
+  $("#nav-history").addEventListener("click", (e) => { e.preventDefault(); $("#history").scrollIntoView(); $("#filter-q").focus(); });
   for (const a of document.querySelectorAll("a[data-nav]")) a.addEventListener("click", (e) => { e.preventDefault(); navigate(a.getAttribute("href")); });
+  // Links inside results and comparisons stay in the page.
+  document.addEventListener("click", (e) => {
+    const a = e.target.closest("a.run-link, a#permalink");
+    if (a && !e.ctrlKey && !e.metaKey && !e.shiftKey) { e.preventDefault(); navigate(a.getAttribute("href")); }
+  });
   window.addEventListener("popstate", route);
+  window.addEventListener("hashchange", openFromHash);
+  initHistory(navigate);
   window.truce = pageAPI();
   await start();
 }
@@ -738,6 +579,7 @@ async function start() {
   state.kinds = health.kinds || [];
   const kind = $("#kind");
   kind.replaceChildren(...state.kinds.map((k) => el("option", {value: k}, k)));
+  setKinds(state.kinds);
   updateKindInputs();
   const examples = await loadExamples().catch(() => []);
   await loadScenarios().catch(() => {});
@@ -745,6 +587,7 @@ async function start() {
   const onRunPage = /^\/runs\//.test(location.pathname);
   if (!onRunPage && getText() === "" && examples.length) await loadExample(examples[0].name);
   await route();
+  openFromHash();
   document.body.dataset.ready = "1";
 }
 

@@ -109,10 +109,24 @@ func Result(seed uint64) map[string]any {
 		reachTruce[t] = 1
 	}
 	iv := func(m float64) map[string]float64 { return map[string]float64{"mean": m, "lo": m * 0.9, "hi": m * 1.1} }
+	// Within the horizon: war reachWar[horizon], a deal half the rest, the
+	// remainder unresolved (in truce); eventually: war pw, deal 1 - pw.
+	warH := reachWar[horizon]
+	dealH := (1 - warH) / 2
 	return map[string]any{
-		"kind": "analyze",
+		"kind":    "analyze",
+		"horizon": horizon, "period": "week", "draws": 10, "seed": seed,
 		"profiles": map[string]any{
 			"baseline": map[string]any{
+				"endings": map[string]any{
+					"war":  map[string]any{"within_horizon": iv(warH), "eventually": iv(pw)},
+					"deal": map[string]any{"within_horizon": iv(dealH), "eventually": iv(1 - pw)},
+				},
+				"unresolved": map[string]any{
+					"at_horizon": iv(1 - warH - dealH),
+					"where":      map[string]any{"truce": iv(1 - warH - dealH)},
+					"eventually": iv(0),
+				},
 				"absorb": map[string]any{"war": iv(pw), "deal": iv(1 - pw)},
 				"reach":  map[string]any{"war": reachWar, "truce": reachTruce},
 				"time":   map[string]any{"war": iv(3.3)},
