@@ -55,6 +55,16 @@ type Reporter interface {
 	Report(ctx context.Context, run store.Run) ([]byte, error)
 }
 
+// InputChecker is implemented by runners that refuse some texts before
+// parsing them at all: texts beyond the parser's own limits (a YAML that
+// nests deeper than any scenario needs, several documents, an oversized
+// file). The server answers such a validation 422, not 200 with a list of
+// problems: the text is not a draft with mistakes but input it will not
+// read.
+type InputChecker interface {
+	CheckInput(filename string, yaml []byte) *Diagnostic
+}
+
 // Example is a scenario the UI offers to load.
 type Example struct {
 	Name string `json:"name"`

@@ -33,6 +33,26 @@ func convertDiags(ds []scenario.Diagnostic) []Diagnostic {
 	return out
 }
 
+// CheckInput implements InputChecker with the scan scenario.Parse makes
+// before its YAML parser sees the text (its cost grows with the square of
+// the nesting depth).
+func (ScenarioRunner) CheckInput(filename string, src []byte) *Diagnostic {
+	if len(src) > scenario.MaxFileSize {
+		return &Diagnostic{File: filename, Line: 1, Col: 1, Severity: "error",
+			Message: fmt.Sprintf("file too large (%d bytes, limit %d)", len(src), scenario.MaxFileSize)}
+	}
+	p, docs, ok := scenario.ScanYAML(bytes.TrimPrefix(src, []byte("\uFEFF")), scenario.MaxNesting)
+	switch {
+	case ok:
+		return nil
+	case docs > 1:
+		return &Diagnostic{File: filename, Line: p.Line, Col: p.Col, Severity: "error", Message: "more than one YAML document", Hint: "put one scenario per file"}
+	}
+	return &Diagnostic{File: filename, Line: p.Line, Col: p.Col, Severity: "error",
+		Message: fmt.Sprintf("the YAML nests more than %d levels deep", scenario.MaxNesting),
+		Hint:    "a scenario needs fewer than ten levels; check the indentation and brackets"}
+}
+
 // Validate implements Runner.
 func (ScenarioRunner) Validate(filename string, src []byte) []Diagnostic {
 	_, ds := scenario.Parse(filename, src)

@@ -493,3 +493,44 @@ func TestIdleServerGivesAJobItsCores(t *testing.T) {
 		t.Fatalf("with a queue, jobs got %v cores on %d", busy.workers, cores)
 	}
 }
+
+// TestNestedYAMLRefused: one POST of 100,000 nested "- " (200 kB), which
+// once made the YAML parser take gigabytes and killed the server, gets a
+// 422 naming the nesting, in little memory; the server keeps serving.
+func TestNestedYAMLRefused(t *testing.T) {
+	e := newEnv(t, opts{anyRunner: server.ScenarioRunner{}})
+	nested := strings.Repeat("- ", 100000) + "x\n"
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	var ae apiErr
+	e.wantStatus("POST", "/api/validate", nested, http.StatusUnprocessableEntity, &ae)
+	runtime.ReadMemStats(&after)
+	if ae.Code != "unreadable_input" || len(ae.Problems) != 1 || !strings.Contains(ae.Problems[0].Message, "nests more than 100 levels") ||
+		ae.Problems[0].Line != 1 || ae.Problems[0].Col < 2 {
+		t.Fatalf("nested YAML: %+v", ae)
+	}
+	// The request, the scan and the answer: a few megabytes. Parsing would
+	// have taken gigabytes.
+	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 64<<20 {
+		t.Fatalf("the nested POST allocated %d MB", alloc>>20)
+	}
+	// Saved as a draft or run as a job, the same text is refused by the
+	// scenario reader itself, with the same words.
+	var sc struct{ Problems []server.Diagnostic }
+	e.wantStatus("POST", "/api/scenarios", map[string]string{"name": "bomb", "yaml": nested}, 201, &sc)
+	if len(sc.Problems) != 1 || !strings.Contains(sc.Problems[0].Message, "nests more than 100 levels") {
+		t.Fatalf("draft's problems: %+v", sc.Problems)
+	}
+	e.wantError("POST", "/api/jobs", map[string]any{"kind": "analyze", "yaml": nested}, 422, "invalid_scenario")
+	// Two documents are refused the same way.
+	e.wantError("POST", "/api/validate", "truce: 1\n---\ntruce: 1\n", 422, "unreadable_input")
+	// The server keeps serving.
+	var h map[string]any
+	e.wantStatus("GET", "/api/health", nil, 200, &h)
+	var v struct{ Valid bool }
+	e.wantStatus("POST", "/api/validate", standoffExample(t).YAML, 200, &v)
+	if !v.Valid {
+		t.Fatal("a valid scenario after the nested one is reported invalid")
+	}
+}

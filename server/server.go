@@ -424,6 +424,13 @@ func (s *Server) validate(w http.ResponseWriter, r *http.Request) {
 	if name == "" {
 		name = "scenario.yaml"
 	}
+	if ic, ok := s.cfg.Runner.(InputChecker); ok {
+		if d := ic.CheckInput(name, body); d != nil {
+			writeJSON(w, http.StatusUnprocessableEntity, apiError{Error: "the text is beyond what the scenario reader takes: " + d.Message,
+				Code: "unreadable_input", Problems: []Diagnostic{*d}})
+			return
+		}
+	}
 	var outline *Outline
 	diags, ok := s.withValidationSlot(r.Context(), func() []Diagnostic {
 		if o, can := s.cfg.Runner.(Outliner); can && r.URL.Query().Get("outline") == "1" {
