@@ -292,6 +292,20 @@ func TestBrowserWorkbench(t *testing.T) {
 	snap(t, tab2, "workbench-compare")
 	checkA11y(t, tab2, "the comparison page")
 
+	// Solve and sensitivity runs have their own answers.
+	idSolve := runToEnd(t, st, hs.URL, map[string]any{"kind": "solve", "yaml": ex.YAML, "name": "truce-standoff"})
+	step(t, tab2, "open a solve run", chromedp.Navigate(hs.URL+"/runs/"+idSolve), chromedp.WaitVisible(css(`#answers #equilibrium tbody tr`)))
+	if txt := eval[string](t, tab2, `document.querySelector('#answers').textContent`); !strings.Contains(txt, "largest one-shot deviation gain") || !strings.Contains(txt, "Selected by") {
+		t.Fatalf("solve answers: %.300q", txt)
+	}
+	snap(t, tab2, "workbench-solve")
+	checkA11y(t, tab2, "a solve run")
+	idSens := runToEnd(t, st, hs.URL, map[string]any{"kind": "sensitivity", "yaml": ex.YAML, "name": "truce-standoff"})
+	step(t, tab2, "open a sensitivity run", chromedp.Navigate(hs.URL+"/runs/"+idSens), chromedp.WaitVisible(css(`#answers h4`)),
+		chromedp.Click(css(`#s-tornadoes > summary`)), chromedp.WaitVisible(css(`#s-tornadoes .chart-tornado svg`)))
+	snap(t, tab2, "workbench-sensitivity")
+	checkA11y(t, tab2, "a sensitivity run")
+
 	// Delete with confirmation: Cancel keeps the run, Delete removes it.
 	step(t, tab2, "back to the editor", chromedp.Navigate(hs.URL+"/"), chromedp.WaitVisible(css(`body[data-ready="1"]`)),
 		chromedp.WaitVisible(css(`#history-table tr[data-run="`+idB+`"]`)))

@@ -283,7 +283,12 @@ function solveSummary(r, ctx) {
     }
   }
   t.append(body);
-  return [el("h3", {}, "Markov-perfect equilibrium at central parameter values"), el("p", {class: eq.converged ? "status-done" : "status-failed"}, cert),
+  // How the equilibrium was selected and what else the set holds (the
+  // search around it; docs/solve.md).
+  const set = eq.summary ? el("p", {class: eq.found > 1 ? "flip" : "note"},
+    `Selected by ${eq.selection || "the default rule"}. The set searched: ${eq.summary}.` +
+    (eq.found > 1 ? ` Other equilibria exist: the play below is one of ${eq.found}` + (isNum(eq.spread) ? `, and actors' values from the start differ by up to ${num(eq.spread, 3)} between them.` : ".") : "")) : null;
+  return [el("h3", {}, "Markov-perfect equilibrium at central parameter values"), el("p", {class: eq.converged ? "status-done" : "status-failed"}, cert), set,
     el("div", {class: "table-wrap", tabindex: "0", role: "region", "aria-label": "Equilibrium play"}, t)];
 }
 
