@@ -227,6 +227,57 @@ func (sc *Scenario) Random() bool {
 // hypotheses on each. A scenario without distributions is analysed once and
 // reports draws = 1. The result does not depend on opt.Workers.
 func Analyze(ctx context.Context, sc *Scenario, opt AnalyzeOptions) (*AnalysisReport, error) {
+	run, err := newAnalysisRun(ctx, sc, opt)
+	if err != nil {
+		return nil, err
+	}
+	if err := run.compute(ctx, 0, run.opt.Draws, run.fold); err != nil {
+		return nil, err
+	}
+	return run.finish(ctx)
+}
+
+// analysisRun is one Analyze: its plan, the accumulators its draws are
+// folded into in draw order, and the report they end in. Splitting it into
+// compute, fold and finish lets a sharded run compute some draws here and
+// fold them elsewhere (analyze_shard.go) with the same result.
+type analysisRun struct {
+	sc      *Scenario
+	opt     AnalyzeOptions
+	workers int
+	report  *AnalysisReport
+	needed  []int
+	slot    map[int]int
+	plan    map[int]*needs
+	chunk   int
+
+	nS, nA, nC, H int
+	accs          []*analysisAcc
+	// Per quantity: the mean over every draw, and the first keep values
+	// for the rank correlations.
+	quants      []series
+	firstQuants [][]float64
+	holds       []int
+	// The first draws' parameters and verdicts, for rank correlations.
+	keep         int
+	pvals, hvals [][]float64
+	ok, keptOK   int // draws analysed, and among the first keep
+}
+
+// analysisAcc is what one profile's draws are folded into: samples of every
+// figure over draws, and reach sums.
+type analysisAcc struct {
+	absorb, time []series // [state]
+	atHorizon    []series // [state]
+	unresolved   series   // not ended by the horizon
+	never        series   // never ends
+	value        [][]series
+	total        []series
+	reach        [][]float64 // sums [state][step]
+	extra        *extraAcc   // figures from every start, long run
+}
+
+func newAnalysisRun(ctx context.Context, sc *Scenario, opt AnalyzeOptions) (*analysisRun, error) {
 	if opt.Draws <= 0 {
 		opt.Draws = DefaultDraws
 	}
@@ -264,27 +315,16 @@ func Analyze(ctx context.Context, sc *Scenario, opt AnalyzeOptions) (*AnalysisRe
 	if err != nil {
 		return nil, err
 	}
-
-	nS, nA, nC, H := len(sc.States), len(sc.Actors), len(sc.Components), sc.Horizon
-	// Per reported profile: samples of every figure over draws, and reach sums.
-	type acc struct {
-		absorb, time []series // [state]
-		atHorizon    []series // [state]
-		unresolved   series   // not ended by the horizon
-		never        series   // never ends
-		value        [][]series
-		total        []series
-		reach        [][]float64 // sums [state][step]
-		extra        *extraAcc   // figures from every start, long run
-	}
+	r := &analysisRun{sc: sc, opt: opt, workers: workers, report: report, needed: needed, slot: slot, plan: plan,
+		nS: len(sc.States), nA: len(sc.Actors), nC: len(sc.Components), H: sc.Horizon}
+	nS, nA, nC, H := r.nS, r.nA, r.nC, r.H
 	// Memory, before any of it is allocated: the reach sums, the reach
 	// curves of the draws in flight (a chunk is folded in draw order) and
 	// the figures kept per draw for their quantiles.
-	chunk, err := analyzeBudget(ctx, sc, len(needed), opt.Draws, workers)
-	if err != nil {
+	if r.chunk, err = analyzeBudget(ctx, sc, len(needed), opt.Draws, workers); err != nil {
 		return nil, err
 	}
-	accs := make([]*acc, len(needed))
+	r.accs = make([]*analysisAcc, len(needed))
 	stride := quantileStride(opt.Draws)
 	newSeries := func(n int) []series {
 		out := make([]series, n)
@@ -294,7 +334,7 @@ func Analyze(ctx context.Context, sc *Scenario, opt AnalyzeOptions) (*AnalysisRe
 		return out
 	}
 	for k, pi := range needed {
-		a := &acc{absorb: newSeries(nS), time: newSeries(nS), reach: make([][]float64, nS), atHorizon: newSeries(nS),
+		a := &analysisAcc{absorb: newSeries(nS), time: newSeries(nS), reach: make([][]float64, nS), atHorizon: newSeries(nS),
 			unresolved: newSeries(1)[0], never: newSeries(1)[0], value: make([][]series, nA), total: newSeries(nA)}
 		for s := range a.reach {
 			a.reach[s] = make([]float64, H+1)
@@ -307,40 +347,41 @@ func Analyze(ctx context.Context, sc *Scenario, opt AnalyzeOptions) (*AnalysisRe
 				return nil, err
 			}
 		}
-		accs[k] = a
+		r.accs[k] = a
 	}
-	// Per quantity: the mean over every draw, and the first keep values
-	// for the rank correlations.
-	quants := newSeries(len(sc.quantities))
-	firstQuants := make([][]float64, len(sc.quantities))
-	holds := make([]int, len(sc.Hypotheses))
-	// The first draws' parameters and verdicts, for rank correlations.
-	keep := 0
+	r.quants = newSeries(len(sc.quantities))
+	r.firstQuants = make([][]float64, len(sc.quantities))
+	r.holds = make([]int, len(sc.Hypotheses))
 	if sc.Random() {
-		keep = min(opt.Draws, MaxRankCorrDraws)
+		r.keep = min(opt.Draws, MaxRankCorrDraws)
 	}
-	if err := budget.Check(ctx, fmt.Sprintf("rank correlations over %d draws", keep),
-		budget.Mul(budget.Mul(int64(keep), int64(len(sc.Parameters)+len(sc.Hypotheses))), 8), "use fewer --draws"); err != nil {
+	if err := budget.Check(ctx, fmt.Sprintf("rank correlations over %d draws", r.keep),
+		budget.Mul(budget.Mul(int64(r.keep), int64(len(sc.Parameters)+len(sc.Hypotheses))), 8), "use fewer --draws"); err != nil {
 		return nil, err
 	}
-	pvals := make([][]float64, len(sc.Parameters))
-	hvals := make([][]float64, len(sc.Hypotheses))
+	r.pvals = make([][]float64, len(sc.Parameters))
+	r.hvals = make([][]float64, len(sc.Hypotheses))
+	return r, nil
+}
 
-	results := make([]drawResult, chunk)
-	ok, keptOK := 0, 0 // draws analysed, and among the first keep
-	for start := 0; start < opt.Draws; start += chunk {
+// compute analyses draws [lo, hi) in parallel, a chunk at a time, and hands
+// each result to sink in draw order, so that what sink builds does not
+// depend on scheduling. Progress counts from lo.
+func (r *analysisRun) compute(ctx context.Context, lo, hi int, sink func(i int, d *drawResult) error) error {
+	results := make([]drawResult, r.chunk)
+	for start := lo; start < hi; start += r.chunk {
 		if err := ctx.Err(); err != nil {
-			return nil, err
+			return err
 		}
-		end := min(start+chunk, opt.Draws)
+		end := min(start+r.chunk, hi)
 		var wg sync.WaitGroup
 		next := make(chan int)
-		for w := 0; w < min(workers, end-start); w++ {
+		for w := 0; w < min(r.workers, end-start); w++ {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
 				for i := range next {
-					results[i-start] = sc.analyzeDraw(ctx, i, opt, needed, plan)
+					results[i-start] = r.sc.analyzeDraw(ctx, i, r.opt, r.needed, r.plan)
 				}
 			}()
 		}
@@ -349,82 +390,97 @@ func Analyze(ctx context.Context, sc *Scenario, opt AnalyzeOptions) (*AnalysisRe
 		}
 		close(next)
 		wg.Wait()
-		// Fold in draw order so sums do not depend on scheduling.
 		for i := start; i < end; i++ {
-			r := &results[i-start]
-			if r.err != nil {
-				if opt.Strict || ctx.Err() != nil || errors.Is(r.err, budget.ErrExceeded) {
-					return nil, r.err
-				}
-				report.Failed = report.Failed.add(i, r.err)
-				*r = drawResult{}
-				continue
+			res := &results[i-start]
+			if res.err != nil && (r.opt.Strict || ctx.Err() != nil || errors.Is(res.err, budget.ErrExceeded)) {
+				return res.err
 			}
-			ok++
-			for k, f := range r.prof {
-				a := accs[k]
-				open := 0.0
-				for s := 0; s < nS; s++ {
-					a.absorb[s].add(i, f.absorb[s])
-					a.time[s].add(i, f.time[s])
-					a.atHorizon[s].add(i, f.atHorizon[s])
-					if !sc.States[s].Terminal {
-						open += f.atHorizon[s]
-					}
-					if f.reach[s] == nil {
-						continue // not asked for
-					}
-					for t := 0; t <= H; t++ {
-						a.reach[s][t] += f.reach[s][t]
-					}
-				}
-				a.unresolved.add(i, open)
-				a.never.add(i, f.never)
-				if a.extra != nil {
-					a.extra.add(f.an)
-				}
-				for x := 0; x < nA; x++ {
-					a.total[x].add(i, f.total[x])
-					for c := 0; c < nC; c++ {
-						a.value[x][c].add(i, f.value[x][c])
-					}
-				}
+			if err := sink(i, res); err != nil {
+				return err
 			}
-			for q, v := range r.quant {
-				quants[q].add(i, v)
-				if i < keep {
-					firstQuants[q] = append(firstQuants[q], v)
-				}
-			}
-			for h, ok := range r.holds {
-				if ok {
-					holds[h]++
-				}
-			}
-			if i < keep {
-				keptOK++
-				for p, v := range r.params {
-					pvals[p] = append(pvals[p], v)
-				}
-				for h, ok := range r.holds {
-					hvals[h] = append(hvals[h], b2f(ok))
-				}
-			}
-			*r = drawResult{}
+			*res = drawResult{}
 		}
-		if opt.Progress != nil {
-			opt.Progress(end, opt.Draws)
+		if r.opt.Progress != nil {
+			r.opt.Progress(end-lo, hi-lo)
 		}
 	}
+	return nil
+}
 
-	if ok == 0 {
+// fold adds draw i's result to the accumulators. Draws must come in order.
+func (r *analysisRun) fold(i int, d *drawResult) error {
+	sc, nS, nA, nC, H := r.sc, r.nS, r.nA, r.nC, r.H
+	if d.err != nil {
+		if r.opt.Strict {
+			return d.err
+		}
+		r.report.Failed = r.report.Failed.add(i, d.err)
+		return nil
+	}
+	r.ok++
+	for k, f := range d.prof {
+		a := r.accs[k]
+		open := 0.0
+		for s := 0; s < nS; s++ {
+			a.absorb[s].add(i, f.absorb[s])
+			a.time[s].add(i, f.time[s])
+			a.atHorizon[s].add(i, f.atHorizon[s])
+			if !sc.States[s].Terminal {
+				open += f.atHorizon[s]
+			}
+			if f.reach[s] == nil {
+				continue // not asked for
+			}
+			for t := 0; t <= H; t++ {
+				a.reach[s][t] += f.reach[s][t]
+			}
+		}
+		a.unresolved.add(i, open)
+		a.never.add(i, f.never)
+		if a.extra != nil {
+			a.extra.add(f.an)
+		}
+		for x := 0; x < nA; x++ {
+			a.total[x].add(i, f.total[x])
+			for c := 0; c < nC; c++ {
+				a.value[x][c].add(i, f.value[x][c])
+			}
+		}
+	}
+	for q, v := range d.quant {
+		r.quants[q].add(i, v)
+		if i < r.keep {
+			r.firstQuants[q] = append(r.firstQuants[q], v)
+		}
+	}
+	for h, ok := range d.holds {
+		if ok {
+			r.holds[h]++
+		}
+	}
+	if i < r.keep {
+		r.keptOK++
+		for p, v := range d.params {
+			r.pvals[p] = append(r.pvals[p], v)
+		}
+		for h, ok := range d.holds {
+			r.hvals[h] = append(r.hvals[h], b2f(ok))
+		}
+	}
+	return nil
+}
+
+// finish turns the accumulators into the report.
+func (r *analysisRun) finish(ctx context.Context) (*AnalysisReport, error) {
+	sc, opt, report, plan, H := r.sc, r.opt, r.report, r.plan, r.H
+	if r.ok == 0 {
 		return nil, fmt.Errorf("every one of the %d draws failed; the first: %s", opt.Draws, report.Failed.Examples[0].Error)
 	}
 	// Every figure is over the draws that were analysed.
-	n := float64(ok)
+	n := float64(r.ok)
 	for _, name := range report.ProfileOrder {
 		pi := sc.profileByName(name)
-		a := accs[slot[pi]]
+		a := r.accs[r.slot[pi]]
 		pr := report.Profiles[name]
 		for s, st := range sc.States {
 			pr.Absorb[st.ID] = a.absorb[s].stat()
@@ -448,7 +504,7 @@ func Analyze(ctx context.Context, sc *Scenario, opt AnalyzeOptions) (*AnalysisRe
 		pr.Unresolved.AtHorizon = a.unresolved.stat()
 		pr.Unresolved.Eventually = a.never.stat()
 		if a.extra != nil {
-			a.extra.report(pr, ok)
+			a.extra.report(pr, r.ok)
 		}
 		for x, act := range sc.Actors {
 			vr := ValueReport{Total: a.total[x].stat(), Components: map[string]Stat{}}
@@ -463,23 +519,23 @@ func Analyze(ctx context.Context, sc *Scenario, opt AnalyzeOptions) (*AnalysisRe
 	}
 	for h, hyp := range sc.Hypotheses {
 		hr := HypothesisReport{ID: hyp.ID, Claim: hyp.Claim, Expr: hyp.Expr, Quantities: map[string]Number{}}
-		hr.HoldsShare = float64(holds[h]) / n
+		hr.HoldsShare = float64(r.holds[h]) / n
 		hr.Verdict = Verdict(hr.HoldsShare)
 		for _, q := range hyp.quant {
 			for qi, q2 := range sc.quantities {
 				if q2 == q {
-					hr.Quantities[q.key] = quants[qi].stat().Mean
+					hr.Quantities[q.key] = r.quants[qi].stat().Mean
 				}
 			}
 		}
 		report.Hypotheses = append(report.Hypotheses, hr)
 	}
-	if keep > 1 {
-		kq := make([][]float64, len(firstQuants))
-		for q := range firstQuants {
-			kq[q] = firstQuants[q][:min(keptOK, len(firstQuants[q]))]
+	if r.keep > 1 {
+		kq := make([][]float64, len(r.firstQuants))
+		for q := range r.firstQuants {
+			kq[q] = r.firstQuants[q][:min(r.keptOK, len(r.firstQuants[q]))]
 		}
-		report.RankCorrelations = sc.rankCorrelations(pvals, kq, hvals)
+		report.RankCorrelations = sc.rankCorrelations(r.pvals, kq, r.hvals)
 	}
 	return report, nil
 }
