@@ -133,12 +133,19 @@ func TestJSONErrors(t *testing.T) {
 		}
 		n++
 		name := c.Name()
+		// Required flags get a value, so that the missing file is what fails.
+		var req []string
+		c.LocalFlags().VisitAll(func(f *pflag.Flag) {
+			if _, ok := f.Annotations[cobra.BashCompOneRequiredFlag]; ok {
+				req = append(req, "--"+f.Name, "x")
+			}
+		})
 		for _, tc := range []struct {
 			args []string
 			kind string
 			code int
 		}{
-			{[]string{name, "no/such/file", "--format", "json"}, "error", codeFailure},
+			{append([]string{name, "no/such/file", "--format", "json"}, req...), "error", codeFailure},
 			{[]string{name, "--format", "json", "--no-such-flag", "no/such/file"}, "usage", codeUsage},
 		} {
 			out, errs, code := runTruce(t, "", tc.args...)

@@ -131,8 +131,7 @@ func writeDemoSummary(w io.Writer, res *pipelineResult, out string, took time.Du
 		}
 	}
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, "The article's claims (share of draws in which each holds; [p > x: verdict] is the nearest")
-	fmt.Fprintln(w, "break-even with the other assumptions at their central values, from truce sensitivity):")
+	fmt.Fprintln(w, "The article's claims: share of draws in which each holds; [p > x: verdict] = nearest break-even, others central")
 	labels := map[string]string{}
 	for _, h := range sc.Hypotheses {
 		labels[h.ID] = h.Claim
