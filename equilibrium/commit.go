@@ -162,36 +162,25 @@ func strongResponse(ctx context.Context, g *markov.Game, p markov.Profile, f, l 
 	if err != nil {
 		return nil, nil, err
 	}
+	allowed := make([][]int, len(c.nodes))
+	for n := range allowed {
+		allowed[n] = r.Nodes[n].Best
+	}
+	VL, err := ml.restrictedOptimum(ctx, allowed)
+	if err != nil {
+		return nil, nil, err
+	}
+	// the tie-broken policy: at each node the allowed action best for l
 	pol := make([][]float64, len(c.nodes))
 	for n := range pol {
 		pol[n] = make([]float64, len(r.Nodes[n].Q))
-		pol[n][r.Nodes[n].Best[0]] = 1
-	}
-	var VL []float64
-	for it := 0; it < 10*len(pol)+100; it++ {
-		if VL, err = ml.evaluate(ctx, pol); err != nil {
-			return nil, nil, err
-		}
-		changed := false
-		for n := range pol {
-			cur, best, bestK := 0.0, math.Inf(-1), -1
-			for k, x := range pol[n] {
-				cur += x * ml.q(n, k, VL)
-			}
-			for _, k := range r.Nodes[n].Best {
-				if q := ml.q(n, k, VL); q > best {
-					best, bestK = q, k
-				}
-			}
-			if best > cur+ml.tol {
-				clear(pol[n])
-				pol[n][bestK] = 1
-				changed = true
+		best, bestK := math.Inf(-1), allowed[n][0]
+		for _, k := range allowed[n] {
+			if q := ml.q(n, k, VL); q > best+ml.tol {
+				best, bestK = q, k
 			}
 		}
-		if !changed {
-			break
-		}
+		pol[n][bestK] = 1
 	}
 	// The follower's values are unchanged (it still plays optimal actions
 	// only), its policy is the tie-broken one.

@@ -306,22 +306,21 @@ func BestResponse(ctx context.Context, g *markov.Game, p markov.Profile, a int) 
 	return res, nil
 }
 
-// Responds reports whether actor a's behaviour moves when the others'
-// strategies change from profile pa to profile pb: true when a's best
-// response to pa is no longer a best response to pb, that is, keeping it
-// would cost a more than the tolerance (1e-9 relative to the payoff scale)
-// in value from the initial state. Loss is that cost (≥ 0). Ties do not
-// count as a move: if some best response to pa is also optimal against
-// pb, a need not change what it does.
+// Responds reports whether actor a's behaviour must move when the others'
+// strategies change from profile pa to profile pb: true when none of a's
+// best responses to pa (policies that are optimal at every decision point
+// against pa) is a best response to pb from the initial state, that is,
+// the best a can do against pb while keeping to actions optimal against pa
+// falls short of its best against pb by more than the tolerance (1e-9
+// relative to the payoff scale). Loss is that shortfall (≥ 0). Ties do not
+// count as a move, and the answer does not depend on how a's own strategy
+// in the profiles breaks them.
 func Responds(ctx context.Context, g *markov.Game, pa, pb markov.Profile, a int) (moves bool, loss float64, err error) {
 	ra, err := BestResponse(ctx, g, pa, a)
 	if err != nil {
 		return false, 0, err
 	}
-	ca, err := credBuild(ctx, g, pa)
-	if err != nil {
-		return false, 0, fmt.Errorf("responds: %w", err)
-	}
+	ca := ra.c
 	// Nodes that know both profiles' rules: the others play as in pb, and
 	// the rules of pa say which of ra's decision points the node is.
 	nA := len(g.Actors)
@@ -339,15 +338,15 @@ func Responds(ctx context.Context, g *markov.Game, pa, pb markov.Profile, a int)
 	if err != nil {
 		return false, 0, fmt.Errorf("responds: %w", err)
 	}
-	keep := make([][]float64, len(cx.nodes))
+	allowed := make([][]int, len(cx.nodes))
 	for n, nd := range cx.nodes {
 		an, ok := ca.lookup(nd.state, nd.fired[nA:])
 		if !ok {
 			return false, 0, fmt.Errorf("responds: decision point of state %s missing from the first profile", g.States[nd.state].ID)
 		}
-		keep[n] = ra.Nodes[an].Policy
+		allowed[n] = ra.Nodes[an].Best
 	}
-	Vkeep, err := m.evaluate(ctx, keep)
+	Vkeep, err := m.restrictedOptimum(ctx, allowed)
 	if err != nil {
 		return false, 0, fmt.Errorf("responds: %w", err)
 	}
@@ -358,6 +357,44 @@ func Responds(ctx context.Context, g *markov.Game, pa, pb markov.Profile, a int)
 	init := cx.start[g.Initial]
 	loss = math.Max(0, rb.Value-Vkeep[init])
 	return loss > m.tol, loss, nil
+}
+
+// restrictedOptimum is the optimal value of the decision process when
+// node n may only use the actions allowed[n], by policy iteration.
+func (m *mdp) restrictedOptimum(ctx context.Context, allowed [][]int) ([]float64, error) {
+	pol := make([][]float64, len(m.r))
+	for n := range pol {
+		pol[n] = make([]float64, len(m.r[n]))
+		pol[n][allowed[n][0]] = 1
+	}
+	var V []float64
+	var err error
+	for it := 0; it < 10*len(pol)+100; it++ {
+		if V, err = m.evaluate(ctx, pol); err != nil {
+			return nil, err
+		}
+		changed := false
+		for n := range pol {
+			cur, best, bestK := 0.0, math.Inf(-1), -1
+			for k, x := range pol[n] {
+				cur += x * m.q(n, k, V)
+			}
+			for _, k := range allowed[n] {
+				if q := m.q(n, k, V); q > best {
+					best, bestK = q, k
+				}
+			}
+			if best > cur+m.tol {
+				clear(pol[n])
+				pol[n][bestK] = 1
+				changed = true
+			}
+		}
+		if !changed {
+			break
+		}
+	}
+	return V, nil
 }
 
 // Strategy returns the best response as a memory-one strategy of the

@@ -176,46 +176,69 @@ func TestBestResponseAtEquilibrium(t *testing.T) {
 }
 
 // The US's threat to withdraw after Iran closes Hormuz (see
-// TestCredibilityRememberedMove) moves Iran: against a US that always
-// negotiates Iran is indifferent (closing Hormuz costs nothing and changes
-// nothing), so complying is a best response; against the threat, closing
-// Hormuz once ends the talks, which is worth 3 to Iran, so complying no
-// longer is.
+// TestCredibilityRememberedMove, here with the end of the talks costing
+// Iran 3). Against a US that always negotiates Iran is indifferent
+// (closing Hormuz costs nothing and changes nothing); against the threat,
+// closing Hormuz once ends the talks, which costs Iran 0.9·3, so it
+// complies. Ties do not count as a move: complying is already a best
+// response to the soft US, so the threat does not force Iran to move.
+// With a symbolic gain of 0.5 a step for closing Hormuz, Iran strictly
+// prefers Hormuz against the soft US, and the threat moves it: the US
+// withdraws the step after Hormuz, so closing it is worth
+// 0.5 + 0.9·(0.5 − 0.9·3) = −1.48 against 0 for complying.
 func TestRespondsToThreat(t *testing.T) {
 	g := mpeMemoryGame()
+	g.Entry[1] = []float64{-2, -3}
 	soft := markov.Strategy{Base: [][]float64{{1, 0}, nil}}
 	threat := markov.Strategy{Base: [][]float64{{1, 0}, nil},
 		Rules: []markov.Rule{{State: 0, After: []markov.Cond{{Actor: 1, Actions: []int{1}}}, Play: []markov.ActionProb{{Action: 1, P: 1}}}}}
-	ir := markov.Strategy{Base: [][]float64{{1, 0}, nil}}
-	ctx := context.Background()
-	rs, err := BestResponse(ctx, g, markov.Profile{soft, ir}, 1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if rs.Gain > 1e-12 || rs.Value != 0 {
-		t.Fatalf("against a soft US: value %g, gain %g", rs.Value, rs.Gain)
-	}
-	rt, err := BestResponse(ctx, g, markov.Profile{threat, ir}, 1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	// Closing Hormuz now, then the US withdraws: 0.9 · 0.9 · 3 = 2.43.
-	if math.Abs(rt.Value-2.43) > 1e-12 {
-		t.Fatalf("against the threat Iran's best response is worth %g, want 2.43", rt.Value)
-	}
-	for _, c := range []struct {
-		a, b  markov.Profile
-		moves bool
-	}{
-		{markov.Profile{soft, ir}, markov.Profile{threat, ir}, true},
-		{markov.Profile{threat, ir}, markov.Profile{soft, ir}, false}, // closing Hormuz is still optimal (indifferent) against a soft US
-	} {
-		moves, loss, err := Responds(ctx, g, c.a, c.b, 1)
+	for _, irPlay := range [][]float64{{1, 0}, {0, 1}} { // Iran's own play must not matter
+		ir := markov.Strategy{Base: [][]float64{irPlay, nil}}
+		ctx := context.Background()
+		rs, err := BestResponse(ctx, g, markov.Profile{soft, ir}, 1)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if moves != c.moves {
-			t.Errorf("moves %v (loss %g), want %v", moves, loss, c.moves)
+		if rs.Gain > 1e-12 || rs.Value != 0 {
+			t.Fatalf("against a soft US: value %g, gain %g", rs.Value, rs.Gain)
 		}
+		rt, err := BestResponse(ctx, g, markov.Profile{threat, ir}, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rt.Value != 0 || rt.Nodes[rt.Init].Policy[0] != 1 {
+			t.Fatalf("against the threat: value %g, policy %v; want 0 by complying", rt.Value, rt.Nodes[rt.Init].Policy)
+		}
+		for _, pair := range [][2]markov.Strategy{{soft, threat}, {threat, soft}} {
+			moves, loss, err := Responds(ctx, g, markov.Profile{pair[0], ir}, markov.Profile{pair[1], ir}, 1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if moves || loss > 1e-12 {
+				t.Errorf("indifferent Iran moves %v (loss %g)", moves, loss)
+			}
+		}
+	}
+	// Closing Hormuz now pays Iran 0.5 a step.
+	for j := range g.Flow[0] {
+		if j >= 2 { // Iran's action is hormuz in joint actions 2 and 3
+			g.Flow[0][j][1] = 0.5
+		}
+	}
+	ir := markov.Strategy{Base: [][]float64{{1, 0}, nil}}
+	ctx := context.Background()
+	for _, pair := range [][2]markov.Strategy{{soft, threat}, {threat, soft}} {
+		moves, loss, err := Responds(ctx, g, markov.Profile{pair[0], ir}, markov.Profile{pair[1], ir}, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !moves || loss <= 0 {
+			t.Errorf("moves %v (loss %g), want true", moves, loss)
+		}
+	}
+	// soft -> threat: keeping to Hormuz under the threat is worth −1.48
+	// against 0 for complying.
+	if _, loss, _ := Responds(ctx, g, markov.Profile{soft, ir}, markov.Profile{threat, ir}, 1); math.Abs(loss-1.48) > 1e-12 {
+		t.Errorf("loss %g, want 1.48", loss)
 	}
 }

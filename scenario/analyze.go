@@ -706,7 +706,7 @@ func (sc *Scenario) analyzeDraw(ctx context.Context, i int, opt AnalyzeOptions, 
 			return drawResult{err: fmt.Errorf("draw %d: %s: %w", i, q.key, err)}
 		}
 		r.quant[qi] = v
-		env[q.ident] = v
+		env[q.ident] = q.envValue(v)
 	}
 	r.holds = make([]bool, len(sc.Hypotheses))
 	for h, hyp := range sc.Hypotheses {

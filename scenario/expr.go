@@ -513,7 +513,7 @@ func (c *compiler) usedEnv(p *exprChecker) map[string]any {
 		env[c.paramNames[i]] = 0.0
 	}
 	for _, q := range p.quants {
-		env[q.ident] = 0.0
+		env[q.ident] = q.envZero()
 	}
 	for k, v := range c.dates {
 		env[k] = float64(v)

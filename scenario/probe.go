@@ -108,7 +108,7 @@ func (sc *Scenario) NewProbe(opt ProbeOptions) (*Probe, error) {
 				env[k] = v
 			}
 			for _, q := range cp.quantities {
-				env[q.ident] = 0.0
+				env[q.ident] = q.envZero()
 			}
 			prog, err := compileSafely(patched, append(baseOptions(), expr.Env(env), expr.AsFloat64()))
 			if err != nil {
@@ -246,16 +246,18 @@ func (p *Probe) Eval(ctx context.Context, values []float64, label string, out []
 	if err != nil {
 		return sc.posErr(err)
 	}
+	vals := make(map[*quantity]float64, len(p.quant))
 	for _, q := range p.quant {
 		v, err := q.fn.read(q, ev)
 		if err != nil {
 			return fmt.Errorf("%s: %s: %w", label, q.key, err)
 		}
-		env[q.ident] = v
+		env[q.ident] = q.envValue(v)
+		vals[q] = v
 	}
 	for i, o := range p.outs {
 		if o.q != nil {
-			out[i] = env[o.q.ident].(float64)
+			out[i] = vals[o.q]
 			continue
 		}
 		v, err := expr.Run(o.prog, env)

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/expr-lang/expr/ast"
+	"github.com/truce-dev/truce/equilibrium"
 	"github.com/truce-dev/truce/markov"
 )
 
@@ -27,6 +28,8 @@ const (
 	argProfile                  // a quoted profile name; sets quantity.profile
 	argComponent                // a quoted payoff component; sets quantity.comp
 	argSteps                    // a whole number of steps in [0, horizon]; sets quantity.steps
+	argProfile2                 // a second quoted profile name; sets quantity.profile2
+	argPlay                     // a quoted action of quantity.actor or a state; sets quantity.what
 )
 
 // usage is how the argument is written in a hint.
@@ -44,6 +47,10 @@ func (k argKind) usage() string {
 		return `"component"`
 	case argSteps:
 		return "steps"
+	case argProfile2:
+		return `"profile_b"`
+	case argPlay:
+		return `"action or state"`
 	}
 	return "?"
 }
@@ -62,6 +69,9 @@ type quantityFunc struct {
 	// check, if set, judges the resolved call at parse time (at is the
 	// call's position) and reports why it cannot be computed.
 	check func(c *compiler, q *quantity, at Pos) bool
+	// boolean marks a true/false figure: read returns 1 or 0, which
+	// hypotheses see as true or false (and summaries as a share of draws).
+	boolean bool
 }
 
 // quantityFuncs are the functions only hypotheses may call.
@@ -104,6 +114,13 @@ var quantityFuncs = []*quantityFunc{
 		read: fromAnalysis(func(q *quantity, a *markov.Analysis) float64 { return a.From.Time[q.state][q.start] })},
 	{name: "reach_from", args: []argKind{argState, argSteps, argProfile, argStart}, need: needFrom,
 		read: fromAnalysis(func(q *quantity, a *markov.Analysis) float64 { return a.From.Reach[q.state][q.start][q.steps] })},
+	// Leverage and credibility (package equilibrium; docs/solve.md): the
+	// actor's exact best response to the others' strategies in a profile,
+	// whether it changes between two profiles, and whether the actor's
+	// threats in a profile are credible.
+	{name: "best_response_value", args: []argKind{argActor, argProfile}, check: checkDiscounted, read: readBestResponseValue},
+	{name: "responds", args: []argKind{argActor, argProfile, argProfile2}, boolean: true, check: checkDiscounted, read: readResponds},
+	{name: "credible", args: []argKind{argActor, argPlay, argProfile}, boolean: true, check: checkCredible, read: readCredible},
 	// The long run: the share of steps spent in a state.
 	{name: "share", args: []argKind{argState, argProfile},
 		need: func(q *quantity, n *needs) { n.longRun = true },
@@ -199,7 +216,23 @@ type quantity struct {
 	profile int
 	actor   int
 	comp    int // -1: weighted total
+	// profile2 and what are the second profile and the action or state
+	// name of the leverage functions.
+	profile2 int
+	what     string
 }
+
+// envValue is how a hypothesis sees the figure v: a number, or for a
+// boolean function true when v is 1.
+func (q *quantity) envValue(v float64) any {
+	if q.fn.boolean {
+		return v != 0
+	}
+	return v
+}
+
+// envZero is the value that types the figure when a hypothesis compiles.
+func (q *quantity) envZero() any { return q.envValue(0) }
 
 // drawEval is what quantity functions read on one parameter draw: the
 // draw's game and profiles, and the exact analyses computed so far.
@@ -211,6 +244,27 @@ type drawEval struct {
 	opt   *AnalyzeOptions
 	an    map[int]*markov.Analysis // by profile index
 	needs map[int]*needs           // by profile index; nil: what its quantities read
+	// profiles and responses cache the profiles built on this draw and
+	// the best responses computed (by actor and profile).
+	profiles  map[int]markov.Profile
+	responses map[[2]int]*equilibrium.Response
+}
+
+// profile returns profile pi on this draw (solving an equilibrium profile
+// once).
+func (d *drawEval) profile(pi int) (markov.Profile, error) {
+	if p, ok := d.profiles[pi]; ok {
+		return p, nil
+	}
+	p, err := d.sc.ProfileFor(d.ctx, d.g, d.profs, d.sc.Profiles[pi].Name, d.opt.MPE)
+	if err != nil {
+		return nil, err
+	}
+	if d.profiles == nil {
+		d.profiles = map[int]markov.Profile{}
+	}
+	d.profiles[pi] = p
+	return p, nil
 }
 
 // analysis returns the exact analysis of profile pi on this draw,
@@ -220,7 +274,7 @@ func (d *drawEval) analysis(pi int) (*markov.Analysis, error) {
 		return a, nil
 	}
 	name := d.sc.Profiles[pi].Name
-	p, err := d.sc.ProfileFor(d.ctx, d.g, d.profs, name, d.opt.MPE)
+	p, err := d.profile(pi)
 	if err != nil {
 		return nil, err
 	}
@@ -303,15 +357,32 @@ func (c *compiler) resolveArg(q *quantity, kind argKind, name string, at Pos) bo
 		if !ok {
 			c.d.errorf(at, suggest(name, c.compNames), "unknown payoff component %q", name)
 		}
-	case argProfile:
-		q.profile, ok = c.profileIndex[name]
-		if !ok && !c.brokenProfiles[name] {
-			var cands []string
-			for _, pd := range c.sc.Profiles {
-				cands = append(cands, pd.Name)
-			}
-			c.d.errorf(at, suggest(name, cands), "unknown profile %q", name)
+	case argPlay:
+		q.what = name
+		_, isAction := c.actionIndex[q.actor][name]
+		_, isState := c.stateIndex[name]
+		ok = isAction || isState
+		if !ok {
+			c.d.errorf(at, suggest(name, append(append([]string(nil), c.sc.Actions[q.actor]...), c.stateNames...)),
+				"%q is neither an action of %s nor a state", name, c.actorNames[q.actor])
 		}
+	case argProfile2:
+		q.profile2, ok = c.lookupProfile(name, at)
+	case argProfile:
+		q.profile, ok = c.lookupProfile(name, at)
 	}
 	return ok
+}
+
+// lookupProfile finds a profile named in a hypothesis.
+func (c *compiler) lookupProfile(name string, at Pos) (int, bool) {
+	pi, ok := c.profileIndex[name]
+	if !ok && !c.brokenProfiles[name] {
+		var cands []string
+		for _, pd := range c.sc.Profiles {
+			cands = append(cands, pd.Name)
+		}
+		c.d.errorf(at, suggest(name, cands), "unknown profile %q", name)
+	}
+	return pi, ok
 }

@@ -1,0 +1,128 @@
+package scenario
+
+import (
+	"github.com/truce-dev/truce/equilibrium"
+)
+
+// The hypothesis functions of package equilibrium's leverage and
+// credibility answers (docs/scenario.md, docs/solve.md):
+//
+//	best_response_value("IR", "profile")        IR's value from the start when it best-responds to the others in profile
+//	responds("IR", "profile_a", "profile_b")     true when IR's best response to profile_a is no longer one to profile_b
+//	credible("US", "withdraw", "profile")        true when US's threats or promises in profile that play withdraw (or sit in a state of that name) are all credible
+
+// bestResponse returns actor a's best response to profile pi on this
+// draw, computed once.
+func (d *drawEval) bestResponse(a, pi int) (*equilibrium.Response, error) {
+	key := [2]int{a, pi}
+	if r, ok := d.responses[key]; ok {
+		return r, nil
+	}
+	p, err := d.profile(pi)
+	if err != nil {
+		return nil, err
+	}
+	r, err := equilibrium.BestResponse(d.ctx, d.g, p, a)
+	if err != nil {
+		return nil, err
+	}
+	if d.responses == nil {
+		d.responses = map[[2]int]*equilibrium.Response{}
+	}
+	d.responses[key] = r
+	return r, nil
+}
+
+func readBestResponseValue(q *quantity, d *drawEval) (float64, error) {
+	r, err := d.bestResponse(q.actor, q.profile)
+	if err != nil {
+		return 0, err
+	}
+	return r.Value, nil
+}
+
+func readResponds(q *quantity, d *drawEval) (float64, error) {
+	pa, err := d.profile(q.profile)
+	if err != nil {
+		return 0, err
+	}
+	pb, err := d.profile(q.profile2)
+	if err != nil {
+		return 0, err
+	}
+	moves, _, err := equilibrium.Responds(d.ctx, d.g, pa, pb, q.actor)
+	if err != nil {
+		return 0, err
+	}
+	if moves {
+		return 1, nil
+	}
+	return 0, nil
+}
+
+// readCredible judges the actor's plays in the profile that play q.what or
+// sit in the state q.what: its threats and promises (plays that react to
+// another actor's last move) if any match, else its ordinary play. True
+// when every one is credible; false when none matches on this draw (the
+// profile never plays it).
+func readCredible(q *quantity, d *drawEval) (float64, error) {
+	p, err := d.profile(q.profile)
+	if err != nil {
+		return 0, err
+	}
+	ths, err := equilibrium.Assess(d.ctx, d.g, p)
+	if err != nil {
+		return 0, err
+	}
+	id := d.sc.Actors[q.actor].ID
+	match := func(t equilibrium.Threat) bool {
+		if t.Actor != id {
+			return false
+		}
+		if d.g.States[t.StateIndex].ID == q.what || t.State == q.what {
+			return true
+		}
+		for _, s := range t.Support {
+			if s.Action == q.what {
+				return true
+			}
+		}
+		return false
+	}
+	var reactive, plain []equilibrium.Threat
+	for _, t := range ths {
+		if match(t) {
+			if t.Kind == equilibrium.KindPlay {
+				plain = append(plain, t)
+			} else {
+				reactive = append(reactive, t)
+			}
+		}
+	}
+	judged := reactive
+	if len(judged) == 0 {
+		judged = plain
+	}
+	if len(judged) == 0 {
+		return 0, nil
+	}
+	for _, t := range judged {
+		if !t.Credible {
+			return 0, nil
+		}
+	}
+	return 1, nil
+}
+
+// checkCredible refuses credible() on an equilibrium profile (every play of
+// an equilibrium is credible by construction; the question is about
+// written strategies).
+func checkCredible(c *compiler, q *quantity, at Pos) bool {
+	pd := c.sc.Profiles[q.profile]
+	if pd.Solve != "" {
+		c.d.errorf(at, "ask about a profile of written strategies; every play of an equilibrium is credible by construction",
+			"credible() of profile %q, which is an equilibrium", pd.Name)
+		return false
+	}
+	return true
+}
