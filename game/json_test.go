@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"math/big"
 	"os"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -115,10 +116,13 @@ func FuzzReadJSON(f *testing.F) {
 	f.Add([]byte(`{"format": "truce.strategic/1", "title": "t", "players": [{"name": "a", "strategies": ["x", "y"]}, {"name": "b", "strategies": ["z"]}], "payoffs": [["1/3", 2], [0.1, -4e2]]}`))
 	f.Add([]byte(`{"format": "truce.strategic/1"}`))
 	f.Add([]byte(`[1, 2`))
+	f.Add([]byte("\ufeff" + `{"format": "truce.strategic/1", "title": "", "players": [{"name": "a", "strategies": ["x", "y"]}], "payoffs": [[-1e308], [1e308]]}`))
+	f.Add([]byte(`{"format": "truce.strategic/1", "title": "", "players": [{"name": "a", "strategies": ["x"]}], "payoffs": [["1e309"]]}`))
+	pos := regexp.MustCompile(`^f\.json:\d+:\d+: `)
 	f.Fuzz(func(t *testing.T, src []byte) {
 		g, err := ReadJSON("f.json", bytes.NewReader(src))
 		if err != nil {
-			if !strings.HasPrefix(err.Error(), "f.json:") {
+			if !pos.MatchString(err.Error()) {
 				t.Fatalf("error without position: %v", err)
 			}
 			return

@@ -184,6 +184,10 @@ func FuzzReadEFG(f *testing.F) {
 		}
 	}
 	f.Add([]byte("EFG 1 R \"x\" { \"a\" \"b\" }\nc \"\" 1 \"\" { \"h\" .5 \"t\" 1/2 } 1 \"o\" { 1e2 -3 }\nt \"\" 0\nt \"\" 1\n"))
+	// the limits of issue 11: a byte-order mark, payoffs at and beyond
+	// float64's range, labels Gambit would refuse or rename
+	f.Add([]byte("\ufeffEFG 2 R \"x\" { \"1\" \"Chance\" } \"\"\np \"n\" 1 1 \"i\" { \"a\" \"a\" } 1 \"o\" { 1.7e308, -1 }\nt \"n\" 1\nt \"\\\\\" 2 \"o\" { -1.7e308 1e-320 }\n"))
+	f.Add([]byte("EFG 2 R \"x\" { \"1\" } \"\"\nc \"\" 1 \"c\" { \"h\" 1/2 \"t\" 1/2 } 0\nt \"\" 1 \"\" { 1" + strings.Repeat("0", 320) + " }\nc \"\" 2 \"c\" { \"h\" 1 } 0\nt \"\" 0\n"))
 	pos := regexp.MustCompile(`^fuzz\.efg:\d+:\d+: `)
 	f.Fuzz(func(t *testing.T, src []byte) {
 		tr, err := ReadEFG("fuzz.efg", bytes.NewReader(src))
@@ -196,6 +200,9 @@ func FuzzReadEFG(f *testing.F) {
 		var w1 bytes.Buffer
 		if err := WriteEFG(&w1, tr); err != nil {
 			t.Fatal(err)
+		}
+		if _, err := gambitReadEFG(w1.Bytes()); err != nil {
+			t.Fatalf("Gambit would refuse or rename what truce wrote: %v\n%s", err, w1.String())
 		}
 		tr2, err := ReadEFG("fuzz.efg", bytes.NewReader(w1.Bytes()))
 		if err != nil {
