@@ -155,7 +155,18 @@ func EnumMixed(ctx context.Context, g *game.Strategic, opt Options) (out *Result
 	keep := make([][2]int, 0, len(pairs))
 	dropped := 0
 	span := payoffSpan(g)
-	for _, pr := range pairs {
+	for i, pr := range pairs {
+		// Checking a pair costs a regret over the whole table: on a
+		// degenerate game with many candidate pairs this takes seconds, so
+		// the time limit is honoured here too.
+		if i%256 == 255 {
+			if stop, why := stopped(ctx); stop {
+				if res.Complete {
+					res.Complete, res.Reason = false, why
+				}
+				break
+			}
+		}
 		x, xr, err := sp.point(pr[0])
 		if err != nil {
 			return nil, fmt.Errorf("enummixed: %w", err)
