@@ -1,13 +1,14 @@
 package gambit
 
 import (
-	"bufio"
+	"bytes"
 	"fmt"
 	"io"
 	"math"
 	"math/big"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/truce-dev/truce/game"
 )
@@ -48,8 +49,11 @@ func (k efgToken) describe() string {
 }
 
 // efgLexer splits an .efg file into tokens, remembering where each starts.
+// It reads from the whole file in memory, column by rune.
 type efgLexer struct {
-	r         *bufio.Reader
+	src       []byte
+	pos       int
+	last      int // width of the rune read last, for unread
 	file      string
 	line, col int
 	peeked    *efgToken
@@ -70,13 +74,16 @@ func (lx *efgLexer) errAt(tok efgToken, format string, args ...any) error {
 }
 
 func (lx *efgLexer) readRune() (rune, bool) {
-	c, _, err := lx.r.ReadRune()
-	if err != nil {
-		if err != io.EOF {
-			lx.err = err
-		}
+	if lx.pos >= len(lx.src) {
+		lx.last = 0
 		return 0, false
 	}
+	c, w := rune(lx.src[lx.pos]), 1
+	if c >= utf8.RuneSelf {
+		c, w = utf8.DecodeRune(lx.src[lx.pos:])
+	}
+	lx.pos += w
+	lx.last = w
 	if c == '\n' {
 		lx.line++
 		lx.col = 0
@@ -87,7 +94,8 @@ func (lx *efgLexer) readRune() (rune, bool) {
 }
 
 func (lx *efgLexer) unread(c rune) {
-	_ = lx.r.UnreadRune()
+	lx.pos -= lx.last
+	lx.last = 0
 	if c == '\n' {
 		lx.line-- // col is wrong here but we never unread newlines
 	} else {
@@ -164,37 +172,27 @@ func (lx *efgLexer) scan() (efgToken, error) {
 		}
 		tok.kind, tok.text = efgString, sb.String()
 	case c == '-' || c == '+' || c == '.' || (c >= '0' && c <= '9'):
-		var sb strings.Builder
-		sb.WriteRune(c)
-		for {
-			d, ok := lx.readRune()
-			if !ok {
+		start := lx.pos - 1
+		for lx.pos < len(lx.src) {
+			d := lx.src[lx.pos]
+			if !((d >= '0' && d <= '9') || d == '.' || d == '/' || d == 'e' || d == 'E' || d == '-' || d == '+') {
 				break
 			}
-			if (d >= '0' && d <= '9') || d == '.' || d == '/' || d == 'e' || d == 'E' || d == '-' || d == '+' {
-				sb.WriteRune(d)
-				continue
-			}
-			lx.unread(d)
-			break
+			lx.pos++
+			lx.col++
 		}
-		tok.kind, tok.text = efgNumber, sb.String()
+		tok.kind, tok.text = efgNumber, string(lx.src[start:lx.pos])
 	case (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'):
-		var sb strings.Builder
-		sb.WriteRune(c)
-		for {
-			d, ok := lx.readRune()
-			if !ok {
+		start := lx.pos - 1
+		for lx.pos < len(lx.src) {
+			d := lx.src[lx.pos]
+			if !((d >= 'a' && d <= 'z') || (d >= 'A' && d <= 'Z') || (d >= '0' && d <= '9') || d == '_') {
 				break
 			}
-			if (d >= 'a' && d <= 'z') || (d >= 'A' && d <= 'Z') || (d >= '0' && d <= '9') || d == '_' {
-				sb.WriteRune(d)
-				continue
-			}
-			lx.unread(d)
-			break
+			lx.pos++
+			lx.col++
 		}
-		tok.kind, tok.text = efgWord, sb.String()
+		tok.kind, tok.text = efgWord, string(lx.src[start:lx.pos])
 	default:
 		return tok, lx.errAt(tok, "unexpected character %q", c)
 	}
@@ -206,6 +204,25 @@ func (lx *efgLexer) scan() (efgToken, error) {
 func efgParseNumber(s string) (*big.Rat, bool) {
 	if len(s) > 1000 {
 		return nil, false
+	}
+	if len(s) <= 18 {
+		// the common case, a small integer, without big.Rat's parser
+		neg, i := false, 0
+		if s != "" && (s[0] == '-' || s[0] == '+') {
+			neg, i = s[0] == '-', 1
+		}
+		if i < len(s) {
+			v := int64(0)
+			for ; i < len(s) && s[i] >= '0' && s[i] <= '9'; i++ {
+				v = v*10 + int64(s[i]-'0')
+			}
+			if i == len(s) {
+				if neg {
+					v = -v
+				}
+				return big.NewRat(v, 1), true
+			}
+		}
 	}
 	if strings.Count(s, "/") == 1 {
 		i := strings.IndexByte(s, '/')
@@ -251,12 +268,13 @@ type efgParser struct {
 // identities. A tree without perfect recall loads; methods that need
 // perfect recall refuse it (see game.Tree.PerfectRecall).
 func ReadEFG(filename string, r io.Reader) (*game.Tree, error) {
-	br := bufio.NewReader(r)
-	if b, _ := br.Peek(3); string(b) == "\xef\xbb\xbf" {
-		br.Discard(3) // a UTF-8 byte-order mark, as some editors write
+	src, err := io.ReadAll(r)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", filename, err)
 	}
+	src = bytes.TrimPrefix(src, []byte("\xef\xbb\xbf")) // a UTF-8 byte-order mark, as some editors write
 	p := &efgParser{
-		lx:       &efgLexer{r: br, file: filename, line: 1},
+		lx:       &efgLexer{src: src, file: filename, line: 1},
 		infosets: map[[2]int]int{},
 		outcomes: map[int]int{},
 	}
