@@ -472,6 +472,7 @@ func (t *lhFloat) pivotAt(s *sysF, row, col, v int) int {
 		if f == 0 {
 			continue
 		}
+		rr = rr[:len(prow)] // no bounds checks in the loop
 		for j, p := range prow {
 			rr[j] -= f * p
 		}
