@@ -482,10 +482,13 @@ func (tr *tracer) run(ctx context.Context, target float64, progress func(string)
 				z[i] += v
 				nrm = math.Max(nrm, math.Abs(v)/(1+1e-6*math.Abs(z[i])))
 			}
-			// Converged when the correction is tiny, or when it stops
-			// shrinking at a level that is rounding noise (which grows with
-			// λ as the equations' coefficients do).
-			done := nrm < 1e-10
+			// Converged when the correction is tiny (Newton converges
+			// quadratically, so after a correction of 1e-8 the point is
+			// on the curve to rounding; the end point is polished on its
+			// support anyway), or when it stops shrinking at a level that
+			// is rounding noise (which grows with λ as the equations'
+			// coefficients do).
+			done := nrm < 1e-8
 			// A first correction that is large against the step means the
 			// predictor left the curve's neighbourhood (where the corrector
 			// may jump to another sheet of it, e.g. across a tight fold).
