@@ -177,44 +177,14 @@ recognised from its first characters or given by --from.`,
 	return cmd
 }
 
-// nashJSON is the --format json output; docs/nash.md documents it.
-type nashJSON struct {
-	File       string          `json:"file"`
-	Game       nashJSONGame    `json:"game"`
-	Method     string          `json:"method"`
-	Options    nashJSONOptions `json:"options"`
-	Complete   bool            `json:"complete"`
-	Reason     string          `json:"reason,omitempty"`
-	Elapsed    float64         `json:"elapsed_seconds"`
-	Stats      map[string]any  `json:"stats"`
-	Equilibria []struct{}      `json:"equilibria"` // written by writeJSONDoc
-}
-
 type nashJSONGame struct {
 	Title      string     `json:"title"`
 	Players    []string   `json:"players"`
 	Strategies [][]string `json:"strategies"`
 }
 
-type nashJSONOptions struct {
-	All      bool    `json:"all"`
-	Rational bool    `json:"rational"`
-	Lambda   float64 `json:"lambda,omitempty"`
-}
-
 func writeNashJSON(w io.Writer, file string, g *game.Strategic, method string, opt nash.Options, res *nash.Result) error {
-	head := nashJSON{
-		File:       file,
-		Game:       nashJSONGame{Title: g.Title, Players: g.Players, Strategies: g.Strategies},
-		Method:     method,
-		Options:    nashJSONOptions{All: opt.All, Rational: opt.Rational, Lambda: opt.Lambda},
-		Complete:   res.Complete,
-		Reason:     res.Reason,
-		Elapsed:    res.Elapsed.Seconds(),
-		Stats:      jsonStats(res.Stats),
-		Equilibria: []struct{}{},
-	}
-	return writeJSONDoc(w, head, jsonProfiles(res))
+	return writeResultJSON(w, file, nashJSONGame{Title: g.Title, Players: g.Players, Strategies: g.Strategies}, method, opt, res)
 }
 
 func writeNashText(w io.Writer, file string, g *game.Strategic, method string, opt nash.Options, res *nash.Result, decimals int) {

@@ -156,19 +156,6 @@ func runReducedMethod(ctx context.Context, t *game.Tree, method string, opt nash
 	return res, nil
 }
 
-// treeJSON is the --format json output for trees (docs/trees.md).
-type treeJSON struct {
-	File       string          `json:"file"`
-	Game       treeJSONGame    `json:"game"`
-	Method     string          `json:"method"`
-	Options    nashJSONOptions `json:"options"`
-	Complete   bool            `json:"complete"`
-	Reason     string          `json:"reason,omitempty"`
-	Elapsed    float64         `json:"elapsed_seconds"`
-	Stats      map[string]any  `json:"stats"`
-	Equilibria []struct{}      `json:"equilibria"` // written by writeJSONDoc
-}
-
 type treeJSONGame struct {
 	Title    string         `json:"title"`
 	Players  []string       `json:"players"`
@@ -181,18 +168,16 @@ type treeJSONIs struct {
 }
 
 func writeTreeJSON(w io.Writer, file string, t *game.Tree, method string, opt nash.Options, res *nash.Result) error {
-	out := treeJSON{File: file, Method: method, Complete: res.Complete, Reason: res.Reason,
-		Options: nashJSONOptions{All: opt.All, Rational: opt.Rational},
-		Elapsed: res.Elapsed.Seconds(), Stats: jsonStats(res.Stats), Equilibria: []struct{}{}}
-	out.Game = treeJSONGame{Title: t.Title, Players: t.Players}
+	gameDoc := treeJSONGame{Title: t.Title, Players: t.Players}
 	for p := range t.Players {
 		var list []treeJSONIs
 		for _, is := range t.PlayerInfosets[p] {
 			list = append(list, treeJSONIs{Label: t.Infosets[is].Label, Actions: t.Infosets[is].Actions})
 		}
-		out.Game.Infosets = append(out.Game.Infosets, list)
+		gameDoc.Infosets = append(gameDoc.Infosets, list)
 	}
-	return writeJSONDoc(w, out, jsonProfiles(res))
+	opt.Lambda = 0
+	return writeResultJSON(w, file, gameDoc, method, opt, res)
 }
 
 func writeTreeText(w io.Writer, file string, t *game.Tree, method string, opt nash.Options, res *nash.Result, decimals int) {

@@ -209,39 +209,18 @@ func writeJSONProfile(bw *bufio.Writer, p nashJSONProfile) error {
 		bw.Write(b)
 		return nil
 	}
-	bw.WriteString("    {\n      \"profile\": [")
-	for i, row := range p.Profile {
-		if i > 0 {
-			bw.WriteByte(',')
-		}
-		bw.WriteString("\n        [")
-		for j, v := range row {
-			if j > 0 {
-				bw.WriteString(", ")
-			}
-			if err := num(v); err != nil {
-				return err
-			}
-		}
-		bw.WriteByte(']')
+	bw.WriteString("    {\n      \"profile\": ")
+	if err := writeJSONRows(bw, len(p.Profile), func(i int) int { return len(p.Profile[i]) }, func(i, j int) error {
+		return num(p.Profile[i][j])
+	}); err != nil {
+		return err
 	}
-	bw.WriteString("\n      ]")
 	if p.Exact != nil {
-		bw.WriteString(",\n      \"exact\": [")
-		for i, row := range p.Exact {
-			if i > 0 {
-				bw.WriteByte(',')
-			}
-			bw.WriteString("\n        [")
-			for j, v := range row {
-				if j > 0 {
-					bw.WriteString(", ")
-				}
-				bw.WriteString(strconv.Quote(v.RatString()))
-			}
-			bw.WriteByte(']')
-		}
-		bw.WriteString("\n      ]")
+		bw.WriteString(",\n      \"exact\": ")
+		writeJSONRows(bw, len(p.Exact), func(i int) int { return len(p.Exact[i]) }, func(i, j int) error {
+			bw.WriteString(strconv.Quote(p.Exact[i][j].RatString()))
+			return nil
+		})
 	}
 	bw.WriteString(",\n      \"regret\": ")
 	if err := num(p.Regret); err != nil {
@@ -261,4 +240,63 @@ func writeJSONProfile(bw *bufio.Writer, p nashJSONProfile) error {
 	}
 	bw.WriteString("\n    }")
 	return nil
+}
+
+// writeJSONRows writes rows of values, each row on one line, indented as
+// the fields of a profile.
+func writeJSONRows(bw *bufio.Writer, rows int, length func(i int) int, elem func(i, j int) error) error {
+	bw.WriteByte('[')
+	for i := 0; i < rows; i++ {
+		if i > 0 {
+			bw.WriteByte(',')
+		}
+		bw.WriteString("\n        [")
+		for j := 0; j < length(i); j++ {
+			if j > 0 {
+				bw.WriteString(", ")
+			}
+			if err := elem(i, j); err != nil {
+				return err
+			}
+		}
+		bw.WriteByte(']')
+	}
+	bw.WriteString("\n      ]")
+	return nil
+}
+
+// nashJSON is the --format json output for games and trees
+// (docs/nash.md, docs/trees.md); writeJSONDoc writes the equilibria.
+type nashJSON struct {
+	File       string          `json:"file"`
+	Game       any             `json:"game"`
+	Method     string          `json:"method"`
+	Options    nashJSONOptions `json:"options"`
+	Complete   bool            `json:"complete"`
+	Reason     string          `json:"reason,omitempty"`
+	Elapsed    float64         `json:"elapsed_seconds"`
+	Stats      map[string]any  `json:"stats"`
+	Equilibria []struct{}      `json:"equilibria"`
+}
+
+type nashJSONOptions struct {
+	All      bool    `json:"all"`
+	Rational bool    `json:"rational"`
+	Lambda   float64 `json:"lambda,omitempty"`
+}
+
+// writeResultJSON writes a run on a game (or tree) described by gameDoc.
+func writeResultJSON(w io.Writer, file string, gameDoc any, method string, opt nash.Options, res *nash.Result) error {
+	head := nashJSON{
+		File:       file,
+		Game:       gameDoc,
+		Method:     method,
+		Options:    nashJSONOptions{All: opt.All, Rational: opt.Rational, Lambda: opt.Lambda},
+		Complete:   res.Complete,
+		Reason:     res.Reason,
+		Elapsed:    res.Elapsed.Seconds(),
+		Stats:      jsonStats(res.Stats),
+		Equilibria: []struct{}{},
+	}
+	return writeJSONDoc(w, head, jsonProfiles(res))
 }

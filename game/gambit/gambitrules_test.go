@@ -300,6 +300,48 @@ func gLabels(what string, labels []string, normalize bool) error {
 	return nil
 }
 
+// gHeader reads "KIND VERSION D|R "title" { "player" ... }", as
+// ParseNfgHeader and ReadEfgFile do, with the player labels' rules.
+func gHeader(l *gLexer, kind, version string) (string, []string, error) {
+	if t, _ := l.next(); t != gSymbol || l.text != kind {
+		return "", nil, l.errorf("Expecting %s file type indicator", kind)
+	}
+	if t, _ := l.next(); t != gNumber || l.text != version {
+		return "", nil, l.errorf("Accepting only %s version %s", kind, version)
+	}
+	if t, _ := l.next(); t != gSymbol || (l.text != "D" && l.text != "R") {
+		return "", nil, l.errorf("Accepting only %s R or D data type", kind)
+	}
+	if t, _ := l.next(); t != gText {
+		return "", nil, l.errorf("Game title missing")
+	}
+	title := l.text
+	if !utf8.ValidString(title) {
+		return "", nil, l.errorf("title is not UTF-8")
+	}
+	if err := l.expect(gLBrace, "'{'"); err != nil {
+		return "", nil, err
+	}
+	var players []string
+	for {
+		t, err := l.next()
+		if err != nil {
+			return "", nil, err
+		}
+		if t != gText {
+			break
+		}
+		players = append(players, l.text)
+	}
+	if l.tok != gRBrace {
+		return "", nil, l.errorf("expected '}'")
+	}
+	if err := gLabels("player", players, true); err != nil {
+		return "", nil, err
+	}
+	return title, players, nil
+}
+
 // gNode is one node as Gambit builds it.
 type gNode struct {
 	kind     byte // 'c', 'p', 't'
@@ -336,41 +378,11 @@ type gTree struct {
 // Gambit refuses or would rename labels in.
 func gambitReadEFG(src []byte) (*gTree, error) {
 	l := &gLexer{src: src, line: 1}
-	if t, _ := l.next(); t != gSymbol || l.text != "EFG" {
-		return nil, l.errorf("Expecting EFG file type indicator")
-	}
-	if t, _ := l.next(); t != gNumber || l.text != "2" {
-		return nil, l.errorf("Accepting only EFG version 2")
-	}
-	if t, _ := l.next(); t != gSymbol || (l.text != "D" && l.text != "R") {
-		return nil, l.errorf("Accepting only EFG R or D data type")
-	}
-	if t, _ := l.next(); t != gText {
-		return nil, l.errorf("Game title missing")
-	}
-	g := &gTree{title: l.text, infosets: map[[2]int]*gInfoset{}, outcomes: map[int]*gOutcome{}}
-	if !utf8.ValidString(g.title) {
-		return nil, l.errorf("title is not UTF-8")
-	}
-	if err := l.expect(gLBrace, "'{'"); err != nil {
+	title, players, err := gHeader(l, "EFG", "2")
+	if err != nil {
 		return nil, err
 	}
-	for {
-		t, err := l.next()
-		if err != nil {
-			return nil, err
-		}
-		if t != gText {
-			break
-		}
-		g.players = append(g.players, l.text)
-	}
-	if l.tok != gRBrace {
-		return nil, l.errorf("expected '}'")
-	}
-	if err := gLabels("player", g.players, true); err != nil {
-		return nil, err
-	}
+	g := &gTree{title: title, players: players, infosets: map[[2]int]*gInfoset{}, outcomes: map[int]*gOutcome{}}
 	for _, p := range g.players {
 		if p == "Chance" {
 			return nil, fmt.Errorf("player label must not be the reserved chance player label")
@@ -385,7 +397,7 @@ func gambitReadEFG(src []byte) (*gTree, error) {
 			return nil, err
 		}
 	}
-	var err error
+
 	if g.root, err = g.node(l); err != nil {
 		return nil, err
 	}
@@ -576,38 +588,11 @@ type gGame struct {
 // labels in.
 func gambitReadNFG(src []byte) (*gGame, error) {
 	l := &gLexer{src: src, line: 1}
-	if t, _ := l.next(); t != gSymbol || l.text != "NFG" {
-		return nil, l.errorf("Expecting NFG file type indicator")
-	}
-	if t, _ := l.next(); t != gNumber || l.text != "1" {
-		return nil, l.errorf("Accepting only NFG version 1")
-	}
-	if t, _ := l.next(); t != gSymbol || (l.text != "D" && l.text != "R") {
-		return nil, l.errorf("Accepting only NFG D or R data type")
-	}
-	if t, _ := l.next(); t != gText {
-		return nil, l.errorf("Game title missing")
-	}
-	g := &gGame{title: l.text}
-	if err := l.expect(gLBrace, "'{'"); err != nil {
+	title, players, err := gHeader(l, "NFG", "1")
+	if err != nil {
 		return nil, err
 	}
-	for {
-		t, err := l.next()
-		if err != nil {
-			return nil, err
-		}
-		if t != gText {
-			break
-		}
-		g.players = append(g.players, l.text)
-	}
-	if l.tok != gRBrace {
-		return nil, l.errorf("expected '}'")
-	}
-	if err := gLabels("player", g.players, true); err != nil {
-		return nil, err
-	}
+	g := &gGame{title: title, players: players}
 	if err := l.expect(gLBrace, "'{'"); err != nil {
 		return nil, err
 	}
