@@ -48,6 +48,48 @@ func TestScenarioSobolGFunction(t *testing.T) {
 	checkIndices(t, "G scenario", res.Outputs[0].Indices, first, total, 0.02)
 }
 
+// A linear model over every distribution family (normal, triangular,
+// beta, lognormal, pert, uniform, choice): S_i = S_Ti = b_i² Var(x_i) / Var(y)
+// in closed form (testdata/linear-dists.yaml), so the whole path, each
+// family's quantile transform included, is checked against exact indices.
+func TestScenarioSobolLinearDistributions(t *testing.T) {
+	sc, _ := parseFile(t, "testdata/linear-dists.yaml")
+	m, err := NewScenarioModel(sc, ScenarioModelOptions{Outputs: []string{`value("A", "f")`}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := fmt.Sprint(m.Inputs()); got != "[x1 x2 x3 x4 x5 x6 x7]" {
+		t.Fatalf("inputs %s", got)
+	}
+	res, err := Sobol(context.Background(), m, SobolOptions{N: 4096, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e25 := math.Exp(0.25)
+	parts := []float64{
+		4,                             // normal(0, 2)
+		4 * 13.0 / 18,                 // 2 × triangular(0, 1, 4)
+		100 * 10.0 / (49 * 8),         // 10 × beta(2, 5)
+		(e25 - 1) * e25,               // lognormal(0, 0.5)
+		4 * 25 * 1.8 * 4.2 / (36 * 7), // 2 × pert(0, 1, 5): 5 × beta(1.8, 4.2)
+		9.0 / 12,                      // −1 × uniform(0, 3)
+		10.0/3 - 16.0/9,               // choice {0, 1, 3}
+	}
+	v := 0.0
+	for _, x := range parts {
+		v += x
+	}
+	want := make([]float64, len(parts))
+	for i, x := range parts {
+		want[i] = x / v
+	}
+	o := res.Outputs[0]
+	if math.Abs(o.Variance-v) > 0.03*v {
+		t.Errorf("variance over the design %.4f, want %.4f", o.Variance, v)
+	}
+	checkIndices(t, "linear over every family", o.Indices, want, want, 0.02)
+}
+
 // Morris on the linear scenario: μ* = |b_i|·(max_i − min_i) exactly, σ = 0.
 func TestScenarioMorrisLinear(t *testing.T) {
 	sc, _ := parseFile(t, "testdata/linear.yaml")
