@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 
 	"github.com/spf13/cobra"
@@ -20,6 +21,7 @@ func newAnalyzeCmd() *cobra.Command {
 		retro    retroFlags
 		from     string
 		longRun  bool
+		sf       shardFlags
 	)
 	cmd := &cobra.Command{
 		Use:   "analyze FILE",
@@ -51,27 +53,66 @@ it is on by itself for a scenario without terminal states. A scenario whose
 rules depend on the step (a clock) says how far the chain carries the step.
 A scenario with a history section (or given --record) is also confronted
 with the dated past over the same draws (retrodiction, docs/evidence.md).
---format json is documented in docs/analyze-json.md.`,
+--format json is documented in docs/analyze-json.md.
+--shard K/N analyses only shard K's block of draws and writes a partial
+result; truce merge folds the parts into exactly this command's output
+(the retrodiction is computed at the merge; docs/scale.md).`,
 		Example: `  truce analyze examples/two-state.yaml
   truce analyze scenario/testdata/ruin.yaml --from all
   truce analyze scenario/testdata/ehrenfest.yaml --long-run
   truce analyze scenarios/us-iran-2026.yaml --profile baseline --draws 500 --seed 7
-  truce analyze scenario.yaml --format json > analysis.json`,
+  truce analyze scenario.yaml --format json > analysis.json
+  truce analyze scenario.yaml --draws 8000 --shard 0/4 --out parts/   # then: truce merge parts/`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if from != "" && from != "all" {
 				return usageErrorf("truce analyze: --from takes all, got %q", from)
 			}
-			sc, err := mustLoadScenario(cmd, "analyze", args[0])
+			sc, src, err := mustLoadScenarioSrc(cmd, "analyze", args[0])
 			if err != nil {
 				return err
 			}
-			bar := progress.New(cmd.ErrOrStderr(), int64(draws), "draws")
-			rep, err := scenario.Analyze(cmd.Context(), sc, scenario.AnalyzeOptions{
+			units := draws
+			if !sc.Random() {
+				units = 1 // analysed once
+			}
+			job, err := startShard(cmd, "analyze", sf, args[0], src, seed, units)
+			if err != nil {
+				return err
+			}
+			if job.skip {
+				job.skipped(cmd)
+				return nil
+			}
+			lo, hi := job.Range()
+			bar := progress.New(cmd.ErrOrStderr(), int64(hi-lo), "draws")
+			opt := scenario.AnalyzeOptions{
 				Profiles: profiles, Draws: draws, Seed: seed, Workers: workers, Strict: strict, States: states,
 				From: from == "all", LongRun: longRun,
 				Progress: func(done, total int) { bar.Set(int64(done)) },
-			})
+			}
+			var rep *scenario.AnalysisReport
+			switch {
+			case job.sharding:
+				recs, err := scenario.AnalyzePart(cmd.Context(), sc, opt, lo, hi)
+				bar.Finish()
+				if err != nil {
+					return &exitError{1, fmt.Sprintf("truce analyze: shard %s: %v", job.header.Shard, err)}
+				}
+				return job.finish(cmd, recs)
+			case job.merging():
+				var blocks []*scenario.AnalyzeRecords
+				for _, p := range job.parts {
+					var r scenario.AnalyzeRecords
+					if err := json.Unmarshal(p.Payload, &r); err != nil {
+						return &exitError{1, fmt.Sprintf("truce merge: %s: the analysis records cannot be read: %v", p.Path, err)}
+					}
+					blocks = append(blocks, &r)
+				}
+				rep, err = scenario.AnalyzeMerge(cmd.Context(), sc, opt, blocks)
+			default:
+				rep, err = scenario.Analyze(cmd.Context(), sc, opt)
+			}
 			bar.Finish()
 			if err != nil {
 				return &exitError{1, fmt.Sprintf("truce analyze: %v", err)}
@@ -111,6 +152,7 @@ with the dated past over the same draws (retrodiction, docs/evidence.md).
 	retro.add(f)
 	f.StringVar(&from, "from", "", "all: also every figure from every start state (one solve per figure for all starts)")
 	f.BoolVar(&longRun, "long-run", false, "also the long run: share of steps in each state, recurrence times, recurrent classes (always on without terminal states)")
+	sf.add(f)
 	f.StringSliceVar(&states, "states", nil, "non-terminal states to report besides the endings and those hypotheses read (repeat or comma-separate; all for every state)")
 	return cmd
 }

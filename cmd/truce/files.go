@@ -147,21 +147,43 @@ func reducedOf(ctx context.Context, name string, t *game.Tree) (*game.Strategic,
 // scenario with a nil error means the file has errors, listed in the
 // diagnostics.
 func loadScenario(cmd *cobra.Command, path string) (*scenario.Scenario, []scenario.Diagnostic, error) {
-	name, src, err := readInput(cmd.InOrStdin(), path, scenario.MaxFileSize)
-	if err != nil {
-		return nil, nil, err
+	sc, _, diags, err := loadScenarioSrc(cmd, path)
+	return sc, diags, err
+}
+
+// loadScenarioSrc is loadScenario that also returns the file's bytes. In a
+// merge (truce merge), the scenario is the one the parts carry.
+func loadScenarioSrc(cmd *cobra.Command, path string) (*scenario.Scenario, []byte, []scenario.Diagnostic, error) {
+	var (
+		name = path
+		src  []byte
+		err  error
+	)
+	if m := mergeFrom(cmd.Context()); m != nil && path == m.parts[0].Scenario {
+		src = []byte(m.parts[0].Source)
+		if path == "-" {
+			name = stdinName
+		}
+	} else if name, src, err = readInput(cmd.InOrStdin(), path, scenario.MaxFileSize); err != nil {
+		return nil, nil, nil, err
 	}
 	sc, diags := scenario.ParseContext(cmd.Context(), name, src)
-	return sc, diags, nil
+	return sc, src, diags, nil
 }
 
 // mustLoadScenario is loadScenario for commands that need a valid file:
 // diagnostics go to stderr (or into the --format json error) and a file
 // with errors fails the command.
 func mustLoadScenario(cmd *cobra.Command, name, path string) (*scenario.Scenario, error) {
-	sc, diags, err := loadScenario(cmd, path)
+	sc, _, err := mustLoadScenarioSrc(cmd, name, path)
+	return sc, err
+}
+
+// mustLoadScenarioSrc is mustLoadScenario that also returns the file's bytes.
+func mustLoadScenarioSrc(cmd *cobra.Command, name, path string) (*scenario.Scenario, []byte, error) {
+	sc, src, diags, err := loadScenarioSrc(cmd, path)
 	if err != nil {
-		return nil, &exitError{codeFailure, fmt.Sprintf("truce %s: %v", name, err)}
+		return nil, nil, &exitError{codeFailure, fmt.Sprintf("truce %s: %v", name, err)}
 	}
 	if sc != nil {
 		diags = append(diags, lintWarnings(cmd, sc)...)
@@ -176,9 +198,9 @@ func mustLoadScenario(cmd *cobra.Command, name, path string) (*scenario.Scenario
 		if path == "-" {
 			shown = stdinName
 		}
-		return nil, &cmdError{msg: fmt.Sprintf("truce %s: %s has errors; nothing was run", name, shown), diags: diags}
+		return nil, nil, &cmdError{msg: fmt.Sprintf("truce %s: %s has errors; nothing was run", name, shown), diags: diags}
 	}
-	return sc, nil
+	return sc, src, nil
 }
 
 func printDiagnostics(w io.Writer, diags []scenario.Diagnostic) {

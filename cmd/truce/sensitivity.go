@@ -24,6 +24,7 @@ func newSensitivityCmd() *cobra.Command {
 		top     int
 		method  string
 		glob    globalFlags
+		sf      shardFlags
 	)
 	cmd := &cobra.Command{
 		Use:   "sensitivity FILE",
@@ -75,7 +76,7 @@ neighbouring points can be missed; more points make that less likely.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			// A flag of the other methods would be ignored: say so instead.
-			other := []string{"samples", "bootstrap", "levels", "ignore-correlations"}
+			other := []string{"samples", "bootstrap", "levels", "ignore-correlations", "shard", "out"}
 			if method != "oat" {
 				other = []string{"draws", "points"}
 			}
@@ -85,7 +86,7 @@ neighbouring points can be missed; more points make that less likely.`,
 				}
 			}
 			if method != "oat" {
-				return runGlobal(cmd, args[0], method, hyps, outputs, seed, workers, format, top, glob)
+				return runGlobal(cmd, args[0], method, hyps, outputs, seed, workers, format, top, glob, sf)
 			}
 			sc, err := mustLoadScenario(cmd, "sensitivity", args[0])
 			if err != nil {
@@ -120,6 +121,7 @@ neighbouring points can be missed; more points make that less likely.`,
 	intFlag(f, &glob.samples, "samples", 0, 0, maxSamples, "sobol: base sample size N (0: 1024); morris: trajectories r (0: 20)")
 	intFlag(f, &glob.bootstrap, "bootstrap", sensitivity.DefaultBootstrap, 0, maxBootstrap, "morris, sobol: bootstrap resamples for the 95% intervals (0: none)")
 	intFlag(f, &glob.levels, "levels", sensitivity.DefaultLevels, 2, 1000, "morris: grid levels per parameter (even)")
+	sf.add(f)
 	f.BoolVar(&glob.ignoreCorr, "ignore-correlations", false, "morris, sobol: draw parameters independently even if the file correlates some")
 	timeoutFlag(f)
 	return cmd

@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/truce-dev/truce/internal/progress"
+	"github.com/truce-dev/truce/internal/shard"
 	"github.com/truce-dev/truce/scenario"
 	"github.com/truce-dev/truce/sensitivity"
 )
@@ -41,19 +42,19 @@ type globalRun struct {
 	ignore bool // correlations in the file were ignored
 }
 
-func runGlobal(cmd *cobra.Command, file, method string, hyps, outputs []string, seed uint64, workers int, format string, top int, gf globalFlags) error {
+func runGlobal(cmd *cobra.Command, file, method string, hyps, outputs []string, seed uint64, workers int, format string, top int, gf globalFlags, sf shardFlags) error {
 	if gf.samples == 1 {
 		return usageErrorf("truce sensitivity: --samples must be at least 2 (or 0 for the default), got 1")
 	}
 	if method == "morris" && gf.levels%2 != 0 {
 		return usageErrorf("truce sensitivity: --levels must be an even number, e.g. 4; got %d", gf.levels)
 	}
-	sc, err := mustLoadScenario(cmd, "sensitivity", file)
+	sc, src, err := mustLoadScenarioSrc(cmd, "sensitivity", file)
 	if err != nil {
 		return err
 	}
-	run, err := globalAnalysis(cmd, sc, file, method, hyps, outputs, seed, workers, gf)
-	if err != nil {
+	run, err := globalAnalysis(cmd, sc, file, method, hyps, outputs, seed, workers, gf, &globalShard{flags: sf, src: src})
+	if err != nil || run == nil { // nil: a shard's part was written
 		return err
 	}
 	out := cmd.OutOrStdout()
@@ -64,8 +65,24 @@ func runGlobal(cmd *cobra.Command, file, method string, hyps, outputs []string, 
 	return nil
 }
 
-// globalAnalysis runs Morris or Sobol on sc with a progress bar.
-func globalAnalysis(cmd *cobra.Command, sc *scenario.Scenario, file, method string, hyps, outputs []string, seed uint64, workers int, gf globalFlags) (*globalRun, error) {
+// globalShard is what a sharded global analysis needs: the flags and the
+// scenario's bytes.
+type globalShard struct {
+	flags shardFlags
+	src   []byte
+}
+
+// globalRows are a shard's design rows: the payload of its partial result.
+type globalRows struct {
+	Lo int          `json:"lo"`
+	Hi int          `json:"hi"`
+	Y  shard.Floats `json:"y"` // (Hi-Lo) × outputs, row-major
+}
+
+// globalAnalysis runs Morris or Sobol on sc with a progress bar. With sh,
+// it may instead run one shard of the design rows and write its part (the
+// run returned is then nil), or fold the parts of a merge.
+func globalAnalysis(cmd *cobra.Command, sc *scenario.Scenario, file, method string, hyps, outputs []string, seed uint64, workers int, gf globalFlags, sh *globalShard) (*globalRun, error) {
 	name := "truce sensitivity"
 	scale := sensitivity.Quantiles
 	if method == "morris" {
@@ -94,6 +111,19 @@ func globalAnalysis(cmd *cobra.Command, sc *scenario.Scenario, file, method stri
 		}
 		rows = gf.samples * (k + 1)
 	}
+	var job *shardJob
+	if sh != nil {
+		if job, err = startShard(cmd, "sensitivity", sh.flags, file, sh.src, seed, rows); err != nil {
+			return nil, err
+		}
+		if job.skip {
+			job.skipped(cmd)
+			return nil, nil
+		}
+	}
+	if job != nil && (job.sharding || job.merging()) {
+		return shardedGlobal(cmd, run, job, gf, boot, workers)
+	}
 	bar := progress.New(cmd.ErrOrStderr(), int64(rows), method+" analyses")
 	eval := sensitivity.EvalOptions{Workers: workers, Progress: func(done, _ int) { bar.Set(int64(done)) }}
 	switch method {
@@ -103,6 +133,71 @@ func globalAnalysis(cmd *cobra.Command, sc *scenario.Scenario, file, method stri
 		run.morris, err = sensitivity.Morris(cmd.Context(), m, sensitivity.MorrisOptions{Trajectories: gf.samples, Levels: gf.levels, Seed: seed, Bootstrap: boot, Eval: eval})
 	}
 	bar.Finish()
+	if err != nil {
+		return nil, &exitError{1, fmt.Sprintf("%s: %v", name, err)}
+	}
+	return run, nil
+}
+
+// shardedGlobal evaluates one shard's design rows and writes its part, or
+// folds a merge's parts and estimates the indices from every row: the same
+// design, rows and estimator as the whole run, so the same numbers.
+func shardedGlobal(cmd *cobra.Command, run *globalRun, job *shardJob, gf globalFlags, boot, workers int) (*globalRun, error) {
+	name := "truce sensitivity"
+	m := run.model
+	var (
+		d      sensitivity.Design
+		sobolD *sensitivity.SobolDesign
+		morD   *sensitivity.MorrisDesign
+		err    error
+	)
+	levels := gf.levels
+	if levels == 0 {
+		levels = sensitivity.DefaultLevels
+	}
+	switch run.method {
+	case "sobol":
+		sobolD, err = sensitivity.NewSobolDesign(len(m.Inputs()), gf.samples, run.seed)
+		d = sobolD
+	case "morris":
+		morD, err = sensitivity.NewMorrisDesign(len(m.Inputs()), gf.samples, levels, run.seed)
+		d = morD
+	}
+	if err != nil {
+		return nil, &exitError{1, fmt.Sprintf("%s: %v", name, err)}
+	}
+	if d.Rows() != job.header.Units {
+		return nil, &exitError{1, fmt.Sprintf("%s: the design has %d rows, the parts %d", name, d.Rows(), job.header.Units)}
+	}
+	nOut := len(m.Outputs())
+	var y []float64
+	if job.sharding {
+		lo, hi := job.Range()
+		bar := progress.New(cmd.ErrOrStderr(), int64(hi-lo), run.method+" analyses")
+		y, err = sensitivity.EvalDesign(cmd.Context(), m, d, lo, hi, sensitivity.EvalOptions{Workers: workers, Progress: func(done, _ int) { bar.Set(int64(done)) }})
+		bar.Finish()
+		if err != nil {
+			return nil, &exitError{1, fmt.Sprintf("%s: shard %s: %v", name, job.header.Shard, err)}
+		}
+		return nil, job.finish(cmd, globalRows{Lo: lo, Hi: hi, Y: y})
+	}
+	for _, p := range job.parts {
+		var r globalRows
+		if err := json.Unmarshal(p.Payload, &r); err != nil {
+			return nil, &exitError{1, fmt.Sprintf("truce merge: %s: the design rows cannot be read: %v", p.Path, err)}
+		}
+		if r.Lo != p.Lo || r.Hi != p.Hi || len(r.Y) != (r.Hi-r.Lo)*nOut {
+			return nil, &exitError{1, fmt.Sprintf("truce merge: %s: holds %d values for rows [%d, %d) of %d outputs", p.Path, len(r.Y), r.Lo, r.Hi, nOut)}
+		}
+		y = append(y, r.Y...)
+	}
+	eval := sensitivity.EvalOptions{Workers: workers}
+	switch run.method {
+	case "sobol":
+		run.sobol, err = sensitivity.SobolAnalyze(cmd.Context(), sobolD, m.Inputs(), m.Outputs(), y, sensitivity.SobolOptions{N: gf.samples, Seed: run.seed, Bootstrap: boot, Eval: eval})
+	case "morris":
+		run.morris, err = sensitivity.MorrisAnalyze(morD, m.Inputs(), m.Outputs(), y, sensitivity.MorrisOptions{Trajectories: gf.samples, Levels: levels, Seed: run.seed, Bootstrap: boot, Eval: eval})
+	}
 	if err != nil {
 		return nil, &exitError{1, fmt.Sprintf("%s: %v", name, err)}
 	}

@@ -98,6 +98,17 @@ type Header struct {
 	// ScenarioSHA256 is the hash of the input file's bytes.
 	ScenarioSHA256 string `json:"scenario_sha256"`
 	Scenario       string `json:"scenario"` // the file name given, for messages only
+	// Source is the scenario file itself, so that a merge needs nothing but
+	// the parts (a Kubernetes volume or a Slurm scratch folder holds only
+	// them).
+	Source string `json:"source"`
+	// Args are the command's arguments as given, less those that do not
+	// change results (--shard, --out, --workers, --format, ...): merge runs
+	// the command again with them, on the parts instead of the units.
+	Args []string `json:"args"`
+	// Truce is the version and source revision that wrote the part; parts of
+	// different builds are not merged (a fix may change a figure).
+	Truce string `json:"truce"`
 	Seed           uint64 `json:"seed"`
 	Shard          Spec   `json:"shard"`
 	// Units is the total number of units of the whole run; this part holds
@@ -150,7 +161,7 @@ type Part struct {
 func NewPart(command string, settings map[string]string, src []byte, file string, seed uint64, spec Spec, units int) Header {
 	lo, hi := spec.Range(units)
 	return Header{Format: Format, Command: command, Settings: settings, ScenarioSHA256: Hash(src),
-		Scenario: file, Seed: seed, Shard: spec, Units: units, Lo: lo, Hi: hi}
+		Scenario: file, Source: string(src), Seed: seed, Shard: spec, Units: units, Lo: lo, Hi: hi}
 }
 
 // Write writes a part with its payload as one JSON document.
@@ -196,6 +207,9 @@ func Read(r io.Reader, path string) (*Part, error) {
 	if lo, hi := p.Shard.Range(p.Units); p.Units < 0 || p.Lo != lo || p.Hi != hi {
 		return nil, fmt.Errorf("%s: shard %s of %d units should hold units [%d, %d), it says [%d, %d)", path, p.Shard, p.Units, lo, hi, p.Lo, p.Hi)
 	}
+	if Hash([]byte(p.Source)) != p.ScenarioSHA256 {
+		return nil, fmt.Errorf("%s: the scenario it carries does not match its hash (the file was altered)", path)
+	}
 	p.Path = path
 	return &p, nil
 }
@@ -229,6 +243,8 @@ func Check(parts []*Part) ([]*Part, error) {
 			errs = append(errs, fmt.Sprintf("%s has seed %d, %s seed %d", p.Path, p.Seed, first.Path, first.Seed))
 		case p.Shard.Count != first.Shard.Count:
 			errs = append(errs, fmt.Sprintf("%s is one of %d shards, %s one of %d", p.Path, p.Shard.Count, first.Path, first.Shard.Count))
+		case p.Truce != first.Truce:
+			errs = append(errs, fmt.Sprintf("%s was written by truce %s, %s by truce %s (run every shard with one build)", p.Path, p.Truce, first.Path, first.Truce))
 		case p.Units != first.Units:
 			errs = append(errs, fmt.Sprintf("%s is part of a run of %d units, %s of %d", p.Path, p.Units, first.Path, first.Units))
 		default:

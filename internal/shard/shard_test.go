@@ -3,6 +3,7 @@ package shard
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -136,7 +137,8 @@ func TestCheck(t *testing.T) {
 		{"missing", []*Part{ps[0], ps[3]}, "2 of 4 shards missing: 1-2"},
 		{"duplicate", []*Part{ps[0], ps[1], ps[1], ps[2], ps[3]}, "shard 1/4 is in both"},
 		{"seed", parts(t, 2, func(k int, h *Header) { h.Seed = uint64(k) }), "seed"},
-		{"scenario", parts(t, 2, func(k int, h *Header) { h.ScenarioSHA256 = Hash([]byte{byte(k)}) }), "different scenario files"},
+		{"scenario", parts(t, 2, func(k int, h *Header) { h.Source = string(rune('a' + k)); h.ScenarioSHA256 = Hash([]byte(h.Source)) }), "different scenario files"},
+		{"build", parts(t, 2, func(k int, h *Header) { h.Truce = fmt.Sprintf("v0.%d", k) }), "run every shard with one build"},
 		{"command", parts(t, 2, func(k int, h *Header) {
 			if k == 1 {
 				h.Command = "solve"
@@ -161,6 +163,7 @@ func TestReadRefuses(t *testing.T) {
 		{`{}`, "no \"format\""},
 		{`{"format":"truce.partial/9"}`, "this truce reads"},
 		{`not json`, "not a truce partial result"},
+		{`{"format":"truce.partial/1","shard":{"index":0,"count":1},"units":1,"lo":0,"hi":1,"source":"a: 1","scenario_sha256":"00"}`, "does not match its hash"},
 		{`{"format":"truce.partial/1","shard":{"index":5,"count":4}}`, "out of range"},
 		{`{"format":"truce.partial/1","shard":{"index":0,"count":4},"units":100,"lo":0,"hi":30}`, "should hold units [0, 25)"},
 	} {
