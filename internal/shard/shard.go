@@ -109,8 +109,8 @@ type Header struct {
 	// Truce is the version and source revision that wrote the part; parts of
 	// different builds are not merged (a fix may change a figure).
 	Truce string `json:"truce"`
-	Seed           uint64 `json:"seed"`
-	Shard          Spec   `json:"shard"`
+	Seed  uint64 `json:"seed"`
+	Shard Spec   `json:"shard"`
 	// Units is the total number of units of the whole run; this part holds
 	// units [Lo, Hi).
 	Units int `json:"units"`
