@@ -76,6 +76,7 @@ func mpeRandomGame(seed uint64, nS, nA, K int, delta float64) *markov.Game {
 func benchmarkMPE(b *testing.B, g *markov.Game, method string) {
 	b.ReportAllocs()
 	iters := 0
+	cpu0 := cpuTime()
 	for b.Loop() {
 		r, err := Solve(context.Background(), g, Options{Method: method})
 		if err != nil {
@@ -87,6 +88,10 @@ func benchmarkMPE(b *testing.B, g *markov.Game, method string) {
 		iters = r.Iterations
 	}
 	b.ReportMetric(float64(iters), "iterations")
+	// CPU seconds per solve: on a shared machine wall time is noisy.
+	if cpu := (cpuTime() - cpu0).Seconds(); cpu > 0 {
+		b.ReportMetric(cpu/float64(b.N), "cpu-s/op")
+	}
 }
 
 // 50 states, two actors with 4 actions each.
@@ -114,4 +119,27 @@ func BenchmarkMPE50x3x3Homotopy(b *testing.B) {
 
 func BenchmarkMPEShapleyTwoState(b *testing.B) {
 	benchmarkMPE(b, mpeShapleyGame(), "shapley")
+}
+
+// The sizes of the MPE rows of the performance issue: two actors with two
+// actions on 200, 400 and 1,000 states, and a small game where the
+// polish dominates (compared with sGameSolver).
+func BenchmarkMPE15x2x2Homotopy(b *testing.B) {
+	benchmarkMPE(b, mpeRandomGame(3, 15, 2, 2, 0.9), "homotopy")
+}
+
+func BenchmarkMPE200x2x2Homotopy(b *testing.B) {
+	benchmarkMPE(b, mpeRandomGame(4, 200, 2, 2, 0.9), "homotopy")
+}
+
+func BenchmarkMPE400x2x2Homotopy(b *testing.B) {
+	benchmarkMPE(b, mpeRandomGame(5, 400, 2, 2, 0.9), "homotopy")
+}
+
+func BenchmarkMPE1000x2x2Homotopy(b *testing.B) {
+	benchmarkMPE(b, mpeRandomGame(6, 1000, 2, 2, 0.9), "homotopy")
+}
+
+func BenchmarkMPE400x2x2Auto(b *testing.B) {
+	benchmarkMPE(b, mpeRandomGame(5, 400, 2, 2, 0.9), "auto")
 }

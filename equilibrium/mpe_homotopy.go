@@ -371,6 +371,7 @@ func mpeTrace(ctx context.Context, m *mpeModel, opt Options, prior [][][]float64
 			opt.Progress(fmt.Sprintf("homotopy: step %d, λ=%.3g", step, y[n]))
 		}
 		accepted := false
+		rejected := false
 		var oldTau []float64
 		for !accepted {
 			if h < 1e-12 {
@@ -400,6 +401,11 @@ func mpeTrace(ctx context.Context, m *mpeModel, opt Options, prior [][][]float64
 			ok := false
 			prev := math.Inf(1)
 			iters := 0
+			// The first Newton correction measures the predictor's error,
+			// which grows as h²: it sets the next step size (below) instead
+			// of doubling and halving in turn.
+			lim := math.Min(0.05, 0.1*h) + 1e-6
+			dn0 := 0.0
 			for it := 0; it < 12; it++ {
 				iters = it + 1
 				if it > 0 {
@@ -422,13 +428,23 @@ func mpeTrace(ctx context.Context, m *mpeModel, opt Options, prior [][][]float64
 					yc[i] += sol.AtVec(i)
 					dn = math.Max(dn, math.Abs(sol.AtVec(i)))
 				}
-				if math.IsNaN(dn) || dn > 0.5*prev || (it == 0 && dn > math.Min(0.05, 0.1*h)+1e-6) {
+				if it == 0 {
+					dn0 = dn
+				}
+				if math.IsNaN(dn) || dn > 0.5*prev || (it == 0 && dn > lim) {
 					break
 				}
 				prev = dn
 			}
 			if !ok {
-				h /= 2
+				if dn0 > lim && !math.IsNaN(dn0) {
+					// shrink to where the predictor's error would be
+					// within the limit, with a margin
+					h *= math.Min(0.5, math.Max(0.1, 0.7*math.Sqrt(lim/dn0)))
+				} else {
+					h /= 2
+				}
+				rejected = true
 				continue
 			}
 			// tangent at the predicted point, oriented by the old one
@@ -445,6 +461,7 @@ func mpeTrace(ctx context.Context, m *mpeModel, opt Options, prior [][][]float64
 			}
 			if cosang < 0.98 && h > 1e-6 {
 				h /= 2
+				rejected = true
 				continue
 			}
 			for i := range tau {
@@ -452,14 +469,17 @@ func mpeTrace(ctx context.Context, m *mpeModel, opt Options, prior [][][]float64
 			}
 			copy(y, yc)
 			accepted = true
-			switch {
-			case iters <= 3:
-				h *= 2
-			case iters <= 5:
-				h *= 1.3
-			default:
-				h *= 0.7
+			grow := 2.0
+			if dn0 > 0 {
+				grow = math.Min(2, math.Max(0.5, 0.7*math.Sqrt(lim/dn0)))
 			}
+			if iters > 5 {
+				grow = math.Min(grow, 0.7)
+			}
+			if rejected {
+				grow = math.Min(grow, 1)
+			}
+			h *= grow
 			h = math.Min(h, 10*(1+math.Abs(y[n])))
 		}
 		if y[n] < -1e-6 {
