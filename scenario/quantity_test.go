@@ -1,6 +1,9 @@
 package scenario
 
-import "testing"
+import (
+	"math"
+	"testing"
+)
 
 func TestQuantityFuncUsage(t *testing.T) {
 	for _, c := range []struct{ name, usage, arity string }{
@@ -27,6 +30,22 @@ func TestQuantityFuncUsage(t *testing.T) {
 		seen[f.name] = true
 		if f.read == nil || f.optional > len(f.args) {
 			t.Errorf("%s: incomplete declaration", f.name)
+		}
+	}
+}
+
+// A figure and its neighbour by rounding noise print the same: the
+// Ehrenfest urn's ends, 1/16 each, once printed 6.2% and 6.3%.
+func TestFmtPctRoundingNoise(t *testing.T) {
+	x := 0.0625
+	for _, f := range []float64{math.Nextafter(x, 0), x, math.Nextafter(x, 1), x + 1e-15} {
+		if got := fmtPct(Number(f)); got != "6.3%" {
+			t.Errorf("fmtPct(%v) = %s, want 6.3%%", f, got)
+		}
+	}
+	for f, want := range map[float64]string{0.123456: "12.3%", 0.99949: "99.9%", 0.5: "50.0%", 0.0105: "1.1%"} {
+		if got := fmtPct(Number(f)); got != want {
+			t.Errorf("fmtPct(%v) = %s, want %s", f, got, want)
 		}
 	}
 }

@@ -239,7 +239,11 @@ func fmtPct(x Number) string {
 	case math.Abs(f) < 0.01:
 		return strconv.FormatFloat(100*f, 'g', 2, 64) + "%"
 	}
-	return strconv.FormatFloat(100*f, 'f', 1, 64) + "%"
+	// Rounding noise must not decide the last digit: an exact 1/16 computed
+	// as 0.06249999999999999 and as 0.0625000000000001 (the Ehrenfest urn's
+	// two ends) both print 6.3%, halves rounded away from zero.
+	v, _ := strconv.ParseFloat(strconv.FormatFloat(100*f, 'g', 10, 64), 64)
+	return strconv.FormatFloat(math.Round(10*v)/10, 'f', 1, 64) + "%"
 }
 
 // fmtPctStat is fmtStat in percent.
