@@ -94,28 +94,22 @@ func makeBrief(in Input) *brief {
 func briefEndings(in Input) string {
 	ends := endingStates(in)
 	col, _ := stateColours(in)
-	const w, top, barH, gap, textW = 760.0, 30.0, 18.0, 8.0, 230.0
+	const w, barH, gap, textW, lineH = 760.0, 18.0, 8.0, 230.0, 11.0
 	left := labelWidth(in.Profiles)
 	right := w - textW
-	h := top + float64(len(in.Profiles))*(barH+gap) + 8
 	hz := horizonLabel(in)
-	sv := newSVG("brief-endings", "brief-endings", w, h, "How each profile ends within "+hz,
+	sv := newSVG("brief-endings", "brief-endings", w, 0, "How each profile ends within "+hz,
 		"One bar per profile: the share of paths in each ending within "+hz+", and still unresolved then (grey); the text gives each ending's eventual probability, with no horizon.")
 	x := axis{0, 1, left, right - 8}
-	lx := left
-	for _, e := range append(append([]string(nil), ends...), "unresolved") {
-		c := unresolvedColour
-		if e != "unresolved" {
-			c = col[e]
-		}
-		sv.rect(lx, 8, 10, 10, c, e)
-		sv.text(lx+14, 17, "start", "lbl", e)
-		lx += 24 + textWidth(e, 12)
+	var items []swatch
+	for _, e := range ends {
+		items = append(items, swatch{e, col[e]})
 	}
+	top := sv.legend(append(items, swatch{"unresolved", unresolvedColour}), left, right-8, 17) + 13
 	sv.text(right, 17, "start", "note", "eventually (no horizon)")
-	for pi, p := range in.Profiles {
-		y := top + float64(pi)*(barH+gap)
-		sv.text(left-8, y+barH/2+4, "end", "lbl", p.Name)
+	y := top
+	for _, p := range in.Profiles {
+		sv.text(left-8, y+barH/2+4, "end", "lbl", fitText(p.Name, left-16, 12))
 		type seg struct {
 			name, fill string
 			v          float64
@@ -147,7 +141,14 @@ func briefEndings(in Input) string {
 			}
 			pos += s.v
 		}
-		sv.text(right, y+barH/2+4, "start", "val", strings.Join(ever, ", "))
+		// the eventual figures, wrapped in their column; a profile's row
+		// grows to hold them
+		lines := wrapText(strings.Join(ever, ", "), ", ", textW-8, 10)
+		for i, l := range lines {
+			sv.text(right, y+barH/2+4+lineH*float64(i), "start", "val", l)
+		}
+		y += math.Max(barH, barH/2+4+lineH*float64(len(lines)-1)+3) + gap
 	}
+	sv.h = y
 	return sv.String()
 }

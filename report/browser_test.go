@@ -21,8 +21,8 @@ func TestReportRendersInChromium(t *testing.T) {
 	if testing.Short() {
 		t.Skip("browser test skipped in -short mode")
 	}
-	counts := renderInChromium(t, bin, fixture(), "fixture")
-	want := map[string]int{"states": 1, "endings": 1, "reach": 2, "value": 2, "tornado": 1, "hyp": 2, "polyline": 4}
+	counts := renderInChromium(t, bin, fullFixture(), "fixture")
+	want := map[string]int{"states": 1, "endings": 1, "reach": 2, "value": 2, "tornado": 1, "hyp": 2, "polyline": 5} // 4 reach curves, 1 PRIM trade-off
 	for k, n := range want {
 		if counts[k] != n {
 			t.Errorf("DOM has %d %s, want %d", counts[k], k, n)
@@ -110,6 +110,39 @@ func renderInChromium(t *testing.T, bin string, in Input, name string) map[strin
 	empty, err := chromedp.Run(tctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll("svg.chart")).filter(s => { const r = s.getBoundingClientRect(); return !(r.width > 50 && r.height > 50); }).map(s => s.id)`))
 	if err != nil {
 		t.Fatalf("chromium: measuring charts: %v", err)
+	}
+	// Every chart text as the browser lays it out (real fonts, not the
+	// estimate the layouts use): inside its chart, and overlapping no other
+	// text of the chart by more than a pixel.
+	textProblems, err := chromedp.Run(tctx, chromedp.Evaluate[[]string](`(() => {
+		const out = [];
+		for (const s of document.querySelectorAll("svg.chart")) {
+			const r = s.getBoundingClientRect();
+			const vb = s.viewBox.baseVal;
+			const k = r.width / vb.width;
+			const boxes = [];
+			for (const t of s.querySelectorAll("text")) {
+				if (!t.textContent.trim()) continue;
+				const b = t.getBoundingClientRect();
+				const box = [(b.left - r.left) / k, (b.top - r.top) / k, (b.right - r.left) / k, (b.bottom - r.top) / k, t.textContent];
+				if (box[0] < -1 || box[1] < -1 || box[2] > vb.width + 1 || box[3] > vb.height + 1)
+					out.push(s.id + ": clipped: " + box[4] + " " + box.slice(0, 4).map(Math.round));
+				boxes.push(box);
+			}
+			for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
+				const a = boxes[i], b = boxes[j];
+				// glyph boxes include line spacing: overlap by more than 2 px both ways counts
+				if (a[0] < b[2] - 2 && b[0] < a[2] - 2 && a[1] < b[3] - 2 && b[1] < a[3] - 2)
+					out.push(s.id + ": overlap: " + a[4] + " / " + b[4]);
+			}
+		}
+		return out;
+	})()`))
+	if err != nil {
+		t.Fatalf("chromium: measuring chart texts: %v", err)
+	}
+	for _, p := range textProblems {
+		t.Errorf("chart text in the browser: %s", p)
 	}
 	shot, err := chromedp.Run(tctx, chromedp.FullScreenshot(100))
 	if err != nil {

@@ -68,7 +68,9 @@ func stateDiagram(in Input) string {
 			nEnd++
 		}
 	}
-	w, h := math.Max(dr.w, 300), dr.h+22
+	w := math.Max(dr.w, 300)
+	legend := wrapText("thick border: initial state · double border: ending · labels: what causes the move · its probability at central values (first matching rule)", " · ", w-16, 11)
+	h := dr.h + 8 + 14*float64(len(legend))
 	sv := newSVG("state-diagram", "states", w, h, "State diagram of "+in.Title,
 		fmt.Sprintf("%d situations (%d endings, in the last column) and the moves between them with positive probability at central parameter values; each arrow says which actions cause the move and how likely it is then.", len(states), nEnd))
 	sv.raw(`<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#555"/></marker></defs>`)
@@ -115,7 +117,9 @@ func stateDiagram(in Input) string {
 		sv.text(b.x, b.y+4, "middle", "lbl", s.ID)
 		sv.raw(`</g>`)
 	}
-	sv.text(8, h-8, "start", "note", "thick border: initial state · double border: ending · labels: what causes the move · its probability at central values (first matching rule)")
+	for i, l := range legend {
+		sv.text(8, dr.h+18+14*float64(i), "start", "note", l)
+	}
 	return sv.String()
 }
 
@@ -170,33 +174,42 @@ func horizonLabel(in Input) string {
 func endingsChart(in Input) string {
 	ends := endingStates(in)
 	col, _ := stateColours(in)
-	const w, top, textW = 760.0, 50.0, 200.0
+	w := 760.0
 	left := labelWidth(in.Profiles)
+	// the text column fits the longest row's text ("war 12.3% · eventually
+	// 45.6%"); the chart widens rather than clip it
+	textW := 200.0
+	for _, e := range append(append([]string(nil), ends...), "unresolved") {
+		textW = math.Max(textW, textWidth(e+" 100.0% · eventually 100.0%", 10)+8)
+	}
+	w = math.Max(w, left+260+textW)
 	right := w - textW
 	barH, gap := 13.0, 12.0
 	rows := len(ends) + 1
 	groupH := float64(rows)*barH + gap
-	h := top + float64(len(in.Profiles))*groupH + 30
 	hz := horizonLabel(in)
-	sv := newSVG("endings", "endings", w, h, "How each profile ends",
+	sv := newSVG("endings", "endings", w, 0, "How each profile ends",
 		fmt.Sprintf("Per profile: solid bars, the probability of each ending within %s and of being still unresolved then (they sum to 100%%), with 5–95%% whiskers over parameter draws; dashed outlines, the probability of each ending eventually, with no horizon, and of never ending.", hz))
+	items := []swatch{}
+	for _, e := range ends {
+		items = append(items, swatch{e, col[e]})
+	}
+	ly := sv.legend(append(items, swatch{"unresolved", unresolvedColour}), 8, w-8, 17)
+	note := wrapText(fmt.Sprintf("solid bar: within %s (whisker 5–95%%) · dashed outline: eventually, no horizon", hz), " · ", w-16, 11)
+	for i, l := range note {
+		sv.text(8, ly+19+14*float64(i), "start", "note", l)
+	}
+	top := ly + 19 + 14*float64(len(note)-1) + 14
+	h := top + float64(len(in.Profiles))*groupH + 30
+	sv.h = h
 	x := axis{0, 1, left, right - 10}
 	for _, t := range niceTicks(0, 1, 5) {
 		sv.line(x.at(t), top-6, x.at(t), h-28, "#e4e4e4", 1, "")
 		sv.text(x.at(t), h-14, "middle", "tick", pct(t))
 	}
-	lx := 8.0
-	for _, e := range ends {
-		sv.rect(lx, 8, 10, 10, col[e], e)
-		sv.text(lx+14, 17, "start", "lbl", e)
-		lx += 24 + textWidth(e, 12)
-	}
-	sv.rect(lx, 8, 10, 10, unresolvedColour, "unresolved")
-	sv.text(lx+14, 17, "start", "lbl", "unresolved")
-	sv.text(8, 36, "start", "note", fmt.Sprintf("solid bar: within %s (whisker 5–95%%) · dashed outline: eventually, no horizon", hz))
 	for pi, p := range in.Profiles {
 		y0 := top + float64(pi)*groupH
-		sv.text(left-8, y0+float64(rows)*barH/2+4, "end", "lbl", p.Name)
+		sv.text(left-8, y0+float64(rows)*barH/2+4, "end", "lbl", fitText(p.Name, left-16, 12))
 		type row struct {
 			name, fill, text string
 			within, ever     Interval
@@ -223,11 +236,8 @@ func endingsChart(in Input) string {
 					esc(p.Name), esc(r.name), strconv.FormatFloat(clamp01(r.within.Mean), 'g', 6, 64),
 					num(x.at(0)), num(y), num(x.at(clamp01(r.within.Mean))-x.at(0)), num(barH-2), r.fill,
 					esc(fmt.Sprintf("%s, %s within %s: %s (5–95%%: %s–%s)", p.Name, r.name, hz, pct(r.within.Mean), pct(r.within.Lo), pct(r.within.Hi))))
-				if finite(r.within.Lo) && finite(r.within.Hi) && r.within.Hi > r.within.Lo {
-					lo, hi := x.at(clamp01(r.within.Lo)), x.at(clamp01(r.within.Hi))
-					sv.line(lo, ym, hi, ym, "#111", 1, ` class="errbar"`)
-					sv.line(lo, ym-3, lo, ym+3, "#111", 1, "")
-					sv.line(hi, ym-3, hi, ym+3, "#111", 1, "")
+				if finite(r.within.Lo) && finite(r.within.Hi) {
+					whisker(sv, x, Interval{Lo: clamp01(r.within.Lo), Hi: clamp01(r.within.Hi)}, ym, 3)
 				}
 			}
 			if finite(r.ever.Mean) {
@@ -245,6 +255,28 @@ func endingsChart(in Input) string {
 	return sv.String()
 }
 
+// whisker draws iv's interval [Lo, Hi] on axis x at height y as a line
+// with end caps of half-height cap, when it is a finite, non-empty range.
+func whisker(sv *svg, x axis, iv Interval, y, cap float64) {
+	if !finite(iv.Lo) || !finite(iv.Hi) || !(iv.Hi > iv.Lo) {
+		return
+	}
+	lo, hi := x.at(iv.Lo), x.at(iv.Hi)
+	sv.line(lo, y, hi, y, "#111", 1, ` class="errbar"`)
+	sv.line(lo, y-cap, lo, y+cap, "#111", 1, "")
+	sv.line(hi, y-cap, hi, y+cap, "#111", 1, "")
+}
+
+// spanOf widens [lo, hi] to hold iv's mean and its finite bounds.
+func spanOf(lo, hi float64, iv Interval) (float64, float64) {
+	for _, v := range []float64{iv.Mean, iv.Lo, iv.Hi} {
+		if finite(v) {
+			lo, hi = math.Min(lo, v), math.Max(hi, v)
+		}
+	}
+	return lo, hi
+}
+
 func clamp01(x float64) float64 {
 	if !(x > 0) {
 		return 0
@@ -258,6 +290,46 @@ func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
 // (system sans-serif averages about 0.55 em per character).
 func textWidth(s string, size float64) float64 {
 	return 0.55 * size * float64(len([]rune(s)))
+}
+
+// wrapText breaks s into lines of at most width pixels at the given font
+// size (textWidth's estimate), at sep where it can, else at spaces; a word
+// longer than a line is shortened (fitText).
+func wrapText(s, sep string, width, size float64) []string {
+	var lines []string
+	cur := ""
+	for _, part := range strings.Split(s, sep) {
+		cand := part
+		if cur != "" {
+			cand = cur + sep + part
+		}
+		if textWidth(cand, size) <= width {
+			cur = cand
+			continue
+		}
+		if cur != "" {
+			lines = append(lines, cur)
+			cur = ""
+		}
+		for _, word := range strings.Fields(part) {
+			cand := word
+			if cur != "" {
+				cand = cur + " " + word
+			}
+			if textWidth(cand, size) <= width {
+				cur = cand
+				continue
+			}
+			if cur != "" {
+				lines = append(lines, cur)
+			}
+			cur = fitText(word, width, size)
+		}
+	}
+	if cur != "" {
+		lines = append(lines, cur)
+	}
+	return lines
 }
 
 // reachStates are the states whose reach curves are drawn: every state with
@@ -282,7 +354,15 @@ func reachStates(in Input, p Profile) []string {
 // state by each step.
 func reachChart(in Input, idx int, p Profile) string {
 	states := reachStates(in, p)
-	const w, h, left, right, top, bottom = 370.0, 250.0, 44.0, 92.0, 24.0, 34.0
+	const left, top, bottom, lineH = 44.0, 24.0, 34.0, 11.0
+	// The end labels ("war 12.3%") sit right of the plot, one line each:
+	// the margin fits the longest and the chart is tall enough for all.
+	right := 92.0
+	for _, s := range states {
+		right = math.Max(right, textWidth(s+" 100.0%", 10)+8)
+	}
+	w := 278 + right
+	h := math.Max(250, top+bottom+lineH*float64(len(states)+1))
 	sv := newSVG(fmt.Sprintf("reach-%d", idx), "reach", w, h, "Reach curves: "+p.Name,
 		"Probability of having entered each state at or before each step, profile "+p.Name+".")
 	steps := 0
@@ -303,7 +383,7 @@ func reachChart(in Input, idx int, p Profile) string {
 		xl = in.Period + "s"
 	}
 	sv.text((left+w-right)/2, h-4, "middle", "note", xl)
-	sv.text(left, 14, "start", "lbl", p.Name)
+	sv.text(left, 14, "start", "lbl", fitText(p.Name, w-left-8, 12))
 	sv.line(left, h-bottom, w-right, h-bottom, "#333", 1, "")
 	sv.line(left, top, left, h-bottom, "#333", 1, "")
 	type lab struct {
@@ -328,14 +408,21 @@ func reachChart(in Input, idx int, p Profile) string {
 		}
 		sv.raw(`<polyline class="series" data-state="%s" fill="none" stroke="%s" stroke-width="1.8"%s points="%s"><title>%s: %s by step %d</title></polyline>`,
 			esc(s), col[s], dash, strings.Join(pts, " "), esc(s), pct(r[len(r)-1]), len(r)-1)
-		labs = append(labs, lab{y.at(r[len(r)-1]), fmt.Sprintf("%s %s", s, pct(r[len(r)-1])), col[s]})
+		labs = append(labs, lab{y.at(clamp01(r[len(r)-1])), fmt.Sprintf("%s %s", s, pct(r[len(r)-1])), col[s]})
 	}
-	// end labels, pushed apart so they do not overlap
-	sort.Slice(labs, func(i, j int) bool { return labs[i].y < labs[j].y })
+	// end labels, pushed apart so they do not overlap, within the plot
+	sort.SliceStable(labs, func(i, j int) bool { return labs[i].y < labs[j].y })
 	for i := range labs {
-		if i > 0 && labs[i].y < labs[i-1].y+11 {
-			labs[i].y = labs[i-1].y + 11
+		if i > 0 && labs[i].y < labs[i-1].y+lineH {
+			labs[i].y = labs[i-1].y + lineH
 		}
+	}
+	for i := len(labs) - 1; i >= 0; i-- {
+		limit := h - bottom
+		if i+1 < len(labs) {
+			limit = labs[i+1].y - lineH
+		}
+		labs[i].y = math.Min(labs[i].y, limit)
 	}
 	for _, l := range labs {
 		sv.raw(`<text x="%s" y="%s" class="val" fill="%s">%s</text>`, num(w-right+4), num(l.y+3), l.c, esc(l.name))
@@ -347,7 +434,8 @@ func reachChart(in Input, idx int, p Profile) string {
 // profile, as grouped bars around zero, with the total marked.
 func valueChart(in Input, idx int, actor string) string {
 	comps := componentNames(in)
-	const w, right, top = 760.0, 30.0, 40.0
+	const w, right = 760.0, 30.0
+	top := 40.0
 	left := labelWidth(in.Profiles)
 	barH, gap := 9.0, 12.0
 	groupH := float64(len(comps)+1)*barH + gap
@@ -361,40 +449,43 @@ func valueChart(in Input, idx int, actor string) string {
 		rows = append(rows, p)
 		for _, c := range comps {
 			if iv, ok := v.Components[c]; ok {
-				lo, hi = math.Min(lo, iv.Mean), math.Max(hi, iv.Mean)
+				lo, hi = spanOf(lo, hi, iv)
 			}
 		}
-		lo, hi = math.Min(lo, v.Total.Mean), math.Max(hi, v.Total.Mean)
+		lo, hi = spanOf(lo, hi, v.Total)
 	}
 	if hi-lo == 0 {
 		hi = lo + 1
 	}
 	pad := (hi - lo) * 0.05
 	lo, hi = lo-pad, hi+pad
+	series := append(append([]string(nil), comps...), "total")
+	var items []swatch
+	for i, c := range series {
+		fill := colour(i)
+		if c == "total" {
+			fill = "#444"
+		}
+		items = append(items, swatch{c, fill})
+	}
+	// the actor's name on the first line, the legend below it (it wraps)
+	probe := newSVG("", "", w, 0, "", "")
+	top = probe.legend(items, left, w-8, 36) + 22
 	h := top + float64(len(rows))*groupH + 30
 	sv := newSVG(fmt.Sprintf("value-%d", idx), "value", w, h, "Expected value by component: "+actor,
-		"Expected discounted utility of "+actor+" per profile: one bar per payoff component (weighted), and the total.")
+		"Expected discounted utility of "+actor+" per profile: one bar per payoff component (weighted), and the total, each with its 5–95% interval over the parameter draws as a whisker.")
+	sv.text(8, 17, "start", "lbl", fitText(actor, w-16, 12))
+	sv.legend(items, left, w-8, 36)
 	x := axis{lo, hi, left, w - right}
 	for _, t := range niceTicks(lo, hi, 6) {
 		sv.line(x.at(t), top-6, x.at(t), h-28, "#e4e4e4", 1, "")
 		sv.text(x.at(t), h-14, "middle", "tick", tickNum(t))
 	}
 	sv.line(x.at(0), top-6, x.at(0), h-28, "#333", 1, "")
-	sv.text(8, 17, "start", "lbl", actor)
-	series := append(append([]string(nil), comps...), "total")
-	for i, c := range series {
-		lx := left + float64(i)*110
-		fill := colour(i)
-		if c == "total" {
-			fill = "#444"
-		}
-		sv.rect(lx, 8, 10, 10, fill, c)
-		sv.text(lx+14, 17, "start", "lbl", c)
-	}
 	for pi, p := range rows {
 		v := p.Value[actor]
 		y0 := top + float64(pi)*groupH
-		sv.text(left-8, y0+groupH/2, "end", "lbl", p.Name)
+		sv.text(left-8, y0+groupH/2, "end", "lbl", fitText(p.Name, left-16, 12))
 		for i, c := range series {
 			iv, ok := v.Components[c]
 			fill := colour(i)
@@ -407,6 +498,7 @@ func valueChart(in Input, idx int, actor string) string {
 			y := y0 + float64(i)*barH
 			sv.rect(x.at(0), y, x.at(iv.Mean)-x.at(0), barH-1, fill,
 				fmt.Sprintf("%s, %s, %s: %s (5–95%%: %s to %s)", actor, p.Name, c, fmtNum(iv.Mean), fmtNum(iv.Lo), fmtNum(iv.Hi)))
+			whisker(sv, x, iv, y+(barH-1)/2, 2.5)
 		}
 	}
 	return sv.String()
@@ -446,12 +538,28 @@ func tornadoChart(idx int, t Tornado) string {
 	if len(bars) > maxBars {
 		bars = bars[:maxBars]
 	}
-	const w, left, right, top = 760.0, 250.0, 70.0, 40.0
+	const w, right, top = 760.0, 70.0, 48.0
+	// the bar labels ("p_war [0.01, 0.4]") fit the left margin, within limits
+	left := 250.0
+	barLabel := func(b TornadoBar) string {
+		return fmt.Sprintf("%s [%s, %s]", b.Param, fmtNum(b.ParamLo), fmtNum(b.ParamHi))
+	}
+	for _, b := range bars {
+		left = math.Max(left, math.Min(400, textWidth(barLabel(b), 12)+16))
+	}
 	barH := 18.0
 	h := top + float64(len(bars))*barH + 34
-	lo, hi := t.Base, t.Base
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for _, v := range []float64{t.Base} {
+		if finite(v) {
+			lo, hi = v, v
+		}
+	}
 	for _, b := range bars {
-		lo, hi = math.Min(lo, b.OutMin), math.Max(hi, b.OutMax)
+		lo, hi = spanOf(lo, hi, Interval{Mean: b.OutMin, Lo: b.OutMin, Hi: b.OutMax})
+	}
+	if lo > hi { // nothing finite to show
+		lo, hi = 0, 0
 	}
 	if hi-lo == 0 {
 		hi, lo = hi+0.5, lo-0.5
@@ -463,14 +571,11 @@ func tornadoChart(idx int, t Tornado) string {
 		sv.line(x.at(tk), top-4, x.at(tk), h-28, "#e4e4e4", 1, "")
 		sv.text(x.at(tk), h-14, "middle", "tick", tickNum(tk))
 	}
-	sv.text(left, 16, "start", "lbl", t.Output)
-	sv.rect(left+300, 7, 10, 10, colour(0), "parameter at the low end")
-	sv.text(left+314, 16, "start", "note", "low end")
-	sv.rect(left+380, 7, 10, 10, colour(1), "parameter at the high end")
-	sv.text(left+394, 16, "start", "note", "high end")
+	sv.text(8, 16, "start", "lbl", fitText(t.Output, w-16, 12))
+	sv.legend([]swatch{{"parameter at the low end", colour(0)}, {"at the high end", colour(1)}}, left, w-8, 34)
 	for i, b := range bars {
 		y := top + float64(i)*barH
-		sv.text(left-8, y+12, "end", "lbl", fmt.Sprintf("%s [%s, %s]", b.Param, fmtNum(b.ParamLo), fmtNum(b.ParamHi)))
+		sv.text(left-8, y+12, "end", "lbl", fitText(barLabel(b), left-16, 12))
 		sv.rect(x.at(b.OutMin), y+2, x.at(b.OutMax)-x.at(b.OutMin), barH-4, "#ddd",
 			fmt.Sprintf("%s: output from %s to %s over the sweep", b.Param, fmtNum(b.OutMin), fmtNum(b.OutMax)))
 		sv.rect(x.at(t.Base), y+4, x.at(b.OutAtLo)-x.at(t.Base), barH-8, colour(0),

@@ -189,7 +189,7 @@ func sobolChart(idx int, o GlobalOutput) string {
 	if len(ix) > maxBars {
 		ix = ix[:maxBars]
 	}
-	const w, left, right, top = 760.0, 190.0, 60.0, 40.0
+	const w, left, right, top = 760.0, 190.0, 60.0, 48.0
 	rowH := 26.0
 	h := top + float64(max(len(ix), 1))*rowH + 34
 	name := o.Output
@@ -200,15 +200,12 @@ func sobolChart(idx int, o GlobalOutput) string {
 		sv.line(x.at(tk), top-4, x.at(tk), h-28, "#e4e4e4", 1, "")
 		sv.text(x.at(tk), h-14, "middle", "tick", tickNum(tk))
 	}
-	sv.text(left, 16, "start", "lbl", name)
-	sv.rect(left+200, 7, 10, 10, colour(0), "first-order index")
-	sv.text(left+214, 16, "start", "note", "first order (alone)")
-	sv.rect(left+340, 7, 10, 10, "#9ecae1", "total index")
-	sv.text(left+354, 16, "start", "note", "total (with interactions)")
+	sv.text(8, 16, "start", "lbl", fitText(name, w-16, 12))
+	sv.legend([]swatch{{"first order (alone)", colour(0)}, {"total (with interactions)", "#9ecae1"}}, left, w-8, 34)
 	clamp := func(v float64) float64 { return math.Max(0, math.Min(1, v)) }
 	for i, b := range ix {
 		y := top + float64(i)*rowH
-		sv.text(left-8, y+15, "end", "lbl", b.Param)
+		sv.text(left-8, y+15, "end", "lbl", fitText(b.Param, left-16, 12))
 		sv.rect(x.at(0), y+2, x.at(clamp(b.Total))-x.at(0), 10, "#9ecae1",
 			fmt.Sprintf("%s: total index %s [%s, %s]", b.Param, fmtNum(b.Total), fmtNum(b.TotalCI[0]), fmtNum(b.TotalCI[1])))
 		sv.line(x.at(clamp(b.TotalCI[0])), y+7, x.at(clamp(b.TotalCI[1])), y+7, "#08519c", 1.2, ` class="ci"`)
@@ -235,7 +232,7 @@ func tradeoffChart(idx int, d Discovery) string {
 		sv.text(x.at(tk), h-bottom+12, "middle", "tick", tickNum(tk))
 		sv.text(left-4, y.at(tk)+3, "end", "tick", tickNum(tk))
 	}
-	sv.text(left, 14, "start", "lbl", d.Hypothesis)
+	sv.text(left, 14, "start", "lbl", fitText(d.Hypothesis, w-left-right, 12))
 	sv.text((left+w-right)/2, h-4, "middle", "note", "coverage")
 	sv.raw(`<text x="10" y="%s" text-anchor="middle" class="note" transform="rotate(-90 10 %s)">density</text>`, num((top+h-bottom)/2), num((top+h-bottom)/2))
 	var pts []string
@@ -268,24 +265,21 @@ func addGlobalTemplate(page *template.Template) {
 	}).Parse(globalTmpl))
 }
 
-const globalTmpl = `{{with .Global}}<section id="global">
-<h2>Which assumptions each claim hangs on (Sobol indices)</h2>
+const globalTmpl = `{{define "sec-global"}}{{with .Global}}
 <p>All parameters vary at once over their distributions (drawn independently). For each claim, read as 1 where it holds and 0 where not, the share of its variance each parameter explains alone (first order, dark) and together with its interactions (total, light); whiskers are 95% bootstrap intervals. A total near 0 means the claim does not depend on that parameter; total well above first order means it depends on it through interactions, which one-at-a-time sweeps cannot see. {{.Method}}.</p>
 {{$g := .}}<table class="hangs"><thead><tr><th>Claim</th><th>Holds at</th><th>Hangs on (total index ≥ 0.1, largest first)</th></tr></thead><tbody>
 {{range .Outputs}}{{if .Hypothesis}}<tr><td>{{.Output}}</td><td class="n">{{pct .Mean}}</td><td>{{if .Rare}}too rare in the design to say (it goes the other way at only a few points){{else if .Indices}}{{with hangsOn $g .Output}}{{.}}{{else}}no single parameter{{end}}{{else}}{{.Note}}{{end}}</td></tr>
 {{end}}{{end}}</tbody></table>
 {{range $i, $o := .Outputs}}{{if and $o.Hypothesis $o.Indices (not $o.Rare)}}{{sobolChart $i $o}}{{end}}{{end}}
-</section>{{end}}
-{{if .Discoveries}}<section id="discovery">
-<h2>Where each claim holds (scenario discovery)</h2>
+{{end}}{{end}}
+{{define "sec-discovery"}}{{if .Discoveries}}
 <p>PRIM boxes (Friedman and Fisher 1999) over the analysis's parameter draws: the region where a claim holds much more often than overall. Coverage: the share of the draws where it holds that fall in the box; density: the share of the box's draws where it holds. The curves show the trade-off along the peeling; the dot is the box chosen (the densest keeping 80% coverage) before pasting and dropping restrictions that do not matter significantly. Shares of draws are implied by the assumptions, not evidence.</p>
 <table class="discovery"><thead><tr><th>Claim</th><th>Holds in</th><th>Region</th><th>Coverage</th><th>Density</th></tr></thead><tbody>
 {{range .Discoveries}}<tr><td>{{.Hypothesis}}</td><td class="n">{{pct .Share}}</td><td>{{if .Box}}{{if lt .Events 20}}only {{.Events}} draws where it {{if .Fails}}fails{{else}}holds{{end}}: too few to say where. {{end}}{{if .Fails}}fails{{else}}holds{{end}}{{if lt .Density 0.5}} most often (still only {{pct .Density}} of the time){{end}} when {{.Box}}{{else}}{{.Note}}{{end}}</td><td class="n">{{if .Box}}{{pct .Coverage}}{{end}}</td><td class="n">{{if .Box}}{{pct .Density}}{{end}}</td></tr>
 {{end}}</tbody></table>
 <div class="reach">{{range $i, $d := .Discoveries}}{{if $d.Box}}{{tradeoffChart $i $d}}{{end}}{{end}}</div>
-</section>{{end}}
-{{with .Audit}}<section id="audit">
-<h2>Construction check</h2>
+{{end}}{{end}}
+{{define "sec-audit"}}{{with .Audit}}
 <p>Verdicts that hang on how the file is written rather than on its stated ranges: {{.Summary}}; each fixed number, discount, weight, strategy mixture, order of overlapping transition rules and ending is changed in turn (truce audit, docs/sensitivity.md).</p>
 {{if .Definitional}}<h3>Claims settled by how they are written</h3>
 <table class="audit"><thead><tr><th>Claim</th><th>Where</th><th>Why</th></tr></thead><tbody>
@@ -303,4 +297,4 @@ const globalTmpl = `{{with .Global}}<section id="global">
 <table class="audit"><thead><tr><th>Number</th><th>Flips</th><th>Suggestion</th><th>Where</th></tr></thead><tbody>
 {{range .Decisive}}<tr><td>{{.What}}</td><td>{{.Hypothesis}}</td><td>{{.Detail}}</td><td><code>{{.At}}</code></td></tr>
 {{end}}</tbody></table>{{end}}
-</section>{{end}}`
+{{end}}{{end}}`

@@ -63,9 +63,9 @@ type OrdinalVerdict struct {
 // WriteOrdinal renders the graph-model section alone as one HTML page.
 func WriteOrdinal(w io.Writer, o *Ordinal) error {
 	data := struct {
-		Title string
-		Body  template.HTML
-	}{o.Title, ordinalSection(o)}
+		Title, Heading string
+		Body           template.HTML
+	}{o.Title, sectionTitle("ordinal"), ordinalSection(o)}
 	if err := ordinalPage.Execute(w, data); err != nil {
 		return fmt.Errorf("report: writing HTML: %w", err)
 	}
@@ -90,15 +90,16 @@ th{background:#f4f4f4}td.c{text-align:center}td.e{background:#d8f0e3;font-weight
 </head>
 <body>
 <h1>{{.Title}}</h1>
+<section id="ordinal">
+<h2>{{.Heading}}</h2>
 {{.Body}}
+</section>
 <footer><p class="meta">Written by truce gmcr. Self-contained: no scripts, no external resources.</p></footer>
 </body>
 </html>
 `))
 
-var ordinalTmpl = template.Must(template.New("section").Parse(`<section id="ordinal">
-<h2>The ordinal lens (Graph Model for Conflict Resolution)</h2>
-<p class="meta">A state is stable for a decision maker when every unilateral improvement it has can be answered by the others (sanctions: {{.Sanctions}}); an equilibrium is stable for every one. E marks an equilibrium; × names the decision makers for whom the state is unstable; ranks are each side's preference levels, higher preferred.</p>
+var ordinalTmpl = template.Must(template.New("section").Parse(`<p class="meta">A state is stable for a decision maker when every unilateral improvement it has can be answered by the others (sanctions: {{.Sanctions}}); an equilibrium is stable for every one. E marks an equilibrium; × names the decision makers for whom the state is unstable; ranks are each side's preference levels, higher preferred.</p>
 <div class="wide"><table><thead><tr><th>state</th><th>options taken</th>{{range .DMs}}<th>{{.}} rank</th>{{end}}{{range $.Concepts}}<th>{{.}}</th>{{end}}</tr></thead><tbody>
 {{range .Rows}}<tr><td>{{.Code}}</td><td>{{.Options}}</td>{{range .Ranks}}<td class="c">{{.}}</td>{{end}}{{range .Cells}}<td class="c{{if .Eq}} e{{end}}">{{.Text}}</td>{{end}}</tr>
 {{end}}</tbody></table></div>
@@ -110,8 +111,7 @@ var ordinalTmpl = template.Must(template.New("section").Parse(`<section id="ordi
 {{range .Bridge}}<tr><td>{{.State}}</td><td>{{.Cardinal}}</td><td>{{.Ordinal}}</td></tr>
 {{end}}</tbody></table>{{end}}
 {{range .Notes}}<p>{{.}}</p>
-{{end}}</section>
-`))
+{{end}}`))
 
 type ordinalCell struct {
 	Text string
@@ -182,17 +182,22 @@ func statusQuoSVG(g *OrdinalGraph, dms []string) string {
 		}
 		maxRows = max(maxRows, len(ns))
 	}
-	width := left*2 + float64(maxDepth)*colW + boxW
+	heading := fmt.Sprintf("distance from the status quo %d, in moves →", g.From)
+	cut := "(cut at the first states found; more are reachable)"
+	width := math.Max(left*2+float64(maxDepth)*colW+boxW, left*2+textWidth(heading, 11))
+	if g.Truncated {
+		width = math.Max(width, left*2+textWidth(cut, 11))
+	}
 	legendY := top + float64(maxRows)*rowH + 10
-	height := legendY + 20
-	var b strings.Builder
-	fmt.Fprintf(&b, `<svg class="chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %.0f %.0f" width="%.0f" height="%.0f" role="img" aria-label="states reachable from the status quo by unilateral improvements">`, width, height, width, height)
+	sv := newSVG("gmcr-status-quo", "gmcr", width, 0, "States reachable from the status quo",
+		fmt.Sprintf("Every state reachable from the status quo %d by unilateral improvements, by distance; arrows are improvements coloured by decision maker; green states are equilibria under at least one concept.", g.From))
+	b := &sv.b
 	b.WriteString(`<defs>`)
 	for d := range dms {
-		fmt.Fprintf(&b, `<marker id="gmcr-arrow-%d" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="6" markerHeight="6" orient="auto-start-reverse"><path d="M0,0L10,5L0,10z" fill="%s"/></marker>`, d, colour(d))
+		fmt.Fprintf(b, `<marker id="gmcr-arrow-%d" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="6" markerHeight="6" orient="auto-start-reverse"><path d="M0,0L10,5L0,10z" fill="%s"/></marker>`, d, colour(d))
 	}
 	b.WriteString(`</defs>`)
-	fmt.Fprintf(&b, `<text class="note" x="%.0f" y="16">distance from the status quo %d, in moves →</text>`, left, g.From)
+	sv.text(left, 16, "start", "note", heading)
 	for _, e := range g.Edges {
 		p, ok1 := pos[e.From]
 		q, ok2 := pos[e.To]
@@ -204,11 +209,11 @@ func statusQuoSVG(g *OrdinalGraph, dms []string) string {
 		if q[0] <= p[0] { // same column or backwards: bend above
 			x1, x2 = p[0]+boxW/2, q[0]+boxW/2
 			y1, y2 = p[1], q[1]
-			fmt.Fprintf(&b, `<path d="M%.1f,%.1f C%.1f,%.1f %.1f,%.1f %.1f,%.1f" fill="none" stroke="%s" stroke-width="1.2" marker-end="url(#gmcr-arrow-%d)"/>`,
+			fmt.Fprintf(b, `<path d="M%.1f,%.1f C%.1f,%.1f %.1f,%.1f %.1f,%.1f" fill="none" stroke="%s" stroke-width="1.2" marker-end="url(#gmcr-arrow-%d)"/>`,
 				x1, y1, x1+40, math.Min(y1, y2)-20, x2+40, math.Min(y1, y2)-20, x2, y2, colour(e.DM), e.DM)
 			continue
 		}
-		fmt.Fprintf(&b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="%s" stroke-width="1.2" marker-end="url(#gmcr-arrow-%d)"/>`, x1, y1, x2, y2, colour(e.DM), e.DM)
+		fmt.Fprintf(b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="%s" stroke-width="1.2" marker-end="url(#gmcr-arrow-%d)"/>`, x1, y1, x2, y2, colour(e.DM), e.DM)
 	}
 	for _, n := range g.Nodes {
 		p := pos[n.Code]
@@ -224,17 +229,18 @@ func statusQuoSVG(g *OrdinalGraph, dms []string) string {
 		if len(n.Equilibrium) > 0 {
 			title += ": equilibrium under " + strings.Join(n.Equilibrium, ", ")
 		}
-		fmt.Fprintf(&b, `<g><title>%s</title><rect x="%.1f" y="%.1f" width="%.0f" height="%.0f" rx="4" fill="%s" stroke="%s" stroke-width="%.1f"/><text class="lbl" x="%.1f" y="%.1f" text-anchor="middle">%d</text></g>`,
+		fmt.Fprintf(b, `<g><title>%s</title><rect x="%.1f" y="%.1f" width="%.0f" height="%.0f" rx="4" fill="%s" stroke="%s" stroke-width="%.1f"/><text class="lbl" x="%.1f" y="%.1f" text-anchor="middle">%d</text></g>`,
 			esc(title), p[0], p[1], boxW, boxH, fill, stroke, sw, p[0]+boxW/2, p[1]+boxH/2+4, n.Code)
 	}
-	x := left
+	var items []swatch
 	for d, dm := range dms {
-		fmt.Fprintf(&b, `<line x1="%.0f" y1="%.0f" x2="%.0f" y2="%.0f" stroke="%s" stroke-width="2"/><text class="lbl" x="%.0f" y="%.0f">%s moves</text>`, x, legendY, x+24, legendY, colour(d), x+30, legendY+4, esc(dm))
-		x += 40 + 8*float64(len(dm)) + 50
+		items = append(items, swatch{dm + " moves", colour(d)})
 	}
+	y := sv.legend(items, left, width-8, legendY+4)
 	if g.Truncated {
-		fmt.Fprintf(&b, `<text class="note" x="%.0f" y="%.0f">(cut at the first states found; more are reachable)</text>`, x, legendY+4)
+		y += 18
+		sv.text(left, y, "start", "note", cut)
 	}
-	b.WriteString(`</svg>`)
-	return b.String()
+	sv.h = y + 8
+	return sv.String()
 }

@@ -23,9 +23,15 @@ func TestWriteAnyInput(t *testing.T) {
 		rapid.Float64Range(0, 1),
 		rapid.SampledFrom([]float64{math.NaN(), math.Inf(1), math.Inf(-1), 0, 1e300, -1e-300}),
 	)
+	// Probabilities are in [0, 1] or undefined (the Input's contract);
+	// other figures may be anything.
+	prob := rapid.OneOf(rapid.Float64Range(0, 1), rapid.SampledFrom([]float64{math.NaN(), 0, 1}))
 	name := rapid.StringMatching(`[a-z<>&"' ]{1,12}`)
 	iv := func(t *rapid.T, label string) Interval {
 		return Interval{Mean: num.Draw(t, label+".mean"), Lo: num.Draw(t, label+".lo"), Hi: num.Draw(t, label+".hi")}
+	}
+	piv := func(t *rapid.T, label string) Interval {
+		return Interval{Mean: prob.Draw(t, label+".mean"), Lo: prob.Draw(t, label+".lo"), Hi: prob.Draw(t, label+".hi")}
 	}
 	rapid.Check(t, func(t *rapid.T) {
 		states := rapid.SliceOfNDistinct(name, 1, 6, func(s string) string { return s }).Draw(t, "states")
@@ -47,8 +53,8 @@ func TestWriteAnyInput(t *testing.T) {
 		for k := rapid.IntRange(0, 3).Draw(t, "profiles"); k > 0; k-- {
 			p := Profile{Name: name.Draw(t, "profile"), Absorb: map[string]Interval{}, Reach: map[string][]float64{}, Value: map[string]ActorValue{}}
 			for _, s := range states {
-				p.Absorb[s] = iv(t, "absorb")
-				p.Reach[s] = rapid.SliceOfN(num, 0, 5).Draw(t, "reach")
+				p.Absorb[s] = piv(t, "absorb")
+				p.Reach[s] = rapid.SliceOfN(prob, 0, 5).Draw(t, "reach")
 			}
 			for _, a := range actors {
 				v := ActorValue{Total: iv(t, "total"), Components: map[string]Interval{}}
@@ -67,7 +73,7 @@ func TestWriteAnyInput(t *testing.T) {
 			}
 			in.Tornadoes = append(in.Tornadoes, tn)
 		}
-		in.Hypotheses = []Hypothesis{{ID: name.Draw(t, "hid"), Claim: name.Draw(t, "claim"), HoldsShare: num.Draw(t, "share"), Verdict: name.Draw(t, "verdict")}}
+		in.Hypotheses = []Hypothesis{{ID: name.Draw(t, "hid"), Claim: name.Draw(t, "claim"), HoldsShare: prob.Draw(t, "share"), Verdict: name.Draw(t, "verdict")}}
 		var b bytes.Buffer
 		if err := Write(&b, in); err != nil {
 			t.Fatalf("Write: %v", err)
@@ -86,6 +92,14 @@ func TestWriteAnyInput(t *testing.T) {
 			}
 			if m := regexp.MustCompile(`="[^"]*(NaN|Inf)[^"]*"`).FindString(s); m != "" {
 				t.Fatalf("non-finite attribute in SVG: %s", m)
+			}
+		}
+		checkTexts(t, out)
+		for _, s := range svgRE.FindAllString(out, -1) {
+			for _, m := range regexp.MustCompile(`>([^<]*)</text>`).FindAllStringSubmatch(s, -1) {
+				if strings.Contains(m[1], "NaN") || strings.Contains(m[1], "Inf") {
+					t.Fatalf("chart text %q", m[1])
+				}
 			}
 		}
 		if strings.Contains(out, "ZgotmplZ") {

@@ -41,7 +41,12 @@ func Write(w io.Writer, in Input) error {
 	if in.Ordinal != nil {
 		data.OrdinalSection = ordinalSection(in.Ordinal)
 	}
-	if err := pageTmpl().Execute(w, data); err != nil {
+	t := pageTmpl()
+	var err error
+	if data.Contents, err = renderSections(t, data); err != nil {
+		return fmt.Errorf("report: writing HTML: %w", err)
+	}
+	if err := t.ExecuteTemplate(w, "page", data); err != nil {
 		return fmt.Errorf("report: writing HTML: %w", err)
 	}
 	return nil
@@ -56,8 +61,10 @@ type page struct {
 	Values    []template.HTML
 	Tornadoes []template.HTML
 	EqTables  []eqTable
-	// OrdinalSection is the graph-model section (gmcr.go).
+	// OrdinalSection is the graph-model section's body (gmcr.go).
 	OrdinalSection template.HTML
+	// Contents are the sections drawn, in page order (sections.go).
+	Contents []renderedSection
 }
 
 type eqTable struct {
@@ -166,6 +173,10 @@ func actorIDs(in Input) []string {
 
 var funcs = template.FuncMap{
 	"pct": pct,
+	// ref links to another section by its registered title.
+	"ref": func(id string) template.HTML {
+		return template.HTML(`<a href="#` + id + `">` + template.HTMLEscapeString(sectionTitle(id)) + `</a>`)
+	},
 	"num": fmtNum,
 	"iv": func(v Interval) string {
 		if math.IsNaN(v.Lo) || math.IsNaN(v.Hi) {
@@ -237,12 +248,12 @@ var funcs = template.FuncMap{
 // pageTmpl is parsed on first use, not when the program starts: every
 // truce command would otherwise pay for it (truce version included).
 var pageTmpl = sync.OnceValue(func() *template.Template {
-	t := template.Must(template.New("page").Funcs(funcs).Parse(pageSrc))
+	t := template.Must(template.New("report").Funcs(funcs).Parse(pageSrc))
 	addGlobalTemplate(t)
 	return t
 })
 
-const pageSrc = `<!DOCTYPE html>
+const pageSrc = `{{define "page"}}<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -264,8 +275,9 @@ svg.chart{max-width:100%;height:auto;display:block;margin:.8em 0;font-family:sys
 .verdict.yes{background:#d8f0e3}.verdict.no{background:#f8dcdc}.verdict.mixed{background:#f6edcc}
 .share{display:inline-block;width:80px;height:8px;background:#eee;vertical-align:middle;margin-left:.4em}
 .share span{display:block;height:100%;background:#0072B2}
+nav#contents{background:#f7f7f7;padding:.4em .8em;margin:1em 0}nav#contents ol{columns:2;margin:.3em 0;padding-left:1.4em}
 .caveat{border-left:4px solid #E69F00;padding:.3em .8em;background:#fff8e8}
-@media print{body{max-width:none;margin:0;font-size:11pt}h2{break-after:avoid}svg.chart,table{break-inside:avoid}.share span{-webkit-print-color-adjust:exact;print-color-adjust:exact}}
+@media print{body{max-width:none;margin:0;font-size:11pt}nav#contents{break-after:page}h2{break-after:avoid}svg.chart,table{break-inside:avoid}.share span{-webkit-print-color-adjust:exact;print-color-adjust:exact}}
 </style>
 </head>
 <body>
@@ -278,31 +290,38 @@ svg.chart{max-width:100%;height:auto;display:block;margin:.8em 0;font-family:sys
 <p class="caveat">Every number in this model is an analyst's assumption, given as a range. Probabilities and values below are what those assumptions imply, with 5–95% intervals over the parameter draws; they are not forecasts.</p>
 {{range .Notes}}<p class="caveat">{{.}}</p>{{end}}
 </header>
+{{with .Contents}}<nav id="contents" aria-label="Contents"><strong>Contents</strong><ol>
+{{range .}}<li><a href="#{{.ID}}">{{.Title}}</a></li>
+{{end}}</ol></nav>{{end}}
+{{range .Contents}}<section id="{{.ID}}">
+<h2>{{.Title}}</h2>
+{{.Body}}
+</section>
+{{end}}
+<footer><p class="meta">Written by truce. Self-contained: no scripts, no external resources.</p></footer>
+</body>
+</html>
+{{end}}
 
-{{with .Brief}}<section id="summary">
-<h2>In brief</h2>
+{{define "sec-summary"}}{{with .Brief}}
 {{with .Endings}}<h3>How it ends, within {{horizon $}}</h3>{{.}}{{end}}
 {{if .Claims}}<h3>The claims</h3>
 <table class="claims"><tbody>
 {{range .Claims}}<tr><td>{{.ID}}</td><td>{{if .Label}}{{.Label}}{{else}}{{.Claim}}{{end}}</td><td class="n">{{pct .HoldsShare}} of draws</td><td><span class="verdict {{verdictClass .Verdict}}">{{.Verdict}}</span></td><td>{{with .Flip}}<small>{{.}}</small>{{end}}</td></tr>
 {{end}}</tbody></table>{{end}}
 {{if .HangsOn}}<h3>What the answers hang on</h3>
-<p>The parameters that move a charted figure most when swept across their ranges (details under "What the answers hang on" below):
-{{range $i, $p := .HangsOn}}{{if $i}}, {{end}}{{with $p.Label}}{{.}} ({{end}}<code>{{$p.Name}}</code>{{if $p.Label}}){{end}}{{end}}.</p>{{end}}
-</section>{{end}}
+<p>The parameters that move a charted figure most when swept across their ranges (details under {{ref "sensitivity"}} below):
+{{range $i, $p := .HangsOn}}{{if $i}}, {{end}}{{with $p.Label}}{{.}} ({{end}}<code>{{$p.Name}}</code>{{if $p.Label}}){{end}}{{end}}.</p>{{end}}{{end}}{{end}}
 
-{{if .Actors}}<section id="scenario">
-<h2>Scenario</h2>
+{{define "sec-scenario"}}{{if .Actors}}
 <table><thead><tr><th>Actor</th><th>Discount</th><th>Weights</th><th>Description</th></tr></thead><tbody>
 {{range .Actors}}<tr><td>{{.ID}}</td><td class="n">{{num .Discount}}</td><td>{{weights .Weights}}</td><td>{{.Description}}</td></tr>
 {{end}}</tbody></table>
 {{if .Components}}<table><thead><tr><th>Payoff component</th><th>Zero-sum</th><th>Description</th></tr></thead><tbody>
 {{range .Components}}<tr><td>{{.Name}}</td><td>{{if .ZeroSum}}yes{{else}}no{{end}}</td><td>{{.Description}}</td></tr>
-{{end}}</tbody></table>{{end}}
-</section>{{end}}
+{{end}}</tbody></table>{{end}}{{end}}{{end}}
 
-{{if .Diagram}}<section id="states">
-<h2>Situations and transitions</h2>
+{{define "sec-states"}}{{if .Diagram}}
 <p>Each arrow is a move with positive probability at central parameter values, labelled with its likeliest cause (the first transition rule that matches) and the chance of the move when it applies; "(+n)" counts other causes, listed below.</p>
 <div class="wide">{{.Diagram}}</div>
 {{if .Edges}}<details><summary>Every move and its causes</summary><table><thead><tr><th>From</th><th>To</th><th>Caused by (probability of the move, rule)</th></tr></thead><tbody>
@@ -310,75 +329,55 @@ svg.chart{max-width:100%;height:auto;display:block;margin:.8em 0;font-family:sys
 {{end}}</tbody></table></details>{{end}}
 <table><thead><tr><th>State</th><th>Kind</th><th>Description</th></tr></thead><tbody>
 {{range .States}}<tr><td>{{.ID}}</td><td>{{if .Terminal}}ending{{else if .Initial}}initial{{else}}transient{{end}}</td><td>{{.Description}}</td></tr>
-{{end}}</tbody></table>
-</section>{{end}}
+{{end}}</tbody></table>{{end}}{{end}}
 
-{{if .Parameters}}<section id="parameters">
-<h2>Assumptions (parameters)</h2>
+{{define "sec-parameters"}}{{if .Parameters}}
 <table><thead><tr><th>Parameter</th><th>Range</th><th>What it is, and why this range (analyst's assumption)</th></tr></thead><tbody>
 {{range .Parameters}}<tr><td>{{with .Label}}<strong>{{.}}</strong><br>{{end}}<code>{{.Name}}</code></td><td>{{.Dist}}</td><td>{{with .Description}}{{.}}{{end}}{{if and .Description .Rationale}}<br>{{end}}{{with .Rationale}}<em>Why:</em> {{.}}{{end}}{{with .Source}}<br><small>Source: {{.}}</small>{{end}}</td></tr>
-{{end}}</tbody></table>
-</section>{{end}}
+{{end}}</tbody></table>{{end}}{{end}}
 
-{{if .Endings}}<section id="endings">
-<h2>How it ends</h2>
+{{define "sec-endings"}}{{if .Endings}}
 <p>For each ending, the probability of reaching it within {{horizon $}} and, below it, eventually (with no horizon); the last column is the share of paths not ended by then, with the situations they are in. Each row sums to 100% within the horizon, and again eventually (the rest never ends). Brackets: 5–95% over parameter draws.</p>
 {{.Endings}}
 <table class="endings"><thead><tr><th>Profile</th>{{range $s := endingsOf $}}<th>{{$s}}</th>{{end}}<th>unresolved at {{horizon $}}</th></tr></thead><tbody>
 {{range $p := .Profiles}}<tr><td>{{$p.Name}}<br><small>{{strategies $p.Strategies}}</small></td>{{range $s := endingsOf $}}<td class="n">{{endingCell $p $s}}</td>{{end}}<td class="n">{{unresolvedCell $p}}</td></tr>
-{{end}}</tbody></table>
-</section>{{end}}
+{{end}}</tbody></table>{{end}}{{end}}
 
-{{if .Reach}}<section id="reach">
-<h2>How fast: reach curves</h2>
+{{define "sec-reach"}}{{if .Reach}}
 <p>Chance of having entered each situation by each step, one panel per profile.</p>
-<div class="reach">{{range .Reach}}{{.}}{{end}}</div>
-</section>{{end}}
+<div class="reach">{{range .Reach}}{{.}}{{end}}</div>{{end}}{{end}}
 
-{{if .Values}}<section id="values">
-<h2>Who gains: value by component</h2>
-<p>Expected discounted utility from the start, weighted by each actor's weights; bars are means over draws (hover for intervals).</p>
-{{range .Values}}{{.}}{{end}}
-</section>{{end}}
+{{define "sec-values"}}{{if .Values}}
+<p>Expected discounted utility from the start, weighted by each actor's weights; bars are means over draws, whiskers their 5–95% intervals.</p>
+{{range .Values}}{{.}}{{end}}{{end}}{{end}}
 
-{{if .EqTables}}<section id="equilibrium">
-<h2>Equilibrium</h2>
+{{define "sec-equilibrium"}}{{if .EqTables}}
 {{range .EqTables}}{{$e := .}}<h3>{{.Profile}}{{with .Method}} ({{.}}){{end}}</h3>
 <p>{{if .Converged}}Converged{{else}}<strong>Did not converge</strong>: not an equilibrium{{end}}; largest one-shot deviation gain {{num .MaxDeviationGain}}.</p>
 {{with .Selection}}<p>Selected by {{.}}.</p>{{end}}{{with .Values}}<p>Values from {{$e.Initial}}:{{range $a, $v := .}} {{$a}} {{num $v}}.{{end}}</p>{{end}}{{with .SetSummary}}<p class="eqset">Equilibrium set: {{.}}</p>{{end}}
 {{range .Actors}}<table class="equilibrium"><thead><tr><th>{{.Actor}} in state</th>{{range .Actions}}<th>{{.}}</th>{{end}}</tr></thead><tbody>
 {{range .Rows}}<tr><td>{{.State}}</td>{{range .Probs}}<td class="n">{{.}}</td>{{end}}</tr>
 {{end}}</tbody></table>
-{{end}}{{end}}</section>{{end}}
+{{end}}{{end}}{{end}}{{end}}
 
-{{if .Credibility}}<section id="credibility">
-<h2>Credibility of threats</h2>
+{{define "sec-credibility"}}{{if .Credibility}}
 <p>Threats and promises first (plays selected by the other side's last move), then ordinary play that is not credible. A play is credible when every action in it is a best response when the moment comes; the gain is what the best one-shot deviation adds.</p>
 <table><thead><tr><th>Profile</th><th>Kind</th><th>Actor</th><th>State</th><th>After</th><th>Prescribed</th><th>Best deviation</th><th>Gain</th><th>Credible</th></tr></thead><tbody>
 {{range .Credibility}}<tr><td>{{.Profile}}</td><td>{{.Kind}}</td><td>{{.Actor}}</td><td>{{.State}}</td><td>{{.After}}</td><td>{{.Action}}</td><td>{{.Deviate}}</td><td class="n">{{num .Gain}}</td><td>{{if .Credible}}credible{{else}}not credible{{with .Shortfall}}: {{.}}{{end}}{{end}}</td></tr>
-{{end}}</tbody></table>
-</section>{{end}}
+{{end}}</tbody></table>{{end}}{{end}}
 
-{{if .Hypotheses}}<section id="hypotheses">
-<h2>The claims, tested</h2>
+{{define "sec-hypotheses"}}{{if .Hypotheses}}
 <table><thead><tr><th>ID</th><th>Claim</th><th>Holds in</th><th>Verdict</th></tr></thead><tbody>
 {{range .Hypotheses}}<tr class="hypothesis" data-id="{{.ID}}"><td>{{.ID}}</td><td>{{with .Label}}<strong>{{.}}</strong><br>{{end}}{{.Claim}}<br><code>{{.Expr}}</code>{{if .Quantities}}<br><small>{{range $i, $q := .Quantities}}{{if $i}}; {{end}}<code>{{$q.Expr}}</code> = {{iv $q.Interval}}{{end}}</small>{{end}}</td>
 <td class="n">{{pct .HoldsShare}}<span class="share" role="img" aria-label="holds in {{pct .HoldsShare}} of draws"><span style="width:{{width .HoldsShare}}"></span></span></td>
 <td><span class="verdict {{verdictClass .Verdict}}">{{.Verdict}}</span></td></tr>
-{{end}}</tbody></table>
-</section>{{end}}
+{{end}}</tbody></table>{{end}}{{end}}
 
-{{if or .Tornadoes .BreakEvens}}<section id="sensitivity">
-<h2>What the answers hang on</h2>
+{{define "sec-sensitivity"}}{{if or .Tornadoes .BreakEvens}}
 {{if .BreakEvens}}<table><thead><tr><th>Hypothesis</th><th>Flips when</th></tr></thead><tbody>
 {{range .BreakEvens}}<tr><td>{{.Hypothesis}}</td><td><code>{{.Param}}</code> &gt; {{num .Value}} ({{.Below}} → {{.Above}})</td></tr>
 {{end}}</tbody></table>{{end}}
-{{range .Tornadoes}}{{.}}{{end}}
-</section>{{end}}
+{{range .Tornadoes}}{{.}}{{end}}{{end}}{{end}}
 
-{{template "global" .}}
-{{.OrdinalSection}}
-<footer><p class="meta">Written by truce. Self-contained: no scripts, no external resources.</p></footer>
-</body>
-</html>
+{{define "sec-ordinal"}}{{.OrdinalSection}}{{end}}
 `

@@ -6,6 +6,7 @@ import (
 	"io"
 	"math"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -249,5 +250,61 @@ func TestNumFinite(t *testing.T) {
 	}
 	if num(-3.333) != "-3.33" || num(12) != "12" {
 		t.Errorf("num rounding: %q %q", num(-3.333), num(12))
+	}
+}
+
+// TestValueChartWhiskers: every value bar whose interval is not a point
+// carries a whisker from Lo to Hi that contains the bar's end (the mean)
+// and sits within the bar's height, and the axis holds every whisker.
+func TestValueChartWhiskers(t *testing.T) {
+	in := fixture()
+	in.Profiles[0].Value["A"].Components["material"] = Interval{-3, -9, 4} // wider than any mean
+	svg := valueChart(in, 0, "A")
+	re := regexp.MustCompile(`<rect x="([^"]*)" y="([^"]*)" width="([^"]*)" height="([^"]*)" fill="[^"]*"><title>A, ([^,]*), ([^:]*): ([^ ]*) \(5–95%: ([^ ]*) to ([^)]*)\)</title></rect>(<line x1="([^"]*)" y1="([^"]*)" x2="([^"]*)" y2="[^"]*" stroke="#111" stroke-width="1" class="errbar"/>)?`)
+	ms := re.FindAllStringSubmatch(svg, -1)
+	if len(ms) != 2*3 { // 2 profiles × (2 components + total)
+		t.Fatalf("%d value bars, want 6", len(ms))
+	}
+	f := func(s string) float64 {
+		x, err := strconv.ParseFloat(s, 64)
+		if err != nil {
+			t.Fatalf("bad number %q", s)
+		}
+		return x
+	}
+	vb := regexp.MustCompile(`viewBox="0 0 ([^ ]*) ([^"]*)"`).FindStringSubmatch(svg)
+	w := f(vb[1])
+	whiskers := 0
+	for _, m := range ms {
+		lo, hi := f(m[8]), f(m[9])
+		if lo == hi {
+			if m[10] != "" {
+				t.Errorf("%s %s: whisker on a point interval", m[5], m[6])
+			}
+			continue
+		}
+		if m[10] == "" {
+			t.Errorf("%s %s: interval [%v, %v] has no whisker", m[5], m[6], lo, hi)
+			continue
+		}
+		whiskers++
+		x, y, bw, bh := f(m[1]), f(m[2]), f(m[3]), f(m[4])
+		x1, y1, x2 := f(m[11]), f(m[12]), f(m[13])
+		if y1 < y || y1 > y+bh {
+			t.Errorf("%s %s: whisker at y=%v outside the bar %v–%v", m[5], m[6], y1, y, y+bh)
+		}
+		// the bar runs from the zero line to the mean: one of its ends is the mean
+		if !(x1-0.01 <= x+bw && x <= x2+0.01) {
+			t.Errorf("%s %s: whisker %v–%v misses the bar %v–%v", m[5], m[6], x1, x2, x, x+bw)
+		}
+		if x1 < 0 || x2 > w {
+			t.Errorf("%s %s: whisker %v–%v outside the chart (width %v)", m[5], m[6], x1, x2, w)
+		}
+		if x2-x1 <= 0 {
+			t.Errorf("%s %s: empty whisker", m[5], m[6])
+		}
+	}
+	if whiskers < 5 {
+		t.Errorf("only %d whiskers", whiskers)
 	}
 }

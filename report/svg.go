@@ -88,18 +88,17 @@ func endingMap(p Profile) map[string]Interval {
 
 // svg accumulates one inline SVG document. Every chart gets a <title> and
 // <desc> referenced by aria-labelledby so screen readers announce it.
+// Its size may change while it is drawn (a legend that wraps, a column
+// that grows): the header is written by String.
 type svg struct {
-	b    strings.Builder
-	id   string
-	w, h float64
+	b           strings.Builder
+	id, kind    string
+	title, desc string
+	w, h        float64
 }
 
 func newSVG(id, kind string, w, h float64, title, desc string) *svg {
-	s := &svg{id: id, w: w, h: h}
-	fmt.Fprintf(&s.b, `<svg xmlns="http://www.w3.org/2000/svg" id="%s" class="chart chart-%s" data-chart="%s" role="img" viewBox="0 0 %s %s" width="%s" height="%s" aria-labelledby="%s-t %s-d">`,
-		esc(id), esc(kind), esc(kind), num(w), num(h), num(w), num(h), esc(id), esc(id))
-	fmt.Fprintf(&s.b, `<title id="%s-t">%s</title><desc id="%s-d">%s</desc>`, esc(id), esc(title), esc(id), esc(desc))
-	return s
+	return &svg{id: id, kind: kind, title: title, desc: desc, w: w, h: h}
 }
 
 func (s *svg) raw(format string, args ...any) { fmt.Fprintf(&s.b, format, args...) }
@@ -124,7 +123,48 @@ func (s *svg) rect(x, y, w, h float64, fill, tip string) {
 	fmt.Fprintf(&s.b, `<rect x="%s" y="%s" width="%s" height="%s" fill="%s"><title>%s</title></rect>`, num(x), num(y), num(w), num(h), fill, esc(tip))
 }
 
-func (s *svg) String() string { return s.b.String() + "</svg>" }
+func (s *svg) String() string {
+	var h strings.Builder
+	fmt.Fprintf(&h, `<svg xmlns="http://www.w3.org/2000/svg" id="%s" class="chart chart-%s" data-chart="%s" role="img" viewBox="0 0 %s %s" width="%s" height="%s" aria-labelledby="%s-t %s-d">`,
+		esc(s.id), esc(s.kind), esc(s.kind), num(s.w), num(s.h), num(s.w), num(s.h), esc(s.id), esc(s.id))
+	fmt.Fprintf(&h, `<title id="%s-t">%s</title><desc id="%s-d">%s</desc>`, esc(s.id), esc(s.title), esc(s.id), esc(s.desc))
+	return h.String() + s.b.String() + "</svg>"
+}
+
+// swatch is one entry of a legend.
+type swatch struct{ label, fill string }
+
+// legend draws swatches with their labels from x0, left to right, starting
+// a new row 16 px lower before a label would pass maxX; y is the first
+// row's baseline. It returns the last row's baseline.
+func (s *svg) legend(items []swatch, x0, maxX, y float64) float64 {
+	x := x0
+	for _, it := range items {
+		label := fitText(it.label, maxX-x0-14, 12)
+		wd := 24 + textWidth(label, 12)
+		if x > x0 && x+wd-10 > maxX {
+			x, y = x0, y+16
+		}
+		s.rect(x, y-9, 10, 10, it.fill, it.label)
+		s.text(x+14, y, "start", "lbl", label)
+		x += wd
+	}
+	return y
+}
+
+// fitText shortens s with "…" to at most width pixels at the given size
+// (textWidth's estimate); the full text stays in the tables and tooltips.
+func fitText(s string, width, size float64) string {
+	if textWidth(s, size) <= width {
+		return s
+	}
+	r := []rune(s)
+	n := int(width/(0.55*size)) - 1
+	if n < 1 {
+		return "…"
+	}
+	return string(r[:min(n, len(r))]) + "…"
+}
 
 func esc(s string) string { return html.EscapeString(s) }
 
@@ -152,7 +192,10 @@ func (a axis) at(v float64) float64 {
 
 // niceTicks returns about n round tick values covering [lo, hi].
 func niceTicks(lo, hi float64, n int) []float64 {
-	if !(hi > lo) || math.IsNaN(lo) || math.IsInf(lo, 0) || math.IsInf(hi, 0) {
+	if math.IsNaN(lo) || math.IsNaN(hi) || math.IsInf(lo, 0) || math.IsInf(hi, 0) {
+		return nil // no axis to mark: never a "NaN" tick
+	}
+	if !(hi > lo) {
 		return []float64{lo}
 	}
 	raw := (hi - lo) / float64(n)
