@@ -5,6 +5,7 @@ import (
 	"os"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -219,5 +220,36 @@ func TestUSIranRecordBinds(t *testing.T) {
 	}
 	if d.Rows != len(rec.Rows) {
 		t.Errorf("bound %d of %d rows", d.Rows, len(rec.Rows))
+	}
+}
+
+// TestUSIranRecordDocCounts: the counts docs/us-iran-record.md gives per
+// class are the file's, so the page cannot go stale silently.
+func TestUSIranRecordDocCounts(t *testing.T) {
+	doc, err := os.ReadFile("../docs/us-iran-record.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, _ := readUSIranRecord(t)
+	count := map[string]int{}
+	for _, r := range rec.Rows {
+		count[r.Name]++
+	}
+	line := regexp.MustCompile(`(?m)^\| ([a-z]+) \| ([0-9]+) \|$`)
+	seen := 0
+	for _, m := range line.FindAllStringSubmatch(string(doc), -1) {
+		if !slices.Contains(scenarios.USIranRecordClasses(), m[1]) {
+			continue
+		}
+		seen++
+		if want := strconv.Itoa(count[m[1]]); m[2] != want {
+			t.Errorf("docs/us-iran-record.md: %s %s rows; the file has %s", m[1], m[2], want)
+		}
+	}
+	if seen != len(scenarios.USIranRecordClasses()) {
+		t.Errorf("docs/us-iran-record.md: %d class counts found; want one per class", seen)
+	}
+	if want := strconv.Itoa(len(rec.Rows)) + " rows"; !strings.Contains(string(doc), want) {
+		t.Errorf("docs/us-iran-record.md does not say %q", want)
 	}
 }
