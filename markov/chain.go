@@ -48,6 +48,15 @@ type Chain struct {
 	reward []float64
 	// termNode[s] is the node of terminal state s, or -1.
 	termNode []int32
+	// firedOf[x*nA+a] is the rule actor a follows at node x (-1: base
+	// play): with State and phase, what makes the node (Refill checks
+	// successors against it).
+	firedOf []int32
+	// rules are the compiled rules of the profile the nodes were told
+	// apart by (Refill checks a new profile against their shape).
+	rules [][]cRule
+	// refill is Refill's scratch, kept for the next call.
+	refill *refillScratch
 	// term[x] reports whether node x is terminal.
 	term []bool
 
@@ -286,11 +295,9 @@ func BuildChainFrom(ctx context.Context, g *Game, p Profile, starts []int) (*Cha
 	return buildChain(ctx, g, p, false, starts)
 }
 
-// buildChain explores the nodes reachable from the initial one breadth
-// first, then those reachable from each of starts; withOutcomes also
-// records the (joint action, successor) pairs that Monte Carlo samples
-// from.
-func buildChain(ctx context.Context, g *Game, p Profile, withOutcomes bool, starts []int) (*Chain, error) {
+// checkChainInput checks g and p as buildChain and Refill need them: a
+// valid game, a valid profile for it, finite payoffs and weights.
+func checkChainInput(g *Game, p Profile) (*cProfile, error) {
 	if g == nil {
 		return nil, fmt.Errorf("markov: nil game")
 	}
@@ -301,7 +308,6 @@ func buildChain(ctx context.Context, g *Game, p Profile, withOutcomes bool, star
 	if err != nil {
 		return nil, err
 	}
-	nA, nC, nS := len(g.Actors), len(g.Components), len(g.States)
 	for s := range g.States {
 		if g.States[s].Terminal {
 			for _, v := range g.Entry[s] {
@@ -332,7 +338,19 @@ func buildChain(ctx context.Context, g *Game, p Profile, withOutcomes bool, star
 			}
 		}
 	}
+	return cp, nil
+}
 
+// buildChain explores the nodes reachable from the initial one breadth
+// first, then those reachable from each of starts; withOutcomes also
+// records the (joint action, successor) pairs that Monte Carlo samples
+// from.
+func buildChain(ctx context.Context, g *Game, p Profile, withOutcomes bool, starts []int) (*Chain, error) {
+	cp, err := checkChainInput(g, p)
+	if err != nil {
+		return nil, err
+	}
+	nA, nC, nS := len(g.Actors), len(g.Components), len(g.States)
 	c := &Chain{Game: g, termNode: make([]int32, nS)}
 	for s := range c.termNode {
 		c.termNode[s] = -1
@@ -550,5 +568,6 @@ func buildChain(ctx context.Context, g *Game, p Profile, withOutcomes bool, star
 			c.outOff = append(c.outOff, int32(len(c.outP)))
 		}
 	}
+	c.firedOf, c.rules = firedOf, cp.rules
 	return c, nil
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/expr-lang/expr"
 	"github.com/expr-lang/expr/vm"
@@ -27,6 +28,39 @@ type Probe struct {
 	profiles []int
 	needs    map[int]*needs
 	mpe      equilibrium.Options
+	// chains keeps, per goroutine that evaluates, the chain of each
+	// profile from the previous point, whose layout the next point
+	// refills (markov.Chain.Refill) instead of building a new one.
+	chains sync.Pool
+}
+
+// probeChains are one evaluator's chains, by profile index.
+type probeChains map[int]*markov.Chain
+
+// chain returns the chain profile pi's strategies prof induce on g: the
+// previous point's chain refilled where the structure is the same (the
+// usual case in a design, whose points differ only in their numbers), else
+// a new one. Either way it is the chain markov.BuildChainFrom would build.
+func (p *Probe) chain(ctx context.Context, cs probeChains, g *markov.Game, prof markov.Profile, pi int, from bool) (*markov.Chain, error) {
+	if c := cs[pi]; c != nil {
+		if ok, err := c.Refill(ctx, g, prof); ok && err == nil {
+			return c, nil
+		}
+		delete(cs, pi) // unspecified after a failed refill
+	}
+	var starts []int
+	if from {
+		starts = make([]int, len(g.States))
+		for s := range starts {
+			starts[s] = s
+		}
+	}
+	c, err := markov.BuildChainFrom(ctx, g, prof, starts)
+	if err != nil {
+		return nil, err
+	}
+	cs[pi] = c
+	return c, nil
 }
 
 type probeOutput struct {
@@ -230,13 +264,25 @@ func (p *Probe) Eval(ctx context.Context, values []float64, label string, out []
 	}
 	opt := AnalyzeOptions{MPE: p.mpe}
 	ev := &drawEval{ctx: ctx, sc: sc, g: g, profs: profs, opt: &opt, an: make(map[int]*markov.Analysis, len(p.profiles))}
+	cs, _ := p.chains.Get().(probeChains)
+	if cs == nil {
+		cs = probeChains{}
+	}
+	// The analyses are read to the end of Eval; only then may another
+	// point refill their chains.
+	defer p.chains.Put(cs)
 	for _, pi := range p.profiles {
 		name := sc.Profiles[pi].Name
 		prof, err := sc.ProfileFor(ctx, g, profs, name, p.mpe)
 		if err != nil {
 			return fmt.Errorf("%s: %w", label, err)
 		}
-		a, err := markov.AnalyzeWith(ctx, g, prof, p.needs[pi].options(sc.Horizon))
+		aopt := p.needs[pi].options(sc.Horizon)
+		c, err := p.chain(ctx, cs, g, prof, pi, aopt.From)
+		if err != nil {
+			return fmt.Errorf("%s, profile %q: %w", label, name, err)
+		}
+		a, err := c.Analyze(ctx, aopt)
 		if err != nil {
 			return fmt.Errorf("%s, profile %q: %w", label, name, err)
 		}

@@ -3,6 +3,7 @@ package scenario
 import (
 	"context"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -219,5 +220,54 @@ func TestProbeHypothesisSubset(t *testing.T) {
 	none, err := sc.NewProbe(ProbeOptions{Hypotheses: []string{}, Outputs: []string{`absorb("peace", "engage_comply")`}})
 	if err != nil || len(none.Hypotheses()) != 0 || len(none.profiles) != 1 {
 		t.Fatalf("no hypotheses: %v %v", none, err)
+	}
+}
+
+// A probe reuses each profile's chain layout from one point to the next
+// (markov.Chain.Refill); the figures are bit for bit those of a probe that
+// builds every chain afresh, on scenarios with memory-one rules, a clock,
+// figures from every start and an equilibrium profile.
+func TestProbeReuseMatchesFresh(t *testing.T) {
+	ctx := context.Background()
+	for _, c := range []struct {
+		file string
+		opt  ProbeOptions
+	}{
+		{"../scenarios/us-iran-2026.yaml", ProbeOptions{}},
+		{"../examples/tit-for-tat.yaml", ProbeOptions{}},
+		{"testdata/deadline.yaml", ProbeOptions{}},
+		{"testdata/ruin.yaml", ProbeOptions{}},
+		{"testdata/leverage.yaml", ProbeOptions{Outputs: []string{`value("US", "equilibrium")`, `absorb("talks_over", "threat")`}}},
+		{"testdata/uncertain.yaml", ProbeOptions{}},
+	} {
+		sc := loadFile(t, c.file)
+		reused, err := sc.NewProbe(c.opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n, h := len(reused.Outputs()), len(reused.Hypotheses())
+		for i := range 12 {
+			d := sc.DrawAt(3, i)
+			got, gotH := make([]float64, n), make([]bool, h)
+			if err := reused.Eval(ctx, d.Values, "reused", got, gotH); err != nil {
+				t.Fatalf("%s: %v", c.file, err)
+			}
+			fresh, err := sc.NewProbe(c.opt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, wantH := make([]float64, n), make([]bool, h)
+			if err := fresh.Eval(ctx, d.Values, "fresh", want, wantH); err != nil {
+				t.Fatalf("%s: %v", c.file, err)
+			}
+			for k := range got {
+				if math.Float64bits(got[k]) != math.Float64bits(want[k]) {
+					t.Fatalf("%s point %d: %s = %v reusing the chain, %v afresh", c.file, i, reused.Outputs()[k], got[k], want[k])
+				}
+			}
+			if !slices.Equal(gotH, wantH) {
+				t.Fatalf("%s point %d: verdicts %v reusing the chain, %v afresh", c.file, i, gotH, wantH)
+			}
+		}
 	}
 }
