@@ -55,6 +55,15 @@ func mpeIterateWith(ctx context.Context, m *mpeModel, opt Options, solve mpeStag
 	u := make([]float64, 0)
 	change := math.Inf(1)
 	nextPolish := 1e-6 * m.scale
+	// Damping. Plain value iteration (alpha = 1) can cycle in general-sum
+	// games: the stage equilibria chosen for the current values earn values
+	// for which other stage equilibria are chosen, and so on. When the
+	// value change has not halved within a window (several half-lives of
+	// the slowest discount's contraction, so that a converging iteration
+	// is never damped), the step V ← V + alpha (V' − V) is halved, down to
+	// 1/64. A fixed point is the same MPE whatever alpha: V' = V.
+	alpha, best, bestAt := 1.0, math.Inf(1), 0
+	window := mpeDampWindow(m.disc)
 	it := 0
 	for it = 1; it <= maxIt; it++ {
 		if err := ctx.Err(); err != nil {
@@ -103,8 +112,20 @@ func mpeIterateWith(ctx context.Context, m *mpeModel, opt Options, solve mpeStag
 				change = math.Max(change, math.Abs(newV[a][s]-V[a][s]))
 			}
 		}
+		if change <= 0.5*best {
+			best, bestAt = change, it
+		} else if it-bestAt >= window && alpha > 1.0/64 {
+			alpha /= 2
+			best, bestAt = change, it
+		}
 		for a := range V {
-			copy(V[a], newV[a])
+			if alpha == 1 {
+				copy(V[a], newV[a])
+				continue
+			}
+			for _, s := range m.nt {
+				V[a][s] += alpha * (newV[a][s] - V[a][s])
+			}
 		}
 		if opt.Progress != nil && it%100 == 0 {
 			opt.Progress(fmt.Sprintf("iterate: sweep %d, value change %.3g", it, change))
@@ -125,9 +146,23 @@ func mpeIterateWith(ctx context.Context, m *mpeModel, opt Options, solve mpeStag
 	reason := ""
 	if it > maxIt {
 		it = maxIt
-		reason = fmt.Sprintf("value iteration did not converge in %d sweeps (last value change %.3g)", maxIt, change)
+		reason = fmt.Sprintf("value iteration did not converge in %d sweeps (last value change %.3g, damping %g)", maxIt, change, alpha)
 	}
 	return m.result(sig, "iterate", it, opt.Tol, reason)
+}
+
+// mpeDampWindow is the number of sweeps value iteration waits for its
+// value change to halve before damping its steps: 50 plus three
+// half-lives of the slowest discount's contraction (δ^h = 1/2), so an
+// iteration that converges at the contraction's rate is never damped.
+func mpeDampWindow(disc []float64) int {
+	w := 50.0
+	for _, d := range disc {
+		if d > 0 && d < 1 {
+			w = math.Max(w, 50+3*math.Ln2/-math.Log(d))
+		}
+	}
+	return int(math.Min(w, 5000))
 }
 
 // mpeSupportOf returns the support test "probability above thr times the

@@ -124,3 +124,35 @@ func TestSolveShapleyAlwaysConverges(t *testing.T) {
 		}
 	})
 }
+
+// auto tries Shapley (zero-sum games), the homotopy and value iteration in
+// turn: on every drawn game where any single method converges, auto must
+// converge too, and its profile must pass the independent one-shot check.
+func TestSolveAutoConvergesWhereAnyMethodDoes(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		g := mpeDrawGame(t, rapid.Bool().Draw(t, "zeroSum"))
+		auto, err := Solve(context.Background(), g, Options{})
+		if err != nil {
+			t.Fatalf("auto: %v", err)
+		}
+		gain, err := OneShotGain(g, auto.Profile(g))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if auto.Converged {
+			if gain > 1e-8 {
+				t.Fatalf("auto (%s) converged but the one-shot gain is %g", auto.Method, gain)
+			}
+			return
+		}
+		for _, method := range []string{"homotopy", "iterate", "shapley"} {
+			r, err := Solve(context.Background(), g, Options{Method: method})
+			if err != nil {
+				continue // shapley on a general-sum game
+			}
+			if r.Converged {
+				t.Fatalf("auto did not converge (%s) but %s did", auto.Reason, method)
+			}
+		}
+	})
+}
