@@ -68,6 +68,9 @@ type Options struct {
 	// Progress, when non-nil, is called now and then with a short status
 	// line (e.g. "12 equilibria, 340 pivots"); it must be cheap.
 	Progress func(status string)
+	// Search gives the perturbation vectors or starting points of gnm,
+	// ipa and liap (search.go).
+	Search Search
 }
 
 // stopped reports whether ctx is done, and the reason to record.

@@ -24,6 +24,7 @@ type nashMethod func(ctx context.Context, g *game.Strategic, opt nash.Options) (
 func nashMethods() map[string]nashMethod {
 	return map[string]nashMethod{
 		"enumpure":  nash.EnumPure,
+		"gnm":       nash.GNM,
 		"enummixed": nash.EnumMixed,
 		"lcp":       nash.LCP,
 		"logit":     nash.Logit,
@@ -70,6 +71,7 @@ func newNashCmd() *cobra.Command {
 		decimals int
 		from     string
 		efgOpts  nashEFGFlags
+		search   nashSearchFlags
 	)
 	methods := nashMethods()
 	names := make([]string, 0, len(methods))
@@ -88,6 +90,8 @@ gain by deviating).
 Methods (--method): ` + strings.Join(names, ", ") + `.
   enumpure   all pure-strategy equilibria, any number of players
   enummixed  all extreme equilibria of a 2-player game
+  gnm        global Newton method (Govindan–Wilson), N players: the
+             equilibria on the path from each perturbation vector
   lcp        Lemke–Howson, 2 players: one equilibrium, or with --all every
              equilibrium Gambit's gambit-lcp reports (all accessible ones)
   lp         value and optimal strategies of a 2-player constant-sum game
@@ -100,6 +104,10 @@ Game trees (FILE.efg, docs/trees.md): lcp (sequence form, Gambit's path),
 lp (zero-sum), spe (subgame perfect), enumpure, cfr and dcfr (zero-sum,
 with --iterations and --target-exploitability), or any method above on the
 reduced strategic form; profiles are behaviour strategies in Gambit's order.
+
+gnm, ipa and liap take Gambit's flags: --starts (-n), --seed (-R, default
+1), --points FILE (-s), --lambda-end (gnm's -m), --max-regret and
+--max-iterations (liap's -m and -i), --verbose (-V, with --format gambit).
 
 --rational computes in exact rational arithmetic (lcp, lp, enummixed);
 --format gambit prints exactly Gambit's "NE,..." lines (fractions when
@@ -120,7 +128,8 @@ recognised from its first characters or given by --from.`,
 		Example: `  truce nash game.nfg
   truce nash game.nfg --method lcp --all --rational --format gambit
   truce nash big.nfg --method lcp --timeout 10s --format json
-  truce nash tree.efg --method spe`,
+  truce nash tree.efg --method spe
+  truce nash game3.nfg --method gnm --starts 5 --seed 7 --format gambit`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			g, t, name, err := readGame(cmd.InOrStdin(), args[0], from)
@@ -139,6 +148,9 @@ recognised from its first characters or given by --from.`,
 			}
 			ctx := cmd.Context()
 			opt := nash.Options{All: all, Rational: rational, Lambda: lambda}
+			if opt.Search, err = search.search(method, cmd.Flags(), cmd.InOrStdin(), format, decimals, cmd.OutOrStdout()); err != nil {
+				return err
+			}
 			bar := progress.New(cmd.ErrOrStderr(), -1, "nash "+method)
 			if bar != nil {
 				opt.Progress = func(s string) { bar.Describe("nash " + method + ": " + s) }
@@ -174,6 +186,7 @@ recognised from its first characters or given by --from.`,
 	enumFlag(f, &from, "from", "", "game format (default: by extension; recognised on stdin)", gameFormats...)
 	timeoutFlag(f)
 	efgOpts.register(f)
+	search.register(f)
 	return cmd
 }
 

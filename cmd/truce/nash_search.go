@@ -1,0 +1,98 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"math"
+	"strings"
+
+	"github.com/spf13/pflag"
+	"github.com/truce-dev/truce/nash"
+)
+
+// searchMethods are the methods that run from perturbation vectors or
+// starting points, and so read the flags below.
+var searchMethods = map[string]bool{"gnm": true, "ipa": true, "liap": true}
+
+// maxSearchStarts bounds --starts: each start is a whole path or minimisation.
+const maxSearchStarts = 1_000_000
+
+// maxPointsFileSize caps a --points file.
+const maxPointsFileSize = 64 << 20
+
+// nashSearchFlags are the flags of gnm, ipa and liap, after Gambit's
+// gambit-gnm, gambit-ipa and gambit-liap (-n, -R, -s, -m, -i, -V).
+type nashSearchFlags struct {
+	starts    int
+	seed      uint64
+	points    string
+	lambdaEnd float64
+	fullPath  bool
+	maxRegret float64
+	maxIter   int
+	verbose   bool
+}
+
+func (f *nashSearchFlags) register(fs *pflag.FlagSet) {
+	intFlag(fs, &f.starts, "starts", 0, 1, maxSearchStarts, "gnm, ipa: random perturbation vectors; liap: random starting points (Gambit's -n; default 1)")
+	fs.Uint64Var(&f.seed, "seed", 1, "gnm, ipa, liap: random seed of the perturbation vectors or starting points (Gambit's -R)")
+	fs.StringVar(&f.points, "points", "", "gnm, ipa: file of perturbation vectors; liap: of starting points; one per line, numbers separated by commas (Gambit's -s)")
+	floatFlag(fs, &f.lambdaEnd, "lambda-end", nash.GNMDefaultLambdaEnd, -1e12, -1e-12, "gnm: stop each path where lambda falls below this multiple of its start (Gambit's -m)")
+	fs.BoolVar(&f.fullPath, "full-path", false, "gnm: follow each path past --lambda-end to where no further equilibrium can lie on it")
+	floatFlag(fs, &f.maxRegret, "max-regret", nash.LiapDefaultMaxRegret, 1e-15, 1, "liap: keep an end point whose regret is at most this share of the payoff range (Gambit's -m)")
+	intFlag(fs, &f.maxIter, "max-iterations", nash.LiapDefaultMaxIterations, 1, maxIterations, "liap: iterations of the minimisation from each start (Gambit's -i)")
+	fs.BoolVar(&f.verbose, "verbose", false, "gnm, ipa, liap with --format gambit: also print Gambit's -V lines (pert, start, each change of support or iterate)")
+}
+
+// search builds the method's search options; changed reports whether a
+// flag was given on the command line. out receives -V lines.
+func (f *nashSearchFlags) search(method string, fs *pflag.FlagSet, stdin io.Reader, format string, decimals int, out io.Writer) (nash.Search, error) {
+	var s nash.Search
+	var given []string
+	for _, name := range []string{"starts", "points", "lambda-end", "full-path", "max-regret", "max-iterations", "verbose"} {
+		if fs.Changed(name) {
+			given = append(given, "--"+name)
+		}
+	}
+	if !searchMethods[method] {
+		if len(given) > 0 {
+			return s, usageErrorf("truce nash: %s: only for --method gnm, ipa or liap", strings.Join(given, ", "))
+		}
+		return s, nil
+	}
+	if fs.Changed("starts") && f.points != "" {
+		return s, usageErrorf("truce nash: --starts and --points exclude each other (random vectors, or the file's)")
+	}
+	if f.verbose && format != "gambit" {
+		return s, usageErrorf("truce nash: --verbose prints Gambit's -V lines: use it with --format gambit")
+	}
+	s.Starts, s.Seed, s.MaxRegret, s.MaxIterations = f.starts, f.seed, f.maxRegret, f.maxIter
+	s.LambdaEnd = f.lambdaEnd
+	if f.fullPath {
+		s.LambdaEnd = math.Inf(-1)
+	}
+	if f.points != "" {
+		name, src, err := readInput(stdin, f.points, maxPointsFileSize)
+		if err != nil {
+			return s, &exitError{1, err.Error()}
+		}
+		if s.Points, err = nash.ReadPoints(bytes.NewReader(src), name); err != nil {
+			return s, &exitError{1, "truce nash: " + err.Error()}
+		}
+	}
+	if f.verbose {
+		s.Trace = func(label string, prof [][]float64) {
+			var b strings.Builder
+			b.WriteString(label)
+			for _, row := range prof {
+				for _, v := range row {
+					b.WriteByte(',')
+					b.WriteString(nash.FormatProbability(v, decimals))
+				}
+			}
+			fmt.Fprintln(out, b.String())
+		}
+	}
+	return s, nil
+}

@@ -1,0 +1,1083 @@
+package nash
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"strconv"
+	"time"
+
+	"github.com/truce-dev/truce/game"
+	"github.com/truce-dev/truce/internal/budget"
+)
+
+// GNM computes Nash equilibria of a game with any number of players by
+// the global Newton method of Govindan and Wilson ("A global Newton method
+// to compute Nash equilibria", J. Econ. Theory 110, 2003), the method of
+// Gambit's gambit-gnm.
+//
+// A perturbation vector g gives every pure strategy a bonus λ·g_s. For λ
+// large the perturbed game has one equilibrium, the profile of each
+// player's strategy with the largest g_s; the method follows the
+// equilibria of the perturbed games from there as λ falls. By the
+// structure theorem of Kohlberg and Mertens the path is a curve that
+// passes λ = 0 at an odd number of equilibria of the game itself before
+// it leaves for λ → −∞; each crossing is one equilibrium found.
+//
+// truce follows the path in the coordinates of the support it is on: the
+// probabilities of the strategies played, each player's value w_n and λ,
+// with the equations "each played strategy earns w_n in the perturbed
+// game" and "each player's probabilities sum to one". Where at most one
+// player mixes (and in every 2-player game) the path is a straight line
+// in these coordinates and it jumps from one change of support to the
+// next, as Lemke–Howson pivots; elsewhere an Euler predictor and a Newton
+// corrector take adaptive arc-length steps. Changes of support (a
+// probability reaching zero, an unused strategy reaching w_n) and the
+// equilibria (λ = 0) are landed on exactly by Newton's method with the
+// event's equation in place of the arc-length one, so each equilibrium is
+// exact to rounding. The path ends where λ falls below
+// opt.Search.LambdaEnd times its starting value (gambit-gnm's -m, default
+// −10), or, when that is −∞, below the point where each player's strategy
+// with the smallest g_s strictly dominates: beyond it the perturbed games
+// have one equilibrium each, so no equilibrium can be left on the path.
+// Stats["paths cut at lambda end"] counts the paths stopped at LambdaEnd
+// before that point: they may hold more equilibria.
+//
+// opt.Search gives the perturbation vectors (Points) or their number
+// (Starts, default 1) and seed; each vector is normalised to length one,
+// and each player's largest entry must be unique. Payoffs are rescaled to
+// [0, 1] first, as Gambit does. Equilibria found on several paths are
+// listed once, in the order found.
+func GNM(ctx context.Context, g *game.Strategic, opt Options) (out *Result, outErr error) {
+	defer certifyGame(ctx, "gnm", g, &out, &outErr)
+	start := time.Now()
+	res := &Result{Method: "gnm", Complete: true, Stats: map[string]float64{}}
+	ng, span := newNormGame(g)
+	T := ng.tot
+	if err := budget.Check(ctx, fmt.Sprintf("gnm payoff Jacobian (%d strategies)", T), budget.Mul(4, int64(T)+int64(ng.n)+1, int64(T)+int64(ng.n)+1, 8),
+		"use --method lcp (2 players) or logit"); err != nil {
+		return nil, fmt.Errorf("gnm: %w", err)
+	}
+	lambdaEnd := opt.Search.LambdaEnd
+	switch {
+	case lambdaEnd == 0:
+		lambdaEnd = GNMDefaultLambdaEnd
+	case lambdaEnd > 0 || math.IsNaN(lambdaEnd):
+		return nil, fmt.Errorf("gnm: lambda end %g: must be negative (a multiple of the starting lambda)", lambdaEnd)
+	}
+	if !math.IsInf(lambdaEnd, -1) {
+		res.Stats["lambda end"] = lambdaEnd
+	}
+	perts, err := opt.Search.startPoints(ng.shape, 1, "perturbation vector")
+	if err != nil {
+		return nil, fmt.Errorf("gnm: %w", err)
+	}
+	if len(opt.Search.Points) == 0 {
+		res.Stats["seed"] = float64(opt.Search.Seed)
+	}
+	res.Stats["paths"] = float64(len(perts))
+	tr := newGNMTracer(ng)
+	tr.progress = opt.Progress
+	tr.trace = opt.Search.Trace
+	var reasons []string
+	for k, p := range perts {
+		name := fmt.Sprintf("perturbation vector %d", k+1)
+		if len(opt.Search.Points) > 0 {
+			name = opt.Search.Points[k].Pos
+		}
+		if err := tr.setPerturbation(p); err != nil {
+			return nil, fmt.Errorf("gnm: %s: %w", name, err)
+		}
+		onEq := func(sigma []float64) {
+			prof := splitFlat(sigma, ng.shape)
+			eq := Equilibrium{Profile: prof, Regret: g.Regret(prof), Component: -1}
+			res.Equilibria, _ = addDistinct(res.Equilibria, eq)
+		}
+		if span == 0 {
+			// All payoffs equal: every profile is an equilibrium, the
+			// path's start among them.
+			onEq(tr.startProfile())
+			continue
+		}
+		why, cut := tr.run(ctx, lambdaEnd, onEq)
+		if why != "" {
+			reasons = append(reasons, fmt.Sprintf("%s: %s", name, why))
+		}
+		if cut {
+			res.Stats["paths cut at lambda end"]++
+		}
+		if stop, _ := stopped(ctx); stop {
+			break
+		}
+	}
+	res.Stats["steps"] = float64(tr.steps)
+	res.Stats["support changes"] = float64(tr.pivots)
+	res.Stats["equilibria crossed"] = float64(tr.crossings)
+	if len(reasons) > 0 {
+		res.Complete = false
+		res.Reason = reasons[0]
+		if len(reasons) > 1 {
+			res.Reason += fmt.Sprintf(" (and %d more paths)", len(reasons)-1)
+		}
+	}
+	res.Elapsed = time.Since(start)
+	return res, nil
+}
+
+// GNMDefaultLambdaEnd is where gnm stops a path unless told otherwise:
+// λ at −10 times its starting value, gambit-gnm's default (-m).
+const GNMDefaultLambdaEnd = -10.0
+
+// gnmMaxSteps bounds the steps of one path (each a few linear solves of
+// the support's size): a path that needs more is reported as incomplete.
+const gnmMaxSteps = 200_000
+
+// gnmTracer follows one GNM path. A point is y = (σ_B, w, λ): the
+// probabilities of the strategies in the support B (in sup's order), one
+// value per player and λ; d = |B| + N + 1 unknowns and d−1 equations.
+type gnmTracer struct {
+	ng    *normGame
+	n, T  int
+	owner []int     // player of each strategy
+	pert  []float64 // the perturbation, normalised and gaps widened
+	raw   []float64 // as given
+	in    []bool
+	sup   []int
+	lam0  float64 // λ at the start
+	muEnd float64 // beyond λ = −muEnd every player has a dominant strategy
+
+	sigma, u, du []float64
+	// Scratch for the linear algebra, sized for the largest support.
+	a, b, q []float64
+
+	steps, pivots, crossings int
+	found                    int     // equilibria on the current path
+	orient                   float64 // sign of det[A; τᵀ] in the current cell
+	progress                 func(string)
+	trace                    func(string, [][]float64)
+}
+
+func newGNMTracer(ng *normGame) *gnmTracer {
+	T, n := ng.tot, ng.n
+	tr := &gnmTracer{ng: ng, n: n, T: T, owner: make([]int, T), pert: make([]float64, T), in: make([]bool, T),
+		sigma: make([]float64, T), u: make([]float64, T), du: make([]float64, T*T)}
+	for p, s := range ng.shape {
+		for j := 0; j < s; j++ {
+			tr.owner[ng.off[p]+j] = p
+		}
+	}
+	D := T + n + 1
+	tr.a = make([]float64, D*D)
+	tr.b = make([]float64, D)
+	tr.q = make([]float64, D)
+	return tr
+}
+
+// setPerturbation checks and normalises the perturbation vector p.
+func (tr *gnmTracer) setPerturbation(p []float64) error {
+	nrm := 0.0
+	for _, v := range p {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return fmt.Errorf("not a finite number")
+		}
+		nrm += v * v
+	}
+	if nrm == 0 {
+		return fmt.Errorf("every entry is zero")
+	}
+	nrm = math.Sqrt(nrm)
+	tr.raw = p
+	for i, v := range p {
+		tr.pert[i] = v / nrm
+	}
+	for pl, s := range tr.ng.shape {
+		o := tr.ng.off[pl]
+		best, ties := o, 0
+		for j := 1; j < s; j++ {
+			switch v := tr.pert[o+j]; {
+			case v > tr.pert[best]:
+				best, ties = o+j, 0
+			case v == tr.pert[best]:
+				ties++
+			}
+		}
+		if ties > 0 {
+			return fmt.Errorf("player %d's largest entry is not unique (each player needs one strategy with the largest bonus)", pl+1)
+		}
+	}
+	for pl := range tr.ng.shape {
+		tr.widenGaps(pl)
+	}
+	return nil
+}
+
+// widenGaps lowers every bonus of player pl that is within 0.01 of his
+// largest by 0.01, as Gambit's gametracer does before it scales the
+// perturbation, so that both follow the same path.
+func (tr *gnmTracer) widenGaps(pl int) {
+	o, s := tr.ng.off[pl], tr.ng.shape[pl]
+	best := o
+	for j := 1; j < s; j++ {
+		if tr.pert[o+j] > tr.pert[best] {
+			best = o + j
+		}
+	}
+	for j := 0; j < s; j++ {
+		if o+j != best && tr.pert[best]-tr.pert[o+j] < 0.01 {
+			tr.pert[o+j] -= 0.01
+		}
+	}
+}
+
+// startProfile is each player's strategy with the largest bonus.
+func (tr *gnmTracer) startProfile() []float64 {
+	x := make([]float64, tr.T)
+	for pl, s := range tr.ng.shape {
+		o := tr.ng.off[pl]
+		best := o
+		for j := 1; j < s; j++ {
+			if tr.pert[o+j] > tr.pert[best] {
+				best = o + j
+			}
+		}
+		x[best] = 1
+	}
+	return x
+}
+
+// gnmEvent is a point where the path changes support or crosses λ = 0.
+type gnmEvent struct {
+	kind  int // evLeave (σ_s reaches 0), evEnter (s reaches w_n), evLambda
+	strat int
+}
+
+const (
+	evNone = iota
+	evLeave
+	evEnter
+	evLambda
+)
+
+func (tr *gnmTracer) dim() int   { return len(tr.sup) + tr.n + 1 }
+func (tr *gnmTracer) lamIx() int { return len(tr.sup) + tr.n }
+
+// load sets sigma from y and computes the strategy values (and, with jac,
+// their derivatives).
+func (tr *gnmTracer) load(y []float64, jac bool) {
+	for i := range tr.sigma {
+		tr.sigma[i] = 0
+	}
+	for k, s := range tr.sup {
+		tr.sigma[s] = y[k]
+	}
+	if jac {
+		tr.ng.values(tr.sigma, tr.u, tr.du)
+	} else {
+		tr.ng.values(tr.sigma, tr.u, nil)
+	}
+}
+
+// system writes the residual h (d−1) and, when a != nil, the Jacobian
+// rows into a (row-major, d columns) at the loaded point y.
+func (tr *gnmTracer) system(y, h, a []float64) {
+	ns, d := len(tr.sup), tr.dim()
+	lam := y[ns+tr.n]
+	for k, s := range tr.sup {
+		n := tr.owner[s]
+		h[k] = tr.u[s] + lam*tr.pert[s] - y[ns+n]
+	}
+	for n := 0; n < tr.n; n++ {
+		h[ns+n] = -1
+	}
+	for k, s := range tr.sup {
+		h[ns+tr.owner[s]] += y[k]
+	}
+	if a == nil {
+		return
+	}
+	for i := range a[:(d-1)*d] {
+		a[i] = 0
+	}
+	for k, s := range tr.sup {
+		n := tr.owner[s]
+		row := a[k*d : (k+1)*d]
+		for k2, s2 := range tr.sup {
+			if tr.owner[s2] != n {
+				row[k2] = tr.du[s*tr.T+s2]
+			}
+		}
+		row[ns+n] = -1
+		row[ns+tr.n] = tr.pert[s]
+		a[(ns+n)*d+k] = 1
+	}
+}
+
+// slack is w_n − (u_j + λ g_j) for a strategy j outside the support: how
+// far j is from being a best reply in the perturbed game.
+func (tr *gnmTracer) slack(y []float64, j int) float64 {
+	ns := len(tr.sup)
+	return y[ns+tr.owner[j]] - tr.u[j] - y[ns+tr.n]*tr.pert[j]
+}
+
+// slackGrad writes the gradient of slack j in y's coordinates.
+func (tr *gnmTracer) slackGrad(j int, grad []float64) {
+	ns, n := len(tr.sup), tr.owner[j]
+	for k, s := range tr.sup {
+		if tr.owner[s] != n {
+			grad[k] = -tr.du[j*tr.T+s]
+		} else {
+			grad[k] = 0
+		}
+	}
+	for m := 0; m < tr.n; m++ {
+		grad[ns+m] = 0
+	}
+	grad[ns+n] = 1
+	grad[ns+tr.n] = -tr.pert[j]
+}
+
+// constraint is the value of event e's function at the loaded point y
+// and, when grad != nil, its gradient.
+func (tr *gnmTracer) constraint(e gnmEvent, y, grad []float64) float64 {
+	d := tr.dim()
+	switch e.kind {
+	case evLeave:
+		k := tr.supIndex(e.strat)
+		if grad != nil {
+			for i := range grad[:d] {
+				grad[i] = 0
+			}
+			grad[k] = 1
+		}
+		return y[k]
+	case evEnter:
+		if grad != nil {
+			tr.slackGrad(e.strat, grad)
+		}
+		return tr.slack(y, e.strat)
+	default:
+		if grad != nil {
+			for i := range grad[:d] {
+				grad[i] = 0
+			}
+			grad[tr.lamIx()] = 1
+		}
+		return y[tr.lamIx()]
+	}
+}
+
+func (tr *gnmTracer) supIndex(s int) int {
+	for k, v := range tr.sup {
+		if v == s {
+			return k
+		}
+	}
+	return -1
+}
+
+// linearCell reports whether the equations are affine in y on this
+// support: when at most one player mixes, or with two players.
+func (tr *gnmTracer) linearCell() bool {
+	if tr.n <= 2 {
+		return true
+	}
+	mixing := 0
+	cnt := make([]int, tr.n)
+	for _, s := range tr.sup {
+		if cnt[tr.owner[s]]++; cnt[tr.owner[s]] == 2 {
+			mixing++
+		}
+	}
+	return mixing <= 1
+}
+
+// tangent computes the unit null vector t of the Jacobian A at the loaded
+// point y (Householder QR of its transpose) and the sign of det[A; tᵀ].
+// Along a path traversed in one direction that sign never changes within
+// a cell, so a step that flips it has jumped to another branch. ok is
+// false when the Jacobian has lost rank.
+func (tr *gnmTracer) tangent(y, t []float64) (sign float64, ok bool) {
+	d := tr.dim()
+	m := d - 1
+	h := tr.b[:m]
+	a := tr.a
+	tr.system(y, h, a)
+	// Transpose into q-columns: work on at = aᵀ (d×m), column-major = a
+	// row-major, so column c of aᵀ is row c of a.
+	at := a // a[c*d+r] is aᵀ[r][c]
+	scale := 0.0
+	for _, v := range a[:m*d] {
+		scale = math.Max(scale, math.Abs(v))
+	}
+	if scale == 0 {
+		return 0, false
+	}
+	// det[A; tᵀ] = det(R)·det(Q)⁻¹ with t = Q e_d, and Q is a product of
+	// m reflections.
+	sign = 1
+	if m%2 == 1 {
+		sign = -1
+	}
+	betas := tr.q[:m]
+	for c := 0; c < m; c++ {
+		col := at[c*d : (c+1)*d]
+		nrm := 0.0
+		for r := c; r < d; r++ {
+			nrm += col[r] * col[r]
+		}
+		nrm = math.Sqrt(nrm)
+		if nrm <= 1e-13*scale {
+			return 0, false
+		}
+		alpha := -nrm
+		if col[c] < 0 {
+			alpha = nrm
+		} else {
+			sign = -sign
+		}
+		// v = col[c:] − alpha e_c, stored in place; beta = 2/(vᵀv).
+		col[c] -= alpha
+		vv := 0.0
+		for r := c; r < d; r++ {
+			vv += col[r] * col[r]
+		}
+		beta := 2 / vv
+		betas[c] = beta
+		for c2 := c + 1; c2 < m; c2++ {
+			col2 := at[c2*d : (c2+1)*d]
+			s := 0.0
+			for r := c; r < d; r++ {
+				s += col[r] * col2[r]
+			}
+			s *= beta
+			for r := c; r < d; r++ {
+				col2[r] -= s * col[r]
+			}
+		}
+	}
+	// t = H_0 H_1 … H_{m−1} e_{d−1}.
+	for i := range t[:d] {
+		t[i] = 0
+	}
+	t[d-1] = 1
+	for c := m - 1; c >= 0; c-- {
+		col := at[c*d : (c+1)*d]
+		s := 0.0
+		for r := c; r < d; r++ {
+			s += col[r] * t[r]
+		}
+		s *= betas[c]
+		for r := c; r < d; r++ {
+			t[r] -= s * col[r]
+		}
+	}
+	nrm := 0.0
+	for _, v := range t[:d] {
+		nrm += v * v
+	}
+	nrm = math.Sqrt(nrm)
+	for i := range t[:d] {
+		t[i] /= nrm
+	}
+	return sign, true
+}
+
+// orientLike turns t (with orientation sign) to point along ref, and
+// returns its sign then.
+func orientLike(t, ref []float64, sign float64) float64 {
+	if dot(t, ref) < 0 {
+		scale(-1, t)
+		return -sign
+	}
+	return sign
+}
+
+// correct runs Newton's method from y on the path equations plus one
+// more: the arc-length condition τ·(y − yp) = 0 (e.kind == evNone, with
+// yp = y on entry) or event e's equation. It reports the iterations used
+// and whether it converged; it fails when the first correction is longer
+// than maxFirst (a predictor that left the curve's neighbourhood, from
+// where Newton may reach another branch of the cell's solution set).
+func (tr *gnmTracer) correct(y, tau []float64, e gnmEvent, maxFirst float64) (float64, bool) {
+	d := tr.dim()
+	m := d - 1
+	yp := tr.q[:d]
+	copy(yp, y)
+	prev, first := math.Inf(1), 0.0
+	for it := 1; it <= 12; it++ {
+		tr.load(y, true)
+		a, b := tr.a[:d*d], tr.b[:d]
+		tr.system(y, b, a)
+		for i := range b[:m] {
+			b[i] = -b[i]
+		}
+		last := a[m*d : d*d]
+		if e.kind == evNone {
+			copy(last, tau[:d])
+			c := 0.0
+			for i := 0; i < d; i++ {
+				c += tau[i] * (y[i] - yp[i])
+			}
+			b[m] = -c
+		} else {
+			b[m] = -tr.constraint(e, y, last)
+		}
+		if !solveDense(a, b, d) {
+			return first, false
+		}
+		nrm, size := 0.0, 1.0
+		for i := 0; i < d; i++ {
+			y[i] += b[i]
+			nrm = math.Max(nrm, math.Abs(b[i]))
+			size = math.Max(size, math.Abs(y[i]))
+		}
+		if it == 1 {
+			first = nrm
+		}
+		if nrm <= 1e-13*size {
+			return first, true
+		}
+		if it == 1 && nrm > maxFirst {
+			return first, false
+		}
+		if it > 1 && nrm > 0.5*prev {
+			// Not contracting; accept only rounding noise.
+			return first, nrm <= 1e-10*size
+		}
+		prev = nrm
+	}
+	return first, false
+}
+
+// events fills vals and slopes with every event function's value at the
+// loaded point y and its derivative along t: index j < T is strategy j's
+// (its probability when it is in the support, its slack otherwise), index
+// T is λ.
+func (tr *gnmTracer) events(y, t, vals, slopes []float64) {
+	ns, d, T := len(tr.sup), tr.dim(), tr.T
+	for k, s := range tr.sup {
+		vals[s], slopes[s] = y[k], t[k]
+	}
+	lam, dl := y[ns+tr.n], t[ns+tr.n]
+	for j := 0; j < T; j++ {
+		if tr.in[j] {
+			continue
+		}
+		n := tr.owner[j]
+		row := tr.du[j*T : (j+1)*T]
+		sl := t[ns+n] - tr.pert[j]*dl
+		for k, s := range tr.sup {
+			if tr.owner[s] != n {
+				sl -= row[s] * t[k]
+			}
+		}
+		vals[j] = y[ns+n] - tr.u[j] - lam*tr.pert[j]
+		slopes[j] = sl
+	}
+	_ = d
+	vals[T], slopes[T] = lam, dl
+}
+
+// eventOf names the event of function j (see events).
+func (tr *gnmTracer) eventOf(j int) gnmEvent {
+	switch {
+	case j == tr.T:
+		return gnmEvent{evLambda, -1}
+	case tr.in[j]:
+		return gnmEvent{evLeave, j}
+	}
+	return gnmEvent{evEnter, j}
+}
+
+// fnIndex is the index in events' arrays of event e's function.
+func (tr *gnmTracer) fnIndex(e gnmEvent) int {
+	if e.kind == evLambda {
+		return tr.T
+	}
+	return e.strat
+}
+
+// firstEvent finds the nearest event along the straight line from the
+// point whose event values and slopes are given (exact in a linear cell).
+func (tr *gnmTracer) firstEvent(vals, slopes []float64) (float64, gnmEvent) {
+	best, at := math.Inf(1), -1
+	for j := 0; j < tr.T; j++ {
+		if slopes[j] < 0 {
+			if t := math.Max(-vals[j]/slopes[j], 0); t < best {
+				best, at = t, j
+			}
+		}
+	}
+	if lam, dl := vals[tr.T], slopes[tr.T]; lam*dl < 0 {
+		if t := -lam / dl; t < best {
+			best, at = t, tr.T
+		}
+	}
+	if at < 0 {
+		return best, gnmEvent{}
+	}
+	return best, tr.eventOf(at)
+}
+
+// gnmFeasTol is how far an event function may be on the wrong side of
+// zero, by rounding, at a point taken as inside the cell.
+const gnmFeasTol = 1e-11
+
+// violated returns the most violated event function (probability or
+// slack below zero) among vals, ignoring function skip, or −1.
+func (tr *gnmTracer) violated(vals []float64, skip int) int {
+	worst, at := -gnmFeasTol, -1
+	for j := 0; j < tr.T; j++ {
+		if j != skip && vals[j] < worst {
+			worst, at = vals[j], j
+		}
+	}
+	return at
+}
+
+// firstCrossed returns the event function that the step from values v0
+// to v1 crossed first, by linear interpolation, and the fraction of the
+// step where it did, or −1. Both a change of support and λ = 0 can fall in
+// one step; taking the support change first would skip the equilibrium.
+func (tr *gnmTracer) firstCrossed(v0, v1 []float64) (int, float64) {
+	at, best := -1, math.Inf(1)
+	for j := 0; j < tr.T; j++ {
+		if v1[j] < -gnmFeasTol {
+			if f := v0[j] / (v0[j] - v1[j]); f < best {
+				at, best = j, f
+			}
+		}
+	}
+	if T := tr.T; v0[T]*v1[T] < 0 {
+		if f := v0[T] / (v0[T] - v1[T]); f < best {
+			at, best = T, f
+		}
+	}
+	return at, best
+}
+
+// dipsBelow reports whether a function with values c0, c1 at the ends of
+// a step of length h and slopes d0, d1 there, positive at both ends, dips
+// below zero in between by its cubic (Hermite) interpolant: a pair of
+// crossings that the step would otherwise skip.
+func dipsBelow(c0, c1, d0, d1, h float64) bool {
+	if c0 <= 0 || c1 <= 0 || d0 >= 0 || d1 <= 0 {
+		return false
+	}
+	m0, m1 := d0*h, d1*h
+	for i := 1; i < 16; i++ {
+		s := float64(i) / 16
+		s2, s3 := s*s, s*s*s
+		p := (2*s3-3*s2+1)*c0 + (s3-2*s2+s)*m0 + (-2*s3+3*s2)*c1 + (s3-s2)*m1
+		if p < 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// run follows the path for the current perturbation, calling onEq at
+// each equilibrium. why is empty when the path ended as the theory says
+// it must; cut is true when it was stopped at lambdaEnd (a negative
+// multiple of the starting λ) before that.
+func (tr *gnmTracer) run(ctx context.Context, lambdaEnd float64, onEq func([]float64)) (why string, cut bool) {
+	ng, T, n := tr.ng, tr.T, tr.n
+	// The start: each player's strategy with the largest bonus, at a λ
+	// where it is a strict best reply to the others' (Gambit's λ0: the
+	// smallest such λ, plus one).
+	tr.found = 0
+	sigma0 := tr.startProfile()
+	for i := range tr.in {
+		tr.in[i] = sigma0[i] == 1
+	}
+	tr.sup = tr.sup[:0]
+	for i, in := range tr.in {
+		if in {
+			tr.sup = append(tr.sup, i)
+		}
+	}
+	ng.values(sigma0, tr.u, nil)
+	need := 0.0
+	for j := 0; j < T; j++ {
+		if tr.in[j] {
+			continue
+		}
+		b := tr.sup[tr.owner[j]]
+		need = math.Max(need, (tr.u[j]-tr.u[b])/(tr.pert[b]-tr.pert[j]))
+	}
+	tr.lam0 = need + 1
+	tr.muEnd = tr.dominanceBound()
+	stop := -tr.muEnd * (1 + 1e-9)
+	userStop := lambdaEnd * tr.lam0
+	if math.IsInf(tr.muEnd, 1) && math.IsInf(lambdaEnd, -1) {
+		userStop = GNMDefaultLambdaEnd * tr.lam0 // ties among the smallest bonuses: no dominance bound
+	}
+	if tr.trace != nil {
+		tr.trace("pert", splitFlat(tr.raw, ng.shape))
+		tr.trace("start", splitFlat(sigma0, ng.shape))
+	}
+
+	D := T + n + 1
+	y := make([]float64, D)
+	tau := make([]float64, D)
+	y1 := make([]float64, D)
+	t1 := make([]float64, D)
+	v0, s0 := make([]float64, T+1), make([]float64, T+1)
+	v1, s1 := make([]float64, T+1), make([]float64, T+1)
+	ns := n
+	for k := range tr.sup {
+		y[k] = 1
+	}
+	for p := 0; p < n; p++ {
+		b := tr.sup[p]
+		y[ns+p] = tr.u[b] + tr.lam0*tr.pert[b]
+		tau[ns+p] = -tr.pert[b]
+	}
+	y[ns+n] = tr.lam0
+	tau[ns+n] = -1
+	normalize(tau[:tr.dim()])
+	tr.load(y, true)
+	if sg, ok := tr.tangent(y, t1); ok {
+		tr.orient = orientLike(t1[:tr.dim()], tau[:tr.dim()], sg)
+	} else {
+		return "the path's Jacobian is singular at its start", false
+	}
+	lost := func(what string) string {
+		return fmt.Sprintf("%s at lambda %.6g (%s found on the path)", what, y[tr.lamIx()]/tr.lam0, plural(tr.found, "equilibrium", "equilibria"))
+	}
+
+	// land tries to end a step on event e from the predictor y + t·τ: the
+	// point must be in the cell and ahead, and the path must be crossing
+	// the event there (its function falling through zero), not coming
+	// back from a pair of crossings the step skipped. On success y1 is the
+	// point.
+	land := func(e gnmEvent, t float64) bool {
+		d := tr.dim()
+		copy(y1[:d], y[:d])
+		axpy(t, tau[:d], y1[:d])
+		if _, ok := tr.correct(y1, tau, e, 0.1*t+1e-9); !ok {
+			return false
+		}
+		tr.load(y1, true)
+		sg, ok := tr.tangent(y1, t1)
+		if !ok || orientLike(t1[:d], tau[:d], sg) != tr.orient {
+			return false
+		}
+		if !tr.linearCell() && dot(t1[:d], tau[:d]) < 0.99 {
+			return false
+		}
+		tr.events(y1, t1, v1, s1)
+		f := tr.fnIndex(e)
+		if tr.violated(v1, f) >= 0 || dotN(tau, y1, y, d) < -1e-12 {
+			return false
+		}
+		if e.kind == evLambda {
+			return v0[T]*s1[T] < 0 || v0[T] == 0
+		}
+		if v0[T]*v1[T] < 0 {
+			return false // λ = 0 comes first: a shorter step lands on it
+		}
+		return s1[f] < 0
+	}
+
+	h := 0.1
+	for iter := 0; ; iter++ {
+		d := tr.dim()
+		lam := y[d-1]
+		if lam < stop {
+			return "", false
+		}
+		if lam < userStop {
+			return "", true
+		}
+		if iter&63 == 0 {
+			if s, reason := stopped(ctx); s {
+				return reason, false
+			}
+			if tr.progress != nil && iter&4095 == 0 && iter > 0 {
+				tr.progress(fmt.Sprintf("%d steps, %d support changes, lambda %.4g", tr.steps, tr.pivots, lam/tr.lam0))
+			}
+		}
+		if tr.steps >= gnmMaxSteps {
+			return lost(fmt.Sprintf("step limit %d reached", gnmMaxSteps)), false
+		}
+		tr.steps++
+		tr.load(y, true)
+		tr.events(y, tau, v0, s0)
+		tEv, ev := tr.firstEvent(v0, s0)
+		linear := tr.linearCell()
+		if linear {
+			if math.IsInf(tEv, 1) {
+				if tau[d-1] < 0 {
+					return "", false // a straight ray to λ = −∞: nothing more on it
+				}
+				return lost("the path left towards lambda = +infinity"), false
+			}
+			if ev.kind != evLambda && tau[d-1] < 0 && lam+tEv*tau[d-1] < stop {
+				return "", false // the next change of support is past the end
+			}
+			h = tEv
+		}
+		if tEv <= h {
+			if land(ev, tEv) {
+				copy(y[:d], y1[:d])
+				if msg := tr.cross(ev, y, tau, onEq); msg != "" {
+					return lost(msg), false
+				}
+				continue
+			}
+			if linear {
+				return lost("lost the path at a change of support (degenerate game?)"), false
+			}
+			if h = tEv / 2; h < 1e-14 {
+				return lost("step size underflow"), false
+			}
+			continue
+		}
+		// An ordinary step along the curve.
+		copy(y1[:d], y[:d])
+		axpy(h, tau[:d], y1[:d])
+		first, ok := tr.correct(y1, tau, gnmEvent{}, 0.1*h)
+		if !ok {
+		}
+		if ok {
+			tr.load(y1, true)
+			var sg float64
+			sg, ok = tr.tangent(y1, t1)
+			if ok && orientLike(t1[:d], tau[:d], sg) != tr.orient {
+				ok = false
+			}
+		}
+		if ok {
+			tr.events(y1, t1, v1, s1)
+			bad, frac := tr.firstCrossed(v0, v1)
+			if bad >= 0 {
+				// The curve crossed an event before the step's end: land on
+				// the first one, first guessed by linear interpolation.
+				if land(tr.eventOf(bad), frac*h) {
+					copy(y[:d], y1[:d])
+					if msg := tr.cross(tr.eventOf(bad), y, tau, onEq); msg != "" {
+						return lost(msg), false
+					}
+					h = math.Max(h*frac, 1e-6)
+					continue
+				}
+				if h = math.Max(frac, 0.05) * h / 2; h < 1e-14 {
+					return lost("step size underflow"), false
+				}
+				continue
+			}
+			skipped := false
+			for j := 0; j <= T && !skipped; j++ {
+				sg := 1.0
+				if j == T && v0[T] < 0 {
+					sg = -1
+				}
+				skipped = dipsBelow(sg*v0[j], sg*v1[j], sg*s0[j], sg*s1[j], h)
+			}
+			if !skipped && dot(t1[:d], tau[:d]) > 0.99 {
+				copy(y[:d], y1[:d])
+				copy(tau[:d], t1[:d])
+				// The first correction grows with the square of the step:
+				// aim at a tenth of the largest one allowed.
+				switch r := first / (0.1 * h); {
+				case r < 0.1:
+					h *= 2
+				case r < 0.3:
+					h *= 1.4
+				case r > 0.6:
+					h *= 0.7
+				}
+				continue
+			}
+		}
+		if h /= 2; h < 1e-14 {
+			return lost("step size underflow"), false
+		}
+	}
+}
+
+// cross handles event e at the point y (on the event), updating the
+// support, y and the oriented tangent tau. It returns a message when the
+// path cannot go on.
+func (tr *gnmTracer) cross(e gnmEvent, y, tau []float64, onEq func([]float64)) string {
+	ng := tr.ng
+	if e.kind != evLambda && y[tr.lamIx()] != 0 && math.Abs(y[tr.lamIx()]) <= 1e-12*tr.lam0 {
+		// A change of support at λ = 0 (within rounding), as degenerate
+		// games have: the point is also an equilibrium of the game.
+		y[tr.lamIx()] = 0
+		tr.crossings++
+		tr.found++
+		onEq(tr.profileAt(y))
+	}
+	switch e.kind {
+	case evLambda:
+		y[tr.lamIx()] = 0
+		tr.crossings++
+		tr.found++
+		onEq(tr.profileAt(y))
+		d := tr.dim()
+		old := append([]float64(nil), tau[:d]...)
+		tr.load(y, true)
+		sg, ok := tr.tangent(y, tau)
+		if !ok {
+			return "the path's Jacobian lost rank at an equilibrium (degenerate game?)"
+		}
+		tr.orient = orientLike(tau[:d], old, sg)
+		return ""
+	case evLeave:
+		k := tr.supIndex(e.strat)
+		d := tr.dim()
+		copy(y[k:d-1], y[k+1:d])
+		tr.in[e.strat] = false
+		tr.sup = append(tr.sup[:k], tr.sup[k+1:]...)
+	case evEnter:
+		k := 0
+		for k < len(tr.sup) && tr.sup[k] < e.strat {
+			k++
+		}
+		d := tr.dim()
+		copy(y[k+1:d+1], y[k:d])
+		y[k] = 0
+		tr.in[e.strat] = true
+		tr.sup = append(tr.sup, 0)
+		copy(tr.sup[k+1:], tr.sup[k:])
+		tr.sup[k] = e.strat
+	}
+	tr.pivots++
+	d := tr.dim()
+
+	tr.load(y, true)
+	sg, ok := tr.tangent(y, tau)
+	if !ok {
+		return "the path's Jacobian lost rank at a change of support (degenerate game?)"
+	}
+	// The path goes on into the new cell: the strategy that left becomes
+	// worse than a best reply, the one that entered gets probability.
+	var dir float64
+	if e.kind == evLeave {
+		g := make([]float64, d)
+		tr.slackGrad(e.strat, g)
+		dir = dot(g, tau[:d])
+	} else {
+		dir = tau[tr.supIndex(e.strat)]
+	}
+	if dir < 0 {
+		scale(-1, tau[:d])
+		sg = -sg
+	}
+	tr.orient = sg
+	if tr.trace != nil {
+		tr.trace(strconv.FormatFloat(y[d-1]/tr.lam0, 'g', 6, 64), splitFlat(tr.sigma, ng.shape))
+	}
+	return ""
+}
+
+// profileAt is the profile at the point y, rounding noise removed:
+// probabilities below zero set to zero, each player's renormalised.
+func (tr *gnmTracer) profileAt(y []float64) []float64 {
+	ng := tr.ng
+	tr.load(y, false)
+	x := append([]float64(nil), tr.sigma...)
+	for i, v := range x {
+		x[i] = math.Max(v, 0)
+	}
+	for p, s := range ng.shape {
+		o, sum := ng.off[p], 0.0
+		for j := 0; j < s; j++ {
+			sum += x[o+j]
+		}
+		for j := 0; j < s; j++ {
+			x[o+j] /= sum
+		}
+	}
+	return x
+}
+
+// dominanceBound is μ such that for λ < −μ each player's strategy with
+// the smallest bonus strictly dominates his others in the perturbed game
+// (so its equilibrium is unique): the largest ratio, over players, of the
+// most any strategy can earn over that one to the smallest gap between
+// bonuses. +Inf when a player's smallest bonus is tied.
+func (tr *gnmTracer) dominanceBound() float64 {
+	ng := tr.ng
+	mu := 0.0
+	idx := make([]int, ng.n)
+	for p, s := range ng.shape {
+		if s == 1 {
+			continue
+		}
+		o := ng.off[p]
+		a, gap := o, math.Inf(1)
+		for j := 1; j < s; j++ {
+			if tr.pert[o+j] < tr.pert[a] {
+				a = o + j
+			}
+		}
+		for j := 0; j < s; j++ {
+			if o+j != a {
+				gap = math.Min(gap, tr.pert[o+j]-tr.pert[a])
+			}
+		}
+		if gap <= 0 {
+			return math.Inf(1)
+		}
+		// The largest gain over strategy a against any pure profile of
+		// the others (a multilinear function peaks at a pure profile).
+		gain := 0.0
+		for i := range idx {
+			idx[i] = 0
+		}
+		stride := 1
+		for q := 0; q < p; q++ {
+			stride *= ng.shape[q]
+		}
+		for k := 0; k < ng.nprof; k++ {
+			if (k/stride)%s == a-o {
+				base := k - (a-o)*stride
+				pa := ng.pay[k*ng.n+p]
+				for j := 0; j < s; j++ {
+					gain = math.Max(gain, ng.pay[(base+j*stride)*ng.n+p]-pa)
+				}
+			}
+		}
+		mu = math.Max(mu, gain/gap)
+	}
+	return mu
+}
+
+func normalize(x []float64) {
+	nrm := math.Sqrt(dot(x, x))
+	for i := range x {
+		x[i] /= nrm
+	}
+}
+
+func dot(a, b []float64) float64 {
+	s := 0.0
+	for i := range a {
+		s += a[i] * b[i]
+	}
+	return s
+}
+
+// dotN is τ·(y1 − y) over the first d coordinates.
+func dotN(tau, y1, y []float64, d int) float64 {
+	s := 0.0
+	for i := 0; i < d; i++ {
+		s += tau[i] * (y1[i] - y[i])
+	}
+	return s
+}
+
+func axpy(a float64, x, y []float64) {
+	for i := range y {
+		y[i] += a * x[i]
+	}
+}
+
+func scale(a float64, x []float64) {
+	for i := range x {
+		x[i] *= a
+	}
+}
