@@ -3,6 +3,7 @@ package game
 import (
 	"context"
 	"fmt"
+	"math"
 	"math/big"
 	"strings"
 
@@ -128,7 +129,7 @@ func (t *Tree) Reduced(ctx context.Context) (*Reduced, error) {
 	if err != nil {
 		return nil, err
 	}
-	what := "reduced strategic form (" + formatCounts(counts) + " strategies)"
+	what := "reduced strategic form (" + formatCounts(counts) + ")"
 	if err := budget.Check(ctx, what, t.ReducedBytes(counts), ReducedAlternative); err != nil {
 		return nil, err
 	}
@@ -418,19 +419,39 @@ func (r *Reduced) BehaviourExact(mixed [][]*big.Rat) [][]*big.Rat {
 	return b
 }
 
-// formatCounts writes strategy counts as "12×34", counts of a million and
-// more as "1.05e+14", saturated ones as "over 9.2e+18".
+// shortFloat writes a large count with three digits, 1.05e14 rather than
+// Go's 1.05e+14.
+func shortFloat(f float64) string {
+	s := fmt.Sprintf("%.3g", f)
+	if i := strings.Index(s, "e+"); i >= 0 {
+		s = s[:i+1] + strings.TrimLeft(s[i+2:], "0")
+	}
+	return s
+}
+
+// formatCounts writes each player's number of reduced strategies:
+// "12×40 strategies", or, when a count saturated, "strategies per player:
+// 1.05e14 and more than 9.2e18" (a product with "more than" inside it
+// reads badly).
 func formatCounts(counts []int64) string {
 	parts := make([]string, len(counts))
+	saturated := false
 	for i, c := range counts {
 		switch {
-		case c == 1<<63-1:
-			parts[i] = "over 9.2e+18"
+		case c == math.MaxInt64:
+			parts[i] = "more than 9.2e18"
+			saturated = true
 		case c >= 1e6:
-			parts[i] = fmt.Sprintf("%.3g", float64(c))
+			parts[i] = shortFloat(float64(c))
 		default:
 			parts[i] = fmt.Sprint(c)
 		}
 	}
-	return strings.Join(parts, "×")
+	if !saturated {
+		return strings.Join(parts, "×") + " strategies"
+	}
+	if len(parts) == 2 {
+		return "strategies per player: " + parts[0] + " and " + parts[1]
+	}
+	return "strategies per player: " + strings.Join(parts, ", ")
 }

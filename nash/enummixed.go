@@ -128,7 +128,7 @@ func EnumMixed(ctx context.Context, g *game.Strategic, opt Options) (out *Result
 				break
 			}
 			if opt.Progress != nil && steps&4095 == 0 {
-				opt.Progress(fmt.Sprintf("%d+%d vertices, %d equilibria", len(sp.verts), len(sq.verts), len(pairs)))
+				opt.Progress(fmt.Sprintf("%d+%d vertices, %s", len(sp.verts), len(sq.verts), equilibria(len(pairs))))
 			}
 		}
 		if !sp.done {

@@ -210,7 +210,7 @@ func (s *lhSearch) progress() {
 		return
 	}
 	s.last = time.Now()
-	s.opt.Progress(strconv.Itoa(len(s.res.Equilibria)) + " equilibria, " + strconv.Itoa(s.pivots) + " pivots")
+	s.opt.Progress(equilibria(len(s.res.Equilibria)) + ", " + strconv.Itoa(s.pivots) + " pivots")
 }
 
 // onBFS records the basis t is at; it returns false when the basis was

@@ -6,6 +6,7 @@ package nash
 import (
 	"context"
 	"math/big"
+	"strconv"
 	"time"
 )
 
@@ -79,4 +80,13 @@ func stopped(ctx context.Context) (bool, string) {
 		return true, stopReason(err)
 	}
 	return false, ""
+}
+
+// equilibria writes a count for progress lines: "1 equilibrium", "2
+// equilibria".
+func equilibria(n int) string {
+	if n == 1 {
+		return "1 equilibrium"
+	}
+	return strconv.Itoa(n) + " equilibria"
 }

@@ -279,7 +279,7 @@ func (L *seqLCP) allLemke(ctx context.Context, j int, B seqTab, depth int, seen 
 				newsol = true
 				res.Equilibria = append(res.Equilibria, L.profile(bc, exact))
 				if opts.Progress != nil {
-					opts.Progress(fmt.Sprintf("%d equilibria, %d pivots", len(res.Equilibria), *pivots))
+					opts.Progress(fmt.Sprintf("%s, %d pivots", equilibria(len(res.Equilibria)), *pivots))
 				}
 			}
 		}

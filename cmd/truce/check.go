@@ -119,8 +119,9 @@ improbable; below the history's warn_below (default 5%) that is a warning
 				if nErr+nWarn+nNote > 0 {
 					found = fmt.Sprintf("; %s, %s", plural(nWarn, "warning"), plural(nNote, "note"))
 				}
-				fmt.Fprintf(out, "ok: %s: scenario %s, %d actors, %d states, %d parameters, %d profiles, %d hypotheses%s\n",
-					args[0], sc.Name, len(sc.Actors), len(sc.States), len(sc.Parameters), len(sc.Profiles), len(sc.Hypotheses), found)
+				fmt.Fprintf(out, "ok: %s: scenario %s, %s, %s, %s, %s, %s%s\n",
+					args[0], sc.Name, plural(len(sc.Actors), "actor"), plural(len(sc.States), "state"), plural(len(sc.Parameters), "parameter"),
+					plural(len(sc.Profiles), "profile"), nounCount(len(sc.Hypotheses), "hypothesis", "hypotheses"), found)
 				if rd != nil {
 					return rd.WriteText(out)
 				}
@@ -173,10 +174,6 @@ func lintWarnings(cmd *cobra.Command, sc *scenario.Scenario) []scenario.Diagnost
 	return out
 }
 
-// plural writes "1 warning" or "3 warnings".
-func plural(n int, what string) string {
-	if n == 1 {
-		return "1 " + what
-	}
-	return fmt.Sprintf("%d %ss", n, what)
-}
+// plural writes "1 warning" or "3 warnings" (regular nouns; nounCount
+// takes both forms).
+func plural(n int, what string) string { return nounCount(n, what, what+"s") }

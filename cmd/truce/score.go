@@ -154,7 +154,7 @@ forecasting the base rate. --svg writes the reliability diagram.`,
 
 func writeScores(w io.Writer, scenario string, total, resolved, newly, open int, file string, scores []forecast.SourceScore) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s: %d forecasts, %d resolved (%d now, by %s), %d open\n", scenario, total, resolved, newly, file, open)
+	fmt.Fprintf(&b, "%s: %s, %d resolved (%d now, by %s), %d open\n", scenario, plural(total, "forecast"), resolved, newly, file, open)
 	if len(scores) == 0 {
 		b.WriteString("nothing to score yet\n")
 		_, err := io.WriteString(w, b.String())

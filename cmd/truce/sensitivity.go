@@ -132,7 +132,7 @@ func writeSensitivityText(w io.Writer, sc *scenario.Scenario, draws int, seed ui
 	if draws > 1 {
 		mode = fmt.Sprintf("other parameters varying over %d draws, seed %d", draws, seed)
 	}
-	fmt.Fprintf(w, "%s: %d parameters swept one at a time (%s)\n\n", sc.Name, len(res.Sweeps), mode)
+	fmt.Fprintf(w, "%s: %s swept one at a time (%s)\n\n", sc.Name, plural(len(res.Sweeps), "parameter"), mode)
 	fmt.Fprintln(w, "Verdicts at the centre and where they flip:")
 	for _, h := range sc.Hypotheses {
 		share, ok := res.Central.Share[h.ID]

@@ -443,11 +443,11 @@ func writeSolveText(w io.Writer, sc *scenario.Scenario, rep solveReport, all, de
 			continue
 		}
 		if !sd.Converged {
-			fmt.Fprintf(&b, "  NO EQUILIBRIUM SELECTED: %s stopped after %d iterations: %s\n", sd.Method, sd.Iterations, sd.Reason)
+			fmt.Fprintf(&b, "  NO EQUILIBRIUM SELECTED: %s stopped after %s: %s\n", sd.Method, plural(sd.Iterations, "iteration"), sd.Reason)
 			fmt.Fprintf(&b, "  (its last profile has a one-shot deviation gain of %.3g, so it is not printed)\n", sd.MaxDeviationGain)
 		} else {
-			fmt.Fprintf(&b, "Markov-perfect equilibrium (%s, %d iterations), largest one-shot deviation gain %.2g\n",
-				sd.Method, sd.Iterations, sd.MaxDeviationGain)
+			fmt.Fprintf(&b, "Markov-perfect equilibrium (%s, %s), largest one-shot deviation gain %.2g\n",
+				sd.Method, plural(sd.Iterations, "iteration"), sd.MaxDeviationGain)
 			fmt.Fprintf(&b, "  selected by %s\n", sd.Set.Selection)
 			if sd.Reason != "" {
 				fmt.Fprintf(&b, "  note: %s\n", sd.Reason)

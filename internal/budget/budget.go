@@ -53,8 +53,13 @@ type ExceededError struct {
 }
 
 func (e *ExceededError) Error() string {
-	msg := fmt.Sprintf("%s needs about %s of memory, over the limit of %s (--max-memory)",
-		e.What, Format(e.Need), Format(e.Limit))
+	// A saturated estimate is a lower bound, not an approximation.
+	need := "about " + Format(e.Need)
+	if e.Need == math.MaxInt64 {
+		need = Format(e.Need)
+	}
+	msg := fmt.Sprintf("%s needs %s of memory, over the limit of %s (--max-memory)",
+		e.What, need, Format(e.Limit))
 	if e.Alternative != "" {
 		msg += "; " + e.Alternative
 	}

@@ -29,6 +29,12 @@ func TestCheck(t *testing.T) {
 	if err := Check(ctx, "overflowed", -1, ""); err == nil {
 		t.Errorf("a negative (overflowed) estimate must be refused")
 	}
+	// A saturated estimate is a lower bound: "more than", never "about
+	// more than".
+	err = Check(ctx, "huge", Mul(1<<40, 1<<40), "")
+	if msg := err.Error(); !strings.Contains(msg, "huge needs more than 8 EiB of memory") || strings.Contains(msg, "about more") {
+		t.Errorf("saturated estimate: %q", msg)
+	}
 }
 
 func TestMulAddSaturate(t *testing.T) {
