@@ -88,6 +88,21 @@ func TestMultipleErrors(t *testing.T) {
 			`m.yaml:15:15: error: probability 1.4 = 1.4 is outside [0, 1] on the central draw` + drawHint,
 			`m.yaml:18:26: error: unknown action "strik" of US (hint: did you mean "strike"?)`,
 		}},
+		// Issue #12, point 7: one bad value gave a second, misleading
+		// error ("reach: 5 steps is outside the horizon (hint: use 0 to
+		// the horizon, 0)").
+		{"a bad horizon is not compared with step counts", strings.Replace(strings.Replace(base,
+			"horizon: 10", "horizon: ten", 1), `absorb("war", "base") < 0.5`, `reach("war", 5, "base") < 0.5`, 1), []string{
+			"m.yaml:3:10: error: horizon must be a whole number",
+		}},
+		{"a horizon out of range is not compared with step counts", strings.Replace(strings.Replace(base,
+			"horizon: 10", "horizon: 0", 1), `absorb("war", "base") < 0.5`, `reach("war", 5, "base") < 0.5`, 1), []string{
+			"m.yaml:3:10: error: horizon 0 out of range (hint: use 1 to 100000)",
+		}},
+		{"a step count beyond a good horizon is still reported", strings.Replace(base,
+			`absorb("war", "base") < 0.5`, `reach("war", 11, "base") < 0.5`, 1), []string{
+			"m.yaml:31:44: error: reach: 11 steps is outside the horizon (hint: use 0 to the horizon, 10)",
+		}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -50,6 +50,10 @@ type compiler struct {
 	// unknown, a cascade of one mistake, so the sections that refer to
 	// them are not read.
 	defsBroken bool
+	// horizonBroken is set when the horizon is missing or invalid: step
+	// counts are then not compared with it (each would be a second,
+	// misleading error, "10 steps is outside the horizon, 0").
+	horizonBroken bool
 	// drawsOK is set once the sections that expressions and rules refer to
 	// were read, so the draw checks can run even when other parts of the
 	// file have errors.
@@ -233,11 +237,14 @@ func (c *compiler) compile(body ast.Node) {
 	if e, ok := get["period"]; ok {
 		sc.Period, _, _ = c.name(e.val, "period", e.kpos)
 	}
+	c.horizonBroken = true
 	if e, ok := get["horizon"]; !ok {
 		c.d.errorf(Pos{1, 1}, "add e.g. `horizon: 52`", "missing `horizon` (number of steps analysed)")
 	} else if v, ok := c.intNum(e.val, "horizon", e.kpos); ok {
 		if v < 1 || v > maxHorizon {
 			c.d.errorf(posOf(e.val), fmt.Sprintf("use 1 to %d", maxHorizon), "horizon %d out of range", v)
+		} else {
+			c.horizonBroken = false
 		}
 		sc.Horizon = v
 	}

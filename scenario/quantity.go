@@ -311,7 +311,7 @@ func (c *compiler) quantityCall(n *ast.CallNode, p *exprChecker) *quantity {
 				c.d.errorf(ap, "write a whole number of steps, e.g. 52", "argument %d of %s must be a whole number", i+1, f.name)
 				return nil
 			}
-			if in.Value < 0 || in.Value > c.sc.Horizon {
+			if in.Value < 0 || (in.Value > c.sc.Horizon && !c.horizonBroken) {
 				c.d.errorf(ap, fmt.Sprintf("use 0 to the horizon, %d", c.sc.Horizon), "%s: %d steps is outside the horizon", f.name, in.Value)
 				return nil
 			}
