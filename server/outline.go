@@ -86,7 +86,10 @@ type Outliner interface {
 }
 
 // ValidateOutline implements Outliner.
-func (ScenarioRunner) ValidateOutline(filename string, src []byte) ([]Diagnostic, *Outline) {
+func (r ScenarioRunner) ValidateOutline(filename string, src []byte) ([]Diagnostic, *Outline) {
+	if isConflict(src) {
+		return r.Validate(filename, src), nil
+	}
 	sc, ds := scenario.Parse(filename, src)
 	if sc == nil {
 		return convertDiags(ds), nil

@@ -22,7 +22,8 @@ type Diagnostic struct {
 
 // Params are the options of a job. Each kind reads the fields it needs:
 // analyze (Profiles, Draws, Seed), simulate (Profile, Runs, Seed), solve,
-// sensitivity (Profile, Draws, Parameters). Workers is set by the server.
+// sensitivity (Profile, Draws, Parameters), gmcr (Sanctions: "sequence",
+// the default, or "single"). Workers is set by the server.
 type Params struct {
 	Profile    string   `json:"profile,omitempty"`
 	Profiles   []string `json:"profiles,omitempty"`
@@ -30,6 +31,7 @@ type Params struct {
 	Runs       int      `json:"runs,omitempty"`
 	Seed       uint64   `json:"seed,omitempty"`
 	Parameters []string `json:"parameters,omitempty"`
+	Sanctions  string   `json:"sanctions,omitempty"`
 	Workers    int      `json:"workers,omitempty"`
 }
 
@@ -63,6 +65,14 @@ type Reporter interface {
 // read.
 type InputChecker interface {
 	CheckInput(filename string, yaml []byte) *Diagnostic
+}
+
+// KindChecker is implemented by runners whose texts are of several
+// formats, each run by its own kinds (a graph-model conflict by gmcr, a
+// scenario by the others): a job of the wrong kind is refused before it is
+// queued, with what to run instead.
+type KindChecker interface {
+	CheckKind(kind string, text []byte) error
 }
 
 // Example is a scenario the UI offers to load.

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/truce-dev/truce/gmcr/conflictfile"
 	"github.com/truce-dev/truce/internal/budget"
 	"github.com/truce-dev/truce/report"
 	"github.com/truce-dev/truce/scenario"
@@ -22,7 +23,7 @@ type ScenarioRunner struct{}
 
 // Kinds implements Runner.
 func (ScenarioRunner) Kinds() []string {
-	return []string{"analyze", "simulate", "solve", "sensitivity"}
+	return []string{"analyze", "simulate", "solve", "sensitivity", "gmcr"}
 }
 
 func convertDiags(ds []scenario.Diagnostic) []Diagnostic {
@@ -55,6 +56,10 @@ func (ScenarioRunner) CheckInput(filename string, src []byte) *Diagnostic {
 
 // Validate implements Runner.
 func (ScenarioRunner) Validate(filename string, src []byte) []Diagnostic {
+	if isConflict(src) {
+		_, ds := validateConflict(context.Background(), filename, src)
+		return ds
+	}
 	_, ds := scenario.Parse(filename, src)
 	return convertDiags(ds)
 }
@@ -84,6 +89,12 @@ func analysisSize(sc *scenario.Scenario, n int) int64 {
 
 // Run implements Runner.
 func (ScenarioRunner) Run(ctx context.Context, kind, filename string, src []byte, p Params, progress func(done, total int)) (json.RawMessage, error) {
+	if err := (ScenarioRunner{}).CheckKind(kind, src); err != nil {
+		return nil, err
+	}
+	if kind == "gmcr" {
+		return encodeResult(ctx, kind, func() (any, error) { return runGmcr(ctx, filename, src, p) })
+	}
 	sc, ds := scenario.Parse(filename, src)
 	if sc == nil {
 		msgs := make([]string, 0, len(ds))
@@ -92,8 +103,23 @@ func (ScenarioRunner) Run(ctx context.Context, kind, filename string, src []byte
 		}
 		return nil, fmt.Errorf("the scenario has errors:\n%s", strings.Join(msgs, "\n"))
 	}
-	var result any
-	var err error
+	return encodeResult(ctx, kind, func() (any, error) { return runScenario(ctx, kind, sc, p, progress) })
+}
+
+// CheckKind implements KindChecker: it refuses a scenario job on a
+// graph-model conflict and a gmcr job on a scenario, saying which kind the
+// text wants.
+func (ScenarioRunner) CheckKind(kind string, src []byte) error {
+	switch conflict := isConflict(src); {
+	case conflict && kind != "gmcr":
+		return fmt.Errorf("%s: the text is a graph-model conflict (kind: %s); run it as kind gmcr", kind, conflictfile.Kind)
+	case !conflict && kind == "gmcr":
+		return fmt.Errorf("gmcr: the text is a scenario, not a graph-model conflict (a conflict file says `kind: %s`; docs/gmcr.md)", conflictfile.Kind)
+	}
+	return nil
+}
+
+func runScenario(ctx context.Context, kind string, sc *scenario.Scenario, p Params, progress func(done, total int)) (result any, err error) {
 	switch kind {
 	case "analyze":
 		profiles := p.Profiles
@@ -124,6 +150,12 @@ func (ScenarioRunner) Run(ctx context.Context, kind, filename string, src []byte
 	default:
 		return nil, fmt.Errorf("%w: %q", ErrUnknownKind, kind)
 	}
+	return result, err
+}
+
+// encodeResult runs f and encodes its result, naming the kind in errors.
+func encodeResult(ctx context.Context, kind string, f func() (any, error)) (json.RawMessage, error) {
+	result, err := f()
 	if err != nil {
 		if ctx.Err() != nil && !errors.Is(err, ctx.Err()) {
 			err = fmt.Errorf("%w (%w)", err, ctx.Err())
@@ -141,6 +173,9 @@ func (ScenarioRunner) Run(ctx context.Context, kind, filename string, src []byte
 // with the scenario's model (state diagram, actors, parameters) beside the
 // numbers; other kinds get the generic report of their result.
 func (ScenarioRunner) Report(ctx context.Context, run store.Run) ([]byte, error) {
+	if run.Kind == "gmcr" {
+		return gmcrReport(run)
+	}
 	if run.Kind != "analyze" {
 		return runReportHTML(run)
 	}

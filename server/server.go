@@ -218,6 +218,8 @@ func (s *Server) routes() {
 	api("GET /api/runs/{id}", s.getRun)
 	api("DELETE /api/runs/{id}", s.deleteRun)
 	api("GET /api/runs/{id}/report", s.runReport)
+	api("GET /api/forecasts", s.listForecasts)
+	api("GET /api/forecasts/scores", s.forecastScoresHandler)
 	s.mux.Handle("/api/", s.api(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		// The catch-all also catches known paths with the wrong method;
 		// ask the mux which methods the path has to answer 405 instead.
@@ -257,6 +259,7 @@ func (s *Server) routes() {
 		s.mux.HandleFunc("GET /{$}", index)
 		s.mux.HandleFunc("GET /runs/{id}", index)
 		s.mux.HandleFunc("GET /compare", index)
+		s.mux.HandleFunc("GET /forecasts", index)
 		s.mux.HandleFunc("GET /static/", s.assets.serveStatic)
 	}
 }
@@ -691,6 +694,12 @@ func (s *Server) startJob(w http.ResponseWriter, r *http.Request) {
 	if hasErrors(diags) {
 		writeJSON(w, http.StatusUnprocessableEntity, apiError{Error: "the scenario has errors; fix them before running", Code: "invalid_scenario", Problems: diags})
 		return
+	}
+	if kc, ok := s.cfg.Runner.(KindChecker); ok {
+		if err := kc.CheckKind(req.Kind, []byte(run.YAML)); err != nil {
+			writeError(w, http.StatusUnprocessableEntity, "wrong_kind", err.Error())
+			return
+		}
 	}
 	params, _ := json.Marshal(req.Params)
 	run.Params = params

@@ -10,6 +10,8 @@ import {makeColours} from "./charts.js";
 import {Panel, whatIf} from "./params.js";
 import {initHistory, refreshHistory, setKinds, confirmDelete} from "./history.js";
 import {showCompare} from "./compare.js";
+import {isConflictText} from "./gmcr.js";
+import {showForecasts} from "./forecasts.js";
 
 // ---------- editor and validation ----------
 
@@ -25,9 +27,21 @@ async function validate(text) {
   lastResult = data;
   state.outline = data.outline || null;
   showProblems(data);
+  syncKind(text);
+  // A graph-model conflict has no parameters to edit.
+  $("#params-panel").hidden = isConflictText(text);
   panel.update(state.outline);
   scheduleWhatIf();
   return data;
+}
+
+// syncKind picks the kind of job the text is for: a graph-model conflict
+// runs as gmcr, a scenario as anything else.
+function syncKind(text) {
+  const k = $("#kind"), conflict = isConflictText(text);
+  if (conflict === (k.value === "gmcr") || !state.kinds.includes("gmcr")) return;
+  k.value = conflict ? "gmcr" : state.kinds.find((x) => x !== "gmcr");
+  updateKindInputs();
 }
 
 function scenarioFilename() {
@@ -283,6 +297,7 @@ async function save() {
 
 function jobParams(kind) {
   const p = {};
+  if (kind === "gmcr") return {sanctions: $("#sanctions").value};
   const seed = parseInt($("#seed").value, 10);
   if (seed >= 0) p.seed = seed;
   const profile = $("#profile").value.trim();
@@ -308,13 +323,15 @@ function setRunForm(kind, p = {}) {
   if (p.runs) $("#runs").value = p.runs;
   $("#seed").value = p.seed ?? 1;
   $("#profile").value = p.profiles ? p.profiles.join(", ") : p.profile || "";
+  $("#sanctions").value = p.sanctions || "sequence";
   updateKindInputs();
 }
 
 // updateKindInputs shows only the inputs the chosen kind of job reads.
 function updateKindInputs() {
   const kind = $("#kind").value;
-  const show = {draws: kind === "analyze", runs: kind === "simulate", seed: kind === "analyze" || kind === "simulate", profile: kind === "analyze" || kind === "simulate"};
+  const show = {draws: kind === "analyze", runs: kind === "simulate", seed: kind === "analyze" || kind === "simulate", profile: kind === "analyze" || kind === "simulate",
+    sanctions: kind === "gmcr"};
   for (const [id, on] of Object.entries(show)) $("#" + id).parentElement.hidden = !on;
 }
 
@@ -413,7 +430,8 @@ function settingsList(run) {
   const items = [["kind", run.kind]];
   if (p.draws) items.push(["draws", p.draws]);
   if (p.runs) items.push(["runs", p.runs]);
-  items.push(["seed", p.seed ?? "default (1)"]);
+  if (run.kind === "gmcr") items.push(["sanctions", p.sanctions === "single" ? "one move by one opponent" : "sequences of the others' moves"]);
+  else items.push(["seed", p.seed ?? "default (1)"]);
   if (p.profiles || p.profile) items.push(["profiles", (p.profiles || [p.profile]).join(", ")]);
   if (run.scenario_id) items.push(["scenario", `${run.scenario_name || run.scenario_id}, version ${run.scenario_version}`]);
   items.push(["started", new Date(run.created_at).toLocaleString()]);
@@ -519,9 +537,15 @@ function navigate(path) {
 
 async function route() {
   const path = location.pathname;
-  const cmp = path === "/compare";
-  $("#editor-view").hidden = cmp;
+  const cmp = path === "/compare", fc = path === "/forecasts";
+  $("#editor-view").hidden = cmp || fc;
   $("#compare-view").hidden = !cmp;
+  $("#forecasts-view").hidden = !fc;
+  if (fc) {
+    document.title = "truce: forecasts";
+    await showForecasts(new URLSearchParams(location.search).get("scenario") || "");
+    return;
+  }
   if (cmp) {
     const q = new URLSearchParams(location.search);
     document.title = "truce: comparison";

@@ -48,13 +48,13 @@ function showTip(text, x, y) {
 function hideTip() { if (tip) tip.hidden = true; }
 
 // tipOn makes an SVG element show text while the pointer is on it.
-function tipOn(node, text) {
+export function tipOn(node, text) {
   node.setAttribute("data-tip", text);
   node.append(svg("title", {}, text));
   return node;
 }
 
-function wireTips(root) {
+export function wireTips(root) {
   root.addEventListener("pointermove", (e) => {
     const t = e.target.closest && e.target.closest("[data-tip]");
     if (t) showTip(t.getAttribute("data-tip"), e.clientX, e.clientY);

@@ -5,6 +5,7 @@
 // renders (SECTIONS below).
 import {el, isNum, num, pct, stat, interval, naturalCompare, slug} from "./util.js";
 import {barChart, stackedShares, lineChart, legend, chartBox, UNRESOLVED} from "./charts.js";
+import {gmcrAnswers, stabilityTable, isGmcrResult} from "./gmcr.js";
 
 // profileOrder lists a result's profiles in the file's order when the
 // outline gives it (JSON objects come sorted by name).
@@ -196,12 +197,14 @@ const SECTIONS = [
     when: (r) => r.posterior || r.evidence || r.retrodiction,
     render: (r) => genericBlock(r.posterior || r.evidence || r.retrodiction)},
   {id: "equilibria", title: "Equilibria: the set found and how it was selected",
-    when: (r) => r.equilibrium_set || r.equilibria,
+    when: (r) => !isGmcrResult(r) && (r.equilibrium_set || r.equilibria),
     render: (r) => genericBlock(r.equilibrium_set || r.equilibria)},
   {id: "leverage", title: "Leverage: which lever moves the other side",
     when: (r) => r.leverage, render: (r) => genericBlock(r.leverage)},
   {id: "global-sensitivity", title: "Global sensitivity",
     when: (r) => r.sobol || r.global_sensitivity, render: (r) => genericBlock(r.sobol || r.global_sensitivity)},
+  {id: "gmcr-stability", title: "Stability of every state for every decision maker",
+    when: isGmcrResult, render: (r, ctx) => stabilityTable(r, ctx)},
   {id: "credibility", title: "Credibility of each prescribed play (one-shot deviations)",
     when: (r) => Array.isArray(r.credibility) && r.credibility.length, render: (r, ctx) => credibilityTable(r.credibility, ctx)},
   {id: "tornadoes", title: "Sensitivity: each output over each parameter's range",
@@ -310,6 +313,7 @@ function answers(result, ctx) {
       (result.parameters_fixed ? " (no parameter has a distribution)" : ` of the parameters, seed ${result.seed}`) + `, horizon ${horizonText(result)}.`));
   }
   if (ctx.whatIf) box.append(ctx.whatIf);
+  if (isGmcrResult(result)) box.append(...gmcrAnswers(result, ctx));
   if (Array.isArray(result.hypotheses) && result.hypotheses.length) {
     box.append(el("h4", {}, "Hypotheses"),
       el("p", {class: "note"}, "Verdicts: supported when the claim holds in at least 90% of the draws, rejected at most 10%, else uncertain. The share is implied by the assumptions, not evidence."),

@@ -1,0 +1,151 @@
+package server_test
+
+import (
+	"context"
+	"encoding/json"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	cdpbrowser "github.com/chromedp/cdproto/browser"
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/chromedp"
+
+	"github.com/truce-dev/truce/server"
+	"github.com/truce-dev/truce/store"
+	"github.com/truce-dev/truce/web"
+)
+
+// TestBrowserGmcrAndForecasts drives the two lenses beside the scenario
+// runs: a graph-model conflict typed into the editor runs as gmcr and opens
+// on its equilibria, the status quo and the improvement graph (exported as
+// SVG), with the stability of every state in a section; and the forecast
+// ledger's page shows each source's scores and its reliability diagram.
+// Every page passes axe-core and fits 360 px.
+func TestBrowserGmcrAndForecasts(t *testing.T) {
+	if testing.Short() {
+		t.Skip("drives headless chromium")
+	}
+	ctx := context.Background()
+	st, err := store.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "gmcr.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	plantLedger(t, st)
+	prisoners := server.Example{Name: "prisoners", YAML: readExample(t, "../examples/gmcr/prisoners.yaml")}
+	usIran := server.Example{Name: "us-iran-graph-model", YAML: readExample(t, "../examples/gmcr/us-iran.yaml")}
+	srv, err := server.New(ctx, server.Config{Store: st, Runner: server.ScenarioRunner{}, Assets: web.Assets(),
+		Examples: []server.Example{standoffExample(t), prisoners}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Shutdown(ctx)
+	hs := httptest.NewServer(srv.Handler())
+	defer hs.Close()
+
+	b := newBrowser(t)
+	tab := b.root
+	css := func(sel string) chromedp.CSS { return chromedp.CSS(sel) }
+	downloads := t.TempDir()
+	if _, err := chromedp.CallBrowser(tab, cdpbrowser.SetDownloadBehavior, cdpbrowser.SetDownloadBehaviorParams{
+		Behavior: cdpbrowser.SetDownloadBehaviorBehaviorAllow, DownloadPath: downloads}); err != nil {
+		t.Fatalf("allowing downloads: %v", err)
+	}
+
+	// The conflict in the editor: validated as a conflict, run as gmcr.
+	step(t, tab, "open the page", chromedp.Navigate(hs.URL+"/"), chromedp.WaitVisible(css(`body[data-ready="1"]`)))
+	poll(t, tab, "the scenario example loaded", `truce.settled() && !!truce.outline()`)
+	step(t, tab, "load the conflict", chromedp.Evaluate[chromedp.Void](`void truce.loadExample("prisoners")`))
+	poll(t, tab, "the conflict checked valid and the kind set to gmcr", `truce.settled() && truce.getText() === `+jsString(prisoners.YAML)+
+		` && !!document.querySelector('#validity.valid') && document.querySelector('#kind').value === 'gmcr' && !!document.querySelector('#sanctions').offsetParent && !document.querySelector('#draws').offsetParent && !document.querySelector('#seed').offsetParent`)
+	step(t, tab, "run gmcr", chromedp.Click(css(`#run-btn`)), chromedp.WaitVisible(css(`#run-status.status-done`)), chromedp.WaitVisible(css(`#gmcr-equilibria`)))
+	eq := eval[map[string][]string](t, tab, `Object.fromEntries([...document.querySelectorAll('#gmcr-equilibria tbody tr')].map(r =>
+		[r.dataset.concept, [...r.querySelectorAll('li')].map(l => l.dataset.code)]))`)
+	want := map[string]string{"nash": "0", "gmr": "0,3", "smr": "0,3", "seq": "0,3"}
+	for k, w := range want {
+		if got := strings.Join(eq[k], ","); got != w {
+			t.Errorf("%s equilibria on the page: %q, want %q (hand-checked)", k, got, w)
+		}
+	}
+	if why := eval[string](t, tab, `document.querySelector('.gmcr-why').textContent`); !strings.Contains(why, "A: stable under Nash, GMR, SMR, SEQ") {
+		t.Errorf("why the status quo is stable: %q", why)
+	}
+	if p := eval[string](t, tab, `document.querySelector('.gmcr-paths li[data-code="3"]').textContent`); !strings.Contains(p, "reachable only through a move its mover does not prefer in 2 moves") {
+		t.Errorf("path to mutual cooperation: %q", p)
+	}
+	step(t, tab, "open the stability table", chromedp.Click(css(`#s-gmcr-stability > summary`)), chromedp.WaitVisible(css(`#gmcr-stability`)))
+	if row := eval[[]string](t, tab, `[...document.querySelectorAll('#gmcr-stability tr[data-code="3"] td')].map(c => c.textContent)`); strings.Join(row, "|") != "A: cooperate_a; B: cooperate_b|2|2|× A, B|E|E|E" {
+		t.Errorf("state 3's row: %q", row)
+	}
+	snap(t, tab, "gmcr-prisoners")
+	checkA11y(t, tab, "a gmcr run")
+
+	// The US–Iran conflict by the API, opened by its link: the graph on
+	// the page is the one in the result.
+	id := runToEnd(t, st, hs.URL, map[string]any{"kind": "gmcr", "yaml": usIran.YAML, "name": "us-iran"})
+	step(t, tab, "open the US–Iran gmcr run", chromedp.Navigate(hs.URL+"/runs/"+id), chromedp.WaitVisible(css(`#chart-gmcr-graph svg`)))
+	run, err := st.GetRun(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var res struct {
+		StatusQuo struct {
+			Graph struct {
+				Nodes []struct{ Code uint64 }
+				Edges []struct {
+					DM       string
+					From, To uint64
+				}
+			}
+		} `json:"status_quo"`
+	}
+	if err := json.Unmarshal(run.Result, &res); err != nil {
+		t.Fatal(err)
+	}
+	g := res.StatusQuo.Graph
+	if len(g.Edges) == 0 {
+		t.Fatal("the US–Iran conflict has no improvement from its status quo; the test needs one")
+	}
+	drawn := eval[[]int](t, tab, `[document.querySelectorAll('#chart-gmcr-graph g.gmcr-node').length, document.querySelectorAll('#chart-gmcr-graph .gmcr-edge').length]`)
+	if drawn[0] != len(g.Nodes) || drawn[1] != len(g.Edges) {
+		t.Errorf("the graph draws %d states and %d arrows; the result has %d and %d", drawn[0], drawn[1], len(g.Nodes), len(g.Edges))
+	}
+	snap(t, tab, "gmcr-us-iran")
+	step(t, tab, "export the graph as SVG and CSV", chromedp.Click(css(`#chart-gmcr-graph button[data-export="svg"]`)), chromedp.Click(css(`#chart-gmcr-graph button[data-export="csv"]`)))
+	if s := string(waitFile(t, downloads, "gmcr-graph.svg")); !strings.HasPrefix(s, "<svg") || strings.Count(s, `class="gmcr-node"`) != len(g.Nodes) {
+		t.Errorf("exported graph: %.300q", s)
+	}
+	if csv := strings.Split(strings.TrimSpace(string(waitFile(t, downloads, "gmcr-graph.csv"))), "\n"); len(csv) != len(g.Edges)+1 || csv[0] != "dm,from,to,change" {
+		t.Errorf("exported edges: %q", csv)
+	}
+
+	// The forecast ledger: scores per source and the reliability diagram.
+	step(t, tab, "open the forecasts", chromedp.Navigate(hs.URL+"/forecasts?scenario=s"), chromedp.WaitVisible(css(`#scores-table`)))
+	scores := eval[[]string](t, tab, `[...document.querySelectorAll('#scores-table tr[data-source="model"] td')].map(c => c.textContent)`)
+	// By hand: (0.2² + 0.3² + 0.15²) / 3 = 0.0508.
+	if len(scores) < 2 || scores[0] != "3" || scores[1] != "0.0508" {
+		t.Errorf("model's scores: %q, want 3 resolved and Brier 0.0508", scores)
+	}
+	if n := eval[int](t, tab, `document.querySelectorAll('#chart-reliability .rel-point').length`); n != 4 {
+		t.Errorf("%d points in the reliability diagram, want 4 (3 bins of the model, 1 of the analyst)", n)
+	}
+	if n := eval[int](t, tab, `document.querySelectorAll('#ledger-table tbody tr').length`); n != 5 {
+		t.Errorf("%d forecasts in the ledger of s, want 5", n)
+	}
+	snap(t, tab, "forecasts")
+	checkA11y(t, tab, "the forecasts page")
+
+	// 360 px wide: nothing sticks out sideways.
+	narrow := b.newTab("narrow")
+	if _, err := chromedp.Call(narrow, emulation.SetDeviceMetricsOverride, emulation.SetDeviceMetricsOverrideParams{Width: 360, Height: 780, DeviceScaleFactor: 1, Mobile: true}); err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range []struct{ path, ready string }{{"/runs/" + id, `#chart-gmcr-graph svg`}, {"/forecasts?scenario=s", `#chart-reliability svg`}} {
+		step(t, narrow, "open "+u.path+" at 360 px", chromedp.Navigate(hs.URL+u.path), chromedp.WaitVisible(css(u.ready)))
+		if w := eval[[]int](t, narrow, `[document.documentElement.scrollWidth, document.documentElement.clientWidth]`); w[0] > w[1] {
+			t.Errorf("%s at 360 px: the page is %d px wide", u.path, w[0])
+		}
+	}
+}
