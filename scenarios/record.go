@@ -1,6 +1,11 @@
 package scenarios
 
-import _ "embed"
+import (
+	"bytes"
+	_ "embed"
+	"fmt"
+	"time"
+)
 
 //go:embed us-iran-2019-2026.csv
 var usIranRecord string
@@ -25,4 +30,37 @@ func USIranRecord() []byte { return []byte(usIranRecord) }
 // is a strike week.
 func USIranRecordClasses() []string {
 	return []string{"war", "strike", "hormuz", "incident", "talks", "quiet"}
+}
+
+// USIranRecordFrom returns the bundled record cut to the weeks from date
+// (YYYY-MM-DD) on, for a scenario whose step 0 is later than the record's
+// (the record reader refuses rows dated before the start): the comment
+// lines and the header, then every row dated on or after date. Cut on the
+// Monday a week starts, so that no week is cut in two.
+func USIranRecordFrom(date string) ([]byte, error) {
+	from, err := time.Parse(time.DateOnly, date)
+	if err != nil {
+		return nil, fmt.Errorf("record cut: want a date YYYY-MM-DD, not %q", date)
+	}
+	if from.Weekday() != time.Monday {
+		return nil, fmt.Errorf("record cut: %s is a %s; the record's weeks start on Mondays", date, from.Weekday())
+	}
+	var out bytes.Buffer
+	rows, header := 0, false
+	for line := range bytes.Lines([]byte(usIranRecord)) {
+		switch {
+		case bytes.HasPrefix(line, []byte("#")):
+		case !header:
+			header = true
+		case len(line) >= 10 && string(line[:10]) < date:
+			continue
+		default:
+			rows++
+		}
+		out.Write(line)
+	}
+	if rows == 0 {
+		return nil, fmt.Errorf("record cut: no row on or after %s (the record ends with the week of 1 June 2026)", date)
+	}
+	return out.Bytes(), nil
 }

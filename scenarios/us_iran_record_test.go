@@ -267,3 +267,44 @@ func TestUSIranRecordDocCounts(t *testing.T) {
 		t.Errorf("docs/us-iran-record.md does not say %q", want)
 	}
 }
+
+// TestUSIranRecordFrom: the cut keeps exactly the rows from its date on,
+// reads on a calendar starting that day, and refuses a date that would cut
+// a week in two or leave nothing.
+func TestUSIranRecordFrom(t *testing.T) {
+	full, _ := readUSIranRecord(t)
+	for _, from := range []string{"2018-12-31", "2025-06-09", "2026-04-13", "2026-06-01"} {
+		src, err := scenarios.USIranRecordFrom(from)
+		if err != nil {
+			t.Fatalf("%s: %v", from, err)
+		}
+		start, _ := period.ParseDate(from)
+		week, _ := period.ParseLength("week")
+		cal := period.New(start, week)
+		rec, err := record.Read("cut.csv", bytes.NewReader(src), record.Options{Calendar: &cal})
+		if err != nil {
+			t.Fatalf("%s: the cut does not read from its own start: %v", from, err)
+		}
+		var want []record.Row
+		for _, r := range full.Rows {
+			if r.Date >= from {
+				want = append(want, r)
+			}
+		}
+		if len(rec.Rows) != len(want) {
+			t.Fatalf("%s: %d rows; want %d", from, len(rec.Rows), len(want))
+		}
+		offset := want[0].Step - rec.Rows[0].Step
+		for i, r := range rec.Rows {
+			w := want[i]
+			if r.Date != w.Date || r.Name != w.Name || r.Source != w.Source || r.Step != w.Step-offset {
+				t.Errorf("%s: row %d is %s %s step %d; want %s %s step %d", from, i, r.Date, r.Name, r.Step, w.Date, w.Name, w.Step-offset)
+			}
+		}
+	}
+	for _, bad := range []string{"2026-04-14", "13 April 2026", "2026-06-08", ""} {
+		if _, err := scenarios.USIranRecordFrom(bad); err == nil {
+			t.Errorf("USIranRecordFrom(%q): no error", bad)
+		}
+	}
+}
