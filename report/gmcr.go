@@ -21,7 +21,20 @@ type Ordinal struct {
 	States    []OrdinalState
 	Graph     *OrdinalGraph // nil without a status quo
 	Bridge    []OrdinalVerdict
-	Notes     []string // sentences printed under the table (agreement of the lenses, caveats)
+	// Compared says whether the lenses were compared (the conflict has a
+	// bridge to the scenario); Findings say where they agree and where
+	// not, and Robust whether a verdict on where the standoff settles
+	// holds in both (at least one agreement, nothing else).
+	Compared bool
+	Findings []OrdinalFinding
+	Robust   bool
+	Notes    []string // sentences printed under the table (caveats)
+}
+
+// OrdinalFinding is one comparison of the lenses: Kind is "agree",
+// "disagree" or "not compared".
+type OrdinalFinding struct {
+	Kind, Text string
 }
 
 // OrdinalState is one feasible state.
@@ -56,7 +69,7 @@ type OrdinalEdge struct {
 // OrdinalVerdict compares the lenses for one scenario state.
 type OrdinalVerdict struct {
 	State    string
-	Cardinal string // "ends there 3.1%", "spends 40.0% there"
+	Cardinal string // "eventually ends there 3.1%", "spends 40.0% there"
 	Ordinal  string // "Nash, GMR" or "none"
 }
 
@@ -85,7 +98,8 @@ table{border-collapse:collapse;margin:.6em 0;font-size:.9em}
 th,td{border-bottom:1px solid #ddd;padding:.25em .45em;text-align:left;vertical-align:top}
 th{background:#f4f4f4}td.c{text-align:center}td.e{background:#d8f0e3;font-weight:600}
 .meta{color:#555}svg.chart{max-width:100%;height:auto;display:block;margin:.8em 0;font-family:system-ui,sans-serif}
-.lbl{font-size:11px;fill:#111}.note{font-size:11px;fill:#555}.wide{overflow-x:auto}
+.lbl{font-size:12px;fill:#111}.note{font-size:11px;fill:#555}.wide{overflow-x:auto}
+.verdict{font-weight:600;padding:0 .4em;border-radius:3px}.verdict.yes{background:#d8f0e3}.verdict.no{background:#f8dcdc}.verdict.mixed{background:#f6edcc}
 </style>
 </head>
 <body>
@@ -110,6 +124,9 @@ var ordinalTmpl = template.Must(template.New("section").Parse(`<p class="meta">A
 <table><thead><tr><th>scenario state</th><th>cardinal equilibrium</th><th>ordinal: equilibrium under</th></tr></thead><tbody>
 {{range .Bridge}}<tr><td>{{.State}}</td><td>{{.Cardinal}}</td><td>{{.Ordinal}}</td></tr>
 {{end}}</tbody></table>{{end}}
+{{if .Compared}}<p class="lenses {{if .Robust}}robust{{else}}not-robust{{end}}"><strong>{{if .Robust}}The lenses agree: the equilibrium's outcome holds in both.{{else}}Not robust: the lenses disagree, so no verdict on where the standoff settles holds in both.{{end}}</strong></p>
+<ul class="findings">{{range .Findings}}<li><span class="verdict {{if eq .Kind "agree"}}yes{{else if eq .Kind "disagree"}}no{{else}}mixed{{end}}">{{.Kind}}</span> {{.Text}}</li>
+{{end}}</ul>{{else}}<p>This conflict has no bridge to a scenario: its stability results stand alone, compared with no cardinal equilibrium.</p>{{end}}
 {{range .Notes}}<p>{{.}}</p>
 {{end}}`))
 

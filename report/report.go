@@ -173,6 +173,20 @@ func actorIDs(in Input) []string {
 
 var funcs = template.FuncMap{
 	"pct": pct,
+	// findings joins the lens comparisons that agree (or, with false, the
+	// others, each with its kind).
+	"findings": func(fs []OrdinalFinding, agree bool) string {
+		var parts []string
+		for _, f := range fs {
+			switch {
+			case agree && f.Kind == "agree":
+				parts = append(parts, f.Text)
+			case !agree && f.Kind != "agree":
+				parts = append(parts, f.Kind+": "+f.Text)
+			}
+		}
+		return strings.Join(parts, "; ")
+	},
 	// ref links to another section by its registered title.
 	"ref": func(id string) template.HTML {
 		return template.HTML(`<a href="#` + id + `">` + template.HTMLEscapeString(sectionTitle(id)) + `</a>`)
@@ -311,7 +325,9 @@ nav#contents{background:#f7f7f7;padding:.4em .8em;margin:1em 0}nav#contents ol{c
 {{end}}</tbody></table>{{end}}
 {{if .HangsOn}}<h3>What the answers hang on</h3>
 <p>The parameters that move a charted figure most when swept across their ranges (details under {{ref "sensitivity"}} below):
-{{range $i, $p := .HangsOn}}{{if $i}}, {{end}}{{with $p.Label}}{{.}} ({{end}}<code>{{$p.Name}}</code>{{if $p.Label}}){{end}}{{end}}.</p>{{end}}{{end}}{{end}}
+{{range $i, $p := .HangsOn}}{{if $i}}, {{end}}{{with $p.Label}}{{.}} ({{end}}<code>{{$p.Name}}</code>{{if $p.Label}}){{end}}{{end}}.</p>{{end}}{{end}}
+{{with .Ordinal}}<h3>Two lenses: cardinal and ordinal</h3>
+{{if not .Compared}}<p>The graph-model conflict ({{ref "ordinal"}}) has no bridge to this scenario, so the two lenses are not compared and no verdict here is checked against the ordinal one.</p>{{else if .Robust}}<p class="lenses robust">The Markov-perfect equilibrium (central values) and the ordinal stability analysis agree on where the standoff settles: {{findings .Findings true}}. That verdict holds in both lenses ({{ref "ordinal"}}).</p>{{else}}<p class="lenses not-robust"><strong>Not robust.</strong> The Markov-perfect equilibrium (central values) and the ordinal stability analysis disagree on where the standoff settles, so no verdict on it holds in both lenses: {{findings .Findings false}} ({{ref "ordinal"}}).</p>{{end}}{{end}}{{end}}
 
 {{define "sec-scenario"}}{{if .Actors}}
 <table><thead><tr><th>Actor</th><th>Discount</th><th>Weights</th><th>Description</th></tr></thead><tbody>
@@ -351,7 +367,7 @@ nav#contents{background:#f7f7f7;padding:.4em .8em;margin:1em 0}nav#contents ol{c
 <p>Expected discounted utility from the start, weighted by each actor's weights; bars are means over draws, whiskers their 5–95% intervals.</p>
 {{range .Values}}{{.}}{{end}}{{end}}{{end}}
 
-{{define "sec-equilibrium"}}{{if .EqTables}}
+{{define "sec-equilibrium"}}{{if .EqTables}}{{with .Ordinal}}{{if .Compared}}<p>{{if .Robust}}The ordinal lens agrees with this equilibrium on where the standoff settles{{else}}<strong>The ordinal lens disagrees</strong> with this equilibrium on where the standoff settles: its outcome is not robust{{end}} ({{ref "ordinal"}}).</p>{{end}}{{end}}
 {{range .EqTables}}{{$e := .}}<h3>{{.Profile}}{{with .Method}} ({{.}}){{end}}</h3>
 <p>{{if .Converged}}Converged{{else}}<strong>Did not converge</strong>: not an equilibrium{{end}}; largest one-shot deviation gain {{num .MaxDeviationGain}}.</p>
 {{with .Selection}}<p>Selected by {{.}}.</p>{{end}}{{with .Values}}<p>Values from {{$e.Initial}}:{{range $a, $v := .}} {{$a}} {{num $v}}.{{end}}</p>{{end}}{{with .SetSummary}}<p class="eqset">Equilibrium set: {{.}}</p>{{end}}

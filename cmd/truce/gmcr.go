@@ -137,46 +137,15 @@ func runGmcr(cmd *cobra.Command, path string, fl *gmcrFlags) error {
 		}
 		concepts = append(concepts, k)
 	}
-	name, src, err := readInput(cmd.InOrStdin(), path, conflictfile.MaxFileSize)
-	if err != nil {
-		return &exitError{codeFailure, "truce gmcr: " + err.Error()}
-	}
-	f, diags := conflictfile.Parse(ctx, name, src)
-	if f == nil {
-		if !wantsJSON(cmd, nil) {
-			printDiagnostics(cmd.ErrOrStderr(), diags)
-		}
-		return &cmdError{msg: fmt.Sprintf("truce gmcr: %s has errors; nothing was run", name), diags: diags}
-	}
-	printDiagnostics(cmd.ErrOrStderr(), diags)
-	c := f.Conflict
-	var br *bridge.Report
-	if f.Bridge != nil {
-		dir := "."
-		if path != "-" {
-			dir = filepath.Dir(path)
-		}
-		var bds []scenario.Diagnostic
-		br, bds, err = bridge.Load(ctx, f, name, dir)
-		if err != nil {
-			return &exitError{codeFailure, "truce gmcr: " + err.Error()}
-		}
-		if br == nil {
-			if !wantsJSON(cmd, nil) {
-				printDiagnostics(cmd.ErrOrStderr(), bds)
-			}
-			return &cmdError{msg: fmt.Sprintf("truce gmcr: the bridge of %s has errors; nothing was run", name), diags: bds}
-		}
-	}
 	mode := gmcr.Sequences
 	if fl.sanctions == "single" {
 		mode = gmcr.SingleMoves
 	}
-	res, err := gmcr.Analyze(ctx, c, mode)
+	rep, err := loadConflict(cmd, "gmcr", path, concepts, mode)
 	if err != nil {
 		return err
 	}
-	rep := &gmcrReport{res: res, file: f, concepts: concepts, sq: f.StatusQuo, bridge: br}
+	c, res := rep.res.C, rep.res
 	if fl.statusQuo != "" {
 		if rep.sq, err = parseStateFlag(c, "status-quo", fl.statusQuo); err != nil {
 			return err
@@ -243,6 +212,47 @@ func runGmcr(cmd *cobra.Command, path string, fl *gmcrFlags) error {
 		return err
 	}
 	return rep.text(out)
+}
+
+// loadConflict reads, checks and analyses a conflict file and its bridge,
+// for truce gmcr and truce report --gmcr (who names the command in errors).
+func loadConflict(cmd *cobra.Command, who, path string, concepts []gmcr.Concept, mode gmcr.Sanctions) (*gmcrReport, error) {
+	ctx := cmd.Context()
+	name, src, err := readInput(cmd.InOrStdin(), path, conflictfile.MaxFileSize)
+	if err != nil {
+		return nil, &exitError{codeFailure, "truce " + who + ": " + err.Error()}
+	}
+	f, diags := conflictfile.Parse(ctx, name, src)
+	if f == nil {
+		if !wantsJSON(cmd, nil) {
+			printDiagnostics(cmd.ErrOrStderr(), diags)
+		}
+		return nil, &cmdError{msg: fmt.Sprintf("truce %s: %s has errors; nothing was run", who, name), diags: diags}
+	}
+	printDiagnostics(cmd.ErrOrStderr(), diags)
+	var br *bridge.Report
+	if f.Bridge != nil {
+		dir := "."
+		if path != "-" {
+			dir = filepath.Dir(path)
+		}
+		var bds []scenario.Diagnostic
+		br, bds, err = bridge.Load(ctx, f, name, dir)
+		if err != nil {
+			return nil, &exitError{codeFailure, "truce " + who + ": " + err.Error()}
+		}
+		if br == nil {
+			if !wantsJSON(cmd, nil) {
+				printDiagnostics(cmd.ErrOrStderr(), bds)
+			}
+			return nil, &cmdError{msg: fmt.Sprintf("truce %s: the bridge of %s has errors; nothing was run", who, name), diags: bds}
+		}
+	}
+	res, err := gmcr.Analyze(ctx, f.Conflict, mode)
+	if err != nil {
+		return nil, err
+	}
+	return &gmcrReport{res: res, file: f, concepts: concepts, sq: f.StatusQuo, bridge: br}, nil
 }
 
 type gmcrReport struct {

@@ -2,21 +2,10 @@ package main
 
 import (
 	"fmt"
-
-	"github.com/truce-dev/truce/gmcr/bridge"
 	"io"
-	"strings"
 	"text/tabwriter"
 
-	"github.com/truce-dev/truce/gmcr"
-)
-
-// Thresholds of the bridge's agreement sentences: an ordinal equilibrium
-// the cardinal equilibrium (almost) never ends in, and a likely cardinal
-// ending that no concept finds stable.
-const (
-	bridgeRare   = 0.05
-	bridgeLikely = 0.20
+	"github.com/truce-dev/truce/gmcr/bridge"
 )
 
 func (rep *gmcrReport) bridgeText(w io.Writer) {
@@ -32,91 +21,20 @@ func (rep *gmcrReport) bridgeText(w io.Writer) {
 			fmt.Fprintf(w, "  %s's preferences are the file's; the scenario's values order %d of %d pairs of states differently\n", dm.ID, br.Disagree[d], br.Pairs)
 		}
 	}
-	verdicts := br.Compare(rep.res, rep.concepts)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "  scenario state\tcardinal: ends there, or share of the %d steps spent there\tordinal: equilibrium under\n", br.Horizon)
-	byName := map[string]bridgeVerdict{}
-	for _, v := range verdicts {
-		fmt.Fprintf(tw, "  %s\t%s\t%s\n", v.State, cardinal(v), conceptList(v.Concepts))
-		byName[v.State] = v
+	fmt.Fprintf(tw, "  scenario state\tcardinal: eventually ends there, or share of the %d steps spent there\tordinal: equilibrium under\n", br.Horizon)
+	for _, v := range br.Compare(rep.res, rep.concepts) {
+		fmt.Fprintf(tw, "  %s\t%s\t%s\n", v.State, v.Cardinal(), bridge.ConceptList(v.Concepts))
 	}
 	tw.Flush()
 	fmt.Fprintf(w, "  never ends (cardinal): %s\n", pct(br.NeverEnds))
-	ending, longRun := br.MostLikely()
-	said := map[string]bool{}
-	for _, s := range []int{ending, longRun} {
-		if s < 0 {
-			continue
-		}
-		id := br.Game.States[s].ID
-		what := "most likely ending"
-		if !br.Game.States[s].Terminal {
-			what = "most visited state"
-		}
-		v, mapped := byName[id]
-		said[id] = true
-		switch {
-		case !mapped:
-			fmt.Fprintf(w, "  not compared: the cardinal equilibrium's %s, %s, stands for no state of the conflict\n", what, id)
-		case len(v.Concepts) > 0:
-			fmt.Fprintf(w, "  agree: the cardinal equilibrium's %s, %s (%s), is stable in the ordinal lens under %s\n", what, id, cardinal(v), conceptList(v.Concepts))
-		default:
-			fmt.Fprintf(w, "  disagree: the cardinal equilibrium's %s, %s (%s), is stable in the ordinal lens under no concept\n", what, id, cardinal(v))
-		}
+	for _, f := range br.Findings(rep.res, rep.concepts) {
+		fmt.Fprintf(w, "  %s: %s\n", f.Kind, f.Text)
 	}
-	for _, v := range verdicts {
-		if said[v.State] {
-			continue
-		}
-		weight := v.Share
-		if v.Terminal {
-			weight = v.Absorb
-		}
-		switch {
-		case len(v.Concepts) > 0 && weight < bridgeRare:
-			fmt.Fprintf(w, "  disagree: %s is stable in the ordinal lens under %s, but the cardinal equilibrium %s\n", v.State, conceptList(v.Concepts), rarely(v))
-		case len(v.Concepts) == 0 && weight >= bridgeLikely:
-			fmt.Fprintf(w, "  disagree: the cardinal equilibrium %s, which no concept finds stable\n", likely(v))
-		}
-	}
-}
-
-type bridgeVerdict = bridge.Verdict
-
-func cardinal(v bridge.Verdict) string {
-	if v.Terminal {
-		return "ends there " + pct(v.Absorb)
-	}
-	return "spends " + pct(v.Share) + " there"
-}
-
-func rarely(v bridge.Verdict) string {
-	if v.Terminal {
-		return "ends there with only " + pct(v.Absorb)
-	}
-	return "spends only " + pct(v.Share) + " of its time there"
-}
-
-func likely(v bridge.Verdict) string {
-	if v.Terminal {
-		return "ends in " + v.State + " with " + pct(v.Absorb)
-	}
-	return "spends " + pct(v.Share) + " of its time in " + v.State
 }
 
 func pct(p float64) string {
 	return fmt.Sprintf("%.1f%%", 100*p)
-}
-
-func conceptList(ks []gmcr.Concept) string {
-	if len(ks) == 0 {
-		return "none"
-	}
-	var s []string
-	for _, k := range ks {
-		s = append(s, k.Title())
-	}
-	return strings.Join(s, ", ")
 }
 
 // bridgeJSON is the bridge section of --format json.

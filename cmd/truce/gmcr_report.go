@@ -5,6 +5,7 @@ import (
 	"io"
 
 	"github.com/truce-dev/truce/gmcr"
+	"github.com/truce-dev/truce/gmcr/bridge"
 	"github.com/truce-dev/truce/report"
 )
 
@@ -55,8 +56,13 @@ func (rep *gmcrReport) ordinal() *report.Ordinal {
 	}
 	if br := rep.bridge; br != nil {
 		for _, v := range br.Compare(rep.res, rep.concepts) {
-			o.Bridge = append(o.Bridge, report.OrdinalVerdict{State: v.State, Cardinal: cardinal(v), Ordinal: conceptList(v.Concepts)})
+			o.Bridge = append(o.Bridge, report.OrdinalVerdict{State: v.State, Cardinal: v.Cardinal(), Ordinal: bridge.ConceptList(v.Concepts)})
 		}
+		fs := br.Findings(rep.res, rep.concepts)
+		for _, f := range fs {
+			o.Findings = append(o.Findings, report.OrdinalFinding{Kind: string(f.Kind), Text: f.Text})
+		}
+		o.Compared, o.Robust = true, bridge.Robust(fs)
 		o.Notes = append(o.Notes, fmt.Sprintf("Cardinal: the Markov-perfect equilibrium of %s at its central parameters (method %s, largest one-shot gain %.2g; other equilibria may exist). A verdict that holds in only one lens is not robust.", br.Scenario, br.Equilibrium.Method, br.Equilibrium.MaxDeviationGain))
 	}
 	return o

@@ -6,12 +6,14 @@ import (
 	"io"
 	"math"
 	"os"
+	"path/filepath"
 	"runtime"
 	"runtime/debug"
 	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/truce-dev/truce/equilibrium"
+	"github.com/truce-dev/truce/gmcr"
 	"github.com/truce-dev/truce/internal/progress"
 	"github.com/truce-dev/truce/markov"
 	"github.com/truce-dev/truce/report"
@@ -260,6 +262,7 @@ func writeReportFile(cmd *cobra.Command, path string, inputs []string, in report
 func newReportCmd() *cobra.Command {
 	var (
 		out      string
+		gmcrPath string
 		opt      pipelineOptions
 		noSolve  bool
 		noSens   bool
@@ -277,6 +280,12 @@ value by payoff component, the equilibrium and the credibility of each
 profile's reactions (threats), the hypotheses with their verdicts and
 support, and tornado charts with the parameter values at which verdicts flip.
 
+--gmcr CONFLICT adds the ordinal lens: the conflict's stability table
+(Nash, GMR, SMR, SEQ) and its status-quo graph. When the conflict has a
+bridge: section tied to this scenario, the report compares the lenses and
+calls the equilibrium's outcome robust only when they agree; where they
+disagree it says so in the summary.
+
 The named profiles are analysed over --draws parameter draws (as in
 'truce analyze'). Profiles written {solve: markov-perfect} are solved once,
 at the parameters' central values (solving them on every draw can take
@@ -285,7 +294,8 @@ others. Credibility is computed at central values. The sensitivity sweep
 moves one parameter at a time across its range with the others at their
 central values (see 'truce sensitivity').`,
 		Example: `  truce report scenarios/us-iran-2026.yaml -o report.html
-  truce report examples/crises/chicken.yaml -o chicken.html --draws 200 --no-sensitivity`,
+  truce report examples/crises/chicken.yaml -o chicken.html --draws 200 --no-sensitivity
+  truce report scenarios/us-iran-2026.yaml -o report.html --gmcr examples/gmcr/us-iran-bridge.yaml`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if out == "" {
@@ -308,10 +318,26 @@ central values (see 'truce sensitivity').`,
 			if err != nil {
 				return &exitError{1, fmt.Sprintf("truce report: %v", err)}
 			}
+			if gmcrPath != "" {
+				if res.in.Ordinal, err = reportOrdinal(cmd, args[0], gmcrPath); err != nil {
+					return err
+				}
+			}
 			if err := writeReportFile(cmd, out, args, res.in); err != nil {
 				return &exitError{1, fmt.Sprintf("truce report: writing %s: %v", out, err)}
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "wrote %s (%d profiles, %d hypotheses, %d tornado charts)\n", out, len(res.in.Profiles), len(res.in.Hypotheses), len(res.in.Tornadoes))
+			lens := ""
+			if o := res.in.Ordinal; o != nil {
+				switch {
+				case !o.Compared:
+					lens = "; ordinal lens not compared (no bridge)"
+				case o.Robust:
+					lens = "; the ordinal lens agrees"
+				default:
+					lens = "; the ordinal lens disagrees: not robust"
+				}
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "wrote %s (%d profiles, %d hypotheses, %d tornado charts%s)\n", out, len(res.in.Profiles), len(res.in.Hypotheses), len(res.in.Tornadoes), lens)
 			return nil
 		},
 	}
@@ -326,6 +352,7 @@ central values (see 'truce sensitivity').`,
 	f.BoolVar(&noSens, "no-sensitivity", false, "skip the sensitivity sweep")
 	intFlag(f, &opt.Points, "points", 9, 2, maxPoints, "points per parameter in the sensitivity sweep")
 	addGlobalFlags(f, &opt.Global, reportAuditDraws)
+	f.StringVar(&gmcrPath, "gmcr", "", "a graph-model conflict (docs/gmcr.md) to add as the ordinal lens; with a bridge to this scenario, the report says where the lenses agree")
 	f.StringSliceVar(&opt.Outputs, "tornado", nil, `outputs for tornado charts, e.g. 'reach("war", 52, "baseline")' (default: the hypotheses' quantities)`)
 	timeoutFlag(f)
 	return cmd
@@ -333,3 +360,31 @@ central values (see 'truce sensitivity').`,
 
 // finite reports whether x is a number a reader should see.
 func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
+
+// reportOrdinal analyses the conflict at path for the report of the
+// scenario at scenarioPath, under every concept. A bridge must tie the
+// conflict to that same scenario file: comparing the lenses of two
+// different models would mislead.
+func reportOrdinal(cmd *cobra.Command, scenarioPath, path string) (*report.Ordinal, error) {
+	rep, err := loadConflict(cmd, "report --gmcr", path, gmcr.Concepts, gmcr.Sequences)
+	if err != nil {
+		return nil, err
+	}
+	if br := rep.bridge; br != nil {
+		bp := br.Scenario
+		if !filepath.IsAbs(bp) {
+			bp = filepath.Join(filepath.Dir(path), bp)
+		}
+		a, errA := os.Stat(scenarioPath)
+		b, errB := os.Stat(bp)
+		if errA != nil || errB != nil || !os.SameFile(a, b) {
+			return nil, &exitError{codeFailure, fmt.Sprintf("truce report: --gmcr %s: its bridge ties it to %s, not to %s; the lenses would compare two different models", path, bp, scenarioPath)}
+		}
+	}
+	if rep.sq >= 0 {
+		if err := rep.statusQuo(cmd.Context()); err != nil {
+			return nil, err
+		}
+	}
+	return rep.ordinal(), nil
+}
