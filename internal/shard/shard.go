@@ -276,7 +276,7 @@ func Check(parts []*Part) ([]*Part, error) {
 		return nil, fmt.Errorf("merge: duplicate shards:\n  %s", strings.Join(dups, "\n  "))
 	}
 	if len(missing) > 0 {
-		return nil, fmt.Errorf("merge: %d of %d shards missing: %s (run them with --shard K/%d, then merge again)", len(missing), n, ranges(missing), n)
+		return nil, fmt.Errorf("merge: %d of %d shards missing: %s (run them with --shard K/%d, then merge again)", len(missing), n, Ranges(missing), n)
 	}
 	return byIndex, nil
 }
@@ -303,8 +303,8 @@ func settingsDiff(a, b map[string]string) string {
 	return strings.Join(out, ", ")
 }
 
-// ranges writes sorted indices compactly: 0-3, 7, 9-10.
-func ranges(xs []int) string {
+// Ranges writes sorted indices compactly: 0-3, 7, 9-10.
+func Ranges(xs []int) string {
 	var b strings.Builder
 	for i := 0; i < len(xs); {
 		j := i
