@@ -47,7 +47,7 @@ walkthroughs: docs/scale.md.`,
 			}
 			h := parts[0].Header
 			if !mergeable[h.Command] {
-				return fmt.Errorf("merge: the parts are from truce %s, which this build does not merge", h.Command)
+				return fmt.Errorf("the parts are from truce %s, which this build does not merge", h.Command)
 			}
 			flags, pos := splitArgs(h.Args)
 			argv := append([]string{h.Command}, flags...)
@@ -74,7 +74,7 @@ walkthroughs: docs/scale.md.`,
 				case errors.As(err, &re):
 					return re.err
 				default:
-					return fmt.Errorf("merge: running truce %s again on the parts: %w", strings.Join(argv, " "), err)
+					return fmt.Errorf("running truce %s again on the parts: %w", strings.Join(argv, " "), err)
 				}
 			})
 		},
@@ -94,23 +94,23 @@ func readParts(args []string) ([]*shard.Part, error) {
 	for _, a := range args {
 		st, err := os.Stat(a)
 		if err != nil {
-			return nil, fmt.Errorf("merge: %w", err)
+			return nil, fmt.Errorf("%w", err)
 		}
 		files := []string{a}
 		if st.IsDir() {
 			files, err = filepath.Glob(filepath.Join(a, "part-*-of-*.json"))
 			if err != nil {
-				return nil, fmt.Errorf("merge: %w", err)
+				return nil, fmt.Errorf("%w", err)
 			}
 			if len(files) == 0 {
-				return nil, fmt.Errorf("merge: %s holds no part-K-of-N.json files (write them with --shard K/N --out %s)", a, a)
+				return nil, fmt.Errorf("%s holds no part-K-of-N.json files (write them with --shard K/N --out %s)", a, a)
 			}
 			sort.Strings(files)
 		}
 		for _, file := range files {
 			p, err := shard.ReadFile(file)
 			if err != nil {
-				return nil, fmt.Errorf("merge: %w", err)
+				return nil, fmt.Errorf("%w", err)
 			}
 			parts = append(parts, p)
 		}

@@ -37,7 +37,7 @@ type slurmRun struct {
 	Output  string   `json:"output_format"`
 	ArrayID string   `json:"array_job,omitempty"`
 	MergeID string   `json:"merge_job,omitempty"`
-	Options slurmOptions
+	Options slurmOptions `json:"options"`
 }
 
 type slurmOptions struct {
@@ -242,7 +242,7 @@ func slurmSubmit(cmd *cobra.Command, dir string, args []string, shards int, form
 	if err != nil {
 		st := slurmStatusOf(cmd.Context(), absDir, run)
 		st.write(cmd.ErrOrStderr(), dir)
-		return fmt.Errorf("truce slurm: the merge did not complete (%v); resubmit with: truce slurm submit --dir %s", err, dir)
+		return fmt.Errorf("the merge did not complete (%v); resubmit with: truce slurm submit --dir %s", err, dir)
 	}
 	fmt.Fprintln(w)
 	_, err = w.Write(b)
@@ -360,11 +360,11 @@ func sbatch(ctx context.Context, script string) (string, error) {
 	c := exec.CommandContext(ctx, "sbatch", "--parsable", script)
 	c.Stdout, c.Stderr = &out, &errb
 	if err := c.Run(); err != nil {
-		return "", fmt.Errorf("truce slurm: sbatch %s: %v: %s", script, err, strings.TrimSpace(errb.String()))
+		return "", fmt.Errorf("sbatch %s: %v: %s", script, err, strings.TrimSpace(errb.String()))
 	}
 	id, _, _ := strings.Cut(strings.TrimSpace(out.String()), ";") // "id;cluster" on multi-cluster sites
 	if id == "" {
-		return "", fmt.Errorf("truce slurm: sbatch %s printed no job id", script)
+		return "", fmt.Errorf("sbatch %s printed no job id", script)
 	}
 	return id, nil
 }
@@ -390,7 +390,7 @@ func queued(ctx context.Context, jobs ...string) (map[string]map[int]string, err
 		if strings.Contains(errb.String(), "Invalid job id") {
 			return res, nil
 		}
-		return nil, fmt.Errorf("squeue: %v: %s", err, strings.TrimSpace(errb.String()))
+		return nil, fmt.Errorf("squeue: %v: %s", err, lastLine(errb.String()))
 	}
 	for _, line := range strings.Split(strings.TrimSpace(out.String()), "\n") {
 		f := strings.Split(line, "|")
@@ -462,12 +462,15 @@ func slurmStatusOf(ctx context.Context, dir string, run *slurmRun) *slurmStatus 
 			st.state[k] = strings.ToLower(q[run.ArrayID][k])
 		default:
 			st.state[k] = "not run"
-			if b, err := os.ReadFile(filepath.Join(dir, "logs", fmt.Sprintf("shard-%d.err", k))); err == nil {
-				st.state[k] = "failed"
-				st.detail[k] = lastLine(string(b))
-			}
 			if perr != nil && !errors.Is(perr, fs.ErrNotExist) {
 				st.state[k], st.detail[k] = "failed", perr.Error()
+			}
+			// The task's own last words say more than the missing part.
+			if b, err := os.ReadFile(filepath.Join(dir, "logs", fmt.Sprintf("shard-%d.err", k))); err == nil {
+				st.state[k] = "failed"
+				if l := lastLine(string(b)); l != "" {
+					st.detail[k] = l
+				}
 			}
 		}
 	}

@@ -229,7 +229,7 @@ func ReadFile(path string) (*Part, error) {
 // returns them ordered by shard index. Its errors name the files.
 func Check(parts []*Part) ([]*Part, error) {
 	if len(parts) == 0 {
-		return nil, errors.New("merge: no partial results given")
+		return nil, errors.New("no partial results given")
 	}
 	first := parts[0]
 	var errs []string
@@ -254,7 +254,7 @@ func Check(parts []*Part) ([]*Part, error) {
 		}
 	}
 	if len(errs) > 0 {
-		return nil, fmt.Errorf("merge: the partial results do not belong together:\n  %s", strings.Join(errs, "\n  "))
+		return nil, fmt.Errorf("the partial results do not belong together:\n  %s", strings.Join(errs, "\n  "))
 	}
 	n := first.Shard.Count
 	byIndex := make([]*Part, n)
@@ -273,10 +273,10 @@ func Check(parts []*Part) ([]*Part, error) {
 		}
 	}
 	if len(dups) > 0 {
-		return nil, fmt.Errorf("merge: duplicate shards:\n  %s", strings.Join(dups, "\n  "))
+		return nil, fmt.Errorf("duplicate shards:\n  %s", strings.Join(dups, "\n  "))
 	}
 	if len(missing) > 0 {
-		return nil, fmt.Errorf("merge: %d of %d shards missing: %s (run them with --shard K/%d, then merge again)", len(missing), n, Ranges(missing), n)
+		return nil, fmt.Errorf("%d of %d shards missing: %s (run them with --shard K/%d, then merge again)", len(missing), n, Ranges(missing), n)
 	}
 	return byIndex, nil
 }
