@@ -82,7 +82,7 @@ func newSlurmSubmitCmd() *cobra.Command {
 		Short: "Submit a command as a Slurm job array of N shards and a merge job",
 		Long: `submit writes DIR/shards.sbatch and DIR/merge.sbatch and submits them. The
 shards write DIR/parts/part-K-of-N.json, their logs go to DIR/logs/, and
-the merge writes DIR/result.txt (or result.json with --format json). The
+the merge writes DIR/result.txt (or result.json with --result-format json). The
 jobs run this truce binary (by its absolute path, so it must be visible
 to the compute nodes, e.g. on a shared file system) in the current folder.
 
@@ -103,7 +103,7 @@ merge and prints the result, or says which shards failed.`,
 	f := cmd.Flags()
 	intFlag(f, &shards, "shards", 0, 0, shard.MaxCount, "number of shards (tasks of the job array)")
 	f.StringVar(&dir, "dir", "", "run folder: scripts, partial files, logs and the result")
-	formatFlag(f, &format, "text", "json")
+	enumFlag(f, &format, "result-format", "text", "format of the merged result (what the command prints with --format)", "text", "json")
 	f.BoolVar(&wait, "wait", false, "wait for the merge; print the result or which shards failed")
 	f.StringVar(&opts.Partition, "partition", "", "Slurm partition (sbatch --partition)")
 	f.StringVar(&opts.Time, "time", "", "time limit per shard, e.g. 1:00:00 (sbatch --time)")
@@ -264,7 +264,11 @@ func slurmCommandArgs(args []string) ([]string, error) {
 	}
 	for _, name := range []string{"shard", "out", "format"} {
 		if c.Flags().Changed(name) {
-			return nil, usageErrorf("truce slurm submit: leave --%s out of the command; truce slurm sets it", name)
+			hint := "truce slurm sets it"
+			if name == "format" {
+				hint = "give truce slurm submit --result-format instead"
+			}
+			return nil, usageErrorf("truce slurm submit: leave --%s out of the command; %s", name, hint)
 		}
 	}
 	pos := c.Flags().Args()

@@ -58,7 +58,7 @@ func TestSlurm(t *testing.T) {
 				t.Fatal(stderr)
 			}
 			dir := filepath.Join(t.TempDir(), "run")
-			args := append([]string{"slurm", "submit", "--shards", tc.shards, "--dir", dir, "--format", tc.format, "--wait", "--"}, tc.args...)
+			args := append([]string{"slurm", "submit", "--shards", tc.shards, "--dir", dir, "--result-format", tc.format, "--wait", "--"}, tc.args...)
 			out, stderr, code := runTruce(t, "", args...)
 			if code != 0 {
 				t.Fatalf("exit %d\n%s\n%s", code, out, stderr)
