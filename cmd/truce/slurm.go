@@ -29,14 +29,14 @@ import (
 // slurmRun is DIR/run.json: what was submitted, so that status and a
 // resubmission need only the folder.
 type slurmRun struct {
-	Format  string   `json:"format"` // "truce.slurm/1"
-	Truce   string   `json:"truce"`  // the binary the jobs run
-	Chdir   string   `json:"chdir"`
-	Args    []string `json:"args"` // the command and its arguments, without --shard/--out
-	Shards  int      `json:"shards"`
-	Output  string   `json:"output_format"`
-	ArrayID string   `json:"array_job,omitempty"`
-	MergeID string   `json:"merge_job,omitempty"`
+	Format  string       `json:"format"` // "truce.slurm/1"
+	Truce   string       `json:"truce"`  // the binary the jobs run
+	Chdir   string       `json:"chdir"`
+	Args    []string     `json:"args"` // the command and its arguments, without --shard/--out
+	Shards  int          `json:"shards"`
+	Output  string       `json:"output_format"`
+	ArrayID string       `json:"array_job,omitempty"`
+	MergeID string       `json:"merge_job,omitempty"`
 	Options slurmOptions `json:"options"`
 }
 
