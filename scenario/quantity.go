@@ -121,6 +121,16 @@ var quantityFuncs = []*quantityFunc{
 	{name: "best_response_value", args: []argKind{argActor, argProfile}, check: checkDiscounted, read: readBestResponseValue},
 	{name: "responds", args: []argKind{argActor, argProfile, argProfile2}, boolean: true, check: checkDiscounted, read: readResponds},
 	{name: "credible", args: []argKind{argActor, argPlay, argProfile}, boolean: true, check: checkCredible, read: readCredible},
+	// The equilibrium set of an equilibrium profile, searched on each draw
+	// (eqquant.go): how many equilibria were found, and the smallest and
+	// largest figure over them.
+	{name: "equilibria", args: []argKind{argProfile}, check: checkSetProfile, read: readEquilibria},
+	{name: "min_value", args: []argKind{argActor, argProfile, argComponent}, optional: 1, check: checkSetValue, read: overSet(false, readValue)},
+	{name: "max_value", args: []argKind{argActor, argProfile, argComponent}, optional: 1, check: checkSetValue, read: overSet(true, readValue)},
+	{name: "min_absorb", args: []argKind{argState, argProfile}, need: needState, check: checkSetProfile, read: overSet(false, readAbsorb)},
+	{name: "max_absorb", args: []argKind{argState, argProfile}, need: needState, check: checkSetProfile, read: overSet(true, readAbsorb)},
+	{name: "min_reach", args: []argKind{argState, argSteps, argProfile}, need: needState, check: checkSetProfile, read: overSet(false, readReach)},
+	{name: "max_reach", args: []argKind{argState, argSteps, argProfile}, need: needState, check: checkSetProfile, read: overSet(true, readReach)},
 	// The long run: the share of steps spent in a state.
 	{name: "share", args: []argKind{argState, argProfile},
 		need: func(q *quantity, n *needs) { n.longRun = true },
@@ -248,6 +258,8 @@ type drawEval struct {
 	// the best responses computed (by actor and profile).
 	profiles  map[int]markov.Profile
 	responses map[[2]int]*equilibrium.Response
+	// sets caches the equilibrium sets searched on this draw (eqquant.go).
+	sets map[int]*drawSet
 }
 
 // profile returns profile pi on this draw (solving an equilibrium profile
