@@ -308,3 +308,42 @@ func TestUSIranRecordFrom(t *testing.T) {
 		}
 	}
 }
+
+// TestUSIranRecordDocYears: the per-year table of docs/us-iran-record.md
+// (rows by the year of their date, then quiet, talks, strike, hormuz,
+// incident, war) is the file's.
+func TestUSIranRecordDocYears(t *testing.T) {
+	doc, err := os.ReadFile("../docs/us-iran-record.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, _ := readUSIranRecord(t)
+	cols := []string{"quiet", "talks", "strike", "hormuz", "incident", "war"}
+	want := map[string][]int{}
+	for _, r := range rec.Rows {
+		y := r.Date[:4]
+		if want[y] == nil {
+			want[y] = make([]int, 1+len(cols))
+		}
+		want[y][0]++
+		want[y][1+slices.Index(cols, r.Name)]++
+	}
+	line := regexp.MustCompile(`(?m)^\| (20[12][0-9]) \|((?: [0-9]+ \|){7})$`)
+	seen := map[string]bool{}
+	for _, m := range line.FindAllStringSubmatch(string(doc), -1) {
+		var got []int
+		for _, f := range strings.Fields(strings.ReplaceAll(m[2], "|", " ")) {
+			n, _ := strconv.Atoi(f)
+			got = append(got, n)
+		}
+		seen[m[1]] = true
+		if !slices.Equal(got, want[m[1]]) {
+			t.Errorf("docs/us-iran-record.md, %s: %v; the file has %v (rows, %s)", m[1], got, want[m[1]], strings.Join(cols, ", "))
+		}
+	}
+	for y := range want {
+		if !seen[y] {
+			t.Errorf("docs/us-iran-record.md: no row for %s in the per-year table", y)
+		}
+	}
+}
