@@ -29,6 +29,7 @@ var shardedRuns = []struct {
 	{"analyze from all", []string{"analyze", "../../scenario/testdata/ruin.yaml", "--draws", "11", "--from", "all", "--long-run"}},
 	{"sobol", []string{"sensitivity", usIranFile, "--method", "sobol", "--samples", "8", "--bootstrap", "50"}},
 	{"morris", []string{"sensitivity", usIranFile, "--method", "morris", "--samples", "3"}},
+	{"solve", []string{"solve", "../../examples/crises/audience-costs.yaml", "--draws", "7", "--seed", "3", "--all"}},
 }
 
 // TestShardMerge: for 1, 2, 3 and 5 shards, in any order, merging the

@@ -158,6 +158,7 @@ func newSolveCmd() *cobra.Command {
 		all     bool
 		details bool
 		format  string
+		sf      shardFlags
 	)
 	cmd := &cobra.Command{
 		Use:   "solve FILE",
@@ -192,25 +193,51 @@ zero-sum games).
 
 By default the parameters are at their central values; --draws N solves N
 sampled draws (draw i uses its own stream of --seed). --format json is
-documented in docs/solve.md.`,
+documented in docs/solve.md. --shard K/N solves only shard K's block of
+draws and writes a partial result; truce merge prints what the whole run
+prints (docs/scale.md).`,
 		Example: `  truce solve examples/crises/war-of-attrition.yaml
   truce solve scenarios/us-iran-2026.yaml --all --starts 50
   truce solve examples/crises/audience-costs.yaml --draws 20 --seed 3
   truce solve scenarios/us-iran-2026.yaml --method iterate --format json`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			sc, err := mustLoadScenario(cmd, "solve", args[0])
+			sc, src, err := mustLoadScenarioSrc(cmd, "solve", args[0])
 			if err != nil {
 				return err
 			}
 			if !cmd.Flags().Changed("starts") && draws > 1 {
 				opt.starts = solveStartsPerDraw
 			}
+			job, err := startShard(cmd, "solve", sf, args[0], src, opt.seed, draws)
+			if err != nil {
+				return err
+			}
+			if job.skip {
+				job.skipped(cmd)
+				return nil
+			}
 			ctx := cmd.Context()
 			rep := solveReport{Scenario: sc.Name, Seed: opt.seed}
-			bar := progress.New(cmd.ErrOrStderr(), int64(draws), "draws")
+			lo, hi := job.Range()
+			bar := progress.New(cmd.ErrOrStderr(), int64(hi-lo), "draws")
 			failed := 0
-			for i := 0; i < draws && ctx.Err() == nil; i++ {
+			if job.merging() {
+				for _, p := range job.parts {
+					sds, err := decodeSolveDraws(p.Payload, p.Lo, p.Hi)
+					if err != nil {
+						return &exitError{1, fmt.Sprintf("truce merge: %s: %v", p.Path, err)}
+					}
+					rep.Draws = append(rep.Draws, sds...)
+				}
+				for _, sd := range rep.Draws {
+					if !sd.Converged {
+						failed++
+					}
+				}
+				lo = hi // nothing to compute
+			}
+			for i := lo; i < hi && ctx.Err() == nil; i++ {
 				d := sc.Central()
 				if draws > 1 {
 					d = sc.DrawAt(opt.seed, i)
@@ -226,7 +253,18 @@ documented in docs/solve.md.`,
 					failed++
 				}
 				rep.Draws = append(rep.Draws, sd)
-				bar.Set(int64(i + 1))
+				bar.Set(int64(i - lo + 1))
+			}
+			if job.sharding {
+				bar.Finish()
+				if err := ctx.Err(); err != nil {
+					return fmt.Errorf("truce solve: shard %s: %w", job.header.Shard, err)
+				}
+				payload, err := encodeSolveDraws(rep.Draws, lo, hi)
+				if err != nil {
+					return &exitError{1, fmt.Sprintf("truce solve: %v", err)}
+				}
+				return job.finish(cmd, payload)
 			}
 			bar.Finish()
 			if len(rep.Draws) == 0 {
@@ -258,6 +296,7 @@ documented in docs/solve.md.`,
 	f := cmd.Flags()
 	enumFlag(f, &opt.method, "method", "auto", "selection method", "auto", "iterate", "homotopy", "shapley")
 	intFlag(f, &draws, "draws", 1, 1, maxSolveDraws, "parameter draws to solve (1 = central values)")
+	sf.add(f)
 	f.BoolVar(&all, "all", false, "list every equilibrium found, not only the selected one")
 	f.BoolVar(&details, "details", false, "list the credibility of every decision point of every draw, ordinary play included")
 	intFlag(f, &opt.starts, "starts", equilibrium.DefaultStarts, 0, maxStarts,

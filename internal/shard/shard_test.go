@@ -173,3 +173,31 @@ func TestReadRefuses(t *testing.T) {
 		}
 	}
 }
+
+// FuzzRead: any bytes are read into a part that passes Read's own checks,
+// or refused with an error naming the file; never a panic.
+func FuzzRead(f *testing.F) {
+	var buf bytes.Buffer
+	h := NewPart("analyze", map[string]string{"draws": "3"}, []byte("name: x\n"), "x.yaml", 1, Spec{1, 2}, 3)
+	if err := Write(&buf, h, map[string]Floats{"y": {1, math.NaN()}}); err != nil {
+		f.Fatal(err)
+	}
+	f.Add(buf.Bytes())
+	f.Add([]byte(`{"format":"truce.partial/1","shard":{"index":0,"count":1},"units":1,"lo":0,"hi":1}`))
+	f.Add([]byte(`{"format":"truce.partial/1","shard":{"index":-1,"count":-5}}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		p, err := Read(bytes.NewReader(b), "f.json")
+		if err != nil {
+			if !strings.Contains(err.Error(), "f.json") {
+				t.Fatalf("error without the file name: %v", err)
+			}
+			return
+		}
+		if lo, hi := p.Shard.Range(p.Units); p.Lo != lo || p.Hi != hi || p.Hi < p.Lo {
+			t.Fatalf("accepted an inconsistent part: %+v", p.Header)
+		}
+		if _, err := Check([]*Part{p}); err != nil && p.Shard.Count == 1 {
+			t.Fatalf("a lone part of 1 shard should check: %v", err)
+		}
+	})
+}
