@@ -17,13 +17,14 @@ import (
 	"github.com/truce-dev/truce/web"
 )
 
-// TestBrowserGmcrAndForecasts drives the two lenses beside the scenario
+// TestBrowserGmcrUpdateForecasts drives the lenses beside the scenario
 // runs: a graph-model conflict typed into the editor runs as gmcr and opens
 // on its equilibria, the status quo and the improvement graph (exported as
-// SVG), with the stability of every state in a section; and the forecast
+// SVG), with the stability of every state in a section; an update with the
+// example's record shows the verdicts before and after it; and the forecast
 // ledger's page shows each source's scores and its reliability diagram.
 // Every page passes axe-core and fits 360 px.
-func TestBrowserGmcrAndForecasts(t *testing.T) {
+func TestBrowserGmcrUpdateForecasts(t *testing.T) {
 	if testing.Short() {
 		t.Skip("drives headless chromium")
 	}
@@ -37,7 +38,7 @@ func TestBrowserGmcrAndForecasts(t *testing.T) {
 	prisoners := server.Example{Name: "prisoners", YAML: readExample(t, "../examples/gmcr/prisoners.yaml")}
 	usIran := server.Example{Name: "us-iran-graph-model", YAML: readExample(t, "../examples/gmcr/us-iran.yaml")}
 	srv, err := server.New(ctx, server.Config{Store: st, Runner: server.ScenarioRunner{}, Assets: web.Assets(),
-		Examples: []server.Example{standoffExample(t), prisoners}})
+		Examples: []server.Example{standoffExample(t), prisoners, exampleNamed(t, "truce-watch")}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -120,6 +121,31 @@ func TestBrowserGmcrAndForecasts(t *testing.T) {
 	if csv := strings.Split(strings.TrimSpace(string(waitFile(t, downloads, "gmcr-graph.csv"))), "\n"); len(csv) != len(g.Edges)+1 || csv[0] != "dm,from,to,change" {
 		t.Errorf("exported edges: %q", csv)
 	}
+
+	// An update: the example's record is loaded with it; the verdicts
+	// before and after the record, the profiles, where it is now.
+	step(t, tab, "back to the editor", chromedp.Navigate(hs.URL+"/"), chromedp.WaitVisible(css(`body[data-ready="1"]`)))
+	step(t, tab, "load the watched truce", chromedp.Evaluate[chromedp.Void](`void truce.loadExample("truce-watch")`))
+	poll(t, tab, "the scenario and its record loaded", `truce.settled() && !!truce.outline() && document.querySelector('#record').value.startsWith('# What the news showed')`)
+	step(t, tab, "choose update", chromedp.Evaluate[chromedp.Void](`void (() => {
+		for (const [id, v] of [['kind', 'update'], ['draws', '300'], ['seed', '3']]) {
+			const e = document.querySelector('#' + id); e.value = v; e.dispatchEvent(new Event('change')); }
+	})()`), chromedp.WaitVisible(css(`#record`)), chromedp.Click(css(`#run-btn`)), chromedp.WaitVisible(css(`#run-status.status-done`)), chromedp.WaitVisible(css(`#posterior-hypotheses`)))
+	h2 := eval[[]string](t, tab, `[...document.querySelectorAll('#posterior-hypotheses tr[data-hypothesis="H2"] td')].map(c => c.textContent)`)
+	if len(h2) != 4 || h2[2] != "uncertain (in 56% of draws)" || !strings.HasPrefix(h2[3], "uncertain (14% of the posterior)") {
+		t.Errorf("H2 before and after the record: %q", h2)
+	}
+	if head := eval[string](t, tab, `document.querySelector('#posterior-hypotheses thead').textContent`); !strings.Contains(head, "given the record to 2026-06-29") || !strings.Contains(head, "implied by the assumptions") {
+		t.Errorf("the verdicts' headings: %q", head)
+	}
+	if n := eval[int](t, tab, `document.querySelectorAll('#profile-evidence tbody tr').length + document.querySelectorAll('#chart-now g.bar').length * 10`); n != 2+4*10 {
+		t.Errorf("%d profiles and %d states now, want 2 and 4", n%10, n/10)
+	}
+	if rec := eval[string](t, tab, `[...document.querySelectorAll('.run-settings dd')].map(e => e.textContent).join("|")`); !strings.Contains(rec, "|26 rows|") {
+		t.Errorf("the run's settings: %q, want the record's 26 rows", rec)
+	}
+	snap(t, tab, "update")
+	checkA11y(t, tab, "an update run")
 
 	// The forecast ledger: scores per source and the reliability diagram.
 	step(t, tab, "open the forecasts", chromedp.Navigate(hs.URL+"/forecasts?scenario=s"), chromedp.WaitVisible(css(`#scores-table`)))

@@ -8,12 +8,13 @@ import (
 	"github.com/truce-dev/truce/scenarios"
 )
 
-//go:embed examples/*.yaml
+//go:embed examples/*.yaml examples/*.csv
 var exampleFiles embed.FS
 
 // BuiltinExamples returns the scenarios the UI offers: the bundled US–Iran
 // scenario first, then the small ones shipped with the server for trying
-// the workbench, named by file name without extension.
+// the workbench, named by file name without extension. A scenario with a
+// CSV file of the same name carries it as its observed record.
 func BuiltinExamples() []Example {
 	out := []Example{{Name: "us-iran-2026", YAML: string(scenarios.USIran2026())}}
 	entries, err := exampleFiles.ReadDir("examples")
@@ -21,11 +22,19 @@ func BuiltinExamples() []Example {
 		return out // cannot happen: the directory is embedded
 	}
 	for _, e := range entries {
+		name, ok := strings.CutSuffix(e.Name(), ".yaml")
+		if !ok {
+			continue
+		}
 		data, err := exampleFiles.ReadFile(path.Join("examples", e.Name()))
 		if err != nil {
 			continue
 		}
-		out = append(out, Example{Name: strings.TrimSuffix(e.Name(), ".yaml"), YAML: string(data)})
+		ex := Example{Name: name, YAML: string(data)}
+		if rec, err := exampleFiles.ReadFile(path.Join("examples", name+".csv")); err == nil {
+			ex.Record = string(rec)
+		}
+		out = append(out, ex)
 	}
 	return out
 }

@@ -22,8 +22,9 @@ type Diagnostic struct {
 
 // Params are the options of a job. Each kind reads the fields it needs:
 // analyze (Profiles, Draws, Seed), simulate (Profile, Runs, Seed), solve,
-// sensitivity (Profile, Draws, Parameters), gmcr (Sanctions: "sequence",
-// the default, or "single"). Workers is set by the server.
+// sensitivity (Profile, Draws, Parameters), update (Record, Start,
+// Profiles, Draws, Seed), gmcr (Sanctions: "sequence", the default, or
+// "single"). Workers is set by the server.
 type Params struct {
 	Profile    string   `json:"profile,omitempty"`
 	Profiles   []string `json:"profiles,omitempty"`
@@ -32,7 +33,12 @@ type Params struct {
 	Seed       uint64   `json:"seed,omitempty"`
 	Parameters []string `json:"parameters,omitempty"`
 	Sanctions  string   `json:"sanctions,omitempty"`
-	Workers    int      `json:"workers,omitempty"`
+	// Record is the observed record of an update, as CSV text
+	// (docs/evidence.md); Start the date of its step 0 (YYYY-MM-DD) when
+	// the scenario's history does not give it.
+	Record  string `json:"record,omitempty"`
+	Start   string `json:"start,omitempty"`
+	Workers int    `json:"workers,omitempty"`
 }
 
 // Runner does the work behind the API: it validates scenario text and runs
@@ -75,10 +81,12 @@ type KindChecker interface {
 	CheckKind(kind string, text []byte) error
 }
 
-// Example is a scenario the UI offers to load.
+// Example is a scenario the UI offers to load, with an observed record
+// for an update when it has one.
 type Example struct {
-	Name string `json:"name"`
-	YAML string `json:"yaml,omitempty"`
+	Name   string `json:"name"`
+	YAML   string `json:"yaml,omitempty"`
+	Record string `json:"record,omitempty"`
 }
 
 // ErrUnknownKind is returned by runners for a kind they do not support.

@@ -23,7 +23,7 @@ type ScenarioRunner struct{}
 
 // Kinds implements Runner.
 func (ScenarioRunner) Kinds() []string {
-	return []string{"analyze", "simulate", "solve", "sensitivity", "gmcr"}
+	return []string{"analyze", "simulate", "solve", "sensitivity", "update", "gmcr"}
 }
 
 func convertDiags(ds []scenario.Diagnostic) []Diagnostic {
@@ -143,6 +143,8 @@ func runScenario(ctx context.Context, kind string, sc *scenario.Scenario, p Para
 		})
 	case "solve":
 		result, err = solve(ctx, sc, progress)
+	case "update":
+		result, err = update(ctx, sc, p, progress)
 	case "sensitivity":
 		result, err = sensitivity.RunScenario(ctx, sc,
 			sensitivity.ScenarioOptions{Draws: p.Draws, Seed: p.Seed, Workers: p.Workers},

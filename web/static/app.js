@@ -238,6 +238,8 @@ async function loadExampleNow(name) {
   $("#version-select").hidden = true;
   $("#scenario-name").value = ex.name.replace(/\.ya?ml$/, "");
   setText(ex.yaml);
+  // An example with a record: ready for an update.
+  $("#record").value = ex.record || "";
 }
 
 async function loadScenarios() {
@@ -298,6 +300,10 @@ async function save() {
 function jobParams(kind) {
   const p = {};
   if (kind === "gmcr") return {sanctions: $("#sanctions").value};
+  if (kind === "update") {
+    p.record = $("#record").value;
+    if ($("#start").value) p.start = $("#start").value;
+  }
   const seed = parseInt($("#seed").value, 10);
   if (seed >= 0) p.seed = seed;
   const profile = $("#profile").value.trim();
@@ -305,7 +311,7 @@ function jobParams(kind) {
     const runs = parseInt($("#runs").value, 10);
     if (runs > 0) p.runs = runs;
     if (profile) p.profile = profile;
-  } else if (kind === "analyze") {
+  } else if (kind === "analyze" || kind === "update") {
     const draws = parseInt($("#draws").value, 10);
     if (draws > 0) p.draws = draws;
     if (profile) p.profiles = profile.split(/[\s,]+/).filter(Boolean);
@@ -324,14 +330,17 @@ function setRunForm(kind, p = {}) {
   $("#seed").value = p.seed ?? 1;
   $("#profile").value = p.profiles ? p.profiles.join(", ") : p.profile || "";
   $("#sanctions").value = p.sanctions || "sequence";
+  if (p.record !== undefined) $("#record").value = p.record;
+  $("#start").value = p.start || "";
   updateKindInputs();
 }
 
 // updateKindInputs shows only the inputs the chosen kind of job reads.
 function updateKindInputs() {
   const kind = $("#kind").value;
-  const show = {draws: kind === "analyze", runs: kind === "simulate", seed: kind === "analyze" || kind === "simulate", profile: kind === "analyze" || kind === "simulate",
-    sanctions: kind === "gmcr"};
+  const draws = kind === "analyze" || kind === "update";
+  const show = {draws, runs: kind === "simulate", seed: draws || kind === "simulate", profile: draws || kind === "simulate",
+    sanctions: kind === "gmcr", start: kind === "update", record: kind === "update"};
   for (const [id, on] of Object.entries(show)) $("#" + id).parentElement.hidden = !on;
 }
 
@@ -430,6 +439,7 @@ function settingsList(run) {
   const items = [["kind", run.kind]];
   if (p.draws) items.push(["draws", p.draws]);
   if (p.runs) items.push(["runs", p.runs]);
+  if (p.record) items.push(["record", `${p.record.split("\n").filter((l) => l.trim() && !l.startsWith("#")).length - 1} rows` + (p.start ? `, step 0 on ${p.start}` : "")]);
   if (run.kind === "gmcr") items.push(["sanctions", p.sanctions === "single" ? "one move by one opponent" : "sequences of the others' moves"]);
   else items.push(["seed", p.seed ?? "default (1)"]);
   if (p.profiles || p.profile) items.push(["profiles", (p.profiles || [p.profile]).join(", ")]);
@@ -579,6 +589,10 @@ async function init() {
   $("#save-btn").addEventListener("click", save);
   $("#version-select").addEventListener("change", (e) => openVersion(e.target.value));
   $("#kind").addEventListener("change", updateKindInputs);
+  $("#record-file").addEventListener("change", async (e) => {
+    const f = e.target.files && e.target.files[0];
+    if (f) $("#record").value = await f.text();
+  });
   $("#run-btn").addEventListener("click", startJob);
   $("#cancel-btn").addEventListener("click", cancelJob);
   $("#whatif-mode").addEventListener("change", () => scheduleWhatIf());

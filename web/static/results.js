@@ -6,6 +6,7 @@
 import {el, isNum, num, pct, stat, interval, naturalCompare, slug} from "./util.js";
 import {barChart, stackedShares, lineChart, legend, chartBox, UNRESOLVED} from "./charts.js";
 import {gmcrAnswers, stabilityTable, isGmcrResult} from "./gmcr.js";
+import {updateAnswers, isUpdateResult, UPDATE_SECTIONS} from "./evidence.js";
 
 // profileOrder lists a result's profiles in the file's order when the
 // outline gives it (JSON objects come sorted by name).
@@ -203,6 +204,7 @@ const SECTIONS = [
     when: (r) => r.leverage, render: (r) => genericBlock(r.leverage)},
   {id: "global-sensitivity", title: "Global sensitivity",
     when: (r) => r.sobol || r.global_sensitivity, render: (r) => genericBlock(r.sobol || r.global_sensitivity)},
+  ...UPDATE_SECTIONS,
   {id: "gmcr-stability", title: "Stability of every state for every decision maker",
     when: isGmcrResult, render: (r, ctx) => stabilityTable(r, ctx)},
   {id: "credibility", title: "Credibility of each prescribed play (one-shot deviations)",
@@ -314,7 +316,8 @@ function answers(result, ctx) {
   }
   if (ctx.whatIf) box.append(ctx.whatIf);
   if (isGmcrResult(result)) box.append(...gmcrAnswers(result, ctx));
-  if (Array.isArray(result.hypotheses) && result.hypotheses.length) {
+  if (isUpdateResult(result)) box.append(...updateAnswers(result, ctx));
+  if (Array.isArray(result.hypotheses) && result.hypotheses.length && !isUpdateResult(result)) {
     box.append(el("h4", {}, "Hypotheses"),
       el("p", {class: "note"}, "Verdicts: supported when the claim holds in at least 90% of the draws, rejected at most 10%, else uncertain. The share is implied by the assumptions, not evidence."),
       el("div", {class: "table-wrap", tabindex: "0", role: "region", "aria-label": "Hypotheses"}, hypothesesTable(result, ctx)));
