@@ -46,6 +46,9 @@ type Input struct {
 	Notes       []string // caveats printed at the top, e.g. "solver unavailable"
 	// Ordinal is the graph-model section (gmcr.go), nil when there is none.
 	Ordinal *Ordinal
+	// Evidence is the record and the forecast ledger (evidence.go), nil
+	// when there is neither.
+	Evidence *Evidence
 }
 
 // Actor is one side of the scenario.

@@ -228,6 +228,16 @@ var funcs = template.FuncMap{
 		}
 		return fmt.Sprintf("%.1f%%", 100*math.Min(1, x))
 	},
+	"retroReading":  retroReading,
+	"probText":      probText,
+	"bestRetro":     bestRetro,
+	"evidenceBrief": evidenceBrief,
+	"logText": func(lp float64) string {
+		if math.IsInf(lp, -1) {
+			return "−∞"
+		}
+		return fmtNum(lp)
+	},
 	"endingsOf": func(pg page) []string { return endingStates(pg.Input) },
 	"horizon":   func(pg page) string { return horizonLabel(pg.Input) },
 	"endingCell": func(p Profile, s string) template.HTML {
@@ -321,11 +331,13 @@ nav#contents{background:#f7f7f7;padding:.4em .8em;margin:1em 0}nav#contents ol{c
 {{with .Endings}}<h3>How it ends, within {{horizon $}}</h3>{{.}}{{end}}
 {{if .Claims}}<h3>The claims</h3>
 <table class="claims"><tbody>
-{{range .Claims}}<tr><td>{{.ID}}</td><td>{{if .Label}}{{.Label}}{{else}}{{.Claim}}{{end}}</td><td class="n">{{pct .HoldsShare}} of draws</td><td><span class="verdict {{verdictClass .Verdict}}">{{.Verdict}}</span></td><td>{{with .Flip}}<small>{{.}}</small>{{end}}</td></tr>
+{{range .Claims}}<tr><td>{{.ID}}</td><td>{{if .Label}}{{.Label}}{{else}}{{.Claim}}{{end}}</td><td class="n">implied by the assumptions in {{pct .HoldsShare}} of draws</td><td><span class="verdict {{verdictClass .Verdict}}">{{.Verdict}}</span></td><td>{{with .Flip}}<small>{{.}}</small>{{end}}</td></tr>
 {{end}}</tbody></table>{{end}}
 {{if .HangsOn}}<h3>What the answers hang on</h3>
 <p>The parameters that move a charted figure most when swept across their ranges (details under {{ref "sensitivity"}} below):
 {{range $i, $p := .HangsOn}}{{if $i}}, {{end}}{{with $p.Label}}{{.}} ({{end}}<code>{{$p.Name}}</code>{{if $p.Label}}){{end}}{{end}}.</p>{{end}}{{end}}
+{{with .Evidence}}{{if .Profiles}}<h3>What the record says</h3>
+<p>{{evidenceBrief .}} ({{ref "evidence"}})</p>{{end}}{{end}}
 {{with .Ordinal}}<h3>Two lenses: cardinal and ordinal</h3>
 {{if not .Compared}}<p>The graph-model conflict ({{ref "ordinal"}}) has no bridge to this scenario, so the two lenses are not compared and no verdict here is checked against the ordinal one.</p>{{else if .Robust}}<p class="lenses robust">The Markov-perfect equilibrium (central values) and the ordinal stability analysis agree on where the standoff settles: {{findings .Findings true}}. That verdict holds in both lenses ({{ref "ordinal"}}).</p>{{else}}<p class="lenses not-robust"><strong>Not robust.</strong> The Markov-perfect equilibrium (central values) and the ordinal stability analysis disagree on where the standoff settles, so no verdict on it holds in both lenses: {{findings .Findings false}} ({{ref "ordinal"}}).</p>{{end}}{{end}}{{end}}
 
@@ -383,7 +395,8 @@ nav#contents{background:#f7f7f7;padding:.4em .8em;margin:1em 0}nav#contents ol{c
 {{end}}</tbody></table>{{end}}{{end}}
 
 {{define "sec-hypotheses"}}{{if .Hypotheses}}
-<table><thead><tr><th>ID</th><th>Claim</th><th>Holds in</th><th>Verdict</th></tr></thead><tbody>
+<p>Each claim's share is of the prior parameter draws in which it holds: what the assumptions imply, not evidence that it is true{{if .Evidence}} (for what the record says, see {{ref "evidence"}}){{end}}.</p>
+<table><thead><tr><th>ID</th><th>Claim</th><th>Implied by the assumptions in (share of draws)</th><th>Verdict</th></tr></thead><tbody>
 {{range .Hypotheses}}<tr class="hypothesis" data-id="{{.ID}}"><td>{{.ID}}</td><td>{{with .Label}}<strong>{{.}}</strong><br>{{end}}{{.Claim}}<br><code>{{.Expr}}</code>{{if .Quantities}}<br><small>{{range $i, $q := .Quantities}}{{if $i}}; {{end}}<code>{{$q.Expr}}</code> = {{iv $q.Interval}}{{end}}</small>{{end}}</td>
 <td class="n">{{pct .HoldsShare}}<span class="share" role="img" aria-label="holds in {{pct .HoldsShare}} of draws"><span style="width:{{width .HoldsShare}}"></span></span></td>
 <td><span class="verdict {{verdictClass .Verdict}}">{{.Verdict}}</span></td></tr>
@@ -394,6 +407,24 @@ nav#contents{background:#f7f7f7;padding:.4em .8em;margin:1em 0}nav#contents ol{c
 {{range .BreakEvens}}<tr><td>{{.Hypothesis}}</td><td><code>{{.Param}}</code> &gt; {{num .Value}} ({{.Below}} → {{.Above}})</td></tr>
 {{end}}</tbody></table>{{end}}
 {{range .Tornadoes}}{{.}}{{end}}{{end}}{{end}}
+
+{{define "sec-evidence"}}{{with .Evidence}}
+<p>Every share of draws above is <em>implied by the assumptions</em>: it says what the analyst's ranges entail, not that the world agrees. This section is the only one that reads what happened{{with .Record}}: {{.}}{{end}}.</p>
+{{if .Profiles}}<h3>How probable the model found the record (retrodiction)</h3>
+<p>Per profile, the probability of the record {{.Where}}, and the share of {{.Sims}} records simulated from the model, with the same steps observed, that are at most as probable: a small share means the model finds what happened surprising (threshold {{pct .WarnBelow}}). A probability of the record is evidence about the assumptions; it does not change the shares above (<code>truce update</code> gives the shares given the record, docs/evidence.md).</p>
+<table class="retro"><thead><tr><th>Profile</th><th>Probability of the record</th><th>Log</th><th>As improbable among the model's records</th><th>Reading</th></tr></thead><tbody>
+{{range .Profiles}}<tr><td>{{.Profile}}</td><td class="n">{{probText .LogL}}</td><td class="n">{{logText .LogL}}</td><td class="n">{{pct .Surprise}}</td><td>{{retroReading . $.Evidence.WarnBelow}}</td></tr>
+{{end}}</tbody></table>
+{{with bestRetro .Profiles}}<p>{{.}} With equal prior weights on the profiles this ratio is the Bayes factor; it compares only these profiles.</p>{{end}}
+{{end}}
+{{with .Forecasts}}<h3>Forecasts scored against the record</h3>
+<p>{{.Resolved}} resolved forecast{{if ne .Resolved 1}}s{{end}} for this scenario in the ledger ({{.Ledger}}){{if .Open}}, {{.Open}} still open (<code>truce score</code> resolves them){{end}}. Brier score: mean squared error of the probability, 0 best, 0.25 for always 50%; log score: mean natural log of the probability given to what happened, 0 best; skill: against always forecasting the base rate (above 0 is better).</p>
+<table class="scores"><thead><tr><th>Source</th><th>Forecasts</th><th>Brier</th><th>Log</th><th>Reliability</th><th>Resolution</th><th>Skill</th></tr></thead><tbody>
+{{range .Sources}}<tr><td>{{.Source}}</td><td class="n">{{.N}}</td><td class="n">{{num .Brier}}</td><td class="n">{{logText .Log}}</td><td class="n">{{num .Reliability}}</td><td class="n">{{num .Resolution}}</td><td class="n">{{num .Skill}}</td></tr>
+{{end}}</tbody></table>
+{{.Chart}}
+<p>The diagram plots, per bin of forecast probability, the share that resolved yes against the mean forecast: on the diagonal, forecasts of 30% come true 30% of the time. {{if lt .Resolved 30}}With {{.Resolved}} resolved forecasts this is far too few to judge calibration or to tell sources apart.{{end}}</p>{{end}}
+{{end}}{{end}}
 
 {{define "sec-ordinal"}}{{.OrdinalSection}}{{end}}
 `

@@ -29,6 +29,7 @@ var sections = []section{
 	{"ordinal", "The ordinal lens (Graph Model for Conflict Resolution)"},
 	{"credibility", "Credibility of threats"},
 	{"hypotheses", "The claims, tested"},
+	{"evidence", "What the record says"},
 	{"sensitivity", "What the answers hang on"},
 	{"global", "Which assumptions each claim hangs on (Sobol indices)"},
 	{"discovery", "Where each claim holds (scenario discovery)"},

@@ -1,9 +1,12 @@
 package report
 
 import (
+	"math"
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/truce-dev/truce/evidence/forecast"
 )
 
 // fullFixture is fixture with every optional section filled.
@@ -19,6 +22,15 @@ func fullFixture() Input {
 			{Code: 1, Options: "A: go", Ranks: []int{2, 1}, Stable: [][]bool{{false}, {true}}}},
 		Graph: &OrdinalGraph{From: 0, Truncated: true, Nodes: []OrdinalNode{{Code: 0}, {Code: 1, Depth: 1, Equilibrium: []string{"Nash"}}},
 			Edges: []OrdinalEdge{{DM: 0, From: 0, To: 1}}}}
+	in.Evidence = &Evidence{Record: "the scenario's history: 3 rows, to 2026-03-02", Where: "at the central parameter values", Sims: 1000, WarnBelow: 0.05,
+		Profiles: []RetroRow{{Profile: "base", LogL: math.Log(0.0151), Surprise: 0.034}, {Profile: "alt", LogL: math.Log(0.3), Surprise: 0.6},
+			{Profile: "never", LogL: math.Inf(-1), ImpossibleAt: "2026-03-02"}},
+		Warnings: []string{"profile base: only 3.4% of records simulated from the model are as improbable as the dated past"}}
+	var led []forecast.Scored
+	for i := range 12 {
+		led = append(led, forecast.Scored{Source: "model", P: float64(i) / 12, Yes: i%3 == 0}, forecast.Scored{Source: "analyst:desk", P: 0.3, Yes: i%2 == 0})
+	}
+	AddForecasts(&in, "sqlite:/tmp/ledger.db", forecast.Score(led, 10), len(led), 2)
 	return in
 }
 

@@ -5,20 +5,24 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"net/url"
 	"os"
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/truce-dev/truce/equilibrium"
+	"github.com/truce-dev/truce/evidence/forecast"
 	"github.com/truce-dev/truce/gmcr"
 	"github.com/truce-dev/truce/internal/progress"
 	"github.com/truce-dev/truce/markov"
 	"github.com/truce-dev/truce/report"
 	"github.com/truce-dev/truce/scenario"
 	"github.com/truce-dev/truce/sensitivity"
+	"github.com/truce-dev/truce/store"
 )
 
 // pipelineOptions drive the analysis behind `truce report` and `truce demo`.
@@ -263,6 +267,8 @@ func newReportCmd() *cobra.Command {
 	var (
 		out      string
 		gmcrPath string
+		retro    retroFlags
+		db       string
 		opt      pipelineOptions
 		noSolve  bool
 		noSens   bool
@@ -279,6 +285,13 @@ reach curves (how the chance of each ending grows over time), each actor's
 value by payoff component, the equilibrium and the credibility of each
 profile's reactions (threats), the hypotheses with their verdicts and
 support, and tornado charts with the parameter values at which verdicts flip.
+
+What the record says: with a history: section in the scenario, or
+--record R.csv, the report adds the retrodiction (how probable the model
+found the dated past under each profile, over the same draws as the
+analysis), and with resolved forecasts for the scenario in the ledger
+(--db, or the workbench's database when it exists; see truce forecast and
+truce score) their Brier and log scores and the reliability diagram.
 
 --gmcr CONFLICT adds the ordinal lens: the conflict's stability table
 (Nash, GMR, SMR, SEQ) and its status-quo graph. When the conflict has a
@@ -318,6 +331,9 @@ central values (see 'truce sensitivity').`,
 			if err != nil {
 				return &exitError{1, fmt.Sprintf("truce report: %v", err)}
 			}
+			if err := addEvidence(cmd, sc, &retro, db, &opt, res); err != nil {
+				return err
+			}
 			if gmcrPath != "" {
 				if res.in.Ordinal, err = reportOrdinal(cmd, args[0], gmcrPath); err != nil {
 					return err
@@ -352,6 +368,8 @@ central values (see 'truce sensitivity').`,
 	f.BoolVar(&noSens, "no-sensitivity", false, "skip the sensitivity sweep")
 	intFlag(f, &opt.Points, "points", 9, 2, maxPoints, "points per parameter in the sensitivity sweep")
 	addGlobalFlags(f, &opt.Global, reportAuditDraws)
+	retro.add(f)
+	f.StringVar(&db, "db", "", "the forecast ledger to score in the report: sqlite:PATH or postgres://… (default: the workbench's SQLite database, read only when it exists)")
 	f.StringVar(&gmcrPath, "gmcr", "", "a graph-model conflict (docs/gmcr.md) to add as the ordinal lens; with a bridge to this scenario, the report says where the lenses agree")
 	f.StringSliceVar(&opt.Outputs, "tornado", nil, `outputs for tornado charts, e.g. 'reach("war", 52, "baseline")' (default: the hypotheses' quantities)`)
 	timeoutFlag(f)
@@ -387,4 +405,72 @@ func reportOrdinal(cmd *cobra.Command, scenarioPath, path string) (*report.Ordin
 		}
 	}
 	return rep.ordinal(), nil
+}
+
+// addEvidence adds what the record says to the report: the retrodiction
+// of the scenario's history or of --record, and the scored forecasts of
+// the ledger (--db, or the default database when it exists, so that a
+// report never creates one).
+func addEvidence(cmd *cobra.Command, sc *scenario.Scenario, retro *retroFlags, db string, opt *pipelineOptions, res *pipelineResult) error {
+	ctx := cmd.Context()
+	rd, diags, err := retro.retrodict(cmd, sc, opt.Draws, opt.Seed)
+	if err != nil {
+		return &exitError{codeFailure, fmt.Sprintf("truce report: %v", err)}
+	}
+	printDiagnostics(cmd.ErrOrStderr(), diags)
+	if rd != nil {
+		what := "the scenario's history"
+		if retro.record != "" {
+			what = filepath.Base(rd.Record.File) // the file, not where it sits on this machine
+		}
+		to := fmt.Sprintf("step %d", rd.Record.LastStep)
+		if rd.Record.LastDate != "" {
+			to = rd.Record.LastDate
+		}
+		rows := "rows"
+		if rd.Record.Rows == 1 {
+			rows = "row"
+		}
+		report.AddRetrodiction(&res.in, rd, fmt.Sprintf("%s, %d %s to %s", what, rd.Record.Rows, rows, to))
+	}
+	ledger := db
+	if ledger == "" {
+		p, err := store.DefaultPath()
+		if err != nil {
+			return nil
+		}
+		if _, err := os.Stat(p); err != nil {
+			return nil // no ledger: nothing was forecast
+		}
+		ledger = "sqlite:" + p
+	}
+	st, err := openStore(ctx, ledger)
+	if err != nil {
+		return &exitError{codeFailure, fmt.Sprintf("truce report: the forecast ledger: %v", err)}
+	}
+	defer st.Close()
+	total, scored, open, err := ledgerScored(ctx, st, sc.Name, "")
+	if err != nil {
+		return &exitError{codeFailure, fmt.Sprintf("truce report: the forecast ledger: %v", err)}
+	}
+	if total > 0 {
+		report.AddForecasts(&res.in, ledgerName(db), forecast.Score(scored, 10), len(scored), open)
+	}
+	return nil
+}
+
+// ledgerName names the ledger for a reader without what a report must not
+// carry: a PostgreSQL URL's user and password, or a home directory.
+func ledgerName(db string) string {
+	switch {
+	case db == "":
+		return "the workbench's database"
+	case strings.HasPrefix(db, "postgres://"), strings.HasPrefix(db, "postgresql://"):
+		u, err := url.Parse(db)
+		if err != nil {
+			return "a PostgreSQL database"
+		}
+		return fmt.Sprintf("PostgreSQL database %s on %s", strings.TrimPrefix(u.Path, "/"), u.Hostname())
+	}
+	return filepath.Base(strings.TrimPrefix(strings.TrimPrefix(db, "sqlite://"), "sqlite:"))
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -96,18 +97,9 @@ forecasting the base rate. --svg writes the reliability diagram.`,
 				}
 				newly++
 			}
-			all, err := st.ListForecasts(ctx, store.ForecastFilter{Scenario: sc.Name, Source: source, Limit: 100000})
+			all, scored, stillOpen, err := ledgerScored(ctx, st, sc.Name, source)
 			if err != nil {
 				return fail(err)
-			}
-			var scored []forecast.Scored
-			stillOpen := 0
-			for _, f := range all {
-				if f.Outcome == nil {
-					stillOpen++
-					continue
-				}
-				scored = append(scored, forecast.Scored{Source: f.Source, P: f.Probability, Yes: *f.Outcome})
 			}
 			scores := forecast.Score(scored, bins)
 			if svgPath != "" {
@@ -128,7 +120,7 @@ forecasting the base rate. --svg writes the reliability diagram.`,
 						NewlyResolved int                    `json:"newly_resolved"`
 						Open          int                    `json:"open"`
 						Sources       []forecast.SourceScore `json:"sources"`
-					}{sc.Name, len(all), len(scored), newly, stillOpen, scores}
+					}{sc.Name, all, len(scored), newly, stillOpen, scores}
 					b, err := json.MarshalIndent(doc, "", "  ")
 					if err != nil {
 						return err
@@ -136,7 +128,7 @@ forecasting the base rate. --svg writes the reliability diagram.`,
 					_, err = fmt.Fprintf(w, "%s\n", b)
 					return err
 				}
-				return writeScores(w, sc.Name, len(all), len(scored), newly, stillOpen, rec.File, scores)
+				return writeScores(w, sc.Name, all, len(scored), newly, stillOpen, rec.File, scores)
 			})
 		},
 	}
@@ -190,4 +182,22 @@ func writeScores(w io.Writer, scenario string, total, resolved, newly, open int,
 	tw.Flush()
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// ledgerScored reads the ledger's forecasts for a scenario (of one source,
+// or all when source is ""): how many there are, the resolved ones ready
+// to score, and how many are still open.
+func ledgerScored(ctx context.Context, st *store.Store, scenario, source string) (total int, scored []forecast.Scored, open int, err error) {
+	all, err := st.ListForecasts(ctx, store.ForecastFilter{Scenario: scenario, Source: source, Limit: 100000})
+	if err != nil {
+		return 0, nil, 0, err
+	}
+	for _, f := range all {
+		if f.Outcome == nil {
+			open++
+			continue
+		}
+		scored = append(scored, forecast.Scored{Source: f.Source, P: f.Probability, Yes: *f.Outcome})
+	}
+	return len(all), scored, open, nil
 }
