@@ -34,14 +34,16 @@ func renumber(r *rand.Rand, d []float64) {
 	}
 }
 
-func renumberNext(r *rand.Rand, ns []Next) {
-	d := make([]float64, len(ns))
-	for i, n := range ns {
-		d[i] = n.P
+// renumberProbs is renumber on the probabilities prob(&xs[i]) of a list
+// of outcomes (successors, or a rule's plays).
+func renumberProbs[T any](r *rand.Rand, xs []T, prob func(*T) *float64) {
+	d := make([]float64, len(xs))
+	for i := range xs {
+		d[i] = *prob(&xs[i])
 	}
 	renumber(r, d)
-	for i := range ns {
-		ns[i].P = d[i]
+	for i := range xs {
+		*prob(&xs[i]) = d[i]
 	}
 }
 
@@ -68,7 +70,7 @@ func renumberGame(r *rand.Rand, g *Game, p Profile) {
 	for _, tr := range stages {
 		for _, rows := range tr {
 			for _, ns := range rows {
-				renumberNext(r, ns)
+				renumberProbs(r, ns, func(n *Next) *float64 { return &n.P })
 			}
 		}
 	}
@@ -92,15 +94,7 @@ func renumberGame(r *rand.Rand, g *Game, p Profile) {
 			}
 		}
 		for i := range p[a].Rules {
-			play := p[a].Rules[i].Play
-			d := make([]float64, len(play))
-			for k, ap := range play {
-				d[k] = ap.P
-			}
-			renumber(r, d)
-			for k := range play {
-				play[k].P = d[k]
-			}
+			renumberProbs(r, p[a].Rules[i].Play, func(ap *ActionProb) *float64 { return &ap.P })
 		}
 	}
 }
