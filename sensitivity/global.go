@@ -60,9 +60,16 @@ type ScenarioModel struct {
 func NewScenarioModel(sc *scenario.Scenario, opt ScenarioModelOptions) (*ScenarioModel, error) {
 	if len(sc.Correlations) > 0 && !opt.IgnoreCorrelations {
 		c := sc.Correlations[0]
-		return nil, fmt.Errorf("%s:%d:%d: the scenario correlates %s and %s (and %d more pairs): Sobol and Morris indices apportion an output among independent inputs and are not defined for correlated ones; "+
+		more := ""
+		switch n := len(sc.Correlations) - 1; {
+		case n == 1:
+			more = " (and 1 more pair)"
+		case n > 1:
+			more = fmt.Sprintf(" (and %d more pairs)", n)
+		}
+		return nil, fmt.Errorf("%s:%d:%d: the scenario correlates %s and %s%s: Sobol and Morris indices apportion an output among independent inputs and are not defined for correlated ones; "+
 			"--ignore-correlations computes them with every parameter drawn independently from its own distribution (they then describe how the model responds to each assumption, not the spread under your correlations)",
-			sc.File, c.Pos.Line, c.Pos.Col, sc.Parameters[c.A].Name, sc.Parameters[c.B].Name, len(sc.Correlations)-1)
+			sc.File, c.Pos.Line, c.Pos.Col, sc.Parameters[c.A].Name, sc.Parameters[c.B].Name, more)
 	}
 	hyps := opt.Hypotheses
 	if hyps == nil && len(opt.Outputs) > 0 {

@@ -150,7 +150,7 @@ func TestScenarioGlobalWorkers(t *testing.T) {
 func TestScenarioModelCorrelations(t *testing.T) {
 	sc, _ := parseFile(t, "../scenario/testdata/params.yaml")
 	_, err := NewScenarioModel(sc, ScenarioModelOptions{})
-	if err == nil || !strings.Contains(err.Error(), "params.yaml:15:") || !strings.Contains(err.Error(), "--ignore-correlations") {
+	if err == nil || !strings.Contains(err.Error(), "params.yaml:15:6: the scenario correlates p_war and war_cost: ") || !strings.Contains(err.Error(), "--ignore-correlations") {
 		t.Fatalf("error %v", err)
 	}
 	m, err := NewScenarioModel(sc, ScenarioModelOptions{IgnoreCorrelations: true, Scale: ClampedQuantiles})
