@@ -110,7 +110,21 @@ func checkSetProfile(c *compiler, q *quantity, at Pos) bool {
 			"%s of profile %q, which is not an equilibrium profile", q.fn.name, pd.Name)
 		return false
 	}
+	c.setCalls = append(c.setCalls, at)
 	return true
+}
+
+// checkSetCalls refuses the set functions in a clocked scenario, once the
+// clock is known: its equilibria are found by backward induction over the
+// clock, and the set search covers stationary equilibria only.
+func (c *compiler) checkSetCalls() {
+	if c.sc.Clock == 0 {
+		return
+	}
+	for _, at := range c.setCalls {
+		c.d.errorf(at, "ask about the equilibrium itself (value, absorb, reach of the profile)",
+			"the equilibrium set is searched for stationary games only, and this scenario is clocked (its rules depend on the step until step %d)", c.sc.Clock)
+	}
 }
 
 func checkSetValue(c *compiler, q *quantity, at Pos) bool {

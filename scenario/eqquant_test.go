@@ -112,3 +112,21 @@ func TestEquilibriumSetFunctionErrors(t *testing.T) {
 		}
 	}
 }
+
+// In a clocked scenario the set functions are refused at each call: the
+// set search covers stationary games, and a clocked game's members would
+// be analysed without their play before the clock runs out.
+func TestEquilibriumSetFunctionsClocked(t *testing.T) {
+	src, err := os.ReadFile("testdata/deadline-game.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := strings.Replace(string(src), `expr: 'absorb("deal", "eq") > 0.99'`, `expr: 'min_absorb("deal", "eq") > 0.99'`, 1)
+	if s == string(src) {
+		t.Fatal("deadline-game.yaml changed: no hypothesis to edit")
+	}
+	_, ds := Parse("d.yaml", []byte(s))
+	if got := fmt.Sprint(ds); !strings.Contains(got, "d.yaml:32:") || !strings.Contains(got, "the equilibrium set is searched for stationary games only, and this scenario is clocked") {
+		t.Errorf("got %s", got)
+	}
+}

@@ -84,7 +84,10 @@ type compiler struct {
 	dates     map[string]int
 	stepConds []*stepCond
 	stepExpr  *Pos
-	stepOK    bool
+	// setCalls are the positions of calls of the equilibrium-set
+	// functions (eqquant.go), refused once the scenario turns out clocked.
+	setCalls []Pos
+	stepOK   bool
 }
 
 // Limits that keep a hostile file from exhausting memory or time.
@@ -282,6 +285,7 @@ func (c *compiler) compile(body ast.Node) {
 	}
 	c.parseHypotheses(get["hypotheses"])
 	c.setClock()
+	c.checkSetCalls()
 	c.parseObservations(get["observations"]) // observe.go
 	c.parseHistory(get["history"])
 	c.drawsOK = true
