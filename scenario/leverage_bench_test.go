@@ -5,7 +5,16 @@ import (
 	"testing"
 
 	"github.com/truce-dev/truce/equilibrium"
+	"github.com/truce-dev/truce/internal/cputime"
 )
+
+// cpuPerOp reports the process's CPU seconds per op since cpu0: on a
+// shared machine the steadier figure than wall time.
+func cpuPerOp(b *testing.B, cpu0 float64) {
+	if cpu := cputime.Now().Seconds() - cpu0; cpu > 0 {
+		b.ReportMetric(cpu/float64(b.N), "cpu-s/op")
+	}
+}
 
 // BenchmarkLeverageUSIran is the leverage questions of #14 on the bundled
 // scenario at central values, as `truce solve --all --starts 50`,
@@ -22,6 +31,8 @@ func BenchmarkLeverageUSIran(b *testing.B) {
 	us, ir := actorIdx(b, sc, "US"), actorIdx(b, sc, "IR")
 	for _, w := range []int{1, 2} {
 		b.Run(map[int]string{1: "all-50-starts/workers=1", 2: "all-50-starts/workers=2"}[w], func(b *testing.B) {
+			cpu0 := cputime.Now().Seconds()
+			defer cpuPerOp(b, cpu0)
 			for b.Loop() {
 				set, err := equilibrium.SolveAll(ctx, g, equilibrium.SetOptions{Starts: 50, Seed: DefaultSeed, Workers: w})
 				if err != nil {
@@ -38,6 +49,8 @@ func BenchmarkLeverageUSIran(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
+		cpu0 := cputime.Now().Seconds()
+		defer cpuPerOp(b, cpu0)
 		for b.Loop() {
 			if _, err := equilibrium.BestResponse(ctx, g, p, ir); err != nil {
 				b.Fatal(err)
@@ -45,6 +58,8 @@ func BenchmarkLeverageUSIran(b *testing.B) {
 		}
 	})
 	b.Run("commit", func(b *testing.B) {
+		cpu0 := cputime.Now().Seconds()
+		defer cpuPerOp(b, cpu0)
 		for b.Loop() {
 			sel, err := equilibrium.Solve(ctx, g, equilibrium.Options{})
 			if err != nil {
