@@ -116,13 +116,17 @@ type verdictFlip struct {
 
 // verdictFlips lists the hypotheses whose verdict changed, in natural
 // order of their ids. A hypothesis only one run has counts as a flip from
-// or to "".
+// or to "". An update's verdict is its posterior one (given the record),
+// so two updates, or an analysis and an update, compare what each
+// concluded.
 func verdictFlips(a, b json.RawMessage) []verdictFlip {
 	type hyp struct {
-		ID         string   `json:"id"`
-		Claim      string   `json:"claim"`
-		Verdict    string   `json:"verdict"`
-		HoldsShare *float64 `json:"holds_share"`
+		ID               string   `json:"id"`
+		Claim            string   `json:"claim"`
+		Verdict          string   `json:"verdict"`
+		HoldsShare       *float64 `json:"holds_share"`
+		PosteriorVerdict string   `json:"posterior_verdict"`
+		PosteriorShare   *float64 `json:"posterior_share"`
 	}
 	read := func(raw json.RawMessage) map[string]hyp {
 		var r struct {
@@ -131,6 +135,9 @@ func verdictFlips(a, b json.RawMessage) []verdictFlip {
 		json.Unmarshal(raw, &r)
 		m := map[string]hyp{}
 		for _, h := range r.Hypotheses {
+			if h.Verdict == "" && h.PosteriorVerdict != "" {
+				h.Verdict, h.HoldsShare = h.PosteriorVerdict, h.PosteriorShare
+			}
 			m[h.ID] = h
 		}
 		return m
@@ -264,6 +271,11 @@ func summaryReport(run store.Run) []byte {
 			Claim      string   `json:"claim"`
 			HoldsShare *float64 `json:"holds_share"`
 			Verdict    string   `json:"verdict"`
+			// An update's: before and after the record.
+			PriorShare       *float64 `json:"prior_share"`
+			PriorVerdict     string   `json:"prior_verdict"`
+			PosteriorShare   *float64 `json:"posterior_share"`
+			PosteriorVerdict string   `json:"posterior_verdict"`
 		} `json:"hypotheses"`
 	}
 	json.Unmarshal(run.Result, &parsed)
@@ -271,10 +283,15 @@ func summaryReport(run store.Run) []byte {
 	var hyps []hyp
 	for _, h := range parsed.Hypotheses {
 		share := ""
-		if h.HoldsShare != nil {
+		verdict := h.Verdict
+		switch {
+		case h.HoldsShare != nil:
 			share = fmt.Sprintf("%.3f", *h.HoldsShare)
+		case h.PriorShare != nil && h.PosteriorShare != nil:
+			share = fmt.Sprintf("%.3f implied by the assumptions, %.3f given the record", *h.PriorShare, *h.PosteriorShare)
+			verdict = h.PriorVerdict + " → " + h.PosteriorVerdict
 		}
-		hyps = append(hyps, hyp{h.ID, h.Claim, share, h.Verdict})
+		hyps = append(hyps, hyp{h.ID, h.Claim, share, verdict})
 	}
 	var pretty bytes.Buffer
 	if json.Indent(&pretty, run.Result, "", "  ") != nil {

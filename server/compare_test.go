@@ -103,6 +103,17 @@ func TestVerdictFlipsAndLargestChanges(t *testing.T) {
 	if strings.Join(got, " ") != want {
 		t.Fatalf("flips %q, want %q", strings.Join(got, " "), want)
 	}
+	// An update's verdict is its posterior one.
+	up := json.RawMessage(`{"hypotheses": [
+		{"id": "H1", "claim": "one", "prior_verdict": "uncertain", "prior_share": 0.5, "posterior_verdict": "supported", "posterior_share": 0.93},
+		{"id": "H2", "claim": "two", "prior_verdict": "supported", "prior_share": 0.92, "posterior_verdict": "supported", "posterior_share": 0.91}]}`)
+	got = nil
+	for _, f := range verdictFlips(a, up) {
+		got = append(got, f.ID+":"+f.A+">"+f.B)
+	}
+	if want := "H1:uncertain>supported H3:rejected> H10:supported>"; strings.Join(got, " ") != want {
+		t.Fatalf("flips against an update %q, want %q", strings.Join(got, " "), want)
+	}
 	// The value moved by 0.05 and the ending by 0.3: endings come first
 	// anyway, values after, each group by size.
 	largest := largestChanges(diffResults(a, b), 5)

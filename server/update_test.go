@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/truce-dev/truce/server"
+	"github.com/truce-dev/truce/store"
 )
 
 func exampleNamed(t *testing.T, name string) server.Example {
@@ -133,5 +134,22 @@ func TestUpdateJobErrors(t *testing.T) {
 	}
 	if _, err := r.Run(ctx, "update", "w.yaml", []byte(noHistory), server.Params{Record: ex.Record, Start: "2026-01-05", Draws: 50}, nil); err != nil {
 		t.Errorf("with start: %v", err)
+	}
+}
+
+// An update run's report gives each verdict before and after the record.
+func TestUpdateReport(t *testing.T) {
+	ex := exampleNamed(t, "truce-watch")
+	var r server.ScenarioRunner
+	out, err := r.Run(context.Background(), "update", "w.yaml", []byte(ex.YAML), server.Params{Draws: 100, Seed: 1, Record: ex.Record}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, err := r.Report(context.Background(), store.Run{ID: "r_u", Kind: "update", Status: store.StatusDone, ScenarioName: "truce-watch", YAML: ex.YAML, Result: out})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(page), "given the record</td><td>supported → ") {
+		t.Errorf("the report's hypotheses: %s", page[:min(len(page), 3000)])
 	}
 }
