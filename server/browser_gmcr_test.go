@@ -62,6 +62,7 @@ func TestBrowserGmcrUpdateForecasts(t *testing.T) {
 	poll(t, tab, "the conflict checked valid and the kind set to gmcr", `truce.settled() && truce.getText() === `+jsString(prisoners.YAML)+
 		` && !!document.querySelector('#validity.valid') && document.querySelector('#kind').value === 'gmcr' && !!document.querySelector('#sanctions').offsetParent && !document.querySelector('#draws').offsetParent && !document.querySelector('#seed').offsetParent`)
 	step(t, tab, "run gmcr", chromedp.Click(css(`#run-btn`)), chromedp.WaitVisible(css(`#run-status.status-done`)), chromedp.WaitVisible(css(`#gmcr-equilibria`)))
+	pdRun := strings.TrimPrefix(eval[string](t, tab, `location.pathname`), "/runs/")
 	eq := eval[map[string][]string](t, tab, `Object.fromEntries([...document.querySelectorAll('#gmcr-equilibria tbody tr')].map(r =>
 		[r.dataset.concept, [...r.querySelectorAll('li')].map(l => l.dataset.code)]))`)
 	want := map[string]string{"nash": "0", "gmr": "0,3", "smr": "0,3", "seq": "0,3"}
@@ -121,6 +122,15 @@ func TestBrowserGmcrUpdateForecasts(t *testing.T) {
 	if csv := strings.Split(strings.TrimSpace(string(waitFile(t, downloads, "gmcr-graph.csv"))), "\n"); len(csv) != len(g.Edges)+1 || csv[0] != "dm,from,to,change" {
 		t.Errorf("exported edges: %q", csv)
 	}
+
+	// Two gmcr runs compared: the equilibria that changed come first.
+	selfish := strings.Replace(prisoners.YAML, `priorities: [cooperate_b, "!cooperate_a"]`, `priorities: ["!cooperate_a", cooperate_b]`, 1)
+	idSelfish := runToEnd(t, st, hs.URL, map[string]any{"kind": "gmcr", "yaml": selfish, "name": "prisoners"})
+	step(t, tab, "compare the two conflicts", chromedp.Navigate(hs.URL+"/compare?a="+pdRun+"&b="+idSelfish), chromedp.WaitVisible(css(`#equilibrium-changes`)))
+	if got := eval[string](t, tab, `[...document.querySelectorAll('#compare-body section')][0].id + ': ' + [...document.querySelectorAll('#equilibrium-changes li.flip')].map(l => l.textContent).join('; ')`); got != "equilibrium-changes: GMR: no longer 3; SMR: no longer 3; SEQ: no longer 3" {
+		t.Errorf("the comparison opens with %q", got)
+	}
+	checkA11y(t, tab, "a comparison of two conflicts")
 
 	// An update: the example's record is loaded with it; the verdicts
 	// before and after the record, the profiles, where it is now.

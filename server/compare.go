@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"html/template"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -157,6 +158,87 @@ func verdictFlips(a, b json.RawMessage) []verdictFlip {
 	}
 	sort.Slice(out, func(i, j int) bool { return naturalLess(out[i].ID, out[j].ID) })
 	return out
+}
+
+// equilibriumChange is, for one stability concept, the states that are
+// equilibria in run B and not in A (Gained) and the reverse (Lost).
+type equilibriumChange struct {
+	Concept string   `json:"concept"`
+	Gained  []uint64 `json:"gained"`
+	Lost    []uint64 `json:"lost"`
+}
+
+// equilibriumChanges compares the equilibria of two gmcr results, concept
+// by concept in the order of run A's concepts; nil unless both are gmcr
+// results.
+func equilibriumChanges(a, b json.RawMessage) []equilibriumChange {
+	type res struct {
+		Kind       string `json:"kind"`
+		Concepts   []string
+		Equilibria map[string][]struct {
+			Code uint64 `json:"code"`
+		} `json:"equilibria"`
+	}
+	var ra, rb res
+	if json.Unmarshal(a, &ra) != nil || json.Unmarshal(b, &rb) != nil || ra.Kind != "graph-model" || rb.Kind != "graph-model" {
+		return nil
+	}
+	set := func(r res, k string) map[uint64]bool {
+		m := map[uint64]bool{}
+		for _, s := range r.Equilibria[k] {
+			m[s.Code] = true
+		}
+		return m
+	}
+	diff := func(x, y map[uint64]bool) []uint64 {
+		out := []uint64{}
+		for c := range x {
+			if !y[c] {
+				out = append(out, c)
+			}
+		}
+		slices.Sort(out)
+		return out
+	}
+	out := []equilibriumChange{}
+	for _, k := range ra.Concepts {
+		ea, eb := set(ra, k), set(rb, k)
+		if c := (equilibriumChange{Concept: k, Gained: diff(eb, ea), Lost: diff(ea, eb)}); len(c.Gained)+len(c.Lost) > 0 {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// recordSummary says how two observed records differ: their rows, and the
+// first line where they part.
+func recordSummary(a, b string) (string, string) {
+	rows := func(s string) int {
+		n := 0
+		for _, l := range strings.Split(s, "\n") {
+			if t := strings.TrimSpace(l); t != "" && !strings.HasPrefix(t, "#") {
+				n++
+			}
+		}
+		return max(n-1, 0) // the header
+	}
+	la, lb := strings.Split(a, "\n"), strings.Split(b, "\n")
+	i := 0
+	for i < len(la) && i < len(lb) && la[i] == lb[i] {
+		i++
+	}
+	where := fmt.Sprintf(" (they differ from line %d)", i+1)
+	if a == "" || b == "" {
+		where = ""
+	}
+	sa, sb := fmt.Sprintf("%d rows", rows(a)), fmt.Sprintf("%d rows", rows(b))
+	if a == "" {
+		sa = ""
+	}
+	if b == "" {
+		sb = ""
+	}
+	return sa, sb + where
 }
 
 // largestChanges picks from diff the changes in ending probabilities

@@ -12,3 +12,6 @@ func SetAuthLimits(s *Server, burst, rate float64, now func() time.Time) {
 		s.limiter.now = now
 	}
 }
+
+// RecordSummary is recordSummary, for the tests of package server_test.
+var RecordSummary = recordSummary

@@ -3,6 +3,7 @@ package server_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"reflect"
 	"strings"
@@ -283,4 +284,55 @@ func TestGmcrExampleIsTheRepositorys(t *testing.T) {
 		}
 	}
 	t.Fatal("no us-iran-graph-model example")
+}
+
+// Two gmcr runs compare by their equilibria: when A comes to care first
+// about not cooperating itself, mutual cooperation is no longer stable
+// under any concept, and mutual defection stays the Nash equilibrium.
+func TestGmcrCompare(t *testing.T) {
+	e := newEnv(t, opts{anyRunner: server.ScenarioRunner{}})
+	pd := readExample(t, "../examples/gmcr/prisoners.yaml")
+	selfish := strings.Replace(pd, `priorities: [cooperate_b, "!cooperate_a"]`, `priorities: ["!cooperate_a", cooperate_b]`, 1)
+	if selfish == pd {
+		t.Fatal("the example's preferences moved; update the test")
+	}
+	var ids []string
+	for _, src := range []string{pd, selfish} {
+		j := e.start(map[string]any{"kind": "gmcr", "yaml": src, "name": "prisoners"})
+		if end := e.waitEnd(j.ID); end.Status != store.StatusDone {
+			t.Fatalf("run ended %+v", end)
+		}
+		ids = append(ids, j.ID)
+	}
+	var cmp struct {
+		Equilibria []struct {
+			Concept      string
+			Gained, Lost []uint64
+		} `json:"equilibrium_changes"`
+		Scenario struct {
+			Changes []struct{ Section, Item, Change string }
+		}
+	}
+	e.wantStatus("GET", "/api/runs/compare?a="+ids[0]+"&b="+ids[1], nil, 200, &cmp)
+	var got []string
+	for _, c := range cmp.Equilibria {
+		got = append(got, fmt.Sprintf("%s+%v-%v", c.Concept, c.Gained, c.Lost))
+	}
+	if want := "gmr+[]-[3] smr+[]-[3] seq+[]-[3]"; strings.Join(got, " ") != want {
+		t.Errorf("equilibrium changes %q, want %q", strings.Join(got, " "), want)
+	}
+	if len(cmp.Scenario.Changes) == 0 {
+		t.Error("the comparison does not say that the preferences changed")
+	}
+}
+
+func TestRecordSummary(t *testing.T) {
+	a := "# note\nstep,event\n0,quiet\n1,quiet\n"
+	b := "# note\nstep,event\n0,quiet\n1,incident\n2,quiet\n"
+	if x, y := server.RecordSummary(a, b); x != "2 rows" || y != "3 rows (they differ from line 4)" {
+		t.Errorf("record summary %q → %q", x, y)
+	}
+	if x, y := server.RecordSummary("", b); x != "" || y != "3 rows" {
+		t.Errorf("record added: %q → %q", x, y)
+	}
 }

@@ -955,13 +955,16 @@ func (s *Server) deleteRun(w http.ResponseWriter, r *http.Request) {
 // values, what changed in the scenario and the run's settings, then every
 // number that differs, keyed by its path in the result, in natural order.
 type compareResponse struct {
-	A        store.Run        `json:"a"`
-	B        store.Run        `json:"b"`
-	Flips    []verdictFlip    `json:"verdict_flips"`
-	Largest  []diffEntry      `json:"largest_changes"`
-	Scenario scenarioDiff     `json:"scenario"`
-	Settings []scenarioChange `json:"settings"`
-	Diff     []diffEntry      `json:"diff"`
+	A     store.Run     `json:"a"`
+	B     store.Run     `json:"b"`
+	Flips []verdictFlip `json:"verdict_flips"`
+	// Equilibria lists, for two gmcr runs, the states that became or
+	// stopped being equilibria under each concept.
+	Equilibria []equilibriumChange `json:"equilibrium_changes,omitempty"`
+	Largest    []diffEntry         `json:"largest_changes"`
+	Scenario   scenarioDiff        `json:"scenario"`
+	Settings   []scenarioChange    `json:"settings"`
+	Diff       []diffEntry         `json:"diff"`
 	// DiffCut counts the entries of Diff left out beyond maxDiffEntries.
 	DiffCut int `json:"diff_cut,omitempty"`
 }
@@ -994,6 +997,11 @@ func settingsChanges(a, b store.Run) []scenarioChange {
 		y, _ := json.Marshal(pb[k])
 		if string(x) != string(y) {
 			c := scenarioChange{Section: "params", Item: k, Change: "changed", A: string(x), B: string(y)}
+			if k == "record" { // a whole file: say how it differs, not what it holds
+				ra, _ := pa[k].(string)
+				rb, _ := pb[k].(string)
+				c.A, c.B = recordSummary(ra, rb)
+			}
 			if pa[k] == nil {
 				c.Change, c.A = "added", ""
 			} else if pb[k] == nil {
@@ -1029,7 +1037,7 @@ func (s *Server) compareRuns(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	diff := diffResults(a.Result, b.Result)
-	resp := compareResponse{A: a, B: b, Flips: verdictFlips(a.Result, b.Result), Largest: largestChanges(diff, 15),
+	resp := compareResponse{A: a, B: b, Flips: verdictFlips(a.Result, b.Result), Equilibria: equilibriumChanges(a.Result, b.Result), Largest: largestChanges(diff, 15),
 		Scenario: diffScenarios(a.YAML, b.YAML), Settings: settingsChanges(a, b), Diff: diff}
 	if len(diff) > maxDiffEntries {
 		resp.Diff, resp.DiffCut = diff[:maxDiffEntries], len(diff)-maxDiffEntries

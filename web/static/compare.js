@@ -68,8 +68,16 @@ export async function showCompare(a, b) {
   const flips = cmp.verdict_flips || [];
   const largest = cmp.largest_changes || [];
   const endings = largest.filter((d) => isProb(d.path)), values = largest.filter((d) => !isProb(d.path));
+  const gmcr = cmp.a.result && cmp.a.result.kind === "graph-model" && cmp.b.result && cmp.b.result.kind === "graph-model";
+  const eqc = cmp.equilibrium_changes || [];
+  const codes = (xs) => xs.join(", ");
   const parts = [
     el("p", {class: "compare-runs"}, runLink(cmp.a, "A"), el("br"), runLink(cmp.b, "B")),
+    gmcr ? el("section", {class: "flips", id: "equilibrium-changes", "aria-labelledby": "eqc-h"}, el("h3", {id: "eqc-h"}, "Equilibria that changed"),
+      eqc.length ? el("ul", {class: "flip-list"}, eqc.map((c) => el("li", {class: "flip", "data-concept": c.concept},
+        el("strong", {}, c.concept.toUpperCase() === "NASH" ? "Nash" : c.concept.toUpperCase()), ": ",
+        c.gained.length ? `now also ${codes(c.gained)}` : "", c.gained.length && c.lost.length ? "; " : "", c.lost.length ? `no longer ${codes(c.lost)}` : "")))
+        : el("p", {class: "muted"}, "The same equilibria under every concept.")) :
     el("section", {class: "flips", id: "flips", "aria-labelledby": "flips-h"}, el("h3", {id: "flips-h"}, "Verdicts that changed"),
       flips.length ? el("ul", {class: "flip-list"}, flips.map((f) => el("li", {class: "flip", "data-hypothesis": f.id},
         el("strong", {}, f.id), " ", f.claim ? el("span", {}, f.claim + " ") : null,
