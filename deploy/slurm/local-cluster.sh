@@ -67,8 +67,15 @@ done
 
 node=$(hostname)
 if ! getent hosts "$node" >/dev/null; then
-  echo "$0: the host name $node does not resolve; add it to /etc/hosts" >&2
-  exit 1
+  # slurmd must resolve its own node name. A container's name often does
+  # not: map it to loopback (we run as root), or say what to do.
+  if [ -w /etc/hosts ]; then
+    echo "127.0.1.1 $node" >>/etc/hosts
+    echo "$0: added $node to /etc/hosts (it did not resolve)" >&2
+  else
+    echo "$0: the host name $node does not resolve; add it to /etc/hosts" >&2
+    exit 1
+  fi
 fi
 
 # Free ports from 6817 up (a connection that succeeds means taken).
