@@ -588,13 +588,14 @@ func tornadoChart(idx int, t Tornado) string {
 }
 
 // labelWidth is the left margin that fits the longest profile name at the
-// label font size (about 6.6 px per character), within limits.
+// label font size (about 6.6 px per character) with the 8 px gap before
+// the plot and some slack, within limits (longer names are shortened).
 func labelWidth(ps []Profile) float64 {
 	n := 0
 	for _, p := range ps {
 		n = max(n, len([]rune(p.Name)))
 	}
-	return math.Min(300, math.Max(150, 6.6*float64(n)+16))
+	return math.Min(300, math.Max(150, 6.6*float64(n)+20))
 }
 
 // tickNum prints an axis tick without trailing zeros ("20", "0.25").

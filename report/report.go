@@ -372,7 +372,7 @@ nav#contents{background:#f7f7f7;padding:.4em .8em;margin:1em 0}nav#contents ol{c
 {{end}}</tbody></table>{{end}}{{end}}
 
 {{define "sec-reach"}}{{if .Reach}}
-<p>Chance of having entered each situation by each step, one panel per profile.</p>
+<p>Chance of having entered each situation by each step, one panel per profile: the mean over the parameter draws (the 5–95% intervals at the horizon are under {{ref "endings"}}).</p>
 <div class="reach">{{range .Reach}}{{.}}{{end}}</div>{{end}}{{end}}
 
 {{define "sec-values"}}{{if .Values}}
@@ -397,7 +397,7 @@ nav#contents{background:#f7f7f7;padding:.4em .8em;margin:1em 0}nav#contents ol{c
 {{define "sec-hypotheses"}}{{if .Hypotheses}}
 <p>Each claim's share is of the prior parameter draws in which it holds: what the assumptions imply, not evidence that it is true{{if .Evidence}} (for what the record says, see {{ref "evidence"}}){{end}}.</p>
 <table><thead><tr><th>ID</th><th>Claim</th><th>Implied by the assumptions in (share of draws)</th><th>Verdict</th></tr></thead><tbody>
-{{range .Hypotheses}}<tr class="hypothesis" data-id="{{.ID}}"><td>{{.ID}}</td><td>{{with .Label}}<strong>{{.}}</strong><br>{{end}}{{.Claim}}<br><code>{{.Expr}}</code>{{if .Quantities}}<br><small>{{range $i, $q := .Quantities}}{{if $i}}; {{end}}<code>{{$q.Expr}}</code> = {{iv $q.Interval}}{{end}}</small>{{end}}</td>
+{{range .Hypotheses}}<tr class="hypothesis" data-id="{{.ID}}"><td>{{.ID}}</td><td>{{with .Label}}<strong>{{.}}</strong><br>{{end}}{{.Claim}}<br><code>{{.Expr}}</code>{{if .Quantities}}<br><small>mean over the draws: {{range $i, $q := .Quantities}}{{if $i}}; {{end}}<code>{{$q.Expr}}</code> = {{iv $q.Interval}}{{end}}</small>{{end}}</td>
 <td class="n">{{pct .HoldsShare}}<span class="share" role="img" aria-label="holds in {{pct .HoldsShare}} of draws"><span style="width:{{width .HoldsShare}}"></span></span></td>
 <td><span class="verdict {{verdictClass .Verdict}}">{{.Verdict}}</span></td></tr>
 {{end}}</tbody></table>{{end}}{{end}}

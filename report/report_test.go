@@ -308,3 +308,25 @@ func TestValueChartWhiskers(t *testing.T) {
 		t.Errorf("only %d whiskers", whiskers)
 	}
 }
+
+// TestProfileNamesWhole: a profile name that fits the widest label margin
+// is drawn whole in every chart (found on the demo: "equilibrium (central
+// values)" lost its last letters); a longer one is shortened with "…" and
+// still fits (TestChartTextsGeometry checks the fit).
+func TestProfileNamesWhole(t *testing.T) {
+	in := fixture()
+	in.Profiles[1].Name = "equilibrium (central values)"
+	page := render(t, in)
+	for _, chart := range []string{"brief-endings", "endings", "value-0"} {
+		svg := regexp.MustCompile(`(?s)<svg[^>]*id="` + chart + `".*?</svg>`).FindString(page)
+		if !strings.Contains(svg, ">equilibrium (central values)</text>") {
+			t.Errorf("%s: the profile name is not drawn whole", chart)
+		}
+	}
+	in.Profiles[1].Name = strings.Repeat("a very long profile name ", 4)
+	page = render(t, in)
+	if !strings.Contains(page, "…</text>") {
+		t.Error("a name longer than the margin is not shortened")
+	}
+	checkTexts(t, page)
+}
