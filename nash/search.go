@@ -13,8 +13,8 @@ import (
 // Search tunes the methods that run from starting points or perturbation
 // vectors: gnm and ipa (one path per perturbation vector) and liap (one
 // minimisation per starting point). The zero value asks for Gambit's
-// defaults: one random perturbation (gnm, ipa) or one random starting
-// point (liap), drawn with seed 0 (the command line's default seed is 1).
+// defaults: one random perturbation (gnm, ipa) or ten random starting
+// points (liap), drawn with seed 0 (the command line's default seed is 1).
 type Search struct {
 	// Starts is the number of random perturbation vectors (gnm, ipa) or
 	// starting points (liap); 0 for the method's default.
@@ -75,7 +75,7 @@ func ReadPoints(r io.Reader, name string) ([]Point, error) {
 			f := strings.TrimSpace(field)
 			v, err := parsePointNumber(f)
 			if err != nil {
-				return nil, fmt.Errorf("%s:%d:%d: %q is not a number", name, line, col+lead, f)
+				return nil, fmt.Errorf("%s:%d:%d: %q %v", name, line, col+lead, f, err)
 			}
 			p.Values = append(p.Values, v)
 			col += len(field) + 1
@@ -94,11 +94,11 @@ func ReadPoints(r io.Reader, name string) ([]Point, error) {
 func parsePointNumber(s string) (float64, error) {
 	var r big.Rat
 	if _, ok := r.SetString(s); !ok || s == "" {
-		return 0, fmt.Errorf("bad number")
+		return 0, fmt.Errorf("is not a number")
 	}
 	v, _ := r.Float64()
 	if math.IsInf(v, 0) {
-		return 0, fmt.Errorf("out of range")
+		return 0, fmt.Errorf("is out of range")
 	}
 	return v, nil
 }

@@ -27,6 +27,7 @@ func nashMethods() map[string]nashMethod {
 		"gnm":       nash.GNM,
 		"enummixed": nash.EnumMixed,
 		"lcp":       nash.LCP,
+		"liap":      nash.Liap,
 		"logit":     nash.Logit,
 		"lp":        nash.LP,
 		"simpdiv":   nash.SimpDiv,
@@ -94,6 +95,7 @@ Methods (--method): ` + strings.Join(names, ", ") + `.
              equilibria on the path from each perturbation vector
   lcp        Lemke–Howson, 2 players: one equilibrium, or with --all every
              equilibrium Gambit's gambit-lcp reports (all accessible ones)
+  liap       Lyapunov-function minimisation from random starts, N players
   lp         value and optimal strategies of a 2-player constant-sum game
   logit      end of the logit quantal-response path (--lambda L: the QRE at L)
   simpdiv    one equilibrium by simplicial subdivision with restarts, N players

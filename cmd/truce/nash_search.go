@@ -35,7 +35,7 @@ type nashSearchFlags struct {
 }
 
 func (f *nashSearchFlags) register(fs *pflag.FlagSet) {
-	intFlag(fs, &f.starts, "starts", 0, 1, maxSearchStarts, "gnm, ipa: random perturbation vectors; liap: random starting points (Gambit's -n; default 1)")
+	intFlag(fs, &f.starts, "starts", 0, 1, maxSearchStarts, "gnm, ipa: random perturbation vectors; liap: random starting points (Gambit's -n; default 1 for gnm and ipa, 10 for liap)")
 	fs.Uint64Var(&f.seed, "seed", 1, "gnm, ipa, liap: random seed of the perturbation vectors or starting points (Gambit's -R)")
 	fs.StringVar(&f.points, "points", "", "gnm, ipa: file of perturbation vectors; liap: of starting points; one per line, numbers separated by commas (Gambit's -s)")
 	floatFlag(fs, &f.lambdaEnd, "lambda-end", nash.GNMDefaultLambdaEnd, -1e12, -1e-12, "gnm: stop each path where lambda falls below this multiple of its start (Gambit's -m)")

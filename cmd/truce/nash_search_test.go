@@ -1,0 +1,128 @@
+package main
+
+import (
+	"math"
+	"os"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+const gnmRef = "../../nash/testdata/gnm/"
+
+// TestNashGNMFromGambitsVector: truce nash --method gnm --points on the
+// vector gambit-gnm drew prints gambit-gnm's NE lines (2-player game: the
+// same path, the same equilibria, the same order once Gambit's repeats are
+// dropped). Gambit's mixed equilibrium is off by up to 5e-10 (truce's
+// agrees with the exact one enummixed --rational gives, 16883/340316 =
+// 0.04960977444 where Gambit prints 0.0496097749), hence the 1e-8.
+func TestNashGNMFromGambitsVector(t *testing.T) {
+	out, errs, code := runTruce(t, "", "nash", nashRef+"8x8.nfg", "--method", "gnm", "--points", gnmRef+"8x8.2.pert", "--format", "gambit", "--decimals", "10")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	ref := readText(t, gnmRef+"8x8.2.gnm.out")
+	got := parseNELines(t, out)
+	want := parseNELines(t, ref)
+	var distinct [][]float64
+	for _, w := range want {
+		dup := false
+		for _, d := range distinct {
+			dup = dup || closeVec(d, w, 1e-9)
+		}
+		if !dup {
+			distinct = append(distinct, w)
+		}
+	}
+	if len(got) != len(distinct) {
+		t.Fatalf("%d NE lines, Gambit %d distinct:\n%s\n%s", len(got), len(distinct), out, ref)
+	}
+	for i := range got {
+		if !closeVec(got[i], distinct[i], 1e-8) {
+			t.Errorf("NE %d: %v, Gambit %v", i+1, got[i], distinct[i])
+		}
+	}
+}
+
+// TestNashSearchFlags: the seed is printed and reproduces the run; the
+// flags are refused where they mean nothing, and bad files are named.
+func TestNashSearchFlags(t *testing.T) {
+	game := nashRef + "2x2x2.nfg"
+	a, _, code := runTruce(t, "", "nash", game, "--method", "liap", "--seed", "9", "--starts", "4")
+	if code != 0 || !strings.Contains(a, "seed 9") || !strings.Contains(a, "starts 4") {
+		t.Fatalf("exit %d:\n%s", code, a)
+	}
+	b, _, _ := runTruce(t, "", "nash", game, "--method", "liap", "--seed", "9", "--starts", "4")
+	if stripTiming(a) != stripTiming(b) {
+		t.Errorf("same seed, different output:\n%s\n%s", a, b)
+	}
+	v, errs, code := runTruce(t, "", "nash", game, "--method", "gnm", "--format", "gambit", "--verbose")
+	if code != 0 || !strings.HasPrefix(v, "pert,") || !strings.Contains(v, "\nstart,") || !strings.Contains(v, "\nNE,") {
+		t.Errorf("--verbose: exit %d %s:\n%s", code, errs, v)
+	}
+	for _, tc := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"--method", "lcp", "--starts", "3"}, 2, "--starts: only for --method gnm, ipa or liap"},
+		{[]string{"--method", "gnm", "--starts", "3", "--points", gnmRef + "2x2x2.1.pert"}, 2, "exclude each other"},
+		{[]string{"--method", "gnm", "--verbose"}, 2, "use it with --format gambit"},
+		{[]string{"--method", "gnm", "--lambda-end", "5"}, 2, "out of range"},
+		{[]string{"--method", "gnm", "--points", gnmRef + "8x8.1.pert"}, 1, "8x8.1.pert:1: perturbation vector has 16 numbers, the game has 6 strategies (2+2+2)"},
+		{[]string{"--method", "liap", "--points", "no-such-file"}, 1, "no-such-file"},
+	} {
+		_, errs, code := runTruce(t, "", append([]string{"nash", game}, tc.args...)...)
+		if code != tc.code || !strings.Contains(errs, tc.want) {
+			t.Errorf("%v: exit %d, stderr %q; want %d and %q", tc.args, code, errs, tc.code, tc.want)
+		}
+	}
+}
+
+func readText(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// parseNELines reads the NE lines of Gambit-format output.
+func parseNELines(t *testing.T, s string) [][]float64 {
+	t.Helper()
+	var out [][]float64
+	for _, line := range strings.Split(s, "\n") {
+		if !strings.HasPrefix(line, "NE,") {
+			continue
+		}
+		var v []float64
+		for _, f := range strings.Split(line[3:], ",") {
+			x, err := strconv.ParseFloat(f, 64)
+			if err != nil {
+				t.Fatalf("%q: %v", line, err)
+			}
+			v = append(v, x)
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
+func closeVec(a, b []float64, tol float64) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if math.Abs(a[i]-b[i]) > tol {
+			return false
+		}
+	}
+	return true
+}
+
+// stripTiming drops the elapsed time from the summary line.
+func stripTiming(s string) string {
+	return regexp.MustCompile(`, [0-9.]+(µs|ms|s)\n`).ReplaceAllString(s, "\n")
+}
