@@ -81,7 +81,10 @@ func AddForecasts(in *Input, ledger string, scores []forecast.SourceScore, resol
 			BaseRate: float64(s.BaseRate), Skill: float64(s.Skill)})
 	}
 	if len(scores) > 0 {
-		f.Chart = template.HTML(forecast.ReliabilitySVG(scores, fmt.Sprintf("Reliability of %d resolved forecasts", resolved)))
+		// a chart of the page like the others: scaled to the column, and
+		// measured by the tests' geometric checks
+		svg := forecast.ReliabilitySVG(scores, fmt.Sprintf("Reliability of %d resolved forecasts", resolved))
+		f.Chart = template.HTML(strings.Replace(svg, "<svg ", `<svg id="reliability" class="chart chart-reliability" data-chart="reliability" `, 1))
 	}
 	ensureEvidence(in).Forecasts = f
 }

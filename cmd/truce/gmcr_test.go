@@ -92,18 +92,9 @@ func TestGmcrHTML(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	b, err := os.ReadFile(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	page := string(b)
 	// The status-quo graph: the truce (0) and the improvements to the
 	// walkout (1), Hormuz (9) and the standoff (11), in an inline SVG.
-	for _, want := range []string{"<svg", `<title>state 11: equilibrium under Nash, GMR, SMR, SEQ</title>`, ">US moves<", ">IR moves<", "<td>US: walkout, strike; IR: hormuz</td>"} {
-		if !strings.Contains(page, want) {
-			t.Errorf("page lacks %q", want)
-		}
-	}
+	page := checkPage(t, out, []string{"<svg", `<title>state 11: equilibrium under Nash, GMR, SMR, SEQ</title>`, ">US moves<", ">IR moves<", "<td>US: walkout, strike; IR: hormuz</td>"}, nil)
 	if strings.Contains(page, "<script") || strings.Contains(page, "http://") && !strings.Contains(page, `xmlns="http://www.w3.org/2000/svg"`) {
 		t.Error("page is not self-contained")
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/truce-dev/truce/store"
@@ -64,21 +63,7 @@ func TestReportEvidence(t *testing.T) {
 			if code != 0 {
 				t.Fatalf("exit %d: %s", code, stderr)
 			}
-			b, err := os.ReadFile(out)
-			if err != nil {
-				t.Fatal(err)
-			}
-			page := string(b)
-			for _, w := range tc.want {
-				if !strings.Contains(page, w) {
-					t.Errorf("page lacks %q", w)
-				}
-			}
-			for _, w := range tc.not {
-				if strings.Contains(page, w) {
-					t.Errorf("page has %q", w)
-				}
-			}
+			checkPage(t, out, tc.want, tc.not)
 		})
 	}
 	if _, err := os.Stat(filepath.Join(dir, "xdg")); err == nil {

@@ -55,22 +55,29 @@ func TestReportGmcr(t *testing.T) {
 			if !strings.Contains(stdout, tc.stdout) {
 				t.Errorf("stdout %q lacks %q", stdout, tc.stdout)
 			}
-			b, err := os.ReadFile(out)
-			if err != nil {
-				t.Fatal(err)
-			}
-			page := string(b)
-			for _, w := range tc.want {
-				if !strings.Contains(page, w) {
-					t.Errorf("page lacks %q", w)
-				}
-			}
-			for _, w := range tc.not {
-				if strings.Contains(page, w) {
-					i := strings.Index(page, w)
-					t.Errorf("page has %q: …%s…", w, page[max(0, i-100):min(len(page), i+60)])
-				}
-			}
+			checkPage(t, out, tc.want, tc.not)
 		})
 	}
+}
+
+// checkPage reads the page written at path and fails on each of want it
+// lacks and each of not it has (quoting where).
+func checkPage(t *testing.T, path string, want, not []string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := string(b)
+	for _, w := range want {
+		if !strings.Contains(page, w) {
+			t.Errorf("page lacks %q", w)
+		}
+	}
+	for _, w := range not {
+		if i := strings.Index(page, w); i >= 0 {
+			t.Errorf("page has %q: …%s…", w, page[max(0, i-100):min(len(page), i+60)])
+		}
+	}
+	return page
 }
