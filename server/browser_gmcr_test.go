@@ -3,18 +3,13 @@ package server_test
 import (
 	"context"
 	"encoding/json"
-	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"testing"
 
-	cdpbrowser "github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
 	"github.com/truce-dev/truce/server"
-	"github.com/truce-dev/truce/store"
-	"github.com/truce-dev/truce/web"
 )
 
 // TestBrowserGmcrUpdateForecasts drives the lenses beside the scenario
@@ -29,31 +24,15 @@ func TestBrowserGmcrUpdateForecasts(t *testing.T) {
 		t.Skip("drives headless chromium")
 	}
 	ctx := context.Background()
-	st, err := store.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "gmcr.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	plantLedger(t, st)
 	prisoners := server.Example{Name: "prisoners", YAML: readExample(t, "../examples/gmcr/prisoners.yaml")}
 	usIran := server.Example{Name: "us-iran-graph-model", YAML: readExample(t, "../examples/gmcr/us-iran.yaml")}
-	srv, err := server.New(ctx, server.Config{Store: st, Runner: server.ScenarioRunner{}, Assets: web.Assets(),
-		Examples: []server.Example{standoffExample(t), prisoners, exampleNamed(t, "truce-watch")}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Shutdown(ctx)
-	hs := httptest.NewServer(srv.Handler())
-	defer hs.Close()
+	st, hs := workbenchServer(t, server.Config{Examples: []server.Example{standoffExample(t), prisoners, exampleNamed(t, "truce-watch")}})
+	plantLedger(t, st)
 
 	b := newBrowser(t)
 	tab := b.root
 	css := func(sel string) chromedp.CSS { return chromedp.CSS(sel) }
-	downloads := t.TempDir()
-	if _, err := chromedp.CallBrowser(tab, cdpbrowser.SetDownloadBehavior, cdpbrowser.SetDownloadBehaviorParams{
-		Behavior: cdpbrowser.SetDownloadBehaviorBehaviorAllow, DownloadPath: downloads}); err != nil {
-		t.Fatalf("allowing downloads: %v", err)
-	}
+	downloads := allowDownloads(t, tab)
 
 	// The conflict in the editor: validated as a conflict, run as gmcr.
 	step(t, tab, "open the page", chromedp.Navigate(hs.URL+"/"), chromedp.WaitVisible(css(`body[data-ready="1"]`)))

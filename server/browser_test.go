@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	cdpbrowser "github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
@@ -224,6 +225,46 @@ func typeAt(t *testing.T, tab context.Context, line, col int, text, want string)
 	poll(t, tab, "typed text in place and checked", `truce.settled() && truce.getText() === `+jsString(want))
 }
 
+// workbenchServer starts a workbench with the embedded page on a fresh
+// SQLite store (cfg's Store and Assets are set here; Runner defaults to the
+// scenario engine). Everything stops when the test ends.
+func workbenchServer(t *testing.T, cfg server.Config) (*store.Store, *httptest.Server) {
+	t.Helper()
+	ctx := context.Background()
+	st, err := store.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "ui.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Store, cfg.Assets = st, web.Assets()
+	if cfg.Runner == nil {
+		cfg.Runner = server.ScenarioRunner{}
+	}
+	srv, err := server.New(ctx, cfg)
+	if err != nil {
+		st.Close()
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(srv.Handler())
+	t.Cleanup(func() {
+		hs.Close()
+		srv.Shutdown(ctx)
+		st.Close()
+	})
+	return st, hs
+}
+
+// allowDownloads lets the tab's browser save downloads into a fresh folder,
+// which it returns.
+func allowDownloads(t *testing.T, tab context.Context) string {
+	t.Helper()
+	dir := t.TempDir()
+	if _, err := chromedp.CallBrowser(tab, cdpbrowser.SetDownloadBehavior, cdpbrowser.SetDownloadBehaviorParams{
+		Behavior: cdpbrowser.SetDownloadBehaviorBehaviorAllow, DownloadPath: dir}); err != nil {
+		t.Fatalf("allowing downloads: %v", err)
+	}
+	return dir
+}
+
 // browserCase is one scenario driven through the UI: which example to load,
 // which line to break by typing text at its end, and what the fix is.
 type browserCase struct {
@@ -239,19 +280,7 @@ type browserCase struct {
 // sees it marked at its line, fixes it, runs the job, sees the charts and
 // hypotheses, and opens the run's permanent link in a fresh tab.
 func runBrowserCase(t *testing.T, c browserCase) {
-	ctx := context.Background()
-	st, err := store.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "ui.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	srv, err := server.New(ctx, server.Config{Store: st, Runner: c.runner, Assets: web.Assets(), Examples: []server.Example{c.example}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Shutdown(ctx)
-	hs := httptest.NewServer(srv.Handler())
-	defer hs.Close()
+	_, hs := workbenchServer(t, server.Config{Runner: c.runner, Examples: []server.Example{c.example}})
 
 	b := newBrowser(t)
 	tab := b.root

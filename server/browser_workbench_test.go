@@ -8,14 +8,12 @@ import (
 	"io"
 	"math"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	cdpbrowser "github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
@@ -23,7 +21,6 @@ import (
 	"github.com/truce-dev/truce/internal/browsertest"
 	"github.com/truce-dev/truce/server"
 	"github.com/truce-dev/truce/store"
-	"github.com/truce-dev/truce/web"
 )
 
 // checkA11y runs axe-core on the tab's page and fails the test for any
@@ -128,28 +125,13 @@ func TestBrowserWorkbench(t *testing.T) {
 		t.Skip("drives headless chromium")
 	}
 	ctx := context.Background()
-	st, err := store.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "wb.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
 	ex := standoffExample(t)
-	srv, err := server.New(ctx, server.Config{Store: st, Runner: server.ScenarioRunner{}, Assets: web.Assets(), Examples: []server.Example{ex}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Shutdown(ctx)
-	hs := httptest.NewServer(srv.Handler())
-	defer hs.Close()
+	st, hs := workbenchServer(t, server.Config{Examples: []server.Example{ex}})
 
 	b := newBrowser(t)
 	tab := b.root
 	css := func(sel string) chromedp.CSS { return chromedp.CSS(sel) }
-	downloads := t.TempDir()
-	if _, err := chromedp.CallBrowser(tab, cdpbrowser.SetDownloadBehavior, cdpbrowser.SetDownloadBehaviorParams{
-		Behavior: cdpbrowser.SetDownloadBehaviorBehaviorAllow, DownloadPath: downloads}); err != nil {
-		t.Fatalf("allowing downloads: %v", err)
-	}
+	downloads := allowDownloads(t, tab)
 
 	// The editor page.
 	step(t, tab, "open the page", chromedp.Navigate(hs.URL+"/"), chromedp.WaitVisible(css(`body[data-ready="1"]`)))

@@ -2,9 +2,7 @@ package server_test
 
 import (
 	"context"
-	"net/http/httptest"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -13,8 +11,6 @@ import (
 	"github.com/chromedp/chromedp/kb"
 
 	"github.com/truce-dev/truce/server"
-	"github.com/truce-dev/truce/store"
-	"github.com/truce-dev/truce/web"
 )
 
 // poll evaluates expr until it is true or the time runs out.
@@ -42,20 +38,8 @@ func TestBrowserTokenVersionsCompare(t *testing.T) {
 	if testing.Short() {
 		t.Skip("drives headless chromium")
 	}
-	ctx := context.Background()
-	st, err := store.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "ui.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
 	ex := standoffExample(t)
-	srv, err := server.New(ctx, server.Config{Store: st, Runner: server.ScenarioRunner{}, Token: testToken, Assets: web.Assets(), Examples: []server.Example{ex}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Shutdown(ctx)
-	hs := httptest.NewServer(srv.Handler())
-	defer hs.Close()
+	_, hs := workbenchServer(t, server.Config{Token: testToken, Examples: []server.Example{ex}})
 
 	b := newBrowser(t)
 	tab := b.root
