@@ -1,0 +1,48 @@
+package server_test
+
+import (
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/truce-dev/truce/server/internal/fakerunner"
+	"github.com/truce-dev/truce/store"
+)
+
+// DELETE /api/runs/{id} follows the token and cross-site rules of every
+// other change, refuses a run that is still going, and removes a finished
+// one for good.
+func TestDeleteRun(t *testing.T) {
+	fr := &fakerunner.Runner{Delay: time.Second, Steps: 1000, Started: make(chan string, 1)}
+	e := newEnv(t, opts{runner: fr, token: testToken})
+	j := e.start(map[string]any{"kind": "analyze", "yaml": validYAML})
+	<-fr.Started
+	e.wantError("DELETE", "/api/runs/"+j.ID, nil, 409, "not_finished")
+	e.wantStatus("POST", "/api/jobs/"+j.ID+"/cancel", nil, 202, nil)
+	if end := e.waitEnd(j.ID); end.Status != store.StatusCanceled {
+		t.Fatalf("end %+v", end)
+	}
+	send := func(hdr map[string]string) int {
+		req, _ := http.NewRequest("DELETE", e.http.URL+"/api/runs/"+j.ID, nil)
+		for k, v := range hdr {
+			req.Header.Set(k, v)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	if got := send(nil); got != 401 {
+		t.Errorf("without the token: %d, want 401", got)
+	}
+	if got := send(map[string]string{"Authorization": "Bearer " + testToken, "Sec-Fetch-Site": "cross-site"}); got != 403 {
+		t.Errorf("cross-site with the token: %d, want 403", got)
+	}
+	e.wantStatus("GET", "/api/runs/"+j.ID, nil, 200, nil) // still there
+	e.wantStatus("DELETE", "/api/runs/"+j.ID, nil, 204, nil)
+	e.wantError("GET", "/api/runs/"+j.ID, nil, 404, "not_found")
+	e.wantError("DELETE", "/api/runs/"+j.ID, nil, 404, "not_found")
+	e.wantError("DELETE", "/api/runs/bad%20id", nil, 400, "bad_id")
+}
