@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/truce-dev/truce/internal/budget"
 	"github.com/truce-dev/truce/markov"
@@ -22,6 +23,9 @@ type Options struct {
 	MaxIter int
 	// Progress, when non-nil, is called now and then with a short status.
 	Progress func(status string)
+	// reuseMin overrides mpeReuseMin (tests compare both modes of the
+	// homotopy on small games); 0 = the default.
+	reuseMin int
 }
 
 // Result is a stationary Markov strategy profile found by Solve and
@@ -176,7 +180,12 @@ type mpeModel struct {
 	uflow  [][]float64 // uflow[s][j*nA+a] weighted flow utility
 	entry  [][]float64 // entry[s][a] weighted entry utility (terminal states)
 	trans  [][][]markov.Next
-	scale  float64 // largest |utility|, at least 1e-300
+	// succ[s] lists, in increasing order, the positions in nt of the
+	// non-terminal states reachable from s in one step: the only values
+	// a state's action values depend on, which keeps every Jacobian row
+	// sparse in the states.
+	succ  [][]int
+	scale float64 // largest |utility|, at least 1e-300
 	// ctx is the context of the solve the model was made for: its memory
 	// budget is asked before every dense matrix, and long loops stop when
 	// it is done. A model lives for one call, never longer.
@@ -253,7 +262,30 @@ func newMPEModel(ctx context.Context, g *markov.Game) (*mpeModel, error) {
 	if m.scale == 0 {
 		m.scale = 1
 	}
+	m.initSucc()
 	return m, nil
+}
+
+// initSucc fills m.succ from m.trans.
+func (m *mpeModel) initSucc() {
+	m.succ = make([][]int, m.nS)
+	seen := make([]int, len(m.nt))
+	for i := range seen {
+		seen[i] = -1
+	}
+	for _, s := range m.nt {
+		var l []int
+		for _, nxs := range m.trans[s] {
+			for _, nx := range nxs {
+				if t := m.ntIdx[nx.State]; t >= 0 && seen[t] != s {
+					seen[t] = s
+					l = append(l, t)
+				}
+			}
+		}
+		slices.Sort(l)
+		m.succ[s] = l
+	}
 }
 
 // newMPEStageModel wraps a one-shot N-player game (payoffs in Gambit order,
@@ -284,6 +316,7 @@ func newMPEStageModel(ctx context.Context, shape []int, pay []float64) *mpeModel
 	if m.scale == 0 {
 		m.scale = 1
 	}
+	m.initSucc()
 	return m
 }
 
@@ -611,7 +644,7 @@ func (m *mpeModel) polish(sig [][][]float64, V [][]float64, support func(a, s, k
 	var lu mat.LU
 	fv := mat.NewVecDense(n, F)
 	var dx mat.VecDense
-	res0 := 0.0
+	res0, prevRes := 0.0, math.Inf(1)
 	for it := 0; it < 25; it++ {
 		if m.ctx.Err() != nil {
 			return nil, 0, false
@@ -637,9 +670,9 @@ func (m *mpeModel) polish(sig [][][]float64, V [][]float64, support func(a, s, k
 							}
 						}
 					}
-					for ti, t := range m.nt {
+					for _, ti := range m.succ[s] {
 						if v := d.dV[a][k][ti]; v != 0 {
-							c := vcol(a, t)
+							c := vcol(a, m.nt[ti])
 							J.Set(row, c, J.At(row, c)+v)
 						}
 					}
@@ -673,6 +706,13 @@ func (m *mpeModel) polish(sig [][][]float64, V [][]float64, support func(a, s, k
 				return nil, 0, false
 			}
 		} else if n <= mpePolishSVDMax {
+			// A minimum-norm step that no longer reduces the residual
+			// means the system is inconsistent (the guessed support has
+			// no equilibrium): stop instead of repeating the SVD until
+			// the iteration cap, as every caller then rejects the result.
+			if it >= 2 && res > 0.5*prevRes && res > 1e-8*m.scale {
+				return nil, 0, false
+			}
 			// A degenerate game has a continuum of equilibria on this
 			// support: the system is rank-deficient, and the minimum-norm
 			// Newton step (pseudo-inverse) still converges onto it.
@@ -688,6 +728,7 @@ func (m *mpeModel) polish(sig [][][]float64, V [][]float64, support func(a, s, k
 		} else {
 			return nil, 0, false
 		}
+		prevRes = res
 		step := 0.0
 		for i := range x {
 			x[i] -= dx.AtVec(i)
@@ -775,7 +816,9 @@ func (m *mpeModel) deriv(s int, sig [][][]float64, V [][]float64, d *mpeDeriv) {
 			for b := 0; b < nA; b++ {
 				clear(d.dS[a][k][b][:K[b]])
 			}
-			clear(d.dV[a][k])
+			for _, ti := range m.succ[s] {
+				d.dV[a][k][ti] = 0
+			}
 		}
 	}
 	u := d.u

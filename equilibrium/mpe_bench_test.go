@@ -3,6 +3,7 @@ package equilibrium
 import (
 	"context"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"testing"
 
@@ -142,4 +143,43 @@ func BenchmarkMPE1000x2x2Homotopy(b *testing.B) {
 
 func BenchmarkMPE400x2x2Auto(b *testing.B) {
 	benchmarkMPE(b, mpeRandomGame(5, 400, 2, 2, 0.9), "auto")
+}
+
+// mpeDegenerateGame is mpeRandomGame with flows rounded to multiples of
+// 1/2 in [−1, 1]: stage games with ties, where the polish meets singular
+// support systems (the small-game case compared with sGameSolver).
+func mpeDegenerateGame(seed uint64, nS, nA, K int, delta float64) *markov.Game {
+	g := mpeRandomGame(seed, nS, nA, K, delta)
+	for s := range g.Flow {
+		for j := range g.Flow[s] {
+			for a := range g.Flow[s][j] {
+				g.Flow[s][j][a] = math.Round(2*g.Flow[s][j][a]) / 2
+			}
+		}
+	}
+	return g
+}
+
+// Ten 15-state degenerate games per op (seeds 1–10).
+func BenchmarkMPE15x2x2DegenerateHomotopy(b *testing.B) {
+	var gs []*markov.Game
+	for seed := uint64(1); seed <= 10; seed++ {
+		gs = append(gs, mpeDegenerateGame(seed, 15, 2, 2, 0.9))
+	}
+	b.ReportAllocs()
+	cpu0 := cpuTime()
+	for b.Loop() {
+		for _, g := range gs {
+			r, err := Solve(context.Background(), g, Options{Method: "homotopy"})
+			if err != nil {
+				b.Fatal(err)
+			}
+			if !r.Converged {
+				b.Fatalf("did not converge: %s", r.Reason)
+			}
+		}
+	}
+	if cpu := (cpuTime() - cpu0).Seconds(); cpu > 0 {
+		b.ReportMetric(cpu/float64(b.N), "cpu-s/op")
+	}
 }

@@ -5,8 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/truce-dev/truce/internal/budget"
+	"gonum.org/v1/gonum/blas/blas64"
+	"gonum.org/v1/gonum/lapack"
+	"gonum.org/v1/gonum/lapack/lapack64"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -28,6 +32,22 @@ import (
 // largest magnitude so that λ means the same for every scenario.
 
 const (
+	// mpeReuseMin is the number of value unknowns (actors × non-terminal
+	// states) from which the tracer reuses a factorisation over several
+	// path steps (GMRES with it as the preconditioner) instead of
+	// factoring at every trial step: the dense factorisation of the
+	// values' Schur complement grows as its cube and dominates there.
+	// Smaller games factor at every trial step.
+	mpeReuseMin = 300
+	// mpeGMRESMaxIter bounds the GMRES iterations of one solve with a
+	// reused factorisation before it is replaced.
+	mpeGMRESMaxIter = 15
+	// mpeGMRESRefactor: a solve that needed more iterations has the next
+	// trial step factor afresh.
+	mpeGMRESRefactor = 5
+	// mpeReuseMaxSteps bounds the steps taken between two checks of the
+	// orientation when factorisations are reused.
+	mpeReuseMaxSteps     = 25
 	mpeHomotopyMaxLambda = 1e9
 	mpeHomotopyMaxSteps  = 20000
 	// The polish is first tried once the path point's one-shot gain (on
@@ -42,16 +62,21 @@ const (
 )
 
 type mpeTracer struct {
-	m    *mpeModel // scaled model
-	off  [][]int   // off[a][s]: first unknown of block (a, s)
-	n    int
-	sig  [][][]float64
-	V    [][]float64
-	d    *mpeDeriv
-	J    *mat.Dense // (n+1)×(n+1): Jacobian rows, last row the tangent
-	H    []float64
-	lp   []float64 // log-prior offset of each log-probability (nil: uniform prior)
-	cols []int     // scratch
+	m   *mpeModel // scaled model
+	off [][]int   // off[a][s]: first unknown of block (a, s)
+	n   int
+	sig [][][]float64
+	V   [][]float64
+	d   *mpeDeriv
+	J   *mat.Dense // (n+1)×(n+1): Jacobian rows, last row the tangent
+	H   []float64
+	lp  []float64 // log-prior offset of each log-probability (nil: uniform prior)
+	// pat[i] lists the columns the rows of state nt[i] can have nonzero:
+	// every actor's log-probabilities there, the values there and at its
+	// successors, and λ. J is stored dense but only these entries are
+	// cleared, written and multiplied: the work of one evaluation grows
+	// with the states, not their square.
+	pat [][]int
 }
 
 func newMPETracer(m *mpeModel) *mpeTracer {
@@ -70,6 +95,25 @@ func newMPETracer(m *mpeModel) *mpeTracer {
 	}
 	t.d = m.newDeriv()
 	t.J = mat.NewDense(t.n+1, t.n+1, nil)
+	t.pat = make([][]int, len(m.nt))
+	for i, s := range m.nt {
+		var p []int
+		for a := 0; a < m.nA; a++ {
+			for k := 0; k < m.K[s][a]; k++ {
+				p = append(p, t.off[a][s]+k)
+			}
+		}
+		for a := 0; a < m.nA; a++ {
+			p = append(p, t.vcol(a, s))
+			for _, ti := range m.succ[s] {
+				if st := m.nt[ti]; st != s {
+					p = append(p, t.vcol(a, st))
+				}
+			}
+		}
+		p = append(p, t.n)
+		t.pat[i] = p
+	}
 	t.H = make([]float64, t.n)
 	return t
 }
@@ -97,9 +141,15 @@ func (t *mpeTracer) eval(y []float64, jac bool) {
 	t.load(y)
 	lam := y[t.n]
 	if jac {
-		for i := 0; i < t.n; i++ {
-			row := t.J.RawRowView(i)
-			clear(row)
+		for i, s := range m.nt {
+			for a := 0; a < m.nA; a++ {
+				for r := t.off[a][s]; r <= t.vcol(a, s); r++ {
+					row := t.J.RawRowView(r)
+					for _, c := range t.pat[i] {
+						row[c] = 0
+					}
+				}
+			}
 		}
 	}
 	d := t.d
@@ -148,9 +198,9 @@ func (t *mpeTracer) eval(y []float64, jac bool) {
 						r[ob+mm] -= lam * (d.dS[a][k][b][mm] - d.dS[a][0][b][mm]) * t.sig[b][s][mm]
 					}
 				}
-				for ti, st := range m.nt {
+				for _, ti := range m.succ[s] {
 					if v := d.dV[a][k][ti] - d.dV[a][0][ti]; v != 0 {
-						r[t.vcol(a, st)] -= lam * v
+						r[t.vcol(a, m.nt[ti])] -= lam * v
 					}
 				}
 				r[t.n] = -(q[k] - q[0])
@@ -174,17 +224,41 @@ func (t *mpeTracer) eval(y []float64, jac bool) {
 					r[ob+mm] -= v * t.sig[b][s][mm]
 				}
 			}
-			for ti, st := range m.nt {
+			for _, ti := range m.succ[s] {
 				v := 0.0
 				for k := 0; k < K; k++ {
 					v += sg[k] * d.dV[a][k][ti]
 				}
 				if v != 0 {
-					r[t.vcol(a, st)] -= v
+					r[t.vcol(a, m.nt[ti])] -= v
 				}
 			}
 		}
 	}
+}
+
+// mulVec sets dst to [J; τ]·x for the Jacobian last evaluated and the
+// tangent row in J's last row, touching only J's pattern.
+func (t *mpeTracer) mulVec(dst, x []float64) {
+	m := t.m
+	for i, s := range m.nt {
+		p := t.pat[i]
+		for a := 0; a < m.nA; a++ {
+			for r := t.off[a][s]; r <= t.vcol(a, s); r++ {
+				row := t.J.RawRowView(r)
+				v := 0.0
+				for _, c := range p {
+					v += row[c] * x[c]
+				}
+				dst[r] = v
+			}
+		}
+	}
+	v := 0.0
+	for c, w := range t.J.RawRowView(t.n) {
+		v += w * x[c]
+	}
+	dst[t.n] = v
 }
 
 func mpeNormInf(x []float64) float64 {
@@ -335,7 +409,14 @@ func mpeTrace(ctx context.Context, m *mpeModel, opt Options, prior [][][]float64
 	tryPolish := func(y []float64, gain float64) [][][]float64 {
 		sig, V := sigOf(y)
 		move := math.Min(mpePolishMaxMove, math.Max(mpePolishMinMove, math.Sqrt(gain)))
+		var last []bool
 		for _, thr := range []float64{1e-3, 1e-6, 1e-9} {
+			// the same support again would give the same answer
+			supp := mpeSupportList(m, sig, thr)
+			if slices.Equal(supp, last) {
+				continue
+			}
+			last = supp
 			if p, pg, ok := m.polish(sig, V, mpeSupportOf(sig, thr)); ok && pg <= tol && mpeDist(p, sig) <= move {
 				return p
 			}
@@ -362,6 +443,61 @@ func mpeTrace(ctx context.Context, m *mpeModel, opt Options, prior [][][]float64
 	yp := make([]float64, n+1)
 	yc := make([]float64, n+1)
 	rhs := mat.NewVecDense(n+1, nil)
+
+	// Large games reuse one factorisation over several path steps (see
+	// mpeReuseMin): a trial step then solves with its own matrix
+	// [J(yp); τ] by GMRES, preconditioned by the last factorisation, and
+	// factors afresh only when GMRES does not converge quickly. The
+	// orientation (the determinant's sign) is known only at fresh
+	// factorisations; when one finds it flipped after steps taken with an
+	// old one, the tracer goes back to the last point where it was checked
+	// and retraces that stretch factoring at every trial step (as small
+	// games always do).
+	reuseMin := mpeReuseMin
+	if opt.reuseMin > 0 {
+		reuseMin = opt.reuseMin
+	}
+	reuse := ms.nA*len(ms.nt) >= reuseMin
+	stale := false  // this trial solves by GMRES with an older factorisation
+	haveF := false  // lu holds a usable factorisation
+	unchecked := 0  // steps accepted with an old factorisation since the last check
+	exactUntil := 0 // steps up to this one factor at every trial
+	var ckY, ckTau []float64
+	ckH := 0.0
+	var gm *mpeGMRES
+	var gx, gb []float64
+	if reuse {
+		gm = newMPEGMRES(n+1, mpeGMRESMaxIter)
+		gx, gb = make([]float64, n+1), make([]float64, n+1)
+	}
+	prec := func(dst, src []float64) error {
+		return lu.solveVec(mat.NewVecDense(n+1, dst), mat.NewVecDense(n+1, src))
+	}
+	errStale := errors.New("the reused factorisation no longer preconditions the step")
+	solveM := func(dst, b *mat.VecDense) error {
+		if !stale {
+			return lu.solveVec(dst, b)
+		}
+		for i := range gb {
+			gb[i] = b.AtVec(i)
+		}
+		its, ok := gm.solve(t.mulVec, prec, gb, gx, 1e-11)
+		if !ok {
+			return errStale
+		}
+		if its > mpeGMRESRefactor {
+			// still converging, but the factorisation is getting old:
+			// replace it at the next trial step
+			haveF = false
+		}
+		if dst.IsEmpty() {
+			dst.ReuseAsVec(n + 1)
+		}
+		for i, v := range gx {
+			dst.SetVec(i, v)
+		}
+		return nil
+	}
 	for step = 1; step <= maxSteps; step++ {
 		if err := ctx.Err(); err != nil {
 			sig, _ := sigOf(y)
@@ -383,11 +519,25 @@ func mpeTrace(ctx context.Context, m *mpeModel, opt Options, prior [][][]float64
 			t.eval(yp, true)
 			oldTau = append(oldTau[:0], tau...)
 			copy(t.J.RawRowView(n), tau)
-			if !lu.factor(t.J) {
-				h /= 2
-				continue
+			stale = reuse && haveF && step > exactUntil && unchecked < mpeReuseMaxSteps
+			if !stale {
+				haveF = false
+				if !lu.factor(t.J) {
+					h /= 2
+					continue
+				}
+				haveF = true
 			}
-			if sg := lu.detSign(); sg != orient {
+			if sg := lu.detSign(); !stale && sg != orient && unchecked > 0 {
+				// flipped somewhere since the last check: go back there
+				copy(y, ckY)
+				copy(tau, ckTau)
+				h = ckH
+				exactUntil = step + 2*unchecked + 5
+				unchecked = 0
+				cand = nil
+				continue
+			} else if !stale && sg != orient {
 				if h > 1e-6 {
 					h /= 2
 					continue
@@ -396,6 +546,13 @@ func mpeTrace(ctx context.Context, m *mpeModel, opt Options, prior [][][]float64
 				// branch point on the path (a symmetric game's pitchfork):
 				// the path goes straight through and the orientation flips.
 				orient = sg
+			}
+			if !stale {
+				// checked here: later steps with this factorisation go
+				// back to this point if the next check finds a flip
+				ckY = append(ckY[:0], y...)
+				ckTau = append(ckTau[:0], tau...)
+				ckH = h
 			}
 			copy(yc, yp)
 			ok := false
@@ -406,6 +563,7 @@ func mpeTrace(ctx context.Context, m *mpeModel, opt Options, prior [][][]float64
 			// of doubling and halving in turn.
 			lim := math.Min(0.05, 0.1*h) + 1e-6
 			dn0 := 0.0
+			staleFailed := false
 			for it := 0; it < 12; it++ {
 				iters = it + 1
 				if it > 0 {
@@ -420,7 +578,8 @@ func mpeTrace(ctx context.Context, m *mpeModel, opt Options, prior [][][]float64
 					rhs.SetVec(i, -t.H[i])
 				}
 				rhs.SetVec(n, 0)
-				if err := lu.solveVec(&sol, rhs); err != nil {
+				if err := solveM(&sol, rhs); err != nil {
+					staleFailed = err == errStale
 					break
 				}
 				dn := 0.0
@@ -436,6 +595,10 @@ func mpeTrace(ctx context.Context, m *mpeModel, opt Options, prior [][][]float64
 				}
 				prev = dn
 			}
+			if staleFailed {
+				haveF = false // factor afresh at the same point
+				continue
+			}
 			if !ok {
 				if dn0 > lim && !math.IsNaN(dn0) {
 					// shrink to where the predictor's error would be
@@ -450,7 +613,10 @@ func mpeTrace(ctx context.Context, m *mpeModel, opt Options, prior [][][]float64
 			// tangent at the predicted point, oriented by the old one
 			e.Zero()
 			e.SetVec(n, 1)
-			if err := lu.solveVec(&sol, e); err != nil {
+			if err := solveM(&sol, e); err == errStale {
+				haveF = false
+				continue
+			} else if err != nil {
 				h /= 2
 				continue
 			}
@@ -469,6 +635,11 @@ func mpeTrace(ctx context.Context, m *mpeModel, opt Options, prior [][][]float64
 			}
 			copy(y, yc)
 			accepted = true
+			if stale {
+				unchecked++
+			} else {
+				unchecked = 0
+			}
 			grow := 2.0
 			if dn0 > 0 {
 				grow = math.Min(2, math.Max(0.5, 0.7*math.Sqrt(lim/dn0)))
@@ -536,7 +707,10 @@ func (m *mpeModel) tracerBudget() error {
 		sumB += nb
 	}
 	nr := int64(m.nA*len(m.nt) + 1)
-	need := budget.Mul(8, budget.Add(budget.Mul(n+1, n+1), budget.Mul(2, nr, nr), budget.Mul(2, sumB, nr), sumB2))
+	// (2·sumB·nr bounds the blocks Z_s and M[β_s, R], which keep only
+	// their pattern's columns; the last term is GMRES's basis.)
+	need := budget.Mul(8, budget.Add(budget.Mul(n+1, n+1), budget.Mul(2, nr, nr), budget.Mul(2, sumB, nr), sumB2,
+		budget.Mul(2*mpeGMRESMaxIter+2, n+1)))
 	return budget.Check(m.ctx, fmt.Sprintf("the homotopy's Jacobian (%d × %d dense) and its block elimination", n+1, n+1), need,
 		"use --method iterate, or fewer actions or states")
 }
@@ -573,22 +747,25 @@ type mpeSchur struct {
 	n     int
 	bidx  [][]int // β indices of each non-terminal state (rows = columns)
 	rrows [][]int // reduced rows touching β_s: the state's value rows and the tangent row
+	pc    [][]int // reduced columns (positions in ridx) in the pattern of state s
 	ridx  []int   // reduced indices: every value, then λ / the tangent row
 	rpos  []int   // full index -> position in ridx, or -1
 	A     []mat.LU
 	As    []*mat.Dense // scratch: the blocks A_s
-	MBR   []*mat.Dense // scratch: M[β_s, R]
-	rhs   []*mat.VecDense
-	yv    []*mat.VecDense
-	Z     []*mat.Dense // A_s⁻¹ M[β_s, R]
+	MBR   []*mat.Dense // scratch: M[β_s, R], the columns pc[s] only
+	Z     []*mat.Dense // A_s⁻¹ M[β_s, R], the columns pc[s] only
 	S     *mat.Dense
-	slu   mat.LU
-	M     *mat.Dense
+	slu   mpeLU
+	// mrb[si] is M[rrows[si], bidx[si]], copied at factor time so that a
+	// factorisation stays usable after the matrix it came from is
+	// overwritten (the tracer reuses it over several path steps).
+	mrb   []*mat.Dense
+	inv   [][]float64  // row-major inverse of each block A_s
+	eye   []*mat.Dense // identity of each block's size
 	dense mat.LU
 	whole bool // using the dense fallback
 	y     [][]float64
 	rR    *mat.VecDense
-	xR    mat.VecDense
 }
 
 func newMPESchur(t *mpeTracer) *mpeSchur {
@@ -619,17 +796,33 @@ func newMPESchur(t *mpeTracer) *mpeSchur {
 		c.rpos[r] = i
 	}
 	nr := len(c.ridx)
+	// A state's β rows are nonzero only in its pattern: the reduced
+	// columns among them are all that its blocks Z_s and M[β_s, R] need.
+	for i := range c.bidx {
+		var pc []int
+		for _, col := range t.pat[i] {
+			if j := c.rpos[col]; j >= 0 {
+				pc = append(pc, j)
+			}
+		}
+		c.pc = append(c.pc, pc)
+	}
 	c.A = make([]mat.LU, len(c.bidx))
 	c.Z = make([]*mat.Dense, len(c.bidx))
 	c.y = make([][]float64, len(c.bidx))
 	for i, b := range c.bidx {
 		nb := len(b)
-		c.Z[i] = mat.NewDense(nb, nr, nil)
+		c.Z[i] = mat.NewDense(nb, len(c.pc[i]), nil)
 		c.y[i] = make([]float64, nb)
 		c.As = append(c.As, mat.NewDense(nb, nb, nil))
-		c.MBR = append(c.MBR, mat.NewDense(nb, nr, nil))
-		c.rhs = append(c.rhs, mat.NewVecDense(nb, nil))
-		c.yv = append(c.yv, mat.NewVecDense(nb, c.y[i]))
+		c.MBR = append(c.MBR, mat.NewDense(nb, len(c.pc[i]), nil))
+		c.mrb = append(c.mrb, mat.NewDense(len(c.rrows[i]), nb, nil))
+		c.inv = append(c.inv, make([]float64, nb*nb))
+		eye := mat.NewDense(nb, nb, nil)
+		for k := 0; k < nb; k++ {
+			eye.Set(k, k, 1)
+		}
+		c.eye = append(c.eye, eye)
 	}
 	c.S = mat.NewDense(nr, nr, nil)
 	c.rR = mat.NewVecDense(nr, nil)
@@ -638,7 +831,7 @@ func newMPESchur(t *mpeTracer) *mpeSchur {
 
 // factor prepares solves with M; false means M is (numerically) singular.
 func (c *mpeSchur) factor(M *mat.Dense) bool {
-	c.M, c.whole = M, false
+	c.whole = false
 	for i, r := range c.ridx {
 		row := M.RawRowView(r)
 		srow := c.S.RawRowView(i)
@@ -653,8 +846,8 @@ func (c *mpeSchur) factor(M *mat.Dense) bool {
 			for j, cc := range b {
 				As.Set(i, j, row[cc])
 			}
-			for j, cc := range c.ridx {
-				MBR.Set(i, j, row[cc])
+			for jj, j := range c.pc[si] {
+				MBR.Set(i, jj, row[c.ridx[j]])
 			}
 		}
 		c.A[si].Factorize(As)
@@ -664,21 +857,28 @@ func (c *mpeSchur) factor(M *mat.Dense) bool {
 		if err := c.A[si].SolveTo(c.Z[si], false, MBR); err != nil {
 			return c.factorWhole(M)
 		}
-		for _, r := range c.rrows[si] {
+		// the block's inverse, for the solves (a few small products
+		// cost less than as many calls into LAPACK)
+		inv := mat.NewDense(len(b), len(b), c.inv[si])
+		if err := c.A[si].SolveTo(inv, false, c.eye[si]); err != nil {
+			return c.factorWhole(M)
+		}
+		for ri, r := range c.rrows[si] {
 			row := M.RawRowView(r)
 			srow := c.S.RawRowView(c.rpos[r])
+			mrow := c.mrb[si].RawRowView(ri)
 			for k, bc := range b {
+				mrow[k] = row[bc]
 				if v := row[bc]; v != 0 {
 					zrow := c.Z[si].RawRowView(k)
-					for j := range srow {
-						srow[j] -= v * zrow[j]
+					for jj, j := range c.pc[si] {
+						srow[j] -= v * zrow[jj]
 					}
 				}
 			}
 		}
 	}
-	c.slu.Factorize(c.S)
-	cd := c.slu.Cond()
+	cd := c.slu.factor(c.S)
 	return !(cd > 1e20 || math.IsNaN(cd))
 }
 
@@ -690,7 +890,7 @@ func (c *mpeSchur) detSign() float64 {
 		_, s := c.dense.LogDet()
 		return s
 	}
-	_, s := c.slu.LogDet()
+	s := c.slu.detSign()
 	for i := range c.A {
 		_, si := c.A[i].LogDet()
 		s *= si
@@ -726,41 +926,143 @@ func (c *mpeSchur) solveVec(dst *mat.VecDense, b *mat.VecDense) error {
 	if dst.IsEmpty() {
 		dst.ReuseAsVec(c.n)
 	}
+	// Raw slices: this runs several times per path step (and once per
+	// GMRES iteration), and the accessors' cost showed in profiles.
+	bv, dv := b.RawVector(), dst.RawVector()
+	bd, dd := bv.Data, dv.Data
+	at := func(i int) float64 { return bd[i*bv.Inc] }
+	rr := c.rR.RawVector().Data
 	for i, r := range c.ridx {
-		c.rR.SetVec(i, b.AtVec(r))
+		rr[i] = at(r)
 	}
 	for si, bi := range c.bidx {
-		rhs, yv := c.rhs[si], c.yv[si]
-		for k, r := range bi {
-			rhs.SetVec(k, b.AtVec(r))
-		}
-		if err := conditionOK(c.A[si].SolveVecTo(yv, false, rhs)); err != nil {
-			return err
-		}
-		for _, r := range c.rrows[si] {
-			row := c.M.RawRowView(r)
+		y := c.y[si]
+		inv := c.inv[si]
+		nb := len(bi)
+		for k := range y {
 			s := 0.0
-			for k, bc := range bi {
-				s += row[bc] * c.y[si][k]
+			row := inv[k*nb : (k+1)*nb]
+			for j, r := range bi {
+				s += row[j] * at(r)
 			}
-			c.rR.SetVec(c.rpos[r], c.rR.AtVec(c.rpos[r])-s)
+			y[k] = s
+		}
+		for ri, r := range c.rrows[si] {
+			mrow := c.mrb[si].RawRowView(ri)
+			s := 0.0
+			for k, yk := range y {
+				s += mrow[k] * yk
+			}
+			rr[c.rpos[r]] -= s
 		}
 	}
-	if err := conditionOK(c.slu.SolveVecTo(&c.xR, false, c.rR)); err != nil {
-		return err
-	}
+	c.slu.solve(rr)
+	xr := rr
 	for i, r := range c.ridx {
-		dst.SetVec(r, c.xR.AtVec(i))
+		dd[r*dv.Inc] = xr[i]
 	}
 	for si, bi := range c.bidx {
 		for k, r := range bi {
 			zrow := c.Z[si].RawRowView(k)
 			s := c.y[si][k]
-			for j, z := range zrow {
-				s -= z * c.xR.AtVec(j)
+			for jj, j := range c.pc[si] {
+				s -= zrow[jj] * xr[j]
 			}
-			dst.SetVec(r, s)
+			dd[r*dv.Inc] = s
 		}
 	}
 	return nil
+}
+
+// mpeLU is a dense LU factorisation (LAPACK's getrf, row-major) with its
+// own triangular solves: gonum's solve of one right-hand side goes
+// through a general matrix routine whose overhead dominated the path's
+// solves.
+type mpeLU struct {
+	n    int
+	a    []float64
+	ipiv []int
+	work []float64
+	iw   []int
+}
+
+// factor factors A (copied) and returns its condition number estimate in
+// the norm gonum's mat.LU uses (+Inf when singular).
+func (f *mpeLU) factor(A *mat.Dense) float64 {
+	n, _ := A.Dims()
+	if f.n != n {
+		f.n = n
+		f.a = make([]float64, n*n)
+		f.ipiv = make([]int, n)
+		f.work = make([]float64, 4*n)
+		f.iw = make([]int, n)
+	}
+	for i := 0; i < n; i++ {
+		copy(f.a[i*n:(i+1)*n], A.RawRowView(i))
+	}
+	g := blas64.General{Rows: n, Cols: n, Stride: n, Data: f.a}
+	anorm := lapack64.Lange(lapack.MaxRowSum, blas64.General{Rows: n, Cols: n, Stride: n, Data: f.a}, f.work)
+	if !lapack64.Getrf(g, f.ipiv) {
+		return math.Inf(1)
+	}
+	rc := lapack64.Gecon(lapack.MaxRowSum, g, anorm, f.work, f.iw)
+	if rc == 0 {
+		return math.Inf(1)
+	}
+	return 1 / rc
+}
+
+// detSign is the sign of the determinant of the factored matrix.
+func (f *mpeLU) detSign() float64 {
+	s := 1.0
+	for i := 0; i < f.n; i++ {
+		if f.ipiv[i] != i {
+			s = -s
+		}
+		if f.a[i*f.n+i] < 0 {
+			s = -s
+		}
+	}
+	return s
+}
+
+// solve overwrites b with A⁻¹ b.
+func (f *mpeLU) solve(b []float64) {
+	n := f.n
+	for i := 0; i < n; i++ {
+		if p := f.ipiv[i]; p != i {
+			b[i], b[p] = b[p], b[i]
+		}
+	}
+	for i := 1; i < n; i++ {
+		row := f.a[i*n : i*n+i]
+		s := b[i]
+		for j, v := range row {
+			s -= v * b[j]
+		}
+		b[i] = s
+	}
+	for i := n - 1; i >= 0; i-- {
+		row := f.a[i*n+i+1 : (i+1)*n]
+		s := b[i]
+		for j, v := range row {
+			s -= v * b[i+1+j]
+		}
+		b[i] = s / f.a[i*n+i]
+	}
+}
+
+// mpeSupportList lists, for every actor, non-terminal state and action in
+// order, whether mpeSupportOf(sig, thr) counts it in the support.
+func mpeSupportList(m *mpeModel, sig [][][]float64, thr float64) []bool {
+	in := mpeSupportOf(sig, thr)
+	var l []bool
+	for a := 0; a < m.nA; a++ {
+		for _, s := range m.nt {
+			for k := range sig[a][s] {
+				l = append(l, in(a, s, k))
+			}
+		}
+	}
+	return l
 }
