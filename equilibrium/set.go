@@ -111,6 +111,14 @@ func SolveAll(ctx context.Context, g *markov.Game, opt SetOptions) (*Set, error)
 		starts = DefaultStarts
 	}
 	starts = max(starts, 0)
+	// A clocked game's equilibrium is non-stationary (backward induction
+	// over the clock); the starts and the enumeration find stationary
+	// equilibria of the game beyond the clock, which are not equilibria of
+	// the clocked game from its start. Only the selection is made.
+	clocked := g.Clock > 0
+	if clocked {
+		starts = 0
+	}
 	m, err := newMPEModel(ctx, g)
 	if err != nil {
 		return nil, fmt.Errorf("solve all: %w", err)
@@ -169,7 +177,9 @@ func SolveAll(ctx context.Context, g *markov.Game, opt SetOptions) (*Set, error)
 
 	// Exact enumeration where it is feasible.
 	var proved []string
-	if enum, what, complete, err := m.enumerate(ctx, opt.Tol); err != nil {
+	if clocked {
+		// no enumeration (above)
+	} else if enum, what, complete, err := m.enumerate(ctx, opt.Tol); err != nil {
 		if ctx.Err() != nil {
 			set.Stopped = "stopped during enumeration: " + ctx.Err().Error()
 		}
@@ -295,6 +305,8 @@ feed:
 		}
 	}
 	switch {
+	case clocked:
+		set.Completeness = fmt.Sprintf("not searched: the game is clocked (its rules depend on the step until step %d), and only the equilibrium found by backward induction over the clock is computed", g.Clock)
 	case set.Complete:
 		set.Completeness = "complete: " + strings.Join(proved, "; ")
 	case len(proved) > 0:
@@ -543,6 +555,9 @@ const Selection = "the limit of the logit path from uniform play (method homotop
 // starts (2 distinct outcomes), not proved complete; the actors' values
 // from the start differ by up to 56.6 (US)".
 func (s *Set) Describe(g *markov.Game) string {
+	if g != nil && g.Clock > 0 {
+		return "not searched in a clocked game; the equilibrium above is the one found by backward induction over the clock (others may exist)"
+	}
 	var b strings.Builder
 	n := len(s.Equilibria)
 	switch n {

@@ -426,6 +426,9 @@ func solveOneDraw(cmd *cobra.Command, sc *scenario.Scenario, d scenario.Draw, op
 		}
 		sd.Equilibria = append(sd.Equilibria, e)
 	}
+	if g.Clock > 0 {
+		return sd // credibility needs a stationary game (docs/scenario.md, the clock)
+	}
 	for _, pd := range sc.Profiles {
 		p, ok := profs[pd.Name]
 		if pd.Solve != "" {
@@ -506,7 +509,7 @@ func writeSolveText(w io.Writer, sc *scenario.Scenario, rep solveReport, all, de
 		if sd.Set.Stopped != "" {
 			fmt.Fprintf(&b, "  %s\n", sd.Set.Stopped)
 		}
-		if all {
+		if all && len(sd.BeforeClock) == 0 { // a clocked game's set is not searched
 			writeEqSet(&b, sc, sd)
 		} else if sd.Set.Found > 1 {
 			b.WriteString("  truce solve --all lists them.\n")
