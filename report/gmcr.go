@@ -223,11 +223,29 @@ func statusQuoSVG(g *OrdinalGraph, dms []string) string {
 		}
 		x1, y1 := p[0]+boxW, p[1]+boxH/2
 		x2, y2 := q[0], q[1]+boxH/2
-		if q[0] <= p[0] { // same column or backwards: bend above
-			x1, x2 = p[0]+boxW/2, q[0]+boxW/2
-			y1, y2 = p[1], q[1]
+		if q[0] == p[0] { // same column: a bow on the right, clear of the column's boxes
+			x1, y1 = p[0]+boxW, p[1]+boxH/2
+			x2, y2 = q[0]+boxW, q[1]+boxH/2
 			fmt.Fprintf(b, `<path d="M%.1f,%.1f C%.1f,%.1f %.1f,%.1f %.1f,%.1f" fill="none" stroke="%s" stroke-width="1.2" marker-end="url(#gmcr-arrow-%d)"/>`,
-				x1, y1, x1+40, math.Min(y1, y2)-20, x2+40, math.Min(y1, y2)-20, x2, y2, colour(e.DM), e.DM)
+				x1, y1, x1+40, y1, x2+40, y2, x2, y2, colour(e.DM), e.DM)
+			continue
+		}
+		if q[0] < p[0] {
+			// backwards: through the gaps between columns, never through a
+			// box; to the previous column straight across the gap, further
+			// back over the top of the graph
+			x1, y1 = p[0], p[1]+boxH/2
+			x2, y2 = q[0]+boxW, q[1]+boxH/2
+			pts := [][2]float64{{x1, y1}, {x2, y2}}
+			if p[0]-q[0] > colW+1 {
+				g1, g2, yTop := x1-(colW-boxW)/2, x2+(colW-boxW)/2, top-12
+				pts = [][2]float64{{x1, y1}, {g1, y1}, {g1, yTop}, {g2, yTop}, {g2, y2}, {x2, y2}}
+			}
+			var ps []string
+			for _, pt := range pts {
+				ps = append(ps, fmt.Sprintf("%.1f,%.1f", pt[0], pt[1]))
+			}
+			fmt.Fprintf(b, `<polyline points="%s" fill="none" stroke="%s" stroke-width="1.2" marker-end="url(#gmcr-arrow-%d)"/>`, strings.Join(ps, " "), colour(e.DM), e.DM)
 			continue
 		}
 		fmt.Fprintf(b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="%s" stroke-width="1.2" marker-end="url(#gmcr-arrow-%d)"/>`, x1, y1, x2, y2, colour(e.DM), e.DM)

@@ -290,6 +290,7 @@ table{border-collapse:collapse;width:100%;margin:.6em 0;font-size:.92em}
 th,td{border-bottom:1px solid #ddd;padding:.3em .5em;text-align:left;vertical-align:top}
 th{background:#f4f4f4}
 td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+td.c{text-align:center}td.e{background:#d8f0e3;font-weight:600}
 code{font-size:.9em;background:#f6f6f6;padding:0 .2em}
 .meta{color:#555}.elbl{font-size:10.5px;fill:#333}.note{font-size:11px;fill:#555}.lbl{font-size:12px;fill:#111}.tick{font-size:10px;fill:#444}.val{font-size:10px;fill:#222}
 svg.chart{max-width:100%;height:auto;display:block;margin:.8em 0;font-family:system-ui,sans-serif}

@@ -141,8 +141,8 @@ func (s *svg) legend(items []swatch, x0, maxX, y float64) float64 {
 	x := x0
 	for _, it := range items {
 		label := fitText(it.label, maxX-x0-14, 12)
-		wd := 24 + textWidth(label, 12)
-		if x > x0 && x+wd-10 > maxX {
+		wd := 30 + textWidth(label, 12) // swatch, gap, label, and room for fonts wider than the estimate
+		if x > x0 && x+wd-16 > maxX {
 			x, y = x0, y+16
 		}
 		s.rect(x, y-9, 10, 10, it.fill, it.label)
