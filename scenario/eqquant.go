@@ -131,6 +131,8 @@ func checkSetValue(c *compiler, q *quantity, at Pos) bool {
 	return checkSetProfile(c, q, at) && checkDiscounted(c, q, at)
 }
 
+// readValue, readAbsorb and readReach read value, absorb and reach from one
+// analysis, for a profile's own figure and for each member of a set.
 func readValue(q *quantity, a *markov.Analysis) float64 {
 	if q.comp >= 0 {
 		return a.Value[q.actor][q.comp]

@@ -76,19 +76,11 @@ type quantityFunc struct {
 
 // quantityFuncs are the functions only hypotheses may call.
 var quantityFuncs = []*quantityFunc{
-	{name: "reach", args: []argKind{argState, argSteps, argProfile}, need: needState,
-		read: fromAnalysis(func(q *quantity, a *markov.Analysis) float64 { return a.Reach[q.state][q.steps] })},
-	{name: "absorb", args: []argKind{argState, argProfile}, need: needState,
-		read: fromAnalysis(func(q *quantity, a *markov.Analysis) float64 { return a.Absorb[q.state] })},
+	{name: "reach", args: []argKind{argState, argSteps, argProfile}, need: needState, read: fromAnalysis(readReach)},
+	{name: "absorb", args: []argKind{argState, argProfile}, need: needState, read: fromAnalysis(readAbsorb)},
 	{name: "time", args: []argKind{argState, argProfile}, need: needState,
 		read: fromAnalysis(func(q *quantity, a *markov.Analysis) float64 { return a.Time[q.state] })},
-	{name: "value", args: []argKind{argActor, argProfile, argComponent}, optional: 1, check: checkDiscounted,
-		read: fromAnalysis(func(q *quantity, a *markov.Analysis) float64 {
-			if q.comp >= 0 {
-				return a.Value[q.actor][q.comp]
-			}
-			return a.Total[q.actor]
-		})},
+	{name: "value", args: []argKind{argActor, argProfile, argComponent}, optional: 1, check: checkDiscounted, read: fromAnalysis(readValue)},
 	{name: "value_by", args: []argKind{argActor, argSteps, argProfile, argComponent}, optional: 1,
 		need: func(q *quantity, n *needs) { n.valueSteps[q.steps] = true },
 		read: fromAnalysis(func(q *quantity, a *markov.Analysis) float64 {
