@@ -23,9 +23,6 @@ type Options struct {
 	MaxIter int
 	// Progress, when non-nil, is called now and then with a short status.
 	Progress func(status string)
-	// reuseMin overrides mpeReuseMin (tests compare both modes of the
-	// homotopy on small games); 0 = the default.
-	reuseMin int
 }
 
 // Result is a stationary Markov strategy profile found by Solve and

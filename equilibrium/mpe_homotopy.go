@@ -32,22 +32,6 @@ import (
 // largest magnitude so that λ means the same for every scenario.
 
 const (
-	// mpeReuseMin is the number of value unknowns (actors × non-terminal
-	// states) from which the tracer reuses a factorisation over several
-	// path steps (GMRES with it as the preconditioner) instead of
-	// factoring at every trial step: the dense factorisation of the
-	// values' Schur complement grows as its cube and dominates there.
-	// Smaller games factor at every trial step.
-	mpeReuseMin = 300
-	// mpeGMRESMaxIter bounds the GMRES iterations of one solve with a
-	// reused factorisation before it is replaced.
-	mpeGMRESMaxIter = 15
-	// mpeGMRESRefactor: a solve that needed more iterations has the next
-	// trial step factor afresh.
-	mpeGMRESRefactor = 5
-	// mpeReuseMaxSteps bounds the steps taken between two checks of the
-	// orientation when factorisations are reused.
-	mpeReuseMaxSteps     = 25
 	mpeHomotopyMaxLambda = 1e9
 	mpeHomotopyMaxSteps  = 20000
 	// The polish is first tried once the path point's one-shot gain (on
@@ -74,7 +58,7 @@ type mpeTracer struct {
 	// pat[i] lists the columns the rows of state nt[i] can have nonzero:
 	// every actor's log-probabilities there, the values there and at its
 	// successors, and λ. J is stored dense but only these entries are
-	// cleared, written and multiplied: the work of one evaluation grows
+	// cleared and written: the work of one evaluation grows
 	// with the states, not their square.
 	pat [][]int
 }
@@ -235,30 +219,6 @@ func (t *mpeTracer) eval(y []float64, jac bool) {
 			}
 		}
 	}
-}
-
-// mulVec sets dst to [J; τ]·x for the Jacobian last evaluated and the
-// tangent row in J's last row, touching only J's pattern.
-func (t *mpeTracer) mulVec(dst, x []float64) {
-	m := t.m
-	for i, s := range m.nt {
-		p := t.pat[i]
-		for a := 0; a < m.nA; a++ {
-			for r := t.off[a][s]; r <= t.vcol(a, s); r++ {
-				row := t.J.RawRowView(r)
-				v := 0.0
-				for _, c := range p {
-					v += row[c] * x[c]
-				}
-				dst[r] = v
-			}
-		}
-	}
-	v := 0.0
-	for c, w := range t.J.RawRowView(t.n) {
-		v += w * x[c]
-	}
-	dst[t.n] = v
 }
 
 func mpeNormInf(x []float64) float64 {
@@ -444,60 +404,6 @@ func mpeTrace(ctx context.Context, m *mpeModel, opt Options, prior [][][]float64
 	yc := make([]float64, n+1)
 	rhs := mat.NewVecDense(n+1, nil)
 
-	// Large games reuse one factorisation over several path steps (see
-	// mpeReuseMin): a trial step then solves with its own matrix
-	// [J(yp); τ] by GMRES, preconditioned by the last factorisation, and
-	// factors afresh only when GMRES does not converge quickly. The
-	// orientation (the determinant's sign) is known only at fresh
-	// factorisations; when one finds it flipped after steps taken with an
-	// old one, the tracer goes back to the last point where it was checked
-	// and retraces that stretch factoring at every trial step (as small
-	// games always do).
-	reuseMin := mpeReuseMin
-	if opt.reuseMin > 0 {
-		reuseMin = opt.reuseMin
-	}
-	reuse := ms.nA*len(ms.nt) >= reuseMin
-	stale := false  // this trial solves by GMRES with an older factorisation
-	haveF := false  // lu holds a usable factorisation
-	unchecked := 0  // steps accepted with an old factorisation since the last check
-	exactUntil := 0 // steps up to this one factor at every trial
-	var ckY, ckTau []float64
-	ckH := 0.0
-	var gm *mpeGMRES
-	var gx, gb []float64
-	if reuse {
-		gm = newMPEGMRES(n+1, mpeGMRESMaxIter)
-		gx, gb = make([]float64, n+1), make([]float64, n+1)
-	}
-	prec := func(dst, src []float64) error {
-		return lu.solveVec(mat.NewVecDense(n+1, dst), mat.NewVecDense(n+1, src))
-	}
-	errStale := errors.New("the reused factorisation no longer preconditions the step")
-	solveM := func(dst, b *mat.VecDense) error {
-		if !stale {
-			return lu.solveVec(dst, b)
-		}
-		for i := range gb {
-			gb[i] = b.AtVec(i)
-		}
-		its, ok := gm.solve(t.mulVec, prec, gb, gx, 1e-11)
-		if !ok {
-			return errStale
-		}
-		if its > mpeGMRESRefactor {
-			// still converging, but the factorisation is getting old:
-			// replace it at the next trial step
-			haveF = false
-		}
-		if dst.IsEmpty() {
-			dst.ReuseAsVec(n + 1)
-		}
-		for i, v := range gx {
-			dst.SetVec(i, v)
-		}
-		return nil
-	}
 	for step = 1; step <= maxSteps; step++ {
 		if err := ctx.Err(); err != nil {
 			sig, _ := sigOf(y)
@@ -519,25 +425,11 @@ func mpeTrace(ctx context.Context, m *mpeModel, opt Options, prior [][][]float64
 			t.eval(yp, true)
 			oldTau = append(oldTau[:0], tau...)
 			copy(t.J.RawRowView(n), tau)
-			stale = reuse && haveF && step > exactUntil && unchecked < mpeReuseMaxSteps
-			if !stale {
-				haveF = false
-				if !lu.factor(t.J) {
-					h /= 2
-					continue
-				}
-				haveF = true
-			}
-			if sg := lu.detSign(); !stale && sg != orient && unchecked > 0 {
-				// flipped somewhere since the last check: go back there
-				copy(y, ckY)
-				copy(tau, ckTau)
-				h = ckH
-				exactUntil = step + 2*unchecked + 5
-				unchecked = 0
-				cand = nil
+			if !lu.factor(t.J) {
+				h /= 2
 				continue
-			} else if !stale && sg != orient {
+			}
+			if sg := lu.detSign(); sg != orient {
 				if h > 1e-6 {
 					h /= 2
 					continue
@@ -546,13 +438,6 @@ func mpeTrace(ctx context.Context, m *mpeModel, opt Options, prior [][][]float64
 				// branch point on the path (a symmetric game's pitchfork):
 				// the path goes straight through and the orientation flips.
 				orient = sg
-			}
-			if !stale {
-				// checked here: later steps with this factorisation go
-				// back to this point if the next check finds a flip
-				ckY = append(ckY[:0], y...)
-				ckTau = append(ckTau[:0], tau...)
-				ckH = h
 			}
 			copy(yc, yp)
 			ok := false
@@ -563,7 +448,6 @@ func mpeTrace(ctx context.Context, m *mpeModel, opt Options, prior [][][]float64
 			// of doubling and halving in turn.
 			lim := math.Min(0.05, 0.1*h) + 1e-6
 			dn0 := 0.0
-			staleFailed := false
 			for it := 0; it < 12; it++ {
 				iters = it + 1
 				if it > 0 {
@@ -578,8 +462,7 @@ func mpeTrace(ctx context.Context, m *mpeModel, opt Options, prior [][][]float64
 					rhs.SetVec(i, -t.H[i])
 				}
 				rhs.SetVec(n, 0)
-				if err := solveM(&sol, rhs); err != nil {
-					staleFailed = err == errStale
+				if err := lu.solveVec(&sol, rhs); err != nil {
 					break
 				}
 				dn := 0.0
@@ -595,10 +478,6 @@ func mpeTrace(ctx context.Context, m *mpeModel, opt Options, prior [][][]float64
 				}
 				prev = dn
 			}
-			if staleFailed {
-				haveF = false // factor afresh at the same point
-				continue
-			}
 			if !ok {
 				if dn0 > lim && !math.IsNaN(dn0) {
 					// shrink to where the predictor's error would be
@@ -613,10 +492,7 @@ func mpeTrace(ctx context.Context, m *mpeModel, opt Options, prior [][][]float64
 			// tangent at the predicted point, oriented by the old one
 			e.Zero()
 			e.SetVec(n, 1)
-			if err := solveM(&sol, e); err == errStale {
-				haveF = false
-				continue
-			} else if err != nil {
+			if err := lu.solveVec(&sol, e); err != nil {
 				h /= 2
 				continue
 			}
@@ -635,11 +511,6 @@ func mpeTrace(ctx context.Context, m *mpeModel, opt Options, prior [][][]float64
 			}
 			copy(y, yc)
 			accepted = true
-			if stale {
-				unchecked++
-			} else {
-				unchecked = 0
-			}
 			grow := 2.0
 			if dn0 > 0 {
 				grow = math.Min(2, math.Max(0.5, 0.7*math.Sqrt(lim/dn0)))
@@ -708,9 +579,8 @@ func (m *mpeModel) tracerBudget() error {
 	}
 	nr := int64(m.nA*len(m.nt) + 1)
 	// (2·sumB·nr bounds the blocks Z_s and M[β_s, R], which keep only
-	// their pattern's columns; the last term is GMRES's basis.)
-	need := budget.Mul(8, budget.Add(budget.Mul(n+1, n+1), budget.Mul(2, nr, nr), budget.Mul(2, sumB, nr), sumB2,
-		budget.Mul(2*mpeGMRESMaxIter+2, n+1)))
+	// their pattern's columns.)
+	need := budget.Mul(8, budget.Add(budget.Mul(n+1, n+1), budget.Mul(2, nr, nr), budget.Mul(2, sumB, nr), sumB2))
 	return budget.Check(m.ctx, fmt.Sprintf("the homotopy's Jacobian (%d × %d dense) and its block elimination", n+1, n+1), need,
 		"use --method iterate, or fewer actions or states")
 }
@@ -758,7 +628,7 @@ type mpeSchur struct {
 	slu   mpeLU
 	// mrb[si] is M[rrows[si], bidx[si]], copied at factor time so that a
 	// factorisation stays usable after the matrix it came from is
-	// overwritten (the tracer reuses it over several path steps).
+	// overwritten.
 	mrb   []*mat.Dense
 	inv   [][]float64  // row-major inverse of each block A_s
 	eye   []*mat.Dense // identity of each block's size
@@ -926,8 +796,8 @@ func (c *mpeSchur) solveVec(dst *mat.VecDense, b *mat.VecDense) error {
 	if dst.IsEmpty() {
 		dst.ReuseAsVec(c.n)
 	}
-	// Raw slices: this runs several times per path step (and once per
-	// GMRES iteration), and the accessors' cost showed in profiles.
+	// Raw slices: this runs several times per path step, and the
+	// accessors' cost showed in profiles.
 	bv, dv := b.RawVector(), dst.RawVector()
 	bd, dd := bv.Data, dv.Data
 	at := func(i int) float64 { return bd[i*bv.Inc] }
