@@ -136,6 +136,14 @@ func TestBrowserGmcrUpdateForecasts(t *testing.T) {
 	snap(t, tab, "update")
 	checkA11y(t, tab, "an update run")
 
+	// An analysis of a scenario with a history says how probable the
+	// model found it.
+	idAn := runToEnd(t, st, hs.URL, map[string]any{"kind": "analyze", "yaml": exampleNamed(t, "truce-watch").YAML, "name": "truce-watch", "params": map[string]any{"draws": 50, "seed": 1}})
+	step(t, tab, "open the analysis", chromedp.Navigate(hs.URL+"/runs/"+idAn), chromedp.WaitVisible(css(`#retrodiction`)))
+	if n := eval[int](t, tab, `document.querySelectorAll('#retrodiction tbody tr').length`); n != 2 {
+		t.Errorf("the dated past: %d profiles, want 2", n)
+	}
+
 	// The forecast ledger: scores per source and the reliability diagram.
 	step(t, tab, "open the forecasts", chromedp.Navigate(hs.URL+"/forecasts?scenario=s"), chromedp.WaitVisible(css(`#scores-table`)))
 	scores := eval[[]string](t, tab, `[...document.querySelectorAll('#scores-table tr[data-source="model"] td')].map(c => c.textContent)`)

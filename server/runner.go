@@ -23,7 +23,7 @@ type Diagnostic struct {
 // Params are the options of a job. Each kind reads the fields it needs:
 // analyze (Profiles, Draws, Seed), simulate (Profile, Runs, Seed), solve,
 // sensitivity (Profile, Draws, Parameters), update (Record, Start,
-// Profiles, Draws, Seed), gmcr (Sanctions: "sequence", the default, or
+// Profiles, Draws, Seed; analyze reads Record and Start too, to retrodict), gmcr (Sanctions: "sequence", the default, or
 // "single"). Workers is set by the server.
 type Params struct {
 	Profile    string   `json:"profile,omitempty"`

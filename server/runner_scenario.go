@@ -134,9 +134,23 @@ func runScenario(ctx context.Context, kind string, sc *scenario.Scenario, p Para
 			return nil, fmt.Errorf("analyze: the result would be about %s (reach curves: %d profiles × %d states × %d steps), over this server's limit of %s per job (truce serve --max-result); analyze fewer profiles or a shorter horizon",
 				budget.Format(size), n, len(sc.States), sc.Horizon+1, budget.Format(lim))
 		}
-		result, err = scenario.Analyze(ctx, sc, scenario.AnalyzeOptions{
+		var rep *scenario.AnalysisReport
+		rep, err = scenario.Analyze(ctx, sc, scenario.AnalyzeOptions{
 			Profiles: profiles, Draws: p.Draws, Seed: p.Seed, Workers: p.Workers, Progress: progress,
 		})
+		if err != nil {
+			return nil, err
+		}
+		// How probable the model found the dated past (its history, or
+		// the job's record), over the same draws.
+		rd, err := retrodict(ctx, sc, p, rep.Draws)
+		if err != nil {
+			return nil, err
+		}
+		if rd != nil {
+			rep.Retrodiction = rd
+		}
+		result = rep
 	case "simulate":
 		result, err = scenario.Simulate(ctx, sc, scenario.SimulateOptions{
 			Profile: p.Profile, Runs: p.Runs, Seed: p.Seed, Workers: p.Workers, Progress: progress,

@@ -153,3 +153,54 @@ func TestUpdateReport(t *testing.T) {
 		t.Errorf("the report's hypotheses: %s", page[:min(len(page), 3000)])
 	}
 }
+
+// An analysis says how probable the model found the dated past: the
+// scenario's history, or the job's record when it gives one.
+func TestAnalyzeRetrodiction(t *testing.T) {
+	ex := exampleNamed(t, "truce-watch")
+	var r server.ScenarioRunner
+	for _, c := range []struct {
+		name string
+		p    server.Params
+		rows int
+	}{
+		{"history", server.Params{Draws: 50, Seed: 2}, 1},
+		{"record", server.Params{Draws: 50, Seed: 2, Record: ex.Record}, 26},
+	} {
+		out, err := r.Run(context.Background(), "analyze", "w.yaml", []byte(ex.YAML), c.p, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var a struct {
+			Retrodiction *struct {
+				Record   struct{ Rows int }
+				Draws    int
+				Seed     uint64
+				Profiles []struct {
+					Profile  string
+					Surprise float64
+				}
+			}
+		}
+		if err := json.Unmarshal(out, &a); err != nil {
+			t.Fatal(err)
+		}
+		rd := a.Retrodiction
+		if rd == nil || rd.Record.Rows != c.rows || rd.Draws != 50 || rd.Seed != 2 || len(rd.Profiles) != 2 {
+			t.Fatalf("%s: retrodiction %+v", c.name, rd)
+		}
+		for _, p := range rd.Profiles {
+			if p.Surprise < 0 || p.Surprise > 1 {
+				t.Errorf("%s: %s's surprise %v", c.name, p.Profile, p.Surprise)
+			}
+		}
+	}
+	// Without a history or a record there is nothing to retrodict.
+	out, err := r.Run(context.Background(), "analyze", "s.yaml", []byte(standoffExample(t).YAML), server.Params{Draws: 10}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(out), `"retrodiction"`) {
+		t.Error("a scenario without history got a retrodiction")
+	}
+}

@@ -90,6 +90,29 @@ export function updateAnswers(r, ctx) {
   return out;
 }
 
+// retrodiction says how probable the model found the dated past (the
+// scenario's history, or the job's record) that an analysis was checked
+// against: per profile the record's log-likelihood at central values and
+// its surprise (the share of records simulated from the model at most as
+// probable: small is surprising), with the warnings.
+export function retrodiction(rd, ctx) {
+  const rec = rd.record || {};
+  const t = el("table", {id: pid(ctx, "retrodiction")}, el("caption", {class: "sr-only"}, "How probable the model found the dated past"),
+    el("thead", {}, el("tr", {}, ["Profile", "Log-likelihood at central values", "Surprise (simulated records at most as probable)"].map((h) => el("th", {scope: "col"}, h)))));
+  const body = el("tbody");
+  for (const p of rd.profiles || []) {
+    body.append(el("tr", {"data-profile": p.profile}, el("th", {scope: "row"}, p.profile),
+      el("td", {class: "num"}, p.log_likelihood === null ? "impossible" + (p.impossible_at ? ` (from ${p.impossible_at})` : "") : num(p.log_likelihood, 2)),
+      el("td", {class: "num" + (isNum(p.surprise) && p.surprise < rd.warn_below ? " flip" : "")}, pct(p.surprise))));
+  }
+  t.append(body);
+  return [el("h4", {}, "The dated past"),
+    el("p", {class: "note"}, `How probable the model found the record to ${rec.last_date || "step " + rec.last_step} (${rec.observed_steps} observed step${rec.observed_steps === 1 ? "" : "s"}), ` +
+      `over ${rd.draws ? rd.draws + " draws" : "the central values"} and ${rd.sims} simulated records; a surprise below ${pct(rd.warn_below)} is warned about.`),
+    Array.isArray(rd.warnings) && rd.warnings.length ? el("ul", {class: "warnings", "aria-label": "Retrodiction warnings"}, rd.warnings.map((w) => el("li", {class: "flip"}, w))) : null,
+    el("div", {class: "table-wrap", tabindex: "0", role: "region", "aria-label": "The dated past"}, t)];
+}
+
 // Sections of an update run's details.
 export const UPDATE_SECTIONS = [
   {id: "posterior-parameters", title: "Parameters before and after the record",

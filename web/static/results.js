@@ -6,7 +6,7 @@
 import {el, isNum, num, pct, stat, interval, naturalCompare, slug} from "./util.js";
 import {barChart, stackedShares, lineChart, legend, chartBox, UNRESOLVED} from "./charts.js";
 import {gmcrAnswers, stabilityTable, isGmcrResult} from "./gmcr.js";
-import {updateAnswers, isUpdateResult, UPDATE_SECTIONS} from "./evidence.js";
+import {updateAnswers, isUpdateResult, UPDATE_SECTIONS, retrodiction} from "./evidence.js";
 
 // profileOrder lists a result's profiles in the file's order when the
 // outline gives it (JSON objects come sorted by name).
@@ -195,8 +195,8 @@ const SECTIONS = [
   // Posterior verdicts (evidence loop), the equilibrium set and leverage,
   // and global sensitivity: rendered from their JSON when a result has it.
   {id: "posterior", title: "Posterior: the verdicts after the evidence",
-    when: (r) => r.posterior || r.evidence || r.retrodiction,
-    render: (r) => genericBlock(r.posterior || r.evidence || r.retrodiction)},
+    when: (r) => r.posterior || r.evidence,
+    render: (r) => genericBlock(r.posterior || r.evidence)},
   {id: "equilibria", title: "Equilibria: the set found and how it was selected",
     when: (r) => !isGmcrResult(r) && (r.equilibrium_set || r.equilibria),
     render: (r) => genericBlock(r.equilibrium_set || r.equilibria)},
@@ -325,6 +325,7 @@ function answers(result, ctx) {
   if (result.profiles && Object.values(result.profiles).some((p) => p.endings)) {
     box.append(el("h4", {}, "Endings"), ...endingsOverview(result, ctx));
   }
+  if (result.retrodiction && Array.isArray(result.retrodiction.profiles)) box.append(...retrodiction(result.retrodiction, ctx).filter(Boolean));
   if (Array.isArray(result.skipped_profiles) && result.skipped_profiles.length) {
     box.append(el("p", {class: "note"}, `Not analysed: ${result.skipped_profiles.join(", ")} (equilibrium profiles are solved on every draw, which is slow; name one under "profile" to include it).`));
   }
