@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"path/filepath"
 
 	"github.com/truce-dev/truce/gmcr"
 	"github.com/truce-dev/truce/gmcr/bridge"
@@ -63,7 +64,7 @@ func (rep *gmcrReport) ordinal() *report.Ordinal {
 			o.Findings = append(o.Findings, report.OrdinalFinding{Kind: string(f.Kind), Text: f.Text})
 		}
 		o.Compared, o.Robust = true, bridge.Robust(fs)
-		o.Notes = append(o.Notes, fmt.Sprintf("Cardinal: the Markov-perfect equilibrium of %s at its central parameters (method %s, largest one-shot gain %.2g; other equilibria may exist). A verdict that holds in only one lens is not robust.", br.Scenario, br.Equilibrium.Method, br.Equilibrium.MaxDeviationGain))
+		o.Notes = append(o.Notes, fmt.Sprintf("Cardinal: the Markov-perfect equilibrium of %s at its central parameters (method %s, largest one-shot gain %.2g; other equilibria may exist). A verdict that holds in only one lens is not robust.", filepath.Base(br.Scenario), br.Equilibrium.Method, br.Equilibrium.MaxDeviationGain))
 	}
 	return o
 }

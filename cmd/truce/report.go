@@ -327,18 +327,22 @@ central values (see 'truce sensitivity').`,
 			opt.Solve, opt.Sensitivity = !noSolve, !noSens
 			opt.SolveBudget = time.Duration(solveSec * float64(time.Second))
 			opt.Log = cmd.ErrOrStderr()
+			// The record, the ledger and the conflict first: a bad one fails
+			// before the long analysis, not after it.
+			var extra report.Input
+			if err := addEvidence(cmd, sc, &retro, db, &opt, &extra); err != nil {
+				return err
+			}
+			if gmcrPath != "" {
+				if extra.Ordinal, err = reportOrdinal(cmd, args[0], gmcrPath); err != nil {
+					return err
+				}
+			}
 			res, err := runPipeline(cmd.Context(), sc, opt)
 			if err != nil {
 				return &exitError{1, fmt.Sprintf("truce report: %v", err)}
 			}
-			if err := addEvidence(cmd, sc, &retro, db, &opt, res); err != nil {
-				return err
-			}
-			if gmcrPath != "" {
-				if res.in.Ordinal, err = reportOrdinal(cmd, args[0], gmcrPath); err != nil {
-					return err
-				}
-			}
+			res.in.Evidence, res.in.Ordinal = extra.Evidence, extra.Ordinal
 			if err := writeReportFile(cmd, out, args, res.in); err != nil {
 				return &exitError{1, fmt.Sprintf("truce report: writing %s: %v", out, err)}
 			}
@@ -411,7 +415,7 @@ func reportOrdinal(cmd *cobra.Command, scenarioPath, path string) (*report.Ordin
 // of the scenario's history or of --record, and the scored forecasts of
 // the ledger (--db, or the default database when it exists, so that a
 // report never creates one).
-func addEvidence(cmd *cobra.Command, sc *scenario.Scenario, retro *retroFlags, db string, opt *pipelineOptions, res *pipelineResult) error {
+func addEvidence(cmd *cobra.Command, sc *scenario.Scenario, retro *retroFlags, db string, opt *pipelineOptions, in *report.Input) error {
 	ctx := cmd.Context()
 	rd, diags, err := retro.retrodict(cmd, sc, opt.Draws, opt.Seed)
 	if err != nil {
@@ -431,7 +435,7 @@ func addEvidence(cmd *cobra.Command, sc *scenario.Scenario, retro *retroFlags, d
 		if rd.Record.Rows == 1 {
 			rows = "row"
 		}
-		report.AddRetrodiction(&res.in, rd, fmt.Sprintf("%s, %d %s to %s", what, rd.Record.Rows, rows, to))
+		report.AddRetrodiction(in, rd, fmt.Sprintf("%s, %d %s to %s", what, rd.Record.Rows, rows, to))
 	}
 	ledger := db
 	if ledger == "" {
@@ -454,7 +458,7 @@ func addEvidence(cmd *cobra.Command, sc *scenario.Scenario, retro *retroFlags, d
 		return &exitError{codeFailure, fmt.Sprintf("truce report: the forecast ledger: %v", err)}
 	}
 	if total > 0 {
-		report.AddForecasts(&res.in, ledgerName(db), forecast.Score(scored, 10), len(scored), open)
+		report.AddForecasts(in, ledgerName(db), forecast.Score(scored, 10), len(scored), open)
 	}
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/truce-dev/truce/store"
@@ -65,6 +66,14 @@ func TestReportEvidence(t *testing.T) {
 			}
 			checkPage(t, out, tc.want, tc.not)
 		})
+	}
+	// A record that does not fit fails before the analysis, with where.
+	_, stderr, code := run(t, "report", "../../examples/two-state.yaml", "-o", filepath.Join(dir, "bad.html"), "--record", rec)
+	if code != 1 || !strings.Contains(stderr, "truce-watch.csv:3:1:") {
+		t.Errorf("a record without a calendar: exit %d, %s", code, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "bad.html")); err == nil {
+		t.Error("a report was written for a bad record")
 	}
 	if _, err := os.Stat(filepath.Join(dir, "xdg")); err == nil {
 		t.Error("the report created the default ledger")

@@ -31,7 +31,9 @@ func TestReportGmcr(t *testing.T) {
 		{"no bridge", "../../scenarios/us-iran-2026.yaml", "../../examples/gmcr/us-iran.yaml", false, 0,
 			[]string{`<section id="ordinal">`, "has no bridge to this scenario", "compared with no cardinal equilibrium"},
 			[]string{"robust", "holds in both"}, "ordinal lens not compared"},
-		{"another scenario", "../../examples/two-state.yaml", "../../examples/gmcr/us-iran-bridge.yaml", false, 1, nil, nil, ""},
+		{"another scenario", "../../examples/two-state.yaml", "../../examples/gmcr/us-iran-bridge.yaml", false, 1, nil, nil, "its bridge ties it to"},
+		{"no such conflict", "../../examples/two-state.yaml", "no/such.yaml", false, 1, nil, nil, "no/such.yaml"},
+		{"not a conflict", "../../examples/two-state.yaml", "../../examples/two-state.yaml", false, 1, nil, nil, "has errors; nothing was run"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			out := filepath.Join(t.TempDir(), "r.html")
@@ -44,7 +46,7 @@ func TestReportGmcr(t *testing.T) {
 				t.Fatalf("exit %d, want %d: %s", code, tc.code, stderr)
 			}
 			if tc.code != 0 {
-				if !strings.Contains(stderr, "its bridge ties it to") {
+				if !strings.Contains(stderr, tc.stdout) { // for a failure, what stderr must say
 					t.Errorf("stderr does not say why: %s", stderr)
 				}
 				if _, err := os.Stat(out); err == nil {
