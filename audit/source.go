@@ -10,7 +10,7 @@ import (
 	"github.com/expr-lang/expr/ast"
 	"github.com/expr-lang/expr/parser"
 	yast "github.com/goccy/go-yaml/ast"
-	yparser "github.com/goccy/go-yaml/parser"
+	"github.com/truce-dev/truce/internal/yamlread"
 	"github.com/truce-dev/truce/scenario"
 )
 
@@ -23,7 +23,7 @@ type source struct {
 }
 
 func newSource(src []byte) (*source, error) {
-	f, err := yparser.ParseBytes(src, 0)
+	body, err := yamlread.Parse(src)
 	if err != nil {
 		return nil, fmt.Errorf("invalid YAML: %v", err)
 	}
@@ -33,14 +33,8 @@ func newSource(src []byte) (*source, error) {
 			s.lineStart = append(s.lineStart, i+1)
 		}
 	}
-	for _, doc := range f.Docs {
-		if doc == nil || doc.Body == nil {
-			continue
-		}
-		if m, ok := doc.Body.(*yast.MappingNode); ok {
-			s.root = m
-			break
-		}
+	if m, ok := body.(*yast.MappingNode); ok {
+		s.root = m
 	}
 	if s.root == nil {
 		return nil, fmt.Errorf("the file is not a YAML mapping")

@@ -86,14 +86,14 @@ func TestDiagnostics(t *testing.T) {
 		{"weight not finite", func(t *testing.T) string {
 			return edit(t, "  - id: IR", "  - id: IR\n    weights: {payoff: 1 / (p - 0.2)}")
 		}, `8:23: error: on the central draw (p=0.2): "1 / (p - 0.2)" is +Inf`},
-		{"duplicate key", func(t *testing.T) string { return edit(t, "name: t\n", "name: t\nname: u\n") }, `3:1: error: invalid YAML: mapping key "name" already defined at [2:1]`},
+		{"duplicate key", func(t *testing.T) string { return edit(t, "name: t\n", "name: t\nname: u\n") }, `3:1: error: duplicate key "name" in the scenario (hint: first given at line 2)`},
 		{"merge key", func(t *testing.T) string {
 			return edit(t, "  - id: US\n", "  - id: US\n    <<: {discount: 0.5}\n")
 		}, "error: merge keys (<<) are not supported"},
 		{"unknown alias", func(t *testing.T) string { return edit(t, "horizon: 10", "horizon: *nope") }, "3:10: error: unknown alias *nope"},
 		{"not a list", func(t *testing.T) string { return edit(t, "actors:\n  - id: US\n  - id: IR", "actors: {US: 1}") }, "5:10: error: actors must be a list"},
 		{"title not text", func(t *testing.T) string { return edit(t, "name: t", "name: t\ntitle: [a]") }, "3:8: error: title must be text"},
-		{"complex key", func(t *testing.T) string { return edit(t, "name: t", "name: t\n? [a, b]\n: 1") }, "4:1: error: invalid YAML: found an invalid key for this map"},
+		{"complex key", func(t *testing.T) string { return edit(t, "name: t", "name: t\n? [a, b]\n: 1") }, "3:3: error: invalid YAML: a mapping key must be a plain value, not a list or mapping"},
 		{"null key", func(t *testing.T) string { return edit(t, "name: t", "name: t\n~: 1") }, "3:1: error: the scenario: keys must be plain names"},
 
 		// actors, components, states

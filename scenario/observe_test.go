@@ -103,7 +103,7 @@ func TestObservationDiagnostics(t *testing.T) {
 		{"joint action uncovered", "  - in: truce\n    emit: {quiet: 1 - p, incident: p}\n", "", `error: state "truce" under joint action US=hold, IR=comply has no observation rule`},
 		{"when on terminal", "  - in: war\n    emit: war", "  - in: war\n    when: {US: hold}\n    emit: war", "error: `when` in an observation rule for terminal state \"war\""},
 		{"bad event name", "emit: war", "emit: 'all out war'", `error: invalid event class "all out war"`},
-		{"event twice", "emit: {strike: 0.8, quiet: 0.2}", "emit: {strike: 0.8, quiet: 0.1, strike: 0.1}", `mapping key "strike" already defined`},
+		{"event twice", "emit: {strike: 0.8, quiet: 0.2}", "emit: {strike: 0.8, quiet: 0.1, strike: 0.1}", `duplicate key "strike" in emit (hint: first given at line 35)`},
 		{"no emit", "    emit: war\n", "", "error: observation rule without `emit`"},
 		{"unknown key", "    emit: war\n", "    emit: war\n    emits: x\n", `unknown key "emits" in observation rule (hint: did you mean "emit"?)`},
 		{"empty emit", "emit: war", "emit: {}", "emit: empty distribution"},

@@ -3,6 +3,7 @@ package scenario
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"regexp"
@@ -10,7 +11,7 @@ import (
 
 	"github.com/expr-lang/expr/vm"
 	"github.com/goccy/go-yaml/ast"
-	yamlparser "github.com/goccy/go-yaml/parser"
+	"github.com/truce-dev/truce/internal/yamlread"
 	"github.com/truce-dev/truce/markov"
 )
 
@@ -140,30 +141,29 @@ func parse(ctx context.Context, filename string, src []byte, d *diags) (sc *Scen
 		}
 		return nil
 	}
-	f, err := yamlparser.ParseBytes(src, 0)
+	body, err := yamlread.Parse(src)
 	if err != nil {
-		d.errorf(yamlErrorPos(err), "", "invalid YAML: %s", yamlErrorMsg(err))
+		var ye *yamlread.Error
+		if errors.As(err, &ye) {
+			hint := ""
+			if ye.Msg == "more than one YAML document" {
+				hint = "put one scenario per file"
+			}
+			d.errorf(Pos{ye.Line, ye.Col}, hint, "%s", yamlMessage(ye.Msg))
+		} else {
+			d.errorf(Pos{1, 1}, "", "invalid YAML: %v", err)
+		}
 		return nil
 	}
-	var docs []*ast.DocumentNode
-	for _, doc := range f.Docs {
-		if doc != nil && doc.Body != nil {
-			docs = append(docs, doc)
-		}
-	}
-	if len(docs) == 0 {
+	if body == nil {
 		d.errorf(Pos{1, 1}, "start with `truce: 1`", "empty scenario file")
 		return nil
 	}
-	if len(docs) > 1 {
-		d.errorf(posOf(docs[1].Body), "put one scenario per file", "more than one YAML document")
-		return nil
-	}
 	c := &compiler{ctx: ctx, d: d, anchors: anchorCollector{}, quantities: map[string]*quantity{}}
-	ast.Walk(c.anchors, docs[0].Body)
+	ast.Walk(c.anchors, body)
 	sc = &Scenario{File: filename}
 	c.sc = sc
-	c.compile(docs[0].Body)
+	c.compile(body)
 	sc.reads = c.reads
 	if c.drawsOK {
 		// Probabilities and weights that were read are checked even when
@@ -178,30 +178,13 @@ func parse(ctx context.Context, filename string, src []byte, d *diags) (sc *Scen
 	return sc
 }
 
-var yamlPosRE = regexp.MustCompile(`\[(\d+):(\d+)\]`)
-
-func yamlErrorPos(err error) Pos {
-	m := yamlPosRE.FindStringSubmatch(err.Error())
-	if m == nil {
-		return Pos{1, 1}
+// yamlMessage words a YAML reading error: the parser's own messages
+// are syntax errors ("invalid YAML: ...").
+func yamlMessage(msg string) string {
+	if msg == "more than one YAML document" || strings.HasPrefix(msg, "unknown alias") {
+		return msg
 	}
-	var p Pos
-	fmt.Sscan(m[1], &p.Line)
-	fmt.Sscan(m[2], &p.Col)
-	return p
-}
-
-// yamlErrorMsg keeps the first line of go-yaml's message without its
-// position prefix (we print our own).
-func yamlErrorMsg(err error) string {
-	msg := err.Error()
-	if i := strings.IndexByte(msg, '\n'); i >= 0 {
-		msg = msg[:i]
-	}
-	if loc := yamlPosRE.FindStringIndex(msg); loc != nil && loc[0] == 0 {
-		msg = strings.TrimSpace(msg[loc[1]:])
-	}
-	return msg
+	return "invalid YAML: " + msg
 }
 
 var topKeys = withInfo("truce", "name", "title", "period", "horizon", "discount", "actors", "components",

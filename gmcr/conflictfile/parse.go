@@ -15,8 +15,8 @@ import (
 	"strings"
 
 	"github.com/goccy/go-yaml/ast"
-	yamlparser "github.com/goccy/go-yaml/parser"
 	"github.com/truce-dev/truce/gmcr"
+	"github.com/truce-dev/truce/internal/yamlread"
 	"github.com/truce-dev/truce/scenario"
 )
 
@@ -92,27 +92,27 @@ func Parse(ctx context.Context, filename string, src []byte) (f *File, diags []s
 		}
 		return nil, r.sorted()
 	}
-	yf, err := yamlparser.ParseBytes(src, 0)
+	body, err := yamlread.Parse(src)
 	if err != nil {
-		r.errorf(yamlErrPos(err), "", "invalid YAML: %s", yamlErrMsg(err))
+		var ye *yamlread.Error
+		switch {
+		case !errors.As(err, &ye):
+			r.errorf(pos{1, 1}, "", "invalid YAML: %v", err)
+		case ye.Msg == "more than one YAML document":
+			r.errorf(pos{ye.Line, ye.Col}, "put one conflict per file", "%s", ye.Msg)
+		case strings.HasPrefix(ye.Msg, "unknown alias"):
+			r.errorf(pos{ye.Line, ye.Col}, "", "%s", ye.Msg)
+		default:
+			r.errorf(pos{ye.Line, ye.Col}, "", "invalid YAML: %s", ye.Msg)
+		}
 		return nil, r.sorted()
 	}
-	var docs []*ast.DocumentNode
-	for _, d := range yf.Docs {
-		if d != nil && d.Body != nil {
-			docs = append(docs, d)
-		}
-	}
-	if len(docs) == 0 {
+	if body == nil {
 		r.errorf(pos{1, 1}, "start with `truce: 1` and `kind: graph-model`", "empty conflict file")
 		return nil, r.sorted()
 	}
-	if len(docs) > 1 {
-		r.errorf(posOf(docs[1].Body), "put one conflict per file", "more than one YAML document")
-		return nil, r.sorted()
-	}
-	ast.Walk(anchorVisitor(r.anchors), docs[0].Body)
-	f = r.file_(ctx, docs[0].Body)
+	ast.Walk(anchorVisitor(r.anchors), body)
+	f = r.file_(ctx, body)
 	if r.failed() {
 		return nil, r.sorted()
 	}
@@ -128,30 +128,6 @@ func (r *reader) sorted() []scenario.Diagnostic {
 		return out[i].Col < out[j].Col
 	})
 	return out
-}
-
-var yamlPosRE = regexp.MustCompile(`\[(\d+):(\d+)\]`)
-
-func yamlErrPos(err error) pos {
-	m := yamlPosRE.FindStringSubmatch(err.Error())
-	if m == nil {
-		return pos{1, 1}
-	}
-	var p pos
-	fmt.Sscan(m[1], &p.line)
-	fmt.Sscan(m[2], &p.col)
-	return p
-}
-
-func yamlErrMsg(err error) string {
-	msg := err.Error()
-	if i := strings.IndexByte(msg, '\n'); i >= 0 {
-		msg = msg[:i]
-	}
-	if loc := yamlPosRE.FindStringIndex(msg); loc != nil && loc[0] == 0 {
-		msg = strings.TrimSpace(msg[loc[1]:])
-	}
-	return msg
 }
 
 // builder holds what the reader learnt so far.

@@ -1,0 +1,368 @@
+// Package yamlread parses YAML text for truce's readers (scenarios, graph
+// models, audits, event mappings) in time linear in its size, and hands
+// back the syntax tree of goccy/go-yaml that those readers walk, with the
+// line and column of every node and of every syntax error.
+//
+// Why two libraries: goccy/go-yaml's parser takes time quadratic in the
+// number of keys of a mapping (20,000 parameters took 20 s, 100,000 took
+// minutes; BenchmarkParse in this package measures both), while
+// go.yaml.in/yaml/v4, the maintained successor of gopkg.in/yaml.v3, is
+// linear and reports syntax errors at line and column. Its yaml.Node tree
+// is converted into goccy's ast types, which the readers already use for
+// positions, scalar kinds and anchors, so none of their checks changed.
+package yamlread
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/goccy/go-yaml/ast"
+	"github.com/goccy/go-yaml/token"
+	"go.yaml.in/yaml/v4"
+	"go.yaml.in/yaml/v4/plugin/loaderlimits"
+)
+
+// MaxDepth bounds how deeply collections may nest. The scenario reader
+// measures nesting itself, more tightly and before any parsing; this
+// bound protects the other readers (the converter recurses once per
+// level).
+const MaxDepth = 1000
+
+// Error is a syntax error at a position (line and column from 1).
+type Error struct {
+	Line, Col int
+	Msg       string
+}
+
+func (e *Error) Error() string { return fmt.Sprintf("%d:%d: %s", e.Line, e.Col, e.Msg) }
+
+// Parse returns the body of the one YAML document in src, or nil when src
+// holds no document (only comments or blank lines). A syntax error, a
+// second document or a key that is not a scalar is an *Error.
+func Parse(src []byte) (ast.Node, error) {
+	l, err := yaml.NewLoader(bytes.NewReader(src), yaml.WithPlugin(loaderlimits.New(loaderlimits.DepthValue(MaxDepth))))
+	if err != nil {
+		return nil, err
+	}
+	var doc yaml.Node
+	if err := l.Load(&doc); err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, nil
+		}
+		return nil, loadError(err)
+	}
+	var next yaml.Node
+	switch err := l.Load(&next); {
+	case err == nil:
+		return nil, &Error{Line: max(next.Line, 1), Col: max(next.Column, 1), Msg: "more than one YAML document"}
+	case !errors.Is(err, io.EOF):
+		return nil, loadError(err)
+	}
+	if doc.Kind == yaml.DocumentNode {
+		if len(doc.Content) == 0 {
+			return nil, nil
+		}
+		body := doc.Content[0]
+		if body.Kind == yaml.ScalarNode && body.ShortTag() == "!!null" && body.Value == "" && body.Anchor == "" {
+			return nil, nil // "---" and nothing else
+		}
+		return newConverter(src).node(body, 0)
+	}
+	return newConverter(src).node(&doc, 0)
+}
+
+// loadError turns the loader's error into an *Error at its position.
+func loadError(err error) error {
+	var le *yaml.LoadError
+	if errors.As(err, &le) {
+		msg := le.Message
+		var name string
+		if _, e := fmt.Sscanf(msg, "unknown anchor %s referenced", &name); e == nil {
+			msg = "unknown alias *" + strings.Trim(name, "'")
+		}
+		if le.ContextMsg != "" {
+			msg += " (" + le.ContextMsg + ")"
+		}
+		return &Error{Line: max(le.Mark.Line, 1), Col: max(le.Mark.Column, 1), Msg: strings.TrimPrefix(msg, "yaml: ")}
+	}
+	var les *yaml.LoadErrors
+	if errors.As(err, &les) && len(les.Errors) > 0 {
+		return loadError(les.Errors[0])
+	}
+	return &Error{Line: 1, Col: 1, Msg: strings.TrimPrefix(err.Error(), "yaml: ")}
+}
+
+// converter builds goccy nodes from yaml.Node, finding in the text the
+// positions yaml.Node does not record (a value after its anchor or tag,
+// the text of a block scalar, a sequence entry's "-").
+type converter struct {
+	src   []byte
+	lines []int // byte offset where each line starts
+}
+
+func newConverter(src []byte) *converter {
+	lines := make([]int, 1, bytes.Count(src, []byte{'\n'})+1)
+	for i, b := range src {
+		if b == '\n' {
+			lines = append(lines, i+1)
+		}
+	}
+	return &converter{src: src, lines: lines}
+}
+
+// offset is the byte offset of line:col (col counts characters).
+func (c *converter) offset(line, col int) int {
+	if line < 1 || line > len(c.lines) {
+		return len(c.src)
+	}
+	i := c.lines[line-1]
+	for k := 1; k < col && i < len(c.src) && c.src[i] != '\n'; k++ {
+		_, w := utf8.DecodeRune(c.src[i:])
+		i += w
+	}
+	return i
+}
+
+// position is the line:col of a byte offset.
+func (c *converter) position(off int) (line, col int) {
+	lo, hi := 0, len(c.lines)-1
+	for lo < hi { // the last line start <= off
+		mid := (lo + hi + 1) / 2
+		if c.lines[mid] <= off {
+			lo = mid
+		} else {
+			hi = mid - 1
+		}
+	}
+	return lo + 1, utf8.RuneCount(c.src[c.lines[lo]:min(off, len(c.src))]) + 1
+}
+
+func (c *converter) token(typ token.Type, value string, line, col int) *token.Token {
+	return &token.Token{Type: typ, Value: value, Origin: value,
+		Position: &token.Position{Line: line, Column: col, Offset: c.offset(line, col)}}
+}
+
+// skipProperties returns the position after the anchor (&a) and tag (!t)
+// that start at line:col, where the node's content begins.
+func (c *converter) skipProperties(n *yaml.Node) (int, int) {
+	if n.Anchor == "" && n.Style&yaml.TaggedStyle == 0 {
+		return n.Line, n.Column
+	}
+	i := c.offset(n.Line, n.Column)
+	for i < len(c.src) {
+		switch c.src[i] {
+		case '&', '!':
+			for i < len(c.src) && !isSpace(c.src[i]) {
+				i++
+			}
+		case ' ', '\t', '\r', '\n':
+			i++
+		default:
+			return c.position(i)
+		}
+	}
+	return c.position(i)
+}
+
+func isSpace(b byte) bool { return b == ' ' || b == '\t' || b == '\r' || b == '\n' }
+
+func (c *converter) node(n *yaml.Node, depth int) (ast.Node, error) {
+	if depth > MaxDepth {
+		return nil, &Error{Line: n.Line, Col: n.Column, Msg: fmt.Sprintf("the YAML nests more than %d levels deep", MaxDepth)}
+	}
+	var out ast.Node
+	var err error
+	switch n.Kind {
+	case yaml.DocumentNode:
+		if len(n.Content) == 0 {
+			return nil, nil
+		}
+		return c.node(n.Content[0], depth)
+	case yaml.AliasNode:
+		a := ast.Alias(c.token(token.AliasType, "*", n.Line, n.Column))
+		a.Value = ast.String(c.token(token.StringType, n.Value, n.Line, n.Column+1))
+		return a, nil // an alias has no anchor of its own
+	case yaml.MappingNode:
+		out, err = c.mapping(n, depth)
+	case yaml.SequenceNode:
+		out, err = c.sequence(n, depth)
+	case yaml.ScalarNode:
+		out = c.scalar(n)
+	default:
+		return nil, &Error{Line: n.Line, Col: n.Column, Msg: "unexpected YAML node"}
+	}
+	if err != nil || n.Anchor == "" {
+		return out, err
+	}
+	a := ast.Anchor(c.token(token.AnchorType, "&", n.Line, n.Column))
+	a.Name = ast.String(c.token(token.StringType, n.Anchor, n.Line, n.Column+1))
+	a.Value = out
+	return a, nil
+}
+
+func (c *converter) mapping(n *yaml.Node, depth int) (ast.Node, error) {
+	flow := n.Style&yaml.FlowStyle != 0
+	line, col := c.skipProperties(n)
+	m := ast.Mapping(c.token(token.MappingStartType, "{", line, col), flow)
+	m.Values = make([]*ast.MappingValueNode, 0, len(n.Content)/2)
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		kn, vn := n.Content[i], n.Content[i+1]
+		k, err := c.node(kn, depth+1)
+		if err != nil {
+			return nil, err
+		}
+		key, ok := k.(ast.MapKeyNode)
+		if !ok {
+			return nil, &Error{Line: kn.Line, Col: kn.Column, Msg: "a mapping key must be a plain value, not a list or mapping"}
+		}
+		v, err := c.node(vn, depth+1)
+		if err != nil {
+			return nil, err
+		}
+		mv := ast.MappingValue(c.token(token.MappingValueType, ":", kn.Line, kn.Column), key, v)
+		mv.IsFlowStyle = flow
+		m.Values = append(m.Values, mv)
+	}
+	return m, nil
+}
+
+func (c *converter) sequence(n *yaml.Node, depth int) (ast.Node, error) {
+	flow := n.Style&yaml.FlowStyle != 0
+	line, col := c.skipProperties(n)
+	s := ast.Sequence(c.token(token.SequenceStartType, "[", line, col), flow)
+	s.Values = make([]ast.Node, 0, len(n.Content))
+	s.Entries = make([]*ast.SequenceEntryNode, 0, len(n.Content))
+	for _, item := range n.Content {
+		v, err := c.node(item, depth+1)
+		if err != nil {
+			return nil, err
+		}
+		s.Values = append(s.Values, v)
+		// A block entry's "-" is the last non-space before the item.
+		el, ec := item.Line, item.Column
+		if !flow {
+			i := c.offset(item.Line, item.Column) - 1
+			for i >= 0 && isSpace(c.src[i]) {
+				i--
+			}
+			if i >= 0 && c.src[i] == '-' {
+				el, ec = c.position(i)
+			}
+		}
+		s.Entries = append(s.Entries, ast.SequenceEntry(c.token(token.SequenceEntryType, "-", el, ec), v, nil))
+	}
+	return s, nil
+}
+
+// scalar converts a scalar by its resolved tag (YAML 1.2 core schema:
+// 1e-3 is a number, yes is text), keeping its text as written.
+func (c *converter) scalar(n *yaml.Node) ast.Node {
+	line, col := c.skipProperties(n)
+	typ := token.StringType
+	switch {
+	case n.Style&yaml.DoubleQuotedStyle != 0:
+		typ = token.DoubleQuoteType
+	case n.Style&yaml.SingleQuotedStyle != 0:
+		typ = token.SingleQuoteType
+	}
+	tk := c.token(typ, n.Value, line, col)
+	quoted := typ != token.StringType
+	switch tag := n.ShortTag(); {
+	case quoted:
+	case tag == "!!null":
+		tk.Type = token.NullType
+		return ast.Null(tk)
+	case tag == "!!bool":
+		tk.Type = token.BoolType
+		nd := ast.Bool(tk)
+		nd.Value = strings.EqualFold(n.Value, "true")
+		return nd
+	case tag == "!!int" || tag == "!!float" && isInteger(n.Value): // the loader reads -0 as a float
+		tk.Type = token.IntegerType
+		nd := ast.Integer(tk)
+		nd.Value = intValue(n.Value)
+		return nd
+	case tag == "!!float":
+		v, _ := strconv.ParseFloat(strings.ReplaceAll(n.Value, "_", ""), 64)
+		switch low := strings.ToLower(strings.TrimLeft(n.Value, "+-")); low {
+		case ".inf":
+			tk.Type = token.InfinityType
+			nd := ast.Infinity(tk)
+			nd.Value = math.Inf(1)
+			if strings.HasPrefix(n.Value, "-") {
+				nd.Value = math.Inf(-1)
+			}
+			return nd
+		case ".nan":
+			tk.Type = token.NanType
+			return ast.Nan(tk)
+		}
+		tk.Type = token.FloatType
+		nd := ast.Float(tk)
+		nd.Value = v
+		return nd
+	case tag == "!!merge":
+		tk.Type = token.MergeKeyType
+		return ast.MergeKey(tk)
+	}
+	if n.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0 {
+		l := ast.Literal(c.token(token.LiteralType, "|", line, col))
+		tl, tc := c.blockText(line, col)
+		l.Value = ast.String(c.token(token.StringType, n.Value, tl, tc))
+		return l
+	}
+	return ast.String(tk)
+}
+
+// isInteger reports whether s is [-+]digits.
+func isInteger(s string) bool {
+	s = strings.TrimLeft(s, "+-")
+	if s == "" || len(s) > 0 && strings.IndexFunc(s, func(r rune) bool { return r < '0' || r > '9' }) >= 0 {
+		return false
+	}
+	return true
+}
+
+// intValue is an integer's value: int64, or uint64 above the int64
+// range, or nil when it fits neither (the readers then say it is not a
+// number they can use).
+func intValue(s string) any {
+	t := strings.ReplaceAll(s, "_", "")
+	if strings.HasPrefix(t, "+") {
+		t = t[1:]
+	}
+	if i, err := strconv.ParseInt(t, 0, 64); err == nil {
+		return i
+	}
+	if u, err := strconv.ParseUint(t, 0, 64); err == nil {
+		return u
+	}
+	return nil
+}
+
+// blockText is where the text of a block scalar (| or >) starts: the
+// first non-blank line after its header, at its indentation.
+func (c *converter) blockText(line, col int) (int, int) {
+	i := c.offset(line, col)
+	for i < len(c.src) && c.src[i] != '\n' {
+		i++
+	}
+	for i < len(c.src) {
+		i++ // past '\n'
+		j := i
+		for j < len(c.src) && (c.src[j] == ' ' || c.src[j] == '\t') {
+			j++
+		}
+		if j < len(c.src) && c.src[j] != '\n' && c.src[j] != '\r' {
+			return c.position(j)
+		}
+		i = j
+	}
+	return line + 1, 1
+}
