@@ -272,6 +272,7 @@ func (l *linter) transitionRules() {
 	}
 	nR := len(sc.trans)
 	matches := sc.transMatches()
+	tables := sc.transTables()
 	for ri, r := range sc.trans {
 		if len(matches[ri]) == 0 {
 			l.d.warnf(r.pos, "check its `from` and `when`: the actions it names are never available together there",
@@ -281,7 +282,7 @@ func (l *linter) transitionRules() {
 		deciders := map[int]bool{}
 		decides := false
 		for cs := range matches[ri] {
-			for _, tab := range sc.transTables() { // at every step a clock tells apart
+			for _, tab := range tables { // at every step a clock tells apart
 				d := tab[cs.state][cs.j]
 				if d == ri {
 					decides = true
@@ -302,8 +303,9 @@ func (l *linter) transitionRules() {
 				"transition rule is shadowed: for every joint action it matches, an earlier rule matches first (%s), so it never applies", strings.Join(lines, ", "))
 		}
 	}
+	decider := func(cs ruleCase) int { return sc.transOf[cs.state][cs.j] }
 	for r2 := 0; r2 < nR; r2++ {
-		for r1 := 0; r1 < r2; r1++ {
+		for _, r1 := range earlierDeciders(r2, matches[r2], decider) {
 			if !equalInts(sc.trans[r1].from, sc.trans[r2].from) || sameOutcome(sc.trans[r1], sc.trans[r2]) {
 				continue
 			}
@@ -428,8 +430,9 @@ func (l *linter) strategyRules() {
 						"rule of strategy %q of %s is shadowed: wherever it matches, an earlier rule matches first (%s), so it never applies", def.Name, sc.Actors[a].ID, strings.Join(lines, ", "))
 				}
 			}
+			decider := func(cs ruleCase) int { return first[cs] }
 			for r2 := 0; r2 < nR; r2++ {
-				for r1 := 0; r1 < r2; r1++ {
+				for _, r1 := range earlierDeciders(r2, matches[r2], decider) {
 					a1, a2 := def.rules[r1], def.rules[r2]
 					if !equalInts(a1.in, a2.in) || samePlay(a1.play, a2.play) {
 						continue

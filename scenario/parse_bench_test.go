@@ -33,3 +33,22 @@ func BenchmarkParseLarge(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkLintLarge runs the warnings of `truce check` (rule order,
+// unused names) on generated chains: the time per state must stay flat
+// (comparing every pair of rules took 27 s at 50,000 states).
+//
+//	go test ./scenario -run '^$' -bench LintLarge -benchtime 1x
+func BenchmarkLintLarge(b *testing.B) {
+	for _, n := range []int{5000, 50000} {
+		sc, ds := Parse("large.yaml", hostile.ChainStates(n, 10))
+		if sc == nil {
+			b.Fatal(ds)
+		}
+		b.Run(fmt.Sprintf("states=%d", n), func(b *testing.B) {
+			for b.Loop() {
+				sc.Lint(b.Context())
+			}
+		})
+	}
+}

@@ -133,15 +133,16 @@ func (c *compiler) checkDraws() {
 		}
 		set(central, mid)
 	}
-	if !random {
-		return
+	if !random || len(varying) == 0 && len(sc.Derived) == 0 {
+		return // nothing read varies from draw to draw
 	}
 	draws := sc.checkDrawList()[1:3] // every parameter at its bounds
 	for i := 0; i < sampleCount(len(varying)); i++ {
 		draws = append(draws, sc.DrawAt(checkSeed, i))
 	}
+	env = nil // the central draw's map was changed above; start afresh, then reuse
 	for _, d := range draws {
-		env, err := sc.env(d)
+		env, err = sc.envInto(env, d)
 		if err != nil {
 			report(drawErrs(err), derivedHint)
 			continue
