@@ -99,6 +99,24 @@ func TestMultipleErrors(t *testing.T) {
 			"horizon: 10", "horizon: 0", 1), `absorb("war", "base") < 0.5`, `reach("war", 5, "base") < 0.5`, 1), []string{
 			"m.yaml:3:10: error: horizon 0 out of range (hint: use 1 to 100000)",
 		}},
+		// Issue #12, point 7: a comma inside {...} split an expression
+		// with no hint, and the second piece was reported as an unknown
+		// state.
+		{"a comma inside {...} is named once, with the quoted fix", strings.Replace(base,
+			"to: {war: p}", "to: {war: max(p, 0.05)}", 1), []string{
+			`m.yaml:19:15: error: a comma inside {...} ends an entry: max(p, 0.05) was cut after "max(p" (hint: put it in quotes, war: "max(p, 0.05)", or write the mapping as an indented block)`,
+		}},
+		{"a comma inside {...} of a payoff and of a label", strings.Replace(strings.Replace(base,
+			"US: {payoff: -5}", "US: {payoff: min(-5, -p * max(1, p))}", 1),
+			"{id: war, terminal: true}", "{id: war, label: War (open, declared), terminal: true}", 1), []string{
+			`m.yaml:12:22: error: a comma inside {...} ends an entry: War (open, declared) was cut after "War (open" (hint: put it in quotes, label: "War (open, declared)", or write the mapping as an indented block)`,
+			`m.yaml:22:18: error: a comma inside {...} ends an entry: min(-5, -p * max(1, p)) was cut after "min(-5" (hint: put it in quotes, payoff: "min(-5, -p * max(1, p))", or write the mapping as an indented block)`,
+		}},
+		{"a quoted expression with a comma is fine; one whose pieces never close its ( is left as YAML read it", strings.Replace(strings.Replace(base,
+			"to: {war: p}", `to: {war: "max(p, 0.05)"}`, 1), "US: {payoff: -5}", "US: {payoff: min(-5, -p}", 1), []string{
+			"m.yaml:22:23: error: invalid expression: unexpected token EOF",
+			`m.yaml:22:26: error: unknown payoff component "-p" (hint: expected one of "payoff")`,
+		}},
 		{"a step count beyond a good horizon is still reported", strings.Replace(base,
 			`absorb("war", "base") < 0.5`, `reach("war", 11, "base") < 0.5`, 1), []string{
 			"m.yaml:31:44: error: reach: 11 steps is outside the horizon (hint: use 0 to the horizon, 10)",

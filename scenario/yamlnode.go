@@ -103,9 +103,10 @@ func (c *compiler) mapping(n ast.Node, what string, at Pos) ([]kv, bool) {
 		return nil, true
 	}
 	var vals []*ast.MappingValueNode
+	flow := false
 	switch x := n.(type) {
 	case *ast.MappingNode:
-		vals = x.Values
+		vals, flow = x.Values, x.IsFlowStyle
 	case *ast.MappingValueNode:
 		vals = []*ast.MappingValueNode{x}
 	default:
@@ -115,7 +116,8 @@ func (c *compiler) mapping(n ast.Node, what string, at Pos) ([]kv, bool) {
 	out := make([]kv, 0, len(vals))
 	seen := map[string]Pos{}
 	ok := true
-	for _, mv := range vals {
+	for i := 0; i < len(vals); i++ {
+		mv := vals[i]
 		if mv == nil || mv.Key == nil {
 			continue
 		}
@@ -138,9 +140,61 @@ func (c *compiler) mapping(n ast.Node, what string, at Pos) ([]kv, bool) {
 			continue
 		}
 		seen[key] = kp
-		out = append(out, kv{key: key, kpos: kp, val: c.resolve(mv.Value)})
+		val := c.resolve(mv.Value)
+		if flow {
+			// {war: max(p, 0.05)} reads as war: "max(p" and a key
+			// "0.05)": the pieces are joined back and the comma reported
+			// once, here, instead of an invalid expression and an
+			// unknown name.
+			var pieces []string
+			for j := i + 1; j < len(vals) && isNull(c.resolve(vals[j].Value)); j++ {
+				if s, kind := scalarText(c.resolve(vals[j].Key)); kind != "" && kind != "null" {
+					pieces = append(pieces, s)
+					continue
+				}
+				break
+			}
+			if joined, used := c.rejoinComma(val, pieces, key); used > 0 {
+				val = joined
+				i += used
+			}
+		}
+		out = append(out, kv{key: key, kpos: kp, val: val})
 	}
 	return out, ok
+}
+
+// openParens is how many more "(" than ")" s has.
+func openParens(s string) int { return strings.Count(s, "(") - strings.Count(s, ")") }
+
+// rejoinComma mends a value of key that a comma of a {...} mapping cut:
+// when n is an unquoted text with a "(" left open and the next pieces
+// (keys without values) close it, it reports the cut at n, with the
+// quoted text as the fix, and returns the text whole, so that nothing
+// else is reported about the pieces. used is how many pieces it took (0:
+// n is left as it is).
+func (c *compiler) rejoinComma(n ast.Node, pieces []string, key string) (ast.Node, int) {
+	s, ok := n.(*ast.StringNode)
+	if !ok || isQuoted(s) || openParens(s.Value) <= 0 {
+		return n, 0
+	}
+	parts, open := []string{s.Value}, openParens(s.Value)
+	for _, p := range pieces {
+		if open <= 0 {
+			break
+		}
+		parts = append(parts, strings.TrimSpace(p))
+		open += openParens(p)
+	}
+	if open != 0 || len(parts) == 1 {
+		return n, 0
+	}
+	whole := strings.Join(parts, ", ")
+	c.d.errorf(posOf(s), fmt.Sprintf("put it in quotes, %s: %q, or write the mapping as an indented block", key, whole),
+		"a comma inside {...} ends an entry: %s was cut after %q", whole, s.Value)
+	tk := *s.GetToken()
+	tk.Value = whole
+	return ast.String(&tk), len(parts) - 1
 }
 
 // sequence returns the items of a sequence node; null counts as empty.
