@@ -74,6 +74,8 @@ func TestExitCodes(t *testing.T) {
 		{"bad file", nil, []string{"check", "../../scenario/testdata/bad-names.yaml"}, codeFailure, "16:10: error: unknown state"},
 		{"interrupted", cancelled, []string{"analyze", "../../scenario/testdata/uncertain.yaml", "--draws", "100"}, codeInterrupted, "truce analyze: interrupted"},
 		{"interrupted solve", cancelled, []string{"solve", "../../examples/crises/war-of-attrition.yaml"}, codeInterrupted, "truce solve: interrupted"},
+		{"interrupted nash", cancelled, []string{"nash", "../../nash/testdata/gambit/8x8.nfg", "--method", "enummixed"}, codeInterrupted, "truce nash: interrupted"},
+		{"interrupted nash on a tree", cancelled, []string{"nash", "../../nash/testdata/efg/gambit-games/cs.efg", "--method", "lcp"}, codeInterrupted, "truce nash: interrupted"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			ctx := tc.ctx
