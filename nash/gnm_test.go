@@ -268,18 +268,7 @@ func TestGNMDeterministic(t *testing.T) {
 // answer or a clear error, quickly.
 func TestGNMHostile(t *testing.T) {
 	mk := func(shape []int, pay func(k, p int) float64) *game.Strategic {
-		players := make([]string, len(shape))
-		strats := make([][]string, len(shape))
-		for p, n := range shape {
-			players[p] = fmt.Sprint(p + 1)
-			for s := 0; s < n; s++ {
-				strats[p] = append(strats[p], fmt.Sprint(s+1))
-			}
-		}
-		g, err := game.NewStrategic(players, strats)
-		if err != nil {
-			t.Fatal(err)
-		}
+		g := numberedGame(shape)
 		for k := 0; k < g.NumProfiles(); k++ {
 			for p := range shape {
 				g.Payoffs[k*len(shape)+p] = pay(k, p)
@@ -361,6 +350,17 @@ func TestGNMDegenerateSaysSo(t *testing.T) {
 // continuousGame is a game of the given shape with payoffs uniform in
 // [0, 1), drawn from seed: generic with probability one.
 func continuousGame(shape []int, seed uint64) *game.Strategic {
+	g := numberedGame(shape)
+	rng := rand.New(rand.NewPCG(seed, 1))
+	for i := range g.Payoffs {
+		g.Payoffs[i] = rng.Float64()
+	}
+	return g
+}
+
+// numberedGame is a game of the given shape with zero payoffs, players
+// and strategies named by their numbers.
+func numberedGame(shape []int) *game.Strategic {
 	players := make([]string, len(shape))
 	strats := make([][]string, len(shape))
 	for p, n := range shape {
@@ -372,10 +372,6 @@ func continuousGame(shape []int, seed uint64) *game.Strategic {
 	g, err := game.NewStrategic(players, strats)
 	if err != nil {
 		panic(err)
-	}
-	rng := rand.New(rand.NewPCG(seed, 1))
-	for i := range g.Payoffs {
-		g.Payoffs[i] = rng.Float64()
 	}
 	return g
 }
