@@ -209,6 +209,9 @@ func writeNashText(w io.Writer, file string, g *game.Strategic, method string, o
 	}
 	fmt.Fprintf(w, "%s: %q, %d players, %s strategies\n", file, g.Title, g.NumPlayers(), strings.Join(shape, "×"))
 	writeRunSummary(w, method, opt, res)
+	if note := searchSelection(method, opt.Search, res); note != "" {
+		fmt.Fprintln(w, note)
+	}
 	for i, eq := range res.Equilibria {
 		fmt.Fprintf(w, "\n%s   regret %.3g", profileHeading(i+1, eq), eq.Regret)
 		if eq.Component >= 0 {

@@ -96,3 +96,31 @@ func (f *nashSearchFlags) search(method string, fs *pflag.FlagSet, stdin io.Read
 	}
 	return s, nil
 }
+
+// searchSelection says, for gnm and liap, how the listed equilibria were
+// selected, so that a list is never read as all the game's equilibria.
+func searchSelection(method string, s nash.Search, res *nash.Result) string {
+	from := ""
+	switch {
+	case len(s.Points) > 0:
+		from = "read from the --points file"
+	case res.Stats["seed"] == float64(s.Seed):
+		from = fmt.Sprintf("random ones, seed %d", s.Seed)
+	}
+	switch method {
+	case "gnm":
+		end := "to where no equilibrium can be left on it"
+		if e, ok := res.Stats["lambda end"]; ok {
+			end = fmt.Sprintf("to lambda = %g times its start", e)
+		}
+		paths := "the path from 1 perturbation vector"
+		if n := int(res.Stats["paths"]); n != 1 {
+			paths = fmt.Sprintf("the paths from %d perturbation vectors", n)
+		}
+		return fmt.Sprintf("selection: the equilibria crossed by %s (%s), each followed %s; other equilibria may exist", paths, from, end)
+	case "liap":
+		return fmt.Sprintf("selection: the equilibria reached by minimising the Lyapunov function from %s (%s); other equilibria may exist",
+			nounCount(int(res.Stats["starts"]), "starting point", "starting points"), from)
+	}
+	return ""
+}

@@ -53,6 +53,9 @@ func TestNashSearchFlags(t *testing.T) {
 	if code != 0 || !strings.Contains(a, "seed 9") || !strings.Contains(a, "starts 4") {
 		t.Fatalf("exit %d:\n%s", code, a)
 	}
+	if !strings.Contains(a, "selection: the equilibria reached by minimising the Lyapunov function from 4 starting points (random ones, seed 9); other equilibria may exist") {
+		t.Errorf("no selection line:\n%s", a)
+	}
 	b, _, _ := runTruce(t, "", "nash", game, "--method", "liap", "--seed", "9", "--starts", "4")
 	if stripTiming(a) != stripTiming(b) {
 		t.Errorf("same seed, different output:\n%s\n%s", a, b)
