@@ -36,8 +36,11 @@ type Input struct {
 	Hypotheses  []Hypothesis
 	Equilibria  []Equilibrium
 	Credibility []Credibility
-	Tornadoes   []Tornado
-	BreakEvens  []BreakEven
+	// Leverage is the best responses and commitments (leverage.go), nil
+	// when they were not computed.
+	Leverage   *Leverage
+	Tornadoes  []Tornado
+	BreakEvens []BreakEven
 	// Global, Discoveries and Audit are the global analyses: Sobol
 	// indices, PRIM boxes and the construction check (global.go).
 	Global      *Global

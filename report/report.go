@@ -274,6 +274,7 @@ var funcs = template.FuncMap{
 var pageTmpl = sync.OnceValue(func() *template.Template {
 	t := template.Must(template.New("report").Funcs(funcs).Parse(pageSrc))
 	addGlobalTemplate(t)
+	addLeverageTemplate(t)
 	return t
 })
 

@@ -28,6 +28,7 @@ var sections = []section{
 	{"equilibrium", "Equilibrium"},
 	{"ordinal", "The ordinal lens (Graph Model for Conflict Resolution)"},
 	{"credibility", "Credibility of threats"},
+	{"leverage", "Leverage: best responses and commitment"},
 	{"hypotheses", "The claims, tested"},
 	{"evidence", "What the record says"},
 	{"sensitivity", "What the answers hang on"},

@@ -16,6 +16,12 @@ func fullFixture() Input {
 		Indices: []GlobalIndex{{Param: "p_war", First: 0.4, Total: 0.6, FirstCI: [2]float64{0.3, 0.5}, TotalCI: [2]float64{0.5, 0.7}}}}}}
 	in.Discoveries = []Discovery{{Hypothesis: "H1", Share: 0.5, Box: "p_war ≥ 0.2", Coverage: 0.8, Density: 0.9, Events: 50,
 		Tradeoff: [][2]float64{{1, 0.5}, {0.8, 0.9}}, Chosen: 1}}
+	in.Leverage = &Leverage{Initial: "truce",
+		Responses: []LeverageResponse{{Profile: "base", Actor: "A", ProfileValue: 1, BestValue: 2, Gain: 1, Changes: []string{"truce: wait → fight (loses 1 there)"}},
+			{Profile: "base", Actor: "B", ProfileValue: 3, BestValue: 3}},
+		Commitments: []LeverageCommitment{{Leader: "A", Follower: "B", Commitment: []string{"truce: wait"}, Response: []string{"truce: wait"},
+			LeaderValue: 2, HasEquilibrium: true, EquilibriumValue: 1.5, ValueOfCommitment: 0.5, Method: "search", Tried: 10}},
+		Notes: []string{"a note"}}
 	in.Audit = &Audit{Summary: "3 variants", Flips: []AuditRow{{Hypothesis: "H1", At: "f.yaml:1:1", What: "x", Detail: "y"}}}
 	in.Ordinal = &Ordinal{Title: "t", Sanctions: "s", DMs: []string{"A", "B"}, Concepts: []string{"Nash"},
 		States: []OrdinalState{{Code: 0, Options: "none", Ranks: []int{1, 2}, Stable: [][]bool{{true}, {true}}},

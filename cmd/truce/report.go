@@ -36,10 +36,13 @@ type pipelineOptions struct {
 	Solve       bool
 	SolveBudget time.Duration
 	Sensitivity bool
-	Points      int
-	Outputs     []string // tornado outputs; default: the hypotheses' quantities
-	Global      globalSteps
-	Log         io.Writer
+	// Leverage adds best responses and optimal commitments at central
+	// values (the report's leverage section).
+	Leverage bool
+	Points   int
+	Outputs  []string // tornado outputs; default: the hypotheses' quantities
+	Global   globalSteps
+	Log      io.Writer
 }
 
 // pipelineResult is everything the report and the demo summary show.
@@ -137,6 +140,16 @@ func runPipeline(ctx context.Context, sc *scenario.Scenario, opt pipelineOptions
 		if mp, ok := profs[name]; ok {
 			res.in.Credibility = append(res.in.Credibility, report.CredibilityFrom(name, equilibrium.Credibility(g, mp))...)
 		}
+	}
+	if opt.Leverage {
+		var sel *equilibrium.Result
+		for _, sp := range res.eq {
+			if sp.err == nil && sp.res != nil {
+				sel = sp.res
+				break
+			}
+		}
+		res.in.Leverage = reportLeverage(ctx, sc, g, profs, ar.ProfileOrder, sel, opt.Seed)
 	}
 	if opt.Sensitivity {
 		start = time.Now()
@@ -272,6 +285,7 @@ func newReportCmd() *cobra.Command {
 		opt      pipelineOptions
 		noSolve  bool
 		noSens   bool
+		noLever  bool
 		solveSec float64
 	)
 	cmd := &cobra.Command{
@@ -303,7 +317,10 @@ The named profiles are analysed over --draws parameter draws (as in
 'truce analyze'). Profiles written {solve: markov-perfect} are solved once,
 at the parameters' central values (solving them on every draw can take
 long; use 'truce analyze --profile NAME' for that), and shown beside the
-others. Credibility is computed at central values. The sensitivity sweep
+others. Credibility is computed at central values, and so is leverage:
+every actor's best response to every named profile and, with two actors,
+each one's optimal commitment (as 'truce respond' and 'truce commit'; skip
+with --no-leverage). The sensitivity sweep
 moves one parameter at a time across its range with the others at their
 central values (see 'truce sensitivity').`,
 		Example: `  truce report scenarios/us-iran-2026.yaml -o report.html
@@ -324,7 +341,7 @@ central values (see 'truce sensitivity').`,
 			if args[0] != "-" {
 				opt.Global.Source, _ = os.ReadFile(args[0]) // for the audit; a file that cannot be read again just skips it
 			}
-			opt.Solve, opt.Sensitivity = !noSolve, !noSens
+			opt.Solve, opt.Sensitivity, opt.Leverage = !noSolve, !noSens, !noLever
 			opt.SolveBudget = time.Duration(solveSec * float64(time.Second))
 			opt.Log = cmd.ErrOrStderr()
 			// The record, the ledger and the conflict first: a bad one fails
@@ -370,6 +387,7 @@ central values (see 'truce sensitivity').`,
 	f.BoolVar(&noSolve, "no-solve", false, "skip the equilibrium")
 	floatFlag(f, &solveSec, "solve-budget", 10, 0, maxTimeout.Seconds(), "seconds allowed for solving each equilibrium profile (0 = 10)")
 	f.BoolVar(&noSens, "no-sensitivity", false, "skip the sensitivity sweep")
+	f.BoolVar(&noLever, "no-leverage", false, "skip best responses and optimal commitments (the leverage section)")
 	intFlag(f, &opt.Points, "points", 9, 2, maxPoints, "points per parameter in the sensitivity sweep")
 	addGlobalFlags(f, &opt.Global, reportAuditDraws)
 	retro.add(f)
