@@ -2,7 +2,9 @@ package nash
 
 import (
 	"context"
+	"encoding/binary"
 	"fmt"
+	"hash/fnv"
 	"math"
 	"strconv"
 	"time"
@@ -151,10 +153,14 @@ type gnmTracer struct {
 	a, b, q []float64
 
 	steps, pivots, crossings int
-	found                    int     // equilibria on the current path
-	orient                   float64 // sign of det[A; τᵀ] in the current cell
-	progress                 func(string)
-	trace                    func(string, [][]float64)
+	found                    int // equilibria on the current path
+	// seen holds a hash of the state (support, point, direction) after
+	// each event of the current path: the path is deterministic, so a
+	// state seen twice means it goes round a loop (degenerate games).
+	seen     map[uint64]bool
+	orient   float64 // sign of det[A; τᵀ] in the current cell
+	progress func(string)
+	trace    func(string, [][]float64)
 }
 
 func newGNMTracer(ng *normGame) *gnmTracer {
@@ -686,6 +692,7 @@ func (tr *gnmTracer) run(ctx context.Context, lambdaEnd float64, onEq func([]flo
 	// where it is a strict best reply to the others' (Gambit's λ0: the
 	// smallest such λ, plus one).
 	tr.found = 0
+	tr.seen = map[uint64]bool{}
 	sigma0 := tr.startProfile()
 	for i := range tr.in {
 		tr.in[i] = sigma0[i] == 1
@@ -824,6 +831,9 @@ func (tr *gnmTracer) run(ctx context.Context, lambdaEnd float64, onEq func([]flo
 				if msg := tr.cross(ev, y, tau, onEq); msg != "" {
 					return lost(msg), false
 				}
+				if tr.looped(y, tau) {
+					return lost("the path came back to a point it had passed, in the same direction (a loop: degenerate game?)"), false
+				}
 				continue
 			}
 			if linear {
@@ -858,6 +868,9 @@ func (tr *gnmTracer) run(ctx context.Context, lambdaEnd float64, onEq func([]flo
 					copy(y[:d], y1[:d])
 					if msg := tr.cross(tr.eventOf(bad), y, tau, onEq); msg != "" {
 						return lost(msg), false
+					}
+					if tr.looped(y, tau) {
+						return lost("the path came back to a point it had passed, in the same direction (a loop: degenerate game?)"), false
 					}
 					h = math.Max(h*frac, 1e-6)
 					continue
@@ -971,6 +984,43 @@ func (tr *gnmTracer) cross(e gnmEvent, y, tau []float64, onEq func([]float64)) s
 		tr.trace(strconv.FormatFloat(y[d-1]/tr.lam0, 'g', 6, 64), splitFlat(tr.sigma, ng.shape))
 	}
 	return ""
+}
+
+// looped records the state after an event and reports whether it was
+// seen before on this path: the support, and y and the direction τ
+// rounded to 1e-9 (far coarser than the events' rounding, far finer than
+// the distance between distinct events).
+func (tr *gnmTracer) looped(y, tau []float64) bool {
+	h := fnv.New64a()
+	var buf [8]byte
+	put := func(v uint64) {
+		binary.LittleEndian.PutUint64(buf[:], v)
+		h.Write(buf[:])
+	}
+	for _, s := range tr.sup {
+		put(uint64(s))
+	}
+	put(math.MaxUint64)
+	d := tr.dim()
+	for i := 0; i < d; i++ {
+		put(uint64(int64(math.Round(y[i] / tr.scaleOf(i) * 1e9))))
+		put(uint64(int64(math.Round(tau[i] * 1e9))))
+	}
+	k := h.Sum64()
+	if tr.seen[k] {
+		return true
+	}
+	tr.seen[k] = true
+	return false
+}
+
+// scaleOf is the unit coordinate i of y is rounded in: λ in units of its
+// start, the rest (probabilities, payoffs in [0, 1]) as they are.
+func (tr *gnmTracer) scaleOf(i int) float64 {
+	if i == tr.lamIx() {
+		return tr.lam0
+	}
+	return 1
 }
 
 // profileAt is the profile at the point y, rounding noise removed:

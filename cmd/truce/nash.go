@@ -138,8 +138,12 @@ recognised from its first characters or given by --from.`,
 			if err != nil {
 				return &exitError{1, err.Error()}
 			}
+			srch, err := search.search(strings.TrimPrefix(method, "reduced-"), cmd.Flags(), cmd.InOrStdin(), format, decimals, cmd.OutOrStdout())
+			if err != nil {
+				return err
+			}
 			if t != nil { // trees: nash_efg.go
-				return runNashEFG(cmd, name, t, nashEFGArgs{method, all, rational, format, decimals}, efgOpts)
+				return runNashEFG(cmd, name, t, nashEFGArgs{method, all, rational, format, decimals, srch}, efgOpts)
 			}
 			if method == "" {
 				method = defaultNashMethod(g, methods)
@@ -150,9 +154,7 @@ recognised from its first characters or given by --from.`,
 			}
 			ctx := cmd.Context()
 			opt := nash.Options{All: all, Rational: rational, Lambda: lambda}
-			if opt.Search, err = search.search(method, cmd.Flags(), cmd.InOrStdin(), format, decimals, cmd.OutOrStdout()); err != nil {
-				return err
-			}
+			opt.Search = srch
 			bar := progress.New(cmd.ErrOrStderr(), -1, "nash "+method)
 			if bar != nil {
 				opt.Progress = func(s string) { bar.Describe("nash " + method + ": " + s) }

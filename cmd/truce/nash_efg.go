@@ -34,6 +34,7 @@ type nashEFGArgs struct {
 	rational bool
 	format   string
 	decimals int
+	search   nash.Search // gnm, liap on the reduced strategic form
 }
 
 // treeMethods are the methods that work on the tree itself; every other
@@ -56,7 +57,7 @@ func runNashEFG(cmd *cobra.Command, path string, t *game.Tree, a nashEFGArgs, ef
 		}
 	}
 	ctx := cmd.Context()
-	opt := nash.Options{All: a.all, Rational: a.rational}
+	opt := nash.Options{All: a.all, Rational: a.rational, Search: a.search}
 	errw := cmd.ErrOrStderr()
 	var bar *progress.Bar
 	if method != "cfr" && method != "dcfr" {

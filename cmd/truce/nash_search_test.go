@@ -129,3 +129,20 @@ func closeVec(a, b []float64, tol float64) bool {
 func stripTiming(s string) string {
 	return regexp.MustCompile(`, [0-9.]+(µs|ms|s)\n`).ReplaceAllString(s, "\n")
 }
+
+// TestNashGNMTreeLoop: on a tree, gnm runs on the reduced strategic form
+// with the search flags (seed, starts) applied; that form is degenerate,
+// and a path that comes back to where it was is stopped at once and said
+// to be incomplete, instead of going round its loop to the step limit.
+func TestNashGNMTreeLoop(t *testing.T) {
+	out, errs, code := runTruce(t, "", "nash", "../../nash/testdata/efg/gambit-games/2s2x2x2.efg", "--method", "gnm", "--starts", "3", "--seed", "5", "--timeout", "60s")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	if !strings.Contains(out, "paths 3, seed 5") {
+		t.Errorf("search flags not applied to the tree:\n%s", out)
+	}
+	if !strings.Contains(errs, "the path came back to a point it had passed") || strings.Contains(errs, "step limit") {
+		t.Errorf("stderr: %s", errs)
+	}
+}
