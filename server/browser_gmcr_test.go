@@ -109,6 +109,9 @@ func TestBrowserGmcrUpdateForecasts(t *testing.T) {
 	if got := eval[string](t, tab, `[...document.querySelectorAll('#compare-body section')][0].id + ': ' + [...document.querySelectorAll('#equilibrium-changes li.flip')].map(l => l.textContent).join('; ')`); got != "equilibrium-changes: GMR: no longer 3; SMR: no longer 3; SEQ: no longer 3" {
 		t.Errorf("the comparison opens with %q", got)
 	}
+	if txt := eval[string](t, tab, `document.querySelector('#compare-body').textContent`); strings.Contains(txt, "changes in endings") || strings.Contains(txt, "null") {
+		t.Errorf("a comparison of conflicts speaks of endings: %.300q", txt)
+	}
 	checkA11y(t, tab, "a comparison of two conflicts")
 
 	// An update: the example's record is loaded with it; the verdicts

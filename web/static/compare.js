@@ -84,7 +84,7 @@ export async function showCompare(a, b) {
         el("span", {class: verdictClass(f.a)}, f.a || "absent"), " → ", el("span", {class: verdictClass(f.b)}, f.b || "absent"),
         el("span", {class: "muted"}, ` (holds in ${pct(f.share_a)} → ${pct(f.share_b)} of draws)`))))
         : el("p", {class: "muted"}, "No verdict changed.")),
-    el("section", {"aria-labelledby": "largest-h"}, el("h3", {id: "largest-h"}, "Largest changes in endings"),
+    gmcr ? null : el("section", {"aria-labelledby": "largest-h"}, el("h3", {id: "largest-h"}, "Largest changes in endings"),
       endings.length ? diffTable(endings, "largest-endings", "Largest changes in endings", true) : el("p", {class: "muted"}, "No ending changed."),
       values.length ? [el("h4", {}, "Largest changes in values"), diffTable(values, "largest-values", "Largest changes in values", true)] : null),
     el("section", {"aria-labelledby": "scen-h"}, el("h3", {id: "scen-h"}, "What changed in the scenario"),
@@ -99,5 +99,5 @@ export async function showCompare(a, b) {
     el("details", {class: "section", id: "s-every-number"}, el("summary", {}, `Every number that differs (${cmp.diff.length}${cmp.diff_cut ? ` of ${cmp.diff.length + cmp.diff_cut}` : ""})`),
       cmp.diff.length ? diffTable(cmp.diff, "diff-table", "Every number that differs") : el("p", {class: "muted"}, "The two results are identical.")),
   ];
-  root.replaceChildren(...parts);
+  root.replaceChildren(...parts.filter(Boolean));
 }
