@@ -57,6 +57,13 @@ func FuzzParse(f *testing.F) {
 		`"9223372036854775807 * 9223372036854775807"`, `"-10000000000 * 10000000000"`, `"7 % 0"`, "3/0", "-0"} {
 		f.Add([]byte("\uFEFFtruce: 1\nhorizon: 3\ndiscount: 0.5\nactors: [{id: A, weights: {w: " + v + "}}]\nparameters: {p: {value: " + v + "}}\nstates: [a, {id: b, terminal: true}]\ntransitions: [{to: {b: " + v + "}}]\npayoffs: [{A: {w: " + v + "}}]\n"))
 	}
+	// Commas inside {...} that cut an expression (mended and reported
+	// once), and YAML that the reader of go.yaml.in/yaml/v4 treats in its
+	// own way (complex keys, tags, anchors on keys, block scalars).
+	for _, v := range []string{"{b: max(0.1, 0.2)}", "{b: min(0.5, max(0.1, 0.2)), a: 0.1}", "{b: max(0.1, 0.2}", "{b: (0.1, 0.2))}", "{b: max(0.1,, 0.2)}"} {
+		f.Add([]byte("truce: 1\nhorizon: 3\ndiscount: 0.5\nactors: [{id: A}]\nstates: [a, {id: b, terminal: true}]\ntransitions: [{to: " + v + "}]\n"))
+	}
+	f.Add([]byte("truce: 1\nhorizon: !!int 3\ndiscount: !!str 0.5\n? [x]\n: 1\n&k actors: [{id: A}]\nstates: |\n  a\n"))
 	// Families and the clock.
 	f.Add([]byte("truce: 1\nhorizon: 5\ndiscount: 0.5\nactors: [{id: A}]\nclock: {d: 2}\nstates: [{id: \"s[0..3]\", terminal: i == 3}]\ntransitions: [{from: \"s[i]\", when: {step: \">= d\"}, to: {\"s[i+1]\": \"0.1 * i + 0.01 * step\"}}]\n"))
 	f.Add([]byte("truce: 1\nhorizon: 5\ndiscount: 1\nactors: [{id: A}]\nstates: [{id: \"s[0..2]\"}, {id: e, terminal: true}]\ntransitions: [{from: \"s[0..1]\", to: {\"s[i-1]\": 0.5, \"s[min(i+1,2)]\": 0.2}}]\nhypotheses: [{id: H, claim: c, expr: 'value_by(\"A\", 3, \"default\") < share(\"e\", \"default\")'}]\n"))
