@@ -86,7 +86,7 @@ var yamlPos = regexp.MustCompile(`\[(\d+):(\d+)\]\s*`)
 // checked against the scenario's event classes by Check.
 func ReadMapping(name string, src []byte) (*Mapping, error) {
 	m := &Mapping{File: name}
-	if err := yaml.UnmarshalWithOptions(src, m, yaml.DisallowUnknownField()); err != nil {
+	if err := decodeMapping(src, m); err != nil {
 		msg := strings.SplitN(err.Error(), "\n", 2)[0]
 		e := &Error{File: name, Msg: msg}
 		if mm := yamlPos.FindStringSubmatchIndex(msg); mm != nil {
@@ -295,4 +295,16 @@ func sortedSides(m map[string][]string) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// decodeMapping decodes a mapping file into m, turning a panic of the
+// YAML decoder (goccy/go-yaml dereferences nil on some malformed lists;
+// found by FuzzMapping, kept in testdata/fuzz) into an error.
+func decodeMapping(src []byte, m *Mapping) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("invalid YAML: the YAML decoder failed on this file (%v); check its lists and indentation", r)
+		}
+	}()
+	return yaml.UnmarshalWithOptions(src, m, yaml.DisallowUnknownField())
 }

@@ -140,7 +140,7 @@ func readGDELT(name string, r io.Reader, f func(Event) error) error {
 			return &Error{File: name, Line: n, Col: 1, Msg: fmt.Sprintf("%d tab-separated fields, want %d (GDELT 2.0 events)%s", len(fields), gdeltColumns, hint)}
 		}
 		ev := Event{Line: n, Goldstein: math.NaN(), Source: strings.TrimSpace(fields[gdeltSourceURL])}
-		d, err := period.ParseDate(fields[gdeltSQLDate])
+		d, err := eventDate(fields[gdeltSQLDate])
 		if err != nil {
 			return &Error{File: name, Line: n, Col: col(gdeltSQLDate), Msg: fmt.Sprintf("SQLDATE: %v", err)}
 		}
@@ -277,7 +277,7 @@ func readICEWS(name string, r io.Reader, f func(Event) error) error {
 		if iDate >= len(row) {
 			return &Error{File: name, Line: line, Col: 1, Msg: "row has no Event Date"}
 		}
-		d, err := period.ParseDate(row[iDate])
+		d, err := eventDate(row[iDate])
 		if err != nil {
 			return &Error{File: name, Line: line, Col: at(iDate), Msg: "Event Date: " + err.Error()}
 		}
@@ -339,7 +339,7 @@ func readPLOVER(name string, r io.Reader, f func(Event) error) error {
 		if date == "" {
 			return &Error{File: name, Line: n, Col: 1, Msg: "no date (date, event_date or story_date)"}
 		}
-		d, err := period.ParseDate(date)
+		d, err := eventDate(date)
 		if err != nil {
 			return &Error{File: name, Line: n, Col: 1, Msg: "date: " + err.Error()}
 		}
@@ -433,4 +433,16 @@ func entities(v any) []string {
 	}
 	add(v)
 	return out
+}
+
+// eventDate reads an event's date. Years before 1800 are refused: no
+// event data set reaches back so far, and 0001-01-01 is Go's zero time,
+// which the aggregator takes for "no date yet" (an event on it was
+// counted as the start of the data; found by FuzzICEWS).
+func eventDate(s string) (time.Time, error) {
+	d, err := period.ParseDate(s)
+	if err == nil && d.Year() < 1800 {
+		return time.Time{}, fmt.Errorf("%s is before 1800: not a date of event data", period.FormatDate(d))
+	}
+	return d, err
 }
