@@ -285,14 +285,24 @@ func readOutput(ar *scenario.AnalysisReport, o output) float64 {
 // RunScenario sweeps sc's parameters with the scenario's own verdict
 // names (supported / uncertain / rejected) as the flips to find.
 func RunScenario(ctx context.Context, sc *scenario.Scenario, sopt ScenarioOptions, opt Options) (*Result, error) {
+	ev, opt, err := ScenarioRun(sc, sopt, opt)
+	if err != nil {
+		return nil, err
+	}
+	return Run(ctx, ev, opt)
+}
+
+// ScenarioRun is the evaluator and options RunScenario runs with, for a run
+// split by parameter (Swept, RunSwept, Assemble).
+func ScenarioRun(sc *scenario.Scenario, sopt ScenarioOptions, opt Options) (*ScenarioEvaluator, Options, error) {
 	ev, err := NewScenarioEvaluator(sc, sopt)
 	if err != nil {
-		return nil, fmt.Errorf("sensitivity: %w", err)
+		return nil, opt, fmt.Errorf("sensitivity: %w", err)
 	}
 	if opt.Verdict == nil {
 		opt.Verdict = scenario.Verdict
 	}
-	return Run(ctx, ev, opt)
+	return ev, opt, nil
 }
 
 // FlipsFor returns the break-evens of hypothesis id, nearest to the

@@ -118,6 +118,32 @@ func holdsVerdict(share float64) string {
 // points down to opt.Tolerance. A verdict that changes twice within one
 // step of the grid can be missed; more points make that less likely.
 func Run(ctx context.Context, ev Evaluator, opt Options) (*Result, error) {
+	swept, err := Swept(ev, opt)
+	if err != nil {
+		return nil, err
+	}
+	part, err := RunSwept(ctx, ev, opt, 0, len(swept))
+	if err != nil {
+		return nil, err
+	}
+	return Assemble(ctx, ev, opt, []*Partial{part})
+}
+
+// A one-at-a-time run can be split by swept parameter: RunSwept sweeps
+// (and bisects) a block of them, Assemble evaluates the central point and
+// puts the blocks together, in order. Each parameter's sweep is a pure
+// function of the evaluator and the options, so the blocks may be computed
+// anywhere and Assemble returns what Run does.
+
+// Partial is the sweeps and break-evens of swept parameters [Lo, Hi)
+// (positions in Swept's list).
+type Partial struct {
+	Lo, Hi     int
+	Sweeps     []Sweep
+	BreakEvens []BreakEven
+}
+
+func (opt *Options) defaults() {
 	if opt.Points < 2 {
 		opt.Points = 9
 	}
@@ -127,6 +153,11 @@ func Run(ctx context.Context, ev Evaluator, opt Options) (*Result, error) {
 	if opt.Tolerance <= 0 {
 		opt.Tolerance = 1e-4
 	}
+}
+
+// Swept lists the indices (into ev.Params) of the parameters a run
+// sweeps: those with a non-degenerate range, limited to opt.Params.
+func Swept(ev Evaluator, opt Options) ([]int, error) {
 	params := ev.Params()
 	only := map[string]bool{}
 	for _, n := range opt.Params {
@@ -147,20 +178,25 @@ func Run(ctx context.Context, ev Evaluator, opt Options) (*Result, error) {
 			swept = append(swept, i)
 		}
 	}
-	total, done := 1+len(swept)*opt.Points, 0
-	tick := func() {
-		done++
-		if opt.Progress != nil {
-			opt.Progress(done, total)
-		}
-	}
-	base, err := ev.Eval(ctx, -1, 0)
+	return swept, nil
+}
+
+// RunSwept sweeps and bisects the swept parameters [lo, hi) of Swept's
+// list. Progress counts points from 0 to (hi-lo)·Points (bisection steps
+// come on top).
+func RunSwept(ctx context.Context, ev Evaluator, opt Options, lo, hi int) (*Partial, error) {
+	opt.defaults()
+	swept, err := Swept(ev, opt)
 	if err != nil {
-		return nil, fmt.Errorf("sensitivity: central values: %w", err)
+		return nil, err
 	}
-	tick()
-	res := &Result{Central: base, Params: params}
-	for _, i := range swept {
+	if lo < 0 || hi > len(swept) || lo > hi {
+		return nil, fmt.Errorf("sensitivity: parameters [%d, %d) outside the %d swept", lo, hi, len(swept))
+	}
+	params := ev.Params()
+	total, done := (hi-lo)*opt.Points, 0
+	part := &Partial{Lo: lo, Hi: hi}
+	for _, i := range swept[lo:hi] {
 		p := params[i]
 		sw := Sweep{Param: p.Name}
 		for k := 0; k < opt.Points; k++ {
@@ -172,16 +208,52 @@ func Run(ctx context.Context, ev Evaluator, opt Options) (*Result, error) {
 			if err != nil {
 				return nil, fmt.Errorf("sensitivity: %s = %g: %w", p.Name, x, err)
 			}
-			tick()
+			done++
+			if opt.Progress != nil {
+				opt.Progress(done, total)
+			}
 			sw.Values = append(sw.Values, x)
 			sw.Points = append(sw.Points, pt)
 		}
-		res.Sweeps = append(res.Sweeps, sw)
+		part.Sweeps = append(part.Sweeps, sw)
 		bes, err := breakEvens(ctx, ev, i, p, sw, opt)
 		if err != nil {
 			return nil, err
 		}
-		res.BreakEvens = append(res.BreakEvens, bes...)
+		part.BreakEvens = append(part.BreakEvens, bes...)
+	}
+	return part, nil
+}
+
+// Assemble evaluates the central point and joins the blocks of every
+// swept parameter, given in order, into the run's result.
+func Assemble(ctx context.Context, ev Evaluator, opt Options, parts []*Partial) (*Result, error) {
+	swept, err := Swept(ev, opt)
+	if err != nil {
+		return nil, err
+	}
+	base, err := ev.Eval(ctx, -1, 0)
+	if err != nil {
+		return nil, fmt.Errorf("sensitivity: central values: %w", err)
+	}
+	params := ev.Params()
+	res := &Result{Central: base, Params: params}
+	next := 0
+	for _, p := range parts {
+		if p.Lo != next || len(p.Sweeps) != p.Hi-p.Lo {
+			return nil, fmt.Errorf("sensitivity: a block holds parameters [%d, %d) with %d sweeps where parameter %d comes next", p.Lo, p.Hi, len(p.Sweeps), next)
+		}
+		for k, sw := range p.Sweeps {
+			if want := params[swept[p.Lo+k]].Name; sw.Param != want {
+				return nil, fmt.Errorf("sensitivity: the block's sweep %d is of %s, expected %s", p.Lo+k, sw.Param, want)
+			}
+		}
+		res.Sweeps = append(res.Sweeps, p.Sweeps...)
+		res.BreakEvens = append(res.BreakEvens, p.BreakEvens...)
+		next = p.Hi
+	}
+	if next != len(swept) {
+		return nil, fmt.Errorf("sensitivity: the blocks end at parameter %d of %d", next, len(swept))
 	}
 	res.Tornadoes = tornadoes(base, res.Sweeps, params)
 	return res, nil

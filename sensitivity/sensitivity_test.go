@@ -214,3 +214,39 @@ func TestBisectFindsSkippedVerdict(t *testing.T) {
 		}
 	}
 }
+
+// TestRunSweptAssemble: a run split by swept parameter and put together
+// equals the whole run; blocks out of order or missing are refused.
+func TestRunSweptAssemble(t *testing.T) {
+	ctx := context.Background()
+	m := &linear{tx: 0.42, ty: 0.3}
+	opt := Options{Points: 5, Tolerance: 1e-6}
+	whole, err := Run(ctx, m, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := RunSwept(ctx, m, opt, 0, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := RunSwept(ctx, m, opt, 1, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := Assemble(ctx, m, opt, []*Partial{a, b})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprintf("%v", got) != fmt.Sprintf("%v", whole) {
+		t.Errorf("assembled\n%v\nwhole\n%v", got, whole)
+	}
+	if _, err := Assemble(ctx, m, opt, []*Partial{b, a}); err == nil {
+		t.Error("blocks out of order accepted")
+	}
+	if _, err := Assemble(ctx, m, opt, []*Partial{a}); err == nil {
+		t.Error("a missing block accepted")
+	}
+	if _, err := RunSwept(ctx, m, opt, 1, 3); err == nil {
+		t.Error("parameters beyond the swept accepted")
+	}
+}

@@ -76,7 +76,7 @@ neighbouring points can be missed; more points make that less likely.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			// A flag of the other methods would be ignored: say so instead.
-			other := []string{"samples", "bootstrap", "levels", "ignore-correlations", "shard", "out"}
+			other := []string{"samples", "bootstrap", "levels", "ignore-correlations"}
 			if method != "oat" {
 				other = []string{"draws", "points"}
 			}
@@ -88,17 +88,21 @@ neighbouring points can be missed; more points make that less likely.`,
 			if method != "oat" {
 				return runGlobal(cmd, args[0], method, hyps, outputs, seed, workers, format, top, glob, sf)
 			}
-			sc, err := mustLoadScenario(cmd, "sensitivity", args[0])
+			sc, src, err := mustLoadScenarioSrc(cmd, "sensitivity", args[0])
 			if err != nil {
 				return err
 			}
 			bar := progress.New(cmd.ErrOrStderr(), -1, "sensitivity")
-			res, err := sensitivity.RunScenario(cmd.Context(), sc,
+			ev, opt, err := sensitivity.ScenarioRun(sc,
 				sensitivity.ScenarioOptions{Draws: draws, Seed: seed, Workers: workers, Outputs: outputs, Hypotheses: hyps},
 				sensitivity.Options{Points: points, Progress: func(done, _ int) { bar.Set(int64(done)) }})
-			bar.Finish()
 			if err != nil {
 				return &exitError{1, fmt.Sprintf("truce sensitivity: %v", err)}
+			}
+			res, err := oatRun(cmd, sf, args[0], src, seed, ev, opt)
+			bar.Finish()
+			if err != nil || res == nil { // nil: a shard's part was written
+				return err
 			}
 			out := cmd.OutOrStdout()
 			if format == "json" {

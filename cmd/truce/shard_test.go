@@ -29,6 +29,8 @@ var shardedRuns = []struct {
 	{"analyze from all", []string{"analyze", "../../scenario/testdata/ruin.yaml", "--draws", "11", "--from", "all", "--long-run"}},
 	{"sobol", []string{"sensitivity", usIranFile, "--method", "sobol", "--samples", "8", "--bootstrap", "50"}},
 	{"morris", []string{"sensitivity", usIranFile, "--method", "morris", "--samples", "3"}},
+	{"oat", []string{"sensitivity", usIranFile, "--points", "3"}},
+	{"oat over draws", []string{"sensitivity", "../../examples/crises/audience-costs.yaml", "--points", "3", "--draws", "4"}},
 	{"solve", []string{"solve", "../../examples/crises/audience-costs.yaml", "--draws", "7", "--seed", "3", "--all"}},
 }
 
@@ -183,7 +185,6 @@ func TestShardFlags(t *testing.T) {
 		{[]string{"analyze", usIranFile, "--shard", "3/3"}, "from 0 to 2"},
 		{[]string{"analyze", usIranFile, "--shard", "1"}, "want K/N"},
 		{[]string{"analyze", usIranFile, "--shard", "0/0"}, "from 1 to"},
-		{[]string{"sensitivity", usIranFile, "--shard", "0/2"}, "--shard does not apply to --method oat"},
 	} {
 		_, stderr, code := runTruce(t, "", tc.args...)
 		if code != codeUsage || !strings.Contains(stderr, tc.want) {
