@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/truce-dev/truce/internal/cputime"
 	"github.com/truce-dev/truce/markov"
 )
 
@@ -75,22 +76,32 @@ func mpeRandomGame(seed uint64, nS, nA, K int, delta float64) *markov.Game {
 }
 
 func benchmarkMPE(b *testing.B, g *markov.Game, method string) {
+	benchmarkMPEGames(b, []*markov.Game{g}, method)
+}
+
+// benchmarkMPEGames solves every game of gs per op, each required to
+// converge, and reports the last one's iterations and the CPU seconds per
+// op (on a shared machine wall time is noisy).
+func benchmarkMPEGames(b *testing.B, gs []*markov.Game, method string) {
 	b.ReportAllocs()
 	iters := 0
-	cpu0 := cpuTime()
+	cpu0 := cputime.Now()
 	for b.Loop() {
-		r, err := Solve(context.Background(), g, Options{Method: method})
-		if err != nil {
-			b.Fatal(err)
+		for _, g := range gs {
+			r, err := Solve(context.Background(), g, Options{Method: method})
+			if err != nil {
+				b.Fatal(err)
+			}
+			if !r.Converged {
+				b.Fatalf("%s did not converge: %s", method, r.Reason)
+			}
+			iters = r.Iterations
 		}
-		if !r.Converged {
-			b.Fatalf("%s did not converge: %s", method, r.Reason)
-		}
-		iters = r.Iterations
 	}
-	b.ReportMetric(float64(iters), "iterations")
-	// CPU seconds per solve: on a shared machine wall time is noisy.
-	if cpu := (cpuTime() - cpu0).Seconds(); cpu > 0 {
+	if len(gs) == 1 {
+		b.ReportMetric(float64(iters), "iterations")
+	}
+	if cpu := (cputime.Now() - cpu0).Seconds(); cpu > 0 {
 		b.ReportMetric(cpu/float64(b.N), "cpu-s/op")
 	}
 }
@@ -166,20 +177,5 @@ func BenchmarkMPE15x2x2DegenerateHomotopy(b *testing.B) {
 	for seed := uint64(1); seed <= 10; seed++ {
 		gs = append(gs, mpeDegenerateGame(seed, 15, 2, 2, 0.9))
 	}
-	b.ReportAllocs()
-	cpu0 := cpuTime()
-	for b.Loop() {
-		for _, g := range gs {
-			r, err := Solve(context.Background(), g, Options{Method: "homotopy"})
-			if err != nil {
-				b.Fatal(err)
-			}
-			if !r.Converged {
-				b.Fatalf("did not converge: %s", r.Reason)
-			}
-		}
-	}
-	if cpu := (cpuTime() - cpu0).Seconds(); cpu > 0 {
-		b.ReportMetric(cpu/float64(b.N), "cpu-s/op")
-	}
+	benchmarkMPEGames(b, gs, "homotopy")
 }
