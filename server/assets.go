@@ -15,6 +15,8 @@ import (
 	"sort"
 	"strings"
 	"sync"
+
+	"github.com/andybalholm/brotli"
 )
 
 // assetSet serves the browser UI. Every file under static/ is also served
@@ -22,7 +24,9 @@ import (
 // cached for a year as immutable; index.html and the files that refer to
 // other files are rewritten to use those names, so a new version of any
 // file changes the names that lead to it and a browser never runs a stale
-// mix. Text files are gzip-compressed once, at start.
+// mix. Text files are gzip-compressed once, at start, and Brotli-compressed
+// once, on the first request that accepts it (Brotli's best level costs
+// more than a start-up should: about a second for the editor's bundle).
 type assetSet struct {
 	byPath map[string]*asset // "/static/app.3f9a1c0e5b7d.js" and "/static/app.js"
 	index  []byte            // index.html, references rewritten
@@ -30,6 +34,7 @@ type assetSet struct {
 
 type asset struct {
 	body, gz []byte
+	br       func() []byte // Brotli, compressed on first use; nil bytes when it does not pay
 	ctype    string
 	etag     string
 	hashed   bool // served under its content-hashed name
@@ -183,14 +188,28 @@ func newAsset(p string, body []byte, etag string) *asset {
 		if b.Len() < len(body) {
 			a.gz = b.Bytes()
 		}
+		a.br = sync.OnceValue(func() []byte {
+			var b bytes.Buffer
+			bw := brotli.NewWriterLevel(&b, brotli.BestCompression)
+			bw.Write(body)
+			bw.Close()
+			if b.Len() < len(body) {
+				return b.Bytes()
+			}
+			return nil
+		})
 	}
 	return a
 }
 
-func acceptsGzip(r *http.Request) bool {
+func acceptsGzip(r *http.Request) bool { return accepts(r, "gzip") }
+
+// accepts reports whether the request's Accept-Encoding takes enc (with a
+// weight other than 0).
+func accepts(r *http.Request, enc string) bool {
 	for _, part := range strings.Split(r.Header.Get("Accept-Encoding"), ",") {
-		enc, q, _ := strings.Cut(strings.TrimSpace(part), ";")
-		if strings.EqualFold(strings.TrimSpace(enc), "gzip") && !strings.Contains(strings.ReplaceAll(q, " ", ""), "q=0") {
+		name, q, _ := strings.Cut(strings.TrimSpace(part), ";")
+		if strings.EqualFold(strings.TrimSpace(name), enc) && !strings.Contains(strings.ReplaceAll(q, " ", ""), "q=0") {
 			return true
 		}
 	}
@@ -219,7 +238,11 @@ func (a *assetSet) serveStatic(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	body := f.body
-	if f.gz != nil && acceptsGzip(r) {
+	switch {
+	case f.br != nil && accepts(r, "br") && f.br() != nil:
+		h.Set("Content-Encoding", "br")
+		body = f.br()
+	case f.gz != nil && acceptsGzip(r):
 		h.Set("Content-Encoding", "gzip")
 		body = f.gz
 	}
