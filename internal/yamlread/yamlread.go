@@ -337,10 +337,14 @@ func intValue(s string) any {
 	if strings.HasPrefix(t, "+") {
 		t = t[1:]
 	}
-	if i, err := strconv.ParseInt(t, 0, 64); err == nil {
+	base := 0 // 0x, 0o, 0b prefixes
+	if isInteger(t) {
+		base = 10 // 017 is 17 in YAML 1.2, not octal as Go's base 0 reads it
+	}
+	if i, err := strconv.ParseInt(t, base, 64); err == nil {
 		return i
 	}
-	if u, err := strconv.ParseUint(t, 0, 64); err == nil {
+	if u, err := strconv.ParseUint(t, base, 64); err == nil {
 		return u
 	}
 	return nil

@@ -170,7 +170,7 @@ func quoted(tk *token.Token) bool {
 // TestPositions: where goccy's tree differs or says nothing, Parse places
 // nodes where a message about them should point.
 func TestPositions(t *testing.T) {
-	src := "a: |\n\n  text here\n  more\nb: &x 12\nc: !!str 7\nd: *x\ne:\n  - one\n  -\n    two\nf: +.inf\ng: 1e-3\nh: yes\ni: 0x1F\n"
+	src := "a: |\n\n  text here\n  more\nb: &x 12\nc: !!str 7\nd: *x\ne:\n  - one\n  -\n    two\nf: +.inf\ng: 1e-3\nh: yes\ni: 0x1F\nj: 017\nk: -017\n"
 	body, err := Parse([]byte(src))
 	if err != nil {
 		t.Fatal(err)
@@ -214,6 +214,13 @@ func TestPositions(t *testing.T) {
 	}
 	if i, ok := get("i").(*ast.IntegerNode); !ok || i.Value != int64(31) {
 		t.Errorf("0x1F: %#v", get("i"))
+	}
+	// YAML 1.2: a leading zero does not make a number octal.
+	if i, ok := get("j").(*ast.IntegerNode); !ok || i.Value != int64(17) {
+		t.Errorf("017: %#v", get("j"))
+	}
+	if i, ok := get("k").(*ast.IntegerNode); !ok || i.Value != int64(-17) {
+		t.Errorf("-017: %#v", get("k"))
 	}
 }
 
