@@ -374,7 +374,7 @@ central values (see 'truce sensitivity').`,
 					lens = "; the ordinal lens disagrees: not robust"
 				}
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "wrote %s (%d profiles, %d hypotheses, %d tornado charts%s)\n", out, len(res.in.Profiles), len(res.in.Hypotheses), len(res.in.Tornadoes), lens)
+			fmt.Fprintf(cmd.OutOrStdout(), "wrote %s (%s, %s, %s%s)\n", out, plural(len(res.in.Profiles), "profile"), nounCount(len(res.in.Hypotheses), "hypothesis", "hypotheses"), plural(len(res.in.Tornadoes), "tornado chart"), lens)
 			return nil
 		},
 	}
