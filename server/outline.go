@@ -6,7 +6,7 @@ import (
 	"strings"
 
 	"github.com/goccy/go-yaml/ast"
-	"github.com/truce-dev/truce/internal/yamlread"
+	"github.com/goccy/go-yaml/parser"
 
 	"github.com/truce-dev/truce/report"
 	"github.com/truce-dev/truce/scenario"
@@ -149,13 +149,11 @@ func outlineOf(sc *scenario.Scenario, src []byte) *Outline {
 // `parameters` mapping.
 func parameterNodes(src []byte) map[string]ast.Node {
 	out := map[string]ast.Node{}
-	// The scenario reader's YAML parser: linear in the file, where goccy's
-	// own parser is quadratic in a mapping's keys.
-	body, err := yamlread.Parse(src)
-	if err != nil || body == nil {
+	f, err := parser.ParseBytes(src, 0)
+	if err != nil || len(f.Docs) == 0 {
 		return out
 	}
-	top, ok := body.(*ast.MappingNode)
+	top, ok := f.Docs[0].Body.(*ast.MappingNode)
 	if !ok {
 		return out
 	}
