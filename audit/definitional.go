@@ -195,7 +195,7 @@ func definitional(sc *scenario.Scenario, payoffRules map[string][]scenario.Pos, 
 					"; its verdict follows from the parameter draws alone, not from the dynamics"})
 		case !readsModel:
 			out = append(out, Definitional{Hypothesis: h.ID, Pos: h.Pos, Kind: DefParametersOnly,
-				Text: "it reads no model result (no reach, absorb, time or value), only parameters: its verdict is a statement about the inputs"})
+				Text: "it reads no model result (no reach, absorb, time, value or other function of the model), only parameters: its verdict is a statement about the inputs"})
 		default:
 			if t := signFixed(sc, tree.Node, envs, signs); t != "" {
 				out = append(out, Definitional{Hypothesis: h.ID, Pos: h.Pos, Kind: DefSignFixed, Text: t})
@@ -211,7 +211,7 @@ func isQuantityCall(n ast.Node) bool {
 		return false
 	}
 	id, ok := c.Callee.(*ast.IdentifierNode)
-	return ok && (id.Value == "reach" || id.Value == "absorb" || id.Value == "time" || id.Value == "value")
+	return ok && scenario.IsQuantityFunc(id.Value)
 }
 
 // children are the sub-expressions of n worth comparing with payoffs.

@@ -129,6 +129,18 @@ var quantityFuncs = []*quantityFunc{
 		read: fromAnalysis(func(q *quantity, a *markov.Analysis) float64 { return a.LongRun.Share[q.state] })},
 }
 
+// IsQuantityFunc reports whether name is a function only hypotheses may
+// call, one that reads a result of the model (reach, value, best
+// responses, ...) rather than the parameters.
+func IsQuantityFunc(name string) bool {
+	for _, f := range quantityFuncs {
+		if f.name == name {
+			return true
+		}
+	}
+	return false
+}
+
 func needState(q *quantity, n *needs) { n.states[q.state] = true }
 
 func needFrom(q *quantity, n *needs) {
