@@ -181,6 +181,14 @@ func (sc *Scenario) outputCompiler() *compiler {
 		c.actorIndex[a.ID] = i
 		c.actorNames = append(c.actorNames, a.ID)
 	}
+	// credible("US", "withdraw", ...) names an action of the actor.
+	c.actionIndex = make([]map[string]int, len(sc.Actors))
+	for a := range sc.Actors {
+		c.actionIndex[a] = map[string]int{}
+		for k, name := range sc.Actions[a] {
+			c.actionIndex[a][name] = k
+		}
+	}
 	for i, cm := range sc.Components {
 		c.compIndex[cm.ID] = i
 		c.compNames = append(c.compNames, cm.ID)

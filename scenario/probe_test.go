@@ -187,7 +187,8 @@ func BenchmarkProbeUSIran(b *testing.B) {
 }
 
 func TestProbeHypothesisSubset(t *testing.T) {
-	sc := loadFile(t, "../scenarios/us-iran-2026.yaml")
+	// The scenario before #17, whose H1 reads parameters only.
+	sc := loadFile(t, "../scenarios/testdata/us-iran-2026-v1.yaml")
 	p, err := sc.NewProbe(ProbeOptions{Hypotheses: []string{"H6", "H1"}})
 	if err != nil {
 		t.Fatal(err)

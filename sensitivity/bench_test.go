@@ -19,7 +19,7 @@ func reportRun(b *testing.B, analyses int, cpu0 time.Duration) {
 	}
 }
 
-// BenchmarkSobolUSIran is `truce sensitivity scenarios/us-iran-2026.yaml
+// BenchmarkSobolUSIran is `truce sensitivity scenarios/testdata/us-iran-2026-v1.yaml
 // --method sobol --samples 1024`: the 33 uncertain parameters, every
 // quantity the hypotheses read and every hypothesis (35,840 exact analyses,
 // each of the seven profiles the hypotheses read), 1000 bootstrap
@@ -27,7 +27,7 @@ func reportRun(b *testing.B, analyses int, cpu0 time.Duration) {
 //
 //	go test ./sensitivity -run XXX -bench SobolUSIran -benchtime 1x
 func BenchmarkSobolUSIran(b *testing.B) {
-	sc, _ := parseFile(b, "../scenarios/us-iran-2026.yaml")
+	sc, _ := parseFile(b, "../scenarios/testdata/us-iran-2026-v1.yaml")
 	for _, w := range []int{1, 2} {
 		b.Run(fmt.Sprintf("workers=%d", w), func(b *testing.B) {
 			m, err := NewScenarioModel(sc, ScenarioModelOptions{})
@@ -51,7 +51,7 @@ func BenchmarkSobolUSIran(b *testing.B) {
 // BenchmarkMorrisUSIran is `truce sensitivity scenarios/us-iran-2026.yaml
 // --method morris` (20 trajectories, 680 analyses).
 func BenchmarkMorrisUSIran(b *testing.B) {
-	sc, _ := parseFile(b, "../scenarios/us-iran-2026.yaml")
+	sc, _ := parseFile(b, "../scenarios/testdata/us-iran-2026-v1.yaml")
 	m, err := NewScenarioModel(sc, ScenarioModelOptions{Scale: ClampedQuantiles})
 	if err != nil {
 		b.Fatal(err)

@@ -119,7 +119,7 @@ func TestScenarioMorrisLinear(t *testing.T) {
 
 // Seeded global runs give identical results for any number of workers.
 func TestScenarioGlobalWorkers(t *testing.T) {
-	sc, _ := parseFile(t, "../scenarios/us-iran-2026.yaml")
+	sc, _ := parseFile(t, "../scenarios/testdata/us-iran-2026-v1.yaml")
 	var refS, refM string
 	for _, w := range []int{1, 2, 8} {
 		m, err := NewScenarioModel(sc, ScenarioModelOptions{Hypotheses: []string{"H6", "H12"}})

@@ -100,7 +100,7 @@ func setParams(t testing.TB, src []byte, values map[string]float64) []byte {
 // one set just below (above) the break-even gives the verdict the table
 // says holds below (above).
 func TestFileEditFlipsVerdict(t *testing.T) {
-	sc, src := parseFile(t, "../scenarios/us-iran-2026.yaml")
+	sc, src := parseFile(t, "../scenarios/testdata/us-iran-2026-v1.yaml")
 	res, err := RunScenario(context.Background(), sc, ScenarioOptions{}, Options{Points: 7, Tolerance: 1e-4})
 	if err != nil {
 		t.Fatal(err)
@@ -301,7 +301,7 @@ func FuzzParseOutput(f *testing.F) {
 // sensitivity table's break-evens of H10 in p_harden are where fixing
 // p_harden in the file (same draws, same seed) changes analyze's verdict.
 func TestDrawsModeFileEdit(t *testing.T) {
-	sc, src := parseFile(t, "../scenarios/us-iran-2026.yaml")
+	sc, src := parseFile(t, "../scenarios/testdata/us-iran-2026-v1.yaml")
 	const draws, seed = 100, 5
 	res, err := RunScenario(context.Background(), sc, ScenarioOptions{Draws: draws, Seed: seed, Hypotheses: []string{"H10", "H9"}},
 		Options{Points: 9, Params: []string{"p_harden"}})
