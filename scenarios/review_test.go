@@ -292,4 +292,3 @@ func TestReviewPoints(t *testing.T) {
 		})
 	}
 }
-

@@ -48,7 +48,7 @@ func BenchmarkSobolUSIran(b *testing.B) {
 	}
 }
 
-// BenchmarkMorrisUSIran is `truce sensitivity scenarios/us-iran-2026.yaml
+// BenchmarkMorrisUSIran is `truce sensitivity scenarios/testdata/us-iran-2026-v1.yaml
 // --method morris` (20 trajectories, 680 analyses).
 func BenchmarkMorrisUSIran(b *testing.B) {
 	sc, _ := parseFile(b, "../scenarios/testdata/us-iran-2026-v1.yaml")
