@@ -41,10 +41,10 @@ func TestEmbeddedMatchesFile(t *testing.T) {
 	}
 }
 
-// TestContract checks what issue 7 asks of the bundled scenario: the
-// states, actions, components, strategies and profiles named there, a
-// rationale labelled as an analyst's assumption on every distribution, and
-// a hypothesis for each listed claim.
+// TestContract checks what issues 7 and 17 ask of the bundled scenario:
+// the states, actions, components, strategies and profiles named there, a
+// source of a known kind on every parameter, and a hypothesis for each
+// listed claim.
 func TestContract(t *testing.T) {
 	sc := parse(t)
 	has := func(what string, list []string, want ...string) {
@@ -66,8 +66,8 @@ func TestContract(t *testing.T) {
 			terminal = append(terminal, s.ID)
 		}
 	}
-	has("states", states, "truce", "talks", "walkout", "strikes", "hormuz", "agreement", "stalemate", "war")
-	has("terminal states", terminal, "war", "stalemate")
+	has("states", states, "truce", "talks", "walkout", "strikes", "hormuz", "agreement", "stalemate", "peace", "war")
+	has("terminal states", terminal, "war")
 	for _, s := range sc.States {
 		if s.ID == "agreement" && s.Terminal {
 			t.Error("agreement must be able to collapse (not terminal)")
@@ -88,9 +88,9 @@ func TestContract(t *testing.T) {
 			strategies[act.ID] = append(strategies[act.ID], s.Name)
 		}
 	}
-	has("US actions", actions["US"], "negotiate", "withdraw", "strike", "hold")
+	has("US actions", actions["US"], "negotiate", "withdraw", "pressure", "strike", "war", "hold")
 	has("IR actions", actions["IR"], "comply", "intransigent", "concede", "hormuz", "escalate")
-	has("US strategies", strategies["US"], "selective_control", "walk_away", "engage")
+	has("US strategies", strategies["US"], "selective_control", "walk_away", "engage", "sanctions", "go_to_war")
 	has("IR strategies", strategies["IR"], "intransigence", "compliance", "escalation")
 	solved := false
 	for _, p := range sc.Profiles {
@@ -100,24 +100,28 @@ func TestContract(t *testing.T) {
 	if !solved {
 		t.Error("no profile with solve: markov-perfect")
 	}
+	// A source says what kind of evidence stands behind the number.
+	kinds := []string{"reference-class count: ", "analyst judgement: ", "definition: ", "published estimate: ", "public dataset: "}
 	for _, p := range sc.Parameters {
-		if p.Dist.Kind == "fixed" {
-			continue
+		src := strings.Join(strings.Fields(p.Info.Source), " ")
+		ok := false
+		for _, k := range kinds {
+			ok = ok || (strings.HasPrefix(src, k) && len(src) > len(k)+20)
 		}
-		if !strings.HasPrefix(p.Info.Rationale, "analyst's assumption: ") {
-			t.Errorf("parameter %s: rationale %q is not labelled as an analyst's assumption", p.Name, p.Info.Rationale)
+		if !ok {
+			t.Errorf("parameter %s: source %q does not start with one of %q and give its reasoning", p.Name, src, kinds)
 		}
 	}
 	for _, h := range sc.Hypotheses {
 		hyps = append(hyps, h.ID)
 	}
-	has("hypotheses", hyps, "H1", "H2", "H3", "H4", "H5", "H6", "H7", "H8", "H9", "H10", "H11", "H12")
-	if n := len(sc.States); n > 10 {
-		t.Errorf("%d states; keep the bundled scenario at most 10", n)
+	has("hypotheses", hyps, "H1", "H2", "H3", "H4", "H5", "H6", "H7", "H8", "H9", "H10", "H11", "H12", "H13")
+	if n := len(sc.States); n > 12 {
+		t.Errorf("%d states; keep the bundled scenario at most 12 (the demo solves its equilibrium)", n)
 	}
 }
 
-var quantityRE = regexp.MustCompile(`(reach|absorb|time|value)\s*\(([^()]*)\)`)
+var quantityRE = regexp.MustCompile(`(reach_from|absorb_from|time_from|value_from|best_response_value|responds|credible|reach|absorb|time|value)\s*\(([^()]*)\)`)
 
 // lookup reads a quantity call from `truce analyze --format json` output.
 func lookup(t *testing.T, js map[string]any, fn string, args []string) float64 {
@@ -198,7 +202,20 @@ func TestHypothesesAgainstAnalyzeJSON(t *testing.T) {
 			for _, a := range strings.Split(m[2], ",") {
 				args = append(args, strings.Trim(strings.TrimSpace(a), `"`))
 			}
-			v := lookup(t, js, m[1], args)
+			// Figures the profile tables hold are read there; the
+			// others (from another start, best responses, credibility)
+			// only from the hypothesis's own quantities.
+			v := math.NaN()
+			switch m[1] {
+			case "reach", "absorb", "time", "value":
+				v = lookup(t, js, m[1], args)
+			default:
+				for key, q := range quants {
+					if strings.ReplaceAll(key, " ", "") == strings.ReplaceAll(call, " ", "") {
+						v, _ = q.(float64)
+					}
+				}
+			}
 			// the JSON's own quantity for this call, keyed canonically
 			matched := false
 			for key, q := range quants {
@@ -216,6 +233,9 @@ func TestHypothesesAgainstAnalyzeJSON(t *testing.T) {
 			name := "q" + strconv.Itoa(k)
 			k++
 			env[name] = v
+			if m[1] == "responds" || m[1] == "credible" {
+				env[name] = v == 1
+			}
 			return name
 		})
 		if k != len(quants) && len(quants) > 0 {
@@ -284,5 +304,5 @@ func BenchmarkAnalyzeUSIran(b *testing.B) {
 func ExampleUSIran2026() {
 	sc, _ := scenario.Parse(scenarios.USIran2026Name, scenarios.USIran2026())
 	fmt.Println(sc.Name, len(sc.States), "states,", len(sc.Hypotheses), "hypotheses")
-	// Output: us-iran-2026 9 states, 12 hypotheses
+	// Output: us-iran-2026 11 states, 13 hypotheses
 }
