@@ -29,10 +29,14 @@ the US–Iran truce after the failed 2026 talks, built from the article in
 docs/us-iran-2026.md) end to end:
 
   1. analyse every named strategy profile exactly on --draws parameter draws;
-  2. solve the Markov-perfect equilibrium at central parameter values and
-     check which threats of each profile are credible;
-  3. evaluate the article's claims (hypotheses H1-H12);
+  2. solve the Markov-perfect equilibrium at central parameter values,
+     search the equilibrium set (--starts) and check which threats of each
+     profile are credible;
+  3. evaluate the article's claims (hypotheses H1-H13);
   4. sweep each parameter across its range to find where verdicts flip;
+  5. confront the model with the bundled weekly record from the scenario's
+     start (scenarios/us-iran-2019-2026.csv, rows from 13 April 2026): how
+     probable each profile found it, and each claim's share after it;
 
 then prints a one-screen summary and writes the HTML report. Every number
 in the scenario is an analyst's assumption; the verdicts are what those
@@ -61,19 +65,29 @@ assumptions imply, not forecasts. To change an assumption, copy the file
 			if err != nil {
 				return &exitError{1, fmt.Sprintf("truce demo: %v", err)}
 			}
+			recStart := time.Now()
+			dr, err := runDemoRecord(cmd.Context(), sc, opt)
+			if err != nil {
+				return &exitError{1, fmt.Sprintf("truce demo: the bundled record: %v", err)}
+			}
+			res.recordTime = time.Since(recStart)
 			if err := writeReportFile(cmd, out, nil, res.in); err != nil {
 				return &exitError{1, fmt.Sprintf("truce demo: writing %s: %v", out, err)}
 			}
-			writeDemoSummary(cmd.OutOrStdout(), res, out, time.Since(start))
+			writeDemoSummary(cmd.OutOrStdout(), res, dr, out, time.Since(start))
 			return nil
 		},
 	}
 	f := cmd.Flags()
 	f.StringVarP(&out, "output", "o", "truce-demo.html", "HTML report to write")
-	intFlag(f, &opt.Draws, "draws", scenario.DefaultDraws, 1, maxDraws, "parameter draws for the analysis")
+	// Fewer draws, points and starts than the standalone commands, so that
+	// the whole run stays within seconds on two cores (docs/us-iran-2026.md
+	// gives the full-size commands).
+	intFlag(f, &opt.Draws, "draws", demoDraws, 1, maxDraws, "parameter draws for the analysis and the record's update")
 	f.Uint64Var(&opt.Seed, "seed", scenario.DefaultSeed, "random seed for the parameter draws")
 	intFlag(f, &opt.Workers, "workers", 0, 0, maxWorkers, "parallel workers (0 = all cores); output does not depend on it")
-	intFlag(f, &opt.Points, "points", 9, 2, maxPoints, "points per parameter in the sensitivity sweep")
+	intFlag(f, &opt.Points, "points", 5, 2, maxPoints, "points per parameter in the sensitivity sweep")
+	intFlag(f, &opt.SetStarts, "starts", demoStarts, 1, 10_000, "random starts of the equilibrium-set search")
 	floatFlag(f, &solveSec, "solve-budget", 10, 0, maxTimeout.Seconds(), "seconds allowed for solving the equilibrium (0 = 10)")
 	addGlobalFlags(f, &opt.Global, demoAuditDraws)
 	timeoutFlag(f)
@@ -81,29 +95,37 @@ assumptions imply, not forecasts. To change an assumption, copy the file
 	return cmd
 }
 
+// The demo's sizes (the standalone commands default to 1000 draws and 20
+// starts).
+const (
+	demoDraws  = 300
+	demoStarts = 4
+)
+
 func printDiags(w io.Writer, ds []scenario.Diagnostic) {
 	for _, d := range ds {
 		fmt.Fprintln(w, d.String())
 	}
 }
 
-// writeDemoSummary prints what fits on one screen: how the baseline ends,
-// the equilibrium, every hypothesis with its verdict, support and the
-// nearest flip, and where the report is.
-func writeDemoSummary(w io.Writer, res *pipelineResult, out string, took time.Duration) {
+// writeDemoSummary prints what fits on one screen: how the standoff ends
+// under the main profiles and the equilibrium, the threats, how probable
+// the record was, every claim with its prior and posterior share and the
+// nearest flip, what the claims hang on, where the model parts from the
+// article, and where the report is.
+func writeDemoSummary(w io.Writer, res *pipelineResult, dr *demoRecord, out string, took time.Duration) {
 	sc, ar := res.sc, res.ar
 	fmt.Fprintf(w, "%s\n", sc.Title)
 	global := 0.0
 	if res.global != nil {
 		global = res.global.took.Seconds()
 	}
-	fmt.Fprintf(w, "%d profiles × %d parameter draws (seed %d) in %.1fs; equilibrium %.1fs; sensitivity %.1fs; global analyses %.1fs; total %.1fs\n",
-		len(ar.ProfileOrder), ar.Draws, ar.Seed, res.analyzeTime.Seconds(), res.solveTime.Seconds(), res.sensTime.Seconds(), global, took.Seconds())
-	fmt.Fprintln(w, "All numbers follow from the analyst's assumed ranges in the scenario; they are not forecasts.")
-	fmt.Fprintln(w)
+	fmt.Fprintf(w, "%d profiles × %d parameter draws (seed %d) in %.1fs; equilibrium %.1fs; sensitivity %.1fs; global analyses %.1fs; record %.1fs; total %.1fs\n",
+		len(ar.ProfileOrder), ar.Draws, ar.Seed, res.analyzeTime.Seconds(), res.solveTime.Seconds(), res.sensTime.Seconds(), global, res.recordTime.Seconds(), took.Seconds())
+	fmt.Fprintln(w, "All numbers follow from the analyst's assumed ranges in the scenario (each with its source); they are not forecasts.")
 	var rows []endingsRow
 	for _, name := range ar.ProfileOrder {
-		if name == "baseline" || name == "walkaway_intr" || name == "engage_intr" {
+		if name == "baseline" || name == "walkaway_intr" || name == "sanctions_intr" {
 			rows = append(rows, endingsRowOf(name, ar, ar.Profiles[name]))
 		}
 	}
@@ -114,9 +136,10 @@ func writeDemoSummary(w io.Writer, res *pipelineResult, out string, took time.Du
 			notes = append(notes, fmt.Sprintf("  %-14s %v", e.name, e.err))
 		case e.an != nil:
 			rows = append(rows, endingsRowCentral(e.name+"*", sc, e.an))
-			notes = append(notes, fmt.Sprintf("  * %s: at central values (one point, no interval), selected by the logit path from uniform play (%s), largest deviation gain %.2g", e.name, e.res.Method, e.res.MaxDeviationGain))
+			notes = append(notes, fmt.Sprintf("  * %s: central values, selected by the logit path from uniform play (%s), largest deviation gain %.2g; values from %s: %s",
+				e.name, e.res.Method, e.res.MaxDeviationGain, sc.States[sc.Initial].ID, demoValues(sc, e.res)))
 			if e.set != nil {
-				notes = append(notes, fmt.Sprintf("    values from %s: %s; equilibrium set: %s (seed %d)", sc.States[sc.Initial].ID, demoValues(sc, e.res), e.set.Describe(res.eqGame), ar.Seed))
+				notes = append(notes, fmt.Sprintf("    equilibrium set: %s (seed %d): the selected one is one of several, not a prediction", e.set.Describe(res.eqGame), ar.Seed))
 			}
 		}
 	}
@@ -130,28 +153,17 @@ func writeDemoSummary(w io.Writer, res *pipelineResult, out string, took time.Du
 			fmt.Fprintf(w, "  %s\n", l)
 		}
 	}
-	fmt.Fprintln(w)
-	fmt.Fprintln(w, "The article's claims: share of draws in which each holds; [p > x: verdict] = nearest break-even, others central")
-	labels := map[string]string{}
-	for _, h := range sc.Hypotheses {
-		labels[h.ID] = h.Claim
-		if h.Info.Label != "" {
-			labels[h.ID] = h.Info.Label
-		}
+	if dr != nil {
+		writeDemoRecord(w, dr)
 	}
-	for _, h := range ar.Hypotheses {
-		flip := ""
-		if res.sens != nil {
-			if fs := res.sens.FlipsFor(h.ID); len(fs) > 0 {
-				flip = fmt.Sprintf("  [%s > %s: %s]", fs[0].Param, fmtG(fs[0].Value), fs[0].Above)
-			}
-		}
-		line := fmt.Sprintf("  %-4s %-9s %6s  %-52s%s", h.ID, h.Verdict, fmt.Sprintf("%.1f%%", 100*h.HoldsShare), oneLine(labels[h.ID], 52), flip)
-		fmt.Fprintln(w, strings.TrimRight(line, " "))
+	writeDemoClaims(w, res, dr)
+	if res.global != nil && res.global.sobol != nil {
+		writeDemoGlobal(w, res)
+	} else {
+		writeMovesWith(w, ar, 2)
+		writeDemoGlobal(w, res)
 	}
-	writeDemoGlobal(w, res)
-	fmt.Fprintln(w)
-	fmt.Fprintf(w, "Report: %s   (model and its sources: docs/us-iran-2026.md; change it: truce demo --print-scenario > mine.yaml)\n", out)
+	fmt.Fprintf(w, "Report: %s   (model, sources, audit: docs/us-iran-2026.md; change it: truce demo --print-scenario > mine.yaml)\n", out)
 }
 
 // endingsRow is one profile in the demo's endings table: per ending (and
@@ -271,7 +283,7 @@ func demoThreats(sc *scenario.Scenario) []string {
 		return nil
 	}
 	pick := []struct{ profile, state, after, label string }{
-		{"walkaway_intr", "truce", "", "walk-away"},
+		{"walkaway_intr", "truce", "IR: intransigent", "walk-away"},
 		{"baseline", "hormuz", "IR: hormuz", "selective strike"},
 	}
 	var out []string
@@ -283,6 +295,7 @@ func demoThreats(sc *scenario.Scenario) []string {
 		for _, t := range equilibrium.Credibility(g, prof) {
 			if t.Actor == "US" && t.State == p.state && t.After == p.after {
 				out = append(out, fmt.Sprintf("%-16s (%s) %s", p.label, p.profile, t.String()))
+				break
 			}
 		}
 	}

@@ -27,12 +27,13 @@ func TestDemo(t *testing.T) {
 	}
 	sc, _ := scenario.Parse(scenarios.USIran2026Name, scenarios.USIran2026())
 	for _, h := range sc.Hypotheses {
-		re := regexp.MustCompile(`(?m)^  ` + regexp.QuoteMeta(h.ID) + `\s+(supported|uncertain|rejected)\s+\d+\.\d%`)
+		re := regexp.MustCompile(`(?m)^  ` + regexp.QuoteMeta(h.ID) + `\s+(supported|uncertain|rejected)(→(supported|uncertain|rejected))?\s+\d+\.\d% → +\d+\.\d%`)
 		if !re.MatchString(stdout) {
 			t.Errorf("summary lacks %s with verdict and share:\n%s", h.ID, stdout)
 		}
 	}
-	for _, want := range []string{"What each verdict hangs on (Sobol total index", "H12 walkout_cost_us", "Construction check: H1, H2 restate the payoff rules"} {
+	for _, want := range []string{"What would change its mind (Spearman rank correlation", "equilibrium set: ", "The record, 2026-04-13 to 2026-06-01 (8 weeks of scenarios/us-iran-2019-2026.csv)",
+		"sanctions_intr 1.00", "Where the model parts from the article", "walk-away        (walkaway_intr) US: withdraw after IR: intransigent in truce"} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("summary lacks %q:\n%s", want, stdout)
 		}
@@ -49,7 +50,12 @@ func TestDemo(t *testing.T) {
 			t.Errorf("report lacks a %s chart", kind)
 		}
 	}
-	for _, sec := range []string{`id="equilibrium"`, `id="credibility"`, `id="hypotheses"`, `id="sensitivity"`, `id="global"`, `id="discovery"`, `id="audit"`} {
+	// No Sobol section: the scenario correlates parameters, and the page
+	// says why the indices are left out.
+	if !strings.Contains(string(page), "Sobol indices are left out: the scenario correlates some parameters") {
+		t.Error("report does not say why the Sobol indices are left out")
+	}
+	for _, sec := range []string{`id="equilibrium"`, `id="credibility"`, `id="hypotheses"`, `id="sensitivity"`, `id="discovery"`, `id="audit"`} {
 		if !strings.Contains(string(page), sec) {
 			t.Errorf("report lacks section %s", sec)
 		}
@@ -169,11 +175,11 @@ func TestSolveCentralBudget(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sp := solveCentral(context.Background(), g, sc.Horizon, "equilibrium", time.Nanosecond, 1)
+	sp := solveCentral(context.Background(), g, sc.Horizon, "equilibrium", time.Nanosecond, 1, 2)
 	if sp.err == nil && (sp.res == nil || !sp.res.Converged) {
 		t.Fatalf("no error and no converged result: %+v", sp)
 	}
-	sp = solveCentral(context.Background(), g, sc.Horizon, "equilibrium", 30*time.Second, 1)
+	sp = solveCentral(context.Background(), g, sc.Horizon, "equilibrium", 30*time.Second, 1, 2)
 	if sp.err != nil || !sp.res.Converged || sp.an == nil {
 		t.Fatalf("central equilibrium: %v", sp.err)
 	}

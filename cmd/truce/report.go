@@ -35,6 +35,7 @@ type pipelineOptions struct {
 	// values, within SolveBudget.
 	Solve       bool
 	SolveBudget time.Duration
+	SetStarts   int // random starts of the equilibrium-set search (0: equilibrium.DefaultStarts)
 	Sensitivity bool
 	// Leverage adds best responses and optimal commitments at central
 	// values (the report's leverage section).
@@ -57,6 +58,7 @@ type pipelineResult struct {
 	analyzeTime time.Duration
 	solveTime   time.Duration
 	sensTime    time.Duration
+	recordTime  time.Duration // the demo's update on the bundled record
 }
 
 type solvedProfile struct {
@@ -123,7 +125,7 @@ func runPipeline(ctx context.Context, sc *scenario.Scenario, opt pipelineOptions
 			if p.Solve == "" {
 				continue
 			}
-			sp := solveCentral(ctx, g, sc.Horizon, p.Name, opt.SolveBudget, opt.Seed)
+			sp := solveCentral(ctx, g, sc.Horizon, p.Name, opt.SolveBudget, opt.Seed, opt.SetStarts)
 			res.eq = append(res.eq, sp)
 			if sp.err != nil {
 				res.in.Notes = append(res.in.Notes, fmt.Sprintf("Profile %s: %v", p.Name, sp.err))
@@ -174,7 +176,7 @@ func runPipeline(ctx context.Context, sc *scenario.Scenario, opt pipelineOptions
 // selection rule every command uses, within budget, then searches the
 // equilibrium set around it with a fixed number of starts (not a time
 // budget, so that the same seed gives the same report).
-func solveCentral(ctx context.Context, g *markov.Game, horizon int, name string, budget time.Duration, seed uint64) solvedProfile {
+func solveCentral(ctx context.Context, g *markov.Game, horizon int, name string, budget time.Duration, seed uint64, starts int) solvedProfile {
 	sp := solvedProfile{name: name}
 	if budget <= 0 {
 		budget = 10 * time.Second
@@ -189,7 +191,7 @@ func solveCentral(ctx context.Context, g *markov.Game, horizon int, name string,
 		sp.err = fmt.Errorf("the solver did not converge (%s: largest deviation gain %.3g; %s); no equilibrium is reported", sel.Method, sel.MaxDeviationGain, sel.Reason)
 		return sp
 	}
-	if sp.set, err = equilibrium.SolveAll(ctx, g, equilibrium.SetOptions{Selection: sel, Seed: seed, Workers: runtime.GOMAXPROCS(0)}); err != nil {
+	if sp.set, err = equilibrium.SolveAll(ctx, g, equilibrium.SetOptions{Selection: sel, Seed: seed, Starts: starts, Workers: runtime.GOMAXPROCS(0)}); err != nil {
 		sp.err = fmt.Errorf("searching the equilibrium set: %w", err)
 		return sp
 	}
