@@ -32,7 +32,7 @@ func TestDemo(t *testing.T) {
 			t.Errorf("summary lacks %s with verdict and share:\n%s", h.ID, stdout)
 		}
 	}
-	for _, want := range []string{"What would change its mind (Spearman rank correlation", "equilibrium set: ", "The record, 2026-04-13 to 2026-06-01 (8 weeks of scenarios/us-iran-2019-2026.csv)",
+	for _, want := range []string{"What each verdict hangs on (Sobol total index", "equilibrium set: ", "The record, 2026-04-13 to 2026-06-01 (8 weeks of scenarios/us-iran-2019-2026.csv)",
 		"sanctions_intr 1.00", "Where the model parts from the article", "walk-away        (walkaway_intr) US: withdraw after IR: intransigent in truce"} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("summary lacks %q:\n%s", want, stdout)
@@ -50,12 +50,7 @@ func TestDemo(t *testing.T) {
 			t.Errorf("report lacks a %s chart", kind)
 		}
 	}
-	// No Sobol section: the scenario correlates parameters, and the page
-	// says why the indices are left out.
-	if !strings.Contains(string(page), "Sobol indices are left out: the scenario correlates some parameters") {
-		t.Error("report does not say why the Sobol indices are left out")
-	}
-	for _, sec := range []string{`id="equilibrium"`, `id="credibility"`, `id="hypotheses"`, `id="sensitivity"`, `id="discovery"`, `id="audit"`} {
+	for _, sec := range []string{`id="equilibrium"`, `id="credibility"`, `id="hypotheses"`, `id="sensitivity"`, `id="global"`, `id="discovery"`, `id="audit"`} {
 		if !strings.Contains(string(page), sec) {
 			t.Errorf("report lacks section %s", sec)
 		}

@@ -391,7 +391,7 @@ central values (see 'truce sensitivity').`,
 	f.BoolVar(&noSens, "no-sensitivity", false, "skip the sensitivity sweep")
 	f.BoolVar(&noLever, "no-leverage", false, "skip best responses and optimal commitments (the leverage section)")
 	intFlag(f, &opt.Points, "points", 9, 2, maxPoints, "points per parameter in the sensitivity sweep")
-	addGlobalFlags(f, &opt.Global, reportAuditDraws)
+	addGlobalFlags(f, &opt.Global, reportSobolN, reportAuditDraws)
 	retro.add(f)
 	f.StringVar(&db, "db", "", "the forecast ledger to score in the report: sqlite:PATH or postgres://… (default: the workbench's SQLite database, read only when it exists)")
 	f.StringVar(&gmcrPath, "gmcr", "", "a graph-model conflict (docs/gmcr.md) to add as the ordinal lens; with a bridge to this scenario, the report says where the lenses agree")

@@ -42,8 +42,8 @@ const (
 	demoAuditDraws   = 50
 )
 
-func addGlobalFlags(f *pflag.FlagSet, g *globalSteps, auditDraws int) {
-	intFlag(f, &g.SobolN, "sobol-samples", reportSobolN, 0, maxSamples, "base sample size of the Sobol indices of the claims (0: skip them)")
+func addGlobalFlags(f *pflag.FlagSet, g *globalSteps, sobolN, auditDraws int) {
+	intFlag(f, &g.SobolN, "sobol-samples", sobolN, 0, maxSamples, "base sample size of the Sobol indices of the claims (0: skip them)")
 	intFlag(f, &g.AuditDraws, "audit-draws", auditDraws, 0, 100_000, "draws per variant of the construction audit (0: skip it)")
 	f.BoolVar(&g.NoDiscover, "no-discover", false, "skip the PRIM boxes of where each claim holds")
 }
