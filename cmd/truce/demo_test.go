@@ -21,7 +21,7 @@ import (
 func TestDemo(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "demo.html")
 	// Small global analyses (Sobol N = 64, audit on 10 draws) keep the test quick.
-	stdout, stderr, code := runTruce(t, "", "demo", "--draws", "100", "--points", "5", "--sobol-samples", "64", "--audit-draws", "10", "-o", out)
+	stdout, stderr, code := runTruce(t, "", "demo", "--draws", "100", "--points", "5", "--sobol-samples", "16", "--audit-draws", "10", "-o", out)
 	if code != 0 {
 		t.Fatalf("demo exited %d: %s", code, stderr)
 	}
@@ -57,7 +57,7 @@ func TestDemo(t *testing.T) {
 	}
 	// same seed, same bytes
 	out2 := filepath.Join(t.TempDir(), "demo.html")
-	if _, stderr, code := runTruce(t, "", "demo", "--draws", "100", "--points", "5", "--sobol-samples", "64", "--audit-draws", "10", "--workers", "1", "-o", out2); code != 0 {
+	if _, stderr, code := runTruce(t, "", "demo", "--draws", "100", "--points", "5", "--sobol-samples", "16", "--audit-draws", "10", "--workers", "1", "-o", out2); code != 0 {
 		t.Fatalf("second demo exited %d: %s", code, stderr)
 	}
 	page2, _ := os.ReadFile(out2)
