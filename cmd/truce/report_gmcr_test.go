@@ -23,7 +23,7 @@ func TestReportGmcr(t *testing.T) {
 		stdout                   string
 	}{
 		{"us-iran disagrees", "../../scenarios/us-iran-2026.yaml", "../../examples/gmcr/us-iran-bridge.yaml", true, 0,
-			[]string{`<section id="ordinal">`, "<strong>Not robust.</strong>", "the cardinal equilibrium's most visited state, ", "<strong>The ordinal lens disagrees</strong> with this equilibrium", `href="#ordinal"`},
+			[]string{`<section id="ordinal">`, "<strong>Not robust.</strong>", "most visited state, ", "<strong>The ordinal lens disagrees</strong> with this equilibrium", `href="#ordinal"`},
 			[]string{"That verdict holds in both lenses", "The lenses agree"}, "the ordinal lens disagrees: not robust"},
 		{"agree", "../../gmcr/bridge/testdata/agree-scenario.yaml", "../../gmcr/bridge/testdata/agree.yaml", true, 0,
 			[]string{"That verdict holds in both lenses", "The lenses agree"},
