@@ -292,3 +292,27 @@ func TestReviewPoints(t *testing.T) {
 		})
 	}
 }
+
+// TestDocParameterTable: docs/us-iran-2026.md lists every parameter of the
+// file with its source, so the page cannot fall behind the file.
+func TestDocParameterTable(t *testing.T) {
+	doc, err := os.ReadFile("../docs/us-iran-2026.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc := parse(t)
+	for _, p := range sc.Parameters {
+		src := strings.Join(strings.Fields(p.Info.Source), " ")
+		row := "| `" + p.Name + "` |"
+		i := strings.Index(string(doc), row)
+		if i < 0 {
+			t.Errorf("docs/us-iran-2026.md has no row for parameter %s", p.Name)
+			continue
+		}
+		line := string(doc[i:])
+		line = line[:strings.IndexByte(line, '\n')]
+		if !strings.Contains(line, src) {
+			t.Errorf("docs/us-iran-2026.md: the row of %s does not give its source %q", p.Name, src)
+		}
+	}
+}
