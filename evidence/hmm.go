@@ -31,8 +31,6 @@ type hmm struct {
 	outOff []int32
 	outY   []int32
 	outP   []float64
-	fObs   []float64 // scratch: per row factor
-	fAvoid []float64
 }
 
 // newHMM joins a chain and an observation model. With a joint-action
@@ -60,8 +58,6 @@ func newHMM(ch *markov.Chain, em *scenario.Emission) *hmm {
 			}
 		}
 	}
-	h.fObs = make([]float64, len(em.Rows))
-	h.fAvoid = make([]float64, len(em.Rows))
 	return h
 }
 
@@ -187,7 +183,9 @@ func (h *hmm) forward(d *Data, now int, keep bool) filter {
 	alpha := make([]float64, n)
 	next := make([]float64, n)
 	alpha[h.ch.Init] = 1
-	F := h.fObs
+	// Per call, not per hmm: one hmm is filtered from several goroutines
+	// at once (the simulated records of a retrodiction share it).
+	F := make([]float64, len(h.em.Rows))
 	var g []float64
 	res := filter{Impossible: -1}
 	for t := 0; t <= now; t++ {
@@ -275,7 +273,7 @@ func (h *hmm) reachWithin(dist []float64, s int, k int) float64 {
 // eventWithin is the probability that event e is seen at least once in the
 // k steps starting with the one dist describes (k >= 1).
 func (h *hmm) eventWithin(dist []float64, e int, k int) float64 {
-	F := h.fAvoid
+	F := make([]float64, len(h.em.Rows))
 	h.avoidFactors(e, F)
 	cur := append([]float64(nil), dist...)
 	next := make([]float64, len(dist))
