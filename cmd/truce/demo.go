@@ -86,7 +86,7 @@ assumptions imply, not forecasts. To change an assumption, copy the file
 	intFlag(f, &opt.Draws, "draws", demoDraws, 1, maxDraws, "parameter draws for the analysis and the record's update")
 	f.Uint64Var(&opt.Seed, "seed", scenario.DefaultSeed, "random seed for the parameter draws")
 	intFlag(f, &opt.Workers, "workers", 0, 0, maxWorkers, "parallel workers (0 = all cores); output does not depend on it")
-	intFlag(f, &opt.Points, "points", 5, 2, maxPoints, "points per parameter in the sensitivity sweep")
+	intFlag(f, &opt.Points, "points", demoPoints, 2, maxPoints, "points per parameter in the sensitivity sweep")
 	intFlag(f, &opt.SetStarts, "starts", demoStarts, 1, 10_000, "random starts of the equilibrium-set search")
 	floatFlag(f, &solveSec, "solve-budget", 10, 0, maxTimeout.Seconds(), "seconds allowed for solving the equilibrium (0 = 10)")
 	// No Sobol indices by default: with the bundled scenario's 60-odd
@@ -102,8 +102,9 @@ assumptions imply, not forecasts. To change an assumption, copy the file
 // The demo's sizes (the standalone commands default to 1000 draws and 20
 // starts).
 const (
-	demoDraws  = 300
-	demoStarts = 4
+	demoDraws  = 200
+	demoStarts = 3
+	demoPoints = 4
 )
 
 func printDiags(w io.Writer, ds []scenario.Diagnostic) {

@@ -39,7 +39,7 @@ const rareBelow = 10
 const (
 	reportSobolN     = 256
 	reportAuditDraws = 100
-	demoAuditDraws   = 50
+	demoAuditDraws   = 30
 )
 
 func addGlobalFlags(f *pflag.FlagSet, g *globalSteps, sobolN, auditDraws int) {
