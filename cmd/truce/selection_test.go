@@ -112,9 +112,10 @@ func TestSelectionSameEverywhere(t *testing.T) {
 	}
 
 	// demo: it always runs the bundled scenario, whose set it searches
-	// from 4 starts; solve with the same starts selects and finds the same.
+	// from demoStarts starts; solve with the same starts selects and finds
+	// the same.
 	const bundled = "../../scenarios/us-iran-2026.yaml"
-	out, errs, code = run(t, "solve", "--format", "json", "--starts", "4", bundled)
+	out, errs, code = run(t, "solve", "--format", "json", "--starts", strconv.Itoa(demoStarts), bundled)
 	if code != 0 {
 		t.Fatalf("solve of the bundled scenario exited %d: %s", code, errs)
 	}
