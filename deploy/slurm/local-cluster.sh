@@ -94,6 +94,7 @@ if [ ! -r "$key" ]; then
   chmod 400 "$key"
 fi
 
+mem=$(($(awk '/MemTotal/ {print $2}' /proc/meminfo) / 1024 - 512))
 cat >"$dir/slurm.conf" <<EOF
 ClusterName=truce-local
 SlurmctldHost=$node
@@ -120,8 +121,11 @@ SlurmctldLogFile=$dir/log/slurmctld.log
 SlurmdLogFile=$dir/log/slurmd.log
 ReturnToService=2
 MinJobAge=2
+# Without a default, a job that asks for no memory is given the whole
+# node's, and the array's tasks run one at a time.
+DefMemPerCPU=$((mem / $(nproc)))
 MessageTimeout=10
-NodeName=$node CPUs=$(nproc) RealMemory=$(($(awk '/MemTotal/ {print $2}' /proc/meminfo) / 1024 - 512)) State=UNKNOWN
+NodeName=$node CPUs=$(nproc) RealMemory=$mem State=UNKNOWN
 PartitionName=debug Nodes=ALL Default=YES MaxTime=INFINITE State=UP
 EOF
 
