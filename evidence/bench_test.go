@@ -10,11 +10,14 @@ import (
 	"github.com/truce-dev/truce/scenario"
 )
 
-// usIranObserved is the bundled US–Iran scenario with the observation
+// usIranObserved is the US–Iran scenario as first bundled, with the observation
 // model of testdata/us-iran-observations.yaml.
 func usIranObserved(tb testing.TB) *scenario.Scenario {
 	tb.Helper()
-	src, err := os.ReadFile("../scenarios/us-iran-2026.yaml")
+	// The scenario as bundled before its rebuild (the observation model
+	// below maps its states; the bundled one now has its own), so that the
+	// figures in docs/evidence.md stay comparable.
+	src, err := os.ReadFile("../scenarios/testdata/us-iran-2026-v1.yaml")
 	if err != nil {
 		tb.Fatal(err)
 	}
