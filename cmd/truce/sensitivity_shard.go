@@ -1,12 +1,10 @@
 package main
 
 import (
-	"bytes"
-	"encoding/gob"
-	"encoding/json"
 	"fmt"
 
 	"github.com/spf13/cobra"
+	"github.com/truce-dev/truce/internal/shard"
 	"github.com/truce-dev/truce/sensitivity"
 )
 
@@ -37,21 +35,17 @@ func oatRun(cmd *cobra.Command, sf shardFlags, file string, src []byte, seed uin
 		}
 		// gob keeps every float exactly, NaN included (an output undefined
 		// at a point).
-		var b bytes.Buffer
-		if err := gob.NewEncoder(&b).Encode(part); err != nil {
+		payload, err := shard.NewGob(part)
+		if err != nil {
 			return nil, fail(err)
 		}
-		return nil, job.finish(cmd, oatPart{Gob: b.Bytes()})
+		return nil, job.finish(cmd, payload)
 	case job.merging():
 		var parts []*sensitivity.Partial
 		for _, p := range job.parts {
-			var op oatPart
 			var part sensitivity.Partial
-			if err := json.Unmarshal(p.Payload, &op); err != nil {
-				return nil, &exitError{1, fmt.Sprintf("truce merge: %s: the sweeps cannot be read: %v", p.Path, err)}
-			}
-			if err := gob.NewDecoder(bytes.NewReader(op.Gob)).Decode(&part); err != nil {
-				return nil, &exitError{1, fmt.Sprintf("truce merge: %s: the sweeps cannot be read: %v", p.Path, err)}
+			if err := p.DecodeGob(&part); err != nil {
+				return nil, &exitError{1, fmt.Sprintf("truce merge: %v", err)}
 			}
 			if part.Lo != p.Lo || part.Hi != p.Hi {
 				return nil, &exitError{1, fmt.Sprintf("truce merge: %s: holds parameters [%d, %d); its header says [%d, %d)", p.Path, part.Lo, part.Hi, p.Lo, p.Hi)}
@@ -69,10 +63,4 @@ func oatRun(cmd *cobra.Command, sf shardFlags, file string, src []byte, seed uin
 		return nil, fail(err)
 	}
 	return res, nil
-}
-
-// oatPart is the payload of a one-at-a-time shard: a sensitivity.Partial
-// as gob.
-type oatPart struct {
-	Gob []byte `json:"gob"`
 }

@@ -224,9 +224,9 @@ prints (docs/scale.md).`,
 			failed := 0
 			if job.merging() {
 				for _, p := range job.parts {
-					sds, err := decodeSolveDraws(p.Payload, p.Lo, p.Hi)
+					sds, err := decodeSolveDraws(p)
 					if err != nil {
-						return &exitError{1, fmt.Sprintf("truce merge: %s: %v", p.Path, err)}
+						return &exitError{1, fmt.Sprintf("truce merge: %v", err)}
 					}
 					rep.Draws = append(rep.Draws, sds...)
 				}
@@ -260,7 +260,7 @@ prints (docs/scale.md).`,
 				if err := ctx.Err(); err != nil {
 					return fmt.Errorf("truce solve: shard %s: %w", job.header.Shard, err)
 				}
-				payload, err := encodeSolveDraws(rep.Draws, lo, hi)
+				payload, err := encodeSolveDraws(rep.Draws)
 				if err != nil {
 					return &exitError{1, fmt.Sprintf("truce solve: %v", err)}
 				}

@@ -1,24 +1,15 @@
 package main
 
 import (
-	"bytes"
-	"encoding/gob"
-	"encoding/json"
 	"fmt"
 
 	"github.com/truce-dev/truce/equilibrium"
+	"github.com/truce-dev/truce/internal/shard"
 )
 
 // The part of `truce solve --shard` holds each draw's report and the
-// credibility the summary across draws folds. gob, not JSON, because it
-// keeps every float64 exactly (NaN and infinities too) and the types as
-// they are; the part's header stays JSON.
-
-type solveDrawsPart struct {
-	Lo  int    `json:"lo"`
-	Hi  int    `json:"hi"`
-	Gob []byte `json:"gob"` // gob of []solveDrawRecord
-}
+// credibility the summary across draws folds, as gob (shard.GobPayload):
+// it keeps every float and type exactly.
 
 type solveDrawRecord struct {
 	Draw    solveDraw
@@ -30,7 +21,7 @@ type solveThreatsRecord struct {
 	Threats []equilibrium.Threat
 }
 
-func encodeSolveDraws(draws []solveDraw, lo, hi int) (solveDrawsPart, error) {
+func encodeSolveDraws(draws []solveDraw) (shard.GobPayload, error) {
 	recs := make([]solveDrawRecord, len(draws))
 	for i, sd := range draws {
 		recs[i].Draw = sd
@@ -38,24 +29,16 @@ func encodeSolveDraws(draws []solveDraw, lo, hi int) (solveDrawsPart, error) {
 			recs[i].Threats = append(recs[i].Threats, solveThreatsRecord{pt.profile, pt.threats})
 		}
 	}
-	var b bytes.Buffer
-	if err := gob.NewEncoder(&b).Encode(recs); err != nil {
-		return solveDrawsPart{}, fmt.Errorf("encoding the draws: %w", err)
-	}
-	return solveDrawsPart{Lo: lo, Hi: hi, Gob: b.Bytes()}, nil
+	return shard.NewGob(recs)
 }
 
-func decodeSolveDraws(payload []byte, lo, hi int) ([]solveDraw, error) {
-	var p solveDrawsPart
-	if err := json.Unmarshal(payload, &p); err != nil {
-		return nil, fmt.Errorf("the solved draws cannot be read: %w", err)
-	}
+func decodeSolveDraws(p *shard.Part) ([]solveDraw, error) {
 	var recs []solveDrawRecord
-	if err := gob.NewDecoder(bytes.NewReader(p.Gob)).Decode(&recs); err != nil {
-		return nil, fmt.Errorf("the solved draws cannot be read: %w", err)
+	if err := p.DecodeGob(&recs); err != nil {
+		return nil, err
 	}
-	if p.Lo != lo || p.Hi != hi || len(recs) != hi-lo {
-		return nil, fmt.Errorf("holds %d draws for [%d, %d); its header says [%d, %d)", len(recs), p.Lo, p.Hi, lo, hi)
+	if len(recs) != p.Hi-p.Lo {
+		return nil, fmt.Errorf("%s: holds %d draws for [%d, %d)", p.Path, len(recs), p.Lo, p.Hi)
 	}
 	out := make([]solveDraw, len(recs))
 	for i, r := range recs {
