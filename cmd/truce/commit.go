@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/truce-dev/truce/equilibrium"
+	"github.com/truce-dev/truce/markov"
 	"github.com/truce-dev/truce/scenario"
 )
 
@@ -98,22 +99,7 @@ docs/solve.md.`,
 			if err != nil {
 				return fmt.Errorf("truce commit: %w", err)
 			}
-			rep := commitJSON{Scenario: sc.Name, Seed: seed, Leader: c.LeaderID, Follower: c.FollowerID,
-				Commitment: map[string]map[string]float64{}, FollowerResponse: map[string]map[string]float64{},
-				LeaderValue: c.LeaderValue, FollowerValue: c.FollowerValue, Exact: c.Exact, Method: c.Method, Tried: c.Tried,
-				BellmanResidual: c.Response.BellmanResidual}
-			for s, st := range g.States {
-				if !st.Terminal {
-					rep.Commitment[st.ID] = distNames(g, l, s, c.Strategy[s])
-				}
-			}
-			for _, n := range c.Response.Nodes {
-				rep.FollowerResponse[n.Label()] = distNames(g, f, n.State, n.Policy)
-			}
-			if !math.IsNaN(c.EquilibriumLeaderValue) {
-				e, v := c.EquilibriumLeaderValue, c.ValueOfCommitment
-				rep.EquilibriumLeaderValue, rep.ValueOfCommitment = &e, &v
-			}
+			rep := commitReport(sc, g, c, seed)
 			out := cmd.OutOrStdout()
 			if format == "json" {
 				b, err := json.MarshalIndent(rep, "", "  ")
@@ -134,6 +120,29 @@ docs/solve.md.`,
 	formatFlag(fl, &format, "text", "json")
 	timeoutFlag(fl)
 	return cmd
+}
+
+// commitReport is the JSON form of a commitment (truce commit, and the
+// report's leverage section).
+func commitReport(sc *scenario.Scenario, g *markov.Game, c *equilibrium.Commitment, seed uint64) commitJSON {
+	l, f := c.Leader, c.Follower
+	rep := commitJSON{Scenario: sc.Name, Seed: seed, Leader: c.LeaderID, Follower: c.FollowerID,
+		Commitment: map[string]map[string]float64{}, FollowerResponse: map[string]map[string]float64{},
+		LeaderValue: c.LeaderValue, FollowerValue: c.FollowerValue, Exact: c.Exact, Method: c.Method, Tried: c.Tried,
+		BellmanResidual: c.Response.BellmanResidual}
+	for s, st := range g.States {
+		if !st.Terminal {
+			rep.Commitment[st.ID] = distNames(g, l, s, c.Strategy[s])
+		}
+	}
+	for _, n := range c.Response.Nodes {
+		rep.FollowerResponse[n.Label()] = distNames(g, f, n.State, n.Policy)
+	}
+	if !math.IsNaN(c.EquilibriumLeaderValue) {
+		e, v := c.EquilibriumLeaderValue, c.ValueOfCommitment
+		rep.EquilibriumLeaderValue, rep.ValueOfCommitment = &e, &v
+	}
+	return rep
 }
 
 func writeCommitText(w io.Writer, sc *scenario.Scenario, rep commitJSON, l, f int) error {

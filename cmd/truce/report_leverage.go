@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"math"
 
 	"github.com/truce-dev/truce/equilibrium"
 	"github.com/truce-dev/truce/markov"
@@ -50,19 +49,20 @@ func reportLeverage(ctx context.Context, sc *scenario.Scenario, g *markov.Game, 
 			lv.Notes = append(lv.Notes, fmt.Sprintf("Optimal commitment of %s: %v", sc.Actors[l].ID, err))
 			continue
 		}
-		row := report.LeverageCommitment{Leader: c.LeaderID, Follower: c.FollowerID, LeaderValue: solveClean(c.LeaderValue),
-			FollowerValue: solveClean(c.FollowerValue), Exact: c.Exact, Method: c.Method, Tried: c.Tried}
-		if !math.IsNaN(c.EquilibriumLeaderValue) {
+		rep := commitReport(sc, g, c, seed)
+		row := report.LeverageCommitment{Leader: rep.Leader, Follower: rep.Follower, LeaderValue: solveClean(rep.LeaderValue),
+			FollowerValue: solveClean(rep.FollowerValue), Exact: rep.Exact, Method: rep.Method, Tried: rep.Tried}
+		if rep.EquilibriumLeaderValue != nil {
 			row.HasEquilibrium = true
-			row.EquilibriumValue, row.ValueOfCommitment = solveClean(c.EquilibriumLeaderValue), solveClean(c.ValueOfCommitment)
+			row.EquilibriumValue, row.ValueOfCommitment = solveClean(*rep.EquilibriumLeaderValue), solveClean(*rep.ValueOfCommitment)
 		}
-		for s, st := range g.States {
-			if !st.Terminal {
-				row.Commitment = append(row.Commitment, fmt.Sprintf("%s: %s", st.ID, playText(sc.Actions[l], distNames(g, l, s, c.Strategy[s]))))
+		for _, st := range sc.States {
+			if p, ok := rep.Commitment[st.ID]; ok {
+				row.Commitment = append(row.Commitment, fmt.Sprintf("%s: %s", st.ID, playText(sc.Actions[l], p)))
 			}
 		}
-		for _, n := range c.Response.Nodes {
-			row.Response = append(row.Response, fmt.Sprintf("%s: %s", n.Label(), playText(sc.Actions[f], distNames(g, f, n.State, n.Policy))))
+		for _, k := range sortedNodeLabels(sc, rep.FollowerResponse) {
+			row.Response = append(row.Response, fmt.Sprintf("%s: %s", k, playText(sc.Actions[f], rep.FollowerResponse[k])))
 		}
 		lv.Commitments = append(lv.Commitments, row)
 	}
