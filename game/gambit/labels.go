@@ -54,21 +54,26 @@ func cleanLabel(s string) string {
 
 // cleanBackslashes collapses runs of backslashes and drops one before a
 // quote or at the end: the only backslashes Gambit's lexer reads back as
-// written.
+// written. Trailing spaces go too, and a backslash followed only by spaces
+// and backslashes counts as at the end: trimming the spaces after it
+// would otherwise leave it last, where it escapes the closing quote.
 func cleanBackslashes(s string) string {
 	if !strings.Contains(s, `\`) {
 		return s
 	}
+	// tail is the index from which s holds only spaces and backslashes.
+	tail := len(s)
+	for tail > 0 && (s[tail-1] == ' ' || s[tail-1] == '\\') {
+		tail--
+	}
 	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		if s[i] == '\\' {
-			if i+1 == len(s) || s[i+1] == '"' || s[i+1] == '\\' {
-				continue
-			}
+	for i := 0; i < tail; i++ {
+		if s[i] == '\\' && (i+1 == tail || s[i+1] == '"' || s[i+1] == '\\') {
+			continue
 		}
 		b.WriteByte(s[i])
 	}
-	return strings.TrimRight(b.String(), " ")
+	return b.String()
 }
 
 // cleanText returns free text (a title or comment) as Gambit accepts it:

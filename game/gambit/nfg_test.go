@@ -319,3 +319,39 @@ func BenchmarkReadNFG200(b *testing.B) {
 		}
 	}
 }
+
+// TestCleanBackslashes holds the cases that broke the round trip: a
+// backslash left last once the spaces after it were trimmed escaped the
+// closing quote (found by TestWriteReadRoundTrip, comment `\ `).
+func TestCleanBackslashes(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{`\ `, ``},
+		{`a\ \ `, `a`},
+		{`a\ b`, `a\ b`},
+		{`a\\b`, `a\b`},
+		{`a\"b`, `a"b`},
+		{`a\`, `a`},
+		{`no slash `, `no slash `},
+	} {
+		got := cleanBackslashes(c.in)
+		if got != c.want {
+			t.Errorf("cleanBackslashes(%q) = %q, want %q", c.in, got, c.want)
+		}
+		if again := cleanBackslashes(got); again != got {
+			t.Errorf("cleanBackslashes not idempotent on %q: %q", got, again)
+		}
+		g, _ := game.NewStrategic([]string{"P"}, [][]string{{"s"}})
+		g.Comment = c.in
+		var buf bytes.Buffer
+		if err := WriteNFG(&buf, g); err != nil {
+			t.Fatal(err)
+		}
+		h, err := ReadNFG("c.nfg", bytes.NewReader(buf.Bytes()))
+		if err != nil {
+			t.Fatalf("comment %q: %v\n%s", c.in, err, buf.String())
+		}
+		if h.Comment != c.want {
+			t.Errorf("comment %q read back as %q, want %q", c.in, h.Comment, c.want)
+		}
+	}
+}
