@@ -170,6 +170,58 @@ func TestGarrisonSingleMoveSanctions(t *testing.T) {
 	}
 }
 
+// Garrison against gmcr-py after its 2016 change (testdata/README.md): a
+// sanction by several opponents in turn, each moving at most once. Every
+// equilibrium it finds is one under legal sequences, and every state that
+// legal sequences add has an improvement whose shortest sanction needs an
+// opponent to move twice, which gmcr-py 2016 does not allow.
+func TestGarrisonGmcrPy2016(t *testing.T) {
+	f := load(t, "../examples/gmcr/garrison.yaml")
+	c := f.Conflict
+	exp := readExpected(t, "testdata/garrison-gmcrpy-2016.txt")
+	r := analyze(t, c, gmcr.Sequences)
+	extras := map[string][]uint64{}
+	for _, k := range gmcr.Concepts {
+		got := codes(c, r.Equilibria(k))
+		want := parseCodes(t, exp[k.String()])
+		for _, code := range want {
+			if !slices.Contains(got, code) {
+				t.Errorf("%s: gmcr-py 2016 equilibrium %d is not one under legal sequences", k, code)
+			}
+		}
+		for _, code := range got {
+			if slices.Contains(want, code) {
+				continue
+			}
+			extras[k.String()] = append(extras[k.String()], code)
+			s, _ := c.StateOf(code)
+			repeat := false
+			for d := range c.DMs {
+				why, err := r.Explain(context.Background(), k, d, s)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, a := range why.Answers {
+					seen := map[int]bool{}
+					for _, m := range a.Sanction {
+						repeat = repeat || seen[m.DM]
+						seen[m.DM] = true
+					}
+				}
+			}
+			if !repeat {
+				t.Errorf("%s: state %d is an equilibrium only under legal sequences, but no sanction has an opponent moving twice", k, code)
+			}
+		}
+	}
+	// The one state the definitions disagree on (testdata/README.md).
+	for _, k := range []string{"gmr", "smr"} {
+		if !slices.Equal(extras[k], []uint64{52}) {
+			t.Errorf("%s: equilibria beyond gmcr-py 2016 %v, want [52]", k, extras[k])
+		}
+	}
+}
+
 // Garrison with the literature's sanctions (legal sequences by the other
 // three): more sanctions exist, so every single-move equilibrium stays one,
 // and the difference is exactly the states whose GMR sanctions need two
