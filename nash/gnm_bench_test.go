@@ -52,3 +52,26 @@ func BenchmarkLiap(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkIPA runs ipa from the perturbation vectors of testdata/gnm (the
+// ones gambit-ipa -s was given), so that the time compares with gambit-ipa
+// on the same vector; the iterations and Lemke–Howson calls are Gambit's
+// too (the same iterates, see TestIPAGambitReference).
+func BenchmarkIPA(b *testing.B) {
+	for _, c := range []string{"rand_5x5x5_s3005.2", "rand_10x10x10_s3010.1", "rand_10x10x10_s3010.3", "rand_10x10_s2010.1"} {
+		game := c[:len(c)-2] + ".nfg"
+		g := benchGame(b, game)
+		pts := readPointsFile(b, "testdata/gnm/"+c+".pert")
+		b.Run(c, func(b *testing.B) {
+			var res *Result
+			for b.Loop() {
+				var err error
+				if res, err = IPA(context.Background(), g, Options{Search: Search{Points: pts}}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(res.Stats["iterations"], "iterations")
+			b.ReportMetric(res.Stats["Lemke-Howson calls"], "LH-calls")
+		})
+	}
+}

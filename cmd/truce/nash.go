@@ -26,6 +26,7 @@ func nashMethods() map[string]nashMethod {
 		"enumpure":  nash.EnumPure,
 		"gnm":       nash.GNM,
 		"enummixed": nash.EnumMixed,
+		"ipa":       nash.IPA,
 		"lcp":       nash.LCP,
 		"liap":      nash.Liap,
 		"logit":     nash.Logit,
@@ -93,6 +94,8 @@ Methods (--method): ` + strings.Join(names, ", ") + `.
   enummixed  all extreme equilibria of a 2-player game
   gnm        global Newton method (Govindan–Wilson), N players: the
              equilibria on the path from each perturbation vector
+  ipa        iterated polymatrix approximation (Govindan–Wilson), N players:
+             one equilibrium per perturbation vector
   lcp        Lemke–Howson, 2 players: one equilibrium, or with --all every
              equilibrium Gambit's gambit-lcp reports (all accessible ones)
   liap       Lyapunov-function minimisation from random starts, N players

@@ -61,6 +61,12 @@ func (f *nashSearchFlags) search(method string, fs *pflag.FlagSet, stdin io.Read
 		}
 		return s, nil
 	}
+	only := map[string]string{"lambda-end": "gnm", "full-path": "gnm", "max-regret": "liap", "max-iterations": "liap"}
+	for _, name := range []string{"lambda-end", "full-path", "max-regret", "max-iterations"} {
+		if fs.Changed(name) && only[name] != method {
+			return s, usageErrorf("truce nash: --%s: only for --method %s", name, only[name])
+		}
+	}
 	if fs.Changed("starts") && f.points != "" {
 		return s, usageErrorf("truce nash: --starts and --points exclude each other (random vectors, or the file's)")
 	}
@@ -97,7 +103,7 @@ func (f *nashSearchFlags) search(method string, fs *pflag.FlagSet, stdin io.Read
 	return s, nil
 }
 
-// searchSelection says, for gnm and liap, how the listed equilibria were
+// searchSelection says, for gnm, ipa and liap, how the listed equilibria were
 // selected, so that a list is never read as all the game's equilibria.
 func searchSelection(method string, s nash.Search, res *nash.Result) string {
 	from := ""
@@ -118,6 +124,9 @@ func searchSelection(method string, s nash.Search, res *nash.Result) string {
 			paths = fmt.Sprintf("the paths from %d perturbation vectors", n)
 		}
 		return fmt.Sprintf("selection: the equilibria crossed by %s (%s), each followed %s; other equilibria may exist", paths, from, end)
+	case "ipa":
+		return fmt.Sprintf("selection: the equilibria reached by iterated polymatrix approximation from %s (%s), one per vector; other equilibria may exist",
+			nounCount(int(res.Stats["vectors"]), "perturbation vector", "perturbation vectors"), from)
 	case "liap":
 		return fmt.Sprintf("selection: the equilibria reached by minimising the Lyapunov function from %s (%s); other equilibria may exist",
 			nounCount(int(res.Stats["starts"]), "starting point", "starting points"), from)

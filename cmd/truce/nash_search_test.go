@@ -146,3 +146,38 @@ func TestNashGNMTreeLoop(t *testing.T) {
 		t.Errorf("stderr: %s", errs)
 	}
 }
+
+// TestNashIPAFromGambitsVector: truce nash --method ipa --points on a
+// vector gambit-ipa was given prints gambit-ipa's equilibrium (truce's is
+// polished to an exact one, Gambit's is within its 1e-6 stopping rule),
+// with the selection line saying how it was found; --verbose prints the
+// iterates as gambit-ipa -V does.
+func TestNashIPAFromGambitsVector(t *testing.T) {
+	for _, base := range []string{"3x3x3.1", "g3.2", "rand_5x5x5_s3005.3"} {
+		game := nashRef + strings.TrimSuffix(base, base[strings.LastIndex(base, "."):]) + ".nfg"
+		if strings.HasPrefix(base, "rand_") {
+			game = "../../nash/testdata/bench/" + strings.TrimSuffix(base, ".3") + ".nfg"
+		}
+		out, errs, code := runTruce(t, "", "nash", game, "--method", "ipa", "--points", gnmRef+base+".pert", "--format", "gambit", "--decimals", "10")
+		if code != 0 {
+			t.Fatalf("%s: exit %d: %s", base, code, errs)
+		}
+		got := parseNELines(t, out)
+		want := parseNELines(t, readText(t, gnmRef+base+".ipa.out"))
+		if len(got) != 1 || !closeVec(got[0], want[0], 1e-5) {
+			t.Errorf("%s: %v, Gambit %v", base, got, want)
+		}
+	}
+	txt, _, code := runTruce(t, "", "nash", nashRef+"2x2x2.nfg", "--method", "ipa", "--seed", "4", "--starts", "2")
+	if code != 0 || !strings.Contains(txt, "selection: the equilibria reached by iterated polymatrix approximation from 2 perturbation vectors (random ones, seed 4), one per vector; other equilibria may exist") {
+		t.Errorf("exit %d:\n%s", code, txt)
+	}
+	v, errs, code := runTruce(t, "", "nash", nashRef+"2x2x2.nfg", "--method", "ipa", "--format", "gambit", "--verbose")
+	if code != 0 || !strings.HasPrefix(v, "iter-1,") || !strings.Contains(v, "\nNE,") {
+		t.Errorf("--verbose: exit %d %s:\n%s", code, errs, v)
+	}
+	_, errs, code = runTruce(t, "", "nash", nashRef+"2x2x2.nfg", "--method", "ipa", "--lambda-end", "-3")
+	if code != 2 || !strings.Contains(errs, "--lambda-end: only for --method gnm") {
+		t.Errorf("--lambda-end with ipa: exit %d, %q", code, errs)
+	}
+}

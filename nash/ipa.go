@@ -1,0 +1,731 @@
+package nash
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"math/big"
+	"sort"
+	"strconv"
+	"time"
+
+	"github.com/truce-dev/truce/game"
+	"github.com/truce-dev/truce/internal/budget"
+)
+
+// IPA constants, Gambit's (gambit-ipa has no flags for them): the step
+// towards the new approximation, the convergence threshold, the iterations
+// of one run and the runs (each continuing from where the last stopped)
+// before a perturbation vector is given up.
+const (
+	ipaAlpha       = 0.2
+	ipaFuzz        = 1e-6
+	ipaMaxIter     = 100
+	ipaMaxRestarts = 100
+)
+
+// IPA computes one Nash equilibrium per perturbation vector of a game
+// with any number of players by the iterated polymatrix approximation of
+// Govindan and Wilson ("Computing Nash equilibria by iterated polymatrix
+// approximation", J. Econ. Dynamics and Control 28, 2004), the method of
+// Gambit's gambit-ipa, step for step.
+//
+// Around a profile σ̂ the game is approximated by a polymatrix game: the
+// payoff of each pure strategy is linearised in the others' strategies,
+// its Jacobian at σ̂ divided by N−1. The equilibrium of that game is a
+// linear complementarity problem; IPA solves it on the last support when
+// that gives a feasible answer and by Lemke–Howson, started at each
+// player's strategy with the largest perturbation entry (the covering
+// vector), otherwise. In Kohlberg–Mertens coordinates z (the strategy
+// plus its payoff) it then moves the approximation point a step α = 0.2
+// towards the new equilibrium (a secant, "false position", step once the
+// support has settled) and retracts z onto the simplices. It stops when
+// two successive points are within 1e-6 (at once in 2-player games, where
+// the approximation is exact), after 100 iterations it starts again from
+// where it stopped, and after 100 such runs it gives the vector up.
+// Payoffs enter as Gambit gives them, shifted so that the smallest is 0
+// but not rescaled (the method is not scale-invariant; gambit-ipa does
+// the same).
+//
+// Gambit prints the iteration's end, an equilibrium of the approximation
+// that is within about 1e-6 of one of the game; truce then polishes it by
+// Newton's method on its support (as liap does) and certifies the result
+// by its regret, so the printed profile agrees with gambit-ipa's to about
+// 1e-6 and is exact to rounding. An end that cannot be polished is
+// returned as it is, marked approximate when its regret is above the
+// tolerance. opt.Search gives the perturbation vectors (Points) or their
+// number (Starts, default 1) and seed; each player's largest entry must be
+// unique. Equilibria found from several vectors are listed once, in the
+// order found.
+func IPA(ctx context.Context, g *game.Strategic, opt Options) (out *Result, outErr error) {
+	defer certifyGame(ctx, "ipa", g, &out, &outErr)
+	start := time.Now()
+	res := &Result{Method: "ipa", Complete: true, Stats: map[string]float64{}}
+	ng, span := newNormGame(g)
+	T, N := ng.tot, ng.n
+	raw := shiftedGame(g, ng)
+	if err := budget.Check(ctx, fmt.Sprintf("ipa polymatrix tableau (%d strategies)", T),
+		budget.Mul(4, budget.Mul(int64(T+N), int64(T+N+2), 8), 1),
+		"use --method lcp (2 players) or logit"); err != nil {
+		return nil, fmt.Errorf("ipa: %w", err)
+	}
+	perts, err := opt.Search.startPoints(ng.shape, 1, "perturbation vector")
+	if err != nil {
+		return nil, fmt.Errorf("ipa: %w", err)
+	}
+	if len(opt.Search.Points) == 0 {
+		res.Stats["seed"] = float64(opt.Search.Seed)
+	}
+	res.Stats["vectors"] = float64(len(perts))
+	it := newIPAIterator(raw)
+	it.trace = opt.Search.Trace
+	var reasons []string
+	for k, p := range perts {
+		name := fmt.Sprintf("perturbation vector %d", k+1)
+		if len(opt.Search.Points) > 0 {
+			name = opt.Search.Points[k].Pos
+		}
+		pert, err := unitPerturbation(p, ng)
+		if err != nil {
+			return nil, fmt.Errorf("ipa: %s: %w", name, err)
+		}
+		var sigma []float64
+		if span == 0 || N == 1 {
+			// Every profile is an equilibrium (all payoffs equal), or the
+			// one player's best strategy is: start from the perturbation's
+			// best reply as the method does and finish below.
+			sigma = bestOfPerturbation(pert, ng)
+			if N == 1 && span > 0 {
+				sigma = it.bestReply()
+			}
+		} else {
+			var why string
+			sigma, why = it.solve(ctx, pert)
+			if why != "" {
+				reasons = append(reasons, fmt.Sprintf("%s: %s", name, why))
+				if stop, _ := stopped(ctx); stop {
+					break
+				}
+				continue
+			}
+		}
+		x := it.polish(sigma)
+		prof := splitFlat(x, ng.shape)
+		res.Equilibria, _ = addDistinct(res.Equilibria, Equilibrium{Profile: prof, Regret: g.Regret(prof), Component: -1})
+		if opt.Progress != nil {
+			opt.Progress(fmt.Sprintf("%d of %d vectors, %s", k+1, len(perts), equilibria(len(res.Equilibria))))
+		}
+	}
+	res.Stats["iterations"] = float64(it.iters)
+	res.Stats["Lemke-Howson calls"] = float64(it.lhCalls)
+	res.Stats["restarts"] = float64(it.restarts)
+	if len(reasons) > 0 {
+		res.Complete = false
+		res.Reason = reasons[0]
+		if len(reasons) > 1 {
+			res.Reason += fmt.Sprintf(" (and %d more vectors)", len(reasons)-1)
+		}
+	}
+	res.Elapsed = time.Since(start)
+	return res, nil
+}
+
+// unitPerturbation checks a perturbation vector (finite, not zero, each
+// player's largest entry unique) and returns it scaled to length one.
+func unitPerturbation(p []float64, ng *normGame) ([]float64, error) {
+	nrm := 0.0
+	for _, v := range p {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return nil, fmt.Errorf("not a finite number")
+		}
+		nrm += v * v
+	}
+	if nrm == 0 {
+		return nil, fmt.Errorf("every entry is zero")
+	}
+	nrm = math.Sqrt(nrm)
+	out := make([]float64, len(p))
+	for i, v := range p {
+		out[i] = v / nrm
+	}
+	for pl, s := range ng.shape {
+		o := ng.off[pl]
+		best, ties := o, 0
+		for j := 1; j < s; j++ {
+			switch v := out[o+j]; {
+			case v > out[best]:
+				best, ties = o+j, 0
+			case v == out[best]:
+				ties++
+			}
+		}
+		if ties > 0 {
+			return nil, fmt.Errorf("player %d's largest entry is not unique (each player needs one strategy with the largest bonus)", pl+1)
+		}
+	}
+	return out, nil
+}
+
+// bestOfPerturbation is the pure profile of each player's strategy with
+// the largest perturbation entry.
+func bestOfPerturbation(pert []float64, ng *normGame) []float64 {
+	x := make([]float64, ng.tot)
+	for pl, s := range ng.shape {
+		o := ng.off[pl]
+		best := o
+		for j := 1; j < s; j++ {
+			if pert[o+j] > pert[best] {
+				best = o + j
+			}
+		}
+		x[best] = 1
+	}
+	return x
+}
+
+// shiftedGame is ng with Gambit's payoffs for IPA: shifted so that the
+// smallest is 0, not rescaled. With exact payoffs the shift is exact, then
+// rounded once, as Gambit computes it.
+func shiftedGame(g *game.Strategic, ng *normGame) *normGame {
+	lo, _ := g.PayoffBounds()
+	raw := *ng
+	raw.byPlayer, raw.bufA, raw.bufB = nil, nil, nil
+	raw.pay = make([]float64, len(g.Payoffs))
+	// The exact payoffs are used only when they are the float ones (a
+	// caller may have set Payoffs alone).
+	var exactLo *big.Rat
+	if len(g.Exact) == len(g.Payoffs) {
+		for i, v := range g.Exact {
+			if v == nil {
+				exactLo = nil
+				break
+			}
+			if f, _ := v.Float64(); f != g.Payoffs[i] {
+				exactLo = nil
+				break
+			}
+			if exactLo == nil || v.Cmp(exactLo) < 0 {
+				exactLo = v
+			}
+		}
+	}
+	var d big.Rat
+	for i, v := range g.Payoffs {
+		if exactLo != nil {
+			raw.pay[i], _ = d.Sub(g.Exact[i], exactLo).Float64()
+		} else {
+			raw.pay[i] = v - lo
+		}
+	}
+	return &raw
+}
+
+// ipaIterator holds the game and the scratch space of IPA's iterations.
+type ipaIterator struct {
+	ng    *normGame // payoffs as Gambit's IPA takes them (shiftedGame)
+	M, N  int
+	owner []int
+	u, du []float64 // strategy values and Jacobian, on ng's scale
+	dg    []float64 // the approximation's payoff matrix, M×M
+	tab   []float64 // Lemke–Howson tableau, (M+N)×(M+N+2)
+	sup   []float64 // the support system, (M+N)×(M+N)
+	rhs   []float64
+	lu    []int
+	srt   []float64
+	trace func(string, [][]float64)
+
+	iters, lhCalls, restarts int
+}
+
+func newIPAIterator(ng *normGame) *ipaIterator {
+	M, N := ng.tot, ng.n
+	it := &ipaIterator{ng: ng, M: M, N: N, owner: make([]int, M),
+		u: make([]float64, M), du: make([]float64, M*M), dg: make([]float64, M*M),
+		tab: make([]float64, (M+N)*(M+N+2)), sup: make([]float64, (M+N)*(M+N)),
+		rhs: make([]float64, M+N), lu: make([]int, M+N), srt: make([]float64, M)}
+	for p, s := range ng.shape {
+		for j := 0; j < s; j++ {
+			it.owner[ng.off[p]+j] = p
+		}
+	}
+	return it
+}
+
+// bestReply is a one-player game's best strategy (the first of the best).
+func (it *ipaIterator) bestReply() []float64 {
+	it.ng.values(make([]float64, it.M), it.u, nil)
+	x := make([]float64, it.M)
+	best := 0
+	for j := 1; j < it.M; j++ {
+		if it.u[j] > it.u[best] {
+			best = j
+		}
+	}
+	x[best] = 1
+	return x
+}
+
+// solve runs IPA from perturbation pert (unit length) and returns the
+// end profile, or why it failed.
+func (it *ipaIterator) solve(ctx context.Context, pert []float64) ([]float64, string) {
+	M := it.M
+	zh := make([]float64, M)
+	for i := range zh {
+		zh[i] = 1
+	}
+	br := make([]int, it.N)
+	for pl, s := range it.ng.shape {
+		o := it.ng.off[pl]
+		br[pl] = o
+		for j := 1; j < s; j++ {
+			if pert[o+j] > pert[br[pl]] {
+				br[pl] = o + j
+			}
+		}
+	}
+	for run := 0; run < ipaMaxRestarts; run++ {
+		if run > 0 {
+			it.restarts++
+		}
+		s, status := it.run(ctx, pert, br, zh)
+		switch status {
+		case ipaConverged:
+			return s, ""
+		case ipaNonFinite:
+			return nil, fmt.Sprintf("the iteration reached a profile that is not finite after %d iterations (gambit-ipa stops there too; try another perturbation vector)", it.iters)
+		case ipaStopped:
+			_, reason := stopped(ctx)
+			return nil, reason
+		}
+	}
+	return nil, fmt.Sprintf("no convergence in %d runs of %d iterations (gambit-ipa gives up there too; try another perturbation vector or --method gnm)", ipaMaxRestarts, ipaMaxIter)
+}
+
+const (
+	ipaConverged = iota
+	ipaMaxed
+	ipaNonFinite
+	ipaStopped
+)
+
+// run is one run of at most ipaMaxIter iterations from the point zh,
+// which it updates in place (the next run continues from there).
+func (it *ipaIterator) run(ctx context.Context, pert []float64, br []int, zh []float64) ([]float64, int) {
+	M, N := it.M, it.N
+	vec := func() []float64 { return make([]float64, M) }
+	s, so, sh, sho := vec(), vec(), vec(), vec()
+	z, y, yh, d, zt := vec(), vec(), vec(), vec(), vec()
+	it.retract(sh, zh)
+	copy(so, sh)
+	for iter := 1; iter <= ipaMaxIter; iter++ {
+		if ctx.Err() != nil {
+			return nil, ipaStopped
+		}
+		it.iters++
+		// The approximating polymatrix game's payoff matrix: the Jacobian
+		// of the strategy values at sh, divided by N−1.
+		it.ng.values(sh, it.u, it.du)
+		f := float64(N - 1)
+		for i, v := range it.du {
+			it.dg[i] = v / f
+		}
+		// Its equilibrium on the last support, when that is feasible.
+		if !it.supportSolve(so, s) {
+			it.lemkeHowson(pert, br, s)
+			it.lhCalls++
+		}
+		// z = DG s + s.
+		for i := 0; i < M; i++ {
+			v := 0.0
+			row := it.dg[i*M : (i+1)*M]
+			for j, a := range row {
+				v += a * s[j]
+			}
+			z[i] = v + s[i]
+		}
+		same := true
+		for i := 0; i < M; i++ {
+			if (s[i] > 0) != (so[i] > 0) {
+				same = false
+				break
+			}
+		}
+		// Where the new point lies behind the approximation point along
+		// the last step (or the support is settled), pull zh back onto the
+		// line through sh.
+		uu, uz := 0.0, 0.0
+		for i := 0; i < M; i++ {
+			ui := zh[i] - sh[i]
+			uu += ui * ui
+			uz += (z[i] - sh[i]) * ui
+		}
+		if uu != 0 {
+			ell := uz / uu
+			if ell <= 0 || same {
+				for i := 0; i < M; i++ {
+					zh[i] = (zh[i]-sh[i])*ell + sh[i]
+					yh[i] = (yh[i]-sho[i])*ell + sho[i]
+				}
+			}
+		}
+		zdiff, sdiff := 0.0, 0.0
+		for i := 0; i < M; i++ {
+			zdiff += (z[i] - zh[i]) * (z[i] - zh[i])
+			sdiff += (s[i] - sh[i]) * (s[i] - sh[i])
+		}
+		zdiff, sdiff = math.Sqrt(zdiff), math.Sqrt(sdiff)
+		if it.trace != nil {
+			it.trace("iter-"+strconv.Itoa(iter), splitFlat(s, it.ng.shape))
+		}
+		if math.IsNaN(zdiff) || math.IsInf(zdiff, 0) || math.IsNaN(sdiff) || math.IsInf(sdiff, 0) {
+			return nil, ipaNonFinite
+		}
+		if N <= 2 || zdiff < ipaFuzz || sdiff < ipaFuzz {
+			return s, ipaConverged
+		}
+		// The next approximation point: a step α towards z, or towards
+		// the secant's root where the support has settled.
+		for i := 0; i < M; i++ {
+			d[i] = z[i] - zh[i] - y[i] + yh[i]
+			target := z[i]
+			if iter > 1 && same && d[i] > ipaFuzz {
+				target = (yh[i]*z[i] - zh[i]*y[i]) / d[i]
+			}
+			zt[i] = (target*(ipaAlpha/(1-ipaAlpha)) + zh[i]) * (1 - ipaAlpha)
+		}
+		copy(so, s)
+		copy(y, z)
+		copy(sho, sh)
+		copy(yh, zh)
+		copy(zh, zt)
+		it.retract(sh, zh)
+		for i, v := range sh {
+			if v < ipaFuzz {
+				sh[i] = 0
+			}
+		}
+		for p, n := range it.ng.shape {
+			o, sum := it.ng.off[p], 0.0
+			for j := 0; j < n; j++ {
+				sum += sh[o+j]
+			}
+			for j := 0; j < n; j++ {
+				sh[o+j] /= sum
+			}
+		}
+	}
+	return s, ipaMaxed
+}
+
+// retract maps z onto the product of simplices: the Euclidean projection
+// of each player's part, sh_i = max(z_i − v, 0) with v chosen so that they
+// sum to one (the Kohlberg–Mertens retraction).
+func (it *ipaIterator) retract(dst, z []float64) {
+	for p, n := range it.ng.shape {
+		o := it.ng.off[p]
+		srt := it.srt[:n]
+		copy(srt, z[o:o+n])
+		sort.Sort(sort.Reverse(sort.Float64Slice(srt)))
+		sum := srt[0]
+		k := 1
+		for ; k < n; k++ {
+			if sum-float64(k)*srt[k] > 1 {
+				break
+			}
+			sum += srt[k]
+		}
+		v := (sum - 1) / float64(k)
+		for j := 0; j < n; j++ {
+			dst[o+j] = math.Max(z[o+j]-v, 0)
+		}
+	}
+}
+
+// supportSolve solves the approximation on support so (the strategies
+// with so > 0): every strategy in it earns its player's value, the
+// probabilities sum to one, the others get none. It reports false when
+// the system is singular or its solution is not an equilibrium of the
+// approximation (a negative probability, or a strategy outside the support
+// that earns more).
+func (it *ipaIterator) supportSolve(so, s []float64) bool {
+	M, N := it.M, it.N
+	K := M + N
+	a := it.sup
+	for i := range a {
+		a[i] = 0
+	}
+	// Unknowns: x_0..x_{M−1}, then the values v_0..v_{N−1}. Row i < M:
+	// Σ_j DG_ij x_j − v_{p(i)} = 0 for i in the support. For i outside it
+	// x_i stands in for the slack v_{p(i)} − Σ_j DG_ij x_j and must come
+	// out ≥ 0, like the probabilities. Row M+p: player p's probabilities
+	// on the support sum to one.
+	for i := 0; i < M; i++ {
+		row := a[i*K : (i+1)*K]
+		for j := 0; j < M; j++ {
+			if so[j] > 0 {
+				row[j] = it.dg[i*M+j]
+			}
+		}
+		if so[i] <= 0 {
+			row[i] = 1
+		}
+		row[M+it.owner[i]] = -1
+		it.rhs[i] = 0
+	}
+	for j := 0; j < M; j++ {
+		if so[j] > 0 {
+			a[(M+it.owner[j])*K+j] = 1
+		}
+	}
+	for p := 0; p < N; p++ {
+		it.rhs[M+p] = 1
+	}
+	if !luSolve(a, it.rhs, it.lu, K) {
+		return false
+	}
+	for i := 0; i < M; i++ {
+		if it.rhs[i] < 0 || math.IsNaN(it.rhs[i]) {
+			return false
+		}
+	}
+	for i := 0; i < M; i++ {
+		s[i] = 0
+		if so[i] > 0 {
+			s[i] = it.rhs[i]
+		}
+	}
+	return true
+}
+
+// luSolve solves a x = b in place (b becomes x) by Crout's LU
+// decomposition with implicit (row-scaled) partial pivoting, the order of
+// operations of Gambit's gametracer (Numerical Recipes' ludcmp and
+// lubksb), so that IPA's iterates round as gambit-ipa's do. It reports
+// false when a row is zero or a pivot is exactly zero.
+func luSolve(a, b []float64, perm []int, n int) bool {
+	vv := make([]float64, n)
+	for i := 0; i < n; i++ {
+		mx := 0.0
+		for _, v := range a[i*n : (i+1)*n] {
+			mx = math.Max(mx, math.Abs(v))
+		}
+		if mx == 0 {
+			return false
+		}
+		vv[i] = 1 / mx
+	}
+	for j := 0; j < n; j++ {
+		for i := 0; i < j; i++ {
+			sum := a[i*n+j]
+			for k := 0; k < i; k++ {
+				sum -= a[i*n+k] * a[k*n+j]
+			}
+			a[i*n+j] = sum
+		}
+		big, imax := 0.0, j
+		for i := j; i < n; i++ {
+			sum := a[i*n+j]
+			for k := 0; k < j; k++ {
+				sum -= a[i*n+k] * a[k*n+j]
+			}
+			a[i*n+j] = sum
+			if v := vv[i] * math.Abs(sum); v >= big {
+				big, imax = v, i
+			}
+		}
+		if imax != j {
+			for k := 0; k < n; k++ {
+				a[imax*n+k], a[j*n+k] = a[j*n+k], a[imax*n+k]
+			}
+			vv[imax] = vv[j]
+		}
+		perm[j] = imax
+		if a[j*n+j] == 0 {
+			return false
+		}
+		if j != n-1 {
+			inv := 1 / a[j*n+j]
+			for i := j + 1; i < n; i++ {
+				a[i*n+j] *= inv
+			}
+		}
+	}
+	first := -1
+	for i := 0; i < n; i++ {
+		ip := perm[i]
+		sum := b[ip]
+		b[ip] = b[i]
+		if first >= 0 {
+			for j := first; j < i; j++ {
+				sum -= a[i*n+j] * b[j]
+			}
+		} else if sum != 0 {
+			first = i
+		}
+		b[i] = sum
+	}
+	for i := n - 1; i >= 0; i-- {
+		sum := b[i]
+		for j := i + 1; j < n; j++ {
+			sum -= a[i*n+j] * b[j]
+		}
+		b[i] = sum / a[i*n+i]
+	}
+	return true
+}
+
+// lemkeHowson finds an equilibrium of the polymatrix approximation by
+// Lemke's method with covering vector pert, started at the pure profile
+// br (each player's strategy with the largest entry of pert), and writes
+// its strategies into s.
+//
+// Tableau (rows: the basic variables, M slacks w_i = Σ_j DG_ij x_j − v_p(i)
+// and N sums; columns: the nonbasic ones, x_0..x_{M−1}, v_0..v_{N−1}, the
+// covering variable λ and the constant 1). It is kept in the
+// integer-pivoting form: every entry is a multiple of the last pivot D,
+// rescaled to D = 1 when D grows past 1e6. Labels: basic variable of row r
+// is rowLab[r], nonbasic of column c is colLab[c]; x_i is i+1, v_p is
+// M+p+1, λ is M+N+1, the constant M+N+2, and slack or sum row r is −r−1.
+func (it *ipaIterator) lemkeHowson(pert []float64, br []int, s []float64) {
+	M, N := it.M, it.N
+	R, C := M+N, M+N+2
+	t := it.tab
+	for i := range t {
+		t[i] = 0
+	}
+	for i := 0; i < M; i++ {
+		copy(t[i*C:i*C+M], it.dg[i*M:(i+1)*M])
+		p := it.owner[i]
+		t[(M+p)*C+i] = 1
+		t[i*C+M+p] = -1
+		t[i*C+M+N] = pert[i]
+	}
+	for p := 0; p < N; p++ {
+		t[(M+p)*C+M+N+1] = 1
+	}
+	rowLab := make([]int, R)
+	colLab := make([]int, C)
+	for c := range colLab {
+		colLab[c] = c + 1
+	}
+	for r := range rowLab {
+		rowLab[r] = -r - 1
+	}
+	find := func(labs []int, l int) int {
+		for k, v := range labs {
+			if v == l {
+				return k
+			}
+		}
+		return -1
+	}
+	D := 1.0
+	pivot := func(pr, pc int) int {
+		pv := t[pr*C+pc]
+		sg := 1.0
+		if pv < 0 {
+			sg = -1
+		}
+		for i := 0; i < R; i++ {
+			if i == pr {
+				continue
+			}
+			f := t[i*C+pc]
+			row := t[i*C : (i+1)*C]
+			prow := t[pr*C : (pr+1)*C]
+			for j := 0; j < C; j++ {
+				if j != pc {
+					row[j] = (row[j]*pv - f*prow[j]) / (D * sg)
+				}
+			}
+		}
+		if sg > 0 {
+			for i := 0; i < R; i++ {
+				t[i*C+pc] = -t[i*C+pc]
+			}
+		} else {
+			for j := 0; j < C; j++ {
+				t[pr*C+j] = -t[pr*C+j]
+			}
+		}
+		t[pr*C+pc] = sg * D
+		D = math.Abs(pv)
+		left := rowLab[pr]
+		rowLab[pr], colLab[pc] = colLab[pc], left
+		if D > 1e6 {
+			for i := range t {
+				t[i] /= D
+			}
+			D = 1
+		}
+		return left
+	}
+	// Start at the pure profile br: x_br(p) enters for player p's sum row,
+	// then v_p for x_br(p)'s slack.
+	for p := 0; p < N; p++ {
+		pivot(find(rowLab, -(M+p)-1), find(colLab, br[p]+1))
+		pivot(find(rowLab, -br[p]-1), find(colLab, M+p+1))
+	}
+	K := C - 1
+	lam := M + N + 1
+	pc := find(colLab, lam)
+	m, pr := math.Inf(-1), -1
+	for r := 0; r < R; r++ {
+		if a := t[r*C+pc]; a < 0 {
+			if q := t[r*C+K] / a; q > m {
+				m, pr = q, r
+			}
+		}
+	}
+	if m > 0 {
+		left := pivot(pr, pc)
+		for steps := 0; left != lam && steps < 100*(R+C); steps++ {
+			pc = find(colLab, -left)
+			m, pr = math.Inf(1), -1
+			for r := 0; r < R; r++ {
+				lab := rowLab[r]
+				if a := t[r*C+pc]; a > 0 && (lab <= M || lab > M+N) {
+					if q := t[r*C+K] / a; q < m {
+						m, pr = q, r
+					}
+				}
+			}
+			if pr < 0 {
+				break // a ray: cannot happen in a nondegenerate polymatrix game
+			}
+			left = pivot(pr, pc)
+		}
+	}
+	for i := 0; i < M; i++ {
+		s[i] = 0
+		if r := find(rowLab, i+1); r >= 0 {
+			s[i] = t[r*C+K] / D
+		}
+	}
+}
+
+// polish makes the end of the iteration an equilibrium of the game to
+// rounding when it can: Newton's method on the support the end plays,
+// then on the supports polishSupport tries; a result that moved more than
+// 1e-3 from the end, or whose regret is not smaller, is refused.
+func (it *ipaIterator) polish(x []float64) []float64 {
+	ng := it.ng
+	u := make([]float64, ng.tot)
+	ng.values(x, u, nil)
+	reg := ng.regret(x, u)
+	in := make([]bool, ng.tot)
+	for i, v := range x {
+		in[i] = v > 0
+	}
+	q, ok := polishOn(ng, x, in, 1e-3)
+	if !ok {
+		q, ok = polishSupport(ng, x, 1e-3)
+	}
+	if ok {
+		ng.values(q, u, nil)
+		if ng.regret(q, u) <= reg {
+			return q
+		}
+	}
+	return x
+}
