@@ -2,6 +2,7 @@ package equilibrium
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -99,42 +100,269 @@ const mpePureEnumMax = 20000
 // enumeration. Distinct equilibria are kept once each, with the starts
 // that reached them. Only enumeration can prove that nothing was missed;
 // Set.Complete and Set.Completeness say what was proved.
+//
+// Its work splits into SetUnits(opt) independent units (SolveSetPart);
+// SolveAll is SolveSetPart over every unit followed by MergeSet, except
+// that a context that ends early leaves a partial set (Set.Stopped)
+// instead of an error once the selection is made.
 func SolveAll(ctx context.Context, g *markov.Game, opt SetOptions) (*Set, error) {
+	w, err := newSetWork(ctx, g, opt)
+	if err != nil {
+		return nil, err
+	}
+	part, err := w.compute(ctx, 0, w.units(), true)
+	if err != nil {
+		return nil, err
+	}
+	if part.selErr != nil {
+		return nil, part.selErr
+	}
+	return w.assemble([]*SetPart{part}, part.stopped), nil
+}
+
+// SetUnits is the number of units SolveAll's work splits into: unit 0 is
+// the selection and the exact enumeration, unit i ≥ 1 random start i
+// (whose seed comes from i, so any split gives the same set).
+func SetUnits(opt SetOptions) int {
+	return opt.starts() + 1
+}
+
+func (opt SetOptions) starts() int {
+	if opt.Starts == 0 {
+		return DefaultStarts
+	}
+	return max(opt.Starts, 0)
+}
+
+// SetPart is the work of units [Lo, Hi) of SolveAll (see SetUnits), as
+// SolveSetPart computed it; MergeSet folds the parts of every unit into
+// the set SolveAll returns. It is plain data (gob or JSON encode it).
+type SetPart struct {
+	Lo, Hi int
+	// Unit 0: the selection (or why it failed), and the enumeration.
+	Selection      *Result
+	SelectionError string
+	Enumerated     bool // enumeration ran and proved something or found equilibria
+	Enum           []*Result
+	EnumProved     string
+	EnumComplete   bool
+	// Starts[k] is start max(Lo, 1)+k (none in a clocked game).
+	Starts []StartResult
+	// for SolveAll alone
+	selErr  error
+	stopped string
+}
+
+// StartResult is what one random start ended at (Result nil or not
+// converged: no equilibrium) and how it started.
+type StartResult struct {
+	Result *Result
+	Source string
+}
+
+// SolveSetPart computes units [lo, hi) of SolveAll(ctx, g, opt). A time
+// limit or an interrupt fails the part (a part is all or nothing); a
+// selection that fails otherwise is recorded, for MergeSet to report as
+// SolveAll would.
+func SolveSetPart(ctx context.Context, g *markov.Game, opt SetOptions, lo, hi int) (*SetPart, error) {
+	w, err := newSetWork(ctx, g, opt)
+	if err != nil {
+		return nil, err
+	}
+	if n := SetUnits(opt); lo < 0 || hi > n || lo > hi {
+		return nil, fmt.Errorf("solve all: units [%d, %d) outside the %d units (the selection and %d starts)", lo, hi, n, n-1)
+	}
+	part, err := w.compute(ctx, lo, hi, false)
+	if err != nil {
+		return nil, err
+	}
+	if part.selErr != nil {
+		part.SelectionError = part.selErr.Error()
+	}
+	return part, nil
+}
+
+// MergeSet folds parts covering every unit of SolveAll(ctx, g, opt) once,
+// in unit order, into the set SolveAll returns: the same equilibria,
+// order, basin shares, outcome classes and completeness, to the last bit.
+func MergeSet(ctx context.Context, g *markov.Game, opt SetOptions, parts []*SetPart) (*Set, error) {
+	w, err := newSetWork(ctx, g, opt)
+	if err != nil {
+		return nil, err
+	}
+	next := 0
+	for _, p := range parts {
+		want := max(0, min(p.Hi, w.starts+1)-max(p.Lo, 1))
+		if p.Lo != next || p.Hi < p.Lo || len(p.Starts) != want || (p.Lo == 0 && p.Hi > 0 && p.Selection == nil && p.SelectionError == "") {
+			return nil, fmt.Errorf("merge set: a part holds units [%d, %d) with %d starts where unit %d comes next", p.Lo, p.Hi, len(p.Starts), next)
+		}
+		next = p.Hi
+	}
+	if next != SetUnits(opt) {
+		return nil, fmt.Errorf("merge set: the parts end at unit %d of %d", next, SetUnits(opt))
+	}
+	if err := w.checkBudget(ctx, w.units()); err != nil {
+		return nil, err
+	}
+	if msg := parts[0].SelectionError; msg != "" {
+		return nil, errors.New(msg)
+	}
+	return w.assemble(parts, ""), nil
+}
+
+// setWork is what every unit of one SolveAll shares.
+type setWork struct {
+	g       *markov.Game
+	opt     SetOptions
+	m       *mpeModel
+	starts  int // random starts (0 in a clocked game)
+	clocked bool
+}
+
+func newSetWork(ctx context.Context, g *markov.Game, opt SetOptions) (*setWork, error) {
 	if err := g.Validate(); err != nil {
 		return nil, fmt.Errorf("solve all: %w", err)
 	}
 	if opt.Tol <= 0 {
 		opt.Tol = mpeDefaultTol
 	}
-	starts := opt.Starts
-	if starts == 0 {
-		starts = DefaultStarts
-	}
-	starts = max(starts, 0)
+	w := &setWork{g: g, opt: opt, starts: opt.starts()}
 	// A clocked game's equilibrium is non-stationary (backward induction
 	// over the clock); the starts and the enumeration find stationary
 	// equilibria of the game beyond the clock, which are not equilibria of
 	// the clocked game from its start. Only the selection is made.
-	clocked := g.Clock > 0
-	if clocked {
-		starts = 0
+	w.clocked = g.Clock > 0
+	if w.clocked {
+		w.starts = 0
 	}
 	m, err := newMPEModel(ctx, g)
 	if err != nil {
 		return nil, fmt.Errorf("solve all: %w", err)
 	}
-	set := &Set{Selected: -1}
-	// Memory for the profiles kept: at most one per start and enumerated
-	// equilibrium.
+	w.m = m
+	return w, nil
+}
+
+// units is the number of units with work in them.
+func (w *setWork) units() int { return w.starts + 1 }
+
+// checkBudget reserves memory for the profiles of n units: at most one per
+// start and enumerated equilibrium.
+func (w *setWork) checkBudget(ctx context.Context, n int) error {
 	per := int64(0)
-	for _, s := range m.nt {
-		for _, k := range m.K[s] {
+	for _, s := range w.m.nt {
+		for _, k := range w.m.K[s] {
 			per += int64(k + 1)
 		}
 	}
-	if err := budget.Check(ctx, fmt.Sprintf("equilibria of %d starts", starts+1), budget.Mul(int64(starts+1), per, 8), "use fewer --starts"); err != nil {
+	return budget.Check(ctx, fmt.Sprintf("equilibria of %d starts", n), budget.Mul(int64(n), per, 8), "use fewer --starts")
+}
+
+// compute runs units [lo, hi). whole: SolveAll's own run, where a context
+// that ends after the selection stops the search and says so in stopped;
+// otherwise it fails the part.
+func (w *setWork) compute(ctx context.Context, lo, hi int, whole bool) (*SetPart, error) {
+	m, opt := w.m, w.opt
+	part := &SetPart{Lo: lo, Hi: hi}
+	if err := w.checkBudget(ctx, max(0, min(hi, w.units())-lo)); err != nil {
 		return nil, err
 	}
+	if lo == 0 && hi > 0 {
+		// The selection.
+		sel, err := opt.Selection, error(nil)
+		if sel == nil {
+			sel, err = Solve(ctx, w.g, opt.Options)
+		}
+		switch {
+		case err != nil && ctx.Err() != nil:
+			return nil, fmt.Errorf("solve all: %w", ctx.Err())
+		case err != nil:
+			part.selErr = err
+			if whole {
+				return part, nil
+			}
+		}
+		part.Selection = sel
+		// Exact enumeration where it is feasible.
+		if !w.clocked && part.selErr == nil {
+			enum, what, complete, err := m.enumerate(ctx, opt.Tol)
+			switch {
+			case err != nil && ctx.Err() != nil && whole:
+				part.stopped = "stopped during enumeration: " + ctx.Err().Error()
+			case err != nil && ctx.Err() != nil:
+				return nil, fmt.Errorf("solve all: enumeration: %w", ctx.Err())
+			case err != nil:
+			case enum != nil || what != "":
+				part.Enumerated, part.Enum, part.EnumProved, part.EnumComplete = true, enum, what, complete
+			}
+		}
+	}
+
+	// Random starts, run by opt.Workers goroutines; each start's result
+	// goes to its own slot and the slots are merged in order, so the set
+	// does not depend on the schedule.
+	first, last := max(lo, 1), min(hi, w.starts+1) // starts [first, last)
+	last = max(last, first)
+	results := make([]StartResult, last-first)
+	run := func(i int) {
+		out := &results[i-first]
+		rng := rand.New(rand.NewPCG(opt.Seed, uint64(i)))
+		prior := m.randomProfile(rng)
+		if i%2 == 1 {
+			out.Source = fmt.Sprintf("logit path from prior %d", i)
+			sig, steps, reason, err := mpeTrace(ctx, m, Options{Tol: opt.Tol, MaxIter: opt.MaxIter}, prior)
+			if err == nil {
+				out.Result, _ = m.result(sig, "homotopy", steps, opt.Tol, reason)
+			}
+		} else {
+			out.Source = fmt.Sprintf("iteration from profile %d", i)
+			out.Result, _ = mpeIterateWith(ctx, m, Options{Tol: opt.Tol, MaxIter: opt.MaxIter}, mpeStageDefault, prior)
+		}
+	}
+	workers := min(max(opt.Workers, 1), max(last-first, 1))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	var done atomic.Int64
+	for k := 0; k < workers; k++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				run(i)
+				if opt.Progress != nil {
+					opt.Progress(fmt.Sprintf("%d of %d starts done", done.Add(1), last-first))
+				}
+			}
+		}()
+	}
+	made := first - 1
+feed:
+	for i := first; i < last; i++ {
+		select {
+		case <-ctx.Done():
+			break feed
+		case next <- i:
+			made = i
+		}
+	}
+	close(next)
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		if !whole {
+			return nil, fmt.Errorf("solve all: starts %d-%d: %w", first, last-1, err)
+		}
+		if part.stopped == "" {
+			part.stopped = fmt.Sprintf("stopped after %d of %d starts: %v", made, w.starts, err)
+		}
+	}
+	part.Starts = results[:made-first+1]
+	return part, nil
+}
+
+// assemble folds the parts, in unit order, into the set.
+func (w *setWork) assemble(parts []*SetPart, stopped string) *Set {
+	g, m := w.g, w.m
+	set := &Set{Selected: -1, Stopped: stopped}
 	add := func(r *Result, source string, hit bool) int {
 		for i := range set.Equilibria {
 			if mpeDist(set.Equilibria[i].Strategies, r.Strategies) <= sameTol {
@@ -156,17 +384,8 @@ func SolveAll(ctx context.Context, g *markov.Game, opt SetOptions) (*Set, error)
 		return len(set.Equilibria) - 1
 	}
 	// The selection.
-	sel := opt.Selection
-	if sel == nil {
-		sel, err = Solve(ctx, g, opt.Options)
-	}
+	sel := parts[0].Selection
 	set.Starts++
-	switch {
-	case err != nil && ctx.Err() != nil:
-		return nil, fmt.Errorf("solve all: %w", ctx.Err())
-	case err != nil:
-		return nil, err
-	}
 	set.Selection = sel
 	if sel.Converged {
 		set.Selected = add(sel, "selection", true)
@@ -174,86 +393,27 @@ func SolveAll(ctx context.Context, g *markov.Game, opt SetOptions) (*Set, error)
 	} else {
 		set.Failed++
 	}
-
-	// Exact enumeration where it is feasible.
+	// The enumeration.
 	var proved []string
-	if clocked {
-		// no enumeration (above)
-	} else if enum, what, complete, err := m.enumerate(ctx, opt.Tol); err != nil {
-		if ctx.Err() != nil {
-			set.Stopped = "stopped during enumeration: " + ctx.Err().Error()
-		}
-	} else if enum != nil || what != "" {
-		for _, r := range enum {
+	if p := parts[0]; p.Enumerated {
+		for _, r := range p.Enum {
 			add(r, "enumeration", false)
 		}
-		if what != "" {
-			proved = append(proved, what)
+		if p.EnumProved != "" {
+			proved = append(proved, p.EnumProved)
 		}
-		set.Complete = complete
+		set.Complete = p.EnumComplete
 	}
-
-	// Random starts, run by opt.Workers goroutines; each start's result
-	// goes to its own slot and the slots are merged in order, so the set
-	// does not depend on the schedule.
-	type outcome struct {
-		r      *Result
-		source string
-	}
-	results := make([]outcome, starts+1)
-	run := func(i int) {
-		rng := rand.New(rand.NewPCG(opt.Seed, uint64(i)))
-		prior := m.randomProfile(rng)
-		if i%2 == 1 {
-			results[i].source = fmt.Sprintf("logit path from prior %d", i)
-			sig, steps, reason, err := mpeTrace(ctx, m, Options{Tol: opt.Tol, MaxIter: opt.MaxIter}, prior)
-			if err == nil {
-				results[i].r, _ = m.result(sig, "homotopy", steps, opt.Tol, reason)
+	// The starts, in order.
+	for _, p := range parts {
+		for _, st := range p.Starts {
+			set.Starts++
+			if st.Result == nil || !st.Result.Converged {
+				set.Failed++
+				continue
 			}
-		} else {
-			results[i].source = fmt.Sprintf("iteration from profile %d", i)
-			results[i].r, _ = mpeIterateWith(ctx, m, Options{Tol: opt.Tol, MaxIter: opt.MaxIter}, mpeStageDefault, prior)
+			add(st.Result, st.Source, true)
 		}
-	}
-	workers := min(max(opt.Workers, 1), max(starts, 1))
-	next := make(chan int)
-	var wg sync.WaitGroup
-	var done atomic.Int64
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				run(i)
-				if opt.Progress != nil {
-					opt.Progress(fmt.Sprintf("%d of %d starts done", done.Add(1), starts))
-				}
-			}
-		}()
-	}
-	made := 0
-feed:
-	for i := 1; i <= starts; i++ {
-		select {
-		case <-ctx.Done():
-			break feed
-		case next <- i:
-			made = i
-		}
-	}
-	close(next)
-	wg.Wait()
-	if err := ctx.Err(); err != nil && set.Stopped == "" {
-		set.Stopped = fmt.Sprintf("stopped after %d of %d starts: %v", made, starts, err)
-	}
-	for i := 1; i <= made; i++ {
-		set.Starts++
-		r := results[i].r
-		if r == nil || !r.Converged {
-			set.Failed++
-			continue
-		}
-		add(r, results[i].source, true)
 	}
 
 	// Order: the selected one first, then by hits, then as found.
@@ -305,7 +465,7 @@ feed:
 		}
 	}
 	switch {
-	case clocked:
+	case w.clocked:
 		set.Completeness = fmt.Sprintf("not searched: the game is clocked (its rules depend on the step until step %d), and only the equilibrium found by backward induction over the clock is computed", g.Clock)
 	case set.Complete:
 		set.Completeness = "complete: " + strings.Join(proved, "; ")
@@ -314,7 +474,7 @@ feed:
 	default:
 		set.Completeness = fmt.Sprintf("not proved complete: %d starts, no exact enumeration for a game of this size and shape", set.Starts)
 	}
-	return set, nil
+	return set
 }
 
 // outcomeOf describes what profile sig does in the states it reaches from

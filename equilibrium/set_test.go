@@ -1,8 +1,11 @@
 package equilibrium
 
 import (
+	"bytes"
 	"context"
+	"encoding/gob"
 	"fmt"
+	"github.com/truce-dev/truce/markov"
 	"math"
 	"reflect"
 	"testing"
@@ -136,4 +139,73 @@ func TestSolveAllDeterministic(t *testing.T) {
 	for _, e := range a.Equilibria {
 		mpeCheckEquilibrium(t, g, e.Result, 1e-9)
 	}
+}
+
+// SolveSetPart over any split of the units, each part through gob (as a
+// partial result of `truce solve --shard` stores it), and MergeSet give
+// SolveAll's set exactly, whatever the workers of each part.
+func TestSolveSetParts(t *testing.T) {
+	games := map[string]*markov.Game{
+		"coordination": oneStateGame([]int{2, 2}, []float64{2, 2, 0, 0, 0, 0, 1, 1}, 0.9),
+		"attrition":    mpeWarOfAttritionCosts(1, 2, 5, 8, 0.9),
+		"random":       mpeRandomGame(11, 3, 2, 3, 0.9),
+	}
+	for name, g := range games {
+		t.Run(name, func(t *testing.T) {
+			opt := SetOptions{Starts: 9, Seed: 5}
+			whole, err := SolveAll(context.Background(), g, opt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			units := SetUnits(opt)
+			if units != 10 {
+				t.Fatalf("SetUnits = %d, want 10", units)
+			}
+			for _, n := range []int{1, 2, 3, 10} {
+				var parts []*SetPart
+				for k := 0; k < n; k++ {
+					lo, hi := k*units/n, (k+1)*units/n
+					o := opt
+					o.Workers = 1 + k%3
+					p, err := SolveSetPart(context.Background(), g, o, lo, hi)
+					if err != nil {
+						t.Fatal(err)
+					}
+					var buf bytes.Buffer
+					if err := gob.NewEncoder(&buf).Encode(p); err != nil {
+						t.Fatal(err)
+					}
+					var q SetPart
+					if err := gob.NewDecoder(&buf).Decode(&q); err != nil {
+						t.Fatal(err)
+					}
+					parts = append(parts, &q)
+				}
+				merged, err := MergeSet(context.Background(), g, opt, parts)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if normSet(merged) != normSet(whole) {
+					t.Errorf("%d parts: the merged set differs from SolveAll's:\n%+v\n%+v", n, merged, whole)
+				}
+				if n == 3 {
+					for _, bad := range [][]*SetPart{parts[:2], {parts[0], parts[2], parts[1]}, {parts[0], parts[1], parts[1], parts[2]}, {parts[1], parts[2]}} {
+						if _, err := MergeSet(context.Background(), g, opt, bad); err == nil {
+							t.Errorf("merging %d parts out of order or incomplete: no error", len(bad))
+						}
+					}
+				}
+			}
+		})
+	}
+}
+
+// normSet is the set's gob: every number exactly, pointers followed, and
+// an empty slice the same as nil (gob cannot tell them apart).
+func normSet(s *Set) string {
+	var b bytes.Buffer
+	if err := gob.NewEncoder(&b).Encode(s); err != nil {
+		panic(err)
+	}
+	return b.String()
 }

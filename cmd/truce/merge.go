@@ -28,8 +28,9 @@ shard count; every shard exactly once) and prints exactly what the command
 run whole prints, text or JSON, byte for byte. Each part carries the
 scenario file, so merge needs nothing else. A refusal names the files and
 what differs, or which shards are missing (run those again alone with
---shard K/N). Commands that shard: analyze, solve --draws and sensitivity
-(every method). The shard/merge contract and Slurm and Kubernetes
+--shard K/N). Commands that shard: analyze (over draws), solve (over
+draws with --draws, else over the starts of the equilibrium search),
+sensitivity (every method). The shard/merge contract and Slurm and Kubernetes
 walkthroughs: docs/scale.md.`,
 		Example: `  truce analyze scenarios/us-iran-2026.yaml --draws 4000 --shard 0/2 --out parts/
   truce analyze scenarios/us-iran-2026.yaml --draws 4000 --shard 1/2 --out parts/

@@ -24,19 +24,27 @@ var fixedTime = time.Date(2020, 1, 2, 3, 4, 5, 0, time.UTC)
 var shardedRuns = []struct {
 	name string
 	args []string
+	// shard counts for text and JSON (default 2 and 5, 1 and 3)
+	counts []int
 }{
-	{"analyze", []string{"analyze", usIranFile, "--draws", "37", "--seed", "7"}},
-	{"analyze from all", []string{"analyze", "../../scenario/testdata/ruin.yaml", "--draws", "11", "--from", "all", "--long-run"}},
-	{"sobol", []string{"sensitivity", usIranFile, "--method", "sobol", "--samples", "8", "--bootstrap", "50"}},
-	{"morris", []string{"sensitivity", usIranFile, "--method", "morris", "--samples", "3"}},
-	{"oat", []string{"sensitivity", usIranFile, "--points", "3"}},
-	{"oat over draws", []string{"sensitivity", "../../examples/crises/audience-costs.yaml", "--points", "3", "--draws", "4"}},
-	{"solve", []string{"solve", "../../examples/crises/audience-costs.yaml", "--draws", "7", "--seed", "3", "--all"}},
+	{"analyze", []string{"analyze", usIranFile, "--draws", "37", "--seed", "7"}, nil},
+	{"analyze from all", []string{"analyze", "../../scenario/testdata/ruin.yaml", "--draws", "11", "--from", "all", "--long-run"}, nil},
+	{"sobol", []string{"sensitivity", usIranFile, "--method", "sobol", "--samples", "8", "--bootstrap", "50"}, nil},
+	{"morris", []string{"sensitivity", usIranFile, "--method", "morris", "--samples", "3"}, nil},
+	{"oat", []string{"sensitivity", usIranFile, "--points", "3"}, nil},
+	{"oat over draws", []string{"sensitivity", "../../examples/crises/audience-costs.yaml", "--points", "3", "--draws", "4"}, nil},
+	{"solve", []string{"solve", "../../examples/crises/audience-costs.yaml", "--draws", "7", "--seed", "3", "--all"}, nil},
+	// solve without --draws shards over the starts of its one draw
+	{"solve --all over starts", []string{"solve", "../../examples/crises/brinkmanship.yaml", "--all", "--starts", "9", "--seed", "4"}, []int{1, 2, 3, 10}},
+	{"solve over starts, enumeration complete", []string{"solve", "../../examples/coordination.yaml", "--all", "--starts", "5"}, []int{1, 2, 3}},
+	{"solve over starts, no starts", []string{"solve", "../../examples/coordination.yaml", "--starts", "0"}, []int{1, 2}},
+	{"solve over starts, clocked", []string{"solve", "../../scenario/testdata/deadline-game.yaml", "--all", "--starts", "4"}, []int{1, 3}},
 }
 
-// TestShardMerge: for 1, 2, 3 and 5 shards, in any order, merging the
-// parts prints what the whole run prints, byte for byte, text (2 and 5
-// shards) and JSON (1 and 3).
+// TestShardMerge: for 1, 2, 3 and 5 shards (or the counts a case names),
+// run in reverse order with different --workers, merging the parts prints
+// what the whole run prints, byte for byte, text (2 and 5 shards) and JSON
+// (1 and 3).
 func TestShardMerge(t *testing.T) {
 	for _, tc := range shardedRuns {
 		t.Run(tc.name, func(t *testing.T) {
@@ -48,6 +56,9 @@ func TestShardMerge(t *testing.T) {
 				counts := []int{2, 5}
 				if format == "json" {
 					counts = []int{1, 3}
+				}
+				if tc.counts != nil {
+					counts = tc.counts
 				}
 				for _, n := range counts {
 					dir := t.TempDir()
@@ -130,6 +141,17 @@ func TestMergeRefuses(t *testing.T) {
 	sens := t.TempDir()
 	writeParts(t, sens, 3, "sensitivity", usIranFile, "--method", "morris", "--samples", "2")
 
+	// solve over the starts of one draw: another --starts or --method
+	brink := "../../examples/crises/brinkmanship.yaml"
+	st5 := t.TempDir()
+	writeParts(t, st5, 3, "solve", brink, "--starts", "5")
+	st6 := t.TempDir()
+	writeParts(t, st6, 3, "solve", brink, "--starts", "6")
+	stIter := t.TempDir()
+	writeParts(t, stIter, 3, "solve", brink, "--starts", "5", "--method", "iterate")
+	stDraws := t.TempDir()
+	writeParts(t, stDraws, 3, "solve", brink, "--starts", "5", "--draws", "6")
+
 	// An altered scenario inside a part, and a truncated part.
 	altered := filepath.Join(t.TempDir(), "altered.json")
 	b, _ := os.ReadFile(part(a, 1, 3))
@@ -157,6 +179,10 @@ func TestMergeRefuses(t *testing.T) {
 		{"scenario", []string{part(a, 0, 3), part(other, 1, 3), part(a, 2, 3)}, []string{"different scenario files"}},
 		{"command", []string{part(a, 0, 3), part(sens, 1, 3), part(a, 2, 3)}, []string{"truce sensitivity", "truce analyze"}},
 		{"altered", []string{part(a, 0, 3), altered, part(a, 2, 3)}, []string{"altered.json", "does not match its hash"}},
+		{"solve: other --starts", []string{part(st5, 0, 3), part(st6, 1, 3), part(st5, 2, 3)}, []string{"run of 7 units", "of 6"}},
+		{"solve: other --method", []string{part(st5, 0, 3), part(stIter, 1, 3), part(st5, 2, 3)}, []string{"different settings", `method "auto" vs "iterate"`}},
+		{"solve: draws and starts", []string{part(st5, 0, 3), part(stDraws, 1, 3), part(st5, 2, 3)}, []string{"different settings", "draws"}},
+		{"solve: missing start shards", []string{part(st5, 1, 3)}, []string{"2 of 3 shards missing: 0, 2"}},
 		{"truncated", []string{truncated}, []string{"truncated.json", "not a truce partial result"}},
 		{"empty folder", []string{empty}, []string{"holds no part-K-of-N.json"}},
 		{"not a part", []string{usIranFile}, []string{"us-iran-2026.yaml", "not a truce partial result"}},

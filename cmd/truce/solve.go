@@ -149,6 +149,23 @@ type solveOptions struct {
 	starts  int
 	seed    uint64
 	workers int
+	// setParts, when set, are the parts of the one draw's equilibrium set
+	// (truce merge of solve --shard without --draws): folded instead of
+	// searched.
+	setParts []*equilibrium.SetPart
+}
+
+// setOptions are the options of the equilibrium set search.
+func (opt solveOptions) setOptions() equilibrium.SetOptions {
+	workers := opt.workers
+	if workers == 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	starts := opt.starts
+	if starts == 0 {
+		starts = -1 // none; SolveAll reads 0 as its default
+	}
+	return equilibrium.SetOptions{Options: equilibrium.Options{Method: opt.method}, Starts: starts, Seed: opt.seed, Workers: workers}
 }
 
 func newSolveCmd() *cobra.Command {
@@ -193,9 +210,15 @@ zero-sum games).
 
 By default the parameters are at their central values; --draws N solves N
 sampled draws (draw i uses its own stream of --seed). --format json is
-documented in docs/solve.md. --shard K/N solves only shard K's block of
-draws and writes a partial result; truce merge prints what the whole run
-prints (docs/scale.md).`,
+documented in docs/solve.md.
+
+--shard K/N runs only shard K's block of the work and writes a partial
+result; truce merge prints what the whole run prints, byte for byte
+(docs/scale.md). With --draws N > 1 the units are the draws. Without
+--draws the units are the one draw's equilibrium search: unit 0 the
+selection and the exact enumeration, unit i the random start i (seeded by
+i, so the number of shards changes nothing); the merge then lists the set
+and checks credibility once.`,
 		Example: `  truce solve examples/crises/war-of-attrition.yaml
   truce solve scenarios/us-iran-2026.yaml --all --starts 50
   truce solve examples/crises/audience-costs.yaml --draws 20 --seed 3
@@ -209,7 +232,12 @@ prints (docs/scale.md).`,
 			if !cmd.Flags().Changed("starts") && draws > 1 {
 				opt.starts = solveStartsPerDraw
 			}
-			job, err := startShard(cmd, "solve", sf, args[0], src, opt.seed, draws)
+			// Over draws with --draws, else over the starts of the one draw.
+			units := draws
+			if draws == 1 {
+				units = equilibrium.SetUnits(opt.setOptions())
+			}
+			job, err := startShard(cmd, "solve", sf, args[0], src, opt.seed, units)
 			if err != nil {
 				return err
 			}
@@ -218,11 +246,22 @@ prints (docs/scale.md).`,
 				return nil
 			}
 			ctx := cmd.Context()
+			if draws == 1 && job.sharding {
+				return solveStartsShard(cmd, job, sc, opt)
+			}
+			if draws == 1 && job.merging() {
+				if opt.setParts, err = decodeSetParts(job.parts); err != nil {
+					return &exitError{1, fmt.Sprintf("truce merge: %v", err)}
+				}
+			}
 			rep := solveReport{Scenario: sc.Name, Seed: opt.seed}
 			lo, hi := job.Range()
+			if draws == 1 {
+				lo, hi = 0, 1
+			}
 			bar := progress.New(cmd.ErrOrStderr(), int64(hi-lo), "draws")
 			failed := 0
-			if job.merging() {
+			if job.merging() && draws > 1 {
 				for _, p := range job.parts {
 					sds, err := decodeSolveDraws(p)
 					if err != nil {
@@ -389,16 +428,12 @@ func solveOneDraw(cmd *cobra.Command, sc *scenario.Scenario, d scenario.Draw, op
 		sd.Reason = "the scenario could not be built for this draw"
 		return sd
 	}
-	workers := opt.workers
-	if workers == 0 {
-		workers = runtime.GOMAXPROCS(0)
+	var set *equilibrium.Set
+	if opt.setParts != nil {
+		set, err = equilibrium.MergeSet(ctx, g, opt.setOptions(), opt.setParts)
+	} else {
+		set, err = equilibrium.SolveAll(ctx, g, opt.setOptions())
 	}
-	starts := opt.starts
-	if starts == 0 {
-		starts = -1 // none; SolveAll reads 0 as its default
-	}
-	set, err := equilibrium.SolveAll(ctx, g, equilibrium.SetOptions{Options: equilibrium.Options{Method: opt.method},
-		Starts: starts, Seed: opt.seed, Workers: workers})
 	if err != nil {
 		sd.Error = err.Error()
 		sd.Reason = "the solver failed"
