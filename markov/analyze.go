@@ -106,6 +106,11 @@ type AnalyzeOptions struct {
 	// first t steps is recorded (Analysis.ValueAt); it costs a pass over
 	// the nodes per step listed.
 	ValueSteps []int
+	// WithinHorizon computes only the figures up to the horizon (Reach,
+	// TimeBy, AtHorizon, Occupancy, Steps, ActionShare, ValueBy, TotalBy,
+	// ValueAt): the ones without a horizon (Absorb, Time, Value, Total,
+	// NeverEnds), each a linear solve, are left NaN.
+	WithinHorizon bool
 	// Workers runs the values, the endings and each non-terminal state as
 	// parallel tasks; 0 or 1 means sequential. Results do not depend on it.
 	Workers int
@@ -306,10 +311,22 @@ func (c *Chain) Analyze(ctx context.Context, opt AnalyzeOptions) (*Analysis, err
 	// first-entry time of non-terminal state s, and -3-k the reach curves
 	// of the k-th block of non-terminal states (one pass per block).
 	todo := []int{-2, -1}
+	if opt.WithinHorizon {
+		todo = nil
+		res.NeverEnds = math.NaN()
+		for a := range res.Value {
+			res.Value[a] = make([]float64, nC)
+			for c := range res.Value[a] {
+				res.Value[a][c] = math.NaN()
+			}
+		}
+	}
 	var targets []int
 	for s := 0; s < nS; s++ {
 		if want[s] && !g.States[s].Terminal {
-			todo = append(todo, s)
+			if !opt.WithinHorizon {
+				todo = append(todo, s)
+			}
 			targets = append(targets, s)
 		}
 	}

@@ -400,3 +400,43 @@ func TestAnalyzeWorkersIdentical(t *testing.T) {
 		}
 	}
 }
+
+// TestWithinHorizon: the figures up to the horizon are bit for bit those of
+// the full analysis, and the ones without a horizon are not computed (NaN),
+// not guessed.
+func TestWithinHorizon(t *testing.T) {
+	for i, memory := range []bool{false, true} {
+		g, prof := randomGame(rand.New(rand.NewPCG(uint64(i), 21)), 60, 2, 3, 2, memory)
+		full, err := Analyze(context.Background(), g, prof, 30)
+		if err != nil {
+			t.Fatal(err)
+		}
+		part, err := AnalyzeWith(context.Background(), g, prof, AnalyzeOptions{Horizon: 30, WithinHorizon: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		pick := func(a *Analysis) []byte {
+			b, err := json.Marshal([]any{a.Reach, jsonFloats(a.TimeBy), a.AtHorizon, a.Occupancy, a.Steps, a.ActionShare, a.ValueBy, a.TotalBy})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return b
+		}
+		if string(pick(full)) != string(pick(part)) {
+			t.Errorf("memory %v: figures within the horizon differ from the full analysis", memory)
+		}
+		nan := math.IsNaN(part.NeverEnds)
+		for s := range g.States {
+			nan = nan && math.IsNaN(part.Absorb[s]) && math.IsNaN(part.Time[s])
+		}
+		for a := range g.Actors {
+			nan = nan && math.IsNaN(part.Total[a])
+			for _, v := range part.Value[a] {
+				nan = nan && math.IsNaN(v)
+			}
+		}
+		if !nan {
+			t.Errorf("memory %v: a figure without a horizon was computed", memory)
+		}
+	}
+}

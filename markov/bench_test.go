@@ -172,31 +172,49 @@ func reportCPU(b *testing.B, cpu0 time.Duration) {
 	}
 }
 
-// BenchmarkSimulatePaths: the single-path loop alone (no chain building,
-// goroutines or merging) on the same game, per CPU-second.
+// BenchmarkSimulatePaths: the sampling loop alone (no chain building,
+// goroutines or merging), per CPU-second, on the game of
+// BenchmarkSimulate (horizon 52) and on
+// a 50-state, 3-actor, 4-action game without endings, horizon 1000 (the
+// shape of the performance issue's Monte Carlo row). -benchmem shows the
+// loop allocation-free.
 func BenchmarkSimulatePaths(b *testing.B) {
-	r := rand.New(rand.NewPCG(50, 3))
-	g, prof := randomGame(r, 50, 3, 3, 3, true)
-	c, err := buildChain(context.Background(), g, prof, true, nil)
-	if err != nil {
-		b.Fatal(err)
+	games := []struct {
+		name      string
+		nAct, nT  int
+		rules     bool
+		horizon   int
+		pathsPerL int
+	}{
+		{"50x3x3-memory/H=52", 3, 3, true, 52, 1024},
+		{"50x3x4/H=1000", 4, 0, false, 1000, 64},
 	}
-	sm := c.newSampler(52)
-	pw := newPathWork(sm, len(g.States))
-	sums := newSums(len(g.States), sm.nCounters, len(g.Actors)*len(g.Components), len(g.Actors))
-	b.ReportAllocs()
-	cpu0 := cpuTime()
-	path := 0
-	for b.Loop() {
-		for i := 0; i < 1000; i++ {
-			pw.run(sm, c.Init, 1, path, sums)
-			path++
+	for _, gm := range games {
+		r := rand.New(rand.NewPCG(50, 3))
+		g, prof := randomGame(r, 50, 3, gm.nAct, gm.nT, gm.rules)
+		c, err := buildChain(context.Background(), g, prof, true, nil)
+		if err != nil {
+			b.Fatal(err)
 		}
-	}
-	b.ReportMetric(float64(sums.steps)/b.Elapsed().Seconds(), "steps/s")
-	b.ReportMetric(float64(sums.steps)/float64(path), "steps/path")
-	if cpu := (cpuTime() - cpu0).Seconds(); cpu > 0 {
-		b.ReportMetric(float64(sums.steps)/cpu, "steps/cpu-s")
+		sm := c.newSampler(gm.horizon)
+		b.Run(gm.name, func(b *testing.B) {
+			pw := newPathWork(sm, len(g.States))
+			sums := newSums(len(g.States), sm.nCounters, len(g.Actors)*len(g.Components), len(g.Actors))
+			b.ReportAllocs()
+			cpu0 := cpuTime()
+			path := 0
+			for b.Loop() {
+				for range gm.pathsPerL {
+					pw.run(sm, c.Init, 1, path, sums)
+					path++
+				}
+			}
+			b.ReportMetric(float64(sums.steps)/b.Elapsed().Seconds(), "steps/s")
+			b.ReportMetric(float64(sums.steps)/float64(path), "steps/path")
+			if cpu := (cpuTime() - cpu0).Seconds(); cpu > 0 {
+				b.ReportMetric(float64(sums.steps)/cpu, "steps/cpu-s")
+			}
+		})
 	}
 }
 

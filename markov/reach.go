@@ -61,6 +61,15 @@ func (an *analyzer) reachBlock(ctx context.Context, ts []int, sc *scratch) ([][]
 			live = true
 		}
 	}
+	// tIdx[s] is the position of state s in ts, or -1: the targets are
+	// distinct states, so a node belongs to at most one of them.
+	tIdx := make([]int32, len(c.Game.States))
+	for s := range tIdx {
+		tIdx[s] = -1
+	}
+	for i, s := range ts {
+		tIdx[s] = int32(i)
+	}
 	absorbed := make([]float64, B)
 	mm := make([]float64, B) // the mass each target moves on from the current node
 	for t := 0; t < H && live; t++ {
@@ -91,19 +100,22 @@ func (an *analyzer) reachBlock(ctx context.Context, ts []int, sc *scratch) ([][]
 				continue
 			}
 			// The row is read once for every target; each target's
-			// additions still come in node, then edge order.
+			// additions still come in node, then edge order. Mass
+			// entering target k's state is absorbed; mass on a node
+			// from which a target cannot be reached (dist -1, which
+			// includes the target's own nodes) is dropped. A zero mass
+			// adds zero and leaves every sum as it was, so it needs no
+			// test.
 			for e := c.RowPtr[x]; e < c.RowPtr[x+1]; e++ {
 				y := int(c.Col[e])
-				w, sy := c.P[e], c.State[y]
+				w := c.P[e]
+				if k := tIdx[c.State[y]]; k >= 0 {
+					absorbed[k] += mm[k] * w
+				}
 				qy := q[y*B : y*B+B : y*B+B]
 				dy := dist[y*B : y*B+B : y*B+B]
-				for i, m := range mm {
-					if m == 0 {
-						continue
-					}
-					if sy == ts[i] {
-						absorbed[i] += m * w
-					} else if dy[i] >= 0 {
+				for i, m := range mm[:B] {
+					if dy[i] >= 0 {
 						qy[i] += m * w
 					}
 				}

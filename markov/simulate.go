@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"math"
 	"math/bits"
-	"math/rand/v2"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -125,6 +124,9 @@ type sampler struct {
 	weights   [][]float64
 	nCounters int
 	actBase   []int
+	// sameDiscount: every actor has the same discount, so the rows of
+	// pow are equal.
+	sameDiscount bool
 }
 
 // simSums are sums over paths, merged chunk by chunk in order. Sums about
@@ -208,6 +210,10 @@ func (c *Chain) newSampler(H int) *sampler {
 		sm.actBase[a+1] = sm.actBase[a] + len(g.Actions[a])
 	}
 	sm.nCounters = sm.actBase[nA]
+	sm.sameDiscount = true
+	for _, act := range g.Actors {
+		sm.sameDiscount = sm.sameDiscount && act.Discount == g.Actors[0].Discount
+	}
 	thr := make([]uint64, len(c.outP))
 	alias := make([]int32, len(c.outP))
 	for x := 0; x < n; x++ {
@@ -395,7 +401,6 @@ func (c *Chain) simulate(ctx context.Context, opt SimOptions) (*SimStats, error)
 
 // pathWork is one worker's per-path scratch.
 type pathWork struct {
-	rng     *rand.PCG
 	occ     []int32 // per state: steps this path
 	seen    []int64 // per state: path index+1 when entered
 	tau     []int32 // per state: first-entry step
@@ -406,24 +411,49 @@ type pathWork struct {
 }
 
 func newPathWork(sm *sampler, nS int) *pathWork {
-	return &pathWork{rng: rand.NewPCG(0, 0), occ: make([]int32, nS), seen: make([]int64, nS), tau: make([]int32, nS),
+	return &pathWork{occ: make([]int32, nS), seen: make([]int64, nS), tau: make([]int32, nS),
 		entered: make([]int32, nS+1), act: make([]int32, sm.nCounters), pay: make([]float64, sm.nA*sm.nC), traj: make([]int32, sm.H)}
+}
+
+// pcg is math/rand/v2's PCG (128-bit LCG, DXSM output), drawing the same
+// numbers from the same seeds (TestPCGMatchesStdlib), with its state in
+// local variables of the sampling loop instead of behind a pointer.
+type pcg struct{ hi, lo uint64 }
+
+func (p *pcg) next() uint64 {
+	const (
+		mulHi    = 2549297995355413924
+		mulLo    = 4865540595714422341
+		incHi    = 6364136223846793005
+		incLo    = 1442695040888963407
+		cheapMul = 0xda942042e4dd58b5
+	)
+	hi, lo := bits.Mul64(p.lo, mulLo)
+	hi += p.hi*mulLo + p.lo*mulHi
+	lo, c := bits.Add64(lo, incLo, 0)
+	hi, _ = bits.Add64(hi, incHi, c)
+	p.lo, p.hi = lo, hi
+	hi ^= hi >> 32
+	hi *= cheapMul
+	hi ^= hi >> 48
+	hi *= lo | 1
+	return hi
 }
 
 // run samples path number path and adds its statistics to sums.
 func (pw *pathWork) run(sm *sampler, init int, seed uint64, path int, sums *simSums) {
 	s1, s2 := pathSeeds(seed, path)
-	rng := pw.rng
-	rng.Seed(s1, s2)
+	rng := pcg{s1, s2}
 	nA, nC, H := sm.nA, sm.nC, sm.H
 	nAC := nA * nC
 	mark := int64(path) + 1
-	occ, tau, act, pay, traj := pw.occ, pw.tau, pw.act, pw.pay, pw.traj
+	occ, seenAt, tau, act, pay, traj := pw.occ, pw.seen, pw.tau, pw.act, pw.pay, pw.traj
+	nodes, slots := sm.nodes, sm.slots
 	termState, termStep := int32(-1), 0
 	x := int32(init)
-	nd := sm.nodes[x]
+	nd := nodes[x]
 	s0 := nd.state
-	pw.seen[s0] = mark
+	seenAt[s0] = mark
 	tau[s0] = 0
 	entered := pw.entered[:cap(pw.entered)]
 	entered[0] = s0
@@ -433,10 +463,11 @@ func (pw *pathWork) run(sm *sampler, init int, seed uint64, path int, sums *simS
 		termState = s0
 		occ[s0] += int32(H)
 	} else {
-		for t := 0; t < H; t++ {
+		traj = traj[:H]
+		for t := range traj {
 			occ[nd.state]++
-			hi, lo := bits.Mul64(rng.Uint64(), uint64(nd.cnt))
-			slot := &sm.slots[nd.off+int32(hi)]
+			hi, lo := bits.Mul64(rng.next(), uint64(nd.cnt))
+			slot := &slots[nd.off+int32(hi)]
 			sel := 0
 			if lo >= slot.thr {
 				sel = 1
@@ -444,11 +475,11 @@ func (pw *pathWork) run(sm *sampler, init int, seed uint64, path int, sums *simS
 			traj[t] = slot.sj[sel]
 			x = slot.next[sel]
 			steps++
-			nd = sm.nodes[x]
+			nd = nodes[x]
 			// First entry, without a branch: in a game with many states
 			// whether a state is new is unpredictable.
 			ns := nd.state
-			seen := &pw.seen[ns]
+			seen := &seenAt[ns]
 			tv := tau[ns]
 			inc := 0
 			if *seen != mark {
@@ -467,20 +498,45 @@ func (pw *pathWork) run(sm *sampler, init int, seed uint64, path int, sums *simS
 		}
 	}
 	// Actions and payoffs from the trajectory, off the sampling loop's
-	// critical path: pay[i] = Σ_t δ^t·flow[sj_t][i] with δ^t from a table.
+	// critical path, in one pass over it: pay[i] = Σ_t δ^t·flow[sj_t][i]
+	// with δ^t from a table, each pay[i] summed in step order.
 	tr := traj[:steps]
-	for _, f := range tr {
-		for _, ci := range sm.acts[int(f)*nA : int(f)*nA+nA] {
-			act[ci]++
+	acts, flows := sm.acts, sm.flows
+	switch {
+	case nAC == 0:
+		for _, f := range tr {
+			for _, ci := range acts[int(f)*nA : int(f)*nA+nA] {
+				act[ci]++
+			}
 		}
-	}
-	for i := range pay {
-		pw := sm.pow[i*(H+1) : i*(H+1)+H+1]
-		acc := 0.0
+	case sm.sameDiscount:
+		// One row of powers serves every (actor, component).
+		pw := sm.pow[:H+1]
+		clear(pay)
 		for t, f := range tr {
-			acc += pw[t] * sm.flows[int(f)*nAC+i]
+			for _, ci := range acts[int(f)*nA : int(f)*nA+nA] {
+				act[ci]++
+			}
+			d := pw[t]
+			fl := flows[int(f)*nAC : int(f)*nAC+nAC]
+			for i, v := range fl {
+				pay[i] += d * v
+			}
 		}
-		pay[i] = acc
+	default:
+		for _, f := range tr {
+			for _, ci := range acts[int(f)*nA : int(f)*nA+nA] {
+				act[ci]++
+			}
+		}
+		for i := range pay {
+			pw := sm.pow[i*(H+1) : i*(H+1)+H+1]
+			acc := 0.0
+			for t, f := range tr {
+				acc += pw[t] * flows[int(f)*nAC+i]
+			}
+			pay[i] = acc
+		}
 	}
 	if termState >= 0 {
 		if e := sm.entry[termState]; len(e) > 0 {

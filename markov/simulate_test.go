@@ -156,3 +156,19 @@ func TestSimulateClocked(t *testing.T) {
 		checkAgainstExact(t, g, prof, 20000, 12, 5+i)
 	}
 }
+
+// TestPCGMatchesStdlib: the sampler's inlined PCG draws exactly the numbers
+// of math/rand/v2's PCG from the same seeds, so that paths are the same
+// whichever of the two draws them.
+func TestPCGMatchesStdlib(t *testing.T) {
+	for path := range 50 {
+		s1, s2 := pathSeeds(uint64(path%3), path)
+		std := rand.NewPCG(s1, s2)
+		own := pcg{s1, s2}
+		for i := range 1000 {
+			if a, b := std.Uint64(), own.next(); a != b {
+				t.Fatalf("path %d, draw %d: math/rand/v2 %#x, sampler %#x", path, i, a, b)
+			}
+		}
+	}
+}
