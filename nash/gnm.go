@@ -152,6 +152,17 @@ type gnmTracer struct {
 	// Scratch for the linear algebra, sized for the largest support.
 	a, b, q []float64
 
+	// The support's payoff tables (supTables), rebuilt when the support
+	// changes (supVer counts the changes), and the last point loaded with
+	// its Jacobian.
+	sub, xsup       [][]float64
+	subShape, supOf [][]int
+	bufA, bufB      []float64
+	supVer, tabVer  int
+	cached          bool
+	cacheVer        int
+	cacheY          []float64
+
 	steps, pivots, crossings int
 	found                    int // equilibria on the current path
 	// seen holds a hash of the state (support, point, direction) after
@@ -174,6 +185,8 @@ func newGNMTracer(ng *normGame) *gnmTracer {
 	}
 	D := T + n + 1
 	tr.a = make([]float64, D*D)
+	tr.cacheY = make([]float64, D)
+	tr.tabVer = -1
 	tr.b = make([]float64, D)
 	tr.q = make([]float64, D)
 	return tr
@@ -268,8 +281,14 @@ func (tr *gnmTracer) dim() int   { return len(tr.sup) + tr.n + 1 }
 func (tr *gnmTracer) lamIx() int { return len(tr.sup) + tr.n }
 
 // load sets sigma from y and computes the strategy values (and, with jac,
-// their derivatives).
+// their derivatives with respect to the strategies in the support, the
+// only ones the path's equations read). A point loaded with jac just
+// before, on the same support, is not computed again.
 func (tr *gnmTracer) load(y []float64, jac bool) {
+	d := tr.dim()
+	if jac && tr.cached && tr.cacheVer == tr.supVer && equalBits(tr.cacheY[:d], y[:d]) {
+		return
+	}
 	for i := range tr.sigma {
 		tr.sigma[i] = 0
 	}
@@ -277,10 +296,200 @@ func (tr *gnmTracer) load(y []float64, jac bool) {
 		tr.sigma[s] = y[k]
 	}
 	if jac {
-		tr.ng.values(tr.sigma, tr.u, tr.du)
+		tr.supportJacobian()
+		tr.cached, tr.cacheVer = true, tr.supVer
+		copy(tr.cacheY[:d], y[:d])
 	} else {
 		tr.ng.values(tr.sigma, tr.u, nil)
+		tr.cached = false
 	}
+}
+
+func equalBits(a, b []float64) bool {
+	for i := range a {
+		if math.Float64bits(a[i]) != math.Float64bits(b[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// supportJacobian computes u (every strategy's value) and the columns of
+// du of the strategies in the support at sigma, from each player's payoff
+// table restricted to the other players' supports (supTables). Each entry
+// is summed in the same order as normGame.derivatives sums it, so the
+// values are the same to the bit; the columns outside the support, which
+// the path never reads, are left as they were.
+func (tr *gnmTracer) supportJacobian() {
+	ng, T := tr.ng, tr.T
+	if tr.tabVer != tr.supVer || tr.sub == nil {
+		tr.supTables()
+	}
+	n := ng.n
+	if n == 1 {
+		copy(tr.u, ng.pay)
+		return
+	}
+	// The mixed strategies on the supports.
+	for q := 0; q < n; q++ {
+		xs := tr.xsup[q][:0]
+		for _, c := range tr.supOf[q] {
+			xs = append(xs, tr.sigma[ng.off[q]+c])
+		}
+		tr.xsup[q] = xs
+	}
+	for i := 0; i < n; i++ {
+		ni, oi := ng.shape[i], ng.off[i]
+		shape := tr.subShape[i]
+		for j := 0; j < n; j++ {
+			if j == i {
+				continue
+			}
+			oj := ng.off[j]
+			cols := tr.supOf[j]
+			mj := len(cols)
+			r := tr.contractSub(tr.sub[i], shape, i, j)
+			for s := 0; s < ni; s++ {
+				row := tr.du[(oi+s)*T+oj : (oi+s)*T+oj+ng.shape[j]]
+				for t, c := range cols {
+					if i < j {
+						row[c] = r[s+ni*t]
+					} else {
+						row[c] = r[t+mj*s]
+					}
+				}
+			}
+			if j == (i+1)%n {
+				// u_is = Σ_t ∂u_is/∂x_jt · x_jt over j's support in order
+				// (derivatives sums over all t, adding exact zeros).
+				for s := 0; s < ni; s++ {
+					v := 0.0
+					row := tr.du[(oi+s)*T+oj:]
+					for _, c := range cols {
+						v += row[c] * tr.sigma[oj+c]
+					}
+					tr.u[oi+s] = v
+				}
+			}
+		}
+	}
+}
+
+// supTables builds, for each player i, his payoff table restricted to the
+// other players' supports (all of i's strategies kept), lower players
+// varying fastest, as normGame's tables are.
+func (tr *gnmTracer) supTables() {
+	ng := tr.ng
+	n := ng.n
+	ng.prepare()
+	if tr.sub == nil {
+		tr.sub = make([][]float64, n)
+		tr.subShape = make([][]int, n)
+		tr.supOf = make([][]int, n)
+		tr.xsup = make([][]float64, n)
+		for i := range tr.subShape {
+			tr.subShape[i] = make([]int, n)
+		}
+	}
+	for q := 0; q < n; q++ {
+		tr.supOf[q] = tr.supOf[q][:0]
+	}
+	for _, s := range tr.sup {
+		q := tr.owner[s]
+		tr.supOf[q] = append(tr.supOf[q], s-ng.off[q])
+	}
+	stride := make([]int, n)
+	st := 1
+	for q := 0; q < n; q++ {
+		stride[q] = st
+		st *= ng.shape[q]
+	}
+	idx := make([]int, n)
+	for i := 0; i < n; i++ {
+		size := 1
+		for q := 0; q < n; q++ {
+			if q == i {
+				tr.subShape[i][q] = ng.shape[q]
+			} else {
+				tr.subShape[i][q] = len(tr.supOf[q])
+			}
+			size *= tr.subShape[i][q]
+		}
+		if cap(tr.sub[i]) < size {
+			tr.sub[i] = make([]float64, size)
+		}
+		sub := tr.sub[i][:size]
+		table := ng.byPlayer[i]
+		for q := range idx {
+			idx[q] = 0
+		}
+		for k := 0; k < size; k++ {
+			src := 0
+			for q := 0; q < n; q++ {
+				c := idx[q]
+				if q != i {
+					c = tr.supOf[q][c]
+				}
+				src += c * stride[q]
+			}
+			sub[k] = table[src]
+			for q := 0; q < n; q++ {
+				if idx[q]++; idx[q] < tr.subShape[i][q] {
+					break
+				}
+				idx[q] = 0
+			}
+		}
+		tr.sub[i] = sub
+		if len(tr.bufA) < size {
+			tr.bufA = make([]float64, size)
+			tr.bufB = make([]float64, size)
+		}
+	}
+	tr.tabVer = tr.supVer
+}
+
+// contractSub is normGame.contract on a support table of the given shape:
+// it sums the table over every player but keep1 and keep2, weighting by
+// the support's probabilities, the last player first, skipping zero
+// weights, in the same order as contract.
+func (tr *gnmTracer) contractSub(table []float64, shape []int, keep1, keep2 int) []float64 {
+	cur := table
+	size := len(table)
+	dst, other := tr.bufA, tr.bufB
+	for q := len(shape) - 1; q >= 0; q-- {
+		if q == keep1 || q == keep2 {
+			continue
+		}
+		inner := 1
+		for r := 0; r < q; r++ {
+			inner *= shape[r]
+		}
+		nq := shape[q]
+		outer := size / (inner * nq)
+		xq := tr.xsup[q]
+		out := dst[:inner*outer]
+		for b := 0; b < outer; b++ {
+			o := out[b*inner : (b+1)*inner]
+			base := b * inner * nq
+			for a := range o {
+				o[a] = 0
+			}
+			for c := 0; c < nq; c++ {
+				w := xq[c]
+				if w == 0 {
+					continue
+				}
+				src := cur[base+c*inner : base+(c+1)*inner]
+				for a, v := range src {
+					o[a] += w * v
+				}
+			}
+		}
+		cur, size = out, inner*outer
+		dst, other = other, dst
+	}
+	return cur
 }
 
 // system writes the residual h (d−1) and, when a != nil, the Jacobian
@@ -698,12 +907,15 @@ func (tr *gnmTracer) run(ctx context.Context, lambdaEnd float64, onEq func([]flo
 		tr.in[i] = sigma0[i] == 1
 	}
 	tr.sup = tr.sup[:0]
+	tr.supVer++
+	tr.cached = false
 	for i, in := range tr.in {
 		if in {
 			tr.sup = append(tr.sup, i)
 		}
 	}
 	ng.values(sigma0, tr.u, nil)
+	tr.cached = false
 	need := 0.0
 	for j := 0; j < T; j++ {
 		if tr.in[j] {
@@ -944,6 +1156,7 @@ func (tr *gnmTracer) cross(e gnmEvent, y, tau []float64, onEq func([]float64)) s
 		copy(y[k:d-1], y[k+1:d])
 		tr.in[e.strat] = false
 		tr.sup = append(tr.sup[:k], tr.sup[k+1:]...)
+		tr.supVer++
 	case evEnter:
 		k := 0
 		for k < len(tr.sup) && tr.sup[k] < e.strat {
@@ -956,6 +1169,7 @@ func (tr *gnmTracer) cross(e gnmEvent, y, tau []float64, onEq func([]float64)) s
 		tr.sup = append(tr.sup, 0)
 		copy(tr.sup[k+1:], tr.sup[k:])
 		tr.sup[k] = e.strat
+		tr.supVer++
 	}
 	tr.pivots++
 	d := tr.dim()
