@@ -229,7 +229,117 @@ func (c *converter) mapping(n *yaml.Node, depth int) (ast.Node, error) {
 		mv.IsFlowStyle = flow
 		m.Values = append(m.Values, mv)
 	}
+	if flow {
+		m.End = c.flowEnd(n, '{', '}', func(i int) ast.Node { return m.Values[i/2].Key }, func(i int) ast.Node { return m.Values[i/2].Value })
+	}
 	return m, nil
+}
+
+// flowEnd is the token of the bracket (close) that ends the flow
+// collection n, or nil when n does not open with the bracket open (a
+// single pair "a: b" inside a flow list). yaml.Node records where a node
+// starts, not where it ends: the end is found in the text, after the
+// end of n's last child (a nested flow collection's End, a quoted
+// scalar's closing quote, or the start of a plain one, which in a flow
+// collection cannot hold a bracket), as the first closing bracket that
+// is not in a comment. key and value give the converted child i of
+// n.Content (for a list both are the item).
+func (c *converter) flowEnd(n *yaml.Node, open, close byte, key, value func(int) ast.Node) *token.Token {
+	start := c.offset(c.skipProperties(n))
+	if start >= len(c.src) || c.src[start] != open {
+		return nil
+	}
+	from := start + 1
+	if k := len(n.Content); k > 0 {
+		i := k - 1
+		last, conv := n.Content[i], value(i)
+		if n.Kind == yaml.MappingNode && isEmpty(last) {
+			last, conv = n.Content[i-1], key(i-1) // "{a}" or "{a: }": scan from the key
+		}
+		from = c.endOf(last, conv)
+		if from < 0 {
+			return nil
+		}
+	}
+	for i := from; i < len(c.src); i++ {
+		switch b := c.src[i]; {
+		case b == close:
+			line, col := c.position(i)
+			return c.token(token.MappingEndType, string(close), line, col)
+		case b == '#' && (i == 0 || isSpace(c.src[i-1])):
+			for i < len(c.src) && c.src[i] != '\n' {
+				i++
+			}
+		case b == '{' || b == '[' || b == ']' || b == '}':
+			return nil // not where the converter thought: give no end
+		}
+	}
+	return nil
+}
+
+// isEmpty reports whether n is a value left out ("a:" with nothing).
+func isEmpty(n *yaml.Node) bool {
+	return n.Kind == yaml.ScalarNode && n.Value == "" && n.Style == 0 && n.Anchor == "" && n.ShortTag() == "!!null"
+}
+
+// endOf is an offset at or before which nothing of n's text follows that
+// could hold a bracket: just past a flow collection or a quoted scalar,
+// the start of a plain scalar or an alias; -1 when it cannot tell.
+func (c *converter) endOf(n *yaml.Node, conv ast.Node) int {
+	if a, ok := conv.(*ast.AnchorNode); ok {
+		conv = a.Value
+	}
+	off := c.offset(c.skipProperties(n))
+	switch n.Kind {
+	case yaml.MappingNode, yaml.SequenceNode:
+		var end *token.Token
+		switch x := conv.(type) {
+		case *ast.MappingNode:
+			end = x.End
+			if end == nil && x.IsFlowStyle && len(x.Values) > 0 && len(n.Content) >= 2 { // a single pair in a list
+				last := n.Content[len(n.Content)-1]
+				lastConv := x.Values[len(x.Values)-1].Value
+				if isEmpty(last) {
+					last, lastConv = n.Content[len(n.Content)-2], x.Values[len(x.Values)-1].Key
+				}
+				return c.endOf(last, lastConv)
+			}
+		case *ast.SequenceNode:
+			end = x.End
+		}
+		if end == nil || end.Position == nil {
+			return -1
+		}
+		return end.Position.Offset + 1
+	case yaml.ScalarNode:
+		if off >= len(c.src) {
+			return off
+		}
+		switch c.src[off] {
+		case '"':
+			for i := off + 1; i < len(c.src); i++ {
+				switch c.src[i] {
+				case '\\':
+					i++
+				case '"':
+					return i + 1
+				}
+			}
+			return -1
+		case '\'':
+			for i := off + 1; i < len(c.src); i++ {
+				if c.src[i] == '\'' {
+					if i+1 < len(c.src) && c.src[i+1] == '\'' {
+						i++
+						continue
+					}
+					return i + 1
+				}
+			}
+			return -1
+		}
+	}
+	return off
 }
 
 func (c *converter) sequence(n *yaml.Node, depth int) (ast.Node, error) {
@@ -256,6 +366,12 @@ func (c *converter) sequence(n *yaml.Node, depth int) (ast.Node, error) {
 			}
 		}
 		s.Entries = append(s.Entries, ast.SequenceEntry(c.token(token.SequenceEntryType, "-", el, ec), v, nil))
+	}
+	if flow {
+		item := func(i int) ast.Node { return s.Values[i] }
+		if s.End = c.flowEnd(n, '[', ']', item, item); s.End != nil {
+			s.End.Type = token.SequenceEndType
+		}
 	}
 	return s, nil
 }

@@ -114,6 +114,9 @@ func compare(where string, want, got ast.Node, diffs *[]string) {
 			*diffs = append(*diffs, fmt.Sprintf("%s (%s): %d entries, want %d", where, pos(w), len(g.Values), len(w.Values)))
 			return
 		}
+		if w.IsFlowStyle && w.End != nil && w.End.Position != nil && tokPos(w.End) != tokPos(g.End) {
+			*diffs = append(*diffs, fmt.Sprintf("%s (%s): mapping ends at %s, want %s", where, pos(w), tokPos(g.End), tokPos(w.End)))
+		}
 		for i := range w.Values {
 			k := fmt.Sprint(w.Values[i].Key.GetToken().Value)
 			compare(where+"."+k+"(key)", w.Values[i].Key, g.Values[i].Key, diffs)
@@ -127,6 +130,9 @@ func compare(where string, want, got ast.Node, diffs *[]string) {
 		}
 		if pos(w) != pos(g) {
 			*diffs = append(*diffs, fmt.Sprintf("%s: list at %s, want %s", where, pos(g), pos(w)))
+		}
+		if w.IsFlowStyle && w.End != nil && w.End.Position != nil && tokPos(w.End) != tokPos(g.End) {
+			*diffs = append(*diffs, fmt.Sprintf("%s (%s): list ends at %s, want %s", where, pos(w), tokPos(g.End), tokPos(w.End)))
 		}
 		for i := range w.Values {
 			compare(fmt.Sprintf("%s[%d]", where, i), w.Values[i], g.Values[i], diffs)
@@ -160,6 +166,64 @@ func compare(where string, want, got ast.Node, diffs *[]string) {
 				*diffs = append(*diffs, fmt.Sprintf("%s (%s): value %v, want %v", where, pos(want), gv.Interface(), v.Interface()))
 			}
 		}
+	}
+}
+
+func tokPos(tk *token.Token) string {
+	if tk == nil || tk.Position == nil {
+		return "nil"
+	}
+	return fmt.Sprintf("%d:%d", tk.Position.Line, tk.Position.Column)
+}
+
+// TestFlowSpans: a flow mapping or list starts at its opening bracket and
+// ends at its closing one, whatever comes between (quotes holding
+// brackets, comments, nesting, a trailing comma, several lines); a pair
+// inside a list (no brackets of its own) has no end.
+func TestFlowSpans(t *testing.T) {
+	for _, c := range []struct{ src, start, end string }{
+		{"a: {x: 1, y: 2}\n", "1:4", "1:15"},
+		{"a: {x: '}', y: \"]\\\"}\"}\n", "1:4", "1:22"},
+		{"a: {x: [1, {z: 2}], }\n", "1:4", "1:21"},
+		{"a: {x: 1, # a } comment\n  y}\n", "1:4", "2:4"},
+		{"a: &k !!map {x: *k2}\n", "1:13", "1:18"},
+		{"a: {}\n", "1:4", "1:5"},
+		{"a: {x: }\n", "1:4", "1:8"},
+		{"a: {x: a#b}\n", "1:4", "1:11"},
+		{"a: {é: 'ü'}\n", "1:4", "1:11"},
+		{"a: [1, [2, 3], 'x]']\n", "1:4", "1:20"},
+		{"a: [b: c, d: [e]]\n", "1:4", "1:17"},
+		{"a: [\n  1,\n  2\n]\n", "1:4", "4:1"},
+	} {
+		src := strings.Replace(c.src, "*k2", "1", 1)
+		body, err := Parse([]byte(src))
+		if err != nil {
+			t.Errorf("%q: %v", src, err)
+			continue
+		}
+		v := body.(*ast.MappingNode).Values[0].Value
+		if a, ok := v.(*ast.AnchorNode); ok {
+			v = a.Value
+		}
+		var st, en *token.Token
+		switch x := v.(type) {
+		case *ast.MappingNode:
+			st, en = x.Start, x.End
+		case *ast.SequenceNode:
+			st, en = x.Start, x.End
+		}
+		if tokPos(st) != c.start || tokPos(en) != c.end {
+			t.Errorf("%q: from %s to %s, want %s to %s", src, tokPos(st), tokPos(en), c.start, c.end)
+			continue
+		}
+		if b := src[en.Position.Offset]; b != '}' && b != ']' {
+			t.Errorf("%q: end offset %d holds %q", src, en.Position.Offset, b)
+		}
+	}
+	body, _ := Parse([]byte("a: [b: c]\n"))
+	pair := body.(*ast.MappingNode).Values[0].Value.(*ast.SequenceNode).Values[0].(*ast.MappingNode)
+	if pair.End != nil {
+		t.Errorf("a pair in a list has an end at %s", tokPos(pair.End))
 	}
 }
 
