@@ -165,7 +165,8 @@ hypotheses:
 		"parameters/war_cost/removed: 8 → ",
 		"horizon//changed: 26 → 52",
 		"transitions/from strikes/changed: {from: strikes, to: {truce: 0.5}} → {from: strikes, to: {truce: 0.4}}",
-		"hypotheses/H2/added:  → {id: H2, claim: \"y\", expr: 2 > 0}",
+		// y is text in YAML 1.2 (the scenario reader's), so it needs no quotes.
+		"hypotheses/H2/added:  → {id: H2, claim: y, expr: 2 > 0}",
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Fatalf("changes:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
@@ -184,6 +185,14 @@ hypotheses:
 	}
 	if same := diffScenarios(a, a); !same.Same || len(same.Changes) != 0 || len(same.Lines) != 0 {
 		t.Fatalf("a scenario against itself: %+v", same)
+	}
+	// Texts that YAML 1.2 would read as something else keep their quotes;
+	// aliases are shown as written, not expanded (an alias bomb costs
+	// nothing); a long value is cut at 240 bytes.
+	c := diffScenarios("x: &a [1]\ny: a\n", "x: &a [1]\ny: {p: \"true\", q: '1.5', r: 'a: b', s: *a, t: '', u: null, v: ~}\nz: ["+strings.Repeat("1, ", 200)+"1]\n")
+	if len(c.Changes) != 2 || c.Changes[0].B != `{p: "true", q: "1.5", r: "a: b", s: *a, t: "", u: null, v: null}` ||
+		len(c.Changes[1].B) != 240+len("…") || !strings.HasSuffix(c.Changes[1].B, "…") {
+		t.Fatalf("quoting, aliases, cut: %+v", c.Changes)
 	}
 	// Not YAML at all: one change, and still a line diff.
 	if d := diffScenarios("a: [", "b: ]"); len(d.Changes) != 1 || d.Changes[0].Section != "text" || len(d.Lines) != 2 {

@@ -1,13 +1,14 @@
 package server
 
 import (
+	"bytes"
 	"math"
 	"strconv"
 	"strings"
 
 	"github.com/goccy/go-yaml/ast"
-	"github.com/goccy/go-yaml/parser"
 
+	"github.com/truce-dev/truce/internal/yamlread"
 	"github.com/truce-dev/truce/report"
 	"github.com/truce-dev/truce/scenario"
 )
@@ -149,11 +150,14 @@ func outlineOf(sc *scenario.Scenario, src []byte) *Outline {
 // `parameters` mapping.
 func parameterNodes(src []byte) map[string]ast.Node {
 	out := map[string]ast.Node{}
-	f, err := parser.ParseBytes(src, 0)
-	if err != nil || len(f.Docs) == 0 {
+	// The reader of scenarios (linear in the number of keys; goccy's own
+	// parser is quadratic), after the byte-order mark that scenario.Parse
+	// also skips.
+	body, err := yamlread.Parse(bytes.TrimPrefix(src, []byte("\uFEFF")))
+	if err != nil {
 		return out
 	}
-	top, ok := f.Docs[0].Body.(*ast.MappingNode)
+	top, ok := body.(*ast.MappingNode)
 	if !ok {
 		return out
 	}

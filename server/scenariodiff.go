@@ -1,13 +1,17 @@
 package server
 
 import (
+	"bytes"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
-	"github.com/goccy/go-yaml"
+	"github.com/goccy/go-yaml/ast"
 	"github.com/sergi/go-diff/diffmatchpatch"
+
+	"github.com/truce-dev/truce/internal/yamlread"
 )
 
 // scenarioDiff says how two scenario texts differ: a readable list of what
@@ -63,28 +67,135 @@ func diffScenarios(a, b string) scenarioDiff {
 	return d
 }
 
-// compact writes a YAML value on one line, at most 240 characters.
-func compact(v any) string {
-	if v == nil {
+// compact writes a YAML value on one line, at most 240 characters: flow
+// style, each text quoted only where YAML 1.2 would read it otherwise,
+// aliases as written (*name, never expanded).
+func compact(n ast.Node) string {
+	if n == nil {
 		return ""
 	}
-	out, err := yaml.MarshalWithOptions(v, yaml.Flow(true))
-	if err != nil {
-		return fmt.Sprint(v)
-	}
-	s := strings.TrimSpace(string(out))
+	var b strings.Builder
+	writeCompact(&b, n)
+	s := b.String()
 	if len(s) > 240 {
 		s = s[:240] + "…"
 	}
 	return s
 }
 
+// writeCompact writes n in flow style, stopping soon after 240 bytes so
+// that a huge value costs no more than a short one.
+func writeCompact(b *strings.Builder, n ast.Node) {
+	if b.Len() > 240 {
+		return
+	}
+	switch x := n.(type) {
+	case *ast.MappingNode:
+		b.WriteByte('{')
+		for i, mv := range x.Values {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			writeCompact(b, mv.Key)
+			b.WriteString(": ")
+			writeCompact(b, mv.Value)
+		}
+		b.WriteByte('}')
+	case *ast.SequenceNode:
+		b.WriteByte('[')
+		for i, v := range x.Values {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			writeCompact(b, v)
+		}
+		b.WriteByte(']')
+	case *ast.AnchorNode:
+		writeCompact(b, x.Value)
+	case *ast.AliasNode:
+		b.WriteString("*" + x.Value.GetToken().Value)
+	case *ast.StringNode:
+		b.WriteString(plainOrQuoted(x.Value))
+	case *ast.LiteralNode:
+		b.WriteString(plainOrQuoted(x.Value.Value))
+	case *ast.NullNode:
+		b.WriteString("null")
+	default: // numbers, booleans, .inf, .nan: as written
+		if tk := n.GetToken(); tk != nil {
+			b.WriteString(tk.Value)
+		}
+	}
+}
+
+// plainOrQuoted writes a text plain when YAML 1.2 reads it back as the
+// same text inside a flow collection, and double-quoted otherwise.
+func plainOrQuoted(s string) string {
+	if s == "" || strings.TrimSpace(s) != s || strings.ContainsAny(s, ":#,[]{}\"'\n\t\\") ||
+		strings.ContainsAny(s[:1], "-?!&*|>%@`") || !readsAsText(s) {
+		return strconv.Quote(s)
+	}
+	return s
+}
+
+// readsAsText reports whether YAML 1.2 reads the plain scalar s as text (not
+// null, a boolean or a number).
+func readsAsText(s string) bool {
+	switch strings.ToLower(s) {
+	case "null", "~", "true", "false", ".inf", "+.inf", "-.inf", ".nan":
+		return false
+	}
+	if _, err := strconv.ParseFloat(strings.ReplaceAll(s, "_", ""), 64); err == nil {
+		return false
+	}
+	if _, err := strconv.ParseInt(s, 0, 64); err == nil {
+		return false
+	}
+	return true
+}
+
+// entry is one key and value of a mapping, or one item of a list.
+type entry struct {
+	key   string
+	value ast.Node
+}
+
+// mappingEntries lists a mapping's entries in order; false when n is not
+// a mapping.
+func mappingEntries(n ast.Node) ([]entry, bool) {
+	if a, ok := n.(*ast.AnchorNode); ok {
+		n = a.Value
+	}
+	m, ok := n.(*ast.MappingNode)
+	if !ok {
+		return nil, false
+	}
+	out := make([]entry, 0, len(m.Values))
+	for _, mv := range m.Values {
+		out = append(out, entry{scalarText(mv.Key), mv.Value})
+	}
+	return out, true
+}
+
+// scalarText is a key's or id's text as written (compact for anything else).
+func scalarText(n ast.Node) string {
+	switch x := n.(type) {
+	case *ast.StringNode:
+		return x.Value
+	case *ast.MappingKeyNode:
+		return scalarText(x.Value)
+	}
+	if tk := n.GetToken(); tk != nil && n.Type() != ast.MappingType && n.Type() != ast.SequenceType {
+		return tk.Value
+	}
+	return compact(n)
+}
+
 // keyed lists the entries of a section as (item name, value) in order: a
 // mapping by key; a list by each entry's id, or for rules (transitions,
 // payoffs) by where and when they apply.
-func keyed(v any) ([]string, map[string]any) {
-	names, vals := []string{}, map[string]any{}
-	add := func(name string, x any) {
+func keyed(v ast.Node) ([]string, map[string]ast.Node) {
+	names, vals := []string{}, map[string]ast.Node{}
+	add := func(name string, x ast.Node) {
 		base, n := name, 2
 		for _, dup := vals[name]; dup; _, dup = vals[name] {
 			name = fmt.Sprintf("%s (#%d)", base, n)
@@ -93,37 +204,38 @@ func keyed(v any) ([]string, map[string]any) {
 		names = append(names, name)
 		vals[name] = x
 	}
-	switch x := v.(type) {
-	case yaml.MapSlice:
-		for _, it := range x {
-			add(fmt.Sprint(it.Key), it.Value)
+	if es, ok := mappingEntries(v); ok {
+		for _, e := range es {
+			add(e.key, e.value)
 		}
-	case []any:
-		for i, e := range x {
+		return names, vals
+	}
+	if s, ok := v.(*ast.SequenceNode); ok {
+		for i, e := range s.Values {
 			add(itemName(e, i), e)
 		}
-	default:
-		add("", v)
+		return names, vals
 	}
+	add("", v)
 	return names, vals
 }
 
 // itemName names a list entry: its id, or the rule's from/in and when.
-func itemName(e any, i int) string {
-	m, ok := e.(yaml.MapSlice)
+func itemName(e ast.Node, i int) string {
+	es, ok := mappingEntries(e)
 	if !ok {
 		return fmt.Sprintf("#%d", i+1)
 	}
-	get := func(k string) (any, bool) {
-		for _, it := range m {
-			if fmt.Sprint(it.Key) == k {
-				return it.Value, true
+	get := func(k string) (ast.Node, bool) {
+		for _, it := range es {
+			if it.key == k {
+				return it.value, true
 			}
 		}
 		return nil, false
 	}
 	if id, ok := get("id"); ok {
-		return fmt.Sprint(id)
+		return scalarText(id)
 	}
 	var parts []string
 	for _, k := range []string{"from", "in", "on", "when", "after"} {
@@ -138,27 +250,31 @@ func itemName(e any, i int) string {
 }
 
 // structuralChanges compares two scenario texts section by section. Texts
-// that are not YAML mappings give one change for the whole text.
+// that are not YAML mappings give one change for the whole text. The
+// texts are read by the scenario reader's YAML parser (linear time, depth
+// bounded), not decoded into Go values.
 func structuralChanges(a, b string) []scenarioChange {
-	var ma, mb yaml.MapSlice
-	if yaml.UnmarshalWithOptions([]byte(a), &ma, yaml.UseOrderedMap()) != nil ||
-		yaml.UnmarshalWithOptions([]byte(b), &mb, yaml.UseOrderedMap()) != nil {
+	na, errA := yamlread.Parse(bytes.TrimPrefix([]byte(a), []byte("\uFEFF")))
+	nb, errB := yamlread.Parse(bytes.TrimPrefix([]byte(b), []byte("\uFEFF")))
+	ma, okA := mappingEntries(na)
+	mb, okB := mappingEntries(nb)
+	if errA != nil || errB != nil || !okA || !okB {
 		return []scenarioChange{{Section: "text", Change: "changed"}}
 	}
-	sa, sb := map[string]any{}, map[string]any{}
+	sa, sb := map[string]ast.Node{}, map[string]ast.Node{}
 	var order []string
 	for _, m := range []struct {
-		s  yaml.MapSlice
-		to map[string]any
+		s  []entry
+		to map[string]ast.Node
 	}{{ma, sa}, {mb, sb}} {
 		for _, it := range m.s {
-			k := fmt.Sprint(it.Key)
+			k := it.key
 			if _, seen := sa[k]; !seen {
 				if _, seen := sb[k]; !seen {
 					order = append(order, k)
 				}
 			}
-			m.to[k] = it.Value
+			m.to[k] = it.value
 		}
 	}
 	out := []scenarioChange{}
@@ -177,8 +293,8 @@ func structuralChanges(a, b string) []scenarioChange {
 		if ca == cb {
 			continue
 		}
-		_, isMapA := va.(yaml.MapSlice)
-		_, isListA := va.([]any)
+		_, isMapA := mappingEntries(va)
+		_, isListA := va.(*ast.SequenceNode)
 		if !isMapA && !isListA {
 			out = append(out, scenarioChange{Section: sec, Change: "changed", A: ca, B: cb})
 			continue

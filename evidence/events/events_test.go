@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/truce-dev/truce/internal/hostile"
 	"github.com/truce-dev/truce/internal/period"
 )
 
@@ -132,7 +133,10 @@ func TestMappingErrors(t *testing.T) {
 		{"per_period: one", "per_period: some", `per_period "some": want one or counts`},
 		{"    actor: US\n", "    actor: UK\n", `m.yaml:16:5: unknown side "UK"`},
 		{"  - event: talks\n", "  - event: talks\n    quad: [5]\n", "quad 5: quad classes are 1 to 4"},
-		{"dyad:", "dayd:", `unknown field "dayd"`},
+		{"dyad:", "dayd:", `m.yaml:5:1: unknown field "dayd"`},
+		{"dyad: [US, IR]", "dyad: [US, IR]\ndyad: [IR, US]", `m.yaml:6:1: field "dyad" given twice`},
+		{"per_period: one", "per_period: [one", `m.yaml:`},
+		{"dyad: [US, IR]", "dyad: {US: IR}", `m.yaml:5:7: want a list, found a mapping`},
 		{"  IR: [IRN, Iran]\n", "", "sides: name at least two sides"},
 		{"  - event: incident\n    goldstein: [-10, -6]\n", "  - event: incident\n", `class "incident" says nothing about which events count`},
 	} {
@@ -184,5 +188,26 @@ func TestReaderErrors(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s %.40q: error %v, want %q", tc.format, tc.src, err, tc.want)
 		}
+	}
+}
+
+// TestMappingHostile: a mapping file nested 100,000 levels deep, or with
+// 50,000 sides, is refused or read in bounded time (the YAML reader is
+// linear and bounds its depth; goccy/go-yaml, which read these files
+// before, took memory quadratic in the depth).
+func TestMappingHostile(t *testing.T) {
+	_, err := ReadMapping("m.yaml", hostile.NestedYAML(100000))
+	if err == nil || !strings.HasPrefix(err.Error(), "m.yaml:") {
+		t.Errorf("nested: %v", err)
+	}
+	var b strings.Builder
+	b.WriteString("sides:\n")
+	for i := range 50000 {
+		fmt.Fprintf(&b, "  S%d: [x%d]\n", i, i)
+	}
+	b.WriteString("dyad: [S0, S1]\nclasses: [{event: e, cameo: ['01']}]\n")
+	m, err := ReadMapping("m.yaml", []byte(b.String()))
+	if err != nil || len(m.Sides) != 50000 {
+		t.Errorf("50,000 sides: %v", err)
 	}
 }

@@ -6,18 +6,17 @@
 package events
 
 import (
+	"errors"
 	"fmt"
 	"math"
-	"regexp"
 	"sort"
-	"strconv"
 	"strings"
 
-	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
-	"github.com/goccy/go-yaml/parser"
+
 	"github.com/truce-dev/truce/evidence/record"
 	"github.com/truce-dev/truce/internal/period"
+	"github.com/truce-dev/truce/internal/yamlread"
 )
 
 // Mapping is a mapping file: who the sides are and which events count as
@@ -80,26 +79,26 @@ type pos struct{ line, col int }
 // same as a record file's).
 type Error = record.Error
 
-var yamlPos = regexp.MustCompile(`\[(\d+):(\d+)\]\s*`)
-
 // ReadMapping reads a mapping file (YAML) and checks it; classes are
 // checked against the scenario's event classes by Check.
 func ReadMapping(name string, src []byte) (*Mapping, error) {
 	m := &Mapping{File: name}
-	if err := decodeMapping(src, m); err != nil {
-		msg := strings.SplitN(err.Error(), "\n", 2)[0]
-		e := &Error{File: name, Msg: msg}
-		if mm := yamlPos.FindStringSubmatchIndex(msg); mm != nil {
-			e.Line, _ = strconv.Atoi(msg[mm[2]:mm[3]])
-			e.Col, _ = strconv.Atoi(msg[mm[4]:mm[5]])
-			e.Msg = strings.TrimSpace(msg[:mm[0]] + msg[mm[1]:])
+	body, err := yamlread.Parse(src)
+	if err == nil {
+		err = yamlread.DecodeNode(body, m)
+	}
+	if err != nil {
+		e := &Error{File: name, Msg: err.Error()}
+		var ye *yamlread.Error
+		if errors.As(err, &ye) {
+			e.Line, e.Col, e.Msg = ye.Line, ye.Col, ye.Msg
 		}
 		return nil, e
 	}
 	m.File = name
 	m.pos = map[string]pos{}
-	if f, err := parser.ParseBytes(src, 0); err == nil {
-		m.locate(f)
+	if body != nil {
+		m.locate(body)
 	}
 	if err := m.check(); err != nil {
 		return nil, err
@@ -109,7 +108,7 @@ func ReadMapping(name string, src []byte) (*Mapping, error) {
 
 // locate records the position of every key and list item of the file, by
 // its YAML path ($.classes[0].event), for messages.
-func (m *Mapping) locate(f *ast.File) {
+func (m *Mapping) locate(body ast.Node) {
 	var walk func(n ast.Node, path string)
 	walk = func(n ast.Node, path string) {
 		switch x := n.(type) {
@@ -140,11 +139,7 @@ func (m *Mapping) locate(f *ast.File) {
 			walk(x.Value, path)
 		}
 	}
-	for _, d := range f.Docs {
-		if d != nil && d.Body != nil {
-			walk(d.Body, "$")
-		}
-	}
+	walk(body, "$")
 }
 
 func (m *Mapping) errorf(path, format string, args ...any) *Error {
@@ -295,16 +290,4 @@ func sortedSides(m map[string][]string) []string {
 	}
 	sort.Strings(out)
 	return out
-}
-
-// decodeMapping decodes a mapping file into m, turning a panic of the
-// YAML decoder (goccy/go-yaml dereferences nil on some malformed lists;
-// found by FuzzMapping, kept in testdata/fuzz) into an error.
-func decodeMapping(src []byte, m *Mapping) (err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("invalid YAML: the YAML decoder failed on this file (%v); check its lists and indentation", r)
-		}
-	}()
-	return yaml.UnmarshalWithOptions(src, m, yaml.DisallowUnknownField())
 }
