@@ -9,7 +9,7 @@ import (
 // BenchmarkGambitRows times the methods of the Gambit rows of
 // docs/benchmarks.md on their games, without reading the file (the
 // whole-process times, reading and start-up included, come from
-// cmd/truce's BenchmarkGambitRows and nash/testdata/bench/compare.sh).
+// cmd/truce's BenchmarkGambitRows and scripts/bench-gambit.sh).
 func BenchmarkGambitRows(b *testing.B) {
 	artist2 := treeLoad(b, filepath.Join(treeRefDir, "gambit-games", "artist2.efg"))
 	g10 := loadNFG(b, filepath.Join("testdata", "bench", "rand_10x10x10_s3010.nfg"))

@@ -15,7 +15,7 @@ import (
 
 // TestGambitToolsReadWhatTruceWrites hands what truce writes to Gambit's
 // own tools, built from Gambit's source (GAMBIT_DIR names the folder with
-// gambit-enumpure and gambit-lp, as for nash/testdata/bench/compare.sh):
+// gambit-enumpure and gambit-lp, as for scripts/bench-gambit.sh):
 // every reference tree and game, read by truce and written again, must
 // give Gambit the pure equilibria truce finds in the original, and the
 // generated trees (Leduc among them, whose file Gambit 17 once refused)

@@ -9,7 +9,7 @@ import (
 
 // The Gambit rows of docs/benchmarks.md, run in process through the same
 // command line a user types (reading the file, solving, printing), without
-// the cost of starting a process. nash/testdata/bench/compare.sh times the
+// the cost of starting a process. scripts/bench-gambit.sh times the
 // same rows as whole processes, side by side with Gambit's tools.
 var gambitRows = []struct {
 	name string

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# compare.sh: time truce against Gambit's command-line tools, whole process,
-# on the rows of docs/benchmarks.md ("Gambit rows"), in paired runs.
+# bench-gambit.sh: time truce against Gambit's command-line tools, whole
+# process, on the rows of docs/benchmarks.md ("Gambit rows"), in paired runs.
 #
-#   nash/testdata/bench/compare.sh [-n RUNS] [-r ROW]...
+#   scripts/bench-gambit.sh [-n RUNS] [-r ROW]...
 #
-# Gambit's tools (gambit-lcp, gambit-logit, gambit-enummixed) are looked for
-# in $GAMBIT_DIR, then on $PATH; build them from Gambit's source with
-#   ./autogen.sh && ./configure --disable-gui CXXFLAGS=-O2 && make gambit-lcp gambit-logit gambit-enummixed
+# Gambit's tools (gambit-lcp, gambit-logit, gambit-enummixed, gambit-enumpure,
+# gambit-gnm, gambit-ipa, gambit-liap) are looked for in $GAMBIT_DIR, then on
+# $PATH; build them from Gambit's source (github.com/gambitproject/gambit)
+# with
+#   ./autogen.sh && ./configure --disable-gui CXXFLAGS=-O2 && make
 # and point GAMBIT_DIR at the build folder. truce is built from this
 # checkout into a temporary folder, or taken from $TRUCE when set.
 #
@@ -14,7 +16,8 @@
 # order), so both see the same machine load; a row prints the median wall
 # time of each, the median of the per-pair ratios Gambit/truce and their
 # spread (smallest and largest ratio), and whether the two printed the same
-# equilibria. Rows whose tool is missing are skipped with a message.
+# equilibria. When a row's Gambit tool is missing the script says so and
+# times truce alone (median wall time of RUNS runs, no ratio).
 set -euo pipefail
 
 runs=21
@@ -27,10 +30,13 @@ while getopts "n:r:" opt; do
 	esac
 done
 
-here=$(cd "$(dirname "$0")" && pwd)
-repo=$(cd "$here/../../.." && pwd)
+repo=$(cd "$(dirname "$0")/.." && pwd)
+here=$repo/nash/testdata/bench
 efg=$repo/nash/testdata/efg/gambit-games
 gam=$repo/nash/testdata/gambit
+mixed=$repo/nash/testdata/mixed/games
+gnm=$repo/nash/testdata/gnm
+liap=$repo/nash/testdata/liap
 
 if [[ -z "${TRUCE:-}" ]]; then
 	tmp=$(mktemp -d)
@@ -79,7 +85,15 @@ row() {
 	local g
 	g=$(find_tool "$tool")
 	if [[ -z "$g" ]]; then
-		printf '%-28s skipped: %s not found (set GAMBIT_DIR)\n' "$name" "$tool"
+		local t=() i
+		for ((i = 0; i < runs; i++)); do
+			t+=("$(wall_ms /tmp/compare.truce.$$ $TRUCE $targs)")
+		done
+		rm -f /tmp/compare.truce.$$
+		printf '%s\n' "${t[@]}" | sort -n | awk -v name="$name" -v tool="$tool" '
+			{ v[NR] = $1 }
+			END { m = (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2
+			      printf "%-28s gambit   absent   truce %7.1f ms   [%.1f-%.1f]  (%s not found: set GAMBIT_DIR; truce timed alone)\n", name, m / 1000, v[1] / 1000, v[NR] / 1000, tool }'
 		return
 	fi
 	local gt=() tt=() i
@@ -116,5 +130,12 @@ echo "$runs paired runs per row; wall time of the whole process; $(nproc) cores,
 row seqlcp-artist2-exact gambit-lcp "-q $efg/artist2.efg" "nash $efg/artist2.efg --method lcp --rational --format gambit"
 row seqlcp-artist2-float gambit-lcp "-q -d 6 $efg/artist2.efg" "nash $efg/artist2.efg --method lcp --format gambit"
 row logit-10x10x10 gambit-logit "-q -e $here/rand_10x10x10_s3010.nfg" "nash $here/rand_10x10x10_s3010.nfg --method logit --format gambit"
-row enummixed-6x6-75-exact gambit-enummixed "-q $gam/_catalog_journals_dcg_vonstengel1999_6x6_game_with_75_eq.nfg" "nash $gam/_catalog_journals_dcg_vonstengel1999_6x6_game_with_75_eq.nfg --method enummixed --rational --format gambit"
+row enummixed-6x6-75-exact gambit-enummixed "-q $mixed/_catalog_journals_dcg_vonstengel1999_6x6_game_with_75_eq.nfg" "nash $mixed/_catalog_journals_dcg_vonstengel1999_6x6_game_with_75_eq.nfg --method enummixed --rational --format gambit"
 row lcp-all-float-15x15 gambit-lcp "-q -d 6 $here/rand_15x15_s2015.nfg" "nash $here/rand_15x15_s2015.nfg --method lcp --all --format gambit"
+row lcp-all-exact-10x10 gambit-lcp "-q $here/rand_10x10_s2010.nfg" "nash $here/rand_10x10_s2010.nfg --method lcp --all --rational --format gambit"
+row lcp-one-exact-100x100 gambit-lcp "-q -e 1 $here/rand_100x100_s2100.nfg" "nash $here/rand_100x100_s2100.nfg --method lcp --rational --format gambit"
+row enumpure-100x100 gambit-enumpure "-q $here/rand_100x100_s2100.nfg" "nash $here/rand_100x100_s2100.nfg --method enumpure --format gambit"
+row gnm-10x10x10-v3 gambit-gnm "-q -d 10 -s $gnm/rand_10x10x10_s3010.3.pert $here/rand_10x10x10_s3010.nfg" "nash $here/rand_10x10x10_s3010.nfg --method gnm --points $gnm/rand_10x10x10_s3010.3.pert --decimals 10 --format gambit"
+row ipa-10x10x10-v3 gambit-ipa "-q -d 10 -s $gnm/rand_10x10x10_s3010.3.pert $here/rand_10x10x10_s3010.nfg" "nash $here/rand_10x10x10_s3010.nfg --method ipa --points $gnm/rand_10x10x10_s3010.3.pert --decimals 10 --format gambit"
+row ipa-5x5x5-v2 gambit-ipa "-q -d 10 -s $gnm/rand_5x5x5_s3005.2.pert $here/rand_5x5x5_s3005.nfg" "nash $here/rand_5x5x5_s3005.nfg --method ipa --points $gnm/rand_5x5x5_s3005.2.pert --decimals 10 --format gambit"
+row liap-5x5x5-10-starts gambit-liap "-q -d 10 -s $liap/rand_5x5x5_s3005.starts $here/rand_5x5x5_s3005.nfg" "nash $here/rand_5x5x5_s3005.nfg --method liap --points $liap/rand_5x5x5_s3005.starts --decimals 10 --format gambit"
