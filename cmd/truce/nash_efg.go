@@ -188,6 +188,9 @@ func writeTreeText(w io.Writer, file string, t *game.Tree, method string, opt na
 	}
 	fmt.Fprintf(w, "%s: %q, %d players, %d nodes, %d information sets\n", file, t.Title, t.NumPlayers(), len(t.Nodes), nis)
 	writeRunSummary(w, method, opt, res)
+	if note := searchSelection(method, opt.Search, res); note != "" {
+		fmt.Fprintln(w, note+" (on the reduced strategic form)")
+	}
 	for i, eq := range res.Equilibria {
 		fmt.Fprintf(w, "\n%s   regret %.3g   payoffs", profileHeading(i+1, eq), eq.Regret)
 		for _, u := range t.Payoffs(eq.Profile) {

@@ -176,6 +176,10 @@ func TestNashIPAFromGambitsVector(t *testing.T) {
 	if code != 0 || !strings.HasPrefix(v, "iter-1,") || !strings.Contains(v, "\nNE,") {
 		t.Errorf("--verbose: exit %d %s:\n%s", code, errs, v)
 	}
+	tree, errs, code := runTruce(t, "", "nash", "../../nash/testdata/efg/gambit-games/artist2.efg", "--method", "ipa")
+	if code != 0 || !strings.Contains(tree, "selection: the equilibria reached by iterated polymatrix approximation from 1 perturbation vector (random ones, seed 1), one per vector; other equilibria may exist (on the reduced strategic form)") {
+		t.Errorf("tree: exit %d %s:\n%s", code, errs, tree)
+	}
 	_, errs, code = runTruce(t, "", "nash", nashRef+"2x2x2.nfg", "--method", "ipa", "--lambda-end", "-3")
 	if code != 2 || !strings.Contains(errs, "--lambda-end: only for --method gnm") {
 		t.Errorf("--lambda-end with ipa: exit %d, %q", code, errs)
