@@ -260,7 +260,14 @@ func (u *updater) hypotheses(ctx context.Context, res *Result, prior []*particle
 		})
 		return outs, holds, err
 	}
-	po, ph, err := eval("hypotheses on prior draws", prior)
+	var po [][]float64
+	var ph [][]bool
+	if u.priorHyp != nil {
+		// computed with the likelihoods (a sharded run: UpdateDraws)
+		po, ph, err = u.priorHyp.outs, u.priorHyp.holds, u.priorHyp.err
+	} else {
+		po, ph, err = eval("hypotheses on prior draws", prior)
+	}
 	if err != nil {
 		return err
 	}

@@ -78,6 +78,17 @@ type updater struct {
 	// priorErr says why the parameters have no joint density (SMC moves
 	// need one).
 	priorErr error
+	// priorHyp, when set, are the hypotheses already evaluated on the
+	// prior draws (UpdateMerge).
+	priorHyp *hypEval
+}
+
+// hypEval is every hypothesis's quantities and verdict on each prior
+// draw, and the first error in draw order.
+type hypEval struct {
+	outs  [][]float64
+	holds [][]bool
+	err   error
 }
 
 func (u *updater) progress(phase string, done, total int) {
@@ -244,6 +255,22 @@ type posterior struct {
 // updateParticles computes the central log-likelihoods, the importance
 // weights over the prior draws and, when they collapse, the SMC particles.
 func updateParticles(ctx context.Context, sc *scenario.Scenario, d *Data, opt Options) (*posterior, error) {
+	u, res, err := newUpdater(ctx, sc, d, opt)
+	if err != nil {
+		return nil, err
+	}
+	if err := u.central(ctx, res); err != nil {
+		return nil, err
+	}
+	prior, err := u.priorDraws(ctx, 0, u.opt.Draws)
+	if err != nil {
+		return nil, err
+	}
+	return u.weigh(ctx, res, prior)
+}
+
+// withDefaults fills the zero fields of opt.
+func withDefaults(sc *scenario.Scenario, opt Options) Options {
 	if opt.Draws <= 0 {
 		opt.Draws = 1000
 	}
@@ -262,9 +289,16 @@ func updateParticles(ctx context.Context, sc *scenario.Scenario, d *Data, opt Op
 	if opt.Checks == 0 {
 		opt.Checks = 200
 	}
+	return opt
+}
+
+// newUpdater checks the options and the memory the particles need, and
+// starts the result.
+func newUpdater(ctx context.Context, sc *scenario.Scenario, d *Data, opt Options) (*updater, *Result, error) {
+	opt = withDefaults(sc, opt)
 	names, err := candidates(sc, opt.Profiles)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	u := &updater{sc: sc, data: d, opt: opt, workers: opt.Workers,
 		m:     &modeler{sc: sc, profiles: names, mpe: opt.MPE},
@@ -283,29 +317,45 @@ func updateParticles(ctx context.Context, sc *scenario.Scenario, d *Data, opt Op
 	nP := len(sc.Parameters)
 	if err := budget.Check(ctx, "update particles", budget.Mul(int64(opt.Draws), int64(8*(2*nP+2*len(names)+8))),
 		"use fewer --draws"); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	res := newResult(sc, d, u, names)
+	return u, newResult(sc, d, u, names), nil
+}
 
-	// The record's likelihood at the central parameters, per profile.
-	central := &particle{vals: sc.Central().Values}
+// central is the record's likelihood at the central parameters, per
+// profile.
+func (u *updater) central(ctx context.Context, res *Result) error {
+	central := &particle{vals: u.sc.Central().Values}
 	if err := u.evaluate(ctx, central, "the central draw"); err != nil {
-		return nil, err
+		return err
 	}
-	for i, n := range names {
+	for i, n := range u.m.profiles {
 		res.LogLikelihood[n] = Number(central.ll[i])
 	}
+	return nil
+}
 
-	// Importance sampling from the prior.
-	prior := make([]*particle, opt.Draws)
-	err = u.parallel(ctx, "likelihood of prior draws", opt.Draws, func(i int) error {
-		p := &particle{vals: sc.DrawAt(opt.Seed, i).Values}
-		prior[i] = p
+// priorDraws evaluates prior draws [lo, hi): the importance-sampling
+// stage, independent per draw.
+func (u *updater) priorDraws(ctx context.Context, lo, hi int) ([]*particle, error) {
+	prior := make([]*particle, hi-lo)
+	err := u.parallel(ctx, "likelihood of prior draws", hi-lo, func(k int) error {
+		i := lo + k
+		p := &particle{vals: u.sc.DrawAt(u.opt.Seed, i).Values}
+		prior[k] = p
 		return u.evaluate(ctx, p, fmt.Sprintf("draw %d", i))
 	})
 	if err != nil {
 		return nil, err
 	}
+	return prior, nil
+}
+
+// weigh turns the prior draws' likelihoods into importance weights and,
+// when their effective sample size collapses, runs the tempered SMC: the
+// stages that need every draw at once.
+func (u *updater) weigh(ctx context.Context, res *Result, prior []*particle) (*posterior, error) {
+	opt := u.opt
 	logw := make([]float64, opt.Draws)
 	for i, p := range prior {
 		logw[i] = p.mix
@@ -318,6 +368,7 @@ func updateParticles(ctx context.Context, sc *scenario.Scenario, d *Data, opt Op
 	logZ := logMeanExp(logw)
 
 	final, fw := prior, w
+	var err error
 	if res.ESS < opt.MinESS*float64(opt.Draws) && opt.Draws > 1 {
 		if opt.Rejuvenate {
 			final, logZ, err = u.smc(ctx, prior, res)

@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/truce-dev/truce/internal/progress"
+	"github.com/truce-dev/truce/internal/shard"
 	"github.com/truce-dev/truce/scenario"
 )
 
@@ -76,7 +77,15 @@ result; truce merge folds the parts into exactly this command's output
 			if !sc.Random() {
 				units = 1 // analysed once
 			}
-			job, err := startShard(cmd, "analyze", sf, args[0], src, seed, units)
+			var inputs []shard.Input // the record retrodicted at the merge travels in the parts
+			if retro.record != "" && sf.spec != "" {
+				in, err := recordInput(cmd, retro.record)
+				if err != nil {
+					return &exitError{codeFailure, "truce analyze: " + err.Error()}
+				}
+				inputs = append(inputs, in)
+			}
+			job, err := startShard(cmd, "analyze", sf, args[0], src, seed, units, inputs...)
 			if err != nil {
 				return err
 			}

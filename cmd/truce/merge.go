@@ -30,7 +30,8 @@ scenario file, so merge needs nothing else. A refusal names the files and
 what differs, or which shards are missing (run those again alone with
 --shard K/N). Commands that shard: analyze (over draws), solve (over
 draws with --draws, else over the starts of the equilibrium search),
-sensitivity (every method). The shard/merge contract and Slurm and Kubernetes
+sensitivity (every method) and update (over prior draws: their
+likelihood of the record; the SMC stages run at the merge). The shard/merge contract and Slurm and Kubernetes
 walkthroughs: docs/scale.md.`,
 		Example: `  truce analyze scenarios/us-iran-2026.yaml --draws 4000 --shard 0/2 --out parts/
   truce analyze scenarios/us-iran-2026.yaml --draws 4000 --shard 1/2 --out parts/
@@ -87,7 +88,7 @@ walkthroughs: docs/scale.md.`,
 }
 
 // mergeable are the commands that write parts.
-var mergeable = map[string]bool{"analyze": true, "sensitivity": true, "solve": true}
+var mergeable = map[string]bool{"analyze": true, "sensitivity": true, "solve": true, "update": true}
 
 // readParts reads the parts named: files, or folders of part-K-of-N.json.
 func readParts(args []string) ([]*shard.Part, error) {

@@ -29,6 +29,7 @@ var shardedRuns = []struct {
 }{
 	{"analyze", []string{"analyze", usIranFile, "--draws", "37", "--seed", "7"}, nil},
 	{"analyze from all", []string{"analyze", "../../scenario/testdata/ruin.yaml", "--draws", "11", "--from", "all", "--long-run"}, nil},
+	{"analyze with --record", []string{"analyze", watch, "--record", watchRecord, "--draws", "12"}, []int{2}},
 	{"sobol", []string{"sensitivity", usIranFile, "--method", "sobol", "--samples", "8", "--bootstrap", "50"}, nil},
 	{"morris", []string{"sensitivity", usIranFile, "--method", "morris", "--samples", "3"}, nil},
 	{"oat", []string{"sensitivity", usIranFile, "--points", "3"}, nil},
@@ -38,6 +39,10 @@ var shardedRuns = []struct {
 	{"solve --all over starts", []string{"solve", "../../examples/crises/brinkmanship.yaml", "--all", "--starts", "9", "--seed", "4"}, []int{1, 2, 3, 10}},
 	{"solve over starts, enumeration complete", []string{"solve", "../../examples/coordination.yaml", "--all", "--starts", "5"}, []int{1, 2, 3}},
 	{"solve over starts, no starts", []string{"solve", "../../examples/coordination.yaml", "--starts", "0"}, []int{1, 2}},
+	// update shards its importance-sampling stage; the merge weighs (and
+	// runs the SMC when the weights collapse, forced here by --min-ess)
+	{"update", []string{"update", watch, "--record", watchRecord, "--draws", "60", "--checks", "30"}, []int{1, 2, 3, 7}},
+	{"update with SMC", []string{"update", watch, "--record", watchRecord, "--draws", "40", "--min-ess", "0.6", "--moves", "2", "--checks", "10"}, []int{1, 2, 3}},
 	{"solve over starts, clocked", []string{"solve", "../../scenario/testdata/deadline-game.yaml", "--all", "--starts", "4"}, []int{1, 3}},
 }
 
@@ -152,6 +157,42 @@ func TestMergeRefuses(t *testing.T) {
 	stDraws := t.TempDir()
 	writeParts(t, stDraws, 3, "solve", brink, "--starts", "5", "--draws", "6")
 
+	// update on another record, and a record altered inside a part
+	upd := t.TempDir()
+	writeParts(t, upd, 2, "update", watch, "--record", watchRecord, "--draws", "20", "--checks", "5")
+	cut := filepath.Join(t.TempDir(), "cut.csv")
+	rb, rerr := os.ReadFile(watchRecord)
+	if rerr != nil {
+		t.Fatal(rerr)
+	}
+	os.WriteFile(cut, rb[:bytes.LastIndexByte(rb[:len(rb)-1], '\n')+1], 0o644) // the last row dropped
+	updCut := t.TempDir()
+	writeParts(t, updCut, 2, "update", watch, "--record", cut, "--draws", "20", "--checks", "5")
+	updCutSame := t.TempDir() // the same flags, another record's bytes at the same path
+	os.WriteFile(filepath.Join(updCutSame, "r.csv"), rb, 0o644)
+	writeParts(t, updCutSame, 2, "update", watch, "--record", filepath.Join(updCutSame, "r.csv"), "--draws", "20", "--checks", "5")
+	os.WriteFile(filepath.Join(updCutSame, "r.csv"), rb[:len(rb)/2], 0o644)
+	os.Rename(part(updCutSame, 1, 2), filepath.Join(t.TempDir(), "x"))
+	writeParts1 := func(dir string, k, n int, args ...string) {
+		a := append(append([]string{}, args...), "--shard", fmt.Sprintf("%d/%d", k, n), "--out", dir+"/")
+		if _, stderr, code := runTruce(t, "", a...); code != 0 {
+			t.Fatalf("%v: exit %d: %s", a, code, stderr)
+		}
+	}
+	writeParts1(updCutSame, 1, 2, "update", watch, "--record", filepath.Join(updCutSame, "r.csv"), "--draws", "20", "--checks", "5")
+	alteredRec := filepath.Join(t.TempDir(), "altered-record.json")
+	{
+		b, _ := os.ReadFile(part(upd, 1, 2))
+		var p map[string]any
+		if err := json.Unmarshal(b, &p); err != nil {
+			t.Fatal(err)
+		}
+		in := p["inputs"].([]any)[0].(map[string]any)
+		in["source"] = in["source"].(string) + "2026-07-06,war\n"
+		b2, _ := json.Marshal(p)
+		os.WriteFile(alteredRec, b2, 0o644)
+	}
+
 	// An altered scenario inside a part, and a truncated part.
 	altered := filepath.Join(t.TempDir(), "altered.json")
 	b, _ := os.ReadFile(part(a, 1, 3))
@@ -183,6 +224,10 @@ func TestMergeRefuses(t *testing.T) {
 		{"solve: other --method", []string{part(st5, 0, 3), part(stIter, 1, 3), part(st5, 2, 3)}, []string{"different settings", `method "auto" vs "iterate"`}},
 		{"solve: draws and starts", []string{part(st5, 0, 3), part(stDraws, 1, 3), part(st5, 2, 3)}, []string{"different settings", "draws"}},
 		{"solve: missing start shards", []string{part(st5, 1, 3)}, []string{"2 of 3 shards missing: 0, 2"}},
+		{"update: another record", []string{part(upd, 0, 2), part(updCut, 1, 2)}, []string{"were run on different --record files"}},
+		{"update: another record at the same path", []string{updCutSame}, []string{"were run on different --record files"}},
+		{"update: altered record", []string{part(upd, 0, 2), alteredRec}, []string{"altered-record.json", "--record file it carries does not match its hash"}},
+		{"update: missing", []string{part(upd, 1, 2)}, []string{"1 of 2 shards missing: 0"}},
 		{"truncated", []string{truncated}, []string{"truncated.json", "not a truce partial result"}},
 		{"empty folder", []string{empty}, []string{"holds no part-K-of-N.json"}},
 		{"not a part", []string{usIranFile}, []string{"us-iran-2026.yaml", "not a truce partial result"}},
@@ -256,6 +301,24 @@ func TestShardResume(t *testing.T) {
 	after, _ := os.ReadFile(f)
 	if code != 0 || !strings.Contains(stderr, "computing shard 1/2 again") || !bytes.Equal(after, before) {
 		t.Errorf("damaged part: exit %d, %q, same bytes %v", code, stderr, bytes.Equal(after, before))
+	}
+
+	// update: a part of the same flags on another record (edited in
+	// place) is not taken for this run's
+	rec := filepath.Join(t.TempDir(), "r.csv")
+	rb, _ := os.ReadFile(watchRecord)
+	os.WriteFile(rec, rb, 0o644)
+	uargs := []string{"update", watch, "--record", rec, "--draws", "10", "--checks", "5", "--shard", "0/2", "--out", dir + "/u/"}
+	if _, stderr, code := runTruce(t, "", uargs...); code != 0 {
+		t.Fatal(stderr)
+	}
+	if _, stderr, code := runTruce(t, "", uargs...); code != 0 || !strings.Contains(stderr, "skipped") {
+		t.Fatalf("same record: exit %d, %q", code, stderr)
+	}
+	os.WriteFile(rec, rb[:len(rb)*2/3], 0o644)
+	_, stderr, code = runTruce(t, "", uargs...)
+	if code != codeFailure || !strings.Contains(stderr, "another run") || !strings.Contains(stderr, "different --record files") {
+		t.Errorf("edited record: exit %d, %q", code, stderr)
 	}
 }
 

@@ -77,7 +77,7 @@ func (j *shardJob) merging() bool { return j.parts != nil }
 
 // startShard decides the mode of command name over units units; src is the
 // scenario's bytes and file its name as given.
-func startShard(cmd *cobra.Command, name string, sf shardFlags, file string, src []byte, seed uint64, units int) (*shardJob, error) {
+func startShard(cmd *cobra.Command, name string, sf shardFlags, file string, src []byte, seed uint64, units int, inputs ...shard.Input) (*shardJob, error) {
 	settings, args := runSettings(cmd)
 	if m := mergeFrom(cmd.Context()); m != nil {
 		p := m.parts[0]
@@ -104,6 +104,7 @@ func startShard(cmd *cobra.Command, name string, sf shardFlags, file string, src
 	h := shard.NewPart(name, settings, src, file, seed, spec, units)
 	h.Args = args
 	h.Truce = buildID()
+	h.Inputs = inputs
 	j := &shardJob{header: h, sharding: true}
 	if sf.out == "" || sf.out == "-" {
 		return j, nil
@@ -155,6 +156,9 @@ func describeDiff(a, b shard.Header) string {
 	}
 	if a.Truce != b.Truce {
 		d = append(d, "build "+a.Truce+" vs "+b.Truce)
+	}
+	if d2 := shard.InputsDiff(a.Inputs, b.Inputs); d2 != "" {
+		d = append(d, d2)
 	}
 	if strings.Join(a.Args, "\x00") != strings.Join(b.Args, "\x00") {
 		d = append(d, fmt.Sprintf("arguments %q vs %q", a.Args, b.Args))

@@ -1,10 +1,10 @@
 package main
 
 import (
-	"bytes"
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -12,6 +12,7 @@ import (
 	"github.com/truce-dev/truce/evidence/record"
 	"github.com/truce-dev/truce/internal/period"
 	"github.com/truce-dev/truce/internal/progress"
+	"github.com/truce-dev/truce/internal/shard"
 	"github.com/truce-dev/truce/scenario"
 )
 
@@ -33,6 +34,7 @@ func newUpdateCmd() *cobra.Command {
 		minESS     float64
 		noRejuv    bool
 		format     string
+		sf         shardFlags
 	)
 	cmd := &cobra.Command{
 		Use:   "update FILE --record R.csv",
@@ -54,20 +56,35 @@ prior draws ("implied by the assumptions") beside its posterior share
 last step, the chance of each state and event within --ahead steps, the
 parameters the record moved, and predictive checks (how surprising the
 record is to the model). A seeded run gives the same output whatever
---workers. --format json is documented in docs/evidence.md.`,
+--workers. --format json is documented in docs/evidence.md.
+
+--shard K/N computes only shard K's block of prior draws and writes a
+partial result; truce merge prints what the whole run prints, byte for
+byte (docs/scale.md). Sharded: the importance-sampling stage, each prior
+draw's likelihood of the record and its hypotheses, independent per draw
+and the bulk of the work. Run at the merge, in one process: the central
+likelihood, the weights and their effective sample size, the tempered SMC
+when they collapse (each stage resamples and moves every particle
+together, so it cannot be split by draw), the hypotheses on the moved
+particles, where the process is now, the predictions and the predictive
+checks. The part carries the scenario and the record.`,
 		Example: `  truce update scenario.yaml --record record.csv
   truce update scenario.yaml --record weekly.csv --start 2026-04-06 --ahead 12 --format json
   truce update scenario.yaml --record record.csv --profile baseline --draws 10000 --seed 7`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			sc, err := mustLoadScenario(cmd, "update", args[0])
+			sc, src, err := mustLoadScenarioSrc(cmd, "update", args[0])
 			if err != nil {
 				return err
 			}
 			if recordPath == "" {
 				return usageErrorf("truce update: --record is required (a CSV file: step or date, event or state)")
 			}
-			d, err := loadRecord(cmd, sc, recordPath, start)
+			rin, err := recordInput(cmd, recordPath)
+			if err != nil {
+				return &exitError{codeFailure, "truce update: " + err.Error()}
+			}
+			d, err := bindRecord(cmd, sc, rin, start)
 			if err != nil {
 				return &exitError{codeFailure, "truce update: " + err.Error()}
 			}
@@ -80,15 +97,53 @@ record is to the model). A seeded run gives the same output whatever
 					return usageErrorf("truce update: --now %s is before the record's last step %d; to look from an earlier step, cut the record there", now, d.Last)
 				}
 			}
-			bar := progress.New(cmd.ErrOrStderr(), int64(draws), "likelihood")
-			res, err := evidence.Update(cmd.Context(), sc, d, evidence.Options{
+			opt := evidence.Options{
 				Profiles: profiles, Draws: draws, Seed: seed, Workers: workers, Now: nowStep, Ahead: ahead,
 				MinESS: minESS, Rejuvenate: !noRejuv, Moves: moves, Checks: checks,
-				Progress: func(phase string, done, total int) {
-					bar.Describe(phase)
-					bar.Set(int64(done * draws / max(total, 1)))
-				},
-			})
+			}
+			job, err := startShard(cmd, "update", sf, args[0], src, seed, evidence.UpdateUnits(sc, opt), rin)
+			if err != nil {
+				return err
+			}
+			if job.skip {
+				job.skipped(cmd)
+				return nil
+			}
+			lo, hi := job.Range()
+			bar := progress.New(cmd.ErrOrStderr(), int64(hi-lo), "likelihood")
+			opt.Progress = func(phase string, done, total int) {
+				bar.Describe(phase)
+				bar.Set(int64(done * (hi - lo) / max(total, 1)))
+			}
+			var res *evidence.Result
+			switch {
+			case job.sharding:
+				part, err := evidence.UpdateDraws(cmd.Context(), sc, d, opt, lo, hi)
+				bar.Finish()
+				if err != nil {
+					return &exitError{codeFailure, fmt.Sprintf("truce update: shard %s: %v", job.header.Shard, err)}
+				}
+				payload, err := shard.NewGob(part)
+				if err != nil {
+					return &exitError{codeFailure, fmt.Sprintf("truce update: %v", err)}
+				}
+				return job.finish(cmd, payload)
+			case job.merging():
+				var parts []*evidence.DrawsPart
+				for _, p := range job.parts {
+					var part evidence.DrawsPart
+					if err := p.DecodeGob(&part); err != nil {
+						return &exitError{codeFailure, fmt.Sprintf("truce merge: %v", err)}
+					}
+					if part.Lo != p.Lo || part.Hi != p.Hi {
+						return &exitError{codeFailure, fmt.Sprintf("truce merge: %s: holds draws [%d, %d); its header says [%d, %d)", p.Path, part.Lo, part.Hi, p.Lo, p.Hi)}
+					}
+					parts = append(parts, &part)
+				}
+				res, err = evidence.UpdateMerge(cmd.Context(), sc, d, opt, parts)
+			default:
+				res, err = evidence.Update(cmd.Context(), sc, d, opt)
+			}
 			bar.Finish()
 			if err != nil {
 				return &exitError{codeFailure, fmt.Sprintf("truce update: %v", err)}
@@ -119,6 +174,7 @@ record is to the model). A seeded run gives the same output whatever
 	intFlag(f, &checks, "checks", 200, 0, 100000, "records simulated for each predictive check (0 = no checks)")
 	floatFlag(f, &minESS, "min-ess", 0.1, 0, 1, "rejuvenate when the effective sample size falls below this share of the draws")
 	f.BoolVar(&noRejuv, "no-rejuvenate", false, "keep plain importance weights however few draws carry them")
+	sf.add(f)
 	formatFlag(f, &format, "text", "json")
 	timeoutFlag(f)
 	return cmd
@@ -127,15 +183,37 @@ record is to the model). A seeded run gives the same output whatever
 // loadRecord reads a record file and binds it to sc; start (a date, may be
 // empty) overrides the scenario's history start.
 func loadRecord(cmd *cobra.Command, sc *scenario.Scenario, path, start string) (*evidence.Data, error) {
+	in, err := recordInput(cmd, path)
+	if err != nil {
+		return nil, err
+	}
+	return bindRecord(cmd, sc, in, start)
+}
+
+// recordInput reads the record file path names; in a merge (truce merge),
+// the one the parts carry.
+func recordInput(cmd *cobra.Command, path string) (shard.Input, error) {
+	if m := mergeFrom(cmd.Context()); m != nil {
+		if in, ok := m.parts[0].Input("record"); ok {
+			return in, nil
+		}
+	}
+	name, src, err := readInput(cmd.InOrStdin(), path, maxRecordFileSize)
+	if err != nil {
+		return shard.Input{}, err
+	}
+	return shard.NewInput("record", name, src), nil
+}
+
+// bindRecord reads a record and binds it to sc; start (a date, may be
+// empty) overrides the scenario's history start.
+func bindRecord(cmd *cobra.Command, sc *scenario.Scenario, in shard.Input, start string) (*evidence.Data, error) {
 	cal, err := calendarFor(sc, start)
 	if err != nil {
 		return nil, err
 	}
-	name, src, err := readInput(cmd.InOrStdin(), path, maxRecordFileSize)
-	if err != nil {
-		return nil, err
-	}
-	rec, err := record.Read(name, bytes.NewReader(src), record.Options{Calendar: cal})
+	name := in.Name
+	rec, err := record.Read(name, strings.NewReader(in.Source), record.Options{Calendar: cal})
 	if err != nil {
 		return nil, err
 	}

@@ -102,6 +102,9 @@ type Header struct {
 	// the parts (a Kubernetes volume or a Slurm scratch folder holds only
 	// them).
 	Source string `json:"source"`
+	// Inputs are the other files the command read (update's --record),
+	// carried like Source so that the merge needs nothing but the parts.
+	Inputs []Input `json:"inputs,omitempty"`
 	// Args are the command's arguments as given, less those that do not
 	// change results (--shard, --out, --workers, --format, ...): merge runs
 	// the command again with them, on the parts instead of the units.
@@ -116,6 +119,53 @@ type Header struct {
 	Units int `json:"units"`
 	Lo    int `json:"lo"`
 	Hi    int `json:"hi"`
+}
+
+// Input is a file a command read besides the scenario: the flag that
+// named it, the name it was read under (for messages and output), the hex
+// SHA-256 of its bytes and the bytes.
+type Input struct {
+	Flag   string `json:"flag"`
+	Name   string `json:"name"`
+	SHA256 string `json:"sha256"`
+	Source string `json:"source"`
+}
+
+// NewInput returns the Input of a file read for flag.
+func NewInput(flag, name string, src []byte) Input {
+	return Input{Flag: flag, Name: name, SHA256: Hash(src), Source: string(src)}
+}
+
+// Input returns the input read for flag, if the part carries one.
+func (h *Header) Input(flag string) (Input, bool) {
+	for _, in := range h.Inputs {
+		if in.Flag == flag {
+			return in, true
+		}
+	}
+	return Input{}, false
+}
+
+// InputsDiff says how the inputs of a and b differ ("" when they do not).
+func InputsDiff(a, b []Input) string {
+	var d []string
+	seen := map[string]bool{}
+	for _, x := range a {
+		seen[x.Flag] = true
+		y, ok := (&Header{Inputs: b}).Input(x.Flag)
+		switch {
+		case !ok:
+			d = append(d, "--"+x.Flag+" given to one only")
+		case x.SHA256 != y.SHA256:
+			d = append(d, "different --"+x.Flag+" files")
+		}
+	}
+	for _, y := range b {
+		if !seen[y.Flag] {
+			d = append(d, "--"+y.Flag+" given to one only")
+		}
+	}
+	return strings.Join(d, ", ")
 }
 
 // MarshalJSON writes a Spec as {"index": K, "count": N}.
@@ -210,6 +260,11 @@ func Read(r io.Reader, path string) (*Part, error) {
 	if Hash([]byte(p.Source)) != p.ScenarioSHA256 {
 		return nil, fmt.Errorf("%s: the scenario it carries does not match its hash (the file was altered)", path)
 	}
+	for _, in := range p.Inputs {
+		if Hash([]byte(in.Source)) != in.SHA256 {
+			return nil, fmt.Errorf("%s: the --%s file it carries does not match its hash (the file was altered)", path, in.Flag)
+		}
+	}
 	p.Path = path
 	return &p, nil
 }
@@ -247,6 +302,8 @@ func Check(parts []*Part) ([]*Part, error) {
 			errs = append(errs, fmt.Sprintf("%s was written by truce %s, %s by truce %s (run every shard with one build)", p.Path, p.Truce, first.Path, first.Truce))
 		case p.Units != first.Units:
 			errs = append(errs, fmt.Sprintf("%s is part of a run of %d units, %s of %d", p.Path, p.Units, first.Path, first.Units))
+		case InputsDiff(first.Inputs, p.Inputs) != "":
+			errs = append(errs, fmt.Sprintf("%s and %s were run on %s", first.Path, p.Path, InputsDiff(first.Inputs, p.Inputs)))
 		default:
 			if d := settingsDiff(first.Settings, p.Settings); d != "" {
 				errs = append(errs, fmt.Sprintf("%s and %s were run with different settings: %s", first.Path, p.Path, d))
