@@ -173,7 +173,8 @@ func reportCPU(b *testing.B, cpu0 time.Duration) {
 }
 
 // BenchmarkSimulatePaths: the sampling loop alone (no chain building,
-// goroutines or merging), per CPU-second, on the game of
+// goroutines or merging), per CPU-second, one path at a time and
+// simLanes together, on the game of
 // BenchmarkSimulate (horizon 52) and on
 // a 50-state, 3-actor, 4-action game without endings, horizon 1000 (the
 // shape of the performance issue's Monte Carlo row). -benchmem shows the
@@ -197,24 +198,29 @@ func BenchmarkSimulatePaths(b *testing.B) {
 			b.Fatal(err)
 		}
 		sm := c.newSampler(gm.horizon)
-		b.Run(gm.name, func(b *testing.B) {
-			pw := newPathWork(sm, len(g.States))
-			sums := newSums(len(g.States), sm.nCounters, len(g.Actors)*len(g.Components), len(g.Actors))
-			b.ReportAllocs()
-			cpu0 := cpuTime()
-			path := 0
-			for b.Loop() {
-				for range gm.pathsPerL {
-					pw.run(sm, c.Init, 1, path, sums)
-					path++
+		for _, lanes := range []int{1, simLanes} {
+			b.Run(fmt.Sprintf("%s/lanes=%d", gm.name, lanes), func(b *testing.B) {
+				pws := make([]*pathWork, lanes)
+				for k := range pws {
+					pws[k] = newPathWork(sm, len(g.States))
 				}
-			}
-			b.ReportMetric(float64(sums.steps)/b.Elapsed().Seconds(), "steps/s")
-			b.ReportMetric(float64(sums.steps)/float64(path), "steps/path")
-			if cpu := (cpuTime() - cpu0).Seconds(); cpu > 0 {
-				b.ReportMetric(float64(sums.steps)/cpu, "steps/cpu-s")
-			}
-		})
+				sums := newSums(len(g.States), sm.nCounters, len(g.Actors)*len(g.Components), len(g.Actors))
+				b.ReportAllocs()
+				cpu0 := cpuTime()
+				path := 0
+				for b.Loop() {
+					for range gm.pathsPerL / lanes {
+						runGroup(sm, c.Init, 1, path, pws, sums)
+						path += lanes
+					}
+				}
+				b.ReportMetric(float64(sums.steps)/b.Elapsed().Seconds(), "steps/s")
+				b.ReportMetric(float64(sums.steps)/float64(path), "steps/path")
+				if cpu := (cpuTime() - cpu0).Seconds(); cpu > 0 {
+					b.ReportMetric(float64(sums.steps)/cpu, "steps/cpu-s")
+				}
+			})
+		}
 	}
 }
 

@@ -346,7 +346,10 @@ func (c *Chain) simulate(ctx context.Context, opt SimOptions) (*SimStats, error)
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			pw := newPathWork(sm, nS)
+			var pws [simLanes]*pathWork
+			for k := range pws {
+				pws[k] = newPathWork(sm, nS)
+			}
 			for {
 				i := int(next.Add(1)) - 1
 				if i >= nChunks || ctx.Err() != nil {
@@ -354,8 +357,8 @@ func (c *Chain) simulate(ctx context.Context, opt SimOptions) (*SimStats, error)
 				}
 				sums := getSums()
 				hi := min((i+1)*simChunk, opt.Runs)
-				for path := i * simChunk; path < hi; path++ {
-					pw.run(sm, c.Init, opt.Seed, path, sums)
+				for path := i * simChunk; path < hi; path += simLanes {
+					runGroup(sm, c.Init, opt.Seed, path, pws[:min(simLanes, hi-path)], sums)
 				}
 				select {
 				case results <- chunkResult{i, sums}:
@@ -440,67 +443,115 @@ func (p *pcg) next() uint64 {
 	return hi
 }
 
-// run samples path number path and adds its statistics to sums.
-func (pw *pathWork) run(sm *sampler, init int, seed uint64, path int, sums *simSums) {
-	s1, s2 := pathSeeds(seed, path)
-	rng := pcg{s1, s2}
-	nA, nC, H := sm.nA, sm.nC, sm.H
-	nAC := nA * nC
-	mark := int64(path) + 1
-	occ, seenAt, tau, act, pay, traj := pw.occ, pw.seen, pw.tau, pw.act, pw.pay, pw.traj
+// simLanes is how many paths one worker samples together, a step of each
+// in turn: a step waits on memory (its node, then its alias slot), and the
+// steps of independent paths overlap those waits, where one path alone
+// leaves the core idle.
+const simLanes = 4
+
+// lane is the state of one path of a group while it is sampled.
+type lane struct {
+	rng       pcg
+	nd        simNode
+	mark      int64 // path index + 1, for pathWork.seen
+	ne, steps int   // states entered, steps sampled
+	termState int32 // terminal state entered, or -1
+	termStep  int
+	live      bool
+}
+
+// runGroup samples paths lo, lo+1, … (one per pathWork, at most
+// simLanes) together and adds them to sums in path order: each path draws
+// from its own stream, so the sums are those of sampling them one after
+// the other.
+func runGroup(sm *sampler, init int, seed uint64, lo int, pws []*pathWork, sums *simSums) {
+	var ls [simLanes]lane
+	H, n := sm.H, len(pws)
 	nodes, slots := sm.nodes, sm.slots
-	termState, termStep := int32(-1), 0
-	x := int32(init)
-	nd := nodes[x]
-	s0 := nd.state
-	seenAt[s0] = mark
-	tau[s0] = 0
-	entered := pw.entered[:cap(pw.entered)]
-	entered[0] = s0
-	ne := 1
-	steps := 0
-	if nd.term {
-		termState = s0
-		occ[s0] += int32(H)
-	} else {
-		traj = traj[:H]
-		for t := range traj {
-			occ[nd.state]++
-			hi, lo := bits.Mul64(rng.next(), uint64(nd.cnt))
+	alive := 0
+	for k, pw := range pws {
+		l := &ls[k]
+		s1, s2 := pathSeeds(seed, lo+k)
+		l.rng = pcg{s1, s2}
+		l.mark = int64(lo+k) + 1
+		l.termState = -1
+		nd := nodes[init]
+		l.nd = nd
+		s0 := nd.state
+		pw.seen[s0] = l.mark
+		pw.tau[s0] = 0
+		pw.entered[0] = s0
+		l.ne = 1
+		if nd.term {
+			l.termState = s0
+			pw.occ[s0] += int32(H)
+		} else if H > 0 {
+			l.live = true
+			alive++
+		}
+	}
+	// A lane stops at step H at the latest, so t stays below H.
+	for t := 0; alive > 0; t++ {
+		for k := range ls[:n] {
+			l := &ls[k]
+			if !l.live {
+				continue
+			}
+			pw := pws[k]
+			nd := l.nd
+			pw.occ[nd.state]++
+			hi, lo := bits.Mul64(l.rng.next(), uint64(nd.cnt))
 			slot := &slots[nd.off+int32(hi)]
 			sel := 0
 			if lo >= slot.thr {
 				sel = 1
 			}
-			traj[t] = slot.sj[sel]
-			x = slot.next[sel]
-			steps++
-			nd = nodes[x]
+			pw.traj[t] = slot.sj[sel]
+			nd = nodes[slot.next[sel]]
+			l.nd = nd
 			// First entry, without a branch: in a game with many states
 			// whether a state is new is unpredictable.
 			ns := nd.state
-			seen := &seenAt[ns]
-			tv := tau[ns]
+			seen := &pw.seen[ns]
+			tv := pw.tau[ns]
 			inc := 0
-			if *seen != mark {
+			if *seen != l.mark {
 				tv = int32(t + 1)
 				inc = 1
 			}
-			*seen = mark
-			tau[ns] = tv
-			entered[ne] = ns
-			ne += inc
+			*seen = l.mark
+			pw.tau[ns] = tv
+			pw.entered[l.ne] = ns
+			l.ne += inc
+			l.steps = t + 1
 			if nd.term {
-				termState, termStep = ns, t+1
-				occ[ns] += int32(H - t - 1)
-				break
+				l.termState, l.termStep = ns, t+1
+				pw.occ[ns] += int32(H - t - 1)
+				l.live = false
+				alive--
+			} else if t+1 == H {
+				l.live = false
+				alive--
 			}
 		}
 	}
+	for k, pw := range pws {
+		l := &ls[k]
+		pw.account(sm, l.steps, l.ne, l.termState, l.termStep, sums)
+	}
+}
+
+// account adds a sampled path to sums: steps steps recorded in traj, ne
+// states entered, ended in termState at termStep (termState -1: not
+// ended). It clears the path's counters for the next one.
+func (pw *pathWork) account(sm *sampler, steps, ne int, termState int32, termStep int, sums *simSums) {
+	nA, nC, H := sm.nA, sm.nC, sm.H
+	nAC := nA * nC
+	occ, tau, act, pay := pw.occ, pw.tau, pw.act, pw.pay
 	// Actions and payoffs from the trajectory, off the sampling loop's
 	// critical path, in one pass over it: pay[i] = Σ_t δ^t·flow[sj_t][i]
 	// with δ^t from a table, each pay[i] summed in step order.
-	tr := traj[:steps]
+	tr := pw.traj[:steps]
 	acts, flows := sm.acts, sm.flows
 	switch {
 	case nAC == 0:
@@ -545,7 +596,7 @@ func (pw *pathWork) run(sm *sampler, init int, seed uint64, path int, sums *simS
 			}
 		}
 	}
-	entered = entered[:ne]
+	entered := pw.entered[:ne]
 
 	// Fold the path into the sums.
 	sums.n++
