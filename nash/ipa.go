@@ -212,12 +212,37 @@ func shiftedGame(g *game.Strategic, ng *normGame) *normGame {
 	var d big.Rat
 	for i, v := range g.Payoffs {
 		if exactLo != nil {
-			raw.pay[i], _ = d.Sub(g.Exact[i], exactLo).Float64()
+			raw.pay[i] = gambitDouble(d.Sub(g.Exact[i], exactLo))
 		} else {
 			raw.pay[i] = v - lo
 		}
 	}
 	return &raw
+}
+
+// gambitDouble converts r to a float64 as Gambit's Rational does: the
+// integer part, plus the remainder divided by the denominator, each
+// rounded (so it can differ from the correctly rounded value in the last
+// bit). For numerators or denominators beyond 2^53 it rounds correctly.
+func gambitDouble(r *big.Rat) float64 {
+	num, den := r.Num(), r.Denom()
+	if num.IsInt64() && den.IsInt64() {
+		n, m := num.Int64(), den.Int64()
+		const exact = 1 << 53
+		if n > -exact && n < exact && m < exact {
+			a := n
+			if a < 0 {
+				a = -a
+			}
+			v := float64(a/m) + float64(a%m)/float64(m)
+			if n < 0 {
+				v = -v
+			}
+			return v
+		}
+	}
+	f, _ := r.Float64()
+	return f
 }
 
 // ipaIterator holds the game and the scratch space of IPA's iterations.
