@@ -382,11 +382,13 @@ func (c *compiler) checkGraph() {
 	nS := len(sc.States)
 	leaves := make([]bool, nS)
 	edges := make([][]int32, nS) // successors, with repeats
+	var env map[string]any       // one map for every draw (a new one each took 120 MB at 100,000 parameters)
 	for _, d := range sc.checkDrawList() {
 		if c.stopped() {
 			return
 		}
-		env, err := sc.env(d)
+		var err error
+		env, err = sc.envInto(env, d)
 		if err != nil {
 			continue
 		}

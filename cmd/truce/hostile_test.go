@@ -48,6 +48,7 @@ type hostileCase struct {
 	want    []string      // each must appear in stdout or stderr
 	wall    time.Duration // wall-clock bound (default 30s; the machine may be loaded)
 	mem     int64         // address-space cap in bytes (default 3 GiB; the Go runtime reserves close to 1 GiB of addresses, so much less fails at random)
+	rss     int64         // if set, the most resident memory the run may reach (peak RSS from getrusage), asserted after it ends
 }
 
 // hostileCases gathers every area's cases.
@@ -166,6 +167,9 @@ func runHostile(t *testing.T, bin []string, tc hostileCase) (problems []string, 
 	summary = fmt.Sprintf("truce %s\n  exit %d after %.2fs, peak %d MiB: %s", strings.Join(tc.args, " "), code, took.Seconds(), peak>>20, firstLines(text, 3))
 	if ctx.Err() != nil {
 		return []string{fmt.Sprintf("still running after %s (killed): a hang", wall)}, summary
+	}
+	if tc.rss > 0 && peak > tc.rss {
+		problems = append(problems, fmt.Sprintf("peak resident memory %d MiB, over the case's cap of %d MiB", peak>>20, tc.rss>>20))
 	}
 	if code != tc.code {
 		problems = append(problems, fmt.Sprintf("exit %d, want %d", code, tc.code))
