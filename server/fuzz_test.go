@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"testing"
 
@@ -26,10 +27,19 @@ import (
 // "0/sec" for 30 to 60 s at a time, every minute or two
 // (testdata/fuzz/FuzzAPIBodies/stall-4k-job is such an input). Jobs
 // that an input manages to start are canceled at once, so they do not pile
-// up and eat the cores either.
+// up and eat the cores either. One server serves every input (not one per
+// input), and its database sits in memory-backed /dev/shm where there is
+// one: the store commits with synchronous=FULL, and on a busy disk each
+// scenario or job an input created cost an fsync of milliseconds, which
+// the minimizer repeats for every candidate (docs/limits.md, Fuzzing).
 func FuzzAPIBodies(f *testing.F) {
 	ctx := context.Background()
-	st, err := store.Open(ctx, "sqlite:"+filepath.Join(f.TempDir(), "fuzz.db"))
+	dir := f.TempDir()
+	if shm, err := os.MkdirTemp("/dev/shm", "truce-fuzz-"); err == nil {
+		dir = shm
+		f.Cleanup(func() { os.RemoveAll(shm) })
+	}
+	st, err := store.Open(ctx, "sqlite:"+filepath.Join(dir, "fuzz.db"))
 	if err != nil {
 		f.Fatal(err)
 	}
