@@ -29,6 +29,16 @@ import (
 // the current continuation values, accepting a change only when the exactly
 // evaluated leader value rises. The result is the best commitment found,
 // not a proved optimum.
+//
+// In a clocked game (markov.Game.Clock > 0) the leader commits to a play
+// per state and step before the clock runs out, and a stationary play per
+// state from then on: the same kind of (non-stationary Markov) strategy as
+// the game's equilibria, since the rules, and so the best threats, may
+// differ by step. The follower's best response is then itself
+// non-stationary (respond.go). The search starts from the stationary
+// candidates above (the same play at every step) and the equilibrium's
+// timed play, and its improvement step visits every (state, step): the
+// stage game of that step with the continuation values of the next step.
 
 // CommitOptions tunes Commit. The zero value asks for the defaults.
 type CommitOptions struct {
@@ -47,15 +57,19 @@ type Commitment struct {
 	Leader, Follower     int
 	LeaderID, FollowerID string
 	// Strategy[s] is the leader's committed play in state s over
-	// Avail[s][leader] (nil for terminal states).
+	// Avail[s][leader] (nil for terminal states); in a clocked game, from
+	// step Clock on.
 	Strategy [][]float64
+	// Timed[t][s], in a clocked game, is the committed play in state s at
+	// step t < Clock (nil without a clock).
+	Timed [][][]float64
 	// Response is the follower's best response to it, ties broken in the
 	// leader's favour; Response.Value is the follower's value.
 	Response *Response
 	// LeaderValue and FollowerValue are the values from the initial state.
 	LeaderValue, FollowerValue float64
-	// Exact is true when the optimum is proved (one-state games by the
-	// multiple LPs); Method says how it was found.
+	// Exact is true when the optimum is proved (one-state games without a
+	// clock, by the multiple LPs); Method says how it was found.
 	Exact  bool
 	Method string
 	// Tried counts the commitments evaluated exactly.
@@ -68,7 +82,7 @@ type Commitment struct {
 
 // Commit computes the leader's optimal commitment in a two-actor game.
 func Commit(ctx context.Context, g *markov.Game, leader, follower int, opt CommitOptions) (*Commitment, error) {
-	if err := g.ValidateDiscounted(); err != nil {
+	if err := validateNodeGame(g); err != nil {
 		return nil, fmt.Errorf("commit: %w", err)
 	}
 	if len(g.Actors) != 2 {
@@ -80,20 +94,23 @@ func Commit(ctx context.Context, g *markov.Game, leader, follower int, opt Commi
 	if opt.Candidates <= 0 {
 		opt.Candidates = 4096
 	}
-	m, err := newMPEModel(ctx, g)
+	stat := *g
+	stat.Clock, stat.Timed = 0, nil
+	m, err := newMPEModel(ctx, &stat)
 	if err != nil {
 		return nil, fmt.Errorf("commit: %w", err)
 	}
 	cs := &commitSearch{ctx: ctx, g: g, m: m, leader: leader, follower: follower}
 	var best *commitEval
-	if shape, pay, ok := m.staticGame(); ok {
+	shape, pay, static := m.staticGame()
+	if static && g.Clock == 0 {
 		x, err := cs.multipleLP(shape, pay)
 		if err != nil {
 			return nil, fmt.Errorf("commit: %w", err)
 		}
 		sig := m.uniform()[leader]
 		sig[m.nt[0]] = x
-		if best, err = cs.eval(sig); err != nil {
+		if best, err = cs.eval(sig, nil); err != nil {
 			return nil, fmt.Errorf("commit: %w", err)
 		}
 		best.exact = true
@@ -101,11 +118,27 @@ func Commit(ctx context.Context, g *markov.Game, leader, follower int, opt Commi
 	} else if best, err = cs.search(opt); err != nil {
 		return nil, fmt.Errorf("commit: %w", err)
 	}
+	if g.Clock > 0 { // spell out the play of every step
+		timed := make([][][]float64, g.Clock)
+		for t := range timed {
+			timed[t] = make([][]float64, len(g.States))
+			for st := range timed[t] {
+				timed[t][st] = best.sig[st]
+				if best.timed != nil && best.timed[t] != nil && best.timed[t][st] != nil {
+					timed[t][st] = best.timed[t][st]
+				}
+			}
+		}
+		best.timed = timed
+	}
 	c := &Commitment{Leader: leader, Follower: follower, LeaderID: g.Actors[leader].ID, FollowerID: g.Actors[follower].ID,
-		Strategy: best.sig, Response: best.resp, LeaderValue: best.vL, FollowerValue: best.resp.Value,
+		Strategy: best.sig, Timed: best.timed, Response: best.resp, LeaderValue: best.vL, FollowerValue: best.resp.Value,
 		Exact: best.exact, Method: best.method, Tried: cs.tried, EquilibriumLeaderValue: math.NaN(), ValueOfCommitment: math.NaN()}
 	if e := opt.Equilibrium; e != nil && e.Converged {
 		c.EquilibriumLeaderValue = e.Values[leader][g.Initial]
+		if len(e.TimedValues) > 0 {
+			c.EquilibriumLeaderValue = e.TimedValues[0][leader][g.Initial]
+		}
 		c.ValueOfCommitment = c.LeaderValue - c.EquilibriumLeaderValue
 	}
 	return c, nil
@@ -121,7 +154,8 @@ type commitSearch struct {
 
 // commitEval is one commitment evaluated exactly.
 type commitEval struct {
-	sig    [][]float64 // leader's play per state
+	sig    [][]float64   // leader's play per state (from the clock on)
+	timed  [][][]float64 // per step before the clock runs out, nil: sig
 	resp   *Response
 	vL     float64 // leader's value from the start
 	vLAt   []float64
@@ -129,22 +163,23 @@ type commitEval struct {
 	method string
 }
 
-// eval evaluates a stationary commitment: the follower's best response
-// with ties broken for the leader, and the leader's value.
-func (cs *commitSearch) eval(sig [][]float64) (*commitEval, error) {
+// eval evaluates a commitment (sig, and timed play before the clock runs
+// out if any): the follower's best response with ties broken for the
+// leader, and the leader's value.
+func (cs *commitSearch) eval(sig [][]float64, timed [][][]float64) (*commitEval, error) {
 	if err := cs.ctx.Err(); err != nil {
 		return nil, err
 	}
 	cs.tried++
 	g := cs.g
 	p := make(markov.Profile, 2)
-	p[cs.leader] = markov.Strategy{Base: sig}
+	p[cs.leader] = markov.Strategy{Base: sig, Timed: timed}
 	p[cs.follower] = markov.Strategy{Base: cs.m.uniform()[cs.follower]}
 	resp, vL, err := strongResponse(cs.ctx, g, p, cs.follower, cs.leader)
 	if err != nil {
 		return nil, err
 	}
-	return &commitEval{sig: sig, resp: resp, vL: vL[resp.Init], vLAt: vL}, nil
+	return &commitEval{sig: sig, timed: timed, resp: resp, vL: vL[resp.Init], vLAt: vL}, nil
 }
 
 // strongResponse is the best response of actor f to profile p with ties
@@ -287,8 +322,8 @@ func (cs *commitSearch) search(opt CommitOptions) (*commitEval, error) {
 	m, L := cs.m, cs.leader
 	rng := rand.New(rand.NewPCG(opt.Seed, 0x636f6d6d6974))
 	var cands []*commitEval
-	try := func(sig [][]float64) error {
-		e, err := cs.eval(sig)
+	try := func(sig [][]float64, timed [][][]float64) error {
+		e, err := cs.eval(sig, timed)
 		if err != nil {
 			return err
 		}
@@ -314,7 +349,7 @@ func (cs *commitSearch) search(opt CommitOptions) (*commitEval, error) {
 	if exhaustive {
 		pos := make([]int, len(m.nt))
 		for i := 0; i < count; i++ {
-			if err := try(pure(func(s int) int { return pos[m.ntIdx[s]] })); err != nil {
+			if err := try(pure(func(s int) int { return pos[m.ntIdx[s]] }), nil); err != nil {
 				return nil, err
 			}
 			for x := range pos {
@@ -326,19 +361,26 @@ func (cs *commitSearch) search(opt CommitOptions) (*commitEval, error) {
 		}
 	} else {
 		for i := 0; i < opt.Candidates; i++ {
-			if err := try(pure(func(s int) int { return rng.IntN(m.K[s][L]) })); err != nil {
+			if err := try(pure(func(s int) int { return rng.IntN(m.K[s][L]) }), nil); err != nil {
 				return nil, err
 			}
 		}
 	}
 	// The leader's play in an equilibrium, and random mixed commitments.
 	if e := opt.Equilibrium; e != nil && e.Converged {
-		if err := try(mpeCopy(e.Strategies)[L]); err != nil {
+		var timed [][][]float64
+		if cs.g.Clock > 0 && len(e.Timed) == cs.g.Clock {
+			timed = make([][][]float64, cs.g.Clock)
+			for t := range timed {
+				timed[t] = mpeCopy(e.Timed[t])[L]
+			}
+		}
+		if err := try(mpeCopy(e.Strategies)[L], timed); err != nil {
 			return nil, err
 		}
 	}
 	for i := 0; i < 32; i++ {
-		if err := try(m.randomProfile(rng)[L]); err != nil {
+		if err := try(m.randomProfile(rng)[L], nil); err != nil {
 			return nil, err
 		}
 	}
@@ -359,48 +401,84 @@ func (cs *commitSearch) search(opt CommitOptions) (*commitEval, error) {
 		what = "all"
 	}
 	best.method = fmt.Sprintf("search, not proved optimal: %s %d pure stationary commitments, the equilibrium's, 32 random mixed ones, then state-by-state linear programs on the stage games from the best five", what, min(count, opt.Candidates))
+	if cs.g.Clock > 0 {
+		best.method = fmt.Sprintf("search, not proved optimal: %s %d pure commitments that play the same at every step, the equilibrium's (by step), 32 random mixed ones, then linear programs on the stage game of every state and step (with the next step's continuation values) from the best five", what, min(count, opt.Candidates))
+	}
 	return best, nil
 }
 
-// improve raises the leader's value of a commitment state by state: in
-// each state, the multiple-LP optimum of the stage game given the current
+// improve raises the leader's value of a commitment state by state (and,
+// in a clocked game, step by step, the stationary play first): in each,
+// the multiple-LP optimum of the stage game given the current
 // continuation values, kept when the exact leader value rises.
 func (cs *commitSearch) improve(c *commitEval) (*commitEval, error) {
-	m, L, F := cs.m, cs.leader, cs.follower
+	m, L, F, C := cs.m, cs.leader, cs.follower, cs.g.Clock
+	models := make([]*mpeModel, C+1)
+	models[C] = m
 	cur := c
 	for round := 0; round < 50; round++ {
 		improved := false
-		// continuation values at states: follower's best-response values
-		// and the leader's, from the state's start node
-		vF := make([]float64, m.nS)
-		vL := make([]float64, m.nS)
+		// continuation values per step and state: the follower's
+		// best-response values and the leader's. A commitment and the
+		// follower's strategy in eval have no rules, so there is one
+		// decision point per state and step.
+		vF := make([][]float64, C+1)
+		vL := make([][]float64, C+1)
+		for ph := range vF {
+			vF[ph], vL[ph] = make([]float64, m.nS), make([]float64, m.nS)
+		}
 		for n, nd := range cur.resp.Nodes {
-			if cur.resp.c.start[nd.State] == n || cur.resp.c.start[nd.State] < 0 {
-				vF[nd.State], vL[nd.State] = nd.Value, cur.vLAt[n]
+			if cur.resp.c.start[nd.State] == n || cur.resp.c.start[nd.State] < 0 || nd.Step > 0 {
+				vF[nd.Step][nd.State], vL[nd.Step][nd.State] = nd.Value, cur.vLAt[n]
 			}
 		}
-		for _, s := range m.nt {
-			if m.K[s][L] < 2 {
-				continue
+		for ph := C; ph >= 0; ph-- {
+			mt := models[ph]
+			if mt == nil {
+				var err error
+				if mt, err = stageModel(cs.ctx, cs.g, ph); err != nil {
+					return nil, err
+				}
+				models[ph] = mt
 			}
-			V := make([][]float64, 2)
-			V[L], V[F] = vL, vF
-			u := make([]float64, m.nJ[s]*2)
-			m.stagePayoff(s, V, u)
-			shape := m.K[s]
-			x, err := cs.multipleLP(shape, u)
-			if err != nil {
-				continue // a numerical failure of one stage LP just skips the state
-			}
-			sig := make([][]float64, len(cur.sig))
-			copy(sig, cur.sig)
-			sig[s] = x
-			e, err := cs.eval(sig)
-			if err != nil {
-				return nil, err
-			}
-			if e.vL > cur.vL+1e-9*math.Max(1, math.Abs(cur.vL)) {
-				cur, improved = e, true
+			next := min(ph+1, C)
+			for _, s := range m.nt {
+				if m.K[s][L] < 2 {
+					continue
+				}
+				V := make([][]float64, 2)
+				V[L], V[F] = vL[next], vF[next]
+				u := make([]float64, m.nJ[s]*2)
+				mt.stagePayoff(s, V, u)
+				x, err := cs.multipleLP(m.K[s], u)
+				if err != nil {
+					continue // a numerical failure of one stage LP just skips the state
+				}
+				sig, timed := cur.sig, cur.timed
+				if ph == C {
+					sig = append([][]float64(nil), sig...)
+					sig[s] = x
+				} else {
+					if timed == nil {
+						timed = make([][][]float64, C)
+					}
+					timed = append([][][]float64(nil), timed...)
+					row := make([][]float64, m.nS)
+					if timed[ph] != nil {
+						copy(row, timed[ph])
+					} else {
+						copy(row, sig)
+					}
+					row[s] = x
+					timed[ph] = row
+				}
+				e, err := cs.eval(sig, timed)
+				if err != nil {
+					return nil, err
+				}
+				if e.vL > cur.vL+1e-9*math.Max(1, math.Abs(cur.vL)) {
+					cur, improved = e, true
+				}
 			}
 		}
 		if !improved {
@@ -426,16 +504,17 @@ func newMDPFor(ctx context.Context, c *credChain, chooser, payee int) (*mdp, err
 			m.r[n][i] = 0
 			m.succ[n][i] = m.succ[n][i][:0]
 		}
+		flow, trans := g.FlowAt(nd.phase, nd.state), g.TransAt(nd.phase, nd.state)
 		for j := 0; j < g.NumJoint(nd.state); j++ {
 			w := c.jointProb(n, j, chooser, k)
 			if w == 0 {
 				continue
 			}
 			ka := k[chooser]
-			u := utility(g, g.Flow[nd.state][j], payee)
+			u := utility(g, flow[j], payee)
 			scale = math.Max(scale, math.Abs(u))
 			m.r[n][ka] += w * u
-			for i, t := range g.Trans[nd.state][j] {
+			for i, t := range trans[j] {
 				if nx := c.next[n][j][i]; nx >= 0 {
 					m.succ[n][ka] = append(m.succ[n][ka], mdpArc{to: nx, p: w * m.disc * t.P})
 				} else {

@@ -159,7 +159,7 @@ func TestCommitSearchBounds(t *testing.T) {
 			sig := m.uniform()[0]
 			clear(sig[0])
 			sig[0][i] = 1
-			e, err := cs.eval(sig)
+			e, err := cs.eval(sig, nil)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"github.com/truce-dev/truce/markov"
-	"gonum.org/v1/gonum/mat"
 )
 
 // This file checks strategy profiles for one-shot deviations, directly from
@@ -39,7 +38,7 @@ func credBuild(ctx context.Context, g *markov.Game, p markov.Profile) (*credChai
 // credBuildNodes enumerates the nodes of the tracked strategies strats (of
 // actors owner), which must begin with profile p's, with p's play at each.
 func credBuildNodes(ctx context.Context, g *markov.Game, p markov.Profile, strats []markov.Strategy, owner []int) (*credChain, error) {
-	if err := g.ValidateDiscounted(); err != nil {
+	if err := validateNodeGame(g); err != nil {
 		return nil, err
 	}
 	nA := len(g.Actors)
@@ -54,7 +53,7 @@ func credBuildNodes(ctx context.Context, g *markov.Game, p markov.Profile, strat
 	for n, nd := range ng.nodes {
 		c.play[n] = make([][]float64, nA)
 		for a := 0; a < nA; a++ {
-			if c.play[n][a], err = playOf(g, a, p[a], nd.state, nd.fired[a]); err != nil {
+			if c.play[n][a], err = playOf(g, a, p[a], nd.state, nd.fired[a], nd.phase); err != nil {
 				return nil, err
 			}
 		}
@@ -75,52 +74,58 @@ func (c *credChain) jointProb(n, j, skip int, k []int) float64 {
 	return p
 }
 
+// validateNodeGame is markov.Game.ValidateDiscounted for the analyses on
+// node graphs, which handle a clock (by backward induction over the
+// layers before it runs out): the game must be valid and its stationary
+// part discounted.
+func validateNodeGame(g *markov.Game) error {
+	if g.Clock == 0 {
+		return g.ValidateDiscounted()
+	}
+	if err := g.Validate(); err != nil {
+		return err
+	}
+	st := *g
+	st.Clock, st.Timed = 0, nil
+	return st.ValidateDiscounted()
+}
+
 // values solves every actor's discounted value at every node.
 func (c *credChain) values(ctx context.Context) ([][]float64, error) {
 	g := c.g
-	nA, N := len(g.Actors), len(c.nodes)
-	if err := denseCheck(ctx, "profile values", N, "use a profile with fewer remembered moves"); err != nil {
-		return nil, err
-	}
+	nA := len(g.Actors)
 	V := make([][]float64, nA)
 	k := make([]int, nA)
 	for a := 0; a < nA; a++ {
-		V[a] = make([]float64, N)
-		if N == 0 {
-			continue
-		}
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
 		d := g.Actors[a].Discount
-		A := mat.NewDense(N, N, nil)
-		b := mat.NewVecDense(N, nil)
-		for n, nd := range c.nodes {
-			A.Set(n, n, A.At(n, n)+1)
-			r := 0.0
-			for j := 0; j < g.NumJoint(nd.state); j++ {
-				pj := c.jointProb(n, j, -1, k)
-				if pj == 0 {
-					continue
-				}
-				r += pj * utility(g, g.Flow[nd.state][j], a)
-				for i, t := range g.Trans[nd.state][j] {
-					if nx := c.next[n][j][i]; nx >= 0 {
-						A.Set(n, nx, A.At(n, nx)-pj*d*t.P)
-					} else {
-						r += pj * d * t.P * utility(g, g.Entry[t.State], a)
+		x, err := c.linSolve(ctx, "profile values", "use a profile with fewer remembered moves", false, 0,
+			func(n int, arc func(to int, p float64)) float64 {
+				nd := c.nodes[n]
+				flow, trans := g.FlowAt(nd.phase, nd.state), g.TransAt(nd.phase, nd.state)
+				r := 0.0
+				for j := 0; j < g.NumJoint(nd.state); j++ {
+					pj := c.jointProb(n, j, -1, k)
+					if pj == 0 {
+						continue
+					}
+					r += pj * utility(g, flow[j], a)
+					for i, t := range trans[j] {
+						if nx := c.next[n][j][i]; nx >= 0 {
+							arc(nx, pj*d*t.P)
+						} else {
+							r += pj * d * t.P * utility(g, g.Entry[t.State], a)
+						}
 					}
 				}
-			}
-			b.SetVec(n, r)
+				return r
+			})
+		if err != nil {
+			return nil, err
 		}
-		var x mat.VecDense
-		if err := x.SolveVec(A, b); err != nil {
-			return nil, fmt.Errorf("profile values: %w", err)
-		}
-		for n := range V[a] {
-			V[a][n] = x.AtVec(n)
-		}
+		V[a] = x
 	}
 	return V, nil
 }
@@ -133,13 +138,14 @@ func (c *credChain) actionValues(V [][]float64, n, a int) []float64 {
 	k := make([]int, len(g.Actors))
 	q := make([]float64, len(g.Avail[nd.state][a]))
 	d := g.Actors[a].Discount
+	flow, trans := g.FlowAt(nd.phase, nd.state), g.TransAt(nd.phase, nd.state)
 	for j := 0; j < g.NumJoint(nd.state); j++ {
 		p := c.jointProb(n, j, a, k) // also decodes j into k
 		if p == 0 {
 			continue
 		}
-		u := utility(g, g.Flow[nd.state][j], a)
-		for i, t := range g.Trans[nd.state][j] {
+		u := utility(g, flow[j], a)
+		for i, t := range trans[j] {
 			if nx := c.next[n][j][i]; nx >= 0 {
 				u += d * t.P * V[a][nx]
 			} else {
@@ -205,6 +211,10 @@ type Threat struct {
 	ActorIndex int
 	State      string
 	StateIndex int
+	// Step is, in a clocked game, the step of the decision point before
+	// the clock runs out, or the clock (markov.Game.Clock) for every step
+	// from then on; Clock is the game's clock (0: no clock, Step 0).
+	Step, Clock int
 	// Kind is KindThreat, KindPromise, KindReaction or KindPlay.
 	Kind string
 	// After describes the previous move the actor's own rule reacts to
@@ -261,6 +271,9 @@ func (t Threat) String() string {
 		fmt.Fprintf(&b, " after %s", t.After)
 	}
 	fmt.Fprintf(&b, " in %s", t.State)
+	if t.Clock > 0 {
+		fmt.Fprintf(&b, " at %s", PhaseLabel(t.Clock, t.Step))
+	}
 	if t.Context != "" {
 		fmt.Fprintf(&b, " (with %s remembered)", t.Context)
 	}
@@ -337,7 +350,7 @@ func Assess(ctx context.Context, g *markov.Game, p markov.Profile) ([]Threat, er
 				}
 			}
 			tol := CredibleTol * scale
-			t := Threat{Actor: act.ID, ActorIndex: a, State: g.States[nd.state].ID, StateIndex: nd.state, Kind: KindPlay}
+			t := Threat{Actor: act.ID, ActorIndex: a, State: g.States[nd.state].ID, StateIndex: nd.state, Step: nd.phase, Clock: g.Clock, Kind: KindPlay}
 			t.After, t.Target, t.Context = c.describe(n, a)
 			t.Gain = math.Max(0, best-cur)
 			maxShort := 0.0
@@ -372,7 +385,7 @@ func Assess(ctx context.Context, g *markov.Game, p markov.Profile) ([]Threat, er
 			}
 			if t.Target != "" {
 				b := c.actorIndex(t.Target)
-				base, err := playOf(g, a, c.prof[a], nd.state, -1)
+				base, err := playOf(g, a, c.prof[a], nd.state, -1, nd.phase)
 				if err == nil {
 					t.TargetEffect = c.valueWith(V, n, a, c.play[n][a], b) - c.valueWith(V, n, a, base, b)
 				}
@@ -392,7 +405,10 @@ func Assess(ctx context.Context, g *markov.Game, p markov.Profile) ([]Threat, er
 		if out[i].ActorIndex != out[j].ActorIndex {
 			return out[i].ActorIndex < out[j].ActorIndex
 		}
-		return out[i].StateIndex < out[j].StateIndex
+		if out[i].StateIndex != out[j].StateIndex {
+			return out[i].StateIndex < out[j].StateIndex
+		}
+		return out[i].Step < out[j].Step
 	})
 	return out, nil
 }
@@ -449,14 +465,15 @@ func (c *credChain) valueWith(V [][]float64, n, a int, x []float64, b int) float
 	nd := c.nodes[n]
 	k := make([]int, len(g.Actors))
 	d := g.Actors[b].Discount
+	flow, trans := g.FlowAt(nd.phase, nd.state), g.TransAt(nd.phase, nd.state)
 	v := 0.0
 	for j := 0; j < g.NumJoint(nd.state); j++ {
 		p := c.jointProb(n, j, a, k) * x[k[a]]
 		if p == 0 {
 			continue
 		}
-		u := utility(g, g.Flow[nd.state][j], b)
-		for i, t := range g.Trans[nd.state][j] {
+		u := utility(g, flow[j], b)
+		for i, t := range trans[j] {
 			if nx := c.next[n][j][i]; nx >= 0 {
 				u += d * t.P * V[b][nx]
 			} else {
@@ -472,6 +489,8 @@ func (c *credChain) valueWith(V [][]float64, n, a int, x []float64, b int) float
 // draws.
 type ThreatSummary struct {
 	Actor, State, After, Context string
+	// Step and Clock are those of Threat.
+	Step, Clock int
 	// Kind and Play are those of the first draw (a kind can change with
 	// the parameters; Kinds counts each).
 	Kind  string
@@ -500,12 +519,12 @@ func SummarizeThreats(draws [][]Threat) []ThreatSummary {
 	index := map[string]int{}
 	for _, ths := range draws {
 		for _, t := range ths {
-			key := t.Actor + "\x00" + t.State + "\x00" + t.After + "\x00" + t.Context
+			key := t.Actor + "\x00" + t.State + "\x00" + t.After + "\x00" + t.Context + "\x00" + strconv.Itoa(t.Step)
 			i, ok := index[key]
 			if !ok {
 				i = len(out)
 				index[key] = i
-				out = append(out, ThreatSummary{Actor: t.Actor, State: t.State, After: t.After, Context: t.Context,
+				out = append(out, ThreatSummary{Actor: t.Actor, State: t.State, After: t.After, Context: t.Context, Step: t.Step, Clock: t.Clock,
 					Kind: t.Kind, Kinds: map[string]int{}, Play: t.PlayText})
 			}
 			s := &out[i]

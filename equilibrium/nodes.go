@@ -9,6 +9,7 @@ import (
 
 	"github.com/truce-dev/truce/internal/budget"
 	"github.com/truce-dev/truce/markov"
+	"gonum.org/v1/gonum/mat"
 )
 
 // A memory-one strategy plays by the first of its rules that matches the
@@ -20,6 +21,17 @@ import (
 // state, on or off the path, because threats are about what happens off
 // the path. Credibility tracks every actor's strategy; a best response
 // tracks the others' only.
+//
+// In a clocked game (markov.Game.Clock > 0) a node also carries its phase,
+// the step as the game tells steps apart (markov.Game.Phase: the step t
+// before the clock runs out, Clock from then on), because the rules, the
+// payoffs and the strategies' play may differ by step. The nodes of phase
+// 0 are every non-terminal state at the start; those of phase t+1 every
+// state as entered after any joint action of any state at step t; those of
+// phase Clock, the stationary block, also every state as entered from it.
+// Arcs lead from phase t to phase min(t+1, Clock), so the nodes before the
+// clock runs out form layers without cycles: their values follow from the
+// stationary block's by backward induction.
 
 // maxNodes bounds the decision points of one node graph.
 const maxNodes = 1 << 20
@@ -27,6 +39,7 @@ const maxNodes = 1 << 20
 // node is one decision point.
 type node struct {
 	state int
+	phase int   // min(step, Clock); 0 in a game without a clock
 	fired []int // per tracked strategy: the rule in force, -1 for base play
 }
 
@@ -43,15 +56,32 @@ type nodeGraph struct {
 	// start[s] is the node of state s entered at step 0 (or with no memory
 	// condition holding), -1 if none was made.
 	start []int
+	// layers[t] lists the nodes of phase t, t = 0 … Clock; layers[Clock]
+	// is the stationary block, the only one with cycles.
+	layers [][]int
+	// pos[n] is node n's row in the stationary block, -1 before the clock
+	// runs out.
+	pos []int
 }
 
 // checkStrategy checks that a memory-one strategy of actor a refers only
 // to states, actors and actions of g.
 func checkStrategy(g *markov.Game, a int, st markov.Strategy) error {
 	nA := len(g.Actors)
+	if len(st.Timed) != 0 && len(st.Timed) != g.Clock {
+		return fmt.Errorf("actor %s: play for %d steps, want the clock's %d", g.Actors[a].ID, len(st.Timed), g.Clock)
+	}
+	for t, base := range st.Timed {
+		if base != nil && len(base) != len(g.States) {
+			return fmt.Errorf("actor %s: play at step %d for %d states, want %d", g.Actors[a].ID, t, len(base), len(g.States))
+		}
+	}
 	for ri, r := range st.Rules {
 		if r.State < -1 || r.State >= len(g.States) {
 			return fmt.Errorf("actor %s: rule %d: state %d out of range", g.Actors[a].ID, ri+1, r.State)
+		}
+		if r.Steps != nil && len(r.Steps) != g.Clock+1 {
+			return fmt.Errorf("actor %s: rule %d: step mask of %d entries, want clock + 1 = %d", g.Actors[a].ID, ri+1, len(r.Steps), g.Clock+1)
 		}
 		for _, cd := range r.After {
 			if cd.Actor < 0 || cd.Actor >= nA {
@@ -67,11 +97,14 @@ func checkStrategy(g *markov.Game, a int, st markov.Strategy) error {
 	return nil
 }
 
-// firedRule returns the rule strategy st follows in state s after the
-// previous step's global actions mem (nil at the start), or -1.
-func firedRule(st markov.Strategy, s int, mem []int) int {
+// firedRule returns the rule strategy st follows in state s at phase ph
+// after the previous step's global actions mem (nil at the start), or -1.
+func firedRule(st markov.Strategy, s, ph int, mem []int) int {
 	for ri, r := range st.Rules {
 		if r.State != s && r.State != -1 {
+			continue
+		}
+		if r.Steps != nil && !r.Steps[ph] {
 			continue
 		}
 		ok := true
@@ -91,16 +124,21 @@ func firedRule(st markov.Strategy, s int, mem []int) int {
 	return -1
 }
 
-// playOf returns what strategy st of actor a plays in state s under rule ri
-// (-1: base play), as a distribution over Avail[s][a].
-func playOf(g *markov.Game, a int, st markov.Strategy, s, ri int) ([]float64, error) {
+// playOf returns what strategy st of actor a plays in state s at phase ph
+// under rule ri (-1: base play, the step's own where the strategy has one),
+// as a distribution over Avail[s][a].
+func playOf(g *markov.Game, a int, st markov.Strategy, s, ri, ph int) ([]float64, error) {
 	av := g.Avail[s][a]
 	play := make([]float64, len(av))
 	if ri < 0 {
-		if s >= len(st.Base) || len(st.Base[s]) != len(av) {
-			return nil, fmt.Errorf("actor %s: no base play for the %d actions of state %s", g.Actors[a].ID, len(av), g.States[s].ID)
+		base := st.Base
+		if ph < g.Clock && ph < len(st.Timed) && st.Timed[ph] != nil && st.Timed[ph][s] != nil {
+			base = st.Timed[ph]
 		}
-		copy(play, st.Base[s])
+		if s >= len(base) || len(base[s]) != len(av) {
+			return nil, fmt.Errorf("actor %s: no base play for the %d actions of state %s%s", g.Actors[a].ID, len(av), g.States[s].ID, atPhase(g, ph))
+		}
+		copy(play, base[s])
 	} else {
 		for _, ap := range st.Rules[ri].Play {
 			pos := -1
@@ -110,6 +148,9 @@ func playOf(g *markov.Game, a int, st markov.Strategy, s, ri int) ([]float64, er
 				}
 			}
 			if pos < 0 {
+				if ap.P == 0 {
+					continue
+				}
 				return nil, fmt.Errorf("actor %s: rule %d plays an action not available in state %s", g.Actors[a].ID, ri+1, g.States[s].ID)
 			}
 			play[pos] += ap.P
@@ -118,14 +159,34 @@ func playOf(g *markov.Game, a int, st markov.Strategy, s, ri int) ([]float64, er
 	tot := 0.0
 	for _, x := range play {
 		if !(x >= 0) {
-			return nil, fmt.Errorf("actor %s: negative probability in state %s", g.Actors[a].ID, g.States[s].ID)
+			return nil, fmt.Errorf("actor %s: negative probability in state %s%s", g.Actors[a].ID, g.States[s].ID, atPhase(g, ph))
 		}
 		tot += x
 	}
 	if math.Abs(tot-1) > 1e-9 {
-		return nil, fmt.Errorf("actor %s: play in state %s sums to %v", g.Actors[a].ID, g.States[s].ID, tot)
+		return nil, fmt.Errorf("actor %s: play in state %s%s sums to %v", g.Actors[a].ID, g.States[s].ID, atPhase(g, ph), tot)
 	}
 	return play, nil
+}
+
+// atPhase is " at step t" for a phase before the clock runs out, "" else.
+func atPhase(g *markov.Game, ph int) string {
+	if ph < g.Clock {
+		return fmt.Sprintf(" at step %d", ph)
+	}
+	return ""
+}
+
+// PhaseLabel names a phase for people: "" in a game without a clock,
+// "step t" before the clock runs out, "steps ≥ Clock" after.
+func PhaseLabel(clock, ph int) string {
+	switch {
+	case clock == 0:
+		return ""
+	case ph < clock:
+		return fmt.Sprintf("step %d", ph)
+	}
+	return fmt.Sprintf("steps ≥ %d", clock)
 }
 
 // buildNodes enumerates the nodes of the strategies strats (of actors
@@ -136,29 +197,31 @@ func buildNodes(ctx context.Context, g *markov.Game, strats []markov.Strategy, o
 			return nil, err
 		}
 	}
+	C := g.Clock
 	ng := &nodeGraph{g: g, strats: strats, owner: owner, index: map[string]int{}, start: make([]int, len(g.States))}
-	get := func(s int, mem []int) (int, error) {
+	get := func(s, ph int, mem []int) (int, error) {
 		fired := make([]int, len(strats))
 		for i, st := range strats {
-			fired[i] = firedRule(st, s, mem)
+			fired[i] = firedRule(st, s, ph, mem)
 		}
-		key := nodeKey(s, fired)
+		key := nodeKey(s, ph, fired)
 		if id, ok := ng.index[key]; ok {
 			return id, nil
 		}
 		if len(ng.nodes) >= maxNodes {
-			return 0, fmt.Errorf("more than %d decision points (states × remembered moves)", maxNodes)
+			return 0, fmt.Errorf("more than %d decision points (states × remembered moves × steps before the clock runs out)", maxNodes)
 		}
 		id := len(ng.nodes)
 		ng.index[key] = id
-		ng.nodes = append(ng.nodes, node{state: s, fired: fired})
+		ng.nodes = append(ng.nodes, node{state: s, phase: ph, fired: fired})
 		return id, nil
 	}
-	// States with no way in other than the start get their start node.
+	// Start nodes: without a clock, the initial state and the states with
+	// no way in other than the start; with one, every state at step 0.
 	entered := make([]bool, len(g.States))
 	for s, st := range g.States {
 		ng.start[s] = -1
-		if st.Terminal {
+		if st.Terminal || C > 0 {
 			continue
 		}
 		for j := range g.Trans[s] {
@@ -171,7 +234,7 @@ func buildNodes(ctx context.Context, g *markov.Game, strats []markov.Strategy, o
 	}
 	for s, st := range g.States {
 		if !st.Terminal && (s == g.Initial || !entered[s]) {
-			id, err := get(s, nil)
+			id, err := get(s, 0, nil)
 			if err != nil {
 				return nil, err
 			}
@@ -181,48 +244,61 @@ func buildNodes(ctx context.Context, g *markov.Game, strats []markov.Strategy, o
 	nA := len(g.Actors)
 	k := make([]int, nA)
 	mem := make([]int, nA)
-	succ := map[[2]int][]int{} // (state, joint) -> next node per transition
-	for s, st := range g.States {
-		if st.Terminal {
-			continue
-		}
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		for j := 0; j < g.NumJoint(s); j++ {
-			g.Decode(s, j, k)
-			for a := 0; a < nA; a++ {
-				mem[a] = g.Avail[s][a][k[a]]
+	succ := map[[3]int][]int{} // (phase, state, joint) -> next node per transition
+	for ph := 0; ph <= C; ph++ {
+		nph := min(ph+1, C)
+		for s, st := range g.States {
+			if st.Terminal {
+				continue
 			}
-			nx := make([]int, len(g.Trans[s][j]))
-			for i, t := range g.Trans[s][j] {
-				nx[i] = -1
-				if g.States[t.State].Terminal {
-					continue
-				}
-				id, err := get(t.State, mem)
-				if err != nil {
-					return nil, err
-				}
-				nx[i] = id
+			if err := ctx.Err(); err != nil {
+				return nil, err
 			}
-			succ[[2]int{s, j}] = nx
+			for j := 0; j < g.NumJoint(s); j++ {
+				g.Decode(s, j, k)
+				for a := 0; a < nA; a++ {
+					mem[a] = g.Avail[s][a][k[a]]
+				}
+				tr := g.TransAt(ph, s)[j]
+				nx := make([]int, len(tr))
+				for i, t := range tr {
+					nx[i] = -1
+					if g.States[t.State].Terminal {
+						continue
+					}
+					id, err := get(t.State, nph, mem)
+					if err != nil {
+						return nil, err
+					}
+					nx[i] = id
+				}
+				succ[[3]int{ph, s, j}] = nx
+			}
 		}
 	}
 	ng.next = make([][][]int, len(ng.nodes))
+	ng.layers = make([][]int, C+1)
+	ng.pos = make([]int, len(ng.nodes))
 	for n, nd := range ng.nodes {
 		nj := g.NumJoint(nd.state)
 		ng.next[n] = make([][]int, nj)
 		for j := 0; j < nj; j++ {
-			ng.next[n][j] = succ[[2]int{nd.state, j}]
+			ng.next[n][j] = succ[[3]int{nd.phase, nd.state, j}]
 		}
+		ng.pos[n] = -1
+		if nd.phase == C {
+			ng.pos[n] = len(ng.layers[C])
+		}
+		ng.layers[nd.phase] = append(ng.layers[nd.phase], n)
 	}
 	return ng, nil
 }
 
-func nodeKey(s int, fired []int) string {
+func nodeKey(s, ph int, fired []int) string {
 	var kb strings.Builder
 	kb.WriteString(strconv.Itoa(s))
+	kb.WriteByte('@')
+	kb.WriteString(strconv.Itoa(ph))
 	for _, f := range fired {
 		kb.WriteByte(',')
 		kb.WriteString(strconv.Itoa(f))
@@ -230,11 +306,75 @@ func nodeKey(s int, fired []int) string {
 	return kb.String()
 }
 
-// lookup finds the node of state s whose tracked strategies follow the
-// rules fired.
-func (ng *nodeGraph) lookup(s int, fired []int) (int, bool) {
-	id, ok := ng.index[nodeKey(s, fired)]
+// lookup finds the node of state s at phase ph whose tracked strategies
+// follow the rules fired.
+func (ng *nodeGraph) lookup(s, ph int, fired []int) (int, bool) {
+	id, ok := ng.index[nodeKey(s, ph, fired)]
 	return id, ok
+}
+
+// linSolve solves x[n] = b_n + Σ p·x[to] over the graph's nodes, where
+// row(n, arc) returns b_n and calls arc(to, p) for each of node n's arcs
+// (the coefficients of one fixed policy, discount included). The
+// stationary block is one dense system (or, when gaussSeidel is set and
+// the memory budget refuses the dense matrix, Gauss–Seidel sweeps to
+// rounding error, which converge at the discount's rate); the nodes
+// before the clock runs out, whose arcs lead one phase on, then follow by
+// backward substitution, phase Clock-1 down to 0.
+func (ng *nodeGraph) linSolve(ctx context.Context, what, alternative string, gaussSeidel bool, scale float64,
+	row func(n int, arc func(to int, p float64)) float64) ([]float64, error) {
+	x := make([]float64, len(ng.nodes))
+	stat := ng.layers[len(ng.layers)-1]
+	N := len(stat)
+	if N > 0 {
+		if err := denseCheck(ctx, what, N, alternative); err == nil {
+			A := mat.NewDense(N, N, nil)
+			b := mat.NewVecDense(N, nil)
+			for i, n := range stat {
+				A.Set(i, i, A.At(i, i)+1)
+				b.SetVec(i, row(n, func(to int, p float64) {
+					A.Set(i, ng.pos[to], A.At(i, ng.pos[to])-p)
+				}))
+			}
+			var v mat.VecDense
+			if err := v.SolveVec(A, b); err != nil {
+				return nil, fmt.Errorf("%s: %w", what, err)
+			}
+			for i, n := range stat {
+				x[n] = v.AtVec(i)
+			}
+		} else if !gaussSeidel {
+			return nil, err
+		} else {
+			for sweep := 0; ; sweep++ {
+				if err := ctx.Err(); err != nil {
+					return nil, err
+				}
+				change := 0.0
+				for _, n := range stat {
+					acc := 0.0
+					b := row(n, func(to int, p float64) { acc += p * x[to] })
+					v := b + acc
+					change = math.Max(change, math.Abs(v-x[n]))
+					x[n] = v
+				}
+				if change <= 1e-15*math.Max(1, scale) || sweep > 1_000_000 {
+					break
+				}
+			}
+		}
+	}
+	for ph := len(ng.layers) - 2; ph >= 0; ph-- {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		for _, n := range ng.layers[ph] {
+			acc := 0.0
+			b := row(n, func(to int, p float64) { acc += p * x[to] })
+			x[n] = b + acc
+		}
+	}
+	return x, nil
 }
 
 // after describes the remembered move that selects node n's rules

@@ -6,7 +6,6 @@ import (
 	"math"
 
 	"github.com/truce-dev/truce/markov"
-	"gonum.org/v1/gonum/mat"
 )
 
 // A best response of one actor to the others' fixed (memory-one)
@@ -17,6 +16,13 @@ import (
 // payoffs are fixed by the profile. It is solved exactly by policy
 // iteration (each policy evaluated by a linear solve), checked against the
 // Bellman equation and cross-checked by value iteration.
+//
+// In a clocked game the decision process is not stationary: its decision
+// points carry the step until the clock runs out (nodes.go). Policy
+// iteration solves the stationary process from step Clock on; backward
+// induction then gives the optimal play and values at steps Clock-1 down
+// to 0, each step with its own rules and payoffs and the others' play at
+// that step. The best response is a policy per decision point and step.
 
 // Response is one actor's exact best response to a profile.
 type Response struct {
@@ -39,6 +45,10 @@ type Response struct {
 	ValueIterationGap float64
 	// PolicyIterations counts improvement steps.
 	PolicyIterations int
+	// Clock is the game's clock (0: none). With a clock, Nodes hold one
+	// decision point per step before it runs out (ResponseNode.Step) and
+	// the policy may differ by step.
+	Clock int
 
 	c *credChain // the profile's node graph
 }
@@ -47,6 +57,10 @@ type Response struct {
 type ResponseNode struct {
 	State   int
 	StateID string
+	// Step is, in a clocked game, the step of the decision point before
+	// the clock runs out, or the clock for every step from then on (0
+	// without a clock).
+	Step int
 	// After is the remembered move that selects the strategies' rules here
 	// ("IR: hormuz"), empty for base play.
 	After string
@@ -69,13 +83,18 @@ type ResponseNode struct {
 	Changes bool
 }
 
-// Label names the node: the state, and the remembered move if any.
+// Label names the node: the state, and the remembered move if any (not
+// the step: StepLabel).
 func (n ResponseNode) Label() string {
 	if n.After == "" {
 		return n.StateID
 	}
 	return n.StateID + " after " + n.After
 }
+
+// StepLabel names the node's step in a game with clock clock: "step 3",
+// "steps ≥ 8", or "" without a clock.
+func (n ResponseNode) StepLabel(clock int) string { return PhaseLabel(clock, n.Step) }
 
 // mdp is the responder's decision process on a profile's node graph.
 type mdp struct {
@@ -111,16 +130,17 @@ func newMDP(ctx context.Context, c *credChain, a int) (*mdp, error) {
 		K := len(g.Avail[nd.state][a])
 		m.r[n] = make([]float64, K)
 		m.succ[n] = make([][]mdpArc, K)
+		flow, trans := g.FlowAt(nd.phase, nd.state), g.TransAt(nd.phase, nd.state)
 		for j := 0; j < g.NumJoint(nd.state); j++ {
 			w := c.jointProb(n, j, a, k) // also decodes j into k
 			if w == 0 {
 				continue
 			}
 			ka := k[a]
-			u := utility(g, g.Flow[nd.state][j], a)
+			u := utility(g, flow[j], a)
 			scale = math.Max(scale, math.Abs(u))
 			m.r[n][ka] += w * u
-			for i, t := range g.Trans[nd.state][j] {
+			for i, t := range trans[j] {
 				if nx := c.next[n][j][i]; nx >= 0 {
 					m.succ[n][ka] = append(m.succ[n][ka], mdpArc{to: nx, p: w * m.disc * t.P})
 				} else {
@@ -145,57 +165,102 @@ func (m *mdp) q(n, k int, V []float64) float64 {
 }
 
 // evaluate returns the exact values of policy pol (a distribution per node)
-// by one linear solve (dense LU when the budget allows, else Gauss–Seidel
-// sweeps on the sparse rows to rounding error).
+// by one linear solve on the stationary block (dense LU when the budget
+// allows, else Gauss–Seidel sweeps on the sparse rows to rounding error)
+// and backward substitution before the clock runs out.
 func (m *mdp) evaluate(ctx context.Context, pol [][]float64) ([]float64, error) {
-	N := len(m.r)
-	if N == 0 {
-		return nil, nil
-	}
-	if denseCheck(ctx, "best-response values", N, "") == nil {
-		A := mat.NewDense(N, N, nil)
-		b := mat.NewVecDense(N, nil)
-		for n := 0; n < N; n++ {
-			A.Set(n, n, 1)
+	V, err := m.c.linSolve(ctx, "best-response values", "", true, m.tol*1e9,
+		func(n int, arc func(to int, p float64)) float64 {
 			r := 0.0
 			for k, p := range pol[n] {
 				if p == 0 {
 					continue
 				}
 				r += p * m.r[n][k]
-				for _, arc := range m.succ[n][k] {
-					A.Set(n, arc.to, A.At(n, arc.to)-p*arc.p)
+				for _, a := range m.succ[n][k] {
+					arc(a.to, p*a.p)
 				}
 			}
-			b.SetVec(n, r)
-		}
-		var x mat.VecDense
-		if err := x.SolveVec(A, b); err != nil {
-			return nil, fmt.Errorf("best-response values: %w", err)
-		}
-		return append([]float64(nil), x.RawVector().Data...), nil
+			return r
+		})
+	if err != nil {
+		return nil, fmt.Errorf("best-response values: %w", err)
 	}
-	// Too large for a dense solve: Gauss–Seidel converges at rate δ.
-	V := make([]float64, N)
-	for sweep := 0; ; sweep++ {
-		if err := ctx.Err(); err != nil {
-			return nil, err
+	return V, nil
+}
+
+// optimize improves policy pol (in place) to an optimal one among the
+// actions allowed[n] at each node n (nil: every action): policy iteration
+// on the stationary block, an action switched only for a gain above the
+// tolerance (so it ends, and keeps pol's play wherever that is optimal),
+// then backward induction over the steps before the clock runs out. It
+// returns the values of the final policy and the improvement steps.
+func (m *mdp) optimize(ctx context.Context, pol [][]float64, allowed [][]int) ([]float64, int, error) {
+	improve := func(n int, V []float64) bool {
+		cur, best, bestK := 0.0, math.Inf(-1), -1
+		for k, x := range pol[n] {
+			if x != 0 {
+				cur += x * m.q(n, k, V)
+			}
 		}
-		change := 0.0
-		for n := 0; n < N; n++ {
+		consider := func(k int) {
+			if q := m.q(n, k, V); q > best {
+				best, bestK = q, k
+			}
+		}
+		if allowed == nil {
+			for k := range pol[n] {
+				consider(k)
+			}
+		} else {
+			for _, k := range allowed[n] {
+				consider(k)
+			}
+		}
+		if best > cur+m.tol {
+			clear(pol[n])
+			pol[n][bestK] = 1
+			return true
+		}
+		return false
+	}
+	stat := m.c.layers[len(m.c.layers)-1]
+	var V []float64
+	var err error
+	it := 0
+	for ; ; it++ {
+		if err := ctx.Err(); err != nil {
+			return nil, 0, err
+		}
+		if V, err = m.evaluate(ctx, pol); err != nil {
+			return nil, 0, err
+		}
+		changed := false
+		for _, n := range stat {
+			changed = improve(n, V) || changed
+		}
+		if !changed || it > 10*len(stat)+100 {
+			break
+		}
+	}
+	// Backward induction: a node's successors lie one step on, their
+	// values already final.
+	for ph := len(m.c.layers) - 2; ph >= 0; ph-- {
+		if err := ctx.Err(); err != nil {
+			return nil, 0, err
+		}
+		for _, n := range m.c.layers[ph] {
+			improve(n, V)
 			v := 0.0
-			for k, p := range pol[n] {
-				if p != 0 {
-					v += p * m.q(n, k, V)
+			for k, x := range pol[n] {
+				if x != 0 {
+					v += x * m.q(n, k, V)
 				}
 			}
-			change = math.Max(change, math.Abs(v-V[n]))
 			V[n] = v
 		}
-		if change <= 1e-15*math.Max(1, m.tol*1e9) || sweep > 1_000_000 {
-			return V, nil
-		}
 	}
+	return V, it + 1, nil
 }
 
 // BestResponse computes actor a's exact best response to the other
@@ -232,47 +297,19 @@ func BestResponseWith(ctx context.Context, g *markov.Game, p markov.Profile, a i
 	if err != nil {
 		return nil, fmt.Errorf("best response: %w", err)
 	}
-	N := len(c.nodes)
-	// Policy iteration from the profile's own play; an action is switched
-	// only for a gain above the tolerance, so it ends in finitely many
-	// steps and keeps the profile's play wherever that is optimal.
-	pol := make([][]float64, N)
+	// Policy iteration (and backward induction over the clock) from the
+	// profile's own play, which it keeps wherever that is optimal.
+	pol := make([][]float64, len(c.nodes))
 	for n := range pol {
 		pol[n] = append([]float64(nil), c.play[n][a]...)
 	}
-	var V []float64
-	it := 0
-	for ; ; it++ {
-		if err := ctx.Err(); err != nil {
-			return nil, fmt.Errorf("best response: %w", err)
-		}
-		if V, err = m.evaluate(ctx, pol); err != nil {
-			return nil, fmt.Errorf("best response: %w", err)
-		}
-		changed := false
-		for n := range pol {
-			cur := 0.0
-			best, bestK := math.Inf(-1), -1
-			for k := range pol[n] {
-				q := m.q(n, k, V)
-				cur += pol[n][k] * q
-				if q > best {
-					best, bestK = q, k
-				}
-			}
-			if best > cur+m.tol {
-				clear(pol[n])
-				pol[n][bestK] = 1
-				changed = true
-			}
-		}
-		if !changed || it > 10*N+100 {
-			break
-		}
+	V, it, err := m.optimize(ctx, pol, nil)
+	if err != nil {
+		return nil, fmt.Errorf("best response: %w", err)
 	}
-	res := &Response{Actor: a, ActorID: g.Actors[a].ID, PolicyIterations: it + 1, Init: c.start[g.Initial], c: c}
+	res := &Response{Actor: a, ActorID: g.Actors[a].ID, PolicyIterations: it, Init: c.start[g.Initial], Clock: g.Clock, c: c}
 	for n, nd := range c.nodes {
-		rn := ResponseNode{State: nd.state, StateID: g.States[nd.state].ID, After: c.after(n),
+		rn := ResponseNode{State: nd.state, StateID: g.States[nd.state].ID, Step: nd.phase, After: c.after(n),
 			Policy: pol[n], ProfilePlay: c.play[n][a], Value: V[n]}
 		rn.Q = make([]float64, len(pol[n]))
 		best := math.Inf(-1)
@@ -360,7 +397,7 @@ func RespondsWith(ctx context.Context, g *markov.Game, pa, pb markov.Profile, a 
 	}
 	allowed := make([][]int, len(cx.nodes))
 	for n, nd := range cx.nodes {
-		an, ok := ca.lookup(nd.state, nd.fired[nA:])
+		an, ok := ca.lookup(nd.state, nd.phase, nd.fired[nA:])
 		if !ok {
 			return false, 0, fmt.Errorf("responds: decision point of state %s missing from the first profile", g.States[nd.state].ID)
 		}
@@ -380,41 +417,15 @@ func RespondsWith(ctx context.Context, g *markov.Game, pa, pb markov.Profile, a 
 }
 
 // restrictedOptimum is the optimal value of the decision process when
-// node n may only use the actions allowed[n], by policy iteration.
+// node n may only use the actions allowed[n].
 func (m *mdp) restrictedOptimum(ctx context.Context, allowed [][]int) ([]float64, error) {
 	pol := make([][]float64, len(m.r))
 	for n := range pol {
 		pol[n] = make([]float64, len(m.r[n]))
 		pol[n][allowed[n][0]] = 1
 	}
-	var V []float64
-	var err error
-	for it := 0; it < 10*len(pol)+100; it++ {
-		if V, err = m.evaluate(ctx, pol); err != nil {
-			return nil, err
-		}
-		changed := false
-		for n := range pol {
-			cur, best, bestK := 0.0, math.Inf(-1), -1
-			for k, x := range pol[n] {
-				cur += x * m.q(n, k, V)
-			}
-			for _, k := range allowed[n] {
-				if q := m.q(n, k, V); q > best {
-					best, bestK = q, k
-				}
-			}
-			if best > cur+m.tol {
-				clear(pol[n])
-				pol[n][bestK] = 1
-				changed = true
-			}
-		}
-		if !changed {
-			break
-		}
-	}
-	return V, nil
+	V, _, err := m.optimize(ctx, pol, allowed)
+	return V, err
 }
 
 // Strategy returns the best response as a memory-one strategy of the
@@ -424,7 +435,8 @@ func (m *mdp) restrictedOptimum(ctx context.Context, allowed [][]int) ([]float64
 // has one rule whose conditions are the union of theirs, listed in the
 // order of the others' rules (a rule's own position first, base play
 // last), so that the first one that matches is exactly the combination in
-// force.
+// force. In a clocked game the play of each step before the clock runs out
+// is the strategy's Timed base play and rules limited to that step.
 func (r *Response) Strategy() markov.Strategy {
 	c, a := r.c, r.Actor
 	g := c.g
@@ -435,73 +447,95 @@ func (r *Response) Strategy() markov.Strategy {
 			others = append(others, b)
 		}
 	}
-	// policy per (state, fired rules of the others); nodes that differ
-	// only in the actor's own rule have the same optimal actions.
+	// policy per (state, phase, fired rules of the others); nodes that
+	// differ only in the actor's own rule have the same optimal actions.
 	pol := map[string][]float64{}
-	key := func(s int, fired []int) string { return nodeKey(s, fired) }
 	for n, nd := range c.nodes {
 		f := make([]int, len(others))
 		for i, b := range others {
 			f[i] = nd.fired[b]
 		}
-		if k := key(nd.state, f); pol[k] == nil {
+		if k := nodeKey(nd.state, nd.phase, f); pol[k] == nil {
 			pol[k] = r.Nodes[n].Policy
 		}
 	}
 	st := markov.Strategy{Base: make([][]float64, len(g.States))}
-	for s, gs := range g.States {
-		if gs.Terminal {
-			continue
+	if g.Clock > 0 {
+		st.Timed = make([][][]float64, g.Clock)
+		for t := range st.Timed {
+			st.Timed[t] = make([][]float64, len(g.States))
 		}
-		// combinations in lexicographic order, base play (-1) last
-		choices := make([][]int, len(others))
-		for i, b := range others {
-			for ri, rl := range c.prof[b].Rules {
-				if rl.State == s || rl.State == -1 {
-					choices[i] = append(choices[i], ri)
-				}
+	}
+	for ph := 0; ph <= g.Clock; ph++ {
+		base := st.Base
+		var steps []bool
+		if ph < g.Clock {
+			base = st.Timed[ph]
+		}
+		if g.Clock > 0 {
+			steps = make([]bool, g.Clock+1)
+			steps[ph] = true
+		}
+		for s, gs := range g.States {
+			if gs.Terminal {
+				continue
 			}
-			choices[i] = append(choices[i], -1)
-		}
-		idx := make([]int, len(others))
-		for {
-			f := make([]int, len(others))
-			var conds []markov.Cond
+			// combinations in lexicographic order, base play (-1) last
+			choices := make([][]int, len(others))
 			for i, b := range others {
-				f[i] = choices[i][idx[i]]
-				if f[i] >= 0 {
-					conds = append(conds, c.prof[b].Rules[f[i]].After...)
-				}
-			}
-			if p, ok := pol[key(s, f)]; ok {
-				if len(conds) == 0 && allBase(f) {
-					st.Base[s] = append([]float64(nil), p...)
-				} else {
-					rl := markov.Rule{State: s, After: conds}
-					for k, x := range p {
-						if x > 0 {
-							rl.Play = append(rl.Play, markov.ActionProb{Action: g.Avail[s][a][k], P: x})
-						}
+				for ri, rl := range c.prof[b].Rules {
+					if (rl.State == s || rl.State == -1) && (rl.Steps == nil || rl.Steps[ph]) {
+						choices[i] = append(choices[i], ri)
 					}
-					st.Rules = append(st.Rules, rl)
 				}
+				choices[i] = append(choices[i], -1)
 			}
-			i := len(idx) - 1
-			for ; i >= 0; i-- {
-				if idx[i]++; idx[i] < len(choices[i]) {
+			idx := make([]int, len(others))
+			for {
+				f := make([]int, len(others))
+				var conds []markov.Cond
+				for i, b := range others {
+					f[i] = choices[i][idx[i]]
+					if f[i] >= 0 {
+						conds = append(conds, c.prof[b].Rules[f[i]].After...)
+					}
+				}
+				if p, ok := pol[nodeKey(s, ph, f)]; ok {
+					if len(conds) == 0 && allBase(f) {
+						base[s] = append([]float64(nil), p...)
+					} else {
+						rl := markov.Rule{State: s, After: conds, Steps: steps}
+						for k, x := range p {
+							if x > 0 {
+								rl.Play = append(rl.Play, markov.ActionProb{Action: g.Avail[s][a][k], P: x})
+							}
+						}
+						st.Rules = append(st.Rules, rl)
+					}
+				}
+				i := len(idx) - 1
+				for ; i >= 0; i-- {
+					if idx[i]++; idx[i] < len(choices[i]) {
+						break
+					}
+					idx[i] = 0
+				}
+				if i < 0 {
 					break
 				}
-				idx[i] = 0
 			}
-			if i < 0 {
-				break
-			}
-		}
-		if st.Base[s] == nil { // never reached with base play: any policy of the state
-			for k, nd := range c.nodes {
-				if nd.state == s {
-					st.Base[s] = append([]float64(nil), r.Nodes[k].Policy...)
-					break
+			if base[s] == nil && ph == g.Clock { // never reached with base play: any policy of the state
+				for k, nd := range c.nodes {
+					if nd.state == s && nd.phase == ph {
+						base[s] = append([]float64(nil), r.Nodes[k].Policy...)
+						break
+					}
+				}
+				if base[s] == nil { // no decision point at all: uniform
+					base[s] = make([]float64, len(g.Avail[s][a]))
+					for k := range base[s] {
+						base[s][k] = 1 / float64(len(base[s]))
+					}
 				}
 			}
 		}

@@ -20,8 +20,14 @@ type commitJSON struct {
 	Seed     uint64 `json:"seed"`
 	Leader   string `json:"leader"`
 	Follower string `json:"follower"`
-	// Commitment[state][action] is the leader's committed play.
+	// Clock is the scenario's clock (absent without one).
+	Clock int `json:"clock,omitempty"`
+	// Commitment[state][action] is the leader's committed play (in a
+	// clocked scenario, from step Clock on).
 	Commitment map[string]map[string]float64 `json:"commitment"`
+	// BeforeClock[t][state][action] is, in a clocked scenario, the
+	// committed play at step t before the clock runs out.
+	BeforeClock []map[string]map[string]float64 `json:"commitment_before_clock,omitempty"`
 	// FollowerResponse[node][action] is the follower's best response, ties
 	// broken in the leader's favour (nodes as in truce respond).
 	FollowerResponse       map[string]map[string]float64 `json:"follower_response"`
@@ -33,6 +39,8 @@ type commitJSON struct {
 	EquilibriumLeaderValue *float64                      `json:"equilibrium_leader_value,omitempty"`
 	ValueOfCommitment      *float64                      `json:"value_of_commitment,omitempty"`
 	BellmanResidual        float64                       `json:"bellman_residual"`
+
+	responseOrder []string // FollowerResponse's keys in the order of truce respond
 }
 
 func newCommitCmd() *cobra.Command {
@@ -125,8 +133,8 @@ docs/solve.md.`,
 // commitReport is the JSON form of a commitment (truce commit, and the
 // report's leverage section).
 func commitReport(sc *scenario.Scenario, g *markov.Game, c *equilibrium.Commitment, seed uint64) commitJSON {
-	l, f := c.Leader, c.Follower
-	rep := commitJSON{Scenario: sc.Name, Seed: seed, Leader: c.LeaderID, Follower: c.FollowerID,
+	l := c.Leader
+	rep := commitJSON{Scenario: sc.Name, Seed: seed, Leader: c.LeaderID, Follower: c.FollowerID, Clock: g.Clock,
 		Commitment: map[string]map[string]float64{}, FollowerResponse: map[string]map[string]float64{},
 		LeaderValue: c.LeaderValue, FollowerValue: c.FollowerValue, Exact: c.Exact, Method: c.Method, Tried: c.Tried,
 		BellmanResidual: c.Response.BellmanResidual}
@@ -135,8 +143,18 @@ func commitReport(sc *scenario.Scenario, g *markov.Game, c *equilibrium.Commitme
 			rep.Commitment[st.ID] = distNames(g, l, s, c.Strategy[s])
 		}
 	}
-	for _, n := range c.Response.Nodes {
-		rep.FollowerResponse[n.Label()] = distNames(g, f, n.State, n.Policy)
+	for _, row := range c.Timed {
+		m := map[string]map[string]float64{}
+		for s, st := range g.States {
+			if !st.Terminal {
+				m[st.ID] = distNames(g, l, s, row[s])
+			}
+		}
+		rep.BeforeClock = append(rep.BeforeClock, m)
+	}
+	for _, n := range respondReport(sc, g, c.Response, "").Nodes {
+		rep.FollowerResponse[n.Node] = n.Policy
+		rep.responseOrder = append(rep.responseOrder, n.Node)
 	}
 	if !math.IsNaN(c.EquilibriumLeaderValue) {
 		e, v := c.EquilibriumLeaderValue, c.ValueOfCommitment
@@ -158,15 +176,49 @@ func writeCommitText(w io.Writer, sc *scenario.Scenario, rep commitJSON, l, f in
 	tw := tabwriter.NewWriter(&b, 2, 4, 2, ' ', 0)
 	fmt.Fprintf(tw, "  state\t%s commits to\n", rep.Leader)
 	for _, st := range sc.States {
-		if p, ok := rep.Commitment[st.ID]; ok {
-			fmt.Fprintf(tw, "  %s\t%s\n", st.ID, playText(sc.Actions[l], p))
+		p, ok := rep.Commitment[st.ID]
+		if !ok {
+			continue
 		}
+		if rep.Clock == 0 {
+			fmt.Fprintf(tw, "  %s\t%s\n", st.ID, playText(sc.Actions[l], p))
+			continue
+		}
+		plays := make([]string, 0, rep.Clock+1)
+		for _, row := range rep.BeforeClock {
+			plays = append(plays, playText(sc.Actions[l], row[st.ID]))
+		}
+		plays = append(plays, playText(sc.Actions[l], p))
+		fmt.Fprintf(tw, "  %s\t%s\n", st.ID, stepPlays(plays))
 	}
 	tw.Flush()
 	tw = tabwriter.NewWriter(&b, 2, 4, 2, ' ', 0)
 	fmt.Fprintf(tw, "  decision point\t%s responds\n", rep.Follower)
-	for _, k := range sortedNodeLabels(sc, rep.FollowerResponse) {
-		fmt.Fprintf(tw, "  %s\t%s\n", k, playText(sc.Actions[f], rep.FollowerResponse[k]))
+	if rep.Clock == 0 {
+		for _, k := range sortedNodeLabels(sc, rep.FollowerResponse) {
+			fmt.Fprintf(tw, "  %s\t%s\n", k, playText(sc.Actions[f], rep.FollowerResponse[k]))
+		}
+	} else {
+		// one row per decision point, its play by step
+		var key string
+		var plays []string
+		var steps []int
+		flush := func() {
+			if key != "" {
+				fmt.Fprintf(tw, "  %s\t%s\n", key, stepPlaysAt(plays, steps, rep.Clock))
+			}
+		}
+		for _, k := range rep.responseOrder {
+			at := strings.LastIndex(k, " at step")
+			base, step := k[:at], rep.Clock
+			fmt.Sscanf(k[at:], " at step %d", &step)
+			if base != key {
+				flush()
+				key, plays, steps = base, nil, nil
+			}
+			plays, steps = append(plays, playText(sc.Actions[f], rep.FollowerResponse[k])), append(steps, step)
+		}
+		flush()
 	}
 	tw.Flush()
 	fmt.Fprintf(&b, "  values from %s: %s %.4g, %s %.4g (follower's response: Bellman residual %.2g)\n", init,
@@ -181,6 +233,62 @@ func writeCommitText(w io.Writer, sc *scenario.Scenario, rep commitJSON, l, f in
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// stepPlays describes a play per step 0 … Clock (the last from the clock
+// on): "wait at steps 0-1; strike from step 2 on", or "strike at every
+// step".
+func stepPlays(plays []string) string {
+	steps := make([]int, len(plays))
+	for i := range steps {
+		steps[i] = i
+	}
+	return stepPlaysAt(plays, steps, len(plays)-1)
+}
+
+// stepPlaysAt is stepPlays for the plays at the given steps (increasing,
+// clock the last possible).
+func stepPlaysAt(plays []string, steps []int, clock int) string {
+	type run struct {
+		play  string
+		steps []int
+	}
+	var runs []run
+	for i, p := range plays {
+		if len(runs) > 0 && runs[len(runs)-1].play == p {
+			runs[len(runs)-1].steps = append(runs[len(runs)-1].steps, steps[i])
+			continue
+		}
+		runs = append(runs, run{p, []int{steps[i]}})
+	}
+	if len(runs) == 1 && len(steps) == clock+1 {
+		return runs[0].play + " at every step"
+	}
+	var parts []string
+	for _, r := range runs {
+		lo, prev := r.steps[0], r.steps[0]
+		var rs []string
+		emit := func(a, b int) {
+			switch {
+			case b == clock:
+				rs = append(rs, fmt.Sprintf("≥ %d", a))
+			case a == b:
+				rs = append(rs, fmt.Sprint(a))
+			default:
+				rs = append(rs, fmt.Sprintf("%d-%d", a, b))
+			}
+		}
+		for _, st := range r.steps[1:] {
+			if st != prev+1 {
+				emit(lo, prev)
+				lo = st
+			}
+			prev = st
+		}
+		emit(lo, prev)
+		parts = append(parts, r.play+" "+stepsText(strings.Join(rs, ", ")))
+	}
+	return strings.Join(parts, "; ")
 }
 
 // sortedNodeLabels orders decision points by state order, base node first.

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
+	"sort"
 	"strings"
 	"text/tabwriter"
 
@@ -18,8 +20,12 @@ type respondJSON struct {
 	Scenario string `json:"scenario"`
 	Actor    string `json:"actor"`
 	To       string `json:"to"`
+	// Clock is the scenario's clock (absent without one): the steps
+	// before it runs out are decision points of their own.
+	Clock int `json:"clock,omitempty"`
 	// Policy[node][action] is the best response's play; a node is a state,
-	// or "STATE after MOVE" where the others' strategies remember a move.
+	// or "STATE after MOVE" where the others' strategies remember a move,
+	// followed in a clocked scenario by " at step T" or " at steps ≥ C".
 	Policy            map[string]map[string]float64 `json:"policy"`
 	Value             float64                       `json:"value"`
 	ProfileValue      float64                       `json:"profile_value"`
@@ -28,6 +34,19 @@ type respondJSON struct {
 	BellmanResidual   float64                       `json:"bellman_residual"`
 	ValueIterationGap float64                       `json:"value_iteration_gap"`
 	Nodes             []respondNode                 `json:"nodes"`
+	// ByStep lists, in a clocked scenario, the decision points whose best
+	// response differs by step, with the steps of each play.
+	ByStep []respondByStep `json:"by_step,omitempty"`
+}
+
+type respondByStep struct {
+	Node  string            `json:"node"` // the state and remembered move, without the step
+	Plays []respondStepPlay `json:"plays"`
+}
+
+type respondStepPlay struct {
+	Steps  string             `json:"steps"` // "0-3", "5", or "≥ 8"
+	Policy map[string]float64 `json:"policy"`
 }
 
 type respondChange struct {
@@ -38,9 +57,12 @@ type respondChange struct {
 }
 
 type respondNode struct {
-	Node   string             `json:"node"`
-	State  string             `json:"state"`
-	After  string             `json:"after,omitempty"`
+	Node  string `json:"node"`
+	State string `json:"state"`
+	After string `json:"after,omitempty"`
+	// Step is, in a clocked scenario, the step of the decision point, or
+	// the clock for every step from then on (absent without a clock).
+	Step   *int               `json:"step,omitempty"`
 	Policy map[string]float64 `json:"policy"`
 	Value  float64            `json:"value"`
 	Q      map[string]float64 `json:"action_values"`
@@ -154,19 +176,36 @@ func distNames(g *markov.Game, a, s int, d []float64) map[string]float64 {
 }
 
 func respondReport(sc *scenario.Scenario, g *markov.Game, r *equilibrium.Response, to string) respondJSON {
-	rep := respondJSON{Scenario: sc.Name, Actor: r.ActorID, To: to, Policy: map[string]map[string]float64{},
+	rep := respondJSON{Scenario: sc.Name, Actor: r.ActorID, To: to, Clock: r.Clock, Policy: map[string]map[string]float64{},
 		Value: r.Value, ProfileValue: r.ProfileValue, Gain: r.Gain, Changes: []respondChange{},
 		BellmanResidual: r.BellmanResidual, ValueIterationGap: r.ValueIterationGap}
 	a := r.Actor
-	for _, n := range r.Nodes {
+	nodes := append([]equilibrium.ResponseNode(nil), r.Nodes...)
+	sort.SliceStable(nodes, func(i, j int) bool { // by decision point, then step
+		if nodes[i].State != nodes[j].State {
+			return nodes[i].State < nodes[j].State
+		}
+		if nodes[i].After != nodes[j].After {
+			return nodes[i].After < nodes[j].After
+		}
+		return nodes[i].Step < nodes[j].Step
+	})
+	for _, n := range nodes {
 		label := n.Label()
+		if r.Clock > 0 {
+			label += " at " + n.StepLabel(r.Clock)
+		}
 		pol := distNames(g, a, n.State, n.Policy)
 		rep.Policy[label] = pol
 		q := map[string]float64{}
 		for k, v := range n.Q {
 			q[g.Actions[a][g.Avail[n.State][a][k]]] = v
 		}
-		rep.Nodes = append(rep.Nodes, respondNode{Node: label, State: n.StateID, After: n.After, Policy: pol, Value: n.Value, Q: q})
+		rn := respondNode{Node: label, State: n.StateID, After: n.After, Policy: pol, Value: n.Value, Q: q}
+		if r.Clock > 0 {
+			rn.Step = &n.Step
+		}
+		rep.Nodes = append(rep.Nodes, rn)
 		if n.Changes {
 			own := 0.0
 			for k, x := range n.ProfilePlay {
@@ -176,7 +215,110 @@ func respondReport(sc *scenario.Scenario, g *markov.Game, r *equilibrium.Respons
 				Best: pol, Loss: n.Value - own})
 		}
 	}
+	rep.ByStep = byStep(r.Clock, nodes, func(n equilibrium.ResponseNode) (string, []float64) { return n.Label(), n.Policy },
+		func(n equilibrium.ResponseNode) (int, map[string]float64) {
+			return n.Step, distNames(g, a, n.State, n.Policy)
+		})
 	return rep
+}
+
+// byStep lists, for a clocked game, the decision points whose play
+// differs by step: nodes sorted by decision point (key) and step, each run
+// of steps with the same play as one entry.
+func byStep[N any](clock int, nodes []N, key func(N) (string, []float64), play func(N) (int, map[string]float64)) []respondByStep {
+	if clock == 0 {
+		return nil
+	}
+	var out []respondByStep
+	for i := 0; i < len(nodes); {
+		k, _ := key(nodes[i])
+		j := i
+		for j < len(nodes) {
+			if kj, _ := key(nodes[j]); kj != k {
+				break
+			}
+			j++
+		}
+		var runs []respondStepPlay
+		var first, last int
+		var cur []float64
+		flush := func() {
+			_, pol := play(nodes[first])
+			runs = append(runs, respondStepPlay{Steps: stepRange(clock, first, last, nodes, play), Policy: pol})
+		}
+		for x := i; x < j; x++ {
+			_, p := key(nodes[x])
+			if x > i && !sameDist(p, cur) {
+				flush()
+				first = x
+			} else if x == i {
+				first = x
+			}
+			cur, last = p, x
+		}
+		flush()
+		if len(runs) > 1 {
+			out = append(out, respondByStep{Node: k, Plays: runs})
+		}
+		i = j
+	}
+	return out
+}
+
+// stepRange writes the steps of nodes[first..last] (sorted, distinct),
+// runs of consecutive steps as "0-3", the run that reaches the clock as
+// "≥ 5": "0-1, ≥ 5".
+func stepRange[N any](clock, first, last int, nodes []N, play func(N) (int, map[string]float64)) string {
+	var parts []string
+	lo, _ := play(nodes[first])
+	prev := lo
+	emit := func(a, b int) {
+		switch {
+		case b == clock:
+			parts = append(parts, fmt.Sprintf("≥ %d", a))
+		case a == b:
+			parts = append(parts, fmt.Sprint(a))
+		default:
+			parts = append(parts, fmt.Sprintf("%d-%d", a, b))
+		}
+	}
+	for x := first + 1; x <= last; x++ {
+		st, _ := play(nodes[x])
+		if st != prev+1 {
+			emit(lo, prev)
+			lo = st
+		}
+		prev = st
+	}
+	emit(lo, prev)
+	return strings.Join(parts, ", ")
+}
+
+// stepsText reads a stepRange for people: "at steps 0-1", "from step 2 on".
+func stepsText(r string) string {
+	parts := strings.Split(r, ", ")
+	for i, p := range parts {
+		if strings.HasPrefix(p, "≥ ") {
+			parts[i] = "from step " + strings.TrimPrefix(p, "≥ ") + " on"
+		} else if strings.Contains(p, "-") {
+			parts[i] = "at steps " + p
+		} else {
+			parts[i] = "at step " + p
+		}
+	}
+	return strings.Join(parts, " and ")
+}
+
+func sameDist(p, q []float64) bool {
+	if len(p) != len(q) {
+		return false
+	}
+	for i := range p {
+		if math.Abs(p[i]-q[i]) > 1e-12 {
+			return false
+		}
+	}
+	return true
 }
 
 func writeRespondText(w io.Writer, sc *scenario.Scenario, rep respondJSON) error {
@@ -193,14 +335,57 @@ func writeRespondText(w io.Writer, sc *scenario.Scenario, rep respondJSON) error
 	for _, c := range rep.Changes {
 		changed[c.Node] = c
 	}
-	for _, n := range rep.Nodes {
+	for i := 0; i < len(rep.Nodes); i++ {
+		n := rep.Nodes[i]
 		prof := "the same"
 		if c, ok := changed[n.Node]; ok {
 			prof = fmt.Sprintf("%s (loses %.3g here)", playText(sc.Actions[a], c.Profile), c.Loss)
 		}
-		fmt.Fprintf(tw, "  %s\t%s\t%.4g\t%s\n", n.Node, playText(sc.Actions[a], n.Policy), solveClean(n.Value), prof)
+		// With a clock, consecutive steps of one decision point that play
+		// the same, as the profile does, share a row.
+		j := i
+		for n.Step != nil && prof == "the same" && j+1 < len(rep.Nodes) {
+			m := rep.Nodes[j+1]
+			if _, ch := changed[m.Node]; ch || m.State != n.State || m.After != n.After || *m.Step != *rep.Nodes[j].Step+1 ||
+				playText(sc.Actions[a], m.Policy) != playText(sc.Actions[a], n.Policy) {
+				break
+			}
+			j++
+		}
+		label, value := n.Node, fmt.Sprintf("%.4g", solveClean(n.Value))
+		if j > i {
+			last := rep.Nodes[j]
+			base := n.State
+			if n.After != "" {
+				base += " after " + n.After
+			}
+			label = fmt.Sprintf("%s at steps %d-%d", base, *n.Step, *last.Step)
+			switch {
+			case *last.Step == rep.Clock && *n.Step == 0:
+				label = base + " at every step"
+			case *last.Step == rep.Clock:
+				label = fmt.Sprintf("%s at steps ≥ %d", base, *n.Step)
+			}
+			if v, w := fmt.Sprintf("%.4g", solveClean(n.Value)), fmt.Sprintf("%.4g", solveClean(last.Value)); v != w {
+				value = v + " … " + w
+			}
+			i = j
+		}
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", label, playText(sc.Actions[a], n.Policy), value, prof)
 	}
 	tw.Flush()
+	if len(rep.ByStep) > 0 {
+		fmt.Fprintf(&b, "Where the best response changes with the step (the clock runs out at step %d):\n", rep.Clock)
+		for _, bs := range rep.ByStep {
+			var parts []string
+			for _, p := range bs.Plays {
+				parts = append(parts, fmt.Sprintf("%s %s", playText(sc.Actions[a], p.Policy), stepsText(p.Steps)))
+			}
+			fmt.Fprintf(&b, "  %s: %s\n", bs.Node, strings.Join(parts, "; "))
+		}
+	} else if rep.Clock > 0 {
+		fmt.Fprintf(&b, "The best response is the same at every step (the clock runs out at step %d).\n", rep.Clock)
+	}
 	switch len(rep.Changes) {
 	case 0:
 		fmt.Fprintf(&b, "%s's own strategy in %s is already a best response.\n", rep.Actor, rep.To)

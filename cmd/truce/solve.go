@@ -53,8 +53,11 @@ type solveStep struct {
 }
 
 type solveThreat struct {
-	Actor         string             `json:"actor"`
-	State         string             `json:"state"`
+	Actor string `json:"actor"`
+	State string `json:"state"`
+	// Step is, in a clocked scenario, the step of the decision point, or
+	// the clock for every step from then on.
+	Step          *int               `json:"step,omitempty"`
 	Kind          string             `json:"kind"`
 	After         string             `json:"after,omitempty"`
 	Target        string             `json:"target,omitempty"`
@@ -461,9 +464,6 @@ func solveOneDraw(cmd *cobra.Command, sc *scenario.Scenario, d scenario.Draw, op
 		}
 		sd.Equilibria = append(sd.Equilibria, e)
 	}
-	if g.Clock > 0 {
-		return sd // credibility needs a stationary game (docs/scenario.md, the clock)
-	}
 	for _, pd := range sc.Profiles {
 		p, ok := profs[pd.Name]
 		if pd.Solve != "" {
@@ -486,6 +486,10 @@ func solveOneDraw(cmd *cobra.Command, sc *scenario.Scenario, d scenario.Draw, op
 			st := solveThreat{Actor: th.Actor, State: th.State, Kind: th.Kind, After: th.After, Target: th.Target, Context: th.Context,
 				Play: map[string]float64{}, BestDeviation: th.BestDeviation, Gain: th.Gain, Credible: th.Credible,
 				Margin: th.Margin, TargetEffect: th.TargetEffect, Text: th.String()}
+			if th.Clock > 0 {
+				step := th.Step
+				st.Step = &step
+			}
 			for _, ap := range th.Play {
 				st.Play[g.Actions[th.ActorIndex][ap.Action]] += ap.P
 			}
