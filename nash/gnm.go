@@ -469,6 +469,23 @@ func (tr *gnmTracer) contractSub(table []float64, shape []int, keep1, keep2 int)
 		outer := size / (inner * nq)
 		xq := tr.xsup[q]
 		out := dst[:inner*outer]
+		if inner == 1 {
+			// The lowest remaining player: each output is a dot product
+			// (the same sum, in the same order, without the row loop).
+			for b := range out {
+				src := cur[b*nq : (b+1)*nq]
+				v := 0.0
+				for c, w := range xq[:nq] {
+					if w != 0 {
+						v += w * src[c]
+					}
+				}
+				out[b] = v
+			}
+			cur, size = out, outer
+			dst, other = other, dst
+			continue
+		}
 		for b := 0; b < outer; b++ {
 			o := out[b*inner : (b+1)*inner]
 			base := b * inner * nq
