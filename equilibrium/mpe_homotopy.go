@@ -9,7 +9,6 @@ import (
 
 	"github.com/truce-dev/truce/internal/budget"
 	"gonum.org/v1/gonum/blas/blas64"
-	"gonum.org/v1/gonum/lapack"
 	"gonum.org/v1/gonum/lapack/lapack64"
 	"gonum.org/v1/gonum/mat"
 )
@@ -61,7 +60,14 @@ type mpeTracer struct {
 	// cleared and written: the work of one evaluation grows
 	// with the states, not their square.
 	pat [][]int
+	// isBeta[i] says whether unknown i is a log-probability.
+	isBeta []bool
 }
+
+// mpeBetaWeight weighs a log-probability's Newton correction by
+// min(1, mpeBetaWeight·probability) in the step-size control: only actions
+// played with probability about 1/mpeBetaWeight or more count in full.
+const mpeBetaWeight = 10
 
 func newMPETracer(m *mpeModel) *mpeTracer {
 	t := &mpeTracer{m: m, off: make([][]int, m.nA)}
@@ -99,6 +105,14 @@ func newMPETracer(m *mpeModel) *mpeTracer {
 		t.pat[i] = p
 	}
 	t.H = make([]float64, t.n)
+	t.isBeta = make([]bool, t.n+1)
+	for a := 0; a < m.nA; a++ {
+		for _, s := range m.nt {
+			for k := 0; k < m.K[s][a]; k++ {
+				t.isBeta[t.off[a][s]+k] = true
+			}
+		}
+	}
 	return t
 }
 
@@ -467,8 +481,16 @@ func mpeTrace(ctx context.Context, m *mpeModel, opt Options, prior [][][]float64
 				}
 				dn := 0.0
 				for i := range yc {
+					d := sol.AtVec(i)
+					if t.isBeta[i] {
+						// An action whose probability is negligible does
+						// not shape the path: its log-probability's error,
+						// λ times the values' error, is weighted by what
+						// the probability could become.
+						d *= math.Min(1, mpeBetaWeight*math.Exp(math.Max(yc[i], yc[i]+d)))
+					}
 					yc[i] += sol.AtVec(i)
-					dn = math.Max(dn, math.Abs(sol.AtVec(i)))
+					dn = math.Max(dn, math.Abs(d))
 				}
 				if it == 0 {
 					dn0 = dn
@@ -615,12 +637,11 @@ func (m *mpeModel) scaledBy(f float64) *mpeModel {
 // nearly singular it falls back to the dense LU of the whole matrix.
 type mpeSchur struct {
 	n     int
-	bidx  [][]int // β indices of each non-terminal state (rows = columns)
-	rrows [][]int // reduced rows touching β_s: the state's value rows and the tangent row
-	pc    [][]int // reduced columns (positions in ridx) in the pattern of state s
-	ridx  []int   // reduced indices: every value, then λ / the tangent row
-	rpos  []int   // full index -> position in ridx, or -1
-	A     []mat.LU
+	bidx  [][]int      // β indices of each non-terminal state (rows = columns)
+	rrows [][]int      // reduced rows touching β_s: the state's value rows and the tangent row
+	pc    [][]int      // reduced columns (positions in ridx) in the pattern of state s
+	ridx  []int        // reduced indices: every value, then λ / the tangent row
+	rpos  []int        // full index -> position in ridx, or -1
 	As    []*mat.Dense // scratch: the blocks A_s
 	MBR   []*mat.Dense // scratch: M[β_s, R], the columns pc[s] only
 	Z     []*mat.Dense // A_s⁻¹ M[β_s, R], the columns pc[s] only
@@ -630,8 +651,9 @@ type mpeSchur struct {
 	// factorisation stays usable after the matrix it came from is
 	// overwritten.
 	mrb   []*mat.Dense
-	inv   [][]float64  // row-major inverse of each block A_s
-	eye   []*mat.Dense // identity of each block's size
+	inv   [][]float64 // row-major inverse of each block A_s
+	sign  []float64   // sign of each block's determinant
+	gj    []float64   // scratch of mpeInvert
 	dense mat.LU
 	whole bool // using the dense fallback
 	y     [][]float64
@@ -677,7 +699,7 @@ func newMPESchur(t *mpeTracer) *mpeSchur {
 		}
 		c.pc = append(c.pc, pc)
 	}
-	c.A = make([]mat.LU, len(c.bidx))
+	c.sign = make([]float64, len(c.bidx))
 	c.Z = make([]*mat.Dense, len(c.bidx))
 	c.y = make([][]float64, len(c.bidx))
 	for i, b := range c.bidx {
@@ -688,11 +710,9 @@ func newMPESchur(t *mpeTracer) *mpeSchur {
 		c.MBR = append(c.MBR, mat.NewDense(nb, len(c.pc[i]), nil))
 		c.mrb = append(c.mrb, mat.NewDense(len(c.rrows[i]), nb, nil))
 		c.inv = append(c.inv, make([]float64, nb*nb))
-		eye := mat.NewDense(nb, nb, nil)
-		for k := 0; k < nb; k++ {
-			eye.Set(k, k, 1)
+		if need := 2 * nb * nb; len(c.gj) < need {
+			c.gj = make([]float64, need)
 		}
-		c.eye = append(c.eye, eye)
 	}
 	c.S = mat.NewDense(nr, nr, nil)
 	c.rR = mat.NewVecDense(nr, nil)
@@ -720,18 +740,29 @@ func (c *mpeSchur) factor(M *mat.Dense) bool {
 				MBR.Set(i, jj, row[c.ridx[j]])
 			}
 		}
-		c.A[si].Factorize(As)
-		if cd := c.A[si].Cond(); cd > 1e13 || math.IsNaN(cd) {
+		// The blocks are small (the actors' actions in one state): an
+		// explicit inverse by Gauss–Jordan costs less than LAPACK's calls,
+		// and gives the exact 1-norm condition number.
+		nb := len(b)
+		sg, cd := mpeInvert(nb, As.RawMatrix().Data, c.inv[si], c.gj)
+		if cd > 1e13 || math.IsNaN(cd) {
 			return c.factorWhole(M)
 		}
-		if err := c.A[si].SolveTo(c.Z[si], false, MBR); err != nil {
-			return c.factorWhole(M)
-		}
-		// the block's inverse, for the solves (a few small products
-		// cost less than as many calls into LAPACK)
-		inv := mat.NewDense(len(b), len(b), c.inv[si])
-		if err := c.A[si].SolveTo(inv, false, c.eye[si]); err != nil {
-			return c.factorWhole(M)
+		c.sign[si] = sg
+		inv := c.inv[si]
+		npc := len(c.pc[si])
+		mb := MBR.RawMatrix().Data
+		zd := c.Z[si].RawMatrix().Data
+		for i := 0; i < nb; i++ {
+			zr := zd[i*npc : (i+1)*npc]
+			clear(zr)
+			for k := 0; k < nb; k++ {
+				if v := inv[i*nb+k]; v != 0 {
+					for j, x := range mb[k*npc : (k+1)*npc] {
+						zr[j] += v * x
+					}
+				}
+			}
 		}
 		for ri, r := range c.rrows[si] {
 			row := M.RawRowView(r)
@@ -749,7 +780,7 @@ func (c *mpeSchur) factor(M *mat.Dense) bool {
 		}
 	}
 	cd := c.slu.factor(c.S)
-	return !(cd > 1e20 || math.IsNaN(cd))
+	return !(cd > 1e16 || math.IsNaN(cd))
 }
 
 // detSign is the sign of the determinant of the last factored M: the
@@ -761,8 +792,7 @@ func (c *mpeSchur) detSign() float64 {
 		return s
 	}
 	s := c.slu.detSign()
-	for i := range c.A {
-		_, si := c.A[i].LogDet()
+	for _, si := range c.sign {
 		s *= si
 	}
 	return s
@@ -852,34 +882,36 @@ type mpeLU struct {
 	n    int
 	a    []float64
 	ipiv []int
-	work []float64
-	iw   []int
 }
 
-// factor factors A (copied) and returns its condition number estimate in
-// the norm gonum's mat.LU uses (+Inf when singular).
+// factor factors A (copied) and returns the ratio of its largest to its
+// smallest pivot (+Inf when singular), a lower bound of its condition
+// number: LAPACK's condition estimate (gecon) cost a fifth of the
+// factorisation itself on large games, and the path needs only to
+// refuse systems that are singular to working precision.
 func (f *mpeLU) factor(A *mat.Dense) float64 {
 	n, _ := A.Dims()
 	if f.n != n {
 		f.n = n
 		f.a = make([]float64, n*n)
 		f.ipiv = make([]int, n)
-		f.work = make([]float64, 4*n)
-		f.iw = make([]int, n)
 	}
 	for i := 0; i < n; i++ {
 		copy(f.a[i*n:(i+1)*n], A.RawRowView(i))
 	}
 	g := blas64.General{Rows: n, Cols: n, Stride: n, Data: f.a}
-	anorm := lapack64.Lange(lapack.MaxRowSum, blas64.General{Rows: n, Cols: n, Stride: n, Data: f.a}, f.work)
 	if !lapack64.Getrf(g, f.ipiv) {
 		return math.Inf(1)
 	}
-	rc := lapack64.Gecon(lapack.MaxRowSum, g, anorm, f.work, f.iw)
-	if rc == 0 {
+	lo, hi := math.Inf(1), 0.0
+	for i := 0; i < n; i++ {
+		v := math.Abs(f.a[i*n+i])
+		lo, hi = math.Min(lo, v), math.Max(hi, v)
+	}
+	if lo == 0 || math.IsNaN(lo) || math.IsNaN(hi) {
 		return math.Inf(1)
 	}
-	return 1 / rc
+	return hi / lo
 }
 
 // detSign is the sign of the determinant of the factored matrix.
@@ -935,4 +967,68 @@ func mpeSupportList(m *mpeModel, sig [][][]float64, thr float64) []bool {
 		}
 	}
 	return l
+}
+
+// mpeInvert writes into inv the inverse of the n×n row-major matrix a (left
+// intact), by Gauss–Jordan elimination with partial pivoting in the
+// scratch w (at least 2n² long). It returns the sign of a's determinant
+// and its 1-norm condition number ‖a‖₁‖a⁻¹‖₁ (+Inf when singular).
+func mpeInvert(n int, a, inv, w []float64) (float64, float64) {
+	w = w[:2*n*n]
+	// w holds [a | I] row by row, 2n wide.
+	for i := 0; i < n; i++ {
+		r := w[i*2*n : (i+1)*2*n]
+		copy(r, a[i*n:(i+1)*n])
+		clear(r[n:])
+		r[n+i] = 1
+	}
+	sign := 1.0
+	for c := 0; c < n; c++ {
+		p, best := c, math.Abs(w[c*2*n+c])
+		for r := c + 1; r < n; r++ {
+			if v := math.Abs(w[r*2*n+c]); v > best {
+				p, best = r, v
+			}
+		}
+		if best == 0 || math.IsNaN(best) {
+			return 0, math.Inf(1)
+		}
+		if p != c {
+			rp, rc := w[p*2*n:(p+1)*2*n], w[c*2*n:(c+1)*2*n]
+			for j := range rp {
+				rp[j], rc[j] = rc[j], rp[j]
+			}
+			sign = -sign
+		}
+		rc := w[c*2*n : (c+1)*2*n]
+		d := rc[c]
+		if d < 0 {
+			sign = -sign
+		}
+		for j := range rc {
+			rc[j] /= d
+		}
+		for r := 0; r < n; r++ {
+			if r == c {
+				continue
+			}
+			rr := w[r*2*n : (r+1)*2*n]
+			if f := rr[c]; f != 0 {
+				for j := range rr {
+					rr[j] -= f * rc[j]
+				}
+			}
+		}
+	}
+	var na, ni float64
+	for j := 0; j < n; j++ {
+		var sa, si float64
+		for i := 0; i < n; i++ {
+			inv[i*n+j] = w[i*2*n+n+j]
+			sa += math.Abs(a[i*n+j])
+			si += math.Abs(inv[i*n+j])
+		}
+		na, ni = math.Max(na, sa), math.Max(ni, si)
+	}
+	return sign, na * ni
 }
