@@ -779,8 +779,12 @@ func (c *mpeSchur) factor(M *mat.Dense) bool {
 			}
 		}
 	}
+	// Far along the path the entries grow with λ and the pivots spread
+	// with them while the solves stay usable (the corrector and the
+	// tangent's angle check them): only a spread no float can carry
+	// counts as singular.
 	cd := c.slu.factor(c.S)
-	return !(cd > 1e16 || math.IsNaN(cd))
+	return !(cd > 1e20 || math.IsNaN(cd))
 }
 
 // detSign is the sign of the determinant of the last factored M: the
