@@ -6,6 +6,8 @@ import (
 	"os"
 	"strings"
 	"testing"
+
+	"github.com/truce-dev/truce/internal/hostile"
 )
 
 // fuzzRead checks one reader: any input gives events or an error with a
@@ -74,6 +76,14 @@ func FuzzMapping(f *testing.F) {
 	f.Add(mustRead(f, "testdata/us-iran.map.yaml"))
 	f.Add([]byte("sides: {A: [x], B: [y]}\nclasses: [{event: e, cameo: ['01']}]\n"))
 	f.Add([]byte("sides: {A: [x], B: [y]}\nclasses: [{event: e, goldstein: [1]}]\n"))
+	// The limits: nesting past the reader's 1,000 levels, numbers past
+	// float64 and int, a byte-order mark, aliases, duplicate keys.
+	f.Add(hostile.NestedYAML(1200))
+	f.Add(hostile.NestedFlowYAML(1200))
+	for _, v := range []string{"1e400", "-.inf", ".nan", "99999999999999999999", "0x7fffffffffffffff", "1_0", "-0", "*a", "[1, 2, 3]", "{x: 1}"} {
+		f.Add([]byte("\uFEFFsides: &a {A: [x], B: [y]}\nclasses: [{event: e, goldstein: [" + v + ", 1], quad: [" + v + "], min_count: " + v + "}]\n"))
+	}
+	f.Add([]byte("sides: {A: [x], A: [y]}\nclasses: [{event: e, cameo: ['01']}]\nclasses: []\n"))
 	f.Fuzz(func(t *testing.T, src []byte) {
 		m, err := ReadMapping("m.yaml", src)
 		if err != nil {

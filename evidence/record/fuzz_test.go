@@ -12,6 +12,11 @@ func FuzzRead(f *testing.F) {
 	f.Add([]byte("date,state\n2026-04-06,war\n"))
 	f.Add([]byte("\ufeffstep,date,event,weight,source\n1,2026-04-13,a,0.5,\"x,y\"\n"))
 	f.Add([]byte("step,event\n1,\"a\n"))
+	// The limits: steps past MaxStep and int64, counts and weights past
+	// float64, NaN.
+	for _, v := range []string{"10000001", "9223372036854775808", "-1", "1e400", "NaN", "Inf", "0x10", "1_0"} {
+		f.Add([]byte("step,event,count,weight\n" + v + ",a," + v + "," + v + "\n"))
+	}
 	cal := weekly()
 	f.Fuzz(func(t *testing.T, src []byte) {
 		rec, err := Read("f.csv", bytes.NewReader(src), Options{Calendar: cal, MaxRows: 1000})
