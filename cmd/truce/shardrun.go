@@ -137,31 +137,14 @@ func partName(spec shard.Spec) string {
 
 // sameRun: a and b are the same shard of the same run.
 func sameRun(a, b shard.Header) bool {
-	return describeDiff(a, b) == "" && a.Shard == b.Shard
+	return len(shard.Compare(a, b)) == 0 && a.Shard == b.Shard
 }
 
+// describeDiff says in a few words how the runs of a and b differ.
 func describeDiff(a, b shard.Header) string {
 	var d []string
-	if a.Command != b.Command {
-		d = append(d, "command "+a.Command+" vs "+b.Command)
-	}
-	if a.ScenarioSHA256 != b.ScenarioSHA256 {
-		d = append(d, "another scenario file")
-	}
-	if a.Seed != b.Seed {
-		d = append(d, fmt.Sprintf("seed %d vs %d", a.Seed, b.Seed))
-	}
-	if a.Units != b.Units || a.Shard.Count != b.Shard.Count {
-		d = append(d, fmt.Sprintf("%d units in %d shards vs %d in %d", a.Units, a.Shard.Count, b.Units, b.Shard.Count))
-	}
-	if a.Truce != b.Truce {
-		d = append(d, "build "+a.Truce+" vs "+b.Truce)
-	}
-	if d2 := shard.InputsDiff(a.Inputs, b.Inputs); d2 != "" {
-		d = append(d, d2)
-	}
-	if strings.Join(a.Args, "\x00") != strings.Join(b.Args, "\x00") {
-		d = append(d, fmt.Sprintf("arguments %q vs %q", a.Args, b.Args))
+	for _, m := range shard.Compare(a, b) {
+		d = append(d, m.String())
 	}
 	return strings.Join(d, ", ")
 }

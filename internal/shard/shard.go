@@ -289,24 +289,10 @@ func Check(parts []*Part) ([]*Part, error) {
 	first := parts[0]
 	var errs []string
 	for _, p := range parts[1:] {
-		switch {
-		case p.Command != first.Command:
-			errs = append(errs, fmt.Sprintf("%s is from `truce %s`, %s from `truce %s`", p.Path, p.Command, first.Path, first.Command))
-		case p.ScenarioSHA256 != first.ScenarioSHA256:
-			errs = append(errs, fmt.Sprintf("%s and %s are runs of different scenario files (%s…, %s…)", p.Path, first.Path, p.ScenarioSHA256[:min(12, len(p.ScenarioSHA256))], first.ScenarioSHA256[:min(12, len(first.ScenarioSHA256))]))
-		case p.Seed != first.Seed:
-			errs = append(errs, fmt.Sprintf("%s has seed %d, %s seed %d", p.Path, p.Seed, first.Path, first.Seed))
-		case p.Shard.Count != first.Shard.Count:
-			errs = append(errs, fmt.Sprintf("%s is one of %d shards, %s one of %d", p.Path, p.Shard.Count, first.Path, first.Shard.Count))
-		case p.Truce != first.Truce:
-			errs = append(errs, fmt.Sprintf("%s was written by truce %s, %s by truce %s (run every shard with one build)", p.Path, p.Truce, first.Path, first.Truce))
-		case p.Units != first.Units:
-			errs = append(errs, fmt.Sprintf("%s is part of a run of %d units, %s of %d", p.Path, p.Units, first.Path, first.Units))
-		case InputsDiff(first.Inputs, p.Inputs) != "":
-			errs = append(errs, fmt.Sprintf("%s and %s were run on %s", first.Path, p.Path, InputsDiff(first.Inputs, p.Inputs)))
-		default:
-			if d := settingsDiff(first.Settings, p.Settings); d != "" {
-				errs = append(errs, fmt.Sprintf("%s and %s were run with different settings: %s", first.Path, p.Path, d))
+		for _, m := range Compare(first.Header, p.Header) {
+			if m.Field != "args" { // the settings hold what changes results
+				errs = append(errs, m.sentence(first, p))
+				break
 			}
 		}
 	}
@@ -336,6 +322,87 @@ func Check(parts []*Part) ([]*Part, error) {
 		return nil, fmt.Errorf("%d of %d shards missing: %s (run them with --shard K/%d, then merge again)", len(missing), n, Ranges(missing), n)
 	}
 	return byIndex, nil
+}
+
+// Mismatch is one way in which two parts' headers differ: Field is
+// "command", "scenario", "seed", "shards", "build", "units", "inputs",
+// "settings" or "args"; A and B are the two values as text, or Detail says
+// what differs.
+type Mismatch struct {
+	Field  string
+	A, B   string
+	Detail string
+}
+
+// Compare lists how headers a and b differ as runs (not which shard they
+// are), in the order Check reports them. Check (merging parts) and a
+// resumed shard (is the part already at --out one of this run?) both ask
+// it, so what counts as "the same run" is defined once.
+func Compare(a, b Header) []Mismatch {
+	var ms []Mismatch
+	add := func(field string, differ bool, x, y any) {
+		if differ {
+			ms = append(ms, Mismatch{Field: field, A: fmt.Sprint(x), B: fmt.Sprint(y)})
+		}
+	}
+	add("command", a.Command != b.Command, a.Command, b.Command)
+	add("scenario", a.ScenarioSHA256 != b.ScenarioSHA256, a.ScenarioSHA256, b.ScenarioSHA256)
+	add("seed", a.Seed != b.Seed, a.Seed, b.Seed)
+	add("shards", a.Shard.Count != b.Shard.Count, a.Shard.Count, b.Shard.Count)
+	add("build", a.Truce != b.Truce, a.Truce, b.Truce)
+	add("units", a.Units != b.Units, a.Units, b.Units)
+	if d := InputsDiff(a.Inputs, b.Inputs); d != "" {
+		ms = append(ms, Mismatch{Field: "inputs", Detail: d})
+	}
+	if d := settingsDiff(a.Settings, b.Settings); d != "" {
+		ms = append(ms, Mismatch{Field: "settings", Detail: d})
+	}
+	add("args", strings.Join(a.Args, "\x00") != strings.Join(b.Args, "\x00"), fmt.Sprintf("%q", a.Args), fmt.Sprintf("%q", b.Args))
+	return ms
+}
+
+// String is the mismatch in a few words: "seed 1 vs 9".
+func (m Mismatch) String() string {
+	switch m.Field {
+	case "scenario":
+		return "another scenario file"
+	case "shards":
+		return m.A + " shards vs " + m.B
+	case "units":
+		return m.A + " units vs " + m.B
+	case "inputs":
+		return m.Detail
+	case "settings":
+		return "settings " + m.Detail
+	case "args":
+		return "arguments " + m.A + " vs " + m.B
+	}
+	return m.Field + " " + m.A + " vs " + m.B
+}
+
+// sentence is the mismatch between the parts a (the first given) and b,
+// naming their files.
+func (m Mismatch) sentence(a, b *Part) string {
+	short := func(h string) string { return h[:min(12, len(h))] }
+	switch m.Field {
+	case "command":
+		return fmt.Sprintf("%s is from `truce %s`, %s from `truce %s`", b.Path, m.B, a.Path, m.A)
+	case "scenario":
+		return fmt.Sprintf("%s and %s are runs of different scenario files (%s…, %s…)", b.Path, a.Path, short(m.B), short(m.A))
+	case "seed":
+		return fmt.Sprintf("%s has seed %s, %s seed %s", b.Path, m.B, a.Path, m.A)
+	case "shards":
+		return fmt.Sprintf("%s is one of %s shards, %s one of %s", b.Path, m.B, a.Path, m.A)
+	case "build":
+		return fmt.Sprintf("%s was written by truce %s, %s by truce %s (run every shard with one build)", b.Path, m.B, a.Path, m.A)
+	case "units":
+		return fmt.Sprintf("%s is part of a run of %s units, %s of %s", b.Path, m.B, a.Path, m.A)
+	case "inputs":
+		return fmt.Sprintf("%s and %s were run on %s", a.Path, b.Path, m.Detail)
+	case "settings":
+		return fmt.Sprintf("%s and %s were run with different settings: %s", a.Path, b.Path, m.Detail)
+	}
+	return fmt.Sprintf("%s and %s differ: %s", a.Path, b.Path, m)
 }
 
 func settingsDiff(a, b map[string]string) string {

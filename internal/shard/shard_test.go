@@ -149,6 +149,14 @@ func TestCheck(t *testing.T) {
 				h.Settings = map[string]string{"draws": "100", "profiles": "a"}
 			}
 		}), `profiles "a,b" vs "a"`},
+		{"inputs", parts(t, 2, func(k int, h *Header) {
+			h.Inputs = []Input{NewInput("record", "r.csv", []byte{byte('a' + k)})}
+		}), "were run on different --record files"},
+		{"input on one only", parts(t, 2, func(k int, h *Header) {
+			if k == 1 {
+				h.Inputs = []Input{NewInput("record", "r.csv", nil)}
+			}
+		}), "--record given to one only"},
 		{"none", nil, "no partial results"},
 	} {
 		_, err := Check(c.parts)
@@ -200,4 +208,31 @@ func FuzzRead(f *testing.F) {
 			t.Fatalf("a lone part of 1 shard should check: %v", err)
 		}
 	})
+}
+
+// TestCompare: the one definition of "the same run" lists every field
+// that differs, in a few words each (what a resumed shard reports), and
+// ignores which shard a header is.
+func TestCompare(t *testing.T) {
+	base := NewPart("analyze", map[string]string{"draws": "100"}, []byte("truce: 1\n"), "s.yaml", 1, Spec{0, 4}, 100)
+	base.Args = []string{"--draws=100", "--", "s.yaml"}
+	other := base
+	other.Shard, other.Lo, other.Hi = Spec{3, 4}, 75, 100
+	if ms := Compare(base, other); len(ms) != 0 {
+		t.Fatalf("another shard of the same run: %v", ms)
+	}
+	b := base
+	b.Seed, b.Units, b.Shard.Count = 2, 101, 5
+	b.Settings = map[string]string{"draws": "101"}
+	b.Args = []string{"--draws=101", "--", "s.yaml"}
+	b.Inputs = []Input{NewInput("record", "r.csv", []byte("x"))}
+	var got []string
+	for _, m := range Compare(base, b) {
+		got = append(got, m.String())
+	}
+	want := []string{"seed 1 vs 2", "4 shards vs 5", "100 units vs 101", "--record given to one only", `settings draws "100" vs "101"`,
+		`arguments ["--draws=100" "--" "s.yaml"] vs ["--draws=101" "--" "s.yaml"]`}
+	if strings.Join(got, "; ") != strings.Join(want, "; ") {
+		t.Errorf("got  %q\nwant %q", got, want)
+	}
 }
