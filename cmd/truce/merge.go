@@ -54,7 +54,7 @@ walkthroughs: docs/scale.md.`,
 			flags, pos := splitArgs(h.Args)
 			argv := append([]string{h.Command}, flags...)
 			argv = append(argv, "--format="+format)
-			for _, name := range []string{"max-memory", "progress"} {
+			for _, name := range []string{"max-memory", "progress", "workers"} {
 				if f := cmd.Flags().Lookup(name); f != nil && f.Changed {
 					argv = append(argv, "--"+name+"="+f.Value.String())
 				}
@@ -84,6 +84,8 @@ walkthroughs: docs/scale.md.`,
 	f := cmd.Flags()
 	formatFlag(f, &format, "text", "json")
 	f.StringVarP(&out, "out", "o", "", "write the merged output to this file (atomically) instead of standard output")
+	var workers int
+	intFlag(f, &workers, "workers", 0, 0, maxWorkers, "parallel workers for what the merge computes (update's SMC stages, the bootstrap...; 0 = all cores); output does not depend on it")
 	return cmd
 }
 

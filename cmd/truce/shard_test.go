@@ -74,7 +74,7 @@ func TestShardMerge(t *testing.T) {
 							t.Fatalf("shard %d/%d exited %d: %s", k, n, code, stderr)
 						}
 					}
-					merged, stderr, code := runTruce(t, "", "merge", dir, "--format", format)
+					merged, stderr, code := runTruce(t, "", "merge", dir, "--format", format, "--workers", fmt.Sprint(1+n%2))
 					if code != 0 {
 						t.Fatalf("merge of %d exited %d: %s", n, code, stderr)
 					}
