@@ -127,9 +127,9 @@ func BenchmarkMPE20x3x3Homotopy(b *testing.B) {
 
 // Known failure, kept as a benchmark so that it shows: on this game the
 // homotopy reaches no confirmed equilibrium within its 20,000 path steps
-// (the path snakes around λ ≈ 31), and BenchmarkMPE50x3x3Iterate stops
-// at a stage game (state s23) no stage solver settles; both before and
-// after the changes of the performance issue (docs/solve.md, Limits).
+// (the path snakes back and forth between λ ≈ 9 and 17). Value iteration
+// (BenchmarkMPE50x3x3Iterate) converges since its stage solver also tries
+// the sub-supports of a logit path's end (docs/solve.md, Limits).
 func BenchmarkMPE50x3x3Homotopy(b *testing.B) {
 	benchmarkMPE(b, mpeRandomGame(2, 50, 3, 3, 0.9), "homotopy")
 }

@@ -244,9 +244,85 @@ func mpeStageDefault(ctx context.Context, shape []int, pay []float64, prev [][]f
 		return nil, fmt.Errorf("stage game: %w", err)
 	}
 	if gain, _, _ := sm.certificate(sig); gain > tol {
+		if eq := sm.subSupportPolish(sig, tol); eq != nil {
+			return mpeUnstage(eq), nil
+		}
 		return nil, fmt.Errorf("stage game: no equilibrium found (%s)", reason)
 	}
 	return mpeUnstage(sig), nil
+}
+
+// mpeSubSupportMax caps the support profiles subSupportPolish tries.
+const mpeSubSupportMax = 4096
+
+// subSupportPolish looks for an exact equilibrium of the one-state model
+// sm near sig, the end of a logit path that the polish could not confirm:
+// in a (nearly) degenerate stage game the path can approach its limit
+// with more actions in play than the limit's support, so every profile of
+// non-empty subsets of sig's supports is polished, and the equilibrium
+// closest to sig within tol is returned (nil if none, or if there are more
+// than mpeSubSupportMax profiles).
+func (sm *mpeModel) subSupportPolish(sig [][][]float64, tol float64) [][][]float64 {
+	nA := sm.nA
+	base := make([][]int, nA) // actions in sig's support, per actor
+	total := 1
+	for a := 0; a < nA; a++ {
+		mx := 0.0
+		for _, p := range sig[a][0] {
+			mx = math.Max(mx, p)
+		}
+		for k, p := range sig[a][0] {
+			if p >= 1e-9*mx {
+				base[a] = append(base[a], k)
+			}
+		}
+		if len(base[a]) > 12 {
+			return nil
+		}
+		total *= 1<<len(base[a]) - 1
+		if total > mpeSubSupportMax {
+			return nil
+		}
+	}
+	V0 := make([][]float64, nA)
+	for a := range V0 {
+		V0[a] = []float64{0}
+	}
+	mask := make([]int, nA) // current subset of base[a], as a bit mask
+	for a := range mask {
+		mask[a] = 1
+	}
+	in := func(a, s, k int) bool {
+		for i, b := range base[a] {
+			if b == k {
+				return mask[a]&(1<<i) != 0
+			}
+		}
+		return false
+	}
+	var best [][][]float64
+	bestD := math.Inf(1)
+	for {
+		if sm.ctx.Err() != nil {
+			return nil
+		}
+		if p, gain, ok := sm.polish(sig, V0, in); ok && gain <= tol {
+			if d := mpeDist(p, sig); d < bestD {
+				best, bestD = p, d
+			}
+		}
+		// next profile of subsets (odometer)
+		a := 0
+		for ; a < nA; a++ {
+			if mask[a]++; mask[a] < 1<<len(base[a]) {
+				break
+			}
+			mask[a] = 1
+		}
+		if a == nA {
+			return best
+		}
+	}
 }
 
 // mpeStrategic wraps stage payoffs as a game.Strategic for package nash.
