@@ -188,7 +188,10 @@ func (cs *commitSearch) eval(sig [][]float64, timed [][][]float64) (*commitEval,
 // optimal actions, with l's payoffs and discount). It returns l's values
 // at the nodes.
 func strongResponse(ctx context.Context, g *markov.Game, p markov.Profile, f, l int) (*Response, []float64, error) {
-	r, err := BestResponse(ctx, g, p, f)
+	// The search evaluates thousands of commitments: each response is
+	// certified by its Bellman residual, without the value-iteration
+	// cross-check (thousands of sweeps for discounts near 1).
+	r, err := BestResponseWith(ctx, g, p, f, ResponseOptions{NoCrossCheck: true})
 	if err != nil {
 		return nil, nil, err
 	}

@@ -299,7 +299,9 @@ func newAnalysisRun(ctx context.Context, sc *Scenario, opt AnalyzeOptions) (*ana
 		need[sc.profileByName(name)] = true
 	}
 	for _, q := range sc.quantities {
-		need[q.profile] = true
+		if q.profile >= 0 { // -1: a function of no profile (commit_value)
+			need[q.profile] = true
+		}
 	}
 	var needed []int
 	for i := range sc.Profiles {
@@ -614,7 +616,9 @@ func (sc *Scenario) selectProfiles(names []string) (*AnalysisReport, error) {
 	if len(names) == 0 {
 		used := map[int]bool{}
 		for _, q := range sc.quantities {
-			used[q.profile] = true
+			if q.profile >= 0 {
+				used[q.profile] = true
+			}
 		}
 		for i, p := range sc.Profiles {
 			if p.Solve != "" && !used[i] {

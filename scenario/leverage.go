@@ -10,6 +10,9 @@ import (
 //	best_response_value("IR", "profile")        IR's value from the start when it best-responds to the others in profile
 //	responds("IR", "profile_a", "profile_b")     true when IR's best response to profile_a is no longer one to profile_b
 //	credible("US", "withdraw", "profile")        true when US's threats or promises in profile that play withdraw (or sit in a state of that name) are all credible
+//	commit_value("US")                           US's value from the start under its best commitment found (truce commit), the other actor best-responding
+//	commit_follower_value("US")                  the other actor's value then
+//	commit_gain("US", "profile")                 commit_value("US") minus US's value in profile (the value of commitment over it)
 
 // bestResponse returns actor a's best response to profile pi on this
 // draw, computed once.
@@ -126,6 +129,73 @@ func checkCredible(c *compiler, q *quantity, at Pos) bool {
 		c.d.errorf(at, "ask about a profile of written strategies; every play of an equilibrium is credible by construction",
 			"credible() of profile %q, which is an equilibrium", pd.Name)
 		return false
+	}
+	return true
+}
+
+// commitment returns leader a's best commitment found on this draw,
+// computed once: truce commit's search with the default seed (so every
+// draw, and every worker count, gives the same answer as truce commit at
+// those parameter values).
+func (d *drawEval) commitment(a int) (*equilibrium.Commitment, error) {
+	if c, ok := d.commits[a]; ok {
+		return c, nil
+	}
+	c, err := equilibrium.Commit(d.ctx, d.g, a, 1-a, equilibrium.CommitOptions{Seed: DefaultSeed})
+	if err != nil {
+		return nil, err
+	}
+	if d.commits == nil {
+		d.commits = map[int]*equilibrium.Commitment{}
+	}
+	d.commits[a] = c
+	return c, nil
+}
+
+func readCommitValue(q *quantity, d *drawEval) (float64, error) {
+	c, err := d.commitment(q.actor)
+	if err != nil {
+		return 0, err
+	}
+	return c.LeaderValue, nil
+}
+
+func readCommitFollowerValue(q *quantity, d *drawEval) (float64, error) {
+	c, err := d.commitment(q.actor)
+	if err != nil {
+		return 0, err
+	}
+	return c.FollowerValue, nil
+}
+
+func readCommitGain(q *quantity, d *drawEval) (float64, error) {
+	c, err := d.commitment(q.actor)
+	if err != nil {
+		return 0, err
+	}
+	a, err := d.analysis(q.profile)
+	if err != nil {
+		return 0, err
+	}
+	return c.LeaderValue - a.Total[q.actor], nil
+}
+
+// checkCommit refuses the commitment functions where they cannot be
+// computed: commitment is between a leader and one follower, and their
+// values need discounts below 1.
+func checkCommit(c *compiler, q *quantity, at Pos) bool {
+	name := q.fn.name
+	if n := len(c.sc.Actors); n != 2 {
+		c.d.errorf(at, "commitment is between a leader and one follower; ask best_response_value or responds instead",
+			"%s needs a scenario of two actors, this one has %d", name, n)
+		return false
+	}
+	for a, act := range c.sc.Actors {
+		if x := act.disc; x != nil && x.konst && x.val >= 1 {
+			c.d.errorf(at, "give it a discount below 1",
+				"%s: %s is undiscounted (discount 1), so the values of a commitment over an unbounded future are infinite or undefined", name, c.actorNames[a])
+			return false
+		}
 	}
 	return true
 }

@@ -223,7 +223,9 @@ func (l *linter) profiles() {
 	sc := l.sc
 	usedByHyp := map[int]bool{}
 	for _, q := range sc.quantities {
-		usedByHyp[q.profile] = true
+		if q.profile >= 0 {
+			usedByHyp[q.profile] = true
+		}
 	}
 	for i, p := range sc.Profiles {
 		if p.Solve != "" {

@@ -222,6 +222,9 @@ func outputError(src string, ds []Diagnostic) error {
 func (p *Probe) plan() {
 	p.needs = map[int]*needs{}
 	for _, q := range p.quant {
+		if q.profile < 0 { // a function of no profile (commit_value)
+			continue
+		}
 		n := p.needs[q.profile]
 		if n == nil {
 			n = newNeeds(len(p.sc.States))

@@ -3,6 +3,7 @@ package scenario
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -113,6 +114,13 @@ var quantityFuncs = []*quantityFunc{
 	{name: "best_response_value", args: []argKind{argActor, argProfile}, check: checkDiscounted, read: readBestResponseValue},
 	{name: "responds", args: []argKind{argActor, argProfile, argProfile2}, boolean: true, check: checkDiscounted, read: readResponds},
 	{name: "credible", args: []argKind{argActor, argPlay, argProfile}, boolean: true, check: checkCredible, read: readCredible},
+	// Commitment (package equilibrium; docs/solve.md, truce commit): the
+	// leader's best commitment found, the follower answering with its
+	// best response (ties in the leader's favour); the leader's value,
+	// the follower's, and the leader's gain over a profile.
+	{name: "commit_value", args: []argKind{argActor}, check: checkCommit, read: readCommitValue},
+	{name: "commit_follower_value", args: []argKind{argActor}, check: checkCommit, read: readCommitFollowerValue},
+	{name: "commit_gain", args: []argKind{argActor, argProfile}, check: checkCommit, read: readCommitGain},
 	// The equilibrium set of an equilibrium profile, searched on each draw
 	// (eqquant.go): how many equilibria were found, and the smallest and
 	// largest figure over them.
@@ -264,6 +272,8 @@ type drawEval struct {
 	responses map[[2]int]*equilibrium.Response
 	// sets caches the equilibrium sets searched on this draw (eqquant.go).
 	sets map[int]*drawSet
+	// commits caches the commitments found on this draw, by leader.
+	commits map[int]*equilibrium.Commitment
 }
 
 // profile returns profile pi on this draw (solving an equilibrium profile
@@ -318,6 +328,9 @@ func (c *compiler) quantityCall(n *ast.CallNode, p *exprChecker) *quantity {
 		return nil
 	}
 	q := &quantity{fn: f, comp: -1, start: -1}
+	if !slices.Contains(f.args, argProfile) {
+		q.profile = -1 // reads no profile's analysis
+	}
 	keyArgs := make([]string, len(args))
 	for i, kind := range f.args[:len(args)] {
 		ap := p.at(args[i].Location())

@@ -66,12 +66,17 @@ linear programs) and says plainly that the result is the best commitment
 found, not a proved optimum. Every follower response is exact and checked
 against the Bellman equation.
 
+In a clocked scenario the leader commits to a play per state and step
+until the clock runs out and a stationary one from then on; the follower's
+response is its exact best response step by step.
+
 It prints the commitment, the follower's response, both values, the
 leader's value in the selected equilibrium and the difference (the value
 of commitment). Needs a two-actor scenario. --format json is documented in
 docs/solve.md.`,
 		Example: `  truce commit scenarios/us-iran-2026.yaml --leader US
-  truce commit examples/coordination.yaml --leader A --format json`,
+  truce commit examples/coordination.yaml --leader A --format json
+  truce commit examples/deadline-leverage.yaml --leader US`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			sc, err := mustLoadScenario(cmd, "commit", args[0])

@@ -89,9 +89,14 @@ solved exactly by policy iteration, checked against the Bellman equation
 It prints the best stationary policy at every decision point, its value
 from the initial state, the gain over the actor's own strategy in the
 profile, and the decision points where the best response plays something
-else (with what the profile's play there loses). --format json is
-documented in docs/solve.md.`,
+else (with what the profile's play there loses).
+
+In a clocked scenario the decision points carry the step until the clock
+runs out: the process from then on is solved as above, the steps before
+it by backward induction, and the output says at which steps the best
+response changes. --format json is documented in docs/solve.md.`,
 		Example: `  truce respond scenarios/us-iran-2026.yaml --actor IR --to baseline
+  truce respond examples/deadline-leverage.yaml --actor IR --to deadline
   truce respond scenarios/us-iran-2026.yaml --actor IR --to walkaway_intr --format json`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
