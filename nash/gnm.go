@@ -70,12 +70,9 @@ func GNM(ctx context.Context, g *game.Strategic, opt Options) (out *Result, outE
 	if !math.IsInf(lambdaEnd, -1) {
 		res.Stats["lambda end"] = lambdaEnd
 	}
-	perts, err := opt.Search.startPoints(ng.shape, 1, "perturbation vector")
+	perts, err := opt.Search.perturbations(ng.shape, res)
 	if err != nil {
 		return nil, fmt.Errorf("gnm: %w", err)
-	}
-	if len(opt.Search.Points) == 0 {
-		res.Stats["seed"] = float64(opt.Search.Seed)
 	}
 	res.Stats["paths"] = float64(len(perts))
 	tr := newGNMTracer(ng)
@@ -115,13 +112,7 @@ func GNM(ctx context.Context, g *game.Strategic, opt Options) (out *Result, outE
 	res.Stats["steps"] = float64(tr.steps)
 	res.Stats["support changes"] = float64(tr.pivots)
 	res.Stats["equilibria crossed"] = float64(tr.crossings)
-	if len(reasons) > 0 {
-		res.Complete = false
-		res.Reason = reasons[0]
-		if len(reasons) > 1 {
-			res.Reason += fmt.Sprintf(" (and %d more paths)", len(reasons)-1)
-		}
-	}
+	markIncomplete(res, reasons, "paths")
 	res.Elapsed = time.Since(start)
 	return res, nil
 }
@@ -194,36 +185,12 @@ func newGNMTracer(ng *normGame) *gnmTracer {
 
 // setPerturbation checks and normalises the perturbation vector p.
 func (tr *gnmTracer) setPerturbation(p []float64) error {
-	nrm := 0.0
-	for _, v := range p {
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return fmt.Errorf("not a finite number")
-		}
-		nrm += v * v
+	unit, err := unitPerturbation(p, tr.ng)
+	if err != nil {
+		return err
 	}
-	if nrm == 0 {
-		return fmt.Errorf("every entry is zero")
-	}
-	nrm = math.Sqrt(nrm)
 	tr.raw = p
-	for i, v := range p {
-		tr.pert[i] = v / nrm
-	}
-	for pl, s := range tr.ng.shape {
-		o := tr.ng.off[pl]
-		best, ties := o, 0
-		for j := 1; j < s; j++ {
-			switch v := tr.pert[o+j]; {
-			case v > tr.pert[best]:
-				best, ties = o+j, 0
-			case v == tr.pert[best]:
-				ties++
-			}
-		}
-		if ties > 0 {
-			return fmt.Errorf("player %d's largest entry is not unique (each player needs one strategy with the largest bonus)", pl+1)
-		}
-	}
+	copy(tr.pert, unit)
 	for pl := range tr.ng.shape {
 		tr.widenGaps(pl)
 	}
@@ -249,20 +216,7 @@ func (tr *gnmTracer) widenGaps(pl int) {
 }
 
 // startProfile is each player's strategy with the largest bonus.
-func (tr *gnmTracer) startProfile() []float64 {
-	x := make([]float64, tr.T)
-	for pl, s := range tr.ng.shape {
-		o := tr.ng.off[pl]
-		best := o
-		for j := 1; j < s; j++ {
-			if tr.pert[o+j] > tr.pert[best] {
-				best = o + j
-			}
-		}
-		x[best] = 1
-	}
-	return x
-}
+func (tr *gnmTracer) startProfile() []float64 { return bestOfPerturbation(tr.pert, tr.ng) }
 
 // gnmEvent is a point where the path changes support or crosses λ = 0.
 type gnmEvent struct {
@@ -449,64 +403,10 @@ func (tr *gnmTracer) supTables() {
 	tr.tabVer = tr.supVer
 }
 
-// contractSub is normGame.contract on a support table of the given shape:
-// it sums the table over every player but keep1 and keep2, weighting by
-// the support's probabilities, the last player first, skipping zero
-// weights, in the same order as contract.
+// contractSub is normGame.contract on a support table of the given shape
+// (the support's probabilities in xsup).
 func (tr *gnmTracer) contractSub(table []float64, shape []int, keep1, keep2 int) []float64 {
-	cur := table
-	size := len(table)
-	dst, other := tr.bufA, tr.bufB
-	for q := len(shape) - 1; q >= 0; q-- {
-		if q == keep1 || q == keep2 {
-			continue
-		}
-		inner := 1
-		for r := 0; r < q; r++ {
-			inner *= shape[r]
-		}
-		nq := shape[q]
-		outer := size / (inner * nq)
-		xq := tr.xsup[q]
-		out := dst[:inner*outer]
-		if inner == 1 {
-			// The lowest remaining player: each output is a dot product
-			// (the same sum, in the same order, without the row loop).
-			for b := range out {
-				src := cur[b*nq : (b+1)*nq]
-				v := 0.0
-				for c, w := range xq[:nq] {
-					if w != 0 {
-						v += w * src[c]
-					}
-				}
-				out[b] = v
-			}
-			cur, size = out, outer
-			dst, other = other, dst
-			continue
-		}
-		for b := 0; b < outer; b++ {
-			o := out[b*inner : (b+1)*inner]
-			base := b * inner * nq
-			for a := range o {
-				o[a] = 0
-			}
-			for c := 0; c < nq; c++ {
-				w := xq[c]
-				if w == 0 {
-					continue
-				}
-				src := cur[base+c*inner : base+(c+1)*inner]
-				for a, v := range src {
-					o[a] += w * v
-				}
-			}
-		}
-		cur, size = out, inner*outer
-		dst, other = other, dst
-	}
-	return cur
+	return contractTable(table, shape, tr.xsup, keep1, keep2, tr.bufA, tr.bufB)
 }
 
 // system writes the residual h (d−1) and, when a != nil, the Jacobian

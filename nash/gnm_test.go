@@ -267,59 +267,40 @@ func TestGNMDeterministic(t *testing.T) {
 // TestGNMHostile: games and vectors that could break the path end with an
 // answer or a clear error, quickly.
 func TestGNMHostile(t *testing.T) {
-	mk := func(shape []int, pay func(k, p int) float64) *game.Strategic {
-		g := numberedGame(shape)
-		for k := 0; k < g.NumProfiles(); k++ {
-			for p := range shape {
-				g.Payoffs[k*len(shape)+p] = pay(k, p)
-			}
-		}
-		return g
-	}
-	pts := func(vals ...float64) []Point { return []Point{{Values: vals, Pos: "v.csv:1"}} }
-	for _, tc := range []struct {
+	mk := payoffGame
+	type hostileCase struct {
 		name    string
 		g       *game.Strategic
 		search  Search
 		wantEqs int    // equilibria, when no error
 		wantErr string // error text, when one is expected
-	}{
+	}
+	var cases []hostileCase
+	for _, tc := range []hostileCase{
 		{name: "1x1", g: mk([]int{1, 1}, func(k, p int) float64 { return float64(p) }), wantEqs: 1},
 		{name: "1x1x1x1", g: mk([]int{1, 1, 1, 1}, func(k, p int) float64 { return 3 }), wantEqs: 1},
 		{name: "all zero 3x3x3", g: mk([]int{3, 3, 3}, func(k, p int) float64 { return 0 }), search: Search{Starts: 3}, wantEqs: -1},
 		{name: "huge payoffs", g: mk([]int{2, 2}, func(k, p int) float64 { return [2]float64{1e300, -1e300}[(k+p+k/2)%2] }), wantEqs: 1},
-		{name: "wrong length", g: mk([]int{2, 2}, func(k, p int) float64 { return float64(k) }), search: Search{Points: pts(1, 2, 3)}, wantErr: "v.csv:1: perturbation vector has 3 numbers, the game has 4 strategies (2+2)"},
-		{name: "zero vector", g: mk([]int{2, 2}, func(k, p int) float64 { return float64(k) }), search: Search{Points: pts(0, 0, 0, 0)}, wantErr: "v.csv:1: every entry is zero"},
-		{name: "tied largest", g: mk([]int{2, 2}, func(k, p int) float64 { return float64(k) }), search: Search{Points: pts(1, 1, 0, 1)}, wantErr: "player 1's largest entry is not unique"},
-		{name: "not finite", g: mk([]int{2, 2}, func(k, p int) float64 { return float64(k) }), search: Search{Points: pts(math.NaN(), 1, 0, 1)}, wantErr: "not a finite number"},
 		{name: "positive lambda end", g: mk([]int{2, 2}, func(k, p int) float64 { return float64(k) }), search: Search{LambdaEnd: 3}, wantErr: "must be negative"},
 	} {
+		cases = append(cases, tc)
+	}
+	for _, v := range badVectorCases() {
+		cases = append(cases, hostileCase{name: v.name, g: v.g, search: v.search, wantErr: v.wantErr})
+	}
+	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-			defer cancel()
-			res, err := GNM(ctx, tc.g, Options{Search: tc.search})
-			if tc.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
-					t.Fatalf("err %v, want %q", err, tc.wantErr)
-				}
+			res := runHostile(t, tc.wantErr, func(ctx context.Context) (*Result, error) {
+				return GNM(ctx, tc.g, Options{Search: tc.search})
+			})
+			if res == nil {
 				return
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			if ctx.Err() != nil {
-				t.Fatal("did not finish in 10 s")
 			}
 			if tc.wantEqs >= 0 && len(res.Equilibria) != tc.wantEqs {
 				t.Errorf("%d equilibria, want %d", len(res.Equilibria), tc.wantEqs)
 			}
 			if len(res.Equilibria) == 0 {
 				t.Error("no equilibrium")
-			}
-			for _, e := range res.Equilibria {
-				if e.Approximate {
-					t.Errorf("approximate profile, regret %g", e.Regret)
-				}
 			}
 		})
 	}
@@ -356,6 +337,67 @@ func continuousGame(shape []int, seed uint64) *game.Strategic {
 		g.Payoffs[i] = rng.Float64()
 	}
 	return g
+}
+
+// payoffGame is a game of the given shape whose player p gets pay(k, p)
+// at profile k (floats only: Exact is left as numberedGame made it).
+func payoffGame(shape []int, pay func(k, p int) float64) *game.Strategic {
+	g := numberedGame(shape)
+	for k := 0; k < g.NumProfiles(); k++ {
+		for p := range shape {
+			g.Payoffs[k*len(shape)+p] = pay(k, p)
+		}
+	}
+	return g
+}
+
+// runHostile runs one hostile case: the run must give the error wantErr
+// (when not empty) or finish within 10 s with certified profiles only. It
+// returns the result for the case's own checks (nil after an error).
+func runHostile(t *testing.T, wantErr string, run func(ctx context.Context) (*Result, error)) *Result {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	res, err := run(ctx)
+	if wantErr != "" {
+		if err == nil || !strings.Contains(err.Error(), wantErr) {
+			t.Fatalf("err %v, want %q", err, wantErr)
+		}
+		return nil
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ctx.Err() != nil {
+		t.Fatal("did not finish in 10 s")
+	}
+	for _, e := range res.Equilibria {
+		if e.Approximate {
+			t.Errorf("approximate profile, regret %g", e.Regret)
+		}
+	}
+	return res
+}
+
+// badVectorCase is a perturbation vector gnm and ipa must refuse.
+type badVectorCase struct {
+	name    string
+	g       *game.Strategic
+	search  Search
+	wantErr string
+}
+
+// badVectorCases are the perturbation vectors gnm and ipa refuse, with
+// the error each must give.
+func badVectorCases() []badVectorCase {
+	g := payoffGame([]int{2, 2}, func(k, p int) float64 { return float64(k) })
+	pts := func(vals ...float64) Search { return Search{Points: []Point{{Values: vals, Pos: "v.csv:1"}}} }
+	return []badVectorCase{
+		{"wrong length", g, pts(1, 2, 3), "v.csv:1: perturbation vector has 3 numbers, the game has 4 strategies (2+2)"},
+		{"zero vector", g, pts(0, 0, 0, 0), "v.csv:1: every entry is zero"},
+		{"tied largest", g, pts(1, 1, 0, 1), "player 1's largest entry is not unique"},
+		{"not finite", g, pts(math.NaN(), 1, 0, 1), "not a finite number"},
+	}
 }
 
 // numberedGame is a game of the given shape with zero payoffs, players

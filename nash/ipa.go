@@ -69,12 +69,9 @@ func IPA(ctx context.Context, g *game.Strategic, opt Options) (out *Result, outE
 		"use --method lcp (2 players) or logit"); err != nil {
 		return nil, fmt.Errorf("ipa: %w", err)
 	}
-	perts, err := opt.Search.startPoints(ng.shape, 1, "perturbation vector")
+	perts, err := opt.Search.perturbations(ng.shape, res)
 	if err != nil {
 		return nil, fmt.Errorf("ipa: %w", err)
-	}
-	if len(opt.Search.Points) == 0 {
-		res.Stats["seed"] = float64(opt.Search.Seed)
 	}
 	res.Stats["vectors"] = float64(len(perts))
 	it := newIPAIterator(raw)
@@ -119,15 +116,22 @@ func IPA(ctx context.Context, g *game.Strategic, opt Options) (out *Result, outE
 	res.Stats["iterations"] = float64(it.iters)
 	res.Stats["Lemke-Howson calls"] = float64(it.lhCalls)
 	res.Stats["restarts"] = float64(it.restarts)
-	if len(reasons) > 0 {
-		res.Complete = false
-		res.Reason = reasons[0]
-		if len(reasons) > 1 {
-			res.Reason += fmt.Sprintf(" (and %d more vectors)", len(reasons)-1)
-		}
-	}
+	markIncomplete(res, reasons, "vectors")
 	res.Elapsed = time.Since(start)
 	return res, nil
+}
+
+// markIncomplete marks res incomplete when some of its paths or vectors
+// (what) stopped early, giving the first reason and how many more.
+func markIncomplete(res *Result, reasons []string, what string) {
+	if len(reasons) == 0 {
+		return
+	}
+	res.Complete = false
+	res.Reason = reasons[0]
+	if len(reasons) > 1 {
+		res.Reason += fmt.Sprintf(" (and %d more %s)", len(reasons)-1, what)
+	}
 }
 
 // unitPerturbation checks a perturbation vector (finite, not zero, each
@@ -189,7 +193,7 @@ func bestOfPerturbation(pert []float64, ng *normGame) []float64 {
 func shiftedGame(g *game.Strategic, ng *normGame) *normGame {
 	lo, _ := g.PayoffBounds()
 	raw := *ng
-	raw.byPlayer, raw.bufA, raw.bufB = nil, nil, nil
+	raw.byPlayer, raw.bufA, raw.bufB, raw.xs = nil, nil, nil, nil
 	raw.pay = make([]float64, len(g.Payoffs))
 	// The exact payoffs are used only when they are the float ones (a
 	// caller may have set Payoffs alone).

@@ -3,7 +3,6 @@ package nash
 import (
 	"errors"
 	"reflect"
-	"time"
 
 	"pgregory.net/rapid"
 
@@ -245,59 +244,40 @@ func TestIPADeterministic(t *testing.T) {
 // TestIPAHostile: games and vectors that could break the iteration end
 // with an answer or a clear error, quickly.
 func TestIPAHostile(t *testing.T) {
-	mk := func(shape []int, pay func(k, p int) float64) *game.Strategic {
-		g := numberedGame(shape)
-		for k := 0; k < g.NumProfiles(); k++ {
-			for p := range shape {
-				g.Payoffs[k*len(shape)+p] = pay(k, p)
-			}
-		}
-		return g
-	}
-	pts := func(vals ...float64) []Point { return []Point{{Values: vals, Pos: "v.csv:1"}} }
-	for _, tc := range []struct {
+	mk := payoffGame
+	type hostileCase struct {
 		name    string
 		g       *game.Strategic
 		search  Search
 		wantErr string
-	}{
+	}
+	var cases []hostileCase
+	for _, tc := range []hostileCase{
 		{name: "one player", g: mk([]int{3}, func(k, p int) float64 { return float64(k % 2) })},
 		{name: "1x1", g: mk([]int{1, 1}, func(k, p int) float64 { return float64(p) })},
 		{name: "1x1x1x1", g: mk([]int{1, 1, 1, 1}, func(k, p int) float64 { return 3 })},
 		{name: "all zero 3x3x3", g: mk([]int{3, 3, 3}, func(k, p int) float64 { return 0 }), search: Search{Starts: 3}},
 		{name: "huge payoffs", g: mk([]int{2, 2}, func(k, p int) float64 { return [2]float64{1e300, -1e300}[(k+p+k/2)%2] })},
 		{name: "degenerate 3 players", g: mk([]int{3, 3, 3}, func(k, p int) float64 { return float64((k + p) % 2) }), search: Search{Starts: 3}},
-		{name: "wrong length", g: mk([]int{2, 2}, func(k, p int) float64 { return float64(k) }), search: Search{Points: pts(1, 2, 3)}, wantErr: "v.csv:1: perturbation vector has 3 numbers, the game has 4 strategies (2+2)"},
-		{name: "zero vector", g: mk([]int{2, 2}, func(k, p int) float64 { return float64(k) }), search: Search{Points: pts(0, 0, 0, 0)}, wantErr: "v.csv:1: every entry is zero"},
-		{name: "tied largest", g: mk([]int{2, 2}, func(k, p int) float64 { return float64(k) }), search: Search{Points: pts(1, 1, 0, 1)}, wantErr: "player 1's largest entry is not unique"},
-		{name: "not finite", g: mk([]int{2, 2}, func(k, p int) float64 { return float64(k) }), search: Search{Points: pts(math.Inf(1), 1, 0, 1)}, wantErr: "not a finite number"},
 	} {
+		cases = append(cases, tc)
+	}
+	for _, v := range badVectorCases() {
+		cases = append(cases, hostileCase(v))
+	}
+	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-			defer cancel()
-			res, err := IPA(ctx, tc.g, Options{Search: tc.search})
-			if tc.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
-					t.Fatalf("err %v, want %q", err, tc.wantErr)
-				}
+			res := runHostile(t, tc.wantErr, func(ctx context.Context) (*Result, error) {
+				return IPA(ctx, tc.g, Options{Search: tc.search})
+			})
+			if res == nil {
 				return
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			if ctx.Err() != nil {
-				t.Fatal("did not finish in 10 s")
 			}
 			if res.Complete && len(res.Equilibria) == 0 {
 				t.Error("complete without an equilibrium")
 			}
 			if !res.Complete && res.Reason == "" {
 				t.Error("incomplete without a reason")
-			}
-			for _, e := range res.Equilibria {
-				if e.Approximate {
-					t.Errorf("approximate profile, regret %g", e.Regret)
-				}
 			}
 		})
 	}

@@ -78,6 +78,7 @@ type normGame struct {
 	// for strategyValues; allocated on first use.
 	byPlayer   [][]float64
 	bufA, bufB []float64
+	xs         [][]float64 // contract's view of x, player by player
 }
 
 func newNormGame(g *game.Strategic) (*normGame, float64) {
@@ -224,10 +225,27 @@ func (ng *normGame) prepare() {
 // The result keeps the remaining dimensions in their order (lower player
 // fastest); it lives in scratch space until the next call.
 func (ng *normGame) contract(table, x []float64, keep1, keep2 int) []float64 {
+	if ng.xs == nil {
+		ng.xs = make([][]float64, ng.n)
+	}
+	for q := range ng.xs {
+		ng.xs[q] = x[ng.off[q] : ng.off[q]+ng.shape[q]]
+	}
+	return contractTable(table, ng.shape, ng.xs, keep1, keep2, ng.bufA, ng.bufB)
+}
+
+// contractTable sums a payoff table of the given shape (lower players
+// varying fastest) over every player but keep1 and keep2, weighting player
+// q's entries by weights[q], the last player first; zero weights are
+// skipped. Each output is summed in the same order whatever the table's
+// shape (gnm's support tables rely on it to reproduce normGame's values to
+// the bit). The result lives in bufA or bufB, each at least the table's
+// size after its first contraction.
+func contractTable(table []float64, shape []int, weights [][]float64, keep1, keep2 int, bufA, bufB []float64) []float64 {
 	cur := table
-	size := ng.nprof
-	dst := ng.bufA
-	for q := ng.n - 1; q >= 0; q-- {
+	size := len(table)
+	dst, other := bufA, bufB
+	for q := len(shape) - 1; q >= 0; q-- {
 		if q == keep1 || q == keep2 {
 			continue
 		}
@@ -235,35 +253,45 @@ func (ng *normGame) contract(table, x []float64, keep1, keep2 int) []float64 {
 		// product of their sizes.
 		inner := 1
 		for r := 0; r < q; r++ {
-			inner *= ng.shape[r]
+			inner *= shape[r]
 		}
-		nq := ng.shape[q]
+		nq := shape[q]
 		outer := size / (inner * nq)
-		xq := x[ng.off[q] : ng.off[q]+nq]
+		xq := weights[q][:nq]
 		out := dst[:inner*outer]
-		for b := 0; b < outer; b++ {
-			o := out[b*inner : (b+1)*inner]
-			base := b * inner * nq
-			for a := range o {
-				o[a] = 0
-			}
-			for c := 0; c < nq; c++ {
-				w := xq[c]
-				if w == 0 {
-					continue
+		if inner == 1 {
+			// The lowest remaining player: each output is a dot product
+			// (the same sum, in the same order, without the row loop).
+			for b := range out {
+				src := cur[b*nq : (b+1)*nq]
+				v := 0.0
+				for c, w := range xq {
+					if w != 0 {
+						v += w * src[c]
+					}
 				}
-				src := cur[base+c*inner : base+(c+1)*inner]
-				for a, v := range src {
-					o[a] += w * v
+				out[b] = v
+			}
+		} else {
+			for b := 0; b < outer; b++ {
+				o := out[b*inner : (b+1)*inner]
+				base := b * inner * nq
+				for a := range o {
+					o[a] = 0
+				}
+				for c, w := range xq {
+					if w == 0 {
+						continue
+					}
+					src := cur[base+c*inner : base+(c+1)*inner]
+					for a, v := range src {
+						o[a] += w * v
+					}
 				}
 			}
 		}
 		cur, size = out, inner*outer
-		if &dst[0] == &ng.bufA[0] {
-			dst = ng.bufB
-		} else {
-			dst = ng.bufA
-		}
+		dst, other = other, dst
 	}
 	return cur
 }

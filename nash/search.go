@@ -147,6 +147,20 @@ func (s Search) startPoints(shape []int, count int, kind string) ([][]float64, e
 	return out, nil
 }
 
+// perturbations returns the perturbation vectors of a gnm or ipa run
+// (default one random vector) and records the seed in res when they are
+// random.
+func (s Search) perturbations(shape []int, res *Result) ([][]float64, error) {
+	perts, err := s.startPoints(shape, 1, "perturbation vector")
+	if err != nil {
+		return nil, err
+	}
+	if len(s.Points) == 0 {
+		res.Stats["seed"] = float64(s.Seed)
+	}
+	return perts, nil
+}
+
 func shapeNoun(shape []int) string {
 	return fmt.Sprintf("strategies (%s)", shapeString(shape))
 }
