@@ -7,6 +7,7 @@ import (
 	"math"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // Ordinal is the graph-model (GMCR) section: the stability of every state
@@ -79,13 +80,14 @@ func WriteOrdinal(w io.Writer, o *Ordinal) error {
 		Title, Heading string
 		Body           template.HTML
 	}{o.Title, sectionTitle("ordinal"), ordinalSection(o)}
-	if err := ordinalPage.Execute(w, data); err != nil {
+	if err := ordinalPage().Execute(w, data); err != nil {
 		return fmt.Errorf("report: writing HTML: %w", err)
 	}
 	return nil
 }
 
-var ordinalPage = template.Must(template.New("ordinal").Parse(`<!DOCTYPE html>
+var ordinalPage = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("ordinal").Parse(`<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -112,8 +114,10 @@ th{background:#f4f4f4}td.c{text-align:center}td.e{background:#d8f0e3;font-weight
 </body>
 </html>
 `))
+})
 
-var ordinalTmpl = template.Must(template.New("section").Parse(`<p class="meta">A state is stable for a decision maker when every unilateral improvement it has can be answered by the others (sanctions: {{.Sanctions}}); an equilibrium is stable for every one. E marks an equilibrium; × names the decision makers for whom the state is unstable; ranks are each side's preference levels, higher preferred.</p>
+var ordinalTmpl = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("section").Parse(`<p class="meta">A state is stable for a decision maker when every unilateral improvement it has can be answered by the others (sanctions: {{.Sanctions}}); an equilibrium is stable for every one. E marks an equilibrium; × names the decision makers for whom the state is unstable; ranks are each side's preference levels, higher preferred.</p>
 <div class="wide"><table><thead><tr><th>state</th><th>options taken</th>{{range .DMs}}<th>{{.}} rank</th>{{end}}{{range $.Concepts}}<th>{{.}}</th>{{end}}</tr></thead><tbody>
 {{range .Rows}}<tr><td>{{.Code}}</td><td>{{.Options}}</td>{{range .Ranks}}<td class="c">{{.}}</td>{{end}}{{range .Cells}}<td class="c{{if .Eq}} e{{end}}">{{.Text}}</td>{{end}}</tr>
 {{end}}</tbody></table></div>
@@ -129,6 +133,7 @@ var ordinalTmpl = template.Must(template.New("section").Parse(`<p class="meta">A
 {{end}}</ul>{{else}}<p>This conflict has no bridge to a scenario: its stability results stand alone, compared with no cardinal equilibrium.</p>{{end}}
 {{range .Notes}}<p>{{.}}</p>
 {{end}}`))
+})
 
 type ordinalCell struct {
 	Text string
@@ -170,7 +175,7 @@ func ordinalSection(o *Ordinal) template.HTML {
 		data.Graph = template.HTML(statusQuoSVG(o.Graph, o.DMs))
 	}
 	var b strings.Builder
-	if err := ordinalTmpl.Execute(&b, data); err != nil {
+	if err := ordinalTmpl().Execute(&b, data); err != nil {
 		return template.HTML("<p>" + esc(err.Error()) + "</p>")
 	}
 	return template.HTML(b.String())

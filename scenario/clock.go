@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/goccy/go-yaml/ast"
 )
@@ -91,7 +92,9 @@ func (sc *stepCond) settles() int {
 	return n
 }
 
-var stepTestRE = regexp.MustCompile(`^\s*(<=|>=|==|!=|<|>)?\s*([A-Za-z_][A-Za-z0-9_]*|\d+)\s*(?:\.\.\s*([A-Za-z_][A-Za-z0-9_]*|\d+))?\s*$`)
+var stepTestRE = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^\s*(<=|>=|==|!=|<|>)?\s*([A-Za-z_][A-Za-z0-9_]*|\d+)\s*(?:\.\.\s*([A-Za-z_][A-Za-z0-9_]*|\d+))?\s*$`)
+})
 
 func (c *compiler) parseClock(e kv) {
 	c.dates = map[string]int{}
@@ -100,7 +103,7 @@ func (c *compiler) parseClock(e kv) {
 		return
 	}
 	for _, f := range kvs {
-		if !identRE.MatchString(f.key) || f.key == "step" || contains(reservedWords, f.key) || isQuantityFunc(f.key) {
+		if !identRE().MatchString(f.key) || f.key == "step" || contains(reservedWords, f.key) || isQuantityFunc(f.key) {
 			c.d.errorf(f.kpos, "name a date with letters, digits and _, e.g. deadline", "invalid date name %q", f.key)
 			continue
 		}
@@ -164,7 +167,7 @@ func (c *compiler) parseStepCond(n ast.Node, at Pos) *stepCond {
 			good = false
 			continue
 		}
-		m := stepTestRE.FindStringSubmatch(src)
+		m := stepTestRE().FindStringSubmatch(src)
 		if m == nil {
 			c.d.errorf(posOf(it), `compare with <, <=, >, >=, == or !=, or give a range a..b: ">= 26", "8..47"`, "cannot read step condition %q", src)
 			good = false

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/expr-lang/expr"
 	"github.com/expr-lang/expr/vm"
@@ -41,16 +42,18 @@ const (
 )
 
 var (
-	famRangeRE  = regexp.MustCompile(`^([A-Za-z_][A-Za-z0-9_]*)\[\s*(-?\d+)\s*\.\.\s*(-?\d+)\s*\]$`)
-	famRefRE    = regexp.MustCompile(`^([A-Za-z_][A-Za-z0-9_]*)\[(.+)\]$`)
-	identOnlyRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+	famRangeRE = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^([A-Za-z_][A-Za-z0-9_]*)\[\s*(-?\d+)\s*\.\.\s*(-?\d+)\s*\]$`)
+	})
+	famRefRE    = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^([A-Za-z_][A-Za-z0-9_]*)\[(.+)\]$`) })
+	identOnlyRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`) })
 )
 
 // familyStates expands a family entry of `states` (id `name[lo..hi]`) into
 // its members, reading `initial` and `terminal` as true/false or as a
 // condition on the index i (`terminal: i == 0 or i == 9`).
 func (c *compiler) familyStates(id string, idPos Pos, kvs []kv, info Info) ([]State, bool) {
-	m := famRangeRE.FindStringSubmatch(id)
+	m := famRangeRE().FindStringSubmatch(id)
 	lo, err1 := strconv.Atoi(m[2])
 	hi, err2 := strconv.Atoi(m[3])
 	if err1 != nil || err2 != nil || lo > hi || lo < 0 {
@@ -127,7 +130,7 @@ func (c *compiler) bindingsOf(text string, at Pos, allowTerminal bool) ([]*bindi
 	var fam *family
 	var lo, hi int
 	varName := "i"
-	if m := famRangeRE.FindStringSubmatch(text); m != nil {
+	if m := famRangeRE().FindStringSubmatch(text); m != nil {
 		f, ok := c.families[m[1]]
 		if !ok {
 			return nil, true // reported as an unknown state
@@ -139,7 +142,7 @@ func (c *compiler) bindingsOf(text string, at Pos, allowTerminal bool) ([]*bindi
 			return nil, false
 		}
 		fam = f
-	} else if m := famRefRE.FindStringSubmatch(text); m != nil && identOnlyRE.MatchString(strings.TrimSpace(m[2])) {
+	} else if m := famRefRE().FindStringSubmatch(text); m != nil && identOnlyRE().MatchString(strings.TrimSpace(m[2])) {
 		f, ok := c.families[m[1]]
 		if !ok {
 			return nil, true
@@ -176,7 +179,7 @@ func (c *compiler) bindingsOf(text string, at Pos, allowTerminal bool) ([]*bindi
 // families and the binding of the rule being read. handled is false when
 // name is not of that form or names no family.
 func (c *compiler) familyMember(name string, p Pos) (s int, ok, handled bool) {
-	m := famRefRE.FindStringSubmatch(strings.TrimSpace(name))
+	m := famRefRE().FindStringSubmatch(strings.TrimSpace(name))
 	if m == nil {
 		return 0, false, false
 	}
@@ -188,7 +191,7 @@ func (c *compiler) familyMember(name string, p Pos) (s int, ok, handled bool) {
 		return c.stateIndex[fmt.Sprintf("%s[%d]", f.name, c.bind.val)], true, true
 	}
 	src := m[2]
-	if famRangeRE.MatchString(strings.TrimSpace(name)) {
+	if famRangeRE().MatchString(strings.TrimSpace(name)) {
 		c.d.errorf(p, "a range binds i only as a rule's from (transitions) or in (payoffs, strategy rules)", "%s: a range of states cannot be used here", name)
 		return 0, false, true
 	}

@@ -5,6 +5,7 @@ import (
 	"math"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/goccy/go-yaml/ast"
 	"github.com/truce-dev/truce/internal/period"
@@ -73,7 +74,7 @@ const maxHistoryStep = 10_000_000
 
 // eventRE is what an event class may be called: it travels through CSV
 // records and mapping files, so no spaces or commas.
-var eventRE = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.:-]*$`)
+var eventRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.:-]*$`) })
 
 // Observed reports whether the scenario has an observation model.
 func (sc *Scenario) Observed() bool { return sc.obs != nil }
@@ -186,7 +187,7 @@ func (c *compiler) parseObservations(e kv) {
 // (probability 1).
 func (c *compiler) parseEmit(r *ObsRule, f kv, events map[string]int) bool {
 	add := func(name string, p Pos, x *expression) bool {
-		if !eventRE.MatchString(name) {
+		if !eventRE().MatchString(name) {
 			c.d.errorf(p, "use letters, digits, _ . : - (no spaces or commas)", "invalid event class %q", name)
 			return false
 		}

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/expr-lang/expr/vm"
 	"github.com/goccy/go-yaml/ast"
@@ -278,7 +279,7 @@ func (c *compiler) compile(body ast.Node) {
 	c.index()
 }
 
-var identRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+var identRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`) })
 
 // reservedWords cannot name parameters: expr gives them meaning.
 var reservedWords = []string{"true", "false", "nil", "and", "or", "not", "in", "if", "else", "let", "matches",
@@ -301,7 +302,7 @@ func (c *compiler) parseParameters(e kv) {
 	// name is known, so that they may refer to parameters declared later.
 	var derived []kv
 	for _, p := range kvs {
-		if !identRE.MatchString(p.key) || contains(reservedWords, p.key) || isQuantityFunc(p.key) || p.key == "step" || strings.HasPrefix(p.key, "__") {
+		if !identRE().MatchString(p.key) || contains(reservedWords, p.key) || isQuantityFunc(p.key) || p.key == "step" || strings.HasPrefix(p.key, "__") {
 			c.d.errorf(p.kpos, "use letters, digits and _ (not starting with a digit), and not a function or keyword name", "invalid parameter name %q", p.key)
 			c.defsBroken = true
 			continue
@@ -508,7 +509,7 @@ func (c *compiler) parseStates(e kv) {
 					st.ID, st.Pos, _ = c.name(f.val, "state id", f.kpos)
 				}
 			}
-			if !famRangeRE.MatchString(st.ID) {
+			if !famRangeRE().MatchString(st.ID) {
 				// A family's initial and terminal may be conditions on
 				// its index, read with the family.
 				for _, f := range kvs {
@@ -528,7 +529,7 @@ func (c *compiler) parseStates(e kv) {
 				continue
 			}
 		}
-		if famRangeRE.MatchString(st.ID) {
+		if famRangeRE().MatchString(st.ID) {
 			members, ok := c.familyStates(st.ID, st.Pos, kvs, st.Info)
 			if !ok {
 				c.defsBroken = true

@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/truce-dev/truce/scenario"
 )
@@ -49,12 +50,12 @@ type output struct {
 	steps                   int
 }
 
-var callRE = regexp.MustCompile(`^\s*(reach|absorb|time|value)\s*\((.*)\)\s*$`)
+var callRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\s*(reach|absorb|time|value)\s*\((.*)\)\s*$`) })
 
 // parseOutput reads `fn("a", 3, "b")` into an output, checking names
 // against the scenario.
 func parseOutput(sc *scenario.Scenario, s string) (output, error) {
-	m := callRE.FindStringSubmatch(s)
+	m := callRE().FindStringSubmatch(s)
 	if m == nil {
 		return output{}, fmt.Errorf("output %q: want reach(state, steps, profile), absorb(state, profile), time(state, profile) or value(actor, profile[, component])", s)
 	}
@@ -144,7 +145,7 @@ func hasProfile(sc *scenario.Scenario, id string) bool {
 }
 
 // quantityRE finds the quantity calls in a hypothesis expression.
-var quantityRE = regexp.MustCompile(`(reach|absorb|time|value)\s*\([^()]*\)`)
+var quantityRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(reach|absorb|time|value)\s*\([^()]*\)`) })
 
 // NewScenarioEvaluator prepares sweeps of every parameter of sc that has a
 // distribution, across Dist.Bounds (the support, or the 0.1–99.9%
@@ -176,7 +177,7 @@ func NewScenarioEvaluator(sc *scenario.Scenario, opt ScenarioOptions) (*Scenario
 			if len(ev.hyps) > 0 && !ev.hyps[h.ID] {
 				continue
 			}
-			for _, q := range quantityRE.FindAllString(h.Expr, -1) {
+			for _, q := range quantityRE().FindAllString(h.Expr, -1) {
 				if !seen[q] {
 					seen[q] = true
 					outs = append(outs, q)

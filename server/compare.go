@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/truce-dev/truce/store"
 )
@@ -318,7 +319,8 @@ func allNumbers(x []any) bool {
 	return true
 }
 
-var summaryTemplate = template.Must(template.New("report").Parse(`<!DOCTYPE html>
+var summaryTemplate = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("report").Parse(`<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <title>truce {{.Run.Kind}} run {{.Run.ID}}</title>
 <style>
@@ -343,6 +345,7 @@ pre{background:#f4f5f8;padding:1rem;overflow:auto;font-size:13px}
 <pre>{{.Run.YAML}}</pre>
 </body></html>
 `))
+})
 
 // summaryReport is the report of a run when the runner has no richer one:
 // the run's facts, its hypotheses and its full result, in one HTML file.
@@ -381,6 +384,6 @@ func summaryReport(run store.Run) []byte {
 		pretty.Write(run.Result)
 	}
 	var b bytes.Buffer
-	summaryTemplate.Execute(&b, map[string]any{"Run": run, "Hypotheses": hyps, "Result": pretty.String()})
+	summaryTemplate().Execute(&b, map[string]any{"Run": run, "Hypotheses": hyps, "Result": pretty.String()})
 	return b.Bytes()
 }

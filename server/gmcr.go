@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/truce-dev/truce/gmcr"
 	"github.com/truce-dev/truce/gmcr/conflictfile"
@@ -18,10 +19,12 @@ import (
 // conflictKindRE finds a top-level `kind: graph-model` line: such a text
 // is a graph-model conflict (docs/gmcr.md), read by package conflictfile,
 // not a scenario.
-var conflictKindRE = regexp.MustCompile(`(?m)^kind[ \t]*:[ \t]*["']?` + conflictfile.Kind + `["']?[ \t]*(#.*)?\r?$`)
+var conflictKindRE = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?m)^kind[ \t]*:[ \t]*["']?` + conflictfile.Kind + `["']?[ \t]*(#.*)?\r?$`)
+})
 
 // isConflict reports whether src is a graph-model conflict file.
-func isConflict(src []byte) bool { return conflictKindRE.Match(src) }
+func isConflict(src []byte) bool { return conflictKindRE().Match(src) }
 
 // validateConflict reads a conflict file as `truce gmcr` does. The bridge
 // to a scenario names a file beside the conflict, which the workbench does

@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/truce-dev/truce/evidence/record"
@@ -26,7 +27,9 @@ type Question struct {
 	Profile string
 }
 
-var questionRE = regexp.MustCompile(`^\s*(reach|event)\s*\(\s*"([^"]+)"\s*,\s*([0-9]+)\s*(?:,\s*"([^"]+)"\s*)?\)\s*$`)
+var questionRE = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^\s*(reach|event)\s*\(\s*"([^"]+)"\s*,\s*([0-9]+)\s*(?:,\s*"([^"]+)"\s*)?\)\s*$`)
+})
 
 // MaxSteps bounds how far ahead a question may look.
 const MaxSteps = 100000
@@ -34,7 +37,7 @@ const MaxSteps = 100000
 // Parse reads a question: reach("war", 12), reach("war", 12, "baseline"),
 // event("strike", 4) or event("strike", 4, "baseline").
 func Parse(s string) (Question, error) {
-	m := questionRE.FindStringSubmatch(s)
+	m := questionRE().FindStringSubmatch(s)
 	if m == nil {
 		return Question{}, fmt.Errorf("cannot read question %q: write reach(\"STATE\", STEPS) or event(\"CLASS\", STEPS), optionally with a profile as third argument", s)
 	}

@@ -13,6 +13,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/goccy/go-yaml/ast"
 	"github.com/truce-dev/truce/gmcr"
@@ -66,7 +67,7 @@ type Outcome struct {
 var topKeys = []string{"truce", "kind", "name", "title", "description", "source", "decision_makers",
 	"infeasible", "preferences", "status_quo", "bridge"}
 
-var idRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+var idRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`) })
 
 // Parse reads a conflict file. It returns the file, or nil and the
 // diagnostics (errors with file:line:col and hints) when it has errors.
@@ -275,7 +276,7 @@ func (b *builder) decisionMakers(e entry) bool {
 			r.errorf(at, "give it an id such as US", "decision maker without an id")
 			continue
 		}
-		if !idRE.MatchString(dm.ID) {
+		if !idRE().MatchString(dm.ID) {
 			r.errorf(at, "use letters, digits and _ (starting with a letter)", "decision maker id %q is not a plain name", dm.ID)
 		}
 		if first, dup := seenDM[dm.ID]; dup {
@@ -348,7 +349,7 @@ func (b *builder) option(n ast.Node, dmID string, d int) (int, bool) {
 		r.errorf(at, "write the option's id, e.g. strike", "option without an id")
 		return 0, false
 	}
-	if !idRE.MatchString(o.ID) {
+	if !idRE().MatchString(o.ID) {
 		r.errorf(at, "use letters, digits and _ (starting with a letter); put prose in label:", "option id %q is not a plain name", o.ID)
 		return 0, false
 	}
