@@ -4,11 +4,13 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/truce-dev/truce/audit"
+	"github.com/truce-dev/truce/equilibrium"
 	"github.com/truce-dev/truce/markov"
 	"github.com/truce-dev/truce/scenario"
 	"github.com/truce-dev/truce/scenarios"
@@ -105,6 +107,10 @@ func (b *built) analysis(t *testing.T, profile, start string) *markov.Analysis {
 	}
 	return an
 }
+
+// demoStarts is the random starts with which `truce demo` searches the
+// equilibrium set (cmd/truce's demoStarts).
+const demoStarts = 3
 
 var reviewPoints = []struct {
 	point int
@@ -261,12 +267,45 @@ var reviewPoints = []struct {
 		}
 		return nil
 	}},
-	{8, "an observation model and a dated start, so the record can be confronted with the model", func(t *testing.T, b *built) error {
-		if len(b.sc.Events) == 0 {
-			return fmt.Errorf("no observation model")
+	{8, "the equilibrium is reported with how it was selected and the set around it, and the page quotes what the file gives", func(t *testing.T, b *built) error {
+		// The demo's summary, as docs/us-iran-2026.md quotes it, names the
+		// selected equilibrium's method, its values from the start and the
+		// set searched around it (how many found from how many starts,
+		// whether proved complete, how far apart). Recompute them on this
+		// file at central values, with the demo's starts and seed, and
+		// compare. (cmd/truce's TestSelectionSameEverywhere holds solve,
+		// analyze, report and demo to the same selection, and
+		// TestUSIranDocSync reruns the page's commands.)
+		doc, err := os.ReadFile("../docs/us-iran-2026.md")
+		if err != nil {
+			return err
 		}
-		if b.sc.History == nil || b.sc.History.Start == "" {
-			return fmt.Errorf("no dated start (history: start)")
+		m := regexp.MustCompile(`selected by the logit path from uniform play \((\w+)\), largest deviation gain (\S+); values from (\S+): US (\S+), IR (\S+)\n\s+equilibrium set: (.*) \(seed 1\): the selected one is one of several, not a prediction`).FindSubmatch(doc)
+		if m == nil {
+			return fmt.Errorf("docs/us-iran-2026.md quotes no demo line with the selected equilibrium and its set")
+		}
+		ctx := context.Background()
+		sel, err := equilibrium.Solve(ctx, b.g, equilibrium.Options{})
+		if err != nil {
+			return err
+		}
+		if !sel.Converged {
+			return fmt.Errorf("the selection does not converge: %s", sel.Reason)
+		}
+		set, err := equilibrium.SolveAll(ctx, b.g, equilibrium.SetOptions{Selection: sel, Seed: scenario.DefaultSeed, Starts: demoStarts})
+		if err != nil {
+			return err
+		}
+		a, i := b.g.Initial, b.actor("US")
+		got := []string{sel.Method, fmt.Sprintf("%.2g", sel.MaxDeviationGain), b.g.States[a].ID,
+			fmt.Sprintf("%.4g", sel.Values[i][a]), fmt.Sprintf("%.4g", sel.Values[b.actor("IR")][a]), set.Describe(b.g)}
+		for k, what := range []string{"selection method", "largest deviation gain", "start state", "US value", "IR value", "equilibrium set"} {
+			if string(m[k+1]) != got[k] {
+				return fmt.Errorf("%s: the page quotes %q, the file gives %q", what, m[k+1], got[k])
+			}
+		}
+		if len(set.Equilibria) < 2 || set.Complete {
+			return fmt.Errorf("the set search found %d equilibria (complete: %v); the page's reading assumes several and an incomplete search", len(set.Equilibria), set.Complete)
 		}
 		return nil
 	}},

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"sort"
@@ -145,6 +146,11 @@ func writeDemoSummary(w io.Writer, res *pipelineResult, dr *demoRecord, out stri
 				e.name, e.res.Method, e.res.MaxDeviationGain, sc.States[sc.Initial].ID, demoValues(sc, e.res)))
 			if e.set != nil {
 				notes = append(notes, fmt.Sprintf("    equilibrium set: %s (seed %d): the selected one is one of several, not a prediction", e.set.Describe(res.eqGame), ar.Seed))
+				if line, err := demoSetClaims(res.eqGame, sc.Horizon, ar.Period, e.set); err != nil {
+					notes = append(notes, fmt.Sprintf("    over the set: %v", err))
+				} else if line != "" {
+					notes = append(notes, "    "+line)
+				}
 			}
 		}
 	}
@@ -305,6 +311,72 @@ func demoThreats(sc *scenario.Scenario) []string {
 		}
 	}
 	return out
+}
+
+// demoWarBar is the article's "a comprehensive conflict does not erupt
+// for now" as H6 puts it: war within the year below 15%.
+const demoWarBar = 0.15
+
+// demoSetClaims analyses every equilibrium the set search found (at
+// central values) and states the article's outcome claims over the set
+// rather than over the selected equilibrium: the range of war, stalemate
+// and agreement within the horizon, and whether war stays below
+// demoWarBar within the year in every equilibrium found, in some or in
+// none. The set is not proved complete, so "every" means every one found.
+func demoSetClaims(g *markov.Game, horizon int, period string, set *equilibrium.Set) (string, error) {
+	if g == nil || set == nil || len(set.Equilibria) == 0 || g.Clock > 0 {
+		return "", nil
+	}
+	ids := []string{"war", "stalemate", "agreement"}
+	idx := make([]int, len(ids))
+	for i, id := range ids {
+		idx[i] = -1
+		for s, st := range g.States {
+			if st.ID == id {
+				idx[i] = s
+			}
+		}
+		if idx[i] < 0 {
+			return "", nil
+		}
+	}
+	year := min(horizon, 52)
+	lo := []float64{1, 1, 1}
+	hi := []float64{0, 0, 0}
+	below := 0
+	for i, m := range set.Equilibria {
+		an, err := markov.Analyze(context.Background(), g, m.Profile(g), horizon)
+		if err != nil {
+			return "", fmt.Errorf("equilibrium %d of the set: %w", i+1, err)
+		}
+		for k, s := range idx {
+			x := an.Reach[s][horizon]
+			lo[k], hi[k] = min(lo[k], x), max(hi[k], x)
+		}
+		if an.Reach[idx[0]][year] < demoWarBar {
+			below++
+		}
+	}
+	var parts []string
+	for k, id := range ids {
+		r := pctS(lo[k])
+		if pctS(lo[k]) != pctS(hi[k]) {
+			r = pctShort(lo[k]) + "–" + pctS(hi[k])
+		}
+		parts = append(parts, id+" "+r)
+	}
+	n := len(set.Equilibria)
+	var where string
+	switch below {
+	case n:
+		where = fmt.Sprintf("in every one of the %d found", n)
+	case 0:
+		where = fmt.Sprintf("in none of the %d found", n)
+	default:
+		where = fmt.Sprintf("in %d of the %d found", below, n)
+	}
+	return fmt.Sprintf("over the set, within %d %ss: %s; war below %.0f%% within the year (H6's bar) %s",
+		horizon, period, strings.Join(parts, ", "), 100*demoWarBar, where), nil
 }
 
 // demoValues lists the actors' values from the initial state.

@@ -1,0 +1,142 @@
+package main
+
+import (
+	"bufio"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// docBlock is a command docs/us-iran-2026.md shows and the lines it says
+// the command printed.
+type docBlock struct {
+	line  int      // of the "$ truce ..." line
+	args  []string // after "truce"
+	shown []string // the printed lines the page shows, cuts ("...") left out
+}
+
+// usIranDocBlocks reads the ``` blocks of the page that start with
+// "$ truce ".
+func usIranDocBlocks(t *testing.T, path string) []docBlock {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var (
+		out    []docBlock
+		in     bool
+		cur    *docBlock
+		lineNo int
+	)
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		lineNo++
+		l := sc.Text()
+		switch {
+		case strings.HasPrefix(l, "```"):
+			if in && cur != nil {
+				out = append(out, *cur)
+			}
+			in, cur = !in, nil
+		case in && cur == nil && strings.HasPrefix(l, "$ truce "):
+			cur = &docBlock{line: lineNo, args: strings.Fields(strings.TrimPrefix(l, "$ truce "))}
+		case in && cur != nil:
+			if t := strings.TrimSpace(l); t == "..." || strings.HasPrefix(t, "(…") {
+				continue
+			}
+			cur.shown = append(cur.shown, strings.TrimRight(l, " "))
+		}
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// TestUSIranDocSync reruns the commands docs/us-iran-2026.md shows and
+// checks that every line the page quotes is what the command prints now,
+// in the same order (the page may cut lines, marked "..."), so that the
+// page cannot quote a scenario that has since changed. The quick commands
+// run always; the ones that take a minute or more of CPU (demo, update,
+// sensitivity, discover, audit) with TRUCE_DOCSYNC=1 (docs/us-iran-2026.md
+// says how to refresh the page).
+func TestUSIranDocSync(t *testing.T) {
+	blocks := usIranDocBlocks(t, "../../docs/us-iran-2026.md")
+	if len(blocks) < 8 {
+		t.Fatalf("docs/us-iran-2026.md shows %d commands with their output; it shows the demo, check, update, solve, respond, commit, sensitivity, discover and audit", len(blocks))
+	}
+	quick := map[string]bool{"solve": true, "respond": true, "commit": true, "check": true}
+	all := os.Getenv("TRUCE_DOCSYNC") != ""
+	// The page's record: the rows from the scenario's start, which the page
+	// makes with grep (the command above its check block).
+	rec := filepath.Join(t.TempDir(), "since-blockade.csv")
+	writeSinceBlockade(t, "../../scenarios/us-iran-2019-2026.csv", rec)
+	t.Chdir("../..")
+	ran := 0
+	for _, b := range blocks {
+		if !quick[b.args[0]] && !all {
+			continue
+		}
+		ran++
+		args := make([]string, len(b.args))
+		for i, a := range b.args {
+			if a == "since-blockade.csv" {
+				a = rec
+			}
+			args[i] = a
+		}
+		page := filepath.Join(t.TempDir(), "truce-demo.html")
+		if args[0] == "demo" {
+			args = append(args, "-o", page) // not into the repository
+		}
+		stdout, stderr, code := runTruce(t, "", args...)
+		if code != 0 {
+			t.Errorf("docs/us-iran-2026.md:%d: truce %s exited %d: %s", b.line, strings.Join(b.args, " "), code, stderr)
+			continue
+		}
+		stdout = strings.ReplaceAll(strings.ReplaceAll(stdout, rec, "since-blockade.csv"), page, "truce-demo.html")
+		var got []string
+		for _, l := range strings.Split(stdout, "\n") {
+			got = append(got, strings.TrimRight(l, " "))
+		}
+		k := 0
+		for _, want := range b.shown {
+			if b.args[0] == "demo" && strings.Contains(want, " parameter draws (seed ") {
+				continue // the timings line
+			}
+			for k < len(got) && got[k] != want {
+				k++
+			}
+			if k == len(got) {
+				t.Errorf("docs/us-iran-2026.md:%d: truce %s no longer prints (in this order)\n  %s\nit prints:\n%s", b.line, strings.Join(b.args, " "), want, stdout)
+				break
+			}
+			k++
+		}
+	}
+	if ran == 0 {
+		t.Fatal("no command of the page was rerun")
+	}
+}
+
+// writeSinceBlockade writes the record's header and its rows from
+// 2026-04-13 on, as the page's grep does.
+func writeSinceBlockade(t *testing.T, from, to string) {
+	t.Helper()
+	b, err := os.ReadFile(from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, l := range strings.Split(strings.TrimRight(string(b), "\n"), "\n") {
+		if strings.HasPrefix(l, "date,") || (len(l) >= 10 && l[0] >= '0' && l[0] <= '9' && l[:10] >= "2026-04-13") {
+			out = append(out, l)
+		}
+	}
+	if err := os.WriteFile(to, []byte(strings.Join(out, "\n")+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
