@@ -145,12 +145,15 @@ func writeDemoSummary(w io.Writer, res *pipelineResult, dr *demoRecord, out stri
 			notes = append(notes, fmt.Sprintf("  * %s: central values, selected by the logit path from uniform play (%s), largest deviation gain %.2g; values from %s: %s",
 				e.name, e.res.Method, e.res.MaxDeviationGain, sc.States[sc.Initial].ID, demoValues(sc, e.res)))
 			if e.set != nil {
-				notes = append(notes, fmt.Sprintf("    equilibrium set: %s (seed %d): the selected one is one of several, not a prediction", e.set.Describe(res.eqGame), ar.Seed))
-				if line, err := demoSetClaims(res.eqGame, sc.Horizon, ar.Period, e.set); err != nil {
-					notes = append(notes, fmt.Sprintf("    over the set: %v", err))
-				} else if line != "" {
-					notes = append(notes, "    "+line)
+				// One line (the summary fits a screen): the set, then the
+				// outcome over every equilibrium found.
+				line := fmt.Sprintf("    equilibrium set: %s (seed %d): the selected one is one of several, not a prediction", e.set.Describe(res.eqGame), ar.Seed)
+				if over, err := demoSetClaims(res.eqGame, sc.Horizon, ar.Period, e.set); err != nil {
+					line += fmt.Sprintf("; over the set: %v", err)
+				} else if over != "" {
+					line += "; " + over
 				}
+				notes = append(notes, line)
 			}
 		}
 	}
@@ -375,7 +378,7 @@ func demoSetClaims(g *markov.Game, horizon int, period string, set *equilibrium.
 	default:
 		where = fmt.Sprintf("in %d of the %d found", below, n)
 	}
-	return fmt.Sprintf("over the set, within %d %ss: %s; war below %.0f%% within the year (H6's bar) %s",
+	return fmt.Sprintf("over them, within %d %ss: %s; war below %.0f%% within the year (H6's bar) %s",
 		horizon, period, strings.Join(parts, ", "), 100*demoWarBar, where), nil
 }
 

@@ -61,8 +61,8 @@ func usIranDocBlocks(t *testing.T, path string) []docBlock {
 // in the same order (the page may cut lines, marked "..."), so that the
 // page cannot quote a scenario that has since changed. The quick commands
 // run always; the ones that take a minute or more of CPU (demo, update,
-// sensitivity, discover, audit) with TRUCE_DOCSYNC=1 (docs/us-iran-2026.md
-// says how to refresh the page).
+// sensitivity, discover, audit) with TRUCE_DOCSYNC=1 and a longer
+// -timeout (docs/us-iran-2026.md, "Results").
 func TestUSIranDocSync(t *testing.T) {
 	blocks := usIranDocBlocks(t, "../../docs/us-iran-2026.md")
 	if len(blocks) < 8 {
