@@ -84,4 +84,13 @@ func TestClockVariant(t *testing.T) {
 	if p := stalemate(sc, 15); p <= 0 {
 		t.Errorf("the bundled file's truce does not harden by step 15 either (%g): the check shows nothing", p)
 	}
+	// Every hypothesis, the leverage ones (best responses, credibility)
+	// included, is evaluated on the clocked game.
+	ar, err := scenario.Analyze(context.Background(), cl, scenario.AnalyzeOptions{Draws: 2, Seed: scenario.DefaultSeed, Strict: true})
+	if err != nil {
+		t.Fatalf("the clocked variant cannot be analysed: %v", err)
+	}
+	if len(ar.Hypotheses) != len(sc.Hypotheses) {
+		t.Errorf("%d hypotheses evaluated on the variant, the bundled file has %d", len(ar.Hypotheses), len(sc.Hypotheses))
+	}
 }
