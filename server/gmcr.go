@@ -40,25 +40,15 @@ func validateConflict(ctx context.Context, filename string, src []byte) (*confli
 	return f, diags
 }
 
-// gmcrState is a state as `truce gmcr --format json` writes it (code in
-// GMCR's decimal convention, every option's setting by decision maker),
-// with the options taken in words.
+// gmcrState is a state as `truce gmcr --format json` writes it
+// (gmcr.StateJSON), with the options taken in words.
 type gmcrState struct {
-	Code    uint64                     `json:"code"`
-	Options map[string]map[string]bool `json:"options"`
-	Taken   string                     `json:"taken"`
+	gmcr.StateJSON
+	Taken string `json:"taken"`
 }
 
 func gmcrStateOf(c *gmcr.Conflict, s int) gmcrState {
-	out := gmcrState{Code: c.Codes[s], Options: map[string]map[string]bool{}, Taken: c.Describe(s)}
-	for _, dm := range c.DMs {
-		m := map[string]bool{}
-		for _, o := range dm.Options {
-			m[c.Options[o].ID] = c.Taken(s, o)
-		}
-		out.Options[dm.ID] = m
-	}
-	return out
+	return gmcrState{StateJSON: c.StateJSON(s), Taken: c.Describe(s)}
 }
 
 // gmcrMove is one decision maker's move.

@@ -82,24 +82,10 @@ before 2016).
 	return cmd
 }
 
-// gmcrState is a state as the JSON output writes it: its code and every
-// option's setting by decision maker.
-type gmcrState struct {
-	Code    uint64                     `json:"code"`
-	Options map[string]map[string]bool `json:"options"`
-}
+// gmcrState is a state as the JSON output writes it.
+type gmcrState = gmcr.StateJSON
 
-func stateJSON(c *gmcr.Conflict, s int) gmcrState {
-	out := gmcrState{Code: c.Codes[s], Options: map[string]map[string]bool{}}
-	for _, dm := range c.DMs {
-		m := map[string]bool{}
-		for _, o := range dm.Options {
-			m[c.Options[o].ID] = c.Taken(s, o)
-		}
-		out.Options[dm.ID] = m
-	}
-	return out
-}
+func stateJSON(c *gmcr.Conflict, s int) gmcrState { return c.StateJSON(s) }
 
 type gmcrMoveJSON struct {
 	DM   string    `json:"dm"`
