@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/truce-dev/truce/gmcr/bridge"
@@ -28,6 +29,12 @@ func (rep *gmcrReport) bridgeText(w io.Writer) {
 	}
 	tw.Flush()
 	fmt.Fprintf(w, "  never ends (cardinal): %s\n", pct(br.NeverEnds))
+	for _, e := range br.Excluded {
+		fmt.Fprintf(w, "  unmapped scenario state %s: %s\n", e.State, e.Reason)
+	}
+	if len(br.Unaccounted) > 0 {
+		fmt.Fprintf(w, "  unmapped scenario states the bridge gives no reason for (list them under bridge: unmapped:): %s\n", strings.Join(br.Unaccounted, ", "))
+	}
 	for _, f := range br.Findings(rep.res, rep.concepts) {
 		fmt.Fprintf(w, "  %s: %s\n", f.Kind, f.Text)
 	}
@@ -70,9 +77,18 @@ func (rep *gmcrReport) bridgeJSON() any {
 	for _, s := range br.Outcome {
 		outcome = append(outcome, br.Game.States[s].ID)
 	}
+	type unmappedJSON struct {
+		State  string `json:"state"`
+		Reason string `json:"reason"`
+	}
+	unmapped := []unmappedJSON{}
+	for _, e := range br.Excluded {
+		unmapped = append(unmapped, unmappedJSON{e.State, e.Reason})
+	}
 	eq := br.Equilibrium
 	return map[string]any{
 		"scenario": br.Scenario, "method": eq.Method, "converged": eq.Converged, "max_deviation_gain": eq.MaxDeviationGain,
 		"decision_makers": dms, "outcome": outcome, "verdicts": vs, "never_ends": br.NeverEnds, "pairs": br.Pairs,
+		"unmapped": unmapped, "unaccounted": append([]string{}, br.Unaccounted...),
 	}
 }

@@ -113,6 +113,11 @@ func TestGmcrBridge(t *testing.T) {
 			Verdicts []struct {
 				State string `json:"state"`
 			} `json:"verdicts"`
+			Unmapped []struct {
+				State  string `json:"state"`
+				Reason string `json:"reason"`
+			} `json:"unmapped"`
+			Unaccounted []string `json:"unaccounted"`
 		} `json:"bridge"`
 	}
 	if err := json.Unmarshal([]byte(out), &doc); err != nil {
@@ -120,5 +125,13 @@ func TestGmcrBridge(t *testing.T) {
 	}
 	if len(doc.Bridge.DecisionMakers) != 2 || !doc.Bridge.DecisionMakers[0].Derived || len(doc.Bridge.Verdicts) != 6 {
 		t.Fatalf("%+v", doc.Bridge)
+	}
+	// Every scenario state is compared or left out with a reason.
+	if len(doc.Bridge.Unaccounted) != 0 || len(doc.Bridge.Unmapped) == 0 || doc.Bridge.Unmapped[0].Reason == "" {
+		t.Errorf("unmapped %+v, unaccounted %v", doc.Bridge.Unmapped, doc.Bridge.Unaccounted)
+	}
+	text, _, _ := run(t, "gmcr", "../../examples/gmcr/us-iran-bridge.yaml")
+	if !strings.Contains(text, "unmapped scenario state talks: the option form has no option to hold talks") {
+		t.Errorf("text output does not give the reason a state is left out:\n%s", text)
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/truce-dev/truce/equilibrium"
 	"github.com/truce-dev/truce/gmcr"
@@ -52,6 +53,33 @@ type Report struct {
 	// spends in non-terminal state s (expected steps there / Horizon).
 	Share   []float64
 	Horizon int
+	// Excluded lists the scenario states the file says no conflict state
+	// stands for (bridge: unmapped:), with its reasons, in scenario order;
+	// Unaccounted those neither mapped nor listed there.
+	Excluded    []Exclusion
+	Unaccounted []string
+}
+
+// Exclusion is a scenario state no conflict state stands for, and why.
+type Exclusion struct {
+	State, Reason string
+}
+
+// ExcludedReason returns the reason the file gives for leaving scenario state id
+// unmapped, if it gives one.
+func (rep *Report) ExcludedReason(id string) (string, bool) {
+	for _, e := range rep.Excluded {
+		if e.State == id {
+			return e.Reason, true
+		}
+	}
+	return "", false
+}
+
+// unmappedMatches reports whether an unmapped: entry names scenario state
+// id: the id itself, or its family ("ceasefire" for "ceasefire[1]").
+func unmappedMatches(entry, id string) bool {
+	return id == entry || strings.HasPrefix(id, entry+"[")
 }
 
 // tieTol is the relative difference below which two values tie.
@@ -64,7 +92,6 @@ const tieTol = 1e-9
 // its positions; problems of the scenario file with the scenario's.
 func Load(ctx context.Context, f *conflictfile.File, conflictName, dir string) (*Report, []scenario.Diagnostic, error) {
 	br := f.Bridge
-	c := f.Conflict
 	diag := func(p scenario.Pos, hint, format string, args ...any) scenario.Diagnostic {
 		return scenario.Diagnostic{File: conflictName, Line: p.Line, Col: p.Col, Severity: scenario.SeverityError, Msg: fmt.Sprintf(format, args...), Hint: hint}
 	}
@@ -87,11 +114,23 @@ func Load(ctx context.Context, f *conflictfile.File, conflictName, dir string) (
 	if sc == nil {
 		return nil, sds, nil
 	}
+	return FromScenario(ctx, f, conflictName, sc, br.Scenario)
+}
+
+// FromScenario is Load with the scenario already read (the workbench
+// bridges to a scenario it stores, never to a path a request names);
+// scenarioName is how messages name it.
+func FromScenario(ctx context.Context, f *conflictfile.File, conflictName string, sc *scenario.Scenario, scenarioName string) (*Report, []scenario.Diagnostic, error) {
+	br := f.Bridge
+	c := f.Conflict
+	diag := func(p scenario.Pos, hint, format string, args ...any) scenario.Diagnostic {
+		return scenario.Diagnostic{File: conflictName, Line: p.Line, Col: p.Col, Severity: scenario.SeverityError, Msg: fmt.Sprintf(format, args...), Hint: hint}
+	}
 	g, _, err := sc.Build(sc.Central())
 	if err != nil {
-		return nil, nil, fmt.Errorf("bridge scenario %s at its central parameters: %w", path, err)
+		return nil, nil, fmt.Errorf("bridge scenario %s at its central parameters: %w", scenarioName, err)
 	}
-	rep := &Report{Scenario: br.Scenario, Game: g, Outcome: make([]int, len(c.Codes))}
+	rep := &Report{Scenario: scenarioName, Game: g, Outcome: make([]int, len(c.Codes))}
 	stateIdx := map[string]int{}
 	var stateNames []string
 	for s, x := range g.States {
@@ -107,7 +146,7 @@ func Load(ctx context.Context, f *conflictfile.File, conflictName, dir string) (
 	for d := range c.DMs {
 		a, ok := actorIdx[br.Actors[d]]
 		if !ok {
-			ds = append(ds, diag(br.ActorsAt[d], fmt.Sprintf("map it under bridge: actors: {%s: ACTOR}", c.DMs[d].ID), "decision maker %s: scenario %s has no actor %q", c.DMs[d].ID, br.Scenario, br.Actors[d]))
+			ds = append(ds, diag(br.ActorsAt[d], fmt.Sprintf("map it under bridge: actors: {%s: ACTOR}", c.DMs[d].ID), "decision maker %s: scenario %s has no actor %q", c.DMs[d].ID, scenarioName, br.Actors[d]))
 		}
 		actors[d] = a
 	}
@@ -115,13 +154,43 @@ func Load(ctx context.Context, f *conflictfile.File, conflictName, dir string) (
 	for i, o := range br.Outcomes {
 		s, ok := stateIdx[o.State]
 		if !ok {
-			ds = append(ds, diag(o.At, "", "scenario %s has no state %q", br.Scenario, o.State))
+			ds = append(ds, diag(o.At, "", "scenario %s has no state %q", scenarioName, o.State))
 			continue
 		}
 		if !g.States[s].Terminal && !br.LongRun {
-			ds = append(ds, diag(o.At, "set long_run: true to rank it by the equilibrium value from it, or map to an ending", "%q is not an ending of %s", o.State, br.Scenario))
+			ds = append(ds, diag(o.At, "set long_run: true to rank it by the equilibrium value from it, or map to an ending", "%q is not an ending of %s", o.State, scenarioName))
 		}
 		outIdx[i] = s
+	}
+	mapped := map[string]bool{}
+	for _, o := range br.Outcomes {
+		mapped[o.State] = true
+	}
+	reason := map[string]string{}
+	for _, u := range br.Unmapped {
+		n := 0
+		for _, id := range stateNames {
+			if !unmappedMatches(u.State, id) {
+				continue
+			}
+			n++
+			if mapped[id] {
+				ds = append(ds, diag(u.At, "drop it from unmapped: or from outcomes:", "scenario state %q is both mapped and listed as unmapped", id))
+			}
+			if _, dup := reason[id]; !dup {
+				reason[id] = u.Reason
+			}
+		}
+		if n == 0 {
+			ds = append(ds, diag(u.At, "its states are "+strings.Join(stateNames, ", "), "scenario %s has no state %q (nor a family of states of that name)", scenarioName, u.State))
+		}
+	}
+	for _, id := range stateNames {
+		if r, ok := reason[id]; ok {
+			rep.Excluded = append(rep.Excluded, Exclusion{State: id, Reason: r})
+		} else if !mapped[id] {
+			rep.Unaccounted = append(rep.Unaccounted, id)
+		}
 	}
 	if len(ds) > 0 {
 		return nil, ds, nil

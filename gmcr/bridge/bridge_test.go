@@ -3,10 +3,12 @@ package bridge_test
 import (
 	"context"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/truce-dev/truce/equilibrium"
+	"github.com/truce-dev/truce/gmcr"
 	"github.com/truce-dev/truce/gmcr/bridge"
 	"github.com/truce-dev/truce/gmcr/conflictfile"
 	"github.com/truce-dev/truce/scenario"
@@ -95,6 +97,76 @@ func TestDerivedPreferences(t *testing.T) {
 	}
 }
 
+// Every state of the bundled scenario is either one a conflict state maps
+// to or listed under unmapped: with a reason. The scenario is rebuilt from
+// time to time; when a state is added or renamed this fails and names it.
+func TestBridgeAccountsForEveryScenarioState(t *testing.T) {
+	path := "../../examples/gmcr/us-iran-bridge.yaml"
+	src, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := loadConflict(t, path, src)
+	rep, ds, err := bridge.Load(context.Background(), f, path, "../../examples/gmcr")
+	if err != nil || rep == nil {
+		t.Fatal(err, ds)
+	}
+	if len(rep.Unaccounted) > 0 {
+		t.Errorf("%s: scenario states %s stand for no conflict state and have no reason under bridge: unmapped: (map them under outcomes: or give the reason)", path, strings.Join(rep.Unaccounted, ", "))
+	}
+	reached := map[string]bool{}
+	for _, s := range rep.Outcome {
+		reached[rep.Game.States[s].ID] = true
+	}
+	for _, x := range rep.Game.States {
+		r, excluded := rep.ExcludedReason(x.ID)
+		switch {
+		case excluded && reached[x.ID]:
+			t.Errorf("scenario state %s is mapped and also listed as unmapped (%s)", x.ID, r)
+		case !excluded && !reached[x.ID] && !slices.Contains(rep.Unaccounted, x.ID):
+			t.Errorf("scenario state %s is named by an outcome that no conflict state reaches (an earlier outcome matches first)", x.ID)
+		}
+	}
+	// The text says why a state is not compared.
+	for _, fd := range rep.Findings(analyzeSeq(t, f), gmcr.Concepts) {
+		if fd.Kind == bridge.NotCompared && strings.Contains(fd.Text, "gives no reason") {
+			t.Errorf("finding without a reason: %s", fd.Text)
+		}
+	}
+}
+
+func analyzeSeq(t *testing.T, f *conflictfile.File) *gmcr.Result {
+	t.Helper()
+	r, err := gmcr.Analyze(context.Background(), f.Conflict, gmcr.Sequences)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// A bridge without unmapped: still runs, and lists what it leaves out.
+func TestBridgeUnaccounted(t *testing.T) {
+	path := "../../examples/gmcr/us-iran-bridge.yaml"
+	src, _ := os.ReadFile(path)
+	cut, _, ok := strings.Cut(string(src), "  unmapped:")
+	if !ok {
+		t.Fatal("no unmapped: in the example")
+	}
+	f := loadConflict(t, path, []byte(cut))
+	rep, ds, err := bridge.Load(context.Background(), f, "b.yaml", "../../examples/gmcr")
+	if err != nil || rep == nil {
+		t.Fatal(err, ds)
+	}
+	for _, want := range []string{"ceasefire[0]", "ceasefire[1]", "talks", "stalemate", "peace"} {
+		if !slices.Contains(rep.Unaccounted, want) {
+			t.Errorf("unaccounted %v lacks %s", rep.Unaccounted, want)
+		}
+	}
+	if len(rep.Excluded) != 0 {
+		t.Errorf("excluded %v", rep.Excluded)
+	}
+}
+
 func TestBridgeErrors(t *testing.T) {
 	path := "../../examples/gmcr/us-iran-bridge.yaml"
 	src, _ := os.ReadFile(path)
@@ -109,5 +181,23 @@ func TestBridgeErrors(t *testing.T) {
 	_, ds, _ = bridge.Load(context.Background(), f, "b.yaml", "../../examples/gmcr")
 	if len(ds) == 0 || !strings.Contains(ds[0].Msg, `"agreement" is not an ending`) {
 		t.Fatalf("%v", ds)
+	}
+	// An unmapped: entry must name a state (or family) of the scenario, and
+	// not one the outcomes map.
+	for _, tc := range []struct{ from, to, want string }{
+		{"- state: talks\n", "- state: tlaks\n", `scenario ../../scenarios/us-iran-2026.yaml has no state "tlaks" (nor a family of states of that name)`},
+		{"- state: peace\n", "- state: war\n", `scenario state "war" is both mapped and listed as unmapped`},
+	} {
+		bad = strings.Replace(string(src), tc.from, tc.to, 1)
+		f = loadConflict(t, path, []byte(bad))
+		rep, ds, err := bridge.Load(context.Background(), f, "b.yaml", "../../examples/gmcr")
+		if rep != nil || err != nil || len(ds) != 1 || !strings.Contains(ds[0].String(), tc.want) || ds[0].Line < 40 {
+			t.Errorf("%s: %v %v %v", tc.to, rep, err, ds)
+		}
+	}
+	// A reason is required.
+	bad = strings.Replace(string(src), "      reason: the option form has no option to hold talks; with no option taken it is the truce without talks\n", "", 1)
+	if _, ds := conflictfile.Parse(context.Background(), "b.yaml", []byte(bad)); len(ds) != 1 || !strings.Contains(ds[0].Msg, "needs a state and a reason") {
+		t.Errorf("no reason: %v", ds)
 	}
 }

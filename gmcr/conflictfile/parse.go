@@ -55,6 +55,18 @@ type Bridge struct {
 	// equilibrium value from that state); otherwise only terminal states
 	// are ranked and conflict states that map to others are left unranked.
 	LongRun bool
+	// Unmapped lists the scenario states no conflict state stands for, each
+	// with the reason, so that the comparison can say why and a scenario
+	// state that is neither mapped nor listed stands out.
+	Unmapped []Unmapped
+}
+
+// Unmapped is a scenario state (or a family: "ceasefire" for every
+// "ceasefire[i]") that no conflict state stands for, and why.
+type Unmapped struct {
+	State  string
+	Reason string
+	At     scenario.Pos // of the state name
 }
 
 // Outcome maps the conflict states where When holds to a scenario state.
@@ -734,7 +746,7 @@ func (b *builder) bridge(c *gmcr.Conflict, e entry) *Bridge {
 	if !ok {
 		return nil
 	}
-	r.checkKeys(m, "bridge", "scenario", "actors", "outcomes", "long_run")
+	r.checkKeys(m, "bridge", "scenario", "actors", "outcomes", "long_run", "unmapped")
 	br := &Bridge{Actors: make([]string, len(c.DMs)), ActorsAt: make([]scenario.Pos, len(c.DMs))}
 	for d, dm := range c.DMs {
 		br.Actors[d] = dm.ID
@@ -790,6 +802,33 @@ func (b *builder) bridge(c *gmcr.Conflict, e entry) *Bridge {
 					continue
 				}
 				br.Outcomes = append(br.Outcomes, o)
+			}
+		case "unmapped":
+			items, _ := r.sequence(x.val, "bridge unmapped")
+			for _, it := range items {
+				um, ok := r.mapping(it, "an unmapped state")
+				if !ok {
+					continue
+				}
+				r.checkKeys(um, "an unmapped state", "state", "reason")
+				var u Unmapped
+				okState, okReason := false, false
+				for _, y := range um {
+					switch y.key {
+					case "state":
+						u.State, okState = r.name(y.val, "scenario state", y.at)
+						p := posOf(y.val)
+						u.At = scenario.Pos{Line: p.line, Col: p.col}
+					case "reason":
+						u.Reason = strings.TrimSpace(r.text(y.val, "reason"))
+						okReason = u.Reason != ""
+					}
+				}
+				if !okState || !okReason {
+					r.errorf(posOf(it), `write {state: talks, reason: "the option form has no option to hold talks"}`, "an unmapped scenario state needs a state and a reason")
+					continue
+				}
+				br.Unmapped = append(br.Unmapped, u)
 			}
 		}
 	}
