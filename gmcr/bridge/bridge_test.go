@@ -196,7 +196,7 @@ func TestBridgeErrors(t *testing.T) {
 		}
 	}
 	// A reason is required.
-	bad = strings.Replace(string(src), "      reason: the option form has no option to hold talks; with no option taken it is the truce without talks\n", "", 1)
+	bad = strings.Replace(string(src), "      reason: the option form has no option to hold talks, and with no option taken it is the truce without talks\n", "", 1)
 	if _, ds := conflictfile.Parse(context.Background(), "b.yaml", []byte(bad)); len(ds) != 1 || !strings.Contains(ds[0].Msg, "needs a state and a reason") {
 		t.Errorf("no reason: %v", ds)
 	}

@@ -57,11 +57,11 @@ func (rep *Report) Findings(r *gmcr.Result, concepts []gmcr.Concept) []Finding {
 		said[id] = true
 		switch {
 		case !mapped:
-			why := "the bridge gives no reason (list it under bridge: unmapped:)"
+			why := "the bridge gives no reason: list it under bridge: unmapped:"
 			if r, ok := rep.ExcludedReason(id); ok {
-				why = r
+				why = "the bridge's reason: " + r
 			}
-			out = append(out, Finding{NotCompared, fmt.Sprintf("the cardinal equilibrium's %s, %s, stands for no state of the conflict: %s", what, id, why)})
+			out = append(out, Finding{NotCompared, fmt.Sprintf("the cardinal equilibrium's %s, %s, stands for no state of the conflict (%s)", what, id, why)})
 		case len(v.Concepts) > 0:
 			out = append(out, Finding{Agree, fmt.Sprintf("the cardinal equilibrium's %s, %s (%s), is stable in the ordinal lens under %s", what, id, v.Cardinal(), ConceptList(v.Concepts))})
 		default:
