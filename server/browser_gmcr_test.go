@@ -102,6 +102,48 @@ func TestBrowserGmcrUpdateForecasts(t *testing.T) {
 		t.Errorf("exported edges: %q", csv)
 	}
 
+	// The bridge: the conflict compared with a scenario saved in the
+	// workbench, chosen in the run form (the path in its bridge: section is
+	// never opened); the page shows the comparison the result holds.
+	saved, err := st.CreateScenario(ctx, "us-iran-2026", readExample(t, "../scenarios/us-iran-2026.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	bridged := readExample(t, "../examples/gmcr/us-iran-bridge.yaml")
+	step(t, tab, "back to the editor for the bridge", chromedp.Navigate(hs.URL+"/"), chromedp.WaitVisible(css(`body[data-ready="1"]`)))
+	poll(t, tab, "the saved scenario offered as a bridge", `[...document.querySelectorAll('#bridge option')].some(o => o.value === `+jsString(saved.ID)+`)`)
+	step(t, tab, "type the bridged conflict", chromedp.Evaluate[chromedp.Void](`void truce.setText(`+jsString(bridged)+`)`))
+	poll(t, tab, "the bridged conflict checked, with the bridge choice shown", `truce.settled() && document.querySelector('#kind').value === 'gmcr' && !!document.querySelector('#bridge').offsetParent`)
+	step(t, tab, "choose the saved scenario and run", chromedp.SetValue(css(`#bridge`), saved.ID), chromedp.Click(css(`#run-btn`)),
+		chromedp.WaitVisible(css(`#run-status.status-done`)), chromedp.WaitVisible(css(`#gmcr-bridge`)))
+	bridgeRun, err := st.GetRun(ctx, strings.TrimPrefix(eval[string](t, tab, `location.pathname`), "/runs/"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var bres struct {
+		Bridge struct {
+			Verdicts []struct{ State string }
+			Findings []struct{ Kind, Text string }
+		}
+	}
+	if err := json.Unmarshal(bridgeRun.Result, &bres); err != nil {
+		t.Fatal(err)
+	}
+	rows := eval[[]string](t, tab, `[...document.querySelectorAll('#gmcr-bridge tbody tr')].map(r => r.dataset.state)`)
+	finds := eval[[]string](t, tab, `[...document.querySelectorAll('.gmcr-findings li')].map(l => l.textContent)`)
+	if len(rows) != len(bres.Bridge.Verdicts) || len(rows) == 0 || len(finds) != len(bres.Bridge.Findings) {
+		t.Errorf("the page shows %d verdicts and %d findings; the result has %+v", len(rows), len(finds), bres.Bridge)
+	}
+	for i, f := range bres.Bridge.Findings {
+		if i < len(finds) && finds[i] != f.Kind+": "+f.Text {
+			t.Errorf("finding %d on the page %q, in the result %q", i, finds[i], f.Kind+": "+f.Text)
+		}
+	}
+	if n := eval[int](t, tab, `document.querySelectorAll('.gmcr-unmapped li').length`); n == 0 {
+		t.Error("the page does not say which scenario states the conflict leaves out")
+	}
+	checkA11y(t, tab, "a bridged gmcr run")
+
 	// Two gmcr runs compared: the equilibria that changed come first.
 	selfish := strings.Replace(prisoners.YAML, `priorities: [cooperate_b, "!cooperate_a"]`, `priorities: ["!cooperate_a", cooperate_b]`, 1)
 	idSelfish := runToEnd(t, st, hs.URL, map[string]any{"kind": "gmcr", "yaml": selfish, "name": "prisoners"})

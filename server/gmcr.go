@@ -10,9 +10,11 @@ import (
 	"sync"
 
 	"github.com/truce-dev/truce/gmcr"
+	"github.com/truce-dev/truce/gmcr/bridge"
 	"github.com/truce-dev/truce/gmcr/conflictfile"
 	"github.com/truce-dev/truce/internal/budget"
 	"github.com/truce-dev/truce/report"
+	"github.com/truce-dev/truce/scenario"
 	"github.com/truce-dev/truce/store"
 )
 
@@ -27,17 +29,127 @@ var conflictKindRE = sync.OnceValue(func() *regexp.Regexp {
 func isConflict(src []byte) bool { return conflictKindRE().Match(src) }
 
 // validateConflict reads a conflict file as `truce gmcr` does. The bridge
-// to a scenario names a file beside the conflict, which the workbench does
-// not have: it says so instead of failing.
+// to a scenario names a file beside the conflict; the workbench never opens
+// a path from a request, so it says that the bridge takes a scenario stored
+// in the workbench instead.
 func validateConflict(ctx context.Context, filename string, src []byte) (*conflictfile.File, []Diagnostic) {
 	f, ds := conflictfile.Parse(ctx, filename, src)
 	diags := convertDiags(ds)
 	if f != nil && f.Bridge != nil {
 		diags = append(diags, Diagnostic{File: filename, Line: f.Bridge.ScenarioAt.Line, Col: f.Bridge.ScenarioAt.Col, Severity: "warning",
-			Message: "the workbench does not read the bridge's scenario file; the stability analysis runs without it",
-			Hint:    "run `truce gmcr FILE` beside the scenario to compare the ordinal and cardinal answers"})
+			Message: fmt.Sprintf("the workbench does not open %s: pick a scenario saved in the workbench to bridge to (the run form's \"bridge to\"); without one the analysis uses only the file's preferences", f.Bridge.Scenario),
+			Hint:    "save the scenario in the workbench and choose it, or run `truce gmcr FILE` beside the scenario file"})
 	}
 	return f, diags
+}
+
+// gmcrBridgeJSON is the bridge section of a gmcr result: as in `truce gmcr
+// --format json`, with the findings in words.
+type gmcrBridgeJSON struct {
+	Scenario         string  `json:"scenario"`
+	ScenarioID       string  `json:"scenario_id"`
+	ScenarioVersion  int     `json:"scenario_version"`
+	Method           string  `json:"method"`
+	Converged        bool    `json:"converged"`
+	MaxDeviationGain float64 `json:"max_deviation_gain"`
+	DecisionMakers   []struct {
+		DM       string `json:"dm"`
+		Actor    string `json:"actor"`
+		Derived  bool   `json:"derived"`
+		Disagree int    `json:"pairs_ordered_differently"`
+	} `json:"decision_makers"`
+	Pairs    int `json:"pairs"`
+	Horizon  int `json:"horizon"`
+	Verdicts []struct {
+		State      string   `json:"state"`
+		Terminal   bool     `json:"terminal"`
+		Absorb     float64  `json:"absorb"`
+		Share      float64  `json:"share"`
+		Cardinal   string   `json:"cardinal"`
+		Equilibria []string `json:"equilibrium_under"`
+	} `json:"verdicts"`
+	NeverEnds float64 `json:"never_ends"`
+	Unmapped  []struct {
+		State  string `json:"state"`
+		Reason string `json:"reason"`
+	} `json:"unmapped"`
+	Unaccounted []string `json:"unaccounted"`
+	Findings    []struct {
+		Kind string `json:"kind"`
+		Text string `json:"text"`
+	} `json:"findings"`
+	Robust bool `json:"robust"`
+}
+
+// gmcrBridge runs the conflict's bridge against the stored scenario the
+// job names: it sets the derived preferences of the decision makers the
+// file gives none, as `truce gmcr` does with the file the section names.
+func gmcrBridge(ctx context.Context, f *conflictfile.File, filename string, p Params) (*bridge.Report, error) {
+	sc, sds := scenario.ParseContext(ctx, p.bridgeName+".yaml", []byte(p.bridgeYAML))
+	if sc == nil {
+		return nil, fmt.Errorf("the bridge scenario %s (version %d) has errors:\n%s", p.bridgeName, p.BridgeVersion, diagLines(convertDiags(sds)))
+	}
+	rep, ds, err := bridge.FromScenario(ctx, f, filename, sc, p.bridgeName)
+	if err != nil {
+		return nil, err
+	}
+	if rep == nil {
+		return nil, fmt.Errorf("the bridge to %s does not fit it:\n%s", p.bridgeName, diagLines(convertDiags(ds)))
+	}
+	return rep, nil
+}
+
+func diagLines(diags []Diagnostic) string {
+	msgs := make([]string, 0, len(diags))
+	for _, d := range diags {
+		msgs = append(msgs, fmt.Sprintf("%s:%d:%d: %s: %s", d.File, d.Line, d.Col, d.Severity, d.Message))
+	}
+	return strings.Join(msgs, "\n")
+}
+
+func gmcrBridgeOf(rep *bridge.Report, res *gmcr.Result, f *conflictfile.File, p Params) *gmcrBridgeJSON {
+	c := res.C
+	eq := rep.Equilibrium
+	out := &gmcrBridgeJSON{Scenario: rep.Scenario, ScenarioID: p.BridgeScenario, ScenarioVersion: p.BridgeVersion, Method: eq.Method,
+		Converged: eq.Converged, MaxDeviationGain: eq.MaxDeviationGain, Pairs: rep.Pairs, Horizon: rep.Horizon, NeverEnds: rep.NeverEnds,
+		Unaccounted: append([]string{}, rep.Unaccounted...)}
+	for d, dm := range c.DMs {
+		out.DecisionMakers = append(out.DecisionMakers, struct {
+			DM       string `json:"dm"`
+			Actor    string `json:"actor"`
+			Derived  bool   `json:"derived"`
+			Disagree int    `json:"pairs_ordered_differently"`
+		}{dm.ID, f.Bridge.Actors[d], rep.Derived[d], rep.Disagree[d]})
+	}
+	for _, v := range rep.Compare(res, gmcr.Concepts) {
+		ks := []string{}
+		for _, k := range v.Concepts {
+			ks = append(ks, k.String())
+		}
+		out.Verdicts = append(out.Verdicts, struct {
+			State      string   `json:"state"`
+			Terminal   bool     `json:"terminal"`
+			Absorb     float64  `json:"absorb"`
+			Share      float64  `json:"share"`
+			Cardinal   string   `json:"cardinal"`
+			Equilibria []string `json:"equilibrium_under"`
+		}{v.State, v.Terminal, v.Absorb, v.Share, v.Cardinal(), ks})
+	}
+	for _, e := range rep.Excluded {
+		out.Unmapped = append(out.Unmapped, struct {
+			State  string `json:"state"`
+			Reason string `json:"reason"`
+		}{e.State, e.Reason})
+	}
+	fs := rep.Findings(res, gmcr.Concepts)
+	for _, fd := range fs {
+		out.Findings = append(out.Findings, struct {
+			Kind string `json:"kind"`
+			Text string `json:"text"`
+		}{string(fd.Kind), fd.Text})
+	}
+	out.Robust = bridge.Robust(fs)
+	return out
 }
 
 // gmcrState is a state as `truce gmcr --format json` writes it
@@ -87,6 +199,7 @@ type gmcrResult struct {
 	Equilibria map[string][]gmcrState `json:"equilibria"`
 	States     []gmcrStateRow         `json:"states"`
 	StatusQuo  *gmcrStatusQuo         `json:"status_quo,omitempty"`
+	Bridge     *gmcrBridgeJSON        `json:"bridge,omitempty"`
 }
 
 type gmcrDMJSON struct {
@@ -152,16 +265,23 @@ func gmcrResultSize(c *gmcr.Conflict) int64 {
 func runGmcr(ctx context.Context, filename string, src []byte, p Params) (*gmcrResult, error) {
 	f, diags := validateConflict(ctx, filename, src)
 	if f == nil {
-		msgs := make([]string, 0, len(diags))
-		for _, d := range diags {
-			msgs = append(msgs, fmt.Sprintf("%s:%d:%d: %s: %s", d.File, d.Line, d.Col, d.Severity, d.Message))
-		}
-		return nil, fmt.Errorf("the conflict has errors:\n%s", strings.Join(msgs, "\n"))
+		return nil, fmt.Errorf("the conflict has errors:\n%s", diagLines(diags))
 	}
 	c := f.Conflict
-	for d, given := range f.Given {
-		if !given {
-			return nil, fmt.Errorf("%s has no preferences in the file (they come from the bridge's scenario, which the workbench does not read); run `truce gmcr FILE` beside the scenario", c.DMs[d].ID)
+	var br *bridge.Report
+	switch {
+	case p.bridgeYAML != "" && f.Bridge == nil:
+		return nil, fmt.Errorf("bridge_scenario %s: the conflict has no bridge: section saying which scenario state each conflict state stands for (docs/gmcr.md)", p.bridgeName)
+	case p.bridgeYAML != "":
+		var err error
+		if br, err = gmcrBridge(ctx, f, filename, p); err != nil {
+			return nil, err
+		}
+	default:
+		for d, given := range f.Given {
+			if !given {
+				return nil, fmt.Errorf("%s has no preferences in the file: they come from the bridge's scenario, and the workbench does not open %s; choose a scenario saved in the workbench to bridge to", c.DMs[d].ID, f.Bridge.Scenario)
+			}
 		}
 	}
 	if lim, size := ResultLimit(ctx), gmcrResultSize(c); lim > 0 && size > lim {
@@ -225,6 +345,9 @@ func runGmcr(ctx context.Context, filename string, src []byte, p Params) (*gmcrR
 		if out.StatusQuo, err = gmcrStatusQuoOf(ctx, res, f.StatusQuo); err != nil {
 			return nil, err
 		}
+	}
+	if br != nil {
+		out.Bridge = gmcrBridgeOf(br, res, f, p)
 	}
 	return out, nil
 }

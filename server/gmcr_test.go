@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/truce-dev/truce/gmcr"
+	"github.com/truce-dev/truce/gmcr/bridge"
 	"github.com/truce-dev/truce/gmcr/conflictfile"
 	"github.com/truce-dev/truce/server"
 	"github.com/truce-dev/truce/store"
@@ -334,5 +335,154 @@ func TestRecordSummary(t *testing.T) {
 	}
 	if x, y := server.RecordSummary("", b); x != "" || y != "3 rows" {
 		t.Errorf("record added: %q → %q", x, y)
+	}
+}
+
+// The workbench bridges a conflict to a scenario stored in it, named by id
+// (params.bridge_scenario), never to the path the conflict file names: the
+// same comparison as `truce gmcr` on the file (package bridge reading the
+// scenario from disk), with the version used recorded in the run.
+func TestGmcrBridgeThroughAPI(t *testing.T) {
+	e := newEnv(t, opts{anyRunner: server.ScenarioRunner{}})
+	scen := readExample(t, "../scenarios/us-iran-2026.yaml")
+	var saved struct {
+		ID      string `json:"id"`
+		Version int    `json:"version"`
+	}
+	e.wantStatus("POST", "/api/scenarios", map[string]any{"name": "us-iran-2026", "yaml": scen}, 201, &saved)
+	conflict := readExample(t, "../examples/gmcr/us-iran-bridge.yaml")
+	// The path the file names does not exist here: the server does not open it.
+	conflict = strings.Replace(conflict, "scenario: ../../scenarios/us-iran-2026.yaml", "scenario: /nonexistent/us-iran-2026.yaml", 1)
+	job := e.start(map[string]any{"kind": "gmcr", "yaml": conflict, "name": "us-iran-bridge", "params": map[string]any{"bridge_scenario": saved.ID}})
+	if end := e.waitEnd(job.ID); end.Status != store.StatusDone {
+		t.Fatalf("gmcr run ended %+v", end)
+	}
+	var doc struct {
+		gmcrDoc
+		Bridge struct {
+			Scenario        string `json:"scenario"`
+			ScenarioID      string `json:"scenario_id"`
+			ScenarioVersion int    `json:"scenario_version"`
+			DecisionMakers  []struct {
+				DM      string `json:"dm"`
+				Derived bool   `json:"derived"`
+			} `json:"decision_makers"`
+			Verdicts []struct {
+				State      string   `json:"state"`
+				Absorb     float64  `json:"absorb"`
+				Equilibria []string `json:"equilibrium_under"`
+			} `json:"verdicts"`
+			Unmapped []struct {
+				State, Reason string
+			} `json:"unmapped"`
+			Unaccounted []string `json:"unaccounted"`
+			Findings    []struct {
+				Kind, Text string
+			} `json:"findings"`
+			Robust bool `json:"robust"`
+		} `json:"bridge"`
+	}
+	e.wantStatus("GET", "/api/jobs/"+job.ID+"/result", nil, 200, &doc)
+	b := doc.Bridge
+	if b.Scenario != "us-iran-2026" || b.ScenarioID != saved.ID || b.ScenarioVersion != saved.Version {
+		t.Errorf("bridge header %+v", b)
+	}
+	if len(b.DecisionMakers) != 2 || !b.DecisionMakers[0].Derived || !b.DecisionMakers[1].Derived {
+		t.Errorf("decision makers %+v", b.DecisionMakers)
+	}
+	if len(b.Unaccounted) != 0 || len(b.Unmapped) != 5 || b.Unmapped[0].Reason == "" {
+		t.Errorf("unmapped %+v, unaccounted %v", b.Unmapped, b.Unaccounted)
+	}
+
+	// The same analysis as the CLI's: the file with its scenario read from
+	// disk by package bridge.
+	src := readExample(t, "../examples/gmcr/us-iran-bridge.yaml")
+	f, ds := conflictfile.Parse(context.Background(), "us-iran-bridge.yaml", []byte(src))
+	if f == nil {
+		t.Fatal(ds)
+	}
+	rep, bds, err := bridge.Load(context.Background(), f, "us-iran-bridge.yaml", "../examples/gmcr")
+	if err != nil || rep == nil {
+		t.Fatal(err, bds)
+	}
+	res, err := gmcr.Analyze(context.Background(), f.Conflict, gmcr.Sequences)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range gmcr.Concepts {
+		want := []uint64{}
+		for _, s := range res.Equilibria(k) {
+			want = append(want, f.Conflict.Codes[s])
+		}
+		if got := codes(doc.Equilibria[k.String()]); !reflect.DeepEqual(got, want) {
+			t.Errorf("%s equilibria %v, the CLI's %v", k, got, want)
+		}
+	}
+	verdicts := rep.Compare(res, gmcr.Concepts)
+	if len(b.Verdicts) != len(verdicts) {
+		t.Fatalf("verdicts %+v, the CLI's %+v", b.Verdicts, verdicts)
+	}
+	for i, v := range verdicts {
+		if b.Verdicts[i].State != v.State || b.Verdicts[i].Absorb != v.Absorb || len(b.Verdicts[i].Equilibria) != len(v.Concepts) {
+			t.Errorf("verdict %d: %+v, the CLI's %+v", i, b.Verdicts[i], v)
+		}
+	}
+	fs := rep.Findings(res, gmcr.Concepts)
+	if len(b.Findings) != len(fs) || b.Robust != bridge.Robust(fs) {
+		t.Fatalf("findings %+v, the CLI's %+v", b.Findings, fs)
+	}
+	for i, fd := range fs {
+		if b.Findings[i].Kind != string(fd.Kind) || b.Findings[i].Text != fd.Text {
+			t.Errorf("finding %d: %+v, the CLI's %+v", i, b.Findings[i], fd)
+		}
+	}
+	// The run records the scenario and version it bridged to.
+	var run struct {
+		Params map[string]any `json:"params"`
+	}
+	e.wantStatus("GET", "/api/runs/"+job.ID, nil, 200, &run)
+	if run.Params["bridge_scenario"] != saved.ID || run.Params["bridge_version"] != float64(saved.Version) {
+		t.Errorf("run params %v", run.Params)
+	}
+}
+
+func TestGmcrBridgeErrors(t *testing.T) {
+	e := newEnv(t, opts{anyRunner: server.ScenarioRunner{}})
+	bridged := readExample(t, "../examples/gmcr/us-iran-bridge.yaml")
+	prisoners := readExample(t, "../examples/gmcr/prisoners.yaml")
+	var saved struct {
+		ID string `json:"id"`
+	}
+	e.wantStatus("POST", "/api/scenarios", map[string]any{"name": "standoff", "yaml": standoffExample(t).YAML}, 201, &saved)
+	for _, tc := range []struct {
+		name   string
+		req    map[string]any
+		status int
+		code   string
+	}{
+		{"bridge on a scenario job", map[string]any{"kind": "analyze", "yaml": standoffExample(t).YAML, "params": map[string]any{"bridge_scenario": saved.ID}}, 400, "bad_request"},
+		{"bad id", map[string]any{"kind": "gmcr", "yaml": bridged, "params": map[string]any{"bridge_scenario": "../etc/passwd"}}, 400, "bad_id"},
+		{"unknown id", map[string]any{"kind": "gmcr", "yaml": bridged, "params": map[string]any{"bridge_scenario": "0123456789abcdef"}}, 404, "not_found"},
+		{"version without id", map[string]any{"kind": "gmcr", "yaml": bridged, "params": map[string]any{"bridge_version": 1}}, 400, "bad_request"},
+	} {
+		t.Run(tc.name, func(t *testing.T) { e.wantError("POST", "/api/jobs", tc.req, tc.status, tc.code) })
+	}
+	// Jobs that start and fail, saying why.
+	for _, tc := range []struct {
+		name string
+		req  map[string]any
+		want string
+	}{
+		{"no bridge section", map[string]any{"kind": "gmcr", "yaml": prisoners, "params": map[string]any{"bridge_scenario": saved.ID}}, "the conflict has no bridge: section"},
+		{"no scenario chosen", map[string]any{"kind": "gmcr", "yaml": bridged}, "choose a scenario saved in the workbench"},
+		{"a scenario without the states", map[string]any{"kind": "gmcr", "yaml": bridged, "params": map[string]any{"bridge_scenario": saved.ID}}, "has no state"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			job := e.start(tc.req)
+			end := e.waitEnd(job.ID)
+			if end.Status != store.StatusFailed || !strings.Contains(end.Error, tc.want) {
+				t.Errorf("ended %+v, want failed with %q", end, tc.want)
+			}
+		})
 	}
 }

@@ -39,6 +39,16 @@ type Params struct {
 	Record  string `json:"record,omitempty"`
 	Start   string `json:"start,omitempty"`
 	Workers int    `json:"workers,omitempty"`
+	// BridgeScenario is the id of a scenario stored in this workbench that
+	// a gmcr job bridges the conflict to (its bridge: section's mapping,
+	// with this scenario instead of the file the section names: the
+	// server never opens a path a request gives). BridgeVersion is its
+	// version: the one asked for, or the server records the latest.
+	BridgeScenario string `json:"bridge_scenario,omitempty"`
+	BridgeVersion  int    `json:"bridge_version,omitempty"`
+	// bridgeName and bridgeYAML are that scenario's name and text, filled
+	// in by the server from its store when the job is submitted.
+	bridgeName, bridgeYAML string
 }
 
 // Runner does the work behind the API: it validates scenario text and runs

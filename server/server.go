@@ -635,6 +635,49 @@ func (s *Server) checkLimits(p *Params) error {
 	return nil
 }
 
+// resolveBridge fills in the stored scenario a gmcr job bridges to
+// (params.bridge_scenario, by id and optional version). The bridge is
+// always a scenario in the store, never a path: the conflict file's own
+// bridge: scenario path is not opened by the server.
+func (s *Server) resolveBridge(w http.ResponseWriter, r *http.Request, kind string, p *Params) bool {
+	p.bridgeName, p.bridgeYAML = "", ""
+	if p.BridgeScenario == "" {
+		if p.BridgeVersion != 0 {
+			writeError(w, http.StatusBadRequest, "bad_request", "bridge_version without bridge_scenario")
+			return false
+		}
+		return true
+	}
+	if kind != "gmcr" {
+		writeError(w, http.StatusBadRequest, "bad_request", fmt.Sprintf("bridge_scenario is for gmcr jobs, not %s", kind))
+		return false
+	}
+	if !ValidID(p.BridgeScenario) {
+		badID(w, "bridge_scenario", p.BridgeScenario)
+		return false
+	}
+	if p.BridgeVersion < 0 {
+		writeError(w, http.StatusBadRequest, "bad_request", "bridge_version must be positive")
+		return false
+	}
+	if p.BridgeVersion > 0 {
+		v, err := s.cfg.Store.GetScenarioVersion(r.Context(), p.BridgeScenario, p.BridgeVersion)
+		if err != nil {
+			s.storeError(w, r, err)
+			return false
+		}
+		p.bridgeName, p.bridgeYAML = v.Name, v.YAML
+		return true
+	}
+	sc, err := s.cfg.Store.GetScenario(r.Context(), p.BridgeScenario)
+	if err != nil {
+		s.storeError(w, r, err)
+		return false
+	}
+	p.BridgeVersion, p.bridgeName, p.bridgeYAML = sc.Version, sc.Name, sc.YAML
+	return true
+}
+
 func (s *Server) startJob(w http.ResponseWriter, r *http.Request) {
 	var req jobRequest
 	if !s.decodeJSON(w, r, &req) {
@@ -681,6 +724,9 @@ func (s *Server) startJob(w http.ResponseWriter, r *http.Request) {
 	}
 	if err := s.checkLimits(&req.Params); err != nil {
 		writeError(w, http.StatusUnprocessableEntity, "job_too_large", err.Error())
+		return
+	}
+	if !s.resolveBridge(w, r, req.Kind, &req.Params) {
 		return
 	}
 	filename := "scenario.yaml"

@@ -83,7 +83,7 @@ function showProblems(data) {
   pill.textContent = data.valid ? (data.problems.length ? `valid, ${data.problems.length} warning(s)` : "valid") : `${errors} error(s)`;
   for (const p of data.problems) {
     const li = el("li", {class: "problem " + p.severity, "data-line": p.line, "data-col": p.col},
-      el("button", {type: "button", class: "link", onclick: () => gotoLine(p.line, p.col), "aria-label": `go to line ${p.line}, column ${p.col}`},
+      el("button", {type: "button", class: "link", onclick: () => gotoLine(p.line, p.col), title: `go to line ${p.line}, column ${p.col}`},
         el("span", {class: "where"}, `${p.file}:${p.line}:${p.col}`)),
       `${p.severity}: ${p.message}`,
       p.hint ? el("span", {class: "hint"}, "hint: " + p.hint) : null);
@@ -247,6 +247,12 @@ async function loadScenarios() {
   const sel = $("#scenario-select");
   sel.replaceChildren(el("option", {value: ""}, "Open saved…"));
   for (const s of list) sel.append(el("option", {value: s.id}, `${s.name} (v${s.version})`));
+  // A gmcr run's bridge: a scenario saved here, chosen by id (the server
+  // never opens the path the conflict's bridge: names).
+  const br = $("#bridge"), was = br.value;
+  br.replaceChildren(el("option", {value: ""}, "no scenario (the file's preferences)"));
+  for (const s of list) br.append(el("option", {value: s.id}, `${s.name} (latest version)`));
+  br.value = list.some((s) => s.id === was) ? was : "";
 }
 
 async function openScenario(id) { return busy(() => openScenarioNow(id)); }
@@ -299,7 +305,11 @@ async function save() {
 
 function jobParams(kind) {
   const p = {};
-  if (kind === "gmcr") return {sanctions: $("#sanctions").value};
+  if (kind === "gmcr") {
+    const g = {sanctions: $("#sanctions").value};
+    if ($("#bridge").value) g.bridge_scenario = $("#bridge").value;
+    return g;
+  }
   if (kind === "update") {
     p.record = $("#record").value;
     if ($("#start").value) p.start = $("#start").value;
@@ -330,6 +340,7 @@ function setRunForm(kind, p = {}) {
   $("#seed").value = p.seed ?? 1;
   $("#profile").value = p.profiles ? p.profiles.join(", ") : p.profile || "";
   $("#sanctions").value = p.sanctions || "sequence";
+  $("#bridge").value = [...$("#bridge").options].some((o) => o.value === p.bridge_scenario) ? p.bridge_scenario : "";
   if (p.record !== undefined) $("#record").value = p.record;
   $("#start").value = p.start || "";
   updateKindInputs();
@@ -340,7 +351,7 @@ function updateKindInputs() {
   const kind = $("#kind").value;
   const draws = kind === "analyze" || kind === "update";
   const show = {draws, runs: kind === "simulate", seed: draws || kind === "simulate", profile: draws || kind === "simulate",
-    sanctions: kind === "gmcr", start: kind === "update", record: kind === "update"};
+    sanctions: kind === "gmcr", bridge: kind === "gmcr", start: kind === "update", record: kind === "update"};
   for (const [id, on] of Object.entries(show)) $("#" + id).parentElement.hidden = !on;
 }
 
@@ -440,8 +451,10 @@ function settingsList(run) {
   if (p.draws) items.push(["draws", p.draws]);
   if (p.runs) items.push(["runs", p.runs]);
   if (p.record) items.push(["record", `${p.record.split("\n").filter((l) => l.trim() && !l.startsWith("#")).length - 1} rows` + (p.start ? `, step 0 on ${p.start}` : "")]);
-  if (run.kind === "gmcr") items.push(["sanctions", p.sanctions === "single" ? "one move by one opponent" : "sequences of the others' moves"]);
-  else items.push(["seed", p.seed ?? "default (1)"]);
+  if (run.kind === "gmcr") {
+    items.push(["sanctions", p.sanctions === "single" ? "one move by one opponent" : "sequences of the others' moves"]);
+    if (p.bridge_scenario) items.push(["bridge to", `saved scenario ${p.bridge_scenario}, version ${p.bridge_version}`]);
+  } else items.push(["seed", p.seed ?? "default (1)"]);
   if (p.profiles || p.profile) items.push(["profiles", (p.profiles || [p.profile]).join(", ")]);
   if (run.scenario_id) items.push(["scenario", `${run.scenario_name || run.scenario_id}, version ${run.scenario_version}`]);
   items.push(["started", new Date(run.created_at).toLocaleString()]);

@@ -145,6 +145,31 @@ function graphChart(r, ctx) {
   return {node: root, csv};
 }
 
+const pct = (x) => (100 * x).toFixed(1) + "%";
+
+// bridgeSection compares the lenses, as `truce gmcr` prints it: for each
+// scenario state the conflict maps to, the cardinal verdict beside the
+// ordinal one, the states left out and why, and the findings.
+function bridgeSection(r, ctx) {
+  const b = r.bridge;
+  const dms = b.decision_makers.map((d) => d.derived ? `${d.dm}'s preferences come from the scenario (actor ${d.actor})` :
+    `${d.dm}'s preferences are the file's; the scenario's values order ${d.pairs_ordered_differently} of ${b.pairs} pairs of states differently`);
+  const t = el("table", {id: pid(ctx, "gmcr-bridge")}, el("caption", {class: "sr-only"}, "Ordinal and cardinal answers"),
+    el("thead", {}, el("tr", {}, ["Scenario state", `Cardinal: eventually ends there, or share of the ${b.horizon} steps spent there`, "Ordinal: equilibrium under"].map((h) => el("th", {scope: "col"}, h)))),
+    el("tbody", {}, b.verdicts.map((v) => el("tr", {"data-state": v.state}, el("th", {scope: "row"}, v.state), el("td", {}, v.cardinal),
+      el("td", {}, v.equilibrium_under.length ? v.equilibrium_under.map(title).join(", ") : "none")))));
+  const left = (b.unmapped || []).map((u) => el("li", {"data-state": u.state}, `${u.state}: ${u.reason}`));
+  if (b.unaccounted && b.unaccounted.length) left.push(el("li", {class: "warn"}, `${b.unaccounted.join(", ")}: the bridge gives no reason (list them under bridge: unmapped:)`));
+  return [el("h4", {}, `Ordinal and cardinal answers: bridge to ${b.scenario} (version ${b.scenario_version})`),
+    el("p", {class: "muted"}, `Central parameters; its Markov-perfect equilibrium by ${b.method}, largest one-shot gain ${b.max_deviation_gain.toPrecision(2)}` +
+      (b.converged ? "" : ", NOT converged") + "; other equilibria may exist. " + dms.join("; ") + "."),
+    el("div", {class: "table-wrap", tabindex: "0", role: "region", "aria-label": "Ordinal and cardinal answers"}, t),
+    el("p", {class: "note"}, `Never ends (cardinal): ${pct(b.never_ends)}.`),
+    left.length ? el("div", {}, el("p", {class: "note"}, "Scenario states no conflict state stands for:"), el("ul", {class: "gmcr-unmapped"}, left)) : null,
+    el("p", {class: "note"}, b.robust ? "Robust: the lenses agree on where the standoff settles." : "Not robust: the lenses do not agree on where the standoff settles."),
+    el("ul", {class: "gmcr-findings"}, b.findings.map((f) => el("li", {"data-kind": f.kind}, `${f.kind}: ${f.text}`)))].filter(Boolean);
+}
+
 // gmcrAnswers is the top of a gmcr run: the equilibria, the status quo and
 // the way from it.
 export function gmcrAnswers(r, ctx) {
@@ -166,6 +191,7 @@ export function gmcrAnswers(r, ctx) {
   } else {
     out.push(el("p", {class: "note"}, "The file names no status_quo, so there is no status-quo analysis."));
   }
+  if (r.bridge) out.push(...bridgeSection(r, ctx));
   return out;
 }
 
