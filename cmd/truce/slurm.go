@@ -54,10 +54,11 @@ func newSlurmCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "slurm",
 		Short: "Run a sharded analysis on a Slurm cluster: a job array of shards and a dependent merge",
-		Long: `slurm runs a long command (analyze, sensitivity --method sobol or morris) on a
-Slurm cluster. submit writes two batch scripts into a run folder and
-submits them with sbatch: a job array, one task per shard, each running
-the command with --shard env/N (the index is SLURM_ARRAY_TASK_ID), and a
+		Long: `slurm runs a long command (analyze, solve, sensitivity, update: the
+commands truce merge merges) on a Slurm cluster. submit writes two batch
+scripts into a run folder and submits them with sbatch: a job array, one
+task per shard, each running the command with --shard env/N (the index is
+SLURM_ARRAY_TASK_ID), and a
 merge job that runs once every task has succeeded (--dependency=afterok)
 and writes exactly what the command run whole prints. status reads the
 queue (squeue) and the partial files to say which shards are done,
@@ -252,7 +253,7 @@ func slurmSubmit(cmd *cobra.Command, dir string, args []string, shards int, form
 // slurmCommandArgs checks the command to run in shards.
 func slurmCommandArgs(args []string) ([]string, error) {
 	if !mergeable[args[0]] {
-		return nil, usageErrorf("truce slurm submit: truce %s does not shard; the commands that do: analyze, solve --draws, sensitivity", args[0])
+		return nil, usageErrorf("truce slurm submit: truce %s does not shard; the commands that do: analyze, solve, sensitivity, update", args[0])
 	}
 	root := newRootCmd()
 	c, rest, err := root.Find(args)
