@@ -42,7 +42,7 @@ func FromScenario(sc *scenario.Scenario, ar *scenario.AnalysisReport) Input {
 			Dist: DistText(p.Dist), Rationale: p.Info.Rationale, Source: p.Info.Source})
 	}
 	for _, d := range sc.Derived {
-		in.Parameters = append(in.Parameters, Parameter{Name: d.Name, Dist: "derived: " + d.Expr, Rationale: d.Info.Rationale})
+		in.Parameters = append(in.Parameters, Parameter{Name: d.Name, Label: d.Info.Label, Description: d.Info.Description, Dist: "derived: " + d.Expr, Rationale: d.Info.Rationale, Source: d.Info.Source})
 	}
 	in.Edges = edges(sc)
 	if ar == nil {
