@@ -46,39 +46,37 @@ func validateConflict(ctx context.Context, filename string, src []byte) (*confli
 // gmcrBridgeJSON is the bridge section of a gmcr result: as in `truce gmcr
 // --format json`, with the findings in words.
 type gmcrBridgeJSON struct {
-	Scenario         string  `json:"scenario"`
-	ScenarioID       string  `json:"scenario_id"`
-	ScenarioVersion  int     `json:"scenario_version"`
-	Method           string  `json:"method"`
-	Converged        bool    `json:"converged"`
-	MaxDeviationGain float64 `json:"max_deviation_gain"`
-	DecisionMakers   []struct {
-		DM       string `json:"dm"`
-		Actor    string `json:"actor"`
-		Derived  bool   `json:"derived"`
-		Disagree int    `json:"pairs_ordered_differently"`
-	} `json:"decision_makers"`
-	Pairs    int `json:"pairs"`
-	Horizon  int `json:"horizon"`
-	Verdicts []struct {
-		State      string   `json:"state"`
-		Terminal   bool     `json:"terminal"`
-		Absorb     float64  `json:"absorb"`
-		Share      float64  `json:"share"`
-		Cardinal   string   `json:"cardinal"`
-		Equilibria []string `json:"equilibrium_under"`
-	} `json:"verdicts"`
-	NeverEnds float64 `json:"never_ends"`
-	Unmapped  []struct {
-		State  string `json:"state"`
-		Reason string `json:"reason"`
-	} `json:"unmapped"`
-	Unaccounted []string `json:"unaccounted"`
-	Findings    []struct {
-		Kind string `json:"kind"`
-		Text string `json:"text"`
-	} `json:"findings"`
-	Robust bool `json:"robust"`
+	Scenario         string              `json:"scenario"`
+	ScenarioID       string              `json:"scenario_id"`
+	ScenarioVersion  int                 `json:"scenario_version"`
+	Method           string              `json:"method"`
+	Converged        bool                `json:"converged"`
+	MaxDeviationGain float64             `json:"max_deviation_gain"`
+	DecisionMakers   []gmcrBridgeDM      `json:"decision_makers"`
+	Pairs            int                 `json:"pairs"`
+	Horizon          int                 `json:"horizon"`
+	Verdicts         []gmcrBridgeVerdict `json:"verdicts"`
+	NeverEnds        float64             `json:"never_ends"`
+	Unmapped         []bridge.Exclusion  `json:"unmapped"`
+	Unaccounted      []string            `json:"unaccounted"`
+	Findings         []bridge.Finding    `json:"findings"`
+	Robust           bool                `json:"robust"`
+}
+
+type gmcrBridgeDM struct {
+	DM       string `json:"dm"`
+	Actor    string `json:"actor"`
+	Derived  bool   `json:"derived"`
+	Disagree int    `json:"pairs_ordered_differently"`
+}
+
+type gmcrBridgeVerdict struct {
+	State      string   `json:"state"`
+	Terminal   bool     `json:"terminal"`
+	Absorb     float64  `json:"absorb"`
+	Share      float64  `json:"share"`
+	Cardinal   string   `json:"cardinal"`
+	Equilibria []string `json:"equilibrium_under"`
 }
 
 // gmcrBridge runs the conflict's bridge against the stored scenario the
@@ -110,45 +108,21 @@ func diagLines(diags []Diagnostic) string {
 func gmcrBridgeOf(rep *bridge.Report, res *gmcr.Result, f *conflictfile.File, p Params) *gmcrBridgeJSON {
 	c := res.C
 	eq := rep.Equilibrium
+	fs := rep.Findings(res, gmcr.Concepts)
 	out := &gmcrBridgeJSON{Scenario: rep.Scenario, ScenarioID: p.BridgeScenario, ScenarioVersion: p.BridgeVersion, Method: eq.Method,
 		Converged: eq.Converged, MaxDeviationGain: eq.MaxDeviationGain, Pairs: rep.Pairs, Horizon: rep.Horizon, NeverEnds: rep.NeverEnds,
-		Unaccounted: append([]string{}, rep.Unaccounted...)}
+		Unmapped: append([]bridge.Exclusion{}, rep.Excluded...), Unaccounted: append([]string{}, rep.Unaccounted...),
+		Findings: append([]bridge.Finding{}, fs...), Robust: bridge.Robust(fs)}
 	for d, dm := range c.DMs {
-		out.DecisionMakers = append(out.DecisionMakers, struct {
-			DM       string `json:"dm"`
-			Actor    string `json:"actor"`
-			Derived  bool   `json:"derived"`
-			Disagree int    `json:"pairs_ordered_differently"`
-		}{dm.ID, f.Bridge.Actors[d], rep.Derived[d], rep.Disagree[d]})
+		out.DecisionMakers = append(out.DecisionMakers, gmcrBridgeDM{dm.ID, f.Bridge.Actors[d], rep.Derived[d], rep.Disagree[d]})
 	}
 	for _, v := range rep.Compare(res, gmcr.Concepts) {
 		ks := []string{}
 		for _, k := range v.Concepts {
 			ks = append(ks, k.String())
 		}
-		out.Verdicts = append(out.Verdicts, struct {
-			State      string   `json:"state"`
-			Terminal   bool     `json:"terminal"`
-			Absorb     float64  `json:"absorb"`
-			Share      float64  `json:"share"`
-			Cardinal   string   `json:"cardinal"`
-			Equilibria []string `json:"equilibrium_under"`
-		}{v.State, v.Terminal, v.Absorb, v.Share, v.Cardinal(), ks})
+		out.Verdicts = append(out.Verdicts, gmcrBridgeVerdict{v.State, v.Terminal, v.Absorb, v.Share, v.Cardinal(), ks})
 	}
-	for _, e := range rep.Excluded {
-		out.Unmapped = append(out.Unmapped, struct {
-			State  string `json:"state"`
-			Reason string `json:"reason"`
-		}{e.State, e.Reason})
-	}
-	fs := rep.Findings(res, gmcr.Concepts)
-	for _, fd := range fs {
-		out.Findings = append(out.Findings, struct {
-			Kind string `json:"kind"`
-			Text string `json:"text"`
-		}{string(fd.Kind), fd.Text})
-	}
-	out.Robust = bridge.Robust(fs)
 	return out
 }
 

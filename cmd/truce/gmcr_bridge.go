@@ -77,14 +77,7 @@ func (rep *gmcrReport) bridgeJSON() any {
 	for _, s := range br.Outcome {
 		outcome = append(outcome, br.Game.States[s].ID)
 	}
-	type unmappedJSON struct {
-		State  string `json:"state"`
-		Reason string `json:"reason"`
-	}
-	unmapped := []unmappedJSON{}
-	for _, e := range br.Excluded {
-		unmapped = append(unmapped, unmappedJSON{e.State, e.Reason})
-	}
+	unmapped := append([]bridge.Exclusion{}, br.Excluded...)
 	eq := br.Equilibrium
 	return map[string]any{
 		"scenario": br.Scenario, "method": eq.Method, "converged": eq.Converged, "max_deviation_gain": eq.MaxDeviationGain,

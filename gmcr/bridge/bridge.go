@@ -62,7 +62,8 @@ type Report struct {
 
 // Exclusion is a scenario state no conflict state stands for, and why.
 type Exclusion struct {
-	State, Reason string
+	State  string `json:"state"`
+	Reason string `json:"reason"`
 }
 
 // ExcludedReason returns the reason the file gives for leaving scenario state id

@@ -14,6 +14,22 @@ import (
 	"github.com/truce-dev/truce/scenario"
 )
 
+// loadExample reads the bundled US–Iran bridge and runs it.
+func loadExample(t *testing.T) (*conflictfile.File, *bridge.Report) {
+	t.Helper()
+	path := "../../examples/gmcr/us-iran-bridge.yaml"
+	src, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := loadConflict(t, path, src)
+	rep, ds, err := bridge.Load(context.Background(), f, path, "../../examples/gmcr")
+	if err != nil || rep == nil {
+		t.Fatal(err, ds)
+	}
+	return f, rep
+}
+
 func loadConflict(t *testing.T, path string, src []byte) *conflictfile.File {
 	t.Helper()
 	f, ds := conflictfile.Parse(context.Background(), path, src)
@@ -27,16 +43,7 @@ func loadConflict(t *testing.T, path string, src []byte) *conflictfile.File {
 // actors' equilibrium values of the scenario states they map to, computed
 // here separately from the scenario file.
 func TestDerivedPreferences(t *testing.T) {
-	path := "../../examples/gmcr/us-iran-bridge.yaml"
-	src, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	f := loadConflict(t, path, src)
-	rep, ds, err := bridge.Load(context.Background(), f, path, "../../examples/gmcr")
-	if err != nil || rep == nil {
-		t.Fatal(err, ds)
-	}
+	f, rep := loadExample(t)
 	ssrc, _ := os.ReadFile("../../scenarios/us-iran-2026.yaml")
 	sc, sds := scenario.Parse("us-iran-2026.yaml", ssrc)
 	if sc == nil {
@@ -101,18 +108,9 @@ func TestDerivedPreferences(t *testing.T) {
 // to or listed under unmapped: with a reason. The scenario is rebuilt from
 // time to time; when a state is added or renamed this fails and names it.
 func TestBridgeAccountsForEveryScenarioState(t *testing.T) {
-	path := "../../examples/gmcr/us-iran-bridge.yaml"
-	src, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	f := loadConflict(t, path, src)
-	rep, ds, err := bridge.Load(context.Background(), f, path, "../../examples/gmcr")
-	if err != nil || rep == nil {
-		t.Fatal(err, ds)
-	}
+	f, rep := loadExample(t)
 	if len(rep.Unaccounted) > 0 {
-		t.Errorf("%s: scenario states %s stand for no conflict state and have no reason under bridge: unmapped: (map them under outcomes: or give the reason)", path, strings.Join(rep.Unaccounted, ", "))
+		t.Errorf("examples/gmcr/us-iran-bridge.yaml: scenario states %s stand for no conflict state and have no reason under bridge: unmapped: (map them under outcomes: or give the reason)", strings.Join(rep.Unaccounted, ", "))
 	}
 	reached := map[string]bool{}
 	for _, s := range rep.Outcome {

@@ -26,8 +26,8 @@ const (
 
 // Finding is one comparison of the ordinal and cardinal answers, in words.
 type Finding struct {
-	Kind Kind
-	Text string
+	Kind Kind   `json:"kind"`
+	Text string `json:"text"`
 }
 
 // Findings compares the lenses: whether the cardinal equilibrium's most
