@@ -144,8 +144,12 @@ func hasProfile(sc *scenario.Scenario, id string) bool {
 	return false
 }
 
-// quantityRE finds the quantity calls in a hypothesis expression.
-var quantityRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(reach|absorb|time|value)\s*\([^()]*\)`) })
+// quantityRE finds the quantity calls in a hypothesis expression: whole
+// names only, so that best_response_value(...) or commit_value(...) is not
+// read as value(...).
+var quantityRE = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`\b(reach|absorb|time|value)\s*\([^()]*\)`)
+})
 
 // NewScenarioEvaluator prepares sweeps of every parameter of sc that has a
 // distribution, across Dist.Bounds (the support, or the 0.1–99.9%

@@ -378,3 +378,15 @@ func TestRangeEditMatchesBreakEven(t *testing.T) {
 		}
 	}
 }
+
+// The default outputs are the hypotheses' calls of reach, absorb, time and
+// value by their whole names: best_response_value("IR", "p") and
+// commit_value("US") are not value calls (reading them so charted the
+// wrong figure, or failed on value("US")).
+func TestQuantityREWholeNames(t *testing.T) {
+	got := quantityRE().FindAllString(`commit_value("US") > 1 && best_response_value("IR", "p") > value("IR", "p") && time_from("war", "p", "s") < 3 && reach("war", 5, "p") > 0`, -1)
+	want := []string{`value("IR", "p")`, `reach("war", 5, "p")`}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("found %q, want %q", got, want)
+	}
+}

@@ -180,50 +180,14 @@ func writeCommitText(w io.Writer, sc *scenario.Scenario, rep commitJSON, l, f in
 	}
 	tw := tabwriter.NewWriter(&b, 2, 4, 2, ' ', 0)
 	fmt.Fprintf(tw, "  state\t%s commits to\n", rep.Leader)
-	for _, st := range sc.States {
-		p, ok := rep.Commitment[st.ID]
-		if !ok {
-			continue
-		}
-		if rep.Clock == 0 {
-			fmt.Fprintf(tw, "  %s\t%s\n", st.ID, playText(sc.Actions[l], p))
-			continue
-		}
-		plays := make([]string, 0, rep.Clock+1)
-		for _, row := range rep.BeforeClock {
-			plays = append(plays, playText(sc.Actions[l], row[st.ID]))
-		}
-		plays = append(plays, playText(sc.Actions[l], p))
-		fmt.Fprintf(tw, "  %s\t%s\n", st.ID, stepPlays(plays))
+	for _, r := range commitRows(sc, rep, l) {
+		fmt.Fprintf(tw, "  %s\t%s\n", r[0], r[1])
 	}
 	tw.Flush()
 	tw = tabwriter.NewWriter(&b, 2, 4, 2, ' ', 0)
 	fmt.Fprintf(tw, "  decision point\t%s responds\n", rep.Follower)
-	if rep.Clock == 0 {
-		for _, k := range sortedNodeLabels(sc, rep.FollowerResponse) {
-			fmt.Fprintf(tw, "  %s\t%s\n", k, playText(sc.Actions[f], rep.FollowerResponse[k]))
-		}
-	} else {
-		// one row per decision point, its play by step
-		var key string
-		var plays []string
-		var steps []int
-		flush := func() {
-			if key != "" {
-				fmt.Fprintf(tw, "  %s\t%s\n", key, stepPlaysAt(plays, steps, rep.Clock))
-			}
-		}
-		for _, k := range rep.responseOrder {
-			at := strings.LastIndex(k, " at step")
-			base, step := k[:at], rep.Clock
-			fmt.Sscanf(k[at:], " at step %d", &step)
-			if base != key {
-				flush()
-				key, plays, steps = base, nil, nil
-			}
-			plays, steps = append(plays, playText(sc.Actions[f], rep.FollowerResponse[k])), append(steps, step)
-		}
-		flush()
+	for _, r := range responseRows(sc, rep, f) {
+		fmt.Fprintf(tw, "  %s\t%s\n", r[0], r[1])
 	}
 	tw.Flush()
 	fmt.Fprintf(&b, "  values from %s: %s %.4g, %s %.4g (follower's response: Bellman residual %.2g)\n", init,
@@ -238,6 +202,64 @@ func writeCommitText(w io.Writer, sc *scenario.Scenario, rep commitJSON, l, f in
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// commitRows are the commitment's rows: the state and the leader's play
+// (by step in a clocked scenario).
+func commitRows(sc *scenario.Scenario, rep commitJSON, l int) [][2]string {
+	var out [][2]string
+	for _, st := range sc.States {
+		p, ok := rep.Commitment[st.ID]
+		if !ok {
+			continue
+		}
+		if rep.Clock == 0 {
+			out = append(out, [2]string{st.ID, playText(sc.Actions[l], p)})
+			continue
+		}
+		plays := make([]string, 0, rep.Clock+1)
+		for _, row := range rep.BeforeClock {
+			plays = append(plays, playText(sc.Actions[l], row[st.ID]))
+		}
+		plays = append(plays, playText(sc.Actions[l], p))
+		out = append(out, [2]string{st.ID, stepPlays(plays)})
+	}
+	return out
+}
+
+// responseRows are the follower's response rows: the decision point and
+// its play (by step in a clocked scenario).
+func responseRows(sc *scenario.Scenario, rep commitJSON, f int) [][2]string {
+	var out [][2]string
+	if rep.Clock == 0 {
+		for _, k := range sortedNodeLabels(sc, rep.FollowerResponse) {
+			out = append(out, [2]string{k, playText(sc.Actions[f], rep.FollowerResponse[k])})
+		}
+		return out
+	}
+	var key string
+	var plays []string
+	var steps []int
+	flush := func() {
+		if key != "" {
+			out = append(out, [2]string{key, stepPlaysAt(plays, steps, rep.Clock)})
+		}
+	}
+	for _, k := range rep.responseOrder {
+		at := strings.LastIndex(k, " at step")
+		if at < 0 {
+			at = len(k)
+		}
+		base, step := k[:at], rep.Clock
+		fmt.Sscanf(k[at:], " at step %d", &step)
+		if base != key {
+			flush()
+			key, plays, steps = base, nil, nil
+		}
+		plays, steps = append(plays, playText(sc.Actions[f], rep.FollowerResponse[k])), append(steps, step)
+	}
+	flush()
+	return out
 }
 
 // stepPlays describes a play per step 0 … Clock (the last from the clock

@@ -56,13 +56,11 @@ func reportLeverage(ctx context.Context, sc *scenario.Scenario, g *markov.Game, 
 			row.HasEquilibrium = true
 			row.EquilibriumValue, row.ValueOfCommitment = solveClean(*rep.EquilibriumLeaderValue), solveClean(*rep.ValueOfCommitment)
 		}
-		for _, st := range sc.States {
-			if p, ok := rep.Commitment[st.ID]; ok {
-				row.Commitment = append(row.Commitment, fmt.Sprintf("%s: %s", st.ID, playText(sc.Actions[l], p)))
-			}
+		for _, r := range commitRows(sc, rep, l) {
+			row.Commitment = append(row.Commitment, r[0]+": "+r[1])
 		}
-		for _, k := range sortedNodeLabels(sc, rep.FollowerResponse) {
-			row.Response = append(row.Response, fmt.Sprintf("%s: %s", k, playText(sc.Actions[f], rep.FollowerResponse[k])))
+		for _, r := range responseRows(sc, rep, f) {
+			row.Response = append(row.Response, r[0]+": "+r[1])
 		}
 		lv.Commitments = append(lv.Commitments, row)
 	}

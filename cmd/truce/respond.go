@@ -186,7 +186,10 @@ func respondReport(sc *scenario.Scenario, g *markov.Game, r *equilibrium.Respons
 		BellmanResidual: r.BellmanResidual, ValueIterationGap: r.ValueIterationGap}
 	a := r.Actor
 	nodes := append([]equilibrium.ResponseNode(nil), r.Nodes...)
-	sort.SliceStable(nodes, func(i, j int) bool { // by decision point, then step
+	sort.SliceStable(nodes, func(i, j int) bool { // with a clock: by decision point, then step
+		if r.Clock == 0 {
+			return false
+		}
 		if nodes[i].State != nodes[j].State {
 			return nodes[i].State < nodes[j].State
 		}
