@@ -293,27 +293,7 @@ func stepPlaysAt(plays []string, steps []int, clock int) string {
 	}
 	var parts []string
 	for _, r := range runs {
-		lo, prev := r.steps[0], r.steps[0]
-		var rs []string
-		emit := func(a, b int) {
-			switch {
-			case b == clock:
-				rs = append(rs, fmt.Sprintf("≥ %d", a))
-			case a == b:
-				rs = append(rs, fmt.Sprint(a))
-			default:
-				rs = append(rs, fmt.Sprintf("%d-%d", a, b))
-			}
-		}
-		for _, st := range r.steps[1:] {
-			if st != prev+1 {
-				emit(lo, prev)
-				lo = st
-			}
-			prev = st
-		}
-		emit(lo, prev)
-		parts = append(parts, r.play+" "+stepsText(strings.Join(rs, ", ")))
+		parts = append(parts, r.play+" "+stepsText(stepRuns(r.steps, clock)))
 	}
 	return strings.Join(parts, "; ")
 }

@@ -273,13 +273,21 @@ func byStep[N any](clock int, nodes []N, key func(N) (string, []float64), play f
 	return out
 }
 
-// stepRange writes the steps of nodes[first..last] (sorted, distinct),
-// runs of consecutive steps as "0-3", the run that reaches the clock as
-// "≥ 5": "0-1, ≥ 5".
+// stepRange writes the steps of nodes[first..last] (sorted, distinct)
+// as stepRuns does.
 func stepRange[N any](clock, first, last int, nodes []N, play func(N) (int, map[string]float64)) string {
+	steps := make([]int, 0, last-first+1)
+	for x := first; x <= last; x++ {
+		st, _ := play(nodes[x])
+		steps = append(steps, st)
+	}
+	return stepRuns(steps, clock)
+}
+
+// stepRuns writes increasing steps as runs of consecutive steps, "0-3",
+// the run that reaches the clock as "≥ 5": "0-1, ≥ 5".
+func stepRuns(steps []int, clock int) string {
 	var parts []string
-	lo, _ := play(nodes[first])
-	prev := lo
 	emit := func(a, b int) {
 		switch {
 		case b == clock:
@@ -290,8 +298,8 @@ func stepRange[N any](clock, first, last int, nodes []N, play func(N) (int, map[
 			parts = append(parts, fmt.Sprintf("%d-%d", a, b))
 		}
 	}
-	for x := first + 1; x <= last; x++ {
-		st, _ := play(nodes[x])
+	lo, prev := steps[0], steps[0]
+	for _, st := range steps[1:] {
 		if st != prev+1 {
 			emit(lo, prev)
 			lo = st
