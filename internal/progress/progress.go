@@ -106,18 +106,20 @@ func New(w io.Writer, total int64, description string) *Bar {
 		return nil
 	}
 	b := &Bar{line: newLiner(w, total, description, mode == JSON, time.Now), stop: make(chan struct{})}
-	go b.tick()
+	go b.tick(b.stop)
 	return b
 }
 
 // tick writes a status line when the work goes quiet (a long step that
-// reports nothing), until Finish.
-func (b *Bar) tick() {
+// reports nothing), until Finish closes stop. It takes the channel as an
+// argument because Finish clears b.stop under the lock, which tick's
+// select could not hold while it waits.
+func (b *Bar) tick(stop <-chan struct{}) {
 	t := time.NewTicker(Interval / 2)
 	defer t.Stop()
 	for {
 		select {
-		case <-b.stop:
+		case <-stop:
 			return
 		case <-t.C:
 			b.mu.Lock()
