@@ -80,10 +80,7 @@ func GNM(ctx context.Context, g *game.Strategic, opt Options) (out *Result, outE
 	tr.trace = opt.Search.Trace
 	var reasons []string
 	for k, p := range perts {
-		name := fmt.Sprintf("perturbation vector %d", k+1)
-		if len(opt.Search.Points) > 0 {
-			name = opt.Search.Points[k].Pos
-		}
+		name := opt.Search.pointName("perturbation vector", k)
 		if err := tr.setPerturbation(p); err != nil {
 			return nil, fmt.Errorf("gnm: %s: %w", name, err)
 		}

@@ -78,10 +78,7 @@ func IPA(ctx context.Context, g *game.Strategic, opt Options) (out *Result, outE
 	it.trace = opt.Search.Trace
 	var reasons []string
 	for k, p := range perts {
-		name := fmt.Sprintf("perturbation vector %d", k+1)
-		if len(opt.Search.Points) > 0 {
-			name = opt.Search.Points[k].Pos
-		}
+		name := opt.Search.pointName("perturbation vector", k)
 		pert, err := unitPerturbation(p, ng)
 		if err != nil {
 			return nil, fmt.Errorf("ipa: %s: %w", name, err)

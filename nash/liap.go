@@ -71,11 +71,7 @@ func Liap(ctx context.Context, g *game.Strategic, opt Options) (out *Result, out
 	}
 	for k, x := range starts {
 		if err := checkStart(x, ng.shape); err != nil {
-			name := fmt.Sprintf("starting point %d", k+1)
-			if len(opt.Search.Points) > 0 {
-				name = opt.Search.Points[k].Pos
-			}
-			return nil, fmt.Errorf("liap: %s: %w", name, err)
+			return nil, fmt.Errorf("liap: %s: %w", opt.Search.pointName("starting point", k), err)
 		}
 	}
 	if len(opt.Search.Points) == 0 {

@@ -147,6 +147,15 @@ func (s Search) startPoints(shape []int, count int, kind string) ([][]float64, e
 	return out, nil
 }
 
+// pointName names the k-th start of a run in messages: its position in
+// the --points file when the points came from one, else "what k+1".
+func (s Search) pointName(what string, k int) string {
+	if len(s.Points) > 0 {
+		return s.Points[k].Pos
+	}
+	return fmt.Sprintf("%s %d", what, k+1)
+}
+
 // perturbations returns the perturbation vectors of a gnm or ipa run
 // (default one random vector) and records the seed in res when they are
 // random.
