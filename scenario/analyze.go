@@ -294,14 +294,9 @@ func newAnalysisRun(ctx context.Context, sc *Scenario, opt AnalyzeOptions) (*ana
 	}
 	report.Draws, report.Seed, report.Fixed = opt.Draws, opt.Seed, !sc.Random()
 	// Profiles computed: the reported ones and those hypotheses refer to.
-	need := map[int]bool{}
+	need := sc.profilesRead()
 	for _, name := range report.ProfileOrder {
 		need[sc.profileByName(name)] = true
-	}
-	for _, q := range sc.quantities {
-		if q.profile >= 0 { // -1: a function of no profile (commit_value)
-			need[q.profile] = true
-		}
 	}
 	var needed []int
 	for i := range sc.Profiles {
@@ -606,6 +601,19 @@ func (sc *Scenario) profileByName(name string) int {
 	return -1
 }
 
+// profilesRead returns the set of profiles the hypotheses' quantities
+// read. A function of no profile (commit_value, whose quantity has
+// profile -1) reads none.
+func (sc *Scenario) profilesRead() map[int]bool {
+	read := map[int]bool{}
+	for _, q := range sc.quantities {
+		if q.profile >= 0 {
+			read[q.profile] = true
+		}
+	}
+	return read
+}
+
 func (sc *Scenario) selectProfiles(names []string) (*AnalysisReport, error) {
 	r := &AnalysisReport{Scenario: sc.Name, Title: sc.Title, Period: sc.Period, Horizon: sc.Horizon, Clock: sc.Clock, ClockNote: sc.ClockNote,
 		Profiles: map[string]*ProfileReport{}, Hypotheses: []HypothesisReport{}}
@@ -614,12 +622,7 @@ func (sc *Scenario) selectProfiles(names []string) (*AnalysisReport, error) {
 		all = append(all, p.Name)
 	}
 	if len(names) == 0 {
-		used := map[int]bool{}
-		for _, q := range sc.quantities {
-			if q.profile >= 0 {
-				used[q.profile] = true
-			}
-		}
+		used := sc.profilesRead()
 		for i, p := range sc.Profiles {
 			if p.Solve != "" && !used[i] {
 				r.Skipped = append(r.Skipped, p.Name)

@@ -221,12 +221,7 @@ func (l *linter) unusedStrategies() {
 // equilibrium profile that no hypothesis reads is computed only on demand.
 func (l *linter) profiles() {
 	sc := l.sc
-	usedByHyp := map[int]bool{}
-	for _, q := range sc.quantities {
-		if q.profile >= 0 {
-			usedByHyp[q.profile] = true
-		}
-	}
+	usedByHyp := sc.profilesRead()
 	for i, p := range sc.Profiles {
 		if p.Solve != "" {
 			if !usedByHyp[i] && p.Pos != (Pos{1, 1}) {
