@@ -1,0 +1,154 @@
+#!/usr/bin/env bash
+# bench-startup.sh: how much truce's process start costs next to a bare Go
+# program built the same way (performance issue #21, "start-up and reading").
+#
+# It builds truce (go build ./cmd/truce) and a hello-world Go program with
+# the same toolchain and environment (CGO_ENABLED, GOFLAGS, … apply to both),
+# then runs each command many times, interleaved, and reports per run the
+# median CPU time (user + system, all threads, from the kernel's rusage: the
+# same quantity as perf's task-clock), the spread (25th–75th percentile), the
+# median minor page faults, and the ratio to the bare program. Stdout of every
+# run goes to /dev/null.
+#
+#   scripts/bench-startup.sh                  # 200 runs of each command
+#   scripts/bench-startup.sh -n 500           # more runs
+#   scripts/bench-startup.sh -i               # also per-package init times
+#   CGO_ENABLED=0 scripts/bench-startup.sh    # both programs built without cgo
+#   TRUCE=/path/to/truce scripts/bench-startup.sh   # measure a given binary
+#
+# The machine should be quiet: start-up is a few milliseconds, and a loaded
+# machine (shared CI, other jobs) moves the medians by more than the changes
+# being measured. Compare ratios taken in the same run, not across runs.
+set -euo pipefail
+
+runs=200
+inittrace=0
+while getopts "n:ih" opt; do
+	case $opt in
+	n) runs=$OPTARG ;;
+	i) inittrace=1 ;;
+	*)
+		sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'
+		exit 2
+		;;
+	esac
+done
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# The bare program: what every Go process pays (runtime start, one write).
+mkdir -p "$tmp/hello" "$tmp/runner"
+cat >"$tmp/hello/main.go" <<'EOF'
+package main
+
+import "os"
+
+func main() { os.Stdout.WriteString("hello\n") }
+EOF
+printf 'module hello\n\ngo 1.22\n' >"$tmp/hello/go.mod"
+
+# The runner: runs each command in turn, round after round, and reads the
+# child's rusage (CPU time of all its threads, minor page faults).
+cat >"$tmp/runner/main.go" <<'EOF'
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"os/exec"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+)
+
+func main() {
+	n, _ := strconv.Atoi(os.Args[1])
+	var names []string
+	var cmds [][]string
+	sc := bufio.NewScanner(os.Stdin)
+	for sc.Scan() {
+		name, cmd, _ := strings.Cut(sc.Text(), "\t")
+		names = append(names, name)
+		cmds = append(cmds, strings.Fields(cmd))
+	}
+	cpu := make([][]float64, len(cmds))
+	flt := make([][]float64, len(cmds))
+	null, _ := os.Open(os.DevNull)
+	for r := 0; r < n; r++ {
+		for i, c := range cmds {
+			cmd := exec.Command(c[0], c[1:]...)
+			cmd.Stdout, cmd.Stderr = null, null
+			if err := cmd.Run(); err != nil {
+				fmt.Fprintf(os.Stderr, "%s: %v\n", names[i], err)
+				os.Exit(1)
+			}
+			ru := cmd.ProcessState.SysUsage().(*syscall.Rusage)
+			us := float64(ru.Utime.Sec+ru.Stime.Sec)*1e6 + float64(ru.Utime.Usec+ru.Stime.Usec)
+			cpu[i] = append(cpu[i], us/1000)
+			flt[i] = append(flt[i], float64(ru.Minflt))
+		}
+	}
+	q := func(x []float64, p float64) float64 {
+		slices.Sort(x)
+		return x[int(p*float64(len(x)-1)+0.5)]
+	}
+	fmt.Printf("%-24s %9s %15s %8s %7s\n", "command", "CPU ms", "(25–75%)", "faults", "ratio")
+	base := q(cpu[0], 0.5)
+	for i := range cmds {
+		m := q(cpu[i], 0.5)
+		fmt.Printf("%-24s %9.2f %7.2f–%-7.2f %8.0f %6.2f×\n", names[i], m,
+			q(cpu[i], 0.25), q(cpu[i], 0.75), q(flt[i], 0.5), m/base)
+	}
+}
+EOF
+printf 'module runner\n\ngo 1.22\n' >"$tmp/runner/go.mod"
+
+(cd "$tmp/hello" && go build -o "$tmp/bare" .)
+(cd "$tmp/runner" && CGO_ENABLED=0 go build -o "$tmp/run" .)
+if [ -n "${TRUCE:-}" ]; then
+	cp "$TRUCE" "$tmp/truce"
+else
+	(cd "$root" && go build -o "$tmp/truce" ./cmd/truce)
+fi
+
+# A 2×2 game (the prisoner's dilemma): the smallest nash run.
+cat >"$tmp/pd.nfg" <<'EOF'
+NFG 1 R "Prisoner's dilemma" { "Row" "Column" } { 2 2 }
+3 3 0 5 5 0 1 1
+EOF
+
+linkage() {
+	if command -v file >/dev/null; then
+		file -b "$1" | grep -o 'statically linked\|dynamically linked' || echo "?"
+	else
+		echo "?"
+	fi
+}
+size() { wc -c <"$1" | tr -d ' '; }
+
+echo "go:      $(go version) (CGO_ENABLED=$(go env CGO_ENABLED))"
+echo "bare:    $(size "$tmp/bare") bytes, $(linkage "$tmp/bare")"
+echo "truce:   $(size "$tmp/truce") bytes, $(linkage "$tmp/truce"), $(cd "$root" && go list -deps ./cmd/truce | wc -l | tr -d ' ') packages"
+echo "runs:    $runs of each command, interleaved"
+echo
+printf 'bare Go program\t%s\ntruce version\t%s version\ntruce nash 2×2\t%s nash %s\n' \
+	"$tmp/bare" "$tmp/truce" "$tmp/truce" "$tmp/pd.nfg" | "$tmp/run" "$runs"
+
+if [ "$inittrace" = 1 ]; then
+	# Package initialisation, averaged over 20 runs: wall time (it includes
+	# the page faults of first touching each package's code and data), bytes
+	# and allocations.
+	echo
+	echo "package inits of truce nash 2×2 (mean of 20 runs; top 25):"
+	for _ in $(seq 20); do
+		GODEBUG=inittrace=1 "$tmp/truce" nash "$tmp/pd.nfg" 2>&1 >/dev/null | grep '^init ' || true
+	done | awk '{n[$2]++; t[$2]+=$5; b[$2]+=$8; a[$2]+=$10}
+		END {for (p in n) printf "%8.3f ms %8d B %5d allocs  %s\n", t[p]/n[p], b[p]/n[p], a[p]/n[p], p}' |
+		sort -rn >"$tmp/inits"
+	head -25 "$tmp/inits"
+	awk '{t+=$1; b+=$3; a+=$5} END {printf "all %d packages: %.2f ms, %d B, %d allocs\n", NR, t, b, a}' "$tmp/inits"
+fi
