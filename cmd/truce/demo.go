@@ -177,7 +177,11 @@ func writeDemoSummary(w io.Writer, res *pipelineResult, dr *demoRecord, out stri
 			}
 		}
 	}
-	writeEndingsTable(w, ar, rows)
+	step0 := ""
+	if sc.History != nil && sc.History.Start != "" {
+		step0 = fmt.Sprintf(" (%s 0 = %s)", ar.Period, sc.History.Start)
+	}
+	writeEndingsTable(w, ar, step0, rows)
 	for _, n := range notes {
 		fmt.Fprintln(w, n)
 	}
@@ -201,12 +205,25 @@ func writeDemoSummary(w io.Writer, res *pipelineResult, dr *demoRecord, out stri
 }
 
 // endingsRow is one profile in the demo's endings table: per ending (and
-// "unresolved") the figure within the horizon and eventually, and where
-// the unresolved paths are at the horizon.
+// "unresolved") the figure within the horizon, where the unresolved paths
+// are at the horizon, and, with no horizon, how likely each ending is and
+// when it comes (the expected step of its first entry among the paths
+// that enter it).
 type endingsRow struct {
-	name         string
-	within, ever []string // per terminal state, then unresolved
-	where        string
+	name   string
+	within []string // per terminal state, then unresolved
+	where  string
+	ever   []ending // per terminal state, with no horizon
+	never  string   // share of paths that never end
+}
+
+// ending is one terminal state's figures with no horizon: its
+// probability (certain when every draw gives 1) and its expected step of
+// first entry.
+type ending struct {
+	share   string
+	certain bool
+	when    string
 }
 
 func endingsRowOf(name string, ar *scenario.AnalysisReport, p *scenario.ProfileReport) endingsRow {
@@ -214,10 +231,11 @@ func endingsRowOf(name string, ar *scenario.AnalysisReport, p *scenario.ProfileR
 	for _, s := range ar.TerminalStates {
 		e := p.Endings[s]
 		r.within = append(r.within, pctStat(e.WithinHorizon))
-		r.ever = append(r.ever, pctStat(e.Eventually))
+		ev := e.Eventually
+		r.ever = append(r.ever, ending{share: pctStat(ev), certain: float64(ev.Mean) == 1 && float64(ev.Lo) == 1, when: weekStat(p.Time[s])})
 	}
 	r.within = append(r.within, pctStat(p.Unresolved.AtHorizon))
-	r.ever = append(r.ever, pctStat(p.Unresolved.Eventually)+" never ends")
+	r.never = pctStat(p.Unresolved.Eventually)
 	return r
 }
 
@@ -232,7 +250,7 @@ func endingsRowCentral(name string, sc *scenario.Scenario, an *markov.Analysis) 
 	for s, st := range sc.States {
 		if st.Terminal {
 			r.within = append(r.within, pctS(an.AtHorizon[s]))
-			r.ever = append(r.ever, pctS(an.Absorb[s]))
+			r.ever = append(r.ever, ending{share: pctS(an.Absorb[s]), certain: an.Absorb[s] == 1, when: weekOne(an.Time[s])})
 		} else {
 			open += an.AtHorizon[s]
 			if an.AtHorizon[s] >= 0.005 {
@@ -247,8 +265,28 @@ func endingsRowCentral(name string, sc *scenario.Scenario, an *markov.Analysis) 
 	}
 	r.where = firstN(strings.Join(parts, ", "), 3)
 	r.within = append(r.within, pctS(open))
-	r.ever = append(r.ever, pctS(an.NeverEnds)+" never ends")
+	r.never = pctS(an.NeverEnds)
 	return r
+}
+
+// weekStat prints an expected step over the draws as "95 [41–180]" (mean
+// [5–95%]).
+func weekStat(s scenario.Stat) string {
+	m, lo, hi := float64(s.Mean), float64(s.Lo), float64(s.Hi)
+	if !finite(m) {
+		return "—"
+	}
+	if !finite(lo) || !finite(hi) || fmt.Sprintf("%.0f", lo) == fmt.Sprintf("%.0f", hi) {
+		return fmt.Sprintf("%.0f", m)
+	}
+	return fmt.Sprintf("%.0f [%.0f–%.0f]", m, lo, hi)
+}
+
+func weekOne(x float64) string {
+	if !finite(x) {
+		return "—"
+	}
+	return fmt.Sprintf("%.0f", x)
 }
 
 // firstN keeps the first n items of a comma-separated list, with "…" when
@@ -262,9 +300,28 @@ func firstN(list string, n int) string {
 }
 
 // writeEndingsTable prints two lines per profile: the endings within the
-// horizon (with where the unresolved paths are) and eventually.
-func writeEndingsTable(w io.Writer, ar *scenario.AnalysisReport, rows []endingsRow) {
-	fmt.Fprintf(w, "How it ends: within %d %ss (mean [5–95%%]) and eventually, with no horizon; each line sums to 100%%\n", ar.Horizon, ar.Period)
+// horizon (with where the unresolved paths are), then the endings with no
+// horizon. When one ending is certain eventually under every profile
+// shown (the bundled scenario's war: its only ending, and no state is
+// safe from it), "eventually 100%" carries no information, so that line
+// gives when it comes instead: the expected week of its first entry.
+func writeEndingsTable(w io.Writer, ar *scenario.AnalysisReport, step0 string, rows []endingsRow) {
+	sure := -1 // the terminal state certain under every row, if any
+	for k := range ar.TerminalStates {
+		all := len(rows) > 0
+		for _, r := range rows {
+			all = all && k < len(r.ever) && r.ever[k].certain
+		}
+		if all {
+			sure = k
+		}
+	}
+	if sure >= 0 {
+		fmt.Fprintf(w, "How it ends: within %d %ss (mean [5–95%%] over the draws; each line sums to 100%%), and with no horizon: %s is then certain under every profile below (no path avoids it for ever), so the second line says when: its expected %s of first entry%s\n",
+			ar.Horizon, ar.Period, ar.TerminalStates[sure], ar.Period, step0)
+	} else {
+		fmt.Fprintf(w, "How it ends: within %d %ss (mean [5–95%%] over the draws), and with no horizon (eventually); each line sums to 100%%\n", ar.Horizon, ar.Period)
+	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "  \t")
 	for _, s := range ar.TerminalStates {
@@ -273,7 +330,19 @@ func writeEndingsTable(w io.Writer, ar *scenario.AnalysisReport, rows []endingsR
 	fmt.Fprintf(tw, "\tunresolved\t\n")
 	for _, r := range rows {
 		fmt.Fprintf(tw, "  %s\t%d %ss\t%s\t%s\n", r.name, ar.Horizon, ar.Period, strings.Join(r.within, "\t"), r.where)
-		fmt.Fprintf(tw, "  \teventually\t%s\t\n", strings.Join(r.ever, "\t"))
+		var ever []string
+		for k, e := range r.ever {
+			if k == sure {
+				ever = append(ever, fmt.Sprintf("certain, expected in %s %s", ar.Period, e.when))
+			} else {
+				ever = append(ever, e.share)
+			}
+		}
+		label := "eventually"
+		if sure >= 0 {
+			label = "no horizon"
+		}
+		fmt.Fprintf(tw, "  \t%s\t%s\t%s never ends\t\n", label, strings.Join(ever, "\t"), r.never)
 	}
 	tw.Flush()
 }

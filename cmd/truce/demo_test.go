@@ -38,6 +38,16 @@ func TestDemo(t *testing.T) {
 			t.Errorf("summary lacks %q:\n%s", want, stdout)
 		}
 	}
+	// War is the bundled scenario's only ending and no path avoids it for
+	// ever, so "eventually 100%" would say nothing: the no-horizon line
+	// gives the expected week of war instead, apart from the year's line.
+	if !regexp.MustCompile(`(?m)^  baseline +52 weeks +\d+\.\d% \[`).MatchString(stdout) ||
+		!regexp.MustCompile(`(?m)^ +no horizon +certain, expected in week \d+ \[\d+–\d+\] +0% never ends`).MatchString(stdout) {
+		t.Errorf("endings table lacks the year's line or the no-horizon line with the expected week of war:\n%s", stdout)
+	}
+	if strings.Contains(stdout, "eventually  100%") {
+		t.Errorf("endings table still prints an uninformative 'eventually 100%%':\n%s", stdout)
+	}
 	if n := strings.Count(stdout, "\n"); n > 40 {
 		t.Errorf("summary is %d lines; it should fit one screen", n)
 	}
