@@ -183,14 +183,39 @@ type ValueReport struct {
 	Components map[string]Stat `json:"components"`
 }
 
-// HypothesisReport is a hypothesis evaluated on every draw.
+// HypothesisReport is a hypothesis evaluated on every draw, or on the
+// run's first draws when its `draws:` is smaller than the run (a
+// subsample: EvaluatedDraws is then set).
 type HypothesisReport struct {
-	ID         string            `json:"id"`
-	Claim      string            `json:"claim"`
-	Expr       string            `json:"expr"`
-	HoldsShare float64           `json:"holds_share"`
-	Verdict    string            `json:"verdict"`
-	Quantities map[string]Number `json:"quantities"`
+	ID         string  `json:"id"`
+	Claim      string  `json:"claim"`
+	Expr       string  `json:"expr"`
+	HoldsShare float64 `json:"holds_share"`
+	Verdict    string  `json:"verdict"`
+	// EvaluatedDraws, set only for a subsample, is the number of draws the
+	// share is over: the run's first `draws:` draws, less those that
+	// could not be analysed. ShareInterval is then the share's Jeffreys
+	// 95% interval, and Verdict is the category the whole interval lies
+	// in, or Unsettled with VerdictBetween naming the categories it spans
+	// (hyp.go).
+	EvaluatedDraws int               `json:"evaluated_draws,omitempty"`
+	ShareInterval  *[2]Number        `json:"share_interval,omitempty"`
+	VerdictBetween []string          `json:"verdict_between,omitempty"`
+	Quantities     map[string]Number `json:"quantities"`
+}
+
+// SetShare fills the share and verdict of a hypothesis that holds on k of
+// the n draws it was evaluated on; subsample says those are a subsample
+// of the run's (its `draws:`), which adds the interval.
+func (hr *HypothesisReport) SetShare(k, n int, subsample bool) {
+	hr.HoldsShare = float64(k) / float64(n)
+	hr.Verdict, hr.EvaluatedDraws, hr.ShareInterval, hr.VerdictBetween = Verdict(hr.HoldsShare), 0, nil, nil
+	if !subsample {
+		return
+	}
+	lo, hi := ShareInterval(k, n)
+	hr.EvaluatedDraws, hr.ShareInterval = n, &[2]Number{Number(lo), Number(hi)}
+	hr.Verdict, hr.VerdictBetween = SubsampleVerdict(lo, hi)
 }
 
 // figures is what one draw contributes for one profile.
@@ -257,7 +282,9 @@ type analysisRun struct {
 	// for the rank correlations.
 	quants      []series
 	firstQuants [][]float64
+	qlim        []int // per quantity: the run's first draws that need it (0: all)
 	holds       []int
+	evaluated   []int // per hypothesis: the analysed draws it was evaluated on
 	// The first draws' parameters and verdicts, for rank correlations.
 	keep         int
 	pvals, hvals [][]float64
@@ -349,6 +376,8 @@ func newAnalysisRun(ctx context.Context, sc *Scenario, opt AnalyzeOptions) (*ana
 	r.quants = newSeries(len(sc.quantities))
 	r.firstQuants = make([][]float64, len(sc.quantities))
 	r.holds = make([]int, len(sc.Hypotheses))
+	r.evaluated = make([]int, len(sc.Hypotheses))
+	r.qlim = sc.quantDraws()
 	if sc.Random() {
 		r.keep = min(opt.Draws, MaxRankCorrDraws)
 	}
@@ -378,7 +407,7 @@ func (r *analysisRun) compute(ctx context.Context, lo, hi int, sink func(i int, 
 			go func() {
 				defer wg.Done()
 				for i := range next {
-					results[i-start] = r.sc.analyzeDraw(ctx, i, r.opt, r.needed, r.plan)
+					results[i-start] = r.sc.analyzeDraw(ctx, i, r.opt, r.needed, r.plan, r.qlim)
 				}
 			}()
 		}
@@ -445,12 +474,20 @@ func (r *analysisRun) fold(i int, d *drawResult) error {
 		}
 	}
 	for q, v := range d.quant {
-		r.quants[q].add(i, v)
+		if lim := r.qlim[q]; lim > 0 && i >= lim {
+			v = math.NaN() // not computed on this draw
+		} else {
+			r.quants[q].add(i, v)
+		}
 		if i < r.keep {
 			r.firstQuants[q] = append(r.firstQuants[q], v)
 		}
 	}
 	for h, ok := range d.holds {
+		if !sc.Hypotheses[h].EvaluatedOn(i) {
+			continue
+		}
+		r.evaluated[h]++
 		if ok {
 			r.holds[h]++
 		}
@@ -461,7 +498,11 @@ func (r *analysisRun) fold(i int, d *drawResult) error {
 			r.pvals[p] = append(r.pvals[p], v)
 		}
 		for h, ok := range d.holds {
-			r.hvals[h] = append(r.hvals[h], b2f(ok))
+			v := b2f(ok)
+			if !sc.Hypotheses[h].EvaluatedOn(i) {
+				v = math.NaN() // left out of its correlations
+			}
+			r.hvals[h] = append(r.hvals[h], v)
 		}
 	}
 	return nil
@@ -516,8 +557,10 @@ func (r *analysisRun) finish(ctx context.Context) (*AnalysisReport, error) {
 	}
 	for h, hyp := range sc.Hypotheses {
 		hr := HypothesisReport{ID: hyp.ID, Claim: hyp.Claim, Expr: hyp.Expr, Quantities: map[string]Number{}}
-		hr.HoldsShare = float64(r.holds[h]) / n
-		hr.Verdict = Verdict(hr.HoldsShare)
+		if r.evaluated[h] == 0 {
+			return nil, fmt.Errorf("hypothesis %s: none of the first %d draws it is evaluated on (its draws:) could be analysed", hyp.ID, hyp.Draws)
+		}
+		hr.SetShare(r.holds[h], r.evaluated[h], hyp.Subsampled(opt.Draws))
 		for _, q := range hyp.quant {
 			for qi, q2 := range sc.quantities {
 				if q2 == q {
@@ -687,7 +730,11 @@ func (sc *Scenario) ProfileFor(ctx context.Context, g *markov.Game, profs map[st
 	return res.Profile(g), nil
 }
 
-func (sc *Scenario) analyzeDraw(ctx context.Context, i int, opt AnalyzeOptions, needed []int, plan map[int]*needs) drawResult {
+// analyzeDraw analyses draw i and evaluates the hypotheses evaluated on
+// it; qlim (quantDraws) says which quantities it needs. A quantity not
+// needed is NaN and a hypothesis not evaluated is false: fold leaves both
+// out.
+func (sc *Scenario) analyzeDraw(ctx context.Context, i int, opt AnalyzeOptions, needed []int, plan map[int]*needs, qlim []int) drawResult {
 	d := sc.DrawAt(opt.Seed, i)
 	g, profs, err := sc.Build(d)
 	if err != nil {
@@ -708,6 +755,10 @@ func (sc *Scenario) analyzeDraw(ctx context.Context, i int, opt AnalyzeOptions, 
 	}
 	r.quant = make([]float64, len(sc.quantities))
 	for qi, q := range sc.quantities {
+		if qlim[qi] > 0 && i >= qlim[qi] {
+			r.quant[qi] = math.NaN()
+			continue
+		}
 		v, err := q.fn.read(q, ev)
 		if err != nil {
 			return drawResult{err: fmt.Errorf("draw %d: %s: %w", i, q.key, err)}
@@ -717,6 +768,9 @@ func (sc *Scenario) analyzeDraw(ctx context.Context, i int, opt AnalyzeOptions, 
 	}
 	r.holds = make([]bool, len(sc.Hypotheses))
 	for h, hyp := range sc.Hypotheses {
+		if !hyp.EvaluatedOn(i) {
+			continue
+		}
 		out, err := expr.Run(hyp.prog.prog, env)
 		if err != nil {
 			return drawResult{err: fmt.Errorf("draw %d: hypothesis %s: %w", i, hyp.ID, err)}

@@ -28,7 +28,7 @@ type drawRecord struct {
 	Err    string       `json:"error,omitempty"`
 	Params shard.Floats `json:"params,omitempty"`
 	Quant  shard.Floats `json:"quant,omitempty"`
-	Holds  string       `json:"holds,omitempty"` // one 0/1 per hypothesis
+	Holds  string       `json:"holds,omitempty"` // per hypothesis 0 or 1, or - when not evaluated on the draw (its draws:)
 	Prof   []figRecord  `json:"profiles,omitempty"`
 }
 
@@ -83,7 +83,7 @@ func AnalyzePart(ctx context.Context, sc *Scenario, opt AnalyzeOptions, lo, hi i
 	}
 	recs := &AnalyzeRecords{Lo: lo, Hi: hi, Draws: make([]drawRecord, 0, hi-lo)}
 	err = run.compute(ctx, lo, hi, func(i int, d *drawResult) error {
-		recs.Draws = append(recs.Draws, encodeDraw(d))
+		recs.Draws = append(recs.Draws, run.encodeDraw(i, d))
 		return nil
 	})
 	if err != nil {
@@ -111,7 +111,7 @@ func AnalyzeMerge(ctx context.Context, sc *Scenario, opt AnalyzeOptions, parts [
 				return nil, err
 			}
 			i := p.Lo + k
-			d, err := run.decodeDraw(&p.Draws[k])
+			d, err := run.decodeDraw(i, &p.Draws[k])
 			if err != nil {
 				return nil, fmt.Errorf("merge: draw %d: %w", i, err)
 			}
@@ -130,16 +130,20 @@ func AnalyzeMerge(ctx context.Context, sc *Scenario, opt AnalyzeOptions, parts [
 	return run.finish(ctx)
 }
 
-func encodeDraw(d *drawResult) drawRecord {
+func (r *analysisRun) encodeDraw(i int, d *drawResult) drawRecord {
 	if d.err != nil {
 		return drawRecord{Err: d.err.Error()}
 	}
 	rec := drawRecord{Params: d.params, Quant: d.quant, Prof: make([]figRecord, len(d.prof))}
 	holds := make([]byte, len(d.holds))
 	for h, ok := range d.holds {
-		holds[h] = '0'
-		if ok {
+		switch {
+		case !r.sc.Hypotheses[h].EvaluatedOn(i):
+			holds[h] = '-'
+		case ok:
 			holds[h] = '1'
+		default:
+			holds[h] = '0'
 		}
 	}
 	rec.Holds = string(holds)
@@ -189,7 +193,7 @@ func encodeFrom(f *markov.From) *fromRecord {
 
 // decodeDraw is encodeDraw's inverse, checking every size against the
 // scenario so that a damaged or foreign record is refused, not misread.
-func (r *analysisRun) decodeDraw(rec *drawRecord) (*drawResult, error) {
+func (r *analysisRun) decodeDraw(i int, rec *drawRecord) (*drawResult, error) {
 	if rec.Err != "" {
 		return &drawResult{err: errors.New(rec.Err)}, nil
 	}
@@ -199,12 +203,18 @@ func (r *analysisRun) decodeDraw(rec *drawRecord) (*drawResult, error) {
 	}
 	d := &drawResult{params: rec.Params, quant: rec.Quant, holds: make([]bool, len(rec.Holds))}
 	for h := range rec.Holds {
-		switch rec.Holds[h] {
-		case '1':
+		evaluated := sc.Hypotheses[h].EvaluatedOn(i)
+		switch c := rec.Holds[h]; {
+		case (c == '-') == evaluated:
+			if evaluated {
+				return nil, fmt.Errorf("hypothesis %s: not evaluated in the record, but evaluated on this draw (was the partial made with other hypothesis draws?)", sc.Hypotheses[h].ID)
+			}
+			return nil, fmt.Errorf("hypothesis %s: evaluated in the record, but not on this draw (its draws: %d; was the partial made with other hypothesis draws?)", sc.Hypotheses[h].ID, sc.Hypotheses[h].Draws)
+		case c == '1':
 			d.holds[h] = true
-		case '0':
+		case c == '0' || c == '-':
 		default:
-			return nil, fmt.Errorf("hypothesis verdicts %q: want 0s and 1s", rec.Holds)
+			return nil, fmt.Errorf("hypothesis verdicts %q: want 0s, 1s and -s", rec.Holds)
 		}
 	}
 	for _, fr := range rec.Prof {

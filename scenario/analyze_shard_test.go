@@ -20,6 +20,7 @@ func TestAnalyzeShardsMergeToAnalyze(t *testing.T) {
 		{"../scenarios/us-iran-2026.yaml", AnalyzeOptions{Draws: 37, Seed: 5}},
 		{"testdata/uncertain.yaml", AnalyzeOptions{Draws: 50, Seed: 2, From: true, LongRun: true, States: []string{"all"}}},
 		{"testdata/ruin.yaml", AnalyzeOptions{Draws: 1, From: true}},
+		{"testdata/subsample.yaml", AnalyzeOptions{Draws: 31, Seed: 3}}, // hypotheses on the first 13 and 9 draws
 	} {
 		src, err := os.ReadFile(c.file)
 		if err != nil {

@@ -1,8 +1,12 @@
 package scenario
 
 import (
+	"fmt"
 	"github.com/expr-lang/expr"
 	"github.com/expr-lang/expr/vm"
+	"gonum.org/v1/gonum/stat/distuv"
+	"strconv"
+	"strings"
 )
 
 // hypProgram is a compiled hypothesis: its quantity calls replaced by
@@ -40,7 +44,7 @@ func (c *compiler) parseHypotheses(e kv) {
 		if !ok {
 			continue
 		}
-		c.checkKeys(kvs, "hypothesis", withInfo("id", "claim", "expr")...)
+		c.checkKeys(kvs, "hypothesis", withInfo("id", "claim", "expr", "draws")...)
 		h := Hypothesis{Pos: posOf(it), Info: c.info(kvs)}
 		var exprKV *kv
 		for i, f := range kvs {
@@ -51,6 +55,8 @@ func (c *compiler) parseHypotheses(e kv) {
 				h.Claim, _ = c.text(f.val, "claim", f.kpos)
 			case "expr":
 				exprKV = &kvs[i]
+			case "draws":
+				h.Draws = c.hypDraws(f)
 			}
 		}
 		if h.ID == "" {
@@ -101,6 +107,20 @@ func (c *compiler) compileHyp(h *Hypothesis, src string, pos Pos, quoted bool) b
 	return true
 }
 
+// hypDraws reads a hypothesis's `draws: N`, a whole number >= 1 (0 when
+// it is invalid, after reporting why).
+func (c *compiler) hypDraws(f kv) int {
+	n, ok := c.intNum(f.val, "hypothesis draws", f.kpos)
+	if !ok {
+		return 0
+	}
+	if n < 1 {
+		c.d.errorf(posOf(f.val), "use a whole number of draws >= 1, e.g. `draws: 100`, or leave `draws:` out to evaluate on every draw", "hypothesis draws %d: must be at least 1", n)
+		return 0
+	}
+	return n
+}
+
 func firstLine(s string) string {
 	for i, r := range s {
 		if r == '\n' {
@@ -109,3 +129,134 @@ func firstLine(s string) string {
 	}
 	return s
 }
+
+// EvaluatedOn reports whether the hypothesis is evaluated on draw i of a
+// run (0-based, in the run's order): always without `draws:`, else on
+// draws 0..Draws-1. The subsample is a prefix, so it is the same for any
+// number of workers or shards and a bigger run contains a smaller one's.
+func (h *Hypothesis) EvaluatedOn(i int) bool { return h.Draws == 0 || i < h.Draws }
+
+// Subsampled reports whether a run of draws draws evaluates h on fewer of
+// them than it makes.
+func (h *Hypothesis) Subsampled(draws int) bool { return h.Draws > 0 && h.Draws < draws }
+
+// quantDraws returns, per quantity of sc.quantities, how many of a run's
+// first draws need it: 0 (every draw) when a hypothesis evaluated on every
+// draw reads it or none does, else the largest `draws:` of the hypotheses
+// that read it.
+func (sc *Scenario) quantDraws() []int {
+	lim := make([]int, len(sc.quantities))
+	read := make([]bool, len(sc.quantities))
+	idx := make(map[*quantity]int, len(sc.quantities))
+	for i, q := range sc.quantities {
+		idx[q] = i
+	}
+	all := make([]bool, len(sc.quantities))
+	for _, h := range sc.Hypotheses {
+		for _, q := range h.quant {
+			i, ok := idx[q]
+			if !ok {
+				continue
+			}
+			read[i] = true
+			if h.Draws == 0 {
+				all[i] = true
+			}
+			lim[i] = max(lim[i], h.Draws)
+		}
+	}
+	for i := range lim {
+		if all[i] || !read[i] {
+			lim[i] = 0
+		}
+	}
+	return lim
+}
+
+// The share of a subsample. A hypothesis evaluated on n of a run's draws,
+// holding on k, reports the share k/n with its Jeffreys 95% interval (the
+// 2.5% and 97.5% quantiles of Beta(k+½, n−k+½), lower end 0 when k = 0 and
+// upper end 1 when k = n; Brown, Cai and DasGupta 2001, "Interval
+// estimation for a binomial proportion"): an interval for the share of
+// draws in which the claim holds under the assumptions, i.e. the share an
+// unlimited run would find. Its verdict is the category both ends of the
+// interval fall in; when they fall in different categories the subsample
+// does not settle it and the verdict is "unsettled" (VerdictRange names the
+// categories the interval spans).
+
+// ShareLevel is the coverage of the interval of a subsample's share.
+const ShareLevel = 0.95
+
+// Unsettled is the verdict of a hypothesis whose subsample's interval
+// spans more than one verdict category.
+const Unsettled = "unsettled"
+
+// ShareInterval returns the Jeffreys interval at ShareLevel for a share of
+// k successes in n trials (n >= 1).
+func ShareInterval(k, n int) (lo, hi float64) {
+	if n <= 0 {
+		return 0, 1
+	}
+	a := (1 - ShareLevel) / 2
+	b := distuv.Beta{Alpha: float64(k) + 0.5, Beta: float64(n-k) + 0.5}
+	lo, hi = 0, 1
+	if k > 0 {
+		lo = b.Quantile(a)
+	}
+	if k < n {
+		hi = b.Quantile(1 - a)
+	}
+	return lo, hi
+}
+
+// SubsampleVerdict is the verdict of a share whose interval is [lo, hi]:
+// the category of both ends when they agree, else Unsettled; between
+// lists the categories from the lower end's to the upper end's.
+func SubsampleVerdict(lo, hi float64) (verdict string, between []string) {
+	vlo, vhi := Verdict(lo), Verdict(hi)
+	if vlo == vhi {
+		return vlo, nil
+	}
+	between = []string{vlo}
+	if vlo == "rejected" && vhi == "supported" {
+		between = append(between, "uncertain")
+	}
+	return Unsettled, append(between, vhi)
+}
+
+// VerdictText is how text output writes a verdict: Unsettled as "not
+// settled", the others as they are.
+func VerdictText(v string) string {
+	if v == Unsettled {
+		return "not settled"
+	}
+	return v
+}
+
+// Analysed is the number of draws analysed: Draws less the failed ones.
+func (r *AnalysisReport) Analysed() int {
+	if r.Failed != nil {
+		return r.Draws - r.Failed.Count
+	}
+	return r.Draws
+}
+
+// SubsampleLine says, for a hypothesis evaluated on a subsample of the
+// run's of analysed draws, what its share is over and how sure it is, e.g.
+// "on 50 of 1000 draws: 95% interval 81.2%–97.9%, so the subsample does not
+// settle the verdict (uncertain or supported)". It is empty for a hypothesis
+// evaluated on every draw.
+func (h *HypothesisReport) SubsampleLine(of int) string {
+	if h.EvaluatedDraws == 0 || h.ShareInterval == nil {
+		return ""
+	}
+	s := fmt.Sprintf("on %d of %d draws: %.0f%% interval %s–%s", h.EvaluatedDraws, of, 100*ShareLevel,
+		pct1(float64(h.ShareInterval[0])), pct1(float64(h.ShareInterval[1])))
+	if h.Verdict == Unsettled {
+		return s + ", so the subsample does not settle the verdict (" + strings.Join(h.VerdictBetween, " or ") + ")"
+	}
+	return s + ", inside the " + h.Verdict + " range"
+}
+
+// pct1 writes a share as a percentage with one decimal.
+func pct1(x float64) string { return strconv.FormatFloat(100*x, 'f', 1, 64) + "%" }

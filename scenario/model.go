@@ -143,11 +143,16 @@ type ProfileDef struct {
 	Pos        Pos
 }
 
-// Hypothesis is a claim evaluated on every parameter draw.
+// Hypothesis is a claim evaluated on every parameter draw, or on the
+// first Draws draws of a run when Draws > 0 (see EvaluatedOn).
 type Hypothesis struct {
 	ID    string
 	Claim string
 	Expr  string
+	// Draws is the `draws: N` of the file: the hypothesis is evaluated on
+	// the run's first N draws only (draw indices 0..N-1); 0 means every
+	// draw.
+	Draws int
 	Info  Info
 	Pos   Pos
 	prog  hypProgram

@@ -26,6 +26,11 @@ type RankCorrOutput struct {
 	Output   string   `json:"output"`
 	Kind     string   `json:"kind"` // "quantity" or "hypothesis"
 	Spearman []Number `json:"spearman"`
+	// Draws, set only when fewer than RankCorrelations.Draws, is the
+	// number of draws the output was computed on: a hypothesis with
+	// `draws:` (and a quantity only such hypotheses read) is correlated
+	// over its subsample only.
+	Draws int `json:"draws,omitempty"`
 }
 
 // MaxRankCorrDraws bounds the draws kept for rank correlations: ranks need
@@ -72,6 +77,9 @@ func (sc *Scenario) rankCorrelations(params [][]float64, quants [][]float64, hol
 	rc.Draws = len(pr[0])
 	add := func(name, kind string, y []float64) {
 		o := RankCorrOutput{Output: name, Kind: kind, Spearman: make([]Number, len(pr))}
+		if n := len(y) - countNaN(y); n < rc.Draws {
+			o.Draws = n
+		}
 		for i, x := range pr {
 			o.Spearman[i] = Number(spearman(x, y))
 		}
@@ -113,6 +121,17 @@ func spearman(x, y []float64) float64 {
 		return math.NaN()
 	}
 	return sxy / math.Sqrt(sxx*syy)
+}
+
+// countNaN counts the NaNs in y (the draws an output was not computed on).
+func countNaN(y []float64) int {
+	n := 0
+	for _, v := range y {
+		if math.IsNaN(v) {
+			n++
+		}
+	}
+	return n
 }
 
 func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }

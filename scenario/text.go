@@ -107,7 +107,10 @@ func (r *AnalysisReport) WriteText(w io.Writer) error {
 		fmt.Fprintf(&b, "\nhypotheses: share of draws in which each is implied by the assumptions, not evidence (supported: >= %.0f%%, rejected: <= %.0f%%)\n", SupportedShare*100, RejectedShare*100)
 		tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
 		for _, h := range r.Hypotheses {
-			fmt.Fprintf(tw, "  %s\t%s\t%.1f%%\t%s\n", h.ID, h.Verdict, h.HoldsShare*100, h.Claim)
+			fmt.Fprintf(tw, "  %s\t%s\t%.1f%%\t%s\n", h.ID, VerdictText(h.Verdict), h.HoldsShare*100, h.Claim)
+			if line := h.SubsampleLine(r.Analysed()); line != "" {
+				fmt.Fprintf(tw, "  \t\t\t  %s\n", line)
+			}
 			for _, k := range sortedKeys(h.Quantities) {
 				fmt.Fprintf(tw, "  \t\t\t  %s = %s\n", k, fmtNum(h.Quantities[k]))
 			}
@@ -139,7 +142,11 @@ func writeRankCorrelations(b *strings.Builder, r *AnalysisReport) {
 			}
 		}
 		if len(parts) > 0 {
-			lines = append(lines, fmt.Sprintf("  %s\t%s", o.Output, strings.Join(parts, ", ")))
+			line := fmt.Sprintf("  %s\t%s", o.Output, strings.Join(parts, ", "))
+			if o.Draws > 0 {
+				line += fmt.Sprintf(" (over its %d draws)", o.Draws)
+			}
+			lines = append(lines, line)
 		}
 	}
 	if len(lines) == 0 {
