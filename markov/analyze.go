@@ -169,7 +169,7 @@ type analyzer struct {
 // solver drops it if it is worse than zero.
 func (an *analyzer) warmStart(ls *linSystem, U []int32, head []float64, stride, off int, scale float64) []float64 {
 	H := an.opt.Horizon
-	if an.hP == nil || H == 0 || ls.lu != nil {
+	if an.hP == nil || H == 0 || ls.direct() {
 		return nil
 	}
 	c := 0.0
@@ -204,6 +204,12 @@ func (an *analyzer) slowRate(ls *linSystem, U []int32) (float64, bool) {
 	}
 	kappa := sumA / sumP
 	return kappa, kappa > 1e-9 && kappa <= 1
+}
+
+// linSystem is newLinSystem with the analyzer's dense limit, solved layer
+// by layer on a clocked chain (newLinSystemClocked).
+func (an *analyzer) linSystem(m csr, U, local []int32, scale float64) (*linSystem, error) {
+	return newLinSystemClocked(m, U, local, scale, an.denseLimit, an.c.phase, an.c.Game.Clock)
 }
 
 func (an *analyzer) transposed() csr { return csr{an.tRowPtr, an.tCol, an.tVal} }
@@ -713,14 +719,14 @@ func release(sc *scratch, U []int32) {
 // S and Σ_x (μ(x)+ν(x))·Q(x,S) the expected entry step times that
 // probability.
 func (an *analyzer) visits(ctx context.Context, sc *scratch, U []int32, useWarm bool) (nu, mu []float64, err error) {
-	ls, err := newLinSystem(an.transposed(), U, sc.local, 1, an.denseLimit)
+	ls, err := an.linSystem(an.transposed(), U, sc.local, 1)
 	if err != nil {
 		return nil, nil, err
 	}
 	// Warm starts come from the horizon pass, whose distributions are
 	// those of the chain killed on leaving U only when no mass comes back
 	// into U from outside (true of the endings' U, see terminals).
-	useWarm = useWarm && an.hOcc != nil && an.opt.Horizon > 0 && ls.lu == nil
+	useWarm = useWarm && an.hOcc != nil && an.opt.Horizon > 0 && !ls.direct()
 	var x0 []float64
 	if useWarm {
 		x0 = an.warmStart(ls, U, an.hOcc, 1, 0, 1)
@@ -903,7 +909,7 @@ func (an *analyzer) values(ctx context.Context, res *Analysis, sc *scratch) erro
 			}
 			continue
 		}
-		ls, err := newLinSystem(an.transposed(), U, sc.local, delta, an.denseLimit)
+		ls, err := an.linSystem(an.transposed(), U, sc.local, delta)
 		if err != nil {
 			return fmt.Errorf("markov: values: %w", err)
 		}

@@ -37,6 +37,9 @@ type linSystem struct {
 	ilu *ilu0
 	// denseLimit overrides denseMax (tests force the iterative path).
 	denseLimit int
+	// lay, on a clocked chain, solves the nodes before the clock by
+	// substitution and the rest as a smaller system (nil: one system).
+	lay *layered
 }
 
 // csr is a sparse matrix in compressed rows: the chain's transition
@@ -52,6 +55,34 @@ type csr struct {
 // outside U are dropped (their values are known and belong in the
 // right-hand side).
 func newLinSystem(m csr, U []int32, local []int32, scale float64, denseLimit int) (*linSystem, error) {
+	return newLinSystemClocked(m, U, local, scale, denseLimit, nil, 0)
+}
+
+// newLinSystemClocked is newLinSystem on a clocked chain, phase[x] being
+// node x's phase (Chain.phase; nil or clock 0: no clock). A node before
+// the clock runs out only leads to nodes of the next phase or to endings,
+// so the nodes of U before the clock are solved by substitution, phase by
+// phase, and only the stationary nodes (phase clock) form a system, as
+// large as an unclocked chain's (see layered).
+func newLinSystemClocked(m csr, U []int32, local []int32, scale float64, denseLimit int, phase []int32, clock int) (*linSystem, error) {
+	ls := buildRows(m, U, local, scale, denseLimit)
+	if clock > 0 && phase != nil {
+		ok, err := ls.layer(U, phase, clock)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			return ls, nil
+		}
+	}
+	if err := ls.factor(); err != nil {
+		return nil, err
+	}
+	return ls, nil
+}
+
+// buildRows is the sparse rows of I - scale·M on U (see newLinSystem).
+func buildRows(m csr, U []int32, local []int32, scale float64, denseLimit int) *linSystem {
 	n := len(U)
 	ls := &linSystem{n: n, rowPtr: make([]int32, n+1), diag: make([]float64, n), denseLimit: denseLimit}
 	for i, x := range U {
@@ -72,7 +103,13 @@ func newLinSystem(m csr, U []int32, local []int32, scale float64, denseLimit int
 		ls.diag[i] = d
 		ls.rowPtr[i+1] = int32(len(ls.col))
 	}
-	if n <= denseLimit && n > 0 {
+	return ls
+}
+
+// factor factorises the system densely when it is small enough.
+func (ls *linSystem) factor() error {
+	n := ls.n
+	if n <= ls.denseLimit && n > 0 {
 		a := mat.NewDense(n, n, nil)
 		for i := 0; i < n; i++ {
 			a.Set(i, i, ls.diag[i])
@@ -83,11 +120,11 @@ func newLinSystem(m csr, U []int32, local []int32, scale float64, denseLimit int
 		var lu mat.LU
 		lu.Factorize(a)
 		if cond := lu.Cond(); math.IsInf(cond, 0) || cond > 1e14 {
-			return nil, fmt.Errorf("markov: linear system of %d nodes is singular (condition %.3g): the chain leaves some of its states with a probability per step too small for float64 arithmetic", n, cond)
+			return fmt.Errorf("markov: linear system of %d nodes is singular (condition %.3g): the chain leaves some of its states with a probability per step too small for float64 arithmetic", n, cond)
 		}
 		ls.lu = &lu
 	}
-	return ls, nil
+	return nil
 }
 
 // solve returns X (n×k, row-major) with (I - scale·Q_UU) X = B.
@@ -102,6 +139,9 @@ func (ls *linSystem) solveFrom(ctx context.Context, b []float64, k int, x0 []flo
 	n := ls.n
 	if n == 0 || k == 0 {
 		return make([]float64, n*k), nil
+	}
+	if ls.lay != nil {
+		return ls.solveLayered(ctx, b, k, x0)
 	}
 	if ls.lu != nil {
 		bm := mat.NewDense(n, k, append([]float64(nil), b...))

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/truce-dev/truce/equilibrium"
+	"github.com/truce-dev/truce/internal/cputime"
 )
 
 // BenchmarkAnalyze1000Draws is `truce analyze --draws 1000` on the
@@ -180,6 +181,8 @@ func BenchmarkUSIranClock(b *testing.B) {
 		sc   *Scenario
 	}{{"no-clock", plain}, {"clock30", clocked}} {
 		b.Run("analyze/"+c.name, func(b *testing.B) {
+			cpu0 := cputime.Now().Seconds()
+			defer cpuPerOp(b, cpu0)
 			for b.Loop() {
 				if _, err := Analyze(context.Background(), c.sc, AnalyzeOptions{Draws: 200, Seed: 1, Workers: 1}); err != nil {
 					b.Fatal(err)
