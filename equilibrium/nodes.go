@@ -2,9 +2,9 @@ package equilibrium
 
 import (
 	"context"
+	"encoding/binary"
 	"fmt"
 	"math"
-	"strconv"
 	"strings"
 
 	"github.com/truce-dev/truce/internal/budget"
@@ -198,27 +198,32 @@ func buildNodes(ctx context.Context, g *markov.Game, strats []markov.Strategy, o
 		}
 	}
 	C := g.Clock
-	ng := &nodeGraph{g: g, strats: strats, owner: owner, index: map[string]int{}, start: make([]int, len(g.States))}
+	nS := len(g.States)
+	ng := &nodeGraph{g: g, strats: strats, owner: owner, index: map[string]int{}, start: make([]int, nS)}
+	// get is called for every transition of every state, joint action and
+	// phase: its key and fired rules live in scratch space, and only a
+	// new node allocates (the map lookup of string(key) does not).
+	fired := make([]int, len(strats))
+	var key []byte
 	get := func(s, ph int, mem []int) (int, error) {
-		fired := make([]int, len(strats))
 		for i, st := range strats {
 			fired[i] = firedRule(st, s, ph, mem)
 		}
-		key := nodeKey(s, ph, fired)
-		if id, ok := ng.index[key]; ok {
+		key = appendNodeKey(key[:0], s, ph, fired)
+		if id, ok := ng.index[string(key)]; ok {
 			return id, nil
 		}
 		if len(ng.nodes) >= maxNodes {
 			return 0, fmt.Errorf("more than %d decision points (states × remembered moves × steps before the clock runs out)", maxNodes)
 		}
 		id := len(ng.nodes)
-		ng.index[key] = id
-		ng.nodes = append(ng.nodes, node{state: s, phase: ph, fired: fired})
+		ng.index[string(key)] = id
+		ng.nodes = append(ng.nodes, node{state: s, phase: ph, fired: append([]int(nil), fired...)})
 		return id, nil
 	}
 	// Start nodes: without a clock, the initial state and the states with
 	// no way in other than the start; with one, every state at step 0.
-	entered := make([]bool, len(g.States))
+	entered := make([]bool, nS)
 	for s, st := range g.States {
 		ng.start[s] = -1
 		if st.Terminal || C > 0 {
@@ -244,7 +249,13 @@ func buildNodes(ctx context.Context, g *markov.Game, strats []markov.Strategy, o
 	nA := len(g.Actors)
 	k := make([]int, nA)
 	mem := make([]int, nA)
-	succ := map[[3]int][]int{} // (phase, state, joint) -> next node per transition
+	// succ[off[ph*nS+s]+j] is the next node per transition after joint
+	// action j in state s at phase ph.
+	off := make([]int, (C+1)*nS+1)
+	for i := 0; i < (C+1)*nS; i++ {
+		off[i+1] = off[i] + g.NumJoint(i%nS)
+	}
+	succ := make([][]int, off[len(off)-1])
 	for ph := 0; ph <= C; ph++ {
 		nph := min(ph+1, C)
 		for s, st := range g.States {
@@ -254,12 +265,13 @@ func buildNodes(ctx context.Context, g *markov.Game, strats []markov.Strategy, o
 			if err := ctx.Err(); err != nil {
 				return nil, err
 			}
+			trans := g.TransAt(ph, s)
 			for j := 0; j < g.NumJoint(s); j++ {
 				g.Decode(s, j, k)
 				for a := 0; a < nA; a++ {
 					mem[a] = g.Avail[s][a][k[a]]
 				}
-				tr := g.TransAt(ph, s)[j]
+				tr := trans[j]
 				nx := make([]int, len(tr))
 				for i, t := range tr {
 					nx[i] = -1
@@ -272,7 +284,7 @@ func buildNodes(ctx context.Context, g *markov.Game, strats []markov.Strategy, o
 					}
 					nx[i] = id
 				}
-				succ[[3]int{ph, s, j}] = nx
+				succ[off[ph*nS+s]+j] = nx
 			}
 		}
 	}
@@ -281,10 +293,8 @@ func buildNodes(ctx context.Context, g *markov.Game, strats []markov.Strategy, o
 	ng.pos = make([]int, len(ng.nodes))
 	for n, nd := range ng.nodes {
 		nj := g.NumJoint(nd.state)
-		ng.next[n] = make([][]int, nj)
-		for j := 0; j < nj; j++ {
-			ng.next[n][j] = succ[[3]int{nd.phase, nd.state, j}]
-		}
+		o := off[nd.phase*nS+nd.state]
+		ng.next[n] = succ[o : o+nj : o+nj]
 		ng.pos[n] = -1
 		if nd.phase == C {
 			ng.pos[n] = len(ng.layers[C])
@@ -294,16 +304,21 @@ func buildNodes(ctx context.Context, g *markov.Game, strats []markov.Strategy, o
 	return ng, nil
 }
 
+// nodeKey is the key of the node of state s at phase ph with the rules
+// fired: bytes, not text (buildNodes looks one up per transition).
 func nodeKey(s, ph int, fired []int) string {
-	var kb strings.Builder
-	kb.WriteString(strconv.Itoa(s))
-	kb.WriteByte('@')
-	kb.WriteString(strconv.Itoa(ph))
+	return string(appendNodeKey(nil, s, ph, fired))
+}
+
+// appendNodeKey appends nodeKey's bytes to b: s and ph as four bytes
+// each, each fired rule (+1, so base play is 0) as four.
+func appendNodeKey(b []byte, s, ph int, fired []int) []byte {
+	b = binary.LittleEndian.AppendUint32(b, uint32(s))
+	b = binary.LittleEndian.AppendUint32(b, uint32(ph))
 	for _, f := range fired {
-		kb.WriteByte(',')
-		kb.WriteString(strconv.Itoa(f))
+		b = binary.LittleEndian.AppendUint32(b, uint32(f+1))
 	}
-	return kb.String()
+	return b
 }
 
 // lookup finds the node of state s at phase ph whose tracked strategies

@@ -142,16 +142,17 @@ func BenchmarkWalk10001(b *testing.B) {
 }
 
 // usIranClock reads the bundled scenario and its clocked variant, each
-// without its hypotheses (the leverage ones need best responses, which
-// the benchmark does not measure).
-func usIranClock(b *testing.B) (plain, clocked *Scenario) {
+// without its hypotheses when bare (the analysis of the profiles alone),
+// else with them (the leverage ones need best responses and credibility
+// checks on every draw).
+func usIranClock(b *testing.B, bare bool) (plain, clocked *Scenario) {
 	read := func(file string) *Scenario {
 		src, err := os.ReadFile(file)
 		if err != nil {
 			b.Fatal(err)
 		}
 		s := string(src)
-		if i := strings.Index(s, "\nhypotheses:\n"); i >= 0 {
+		if i := strings.Index(s, "\nhypotheses:\n"); i >= 0 && bare {
 			s = s[:i+1]
 		}
 		sc, ds := Parse(file, []byte(s))
@@ -168,23 +169,36 @@ func usIranClock(b *testing.B) (plain, clocked *Scenario) {
 }
 
 // BenchmarkUSIranClock: `truce analyze --draws 200` (every profile with
-// given strategies, no hypotheses) and the Markov-perfect equilibrium at
-// the central draw (`truce solve`'s selection: the stationary game from
-// the clock's end on, then backward induction), on the bundled scenario
-// and on its clocked variant (scenarios/testdata/us-iran-2026-clock.yaml:
-// the truce dated to the 60-day extension's end, the midterm campaign; the
-// chain carries the week to step 30).
+// given strategies, no hypotheses), the same with the hypotheses on 20
+// draws (best responses, responds, credibility and the *_from figures on
+// every draw) and the Markov-perfect equilibrium at the central draw
+// (`truce solve`'s selection: the stationary game from the clock's end
+// on, then backward induction), on the bundled scenario and on its
+// clocked variant (scenarios/testdata/us-iran-2026-clock.yaml: the truce
+// dated to the 60-day extension's end, the midterm campaign; the chain
+// carries the week to step 30). Run with -benchtime 1x; cpu-s/op is the
+// steadier figure on a shared machine.
 func BenchmarkUSIranClock(b *testing.B) {
-	plain, clocked := usIranClock(b)
+	plain, clocked := usIranClock(b, true)
+	plainH, clockedH := usIranClock(b, false)
 	for _, c := range []struct {
-		name string
-		sc   *Scenario
-	}{{"no-clock", plain}, {"clock30", clocked}} {
+		name      string
+		sc, withH *Scenario
+	}{{"no-clock", plain, plainH}, {"clock30", clocked, clockedH}} {
 		b.Run("analyze/"+c.name, func(b *testing.B) {
 			cpu0 := cputime.Now().Seconds()
 			defer cpuPerOp(b, cpu0)
 			for b.Loop() {
 				if _, err := Analyze(context.Background(), c.sc, AnalyzeOptions{Draws: 200, Seed: 1, Workers: 1}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run("hypotheses/"+c.name, func(b *testing.B) {
+			cpu0 := cputime.Now().Seconds()
+			defer cpuPerOp(b, cpu0)
+			for b.Loop() {
+				if _, err := Analyze(context.Background(), c.withH, AnalyzeOptions{Draws: 20, Seed: 1, Workers: 1}); err != nil {
 					b.Fatal(err)
 				}
 			}
