@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"strings"
 
 	"github.com/truce-dev/truce/scenario"
 )
@@ -75,14 +76,45 @@ type SMCInfo struct {
 // HypothesisUpdate is a hypothesis's share of prior draws and of the
 // posterior.
 type HypothesisUpdate struct {
-	ID               string                    `json:"id"`
-	Claim            string                    `json:"claim"`
-	Expr             string                    `json:"expr"`
-	PriorShare       float64                   `json:"prior_share"`
-	PosteriorShare   float64                   `json:"posterior_share"`
-	PriorVerdict     string                    `json:"prior_verdict"`
-	PosteriorVerdict string                    `json:"posterior_verdict"`
-	Quantities       map[string]PriorPosterior `json:"quantities"`
+	ID               string  `json:"id"`
+	Claim            string  `json:"claim"`
+	Expr             string  `json:"expr"`
+	PriorShare       float64 `json:"prior_share"`
+	PosteriorShare   float64 `json:"posterior_share"`
+	PriorVerdict     string  `json:"prior_verdict"`
+	PosteriorVerdict string  `json:"posterior_verdict"`
+	// Subsample, set only for a hypothesis with `draws: N` below the
+	// run's draws, says which draws and particles the shares are over.
+	Subsample  *SubsampleUpdate          `json:"subsample,omitempty"`
+	Quantities map[string]PriorPosterior `json:"quantities"`
+}
+
+// SubsampleUpdate describes the shares of a hypothesis evaluated on a
+// subsample (`draws: N`). The prior share is over the first N prior draws
+// (analyze's subsample); the posterior share is over the first N prior
+// draws with their importance weights renormalised over them, or, after
+// rejuvenation (whose systematic resampling orders the particles by
+// ancestor, so that a prefix would descend from few ancestors), over N
+// particles evenly spaced in the population (positions ⌊k·M/N⌋). Each
+// share has a 95% interval (Jeffreys; for the posterior with the
+// subsample's effective sample size, an approximation that is narrower
+// than it should be when particles share ancestors), and each verdict is
+// the category of its whole interval, or "unsettled".
+type SubsampleUpdate struct {
+	Draws             int       `json:"draws"`               // prior draws evaluated
+	Particles         int       `json:"posterior_particles"` // posterior particles evaluated
+	ESS               Number    `json:"posterior_ess"`       // their effective sample size
+	PriorInterval     [2]Number `json:"prior_interval"`
+	PosteriorInterval [2]Number `json:"posterior_interval"`
+	PriorBetween      []string  `json:"prior_verdict_between,omitempty"`
+	PosteriorBetween  []string  `json:"posterior_verdict_between,omitempty"`
+}
+
+// spreadOver reports whether position i of m is one of the n positions
+// ⌊k·m/n⌋, k = 0..n-1, spread evenly over m (n < m).
+func spreadOver(i, n, m int) bool {
+	k := (i*n + m - 1) / m // the smallest k with k·m/n >= i
+	return k < n && k*m/n == i
 }
 
 // PriorPosterior is a figure's mean over the prior draws and over the
@@ -256,7 +288,10 @@ func (u *updater) hypotheses(ctx context.Context, res *Result, prior []*particle
 		holds := make([][]bool, len(parts))
 		err := u.parallel(ctx, phase, len(parts), func(i int) error {
 			outs[i], holds[i] = make([]float64, nq), make([]bool, nh)
-			return probe.Eval(ctx, parts[i].vals, fmt.Sprintf("particle %d", i), outs[i], holds[i])
+			return probe.EvalOnly(ctx, parts[i].vals, fmt.Sprintf("particle %d", i), outs[i], holds[i],
+				func(h int) bool {
+					return posteriorEvaluates(sc.Hypotheses[h].Draws, i, len(parts), phase != priorPhase)
+				})
 		})
 		return outs, holds, err
 	}
@@ -266,7 +301,7 @@ func (u *updater) hypotheses(ctx context.Context, res *Result, prior []*particle
 		// computed with the likelihoods (a sharded run: UpdateDraws)
 		po, ph, err = u.priorHyp.outs, u.priorHyp.holds, u.priorHyp.err
 	} else {
-		po, ph, err = eval("hypotheses on prior draws", prior)
+		po, ph, err = eval(priorPhase, prior)
 	}
 	if err != nil {
 		return err
@@ -282,19 +317,51 @@ func (u *updater) hypotheses(ctx context.Context, res *Result, prior []*particle
 		hu := HypothesisUpdate{ID: hyp.ID, Claim: hyp.Claim, Expr: hyp.Expr, Quantities: map[string]PriorPosterior{}}
 		// The prior draws weigh alike: count them, so the share is
 		// exactly analyze's holds_share.
-		held := 0
+		// A hypothesis with draws: N is evaluated on a subsample
+		// (SubsampleUpdate): its prior share is over the first N draws,
+		// its posterior share over the particles it was evaluated on,
+		// their weights renormalised.
+		rejuvenated := !samePointers(prior, final)
+		held, n := 0, 0
 		for i := range prior {
-			if ph[i][h] {
-				held++
+			if hyp.EvaluatedOn(i) {
+				n++
+				if ph[i][h] {
+					held++
+				}
 			}
 		}
-		hu.PriorShare = float64(held) / float64(len(prior))
+		hu.PriorShare = float64(held) / float64(n)
+		var wsum, wsq, whold float64
+		parts := 0
 		for i := range final {
-			if fh[i][h] {
-				hu.PosteriorShare += fw[i]
+			if !posteriorEvaluates(hyp.Draws, i, len(final), rejuvenated) {
+				continue
 			}
+			parts++
+			wsum += fw[i]
+			wsq += fw[i] * fw[i]
+			if fh[i][h] {
+				whold += fw[i]
+			}
+		}
+		if wsum > 0 {
+			hu.PosteriorShare = whold / wsum
 		}
 		hu.PriorVerdict, hu.PosteriorVerdict = scenario.Verdict(hu.PriorShare), scenario.Verdict(hu.PosteriorShare)
+		if hyp.Subsampled(len(prior)) {
+			ss := &SubsampleUpdate{Draws: n, Particles: parts}
+			if wsum > 0 {
+				ss.ESS = Number(wsum * wsum / wsq)
+			}
+			lo, hi := scenario.ShareInterval(held, n)
+			ss.PriorInterval = [2]Number{Number(lo), Number(hi)}
+			hu.PriorVerdict, ss.PriorBetween = scenario.SubsampleVerdict(lo, hi)
+			lo, hi = scenario.WeightedShareInterval(hu.PosteriorShare, float64(ss.ESS))
+			ss.PosteriorInterval = [2]Number{Number(lo), Number(hi)}
+			hu.PosteriorVerdict, ss.PosteriorBetween = scenario.SubsampleVerdict(lo, hi)
+			hu.Subsample = ss
+		}
 		for _, q := range hyp.Quantities() {
 			k := indexOf(keys, q)
 			if k < 0 {
@@ -305,6 +372,23 @@ func (u *updater) hypotheses(ctx context.Context, res *Result, prior []*particle
 		res.Hypotheses = append(res.Hypotheses, hu)
 	}
 	return nil
+}
+
+const priorPhase = "hypotheses on prior draws"
+
+// posteriorEvaluates reports whether a hypothesis with `draws: n` is
+// evaluated on particle i of m: every particle when n is 0 or at least m;
+// else the first n (prior draws, and the posterior when it is those draws
+// reweighted), or n particles spread evenly over a rejuvenated population
+// (SubsampleUpdate says why).
+func posteriorEvaluates(n, i, m int, rejuvenated bool) bool {
+	switch {
+	case n == 0 || n >= m:
+		return true
+	case rejuvenated:
+		return spreadOver(i, n, m)
+	}
+	return i < n
 }
 
 func samePointers(a, b []*particle) bool {
@@ -438,3 +522,28 @@ func (r *Result) JSON() ([]byte, error) {
 
 // clamp01 keeps a probability summed in floating point within [0, 1].
 func clamp01(p float64) float64 { return math.Min(1, math.Max(0, p)) }
+
+// subsampleLine says what a subsampled hypothesis's shares are over, e.g.
+// "on the first 50 of 1000 prior draws (95% interval 81.2%–97.9%); posterior
+// over them reweighted (effective 12.3 draws; 95% interval 40.1%–99.0%, not
+// settled: uncertain or supported)". Empty for a hypothesis evaluated on
+// every draw.
+func (h *HypothesisUpdate) subsampleLine(draws int, rejuvenated bool) string {
+	ss := h.Subsample
+	if ss == nil {
+		return ""
+	}
+	iv := func(x [2]Number, verdict string, between []string) string {
+		s := fmt.Sprintf("%.0f%% interval %.1f%%–%.1f%%", 100*scenario.ShareLevel, 100*float64(x[0]), 100*float64(x[1]))
+		if verdict == scenario.Unsettled {
+			s += ", not settled: " + strings.Join(between, " or ")
+		}
+		return s
+	}
+	post := "posterior over them reweighted"
+	if rejuvenated {
+		post = fmt.Sprintf("posterior over %d particles spread evenly over the %d", ss.Particles, draws)
+	}
+	return fmt.Sprintf("on the first %d of %d prior draws (%s); %s (effective %.1f draws; %s)", ss.Draws, draws,
+		iv(ss.PriorInterval, h.PriorVerdict, ss.PriorBetween), post, float64(ss.ESS), iv(ss.PosteriorInterval, h.PosteriorVerdict, ss.PosteriorBetween))
+}

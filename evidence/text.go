@@ -89,7 +89,11 @@ func (r *Result) WriteText(w io.Writer) error {
 		fmt.Fprintf(&b, "\nhypotheses: prior = implied by the assumptions in the share of draws shown; posterior = given %s\n", r.RecordTo())
 		tw = tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
 		for _, h := range r.Hypotheses {
-			fmt.Fprintf(tw, "  %s\tprior %s %.1f%%\t→ posterior %s %.1f%%\t%s\n", h.ID, h.PriorVerdict, 100*h.PriorShare, h.PosteriorVerdict, 100*h.PosteriorShare, h.Claim)
+			fmt.Fprintf(tw, "  %s\tprior %s %.1f%%\t→ posterior %s %.1f%%\t%s\n", h.ID, scenario.VerdictText(h.PriorVerdict), 100*h.PriorShare,
+				scenario.VerdictText(h.PosteriorVerdict), 100*h.PosteriorShare, h.Claim)
+			if line := h.subsampleLine(r.Draws, r.Rejuvenated); line != "" {
+				fmt.Fprintf(tw, "  \t\t\t  %s\n", line)
+			}
 			for _, k := range slices.Sorted(maps.Keys(h.Quantities)) {
 				q := h.Quantities[k]
 				fmt.Fprintf(tw, "  \t\t\t  %s: %s → %s\n", k, fmtNum(q.Prior), fmtNum(q.Posterior))

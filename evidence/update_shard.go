@@ -71,11 +71,11 @@ func UpdateDraws(ctx context.Context, sc *scenario.Scenario, d *Data, opt Option
 		return nil, err
 	}
 	nq, nh := len(probe.Outputs()), len(sc.Hypotheses)
-	err = u.parallel(ctx, "hypotheses on prior draws", len(prior), func(k int) error {
+	err = u.parallel(ctx, priorPhase, len(prior), func(k int) error {
 		r := &part.Draws[k]
 		r.Outputs, r.Holds = make([]float64, nq), make([]bool, nh)
 		// the same label as Update's, so that an error reads the same
-		if err := probe.Eval(ctx, prior[k].vals, fmt.Sprintf("particle %d", lo+k), r.Outputs, r.Holds); err != nil {
+		if err := probe.EvalIndexed(ctx, lo+k, prior[k].vals, fmt.Sprintf("particle %d", lo+k), r.Outputs, r.Holds); err != nil {
 			if ctx.Err() != nil {
 				return err
 			}

@@ -5,6 +5,8 @@ import (
 	"context"
 	"encoding/gob"
 	"testing"
+
+	"github.com/truce-dev/truce/scenario"
 )
 
 // TestUpdateDrawsMerge: the prior draws computed in any number of blocks,
@@ -12,7 +14,12 @@ import (
 // number of workers, and merged give Update's result to the last bit, with
 // plain importance weights and with the tempered SMC the merge runs.
 func TestUpdateDrawsMerge(t *testing.T) {
-	sc := loadScenario(t, "testdata/coin.yaml")
+	for _, file := range []string{"testdata/coin.yaml", "testdata/coin-subsample.yaml"} {
+		testUpdateDrawsMerge(t, loadScenario(t, file))
+	}
+}
+
+func testUpdateDrawsMerge(t *testing.T, sc *scenario.Scenario) {
 	for _, tc := range []struct {
 		name string
 		n, k int
@@ -22,7 +29,7 @@ func TestUpdateDrawsMerge(t *testing.T) {
 		{"importance weights", 20, 14, Options{Draws: 60, Seed: 1, Checks: 30}, false},
 		{"tempered SMC", 400, 130, Options{Draws: 50, Seed: 2, Rejuvenate: true, MinESS: 0.5, Checks: 20, Moves: 2}, true},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
+		t.Run(sc.Name+"/"+tc.name, func(t *testing.T) {
 			d := bind(t, sc, coinRecord(tc.n, tc.k))
 			whole, err := Update(context.Background(), sc, d, tc.opt)
 			if err != nil {

@@ -181,3 +181,87 @@ func TestHazardLikelihood(t *testing.T) {
 		}
 	}
 }
+
+// TestSubsampleUpdate: a hypothesis with draws: N has as prior share the
+// share of the first N prior draws and, without rejuvenation, as posterior
+// share the share of those draws under their importance weights
+// h^k (1-h)^(n-k) renormalised over them (computed here from the closed
+// form); after rejuvenation it is evaluated on N particles spread over the
+// population, each of weight 1/M, so its effective sample size is N.
+func TestSubsampleUpdate(t *testing.T) {
+	sc := loadScenario(t, "testdata/coin-subsample.yaml")
+	const n, k, draws, sub = 20, 14, 400, 25
+	d := bind(t, sc, coinRecord(n, k))
+	res, err := Update(context.Background(), sc, d, Options{Draws: draws, Seed: 4, Checks: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Rejuvenated {
+		t.Fatal("20 observations should not collapse the weights")
+	}
+	var held int
+	var ws, wh, wsq float64
+	for i := 0; i < sub; i++ {
+		h := sc.DrawAt(4, i).Values[0]
+		w := math.Exp(k*math.Log(h) + (n-k)*math.Log(1-h))
+		ws += w
+		wsq += w * w
+		if h > 0.5 {
+			held++
+			wh += w
+		}
+	}
+	h1, h2 := res.Hypotheses[0], res.Hypotheses[1]
+	if h1.Subsample != nil {
+		t.Errorf("H1 has no draws: and must have no subsample: %+v", h1.Subsample)
+	}
+	ss := h2.Subsample
+	if ss == nil || ss.Draws != sub || ss.Particles != sub {
+		t.Fatalf("H2: subsample %+v, want %d draws and particles", ss, sub)
+	}
+	if want := float64(held) / sub; h2.PriorShare != want {
+		t.Errorf("H2 prior share %v, want %v", h2.PriorShare, want)
+	}
+	if want := wh / ws; math.Abs(h2.PosteriorShare-want) > 1e-9 {
+		t.Errorf("H2 posterior share %v, want %v (first %d draws reweighted)", h2.PosteriorShare, want, sub)
+	}
+	if want := ws * ws / wsq; math.Abs(float64(ss.ESS)-want) > 1e-9*want {
+		t.Errorf("H2 effective sample size %v, want %v", ss.ESS, want)
+	}
+	lo, hi := scenario.WeightedShareInterval(h2.PosteriorShare, float64(ss.ESS))
+	if float64(ss.PosteriorInterval[0]) != lo || float64(ss.PosteriorInterval[1]) != hi {
+		t.Errorf("H2 posterior interval %v, want [%v, %v]", ss.PosteriorInterval, lo, hi)
+	}
+	if v, _ := scenario.SubsampleVerdict(lo, hi); h2.PosteriorVerdict != v {
+		t.Errorf("H2 posterior verdict %s, want %s", h2.PosteriorVerdict, v)
+	}
+	var txt strings.Builder
+	res.WriteText(&txt)
+	if !strings.Contains(txt.String(), fmt.Sprintf("on the first %d of %d prior draws", sub, draws)) ||
+		!strings.Contains(txt.String(), "posterior over them reweighted") {
+		t.Errorf("text does not say what H2's shares are over:\n%s", txt.String())
+	}
+
+	smc, err := Update(context.Background(), sc, bind(t, sc, coinRecord(400, 130)), Options{Draws: 200, Seed: 2, Rejuvenate: true, MinESS: 0.5, Checks: -1, Moves: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !smc.Rejuvenated {
+		t.Fatal("400 observations should collapse the weights")
+	}
+	ss = smc.Hypotheses[1].Subsample
+	if ss == nil || ss.Particles != sub || math.Abs(float64(ss.ESS)-sub) > 1e-9 {
+		t.Fatalf("after rejuvenation: %+v, want %d particles of equal weight", ss, sub)
+	}
+	for _, m := range []int{26, 200, 1000} {
+		got := 0
+		for i := 0; i < m; i++ {
+			if spreadOver(i, sub, m) {
+				got++
+			}
+		}
+		if got != sub || !spreadOver(0, sub, m) {
+			t.Errorf("spreadOver(·, %d, %d) picks %d positions", sub, m, got)
+		}
+	}
+}

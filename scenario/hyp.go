@@ -197,13 +197,24 @@ func ShareInterval(k, n int) (lo, hi float64) {
 	if n <= 0 {
 		return 0, 1
 	}
+	return WeightedShareInterval(float64(k)/float64(n), float64(n))
+}
+
+// WeightedShareInterval is ShareInterval for a weighted share of draws
+// (importance weights) whose effective sample size is ess (Kish: (Σw)² /
+// Σw²): Beta(share·ess+½, (1−share)·ess+½). It is an approximation, exact
+// for equal weights; with ess 0 nothing is known and it is [0, 1].
+func WeightedShareInterval(share, ess float64) (lo, hi float64) {
+	if !(ess > 0) {
+		return 0, 1
+	}
 	a := (1 - ShareLevel) / 2
-	b := distuv.Beta{Alpha: float64(k) + 0.5, Beta: float64(n-k) + 0.5}
+	b := distuv.Beta{Alpha: share*ess + 0.5, Beta: (1-share)*ess + 0.5}
 	lo, hi = 0, 1
-	if k > 0 {
+	if share > 0 {
 		lo = b.Quantile(a)
 	}
-	if k < n {
+	if share < 1 {
 		hi = b.Quantile(1 - a)
 	}
 	return lo, hi

@@ -3,6 +3,7 @@ package scenario
 import (
 	"context"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"sync"
@@ -23,7 +24,12 @@ type Probe struct {
 	sc    *Scenario
 	hyps  []int       // the hypotheses evaluated (indices)
 	quant []*quantity // the quantities they and the outputs read
-	outs  []probeOutput
+	// always marks, per quantity of quant, one an output reads or a
+	// hypothesis without `draws:`: computed on every point. The others are
+	// computed only where a hypothesis that reads them is evaluated
+	// (EvalOnly).
+	always []bool
+	outs   []probeOutput
 	// profiles analysed, and per profile what its quantities read.
 	profiles []int
 	needs    map[int]*needs
@@ -118,6 +124,7 @@ func (sc *Scenario) NewProbe(opt ProbeOptions) (*Probe, error) {
 	cp := *sc // new quantities go to a copy, never to the shared scenario
 	cp.quantities = slices.Clone(sc.quantities)
 	c := cp.outputCompiler()
+	explicit := map[*quantity]bool{}
 	if len(opt.Outputs) == 0 {
 		for _, q := range sc.quantities {
 			if used[q] {
@@ -132,6 +139,7 @@ func (sc *Scenario) NewProbe(opt ProbeOptions) (*Probe, error) {
 		}
 		for _, q := range chk.quants {
 			used[q] = true
+			explicit[q] = true
 		}
 		o := probeOutput{key: strings.TrimSpace(src)}
 		if len(chk.quants) == 1 && strings.TrimSpace(patched) == chk.quants[0].ident {
@@ -152,9 +160,17 @@ func (sc *Scenario) NewProbe(opt ProbeOptions) (*Probe, error) {
 		}
 		p.outs = append(p.outs, o)
 	}
+	for _, h := range p.hyps {
+		if sc.Hypotheses[h].Draws == 0 {
+			for _, q := range sc.Hypotheses[h].quant {
+				explicit[q] = true
+			}
+		}
+	}
 	for _, q := range cp.quantities {
 		if used[q] {
 			p.quant = append(p.quant, q)
+			p.always = append(p.always, explicit[q])
 		}
 	}
 	p.plan()
@@ -261,8 +277,34 @@ func (p *Probe) Hypotheses() []string {
 // Scenario.Parameters, fixed ones included) and writes each output into out
 // (len Outputs) and whether each hypothesis holds into holds (len
 // Hypotheses). An output that is undefined (the first-entry time of a state
-// never entered) is NaN. label names the point in error messages.
+// never entered) is NaN. label names the point in error messages. Every
+// hypothesis is evaluated, `draws:` or not.
 func (p *Probe) Eval(ctx context.Context, values []float64, label string, out []float64, holds []bool) error {
+	return p.EvalIndexed(ctx, -1, values, label, out, holds)
+}
+
+// Evaluates reports whether EvalIndexed evaluates the k-th hypothesis of
+// Hypotheses at point index of a sample (index < 0: always).
+func (p *Probe) Evaluates(k, index int) bool {
+	return index < 0 || p.sc.Hypotheses[p.hyps[k]].EvaluatedOn(index)
+}
+
+// Draws returns the `draws:` of the k-th hypothesis of Hypotheses (0:
+// every point).
+func (p *Probe) Draws(k int) int { return p.sc.Hypotheses[p.hyps[k]].Draws }
+
+// EvalIndexed is Eval at the index-th point of a sample (a run's draw i):
+// a hypothesis with `draws: N` is evaluated only when index < N (see
+// Evaluates). index < 0 evaluates everything, as Eval does.
+func (p *Probe) EvalIndexed(ctx context.Context, index int, values []float64, label string, out []float64, holds []bool) error {
+	return p.EvalOnly(ctx, values, label, out, holds, func(k int) bool { return p.Evaluates(k, index) })
+}
+
+// EvalOnly is Eval evaluating only the hypotheses k (index into
+// Hypotheses) for which evaluate(k) is true; holds is false for the
+// others. A quantity that no output and no evaluated hypothesis reads is
+// not computed, and an output that is such a quantity is NaN.
+func (p *Probe) EvalOnly(ctx context.Context, values []float64, label string, out []float64, holds []bool, evaluate func(k int) bool) error {
 	sc := p.sc
 	if len(values) != len(sc.Parameters) || len(out) != len(p.outs) || len(holds) != len(p.hyps) {
 		return fmt.Errorf("probe: %d values, %d outputs, %d hypotheses; want %d, %d, %d",
@@ -304,7 +346,19 @@ func (p *Probe) Eval(ctx context.Context, values []float64, label string, out []
 		return sc.posErr(err)
 	}
 	vals := make(map[*quantity]float64, len(p.quant))
-	for _, q := range p.quant {
+	need := map[*quantity]bool{}
+	for i, h := range p.hyps {
+		if evaluate(i) {
+			for _, q := range sc.Hypotheses[h].quant {
+				need[q] = true
+			}
+		}
+	}
+	for qi, q := range p.quant {
+		if !p.always[qi] && !need[q] {
+			vals[q] = math.NaN()
+			continue
+		}
 		v, err := q.fn.read(q, ev)
 		if err != nil {
 			return fmt.Errorf("%s: %s: %w", label, q.key, err)
@@ -325,6 +379,10 @@ func (p *Probe) Eval(ctx context.Context, values []float64, label string, out []
 	}
 	for i, h := range p.hyps {
 		hyp := &sc.Hypotheses[h]
+		if !evaluate(i) {
+			holds[i] = false
+			continue
+		}
 		v, err := expr.Run(hyp.prog.prog, env)
 		if err != nil {
 			return fmt.Errorf("%s: hypothesis %s: %w", label, hyp.ID, err)
