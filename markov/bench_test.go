@@ -202,7 +202,7 @@ func BenchmarkSimulatePaths(b *testing.B) {
 			b.Run(fmt.Sprintf("%s/lanes=%d", gm.name, lanes), func(b *testing.B) {
 				pws := make([]*pathWork, lanes)
 				for k := range pws {
-					pws[k] = newPathWork(sm, len(g.States))
+					pws[k] = newPathWork(sm, c.NumNodes(), len(g.States))
 				}
 				sums := newSums(len(g.States), sm.nCounters, len(g.Actors)*len(g.Components), len(g.Actors))
 				b.ReportAllocs()

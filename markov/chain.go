@@ -60,9 +60,9 @@ type Chain struct {
 	// term[x] reports whether node x is terminal.
 	term []bool
 
-	// Sampling tables, built only for Monte Carlo: for node x the outcomes
-	// outOff[x]..outOff[x+1] are (joint action, successor) pairs with
-	// probability outP.
+	// Outcome tables, built only by BuildChainOutcomes: for node x the
+	// outcomes outOff[x]..outOff[x+1] are (joint action, successor) pairs
+	// with probability outP.
 	outOff  []int32
 	outSJ   []int32 // flat (state, joint action) index: sjOff[s]+j
 	outNext []int32
@@ -343,8 +343,7 @@ func checkChainInput(g *Game, p Profile) (*cProfile, error) {
 
 // buildChain explores the nodes reachable from the initial one breadth
 // first, then those reachable from each of starts; withOutcomes also
-// records the (joint action, successor) pairs that Monte Carlo samples
-// from.
+// records the (joint action, successor) pairs (BuildChainOutcomes).
 func buildChain(ctx context.Context, g *Game, p Profile, withOutcomes bool, starts []int) (*Chain, error) {
 	cp, err := checkChainInput(g, p)
 	if err != nil {

@@ -58,6 +58,6 @@ func ExampleSimulate() {
 	fmt.Printf("war within a year: %.3f ± %.3f\n", war.Mean, 2*war.SE)
 	fmt.Printf("US talks at %.2f of its steps\n", st.Actors[0].Actions[1].Share.Mean)
 	// Output:
-	// war within a year: 0.880 ± 0.005
+	// war within a year: 0.876 ± 0.005
 	// US talks at 0.75 of its steps
 }

@@ -28,8 +28,8 @@ type refillScratch struct {
 // When the structure differs (a probability that was positive is now 0,
 // or the reverse) it reports false, and c is left in an unspecified state:
 // build a new chain. It returns the errors BuildChain would for an invalid
-// g or p (c is then unspecified too). Chains built for Monte Carlo
-// (with sampling tables) are not refilled. Refill must not run while
+// g or p (c is then unspecified too). Chains built with outcome tables
+// (BuildChainOutcomes) are not refilled. Refill must not run while
 // anything else reads c.
 func (c *Chain) Refill(ctx context.Context, g *Game, p Profile) (bool, error) {
 	if err := ctx.Err(); err != nil {

@@ -7,6 +7,7 @@ import (
 	"math"
 	"math/bits"
 	"runtime"
+	"slices"
 	"sync"
 	"sync/atomic"
 )
@@ -68,11 +69,13 @@ type StateSim struct {
 type ActorSim struct {
 	ID string `json:"id"`
 	// Actions gives, per action, the share of the actor's steps at which
-	// it was played (ratio estimator over paths); compare
+	// it is played (ratio estimator over paths; a path's plays are their
+	// expectation given the nodes it visited, see sampler); compare
 	// Analysis.ActionShare.
 	Actions []ActionSim `json:"actions"`
 	// Components is the discounted payoff per component, truncated at the
-	// horizon; compare Analysis.ValueBy.
+	// horizon (a path's flow payoffs are their expectation given the
+	// nodes it visited); compare Analysis.ValueBy.
 	Components []ComponentSim `json:"components"`
 	// Total is Σ_c Weights[c]·component; compare Analysis.TotalBy.
 	Total Estimate `json:"total"`
@@ -96,37 +99,53 @@ const simChunk = 1024
 
 // simNode is what a step needs of its node, packed in one record.
 type simNode struct {
-	off   int32  // first alias slot
-	cnt   uint32 // number of slots (0 = terminal)
-	state int32
-	term  bool
+	off  int32  // first alias slot
+	cnt  uint32 // number of slots (0 = terminal)
+	term bool
 }
 
-// simSlot is one alias-table slot: keep outcome 0 when the draw's low bits
-// are below thr, else outcome 1 (the alias), each a successor node and a
-// flat (state, joint action) index. Packing both outcomes makes a step one
-// memory access into the table.
+// simSlot is one alias-table slot over a node's successors: keep next[0]
+// when the draw's low bits are below thr, else next[1] (the alias).
+// Packing both makes a step one memory access into the table.
 type simSlot struct {
 	thr  uint64
 	next [2]int32
-	sj   [2]int32
 }
 
-// sampler holds the flat tables the inner loop reads.
+// sampler holds the flat tables the inner loop reads. A step draws the
+// next node of the chain (one draw from that node's row of P, which sums
+// over the joint actions). What the actors play at a node enters the
+// statistics through its expectation given the node (Chain.dist and
+// Chain.reward): the play at step t is drawn from the node's mix whatever
+// came before, so E[flow at t] = E[expected flow of the node at t], and
+// likewise for plays. The estimates stay unbiased (their standard errors
+// come from the spread over paths), and the plays themselves are never
+// drawn: a step is one random number and one table entry among the
+// node's successors (not its joint actions times successors).
 type sampler struct {
 	nA, nC, H int
 	nodes     []simNode
 	slots     []simSlot
-	flows     []float64
-	acts      []int32 // per (state, joint action) and actor: counter index
-	entry     [][]float64
-	pow       []float64 // pow[i*(H+1)+t]: δ^t of the actor of (actor, component) slot i
-	weights   [][]float64
+	nodeState []int32
+	// oneNodeEach: no two nodes share a state (no memory, no clock), so
+	// per-node figures are per-state figures.
+	oneNodeEach bool
+	// share[x*nCounters+ci]: probability that node x's actor of counter
+	// ci plays its action (0 for terminal nodes).
+	share  []float64
+	reward []float64 // Chain.reward: per node, nA*nC expected flows
+	// Distinct discount factors: actor a's payoffs use discount
+	// discIdx[a]; pow[d*(H+1)+t] is δ_d^t.
+	nD      int
+	discIdx []int
+	pow     []float64
+	entry   [][]float64
+	weights [][]float64
+	// hasPay: some flow or entry payoff is non-zero; otherwise discounted
+	// visits are not recorded.
+	hasPay    bool
 	nCounters int
 	actBase   []int
-	// sameDiscount: every actor has the same discount, so the rows of
-	// pow are equal.
-	sameDiscount bool
 }
 
 // simSums are sums over paths, merged chunk by chunk in order. Sums about
@@ -189,55 +208,68 @@ func Simulate(ctx context.Context, g *Game, p Profile, opt SimOptions) (*SimStat
 	return c.simulate(ctx, opt)
 }
 
-// newSampler builds alias tables for every node's (joint action,
-// successor) outcomes.
+// newSampler builds alias tables over every node's successors.
 func (c *Chain) newSampler(H int) *sampler {
 	g := c.Game
 	nA, nC, nS := len(g.Actors), len(g.Components), len(g.States)
 	n := c.NumNodes()
 	sm := &sampler{nA: nA, nC: nC, H: H,
-		nodes: make([]simNode, n), slots: make([]simSlot, len(c.outP)), entry: g.Entry,
-		weights: make([][]float64, nA), actBase: make([]int, nA+1)}
+		nodes: make([]simNode, n), slots: make([]simSlot, len(c.P)), nodeState: make([]int32, n),
+		reward: c.reward, entry: g.Entry,
+		weights: make([][]float64, nA), actBase: make([]int, nA+1), discIdx: make([]int, nA)}
+	var discs []float64
 	for a, act := range g.Actors {
-		for cc := 0; cc < nC; cc++ {
-			d := 1.0
+		d := slices.Index(discs, act.Discount)
+		if d < 0 {
+			d = len(discs)
+			discs = append(discs, act.Discount)
+			f := 1.0
 			for t := 0; t <= H; t++ {
-				sm.pow = append(sm.pow, d)
-				d *= act.Discount
+				sm.pow = append(sm.pow, f)
+				f *= act.Discount
 			}
 		}
+		sm.discIdx[a] = d
 		sm.weights[a] = act.Weights
 		sm.actBase[a+1] = sm.actBase[a] + len(g.Actions[a])
 	}
+	sm.nD = len(discs)
 	sm.nCounters = sm.actBase[nA]
-	sm.sameDiscount = true
-	for _, act := range g.Actors {
-		sm.sameDiscount = sm.sameDiscount && act.Discount == g.Actors[0].Discount
+	sm.oneNodeEach = true
+	nodeOf := make([]bool, nS)
+	for _, v := range c.reward {
+		sm.hasPay = sm.hasPay || v != 0
 	}
-	thr := make([]uint64, len(c.outP))
-	alias := make([]int32, len(c.outP))
-	for x := 0; x < n; x++ {
-		lo, hi := c.outOff[x], c.outOff[x+1]
-		sm.nodes[x] = simNode{off: lo, cnt: uint32(hi - lo), state: int32(c.State[x]), term: c.Terminal(x)}
-		buildAlias(c.outP[lo:hi], thr[lo:hi], alias[lo:hi], lo)
-		for i := lo; i < hi; i++ {
-			a := alias[i]
-			sm.slots[i] = simSlot{thr: thr[i], next: [2]int32{c.outNext[i], c.outNext[a]}, sj: [2]int32{c.outSJ[i], c.outSJ[a]}}
+	for _, e := range g.Entry {
+		for _, v := range e {
+			sm.hasPay = sm.hasPay || v != 0
 		}
 	}
-	nSJ := int(c.sjOff[len(c.sjOff)-1])
-	sm.flows = make([]float64, nSJ*nA*nC)
-	sm.acts = make([]int32, nSJ*nA)
-	k := make([]int, nA)
-	for i := 0; i < len(c.sjOff)-1; i++ { // (phase, state) pairs
-		ph, s := i/nS, i%nS
-		flows := g.FlowAt(ph, s)
-		for j := 0; j < g.NumJoint(s); j++ {
-			f := int(c.sjOff[i]) + j
-			copy(sm.flows[f*nA*nC:], flows[j])
-			g.Decode(s, j, k)
-			for a := 0; a < nA; a++ {
-				sm.acts[f*nA+a] = int32(sm.actBase[a] + g.Avail[s][a][k[a]])
+	sm.share = make([]float64, n*sm.nCounters)
+	thr := make([]uint64, len(c.P))
+	alias := make([]int32, len(c.P))
+	for x := 0; x < n; x++ {
+		s := c.State[x]
+		sm.nodeState[x] = int32(s)
+		sm.oneNodeEach = sm.oneNodeEach && !nodeOf[s]
+		nodeOf[s] = true
+		lo, hi := c.RowPtr[x], c.RowPtr[x+1]
+		term := c.Terminal(x)
+		if term {
+			hi = lo // a terminal node's row, if any, is never sampled
+		}
+		sm.nodes[x] = simNode{off: lo, cnt: uint32(hi - lo), term: term}
+		buildAlias(c.P[lo:hi], thr[lo:hi], alias[lo:hi], lo)
+		for i := lo; i < hi; i++ {
+			sm.slots[i] = simSlot{thr: thr[i], next: [2]int32{c.Col[i], c.Col[alias[i]]}}
+		}
+		if term {
+			continue
+		}
+		for a := 0; a < nA; a++ {
+			av := g.Avail[s][a]
+			for k, p := range c.dist[x*nA+a] {
+				sm.share[x*sm.nCounters+sm.actBase[a]+av[k]] += p
 			}
 		}
 	}
@@ -348,7 +380,7 @@ func (c *Chain) simulate(ctx context.Context, opt SimOptions) (*SimStats, error)
 			defer wg.Done()
 			var pws [simLanes]*pathWork
 			for k := range pws {
-				pws[k] = newPathWork(sm, nS)
+				pws[k] = newPathWork(sm, len(sm.nodes), nS)
 			}
 			for {
 				i := int(next.Add(1)) - 1
@@ -404,18 +436,38 @@ func (c *Chain) simulate(ctx context.Context, opt SimOptions) (*SimStats, error)
 
 // pathWork is one worker's per-path scratch.
 type pathWork struct {
-	occ     []int32 // per state: steps this path
-	seen    []int64 // per state: path index+1 when entered
-	tau     []int32 // per state: first-entry step
-	entered []int32 // states entered, in order
-	act     []int32 // per counter: plays this path
-	pay     []float64
-	traj    []int32 // per step: flat (state, joint action) index
+	rec []nodeRec // per node
+	// dvx[x*(nD-1)+d-1]: discounted steps at node x for discount d >= 1
+	// (actors with other discounts than the first).
+	dvx     []float64
+	visited []int32 // nodes visited, in order
+	// Per state, when nodes are not states: the nodes' records folded.
+	sOcc, sTau []int32
+	sSeen      []int64 // stamp of the path that last entered the state
+	entered    []int32
+	stamp      int64
+	plays      []float64 // per counter: expected plays this path
+	pay        []float64
 }
 
-func newPathWork(sm *sampler, nS int) *pathWork {
-	return &pathWork{occ: make([]int32, nS), seen: make([]int64, nS), tau: make([]int32, nS),
-		entered: make([]int32, nS+1), act: make([]int32, sm.nCounters), pay: make([]float64, sm.nA*sm.nC), traj: make([]int32, sm.H)}
+// nodeRec is what a path records about one node, in one place so that a
+// step touches one cache line for it.
+type nodeRec struct {
+	occ int32   // steps at the node (a terminal node: every step after entry)
+	tau int32   // first-visit step
+	dv  float64 // discounted steps, by the first discount
+}
+
+func newPathWork(sm *sampler, n, nS int) *pathWork {
+	pw := &pathWork{rec: make([]nodeRec, n), visited: make([]int32, n+1),
+		plays: make([]float64, sm.nCounters), pay: make([]float64, sm.nA*sm.nC)}
+	if sm.hasPay && sm.nD > 1 {
+		pw.dvx = make([]float64, n*(sm.nD-1))
+	}
+	if !sm.oneNodeEach {
+		pw.sOcc, pw.sTau, pw.sSeen, pw.entered = make([]int32, nS), make([]int32, nS), make([]int64, nS), make([]int32, 0, nS)
+	}
+	return pw
 }
 
 // pcg is math/rand/v2's PCG (128-bit LCG, DXSM output), drawing the same
@@ -452,10 +504,10 @@ const simLanes = 4
 // lane is the state of one path of a group while it is sampled.
 type lane struct {
 	rng       pcg
+	x         int32 // current node
 	nd        simNode
-	mark      int64 // path index + 1, for pathWork.seen
-	ne, steps int   // states entered, steps sampled
-	termState int32 // terminal state entered, or -1
+	nv, steps int   // nodes visited, steps sampled
+	termNode  int32 // terminal node entered, or -1
 	termStep  int
 	live      bool
 }
@@ -463,7 +515,9 @@ type lane struct {
 // runGroup samples paths lo, lo+1, … (one per pathWork, at most
 // simLanes) together and adds them to sums in path order: each path draws
 // from its own stream, so the sums are those of sampling them one after
-// the other.
+// the other. Each step of a path is one draw from its node's alias table;
+// the loop records per node the steps spent there, the first visit and
+// (only when there are payoffs) the discounted steps.
 func runGroup(sm *sampler, init int, seed uint64, lo int, pws []*pathWork, sums *simSums) {
 	var ls [simLanes]lane
 	H, n := sm.H, len(pws)
@@ -473,22 +527,30 @@ func runGroup(sm *sampler, init int, seed uint64, lo int, pws []*pathWork, sums 
 		l := &ls[k]
 		s1, s2 := pathSeeds(seed, lo+k)
 		l.rng = pcg{s1, s2}
-		l.mark = int64(lo+k) + 1
-		l.termState = -1
+		l.termNode = -1
+		l.x = int32(init)
 		nd := nodes[init]
 		l.nd = nd
-		s0 := nd.state
-		pw.seen[s0] = l.mark
-		pw.tau[s0] = 0
-		pw.entered[0] = s0
-		l.ne = 1
 		if nd.term {
-			l.termState = s0
-			pw.occ[s0] += int32(H)
+			l.termNode = int32(init)
+			pw.rec[init] = nodeRec{occ: int32(H)}
+			pw.visited[0] = int32(init)
+			l.nv = 1
 		} else if H > 0 {
 			l.live = true
 			alive++
+		} else {
+			pw.visited[0] = int32(init) // entered at step 0 = H
+			l.nv = 1
 		}
+	}
+	// The discounted steps are recorded per distinct discount: none
+	// without payoffs, one in the usual case of a common discount.
+	var pow0 []float64
+	nD := 0
+	if sm.hasPay {
+		nD = sm.nD
+		pow0 = sm.pow[:H+1]
 	}
 	// A lane stops at step H at the latest, so t stays below H.
 	for t := 0; alive > 0; t++ {
@@ -498,38 +560,58 @@ func runGroup(sm *sampler, init int, seed uint64, lo int, pws []*pathWork, sums 
 				continue
 			}
 			pw := pws[k]
-			nd := l.nd
-			pw.occ[nd.state]++
+			x, nd := l.x, l.nd
+			// The step at x; the first one is its first visit (a node
+			// is recorded when first stepped from, and every node a
+			// path steps from is cleared after it). Without a branch:
+			// whether a node is new is unpredictable in a chain with
+			// many nodes.
+			r := &pw.rec[x]
+			o, tv := r.occ, r.tau
+			inc := 0
+			if o == 0 {
+				tv, inc = int32(t), 1
+			}
+			r.occ, r.tau = o+1, tv
+			pw.visited[l.nv] = x
+			l.nv += inc
+			switch nD {
+			case 0:
+			case 1:
+				r.dv += pow0[t]
+			default:
+				r.dv += pow0[t]
+				for d := 1; d < nD; d++ {
+					pw.dvx[int(x)*(nD-1)+d-1] += sm.pow[d*(H+1)+t]
+				}
+			}
 			hi, lo := bits.Mul64(l.rng.next(), uint64(nd.cnt))
 			slot := &slots[nd.off+int32(hi)]
+			// The alias or not, without a branch: which it is is a coin
+			// flip the predictor cannot learn.
 			sel := 0
 			if lo >= slot.thr {
 				sel = 1
 			}
-			pw.traj[t] = slot.sj[sel]
-			nd = nodes[slot.next[sel]]
-			l.nd = nd
-			// First entry, without a branch: in a game with many states
-			// whether a state is new is unpredictable.
-			ns := nd.state
-			seen := &pw.seen[ns]
-			tv := pw.tau[ns]
-			inc := 0
-			if *seen != l.mark {
-				tv = int32(t + 1)
-				inc = 1
-			}
-			*seen = l.mark
-			pw.tau[ns] = tv
-			pw.entered[l.ne] = ns
-			l.ne += inc
+			x = slot.next[sel&1]
+			nd = nodes[x]
+			l.x, l.nd = x, nd
 			l.steps = t + 1
 			if nd.term {
-				l.termState, l.termStep = ns, t+1
-				pw.occ[ns] += int32(H - t - 1)
+				// Entered at step t+1 and never left: its one visit.
+				l.termNode, l.termStep = x, t+1
+				pw.rec[x] = nodeRec{occ: int32(H - t - 1), tau: int32(t + 1)}
+				pw.visited[l.nv] = x
+				l.nv++
 				l.live = false
 				alive--
 			} else if t+1 == H {
+				// Entered at the horizon, maybe for the first time.
+				if r := &pw.rec[x]; r.occ == 0 {
+					r.tau = int32(H)
+					pw.visited[l.nv] = x
+					l.nv++
+				}
 				l.live = false
 				alive--
 			}
@@ -537,93 +619,99 @@ func runGroup(sm *sampler, init int, seed uint64, lo int, pws []*pathWork, sums 
 	}
 	for k, pw := range pws {
 		l := &ls[k]
-		pw.account(sm, l.steps, l.ne, l.termState, l.termStep, sums)
+		pw.account(sm, l.steps, l.nv, l.termNode, l.termStep, sums)
 	}
 }
 
-// account adds a sampled path to sums: steps steps recorded in traj, ne
-// states entered, ended in termState at termStep (termState -1: not
-// ended). It clears the path's counters for the next one.
-func (pw *pathWork) account(sm *sampler, steps, ne int, termState int32, termStep int, sums *simSums) {
-	nA, nC, H := sm.nA, sm.nC, sm.H
+// account adds a sampled path to sums: steps steps, nv nodes visited
+// (pw.visited), ended in termNode at termStep (termNode -1: not ended).
+// The plays and payoffs of the path are their expectations given the
+// nodes it visited: Σ steps at x × share of x, Σ discounted steps at x ×
+// reward of x. It clears the path's per-node records for the next one.
+func (pw *pathWork) account(sm *sampler, steps, nv int, termNode int32, termStep int, sums *simSums) {
+	nA, nC, H, nD, nK := sm.nA, sm.nC, sm.H, sm.nD, sm.nCounters
 	nAC := nA * nC
-	occ, tau, act, pay := pw.occ, pw.tau, pw.act, pw.pay
-	// Actions and payoffs from the trajectory, off the sampling loop's
-	// critical path, in one pass over it: pay[i] = Σ_t δ^t·flow[sj_t][i]
-	// with δ^t from a table, each pay[i] summed in step order.
-	tr := pw.traj[:steps]
-	acts, flows := sm.acts, sm.flows
-	switch {
-	case nAC == 0:
-		for _, f := range tr {
-			for _, ci := range acts[int(f)*nA : int(f)*nA+nA] {
-				act[ci]++
-			}
+	plays, pay := pw.plays, pw.pay
+	clear(plays)
+	clear(pay)
+	visited := pw.visited[:nv]
+	for _, x := range visited {
+		if sm.nodes[x].term {
+			continue
 		}
-	case sm.sameDiscount:
-		// One row of powers serves every (actor, component).
-		pw := sm.pow[:H+1]
-		clear(pay)
-		for t, f := range tr {
-			for _, ci := range acts[int(f)*nA : int(f)*nA+nA] {
-				act[ci]++
-			}
-			d := pw[t]
-			fl := flows[int(f)*nAC : int(f)*nAC+nAC]
-			for i, v := range fl {
-				pay[i] += d * v
-			}
-		}
-	default:
-		for _, f := range tr {
-			for _, ci := range acts[int(f)*nA : int(f)*nA+nA] {
-				act[ci]++
-			}
-		}
-		for i := range pay {
-			pw := sm.pow[i*(H+1) : i*(H+1)+H+1]
-			acc := 0.0
-			for t, f := range tr {
-				acc += pw[t] * flows[int(f)*nAC+i]
-			}
-			pay[i] = acc
+		o := float64(pw.rec[x].occ)
+		for ci, p := range sm.share[int(x)*nK : int(x)*nK+nK] {
+			plays[ci] += o * p
 		}
 	}
-	if termState >= 0 {
-		if e := sm.entry[termState]; len(e) > 0 {
-			for i := range pay {
-				pay[i] += sm.pow[i*(H+1)+termStep] * e[i]
+	if sm.hasPay {
+		for _, x := range visited {
+			rw := sm.reward[int(x)*nAC : int(x)*nAC+nAC]
+			for a := 0; a < nA; a++ {
+				d := pw.rec[x].dv
+				if di := sm.discIdx[a]; di > 0 {
+					d = pw.dvx[int(x)*(nD-1)+di-1]
+				}
+				for cc := 0; cc < nC; cc++ {
+					pay[a*nC+cc] += d * rw[a*nC+cc]
+				}
+			}
+			if nD > 1 {
+				clear(pw.dvx[int(x)*(nD-1) : int(x)*(nD-1)+nD-1])
+			}
+		}
+		if termNode >= 0 {
+			if e := sm.entry[sm.nodeState[termNode]]; len(e) > 0 {
+				for a := 0; a < nA; a++ {
+					p := sm.pow[sm.discIdx[a]*(H+1)+termStep]
+					for cc := 0; cc < nC; cc++ {
+						pay[a*nC+cc] += p * e[a*nC+cc]
+					}
+				}
 			}
 		}
 	}
-	entered := pw.entered[:ne]
 
-	// Fold the path into the sums.
+	// Fold the path into the sums: per state the nodes' records (one
+	// node per state unless there is memory or a clock).
 	sums.n++
 	sums.steps += int64(steps)
 	n := float64(steps)
 	sums.nSum += n
 	sums.nSq += n * n
-	for _, s := range entered {
-		o, tt := float64(occ[s]), float64(tau[s])
-		a := sums.st[5*int(s) : 5*int(s)+5]
-		a[0]++
-		a[1] += o
-		a[2] += o * o
-		a[3] += tt
-		a[4] += tt * tt
-		occ[s] = 0
+	if sm.oneNodeEach {
+		for _, x := range visited {
+			r := &pw.rec[x]
+			sums.addState(int(sm.nodeState[x]), r.occ, r.tau)
+			*r = nodeRec{}
+		}
+	} else {
+		pw.stamp++
+		entered := pw.entered[:0]
+		for _, x := range visited {
+			r := &pw.rec[x]
+			s := sm.nodeState[x]
+			if pw.sSeen[s] != pw.stamp {
+				pw.sSeen[s] = pw.stamp
+				pw.sOcc[s], pw.sTau[s] = 0, r.tau
+				entered = append(entered, s)
+			}
+			pw.sOcc[s] += r.occ
+			pw.sTau[s] = min(pw.sTau[s], r.tau)
+			*r = nodeRec{}
+		}
+		for _, s := range entered {
+			sums.addState(int(s), pw.sOcc[s], pw.sTau[s])
+		}
 	}
-	for i, cnt := range act {
-		if cnt == 0 {
+	for i, v := range plays {
+		if v == 0 {
 			continue
 		}
-		v := float64(cnt)
 		a := sums.act[3*i : 3*i+3]
 		a[0] += v
 		a[1] += v * v
 		a[2] += v * n
-		act[i] = 0
 	}
 	for a := 0; a < nA; a++ {
 		tot := 0.0
@@ -637,6 +725,18 @@ func (pw *pathWork) account(sm *sampler, steps, ne int, termState int32, termSte
 		sums.tot[2*a] += tot
 		sums.tot[2*a+1] += tot * tot
 	}
+}
+
+// addState adds to the sums a path that entered state s at step tau and
+// spent occ steps there.
+func (s *simSums) addState(st int, occ, tau int32) {
+	o, tt := float64(occ), float64(tau)
+	a := s.st[5*st : 5*st+5]
+	a[0]++
+	a[1] += o
+	a[2] += o * o
+	a[3] += tt
+	a[4] += tt * tt
 }
 
 // mean returns the sample mean and its standard error from sums.

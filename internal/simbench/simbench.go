@@ -1,7 +1,8 @@
 // Package simbench generates the Monte Carlo benchmark of the performance
 // issue: a scenario of 50 states, 3 actors and 4 actions per actor, horizon
 // 1000, written out in about 7,000 plain numbers, and the same model as a
-// flat table of outcomes for the C reference loop (mcloop.c).
+// flat table of outcomes for the C reference loop (mcloop.c), per (joint
+// action, successor) or per successor.
 //
 // Both come from one seeded generator, so `truce simulate` and the C loop
 // sample the same chain; TestChainMatchesScenario holds the table to the
@@ -212,12 +213,40 @@ func Chain() [][]Outcome {
 	return out
 }
 
+// StateChain returns Chain with the outcomes of each state merged by
+// successor: per state, the probability of each next state, in state
+// order (nil for the terminal states). This is the table truce samples: a
+// step of its Monte Carlo draws the next state, not the joint action.
+func StateChain() [][]Outcome {
+	ch := Chain()
+	out := make([][]Outcome, len(ch))
+	for s, os := range ch {
+		if len(os) == 0 {
+			continue
+		}
+		p := make([]float64, len(ch))
+		for _, o := range os {
+			p[o.Next] += o.P
+		}
+		for y, w := range p {
+			if w > 0 {
+				out[s] = append(out[s], Outcome{w, y})
+			}
+		}
+	}
+	return out
+}
+
 // ChainText writes Chain for mcloop.c: the number of states, the initial
 // state, then per state its number of outcomes (0: terminal) and each
 // outcome's probability and next state.
-func ChainText() []byte {
+func ChainText() []byte { return chainText(Chain()) }
+
+// StateChainText writes StateChain for mcloop.c, as ChainText.
+func StateChainText() []byte { return chainText(StateChain()) }
+
+func chainText(ch [][]Outcome) []byte {
 	var b bytes.Buffer
-	ch := Chain()
 	fmt.Fprintf(&b, "%d 0\n", len(ch))
 	for _, os := range ch {
 		fmt.Fprintf(&b, "%d", len(os))

@@ -20,7 +20,7 @@ func TestWriteFiles(t *testing.T) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	for name, b := range map[string][]byte{"mc50x3x4.yaml": Scenario(), "chain.txt": ChainText()} {
+	for name, b := range map[string][]byte{"mc50x3x4.yaml": Scenario(), "chain.txt": ChainText(), "state-chain.txt": StateChainText()} {
 		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
 			t.Fatal(err)
 		}

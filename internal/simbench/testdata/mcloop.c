@@ -8,7 +8,9 @@
  *
  *   cc -O2 -o mcloop mcloop.c && ./mcloop chain.txt 20000 1000
  *
- * chain.txt is simbench.ChainText (BenchmarkCLoop writes it). Prints the steps, the CPU seconds of
+ * chain.txt is simbench.ChainText (outcomes per (joint action, successor))
+ * or simbench.StateChainText (outcomes per successor, what truce samples);
+ * BenchmarkCLoop writes both. Prints the steps, the CPU seconds of
  * the loop (alias tables included, reading excluded), steps per CPU-second
  * and the share of paths ending in each terminal state.
  */
