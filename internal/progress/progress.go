@@ -8,8 +8,10 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"sync"
 	"time"
+	"unicode"
 
 	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
@@ -89,6 +91,7 @@ func New(w io.Writer, total int64, description string) *Bar {
 	if w == nil || mode == None {
 		return nil
 	}
+	description = printable(description)
 	if mode == Auto && IsTerminal(w) {
 		return &Bar{bar: progressbar.NewOptions64(total,
 			progressbar.OptionSetWriter(w),
@@ -108,6 +111,19 @@ func New(w io.Writer, total int64, description string) *Bar {
 	b := &Bar{line: newLiner(w, total, description, mode == JSON, time.Now), stop: make(chan struct{})}
 	go b.tick(b.stop)
 	return b
+}
+
+// printable replaces control characters (escape sequences, carriage
+// returns, newlines) in a description by '?': a description may carry a
+// name from an input file, and status lines going to a pipe or a log must
+// hold no terminal control codes and stay one line each.
+func printable(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return '?'
+		}
+		return r
+	}, s)
 }
 
 // tick writes a status line when the work goes quiet (a long step that
@@ -164,6 +180,7 @@ func (b *Bar) Describe(s string) {
 	if b == nil {
 		return
 	}
+	s = printable(s)
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if b.bar != nil {

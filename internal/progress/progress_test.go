@@ -3,6 +3,9 @@ package progress
 import (
 	"bytes"
 	"encoding/json"
+	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -97,5 +100,67 @@ func TestModes(t *testing.T) {
 	}
 	if _, err := ParseMode("loud"); err == nil {
 		t.Error("ParseMode(loud)")
+	}
+}
+
+// TestAutoAwayFromTerminal: in auto mode, stderr redirected to a pipe or a
+// file gets status lines (after Delay, then every Interval), never the
+// terminal bar, and not one control character besides the newline ending
+// each line, even when a description carries one.
+func TestAutoAwayFromTerminal(t *testing.T) {
+	for _, kind := range []string{"pipe", "file"} {
+		t.Run(kind, func(t *testing.T) {
+			var w, r *os.File
+			var err error
+			if kind == "pipe" {
+				r, w, err = os.Pipe()
+			} else {
+				w, err = os.Create(filepath.Join(t.TempDir(), "stderr"))
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if IsTerminal(w) {
+				t.Fatalf("a %s is not a terminal", kind)
+			}
+			b := New(&Sink{W: w, Mode: Auto}, 100, "draws\x1b[2J\r")
+			if b == nil || b.bar != nil || b.line == nil {
+				t.Fatalf("auto on a %s: %+v, want status lines", kind, b)
+			}
+			b.mu.Lock()
+			clock := b.line.start
+			b.line.now = func() time.Time { return clock }
+			b.mu.Unlock()
+			step := func(d time.Duration, f func()) {
+				b.mu.Lock()
+				clock = clock.Add(d)
+				b.mu.Unlock()
+				f()
+			}
+			step(Delay, func() { b.Set(40) })
+			step(Interval, func() { b.Describe("phase\x1b[K 2\nnext") })
+			step(time.Second, func() { b.Add(60) })
+			step(0, b.Finish)
+			var out []byte
+			if kind == "pipe" {
+				w.Close()
+				out, err = io.ReadAll(r)
+			} else {
+				out, err = os.ReadFile(w.Name())
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			lines := strings.Split(strings.TrimSuffix(string(out), "\n"), "\n")
+			if len(lines) != 3 || !strings.HasPrefix(lines[0], "truce: draws?[2J? 40/100 (40%)") ||
+				!strings.HasPrefix(lines[2], "truce: phase?[K 2?next 100/100 (100%), finished in") {
+				t.Fatalf("%d lines:\n%s", len(lines), out)
+			}
+			for i, c := range out {
+				if (c < 0x20 && c != '\n') || c == 0x7f {
+					t.Fatalf("control byte %#x at %d in %q", c, i, out)
+				}
+			}
+		})
 	}
 }
