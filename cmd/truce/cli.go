@@ -81,7 +81,13 @@ type globalOptions struct {
 // execute runs the command line and returns the exit code; main and the
 // tests both go through it. ctx is cancelled on Ctrl-C.
 func execute(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	root := newRootCmd()
+	// A command line that starts with a command's name builds that command
+	// only (flags before the name, help and completion build them all).
+	name := ""
+	if len(args) > 0 {
+		name = args[0]
+	}
+	root := newRootCmdFor(name)
 	root.SetArgs(args)
 	root.SetIn(stdin)
 	root.SetOut(stdout)

@@ -71,3 +71,40 @@ func TestHelpListsOnlyRealCommands(t *testing.T) {
 		t.Fatalf("help lacks version or completion: %s", out.String())
 	}
 }
+
+// TestSubcommandNames: each entry of subcommands builds the command it
+// names, the list is sorted, and the tree built for one command gives it
+// the same usage (flags, global flags, help) as the whole tree.
+func TestSubcommandNames(t *testing.T) {
+	all := subcommands()
+	full := newRootCmd()
+	for i, sc := range all {
+		if i > 0 && all[i-1].name >= sc.name {
+			t.Errorf("subcommands: %q after %q; keep the list sorted", sc.name, all[i-1].name)
+		}
+		one := newRootCmdFor(sc.name)
+		if n := len(one.Commands()); n != 1 {
+			t.Errorf("tree for %q has %d commands", sc.name, n)
+		}
+		got, _, err := one.Find([]string{sc.name})
+		if err != nil || got.Name() != sc.name {
+			t.Fatalf("subcommands: %q builds %q (%v)", sc.name, got.Name(), err)
+		}
+		want, _, err := full.Find([]string{sc.name})
+		if err != nil || want.Name() != sc.name {
+			t.Fatalf("whole tree: %q not found (%v)", sc.name, err)
+		}
+		if g, w := got.UsageString(), want.UsageString(); g != w {
+			t.Errorf("%s: usage alone differs from the whole tree's:\n%s\nwant\n%s", sc.name, g, w)
+		}
+	}
+	if len(full.Commands()) < len(all) {
+		t.Errorf("whole tree has %d commands, subcommands %d", len(full.Commands()), len(all))
+	}
+	// Anything else (help, a misspelt name, flags first) gets every command.
+	for _, name := range []string{"", "help", "nsah", "--progress"} {
+		if n := len(newRootCmdFor(name).Commands()); n != len(all) {
+			t.Errorf("tree for %q has %d commands, want %d", name, n, len(all))
+		}
+	}
+}
