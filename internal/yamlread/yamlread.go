@@ -103,7 +103,8 @@ func loadError(err error) error {
 // the text of a block scalar, a sequence entry's "-").
 type converter struct {
 	src   []byte
-	lines []int // byte offset where each line starts
+	lines []int  // byte offset where each line starts
+	wide  []bool // whether the line holds a multi-byte character
 	slab  []tokenAt
 }
 
@@ -117,21 +118,37 @@ type tokenAt struct {
 }
 
 func newConverter(src []byte) *converter {
-	lines := make([]int, 1, bytes.Count(src, []byte{'\n'})+1)
+	n := bytes.Count(src, []byte{'\n'}) + 1
+	lines := make([]int, 1, n)
+	wide := make([]bool, 1, n)
 	for i, b := range src {
-		if b == '\n' {
+		switch {
+		case b == '\n':
 			lines = append(lines, i+1)
+			wide = append(wide, false)
+		case b >= utf8.RuneSelf:
+			wide[len(wide)-1] = true
 		}
 	}
-	return &converter{src: src, lines: lines}
+	return &converter{src: src, lines: lines, wide: wide}
 }
 
-// offset is the byte offset of line:col (col counts characters).
+// offset is the byte offset of line:col (col counts characters). On a
+// line of single-byte characters it is computed, not counted: a flow
+// list of thousands of numbers on one line would otherwise be read in
+// time quadratic in its length.
 func (c *converter) offset(line, col int) int {
 	if line < 1 || line > len(c.lines) {
 		return len(c.src)
 	}
 	i := c.lines[line-1]
+	if !c.wide[line-1] {
+		end := len(c.src)
+		if line < len(c.lines) {
+			end = c.lines[line] - 1 // the '\n'
+		}
+		return min(i+max(col-1, 0), end)
+	}
 	for k := 1; k < col && i < len(c.src) && c.src[i] != '\n'; k++ {
 		_, w := utf8.DecodeRune(c.src[i:])
 		i += w
@@ -149,6 +166,9 @@ func (c *converter) position(off int) (line, col int) {
 		} else {
 			hi = mid - 1
 		}
+	}
+	if !c.wide[lo] {
+		return lo + 1, max(min(off, len(c.src))-c.lines[lo], 0) + 1
 	}
 	return lo + 1, utf8.RuneCount(c.src[c.lines[lo]:min(off, len(c.src))]) + 1
 }

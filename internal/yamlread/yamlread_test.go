@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/goccy/go-yaml/ast"
 	"github.com/goccy/go-yaml/parser"
@@ -308,6 +309,48 @@ func TestErrors(t *testing.T) {
 	for _, empty := range []string{"", "# only a comment\n", "---\n", "\n\n"} {
 		if n, err := Parse([]byte(empty)); n != nil || err != nil {
 			t.Errorf("%q: got %v, %v; want no document", empty, n, err)
+		}
+	}
+}
+
+// TestOffsetPosition: the computed offsets and columns of single-byte
+// lines agree with counting characters, on every line and column (and
+// past the end of each line), in text that mixes single-byte lines,
+// multi-byte ones, invalid bytes, CRLF and a last line without newline.
+func TestOffsetPosition(t *testing.T) {
+	countOffset := func(src []byte, lines []int, line, col int) int {
+		if line < 1 || line > len(lines) {
+			return len(src)
+		}
+		i := lines[line-1]
+		for k := 1; k < col && i < len(src) && src[i] != '\n'; k++ {
+			_, w := utf8.DecodeRune(src[i:])
+			i += w
+		}
+		return i
+	}
+	for _, src := range []string{
+		"", "a", "\n", "a: 1\nb: [1, 2, 3]\n", "é: 1\nb: [1, 2]\r\nc: \"ü\"\n\nlast",
+		"x: [0.1, 0.25, 1e-3]\n\xff\xfe: 2\n  - ä\n", "a\n\n\nb",
+	} {
+		c := newConverter([]byte(src))
+		for line := 0; line <= len(c.lines)+1; line++ {
+			for col := 0; col <= len(src)+2; col++ {
+				got, want := c.offset(line, col), countOffset(c.src, c.lines, line, col)
+				if got != want {
+					t.Fatalf("%q: offset(%d, %d) = %d, want %d", src, line, col, got, want)
+				}
+			}
+		}
+		for off := 0; off <= len(src); off++ {
+			lo := 0
+			for lo+1 < len(c.lines) && c.lines[lo+1] <= off {
+				lo++
+			}
+			wantCol := utf8.RuneCount(c.src[c.lines[lo]:off]) + 1
+			if l, col := c.position(off); l != lo+1 || col != wantCol {
+				t.Fatalf("%q: position(%d) = %d:%d, want %d:%d", src, off, l, col, lo+1, wantCol)
+			}
 		}
 	}
 }
