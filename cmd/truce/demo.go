@@ -168,12 +168,16 @@ func writeDemoSummary(w io.Writer, res *pipelineResult, dr *demoRecord, out stri
 				// One line (the summary fits a screen): the set, then the
 				// outcome over every equilibrium found.
 				line := fmt.Sprintf("    equilibrium set: %s (seed %d): the selected one is one of several, not a prediction", e.set.Describe(res.eqGame), ar.Seed)
-				if over, err := demoSetClaims(res.eqGame, sc.Horizon, ar.Period, e.set); err != nil {
+				over, words, err := demoSetClaims(res.eqGame, sc.Horizon, ar.Period, e.set)
+				if err != nil {
 					line += fmt.Sprintf("; over the set: %v", err)
 				} else if over != "" {
 					line += "; " + over
 				}
 				notes = append(notes, line)
+				if words != "" {
+					notes = append(notes, "    what it says: "+words)
+				}
 			}
 		}
 	}
@@ -415,9 +419,12 @@ const demoWarBar = 0.15
 // and agreement within the horizon, and whether war stays below
 // demoWarBar within the year in every equilibrium found, in some or in
 // none. The set is not proved complete, so "every" means every one found.
-func demoSetClaims(g *markov.Game, horizon int, period string, set *equilibrium.Set) (string, error) {
+// words says the same in plain words: what the selected equilibrium is,
+// how far the others found are from it, and where that leaves the
+// article's "no comprehensive conflict for now".
+func demoSetClaims(g *markov.Game, horizon int, period string, set *equilibrium.Set) (over, words string, err error) {
 	if g == nil || set == nil || len(set.Equilibria) == 0 || g.Clock > 0 {
-		return "", nil
+		return "", "", nil
 	}
 	ids := []string{"war", "stalemate", "agreement"}
 	idx := make([]int, len(ids))
@@ -429,25 +436,33 @@ func demoSetClaims(g *markov.Game, horizon int, period string, set *equilibrium.
 			}
 		}
 		if idx[i] < 0 {
-			return "", nil
+			return "", "", nil
 		}
 	}
 	year := min(horizon, 52)
 	lo := []float64{1, 1, 1}
 	hi := []float64{0, 0, 0}
 	below := 0
-	for i, m := range set.Equilibria {
+	yearLo, yearHi := 1.0, 0.0 // war within the year over the set
+	var calmest *equilibrium.Member
+	for i := range set.Equilibria {
+		m := &set.Equilibria[i]
 		an, err := markov.Analyze(context.Background(), g, m.Profile(g), horizon)
 		if err != nil {
-			return "", fmt.Errorf("equilibrium %d of the set: %w", i+1, err)
+			return "", "", fmt.Errorf("equilibrium %d of the set: %w", i+1, err)
 		}
 		for k, s := range idx {
 			x := an.Reach[s][horizon]
 			lo[k], hi[k] = min(lo[k], x), max(hi[k], x)
 		}
-		if an.Reach[idx[0]][year] < demoWarBar {
+		y := an.Reach[idx[0]][year]
+		if y < demoWarBar {
 			below++
 		}
+		if y < yearLo {
+			yearLo, calmest = y, m
+		}
+		yearHi = max(yearHi, y)
 	}
 	var parts []string
 	for k, id := range ids {
@@ -467,8 +482,52 @@ func demoSetClaims(g *markov.Game, horizon int, period string, set *equilibrium.
 	default:
 		where = fmt.Sprintf("in %d of the %d found", below, n)
 	}
-	return fmt.Sprintf("over them, within %d %ss: %s; war below %.0f%% within the year (H6's bar) %s",
-		horizon, period, strings.Join(parts, ", "), 100*demoWarBar, where), nil
+	over = fmt.Sprintf("over them, within %d %ss: %s; war below %.0f%% within the year (H6's bar) %s",
+		horizon, period, strings.Join(parts, ", "), 100*demoWarBar, where)
+	return over, demoSetWords(g, set, yearLo, yearHi, calmest), nil
+}
+
+// demoSetWords says in plain words what the equilibrium set found at
+// central values means for the article's claim that no comprehensive war
+// comes for now: whether the selected equilibrium is the two sides
+// driving each other to war, and how much better the calmest equilibrium
+// found would be for each side. Empty unless the scenario has the
+// bundled one's actors US and IR.
+func demoSetWords(g *markov.Game, set *equilibrium.Set, yearLo, yearHi float64, calmest *equilibrium.Member) string {
+	us, ir := -1, -1
+	for a, act := range g.Actors {
+		switch act.ID {
+		case "US":
+			us = a
+		case "IR":
+			ir = a
+		}
+	}
+	sel := set.Selection
+	if us < 0 || ir < 0 || sel == nil || calmest == nil {
+		return ""
+	}
+	s0 := g.Initial
+	plays := func(a int, action string) bool {
+		for k, ai := range g.Avail[s0][a] {
+			if g.Actions[a][ai] == action {
+				return sel.Strategies[a][s0][k] > 0.99
+			}
+		}
+		return false
+	}
+	var b strings.Builder
+	if plays(us, "war") && plays(ir, "escalate") {
+		b.WriteString("the selected equilibrium is the two sides driving each other to war (the US goes to war because Iran escalates every week; Iran escalates because, with war coming anyway, escalating changes nothing but its own payoff, and its symbolic gain exceeds its cost); ")
+	}
+	if yearLo < yearHi {
+		fmt.Fprintf(&b, "in the one found with the least war within the year (%s) Iran gets %.4g against %.4g, the US %.4g against %.4g. ",
+			pctS(yearLo), calmest.Values[ir][s0], sel.Values[ir][s0], calmest.Values[us][s0], sel.Values[us][s0])
+	} else {
+		fmt.Fprintf(&b, "every one found gives war within the year %s. ", pctS(yearHi))
+	}
+	b.WriteString("A small search, not complete: truce solve --all searches wider (docs/us-iran-2026.md).")
+	return b.String()
 }
 
 // demoValues lists the actors' values from the initial state.
