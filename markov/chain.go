@@ -319,8 +319,8 @@ func checkChainInput(g *Game, p Profile) (*cProfile, error) {
 		}
 		for t := 0; t <= g.Clock; t++ {
 			flow := g.FlowAt(t, s)
-			if t < g.Clock && &flow[0] == &g.Flow[s][0] {
-				continue // the stationary table, checked at t = Clock
+			if t < g.Clock && (&flow[0] == &g.Flow[s][0] || g.sameStage(t)) {
+				continue // the stationary table, checked at t = Clock, or the previous step's
 			}
 			for j := range flow {
 				for _, v := range flow[j] {

@@ -79,6 +79,22 @@ func (g *Game) FlowAt(t, s int) [][]float64 {
 	return g.Flow[s]
 }
 
+// sameStage reports whether stage t < Clock has the tables of stage t-1
+// (a builder shares them between steps where nothing differs), so that
+// checks of every step need not look at them again.
+func (g *Game) sameStage(t int) bool {
+	if t <= 0 || t >= g.Clock {
+		return false
+	}
+	a, b := g.Timed[t], g.Timed[t-1]
+	return sameBacking(a.Trans, b.Trans) && sameBacking(a.Flow, b.Flow)
+}
+
+// sameBacking reports whether a and b are the same slice.
+func sameBacking[T any](a, b []T) bool {
+	return len(a) == len(b) && (len(a) == 0 || &a[0] == &b[0])
+}
+
 // Phase is the step as the game distinguishes it: t before the clock runs
 // out, Clock from then on.
 func (g *Game) Phase(t int) int { return min(t, g.Clock) }
@@ -201,7 +217,7 @@ func (g *Game) Validate() error {
 		}
 		nj := g.NumJoint(s)
 		for t := 0; t <= g.Clock; t++ {
-			if t < g.Clock && g.Timed[t].Trans == nil && g.Timed[t].Flow == nil {
+			if t < g.Clock && ((g.Timed[t].Trans == nil && g.Timed[t].Flow == nil) || g.sameStage(t)) {
 				continue
 			}
 			trans, flow := g.TransAt(t, s), g.FlowAt(t, s)

@@ -144,6 +144,60 @@ func (c *compiler) index() {
 				sc.transOfAt[ph], sc.paysOfAt[ph] = sc.transOf, sc.paysOf
 			}
 		}
+		sc.sameTables()
+	}
+}
+
+// sameTables sets sc.tablesAt: the steps before the clock runs out whose
+// transition and payoff tables are those of an earlier step, or the
+// stationary ones, because the same step conditions hold there and no
+// transition or payoff expression reads `step`. A draw then evaluates the
+// rules once per distinct set of conditions, not once per step, and the
+// game shares the tables (markov checks a shared table once).
+func (sc *Scenario) sameTables() {
+	sc.tablesAt = nil
+	for _, r := range sc.trans {
+		for _, t := range r.to {
+			if t.p != nil && t.p.usesStep {
+				return
+			}
+		}
+	}
+	for _, r := range sc.pays {
+		for _, pe := range r.pays {
+			if pe.v != nil && pe.v.usesStep {
+				return
+			}
+		}
+	}
+	pattern := func(ph int) string {
+		b := make([]byte, 0, len(sc.trans)+len(sc.pays))
+		for _, r := range sc.trans {
+			if st := stepOf(r.when); st != nil && st.holds(ph) {
+				b = append(b, 1)
+			} else {
+				b = append(b, 0)
+			}
+		}
+		for _, r := range sc.pays {
+			if st := stepOf(r.when); st != nil && st.holds(ph) {
+				b = append(b, 1)
+			} else {
+				b = append(b, 0)
+			}
+		}
+		return string(b)
+	}
+	first := map[string]int{pattern(sc.Clock): sc.Clock}
+	sc.tablesAt = make([]int, sc.Clock)
+	for ph := range sc.tablesAt {
+		p := pattern(ph)
+		f, ok := first[p]
+		if !ok {
+			f = ph
+			first[p] = ph
+		}
+		sc.tablesAt[ph] = f
 	}
 }
 
@@ -363,6 +417,15 @@ func (sc *Scenario) buildGame(env map[string]any, d Draw) (*markov.Game, error) 
 		defer delete(env, "step")
 	}
 	for ph := 0; ph <= sc.Clock; ph++ {
+		if ph < sc.Clock && sc.tablesAt != nil {
+			switch f := sc.tablesAt[ph]; {
+			case f == sc.Clock:
+				continue // Timed[ph] left empty: the stationary tables
+			case f < ph:
+				g.Timed[ph] = g.Timed[f]
+				continue
+			}
+		}
 		dp := d
 		if sc.Clock > 0 {
 			env["step"] = float64(ph)

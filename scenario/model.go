@@ -79,6 +79,10 @@ type Scenario struct {
 	// the clock runs out (transOf and paysOf hold from step Clock on).
 	transOfAt [][][]int
 	paysOfAt  [][][][]int
+	// tablesAt[t], for a step t before the clock runs out, is the first
+	// step whose tables step t's are (Clock: the stationary ones); nil
+	// when every step has its own (build.go, sameTables).
+	tablesAt []int
 	// entryPays[s]: payoff rules paid on entering terminal state s.
 	entryPays [][]int
 }
