@@ -32,7 +32,11 @@ func (an *analyzer) reachBlock(ctx context.Context, ts []int, sc *scratch) ([][]
 		return nil, err
 	}
 	out := make([][]float64, B)
-	dist := make([]int32, n*B) // distance to target i, -1 if it cannot be reached
+	// dist[x*B+i]: distance from x to target i; noReach if it cannot be
+	// reached (or x is in the target or an ending), so that the mass
+	// added there is dropped when it is read: "dist > H−t" covers both.
+	const noReach = math.MaxInt32
+	dist := make([]int32, n*B)
 	p, q := make([]float64, n*B), make([]float64, n*B)
 	live := false
 	for i, s := range ts {
@@ -42,7 +46,7 @@ func (an *analyzer) reachBlock(ctx context.Context, ts []int, sc *scratch) ([][]
 				out[i][t] = 1
 			}
 			for x := 0; x < n; x++ {
-				dist[x*B+i] = -1 // nothing to propagate
+				dist[x*B+i] = noReach // nothing to propagate
 			}
 			continue
 		}
@@ -51,12 +55,12 @@ func (an *analyzer) reachBlock(ctx context.Context, ts []int, sc *scratch) ([][]
 		an.backDist(sc, inS, blocked)
 		for x := 0; x < n; x++ {
 			d := sc.dist[x]
-			if blocked(int32(x)) {
-				d = -1 // mass never moves on from s or an ending
+			if d < 0 || blocked(int32(x)) {
+				d = noReach // mass never moves on from s or an ending
 			}
 			dist[x*B+i] = d
 		}
-		if dist[c.Init*B+i] >= 0 {
+		if dist[c.Init*B+i] != noReach {
 			p[c.Init*B+i] = 1
 			live = true
 		}
@@ -102,23 +106,18 @@ func (an *analyzer) reachBlock(ctx context.Context, ts []int, sc *scratch) ([][]
 			// The row is read once for every target; each target's
 			// additions still come in node, then edge order. Mass
 			// entering target k's state is absorbed; mass on a node
-			// from which a target cannot be reached (dist -1, which
-			// includes the target's own nodes) is dropped. A zero mass
-			// adds zero and leaves every sum as it was, so it needs no
-			// test.
+			// from which a target cannot be reached (noReach, which
+			// includes the target's own nodes) is added and dropped
+			// when read at the next step, so the inner loop has no
+			// test. A zero mass adds zero and leaves every sum as it
+			// was.
 			for e := c.RowPtr[x]; e < c.RowPtr[x+1]; e++ {
 				y := int(c.Col[e])
 				w := c.P[e]
 				if k := tIdx[c.State[y]]; k >= 0 {
 					absorbed[k] += mm[k] * w
 				}
-				qy := q[y*B : y*B+B : y*B+B]
-				dy := dist[y*B : y*B+B : y*B+B]
-				for i, m := range mm[:B] {
-					if dy[i] >= 0 {
-						qy[i] += m * w
-					}
-				}
+				addScaled(q[y*B:y*B+B:y*B+B], mm[:B], w)
 			}
 		}
 		for i := range ts {
@@ -127,4 +126,21 @@ func (an *analyzer) reachBlock(ctx context.Context, ts []int, sc *scratch) ([][]
 		p, q = q, p
 	}
 	return out, nil
+}
+
+// addScaled adds w·m[i] to q[i] (len(q) == len(m)), four at a time: each
+// element's arithmetic is that of the plain loop.
+func addScaled(q, m []float64, w float64) {
+	q = q[:len(m)]
+	i := 0
+	for ; i+4 <= len(m); i += 4 {
+		qq, mm := q[i:i+4:i+4], m[i:i+4:i+4]
+		qq[0] += mm[0] * w
+		qq[1] += mm[1] * w
+		qq[2] += mm[2] * w
+		qq[3] += mm[3] * w
+	}
+	for ; i < len(m); i++ {
+		q[i] += m[i] * w
+	}
 }

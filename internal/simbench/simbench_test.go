@@ -166,3 +166,30 @@ func BenchmarkSimulateLoop(b *testing.B) {
 		b.ReportMetric(float64(steps)/cpu, "steps/cpu-s")
 	}
 }
+
+// BenchmarkExactFigures: the exact figures `truce simulate` prints beside
+// the Monte Carlo ones on the benchmark chain (reach curves of every
+// state, first-entry times, occupancy, action shares and values by the
+// horizon), as scenario.Simulate asks for them.
+//
+//	go test ./internal/simbench -run '^$' -bench ExactFigures -benchtime 5x -count 5
+func BenchmarkExactFigures(b *testing.B) {
+	sc, ds := scenario.Parse("mc50x3x4.yaml", Scenario())
+	if sc == nil {
+		b.Fatal(ds)
+	}
+	g, profs, err := sc.Build(sc.Central())
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	cpu0 := cputime.Now()
+	for b.Loop() {
+		if _, err := markov.AnalyzeWith(context.Background(), g, profs["baseline"], markov.AnalyzeOptions{Horizon: Horizon, WithinHorizon: true}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if cpu := (cputime.Now() - cpu0).Seconds(); cpu > 0 {
+		b.ReportMetric(cpu/float64(b.N), "cpu-s/op")
+	}
+}
