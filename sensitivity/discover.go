@@ -30,6 +30,10 @@ type Discovery struct {
 	Hypothesis string
 	Claim      string
 	Fails      bool // the event is "fails" rather than "holds"
+	// EvaluatedDraws, set only for a hypothesis with draws: N below the
+	// run's draws, is N: PRIM ran over the first N draws, the ones it is
+	// evaluated on.
+	EvaluatedDraws int
 	*PrimResult
 }
 
@@ -89,21 +93,27 @@ func Discover(ctx context.Context, sc *scenario.Scenario, opt DiscoverOptions) (
 	}
 	res := &DiscoverResult{Draws: opt.Draws, Seed: opt.Seed, Inputs: inputs}
 	for h, id := range ids {
-		ev := make([]bool, opt.Draws)
+		var hyp scenario.Hypothesis
+		for _, hy := range sc.Hypotheses {
+			if hy.ID == id {
+				hyp = hy
+			}
+		}
+		// A hypothesis with draws: N was evaluated on the first N draws
+		// only: PRIM looks at those.
+		n, sub := opt.Draws, 0
+		if hyp.Subsampled(opt.Draws) {
+			n, sub = hyp.Draws, hyp.Draws
+		}
+		ev := make([]bool, n)
 		for i := range ev {
 			ev[i] = holds[h][i] != opt.Fails
 		}
-		pr, err := Prim(ctx, inputs, x, ev, opt.Prim)
+		pr, err := Prim(ctx, inputs, x[:n], ev, opt.Prim)
 		if err != nil {
 			return nil, fmt.Errorf("discover %s: %w", id, err)
 		}
-		claim := ""
-		for _, hy := range sc.Hypotheses {
-			if hy.ID == id {
-				claim = hy.Claim
-			}
-		}
-		res.Discoveries = append(res.Discoveries, Discovery{Hypothesis: id, Claim: claim, Fails: opt.Fails, PrimResult: pr})
+		res.Discoveries = append(res.Discoveries, Discovery{Hypothesis: id, Claim: hyp.Claim, Fails: opt.Fails, EvaluatedDraws: sub, PrimResult: pr})
 	}
 	return res, nil
 }
@@ -163,5 +173,5 @@ func (m *drawModel) Inputs() []string  { return m.inputs }
 func (m *drawModel) Outputs() []string { return m.outNames }
 
 func (m *drawModel) Eval(ctx context.Context, row int, v []float64, y []float64) error {
-	return probeRow(ctx, m.probe, v, fmt.Sprintf("draw %d", row), y, m.nOut)
+	return probeRow(ctx, m.probe, row, v, fmt.Sprintf("draw %d", row), y, m.nOut)
 }

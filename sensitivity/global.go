@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"strings"
 
 	"github.com/truce-dev/truce/equilibrium"
 	"github.com/truce-dev/truce/scenario"
@@ -51,6 +52,9 @@ type ScenarioModel struct {
 	inputs  []string
 	outputs []string
 	nNum    int // numeric outputs come first
+	// LeftOut are the hypotheses with `draws:` left out of a design that
+	// was not told which hypotheses to evaluate (LeftOutNote says why).
+	LeftOut []string
 	base    []float64
 	scale   Scale
 	bounds  [][2]float64
@@ -72,14 +76,27 @@ func NewScenarioModel(sc *scenario.Scenario, opt ScenarioModelOptions) (*Scenari
 			sc.File, c.Pos.Line, c.Pos.Col, sc.Parameters[c.A].Name, sc.Parameters[c.B].Name, more)
 	}
 	hyps := opt.Hypotheses
-	if hyps == nil && len(opt.Outputs) > 0 {
+	var leftOut []string
+	switch {
+	case hyps == nil && len(opt.Outputs) > 0:
 		hyps = []string{}
+	case hyps == nil:
+		// A design evaluates every hypothesis at every point; one with
+		// draws: costs seconds per point and is left out unless named.
+		hyps = []string{}
+		for _, h := range sc.Hypotheses {
+			if h.Draws > 0 {
+				leftOut = append(leftOut, h.ID)
+			} else {
+				hyps = append(hyps, h.ID)
+			}
+		}
 	}
 	probe, err := sc.NewProbe(scenario.ProbeOptions{Outputs: opt.Outputs, Hypotheses: hyps, MPE: opt.MPE})
 	if err != nil {
 		return nil, err
 	}
-	m := &ScenarioModel{sc: sc, probe: probe, scale: opt.Scale}
+	m := &ScenarioModel{sc: sc, probe: probe, scale: opt.Scale, LeftOut: leftOut}
 	for i, p := range sc.Parameters {
 		m.base = append(m.base, p.Dist.Central())
 		if p.Dist.Kind == "fixed" {
@@ -96,10 +113,29 @@ func NewScenarioModel(sc *scenario.Scenario, opt ScenarioModelOptions) (*Scenari
 	m.outputs = probe.Outputs()
 	m.nNum = len(m.outputs)
 	m.outputs = append(m.outputs, probe.Hypotheses()...)
+	if len(m.outputs) == 0 && len(leftOut) > 0 {
+		return nil, fmt.Errorf("no outputs: %s", m.LeftOutNote())
+	}
 	if len(m.outputs) == 0 {
 		return nil, fmt.Errorf("no outputs: give --output or a hypothesis")
 	}
 	return m, nil
+}
+
+// LeftOutNote says why LeftOut were left out ("" when none was).
+func (m *ScenarioModel) LeftOutNote() string {
+	if len(m.LeftOut) == 0 {
+		return ""
+	}
+	return fmt.Sprintf("%s left out: %s `draws:` (evaluated on a subsample of draws because each evaluation is costly), and a design evaluates every point; name them with --hypothesis to evaluate them at every design point",
+		strings.Join(m.LeftOut, ", "), plural(len(m.LeftOut), "it has", "they have"))
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
 
 // Inputs implements Model: the parameters with a distribution.
@@ -128,14 +164,16 @@ func (m *ScenarioModel) Values(u []float64, v []float64) {
 func (m *ScenarioModel) Eval(ctx context.Context, row int, u []float64, y []float64) error {
 	v := make([]float64, len(m.base))
 	m.Values(u, v)
-	return probeRow(ctx, m.probe, v, fmt.Sprintf("design row %d", row), y, m.nNum)
+	return probeRow(ctx, m.probe, -1, v, fmt.Sprintf("design row %d", row), y, m.nNum)
 }
 
 // probeRow evaluates probe at parameter values v into y: its nOut numeric
-// outputs, then 1 or 0 per hypothesis (holds or not).
-func probeRow(ctx context.Context, probe *scenario.Probe, v []float64, label string, y []float64, nOut int) error {
+// outputs, then 1 or 0 per hypothesis (holds or not). index is the point's
+// draw index, which decides the hypotheses with draws: evaluated (see
+// scenario.Probe.EvalIndexed; -1: every hypothesis, as a design point).
+func probeRow(ctx context.Context, probe *scenario.Probe, index int, v []float64, label string, y []float64, nOut int) error {
 	holds := make([]bool, len(y)-nOut)
-	if err := probe.Eval(ctx, v, label, y[:nOut], holds); err != nil {
+	if err := probe.EvalIndexed(ctx, index, v, label, y[:nOut], holds); err != nil {
 		return err
 	}
 	for h, ok := range holds {

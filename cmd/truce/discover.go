@@ -97,12 +97,19 @@ func writeDiscoverText(w io.Writer, sc *scenario.Scenario, res *sensitivity.Disc
 		}
 		fmt.Fprintf(w, "\n%s  %s\n", d.Hypothesis, oneLine(d.Claim, 90))
 		fmt.Fprintf(w, "  %s in %s of the draws (%d of %d; implied by the assumptions, not evidence)\n", verb, fmtShare(d.BaseDensity), d.Events, d.Points)
+		if d.EvaluatedDraws > 0 {
+			fmt.Fprintf(w, "  on the first %d of the %d draws only (its draws:): the box and its coverage and density are over those\n", d.EvaluatedDraws, res.Draws)
+		}
 		if d.Note != "" && len(d.Restrictions) == 0 {
 			fmt.Fprintf(w, "  %s\n", d.Note)
 			continue
 		}
 		if d.Events < 20 {
-			fmt.Fprintf(w, "  only %d draws where it %s: too few to say where; more --draws would tell\n", d.Events, verb)
+			more := "more --draws"
+			if d.EvaluatedDraws > 0 {
+				more = "a larger draws: on the hypothesis"
+			}
+			fmt.Fprintf(w, "  only %d draws where it %s: too few to say where; %s would tell\n", d.Events, verb, more)
 		}
 		if d.Box.Density >= 0.5 {
 			fmt.Fprintf(w, "  %s when %s\n", verb, d.PrimResult.String())
@@ -178,16 +185,19 @@ type discoverJSON struct {
 }
 
 type discoveryJSON struct {
-	Hypothesis string       `json:"hypothesis"`
-	Claim      string       `json:"claim"`
-	Target     string       `json:"target"` // "holds" or "fails"
-	Share      float64      `json:"share"`  // of all draws
-	Box        boxJSON      `json:"box"`
-	Text       string       `json:"text"`
-	Dropped    []string     `json:"dropped"`
-	Tradeoff   []tradeoffPt `json:"tradeoff"`
-	Chosen     int          `json:"chosen"`
-	Note       string       `json:"note,omitempty"`
+	Hypothesis string  `json:"hypothesis"`
+	Claim      string  `json:"claim"`
+	Target     string  `json:"target"` // "holds" or "fails"
+	Share      float64 `json:"share"`  // of all draws, or of the evaluated ones
+	// EvaluatedDraws: a hypothesis with draws: N is discovered over the
+	// first N draws only (absent when over every draw).
+	EvaluatedDraws int          `json:"evaluated_draws,omitempty"`
+	Box            boxJSON      `json:"box"`
+	Text           string       `json:"text"`
+	Dropped        []string     `json:"dropped"`
+	Tradeoff       []tradeoffPt `json:"tradeoff"`
+	Chosen         int          `json:"chosen"`
+	Note           string       `json:"note,omitempty"`
 }
 
 type boxJSON struct {
@@ -222,7 +232,7 @@ func writeDiscoverJSON(w io.Writer, file string, res *sensitivity.DiscoverResult
 		if d.Fails {
 			target = "fails"
 		}
-		dj := discoveryJSON{Hypothesis: d.Hypothesis, Claim: d.Claim, Target: target, Share: d.BaseDensity, Text: d.PrimResult.String(),
+		dj := discoveryJSON{Hypothesis: d.Hypothesis, Claim: d.Claim, Target: target, Share: d.BaseDensity, Text: d.PrimResult.String(), EvaluatedDraws: d.EvaluatedDraws,
 			Dropped: append([]string{}, d.Dropped...), Chosen: d.Chosen, Note: d.Note, Tradeoff: []tradeoffPt{},
 			Box: boxJSON{Restrictions: []restrictionJSON{}, Coverage: d.Box.Coverage, Density: d.Box.Density, Mass: d.Box.Mass, Draws: d.Box.Points, Events: d.Box.Events}}
 		for _, r := range d.Restrictions {

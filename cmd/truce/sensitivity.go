@@ -145,6 +145,9 @@ func writeSensitivityText(w io.Writer, sc *scenario.Scenario, draws int, seed ui
 		}
 		flips := res.FlipsFor(h.ID)
 		fmt.Fprintf(w, "  %-4s %-9s %s\n", h.ID, scenario.Verdict(share), oneLine(h.Claim, 90))
+		if h.Subsampled(draws) {
+			fmt.Fprintf(w, "         on the first %d of the %d draws at each point (its draws:): its share, verdicts and flips carry that subsample's sampling error\n", h.Draws, draws)
+		}
 		if len(flips) == 0 {
 			fmt.Fprintln(w, "         no parameter flips it on its own within its range")
 		}

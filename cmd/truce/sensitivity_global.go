@@ -218,6 +218,9 @@ type globalJSON struct {
 	Independent bool            `json:"correlations_ignored"`
 	Parameters  []string        `json:"parameters"`
 	Global      []globalOutJSON `json:"global"`
+	// LeftOut are the hypotheses with draws: not evaluated (Note says why).
+	LeftOut     []string `json:"hypotheses_left_out,omitempty"`
+	LeftOutNote string   `json:"hypotheses_left_out_note,omitempty"`
 }
 
 type globalOutJSON struct {
@@ -258,7 +261,8 @@ func outputKind(m *sensitivity.ScenarioModel, o int) string {
 }
 
 func writeGlobalJSON(w io.Writer, run *globalRun) error {
-	js := globalJSON{Scenario: run.file, Method: run.method, Seed: run.seed, Independent: run.ignore, Parameters: run.model.Inputs(), Global: []globalOutJSON{}}
+	js := globalJSON{Scenario: run.file, Method: run.method, Seed: run.seed, Independent: run.ignore, Parameters: run.model.Inputs(), Global: []globalOutJSON{},
+		LeftOut: run.model.LeftOut, LeftOutNote: run.model.LeftOutNote()}
 	switch {
 	case run.sobol != nil:
 		r := run.sobol
@@ -302,6 +306,9 @@ func writeGlobalText(out io.Writer, run *globalRun, top int) {
 	claims := map[string]string{}
 	for _, h := range sc.Hypotheses {
 		claims[h.ID] = oneLine(h.Claim, 80)
+	}
+	if note := m.LeftOutNote(); note != "" {
+		defer fmt.Fprintf(w, "\nnote: %s\n", note)
 	}
 	switch {
 	case run.sobol != nil:
