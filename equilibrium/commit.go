@@ -118,6 +118,14 @@ func Commit(ctx context.Context, g *markov.Game, leader, follower int, opt Commi
 	} else if best, err = cs.search(opt); err != nil {
 		return nil, fmt.Errorf("commit: %w", err)
 	}
+	// The search skipped the follower's value under the profile itself
+	// (Response.ProfileValue, Gain); the best commitment's response is
+	// computed again in full, the same response.
+	if c, err := cs.chain(best.sig, best.timed); err != nil {
+		return nil, fmt.Errorf("commit: %w", err)
+	} else if best.resp, _, err = strongResponseOn(ctx, c, follower, leader, true); err != nil {
+		return nil, fmt.Errorf("commit: %w", err)
+	}
 	if g.Clock > 0 { // spell out the play of every step
 		timed := make([][][]float64, g.Clock)
 		for t := range timed {
@@ -150,6 +158,7 @@ type commitSearch struct {
 	m                *mpeModel
 	leader, follower int
 	tried            int
+	ng               *nodeGraph // the decision points of every commitment (chain)
 }
 
 // commitEval is one commitment evaluated exactly.
@@ -171,15 +180,35 @@ func (cs *commitSearch) eval(sig [][]float64, timed [][][]float64) (*commitEval,
 		return nil, err
 	}
 	cs.tried++
-	g := cs.g
-	p := make(markov.Profile, 2)
-	p[cs.leader] = markov.Strategy{Base: sig, Timed: timed}
-	p[cs.follower] = markov.Strategy{Base: cs.m.uniform()[cs.follower]}
-	resp, vL, err := strongResponse(cs.ctx, g, p, cs.follower, cs.leader)
+	c, err := cs.chain(sig, timed)
+	if err != nil {
+		return nil, err
+	}
+	resp, vL, err := strongResponseOn(cs.ctx, c, cs.follower, cs.leader, false)
 	if err != nil {
 		return nil, err
 	}
 	return &commitEval{sig: sig, timed: timed, resp: resp, vL: vL[resp.Init], vLAt: vL}, nil
+}
+
+// chain is the commitment (sig, timed) and the follower's uniform play at
+// the decision points. Neither strategy has rules, so the decision points
+// are the same for every commitment: they are enumerated once per search
+// (the enumeration, with its string keys, used to cost more than the
+// response itself).
+func (cs *commitSearch) chain(sig [][]float64, timed [][][]float64) (*credChain, error) {
+	p := make(markov.Profile, 2)
+	p[cs.leader] = markov.Strategy{Base: sig, Timed: timed}
+	p[cs.follower] = markov.Strategy{Base: cs.m.uniform()[cs.follower]}
+	if cs.ng == nil {
+		c, err := credBuild(cs.ctx, cs.g, p)
+		if err != nil {
+			return nil, err
+		}
+		cs.ng = c.nodeGraph
+		return c, nil
+	}
+	return chainOn(cs.ng, p)
 }
 
 // strongResponse is the best response of actor f to profile p with ties
@@ -188,14 +217,23 @@ func (cs *commitSearch) eval(sig [][]float64, timed [][][]float64) (*commitEval,
 // optimal actions, with l's payoffs and discount). It returns l's values
 // at the nodes.
 func strongResponse(ctx context.Context, g *markov.Game, p markov.Profile, f, l int) (*Response, []float64, error) {
+	c, err := credBuild(ctx, g, p)
+	if err != nil {
+		return nil, nil, fmt.Errorf("best response: %w", err)
+	}
+	return strongResponseOn(ctx, c, f, l, true)
+}
+
+// strongResponseOn is strongResponse on the profile's node graph c;
+// profileValues as in bestResponseOn.
+func strongResponseOn(ctx context.Context, c *credChain, f, l int, profileValues bool) (*Response, []float64, error) {
 	// The search evaluates thousands of commitments: each response is
 	// certified by its Bellman residual, without the value-iteration
 	// cross-check (thousands of sweeps for discounts near 1).
-	r, err := BestResponseWith(ctx, g, p, f, ResponseOptions{NoCrossCheck: true})
+	r, err := bestResponseOn(ctx, c, f, ResponseOptions{NoCrossCheck: true}, profileValues)
 	if err != nil {
 		return nil, nil, err
 	}
-	c := r.c
 	ml, err := newMDPFor(ctx, c, f, l)
 	if err != nil {
 		return nil, nil, err
@@ -492,40 +530,7 @@ func (cs *commitSearch) improve(c *commitEval) (*commitEval, error) {
 }
 
 // newMDPFor is newMDP with the payoffs and discount of actor payee while
-// actor chooser acts.
+// actor chooser acts. Its tolerance is scaled by the flow payoffs only.
 func newMDPFor(ctx context.Context, c *credChain, chooser, payee int) (*mdp, error) {
-	m, err := newMDP(ctx, c, chooser)
-	if err != nil || payee == chooser {
-		return m, err
-	}
-	g := c.g
-	m.disc = g.Actors[payee].Discount
-	k := make([]int, len(g.Actors))
-	scale := 0.0
-	for n, nd := range c.nodes {
-		for i := range m.r[n] {
-			m.r[n][i] = 0
-			m.succ[n][i] = m.succ[n][i][:0]
-		}
-		flow, trans := g.FlowAt(nd.phase, nd.state), g.TransAt(nd.phase, nd.state)
-		for j := 0; j < g.NumJoint(nd.state); j++ {
-			w := c.jointProb(n, j, chooser, k)
-			if w == 0 {
-				continue
-			}
-			ka := k[chooser]
-			u := utility(g, flow[j], payee)
-			scale = math.Max(scale, math.Abs(u))
-			m.r[n][ka] += w * u
-			for i, t := range trans[j] {
-				if nx := c.next[n][j][i]; nx >= 0 {
-					m.succ[n][ka] = append(m.succ[n][ka], mdpArc{to: nx, p: w * m.disc * t.P})
-				} else {
-					m.r[n][ka] += w * m.disc * t.P * utility(g, g.Entry[t.State], payee)
-				}
-			}
-		}
-	}
-	m.tol = 1e-9 * math.Max(1, scale/(1-m.disc))
-	return m, nil
+	return newMDPPaid(ctx, c, chooser, payee, payee == chooser)
 }

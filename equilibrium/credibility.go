@@ -49,10 +49,20 @@ func credBuildNodes(ctx context.Context, g *markov.Game, p markov.Profile, strat
 	if err != nil {
 		return nil, err
 	}
+	return chainOn(ng, p)
+}
+
+// chainOn is profile p's play at the nodes of ng, which must have been
+// built from strategies that begin with p's, or from strategies with the
+// same rules as p's (the nodes depend on the rules only, not on the play).
+func chainOn(ng *nodeGraph, p markov.Profile) (*credChain, error) {
+	g := ng.g
+	nA := len(g.Actors)
 	c := &credChain{nodeGraph: ng, prof: p, play: make([][][]float64, len(ng.nodes))}
 	for n, nd := range ng.nodes {
 		c.play[n] = make([][]float64, nA)
 		for a := 0; a < nA; a++ {
+			var err error
 			if c.play[n][a], err = playOf(g, a, p[a], nd.state, nd.fired[a], nd.phase); err != nil {
 				return nil, err
 			}

@@ -116,8 +116,15 @@ type mdpArc struct {
 // newMDP builds actor a's decision process against the others' play in c.
 // The others' play at each node is fixed; the actor's own is free.
 func newMDP(ctx context.Context, c *credChain, a int) (*mdp, error) {
+	return newMDPPaid(ctx, c, a, a, true)
+}
+
+// newMDPPaid builds the decision process of actor a (the chooser) with the
+// payoffs and discount of actor payee; entryScale says whether the payoffs
+// on entering terminal states count in the tolerance's scale.
+func newMDPPaid(ctx context.Context, c *credChain, a, payee int, entryScale bool) (*mdp, error) {
 	g := c.g
-	m := &mdp{c: c, actor: a, disc: g.Actors[a].Discount,
+	m := &mdp{c: c, actor: a, disc: g.Actors[payee].Discount,
 		r: make([][]float64, len(c.nodes)), succ: make([][][]mdpArc, len(c.nodes))}
 	k := make([]int, len(g.Actors))
 	scale := 0.0
@@ -137,15 +144,17 @@ func newMDP(ctx context.Context, c *credChain, a int) (*mdp, error) {
 				continue
 			}
 			ka := k[a]
-			u := utility(g, flow[j], a)
+			u := utility(g, flow[j], payee)
 			scale = math.Max(scale, math.Abs(u))
 			m.r[n][ka] += w * u
 			for i, t := range trans[j] {
 				if nx := c.next[n][j][i]; nx >= 0 {
 					m.succ[n][ka] = append(m.succ[n][ka], mdpArc{to: nx, p: w * m.disc * t.P})
 				} else {
-					e := utility(g, g.Entry[t.State], a)
-					scale = math.Max(scale, math.Abs(e))
+					e := utility(g, g.Entry[t.State], payee)
+					if entryScale {
+						scale = math.Max(scale, math.Abs(e))
+					}
 					m.r[n][ka] += w * m.disc * t.P * e
 				}
 			}
@@ -289,9 +298,24 @@ func BestResponseWith(ctx context.Context, g *markov.Game, p markov.Profile, a i
 	if err != nil {
 		return nil, fmt.Errorf("best response: %w", err)
 	}
-	Vp, err := c.values(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("best response: %w", err)
+	return bestResponseOn(ctx, c, a, opt, true)
+}
+
+// bestResponseOn is BestResponseWith on the profile's node graph c.
+// Without profileValues it skips the values of the profile itself (two
+// linear solves per actor) and the cross-check that starts from them:
+// ProfileValue and Gain are then NaN. The commitment search, which needs
+// only the response, evaluates thousands of profiles so.
+func bestResponseOn(ctx context.Context, c *credChain, a int, opt ResponseOptions, profileValues bool) (*Response, error) {
+	g := c.g
+	var Vp [][]float64
+	if profileValues {
+		var err error
+		if Vp, err = c.values(ctx); err != nil {
+			return nil, fmt.Errorf("best response: %w", err)
+		}
+	} else {
+		opt.NoCrossCheck = true
 	}
 	m, err := newMDP(ctx, c, a)
 	if err != nil {
@@ -328,7 +352,10 @@ func BestResponseWith(ctx context.Context, g *markov.Game, p markov.Profile, a i
 		res.Nodes = append(res.Nodes, rn)
 	}
 	// Cross-check by value iteration from the profile's values.
-	W := append([]float64(nil), Vp[a]...)
+	var W []float64
+	if !opt.NoCrossCheck {
+		W = append(W, Vp[a]...)
+	}
 	for sweep := 0; sweep < 1_000_000 && !opt.NoCrossCheck; sweep++ {
 		if sweep%64 == 0 {
 			if err := ctx.Err(); err != nil {
@@ -352,8 +379,11 @@ func BestResponseWith(ctx context.Context, g *markov.Game, p markov.Profile, a i
 		res.ValueIterationGap = math.Max(res.ValueIterationGap, math.Abs(W[n]-V[n]))
 	}
 	if res.Init >= 0 {
-		res.Value, res.ProfileValue = V[res.Init], Vp[a][res.Init]
-		res.Gain = math.Max(0, res.Value-res.ProfileValue)
+		res.Value, res.ProfileValue, res.Gain = V[res.Init], math.NaN(), math.NaN()
+		if profileValues {
+			res.ProfileValue = Vp[a][res.Init]
+			res.Gain = math.Max(0, res.Value-res.ProfileValue)
+		}
 	}
 	return res, nil
 }

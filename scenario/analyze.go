@@ -721,6 +721,12 @@ func (sc *Scenario) ProfileFor(ctx context.Context, g *markov.Game, profs map[st
 		return profs[name], nil
 	}
 	res, err := equilibrium.Solve(ctx, g, mpe)
+	return equilibriumProfile(g, name, res, err)
+}
+
+// equilibriumProfile is the profile of equilibrium profile name from the
+// selection's result res (or its error err).
+func equilibriumProfile(g *markov.Game, name string, res *equilibrium.Result, err error) (markov.Profile, error) {
 	if err != nil {
 		return nil, fmt.Errorf("profile %q: %w", name, err)
 	}

@@ -42,10 +42,20 @@ func (d *drawEval) eqSet(pi int) (*drawSet, error) {
 		return s, nil
 	}
 	name := d.sc.Profiles[pi].Name
-	set, err := equilibrium.SolveAll(d.ctx, d.g, equilibrium.SetOptions{Options: d.opt.MPE, Starts: setStartsPerDraw, Seed: DefaultSeed})
-	if err != nil {
-		return nil, fmt.Errorf("profile %q, equilibrium set: %w", name, err)
+	// The set starts from the draw's selection, already solved for the
+	// profile itself (SolveAll would solve it again, the same way).
+	// Every equilibrium profile has the same set (they all solve with
+	// d.opt.MPE): it is searched once per draw.
+	if d.set == nil {
+		sel, err := d.selection()
+		if err != nil {
+			return nil, fmt.Errorf("profile %q, equilibrium set: %w", name, err)
+		}
+		if d.set, err = equilibrium.SolveAll(d.ctx, d.g, equilibrium.SetOptions{Options: d.opt.MPE, Starts: setStartsPerDraw, Seed: DefaultSeed, Selection: sel}); err != nil {
+			return nil, fmt.Errorf("profile %q, equilibrium set: %w", name, err)
+		}
 	}
+	set := d.set
 	if len(set.Equilibria) == 0 {
 		return nil, fmt.Errorf("profile %q: no Markov-perfect equilibrium found in %d starts", name, set.Starts)
 	}

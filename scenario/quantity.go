@@ -270,10 +270,28 @@ type drawEval struct {
 	// the best responses computed (by actor and profile).
 	profiles  map[int]markov.Profile
 	responses map[[2]int]*equilibrium.Response
-	// sets caches the equilibrium sets searched on this draw (eqquant.go).
+	// set is the equilibrium set searched on this draw, sets its members
+	// analysed for each profile (eqquant.go).
+	set  *equilibrium.Set
 	sets map[int]*drawSet
 	// commits caches the commitments found on this draw, by leader.
 	commits map[int]*equilibrium.Commitment
+	// sel is the selected equilibrium on this draw (solved once, selErr
+	// its error), shared by every equilibrium profile (they all solve
+	// with d.opt.MPE) and by the set search, which starts from it.
+	sel    *equilibrium.Result
+	selErr error
+	solved bool
+}
+
+// selection returns the equilibrium the selection rule picks on this
+// draw, solving once.
+func (d *drawEval) selection() (*equilibrium.Result, error) {
+	if !d.solved {
+		d.sel, d.selErr = equilibrium.Solve(d.ctx, d.g, d.opt.MPE)
+		d.solved = true
+	}
+	return d.sel, d.selErr
 }
 
 // profile returns profile pi on this draw (solving an equilibrium profile
@@ -282,7 +300,14 @@ func (d *drawEval) profile(pi int) (markov.Profile, error) {
 	if p, ok := d.profiles[pi]; ok {
 		return p, nil
 	}
-	p, err := d.sc.ProfileFor(d.ctx, d.g, d.profs, d.sc.Profiles[pi].Name, d.opt.MPE)
+	var p markov.Profile
+	var err error
+	if pd := d.sc.Profiles[pi]; pd.Solve != "" {
+		res, serr := d.selection()
+		p, err = equilibriumProfile(d.g, pd.Name, res, serr)
+	} else {
+		p, err = d.sc.ProfileFor(d.ctx, d.g, d.profs, pd.Name, d.opt.MPE)
+	}
 	if err != nil {
 		return nil, err
 	}
