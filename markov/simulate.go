@@ -97,11 +97,10 @@ type ComponentSim struct {
 // sums. It is fixed so that results do not depend on the worker count.
 const simChunk = 1024
 
-// simNode is what a step needs of its node, packed in one record.
+// simNode is what a step needs of its node, packed in 8 bytes.
 type simNode struct {
-	off  int32  // first alias slot
-	cnt  uint32 // number of slots (0 = terminal)
-	term bool
+	off int32  // first alias slot
+	cnt uint32 // number of slots; 0 for a terminal node (and only then)
 }
 
 // simSlot is one alias-table slot over a node's successors: keep next[0]
@@ -258,7 +257,7 @@ func (c *Chain) newSampler(H int) *sampler {
 		if term {
 			hi = lo // a terminal node's row, if any, is never sampled
 		}
-		sm.nodes[x] = simNode{off: lo, cnt: uint32(hi - lo), term: term}
+		sm.nodes[x] = simNode{off: lo, cnt: uint32(hi - lo)}
 		buildAlias(c.P[lo:hi], thr[lo:hi], alias[lo:hi], lo)
 		for i := lo; i < hi; i++ {
 			sm.slots[i] = simSlot{thr: thr[i], next: [2]int32{c.Col[i], c.Col[alias[i]]}}
@@ -501,15 +500,18 @@ func (p *pcg) next() uint64 {
 // leaves the core idle.
 const simLanes = 4
 
-// lane is the state of one path of a group while it is sampled.
+// lane is the state of one path of a group while it is sampled, with its
+// pathWork's records at hand.
 type lane struct {
-	rng       pcg
-	x         int32 // current node
-	nd        simNode
-	nv, steps int   // nodes visited, steps sampled
-	termNode  int32 // terminal node entered, or -1
-	termStep  int
-	live      bool
+	rng      pcg
+	x        int32 // current node
+	nd       simNode
+	nv       int   // nodes visited
+	termNode int32 // terminal node entered, or -1
+	termStep int
+	live     bool
+	rec      []nodeRec
+	visited  []int32
 }
 
 // runGroup samples paths lo, lo+1, … (one per pathWork, at most
@@ -529,18 +531,19 @@ func runGroup(sm *sampler, init int, seed uint64, lo int, pws []*pathWork, sums 
 		l.rng = pcg{s1, s2}
 		l.termNode = -1
 		l.x = int32(init)
+		l.rec, l.visited = pw.rec, pw.visited
 		nd := nodes[init]
 		l.nd = nd
-		if nd.term {
+		if nd.cnt == 0 {
 			l.termNode = int32(init)
-			pw.rec[init] = nodeRec{occ: int32(H)}
-			pw.visited[0] = int32(init)
+			l.rec[init] = nodeRec{occ: int32(H)}
+			l.visited[0] = int32(init)
 			l.nv = 1
 		} else if H > 0 {
 			l.live = true
 			alive++
 		} else {
-			pw.visited[0] = int32(init) // entered at step 0 = H
+			l.visited[0] = int32(init) // entered at step 0 = H
 			l.nv = 1
 		}
 	}
@@ -552,28 +555,26 @@ func runGroup(sm *sampler, init int, seed uint64, lo int, pws []*pathWork, sums 
 		nD = sm.nD
 		pow0 = sm.pow[:H+1]
 	}
-	// A lane stops at step H at the latest, so t stays below H.
-	for t := 0; alive > 0; t++ {
+	for t := 0; t < H && alive > 0; t++ {
 		for k := range ls[:n] {
 			l := &ls[k]
 			if !l.live {
 				continue
 			}
-			pw := pws[k]
 			x, nd := l.x, l.nd
 			// The step at x; the first one is its first visit (a node
 			// is recorded when first stepped from, and every node a
 			// path steps from is cleared after it). Without a branch:
 			// whether a node is new is unpredictable in a chain with
 			// many nodes.
-			r := &pw.rec[x]
+			r := &l.rec[x]
 			o, tv := r.occ, r.tau
 			inc := 0
 			if o == 0 {
 				tv, inc = int32(t), 1
 			}
 			r.occ, r.tau = o+1, tv
-			pw.visited[l.nv] = x
+			l.visited[l.nv] = x
 			l.nv += inc
 			switch nD {
 			case 0:
@@ -581,8 +582,9 @@ func runGroup(sm *sampler, init int, seed uint64, lo int, pws []*pathWork, sums 
 				r.dv += pow0[t]
 			default:
 				r.dv += pow0[t]
+				dvx := pws[k].dvx
 				for d := 1; d < nD; d++ {
-					pw.dvx[int(x)*(nD-1)+d-1] += sm.pow[d*(H+1)+t]
+					dvx[int(x)*(nD-1)+d-1] += sm.pow[d*(H+1)+t]
 				}
 			}
 			hi, lo := bits.Mul64(l.rng.next(), uint64(nd.cnt))
@@ -596,22 +598,12 @@ func runGroup(sm *sampler, init int, seed uint64, lo int, pws []*pathWork, sums 
 			x = slot.next[sel&1]
 			nd = nodes[x]
 			l.x, l.nd = x, nd
-			l.steps = t + 1
-			if nd.term {
+			if nd.cnt == 0 {
 				// Entered at step t+1 and never left: its one visit.
 				l.termNode, l.termStep = x, t+1
-				pw.rec[x] = nodeRec{occ: int32(H - t - 1), tau: int32(t + 1)}
-				pw.visited[l.nv] = x
+				l.rec[x] = nodeRec{occ: int32(H - t - 1), tau: int32(t + 1)}
+				l.visited[l.nv] = x
 				l.nv++
-				l.live = false
-				alive--
-			} else if t+1 == H {
-				// Entered at the horizon, maybe for the first time.
-				if r := &pw.rec[x]; r.occ == 0 {
-					r.tau = int32(H)
-					pw.visited[l.nv] = x
-					l.nv++
-				}
 				l.live = false
 				alive--
 			}
@@ -619,7 +611,16 @@ func runGroup(sm *sampler, init int, seed uint64, lo int, pws []*pathWork, sums 
 	}
 	for k, pw := range pws {
 		l := &ls[k]
-		pw.account(sm, l.steps, l.nv, l.termNode, l.termStep, sums)
+		steps := H
+		if l.termNode >= 0 {
+			steps = l.termStep
+		} else if r := &l.rec[l.x]; l.live && r.occ == 0 {
+			// Entered at the horizon for the first time.
+			r.tau = int32(H)
+			l.visited[l.nv] = l.x
+			l.nv++
+		}
+		pw.account(sm, steps, l.nv, l.termNode, l.termStep, sums)
 	}
 }
 
@@ -636,7 +637,7 @@ func (pw *pathWork) account(sm *sampler, steps, nv int, termNode int32, termStep
 	clear(pay)
 	visited := pw.visited[:nv]
 	for _, x := range visited {
-		if sm.nodes[x].term {
+		if sm.nodes[x].cnt == 0 {
 			continue
 		}
 		o := float64(pw.rec[x].occ)
