@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"runtime"
 	"strconv"
 	"strings"
@@ -590,7 +591,7 @@ func playText(names []string, play map[string]float64) string {
 			if p == 1 {
 				parts = append(parts, name)
 			} else {
-				parts = append(parts, fmt.Sprintf("%s %.4g", name, p))
+				parts = append(parts, name+" "+solveProbDigits(p, 4))
 			}
 		}
 	}
@@ -645,12 +646,12 @@ func writeEqSet(b *strings.Builder, sc *scenario.Scenario, sd solveDraw) {
 			var es []string
 			for _, st := range sc.States {
 				if en, ok := e.Endings[st.ID]; ok {
-					es = append(es, fmt.Sprintf("%s %.3g (eventually %.3g)", st.ID, en.WithinHorizon, en.Eventually))
+					es = append(es, fmt.Sprintf("%s %s (eventually %s)", st.ID, solveProb(en.WithinHorizon), solveProb(en.Eventually)))
 				}
 			}
-			un := fmt.Sprintf("unresolved %.3g", e.Unresolved.AtHorizon)
-			if e.Unresolved.Eventually > 0 {
-				un += fmt.Sprintf(" (never ends: %.3g)", e.Unresolved.Eventually)
+			un := "unresolved " + solveProb(e.Unresolved.AtHorizon)
+			if solveProb(e.Unresolved.Eventually) != "0" {
+				un += fmt.Sprintf(" (never ends: %s)", solveProb(e.Unresolved.Eventually))
 			}
 			if len(es) == 0 {
 				es = []string{"no terminal state"}
@@ -678,6 +679,25 @@ func contains(xs []string, x string) bool {
 		}
 	}
 	return false
+}
+
+// solveProb prints a probability in solve's text: three significant
+// digits, 0 for zero (and for rounding noise below it), "<1e-9" for a
+// positive figure too small to matter ("unresolved 4.88e-39" would read as
+// a number worth attention). The JSON output keeps the exact figure.
+func solveProb(p float64) string { return solveProbDigits(p, 3) }
+
+// solveProbDigits is solveProb with digits significant digits.
+func solveProbDigits(p float64, digits int) string {
+	switch {
+	case math.IsNaN(p):
+		return "-"
+	case p <= 0:
+		return "0"
+	case p < 1e-9:
+		return "<1e-9"
+	}
+	return strconv.FormatFloat(p, 'g', digits, 64)
 }
 
 // solveClean prints rounding noise around zero as 0.

@@ -3,6 +3,8 @@ package main
 import (
 	"encoding/json"
 	"math"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -172,5 +174,46 @@ func TestSolveCommandWorkersDeterministic(t *testing.T) {
 	}
 	if rep.Set.Found != 3 || rep.Set.Complete {
 		t.Errorf("war of attrition: %+v", rep.Set)
+	}
+}
+
+// TestSolveProb: solve's text prints probabilities without exponents of
+// rounding noise (issue #17: "unresolved 4.88e-39"); JSON keeps them.
+func TestSolveProb(t *testing.T) {
+	for _, c := range []struct {
+		p    float64
+		want string
+	}{
+		{0, "0"}, {-1e-17, "0"}, {4.88e-39, "<1e-9"}, {1e-9, "1e-09"}, {0.0108, "0.0108"},
+		{0.98912, "0.989"}, {1, "1"}, {1 - 1e-15, "1"}, {math.NaN(), "-"},
+	} {
+		if got := solveProb(c.p); got != c.want {
+			t.Errorf("solveProb(%g) = %q, want %q", c.p, got, c.want)
+		}
+	}
+}
+
+// TestSolveAllTextNoNoise: an outcome of the bundled scenario whose
+// unresolved share is rounding noise (about 1e-39 in JSON) prints as
+// "<1e-9" or "0" in text, and no ending prints an exponent.
+func TestSolveAllTextNoNoise(t *testing.T) {
+	out, errs, code := run(t, "solve", "--all", "--starts", "4", "../../scenarios/us-iran-2026.yaml")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	seen := false
+	for _, line := range strings.Split(out, "\n") {
+		if !strings.Contains(line, "endings within the horizon") {
+			continue
+		}
+		seen = true
+		for _, m := range regexp.MustCompile(`e-(\d+)`).FindAllStringSubmatch(line, -1) {
+			if e, _ := strconv.Atoi(m[1]); e > 9 {
+				t.Errorf("a probability below 1e-9 printed as a number in %q", line)
+			}
+		}
+	}
+	if !seen {
+		t.Fatalf("no endings line in\n%s", out)
 	}
 }
