@@ -1,13 +1,16 @@
 package equilibrium
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
 
+	"github.com/truce-dev/truce/internal/budget"
 	"github.com/truce-dev/truce/markov"
 )
 
@@ -106,6 +109,24 @@ func (c *credChain) values(ctx context.Context) ([][]float64, error) {
 	nA := len(g.Actors)
 	V := make([][]float64, nA)
 	k := make([]int, nA)
+	// The joint actions' probabilities at every node, computed once for
+	// every actor's solve (on a clocked game the nodes of every step).
+	joints := 0
+	for _, nd := range c.nodes {
+		joints += g.NumJoint(nd.state)
+	}
+	if err := budget.Check(ctx, "joint-action probabilities at every decision point", budget.Mul(int64(joints), 8), "use a profile with fewer remembered moves"); err != nil {
+		return nil, err
+	}
+	flat := make([]float64, joints)
+	jp := make([][]float64, len(c.nodes))
+	for n, nd := range c.nodes {
+		nj := g.NumJoint(nd.state)
+		jp[n], flat = flat[:nj:nj], flat[nj:]
+		for j := range jp[n] {
+			jp[n][j] = c.jointProb(n, j, -1, k)
+		}
+	}
 	for a := 0; a < nA; a++ {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -116,8 +137,7 @@ func (c *credChain) values(ctx context.Context) ([][]float64, error) {
 				nd := c.nodes[n]
 				flow, trans := g.FlowAt(nd.phase, nd.state), g.TransAt(nd.phase, nd.state)
 				r := 0.0
-				for j := 0; j < g.NumJoint(nd.state); j++ {
-					pj := c.jointProb(n, j, -1, k)
+				for j, pj := range jp[n] {
 					if pj == 0 {
 						continue
 					}
@@ -411,16 +431,27 @@ func Assess(ctx context.Context, g *markov.Game, p markov.Profile) ([]Threat, er
 			out = append(out, t)
 		}
 	}
-	sort.SliceStable(out, func(i, j int) bool {
-		if out[i].ActorIndex != out[j].ActorIndex {
-			return out[i].ActorIndex < out[j].ActorIndex
+	// Stable order by actor, state and step: sort positions, not the
+	// (large) threats, then move each once.
+	order := make([]int32, len(out))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortStableFunc(order, func(i, j int32) int {
+		ti, tj := &out[i], &out[j]
+		if c := cmp.Compare(ti.ActorIndex, tj.ActorIndex); c != 0 {
+			return c
 		}
-		if out[i].StateIndex != out[j].StateIndex {
-			return out[i].StateIndex < out[j].StateIndex
+		if c := cmp.Compare(ti.StateIndex, tj.StateIndex); c != 0 {
+			return c
 		}
-		return out[i].Step < out[j].Step
+		return cmp.Compare(ti.Step, tj.Step)
 	})
-	return out, nil
+	sorted := make([]Threat, len(out))
+	for i, o := range order {
+		sorted[i] = out[o]
+	}
+	return sorted, nil
 }
 
 // describe splits node n's remembered moves for actor a: after is what a's

@@ -208,10 +208,8 @@ func buildNodes(ctx context.Context, g *markov.Game, strats []markov.Strategy, o
 	// new node allocates (the map lookup of string(key) does not).
 	fired := make([]int, len(strats))
 	var key []byte
-	get := func(s, ph int, mem []int) (int, error) {
-		for i, st := range strats {
-			fired[i] = firedRule(st, s, ph, mem)
-		}
+	// getFired is the node of state s at phase ph with the rules fired.
+	getFired := func(s, ph int, fired []int) (int, error) {
 		key = appendNodeKey(key[:0], s, ph, fired)
 		if id, ok := ng.index[string(key)]; ok {
 			return id, nil
@@ -223,6 +221,12 @@ func buildNodes(ctx context.Context, g *markov.Game, strats []markov.Strategy, o
 		ng.index[string(key)] = id
 		ng.nodes = append(ng.nodes, node{state: s, phase: ph, fired: append([]int(nil), fired...)})
 		return id, nil
+	}
+	get := func(s, ph int, mem []int) (int, error) {
+		for i, st := range strats {
+			fired[i] = firedRule(st, s, ph, mem)
+		}
+		return getFired(s, ph, fired)
 	}
 	// Start nodes: without a clock, the initial state and the states with
 	// no way in other than the start; with one, every state at step 0.
@@ -259,8 +263,76 @@ func buildNodes(ctx context.Context, g *markov.Game, strats []markov.Strategy, o
 		off[i+1] = off[i] + g.NumJoint(i%nS)
 	}
 	succ := make([][]int, off[len(off)-1])
+	// On a clocked game most steps repeat another's transitions (a builder
+	// shares the tables of steps where nothing differs) and the step masks
+	// of the rules: the rules that fire on entering each successor are
+	// then the same, and only the phase of the node differs. The fired
+	// rules per transition are worked out once per such class of steps, as
+	// indices into the distinct combinations (combo), and each phase looks
+	// its nodes up by (state, phase, combination).
+	comboOf := map[string]int32{}
+	var combos [][]int
+	classes := map[string][]int32{}
+	byCombo := map[[3]int32]int{}
+	var ckey []byte
+	classKey := func(ph, nph int) string {
+		ckey = ckey[:0]
+		for s, st := range g.States {
+			if !st.Terminal {
+				ckey = fmt.Appendf(ckey, "%p,", g.TransAt(ph, s))
+			}
+		}
+		for _, st := range strats {
+			for _, r := range st.Rules {
+				switch {
+				case r.Steps == nil:
+					ckey = append(ckey, 2)
+				case r.Steps[nph]:
+					ckey = append(ckey, 1)
+				default:
+					ckey = append(ckey, 0)
+				}
+			}
+		}
+		return string(ckey)
+	}
 	for ph := 0; ph <= C; ph++ {
 		nph := min(ph+1, C)
+		ck := classKey(ph, nph)
+		fir, known := classes[ck]
+		if !known {
+			for s, st := range g.States {
+				if st.Terminal {
+					continue
+				}
+				trans := g.TransAt(ph, s)
+				for j := 0; j < g.NumJoint(s); j++ {
+					g.Decode(s, j, k)
+					for a := 0; a < nA; a++ {
+						mem[a] = g.Avail[s][a][k[a]]
+					}
+					for _, t := range trans[j] {
+						if g.States[t.State].Terminal {
+							fir = append(fir, -1)
+							continue
+						}
+						for i, st := range strats {
+							fired[i] = firedRule(st, t.State, nph, mem)
+						}
+						key = appendNodeKey(key[:0], 0, 0, fired)
+						c, ok := comboOf[string(key)]
+						if !ok {
+							c = int32(len(combos))
+							comboOf[string(key)] = c
+							combos = append(combos, append([]int(nil), fired...))
+						}
+						fir = append(fir, c)
+					}
+				}
+			}
+			classes[ck] = fir
+		}
+		f := 0
 		for s, st := range g.States {
 			if st.Terminal {
 				continue
@@ -270,20 +342,23 @@ func buildNodes(ctx context.Context, g *markov.Game, strats []markov.Strategy, o
 			}
 			trans := g.TransAt(ph, s)
 			for j := 0; j < g.NumJoint(s); j++ {
-				g.Decode(s, j, k)
-				for a := 0; a < nA; a++ {
-					mem[a] = g.Avail[s][a][k[a]]
-				}
 				tr := trans[j]
 				nx := make([]int, len(tr))
 				for i, t := range tr {
+					c := fir[f]
+					f++
 					nx[i] = -1
-					if g.States[t.State].Terminal {
+					if c < 0 {
 						continue
 					}
-					id, err := get(t.State, nph, mem)
-					if err != nil {
-						return nil, err
+					k3 := [3]int32{int32(t.State), int32(nph), c}
+					id, ok := byCombo[k3]
+					if !ok {
+						var err error
+						if id, err = getFired(t.State, nph, combos[c]); err != nil {
+							return nil, err
+						}
+						byCombo[k3] = id
 					}
 					nx[i] = id
 				}
