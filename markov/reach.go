@@ -6,6 +6,7 @@ import (
 	"math"
 
 	"github.com/truce-dev/truce/internal/budget"
+	"gonum.org/v1/gonum/floats"
 )
 
 // reachBlockSize is how many non-terminal targets one forward pass
@@ -128,19 +129,9 @@ func (an *analyzer) reachBlock(ctx context.Context, ts []int, sc *scratch) ([][]
 	return out, nil
 }
 
-// addScaled adds w·m[i] to q[i] (len(q) == len(m)), four at a time: each
-// element's arithmetic is that of the plain loop.
+// addScaled adds w·m[i] to q[i] (len(q) == len(m)) with gonum's vector
+// kernel (two at a time, a multiply then an add each, as the plain loop
+// does them: the same bits).
 func addScaled(q, m []float64, w float64) {
-	q = q[:len(m)]
-	i := 0
-	for ; i+4 <= len(m); i += 4 {
-		qq, mm := q[i:i+4:i+4], m[i:i+4:i+4]
-		qq[0] += mm[0] * w
-		qq[1] += mm[1] * w
-		qq[2] += mm[2] * w
-		qq[3] += mm[3] * w
-	}
-	for ; i < len(m); i++ {
-		q[i] += m[i] * w
-	}
+	floats.AddScaled(q, w, m)
 }
