@@ -75,6 +75,10 @@ type Verdict struct {
 	Pos        scenario.Pos
 	Share      float64 // of the draws where it holds
 	Verdict    string
+	// Evaluated is set for a hypothesis with draws: N below the audit's
+	// draws: its shares, on the file and on every variant, are over the
+	// first N draws (the same draws for all, so a change is paired).
+	Evaluated int
 }
 
 // Fixed is a hypothesis that holds (or fails) in every draw.
@@ -146,10 +150,14 @@ func Run(ctx context.Context, file string, src []byte, opt Options) (*Report, er
 		return nil, err
 	}
 	tick(1)
-	baseShare := shares(base)
+	baseShare := shares(sc, base)
 	for h, id := range ids {
 		hy := sc.Hypotheses[h]
-		rep.Baseline = append(rep.Baseline, Verdict{Hypothesis: id, Claim: hy.Claim, Pos: hy.Pos, Share: baseShare[h], Verdict: scenario.Verdict(baseShare[h])})
+		v := Verdict{Hypothesis: id, Claim: hy.Claim, Pos: hy.Pos, Share: baseShare[h], Verdict: scenario.Verdict(baseShare[h])}
+		if hy.Subsampled(draws) {
+			v.Evaluated = hy.Draws
+		}
+		rep.Baseline = append(rep.Baseline, v)
 	}
 	rep.Definitional = definitional(sc, payoffRulesByState(s), opt.Seed)
 	broken := make([][]Flip, len(ids))
@@ -177,7 +185,7 @@ func Run(ctx context.Context, file string, src []byte, opt Options) (*Report, er
 		}
 		rep.Tested++
 		rep.TestedByKind[p.Kind]++
-		after := shares(holds)
+		after := shares(sc, holds)
 		for h := range ids {
 			f := Flip{Hypothesis: ids[h], Perturbation: p, Before: baseShare[h], After: after[h],
 				VerdictFrom: scenario.Verdict(baseShare[h]), VerdictTo: scenario.Verdict(after[h])}
@@ -214,9 +222,15 @@ func Run(ctx context.Context, file string, src []byte, opt Options) (*Report, er
 
 func flipSize(f Flip) float64 { return abs(f.After - f.Before) }
 
-func shares(holds [][]bool) []float64 {
+// shares are, per hypothesis of sc, the share of the draws in which it
+// holds: of the first N draws for a hypothesis with draws: N (the ones it
+// is evaluated on).
+func shares(sc *scenario.Scenario, holds [][]bool) []float64 {
 	out := make([]float64, len(holds))
 	for h, hs := range holds {
+		if d := sc.Hypotheses[h].Draws; d > 0 && d < len(hs) {
+			hs = hs[:d]
+		}
 		n := 0
 		for _, b := range hs {
 			if b {

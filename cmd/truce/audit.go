@@ -102,6 +102,19 @@ func writeAuditText(w io.Writer, rep *audit.Report) {
 	}
 	fmt.Fprintf(w, "variants: %s\n", strings.Join(kinds, ", "))
 	fmt.Fprintln(w, "Shares are of the draws where a hypothesis holds, implied by the assumptions, not evidence.")
+	evaluated := map[string]int{}
+	for _, v := range rep.Baseline {
+		if v.Evaluated > 0 {
+			evaluated[v.Hypothesis] = v.Evaluated
+			fmt.Fprintf(w, "%s is evaluated on the first %d of the %d draws only (its draws:), in the file and in every variant alike: its shares are over those.\n", v.Hypothesis, v.Evaluated, rep.Draws)
+		}
+	}
+	everyDraw := func(id string) string {
+		if n := evaluated[id]; n > 0 {
+			return fmt.Sprintf("every one of its %d draws", n)
+		}
+		return "every draw"
+	}
 
 	fmt.Fprintln(w, "\nHypotheses settled by how they are written:")
 	if len(rep.Definitional) == 0 {
@@ -131,7 +144,7 @@ func writeAuditText(w io.Writer, rep *audit.Report) {
 		if !fx.Holds {
 			verb = "fails"
 		}
-		fmt.Fprintf(w, "  %s %s in every draw", fx.Hypothesis, verb)
+		fmt.Fprintf(w, "  %s %s in %s", fx.Hypothesis, verb, everyDraw(fx.Hypothesis))
 		if len(fx.BrokenBy) == 0 {
 			fmt.Fprintf(w, ", and in every draw of all %d variants", rep.Tested)
 			if len(fx.Reasons) == 0 {
@@ -246,6 +259,9 @@ type auditVerdict struct {
 	At         string  `json:"at"`
 	Share      float64 `json:"share"`
 	Verdict    string  `json:"verdict"`
+	// EvaluatedDraws: a hypothesis with draws: N is audited on the first
+	// N draws only (absent when on every draw).
+	EvaluatedDraws int `json:"evaluated_draws,omitempty"`
 }
 
 type auditDefJSON struct {
@@ -308,7 +324,7 @@ func writeAuditJSON(w io.Writer, rep *audit.Report) error {
 	verdicts := func(vs []audit.Verdict) []auditVerdict {
 		out := []auditVerdict{}
 		for _, v := range vs {
-			out = append(out, auditVerdict{Hypothesis: v.Hypothesis, At: at(rep.File, v.Pos), Share: v.Share, Verdict: v.Verdict})
+			out = append(out, auditVerdict{Hypothesis: v.Hypothesis, At: at(rep.File, v.Pos), Share: v.Share, Verdict: v.Verdict, EvaluatedDraws: v.Evaluated})
 		}
 		return out
 	}
