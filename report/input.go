@@ -140,6 +140,10 @@ type Hypothesis struct {
 	Expr       string
 	HoldsShare float64
 	Verdict    string
+	// Subsample says, for a claim evaluated on the first draws only (its
+	// draws:), on how many and with what interval, e.g. "on 50 of 1000
+	// draws: 95% interval 58.0%–84.0%, inside the uncertain range".
+	Subsample  string
 	Quantities []Quantity // the figures the expression reads, with central estimates
 }
 

@@ -215,6 +215,8 @@ var funcs = template.FuncMap{
 	"verdictClass": func(v string) string {
 		v = strings.ToLower(v)
 		switch {
+		case strings.Contains(v, "settled"): // "not settled" by a subsample
+			return "mixed"
 		case strings.Contains(v, "not") || strings.Contains(v, "reject") || strings.Contains(v, "false"):
 			return "no"
 		case strings.Contains(v, "mixed") || strings.Contains(v, "uncertain") || strings.Contains(v, "inconclusive"):
@@ -333,7 +335,7 @@ nav#contents{background:#f7f7f7;padding:.4em .8em;margin:1em 0}nav#contents ol{c
 {{with .Endings}}<h3>How it ends, within {{horizon $}}</h3>{{.}}{{end}}
 {{if .Claims}}<h3>The claims</h3>
 <table class="claims"><tbody>
-{{range .Claims}}<tr><td>{{.ID}}</td><td>{{if .Label}}{{.Label}}{{else}}{{.Claim}}{{end}}</td><td class="n">implied by the assumptions in {{pct .HoldsShare}} of draws</td><td><span class="verdict {{verdictClass .Verdict}}">{{.Verdict}}</span></td><td>{{with .Flip}}<small>{{.}}</small>{{end}}</td></tr>
+{{range .Claims}}<tr><td>{{.ID}}</td><td>{{if .Label}}{{.Label}}{{else}}{{.Claim}}{{end}}</td><td class="n">implied by the assumptions in {{pct .HoldsShare}} of draws{{with .Subsample}}<br><small>{{.}}</small>{{end}}</td><td><span class="verdict {{verdictClass .Verdict}}">{{.Verdict}}</span></td><td>{{with .Flip}}<small>{{.}}</small>{{end}}</td></tr>
 {{end}}</tbody></table>{{end}}
 {{if .HangsOn}}<h3>What the answers hang on</h3>
 <p>The parameters that move a charted figure most when swept across their ranges (details under {{ref "sensitivity"}} below):
@@ -400,7 +402,7 @@ nav#contents{background:#f7f7f7;padding:.4em .8em;margin:1em 0}nav#contents ol{c
 <p>Each claim's share is of the prior parameter draws in which it holds: what the assumptions imply, not evidence that it is true{{if .Evidence}} (for what the record says, see {{ref "evidence"}}){{end}}.</p>
 <table><thead><tr><th>ID</th><th>Claim</th><th>Implied by the assumptions in (share of draws)</th><th>Verdict</th></tr></thead><tbody>
 {{range .Hypotheses}}<tr class="hypothesis" data-id="{{.ID}}"><td>{{.ID}}</td><td>{{with .Label}}<strong>{{.}}</strong><br>{{end}}{{.Claim}}<br><code>{{.Expr}}</code>{{if .Quantities}}<br><small>mean over the draws: {{range $i, $q := .Quantities}}{{if $i}}; {{end}}<code>{{$q.Expr}}</code> = {{iv $q.Interval}}{{end}}</small>{{end}}</td>
-<td class="n">{{pct .HoldsShare}}<span class="share" role="img" aria-label="holds in {{pct .HoldsShare}} of draws"><span style="width:{{width .HoldsShare}}"></span></span></td>
+<td class="n">{{pct .HoldsShare}}<span class="share" role="img" aria-label="holds in {{pct .HoldsShare}} of draws"><span style="width:{{width .HoldsShare}}"></span></span>{{with .Subsample}}<br><small>{{.}}</small>{{end}}</td>
 <td><span class="verdict {{verdictClass .Verdict}}">{{.Verdict}}</span></td></tr>
 {{end}}</tbody></table>{{end}}{{end}}
 

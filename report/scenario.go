@@ -84,7 +84,7 @@ func FromScenario(sc *scenario.Scenario, ar *scenario.AnalysisReport) Input {
 		in.Profiles = append(in.Profiles, p)
 	}
 	for _, h := range ar.Hypotheses {
-		hh := Hypothesis{ID: h.ID, Claim: h.Claim, Expr: h.Expr, HoldsShare: h.HoldsShare, Verdict: h.Verdict}
+		hh := Hypothesis{ID: h.ID, Claim: h.Claim, Expr: h.Expr, HoldsShare: h.HoldsShare, Verdict: scenario.VerdictText(h.Verdict), Subsample: h.SubsampleLine(ar.Analysed())}
 		for _, sh := range sc.Hypotheses {
 			if sh.ID == h.ID {
 				hh.Label = sh.Info.Label

@@ -7,6 +7,7 @@ import (
 	"sort"
 
 	"github.com/truce-dev/truce/report"
+	"github.com/truce-dev/truce/scenario"
 	"github.com/truce-dev/truce/store"
 )
 
@@ -35,7 +36,14 @@ type analysisJSON struct {
 		HoldsShare float64             `json:"holds_share"`
 		Verdict    string              `json:"verdict"`
 		Quantities map[string]*float64 `json:"quantities"`
+		// A hypothesis evaluated on the first draws only (its draws:).
+		EvaluatedDraws int         `json:"evaluated_draws"`
+		ShareInterval  *[2]float64 `json:"share_interval"`
+		VerdictBetween []string    `json:"verdict_between"`
 	} `json:"hypotheses"`
+	Failed *struct {
+		Count int `json:"count"`
+	} `json:"failed_draws"`
 }
 
 type statJSON struct {
@@ -120,7 +128,16 @@ func analysisInput(run store.Run) (report.Input, bool) {
 		in.Profiles = append(in.Profiles, rp)
 	}
 	for _, h := range a.Hypotheses {
-		rh := report.Hypothesis{ID: h.ID, Claim: h.Claim, Expr: h.Expr, HoldsShare: h.HoldsShare, Verdict: h.Verdict}
+		rh := report.Hypothesis{ID: h.ID, Claim: h.Claim, Expr: h.Expr, HoldsShare: h.HoldsShare, Verdict: scenario.VerdictText(h.Verdict)}
+		if h.ShareInterval != nil {
+			analysed := a.Draws
+			if a.Failed != nil {
+				analysed -= a.Failed.Count
+			}
+			sh := scenario.HypothesisReport{Verdict: h.Verdict, EvaluatedDraws: h.EvaluatedDraws, VerdictBetween: h.VerdictBetween,
+				ShareInterval: &[2]scenario.Number{scenario.Number(h.ShareInterval[0]), scenario.Number(h.ShareInterval[1])}}
+			rh.Subsample = sh.SubsampleLine(analysed)
+		}
 		for _, q := range sortedKeys(h.Quantities) {
 			if v := h.Quantities[q]; v != nil {
 				rh.Quantities = append(rh.Quantities, report.Quantity{Expr: q, Interval: report.Interval{Mean: *v, Lo: *v, Hi: *v}})

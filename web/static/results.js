@@ -57,6 +57,27 @@ function movesWith(result, id, n = 2) {
 // pid prefixes an element id so that two results can share a page.
 const pid = (ctx, id) => (ctx.idp || "") + id;
 
+// verdictText is how a verdict reads: "unsettled" (a subsample's interval
+// spans two categories) as "not settled".
+const verdictText = (v) => (v === "unsettled" ? "not settled" : String(v ?? ""));
+
+// subsampleText says on how many draws a hypothesis with draws: N was
+// evaluated, with its 95% interval (analyze: evaluated_draws,
+// share_interval, verdict_between; update: subsample).
+function subsampleText(result, h) {
+  if (h.evaluated_draws && h.share_interval) {
+    const all = (result.draws || 0) - ((result.failed_draws && result.failed_draws.count) || 0);
+    let s = ` on ${h.evaluated_draws} of ${all} draws (95% interval ${pct(h.share_interval[0])}–${pct(h.share_interval[1])})`;
+    if (h.verdict === "unsettled") s += `: not settled, ${(h.verdict_between || []).join(" or ")}`;
+    return s;
+  }
+  if (h.subsample) {
+    const ss = h.subsample;
+    return ` on the first ${ss.draws} of ${result.draws || "?"} prior draws (95% interval ${pct(ss.prior_interval[0])}–${pct(ss.prior_interval[1])})`;
+  }
+  return "";
+}
+
 function hypothesesTable(result, ctx) {
   const hyps = [...result.hypotheses].sort((a, b) => naturalCompare(a.id, b.id));
   const posterior = hyps.some((h) => h.posterior !== undefined || h.posterior_verdict !== undefined);
@@ -72,10 +93,10 @@ function hypothesesTable(result, ctx) {
     const cells = [
       el("td", {}, h.id || ""),
       el("td", {class: "claim"}, h.claim || h.expr || ""),
-      el("td", {class: verdictClass(h.verdict)}, String(h.verdict ?? "")),
-      el("td", {class: "num"}, pct(share)),
+      el("td", {class: verdictClass(h.verdict)}, verdictText(h.verdict)),
+      el("td", {class: "num"}, subsampleText(result, h) ? [pct(share), el("br"), el("small", {class: "muted", style: "white-space: normal"}, subsampleText(result, h).trim())] : pct(share)),
     ];
-    if (posterior) cells.push(el("td", {class: verdictClass(h.posterior_verdict)}, [h.posterior_verdict || "", isNum(h.posterior) ? ` ${pct(h.posterior)}` : ""].join("")));
+    if (posterior) cells.push(el("td", {class: verdictClass(h.posterior_verdict)}, [verdictText(h.posterior_verdict), isNum(h.posterior) ? ` ${pct(h.posterior)}` : ""].join("")));
     cells.push(el("td", {class: "muted"}, movesWith(result, h.id)));
     body.append(el("tr", {"data-hypothesis": h.id}, cells));
   }
