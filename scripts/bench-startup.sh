@@ -14,6 +14,7 @@
 #   scripts/bench-startup.sh -n 500           # more runs
 #   scripts/bench-startup.sh -i               # also per-package init times
 #   CGO_ENABLED=0 scripts/bench-startup.sh    # both programs built without cgo
+#   scripts/bench-startup.sh -b main~3        # also truce as of a git revision
 #   TRUCE=/path/to/truce scripts/bench-startup.sh   # measure a given binary
 #
 # The machine should be quiet: start-up is a few milliseconds, and a loaded
@@ -23,12 +24,14 @@ set -euo pipefail
 
 runs=200
 inittrace=0
-while getopts "n:ih" opt; do
+base=""
+while getopts "n:ib:h" opt; do
 	case $opt in
 	n) runs=$OPTARG ;;
 	i) inittrace=1 ;;
+	b) base=$OPTARG ;;
 	*)
-		sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'
+		sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'
 		exit 2
 		;;
 	esac
@@ -115,6 +118,13 @@ else
 	(cd "$root" && go build -o "$tmp/truce" ./cmd/truce)
 fi
 
+if [ -n "$base" ]; then
+	# The same build of an earlier revision, to measure a change.
+	mkdir -p "$tmp/base-src"
+	git -C "$root" archive "$base" | tar -x -C "$tmp/base-src"
+	(cd "$tmp/base-src" && go build -o "$tmp/truce-base" ./cmd/truce)
+fi
+
 # A 2×2 game (the prisoner's dilemma): the smallest nash run.
 cat >"$tmp/pd.nfg" <<'EOF'
 NFG 1 R "Prisoner's dilemma" { "Row" "Column" } { 2 2 }
@@ -133,10 +143,20 @@ size() { wc -c <"$1" | tr -d ' '; }
 echo "go:      $(go version) (CGO_ENABLED=$(go env CGO_ENABLED))"
 echo "bare:    $(size "$tmp/bare") bytes, $(linkage "$tmp/bare")"
 echo "truce:   $(size "$tmp/truce") bytes, $(linkage "$tmp/truce"), $(cd "$root" && go list -deps ./cmd/truce | wc -l | tr -d ' ') packages"
+if [ -n "$base" ]; then
+	echo "base:    $(size "$tmp/truce-base") bytes, $(linkage "$tmp/truce-base"), truce as of $base ($(git -C "$root" rev-parse --short "$base"))"
+fi
 echo "runs:    $runs of each command, interleaved"
 echo
-printf 'bare Go program\t%s\ntruce version\t%s version\ntruce nash 2×2\t%s nash %s\n' \
-	"$tmp/bare" "$tmp/truce" "$tmp/truce" "$tmp/pd.nfg" | "$tmp/run" "$runs"
+{
+	printf 'bare Go program\t%s\n' "$tmp/bare"
+	if [ -n "$base" ]; then
+		printf 'base: truce version\t%s version\nbase: truce nash 2×2\t%s nash %s\n' \
+			"$tmp/truce-base" "$tmp/truce-base" "$tmp/pd.nfg"
+	fi
+	printf 'truce version\t%s version\ntruce nash 2×2\t%s nash %s\n' \
+		"$tmp/truce" "$tmp/truce" "$tmp/pd.nfg"
+} | "$tmp/run" "$runs"
 
 if [ "$inittrace" = 1 ]; then
 	# Package initialisation, averaged over 20 runs: wall time (it includes
