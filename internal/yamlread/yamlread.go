@@ -106,6 +106,38 @@ type converter struct {
 	lines []int  // byte offset where each line starts
 	wide  []bool // whether the line holds a multi-byte character
 	slab  []tokenAt
+
+	// Nodes, allocated in slabs like the tokens: a scenario's numbers,
+	// keys and entries are most of its nodes, and goccy's constructors
+	// allocate each node and its BaseNode apart (ast.Float and
+	// ast.Integer also parse the number again, which the converter does
+	// itself).
+	bases   slab[ast.BaseNode]
+	strs    slab[ast.StringNode]
+	floats  slab[ast.FloatNode]
+	ints    slab[ast.IntegerNode]
+	pairs   slab[ast.MappingValueNode]
+	entries slab[ast.SequenceEntryNode]
+}
+
+// slab hands out values of T from chunks allocated together; the tree
+// keeps them all alive together anyway.
+type slab[T any] struct{ free []T }
+
+func (s *slab[T]) new() *T {
+	if len(s.free) == 0 {
+		s.free = make([]T, 256)
+	}
+	p := &s.free[0]
+	s.free = s.free[1:]
+	return p
+}
+
+// str is ast.String(tk).
+func (c *converter) str(tk *token.Token) *ast.StringNode {
+	n := c.strs.new()
+	*n = ast.StringNode{BaseNode: c.bases.new(), Token: tk, Value: tk.Value}
+	return n
 }
 
 // tokenAt is a token with its position, allocated in slabs: a scenario of
@@ -222,7 +254,7 @@ func (c *converter) node(n *yaml.Node, depth int) (ast.Node, error) {
 		return c.node(n.Content[0], depth)
 	case yaml.AliasNode:
 		a := ast.Alias(c.token(token.AliasType, "*", n.Line, n.Column))
-		a.Value = ast.String(c.token(token.StringType, n.Value, n.Line, n.Column+1))
+		a.Value = c.str(c.token(token.StringType, n.Value, n.Line, n.Column+1))
 		return a, nil // an alias has no anchor of its own
 	case yaml.MappingNode:
 		out, err = c.mapping(n, depth)
@@ -237,7 +269,7 @@ func (c *converter) node(n *yaml.Node, depth int) (ast.Node, error) {
 		return out, err
 	}
 	a := ast.Anchor(c.token(token.AnchorType, "&", n.Line, n.Column))
-	a.Name = ast.String(c.token(token.StringType, n.Anchor, n.Line, n.Column+1))
+	a.Name = c.str(c.token(token.StringType, n.Anchor, n.Line, n.Column+1))
 	a.Value = out
 	return a, nil
 }
@@ -268,8 +300,8 @@ func (c *converter) mapping(n *yaml.Node, depth int) (ast.Node, error) {
 		if tk == nil {
 			tk = c.token(token.MappingValueType, ":", kn.Line, kn.Column)
 		}
-		mv := ast.MappingValue(tk, key, v)
-		mv.IsFlowStyle = flow
+		mv := c.pairs.new()
+		*mv = ast.MappingValueNode{BaseNode: c.bases.new(), Start: tk, Key: key, Value: v, IsFlowStyle: flow} // ast.MappingValue
 		m.Values = append(m.Values, mv)
 		if i+2 < len(n.Content) { // converted: let the collector have it (flowEnd reads only the last pair)
 			n.Content[i], n.Content[i+1] = nil, nil
@@ -414,7 +446,9 @@ func (c *converter) sequence(n *yaml.Node, depth int) (ast.Node, error) {
 				el, ec = c.position(i)
 			}
 		}
-		s.Entries = append(s.Entries, ast.SequenceEntry(c.token(token.SequenceEntryType, "-", el, ec), v, nil))
+		e := c.entries.new()
+		*e = ast.SequenceEntryNode{BaseNode: c.bases.new(), Start: c.token(token.SequenceEntryType, "-", el, ec), Value: v} // ast.SequenceEntry
+		s.Entries = append(s.Entries, e)
 	}
 	if flow {
 		item := func(i int) ast.Node { return s.Values[i] }
@@ -450,8 +484,8 @@ func (c *converter) scalar(n *yaml.Node) ast.Node {
 		return nd
 	case tag == "!!int" || tag == "!!float" && isInteger(n.Value): // the loader reads -0 as a float
 		tk.Type = token.IntegerType
-		nd := ast.Integer(tk)
-		nd.Value = intValue(n.Value)
+		nd := c.ints.new()
+		*nd = ast.IntegerNode{BaseNode: c.bases.new(), Token: tk, Value: intValue(n.Value)}
 		return nd
 	case tag == "!!float":
 		v, _ := strconv.ParseFloat(strings.ReplaceAll(n.Value, "_", ""), 64)
@@ -469,8 +503,8 @@ func (c *converter) scalar(n *yaml.Node) ast.Node {
 			return ast.Nan(tk)
 		}
 		tk.Type = token.FloatType
-		nd := ast.Float(tk)
-		nd.Value = v
+		nd := c.floats.new()
+		*nd = ast.FloatNode{BaseNode: c.bases.new(), Token: tk, Value: v}
 		return nd
 	case tag == "!!merge":
 		tk.Type = token.MergeKeyType
@@ -479,10 +513,10 @@ func (c *converter) scalar(n *yaml.Node) ast.Node {
 	if n.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0 {
 		l := ast.Literal(c.token(token.LiteralType, "|", line, col))
 		tl, tc := c.blockText(line, col)
-		l.Value = ast.String(c.token(token.StringType, n.Value, tl, tc))
+		l.Value = c.str(c.token(token.StringType, n.Value, tl, tc))
 		return l
 	}
-	return ast.String(tk)
+	return c.str(tk)
 }
 
 // isInteger reports whether s is [-+]digits.
