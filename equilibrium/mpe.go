@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
+	"time"
 
 	"github.com/truce-dev/truce/internal/budget"
 	"github.com/truce-dev/truce/markov"
@@ -120,48 +122,167 @@ func Solve(ctx context.Context, g *markov.Game, opt Options) (*Result, error) {
 	}
 }
 
-// mpeAuto picks Shapley for zero-sum two-actor games, else the homotopy,
-// falling back to value iteration when the homotopy fails.
-func mpeAuto(ctx context.Context, m *mpeModel, opt Options) (*Result, error) {
-	if m.zeroSumReason() == "" {
-		r, err := mpeShapley(ctx, m, opt)
-		if err == nil && r.Converged {
-			return r, nil
-		}
-	}
-	r, err := mpeHomotopy(ctx, m, opt)
-	if err == nil && r.Converged {
-		return r, nil
-	}
-	if ctx.Err() != nil {
-		if r != nil {
-			return r, nil
-		}
-		return nil, fmt.Errorf("solve MPE: %w", ctx.Err())
-	}
-	r2, err2 := mpeIterate(ctx, m, opt)
-	if err2 != nil {
-		if r != nil {
-			return r, nil
-		}
-		return nil, err2
-	}
-	why := "homotopy failed"
-	if r != nil && r.Reason != "" {
-		why += " (" + r.Reason + ")"
-	} else if err != nil {
-		why += " (" + err.Error() + ")"
-	}
-	if r2.Converged || r == nil || r2.MaxDeviationGain < r.MaxDeviationGain {
-		if r2.Reason != "" {
-			r2.Reason = why + "; " + r2.Reason
-		} else {
-			r2.Reason = why + "; value iteration used instead"
-		}
-		return r2, nil
-	}
-	return r, nil
+// auto's first turns. The homotopy goes first, for at most
+// mpeAutoFirstSteps path steps and at most mpeAutoFirstWork floating-point
+// operations of its dense factorisations (one per trial step, about
+// ⅔·(actors·states+1)³ each), and, under a deadline, half the time left;
+// then value iteration for at most mpeAutoFirstSweeps sweeps; then each
+// goes on from where it stopped up to its own cap. The caps are counts,
+// not times, so that without a deadline the answer is the same on every
+// machine.
+const (
+	mpeAutoFirstSteps  = 2000
+	mpeAutoFirstWork   = 5e10
+	mpeAutoMinSteps    = 10
+	mpeAutoFirstSweeps = 2000
+)
+
+// mpeAutoFirstStepCap is the homotopy's first turn in auto on m, in path
+// steps.
+func mpeAutoFirstStepCap(m *mpeModel) int {
+	nr := float64(m.nA*len(m.nt) + 1)
+	c := mpeAutoFirstWork / (2.0 / 3 * nr * nr * nr)
+	return int(math.Max(mpeAutoMinSteps, math.Min(mpeAutoFirstSteps, c)))
 }
+
+// mpeAuto picks Shapley for zero-sum two-actor games, else the homotopy,
+// interleaved with value iteration (see mpeAutoFirstSteps) so that a long
+// path does not keep value iteration from a quick answer, nor a cycling
+// iteration the path from its. A failure's reason, errors included (a
+// memory refusal), is kept in the final result's Reason or error.
+func mpeAuto(ctx context.Context, m *mpeModel, opt Options) (*Result, error) {
+	var why []string // every failure so far, in order
+	var errs []error // the errors among them
+	var best *Result // the closest to an equilibrium so far
+	keep := func(r *Result, err error, name string) bool {
+		switch {
+		case err != nil:
+			why = append(why, name+": "+err.Error())
+			errs = append(errs, err)
+		case r.Converged:
+			return true
+		default:
+			why = append(why, name+": "+r.Reason)
+			if best == nil || r.MaxDeviationGain < best.MaxDeviationGain {
+				best = r
+			}
+		}
+		return false
+	}
+	if m.zeroSumReason() == "" {
+		if r, err := mpeShapley(ctx, m, opt); keep(r, err, "Shapley iteration") {
+			return r, nil
+		}
+	}
+	var path *mpePath
+	var iter *mpeIter
+	path, err := mpeTraceStart(m, opt, nil)
+	if err != nil {
+		why = append(why, "homotopy: "+err.Error())
+		errs = append(errs, err)
+	}
+	pathResult := func(sig [][][]float64, reason string) (*Result, error) {
+		return m.result(sig, "homotopy", path.steps(), opt.Tol, reason)
+	}
+	// runPath gives the path its turn up to limit steps (with hctx's
+	// deadline); it reports whether an equilibrium was found, and drops
+	// the path when it has ended.
+	runPath := func(hctx context.Context, limit int, last bool) (*Result, bool) {
+		sig, reason, st := path.advance(hctx, limit)
+		switch {
+		case st == mpePathStopped && ctx.Err() != nil:
+			return nil, false
+		case st == mpePathStopped || (st == mpePathCapped && !last):
+			return nil, false // paused
+		case st == mpePathCapped:
+			sig, reason = path.finish(fmt.Sprintf("no confirmed equilibrium after %d path steps", path.steps()))
+		}
+		r, err := pathResult(sig, reason)
+		path = nil
+		return r, keep(r, err, "homotopy")
+	}
+	runIter := func(limit int, last bool) (*Result, bool) {
+		if iter == nil {
+			var err error
+			if iter, err = mpeIterateStart(m, opt, mpeStageDefault, nil); err != nil {
+				why = append(why, "value iteration: "+err.Error())
+				errs = append(errs, err)
+				return nil, false
+			}
+		}
+		r, st, err := iter.advance(ctx, limit)
+		switch {
+		case st == mpePathStopped:
+			return nil, false
+		case st == mpePathCapped && !last:
+			return nil, false
+		case st == mpePathCapped:
+			r, err = iter.finish()
+		}
+		iter = nil
+		return r, keep(r, err, "value iteration")
+	}
+	if path != nil {
+		hctx, cancel := ctx, context.CancelFunc(func() {})
+		if dl, ok := ctx.Deadline(); ok {
+			hctx, cancel = context.WithDeadline(ctx, time.Now().Add(time.Until(dl)/2))
+		}
+		r, ok := runPath(hctx, min(path.maxSteps, mpeAutoFirstStepCap(m)), false)
+		cancel()
+		if ok {
+			return r, nil
+		}
+	}
+	if ctx.Err() == nil {
+		sweeps := mpeIterateMaxSweeps
+		if opt.MaxIter > 0 {
+			sweeps = opt.MaxIter
+		}
+		if path != nil {
+			sweeps = min(sweeps, mpeAutoFirstSweeps)
+		}
+		r, ok := runIter(sweeps, path == nil)
+		if ok {
+			if path != nil {
+				r.Reason = fmt.Sprintf("selected by value iteration, not by the logit path's limit: the path had not ended after %d steps, the share auto gives it before trying value iteration", path.steps())
+			} else {
+				r.Reason = strings.Join(why, "; ") + "; value iteration used instead"
+			}
+			return r, nil
+		}
+	}
+	if path != nil && ctx.Err() == nil {
+		if r, ok := runPath(ctx, path.maxSteps, true); ok {
+			return r, nil
+		}
+	}
+	if iter != nil && ctx.Err() == nil {
+		if r, ok := runIter(iter.maxSweeps, true); ok {
+			r.Reason = strings.Join(why, "; ") + "; value iteration used instead"
+			return r, nil
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		why = append(why, "stopped: "+err.Error())
+		errs = append(errs, err)
+	}
+	if best == nil {
+		return nil, fmt.Errorf("solve MPE: %w", &mpeAutoError{why, errs})
+	}
+	best.Reason = strings.Join(why, "; ")
+	return best, nil
+}
+
+// mpeAutoError is auto's failure when no method left a profile: every
+// method's reason in order, and the errors among them (a memory refusal,
+// the context's end) for errors.Is and errors.As.
+type mpeAutoError struct {
+	why  []string
+	errs []error
+}
+
+func (e *mpeAutoError) Error() string   { return strings.Join(e.why, "; ") }
+func (e *mpeAutoError) Unwrap() []error { return e.errs }
 
 // mpeModel is a Game flattened for the solvers: utilities already weighted,
 // joint actions decoded once.

@@ -121,6 +121,12 @@ func BenchmarkMPE50x3x3Iterate(b *testing.B) {
 	benchmarkMPE(b, mpeRandomGame(2, 50, 3, 3, 0.9), "iterate")
 }
 
+// auto on the same game: the homotopy's first share of path steps, then
+// value iteration (docs/solve.md, auto).
+func BenchmarkMPE50x3x3Auto(b *testing.B) {
+	benchmarkMPE(b, mpeRandomGame(2, 50, 3, 3, 0.9), "auto")
+}
+
 func BenchmarkMPE20x3x3Homotopy(b *testing.B) {
 	benchmarkMPE(b, mpeRandomGame(2, 20, 3, 3, 0.9), "homotopy")
 }

@@ -258,19 +258,59 @@ func mpeHomotopy(ctx context.Context, m *mpeModel, opt Options) (*Result, error)
 // which starts at the prior and also ends at an MPE as λ grows; nil is the
 // uniform prior.
 func mpeTrace(ctx context.Context, m *mpeModel, opt Options, prior [][][]float64) ([][][]float64, int, string, error) {
-	if len(m.nt) == 0 {
-		return m.uniform(), 0, "", nil
+	p, err := mpeTraceStart(m, opt, prior)
+	if err != nil {
+		return nil, 0, "", err
 	}
+	sig, reason, st := p.advance(ctx, p.maxSteps)
+	if st == mpePathCapped {
+		sig, reason = p.finish(fmt.Sprintf("no confirmed equilibrium after %d path steps", p.steps()))
+	}
+	return sig, p.steps(), reason, nil
+}
+
+// mpePathStatus says why mpePath.advance returned.
+type mpePathStatus int
+
+const (
+	mpePathDone    mpePathStatus = iota // the path ended: an equilibrium, or a failure with its reason
+	mpePathCapped                       // the step limit was reached; advance can go on
+	mpePathStopped                      // the context ended; advance can go on with another context
+)
+
+// mpePath is a logit path being followed, which can be paused (at a step
+// limit or when a context ends) and resumed exactly where it stopped:
+// auto interleaves it with value iteration.
+type mpePath struct {
+	maxSteps int
+	// advance follows the path until it ends, until limit steps in all
+	// have been taken, or until ctx ends, and returns the equilibrium (or
+	// last point) and why it stopped.
+	advance func(ctx context.Context, limit int) ([][][]float64, string, mpePathStatus)
+	// finish polishes the current point if an equilibrium is close to it,
+	// else returns it with why.
+	finish func(why string) ([][][]float64, string)
+	steps  func() int
+}
+
+// mpeTraceStart prepares the path of mpeTrace, at λ = 0.
+func mpeTraceStart(m *mpeModel, opt Options, prior [][][]float64) (*mpePath, error) {
 	maxSteps := opt.MaxIter
 	if maxSteps <= 0 {
 		maxSteps = mpeHomotopyMaxSteps
+	}
+	if len(m.nt) == 0 {
+		return &mpePath{maxSteps: maxSteps,
+			advance: func(context.Context, int) ([][][]float64, string, mpePathStatus) { return m.uniform(), "", mpePathDone },
+			finish:  func(why string) ([][][]float64, string) { return m.uniform(), why },
+			steps:   func() int { return 0 }}, nil
 	}
 	tol := opt.Tol
 	if tol <= 0 {
 		tol = mpeDefaultTol
 	}
 	if err := m.tracerBudget(); err != nil {
-		return nil, 0, "", err
+		return nil, err
 	}
 	ms := m.scaledBy(1 / m.scale)
 	t := newMPETracer(ms)
@@ -289,7 +329,7 @@ func mpeTrace(ctx context.Context, m *mpeModel, opt Options, prior [][][]float64
 	}
 	V0, err := ms.evaluate(t.sig)
 	if err != nil {
-		return nil, 0, "", err
+		return nil, err
 	}
 	y := make([]float64, n+1)
 	for a := 0; a < ms.nA; a++ {
@@ -326,7 +366,7 @@ func mpeTrace(ctx context.Context, m *mpeModel, opt Options, prior [][][]float64
 	}
 	t.eval(y, true)
 	if !tangent() {
-		return nil, 0, "", fmt.Errorf("singular Jacobian at the start of the path")
+		return nil, fmt.Errorf("singular Jacobian at the start of the path")
 	}
 	// The orientation of the path, the sign of det [J; τ], is the same at
 	// every regular point of one branch. A step whose corrector lands on
@@ -402,12 +442,12 @@ func mpeTrace(ctx context.Context, m *mpeModel, opt Options, prior [][][]float64
 	// equilibrium polished from its last point if there is one close to
 	// it (then why is a note), else the last point and why.
 	step := 0
-	finish := func(y []float64, why string) ([][][]float64, int, string, error) {
+	finish := func(y []float64, why string) ([][][]float64, string, mpePathStatus) {
 		if p := tryPolish(y, gainOf(y)); p != nil {
-			return p, step, why + "; returned the equilibrium polished from its last point, the nearest to where the path was heading", nil
+			return p, why + "; returned the equilibrium polished from its last point, the nearest to where the path was heading", mpePathDone
 		}
 		sig, _ := sigOf(y)
-		return sig, step, why, nil
+		return sig, why, mpePathDone
 	}
 
 	h := 0.05
@@ -418,170 +458,179 @@ func mpeTrace(ctx context.Context, m *mpeModel, opt Options, prior [][][]float64
 	yc := make([]float64, n+1)
 	rhs := mat.NewVecDense(n+1, nil)
 
-	for step = 1; step <= maxSteps; step++ {
-		if err := ctx.Err(); err != nil {
-			sig, _ := sigOf(y)
-			return sig, step, "stopped: " + err.Error(), nil
-		}
-		if opt.Progress != nil && step%100 == 0 {
-			opt.Progress(fmt.Sprintf("homotopy: step %d, λ=%.3g", step, y[n]))
-		}
-		accepted := false
-		rejected := false
-		var oldTau []float64
-		for !accepted {
-			if h < 1e-12 {
-				return finish(y, fmt.Sprintf("path tracking stalled at λ=%.3g (step size underflow)", y[n]))
+	advance := func(ctx context.Context, limit int) ([][][]float64, string, mpePathStatus) {
+		for step < limit {
+			if err := ctx.Err(); err != nil {
+				sig, _ := sigOf(y)
+				return sig, "stopped: " + err.Error(), mpePathStopped
 			}
-			for i := range yp {
-				yp[i] = y[i] + h*tau[i]
+			step++
+			if opt.Progress != nil && step%100 == 0 {
+				opt.Progress(fmt.Sprintf("homotopy: step %d, λ=%.3g", step, y[n]))
 			}
-			t.eval(yp, true)
-			oldTau = append(oldTau[:0], tau...)
-			copy(t.J.RawRowView(n), tau)
-			if !lu.factor(t.J) {
-				h /= 2
-				continue
-			}
-			if sg := lu.detSign(); sg != orient {
-				if h > 1e-6 {
+			accepted := false
+			rejected := false
+			var oldTau []float64
+			for !accepted {
+				if h < 1e-12 {
+					return finish(y, fmt.Sprintf("path tracking stalled at λ=%.3g (step size underflow)", y[n]))
+				}
+				for i := range yp {
+					yp[i] = y[i] + h*tau[i]
+				}
+				t.eval(yp, true)
+				oldTau = append(oldTau[:0], tau...)
+				copy(t.J.RawRowView(n), tau)
+				if !lu.factor(t.J) {
 					h /= 2
 					continue
 				}
-				// A flip that persists at the smallest steps is a genuine
-				// branch point on the path (a symmetric game's pitchfork):
-				// the path goes straight through and the orientation flips.
-				orient = sg
-			}
-			copy(yc, yp)
-			ok := false
-			prev := math.Inf(1)
-			iters := 0
-			// The first Newton correction measures the predictor's error,
-			// which grows as h²: it sets the next step size (below) instead
-			// of doubling and halving in turn.
-			lim := math.Min(0.05, 0.1*h) + 1e-6
-			dn0 := 0.0
-			for it := 0; it < 12; it++ {
-				iters = it + 1
-				if it > 0 {
-					t.eval(yc, false)
-				}
-				res := mpeNormInf(t.H)
-				if res < 1e-8 {
-					ok = true
-					break
-				}
-				for i := 0; i < n; i++ {
-					rhs.SetVec(i, -t.H[i])
-				}
-				rhs.SetVec(n, 0)
-				if err := lu.solveVec(&sol, rhs); err != nil {
-					break
-				}
-				dn := 0.0
-				for i := range yc {
-					d := sol.AtVec(i)
-					if t.isBeta[i] {
-						// An action whose probability is negligible does
-						// not shape the path: its log-probability's error,
-						// λ times the values' error, is weighted by what
-						// the probability could become.
-						d *= math.Min(1, mpeBetaWeight*math.Exp(math.Max(yc[i], yc[i]+d)))
+				if sg := lu.detSign(); sg != orient {
+					if h > 1e-6 {
+						h /= 2
+						continue
 					}
-					yc[i] += sol.AtVec(i)
-					dn = math.Max(dn, math.Abs(d))
+					// A flip that persists at the smallest steps is a genuine
+					// branch point on the path (a symmetric game's pitchfork):
+					// the path goes straight through and the orientation flips.
+					orient = sg
 				}
-				if it == 0 {
-					dn0 = dn
+				copy(yc, yp)
+				ok := false
+				prev := math.Inf(1)
+				iters := 0
+				// The first Newton correction measures the predictor's error,
+				// which grows as h²: it sets the next step size (below) instead
+				// of doubling and halving in turn.
+				lim := math.Min(0.05, 0.1*h) + 1e-6
+				dn0 := 0.0
+				for it := 0; it < 12; it++ {
+					iters = it + 1
+					if it > 0 {
+						t.eval(yc, false)
+					}
+					res := mpeNormInf(t.H)
+					if res < 1e-8 {
+						ok = true
+						break
+					}
+					for i := 0; i < n; i++ {
+						rhs.SetVec(i, -t.H[i])
+					}
+					rhs.SetVec(n, 0)
+					if err := lu.solveVec(&sol, rhs); err != nil {
+						break
+					}
+					dn := 0.0
+					for i := range yc {
+						d := sol.AtVec(i)
+						if t.isBeta[i] {
+							// An action whose probability is negligible does
+							// not shape the path: its log-probability's error,
+							// λ times the values' error, is weighted by what
+							// the probability could become.
+							d *= math.Min(1, mpeBetaWeight*math.Exp(math.Max(yc[i], yc[i]+d)))
+						}
+						yc[i] += sol.AtVec(i)
+						dn = math.Max(dn, math.Abs(d))
+					}
+					if it == 0 {
+						dn0 = dn
+					}
+					if math.IsNaN(dn) || dn > 0.5*prev || (it == 0 && dn > lim) {
+						break
+					}
+					prev = dn
 				}
-				if math.IsNaN(dn) || dn > 0.5*prev || (it == 0 && dn > lim) {
-					break
+				if !ok {
+					if dn0 > lim && !math.IsNaN(dn0) {
+						// shrink to where the predictor's error would be
+						// within the limit, with a margin
+						h *= math.Min(0.5, math.Max(0.1, 0.7*math.Sqrt(lim/dn0)))
+					} else {
+						h /= 2
+					}
+					rejected = true
+					continue
 				}
-				prev = dn
-			}
-			if !ok {
-				if dn0 > lim && !math.IsNaN(dn0) {
-					// shrink to where the predictor's error would be
-					// within the limit, with a margin
-					h *= math.Min(0.5, math.Max(0.1, 0.7*math.Sqrt(lim/dn0)))
-				} else {
+				// tangent at the predicted point, oriented by the old one
+				e.Zero()
+				e.SetVec(n, 1)
+				if err := lu.solveVec(&sol, e); err != nil {
 					h /= 2
+					continue
 				}
-				rejected = true
-				continue
-			}
-			// tangent at the predicted point, oriented by the old one
-			e.Zero()
-			e.SetVec(n, 1)
-			if err := lu.solveVec(&sol, e); err != nil {
-				h /= 2
-				continue
-			}
-			nrm := mat.Norm(&sol, 2)
-			cosang := 0.0
-			for i := range tau {
-				cosang += oldTau[i] * sol.AtVec(i) / nrm
-			}
-			if cosang < 0.98 && h > 1e-6 {
-				h /= 2
-				rejected = true
-				continue
-			}
-			for i := range tau {
-				tau[i] = sol.AtVec(i) / nrm
-			}
-			copy(y, yc)
-			accepted = true
-			grow := 2.0
-			if dn0 > 0 {
-				grow = math.Min(2, math.Max(0.5, 0.7*math.Sqrt(lim/dn0)))
-			}
-			if iters > 5 {
-				grow = math.Min(grow, 0.7)
-			}
-			if rejected {
-				grow = math.Min(grow, 1)
-			}
-			h *= grow
-			h = math.Min(h, 10*(1+math.Abs(y[n])))
-		}
-		if y[n] < -1e-6 {
-			sig, _ := sigOf(y)
-			return sig, step, "path turned back below λ=0", nil
-		}
-		// The path has settled near its limit when the point's own
-		// deviation gain is small; a polish is tried at each tenfold drop
-		// of the gain, as package nash's logit does. A polished point is
-		// returned only when it is confirmed at the next check: the path
-		// has come at least twice as close to it while the gain dropped
-		// tenfold (so a path that passes near an equilibrium and then
-		// turns away from it, as in a slightly asymmetric war of
-		// attrition, does not stop there).
-		if gain := gainOf(y); gain < polishAt {
-			for polishAt > gain {
-				polishAt /= 3
-			}
-			if p := tryPolish(y, gain); p != nil {
-				sig, _ := sigOf(y)
-				d := mpeDist(sig, p)
-				if cand != nil && mpeDist(p, cand) <= candDist && d <= 0.75*candDist {
-					return p, step, "", nil
+				nrm := mat.Norm(&sol, 2)
+				cosang := 0.0
+				for i := range tau {
+					cosang += oldTau[i] * sol.AtVec(i) / nrm
 				}
-				cand, candDist = p, d
-			} else {
-				cand = nil
+				if cosang < 0.98 && h > 1e-6 {
+					h /= 2
+					rejected = true
+					continue
+				}
+				for i := range tau {
+					tau[i] = sol.AtVec(i) / nrm
+				}
+				copy(y, yc)
+				accepted = true
+				grow := 2.0
+				if dn0 > 0 {
+					grow = math.Min(2, math.Max(0.5, 0.7*math.Sqrt(lim/dn0)))
+				}
+				if iters > 5 {
+					grow = math.Min(grow, 0.7)
+				}
+				if rejected {
+					grow = math.Min(grow, 1)
+				}
+				h *= grow
+				h = math.Min(h, 10*(1+math.Abs(y[n])))
 			}
-			if gain*m.scale <= tol {
+			if y[n] < -1e-6 {
 				sig, _ := sigOf(y)
-				return sig, step, "", nil
+				return sig, "path turned back below λ=0", mpePathDone
+			}
+			// The path has settled near its limit when the point's own
+			// deviation gain is small; a polish is tried at each tenfold drop
+			// of the gain, as package nash's logit does. A polished point is
+			// returned only when it is confirmed at the next check: the path
+			// has come at least twice as close to it while the gain dropped
+			// tenfold (so a path that passes near an equilibrium and then
+			// turns away from it, as in a slightly asymmetric war of
+			// attrition, does not stop there).
+			if gain := gainOf(y); gain < polishAt {
+				for polishAt > gain {
+					polishAt /= 3
+				}
+				if p := tryPolish(y, gain); p != nil {
+					sig, _ := sigOf(y)
+					d := mpeDist(sig, p)
+					if cand != nil && mpeDist(p, cand) <= candDist && d <= 0.75*candDist {
+						return p, "", mpePathDone
+					}
+					cand, candDist = p, d
+				} else {
+					cand = nil
+				}
+				if gain*m.scale <= tol {
+					sig, _ := sigOf(y)
+					return sig, "", mpePathDone
+				}
+			}
+			if y[n] > mpeHomotopyMaxLambda {
+				return finish(y, fmt.Sprintf("reached λ=%.3g without a confirmed equilibrium", y[n]))
 			}
 		}
-		if y[n] > mpeHomotopyMaxLambda {
-			return finish(y, fmt.Sprintf("reached λ=%.3g without a confirmed equilibrium", y[n]))
-		}
+		sig, _ := sigOf(y)
+		return sig, "", mpePathCapped
 	}
-	return finish(y, fmt.Sprintf("no confirmed equilibrium after %d path steps (λ=%.3g)", maxSteps, y[n]))
+	return &mpePath{maxSteps: maxSteps, advance: advance, steps: func() int { return step },
+		finish: func(why string) ([][][]float64, string) {
+			sig, reason, _ := finish(y, fmt.Sprintf("%s (λ=%.3g)", why, y[n]))
+			return sig, reason
+		}}, nil
 }
 
 // tracerBudget asks the memory budget for the path tracer's matrices: the

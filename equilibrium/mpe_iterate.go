@@ -35,6 +35,32 @@ func mpeIterate(ctx context.Context, m *mpeModel, opt Options) (*Result, error) 
 // mpeIterateWith runs value iteration with the stage solver solve from the
 // profile start (nil: uniform play).
 func mpeIterateWith(ctx context.Context, m *mpeModel, opt Options, solve mpeStageSolver, start [][][]float64) (*Result, error) {
+	it, err := mpeIterateStart(m, opt, solve, start)
+	if err != nil {
+		return nil, err
+	}
+	r, st, err := it.advance(ctx, it.maxSweeps)
+	if st == mpePathCapped {
+		return it.finish()
+	}
+	return r, err
+}
+
+// mpeIter is value iteration that can be paused (at a sweep limit or when
+// a context ends) and resumed where it stopped, as auto does.
+type mpeIter struct {
+	maxSweeps int
+	// advance sweeps until the values settle (or a stage game cannot be
+	// solved), until limit sweeps in all, or until ctx ends. Its result is
+	// nil when it stopped at the limit.
+	advance func(ctx context.Context, limit int) (*Result, mpePathStatus, error)
+	// finish polishes the last iterate and returns it, not converged
+	// unless the polish certifies it.
+	finish func() (*Result, error)
+}
+
+// mpeIterateStart prepares the value iteration of mpeIterateWith.
+func mpeIterateStart(m *mpeModel, opt Options, solve mpeStageSolver, start [][][]float64) (*mpeIter, error) {
 	maxIt := opt.MaxIter
 	if maxIt <= 0 {
 		maxIt = mpeIterateMaxSweeps
@@ -64,91 +90,103 @@ func mpeIterateWith(ctx context.Context, m *mpeModel, opt Options, solve mpeStag
 	// 1/64. A fixed point is the same MPE whatever alpha: V' = V.
 	alpha, best, bestAt := 1.0, math.Inf(1), 0
 	window := mpeDampWindow(m.disc)
-	it := 0
-	for it = 1; it <= maxIt; it++ {
-		if err := ctx.Err(); err != nil {
-			return m.result(sig, "iterate", it, opt.Tol, "stopped: "+err.Error())
-		}
-		change = 0
-		for _, s := range m.nt {
-			nj := m.nJ[s]
-			if cap(u) < nj*nA {
-				u = make([]float64, nj*nA)
+	it := 0 // sweeps done
+	advance := func(ctx context.Context, limit int) (*Result, mpePathStatus, error) {
+		for it < limit {
+			if err := ctx.Err(); err != nil {
+				r, err := m.result(sig, "iterate", it, opt.Tol, "stopped: "+err.Error())
+				return r, mpePathStopped, err
 			}
-			u = u[:nj*nA]
-			m.stagePayoff(s, V, u)
-			prev := make([][]float64, nA)
-			for a := range prev {
-				prev[a] = sig[a][s]
-			}
-			eq, err := solve(ctx, m.K[s], u, prev)
-			if err != nil {
-				// A stage game no method could solve ends the iteration; it is
-				// non-convergence, reported with its reason, not a failure of
-				// the call (the certificate still judges the last profile).
-				return m.result(sig, "iterate", it, opt.Tol, fmt.Sprintf("state %s: %v", m.stateID(s), err))
-			}
-			for a := 0; a < nA; a++ {
-				sig[a][s] = eq[a]
-			}
-			// value of the chosen stage equilibrium
-			for a := 0; a < nA; a++ {
-				newV[a][s] = 0
-			}
-			for j := 0; j < nj; j++ {
-				p := 1.0
-				kp := m.kpos[s][j*nA : (j+1)*nA]
-				for a := 0; a < nA; a++ {
-					p *= eq[a][kp[a]]
+			it++
+			change = 0
+			for _, s := range m.nt {
+				nj := m.nJ[s]
+				if cap(u) < nj*nA {
+					u = make([]float64, nj*nA)
 				}
-				if p == 0 {
+				u = u[:nj*nA]
+				m.stagePayoff(s, V, u)
+				prev := make([][]float64, nA)
+				for a := range prev {
+					prev[a] = sig[a][s]
+				}
+				eq, err := solve(ctx, m.K[s], u, prev)
+				if err != nil {
+					// A stage game no method could solve ends the iteration; it is
+					// non-convergence, reported with its reason, not a failure of
+					// the call (the certificate still judges the last profile).
+					r, err := m.result(sig, "iterate", it, opt.Tol, fmt.Sprintf("state %s: %v", m.stateID(s), err))
+					return r, mpePathDone, err
+				}
+				for a := 0; a < nA; a++ {
+					sig[a][s] = eq[a]
+				}
+				// value of the chosen stage equilibrium
+				for a := 0; a < nA; a++ {
+					newV[a][s] = 0
+				}
+				for j := 0; j < nj; j++ {
+					p := 1.0
+					kp := m.kpos[s][j*nA : (j+1)*nA]
+					for a := 0; a < nA; a++ {
+						p *= eq[a][kp[a]]
+					}
+					if p == 0 {
+						continue
+					}
+					for a := 0; a < nA; a++ {
+						newV[a][s] += p * u[j*nA+a]
+					}
+				}
+				for a := 0; a < nA; a++ {
+					change = math.Max(change, math.Abs(newV[a][s]-V[a][s]))
+				}
+			}
+			if change <= 0.5*best {
+				best, bestAt = change, it
+			} else if it-bestAt >= window && alpha > 1.0/64 {
+				alpha /= 2
+				best, bestAt = change, it
+			}
+			for a := range V {
+				if alpha == 1 {
+					copy(V[a], newV[a])
 					continue
 				}
-				for a := 0; a < nA; a++ {
-					newV[a][s] += p * u[j*nA+a]
+				for _, s := range m.nt {
+					V[a][s] += alpha * (newV[a][s] - V[a][s])
 				}
 			}
-			for a := 0; a < nA; a++ {
-				change = math.Max(change, math.Abs(newV[a][s]-V[a][s]))
+			if opt.Progress != nil && it%100 == 0 {
+				opt.Progress(fmt.Sprintf("iterate: sweep %d, value change %.3g", it, change))
+			}
+			if change <= 1e-13*m.scale {
+				r, err := m.polished(sig, V, it, opt.Tol, "")
+				return r, mpePathDone, err
+			}
+			if change <= nextPolish {
+				nextPolish /= 100
+				if p, gain, ok := m.polish(sig, V, mpeSupportOf(sig, 1e-9)); ok && gain <= opt.Tol {
+					r, err := m.result(p, "iterate", it, opt.Tol, "")
+					return r, mpePathDone, err
+				}
 			}
 		}
-		if change <= 0.5*best {
-			best, bestAt = change, it
-		} else if it-bestAt >= window && alpha > 1.0/64 {
-			alpha /= 2
-			best, bestAt = change, it
-		}
-		for a := range V {
-			if alpha == 1 {
-				copy(V[a], newV[a])
-				continue
-			}
-			for _, s := range m.nt {
-				V[a][s] += alpha * (newV[a][s] - V[a][s])
-			}
-		}
-		if opt.Progress != nil && it%100 == 0 {
-			opt.Progress(fmt.Sprintf("iterate: sweep %d, value change %.3g", it, change))
-		}
-		if change <= 1e-13*m.scale {
-			break
-		}
-		if change <= nextPolish {
-			nextPolish /= 100
-			if p, gain, ok := m.polish(sig, V, mpeSupportOf(sig, 1e-9)); ok && gain <= opt.Tol {
-				return m.result(p, "iterate", it, opt.Tol, "")
-			}
-		}
+		return nil, mpePathCapped, nil
 	}
-	if p, gain, ok := m.polish(sig, V, mpeSupportOf(sig, 1e-9)); ok && gain <= opt.Tol {
-		return m.result(p, "iterate", min(it, maxIt), opt.Tol, "")
+	finish := func() (*Result, error) {
+		return m.polished(sig, V, it, opt.Tol, fmt.Sprintf("value iteration did not converge in %d sweeps (last value change %.3g, damping %g)", it, change, alpha))
 	}
-	reason := ""
-	if it > maxIt {
-		it = maxIt
-		reason = fmt.Sprintf("value iteration did not converge in %d sweeps (last value change %.3g, damping %g)", maxIt, change, alpha)
+	return &mpeIter{maxSweeps: maxIt, advance: advance, finish: finish}, nil
+}
+
+// polished returns value iteration's last iterate sig (values V) polished
+// on its support when that certifies it, else sig itself with reason.
+func (m *mpeModel) polished(sig [][][]float64, V [][]float64, sweeps int, tol float64, reason string) (*Result, error) {
+	if p, gain, ok := m.polish(sig, V, mpeSupportOf(sig, 1e-9)); ok && gain <= tol {
+		return m.result(p, "iterate", sweeps, tol, "")
 	}
-	return m.result(sig, "iterate", it, opt.Tol, reason)
+	return m.result(sig, "iterate", sweeps, tol, reason)
 }
 
 // mpeDampWindow is the number of sweeps value iteration waits for its

@@ -98,6 +98,7 @@ func TestSolveLargeRandomGames(t *testing.T) {
 		{"20x3x3", 2, 20, 3, 3, "auto"},
 		{"50x2x4", 1, 50, 2, 4, "auto"},
 		{"50x3x3 iterate", 2, 50, 3, 3, "iterate"},
+		{"50x3x3 auto", 2, 50, 3, 3, "auto"},
 		{"200x2x2", 4, 200, 2, 2, "auto"},
 		{"400x2x2", 5, 400, 2, 2, "auto"},
 	}
