@@ -762,13 +762,12 @@ func (m *mpeModel) polish(sig [][][]float64, V [][]float64, support func(a, s, k
 	var lu mat.LU
 	fv := mat.NewVecDense(n, F)
 	var dx mat.VecDense
-	res0, prevRes := 0.0, math.Inf(1)
-	for it := 0; it < 25; it++ {
-		if m.ctx.Err() != nil {
-			return nil, 0, false
-		}
+	// assemble fills F and, when withJ, the Jacobian J at x.
+	assemble := func(withJ bool) {
 		unpack()
-		J.Zero()
+		if withJ {
+			J.Zero()
+		}
 		for _, s := range m.nt {
 			m.deriv(s, cur, Vc, d)
 			for a := 0; a < nA; a++ {
@@ -776,22 +775,24 @@ func (m *mpeModel) polish(sig [][][]float64, V [][]float64, support func(a, s, k
 				row := b.off
 				for _, k := range b.supp {
 					F[row] = d.Q[a][k] - Vc[a][s]
-					J.Set(row, vcol(a, s), -1)
-					for bb := 0; bb < nA; bb++ {
-						if bb == a {
-							continue
-						}
-						ob := blocks[bb][s]
-						for mm, c := range ob.col {
-							if c >= 0 {
-								J.Set(row, c, J.At(row, c)+d.dS[a][k][bb][mm])
+					if withJ {
+						J.Set(row, vcol(a, s), -1)
+						for bb := 0; bb < nA; bb++ {
+							if bb == a {
+								continue
+							}
+							ob := blocks[bb][s]
+							for mm, c := range ob.col {
+								if c >= 0 {
+									J.Set(row, c, J.At(row, c)+d.dS[a][k][bb][mm])
+								}
 							}
 						}
-					}
-					for _, ti := range m.succ[s] {
-						if v := d.dV[a][k][ti]; v != 0 {
-							c := vcol(a, m.nt[ti])
-							J.Set(row, c, J.At(row, c)+v)
+						for _, ti := range m.succ[s] {
+							if v := d.dV[a][k][ti]; v != 0 {
+								c := vcol(a, m.nt[ti])
+								J.Set(row, c, J.At(row, c)+v)
+							}
 						}
 					}
 					row++
@@ -799,11 +800,25 @@ func (m *mpeModel) polish(sig [][][]float64, V [][]float64, support func(a, s, k
 				sum := -1.0
 				for i := range b.supp {
 					sum += x[b.off+i]
-					J.Set(row, b.off+i, 1)
+					if withJ {
+						J.Set(row, b.off+i, 1)
+					}
 				}
 				F[row] = sum
 			}
 		}
+	}
+	// Newton–chord: the LU of the first Jacobian is reused while each
+	// step cuts the residual at least fourfold (a large game's support
+	// system is factored once or twice instead of at every step); a
+	// singular system takes the pseudo-inverse path, a fresh SVD per step.
+	res0, prevRes := 0.0, math.Inf(1)
+	haveLU := false
+	for it := 0; it < 25; it++ {
+		if m.ctx.Err() != nil {
+			return nil, 0, false
+		}
+		assemble(!haveLU)
 		res := 0.0
 		for _, f := range F {
 			res = math.Max(res, math.Abs(f))
@@ -818,11 +833,18 @@ func (m *mpeModel) polish(sig [][][]float64, V [][]float64, support func(a, s, k
 		} else if !(res <= 1e3*res0+1e-12*m.scale) {
 			return nil, 0, false
 		}
-		lu.Factorize(J)
-		if c := lu.Cond(); c < 1e12 {
+		if haveLU && res > 0.25*prevRes {
+			assemble(true)
+			haveLU = false
+		}
+		if !haveLU {
+			lu.Factorize(J)
+		}
+		if haveLU || lu.Cond() < 1e12 {
 			if err := dx.SolveVec(&lu, fv); err != nil {
 				return nil, 0, false
 			}
+			haveLU = true
 		} else if n <= mpePolishSVDMax {
 			// A minimum-norm step that no longer reduces the residual
 			// means the system is inconsistent (the guessed support has
