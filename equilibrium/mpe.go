@@ -132,8 +132,8 @@ func Solve(ctx context.Context, g *markov.Game, opt Options) (*Result, error) {
 // machine.
 const (
 	mpeAutoFirstSteps  = 2000
-	mpeAutoFirstWork   = 5e10
-	mpeAutoMinSteps    = 10
+	mpeAutoFirstWork   = 2e10
+	mpeAutoMinSteps    = 3
 	mpeAutoFirstSweeps = 2000
 )
 

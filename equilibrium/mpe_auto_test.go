@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/truce-dev/truce/internal/budget"
+	"pgregory.net/rapid"
 )
 
 // auto pauses the homotopy and value iteration and resumes them where they
@@ -105,4 +106,38 @@ func TestAutoKeepsEveryReason(t *testing.T) {
 	if !errors.Is(err, context.DeadlineExceeded) || !errors.As(err, &be) || !strings.Contains(err.Error(), "501 × 501") {
 		t.Fatalf("auto with the time up: %v", err)
 	}
+}
+
+// On random games of the benchmarks' kind (dense random transitions,
+// continuous payoffs), larger than the integer games above: whatever auto
+// returns as converged passes the independent one-shot check, and when
+// auto does not converge neither does any single method.
+func TestAutoRandomGamesCertified(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		seed := rapid.Uint64().Draw(t, "seed")
+		nS := rapid.IntRange(2, 12).Draw(t, "states")
+		nA := rapid.IntRange(2, 3).Draw(t, "actors")
+		K := rapid.IntRange(2, 5-nA).Draw(t, "actions")
+		delta := rapid.SampledFrom([]float64{0.5, 0.9, 0.95}).Draw(t, "discount")
+		g := mpeRandomGame(seed, nS, nA, K, delta)
+		auto, err := Solve(context.Background(), g, Options{})
+		if err != nil {
+			t.Fatalf("auto: %v", err)
+		}
+		if auto.Converged {
+			gain, err := OneShotGain(g, auto.Profile(g))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if gain > 1e-8 {
+				t.Fatalf("auto (%s) converged but the one-shot gain is %g", auto.Method, gain)
+			}
+			return
+		}
+		for _, method := range []string{"homotopy", "iterate"} {
+			if r, err := Solve(context.Background(), g, Options{Method: method}); err == nil && r.Converged {
+				t.Fatalf("auto did not converge (%s) but %s did", auto.Reason, method)
+			}
+		}
+	})
 }

@@ -167,6 +167,14 @@ func BenchmarkMPE400x2x2Auto(b *testing.B) {
 	benchmarkMPE(b, mpeRandomGame(5, 400, 2, 2, 0.9), "auto")
 }
 
+func BenchmarkMPE1000x2x2Auto(b *testing.B) {
+	benchmarkMPE(b, mpeRandomGame(6, 1000, 2, 2, 0.9), "auto")
+}
+
+func BenchmarkMPE1000x2x2Iterate(b *testing.B) {
+	benchmarkMPE(b, mpeRandomGame(6, 1000, 2, 2, 0.9), "iterate")
+}
+
 // mpeDegenerateGame is mpeRandomGame with flows rounded to multiples of
 // 1/2 in [−1, 1]: stage games with ties, where the polish meets singular
 // support systems (the small-game case compared with sGameSolver).

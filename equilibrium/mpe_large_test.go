@@ -81,9 +81,7 @@ func TestStageSolverNearDegenerate(t *testing.T) {
 
 // The random games of the performance issue's sizes, each required to
 // converge with a certified equilibrium: behind TRUCE_MPE_LARGE=1, as they
-// take minutes (the 400-state case alone took 209 CPU-s in one run and
-// converged, certified, after its path stalled near its end;
-// docs/solve.md). The 1,000-state game is left out.
+// take minutes (docs/solve.md, Benchmarks).
 func TestSolveLargeRandomGames(t *testing.T) {
 	if os.Getenv("TRUCE_MPE_LARGE") == "" {
 		t.Skip("set TRUCE_MPE_LARGE=1 to solve the large random games (minutes)")
@@ -101,6 +99,7 @@ func TestSolveLargeRandomGames(t *testing.T) {
 		{"50x3x3 auto", 2, 50, 3, 3, "auto"},
 		{"200x2x2", 4, 200, 2, 2, "auto"},
 		{"400x2x2", 5, 400, 2, 2, "auto"},
+		{"1000x2x2", 6, 1000, 2, 2, "auto"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
