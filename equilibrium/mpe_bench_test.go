@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"os"
 	"testing"
 
 	"github.com/truce-dev/truce/internal/cputime"
@@ -75,6 +76,14 @@ func mpeRandomGame(seed uint64, nS, nA, K int, delta float64) *markov.Game {
 	return g
 }
 
+// mpeLargeBench skips a benchmark that takes minutes unless
+// TRUCE_MPE_LARGE is set (run them with -benchtime 1x).
+func mpeLargeBench(b *testing.B) {
+	if os.Getenv("TRUCE_MPE_LARGE") == "" {
+		b.Skip("set TRUCE_MPE_LARGE=1 for the large MPE benchmarks (minutes; -benchtime 1x)")
+	}
+}
+
 func benchmarkMPE(b *testing.B, g *markov.Game, method string) {
 	benchmarkMPEGames(b, []*markov.Game{g}, method)
 }
@@ -137,6 +146,7 @@ func BenchmarkMPE20x3x3Homotopy(b *testing.B) {
 // (BenchmarkMPE50x3x3Iterate) converges since its stage solver also tries
 // the sub-supports of a logit path's end (docs/solve.md, Limits).
 func BenchmarkMPE50x3x3Homotopy(b *testing.B) {
+	mpeLargeBench(b)
 	benchmarkMPE(b, mpeRandomGame(2, 50, 3, 3, 0.9), "homotopy")
 }
 
@@ -156,22 +166,27 @@ func BenchmarkMPE200x2x2Homotopy(b *testing.B) {
 }
 
 func BenchmarkMPE400x2x2Homotopy(b *testing.B) {
+	mpeLargeBench(b)
 	benchmarkMPE(b, mpeRandomGame(5, 400, 2, 2, 0.9), "homotopy")
 }
 
 func BenchmarkMPE1000x2x2Homotopy(b *testing.B) {
+	mpeLargeBench(b)
 	benchmarkMPE(b, mpeRandomGame(6, 1000, 2, 2, 0.9), "homotopy")
 }
 
 func BenchmarkMPE400x2x2Auto(b *testing.B) {
+	mpeLargeBench(b)
 	benchmarkMPE(b, mpeRandomGame(5, 400, 2, 2, 0.9), "auto")
 }
 
 func BenchmarkMPE1000x2x2Auto(b *testing.B) {
+	mpeLargeBench(b)
 	benchmarkMPE(b, mpeRandomGame(6, 1000, 2, 2, 0.9), "auto")
 }
 
 func BenchmarkMPE1000x2x2Iterate(b *testing.B) {
+	mpeLargeBench(b)
 	benchmarkMPE(b, mpeRandomGame(6, 1000, 2, 2, 0.9), "iterate")
 }
 
