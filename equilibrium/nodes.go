@@ -273,7 +273,24 @@ func buildNodes(ctx context.Context, g *markov.Game, strats []markov.Strategy, o
 	comboOf := map[string]int32{}
 	var combos [][]int
 	classes := map[string][]int32{}
-	byCombo := map[[3]int32]int{}
+	// byCombo[ph*nS+s][c] is the node of state s at phase ph with
+	// combination c, -1 (or beyond the end) if not yet looked up.
+	byCombo := make([][]int32, (C+1)*nS)
+	// One backing array for every transition's successor of every phase.
+	arcs := 0
+	for ph := 0; ph <= C; ph++ {
+		for s, st := range g.States {
+			if !st.Terminal {
+				for _, tr := range g.TransAt(ph, s) {
+					arcs += len(tr)
+				}
+			}
+		}
+	}
+	if err := budget.Check(ctx, "decision points' successors at every step", budget.Mul(int64(arcs), 8), "an earlier date for the clock's last step"); err != nil {
+		return nil, err
+	}
+	arcBuf := make([]int, arcs)
 	var ckey []byte
 	classKey := func(ph, nph int) string {
 		ckey = ckey[:0]
@@ -343,7 +360,8 @@ func buildNodes(ctx context.Context, g *markov.Game, strats []markov.Strategy, o
 			trans := g.TransAt(ph, s)
 			for j := 0; j < g.NumJoint(s); j++ {
 				tr := trans[j]
-				nx := make([]int, len(tr))
+				nx := arcBuf[:len(tr):len(tr)]
+				arcBuf = arcBuf[len(tr):]
 				for i, t := range tr {
 					c := fir[f]
 					f++
@@ -351,15 +369,20 @@ func buildNodes(ctx context.Context, g *markov.Game, strats []markov.Strategy, o
 					if c < 0 {
 						continue
 					}
-					k3 := [3]int32{int32(t.State), int32(nph), c}
-					id, ok := byCombo[k3]
-					if !ok {
-						var err error
-						if id, err = getFired(t.State, nph, combos[c]); err != nil {
-							return nil, err
-						}
-						byCombo[k3] = id
+					row := byCombo[nph*nS+t.State]
+					if int(c) < len(row) && row[c] >= 0 {
+						nx[i] = int(row[c])
+						continue
 					}
+					id, err := getFired(t.State, nph, combos[c])
+					if err != nil {
+						return nil, err
+					}
+					for len(row) <= int(c) {
+						row = append(row, -1)
+					}
+					row[c] = int32(id)
+					byCombo[nph*nS+t.State] = row
 					nx[i] = id
 				}
 				succ[off[ph*nS+s]+j] = nx
