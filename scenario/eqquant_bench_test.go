@@ -57,7 +57,7 @@ func BenchmarkClaimsPerDraw(b *testing.B) {
 			defer cpuPerOp(b, cpu0)
 			i := 0
 			for b.Loop() {
-				if r := sc.analyzeDraw(ctx, i, run.opt, run.needed, run.plan, run.qlim); r.err != nil {
+				if r := sc.analyzeDraw(ctx, i, run.opt, run.needed, run.plan, run.qlim, nil); r.err != nil {
 					b.Fatal(r.err)
 				}
 				i++

@@ -40,19 +40,26 @@ type Probe struct {
 	chains sync.Pool
 }
 
-// probeChains are one evaluator's chains, by profile index.
+// probeChains are one evaluator's chains, by profile index (and whether
+// they start from every state), for the next point or draw to refill.
 type probeChains map[int]*markov.Chain
 
 // chain returns the chain profile pi's strategies prof induce on g: the
-// previous point's chain refilled where the structure is the same (the
-// usual case in a design, whose points differ only in their numbers), else
-// a new one. Either way it is the chain markov.BuildChainFrom would build.
-func (p *Probe) chain(ctx context.Context, cs probeChains, g *markov.Game, prof markov.Profile, pi int, from bool) (*markov.Chain, error) {
-	if c := cs[pi]; c != nil {
+// previous point's (or draw's) chain refilled where the structure is the
+// same (the usual case in a design or over draws, which differ only in
+// their numbers), else a new one. Either way it is the chain
+// markov.BuildChainFrom would build. A chain with every state as a start
+// (from) is kept apart from one without.
+func (cs probeChains) chain(ctx context.Context, g *markov.Game, prof markov.Profile, pi int, from bool) (*markov.Chain, error) {
+	key := 2 * pi
+	if from {
+		key++
+	}
+	if c := cs[key]; c != nil {
 		if ok, err := c.Refill(ctx, g, prof); ok && err == nil {
 			return c, nil
 		}
-		delete(cs, pi) // unspecified after a failed refill
+		delete(cs, key) // unspecified after a failed refill
 	}
 	var starts []int
 	if from {
@@ -65,7 +72,7 @@ func (p *Probe) chain(ctx context.Context, cs probeChains, g *markov.Game, prof 
 	if err != nil {
 		return nil, err
 	}
-	cs[pi] = c
+	cs[key] = c
 	return c, nil
 }
 
@@ -331,7 +338,7 @@ func (p *Probe) EvalOnly(ctx context.Context, values []float64, label string, ou
 			return fmt.Errorf("%s: %w", label, err)
 		}
 		aopt := p.needs[pi].options(sc.Horizon)
-		c, err := p.chain(ctx, cs, g, prof, pi, aopt.From)
+		c, err := cs.chain(ctx, g, prof, pi, aopt.From)
 		if err != nil {
 			return fmt.Errorf("%s, profile %q: %w", label, name, err)
 		}

@@ -282,6 +282,9 @@ type drawEval struct {
 	sel    *equilibrium.Result
 	selErr error
 	solved bool
+	// chains, if set, are the worker's chains from its previous draw,
+	// refilled for this one (nil: a new chain per analysis).
+	chains probeChains
 }
 
 // selection returns the equilibrium the selection rule picks on this
@@ -334,8 +337,20 @@ func (d *drawEval) analysis(pi int) (*markov.Analysis, error) {
 		n = newNeeds(len(d.sc.States))
 		d.sc.quantityNeeds(pi, n)
 	}
-	a, err := markov.AnalyzeWith(d.ctx, d.g, p, n.options(d.sc.Horizon))
-	if err != nil {
+	opt := n.options(d.sc.Horizon)
+	var a *markov.Analysis
+	if d.chains != nil {
+		// The worker's chain of the previous draw, refilled: the same
+		// analysis without building the layout again.
+		c, err := d.chains.chain(d.ctx, d.g, p, pi, opt.From)
+		if err != nil {
+			return nil, fmt.Errorf("profile %q: %w", name, err)
+		}
+		a, err = c.Analyze(d.ctx, opt)
+		if err != nil {
+			return nil, fmt.Errorf("profile %q: %w", name, err)
+		}
+	} else if a, err = markov.AnalyzeWith(d.ctx, d.g, p, opt); err != nil {
 		return nil, fmt.Errorf("profile %q: %w", name, err)
 	}
 	d.an[pi] = a
