@@ -19,15 +19,16 @@ func reportRun(b *testing.B, analyses int, cpu0 time.Duration) {
 	}
 }
 
-// BenchmarkSobolUSIran is `truce sensitivity scenarios/testdata/us-iran-2026-v1.yaml
-// --method sobol --samples 1024`: the 33 uncertain parameters, every
-// quantity the hypotheses read and every hypothesis (35,840 exact analyses,
-// each of the seven profiles the hypotheses read), 1000 bootstrap
-// resamples. Target (#13): under 60 s on 2 cores.
+// BenchmarkSobolUSIran is `truce sensitivity scenarios/us-iran-2026.yaml
+// --method sobol --samples 1024`: the 61 uncertain parameters of the
+// bundled scenario as rebuilt for #17, every quantity the hypotheses read
+// and every hypothesis (64,512 exact analyses, each of the profiles the
+// hypotheses read), 1000 bootstrap resamples. Target (#13): under 60 s on
+// 2 cores.
 //
 //	go test ./sensitivity -run XXX -bench SobolUSIran -benchtime 1x
 func BenchmarkSobolUSIran(b *testing.B) {
-	sc, _ := parseFile(b, "../scenarios/testdata/us-iran-2026-v1.yaml")
+	sc, _ := parseFile(b, "../scenarios/us-iran-2026.yaml")
 	for _, w := range []int{1, 2} {
 		b.Run(fmt.Sprintf("workers=%d", w), func(b *testing.B) {
 			m, err := NewScenarioModel(sc, ScenarioModelOptions{})
@@ -48,10 +49,10 @@ func BenchmarkSobolUSIran(b *testing.B) {
 	}
 }
 
-// BenchmarkMorrisUSIran is `truce sensitivity scenarios/testdata/us-iran-2026-v1.yaml
-// --method morris` (20 trajectories, 680 analyses).
+// BenchmarkMorrisUSIran is `truce sensitivity scenarios/us-iran-2026.yaml
+// --method morris` (20 trajectories, 1,240 analyses).
 func BenchmarkMorrisUSIran(b *testing.B) {
-	sc, _ := parseFile(b, "../scenarios/testdata/us-iran-2026-v1.yaml")
+	sc, _ := parseFile(b, "../scenarios/us-iran-2026.yaml")
 	m, err := NewScenarioModel(sc, ScenarioModelOptions{Scale: ClampedQuantiles})
 	if err != nil {
 		b.Fatal(err)
@@ -69,7 +70,7 @@ func BenchmarkMorrisUSIran(b *testing.B) {
 }
 
 // BenchmarkDiscoverUSIran is `truce discover scenarios/us-iran-2026.yaml`
-// (2000 draws, PRIM for each of the twelve hypotheses).
+// (2000 draws, PRIM for each of the thirteen hypotheses).
 func BenchmarkDiscoverUSIran(b *testing.B) {
 	sc, _ := parseFile(b, "../scenarios/us-iran-2026.yaml")
 	cpu0 := cputime.Now()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"math"
 	"sort"
 	"strings"
 	"text/tabwriter"
@@ -174,10 +175,11 @@ func writeDemoSummary(w io.Writer, res *pipelineResult, dr *demoRecord, out stri
 				} else if over != "" {
 					line += "; " + over
 				}
-				notes = append(notes, line)
 				if words != "" {
-					notes = append(notes, "    what it says: "+words)
+					// Same line: the summary fits a screen.
+					line += ". What it says: " + words
 				}
+				notes = append(notes, line)
 			}
 		}
 	}
@@ -444,6 +446,7 @@ func demoSetClaims(g *markov.Game, horizon int, period string, set *equilibrium.
 	hi := []float64{0, 0, 0}
 	below := 0
 	yearLo, yearHi := 1.0, 0.0 // war within the year over the set
+	yearSel := math.NaN()      // and in the selected equilibrium
 	var calmest *equilibrium.Member
 	for i := range set.Equilibria {
 		m := &set.Equilibria[i]
@@ -461,6 +464,9 @@ func demoSetClaims(g *markov.Game, horizon int, period string, set *equilibrium.
 		}
 		if y < yearLo {
 			yearLo, calmest = y, m
+		}
+		if m.Selected {
+			yearSel = y
 		}
 		yearHi = max(yearHi, y)
 	}
@@ -484,7 +490,7 @@ func demoSetClaims(g *markov.Game, horizon int, period string, set *equilibrium.
 	}
 	over = fmt.Sprintf("over them, within %d %ss: %s; war below %.0f%% within the year (H6's bar) %s",
 		horizon, period, strings.Join(parts, ", "), 100*demoWarBar, where)
-	return over, demoSetWords(g, set, yearLo, yearHi, calmest), nil
+	return over, demoSetWords(g, set, yearLo, yearHi, yearSel, calmest), nil
 }
 
 // demoSetWords says in plain words what the equilibrium set found at
@@ -493,7 +499,7 @@ func demoSetClaims(g *markov.Game, horizon int, period string, set *equilibrium.
 // driving each other to war, and how much better the calmest equilibrium
 // found would be for each side. Empty unless the scenario has the
 // bundled one's actors US and IR.
-func demoSetWords(g *markov.Game, set *equilibrium.Set, yearLo, yearHi float64, calmest *equilibrium.Member) string {
+func demoSetWords(g *markov.Game, set *equilibrium.Set, yearLo, yearHi, yearSel float64, calmest *equilibrium.Member) string {
 	us, ir := -1, -1
 	for a, act := range g.Actors {
 		switch act.ID {
@@ -525,6 +531,12 @@ func demoSetWords(g *markov.Game, set *equilibrium.Set, yearLo, yearHi float64, 
 			pctS(yearLo), calmest.Values[ir][s0], sel.Values[ir][s0], calmest.Values[us][s0], sel.Values[us][s0])
 	} else {
 		fmt.Fprintf(&b, "every one found gives war within the year %s. ", pctS(yearHi))
+	}
+	switch {
+	case yearSel >= demoWarBar:
+		fmt.Fprintf(&b, "Where it parts from the article: its \"a comprehensive conflict does not erupt for now\" fails in the selected equilibrium (war within the year %s). ", pctS(yearSel))
+	case yearSel < demoWarBar:
+		fmt.Fprintf(&b, "The article's \"a comprehensive conflict does not erupt for now\" holds in the selected equilibrium (war within the year %s). ", pctS(yearSel))
 	}
 	b.WriteString("A small search, not complete: truce solve --all searches wider (docs/us-iran-2026.md).")
 	return b.String()

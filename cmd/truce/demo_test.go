@@ -33,7 +33,8 @@ func TestDemo(t *testing.T) {
 		}
 	}
 	for _, want := range []string{"What each verdict hangs on (Sobol total index", "equilibrium set: ", "The record, 2026-04-13 to 2026-06-01 (8 weeks of scenarios/us-iran-2019-2026.csv)",
-		"sanctions_intr 1.00", "Where the model parts from the article", "walk-away        (walkaway_intr) US: withdraw after IR: intransigent in truce"} {
+		"sanctions_intr 1.00", "Where the model parts from the article", ". What it says: the selected equilibrium is the two sides driving each other to war",
+		"Where it parts from the article: its \"a comprehensive conflict does not erupt for now\" fails in the selected equilibrium (war within the year 100%)", "walk-away        (walkaway_intr) US: withdraw after IR: intransigent in truce"} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("summary lacks %q:\n%s", want, stdout)
 		}

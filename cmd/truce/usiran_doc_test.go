@@ -76,6 +76,10 @@ func TestUSIranDocSync(t *testing.T) {
 	// makes with grep (the command above its check block).
 	rec := filepath.Join(t.TempDir(), "since-blockade.csv")
 	writeSinceBlockade(t, "../../scenarios/us-iran-2019-2026.csv", rec)
+	// The page's copy of the scenario with the claims over the equilibrium
+	// set appended (the heredoc it shows).
+	eqset := filepath.Join(t.TempDir(), "eqset.yaml")
+	writeEqSetCopy(t, "../../docs/us-iran-2026.md", "../../scenarios/us-iran-2026.yaml", eqset)
 	t.Chdir("../..")
 	ran := 0
 	for _, b := range blocks {
@@ -85,8 +89,11 @@ func TestUSIranDocSync(t *testing.T) {
 		ran++
 		args := make([]string, len(b.args))
 		for i, a := range b.args {
-			if a == "since-blockade.csv" {
+			switch a {
+			case "since-blockade.csv":
 				a = rec
+			case "eqset.yaml":
+				a = eqset
 			}
 			args[i] = a
 		}
@@ -99,7 +106,7 @@ func TestUSIranDocSync(t *testing.T) {
 			t.Errorf("docs/us-iran-2026.md:%d: truce %s exited %d: %s", b.line, strings.Join(b.args, " "), code, stderr)
 			continue
 		}
-		stdout = strings.ReplaceAll(strings.ReplaceAll(stdout, rec, "since-blockade.csv"), page, "truce-demo.html")
+		stdout = strings.NewReplacer(rec, "since-blockade.csv", page, "truce-demo.html", eqset, "eqset.yaml").Replace(stdout)
 		var got []string
 		for _, l := range strings.Split(stdout, "\n") {
 			got = append(got, strings.TrimRight(l, " "))
@@ -151,6 +158,39 @@ func writeSinceBlockade(t *testing.T, from, to string) {
 		}
 	}
 	if err := os.WriteFile(to, []byte(strings.Join(out, "\n")+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// writeEqSetCopy writes the bundled scenario with the hypotheses the page
+// appends to it (the lines of its heredoc `cat >> eqset.yaml <<'EOF'` …
+// `EOF`).
+func writeEqSetCopy(t *testing.T, page, scenario, to string) {
+	t.Helper()
+	doc, err := os.ReadFile(page)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, err := os.ReadFile(scenario)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var add []string
+	in := false
+	for _, l := range strings.Split(string(doc), "\n") {
+		switch {
+		case l == "cat >> eqset.yaml <<'EOF'":
+			in = true
+		case in && l == "EOF":
+			in = false
+		case in:
+			add = append(add, l)
+		}
+	}
+	if len(add) == 0 {
+		t.Fatalf("%s: no heredoc `cat >> eqset.yaml <<'EOF'` found", page)
+	}
+	if err := os.WriteFile(to, append(src, []byte(strings.Join(add, "\n")+"\n")...), 0o644); err != nil {
 		t.Fatal(err)
 	}
 }
