@@ -550,6 +550,7 @@ func runGroup(sm *sampler, init int, seed uint64, lo int, pws []*pathWork, sums 
 	// The discounted steps are recorded per distinct discount: none
 	// without payoffs, one in the usual case of a common discount.
 	var pow0 []float64
+	pow := sm.pow
 	nD := 0
 	if sm.hasPay {
 		nD = sm.nD
@@ -582,9 +583,9 @@ func runGroup(sm *sampler, init int, seed uint64, lo int, pws []*pathWork, sums 
 				r.dv += pow0[t]
 			default:
 				r.dv += pow0[t]
-				dvx := pws[k].dvx
-				for d := 1; d < nD; d++ {
-					dvx[int(x)*(nD-1)+d-1] += sm.pow[d*(H+1)+t]
+				dvx := pws[k].dvx[int(x)*(nD-1) : int(x)*(nD-1)+nD-1]
+				for d := range dvx {
+					dvx[d] += pow[(d+1)*(H+1)+t]
 				}
 			}
 			hi, lo := bits.Mul64(l.rng.next(), uint64(nd.cnt))
@@ -645,29 +646,37 @@ func (pw *pathWork) account(sm *sampler, steps, nv int, termNode int32, termStep
 			plays[ci] += o * p
 		}
 	}
-	if sm.hasPay {
+	switch {
+	case !sm.hasPay:
+	case nD == 1:
+		for _, x := range visited {
+			d := pw.rec[x].dv
+			for i, w := range sm.reward[int(x)*nAC : int(x)*nAC+nAC] {
+				pay[i] += d * w
+			}
+		}
+	default:
 		for _, x := range visited {
 			rw := sm.reward[int(x)*nAC : int(x)*nAC+nAC]
+			dvx := pw.dvx[int(x)*(nD-1) : int(x)*(nD-1)+nD-1]
 			for a := 0; a < nA; a++ {
 				d := pw.rec[x].dv
 				if di := sm.discIdx[a]; di > 0 {
-					d = pw.dvx[int(x)*(nD-1)+di-1]
+					d = dvx[di-1]
 				}
 				for cc := 0; cc < nC; cc++ {
 					pay[a*nC+cc] += d * rw[a*nC+cc]
 				}
 			}
-			if nD > 1 {
-				clear(pw.dvx[int(x)*(nD-1) : int(x)*(nD-1)+nD-1])
-			}
+			clear(dvx)
 		}
-		if termNode >= 0 {
-			if e := sm.entry[sm.nodeState[termNode]]; len(e) > 0 {
-				for a := 0; a < nA; a++ {
-					p := sm.pow[sm.discIdx[a]*(H+1)+termStep]
-					for cc := 0; cc < nC; cc++ {
-						pay[a*nC+cc] += p * e[a*nC+cc]
-					}
+	}
+	if sm.hasPay && termNode >= 0 {
+		if e := sm.entry[sm.nodeState[termNode]]; len(e) > 0 {
+			for a := 0; a < nA; a++ {
+				p := sm.pow[sm.discIdx[a]*(H+1)+termStep]
+				for cc := 0; cc < nC; cc++ {
+					pay[a*nC+cc] += p * e[a*nC+cc]
 				}
 			}
 		}
