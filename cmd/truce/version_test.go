@@ -108,3 +108,23 @@ func TestSubcommandNames(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkRootCmd: building the whole command tree (help, completion)
+// against the tree for one command, what every `truce nash …` pays
+// before it reads its game.
+//
+//	go test ./cmd/truce -run '^$' -bench RootCmd -benchmem
+func BenchmarkRootCmd(b *testing.B) {
+	for _, name := range []string{"", "nash"} {
+		label := name
+		if label == "" {
+			label = "all"
+		}
+		b.Run(label, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				newRootCmdFor(name)
+			}
+		})
+	}
+}
