@@ -31,7 +31,7 @@ while getopts "n:ib:h" opt; do
 	i) inittrace=1 ;;
 	b) base=$OPTARG ;;
 	*)
-		sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'
+		sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'
 		exit 2
 		;;
 	esac
