@@ -808,10 +808,16 @@ func (m *mpeModel) polish(sig [][][]float64, V [][]float64, support func(a, s, k
 			}
 		}
 	}
-	// Newton–chord: the LU of the first Jacobian is reused while each
-	// step cuts the residual at least fourfold (a large game's support
-	// system is factored once or twice instead of at every step); a
-	// singular system takes the pseudo-inverse path, a fresh SVD per step.
+	// Newton–chord on large systems (mpeChordMinUnknowns or more): the LU
+	// of the first Jacobian is reused while each step cuts the residual at
+	// least fourfold, so a large game's support system is factored once or
+	// twice instead of at every step. Small systems (every stage game of
+	// value iteration) keep plain Newton: the factorisation is cheap there,
+	// and value iteration's course is sensitive to the last bits of its
+	// stage equilibria (with the chord the 50-state three-actor game took
+	// 369 sweeps instead of 255). A singular system takes the
+	// pseudo-inverse path, a fresh SVD per step.
+	chord := n >= mpeChordMinUnknowns
 	res0, prevRes := 0.0, math.Inf(1)
 	haveLU := false
 	for it := 0; it < 25; it++ {
@@ -844,7 +850,7 @@ func (m *mpeModel) polish(sig [][][]float64, V [][]float64, support func(a, s, k
 			if err := dx.SolveVec(&lu, fv); err != nil {
 				return nil, 0, false
 			}
-			haveLU = true
+			haveLU = chord
 		} else if n <= mpePolishSVDMax {
 			// A minimum-norm step that no longer reduces the residual
 			// means the system is inconsistent (the guessed support has
