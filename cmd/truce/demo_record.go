@@ -154,22 +154,25 @@ func writeDemoClaims(w io.Writer, res *pipelineResult, dr *demoRecord) {
 			}
 		}
 		share := fmt.Sprintf("%.1f%%", 100*h.HoldsShare)
-		verdict := h.Verdict
+		verdict := scenario.VerdictText(h.Verdict)
 		if dr != nil {
 			if p, ok := dr.posterior[h.ID]; ok {
 				share = fmt.Sprintf("%5.1f%% → %5.1f%%", 100*h.HoldsShare, 100*p.PosteriorShare)
-				verdict = p.PosteriorVerdict
+				verdict = scenario.VerdictText(p.PosteriorVerdict)
 				if p.PosteriorVerdict != h.Verdict {
-					verdict = h.Verdict + "→" + p.PosteriorVerdict
+					verdict = scenario.VerdictText(h.Verdict) + "→" + scenario.VerdictText(p.PosteriorVerdict)
 				}
 			}
+		}
+		if h.EvaluatedDraws > 0 { // a claim with draws: evaluated on a subsample
+			share += fmt.Sprintf(" on %d of %d draws", h.EvaluatedDraws, ar.Analysed())
 		}
 		line := fmt.Sprintf("  %-4s %-9s %s  %-46s%s", h.ID, verdict, share, oneLine(labels[h.ID], 46), flip)
 		fmt.Fprintln(w, strings.TrimRight(line, " "))
 		switch final := verdictAfter(h, dr); final {
 		case "rejected":
 			rejected = append(rejected, h.ID)
-		case "uncertain":
+		case "uncertain", scenario.Unsettled:
 			unsure = append(unsure, h.ID)
 		}
 	}
