@@ -271,3 +271,35 @@ func (h *HypothesisReport) SubsampleLine(of int) string {
 
 // pct1 writes a share as a percentage with one decimal.
 func pct1(x float64) string { return strconv.FormatFloat(100*x, 'f', 1, 64) + "%" }
+
+// costlyFuncs are the hypothesis functions that run a search on every
+// draw (the equilibrium set, the commitment search): seconds per draw on a
+// scenario the size of the bundled one, where the others take
+// milliseconds. The lint suggests `draws:` for a hypothesis that calls one.
+var costlyFuncs = map[string]string{
+	"equilibria": "searches the equilibrium set", "min_value": "searches the equilibrium set", "max_value": "searches the equilibrium set",
+	"min_absorb": "searches the equilibrium set", "max_absorb": "searches the equilibrium set",
+	"min_reach": "searches the equilibrium set", "max_reach": "searches the equilibrium set",
+	"commit_value": "searches the commitments", "commit_follower_value": "searches the commitments", "commit_gain": "searches the commitments",
+}
+
+// costlyHypotheses notes each hypothesis without `draws:` that calls a
+// costly function: evaluated on every one of analyze's draws (1000 by
+// default) it can take many minutes.
+func (l *linter) costlyHypotheses() {
+	if !l.sc.Random() {
+		return // one draw: nothing to subsample
+	}
+	for _, h := range l.sc.Hypotheses {
+		if h.Draws > 0 {
+			continue
+		}
+		for _, q := range h.quant {
+			if what, ok := costlyFuncs[q.fn.name]; ok {
+				l.notef(h.Pos, "add `draws: 100` to evaluate it on each run's first 100 draws only: its share is then over those, with a 95% interval (docs/scenario.md, Hypotheses)",
+					"hypothesis %s calls %s, which %s on every draw (seconds per draw on a scenario of some size): over analyze's %d default draws that can take many minutes", h.ID, q.key, what, DefaultDraws)
+				break
+			}
+		}
+	}
+}

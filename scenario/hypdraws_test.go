@@ -252,3 +252,40 @@ func TestSubsampleText(t *testing.T) {
 		}
 	}
 }
+
+// The lint notes a hypothesis that calls a costly function (the
+// equilibrium set, the commitment search) without draws:, once each, and
+// not one that has draws: or a scenario with a single draw.
+func TestLintCostlyHypotheses(t *testing.T) {
+	src, err := os.ReadFile("testdata/eqset.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	random := strings.Replace(strings.Replace(string(src), "to: {good: 0.1}}", "to: {good: g}}", 1),
+		"states:\n", "parameters:\n  g: {dist: uniform, min: 0.05, max: 0.15}\nstates:\n", 1)
+	random = strings.Replace(random, "    expr: equilibria(\"equilibrium\") == 3\n", "    expr: equilibria(\"equilibrium\") == 3\n    draws: 10\n", 1)
+	for _, c := range []struct {
+		name, src string
+		want      []string
+	}{
+		{"random", random, []string{"E2", "E3", "E4", "E5"}},
+		{"fixed", string(src), nil},
+	} {
+		sc, ds := Parse("eqset.yaml", []byte(c.src))
+		if sc == nil {
+			t.Fatalf("%s: %v", c.name, ds)
+		}
+		var got []string
+		for _, d := range sc.Lint(context.Background()) {
+			if strings.Contains(d.Msg, "on every draw (seconds per draw") {
+				if d.Severity != SeverityNote || !strings.Contains(d.Hint, "draws: 100") {
+					t.Errorf("%s: %s", c.name, d)
+				}
+				got = append(got, strings.Fields(d.Msg)[1])
+			}
+		}
+		if strings.Join(got, " ") != strings.Join(c.want, " ") {
+			t.Errorf("%s: notes for %v, want %v", c.name, got, c.want)
+		}
+	}
+}

@@ -53,6 +53,7 @@ func (sc *Scenario) Lint(ctx context.Context) []Diagnostic {
 	l.transitionRules()
 	l.strategyRules()
 	l.undefinedQuantities(ctx)
+	l.costlyHypotheses()
 	return l.d.sorted()
 }
 
