@@ -303,3 +303,11 @@ func (l *linter) costlyHypotheses() {
 		}
 	}
 }
+
+// EvaluateEveryDraw drops every hypothesis's `draws:`, so that each is
+// evaluated on every draw (truce analyze --hypothesis-draws all).
+func (sc *Scenario) EvaluateEveryDraw() {
+	for i := range sc.Hypotheses {
+		sc.Hypotheses[i].Draws = 0
+	}
+}

@@ -23,6 +23,7 @@ func newAnalyzeCmd() *cobra.Command {
 		from     string
 		longRun  bool
 		sf       shardFlags
+		hypDraws string
 	)
 	cmd := &cobra.Command{
 		Use:   "analyze FILE",
@@ -73,6 +74,7 @@ result; truce merge folds the parts into exactly this command's output
 			if err != nil {
 				return err
 			}
+			applyHypothesisDraws(sc, hypDraws)
 			units := draws
 			if !sc.Random() {
 				units = 1 // analysed once
@@ -157,6 +159,7 @@ result; truce merge folds the parts into exactly this command's output
 	intFlag(f, &workers, "workers", 0, 0, maxWorkers, "parallel workers (0 = all cores); output does not depend on it")
 	formatFlag(f, &format, "text", "json")
 	f.BoolVar(&strict, "strict", false, "fail when any draw cannot be analysed (by default it is left out and counted)")
+	hypothesisDrawsFlag(f, &hypDraws)
 	timeoutFlag(f)
 	retro.add(f)
 	f.StringVar(&from, "from", "", "all: also every figure from every start state (one solve per figure for all starts)")

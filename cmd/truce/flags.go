@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/pflag"
 	"github.com/truce-dev/truce/internal/budget"
+	"github.com/truce-dev/truce/scenario"
 )
 
 // Every numeric flag of truce is one of the values below: each checks its
@@ -194,4 +195,18 @@ func orList(xs []string) string {
 		return strings.Join(xs, "")
 	}
 	return strings.Join(xs[:len(xs)-1], ", ") + " or " + xs[len(xs)-1]
+}
+
+// hypothesisDrawsFlag adds --hypothesis-draws: "file" keeps each
+// hypothesis's draws: (evaluated on the run's first N draws), "all"
+// evaluates every hypothesis on every draw.
+func hypothesisDrawsFlag(f *pflag.FlagSet, p *string) {
+	enumFlag(f, p, "hypothesis-draws", "file", "draws a hypothesis with draws: N is evaluated on: its first N (file) or every draw (all)", "file", "all")
+}
+
+// applyHypothesisDraws applies --hypothesis-draws to sc.
+func applyHypothesisDraws(sc *scenario.Scenario, v string) {
+	if v == "all" {
+		sc.EvaluateEveryDraw()
+	}
 }

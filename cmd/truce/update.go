@@ -22,6 +22,7 @@ const maxRecordFileSize = 512 << 20
 func newUpdateCmd() *cobra.Command {
 	var (
 		recordPath string
+		hypDraws   string
 		start      string
 		now        string
 		profiles   []string
@@ -77,6 +78,7 @@ checks. The part carries the scenario and the record.`,
 			if err != nil {
 				return err
 			}
+			applyHypothesisDraws(sc, hypDraws)
 			if recordPath == "" {
 				return usageErrorf("truce update: --record is required (a CSV file: step or date, event or state)")
 			}
@@ -167,6 +169,7 @@ checks. The part carries the scenario and the record.`,
 	f.StringVar(&now, "now", "", "the step (or date) to say where the process is and to predict from; default: the record's last step")
 	f.StringSliceVar(&profiles, "profile", nil, "candidate profile(s) for what was played (repeat or comma-separate; default: every profile with given strategies)")
 	intFlag(f, &draws, "draws", 1000, 1, maxDraws, "prior draws (particles)")
+	hypothesisDrawsFlag(f, &hypDraws)
 	f.Uint64Var(&seed, "seed", scenario.DefaultSeed, "random seed: the prior draws are those of analyze with this seed")
 	intFlag(f, &workers, "workers", 0, 0, maxWorkers, "parallel workers (0 = all cores); output does not depend on it")
 	intFlag(f, &ahead, "ahead", evidence.DefaultAhead, 1, 100000, "steps after now that the predictions cover")
