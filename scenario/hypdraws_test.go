@@ -289,3 +289,31 @@ func TestLintCostlyHypotheses(t *testing.T) {
 		}
 	}
 }
+
+// Claims over the equilibrium set with draws: (testdata/eqset-draws.yaml):
+// on each draw the set has three equilibria and "in every equilibrium A
+// earns more than 5" holds exactly when e > 38/21 (the file derives it),
+// so E1's share is 1 on its 20 draws and E3's is the share of the first 40 draws with
+// e > 38/21, in a run of any size.
+func TestSubsampleEquilibriumSet(t *testing.T) {
+	sc := readScenario(t, "testdata/eqset-draws.yaml")
+	rep, err := Analyze(context.Background(), sc, AnalyzeOptions{Draws: 90, Seed: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	held := 0
+	for i := 0; i < 40; i++ {
+		if sc.DrawAt(5, i).Values[0] > 38.0/21 {
+			held++
+		}
+	}
+	e1, e3 := rep.Hypotheses[0], rep.Hypotheses[1]
+	// 20 of 20 is not enough to put the share above 90%: its interval
+	// reaches below.
+	if e1.HoldsShare != 1 || e1.EvaluatedDraws != 20 || e1.Verdict != Unsettled || strings.Join(e1.VerdictBetween, " ") != "uncertain supported" {
+		t.Errorf("E1: %+v, want 1 on 20 draws, not settled between uncertain and supported", e1)
+	}
+	if want := float64(held) / 40; e3.HoldsShare != want || e3.EvaluatedDraws != 40 {
+		t.Errorf("E3: %v on %d draws, want %v on 40", e3.HoldsShare, e3.EvaluatedDraws, want)
+	}
+}
