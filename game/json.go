@@ -81,13 +81,14 @@ func WriteJSON(w io.Writer, g *Strategic) error {
 		jg.Players = append(jg.Players, jsonPlayer{Name: name, Strategies: g.Strategies[p]})
 	}
 	n := g.NumPlayers()
+	exact := g.Exact()
 	jg.Payoffs = make([][]jsonNumber, g.NumProfiles())
 	for k := range jg.Payoffs {
 		jg.Payoffs[k] = make([]jsonNumber, n)
 		for p := 0; p < n; p++ {
 			i := k*n + p
-			if g.Exact != nil {
-				jg.Payoffs[k][p] = jsonNumber(g.Exact[i].RatString())
+			if exact != nil {
+				jg.Payoffs[k][p] = jsonNumber(exact[i].RatString())
 				continue
 			}
 			v := g.Payoffs[i]

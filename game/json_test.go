@@ -56,7 +56,7 @@ func TestJSONRoundTrip(t *testing.T) {
 			}
 		}
 		for i := range g.Payoffs {
-			if g.Payoffs[i] != h.Payoffs[i] || (exact && g.Exact[i].Cmp(h.Exact[i]) != 0) {
+			if g.Payoffs[i] != h.Payoffs[i] || (exact && g.Exact()[i].Cmp(h.Exact()[i]) != 0) {
 				t.Fatalf("payoff %d changed: %v -> %v", i, g.Payoffs[i], h.Payoffs[i])
 			}
 		}
@@ -98,8 +98,8 @@ func TestJSONExactFractions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if g.Exact[0].Cmp(big.NewRat(1, 3)) != 0 || g.Exact[1].Cmp(big.NewRat(1, 10)) != 0 {
-		t.Fatalf("payoffs %v %v", g.Exact[0], g.Exact[1])
+	if g.Exact()[0].Cmp(big.NewRat(1, 3)) != 0 || g.Exact()[1].Cmp(big.NewRat(1, 10)) != 0 {
+		t.Fatalf("payoffs %v %v", g.Exact()[0], g.Exact()[1])
 	}
 	var buf bytes.Buffer
 	if err := WriteJSON(&buf, g); err != nil {
@@ -136,7 +136,7 @@ func FuzzReadJSON(f *testing.F) {
 			t.Fatalf("cannot reread: %v\n%s", err, buf.String())
 		}
 		for i := range g.Payoffs {
-			if g.Payoffs[i] != h.Payoffs[i] || g.Exact[i].Cmp(h.Exact[i]) != 0 {
+			if g.Payoffs[i] != h.Payoffs[i] || g.Exact()[i].Cmp(h.Exact()[i]) != 0 {
 				t.Fatalf("payoff %d changed", i)
 			}
 		}

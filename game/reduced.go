@@ -200,8 +200,9 @@ func (t *Tree) Reduced(ctx context.Context) (*Reduced, error) {
 	}
 	g.Title, g.Comment = t.Title, t.Comment
 	exact := t.IsExact()
+	ex := g.Exact() // NewStrategic's zeros, summed into below
 	if !exact {
-		g.Exact = nil
+		g.DropExact()
 	}
 	// Walk the tree carrying each player's current sequence and the
 	// chance probability; at each outcome add its payoff to every profile
@@ -314,7 +315,7 @@ func (t *Tree) Reduced(ctx context.Context) (*Reduced, error) {
 				case acc != nil:
 					acc[k*n+p] += nums[ci][p]
 				case exact:
-					e := g.Exact[k*n+p]
+					e := ex[k*n+p]
 					e.Add(e, c.rat[p])
 				}
 			}
@@ -333,11 +334,13 @@ func (t *Tree) Reduced(ctx context.Context) (*Reduced, error) {
 	}
 	if exact {
 		num := new(big.Int)
-		for i, e := range g.Exact {
-			if acc != nil {
+		if acc != nil {
+			for i, e := range ex {
 				e.SetFrac(num.SetInt64(acc[i]), den)
 			}
-			g.Payoffs[i], _ = e.Float64()
+		}
+		if err := g.SetExact(ex); err != nil {
+			return nil, err
 		}
 	}
 	red.Game = g

@@ -20,12 +20,81 @@ type Strategic struct {
 	Players    []string   // player names, len N
 	Strategies [][]string // strategy labels per player
 
-	// Payoffs holds every payoff as a float64, in profile order.
+	// Payoffs holds every payoff as a float64, in profile order. Setting
+	// an entry directly makes the game a float game: the exact payoffs
+	// (see Exact) no longer match and are no longer reported.
 	Payoffs []float64
-	// Exact holds the same payoffs as rationals, or is nil when some payoff
-	// is not known exactly. Solvers with an exact mode use it.
-	Exact []*big.Rat
+
+	// exact holds the same payoffs as rationals, or is nil when some payoff
+	// is not known exactly; exactSum is the fingerprint of Payoffs (see
+	// payoffSum) when they were last set together, so that a caller who
+	// changes Payoffs directly cannot leave stale rationals behind.
+	exact    []*big.Rat
+	exactSum uint64
 }
+
+// payoffMix is the contribution of payoff v at index i to payoffSum:
+// splitmix64's finaliser of its bits and position.
+func payoffMix(i int, v float64) uint64 {
+	z := math.Float64bits(v) + uint64(i)*0x9e3779b97f4a7c15
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9
+	z = (z ^ (z >> 27)) * 0x94d049bb133111eb
+	return z ^ (z >> 31)
+}
+
+// payoffSum is a fingerprint of the payoffs: the sum (mod 2⁶⁴) of each
+// entry's payoffMix, so that SetPayoff can update it in constant time.
+func payoffSum(pay []float64) uint64 {
+	var s uint64
+	for i, v := range pay {
+		s += payoffMix(i, v)
+	}
+	return s
+}
+
+// Exact returns the payoffs as rationals, in the order of Payoffs, or nil
+// when some payoff is not known exactly, including when Payoffs were
+// changed directly since the rationals were set. It checks one pass over
+// Payoffs (about a nanosecond per entry): call it once per solve. The
+// slice is the game's own: change payoffs with SetPayoff or SetExact.
+func (g *Strategic) Exact() []*big.Rat {
+	if g.exact == nil || len(g.exact) != len(g.Payoffs) || payoffSum(g.Payoffs) != g.exactSum {
+		return nil
+	}
+	return g.exact
+}
+
+// SetExact sets every payoff to the rationals vals (in the order of
+// Payoffs; the game keeps the slice) and the floats to their nearest
+// float64.
+func (g *Strategic) SetExact(vals []*big.Rat) error {
+	if len(vals) != len(g.Payoffs) {
+		return fmt.Errorf("game: %d exact payoffs for %d entries", len(vals), len(g.Payoffs))
+	}
+	for i, v := range vals {
+		if v == nil {
+			return fmt.Errorf("game: exact payoff %d is missing", i)
+		}
+		g.Payoffs[i], _ = v.Float64()
+	}
+	g.exact, g.exactSum = vals, payoffSum(g.Payoffs)
+	return nil
+}
+
+// AdoptExact records vals as the exact payoffs behind the floats now in
+// Payoffs, for readers that parsed both from the same text (each float
+// the nearest to its rational) and need not convert again; the game keeps
+// the slice.
+func (g *Strategic) AdoptExact(vals []*big.Rat) error {
+	if len(vals) != len(g.Payoffs) {
+		return fmt.Errorf("game: %d exact payoffs for %d entries", len(vals), len(g.Payoffs))
+	}
+	g.exact, g.exactSum = vals, payoffSum(g.Payoffs)
+	return nil
+}
+
+// DropExact makes the game a float game: Exact returns nil from now on.
+func (g *Strategic) DropExact() { g.exact = nil }
 
 // NewStrategic returns a game with the given players and strategy labels
 // and all payoffs zero (exactly).
@@ -50,11 +119,12 @@ func NewStrategic(players []string, strategies [][]string) (*Strategic, error) {
 		Players:    players,
 		Strategies: strategies,
 		Payoffs:    make([]float64, n*len(players)),
-		Exact:      make([]*big.Rat, n*len(players)),
+		exact:      make([]*big.Rat, n*len(players)),
 	}
-	for i := range g.Exact {
-		g.Exact[i] = new(big.Rat)
+	for i := range g.exact {
+		g.exact[i] = new(big.Rat)
 	}
+	g.exactSum = payoffSum(g.Payoffs)
 	return g, nil
 }
 
@@ -95,9 +165,13 @@ func (g *Strategic) Payoff(k, p int) float64 { return g.Payoffs[k*len(g.Players)
 // SetPayoff sets player p's payoff at profile k to an exact value.
 func (g *Strategic) SetPayoff(k, p int, v *big.Rat) {
 	i := k*len(g.Players) + p
+	old := g.Payoffs[i]
 	g.Payoffs[i], _ = v.Float64()
-	if g.Exact != nil {
-		g.Exact[i] = new(big.Rat).Set(v)
+	if g.exact != nil {
+		// Kept in step incrementally: a fingerprint already off (Payoffs
+		// changed directly before) stays off.
+		g.exact[i] = new(big.Rat).Set(v)
+		g.exactSum += payoffMix(i, g.Payoffs[i]) - payoffMix(i, old)
 	}
 }
 
@@ -105,11 +179,11 @@ func (g *Strategic) SetPayoff(k, p int, v *big.Rat) {
 // game is no longer exact afterwards.
 func (g *Strategic) SetPayoffFloat(k, p int, v float64) {
 	g.Payoffs[k*len(g.Players)+p] = v
-	g.Exact = nil
+	g.exact = nil
 }
 
-// IsExact reports whether every payoff is known as a rational.
-func (g *Strategic) IsExact() bool { return g.Exact != nil }
+// IsExact reports whether every payoff is known as a rational (see Exact).
+func (g *Strategic) IsExact() bool { return g.Exact() != nil }
 
 // StrategyValues writes into out[s] the expected payoff to player p of pure
 // strategy s when every other player q plays the mixed strategy sigma[q].
@@ -174,7 +248,8 @@ func (g *Strategic) Regret(sigma [][]float64) float64 {
 
 // ExactRegret is Regret in rational arithmetic. It needs an exact game.
 func (g *Strategic) ExactRegret(sigma [][]*big.Rat) (*big.Rat, error) {
-	if g.Exact == nil {
+	exact := g.Exact()
+	if exact == nil {
 		return nil, fmt.Errorf("game: ExactRegret on a game without exact payoffs")
 	}
 	n := len(g.Players)
@@ -195,7 +270,7 @@ func (g *Strategic) ExactRegret(sigma [][]*big.Rat) (*big.Rat, error) {
 				}
 			}
 			if w.Sign() != 0 {
-				vals[idx[p]].Add(vals[idx[p]], tmp.Mul(w, g.Exact[k*n+p]))
+				vals[idx[p]].Add(vals[idx[p]], tmp.Mul(w, exact[k*n+p]))
 			}
 			for q := 0; q < n; q++ {
 				idx[q]++

@@ -61,3 +61,48 @@ func TestNewStrategicErrors(t *testing.T) {
 		t.Error("empty strategy set accepted")
 	}
 }
+
+// Payoffs set directly leave no stale rationals behind: the game becomes
+// a float game, and stays one until its exact payoffs are set again.
+func TestExactNeverStale(t *testing.T) {
+	g, err := NewStrategic([]string{"a", "b"}, [][]string{{"x", "y"}, {"x", "y"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !g.IsExact() || g.Exact()[3].Sign() != 0 {
+		t.Fatal("a new game is exact, all zeros")
+	}
+	g.SetPayoff(1, 0, big.NewRat(1, 3))
+	if ex := g.Exact(); ex == nil || ex[2].Cmp(big.NewRat(1, 3)) != 0 || g.Payoffs[2] != 1.0/3 {
+		t.Fatalf("SetPayoff keeps the game exact: %v %v", ex, g.Payoffs)
+	}
+	g.Payoffs[5] = 2 // as several tests did
+	if g.IsExact() || g.Exact() != nil {
+		t.Fatal("payoffs set directly: the rationals are stale and must not be reported")
+	}
+	g.SetPayoff(0, 0, big.NewRat(1, 1))
+	if g.Exact() != nil {
+		t.Fatal("SetPayoff after a direct change: still stale")
+	}
+	vals := make([]*big.Rat, len(g.Payoffs))
+	for i := range vals {
+		vals[i] = big.NewRat(int64(i), 7)
+	}
+	if err := g.SetExact(vals); err != nil {
+		t.Fatal(err)
+	}
+	if ex := g.Exact(); ex == nil || g.Payoffs[5] != 5.0/7 {
+		t.Fatalf("SetExact: %v %v", ex, g.Payoffs)
+	}
+	g.Payoffs[5] = 5.0 / 7 // the same value: still in step
+	if g.Exact() == nil {
+		t.Fatal("rewriting a payoff with its own value made the game inexact")
+	}
+	g.SetPayoffFloat(0, 1, 0.5)
+	if g.Exact() != nil {
+		t.Fatal("SetPayoffFloat: no longer exact")
+	}
+	if err := g.SetExact(vals[:3]); err == nil {
+		t.Fatal("SetExact with too few values accepted")
+	}
+}

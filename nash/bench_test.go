@@ -95,7 +95,7 @@ func BenchmarkLP(b *testing.B) {
 	for _, n := range []int{20, 50, 100} {
 		g := benchGame(b, benchSquare[n])
 		for k := 0; k < g.NumProfiles(); k++ {
-			g.SetPayoff(k, 1, new(big.Rat).Neg(g.Exact[2*k]))
+			g.SetPayoff(k, 1, new(big.Rat).Neg(g.Exact()[2*k]))
 		}
 		b.Run(fmt.Sprintf("%dx%d/float", n, n), func(b *testing.B) { benchMethod(b, g, LP, Options{}) })
 		b.Run(fmt.Sprintf("%dx%d/rational", n, n), func(b *testing.B) { benchMethod(b, g, LP, Options{Rational: true}) })

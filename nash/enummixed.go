@@ -281,12 +281,12 @@ func profileGreater(a, b Equilibrium) bool {
 // intMatrix is exactMatrices' conversion for player p when every payoff
 // is an integer of at most 62 bits (the usual case): no rational
 // arithmetic at all. It returns nil otherwise.
-func intMatrix(g *game.Strategic, p, rows, cols int, at func(r, c int) int) [][]*big.Int {
+func intMatrix(ex []*big.Rat, p, rows, cols int, at func(r, c int) int) [][]*big.Int {
 	vals := make([]int64, rows*cols)
 	lo := int64(math.MaxInt64)
 	for r := 0; r < rows; r++ {
 		for c := 0; c < cols; c++ {
-			v := g.Exact[at(r, c)*2+p]
+			v := ex[at(r, c)*2+p]
 			if !v.IsInt() || !v.Num().IsInt64() {
 				return nil
 			}
@@ -319,8 +319,9 @@ func intMatrix(g *game.Strategic, p, rows, cols int, at func(r, c int) int) [][]
 // affine map, which leaves the equilibria unchanged.
 func exactMatrices(g *game.Strategic) (a, bt [][]*big.Int) {
 	m, n := len(g.Strategies[0]), len(g.Strategies[1])
+	ex := g.Exact()
 	conv := func(p int, rows, cols int, at func(r, c int) int) [][]*big.Int {
-		if out := intMatrix(g, p, rows, cols, at); out != nil {
+		if out := intMatrix(ex, p, rows, cols, at); out != nil {
 			return out
 		}
 		minv := (*big.Rat)(nil)
@@ -328,7 +329,7 @@ func exactMatrices(g *game.Strategic) (a, bt [][]*big.Int) {
 		g0 := new(big.Int)
 		for r := 0; r < rows; r++ {
 			for c := 0; c < cols; c++ {
-				v := g.Exact[at(r, c)*2+p]
+				v := ex[at(r, c)*2+p]
 				if minv == nil || v.Cmp(minv) < 0 {
 					minv = v
 				}
@@ -343,7 +344,7 @@ func exactMatrices(g *game.Strategic) (a, bt [][]*big.Int) {
 		for r := range out {
 			out[r] = make([]*big.Int, cols)
 			for c := range out[r] {
-				t.Sub(g.Exact[at(r, c)*2+p], minv)
+				t.Sub(ex[at(r, c)*2+p], minv)
 				t.Mul(t, l)
 				// t is an integer now.
 				out[r][c] = new(big.Int).Add(t.Num(), big.NewInt(1))

@@ -29,7 +29,8 @@ func EnumPure(ctx context.Context, g *game.Strategic, opt Options) (out *Result,
 	shape := g.Shape()
 	total := g.NumProfiles()
 	marks := make([]uint16, total)
-	exact := g.IsExact()
+	ex := g.Exact()
+	exact := ex != nil
 	stride := 1
 	checked := 4096 // check the context before the first block
 	for p := 0; p < n; p++ {
@@ -62,8 +63,8 @@ func EnumPure(ctx context.Context, g *game.Strategic, opt Options) (out *Result,
 						i := (k0+s*stride)*n + p
 						if g.Payoffs[i] == best {
 							ties++
-							if bestExact == nil || g.Exact[i].Cmp(bestExact) > 0 {
-								bestExact = g.Exact[i]
+							if bestExact == nil || ex[i].Cmp(bestExact) > 0 {
+								bestExact = ex[i]
 							}
 						}
 					}
@@ -77,7 +78,7 @@ func EnumPure(ctx context.Context, g *game.Strategic, opt Options) (out *Result,
 					if g.Payoffs[i] != best {
 						continue
 					}
-					if bestExact != nil && g.Exact[i].Cmp(bestExact) != 0 {
+					if bestExact != nil && ex[i].Cmp(bestExact) != 0 {
 						continue
 					}
 					if int(marks[k]) == p {

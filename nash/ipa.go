@@ -192,16 +192,13 @@ func shiftedGame(g *game.Strategic, ng *normGame) *normGame {
 	raw := *ng
 	raw.byPlayer, raw.bufA, raw.bufB, raw.xs = nil, nil, nil, nil
 	raw.pay = make([]float64, len(g.Payoffs))
-	// The exact payoffs are used only when they are the float ones (a
-	// caller may have set Payoffs alone).
+	// The exact payoffs are used only when they are the float ones
+	// (game.Strategic.Exact checks that).
 	var exactLo *big.Rat
-	if len(g.Exact) == len(g.Payoffs) {
-		for i, v := range g.Exact {
+	ex := g.Exact()
+	if ex != nil {
+		for _, v := range ex {
 			if v == nil {
-				exactLo = nil
-				break
-			}
-			if f, _ := v.Float64(); f != g.Payoffs[i] {
 				exactLo = nil
 				break
 			}
@@ -213,7 +210,7 @@ func shiftedGame(g *game.Strategic, ng *normGame) *normGame {
 	var d big.Rat
 	for i, v := range g.Payoffs {
 		if exactLo != nil {
-			raw.pay[i] = gambitDouble(d.Sub(g.Exact[i], exactLo))
+			raw.pay[i] = gambitDouble(d.Sub(ex[i], exactLo))
 		} else {
 			raw.pay[i] = v - lo
 		}

@@ -545,7 +545,8 @@ func newLHExact(g *game.Strategic) *lhExact {
 	L := m + n
 	// shift as Gambit does, then clear denominators
 	mn := new(big.Rat)
-	for _, v := range g.Exact {
+	ex := g.Exact()
+	for _, v := range ex {
 		if v.Cmp(mn) < 0 {
 			mn.Set(v)
 		}
@@ -553,7 +554,7 @@ func newLHExact(g *game.Strategic) *lhExact {
 	mn.Sub(mn, big.NewRat(1, 1))
 	den := big.NewInt(1)
 	var gcd, tmp big.Int
-	for _, v := range g.Exact {
+	for _, v := range ex {
 		if !v.IsInt() {
 			q := v.Denom()
 			gcd.GCD(nil, nil, den, q)
@@ -593,8 +594,8 @@ func newLHExact(g *game.Strategic) *lhExact {
 	for i := 0; i < m; i++ {
 		for j := 0; j < n; j++ {
 			k := i + j*m
-			set(&t.sys[0].t[i*t.sys[0].stride+j], g.Exact[2*k])
-			set(&t.sys[1].t[j*t.sys[1].stride+i], g.Exact[2*k+1])
+			set(&t.sys[0].t[i*t.sys[0].stride+j], ex[2*k])
+			set(&t.sys[1].t[j*t.sys[1].stride+i], ex[2*k+1])
 		}
 	}
 	for i := 0; i < m; i++ {
@@ -785,6 +786,7 @@ func exactEquilibrium(g *game.Strategic, ex [][]*big.Rat) Equilibrium {
 // strategies played with positive probability, which makes it fast on the
 // small supports of equilibria of large games.
 func exactRegret2(g *game.Strategic, ex [][]*big.Rat) *big.Rat {
+	pay := g.Exact()
 	m, n := len(g.Strategies[0]), len(g.Strategies[1])
 	worst := numZero
 	for p := 0; p < 2; p++ {
@@ -810,7 +812,7 @@ func exactRegret2(g *game.Strategic, ex [][]*big.Rat) *big.Rat {
 				if p == 1 {
 					c = j + i*m
 				}
-				v = numAdd(v, numMul(w[k], numOf(g.Exact[2*c+p])))
+				v = numAdd(v, numMul(w[k], numOf(pay[2*c+p])))
 			}
 			if own[i].Sign() != 0 {
 				cur = numAdd(cur, numMul(numOf(own[i]), v))

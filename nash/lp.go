@@ -204,11 +204,11 @@ func checkConstantSum(g *game.Strategic) error {
 		}
 	}
 	k := g.NumProfiles()
-	if g.IsExact() {
+	if ex := g.Exact(); ex != nil {
 		var c, s big.Rat
-		c.Add(g.Exact[0], g.Exact[1])
+		c.Add(ex[0], ex[1])
 		for i := 1; i < k; i++ {
-			if s.Add(g.Exact[2*i], g.Exact[2*i+1]).Cmp(&c) != 0 {
+			if s.Add(ex[2*i], ex[2*i+1]).Cmp(&c) != 0 {
 				return fmt.Errorf("lp: the game is not constant-sum: payoffs add to %s in the first profile and %s in profile %d", shortRat(&c), shortRat(&s), i+1)
 			}
 		}
@@ -227,6 +227,7 @@ func checkConstantSum(g *game.Strategic) error {
 // exactValue is player 1's expected payoff under an exact profile.
 func exactValue(g *game.Strategic, ex [][]*big.Rat) *big.Rat {
 	m := len(g.Strategies[0])
+	pay := g.Exact()
 	v := new(big.Rat)
 	var w big.Rat
 	for k := 0; k < g.NumProfiles(); k++ {
@@ -235,7 +236,7 @@ func exactValue(g *game.Strategic, ex [][]*big.Rat) *big.Rat {
 			continue
 		}
 		w.Mul(ex[0][i], ex[1][j])
-		w.Mul(&w, g.Exact[2*k])
+		w.Mul(&w, pay[2*k])
 		v.Add(v, &w)
 	}
 	return v

@@ -19,7 +19,7 @@ func grefZeroSum(t *rapid.T) *game.Strategic {
 	g := grefRandomGame(t, 2, 6, rapid.IntRange(2, 50).Draw(t, "span"))
 	c := big.NewRat(int64(rapid.IntRange(-5, 5).Draw(t, "constant")), 1)
 	for k := 0; k < g.NumProfiles(); k++ {
-		g.SetPayoff(k, 1, new(big.Rat).Sub(c, g.Exact[2*k]))
+		g.SetPayoff(k, 1, new(big.Rat).Sub(c, g.Exact()[2*k]))
 	}
 	return g
 }
@@ -139,7 +139,7 @@ func TestLPLargerZeroSum(t *testing.T) {
 			t.Fatal(err)
 		}
 		for k := 0; k < g.NumProfiles(); k++ {
-			g.SetPayoff(k, 1, new(big.Rat).Neg(g.Exact[2*k]))
+			g.SetPayoff(k, 1, new(big.Rat).Neg(g.Exact()[2*k]))
 		}
 		fl, err := LP(context.Background(), g, Options{})
 		if err != nil {

@@ -34,7 +34,8 @@ func TreeEnumPure(ctx context.Context, t *game.Tree, opts Options) (out *Result,
 		st *= shape[p]
 	}
 	idx := make([]int, n)
-	exact := g.IsExact()
+	ex := g.Exact()
+	exact := ex != nil
 	rows := newPlanRows(red)
 	perEq := int64(2*(24+24*n) + 64)
 	for k := 0; k < g.NumProfiles(); k++ {
@@ -53,7 +54,7 @@ func TreeEnumPure(ctx context.Context, t *game.Tree, opts Options) (out *Result,
 				idx[p] = 0
 			}
 		}
-		if seqPureNash(g, k, idx, strides, exact) {
+		if seqPureNash(g, k, idx, strides, ex) {
 			if err := budget.Check(ctx, "pure equilibria found", budget.Mul(int64(len(res.Equilibria)+1), perEq), ""); err != nil {
 				return nil, fmt.Errorf("enumpure: %w", err)
 			}
@@ -80,7 +81,8 @@ func TreeEnumPure(ctx context.Context, t *game.Tree, opts Options) (out *Result,
 
 // seqPureNash reports whether pure profile k (strategies idx) is a Nash
 // equilibrium of g.
-func seqPureNash(g *game.Strategic, k int, idx, strides []int, exact bool) bool {
+func seqPureNash(g *game.Strategic, k int, idx, strides []int, ex []*big.Rat) bool {
+	exact := ex != nil
 	n := g.NumPlayers()
 	for p := 0; p < n; p++ {
 		base := k - idx[p]*strides[p]
@@ -95,7 +97,7 @@ func seqPureNash(g *game.Strategic, k int, idx, strides []int, exact bool) bool 
 			if a > b {
 				return false
 			}
-			if exact && a == b && g.Exact[k2*n+p].Cmp(g.Exact[k*n+p]) > 0 {
+			if exact && a == b && ex[k2*n+p].Cmp(ex[k*n+p]) > 0 {
 				return false
 			}
 		}

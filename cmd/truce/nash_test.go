@@ -202,8 +202,8 @@ func TestConvertRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i := range a.Payoffs {
-		if a.Exact[i].Cmp(b.Exact[i]) != 0 {
-			t.Fatalf("payoff %d: %v became %v", i, a.Exact[i], b.Exact[i])
+		if a.Exact()[i].Cmp(b.Exact()[i]) != 0 {
+			t.Fatalf("payoff %d: %v became %v", i, a.Exact()[i], b.Exact()[i])
 		}
 	}
 	if strings.Join(a.Strategies[1], ",") != strings.Join(b.Strategies[1], ",") || a.Title != b.Title {

@@ -43,8 +43,8 @@ func FuzzReadNFG(f *testing.F) {
 			t.Fatalf("cannot reread: %v\n%s", err, buf.String())
 		}
 		for i := range g.Payoffs {
-			if g.Payoffs[i] != h.Payoffs[i] || g.Exact[i].Cmp(h.Exact[i]) != 0 {
-				t.Fatalf("payoff %d changed: %v -> %v", i, g.Exact[i], h.Exact[i])
+			if g.Payoffs[i] != h.Payoffs[i] || g.Exact()[i].Cmp(h.Exact()[i]) != 0 {
+				t.Fatalf("payoff %d changed: %v -> %v", i, g.Exact()[i], h.Exact()[i])
 			}
 		}
 	})

@@ -222,9 +222,9 @@ func TestGambitReadsWrittenGames(t *testing.T) {
 			t.Fatalf("%s: %d payoffs, want %d", name, len(gg.payoffs), len(g.Payoffs))
 		}
 		for i, r := range gg.payoffs {
-			if g.Exact != nil {
-				if r.Cmp(g.Exact[i]) != 0 {
-					t.Fatalf("%s: payoff %d is %v, want %v", name, i, r, g.Exact[i])
+			if g.Exact() != nil {
+				if r.Cmp(g.Exact()[i]) != 0 {
+					t.Fatalf("%s: payoff %d is %v, want %v", name, i, r, g.Exact()[i])
 				}
 			} else if f, _ := r.Float64(); f != g.Payoffs[i] {
 				t.Fatalf("%s: payoff %d is %v, want %v", name, i, f, g.Payoffs[i])

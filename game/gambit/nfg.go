@@ -451,6 +451,7 @@ func parseNFG(file string, src []byte) (*game.Strategic, error) {
 	g.Title, g.Comment = title, comment
 	n := len(players)
 	var spread payoffSpread
+	ex := g.Exact() // NewStrategic's zeros, filled below beside the floats
 	switch l.kind {
 	case tokNumber:
 		for i := range g.Payoffs {
@@ -460,7 +461,7 @@ func parseNFG(file string, src []byte) (*game.Strategic, error) {
 				}
 				return nil, l.errorf("expected payoff %d of %d (a number), found %s", i+1, len(g.Payoffs), l.describe())
 			}
-			f, err := l.number(g.Exact[i])
+			f, err := l.number(ex[i])
 			if err != nil {
 				return nil, err
 			}
@@ -471,7 +472,7 @@ func parseNFG(file string, src []byte) (*game.Strategic, error) {
 			}
 		}
 	case tokLBrace:
-		if err := readOutcomes(l, g, profiles, &spread); err != nil {
+		if err := readOutcomes(l, g, ex, profiles, &spread); err != nil {
 			return nil, err
 		}
 	default:
@@ -481,6 +482,10 @@ func parseNFG(file string, src []byte) (*game.Strategic, error) {
 		return nil, l.errorf("expected end of file after the game, found %s", l.describe())
 	}
 	if err := spread.check(file); err != nil {
+		return nil, err
+	}
+	// Each float was parsed as the nearest to its rational.
+	if err := g.AdoptExact(ex); err != nil {
 		return nil, err
 	}
 	return g, nil
@@ -523,7 +528,7 @@ func (s *payoffSpread) check(file string) error {
 	return fmt.Errorf("%s:%d:%d: %v", file, line, col, err)
 }
 
-func readOutcomes(l *lexer, g *game.Strategic, profiles int, spread *payoffSpread) error {
+func readOutcomes(l *lexer, g *game.Strategic, ex []*big.Rat, profiles int, spread *payoffSpread) error {
 	n := g.NumPlayers()
 	type outcome struct {
 		exact []*big.Rat
@@ -590,7 +595,7 @@ func readOutcomes(l *lexer, g *game.Strategic, profiles int, spread *payoffSprea
 			o := outcomes[id-1]
 			for p := 0; p < n; p++ {
 				g.Payoffs[k*n+p] = o.float[p]
-				g.Exact[k*n+p].Set(o.exact[p])
+				ex[k*n+p].Set(o.exact[p])
 			}
 		}
 		if err := l.next(); err != nil {
@@ -628,14 +633,15 @@ func WriteNFG(w io.Writer, g *game.Strategic) error {
 	quote(bw, cleanText(g.Comment))
 	bw.WriteString("\n\n")
 	n := g.NumPlayers()
+	exact := g.Exact()
 	for k := 0; k < g.NumProfiles(); k++ {
 		for p := 0; p < n; p++ {
 			if p > 0 {
 				bw.WriteByte(' ')
 			}
 			i := k*n + p
-			if g.Exact != nil {
-				bw.WriteString(g.Exact[i].RatString())
+			if exact != nil {
+				bw.WriteString(exact[i].RatString())
 				continue
 			}
 			v := g.Payoffs[i]

@@ -89,8 +89,8 @@ func assertSameGame(t *testing.T, name string, g, h *game.Strategic, written boo
 		if g.Payoffs[i] != h.Payoffs[i] {
 			t.Fatalf("%s: payoff %d: %v became %v", name, i, g.Payoffs[i], h.Payoffs[i])
 		}
-		if g.Exact != nil && g.Exact[i].Cmp(h.Exact[i]) != 0 {
-			t.Fatalf("%s: exact payoff %d: %v became %v", name, i, g.Exact[i], h.Exact[i])
+		if g.Exact() != nil && g.Exact()[i].Cmp(h.Exact()[i]) != 0 {
+			t.Fatalf("%s: exact payoff %d: %v became %v", name, i, g.Exact()[i], h.Exact()[i])
 		}
 	}
 }
@@ -135,8 +135,8 @@ func TestNumbersAndLabels(t *testing.T) {
 	want := []string{"1/3", "-7/2", "1/2", "4", "150", "-1/5"}
 	for i, w := range want {
 		r, _ := new(big.Rat).SetString(w)
-		if g.Exact[i].Cmp(r) != 0 {
-			t.Errorf("payoff %d = %v, want %v", i, g.Exact[i], w)
+		if g.Exact()[i].Cmp(r) != 0 {
+			t.Errorf("payoff %d = %v, want %v", i, g.Exact()[i], w)
 		}
 		if f, _ := r.Float64(); g.Payoffs[i] != f {
 			t.Errorf("float payoff %d = %v, want %v", i, g.Payoffs[i], f)
@@ -271,15 +271,15 @@ func TestWriteReadRoundTrip(t *testing.T) {
 		// and written again, byte for byte the same file (a float game
 		// reads back exact: its payoffs are the decimals written)
 		var again bytes.Buffer
-		if err := WriteNFG(&again, h); err != nil || g.Exact != nil && again.String() != buf.String() {
+		if err := WriteNFG(&again, h); err != nil || g.Exact() != nil && again.String() != buf.String() {
 			t.Fatalf("second write differs (%v):\n%s\n%s", err, buf.String(), again.String())
 		}
 		for i := range g.Payoffs {
 			if g.Payoffs[i] != h.Payoffs[i] {
 				t.Fatalf("payoff %d: %v became %v", i, g.Payoffs[i], h.Payoffs[i])
 			}
-			if g.Exact != nil && g.Exact[i].Cmp(h.Exact[i]) != 0 {
-				t.Fatalf("exact payoff %d: %v became %v", i, g.Exact[i], h.Exact[i])
+			if g.Exact() != nil && g.Exact()[i].Cmp(h.Exact()[i]) != 0 {
+				t.Fatalf("exact payoff %d: %v became %v", i, g.Exact()[i], h.Exact()[i])
 			}
 		}
 	})
