@@ -23,10 +23,12 @@ func newSimulateCmd() *cobra.Command {
 in the file) with every parameter at its central value (the mean of its
 distribution; the most likely value of a choice), for up to the horizon.
 It reports per state the share of paths that entered it, the mean first-
-entry step and the steps spent there, per actor how often each action was
+entry step and the steps spent there, per actor how often each action is
 played and the discounted payoffs up to the horizon, each with its standard
 error, beside the exact value for the same parameters and the z-score
-(Monte Carlo minus exact, over the standard error).
+(Monte Carlo minus exact, over the standard error). A step draws the next
+state; a path's plays and flow payoffs are their expectation given the
+states it visited (the mixes played there), not drawn one by one.
 
 Path i uses its own random stream of --seed: the output is identical
 whatever --workers. A progress bar is drawn on a terminal.`,
