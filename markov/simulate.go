@@ -714,26 +714,33 @@ func (pw *pathWork) account(sm *sampler, steps, nv int, termNode int32, termStep
 			sums.addState(int(s), pw.sOcc[s], pw.sTau[s])
 		}
 	}
+	sums.addPlaysPay(n, plays, pay, sm.weights, nC)
+}
+
+// addPlaysPay adds to the sums a path of n steps with the given plays per
+// counter and payoffs per (actor, component), nC components each, and
+// each actor's weighted total.
+func (s *simSums) addPlaysPay(n float64, plays, pay []float64, weights [][]float64, nC int) {
 	for i, v := range plays {
 		if v == 0 {
 			continue
 		}
-		a := sums.act[3*i : 3*i+3]
+		a := s.act[3*i : 3*i+3]
 		a[0] += v
 		a[1] += v * v
 		a[2] += v * n
 	}
-	for a := 0; a < nA; a++ {
+	for a, w := range weights {
 		tot := 0.0
 		for cc := 0; cc < nC; cc++ {
 			i := a*nC + cc
 			v := pay[i]
-			sums.pay[2*i] += v
-			sums.pay[2*i+1] += v * v
-			tot += sm.weights[a][cc] * v
+			s.pay[2*i] += v
+			s.pay[2*i+1] += v * v
+			tot += w[cc] * v
 		}
-		sums.tot[2*a] += tot
-		sums.tot[2*a+1] += tot * tot
+		s.tot[2*a] += tot
+		s.tot[2*a+1] += tot * tot
 	}
 }
 

@@ -88,23 +88,7 @@ func refSimulate(c *Chain, opt SimOptions) *SimStats {
 				total.addState(s, occ[s], first[s])
 			}
 		}
-		for i, v := range plays {
-			a := total.act[3*i : 3*i+3]
-			a[0] += v
-			a[1] += v * v
-			a[2] += v * n
-		}
-		for a := 0; a < nA; a++ {
-			tot := 0.0
-			for cc := 0; cc < nC; cc++ {
-				v := pay[a*nC+cc]
-				total.pay[2*(a*nC+cc)] += v
-				total.pay[2*(a*nC+cc)+1] += v * v
-				tot += g.Actors[a].Weights[cc] * v
-			}
-			total.tot[2*a] += tot
-			total.tot[2*a+1] += tot * tot
-		}
+		total.addPlaysPay(n, plays, pay, sm.weights, nC)
 	}
 	return sm.stats(g, total, opt)
 }

@@ -28,7 +28,7 @@ played and the discounted payoffs up to the horizon, each with its standard
 error, beside the exact value for the same parameters and the z-score
 (Monte Carlo minus exact, over the standard error). A step draws the next
 state; a path's plays and flow payoffs are their expectation given the
-states it visited (the mixes played there), not drawn one by one.
+states it visited (and the play remembered there), not drawn one by one.
 
 Path i uses its own random stream of --seed: the output is identical
 whatever --workers. A progress bar is drawn on a terminal.`,

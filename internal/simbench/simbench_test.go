@@ -144,19 +144,12 @@ func median(v []float64) float64 {
 //
 //	go test ./internal/simbench -run '^$' -bench 'CLoop|SimulateLoop' -benchtime 5x -count 5
 func BenchmarkSimulateLoop(b *testing.B) {
-	sc, ds := scenario.Parse("mc50x3x4.yaml", Scenario())
-	if sc == nil {
-		b.Fatal(ds)
-	}
-	g, profs, err := sc.Build(sc.Central())
-	if err != nil {
-		b.Fatal(err)
-	}
+	g, prof := benchGame(b)
 	var steps int64
 	b.ReportAllocs()
 	cpu0 := cputime.Now()
 	for b.Loop() {
-		st, err := markov.Simulate(context.Background(), g, profs["baseline"], markov.SimOptions{Runs: Runs, Horizon: Horizon, Seed: 1, Workers: 1})
+		st, err := markov.Simulate(context.Background(), g, prof, markov.SimOptions{Runs: Runs, Horizon: Horizon, Seed: 1, Workers: 1})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -174,6 +167,23 @@ func BenchmarkSimulateLoop(b *testing.B) {
 //
 //	go test ./internal/simbench -run '^$' -bench ExactFigures -benchtime 5x -count 5
 func BenchmarkExactFigures(b *testing.B) {
+	g, prof := benchGame(b)
+	b.ReportAllocs()
+	cpu0 := cputime.Now()
+	for b.Loop() {
+		if _, err := markov.AnalyzeWith(context.Background(), g, prof, markov.AnalyzeOptions{Horizon: Horizon, WithinHorizon: true}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if cpu := (cputime.Now() - cpu0).Seconds(); cpu > 0 {
+		b.ReportMetric(cpu/float64(b.N), "cpu-s/op")
+	}
+}
+
+// benchGame is the benchmark scenario's game and its profile "baseline" at
+// the central parameter values, as truce simulate builds them.
+func benchGame(b *testing.B) (*markov.Game, markov.Profile) {
+	b.Helper()
 	sc, ds := scenario.Parse("mc50x3x4.yaml", Scenario())
 	if sc == nil {
 		b.Fatal(ds)
@@ -182,14 +192,5 @@ func BenchmarkExactFigures(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	b.ReportAllocs()
-	cpu0 := cputime.Now()
-	for b.Loop() {
-		if _, err := markov.AnalyzeWith(context.Background(), g, profs["baseline"], markov.AnalyzeOptions{Horizon: Horizon, WithinHorizon: true}); err != nil {
-			b.Fatal(err)
-		}
-	}
-	if cpu := (cputime.Now() - cpu0).Seconds(); cpu > 0 {
-		b.ReportMetric(cpu/float64(b.N), "cpu-s/op")
-	}
+	return g, profs["baseline"]
 }
