@@ -19,6 +19,9 @@ import (
 type Global struct {
 	Method  string // how it was made, e.g. "Sobol, N = 256 base samples (8,960 analyses), seed 1"
 	Outputs []GlobalOutput
+	// LeftOut says which claims the design left out and why (those with
+	// draws:, evaluated on a subsample; empty when none was).
+	LeftOut string
 }
 
 // GlobalOutput is one output's indices (Indices nil when Note says why).
@@ -270,6 +273,7 @@ const globalTmpl = `{{define "sec-global"}}{{with .Global}}
 {{$g := .}}<table class="hangs"><thead><tr><th>Claim</th><th>Holds at</th><th>Hangs on (total index ≥ 0.1, largest first)</th></tr></thead><tbody>
 {{range .Outputs}}{{if .Hypothesis}}<tr><td>{{.Output}}</td><td class="n">{{pct .Mean}}</td><td>{{if .Rare}}too rare in the design to say (it goes the other way at only a few points){{else if .Indices}}{{with hangsOn $g .Output}}{{.}}{{else}}no single parameter{{end}}{{else}}{{.Note}}{{end}}</td></tr>
 {{end}}{{end}}</tbody></table>
+{{with .LeftOut}}<p>{{.}}.</p>{{end}}
 {{range $i, $o := .Outputs}}{{if and $o.Hypothesis $o.Indices (not $o.Rare)}}{{sobolChart $i $o}}{{end}}{{end}}
 {{end}}{{end}}
 {{define "sec-discovery"}}{{if .Discoveries}}

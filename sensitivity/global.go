@@ -122,12 +122,21 @@ func NewScenarioModel(sc *scenario.Scenario, opt ScenarioModelOptions) (*Scenari
 	return m, nil
 }
 
-// LeftOutNote says why LeftOut were left out ("" when none was).
+// LeftOutNote says why LeftOut were left out and how to include them (""
+// when none was).
 func (m *ScenarioModel) LeftOutNote() string {
 	if len(m.LeftOut) == 0 {
 		return ""
 	}
-	return fmt.Sprintf("%s left out: %s `draws:` (evaluated on a subsample of draws because each evaluation is costly), and a design evaluates every point; name them with --hypothesis to evaluate them at every design point",
+	return m.LeftOutReason() + "; name them with --hypothesis to evaluate them at every design point"
+}
+
+// LeftOutReason is LeftOutNote without the advice.
+func (m *ScenarioModel) LeftOutReason() string {
+	if len(m.LeftOut) == 0 {
+		return ""
+	}
+	return fmt.Sprintf("%s left out: %s `draws:` (evaluated on a subsample of draws because each evaluation is costly), and a design evaluates every point",
 		strings.Join(m.LeftOut, ", "), plural(len(m.LeftOut), "it has", "they have"))
 }
 

@@ -84,6 +84,7 @@ func runGlobalSteps(ctx context.Context, sc *scenario.Scenario, opt pipelineOpti
 			}
 			gr.sobol, gr.model = r, m
 			report.AddGlobal(&res.in, r, m.IsHypothesis)
+			res.in.Global.LeftOut = m.LeftOutReason()
 		}
 	}
 	if !g.NoDiscover {
