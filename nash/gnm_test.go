@@ -417,3 +417,76 @@ func numberedGame(shape []int) *game.Strategic {
 	}
 	return g
 }
+
+// TestGNMTangentLUMatchesQR: at random points of random supports, the
+// tangent from the LU of [A; refᵀ] (the path's steps) is the QR's null
+// vector turned towards ref, and the orientation sign det[A; tᵀ] is the
+// same, so a path traced with either turns back at the same places.
+func TestGNMTangentLUMatchesQR(t *testing.T) {
+	rapid.Check(t, func(rt *rapid.T) {
+		n := rapid.IntRange(2, 4).Draw(rt, "players")
+		shape := make([]int, n)
+		for p := range shape {
+			shape[p] = rapid.IntRange(1, 4).Draw(rt, "strategies")
+		}
+		seed := rapid.Uint64().Draw(rt, "seed")
+		ng, _ := newNormGame(continuousGame(shape, seed))
+		tr := newGNMTracer(ng)
+		r := rand.New(rand.NewPCG(seed, 1))
+		tr.pert = make([]float64, ng.tot)
+		for i := range tr.pert {
+			tr.pert[i] = r.Float64()
+		}
+		// A support with at least one strategy per player, and a point.
+		tr.sup = tr.sup[:0]
+		for p, s := range ng.shape {
+			for j := 0; j < s; j++ {
+				if j == 0 || r.IntN(2) == 0 {
+					tr.sup = append(tr.sup, ng.off[p]+j)
+				}
+			}
+		}
+		for i := range tr.in {
+			tr.in[i] = false
+		}
+		for _, s := range tr.sup {
+			tr.in[s] = true
+		}
+		tr.supVer++
+		d := tr.dim()
+		y := make([]float64, d)
+		for i := range y {
+			y[i] = r.Float64()
+		}
+		tr.load(y, true)
+		tq := make([]float64, ng.tot+n+1)
+		sq, ok := tr.tangent(y, tq)
+		if !ok {
+			return // rank lost at this point: neither is used there
+		}
+		// A reference direction within 60° of the tangent, either way.
+		ref := make([]float64, d)
+		sign := 1.0
+		if r.IntN(2) == 0 {
+			sign = -1
+		}
+		for i := range ref {
+			ref[i] = sign*tq[i] + 0.5*(r.Float64()-0.5)/math.Sqrt(float64(d))
+		}
+		normalize(ref)
+		sq = orientLike(tq[:d], ref, sq)
+		tl := make([]float64, ng.tot+n+1)
+		sl, ok := tr.tangentLU(y, ref, tl)
+		if !ok {
+			rt.Fatalf("LU failed where the QR did not")
+		}
+		if sl != sq {
+			rt.Fatalf("orientation: LU %v, QR %v", sl, sq)
+		}
+		for i := 0; i < d; i++ {
+			if math.Abs(tl[i]-tq[i]) > 1e-8 {
+				rt.Fatalf("tangents differ: LU %v, QR %v", tl[:d], tq[:d])
+			}
+		}
+	})
+}
