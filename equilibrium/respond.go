@@ -128,6 +128,19 @@ func newMDPPaid(ctx context.Context, c *credChain, a, payee int, entryScale bool
 		r: make([][]float64, len(c.nodes)), succ: make([][][]mdpArc, len(c.nodes))}
 	k := make([]int, len(g.Actors))
 	scale := 0.0
+	// Every node's rewards, and its arcs, live in one slice each, the arcs
+	// of each action with room for all its transitions (the commitment
+	// search builds thousands of these processes: appending arc by arc
+	// made allocation and garbage collection most of its cost).
+	nr, narcs := 0, 0
+	for _, nd := range c.nodes {
+		nr += len(g.Avail[nd.state][a])
+		for _, tr := range g.TransAt(nd.phase, nd.state) {
+			narcs += len(tr)
+		}
+	}
+	rs, arcs := make([]float64, nr), make([]mdpArc, narcs)
+	cnt := []int{}
 	for n, nd := range c.nodes {
 		if n%1024 == 0 {
 			if err := ctx.Err(); err != nil {
@@ -135,9 +148,17 @@ func newMDPPaid(ctx context.Context, c *credChain, a, payee int, entryScale bool
 			}
 		}
 		K := len(g.Avail[nd.state][a])
-		m.r[n] = make([]float64, K)
+		m.r[n], rs = rs[:K:K], rs[K:]
 		m.succ[n] = make([][]mdpArc, K)
 		flow, trans := g.FlowAt(nd.phase, nd.state), g.TransAt(nd.phase, nd.state)
+		cnt = append(cnt[:0], make([]int, K)...)
+		for j := 0; j < g.NumJoint(nd.state); j++ {
+			g.Decode(nd.state, j, k)
+			cnt[k[a]] += len(trans[j])
+		}
+		for ka := range cnt {
+			m.succ[n][ka], arcs = arcs[:0:cnt[ka]], arcs[cnt[ka]:]
+		}
 		for j := 0; j < g.NumJoint(nd.state); j++ {
 			w := c.jointProb(n, j, a, k) // also decodes j into k
 			if w == 0 {
