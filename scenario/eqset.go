@@ -29,6 +29,8 @@ type EquilibriumSet struct {
 // the cost by the number of starts.
 func (sc *Scenario) addEquilibriumSets(ctx context.Context, r *AnalysisReport, opt AnalyzeOptions) error {
 	var g *markov.Game
+	// Every equilibrium profile solves with opt.MPE, so they share one set.
+	var set *equilibrium.Set
 	for _, name := range r.ProfileOrder {
 		pr := r.Profiles[name]
 		if pr.Solve == "" {
@@ -40,10 +42,12 @@ func (sc *Scenario) addEquilibriumSets(ctx context.Context, r *AnalysisReport, o
 				return fmt.Errorf("central parameter values: %w", err)
 			}
 		}
-		set, err := equilibrium.SolveAll(ctx, g, equilibrium.SetOptions{Options: opt.MPE, Starts: opt.EquilibriumStarts,
-			Seed: opt.Seed, Workers: opt.Workers})
-		if err != nil {
-			return fmt.Errorf("profile %q: equilibrium set at central values: %w", name, err)
+		if set == nil {
+			var err error
+			if set, err = equilibrium.SolveAll(ctx, g, equilibrium.SetOptions{Options: opt.MPE, Starts: opt.EquilibriumStarts,
+				Seed: opt.Seed, Workers: opt.Workers}); err != nil {
+				return fmt.Errorf("profile %q: equilibrium set at central values: %w", name, err)
+			}
 		}
 		sel := equilibrium.Selection
 		if m := opt.MPE.Method; m != "" && m != "auto" {
