@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"math/big"
 	"os"
 	"os/exec"
@@ -237,12 +238,15 @@ func TestGambitCLIReadsWrittenTrees(t *testing.T) {
 		t.Fatal(err)
 	}
 	cases := []tc{{"kuhn", gen.Kuhn(), ""}, {"leduc", gen.Leduc(), ""}, {"threat", threat, ""}}
-	files, _ := filepath.Glob(filepath.Join(treeRefDir, "gambit-games", "*.efg"))
-	more, _ := filepath.Glob(filepath.Join(treeRefDir, "gambit-games", "*", "*.efg"))
-	more2, _ := filepath.Glob(filepath.Join(treeRefDir, "gambit-games", "*", "*", "*.efg"))
-	files = append(append(files, more...), more2...)
+	var files []string
+	filepath.WalkDir(filepath.Join(treeRefDir, "gambit-games"), func(p string, e fs.DirEntry, err error) error {
+		if err == nil && !e.IsDir() && strings.HasSuffix(p, ".efg") {
+			files = append(files, p)
+		}
+		return nil
+	})
 	sort.Strings(files)
-	if len(files) < 100 {
+	if len(files) < 170 {
 		t.Fatalf("only %d example trees under %s", len(files), treeRefDir)
 	}
 	for _, f := range files {
