@@ -569,7 +569,7 @@ func (tr *tracer) run(ctx context.Context, target float64, progress func(string)
 				for i := range tan {
 					dot += tan[i] * prevTan[i]
 				}
-				ok = dot >= 0.98 && zp[T] >= 0
+				ok = dot >= 0.98 && zp[T] >= 0 && !turnedInP(tan, prevTan, T)
 			}
 			if !ok {
 				copy(tan, prevTan)
@@ -637,6 +637,28 @@ func (tr *tracer) run(ctx context.Context, target float64, progress func(string)
 		return best, z[T], true, ""
 	}
 	return best, z[T], false, fmt.Sprintf("step limit %d reached at lambda %g", logitMaxSteps, z[T])
+}
+
+// turnedInP reports whether the profile part of the tangent (its first T
+// coordinates, the log-probabilities) turned by more than about 8 degrees
+// in one step. Far along the path the tangent is almost all λ, so the
+// angle between whole tangents stays tiny even when the profile's
+// direction reverses: a long step can then jump to another sheet of the
+// logit correspondence that passes close by (in a 2×2 game, from the
+// principal branch to the one that ends at the mixed equilibrium) and pass
+// the whole-tangent check. Where the profile barely moves (its part of the
+// tangent below 1e-9) its direction is rounding noise and is not judged.
+func turnedInP(tan, prev []float64, T int) bool {
+	var d, a, b float64
+	for i := 0; i < T; i++ {
+		d += tan[i] * prev[i]
+		a += tan[i] * tan[i]
+		b += prev[i] * prev[i]
+	}
+	if a < 1e-18 || b < 1e-18 {
+		return false
+	}
+	return d < 0.99*math.Sqrt(a*b)
 }
 
 // polishSupport tries to turn an approximate equilibrium x into an exact

@@ -280,3 +280,27 @@ func TestLogitWidePayoffs(t *testing.T) {
 		t.Errorf("regret %g", r)
 	}
 }
+
+// TestLogitStaysOnPrincipalBranch: a generic 2×2 game with two pure
+// equilibria and a mixed one, where the principal branch passes close to
+// the sheet that ends at the mixed equilibrium. The tracer used to step
+// across (λ from 9 to 15 in one step: the whole tangent, almost all λ,
+// barely turned while its profile part reversed) and returned the mixed
+// equilibrium. Found by equilibrium's TestHomotopyMatchesNashLogitOneState
+// (payoff seed 0x19b5557735c6); the homotopy there and a plain
+// continuation in λ with 0.5% steps both end at (row 1, column 2).
+func TestLogitStaysOnPrincipalBranch(t *testing.T) {
+	g := &game.Strategic{
+		Players:    []string{"1", "2"},
+		Strategies: [][]string{{"1", "2"}, {"1", "2"}},
+		Payoffs: []float64{5.974560480986813, -4.75083110337108, 6.977032060902623, 6.237275952204641,
+			-1.9464134909255382, -0.2696818646937533, -3.0464760832528315, 1.566452201301816},
+	}
+	res, err := Logit(context.Background(), g, Options{})
+	if err != nil || !res.Complete {
+		t.Fatalf("logit: %v %+v", err, res)
+	}
+	if d := maxDiff(flatFloat(res.Equilibria[0]), []float64{1, 0, 0, 1}); d > 1e-9 {
+		t.Fatalf("ends at %v, want the pure equilibrium (row 1, column 2) the principal branch reaches", res.Equilibria[0].Profile)
+	}
+}
