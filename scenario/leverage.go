@@ -1,6 +1,7 @@
 package scenario
 
 import (
+	"fmt"
 	"github.com/truce-dev/truce/equilibrium"
 )
 
@@ -134,14 +135,21 @@ func checkCredible(c *compiler, q *quantity, at Pos) bool {
 }
 
 // commitment returns leader a's best commitment found on this draw,
-// computed once: truce commit's search with the default seed (so every
-// draw, and every worker count, gives the same answer as truce commit at
-// those parameter values).
+// computed once: truce commit's search with the default seed and, as
+// truce commit does, the draw's selected equilibrium among the candidates
+// (so every draw, and every worker count, gives the same answer as truce
+// commit at those parameter values, and committing is never worth less
+// to the leader than the selected equilibrium: commit_gain of it is at
+// least 0).
 func (d *drawEval) commitment(a int) (*equilibrium.Commitment, error) {
 	if c, ok := d.commits[a]; ok {
 		return c, nil
 	}
-	c, err := equilibrium.Commit(d.ctx, d.g, a, 1-a, equilibrium.CommitOptions{Seed: DefaultSeed})
+	sel, err := d.selection()
+	if err != nil {
+		return nil, fmt.Errorf("the selected equilibrium, a candidate commitment: %w", err)
+	}
+	c, err := equilibrium.Commit(d.ctx, d.g, a, 1-a, equilibrium.CommitOptions{Seed: DefaultSeed, Equilibrium: sel})
 	if err != nil {
 		return nil, err
 	}
