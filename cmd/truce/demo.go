@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -328,7 +329,20 @@ func writeEndingsTable(w io.Writer, ar *scenario.AnalysisReport, step0 string, r
 	} else {
 		fmt.Fprintf(w, "How it ends: within %d %ss (mean [5–95%%] over the draws), and with no horizon (eventually); each line sums to 100%%\n", ar.Horizon, ar.Period)
 	}
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	// The table goes through a buffer so that the padding tabwriter puts
+	// after a line's last cell (the header's and the no-horizon line's
+	// last columns are tab-terminated to keep the columns aligned) is not
+	// printed as trailing spaces.
+	var buf bytes.Buffer
+	defer func() {
+		for _, line := range strings.SplitAfter(buf.String(), "\n") {
+			if line == "" {
+				continue
+			}
+			fmt.Fprintln(w, strings.TrimRight(line, " \n"))
+		}
+	}()
+	tw := tabwriter.NewWriter(&buf, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "  \t")
 	for _, s := range ar.TerminalStates {
 		fmt.Fprintf(tw, "\t%s", s)

@@ -46,6 +46,9 @@ func TestDemo(t *testing.T) {
 		!regexp.MustCompile(`(?m)^ +no horizon +certain, expected in week \d+ \[\d+–\d+\] +0% never ends`).MatchString(stdout) {
 		t.Errorf("endings table lacks the year's line or the no-horizon line with the expected week of war:\n%s", stdout)
 	}
+	if m := regexp.MustCompile(`(?m)^.*[ \t]$`).FindString(stdout); m != "" {
+		t.Errorf("summary line ends in white space (tabwriter padding): %q", m)
+	}
 	if strings.Contains(stdout, "eventually  100%") {
 		t.Errorf("endings table still prints an uninformative 'eventually 100%%':\n%s", stdout)
 	}
