@@ -868,47 +868,8 @@ func solveDense(a, b []float64, n int) bool {
 		}
 		b[r] /= mx
 	}
-	const scale = 1.0
-	for c := 0; c < n; c++ {
-		p, pv := c, math.Abs(a[c*n+c])
-		for r := c + 1; r < n; r++ {
-			if v := math.Abs(a[r*n+c]); v > pv {
-				p, pv = r, v
-			}
-		}
-		if pv <= 1e-14*scale {
-			return false
-		}
-		if p != c {
-			for j := 0; j < n; j++ {
-				a[c*n+j], a[p*n+j] = a[p*n+j], a[c*n+j]
-			}
-			b[c], b[p] = b[p], b[c]
-		}
-		inv := 1 / a[c*n+c]
-		pr := a[c*n+c : c*n+n]
-		for r := c + 1; r < n; r++ {
-			f := a[r*n+c] * inv
-			if f == 0 {
-				continue
-			}
-			rr := a[r*n+c : r*n+n]
-			rr = rr[:len(pr)]
-			for j, v := range pr {
-				rr[j] -= f * v
-			}
-			b[r] -= f * b[c]
-		}
-	}
-	for c := n - 1; c >= 0; c-- {
-		s := b[c]
-		row := a[c*n+c+1 : c*n+n]
-		bs := b[c+1 : n]
-		bs = bs[:len(row)]
-		for j, v := range row {
-			s -= v * bs[j]
-		}
-		b[c] = s / a[c*n+c]
-	}
-	return true
+	// Every row's largest entry is now 1, so pathSolve's threshold (1e-14
+	// times the largest entry) is 1e-14: the same elimination as gnm's.
+	_, ok := pathSolve(a, b, n)
+	return ok
 }
