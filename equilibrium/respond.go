@@ -428,6 +428,19 @@ func RespondsWith(ctx context.Context, g *markov.Game, pa, pb markov.Profile, a 
 	if err != nil {
 		return false, 0, err
 	}
+	rb, err := BestResponseWith(ctx, g, pb, a, opt)
+	if err != nil {
+		return false, 0, err
+	}
+	return RespondsGiven(ctx, g, pa, pb, a, ra, rb)
+}
+
+// RespondsGiven is Responds for a caller that already has actor a's best
+// responses ra to pa and rb to pb (from BestResponse or BestResponseWith
+// on the same game), so that they are not computed again: the hypothesis
+// functions share one best response per actor and profile on a draw
+// between best_response_value and responds.
+func RespondsGiven(ctx context.Context, g *markov.Game, pa, pb markov.Profile, a int, ra, rb *Response) (moves bool, loss float64, err error) {
 	ca := ra.c
 	// Nodes that know both profiles' rules: the others play as in pb, and
 	// the rules of pa say which of ra's decision points the node is.
@@ -457,10 +470,6 @@ func RespondsWith(ctx context.Context, g *markov.Game, pa, pb markov.Profile, a 
 	Vkeep, err := m.restrictedOptimum(ctx, allowed)
 	if err != nil {
 		return false, 0, fmt.Errorf("responds: %w", err)
-	}
-	rb, err := BestResponseWith(ctx, g, pb, a, opt)
-	if err != nil {
-		return false, 0, err
 	}
 	init := cx.start[g.Initial]
 	loss = math.Max(0, rb.Value-Vkeep[init])

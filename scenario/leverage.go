@@ -57,7 +57,15 @@ func readResponds(q *quantity, d *drawEval) (float64, error) {
 	if err != nil {
 		return 0, err
 	}
-	moves, _, err := equilibrium.RespondsWith(d.ctx, d.g, pa, pb, q.actor, equilibrium.ResponseOptions{NoCrossCheck: true})
+	ra, err := d.bestResponse(q.actor, q.profile)
+	if err != nil {
+		return 0, err
+	}
+	rb, err := d.bestResponse(q.actor, q.profile2)
+	if err != nil {
+		return 0, err
+	}
+	moves, _, err := equilibrium.RespondsGiven(d.ctx, d.g, pa, pb, q.actor, ra, rb)
 	if err != nil {
 		return 0, err
 	}
