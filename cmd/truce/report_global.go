@@ -178,11 +178,19 @@ func writeDemoGlobal(w io.Writer, res *pipelineResult) {
 	}
 	var parts []string
 	if len(defs) > 0 {
-		parts = append(parts, strings.Join(defs, ", ")+" restate the payoff rules")
+		verb := " restate"
+		if len(defs) == 1 {
+			verb = " restates"
+		}
+		parts = append(parts, strings.Join(defs, ", ")+verb+" the payoff rules")
 	}
 	if len(decided) > 0 {
 		sort.Strings(decided)
-		parts = append(parts, fmt.Sprintf("%d fixed numbers decide %s", len(a.Decisive), strings.Join(decided, ", ")))
+		verb := "decide"
+		if len(a.Decisive) == 1 {
+			verb = "decides"
+		}
+		parts = append(parts, fmt.Sprintf("%s %s %s", plural(len(a.Decisive), "fixed number"), verb, strings.Join(decided, ", ")))
 	}
 	if len(parts) > 0 {
 		fmt.Fprintf(w, "Construction check: %s (truce audit; the report lists where).\n", strings.Join(parts, "; "))
