@@ -708,7 +708,7 @@ func (m *mpeModel) enumerate(ctx context.Context, tol float64) (eqs []*Result, w
 
 // Selection describes the selection rule of Solve's default method, for
 // every place that shows "the" equilibrium.
-const Selection = "the limit of the logit path from uniform play (method homotopy; Shapley iteration for two-actor zero-sum games; value iteration if the path fails)"
+const Selection = "the limit of the logit path from uniform play (method homotopy; Shapley iteration for two-actor zero-sum games; value iteration if the path fails, or if it has not ended after auto's first share of path steps and value iteration then converges)"
 
 // Describe says in one sentence how many equilibria were found, how far
 // apart they are and what is proved, e.g. "16 equilibria found from 21
