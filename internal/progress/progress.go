@@ -250,7 +250,8 @@ func (l *liner) write(t time.Time, final bool) {
 			Elapsed float64 `json:"elapsed_seconds"`
 			Left    float64 `json:"left_seconds,omitempty"`
 			Final   bool    `json:"finished,omitempty"`
-		}{What: l.what, Done: l.done, Elapsed: elapsed.Seconds(), Final: final}
+			Stopped bool    `json:"stopped,omitempty"` // final, short of the total
+		}{What: l.what, Done: l.done, Elapsed: elapsed.Seconds(), Final: final, Stopped: final && l.total > 0 && l.done < l.total}
 		if l.total > 0 {
 			rec.Total = l.total
 			if l.done > 0 && !final {
@@ -270,9 +271,14 @@ func (l *liner) write(t time.Time, final bool) {
 	case l.done > 0:
 		msg += fmt.Sprintf(" %d done", l.done)
 	}
-	if final {
+	switch {
+	case final && l.total > 0 && l.done < l.total:
+		// Finish after a time limit, an interruption or an error: the
+		// work did not reach its total, and "finished" would say it had.
+		msg += fmt.Sprintf(", stopped after %s", elapsed.Round(time.Second))
+	case final:
 		msg += fmt.Sprintf(", finished in %s", elapsed.Round(time.Second))
-	} else {
+	default:
 		msg += fmt.Sprintf(", %s elapsed", elapsed.Round(time.Second))
 		if l.total > 0 && l.done > 0 && l.done < l.total {
 			left := time.Duration(float64(elapsed) * float64(l.total-l.done) / float64(l.done))

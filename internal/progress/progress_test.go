@@ -78,6 +78,31 @@ func TestPlainLines(t *testing.T) {
 	}
 }
 
+// TestStoppedShort: a last line for work that ended short of its total (a
+// time limit, an interruption) says it stopped, not that it finished.
+func TestStoppedShort(t *testing.T) {
+	for _, asJSON := range []bool{false, true} {
+		var buf bytes.Buffer
+		clock := time.Unix(0, 0)
+		l := newLiner(&buf, 50, "likelihood", asJSON, func() time.Time { return clock })
+		clock = clock.Add(Delay)
+		l.maybeWrite()
+		clock = clock.Add(16 * time.Second)
+		l.finish()
+		lines := strings.Split(strings.TrimSpace(buf.String()), "\n")
+		last := lines[len(lines)-1]
+		if asJSON {
+			if !strings.Contains(last, `"stopped":true`) {
+				t.Errorf("json: last line %q lacks stopped", last)
+			}
+			continue
+		}
+		if last != "truce: likelihood 0/50 (0%), stopped after 19s" {
+			t.Errorf("last line %q", last)
+		}
+	}
+}
+
 // TestModes: a Sink chooses the mode; None and a plain buffer are silent.
 func TestModes(t *testing.T) {
 	var buf bytes.Buffer
