@@ -259,6 +259,13 @@ func warnShare(sc *scenario.Scenario) float64 {
 
 // summary is the weighted mean, sd, 5%, 50% and 95% quantiles of xs.
 func summary(xs, w []float64) Summary {
+	if constant(xs) {
+		// A fixed parameter: its weighted mean rounds to a hair off the
+		// value and its sd to a hair above 0, which the text output
+		// would rank as "most moved" (relative to that sd).
+		x := Number(xs[0])
+		return Summary{Mean: x, Lo: x, Median: x, Hi: x}
+	}
 	m := 0.0
 	for i, x := range xs {
 		m += w[i] * x
@@ -269,6 +276,16 @@ func summary(xs, w []float64) Summary {
 	}
 	return Summary{Mean: Number(m), SD: Number(math.Sqrt(v)), Lo: Number(weightedQuantile(xs, w, 0.05)),
 		Median: Number(weightedQuantile(xs, w, 0.5)), Hi: Number(weightedQuantile(xs, w, 0.95))}
+}
+
+// constant reports whether xs holds one value (at least once).
+func constant(xs []float64) bool {
+	for _, x := range xs {
+		if x != xs[0] {
+			return false
+		}
+	}
+	return len(xs) > 0
 }
 
 // hypotheses evaluates every hypothesis on the prior draws and on the

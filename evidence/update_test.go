@@ -265,3 +265,48 @@ func TestSubsampleUpdate(t *testing.T) {
 		}
 	}
 }
+
+// TestFixedParameterUnmoved: a parameter with a fixed value has, before and
+// after the record, exactly that value and sd 0 (a weighted mean of equal
+// values used to land a hair off it, with a tiny sd that the text ranked
+// "most moved"), and the text lists the uncertain parameter alone.
+func TestFixedParameterUnmoved(t *testing.T) {
+	src, err := os.ReadFile("testdata/hazard.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	src = []byte(strings.Replace(string(src), "  h: {dist: beta, a: 2, b: 8}\n",
+		"  h: {dist: beta, a: 2, b: 8}\n  o_fixed: {value: 0.1}\n", 1))
+	src = []byte(strings.Replace(string(src), "{in: calm, emit: quiet}", "{in: calm, emit: {quiet: 1 - o_fixed, incident: o_fixed}}", 1))
+	sc, ds := scenario.Parse("hazard-fixed.yaml", src)
+	if sc == nil {
+		t.Fatal(ds)
+	}
+	d := bind(t, sc, strings.NewReplacer("yes", "incident", "no", "quiet").Replace(coinRecord(40, 12)))
+	res, err := Update(context.Background(), sc, d, Options{Draws: 300, Seed: 1, Checks: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var fixed *ParameterUpdate
+	for i := range res.Parameters {
+		if res.Parameters[i].Name == "o_fixed" {
+			fixed = &res.Parameters[i]
+		}
+	}
+	if fixed == nil {
+		t.Fatalf("no summary of o_fixed in %+v", res.Parameters)
+	}
+	for _, s := range []Summary{fixed.Prior, fixed.Posterior} {
+		if s.Mean != 0.1 || s.SD != 0 || s.Lo != 0.1 || s.Hi != 0.1 || s.Median != 0.1 {
+			t.Errorf("o_fixed summary %+v, want exactly 0.1 with sd 0", s)
+		}
+	}
+	var b strings.Builder
+	if err := res.WriteText(&b); err != nil {
+		t.Fatal(err)
+	}
+	txt := b.String()
+	if strings.Contains(txt, "o_fixed") || !strings.Contains(txt, "\n  h ") {
+		t.Errorf("parameters section should list h and not the fixed o_fixed:\n%s", txt[strings.Index(txt, "parameters"):])
+	}
+}
