@@ -275,7 +275,12 @@ func (w *setWork) compute(ctx context.Context, lo, hi int, whole bool) (*SetPart
 		}
 		switch {
 		case err != nil && ctx.Err() != nil:
-			return nil, fmt.Errorf("solve all: %w", ctx.Err())
+			// The error says why the selection stopped and what failed
+			// before (a memory refusal, with its alternative); keep it.
+			if !errors.Is(err, ctx.Err()) {
+				err = errors.Join(ctx.Err(), err)
+			}
+			return nil, fmt.Errorf("solve all: %w", err)
 		case err != nil:
 			part.selErr = err
 			if whole {

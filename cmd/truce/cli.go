@@ -165,6 +165,13 @@ func classify(sig context.Context, cmd *cobra.Command, err error) failure {
 	if f.written && f.msg != "" {
 		detail = "; " + strings.TrimPrefix(f.msg, path+": ")
 	}
+	// A memory refusal on the way (auto turning from the refused method
+	// to one the time limit then stopped) is said too, with its
+	// alternative: it is why the faster method was not used.
+	var mem *budget.ExceededError
+	if errors.As(re.err, &mem) && !strings.Contains(detail, mem.Error()) {
+		detail += "; before that, " + mem.Error()
+	}
 	var tl *timeLimitError
 	switch {
 	case sig.Err() != nil:

@@ -4,13 +4,18 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
+
+	"github.com/truce-dev/truce/internal/budget"
 )
 
 // walk calls f on every command of the tree.
@@ -273,5 +278,28 @@ func TestOutputFiles(t *testing.T) {
 	// An output that cannot be written leaves nothing behind either.
 	if _, _, code := runTruce(t, "", "gen", "kuhn", "-o", filepath.Join(dir, "no", "such", "x.efg")); code != codeFailure {
 		t.Errorf("unwritable output: exit %d", code)
+	}
+}
+
+// TestClassifyKeepsMemoryRefusal: a run stopped by the time limit after
+// a memory refusal (auto's homotopy refused, value iteration then out of
+// time) says the time limit, exit 124, and after it the refusal with its
+// alternative. (equilibrium's TestSolveAllStoppedKeepsMemoryRefusal
+// checks that the solver's error holds both.)
+func TestClassifyKeepsMemoryRefusal(t *testing.T) {
+	mem := &budget.ExceededError{What: "the homotopy's Jacobian (601 × 601 dense)", Need: 3 << 20, Limit: 1 << 20, Alternative: "use --method iterate"}
+	ctx, cancel := context.WithTimeoutCause(context.Background(), 0, &timeLimitError{4 * time.Second})
+	defer cancel()
+	<-ctx.Done()
+	err := &runError{err: fmt.Errorf("truce solve: %w", errors.Join(context.DeadlineExceeded, fmt.Errorf("solve all: %w", mem))), ctx: ctx}
+	f := classify(context.Background(), &cobra.Command{Use: "solve"}, err)
+	want := "solve: time limit of 4s reached (--timeout); before that, the homotopy's Jacobian (601 × 601 dense) needs about 3.0 MiB of memory, over the limit of 1.0 MiB (--max-memory); use --method iterate"
+	if f.code != codeTimeLimit || f.msg != want {
+		t.Errorf("classify: exit %d, %q; want %d, %q", f.code, f.msg, codeTimeLimit, want)
+	}
+	// Without a time limit the refusal is the message itself, once.
+	f = classify(context.Background(), &cobra.Command{Use: "solve"}, &runError{err: fmt.Errorf("solve all: %w", mem), ctx: context.Background()})
+	if f.code != codeFailure || strings.Count(f.msg, "(--max-memory)") != 1 {
+		t.Errorf("classify without a time limit: exit %d, %q", f.code, f.msg)
 	}
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -40,6 +41,7 @@ type solveDraw struct {
 	Error       string      `json:"error,omitempty"`
 
 	threats []profileThreats // for the summary across draws
+	err     error            // the error Error holds, for a draw cut short
 }
 
 type profileThreats struct {
@@ -265,6 +267,7 @@ and checks credibility once.`,
 			}
 			bar := progress.New(cmd.ErrOrStderr(), int64(hi-lo), "draws")
 			failed := 0
+			var cut error // the error of a draw cut short by the context
 			if job.merging() && draws > 1 {
 				for _, p := range job.parts {
 					sds, err := decodeSolveDraws(p)
@@ -290,7 +293,11 @@ and checks credibility once.`,
 					sd.Draw = fmt.Sprintf("draw %d (seed %d)", i, opt.seed)
 				}
 				if ctx.Err() != nil {
-					break // a draw cut short is not reported
+					// A draw cut short is not reported, but a memory
+					// refusal on its way is: the time limit is not
+					// all that stopped it.
+					cut = sd.err
+					break
 				}
 				if !sd.Converged {
 					failed++
@@ -311,7 +318,13 @@ and checks credibility once.`,
 			}
 			bar.Finish()
 			if len(rep.Draws) == 0 {
-				return fmt.Errorf("truce solve: %w", ctx.Err())
+				if cut != nil && !errors.Is(cut, ctx.Err()) {
+					cut = errors.Join(ctx.Err(), cut)
+				}
+				if cut == nil {
+					cut = ctx.Err()
+				}
+				return fmt.Errorf("truce solve: %w", cut)
 			}
 			rep.solveDraw = rep.Draws[0]
 			rep.CredibilitySummary = summarizeCredibility(sc, rep.Draws)
@@ -439,7 +452,7 @@ func solveOneDraw(cmd *cobra.Command, sc *scenario.Scenario, d scenario.Draw, op
 		set, err = equilibrium.SolveAll(ctx, g, opt.setOptions())
 	}
 	if err != nil {
-		sd.Error = err.Error()
+		sd.Error, sd.err = err.Error(), err
 		sd.Reason = "the solver failed"
 		return sd
 	}
