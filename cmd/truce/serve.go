@@ -21,8 +21,8 @@ func newServeCmd() *cobra.Command {
 		maxConcurrent   int
 		jobWorkers      int
 		maxQueue        int
-		maxDraws        int
-		maxRuns         int
+		jobMaxDraws     int // not maxDraws: that is the package's cap on every --draws
+		jobMaxRuns      int
 		maxBody         int64
 		jobTimeout      time.Duration
 		maxResult       int64
@@ -86,7 +86,7 @@ never touched.`,
 				return &exitError{2, "truce serve: --token: " + err.Error()}
 			}
 			limits := server.Limits{MaxConcurrent: maxConcurrent, MaxQueue: maxQueue,
-				MaxDraws: maxDraws, MaxRuns: maxRuns, MaxBody: maxBody, JobTimeout: jobTimeout, LeaseTTL: lease,
+				MaxDraws: jobMaxDraws, MaxRuns: jobMaxRuns, MaxBody: maxBody, JobTimeout: jobTimeout, LeaseTTL: lease,
 				MaxResult: maxResult, JobMemory: jobMemory, MaxJobWorkers: jobWorkers}
 			for _, f := range []struct {
 				name string
@@ -120,8 +120,8 @@ never touched.`,
 	intFlag(f, &maxConcurrent, "max-jobs", 0, 0, maxWorkers, "jobs running at once (0 = number of CPUs)")
 	intFlag(f, &maxQueue, "max-queue", 32, 0, 1_000_000, "jobs waiting beyond those running; more are refused with 429")
 	intFlag(f, &jobWorkers, "job-workers", 0, 0, maxWorkers, "cores one job may use when no other job waits (0 = number of CPUs)")
-	intFlag(f, &maxDraws, "max-draws", 100000, 1, maxDraws, "largest --draws a job may ask for")
-	intFlag(f, &maxRuns, "max-runs", 1000000, 1, maxRuns, "largest --runs a job may ask for")
+	intFlag(f, &jobMaxDraws, "max-draws", 100000, 1, maxDraws, "largest --draws a job may ask for")
+	intFlag(f, &jobMaxRuns, "max-runs", 1000000, 1, maxRuns, "largest --runs a job may ask for")
 	sizeFlag(f, &maxBody, "max-body", 1<<20, 1<<10, "largest request body, e.g. 1MiB")
 	durationFlag(f, &jobTimeout, "job-timeout", server.DefaultJobTimeout, maxTimeout, "time limit of one job")
 	sizeFlag(f, &maxResult, "max-result", server.DefaultMaxResult, 1<<10, "largest result one job may store, e.g. 16MiB")
