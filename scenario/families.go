@@ -2,6 +2,8 @@ package scenario
 
 import (
 	"fmt"
+	"math"
+	"math/big"
 	"regexp"
 	"strconv"
 	"strings"
@@ -46,6 +48,7 @@ var (
 		return regexp.MustCompile(`^([A-Za-z_][A-Za-z0-9_]*)\[\s*(-?\d+)\s*\.\.\s*(-?\d+)\s*\]$`)
 	})
 	famRefRE    = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^([A-Za-z_][A-Za-z0-9_]*)\[(.+)\]$`) })
+	digitsRE    = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`-?\d+(\.\d+)?`) })
 	identOnlyRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`) })
 )
 
@@ -60,9 +63,16 @@ func (c *compiler) familyStates(id string, idPos Pos, kvs []kv, info Info) ([]St
 		c.d.errorf(idPos, "write name[FIRST..LAST] with 0 <= FIRST <= LAST, e.g. ladder[0..9]", "state family %q: bad range", id)
 		return nil, false
 	}
+	// hi - lo cannot overflow (0 <= lo <= hi); hi - lo + 1 can, at hi =
+	// MaxInt, so the count is compared before the 1 is added.
+	if hi-lo >= maxFamilyStates {
+		c.d.errorf(idPos, fmt.Sprintf("at most %d states in all", maxFamilyStates), "state family %s has %s members: too many", id, new(big.Int).Add(big.NewInt(int64(hi-lo)), big.NewInt(1)))
+		return nil, false
+	}
 	n := hi - lo + 1
-	if n > maxFamilyStates || len(c.stateNames)+n > maxFamilyStates {
-		c.d.errorf(idPos, fmt.Sprintf("at most %d states in all", maxFamilyStates), "state family %s has %d members: too many", id, n)
+	if before := len(c.stateNames); before+n > maxFamilyStates {
+		c.d.errorf(idPos, fmt.Sprintf("at most %d states in all", maxFamilyStates),
+			"state family %s has %d members, which with the %d states before it makes %d: too many", id, n, before, before+n)
 		return nil, false
 	}
 	name := m[1]
@@ -209,9 +219,17 @@ func (c *compiler) familyMember(name string, p Pos) (s int, ok, handled bool) {
 		return 0, false, true
 	}
 	out, err := expr.Run(prog, env)
-	k, isInt := out.(int)
+	k, isInt := wholeIndex(out)
 	if err != nil || !isInt {
-		c.d.errorf(p, "an index is a whole number", "state %s: index is not a whole number", name)
+		where, got := "", fmt.Sprint(out)
+		if c.bind != nil {
+			where = fmt.Sprintf(" for %s = %d", c.bind.name, c.bind.val)
+		}
+		if err != nil {
+			got = firstLine(err.Error())
+		}
+		c.d.errorf(p, "an index is a whole number: round it with floor or ceil, e.g. "+f.name+"[floor(i/2)]",
+			"state %s: index %s is %s%s, not a whole number", name, strings.TrimSpace(src), got, where)
 		return 0, false, true
 	}
 	if k < f.lo || k > f.hi {
@@ -226,6 +244,28 @@ func (c *compiler) familyMember(name string, p Pos) (s int, ok, handled bool) {
 	return c.stateIndex[fmt.Sprintf("%s[%d]", f.name, k)], true, true
 }
 
+// wholeIndex is the member index an index expression evaluated to: an int,
+// or a float that is a whole number within int range (i/2 is a float in
+// expr, 1 for i = 2 and 0.5 for i = 1, which is an error rather than a
+// member silently truncated to).
+func wholeIndex(v any) (int, bool) {
+	switch x := v.(type) {
+	case int:
+		return x, true
+	case float64:
+		switch {
+		case x != math.Trunc(x) || math.IsInf(x, 0): // a fraction, NaN or an infinity
+		case x >= 1<<53:
+			return math.MaxInt, true // outside any family
+		case x <= -(1 << 53):
+			return math.MinInt, true
+		default:
+			return int(x), true
+		}
+	}
+	return 0, false
+}
+
 // indexProgram compiles an index expression once per source.
 func (c *compiler) indexProgram(src string, env map[string]any) (*vm.Program, error) {
 	key := src
@@ -238,8 +278,10 @@ func (c *compiler) indexProgram(src string, env map[string]any) (*vm.Program, er
 	if c.indexProgs == nil {
 		c.indexProgs = map[string]*vm.Program{}
 	}
+	// Not expr.AsInt: it truncates a float result, so that ladder[i+0.5]
+	// would silently be ladder[i]; wholeIndex checks the value instead.
 	opts := []expr.Option{expr.DisableAllBuiltins(), expr.EnableBuiltin("abs"), expr.EnableBuiltin("max"), expr.EnableBuiltin("min"),
-		expr.Env(env), expr.AsInt(), expr.MaxNodes(200)}
+		expr.EnableBuiltin("floor"), expr.EnableBuiltin("ceil"), expr.Env(env), expr.MaxNodes(200)}
 	p, err := compileSafely(src, opts)
 	if err != nil {
 		return nil, err
@@ -274,24 +316,39 @@ func (c *compiler) perMember(it ast.Node, key string, allowTerminal bool, read f
 }
 
 // eachMember calls read with each binding in turn; a diagnostic that
-// several members share is kept once.
+// several members share is kept once, and one that differs between members
+// only in its numbers (the member's index, the value it gave) is kept for
+// the first member, with a count of the others.
 func (c *compiler) eachMember(bs []*binding, read func()) {
 	seen := map[Diagnostic]bool{}
 	for _, d := range c.d.list {
 		seen[d] = true
 	}
+	first := map[Diagnostic]int{} // a diagnostic's shape -> its place in c.d.list
+	more := map[int]int{}         // that place -> members left out
 	for _, b := range bs {
 		c.bind = b
 		n := len(c.d.list)
 		read()
 		kept := c.d.list[:n]
 		for _, d := range c.d.list[n:] {
-			if !seen[d] {
-				seen[d] = true
-				kept = append(kept, d)
+			if seen[d] {
+				continue
 			}
+			seen[d] = true
+			shape := d
+			shape.Msg = digitsRE().ReplaceAllString(d.Msg, "#")
+			if at, ok := first[shape]; ok {
+				more[at]++
+				continue
+			}
+			first[shape] = len(kept)
+			kept = append(kept, d)
 		}
 		c.d.list = kept
 	}
 	c.bind = nil
+	for at, k := range more {
+		c.d.list[at].Msg += fmt.Sprintf(" (and the same for %d more members)", k)
+	}
 }

@@ -68,6 +68,19 @@ func TestFamilyPositionsAndErrors(t *testing.T) {
 		{"unknown action in a family rule, once", `when: {IR: concede}`, `when: {IR: concde}`, `ladder.yaml:23:16: error: unknown action "concde" of IR`},
 		{"probability out of range for one member", `to: {deal: 0.1 + 0.05 * i}`, `to: {deal: 0.1 + 0.4 * i}`, `ladder.yaml:24:16: error: probability 0.1 + 0.4 * i = 1.3 is outside [0, 1] on the central draw`},
 		{"terminal condition not boolean", `terminal: i == 4`, `terminal: i + 4`, `ladder.yaml:13:36: error: terminal: expected bool`},
+		// expr's / gives a float: i/2 is 0.5 at i = 1, which used to be
+		// truncated silently to ladder[0].
+		{"fractional index", `"ladder[i+1]": p_up`, `"ladder[i/2]": p_up`,
+			`ladder.yaml:21:10: error: state ladder[i/2]: index i/2 is 0.5 for i = 1, not a whole number (and the same for 1 more members) (hint: an index is a whole number: round it with floor or ceil, e.g. ladder[floor(i/2)])`},
+		{"division by zero", `"ladder[i+1]": p_up`, `"ladder[1/(i-i)]": p_up`, `index 1/(i-i) is +Inf for i = 0, not a whole number (and the same for 3 more members)`},
+		// Every member out of range: one error, not one per member.
+		{"every member outside, once", `"ladder[i+1]": p_up`, `"ladder[i+10]": p_up`,
+			`ladder.yaml:21:10: error: state ladder[i+10] is ladder[10] for i = 0, outside ladder[0..4] (and the same for 3 more members)`},
+		{"huge index", `"ladder[i+1]": p_up`, `"ladder[1e300]": p_up`, `state ladder[1e300] is ladder[9223372036854775807] for i = 0, outside ladder[0..4]`},
+		{"range at the largest int", `"ladder[0..4]"`, `"ladder[0..9223372036854775807]"`,
+			`ladder.yaml:13:10: error: state family ladder[0..9223372036854775807] has 9223372036854775808 members: too many (hint: at most 100000 states in all)`},
+		{"too many with the states before", `  - {id: deal, terminal: true}`, `  - {id: "other[0..99997]"}
+  - {id: deal, terminal: true}`, `state family other[0..99997] has 99998 members, which with the 5 states before it makes 100003: too many`},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			s := strings.Replace(src, c.old, c.new, 1)
@@ -86,6 +99,11 @@ func TestFamilyPositionsAndErrors(t *testing.T) {
 				t.Errorf("reported %d times", n)
 			}
 		})
+	}
+	// floor and ceil make a whole index of a division.
+	half := strings.Replace(src, `"ladder[i+1]": p_up`, `"ladder[min(floor(i/2) + 2, 4)]": p_up`, 1)
+	if sc, ds := Parse("ladder.yaml", []byte(half)); sc == nil {
+		t.Errorf("floor in an index: %v", ds)
 	}
 	big := strings.Replace(src, `"ladder[0..4]"`, `"ladder[0..200000]"`, 1)
 	if _, ds := Parse("ladder.yaml", []byte(big)); !strings.Contains(fmt.Sprint(ds), "has 200001 members: too many") {
