@@ -234,10 +234,18 @@ func (a *Aggregator) Record(file string) (*record.Record, []string, error) {
 		warn = append(warn, fmt.Sprintf("%d period(s) only partly covered by the data (%s): left unobserved or counted in part", len(partial), stepsText(partial, a.cal)))
 	}
 	if a.Stats.MissingActor > 0 {
-		warn = append(warn, fmt.Sprintf("%d of %d events lack an actor or target code and were left out", a.Stats.MissingActor, a.Stats.Read))
+		verb := "lack an actor or target code and were"
+		if a.Stats.MissingActor == 1 {
+			verb = "lacks an actor or target code and was"
+		}
+		warn = append(warn, fmt.Sprintf("%d of %d events %s left out", a.Stats.MissingActor, a.Stats.Read, verb))
 	}
 	if a.Stats.OutOfRange > 0 {
-		warn = append(warn, fmt.Sprintf("%d events between the sides are dated before the start or outside from..to and were left out", a.Stats.OutOfRange))
+		what := "events between the sides are dated before the start or outside from..to and were"
+		if a.Stats.OutOfRange == 1 {
+			what = "event between the sides is dated before the start or outside from..to and was"
+		}
+		warn = append(warn, fmt.Sprintf("%d %s left out", a.Stats.OutOfRange, what))
 	}
 	return rec, warn, nil
 }

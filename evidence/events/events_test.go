@@ -76,7 +76,7 @@ func TestFixturesPerWeek(t *testing.T) {
 			if st.Read != tc.read || st.MissingActor != 1 || st.OutOfScope != 1 || st.Unmapped != tc.unmapped || st.PerClass["talks"] != 3 || st.PerClass["strike"] != 1 {
 				t.Errorf("stats %+v", st)
 			}
-			if len(warn) != 1 || !strings.Contains(warn[0], "1 of") || !strings.Contains(warn[0], "lack an actor or target") {
+			if len(warn) != 1 || !strings.Contains(warn[0], "1 of") || !strings.Contains(warn[0], "events lacks an actor or target code and was left out") {
 				t.Errorf("warnings %q", warn)
 			}
 			m := mapping(t)
