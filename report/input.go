@@ -36,6 +36,10 @@ type Input struct {
 	Hypotheses  []Hypothesis
 	Equilibria  []Equilibrium
 	Credibility []Credibility
+	// CredibilityAcross is the credibility of the analysed profiles'
+	// plays over parameter draws, nil when only central values were
+	// checked.
+	CredibilityAcross *CredibilityAcross
 	// Leverage is the best responses and commitments (leverage.go), nil
 	// when they were not computed.
 	Leverage   *Leverage
@@ -192,6 +196,36 @@ type Credibility struct {
 	// much ("withdraw loses 1"), empty when credible.
 	Kind      string
 	Shortfall string
+}
+
+// CredibilityAcross summarises credibility over the first Draws of the
+// analysis's parameter draws (seed Seed): per profile, actor and kind a
+// count of decision points by how often they are credible, and each
+// threat and promise with its share of draws and median margin.
+type CredibilityAcross struct {
+	Draws   int
+	Seed    uint64
+	Groups  []CredibilityGroup
+	Threats []CredibilityShare
+}
+
+// CredibilityGroup counts one profile's decision points of one kind for
+// one actor: credible in at least 90% of the draws, in at most 10%, or in
+// between.
+type CredibilityGroup struct {
+	Profile, Actor, Kind  string
+	Points                int
+	Mostly, Rarely, Split int
+}
+
+// CredibilityShare is one threat or promise over the draws: the share of
+// draws in which it is credible and its median margin (the worst action
+// of the prescribed play minus the best deviation; negative: it loses
+// that much).
+type CredibilityShare struct {
+	Profile, Kind, Actor, State, After, Play string
+	Draws                                    int
+	Share, MedianMargin                      float64
 }
 
 // Tornado is a one-at-a-time sensitivity chart for one output.

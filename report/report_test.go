@@ -5,10 +5,13 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"reflect"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/truce-dev/truce/equilibrium"
 )
 
 // fixture is a small but complete report input: three states, two
@@ -329,4 +332,51 @@ func TestProfileNamesWhole(t *testing.T) {
 		t.Error("a name longer than the margin is not shortened")
 	}
 	checkTexts(t, page)
+}
+
+// TestCredibilityAcrossDraws: the credibility section leads with the count
+// per profile, actor and kind of decision points by how often they are
+// credible over the draws (one screen), keeps each threat's share and
+// median margin and the central-values table behind <details>, and counts
+// a threat credible in 95 of 100 draws as mostly, 5 of 100 as rarely.
+func TestCredibilityAcrossDraws(t *testing.T) {
+	sums := []equilibrium.ThreatSummary{
+		{Actor: "A", State: "truce", After: "B: fight", Kind: equilibrium.KindThreat, Play: "fight", Draws: 100, Credible: 95, MedianMargin: 0.3},
+		{Actor: "A", State: "crisis", After: "B: fight", Kind: equilibrium.KindThreat, Play: "fight", Draws: 100, Credible: 5, MedianMargin: -1.5},
+		{Actor: "B", State: "truce", Kind: equilibrium.KindPlay, Play: "wait", Draws: 100, Credible: 50},
+		{Actor: "A", State: "war", After: "B: wait", Context: "A: fight", Kind: equilibrium.KindPromise, Play: "wait", Draws: 80, Credible: 40, MedianMargin: 0},
+	}
+	groups, shares := CredibilitySharesFrom("base", sums)
+	wantGroups := []CredibilityGroup{
+		{Profile: "base", Actor: "A", Kind: "threat", Points: 2, Mostly: 1, Rarely: 1},
+		{Profile: "base", Actor: "A", Kind: "promise", Points: 1, Split: 1},
+		{Profile: "base", Actor: "B", Kind: "play", Points: 1, Split: 1},
+	}
+	if !reflect.DeepEqual(groups, wantGroups) {
+		t.Errorf("groups\n got %+v\nwant %+v", groups, wantGroups)
+	}
+	if len(shares) != 3 || shares[0].Share != 0.95 || shares[1].MedianMargin != -1.5 || shares[2].After != "B: wait; with A: fight" || shares[2].Share != 0.5 {
+		t.Errorf("shares %+v", shares)
+	}
+	in := fixture()
+	in.CredibilityAcross = &CredibilityAcross{Draws: 100, Seed: 1, Groups: groups, Threats: shares}
+	out := render(t, in)
+	sec := out[strings.Index(out, `<section id="credibility"`):]
+	sec = sec[:strings.Index(sec, "</section>")]
+	summary, details := strings.Index(sec, `class="cred-summary"`), strings.Index(sec, "<details")
+	if summary < 0 || details < 0 || summary > details {
+		t.Fatalf("the summary table should come before the details:\n%s", sec)
+	}
+	for _, want := range []string{"Over the first 100 parameter draws of the analysis (seed 1)", "95.0% of 100", "−1.50", "At central values"} {
+		if !strings.Contains(sec, want) && !strings.Contains(sec, strings.ReplaceAll(want, "−", "-")) {
+			t.Errorf("credibility section lacks %q:\n%s", want, sec)
+		}
+	}
+	if strings.Contains(sec, "<details open>") {
+		t.Error("with a summary over draws, the central-values table should be closed")
+	}
+	in.CredibilityAcross = nil
+	if out := render(t, in); !strings.Contains(out, "<details open><summary>At central values") {
+		t.Error("without a summary over draws, the central-values table should be open")
+	}
 }

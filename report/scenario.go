@@ -276,6 +276,51 @@ func CredibilityFrom(profile string, threats []equilibrium.Threat) []Credibility
 	return append(out, plain...)
 }
 
+// CredibilitySharesFrom turns the summary over draws of one profile's
+// credibility (equilibrium.SummarizeThreats) into the report's rows: a
+// count per actor and kind, threats and reactions before ordinary play,
+// and every threat, promise and reaction with its share and median
+// margin.
+func CredibilitySharesFrom(profile string, sums []equilibrium.ThreatSummary) ([]CredibilityGroup, []CredibilityShare) {
+	var groups []CredibilityGroup
+	index := map[string]int{}
+	var shares []CredibilityShare
+	for _, plain := range []bool{false, true} {
+		for _, s := range sums {
+			if (s.Kind == equilibrium.KindPlay) != plain {
+				continue
+			}
+			key := s.Actor + "\x00" + s.Kind
+			i, ok := index[key]
+			if !ok {
+				i = len(groups)
+				index[key] = i
+				groups = append(groups, CredibilityGroup{Profile: profile, Actor: s.Actor, Kind: s.Kind})
+			}
+			g := &groups[i]
+			g.Points++
+			switch sh := s.CredibleShare(); {
+			case sh >= 0.9:
+				g.Mostly++
+			case sh <= 0.1:
+				g.Rarely++
+			default:
+				g.Split++
+			}
+			if plain {
+				continue
+			}
+			after := s.After
+			if s.Context != "" {
+				after = strings.TrimPrefix(after+"; with "+s.Context, "; ")
+			}
+			shares = append(shares, CredibilityShare{Profile: profile, Kind: s.Kind, Actor: s.Actor, State: s.State, After: after,
+				Play: s.Play, Draws: s.Draws, Share: s.CredibleShare(), MedianMargin: s.MedianMargin})
+		}
+	}
+	return groups, shares
+}
+
 // AddSensitivity adds tornado charts (the outputs named, or all when none)
 // and break-evens to in.
 func AddSensitivity(in *Input, res *sensitivity.Result, outputs ...string) {

@@ -11,6 +11,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -41,9 +42,12 @@ type pipelineOptions struct {
 	// values (the report's leverage section).
 	Leverage bool
 	Points   int
-	Outputs  []string // tornado outputs; default: the hypotheses' quantities
-	Global   globalSteps
-	Log      io.Writer
+	// CredibilityDraws is how many of the analysis's draws the
+	// credibility summary covers (0: central values only).
+	CredibilityDraws int
+	Outputs          []string // tornado outputs; default: the hypotheses' quantities
+	Global           globalSteps
+	Log              io.Writer
 }
 
 // pipelineResult is everything the report and the demo summary show.
@@ -142,6 +146,13 @@ func runPipeline(ctx context.Context, sc *scenario.Scenario, opt pipelineOptions
 		if mp, ok := profs[name]; ok {
 			res.in.Credibility = append(res.in.Credibility, report.CredibilityFrom(name, equilibrium.Credibility(g, mp))...)
 		}
+	}
+	if n := min(opt.CredibilityDraws, opt.Draws); n > 0 && !ar.Fixed && len(res.in.Credibility) > 0 {
+		across, err := credibilityAcross(ctx, sc, ar.ProfileOrder, n, opt.Seed, opt.Workers, opt.Log)
+		if err != nil {
+			return nil, fmt.Errorf("credibility over draws: %w", err)
+		}
+		res.in.CredibilityAcross = across
 	}
 	if opt.Leverage {
 		var sel *equilibrium.Result
@@ -319,7 +330,10 @@ The named profiles are analysed over --draws parameter draws (as in
 'truce analyze'). Profiles written {solve: markov-perfect} are solved once,
 at the parameters' central values (solving them on every draw can take
 long; use 'truce analyze --profile NAME' for that), and shown beside the
-others. Credibility is computed at central values, and so is leverage:
+others. Credibility is summarised over the first 200 draws of the analysis
+(--credibility-draws; per threat: the share of draws in which it is
+credible, its median margin) with the table at central values behind it;
+leverage is computed at central values:
 every actor's best response to every named profile and, with two actors,
 each one's optimal commitment (as 'truce respond' and 'truce commit'; skip
 with --no-leverage). The sensitivity sweep
@@ -391,6 +405,7 @@ central values (see 'truce sensitivity').`,
 	f.BoolVar(&noSens, "no-sensitivity", false, "skip the sensitivity sweep")
 	f.BoolVar(&noLever, "no-leverage", false, "skip best responses and optimal commitments (the leverage section)")
 	intFlag(f, &opt.Points, "points", 9, 2, maxPoints, "points per parameter in the sensitivity sweep")
+	intFlag(f, &opt.CredibilityDraws, "credibility-draws", 200, 0, maxDraws, "how many of the analysis's draws the credibility summary covers (0 = central values only)")
 	addGlobalFlags(f, &opt.Global, reportSobolN, reportAuditDraws)
 	retro.add(f)
 	f.StringVar(&db, "db", "", "the forecast ledger to score in the report: sqlite:PATH or postgres://… (default: the workbench's SQLite database, read only when it exists)")
@@ -398,6 +413,69 @@ central values (see 'truce sensitivity').`,
 	f.StringSliceVar(&opt.Outputs, "tornado", nil, `outputs for tornado charts, e.g. 'reach("war", 52, "baseline")' (default: the hypotheses' quantities)`)
 	timeoutFlag(f)
 	return cmd
+}
+
+// credibilityAcross checks the credibility of every analysed profile's
+// plays on the first n draws of the analysis (the same draws, by index and
+// seed) and summarises it per profile. Draws whose game cannot be built
+// are left out (the analysis reports them).
+func credibilityAcross(ctx context.Context, sc *scenario.Scenario, profiles []string, n int, seed uint64, workers int, log io.Writer) (*report.CredibilityAcross, error) {
+	per := make([]map[string][]equilibrium.Threat, n)
+	bar := progress.New(log, int64(n), "credibility")
+	defer bar.Finish()
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(workers, n) {
+		wg.Go(func() {
+			for i := range next {
+				game, profs, err := sc.Build(sc.DrawAt(seed, i))
+				if err == nil {
+					m := map[string][]equilibrium.Threat{}
+					for _, name := range profiles {
+						if mp, ok := profs[name]; ok {
+							m[name] = equilibrium.Credibility(game, mp)
+						}
+					}
+					per[i] = m
+				}
+				bar.Add(1)
+			}
+		})
+	}
+	for i := range n {
+		if ctx.Err() != nil {
+			break
+		}
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	out := &report.CredibilityAcross{Seed: seed}
+	for _, name := range profiles {
+		var draws [][]equilibrium.Threat
+		for _, m := range per {
+			if ths, ok := m[name]; ok {
+				draws = append(draws, ths)
+			}
+		}
+		if len(draws) == 0 {
+			continue
+		}
+		out.Draws = max(out.Draws, len(draws))
+		groups, shares := report.CredibilitySharesFrom(name, equilibrium.SummarizeThreats(draws))
+		out.Groups = append(out.Groups, groups...)
+		out.Threats = append(out.Threats, shares...)
+	}
+	if len(out.Groups) == 0 {
+		return nil, nil
+	}
+	return out, nil
 }
 
 // finite reports whether x is a number a reader should see.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -93,5 +94,64 @@ func TestSeedPrinted(t *testing.T) {
 		if !strings.Contains(out, "seed 1") {
 			t.Errorf("%v does not print its seed:\n%s", args, out)
 		}
+	}
+}
+
+// TestReportCredibilityMatchesSolve: the report's credibility summary over
+// draws counts each profile's decision points as truce solve --draws
+// reports them on the same draws and seed (credible in >= 90%, <= 10% or
+// in between).
+func TestReportCredibilityMatchesSolve(t *testing.T) {
+	const f = "../../examples/crises/audience-costs.yaml"
+	out, errs, code := runTruce(t, "", "solve", f, "--draws", "30", "--progress", "none")
+	if code != 0 {
+		t.Fatalf("solve: %d %s", code, errs)
+	}
+	want := map[string][3]int{} // profile/actor/kind -> mostly, between, rarely
+	prof := ""
+	re := regexp.MustCompile(`^  (\w+)\s+(\w+): .* credible in (\d+)% of 30 draws`)
+	for _, l := range strings.Split(out[strings.Index(out, "Credibility across"):], "\n") {
+		if p, ok := strings.CutPrefix(l, "profile "); ok {
+			prof = strings.TrimSuffix(p, ":")
+			continue
+		}
+		m := re.FindStringSubmatch(l)
+		if m == nil || prof == "equilibrium" {
+			continue
+		}
+		k := prof + "/" + m[2] + "/" + m[1]
+		c := want[k]
+		switch pct, _ := strconv.Atoi(m[3]); {
+		case pct >= 90:
+			c[0]++
+		case pct <= 10:
+			c[2]++
+		default:
+			c[1]++
+		}
+		want[k] = c
+	}
+	if len(want) < 4 {
+		t.Fatalf("read only %v from solve:\n%s", want, out)
+	}
+	html := filepath.Join(t.TempDir(), "r.html")
+	if _, errs, code := runTruce(t, "", "report", f, "-o", html, "--draws", "30", "--no-sensitivity", "--no-solve",
+		"--sobol-samples", "0", "--no-discover", "--audit-draws", "0"); code != 0 {
+		t.Fatalf("report: %d %s", code, errs)
+	}
+	page, err := os.ReadFile(html)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string][3]int{}
+	row := regexp.MustCompile(`<tr><td>(\w+)</td><td>(\w+)</td><td>(\w+)</td><td class="n">\d+</td><td class="n">(\d+)</td><td class="n">(\d+)</td><td class="n">(\d+)</td></tr>`)
+	for _, m := range row.FindAllStringSubmatch(string(page), -1) {
+		a, _ := strconv.Atoi(m[4])
+		b, _ := strconv.Atoi(m[5])
+		c, _ := strconv.Atoi(m[6])
+		got[m[1]+"/"+m[2]+"/"+m[3]] = [3]int{a, b, c}
+	}
+	if !strings.Contains(string(page), "Over the first 30 parameter draws of the analysis (seed 1)") || fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("report's credibility over draws %v, solve's %v", got, want)
 	}
 }
