@@ -179,6 +179,17 @@ func BenchmarkMPE400x2x2Auto(b *testing.B) {
 	benchmarkMPE(b, mpeRandomGame(5, 400, 2, 2, 0.9), "auto")
 }
 
+// auto on eight 400-state games besides the benchmark's seed 5, one
+// sub-benchmark each: how typical seed 5 is (docs/solve.md, Benchmarks).
+func BenchmarkMPE400x2x2AutoSeeds(b *testing.B) {
+	mpeLargeBench(b)
+	for _, seed := range []uint64{1, 2, 3, 4, 6, 7, 8, 9} {
+		b.Run(fmt.Sprintf("seed=%d", seed), func(b *testing.B) {
+			benchmarkMPE(b, mpeRandomGame(seed, 400, 2, 2, 0.9), "auto")
+		})
+	}
+}
+
 func BenchmarkMPE1000x2x2Auto(b *testing.B) {
 	mpeLargeBench(b)
 	benchmarkMPE(b, mpeRandomGame(6, 1000, 2, 2, 0.9), "auto")
