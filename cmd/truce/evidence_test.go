@@ -141,6 +141,16 @@ func TestForecastAndScore(t *testing.T) {
 	if code != 1 || !strings.Contains(errs, `unknown event class "strik" (hint: did you mean "strike"?)`) {
 		t.Errorf("bad question: exit %d %s", code, errs)
 	}
+	// A record with a misspelt class is refused, as update refuses it,
+	// before anything is resolved.
+	bad := filepath.Join(t.TempDir(), "bad.csv")
+	if err := os.WriteFile(bad, []byte("step,event\n0,quiet\n1,incidnet\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, errs, code = run(t, "score", watch, "--record", bad, "--db", db)
+	if code != 1 || !strings.Contains(errs, `bad.csv:3:3: unknown event class "incidnet" (hint: did you mean "incident"?)`) {
+		t.Errorf("score with a misspelt class: exit %d %s", code, errs)
+	}
 	out, errs, code = run(t, "score", watch, "--record", watchRecord, "--db", db, "--format", "json")
 	if code != 0 {
 		t.Fatalf("score: exit %d %s", code, errs)
@@ -169,7 +179,7 @@ func TestForecastAndScore(t *testing.T) {
 	}
 	svg := filepath.Join(t.TempDir(), "cal.svg")
 	out, _, code = run(t, "score", watch, "--record", watchRecord, "--db", db, "--svg", svg)
-	if b, err := os.ReadFile(svg); code != 0 || err != nil || !strings.Contains(string(b), "<svg") || !strings.Contains(out, "0 now") {
+	if b, err := os.ReadFile(svg); code != 0 || err != nil || !strings.Contains(string(b), "<svg") || !strings.Contains(out, "0 now") || !strings.Contains(out, "With 3 resolved forecasts this is far too few") {
 		t.Errorf("score --svg: exit %d, %v\n%s", code, err, out)
 	}
 	out, _, _ = run(t, "forecast", watch, "--list", "--db", db)

@@ -12,6 +12,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
+	"github.com/truce-dev/truce/evidence"
 	"github.com/truce-dev/truce/evidence/forecast"
 	"github.com/truce-dev/truce/evidence/record"
 	"github.com/truce-dev/truce/store"
@@ -65,6 +66,12 @@ forecasting the base rate. --svg writes the reliability diagram.`,
 			}
 			rec, err := record.Read(name, bytes.NewReader(src), record.Options{Calendar: cal})
 			if err != nil {
+				return fail(err)
+			}
+			// The record's names are checked against the scenario, as
+			// update and forecast do: a misspelt class would otherwise
+			// resolve nothing (or resolve questions "no") without a word.
+			if _, err := evidence.Bind(sc, rec, cal); err != nil {
 				return fail(err)
 			}
 			st, err := openStore(ctx, db)
@@ -144,6 +151,10 @@ forecasting the base rate. --svg writes the reliability diagram.`,
 	return cmd
 }
 
+// fewForecasts is the number of resolved forecasts below which scores
+// and calibration say little (the report's threshold too).
+const fewForecasts = 30
+
 func writeScores(w io.Writer, scenario string, total, resolved, newly, open int, file string, scores []forecast.SourceScore) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s: %s, %d resolved (%d now, by %s), %d open\n", scenario, plural(total, "forecast"), resolved, newly, file, open)
@@ -180,6 +191,11 @@ func writeScores(w io.Writer, scenario string, total, resolved, newly, open int,
 		}
 	}
 	tw.Flush()
+	// As the report says it: a handful of forecasts scores luck as much
+	// as skill.
+	if resolved < fewForecasts {
+		fmt.Fprintf(&b, "\nWith %d resolved forecasts this is far too few to judge calibration or to tell sources apart (%d or more).\n", resolved, fewForecasts)
+	}
 	_, err := io.WriteString(w, b.String())
 	return err
 }
