@@ -28,19 +28,39 @@ import (
 
 // solveClocked is Solve for a game with a clock.
 func solveClocked(ctx context.Context, g *markov.Game, opt Options) (*Result, error) {
-	stat := *g
-	stat.Clock, stat.Timed = 0, nil
-	r, err := Solve(ctx, &stat, opt)
+	stat := stationaryPart(g)
+	r, err := Solve(ctx, stat, opt)
 	if err != nil || !r.Converged {
 		if r != nil {
 			r.Reason = "the stationary game from step " + fmt.Sprint(g.Clock) + " on: " + r.Reason
 		}
 		return r, err
 	}
-	m, err := newMPEModel(ctx, &stat)
-	if err != nil {
-		return nil, fmt.Errorf("solve MPE: %w", err)
+	return extendClocked(ctx, g, r, opt, nil)
+}
+
+// stationaryPart is the game g plays from step g.Clock on.
+func stationaryPart(g *markov.Game) *markov.Game {
+	stat := *g
+	stat.Clock, stat.Timed = 0, nil
+	return &stat
+}
+
+// extendClocked extends a stationary equilibrium r of the game from step
+// g.Clock on back over the clock by backward induction, with the stage
+// selection described above, and returns it as a new Result (r is not
+// changed). stages, if not nil, holds the models of steps 0..Clock-1
+// (stageModels), shared by every extension of one game.
+func extendClocked(ctx context.Context, g *markov.Game, r *Result, opt Options, stages []*mpeModel) (*Result, error) {
+	out := *r
+	r = &out
+	if stages == nil {
+		var err error
+		if stages, err = stageModels(ctx, g); err != nil {
+			return nil, err
+		}
 	}
+	m := stages[g.Clock]
 	nA := m.nA
 	V := r.Values // V_{t+1}, per actor and state (entry utility at endings)
 	next := r.Strategies
@@ -51,10 +71,7 @@ func solveClocked(ctx context.Context, g *markov.Game, opt Options) (*Result, er
 		if err := ctx.Err(); err != nil {
 			return nil, fmt.Errorf("solve MPE: backward induction: %w", err)
 		}
-		mt, err := stageModel(ctx, g, t)
-		if err != nil {
-			return nil, fmt.Errorf("solve MPE: %w", err)
-		}
+		mt := stages[t]
 		sig := make([][][]float64, nA)
 		Vt := make([][]float64, nA)
 		for a := range sig {
@@ -110,6 +127,24 @@ func solveClocked(ctx context.Context, g *markov.Game, opt Options) (*Result, er
 		r.Reason = fmt.Sprintf("largest one-shot deviation gain %.3g exceeds tolerance %.3g", gain, tol)
 	}
 	return r, nil
+}
+
+// stageModels returns the models of steps 0..g.Clock-1 and, last, of the
+// stationary game from step g.Clock on.
+func stageModels(ctx context.Context, g *markov.Game) ([]*mpeModel, error) {
+	ms := make([]*mpeModel, g.Clock+1)
+	for t := range ms {
+		var err error
+		if t < g.Clock {
+			ms[t], err = stageModel(ctx, g, t)
+		} else {
+			ms[t], err = newMPEModel(ctx, stationaryPart(g))
+		}
+		if err != nil {
+			return nil, fmt.Errorf("solve MPE: %w", err)
+		}
+	}
+	return ms, nil
 }
 
 // stageModel is the game's model at step t: its flows and transitions.

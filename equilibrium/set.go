@@ -117,7 +117,7 @@ func SolveAll(ctx context.Context, g *markov.Game, opt SetOptions) (*Set, error)
 	if part.selErr != nil {
 		return nil, part.selErr
 	}
-	return w.assemble([]*SetPart{part}, part.stopped), nil
+	return w.assemble(ctx, []*SetPart{part}, part.stopped)
 }
 
 // SetUnits is the number of units SolveAll's work splits into: unit 0 is
@@ -146,7 +146,8 @@ type SetPart struct {
 	Enum           []*Result
 	EnumProved     string
 	EnumComplete   bool
-	// Starts[k] is start max(Lo, 1)+k (none in a clocked game).
+	// Starts[k] is start max(Lo, 1)+k (in a clocked game, on the
+	// stationary game from step Clock on).
 	Starts []StartResult
 	// for SolveAll alone
 	selErr  error
@@ -207,7 +208,7 @@ func MergeSet(ctx context.Context, g *markov.Game, opt SetOptions, parts []*SetP
 	if msg := parts[0].SelectionError; msg != "" {
 		return nil, errors.New(msg)
 	}
-	return w.assemble(parts, ""), nil
+	return w.assemble(ctx, parts, "")
 }
 
 // setWork is what every unit of one SolveAll shares.
@@ -215,8 +216,11 @@ type setWork struct {
 	g       *markov.Game
 	opt     SetOptions
 	m       *mpeModel
-	starts  int // random starts (0 in a clocked game)
+	starts  int // random starts
 	clocked bool
+	// stages, in a clocked game, are the models of steps 0..Clock-1 and of
+	// the stationary game from step Clock on (m is the last).
+	stages []*mpeModel
 }
 
 func newSetWork(ctx context.Context, g *markov.Game, opt SetOptions) (*setWork, error) {
@@ -227,13 +231,19 @@ func newSetWork(ctx context.Context, g *markov.Game, opt SetOptions) (*setWork, 
 		opt.Tol = mpeDefaultTol
 	}
 	w := &setWork{g: g, opt: opt, starts: opt.starts()}
-	// A clocked game's equilibrium is non-stationary (backward induction
-	// over the clock); the starts and the enumeration find stationary
-	// equilibria of the game beyond the clock, which are not equilibria of
-	// the clocked game from its start. Only the selection is made.
+	// A clocked game's equilibria are non-stationary. The starts and the
+	// enumeration search the stationary equilibria of the game from step
+	// Clock on; assemble extends each back over the clock by Solve's
+	// backward induction (clock.go), so that the selection, which Solve
+	// finds the same way, is one of them.
 	w.clocked = g.Clock > 0
 	if w.clocked {
-		w.starts = 0
+		stages, err := stageModels(ctx, g)
+		if err != nil {
+			return nil, fmt.Errorf("solve all: %w", err)
+		}
+		w.stages, w.m = stages, stages[g.Clock]
+		return w, nil
 	}
 	m, err := newMPEModel(ctx, g)
 	if err != nil {
@@ -289,7 +299,7 @@ func (w *setWork) compute(ctx context.Context, lo, hi int, whole bool) (*SetPart
 		}
 		part.Selection = sel
 		// Exact enumeration where it is feasible.
-		if !w.clocked && part.selErr == nil {
+		if part.selErr == nil {
 			enum, what, complete, err := m.enumerate(ctx, opt.Tol)
 			switch {
 			case err != nil && ctx.Err() != nil && whole:
@@ -365,7 +375,7 @@ feed:
 }
 
 // assemble folds the parts, in unit order, into the set.
-func (w *setWork) assemble(parts []*SetPart, stopped string) *Set {
+func (w *setWork) assemble(ctx context.Context, parts []*SetPart, stopped string) (*Set, error) {
 	g, m := w.g, w.m
 	set := &Set{Selected: -1, Stopped: stopped}
 	add := func(r *Result, source string, hit bool) int {
@@ -421,6 +431,29 @@ func (w *setWork) assemble(parts []*SetPart, stopped string) *Set {
 		}
 	}
 
+	// In a clocked game every stationary equilibrium found is extended
+	// back over the clock (the selection already is); one whose extension
+	// is not an equilibrium within the tolerance is left out and counted.
+	unextended := 0
+	if w.clocked {
+		kept := set.Equilibria[:0]
+		for _, mb := range set.Equilibria {
+			if mb.Timed == nil {
+				r, err := extendClocked(ctx, g, mb.Result, w.opt.Options, w.stages)
+				if err != nil {
+					return nil, fmt.Errorf("solve all: %w", err)
+				}
+				if !r.Converged {
+					unextended++
+					continue
+				}
+				mb.Result = r
+			}
+			kept = append(kept, mb)
+		}
+		set.Equilibria = kept
+	}
+
 	// Order: the selected one first, then by hits, then as found.
 	order := make([]int, len(set.Equilibria))
 	for i := range order {
@@ -447,7 +480,7 @@ func (w *setWork) assemble(parts []*SetPart, stopped string) *Set {
 	}
 	var sigs [][]float64
 	for i := range set.Equilibria {
-		sig := m.outcomeOf(set.Equilibria[i].Strategies)
+		sig := w.outcomeOf(set.Equilibria[i].Result)
 		set.Equilibria[i].Outcome = -1
 		for o, other := range sigs {
 			if outcomeSame(sig, other, 1e-9*m.scale) {
@@ -464,14 +497,24 @@ func (w *setWork) assemble(parts []*SetPart, stopped string) *Set {
 	for i := range set.Equilibria {
 		for j := i + 1; j < len(set.Equilibria); j++ {
 			for a := range g.Actors {
-				d := math.Abs(set.Equilibria[i].Values[a][g.Initial] - set.Equilibria[j].Values[a][g.Initial])
+				d := math.Abs(set.Equilibria[i].startValue(a, g.Initial) - set.Equilibria[j].startValue(a, g.Initial))
 				set.Spread = math.Max(set.Spread, d)
 			}
 		}
 	}
 	switch {
 	case w.clocked:
-		set.Completeness = fmt.Sprintf("not searched: the game is clocked (its rules depend on the step until step %d), and only the equilibrium found by backward induction over the clock is computed", g.Clock)
+		// Completeness of the stationary part proves nothing about the
+		// steps before the clock, where one stage equilibrium is taken.
+		set.Complete = false
+		stat := fmt.Sprintf("%d starts", set.Starts)
+		if len(proved) > 0 {
+			stat = strings.Join(proved, "; ") + " and " + stat
+		}
+		set.Completeness = fmt.Sprintf("not proved complete: the game is clocked (its rules depend on the step until step %d); the stationary equilibria of the game from step %d on were searched (%s), and each was extended back over the clock by backward induction, taking in every state and step the stage equilibrium nearest the next step's play, so other equilibria of the clocked game may exist", g.Clock, g.Clock, stat)
+		if unextended > 0 {
+			set.Completeness += fmt.Sprintf("; %d stationary equilibria found did not extend to an equilibrium within the tolerance and are left out", unextended)
+		}
 	case set.Complete:
 		set.Completeness = "complete: " + strings.Join(proved, "; ")
 	case len(proved) > 0:
@@ -479,7 +522,35 @@ func (w *setWork) assemble(parts []*SetPart, stopped string) *Set {
 	default:
 		set.Completeness = fmt.Sprintf("not proved complete: %d starts, no exact enumeration for a game of this size and shape", set.Starts)
 	}
-	return set
+	return set, nil
+}
+
+// startValue is actor a's value of the equilibrium from state s at step 0.
+func (r *Result) startValue(a, s int) float64 {
+	if len(r.TimedValues) > 0 {
+		return r.TimedValues[0][a][s]
+	}
+	return r.Values[a][s]
+}
+
+// outcomeOf is the outcome of r (m.outcomeOf), in a clocked game the
+// outcome at every step before the clock from the states it reaches at
+// that step, followed by the stationary outcome from those it reaches at
+// step Clock.
+func (w *setWork) outcomeOf(r *Result) []float64 {
+	if !w.clocked {
+		return w.m.outcomeOf(r.Strategies)
+	}
+	var out []float64
+	from := []int{w.g.Initial}
+	for t := 0; t < w.g.Clock; t++ {
+		mt := w.stages[t]
+		o, next := mt.outcomeFrom(r.Timed[t], from, false)
+		out = append(out, o...)
+		from = next
+	}
+	o, _ := w.m.outcomeFrom(r.Strategies, from, true)
+	return append(out, o...)
 }
 
 // outcomeOf describes what profile sig does in the states it reaches from
@@ -488,17 +559,30 @@ func (w *setWork) assemble(parts []*SetPart, stopped string) *Set {
 // with the same description generate the same process from the start, so
 // every figure of the exact analysis is the same for them.
 func (m *mpeModel) outcomeOf(sig [][][]float64) []float64 {
+	from := m.nt[:1]
+	if m.g != nil {
+		from = []int{m.g.Initial}
+	}
+	out, _ := m.outcomeFrom(sig, from, true)
+	return out
+}
+
+// outcomeFrom is outcomeOf from the states from, following sig to every
+// state it reaches (all true) or for one step only; next lists the
+// non-terminal states entered from the last states visited (one step: the
+// states reached next), in increasing order.
+func (m *mpeModel) outcomeFrom(sig [][][]float64, from []int, all bool) (out []float64, entered []int) {
 	w := m.nS + m.nA
-	out := make([]float64, len(m.nt)*w)
+	out = make([]float64, len(m.nt)*w)
 	reached := make([]bool, m.nS)
 	queue := []int{}
-	if m.g != nil {
-		queue = append(queue, m.g.Initial)
-		reached[m.g.Initial] = true
-	} else {
-		queue = append(queue, m.nt[0])
-		reached[m.nt[0]] = true
+	for _, s := range from {
+		if !reached[s] {
+			reached[s] = true
+			queue = append(queue, s)
+		}
 	}
+	into := make([]bool, m.nS)
 	for len(queue) > 0 {
 		s := queue[0]
 		queue = queue[1:]
@@ -524,13 +608,21 @@ func (m *mpeModel) outcomeOf(sig [][][]float64) []float64 {
 			}
 		}
 		for t, p := range next {
-			if p > 0 && !reached[t] {
+			if p > 0 && m.ntIdx[t] >= 0 {
+				into[t] = true
+			}
+			if p > 0 && !reached[t] && all {
 				reached[t] = true
 				queue = append(queue, t)
 			}
 		}
 	}
-	return out
+	for s, e := range into {
+		if e {
+			entered = append(entered, s)
+		}
+	}
+	return out, entered
 }
 
 // outcomeSame compares two outcomes: probabilities to 1e-9, utilities to
@@ -720,9 +812,6 @@ const Selection = "the limit of the logit path from uniform play (method homotop
 // starts (2 distinct outcomes), not proved complete; the actors' values
 // from the start differ by up to 56.6 (US)".
 func (s *Set) Describe(g *markov.Game) string {
-	if g != nil && g.Clock > 0 {
-		return "not searched in a clocked game; the equilibrium above is the one found by backward induction over the clock (others may exist)"
-	}
 	var b strings.Builder
 	n := len(s.Equilibria)
 	switch n {
@@ -744,6 +833,9 @@ func (s *Set) Describe(g *markov.Game) string {
 		}
 		b.WriteString(")")
 	}
+	if g != nil && g.Clock > 0 {
+		fmt.Fprintf(&b, ", each a stationary equilibrium of the game from step %d on extended back over the clock by backward induction", g.Clock)
+	}
 	if s.Complete {
 		b.WriteString(", proved complete")
 	} else {
@@ -754,13 +846,17 @@ func (s *Set) Describe(g *markov.Game) string {
 		for i := range s.Equilibria {
 			for j := i + 1; j < n; j++ {
 				for a, act := range g.Actors {
-					if x := math.Abs(s.Equilibria[i].Values[a][g.Initial] - s.Equilibria[j].Values[a][g.Initial]); x > d {
+					if x := math.Abs(s.Equilibria[i].startValue(a, g.Initial) - s.Equilibria[j].startValue(a, g.Initial)); x > d {
 						who, d = act.ID, x
 					}
 				}
 			}
 		}
-		fmt.Fprintf(&b, "; the actors' values from the start differ by up to %.3g (%s)", d, who)
+		if d == 0 {
+			b.WriteString("; the actors' values from the start are the same in all")
+		} else {
+			fmt.Fprintf(&b, "; the actors' values from the start differ by up to %.3g (%s)", d, who)
+		}
 	}
 	return b.String()
 }

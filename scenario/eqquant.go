@@ -23,6 +23,13 @@ import (
 // min_value("US", "equilibrium") > value("US", "baseline"), and "some
 // equilibrium ends in war more often than not" is max_absorb("war",
 // "equilibrium") > 0.5.
+//
+// In a clocked scenario the set is that of equilibrium.SolveAll: the
+// stationary equilibria found of the game from the clock on, each extended
+// back over the clock by backward induction with the stage selection of
+// the profile's own equilibrium (the stage equilibrium nearest the next
+// step's play), so the selected equilibrium is one of them; each member is
+// analysed with its play before the clock.
 
 // setStartsPerDraw is the random starts of the search on each draw, as
 // `truce solve --draws` makes them.
@@ -120,21 +127,7 @@ func checkSetProfile(c *compiler, q *quantity, at Pos) bool {
 			"%s of profile %q, which is not an equilibrium profile", q.fn.name, pd.Name)
 		return false
 	}
-	c.setCalls = append(c.setCalls, at)
 	return true
-}
-
-// checkSetCalls refuses the set functions in a clocked scenario, once the
-// clock is known: its equilibria are found by backward induction over the
-// clock, and the set search covers stationary equilibria only.
-func (c *compiler) checkSetCalls() {
-	if c.sc.Clock == 0 {
-		return
-	}
-	for _, at := range c.setCalls {
-		c.d.errorf(at, "ask about the equilibrium itself (value, absorb, reach of the profile)",
-			"the equilibrium set is searched for stationary games only, and this scenario is clocked (its rules depend on the step until step %d)", c.sc.Clock)
-	}
 }
 
 func checkSetValue(c *compiler, q *quantity, at Pos) bool {

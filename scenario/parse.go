@@ -86,10 +86,7 @@ type compiler struct {
 	dates     map[string]int
 	stepConds []*stepCond
 	stepExpr  *Pos
-	// setCalls are the positions of calls of the equilibrium-set
-	// functions (eqquant.go), refused once the scenario turns out clocked.
-	setCalls []Pos
-	stepOK   bool
+	stepOK    bool
 }
 
 // Limits that keep a hostile file from exhausting memory or time.
@@ -269,7 +266,6 @@ func (c *compiler) compile(body ast.Node) {
 	}
 	c.parseHypotheses(get["hypotheses"])
 	c.setClock()
-	c.checkSetCalls()
 	c.parseObservations(get["observations"]) // observe.go
 	c.parseHistory(get["history"])
 	c.drawsOK = true

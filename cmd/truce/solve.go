@@ -562,8 +562,12 @@ func writeSolveText(w io.Writer, sc *scenario.Scenario, rep solveReport, all, de
 		if sd.Set.Stopped != "" {
 			fmt.Fprintf(&b, "  %s\n", sd.Set.Stopped)
 		}
-		if all && len(sd.BeforeClock) == 0 { // a clocked game's set is not searched
+		if all && len(sd.BeforeClock) == 0 {
 			writeEqSet(&b, sc, sd)
+		} else if all && sd.Set.Found > 1 {
+			// A clocked member is its play at every step before the clock
+			// and from it on: too long to list them all.
+			b.WriteString("  the members of a clocked game are not listed; claims over them: min_value, max_reach, ... (docs/scenario.md)\n")
 		} else if sd.Set.Found > 1 {
 			b.WriteString("  truce solve --all lists them.\n")
 		}
