@@ -28,6 +28,11 @@ type SetOptions struct {
 	// Workers runs that many starts at a time (0 or 1: one by one). The
 	// result does not depend on it.
 	Workers int
+	// StartSweeps, when positive, caps the sweeps of each value-iteration
+	// start (the others take Options.MaxIter, or the method's default).
+	// A start stopped by it ends without an equilibrium unless the polish
+	// of its last iterate certifies one.
+	StartSweeps int
 	// Selection, when set, is the result of Solve(g, Options) already
 	// computed (e.g. under a time budget), used instead of solving again.
 	Selection *Result
@@ -331,7 +336,11 @@ func (w *setWork) compute(ctx context.Context, lo, hi int, whole bool) (*SetPart
 			}
 		} else {
 			out.Source = fmt.Sprintf("iteration from profile %d", i)
-			out.Result, _ = mpeIterateWith(ctx, m, Options{Tol: opt.Tol, MaxIter: opt.MaxIter}, mpeStageDefault, prior)
+			sweeps := opt.MaxIter
+			if opt.StartSweeps > 0 {
+				sweeps = opt.StartSweeps
+			}
+			out.Result, _ = mpeIterateWith(ctx, m, Options{Tol: opt.Tol, MaxIter: sweeps}, mpeStageDefault, prior)
 		}
 	}
 	workers := min(max(opt.Workers, 1), max(last-first, 1))
