@@ -44,28 +44,28 @@ func hostileGameCases() []hostileCase {
 				args[3] = "reduced-enumpure"
 			}
 			cases = append(cases, hostileCase{name: tree.name + ", " + m + " on the reduced form", input: tree.src, ext: ".efg",
-				args: args, code: 1, want: append([]string{"reduced strategic form ("}, refuse...), wall: 20 * time.Second})
+				args: args, code: 1, want: append([]string{"reduced strategic form ("}, refuse...), cpu: 20 * time.Second})
 		}
 		cases = append(cases, hostileCase{name: tree.name + ", convert to .nfg", input: tree.src, ext: ".efg",
 			args: []string{"convert", "{in}", "{dir}/out.nfg"}, code: 1,
-			want: []string{"--max-memory", "solve the tree itself"}, wall: 20 * time.Second})
+			want: []string{"--max-memory", "solve the tree itself"}, cpu: 20 * time.Second})
 	}
 	cases = append(cases, []hostileCase{
 		// the tree methods still work on both
 		{name: "leduc, enumpure on the tree", input: leducEFG, ext: ".efg",
-			args: []string{"nash", "{in}", "--method", "enumpure", "--timeout", "10s"}, code: 1, want: refuse, wall: 30 * time.Second},
+			args: []string{"nash", "{in}", "--method", "enumpure", "--timeout", "10s"}, code: 1, want: refuse, cpu: 30 * time.Second},
 		{name: "1023-node tree, sequence-form lcp", large: true, input: func() []byte { return hostile.BinaryTree(9) }, ext: ".efg",
-			args: []string{"nash", "{in}", "--method", "lcp", "--format", "gambit"}, code: 0, want: []string{"NE,"}, wall: 60 * time.Second},
+			args: []string{"nash", "{in}", "--method", "lcp", "--format", "gambit"}, code: 0, want: []string{"NE,"}, cpu: 60 * time.Second},
 
 		// Sequence-form tableaux of 65k- and 131k-node trees would take
 		// 144 GiB and more: refused before the tableau is built.
 		{name: "65k-node tree, sequence-form lcp", input: func() []byte { return hostile.BinaryTree(15) }, ext: ".efg",
 			args: []string{"nash", "{in}", "--method", "lcp"}, code: 1,
-			want: []string{"sequence-form tableau (98305 × 196612) needs about 144.0 GiB", "--max-memory"}, wall: 30 * time.Second},
+			want: []string{"sequence-form tableau (98305 × 196612) needs about 144.0 GiB", "--max-memory"}, cpu: 30 * time.Second},
 		{name: "131k-node tree, exact sequence-form lcp and agent logit", large: true, input: func() []byte { return hostile.BinaryTree(16) }, ext: ".efg",
-			args: []string{"nash", "{in}", "--method", "lcp", "--rational"}, code: 1, want: []string{"TiB of memory", "--max-memory"}, wall: 60 * time.Second},
+			args: []string{"nash", "{in}", "--method", "lcp", "--rational"}, code: 1, want: []string{"TiB of memory", "--max-memory"}, cpu: 60 * time.Second},
 		{name: "65k-node tree, agent logit", input: func() []byte { return hostile.BinaryTree(15) }, ext: ".efg",
-			args: []string{"nash", "{in}", "--method", "agent-logit"}, code: 1, want: []string{"agent-logit Jacobian", "--max-memory"}, wall: 30 * time.Second},
+			args: []string{"nash", "{in}", "--method", "agent-logit"}, code: 1, want: []string{"agent-logit Jacobian", "--max-memory"}, cpu: 30 * time.Second},
 
 		// enumpure where every profile is an equilibrium: the time limit
 		// is honoured and the list is labelled incomplete, never complete.
@@ -74,31 +74,31 @@ func hostileGameCases() []hostileCase {
 		// finish first.
 		{name: "enumpure all-zero 300×300 --timeout 10ms", input: func() []byte { return hostile.ZeroGame(300) }, ext: ".nfg",
 			args: []string{"nash", "{in}", "--method", "enumpure", "--timeout", "10ms"}, code: 124,
-			want: []string{"time limit of 10ms reached", "incomplete"}, wall: 20 * time.Second},
+			want: []string{"time limit of 10ms reached", "incomplete"}, cpu: 20 * time.Second},
 		{name: "enumpure all-zero 150×150 --timeout 1ms, JSON", input: func() []byte { return hostile.ZeroGame(150) }, ext: ".nfg",
 			args: []string{"nash", "{in}", "--method", "enumpure", "--timeout", "1ms", "--format", "json"}, code: 124,
-			want: []string{`"complete": false`, "incomplete"}, wall: 20 * time.Second},
+			want: []string{`"complete": false`, "incomplete"}, cpu: 20 * time.Second},
 		{name: "enumpure all-zero 150×150, all 22500 listed", input: func() []byte { return hostile.ZeroGame(150) }, ext: ".nfg",
 			args: []string{"nash", "{in}", "--method", "enumpure"}, code: 0,
-			want: []string{"22500 equilibria, complete"}, wall: 30 * time.Second},
+			want: []string{"22500 equilibria, complete"}, cpu: 30 * time.Second},
 
 		// exact pivots check their context
 		{name: "enummixed --rational 600×600 --timeout 1s", input: func() []byte { return hostile.RandomGame(600) }, ext: ".nfg",
 			args: []string{"nash", "{in}", "--method", "enummixed", "--rational", "--timeout", "1s"}, code: 124,
-			want: []string{"time limit of 1s reached"}, wall: 20 * time.Second},
+			want: []string{"time limit of 1s reached"}, cpu: 20 * time.Second},
 		{name: "lcp --all --rational 600×600 --timeout 1s", input: func() []byte { return hostile.RandomGame(600) }, ext: ".nfg",
 			args: []string{"nash", "{in}", "--method", "lcp", "--all", "--rational", "--timeout", "1s"}, code: 124,
-			want: []string{"time limit of 1s reached"}, wall: 20 * time.Second},
+			want: []string{"time limit of 1s reached"}, cpu: 20 * time.Second},
 
 		// spe on long chains: linear when the movers are never
 		// indifferent, refused (not exhausted) when the ties multiply the
 		// equilibria, and stopped by the time limit.
 		{name: "spe on a 1100-move chain", input: func() []byte { return hostile.Chain(1100, false) }, ext: ".efg",
-			args: []string{"nash", "{in}", "--method", "spe", "--format", "gambit"}, code: 0, want: []string{"NE,0,1,0,1,0,1,"}, wall: 20 * time.Second},
+			args: []string{"nash", "{in}", "--method", "spe", "--format", "gambit"}, code: 0, want: []string{"NE,0,1,0,1,0,1,"}, cpu: 20 * time.Second},
 		{name: "spe on a 1100-move chain of ties", input: func() []byte { return hostile.Chain(1100, true) }, ext: ".efg",
-			args: []string{"nash", "{in}", "--method", "spe"}, code: 1, want: []string{"more than 100000 subgame-perfect equilibria"}, wall: 20 * time.Second},
+			args: []string{"nash", "{in}", "--method", "spe"}, code: 1, want: []string{"more than 100000 subgame-perfect equilibria"}, cpu: 20 * time.Second},
 		{name: "spe --timeout 1ms on a chain", input: func() []byte { return hostile.Chain(1100, false) }, ext: ".efg",
-			args: []string{"nash", "{in}", "--method", "spe", "--timeout", "1ms"}, code: 124, want: []string{"time limit of 1ms reached"}, wall: 20 * time.Second},
+			args: []string{"nash", "{in}", "--method", "spe", "--timeout", "1ms"}, code: 124, want: []string{"time limit of 1ms reached"}, cpu: 20 * time.Second},
 
 		// payoffs near the float64 limit: a spread that fits is solved
 		// (matching pennies times 1e307: (1/2, 1/2) is the equilibrium,

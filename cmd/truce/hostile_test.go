@@ -16,8 +16,9 @@ import (
 
 // The hostile corpus: inputs and command lines that once crashed truce,
 // hung it, or made it print a wrong number. Each case runs the truce
-// command line in a subprocess with a wall-clock bound and a memory cap
-// (ulimit -v) and asserts a clear failure (exit code and a message naming
+// command line in a subprocess with a CPU-time bound (ulimit -t), a much
+// looser wall-clock guard and a memory cap (ulimit -v) and asserts a clear
+// failure (exit code and a message naming
 // where and what) or the right answer, and never a Go runtime crash or an
 // "internal error".
 //
@@ -46,7 +47,7 @@ type hostileCase struct {
 	args    []string      // after "truce"; {in} is the input, {dir} a scratch folder
 	code    int           // expected exit code
 	want    []string      // each must appear in stdout or stderr
-	wall    time.Duration // wall-clock bound (default 30s; the machine may be loaded)
+	cpu     time.Duration // CPU-time bound (default 30s), enforced by ulimit -t; the wall-clock guard is ten times it
 	mem     int64         // address-space cap in bytes (default 3 GiB; the Go runtime reserves close to 1 GiB of addresses, so much less fails at random)
 	rss     int64         // if set, the most resident memory the run may reach (peak RSS from getrusage), asserted after it ends
 }
@@ -126,7 +127,7 @@ func runHostile(t *testing.T, bin []string, tc hostileCase) (problems []string, 
 	for i, a := range tc.args {
 		args[i] = strings.NewReplacer("{in}", in, "{dir}", dir).Replace(a)
 	}
-	wall := tc.wall
+	wall := tc.cpu
 	if wall == 0 {
 		wall = 30 * time.Second
 	}
@@ -134,12 +135,19 @@ func runHostile(t *testing.T, bin []string, tc hostileCase) (problems []string, 
 	if mem == 0 {
 		mem = 3 << 30
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), wall)
+	// The bound is on CPU time, not wall time: on a loaded machine (CI
+	// with other jobs, or a developer's build) a run that honours a 1 s
+	// time limit can still take 20 s of wall time, while a runaway burns
+	// CPU and is killed by SIGXCPU at the same point however busy the
+	// machine is. The wall-clock guard, ten times the bound, catches what
+	// burns no CPU (a process blocked for ever).
+	cpuSecs := int64((wall + time.Second - 1) / time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*wall)
 	defer cancel()
 	// ulimit -v caps the address space: an allocation beyond it fails
 	// and the Go runtime dies with "out of memory", which the case
 	// reports; without the cap such a run could take the machine down.
-	script := fmt.Sprintf("ulimit -v %d && exec \"$@\"", mem>>10)
+	script := fmt.Sprintf("ulimit -v %d && ulimit -t %d && exec \"$@\"", mem>>10, cpuSecs)
 	cmd := exec.CommandContext(ctx, "sh", append([]string{"-c", script, "sh"}, append(bin, args...)...)...)
 	cmd.Env = append(os.Environ(), "TRUCE_HOSTILE_CHILD=1")
 	cmd.Dir, _ = os.Getwd()
@@ -158,15 +166,20 @@ func runHostile(t *testing.T, bin []string, tc hostileCase) (problems []string, 
 		}
 	}
 	peak := int64(0)
+	var cpu time.Duration
 	if cmd.ProcessState != nil {
 		if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
 			peak = ru.Maxrss << 10 // kilobytes on Linux
+			cpu = time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 		}
 	}
 	text := out.String()
-	summary = fmt.Sprintf("truce %s\n  exit %d after %.2fs, peak %d MiB: %s", strings.Join(tc.args, " "), code, took.Seconds(), peak>>20, firstLines(text, 3))
+	summary = fmt.Sprintf("truce %s\n  exit %d after %.2fs (%.2f CPU-s), peak %d MiB: %s", strings.Join(tc.args, " "), code, took.Seconds(), cpu.Seconds(), peak>>20, firstLines(text, 3))
 	if ctx.Err() != nil {
-		return []string{fmt.Sprintf("still running after %s (killed): a hang", wall)}, summary
+		return []string{fmt.Sprintf("still running after %s of wall time (killed): a hang", 10*wall)}, summary
+	}
+	if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); ok && ws.Signaled() && ws.Signal() == syscall.SIGXCPU {
+		return []string{fmt.Sprintf("used more than %d s of CPU (killed by SIGXCPU): a hang or a runaway", cpuSecs)}, summary
 	}
 	if tc.rss > 0 && peak > tc.rss {
 		problems = append(problems, fmt.Sprintf("peak resident memory %d MiB, over the case's cap of %d MiB", peak>>20, tc.rss>>20))
