@@ -2,6 +2,7 @@ package audit
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -99,8 +100,37 @@ func TestVariantsParse(t *testing.T) {
 				t.Errorf("%s: %s changes the hypotheses", path, p.What)
 			}
 		}
+		// The rebuilt scenario writes its pure strategies as action names
+		// and its mixtures as expressions of parameters: both are varied
+		// (they were not before, and the audit tried no strategy of it).
+		if path == "../scenarios/us-iran-2026.yaml" {
+			want := map[string]string{
+				// "*": hold of selective_control
+				`"*": {hold: 0.75, pressure: 0.08333333333333333, strike: 0.08333333333333333, war: 0.08333333333333333}`: "",
+				// intransigence's "*" mixture, a quarter moved onto hormuz
+				`"*": {intransigent: 0.75 * (1 - ir_probe), hormuz: 0.75 * (ir_probe) + 0.25}`: "",
+				// a reaction rule's play
+				`{after: {IR: hormuz}, play: {strike: 0.75, pressure: 0.08333333333333333, war: 0.08333333333333333, hold: 0.08333333333333333}}`: "",
+			}
+			for _, p := range pert {
+				if p.Kind != KindMixture {
+					continue
+				}
+				v := string(s.apply(p.edits))
+				for w := range want {
+					if strings.Contains(v, w) && !strings.Contains(string(src), w) {
+						want[w] = fmt.Sprintf("%d:%d", p.Pos.Line, p.Pos.Col)
+					}
+				}
+			}
+			for w, at := range want {
+				if at == "" {
+					t.Errorf("no mixture variant writes %s", w)
+				}
+			}
+		}
 		// The scenario before #17 has a variant of every kind (the rebuilt
-		// one writes its discounts and mixtures as parameters).
+		// one writes its discounts as parameters).
 		if path == "../scenarios/testdata/us-iran-2026-v1.yaml" {
 			for _, k := range []string{KindNumber, KindDiscount, KindWeight, KindMixture, KindOrder, KindEnding} {
 				if kinds[k] == 0 {

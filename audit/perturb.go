@@ -261,49 +261,80 @@ func (s *source) discount(n yast.Node, what string) []Perturbation {
 	return out
 }
 
-// mixture perturbs a strategy's distribution over actions, when every
-// weight is a number: a quarter of the probability moved onto each action
-// it plays in turn, or, for a pure strategy written as a flow mapping,
-// spread evenly over the other actions available in state (every
-// non-terminal state for "*").
+// mixture perturbs a strategy's distribution over actions: a quarter of
+// the probability moved onto each action it plays in turn (each weight
+// scaled by 3/4, the quarter added to one: a weight written as an
+// expression of parameters becomes 0.75 * (expr), so the mixture's
+// structure is tested while its parameters keep the spread sensitivity
+// varies), or, for a pure strategy (an action name, or a flow mapping
+// with one action), a quarter spread evenly over the other actions
+// available in state (in every non-terminal state for "*").
 func (s *source) mixture(n yast.Node, sc *scenario.Scenario, actor int, state, what string) []Perturbation {
+	if lit, ok := s.scalarOf(n); ok && !lit.number && actionOf(sc, actor, lit.text) {
+		return s.pureAction(lit, sc, actor, state, what)
+	}
 	m := mapping(n)
 	if m == nil || len(m.Values) == 0 {
 		return nil
 	}
 	names := make([]string, len(m.Values))
 	lits := make([]scalar, len(m.Values))
+	texts := make([]string, len(m.Values))
 	vals := make([]float64, len(m.Values))
+	numeric := true
 	for i, mv := range m.Values {
 		lit, ok := s.scalarOf(mv.Value)
-		if !ok || !lit.number {
+		if !ok {
+			return nil
+		}
+		names[i], lits[i], texts[i] = keyOf(mv), lit, lit.text
+		if !actionOf(sc, actor, names[i]) {
 			return nil
 		}
 		v, err := strconv.ParseFloat(lit.text, 64)
-		if err != nil {
-			return nil
+		if !lit.number || err != nil {
+			numeric = false
+			continue
 		}
-		names[i], lits[i], vals[i] = keyOf(mv), lit, v
+		vals[i] = v
 	}
-	el := Element{Kind: KindMixture, What: what, Pos: posOfNode(m), Value: mixText(names, vals)}
+	value := mixText(names, vals)
+	if !numeric {
+		value = mixExprText(names, texts)
+	}
+	el := Element{Kind: KindMixture, What: what, Pos: posOfNode(m), Value: value}
 	var out []Perturbation
 	if len(m.Values) >= 2 {
 		for i := range names {
 			nv := make([]float64, len(vals))
+			nt := make([]string, len(vals))
 			var edits []edit
 			for j := range vals {
-				nv[j] = (1 - numberStep) * vals[j]
-				if j == i {
-					nv[j] += numberStep
+				if numeric {
+					nv[j] = (1 - numberStep) * vals[j]
+					if j == i {
+						nv[j] += numberStep
+					}
+					nt[j] = fmtNum(nv[j])
+				} else {
+					nt[j] = fmt.Sprintf("%s * (%s)", fmtNum(1-numberStep), texts[j])
+					if j == i {
+						nt[j] += " + " + fmtNum(numberStep)
+					}
 				}
-				edits = append(edits, edit{lits[j].start, lits[j].end, fmtNum(nv[j])})
+				edits = append(edits, edit{lits[j].start, lits[j].end, nt[j]})
 			}
-			out = append(out, Perturbation{Element: el, Change: fmt.Sprintf("%.0f%% moved onto %s: %s", 100*numberStep, names[i], mixText(names, nv)), edits: edits})
+			shown := mixText(names, nv)
+			if !numeric {
+				shown = mixExprText(names, nt)
+			}
+			out = append(out, Perturbation{Element: el, Change: fmt.Sprintf("%.0f%% moved onto %s: %s", 100*numberStep, names[i], shown), edits: edits})
 		}
 		return out
 	}
-	// A pure strategy: rewrite the flow mapping with the other actions.
-	if !m.IsFlowStyle || m.Start == nil || m.Start.Position == nil {
+	// A pure strategy written as a flow mapping: rewrite the mapping with
+	// the other actions.
+	if !numeric || !m.IsFlowStyle || m.Start == nil || m.Start.Position == nil {
 		return nil
 	}
 	start := s.offset(m.Start.Position.Line, m.Start.Position.Column)
@@ -314,22 +345,70 @@ func (s *source) mixture(n yast.Node, sc *scenario.Scenario, actor int, state, w
 	if end <= start {
 		return nil
 	}
-	others := otherActions(sc, actor, state, names[0])
-	if len(others) == 0 {
+	p, ok := spread(sc, actor, state, names[0], el)
+	if !ok {
 		return nil
 	}
-	nn, nv := []string{names[0]}, []float64{1 - numberStep}
+	p.edits = []edit{{start, end, p.edits[0].text}}
+	return []Perturbation{p}
+}
+
+// pureAction perturbs a pure strategy written as an action's name
+// (`"*": hold`, `play: strike`): the name is replaced by a mixture with a
+// quarter spread over the other actions.
+func (s *source) pureAction(lit scalar, sc *scenario.Scenario, actor int, state, what string) []Perturbation {
+	start, end := lit.start, lit.end
+	if start > 0 && end < len(s.src) && (s.src[start-1] == '"' || s.src[start-1] == '\'') && s.src[end] == s.src[start-1] {
+		start, end = start-1, end+1 // the quotes go with the name
+	}
+	el := Element{Kind: KindMixture, What: what, Pos: lit.pos, Value: lit.text}
+	p, ok := spread(sc, actor, state, lit.text, el)
+	if !ok {
+		return nil
+	}
+	p.edits = []edit{{start, end, p.edits[0].text}}
+	return []Perturbation{p}
+}
+
+// spread is the variant of a pure strategy playing action in state with a
+// quarter of its probability spread over the other actions available
+// there; its one edit holds the flow mapping to write (the caller places
+// it).
+func spread(sc *scenario.Scenario, actor int, state, action string, el Element) (Perturbation, bool) {
+	others := otherActions(sc, actor, state, action)
+	if len(others) == 0 {
+		return Perturbation{}, false
+	}
+	nn, nv := []string{action}, []float64{1 - numberStep}
 	for _, o := range others {
 		nn = append(nn, o)
 		nv = append(nv, numberStep/float64(len(others)))
 	}
-	text := mixText(nn, nv)
 	var parts []string
 	for i := range nn {
 		parts = append(parts, fmt.Sprintf("%s: %s", nn[i], fmtNum(nv[i])))
 	}
-	return []Perturbation{{Element: el, Change: fmt.Sprintf("%.0f%% spread over the other actions: %s", 100*numberStep, text),
-		edits: []edit{{start, end, "{" + strings.Join(parts, ", ") + "}"}}}}
+	return Perturbation{Element: el, Change: fmt.Sprintf("%.0f%% spread over the other actions: %s", 100*numberStep, mixText(nn, nv)),
+		edits: []edit{{0, 0, "{" + strings.Join(parts, ", ") + "}"}}}, true
+}
+
+// actionOf says whether name is one of actor's actions.
+func actionOf(sc *scenario.Scenario, actor int, name string) bool {
+	for _, a := range sc.Actions[actor] {
+		if a == name {
+			return true
+		}
+	}
+	return false
+}
+
+// mixExprText shows a mixture whose weights are expressions.
+func mixExprText(names, texts []string) string {
+	var parts []string
+	for i := range names {
+		parts = append(parts, fmt.Sprintf("%s: %s", names[i], texts[i]))
+	}
+	return "{" + strings.Join(parts, ", ") + "}"
 }
 
 func mixText(names []string, vals []float64) string {
@@ -345,8 +424,12 @@ func mixText(names []string, vals []float64) string {
 func otherActions(sc *scenario.Scenario, actor int, state, skip string) []string {
 	count := map[int]int{}
 	nStates := 0
+	fam := ""
+	if i := strings.IndexByte(state, '['); i > 0 && strings.HasSuffix(state, "]") {
+		fam = state[:i+1] // a family rule (ceasefire[i], ladder[2..5]): every member, conservatively
+	}
 	for s, st := range sc.States {
-		if st.Terminal || (state != "*" && st.ID != state) {
+		if st.Terminal || (state != "*" && st.ID != state && (fam == "" || !strings.HasPrefix(st.ID, fam))) {
 			continue
 		}
 		nStates++

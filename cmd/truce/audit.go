@@ -31,8 +31,10 @@ than through the uncertainty it declares:
     (parameter values, payoffs, probabilities and the numbers inside
     expressions other than 0 and 1) 25% down and up, each discount's
     half-life divided and multiplied by 10, each weight 25% down and up,
-    each strategy's mixture with a quarter of its probability moved onto
-    each action it plays (or, for a pure one, spread over the others), each
+    each strategy's mixture (and each reaction rule's) with a quarter of
+    its probability moved onto each action it plays (weights written as
+    expressions become 0.75 * (expr)), or, for a pure one (an action's
+    name), spread over the other actions available there, each
     pair of overlapping transition rules in the other order, and each state
     made an ending or not. Each variant is analysed on the same --draws
     draws as the file, and audit names, with file:line:col, the elements
