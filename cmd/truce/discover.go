@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -137,12 +138,16 @@ func writeDiscoverText(w io.Writer, sc *scenario.Scenario, res *sensitivity.Disc
 
 // fmtShare writes a share as a percentage that never rounds a strict share
 // to 0% or 100%.
+// A share that is neither 0 nor 1 never prints as 0% or 100% (199 of 200
+// draws is 99.5%, not 100%, which would read as "still every draw").
 func fmtShare(x float64) string {
 	switch {
-	case x > 0 && x < 0.005:
-		return "<0.5%"
-	case x < 1 && x > 0.995:
-		return ">99.5%"
+	case x > 0 && x < 0.001:
+		return "<0.1%"
+	case x < 1 && x > 0.999:
+		return ">99.9%"
+	case x > 0 && x < 0.01, x < 1 && x > 0.99:
+		return strconv.FormatFloat(100*x, 'f', 1, 64) + "%"
 	}
 	return fmt.Sprintf("%.0f%%", 100*x)
 }

@@ -70,3 +70,16 @@ func TestDiscoverCommand(t *testing.T) {
 		t.Errorf("--alpha 0.7: exit %d, %q", code, errs)
 	}
 }
+
+// A share strictly between 0 and 1 never prints as 0% or 100%: 199 of 200
+// draws printed "100%" under "what changes that" in truce audit.
+func TestFmtShare(t *testing.T) {
+	for _, c := range []struct {
+		x    float64
+		want string
+	}{{0, "0%"}, {1, "100%"}, {0.5, "50%"}, {199.0 / 200, "99.5%"}, {1.0 / 200, "0.5%"}, {0.9999, ">99.9%"}, {0.0004, "<0.1%"}, {0.994, "99.4%"}, {0.18, "18%"}} {
+		if got := fmtShare(c.x); got != c.want {
+			t.Errorf("fmtShare(%v) = %s, want %s", c.x, got, c.want)
+		}
+	}
+}

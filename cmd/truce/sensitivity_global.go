@@ -352,7 +352,17 @@ func writeGlobalText(out io.Writer, run *globalRun, top int) {
 				}
 				fmt.Fprintln(w, ")")
 			}
-			fmt.Fprintf(w, "  first-order indices sum to %.2f: about %.0f%% of the variance comes from interactions\n", sumFirst, 100*math.Max(0, 1-sumFirst))
+			// 1 − ΣS_i is the interactions' share; the estimates can sum
+			// below 0 or above 1 at small N (sampling error), where a
+			// share of "108%" would be nonsense.
+			switch {
+			case sumFirst < 0:
+				fmt.Fprintf(w, "  first-order indices sum to %.2f (below 0 by sampling error): nearly all of the variance comes from interactions\n", sumFirst)
+			case sumFirst > 1:
+				fmt.Fprintf(w, "  first-order indices sum to %.2f (above 1 by sampling error): little or none of the variance comes from interactions\n", sumFirst)
+			default:
+				fmt.Fprintf(w, "  first-order indices sum to %.2f: about %.0f%% of the variance comes from interactions\n", sumFirst, 100*(1-sumFirst))
+			}
 			if wide {
 				fmt.Fprintln(w, "  some intervals are wider than 0.2: raise --samples for firmer indices")
 			}
