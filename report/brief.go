@@ -13,6 +13,9 @@ import (
 // parameters the answers move with most.
 type brief struct {
 	Endings template.HTML
+	// EventualNote reads the eventual figures when they cannot tell the
+	// profiles apart (every one ends in the only ending for certain).
+	EventualNote string
 	Claims  []briefClaim
 	HangsOn []briefParam
 }
@@ -35,6 +38,7 @@ func makeBrief(in Input) *brief {
 	b := &brief{}
 	if len(in.Profiles) > 0 && len(endingStates(in)) > 0 {
 		b.Endings = template.HTML(briefEndings(in))
+		b.EventualNote = eventualNote(in)
 	}
 	for _, h := range in.Hypotheses {
 		c := briefClaim{Hypothesis: h}
@@ -86,6 +90,24 @@ func makeBrief(in Input) *brief {
 		return nil
 	}
 	return b
+}
+
+// eventualNote says what "eventually 100%" means when a scenario has one
+// ending and every profile reaches it for certain with no horizon: a
+// reader would take "war 100%" for a forecast of war, when it says only
+// that no other situation lasts for ever; how soon is what the bars show.
+func eventualNote(in Input) string {
+	ends := endingStates(in)
+	if len(ends) != 1 {
+		return ""
+	}
+	e := ends[0]
+	for _, p := range in.Profiles {
+		if p.Endings == nil || !(p.Endings[e].Eventually.Mean >= 0.9995) {
+			return ""
+		}
+	}
+	return fmt.Sprintf("Every profile ends in %s eventually, with no horizon: it is the only ending and no other situation lasts for ever, so \"%s 100%%\" says only that; how much of it comes within %s is what the bars show.", e, e, horizonLabel(in))
 }
 
 // briefEndings: one 100% bar per profile, split into its endings within

@@ -333,6 +333,7 @@ nav#contents{background:#f7f7f7;padding:.4em .8em;margin:1em 0}nav#contents ol{c
 
 {{define "sec-summary"}}{{with .Brief}}
 {{with .Endings}}<h3>How it ends, within {{horizon $}}</h3>{{.}}{{end}}
+{{with .EventualNote}}<p class="meta">{{.}}</p>{{end}}
 {{if .Claims}}<h3>The claims</h3>
 <table class="claims"><tbody>
 {{range .Claims}}<tr><td>{{.ID}}</td><td>{{if .Label}}{{.Label}}{{else}}{{.Claim}}{{end}}</td><td class="n">implied by the assumptions in {{pct .HoldsShare}} of draws{{with .Subsample}}<br><small>{{.}}</small>{{end}}</td><td><span class="verdict {{verdictClass .Verdict}}">{{.Verdict}}</span></td><td>{{with .Flip}}<small>{{.}}</small>{{end}}</td></tr>

@@ -380,3 +380,32 @@ func TestCredibilityAcrossDraws(t *testing.T) {
 		t.Error("without a summary over draws, the central-values table should be open")
 	}
 }
+
+// TestEventualNote: when a scenario has one ending and every profile ends
+// there for certain with no horizon, the brief says what "war 100%" means
+// (no other situation lasts for ever) and points to the bars; with two
+// endings, or a profile that may never end, it says nothing.
+func TestEventualNote(t *testing.T) {
+	one := func(ev float64) Input {
+		in := fixture()
+		in.States = []State{{ID: "truce", Initial: true}, {ID: "war", Terminal: true}}
+		in.Profiles = in.Profiles[:1]
+		in.Profiles[0].Endings = map[string]Ending{"war": {WithinHorizon: Interval{0.3, 0.1, 0.5}, Eventually: Interval{ev, ev, ev}}}
+		in.Profiles[0].Unresolved = Unresolved{AtHorizon: Interval{0.7, 0.5, 0.9}, Where: map[string]Interval{"truce": {0.7, 0.5, 0.9}}, Eventually: Interval{1 - ev, 0, 0}}
+		return in
+	}
+	const note = "Every profile ends in war eventually, with no horizon: it is the only ending and no other situation lasts for ever"
+	if out := render(t, one(1)); !strings.Contains(out, note) {
+		t.Errorf("single certain ending: no note in the brief")
+	}
+	if out := render(t, one(0.9)); strings.Contains(out, note) {
+		t.Errorf("an ending short of certain got the note")
+	}
+	in := fixture()
+	if len(endingStates(in)) < 2 {
+		t.Fatalf("fixture endings %v", endingStates(in))
+	}
+	if out := render(t, in); strings.Contains(out, "lasts for ever") {
+		t.Errorf("two endings got the note")
+	}
+}
