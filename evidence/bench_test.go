@@ -101,6 +101,48 @@ func BenchmarkUpdateUSIran(b *testing.B) {
 	}
 }
 
+// BenchmarkUpdateUSIranBundled is update on the bundled US–Iran scenario as
+// it ships (its clock, its own observation model and its 13 hypotheses,
+// the set and commitment claims included) with a 400-step weekly record
+// simulated from the baseline profile at the central values: every
+// profile with given strategies a candidate (9); TRUCE_BENCH_DRAWS draws
+// (default 10,000); no predictive checks.
+//
+//	TRUCE_BENCH_DRAWS=1000 go test ./evidence/ -run '^$' -bench UpdateUSIranBundled -benchtime 1x
+func BenchmarkUpdateUSIranBundled(b *testing.B) {
+	src, err := os.ReadFile("../scenarios/us-iran-2026.yaml")
+	if err != nil {
+		b.Fatal(err)
+	}
+	sc, ds := scenario.Parse("us-iran-2026.yaml", src)
+	if sc == nil {
+		b.Fatal(ds)
+	}
+	if !sc.Observed() {
+		b.Fatal("the bundled scenario has no observation model")
+	}
+	draws := 10000
+	if v := os.Getenv("TRUCE_BENCH_DRAWS"); v != "" {
+		if _, err := fmt.Sscan(v, &draws); err != nil {
+			b.Fatal(err)
+		}
+	}
+	d := simulatedRecord(b, sc, "baseline", 400, 16, nil)
+	var res *Result
+	for b.Loop() {
+		res, err = Update(context.Background(), sc, d, Options{Draws: draws, Seed: 1, Rejuvenate: true, Checks: -1})
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(res.ESS, "ess")
+	stages := 0.0
+	if res.SMC != nil {
+		stages = float64(res.SMC.Stages)
+	}
+	b.ReportMetric(stages, "smc-stages")
+}
+
 // BenchmarkForward is one forward pass of the 400-step record through the
 // baseline chain of the US–Iran scenario at the central values.
 func BenchmarkForward(b *testing.B) {

@@ -16,8 +16,8 @@ type brief struct {
 	// EventualNote reads the eventual figures when they cannot tell the
 	// profiles apart (every one ends in the only ending for certain).
 	EventualNote string
-	Claims  []briefClaim
-	HangsOn []briefParam
+	Claims       []briefClaim
+	HangsOn      []briefParam
 }
 
 type briefClaim struct {
