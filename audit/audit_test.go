@@ -140,3 +140,23 @@ func TestVariantsParse(t *testing.T) {
 		}
 	}
 }
+
+// A seeded audit gives the same report for any number of workers.
+func TestAuditWorkers(t *testing.T) {
+	src := readFile(t, "testdata/planted.yaml")
+	var ref string
+	for _, w := range []int{1, 2, 8} {
+		rep, err := Run(context.Background(), "planted.yaml", src, Options{Draws: 30, Seed: 4, Workers: w})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := fmt.Sprintf("%+v", rep)
+		if w == 1 {
+			ref = got
+			continue
+		}
+		if got != ref {
+			t.Fatalf("workers %d: report differs from workers 1", w)
+		}
+	}
+}
