@@ -15,6 +15,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/andybalholm/brotli"
 )
@@ -25,19 +26,71 @@ import (
 // other files are rewritten to use those names, so a new version of any
 // file changes the names that lead to it and a browser never runs a stale
 // mix. Text files are gzip-compressed once, at start, and Brotli-compressed
-// once, on the first request that accepts it (Brotli's best level costs
-// more than a start-up should: about a second for the editor's bundle).
+// once, in the background after the first request that accepts Brotli
+// (its best level costs more than a start-up should: about 1.6 CPU-seconds
+// for the editor's bundle). No request waits for it: until a file's
+// Brotli bytes are ready it is served gzip. (Requests used to wait; a
+// browser's first load of a just-started server on a busy machine then
+// took over 30 seconds. Chromium asks for br on loopback, not only over
+// HTTPS.)
 type assetSet struct {
 	byPath map[string]*asset // "/static/app.3f9a1c0e5b7d.js" and "/static/app.js"
 	index  []byte            // index.html, references rewritten
+	brOnce sync.Once         // starts the Brotli compressions
+	brAll  []*lazyBrotli     // every file's, largest last
 }
 
 type asset struct {
 	body, gz []byte
-	br       func() []byte // Brotli, compressed on first use; nil bytes when it does not pay
+	br       *lazyBrotli // nil for files not worth compressing
 	ctype    string
 	etag     string
 	hashed   bool // served under its content-hashed name
+}
+
+// lazyBrotli holds one file's Brotli bytes once they are computed.
+type lazyBrotli struct {
+	src  []byte
+	done atomic.Pointer[[]byte] // nil until computed; then nil bytes when Brotli does not pay
+}
+
+// bytes returns the Brotli bytes, or nil while they are not ready or when
+// Brotli does not make the file smaller.
+func (l *lazyBrotli) bytes() []byte {
+	if p := l.done.Load(); p != nil {
+		return *p
+	}
+	return nil
+}
+
+func (l *lazyBrotli) compress() {
+	var b bytes.Buffer
+	bw := brotli.NewWriterLevel(&b, brotli.BestCompression)
+	bw.Write(l.src)
+	bw.Close()
+	var out []byte
+	if b.Len() < len(l.src) {
+		out = b.Bytes()
+	}
+	l.done.Store(&out)
+}
+
+// brotli returns f's Brotli bytes if they are ready; the first call starts
+// compressing every file, one after another on one goroutine (so a page
+// load takes one core for a while, not all of them), smallest first.
+func (a *assetSet) brotli(f *asset) []byte {
+	if f.br == nil {
+		return nil
+	}
+	out := f.br.bytes() // read before starting: the first request never gets Brotli
+	a.brOnce.Do(func() {
+		go func() {
+			for _, l := range a.brAll {
+				l.compress()
+			}
+		}()
+	})
+	return out
 }
 
 // hashLen is the number of hex digits of the content hash in a name: 48
@@ -128,6 +181,9 @@ func newAssetSet(fsys fs.FS) (*assetSet, error) {
 			h := hex.EncodeToString(sum[:])[:hashLen]
 			hashed[p] = hashedName(p, h)
 			a := newAsset(p, body, `"`+h+`"`)
+			if a.br != nil {
+				set.brAll = append(set.brAll, a.br)
+			}
 			set.byPath["/"+hashed[p]] = a
 			plain := *a
 			plain.hashed = false
@@ -142,6 +198,7 @@ func newAssetSet(fsys fs.FS) (*assetSet, error) {
 	if index, err := fs.ReadFile(fsys, "index.html"); err == nil {
 		set.index = rewriteRefs(index, ".", names, hashed)
 	}
+	sort.SliceStable(set.brAll, func(i, j int) bool { return len(set.brAll[i].src) < len(set.brAll[j].src) })
 	return set, nil
 }
 
@@ -188,16 +245,7 @@ func newAsset(p string, body []byte, etag string) *asset {
 		if b.Len() < len(body) {
 			a.gz = b.Bytes()
 		}
-		a.br = sync.OnceValue(func() []byte {
-			var b bytes.Buffer
-			bw := brotli.NewWriterLevel(&b, brotli.BestCompression)
-			bw.Write(body)
-			bw.Close()
-			if b.Len() < len(body) {
-				return b.Bytes()
-			}
-			return nil
-		})
+		a.br = &lazyBrotli{src: body}
 	}
 	return a
 }
@@ -238,10 +286,14 @@ func (a *assetSet) serveStatic(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	body := f.body
+	var br []byte
+	if accepts(r, "br") {
+		br = a.brotli(f)
+	}
 	switch {
-	case f.br != nil && accepts(r, "br") && f.br() != nil:
+	case br != nil:
 		h.Set("Content-Encoding", "br")
-		body = f.br()
+		body = br
 	case f.gz != nil && acceptsGzip(r):
 		h.Set("Content-Encoding", "gzip")
 		body = f.gz
