@@ -271,8 +271,29 @@ func TestBrowserWorkbench(t *testing.T) {
 	if n := eval[int](t, tab2, `document.querySelectorAll('#s-textdiff .dl-del').length * 10 + document.querySelectorAll('#s-textdiff .dl-add').length`); n != 11 {
 		t.Fatalf("text diff: %d removed and %d added lines, want 1 and 1", n/10, n%10)
 	}
+	if d := eval[string](t, tab2, `document.querySelector('#largest-endings tbody tr td:last-child').textContent`); !strings.HasSuffix(d, " pp") || !strings.ContainsAny(d[:1], "+−") {
+		t.Errorf("the largest change in endings reads %q, want a signed change in percentage points (\"+33 pp\")", d)
+	}
 	snap(t, tab2, "workbench-compare")
 	checkA11y(t, tab2, "the comparison page")
+
+	// A claim evaluated on a few draws (draws: 3) whose interval spans two
+	// verdicts reads "not settled", with on how many draws and between what.
+	sub, err := os.ReadFile("../scenario/testdata/subsample.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	idSub := runToEnd(t, st, hs.URL, map[string]any{"kind": "analyze", "yaml": strings.Replace(string(sub), "    draws: 9", "    draws: 3", 1),
+		"name": "subsample", "params": map[string]any{"draws": 40, "seed": 1}})
+	step(t, tab2, "open a run with a claim on a subsample", chromedp.Navigate(hs.URL+"/runs/"+idSub), chromedp.WaitVisible(css(`#answers tr[data-hypothesis="H4"]`)))
+	if row := eval[string](t, tab2, `document.querySelector('#answers tr[data-hypothesis="H4"]').textContent`); !strings.Contains(row, "not settled") ||
+		!strings.Contains(row, "on 3 of 40 draws (95% interval") || !strings.Contains(row, "uncertain or supported") {
+		t.Errorf("H4 on 3 draws reads %q", row)
+	}
+	if note := eval[string](t, tab2, `document.querySelector('#answers').textContent`); !strings.Contains(note, "5% and 95% quantiles over the draws") {
+		t.Errorf("the endings do not say what their brackets are: %.400q", note)
+	}
+	checkA11y(t, tab2, "a run with a claim not settled")
 
 	// Solve and sensitivity runs have their own answers.
 	idSolve := runToEnd(t, st, hs.URL, map[string]any{"kind": "solve", "yaml": ex.YAML, "name": "truce-standoff"})

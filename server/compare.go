@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/truce-dev/truce/scenario"
 	"github.com/truce-dev/truce/store"
 )
 
@@ -114,6 +115,10 @@ type verdictFlip struct {
 	B      string   `json:"b"`
 	ShareA *float64 `json:"share_a"`
 	ShareB *float64 `json:"share_b"`
+	// A verdict "unsettled" (a hypothesis with draws: whose interval spans
+	// two verdicts) comes with the two it lies between.
+	BetweenA []string `json:"between_a,omitempty"`
+	BetweenB []string `json:"between_b,omitempty"`
 }
 
 // verdictFlips lists the hypotheses whose verdict changed, in natural
@@ -127,8 +132,12 @@ func verdictFlips(a, b json.RawMessage) []verdictFlip {
 		Claim            string   `json:"claim"`
 		Verdict          string   `json:"verdict"`
 		HoldsShare       *float64 `json:"holds_share"`
+		Between          []string `json:"verdict_between"`
 		PosteriorVerdict string   `json:"posterior_verdict"`
 		PosteriorShare   *float64 `json:"posterior_share"`
+		Subsample        *struct {
+			PosteriorBetween []string `json:"posterior_verdict_between"`
+		} `json:"subsample"`
 	}
 	read := func(raw json.RawMessage) map[string]hyp {
 		var r struct {
@@ -138,7 +147,10 @@ func verdictFlips(a, b json.RawMessage) []verdictFlip {
 		m := map[string]hyp{}
 		for _, h := range r.Hypotheses {
 			if h.Verdict == "" && h.PosteriorVerdict != "" {
-				h.Verdict, h.HoldsShare = h.PosteriorVerdict, h.PosteriorShare
+				h.Verdict, h.HoldsShare, h.Between = h.PosteriorVerdict, h.PosteriorShare, nil
+				if h.Subsample != nil {
+					h.Between = h.Subsample.PosteriorBetween
+				}
 			}
 			m[h.ID] = h
 		}
@@ -148,13 +160,14 @@ func verdictFlips(a, b json.RawMessage) []verdictFlip {
 	out := []verdictFlip{}
 	for id, x := range ha {
 		y, ok := hb[id]
-		if !ok || x.Verdict != y.Verdict {
-			out = append(out, verdictFlip{ID: id, Claim: x.Claim, A: x.Verdict, B: y.Verdict, ShareA: x.HoldsShare, ShareB: y.HoldsShare})
+		if !ok || x.Verdict != y.Verdict || (x.Verdict == scenario.Unsettled && !slices.Equal(x.Between, y.Between)) {
+			out = append(out, verdictFlip{ID: id, Claim: x.Claim, A: x.Verdict, B: y.Verdict, ShareA: x.HoldsShare, ShareB: y.HoldsShare,
+				BetweenA: x.Between, BetweenB: y.Between})
 		}
 	}
 	for id, y := range hb {
 		if _, ok := ha[id]; !ok {
-			out = append(out, verdictFlip{ID: id, Claim: y.Claim, B: y.Verdict, ShareB: y.HoldsShare})
+			out = append(out, verdictFlip{ID: id, Claim: y.Claim, B: y.Verdict, ShareB: y.HoldsShare, BetweenB: y.Between})
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return naturalLess(out[i].ID, out[j].ID) })

@@ -2,6 +2,7 @@ package server
 
 import (
 	"encoding/json"
+	"fmt"
 	"sort"
 	"strings"
 	"testing"
@@ -113,6 +114,23 @@ func TestVerdictFlipsAndLargestChanges(t *testing.T) {
 	}
 	if want := "H1:uncertain>supported H3:rejected> H10:supported>"; strings.Join(got, " ") != want {
 		t.Fatalf("flips against an update %q, want %q", strings.Join(got, " "), want)
+	}
+	// A verdict not settled by its subsample reads with the two it lies
+	// between; the same "not settled" between other verdicts is a change.
+	sa := json.RawMessage(`{"hypotheses": [
+		{"id": "H1", "verdict": "uncertain", "holds_share": 0.6},
+		{"id": "H2", "verdict": "unsettled", "verdict_between": ["uncertain", "supported"], "holds_share": 0.9},
+		{"id": "H3", "verdict": "unsettled", "verdict_between": ["rejected", "uncertain"], "holds_share": 0.1}]}`)
+	sb := json.RawMessage(`{"hypotheses": [
+		{"id": "H1", "verdict": "unsettled", "verdict_between": ["uncertain", "supported"], "holds_share": 0.8},
+		{"id": "H2", "verdict": "unsettled", "verdict_between": ["uncertain", "supported"], "holds_share": 0.85},
+		{"id": "H3", "verdict": "unsettled", "verdict_between": ["uncertain", "supported"], "holds_share": 0.5}]}`)
+	got = nil
+	for _, f := range verdictFlips(sa, sb) {
+		got = append(got, fmt.Sprintf("%s:%s%v>%s%v", f.ID, f.A, f.BetweenA, f.B, f.BetweenB))
+	}
+	if want := "H1:uncertain[]>unsettled[uncertain supported] H3:unsettled[rejected uncertain]>unsettled[uncertain supported]"; strings.Join(got, " ") != want {
+		t.Fatalf("flips with unsettled verdicts %q, want %q", strings.Join(got, " "), want)
 	}
 	// The value moved by 0.05 and the ending by 0.3: endings come first
 	// anyway, values after, each group by size.

@@ -2,8 +2,8 @@
 // the largest changes in endings and values, what changed in the
 // scenario (a readable list and the text diff) and in the run's settings,
 // then both results side by side and every number that differs.
-import {el, $, api, num, pct, banner} from "./util.js";
-import {renderResult} from "./results.js";
+import {el, $, api, num, pct, points, banner} from "./util.js";
+import {renderResult, verdictText} from "./results.js";
 import {makeColours} from "./charts.js";
 
 const verdictClass = (v) => "verdict verdict-" + String(v || "none").toLowerCase().replace(/[^a-z]+/g, "-");
@@ -46,12 +46,14 @@ export function figureName(path) {
 
 function diffTable(rows, id, caption, names = false) {
   const t = el("table", {id}, el("caption", {class: "sr-only"}, caption),
-    el("thead", {}, el("tr", {}, ["Figure", "A", "B", "B − A"].map((h) => el("th", {scope: "col"}, h)))));
+    el("thead", {}, el("tr", {}, ["Figure", "A", "B", rows.some((d) => isProb(d.path)) ? "B − A (probabilities in percentage points)" : "B − A"].map((h) => el("th", {scope: "col"}, h)))));
   const body = el("tbody");
   for (const d of rows) {
-    const f = isProb(d.path) ? pct : (x) => num(x, 3);
+    // A change of probability is in percentage points: "+33 pp", not
+    // "+33%", which reads as a relative change.
+    const prob = isProb(d.path), f = prob ? pct : (x) => num(x, 3);
     body.append(el("tr", {"data-path": d.path}, el("td", {class: names ? "" : "path"}, names ? figureName(d.path) : d.path), el("td", {class: "num"}, f(d.a)), el("td", {class: "num"}, f(d.b)),
-      el("td", {class: "num " + (d.delta > 0 ? "delta-pos" : d.delta < 0 ? "delta-neg" : "")}, d.delta === undefined || d.delta === null ? "—" : (d.delta > 0 ? "+" : "") + f(d.delta))));
+      el("td", {class: "num " + (d.delta > 0 ? "delta-pos" : d.delta < 0 ? "delta-neg" : "")}, d.delta === undefined || d.delta === null ? "—" : prob ? points(d.delta) : (d.delta > 0 ? "+" : "") + f(d.delta))));
   }
   t.append(body);
   return el("div", {class: "table-wrap", tabindex: "0", role: "region", "aria-label": caption}, t);
@@ -81,7 +83,7 @@ export async function showCompare(a, b) {
     el("section", {class: "flips", id: "flips", "aria-labelledby": "flips-h"}, el("h3", {id: "flips-h"}, "Verdicts that changed"),
       flips.length ? el("ul", {class: "flip-list"}, flips.map((f) => el("li", {class: "flip", "data-hypothesis": f.id},
         el("strong", {}, f.id), " ", f.claim ? el("span", {}, f.claim + " ") : null,
-        el("span", {class: verdictClass(f.a)}, f.a || "absent"), " → ", el("span", {class: verdictClass(f.b)}, f.b || "absent"),
+        el("span", {class: verdictClass(f.a)}, verdictText(f.a, f.between_a) || "absent"), " → ", el("span", {class: verdictClass(f.b)}, verdictText(f.b, f.between_b) || "absent"),
         el("span", {class: "muted"}, ` (holds in ${pct(f.share_a)} → ${pct(f.share_b)} of draws)`))))
         : el("p", {class: "muted"}, "No verdict changed.")),
     gmcr ? null : el("section", {"aria-labelledby": "largest-h"}, el("h3", {id: "largest-h"}, "Largest changes in endings"),

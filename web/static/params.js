@@ -4,7 +4,7 @@
 // comments and layout stay; the editor then validates the text as usual.
 // In "what if" mode every valid edit re-runs a quick analysis at the
 // parameters' central values, before and after, beside the saved run.
-import {el, $, api, state, isNum, pct, naturalCompare, stat} from "./util.js";
+import {el, $, api, state, isNum, pct, naturalCompare, stat, points} from "./util.js";
 
 const KINDS = ["fixed", "uniform", "triangular", "normal", "lognormal", "beta", "pert"];
 const INFO_KEYS = /\b(label|description|rationale|source)\s*:/;
@@ -211,14 +211,6 @@ export class Panel {
 }
 
 // ---------- what if ----------
-
-// points writes a change of probability in percentage points.
-export function points(d) {
-  if (!isFinite(d)) return "—";
-  const p = Math.abs(100 * d);
-  if (p < 0.05) return "0 pp";
-  return (d > 0 ? "+" : "−") + (p < 10 ? p.toFixed(1) : p.toFixed(0)) + " pp";
-}
 
 // whatIf analyses the baseline and the edited text at central values and
 // returns a box that shows, per profile and ending, the saved run's mean,

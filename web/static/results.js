@@ -58,8 +58,8 @@ function movesWith(result, id, n = 2) {
 const pid = (ctx, id) => (ctx.idp || "") + id;
 
 // verdictText is how a verdict reads: "unsettled" (a subsample's interval
-// spans two categories) as "not settled".
-const verdictText = (v) => (v === "unsettled" ? "not settled" : String(v ?? ""));
+// spans two categories) as "not settled", with the two when given.
+export const verdictText = (v, between) => (v === "unsettled" ? "not settled" + (between && between.length ? ` (${between.join(" or ")})` : "") : String(v ?? ""));
 
 // subsampleText says on how many draws a hypothesis with draws: N was
 // evaluated, with its 95% interval (analyze: evaluated_draws,
@@ -340,11 +340,16 @@ function answers(result, ctx) {
   if (isUpdateResult(result)) box.append(...updateAnswers(result, ctx));
   if (Array.isArray(result.hypotheses) && result.hypotheses.length && !isUpdateResult(result)) {
     box.append(el("h4", {}, "Hypotheses"),
-      el("p", {class: "note"}, "Verdicts: supported when the claim holds in at least 90% of the draws, rejected at most 10%, else uncertain. The share is implied by the assumptions, not evidence."),
+      el("p", {class: "note"}, "Verdicts: supported when the claim holds in at least 90% of the draws, rejected at most 10%, else uncertain. The share is implied by the assumptions, not evidence." +
+        (result.hypotheses.some((h) => h.evaluated_draws) ? " A claim evaluated on fewer draws (draws: in the file) says on how many, with the 95% interval of its share; \"not settled\" when that interval spans two verdicts." : "")),
       el("div", {class: "table-wrap", tabindex: "0", role: "region", "aria-label": "Hypotheses"}, hypothesesTable(result, ctx)));
   }
   if (result.profiles && Object.values(result.profiles).some((p) => p.endings)) {
-    box.append(el("h4", {}, "Endings"), ...endingsOverview(result, ctx));
+    box.append(el("h4", {}, "Endings"),
+      el("p", {class: "note"}, result.draws > 1 && !result.parameters_fixed
+        ? `Probability of each ending within the horizon: the mean over the ${result.draws} draws, and in brackets the 5% and 95% quantiles over the draws (how far the assumptions spread it, not a confidence interval). Each row's means sum to 100%; the quantiles do not.`
+        : "Probability of each ending within the horizon; each row sums to 100%."),
+      ...endingsOverview(result, ctx));
   }
   if (result.retrodiction && Array.isArray(result.retrodiction.profiles)) box.append(...retrodiction(result.retrodiction, ctx).filter(Boolean));
   if (Array.isArray(result.skipped_profiles) && result.skipped_profiles.length) {

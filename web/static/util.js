@@ -46,6 +46,14 @@ export const pct = (x) => {
   return (Math.abs(p) < 10 ? p.toFixed(1) : p.toFixed(0)) + "%";
 };
 
+// points writes a change of probability in percentage points.
+export function points(d) {
+  if (!isFinite(d)) return "—";
+  const p = Math.abs(100 * d);
+  if (p < 0.05) return "0 pp";
+  return (d > 0 ? "+" : "−") + (p < 10 ? p.toFixed(1) : p.toFixed(0)) + " pp";
+}
+
 // stat reads a {mean, lo, hi} (or a bare number) as {mean, lo, hi}.
 export const stat = (v) => {
   if (isNum(v)) return {mean: v};
