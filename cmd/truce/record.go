@@ -104,12 +104,16 @@ was read, left out and why goes to stderr.`,
 				mapped += st.PerClass[c]
 				per = append(per, fmt.Sprintf("%s %d", c, st.PerClass[c]))
 			}
-			fmt.Fprintf(errw, "read %d events: %d mapped (%s), %d between other actors, %d without an actor or target, %d outside the dates, %d matching no class\n",
-				st.Read, mapped, strings.Join(per, ", "), st.OutOfScope, st.MissingActor, st.OutOfRange, st.Unmapped)
+			mappedText := fmt.Sprintf("%d mapped", mapped)
+			if len(per) > 0 {
+				mappedText += " (" + strings.Join(per, ", ") + ")"
+			}
+			fmt.Fprintf(errw, "read %s: %s, %d between other actors, %d without an actor or target, %d outside the dates, %d matching no class\n",
+				plural(st.Read, "event"), mappedText, st.OutOfScope, st.MissingActor, st.OutOfRange, st.Unmapped)
 			for _, w := range warn {
 				fmt.Fprintln(errw, "warning:", w)
 			}
-			fmt.Fprintf(errw, "%d rows, %ss counted from %s\n", len(rec.Rows), sc.Period, period.FormatDate(cal.Start))
+			fmt.Fprintf(errw, "%s, %ss counted from %s\n", plural(len(rec.Rows), "row"), sc.Period, period.FormatDate(cal.Start))
 			return writeOutput(cmd, output, append([]string{args[0], mappingPath}, args[1:]...), func(w io.Writer) error {
 				return record.Write(w, rec, &cal)
 			})

@@ -138,6 +138,7 @@ func TestMappingErrors(t *testing.T) {
 		{"per_period: one", "per_period: [one", `m.yaml:`},
 		{"dyad: [US, IR]", "dyad: {US: IR}", `m.yaml:5:7: want a list, found a mapping`},
 		{"  IR: [IRN, Iran]\n", "", "sides: name at least two sides"},
+		{"  IR: [IRN, Iran]\n", "  IR: [IRN, Iran, usa]\n", `m.yaml:3:3: code "USA" identifies both IR and US: an actor must belong to one side`},
 		{"  - event: incident\n    goldstein: [-10, -6]\n", "  - event: incident\n", `class "incident" says nothing about which events count`},
 	} {
 		src := strings.Replace(string(base), tc.old, tc.new, 1)

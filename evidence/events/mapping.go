@@ -160,7 +160,9 @@ func (m *Mapping) check() error {
 	if len(m.Sides) < 2 {
 		return m.errorf("$.sides", "sides: name at least two sides and the codes that identify each, e.g. {US: [USA], IR: [IRN, Iran]}")
 	}
-	for side, codes := range m.Sides {
+	owner := map[string]string{} // code or name (any case) -> side
+	for _, side := range sortedSides(m.Sides) {
+		codes := m.Sides[side]
 		if len(codes) == 0 {
 			return m.errorf("$.sides."+side, "side %s has no codes or names", side)
 		}
@@ -168,6 +170,13 @@ func (m *Mapping) check() error {
 			if strings.TrimSpace(c) == "" {
 				return m.errorf("$.sides."+side, "side %s has an empty code", side)
 			}
+			// A code of two sides would make every event between them
+			// one "between other actors", without a word.
+			k := strings.ToLower(strings.TrimSpace(c))
+			if o, ok := owner[k]; ok && o != side {
+				return m.errorf("$.sides."+side, "code %q identifies both %s and %s: an actor must belong to one side", c, o, side)
+			}
+			owner[k] = side
 		}
 	}
 	isSide := func(path, s string) error {
