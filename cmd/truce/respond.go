@@ -186,10 +186,9 @@ func respondReport(sc *scenario.Scenario, g *markov.Game, r *equilibrium.Respons
 		BellmanResidual: r.BellmanResidual, ValueIterationGap: r.ValueIterationGap}
 	a := r.Actor
 	nodes := append([]equilibrium.ResponseNode(nil), r.Nodes...)
-	sort.SliceStable(nodes, func(i, j int) bool { // with a clock: by decision point, then step
-		if r.Clock == 0 {
-			return false
-		}
+	// By state (as declared), then remembered move, then step: the
+	// solver's node order follows its search, which interleaves states.
+	sort.SliceStable(nodes, func(i, j int) bool {
 		if nodes[i].State != nodes[j].State {
 			return nodes[i].State < nodes[j].State
 		}

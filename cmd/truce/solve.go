@@ -636,20 +636,13 @@ func writeEqSet(b *strings.Builder, sc *scenario.Scenario, sd solveDraw) {
 		for _, i := range members {
 			share += sd.Equilibria[i].BasinShare
 			hits += sd.Equilibria[i].Hits
-			for _, src := range sd.Equilibria[i].Sources {
-				if src == "selection" || src == "enumeration" {
-					sources = append(sources, src)
-				}
-			}
+			sources = append(sources, sd.Equilibria[i].Sources...)
 		}
 		fmt.Fprintf(b, "\nOutcome %d", o+1)
 		if e.Selected {
 			b.WriteString(" (selected)")
 		}
-		fmt.Fprintf(b, ": basin share %.0f%% (%d of %d starts)", 100*share, hits, sd.Set.Starts)
-		if len(sources) > 0 {
-			fmt.Fprintf(b, ", found by %s", strings.Join(uniq(sources), " and "))
-		}
+		fmt.Fprintf(b, ": basin share %.0f%% (%d of %d starts), found by %s", 100*share, hits, sd.Set.Starts, foundBy(sources))
 		if len(members) > 1 {
 			fmt.Fprintf(b, "; %d equilibrium profiles with this outcome, differing only off the path or in choices that change nothing", len(members))
 		}
@@ -679,14 +672,48 @@ func writeEqSet(b *strings.Builder, sc *scenario.Scenario, sd solveDraw) {
 	}
 }
 
-func uniq(xs []string) []string {
-	var out []string
-	for _, x := range xs {
-		if !contains(out, x) {
-			out = append(out, x)
+// foundBy says how an outcome's equilibria were found, from their
+// sources: "the selection, enumeration and 9 logit paths from random
+// priors". The starts are counted, so that an equilibrium that
+// enumeration found is not read as found by enumeration alone when random
+// starts reached it too.
+func foundBy(sources []string) string {
+	var parts []string
+	seen := map[string]bool{}
+	logit, iter := 0, 0
+	for _, src := range sources {
+		switch {
+		case seen[src]:
+		case src == "selection":
+			parts = append(parts, "the selection")
+		case strings.HasPrefix(src, "logit path from prior "):
+			logit++
+		case strings.HasPrefix(src, "iteration from profile "):
+			iter++
+		default:
+			parts = append(parts, src)
 		}
+		seen[src] = true
 	}
-	return out
+	switch {
+	case logit == 1:
+		parts = append(parts, "1 logit path from a random prior")
+	case logit > 1:
+		parts = append(parts, fmt.Sprintf("%d logit paths from random priors", logit))
+	}
+	switch {
+	case iter == 1:
+		parts = append(parts, "1 value iteration from a random profile")
+	case iter > 1:
+		parts = append(parts, fmt.Sprintf("%d value iterations from random profiles", iter))
+	}
+	switch len(parts) {
+	case 0:
+		return "nothing recorded"
+	case 1:
+		return parts[0]
+	}
+	return strings.Join(parts[:len(parts)-1], ", ") + " and " + parts[len(parts)-1]
 }
 
 func contains(xs []string, x string) bool {

@@ -107,23 +107,17 @@ func TestUSIranDocSync(t *testing.T) {
 			continue
 		}
 		stdout = strings.NewReplacer(rec, "since-blockade.csv", page, "truce-demo.html", eqset, "eqset.yaml").Replace(stdout)
-		var got []string
-		for _, l := range strings.Split(stdout, "\n") {
-			got = append(got, strings.TrimRight(l, " "))
+		shown := b.shown
+		if b.args[0] == "demo" {
+			shown = nil
+			for _, want := range b.shown {
+				if !strings.Contains(want, " parameter draws (seed ") { // the timings line
+					shown = append(shown, want)
+				}
+			}
 		}
-		k := 0
-		for _, want := range b.shown {
-			if b.args[0] == "demo" && strings.Contains(want, " parameter draws (seed ") {
-				continue // the timings line
-			}
-			for k < len(got) && got[k] != want {
-				k++
-			}
-			if k == len(got) {
-				t.Errorf("docs/us-iran-2026.md:%d: truce %s no longer prints (in this order)\n  %s\nit prints:\n%s", b.line, strings.Join(b.args, " "), want, stdout)
-				break
-			}
-			k++
+		if want, ok := docShown(shown, stdout); !ok {
+			t.Errorf("docs/us-iran-2026.md:%d: truce %s no longer prints (in this order)\n  %s\nit prints:\n%s", b.line, strings.Join(b.args, " "), want, stdout)
 		}
 	}
 	if ran == 0 {
