@@ -103,7 +103,7 @@ func BenchmarkUpdateUSIran(b *testing.B) {
 
 // BenchmarkUpdateUSIranBundled is update on the bundled US–Iran scenario as
 // it ships (its clock, its own observation model and its 13 hypotheses,
-// the set and commitment claims included) with a 400-step weekly record
+// best responses and a credibility claim among them) with a 400-step weekly record
 // simulated from the baseline profile at the central values: every
 // profile with given strategies a candidate (9); TRUCE_BENCH_DRAWS draws
 // (default 10,000); no predictive checks.
