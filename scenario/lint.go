@@ -293,9 +293,18 @@ func (l *linter) transitionRules() {
 			}
 		}
 		if !decides {
+			// Only earlier rules shadow it; a later rule (or none) decides
+			// where its step condition holds at no step.
 			var lines []string
 			for _, d := range sortedIntKeys(deciders) {
-				lines = append(lines, fmt.Sprintf("line %d", sc.trans[d].pos.Line))
+				if d >= 0 && d < ri {
+					lines = append(lines, fmt.Sprintf("line %d", sc.trans[d].pos.Line))
+				}
+			}
+			if len(lines) == 0 {
+				l.d.warnf(r.pos, "check its when: {step: ...}: every condition of the list must hold at once",
+					"transition rule never applies: its step condition holds at no step")
+				continue
 			}
 			l.d.warnf(r.pos, "move it above the rule(s) that take its cases, or remove it",
 				"transition rule is shadowed: for every joint action it matches, an earlier rule matches first (%s), so it never applies", strings.Join(lines, ", "))

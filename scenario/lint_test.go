@@ -101,6 +101,32 @@ func TestLintShadowedRule(t *testing.T) {
 	wantFinding(t, ds, 19, 5, SeverityWarning, `t.yaml:19:5: warning: transition rule is shadowed: for every joint action it matches, an earlier rule matches first (line 17), so it never applies`)
 }
 
+// A rule whose step condition holds at no step is not "shadowed by an
+// earlier rule" (the rule deciding in its place comes after it): it named
+// the later rule at line 12 as an earlier one.
+func TestLintStepConditionNever(t *testing.T) {
+	src := `truce: 1
+name: c
+horizon: 20
+discount: 0.9
+actors: [{id: US}]
+clock: {deadline: 8}
+states:
+  - {id: truce, initial: true}
+  - {id: war, terminal: true}
+transitions:
+  - {from: truce, when: {step: [">= 2", "< 1"]}, to: {war: 0.3}}
+  - {from: truce, to: {war: 0.02}}
+`
+	ds := lint(t, src)
+	wantFinding(t, ds, 11, 6, SeverityWarning, `t.yaml:11:6: warning: transition rule never applies: its step condition holds at no step`)
+	for _, d := range ds {
+		if strings.Contains(d.Msg, "shadowed") {
+			t.Errorf("%s", d)
+		}
+	}
+}
+
 func TestLintOrderDependentRules(t *testing.T) {
 	src := edit(t, "transitions:\n", `transitions:
   - from: truce
