@@ -57,16 +57,24 @@ func (r *Result) RecordTo() string {
 // likelihoods, how far the posterior rests on the draws, the hypotheses'
 // prior and posterior verdicts, where the process is now, what comes next,
 // the parameters that moved, the checks and warnings.
+// count is "1 row", "2 rows".
+func count(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
+
 func (r *Result) WriteText(w io.Writer) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s: %s (%d rows, %d steps observed", r.Scenario, r.Record.File, r.Record.Rows, r.Record.Observed)
+	fmt.Fprintf(&b, "%s: %s (%s, %s observed", r.Scenario, r.Record.File, count(r.Record.Rows, "row"), count(r.Record.Observed, "step"))
 	if r.Record.LastDate != "" {
 		fmt.Fprintf(&b, ", %s to %s", r.Record.StartDate, r.Record.LastDate)
 	} else {
 		fmt.Fprintf(&b, ", to step %d", r.Record.LastStep)
 	}
-	fmt.Fprintf(&b, ")\n%d prior draws (seed %d); candidate profiles for what was played, equally likely a priori: %s\n",
-		r.Draws, r.Seed, strings.Join(r.Profiles, ", "))
+	fmt.Fprintf(&b, ")\n%s (seed %d); candidate profiles for what was played, equally likely a priori: %s\n",
+		count(r.Draws, "prior draw"), r.Seed, strings.Join(r.Profiles, ", "))
 
 	fmt.Fprintf(&b, "\nlikelihood of the record (natural log; differences of log evidence are log Bayes factors)\n")
 	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)

@@ -310,3 +310,21 @@ func TestFixedParameterUnmoved(t *testing.T) {
 		t.Errorf("parameters section should list h and not the fixed o_fixed:\n%s", txt[strings.Index(txt, "parameters"):])
 	}
 }
+
+// TestTextSingular: one row, one step and one draw are counted as such.
+func TestTextSingular(t *testing.T) {
+	sc := loadScenario(t, "testdata/hazard.yaml")
+	res, err := Update(context.Background(), sc, bind(t, sc, "step,event\n0,quiet\n"), Options{Draws: 1, Seed: 1, Checks: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	if err := res.WriteText(&b); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"(1 row, 1 step observed", "\n1 prior draw (seed 1)"} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("text lacks %q:\n%s", want, b.String())
+		}
+	}
+}
