@@ -68,12 +68,7 @@ func simulatedRecord(tb testing.TB, sc *scenario.Scenario, profile string, n int
 //	go test ./evidence/ -run '^$' -bench UpdateUSIran -benchtime 1x
 func BenchmarkUpdateUSIran(b *testing.B) {
 	sc := usIranObserved(b)
-	draws := 10000
-	if v := os.Getenv("TRUCE_BENCH_DRAWS"); v != "" {
-		if _, err := fmt.Sscan(v, &draws); err != nil {
-			b.Fatal(err)
-		}
-	}
+	draws := benchDraws(b)
 	for _, tc := range []struct {
 		name string
 		set  map[string]float64
@@ -91,12 +86,7 @@ func BenchmarkUpdateUSIran(b *testing.B) {
 					b.Fatal(err)
 				}
 			}
-			b.ReportMetric(res.ESS, "ess")
-			stages := 0.0
-			if res.SMC != nil {
-				stages = float64(res.SMC.Stages)
-			}
-			b.ReportMetric(stages, "smc-stages")
+			reportUpdate(b, res)
 		})
 	}
 }
@@ -121,12 +111,7 @@ func BenchmarkUpdateUSIranBundled(b *testing.B) {
 	if !sc.Observed() {
 		b.Fatal("the bundled scenario has no observation model")
 	}
-	draws := 10000
-	if v := os.Getenv("TRUCE_BENCH_DRAWS"); v != "" {
-		if _, err := fmt.Sscan(v, &draws); err != nil {
-			b.Fatal(err)
-		}
-	}
+	draws := benchDraws(b)
 	d := simulatedRecord(b, sc, "baseline", 400, 16, nil)
 	var res *Result
 	for b.Loop() {
@@ -135,6 +120,23 @@ func BenchmarkUpdateUSIranBundled(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+	reportUpdate(b, res)
+}
+
+// benchDraws is TRUCE_BENCH_DRAWS, default 10,000.
+func benchDraws(b *testing.B) int {
+	draws := 10000
+	if v := os.Getenv("TRUCE_BENCH_DRAWS"); v != "" {
+		if _, err := fmt.Sscan(v, &draws); err != nil {
+			b.Fatal(err)
+		}
+	}
+	return draws
+}
+
+// reportUpdate adds an update's effective sample size and SMC stages to
+// the benchmark's line.
+func reportUpdate(b *testing.B, res *Result) {
 	b.ReportMetric(res.ESS, "ess")
 	stages := 0.0
 	if res.SMC != nil {

@@ -58,7 +58,7 @@ func pageCommands(t *testing.T, path string) []pageCommand {
 		case in && strings.HasPrefix(l, "$ "):
 			flush()
 		case in && cur != nil:
-			if t := strings.TrimSpace(l); t == "..." || t == "" {
+			if t := strings.TrimSpace(l); t == "..." || t == "" || strings.HasPrefix(t, "(…") {
 				continue
 			}
 			cur.shown = append(cur.shown, strings.TrimRight(l, " "))

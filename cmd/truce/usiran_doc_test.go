@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -18,41 +17,12 @@ type docBlock struct {
 }
 
 // usIranDocBlocks reads the ``` blocks of the page that start with
-// "$ truce ".
+// "$ truce " (pageCommands, without the folder).
 func usIranDocBlocks(t *testing.T, path string) []docBlock {
 	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	var (
-		out    []docBlock
-		in     bool
-		cur    *docBlock
-		lineNo int
-	)
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		lineNo++
-		l := sc.Text()
-		switch {
-		case strings.HasPrefix(l, "```"):
-			if in && cur != nil {
-				out = append(out, *cur)
-			}
-			in, cur = !in, nil
-		case in && cur == nil && strings.HasPrefix(l, "$ truce "):
-			cur = &docBlock{line: lineNo, args: strings.Fields(strings.TrimPrefix(l, "$ truce "))}
-		case in && cur != nil:
-			if t := strings.TrimSpace(l); t == "..." || strings.HasPrefix(t, "(…") {
-				continue
-			}
-			cur.shown = append(cur.shown, strings.TrimRight(l, " "))
-		}
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
+	var out []docBlock
+	for _, c := range pageCommands(t, path) {
+		out = append(out, docBlock{line: c.line, args: c.args, shown: c.shown})
 	}
 	return out
 }
