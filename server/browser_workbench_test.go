@@ -343,6 +343,13 @@ func TestBrowserWorkbench(t *testing.T) {
 		if w := eval[[]int](t, tab3, `[document.documentElement.scrollWidth, document.documentElement.clientWidth]`); w[0] > w[1] {
 			t.Errorf("%s at 360 px: the page is %d px wide", u, w[0])
 		}
+		if strings.HasPrefix(u, "/runs/") {
+			// The hypotheses' shares show without scrolling their table.
+			step(t, tab3, "the answers drawn", chromedp.WaitVisible(css(`#answers #hypotheses`)))
+			if w := eval[[]int](t, tab3, `(() => { const w = document.querySelector('#answers #hypotheses').closest('.table-wrap'); return [w.scrollWidth, w.clientWidth]; })()`); w[0] > w[1] {
+				t.Errorf("%s at 360 px: the hypotheses table is %d px wide in %d px", u, w[0], w[1])
+			}
+		}
 		snap(t, tab3, "workbench-360"+strings.NewReplacer("/", "-", "?", "-", "&", "-", "=", "-").Replace(u))
 	}
 	_ = fmt.Sprint

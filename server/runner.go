@@ -30,7 +30,7 @@ type Params struct {
 	Profiles   []string `json:"profiles,omitempty"`
 	Draws      int      `json:"draws,omitempty"`
 	Runs       int      `json:"runs,omitempty"`
-	Seed       uint64   `json:"seed,omitempty"`
+	Seed       uint64   `json:"seed"` // 0 is a seed: always recorded
 	Parameters []string `json:"parameters,omitempty"`
 	Sanctions  string   `json:"sanctions,omitempty"`
 	// Record is the observed record of an update, as CSV text

@@ -217,3 +217,30 @@ func TestBuiltinExamplesValid(t *testing.T) {
 		}
 	}
 }
+
+// TestJobDefaultSeed: a job without a seed runs with every command's
+// default, 1, as truce analyze does, and its run records it; a seed of 0
+// is a seed like any other and is recorded too (it once ran as 0 while the
+// page said "default (1)").
+func TestJobDefaultSeed(t *testing.T) {
+	ex := standoffExample(t)
+	st, hs := workbenchServer(t, server.Config{})
+	for _, c := range []struct {
+		params map[string]any
+		want   uint64
+	}{{map[string]any{"draws": 5}, 1}, {map[string]any{"draws": 5, "seed": 0}, 0}, {map[string]any{"draws": 5, "seed": 7}, 7}} {
+		id := runToEnd(t, st, hs.URL, map[string]any{"kind": "analyze", "yaml": ex.YAML, "params": c.params})
+		r, err := st.GetRun(context.Background(), id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var p struct{ Seed *uint64 }
+		var res struct{ Seed uint64 }
+		if json.Unmarshal(r.Params, &p) != nil || json.Unmarshal(r.Result, &res) != nil {
+			t.Fatalf("params %s", r.Params)
+		}
+		if p.Seed == nil || *p.Seed != c.want || res.Seed != c.want {
+			t.Errorf("params %v: run recorded %s and ran with seed %d, want %d", c.params, r.Params, res.Seed, c.want)
+		}
+	}
+}

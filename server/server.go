@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/truce-dev/truce/internal/budget"
+	"github.com/truce-dev/truce/scenario"
 	"github.com/truce-dev/truce/store"
 )
 
@@ -679,7 +680,11 @@ func (s *Server) resolveBridge(w http.ResponseWriter, r *http.Request, kind stri
 }
 
 func (s *Server) startJob(w http.ResponseWriter, r *http.Request) {
-	var req jobRequest
+	// A request without a seed gets every command's default, 1, and the
+	// run records it (a seed of 0 too), so its link shows the seed it ran
+	// with and "run again" repeats it. It used to run with 0 while the page
+	// said "default (1)".
+	req := jobRequest{Params: Params{Seed: scenario.DefaultSeed}}
 	if !s.decodeJSON(w, r, &req) {
 		return
 	}

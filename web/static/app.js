@@ -454,7 +454,7 @@ function settingsList(run) {
   if (run.kind === "gmcr") {
     items.push(["sanctions", p.sanctions === "single" ? "one move by one opponent" : "sequences of the others' moves"]);
     if (p.bridge_scenario) items.push(["bridge to", `saved scenario ${p.bridge_scenario}, version ${p.bridge_version}`]);
-  } else items.push(["seed", p.seed ?? "default (1)"]);
+  } else items.push(["seed", p.seed ?? 0]); // runs stored before seeds were always recorded ran with 0
   if (p.profiles || p.profile) items.push(["profiles", (p.profiles || [p.profile]).join(", ")]);
   if (run.scenario_id) items.push(["scenario", `${run.scenario_name || run.scenario_id}, version ${run.scenario_version}`]);
   items.push(["started", new Date(run.created_at).toLocaleString()]);
