@@ -21,6 +21,10 @@ type EquilibriumSet struct {
 	Completeness string  `json:"completeness"`
 	Spread       float64 `json:"spread"`
 	Summary      string  `json:"summary"`
+	// Note is the selection's own note at central values: a fallback
+	// auto took and why (a memory refusal with its alternative, a path
+	// longer than auto's first share), so that it is not hidden.
+	Note string `json:"note,omitempty"`
 }
 
 // addEquilibriumSets searches the equilibrium set at central values for
@@ -56,6 +60,9 @@ func (sc *Scenario) addEquilibriumSets(ctx context.Context, r *AnalysisReport, o
 		pr.EquilibriumSet = &EquilibriumSet{Selection: sel, Found: len(set.Equilibria), Outcomes: set.Outcomes,
 			Starts: set.Starts, Seed: opt.Seed, Complete: set.Complete, Completeness: set.Completeness, Spread: set.Spread,
 			Summary: fmt.Sprintf("at central values: %s (seed %d)", set.Describe(g), opt.Seed)}
+		if set.Selection != nil && set.Selection.Reason != "" {
+			pr.EquilibriumSet.Note = "at central values, " + set.Selection.Method + ": " + set.Selection.Reason
+		}
 	}
 	return nil
 }

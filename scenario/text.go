@@ -76,6 +76,9 @@ func (r *AnalysisReport) WriteText(w io.Writer) error {
 		fmt.Fprintf(&b, "\n%s\n", head)
 		if e := p.EquilibriumSet; e != nil {
 			fmt.Fprintf(&b, "  the equilibrium on every draw is %s\n  %s\n", e.Selection, e.Summary)
+			if e.Note != "" {
+				fmt.Fprintf(&b, "  note: %s\n", e.Note)
+			}
 		}
 		writeEndings(&b, r, p)
 		writeStates(&b, r, p)
