@@ -62,12 +62,37 @@ func chainOn(ng *nodeGraph, p markov.Profile) (*credChain, error) {
 	g := ng.g
 	nA := len(g.Actors)
 	c := &credChain{nodeGraph: ng, prof: p, play: make([][][]float64, len(ng.nodes))}
+	// A play depends on the actor, the state and the rule in force, and on
+	// the step only through a strategy's own play for that step (Timed):
+	// nodes that share the rest share one (read-only) slice, so that a
+	// clocked game's every step does not copy the same play again.
+	nS := len(g.States)
+	memo := make([][][]float64, nA*nS)
+	plays := make([][]float64, len(ng.nodes)*nA)
 	for n, nd := range ng.nodes {
-		c.play[n] = make([][]float64, nA)
+		c.play[n], plays = plays[:nA:nA], plays[nA:]
 		for a := 0; a < nA; a++ {
-			var err error
-			if c.play[n][a], err = playOf(g, a, p[a], nd.state, nd.fired[a], nd.phase); err != nil {
+			ri, ph := nd.fired[a], nd.phase
+			timed := ri < 0 && ph < g.Clock && ph < len(p[a].Timed) && p[a].Timed[ph] != nil && p[a].Timed[ph][nd.state] != nil
+			var row [][]float64
+			if !timed {
+				row = memo[a*nS+nd.state]
+				if ri+1 < len(row) && row[ri+1] != nil {
+					c.play[n][a] = row[ri+1]
+					continue
+				}
+			}
+			x, err := playOf(g, a, p[a], nd.state, ri, ph)
+			if err != nil {
 				return nil, err
+			}
+			c.play[n][a] = x
+			if !timed {
+				for len(row) <= ri+1 {
+					row = append(row, nil)
+				}
+				row[ri+1] = x
+				memo[a*nS+nd.state] = row
 			}
 		}
 	}

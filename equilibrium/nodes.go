@@ -207,6 +207,7 @@ func buildNodes(ctx context.Context, g *markov.Game, strats []markov.Strategy, o
 	// phase: its key and fired rules live in scratch space, and only a
 	// new node allocates (the map lookup of string(key) does not).
 	fired := make([]int, len(strats))
+	var firedBuf []int // every node's fired rules, in one backing array (grown)
 	var key []byte
 	// getFired is the node of state s at phase ph with the rules fired.
 	getFired := func(s, ph int, fired []int) (int, error) {
@@ -219,7 +220,9 @@ func buildNodes(ctx context.Context, g *markov.Game, strats []markov.Strategy, o
 		}
 		id := len(ng.nodes)
 		ng.index[string(key)] = id
-		ng.nodes = append(ng.nodes, node{state: s, phase: ph, fired: append([]int(nil), fired...)})
+		at := len(firedBuf)
+		firedBuf = append(firedBuf, fired...)
+		ng.nodes = append(ng.nodes, node{state: s, phase: ph, fired: firedBuf[at:len(firedBuf):len(firedBuf)]})
 		return id, nil
 	}
 	get := func(s, ph int, mem []int) (int, error) {
@@ -441,6 +444,10 @@ func (ng *nodeGraph) linSolve(ctx context.Context, what, alternative string, gau
 	row func(n int, arc func(to int, p float64)) float64) ([]float64, error) {
 	x := make([]float64, len(ng.nodes))
 	stat := ng.layers[len(ng.layers)-1]
+	// One callback each for the whole solve (a closure made per row would
+	// be allocated per row: on a clocked game, per node of every step).
+	acc := 0.0
+	accumulate := func(to int, p float64) { acc += p * x[to] }
 	N := len(stat)
 	if N > 0 {
 		if err := denseCheck(ctx, what, N, alternative); err == nil {
@@ -453,11 +460,12 @@ func (ng *nodeGraph) linSolve(ctx context.Context, what, alternative string, gau
 			// condition below about N(1+δ)/(1−δ).
 			A := blas64.General{Rows: N, Cols: N, Stride: N, Data: make([]float64, N*N)}
 			b := blas64.General{Rows: N, Cols: 1, Stride: 1, Data: make([]float64, N)}
+			var Ai []float64
+			subtract := func(to int, p float64) { Ai[ng.pos[to]] -= p }
 			for i, n := range stat {
 				A.Data[i*N+i]++
-				b.Data[i] = row(n, func(to int, p float64) {
-					A.Data[i*N+ng.pos[to]] -= p
-				})
+				Ai = A.Data[i*N : i*N+N]
+				b.Data[i] = row(n, subtract)
 			}
 			ipiv := make([]int, N)
 			if !lapack64.Getrf(A, ipiv) {
@@ -476,8 +484,8 @@ func (ng *nodeGraph) linSolve(ctx context.Context, what, alternative string, gau
 				}
 				change := 0.0
 				for _, n := range stat {
-					acc := 0.0
-					b := row(n, func(to int, p float64) { acc += p * x[to] })
+					acc = 0
+					b := row(n, accumulate)
 					v := b + acc
 					change = math.Max(change, math.Abs(v-x[n]))
 					x[n] = v
@@ -493,8 +501,8 @@ func (ng *nodeGraph) linSolve(ctx context.Context, what, alternative string, gau
 			return nil, err
 		}
 		for _, n := range ng.layers[ph] {
-			acc := 0.0
-			b := row(n, func(to int, p float64) { acc += p * x[to] })
+			acc = 0
+			b := row(n, accumulate)
 			x[n] = b + acc
 		}
 	}

@@ -2,6 +2,7 @@ package equilibrium
 
 import (
 	"context"
+	"encoding/binary"
 	"fmt"
 	"math"
 
@@ -102,15 +103,19 @@ type mdp struct {
 	actor int
 	disc  float64
 	// per node and action position: expected immediate utility (flow and
-	// discounted entry payoffs) and discounted transitions to nodes.
+	// discounted entry payoffs) and discounted transitions to nodes. Nodes
+	// whose rows are equal share one (read-only) slice: see newMDPPaid.
 	r    [][]float64
 	succ [][][]mdpArc
 	tol  float64
 }
 
+// mdpArc is the transition drawn as Trans[j][i] after joint action j, to
+// node c.next[n][j][i] of the node n whose row it is in: rows are shared
+// by nodes whose successors differ only in their step.
 type mdpArc struct {
-	to int
-	p  float64 // discount × probability
+	j, i int32
+	p    float64 // discount × probability
 }
 
 // newMDP builds actor a's decision process against the others' play in c.
@@ -122,36 +127,109 @@ func newMDP(ctx context.Context, c *credChain, a int) (*mdp, error) {
 // newMDPPaid builds the decision process of actor a (the chooser) with the
 // payoffs and discount of actor payee; entryScale says whether the payoffs
 // on entering terminal states count in the tolerance's scale.
+//
+// A node's row (rewards, and arcs as transitions with their probability)
+// depends only on its state's flows and transitions at its step and on
+// the others' play there. Nodes that differ only in the chooser's own
+// remembered rule share one row, and so, on a clocked game, do the nodes
+// of steps that share tables (a builder shares the tables of steps where
+// nothing differs) where the same rules are in force: a row is built once
+// and read with each node's own successors. Only equal
+// slices are shared (the same tables, the same play), so every number is
+// the one a row of its own would hold.
 func newMDPPaid(ctx context.Context, c *credChain, a, payee int, entryScale bool) (*mdp, error) {
 	g := c.g
+	nA := len(g.Actors)
 	m := &mdp{c: c, actor: a, disc: g.Actors[payee].Discount,
 		r: make([][]float64, len(c.nodes)), succ: make([][][]mdpArc, len(c.nodes))}
-	k := make([]int, len(g.Actors))
+	k := make([]int, nA)
 	scale := 0.0
-	// Every node's rewards, and its arcs, live in one slice each, the arcs
+	// rowOf finds the node whose row node n shares, by its state, its
+	// step's tables and the others' play (slices identified by address).
+	flowID := map[*[]float64]int32{}
+	transID := map[*[]markov.Next]int32{}
+	playID := map[*float64]int32{}
+	id := func(p *float64) int32 {
+		x, ok := playID[p]
+		if !ok {
+			x = int32(len(playID))
+			playID[p] = x
+		}
+		return x
+	}
+	rowOf := map[string]int32{}
+	var key []byte
+	rep := make([]int32, len(c.nodes))
+	// Every row's rewards, and its arcs, live in one slice each, the arcs
 	// of each action with room for all its transitions (the commitment
 	// search builds thousands of these processes: appending arc by arc
 	// made allocation and garbage collection most of its cost).
 	nr, narcs := 0, 0
-	for _, nd := range c.nodes {
+	for n, nd := range c.nodes {
+		rep[n] = int32(n)
+		{
+			flow, trans := g.FlowAt(nd.phase, nd.state), g.TransAt(nd.phase, nd.state)
+			if len(flow) > 0 && len(trans) > 0 {
+				fi, ok := flowID[&flow[0]]
+				if !ok {
+					fi = int32(len(flowID))
+					flowID[&flow[0]] = fi
+				}
+				ti, ok := transID[&trans[0]]
+				if !ok {
+					ti = int32(len(transID))
+					transID[&trans[0]] = ti
+				}
+				key = binary.LittleEndian.AppendUint32(key[:0], uint32(nd.state))
+				key = binary.LittleEndian.AppendUint32(key, uint32(fi))
+				key = binary.LittleEndian.AppendUint32(key, uint32(ti))
+				shareable := true
+				for b := 0; b < nA; b++ {
+					if b == a {
+						continue
+					}
+					pl := c.play[n][b]
+					if len(pl) == 0 {
+						shareable = false
+						break
+					}
+					key = binary.LittleEndian.AppendUint32(key, uint32(id(&pl[0])))
+				}
+				if shareable {
+					if r, ok := rowOf[string(key)]; ok {
+						rep[n] = r
+						continue
+					}
+					rowOf[string(key)] = int32(n)
+				}
+			}
+		}
 		nr += len(g.Avail[nd.state][a])
 		for _, tr := range g.TransAt(nd.phase, nd.state) {
 			narcs += len(tr)
 		}
 	}
 	rs, arcs := make([]float64, nr), make([]mdpArc, narcs)
-	cnt := []int{}
+	succs := make([][]mdpArc, nr) // per row and action: the arcs
+	cnt := make([]int, 0, 8)
 	for n, nd := range c.nodes {
 		if n%1024 == 0 {
 			if err := ctx.Err(); err != nil {
 				return nil, err
 			}
 		}
+		if r := int(rep[n]); r != n {
+			m.r[n], m.succ[n] = m.r[r], m.succ[r]
+			continue
+		}
 		K := len(g.Avail[nd.state][a])
 		m.r[n], rs = rs[:K:K], rs[K:]
-		m.succ[n] = make([][]mdpArc, K)
+		m.succ[n], succs = succs[:K:K], succs[K:]
 		flow, trans := g.FlowAt(nd.phase, nd.state), g.TransAt(nd.phase, nd.state)
-		cnt = append(cnt[:0], make([]int, K)...)
+		cnt = cnt[:0]
+		for range K {
+			cnt = append(cnt, 0)
+		}
 		for j := 0; j < g.NumJoint(nd.state); j++ {
 			g.Decode(nd.state, j, k)
 			cnt[k[a]] += len(trans[j])
@@ -170,7 +248,7 @@ func newMDPPaid(ctx context.Context, c *credChain, a, payee int, entryScale bool
 			m.r[n][ka] += w * u
 			for i, t := range trans[j] {
 				if nx := c.next[n][j][i]; nx >= 0 {
-					m.succ[n][ka] = append(m.succ[n][ka], mdpArc{to: nx, p: w * m.disc * t.P})
+					m.succ[n][ka] = append(m.succ[n][ka], mdpArc{j: int32(j), i: int32(i), p: w * m.disc * t.P})
 				} else {
 					e := utility(g, g.Entry[t.State], payee)
 					if entryScale {
@@ -188,8 +266,9 @@ func newMDPPaid(ctx context.Context, c *credChain, a, payee int, entryScale bool
 // q returns the value of action k at node n given values V.
 func (m *mdp) q(n, k int, V []float64) float64 {
 	v := m.r[n][k]
+	next := m.c.next[n]
 	for _, arc := range m.succ[n][k] {
-		v += arc.p * V[arc.to]
+		v += arc.p * V[next[arc.j][arc.i]]
 	}
 	return v
 }
@@ -202,13 +281,14 @@ func (m *mdp) evaluate(ctx context.Context, pol [][]float64) ([]float64, error) 
 	V, err := m.c.linSolve(ctx, "best-response values", "", true, m.tol*1e9,
 		func(n int, arc func(to int, p float64)) float64 {
 			r := 0.0
+			next := m.c.next[n]
 			for k, p := range pol[n] {
 				if p == 0 {
 					continue
 				}
 				r += p * m.r[n][k]
 				for _, a := range m.succ[n][k] {
-					arc(a.to, p*a.p)
+					arc(next[a.j][a.i], p*a.p)
 				}
 			}
 			return r
@@ -308,6 +388,11 @@ type ResponseOptions struct {
 	// thousands for weekly discounts near 1, which dominates when a
 	// hypothesis asks for best responses on every parameter draw.
 	NoCrossCheck bool
+	// NoProfileValue skips the values of the profile itself (a linear
+	// solve per actor over every decision point): ProfileValue and Gain
+	// are then NaN and the cross-check is skipped too. A hypothesis that
+	// reads only the response's value or its optimal actions needs neither.
+	NoProfileValue bool
 }
 
 // BestResponseWith is BestResponse with options.
@@ -319,7 +404,7 @@ func BestResponseWith(ctx context.Context, g *markov.Game, p markov.Profile, a i
 	if err != nil {
 		return nil, fmt.Errorf("best response: %w", err)
 	}
-	return bestResponseOn(ctx, c, a, opt, true)
+	return bestResponseOn(ctx, c, a, opt, !opt.NoProfileValue)
 }
 
 // bestResponseOn is BestResponseWith on the profile's node graph c.

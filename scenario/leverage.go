@@ -28,8 +28,9 @@ func (d *drawEval) bestResponse(a, pi int) (*equilibrium.Response, error) {
 	}
 	// Hypotheses evaluate best responses on every draw, so they skip the
 	// value-iteration cross-check (the Bellman residual still certifies
-	// each response; truce respond prints both).
-	r, err := equilibrium.BestResponseWith(d.ctx, d.g, p, a, equilibrium.ResponseOptions{NoCrossCheck: true})
+	// each response; truce respond prints both) and the profile's own
+	// values, which no hypothesis function reads.
+	r, err := equilibrium.BestResponseWith(d.ctx, d.g, p, a, equilibrium.ResponseOptions{NoCrossCheck: true, NoProfileValue: true})
 	if err != nil {
 		return nil, err
 	}
