@@ -371,6 +371,22 @@ func Credibility(g *markov.Game, p markov.Profile) []Threat {
 // Assess is Credibility with a context (cancellation and the memory
 // budget) and the reason when p does not fit g.
 func Assess(ctx context.Context, g *markov.Game, p markov.Profile) ([]Threat, error) {
+	return assess(ctx, g, p, -1)
+}
+
+// AssessActor is Assess for actor a's plays only: the threats of Assess
+// whose ActorIndex is a, in the same order (a hypothesis about one
+// actor's threats need not describe every other actor's play at every
+// decision point).
+func AssessActor(ctx context.Context, g *markov.Game, p markov.Profile, a int) ([]Threat, error) {
+	if a < 0 || a >= len(g.Actors) {
+		return nil, fmt.Errorf("credibility: actor %d out of range", a)
+	}
+	return assess(ctx, g, p, a)
+}
+
+// assess is Assess for actor only (-1: every actor).
+func assess(ctx context.Context, g *markov.Game, p markov.Profile, only int) ([]Threat, error) {
 	c, err := credBuild(ctx, g, p)
 	if err != nil {
 		return nil, fmt.Errorf("credibility: %w", err)
@@ -379,8 +395,22 @@ func Assess(ctx context.Context, g *markov.Game, p markov.Profile) ([]Threat, er
 	if err != nil {
 		return nil, fmt.Errorf("credibility: %w", err)
 	}
-	var out []Threat
+	choices := 0 // decision points with a choice, for the slice's size
+	for a := range g.Actors {
+		if only >= 0 && a != only {
+			continue
+		}
+		for _, nd := range c.nodes {
+			if len(g.Avail[nd.state][a]) >= 2 {
+				choices++
+			}
+		}
+	}
+	out := make([]Threat, 0, choices)
 	for a, act := range g.Actors {
+		if only >= 0 && a != only {
+			continue
+		}
 		for n, nd := range c.nodes {
 			av := g.Avail[nd.state][a]
 			if len(av) < 2 {

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 
 	"github.com/truce-dev/truce/internal/budget"
@@ -52,7 +53,9 @@ type nodeGraph struct {
 	strats []markov.Strategy
 	owner  []int // owner[i] is the actor of strats[i]
 	nodes  []node
-	index  map[string]int
+	// at[ph*nS+s] lists the nodes of state s at phase ph (a few: one per
+	// combination of rules in force), which find and lookup scan.
+	at [][]int32
 	// next[n][j][i] is the node entered after joint action j in node n's
 	// state when Trans[s][j][i] is drawn, or -1 for a terminal state.
 	next [][][]int
@@ -202,24 +205,23 @@ func buildNodes(ctx context.Context, g *markov.Game, strats []markov.Strategy, o
 	}
 	C := g.Clock
 	nS := len(g.States)
-	ng := &nodeGraph{g: g, strats: strats, owner: owner, index: map[string]int{}, start: make([]int, nS)}
+	ng := &nodeGraph{g: g, strats: strats, owner: owner, start: make([]int, nS), at: make([][]int32, (C+1)*nS)}
 	// get is called for every transition of every state, joint action and
-	// phase: its key and fired rules live in scratch space, and only a
-	// new node allocates (the map lookup of string(key) does not).
+	// phase: its fired rules live in scratch space, and only a new node
+	// allocates.
 	fired := make([]int, len(strats))
 	var firedBuf []int // every node's fired rules, in one backing array (grown)
 	var key []byte
 	// getFired is the node of state s at phase ph with the rules fired.
 	getFired := func(s, ph int, fired []int) (int, error) {
-		key = appendNodeKey(key[:0], s, ph, fired)
-		if id, ok := ng.index[string(key)]; ok {
+		if id, ok := ng.find(s, ph, fired); ok {
 			return id, nil
 		}
 		if len(ng.nodes) >= maxNodes {
 			return 0, fmt.Errorf("more than %d decision points (states × remembered moves × steps before the clock runs out)", maxNodes)
 		}
 		id := len(ng.nodes)
-		ng.index[string(key)] = id
+		ng.at[ph*nS+s] = append(ng.at[ph*nS+s], int32(id))
 		at := len(firedBuf)
 		firedBuf = append(firedBuf, fired...)
 		ng.nodes = append(ng.nodes, node{state: s, phase: ph, fired: firedBuf[at:len(firedBuf):len(firedBuf)]})
@@ -295,11 +297,21 @@ func buildNodes(ctx context.Context, g *markov.Game, strats []markov.Strategy, o
 	}
 	arcBuf := make([]int, arcs)
 	var ckey []byte
+	tableID := map[*[]markov.Next]uint32{} // a step's transition table, by address
 	classKey := func(ph, nph int) string {
 		ckey = ckey[:0]
 		for s, st := range g.States {
 			if !st.Terminal {
-				ckey = fmt.Appendf(ckey, "%p,", g.TransAt(ph, s))
+				tr := g.TransAt(ph, s)
+				x := uint32(0) // no joint action (Validate refuses it)
+				if len(tr) > 0 {
+					var ok bool
+					if x, ok = tableID[&tr[0]]; !ok {
+						x = uint32(len(tableID) + 1)
+						tableID[&tr[0]] = x
+					}
+				}
+				ckey = binary.LittleEndian.AppendUint32(ckey, x)
 			}
 		}
 		for _, st := range strats {
@@ -428,8 +440,20 @@ func appendNodeKey(b []byte, s, ph int, fired []int) []byte {
 // lookup finds the node of state s at phase ph whose tracked strategies
 // follow the rules fired.
 func (ng *nodeGraph) lookup(s, ph int, fired []int) (int, bool) {
-	id, ok := ng.index[nodeKey(s, ph, fired)]
-	return id, ok
+	if ph < 0 || s < 0 || s >= len(ng.g.States) || (ph+1)*len(ng.g.States) > len(ng.at) {
+		return 0, false
+	}
+	return ng.find(s, ph, fired)
+}
+
+// find scans the nodes of state s at phase ph for the rules fired.
+func (ng *nodeGraph) find(s, ph int, fired []int) (int, bool) {
+	for _, id := range ng.at[ph*len(ng.g.States)+s] {
+		if slices.Equal(ng.nodes[id].fired, fired) {
+			return int(id), true
+		}
+	}
+	return 0, false
 }
 
 // linSolve solves x[n] = b_n + Σ p·x[to] over the graph's nodes, where

@@ -86,7 +86,7 @@ func readCredible(q *quantity, d *drawEval) (float64, error) {
 	if err != nil {
 		return 0, err
 	}
-	ths, err := equilibrium.Assess(d.ctx, d.g, p)
+	ths, err := equilibrium.AssessActor(d.ctx, d.g, p, q.actor)
 	if err != nil {
 		return 0, err
 	}
