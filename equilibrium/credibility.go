@@ -31,16 +31,22 @@ type credChain struct {
 
 // credBuild enumerates the nodes of profile p.
 func credBuild(ctx context.Context, g *markov.Game, p markov.Profile) (*credChain, error) {
+	return credBuildIn(ctx, nil, g, p)
+}
+
+// credBuildIn is credBuild reusing a graph of gr (nil: none).
+func credBuildIn(ctx context.Context, gr *Graphs, g *markov.Game, p markov.Profile) (*credChain, error) {
 	owner := make([]int, len(p))
 	for a := range owner {
 		owner[a] = a
 	}
-	return credBuildNodes(ctx, g, p, p, owner)
+	return credBuildNodes(ctx, gr, g, p, p, owner)
 }
 
 // credBuildNodes enumerates the nodes of the tracked strategies strats (of
-// actors owner), which must begin with profile p's, with p's play at each.
-func credBuildNodes(ctx context.Context, g *markov.Game, p markov.Profile, strats []markov.Strategy, owner []int) (*credChain, error) {
+// actors owner), which must begin with profile p's, with p's play at each,
+// reusing a graph of gr (nil: none).
+func credBuildNodes(ctx context.Context, gr *Graphs, g *markov.Game, p markov.Profile, strats []markov.Strategy, owner []int) (*credChain, error) {
 	if err := validateNodeGame(g); err != nil {
 		return nil, err
 	}
@@ -48,7 +54,7 @@ func credBuildNodes(ctx context.Context, g *markov.Game, p markov.Profile, strat
 	if len(p) != nA {
 		return nil, fmt.Errorf("profile has %d strategies for %d actors", len(p), nA)
 	}
-	ng, err := buildNodes(ctx, g, strats, owner)
+	ng, err := gr.nodes(ctx, g, strats, owner)
 	if err != nil {
 		return nil, err
 	}
@@ -371,23 +377,25 @@ func Credibility(g *markov.Game, p markov.Profile) []Threat {
 // Assess is Credibility with a context (cancellation and the memory
 // budget) and the reason when p does not fit g.
 func Assess(ctx context.Context, g *markov.Game, p markov.Profile) ([]Threat, error) {
-	return assess(ctx, g, p, -1)
+	return assess(ctx, nil, g, p, -1)
 }
 
 // AssessActor is Assess for actor a's plays only: the threats of Assess
 // whose ActorIndex is a, in the same order (a hypothesis about one
 // actor's threats need not describe every other actor's play at every
 // decision point).
-func AssessActor(ctx context.Context, g *markov.Game, p markov.Profile, a int) ([]Threat, error) {
+// With gr (may be nil) it reuses the decision points built on an earlier
+// game of the same shape (Graphs).
+func AssessActor(ctx context.Context, g *markov.Game, p markov.Profile, a int, gr *Graphs) ([]Threat, error) {
 	if a < 0 || a >= len(g.Actors) {
 		return nil, fmt.Errorf("credibility: actor %d out of range", a)
 	}
-	return assess(ctx, g, p, a)
+	return assess(ctx, gr, g, p, a)
 }
 
 // assess is Assess for actor only (-1: every actor).
-func assess(ctx context.Context, g *markov.Game, p markov.Profile, only int) ([]Threat, error) {
-	c, err := credBuild(ctx, g, p)
+func assess(ctx context.Context, gr *Graphs, g *markov.Game, p markov.Profile, only int) ([]Threat, error) {
+	c, err := credBuildIn(ctx, gr, g, p)
 	if err != nil {
 		return nil, fmt.Errorf("credibility: %w", err)
 	}

@@ -466,6 +466,15 @@ func (ng *nodeGraph) find(s, ph int, fired []int) (int, bool) {
 // backward substitution, phase Clock-1 down to 0.
 func (ng *nodeGraph) linSolve(ctx context.Context, what, alternative string, gaussSeidel bool, scale float64,
 	row func(n int, arc func(to int, p float64)) float64) ([]float64, error) {
+	return ng.linSolveTo(ctx, what, alternative, gaussSeidel, scale, true, row)
+}
+
+// linSolveTo is linSolve; without preClock it solves the stationary block
+// only and leaves the nodes before the clock runs out at 0 (policy
+// iteration improves the stationary block alone, and backward induction
+// then gives every earlier node its value).
+func (ng *nodeGraph) linSolveTo(ctx context.Context, what, alternative string, gaussSeidel bool, scale float64, preClock bool,
+	row func(n int, arc func(to int, p float64)) float64) ([]float64, error) {
 	x := make([]float64, len(ng.nodes))
 	stat := ng.layers[len(ng.layers)-1]
 	// One callback each for the whole solve (a closure made per row would
@@ -520,7 +529,7 @@ func (ng *nodeGraph) linSolve(ctx context.Context, what, alternative string, gau
 			}
 		}
 	}
-	for ph := len(ng.layers) - 2; ph >= 0; ph-- {
+	for ph := len(ng.layers) - 2; ph >= 0 && preClock; ph-- {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}

@@ -51,7 +51,8 @@ type Response struct {
 	// the policy may differ by step.
 	Clock int
 
-	c *credChain // the profile's node graph
+	c      *credChain // the profile's node graph
+	graphs *Graphs    // ResponseOptions.Graphs, for RespondsGiven
 }
 
 // ResponseNode is one decision point of the responder.
@@ -274,11 +275,13 @@ func (m *mdp) q(n, k int, V []float64) float64 {
 }
 
 // evaluate returns the exact values of policy pol (a distribution per node)
-// by one linear solve on the stationary block (dense LU when the budget
-// allows, else Gauss–Seidel sweeps on the sparse rows to rounding error)
-// and backward substitution before the clock runs out.
+// on the stationary block, by one linear solve (dense LU when the budget
+// allows, else Gauss–Seidel sweeps on the sparse rows to rounding error);
+// the nodes before the clock runs out are left at 0: optimize improves the
+// stationary block with them, then gives the earlier steps their values by
+// backward induction (which reads only values it has already set).
 func (m *mdp) evaluate(ctx context.Context, pol [][]float64) ([]float64, error) {
-	V, err := m.c.linSolve(ctx, "best-response values", "", true, m.tol*1e9,
+	V, err := m.c.linSolveTo(ctx, "best-response values", "", true, m.tol*1e9, false,
 		func(n int, arc func(to int, p float64)) float64 {
 			r := 0.0
 			next := m.c.next[n]
@@ -393,6 +396,10 @@ type ResponseOptions struct {
 	// are then NaN and the cross-check is skipped too. A hypothesis that
 	// reads only the response's value or its optimal actions needs neither.
 	NoProfileValue bool
+	// Graphs, if set, keeps the decision points for the next game of the
+	// same shape (the next parameter draw) and reuses those of the last:
+	// see Graphs. RespondsGiven reuses them too.
+	Graphs *Graphs
 }
 
 // BestResponseWith is BestResponse with options.
@@ -400,11 +407,16 @@ func BestResponseWith(ctx context.Context, g *markov.Game, p markov.Profile, a i
 	if a < 0 || a >= len(g.Actors) {
 		return nil, fmt.Errorf("best response: actor %d out of range", a)
 	}
-	c, err := credBuild(ctx, g, p)
+	c, err := credBuildIn(ctx, opt.Graphs, g, p)
 	if err != nil {
 		return nil, fmt.Errorf("best response: %w", err)
 	}
-	return bestResponseOn(ctx, c, a, opt, !opt.NoProfileValue)
+	r, err := bestResponseOn(ctx, c, a, opt, !opt.NoProfileValue)
+	if err != nil {
+		return nil, err
+	}
+	r.graphs = opt.Graphs
+	return r, nil
 }
 
 // bestResponseOn is BestResponseWith on the profile's node graph c.
@@ -437,11 +449,27 @@ func bestResponseOn(ctx context.Context, c *credChain, a int, opt ResponseOption
 	if err != nil {
 		return nil, fmt.Errorf("best response: %w", err)
 	}
-	res := &Response{Actor: a, ActorID: g.Actors[a].ID, PolicyIterations: it, Init: c.start[g.Initial], Clock: g.Clock, c: c}
+	res := &Response{Actor: a, ActorID: g.Actors[a].ID, PolicyIterations: it, Init: c.start[g.Initial], Clock: g.Clock, c: c,
+		Nodes: make([]ResponseNode, 0, len(c.nodes))}
+	// A node's remembered move depends on its rules only: described once
+	// per combination (a clocked game repeats them at every step).
+	afters := map[string]string{}
+	var key []byte
+	nq := 0
+	for n := range pol {
+		nq += len(pol[n])
+	}
+	qbuf := make([]float64, nq) // every node's Q, in one slice
 	for n, nd := range c.nodes {
-		rn := ResponseNode{State: nd.state, StateID: g.States[nd.state].ID, Step: nd.phase, After: c.after(n),
+		key = appendNodeKey(key[:0], 0, 0, nd.fired)
+		after, ok := afters[string(key)]
+		if !ok {
+			after = c.after(n)
+			afters[string(key)] = after
+		}
+		rn := ResponseNode{State: nd.state, StateID: g.States[nd.state].ID, Step: nd.phase, After: after,
 			Policy: pol[n], ProfilePlay: c.play[n][a], Value: V[n]}
-		rn.Q = make([]float64, len(pol[n]))
+		rn.Q, qbuf = qbuf[:len(pol[n]):len(pol[n])], qbuf[len(pol[n]):]
 		best := math.Inf(-1)
 		for k := range rn.Q {
 			rn.Q[k] = m.q(n, k, V)
@@ -536,7 +564,7 @@ func RespondsGiven(ctx context.Context, g *markov.Game, pa, pb markov.Profile, a
 		owner[i] = i % nA
 	}
 	strats = append(append(strats, pb...), pa...)
-	cx, err := credBuildNodes(ctx, g, pb, strats, owner)
+	cx, err := credBuildNodes(ctx, ra.graphs, g, pb, strats, owner)
 	if err != nil {
 		return false, 0, fmt.Errorf("responds: %w", err)
 	}

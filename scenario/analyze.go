@@ -276,7 +276,7 @@ type analysisRun struct {
 	plan    map[int]*needs
 	chunk   int
 	// chains are each worker's chains, refilled draw after draw.
-	chains []probeChains
+	chains []*probeChains
 
 	nS, nA, nC, H int
 	accs          []*analysisAcc
@@ -406,10 +406,10 @@ func (r *analysisRun) compute(ctx context.Context, lo, hi int, sink func(i int, 
 		next := make(chan int)
 		for w := 0; w < min(r.workers, end-start); w++ {
 			for len(r.chains) <= w {
-				r.chains = append(r.chains, probeChains{})
+				r.chains = append(r.chains, newProbeChains())
 			}
 			wg.Add(1)
-			go func(cs probeChains) {
+			go func(cs *probeChains) {
 				defer wg.Done()
 				for i := range next {
 					results[i-start] = r.sc.analyzeDraw(ctx, i, r.opt, r.needed, r.plan, r.qlim, cs)
@@ -745,7 +745,7 @@ func equilibriumProfile(g *markov.Game, name string, res *equilibrium.Result, er
 // it; qlim (quantDraws) says which quantities it needs. A quantity not
 // needed is NaN and a hypothesis not evaluated is false: fold leaves both
 // out.
-func (sc *Scenario) analyzeDraw(ctx context.Context, i int, opt AnalyzeOptions, needed []int, plan map[int]*needs, qlim []int, chains probeChains) drawResult {
+func (sc *Scenario) analyzeDraw(ctx context.Context, i int, opt AnalyzeOptions, needed []int, plan map[int]*needs, qlim []int, chains *probeChains) drawResult {
 	d := sc.DrawAt(opt.Seed, i)
 	g, profs, err := sc.Build(d)
 	if err != nil {
@@ -753,6 +753,9 @@ func (sc *Scenario) analyzeDraw(ctx context.Context, i int, opt AnalyzeOptions, 
 	}
 	r := drawResult{params: d.Values}
 	ev := &drawEval{ctx: ctx, sc: sc, g: g, profs: profs, opt: &opt, an: make(map[int]*markov.Analysis, len(needed)), needs: plan, chains: chains}
+	if chains != nil {
+		ev.graphs = chains.graphs
+	}
 	for _, pi := range needed {
 		a, err := ev.analysis(pi)
 		if err != nil {

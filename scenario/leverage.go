@@ -30,7 +30,7 @@ func (d *drawEval) bestResponse(a, pi int) (*equilibrium.Response, error) {
 	// value-iteration cross-check (the Bellman residual still certifies
 	// each response; truce respond prints both) and the profile's own
 	// values, which no hypothesis function reads.
-	r, err := equilibrium.BestResponseWith(d.ctx, d.g, p, a, equilibrium.ResponseOptions{NoCrossCheck: true, NoProfileValue: true})
+	r, err := equilibrium.BestResponseWith(d.ctx, d.g, p, a, equilibrium.ResponseOptions{NoCrossCheck: true, NoProfileValue: true, Graphs: d.graphs})
 	if err != nil {
 		return nil, err
 	}
@@ -86,7 +86,7 @@ func readCredible(q *quantity, d *drawEval) (float64, error) {
 	if err != nil {
 		return 0, err
 	}
-	ths, err := equilibrium.AssessActor(d.ctx, d.g, p, q.actor)
+	ths, err := equilibrium.AssessActor(d.ctx, d.g, p, q.actor, d.graphs)
 	if err != nil {
 		return 0, err
 	}

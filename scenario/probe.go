@@ -41,8 +41,17 @@ type Probe struct {
 }
 
 // probeChains are one evaluator's chains, by profile index (and whether
-// they start from every state), for the next point or draw to refill.
-type probeChains map[int]*markov.Chain
+// they start from every state), for the next point or draw to refill, and
+// its decision-point graphs for the next one's best responses and
+// credibility (equilibrium.Graphs).
+type probeChains struct {
+	m      map[int]*markov.Chain
+	graphs *equilibrium.Graphs
+}
+
+func newProbeChains() *probeChains {
+	return &probeChains{m: map[int]*markov.Chain{}, graphs: equilibrium.NewGraphs()}
+}
 
 // chain returns the chain profile pi's strategies prof induce on g: the
 // previous point's (or draw's) chain refilled where the structure is the
@@ -50,16 +59,16 @@ type probeChains map[int]*markov.Chain
 // their numbers), else a new one. Either way it is the chain
 // markov.BuildChainFrom would build. A chain with every state as a start
 // (from) is kept apart from one without.
-func (cs probeChains) chain(ctx context.Context, g *markov.Game, prof markov.Profile, pi int, from bool) (*markov.Chain, error) {
+func (cs *probeChains) chain(ctx context.Context, g *markov.Game, prof markov.Profile, pi int, from bool) (*markov.Chain, error) {
 	key := 2 * pi
 	if from {
 		key++
 	}
-	if c := cs[key]; c != nil {
+	if c := cs.m[key]; c != nil {
 		if ok, err := c.Refill(ctx, g, prof); ok && err == nil {
 			return c, nil
 		}
-		delete(cs, key) // unspecified after a failed refill
+		delete(cs.m, key) // unspecified after a failed refill
 	}
 	var starts []int
 	if from {
@@ -72,7 +81,7 @@ func (cs probeChains) chain(ctx context.Context, g *markov.Game, prof markov.Pro
 	if err != nil {
 		return nil, err
 	}
-	cs[key] = c
+	cs.m[key] = c
 	return c, nil
 }
 
@@ -323,11 +332,11 @@ func (p *Probe) EvalOnly(ctx context.Context, values []float64, label string, ou
 		return err
 	}
 	opt := AnalyzeOptions{MPE: p.mpe}
-	ev := &drawEval{ctx: ctx, sc: sc, g: g, profs: profs, opt: &opt, an: make(map[int]*markov.Analysis, len(p.profiles))}
-	cs, _ := p.chains.Get().(probeChains)
+	cs, _ := p.chains.Get().(*probeChains)
 	if cs == nil {
-		cs = probeChains{}
+		cs = newProbeChains()
 	}
+	ev := &drawEval{ctx: ctx, sc: sc, g: g, profs: profs, opt: &opt, an: make(map[int]*markov.Analysis, len(p.profiles)), graphs: cs.graphs}
 	// The analyses are read to the end of Eval; only then may another
 	// point refill their chains.
 	defer p.chains.Put(cs)

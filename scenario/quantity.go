@@ -283,8 +283,10 @@ type drawEval struct {
 	selErr error
 	solved bool
 	// chains, if set, are the worker's chains from its previous draw,
-	// refilled for this one (nil: a new chain per analysis).
-	chains probeChains
+	// refilled for this one (nil: a new chain per analysis); graphs, if
+	// set, its decision-point graphs (equilibrium.Graphs).
+	chains *probeChains
+	graphs *equilibrium.Graphs
 }
 
 // selection returns the equilibrium the selection rule picks on this
