@@ -305,7 +305,7 @@ svg.chart{max-width:100%;height:auto;display:block;margin:.8em 0;font-family:sys
 .share span{display:block;height:100%;background:#0072B2}
 nav#contents{background:#f7f7f7;padding:.4em .8em;margin:1em 0}nav#contents ol{columns:2;margin:.3em 0;padding-left:1.4em}
 .caveat{border-left:4px solid #E69F00;padding:.3em .8em;background:#fff8e8}
-@media print{body{max-width:none;margin:0;font-size:11pt}nav#contents{break-after:page}h2{break-after:avoid}svg.chart,table{break-inside:avoid}.share span{-webkit-print-color-adjust:exact;print-color-adjust:exact}}
+@media print{body{max-width:none;margin:0;font-size:11pt}nav#contents{break-after:page}h2{break-after:avoid}svg.chart,table{break-inside:avoid}.share span{-webkit-print-color-adjust:exact;print-color-adjust:exact}.wide{overflow:visible}.wide svg.chart{max-width:100%;height:auto}}
 </style>
 </head>
 <body>

@@ -409,3 +409,21 @@ func TestEventualNote(t *testing.T) {
 		t.Errorf("two endings got the note")
 	}
 }
+
+// TestPrintScalesWideCharts: on screen a wide chart (the state diagram)
+// scrolls sideways; in print nothing scrolls, so the print style scales it
+// to the page instead of cutting it at the margin.
+func TestPrintScalesWideCharts(t *testing.T) {
+	out := render(t, fixture())
+	i := strings.Index(out, "@media print{")
+	if i < 0 {
+		t.Fatal("no print style")
+	}
+	print := out[i:]
+	print = print[:strings.Index(print, "}}")+2]
+	for _, want := range []string{".wide{overflow:visible}", ".wide svg.chart{max-width:100%;height:auto}"} {
+		if !strings.Contains(print, want) {
+			t.Errorf("print style %q lacks %q", print, want)
+		}
+	}
+}
