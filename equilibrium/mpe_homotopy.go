@@ -78,6 +78,33 @@ const (
 	mpeChordMinUnknowns = 300
 )
 
+// Step control. Each trial step's first Newton correction must be at most
+// lim = min(0.05, f·h) for a step of length h, and the new tangent must
+// turn by less than acos(c) from the last one. The predictor's error grows
+// as κh²/2 on a path of curvature κ, so f bounds the turn per step at
+// about 2f radians as well. On large systems (those that use the chord
+// corrector) a factorisation is what a step costs, and the paths of large
+// games turn tightly again and again (the 400-state benchmark game's folds
+// take 10–20 steps each), so they get about twice the turn: f = 0.25 and
+// 18° (the chord's secant 10°) instead of f = 0.1 and 11.5° (5.7°). Small
+// systems keep the old control, and so their paths bit for bit.
+const (
+	mpeStepLim       = 0.1
+	mpeStepCos       = 0.98
+	mpeLargeStepLim  = 0.25
+	mpeLargeStepCos  = 0.95
+	mpeLargeChordCos = 0.985
+)
+
+// mpeSingularMax is the number of trial steps in a row whose matrix is
+// singular to working precision after which a large system's path (one
+// that uses the chord corrector) is declared stalled: far along the path,
+// at λ in the millions, that is what the matrix is at every step size, and
+// each refusal costs a dense factorisation of the whole system (half a
+// CPU-second at 400 two-actor states; halving the step down to 10⁻¹² took
+// 40 of them). Small systems keep halving to the end.
+const mpeSingularMax = 8
+
 // mpeBetaWeight weighs a log-probability's Newton correction by
 // min(1, mpeBetaWeight·probability) in the step-size control: only actions
 // played with probability about 1/mpeBetaWeight or more count in full.
@@ -525,6 +552,11 @@ func mpeTraceStart(m *mpeModel, opt Options, prior [][][]float64) (*mpePath, err
 	// On small games a factorisation costs less than the chord's extra
 	// evaluations of H (the 20-state 3×3 game took twice the CPU with it).
 	useChord := len(lu.ridx) >= mpeChordMinUnknowns
+	stepLim, stepCos, chordCos := mpeStepLim, mpeStepCos, mpeChordCos
+	if useChord {
+		stepLim, stepCos, chordCos = mpeLargeStepLim, mpeLargeStepCos, mpeLargeChordCos
+	}
+	singular := 0 // trial steps in a row refused as singular
 	advance := func(ctx context.Context, limit int) ([][][]float64, string, mpePathStatus) {
 		for step < limit {
 			if err := ctx.Err(); err != nil {
@@ -546,7 +578,7 @@ func mpeTraceStart(m *mpeModel, opt Options, prior [][][]float64) (*mpePath, err
 					yp[i] = y[i] + h*tau[i]
 				}
 				oldTau = append(oldTau[:0], tau...)
-				lim := math.Min(0.05, 0.1*h) + 1e-6
+				lim := math.Min(0.05, stepLim*h) + 1e-6
 				if chordOK {
 					// First the chord corrector with the factorisation of an
 					// earlier point: when it converges, the step costs a few
@@ -564,7 +596,7 @@ func mpeTraceStart(m *mpeModel, opt Options, prior [][][]float64) (*mpePath, err
 						for i := range yc {
 							cosang += oldTau[i] * (yc[i] - y[i]) / nrm
 						}
-						if cosang >= mpeChordCos {
+						if cosang >= chordCos {
 							for i := range tau {
 								tau[i] = (yc[i] - y[i]) / nrm
 							}
@@ -586,9 +618,13 @@ func mpeTraceStart(m *mpeModel, opt Options, prior [][][]float64) (*mpePath, err
 				copy(t.J.RawRowView(n), tau)
 				chordOK = false
 				if !lu.factor(t.J) {
+					if singular++; useChord && singular >= mpeSingularMax {
+						return finish(y, fmt.Sprintf("path tracking stalled at λ=%.3g (matrix singular to working precision at %d step sizes in a row)", y[n], singular))
+					}
 					h /= 2
 					continue
 				}
+				singular = 0
 				chordOK = useChord
 				if sg := lu.detSign(); sg != orient {
 					if h > 1e-6 {
@@ -625,7 +661,7 @@ func mpeTraceStart(m *mpeModel, opt Options, prior [][][]float64) (*mpePath, err
 				for i := range tau {
 					cosang += oldTau[i] * sol.AtVec(i) / nrm
 				}
-				if cosang < 0.98 && h > 1e-6 {
+				if cosang < stepCos && h > 1e-6 {
 					h /= 2
 					rejected = true
 					continue
