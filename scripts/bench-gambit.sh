@@ -26,6 +26,12 @@
 # sessions. When a row's Gambit tool is missing the script says so and
 # times truce alone.
 #
+# Each pair also times the two programs' process start: `truce version` and
+# the Gambit tool's -h (it prints its usage and exits), in the same minutes.
+# "work" is the median CPU minus the median start; the row prints the work
+# ratio Gambit/truce and the median of truce's CPU over `truce version`'s
+# per pair (for the smallest games the goal is to stay within 1.5x of it).
+#
 # -t SECONDS skips a row's remaining runs once the Gambit side has used
 # that much CPU (default 120): slow rows get fewer pairs, and say so.
 set -euo pipefail
@@ -110,7 +116,7 @@ row() {
 			      printf "%-26s gambit absent; truce CPU %.1f ms [%.1f-%.1f] (%s not found: set GAMBIT_DIR; truce timed alone)\n", name, m / 1000, c[1] / 1000, c[NR] / 1000, tool }'
 		return
 	fi
-	local i gsum=0 pairs=() gl tl
+	local i gsum=0 pairs=() gl tl g0 t0
 	for ((i = 0; i < runs; i++)); do
 		if ((i % 2)); then
 			tl=$(timed "$tmp/truce.out" $TRUCE $targs)
@@ -119,7 +125,9 @@ row() {
 			gl=$(timed "$tmp/gambit.out" "$g" $gargs)
 			tl=$(timed "$tmp/truce.out" $TRUCE $targs)
 		fi
-		pairs+=("$gl $tl")
+		t0=$(timed /dev/null $TRUCE version)
+		g0=$(timed /dev/null "$g" -h)
+		pairs+=("$gl $tl ${g0#* } ${t0#* }")
 		gsum=$((gsum + ${gl#* }))
 		if ((gsum > limit * 1000000)); then
 			break
@@ -130,8 +138,9 @@ row() {
 		same=same
 	fi
 	printf '%s\n' "${pairs[@]}" | awk -v name="$name" -v same="$same" -v ge="$(grep -c '^NE' "$tmp/gambit.out")" -v te="$(grep -c '^NE' "$tmp/truce.out")" '
-		{ gw[NR] = $1; gc[NR] = $2; tw[NR] = $3; tc[NR] = $4
-		  rc[NR] = ($4 > 0) ? $2 / $4 : 0; rw[NR] = $1 / $3 }
+		{ gw[NR] = $1; gc[NR] = $2; tw[NR] = $3; tc[NR] = $4; g0[NR] = $5; t0[NR] = $6
+		  rc[NR] = ($4 > 0) ? $2 / $4 : 0; rw[NR] = $1 / $3
+		  ov[NR] = ($6 > 0) ? $4 / $6 : 0 }
 		function sort(a, n, s,   i, j, x) {
 			for (i = 1; i <= n; i++) s[i] = a[i]
 			for (i = 2; i <= n; i++) { x = s[i]; for (j = i - 1; j >= 1 && s[j] > x; j--) s[j+1] = s[j]; s[j+1] = x }
@@ -141,6 +150,13 @@ row() {
 			n = NR
 			printf "%-26s CPU gambit %9.1f ms  truce %7.1f ms  ratio %6.1fx [%.1f-%.1f, middle half %.1f-%.1f] | wall ratio %.1fx | %d pairs | NE %d/%d %s\n",
 				name, q(gc, n, .5) / 1000, q(tc, n, .5) / 1000, q(rc, n, .5), q(rc, n, 0), q(rc, n, 1), q(rc, n, .25), q(rc, n, .75), q(rw, n, .5), n, ge, te, same
+			gw0 = q(gc, n, .5) - q(g0, n, .5); tw0 = q(tc, n, .5) - q(t0, n, .5)
+			if (tw0 >= 1000)
+				wr = sprintf("%.1fx (%.1f / %.1f ms)", gw0 / tw0, gw0 / 1000, tw0 / 1000)
+			else
+				wr = sprintf("truce's work under 1 ms, within the start's spread (gambit %.1f ms)", gw0 / 1000)
+			printf "%-26s   start: gambit -h %.1f ms, truce version %.1f ms | work (median CPU minus median start) ratio %s | truce / truce version %.2fx\n",
+				"", q(g0, n, .5) / 1000, q(t0, n, .5) / 1000, wr, q(ov, n, .5)
 		}'
 }
 
