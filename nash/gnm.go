@@ -371,24 +371,32 @@ func (tr *gnmTracer) supTables() {
 		}
 		sub := tr.sub[i][:size]
 		table := ng.byPlayer[i]
+		// An odometer over the restricted profiles, lower players
+		// fastest, keeping the full table's index src up to date as each
+		// digit moves (a support change rebuilds these tables).
+		src := 0
 		for q := range idx {
 			idx[q] = 0
+			if q != i {
+				src += tr.supOf[q][0] * stride[q]
+			}
+		}
+		full := func(q, c int) int {
+			if q == i {
+				return c
+			}
+			return tr.supOf[q][c]
 		}
 		for k := 0; k < size; k++ {
-			src := 0
-			for q := 0; q < n; q++ {
-				c := idx[q]
-				if q != i {
-					c = tr.supOf[q][c]
-				}
-				src += c * stride[q]
-			}
 			sub[k] = table[src]
 			for q := 0; q < n; q++ {
+				old := full(q, idx[q])
 				if idx[q]++; idx[q] < tr.subShape[i][q] {
+					src += (full(q, idx[q]) - old) * stride[q]
 					break
 				}
 				idx[q] = 0
+				src += (full(q, 0) - old) * stride[q]
 			}
 		}
 		tr.sub[i] = sub
@@ -609,6 +617,24 @@ func (tr *gnmTracer) tangent(y, t []float64) (sign float64, ok bool) {
 		t[i] /= nrm
 	}
 	return sign, true
+}
+
+// tangentFrom replaces ref (the path's direction before a change of
+// support, in the new support's coordinates) by the unit tangent at the
+// loaded point y and returns the sign of det[A; tᵀ]. It solves by LU, as
+// tangentLU does, when ref is far from orthogonal to the tangent (cosine
+// at least 0.1: at most a digit lost), and by the QR of tangent otherwise.
+// The caller orients the result.
+func (tr *gnmTracer) tangentFrom(y, ref []float64) (float64, bool) {
+	d := tr.dim()
+	r := tr.q[:d]
+	copy(r, ref[:d])
+	if nr := math.Sqrt(dot(r, r)); nr > 0 {
+		if sg, ok := tr.tangentLU(y, r, ref); ok && dot(ref[:d], r)/nr >= 0.1 {
+			return sg, true
+		}
+	}
+	return tr.tangent(y, ref)
 }
 
 // orientLike turns t (with orientation sign) to point along ref, and
@@ -1113,6 +1139,7 @@ func (tr *gnmTracer) cross(e gnmEvent, y, tau []float64, onEq func([]float64)) s
 		k := tr.supIndex(e.strat)
 		d := tr.dim()
 		copy(y[k:d-1], y[k+1:d])
+		copy(tau[k:d-1], tau[k+1:d])
 		tr.in[e.strat] = false
 		tr.sup = append(tr.sup[:k], tr.sup[k+1:]...)
 		tr.supVer++
@@ -1124,6 +1151,8 @@ func (tr *gnmTracer) cross(e gnmEvent, y, tau []float64, onEq func([]float64)) s
 		d := tr.dim()
 		copy(y[k+1:d+1], y[k:d])
 		y[k] = 0
+		copy(tau[k+1:d+1], tau[k:d])
+		tau[k] = 0
 		tr.in[e.strat] = true
 		tr.sup = append(tr.sup, 0)
 		copy(tr.sup[k+1:], tr.sup[k:])
@@ -1134,7 +1163,7 @@ func (tr *gnmTracer) cross(e gnmEvent, y, tau []float64, onEq func([]float64)) s
 	d := tr.dim()
 
 	tr.load(y, true)
-	sg, ok := tr.tangent(y, tau)
+	sg, ok := tr.tangentFrom(y, tau)
 	if !ok {
 		return "the path's Jacobian lost rank at a change of support (degenerate game?)"
 	}
