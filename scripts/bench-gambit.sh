@@ -154,7 +154,7 @@ row() {
 			if (tw0 >= 1000)
 				wr = sprintf("%.1fx (%.1f / %.1f ms)", gw0 / tw0, gw0 / 1000, tw0 / 1000)
 			else
-				wr = sprintf("truce's work under 1 ms, within the start's spread (gambit %.1f ms)", gw0 / 1000)
+				wr = sprintf("(truce work under 1 ms: within the start spread; gambit %.1f ms)", gw0 / 1000)
 			printf "%-26s   start: gambit -h %.1f ms, truce version %.1f ms | work (median CPU minus median start) ratio %s | truce / truce version %.2fx\n",
 				"", q(g0, n, .5) / 1000, q(t0, n, .5) / 1000, wr, q(ov, n, .5)
 		}'
