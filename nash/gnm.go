@@ -619,24 +619,6 @@ func (tr *gnmTracer) tangent(y, t []float64) (sign float64, ok bool) {
 	return sign, true
 }
 
-// tangentFrom replaces ref (the path's direction before a change of
-// support, in the new support's coordinates) by the unit tangent at the
-// loaded point y and returns the sign of det[A; tᵀ]. It solves by LU, as
-// tangentLU does, when ref is far from orthogonal to the tangent (cosine
-// at least 0.1: at most a digit lost), and by the QR of tangent otherwise.
-// The caller orients the result.
-func (tr *gnmTracer) tangentFrom(y, ref []float64) (float64, bool) {
-	d := tr.dim()
-	r := tr.q[:d]
-	copy(r, ref[:d])
-	if nr := math.Sqrt(dot(r, r)); nr > 0 {
-		if sg, ok := tr.tangentLU(y, r, ref); ok && dot(ref[:d], r)/nr >= 0.1 {
-			return sg, true
-		}
-	}
-	return tr.tangent(y, ref)
-}
-
 // orientLike turns t (with orientation sign) to point along ref, and
 // returns its sign then.
 func orientLike(t, ref []float64, sign float64) float64 {
@@ -1139,7 +1121,6 @@ func (tr *gnmTracer) cross(e gnmEvent, y, tau []float64, onEq func([]float64)) s
 		k := tr.supIndex(e.strat)
 		d := tr.dim()
 		copy(y[k:d-1], y[k+1:d])
-		copy(tau[k:d-1], tau[k+1:d])
 		tr.in[e.strat] = false
 		tr.sup = append(tr.sup[:k], tr.sup[k+1:]...)
 		tr.supVer++
@@ -1151,8 +1132,6 @@ func (tr *gnmTracer) cross(e gnmEvent, y, tau []float64, onEq func([]float64)) s
 		d := tr.dim()
 		copy(y[k+1:d+1], y[k:d])
 		y[k] = 0
-		copy(tau[k+1:d+1], tau[k:d])
-		tau[k] = 0
 		tr.in[e.strat] = true
 		tr.sup = append(tr.sup, 0)
 		copy(tr.sup[k+1:], tr.sup[k:])
@@ -1163,7 +1142,7 @@ func (tr *gnmTracer) cross(e gnmEvent, y, tau []float64, onEq func([]float64)) s
 	d := tr.dim()
 
 	tr.load(y, true)
-	sg, ok := tr.tangentFrom(y, tau)
+	sg, ok := tr.tangent(y, tau)
 	if !ok {
 		return "the path's Jacobian lost rank at a change of support (degenerate game?)"
 	}
