@@ -5,6 +5,8 @@ import (
 	"math"
 	"strings"
 	"testing"
+
+	"github.com/truce-dev/truce/equilibrium"
 )
 
 // truce respond: the JSON names of #14 (policy, value, gain), a gain equal
@@ -81,5 +83,23 @@ func TestCommitCommand(t *testing.T) {
 	}
 	if _, _, code := run(t, "commit", "../../examples/coordination.yaml", "--leader", "A", "--follower", "A"); code != codeUsage {
 		t.Errorf("leader = follower: exit %d", code)
+	}
+}
+
+// TestRespondToEquilibriumSaysWhich: a best response to an equilibrium
+// profile says which equilibrium it is (the selection rule) and that
+// others may exist; to written strategies it says neither.
+func TestRespondToEquilibriumSaysWhich(t *testing.T) {
+	out, errs, code := run(t, "respond", "../../examples/coordination.yaml", "--actor", "A", "--to", "equilibrium")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	want := "  profile equilibrium: the equilibrium selected by " + equilibrium.Selection + "; others may exist (truce solve --all)\n"
+	if !strings.Contains(out, want) {
+		t.Errorf("respond --to equilibrium does not say which equilibrium:\n%s", out)
+	}
+	out, _, _ = run(t, "respond", "../../examples/coordination.yaml", "--actor", "A", "--to", "missed")
+	if strings.Contains(out, "others may exist") {
+		t.Errorf("respond --to missed speaks of equilibria:\n%s", out)
 	}
 }

@@ -342,6 +342,12 @@ func writeRespondText(w io.Writer, sc *scenario.Scenario, rep respondJSON) error
 	init := sc.States[sc.Initial].ID
 	fmt.Fprintf(&b, "%s — central values\n", rep.Scenario)
 	fmt.Fprintf(&b, "Best response of %s to profile %s (the other actors play as in %s)\n", rep.Actor, rep.To, rep.To)
+	for _, pd := range sc.Profiles {
+		if pd.Name == rep.To && pd.Solve != "" {
+			// Which equilibrium: the game may have others (truce solve).
+			fmt.Fprintf(&b, "  profile %s: the equilibrium selected by %s; others may exist (truce solve --all)\n", rep.To, equilibrium.Selection)
+		}
+	}
 	fmt.Fprintf(&b, "  value from %s: %.4g; with its own strategy in the profile: %.4g; gain %.4g\n", init, solveClean(rep.Value), solveClean(rep.ProfileValue), solveClean(rep.Gain))
 	fmt.Fprintf(&b, "  certificate: Bellman residual %.2g; value iteration agrees to %.2g\n", rep.BellmanResidual, rep.ValueIterationGap)
 	tw := tabwriter.NewWriter(&b, 2, 4, 2, ' ', 0)
