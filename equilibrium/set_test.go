@@ -209,3 +209,36 @@ func normSet(s *Set) string {
 	}
 	return b.String()
 }
+
+// StartSweeps caps the value-iteration starts only: with it every member
+// found by an iteration start alone took at most that many sweeps, the
+// logit paths are untouched, and the set is otherwise the same search.
+func TestSolveAllStartSweeps(t *testing.T) {
+	g := mpeRandomGame(11, 3, 2, 3, 0.9)
+	ctx := context.Background()
+	full, err := SolveAll(ctx, g, SetOptions{Starts: 8, Seed: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	longest := 0
+	for _, e := range full.Equilibria {
+		if e.Method == "iterate" {
+			longest = max(longest, e.Iterations)
+		}
+	}
+	if longest < 2 {
+		t.Fatalf("no iteration start took more than one sweep (longest %d): pick another game", longest)
+	}
+	capped, err := SolveAll(ctx, g, SetOptions{Starts: 8, Seed: 5, StartSweeps: longest - 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range capped.Equilibria {
+		if e.Method == "iterate" && e.Iterations > longest-1 {
+			t.Errorf("an iteration start ran %d sweeps past the cap %d", e.Iterations, longest-1)
+		}
+	}
+	if capped.Failed <= full.Failed && len(capped.Equilibria) == len(full.Equilibria) && normSet(capped) == normSet(full) {
+		t.Errorf("the cap changed nothing (%d failed starts both)", full.Failed)
+	}
+}
