@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"net/http"
+	"sync"
 	"testing"
 	"time"
 
@@ -41,7 +42,32 @@ func TestDeleteRun(t *testing.T) {
 		t.Errorf("cross-site with the token: %d, want 403", got)
 	}
 	e.wantStatus("GET", "/api/runs/"+j.ID, nil, 200, nil) // still there
-	e.wantStatus("DELETE", "/api/runs/"+j.ID, nil, 204, nil)
+	// Twenty deletes at once: one removes it, the others find it gone;
+	// none fails.
+	codes := make(chan int, 20)
+	var wg sync.WaitGroup
+	for range 20 {
+		wg.Go(func() {
+			req, _ := http.NewRequest("DELETE", e.http.URL+"/api/runs/"+j.ID, nil)
+			req.Header.Set("Authorization", "Bearer "+testToken)
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				codes <- -1 // no t.Fatal off the test's goroutine
+				return
+			}
+			resp.Body.Close()
+			codes <- resp.StatusCode
+		})
+	}
+	wg.Wait()
+	close(codes)
+	count := map[int]int{}
+	for c := range codes {
+		count[c]++
+	}
+	if count[204] != 1 || count[404] != 19 {
+		t.Errorf("20 deletes at once answered %v, want one 204 and nineteen 404", count)
+	}
 	e.wantError("GET", "/api/runs/"+j.ID, nil, 404, "not_found")
 	e.wantError("DELETE", "/api/runs/"+j.ID, nil, 404, "not_found")
 	e.wantError("DELETE", "/api/runs/bad%20id", nil, 400, "bad_id")
