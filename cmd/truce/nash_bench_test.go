@@ -5,6 +5,8 @@ import (
 	"io"
 	"strings"
 	"testing"
+
+	"github.com/truce-dev/truce/internal/cputime"
 )
 
 // The Gambit rows of docs/benchmarks.md (all those under 10x as whole
@@ -32,7 +34,7 @@ var gambitRows = []struct {
 func BenchmarkGambitRows(b *testing.B) {
 	for _, row := range gambitRows {
 		b.Run(row.name, func(b *testing.B) {
-			cpu0 := cpuTime()
+			cpu0 := cputime.Now()
 			for b.Loop() {
 				if code := execute(context.Background(), row.args, strings.NewReader(""), io.Discard, io.Discard); code != 0 {
 					b.Fatalf("%v: exit %d", row.args, code)
@@ -40,7 +42,7 @@ func BenchmarkGambitRows(b *testing.B) {
 			}
 			// CPU per run, all threads (the garbage collector's included):
 			// on a shared machine the wall time (ns/op) measures the load.
-			if cpu := cpuTime() - cpu0; cpu > 0 {
+			if cpu := cputime.Now() - cpu0; cpu > 0 {
 				b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N), "cpu-ns/op")
 			}
 		})
