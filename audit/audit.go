@@ -166,6 +166,10 @@ func Run(ctx context.Context, file string, src []byte, opt Options) (*Report, er
 			return nil, err
 		}
 		tick(i + 2)
+		if p.skip != "" {
+			rep.NotTested = append(rep.NotTested, NotTested{Perturbation: p, Why: p.skip})
+			continue
+		}
 		vsc, ds := scenario.Parse(file, s.apply(p.edits))
 		if vsc == nil {
 			rep.NotTested = append(rep.NotTested, NotTested{Perturbation: p, Why: firstError(ds)})

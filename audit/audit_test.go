@@ -88,12 +88,15 @@ func TestVariantsParse(t *testing.T) {
 		kinds := map[string]int{}
 		for _, p := range pert {
 			kinds[p.Kind]++
+			if p.skip != "" {
+				continue // not varied, with why (TestEndingVariantsParse)
+			}
 			v := s.apply(p.edits)
 			if string(v) == string(src) {
 				t.Errorf("%s: %s %s: the variant is the file itself", path, p.What, p.Change)
 			}
 			vsc, ds := scenario.Parse(path, v)
-			if vsc == nil && p.Kind != KindEnding {
+			if vsc == nil {
 				t.Errorf("%s: %s (%s) does not parse: %v", path, p.What, p.Change, ds[0])
 			}
 			if vsc != nil && len(vsc.Hypotheses) != len(sc.Hypotheses) {
@@ -158,5 +161,72 @@ func TestAuditWorkers(t *testing.T) {
 		if got != ref {
 			t.Fatalf("workers %d: report differs from workers 1", w)
 		}
+	}
+}
+
+// A state made an ending absorbs: the variant drops what the file plays
+// or decides there, so it is analysed (not refused) and the planted
+// ending that decides H1 is flagged at its line; the initial state is
+// not varied, with why.
+func TestAuditPlantedEnding(t *testing.T) {
+	src := readFile(t, "testdata/planted-ending.yaml")
+	rep, err := Run(context.Background(), "planted-ending.yaml", src, Options{Draws: 50, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var endings []Flip
+	for _, f := range rep.Flips {
+		if f.Perturbation.Kind == KindEnding {
+			endings = append(endings, f)
+		}
+	}
+	if len(endings) != 1 {
+		t.Fatalf("ending flips: %+v", endings)
+	}
+	f := endings[0]
+	if f.Hypothesis != "H1" || f.Perturbation.Pos != (scenario.Pos{Line: 32, Col: 9}) || f.VerdictFrom != "supported" || f.VerdictTo != "rejected" || f.After != 0 ||
+		!strings.Contains(f.Perturbation.Change, "crisis made an ending") || !strings.Contains(f.Perturbation.Change, "drops its actions, 1 strategy entry, 1 rule from it alone, its name from 3 lists") {
+		t.Fatalf("ending flip: %+v", f)
+	}
+	if rep.TestedByKind[KindEnding] != 3 { // crisis, brink, war
+		t.Errorf("%d endings tested, want 3", rep.TestedByKind[KindEnding])
+	}
+	if len(rep.NotTested) != 1 || rep.NotTested[0].Perturbation.Pos.Line != 31 || !strings.Contains(rep.NotTested[0].Why, "calm is the initial state") {
+		t.Errorf("not tested: %+v", rep.NotTested)
+	}
+}
+
+// Every ending of the bundled scenario except the initial state's makes a
+// valid variant.
+func TestEndingVariantsParse(t *testing.T) {
+	const file = "../scenarios/us-iran-2026.yaml"
+	src := readFile(t, file)
+	sc, ds := scenario.Parse(file, src)
+	if sc == nil {
+		t.Fatal(firstError(ds))
+	}
+	s, err := newSource(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, skipped := 0, 0
+	for _, p := range perturbations(s, sc) {
+		if p.Kind != KindEnding {
+			continue
+		}
+		n++
+		if p.skip != "" {
+			skipped++
+			if !strings.Contains(p.skip, "initial state") {
+				t.Errorf("%s not varied: %s", p.What, p.skip)
+			}
+			continue
+		}
+		if vsc, ds := scenario.Parse(file, s.apply(p.edits)); vsc == nil {
+			t.Errorf("%s: variant refused: %s", p.What, firstError(ds))
+		}
+	}
+	if n != 10 || skipped != 1 {
+		t.Errorf("%d endings, %d not varied; want 10 and 1", n, skipped)
 	}
 }

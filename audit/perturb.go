@@ -40,6 +40,7 @@ type Perturbation struct {
 	InExpr      bool // a literal inside an expression
 	probability bool
 	edits       []edit
+	skip        string // why the variant is not made, when it is not
 }
 
 // Share of a number moved up and down, and the factor on a discount's
@@ -161,7 +162,7 @@ func perturbations(s *source, sc *scenario.Scenario) []Perturbation {
 	}
 	if seq, ok := get(root, "states").(*yast.SequenceNode); ok {
 		for _, it := range seq.Values {
-			if p, ok := s.toggleTerminal(it); ok {
+			if p, ok := s.toggleTerminal(it, sc); ok {
 				out = append(out, p)
 			}
 		}
@@ -496,8 +497,13 @@ func (v lineVisitor) Visit(n yast.Node) yast.Visitor {
 	return v
 }
 
-// toggleTerminal makes a terminal state non-terminal or the reverse.
-func (s *source) toggleTerminal(item yast.Node) (Perturbation, bool) {
+// toggleTerminal makes a terminal state non-terminal or the reverse. A
+// state made an ending absorbs: the variant drops what the file plays or
+// decides there (its own actions, strategies and `from` rules, and its
+// name from lists of states where it would be refused), so that the
+// variant is a valid scenario meaning just that change. The initial state
+// is not varied: as an ending every path would stop before its first step.
+func (s *source) toggleTerminal(item yast.Node, sc *scenario.Scenario) (Perturbation, bool) {
 	m := mapping(item)
 	idn := get(m, "id")
 	if m == nil || idn == nil {
@@ -519,20 +525,352 @@ func (s *source) toggleTerminal(item yast.Node) (Perturbation, bool) {
 	}
 	el.What, el.Value = fmt.Sprintf("state %s (not terminal)", id), "not terminal"
 	change := fmt.Sprintf("%s made an ending: paths stop there and its payoffs are paid once on entry", id)
+	// The states this declaration makes (every member of a family).
+	names := map[string]bool{}
+	for _, st := range sc.States {
+		if st.Pos == el.Pos {
+			names[st.ID] = true
+			if st.Initial {
+				return Perturbation{Element: el, Change: change,
+					skip: fmt.Sprintf("not varied: %s is the initial state (as an ending, every path would stop before its first step)", st.ID)}, true
+			}
+		}
+	}
+	if len(names) == 0 {
+		names[id] = true
+	}
 	lit, ok := s.scalarOf(idn)
 	if !ok {
 		return Perturbation{}, false
 	}
+	var edits []edit
 	if m.IsFlowStyle {
-		return Perturbation{Element: el, Change: change, edits: []edit{{lit.end, lit.end, ", terminal: true"}}}, true
+		edits = append(edits, edit{lit.end, lit.end, ", terminal: true"})
+	} else {
+		// Block mapping: a line after the id's, indented like it.
+		line := lit.pos.Line
+		if line+1 >= len(s.lineStart) {
+			return Perturbation{}, false
+		}
+		indent := strings.Repeat(" ", posOfNode(m).Col-1)
+		at := s.lineStart[line+1]
+		edits = append(edits, edit{at, at, indent + "terminal: true\n"})
 	}
-	// Block mapping: a line after the id's, indented like it.
-	line := lit.pos.Line
-	if line+1 >= len(s.lineStart) {
-		return Perturbation{}, false
+	absorb, why := s.absorb(names)
+	if why != "" {
+		return Perturbation{Element: el, Change: change, skip: why}, true
 	}
-	keyPos := posOfNode(m)
-	indent := strings.Repeat(" ", keyPos.Col-1)
-	at := s.lineStart[line+1]
-	return Perturbation{Element: el, Change: change, edits: []edit{{at, at, indent + "terminal: true\n"}}}, true
+	if w := absorbWhat(absorb); len(w) > 0 {
+		change += fmt.Sprintf(" (the variant drops %s)", strings.Join(w, ", "))
+	}
+	for _, a := range absorb {
+		if a.what == "observe" {
+			change += "; the record there reads as the catch-all observation rule says"
+		}
+	}
+	for _, a := range absorb {
+		edits = append(edits, a.edits...)
+	}
+	return Perturbation{Element: el, Change: change, edits: edits}, true
+}
+
+// removal is one piece of the file dropped to make states absorbing.
+type removal struct {
+	what  string // actions, strategy, rule, name or observe (an added rule)
+	edits []edit
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
+
+// absorbWhat counts the removals by kind, for the variant's description.
+func absorbWhat(rs []removal) []string {
+	n := map[string]int{}
+	for _, r := range rs {
+		n[r.what]++
+	}
+	var out []string
+	for _, k := range []string{"actions", "strategy", "rule", "name", "observe"} {
+		c := n[k]
+		switch {
+		case c == 0:
+		case k == "actions":
+			out = append(out, "its actions")
+		case k == "strategy":
+			out = append(out, plural(c, "strategy entry", "strategy entries"))
+		case k == "rule":
+			out = append(out, plural(c, "rule", "rules")+" from it alone")
+		case k == "name":
+			out = append(out, "its name from "+plural(c, "list", "lists")+" of states")
+		}
+	}
+	return out
+}
+
+// absorb lists the removals that make the named states valid endings:
+// their entries under actions and in strategies, the transition rules
+// `from` them alone (a list of states loses their names), and their names
+// in the `in` lists of strategy reactions and of payoff and observation
+// rules with a `when` (nothing is played in an ending). why says what
+// cannot be removed in place, when something cannot.
+func (s *source) absorb(names map[string]bool) (rs []removal, why string) {
+	if am := mapping(get(s.root, "actions")); am != nil {
+		for _, av := range am.Values {
+			if pm := mapping(av.Value); pm != nil {
+				for _, sv := range pm.Values {
+					if names[keyOf(sv)] {
+						r, w := s.dropEntry(pm, sv, "actions")
+						if w != "" {
+							return nil, w
+						}
+						rs = append(rs, r)
+					}
+				}
+			}
+		}
+	}
+	if seq, ok := get(s.root, "transitions").(*yast.SequenceNode); ok {
+		for i, it := range seq.Values {
+			r, w := s.dropStates(seq, i, get(mapping(it), "from"), names, fmt.Sprintf("the transition rule at line %d", posOfNode(it).Line))
+			if w != "" {
+				return nil, w
+			}
+			rs = append(rs, r...)
+		}
+	}
+	for _, key := range []string{"payoffs", "observations"} {
+		seq, ok := get(s.root, key).(*yast.SequenceNode)
+		if !ok {
+			continue
+		}
+		for i, it := range seq.Values {
+			if get(mapping(it), "when") == nil {
+				continue // paid or seen on entry: an ending keeps it
+			}
+			r, w := s.dropStates(seq, i, get(mapping(it), "in"), names, fmt.Sprintf("the %s rule at line %d", strings.TrimSuffix(key, "s"), posOfNode(it).Line))
+			if w != "" {
+				return nil, w
+			}
+			rs = append(rs, r...)
+		}
+	}
+	if seq, ok := get(s.root, "observations").(*yast.SequenceNode); ok {
+		r, w := s.observeEnding(seq, names)
+		if w != "" {
+			return nil, w
+		}
+		rs = append(rs, r...)
+	}
+	if sm := mapping(get(s.root, "strategies")); sm != nil {
+		for _, av := range sm.Values {
+			strats := mapping(av.Value)
+			if strats == nil {
+				continue
+			}
+			for _, stv := range strats.Values {
+				body := mapping(stv.Value)
+				if body == nil {
+					continue
+				}
+				for _, kv := range body.Values {
+					key := keyOf(kv)
+					if names[key] {
+						r, w := s.dropEntry(body, kv, "strategy")
+						if w != "" {
+							return nil, w
+						}
+						rs = append(rs, r)
+					}
+					if key != "rules" {
+						continue
+					}
+					seq, ok := kv.Value.(*yast.SequenceNode)
+					if !ok {
+						continue
+					}
+					for i, r := range seq.Values {
+						d, w := s.dropStates(seq, i, get(mapping(r), "in"), names, fmt.Sprintf("the reaction at line %d", posOfNode(r).Line))
+						if w != "" {
+							return nil, w
+						}
+						rs = append(rs, d...)
+					}
+				}
+			}
+		}
+	}
+	return rs, ""
+}
+
+// dropStates removes the named states from a rule's list of states n (the
+// rule's `from` or `in`), or the whole rule (item i of seq) when it names
+// only them.
+func (s *source) dropStates(seq *yast.SequenceNode, i int, n yast.Node, names map[string]bool, rule string) ([]removal, string) {
+	if n == nil {
+		return nil, ""
+	}
+	var items []yast.Node
+	if l, ok := n.(*yast.SequenceNode); ok {
+		items = l.Values
+	} else {
+		items = []yast.Node{n}
+	}
+	var hit []int
+	for k, it := range items {
+		if names[it.GetToken().Value] {
+			hit = append(hit, k)
+		}
+	}
+	if len(hit) == 0 {
+		return nil, ""
+	}
+	if len(hit) == len(items) {
+		r, ok := s.dropItem(seq, i)
+		if !ok {
+			return nil, fmt.Sprintf("not varied: %s names only this state and cannot be removed in place", rule)
+		}
+		return []removal{{what: "rule", edits: []edit{r}}}, ""
+	}
+	l := n.(*yast.SequenceNode)
+	if !l.IsFlowStyle {
+		return nil, fmt.Sprintf("not varied: the state's name cannot be removed in place from the block list of %s", rule)
+	}
+	var out []removal
+	for _, k := range hit {
+		lit, ok := s.scalarOf(items[k])
+		if !ok {
+			return nil, fmt.Sprintf("not varied: the state's name cannot be located in %s", rule)
+		}
+		start, end := lit.start, lit.end
+		if start > 0 && end < len(s.src) && (s.src[start-1] == '"' || s.src[start-1] == '\'') && s.src[end] == s.src[start-1] {
+			start, end = start-1, end+1
+		}
+		// Take the separator after the name, or before it for the last.
+		if k+1 < len(items) {
+			for end < len(s.src) && (s.src[end] == ',' || s.src[end] == ' ') {
+				end++
+			}
+		} else {
+			for start > 0 && (s.src[start-1] == ',' || s.src[start-1] == ' ') {
+				start--
+			}
+		}
+		out = append(out, removal{what: "name", edits: []edit{{start, end, ""}}})
+	}
+	return out, ""
+}
+
+// dropItem is the edit removing item i of a block sequence, whole lines.
+func (s *source) dropItem(seq *yast.SequenceNode, i int) (edit, bool) {
+	if seq.IsFlowStyle || len(seq.Entries) != len(seq.Values) || i >= len(seq.Entries) || seq.Entries[i].Start == nil || seq.Entries[i].Start.Position == nil {
+		return edit{}, false
+	}
+	from := s.lineStart[seq.Entries[i].Start.Position.Line]
+	last := maxLine(seq.Values[i])
+	if i+1 < len(seq.Entries) {
+		return edit{from, s.lineStart[seq.Entries[i+1].Start.Position.Line], ""}, true
+	}
+	if last+1 >= len(s.lineStart) {
+		return edit{}, false
+	}
+	return edit{from, s.lineStart[last+1], ""}, true
+}
+
+// dropEntry is the removal of entry mv of block mapping m (whole lines). An
+// anchor on its value moves to the first alias of it, so that the file's
+// other uses keep their meaning.
+func (s *source) dropEntry(m *yast.MappingNode, mv *yast.MappingValueNode, what string) (removal, string) {
+	key := keyOf(mv)
+	if m.IsFlowStyle {
+		return removal{}, fmt.Sprintf("not varied: the entry %q is in a flow mapping and cannot be removed in place", key)
+	}
+	first := posOfNode(mv.Key).Line
+	last := maxLine(mv.Value)
+	if l := posOfNode(mv.Key).Line; l > last {
+		last = l
+	}
+	if last+1 >= len(s.lineStart) {
+		return removal{}, fmt.Sprintf("not varied: the entry %q ends the file", key)
+	}
+	r := removal{what: what, edits: []edit{{s.lineStart[first], s.lineStart[last+1], ""}}}
+	an, ok := mv.Value.(*yast.AnchorNode)
+	if !ok {
+		return r, ""
+	}
+	name := an.Name.GetToken().Value
+	var alias *yast.AliasNode
+	yast.Walk(lineVisitor(func(x yast.Node) {
+		if a, ok := x.(*yast.AliasNode); ok && alias == nil && a.Value != nil && a.Value.GetToken().Value == name {
+			alias = a
+		}
+	}), s.root)
+	if alias == nil {
+		return r, ""
+	}
+	seqv, ok := an.Value.(*yast.SequenceNode)
+	if !ok || !seqv.IsFlowStyle || seqv.Start == nil || seqv.End == nil || seqv.Start.Position.Line != seqv.End.Position.Line {
+		return removal{}, fmt.Sprintf("not varied: the entry %q holds the anchor &%s, used elsewhere, on a value that is not a one-line list", key, name)
+	}
+	vs := s.offset(seqv.Start.Position.Line, seqv.Start.Position.Column)
+	ve := s.offset(seqv.End.Position.Line, seqv.End.Position.Column)
+	at := s.offset(alias.Start.Position.Line, alias.Start.Position.Column)
+	if vs < 0 || ve < 0 || at < 0 || s.src[at] != '*' {
+		return removal{}, fmt.Sprintf("not varied: the anchor &%s cannot be moved in place", name)
+	}
+	r.edits = append(r.edits, edit{at, at + 1 + len(name), "&" + name + " " + string(s.src[vs:ve+1])})
+	return r, ""
+}
+
+// observeEnding adds, at the end of the observation rules, a rule saying
+// what is seen in the named states as endings (a record goes on after the
+// process ends): what the last catch-all rule (neither in nor when) emits,
+// which saw them before.
+func (s *source) observeEnding(seq *yast.SequenceNode, names map[string]bool) ([]removal, string) {
+	var ids []string
+	for n := range names {
+		ids = append(ids, n)
+	}
+	sort.Strings(ids)
+	var emit yast.Node
+	for _, it := range seq.Values {
+		m := mapping(it)
+		if get(m, "in") == nil && get(m, "when") == nil && get(m, "emit") != nil {
+			emit = get(m, "emit")
+		}
+	}
+	if emit == nil {
+		return nil, fmt.Sprintf("not varied: no observation rule without in or when says what is seen in %s, which an ending needs", strings.Join(ids, ", "))
+	}
+	var text string
+	if em, ok := emit.(*yast.MappingNode); ok && em.IsFlowStyle && em.Start != nil && em.End != nil && em.Start.Position.Line == em.End.Position.Line {
+		a := s.offset(em.Start.Position.Line, em.Start.Position.Column)
+		b := s.offset(em.End.Position.Line, em.End.Position.Column)
+		if a < 0 || b < a {
+			return nil, "not varied: the catch-all observation rule cannot be copied"
+		}
+		text = string(s.src[a : b+1])
+	} else if lit, ok := s.scalarOf(emit); ok {
+		text = lit.text
+	} else {
+		return nil, "not varied: the catch-all observation rule's emit is not on one line"
+	}
+	if seq.IsFlowStyle || len(seq.Entries) != len(seq.Values) || len(seq.Entries) == 0 {
+		return nil, "not varied: the observation rules are not a block list"
+	}
+	last := len(seq.Entries) - 1
+	end := maxLine(seq.Values[last])
+	if end+1 >= len(s.lineStart) {
+		return nil, "not varied: the observation rules end the file"
+	}
+	quoted := make([]string, len(ids))
+	for i, id := range ids {
+		quoted[i] = strconv.Quote(id)
+	}
+	indent := strings.Repeat(" ", seq.Entries[last].Start.Position.Column-1)
+	at := s.lineStart[end+1]
+	return []removal{{what: "observe", edits: []edit{{at, at, fmt.Sprintf("%s- {in: [%s], emit: %s}\n", indent, strings.Join(quoted, ", "), text)}}}}, ""
 }

@@ -194,7 +194,7 @@ func writeAuditText(w io.Writer, rep *audit.Report) {
 		fmt.Fprintf(w, "\nVerdicts within %.0f points of a threshold, which the smallest change flips: %s\n", 100*audit.MinChange, strings.Join(parts, ", "))
 	}
 	if len(rep.NotTested) > 0 {
-		fmt.Fprintf(w, "\nVariants the scenario rejects (not tested): %d\n", len(rep.NotTested))
+		fmt.Fprintf(w, "\nVariants not tested: %d\n", len(rep.NotTested))
 		for _, n := range rep.NotTested {
 			fmt.Fprintf(w, "  %s  %s: %s\n", at(rep.File, n.Perturbation.Pos), n.Perturbation.Change, oneLine(n.Why, 100))
 		}
