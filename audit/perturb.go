@@ -532,7 +532,7 @@ func (s *source) toggleTerminal(item yast.Node, sc *scenario.Scenario) (Perturba
 			names[st.ID] = true
 			if st.Initial {
 				return Perturbation{Element: el, Change: change,
-					skip: fmt.Sprintf("not varied: %s is the initial state (as an ending, every path would stop before its first step)", st.ID)}, true
+					skip: fmt.Sprintf("not varied: %s is the initial state (every path would stop before its first step)", st.ID)}, true
 			}
 		}
 	}
