@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/truce-dev/truce/equilibrium"
 	"github.com/truce-dev/truce/markov"
+	"github.com/truce-dev/truce/report"
 	"github.com/truce-dev/truce/scenario"
 )
 
@@ -265,62 +266,15 @@ func responseRows(sc *scenario.Scenario, rep commitJSON, f int) [][2]string {
 // stepPlays describes a play per step 0 … Clock (the last from the clock
 // on): "wait at steps 0-1; strike from step 2 on", or "strike at every
 // step".
-func stepPlays(plays []string) string {
-	steps := make([]int, len(plays))
-	for i := range steps {
-		steps[i] = i
-	}
-	return stepPlaysAt(plays, steps, len(plays)-1)
-}
+func stepPlays(plays []string) string { return report.StepPlays(plays) }
 
 // stepPlaysAt is stepPlays for the plays at the given steps (increasing,
 // clock the last possible).
 func stepPlaysAt(plays []string, steps []int, clock int) string {
-	type run struct {
-		play  string
-		steps []int
-	}
-	var runs []run
-	for i, p := range plays {
-		if len(runs) > 0 && runs[len(runs)-1].play == p {
-			runs[len(runs)-1].steps = append(runs[len(runs)-1].steps, steps[i])
-			continue
-		}
-		runs = append(runs, run{p, []int{steps[i]}})
-	}
-	if len(runs) == 1 && len(steps) == clock+1 {
-		return runs[0].play + " at every step"
-	}
-	var parts []string
-	for _, r := range runs {
-		parts = append(parts, r.play+" "+stepsText(stepRuns(r.steps, clock)))
-	}
-	return strings.Join(parts, "; ")
+	return report.StepPlaysAt(plays, steps, clock)
 }
 
 // sortedNodeLabels orders decision points by state order, base node first.
 func sortedNodeLabels(sc *scenario.Scenario, m map[string]map[string]float64) []string {
-	var out []string
-	for _, st := range sc.States {
-		if _, ok := m[st.ID]; ok {
-			out = append(out, st.ID)
-		}
-		var more []string
-		for k := range m {
-			if strings.HasPrefix(k, st.ID+" after ") {
-				more = append(more, k)
-			}
-		}
-		sortStrings(more)
-		out = append(out, more...)
-	}
-	return out
-}
-
-func sortStrings(xs []string) {
-	for i := 1; i < len(xs); i++ {
-		for j := i; j > 0 && xs[j] < xs[j-1]; j-- {
-			xs[j], xs[j-1] = xs[j-1], xs[j]
-		}
-	}
+	return report.SortedNodeLabels(sc, m)
 }

@@ -162,7 +162,11 @@ func runPipeline(ctx context.Context, sc *scenario.Scenario, opt pipelineOptions
 				break
 			}
 		}
-		res.in.Leverage = reportLeverage(ctx, sc, g, profs, ar.ProfileOrder, sel, opt.Seed)
+		lv, err := report.ComputeLeverage(ctx, sc, g, profs, ar.ProfileOrder, sel, opt.Seed)
+		if err != nil {
+			return nil, fmt.Errorf("leverage: %w", err)
+		}
+		res.in.Leverage = lv
 	}
 	if opt.Sensitivity {
 		start = time.Now()

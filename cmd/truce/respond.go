@@ -5,13 +5,13 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"sort"
 	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 	"github.com/truce-dev/truce/equilibrium"
 	"github.com/truce-dev/truce/markov"
+	"github.com/truce-dev/truce/report"
 	"github.com/truce-dev/truce/scenario"
 )
 
@@ -171,13 +171,7 @@ func profileAtCentral(cmd *cobra.Command, sc *scenario.Scenario, name string) (*
 
 // distNames turns a distribution over Avail[s][a] into action names.
 func distNames(g *markov.Game, a, s int, d []float64) map[string]float64 {
-	out := map[string]float64{}
-	for k, x := range d {
-		if x > 0 {
-			out[g.Actions[a][g.Avail[s][a][k]]] += x
-		}
-	}
-	return out
+	return report.DistNames(g, a, s, d)
 }
 
 func respondReport(sc *scenario.Scenario, g *markov.Game, r *equilibrium.Response, to string) respondJSON {
@@ -185,24 +179,13 @@ func respondReport(sc *scenario.Scenario, g *markov.Game, r *equilibrium.Respons
 		Value: r.Value, ProfileValue: r.ProfileValue, Gain: r.Gain, Changes: []respondChange{},
 		BellmanResidual: r.BellmanResidual, ValueIterationGap: r.ValueIterationGap}
 	a := r.Actor
-	nodes := append([]equilibrium.ResponseNode(nil), r.Nodes...)
-	// By state (as declared), then remembered move, then step: the
-	// solver's node order follows its search, which interleaves states.
-	sort.SliceStable(nodes, func(i, j int) bool {
-		if nodes[i].State != nodes[j].State {
-			return nodes[i].State < nodes[j].State
-		}
-		if nodes[i].After != nodes[j].After {
-			return nodes[i].After < nodes[j].After
-		}
-		return nodes[i].Step < nodes[j].Step
-	})
-	for _, n := range nodes {
-		label := n.Label()
-		if r.Clock > 0 {
-			label += " at " + n.StepLabel(r.Clock)
-		}
-		pol := distNames(g, a, n.State, n.Policy)
+	rns := report.ResponseNodes(g, r) // by state, remembered move, step
+	nodes := make([]equilibrium.ResponseNode, len(rns))
+	for i, rn := range rns {
+		nodes[i] = rn.Node
+	}
+	for _, x := range rns {
+		n, label, pol := x.Node, x.Label, x.Policy
 		rep.Policy[label] = pol
 		q := map[string]float64{}
 		for k, v := range n.Q {
@@ -285,44 +268,10 @@ func stepRange[N any](clock, first, last int, nodes []N, play func(N) (int, map[
 
 // stepRuns writes increasing steps as runs of consecutive steps, "0-3",
 // the run that reaches the clock as "≥ 5": "0-1, ≥ 5".
-func stepRuns(steps []int, clock int) string {
-	var parts []string
-	emit := func(a, b int) {
-		switch {
-		case b == clock:
-			parts = append(parts, fmt.Sprintf("≥ %d", a))
-		case a == b:
-			parts = append(parts, fmt.Sprint(a))
-		default:
-			parts = append(parts, fmt.Sprintf("%d-%d", a, b))
-		}
-	}
-	lo, prev := steps[0], steps[0]
-	for _, st := range steps[1:] {
-		if st != prev+1 {
-			emit(lo, prev)
-			lo = st
-		}
-		prev = st
-	}
-	emit(lo, prev)
-	return strings.Join(parts, ", ")
-}
+func stepRuns(steps []int, clock int) string { return report.StepRuns(steps, clock) }
 
 // stepsText reads a stepRange for people: "at steps 0-1", "from step 2 on".
-func stepsText(r string) string {
-	parts := strings.Split(r, ", ")
-	for i, p := range parts {
-		if strings.HasPrefix(p, "≥ ") {
-			parts[i] = "from step " + strings.TrimPrefix(p, "≥ ") + " on"
-		} else if strings.Contains(p, "-") {
-			parts[i] = "at steps " + p
-		} else {
-			parts[i] = "at step " + p
-		}
-	}
-	return strings.Join(parts, " and ")
-}
+func stepsText(r string) string { return report.StepsText(r) }
 
 func sameDist(p, q []float64) bool {
 	if len(p) != len(q) {

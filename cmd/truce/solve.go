@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"runtime"
 	"strconv"
 	"strings"
@@ -16,6 +15,7 @@ import (
 	"github.com/truce-dev/truce/equilibrium"
 	"github.com/truce-dev/truce/internal/progress"
 	"github.com/truce-dev/truce/markov"
+	"github.com/truce-dev/truce/report"
 	"github.com/truce-dev/truce/scenario"
 )
 
@@ -601,19 +601,7 @@ func writeEqTable(b *strings.Builder, sc *scenario.Scenario, eq map[string]map[s
 
 // playText writes a distribution over named actions in their order:
 // "withdraw" or "strike 0.6, hold 0.4".
-func playText(names []string, play map[string]float64) string {
-	var parts []string
-	for _, name := range names {
-		if p, ok := play[name]; ok {
-			if p == 1 {
-				parts = append(parts, name)
-			} else {
-				parts = append(parts, name+" "+solveProbDigits(p, 4))
-			}
-		}
-	}
-	return strings.Join(parts, ", ")
-}
+func playText(names []string, play map[string]float64) string { return report.PlayText(names, play) }
 
 // writeEqSet lists the equilibria of one draw by outcome class: one
 // profile per class in full, its values from the start and endings, and
@@ -732,17 +720,7 @@ func contains(xs []string, x string) bool {
 func solveProb(p float64) string { return solveProbDigits(p, 3) }
 
 // solveProbDigits is solveProb with digits significant digits.
-func solveProbDigits(p float64, digits int) string {
-	switch {
-	case math.IsNaN(p):
-		return "-"
-	case p <= 0:
-		return "0"
-	case p < 1e-9:
-		return "<1e-9"
-	}
-	return strconv.FormatFloat(p, 'g', digits, 64)
-}
+func solveProbDigits(p float64, digits int) string { return report.ProbDigits(p, digits) }
 
 // solveClean prints rounding noise around zero as 0.
 func solveClean(x float64) float64 {
