@@ -6,42 +6,47 @@ import "html/template"
 // each profile with fixed strategies, and each actor's optimal commitment,
 // at the parameters' central values.
 type Leverage struct {
-	Initial     string // the state the values are from
-	Responses   []LeverageResponse
-	Commitments []LeverageCommitment
-	Notes       []string // what could not be computed, and why
+	Initial     string               `json:"initial"` // the state the values are from
+	Responses   []LeverageResponse   `json:"responses"`
+	Commitments []LeverageCommitment `json:"commitments"`
+	Notes       []string             `json:"notes,omitempty"` // what could not be computed, and why
 }
 
 // LeverageResponse is one actor's best response to one profile.
 type LeverageResponse struct {
-	Profile, Actor string
+	Profile string `json:"profile"`
+	Actor   string `json:"actor"`
 	// ProfileValue is the actor's value playing its strategy in the
 	// profile, BestValue its value playing its best response, Gain the
 	// difference (0: the profile's strategy is already a best response).
-	ProfileValue, BestValue, Gain float64
+	ProfileValue float64 `json:"profile_value"`
+	BestValue    float64 `json:"best_value"`
+	Gain         float64 `json:"gain"`
 	// Changes are the decision points where the best response plays
 	// otherwise, e.g. "truce after IR: hormuz: hold 0.4, withdraw 0.6 → withdraw (loses 0.48 there)".
-	Changes []string
+	Changes []string `json:"changes,omitempty"`
 	// Residual is the Bellman residual of the best response (its
 	// certificate: 0 up to rounding).
-	Residual float64
+	Residual float64 `json:"bellman_residual"`
 }
 
 // LeverageCommitment is one actor's optimal commitment.
 type LeverageCommitment struct {
-	Leader, Follower string
-	Commitment       []string // "state: play" for each non-terminal state
-	Response         []string // the follower's best response, "decision point: play"
-	LeaderValue      float64
-	FollowerValue    float64
+	Leader        string   `json:"leader"`
+	Follower      string   `json:"follower"`
+	Commitment    []string `json:"commitment"`        // "state: play" for each non-terminal state
+	Response      []string `json:"follower_response"` // the follower's best response, "decision point: play"
+	LeaderValue   float64  `json:"leader_value"`
+	FollowerValue float64  `json:"follower_value"`
 	// EquilibriumValue is the leader's value in the selected equilibrium
 	// and ValueOfCommitment the gain of committing over it (when
 	// HasEquilibrium: an equilibrium was found).
-	HasEquilibrium                      bool
-	EquilibriumValue, ValueOfCommitment float64
-	Exact                               bool   // proved optimal; else the best of a search
-	Method                              string // how it was found
-	Tried                               int    // commitments evaluated exactly
+	HasEquilibrium    bool    `json:"has_equilibrium"`
+	EquilibriumValue  float64 `json:"equilibrium_leader_value"`
+	ValueOfCommitment float64 `json:"value_of_commitment"`
+	Exact             bool    `json:"exact"`  // proved optimal; else the best of a search (heuristic)
+	Method            string  `json:"method"` // how it was found
+	Tried             int     `json:"tried"`  // commitments evaluated exactly
 }
 
 // addLeverageTemplate adds the leverage section to the page template.

@@ -150,7 +150,11 @@ func runScenario(ctx context.Context, kind string, sc *scenario.Scenario, p Para
 		if rd != nil {
 			rep.Retrodiction = rd
 		}
-		result = rep
+		lv, err := analyzeLeverage(ctx, sc, rep.ProfileOrder, rep.Seed)
+		if err != nil {
+			return nil, err
+		}
+		result = analyzeResult{AnalysisReport: rep, Leverage: lv}
 	case "simulate":
 		result, err = scenario.Simulate(ctx, sc, scenario.SimulateOptions{
 			Profile: p.Profile, Runs: p.Runs, Seed: p.Seed, Workers: p.Workers, Progress: progress,
