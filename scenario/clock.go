@@ -127,7 +127,15 @@ func (c *compiler) parseClock(e kv) {
 
 // stepNumber reads a step: a whole number or a date name.
 func (c *compiler) stepNumber(s string, at Pos) (int, bool) {
-	if n, err := strconv.Atoi(s); err == nil {
+	if s != "" && strings.Trim(s, "0123456789") == "" {
+		// Steps in conditions are bounded like the clock's dates: a step
+		// near the largest int overflowed the clock's table count into an
+		// internal error.
+		n, err := strconv.Atoi(s)
+		if err != nil || n > maxHorizon {
+			c.d.errorf(at, fmt.Sprintf("a step from 0 to %d", maxHorizon), "step %s out of range", s)
+			return 0, false
+		}
 		return n, true
 	}
 	if n, ok := c.dates[s]; ok {

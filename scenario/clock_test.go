@@ -128,6 +128,11 @@ func TestClockErrors(t *testing.T) {
 		{"unknown date", `step: ">= deadline"}, US: {payoff`, `step: ">= dedline"}, US: {payoff`, `d.yaml:22:30: error: unknown date "dedline" (hint: did you mean "deadline"?)`},
 		{"bad condition", `step: ">= deadline"}, US: {payoff`, `step: "about 8"}, US: {payoff`, `d.yaml:22:30: error: cannot read step condition "about 8"`},
 		{"empty range", `step: ">= deadline"}, US: {payoff`, `step: "9..3"}, US: {payoff`, `step range "9..3" is empty`},
+		// Near the largest int these overflowed the clock's table count
+		// into "internal error … makeslice" (hostile input).
+		{"step near the largest int", `step: ">= deadline"}, US: {payoff`, `step: ">= 9223372036854775807"}, US: {payoff`, `d.yaml:22:30: error: step 9223372036854775807 out of range (hint: a step from 0 to 100000)`},
+		{"step past int64", `step: ">= deadline"}, US: {payoff`, `step: "== 99999999999999999999"}, US: {payoff`, `step 99999999999999999999 out of range`},
+		{"range ending near the largest int", `step: ">= deadline"}, US: {payoff`, `step: "3..9223372036854775806"}, US: {payoff`, `step 9223372036854775806 out of range`},
 		{"step in a hypothesis", `expr: 'absorb("war", "default") > absorb("deal", "default")'`, `expr: 'step > 3'`, "`step` cannot be used here"},
 		{"step in after", `{when: {step: ">= deadline"}, play: escalate}`, `{after: {step: ">= deadline"}, play: escalate}`, "`step` cannot be a condition here (after)"},
 		{"actor in a strategy when", `{when: {step: ">= deadline"}, play: escalate}`, `{when: {US: hold}, play: escalate}`, "`when` of a strategy rule takes only step"},
