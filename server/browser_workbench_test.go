@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -146,6 +147,63 @@ func TestBrowserWorkbench(t *testing.T) {
 			const e = document.querySelector('#' + id); e.value = v; e.dispatchEvent(new Event('change')); }
 	})()`), chromedp.Click(css(`#run-btn`)), chromedp.WaitVisible(css(`#run-status.status-done`)), chromedp.WaitVisible(css(`#answers #endings-table`)))
 	runA := strings.TrimPrefix(eval[string](t, tab, `location.pathname`), "/runs/")
+
+	// Leverage: the page lists every best-response row and every
+	// commitment of the run's result, as the result has them.
+	step(t, tab, "open the leverage", chromedp.Click(css(`#s-leverage > summary`)), chromedp.WaitVisible(css(`[id$="leverage-responses"] tbody tr`)))
+	runRec, err := st.GetRun(ctx, runA)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lvRes struct {
+		Leverage struct {
+			Responses []struct {
+				Profile, Actor string
+				ProfileValue   float64 `json:"profile_value"`
+				BestValue      float64 `json:"best_value"`
+				Gain           float64 `json:"gain"`
+				Changes        []string
+			} `json:"responses"`
+			Commitments []struct {
+				Leader string
+				Exact  bool
+			} `json:"commitments"`
+		} `json:"leverage"`
+	}
+	if err := json.Unmarshal(runRec.Result, &lvRes); err != nil {
+		t.Fatal(err)
+	}
+	lvRows := eval[[][]string](t, tab, `[...document.querySelectorAll('[id$="leverage-responses"] tbody tr')].map(r => [...r.children].map(c => c.textContent))`)
+	if len(lvRes.Leverage.Responses) == 0 || len(lvRows) != len(lvRes.Leverage.Responses) {
+		t.Fatalf("leverage: %d rows on the page, %d in the result", len(lvRows), len(lvRes.Leverage.Responses))
+	}
+	for i, w := range lvRes.Leverage.Responses {
+		g := lvRows[i]
+		changes := strings.Join(w.Changes, "")
+		if len(w.Changes) == 0 {
+			changes = "nowhere: already a best response"
+		}
+		ok := len(g) == 6 && g[0] == w.Profile && g[1] == w.Actor && g[5] == changes
+		for k, x := range []float64{w.ProfileValue, w.BestValue, w.Gain} {
+			if ok {
+				v, err := strconv.ParseFloat(g[2+k], 64)
+				ok = err == nil && math.Abs(v-x) <= 5e-4
+			}
+		}
+		if !ok {
+			t.Errorf("leverage row %d reads %q, the result has %+v", i, g, w)
+		}
+	}
+	lvCom := eval[[][]string](t, tab, `[...document.querySelectorAll('[id$="leverage-commitments"] tbody tr')].map(r => [...r.children].map(c => c.textContent))`)
+	if len(lvCom) != len(lvRes.Leverage.Commitments) || len(lvCom) != 2 {
+		t.Fatalf("commitments: %d on the page, %d in the result, want 2", len(lvCom), len(lvRes.Leverage.Commitments))
+	}
+	for i, w := range lvRes.Leverage.Commitments {
+		if lvCom[i][0] != w.Leader || strings.HasPrefix(lvCom[i][6], "heuristic") == w.Exact {
+			t.Errorf("commitment row %d reads %q, the result has leader %s, exact %v", i, lvCom[i], w.Leader, w.Exact)
+		}
+	}
+	snap(t, tab, "workbench-leverage")
 
 	// Endings: only terminal states and "unresolved at the horizon", summing
 	// to 1 for every profile, in the overview and in each profile's chart.

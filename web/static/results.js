@@ -222,7 +222,7 @@ const SECTIONS = [
     when: (r) => !isGmcrResult(r) && (r.equilibrium_set || r.equilibria),
     render: (r) => genericBlock(r.equilibrium_set || r.equilibria)},
   {id: "leverage", title: "Leverage: which lever moves the other side",
-    when: (r) => r.leverage, render: (r) => genericBlock(r.leverage)},
+    when: (r) => r.leverage, render: (r, ctx) => leverageBlock(r.leverage, ctx)},
   {id: "global-sensitivity", title: "Global sensitivity",
     when: (r) => r.sobol || r.global_sensitivity, render: (r) => genericBlock(r.sobol || r.global_sensitivity)},
   ...UPDATE_SECTIONS,
@@ -242,6 +242,42 @@ const SECTIONS = [
 // list of its fields.
 function genericBlock(v) {
   return el("pre", {tabindex: "0"}, JSON.stringify(v, null, 2));
+}
+
+// leverageBlock renders the leverage section as the HTML report does:
+// each actor's best response to each profile, then each actor's optimal
+// commitment (names and plays come from the scenario: el adds them as
+// text, never as markup).
+function leverageBlock(lv, ctx) {
+  const lines = (xs) => (xs || []).map((x) => el("div", {}, x));
+  const table = (id, label, heads, rows) => {
+    const t = el("table", {id: pid(ctx, id), class: "leverage"}, el("caption", {class: "sr-only"}, label),
+      el("thead", {}, el("tr", {}, heads.map((h) => el("th", {scope: "col"}, h)))));
+    const b = el("tbody");
+    for (const r of rows) b.append(r);
+    t.append(b);
+    return el("div", {class: "table-wrap", tabindex: "0", role: "region", "aria-label": label}, t);
+  };
+  const out = [el("p", {class: "note"}, `At the parameters' central values, values from ${lv.initial}. A best response is an actor's best strategy against the others' play in a profile, solved exactly (policy iteration, certified by the Bellman residual). A gain above 0 means the profile asks of that actor something it would not do in its own interest, at the decision points listed.`)];
+  const resp = lv.responses || [];
+  if (resp.length) {
+    out.push(table("leverage-responses", "Best responses", ["Profile", "Actor", "Value as in the profile", "Best-response value", "Gain", "Where it would play otherwise"],
+      resp.map((x) => el("tr", {}, el("td", {}, x.profile), el("td", {}, x.actor), el("td", {class: "num"}, num(x.profile_value)),
+        el("td", {class: "num"}, num(x.best_value)), el("td", {class: "num"}, num(x.gain)),
+        el("td", {}, x.changes && x.changes.length ? lines(x.changes) : "nowhere: already a best response")))));
+  }
+  const com = lv.commitments || [];
+  if (com.length) {
+    out.push(el("p", {class: "note"}, "Optimal commitment: the leader announces a stationary strategy (in a clocked scenario, a play per state and step until the clock runs out) and keeps to it; the follower answers with its best response (ties in the leader's favour). The value of commitment is what the leader gains over the selected equilibrium."));
+    out.push(table("leverage-commitments", "Optimal commitments", ["Leader", "Commits to", "Follower's response", "Leader's value", "In the equilibrium", "Value of commitment", "How found"],
+      com.map((x) => el("tr", {}, el("td", {}, x.leader), el("td", {}, lines(x.commitment)),
+        el("td", {}, el("div", {}, x.follower + ":"), lines(x.follower_response)), el("td", {class: "num"}, num(x.leader_value)),
+        el("td", {class: "num"}, x.has_equilibrium ? num(x.equilibrium_leader_value) : "–"),
+        el("td", {class: "num"}, x.has_equilibrium ? num(x.value_of_commitment) + (x.exact ? "" : " or more") : "–"),
+        el("td", {}, x.exact ? x.method : [el("strong", {}, "heuristic"), `: ${x.method}; ${x.tried} commitments evaluated`])))));
+  }
+  for (const n of lv.notes || []) out.push(el("p", {class: "note"}, n));
+  return out;
 }
 
 function credibilityTable(rows, ctx) {
