@@ -59,6 +59,8 @@ func analyzeLeverage(ctx context.Context, sc *scenario.Scenario, order []string,
 		default:
 			sel = r
 		}
+	} else {
+		selNote = "No value of commitment: the scenario has no solved profile (solve: markov-perfect), so there is no selected equilibrium to compare a commitment with."
 	}
 	lv, err := report.ComputeLeverage(lctx, sc, g, profs, order, sel, seed)
 	switch {
@@ -69,7 +71,7 @@ func analyzeLeverage(ctx context.Context, sc *scenario.Scenario, order []string,
 	case err != nil:
 		return note("Leverage not computed: %v.", err), nil
 	}
-	if selNote != "" {
+	if selNote != "" && len(lv.Commitments) > 0 {
 		lv.Notes = append(lv.Notes, selNote)
 	}
 	return lv, nil
