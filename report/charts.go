@@ -363,8 +363,11 @@ func reachChart(in Input, idx int, p Profile) string {
 	}
 	w := 278 + right
 	h := math.Max(250, top+bottom+lineH*float64(len(states)+1))
-	sv := newSVG(fmt.Sprintf("reach-%d", idx), "reach", w, h, "Reach curves: "+p.Name,
-		"Probability of having entered each state at or before each step, profile "+p.Name+".")
+	desc := "Probability of having entered each state at or before each step, profile " + p.Name + ": the mean over draws"
+	if p.ReachLo != nil {
+		desc += fmt.Sprintf(", shaded 5–95%% over %d draws", p.ReachBandDraws)
+	}
+	sv := newSVG(fmt.Sprintf("reach-%d", idx), "reach", w, h, "Reach curves: "+p.Name, desc+".")
 	steps := 0
 	for _, s := range states {
 		steps = max(steps, len(p.Reach[s])-1)
@@ -393,6 +396,14 @@ func reachChart(in Input, idx int, p Profile) string {
 	}
 	var labs []lab
 	col, dashed := stateColours(in)
+	// The 5–95% bands first, under every curve.
+	for _, s := range states {
+		if poly := reachBand(p.ReachLo[s], p.ReachHi[s], len(p.Reach[s]), x, y); poly != "" {
+			lo, hi := p.ReachLo[s], p.ReachHi[s]
+			sv.raw(`<polygon class="band" data-state="%s" fill="%s" fill-opacity="0.18" stroke="none" points="%s"><title>%s: 5–95%% over %d draws, %s–%s by step %d</title></polygon>`,
+				esc(s), col[s], poly, esc(s), p.ReachBandDraws, pct(lo[len(lo)-1]), pct(hi[len(hi)-1]), len(hi)-1)
+		}
+	}
 	for _, s := range states {
 		r := p.Reach[s]
 		if len(r) == 0 {
@@ -428,6 +439,26 @@ func reachChart(in Input, idx int, p Profile) string {
 		sv.raw(`<text x="%s" y="%s" class="val" fill="%s">%s</text>`, num(w-right+4), num(l.y+3), l.c, esc(l.name))
 	}
 	return sv.String()
+}
+
+// reachBand is the SVG points of the area between the lo and hi curves
+// (n steps each, the curve's length), or "" when the band is missing,
+// does not match the curve or holds a non-finite value.
+func reachBand(lo, hi []float64, n int, x, y axis) string {
+	if n == 0 || len(lo) != n || len(hi) != n {
+		return ""
+	}
+	pts := make([]string, 0, 2*n)
+	for k := 0; k < n; k++ {
+		if math.IsNaN(hi[k]) || math.IsInf(hi[k], 0) || math.IsNaN(lo[k]) || math.IsInf(lo[k], 0) {
+			return ""
+		}
+		pts = append(pts, num(x.at(float64(k)))+","+num(y.at(clamp01(hi[k]))))
+	}
+	for k := n - 1; k >= 0; k-- {
+		pts = append(pts, num(x.at(float64(k)))+","+num(y.at(clamp01(lo[k]))))
+	}
+	return strings.Join(pts, " ")
 }
 
 // valueChart shows one actor's expected value by component for every

@@ -107,8 +107,13 @@ type Profile struct {
 	Strategies map[string]string // actor -> strategy name ("equilibrium" for solved ones)
 	Absorb     map[string]Interval
 	Reach      map[string][]float64 // state -> mean probability of having entered by step 0..horizon
-	Time       map[string]Interval
-	Value      map[string]ActorValue // actor -> value
+	// ReachLo and ReachHi are, per state in Reach, the 5% and 95%
+	// quantiles over draws at every step (drawn as a band around the
+	// curve), over the first ReachBandDraws draws; nil when not computed.
+	ReachLo, ReachHi map[string][]float64
+	ReachBandDraws   int
+	Time             map[string]Interval
+	Value            map[string]ActorValue // actor -> value
 	// Endings has one entry per terminal state and Unresolved the share
 	// not ended; together they sum to 1 within the horizon and eventually.
 	// A profile without Endings is shown from Absorb alone (eventual

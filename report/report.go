@@ -52,6 +52,33 @@ func Write(w io.Writer, in Input) error {
 	return nil
 }
 
+// reachBandNote says what the shaded bands of the reach charts are, or ""
+// when no profile has one.
+func reachBandNote(in page) string {
+	n, all := 0, true
+	for _, p := range in.Profiles {
+		if len(p.Reach) == 0 {
+			continue
+		}
+		if p.ReachLo == nil {
+			all = false
+			continue
+		}
+		n = p.ReachBandDraws
+	}
+	if n == 0 {
+		return ""
+	}
+	note := "the shaded band around it is the 5–95% interval over the draws at each step"
+	if n < in.Draws {
+		note += fmt.Sprintf(" (over the first %d of the %d draws, as many as the memory budget holds)", n, in.Draws)
+	}
+	if !all {
+		note += "; profiles without a band have none computed"
+	}
+	return note
+}
+
 type page struct {
 	Input
 	Brief     *brief
@@ -188,6 +215,7 @@ var funcs = template.FuncMap{
 		return strings.Join(parts, "; ")
 	},
 	// ref links to another section by its registered title.
+	"reachBandNote": reachBandNote,
 	"ref": func(id string) template.HTML {
 		return template.HTML(`<a href="#` + id + `">` + template.HTMLEscapeString(sectionTitle(id)) + `</a>`)
 	},
@@ -377,7 +405,7 @@ nav#contents{background:#f7f7f7;padding:.4em .8em;margin:1em 0}nav#contents ol{c
 {{end}}</tbody></table>{{end}}{{end}}
 
 {{define "sec-reach"}}{{if .Reach}}
-<p>Chance of having entered each situation by each step, one panel per profile: the mean over the parameter draws (the 5–95% intervals at the horizon are under {{ref "endings"}}).</p>
+<p>Chance of having entered each situation by each step, one panel per profile: the line is the mean over the parameter draws{{with reachBandNote $}}; {{.}}{{else}} (no interval: {{if $.Fixed}}the scenario has no uncertain parameter{{else}}not computed for this run{{end}}; the 5–95% intervals at the horizon are under {{ref "endings"}}){{end}}.</p>
 <div class="reach">{{range .Reach}}{{.}}{{end}}</div>{{end}}{{end}}
 
 {{define "sec-values"}}{{if .Values}}

@@ -42,8 +42,11 @@ func fixture() Input {
 		Profiles: []Profile{
 			{
 				Name: "base", Strategies: map[string]string{"A": "hawk", "B": "dove"},
-				Absorb: map[string]Interval{"war": {0.3, 0.1, 0.5}, "peace": {0.7, 0.5, 0.9}},
-				Reach:  map[string][]float64{"truce": reach(0, 10), "war": reach(0.03, 10), "peace": reach(0.07, 10)},
+				Absorb:         map[string]Interval{"war": {0.3, 0.1, 0.5}, "peace": {0.7, 0.5, 0.9}},
+				Reach:          map[string][]float64{"truce": reach(0, 10), "war": reach(0.03, 10), "peace": reach(0.07, 10)},
+				ReachLo:        map[string][]float64{"truce": reach(0, 10), "war": reach(0.01, 10), "peace": reach(0.04, 10)},
+				ReachHi:        map[string][]float64{"truce": reach(0, 10), "war": reach(0.06, 10), "peace": reach(0.12, 10)},
+				ReachBandDraws: 80,
 				Value: map[string]ActorValue{
 					"A": {Total: Interval{-2, -3, -1}, Components: map[string]Interval{"material": {-3, -4, -2}, "symbolic": {1, 0, 2}}},
 					"B": {Total: Interval{1, 0, 2}, Components: map[string]Interval{"material": {2, 1, 3}, "symbolic": {-1, -2, 0}}},
@@ -104,6 +107,26 @@ func TestWriteStructure(t *testing.T) {
 	}
 	if n := strings.Count(out, `data-chart="value"`); n != 2 {
 		t.Errorf("%d value charts, want one per actor (2)", n)
+	}
+	// 5–95% bands: one per drawn curve of the profile that has them, in the
+	// curve's colour, under the curves, and the note says over how many
+	// draws.
+	if n := strings.Count(out, `<polygon class="band"`); n != 2 {
+		t.Errorf("%d reach bands, want 2 (war and peace of profile base)", n)
+	}
+	col, _ := stateColours(fixture())
+	for _, s := range []string{"war", "peace"} {
+		band := strings.Index(out, `<polygon class="band" data-state="`+s+`" fill="`+col[s]+`"`)
+		curve := strings.Index(out, `class="series" data-state="`+s+`"`)
+		if band < 0 || curve < 0 || band > curve {
+			t.Errorf("%s: band at %d, curve at %d: want a band in the curve's colour %s drawn before it", s, band, curve, col[s])
+		}
+	}
+	if !strings.Contains(out, "5–95% interval over the draws at each step (over the first 80 of the 100 draws") {
+		t.Error("reach note does not describe the band and its draws")
+	}
+	if strings.Contains(out, `mean over the parameter draws (the 5–95% intervals at the horizon`) {
+		t.Error("reach note still says the curves show means only")
 	}
 	// the initial state's reach curve (1 from step 0) is not drawn
 	if strings.Contains(out, `class="series" data-state="truce"`) {

@@ -59,12 +59,9 @@ func FromScenario(sc *scenario.Scenario, ar *scenario.AnalysisReport) Input {
 		for s, st := range pr.Time {
 			p.Time[s] = iv(st)
 		}
-		for s, r := range pr.Reach {
-			c := make([]float64, len(r))
-			for i, v := range r {
-				c[i] = float64(v)
-			}
-			p.Reach[s] = c
+		p.Reach = floatCurves(pr.Reach)
+		if pr.ReachLo != nil {
+			p.ReachLo, p.ReachHi, p.ReachBandDraws = floatCurves(pr.ReachLo), floatCurves(pr.ReachHi), pr.ReachBandDraws
 		}
 		p.Endings = map[string]Ending{}
 		for s, e := range pr.Endings {
@@ -374,4 +371,17 @@ func splitNum(s string) (string, int) {
 		}
 	}
 	return s[:i], n
+}
+
+// floatCurves converts curves per state to plain floats.
+func floatCurves(in map[string][]scenario.Number) map[string][]float64 {
+	out := make(map[string][]float64, len(in))
+	for s, r := range in {
+		c := make([]float64, len(r))
+		for i, v := range r {
+			c[i] = float64(v)
+		}
+		out[s] = c
+	}
+	return out
 }

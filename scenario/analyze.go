@@ -130,11 +130,24 @@ type AnalysisReport struct {
 
 // ProfileReport holds every figure of one profile over the draws.
 type ProfileReport struct {
-	Solve  string                 `json:"solve,omitempty"`
-	Absorb map[string]Stat        `json:"absorb"`
-	Reach  map[string][]Number    `json:"reach"`
-	Time   map[string]Stat        `json:"time"`
-	Value  map[string]ValueReport `json:"value"`
+	Solve  string              `json:"solve,omitempty"`
+	Absorb map[string]Stat     `json:"absorb"`
+	Reach  map[string][]Number `json:"reach"`
+	// ReachLo and ReachHi are, per state in Reach and step, the 5% and 95%
+	// quantiles over draws of the probability of having entered the state
+	// by that step (the quantile rule of Stat). They are over the first
+	// ReachBandDraws draws analysed (a prefix of the draws, every draw
+	// when memory allows; see ReachBandDraws); absent for a scenario
+	// without distributions or when not even two draws' curves fit.
+	ReachLo map[string][]Number `json:"reach_lo,omitempty"`
+	ReachHi map[string][]Number `json:"reach_hi,omitempty"`
+	// ReachBandDraws is how many draws ReachLo and ReachHi are over: the
+	// analysed draws among the first N, N as many as the memory budget
+	// holds (a quarter of --max-memory), so it does not depend on workers
+	// or shards.
+	ReachBandDraws int                    `json:"reach_band_draws,omitempty"`
+	Time           map[string]Stat        `json:"time"`
+	Value          map[string]ValueReport `json:"value"`
 	// Endings has one entry per terminal state: how likely the process
 	// ends there within the horizon and eventually. With Unresolved they
 	// account for every path: Σ WithinHorizon + Unresolved.AtHorizon = 1
@@ -291,6 +304,8 @@ type analysisRun struct {
 	keep         int
 	pvals, hvals [][]float64
 	ok, keptOK   int // draws analysed, and among the first keep
+	// bandLim: the first draws whose reach curves are kept for the bands.
+	bandLim int
 }
 
 // analysisAcc is what one profile's draws are folded into: samples of every
@@ -304,6 +319,11 @@ type analysisAcc struct {
 	total        []series
 	reach        [][]float64 // sums [state][step]
 	extra        *extraAcc   // figures from every start, long run
+	// band[s] holds the reach curves of state s (those reported) of the
+	// analysed draws among the first bandLim, draw after draw (H+1 values
+	// each), for the 5–95% band; bandN counts them.
+	band  [][]float64
+	bandN int
 }
 
 func newAnalysisRun(ctx context.Context, sc *Scenario, opt AnalyzeOptions) (*analysisRun, error) {
@@ -350,6 +370,9 @@ func newAnalysisRun(ctx context.Context, sc *Scenario, opt AnalyzeOptions) (*ana
 	if r.chunk, err = analyzeBudget(ctx, sc, len(needed), opt.Draws, workers); err != nil {
 		return nil, err
 	}
+	if r.bandLim, err = reachBandBudget(ctx, sc, needed, plan, opt.Draws); err != nil {
+		return nil, err
+	}
 	r.accs = make([]*analysisAcc, len(needed))
 	stride := quantileStride(opt.Draws)
 	newSeries := func(n int) []series {
@@ -364,6 +387,9 @@ func newAnalysisRun(ctx context.Context, sc *Scenario, opt AnalyzeOptions) (*ana
 			unresolved: newSeries(1)[0], never: newSeries(1)[0], value: make([][]series, nA), total: newSeries(nA)}
 		for s := range a.reach {
 			a.reach[s] = make([]float64, H+1)
+		}
+		if r.bandLim > 0 {
+			a.band = make([][]float64, nS) // filled as draws are folded, within bandLim
 		}
 		for x := range a.value {
 			a.value[x] = newSeries(nC)
@@ -465,6 +491,12 @@ func (r *analysisRun) fold(i int, d *drawResult) error {
 			for t := 0; t <= H; t++ {
 				a.reach[s][t] += f.reach[s][t]
 			}
+			if i < r.bandLim && reachReported(sc, r.plan[r.needed[k]], s) {
+				a.band[s] = append(a.band[s], f.reach[s][:H+1]...)
+			}
+		}
+		if i < r.bandLim {
+			a.bandN++
 		}
 		a.unresolved.add(i, open)
 		a.never.add(i, f.never)
@@ -532,8 +564,15 @@ func (r *analysisRun) finish(ctx context.Context) (*AnalysisReport, error) {
 			for t := range curve {
 				curve[t] = Number(a.reach[s][t] / n)
 			}
-			if st.Terminal || plan[pi].allStates || plan[pi].states[s] {
+			if reachReported(sc, plan[pi], s) {
 				pr.Reach[st.ID] = curve
+				if lo, hi, ok := a.reachBand(s, H); ok {
+					if pr.ReachLo == nil {
+						pr.ReachLo, pr.ReachHi = map[string][]Number{}, map[string][]Number{}
+					}
+					pr.ReachLo[st.ID], pr.ReachHi[st.ID] = lo, hi
+					pr.ReachBandDraws = a.bandN
+				}
 			} else {
 				delete(pr.Absorb, st.ID)
 				delete(pr.Time, st.ID)
@@ -638,6 +677,74 @@ func analyzeBudget(ctx context.Context, sc *Scenario, profiles, draws, workers i
 		return 0, err
 	}
 	return int(chunk), nil
+}
+
+// reachReported says whether profile plan n reports the reach curve of
+// state s: every terminal state and the non-terminal ones read or asked for.
+func reachReported(sc *Scenario, n *needs, s int) bool {
+	return sc.States[s].Terminal || n.allStates || n.states[s]
+}
+
+// maxBandShare is the share of the memory budget the reach bands may hold.
+const maxBandShare = 4
+
+// reachBandBudget returns how many of the first draws keep their reach
+// curves for the 5–95% bands: every draw when a quarter of the memory
+// budget holds them, else as many as it holds, and 0 (no band) for a
+// scenario without distributions or when fewer than two fit. It depends
+// on the scenario, the options and the budget only, so a sharded run's
+// merge keeps the same draws as one process.
+func reachBandBudget(ctx context.Context, sc *Scenario, needed []int, plan map[int]*needs, draws int) (int, error) {
+	if !sc.Random() || draws < 2 {
+		return 0, nil
+	}
+	curves := int64(0)
+	for _, pi := range needed {
+		for s := range sc.States {
+			if reachReported(sc, plan[pi], s) {
+				curves++
+			}
+		}
+	}
+	perDraw := budget.Mul(curves, int64(sc.Horizon)+1, 8)
+	if perDraw == 0 {
+		return 0, nil
+	}
+	n := min(int64(draws), budget.Limit(ctx)/maxBandShare/perDraw)
+	if n < 2 {
+		return 0, nil
+	}
+	// The per-step sort in reachBand needs one more column of n values.
+	what := fmt.Sprintf("reach curves of the first %d draws (%d curves over %d steps) for their 5–95%% bands", n, curves, sc.Horizon+1)
+	if err := budget.Check(ctx, what, budget.Add(budget.Mul(perDraw, n), budget.Mul(n, 8)), "use fewer --draws or a shorter horizon"); err != nil {
+		return 0, err
+	}
+	return int(n), nil
+}
+
+// reachBand returns the 5% and 95% quantiles over the kept draws of state
+// s's reach curve at every step 0..H (the quantile rule of summarize).
+func (a *analysisAcc) reachBand(s, H int) (lo, hi []Number, ok bool) {
+	if a.band == nil || a.bandN < 2 || len(a.band[s]) != a.bandN*(H+1) {
+		return nil, nil, false
+	}
+	lo, hi = make([]Number, H+1), make([]Number, H+1)
+	col := make([]float64, 0, a.bandN)
+	for t := 0; t <= H; t++ {
+		col = col[:0]
+		for d := 0; d < a.bandN; d++ {
+			if v := a.band[s][d*(H+1)+t]; !math.IsNaN(v) && !math.IsInf(v, 0) {
+				col = append(col, v)
+			}
+		}
+		if len(col) == 0 {
+			lo[t], hi[t] = Number(math.NaN()), Number(math.NaN())
+			continue
+		}
+		sort.Float64s(col)
+		lo[t], hi[t] = Number(quantile(col, 0.05)), Number(quantile(col, 0.95))
+	}
+	return lo, hi, true
 }
 
 func (sc *Scenario) profileByName(name string) int {
