@@ -183,27 +183,40 @@ func FollowerRows(sc *scenario.Scenario, g *markov.Game, c *equilibrium.Commitme
 		}
 		return out
 	}
+	labels, plays := make([]string, len(nodes)), make([]string, len(nodes))
+	for i, n := range nodes {
+		labels[i], plays[i] = n.Label, PlayText(sc.Actions[f], n.Policy)
+	}
+	return StepGroups(labels, plays, g.Clock)
+}
+
+// StepGroups merges the plays at decision points labelled "point at step
+// N" (in a game with clock clock; a label without a step is the point
+// from the clock on) into one row per point, its plays by step:
+// "truce", "negotiate at steps 0-2; withdraw from step 3 on". Labels come
+// sorted by point, then step.
+func StepGroups(labels, plays []string, clock int) [][2]string {
+	var out [][2]string
 	var key string
-	var plays []string
+	var ps []string
 	var steps []int
 	flush := func() {
 		if key != "" {
-			out = append(out, [2]string{key, StepPlaysAt(plays, steps, g.Clock)})
+			out = append(out, [2]string{key, StepPlaysAt(ps, steps, clock)})
 		}
 	}
-	for _, n := range nodes {
-		k := n.Label
+	for i, k := range labels {
 		at := strings.LastIndex(k, " at step")
 		if at < 0 {
 			at = len(k)
 		}
-		base, step := k[:at], g.Clock
+		base, step := k[:at], clock
 		fmt.Sscanf(k[at:], " at step %d", &step)
 		if base != key {
 			flush()
-			key, plays, steps = base, nil, nil
+			key, ps, steps = base, nil, nil
 		}
-		plays, steps = append(plays, PlayText(sc.Actions[f], n.Policy)), append(steps, step)
+		ps, steps = append(ps, plays[i]), append(steps, step)
 	}
 	flush()
 	return out

@@ -238,29 +238,11 @@ func responseRows(sc *scenario.Scenario, rep commitJSON, f int) [][2]string {
 		}
 		return out
 	}
-	var key string
-	var plays []string
-	var steps []int
-	flush := func() {
-		if key != "" {
-			out = append(out, [2]string{key, stepPlaysAt(plays, steps, rep.Clock)})
-		}
+	plays := make([]string, len(rep.responseOrder))
+	for i, k := range rep.responseOrder {
+		plays[i] = playText(sc.Actions[f], rep.FollowerResponse[k])
 	}
-	for _, k := range rep.responseOrder {
-		at := strings.LastIndex(k, " at step")
-		if at < 0 {
-			at = len(k)
-		}
-		base, step := k[:at], rep.Clock
-		fmt.Sscanf(k[at:], " at step %d", &step)
-		if base != key {
-			flush()
-			key, plays, steps = base, nil, nil
-		}
-		plays, steps = append(plays, playText(sc.Actions[f], rep.FollowerResponse[k])), append(steps, step)
-	}
-	flush()
-	return out
+	return report.StepGroups(rep.responseOrder, plays, rep.Clock)
 }
 
 // stepPlays describes a play per step 0 … Clock (the last from the clock
