@@ -23,8 +23,13 @@ type analysisJSON struct {
 	Profiles map[string]struct {
 		Absorb map[string]statJSON   `json:"absorb"`
 		Reach  map[string][]*float64 `json:"reach"`
-		Time   map[string]statJSON   `json:"time"`
-		Value  map[string]struct {
+		// The 5–95% band of each reach curve over the first
+		// ReachBandDraws draws (absent without distributions).
+		ReachLo        map[string][]*float64 `json:"reach_lo"`
+		ReachHi        map[string][]*float64 `json:"reach_hi"`
+		ReachBandDraws int                   `json:"reach_band_draws"`
+		Time           map[string]statJSON   `json:"time"`
+		Value          map[string]struct {
 			Total      statJSON            `json:"total"`
 			Components map[string]statJSON `json:"components"`
 		} `json:"value"`
@@ -107,13 +112,16 @@ func analysisInput(run store.Run) (report.Input, bool) {
 			}
 		}
 		for s, curve := range p.Reach {
-			c := make([]float64, len(curve))
-			for i, v := range curve {
-				if v != nil {
-					c[i] = *v
-				}
+			rp.Reach[s] = derefCurve(curve)
+		}
+		if len(p.ReachLo) > 0 && p.ReachBandDraws > 0 {
+			rp.ReachLo, rp.ReachHi, rp.ReachBandDraws = map[string][]float64{}, map[string][]float64{}, p.ReachBandDraws
+			for s, curve := range p.ReachLo {
+				rp.ReachLo[s] = derefCurve(curve)
 			}
-			rp.Reach[s] = c
+			for s, curve := range p.ReachHi {
+				rp.ReachHi[s] = derefCurve(curve)
+			}
 		}
 		for actor, v := range p.Value {
 			av := report.ActorValue{Components: map[string]report.Interval{}}
@@ -160,4 +168,16 @@ func runReportHTML(run store.Run) ([]byte, error) {
 		return nil, err
 	}
 	return b.Bytes(), nil
+}
+
+// derefCurve turns a curve read from JSON (null for a NaN) into numbers,
+// 0 where it was null.
+func derefCurve(curve []*float64) []float64 {
+	c := make([]float64, len(curve))
+	for i, v := range curve {
+		if v != nil {
+			c[i] = *v
+		}
+	}
+	return c
 }

@@ -44,3 +44,51 @@ func TestAnalysisInputSubsample(t *testing.T) {
 		t.Errorf("H3's verdict reads %q, want not settled", in.Hypotheses[2].Verdict)
 	}
 }
+
+// The workbench's report of an analysis run draws the reach curves'
+// 5–95% band as truce report does: the same numbers as the analysis.
+func TestAnalysisInputReachBand(t *testing.T) {
+	const file = "../scenario/testdata/uncertain.yaml"
+	src, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc, ds := scenario.Parse(file, src)
+	if sc == nil {
+		t.Fatal(ds)
+	}
+	ar, err := scenario.Analyze(context.Background(), sc, scenario.AnalyzeOptions{Draws: 60, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	js, err := ar.JSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	in, ok := analysisInput(store.Run{ID: "r1", Kind: "analyze", Result: js})
+	if !ok {
+		t.Fatal("not read as an analysis")
+	}
+	bands := 0
+	for _, p := range in.Profiles {
+		want := ar.Profiles[p.Name]
+		if want.ReachLo == nil {
+			continue
+		}
+		if p.ReachBandDraws != want.ReachBandDraws || p.ReachLo == nil {
+			t.Fatalf("%s: band over %d draws, want %d", p.Name, p.ReachBandDraws, want.ReachBandDraws)
+		}
+		for s, lo := range want.ReachLo {
+			hi := want.ReachHi[s]
+			for i := range lo {
+				if p.ReachLo[s][i] != float64(lo[i]) || p.ReachHi[s][i] != float64(hi[i]) {
+					t.Fatalf("%s %s step %d: band [%v, %v], want [%v, %v]", p.Name, s, i, p.ReachLo[s][i], p.ReachHi[s][i], lo[i], hi[i])
+				}
+			}
+			bands++
+		}
+	}
+	if bands == 0 {
+		t.Fatal("no profile has a band: the test scenario must have distributions")
+	}
+}
