@@ -45,6 +45,7 @@ const DefaultStarts = 20
 type Member struct {
 	*Result
 	// Sources says how it was found: "selection", "enumeration",
+	// "support enumeration",
 	// "logit path from prior 3", "iteration from profile 4".
 	Sources []string
 	// Hits counts the starts (the selection included) that ended here;
@@ -421,7 +422,11 @@ func (w *setWork) assemble(ctx context.Context, parts []*SetPart, stopped string
 	var proved []string
 	if p := parts[0]; p.Enumerated {
 		for _, r := range p.Enum {
-			add(r, "enumeration", false)
+			src := "enumeration"
+			if r.Method == "support enumeration" {
+				src = r.Method
+			}
+			add(r, src, false)
 		}
 		if p.EnumProved != "" {
 			proved = append(proved, p.EnumProved)
@@ -717,8 +722,9 @@ func (m *mpeModel) staticGame() (shape []int, pay []float64, ok bool) {
 // equilibrium of a one-state two-actor game (nash.EnumMixed), every pure
 // equilibrium of a one-state game with more actors (nash.EnumPure), or
 // every pure stationary equilibrium of a small game (each pure profile
-// checked). what says what is proved; complete is true when nothing at all
-// can be missing.
+// checked); in the last two cases a tiny game also has its mixed support
+// profiles solved (enumerateSupports), which proves nothing. what says
+// what is proved; complete is true when nothing at all can be missing.
 func (m *mpeModel) enumerate(ctx context.Context, tol float64) (eqs []*Result, what string, complete bool, err error) {
 	if shape, pay, ok := m.staticGame(); ok {
 		sg := mpeStrategic(shape, pay)
@@ -764,7 +770,14 @@ func (m *mpeModel) enumerate(ctx context.Context, tol float64) (eqs []*Result, w
 		if !res.Complete {
 			return eqs, "", false, fmt.Errorf("enumpure stopped: %s", res.Reason)
 		}
-		return eqs, "every pure equilibrium of this one-state game (enumpure); mixed ones are not enumerated", false, nil
+		mixed, supports, err := m.enumerateSupports(ctx, tol)
+		if err != nil {
+			return nil, "", false, err
+		}
+		if supports == 0 {
+			return eqs, "every pure equilibrium of this one-state game (enumpure); mixed ones are not enumerated", false, nil
+		}
+		return append(eqs, mixed...), "every pure equilibrium of this one-state game (enumpure); " + supportEnumWhat(supports), false, nil
 	}
 	// Pure stationary profiles of a small game, one by one.
 	count := 1
@@ -809,7 +822,21 @@ func (m *mpeModel) enumerate(ctx context.Context, tol float64) (eqs []*Result, w
 			pos[x] = 0
 		}
 	}
-	return eqs, fmt.Sprintf("every pure stationary equilibrium (all %d pure profiles checked); mixed ones are not enumerated", count), false, nil
+	what = fmt.Sprintf("every pure stationary equilibrium (all %d pure profiles checked)", count)
+	mixed, supports, err := m.enumerateSupports(ctx, tol)
+	if err != nil {
+		return nil, "", false, err
+	}
+	if supports == 0 {
+		return eqs, what + "; mixed ones are not enumerated", false, nil
+	}
+	return append(eqs, mixed...), what + "; " + supportEnumWhat(supports), false, nil
+}
+
+// supportEnumWhat says what enumerateSupports over n support profiles
+// proves, and what it does not.
+func supportEnumWhat(n int) string {
+	return fmt.Sprintf("mixed ones by support enumeration: the equal-value system of each of the %d support profiles solved by Newton from %d starts, which can miss solutions of that polynomial system, so mixed equilibria may be missing", n, mpeSupportStarts)
 }
 
 // Selection describes the selection rule of Solve's default method, for
