@@ -127,9 +127,9 @@ func runHostile(t *testing.T, bin []string, tc hostileCase) (problems []string, 
 	for i, a := range tc.args {
 		args[i] = strings.NewReplacer("{in}", in, "{dir}", dir).Replace(a)
 	}
-	wall := tc.cpu
-	if wall == 0 {
-		wall = 30 * time.Second
+	cpuBound := tc.cpu
+	if cpuBound == 0 {
+		cpuBound = 30 * time.Second
 	}
 	mem := tc.mem
 	if mem == 0 {
@@ -141,8 +141,9 @@ func runHostile(t *testing.T, bin []string, tc hostileCase) (problems []string, 
 	// CPU and is killed by SIGXCPU at the same point however busy the
 	// machine is. The wall-clock guard, ten times the bound, catches what
 	// burns no CPU (a process blocked for ever).
-	cpuSecs := int64((wall + time.Second - 1) / time.Second)
-	ctx, cancel := context.WithTimeout(context.Background(), 10*wall)
+	cpuSecs := int64((cpuBound + time.Second - 1) / time.Second)
+	guard := 10 * cpuBound
+	ctx, cancel := context.WithTimeout(context.Background(), guard)
 	defer cancel()
 	// ulimit -v caps the address space: an allocation beyond it fails
 	// and the Go runtime dies with "out of memory", which the case
@@ -176,7 +177,7 @@ func runHostile(t *testing.T, bin []string, tc hostileCase) (problems []string, 
 	text := out.String()
 	summary = fmt.Sprintf("truce %s\n  exit %d after %.2fs (%.2f CPU-s), peak %d MiB: %s", strings.Join(tc.args, " "), code, took.Seconds(), cpu.Seconds(), peak>>20, firstLines(text, 3))
 	if ctx.Err() != nil {
-		return []string{fmt.Sprintf("still running after %s of wall time (killed): a hang", 10*wall)}, summary
+		return []string{fmt.Sprintf("still running after %s of wall time (killed): a hang", guard)}, summary
 	}
 	if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); ok && ws.Signaled() && ws.Signal() == syscall.SIGXCPU {
 		return []string{fmt.Sprintf("used more than %d s of CPU (killed by SIGXCPU): a hang or a runaway", cpuSecs)}, summary
