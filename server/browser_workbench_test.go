@@ -381,6 +381,12 @@ func TestBrowserWorkbench(t *testing.T) {
 	if _, err := st.GetRun(ctx, idB); err == nil {
 		t.Fatal("deleted run still stored")
 	}
+	// Its permalink now says the run is gone, in words, not the store's error.
+	step(t, tab2, "open the deleted run's permalink", chromedp.Navigate(hs.URL+"/runs/"+idB), chromedp.WaitVisible(css(`#run-missing`)))
+	if missing := eval[string](t, tab2, `document.querySelector('#run-missing').textContent`); !strings.Contains(missing, "is not stored on this server: it was deleted") || strings.Contains(missing, "store:") {
+		t.Errorf("deleted run's permalink says %q", missing)
+	}
+	step(t, tab2, "back to the editor again", chromedp.Navigate(hs.URL+"/"), chromedp.WaitVisible(css(`body[data-ready="1"]`)))
 	// Search and filter.
 	step(t, tab2, "search runs", chromedp.Evaluate[chromedp.Void](`void (() => { const q = document.querySelector('#filter-q'); q.value = '`+runAgain[:10]+`'; q.dispatchEvent(new Event('input', {bubbles: true})); })()`))
 	poll(t, tab2, "one run found", `document.querySelectorAll('#history-table tbody tr').length === 1 && !!document.querySelector('tr[data-run="`+runAgain+`"]')`)

@@ -521,7 +521,15 @@ async function showRun(id, {loadEditor = true} = {}) {
   const view = $("#run-view");
   view.replaceChildren(el("p", {class: "muted"}, "loading run " + id + "…"));
   let run;
-  try { run = await api("GET", "/api/runs/" + id); } catch (e) { view.replaceChildren(el("p", {class: "status-failed"}, e.message)); return; }
+  try { run = await api("GET", "/api/runs/" + id); } catch (e) {
+    // A permalink outlives its run: say what a 404 means rather than the
+    // store's wording.
+    const msg = e.status === 404
+      ? "Run " + id + " is not stored on this server: it was deleted, or the link comes from another server. The run history lists the runs kept here."
+      : e.message;
+    view.replaceChildren(el("p", {class: "status-failed", id: "run-missing"}, msg));
+    return;
+  }
   state.run = run;
   if (loadEditor && run.yaml) {
     await busy(async () => {
