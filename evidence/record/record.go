@@ -51,8 +51,12 @@ type Options struct {
 // DefaultMaxRows bounds a record so a hostile file cannot exhaust memory.
 const DefaultMaxRows = 10_000_000
 
-// MaxStep bounds the steps a record may name.
-const MaxStep = 10_000_000
+// MaxStep bounds the steps a record may name: the longest horizon a
+// scenario may have (100,000 steps, about 1,900 years of weeks). Reading a
+// record costs time in proportion to its last step for every draw, so a
+// looser bound let one stray row (a year typed 3900) keep update busy for
+// hours.
+const MaxStep = 100_000
 
 // maxErrors is how many errors Read collects before it stops.
 const maxErrors = 20
