@@ -207,9 +207,10 @@ func (an *analyzer) slowRate(ls *linSystem, U []int32) (float64, bool) {
 }
 
 // linSystem is newLinSystem with the analyzer's dense limit, solved layer
-// by layer on a clocked chain (newLinSystemClocked).
-func (an *analyzer) linSystem(m csr, U, local []int32, scale float64) (*linSystem, error) {
-	return newLinSystemClocked(m, U, local, scale, an.denseLimit, an.c.phase, an.c.Game.Clock)
+// by layer on a clocked chain (newLinSystemClocked), in mem's memory (nil:
+// new memory).
+func (an *analyzer) linSystem(m csr, U, local []int32, scale float64, mem *lsMem) (*linSystem, error) {
+	return newLinSystemClocked(m, U, local, scale, an.denseLimit, an.c.phase, an.c.Game.Clock, mem)
 }
 
 func (an *analyzer) transposed() csr { return csr{an.tRowPtr, an.tCol, an.tVal} }
@@ -220,6 +221,7 @@ type scratch struct {
 	local []int32
 	queue []int32
 	p, q  []float64
+	ls    lsMem // the linear systems built one after the other
 }
 
 func newScratch(n int) *scratch {
@@ -719,7 +721,7 @@ func release(sc *scratch, U []int32) {
 // S and Σ_x (μ(x)+ν(x))·Q(x,S) the expected entry step times that
 // probability.
 func (an *analyzer) visits(ctx context.Context, sc *scratch, U []int32, useWarm bool) (nu, mu []float64, err error) {
-	ls, err := an.linSystem(an.transposed(), U, sc.local, 1)
+	ls, err := an.linSystem(an.transposed(), U, sc.local, 1, &sc.ls)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -909,7 +911,7 @@ func (an *analyzer) values(ctx context.Context, res *Analysis, sc *scratch) erro
 			}
 			continue
 		}
-		ls, err := an.linSystem(an.transposed(), U, sc.local, delta)
+		ls, err := an.linSystem(an.transposed(), U, sc.local, delta, &sc.ls)
 		if err != nil {
 			return fmt.Errorf("markov: values: %w", err)
 		}

@@ -246,3 +246,113 @@ func BenchmarkAnalyzeAllStates(b *testing.B) {
 		})
 	}
 }
+
+// clockedBench is a random 22-state, 2-actor game with memory-one rules
+// and a 60-step clock split by three dates into four classes of equal
+// steps (as a truce's expiry and an electoral calendar split the US–Iran
+// model's): the steps of a class share their tables, a timed play of one
+// actor covers the second class, and one rule holds only in the last.
+func clockedBench(b testing.TB) (*Game, Profile) {
+	r := rand.New(rand.NewPCG(22, 60))
+	g, prof := randomGame(r, 22, 2, 3, 3, true)
+	const clock = 60
+	dates := []int{0, 8, 26, 44, clock}
+	g.Clock = clock
+	g.Timed = make([]Stage, clock)
+	nS := len(g.States)
+	for k := 0; k+1 < len(dates); k++ {
+		st := Stage{Trans: make([][][]Next, nS), Flow: make([][][]float64, nS)}
+		for s := range g.States {
+			if g.States[s].Terminal || s%3 != k%3 {
+				continue
+			}
+			nj := g.NumJoint(s)
+			st.Trans[s] = make([][]Next, nj)
+			st.Flow[s] = make([][]float64, nj)
+			for j := 0; j < nj; j++ {
+				st.Trans[s][j] = g.Trans[(s+k+1)%(nS-3)][0]
+				st.Flow[s][j] = g.Flow[s][(j+k)%nj]
+			}
+		}
+		for t := dates[k]; t < dates[k+1]; t++ {
+			g.Timed[t] = st // one backing per class: sameStage
+		}
+	}
+	timed := make([][]float64, nS)
+	for s := range g.States {
+		if !g.States[s].Terminal && s%2 == 0 {
+			d := make([]float64, len(g.Avail[s][0]))
+			d[0] = 1
+			timed[s] = d
+		}
+	}
+	prof[0].Timed = make([][][]float64, clock)
+	for t := dates[1]; t < dates[2]; t++ {
+		prof[0].Timed[t] = timed
+	}
+	steps := make([]bool, clock+1)
+	for t := dates[3]; t <= clock; t++ {
+		steps[t] = true
+	}
+	prof[1].Rules[0].Steps = steps
+	if err := g.Validate(); err != nil {
+		b.Fatal(err)
+	}
+	return g, prof
+}
+
+// BenchmarkClock: the analysis of a clocked chain (clockedBench), horizon
+// 104, as a scenario's draws ask for it: "analyze" every state's figures
+// from the initial state, "from" the figures from every start as well,
+// "build" building the chain and "refill" refilling it in place.
+func BenchmarkClock(b *testing.B) {
+	g, prof := clockedBench(b)
+	ctx := context.Background()
+	all := make([]int, len(g.States))
+	for s := range all {
+		all[s] = s
+	}
+	c, err := BuildChainFrom(ctx, g, prof, all)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("states %d, clock %d, nodes %d, transitions %d", len(g.States), g.Clock, c.NumNodes(), len(c.Col))
+	b.Run("build", func(b *testing.B) {
+		b.ReportAllocs()
+		cpu0 := cpuTime()
+		for b.Loop() {
+			if _, err := BuildChainFrom(ctx, g, prof, all); err != nil {
+				b.Fatal(err)
+			}
+		}
+		reportCPU(b, cpu0)
+	})
+	b.Run("refill", func(b *testing.B) {
+		b.ReportAllocs()
+		cpu0 := cpuTime()
+		for b.Loop() {
+			if ok, err := c.Refill(ctx, g, prof); !ok || err != nil {
+				b.Fatal(ok, err)
+			}
+		}
+		reportCPU(b, cpu0)
+	})
+	for _, tc := range []struct {
+		name string
+		opt  AnalyzeOptions
+	}{
+		{"analyze", AnalyzeOptions{Horizon: 104}},
+		{"from", AnalyzeOptions{Horizon: 104, From: true, FromStates: []int{0, 1}}},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			cpu0 := cpuTime()
+			for b.Loop() {
+				if _, err := c.Analyze(ctx, tc.opt); err != nil {
+					b.Fatal(err)
+				}
+			}
+			reportCPU(b, cpu0)
+		})
+	}
+}

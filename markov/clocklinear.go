@@ -19,7 +19,11 @@ import "context"
 // The split is checked on the rows themselves, not assumed: any entry that
 // breaks the order makes the system a plain one.
 
-// layered is the block-triangular form of a linSystem (see above).
+// layered is the block-triangular form of a linSystem (see above). The
+// rows of the pre-clock nodes are never copied out: substitution reads
+// them from the chain's matrix (m, through local, times scale), so a
+// clocked system costs memory for its stationary block only, whatever the
+// clock's length.
 type layered struct {
 	// pre lists the local indices of the pre-clock nodes in the order of
 	// substitution: by ascending phase when rows point to earlier phases
@@ -33,19 +37,37 @@ type layered struct {
 	inner *linSystem
 	// pos[i] is local node i's position in stat, -1 before the clock.
 	pos []int32
+	// The rows: node U[i]'s entries are m's row of U[i], restricted to
+	// the columns y with local[y] >= 0 and multiplied by scale.
+	m     csr
+	U     []int32
+	local []int32
+	scale float64
 }
 
-// layer sets ls.lay when the rows of ls, on nodes U with the chain's
-// phases phase, are block triangular as described above, with at least
-// one pre-clock node; it reports whether they are.
-func (ls *linSystem) layer(U []int32, phase []int32, clock int) (bool, error) {
-	n := ls.n
-	lvl := make([]int32, n)
+// lsMem is the memory a linear system is built in, reused from system to
+// system (one per worker: a system is valid until its memory's next use).
+type lsMem struct {
+	rows  rowsMem // a plain system's rows, or a layered one's block
+	lvl   []int32
+	pos   []int32
+	pre   []int32
+	stat  []int32
+	start []int32
+}
+
+// newLayered returns the layered form of I - scale·M on nodes U, with the
+// chain's phases phase, when its rows are block triangular as described
+// above with at least one pre-clock node; nil when they are not.
+func newLayered(m csr, U, local []int32, scale float64, denseLimit int, phase []int32, clock int, mem *lsMem) (*linSystem, error) {
+	n := len(U)
+	mem.lvl = grow(mem.lvl, n)
+	lvl := mem.lvl
 	nPre := 0
 	for i, x := range U {
 		ph := phase[x]
 		if ph < 0 || int(ph) > clock {
-			return false, nil
+			return nil, nil
 		}
 		lvl[i] = ph
 		if int(ph) < clock {
@@ -53,16 +75,23 @@ func (ls *linSystem) layer(U []int32, phase []int32, clock int) (bool, error) {
 		}
 	}
 	if nPre == 0 {
-		return false, nil
+		return nil, nil
 	}
 	// lowerOK: every entry points to an earlier layer or within the
 	// stationary block; upperOK: to a later layer or within the block.
+	// Entries on the diagonal and outside U are not entries of the
+	// system's off-diagonal rows.
 	c := int32(clock)
 	lowerOK, upperOK := true, true
 	for i := 0; i < n && (lowerOK || upperOK); i++ {
 		li := lvl[i]
-		for e := ls.rowPtr[i]; e < ls.rowPtr[i+1]; e++ {
-			lj := lvl[ls.col[e]]
+		x := U[i]
+		for e := m.rowPtr[x]; e < m.rowPtr[x+1]; e++ {
+			j := local[m.col[e]]
+			if j < 0 || j == int32(i) {
+				continue
+			}
+			lj := lvl[j]
 			if li == c && lj == c {
 				continue
 			}
@@ -75,12 +104,14 @@ func (ls *linSystem) layer(U []int32, phase []int32, clock int) (bool, error) {
 		}
 	}
 	if !lowerOK && !upperOK {
-		return false, nil
+		return nil, nil
 	}
-	L := &layered{lower: lowerOK}
+	L := &layered{lower: lowerOK, m: m, U: U, local: local, scale: scale}
 	// Counting sort of the pre-clock nodes by phase.
-	start := make([]int32, clock+1)
-	for _, l := range lvl {
+	mem.start = grow(mem.start, clock+1)
+	start := mem.start
+	clear(start)
+	for _, l := range lvl[:n] {
 		if l < c {
 			start[l+1]++
 		}
@@ -88,40 +119,67 @@ func (ls *linSystem) layer(U []int32, phase []int32, clock int) (bool, error) {
 	for t := 1; t <= clock; t++ {
 		start[t] += start[t-1]
 	}
-	L.pre = make([]int32, nPre)
-	pos := make([]int32, n) // position in stat, or -1
-	for i, l := range lvl {
+	mem.pre = grow(mem.pre, nPre)
+	mem.pos = grow(mem.pos, n)
+	mem.stat = grow(mem.stat, n-nPre)[:0]
+	L.pre, L.pos = mem.pre, mem.pos
+	for i, l := range lvl[:n] {
 		if l < c {
 			L.pre[start[l]] = int32(i)
 			start[l]++
-			pos[i] = -1
+			L.pos[i] = -1
 		} else {
-			pos[i] = int32(len(L.stat))
-			L.stat = append(L.stat, int32(i))
+			L.pos[i] = int32(len(mem.stat))
+			mem.stat = append(mem.stat, int32(i))
 		}
 	}
+	L.stat = mem.stat
 	if !L.lower {
 		for a, b := 0, len(L.pre)-1; a < b; a, b = a+1, b-1 {
 			L.pre[a], L.pre[b] = L.pre[b], L.pre[a]
 		}
 	}
-	in := &linSystem{n: len(L.stat), rowPtr: make([]int32, len(L.stat)+1), diag: make([]float64, len(L.stat)), denseLimit: ls.denseLimit}
+	// The stationary block: the rows of stat restricted to stat, built as
+	// buildRows would build them on U and then restrict them.
+	ns := len(L.stat)
+	nnz := 0
+	for _, i := range L.stat {
+		x := U[i]
+		nnz += int(m.rowPtr[x+1] - m.rowPtr[x])
+	}
+	r := &mem.rows
+	r.rowPtr = grow(r.rowPtr, ns+1)
+	r.diag = grow(r.diag, ns)
+	col, val := grow(r.col, nnz)[:0], grow(r.val, nnz)[:0]
+	in := &linSystem{n: ns, rowPtr: r.rowPtr, diag: r.diag, denseLimit: denseLimit}
+	in.rowPtr[0] = 0
 	for p, i := range L.stat {
-		in.diag[p] = ls.diag[i]
-		for e := ls.rowPtr[i]; e < ls.rowPtr[i+1]; e++ {
-			if q := pos[ls.col[e]]; q >= 0 {
-				in.col = append(in.col, q)
-				in.val = append(in.val, ls.val[e])
+		x := U[i]
+		d := 1.0
+		for e := m.rowPtr[x]; e < m.rowPtr[x+1]; e++ {
+			j := local[m.col[e]]
+			if j < 0 {
+				continue
+			}
+			if j == i {
+				d -= scale * m.val[e]
+				continue
+			}
+			if q := L.pos[j]; q >= 0 {
+				col = append(col, q)
+				val = append(val, scale*m.val[e])
 			}
 		}
-		in.rowPtr[p+1] = int32(len(in.col))
+		in.diag[p] = d
+		in.rowPtr[p+1] = int32(len(col))
 	}
+	in.col, in.val = col, val
+	r.col, r.val = col, val
 	if err := in.factor(); err != nil {
-		return false, err
+		return nil, err
 	}
-	L.inner, L.pos = in, pos
-	ls.lay = L
-	return true, nil
+	L.inner = in
+	return &linSystem{n: n, denseLimit: denseLimit, lay: L}, nil
 }
 
 // direct reports whether solves are direct (a dense factorisation), so
@@ -133,23 +191,56 @@ func (ls *linSystem) direct() bool {
 	return ls.lu != nil
 }
 
+// matvecLayered is matvec on a layered system, with matvec's arithmetic.
+func (ls *linSystem) matvecLayered(y, x []float64) {
+	L := ls.lay
+	m := L.m
+	for i := int32(0); int(i) < ls.n; i++ {
+		lo, hi := m.rowPtr[L.U[i]], m.rowPtr[L.U[i]+1]
+		d := 1.0
+		for e := lo; e < hi; e++ {
+			if L.local[m.col[e]] == i {
+				d -= L.scale * m.val[e]
+			}
+		}
+		acc := d * x[i]
+		for e := lo; e < hi; e++ {
+			if j := L.local[m.col[e]]; j >= 0 && j != i {
+				acc -= L.scale * m.val[e] * x[j]
+			}
+		}
+		y[i] = acc
+	}
+}
+
 // solveLayered is solveFrom on a layered system: substitution for the
 // pre-clock nodes, one solve of the stationary block (from x0's part on
-// it, if given).
+// it, if given). The arithmetic is that of the rows built out: each entry
+// scale·m(x,y) rounded once, added in the order of m's row.
 func (ls *linSystem) solveLayered(ctx context.Context, b []float64, k int, x0 []float64) ([]float64, error) {
 	L := ls.lay
+	m, local, scale := L.m, L.local, L.scale
 	x := make([]float64, ls.n*k)
 	sub := func(i int32) {
 		xi := x[int(i)*k : int(i)*k+k]
 		copy(xi, b[int(i)*k:int(i)*k+k])
-		for e := ls.rowPtr[i]; e < ls.rowPtr[i+1]; e++ {
-			v, j := ls.val[e], int(ls.col[e])
-			xj := x[j*k : j*k+k]
+		row := L.U[i]
+		d := 1.0
+		for e := m.rowPtr[row]; e < m.rowPtr[row+1]; e++ {
+			j := local[m.col[e]]
+			if j < 0 {
+				continue
+			}
+			if j == i {
+				d -= scale * m.val[e]
+				continue
+			}
+			v := scale * m.val[e]
+			xj := x[int(j)*k : int(j)*k+k]
 			for r := range xi {
 				xi[r] += v * xj[r]
 			}
 		}
-		d := ls.diag[i]
 		for r := range xi {
 			xi[r] /= d
 		}
@@ -165,12 +256,15 @@ func (ls *linSystem) solveLayered(ctx context.Context, b []float64, k int, x0 []
 			if L.lower {
 				// The known pre-clock predecessors move to the right-hand
 				// side (the block's own entries are in inner).
-				for e := ls.rowPtr[i]; e < ls.rowPtr[i+1]; e++ {
-					if j := int(ls.col[e]); L.pos[j] < 0 {
-						v := ls.val[e]
-						for r := range bp {
-							bp[r] += v * x[j*k+r]
-						}
+				row := L.U[i]
+				for e := m.rowPtr[row]; e < m.rowPtr[row+1]; e++ {
+					j := local[m.col[e]]
+					if j < 0 || j == i || L.pos[j] >= 0 {
+						continue
+					}
+					v := scale * m.val[e]
+					for r := range bp {
+						bp[r] += v * x[int(j)*k+r]
 					}
 				}
 			}

@@ -138,7 +138,7 @@ func (an *analyzer) fromTarget(ctx context.Context, f *From, t int) error {
 		}
 	}
 	if len(U) > 0 {
-		ls, err := an.linSystem(csr{c.RowPtr, c.Col, c.P}, U, local, 1)
+		ls, err := an.linSystem(csr{c.RowPtr, c.Col, c.P}, U, local, 1, nil)
 		if err != nil {
 			return err
 		}
@@ -275,7 +275,7 @@ func (an *analyzer) valuesFromAll(ctx context.Context) ([][]float64, error) {
 		if len(U) == 0 {
 			continue
 		}
-		ls, err := an.linSystem(csr{c.RowPtr, c.Col, c.P}, U, local, delta)
+		ls, err := an.linSystem(csr{c.RowPtr, c.Col, c.P}, U, local, delta, nil)
 		if err != nil {
 			return nil, fmt.Errorf("markov: values from every start: %w", err)
 		}

@@ -55,36 +55,57 @@ type csr struct {
 // outside U are dropped (their values are known and belong in the
 // right-hand side).
 func newLinSystem(m csr, U []int32, local []int32, scale float64, denseLimit int) (*linSystem, error) {
-	return newLinSystemClocked(m, U, local, scale, denseLimit, nil, 0)
+	return newLinSystemClocked(m, U, local, scale, denseLimit, nil, 0, nil)
 }
 
 // newLinSystemClocked is newLinSystem on a clocked chain, phase[x] being
 // node x's phase (Chain.phase; nil or clock 0: no clock). A node before
 // the clock runs out only leads to nodes of the next phase or to endings,
 // so the nodes of U before the clock are solved by substitution, phase by
-// phase, and only the stationary nodes (phase clock) form a system, as
-// large as an unclocked chain's (see layered).
-func newLinSystemClocked(m csr, U []int32, local []int32, scale float64, denseLimit int, phase []int32, clock int) (*linSystem, error) {
-	ls := buildRows(m, U, local, scale, denseLimit)
+// phase, reading their rows from m itself, and only the stationary nodes
+// (phase clock) form a system, as large as an unclocked chain's (see
+// layered). The system's memory comes from mem (nil: new memory); it is
+// valid until mem's next use, and m, U and local must stay as they are
+// while the system is used.
+func newLinSystemClocked(m csr, U []int32, local []int32, scale float64, denseLimit int, phase []int32, clock int, mem *lsMem) (*linSystem, error) {
+	if mem == nil {
+		mem = &lsMem{}
+	}
 	if clock > 0 && phase != nil {
-		ok, err := ls.layer(U, phase, clock)
-		if err != nil {
-			return nil, err
-		}
-		if ok {
-			return ls, nil
+		ls, err := newLayered(m, U, local, scale, denseLimit, phase, clock, mem)
+		if err != nil || ls != nil {
+			return ls, err
 		}
 	}
+	ls := buildRows(m, U, local, scale, denseLimit, &mem.rows)
 	if err := ls.factor(); err != nil {
 		return nil, err
 	}
 	return ls, nil
 }
 
-// buildRows is the sparse rows of I - scale·M on U (see newLinSystem).
-func buildRows(m csr, U []int32, local []int32, scale float64, denseLimit int) *linSystem {
+// rowsMem is the memory of a system's sparse rows, reused from system to
+// system.
+type rowsMem struct {
+	rowPtr, col []int32
+	val, diag   []float64
+}
+
+// buildRows is the sparse rows of I - scale·M on U (see newLinSystem), in
+// mem's memory.
+func buildRows(m csr, U []int32, local []int32, scale float64, denseLimit int, mem *rowsMem) *linSystem {
 	n := len(U)
-	ls := &linSystem{n: n, rowPtr: make([]int32, n+1), diag: make([]float64, n), denseLimit: denseLimit}
+	nnz := 0
+	for _, x := range U {
+		nnz += int(m.rowPtr[x+1] - m.rowPtr[x])
+	}
+	mem.rowPtr = grow(mem.rowPtr, n+1)
+	mem.diag = grow(mem.diag, n)
+	mem.col = grow(mem.col, nnz)[:0]
+	mem.val = grow(mem.val, nnz)[:0]
+	ls := &linSystem{n: n, rowPtr: mem.rowPtr, diag: mem.diag, denseLimit: denseLimit}
+	ls.rowPtr[0] = 0
+	col, val := mem.col, mem.val
 	for i, x := range U {
 		d := 1.0
 		for e := m.rowPtr[x]; e < m.rowPtr[x+1]; e++ {
@@ -97,13 +118,23 @@ func buildRows(m csr, U []int32, local []int32, scale float64, denseLimit int) *
 				d -= scale * m.val[e]
 				continue
 			}
-			ls.col = append(ls.col, ly)
-			ls.val = append(ls.val, scale*m.val[e])
+			col = append(col, ly)
+			val = append(val, scale*m.val[e])
 		}
 		ls.diag[i] = d
-		ls.rowPtr[i+1] = int32(len(ls.col))
+		ls.rowPtr[i+1] = int32(len(col))
 	}
+	ls.col, ls.val = col, val
 	return ls
+}
+
+// grow returns s resliced to length n, reallocated if its capacity is
+// short; the contents are unspecified.
+func grow[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n, n+n/4)
+	}
+	return s[:n]
 }
 
 // factor factorises the system densely when it is small enough.
@@ -193,6 +224,10 @@ func (ls *linSystem) solveFrom(ctx context.Context, b []float64, k int, x0 []flo
 
 // matvec sets y = (I - scale·M_UU) x.
 func (ls *linSystem) matvec(y, x []float64) {
+	if ls.lay != nil {
+		ls.matvecLayered(y, x)
+		return
+	}
 	for i := 0; i < ls.n; i++ {
 		acc := ls.diag[i] * x[i]
 		for e := ls.rowPtr[i]; e < ls.rowPtr[i+1]; e++ {

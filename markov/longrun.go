@@ -123,7 +123,7 @@ func (an *analyzer) longRun(ctx context.Context, res *Analysis, sc *scratch) err
 	} else {
 		transient := func(x int32) bool { return inClass[x] >= 0 }
 		U := an.forwardSet(sc, transient, false)
-		ls, err := an.linSystem(an.transposed(), U, sc.local, 1)
+		ls, err := an.linSystem(an.transposed(), U, sc.local, 1, &sc.ls)
 		if err != nil {
 			release(sc, U)
 			return fmt.Errorf("markov: long run: %w", err)
@@ -193,7 +193,7 @@ func (an *analyzer) recurrentClass(ctx context.Context, m []int32, inClass []int
 		for i, x := range rest {
 			local[x] = int32(i)
 		}
-		ls, err := an.linSystem(an.transposed(), rest, local, 1)
+		ls, err := an.linSystem(an.transposed(), rest, local, 1, nil)
 		if err != nil {
 			return rc, err
 		}
