@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/truce-dev/truce/internal/budget"
 	"github.com/truce-dev/truce/markov"
 )
 
@@ -130,14 +131,34 @@ func extendClocked(ctx context.Context, g *markov.Game, r *Result, opt Options, 
 }
 
 // stageModels returns the models of steps 0..g.Clock-1 and, last, of the
-// stationary game from step g.Clock on.
+// stationary game from step g.Clock on. Steps whose tables are the same
+// (a builder shares the tables of steps where nothing differs) share one
+// model: a model only reads its tables, so the shared one is the model
+// each would have had. Their memory, and that of the non-stationary
+// equilibrium the backward induction keeps for every step, grow with the
+// clock: the budget is asked for both before any is made.
 func stageModels(ctx context.Context, g *markov.Game) ([]*mpeModel, error) {
+	rep := stageClasses(g)
+	distinct := int64(1) // the stationary game's
+	for t, r := range rep {
+		if r == t {
+			distinct++
+		}
+	}
+	if err := budget.Check(ctx, fmt.Sprintf("the stage models of the clock's %d steps (%d with tables of their own) and the play kept for each step", g.Clock, distinct-1),
+		budget.Add(budget.Mul(distinct, mpeModelBytes(g)), budget.Mul(int64(g.Clock), timedPlayBytes(g))),
+		"an earlier date for the clock's last step"); err != nil {
+		return nil, fmt.Errorf("solve MPE: %w", err)
+	}
 	ms := make([]*mpeModel, g.Clock+1)
 	for t := range ms {
 		var err error
-		if t < g.Clock {
+		switch {
+		case t < g.Clock && rep[t] < t:
+			ms[t] = ms[rep[t]]
+		case t < g.Clock:
 			ms[t], err = stageModel(ctx, g, t)
-		} else {
+		default:
 			ms[t], err = newMPEModel(ctx, stationaryPart(g))
 		}
 		if err != nil {
@@ -145,6 +166,59 @@ func stageModels(ctx context.Context, g *markov.Game) ([]*mpeModel, error) {
 		}
 	}
 	return ms, nil
+}
+
+// stageClasses returns, for each step t before the clock runs out, the
+// first step whose flow and transition tables are those of t in every
+// non-terminal state (the same slices, not only equal numbers: a builder
+// shares the tables of steps where nothing differs).
+func stageClasses(g *markov.Game) []int {
+	rep := make([]int, g.Clock)
+	var firsts []int // the first step of each class
+	same := func(t, u int) bool {
+		for s, st := range g.States {
+			if st.Terminal {
+				continue
+			}
+			ft, fu := g.FlowAt(t, s), g.FlowAt(u, s)
+			tt, tu := g.TransAt(t, s), g.TransAt(u, s)
+			if len(ft) != len(fu) || len(tt) != len(tu) ||
+				(len(ft) > 0 && &ft[0] != &fu[0]) || (len(tt) > 0 && &tt[0] != &tu[0]) {
+				return false
+			}
+		}
+		return true
+	}
+	for t := range rep {
+		rep[t] = t
+		for _, u := range firsts {
+			if same(t, u) {
+				rep[t] = u
+				break
+			}
+		}
+		if rep[t] == t {
+			firsts = append(firsts, t)
+		}
+	}
+	return rep
+}
+
+// timedPlayBytes estimates the memory of one step's play and values as
+// extendClocked keeps them: per actor and state a distribution over the
+// actor's actions and a value, with their slice headers.
+func timedPlayBytes(g *markov.Game) int64 {
+	var n int64
+	for s := range g.States {
+		for a := range g.Actors {
+			k := 0
+			if s < len(g.Avail) && a < len(g.Avail[s]) {
+				k = len(g.Avail[s][a])
+			}
+			n = budget.Add(n, budget.Mul(int64(k), 8), 8+24)
+		}
+	}
+	return n
 }
 
 // stageModel is the game's model at step t: its flows and transitions.
