@@ -2,8 +2,10 @@ package scenarios_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"reflect"
+	"slices"
 	"testing"
 
 	"github.com/truce-dev/truce/markov"
@@ -84,6 +86,9 @@ func TestClockVariant(t *testing.T) {
 	if p := stalemate(sc, 15); p <= 0 {
 		t.Errorf("the bundled file's truce does not harden by step 15 either (%g): the check shows nothing", p)
 	}
+	if err := checkClock(load(t, file, src)); err != nil {
+		t.Errorf("%s: %v", file, err)
+	}
 	// Every hypothesis, the leverage ones (best responses, credibility)
 	// included, is evaluated on the clocked game.
 	ar, err := scenario.Analyze(context.Background(), cl, scenario.AnalyzeOptions{Draws: 2, Seed: scenario.DefaultSeed, Strict: true})
@@ -93,4 +98,67 @@ func TestClockVariant(t *testing.T) {
 	if len(ar.Hypotheses) != len(sc.Hypotheses) {
 		t.Errorf("%d hypotheses evaluated on the variant, the bundled file has %d", len(ar.Hypotheses), len(sc.Hypotheses))
 	}
+}
+
+// checkClock is what the clock must do in the US–Iran scenario (#17,
+// point 7): the truce starts dated (the initial state, with a clock); it
+// cannot harden into an open-ended stalemate before its extension runs
+// out (extension_end), can lapse into strikes in that week whatever the
+// US does short of force (no US move takes the lapse away by rule order),
+// and can harden from the week after; and the US electoral calendar makes
+// a round of strikes cost the US more at home in the campaign (campaign
+// to midterms) than before it or after the vote.
+func checkClock(b *built) error {
+	if b.g.Clock == 0 {
+		return fmt.Errorf("the game has no clock: its rules never depend on the step")
+	}
+	dates := map[string]int{}
+	for _, d := range b.sc.Dates {
+		dates[d.Name] = d.Step
+	}
+	end, ok1 := dates["extension_end"]
+	campaign, ok2 := dates["campaign"]
+	midterms, ok3 := dates["midterms"]
+	if !ok1 || !ok2 || !ok3 {
+		return fmt.Errorf("the clock names %v; want extension_end, campaign and midterms", dates)
+	}
+	truce := b.state("truce")
+	if b.g.Initial != truce {
+		return fmt.Errorf("the initial state is %s, not the dated truce", b.g.States[b.g.Initial].ID)
+	}
+	quiet := map[string]string{"US": "hold", "IR": "comply"}
+	for t := range end {
+		if n := b.nextAt(t, truce, quiet); n == nil || n["stalemate"] > 0 {
+			return fmt.Errorf("at step %d, before the extension runs out (step %d), a quiet truce leads to %v", t, end, n)
+		}
+	}
+	if n := b.nextAt(end+1, truce, quiet); n["stalemate"] <= 0 {
+		return fmt.Errorf("after the extension (step %d) a quiet truce cannot harden: %v", end+1, n)
+	}
+	for _, us := range []string{"hold", "pressure", "withdraw", "negotiate"} {
+		play := map[string]string{"US": us, "IR": "intransigent"}
+		before, at := b.nextAt(0, truce, play), b.nextAt(end, truce, play)
+		if before == nil || at == nil {
+			return fmt.Errorf("US %s, IR intransigent is not a joint action of the truce", us)
+		}
+		if at["strikes"] <= before["strikes"] {
+			return fmt.Errorf("US %s in the week the extension runs out: strikes %.3g, no more than at step 0 (%.3g): no lapse", us, at["strikes"], before["strikes"])
+		}
+	}
+	us, strikes := b.actor("US"), b.state("strikes")
+	j := b.joint(strikes, map[string]string{"US": "hold", "IR": "intransigent"})
+	if j < 0 {
+		return fmt.Errorf("US hold, IR intransigent is not a joint action of the strikes")
+	}
+	dom := slices.Index(b.g.Components, "domestic")
+	pay := func(t int) float64 { return b.g.FlowAt(t, strikes)[j][us*len(b.g.Components)+dom] }
+	for _, t := range []int{campaign, midterms} {
+		if pay(t) >= pay(0) || pay(t) >= pay(midterms+1) {
+			return fmt.Errorf("a week of strikes at step %d, in the campaign, costs the US at home %.3g; %.3g at step 0, %.3g after the vote", t, -pay(t), -pay(0), -pay(midterms+1))
+		}
+	}
+	if pay(campaign-1) != pay(0) {
+		return fmt.Errorf("the campaign's cost starts before step %d", campaign)
+	}
+	return nil
 }

@@ -66,22 +66,38 @@ func (b *built) action(a int, name string) int {
 
 // next is the distribution of the next state in state s after the joint
 // action in which each actor plays the named action (nil if an action is
-// not available there).
+// not available there), once the clock has run out (in a game without a
+// clock: at every step).
 func (b *built) next(s int, play map[string]string) map[string]float64 {
-	if s < 0 || b.g.States[s].Terminal {
-		return nil
-	}
+	return b.nextAt(b.g.Clock, s, play)
+}
+
+// joint is the index of the joint action in state s in which each actor
+// plays the named action (-1 if an action is not available there).
+func (b *built) joint(s int, play map[string]string) int {
 	k := make([]int, len(b.g.Actors))
 	for a := range b.g.Actors {
 		act := b.action(a, play[b.g.Actors[a].ID])
 		pos := slices.Index(b.g.Avail[s][a], act)
 		if act < 0 || pos < 0 {
-			return nil
+			return -1
 		}
 		k[a] = pos
 	}
+	return b.g.Encode(s, k)
+}
+
+// nextAt is next at step t.
+func (b *built) nextAt(t, s int, play map[string]string) map[string]float64 {
+	if s < 0 || b.g.States[s].Terminal {
+		return nil
+	}
+	j := b.joint(s, play)
+	if j < 0 {
+		return nil
+	}
 	out := map[string]float64{}
-	for _, n := range b.g.Trans[s][b.g.Encode(s, k)] {
+	for _, n := range b.g.TransAt(t, s)[j] {
 		out[b.g.States[n.State].ID] += n.P
 	}
 	return out
@@ -297,8 +313,12 @@ var reviewPoints = []struct {
 			return err
 		}
 		a, i := b.g.Initial, b.actor("US")
+		values := sel.Values // from the start: at step 0 in a clocked game
+		if len(sel.TimedValues) > 0 {
+			values = sel.TimedValues[0]
+		}
 		got := []string{sel.Method, fmt.Sprintf("%.2g", sel.MaxDeviationGain), b.g.States[a].ID,
-			fmt.Sprintf("%.4g", sel.Values[i][a]), fmt.Sprintf("%.4g", sel.Values[b.actor("IR")][a]), set.Describe(b.g)}
+			fmt.Sprintf("%.4g", values[i][a]), fmt.Sprintf("%.4g", values[b.actor("IR")][a]), set.Describe(b.g)}
 		for k, what := range []string{"selection method", "largest deviation gain", "start state", "US value", "IR value", "equilibrium set"} {
 			if string(m[k+1]) != got[k] {
 				return fmt.Errorf("%s: the page quotes %q, the file gives %q", what, m[k+1], got[k])

@@ -439,7 +439,7 @@ const demoWarBar = 0.15
 // how far the others found are from it, and where that leaves the
 // article's "no comprehensive conflict for now".
 func demoSetClaims(g *markov.Game, horizon int, period string, set *equilibrium.Set) (over, words string, err error) {
-	if g == nil || set == nil || len(set.Equilibria) == 0 || g.Clock > 0 {
+	if g == nil || set == nil || len(set.Equilibria) == 0 {
 		return "", "", nil
 	}
 	ids := []string{"war", "stalemate", "agreement"}
@@ -531,7 +531,7 @@ func demoSetWords(g *markov.Game, set *equilibrium.Set, yearLo, yearHi, yearSel 
 	plays := func(a int, action string) bool {
 		for k, ai := range g.Avail[s0][a] {
 			if g.Actions[a][ai] == action {
-				return sel.Strategies[a][s0][k] > 0.99
+				return startPlay(sel, a, s0)[k] > 0.99
 			}
 		}
 		return false
@@ -542,7 +542,7 @@ func demoSetWords(g *markov.Game, set *equilibrium.Set, yearLo, yearHi, yearSel 
 	}
 	if yearLo < yearHi {
 		fmt.Fprintf(&b, "in the one found with the least war within the year (%s) Iran gets %.4g against %.4g, the US %.4g against %.4g. ",
-			pctS(yearLo), calmest.Values[ir][s0], sel.Values[ir][s0], calmest.Values[us][s0], sel.Values[us][s0])
+			pctS(yearLo), startValue(calmest.Result, ir, s0), startValue(sel, ir, s0), startValue(calmest.Result, us, s0), startValue(sel, us, s0))
 	} else {
 		fmt.Fprintf(&b, "every one found gives war within the year %s. ", pctS(yearHi))
 	}
@@ -556,11 +556,30 @@ func demoSetWords(g *markov.Game, set *equilibrium.Set, yearLo, yearHi, yearSel 
 	return b.String()
 }
 
-// demoValues lists the actors' values from the initial state.
+// demoValues lists the actors' values from the initial state at step 0.
 func demoValues(sc *scenario.Scenario, r *equilibrium.Result) string {
 	var parts []string
 	for a, act := range sc.Actors {
-		parts = append(parts, fmt.Sprintf("%s %.4g", act.ID, r.Values[a][sc.Initial]))
+		parts = append(parts, fmt.Sprintf("%s %.4g", act.ID, startValue(r, a, sc.Initial)))
 	}
 	return strings.Join(parts, ", ")
+}
+
+// startValue is actor a's value of the equilibrium from state s at step
+// 0: in a clocked game the value backward induction found for step 0, not
+// the stationary value from the clock's end on.
+func startValue(r *equilibrium.Result, a, s int) float64 {
+	if len(r.TimedValues) > 0 {
+		return r.TimedValues[0][a][s]
+	}
+	return r.Values[a][s]
+}
+
+// startPlay is actor a's play in state s at step 0 (in a clocked game,
+// not the stationary play from the clock's end on).
+func startPlay(r *equilibrium.Result, a, s int) []float64 {
+	if len(r.Timed) > 0 {
+		return r.Timed[0][a][s]
+	}
+	return r.Strategies[a][s]
 }
