@@ -24,6 +24,10 @@ type Options struct {
 	Workers  int
 	MPE      equilibrium.Options
 	Progress func(done, total int) // variants analysed so far
+	// SkipSubsampled leaves out the hypotheses with their own draws: in
+	// the file and in every variant (truce audit --hypothesis-draws
+	// none); Report.NotEvaluated lists them.
+	SkipSubsampled bool
 }
 
 // DefaultDraws is the number of draws each variant is analysed on.
@@ -54,6 +58,9 @@ type Report struct {
 	// Marginal verdicts are within MinChange of a verdict threshold: the
 	// smallest change can flip them.
 	Marginal []Verdict
+	// NotEvaluated are the hypotheses left out (Options.SkipSubsampled),
+	// in file order: nothing above says anything about them.
+	NotEvaluated []scenario.Hypothesis
 }
 
 // MinChange is the smallest change of a hypothesis's share of draws that
@@ -124,7 +131,14 @@ func Run(ctx context.Context, file string, src []byte, opt Options) (*Report, er
 	if sc == nil {
 		return nil, fmt.Errorf("%s has errors: %s", file, firstError(diags))
 	}
+	var skipped []scenario.Hypothesis
+	if opt.SkipSubsampled {
+		skipped = sc.SkipSubsampled()
+	}
 	if len(sc.Hypotheses) == 0 {
+		if len(skipped) > 0 {
+			return nil, fmt.Errorf("%s: every hypothesis has its own draws: and --hypothesis-draws none leaves them all out: there is no verdict to audit", file)
+		}
 		return nil, fmt.Errorf("%s has no hypotheses: there is no verdict to audit", file)
 	}
 	s, err := newSource(src)
@@ -132,7 +146,7 @@ func Run(ctx context.Context, file string, src []byte, opt Options) (*Report, er
 		return nil, err
 	}
 	pert := perturbations(s, sc)
-	rep := &Report{File: file, Draws: opt.Draws, Seed: opt.Seed, TestedByKind: map[string]int{}}
+	rep := &Report{File: file, Draws: opt.Draws, Seed: opt.Seed, TestedByKind: map[string]int{}, NotEvaluated: skipped}
 	total := len(pert) + 1
 	tick := func(done int) {
 		if opt.Progress != nil {
@@ -174,6 +188,9 @@ func Run(ctx context.Context, file string, src []byte, opt Options) (*Report, er
 		if vsc == nil {
 			rep.NotTested = append(rep.NotTested, NotTested{Perturbation: p, Why: firstError(ds)})
 			continue
+		}
+		if opt.SkipSubsampled {
+			vsc.SkipSubsampled()
 		}
 		vids, holds, err := sensitivity.HypothesisDraws(ctx, vsc, nil, draws, opt.Seed, opt.MPE, eval)
 		if err != nil {

@@ -43,11 +43,14 @@ type Result struct {
 	SMC         *SMCInfo `json:"smc,omitempty"`
 
 	Hypotheses []HypothesisUpdate `json:"hypotheses"`
-	Parameters []ParameterUpdate  `json:"parameters"`
-	Now        NowInfo            `json:"now"`
-	Predictive Predictive         `json:"predictive"`
-	Checks     *Checks            `json:"checks,omitempty"`
-	Warnings   []string           `json:"warnings"`
+	// NotEvaluated, set by the command line, lists the hypotheses left
+	// out (--hypothesis-draws none) and the command that evaluates them.
+	NotEvaluated *scenario.NotEvaluated `json:"hypotheses_not_evaluated,omitempty"`
+	Parameters   []ParameterUpdate      `json:"parameters"`
+	Now          NowInfo                `json:"now"`
+	Predictive   Predictive             `json:"predictive"`
+	Checks       *Checks                `json:"checks,omitempty"`
+	Warnings     []string               `json:"warnings"`
 
 	states []string
 	events []string

@@ -99,6 +99,9 @@ type AnalysisReport struct {
 	Seed       uint64                    `json:"seed"`
 	Profiles   map[string]*ProfileReport `json:"profiles"`
 	Hypotheses []HypothesisReport        `json:"hypotheses"`
+	// NotEvaluated lists the hypotheses the run left out
+	// (--hypothesis-draws none) and the command that evaluates them.
+	NotEvaluated *NotEvaluated `json:"hypotheses_not_evaluated,omitempty"`
 	// Clock is how far the rules tell steps apart (Scenario.Clock) and
 	// ClockNote says so and why; absent without a clock.
 	Clock     int    `json:"clock,omitempty"`
@@ -771,7 +774,7 @@ func (sc *Scenario) profilesRead() map[int]bool {
 
 func (sc *Scenario) selectProfiles(names []string) (*AnalysisReport, error) {
 	r := &AnalysisReport{Scenario: sc.Name, Title: sc.Title, Period: sc.Period, Horizon: sc.Horizon, Clock: sc.Clock, ClockNote: sc.ClockNote,
-		Profiles: map[string]*ProfileReport{}, Hypotheses: []HypothesisReport{}}
+		Profiles: map[string]*ProfileReport{}, Hypotheses: []HypothesisReport{}, NotEvaluated: sc.NotEvaluatedReport("")}
 	var all []string
 	for _, p := range sc.Profiles {
 		all = append(all, p.Name)

@@ -2,6 +2,9 @@ package scenario
 
 import (
 	"fmt"
+	"io"
+	"text/tabwriter"
+
 	"github.com/expr-lang/expr"
 	"github.com/expr-lang/expr/vm"
 	"gonum.org/v1/gonum/stat/distuv"
@@ -310,4 +313,100 @@ func (sc *Scenario) EvaluateEveryDraw() {
 	for i := range sc.Hypotheses {
 		sc.Hypotheses[i].Draws = 0
 	}
+}
+
+// SkipSubsampled removes from sc every hypothesis with its own `draws:`
+// (those the file marks as costly), and the quantities only they read, so
+// that a run evaluates none of them (truce analyze --hypothesis-draws
+// none). What it removed is kept in sc.NotEvaluated, in file order, for
+// the reports to list as not evaluated; it returns them.
+func (sc *Scenario) SkipSubsampled() []Hypothesis {
+	kept := sc.Hypotheses[:0:0]
+	read := map[*quantity]bool{}
+	for _, h := range sc.Hypotheses {
+		if h.Draws > 0 {
+			sc.NotEvaluated = append(sc.NotEvaluated, h)
+			continue
+		}
+		kept = append(kept, h)
+		for _, q := range h.quant {
+			read[q] = true
+		}
+	}
+	if len(kept) == len(sc.Hypotheses) {
+		return nil
+	}
+	sc.Hypotheses = kept
+	// A quantity no hypothesis reads would still be computed on every
+	// draw (quantDraws): drop it.
+	var quants []*quantity
+	for _, q := range sc.quantities {
+		if read[q] {
+			quants = append(quants, q)
+		}
+	}
+	sc.quantities = quants
+	return sc.NotEvaluated
+}
+
+// NotEvaluated lists hypotheses a run left out (--hypothesis-draws none)
+// and the command that evaluates them, so that no report shows them as
+// evaluated.
+type NotEvaluated struct {
+	Hypotheses []SkippedHypothesis `json:"hypotheses"`
+	// Command evaluates them on the file's draws (set by the command line).
+	Command string `json:"command,omitempty"`
+}
+
+// SkippedHypothesis is one hypothesis a run left out: its own `draws:`
+// marks it as costly.
+type SkippedHypothesis struct {
+	ID    string `json:"id"`
+	Claim string `json:"claim"`
+	Draws int    `json:"draws"`
+}
+
+// NotEvaluatedReport describes sc.NotEvaluated for a report, with the
+// command that evaluates them; nil when nothing was left out.
+func (sc *Scenario) NotEvaluatedReport(command string) *NotEvaluated {
+	return NewNotEvaluated(sc.NotEvaluated, command)
+}
+
+// NewNotEvaluated describes the hypotheses hs left out of a run, with the
+// command that evaluates them; nil when hs is empty.
+func NewNotEvaluated(hs []Hypothesis, command string) *NotEvaluated {
+	if len(hs) == 0 {
+		return nil
+	}
+	ne := &NotEvaluated{Command: command}
+	for _, h := range hs {
+		ne.Hypotheses = append(ne.Hypotheses, SkippedHypothesis{ID: h.ID, Claim: h.Claim, Draws: h.Draws})
+	}
+	return ne
+}
+
+// WriteText writes the note that says which hypotheses were not
+// evaluated and how to evaluate them.
+func (ne *NotEvaluated) WriteText(w io.Writer) error {
+	if ne == nil || len(ne.Hypotheses) == 0 {
+		return nil
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "\nnot evaluated (--hypothesis-draws none): %d hypothes", len(ne.Hypotheses))
+	if len(ne.Hypotheses) == 1 {
+		b.WriteString("is that sets its")
+	} else {
+		b.WriteString("es that set their")
+	}
+	b.WriteString(" own draws: (the file marks them as costly); no verdict or figure of this run includes them\n")
+	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
+	for _, h := range ne.Hypotheses {
+		fmt.Fprintf(tw, "  %s\tnot evaluated\t(draws: %d)\t%s\n", h.ID, h.Draws, h.Claim)
+	}
+	tw.Flush()
+	if ne.Command != "" {
+		fmt.Fprintf(&b, "  evaluate them with: %s\n", ne.Command)
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
 }

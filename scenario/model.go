@@ -51,7 +51,10 @@ type Scenario struct {
 	ActionInfo []map[string]Info
 	Profiles   []ProfileDef
 	Hypotheses []Hypothesis
-	Strategies [][]StrategyDef // Strategies[a]: named strategies of actor a
+	// NotEvaluated are the hypotheses SkipSubsampled took out of
+	// Hypotheses (truce analyze --hypothesis-draws none).
+	NotEvaluated []Hypothesis
+	Strategies   [][]StrategyDef // Strategies[a]: named strategies of actor a
 
 	// Avail[s][a] are the indices of actions available to actor a in state s
 	// (empty for terminal states).

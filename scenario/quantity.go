@@ -407,7 +407,15 @@ func (c *compiler) quantityCall(n *ast.CallNode, p *exprChecker) *quantity {
 	if old, ok := c.quantities[q.key]; ok {
 		return old
 	}
-	q.ident = fmt.Sprintf("__q%d", len(c.quantities))
+	// A new name: the scenario's list can have lost quantities
+	// (SkipSubsampled), so its length may be taken.
+	taken := make(map[string]bool, len(c.quantities))
+	for _, o := range c.quantities {
+		taken[o.ident] = true
+	}
+	for n := len(c.quantities); q.ident == "" || taken[q.ident]; n++ {
+		q.ident = fmt.Sprintf("__q%d", n)
+	}
 	c.quantities[q.key] = q
 	c.sc.quantities = append(c.sc.quantities, q)
 	return q

@@ -120,6 +120,9 @@ func (r *AnalysisReport) WriteText(w io.Writer) error {
 		}
 		tw.Flush()
 	}
+	if err := r.NotEvaluated.WriteText(&b); err != nil {
+		return err
+	}
 	writeRankCorrelations(&b, r)
 	_, err := io.WriteString(w, b.String())
 	return err

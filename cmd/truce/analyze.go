@@ -74,7 +74,7 @@ result; truce merge folds the parts into exactly this command's output
 			if err != nil {
 				return err
 			}
-			applyHypothesisDraws(sc, hypDraws)
+			rerun := applyHypothesisDraws(cmd, sc, hypDraws)
 			units := draws
 			if !sc.Random() {
 				units = 1 // analysed once
@@ -135,6 +135,9 @@ result; truce merge folds the parts into exactly this command's output
 			printDiagnostics(cmd.ErrOrStderr(), rdiags)
 			if rd != nil {
 				rep.Retrodiction = rd
+			}
+			if rep.NotEvaluated != nil {
+				rep.NotEvaluated.Command = rerun
 			}
 			out := cmd.OutOrStdout()
 			if format == "json" {

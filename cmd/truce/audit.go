@@ -14,8 +14,9 @@ import (
 
 func newAuditCmd() *cobra.Command {
 	var (
-		opt    audit.Options
-		format string
+		opt      audit.Options
+		format   string
+		hypDraws string
 	)
 	cmd := &cobra.Command{
 		Use:   "audit FILE",
@@ -62,6 +63,7 @@ truce sensitivity varies.`,
 				}
 				return &cmdError{msg: fmt.Sprintf("truce audit: %s has errors; nothing was run", name), diags: diags}
 			}
+			opt.SkipSubsampled = hypDraws == "none"
 			bar := progress.New(cmd.ErrOrStderr(), -1, "variants")
 			opt.Progress = func(done, _ int) { bar.Set(int64(done)) }
 			rep, err := audit.Run(cmd.Context(), name, src, opt)
@@ -69,11 +71,12 @@ truce sensitivity varies.`,
 			if err != nil {
 				return &exitError{codeFailure, fmt.Sprintf("truce audit: %v", err)}
 			}
+			ne := scenario.NewNotEvaluated(rep.NotEvaluated, rerunCommand(cmd, map[string]string{"hypothesis-draws": "file"}))
 			if format == "json" {
-				return writeAuditJSON(cmd.OutOrStdout(), rep)
+				return writeAuditJSON(cmd.OutOrStdout(), rep, ne)
 			}
 			writeAuditText(cmd.OutOrStdout(), rep)
-			return nil
+			return ne.WriteText(cmd.OutOrStdout())
 		},
 	}
 	f := cmd.Flags()
@@ -81,6 +84,7 @@ truce sensitivity varies.`,
 	f.Uint64Var(&opt.Seed, "seed", 1, "random seed of the draws")
 	intFlag(f, &opt.Workers, "workers", 0, 0, maxWorkers, "parallel workers (0 = all cores); output does not depend on it")
 	formatFlag(f, &format, "text", "json")
+	enumFlag(f, &hypDraws, "hypothesis-draws", "file", "hypotheses with draws: N are audited on the first N draws (file) or left out, saying so (none)", "file", "none")
 	timeoutFlag(f)
 	return cmd
 }
@@ -254,6 +258,8 @@ type auditJSON struct {
 	Decisive     []auditDecisive  `json:"decisive_numbers"`
 	Marginal     []auditVerdict   `json:"marginal"`
 	NotTested    []auditNotTested `json:"not_tested"`
+	// NotEvaluated: the hypotheses --hypothesis-draws none left out.
+	NotEvaluated *scenario.NotEvaluated `json:"hypotheses_not_evaluated,omitempty"`
 }
 
 type auditVerdict struct {
@@ -316,7 +322,7 @@ type auditNotTested struct {
 	Why     string         `json:"why"`
 }
 
-func writeAuditJSON(w io.Writer, rep *audit.Report) error {
+func writeAuditJSON(w io.Writer, rep *audit.Report, ne *scenario.NotEvaluated) error {
 	el := func(p audit.Perturbation) auditElementJS {
 		return auditElementJS{Kind: p.Kind, What: p.What, At: at(rep.File, p.Pos), Value: p.Value, Change: p.Change}
 	}
@@ -331,7 +337,7 @@ func writeAuditJSON(w io.Writer, rep *audit.Report) error {
 		return out
 	}
 	js := auditJSON{Scenario: rep.File, Draws: rep.Draws, Seed: rep.Seed, Tested: rep.Tested, Baseline: verdicts(rep.Baseline), Marginal: verdicts(rep.Marginal),
-		Definitional: []auditDefJSON{}, Fixed: []auditFixedJSON{}, Flips: []auditFlipJSON{}, Decisive: []auditDecisive{}, NotTested: []auditNotTested{}}
+		Definitional: []auditDefJSON{}, Fixed: []auditFixedJSON{}, Flips: []auditFlipJSON{}, Decisive: []auditDecisive{}, NotTested: []auditNotTested{}, NotEvaluated: ne}
 	for _, d := range rep.Definitional {
 		dj := auditDefJSON{Hypothesis: d.Hypothesis, At: at(rep.File, d.Pos), Kind: d.Kind, Text: d.Text, Matches: []auditMatchJSON{}}
 		for _, m := range d.Matches {

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 	"github.com/truce-dev/truce/internal/budget"
 	"github.com/truce-dev/truce/scenario"
@@ -199,14 +200,56 @@ func orList(xs []string) string {
 
 // hypothesisDrawsFlag adds --hypothesis-draws: "file" keeps each
 // hypothesis's draws: (evaluated on the run's first N draws), "all"
-// evaluates every hypothesis on every draw.
+// evaluates every hypothesis on every draw, "none" leaves out the
+// hypotheses that carry their own draws: (the file marks them as costly).
 func hypothesisDrawsFlag(f *pflag.FlagSet, p *string) {
-	enumFlag(f, p, "hypothesis-draws", "file", "draws a hypothesis with draws: N is evaluated on: its first N (file) or every draw (all)", "file", "all")
+	enumFlag(f, p, "hypothesis-draws", "file", "draws a hypothesis with draws: N is evaluated on: its first N (file), every draw (all), or none, leaving it out and saying so", "file", "all", "none")
 }
 
-// applyHypothesisDraws applies --hypothesis-draws to sc.
-func applyHypothesisDraws(sc *scenario.Scenario, v string) {
-	if v == "all" {
+// applyHypothesisDraws applies --hypothesis-draws to sc; with none it
+// returns the command that evaluates the hypotheses left out (this
+// command line with --hypothesis-draws file), else "".
+func applyHypothesisDraws(cmd *cobra.Command, sc *scenario.Scenario, v string) string {
+	switch v {
+	case "all":
 		sc.EvaluateEveryDraw()
+	case "none":
+		if len(sc.SkipSubsampled()) > 0 {
+			return rerunCommand(cmd, map[string]string{"hypothesis-draws": "file"})
+		}
 	}
+	return ""
+}
+
+// rerunCommand is the command line of cmd as given, with the flags in set
+// changed (a flag at its default is left out), minus the flags that do
+// not change the answer (workers, shards, output, timeout).
+func rerunCommand(cmd *cobra.Command, set map[string]string) string {
+	parts := []string{"truce", cmd.Name()}
+	parts = append(parts, cmd.Flags().Args()...)
+	skip := map[string]bool{"workers": true, "shard": true, "out": true, "timeout": true, "format": true}
+	cmd.Flags().VisitAll(func(f *pflag.Flag) {
+		if skip[f.Name] {
+			return
+		}
+		v, ok := set[f.Name]
+		if !ok {
+			if !f.Changed {
+				return
+			}
+			v = f.Value.String()
+			if sv, isSlice := f.Value.(pflag.SliceValue); isSlice {
+				v = strings.Join(sv.GetSlice(), ",")
+			}
+		} else if v == f.DefValue {
+			return
+		}
+		parts = append(parts, "--"+f.Name, shellQuote(v))
+	})
+	for i := 2; i < len(parts); i++ {
+		if !strings.HasPrefix(parts[i], "--") {
+			parts[i] = shellQuote(parts[i])
+		}
+	}
+	return strings.Join(parts, " ")
 }

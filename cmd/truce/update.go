@@ -78,7 +78,7 @@ checks. The part carries the scenario and the record.`,
 			if err != nil {
 				return err
 			}
-			applyHypothesisDraws(sc, hypDraws)
+			rerun := applyHypothesisDraws(cmd, sc, hypDraws)
 			if recordPath == "" {
 				return usageErrorf("truce update: --record is required (a CSV file: step or date, event or state)")
 			}
@@ -150,6 +150,7 @@ checks. The part carries the scenario and the record.`,
 			if err != nil {
 				return &exitError{codeFailure, fmt.Sprintf("truce update: %v", err)}
 			}
+			res.NotEvaluated = sc.NotEvaluatedReport(rerun)
 			return writeOutput(cmd, "", nil, func(w io.Writer) error {
 				if format == "json" {
 					b, err := res.JSON()
@@ -159,7 +160,10 @@ checks. The part carries the scenario and the record.`,
 					_, err = w.Write(b)
 					return err
 				}
-				return res.WriteText(w)
+				if err := res.WriteText(w); err != nil {
+					return err
+				}
+				return res.NotEvaluated.WriteText(w)
 			})
 		},
 	}

@@ -1,0 +1,120 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// --hypothesis-draws none leaves out the hypotheses that carry their own
+// draws: in analyze, update and audit: none of them gets a verdict, the
+// output lists them as not evaluated with the command that evaluates them,
+// and the others are as in a run without the flag.
+func TestHypothesisDrawsNone(t *testing.T) {
+	const file = "../../scenario/testdata/subsample.yaml"
+	type hyps struct {
+		Hypotheses []struct {
+			ID         string  `json:"id"`
+			HoldsShare float64 `json:"holds_share"`
+		} `json:"hypotheses"`
+		NotEvaluated *struct {
+			Hypotheses []struct {
+				ID    string `json:"id"`
+				Draws int    `json:"draws"`
+			} `json:"hypotheses"`
+			Command string `json:"command"`
+		} `json:"hypotheses_not_evaluated"`
+	}
+	decode := func(out string) hyps {
+		t.Helper()
+		var h hyps
+		if err := json.Unmarshal([]byte(out), &h); err != nil {
+			t.Fatalf("%v\n%s", err, out)
+		}
+		return h
+	}
+	ids := func(h hyps) string {
+		var s []string
+		for _, x := range h.Hypotheses {
+			s = append(s, x.ID)
+		}
+		return strings.Join(s, ",")
+	}
+
+	out, errs, code := run(t, "analyze", file, "--draws", "20", "--seed", "4", "--hypothesis-draws", "none")
+	if code != 0 {
+		t.Fatalf("analyze: exit %d: %s", code, errs)
+	}
+	for _, want := range []string{"not evaluated (--hypothesis-draws none): 2 hypotheses", "  H3  not evaluated  (draws: 13)", "  H4  not evaluated  (draws: 9)",
+		"evaluate them with: truce analyze ../../scenario/testdata/subsample.yaml --draws 20 --seed 4\n"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("analyze text lacks %q:\n%s", want, out)
+		}
+	}
+	for _, line := range strings.Split(out, "\n") {
+		if f := strings.Fields(line); len(f) > 1 && (f[0] == "H3" || f[0] == "H4") && f[1] != "not" {
+			t.Errorf("analyze shows a skipped hypothesis as evaluated: %q", line)
+		}
+	}
+	out, _, code = run(t, "analyze", file, "--draws", "20", "--seed", "4", "--hypothesis-draws", "none", "--format", "json")
+	none := decode(out)
+	out2, _, code2 := run(t, "analyze", file, "--draws", "20", "--seed", "4", "--format", "json")
+	all := decode(out2)
+	if code != 0 || code2 != 0 || ids(none) != "H1,H2" || ids(all) != "H1,H2,H3,H4" || all.NotEvaluated != nil {
+		t.Fatalf("analyze json: exit %d/%d, hypotheses %s (none) and %s (file), not evaluated %+v", code, code2, ids(none), ids(all), all.NotEvaluated)
+	}
+	for i := range none.Hypotheses {
+		if none.Hypotheses[i] != all.Hypotheses[i] {
+			t.Errorf("%s: %+v with --hypothesis-draws none, %+v without", none.Hypotheses[i].ID, none.Hypotheses[i], all.Hypotheses[i])
+		}
+	}
+	if ne := none.NotEvaluated; ne == nil || len(ne.Hypotheses) != 2 || ne.Hypotheses[0].ID != "H3" || ne.Hypotheses[0].Draws != 13 || ne.Hypotheses[1].ID != "H4" ||
+		ne.Command != "truce analyze ../../scenario/testdata/subsample.yaml --draws 20 --seed 4" {
+		t.Errorf("analyze json: not evaluated %+v", ne)
+	}
+	_, errs, code = run(t, "analyze", file, "--hypothesis-draws", "some")
+	if code != 2 || !strings.Contains(errs, "file, all or none") {
+		t.Errorf("bad --hypothesis-draws: exit %d, %q", code, errs)
+	}
+
+	// audit: the baseline and every variant without them.
+	out, errs, code = run(t, "audit", file, "--draws", "10", "--hypothesis-draws", "none")
+	if code != 0 || !strings.Contains(out, "  H4  not evaluated  (draws: 9)") || !strings.Contains(out, "evaluate them with: truce audit ../../scenario/testdata/subsample.yaml --draws 10\n") {
+		t.Errorf("audit: exit %d: %s\n%s", code, errs, out)
+	}
+	out, _, code = run(t, "audit", file, "--draws", "10", "--hypothesis-draws", "none", "--format", "json")
+	var aud struct {
+		Baseline []struct {
+			Hypothesis string `json:"hypothesis"`
+		} `json:"baseline"`
+		NotEvaluated *struct {
+			Command string `json:"command"`
+		} `json:"hypotheses_not_evaluated"`
+	}
+	if err := json.Unmarshal([]byte(out), &aud); err != nil || code != 0 || len(aud.Baseline) != 2 || aud.Baseline[1].Hypothesis != "H2" || aud.NotEvaluated == nil {
+		t.Errorf("audit json: exit %d, %v: %s", code, err, out)
+	}
+
+	// update: the watch example with a costly claim added.
+	src, err := os.ReadFile(watch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := strings.Replace(string(src), "hypotheses:\n", "hypotheses:\n  - {id: H0, claim: costly, expr: 'reach(\"war\", 52, \"restraint\") < 0.2', draws: 5}\n", 1)
+	path := filepath.Join(t.TempDir(), "watch.yaml")
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, errs, code = run(t, "update", path, "--record", watchRecord, "--draws", "40", "--checks", "10", "--hypothesis-draws", "none", "--format", "json")
+	up := decode(out)
+	if code != 0 || strings.Contains(ids(up), "H0") || !strings.Contains(ids(up), "H1") || up.NotEvaluated == nil || up.NotEvaluated.Hypotheses[0].ID != "H0" ||
+		!strings.Contains(up.NotEvaluated.Command, "truce update "+path+" --checks 10 --draws 40 --record ") {
+		t.Errorf("update json: exit %d: %s\nhypotheses %s, not evaluated %+v", code, errs, ids(up), up.NotEvaluated)
+	}
+	out, _, code = run(t, "update", path, "--record", watchRecord, "--draws", "40", "--checks", "10", "--hypothesis-draws", "none")
+	if code != 0 || !strings.Contains(out, "  H0  not evaluated  (draws: 5)  costly\n") {
+		t.Errorf("update text: exit %d:\n%s", code, out)
+	}
+}
