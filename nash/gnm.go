@@ -139,6 +139,13 @@ type gnmTracer struct {
 	sigma, u, du []float64
 	// Scratch for the linear algebra, sized for the largest support.
 	a, b, q []float64
+	// The reduced coordinates (gnm_reduced.go): each player's first
+	// support position and the other positions, for support redVer, and
+	// scratch for the reduced system, the last row and the solution.
+	first, rest   []int
+	redVer        int
+	ra, rz, rc    []float64
+	rg, rx, rzero []float64
 
 	// The support's payoff tables (supTables), rebuilt when the support
 	// changes (supVer counts the changes), and the last point loaded with
@@ -177,6 +184,9 @@ func newGNMTracer(ng *normGame) *gnmTracer {
 	tr.tabVer = -1
 	tr.b = make([]float64, D)
 	tr.q = make([]float64, D)
+	tr.ra = make([]float64, D*D)
+	tr.rz, tr.rc = make([]float64, D), make([]float64, T)
+	tr.rg, tr.rx, tr.rzero = make([]float64, D), make([]float64, D), make([]float64, D)
 	return tr
 }
 
@@ -643,23 +653,21 @@ func (tr *gnmTracer) correct(y, tau []float64, e gnmEvent, maxFirst float64) (fl
 	prev, first := math.Inf(1), 0.0
 	for it := 1; it <= 12; it++ {
 		tr.load(y, true)
-		a, b := tr.a[:d*d], tr.b[:d]
-		tr.system(y, b, a)
-		for i := range b[:m] {
-			b[i] = -b[i]
+		bA, b := tr.b[:m], tr.rx[:d]
+		tr.system(y, bA, nil)
+		for i := range bA {
+			bA[i] = -bA[i]
 		}
-		last := a[m*d : d*d]
+		last, bl := tau[:d], 0.0
 		if e.kind == evNone {
-			copy(last, tau[:d])
-			c := 0.0
 			for i := 0; i < d; i++ {
-				c += tau[i] * (y[i] - yp[i])
+				bl -= tau[i] * (y[i] - yp[i])
 			}
-			b[m] = -c
 		} else {
-			b[m] = -tr.constraint(e, y, last)
+			last = tr.rg[:d]
+			bl = -tr.constraint(e, y, last)
 		}
-		if _, ok := pathSolve(a, b, d); !ok {
+		if _, ok := tr.solveReduced(bA, last, bl, b); !ok {
 			return first, false
 		}
 		nrm, size := 0.0, 1.0
@@ -818,12 +826,22 @@ func (tr *gnmTracer) firstCrossed(v0, v1 []float64) (int, float64) {
 			}
 		}
 	}
-	if T := tr.T; v0[T]*v1[T] < 0 {
+	if T := tr.T; v0[T]*v1[T] < 0 && !tr.lambdaNoise(v0[T], v1[T]) {
 		if f := v0[T] / (v0[T] - v1[T]); f < best {
 			at, best = T, f
 		}
 	}
 	return at, best
+}
+
+// lambdaNoise reports whether a step whose λ went from l0 to l1 stayed
+// within rounding of λ = 0 (the tolerance cross takes a change of support
+// at as being at λ = 0): in a degenerate game the path can run along a
+// segment of equilibria at λ = 0, and the signs of λ there are rounding
+// noise, not crossings.
+func (tr *gnmTracer) lambdaNoise(l0, l1 float64) bool {
+	tol := 1e-12 * tr.lam0
+	return math.Abs(l0) <= tol && math.Abs(l1) <= tol
 }
 
 // dipsBelow reports whether a function with values c0, c1 at the ends of
@@ -1207,14 +1225,24 @@ func (tr *gnmTracer) scaleOf(i int) float64 {
 	return 1
 }
 
+// gnmZeroProb is the probability below which profileAt reads a
+// strategy's as rounding noise: a strategy that left or is about to enter
+// the support at the point (in degenerate games several events meet at an
+// equilibrium, and which is landed on first is decided by rounding) has
+// probability 0 up to a few ulps of 1, far below any printed digit.
+const gnmZeroProb = 1e-14
+
 // profileAt is the profile at the point y, rounding noise removed:
-// probabilities below zero set to zero, each player's renormalised.
+// probabilities below gnmZeroProb (negative ones, and rounding noise
+// above zero) set to zero, each player's renormalised.
 func (tr *gnmTracer) profileAt(y []float64) []float64 {
 	ng := tr.ng
 	tr.load(y, false)
 	x := append([]float64(nil), tr.sigma...)
 	for i, v := range x {
-		x[i] = math.Max(v, 0)
+		if v < gnmZeroProb {
+			x[i] = 0 // below zero, or a leave event's rounding (1e-16)
+		}
 	}
 	for p, s := range ng.shape {
 		o, sum := ng.off[p], 0.0
@@ -1324,8 +1352,14 @@ func scale(a float64, x []float64) {
 // payoffs are scaled to [0, 1]. ok is false when a pivot is below 1e-14
 // times the largest entry.
 func pathSolve(a, b []float64, n int) (sign float64, ok bool) {
+	return pathSolveScaled(a, b, n, 0)
+}
+
+// pathSolveScaled is pathSolve with the singularity threshold 1e-14 times
+// the larger of scale and a's largest entry: a reduced system (see
+// solveReduced) is judged by the scale of the full one it stands for.
+func pathSolveScaled(a, b []float64, n int, scale float64) (sign float64, ok bool) {
 	a, b = a[:n*n], b[:n]
-	scale := 0.0
 	for _, v := range a {
 		if av := math.Abs(v); av > scale {
 			scale = av
@@ -1401,16 +1435,8 @@ func pathSolve(a, b []float64, n int) (sign float64, ok bool) {
 // the start and the changes of support), at about a third of the cost.
 func (tr *gnmTracer) tangentLU(y, ref, t []float64) (sign float64, ok bool) {
 	d := tr.dim()
-	m := d - 1
-	a := tr.a[:d*d]
-	tr.system(y, tr.b[:m], a)
-	copy(a[m*d:d*d], ref[:d])
 	x := t[:d]
-	for i := range x {
-		x[i] = 0
-	}
-	x[m] = 1
-	if sign, ok = pathSolve(a, x, d); !ok {
+	if sign, ok = tr.solveReduced(tr.rzero[:d-1], ref[:d], 1, x); !ok {
 		return 0, false
 	}
 	normalize(x)

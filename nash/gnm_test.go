@@ -512,3 +512,85 @@ func TestGNMTangentLUMatchesQR(t *testing.T) {
 		}
 	})
 }
+
+// TestGNMReducedSolveMatchesFull: at random points of random supports,
+// the reduced solve (the sum and first payoff rows eliminated) gives the
+// solution of the full bordered system [A; cᵀ] x = b and the sign of its
+// determinant, both taken by dense LU of the full system.
+func TestGNMReducedSolveMatchesFull(t *testing.T) {
+	rapid.Check(t, func(rt *rapid.T) {
+		n := rapid.IntRange(1, 4).Draw(rt, "players")
+		shape := make([]int, n)
+		for p := range shape {
+			shape[p] = rapid.IntRange(1, 4).Draw(rt, "strategies")
+		}
+		seed := rapid.Uint64().Draw(rt, "seed")
+		tr, y := randomSupportPoint(shape, seed)
+		r := rand.New(rand.NewPCG(seed, 2))
+		d := tr.dim()
+		m := d - 1
+		c := make([]float64, d)
+		b := make([]float64, d)
+		for i := range c {
+			c[i] = 2*r.Float64() - 1
+			b[i] = 2*r.Float64() - 1
+		}
+		a := make([]float64, d*d)
+		tr.system(y, make([]float64, m), a)
+		copy(a[m*d:], c)
+		full := append([]float64(nil), b...)
+		fs, fok := pathSolve(append([]float64(nil), a...), full, d)
+		x := make([]float64, d)
+		rs, rok := tr.solveReduced(b[:m], c, b[m], x)
+		if !fok || !rok {
+			return // singular here (a random support can be): compared where both solve
+		}
+		if fs != rs {
+			rt.Fatalf("sign of the determinant: full %v, reduced %v", fs, rs)
+		}
+		// Residual of the reduced solution in the full system, relative.
+		for i := 0; i < d; i++ {
+			v := -b[i]
+			for j := 0; j < d; j++ {
+				v += a[i*d+j] * x[j]
+			}
+			if math.Abs(v) > 1e-9*(1+math.Abs(b[i])) {
+				rt.Fatalf("row %d: residual %g; reduced %v, full %v", i, v, x, full)
+			}
+		}
+	})
+}
+
+// randomSupportPoint is a tracer on a random game of the given shape with
+// a random perturbation, a random support (at least one strategy per
+// player) and a random point y of it, loaded.
+func randomSupportPoint(shape []int, seed uint64) (*gnmTracer, []float64) {
+	ng, _ := newNormGame(continuousGame(shape, seed))
+	tr := newGNMTracer(ng)
+	r := rand.New(rand.NewPCG(seed, 1))
+	tr.pert = make([]float64, ng.tot)
+	for i := range tr.pert {
+		tr.pert[i] = r.Float64()
+	}
+	tr.sup = tr.sup[:0]
+	for p, s := range ng.shape {
+		for j := 0; j < s; j++ {
+			if j == 0 || r.IntN(2) == 0 {
+				tr.sup = append(tr.sup, ng.off[p]+j)
+			}
+		}
+	}
+	for i := range tr.in {
+		tr.in[i] = false
+	}
+	for _, s := range tr.sup {
+		tr.in[s] = true
+	}
+	tr.supVer++
+	y := make([]float64, tr.dim())
+	for i := range y {
+		y[i] = r.Float64()
+	}
+	tr.load(y, true)
+	return tr, y
+}

@@ -1,0 +1,182 @@
+package nash
+
+// The path's linear systems in reduced coordinates.
+//
+// Every system the path solves is bordered: M = [A; cᵀ], where A is the
+// Jacobian of the d−1 path equations at y = (σ_B, w, λ) and c is one more
+// row (the tangent for the arc-length condition, an event's gradient, or
+// a reference direction). A has a fixed structure: each player n's row
+// "Σ_{k ∈ B_n} σ_k = 1" has ones on his own support's columns, and each
+// payoff row of a strategy s of n has −1 in w_n's column. Both are
+// eliminated exactly: the sum row gives σ at n's first support strategy
+// F_n in terms of his other ones, and the payoff row of F_n gives w_n. What
+// is left is one equation "u_s − u_{F_n} + λ(g_s − g_{F_n}) = 0" per
+// non-first support strategy s, in the non-first probabilities and λ: a
+// system of |B| − N + 1 unknowns instead of |B| + N + 1, whose LU costs
+// about ((|B|−N+1)/(|B|+N+1))³ of the full one (a quarter on a 10×10×10
+// path's typical supports).
+//
+// The reduced matrix R is the Schur complement of the eliminated block P
+// (rows: the sum rows and the first payoff rows; columns: σ_{F_n} and
+// w_n), so det M = det P · det R up to the sign of the permutations that
+// put that block first. det P = (−1)^N, and the two permutations' signs
+// multiply to (−1)^{N(2|B|−N)} = (−1)^N (the support reorders rows and
+// columns alike, so its inversions cancel): det M and det R have the same
+// sign, and the orientation test of the path reads det R unchanged.
+
+// reducedLayout records, for the current support, each player's first
+// support strategy and the support positions of the others (the reduced
+// unknowns, in support order). It is rebuilt when the support changes.
+func (tr *gnmTracer) reducedLayout() {
+	if tr.redVer == tr.supVer && tr.first != nil {
+		return
+	}
+	if tr.first == nil {
+		tr.first = make([]int, tr.n)
+	}
+	for n := range tr.first {
+		tr.first[n] = -1
+	}
+	tr.rest = tr.rest[:0]
+	for k, s := range tr.sup {
+		n := tr.owner[s]
+		if tr.first[n] < 0 {
+			tr.first[n] = k
+		} else {
+			tr.rest = append(tr.rest, k)
+		}
+	}
+	tr.redVer = tr.supVer
+}
+
+// jac is ∂u_s/∂σ_k for support strategies s and k (zero within a
+// player: his own strategies do not enter his payoffs).
+func (tr *gnmTracer) jac(s, k int) float64 {
+	if tr.owner[s] == tr.owner[k] {
+		return 0
+	}
+	return tr.du[s*tr.T+k]
+}
+
+// solveReduced solves [A; cᵀ] x = b at the loaded point, where A is the
+// path's Jacobian (see system) and b = (bA, bl), by the reduction above.
+// x (length d) receives the solution; bA (length d−1, payoff rows then
+// sum rows, as system orders them) is only read. It returns the sign of
+// det[A; cᵀ] and false when the reduced system is singular (a pivot below
+// 1e-14 times the largest entry of the full system).
+func (tr *gnmTracer) solveReduced(bA, c []float64, bl float64, x []float64) (sign float64, ok bool) {
+	tr.reducedLayout()
+	ns, N := len(tr.sup), tr.n
+	d := ns + N + 1
+	r := len(tr.rest) + 1 // reduced unknowns: the non-first probabilities and λ
+	R, z, cp := tr.ra[:r*r], tr.rz[:r], tr.rc[:ns]
+	first, rest, sup := tr.first, tr.rest, tr.sup
+	bsum := bA[ns : ns+N]
+	cw, cl := c[ns:ns+N], c[ns+N]
+	// c'_k: the last row after w_n = Σ_k J(F_n, k) σ_k + g_{F_n} λ − b_{F_n}
+	// is substituted.
+	lastL, lastB := cl, bl
+	// The full system's scale, for the singularity threshold: it always
+	// holds entries of size one, and c, the bonuses and the Jacobian's
+	// entries (taken below as they are read).
+	scale := 1.0
+	for _, v := range c[:d] {
+		if av := abs(v); av > scale {
+			scale = av
+		}
+	}
+	for _, s := range sup {
+		if av := abs(tr.pert[s]); av > scale {
+			scale = av
+		}
+	}
+	for k, s := range sup {
+		v := c[k]
+		for n, f := range first {
+			j := tr.jac(sup[f], s)
+			if aj := abs(j); aj > scale {
+				scale = aj
+			}
+			if w := cw[n]; w != 0 {
+				v += w * j
+			}
+		}
+		cp[k] = v
+	}
+	for n, f := range first {
+		if w := cw[n]; w != 0 {
+			lastL += w * tr.pert[sup[f]]
+			lastB += w * bA[f]
+		}
+	}
+	for i, p := range rest {
+		s := sup[p]
+		n := tr.owner[s]
+		fs := sup[first[n]]
+		row := R[i*r : (i+1)*r]
+		rhs := bA[p] - bA[first[n]]
+		for m, f := range first {
+			if m != n {
+				rhs -= (tr.jac(s, sup[f]) - tr.jac(fs, sup[f])) * bsum[m]
+			}
+		}
+		for j, q := range rest {
+			k := sup[q]
+			m := tr.owner[k]
+			if m == n {
+				row[j] = 0
+				continue
+			}
+			fk := sup[first[m]]
+			js, jf := tr.jac(s, k), tr.jac(fs, k)
+			row[j] = (js - jf) - (tr.jac(s, fk) - tr.jac(fs, fk))
+			if av := abs(js); av > scale {
+				scale = av
+			}
+		}
+		row[r-1] = tr.pert[s] - tr.pert[fs]
+		z[i] = rhs
+	}
+	last := R[(r-1)*r : r*r]
+	for j, q := range rest {
+		last[j] = cp[q] - cp[first[tr.owner[sup[q]]]]
+	}
+	last[r-1] = lastL
+	for m, f := range first {
+		lastB -= cp[f] * bsum[m]
+	}
+	z[r-1] = lastB
+	if sign, ok = pathSolveScaled(R, z, r, scale); !ok {
+		return 0, false
+	}
+	// Back to the full coordinates.
+	for i, p := range rest {
+		x[p] = z[i]
+	}
+	dl := z[r-1]
+	x[d-1] = dl
+	for m, f := range first {
+		x[f] = bsum[m]
+	}
+	for _, p := range rest {
+		x[first[tr.owner[sup[p]]]] -= x[p]
+	}
+	for n, f := range first {
+		fs := sup[f]
+		v := tr.pert[fs]*dl - bA[f]
+		for k, s := range sup {
+			if tr.owner[s] != n {
+				v += tr.du[fs*tr.T+s] * x[k]
+			}
+		}
+		x[ns+n] = v
+	}
+	return sign, true
+}
+
+func abs(v float64) float64 {
+	if v < 0 {
+		return -v
+	}
+	return v
+}
