@@ -159,6 +159,66 @@ type analyzer struct {
 	hDeltas         []float64
 
 	valueSteps []int // opt.ValueSteps sorted, without repeats
+
+	mem *analyzeMem // memory reused from one analysis of the chain to the next
+}
+
+// analyzeMem is the memory Chain.Analyze reuses from one call to the next
+// on the same chain (a scenario's worker refills one chain per profile
+// draw after draw, so its analyses need the same memory each time). A
+// chain keeps one; an analysis running while another holds it uses new
+// memory. Nothing in it is part of a result.
+type analyzeMem struct {
+	n                     int // the chain's nodes when it was sized
+	tRowPtr, tCol, tFill  []int32
+	tVal                  []float64
+	occ, tocc, docc, dent []float64
+	p, q                  []float64
+	scratch               []*scratch // one per worker
+}
+
+// takeMem returns c's analysis memory (new memory if another analysis
+// holds it), sized for c; putMem gives it back.
+func (c *Chain) takeMem() *analyzeMem {
+	c.memMu.Lock()
+	m := c.mem
+	c.mem = nil
+	c.memMu.Unlock()
+	if m == nil || m.n != c.NumNodes() {
+		m = &analyzeMem{n: c.NumNodes()}
+	}
+	return m
+}
+
+func (c *Chain) putMem(m *analyzeMem) {
+	c.memMu.Lock()
+	c.mem = m
+	c.memMu.Unlock()
+}
+
+// scratch returns the i-th worker's scratch (sc.local all -1, as release
+// leaves it).
+func (m *analyzeMem) worker(i int) *scratch {
+	for len(m.scratch) <= i {
+		m.scratch = append(m.scratch, newScratch(m.n))
+	}
+	return m.scratch[i]
+}
+
+// memory returns the analysis memory, new memory if there is none (an
+// analyzer made without Analyze).
+func (an *analyzer) memory() *analyzeMem {
+	if an.mem == nil {
+		an.mem = &analyzeMem{n: an.c.NumNodes()}
+	}
+	return an.mem
+}
+
+// zeroed returns *buf resliced to n and cleared, reallocated if short.
+func zeroed(buf *[]float64, n int) []float64 {
+	*buf = grow(*buf, n)
+	clear(*buf)
+	return *buf
 }
 
 // warmStart guesses the solution of a visit equation on nodes U from the
@@ -222,6 +282,19 @@ type scratch struct {
 	queue []int32
 	p, q  []float64
 	ls    lsMem // the linear systems built one after the other
+	// Figures from every start (fromTarget, valuesFromAll): the nodes
+	// solved for, two vectors over nodes, a right-hand side and the
+	// values of every node.
+	u          []int32
+	h, g, b, v []float64
+	// visits: the right-hand side and the two solutions (valid until
+	// the next call).
+	e0, nu, mu []float64
+	// reachBlock: distances and masses per node and target.
+	rdist  []int32
+	rp, rq []float64
+	// forwardSet's nodes.
+	fw []int32
 }
 
 func newScratch(n int) *scratch {
@@ -264,7 +337,8 @@ func (c *Chain) Analyze(ctx context.Context, opt AnalyzeOptions) (*Analysis, err
 		return nil, fmt.Errorf("markov: %d reach curves of %d steps are too many numbers (at most %d); analyse fewer states (AnalyzeOptions.States) or a shorter horizon",
 			curves, opt.Horizon+1, maxReachValues)
 	}
-	an := &analyzer{c: c, opt: opt, denseLimit: denseMax}
+	an := &analyzer{c: c, opt: opt, denseLimit: denseMax, mem: c.takeMem()}
+	defer c.putMem(an.mem)
 	for _, t := range opt.ValueSteps {
 		if t < 0 || t > opt.Horizon {
 			return nil, fmt.Errorf("markov: analyze: value over %d steps is outside the horizon 0..%d", t, opt.Horizon)
@@ -350,10 +424,10 @@ func (c *Chain) Analyze(ctx context.Context, opt AnalyzeOptions) (*Analysis, err
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	for w := 0; w < workers; w++ {
+		sc := an.mem.worker(w)
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			sc := newScratch(c.NumNodes())
 			for {
 				i := int(next.Add(1)) - 1
 				if i >= len(todo) {
@@ -412,12 +486,12 @@ func (c *Chain) Analyze(ctx context.Context, opt AnalyzeOptions) (*Analysis, err
 	}
 	res.Total = weighted(g, res.Value)
 	if opt.From {
-		if err := an.fromAll(ctx, res); err != nil {
+		if err := an.fromAll(ctx, res, an.mem.worker(0)); err != nil {
 			return nil, err
 		}
 	}
 	if opt.LongRun {
-		if err := an.longRun(ctx, res, newScratch(c.NumNodes())); err != nil {
+		if err := an.longRun(ctx, res, an.mem.worker(0)); err != nil {
 			return nil, err
 		}
 	}
@@ -459,16 +533,20 @@ func weighted(g *Game, v [][]float64) []float64 {
 func (an *analyzer) transpose() {
 	c := an.c
 	n := c.NumNodes()
-	an.tRowPtr = make([]int32, n+1)
+	m := an.memory()
+	m.tRowPtr = grow(m.tRowPtr, n+1)
+	clear(m.tRowPtr)
+	an.tRowPtr = m.tRowPtr
 	for _, y := range c.Col {
 		an.tRowPtr[y+1]++
 	}
 	for i := 0; i < n; i++ {
 		an.tRowPtr[i+1] += an.tRowPtr[i]
 	}
-	an.tCol = make([]int32, len(c.Col))
-	an.tVal = make([]float64, len(c.Col))
-	fill := append([]int32(nil), an.tRowPtr[:n]...)
+	m.tCol, m.tVal, m.tFill = grow(m.tCol, len(c.Col)), grow(m.tVal, len(c.Col)), grow(m.tFill, n)
+	an.tCol, an.tVal = m.tCol, m.tVal
+	fill := m.tFill
+	copy(fill, an.tRowPtr[:n])
 	for x := 0; x < n; x++ {
 		for e := c.RowPtr[x]; e < c.RowPtr[x+1]; e++ {
 			y := c.Col[e]
@@ -514,11 +592,12 @@ func (an *analyzer) horizonPass(ctx context.Context, res *Analysis) error {
 	for k := range disc {
 		disc[k], next[k] = 1, deltas[k]
 	}
-	occ := make([]float64, n)
-	tocc := make([]float64, n)    // Σ_t t·p_t(x), non-terminal x
-	docc := make([]float64, n*nG) // Σ_t δ^t·p_t(x), non-terminal x
-	dent := make([]float64, n*nG) // Σ_t δ^(t+1)·(mass entering terminal y)
-	p, q := make([]float64, n), make([]float64, n)
+	mem := an.memory()
+	occ := zeroed(&mem.occ, n)
+	tocc := zeroed(&mem.tocc, n)    // Σ_t t·p_t(x), non-terminal x
+	docc := zeroed(&mem.docc, n*nG) // Σ_t δ^t·p_t(x), non-terminal x
+	dent := zeroed(&mem.dent, n*nG) // Σ_t δ^(t+1)·(mass entering terminal y)
+	p, q := zeroed(&mem.p, n), zeroed(&mem.q, n)
 	p[c.Init] = 1
 	if c.term[c.Init] {
 		for k := range deltas {
@@ -688,10 +767,12 @@ func (an *analyzer) backDist(sc *scratch, target, blocked func(x int32) bool) {
 // forwardSet returns, in breadth-first order from Init (which must qualify),
 // the nodes reachable from Init through nodes that are not blocked and, if
 // useDist, can reach a target (sc.dist >= 0). It sets sc.local to each
-// node's position; release resets it.
+// node's position; release resets it. The nodes are in sc's memory, valid
+// until the next call.
 func (an *analyzer) forwardSet(sc *scratch, blocked func(x int32) bool, useDist bool) []int32 {
 	c := an.c
-	U := []int32{int32(c.Init)}
+	U := append(sc.fw[:0], int32(c.Init))
+	defer func() { sc.fw = U }()
 	sc.local[c.Init] = 0
 	for i := 0; i < len(U); i++ {
 		x := U[i]
@@ -733,9 +814,9 @@ func (an *analyzer) visits(ctx context.Context, sc *scratch, U []int32, useWarm 
 	if useWarm {
 		x0 = an.warmStart(ls, U, an.hOcc, 1, 0, 1)
 	}
-	e0 := make([]float64, len(U))
+	e0 := zeroed(&sc.e0, len(U))
 	e0[0] = 1
-	if nu, err = ls.solveFrom(ctx, e0, 1, x0); err != nil {
+	if nu, err = ls.solveInto(ctx, &sc.nu, e0, 1, x0); err != nil {
 		return nil, nil, err
 	}
 	// μ's tail Σ_{t≥H} t·p_t is H·(ν - head) plus Σ_j j·p_{H+j}, which the
@@ -751,9 +832,10 @@ func (an *analyzer) visits(ctx context.Context, sc *scratch, U []int32, useWarm 
 			}
 		}
 	}
-	b := append([]float64(nil), nu...)
+	b := append(sc.e0[:0], nu...)
+	sc.e0 = b
 	b[0]--
-	if mu, err = ls.solveFrom(ctx, b, 1, x0); err != nil {
+	if mu, err = ls.solveInto(ctx, &sc.mu, b, 1, x0); err != nil {
 		return nil, nil, err
 	}
 	return nu, mu, nil

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"sync"
 )
 
 // maxNodes bounds the chain a profile may induce, so that a profile whose
@@ -59,6 +60,9 @@ type Chain struct {
 	refill *refillScratch
 	// term[x] reports whether node x is terminal.
 	term []bool
+	// mem is the memory of the last analysis, for the next (Analyze).
+	memMu sync.Mutex
+	mem   *analyzeMem
 
 	// Outcome tables, built only by BuildChainOutcomes: for node x the
 	// outcomes outOff[x]..outOff[x+1] are (joint action, successor) pairs

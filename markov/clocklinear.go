@@ -1,6 +1,10 @@
 package markov
 
-import "context"
+import (
+	"context"
+
+	"gonum.org/v1/gonum/mat"
+)
 
 // Linear systems on a clocked chain. A node before the clock runs out
 // (phase t < Game.Clock) leads only to nodes of phase t+1 (the last phase,
@@ -43,6 +47,7 @@ type layered struct {
 	U     []int32
 	local []int32
 	scale float64
+	mem   *lsMem // the block's right-hand side and guess
 }
 
 // lsMem is the memory a linear system is built in, reused from system to
@@ -54,6 +59,9 @@ type lsMem struct {
 	pre   []int32
 	stat  []int32
 	start []int32
+	bs, g []float64
+	dense []float64 // the dense matrix of a factorised block
+	lu    mat.LU
 }
 
 // newLayered returns the layered form of I - scale·M on nodes U, with the
@@ -106,7 +114,7 @@ func newLayered(m csr, U, local []int32, scale float64, denseLimit int, phase []
 	if !lowerOK && !upperOK {
 		return nil, nil
 	}
-	L := &layered{lower: lowerOK, m: m, U: U, local: local, scale: scale}
+	L := &layered{lower: lowerOK, m: m, U: U, local: local, scale: scale, mem: mem}
 	// Counting sort of the pre-clock nodes by phase.
 	mem.start = grow(mem.start, clock+1)
 	start := mem.start
@@ -175,7 +183,7 @@ func newLayered(m csr, U, local []int32, scale float64, denseLimit int, phase []
 	}
 	in.col, in.val = col, val
 	r.col, r.val = col, val
-	if err := in.factor(); err != nil {
+	if err := in.factorIn(mem); err != nil {
 		return nil, err
 	}
 	L.inner = in
@@ -217,10 +225,15 @@ func (ls *linSystem) matvecLayered(y, x []float64) {
 // pre-clock nodes, one solve of the stationary block (from x0's part on
 // it, if given). The arithmetic is that of the rows built out: each entry
 // scale·m(x,y) rounded once, added in the order of m's row.
-func (ls *linSystem) solveLayered(ctx context.Context, b []float64, k int, x0 []float64) ([]float64, error) {
+func (ls *linSystem) solveLayered(ctx context.Context, dst *[]float64, b []float64, k int, x0 []float64) ([]float64, error) {
 	L := ls.lay
 	m, local, scale := L.m, L.local, L.scale
-	x := make([]float64, ls.n*k)
+	var x []float64
+	if dst != nil {
+		x = zeroed(dst, ls.n*k)
+	} else {
+		x = make([]float64, ls.n*k)
+	}
 	sub := func(i int32) {
 		xi := x[int(i)*k : int(i)*k+k]
 		copy(xi, b[int(i)*k:int(i)*k+k])
@@ -249,7 +262,7 @@ func (ls *linSystem) solveLayered(ctx context.Context, b []float64, k int, x0 []
 		if len(L.stat) == 0 {
 			return nil
 		}
-		bs := make([]float64, len(L.stat)*k)
+		bs := zeroed(&L.mem.bs, len(L.stat)*k)
 		for p, i := range L.stat {
 			bp := bs[p*k : p*k+k]
 			copy(bp, b[int(i)*k:int(i)*k+k])
@@ -271,7 +284,7 @@ func (ls *linSystem) solveLayered(ctx context.Context, b []float64, k int, x0 []
 		}
 		var g []float64
 		if k == 1 && len(x0) == ls.n {
-			g = make([]float64, len(L.stat))
+			g = zeroed(&L.mem.g, len(L.stat))
 			for p, i := range L.stat {
 				g[p] = x0[i]
 			}

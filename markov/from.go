@@ -33,7 +33,7 @@ type From struct {
 }
 
 // fromAll computes res.From on a chain built with every state as a start.
-func (an *analyzer) fromAll(ctx context.Context, res *Analysis) error {
+func (an *analyzer) fromAll(ctx context.Context, res *Analysis, sc *scratch) error {
 	c, g := an.c, an.c.Game
 	nS, nA, nC, H := len(g.States), len(g.Actors), len(g.Components), an.opt.Horizon
 	for s := range g.States {
@@ -67,21 +67,22 @@ func (an *analyzer) fromAll(ctx context.Context, res *Analysis) error {
 		if err := ctx.Err(); err != nil {
 			return fmt.Errorf("markov: figures from every start: %w", err)
 		}
-		if err := an.fromTarget(ctx, f, t); err != nil {
+		if err := an.fromTarget(ctx, f, t, sc); err != nil {
 			return fmt.Errorf("markov: figures from every start, target %s: %w", g.States[t].ID, err)
 		}
 	}
-	v, err := an.valuesFromAll(ctx)
+	v, err := an.valuesFromAll(ctx, sc)
 	if err != nil {
 		return err
 	}
 	f.Value = make([][][]float64, nS)
 	f.Total = make([][]float64, nS)
+	nAC := nA * nC
 	for s := range g.States {
-		x := c.Start[s]
+		x := int(c.Start[s])
 		f.Value[s] = make([][]float64, nA)
 		for a := 0; a < nA; a++ {
-			f.Value[s][a] = append([]float64(nil), v[x][a*nC:(a+1)*nC]...)
+			f.Value[s][a] = append([]float64(nil), v[x*nAC+a*nC:x*nAC+(a+1)*nC]...)
 		}
 		f.Total[s] = weighted(g, f.Value[s])
 	}
@@ -95,15 +96,16 @@ func (an *analyzer) fromAll(ctx context.Context, res *Analysis) error {
 // since a path entering from x takes one step more than from its
 // successor. Reach curves follow r_{k+1}(x) = Σ_y P(x,y)·r_k(y) with r = 1
 // on t.
-func (an *analyzer) fromTarget(ctx context.Context, f *From, t int) error {
+func (an *analyzer) fromTarget(ctx context.Context, f *From, t int, sc *scratch) error {
 	c, g := an.c, an.c.Game
 	n, H := c.NumNodes(), an.opt.Horizon
 	inT := func(x int32) bool { return c.State[x] == t }
 	blocked := func(x int32) bool { return inT(x) || c.term[x] }
 	// Backward reachability from t through unblocked nodes, over every
 	// node (not only those reachable from the initial state).
-	dist := make([]int32, n)
-	queue := make([]int32, 0, n)
+	dist := sc.dist
+	queue := sc.queue[:0]
+	defer func() { sc.queue = queue }()
 	for x := int32(0); x < int32(n); x++ {
 		dist[x] = -1
 		if inT(x) {
@@ -121,28 +123,29 @@ func (an *analyzer) fromTarget(ctx context.Context, f *From, t int) error {
 			}
 		}
 	}
-	local := make([]int32, n)
-	var U []int32
+	local := sc.local // all -1 (see release)
+	U := sc.u[:0]
 	for x := int32(0); x < int32(n); x++ {
-		local[x] = -1
 		if dist[x] > 0 {
 			local[x] = int32(len(U))
 			U = append(U, x)
 		}
 	}
-	h := make([]float64, n)
-	gT := make([]float64, n)
+	sc.u = U
+	defer release(sc, U)
+	h := zeroed(&sc.h, n)
+	gT := zeroed(&sc.g, n)
 	for x := range h {
 		if inT(int32(x)) {
 			h[x] = 1
 		}
 	}
 	if len(U) > 0 {
-		ls, err := an.linSystem(csr{c.RowPtr, c.Col, c.P}, U, local, 1, nil)
+		ls, err := an.linSystem(csr{c.RowPtr, c.Col, c.P}, U, local, 1, &sc.ls)
 		if err != nil {
 			return err
 		}
-		b := make([]float64, len(U))
+		b := zeroed(&sc.b, len(U))
 		for i, x := range U {
 			for e := c.RowPtr[x]; e < c.RowPtr[x+1]; e++ {
 				if inT(c.Col[e]) {
@@ -183,7 +186,7 @@ func (an *analyzer) fromTarget(ctx context.Context, f *From, t int) error {
 	for s := range f.Reach[t] {
 		f.Reach[t][s] = make([]float64, H+1)
 	}
-	r, q := make([]float64, n), make([]float64, n)
+	r, q := zeroed(&sc.p, n), zeroed(&sc.q, n)
 	for x := range r {
 		if inT(int32(x)) {
 			r[x] = 1
@@ -220,35 +223,35 @@ func (an *analyzer) fromTarget(ctx context.Context, f *From, t int) error {
 	return nil
 }
 
-// valuesFromAll returns, per node, every actor's value per component
-// (index a*C+c): V = r + δ·Q·V on the non-terminal nodes, entry payoffs at
+// valuesFromAll returns, per node x, every actor's value per component
+// (index x*A*C + a*C+c, in sc's memory): V = r + δ·Q·V on the non-terminal nodes, entry payoffs at
 // terminal ones, one solve per distinct discount with a right-hand side
 // per actor and component.
-func (an *analyzer) valuesFromAll(ctx context.Context) ([][]float64, error) {
+func (an *analyzer) valuesFromAll(ctx context.Context, sc *scratch) ([]float64, error) {
 	c, g := an.c, an.c.Game
 	n, nA, nC := c.NumNodes(), len(g.Actors), len(g.Components)
 	nAC := nA * nC
 	if err := budget.Check(ctx, "values from every start", budget.Mul(int64(n), int64(nAC), 3*8), ""); err != nil {
 		return nil, err
 	}
-	out := make([][]float64, n)
-	for x := range out {
-		out[x] = make([]float64, nAC)
+	out := zeroed(&sc.v, n*nAC)
+	for x := 0; x < n; x++ {
 		if c.term[x] {
 			if e := g.Entry[c.State[x]]; len(e) > 0 {
-				copy(out[x], e)
+				copy(out[x*nAC:x*nAC+nAC], e)
 			}
 		}
 	}
-	local := make([]int32, n)
-	var U []int32
+	local := sc.local // all -1 (see release)
+	U := sc.u[:0]
 	for x := 0; x < n; x++ {
-		local[x] = -1
 		if !c.term[x] {
 			local[x] = int32(len(U))
 			U = append(U, int32(x))
 		}
 	}
+	sc.u = U
+	defer release(sc, U)
 	done := make([]bool, nA)
 	for a0 := 0; a0 < nA; a0++ {
 		if done[a0] {
@@ -266,7 +269,7 @@ func (an *analyzer) valuesFromAll(ctx context.Context) ([][]float64, error) {
 			for _, x := range U {
 				for _, a := range group {
 					for k := 0; k < nC; k++ {
-						out[x][a*nC+k] = math.NaN()
+						out[int(x)*nAC+a*nC+k] = math.NaN()
 					}
 				}
 			}
@@ -275,12 +278,12 @@ func (an *analyzer) valuesFromAll(ctx context.Context) ([][]float64, error) {
 		if len(U) == 0 {
 			continue
 		}
-		ls, err := an.linSystem(csr{c.RowPtr, c.Col, c.P}, U, local, delta, nil)
+		ls, err := an.linSystem(csr{c.RowPtr, c.Col, c.P}, U, local, delta, &sc.ls)
 		if err != nil {
 			return nil, fmt.Errorf("markov: values from every start: %w", err)
 		}
 		k := len(group) * nC
-		b := make([]float64, len(U)*k)
+		b := zeroed(&sc.b, len(U)*k)
 		for i, x := range U {
 			rw := c.Reward(int(x))
 			for gi, a := range group {
@@ -304,7 +307,7 @@ func (an *analyzer) valuesFromAll(ctx context.Context) ([][]float64, error) {
 		for i, x := range U {
 			for gi, a := range group {
 				for cc := 0; cc < nC; cc++ {
-					out[x][a*nC+cc] = xs[i*k+gi*nC+cc]
+					out[int(x)*nAC+a*nC+cc] = xs[i*k+gi*nC+cc]
 				}
 			}
 		}

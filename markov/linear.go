@@ -78,7 +78,7 @@ func newLinSystemClocked(m csr, U []int32, local []int32, scale float64, denseLi
 		}
 	}
 	ls := buildRows(m, U, local, scale, denseLimit, &mem.rows)
-	if err := ls.factor(); err != nil {
+	if err := ls.factorIn(mem); err != nil {
 		return nil, err
 	}
 	return ls, nil
@@ -138,22 +138,31 @@ func grow[T any](s []T, n int) []T {
 }
 
 // factor factorises the system densely when it is small enough.
-func (ls *linSystem) factor() error {
+func (ls *linSystem) factor() error { return ls.factorIn(nil) }
+
+// factorIn is factor in mem's memory (nil: new memory).
+func (ls *linSystem) factorIn(mem *lsMem) error {
 	n := ls.n
 	if n <= ls.denseLimit && n > 0 {
-		a := mat.NewDense(n, n, nil)
+		var a *mat.Dense
+		lu := new(mat.LU)
+		if mem != nil {
+			a = mat.NewDense(n, n, zeroed(&mem.dense, n*n))
+			lu = &mem.lu
+		} else {
+			a = mat.NewDense(n, n, nil)
+		}
 		for i := 0; i < n; i++ {
 			a.Set(i, i, ls.diag[i])
 			for e := ls.rowPtr[i]; e < ls.rowPtr[i+1]; e++ {
 				a.Set(i, int(ls.col[e]), a.At(i, int(ls.col[e]))-ls.val[e])
 			}
 		}
-		var lu mat.LU
 		lu.Factorize(a)
 		if cond := lu.Cond(); math.IsInf(cond, 0) || cond > 1e14 {
 			return fmt.Errorf("markov: linear system of %d nodes is singular (condition %.3g): the chain leaves some of its states with a probability per step too small for float64 arithmetic", n, cond)
 		}
-		ls.lu = &lu
+		ls.lu = lu
 	}
 	return nil
 }
@@ -167,12 +176,18 @@ func (ls *linSystem) solve(ctx context.Context, b []float64, k int) ([]float64, 
 // right-hand side; nil means zero). A good guess only saves iterations:
 // the answer meets the same backward-error target.
 func (ls *linSystem) solveFrom(ctx context.Context, b []float64, k int, x0 []float64) ([]float64, error) {
+	return ls.solveInto(ctx, nil, b, k, x0)
+}
+
+// solveInto is solveFrom writing the solution of a layered system into
+// *dst (resized as needed; nil: new memory), which must not be b.
+func (ls *linSystem) solveInto(ctx context.Context, dst *[]float64, b []float64, k int, x0 []float64) ([]float64, error) {
 	n := ls.n
 	if n == 0 || k == 0 {
 		return make([]float64, n*k), nil
 	}
 	if ls.lay != nil {
-		return ls.solveLayered(ctx, b, k, x0)
+		return ls.solveLayered(ctx, dst, b, k, x0)
 	}
 	if ls.lu != nil {
 		bm := mat.NewDense(n, k, append([]float64(nil), b...))

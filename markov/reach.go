@@ -37,8 +37,9 @@ func (an *analyzer) reachBlock(ctx context.Context, ts []int, sc *scratch) ([][]
 	// reached (or x is in the target or an ending), so that the mass
 	// added there is dropped when it is read: "dist > H−t" covers both.
 	const noReach = math.MaxInt32
-	dist := make([]int32, n*B)
-	p, q := make([]float64, n*B), make([]float64, n*B)
+	sc.rdist = grow(sc.rdist, n*B)
+	dist := sc.rdist
+	p, q := zeroed(&sc.rp, n*B), zeroed(&sc.rq, n*B)
 	live := false
 	for i, s := range ts {
 		out[i] = make([]float64, H+1)
