@@ -254,8 +254,13 @@ type ipaIterator struct {
 	sup   []float64 // the support system, (M+N)×(M+N)
 	rhs   []float64
 	lu    []int
+	vv    []float64 // luSolve's row scales, M+N
+	col   []float64 // luSolve's working column, M+N
+	fcol  []float64 // lhPivot's pivot column, M+N
 	srt   []float64
-	trace func(string, [][]float64)
+	// the Lemke–Howson tableau's labels (rows, columns)
+	rowLab, colLab []int
+	trace          func(string, [][]float64)
 
 	iters, lhCalls, restarts int
 }
@@ -265,7 +270,9 @@ func newIPAIterator(ng *normGame) *ipaIterator {
 	it := &ipaIterator{ng: ng, M: M, N: N, owner: make([]int, M),
 		u: make([]float64, M), du: make([]float64, M*M), dg: make([]float64, M*M),
 		tab: make([]float64, (M+N)*(M+N+2)), sup: make([]float64, (M+N)*(M+N)),
-		rhs: make([]float64, M+N), lu: make([]int, M+N), srt: make([]float64, M)}
+		rhs: make([]float64, M+N), lu: make([]int, M+N), srt: make([]float64, M),
+		vv: make([]float64, M+N), col: make([]float64, M+N), fcol: make([]float64, M+N),
+		rowLab: make([]int, M+N), colLab: make([]int, M+N+2)}
 	for p, s := range ng.shape {
 		for j := 0; j < s; j++ {
 			it.owner[ng.off[p]+j] = p
@@ -503,7 +510,7 @@ func (it *ipaIterator) supportSolve(so, s []float64) bool {
 	for p := 0; p < N; p++ {
 		it.rhs[M+p] = 1
 	}
-	if !luSolve(a, it.rhs, it.lu, K) {
+	if !luSolve(a, it.rhs, it.lu, it.vv, it.col, K) {
 		return false
 	}
 	for i := 0; i < M; i++ {
@@ -524,13 +531,17 @@ func (it *ipaIterator) supportSolve(so, s []float64) bool {
 // decomposition with implicit (row-scaled) partial pivoting, the order of
 // operations of Gambit's gametracer (Numerical Recipes' ludcmp and
 // lubksb), so that IPA's iterates round as gambit-ipa's do. It reports
-// false when a row is zero or a pivot is exactly zero.
-func luSolve(a, b []float64, perm []int, n int) bool {
-	vv := make([]float64, n)
+// false when a row is zero or a pivot is exactly zero. vv and col are
+// scratch space of n entries.
+func luSolve(a, b []float64, perm []int, vv, col []float64, n int) bool {
+	vv, col = vv[:n], col[:n]
 	for i := 0; i < n; i++ {
 		mx := 0.0
 		for _, v := range a[i*n : (i+1)*n] {
-			mx = math.Max(mx, math.Abs(v))
+			// math.Max(mx, |v|), NaN included, without the call.
+			if av := math.Abs(v); av > mx || av != av {
+				mx = av
+			}
 		}
 		if mx == 0 {
 			return false
@@ -538,22 +549,52 @@ func luSolve(a, b []float64, perm []int, n int) bool {
 		vv[i] = 1 / mx
 	}
 	for j := 0; j < n; j++ {
+		// Column j is worked on in col, so that each row's sum reads two
+		// contiguous slices; the sums are Crout's, term for term in the
+		// same order. Above the diagonal each sum needs the ones before
+		// it, below it they are independent and run four at a time.
+		for i := range col {
+			col[i] = a[i*n+j]
+		}
 		for i := 0; i < j; i++ {
-			sum := a[i*n+j]
-			for k := 0; k < i; k++ {
-				sum -= a[i*n+k] * a[k*n+j]
+			row := a[i*n : i*n+i]
+			sum := col[i]
+			for k, v := range row {
+				sum -= v * col[k]
 			}
-			a[i*n+j] = sum
+			col[i] = sum
+		}
+		cj := col[:j]
+		i := j
+		for ; i+4 <= n; i += 4 {
+			r0 := a[i*n : i*n+j]
+			r1 := a[(i+1)*n : (i+1)*n+j]
+			r2 := a[(i+2)*n : (i+2)*n+j]
+			r3 := a[(i+3)*n : (i+3)*n+j]
+			s0, s1, s2, s3 := col[i], col[i+1], col[i+2], col[i+3]
+			for k, c := range cj {
+				s0 -= r0[k] * c
+				s1 -= r1[k] * c
+				s2 -= r2[k] * c
+				s3 -= r3[k] * c
+			}
+			col[i], col[i+1], col[i+2], col[i+3] = s0, s1, s2, s3
+		}
+		for ; i < n; i++ {
+			row := a[i*n : i*n+j]
+			sum := col[i]
+			for k, c := range cj {
+				sum -= row[k] * c
+			}
+			col[i] = sum
 		}
 		big, imax := 0.0, j
-		for i := j; i < n; i++ {
-			sum := a[i*n+j]
-			for k := 0; k < j; k++ {
-				sum -= a[i*n+k] * a[k*n+j]
-			}
-			a[i*n+j] = sum
-			if v := vv[i] * math.Abs(sum); v >= big {
-				big, imax = v, i
+		for i := 0; i < n; i++ {
+			a[i*n+j] = col[i]
+			if i >= j {
+				if v := vv[i] * math.Abs(col[i]); v >= big {
+					big, imax = v, i
+				}
 			}
 		}
 		if imax != j {
@@ -626,8 +667,8 @@ func (it *ipaIterator) lemkeHowson(pert []float64, br []int, s []float64) {
 	for p := 0; p < N; p++ {
 		t[(M+p)*C+M+N+1] = 1
 	}
-	rowLab := make([]int, R)
-	colLab := make([]int, C)
+	rowLab := it.rowLab[:R]
+	colLab := it.colLab[:C]
 	for c := range colLab {
 		colLab[c] = c + 1
 	}
@@ -644,43 +685,9 @@ func (it *ipaIterator) lemkeHowson(pert []float64, br []int, s []float64) {
 	}
 	D := 1.0
 	pivot := func(pr, pc int) int {
-		pv := t[pr*C+pc]
-		sg := 1.0
-		if pv < 0 {
-			sg = -1
-		}
-		for i := 0; i < R; i++ {
-			if i == pr {
-				continue
-			}
-			f := t[i*C+pc]
-			row := t[i*C : (i+1)*C]
-			prow := t[pr*C : (pr+1)*C]
-			for j := 0; j < C; j++ {
-				if j != pc {
-					row[j] = (row[j]*pv - f*prow[j]) / (D * sg)
-				}
-			}
-		}
-		if sg > 0 {
-			for i := 0; i < R; i++ {
-				t[i*C+pc] = -t[i*C+pc]
-			}
-		} else {
-			for j := 0; j < C; j++ {
-				t[pr*C+j] = -t[pr*C+j]
-			}
-		}
-		t[pr*C+pc] = sg * D
-		D = math.Abs(pv)
+		D = lhPivot(t, R, C, pr, pc, D, it.fcol)
 		left := rowLab[pr]
 		rowLab[pr], colLab[pc] = colLab[pc], left
-		if D > 1e6 {
-			for i := range t {
-				t[i] /= D
-			}
-			D = 1
-		}
 		return left
 	}
 	// Start at the pure profile br: x_br(p) enters for player p's sum row,
@@ -725,6 +732,71 @@ func (it *ipaIterator) lemkeHowson(pert []float64, br []int, s []float64) {
 			s[i] = t[r*C+K] / D
 		}
 	}
+}
+
+// lhPivot pivots tableau t (R rows of C columns, integer-pivoting form
+// with last pivot D) on row pr and column pc and returns the new D. It is
+// gametracer's Pivot, with the same operations on every entry:
+// t_ij ← (t_ij·pv − t_i,pc·t_pr,j) / (D·sgn pv); only the order of the loops
+// differs (the pivot column is kept aside in fcol, R long, and then
+// written, so that the inner loop runs over whole rows without a test).
+func lhPivot(t []float64, R, C, pr, pc int, D float64, fcol []float64) float64 {
+	pv := t[pr*C+pc]
+	sg := 1.0
+	if pv < 0 {
+		sg = -1
+	}
+	den := D * sg
+	prow := t[pr*C : (pr+1)*C]
+	for i := 0; i < R; i++ {
+		if i == pr {
+			continue
+		}
+		row := t[i*C : (i+1)*C]
+		row = row[:len(prow)]
+		f := row[pc]
+		fcol[i] = f
+		// Four at a time: the divisions are independent, and this keeps
+		// more of them in flight.
+		j := 0
+		for ; j+4 <= len(prow); j += 4 {
+			r0 := (row[j]*pv - f*prow[j]) / den
+			r1 := (row[j+1]*pv - f*prow[j+1]) / den
+			r2 := (row[j+2]*pv - f*prow[j+2]) / den
+			r3 := (row[j+3]*pv - f*prow[j+3]) / den
+			row[j], row[j+1], row[j+2], row[j+3] = r0, r1, r2, r3
+		}
+		for ; j < len(prow); j++ {
+			row[j] = (row[j]*pv - f*prow[j]) / den
+		}
+	}
+	// The pivot column: negated when pv > 0, else kept (and the pivot row
+	// negated instead), as gametracer does.
+	if sg > 0 {
+		for i := 0; i < R; i++ {
+			if i != pr {
+				t[i*C+pc] = -fcol[i]
+			}
+		}
+	} else {
+		for i := 0; i < R; i++ {
+			if i != pr {
+				t[i*C+pc] = fcol[i]
+			}
+		}
+		for j := range prow {
+			prow[j] = -prow[j]
+		}
+	}
+	t[pr*C+pc] = sg * D
+	D = math.Abs(pv)
+	if D > 1e6 {
+		for i := range t {
+			t[i] /= D
+		}
+		D = 1
+	}
+	return D
 }
 
 // polish makes the end of the iteration an equilibrium of the game to
