@@ -33,9 +33,9 @@ func oatRun(cmd *cobra.Command, sf shardFlags, file string, src []byte, seed uin
 		if err != nil {
 			return nil, fail(fmt.Errorf("shard %s: %w", job.header.Shard, err))
 		}
-		// gob keeps every float exactly, NaN included (an output undefined
-		// at a point).
-		payload, err := shard.NewGob(part)
+		// BinPayload keeps every float exactly, NaN included (an output
+		// undefined at a point).
+		payload, err := shard.NewBin(part)
 		if err != nil {
 			return nil, fail(err)
 		}
@@ -44,7 +44,7 @@ func oatRun(cmd *cobra.Command, sf shardFlags, file string, src []byte, seed uin
 		var parts []*sensitivity.Partial
 		for _, p := range job.parts {
 			var part sensitivity.Partial
-			if err := p.DecodeGob(&part); err != nil {
+			if err := p.DecodeBin(&part); err != nil {
 				return nil, &exitError{1, fmt.Sprintf("truce merge: %v", err)}
 			}
 			if part.Lo != p.Lo || part.Hi != p.Hi {

@@ -14,8 +14,8 @@ import (
 )
 
 // The part of `truce solve --shard` holds each draw's report and the
-// credibility the summary across draws folds, as gob (shard.GobPayload):
-// it keeps every float and type exactly.
+// credibility the summary across draws folds, as shard.BinPayload: it
+// keeps every float and type exactly.
 
 type solveDrawRecord struct {
 	Draw    solveDraw
@@ -27,7 +27,7 @@ type solveThreatsRecord struct {
 	Threats []equilibrium.Threat
 }
 
-func encodeSolveDraws(draws []solveDraw) (shard.GobPayload, error) {
+func encodeSolveDraws(draws []solveDraw) (shard.BinPayload, error) {
 	recs := make([]solveDrawRecord, len(draws))
 	for i, sd := range draws {
 		recs[i].Draw = sd
@@ -35,12 +35,12 @@ func encodeSolveDraws(draws []solveDraw) (shard.GobPayload, error) {
 			recs[i].Threats = append(recs[i].Threats, solveThreatsRecord{pt.profile, pt.threats})
 		}
 	}
-	return shard.NewGob(recs)
+	return shard.NewBin(recs)
 }
 
 func decodeSolveDraws(p *shard.Part) ([]solveDraw, error) {
 	var recs []solveDrawRecord
-	if err := p.DecodeGob(&recs); err != nil {
+	if err := p.DecodeBin(&recs); err != nil {
 		return nil, err
 	}
 	if len(recs) != p.Hi-p.Lo {
@@ -59,7 +59,7 @@ func decodeSolveDraws(p *shard.Part) ([]solveDraw, error) {
 // Without --draws, solve shards over the starts of its one draw's
 // equilibrium set (equilibrium.SetUnits: unit 0 the selection and the
 // enumeration, unit i start i). The part holds those units' results as
-// gob; the merge folds them with equilibrium.MergeSet and then does what
+// shard.BinPayload; the merge folds them with equilibrium.MergeSet and then does what
 // the whole run does after the search (endings, credibility), once.
 
 // solveStartsRecord is the payload of a part over starts.
@@ -93,7 +93,7 @@ func solveStartsShard(cmd *cobra.Command, job *shardJob, sc *scenario.Scenario, 
 			return &exitError{1, fmt.Sprintf("truce solve: shard %s: %v", job.header.Shard, err)}
 		}
 	}
-	payload, err := shard.NewGob(rec)
+	payload, err := shard.NewBin(rec)
 	if err != nil {
 		return &exitError{1, fmt.Sprintf("truce solve: %v", err)}
 	}
@@ -105,7 +105,7 @@ func decodeSetParts(parts []*shard.Part) ([]*equilibrium.SetPart, error) {
 	var out []*equilibrium.SetPart
 	for _, p := range parts {
 		var rec solveStartsRecord
-		if err := p.DecodeGob(&rec); err != nil {
+		if err := p.DecodeBin(&rec); err != nil {
 			return nil, err
 		}
 		if rec.BuildError != "" {

@@ -125,7 +125,7 @@ checks. The part carries the scenario and the record.`,
 				if err != nil {
 					return &exitError{codeFailure, fmt.Sprintf("truce update: shard %s: %v", job.header.Shard, err)}
 				}
-				payload, err := shard.NewGob(part)
+				payload, err := shard.NewBin(part)
 				if err != nil {
 					return &exitError{codeFailure, fmt.Sprintf("truce update: %v", err)}
 				}
@@ -134,7 +134,7 @@ checks. The part carries the scenario and the record.`,
 				var parts []*evidence.DrawsPart
 				for _, p := range job.parts {
 					var part evidence.DrawsPart
-					if err := p.DecodeGob(&part); err != nil {
+					if err := p.DecodeBin(&part); err != nil {
 						return &exitError{codeFailure, fmt.Sprintf("truce merge: %v", err)}
 					}
 					if part.Lo != p.Lo || part.Hi != p.Hi {

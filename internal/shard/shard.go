@@ -20,7 +20,8 @@ import (
 
 // Format names the partial-result format and its version. A reader refuses
 // any other value, so a future incompatible change bumps the number.
-const Format = "truce.partial/1"
+// Version 2: the rich payloads are BinPayload (version 1 had Go's gob).
+const Format = "truce.partial/2"
 
 // Spec is shard Index of Count (0-based: 0/4, 1/4, 2/4, 3/4), the numbering
 // of Slurm array task ids and Kubernetes completion indices.

@@ -171,9 +171,9 @@ func TestReadRefuses(t *testing.T) {
 		{`{}`, "no \"format\""},
 		{`{"format":"truce.partial/9"}`, "this truce reads"},
 		{`not json`, "not a truce partial result"},
-		{`{"format":"truce.partial/1","shard":{"index":0,"count":1},"units":1,"lo":0,"hi":1,"source":"a: 1","scenario_sha256":"00"}`, "does not match its hash"},
-		{`{"format":"truce.partial/1","shard":{"index":5,"count":4}}`, "out of range"},
-		{`{"format":"truce.partial/1","shard":{"index":0,"count":4},"units":100,"lo":0,"hi":30}`, "should hold units [0, 25)"},
+		{`{"format":"truce.partial/2","shard":{"index":0,"count":1},"units":1,"lo":0,"hi":1,"source":"a: 1","scenario_sha256":"00"}`, "does not match its hash"},
+		{`{"format":"truce.partial/2","shard":{"index":5,"count":4}}`, "out of range"},
+		{`{"format":"truce.partial/2","shard":{"index":0,"count":4},"units":100,"lo":0,"hi":30}`, "should hold units [0, 25)"},
 	} {
 		_, err := Read(strings.NewReader(c.in), "p.json")
 		if err == nil || !strings.Contains(err.Error(), c.want) || !strings.Contains(err.Error(), "p.json") {
@@ -191,8 +191,8 @@ func FuzzRead(f *testing.F) {
 		f.Fatal(err)
 	}
 	f.Add(buf.Bytes())
-	f.Add([]byte(`{"format":"truce.partial/1","shard":{"index":0,"count":1},"units":1,"lo":0,"hi":1}`))
-	f.Add([]byte(`{"format":"truce.partial/1","shard":{"index":-1,"count":-5}}`))
+	f.Add([]byte(`{"format":"truce.partial/2","shard":{"index":0,"count":1},"units":1,"lo":0,"hi":1}`))
+	f.Add([]byte(`{"format":"truce.partial/2","shard":{"index":-1,"count":-5}}`))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		p, err := Read(bytes.NewReader(b), "f.json")
 		if err != nil {
