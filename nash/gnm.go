@@ -157,6 +157,19 @@ type gnmTracer struct {
 	cached          bool
 	cacheVer        int
 	cacheY          []float64
+	// subS and subSShape are the support tables with each player's own
+	// strategies restricted to his support too: Newton's iterations read
+	// only the support's rows (js), a half of the work on a 10×10×10
+	// path. cacheFull says whether the cached point has every row.
+	subS        [][]float64
+	subSShape   [][]int
+	cacheFull   bool
+	pos         []int // support position of each strategy, −1 outside
+	stride, idx []int // the full tables' strides, an odometer
+	// js is the Jacobian restricted to the support, ∂u_s/∂σ_k for
+	// support positions p (of s) and q (of k) at js[p*|B|+q]: zero within
+	// a player's block (his own strategies do not enter his payoffs).
+	js []float64
 
 	steps, pivots, crossings int
 	found                    int // equilibria on the current path
@@ -180,6 +193,7 @@ func newGNMTracer(ng *normGame) *gnmTracer {
 	}
 	D := T + n + 1
 	tr.a = make([]float64, D*D)
+	tr.js = make([]float64, T*T)
 	tr.cacheY = make([]float64, D)
 	tr.tabVer = -1
 	tr.b = make([]float64, D)
@@ -246,8 +260,19 @@ func (tr *gnmTracer) lamIx() int { return len(tr.sup) + tr.n }
 // only ones the path's equations read). A point loaded with jac just
 // before, on the same support, is not computed again.
 func (tr *gnmTracer) load(y []float64, jac bool) {
+	tr.loadRows(y, jac, jac)
+}
+
+// loadSupport is load with the Jacobian's support rows only (js and the
+// support's values): what Newton's iterations read, unless they land on
+// a strategy's entry (its slack reads its row).
+func (tr *gnmTracer) loadSupport(y []float64) {
+	tr.loadRows(y, true, false)
+}
+
+func (tr *gnmTracer) loadRows(y []float64, jac, full bool) {
 	d := tr.dim()
-	if jac && tr.cached && tr.cacheVer == tr.supVer && equalBits(tr.cacheY[:d], y[:d]) {
+	if jac && tr.cached && tr.cacheVer == tr.supVer && (tr.cacheFull || !full) && equalBits(tr.cacheY[:d], y[:d]) {
 		return
 	}
 	for i := range tr.sigma {
@@ -257,8 +282,8 @@ func (tr *gnmTracer) load(y []float64, jac bool) {
 		tr.sigma[s] = y[k]
 	}
 	if jac {
-		tr.supportJacobian()
-		tr.cached, tr.cacheVer = true, tr.supVer
+		tr.supportJacobian(full)
+		tr.cached, tr.cacheVer, tr.cacheFull = true, tr.supVer, full
 		copy(tr.cacheY[:d], y[:d])
 	} else {
 		tr.ng.values(tr.sigma, tr.u, nil)
@@ -275,13 +300,15 @@ func equalBits(a, b []float64) bool {
 	return true
 }
 
-// supportJacobian computes u (every strategy's value) and the columns of
-// du of the strategies in the support at sigma, from each player's payoff
-// table restricted to the other players' supports (supTables). Each entry
-// is summed in the same order as normGame.derivatives sums it, so the
-// values are the same to the bit; the columns outside the support, which
-// the path never reads, are left as they were.
-func (tr *gnmTracer) supportJacobian() {
+// supportJacobian computes, at sigma, the support's rows of the Jacobian
+// into js and their values into u and, when full, the values of the
+// other strategies and their rows' support columns into du (what the
+// events and the slacks read), from each player's payoff table restricted
+// to the supports (supTables). Each entry is summed in the same order as
+// normGame.derivatives sums it, so the values are the same to the bit
+// either way; the rest of du, which the path never reads, is left as it
+// was.
+func (tr *gnmTracer) supportJacobian(full bool) {
 	ng, T := tr.ng, tr.T
 	if tr.tabVer != tr.supVer || tr.sub == nil {
 		tr.supTables()
@@ -299,9 +326,15 @@ func (tr *gnmTracer) supportJacobian() {
 		}
 		tr.xsup[q] = xs
 	}
+	ns := len(tr.sup)
+	tables, shapes := tr.subS, tr.subSShape
+	if full {
+		tables, shapes = tr.sub, tr.subShape
+	}
 	for i := 0; i < n; i++ {
-		ni, oi := ng.shape[i], ng.off[i]
-		shape := tr.subShape[i]
+		oi := ng.off[i]
+		shape := shapes[i]
+		ni := shape[i]
 		for j := 0; j < n; j++ {
 			if j == i {
 				continue
@@ -309,25 +342,40 @@ func (tr *gnmTracer) supportJacobian() {
 			oj := ng.off[j]
 			cols := tr.supOf[j]
 			mj := len(cols)
-			r := tr.contractSub(tr.sub[i], shape, i, j)
-			for s := 0; s < ni; s++ {
-				row := tr.du[(oi+s)*T+oj : (oi+s)*T+oj+ng.shape[j]]
+			r := tr.contractSub(tables[i], shape, i, j)
+			for a := 0; a < ni; a++ {
+				s := a
+				if !full {
+					s = tr.supOf[i][a]
+				}
+				var row []float64
+				if p := tr.pos[oi+s]; p >= 0 {
+					row = tr.js[p*ns+tr.pos[oj+cols[0]] : p*ns+tr.pos[oj+cols[0]]+mj]
+				} else {
+					row = tr.du[(oi+s)*T+oj : (oi+s)*T+oj+ng.shape[j]]
+				}
 				for t, c := range cols {
+					v := r[t+mj*a]
 					if i < j {
-						row[c] = r[s+ni*t]
+						v = r[a+ni*t]
+					}
+					if p := tr.pos[oi+s]; p >= 0 {
+						row[t] = v
 					} else {
-						row[c] = r[t+mj*s]
+						row[c] = v
 					}
 				}
-			}
-			if j == (i+1)%n {
-				// u_is = Σ_t ∂u_is/∂x_jt · x_jt over j's support in order
-				// (derivatives sums over all t, adding exact zeros).
-				for s := 0; s < ni; s++ {
+				if j == (i+1)%n {
+					// u_is = Σ_t ∂u_is/∂x_jt · x_jt over j's support in
+					// order (derivatives sums over all t, adding exact
+					// zeros).
 					v := 0.0
-					row := tr.du[(oi+s)*T+oj:]
-					for _, c := range cols {
-						v += row[c] * tr.sigma[oj+c]
+					for t, c := range cols {
+						w := r[t+mj*a]
+						if i < j {
+							w = r[a+ni*t]
+						}
+						v += w * tr.sigma[oj+c]
 					}
 					tr.u[oi+s] = v
 				}
@@ -337,85 +385,103 @@ func (tr *gnmTracer) supportJacobian() {
 }
 
 // supTables builds, for each player i, his payoff table restricted to the
-// other players' supports (all of i's strategies kept), lower players
-// varying fastest, as normGame's tables are.
+// other players' supports, with all of i's strategies (sub) and with his
+// support's only (subS), lower players varying fastest, as normGame's
+// tables are; and the support positions pos, with js's diagonal blocks
+// cleared.
 func (tr *gnmTracer) supTables() {
 	ng := tr.ng
 	n := ng.n
 	ng.prepare()
 	if tr.sub == nil {
-		tr.sub = make([][]float64, n)
-		tr.subShape = make([][]int, n)
+		tr.sub, tr.subS = make([][]float64, n), make([][]float64, n)
+		tr.subShape, tr.subSShape = make([][]int, n), make([][]int, n)
 		tr.supOf = make([][]int, n)
 		tr.xsup = make([][]float64, n)
 		for i := range tr.subShape {
-			tr.subShape[i] = make([]int, n)
+			tr.subShape[i], tr.subSShape[i] = make([]int, n), make([]int, n)
+		}
+		tr.pos = make([]int, tr.T)
+		tr.stride, tr.idx = make([]int, n), make([]int, n)
+		st := 1
+		for q := 0; q < n; q++ {
+			tr.stride[q] = st
+			st *= ng.shape[q]
 		}
 	}
 	for q := 0; q < n; q++ {
 		tr.supOf[q] = tr.supOf[q][:0]
 	}
-	for _, s := range tr.sup {
+	for i := range tr.pos {
+		tr.pos[i] = -1
+	}
+	for k, s := range tr.sup {
 		q := tr.owner[s]
 		tr.supOf[q] = append(tr.supOf[q], s-ng.off[q])
+		tr.pos[s] = k
 	}
-	stride := make([]int, n)
-	st := 1
-	for q := 0; q < n; q++ {
-		stride[q] = st
-		st *= ng.shape[q]
-	}
-	idx := make([]int, n)
+	ns := len(tr.sup)
+	clear(tr.js[:ns*ns])
 	for i := 0; i < n; i++ {
-		size := 1
-		for q := 0; q < n; q++ {
-			if q == i {
-				tr.subShape[i][q] = ng.shape[q]
-			} else {
-				tr.subShape[i][q] = len(tr.supOf[q])
-			}
-			size *= tr.subShape[i][q]
-		}
-		if cap(tr.sub[i]) < size {
-			tr.sub[i] = make([]float64, size)
-		}
-		sub := tr.sub[i][:size]
-		table := ng.byPlayer[i]
-		// An odometer over the restricted profiles, lower players
-		// fastest, keeping the full table's index src up to date as each
-		// digit moves (a support change rebuilds these tables).
-		src := 0
-		for q := range idx {
-			idx[q] = 0
-			if q != i {
-				src += tr.supOf[q][0] * stride[q]
-			}
-		}
-		full := func(q, c int) int {
-			if q == i {
-				return c
-			}
-			return tr.supOf[q][c]
-		}
-		for k := 0; k < size; k++ {
-			sub[k] = table[src]
-			for q := 0; q < n; q++ {
-				old := full(q, idx[q])
-				if idx[q]++; idx[q] < tr.subShape[i][q] {
-					src += (full(q, idx[q]) - old) * stride[q]
-					break
-				}
-				idx[q] = 0
-				src += (full(q, 0) - old) * stride[q]
-			}
-		}
-		tr.sub[i] = sub
-		if len(tr.bufA) < size {
-			tr.bufA = make([]float64, size)
-			tr.bufB = make([]float64, size)
-		}
+		tr.sub[i] = tr.restrictTable(i, false, tr.sub[i], tr.subShape[i])
+		tr.subS[i] = tr.restrictTable(i, true, tr.subS[i], tr.subSShape[i])
 	}
 	tr.tabVer = tr.supVer
+}
+
+// restrictTable writes player i's payoff table restricted to the other
+// players' supports and, when own, to his own support too, into dst
+// (grown as needed) and its shape into shape.
+func (tr *gnmTracer) restrictTable(i int, own bool, dst []float64, shape []int) []float64 {
+	ng := tr.ng
+	n := ng.n
+	stride, idx := tr.stride, tr.idx
+	restricted := func(q int) bool { return q != i || own }
+	size := 1
+	for q := 0; q < n; q++ {
+		if restricted(q) {
+			shape[q] = len(tr.supOf[q])
+		} else {
+			shape[q] = ng.shape[q]
+		}
+		size *= shape[q]
+	}
+	if cap(dst) < size {
+		dst = make([]float64, size)
+	}
+	sub := dst[:size]
+	table := ng.byPlayer[i]
+	// An odometer over the restricted profiles, lower players fastest,
+	// keeping the full table's index src up to date as each digit moves
+	// (a support change rebuilds these tables).
+	full := func(q, c int) int {
+		if restricted(q) {
+			return tr.supOf[q][c]
+		}
+		return c
+	}
+	src := 0
+	for q := range idx {
+		idx[q] = 0
+		src += full(q, 0) * stride[q]
+	}
+	for k := 0; k < size; k++ {
+		sub[k] = table[src]
+		for q := 0; q < n; q++ {
+			old := full(q, idx[q])
+			if idx[q]++; idx[q] < shape[q] {
+				src += (full(q, idx[q]) - old) * stride[q]
+				break
+			}
+			idx[q] = 0
+			src += (full(q, 0) - old) * stride[q]
+		}
+	}
+	if len(tr.bufA) < size {
+		tr.bufA = make([]float64, size)
+		tr.bufB = make([]float64, size)
+	}
+	return sub
 }
 
 // contractSub is normGame.contract on a support table of the given shape
@@ -448,11 +514,7 @@ func (tr *gnmTracer) system(y, h, a []float64) {
 	for k, s := range tr.sup {
 		n := tr.owner[s]
 		row := a[k*d : (k+1)*d]
-		for k2, s2 := range tr.sup {
-			if tr.owner[s2] != n {
-				row[k2] = tr.du[s*tr.T+s2]
-			}
-		}
+		copy(row[:ns], tr.js[k*ns:(k+1)*ns])
 		row[ns+n] = -1
 		row[ns+tr.n] = tr.pert[s]
 		a[(ns+n)*d+k] = 1
@@ -652,7 +714,11 @@ func (tr *gnmTracer) correct(y, tau []float64, e gnmEvent, maxFirst float64) (fl
 	copy(yp, y)
 	prev, first := math.Inf(1), 0.0
 	for it := 1; it <= 12; it++ {
-		tr.load(y, true)
+		if e.kind == evEnter {
+			tr.load(y, true) // the entering strategy's slack reads its row
+		} else {
+			tr.loadSupport(y)
+		}
 		bA, b := tr.b[:m], tr.rx[:d]
 		tr.system(y, bA, nil)
 		for i := range bA {

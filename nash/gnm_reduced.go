@@ -49,15 +49,6 @@ func (tr *gnmTracer) reducedLayout() {
 	tr.redVer = tr.supVer
 }
 
-// jac is ∂u_s/∂σ_k for support strategies s and k (zero within a
-// player: his own strategies do not enter his payoffs).
-func (tr *gnmTracer) jac(s, k int) float64 {
-	if tr.owner[s] == tr.owner[k] {
-		return 0
-	}
-	return tr.du[s*tr.T+k]
-}
-
 // solveReduced solves [A; cᵀ] x = b at the loaded point, where A is the
 // path's Jacobian (see system) and b = (bA, bl), by the reduction above.
 // x (length d) receives the solution; bA (length d−1, payoff rows then
@@ -71,6 +62,9 @@ func (tr *gnmTracer) solveReduced(bA, c []float64, bl float64, x []float64) (sig
 	r := len(tr.rest) + 1 // reduced unknowns: the non-first probabilities and λ
 	R, z, cp := tr.ra[:r*r], tr.rz[:r], tr.rc[:ns]
 	first, rest, sup := tr.first, tr.rest, tr.sup
+	// J(p, q) = ∂u_{sup[p]}/∂σ_{sup[q]} is js[p*ns+q], zero within a
+	// player.
+	js := tr.js[:ns*ns]
 	bsum := bA[ns : ns+N]
 	cw, cl := c[ns:ns+N], c[ns+N]
 	// c'_k: the last row after w_n = Σ_k J(F_n, k) σ_k + g_{F_n} λ − b_{F_n}
@@ -90,10 +84,10 @@ func (tr *gnmTracer) solveReduced(bA, c []float64, bl float64, x []float64) (sig
 			scale = av
 		}
 	}
-	for k, s := range sup {
+	for k := range sup {
 		v := c[k]
 		for n, f := range first {
-			j := tr.jac(sup[f], s)
+			j := js[f*ns+k]
 			if aj := abs(j); aj > scale {
 				scale = aj
 			}
@@ -112,29 +106,29 @@ func (tr *gnmTracer) solveReduced(bA, c []float64, bl float64, x []float64) (sig
 	for i, p := range rest {
 		s := sup[p]
 		n := tr.owner[s]
-		fs := sup[first[n]]
+		fp := first[n]
+		jp, jf := js[p*ns:(p+1)*ns], js[fp*ns:(fp+1)*ns]
 		row := R[i*r : (i+1)*r]
-		rhs := bA[p] - bA[first[n]]
+		rhs := bA[p] - bA[fp]
 		for m, f := range first {
 			if m != n {
-				rhs -= (tr.jac(s, sup[f]) - tr.jac(fs, sup[f])) * bsum[m]
+				rhs -= (jp[f] - jf[f]) * bsum[m]
 			}
 		}
 		for j, q := range rest {
-			k := sup[q]
-			m := tr.owner[k]
+			m := tr.owner[sup[q]]
 			if m == n {
 				row[j] = 0
 				continue
 			}
-			fk := sup[first[m]]
-			js, jf := tr.jac(s, k), tr.jac(fs, k)
-			row[j] = (js - jf) - (tr.jac(s, fk) - tr.jac(fs, fk))
-			if av := abs(js); av > scale {
+			fq := first[m]
+			a := jp[q]
+			row[j] = (a - jf[q]) - (jp[fq] - jf[fq])
+			if av := abs(a); av > scale {
 				scale = av
 			}
 		}
-		row[r-1] = tr.pert[s] - tr.pert[fs]
+		row[r-1] = tr.pert[s] - tr.pert[sup[fp]]
 		z[i] = rhs
 	}
 	last := R[(r-1)*r : r*r]
@@ -162,11 +156,11 @@ func (tr *gnmTracer) solveReduced(bA, c []float64, bl float64, x []float64) (sig
 		x[first[tr.owner[sup[p]]]] -= x[p]
 	}
 	for n, f := range first {
-		fs := sup[f]
-		v := tr.pert[fs]*dl - bA[f]
+		v := tr.pert[sup[f]]*dl - bA[f]
+		jf := js[f*ns : (f+1)*ns]
 		for k, s := range sup {
 			if tr.owner[s] != n {
-				v += tr.du[fs*tr.T+s] * x[k]
+				v += jf[k] * x[k]
 			}
 		}
 		x[ns+n] = v
