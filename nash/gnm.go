@@ -144,6 +144,7 @@ type gnmTracer struct {
 	// scratch for the reduced system, the last row and the solution.
 	first, rest   []int
 	redVer        int
+	singular      bool // the support is structurally singular
 	ra, rz, rc    []float64
 	rg, rx, rzero []float64
 
@@ -606,6 +607,12 @@ func (tr *gnmTracer) linearCell() bool {
 // a cell, so a step that flips it has jumped to another branch. ok is
 // false when the Jacobian has lost rank.
 func (tr *gnmTracer) tangent(y, t []float64) (sign float64, ok bool) {
+	// A structurally singular support has no tangent, though rounding can
+	// leave its QR a column above the threshold below (σ_min 1.2e-16
+	// passed it on a support {2, 4, 1} of a 2×4×4 game).
+	if tr.reducedLayout(); tr.singular {
+		return 0, false
+	}
 	d := tr.dim()
 	m := d - 1
 	h := tr.b[:m]

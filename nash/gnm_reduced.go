@@ -46,7 +46,33 @@ func (tr *gnmTracer) reducedLayout() {
 			tr.rest = append(tr.rest, k)
 		}
 	}
+	tr.singular = structurallySingular(tr.first, len(tr.sup))
 	tr.redVer = tr.supVer
+}
+
+// structurallySingular reports whether a support makes the path's
+// Jacobian singular whatever the payoffs: when some player n has more
+// indifference equations (|B_n| − 1, one per non-first strategy) than
+// the unknowns they involve, the other players' free probabilities and λ
+// (Σ_{m≠n} (|B_m| − 1) + 1). Those equations are then linearly dependent,
+// and the rank a rounding residual may seem to give them is noise. (The
+// condition is also sufficient for structural rank: any set of equations
+// of two or more players involves every unknown, so by Hall's theorem
+// only single players can fall short.) first holds each player's first
+// support position in a support of ns strategies sorted by player.
+func structurallySingular(first []int, ns int) bool {
+	free := ns - len(first) // Σ_m (|B_m| − 1)
+	for n, f := range first {
+		end := ns
+		if n+1 < len(first) {
+			end = first[n+1]
+		}
+		rn := end - f - 1
+		if rn > free-rn+1 {
+			return true
+		}
+	}
+	return false
 }
 
 // solveReduced solves [A; cᵀ] x = b at the loaded point, where A is the
@@ -57,6 +83,9 @@ func (tr *gnmTracer) reducedLayout() {
 // 1e-14 times the largest entry of the full system).
 func (tr *gnmTracer) solveReduced(bA, c []float64, bl float64, x []float64) (sign float64, ok bool) {
 	tr.reducedLayout()
+	if tr.singular {
+		return 0, false
+	}
 	ns, N := len(tr.sup), tr.n
 	d := ns + N + 1
 	r := len(tr.rest) + 1 // reduced unknowns: the non-first probabilities and λ

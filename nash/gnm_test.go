@@ -431,48 +431,18 @@ func TestGNMTangentLUMatchesQR(t *testing.T) {
 			shape[p] = rapid.IntRange(1, 4).Draw(rt, "strategies")
 		}
 		seed := rapid.Uint64().Draw(rt, "seed")
-		ng, _ := newNormGame(continuousGame(shape, seed))
-		tr := newGNMTracer(ng)
-		r := rand.New(rand.NewPCG(seed, 1))
-		tr.pert = make([]float64, ng.tot)
-		for i := range tr.pert {
-			tr.pert[i] = r.Float64()
-		}
-		// A support with at least one strategy per player, and a point.
-		tr.sup = tr.sup[:0]
-		for p, s := range ng.shape {
-			for j := 0; j < s; j++ {
-				if j == 0 || r.IntN(2) == 0 {
-					tr.sup = append(tr.sup, ng.off[p]+j)
-				}
-			}
-		}
-		for i := range tr.in {
-			tr.in[i] = false
-		}
-		for _, s := range tr.sup {
-			tr.in[s] = true
-		}
-		tr.supVer++
-		d := tr.dim()
-		y := make([]float64, d)
-		for i := range y {
-			y[i] = r.Float64()
-		}
-		tr.load(y, true)
+		tr, y, r := randomSupportPoint(shape, seed)
+		ng, d := tr.ng, tr.dim()
 		tq := make([]float64, ng.tot+n+1)
 		sq, ok := tr.tangent(y, tq)
 		if !ok {
 			return // rank lost at this point: neither is used there
 		}
 		// The tangent is defined only where the system has full row rank.
-		// A random support can make it structurally singular (a player with
-		// more indifference equations than the others' mixes have degrees of
-		// freedom: 2×4×4 with supports {2, 4, 1}); the QR's column test can
-		// miss that when rounding in an ill-conditioned earlier column leaves
-		// a residual of 1e-13, and the LU then rightly fails. Such supports do
-		// not arise on a generic path; the comparison is made where the
-		// singular values say the tangent is unique.
+		// Structurally singular supports are refused above (see
+		// TestGNMStructurallySingularSupport); a random point can still be
+		// close to singular: the comparison is made where the singular
+		// values say the tangent is unique.
 		{
 			m := d - 1
 			a := make([]float64, m*d)
@@ -525,7 +495,7 @@ func TestGNMReducedSolveMatchesFull(t *testing.T) {
 			shape[p] = rapid.IntRange(1, 4).Draw(rt, "strategies")
 		}
 		seed := rapid.Uint64().Draw(rt, "seed")
-		tr, y := randomSupportPoint(shape, seed)
+		tr, y, _ := randomSupportPoint(shape, seed)
 		r := rand.New(rand.NewPCG(seed, 2))
 		d := tr.dim()
 		m := d - 1
@@ -563,8 +533,9 @@ func TestGNMReducedSolveMatchesFull(t *testing.T) {
 
 // randomSupportPoint is a tracer on a random game of the given shape with
 // a random perturbation, a random support (at least one strategy per
-// player) and a random point y of it, loaded.
-func randomSupportPoint(shape []int, seed uint64) (*gnmTracer, []float64) {
+// player) and a random point y of it, loaded, and the random source
+// drawn from, for more.
+func randomSupportPoint(shape []int, seed uint64) (*gnmTracer, []float64, *rand.Rand) {
 	ng, _ := newNormGame(continuousGame(shape, seed))
 	tr := newGNMTracer(ng)
 	r := rand.New(rand.NewPCG(seed, 1))
@@ -572,14 +543,21 @@ func randomSupportPoint(shape []int, seed uint64) (*gnmTracer, []float64) {
 	for i := range tr.pert {
 		tr.pert[i] = r.Float64()
 	}
-	tr.sup = tr.sup[:0]
+	var sup []int
 	for p, s := range ng.shape {
 		for j := 0; j < s; j++ {
 			if j == 0 || r.IntN(2) == 0 {
-				tr.sup = append(tr.sup, ng.off[p]+j)
+				sup = append(sup, ng.off[p]+j)
 			}
 		}
 	}
+	return tr, tr.setSupportAt(sup, r), r
+}
+
+// setSupportAt puts the tracer on support sup (sorted) at a random point,
+// loaded, and returns the point.
+func (tr *gnmTracer) setSupportAt(sup []int, r *rand.Rand) []float64 {
+	tr.sup = append(tr.sup[:0], sup...)
 	for i := range tr.in {
 		tr.in[i] = false
 	}
@@ -592,5 +570,70 @@ func randomSupportPoint(shape []int, seed uint64) (*gnmTracer, []float64) {
 		y[i] = r.Float64()
 	}
 	tr.load(y, true)
-	return tr, y
+	return y
+}
+
+// TestGNMStructurallySingularSupport: a support on which some player has
+// more indifference equations than the others' free probabilities and λ
+// (the support {2, 4, 1} of a 2×4×4 game: player 2's three equations in
+// two unknowns) is refused by the QR tangent, the LU tangent and the
+// reduced solve; and on random supports of random games the structural
+// test agrees with the singular values of the Jacobian.
+func TestGNMStructurallySingularSupport(t *testing.T) {
+	ng, _ := newNormGame(continuousGame([]int{2, 4, 4}, 11))
+	tr := newGNMTracer(ng)
+	r := rand.New(rand.NewPCG(11, 1))
+	tr.pert = make([]float64, ng.tot)
+	for i := range tr.pert {
+		tr.pert[i] = r.Float64()
+	}
+	y := tr.setSupportAt([]int{0, 1, 2, 3, 4, 5, 6}, r) // {2, 4, 1}
+	if tr.reducedLayout(); !tr.singular {
+		t.Fatal("support {2, 4, 1} of 2×4×4 not flagged")
+	}
+	tq := make([]float64, ng.tot+ng.n+1)
+	if _, ok := tr.tangent(y, tq); ok {
+		t.Error("QR tangent accepted the support")
+	}
+	ref := make([]float64, tr.dim())
+	ref[len(ref)-1] = 1
+	if _, ok := tr.tangentLU(y, ref, tq); ok {
+		t.Error("LU tangent accepted the support")
+	}
+	// One strategy fewer for player 2, {2, 3, 1}: two equations in two
+	// unknowns, regular.
+	y = tr.setSupportAt([]int{0, 1, 2, 3, 4, 6}, r)
+	if tr.reducedLayout(); tr.singular {
+		t.Error("support {2, 3, 1} flagged")
+	}
+	if _, ok := tr.tangent(y, tq); !ok {
+		t.Error("QR tangent refused support {2, 3, 1}")
+	}
+
+	rapid.Check(t, func(rt *rapid.T) {
+		n := rapid.IntRange(1, 4).Draw(rt, "players")
+		shape := make([]int, n)
+		for p := range shape {
+			shape[p] = rapid.IntRange(1, 5).Draw(rt, "strategies")
+		}
+		seed := rapid.Uint64().Draw(rt, "seed")
+		tr, y, _ := randomSupportPoint(shape, seed)
+		d := tr.dim()
+		m := d - 1
+		a := make([]float64, m*d)
+		tr.system(y, make([]float64, m), a)
+		var sv mat.SVD
+		if !sv.Factorize(mat.NewDense(m, d, a), mat.SVDNone) {
+			rt.Fatalf("SVD failed")
+		}
+		vals := sv.Values(nil)
+		cond := vals[len(vals)-1] / vals[0]
+		tr.reducedLayout()
+		switch {
+		case tr.singular && cond > 1e-12:
+			rt.Fatalf("support %v flagged singular, but σ_min/σ_max = %g", tr.sup, cond)
+		case !tr.singular && cond < 1e-12:
+			rt.Fatalf("support %v not flagged, but σ_min/σ_max = %g", tr.sup, cond)
+		}
+	})
 }
