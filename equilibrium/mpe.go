@@ -847,6 +847,15 @@ func (m *mpeModel) polish(sig [][][]float64, V [][]float64, support func(a, s, k
 			haveLU = false
 		}
 		if !haveLU {
+			// A support system above the SVD's size that is singular
+			// for its pattern alone (the 400-state benchmark path's
+			// supports at λ ≈ 279 and 836: an actor mixing in a state
+			// where the other plays pure, with no mixing elsewhere that
+			// sets its indifference) fails the condition test below;
+			// a matching finds that without the dense factorisation.
+			if it == 0 && n > mpePolishSVDMax && mpeStructurallySingular(J) {
+				return nil, 0, false
+			}
 			lu.Factorize(J)
 		}
 		if haveLU || lu.Cond() < 1e12 {
@@ -918,6 +927,69 @@ func (m *mpeModel) polish(sig [][][]float64, V [][]float64, support func(a, s, k
 		return nil, 0, false
 	}
 	return cur, gain, true
+}
+
+// mpeStructurallySingular reports whether the square matrix J is
+// singular for its pattern of nonzero entries alone: no assignment of
+// rows to distinct columns through nonzero entries (a maximum bipartite
+// matching, by augmenting paths, falls short of a perfect one). Such a
+// matrix is singular whatever its values; the converse does not hold.
+func mpeStructurallySingular(J *mat.Dense) bool {
+	n, _ := J.Dims()
+	start := make([]int, n+1)
+	var cols []int
+	for r := 0; r < n; r++ {
+		for c, v := range J.RawRowView(r) {
+			if v != 0 {
+				cols = append(cols, c)
+			}
+		}
+		start[r+1] = len(cols)
+	}
+	rowOf := make([]int, n) // column -> its matched row, -1 if free
+	for c := range rowOf {
+		rowOf[c] = -1
+	}
+	seen := make([]int, n) // column -> the last search that visited it
+	// A depth-first search for an augmenting path from a free row, with
+	// an explicit stack (a path can be as long as the matrix): each frame
+	// is a row, the next of its entries to try, and the matched column
+	// through which the search reached it (-1 for the free row).
+	type frame struct{ r, i, in int }
+	var stack []frame
+	for r := 0; r < n; r++ {
+		search := r + 1
+		stack = append(stack[:0], frame{r, start[r], -1})
+		found := false
+		for len(stack) > 0 && !found {
+			f := &stack[len(stack)-1]
+			if f.i == start[f.r+1] {
+				stack = stack[:len(stack)-1]
+				continue
+			}
+			c := cols[f.i]
+			f.i++
+			if seen[c] == search {
+				continue
+			}
+			seen[c] = search
+			if rowOf[c] >= 0 {
+				stack = append(stack, frame{rowOf[c], start[rowOf[c]], c})
+				continue
+			}
+			// Free column: each row on the path takes the column after
+			// it, freeing the one it came in by for the row before.
+			for k := len(stack) - 1; k >= 0; k-- {
+				rowOf[c] = stack[k].r
+				c = stack[k].in
+			}
+			found = true
+		}
+		if !found {
+			return true
+		}
+	}
+	return false
 }
 
 // mpeDeriv holds a state's action values and their derivatives.

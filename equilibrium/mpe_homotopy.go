@@ -105,6 +105,14 @@ const (
 // 40 of them). Small systems keep halving to the end.
 const mpeSingularMax = 8
 
+// mpeSingularCandMax replaces mpeSingularMax once a polished equilibrium
+// is awaiting confirmation (the path has settled within the polish's
+// reach of it): the refusals do not move the path point, and the path's
+// end is polished from that same point, so the answer is the one eight
+// refusals give, without six more dense factorisations of the whole
+// system (the 400-state benchmark path stalls so at λ ≈ 1.8·10⁶).
+const mpeSingularCandMax = 2
+
 // mpeBetaWeight weighs a log-probability's Newton correction by
 // min(1, mpeBetaWeight·probability) in the step-size control: only actions
 // played with probability about 1/mpeBetaWeight or more count in full.
@@ -618,7 +626,11 @@ func mpeTraceStart(m *mpeModel, opt Options, prior [][][]float64) (*mpePath, err
 				copy(t.J.RawRowView(n), tau)
 				chordOK = false
 				if !lu.factor(t.J) {
-					if singular++; useChord && singular >= mpeSingularMax {
+					maxSingular := mpeSingularMax
+					if cand != nil {
+						maxSingular = mpeSingularCandMax
+					}
+					if singular++; useChord && singular >= maxSingular {
 						return finish(y, fmt.Sprintf("path tracking stalled at λ=%.3g (matrix singular to working precision at %d step sizes in a row)", y[n], singular))
 					}
 					h /= 2
