@@ -1,7 +1,6 @@
 package equilibrium
 
 import (
-	"cmp"
 	"context"
 	"fmt"
 	"math"
@@ -27,6 +26,13 @@ type credChain struct {
 	*nodeGraph
 	play [][][]float64 // play[n][a][k] over Avail[state][a]
 	prof markov.Profile
+	// playID[n*nA+a] numbers play[n][a]: nodes with the same number hold
+	// the same (read-only) slice, so that rows can be shared (rows.go).
+	playID []int32
+	tabs   []int32   // scratch of shareRows: tableIDs
+	cr     *credRows // the rows, once built (rows)
+	// noShare gives every node a row of its own (tests).
+	noShare bool
 }
 
 // credBuild enumerates the nodes of profile p.
@@ -67,37 +73,52 @@ func credBuildNodes(ctx context.Context, gr *Graphs, g *markov.Game, p markov.Pr
 func chainOn(ng *nodeGraph, p markov.Profile) (*credChain, error) {
 	g := ng.g
 	nA := len(g.Actors)
-	c := &credChain{nodeGraph: ng, prof: p, play: make([][][]float64, len(ng.nodes))}
+	c := &credChain{nodeGraph: ng, prof: p, play: make([][][]float64, len(ng.nodes)), playID: make([]int32, len(ng.nodes)*nA)}
 	// A play depends on the actor, the state and the rule in force, and on
 	// the step only through a strategy's own play for that step (Timed):
 	// nodes that share the rest share one (read-only) slice, so that a
-	// clocked game's every step does not copy the same play again.
+	// clocked game's every step does not copy the same play again. Every
+	// play lives in one backing array, sized for a play per node and actor
+	// (the most there can be).
 	nS := len(g.States)
-	memo := make([][][]float64, nA*nS)
+	memo := make([][]int32, nA*nS) // memo[a*nS+s][ri+1]: the play's number + 1
 	plays := make([][]float64, len(ng.nodes)*nA)
+	room := 0
+	for _, nd := range ng.nodes {
+		for a := 0; a < nA; a++ {
+			room += len(g.Avail[nd.state][a])
+		}
+	}
+	buf := make([]float64, 0, room)
+	var byID [][]float64 // the plays by number
 	for n, nd := range ng.nodes {
 		c.play[n], plays = plays[:nA:nA], plays[nA:]
 		for a := 0; a < nA; a++ {
 			ri, ph := nd.fired[a], nd.phase
 			timed := ri < 0 && ph < g.Clock && ph < len(p[a].Timed) && p[a].Timed[ph] != nil && p[a].Timed[ph][nd.state] != nil
-			var row [][]float64
+			var row []int32
 			if !timed {
 				row = memo[a*nS+nd.state]
-				if ri+1 < len(row) && row[ri+1] != nil {
-					c.play[n][a] = row[ri+1]
+				if ri+1 < len(row) && row[ri+1] > 0 {
+					id := row[ri+1] - 1
+					c.play[n][a], c.playID[n*nA+a] = byID[id], id
 					continue
 				}
 			}
-			x, err := playOf(g, a, p[a], nd.state, ri, ph)
-			if err != nil {
+			at := len(buf)
+			var err error
+			if buf, err = appendPlay(buf, g, a, p[a], nd.state, ri, ph); err != nil {
 				return nil, err
 			}
-			c.play[n][a] = x
+			x := buf[at:len(buf):len(buf)]
+			id := int32(len(byID))
+			byID = append(byID, x)
+			c.play[n][a], c.playID[n*nA+a] = x, id
 			if !timed {
 				for len(row) <= ri+1 {
-					row = append(row, nil)
+					row = append(row, 0)
 				}
-				row[ri+1] = x
+				row[ri+1] = id + 1
 				memo[a*nS+nd.state] = row
 			}
 		}
@@ -134,54 +155,131 @@ func validateNodeGame(g *markov.Game) error {
 	return st.ValidateDiscounted()
 }
 
+// credRows are the rows of a profile's chain, shared by the nodes with
+// the same state, tables and play of every actor (rows.go): per joint
+// action of a row, its probability and each actor's utility of its flow.
+type credRows struct {
+	row  []int32   // row[n] is node n's row
+	at   []int32   // at[r] is the node row r was built at
+	off  []int32   // the joint actions of row r are off[r] … off[r+1]-1
+	jp   []float64 // per joint action: its probability (every actor's play)
+	skip []float64 // at (off[r]+j)*nA+b: the probability of the others' actions
+	kpos []int32   // at (off[r]+j)*nA+b: the position of actor b's action
+	fu   []float64 // at (off[r]+j)*nA+b: actor b's utility of the flow
+	// entry[s*nA+b] is actor b's utility on entering state s.
+	entry []float64
+}
+
+// rows returns the chain's shared rows, built on first use; with noShare
+// every node has a row of its own (tests compare the two).
+func (c *credChain) rows(ctx context.Context) (*credRows, error) {
+	if c.cr != nil {
+		return c.cr, nil
+	}
+	g := c.g
+	nA, nS := len(g.Actors), len(g.States)
+	rep := shareRows(c, -1, nil)
+	cr := &credRows{row: rep}
+	joints := 0
+	for n, nd := range c.nodes {
+		if int(rep[n]) == n {
+			cr.row[n] = int32(len(cr.at))
+			cr.at = append(cr.at, int32(n))
+			joints += g.NumJoint(nd.state)
+		} else {
+			cr.row[n] = cr.row[rep[n]]
+		}
+	}
+	if err := budget.Check(ctx, "joint-action probabilities and utilities at every decision point", budget.Mul(int64(joints), int64(1+3*nA), 8),
+		"use a profile with fewer remembered moves"); err != nil {
+		return nil, err
+	}
+	cr.off = make([]int32, len(cr.at)+1)
+	cr.jp = make([]float64, joints)
+	cr.skip = make([]float64, joints*nA)
+	cr.kpos = make([]int32, joints*nA)
+	cr.fu = make([]float64, joints*nA)
+	k := make([]int, nA)
+	o := 0
+	for r, n := range cr.at {
+		nd := c.nodes[n]
+		flow := g.FlowAt(nd.phase, nd.state)
+		cr.off[r] = int32(o)
+		for j := 0; j < g.NumJoint(nd.state); j++ {
+			cr.jp[o] = c.jointProb(int(n), j, -1, k) // also decodes j into k
+			for b := 0; b < nA; b++ {
+				x := o*nA + b
+				cr.kpos[x] = int32(k[b])
+				cr.skip[x] = c.jointProb(int(n), j, b, k)
+				cr.fu[x] = utility(g, flow[j], b)
+			}
+			o++
+		}
+	}
+	cr.off[len(cr.at)] = int32(o)
+	cr.entry = make([]float64, nS*nA)
+	for s := range g.States {
+		if s < len(g.Entry) {
+			for b := 0; b < nA; b++ {
+				cr.entry[s*nA+b] = utility(g, g.Entry[s], b)
+			}
+		}
+	}
+	c.cr = cr
+	return cr, nil
+}
+
 // values solves every actor's discounted value at every node.
 func (c *credChain) values(ctx context.Context) ([][]float64, error) {
 	g := c.g
 	nA := len(g.Actors)
-	V := make([][]float64, nA)
-	k := make([]int, nA)
-	// The joint actions' probabilities at every node, computed once for
-	// every actor's solve (on a clocked game the nodes of every step).
-	joints := 0
-	for _, nd := range c.nodes {
-		joints += g.NumJoint(nd.state)
-	}
-	if err := budget.Check(ctx, "joint-action probabilities at every decision point", budget.Mul(int64(joints), 8), "use a profile with fewer remembered moves"); err != nil {
+	cr, err := c.rows(ctx)
+	if err != nil {
 		return nil, err
 	}
-	flat := make([]float64, joints)
-	jp := make([][]float64, len(c.nodes))
-	for n, nd := range c.nodes {
-		nj := g.NumJoint(nd.state)
-		jp[n], flat = flat[:nj:nj], flat[nj:]
-		for j := range jp[n] {
-			jp[n][j] = c.jointProb(n, j, -1, k)
-		}
-	}
+	V := make([][]float64, nA)
+	// Per row and actor, the expected reward and the arcs (discount ×
+	// probability per transition to a decision point), built once for
+	// the nodes of every step that share the row.
+	b := make([]float64, len(cr.at))
+	aoff := make([]int32, len(cr.at)+1)
+	var arcs []mdpArc
 	for a := 0; a < nA; a++ {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
 		d := g.Actors[a].Discount
-		x, err := c.linSolve(ctx, "profile values", "use a profile with fewer remembered moves", false, 0,
-			func(n int, arc func(to int, p float64)) float64 {
-				nd := c.nodes[n]
-				flow, trans := g.FlowAt(nd.phase, nd.state), g.TransAt(nd.phase, nd.state)
-				r := 0.0
-				for j, pj := range jp[n] {
-					if pj == 0 {
-						continue
-					}
-					r += pj * utility(g, flow[j], a)
-					for i, t := range trans[j] {
-						if nx := c.next[n][j][i]; nx >= 0 {
-							arc(nx, pj*d*t.P)
-						} else {
-							r += pj * d * t.P * utility(g, g.Entry[t.State], a)
-						}
+		arcs = arcs[:0]
+		for r, n := range cr.at {
+			nd := c.nodes[n]
+			trans := g.TransAt(nd.phase, nd.state)
+			aoff[r] = int32(len(arcs))
+			o := int(cr.off[r])
+			sum := 0.0
+			for j, pj := range cr.jp[o:cr.off[r+1]] {
+				if pj == 0 {
+					continue
+				}
+				sum += pj * cr.fu[(o+j)*nA+a]
+				for i, t := range trans[j] {
+					if c.next[n][j][i] >= 0 {
+						arcs = append(arcs, mdpArc{j: int32(j), i: int32(i), p: pj * d * t.P})
+					} else {
+						sum += pj * d * t.P * cr.entry[t.State*nA+a]
 					}
 				}
-				return r
+			}
+			b[r] = sum
+		}
+		aoff[len(cr.at)] = int32(len(arcs))
+		x, err := c.linSolve(ctx, "profile values", "use a profile with fewer remembered moves", false, 0,
+			func(n int, arc func(to int, p float64)) float64 {
+				r := cr.row[n]
+				next := c.next[n]
+				for _, e := range arcs[aoff[r]:aoff[r+1]] {
+					arc(next[e.j][e.i], e.p)
+				}
+				return b[r]
 			})
 		if err != nil {
 			return nil, err
@@ -191,29 +289,37 @@ func (c *credChain) values(ctx context.Context) ([][]float64, error) {
 	return V, nil
 }
 
-// actionValues returns actor a's value at node n of each available action
-// played once, the profile followed afterwards.
-func (c *credChain) actionValues(V [][]float64, n, a int) []float64 {
+// actionValues writes into q (one entry per action of actor a at node n)
+// actor a's value at node n of each available action played once, the
+// profile followed afterwards. The chain's rows must have been built
+// (values builds them).
+func (c *credChain) actionValues(q []float64, V [][]float64, n, a int) []float64 {
 	g := c.g
+	nA := len(g.Actors)
+	cr := c.cr
 	nd := c.nodes[n]
-	k := make([]int, len(g.Actors))
-	q := make([]float64, len(g.Avail[nd.state][a]))
+	q = q[:len(g.Avail[nd.state][a])]
+	clear(q)
 	d := g.Actors[a].Discount
-	flow, trans := g.FlowAt(nd.phase, nd.state), g.TransAt(nd.phase, nd.state)
-	for j := 0; j < g.NumJoint(nd.state); j++ {
-		p := c.jointProb(n, j, a, k) // also decodes j into k
+	trans := g.TransAt(nd.phase, nd.state)
+	r := cr.row[n]
+	o := int(cr.off[r])
+	next := c.next[n]
+	for j := range int(cr.off[r+1]) - o {
+		x := (o+j)*nA + a
+		p := cr.skip[x]
 		if p == 0 {
 			continue
 		}
-		u := utility(g, flow[j], a)
+		u := cr.fu[x]
 		for i, t := range trans[j] {
-			if nx := c.next[n][j][i]; nx >= 0 {
+			if nx := next[j][i]; nx >= 0 {
 				u += d * t.P * V[a][nx]
 			} else {
-				u += d * t.P * utility(g, g.Entry[t.State], a)
+				u += d * t.P * cr.entry[t.State*nA+a]
 			}
 		}
-		q[k[a]] += p * u
+		q[cr.kpos[x]] += p * u
 	}
 	return q
 }
@@ -238,10 +344,12 @@ func OneShotGainContext(ctx context.Context, g *markov.Game, p markov.Profile) (
 		return 0, fmt.Errorf("one-shot gain: %w", err)
 	}
 	gain := 0.0
-	for n := range c.nodes {
+	var q []float64
+	for n, nd := range c.nodes {
 		for a := range g.Actors {
-			for _, q := range c.actionValues(V, n, a) {
-				gain = math.Max(gain, q-V[a][n])
+			q = slices.Grow(q[:0], len(g.Avail[nd.state][a]))
+			for _, v := range c.actionValues(q, V, n, a) {
+				gain = math.Max(gain, v-V[a][n])
 			}
 		}
 	}
@@ -399,32 +507,72 @@ func assess(ctx context.Context, gr *Graphs, g *markov.Game, p markov.Profile, o
 	if err != nil {
 		return nil, fmt.Errorf("credibility: %w", err)
 	}
+	return c.assess(ctx, only)
+}
+
+// assess is assess on the profile's chain.
+func (c *credChain) assess(ctx context.Context, only int) ([]Threat, error) {
+	g := c.g
 	V, err := c.values(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("credibility: %w", err)
 	}
-	choices := 0 // decision points with a choice, for the slice's size
+	nA, nS, nPh := len(g.Actors), len(g.States), g.Clock+1
+	// The threats come out ordered by actor, state and step, stably (by
+	// actor, then node): a counting sort on that key gives each decision
+	// point with a choice its place before any is made. The slices of
+	// every threat's play and support share two backing arrays, sized
+	// here too.
+	bucket := make([]int32, nA*nS*nPh+1)
+	key := func(a int, nd node) int { return (a*nS+nd.state)*nPh + nd.phase }
+	choices, used := 0, 0
 	for a := range g.Actors {
 		if only >= 0 && a != only {
 			continue
 		}
-		for _, nd := range c.nodes {
+		for n, nd := range c.nodes {
 			if len(g.Avail[nd.state][a]) >= 2 {
 				choices++
+				bucket[key(a, nd)+1]++
+				for _, pr := range c.play[n][a] {
+					if pr != 0 {
+						used++
+					}
+				}
 			}
 		}
 	}
-	out := make([]Threat, 0, choices)
+	for i := 1; i < len(bucket); i++ {
+		bucket[i] += bucket[i-1]
+	}
+	out := make([]Threat, choices)
+	supports := make([]SupportAction, used)
+	plays := make([]markov.ActionProb, used)
+	// What depends only on the rules in force (the remembered moves) or
+	// only on the play (its text) is worked out once: a clocked game
+	// repeats both at every step.
+	type described struct{ after, target, context string }
+	descr := map[string]described{}
+	texts := make([]string, 0, 16) // texts[playID] for actor a, "" if not yet
+	var dkey []byte
+	var q, base []float64
 	for a, act := range g.Actors {
 		if only >= 0 && a != only {
 			continue
 		}
+		texts = texts[:0]
 		for n, nd := range c.nodes {
 			av := g.Avail[nd.state][a]
 			if len(av) < 2 {
 				continue
 			}
-			q := c.actionValues(V, n, a)
+			if n%1024 == 0 {
+				if err := ctx.Err(); err != nil {
+					return nil, fmt.Errorf("credibility: %w", err)
+				}
+			}
+			play := c.play[n][a]
+			q = c.actionValues(slices.Grow(q[:0], len(av)), V, n, a)
 			cur := V[a][n]
 			best, bestK := math.Inf(-1), -1
 			alt, altK := math.Inf(-1), -1
@@ -435,38 +583,55 @@ func assess(ctx context.Context, gr *Graphs, g *markov.Game, p markov.Profile, o
 				if v > best {
 					best, bestK = v, k
 				}
-				if c.play[n][a][k] == 0 && v > alt {
+				if play[k] == 0 && v > alt {
 					alt, altK = v, k
 				}
-				if c.play[n][a][k] > 0 {
+				if play[k] > 0 {
 					worstIn = math.Min(worstIn, v)
 				}
 			}
 			tol := CredibleTol * scale
-			t := Threat{Actor: act.ID, ActorIndex: a, State: g.States[nd.state].ID, StateIndex: nd.state, Step: nd.phase, Clock: g.Clock, Kind: KindPlay}
-			t.After, t.Target, t.Context = c.describe(n, a)
+			pos := bucket[key(a, nd)]
+			bucket[key(a, nd)]++
+			t := &out[pos]
+			*t = Threat{Actor: act.ID, ActorIndex: a, State: g.States[nd.state].ID, StateIndex: nd.state, Step: nd.phase, Clock: g.Clock, Kind: KindPlay}
+			dkey = appendNodeKey(dkey[:0], a, 0, nd.fired)
+			ds, ok := descr[string(dkey)]
+			if !ok {
+				ds.after, ds.target, ds.context = c.describe(n, a)
+				descr[string(dkey)] = ds
+			}
+			t.After, t.Target, t.Context = ds.after, ds.target, ds.context
 			t.Gain = math.Max(0, best-cur)
 			maxShort := 0.0
-			var parts []string
-			for k, pr := range c.play[n][a] {
+			m := 0
+			for _, pr := range play {
+				if pr != 0 {
+					m++
+				}
+			}
+			t.Support, supports = supports[:0:m], supports[m:]
+			t.Play, plays = plays[:0:m], plays[m:]
+			for k, pr := range play {
 				if pr == 0 {
 					continue
 				}
-				name := g.Actions[a][av[k]]
 				sh := math.Max(0, best-q[k])
 				if sh <= tol {
 					sh = 0
 				}
 				maxShort = math.Max(maxShort, sh)
-				t.Support = append(t.Support, SupportAction{Action: name, P: pr, Shortfall: sh})
+				t.Support = append(t.Support, SupportAction{Action: g.Actions[a][av[k]], P: pr, Shortfall: sh})
 				t.Play = append(t.Play, markov.ActionProb{Action: av[k], P: pr})
-				if pr == 1 {
-					parts = append(parts, name)
-				} else {
-					parts = append(parts, name+" "+credNum(pr))
-				}
 			}
-			t.PlayText = strings.Join(parts, ", ")
+			id := int(c.playID[n*nA+a])
+			for len(texts) <= id {
+				texts = append(texts, "")
+			}
+			if texts[id] == "" {
+				texts[id] = playText(g, a, av, play)
+			}
+			t.PlayText = texts[id]
 			t.Credible = maxShort == 0
 			switch {
 			case !t.Credible:
@@ -478,9 +643,9 @@ func assess(ctx context.Context, gr *Graphs, g *markov.Game, p markov.Profile, o
 			}
 			if t.Target != "" {
 				b := c.actorIndex(t.Target)
-				base, err := playOf(g, a, c.prof[a], nd.state, -1, nd.phase)
+				base, err = appendPlay(base[:0], g, a, c.prof[a], nd.state, -1, nd.phase)
 				if err == nil {
-					t.TargetEffect = c.valueWith(V, n, a, c.play[n][a], b) - c.valueWith(V, n, a, base, b)
+					t.TargetEffect = c.valueWith(V, n, a, play, b) - c.valueWith(V, n, a, base, b)
 				}
 				switch teff := t.TargetEffect; {
 				case teff < -tol:
@@ -491,30 +656,27 @@ func assess(ctx context.Context, gr *Graphs, g *markov.Game, p markov.Profile, o
 					t.Kind = KindReaction
 				}
 			}
-			out = append(out, t)
 		}
 	}
-	// Stable order by actor, state and step: sort positions, not the
-	// (large) threats, then move each once.
-	order := make([]int32, len(out))
-	for i := range order {
-		order[i] = int32(i)
-	}
-	slices.SortStableFunc(order, func(i, j int32) int {
-		ti, tj := &out[i], &out[j]
-		if c := cmp.Compare(ti.ActorIndex, tj.ActorIndex); c != 0 {
-			return c
+	return out, nil
+}
+
+// playText renders actor a's play over the actions av: "withdraw", or
+// "strike 0.6, withdraw 0.4".
+func playText(g *markov.Game, a int, av []int, play []float64) string {
+	var parts []string
+	for k, pr := range play {
+		if pr == 0 {
+			continue
 		}
-		if c := cmp.Compare(ti.StateIndex, tj.StateIndex); c != 0 {
-			return c
+		name := g.Actions[a][av[k]]
+		if pr == 1 {
+			parts = append(parts, name)
+		} else {
+			parts = append(parts, name+" "+credNum(pr))
 		}
-		return cmp.Compare(ti.Step, tj.Step)
-	})
-	sorted := make([]Threat, len(out))
-	for i, o := range order {
-		sorted[i] = out[o]
 	}
-	return sorted, nil
+	return strings.Join(parts, ", ")
 }
 
 // describe splits node n's remembered moves for actor a: after is what a's
@@ -563,25 +725,31 @@ func (c *credChain) actorIndex(id string) int {
 }
 
 // valueWith is actor b's value at node n when actor a plays x there once
-// and everybody follows the profile afterwards.
+// and everybody follows the profile afterwards (the rows must have been
+// built).
 func (c *credChain) valueWith(V [][]float64, n, a int, x []float64, b int) float64 {
 	g := c.g
+	nA := len(g.Actors)
+	cr := c.cr
 	nd := c.nodes[n]
-	k := make([]int, len(g.Actors))
 	d := g.Actors[b].Discount
-	flow, trans := g.FlowAt(nd.phase, nd.state), g.TransAt(nd.phase, nd.state)
+	trans := g.TransAt(nd.phase, nd.state)
+	r := cr.row[n]
+	o := int(cr.off[r])
+	next := c.next[n]
 	v := 0.0
-	for j := 0; j < g.NumJoint(nd.state); j++ {
-		p := c.jointProb(n, j, a, k) * x[k[a]]
+	for j := range int(cr.off[r+1]) - o {
+		xa := (o+j)*nA + a
+		p := cr.skip[xa] * x[cr.kpos[xa]]
 		if p == 0 {
 			continue
 		}
-		u := utility(g, flow[j], b)
+		u := cr.fu[(o+j)*nA+b]
 		for i, t := range trans[j] {
-			if nx := c.next[n][j][i]; nx >= 0 {
+			if nx := next[j][i]; nx >= 0 {
 				u += d * t.P * V[b][nx]
 			} else {
-				u += d * t.P * utility(g, g.Entry[t.State], b)
+				u += d * t.P * cr.entry[t.State*nA+b]
 			}
 		}
 		v += p * u

@@ -134,8 +134,15 @@ func firedRule(st markov.Strategy, s, ph int, mem []int) int {
 // under rule ri (-1: base play, the step's own where the strategy has one),
 // as a distribution over Avail[s][a].
 func playOf(g *markov.Game, a int, st markov.Strategy, s, ri, ph int) ([]float64, error) {
+	return appendPlay(make([]float64, 0, len(g.Avail[s][a])), g, a, st, s, ri, ph)
+}
+
+// appendPlay appends playOf's distribution to buf.
+func appendPlay(buf []float64, g *markov.Game, a int, st markov.Strategy, s, ri, ph int) ([]float64, error) {
 	av := g.Avail[s][a]
-	play := make([]float64, len(av))
+	at := len(buf)
+	buf = append(buf, make([]float64, len(av))...)
+	play := buf[at:]
 	if ri < 0 {
 		base := st.Base
 		if ph < g.Clock && ph < len(st.Timed) && st.Timed[ph] != nil && st.Timed[ph][s] != nil {
@@ -172,7 +179,7 @@ func playOf(g *markov.Game, a int, st markov.Strategy, s, ri, ph int) ([]float64
 	if math.Abs(tot-1) > 1e-9 {
 		return nil, fmt.Errorf("actor %s: play in state %s%s sums to %v", g.Actors[a].ID, g.States[s].ID, atPhase(g, ph), tot)
 	}
-	return play, nil
+	return buf, nil
 }
 
 // atPhase is " at step t" for a phase before the clock runs out, "" else.

@@ -2,7 +2,6 @@ package equilibrium
 
 import (
 	"context"
-	"encoding/binary"
 	"fmt"
 	"math"
 
@@ -145,65 +144,17 @@ func newMDPPaid(ctx context.Context, c *credChain, a, payee int, entryScale bool
 		r: make([][]float64, len(c.nodes)), succ: make([][][]mdpArc, len(c.nodes))}
 	k := make([]int, nA)
 	scale := 0.0
-	// rowOf finds the node whose row node n shares, by its state, its
-	// step's tables and the others' play (slices identified by address).
-	flowID := map[*[]float64]int32{}
-	transID := map[*[]markov.Next]int32{}
-	playID := map[*float64]int32{}
-	id := func(p *float64) int32 {
-		x, ok := playID[p]
-		if !ok {
-			x = int32(len(playID))
-			playID[p] = x
-		}
-		return x
-	}
-	rowOf := map[string]int32{}
-	var key []byte
-	rep := make([]int32, len(c.nodes))
+	// rep[n] is the node whose row node n shares (rows.go): the same
+	// state, the same tables at its step and the same play of the others.
+	rep := shareRows(c, a, nil)
 	// Every row's rewards, and its arcs, live in one slice each, the arcs
 	// of each action with room for all its transitions (the commitment
 	// search builds thousands of these processes: appending arc by arc
 	// made allocation and garbage collection most of its cost).
 	nr, narcs := 0, 0
 	for n, nd := range c.nodes {
-		rep[n] = int32(n)
-		{
-			flow, trans := g.FlowAt(nd.phase, nd.state), g.TransAt(nd.phase, nd.state)
-			if len(flow) > 0 && len(trans) > 0 {
-				fi, ok := flowID[&flow[0]]
-				if !ok {
-					fi = int32(len(flowID))
-					flowID[&flow[0]] = fi
-				}
-				ti, ok := transID[&trans[0]]
-				if !ok {
-					ti = int32(len(transID))
-					transID[&trans[0]] = ti
-				}
-				key = binary.LittleEndian.AppendUint32(key[:0], uint32(nd.state))
-				key = binary.LittleEndian.AppendUint32(key, uint32(fi))
-				key = binary.LittleEndian.AppendUint32(key, uint32(ti))
-				shareable := true
-				for b := 0; b < nA; b++ {
-					if b == a {
-						continue
-					}
-					pl := c.play[n][b]
-					if len(pl) == 0 {
-						shareable = false
-						break
-					}
-					key = binary.LittleEndian.AppendUint32(key, uint32(id(&pl[0])))
-				}
-				if shareable {
-					if r, ok := rowOf[string(key)]; ok {
-						rep[n] = r
-						continue
-					}
-					rowOf[string(key)] = int32(n)
-				}
-			}
+		if int(rep[n]) != n {
+			continue
 		}
 		nr += len(g.Avail[nd.state][a])
 		for _, tr := range g.TransAt(nd.phase, nd.state) {
