@@ -24,11 +24,13 @@ import (
 // at every node.
 type credChain struct {
 	*nodeGraph
-	play [][][]float64 // play[n][a][k] over Avail[state][a]
 	prof markov.Profile
-	// playID[n*nA+a] numbers play[n][a]: nodes with the same number hold
-	// the same (read-only) slice, so that rows can be shared (rows.go).
+	// playID[n*nA+a] numbers actor a's play at node n, plays[id] over
+	// Avail[state][a]: nodes with the same number have the same play (one
+	// read-only slice), so that rows can be shared (rows.go).
 	playID []int32
+	plays  [][]float64
+	nA     int
 	tabs   []int32   // scratch of shareRows: tableIDs
 	cr     *credRows // the rows, once built (rows)
 	// noShare gives every node a row of its own (tests).
@@ -73,26 +75,23 @@ func credBuildNodes(ctx context.Context, gr *Graphs, g *markov.Game, p markov.Pr
 func chainOn(ng *nodeGraph, p markov.Profile) (*credChain, error) {
 	g := ng.g
 	nA := len(g.Actors)
-	c := &credChain{nodeGraph: ng, prof: p, play: make([][][]float64, len(ng.nodes)), playID: make([]int32, len(ng.nodes)*nA)}
+	c := &credChain{nodeGraph: ng, prof: p, playID: make([]int32, len(ng.nodes)*nA), nA: nA}
 	// A play depends on the actor, the state and the rule in force, and on
 	// the step only through a strategy's own play for that step (Timed):
-	// nodes that share the rest share one (read-only) slice, so that a
-	// clocked game's every step does not copy the same play again. Every
-	// play lives in one backing array, sized for a play per node and actor
-	// (the most there can be).
+	// nodes that share the rest share one play, so that a clocked game's
+	// every step does not copy the same play again. The plays live in one
+	// backing array, grown as needed (a slice taken before it grows still
+	// reads the old one, which it never writes again).
 	nS := len(g.States)
 	memo := make([][]int32, nA*nS) // memo[a*nS+s][ri+1]: the play's number + 1
-	plays := make([][]float64, len(ng.nodes)*nA)
 	room := 0
-	for _, nd := range ng.nodes {
-		for a := 0; a < nA; a++ {
-			room += len(g.Avail[nd.state][a])
+	for _, av := range g.Avail {
+		for _, x := range av {
+			room += len(x)
 		}
 	}
 	buf := make([]float64, 0, room)
-	var byID [][]float64 // the plays by number
 	for n, nd := range ng.nodes {
-		c.play[n], plays = plays[:nA:nA], plays[nA:]
 		for a := 0; a < nA; a++ {
 			ri, ph := nd.fired[a], nd.phase
 			timed := ri < 0 && ph < g.Clock && ph < len(p[a].Timed) && p[a].Timed[ph] != nil && p[a].Timed[ph][nd.state] != nil
@@ -100,8 +99,7 @@ func chainOn(ng *nodeGraph, p markov.Profile) (*credChain, error) {
 			if !timed {
 				row = memo[a*nS+nd.state]
 				if ri+1 < len(row) && row[ri+1] > 0 {
-					id := row[ri+1] - 1
-					c.play[n][a], c.playID[n*nA+a] = byID[id], id
+					c.playID[n*nA+a] = row[ri+1] - 1
 					continue
 				}
 			}
@@ -110,10 +108,9 @@ func chainOn(ng *nodeGraph, p markov.Profile) (*credChain, error) {
 			if buf, err = appendPlay(buf, g, a, p[a], nd.state, ri, ph); err != nil {
 				return nil, err
 			}
-			x := buf[at:len(buf):len(buf)]
-			id := int32(len(byID))
-			byID = append(byID, x)
-			c.play[n][a], c.playID[n*nA+a] = x, id
+			id := int32(len(c.plays))
+			c.plays = append(c.plays, buf[at:len(buf):len(buf)])
+			c.playID[n*nA+a] = id
 			if !timed {
 				for len(row) <= ri+1 {
 					row = append(row, 0)
@@ -126,6 +123,9 @@ func chainOn(ng *nodeGraph, p markov.Profile) (*credChain, error) {
 	return c, nil
 }
 
+// play is actor a's play at node n, over Avail[state][a] (read-only).
+func (c *credChain) play(n, a int) []float64 { return c.plays[c.playID[n*c.nA+a]] }
+
 // jointProb is the probability of joint action j at node n, leaving out
 // actor skip (skip = -1 leaves out nobody).
 func (c *credChain) jointProb(n, j, skip int, k []int) float64 {
@@ -133,7 +133,7 @@ func (c *credChain) jointProb(n, j, skip int, k []int) float64 {
 	p := 1.0
 	for a := range k {
 		if a != skip {
-			p *= c.play[n][a][k[a]]
+			p *= c.play(n, a)[k[a]]
 		}
 	}
 	return p
@@ -244,6 +244,7 @@ func (c *credChain) values(ctx context.Context) ([][]float64, error) {
 	b := make([]float64, len(cr.at))
 	aoff := make([]int32, len(cr.at)+1)
 	var arcs []mdpArc
+	var lin linScratch // the dense system, reused by every actor's solve
 	for a := 0; a < nA; a++ {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -272,7 +273,8 @@ func (c *credChain) values(ctx context.Context) ([][]float64, error) {
 			b[r] = sum
 		}
 		aoff[len(cr.at)] = int32(len(arcs))
-		x, err := c.linSolve(ctx, "profile values", "use a profile with fewer remembered moves", false, 0,
+		lin.x = nil // V[a] keeps it
+		x, err := c.linSolveTo(ctx, "profile values", "use a profile with fewer remembered moves", false, 0, true, &lin,
 			func(n int, arc func(to int, p float64)) float64 {
 				r := cr.row[n]
 				next := c.next[n]
@@ -534,7 +536,7 @@ func (c *credChain) assess(ctx context.Context, only int) ([]Threat, error) {
 			if len(g.Avail[nd.state][a]) >= 2 {
 				choices++
 				bucket[key(a, nd)+1]++
-				for _, pr := range c.play[n][a] {
+				for _, pr := range c.play(n, a) {
 					if pr != 0 {
 						used++
 					}
@@ -571,7 +573,7 @@ func (c *credChain) assess(ctx context.Context, only int) ([]Threat, error) {
 					return nil, fmt.Errorf("credibility: %w", err)
 				}
 			}
-			play := c.play[n][a]
+			play := c.play(n, a)
 			q = c.actionValues(slices.Grow(q[:0], len(av)), V, n, a)
 			cur := V[a][n]
 			best, bestK := math.Inf(-1), -1

@@ -473,16 +473,37 @@ func (ng *nodeGraph) find(s, ph int, fired []int) (int, bool) {
 // backward substitution, phase Clock-1 down to 0.
 func (ng *nodeGraph) linSolve(ctx context.Context, what, alternative string, gaussSeidel bool, scale float64,
 	row func(n int, arc func(to int, p float64)) float64) ([]float64, error) {
-	return ng.linSolveTo(ctx, what, alternative, gaussSeidel, scale, true, row)
+	return ng.linSolveTo(ctx, what, alternative, gaussSeidel, scale, true, nil, row)
+}
+
+// linScratch is the memory of repeated solves on one graph (policy
+// iteration solves once per improvement): the dense system, its pivots
+// and the solution, which each solve overwrites.
+type linScratch struct {
+	x, a, b []float64
+	ipiv    []int
+}
+
+// grow returns buf resized to n entries, all zero.
+func grow[T any](buf []T, n int) []T {
+	buf = slices.Grow(buf[:0], n)[:n]
+	clear(buf)
+	return buf
 }
 
 // linSolveTo is linSolve; without preClock it solves the stationary block
 // only and leaves the nodes before the clock runs out at 0 (policy
 // iteration improves the stationary block alone, and backward induction
-// then gives every earlier node its value).
+// then gives every earlier node its value). With sc (may be nil) it
+// solves in sc's memory and returns sc.x, which the next solve with sc
+// overwrites.
 func (ng *nodeGraph) linSolveTo(ctx context.Context, what, alternative string, gaussSeidel bool, scale float64, preClock bool,
-	row func(n int, arc func(to int, p float64)) float64) ([]float64, error) {
-	x := make([]float64, len(ng.nodes))
+	sc *linScratch, row func(n int, arc func(to int, p float64)) float64) ([]float64, error) {
+	if sc == nil {
+		sc = &linScratch{}
+	}
+	sc.x = grow(sc.x, len(ng.nodes))
+	x := sc.x
 	stat := ng.layers[len(ng.layers)-1]
 	// One callback each for the whole solve (a closure made per row would
 	// be allocated per row: on a clocked game, per node of every step).
@@ -498,8 +519,9 @@ func (ng *nodeGraph) linSolveTo(ctx context.Context, what, alternative string, g
 			// P ≥ 0 discounted (every row sums to at most δ < 1) is
 			// strictly diagonally dominant, so it is nonsingular with
 			// condition below about N(1+δ)/(1−δ).
-			A := blas64.General{Rows: N, Cols: N, Stride: N, Data: make([]float64, N*N)}
-			b := blas64.General{Rows: N, Cols: 1, Stride: 1, Data: make([]float64, N)}
+			sc.a, sc.b = grow(sc.a, N*N), grow(sc.b, N)
+			A := blas64.General{Rows: N, Cols: N, Stride: N, Data: sc.a}
+			b := blas64.General{Rows: N, Cols: 1, Stride: 1, Data: sc.b}
 			var Ai []float64
 			subtract := func(to int, p float64) { Ai[ng.pos[to]] -= p }
 			for i, n := range stat {
@@ -507,7 +529,8 @@ func (ng *nodeGraph) linSolveTo(ctx context.Context, what, alternative string, g
 				Ai = A.Data[i*N : i*N+N]
 				b.Data[i] = row(n, subtract)
 			}
-			ipiv := make([]int, N)
+			sc.ipiv = grow(sc.ipiv, N)
+			ipiv := sc.ipiv
 			if !lapack64.Getrf(A, ipiv) {
 				return nil, fmt.Errorf("%s: %w", what, mat.Condition(math.Inf(1)))
 			}

@@ -108,6 +108,7 @@ type mdp struct {
 	r    [][]float64
 	succ [][][]mdpArc
 	tol  float64
+	lin  linScratch // evaluate's memory: it returns lin.x
 }
 
 // mdpArc is the transition drawn as Trans[j][i] after joint action j, to
@@ -232,7 +233,7 @@ func (m *mdp) q(n, k int, V []float64) float64 {
 // stationary block with them, then gives the earlier steps their values by
 // backward induction (which reads only values it has already set).
 func (m *mdp) evaluate(ctx context.Context, pol [][]float64) ([]float64, error) {
-	V, err := m.c.linSolveTo(ctx, "best-response values", "", true, m.tol*1e9, false,
+	V, err := m.c.linSolveTo(ctx, "best-response values", "", true, m.tol*1e9, false, &m.lin,
 		func(n int, arc func(to int, p float64)) float64 {
 			r := 0.0
 			next := m.c.next[n]
@@ -393,8 +394,15 @@ func bestResponseOn(ctx context.Context, c *credChain, a int, opt ResponseOption
 	// Policy iteration (and backward induction over the clock) from the
 	// profile's own play, which it keeps wherever that is optimal.
 	pol := make([][]float64, len(c.nodes))
+	nq := 0
 	for n := range pol {
-		pol[n] = append([]float64(nil), c.play[n][a]...)
+		nq += len(c.play(n, a))
+	}
+	polBuf := make([]float64, 0, nq) // every node's policy, in one slice
+	for n := range pol {
+		at := len(polBuf)
+		polBuf = append(polBuf, c.play(n, a)...)
+		pol[n] = polBuf[at:len(polBuf):len(polBuf)]
 	}
 	V, it, err := m.optimize(ctx, pol, nil)
 	if err != nil {
@@ -406,11 +414,8 @@ func bestResponseOn(ctx context.Context, c *credChain, a int, opt ResponseOption
 	// per combination (a clocked game repeats them at every step).
 	afters := map[string]string{}
 	var key []byte
-	nq := 0
-	for n := range pol {
-		nq += len(pol[n])
-	}
 	qbuf := make([]float64, nq) // every node's Q, in one slice
+	bestBuf := make([]int, nq)  // and its optimal actions
 	for n, nd := range c.nodes {
 		key = appendNodeKey(key[:0], 0, 0, nd.fired)
 		after, ok := afters[string(key)]
@@ -419,7 +424,7 @@ func bestResponseOn(ctx context.Context, c *credChain, a int, opt ResponseOption
 			afters[string(key)] = after
 		}
 		rn := ResponseNode{State: nd.state, StateID: g.States[nd.state].ID, Step: nd.phase, After: after,
-			Policy: pol[n], ProfilePlay: c.play[n][a], Value: V[n]}
+			Policy: pol[n], ProfilePlay: c.play(n, a), Value: V[n]}
 		rn.Q, qbuf = qbuf[:len(pol[n]):len(pol[n])], qbuf[len(pol[n]):]
 		best := math.Inf(-1)
 		for k := range rn.Q {
@@ -427,6 +432,7 @@ func bestResponseOn(ctx context.Context, c *credChain, a int, opt ResponseOption
 			best = math.Max(best, rn.Q[k])
 		}
 		res.BellmanResidual = math.Max(res.BellmanResidual, math.Abs(best-V[n]))
+		rn.Best, bestBuf = bestBuf[:0:len(rn.Q)], bestBuf[len(rn.Q):]
 		for k, q := range rn.Q {
 			if q >= best-m.tol {
 				rn.Best = append(rn.Best, k)
@@ -544,8 +550,13 @@ func RespondsGiven(ctx context.Context, g *markov.Game, pa, pb markov.Profile, a
 // node n may only use the actions allowed[n].
 func (m *mdp) restrictedOptimum(ctx context.Context, allowed [][]int) ([]float64, error) {
 	pol := make([][]float64, len(m.r))
+	nq := 0
 	for n := range pol {
-		pol[n] = make([]float64, len(m.r[n]))
+		nq += len(m.r[n])
+	}
+	buf := make([]float64, nq) // every node's policy, in one slice
+	for n := range pol {
+		pol[n], buf = buf[:len(m.r[n]):len(m.r[n])], buf[len(m.r[n]):]
 		pol[n][allowed[n][0]] = 1
 	}
 	V, _, err := m.optimize(ctx, pol, allowed)
