@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/truce-dev/truce/equilibrium"
+	"github.com/truce-dev/truce/internal/budget"
 	"github.com/truce-dev/truce/scenario"
 	"github.com/truce-dev/truce/sensitivity"
 )
@@ -159,9 +160,21 @@ func Run(ctx context.Context, file string, src []byte, opt Options) (*Report, er
 		draws = 1
 		rep.Draws = 1
 	}
-	ids, base, err := sensitivity.HypothesisDraws(ctx, sc, nil, draws, opt.Seed, opt.MPE, eval)
+	// The file as written fills a memo of its figures on the draws; a
+	// variant reuses those whose every input it leaves as it was (a
+	// varied strategy leaves the game and the profiles without it
+	// unchanged), so each variant computes only what it changes. Without
+	// the memory for it, every variant computes everything.
+	var memo *scenario.Memo
+	if budget.Check(ctx, "the audit's memo of figures", sc.MemoBytes(draws), "") == nil {
+		memo = scenario.NewMemo()
+	}
+	ids, base, err := sensitivity.HypothesisDrawsMemo(ctx, sc, nil, draws, opt.Seed, opt.MPE, eval, memo)
 	if err != nil {
 		return nil, err
+	}
+	if memo != nil {
+		memo.Freeze()
 	}
 	tick(1)
 	baseShare := shares(sc, base)
@@ -192,7 +205,7 @@ func Run(ctx context.Context, file string, src []byte, opt Options) (*Report, er
 		if opt.SkipSubsampled {
 			vsc.SkipSubsampled()
 		}
-		vids, holds, err := sensitivity.HypothesisDraws(ctx, vsc, nil, draws, opt.Seed, opt.MPE, eval)
+		vids, holds, err := sensitivity.HypothesisDrawsMemo(ctx, vsc, nil, draws, opt.Seed, opt.MPE, eval, memo)
 		if err != nil {
 			if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
 				return nil, err

@@ -28,3 +28,26 @@ func BenchmarkAuditUSIran(b *testing.B) {
 		b.ReportMetric(cpu/float64(b.N), "cpu-s/op")
 	}
 }
+
+// BenchmarkAuditUSIranClock is the demo's construction check on the clocked
+// model (scenarios/testdata/us-iran-2026-clock.yaml): every variant on 30
+// draws. The variants that vary a strategy reuse the figures of the
+// profiles they leave unchanged (scenario.Memo).
+//
+//	go test ./audit -run XXX -bench AuditUSIranClock -benchtime 1x
+func BenchmarkAuditUSIranClock(b *testing.B) {
+	src := readFile(b, "../scenarios/testdata/us-iran-2026-clock.yaml")
+	cpu0 := cputime.Now()
+	var tested int
+	for b.Loop() {
+		rep, err := Run(context.Background(), "us-iran-2026-clock.yaml", src, Options{Draws: 30, Seed: 1, Workers: 2})
+		if err != nil {
+			b.Fatal(err)
+		}
+		tested = rep.Tested
+	}
+	b.ReportMetric(float64(tested), "variants")
+	if cpu := (cputime.Now() - cpu0).Seconds(); cpu > 0 {
+		b.ReportMetric(cpu/float64(b.N), "cpu-s/op")
+	}
+}

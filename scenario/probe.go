@@ -29,7 +29,10 @@ type Probe struct {
 	// computed only where a hypothesis that reads them is evaluated
 	// (EvalOnly).
 	always []bool
-	outs   []probeOutput
+	// hypQ[i] are the positions in quant of what hypothesis hyps[i]
+	// reads.
+	hypQ [][]int
+	outs []probeOutput
 	// profiles analysed, and per profile what its quantities read.
 	profiles []int
 	needs    map[int]*needs
@@ -38,6 +41,7 @@ type Probe struct {
 	// profile from the previous point, whose layout the next point
 	// refills (markov.Chain.Refill) instead of building a new one.
 	chains sync.Pool
+	memo   *Memo // figures shared across points and probes; nil: none
 }
 
 // probeChains are one evaluator's chains, by profile index (and whether
@@ -47,6 +51,10 @@ type Probe struct {
 type probeChains struct {
 	m      map[int]*markov.Chain
 	graphs *equilibrium.Graphs
+	// Per-point scratch, reused from point to point: the figures
+	// computed and what the evaluated hypotheses read.
+	vals []float64
+	need []bool
 }
 
 func newProbeChains() *probeChains {
@@ -87,7 +95,8 @@ func (cs *probeChains) chain(ctx context.Context, g *markov.Game, prof markov.Pr
 
 type probeOutput struct {
 	key  string
-	q    *quantity   // the output is this quantity; or
+	q    *quantity // the output is this quantity (at qi in Probe.quant); or
+	qi   int
 	prog *vm.Program // an expression of quantities and parameters
 }
 
@@ -102,12 +111,16 @@ type ProbeOptions struct {
 	// Hypotheses are the ids of the hypotheses to evaluate; nil: all.
 	Hypotheses []string
 	MPE        equilibrium.Options // for profiles with `solve: markov-perfect`
+	// Memo, if set, keeps figures across this probe's points and other
+	// probes' (the variants of a file on the same draws) and reuses them
+	// where every input is the same (see Memo).
+	Memo *Memo
 }
 
 // NewProbe compiles the outputs against sc. An output that does not compile
 // is reported with its column.
 func (sc *Scenario) NewProbe(opt ProbeOptions) (*Probe, error) {
-	p := &Probe{sc: sc, mpe: opt.MPE}
+	p := &Probe{sc: sc, mpe: opt.MPE, memo: opt.Memo}
 	if opt.Hypotheses == nil {
 		for h := range sc.Hypotheses {
 			p.hyps = append(p.hyps, h)
@@ -183,10 +196,23 @@ func (sc *Scenario) NewProbe(opt ProbeOptions) (*Probe, error) {
 			}
 		}
 	}
+	pos := map[*quantity]int{}
 	for _, q := range cp.quantities {
 		if used[q] {
+			pos[q] = len(p.quant)
 			p.quant = append(p.quant, q)
 			p.always = append(p.always, explicit[q])
+		}
+	}
+	for i := range p.outs {
+		if q := p.outs[i].q; q != nil {
+			p.outs[i].qi = pos[q]
+		}
+	}
+	p.hypQ = make([][]int, len(p.hyps))
+	for i, h := range p.hyps {
+		for _, q := range sc.Hypotheses[h].quant {
+			p.hypQ[i] = append(p.hypQ[i], pos[q])
 		}
 	}
 	p.plan()
@@ -313,7 +339,7 @@ func (p *Probe) Draws(k int) int { return p.sc.Hypotheses[p.hyps[k]].Draws }
 // a hypothesis with `draws: N` is evaluated only when index < N (see
 // Evaluates). index < 0 evaluates everything, as Eval does.
 func (p *Probe) EvalIndexed(ctx context.Context, index int, values []float64, label string, out []float64, holds []bool) error {
-	return p.EvalOnly(ctx, values, label, out, holds, func(k int) bool { return p.Evaluates(k, index) })
+	return p.evalOnly(ctx, index, values, label, out, holds, func(k int) bool { return p.Evaluates(k, index) })
 }
 
 // EvalOnly is Eval evaluating only the hypotheses k (index into
@@ -321,6 +347,12 @@ func (p *Probe) EvalIndexed(ctx context.Context, index int, values []float64, la
 // others. A quantity that no output and no evaluated hypothesis reads is
 // not computed, and an output that is such a quantity is NaN.
 func (p *Probe) EvalOnly(ctx context.Context, values []float64, label string, out []float64, holds []bool, evaluate func(k int) bool) error {
+	return p.evalOnly(ctx, -1, values, label, out, holds, evaluate)
+}
+
+// evalOnly is EvalOnly at the index-th draw of the probe's Memo (index <
+// 0: a point of no draw, which uses no Memo).
+func (p *Probe) evalOnly(ctx context.Context, index int, values []float64, label string, out []float64, holds []bool, evaluate func(k int) bool) error {
 	sc := p.sc
 	if len(values) != len(sc.Parameters) || len(out) != len(p.outs) || len(holds) != len(p.hyps) {
 		return fmt.Errorf("probe: %d values, %d outputs, %d hypotheses; want %d, %d, %d",
@@ -336,55 +368,56 @@ func (p *Probe) EvalOnly(ctx context.Context, values []float64, label string, ou
 	if cs == nil {
 		cs = newProbeChains()
 	}
-	ev := &drawEval{ctx: ctx, sc: sc, g: g, profs: profs, opt: &opt, an: make(map[int]*markov.Analysis, len(p.profiles)), graphs: cs.graphs}
 	// The analyses are read to the end of Eval; only then may another
 	// point refill their chains.
 	defer p.chains.Put(cs)
-	for _, pi := range p.profiles {
-		name := sc.Profiles[pi].Name
-		prof, err := sc.ProfileFor(ctx, g, profs, name, p.mpe)
-		if err != nil {
-			return fmt.Errorf("%s: %w", label, err)
-		}
-		aopt := p.needs[pi].options(sc.Horizon)
-		c, err := cs.chain(ctx, g, prof, pi, aopt.From)
-		if err != nil {
-			return fmt.Errorf("%s, profile %q: %w", label, name, err)
-		}
-		a, err := c.Analyze(ctx, aopt)
-		if err != nil {
-			return fmt.Errorf("%s, profile %q: %w", label, name, err)
-		}
-		ev.an[pi] = a
+	// Each profile is analysed when a figure first reads it (with what
+	// the probe's figures read of it, p.needs), so a profile whose
+	// figures are all kept in the memo, or that no evaluated hypothesis
+	// reads, is not analysed.
+	ev := &drawEval{ctx: ctx, sc: sc, g: g, profs: profs, opt: &opt, an: make(map[int]*markov.Analysis, len(p.profiles)),
+		needs: p.needs, chains: cs, graphs: cs.graphs}
+	var pm *pointMemo
+	if p.memo != nil && index >= 0 {
+		pm = newPointMemo(p.memo, index, g, sc.Horizon, len(sc.Profiles))
 	}
 	env, err := sc.env(d)
 	if err != nil {
 		return sc.posErr(err)
 	}
-	vals := make(map[*quantity]float64, len(p.quant))
-	need := map[*quantity]bool{}
-	for i, h := range p.hyps {
+	nq := len(p.quant)
+	if cap(cs.vals) < nq {
+		cs.vals, cs.need = make([]float64, nq), make([]bool, nq)
+	}
+	vals, need := cs.vals[:nq], cs.need[:nq]
+	clear(need)
+	for i := range p.hyps {
 		if evaluate(i) {
-			for _, q := range sc.Hypotheses[h].quant {
-				need[q] = true
+			for _, qi := range p.hypQ[i] {
+				need[qi] = true
 			}
 		}
 	}
 	for qi, q := range p.quant {
-		if !p.always[qi] && !need[q] {
-			vals[q] = math.NaN()
+		if !p.always[qi] && !need[qi] {
+			vals[qi] = math.NaN()
 			continue
 		}
-		v, err := q.fn.read(q, ev)
+		var v float64
+		if pm != nil {
+			v, err = pm.read(q, ev)
+		} else {
+			v, err = q.fn.read(q, ev)
+		}
 		if err != nil {
 			return fmt.Errorf("%s: %s: %w", label, q.key, err)
 		}
 		env[q.ident] = q.envValue(v)
-		vals[q] = v
+		vals[qi] = v
 	}
 	for i, o := range p.outs {
 		if o.q != nil {
-			out[i] = vals[o.q]
+			out[i] = vals[o.qi]
 			continue
 		}
 		v, err := expr.Run(o.prog, env)
@@ -405,6 +438,9 @@ func (p *Probe) EvalOnly(ctx context.Context, values []float64, label string, ou
 		}
 		b, _ := v.(bool)
 		holds[i] = b
+	}
+	if pm != nil {
+		pm.commit(index)
 	}
 	return nil
 }

@@ -123,7 +123,14 @@ func Discover(ctx context.Context, sc *scenario.Scenario, opt DiscoverOptions) (
 // holds[h][i], whether hypothesis h holds on draw i. Only the profiles and
 // states they read are analysed.
 func HypothesisDraws(ctx context.Context, sc *scenario.Scenario, hyps []string, n int, seed uint64, mpe equilibrium.Options, eval EvalOptions) ([]string, [][]bool, error) {
-	probe, err := sc.NewProbe(scenario.ProbeOptions{Hypotheses: hyps, MPE: mpe})
+	return HypothesisDrawsMemo(ctx, sc, hyps, n, seed, mpe, eval, nil)
+}
+
+// HypothesisDrawsMemo is HypothesisDraws keeping and reusing figures in
+// memo (nil: none), which several scenarios evaluated on the same draws
+// may share (the construction audit's variants; see scenario.Memo).
+func HypothesisDrawsMemo(ctx context.Context, sc *scenario.Scenario, hyps []string, n int, seed uint64, mpe equilibrium.Options, eval EvalOptions, memo *scenario.Memo) ([]string, [][]bool, error) {
+	probe, err := sc.NewProbe(scenario.ProbeOptions{Hypotheses: hyps, MPE: mpe, Memo: memo})
 	if err != nil {
 		return nil, nil, err
 	}
