@@ -115,7 +115,8 @@ type AnalyzeOptions struct {
 	// parallel tasks; 0 or 1 means sequential. Results do not depend on it.
 	Workers int
 
-	denseLimit int // tests: 0 means denseMax, negative forces iteration
+	denseLimit int  // tests: 0 means denseMax, negative forces iteration
+	unlayered  bool // tests: solve clocked systems as plain ones
 }
 
 // Analyze computes the exact Analysis of profile p on g up to horizon. It
@@ -270,7 +271,11 @@ func (an *analyzer) slowRate(ls *linSystem, U []int32) (float64, bool) {
 // by layer on a clocked chain (newLinSystemClocked), in mem's memory (nil:
 // new memory).
 func (an *analyzer) linSystem(m csr, U, local []int32, scale float64, mem *lsMem) (*linSystem, error) {
-	return newLinSystemClocked(m, U, local, scale, an.denseLimit, an.c.phase, an.c.Game.Clock, mem)
+	clock := an.c.Game.Clock
+	if an.opt.unlayered {
+		clock = 0
+	}
+	return newLinSystemClocked(m, U, local, scale, an.denseLimit, an.c.phase, clock, mem)
 }
 
 func (an *analyzer) transposed() csr { return csr{an.tRowPtr, an.tCol, an.tVal} }
