@@ -181,7 +181,11 @@ func (an *analyzer) fromTarget(ctx context.Context, f *From, t int, sc *scratch)
 			f.Time[t][s] = math.NaN()
 		}
 	}
-	// Reach curves, all starts at once.
+	// Reach curves, all starts at once. On a clocked chain a start is at
+	// phase 0 and a node of phase j is first met j steps after it, so a
+	// start's curve up to the horizon reads node x's r_k only for
+	// k <= H - phase(x): the rest is not computed (set to 0), which
+	// changes none of the curves.
 	f.Reach[t] = make([][]float64, nS)
 	for s := range f.Reach[t] {
 		f.Reach[t][s] = make([]float64, H+1)
@@ -208,6 +212,8 @@ func (an *analyzer) fromTarget(ctx context.Context, f *From, t int, sc *scratch)
 			switch {
 			case inT(int32(x)):
 				q[x] = 1
+			case int(c.phase[x]) > H-(k+1):
+				q[x] = 0 // no start's curve reads it (see above)
 			case dist[x] < 0 || int(dist[x]) > k+1:
 				q[x] = 0 // cannot enter t within k+1 steps
 			default:
