@@ -143,8 +143,12 @@ type gnmTracer struct {
 	// support position and the other positions, for support redVer, and
 	// scratch for the reduced system, the last row and the solution.
 	first, rest   []int
+	restFirst     []int       // the first position of each rest position's player
+	f3            [][]float64 // contract3's two contractions
+	rd            []float64
 	redVer        int
 	singular      bool // the support is structurally singular
+	cnt           []int
 	ra, rz, rc    []float64
 	rg, rx, rzero []float64
 
@@ -195,6 +199,9 @@ func newGNMTracer(ng *normGame) *gnmTracer {
 	D := T + n + 1
 	tr.a = make([]float64, D*D)
 	tr.js = make([]float64, T*T)
+	tr.cnt = make([]int, n)
+	tr.rd = make([]float64, T)
+	tr.f3 = make([][]float64, 2)
 	tr.cacheY = make([]float64, D)
 	tr.tabVer = -1
 	tr.b = make([]float64, D)
@@ -343,7 +350,23 @@ func (tr *gnmTracer) supportJacobian(full bool) {
 			oj := ng.off[j]
 			cols := tr.supOf[j]
 			mj := len(cols)
-			r := tr.contractSub(tables[i], shape, i, j)
+			// Entry (a, t) of the contraction is r[a*sa+t*st].
+			var r []float64
+			var sa, st int
+			if n == 3 {
+				sa, st = mj, 1
+				if j == first3(i) {
+					tr.contract3(i, tables[i], shape)
+					r = tr.f3[0]
+				} else {
+					r = tr.f3[1] // j is the higher of i's two others
+				}
+			} else {
+				r, sa, st = tr.contractSub(tables[i], shape, i, j), mj, 1
+				if i < j {
+					sa, st = 1, ni
+				}
+			}
 			for a := 0; a < ni; a++ {
 				s := a
 				if !full {
@@ -356,10 +379,7 @@ func (tr *gnmTracer) supportJacobian(full bool) {
 					row = tr.du[(oi+s)*T+oj : (oi+s)*T+oj+ng.shape[j]]
 				}
 				for t, c := range cols {
-					v := r[t+mj*a]
-					if i < j {
-						v = r[a+ni*t]
-					}
+					v := r[a*sa+t*st]
 					if p := tr.pos[oi+s]; p >= 0 {
 						row[t] = v
 					} else {
@@ -372,14 +392,94 @@ func (tr *gnmTracer) supportJacobian(full bool) {
 					// zeros).
 					v := 0.0
 					for t, c := range cols {
-						w := r[t+mj*a]
-						if i < j {
-							w = r[a+ni*t]
-						}
-						v += w * tr.sigma[oj+c]
+						v += r[a*sa+t*st] * tr.sigma[oj+c]
 					}
 					tr.u[oi+s] = v
 				}
+			}
+		}
+	}
+}
+
+// first3 is the lower of player i's two others in a 3-player game.
+func first3(i int) int {
+	if i == 0 {
+		return 1
+	}
+	return 0
+}
+
+// contract3 is the contraction of player i's support table (shape) in a
+// 3-player game towards both of his others at once, in one pass: with j <
+// k the others, f3[0][a*m_j+t] = Σ_c table(a, t, c) x_k(c) and
+// f3[1][a*m_k+c] = Σ_t table(a, t, c) x_j(t), where a runs over i's rows.
+// Each entry is summed in increasing order of the index summed over,
+// skipping zero weights, as contractTable sums it, so the two are the same
+// to the bit.
+func (tr *gnmTracer) contract3(i int, table []float64, shape []int) {
+	n0, n1, n2 := shape[0], shape[1], shape[2]
+	x0, x1, x2 := tr.xsup[0], tr.xsup[1], tr.xsup[2] // i's own is not read
+	size := len(table)
+	if cap(tr.f3[0]) < size {
+		tr.f3[0], tr.f3[1] = make([]float64, size), make([]float64, size)
+	}
+	table = table[:n0*n1*n2]
+	switch i {
+	case 0: // f0[a0][a1] over a2, f1[a0][a2] over a1
+		f0, f1 := tr.f3[0][:n0*n1], tr.f3[1][:n0*n2]
+		clear(f0)
+		clear(f1)
+		for a2, w2 := range x2 {
+			for a1, w1 := range x1 {
+				row := table[(a2*n1+a1)*n0 : (a2*n1+a1+1)*n0]
+				for a0, e := range row {
+					if w2 != 0 {
+						f0[a0*n1+a1] += w2 * e
+					}
+					if w1 != 0 {
+						f1[a0*n2+a2] += w1 * e
+					}
+				}
+			}
+		}
+	case 1: // f0[a1][a0] over a2, f1[a1][a2] over a0
+		f0, f1 := tr.f3[0][:n1*n0], tr.f3[1][:n1*n2]
+		clear(f0)
+		clear(f1)
+		for a2, w2 := range x2 {
+			for a1 := 0; a1 < n1; a1++ {
+				row := table[(a2*n1+a1)*n0 : (a2*n1+a1+1)*n0]
+				out0 := f0[a1*n0 : (a1+1)*n0]
+				v := f1[a1*n2+a2]
+				for a0, e := range row {
+					if w2 != 0 {
+						out0[a0] += w2 * e
+					}
+					if w0 := x0[a0]; w0 != 0 {
+						v += w0 * e
+					}
+				}
+				f1[a1*n2+a2] = v
+			}
+		}
+	case 2: // f0[a2][a0] over a1, f1[a2][a1] over a0
+		f0, f1 := tr.f3[0][:n2*n0], tr.f3[1][:n2*n1]
+		clear(f0)
+		clear(f1)
+		for a2 := 0; a2 < n2; a2++ {
+			out0 := f0[a2*n0 : (a2+1)*n0]
+			for a1, w1 := range x1 {
+				row := table[(a2*n1+a1)*n0 : (a2*n1+a1+1)*n0]
+				v := f1[a2*n1+a1]
+				for a0, e := range row {
+					if w1 != 0 {
+						out0[a0] += w1 * e
+					}
+					if w0 := x0[a0]; w0 != 0 {
+						v += w0 * e
+					}
+				}
+				f1[a2*n1+a1] = v
 			}
 		}
 	}
@@ -424,26 +524,24 @@ func (tr *gnmTracer) supTables() {
 	ns := len(tr.sup)
 	clear(tr.js[:ns*ns])
 	for i := 0; i < n; i++ {
-		tr.sub[i] = tr.restrictTable(i, false, tr.sub[i], tr.subShape[i])
-		tr.subS[i] = tr.restrictTable(i, true, tr.subS[i], tr.subSShape[i])
+		tr.sub[i] = tr.restrictTable(i, tr.sub[i], tr.subShape[i])
+		tr.subS[i] = tr.restrictOwn(i, tr.subS[i], tr.subSShape[i])
 	}
 	tr.tabVer = tr.supVer
 }
 
 // restrictTable writes player i's payoff table restricted to the other
-// players' supports and, when own, to his own support too, into dst
-// (grown as needed) and its shape into shape.
-func (tr *gnmTracer) restrictTable(i int, own bool, dst []float64, shape []int) []float64 {
+// players' supports into dst (grown as needed) and its shape into shape.
+func (tr *gnmTracer) restrictTable(i int, dst []float64, shape []int) []float64 {
 	ng := tr.ng
 	n := ng.n
 	stride, idx := tr.stride, tr.idx
-	restricted := func(q int) bool { return q != i || own }
 	size := 1
 	for q := 0; q < n; q++ {
-		if restricted(q) {
-			shape[q] = len(tr.supOf[q])
-		} else {
+		if q == i {
 			shape[q] = ng.shape[q]
+		} else {
+			shape[q] = len(tr.supOf[q])
 		}
 		size *= shape[q]
 	}
@@ -456,10 +554,10 @@ func (tr *gnmTracer) restrictTable(i int, own bool, dst []float64, shape []int) 
 	// keeping the full table's index src up to date as each digit moves
 	// (a support change rebuilds these tables).
 	full := func(q, c int) int {
-		if restricted(q) {
-			return tr.supOf[q][c]
+		if q == i {
+			return c
 		}
-		return c
+		return tr.supOf[q][c]
 	}
 	src := 0
 	for q := range idx {
@@ -483,6 +581,34 @@ func (tr *gnmTracer) restrictTable(i int, own bool, dst []float64, shape []int) 
 		tr.bufB = make([]float64, size)
 	}
 	return sub
+}
+
+// restrictOwn writes player i's table sub[i] restricted to his own
+// support too into dst (grown as needed) and its shape into shape: runs
+// of the lower players' profiles copied whole.
+func (tr *gnmTracer) restrictOwn(i int, dst []float64, shape []int) []float64 {
+	copy(shape, tr.subShape[i])
+	own := tr.supOf[i]
+	shape[i] = len(own)
+	inner := 1
+	for q := 0; q < i; q++ {
+		inner *= shape[q]
+	}
+	src, ni := tr.sub[i], tr.subShape[i][i]
+	outer := len(src) / (inner * ni)
+	size := outer * len(own) * inner
+	if cap(dst) < size {
+		dst = make([]float64, size)
+	}
+	dst = dst[:size]
+	k := 0
+	for b := 0; b < outer; b++ {
+		for _, c := range own {
+			at := (b*ni + c) * inner
+			k += copy(dst[k:k+inner], src[at:at+inner])
+		}
+	}
+	return dst
 }
 
 // contractSub is normGame.contract on a support table of the given shape
@@ -592,7 +718,8 @@ func (tr *gnmTracer) linearCell() bool {
 		return true
 	}
 	mixing := 0
-	cnt := make([]int, tr.n)
+	cnt := tr.cnt
+	clear(cnt)
 	for _, s := range tr.sup {
 		if cnt[tr.owner[s]]++; cnt[tr.owner[s]] == 2 {
 			mixing++
@@ -1203,7 +1330,7 @@ func (tr *gnmTracer) cross(e gnmEvent, y, tau []float64, onEq func([]float64)) s
 		tr.found++
 		onEq(tr.profileAt(y))
 		d := tr.dim()
-		old := append([]float64(nil), tau[:d]...)
+		old := append(tr.rg[:0], tau[:d]...)
 		tr.load(y, true)
 		sg, ok := tr.tangent(y, tau)
 		if !ok {
@@ -1244,7 +1371,7 @@ func (tr *gnmTracer) cross(e gnmEvent, y, tau []float64, onEq func([]float64)) s
 	// worse than a best reply, the one that entered gets probability.
 	var dir float64
 	if e.kind == evLeave {
-		g := make([]float64, d)
+		g := tr.rg[:d]
 		tr.slackGrad(e.strat, g)
 		dir = dot(g, tau[:d])
 	} else {

@@ -37,13 +37,14 @@ func (tr *gnmTracer) reducedLayout() {
 	for n := range tr.first {
 		tr.first[n] = -1
 	}
-	tr.rest = tr.rest[:0]
+	tr.rest, tr.restFirst = tr.rest[:0], tr.restFirst[:0]
 	for k, s := range tr.sup {
 		n := tr.owner[s]
 		if tr.first[n] < 0 {
 			tr.first[n] = k
 		} else {
 			tr.rest = append(tr.rest, k)
+			tr.restFirst = append(tr.restFirst, tr.first[n])
 		}
 	}
 	tr.singular = structurallySingular(tr.first, len(tr.sup))
@@ -132,30 +133,32 @@ func (tr *gnmTracer) solveReduced(bA, c []float64, bl float64, x []float64) (sig
 			lastB += w * bA[f]
 		}
 	}
+	// Row i: strategy s's payoff row less its player's first one, diff,
+	// then each column less its player's first one (within s's player
+	// both are zero).
+	diff, restFirst := tr.rd[:ns], tr.restFirst
 	for i, p := range rest {
 		s := sup[p]
 		n := tr.owner[s]
 		fp := first[n]
 		jp, jf := js[p*ns:(p+1)*ns], js[fp*ns:(fp+1)*ns]
+		jf = jf[:len(jp)]
+		diff = diff[:len(jp)]
+		for q, a := range jp {
+			diff[q] = a - jf[q]
+			if av := abs(a); av > scale {
+				scale = av
+			}
+		}
 		row := R[i*r : (i+1)*r]
 		rhs := bA[p] - bA[fp]
 		for m, f := range first {
 			if m != n {
-				rhs -= (jp[f] - jf[f]) * bsum[m]
+				rhs -= diff[f] * bsum[m]
 			}
 		}
 		for j, q := range rest {
-			m := tr.owner[sup[q]]
-			if m == n {
-				row[j] = 0
-				continue
-			}
-			fq := first[m]
-			a := jp[q]
-			row[j] = (a - jf[q]) - (jp[fq] - jf[fq])
-			if av := abs(a); av > scale {
-				scale = av
-			}
+			row[j] = diff[q] - diff[restFirst[j]]
 		}
 		row[r-1] = tr.pert[s] - tr.pert[sup[fp]]
 		z[i] = rhs

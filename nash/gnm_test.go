@@ -637,3 +637,46 @@ func TestGNMStructurallySingularSupport(t *testing.T) {
 		}
 	})
 }
+
+// TestGNMContract3MatchesContractTable: the one-pass contraction of a
+// 3-player support table gives contractTable's two contractions to the
+// bit (the same sums in the same order), zero weights included.
+func TestGNMContract3MatchesContractTable(t *testing.T) {
+	rapid.Check(t, func(rt *rapid.T) {
+		shape := []int{rapid.IntRange(1, 5).Draw(rt, "n0"), rapid.IntRange(1, 5).Draw(rt, "n1"), rapid.IntRange(1, 5).Draw(rt, "n2")}
+		i := rapid.IntRange(0, 2).Draw(rt, "player")
+		r := rand.New(rand.NewPCG(rapid.Uint64().Draw(rt, "seed"), 3))
+		size := shape[0] * shape[1] * shape[2]
+		table := make([]float64, size)
+		for k := range table {
+			table[k] = r.Float64()
+		}
+		tr := &gnmTracer{xsup: make([][]float64, 3), f3: make([][]float64, 2)}
+		for q, nq := range shape {
+			tr.xsup[q] = make([]float64, nq)
+			for c := range tr.xsup[q] {
+				if r.IntN(4) > 0 {
+					tr.xsup[q][c] = r.Float64()
+				}
+			}
+		}
+		tr.contract3(i, table, shape)
+		others := []int{0, 1, 2}
+		others = append(others[:i], others[i+1:]...)
+		for h, j := range others {
+			want := contractTable(table, shape, tr.xsup, i, j, make([]float64, size), make([]float64, size))
+			ni, nj := shape[i], shape[j]
+			for a := 0; a < ni; a++ {
+				for c := 0; c < nj; c++ {
+					w := want[a+ni*c] // contractTable keeps i and j in table order
+					if j < i {
+						w = want[c+nj*a]
+					}
+					if got := tr.f3[h][a*nj+c]; math.Float64bits(got) != math.Float64bits(w) {
+						rt.Fatalf("player %d, other %d, entry (%d, %d): %v, contractTable %v", i, j, a, c, got, w)
+					}
+				}
+			}
+		}
+	})
+}
