@@ -753,22 +753,9 @@ func lhPivot(t []float64, R, C, pr, pc int, D float64, fcol []float64) float64 {
 			continue
 		}
 		row := t[i*C : (i+1)*C]
-		row = row[:len(prow)]
 		f := row[pc]
 		fcol[i] = f
-		// Four at a time: the divisions are independent, and this keeps
-		// more of them in flight.
-		j := 0
-		for ; j+4 <= len(prow); j += 4 {
-			r0 := (row[j]*pv - f*prow[j]) / den
-			r1 := (row[j+1]*pv - f*prow[j+1]) / den
-			r2 := (row[j+2]*pv - f*prow[j+2]) / den
-			r3 := (row[j+3]*pv - f*prow[j+3]) / den
-			row[j], row[j+1], row[j+2], row[j+3] = r0, r1, r2, r3
-		}
-		for ; j < len(prow); j++ {
-			row[j] = (row[j]*pv - f*prow[j]) / den
-		}
+		lhRow(row, prow, pv, f, den)
 	}
 	// The pivot column: negated when pv > 0, else kept (and the pivot row
 	// negated instead), as gametracer does.
