@@ -729,39 +729,28 @@ func (tr *gnmTracer) linearCell() bool {
 }
 
 // tangent computes the unit null vector t of the Jacobian A at the loaded
-// point y (Householder QR of its transpose) and the sign of det[A; tᵀ].
+// point y (Householder QR of the transpose of its reduced form, see
+// tangentReduced) and the sign of det[A; tᵀ].
 // Along a path traversed in one direction that sign never changes within
 // a cell, so a step that flips it has jumped to another branch. ok is
 // false when the Jacobian has lost rank.
 func (tr *gnmTracer) tangent(y, t []float64) (sign float64, ok bool) {
-	// A structurally singular support has no tangent, though rounding can
-	// leave its QR a column above the threshold below (σ_min 1.2e-16
-	// passed it on a support {2, 4, 1} of a 2×4×4 game).
-	if tr.reducedLayout(); tr.singular {
-		return 0, false
-	}
-	d := tr.dim()
-	m := d - 1
-	h := tr.b[:m]
-	a := tr.a
-	tr.system(y, h, a)
-	// Transpose into q-columns: work on at = aᵀ (d×m), column-major = a
-	// row-major, so column c of aᵀ is row c of a.
-	at := a // a[c*d+r] is aᵀ[r][c]
-	scale := 0.0
-	for _, v := range a[:m*d] {
-		scale = math.Max(scale, math.Abs(v))
-	}
-	if scale == 0 {
-		return 0, false
-	}
+	return tr.tangentReduced(t)
+}
+
+// qrNull computes the unit null vector t (length d) of the m×d matrix
+// whose rows are at's first m rows (stride d; overwritten) by Householder
+// QR of its transpose, and the sign of det[A; tᵀ]. ok is false when a
+// column falls below 1e-13 times scale (the rank is lost). betas holds m
+// scratch values.
+func qrNull(at []float64, m, d int, scale float64, betas, t []float64) (sign float64, ok bool) {
 	// det[A; tᵀ] = det(R)·det(Q)⁻¹ with t = Q e_d, and Q is a product of
 	// m reflections.
 	sign = 1
 	if m%2 == 1 {
 		sign = -1
 	}
-	betas := tr.q[:m]
+	betas = betas[:m]
 	for c := 0; c < m; c++ {
 		col := at[c*d : (c+1)*d]
 		nrm := 0.0

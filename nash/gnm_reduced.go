@@ -87,24 +87,59 @@ func (tr *gnmTracer) solveReduced(bA, c []float64, bl float64, x []float64) (sig
 	if tr.singular {
 		return 0, false
 	}
-	ns, N := len(tr.sup), tr.n
-	d := ns + N + 1
 	r := len(tr.rest) + 1 // reduced unknowns: the non-first probabilities and λ
-	R, z, cp := tr.ra[:r*r], tr.rz[:r], tr.rc[:ns]
+	R, z := tr.ra[:r*r], tr.rz[:r]
+	scale := tr.reducedRows(R, r, bA, z)
+	if sc := tr.reducedLast(c, bl, bA, R[(r-1)*r:r*r], &z[r-1]); sc > scale {
+		scale = sc
+	}
+	if sign, ok = pathSolveScaled(R, z, r, scale); !ok {
+		return 0, false
+	}
+	tr.expand(z, bA, x)
+	return sign, true
+}
+
+// tangentReduced is tangent (see there) by the reduction above: the null
+// vector z of the reduced rows by Householder QR, taken back to the full
+// coordinates. The sign of det[A; tᵀ] is that of det[R_A; ℓᵀ], ℓ the
+// reduced last row of c = t; ℓ is α z plus a vector in R_A's row space,
+// with α = ℓ·z/z·z, so it is the sign of det[R_A; zᵀ] times that of ℓ·z.
+func (tr *gnmTracer) tangentReduced(t []float64) (sign float64, ok bool) {
+	tr.reducedLayout()
+	if tr.singular {
+		return 0, false
+	}
+	r := len(tr.rest) + 1
+	R, z := tr.ra[:r*r], tr.rz[:r]
+	scale := tr.reducedRows(R, r, nil, nil)
+	if sign, ok = qrNull(R, r-1, r, scale, tr.q, z); !ok {
+		return 0, false
+	}
+	d := tr.dim()
+	tr.expand(z, nil, t[:d])
+	normalize(t[:d])
+	ell := tr.rx[:r]
+	var unused float64
+	tr.reducedLast(t[:d], 0, nil, ell, &unused)
+	if dot(ell, z) < 0 {
+		sign = -sign
+	}
+	return sign, true
+}
+
+// reducedRows writes the reduced rows (all but the last) into R (r
+// columns) and, when bA != nil, their right-hand sides into z, and
+// returns the scale of the full system they stand for: its largest entry
+// among the bonuses, the Jacobian's and the ones it always holds.
+func (tr *gnmTracer) reducedRows(R []float64, r int, bA, z []float64) float64 {
+	ns, N := len(tr.sup), tr.n
 	first, rest, sup := tr.first, tr.rest, tr.sup
 	// J(p, q) = ∂u_{sup[p]}/∂σ_{sup[q]} is js[p*ns+q], zero within a
 	// player.
 	js := tr.js[:ns*ns]
-	bsum := bA[ns : ns+N]
-	cw, cl := c[ns:ns+N], c[ns+N]
-	// c'_k: the last row after w_n = Σ_k J(F_n, k) σ_k + g_{F_n} λ − b_{F_n}
-	// is substituted.
-	lastL, lastB := cl, bl
-	// The full system's scale, for the singularity threshold: it always
-	// holds entries of size one, and c, the bonuses and the Jacobian's
-	// entries (taken below as they are read).
 	scale := 1.0
-	for _, v := range c[:d] {
+	for _, v := range js {
 		if av := abs(v); av > scale {
 			scale = av
 		}
@@ -114,24 +149,9 @@ func (tr *gnmTracer) solveReduced(bA, c []float64, bl float64, x []float64) (sig
 			scale = av
 		}
 	}
-	for k := range sup {
-		v := c[k]
-		for n, f := range first {
-			j := js[f*ns+k]
-			if aj := abs(j); aj > scale {
-				scale = aj
-			}
-			if w := cw[n]; w != 0 {
-				v += w * j
-			}
-		}
-		cp[k] = v
-	}
-	for n, f := range first {
-		if w := cw[n]; w != 0 {
-			lastL += w * tr.pert[sup[f]]
-			lastB += w * bA[f]
-		}
+	var bsum []float64
+	if bA != nil {
+		bsum = bA[ns : ns+N]
 	}
 	// Row i: strategy s's payoff row less its player's first one, diff,
 	// then each column less its player's first one (within s's player
@@ -146,49 +166,100 @@ func (tr *gnmTracer) solveReduced(bA, c []float64, bl float64, x []float64) (sig
 		diff = diff[:len(jp)]
 		for q, a := range jp {
 			diff[q] = a - jf[q]
-			if av := abs(a); av > scale {
-				scale = av
-			}
 		}
 		row := R[i*r : (i+1)*r]
-		rhs := bA[p] - bA[fp]
-		for m, f := range first {
-			if m != n {
-				rhs -= diff[f] * bsum[m]
-			}
-		}
 		for j, q := range rest {
 			row[j] = diff[q] - diff[restFirst[j]]
 		}
 		row[r-1] = tr.pert[s] - tr.pert[sup[fp]]
-		z[i] = rhs
+		if bA != nil {
+			rhs := bA[p] - bA[fp]
+			for m, f := range first {
+				if m != n {
+					rhs -= diff[f] * bsum[m]
+				}
+			}
+			z[i] = rhs
+		}
 	}
-	last := R[(r-1)*r : r*r]
+	return scale
+}
+
+// reducedLast writes the reduced form of the bordering row c into last
+// (r entries) and of its right-hand side bl (with bA, nil for zero) into
+// *zl, and returns c's largest entry (or 1). w_n = Σ_k J(F_n, k) σ_k +
+// g_{F_n} λ − b_{F_n} is substituted, then each σ_{F_m}.
+func (tr *gnmTracer) reducedLast(c []float64, bl float64, bA, last []float64, zl *float64) float64 {
+	ns, N := len(tr.sup), tr.n
+	d := ns + N + 1
+	first, rest, sup := tr.first, tr.rest, tr.sup
+	js := tr.js[:ns*ns]
+	cp := tr.rc[:ns]
+	cw, cl := c[ns:ns+N], c[ns+N]
+	scale := 1.0
+	for _, v := range c[:d] {
+		if av := abs(v); av > scale {
+			scale = av
+		}
+	}
+	for k := range sup {
+		v := c[k]
+		for n, f := range first {
+			if w := cw[n]; w != 0 {
+				v += w * js[f*ns+k]
+			}
+		}
+		cp[k] = v
+	}
+	lastL, lastB := cl, bl
+	for n, f := range first {
+		if w := cw[n]; w != 0 {
+			lastL += w * tr.pert[sup[f]]
+			if bA != nil {
+				lastB += w * bA[f]
+			}
+		}
+	}
 	for j, q := range rest {
-		last[j] = cp[q] - cp[first[tr.owner[sup[q]]]]
+		last[j] = cp[q] - cp[tr.restFirst[j]]
 	}
-	last[r-1] = lastL
-	for m, f := range first {
-		lastB -= cp[f] * bsum[m]
+	last[len(rest)] = lastL
+	if bA != nil {
+		for m, f := range first {
+			lastB -= cp[f] * bA[ns+m]
+		}
 	}
-	z[r-1] = lastB
-	if sign, ok = pathSolveScaled(R, z, r, scale); !ok {
-		return 0, false
-	}
-	// Back to the full coordinates.
+	*zl = lastB
+	return scale
+}
+
+// expand takes the reduced unknowns z back to the full coordinates x:
+// each player's first probability from his sum row (right-hand side from
+// bA, nil for zero) and his value from his first payoff row.
+func (tr *gnmTracer) expand(z, bA, x []float64) {
+	ns, N := len(tr.sup), tr.n
+	first, rest, sup := tr.first, tr.rest, tr.sup
+	js := tr.js[:ns*ns]
+	r := len(rest) + 1
 	for i, p := range rest {
 		x[p] = z[i]
 	}
 	dl := z[r-1]
-	x[d-1] = dl
+	x[ns+N] = dl
 	for m, f := range first {
-		x[f] = bsum[m]
+		x[f] = 0
+		if bA != nil {
+			x[f] = bA[ns+m]
+		}
 	}
-	for _, p := range rest {
-		x[first[tr.owner[sup[p]]]] -= x[p]
+	for j, p := range rest {
+		x[tr.restFirst[j]] -= x[p]
 	}
 	for n, f := range first {
-		v := tr.pert[sup[f]]*dl - bA[f]
+		v := tr.pert[sup[f]] * dl
+		if bA != nil {
+			v -= bA[f]
+		}
 		jf := js[f*ns : (f+1)*ns]
 		for k, s := range sup {
 			if tr.owner[s] != n {
@@ -197,7 +268,6 @@ func (tr *gnmTracer) solveReduced(bA, c []float64, bl float64, x []float64) (sig
 		}
 		x[ns+n] = v
 	}
-	return sign, true
 }
 
 func abs(v float64) float64 {

@@ -518,6 +518,30 @@ func TestGNMReducedSolveMatchesFull(t *testing.T) {
 		if fs != rs {
 			rt.Fatalf("sign of the determinant: full %v, reduced %v", fs, rs)
 		}
+		// The tangent: the reduced QR's against the full QR's, turned the
+		// same way, with the same orientation sign.
+		{
+			af := make([]float64, d*d)
+			tr.system(y, make([]float64, m), af)
+			scale := 0.0
+			for _, v := range af[:m*d] {
+				scale = math.Max(scale, math.Abs(v))
+			}
+			tf, tq := make([]float64, d), make([]float64, d)
+			sf, okf := qrNull(af, m, d, scale, make([]float64, d), tf)
+			sq, okq := tr.tangent(y, tq)
+			if okf && okq {
+				sq = orientLike(tq, tf, sq)
+				if sf != sq {
+					rt.Fatalf("tangent orientation: full QR %v, reduced %v", sf, sq)
+				}
+				for i := range tf {
+					if math.Abs(tf[i]-tq[i]) > 1e-8 {
+						rt.Fatalf("tangents differ: full %v, reduced %v", tf, tq)
+					}
+				}
+			}
+		}
 		// Residual of the reduced solution in the full system, relative.
 		for i := 0; i < d; i++ {
 			v := -b[i]
