@@ -553,16 +553,18 @@ func (c *credChain) assess(ctx context.Context, only int) ([]Threat, error) {
 	// What depends only on the rules in force (the remembered moves) or
 	// only on the play (its text) is worked out once: a clocked game
 	// repeats both at every step.
-	type described struct{ after, target, context string }
-	descr := map[string]described{}
+	type described struct {
+		after, target, context string
+		ok                     bool
+	}
+	var descr []described          // by combination of rules (node.combo), for actor a
 	texts := make([]string, 0, 16) // texts[playID] for actor a, "" if not yet
-	var dkey []byte
 	var q, base []float64
 	for a, act := range g.Actors {
 		if only >= 0 && a != only {
 			continue
 		}
-		texts = texts[:0]
+		texts, descr = texts[:0], descr[:0]
 		for n, nd := range c.nodes {
 			av := g.Avail[nd.state][a]
 			if len(av) < 2 {
@@ -597,11 +599,13 @@ func (c *credChain) assess(ctx context.Context, only int) ([]Threat, error) {
 			bucket[key(a, nd)]++
 			t := &out[pos]
 			*t = Threat{Actor: act.ID, ActorIndex: a, State: g.States[nd.state].ID, StateIndex: nd.state, Step: nd.phase, Clock: g.Clock, Kind: KindPlay}
-			dkey = appendNodeKey(dkey[:0], a, 0, nd.fired)
-			ds, ok := descr[string(dkey)]
-			if !ok {
+			for int(nd.combo) >= len(descr) {
+				descr = append(descr, described{})
+			}
+			ds := &descr[nd.combo]
+			if !ds.ok {
 				ds.after, ds.target, ds.context = c.describe(n, a)
-				descr[string(dkey)] = ds
+				ds.ok = true
 			}
 			t.After, t.Target, t.Context = ds.after, ds.target, ds.context
 			t.Gain = math.Max(0, best-cur)

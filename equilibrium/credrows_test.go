@@ -118,18 +118,22 @@ func refActionValues(c *credChain, V [][]float64, n, a int) []float64 {
 // On random clocked games whose steps share tables and play, credibility
 // and best responses computed with rows shared across nodes equal, to the
 // bit, those computed with a row per node; the profile's values and
-// action values equal those worked out node by node from the game.
+// action values equal those worked out node by node from the game; and
+// best responses and responds computed in the memory a Graphs keeps from
+// earlier games equal those computed in memory of their own.
 func TestSharedRowsEqualUnshared(t *testing.T) {
 	ctx := context.Background()
 	shared := 0
+	gr := NewGraphs() // kept across the drawn games
 	rapid.Check(t, func(t *rapid.T) {
 		g := mpeDrawGame(t, false)
 		drawSharedClock(t, g)
 		nA := len(g.Actors)
-		p := make(markov.Profile, nA)
+		p, p2 := make(markov.Profile, nA), make(markov.Profile, nA)
 		for b := range p {
 			p[b] = drawStrategy(t, g, b, rapid.Bool().Draw(t, "rules"))
 			drawSharedTimed(t, g, b, &p[b])
+			p2[b] = drawStrategy(t, g, b, rapid.Bool().Draw(t, "rules"))
 		}
 		build := func(noShare bool) *credChain {
 			c, err := credBuild(ctx, g, p)
@@ -159,6 +163,14 @@ func TestSharedRowsEqualUnshared(t *testing.T) {
 		if len(cs.cr.at) < len(cs.nodes) {
 			shared++
 		}
+		// Rows keyed by bytes (games of more than three actors) are
+		// grouped as rows keyed by arrays.
+		for skip := -1; skip < nA; skip++ {
+			byArray := shareRowsKeyed(cs, skip, nil, true)
+			if byBytes := shareRowsKeyed(cs, skip, nil, false); !reflect.DeepEqual(byArray, byBytes) {
+				t.Fatalf("rows without actor %d: by array %v, by bytes %v", skip, byArray, byBytes)
+			}
+		}
 		V, err := cs.values(ctx)
 		if err != nil {
 			t.Fatal(err)
@@ -187,6 +199,39 @@ func TestSharedRowsEqualUnshared(t *testing.T) {
 			rs.c, ru.c = nil, nil
 			if !reflect.DeepEqual(rs, ru) && !(math.IsNaN(rs.Value) && math.IsNaN(ru.Value)) {
 				t.Fatalf("actor %d: best response shared %+v, unshared %+v", a, rs, ru)
+			}
+			// In the memory a Graphs keeps from the draws before (other
+			// games, other sizes), with the responds check after it.
+			rg, err := BestResponseWith(ctx, g, p, a, ResponseOptions{Graphs: gr})
+			if err != nil {
+				t.Fatal(err)
+			}
+			r0, err := BestResponseWith(ctx, g, p, a, ResponseOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			rg2, err := BestResponseWith(ctx, g, p2, a, ResponseOptions{Graphs: gr})
+			if err != nil {
+				t.Fatal(err)
+			}
+			r02, err := BestResponseWith(ctx, g, p2, a, ResponseOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			mg, lg, err := RespondsGiven(ctx, g, p, p2, a, rg, rg2)
+			if err != nil {
+				t.Fatal(err)
+			}
+			m0, l0, err := RespondsGiven(ctx, g, p, p2, a, r0, r02)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if mg != m0 || lg != l0 {
+				t.Fatalf("actor %d: responds with kept memory %v %v, without %v %v", a, mg, lg, m0, l0)
+			}
+			rg.c, r0.c, rg.graphs = nil, nil, nil
+			if !reflect.DeepEqual(rg, r0) && !(math.IsNaN(rg.Value) && math.IsNaN(r0.Value)) {
+				t.Fatalf("actor %d: best response with kept memory %+v, without %+v", a, rg, r0)
 			}
 		}
 	})

@@ -20,7 +20,9 @@ import (
 // terminal, the actions, every step's transitions' targets and which of
 // them have positive probability) and the tracked strategies' rules equal
 // those it was built from, so it is exactly the graph a new build would
-// make. A Graphs is not safe for concurrent use: keep one per worker.
+// make. It also keeps the memory of the last best response's decision
+// process for the next. A Graphs is not safe for concurrent use: keep one
+// per worker.
 type Graphs struct {
 	m map[string][]*cachedGraph
 	// shape is scratch for the shape of the game asked about (worked out
@@ -29,6 +31,17 @@ type Graphs struct {
 	shape []int32
 	// Hits and Builds count the graphs reused and built (tests).
 	Hits, Builds int
+	// mdp is the memory of the last best response's decision process,
+	// reused by the next (respond.go).
+	mdp mdpScratch
+}
+
+// mdpScratch returns the decision processes' memory, nil without a cache.
+func (gr *Graphs) mdpScratch() *mdpScratch {
+	if gr == nil {
+		return nil
+	}
+	return &gr.mdp
 }
 
 type cachedGraph struct {

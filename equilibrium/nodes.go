@@ -45,6 +45,10 @@ type node struct {
 	state int
 	phase int   // min(step, Clock); 0 in a game without a clock
 	fired []int // per tracked strategy: the rule in force, -1 for base play
+	// combo numbers the combination fired: nodes with the same number
+	// share one (read-only) fired slice, so that what depends on the
+	// rules in force alone is worked out once per combination.
+	combo int32
 }
 
 // nodeGraph is the node set of some tracked strategies on a game.
@@ -217,8 +221,21 @@ func buildNodes(ctx context.Context, g *markov.Game, strats []markov.Strategy, o
 	// phase: its fired rules live in scratch space, and only a new node
 	// allocates.
 	fired := make([]int, len(strats))
-	var firedBuf []int // every node's fired rules, in one backing array (grown)
 	var key []byte
+	// The distinct combinations of rules in force, numbered: nodes share
+	// their combination's slice.
+	comboOf := map[string]int32{}
+	var combos [][]int
+	intern := func(fired []int) int32 {
+		key = appendNodeKey(key[:0], 0, 0, fired)
+		c, ok := comboOf[string(key)]
+		if !ok {
+			c = int32(len(combos))
+			comboOf[string(key)] = c
+			combos = append(combos, append([]int(nil), fired...))
+		}
+		return c
+	}
 	// getFired is the node of state s at phase ph with the rules fired.
 	getFired := func(s, ph int, fired []int) (int, error) {
 		if id, ok := ng.find(s, ph, fired); ok {
@@ -229,9 +246,8 @@ func buildNodes(ctx context.Context, g *markov.Game, strats []markov.Strategy, o
 		}
 		id := len(ng.nodes)
 		ng.at[ph*nS+s] = append(ng.at[ph*nS+s], int32(id))
-		at := len(firedBuf)
-		firedBuf = append(firedBuf, fired...)
-		ng.nodes = append(ng.nodes, node{state: s, phase: ph, fired: firedBuf[at:len(firedBuf):len(firedBuf)]})
+		c := intern(fired)
+		ng.nodes = append(ng.nodes, node{state: s, phase: ph, fired: combos[c], combo: c})
 		return id, nil
 	}
 	get := func(s, ph int, mem []int) (int, error) {
@@ -282,8 +298,6 @@ func buildNodes(ctx context.Context, g *markov.Game, strats []markov.Strategy, o
 	// rules per transition are worked out once per such class of steps, as
 	// indices into the distinct combinations (combo), and each phase looks
 	// its nodes up by (state, phase, combination).
-	comboOf := map[string]int32{}
-	var combos [][]int
 	classes := map[string][]int32{}
 	// byCombo[ph*nS+s][c] is the node of state s at phase ph with
 	// combination c, -1 (or beyond the end) if not yet looked up.
@@ -358,14 +372,7 @@ func buildNodes(ctx context.Context, g *markov.Game, strats []markov.Strategy, o
 						for i, st := range strats {
 							fired[i] = firedRule(st, t.State, nph, mem)
 						}
-						key = appendNodeKey(key[:0], 0, 0, fired)
-						c, ok := comboOf[string(key)]
-						if !ok {
-							c = int32(len(combos))
-							comboOf[string(key)] = c
-							combos = append(combos, append([]int(nil), fired...))
-						}
-						fir = append(fir, c)
+						fir = append(fir, intern(fired))
 					}
 				}
 			}

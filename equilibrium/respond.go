@@ -108,7 +108,7 @@ type mdp struct {
 	r    [][]float64
 	succ [][][]mdpArc
 	tol  float64
-	lin  linScratch // evaluate's memory: it returns lin.x
+	lin  *linScratch // evaluate's memory: it returns lin.x
 }
 
 // mdpArc is the transition drawn as Trans[j][i] after joint action j, to
@@ -119,10 +119,11 @@ type mdpArc struct {
 	p    float64 // discount × probability
 }
 
-// newMDP builds actor a's decision process against the others' play in c.
-// The others' play at each node is fixed; the actor's own is free.
-func newMDP(ctx context.Context, c *credChain, a int) (*mdp, error) {
-	return newMDPPaid(ctx, c, a, a, true)
+// newMDP builds actor a's decision process against the others' play in c,
+// in the memory gr keeps for it (gr may be nil). The others' play at each
+// node is fixed; the actor's own is free.
+func newMDP(ctx context.Context, c *credChain, a int, gr *Graphs) (*mdp, error) {
+	return newMDPIn(ctx, c, a, a, true, gr.mdpScratch())
 }
 
 // newMDPPaid builds the decision process of actor a (the chooser) with the
@@ -139,15 +140,42 @@ func newMDP(ctx context.Context, c *credChain, a int) (*mdp, error) {
 // slices are shared (the same tables, the same play), so every number is
 // the one a row of its own would hold.
 func newMDPPaid(ctx context.Context, c *credChain, a, payee int, entryScale bool) (*mdp, error) {
+	return newMDPIn(ctx, c, a, payee, entryScale, nil)
+}
+
+// mdpScratch is the memory of a decision process, kept by a Graphs for
+// the next one the same worker builds (the next profile or draw): its
+// rows and arcs, which only the process reads, and policy iteration's
+// linear system. A process built in it lives until the next is built.
+type mdpScratch struct {
+	r     [][]float64
+	succ  [][][]mdpArc
+	rs    []float64
+	arcs  []mdpArc
+	succs [][]mdpArc
+	rep   []int32
+	lin   linScratch
+}
+
+// newMDPIn is newMDPPaid in the memory of sc (nil: its own).
+func newMDPIn(ctx context.Context, c *credChain, a, payee int, entryScale bool, sc *mdpScratch) (*mdp, error) {
 	g := c.g
 	nA := len(g.Actors)
-	m := &mdp{c: c, actor: a, disc: g.Actors[payee].Discount,
-		r: make([][]float64, len(c.nodes)), succ: make([][][]mdpArc, len(c.nodes))}
+	if sc == nil {
+		sc = &mdpScratch{}
+	}
+	sc.r, sc.succ = grow(sc.r, len(c.nodes)), grow(sc.succ, len(c.nodes))
+	m := &mdp{c: c, actor: a, disc: g.Actors[payee].Discount, r: sc.r, succ: sc.succ}
+	// The values escape (optimize returns them): each process solves
+	// into values of its own, the rest of the system is reused.
+	sc.lin.x = nil
+	m.lin = &sc.lin
 	k := make([]int, nA)
 	scale := 0.0
 	// rep[n] is the node whose row node n shares (rows.go): the same
 	// state, the same tables at its step and the same play of the others.
-	rep := shareRows(c, a, nil)
+	sc.rep = shareRows(c, a, sc.rep)
+	rep := sc.rep
 	// Every row's rewards, and its arcs, live in one slice each, the arcs
 	// of each action with room for all its transitions (the commitment
 	// search builds thousands of these processes: appending arc by arc
@@ -162,8 +190,9 @@ func newMDPPaid(ctx context.Context, c *credChain, a, payee int, entryScale bool
 			narcs += len(tr)
 		}
 	}
-	rs, arcs := make([]float64, nr), make([]mdpArc, narcs)
-	succs := make([][]mdpArc, nr) // per row and action: the arcs
+	sc.rs, sc.arcs, sc.succs = grow(sc.rs, nr), grow(sc.arcs, narcs), grow(sc.succs, nr)
+	rs, arcs := sc.rs, sc.arcs
+	succs := sc.succs // per row and action: the arcs
 	cnt := make([]int, 0, 8)
 	for n, nd := range c.nodes {
 		if n%1024 == 0 {
@@ -233,7 +262,7 @@ func (m *mdp) q(n, k int, V []float64) float64 {
 // stationary block with them, then gives the earlier steps their values by
 // backward induction (which reads only values it has already set).
 func (m *mdp) evaluate(ctx context.Context, pol [][]float64) ([]float64, error) {
-	V, err := m.c.linSolveTo(ctx, "best-response values", "", true, m.tol*1e9, false, &m.lin,
+	V, err := m.c.linSolveTo(ctx, "best-response values", "", true, m.tol*1e9, false, m.lin,
 		func(n int, arc func(to int, p float64)) float64 {
 			r := 0.0
 			next := m.c.next[n]
@@ -387,7 +416,7 @@ func bestResponseOn(ctx context.Context, c *credChain, a int, opt ResponseOption
 	} else {
 		opt.NoCrossCheck = true
 	}
-	m, err := newMDP(ctx, c, a)
+	m, err := newMDP(ctx, c, a, opt.Graphs)
 	if err != nil {
 		return nil, fmt.Errorf("best response: %w", err)
 	}
@@ -412,17 +441,18 @@ func bestResponseOn(ctx context.Context, c *credChain, a int, opt ResponseOption
 		Nodes: make([]ResponseNode, 0, len(c.nodes))}
 	// A node's remembered move depends on its rules only: described once
 	// per combination (a clocked game repeats them at every step).
-	afters := map[string]string{}
-	var key []byte
+	var afters []*string        // by combination of rules (node.combo)
 	qbuf := make([]float64, nq) // every node's Q, in one slice
 	bestBuf := make([]int, nq)  // and its optimal actions
 	for n, nd := range c.nodes {
-		key = appendNodeKey(key[:0], 0, 0, nd.fired)
-		after, ok := afters[string(key)]
-		if !ok {
-			after = c.after(n)
-			afters[string(key)] = after
+		for int(nd.combo) >= len(afters) {
+			afters = append(afters, nil)
 		}
+		if afters[nd.combo] == nil {
+			after := c.after(n)
+			afters[nd.combo] = &after
+		}
+		after := *afters[nd.combo]
 		rn := ResponseNode{State: nd.state, StateID: g.States[nd.state].ID, Step: nd.phase, After: after,
 			Policy: pol[n], ProfilePlay: c.play(n, a), Value: V[n]}
 		rn.Q, qbuf = qbuf[:len(pol[n]):len(pol[n])], qbuf[len(pol[n]):]
@@ -525,7 +555,7 @@ func RespondsGiven(ctx context.Context, g *markov.Game, pa, pb markov.Profile, a
 	if err != nil {
 		return false, 0, fmt.Errorf("responds: %w", err)
 	}
-	m, err := newMDP(ctx, cx, a)
+	m, err := newMDP(ctx, cx, a, ra.graphs)
 	if err != nil {
 		return false, 0, fmt.Errorf("responds: %w", err)
 	}

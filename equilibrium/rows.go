@@ -60,15 +60,47 @@ func tableIDs(g *markov.Game, ids []int32) []int32 {
 // every node keeps a row of its own.
 func shareRows(c *credChain, skip int, rep []int32) []int32 {
 	g := c.g
-	nS, nA := len(g.States), len(g.Actors)
-	rep = append(rep[:0], make([]int32, len(c.nodes))...)
 	if c.noShare {
+		rep = append(rep[:0], make([]int32, len(c.nodes))...)
 		for n := range rep {
 			rep[n] = int32(n)
 		}
 		return rep
 	}
 	c.tabs = tableIDs(g, c.tabs)
+	return shareRowsKeyed(c, skip, rep, len(g.Actors) < len(rowKey{}))
+}
+
+// shareRowsKeyed is shareRows once the nodes' tables are numbered. The
+// key is the tables' number and the plays' numbers: with small it is a
+// fixed-size array (a faster map key than a string; up to len(rowKey)-1
+// actors), else bytes.
+func shareRowsKeyed(c *credChain, skip int, rep []int32, small bool) []int32 {
+	nS, nA := len(c.g.States), len(c.g.Actors)
+	rep = append(rep[:0], make([]int32, len(c.nodes))...)
+	if small {
+		rowOf := make(map[rowKey]int32, 64)
+		for n, nd := range c.nodes {
+			rep[n] = int32(n)
+			tab := c.tabs[nd.phase*nS+nd.state]
+			if tab < 0 {
+				continue
+			}
+			var key rowKey
+			key[0] = tab
+			for b := 0; b < nA; b++ {
+				if b != skip {
+					key[b+1] = c.playID[n*nA+b]
+				}
+			}
+			if r, ok := rowOf[key]; ok {
+				rep[n] = r
+			} else {
+				rowOf[key] = int32(n)
+			}
+		}
+		return rep
+	}
 	rowOf := make(map[string]int32, 64)
 	var key []byte
 	for n, nd := range c.nodes {
@@ -91,3 +123,6 @@ func shareRows(c *credChain, skip int, rep []int32) []int32 {
 	}
 	return rep
 }
+
+// rowKey is shareRows' key for games of up to three actors.
+type rowKey [4]int32
