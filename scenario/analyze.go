@@ -118,6 +118,12 @@ type AnalysisReport struct {
 	// Fixed is set when no parameter has a distribution: the one draw is
 	// exact and the seed played no part.
 	Fixed bool `json:"parameters_fixed,omitempty"`
+	// Verdicts[h][i] is whether hypothesis h (file order) held on draw i
+	// (false where it was not evaluated), when the run analysed every one
+	// of its draws and kept them all for the rank correlations (at most
+	// MaxRankCorrDraws); nil otherwise. Scenario discovery over the same
+	// draws reads them instead of evaluating the hypotheses again.
+	Verdicts [][]bool `json:"-"`
 	// Retrodiction is set by the command line when the scenario has a
 	// history or is given a record (package evidence, docs/evidence.md).
 	Retrodiction any `json:"retrodiction,omitempty"`
@@ -623,6 +629,15 @@ func (r *analysisRun) finish(ctx context.Context) (*AnalysisReport, error) {
 			kq[q] = r.firstQuants[q][:min(r.keptOK, len(r.firstQuants[q]))]
 		}
 		report.RankCorrelations = sc.rankCorrelations(r.pvals, kq, r.hvals)
+	}
+	if r.keep == opt.Draws && r.ok == opt.Draws && r.keptOK == opt.Draws {
+		report.Verdicts = make([][]bool, len(r.hvals))
+		for h, vs := range r.hvals {
+			report.Verdicts[h] = make([]bool, len(vs))
+			for i, v := range vs {
+				report.Verdicts[h][i] = v == 1
+			}
+		}
 	}
 	return report, nil
 }

@@ -20,6 +20,13 @@ type DiscoverOptions struct {
 	Prim  PrimOptions
 	Eval  EvalOptions
 	MPE   equilibrium.Options
+	// Verdicts, if set, are whether each hypothesis of the scenario (file
+	// order) holds on draws 0..Draws-1 of Seed as an analysis of those
+	// draws found them (scenario.AnalysisReport.Verdicts): Discover then
+	// runs PRIM over them instead of evaluating the hypotheses again. They
+	// are used only for every hypothesis (Hypotheses nil) and when they
+	// cover exactly Draws draws.
+	Verdicts [][]bool
 }
 
 // DefaultDiscoverDraws is Discover's default number of draws.
@@ -79,9 +86,15 @@ func Discover(ctx context.Context, sc *scenario.Scenario, opt DiscoverOptions) (
 	if len(params) == 0 {
 		return nil, fmt.Errorf("discover: no parameter has a distribution: nothing varies")
 	}
-	ids, holds, err := HypothesisDraws(ctx, sc, hyps, opt.Draws, opt.Seed, opt.MPE, opt.Eval)
-	if err != nil {
-		return nil, err
+	var ids []string
+	var holds [][]bool
+	if verdictsCover(sc, opt) {
+		ids, holds = hyps, opt.Verdicts
+	} else {
+		var err error
+		if ids, holds, err = HypothesisDraws(ctx, sc, hyps, opt.Draws, opt.Seed, opt.MPE, opt.Eval); err != nil {
+			return nil, err
+		}
 	}
 	x := make([][]float64, opt.Draws)
 	for i := range x {
@@ -116,6 +129,20 @@ func Discover(ctx context.Context, sc *scenario.Scenario, opt DiscoverOptions) (
 		res.Discoveries = append(res.Discoveries, Discovery{Hypothesis: id, Claim: hyp.Claim, Fails: opt.Fails, EvaluatedDraws: sub, PrimResult: pr})
 	}
 	return res, nil
+}
+
+// verdictsCover reports whether opt.Verdicts give every hypothesis of sc
+// on each of opt.Draws draws.
+func verdictsCover(sc *scenario.Scenario, opt DiscoverOptions) bool {
+	if opt.Verdicts == nil || opt.Hypotheses != nil || len(opt.Verdicts) != len(sc.Hypotheses) {
+		return false
+	}
+	for _, v := range opt.Verdicts {
+		if len(v) != opt.Draws {
+			return false
+		}
+	}
+	return true
 }
 
 // HypothesisDraws evaluates the hypotheses hyps (nil: all) on draws

@@ -4,7 +4,12 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"reflect"
+	"slices"
 	"testing"
+
+	"github.com/truce-dev/truce/equilibrium"
+	"github.com/truce-dev/truce/scenario"
 )
 
 // Discover recovers the box planted in a scenario file (the whole path:
@@ -60,5 +65,65 @@ func TestDiscoverWorkers(t *testing.T) {
 		} else if s != ref {
 			t.Fatalf("workers %d differ", w)
 		}
+	}
+}
+
+// Discover over an analysis's verdicts (AnalysisReport.Verdicts, as the
+// report and the demo run it) finds what it finds evaluating the
+// hypotheses again on the same draws: the verdicts are the same draw by
+// draw, and so are the boxes. With verdicts that do not cover the run
+// (other draws, a subset of hypotheses) it evaluates.
+func TestDiscoverOverAnalysisVerdicts(t *testing.T) {
+	ctx := context.Background()
+	sc, _ := parseFile(t, "../scenarios/us-iran-2026.yaml")
+	const draws = 40
+	ar, err := scenario.Analyze(ctx, sc, scenario.AnalyzeOptions{Draws: draws, Seed: 1, States: []string{"*"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ar.Verdicts) != len(sc.Hypotheses) {
+		t.Fatalf("%d hypotheses' verdicts kept, want %d", len(ar.Verdicts), len(sc.Hypotheses))
+	}
+	ids, holds, err := HypothesisDraws(ctx, sc, nil, draws, 1, equilibrium.Options{}, EvalOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mixed := 0
+	for h := range ids {
+		if !slices.Equal(holds[h], ar.Verdicts[h]) {
+			t.Errorf("%s: analyze %v, evaluated again %v", ids[h], ar.Verdicts[h], holds[h])
+		}
+		if slices.Contains(holds[h], true) && slices.Contains(holds[h], false) {
+			mixed++
+		}
+	}
+	if mixed == 0 {
+		t.Fatal("no hypothesis both holds and fails on these draws: the comparison says little")
+	}
+	fresh, err := Discover(ctx, sc, DiscoverOptions{Draws: draws, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	reused, err := Discover(ctx, sc, DiscoverOptions{Draws: draws, Seed: 1, Verdicts: ar.Verdicts})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(fresh, reused) {
+		t.Errorf("over the analysis's verdicts:\n%+v\nevaluated again:\n%+v", *reused.Discoveries[0].PrimResult, *fresh.Discoveries[0].PrimResult)
+	}
+	// Verdicts of the wrong length are not used: every hypothesis flipped
+	// would change the boxes if they were.
+	flipped := make([][]bool, len(ar.Verdicts))
+	for h, v := range ar.Verdicts {
+		for _, b := range v[:draws-1] {
+			flipped[h] = append(flipped[h], !b)
+		}
+	}
+	other, err := Discover(ctx, sc, DiscoverOptions{Draws: draws, Seed: 1, Verdicts: flipped})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(fresh, other) {
+		t.Errorf("verdicts of %d draws were used for a run of %d", draws-1, draws)
 	}
 }

@@ -89,7 +89,9 @@ func runGlobalSteps(ctx context.Context, sc *scenario.Scenario, opt pipelineOpti
 	}
 	if !g.NoDiscover {
 		bar := progress.New(opt.Log, int64(opt.Draws), "discover")
-		d, err := sensitivity.Discover(ctx, sc, sensitivity.DiscoverOptions{Draws: max(opt.Draws, 10), Seed: opt.Seed,
+		// PRIM runs over the analysis's own draws and verdicts (the
+		// same seed and draws) rather than evaluating them again.
+		d, err := sensitivity.Discover(ctx, sc, sensitivity.DiscoverOptions{Draws: max(opt.Draws, 10), Seed: opt.Seed, Verdicts: res.ar.Verdicts,
 			Eval: sensitivity.EvalOptions{Workers: opt.Workers, Progress: func(done, _ int) { bar.Set(int64(done)) }}})
 		bar.Finish()
 		if err != nil {
