@@ -310,7 +310,10 @@ func newScratch(n int) *scratch {
 	return sc
 }
 
-// Analyze computes the exact Analysis of the chain.
+// Analyze computes the exact Analysis of the chain. It reuses the memory
+// of the chain's previous analysis (a chain refilled draw after draw needs
+// the same each time); analyses of one chain may run at once (all but one
+// then use new memory), and nothing of a result is reused.
 func (c *Chain) Analyze(ctx context.Context, opt AnalyzeOptions) (*Analysis, error) {
 	if opt.Horizon < 0 || opt.Horizon > MaxHorizon {
 		return nil, fmt.Errorf("markov: horizon %d outside 0..%d", opt.Horizon, MaxHorizon)
