@@ -33,6 +33,15 @@ type SetOptions struct {
 	// A start stopped by it ends without an equilibrium unless the polish
 	// of its last iterate certifies one.
 	StartSweeps int
+	// CertifyEvery, when positive, tries every that many sweeps of a
+	// value-iteration start, and at that many path steps times 1, 2, 4,
+	// ... of a logit start, whether the equilibrium nearest its current
+	// point (the Newton polish on its support, as at the end of a start)
+	// passes the certificate, and ends the start there if it does: an
+	// iteration's values approach their limit only at the discount's
+	// rate, long after its support has settled, and a path can sit near
+	// its limit for thousands of steps before its own test confirms it.
+	CertifyEvery int
 	// Selection, when set, is the result of Solve(g, Options) already
 	// computed (e.g. under a time budget), used instead of solving again.
 	Selection *Result
@@ -329,18 +338,25 @@ func (w *setWork) compute(ctx context.Context, lo, hi int, whole bool) (*SetPart
 		out := &results[i-first]
 		rng := rand.New(rand.NewPCG(opt.Seed, uint64(i)))
 		prior := m.randomProfile(rng)
-		if i%2 == 1 {
+		sweeps := opt.MaxIter
+		if opt.StartSweeps > 0 {
+			sweeps = opt.StartSweeps
+		}
+		switch {
+		case i%2 == 1 && opt.CertifyEvery <= 0:
 			out.Source = fmt.Sprintf("logit path from prior %d", i)
 			sig, steps, reason, err := mpeTrace(ctx, m, Options{Tol: opt.Tol, MaxIter: opt.MaxIter}, prior)
 			if err == nil {
 				out.Result, _ = m.result(sig, "homotopy", steps, opt.Tol, reason)
 			}
-		} else {
+		case i%2 == 1:
+			out.Source = fmt.Sprintf("logit path from prior %d", i)
+			out.Result = m.startPath(ctx, prior, opt)
+		case opt.CertifyEvery > 0:
 			out.Source = fmt.Sprintf("iteration from profile %d", i)
-			sweeps := opt.MaxIter
-			if opt.StartSweeps > 0 {
-				sweeps = opt.StartSweeps
-			}
+			out.Result = m.startIterate(ctx, prior, sweeps, opt)
+		default:
+			out.Source = fmt.Sprintf("iteration from profile %d", i)
 			out.Result, _ = mpeIterateWith(ctx, m, Options{Tol: opt.Tol, MaxIter: sweeps}, mpeStageDefault, prior)
 		}
 	}
@@ -382,6 +398,78 @@ feed:
 	}
 	part.Starts = results[:made-first+1]
 	return part, nil
+}
+
+// startPath follows the logit path from prior (at most Options.MaxIter
+// steps, or the method's cap), trying at steps opt.CertifyEvery·2^k whether
+// the polish of its current point certifies the equilibrium it is
+// heading to (the test mpeTrace makes at its end: the polished profile
+// must lie close to the path point). It returns what the path ended at,
+// nil when it could not start.
+func (m *mpeModel) startPath(ctx context.Context, prior [][][]float64, opt SetOptions) *Result {
+	p, err := mpeTraceStart(m, Options{Tol: opt.Tol, MaxIter: opt.MaxIter}, prior)
+	if err != nil {
+		return nil
+	}
+	limit := p.maxSteps
+	// The checks come at steps every, 2·every, 4·every, ...: a check
+	// costs about as much as tens of path steps, and a path certified at
+	// step n is then stopped by step 2n.
+	next := opt.CertifyEvery
+	if next <= 0 {
+		next = limit
+	}
+	for {
+		sig, reason, st := p.advance(ctx, min(next, limit))
+		next *= 2
+		switch {
+		case st == mpePathDone || st == mpePathStopped:
+			r, _ := m.result(sig, "homotopy", p.steps(), opt.Tol, reason)
+			return r
+		case p.steps() >= limit:
+			sig, reason = p.finish(fmt.Sprintf("no confirmed equilibrium after %d path steps", p.steps()))
+			r, _ := m.result(sig, "homotopy", p.steps(), opt.Tol, reason)
+			return r
+		}
+		if sig, _ = p.finish(""); sig != nil {
+			if r, _ := m.result(sig, "homotopy", p.steps(), opt.Tol, ""); r != nil && r.Converged {
+				return r
+			}
+		}
+	}
+}
+
+// startIterate runs value iteration from start for at most sweeps sweeps
+// (0: the method's cap), trying every opt.CertifyEvery sweeps whether the
+// polish of its current iterate on its support (actions played with
+// probability above 1e-9, 1e-6 or 1e-3) certifies an equilibrium.
+func (m *mpeModel) startIterate(ctx context.Context, start [][][]float64, sweeps int, opt SetOptions) *Result {
+	it, err := mpeIterateStart(m, Options{Tol: opt.Tol, MaxIter: sweeps}, mpeStageDefault, start)
+	if err != nil {
+		return nil
+	}
+	every := opt.CertifyEvery
+	if every <= 0 {
+		every = it.maxSweeps
+	}
+	for done := 0; ; {
+		done = min(done+every, it.maxSweeps)
+		r, st, _ := it.advance(ctx, done)
+		if st != mpePathCapped {
+			return r
+		}
+		r, _ = it.finish()
+		if r == nil || r.Converged || done >= it.maxSweeps {
+			return r
+		}
+		for _, thr := range []float64{1e-6, 1e-3} {
+			if p, gain, ok := m.polish(r.Strategies, r.Values, mpeSupportOf(r.Strategies, thr)); ok && gain <= opt.Tol {
+				if pr, _ := m.result(p, "iterate", done, opt.Tol, ""); pr != nil && pr.Converged {
+					return pr
+				}
+			}
+		}
+	}
 }
 
 // assemble folds the parts, in unit order, into the set.
