@@ -145,6 +145,7 @@ type gnmTracer struct {
 	first, rest   []int
 	restFirst     []int       // the first position of each rest position's player
 	f3            [][]float64 // contract3's two contractions
+	jsMax         float64     // the largest |entry| of js at the loaded point
 	rd            []float64
 	redVer        int
 	singular      bool // the support is structurally singular
@@ -339,6 +340,7 @@ func (tr *gnmTracer) supportJacobian(full bool) {
 	if full {
 		tables, shapes = tr.sub, tr.subShape
 	}
+	jsMax := 0.0
 	for i := 0; i < n; i++ {
 		oi := ng.off[i]
 		shape := shapes[i]
@@ -372,18 +374,23 @@ func (tr *gnmTracer) supportJacobian(full bool) {
 				if !full {
 					s = tr.supOf[i][a]
 				}
-				var row []float64
+				ra := r[a*sa:]
 				if p := tr.pos[oi+s]; p >= 0 {
-					row = tr.js[p*ns+tr.pos[oj+cols[0]] : p*ns+tr.pos[oj+cols[0]]+mj]
-				} else {
-					row = tr.du[(oi+s)*T+oj : (oi+s)*T+oj+ng.shape[j]]
-				}
-				for t, c := range cols {
-					v := r[a*sa+t*st]
-					if p := tr.pos[oi+s]; p >= 0 {
+					// A support row: its block of js, compact, and the
+					// largest entry for the solves' scale.
+					at := p*ns + tr.pos[oj+cols[0]]
+					row := tr.js[at : at+mj]
+					for t := range row {
+						v := ra[t*st]
 						row[t] = v
-					} else {
-						row[c] = v
+						if av := abs(v); av > jsMax {
+							jsMax = av
+						}
+					}
+				} else {
+					row := tr.du[(oi+s)*T+oj : (oi+s)*T+oj+ng.shape[j]]
+					for t, c := range cols {
+						row[c] = ra[t*st]
 					}
 				}
 				if j == (i+1)%n {
@@ -392,13 +399,14 @@ func (tr *gnmTracer) supportJacobian(full bool) {
 					// zeros).
 					v := 0.0
 					for t, c := range cols {
-						v += r[a*sa+t*st] * tr.sigma[oj+c]
+						v += ra[t*st] * tr.sigma[oj+c]
 					}
 					tr.u[oi+s] = v
 				}
 			}
 		}
 	}
+	tr.jsMax = jsMax
 }
 
 // first3 is the lower of player i's two others in a 3-player game.
@@ -426,6 +434,21 @@ func (tr *gnmTracer) contract3(i int, table []float64, shape []int) {
 	table = table[:n0*n1*n2]
 	switch i {
 	case 0: // f0[a0][a1] over a2, f1[a0][a2] over a1
+		if noZero(x1) && noZero(x2) {
+			f0, f1 := tr.f3[0][:n0*n1], tr.f3[1][:n0*n2]
+			clear(f0)
+			clear(f1)
+			for a2, w2 := range x2 {
+				for a1, w1 := range x1 {
+					row := table[(a2*n1+a1)*n0 : (a2*n1+a1+1)*n0]
+					for a0, e := range row {
+						f0[a0*n1+a1] += w2 * e
+						f1[a0*n2+a2] += w1 * e
+					}
+				}
+			}
+			return
+		}
 		f0, f1 := tr.f3[0][:n0*n1], tr.f3[1][:n0*n2]
 		clear(f0)
 		clear(f1)
@@ -443,6 +466,27 @@ func (tr *gnmTracer) contract3(i int, table []float64, shape []int) {
 			}
 		}
 	case 1: // f0[a1][a0] over a2, f1[a1][a2] over a0
+		if noZero(x0) && noZero(x2) {
+			f0, f1 := tr.f3[0][:n1*n0], tr.f3[1][:n1*n2]
+			clear(f0)
+			clear(f1)
+			x0 := x0[:n0]
+			for a2, w2 := range x2 {
+				for a1 := 0; a1 < n1; a1++ {
+					row := table[(a2*n1+a1)*n0 : (a2*n1+a1+1)*n0]
+					out0 := f0[a1*n0 : (a1+1)*n0]
+					out0 = out0[:len(row)]
+					x0 := x0[:len(row)]
+					v := f1[a1*n2+a2]
+					for a0, e := range row {
+						out0[a0] += w2 * e
+						v += x0[a0] * e
+					}
+					f1[a1*n2+a2] = v
+				}
+			}
+			return
+		}
 		f0, f1 := tr.f3[0][:n1*n0], tr.f3[1][:n1*n2]
 		clear(f0)
 		clear(f1)
@@ -463,6 +507,27 @@ func (tr *gnmTracer) contract3(i int, table []float64, shape []int) {
 			}
 		}
 	case 2: // f0[a2][a0] over a1, f1[a2][a1] over a0
+		if noZero(x0) && noZero(x1) {
+			f0, f1 := tr.f3[0][:n2*n0], tr.f3[1][:n2*n1]
+			clear(f0)
+			clear(f1)
+			x0 := x0[:n0]
+			for a2 := 0; a2 < n2; a2++ {
+				out0 := f0[a2*n0 : (a2+1)*n0]
+				for a1, w1 := range x1 {
+					row := table[(a2*n1+a1)*n0 : (a2*n1+a1+1)*n0]
+					out0 := out0[:len(row)]
+					x0 := x0[:len(row)]
+					v := f1[a2*n1+a1]
+					for a0, e := range row {
+						out0[a0] += w1 * e
+						v += x0[a0] * e
+					}
+					f1[a2*n1+a1] = v
+				}
+			}
+			return
+		}
 		f0, f1 := tr.f3[0][:n2*n0], tr.f3[1][:n2*n1]
 		clear(f0)
 		clear(f1)
@@ -483,6 +548,17 @@ func (tr *gnmTracer) contract3(i int, table []float64, shape []int) {
 			}
 		}
 	}
+}
+
+// noZero reports whether no weight in x is zero (contract3 then skips
+// none, and needs no test per entry).
+func noZero(x []float64) bool {
+	for _, v := range x {
+		if v == 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // supTables builds, for each player i, his payoff table restricted to the

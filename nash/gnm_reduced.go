@@ -138,12 +138,7 @@ func (tr *gnmTracer) reducedRows(R []float64, r int, bA, z []float64) float64 {
 	// J(p, q) = ∂u_{sup[p]}/∂σ_{sup[q]} is js[p*ns+q], zero within a
 	// player.
 	js := tr.js[:ns*ns]
-	scale := 1.0
-	for _, v := range js {
-		if av := abs(v); av > scale {
-			scale = av
-		}
-	}
+	scale := max(1, tr.jsMax) // js's largest entry, kept as it is computed
 	for _, s := range sup {
 		if av := abs(tr.pert[s]); av > scale {
 			scale = av
