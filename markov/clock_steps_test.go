@@ -3,7 +3,6 @@ package markov
 import (
 	"context"
 	"fmt"
-	"math"
 	"math/rand/v2"
 	"testing"
 
@@ -41,32 +40,7 @@ func datedClock(r *rand.Rand, g *Game, prof Profile, clock int, readStep bool) {
 		if r.IntN(3) == 0 {
 			continue // this class plays the stationary game
 		}
-		st := Stage{Trans: make([][][]Next, nS), Flow: make([][][]float64, nS)}
-		for s := range g.States {
-			if g.States[s].Terminal || r.IntN(2) == 0 {
-				continue
-			}
-			nj := g.NumJoint(s)
-			st.Trans[s] = make([][]Next, nj)
-			st.Flow[s] = make([][]float64, nj)
-			for j := 0; j < nj; j++ {
-				a, b := r.IntN(nS), r.IntN(nS)
-				if a > b {
-					a, b = b, a
-				}
-				if a == b {
-					st.Trans[s][j] = []Next{{a, 1}}
-				} else {
-					p := 0.2 + 0.6*r.Float64()
-					st.Trans[s][j] = []Next{{a, p}, {b, 1 - p}}
-				}
-				f := make([]float64, len(g.Flow[s][j]))
-				for i := range f {
-					f[i] = 4 * (r.Float64() - 0.5)
-				}
-				st.Flow[s][j] = f
-			}
-		}
+		st := randomStage(r, g)
 		for t := dates[k]; t < dates[k+1]; t++ {
 			g.Timed[t] = st // one backing for the class
 		}
@@ -159,20 +133,7 @@ func TestClockStepsAgree(t *testing.T) {
 		// TestClockedEqualsUnrolled); passes within the horizon add in
 		// the same order in all three and differ by rounding only where
 		// the unrolled game's nodes are numbered differently.
-		cond := 1.0
-		for _, tm := range ua.Time {
-			if !math.IsNaN(tm) {
-				cond = math.Max(cond, tm)
-			}
-		}
-		for _, row := range ua.From.Time {
-			for _, tm := range row {
-				if !math.IsNaN(tm) && !math.IsInf(tm, 0) {
-					cond = math.Max(cond, tm)
-				}
-			}
-		}
-		tolSolve, tolPass := 1e-11*cond, 1e-12
+		tolSolve, tolPass := 1e-11*longestTime(ua), 1e-12
 		check := func(what string, got, plainV, want, tol float64) {
 			if !closeTo(got, plainV, tol) {
 				rt.Fatalf("%s: by steps %v, as one plain system %v", what, got, plainV)

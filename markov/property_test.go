@@ -285,6 +285,41 @@ func TestAgainstNaiveManyGames(t *testing.T) {
 	}
 }
 
+// randomStage draws a timed stage of g: for about half the non-terminal
+// states, another distribution over two successors and other flows for
+// every joint action (nil tables elsewhere: the stationary game's).
+func randomStage(r *rand.Rand, g *Game) Stage {
+	nS := len(g.States)
+	st := Stage{Trans: make([][][]Next, nS), Flow: make([][][]float64, nS)}
+	for s := range g.States {
+		if g.States[s].Terminal || r.IntN(2) == 0 {
+			continue
+		}
+		nj := g.NumJoint(s)
+		st.Trans[s] = make([][]Next, nj)
+		st.Flow[s] = make([][]float64, nj)
+		for j := 0; j < nj; j++ {
+			// Another successor distribution over the same states.
+			w := map[int]float64{r.IntN(nS): 0.2 + r.Float64(), r.IntN(nS): 0.2 + r.Float64()}
+			sum := 0.0
+			for _, x := range w {
+				sum += x
+			}
+			for y := 0; y < nS; y++ {
+				if x, ok := w[y]; ok {
+					st.Trans[s][j] = append(st.Trans[s][j], Next{y, x / sum})
+				}
+			}
+			f := make([]float64, len(g.Flow[s][j]))
+			for i := range f {
+				f[i] = 4 * (r.Float64() - 0.5)
+			}
+			st.Flow[s][j] = f
+		}
+	}
+	return st
+}
+
 // clockGame adds a clock of the given length to g and prof: random
 // transitions and flows at some steps for some states, random base play
 // at some steps, and step masks on the rules.
@@ -296,34 +331,7 @@ func clockGame(r *rand.Rand, g *Game, prof Profile, clock int) {
 		if r.IntN(3) == 0 {
 			continue // this step as the stationary game
 		}
-		st := Stage{Trans: make([][][]Next, nS), Flow: make([][][]float64, nS)}
-		for s := range g.States {
-			if g.States[s].Terminal || r.IntN(2) == 0 {
-				continue
-			}
-			nj := g.NumJoint(s)
-			st.Trans[s] = make([][]Next, nj)
-			st.Flow[s] = make([][]float64, nj)
-			for j := 0; j < nj; j++ {
-				// Another successor distribution over the same states.
-				w := map[int]float64{r.IntN(nS): 0.2 + r.Float64(), r.IntN(nS): 0.2 + r.Float64()}
-				sum := 0.0
-				for _, x := range w {
-					sum += x
-				}
-				for y := 0; y < nS; y++ {
-					if x, ok := w[y]; ok {
-						st.Trans[s][j] = append(st.Trans[s][j], Next{y, x / sum})
-					}
-				}
-				f := make([]float64, len(g.Flow[s][j]))
-				for i := range f {
-					f[i] = 4 * (r.Float64() - 0.5)
-				}
-				st.Flow[s][j] = f
-			}
-		}
-		g.Timed[t] = st
+		g.Timed[t] = randomStage(r, g)
 	}
 	for a := range prof {
 		prof[a].Timed = make([][][]float64, clock)
