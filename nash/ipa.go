@@ -210,12 +210,33 @@ func shiftedGame(g *game.Strategic, ng *normGame) *normGame {
 	var d big.Rat
 	for i, v := range g.Payoffs {
 		if exactLo != nil {
+			// Whole numbers (the usual .nfg) in machine integers: the
+			// difference is exact and its conversion rounds as
+			// gambitDouble's does.
+			if a, b, ok := smallInts(ex[i], exactLo); ok {
+				raw.pay[i] = float64(a - b)
+				continue
+			}
 			raw.pay[i] = gambitDouble(d.Sub(ex[i], exactLo))
 		} else {
 			raw.pay[i] = v - lo
 		}
 	}
 	return &raw
+}
+
+// smallInts returns x and y as int64s when both are whole numbers of
+// magnitude below 2^62 (so that x − y cannot overflow).
+func smallInts(x, y *big.Rat) (int64, int64, bool) {
+	if !x.IsInt() || !y.IsInt() || !x.Num().IsInt64() || !y.Num().IsInt64() {
+		return 0, 0, false
+	}
+	a, b := x.Num().Int64(), y.Num().Int64()
+	const lim = 1 << 62
+	if a <= -lim || a >= lim || b <= -lim || b >= lim {
+		return 0, 0, false
+	}
+	return a, b, true
 }
 
 // gambitDouble converts r to a float64 as Gambit's Rational does: the

@@ -9,6 +9,7 @@ import (
 	"context"
 	"github.com/truce-dev/truce/game"
 	"math"
+	"math/big"
 	"os"
 	"path/filepath"
 	"strings"
@@ -294,5 +295,29 @@ func TestIPAStops(t *testing.T) {
 	}
 	if res.Complete || !errors.Is(res.Err, context.Canceled) {
 		t.Errorf("complete %v, err %v", res.Complete, res.Err)
+	}
+}
+
+// The whole-number shortcut of shiftedGame gives gambitDouble's bits,
+// near zero and near 2^53 and 2^62 where rounding starts.
+func TestShiftedIntsAsGambitDouble(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		span := rapid.SampledFrom([]int64{100, 1 << 40, 1 << 54, 1<<62 - 1}).Draw(t, "span")
+		x := rapid.Int64Range(-span, span).Draw(t, "x")
+		y := rapid.Int64Range(-span, span).Draw(t, "y")
+		a, b, ok := smallInts(big.NewRat(x, 1), big.NewRat(y, 1))
+		if !ok {
+			t.Fatalf("%d, %d not taken", x, y)
+		}
+		var d big.Rat
+		if got, want := float64(a-b), gambitDouble(d.Sub(big.NewRat(x, 1), big.NewRat(y, 1))); math.Float64bits(got) != math.Float64bits(want) {
+			t.Fatalf("%d − %d: %v, gambitDouble %v", x, y, got, want)
+		}
+	})
+	if _, _, ok := smallInts(big.NewRat(1, 2), big.NewRat(0, 1)); ok {
+		t.Error("a fraction was taken")
+	}
+	if _, _, ok := smallInts(big.NewRat(math.MaxInt64, 1), big.NewRat(-1, 1)); ok {
+		t.Error("a difference that overflows was taken")
 	}
 }
