@@ -243,7 +243,14 @@ func (c *credChain) values(ctx context.Context) ([][]float64, error) {
 	// the nodes of every step that share the row.
 	b := make([]float64, len(cr.at))
 	aoff := make([]int32, len(cr.at)+1)
-	var arcs []mdpArc
+	room := 0 // the arcs of every transition: room for any actor's
+	for _, n := range cr.at {
+		nd := c.nodes[n]
+		for _, tr := range g.TransAt(nd.phase, nd.state) {
+			room += len(tr)
+		}
+	}
+	arcs := make([]mdpArc, 0, room)
 	var lin linScratch // the dense system, reused by every actor's solve
 	for a := 0; a < nA; a++ {
 		if err := ctx.Err(); err != nil {
