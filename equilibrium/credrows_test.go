@@ -202,22 +202,8 @@ func TestSharedRowsEqualUnshared(t *testing.T) {
 			}
 			// In the memory a Graphs keeps from the draws before (other
 			// games, other sizes), with the responds check after it.
-			rg, err := BestResponseWith(ctx, g, p, a, ResponseOptions{Graphs: gr})
-			if err != nil {
-				t.Fatal(err)
-			}
-			r0, err := BestResponseWith(ctx, g, p, a, ResponseOptions{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			rg2, err := BestResponseWith(ctx, g, p2, a, ResponseOptions{Graphs: gr})
-			if err != nil {
-				t.Fatal(err)
-			}
-			r02, err := BestResponseWith(ctx, g, p2, a, ResponseOptions{})
-			if err != nil {
-				t.Fatal(err)
-			}
+			rg, r0 := keptAndOwn(t, g, p, a, gr)
+			rg2, r02 := keptAndOwn(t, g, p2, a, gr)
 			mg, lg, err := RespondsGiven(ctx, g, p, p2, a, rg, rg2)
 			if err != nil {
 				t.Fatal(err)
@@ -238,4 +224,19 @@ func TestSharedRowsEqualUnshared(t *testing.T) {
 	if shared == 0 {
 		t.Fatal("no drawn game shared a row: the test compares nothing")
 	}
+}
+
+// keptAndOwn returns actor a's best response to p computed with gr and
+// computed without a Graphs.
+func keptAndOwn(t interface{ Fatal(...any) }, g *markov.Game, p markov.Profile, a int, gr *Graphs) (kept, own *Response) {
+	ctx := context.Background()
+	kept, err := BestResponseWith(ctx, g, p, a, ResponseOptions{Graphs: gr})
+	if err != nil {
+		t.Fatal(err)
+	}
+	own, err = BestResponseWith(ctx, g, p, a, ResponseOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return kept, own
 }

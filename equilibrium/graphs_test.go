@@ -108,14 +108,7 @@ func TestGraphsReuseIsRebuild(t *testing.T) {
 			t.Fatalf("first game: %d builds, %d hits; want 1, 0", gr.Builds, gr.Hits)
 		}
 		g2, p2 := renumber(g, rapid.SampledFrom([]float64{0.5, 2, -1}).Draw(t, "scale")), replay(g, p)
-		got, err := BestResponseWith(ctx, g2, p2, a, ResponseOptions{Graphs: gr})
-		if err != nil {
-			t.Fatal(err)
-		}
-		want, err := BestResponseWith(ctx, g2, p2, a, ResponseOptions{})
-		if err != nil {
-			t.Fatal(err)
-		}
+		got, want := keptAndOwn(t, g2, p2, a, gr)
 		if gr.Hits != 1 || gr.Builds != 1 {
 			t.Fatalf("same shape: %d builds, %d hits; want 1, 1", gr.Builds, gr.Hits)
 		}
@@ -166,14 +159,7 @@ func TestGraphsReuseIsRebuild(t *testing.T) {
 			}
 		}
 		builds := gr.Builds
-		got3, err := BestResponseWith(ctx, g3, p2, a, ResponseOptions{Graphs: gr})
-		if err != nil {
-			t.Fatal(err)
-		}
-		want3, err := BestResponseWith(ctx, g3, p2, a, ResponseOptions{})
-		if err != nil {
-			t.Fatal(err)
-		}
+		got3, want3 := keptAndOwn(t, g3, p2, a, gr)
 		got3.c, want3.c, got3.graphs = nil, nil, nil
 		if !reflect.DeepEqual(got3, want3) {
 			t.Fatalf("another shape: best response differs:\n%+v\n%+v", got3, want3)
