@@ -4,12 +4,14 @@ import (
 	"bytes"
 	"context"
 	"encoding/gob"
+	"encoding/json"
 	"fmt"
-	"github.com/truce-dev/truce/markov"
 	"math"
 	"reflect"
 	"testing"
 
+	"github.com/truce-dev/truce/internal/shard"
+	"github.com/truce-dev/truce/markov"
 	"github.com/truce-dev/truce/nash"
 	"pgregory.net/rapid"
 )
@@ -141,8 +143,8 @@ func TestSolveAllDeterministic(t *testing.T) {
 	}
 }
 
-// SolveSetPart over any split of the units, each part through gob (as a
-// partial result of `truce solve --shard` stores it), and MergeSet give
+// SolveSetPart over any split of the units, each part through the shard
+// payload codec (as a partial result of `truce solve --shard` stores it), and MergeSet give
 // SolveAll's set exactly, whatever the workers of each part.
 func TestSolveSetParts(t *testing.T) {
 	games := map[string]*markov.Game{
@@ -171,14 +173,8 @@ func TestSolveSetParts(t *testing.T) {
 					if err != nil {
 						t.Fatal(err)
 					}
-					var buf bytes.Buffer
-					if err := gob.NewEncoder(&buf).Encode(p); err != nil {
-						t.Fatal(err)
-					}
 					var q SetPart
-					if err := gob.NewDecoder(&buf).Decode(&q); err != nil {
-						t.Fatal(err)
-					}
+					shardRoundTrip(t, p, &q)
 					parts = append(parts, &q)
 				}
 				merged, err := MergeSet(context.Background(), g, opt, parts)
@@ -240,5 +236,22 @@ func TestSolveAllStartSweeps(t *testing.T) {
 	}
 	if capped.Failed <= full.Failed && len(capped.Equilibria) == len(full.Equilibria) && normSet(capped) == normSet(full) {
 		t.Errorf("the cap changed nothing (%d failed starts both)", full.Failed)
+	}
+}
+
+// shardRoundTrip writes v as a part's payload and reads it back into out,
+// through the codec and JSON that --shard and --merge use.
+func shardRoundTrip(t *testing.T, v, out any) {
+	t.Helper()
+	bin, err := shard.NewBin(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := json.Marshal(bin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := (&shard.Part{Payload: raw, Path: "part.json"}).DecodeBin(out); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -3,14 +3,16 @@ package evidence
 import (
 	"bytes"
 	"context"
-	"encoding/gob"
+	"encoding/json"
 	"testing"
 
+	"github.com/truce-dev/truce/internal/shard"
 	"github.com/truce-dev/truce/scenario"
 )
 
 // TestUpdateDrawsMerge: the prior draws computed in any number of blocks,
-// each through gob (as `truce update --shard` stores them) with its own
+// each through the shard payload codec (as `truce update --shard` stores
+// them) with its own
 // number of workers, and merged give Update's result to the last bit, with
 // plain importance weights and with the tempered SMC the merge runs.
 func TestUpdateDrawsMerge(t *testing.T) {
@@ -55,14 +57,8 @@ func testUpdateDrawsMerge(t *testing.T, sc *scenario.Scenario) {
 					if err != nil {
 						t.Fatal(err)
 					}
-					var buf bytes.Buffer
-					if err := gob.NewEncoder(&buf).Encode(p); err != nil {
-						t.Fatal(err)
-					}
 					var q DrawsPart
-					if err := gob.NewDecoder(&buf).Decode(&q); err != nil {
-						t.Fatal(err)
-					}
+					shardRoundTrip(t, p, &q)
 					parts = append(parts, &q)
 				}
 				res, err := UpdateMerge(context.Background(), sc, d, tc.opt, parts)
@@ -91,5 +87,22 @@ func testUpdateDrawsMerge(t *testing.T, sc *scenario.Scenario) {
 				}
 			}
 		})
+	}
+}
+
+// shardRoundTrip writes v as a part's payload and reads it back into out,
+// through the codec and JSON that --shard and --merge use.
+func shardRoundTrip(t *testing.T, v, out any) {
+	t.Helper()
+	bin, err := shard.NewBin(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := json.Marshal(bin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := (&shard.Part{Payload: raw, Path: "part.json"}).DecodeBin(out); err != nil {
+		t.Fatal(err)
 	}
 }

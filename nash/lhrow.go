@@ -1,21 +1,23 @@
 package nash
 
 // lhRowGo is lhRow in Go: row[j] ← (row[j]·pv − f·prow[j]) / den for every
-// j < len(prow), each with its own rounding (no fused multiply–add), so
-// that the vector version gives the same bits.
+// j < len(prow), each product rounded on its own (the float64
+// conversions forbid a fused multiply–add, which Go may otherwise emit on
+// arm64, ppc64, s390x and riscv64), so that every machine and the vector
+// version give the same bits.
 func lhRowGo(row, prow []float64, pv, f, den float64) {
 	row = row[:len(prow)]
 	// Four at a time: the divisions are independent, and this keeps more
 	// of them in flight.
 	j := 0
 	for ; j+4 <= len(prow); j += 4 {
-		r0 := (row[j]*pv - f*prow[j]) / den
-		r1 := (row[j+1]*pv - f*prow[j+1]) / den
-		r2 := (row[j+2]*pv - f*prow[j+2]) / den
-		r3 := (row[j+3]*pv - f*prow[j+3]) / den
+		r0 := (float64(row[j]*pv) - float64(f*prow[j])) / den
+		r1 := (float64(row[j+1]*pv) - float64(f*prow[j+1])) / den
+		r2 := (float64(row[j+2]*pv) - float64(f*prow[j+2])) / den
+		r3 := (float64(row[j+3]*pv) - float64(f*prow[j+3])) / den
 		row[j], row[j+1], row[j+2], row[j+3] = r0, r1, r2, r3
 	}
 	for ; j < len(prow); j++ {
-		row[j] = (row[j]*pv - f*prow[j]) / den
+		row[j] = (float64(row[j]*pv) - float64(f*prow[j])) / den
 	}
 }

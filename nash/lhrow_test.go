@@ -26,7 +26,7 @@ func TestLHRowSameBits(t *testing.T) {
 				t.Fatalf("entry %d of %d: %v against %v", j, n, a[j], b[j])
 			}
 			if j < n {
-				want := (row[j]*pv - f*prow[j]) / den
+				want := (float64(row[j]*pv) - float64(f*prow[j])) / den
 				if math.Float64bits(b[j]) != math.Float64bits(want) {
 					t.Fatalf("entry %d: %v, want %v", j, b[j], want)
 				}
