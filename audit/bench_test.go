@@ -13,20 +13,7 @@ import (
 //
 //	go test ./audit -run XXX -bench AuditUSIran -benchtime 1x
 func BenchmarkAuditUSIran(b *testing.B) {
-	src := readFile(b, "../scenarios/us-iran-2026.yaml")
-	cpu0 := cputime.Now()
-	var tested int
-	for b.Loop() {
-		rep, err := Run(context.Background(), "us-iran-2026.yaml", src, Options{Seed: 1, Workers: 2})
-		if err != nil {
-			b.Fatal(err)
-		}
-		tested = rep.Tested
-	}
-	b.ReportMetric(float64(tested), "variants")
-	if cpu := (cputime.Now() - cpu0).Seconds(); cpu > 0 {
-		b.ReportMetric(cpu/float64(b.N), "cpu-s/op")
-	}
+	benchAudit(b, "../scenarios/us-iran-2026.yaml", 0)
 }
 
 // BenchmarkAuditUSIranClock is the demo's construction check on the clocked
@@ -36,11 +23,17 @@ func BenchmarkAuditUSIran(b *testing.B) {
 //
 //	go test ./audit -run XXX -bench AuditUSIranClock -benchtime 1x
 func BenchmarkAuditUSIranClock(b *testing.B) {
-	src := readFile(b, "../scenarios/testdata/us-iran-2026-clock.yaml")
+	benchAudit(b, "../scenarios/testdata/us-iran-2026-clock.yaml", 30)
+}
+
+// benchAudit audits the file on draws draws (0: the default), reporting
+// the variants tested and the CPU seconds per run.
+func benchAudit(b *testing.B, path string, draws int) {
+	src := readFile(b, path)
 	cpu0 := cputime.Now()
 	var tested int
 	for b.Loop() {
-		rep, err := Run(context.Background(), "us-iran-2026-clock.yaml", src, Options{Draws: 30, Seed: 1, Workers: 2})
+		rep, err := Run(context.Background(), path, src, Options{Draws: draws, Seed: 1, Workers: 2})
 		if err != nil {
 			b.Fatal(err)
 		}
