@@ -86,3 +86,40 @@ func BenchmarkCommitClock8(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkAssessClock52 is a credibility report (every actor, a
+// memory-one profile) and a best response with a Graphs kept across calls
+// (as one worker of truce analyze keeps it across draws) on a 20-state
+// game with a 52-step clock whose steps fall into four classes of equal
+// tables (a dated clock: the builder shares the tables of steps where
+// nothing differs), so that rows are shared across steps. Run with
+// -benchtime 10x -benchmem on a shared machine and read cpu-s/op.
+func BenchmarkAssessClock52(b *testing.B) {
+	g := clockedRandomGame(20, 52)
+	for t := range g.Timed {
+		g.Timed[t] = g.Timed[t/13*13]
+	}
+	p := markov.Profile{iranUniform(g, 0), iranUniform(g, 1)}
+	p[0].Rules = []markov.Rule{{State: -1, After: []markov.Cond{{Actor: 1, Actions: []int{0}}},
+		Play: []markov.ActionProb{{Action: g.Avail[0][0][0], P: 1}}}}
+	ctx := context.Background()
+	gr := NewGraphs()
+	b.Run("assess", func(b *testing.B) {
+		cpu0 := benchCPU()
+		defer benchCPUPerOp(b, cpu0)
+		for b.Loop() {
+			if _, err := AssessActor(ctx, g, p, 0, gr); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("respond", func(b *testing.B) {
+		cpu0 := benchCPU()
+		defer benchCPUPerOp(b, cpu0)
+		for b.Loop() {
+			if _, err := BestResponseWith(ctx, g, p, 1, ResponseOptions{NoCrossCheck: true, NoProfileValue: true, Graphs: gr}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
