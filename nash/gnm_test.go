@@ -425,14 +425,8 @@ func numberedGame(shape []int) *game.Strategic {
 // same, so a path traced with either turns back at the same places.
 func TestGNMTangentLUMatchesQR(t *testing.T) {
 	rapid.Check(t, func(rt *rapid.T) {
-		n := rapid.IntRange(2, 4).Draw(rt, "players")
-		shape := make([]int, n)
-		for p := range shape {
-			shape[p] = rapid.IntRange(1, 4).Draw(rt, "strategies")
-		}
-		seed := rapid.Uint64().Draw(rt, "seed")
-		tr, y, r := randomSupportPoint(shape, seed)
-		ng, d := tr.ng, tr.dim()
+		tr, y, r, _ := drawSupportPoint(rt, 2, 4)
+		ng, n, d := tr.ng, tr.n, tr.dim()
 		tq := make([]float64, ng.tot+n+1)
 		sq, ok := tr.tangent(y, tq)
 		if !ok {
@@ -489,13 +483,7 @@ func TestGNMTangentLUMatchesQR(t *testing.T) {
 // determinant, both taken by dense LU of the full system.
 func TestGNMReducedSolveMatchesFull(t *testing.T) {
 	rapid.Check(t, func(rt *rapid.T) {
-		n := rapid.IntRange(1, 4).Draw(rt, "players")
-		shape := make([]int, n)
-		for p := range shape {
-			shape[p] = rapid.IntRange(1, 4).Draw(rt, "strategies")
-		}
-		seed := rapid.Uint64().Draw(rt, "seed")
-		tr, y, _ := randomSupportPoint(shape, seed)
+		tr, y, _, seed := drawSupportPoint(rt, 1, 4)
 		r := rand.New(rand.NewPCG(seed, 2))
 		d := tr.dim()
 		m := d - 1
@@ -553,6 +541,21 @@ func TestGNMReducedSolveMatchesFull(t *testing.T) {
 			}
 		}
 	})
+}
+
+// drawSupportPoint draws a game shape (minPlayers to 4 players, 1 to
+// maxStrategies strategies each) and a seed, and returns
+// randomSupportPoint's tracer, point and random source for them, and the
+// seed.
+func drawSupportPoint(rt *rapid.T, minPlayers, maxStrategies int) (*gnmTracer, []float64, *rand.Rand, uint64) {
+	n := rapid.IntRange(minPlayers, 4).Draw(rt, "players")
+	shape := make([]int, n)
+	for p := range shape {
+		shape[p] = rapid.IntRange(1, maxStrategies).Draw(rt, "strategies")
+	}
+	seed := rapid.Uint64().Draw(rt, "seed")
+	tr, y, r := randomSupportPoint(shape, seed)
+	return tr, y, r, seed
 }
 
 // randomSupportPoint is a tracer on a random game of the given shape with
@@ -635,13 +638,7 @@ func TestGNMStructurallySingularSupport(t *testing.T) {
 	}
 
 	rapid.Check(t, func(rt *rapid.T) {
-		n := rapid.IntRange(1, 4).Draw(rt, "players")
-		shape := make([]int, n)
-		for p := range shape {
-			shape[p] = rapid.IntRange(1, 5).Draw(rt, "strategies")
-		}
-		seed := rapid.Uint64().Draw(rt, "seed")
-		tr, y, _ := randomSupportPoint(shape, seed)
+		tr, y, _, _ := drawSupportPoint(rt, 1, 5)
 		d := tr.dim()
 		m := d - 1
 		a := make([]float64, m*d)
