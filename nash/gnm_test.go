@@ -437,18 +437,8 @@ func TestGNMTangentLUMatchesQR(t *testing.T) {
 		// TestGNMStructurallySingularSupport); a random point can still be
 		// close to singular: the comparison is made where the singular
 		// values say the tangent is unique.
-		{
-			m := d - 1
-			a := make([]float64, m*d)
-			tr.system(y, make([]float64, m), a)
-			var sv mat.SVD
-			if !sv.Factorize(mat.NewDense(m, d, a), mat.SVDNone) {
-				rt.Fatalf("SVD failed")
-			}
-			vals := sv.Values(nil)
-			if vals[len(vals)-1] < 1e-10*vals[0] {
-				return
-			}
+		if jacobianCond(rt, tr, y) < 1e-10 {
+			return
 		}
 		// A reference direction within 60° of the tangent, either way.
 		ref := make([]float64, d)
@@ -541,6 +531,21 @@ func TestGNMReducedSolveMatchesFull(t *testing.T) {
 			}
 		}
 	})
+}
+
+// jacobianCond is σ_min/σ_max of the path's Jacobian at the loaded
+// point y.
+func jacobianCond(rt *rapid.T, tr *gnmTracer, y []float64) float64 {
+	d := tr.dim()
+	m := d - 1
+	a := make([]float64, m*d)
+	tr.system(y, make([]float64, m), a)
+	var sv mat.SVD
+	if !sv.Factorize(mat.NewDense(m, d, a), mat.SVDNone) {
+		rt.Fatalf("SVD failed")
+	}
+	vals := sv.Values(nil)
+	return vals[len(vals)-1] / vals[0]
 }
 
 // drawSupportPoint draws a game shape (minPlayers to 4 players, 1 to
@@ -639,16 +644,7 @@ func TestGNMStructurallySingularSupport(t *testing.T) {
 
 	rapid.Check(t, func(rt *rapid.T) {
 		tr, y, _, _ := drawSupportPoint(rt, 1, 5)
-		d := tr.dim()
-		m := d - 1
-		a := make([]float64, m*d)
-		tr.system(y, make([]float64, m), a)
-		var sv mat.SVD
-		if !sv.Factorize(mat.NewDense(m, d, a), mat.SVDNone) {
-			rt.Fatalf("SVD failed")
-		}
-		vals := sv.Values(nil)
-		cond := vals[len(vals)-1] / vals[0]
+		cond := jacobianCond(rt, tr, y)
 		tr.reducedLayout()
 		switch {
 		case tr.singular && cond > 1e-12:
