@@ -203,8 +203,8 @@ func TestMemoEqualitiesCoverEveryField(t *testing.T) {
 		{reflect.TypeFor[markov.Rule](), "State After Steps Play"},
 		{reflect.TypeFor[markov.Cond](), "Actor Actions"},
 		{reflect.TypeFor[markov.ActionProb](), "Action P"},
-		// denseLimit is set by markov's own tests only.
-		{reflect.TypeFor[markov.AnalyzeOptions](), "Horizon States From FromStates LongRun ValueSteps WithinHorizon Workers denseLimit"},
+		// denseLimit and unlayered are set by markov's own tests only.
+		{reflect.TypeFor[markov.AnalyzeOptions](), "Horizon States From FromStates LongRun ValueSteps WithinHorizon Workers denseLimit unlayered"},
 	} {
 		var got []string
 		for i := 0; i < tc.typ.NumField(); i++ {
