@@ -19,7 +19,10 @@ import (
 
 // bundledInput builds the report input the demo builds, with few draws:
 // the bundled scenario analysed over its named profiles, its equilibrium
-// at central values, credibility and a sensitivity sweep.
+// at central values, credibility and a sensitivity sweep of a few
+// parameters (among them those whose sweep flips a claim at central
+// values: ir_probe flips H1 and H12, p_isr H3), small because the file is
+// a clocked game and five tests build this input.
 func bundledInput(t testing.TB) Input {
 	t.Helper()
 	sc, ds := scenario.Parse(scenarios.USIran2026Name, scenarios.USIran2026())
@@ -47,7 +50,8 @@ func bundledInput(t testing.TB) Input {
 	}
 	in.Equilibria = append(in.Equilibria, EquilibriumFrom(g, "equilibrium", res))
 	in.Credibility = append(in.Credibility, CredibilityFrom("baseline", equilibrium.Credibility(g, profs["baseline"]))...)
-	sens, err := sensitivity.RunScenario(context.Background(), sc, sensitivity.ScenarioOptions{}, sensitivity.Options{Points: 5})
+	sens, err := sensitivity.RunScenario(context.Background(), sc, sensitivity.ScenarioOptions{},
+		sensitivity.Options{Points: 5, Params: []string{"ir_probe", "p_isr", "constraint_us", "victory", "p_war_hormuz"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -59,7 +63,7 @@ func bundledInput(t testing.TB) Input {
 // analysis into the page's input and the page's structure.
 func TestFromScenario(t *testing.T) {
 	in := bundledInput(t)
-	if len(in.Profiles) != 9 || len(in.Hypotheses) != 13 || len(in.Actors) != 2 || len(in.States) != 11 {
+	if len(in.Profiles) != 9 || len(in.Hypotheses) != 13 || len(in.Actors) != 2 || len(in.States) != 9 {
 		t.Fatalf("profiles %d, hypotheses %d, actors %d, states %d", len(in.Profiles), len(in.Hypotheses), len(in.Actors), len(in.States))
 	}
 	if len(in.Edges) < len(in.States) {
@@ -206,5 +210,58 @@ func TestNoNaNInReports(t *testing.T) {
 		if sc.Info.Source != "" && !strings.Contains(page, "Source: "+template.HTMLEscapeString(sc.Info.Source)) {
 			t.Errorf("%s: the source is not cited as the file gives it", f)
 		}
+	}
+}
+
+// TestCredibilityFromMergesSteps: on the clocked bundled scenario, a
+// decision point comes once per step before the clock runs out; the rows
+// merge consecutive steps that differ only in the gain, say the steps in
+// the state, and carry the range of the gain over them, so that every
+// threat's gain lies in the range of a row with its state, and the page
+// does not repeat a row thirty times.
+func TestCredibilityFromMergesSteps(t *testing.T) {
+	sc, ds := scenario.Parse(scenarios.USIran2026Name, scenarios.USIran2026())
+	if sc == nil {
+		t.Fatal(ds)
+	}
+	g, profs, err := sc.Build(sc.Central())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g.Clock == 0 {
+		t.Fatal("the bundled scenario has no clock: the test shows nothing")
+	}
+	threats := equilibrium.Credibility(g, profs["walkaway_intr"])
+	rows := CredibilityFrom("walkaway_intr", threats)
+	kept := 0
+	for _, th := range threats {
+		if th.Kind == equilibrium.KindPlay && th.Credible {
+			continue
+		}
+		kept++
+		found := false
+		for _, r := range rows {
+			if r.Actor == th.Actor && strings.HasPrefix(r.State, th.State+" ") && r.Action == th.PlayText && r.Credible == th.Credible &&
+				r.GainLow <= th.Gain && th.Gain <= r.Gain {
+				found = true
+				break
+			}
+		}
+		if !found {
+			t.Errorf("no row covers %s (gain %g)", th.String(), th.Gain)
+		}
+	}
+	if len(rows) == 0 || len(rows)*5 > kept {
+		t.Errorf("%d rows for %d threats and plays kept: the steps are not merged", len(rows), kept)
+	}
+	merged := false
+	for _, r := range rows {
+		merged = merged || strings.Contains(r.State, " at steps ") || regexp.MustCompile(` from step \d+ on$`).MatchString(r.State)
+		if r.GainLow > r.Gain {
+			t.Errorf("row %+v: gain range upside down", r)
+		}
+	}
+	if !merged {
+		t.Errorf("no row says the steps it stands for: %+v", rows)
 	}
 }

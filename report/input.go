@@ -187,13 +187,17 @@ type Equilibrium struct {
 // deviation from what its strategy prescribes. A prescription is credible
 // when no deviation gains (Gain <= tolerance).
 type Credibility struct {
-	Profile  string
-	Actor    string
-	State    string
-	After    string // remembered last move, "" if none
-	Action   string // what the strategy prescribes (the threat)
-	Deviate  string // the best deviation
+	Profile string
+	Actor   string
+	State   string
+	After   string // remembered last move, "" if none
+	Action  string // what the strategy prescribes (the threat)
+	Deviate string // the best deviation
+	// Gain is what the best deviation adds; GainLow, below it when a row
+	// stands for several steps of a clocked game, the least it adds over
+	// them (the row shows the range).
 	Gain     float64
+	GainLow  float64
 	Credible bool
 	// Kind is "threat", "promise" or "reaction" (a play selected by
 	// another actor's last move), or "play" (ordinary play, kept only when

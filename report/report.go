@@ -434,7 +434,7 @@ nav#contents{background:#f7f7f7;padding:.4em .8em;margin:1em 0}nav#contents ol{c
 {{end}}</tbody></table></details>{{end}}{{end}}
 <details{{if not .CredibilityAcross}} open{{end}}><summary>At central values: every threat and promise, and every ordinary play that is not credible ({{len .Credibility}})</summary>
 <table><thead><tr><th>Profile</th><th>Kind</th><th>Actor</th><th>State</th><th>After</th><th>Prescribed</th><th>Best deviation</th><th>Gain</th><th>Credible</th></tr></thead><tbody>
-{{range .Credibility}}<tr><td>{{.Profile}}</td><td>{{.Kind}}</td><td>{{.Actor}}</td><td>{{.State}}</td><td>{{.After}}</td><td>{{.Action}}</td><td>{{.Deviate}}</td><td class="n">{{num .Gain}}</td><td>{{if .Credible}}credible{{else}}not credible{{with .Shortfall}}: {{.}}{{end}}{{end}}</td></tr>
+{{range .Credibility}}<tr><td>{{.Profile}}</td><td>{{.Kind}}</td><td>{{.Actor}}</td><td>{{.State}}</td><td>{{.After}}</td><td>{{.Action}}</td><td>{{.Deviate}}</td><td class="n">{{if lt .GainLow .Gain}}{{num .GainLow}}–{{end}}{{num .Gain}}</td><td>{{if .Credible}}credible{{else}}not credible{{with .Shortfall}}: {{.}}{{end}}{{end}}</td></tr>
 {{end}}</tbody></table></details>{{end}}{{end}}
 
 {{define "sec-hypotheses"}}{{if .Hypotheses}}

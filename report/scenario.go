@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -244,9 +245,21 @@ func EquilibriumSetFrom(g *markov.Game, profile string, set *equilibrium.Set, se
 
 // CredibilityFrom keeps the rows of a credibility report that a reader
 // needs: the threats and promises (plays selected by another actor's last
-// move), then every ordinary play that is not credible.
+// move), then every ordinary play that is not credible. In a clocked game
+// each decision point comes once per step before the clock runs out and
+// once for every step from then on; rows that differ only in the step
+// (and the gain) over consecutive steps are merged into one whose state
+// says the steps ("truce at steps 1–14", "truce from step 15 on") and
+// whose gain is the range over them.
 func CredibilityFrom(profile string, threats []equilibrium.Threat) []Credibility {
-	var out, plain []Credibility
+	type run struct {
+		c          Credibility
+		first, end int // steps first..end-1
+		clock      int
+		gains      []float64
+	}
+	var out, plain []*run
+	last := map[Credibility]*run{} // the latest run of each row, the step and gain left out
 	for _, t := range threats {
 		if t.Kind == equilibrium.KindPlay && t.Credible {
 			continue
@@ -262,15 +275,47 @@ func CredibilityFrom(profile string, threats []equilibrium.Threat) []Credibility
 			after = strings.TrimPrefix(after+"; with "+t.Context, "; ")
 		}
 		c := Credibility{Profile: profile, Actor: t.Actor, State: t.State, After: after,
-			Action: t.PlayText, Deviate: t.BestDeviation, Gain: t.Gain, Credible: t.Credible, Kind: t.Kind,
-			Shortfall: strings.Join(short, ", ")}
+			Action: t.PlayText, Deviate: t.BestDeviation, Credible: t.Credible, Kind: t.Kind}
+		if r := last[c]; r != nil && t.Clock > 0 && t.Step == r.end {
+			r.end++
+			r.gains = append(r.gains, t.Gain)
+			if t.Gain > r.c.Gain {
+				r.c.Gain, r.c.Shortfall = t.Gain, strings.Join(short, ", ")
+			}
+			continue
+		}
+		c.Gain, c.Shortfall = t.Gain, strings.Join(short, ", ")
+		r := &run{c: c, first: t.Step, end: t.Step + 1, clock: t.Clock, gains: []float64{t.Gain}}
+		key := c
+		key.Gain, key.Shortfall = 0, ""
+		last[key] = r
 		if t.Kind == equilibrium.KindPlay {
-			plain = append(plain, c)
+			plain = append(plain, r)
 		} else {
-			out = append(out, c)
+			out = append(out, r)
 		}
 	}
-	return append(out, plain...)
+	var rows []Credibility
+	for _, r := range append(out, plain...) {
+		c := r.c
+		if r.clock > 0 {
+			switch {
+			case r.first >= r.clock:
+				c.State += fmt.Sprintf(" from step %d on", r.clock)
+			case r.end > r.clock:
+				c.State += fmt.Sprintf(" from step %d on", r.first)
+			case r.end-r.first == 1:
+				c.State += fmt.Sprintf(" at step %d", r.first)
+			default:
+				c.State += fmt.Sprintf(" at steps %d–%d", r.first, r.end-1)
+			}
+			c.GainLow = slices.Min(r.gains)
+		} else {
+			c.GainLow = c.Gain
+		}
+		rows = append(rows, c)
+	}
+	return rows
 }
 
 // CredibilitySharesFrom turns the summary over draws of one profile's

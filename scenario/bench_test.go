@@ -141,7 +141,8 @@ func BenchmarkWalk10001(b *testing.B) {
 	})
 }
 
-// usIranClock reads the bundled scenario and its clocked variant, each
+// usIranClock reads the bundled scenario's variant without the clock and
+// the bundled (clocked) scenario, each
 // without its hypotheses when bare (the analysis of the profiles alone),
 // else with them (the leverage ones need best responses and credibility
 // checks on every draw).
@@ -161,9 +162,9 @@ func usIranClock(b *testing.B, bare bool) (plain, clocked *Scenario) {
 		}
 		return sc
 	}
-	plain, clocked = read("../scenarios/us-iran-2026.yaml"), read("../scenarios/testdata/us-iran-2026-clock.yaml")
-	if clocked.Clock != 30 {
-		b.Fatalf("the clocked variant's clock is %d, want 30", clocked.Clock)
+	plain, clocked = read("../scenarios/testdata/us-iran-2026-unclocked.yaml"), read("../scenarios/us-iran-2026.yaml")
+	if clocked.Clock != 30 || plain.Clock != 0 {
+		b.Fatalf("the bundled scenario's clock is %d, want 30; its unclocked variant's %d, want 0", clocked.Clock, plain.Clock)
 	}
 	return plain, clocked
 }
@@ -173,10 +174,10 @@ func usIranClock(b *testing.B, bare bool) (plain, clocked *Scenario) {
 // draws (best responses, responds, credibility and the *_from figures on
 // every draw) and the Markov-perfect equilibrium at the central draw
 // (`truce solve`'s selection: the stationary game from the clock's end
-// on, then backward induction), on the bundled scenario and on its
-// clocked variant (scenarios/testdata/us-iran-2026-clock.yaml: the truce
-// dated to the 60-day extension's end, the midterm campaign; the chain
-// carries the week to step 30). Run with -benchtime 1x; cpu-s/op is the
+// on, then backward induction), on the bundled scenario without its clock
+// (scenarios/testdata/us-iran-2026-unclocked.yaml, "plain") and with it
+// (scenarios/us-iran-2026.yaml: the truce dated to the 60-day extension's
+// end, the midterm campaign; the chain carries the week to step 30). Run with -benchtime 1x; cpu-s/op is the
 // steadier figure on a shared machine.
 func BenchmarkUSIranClock(b *testing.B) {
 	plain, clocked := usIranClock(b, true)

@@ -11,8 +11,8 @@ import (
 )
 
 // BenchmarkUSIranClock52 is #15's benchmark of a 52-step clock on the
-// US–Iran scenario: the clocked variant
-// (scenarios/testdata/us-iran-2026-clock.yaml) with its campaign dates
+// US–Iran scenario: the bundled file (scenarios/us-iran-2026.yaml, its
+// clock to step 30) with its campaign dates
 // moved so that the last one is step 51, so the chain carries the week
 // through the whole 52-week horizon. "analyze" is `truce analyze --draws
 // 200` of every profile with given strategies (no hypotheses), "solve" the
@@ -21,7 +21,7 @@ import (
 //
 //	go test ./scenario -run XXX -bench USIranClock52 -benchtime 1x
 func BenchmarkUSIranClock52(b *testing.B) {
-	src, err := os.ReadFile("../scenarios/testdata/us-iran-2026-clock.yaml")
+	src, err := os.ReadFile("../scenarios/us-iran-2026.yaml")
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -252,7 +252,7 @@ var reviewPoints = []struct {
 		}
 		return nil
 	}},
-	{7, "Israeli-strike hazard, sanctions lever, deliberate war, the ceasefire's date", func(t *testing.T, b *built) error {
+	{7, "Israeli-strike hazard, sanctions lever, deliberate war, the clock (the truce's expiry, the electoral calendar)", func(t *testing.T, b *built) error {
 		us := b.actor("US")
 		for _, a := range []string{"pressure", "war"} {
 			if b.action(us, a) < 0 {
@@ -267,21 +267,8 @@ var reviewPoints = []struct {
 		if n := b.next(b.state("stalemate"), map[string]string{"US": "hold", "IR": "comply"}); n["strikes"] <= 0 {
 			return fmt.Errorf("no exogenous strike hazard in a quiet stalemate")
 		}
-		// the clock: the ceasefire cannot harden into a stalemate before its date
-		first := ""
-		for _, st := range b.g.States {
-			if strings.HasPrefix(st.ID, "ceasefire") {
-				first = st.ID
-				break
-			}
-		}
-		if first == "" || b.g.States[b.g.Initial].ID != first {
-			return fmt.Errorf("the initial state is %s, not the ceasefire before its date", b.g.States[b.g.Initial].ID)
-		}
-		if n := b.next(b.g.Initial, map[string]string{"US": "hold", "IR": "comply"}); n["stalemate"] > 0 || n["truce"] > 0 {
-			return fmt.Errorf("the ceasefire's first week leads to %v", n)
-		}
-		return nil
+		// the clock: the truce's expiry and the US electoral calendar
+		return checkClock(b)
 	}},
 	{8, "the equilibrium is reported with how it was selected and the set around it, and the page quotes what the file gives", func(t *testing.T, b *built) error {
 		// The demo's summary, as docs/us-iran-2026.md quotes it, names the
@@ -296,7 +283,7 @@ var reviewPoints = []struct {
 		if err != nil {
 			return err
 		}
-		m := regexp.MustCompile(`selected by the logit path from uniform play \((\w+)\), largest deviation gain (\S+); values from (\S+): US (\S+), IR (\S+)\n\s+equilibrium set: (.*) \(seed 1\): the selected one is one of several, not a prediction`).FindSubmatch(doc)
+		m := regexp.MustCompile(`selected by the logit path from uniform play \(([^)]+)\), largest deviation gain (\S+); values from (\S+): US (\S+), IR (\S+)\n\s+equilibrium set: (.*) \(seed 1\): the selected one is one of several, not a prediction`).FindSubmatch(doc)
 		if m == nil {
 			return fmt.Errorf("docs/us-iran-2026.md quotes no demo line with the selected equilibrium and its set")
 		}

@@ -133,10 +133,14 @@ func writeDemoRecord(w io.Writer, dr *demoRecord) {
 // or cannot settle, which is where it parts from the article.
 func writeDemoClaims(w io.Writer, res *pipelineResult, dr *demoRecord) {
 	sc, ar := res.sc, res.ar
+	swept := ""
+	if res.swept != nil {
+		swept = fmt.Sprintf(" among the %d of %d parameters swept (those most rank-correlated with the claims; truce sensitivity %s sweeps all)", len(res.swept), res.sweepable, sc.File)
+	}
 	if dr != nil {
-		fmt.Fprintf(w, "The article's claims: share of draws in which each holds, before the record (implied by the assumptions) → after it; [p > x: verdict] = nearest break-even\n")
+		fmt.Fprintf(w, "The article's claims: share of draws in which each holds, before the record (implied by the assumptions) → after it; [p > x: verdict] = nearest break-even%s\n", swept)
 	} else {
-		fmt.Fprintln(w, "The article's claims: share of draws in which each holds; [p > x: verdict] = nearest break-even, others central")
+		fmt.Fprintf(w, "The article's claims: share of draws in which each holds; [p > x: verdict] = nearest break-even, others central%s\n", swept)
 	}
 	labels := map[string]string{}
 	for _, h := range sc.Hypotheses {

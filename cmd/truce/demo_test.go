@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -20,8 +21,12 @@ import (
 // with every kind of chart.
 func TestDemo(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "demo.html")
-	// Small global analyses (Sobol N = 64, audit on 10 draws) keep the test quick.
-	stdout, stderr, code := runTruce(t, "", "demo", "--draws", "100", "--points", "5", "--sobol-samples", "16", "--audit-draws", "10", "-o", out)
+	// Every step at its smallest (40 draws, 3 points on the 4 parameters
+	// most rank-correlated with the claims, Sobol N = 4, audit on 2 draws)
+	// keeps the test quick on the clocked scenario; the numbers are not
+	// the demo's, the summary's and the report's structure is.
+	demo := []string{"demo", "--draws", "40", "--points", "3", "--sweep-top", "4", "--sobol-samples", "4", "--audit-draws", "2", "-o"}
+	stdout, stderr, code := runTruce(t, "", append(demo, out)...)
 	if code != 0 {
 		t.Fatalf("demo exited %d: %s", code, stderr)
 	}
@@ -32,7 +37,8 @@ func TestDemo(t *testing.T) {
 			t.Errorf("summary lacks %s with verdict and share:\n%s", h.ID, stdout)
 		}
 	}
-	for _, want := range []string{"What each verdict hangs on (Sobol total index", "equilibrium set: ", "The record, 2026-04-13 to 2026-06-01 (8 weeks of scenarios/us-iran-2019-2026.csv)",
+	for _, want := range []string{"What each verdict hangs on (Sobol total index", "equilibrium set: ", "nearest break-even among the 4 of 63 parameters swept (those most rank-correlated with the claims; truce sensitivity scenarios/us-iran-2026.yaml sweeps all)",
+		"Construction check: 1 fixed number decides H1", "The record, 2026-04-13 to 2026-06-01 (8 weeks of scenarios/us-iran-2019-2026.csv)",
 		"sanctions_intr 1.00", "Where the model parts from the article", ". What it says: the selected equilibrium is the two sides driving each other to war",
 		"Where it parts from the article: its \"a comprehensive conflict does not erupt for now\" fails in the selected equilibrium (war within the year 100%)", "walk-away        (walkaway_intr) US: withdraw after IR: intransigent in truce"} {
 		if !strings.Contains(stdout, want) {
@@ -71,7 +77,7 @@ func TestDemo(t *testing.T) {
 	}
 	// same seed, same bytes
 	out2 := filepath.Join(t.TempDir(), "demo.html")
-	if _, stderr, code := runTruce(t, "", "demo", "--draws", "100", "--points", "5", "--sobol-samples", "16", "--audit-draws", "10", "--workers", "1", "-o", out2); code != 0 {
+	if _, stderr, code := runTruce(t, "", append(demo, out2, "--workers", "1")...); code != 0 {
 		t.Fatalf("second demo exited %d: %s", code, stderr)
 	}
 	page2, _ := os.ReadFile(out2)
@@ -198,5 +204,50 @@ func TestSolveCentralBudget(t *testing.T) {
 	}
 	if math.Abs(sum-1) > 1e-9 {
 		t.Errorf("equilibrium analysis: at-horizon probabilities sum to %v", sum)
+	}
+}
+
+// TestDemoSaysWhatItLeftOut: the summary of a demo run at its default
+// sizes says that the construction check was not run (and how to run
+// it), and that the break-evens were searched on some parameters only,
+// so that nothing left out reads as evaluated.
+func TestDemoSaysWhatItLeftOut(t *testing.T) {
+	sc, ds := scenario.Parse(scenarios.USIran2026Name, scenarios.USIran2026())
+	if sc == nil {
+		t.Fatal(ds)
+	}
+	res := &pipelineResult{sc: sc, ar: &scenario.AnalysisReport{}, global: &globalResult{}, swept: []string{"ir_probe", "p_isr"}, sweepable: 63}
+	var b strings.Builder
+	writeDemoClaims(&b, res, nil)
+	writeDemoGlobal(&b, res)
+	for _, want := range []string{
+		"nearest break-even, others central among the 2 of 63 parameters swept (those most rank-correlated with the claims; truce sensitivity scenarios/us-iran-2026.yaml sweeps all)",
+		"Construction check: not run here (it analyses every variant of the file, several times the rest of the demo): truce audit scenarios/us-iran-2026.yaml, or truce demo --audit-draws 30",
+	} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("summary lacks %q:\n%s", want, b.String())
+		}
+	}
+	if f := newDemoCmd().Flags(); f.Lookup("audit-draws").DefValue != "0" || f.Lookup("sweep-top").DefValue != strconv.Itoa(demoSweepTop) {
+		t.Errorf("demo defaults: --audit-draws %s, --sweep-top %s", f.Lookup("audit-draws").DefValue, f.Lookup("sweep-top").DefValue)
+	}
+}
+
+// TestMostCorrelated: the demo's sweep takes the parameters with the
+// largest absolute rank correlation with any claim (quantities and
+// undefined correlations rank nothing), largest first.
+func TestMostCorrelated(t *testing.T) {
+	ar := &scenario.AnalysisReport{RankCorrelations: &scenario.RankCorrelations{Draws: 10, Parameters: []string{"a", "b", "c", "d"},
+		Outputs: []scenario.RankCorrOutput{
+			{Output: "H1", Kind: "hypothesis", Spearman: []scenario.Number{0.1, -0.5, scenario.Number(math.NaN()), 0}},
+			{Output: "H2", Kind: "hypothesis", Spearman: []scenario.Number{0.3, 0.2, scenario.Number(math.NaN()), 0}},
+			{Output: `reach("war", 52, "baseline")`, Kind: "quantity", Spearman: []scenario.Number{0, 0, 0.9, 0}},
+		}}}
+	top, of := mostCorrelated(ar, 2)
+	if strings.Join(top, ",") != "b,a" || of != 4 {
+		t.Errorf("mostCorrelated = %v of %d, want [b a] of 4", top, of)
+	}
+	if top, _ := mostCorrelated(&scenario.AnalysisReport{}, 2); top != nil {
+		t.Errorf("no rank correlations: %v", top)
 	}
 }

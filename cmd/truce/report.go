@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -42,6 +43,10 @@ type pipelineOptions struct {
 	// values (the report's leverage section).
 	Leverage bool
 	Points   int
+	// SweepTop > 0 limits the sensitivity sweep to the SweepTop drawn
+	// parameters most rank-correlated with the claims over the
+	// analysis's draws (the demo's size); 0 sweeps every parameter.
+	SweepTop int
 	// CredibilityDraws is how many of the analysis's draws the
 	// credibility summary covers (0: central values only).
 	CredibilityDraws int
@@ -52,11 +57,15 @@ type pipelineOptions struct {
 
 // pipelineResult is everything the report and the demo summary show.
 type pipelineResult struct {
-	sc          *scenario.Scenario
-	ar          *scenario.AnalysisReport
-	eq          []solvedProfile
-	eqGame      *markov.Game // the central game the equilibria were solved on
-	sens        *sensitivity.Result
+	sc     *scenario.Scenario
+	ar     *scenario.AnalysisReport
+	eq     []solvedProfile
+	eqGame *markov.Game // the central game the equilibria were solved on
+	sens   *sensitivity.Result
+	// swept are the parameters the sensitivity sweep covered when
+	// SweepTop limited it, of sweepable drawn parameters; nil: all.
+	swept       []string
+	sweepable   int
 	global      *globalResult
 	in          report.Input
 	analyzeTime time.Duration
@@ -171,8 +180,16 @@ func runPipeline(ctx context.Context, sc *scenario.Scenario, opt pipelineOptions
 	if opt.Sensitivity {
 		start = time.Now()
 		sbar := progress.New(opt.Log, -1, "sensitivity")
+		var only []string
+		if opt.SweepTop > 0 {
+			if top, of := mostCorrelated(ar, opt.SweepTop); len(top) < of {
+				only, res.swept, res.sweepable = top, top, of
+				res.in.Notes = append(res.in.Notes, fmt.Sprintf("The sensitivity sweep covers %d of the %d drawn parameters: those most rank-correlated with the claims over the %d draws (%s). Break-evens on the others were not searched; truce sensitivity sweeps every parameter.",
+					len(top), of, ar.RankCorrelations.Draws, strings.Join(top, ", ")))
+			}
+		}
 		sens, err := sensitivity.RunScenario(ctx, sc, sensitivity.ScenarioOptions{Workers: opt.Workers, Outputs: opt.Outputs},
-			sensitivity.Options{Points: opt.Points, Progress: func(done, _ int) { sbar.Set(int64(done)) }})
+			sensitivity.Options{Points: opt.Points, Params: only, Progress: func(done, _ int) { sbar.Set(int64(done)) }})
 		sbar.Finish()
 		if err != nil {
 			return nil, fmt.Errorf("sensitivity: %w", err)
@@ -579,4 +596,37 @@ func ledgerName(db string) string {
 		return fmt.Sprintf("PostgreSQL database %s on %s", strings.TrimPrefix(u.Path, "/"), u.Hostname())
 	}
 	return filepath.Base(strings.TrimPrefix(strings.TrimPrefix(db, "sqlite://"), "sqlite:"))
+}
+
+// mostCorrelated returns up to n drawn parameters, those with the largest
+// absolute Spearman rank correlation with any claim over the analysis's
+// draws (largest first, ties in the file's order), and how many drawn
+// parameters there are. A claim that holds on every draw or on none has
+// no correlation and ranks nothing.
+func mostCorrelated(ar *scenario.AnalysisReport, n int) ([]string, int) {
+	rc := ar.RankCorrelations
+	if rc == nil {
+		return nil, 0
+	}
+	best := make([]float64, len(rc.Parameters))
+	for _, o := range rc.Outputs {
+		if o.Kind != "hypothesis" {
+			continue
+		}
+		for i, r := range o.Spearman {
+			if x := math.Abs(float64(r)); finite(x) && x > best[i] {
+				best[i] = x
+			}
+		}
+	}
+	idx := make([]int, len(best))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.SliceStable(idx, func(a, b int) bool { return best[idx[a]] > best[idx[b]] })
+	var out []string
+	for _, i := range idx[:min(n, len(idx))] {
+		out = append(out, rc.Parameters[i])
+	}
+	return out, len(rc.Parameters)
 }

@@ -165,6 +165,9 @@ func writeDemoGlobal(w io.Writer, res *pipelineResult) {
 	}
 	a := gr.audit
 	if a == nil {
+		// Said, so that no one reads the summary as audited.
+		fmt.Fprintf(w, "Construction check: not run here (it analyses every variant of the file, several times the rest of the demo): truce audit %s, or truce demo --audit-draws %d; docs/us-iran-2026.md gives its findings.\n",
+			res.sc.File, demoAuditDraws)
 		return
 	}
 	var defs, decided []string

@@ -46,10 +46,10 @@ func TestUSIranDocSync(t *testing.T) {
 	// makes with grep (the command above its check block).
 	rec := filepath.Join(t.TempDir(), "since-blockade.csv")
 	writeSinceBlockade(t, "../../scenarios/us-iran-2019-2026.csv", rec)
-	// The page's copy of the scenario with the claims over the equilibrium
-	// set appended (the heredoc it shows).
+	// The page's copy of a scenario file (its `cp FILE eqset.yaml`) with
+	// the claims over the equilibrium set appended (the heredoc it shows).
 	eqset := filepath.Join(t.TempDir(), "eqset.yaml")
-	writeEqSetCopy(t, "../../docs/us-iran-2026.md", "../../scenarios/us-iran-2026.yaml", eqset)
+	writeEqSetCopy(t, "../../docs/us-iran-2026.md", eqset)
 	t.Chdir("../..")
 	ran := 0
 	for _, b := range blocks {
@@ -126,23 +126,26 @@ func writeSinceBlockade(t *testing.T, from, to string) {
 	}
 }
 
-// writeEqSetCopy writes the bundled scenario with the hypotheses the page
-// appends to it (the lines of its heredoc `cat >> eqset.yaml <<'EOF'` …
-// `EOF`).
-func writeEqSetCopy(t *testing.T, page, scenario, to string) {
+// writeEqSetCopy writes the scenario file the page copies (its line `cp
+// FILE eqset.yaml`, FILE relative to the repository) with the hypotheses
+// the page appends to it (the lines of its heredoc `cat >> eqset.yaml
+// <<'EOF'` … `EOF`).
+func writeEqSetCopy(t *testing.T, page, to string) {
 	t.Helper()
 	doc, err := os.ReadFile(page)
 	if err != nil {
 		t.Fatal(err)
 	}
-	src, err := os.ReadFile(scenario)
-	if err != nil {
-		t.Fatal(err)
-	}
 	var add []string
+	var src []byte
 	in := false
 	for _, l := range strings.Split(string(doc), "\n") {
 		switch {
+		case strings.HasPrefix(l, "cp ") && strings.HasSuffix(l, " eqset.yaml"):
+			file := strings.TrimSuffix(strings.TrimPrefix(l, "cp "), " eqset.yaml")
+			if src, err = os.ReadFile(filepath.Join("../..", file)); err != nil {
+				t.Fatalf("%s: %v", page, err)
+			}
 		case l == "cat >> eqset.yaml <<'EOF'":
 			in = true
 		case in && l == "EOF":
@@ -151,8 +154,8 @@ func writeEqSetCopy(t *testing.T, page, scenario, to string) {
 			add = append(add, l)
 		}
 	}
-	if len(add) == 0 {
-		t.Fatalf("%s: no heredoc `cat >> eqset.yaml <<'EOF'` found", page)
+	if len(add) == 0 || src == nil {
+		t.Fatalf("%s: no `cp FILE eqset.yaml` and heredoc `cat >> eqset.yaml <<'EOF'` found", page)
 	}
 	if err := os.WriteFile(to, append(src, []byte(strings.Join(add, "\n")+"\n")...), 0o644); err != nil {
 		t.Fatal(err)

@@ -31,8 +31,8 @@ func loadBridge(t *testing.T, path string) (*bridge.Report, *gmcr.Result) {
 
 // TestFindings: on the bundled US–Iran bridge the lenses disagree, so
 // nothing is robust. The rebuilt scenario's selected equilibrium ends in
-// war, which every concept finds stable (agree), but it spends its time in
-// the ceasefire, which no conflict state stands for (not compared), and
+// war, which every concept finds stable (agree), but it spends its time
+// before war in the truce, which no concept finds stable (disagree), and
 // never reaches the agreement every concept finds stable (disagree). On a
 // conflict whose stable states are exactly where the cardinal equilibrium
 // goes, they agree.
@@ -43,8 +43,8 @@ func TestFindings(t *testing.T) {
 		kinds  map[bridge.Kind]int
 		texts  []string
 	}{
-		{"../../examples/gmcr/us-iran-bridge.yaml", false, map[bridge.Kind]int{bridge.Agree: 1, bridge.Disagree: 1},
-			[]string{"most likely ending, war (eventually ends there 100.0%), is stable", "ceasefire[0], stands for no state of the conflict",
+		{"../../examples/gmcr/us-iran-bridge.yaml", false, map[bridge.Kind]int{bridge.Agree: 1, bridge.Disagree: 2},
+			[]string{"most likely ending, war (eventually ends there 100.0%), is stable", "most visited state, truce (spends 1.9% there), is stable in the ordinal lens under no concept",
 				"agreement is stable in the ordinal lens under Nash, GMR, SMR, SEQ, but the cardinal equilibrium spends only 0.0%"}},
 		{"testdata/agree.yaml", true, map[bridge.Kind]int{bridge.Agree: 2},
 			[]string{"most likely ending, war (eventually ends there 100.0%)", "most visited state, peace"}},
