@@ -390,7 +390,7 @@ func TestGmcrBridgeThroughAPI(t *testing.T) {
 	if len(b.DecisionMakers) != 2 || !b.DecisionMakers[0].Derived || !b.DecisionMakers[1].Derived {
 		t.Errorf("decision makers %+v", b.DecisionMakers)
 	}
-	if len(b.Unaccounted) != 0 || len(b.Unmapped) != 5 || b.Unmapped[0].Reason == "" {
+	if len(b.Unaccounted) != 0 || len(b.Unmapped) != 3 || b.Unmapped[0].Reason == "" {
 		t.Errorf("unmapped %+v, unaccounted %v", b.Unmapped, b.Unaccounted)
 	}
 
