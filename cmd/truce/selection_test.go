@@ -120,8 +120,12 @@ func TestSelectionSameEverywhere(t *testing.T) {
 		t.Fatalf("solve of the bundled scenario exited %d: %s", code, errs)
 	}
 	var bsol struct {
-		Values map[string]map[string]float64 `json:"values"`
-		Set    struct {
+		Values      map[string]map[string]float64 `json:"values"`
+		BeforeClock []struct {
+			Step   int                           `json:"step"`
+			Values map[string]map[string]float64 `json:"values"`
+		} `json:"before_clock"`
+		Set struct {
 			Summary string `json:"summary"`
 		} `json:"equilibrium_set"`
 	}
@@ -132,11 +136,16 @@ func TestSelectionSameEverywhere(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("demo exited %d: %s", code, errs)
 	}
-	dm := regexp.MustCompile(`values from ceasefire\[0\]: US (\S+), IR (\S+)\n\s+equilibrium set: (.*) \(seed 1\):`).FindStringSubmatch(stdout)
+	dm := regexp.MustCompile(`values from truce: US (\S+), IR (\S+)\n\s+equilibrium set: (.*) \(seed 1\):`).FindStringSubmatch(stdout)
 	if dm == nil {
 		t.Fatalf("demo shows no selected equilibrium:\n%s", stdout)
 	}
-	for i, want := range []float64{bsol.Values["US"]["ceasefire[0]"], bsol.Values["IR"]["ceasefire[0]"]} {
+	// The demo gives the values from the start, at step 0 of the clock.
+	if len(bsol.BeforeClock) == 0 || bsol.BeforeClock[0].Step != 0 {
+		t.Fatalf("solve gives no values at step 0 of the bundled scenario's clock")
+	}
+	start := bsol.BeforeClock[0].Values
+	for i, want := range []float64{start["US"]["truce"], start["IR"]["truce"]} {
 		got, _ := strconv.ParseFloat(dm[i+1], 64)
 		close4("demo", got, want)
 	}

@@ -193,11 +193,12 @@ func TestSolveProb(t *testing.T) {
 	}
 }
 
-// TestSolveAllTextNoNoise: an outcome of the bundled scenario whose
-// unresolved share is rounding noise (about 1e-39 in JSON) prints as
-// "<1e-9" or "0" in text, and no ending prints an exponent.
+// TestSolveAllTextNoNoise: an outcome of the bundled scenario without its
+// clock (solve lists no members of a clocked game's set) whose unresolved
+// share is rounding noise (about 1e-39 in JSON) prints as "<1e-9" or "0"
+// in text, and no ending prints an exponent.
 func TestSolveAllTextNoNoise(t *testing.T) {
-	out, errs, code := run(t, "solve", "--all", "--starts", "4", "../../scenarios/us-iran-2026.yaml")
+	out, errs, code := run(t, "solve", "--all", "--starts", "4", "../../scenarios/testdata/us-iran-2026-unclocked.yaml")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
