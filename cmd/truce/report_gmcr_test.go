@@ -14,7 +14,7 @@ import (
 // they agree; a conflict without a bridge is shown but compared with
 // nothing; a bridge to another scenario is refused.
 func TestReportGmcr(t *testing.T) {
-	fast := []string{"--draws", "20", "--no-sensitivity", "--sobol-samples", "0", "--audit-draws", "0", "--no-discover"}
+	fast := []string{"--draws", "20", "--no-sensitivity", "--sobol-samples", "0", "--audit-draws", "0", "--no-discover", "--no-leverage"}
 	for _, tc := range []struct {
 		name, scenario, conflict string
 		solve                    bool
