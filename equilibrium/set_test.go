@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/gob"
-	"encoding/json"
 	"fmt"
 	"math"
 	"reflect"
@@ -174,7 +173,9 @@ func TestSolveSetParts(t *testing.T) {
 						t.Fatal(err)
 					}
 					var q SetPart
-					shardRoundTrip(t, p, &q)
+					if err := shard.RoundTrip(p, &q); err != nil {
+						t.Fatal(err)
+					}
 					parts = append(parts, &q)
 				}
 				merged, err := MergeSet(context.Background(), g, opt, parts)
@@ -236,22 +237,5 @@ func TestSolveAllStartSweeps(t *testing.T) {
 	}
 	if capped.Failed <= full.Failed && len(capped.Equilibria) == len(full.Equilibria) && normSet(capped) == normSet(full) {
 		t.Errorf("the cap changed nothing (%d failed starts both)", full.Failed)
-	}
-}
-
-// shardRoundTrip writes v as a part's payload and reads it back into out,
-// through the codec and JSON that --shard and --merge use.
-func shardRoundTrip(t *testing.T, v, out any) {
-	t.Helper()
-	bin, err := shard.NewBin(v)
-	if err != nil {
-		t.Fatal(err)
-	}
-	raw, err := json.Marshal(bin)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := (&shard.Part{Payload: raw, Path: "part.json"}).DecodeBin(out); err != nil {
-		t.Fatal(err)
 	}
 }

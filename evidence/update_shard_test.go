@@ -3,7 +3,6 @@ package evidence
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"testing"
 
 	"github.com/truce-dev/truce/internal/shard"
@@ -58,7 +57,9 @@ func testUpdateDrawsMerge(t *testing.T, sc *scenario.Scenario) {
 						t.Fatal(err)
 					}
 					var q DrawsPart
-					shardRoundTrip(t, p, &q)
+					if err := shard.RoundTrip(p, &q); err != nil {
+						t.Fatal(err)
+					}
 					parts = append(parts, &q)
 				}
 				res, err := UpdateMerge(context.Background(), sc, d, tc.opt, parts)
@@ -87,22 +88,5 @@ func testUpdateDrawsMerge(t *testing.T, sc *scenario.Scenario) {
 				}
 			}
 		})
-	}
-}
-
-// shardRoundTrip writes v as a part's payload and reads it back into out,
-// through the codec and JSON that --shard and --merge use.
-func shardRoundTrip(t *testing.T, v, out any) {
-	t.Helper()
-	bin, err := shard.NewBin(v)
-	if err != nil {
-		t.Fatal(err)
-	}
-	raw, err := json.Marshal(bin)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := (&shard.Part{Payload: raw, Path: "part.json"}).DecodeBin(out); err != nil {
-		t.Fatal(err)
 	}
 }

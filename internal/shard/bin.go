@@ -498,3 +498,19 @@ func typeFingerprint(t reflect.Type) [8]byte {
 	copy(fp[:], sum[:])
 	return fp
 }
+
+// RoundTrip writes v as a part's payload (NewBin, then the part's JSON)
+// and reads it back into out (a non-nil pointer), as --shard and --merge
+// do. It lets the packages whose partial results travel in parts test
+// them through the real format.
+func RoundTrip(v, out any) error {
+	bin, err := NewBin(v)
+	if err != nil {
+		return err
+	}
+	raw, err := json.Marshal(bin)
+	if err != nil {
+		return fmt.Errorf("shard: encoding the payload: %w", err)
+	}
+	return (&Part{Payload: raw, Path: "part"}).DecodeBin(out)
+}

@@ -2,7 +2,6 @@ package shard
 
 import (
 	"bytes"
-	"encoding/json"
 	"math"
 	"reflect"
 	"strings"
@@ -35,16 +34,7 @@ type binSample struct {
 }
 
 func roundTrip(t interface{ Fatal(...any) }, v, into any) {
-	p, err := NewBin(v)
-	if err != nil {
-		t.Fatal(err)
-	}
-	raw, err := json.Marshal(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	part := &Part{Payload: raw, Path: "p.json"}
-	if err := part.DecodeBin(into); err != nil {
+	if err := RoundTrip(v, into); err != nil {
 		t.Fatal(err)
 	}
 }
