@@ -18,3 +18,24 @@ const USIran2026Name = "scenarios/us-iran-2026.yaml"
 // the failed 2026 talks (docs/us-iran-2026.md maps it to its source
 // article). Each call returns a fresh copy.
 func USIran2026() []byte { return []byte(usIran2026) }
+
+// The demo's construction audit of the bundled scenario, kept because it
+// costs several times the rest of the demo: the JSON of audit.Report from
+// `truce audit scenarios/us-iran-2026.yaml` (200 draws, seed 1). The test
+// suite runs that audit afresh and fails when this copy differs
+// (cmd/truce TestDemoAuditCache, which also rewrites it with
+// TRUCE_UPDATE_AUDIT=1).
+//
+//go:embed us-iran-2026.audit.json
+var usIran2026Audit string
+
+// USIran2026AuditDraws and USIran2026AuditSeed are the settings of the kept
+// audit.
+const (
+	USIran2026AuditDraws = 200
+	USIran2026AuditSeed  = 1
+)
+
+// USIran2026Audit returns the kept audit of the bundled scenario (JSON of
+// audit.Report; see above). Each call returns a fresh copy.
+func USIran2026Audit() []byte { return []byte(usIran2026Audit) }

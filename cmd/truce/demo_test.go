@@ -207,10 +207,11 @@ func TestSolveCentralBudget(t *testing.T) {
 	}
 }
 
-// TestDemoSaysWhatItLeftOut: the summary of a demo run at its default
-// sizes says that the construction check was not run (and how to run
-// it), and that the break-evens were searched on some parameters only,
-// so that nothing left out reads as evaluated.
+// TestDemoSaysWhatItLeftOut: the summary of a demo run without the
+// audit (another seed than the kept audit's) says that the construction
+// check was not run (and how to run it), and that the break-evens were
+// searched on some parameters only, so that nothing left out reads as
+// evaluated. TestDemoShowsKeptAudit covers the default, the kept audit.
 func TestDemoSaysWhatItLeftOut(t *testing.T) {
 	sc, ds := scenario.Parse(scenarios.USIran2026Name, scenarios.USIran2026())
 	if sc == nil {

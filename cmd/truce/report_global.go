@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"math"
@@ -26,6 +27,10 @@ type globalSteps struct {
 	NoDiscover bool   // skip PRIM over the analysis's draws
 	AuditDraws int    // draws per audit variant; 0 skips the audit
 	Source     []byte // the file's text, which the audit edits; nil skips it
+	// KeptAudit, when AuditDraws is 0, is a kept audit of this very file
+	// with the run's seed (JSON of audit.Report): the demo's, whose fresh
+	// run would cost several times the rest of the demo.
+	KeptAudit []byte
 }
 
 // rareBelow is the number of the Sobol design's base points going the
@@ -54,6 +59,7 @@ type globalResult struct {
 	model *sensitivity.ScenarioModel
 	disc  *sensitivity.DiscoverResult
 	audit *audit.Report
+	kept  bool // audit is the kept copy, not run now
 	took  time.Duration
 }
 
@@ -110,6 +116,14 @@ func runGlobalSteps(ctx context.Context, sc *scenario.Scenario, opt pipelineOpti
 		}
 		gr.audit = a
 		report.AddAudit(&res.in, a)
+	} else if g.AuditDraws == 0 && g.KeptAudit != nil {
+		var a audit.Report
+		if err := json.Unmarshal(g.KeptAudit, &a); err != nil {
+			return fmt.Errorf("the kept audit: %w (a bug in this build)", err)
+		}
+		gr.audit, gr.kept = &a, true
+		report.AddAudit(&res.in, &a)
+		res.in.Audit.Summary += fmt.Sprintf(" — kept from `truce audit %s --draws %d --seed %d`, not run now; the test suite reruns it and fails if it differs", a.File, a.Draws, a.Seed)
 	}
 	return nil
 }
@@ -164,6 +178,10 @@ func writeDemoGlobal(w io.Writer, res *pipelineResult) {
 		writePacked(w, items, " · ", 150)
 	}
 	a := gr.audit
+	if a != nil && gr.kept {
+		writeKeptAudit(w, a)
+		return
+	}
 	if a == nil {
 		// Said, so that no one reads the summary as audited.
 		fmt.Fprintf(w, "Construction check: not run here (it analyses every variant of the file, several times the rest of the demo): truce audit %s, or truce demo --audit-draws %d; docs/us-iran-2026.md gives its findings.\n",
@@ -200,6 +218,39 @@ func writeDemoGlobal(w io.Writer, res *pipelineResult) {
 	if len(parts) > 0 {
 		fmt.Fprintf(w, "Construction check: %s (truce audit; the report lists where).\n", strings.Join(parts, "; "))
 	}
+}
+
+// writeKeptAudit sums up the demo's kept audit in one line: what it
+// tested, what it found, and that it was not run now.
+func writeKeptAudit(w io.Writer, a *audit.Report) {
+	var defs, decided []string
+	for _, d := range a.Definitional {
+		defs = append(defs, d.Hypothesis)
+	}
+	for _, d := range a.Decisive {
+		for _, h := range d.Hypotheses {
+			if !slices.Contains(decided, h) {
+				decided = append(decided, h)
+			}
+		}
+	}
+	sort.Strings(decided)
+	found := []string{"no claim restates the payoff rules"}
+	if len(defs) > 0 {
+		found[0] = strings.Join(defs, ", ") + " restate the payoff rules"
+	}
+	if len(decided) > 0 {
+		verb := "decide"
+		if len(a.Decisive) == 1 {
+			verb = "decides"
+		}
+		found = append(found, fmt.Sprintf("%s %s %s", plural(len(a.Decisive), "fixed number"), verb, strings.Join(decided, ", ")))
+	} else {
+		found = append(found, "no fixed number decides a verdict")
+	}
+	found = append(found, fmt.Sprintf("a verdict changed by %s (the report lists them; docs/us-iran-2026.md explains each kind)", plural(len(a.Flips), "variant")))
+	fmt.Fprintf(w, "Construction check (%d variants of the file, %d draws each; kept from truce audit %s --draws %d --seed %d, not run now): %s.\n",
+		a.Tested, a.Draws, a.File, a.Draws, a.Seed, strings.Join(found, "; "))
 }
 
 // writePacked writes items separated by sep on indented lines of at most
