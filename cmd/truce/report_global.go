@@ -188,6 +188,15 @@ func writeDemoGlobal(w io.Writer, res *pipelineResult) {
 			res.sc.File, demoAuditDraws)
 		return
 	}
+	if parts := auditFindings(a); len(parts) > 0 {
+		fmt.Fprintf(w, "Construction check: %s (truce audit; the report lists where).\n", strings.Join(parts, "; "))
+	}
+}
+
+// auditFindings says which hypotheses an audit found definitional, and
+// which some fixed number decides ("H1, H3 restate the payoff rules", "2
+// fixed numbers decide H1, H4"); empty when it found neither.
+func auditFindings(a *audit.Report) []string {
 	var defs, decided []string
 	for _, d := range a.Definitional {
 		defs = append(defs, d.Hypothesis)
@@ -215,37 +224,17 @@ func writeDemoGlobal(w io.Writer, res *pipelineResult) {
 		}
 		parts = append(parts, fmt.Sprintf("%s %s %s", plural(len(a.Decisive), "fixed number"), verb, strings.Join(decided, ", ")))
 	}
-	if len(parts) > 0 {
-		fmt.Fprintf(w, "Construction check: %s (truce audit; the report lists where).\n", strings.Join(parts, "; "))
-	}
+	return parts
 }
 
 // writeKeptAudit sums up the demo's kept audit in one line: what it
 // tested, what it found, and that it was not run now.
 func writeKeptAudit(w io.Writer, a *audit.Report) {
-	var defs, decided []string
-	for _, d := range a.Definitional {
-		defs = append(defs, d.Hypothesis)
+	found := auditFindings(a)
+	if len(a.Definitional) == 0 {
+		found = append(found, "no claim restates the payoff rules")
 	}
-	for _, d := range a.Decisive {
-		for _, h := range d.Hypotheses {
-			if !slices.Contains(decided, h) {
-				decided = append(decided, h)
-			}
-		}
-	}
-	sort.Strings(decided)
-	found := []string{"no claim restates the payoff rules"}
-	if len(defs) > 0 {
-		found[0] = strings.Join(defs, ", ") + " restate the payoff rules"
-	}
-	if len(decided) > 0 {
-		verb := "decide"
-		if len(a.Decisive) == 1 {
-			verb = "decides"
-		}
-		found = append(found, fmt.Sprintf("%s %s %s", plural(len(a.Decisive), "fixed number"), verb, strings.Join(decided, ", ")))
-	} else {
+	if len(a.Decisive) == 0 {
 		found = append(found, "no fixed number decides a verdict")
 	}
 	found = append(found, fmt.Sprintf("a verdict changed by %s (the report lists them; docs/us-iran-2026.md explains each kind)", plural(len(a.Flips), "variant")))
