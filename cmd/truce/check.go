@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+	"strconv"
 
 	"github.com/spf13/cobra"
 	"github.com/truce-dev/truce/evidence"
@@ -177,3 +178,11 @@ func lintWarnings(cmd *cobra.Command, sc *scenario.Scenario) []scenario.Diagnost
 // plural writes "1 warning" or "3 warnings" (regular nouns; nounCount
 // takes both forms).
 func plural(n int, what string) string { return nounCount(n, what, what+"s") }
+
+// nounCount writes "1 hypothesis", "2 hypotheses".
+func nounCount(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
+}

@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/truce-dev/truce/internal/budget"
 	"github.com/truce-dev/truce/internal/progress"
+	"github.com/truce-dev/truce/internal/progress/termbar"
 	"github.com/truce-dev/truce/scenario"
 )
 
@@ -250,9 +251,9 @@ func instrument(c *cobra.Command, g *globalOptions) {
 		}
 		ctx = budget.WithLimit(ctx, g.maxMemory)
 		if fl := cmd.Flags().Lookup("timeout"); fl != nil {
-			if dv, ok := fl.Value.(*durationValue); ok && *dv.p > 0 {
+			if dv, ok := fl.Value.(*durationValue); ok && *dv.P > 0 {
 				var cancel context.CancelFunc
-				ctx, cancel = context.WithTimeoutCause(ctx, *dv.p, &timeLimitError{*dv.p})
+				ctx, cancel = context.WithTimeoutCause(ctx, *dv.P, &timeLimitError{*dv.P})
 				defer cancel()
 			}
 		}
@@ -260,7 +261,7 @@ func instrument(c *cobra.Command, g *globalOptions) {
 		// The progress mode travels with stderr (internal/progress.Sink),
 		// so the code that draws progress needs no flag of its own.
 		mode, _ := progress.ParseMode(g.progress)
-		cmd.SetErr(&progress.Sink{W: cmd.ErrOrStderr(), Mode: mode})
+		cmd.SetErr(&progress.Sink{W: cmd.ErrOrStderr(), Mode: mode, Terminal: termbar.New})
 		if err := run(cmd, args); err != nil {
 			return &runError{err: err, ctx: ctx}
 		}

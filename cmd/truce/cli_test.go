@@ -135,7 +135,7 @@ func TestJSONErrors(t *testing.T) {
 			return
 		}
 		ev, ok := fl.Value.(*enumValue)
-		if !ok || !strings.Contains(strings.Join(ev.values, " "), "json") {
+		if !ok || !strings.Contains(strings.Join(ev.Values, " "), "json") {
 			return
 		}
 		n++

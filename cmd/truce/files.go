@@ -2,18 +2,14 @@ package main
 
 import (
 	"bufio"
-	"bytes"
-	"context"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/spf13/cobra"
 	"github.com/truce-dev/truce/game"
-	"github.com/truce-dev/truce/game/gambit"
-	"github.com/truce-dev/truce/internal/budget"
+	"github.com/truce-dev/truce/internal/gamefile"
 	"github.com/truce-dev/truce/scenario"
 )
 
@@ -23,124 +19,26 @@ import (
 
 // maxGameFileSize caps .nfg, .efg and game JSON files (docs/limits.md);
 // scenario files have scenario.MaxFileSize.
-const maxGameFileSize = 256 << 20
+const maxGameFileSize = gamefile.MaxGameSize
 
 // stdinName names standard input in messages and file:line:col positions.
-const stdinName = "<stdin>"
+const stdinName = gamefile.StdinName
 
 // readInput reads path whole, or standard input when path is "-", refusing
-// more than limit bytes; a UTF-8 byte-order mark is dropped (it does not
-// move line:col positions). name is what messages call the input.
+// more than limit bytes (gamefile.ReadInput).
 func readInput(stdin io.Reader, path string, limit int64) (name string, src []byte, err error) {
-	var r io.Reader
-	name = path
-	if path == "-" {
-		name = stdinName
-		if stdin == nil {
-			stdin = os.Stdin
-		}
-		r = stdin
-	} else {
-		f, err := os.Open(path)
-		if err != nil {
-			return name, nil, err
-		}
-		defer f.Close()
-		st, err := f.Stat()
-		if err != nil {
-			return name, nil, err
-		}
-		if st.IsDir() {
-			return name, nil, fmt.Errorf("%s is a directory, not a file", path)
-		}
-		if st.Mode().IsRegular() && st.Size() > limit {
-			return name, nil, tooLarge(name, st.Size(), limit)
-		}
-		r = f
-	}
-	src, err = io.ReadAll(io.LimitReader(r, limit+1))
-	if err != nil {
-		return name, nil, fmt.Errorf("reading %s: %w", name, err)
-	}
-	if int64(len(src)) > limit {
-		return name, nil, tooLarge(name, int64(len(src)), limit)
-	}
-	return name, bytes.TrimPrefix(src, []byte("\uFEFF")), nil
-}
-
-func tooLarge(name string, size, limit int64) error {
-	more := ""
-	if name == stdinName {
-		more = "more than "
-	}
-	return fmt.Errorf("%s: file too large (%s%s; the limit is %s, docs/limits.md)", name, more, budget.Format(size), budget.Format(limit))
+	return gamefile.ReadInput(stdin, path, limit)
 }
 
 // gameFormats are the game file formats: by extension, --from, or sniffed.
-var gameFormats = []string{"nfg", "efg", "json"}
+var gameFormats = gamefile.Formats
 
-// formatOf names a file's format by its extension: nfg, json, efg, or
-// the extension itself.
-func formatOf(path string) string {
-	return strings.TrimPrefix(strings.ToLower(filepath.Ext(path)), ".")
-}
+// formatOf names a file's format by its extension.
+func formatOf(path string) string { return gamefile.FormatOf(path) }
 
-// sniffGame tells a game file's format from its first characters: Gambit
-// files start with NFG or EFG, truce's JSON with {.
-func sniffGame(src []byte) string {
-	t := bytes.TrimLeft(src, " \t\r\n")
-	switch {
-	case bytes.HasPrefix(t, []byte("{")):
-		return "json"
-	case bytes.HasPrefix(t, []byte("NFG")):
-		return "nfg"
-	case bytes.HasPrefix(t, []byte("EFG")):
-		return "efg"
-	}
-	return ""
-}
-
-// readGame reads a game: a strategic game (.nfg, .json) or a tree (.efg),
-// exactly one of them non-nil. The format is from, else the file's
-// extension, else (stdin, or an unknown extension) sniffed from the text.
+// readGame reads a strategic game or a tree (gamefile.ReadGame).
 func readGame(stdin io.Reader, path, from string) (*game.Strategic, *game.Tree, string, error) {
-	name, src, err := readInput(stdin, path, maxGameFileSize)
-	if err != nil {
-		return nil, nil, name, err
-	}
-	format := from
-	if format == "" && path != "-" {
-		if f := formatOf(path); f == "nfg" || f == "efg" || f == "json" {
-			format = f
-		}
-	}
-	if format == "" {
-		if format = sniffGame(src); format == "" {
-			return nil, nil, name, fmt.Errorf("%s: cannot tell the game format (not .nfg, .efg or JSON); give --from nfg, efg or json", name)
-		}
-	}
-	switch format {
-	case "nfg":
-		g, err := gambit.ReadNFG(name, bytes.NewReader(src))
-		return g, nil, name, err
-	case "json":
-		g, err := game.ReadJSON(name, bytes.NewReader(src))
-		return g, nil, name, err
-	case "efg":
-		t, err := gambit.ReadEFG(name, bytes.NewReader(src))
-		return nil, t, name, err
-	}
-	return nil, nil, name, fmt.Errorf("unknown game format %q (want %s)", format, orList(gameFormats))
-}
-
-// reducedOf is the reduced strategic form of a tree, so that every command
-// that takes a strategic game also takes a tree.
-func reducedOf(ctx context.Context, name string, t *game.Tree) (*game.Strategic, error) {
-	g, err := t.ReducedStrategic(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err) // the error names the reduced form
-	}
-	return g, nil
+	return gamefile.ReadGame(stdin, path, from)
 }
 
 // loadScenario reads and parses a scenario file ("-" = stdin). A nil

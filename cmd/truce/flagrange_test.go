@@ -17,17 +17,17 @@ func TestFlagDefaultsInRange(t *testing.T) {
 		c.LocalFlags().VisitAll(func(f *pflag.Flag) {
 			switch v := f.Value.(type) {
 			case *intValue:
-				if v.lo > v.hi || (*v.p != 0 && (*v.p < v.lo || *v.p > v.hi)) {
-					t.Errorf("%s --%s: default %d outside its range %d to %d", c.CommandPath(), f.Name, *v.p, v.lo, v.hi)
-				} else if *v.p != 0 {
+				if v.Lo > v.Hi || (*v.P != 0 && (*v.P < v.Lo || *v.P > v.Hi)) {
+					t.Errorf("%s --%s: default %d outside its range %d to %d", c.CommandPath(), f.Name, *v.P, v.Lo, v.Hi)
+				} else if *v.P != 0 {
 					// Setting the default as text must work too.
 					if err := f.Value.Set(f.DefValue); err != nil {
 						t.Errorf("%s --%s %s: %v", c.CommandPath(), f.Name, f.DefValue, err)
 					}
 				}
 			case *floatValue:
-				if v.lo > v.hi || *v.p < v.lo || *v.p > v.hi {
-					t.Errorf("%s --%s: default %g outside its range %g to %g", c.CommandPath(), f.Name, *v.p, v.lo, v.hi)
+				if v.Lo > v.Hi || *v.P < v.Lo || *v.P > v.Hi {
+					t.Errorf("%s --%s: default %g outside its range %g to %g", c.CommandPath(), f.Name, *v.P, v.Lo, v.Hi)
 				}
 			}
 		})

@@ -9,6 +9,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/truce-dev/truce/internal/nashcli"
 )
 
 // runTruce runs the command tree with args and returns stdout, stderr and
@@ -111,22 +113,22 @@ func TestNashTextAndDefaults(t *testing.T) {
 	if !strings.Contains(out, "method lcp (exact): 1 equilibrium, complete") || !strings.Contains(out, "Player 1") {
 		t.Fatalf("text output:\n%s", out)
 	}
-	g, err := loadGame(context.Background(), nashRef+"e04.nfg", nil)
+	g, err := nashcli.LoadGame(context.Background(), nashRef+"e04.nfg", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if m := defaultNashMethod(g, nashMethods()); m != "enummixed" {
+	if m := nashcli.DefaultMethod(g, nashcli.Methods()); m != "enummixed" {
 		t.Fatalf("default for a 3x2 game: %s", m)
 	}
-	big, err := loadGame(context.Background(), "../../nash/testdata/bench/rand_20x20_s2020.nfg", nil)
+	big, err := nashcli.LoadGame(context.Background(), "../../nash/testdata/bench/rand_20x20_s2020.nfg", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if m := defaultNashMethod(big, nashMethods()); m != "lcp" {
+	if m := nashcli.DefaultMethod(big, nashcli.Methods()); m != "lcp" {
 		t.Fatalf("default for a 20x20 game: %s", m)
 	}
-	three, _ := loadGame(context.Background(), nashRef+"2x2x2.nfg", nil)
-	if m := defaultNashMethod(three, map[string]nashMethod{"enumpure": nil, "lcp": nil}); m != "enumpure" {
+	three, _ := nashcli.LoadGame(context.Background(), nashRef+"2x2x2.nfg", nil)
+	if m := nashcli.DefaultMethod(three, map[string]nashcli.Method{"enumpure": nil, "lcp": nil}); m != "enumpure" {
 		t.Fatalf("fallback for 3 players: %s", m)
 	}
 }
@@ -193,11 +195,11 @@ func TestConvertRoundTrip(t *testing.T) {
 	if _, errs, code := runTruce(t, "", "convert", js, nfg); code != 0 {
 		t.Fatal(errs)
 	}
-	a, err := loadGame(context.Background(), src, nil)
+	a, err := nashcli.LoadGame(context.Background(), src, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := loadGame(context.Background(), nfg, nil)
+	b, err := nashcli.LoadGame(context.Background(), nfg, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

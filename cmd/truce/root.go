@@ -2,7 +2,7 @@ package main
 
 import (
 	"github.com/spf13/cobra"
-	"github.com/truce-dev/truce/internal/budget"
+	"github.com/truce-dev/truce/internal/flagval"
 )
 
 // subcommand is a command of the tree: its name (the first word of its
@@ -80,11 +80,8 @@ Limits on sizes, memory and time: docs/limits.md.`,
 		root.AddCommand(sc.new())
 	}
 	g := &globalOptions{}
-	sizeFlag(root.PersistentFlags(), &g.maxMemory, "max-memory", budget.DefaultLimit, 1<<20,
-		"memory one run may plan to use, e.g. 512MiB or 8GB; work that would need more is refused with what to do instead")
-	enumFlag(root.PersistentFlags(), &g.progress, "progress", "auto",
-		"progress of long work on stderr: a bar on a terminal, else (auto, plain) a status line every 10s once it has lasted 3s, as text or json; none for silence",
-		"auto", "plain", "json", "none")
+	register(root.PersistentFlags(), flagval.MaxMemoryFlag(&g.maxMemory))
+	register(root.PersistentFlags(), flagval.ProgressFlag(&g.progress))
 	instrument(root, g)
 	return root
 }

@@ -13,7 +13,6 @@ import (
 	"time"
 	"unicode"
 
-	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
 )
 
@@ -54,10 +53,22 @@ const (
 )
 
 // Sink is a writer for progress that carries its mode: a command gives one
-// to the code that calls New, which needs no other setting.
+// to the code that calls New, which needs no other setting. Terminal draws
+// the bar on a terminal (internal/progress/termbar); without it a terminal
+// gets Plain status lines, which keeps the bar's library (it imports
+// net/http) out of binaries that do not want it, such as truce-nash.
 type Sink struct {
-	W    io.Writer
-	Mode Mode
+	W        io.Writer
+	Mode     Mode
+	Terminal func(w io.Writer, total int64, description string) Terminal
+}
+
+// Terminal is a bar drawn on a terminal.
+type Terminal interface {
+	Set64(n int64) error
+	Add64(n int64) error
+	Describe(s string)
+	Finish() error
 }
 
 func (s *Sink) Write(p []byte) (int, error) { return s.W.Write(p) }
@@ -66,9 +77,9 @@ func (s *Sink) Write(p []byte) (int, error) { return s.W.Write(p) }
 // callers need no checks.
 type Bar struct {
 	mu   sync.Mutex
-	bar  *progressbar.ProgressBar // on a terminal
-	line *liner                   // elsewhere
-	stop chan struct{}            // ends the liner's ticker
+	bar  Terminal      // on a terminal
+	line *liner        // elsewhere
+	stop chan struct{} // ends the liner's ticker
 }
 
 // IsTerminal reports whether w (or the writer inside a Sink) is a terminal.
@@ -85,23 +96,16 @@ func IsTerminal(w io.Writer) bool {
 // to be shown.
 func New(w io.Writer, total int64, description string) *Bar {
 	mode := Auto
+	var bar func(io.Writer, int64, string) Terminal
 	if s, ok := w.(*Sink); ok {
-		mode = s.Mode
+		mode, bar = s.Mode, s.Terminal
 	}
 	if w == nil || mode == None {
 		return nil
 	}
 	description = printable(description)
-	if mode == Auto && IsTerminal(w) {
-		return &Bar{bar: progressbar.NewOptions64(total,
-			progressbar.OptionSetWriter(w),
-			progressbar.OptionSetDescription(description),
-			progressbar.OptionShowCount(),
-			progressbar.OptionSetWidth(30),
-			progressbar.OptionThrottle(100_000_000), // 100 ms
-			progressbar.OptionClearOnFinish(),
-			progressbar.OptionShowElapsedTimeOnFinish(),
-		)}
+	if mode == Auto && bar != nil && IsTerminal(w) {
+		return &Bar{bar: bar(w, total, description)}
 	}
 	if _, isSink := w.(*Sink); !isSink && mode == Auto {
 		// A plain writer that is not a terminal (a buffer in a test, a

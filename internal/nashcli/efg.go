@@ -1,4 +1,4 @@
-package main
+package nashcli
 
 import (
 	"context"
@@ -8,33 +8,23 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/spf13/cobra"
-	"github.com/spf13/pflag"
-
 	"github.com/truce-dev/truce/game"
+	"github.com/truce-dev/truce/internal/flagval"
 	"github.com/truce-dev/truce/internal/progress"
 	"github.com/truce-dev/truce/nash"
 )
 
-// nashEFGFlags are the flags `truce nash` has for trees only.
-type nashEFGFlags struct {
+// efgFlags are the flags the nash command has for trees only.
+type efgFlags struct {
 	iterations int
 	target     float64
 }
 
-func (f *nashEFGFlags) register(fs *pflag.FlagSet) {
-	intFlag(fs, &f.iterations, "iterations", 1000, 1, maxIterations, "cfr/dcfr on .efg: iteration cap")
-	floatFlag(fs, &f.target, "target-exploitability", 0, 0, math.MaxFloat64, "cfr/dcfr on .efg: stop once the average profile is this exploitable (0 = run all iterations)")
-}
-
-// nashEFGArgs carries the shared `truce nash` flags to the tree runner.
-type nashEFGArgs struct {
-	method   string
-	all      bool
-	rational bool
-	format   string
-	decimals int
-	search   nash.Search // gnm, liap on the reduced strategic form
+func (f *efgFlags) flags() []flagval.Flag {
+	return []flagval.Flag{
+		flagval.IntFlag(&f.iterations, "iterations", 1000, 1, maxIterations, "cfr/dcfr on .efg: iteration cap"),
+		flagval.FloatFlag(&f.target, "target-exploitability", 0, 0, math.MaxFloat64, "cfr/dcfr on .efg: stop once the average profile is this exploitable (0 = run all iterations)"),
+	}
 }
 
 // treeMethods are the methods that work on the tree itself; every other
@@ -42,10 +32,12 @@ type nashEFGArgs struct {
 // forces that for a method that exists in both).
 var treeMethods = []string{"agent-logit", "cfr", "dcfr", "enumpure", "lcp", "lp", "spe"}
 
-// runNashEFG is `truce nash FILE.efg` on the tree t read from path.
-func runNashEFG(cmd *cobra.Command, path string, t *game.Tree, a nashEFGArgs, ef nashEFGFlags) error {
+// runEFG is the nash command on the tree t read from path; srch holds the
+// search options (gnm, ipa, liap on the reduced strategic form).
+func runEFG(ctx context.Context, env Env, path string, t *game.Tree, o *Options, srch nash.Search) error {
 	var err error
-	method := a.method
+	ef := o.efg
+	method := o.Method
 	if method == "" {
 		switch {
 		case t.NumPlayers() == 2:
@@ -56,9 +48,8 @@ func runNashEFG(cmd *cobra.Command, path string, t *game.Tree, a nashEFGArgs, ef
 			method = "logit"
 		}
 	}
-	ctx := cmd.Context()
-	opt := nash.Options{All: a.all, Rational: a.rational, Search: a.search}
-	errw := cmd.ErrOrStderr()
+	opt := nash.Options{All: o.All, Rational: o.Rational, Search: srch}
+	errw := env.Stderr
 	var bar *progress.Bar
 	if method != "cfr" && method != "dcfr" {
 		bar = progress.New(errw, -1, "nash "+method)
@@ -97,28 +88,28 @@ func runNashEFG(cmd *cobra.Command, path string, t *game.Tree, a nashEFGArgs, ef
 	}
 	bar.Finish()
 	if err != nil {
-		return &exitError{1, fmt.Sprintf("truce nash: %s: %v", path, err)}
+		return &Error{Code: CodeFailure, Msg: fmt.Sprintf("%s: %s: %v", env.Prog, path, err)}
 	}
-	out := cmd.OutOrStdout()
+	out := env.Stdout
 	skipped := 0
-	switch a.format {
+	switch o.Format {
 	case "gambit":
-		skipped, err = writeGambitLines(out, res, a.decimals)
+		skipped, err = writeGambitLines(out, res, o.Decimals)
 	case "json":
 		err = writeTreeJSON(out, path, t, method, opt, res)
 	default:
-		writeTreeText(out, path, t, method, opt, res, a.decimals)
+		writeTreeText(out, path, t, method, opt, res, o.Decimals)
 	}
 	if err != nil {
-		return &exitError{1, "truce nash: " + err.Error()}
+		return &Error{Code: CodeFailure, Msg: env.Prog + ": " + err.Error()}
 	}
-	return finishNash(ctx, errw, res, skipped)
+	return finishNash(ctx, env, res, skipped)
 }
 
 // runReducedMethod runs a strategic-form method on the reduced strategic
 // form and maps its mixed profiles back to behaviour profiles.
 func runReducedMethod(ctx context.Context, t *game.Tree, method string, opt nash.Options) (*nash.Result, error) {
-	methods := nashMethods()
+	methods := Methods()
 	run, ok := methods[method]
 	if !ok {
 		names := append([]string(nil), treeMethods...)

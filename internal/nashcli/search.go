@@ -1,13 +1,13 @@
-package main
+package nashcli
 
 import (
 	"bytes"
 	"fmt"
-	"io"
 	"math"
 	"strings"
 
-	"github.com/spf13/pflag"
+	"github.com/truce-dev/truce/internal/flagval"
+	"github.com/truce-dev/truce/internal/gamefile"
 	"github.com/truce-dev/truce/nash"
 )
 
@@ -23,7 +23,7 @@ const maxPointsFileSize = 64 << 20
 
 // nashSearchFlags are the flags of gnm, ipa and liap, after Gambit's
 // gambit-gnm, gambit-ipa and gambit-liap (-n, -R, -s, -m, -i, -V).
-type nashSearchFlags struct {
+type searchFlags struct {
 	starts    int
 	seed      uint64
 	points    string
@@ -34,44 +34,46 @@ type nashSearchFlags struct {
 	verbose   bool
 }
 
-func (f *nashSearchFlags) register(fs *pflag.FlagSet) {
-	intFlag(fs, &f.starts, "starts", 0, 1, maxSearchStarts, "gnm, ipa: random perturbation vectors; liap: random starting points (Gambit's -n; default 1 for gnm and ipa, 10 for liap)")
-	fs.Uint64Var(&f.seed, "seed", 1, "gnm, ipa, liap: random seed of the perturbation vectors or starting points (Gambit's -R)")
-	fs.StringVar(&f.points, "points", "", "gnm, ipa: file of perturbation vectors; liap: of starting points; one per line, numbers separated by commas (Gambit's -s)")
-	floatFlag(fs, &f.lambdaEnd, "lambda-end", nash.GNMDefaultLambdaEnd, -1e12, -1e-12, "gnm: stop each path where lambda falls below this multiple of its start (Gambit's -m)")
-	fs.BoolVar(&f.fullPath, "full-path", false, "gnm: follow each path past --lambda-end to where no further equilibrium can lie on it")
-	floatFlag(fs, &f.maxRegret, "max-regret", nash.LiapDefaultMaxRegret, 1e-15, 1, "liap: keep an end point whose regret is at most this share of the payoff range (Gambit's -m)")
-	intFlag(fs, &f.maxIter, "max-iterations", nash.LiapDefaultMaxIterations, 1, maxIterations, "liap: iterations of the minimisation from each start (Gambit's -i)")
-	fs.BoolVar(&f.verbose, "verbose", false, "gnm, ipa, liap with --format gambit: also print Gambit's -V lines (pert, start, each change of support or iterate)")
+func (f *searchFlags) flags() []flagval.Flag {
+	return []flagval.Flag{
+		flagval.IntFlag(&f.starts, "starts", 0, 1, maxSearchStarts, "gnm, ipa: random perturbation vectors; liap: random starting points (Gambit's -n; default 1 for gnm and ipa, 10 for liap)"),
+		flagval.Uint64Flag(&f.seed, "seed", 1, "gnm, ipa, liap: random seed of the perturbation vectors or starting points (Gambit's -R)"),
+		flagval.StringFlag(&f.points, "points", "", "gnm, ipa: file of perturbation vectors; liap: of starting points; one per line, numbers separated by commas (Gambit's -s)"),
+		flagval.FloatFlag(&f.lambdaEnd, "lambda-end", nash.GNMDefaultLambdaEnd, -1e12, -1e-12, "gnm: stop each path where lambda falls below this multiple of its start (Gambit's -m)"),
+		flagval.BoolFlag(&f.fullPath, "full-path", "gnm: follow each path past --lambda-end to where no further equilibrium can lie on it"),
+		flagval.FloatFlag(&f.maxRegret, "max-regret", nash.LiapDefaultMaxRegret, 1e-15, 1, "liap: keep an end point whose regret is at most this share of the payoff range (Gambit's -m)"),
+		flagval.IntFlag(&f.maxIter, "max-iterations", nash.LiapDefaultMaxIterations, 1, maxIterations, "liap: iterations of the minimisation from each start (Gambit's -i)"),
+		flagval.BoolFlag(&f.verbose, "verbose", "gnm, ipa, liap with --format gambit: also print Gambit's -V lines (pert, start, each change of support or iterate)"),
+	}
 }
 
 // search builds the method's search options; changed reports whether a
-// flag was given on the command line. out receives -V lines.
-func (f *nashSearchFlags) search(method string, fs *pflag.FlagSet, stdin io.Reader, format string, decimals int, out io.Writer) (nash.Search, error) {
+// flag was given on the command line. env.Stdout receives -V lines.
+func (f *searchFlags) search(env Env, method string, changed func(string) bool, format string, decimals int) (nash.Search, error) {
 	var s nash.Search
 	var given []string
 	for _, name := range []string{"starts", "points", "lambda-end", "full-path", "max-regret", "max-iterations", "verbose"} {
-		if fs.Changed(name) {
+		if changed(name) {
 			given = append(given, "--"+name)
 		}
 	}
 	if !searchMethods[method] {
 		if len(given) > 0 {
-			return s, usageErrorf("truce nash: %s: only for --method gnm, ipa or liap", strings.Join(given, ", "))
+			return s, usageErrorf("%s: %s: only for --method gnm, ipa or liap", env.Prog, strings.Join(given, ", "))
 		}
 		return s, nil
 	}
 	only := map[string]string{"lambda-end": "gnm", "full-path": "gnm", "max-regret": "liap", "max-iterations": "liap"}
 	for _, name := range []string{"lambda-end", "full-path", "max-regret", "max-iterations"} {
-		if fs.Changed(name) && only[name] != method {
-			return s, usageErrorf("truce nash: --%s: only for --method %s", name, only[name])
+		if changed(name) && only[name] != method {
+			return s, usageErrorf("%s: --%s: only for --method %s", env.Prog, name, only[name])
 		}
 	}
-	if fs.Changed("starts") && f.points != "" {
-		return s, usageErrorf("truce nash: --starts and --points exclude each other (random vectors, or the file's)")
+	if changed("starts") && f.points != "" {
+		return s, usageErrorf("%s: --starts and --points exclude each other (random vectors, or the file's)", env.Prog)
 	}
 	if f.verbose && format != "gambit" {
-		return s, usageErrorf("truce nash: --verbose prints Gambit's -V lines: use it with --format gambit")
+		return s, usageErrorf("%s: --verbose prints Gambit's -V lines: use it with --format gambit", env.Prog)
 	}
 	s.Starts, s.Seed, s.MaxRegret, s.MaxIterations = f.starts, f.seed, f.maxRegret, f.maxIter
 	s.LambdaEnd = f.lambdaEnd
@@ -79,12 +81,12 @@ func (f *nashSearchFlags) search(method string, fs *pflag.FlagSet, stdin io.Read
 		s.LambdaEnd = math.Inf(-1)
 	}
 	if f.points != "" {
-		name, src, err := readInput(stdin, f.points, maxPointsFileSize)
+		name, src, err := gamefile.ReadInput(env.Stdin, f.points, maxPointsFileSize)
 		if err != nil {
-			return s, &exitError{1, err.Error()}
+			return s, &Error{Code: CodeFailure, Msg: err.Error()}
 		}
 		if s.Points, err = nash.ReadPoints(bytes.NewReader(src), name); err != nil {
-			return s, &exitError{1, "truce nash: " + err.Error()}
+			return s, &Error{Code: CodeFailure, Msg: env.Prog + ": " + err.Error()}
 		}
 	}
 	if f.verbose {
@@ -97,7 +99,7 @@ func (f *nashSearchFlags) search(method string, fs *pflag.FlagSet, stdin io.Read
 					b.WriteString(nash.FormatProbability(v, decimals))
 				}
 			}
-			fmt.Fprintln(out, b.String())
+			fmt.Fprintln(env.Stdout, b.String())
 		}
 	}
 	return s, nil

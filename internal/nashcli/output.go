@@ -1,4 +1,4 @@
-package main
+package nashcli
 
 import (
 	"bufio"
@@ -102,13 +102,14 @@ func writeRunSummary(w io.Writer, method string, opt nash.Options, res *nash.Res
 
 // finishNash reports what an incomplete run found and turns the reason
 // it stopped into the exit code: 124 for the time limit and 130 for
-// Ctrl-C (through stoppedEarly), 1 when profiles failed the equilibrium
-// check, 0 for a method's own limits (iteration caps), which a note on
-// stderr explains.
-func finishNash(ctx context.Context, errw io.Writer, res *nash.Result, skipped int) error {
+// Ctrl-C (the caller tells them apart by the context), 1 when profiles
+// failed the equilibrium check, 0 for a method's own limits (iteration
+// caps), which a note on stderr explains.
+func finishNash(ctx context.Context, env Env, res *nash.Result, skipped int) error {
+	errw := env.Stderr
 	if skipped > 0 {
-		fmt.Fprintf(errw, "truce nash: %s with regret above the tolerance not printed as NE lines (--format text or json shows them)\n",
-			nounCount(skipped, "approximate profile", "approximate profiles"))
+		fmt.Fprintf(errw, "%s: %s with regret above the tolerance not printed as NE lines (--format text or json shows them)\n",
+			env.Prog, nounCount(skipped, "approximate profile", "approximate profiles"))
 	}
 	if res.Complete && ctx.Err() == nil {
 		return nil
@@ -120,15 +121,16 @@ func finishNash(ctx context.Context, errw io.Writer, res *nash.Result, skipped i
 	}
 	found := fmt.Sprintf("the %s above %s found in %s, not necessarily all", nounCount(eqs, "equilibrium", "equilibria"), verb, res.Elapsed.Round(time.Millisecond))
 	if ctx.Err() != nil {
-		return stoppedEarly(ctx, "incomplete: %s", found)
+		// The context's end (time limit or Ctrl-C) sets the exit code.
+		return &Error{Code: CodeFailure, Msg: "incomplete: " + found, Written: true}
 	}
 	reason := res.Reason
 	if reason == "" {
 		reason = "stopped"
 	}
-	msg := fmt.Sprintf("truce nash: incomplete: stopped early (%s); %s", reason, found)
+	msg := fmt.Sprintf("%s: incomplete: stopped early (%s); %s", env.Prog, reason, found)
 	if errors.Is(res.Err, nash.ErrNotCertified) {
-		return &cmdError{msg: msg, written: true}
+		return &Error{Code: CodeFailure, Msg: msg, Written: true}
 	}
 	fmt.Fprintln(errw, msg)
 	return nil
