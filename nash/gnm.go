@@ -1337,6 +1337,16 @@ func (tr *gnmTracer) run(ctx context.Context, lambdaEnd float64, onEq func([]flo
 				}
 				skipped = dipsBelow(sg*v0[j], sg*v1[j], sg*s0[j], sg*s1[j], h)
 			}
+			if v0[T] == 0 && v1[T]*s0[T] < 0 && !tr.lambdaNoise(v0[T], v1[T]) {
+				// The step left an equilibrium (λ = 0 exactly, where cross
+				// puts it) to the side its tangent points to and ended on
+				// the other: it crossed λ = 0 again on the way, at an
+				// equilibrium that firstCrossed cannot see (λ has no sign
+				// at the start) and dipsBelow does not look for (it
+				// starts at zero). A shorter step ends before that
+				// crossing, and the next one lands on it.
+				skipped = true
+			}
 			if !skipped && dot(t1[:d], tau[:d]) > gnmMinCos {
 				turn := turnAngle(t1[:d], tau[:d])
 				copy(y[:d], y1[:d])

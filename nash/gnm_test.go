@@ -215,26 +215,69 @@ func TestGNMOddCrossings(t *testing.T) {
 		// Payoffs from a continuous distribution, drawn from a seed so that
 		// shrinking cannot make them tie: the theorem is about generic games.
 		seed := rapid.Uint64().Draw(t, "seed")
-		g := continuousGame(shape, seed)
-		res, err := GNM(context.Background(), g, Options{Search: Search{Seed: seed, LambdaEnd: math.Inf(-1)}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !res.Complete {
-			t.Fatalf("incomplete: %s", res.Reason)
-		}
-		if c := int(res.Stats["equilibria crossed"]); c%2 != 1 {
-			t.Fatalf("%d crossings of lambda = 0 on a full path", c)
-		}
-		if res.Stats["paths cut at lambda end"] != 0 {
-			t.Fatalf("a full path was cut: %v", res.Stats)
-		}
-		for _, e := range res.Equilibria {
-			if e.Approximate {
-				t.Fatalf("approximate profile, regret %g", e.Regret)
-			}
-		}
+		checkOddCrossings(t, shape, seed)
 	})
+}
+
+// TestGNMOddCrossingsDraws replays the random draws of TestGNMOddCrossings
+// that once failed, each with the number of crossings its full path has.
+func TestGNMOddCrossingsDraws(t *testing.T) {
+	for _, c := range []struct {
+		name      string
+		shape     []int
+		seed      uint64
+		crossings int
+	}{
+		// At a turn of 26° or 18° per step the path jumped between branches
+		// and crossed λ = 0 24 times (the largest turn is now 11.5°,
+		// gnmMinCos).
+		{"4x3x4x2 seed 0x17a8d52f754dec", []int{4, 3, 4, 2}, 0x17a8d52f754dec, 25},
+		// The path crossed λ = 0 (an equilibrium), dipped below it and
+		// came back within one step: λ is exactly 0 at the step's start, so
+		// the return crossing went unseen and 8 equilibria were reported in
+		// two close pairs. The ninth, (0.0361, 0, 0.9639, 0), (1, 0),
+		// (0.5072, 0.4928), (0, 0, 0.7662, 0.2338), is now landed on.
+		{"4x2x2x4 seed 2", []int{4, 2, 2, 4}, 2, 9},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			res := checkOddCrossings(t, c.shape, c.seed)
+			if got := int(res.Stats["equilibria crossed"]); got != c.crossings || len(res.Equilibria) != c.crossings {
+				t.Errorf("%d crossings, %d distinct equilibria: want %d of each", got, len(res.Equilibria), c.crossings)
+			}
+		})
+	}
+}
+
+// checkOddCrossings follows the full path of the continuous game of the
+// given shape and seed (perturbation drawn from the same seed) and checks
+// that it is complete, crosses λ = 0 an odd number of times and finds
+// certified equilibria only.
+func checkOddCrossings(t interface {
+	Helper()
+	Fatal(...any)
+	Fatalf(string, ...any)
+}, shape []int, seed uint64) *Result {
+	t.Helper()
+	g := continuousGame(shape, seed)
+	res, err := GNM(context.Background(), g, Options{Search: Search{Seed: seed, LambdaEnd: math.Inf(-1)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.Complete {
+		t.Fatalf("incomplete: %s", res.Reason)
+	}
+	if c := int(res.Stats["equilibria crossed"]); c%2 != 1 {
+		t.Fatalf("%d crossings of lambda = 0 on a full path", c)
+	}
+	if res.Stats["paths cut at lambda end"] != 0 {
+		t.Fatalf("a full path was cut: %v", res.Stats)
+	}
+	for _, e := range res.Equilibria {
+		if e.Approximate {
+			t.Fatalf("approximate profile, regret %g", e.Regret)
+		}
+	}
+	return res
 }
 
 // TestGNMDeterministic: the same seed gives the same vectors and the same
