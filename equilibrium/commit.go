@@ -158,16 +158,20 @@ type commitSearch struct {
 	m                *mpeModel
 	leader, follower int
 	tried            int
-	ng               *nodeGraph // the decision points of every commitment (chain)
+	ng               *nodeGraph       // the decision points of every commitment (chain)
+	ev               *commitEvaluator // evaluates commitments on them (commit_eval.go)
+	models           []*mpeModel      // improve's stage models by step, built once
 }
 
 // commitEval is one commitment evaluated exactly.
 type commitEval struct {
-	sig    [][]float64   // leader's play per state (from the clock on)
-	timed  [][][]float64 // per step before the clock runs out, nil: sig
-	resp   *Response
-	vL     float64 // leader's value from the start
-	vLAt   []float64
+	sig   [][]float64   // leader's play per state (from the clock on)
+	timed [][][]float64 // per step before the clock runs out, nil: sig
+	resp  *Response     // the follower's response (the best commitment's only)
+	vL    float64       // leader's value from the start
+	// core is the evaluation as improve changes it (nil once the search
+	// no longer needs it).
+	core   *commitCore
 	exact  bool
 	method string
 }
@@ -176,19 +180,41 @@ type commitEval struct {
 // out if any): the follower's best response with ties broken for the
 // leader, and the leader's value.
 func (cs *commitSearch) eval(sig [][]float64, timed [][][]float64) (*commitEval, error) {
+	cs.tried++
+	return cs.evalCore(sig, timed)
+}
+
+// evalCore is eval without counting the commitment as tried.
+func (cs *commitSearch) evalCore(sig [][]float64, timed [][][]float64) (*commitEval, error) {
+	if err := cs.ctx.Err(); err != nil {
+		return nil, err
+	}
+	if cs.ev == nil {
+		c, err := cs.chain(sig, timed)
+		if err != nil {
+			return nil, err
+		}
+		cs.ev = newCommitEvaluator(c, cs.leader, cs.follower)
+	}
+	cr, err := cs.ev.full(cs.ctx, sig, timed)
+	if err != nil {
+		return nil, err
+	}
+	return &commitEval{sig: sig, timed: timed, vL: cr.VL[cs.ev.start], core: cr}, nil
+}
+
+// evalChange is eval of commitment (sig, timed), which differs from
+// base's only in the play of state s at step ph before the clock runs out.
+func (cs *commitSearch) evalChange(base *commitEval, sig [][]float64, timed [][][]float64, s, ph int) (*commitEval, error) {
 	if err := cs.ctx.Err(); err != nil {
 		return nil, err
 	}
 	cs.tried++
-	c, err := cs.chain(sig, timed)
+	cr, err := cs.ev.change(cs.ctx, base.core, sig, timed, s, ph)
 	if err != nil {
 		return nil, err
 	}
-	resp, vL, err := strongResponseOn(cs.ctx, c, cs.follower, cs.leader, false)
-	if err != nil {
-		return nil, err
-	}
-	return &commitEval{sig: sig, timed: timed, resp: resp, vL: vL[resp.Init], vLAt: vL}, nil
+	return &commitEval{sig: sig, timed: timed, vL: cr.VL[cs.ev.start], core: cr}, nil
 }
 
 // chain is the commitment (sig, timed) and the follower's uniform play at
@@ -368,6 +394,7 @@ func (cs *commitSearch) search(opt CommitOptions) (*commitEval, error) {
 		if err != nil {
 			return err
 		}
+		e.core = nil // improve evaluates the best few again
 		cands = append(cands, e)
 		return nil
 	}
@@ -454,9 +481,19 @@ func (cs *commitSearch) search(opt CommitOptions) (*commitEval, error) {
 // continuation values, kept when the exact leader value rises.
 func (cs *commitSearch) improve(c *commitEval) (*commitEval, error) {
 	m, L, F, C := cs.m, cs.leader, cs.follower, cs.g.Clock
-	models := make([]*mpeModel, C+1)
-	models[C] = m
+	if cs.models == nil {
+		cs.models = make([]*mpeModel, C+1)
+		cs.models[C] = m
+	}
+	models := cs.models
 	cur := c
+	if cur.core == nil {
+		var err error
+		if cur, err = cs.evalCore(c.sig, c.timed); err != nil {
+			return nil, err
+		}
+	}
+	nodes, start := cs.ev.c.nodes, cs.ev.c.start
 	for round := 0; round < 50; round++ {
 		improved := false
 		// continuation values per step and state: the follower's
@@ -468,9 +505,9 @@ func (cs *commitSearch) improve(c *commitEval) (*commitEval, error) {
 		for ph := range vF {
 			vF[ph], vL[ph] = make([]float64, m.nS), make([]float64, m.nS)
 		}
-		for n, nd := range cur.resp.Nodes {
-			if cur.resp.c.start[nd.State] == n || cur.resp.c.start[nd.State] < 0 || nd.Step > 0 {
-				vF[nd.Step][nd.State], vL[nd.Step][nd.State] = nd.Value, cur.vLAt[n]
+		for n, nd := range nodes {
+			if start[nd.state] == n || start[nd.state] < 0 || nd.phase > 0 {
+				vF[nd.phase][nd.state], vL[nd.phase][nd.state] = cur.core.V[n], cur.core.VL[n]
 			}
 		}
 		for ph := C; ph >= 0; ph-- {
@@ -496,9 +533,11 @@ func (cs *commitSearch) improve(c *commitEval) (*commitEval, error) {
 					continue // a numerical failure of one stage LP just skips the state
 				}
 				sig, timed := cur.sig, cur.timed
+				var e *commitEval
 				if ph == C {
 					sig = append([][]float64(nil), sig...)
 					sig[s] = x
+					e, err = cs.eval(sig, timed)
 				} else {
 					if timed == nil {
 						timed = make([][][]float64, C)
@@ -512,8 +551,10 @@ func (cs *commitSearch) improve(c *commitEval) (*commitEval, error) {
 					}
 					row[s] = x
 					timed[ph] = row
+					// Steps after ph are untouched: only ph down to 0
+					// are solved again.
+					e, err = cs.evalChange(cur, sig, timed, s, ph)
 				}
-				e, err := cs.eval(sig, timed)
 				if err != nil {
 					return nil, err
 				}

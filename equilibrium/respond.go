@@ -194,6 +194,7 @@ func newMDPIn(ctx context.Context, c *credChain, a, payee int, entryScale bool, 
 	rs, arcs := sc.rs, sc.arcs
 	succs := sc.succs // per row and action: the arcs
 	cnt := make([]int, 0, 8)
+	w := func(n, j int) float64 { return c.jointProb(n, j, a, k) } // also decodes j into k
 	for n, nd := range c.nodes {
 		if n%1024 == 0 {
 			if err := ctx.Err(); err != nil {
@@ -207,42 +208,61 @@ func newMDPIn(ctx context.Context, c *credChain, a, payee int, entryScale bool, 
 		K := len(g.Avail[nd.state][a])
 		m.r[n], rs = rs[:K:K], rs[K:]
 		m.succ[n], succs = succs[:K:K], succs[K:]
-		flow, trans := g.FlowAt(nd.phase, nd.state), g.TransAt(nd.phase, nd.state)
-		cnt = cnt[:0]
-		for range K {
-			cnt = append(cnt, 0)
-		}
-		for j := 0; j < g.NumJoint(nd.state); j++ {
-			g.Decode(nd.state, j, k)
-			cnt[k[a]] += len(trans[j])
-		}
-		for ka := range cnt {
-			m.succ[n][ka], arcs = arcs[:0:cnt[ka]], arcs[cnt[ka]:]
-		}
-		for j := 0; j < g.NumJoint(nd.state); j++ {
-			w := c.jointProb(n, j, a, k) // also decodes j into k
-			if w == 0 {
-				continue
-			}
-			ka := k[a]
-			u := utility(g, flow[j], payee)
-			scale = math.Max(scale, math.Abs(u))
-			m.r[n][ka] += w * u
-			for i, t := range trans[j] {
-				if nx := c.next[n][j][i]; nx >= 0 {
-					m.succ[n][ka] = append(m.succ[n][ka], mdpArc{j: int32(j), i: int32(i), p: w * m.disc * t.P})
-				} else {
-					e := utility(g, g.Entry[t.State], payee)
-					if entryScale {
-						scale = math.Max(scale, math.Abs(e))
-					}
-					m.r[n][ka] += w * m.disc * t.P * e
-				}
-			}
-		}
+		var rowScale float64
+		cnt, arcs, rowScale = m.fillRow(n, nd, m.r[n], m.succ[n], payee, entryScale, k, cnt, arcs, w)
+		scale = math.Max(scale, rowScale)
 	}
 	m.tol = 1e-9 * math.Max(1, scale/(1-m.disc))
 	return m, nil
+}
+
+// fillRow fills node n's row (r, zero on entry, and succ with the arcs,
+// which it carves from arcs, returning the rest): the chooser's expected
+// immediate utility per action, with payee's payoffs, and the discounted
+// transitions, the others playing joint action j with probability w(n, j),
+// which also decodes j into k. It returns cnt (scratch) and the largest
+// |utility| the tolerance's scale counts (entry payoffs with entryScale).
+// Every decision process builds its rows here, so that a row built again
+// (the commitment search keeps rows from one commitment to the next) holds
+// the same numbers to the bit.
+func (m *mdp) fillRow(n int, nd node, r []float64, succ [][]mdpArc, payee int, entryScale bool, k, cnt []int, arcs []mdpArc, w func(n, j int) float64) ([]int, []mdpArc, float64) {
+	g, a := m.c.g, m.actor
+	flow, trans := g.FlowAt(nd.phase, nd.state), g.TransAt(nd.phase, nd.state)
+	scale := 0.0
+	cnt = cnt[:0]
+	for range r {
+		cnt = append(cnt, 0)
+	}
+	for j := 0; j < g.NumJoint(nd.state); j++ {
+		g.Decode(nd.state, j, k)
+		cnt[k[a]] += len(trans[j])
+	}
+	for ka := range cnt {
+		succ[ka], arcs = arcs[:0:cnt[ka]], arcs[cnt[ka]:]
+	}
+	next := m.c.next[n]
+	for j := 0; j < g.NumJoint(nd.state); j++ {
+		w := w(n, j)
+		if w == 0 {
+			continue
+		}
+		ka := k[a]
+		u := utility(g, flow[j], payee)
+		scale = math.Max(scale, math.Abs(u))
+		r[ka] += w * u
+		for i, t := range trans[j] {
+			if nx := next[j][i]; nx >= 0 {
+				succ[ka] = append(succ[ka], mdpArc{j: int32(j), i: int32(i), p: w * m.disc * t.P})
+			} else {
+				e := utility(g, g.Entry[t.State], payee)
+				if entryScale {
+					scale = math.Max(scale, math.Abs(e))
+				}
+				r[ka] += w * m.disc * t.P * e
+			}
+		}
+	}
+	return cnt, arcs, scale
 }
 
 // q returns the value of action k at node n given values V.
@@ -290,33 +310,11 @@ func (m *mdp) evaluate(ctx context.Context, pol [][]float64) ([]float64, error) 
 // then backward induction over the steps before the clock runs out. It
 // returns the values of the final policy and the improvement steps.
 func (m *mdp) optimize(ctx context.Context, pol [][]float64, allowed [][]int) ([]float64, int, error) {
-	improve := func(n int, V []float64) bool {
-		cur, best, bestK := 0.0, math.Inf(-1), -1
-		for k, x := range pol[n] {
-			if x != 0 {
-				cur += x * m.q(n, k, V)
-			}
-		}
-		consider := func(k int) {
-			if q := m.q(n, k, V); q > best {
-				best, bestK = q, k
-			}
-		}
+	only := func(n int) []int {
 		if allowed == nil {
-			for k := range pol[n] {
-				consider(k)
-			}
-		} else {
-			for _, k := range allowed[n] {
-				consider(k)
-			}
+			return nil
 		}
-		if best > cur+m.tol {
-			clear(pol[n])
-			pol[n][bestK] = 1
-			return true
-		}
-		return false
+		return allowed[n]
 	}
 	stat := m.c.layers[len(m.c.layers)-1]
 	var V []float64
@@ -331,7 +329,7 @@ func (m *mdp) optimize(ctx context.Context, pol [][]float64, allowed [][]int) ([
 		}
 		changed := false
 		for _, n := range stat {
-			changed = improve(n, V) || changed
+			changed = m.improveNode(n, pol[n], only(n), allowed != nil, V) || changed
 		}
 		if !changed || it > 10*len(stat)+100 {
 			break
@@ -344,17 +342,55 @@ func (m *mdp) optimize(ctx context.Context, pol [][]float64, allowed [][]int) ([
 			return nil, 0, err
 		}
 		for _, n := range m.c.layers[ph] {
-			improve(n, V)
-			v := 0.0
-			for k, x := range pol[n] {
-				if x != 0 {
-					v += x * m.q(n, k, V)
-				}
-			}
-			V[n] = v
+			m.backNode(n, pol[n], only(n), allowed != nil, V)
 		}
 	}
 	return V, it + 1, nil
+}
+
+// improveNode switches node n's policy pol to the best of its actions
+// (of allowed, when restricted) given values V, if that gains more than
+// the tolerance over pol's play; it reports whether it switched.
+func (m *mdp) improveNode(n int, pol []float64, allowed []int, restricted bool, V []float64) bool {
+	cur, best, bestK := 0.0, math.Inf(-1), -1
+	for k, x := range pol {
+		if x != 0 {
+			cur += x * m.q(n, k, V)
+		}
+	}
+	if !restricted {
+		for k := range pol {
+			if q := m.q(n, k, V); q > best {
+				best, bestK = q, k
+			}
+		}
+	} else {
+		for _, k := range allowed {
+			if q := m.q(n, k, V); q > best {
+				best, bestK = q, k
+			}
+		}
+	}
+	if best > cur+m.tol {
+		clear(pol)
+		pol[bestK] = 1
+		return true
+	}
+	return false
+}
+
+// backNode is one step of backward induction at node n before the clock
+// runs out, its successors' values in V final: it improves pol as
+// improveNode and sets V[n] to the value of the result.
+func (m *mdp) backNode(n int, pol []float64, allowed []int, restricted bool, V []float64) {
+	m.improveNode(n, pol, allowed, restricted, V)
+	v := 0.0
+	for k, x := range pol {
+		if x != 0 {
+			v += x * m.q(n, k, V)
+		}
+	}
+	V[n] = v
 }
 
 // BestResponse computes actor a's exact best response to the other
