@@ -136,6 +136,11 @@ type solveEq struct {
 	Method           string                                   `json:"method"`
 	Endings          map[string]endingJSON                    `json:"endings,omitempty"`
 	Unresolved       *unresolvedJSON                          `json:"unresolved,omitempty"`
+	// BeforeClock is, in a clocked scenario, the member's play and values
+	// at each step before the clock runs out (the stationary equilibrium
+	// in Equilibrium and Values extended back by backward induction), as
+	// in solveDraw.
+	BeforeClock []solveStep `json:"before_clock,omitempty"`
 }
 
 type endingJSON struct {
@@ -473,6 +478,9 @@ func solveOneDraw(cmd *cobra.Command, sc *scenario.Scenario, d scenario.Draw, op
 	for _, mb := range set.Equilibria {
 		e := solveEq{Equilibrium: eqPlay(g, mb.Strategies), Values: eqValues(g, mb.Values), MaxDeviationGain: mb.MaxDeviationGain,
 			BasinShare: mb.BasinShare, Hits: mb.Hits, Sources: mb.Sources, Selected: mb.Selected, Outcome: mb.Outcome, Method: mb.Method}
+		for t := range mb.Timed {
+			e.BeforeClock = append(e.BeforeClock, solveStep{Step: t, Equilibrium: eqPlay(g, mb.Timed[t]), Values: eqValues(g, mb.TimedValues[t])})
+		}
 		if end, un, err := eqEndings(ctx, g, mb.Profile(g), sc.Horizon); err == nil {
 			e.Endings, e.Unresolved = end, un
 		}
@@ -562,12 +570,8 @@ func writeSolveText(w io.Writer, sc *scenario.Scenario, rep solveReport, all, de
 		if sd.Set.Stopped != "" {
 			fmt.Fprintf(&b, "  %s\n", sd.Set.Stopped)
 		}
-		if all && len(sd.BeforeClock) == 0 {
+		if all {
 			writeEqSet(&b, sc, sd)
-		} else if all && sd.Set.Found > 1 {
-			// A clocked member is its play at every step before the clock
-			// and from it on: too long to list them all.
-			b.WriteString("  the members of a clocked game are not listed; claims over them: min_value, max_reach, ... (docs/scenario.md)\n")
 		} else if sd.Set.Found > 1 {
 			b.WriteString("  truce solve --all lists them.\n")
 		}
@@ -630,16 +634,29 @@ func writeEqSet(b *strings.Builder, sc *scenario.Scenario, sd solveDraw) {
 		if e.Selected {
 			b.WriteString(" (selected)")
 		}
-		fmt.Fprintf(b, ": basin share %.0f%% (%d of %d starts), found by %s", 100*share, hits, sd.Set.Starts, foundBy(sources))
+		clock := len(e.BeforeClock)
+		if clock > 0 {
+			// The search's starts and enumeration find stationary
+			// equilibria of the game from the clock on; assemble extends
+			// each back (equilibrium.SolveAll).
+			fmt.Fprintf(b, ": basin share %.0f%% (%d of %d starts); a stationary equilibrium of the game from step %d on, found by %s, extended back over the clock by backward induction",
+				100*share, hits, sd.Set.Starts, clock, foundBy(sources))
+		} else {
+			fmt.Fprintf(b, ": basin share %.0f%% (%d of %d starts), found by %s", 100*share, hits, sd.Set.Starts, foundBy(sources))
+		}
 		if len(members) > 1 {
 			fmt.Fprintf(b, "; %d equilibrium profiles with this outcome, differing only off the path or in choices that change nothing", len(members))
 		}
 		fmt.Fprintf(b, "\n  largest one-shot deviation gain %.2g (%s)\n", e.MaxDeviationGain, e.Method)
+		vals, at := e.Values, ""
+		if clock > 0 {
+			vals, at = e.BeforeClock[0].Values, " at step 0"
+		}
 		var vs []string
 		for _, act := range sc.Actors {
-			vs = append(vs, fmt.Sprintf("%s %.4g", act.ID, solveClean(e.Values[act.ID][init])))
+			vs = append(vs, fmt.Sprintf("%s %.4g", act.ID, solveClean(vals[act.ID][init])))
 		}
-		fmt.Fprintf(b, "  values from %s: %s\n", init, strings.Join(vs, ", "))
+		fmt.Fprintf(b, "  values from %s%s: %s\n", init, at, strings.Join(vs, ", "))
 		if e.Endings != nil {
 			var es []string
 			for _, st := range sc.States {
@@ -656,8 +673,48 @@ func writeEqSet(b *strings.Builder, sc *scenario.Scenario, sd solveDraw) {
 			}
 			fmt.Fprintf(b, "  endings within the horizon (%d steps): %s; %s\n", sc.Horizon, strings.Join(es, ", "), un)
 		}
+		if clock > 0 {
+			fmt.Fprintf(b, "  from step %d on (the clock has run out):\n", clock)
+		}
 		writeEqTable(b, sc, e.Equilibrium, e.Values)
+		if clock > 0 {
+			writeClockPlay(b, sc, e.BeforeClock)
+		}
 	}
+}
+
+// writeClockPlay prints a clocked equilibrium's play before the clock runs
+// out, one row per actor and non-terminal state, consecutive steps with the
+// same play (as printed) merged: "at steps 0-14 negotiate; at step 15 hold".
+// Listing every step's table, as the selected equilibrium's is, would take
+// a screen per step and member.
+func writeClockPlay(b *strings.Builder, sc *scenario.Scenario, steps []solveStep) {
+	fmt.Fprintf(b, "  before step %d (backward induction, each step's stage equilibrium the one nearest the next step's play; others may exist):\n", len(steps))
+	tw := tabwriter.NewWriter(b, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "  actor\tstate\tplay")
+	for a, act := range sc.Actors {
+		for _, st := range sc.States {
+			if _, ok := steps[0].Equilibrium[act.ID][st.ID]; !ok {
+				continue
+			}
+			var runs []string
+			first := 0
+			for t := range steps {
+				txt := playText(sc.Actions[a], steps[t].Equilibrium[act.ID][st.ID])
+				if t+1 < len(steps) && playText(sc.Actions[a], steps[t+1].Equilibrium[act.ID][st.ID]) == txt {
+					continue
+				}
+				run := make([]int, 0, t+1-first)
+				for k := first; k <= t; k++ {
+					run = append(run, k)
+				}
+				runs = append(runs, stepsText(stepRuns(run, len(steps)))+" "+txt)
+				first = t + 1
+			}
+			fmt.Fprintf(tw, "  %s\t%s\t%s\n", act.ID, st.ID, strings.Join(runs, "; "))
+		}
+	}
+	tw.Flush()
 }
 
 // foundBy says how an outcome's equilibria were found, from their

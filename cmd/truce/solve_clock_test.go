@@ -1,16 +1,26 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
+	"fmt"
+	"math"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/truce-dev/truce/equilibrium"
+	"github.com/truce-dev/truce/scenario"
+	"github.com/truce-dev/truce/scenarios"
 )
 
 // truce solve on a clocked scenario prints the equilibrium found by
 // backward induction, step by step. The set is the stationary equilibria
 // of the game from the clock on, each extended back over the clock (they
 // were once listed as "25 equilibria ... proved complete" without the
-// extension), never proved complete; and the credibility check, which
+// extension), never proved complete, and --all lists them; and the
+// credibility check, which
 // needs a stationary game, no longer replaces the whole output with an
 // error.
 func TestSolveClocked(t *testing.T) {
@@ -19,12 +29,12 @@ func TestSolveClocked(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("solve exited %d: %s", code, errs)
 	}
-	for _, want := range []string{"at step 0 (backward induction", "press 0.59, wait 0.41", "each a stationary equilibrium of the game from step 2 on extended back over the clock", "not listed"} {
+	for _, want := range []string{"at step 0 (backward induction", "press 0.59, wait 0.41", "each a stationary equilibrium of the game from step 2 on extended back over the clock", "Outcome 1 (selected)", "US     talks  at step 0 press 0.59, wait 0.41; at step 1 wait"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("no %q in\n%s", want, out)
 		}
 	}
-	for _, bad := range []string{"ERROR", "Outcome 1", ", proved complete"} {
+	for _, bad := range []string{"ERROR", "not listed", ", proved complete"} {
 		if strings.Contains(out, bad) {
 			t.Errorf("%q in\n%s", bad, out)
 		}
@@ -46,5 +56,170 @@ func TestSolveClocked(t *testing.T) {
 	}
 	if rep.Set.Found < 1 || rep.Set.Complete || !strings.HasPrefix(rep.Set.Completeness, "not proved complete: the game is clocked") || rep.Error != "" {
 		t.Errorf("set %+v, error %q", rep.Set, rep.Error)
+	}
+}
+
+// truce solve --all on a clocked scenario lists the members of the set,
+// each a stationary equilibrium of the game from the clock on extended
+// back by backward induction: testdata/clock-quit.yaml, against the set
+// derived by hand in its comments (three equilibria, two outcomes, each
+// extension unique).
+func TestSolveAllClockedMembers(t *testing.T) {
+	const file = "testdata/clock-quit.yaml"
+	out, errs, code := run(t, "solve", "--all", "--format", "json", file)
+	if code != 0 {
+		t.Fatalf("solve exited %d: %s", code, errs)
+	}
+	type step struct {
+		Step        int                                      `json:"step"`
+		Equilibrium map[string]map[string]map[string]float64 `json:"equilibrium"`
+		Values      map[string]map[string]float64            `json:"values"`
+	}
+	var rep struct {
+		Set struct {
+			Found    int  `json:"found"`
+			Outcomes int  `json:"outcomes"`
+			Complete bool `json:"complete"`
+		} `json:"equilibrium_set"`
+		Equilibria []struct {
+			Equilibrium map[string]map[string]map[string]float64 `json:"equilibrium"`
+			Values      map[string]map[string]float64            `json:"values"`
+			Outcome     int                                      `json:"outcome"`
+			BeforeClock []step                                   `json:"before_clock"`
+		} `json:"equilibria"`
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if rep.Set.Found != 3 || rep.Set.Outcomes != 2 || rep.Set.Complete || len(rep.Equilibria) != 3 {
+		t.Fatalf("set %+v with %d members listed, want 3 equilibria, 2 outcomes, not proved complete", rep.Set, len(rep.Equilibria))
+	}
+	// Each member by R's stationary play of A: its stationary values, R's
+	// play (C plays B) and both values at steps 0 and 1.
+	type want struct {
+		rA, cA, vR, vC float64 // stationary
+		quits          bool    // R quits before the clock
+		v1R, v1C       float64 // at step 1
+		v0R, v0C       float64 // at step 0
+	}
+	wants := map[string]want{
+		"both A": {1, 1, 2, 1, false, 1.8, 1.4, 1.62, 1.76},
+		"both B": {0, 0, 1, 2, true, 1.2, 0.5, 1.2, 0.5},
+		"mixed":  {2.0 / 3, 1.0 / 3, 2.0 / 3, 2.0 / 3, true, 1.2, 0.5, 1.2, 0.5},
+	}
+	near := func(x, y float64) bool { return math.Abs(x-y) <= 1e-9 }
+	seen := map[string]int{} // name -> outcome
+	for _, e := range rep.Equilibria {
+		rA := e.Equilibrium["R"]["talks"]["A"]
+		name := ""
+		for n, w := range wants {
+			if near(rA, w.rA) {
+				name = n
+			}
+		}
+		if name == "" {
+			t.Errorf("R plays A with %g from step 2 on: not an equilibrium of the derivation", rA)
+			continue
+		}
+		w := wants[name]
+		seen[name] = e.Outcome
+		if !near(e.Equilibrium["C"]["talks"]["A"], w.cA) || !near(e.Values["R"]["talks"], w.vR) || !near(e.Values["C"]["talks"], w.vC) {
+			t.Errorf("%s from step 2 on: play %v, values %v", name, e.Equilibrium, e.Values)
+		}
+		if len(e.BeforeClock) != 2 {
+			t.Errorf("%s: %d steps before the clock, want 2", name, len(e.BeforeClock))
+			continue
+		}
+		for k, st := range e.BeforeClock {
+			rPlay := "B"
+			if w.quits {
+				rPlay = "A"
+			}
+			vR, vC := w.v0R, w.v0C
+			if k == 1 {
+				vR, vC = w.v1R, w.v1C
+			}
+			if st.Step != k || !near(st.Equilibrium["R"]["talks"][rPlay], 1) || !near(st.Equilibrium["C"]["talks"]["B"], 1) ||
+				!near(st.Values["R"]["talks"], vR) || !near(st.Values["C"]["talks"], vC) {
+				t.Errorf("%s at step %d: play %v, values %v; want R %s, C B, values R %g, C %g", name, st.Step, st.Equilibrium, st.Values, rPlay, vR, vC)
+			}
+		}
+	}
+	if len(seen) != 3 || seen["both B"] != seen["mixed"] || seen["both A"] == seen["mixed"] {
+		t.Errorf("members by outcome %v: want both B and the mixed one in one outcome, both A in another", seen)
+	}
+
+	out, errs, code = run(t, "solve", "--all", file)
+	if code != 0 {
+		t.Fatalf("solve exited %d: %s", code, errs)
+	}
+	for _, want := range []string{
+		"3 equilibria found from 21 starts (2 distinct outcomes), each a stationary equilibrium of the game from step 2 on extended back over the clock by backward induction, not proved complete",
+		"a stationary equilibrium of the game from step 2 on, found by enumeration",
+		"extended back over the clock by backward induction; 2 equilibrium profiles with this outcome",
+		"values from talks at step 0: R 1.62, C 1.76",
+		"values from talks at step 0: R 1.2, C 0.5",
+		"before step 2 (backward induction, each step's stage equilibrium the one nearest the next step's play; others may exist)",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("no %q in\n%s", want, out)
+		}
+	}
+	for _, re := range []string{`R\s+talks\s+at steps 0-1 B\n`, `R\s+talks\s+at steps 0-1 A\n`, `C\s+talks\s+at steps 0-1 B\n`} {
+		if !regexp.MustCompile(re).MatchString(out) {
+			t.Errorf("no %s in\n%s", re, out)
+		}
+	}
+	if n := strings.Count(out, "\nOutcome "); n != 2 {
+		t.Errorf("%d outcomes listed, want 2:\n%s", n, out)
+	}
+}
+
+// On the bundled clocked scenario, solve --all lists as many members as
+// the set search finds (equilibrium.SolveAll on the central game, with
+// solve's seed and starts).
+func TestSolveAllClockedBundledCount(t *testing.T) {
+	const starts = 3
+	sc, ds := scenario.Parse(scenarios.USIran2026Name, scenarios.USIran2026())
+	if sc == nil {
+		t.Fatal(ds)
+	}
+	g, _, err := sc.Build(sc.Central())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g.Clock == 0 {
+		t.Fatal("the bundled scenario has no clock")
+	}
+	set, err := equilibrium.SolveAll(context.Background(), g, equilibrium.SetOptions{Starts: starts, Seed: scenario.DefaultSeed, Workers: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, errs, code := run(t, "solve", "--all", "--starts", strconv.Itoa(starts), "--workers", "1", "../../scenarios/us-iran-2026.yaml")
+	if code != 0 {
+		t.Fatalf("solve exited %d: %s", code, errs)
+	}
+	listed, classes := 0, 0
+	more := regexp.MustCompile(`; (\d+) equilibrium profiles with this outcome`)
+	for _, line := range strings.Split(out, "\n") {
+		if !strings.HasPrefix(line, "Outcome ") {
+			continue
+		}
+		classes++
+		if m := more.FindStringSubmatch(line); m != nil {
+			n, _ := strconv.Atoi(m[1])
+			listed += n
+		} else {
+			listed++
+		}
+		if !strings.Contains(line, "a stationary equilibrium of the game from step 30 on, found by ") || !strings.Contains(line, ", extended back over the clock by backward induction") {
+			t.Errorf("outcome line does not say how it was found and extended: %s", line)
+		}
+	}
+	if listed != len(set.Equilibria) || classes != set.Outcomes || listed == 0 {
+		t.Errorf("listed %d equilibria in %d outcomes, the set search found %d in %d", listed, classes, len(set.Equilibria), set.Outcomes)
+	}
+	if want := fmt.Sprintf("Equilibrium set: %d equilibria found", len(set.Equilibria)); len(set.Equilibria) > 1 && !strings.Contains(out, want) {
+		t.Errorf("no %q in the output", want)
 	}
 }
