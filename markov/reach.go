@@ -6,7 +6,6 @@ import (
 	"math"
 
 	"github.com/truce-dev/truce/internal/budget"
-	"gonum.org/v1/gonum/floats"
 )
 
 // reachBlockSize is how many non-terminal targets one forward pass
@@ -28,7 +27,7 @@ func reachBlockSize(n int) int {
 func (an *analyzer) reachBlock(ctx context.Context, ts []int, sc *scratch) ([][]float64, error) {
 	c, H := an.c, an.opt.Horizon
 	n, B := c.NumNodes(), len(ts)
-	need := budget.Mul(int64(n), int64(B), 8+8+4)
+	need := budget.Add(budget.Mul(int64(n), int64(B), 8+8+4), budget.Mul(int64(len(c.Col)), 4))
 	if err := budget.Check(ctx, fmt.Sprintf("reach curves of %d states on %d chain nodes", B, n), need, "analyse fewer non-terminal states"); err != nil {
 		return nil, err
 	}
@@ -76,6 +75,14 @@ func (an *analyzer) reachBlock(ctx context.Context, ts []int, sc *scratch) ([][]
 	for i, s := range ts {
 		tIdx[s] = int32(i)
 	}
+	// ek[e]: the position in ts of the state edge e enters, or -1.
+	ek := make([]int32, len(c.Col))
+	for e, y := range c.Col {
+		if y < 0 || int(y) >= n {
+			return nil, fmt.Errorf("chain edge %d leads to node %d of %d", e, y, n)
+		}
+		ek[e] = tIdx[c.State[y]]
+	}
 	absorbed := make([]float64, B)
 	mm := make([]float64, B) // the mass each target moves on from the current node
 	for t := 0; t < H && live; t++ {
@@ -113,14 +120,13 @@ func (an *analyzer) reachBlock(ctx context.Context, ts []int, sc *scratch) ([][]
 			// when read at the next step, so the inner loop has no
 			// test. A zero mass adds zero and leaves every sum as it
 			// was.
-			for e := c.RowPtr[x]; e < c.RowPtr[x+1]; e++ {
-				y := int(c.Col[e])
-				w := c.P[e]
-				if k := tIdx[c.State[y]]; k >= 0 {
-					absorbed[k] += mm[k] * w
+			lo, hi := c.RowPtr[x], c.RowPtr[x+1]
+			for e := lo; e < hi; e++ {
+				if k := ek[e]; k >= 0 {
+					absorbed[k] += mm[k] * c.P[e]
 				}
-				addScaled(q[y*B:y*B+B:y*B+B], mm[:B], w)
 			}
+			addRows(q, c.Col[lo:hi], c.P[lo:hi], mm[:B])
 		}
 		for i := range ts {
 			out[i][t+1] = math.Min(1, out[i][t]+absorbed[i])
@@ -128,11 +134,4 @@ func (an *analyzer) reachBlock(ctx context.Context, ts []int, sc *scratch) ([][]
 		p, q = q, p
 	}
 	return out, nil
-}
-
-// addScaled adds w·m[i] to q[i] (len(q) == len(m)) with gonum's vector
-// kernel (two at a time, a multiply then an add each, as the plain loop
-// does them: the same bits).
-func addScaled(q, m []float64, w float64) {
-	floats.AddScaled(q, w, m)
 }

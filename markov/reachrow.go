@@ -1,0 +1,20 @@
+package markov
+
+// addRows is the inner loop of the reach curves of a block of targets
+// (reachBlock): for each edge e of one node's row, to successor col[e]
+// with probability w[e], it adds w[e]·m[i] to q[col[e]·B+i] for every
+// target i < B = len(m). Each product is rounded, then added, as
+// gonum's floats.AddScaled did it per edge, so the curves keep their bits.
+// Every col[e] must be below len(q)/B (reachBlock checks the chain once).
+func addRowsGo(q []float64, col []int32, w []float64, m []float64) {
+	B := len(m)
+	for e, y := range col {
+		qy := q[int(y)*B : int(y)*B+B]
+		we := w[e]
+		for i, v := range m {
+			// float64(…) keeps the product rounded on its own: Go may
+			// fuse a multiply and an add on arm64, ppc64, s390x, riscv64.
+			qy[i] += float64(we * v)
+		}
+	}
+}

@@ -1,0 +1,6 @@
+//go:build !amd64
+
+package markov
+
+// addRows: see addRowsGo.
+func addRows(q []float64, col []int32, w []float64, m []float64) { addRowsGo(q, col, w, m) }
