@@ -394,7 +394,8 @@ func (cs *commitSearch) search(opt CommitOptions) (*commitEval, error) {
 		if err != nil {
 			return err
 		}
-		e.core = nil // improve evaluates the best few again
+		cs.ev.release(e.core) // improve evaluates the best few again
+		e.core = nil
 		cands = append(cands, e)
 		return nil
 	}
@@ -486,12 +487,11 @@ func (cs *commitSearch) improve(c *commitEval) (*commitEval, error) {
 		cs.models[C] = m
 	}
 	models := cs.models
-	cur := c
-	if cur.core == nil {
-		var err error
-		if cur, err = cs.evalCore(c.sig, c.timed); err != nil {
-			return nil, err
-		}
+	// The candidates kept no evaluation (search released them): the
+	// commitment is evaluated again, into a core of improve's own.
+	cur, err := cs.evalCore(c.sig, c.timed)
+	if err != nil {
+		return nil, err
 	}
 	nodes, start := cs.ev.c.nodes, cs.ev.c.start
 	for round := 0; round < 50; round++ {
@@ -559,7 +559,10 @@ func (cs *commitSearch) improve(c *commitEval) (*commitEval, error) {
 					return nil, err
 				}
 				if e.vL > cur.vL+1e-9*math.Max(1, math.Abs(cur.vL)) {
+					cs.ev.release(cur.core) // read by nothing else: cur came from evalCore or here
 					cur, improved = e, true
+				} else {
+					cs.ev.release(e.core)
 				}
 			}
 		}

@@ -32,24 +32,27 @@ import (
 
 // commitEvaluator evaluates commitments on one game for a search.
 type commitEvaluator struct {
-	g         *markov.Game
-	c         *credChain // the decision points; rows read only its graph
-	L, F      int
-	fplay     [][]float64 // per node: the follower's (uniform) play
-	tab       []int32     // per node: its tables' number (tableIDs)
-	nTab      int
-	start     int // the initial state's node
-	discF     float64
-	discL     float64
-	pureF     [][]*evalRow // per table number and leader action: the row of the pure play, follower's payoffs
-	pureL     [][]*evalRow // and the leader's
-	k, cnt    []int
-	lin       linScratch
-	valid     []float64 // appendPlay's scratch (validation)
-	seen      [][]*float64
-	own       []ownRow // rows of mixed plays built for the commitment being evaluated
-	pol, polL []float64
-	pols      [][]float64
+	g           *markov.Game
+	c           *credChain // the decision points; rows read only its graph
+	L, F        int
+	fplay       [][]float64 // per node: the follower's (uniform) play
+	tab         []int32     // per node: its tables' number (tableIDs)
+	nTab        int
+	start       int // the initial state's node
+	discF       float64
+	discL       float64
+	pureF       [][]*evalRow // per table number and leader action: the row of the pure play, follower's payoffs
+	pureL       [][]*evalRow // and the leader's
+	k, cnt      []int
+	lin         linScratch
+	valid       []float64 // appendPlay's scratch (validation)
+	seen        [][]*float64
+	own         []ownRow // rows of mixed plays built for the commitment being evaluated
+	pol, polL   []float64
+	pols, polLs [][]float64
+	q           []float64     // bestAt's scratch
+	off         []int         // per node: where its optimal actions begin in a core's bestBuf
+	pool        []*commitCore // released cores
 }
 
 // evalRow is one row of a decision process with its tolerance scale.
@@ -68,13 +71,14 @@ type ownRow struct {
 }
 
 // commitCore is an evaluated commitment as the evaluator keeps it for
-// the next change.
+// the next change. Its memory is the evaluator's (get, release): the
+// search evaluates tens of thousands of commitments and keeps few.
 type commitCore struct {
-	plays  [][]float64 // per node: the leader's play
-	fm, lm *mdp        // the follower's decision process with its payoffs and with the leader's
-	sF, sL []float64   // per node: its rows' scales
-	V, VL  []float64   // per node: the follower's values and the leader's
-	best   [][]int     // per node: the follower's optimal actions
+	fm, lm  mdp       // the follower's decision process with its payoffs and with the leader's
+	sF, sL  []float64 // per node: its rows' scales
+	V, VL   []float64 // per node: the follower's values and the leader's
+	best    [][]int   // per node: the follower's optimal actions, in bestBuf
+	bestBuf []int     // node n's at off[n]
 }
 
 // newCommitEvaluator returns the evaluator on the decision points of c
@@ -96,6 +100,10 @@ func newCommitEvaluator(c *credChain, L, F int) *commitEvaluator {
 	}
 	ev.tab = tabs
 	ev.pureF, ev.pureL = make([][]*evalRow, ev.nTab), make([][]*evalRow, ev.nTab)
+	ev.off = make([]int, len(c.nodes)+1)
+	for n, nd := range c.nodes {
+		ev.off[n+1] = ev.off[n] + len(g.Avail[nd.state][F])
+	}
 	return ev
 }
 
@@ -193,19 +201,31 @@ func (ev *commitEvaluator) buildRow(n int, play []float64, payee int) *evalRow {
 	return row
 }
 
-// newCore returns a core with the two processes' tables (not their rows).
-func (ev *commitEvaluator) newCore() *commitCore {
+// get returns a core of the evaluator's memory (its contents stale).
+func (ev *commitEvaluator) get() *commitCore {
+	if k := len(ev.pool); k > 0 {
+		cr := ev.pool[k-1]
+		ev.pool = ev.pool[:k-1]
+		return cr
+	}
 	N := len(ev.c.nodes)
-	cr := &commitCore{plays: make([][]float64, N), sF: make([]float64, N), sL: make([]float64, N)}
-	cr.fm = &mdp{c: ev.c, actor: ev.F, disc: ev.discF, r: make([][]float64, N), succ: make([][][]mdpArc, N), lin: &ev.lin}
-	cr.lm = &mdp{c: ev.c, actor: ev.F, disc: ev.discL, r: make([][]float64, N), succ: make([][][]mdpArc, N), lin: &ev.lin}
+	cr := &commitCore{sF: make([]float64, N), sL: make([]float64, N), V: make([]float64, N), VL: make([]float64, N),
+		best: make([][]int, N), bestBuf: make([]int, ev.off[N])}
+	cr.fm = mdp{c: ev.c, actor: ev.F, disc: ev.discF, r: make([][]float64, N), succ: make([][][]mdpArc, N), lin: &ev.lin}
+	cr.lm = mdp{c: ev.c, actor: ev.F, disc: ev.discL, r: make([][]float64, N), succ: make([][][]mdpArc, N), lin: &ev.lin}
 	return cr
 }
 
-// setRows gives node n of cr the leader's play and its rows.
+// release gives a core no one reads any more back to the evaluator.
+func (ev *commitEvaluator) release(cr *commitCore) {
+	if cr != nil {
+		ev.pool = append(ev.pool, cr)
+	}
+}
+
+// setRows gives node n of cr its rows when the leader plays play there.
 func (ev *commitEvaluator) setRows(cr *commitCore, n int, play []float64) {
 	rF, rL := ev.rowsAt(n, play)
-	cr.plays[n] = play
 	cr.fm.r[n], cr.fm.succ[n], cr.sF[n] = rF.r, rF.succ, rF.scale
 	cr.lm.r[n], cr.lm.succ[n], cr.sL[n] = rL.r, rL.succ, rL.scale
 }
@@ -235,20 +255,36 @@ func (ev *commitEvaluator) policies() [][]float64 {
 }
 
 // bestAt sets cr.best[n]: the actions within the follower's tolerance of
-// its best at node n given V (as bestResponseOn).
-func (cr *commitCore) bestAt(n int) {
-	m := cr.fm
+// its best at node n given cr.V (as bestResponseOn).
+func (ev *commitEvaluator) bestAt(cr *commitCore, n int) {
+	m := &cr.fm
+	ev.q = ev.q[:0]
 	best := math.Inf(-1)
 	for k := range m.r[n] {
-		best = math.Max(best, m.q(n, k, cr.V))
+		q := m.q(n, k, cr.V)
+		ev.q = append(ev.q, q)
+		best = math.Max(best, q)
 	}
-	var bs []int
-	for k := range m.r[n] {
-		if m.q(n, k, cr.V) >= best-m.tol {
+	bs := cr.bestBuf[ev.off[n]:ev.off[n]]
+	for k, q := range ev.q {
+		if q >= best-m.tol {
 			bs = append(bs, k)
 		}
 	}
-	cr.best[n] = bs
+	cr.best[n] = bs[:len(bs):len(bs)]
+}
+
+// leaderPolicies returns the leader's starting policy in the follower's
+// optimal actions (the first at every node, as restrictedOptimum), in
+// scratch the next call reuses.
+func (ev *commitEvaluator) leaderPolicies(cr *commitCore) [][]float64 {
+	N := len(ev.c.nodes)
+	ev.polL, ev.polLs = grow(ev.polL, ev.off[N]), grow(ev.polLs, N)
+	for n := range ev.polLs {
+		ev.polLs[n] = ev.polL[ev.off[n]:ev.off[n+1]:ev.off[n+1]]
+		ev.polLs[n][cr.best[n][0]] = 1
+	}
+	return ev.polLs
 }
 
 // full evaluates commitment (sig, timed) from scratch.
@@ -257,7 +293,7 @@ func (ev *commitEvaluator) full(ctx context.Context, sig [][]float64, timed [][]
 		ev.seen[s] = ev.seen[s][:0]
 	}
 	ev.own = ev.own[:0]
-	cr := ev.newCore()
+	cr := ev.get()
 	for n := range ev.c.nodes {
 		play, err := ev.playAt(sig, timed, n)
 		if err != nil {
@@ -266,19 +302,24 @@ func (ev *commitEvaluator) full(ctx context.Context, sig [][]float64, timed [][]
 		ev.setRows(cr, n, play)
 	}
 	ev.tolerances(cr)
-	ev.lin.x = nil // the values are kept: a fresh slice
+	// The values are solved into the core's own memory.
+	ev.lin.x = cr.V
 	V, _, err := cr.fm.optimize(ctx, ev.policies(), nil)
+	ev.lin.x = nil
 	if err != nil {
 		return nil, err
 	}
-	cr.V, cr.best = V, make([][]int, len(V))
+	cr.V = V
 	for n := range V {
-		cr.bestAt(n)
+		ev.bestAt(cr, n)
 	}
+	ev.lin.x = cr.VL
+	VL, _, err := cr.lm.optimize(ctx, ev.leaderPolicies(cr), cr.best)
 	ev.lin.x = nil
-	if cr.VL, err = cr.lm.restrictedOptimum(ctx, cr.best); err != nil {
+	if err != nil {
 		return nil, err
 	}
+	cr.VL = VL
 	return cr, nil
 }
 
@@ -290,12 +331,14 @@ func (ev *commitEvaluator) change(ctx context.Context, base *commitCore, sig [][
 		ev.seen[s] = ev.seen[s][:0]
 	}
 	ev.own = ev.own[:0]
-	cr := &commitCore{plays: append([][]float64(nil), base.plays...), sF: append([]float64(nil), base.sF...),
-		sL: append([]float64(nil), base.sL...)}
-	fm, lm := *base.fm, *base.lm
-	fm.r, fm.succ = append([][]float64(nil), fm.r...), append([][][]mdpArc(nil), fm.succ...)
-	lm.r, lm.succ = append([][]float64(nil), lm.r...), append([][][]mdpArc(nil), lm.succ...)
-	cr.fm, cr.lm = &fm, &lm
+	cr := ev.get()
+	copy(cr.sF, base.sF)
+	copy(cr.sL, base.sL)
+	copy(cr.fm.r, base.fm.r)
+	copy(cr.fm.succ, base.fm.succ)
+	copy(cr.lm.r, base.lm.r)
+	copy(cr.lm.succ, base.lm.succ)
+	fm, lm := &cr.fm, &cr.lm
 	at := ev.c.at[ph*len(g.States)+s]
 	for _, n := range at {
 		play, err := ev.playAt(sig, timed, int(n))
@@ -306,10 +349,15 @@ func (ev *commitEvaluator) change(ctx context.Context, base *commitCore, sig [][
 	}
 	ev.tolerances(cr)
 	if fm.tol != base.fm.tol || lm.tol != base.lm.tol {
+		ev.release(cr)
 		return ev.full(ctx, sig, timed)
 	}
-	cr.V, cr.VL = append([]float64(nil), base.V...), append([]float64(nil), base.VL...)
-	cr.best = append([][]int(nil), base.best...)
+	copy(cr.V, base.V)
+	copy(cr.VL, base.VL)
+	copy(cr.bestBuf, base.bestBuf)
+	for n, b := range base.best {
+		cr.best[n] = cr.bestBuf[ev.off[n] : ev.off[n]+len(b) : ev.off[n]+len(b)]
+	}
 	pols := ev.policies()
 	for t := ph; t >= 0; t-- {
 		if err := ctx.Err(); err != nil {
@@ -324,7 +372,7 @@ func (ev *commitEvaluator) change(ctx context.Context, base *commitCore, sig [][
 		}
 		for _, n := range layer {
 			fm.backNode(n, pols[n], nil, false, cr.V)
-			cr.bestAt(n)
+			ev.bestAt(cr, n)
 			ev.polL = grow(ev.polL, len(fm.r[n]))
 			ev.polL[cr.best[n][0]] = 1
 			lm.backNode(n, ev.polL, cr.best[n], true, cr.VL)
