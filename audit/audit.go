@@ -25,10 +25,16 @@ type Options struct {
 	Workers  int
 	MPE      equilibrium.Options
 	Progress func(done, total int) // variants analysed so far
-	// SkipSubsampled leaves out the hypotheses with their own draws: in
-	// the file and in every variant (truce audit --hypothesis-draws
-	// none); Report.NotEvaluated lists them.
-	SkipSubsampled bool
+	// Costly audits the hypotheses with their own draws: (those the file
+	// marks as costly: a search of the equilibrium set or of commitments
+	// on each draw) on their first N draws, in the file and in every
+	// variant (truce audit --audit-costly). Without it they are left out
+	// of the file's shares and of every variant, and Report.NotAudited
+	// lists them: each would cost N searches per variant, and a variant
+	// changes one element of the file, so the audit of the other
+	// hypotheses does not need them. The definitional check reads them
+	// either way (it runs no analysis).
+	Costly bool
 }
 
 // DefaultDraws is the number of draws each variant is analysed on.
@@ -59,9 +65,10 @@ type Report struct {
 	// Marginal verdicts are within MinChange of a verdict threshold: the
 	// smallest change can flip them.
 	Marginal []Verdict
-	// NotEvaluated are the hypotheses left out (Options.SkipSubsampled),
-	// in file order: nothing above says anything about them.
-	NotEvaluated []scenario.Hypothesis
+	// NotAudited are the costly hypotheses left out (without
+	// Options.Costly), in file order: no share, flip or fixed verdict
+	// above is about them; only Definitional may name them.
+	NotAudited []scenario.SkippedHypothesis
 }
 
 // MinChange is the smallest change of a hypothesis's share of draws that
@@ -132,22 +139,26 @@ func Run(ctx context.Context, file string, src []byte, opt Options) (*Report, er
 	if sc == nil {
 		return nil, fmt.Errorf("%s has errors: %s", file, firstError(diags))
 	}
-	var skipped []scenario.Hypothesis
-	if opt.SkipSubsampled {
-		skipped = sc.SkipSubsampled()
-	}
-	if len(sc.Hypotheses) == 0 {
-		if len(skipped) > 0 {
-			return nil, fmt.Errorf("%s: every hypothesis has its own draws: and --hypothesis-draws none leaves them all out: there is no verdict to audit", file)
-		}
-		return nil, fmt.Errorf("%s has no hypotheses: there is no verdict to audit", file)
-	}
 	s, err := newSource(src)
 	if err != nil {
 		return nil, err
 	}
+	rep := &Report{File: file, Draws: opt.Draws, Seed: opt.Seed, TestedByKind: map[string]int{}}
+	// The definitional check runs no analysis: it reads every hypothesis,
+	// the costly ones too.
+	rep.Definitional = definitional(sc, payoffRulesByState(s), opt.Seed)
+	if !opt.Costly {
+		for _, h := range sc.SkipSubsampled() {
+			rep.NotAudited = append(rep.NotAudited, scenario.SkippedHypothesis{ID: h.ID, Claim: h.Claim, Draws: h.Draws})
+		}
+	}
+	if len(sc.Hypotheses) == 0 {
+		if len(rep.NotAudited) > 0 {
+			return nil, fmt.Errorf("%s: every hypothesis sets its own draws: (the file marks them as costly), which the audit leaves out unless asked (--audit-costly): there is no other verdict to audit", file)
+		}
+		return nil, fmt.Errorf("%s has no hypotheses: there is no verdict to audit", file)
+	}
 	pert := perturbations(s, sc)
-	rep := &Report{File: file, Draws: opt.Draws, Seed: opt.Seed, TestedByKind: map[string]int{}, NotEvaluated: skipped}
 	total := len(pert) + 1
 	tick := func(done int) {
 		if opt.Progress != nil {
@@ -186,7 +197,6 @@ func Run(ctx context.Context, file string, src []byte, opt Options) (*Report, er
 		}
 		rep.Baseline = append(rep.Baseline, v)
 	}
-	rep.Definitional = definitional(sc, payoffRulesByState(s), opt.Seed)
 	broken := make([][]Flip, len(ids))
 	for i, p := range pert {
 		if err := ctx.Err(); err != nil {
@@ -202,7 +212,7 @@ func Run(ctx context.Context, file string, src []byte, opt Options) (*Report, er
 			rep.NotTested = append(rep.NotTested, NotTested{Perturbation: p, Why: firstError(ds)})
 			continue
 		}
-		if opt.SkipSubsampled {
+		if !opt.Costly {
 			vsc.SkipSubsampled()
 		}
 		vids, holds, err := sensitivity.HypothesisDrawsMemo(ctx, vsc, nil, draws, opt.Seed, opt.MPE, eval, memo)

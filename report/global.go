@@ -110,6 +110,13 @@ func AddDiscoveries(in *Input, r *sensitivity.DiscoverResult) {
 func AddAudit(in *Input, r *audit.Report) {
 	at := func(line, col int) string { return fmt.Sprintf("%s:%d:%d", r.File, line, col) }
 	a := &Audit{Summary: fmt.Sprintf("%d variants of the file, each analysed on the same %d draws (seed %d)", r.Tested, r.Draws, r.Seed)}
+	if len(r.NotAudited) > 0 {
+		var ids []string
+		for _, h := range r.NotAudited {
+			ids = append(ids, fmt.Sprintf("%s (draws: %d)", h.ID, h.Draws))
+		}
+		a.Summary += fmt.Sprintf("; not audited, being costly (a search on each of their own draws): %s; `truce audit --audit-costly` audits them", strings.Join(ids, ", "))
+	}
 	for _, d := range r.Definitional {
 		var parts []string
 		for _, m := range d.Matches {

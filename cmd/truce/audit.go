@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 	"github.com/truce-dev/truce/audit"
@@ -47,9 +48,19 @@ than through the uncertainty it declares:
 
 The numbers of the hypotheses themselves are the claims, not assumptions,
 and are left alone; so are the distributions' own numbers, which
-truce sensitivity varies.`,
+truce sensitivity varies.
+
+Hypotheses that set their own draws: (the file marks them as costly: a
+search of the equilibrium set or of commitments on each draw) are not
+audited by default: they are left out of the file's shares and of every
+variant, and the output lists them as "not audited (costly: N draws
+each)". Auditing them costs N searches per variant (a hundred variants of
+the bundled file, a few CPU-s per search); --audit-costly audits them, on
+their first N draws, in the file and in every variant. The definitional
+check reads them either way.`,
 		Example: `  truce audit scenarios/us-iran-2026.yaml
-  truce audit scenarios/us-iran-2026.yaml --draws 500 --format json`,
+  truce audit scenarios/us-iran-2026.yaml --draws 500 --format json
+  truce audit scenarios/us-iran-2026.yaml --audit-costly   # the set and commitment claims too (slow)`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			// The audit edits the file's text, so it reads the text itself.
@@ -63,7 +74,17 @@ truce sensitivity varies.`,
 				}
 				return &cmdError{msg: fmt.Sprintf("truce audit: %s has errors; nothing was run", name), diags: diags}
 			}
-			opt.SkipSubsampled = hypDraws == "none"
+			if hypDraws != "" {
+				// cobra's deprecation note goes to stdout, into the JSON.
+				fmt.Fprintln(cmd.ErrOrStderr(), "truce audit: --hypothesis-draws is deprecated: --audit-costly audits the hypotheses with their own draws:, which are not audited by default")
+			}
+			switch {
+			case hypDraws == "file":
+				// --hypothesis-draws file, before --audit-costly existed.
+				opt.Costly = true
+			case hypDraws == "none" && opt.Costly:
+				return &exitError{codeUsage, "truce audit: --audit-costly and --hypothesis-draws none contradict each other (the latter is the default now)"}
+			}
 			bar := progress.New(cmd.ErrOrStderr(), -1, "variants")
 			opt.Progress = func(done, _ int) { bar.Set(int64(done)) }
 			rep, err := audit.Run(cmd.Context(), name, src, opt)
@@ -71,12 +92,17 @@ truce sensitivity varies.`,
 			if err != nil {
 				return &exitError{codeFailure, fmt.Sprintf("truce audit: %v", err)}
 			}
-			ne := scenario.NewNotEvaluated(rep.NotEvaluated, rerunCommand(cmd, map[string]string{"hypothesis-draws": "file"}))
+			var na *auditNotAudited
+			if len(rep.NotAudited) > 0 {
+				na = &auditNotAudited{Why: notAuditedWhy, Hypotheses: rep.NotAudited,
+					Command: rerunCommand(cmd, map[string]string{"audit-costly": "true", "hypothesis-draws": ""})}
+			}
 			if format == "json" {
-				return writeAuditJSON(cmd.OutOrStdout(), rep, ne)
+				return writeAuditJSON(cmd.OutOrStdout(), rep, na)
 			}
 			writeAuditText(cmd.OutOrStdout(), rep)
-			return ne.WriteText(cmd.OutOrStdout())
+			writeNotAudited(cmd.OutOrStdout(), na)
+			return nil
 		},
 	}
 	f := cmd.Flags()
@@ -84,7 +110,11 @@ truce sensitivity varies.`,
 	f.Uint64Var(&opt.Seed, "seed", 1, "random seed of the draws")
 	intFlag(f, &opt.Workers, "workers", 0, 0, maxWorkers, "parallel workers (0 = all cores); output does not depend on it")
 	formatFlag(f, &format, "text", "json")
-	enumFlag(f, &hypDraws, "hypothesis-draws", "file", "hypotheses with draws: N are audited on the first N draws (file) or left out, saying so (none)", "file", "none")
+	f.BoolVar(&opt.Costly, "audit-costly", false, "audit the hypotheses with their own draws: N too (set and commitment claims), on their first N draws in the file and in every variant; slow: without it they are listed as not audited")
+	// --hypothesis-draws file|none was the flag before --audit-costly
+	// (none is now the default); kept so that scripts still run.
+	enumFlag(f, &hypDraws, "hypothesis-draws", "", "file: as --audit-costly; none: the default", "file", "none")
+	_ = f.MarkHidden("hypothesis-draws")
 	timeoutFlag(f)
 	return cmd
 }
@@ -258,8 +288,45 @@ type auditJSON struct {
 	Decisive     []auditDecisive  `json:"decisive_numbers"`
 	Marginal     []auditVerdict   `json:"marginal"`
 	NotTested    []auditNotTested `json:"not_tested"`
-	// NotEvaluated: the hypotheses --hypothesis-draws none left out.
-	NotEvaluated *scenario.NotEvaluated `json:"hypotheses_not_evaluated,omitempty"`
+	// NotAudited: the costly hypotheses left out (without --audit-costly).
+	NotAudited *auditNotAudited `json:"hypotheses_not_audited,omitempty"`
+}
+
+// auditNotAudited lists the hypotheses with their own draws: the audit
+// left out, why, and the command that audits them.
+type auditNotAudited struct {
+	Why        string                       `json:"why"`
+	Hypotheses []scenario.SkippedHypothesis `json:"hypotheses"`
+	Command    string                       `json:"command"`
+}
+
+const notAuditedWhy = "each sets its own draws:, which marks it as costly (a search of the equilibrium set or of commitments on each draw, say): auditing it costs that many evaluations in the file and in every variant. No share, flip or fixed verdict of this audit is about it; the definitional check reads it"
+
+// writeNotAudited writes the note listing the costly hypotheses the audit
+// left out and the command that audits them.
+func writeNotAudited(w io.Writer, na *auditNotAudited) {
+	if na == nil {
+		return
+	}
+	lo, hi := na.Hypotheses[0].Draws, na.Hypotheses[0].Draws
+	for _, h := range na.Hypotheses {
+		lo, hi = min(lo, h.Draws), max(hi, h.Draws)
+	}
+	draws := fmt.Sprint(hi)
+	if lo < hi {
+		draws = fmt.Sprintf("%d–%d", lo, hi)
+	}
+	fmt.Fprintf(w, "\nNot audited (costly: %s draws each): %s\n", draws, nounCount(len(na.Hypotheses), "hypothesis", "hypotheses"))
+	fmt.Fprintln(w, "  Each sets its own draws:, which marks it as costly (a search of the equilibrium set or of")
+	fmt.Fprintln(w, "  commitments on each draw, say): auditing it costs that many evaluations in the file and in")
+	fmt.Fprintln(w, "  every variant. No share, flip or fixed verdict above is about them; the definitional check")
+	fmt.Fprintln(w, "  reads them.")
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	for _, h := range na.Hypotheses {
+		fmt.Fprintf(tw, "  %s\tnot audited\t(draws: %d)\t%s\n", h.ID, h.Draws, oneLine(h.Claim, 100))
+	}
+	tw.Flush()
+	fmt.Fprintf(w, "  audit them too (slow): %s\n", na.Command)
 }
 
 type auditVerdict struct {
@@ -322,7 +389,7 @@ type auditNotTested struct {
 	Why     string         `json:"why"`
 }
 
-func writeAuditJSON(w io.Writer, rep *audit.Report, ne *scenario.NotEvaluated) error {
+func writeAuditJSON(w io.Writer, rep *audit.Report, na *auditNotAudited) error {
 	el := func(p audit.Perturbation) auditElementJS {
 		return auditElementJS{Kind: p.Kind, What: p.What, At: at(rep.File, p.Pos), Value: p.Value, Change: p.Change}
 	}
@@ -337,7 +404,7 @@ func writeAuditJSON(w io.Writer, rep *audit.Report, ne *scenario.NotEvaluated) e
 		return out
 	}
 	js := auditJSON{Scenario: rep.File, Draws: rep.Draws, Seed: rep.Seed, Tested: rep.Tested, Baseline: verdicts(rep.Baseline), Marginal: verdicts(rep.Marginal),
-		Definitional: []auditDefJSON{}, Fixed: []auditFixedJSON{}, Flips: []auditFlipJSON{}, Decisive: []auditDecisive{}, NotTested: []auditNotTested{}, NotEvaluated: ne}
+		Definitional: []auditDefJSON{}, Fixed: []auditFixedJSON{}, Flips: []auditFlipJSON{}, Decisive: []auditDecisive{}, NotTested: []auditNotTested{}, NotAudited: na}
 	for _, d := range rep.Definitional {
 		dj := auditDefJSON{Hypothesis: d.Hypothesis, At: at(rep.File, d.Pos), Kind: d.Kind, Text: d.Text, Matches: []auditMatchJSON{}}
 		for _, m := range d.Matches {

@@ -140,6 +140,15 @@ func rerunCommand(cmd *cobra.Command, set map[string]string) string {
 		} else if v == f.DefValue {
 			return
 		}
+		if f.Value.Type() == "bool" {
+			// "--flag true" would read true as an argument.
+			if v == "true" {
+				parts = append(parts, "--"+f.Name)
+			} else {
+				parts = append(parts, "--"+f.Name+"="+v)
+			}
+			return
+		}
 		parts = append(parts, "--"+f.Name, shellQuote(v))
 	})
 	for i := 2; i < len(parts); i++ {

@@ -9,7 +9,8 @@ import (
 )
 
 // --hypothesis-draws none leaves out the hypotheses that carry their own
-// draws: in analyze, update and audit: none of them gets a verdict, the
+// draws: in analyze and update (audit leaves them out by default:
+// TestAuditCostly): none of them gets a verdict, the
 // output lists them as not evaluated with the command that evaluates them,
 // and the others are as in a run without the flag.
 func TestHypothesisDrawsNone(t *testing.T) {
@@ -79,23 +80,7 @@ func TestHypothesisDrawsNone(t *testing.T) {
 		t.Errorf("bad --hypothesis-draws: exit %d, %q", code, errs)
 	}
 
-	// audit: the baseline and every variant without them.
-	out, errs, code = run(t, "audit", file, "--draws", "10", "--hypothesis-draws", "none")
-	if code != 0 || !strings.Contains(out, "  H4  not evaluated  (draws: 9)") || !strings.Contains(out, "evaluate them with: truce audit ../../scenario/testdata/subsample.yaml --draws 10\n") {
-		t.Errorf("audit: exit %d: %s\n%s", code, errs, out)
-	}
-	out, _, code = run(t, "audit", file, "--draws", "10", "--hypothesis-draws", "none", "--format", "json")
-	var aud struct {
-		Baseline []struct {
-			Hypothesis string `json:"hypothesis"`
-		} `json:"baseline"`
-		NotEvaluated *struct {
-			Command string `json:"command"`
-		} `json:"hypotheses_not_evaluated"`
-	}
-	if err := json.Unmarshal([]byte(out), &aud); err != nil || code != 0 || len(aud.Baseline) != 2 || aud.Baseline[1].Hypothesis != "H2" || aud.NotEvaluated == nil {
-		t.Errorf("audit json: exit %d, %v: %s", code, err, out)
-	}
+	// audit: see TestAuditCostly.
 
 	// update: the watch example with a costly claim added.
 	src, err := os.ReadFile(watch)
@@ -116,5 +101,65 @@ func TestHypothesisDrawsNone(t *testing.T) {
 	out, _, code = run(t, "update", path, "--record", watchRecord, "--draws", "40", "--checks", "10", "--hypothesis-draws", "none")
 	if code != 0 || !strings.Contains(out, "  H0  not evaluated  (draws: 5)  costly\n") {
 		t.Errorf("update text: exit %d:\n%s", code, out)
+	}
+}
+
+// truce audit leaves the hypotheses with their own draws: out by default
+// and lists them as not audited (costly), in text and JSON, with the
+// command that audits them; --audit-costly (or the older
+// --hypothesis-draws file) audits them in the file and every variant.
+func TestAuditCostly(t *testing.T) {
+	const file = "../../scenario/testdata/subsample.yaml"
+	out, errs, code := run(t, "audit", file, "--draws", "10")
+	if code != 0 {
+		t.Fatalf("audit: exit %d: %s", code, errs)
+	}
+	for _, want := range []string{"\nNot audited (costly: 9–13 draws each): 2 hypotheses\n", "  H3  not audited  (draws: 13)  H1 on a subsample\n", "  H4  not audited  (draws: 9)   war takes",
+		"  audit them too (slow): truce audit ../../scenario/testdata/subsample.yaml --audit-costly --draws 10\n"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("audit text lacks %q:\n%s", want, out)
+		}
+	}
+	type auditOut struct {
+		Baseline []struct {
+			Hypothesis     string `json:"hypothesis"`
+			EvaluatedDraws int    `json:"evaluated_draws"`
+		} `json:"baseline"`
+		NotAudited *struct {
+			Why        string `json:"why"`
+			Hypotheses []struct {
+				ID    string `json:"id"`
+				Draws int    `json:"draws"`
+			} `json:"hypotheses"`
+			Command string `json:"command"`
+		} `json:"hypotheses_not_audited"`
+	}
+	decode := func(args ...string) auditOut {
+		t.Helper()
+		out, errs, code := run(t, append([]string{"audit", file, "--draws", "10", "--format", "json"}, args...)...)
+		var a auditOut
+		if err := json.Unmarshal([]byte(out), &a); err != nil || code != 0 {
+			t.Fatalf("audit %v: exit %d, %v: %s\n%s", args, code, err, errs, out)
+		}
+		return a
+	}
+	a := decode()
+	if len(a.Baseline) != 2 || a.Baseline[1].Hypothesis != "H2" || a.NotAudited == nil || len(a.NotAudited.Hypotheses) != 2 ||
+		a.NotAudited.Hypotheses[0].ID != "H3" || a.NotAudited.Hypotheses[0].Draws != 13 || !strings.Contains(a.NotAudited.Why, "costly") ||
+		a.NotAudited.Command != "truce audit ../../scenario/testdata/subsample.yaml --audit-costly --draws 10" {
+		t.Errorf("audit json: %+v", a)
+	}
+	for _, args := range [][]string{{"--audit-costly"}, {"--hypothesis-draws", "file"}} {
+		a := decode(args...)
+		// H3's 13 draws are more than the audit's 10: it is on all 10.
+		if len(a.Baseline) != 4 || a.Baseline[2].Hypothesis != "H3" || a.Baseline[3].EvaluatedDraws != 9 || a.NotAudited != nil {
+			t.Errorf("audit %v json: %+v", args, a)
+		}
+	}
+	if none := decode("--hypothesis-draws", "none"); len(none.Baseline) != 2 || none.NotAudited == nil {
+		t.Errorf("audit --hypothesis-draws none (the default): %+v", none)
+	}
+	if _, errs, code := run(t, "audit", file, "--audit-costly", "--hypothesis-draws", "none"); code != 2 {
+		t.Errorf("--audit-costly with --hypothesis-draws none: exit %d, %s", code, errs)
 	}
 }

@@ -224,6 +224,17 @@ func auditFindings(a *audit.Report) []string {
 		}
 		parts = append(parts, fmt.Sprintf("%s %s %s", plural(len(a.Decisive), "fixed number"), verb, strings.Join(decided, ", ")))
 	}
+	if len(a.NotAudited) > 0 {
+		var ids []string
+		draws := fmt.Sprintf("%d draws", a.NotAudited[0].Draws)
+		for _, h := range a.NotAudited {
+			ids = append(ids, h.ID)
+			if h.Draws != a.NotAudited[0].Draws {
+				draws = "their own draws"
+			}
+		}
+		parts = append(parts, fmt.Sprintf("%s not audited (costly: a search on each of %s; truce audit --audit-costly)", strings.Join(ids, ", "), draws))
+	}
 	return parts
 }
 
