@@ -12,6 +12,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/truce-dev/truce/internal/nashcli"
 )
 
 // The hostile corpus: inputs and command lines that once crashed truce,
@@ -218,11 +220,15 @@ func hostileBinary(t *testing.T) []string {
 }
 
 // TestMain lets the test binary stand in for truce in the subprocesses of
-// TestHostile (it is the same code as the built command).
+// TestHostile (it is the same code as the built command), and for
+// truce-nash in those of TestHostileTruceNash.
 func TestMain(m *testing.M) {
-	if os.Getenv("TRUCE_HOSTILE_CHILD") == "1" {
+	switch os.Getenv("TRUCE_HOSTILE_CHILD") {
+	case "1":
 		main()
 		return
+	case "truce-nash": // TestHostileTruceNash
+		os.Exit(nashcli.Main(context.Background(), "truce-nash", os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 	}
 	os.Exit(m.Run())
 }

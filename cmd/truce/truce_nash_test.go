@@ -231,6 +231,33 @@ func TestTruceNashErrorsSameAsTruceNash(t *testing.T) {
 	}
 }
 
+// TestHostileTruceNash: the hostile cases of `truce nash` (huge trees,
+// overflowing payoffs, time limits, bad flags) through truce-nash, under
+// the same CPU and memory caps: the same exit code and messages, never a
+// crash or a hang.
+func TestHostileTruceNash(t *testing.T) {
+	if os.Getenv("TRUCE_BIN") != "" {
+		t.Skip("TRUCE_BIN is a truce binary: truce-nash is tested through the test binary")
+	}
+	bin := []string{"env", "TRUCE_HOSTILE_CHILD=truce-nash", hostileBinary(t)[0]}
+	n := 0
+	for _, tc := range hostileCases() {
+		if len(tc.args) == 0 || tc.args[0] != "nash" || tc.large || tc.pending != "" {
+			continue
+		}
+		n++
+		tc.args = tc.args[1:]
+		t.Run(tc.name, func(t *testing.T) {
+			if problems, summary := runHostile(t, bin, tc); len(problems) > 0 {
+				t.Errorf("truce-nash: %s\n%s", summary, strings.Join(problems, "\n"))
+			}
+		})
+	}
+	if n < 15 {
+		t.Errorf("only %d hostile nash cases", n)
+	}
+}
+
 // TestTruceNashFlags: truce-nash has every flag of `truce nash` (its own
 // and the global ones), with the same type, default and help text; its
 // --help lists them in the same lines.
