@@ -9,6 +9,7 @@ import (
 
 	"github.com/truce-dev/truce/internal/budget"
 	"gonum.org/v1/gonum/blas/blas64"
+	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/lapack/lapack64"
 	"gonum.org/v1/gonum/mat"
 )
@@ -64,17 +65,25 @@ type mpeTracer struct {
 	isBeta []bool
 }
 
-// The chord corrector (see mpeTrace) may take up to mpeChordIters
-// corrections, and its step is accepted only if the secant turns by less
-// than acos(mpeChordCos) ≈ 5.7° from the last tangent: about half the
-// turn of the tangent allowed to a step with a fresh factorisation.
+// Large systems (mpeKrylovMinUnknowns or more factored unknowns) correct
+// a trial step by Newton's method whose systems GMRES solves with the
+// factorisation of an earlier point as preconditioner (mpeKrylov), and
+// factor afresh only when GMRES does not converge within mpeKrylovBasis
+// iterations, or took more than mpeKrylovRefresh for one solve of the
+// step just accepted (the old factors have become a poor preconditioner,
+// and a factorisation, about as costly as 80 iterations at 400 two-actor
+// states, now pays). Newton's corrections are solved to a residual of
+// mpeKrylovTol relative to H, the tangent to mpeKrylovTanTol.
 const (
-	mpeChordIters = 30
-	mpeChordCos   = 0.995
-	mpeChordRate  = 0.8
-	// mpeChordMinUnknowns: the chord corrector is used only when the
-	// factored system (actors × states + 1 unknowns) has at least this
-	// many unknowns.
+	mpeKrylovMinUnknowns = 300
+	mpeKrylovBasis       = 40
+	mpeKrylovRefresh     = 12
+	mpeKrylovNewton      = 8
+	mpeKrylovTol         = 1e-3
+	mpeKrylovTanTol      = 1e-8
+	// mpeChordMinUnknowns: the polish reuses its first factorisation
+	// (Newton–chord) only when the system has at least this many
+	// unknowns.
 	mpeChordMinUnknowns = 300
 )
 
@@ -82,23 +91,21 @@ const (
 // lim = min(0.05, f·h) for a step of length h, and the new tangent must
 // turn by less than acos(c) from the last one. The predictor's error grows
 // as κh²/2 on a path of curvature κ, so f bounds the turn per step at
-// about 2f radians as well. On large systems (those that use the chord
-// corrector) a factorisation is what a step costs, and the paths of large
-// games turn tightly again and again (the 400-state benchmark game's folds
-// take 10–20 steps each), so they get about twice the turn: f = 0.25 and
-// 18° (the chord's secant 10°) instead of f = 0.1 and 11.5° (5.7°). Small
-// systems keep the old control, and so their paths bit for bit.
+// about 2f radians as well. On large systems (those that use GMRES) the
+// paths of large games turn tightly again and again (the 400-state
+// benchmark game's folds took 10–20 steps each), so they get about twice
+// the turn: f = 0.25 and 18° instead of f = 0.1 and 11.5°. Small systems
+// keep the old control, and so their paths bit for bit.
 const (
-	mpeStepLim       = 0.1
-	mpeStepCos       = 0.98
-	mpeLargeStepLim  = 0.25
-	mpeLargeStepCos  = 0.95
-	mpeLargeChordCos = 0.985
+	mpeStepLim      = 0.1
+	mpeStepCos      = 0.98
+	mpeLargeStepLim = 0.25
+	mpeLargeStepCos = 0.95
 )
 
 // mpeSingularMax is the number of trial steps in a row whose matrix is
 // singular to working precision after which a large system's path (one
-// that uses the chord corrector) is declared stalled: far along the path,
+// that uses GMRES) is declared stalled: far along the path,
 // at λ in the millions, that is what the matrix is at every step size, and
 // each refusal costs a dense factorisation of the whole system (half a
 // CPU-second at 400 two-actor states; halving the step down to 10⁻¹² took
@@ -510,12 +517,22 @@ func mpeTraceStart(m *mpeModel, opt Options, prior [][][]float64) (*mpePath, err
 	rhs := mat.NewVecDense(n+1, nil)
 
 	// correct runs the corrector from yp into yc with the factorisation in
-	// lu: up to maxIt Newton (or, with an older factorisation, chord)
+	// lu, factored at yp: up to maxIt Newton–chord
 	// corrections, each at most rate times the previous, the first at most lim
 	// (it measures the predictor's error, which grows as h², and sets the
 	// next step size). haveH says t.H already holds H(yp). It reports
 	// whether the residual fell below 1e-8, the corrections made and the
 	// first correction's size.
+	// weigh is the size that counts in the step control of a correction d
+	// of unknown i of yc: an action whose probability is negligible does
+	// not shape the path, so its log-probability's error, λ times the
+	// values' error, is weighted by what the probability could become.
+	weigh := func(i int, d float64) float64 {
+		if t.isBeta[i] {
+			d *= math.Min(1, mpeBetaWeight*math.Exp(math.Max(yc[i], yc[i]+d)))
+		}
+		return d
+	}
 	correct := func(haveH bool, maxIt int, rate, lim float64) (bool, int, float64) {
 		copy(yc, yp)
 		prev := math.Inf(1)
@@ -537,15 +554,8 @@ func mpeTraceStart(m *mpeModel, opt Options, prior [][][]float64) (*mpePath, err
 			dn := 0.0
 			for i := range yc {
 				d := sol.AtVec(i)
-				if t.isBeta[i] {
-					// An action whose probability is negligible does
-					// not shape the path: its log-probability's error,
-					// λ times the values' error, is weighted by what
-					// the probability could become.
-					d *= math.Min(1, mpeBetaWeight*math.Exp(math.Max(yc[i], yc[i]+d)))
-				}
-				yc[i] += sol.AtVec(i)
-				dn = math.Max(dn, math.Abs(d))
+				dn = math.Max(dn, math.Abs(weigh(i, d)))
+				yc[i] += d
 			}
 			if it == 0 {
 				dn0 = dn
@@ -558,13 +568,54 @@ func mpeTraceStart(m *mpeModel, opt Options, prior [][][]float64) (*mpePath, err
 		return false, maxIt, dn0
 	}
 
-	chordOK := false // lu holds a factorisation usable by the chord corrector
-	// On small games a factorisation costs less than the chord's extra
-	// evaluations of H (the 20-state 3×3 game took twice the CPU with it).
-	useChord := len(lu.ridx) >= mpeChordMinUnknowns
-	stepLim, stepCos, chordCos := mpeStepLim, mpeStepCos, mpeChordCos
-	if useChord {
-		stepLim, stepCos, chordCos = mpeLargeStepLim, mpeLargeStepCos, mpeLargeChordCos
+	// On small games a factorisation costs less than GMRES's extra
+	// products and solves (the 20-state 3×3 game took twice the CPU with
+	// the chord corrector that came before it).
+	useKrylov := len(lu.ridx) >= mpeKrylovMinUnknowns
+	krylovOK := false // lu holds a factorisation usable as GMRES's preconditioner
+	var kr *mpeKrylov
+	var kx, kb []float64
+	stepLim, stepCos := mpeStepLim, mpeStepCos
+	if useKrylov {
+		stepLim, stepCos = mpeLargeStepLim, mpeLargeStepCos
+		kr = newMPEKrylov(t, lu, mpeKrylovBasis)
+		lu.slu.simd = true
+		kx, kb = make([]float64, n+1), make([]float64, n+1)
+	}
+	// correctKrylov is Newton's corrector from yp into yc with the exact
+	// Jacobian of every iterate, solved by kr: it reports whether the
+	// residual fell below 1e-8, the corrections made, the first
+	// correction's size (as correct), and whether it failed because GMRES
+	// did not converge (stale: a fresh factorisation may still succeed).
+	correctKrylov := func(lim float64) (ok bool, iters int, dn0 float64, stale bool) {
+		copy(yc, yp)
+		prev := math.Inf(1)
+		for it := 0; it < mpeKrylovNewton; it++ {
+			t.eval(yc, true)
+			if mpeNormInf(t.H) < 1e-8 {
+				return true, it + 1, dn0, false
+			}
+			for i := 0; i < n; i++ {
+				kb[i] = -t.H[i]
+			}
+			kb[n] = 0
+			if !kr.solve(kx, kb, nil, tau, mpeKrylovTol) {
+				return false, it + 1, dn0, true
+			}
+			dn := 0.0
+			for i, d := range kx {
+				dn = math.Max(dn, math.Abs(weigh(i, d)))
+				yc[i] += d
+			}
+			if it == 0 {
+				dn0 = dn
+			}
+			if math.IsNaN(dn) || dn > 0.5*prev || (it == 0 && dn > lim) {
+				return false, it + 1, dn0, false
+			}
+			prev = dn
+		}
+		return false, mpeKrylovNewton, dn0, false
 	}
 	singular := 0 // trial steps in a row refused as singular
 	advance := func(ctx context.Context, limit int) ([][][]float64, string, mpePathStatus) {
@@ -589,60 +640,80 @@ func mpeTraceStart(m *mpeModel, opt Options, prior [][][]float64) (*mpePath, err
 				}
 				oldTau = append(oldTau[:0], tau...)
 				lim := math.Min(0.05, stepLim*h) + 1e-6
-				if chordOK {
-					// First the chord corrector with the factorisation of an
-					// earlier point: when it converges, the step costs a few
-					// evaluations of H and triangular solves instead of a
-					// dense factorisation; the secant from the last point is
-					// then the new tangent.
-					ok, iters, dn0 := correct(false, mpeChordIters, mpeChordRate, lim)
+				if krylovOK {
+					// Newton's method with the exact Jacobian of every
+					// iterate, its systems solved by GMRES preconditioned by
+					// the factorisation of an earlier point (mpeKrylov): while
+					// that stays a good preconditioner a step costs a few
+					// sparse evaluations and triangular solves instead of a
+					// dense factorisation.
+					ok, iters, dn0, stale := correctKrylov(lim)
 					if ok {
+						// the tangent at the corrected point
+						clear(kb)
+						kb[n] = 1
+						// from the last tangent, scaled to meet the last row
+						if ok = kr.solve(kx, kb, oldTau, oldTau, mpeKrylovTanTol); !ok {
+							stale = true
+						}
+					}
+					switch {
+					case ok:
 						nrm := 0.0
-						for i := range yc {
-							nrm += (yc[i] - y[i]) * (yc[i] - y[i])
+						for _, v := range kx {
+							nrm += v * v
 						}
 						nrm = math.Sqrt(nrm)
 						cosang := 0.0
-						for i := range yc {
-							cosang += oldTau[i] * (yc[i] - y[i]) / nrm
+						for i := range kx {
+							cosang += oldTau[i] * kx[i] / nrm
 						}
-						if cosang >= chordCos {
-							for i := range tau {
-								tau[i] = (yc[i] - y[i]) / nrm
-							}
-							copy(y, yc)
-							accepted = true
-							grow := 2.0
-							if dn0 > 0 {
-								grow = math.Min(2, math.Max(0.5, 0.7*math.Sqrt(lim/dn0)))
-							}
-							if rejected || iters > mpeChordIters/2 {
-								grow = math.Min(grow, 1)
-							}
-							h = math.Min(h*grow, 10*(1+math.Abs(y[n])))
-							break
+						if cosang < stepCos && h > 1e-6 {
+							h /= 2
+							rejected = true
+							continue
 						}
+						for i := range tau {
+							tau[i] = kx[i] / nrm
+						}
+						copy(y, yc)
+						accepted = true
+						h *= mpeStepGrow(lim, dn0, iters, rejected)
+						h = math.Min(h, 10*(1+math.Abs(y[n])))
+						// Factor afresh at the next step once the old factors
+						// make GMRES work for it.
+						krylovOK = kr.its <= mpeKrylovRefresh
+						continue
+					case !stale:
+						// The step was too long for Newton's method: the
+						// same as after a fresh factorisation.
+						h *= mpeStepShrink(lim, dn0)
+						rejected = true
+						continue
 					}
+					// GMRES did not converge: factor afresh at this step.
 				}
 				t.eval(yp, true)
 				copy(t.J.RawRowView(n), tau)
-				chordOK = false
+				krylovOK = false
 				if !lu.factor(t.J) {
 					maxSingular := mpeSingularMax
 					if cand != nil {
 						maxSingular = mpeSingularCandMax
 					}
-					if singular++; useChord && singular >= maxSingular {
+					if singular++; useKrylov && singular >= maxSingular {
 						return finish(y, fmt.Sprintf("path tracking stalled at λ=%.3g (matrix singular to working precision at %d step sizes in a row)", y[n], singular))
 					}
 					h /= 2
 					continue
 				}
 				singular = 0
-				chordOK = useChord
+				if krylovOK = useKrylov; krylovOK {
+					kr.its = 0
+				}
 				if sg := lu.detSign(); sg != orient {
 					if h > 1e-6 {
-						chordOK = false // a factorisation on another branch
+						krylovOK = false // a factorisation on another branch
 						h /= 2
 						continue
 					}
@@ -653,13 +724,7 @@ func mpeTraceStart(m *mpeModel, opt Options, prior [][][]float64) (*mpePath, err
 				}
 				ok, iters, dn0 := correct(true, 12, 0.5, lim)
 				if !ok {
-					if dn0 > lim && !math.IsNaN(dn0) {
-						// shrink to where the predictor's error would be
-						// within the limit, with a margin
-						h *= math.Min(0.5, math.Max(0.1, 0.7*math.Sqrt(lim/dn0)))
-					} else {
-						h /= 2
-					}
+					h *= mpeStepShrink(lim, dn0)
 					rejected = true
 					continue
 				}
@@ -685,17 +750,7 @@ func mpeTraceStart(m *mpeModel, opt Options, prior [][][]float64) (*mpePath, err
 				}
 				copy(y, yc)
 				accepted = true
-				grow := 2.0
-				if dn0 > 0 {
-					grow = math.Min(2, math.Max(0.5, 0.7*math.Sqrt(lim/dn0)))
-				}
-				if iters > 5 {
-					grow = math.Min(grow, 0.7)
-				}
-				if rejected {
-					grow = math.Min(grow, 1)
-				}
-				h *= grow
+				h *= mpeStepGrow(lim, dn0, iters, rejected)
 				h = math.Min(h, 10*(1+math.Abs(y[n])))
 			}
 			if y[n] < -1e-6 {
@@ -743,12 +798,42 @@ func mpeTraceStart(m *mpeModel, opt Options, prior [][][]float64) (*mpePath, err
 		}}, nil
 }
 
+// mpeStepGrow is the factor by which an accepted step's length changes:
+// the step whose predictor error (the first correction dn0) would be 0.7
+// of the limit lim on a path of the same curvature, between half and
+// double, at most 0.7 after a slow corrector (more than 5 iterations) and
+// at most 1 right after a refused trial.
+func mpeStepGrow(lim, dn0 float64, iters int, rejected bool) float64 {
+	grow := 2.0
+	if dn0 > 0 {
+		grow = math.Min(2, math.Max(0.5, 0.7*math.Sqrt(lim/dn0)))
+	}
+	if iters > 5 {
+		grow = math.Min(grow, 0.7)
+	}
+	if rejected {
+		grow = math.Min(grow, 1)
+	}
+	return grow
+}
+
+// mpeStepShrink is the factor by which a refused trial step shrinks: to
+// where the predictor's error would be within the limit, with a margin
+// (between a tenth and a half), or by half when the first correction was
+// within the limit (the corrector failed later).
+func mpeStepShrink(lim, dn0 float64) float64 {
+	if dn0 > lim && !math.IsNaN(dn0) {
+		return math.Min(0.5, math.Max(0.1, 0.7*math.Sqrt(lim/dn0)))
+	}
+	return 0.5
+}
+
 // tracerBudget asks the memory budget for the path tracer's matrices: the
 // dense Jacobian with its tangent row, (n+1)² for n = Σ (actions + 1) over
 // actors and non-terminal states, plus the blocks and Schur complement of
 // its block elimination.
 func (m *mpeModel) tracerBudget() error {
-	var n, sumB2, sumB int64
+	var n, sumB2, sumB, maxB int64
 	for _, s := range m.nt {
 		nb := int64(0)
 		for _, k := range m.K[s] {
@@ -757,11 +842,15 @@ func (m *mpeModel) tracerBudget() error {
 		}
 		sumB2 = budget.Add(sumB2, budget.Mul(nb, nb))
 		sumB += nb
+		maxB = max(maxB, nb)
 	}
 	nr := int64(m.nA*len(m.nt) + 1)
 	// (2·sumB·nr bounds the blocks Z_s and M[β_s, R], which keep only
-	// their pattern's columns.)
-	need := budget.Mul(8, budget.Add(budget.Mul(n+1, n+1), budget.Mul(2, nr, nr), budget.Mul(2, sumB, nr), sumB2))
+	// their pattern's columns; GMRES keeps two bases of mpeKrylovBasis+1
+	// vectors and J packed on its pattern: a row holds at most a state's
+	// log-probabilities, the values and λ.)
+	krylov := budget.Add(budget.Mul(2, mpeKrylovBasis+1, n+1), budget.Mul(n+1, maxB+nr))
+	need := budget.Mul(8, budget.Add(budget.Mul(n+1, n+1), budget.Mul(2, nr, nr), budget.Mul(2, sumB, nr), sumB2, krylov))
 	return budget.Check(m.ctx, fmt.Sprintf("the homotopy's Jacobian (%d × %d dense) and its block elimination", n+1, n+1), need,
 		"use --method iterate, or fewer actions or states")
 }
@@ -1045,6 +1134,12 @@ type mpeLU struct {
 	n    int
 	a    []float64
 	ipiv []int
+	// simd: the triangular solves' dot products go through gonum's
+	// assembly kernel, which sums in another order (so the bits of the
+	// result differ from the plain loop's). Set on large systems, where
+	// GMRES makes these solves the bulk of a path step; small systems keep
+	// the plain loop and so their paths bit for bit.
+	simd bool
 }
 
 // factor factors A (copied) and returns the ratio of its largest to its
@@ -1098,6 +1193,15 @@ func (f *mpeLU) solve(b []float64) {
 		if p := f.ipiv[i]; p != i {
 			b[i], b[p] = b[p], b[i]
 		}
+	}
+	if f.simd {
+		for i := 1; i < n; i++ {
+			b[i] -= floats.Dot(f.a[i*n:i*n+i], b[:i])
+		}
+		for i := n - 1; i >= 0; i-- {
+			b[i] = (b[i] - floats.Dot(f.a[i*n+i+1:(i+1)*n], b[i+1:n])) / f.a[i*n+i]
+		}
+		return
 	}
 	for i := 1; i < n; i++ {
 		row := f.a[i*n : i*n+i]

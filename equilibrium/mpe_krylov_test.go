@@ -1,0 +1,91 @@
+package equilibrium
+
+import (
+	"context"
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"gonum.org/v1/gonum/mat"
+)
+
+// GMRES preconditioned by the factorisation of another point solves the
+// path's bordered system [J(y); τ] x = b as a dense LU of that system
+// does, and needs at most two iterations when the preconditioner is the
+// system's own factorisation.
+func TestMPEKrylovSolve(t *testing.T) {
+	for seed := uint64(1); seed <= 5; seed++ {
+		m, err := newMPEModel(context.Background(), mpeRandomGame(seed, 30, 2, 2, 0.9))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ms := m.scaledBy(1 / m.scale)
+		tr := newMPETracer(ms)
+		n := tr.n
+		r := rand.New(rand.NewPCG(seed, 99))
+		point := func(lam float64) []float64 {
+			y := make([]float64, n+1)
+			for i := range y[:n] {
+				if tr.isBeta[i] {
+					y[i] = math.Log(0.2 + 0.6*r.Float64())
+				} else {
+					y[i] = r.Float64() - 0.5
+				}
+			}
+			y[n] = lam
+			return y
+		}
+		tau := make([]float64, n+1)
+		for i := range tau {
+			tau[i] = r.Float64() - 0.5
+		}
+		// two nearby points, as along the path
+		y1 := point(3)
+		y2 := make([]float64, n+1)
+		for i := range y2 {
+			y2[i] = y1[i] + 0.02*(r.Float64()-0.5)
+		}
+		// the preconditioner: the factorisation at y1
+		lu := newMPESchur(tr)
+		tr.eval(y1, true)
+		copy(tr.J.RawRowView(n), tau)
+		if !lu.factor(tr.J) {
+			t.Fatalf("seed %d: singular at y1", seed)
+		}
+		kr := newMPEKrylov(tr, lu, mpeKrylovBasis)
+		tr.eval(y2, true)
+		copy(tr.J.RawRowView(n), tau)
+		b := make([]float64, n+1)
+		for i := range b {
+			b[i] = r.Float64() - 0.5
+		}
+		x := make([]float64, n+1)
+		if !kr.solve(x, b, nil, tau, 1e-12) {
+			t.Fatalf("seed %d: GMRES did not converge in %d iterations", seed, mpeKrylovBasis)
+		}
+		var dlu mat.LU
+		dlu.Factorize(tr.J)
+		var want mat.VecDense
+		if err := dlu.SolveVecTo(&want, false, mat.NewVecDense(n+1, b)); err != nil {
+			t.Fatal(err)
+		}
+		for i := range x {
+			if d := math.Abs(x[i] - want.AtVec(i)); d > 1e-8*(1+math.Abs(want.AtVec(i))) {
+				t.Fatalf("seed %d: x[%d] = %g, dense LU %g", seed, i, x[i], want.AtVec(i))
+			}
+		}
+		// From a starting point that already solves the system, no
+		// iteration is needed.
+		x2 := make([]float64, n+1)
+		if !kr.solve(x2, b, x, tau, 1e-6) || kr.last != 0 {
+			t.Errorf("seed %d: a start at the solution took iterations", seed)
+		}
+		// With its own factorisation as preconditioner.
+		if !lu.factor(tr.J) {
+			t.Fatalf("seed %d: singular at y2", seed)
+		}
+		if !kr.solve(x, b, nil, tau, 1e-10) || kr.last > 2 {
+			t.Errorf("seed %d: %d iterations with the exact preconditioner", seed, kr.last)
+		}
+	}
+}
