@@ -259,15 +259,22 @@ func (ev *commitEvaluator) policies() [][]float64 {
 func (ev *commitEvaluator) bestAt(cr *commitCore, n int) {
 	m := &cr.fm
 	ev.q = ev.q[:0]
-	best := math.Inf(-1)
 	for k := range m.r[n] {
-		q := m.q(n, k, cr.V)
-		ev.q = append(ev.q, q)
-		best = math.Max(best, q)
+		ev.q = append(ev.q, m.q(n, k, cr.V))
 	}
-	bs := cr.bestBuf[ev.off[n]:ev.off[n]]
-	for k, q := range ev.q {
-		if q >= best-m.tol {
+	cr.setBest(n, ev.off[n], ev.q)
+}
+
+// setBest sets cr.best[n], its storage at off in bestBuf, from the
+// actions' values q at node n.
+func (cr *commitCore) setBest(n, off int, q []float64) {
+	best := math.Inf(-1)
+	for _, x := range q {
+		best = math.Max(best, x)
+	}
+	bs := cr.bestBuf[off:off]
+	for k, x := range q {
+		if x >= best-cr.fm.tol {
 			bs = append(bs, k)
 		}
 	}
@@ -372,7 +379,9 @@ func (ev *commitEvaluator) change(ctx context.Context, base *commitCore, sig [][
 		}
 		for _, n := range layer {
 			fm.backNode(n, pols[n], nil, false, cr.V)
-			ev.bestAt(cr, n)
+			// its successors' values unchanged since: the values
+			// backNode worked out
+			cr.setBest(n, ev.off[n], fm.qs)
 			ev.polL = grow(ev.polL, len(fm.r[n]))
 			ev.polL[cr.best[n][0]] = 1
 			lm.backNode(n, ev.polL, cr.best[n], true, cr.VL)

@@ -109,6 +109,7 @@ type mdp struct {
 	succ [][][]mdpArc
 	tol  float64
 	lin  *linScratch // evaluate's memory: it returns lin.x
+	qs   []float64   // improveNode's action values
 }
 
 // mdpArc is the transition drawn as Trans[j][i] after joint action j, to
@@ -350,24 +351,30 @@ func (m *mdp) optimize(ctx context.Context, pol [][]float64, allowed [][]int) ([
 
 // improveNode switches node n's policy pol to the best of its actions
 // (of allowed, when restricted) given values V, if that gains more than
-// the tolerance over pol's play; it reports whether it switched.
+// the tolerance over pol's play; it reports whether it switched. The
+// actions' values are left in m.qs.
 func (m *mdp) improveNode(n int, pol []float64, allowed []int, restricted bool, V []float64) bool {
+	qs := m.qs[:0]
+	for k := range pol {
+		qs = append(qs, m.q(n, k, V))
+	}
+	m.qs = qs
 	cur, best, bestK := 0.0, math.Inf(-1), -1
 	for k, x := range pol {
 		if x != 0 {
-			cur += x * m.q(n, k, V)
+			cur += x * qs[k]
 		}
 	}
 	if !restricted {
-		for k := range pol {
-			if q := m.q(n, k, V); q > best {
+		for k, q := range qs {
+			if q > best {
 				best, bestK = q, k
 			}
 		}
 	} else {
 		for _, k := range allowed {
-			if q := m.q(n, k, V); q > best {
-				best, bestK = q, k
+			if qs[k] > best {
+				best, bestK = qs[k], k
 			}
 		}
 	}
@@ -380,14 +387,16 @@ func (m *mdp) improveNode(n int, pol []float64, allowed []int, restricted bool, 
 }
 
 // backNode is one step of backward induction at node n before the clock
-// runs out, its successors' values in V final: it improves pol as
-// improveNode and sets V[n] to the value of the result.
+// runs out, its successors' values in V final (a node's arcs lead one
+// step on, so V[n] is not among them): it improves pol as improveNode
+// and sets V[n] to the value of the result. The actions' values are left
+// in m.qs.
 func (m *mdp) backNode(n int, pol []float64, allowed []int, restricted bool, V []float64) {
 	m.improveNode(n, pol, allowed, restricted, V)
 	v := 0.0
 	for k, x := range pol {
 		if x != 0 {
-			v += x * m.q(n, k, V)
+			v += x * m.qs[k]
 		}
 	}
 	V[n] = v
