@@ -200,9 +200,22 @@ func Simulate(ctx context.Context, g *Game, p Profile, opt SimOptions) (*SimStat
 	if opt.Horizon < 0 || opt.Horizon > MaxHorizon {
 		return nil, fmt.Errorf("markov: simulate: horizon %d outside 0..%d", opt.Horizon, MaxHorizon)
 	}
-	c, err := buildChain(ctx, g, p, true, nil)
+	c, err := BuildChain(ctx, g, p)
 	if err != nil {
 		return nil, err
+	}
+	return c.Simulate(ctx, opt)
+}
+
+// Simulate is the package's Simulate on a chain already built (by
+// BuildChain or its variants), so that a caller that also analyses the
+// chain (Chain.Analyze) builds it once. Paths start at c.Init.
+func (c *Chain) Simulate(ctx context.Context, opt SimOptions) (*SimStats, error) {
+	if opt.Runs <= 0 {
+		return nil, fmt.Errorf("markov: simulate: runs must be positive, got %d", opt.Runs)
+	}
+	if opt.Horizon < 0 || opt.Horizon > MaxHorizon {
+		return nil, fmt.Errorf("markov: simulate: horizon %d outside 0..%d", opt.Horizon, MaxHorizon)
 	}
 	return c.simulate(ctx, opt)
 }

@@ -83,9 +83,14 @@ func Simulate(ctx context.Context, sc *Scenario, opt SimulateOptions) (*Simulati
 	if err != nil {
 		return nil, err
 	}
-	// Only the figures up to the horizon are compared: the linear solves
-	// of the others would be paid for nothing.
-	exact, err := markov.AnalyzeWith(ctx, g, p, markov.AnalyzeOptions{Horizon: sc.Horizon, WithinHorizon: true})
+	// One chain for the exact figures and the paths. Only the figures up
+	// to the horizon are compared: the linear solves of the others would
+	// be paid for nothing.
+	c, err := markov.BuildChain(ctx, g, p)
+	if err != nil {
+		return nil, fmt.Errorf("profile %q: %w", opt.Profile, err)
+	}
+	exact, err := c.Analyze(ctx, markov.AnalyzeOptions{Horizon: sc.Horizon, WithinHorizon: true})
 	if err != nil {
 		return nil, fmt.Errorf("profile %q: %w", opt.Profile, err)
 	}
@@ -93,7 +98,7 @@ func Simulate(ctx context.Context, sc *Scenario, opt SimulateOptions) (*Simulati
 	if opt.Progress != nil {
 		so.Progress = func(done int) { opt.Progress(done, opt.Runs) }
 	}
-	stats, err := markov.Simulate(ctx, g, p, so)
+	stats, err := c.Simulate(ctx, so)
 	if err != nil {
 		return nil, fmt.Errorf("profile %q: %w", opt.Profile, err)
 	}
