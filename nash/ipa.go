@@ -279,8 +279,11 @@ type ipaIterator struct {
 	col   []float64 // luSolve's working column, M+N
 	fcol  []float64 // lhPivot's pivot column, M+N
 	srt   []float64
+	desc  descending // sorts srt (retract)
 	// the Lemke–Howson tableau's labels (rows, columns)
 	rowLab, colLab []int
+	pos            []int     // where each label stands (lemkeHowson)
+	ratio          []float64 // the ratio test's quotients, M+N
 	trace          func(string, [][]float64)
 
 	iters, lhCalls, restarts int
@@ -293,7 +296,8 @@ func newIPAIterator(ng *normGame) *ipaIterator {
 		tab: make([]float64, (M+N)*(M+N+2)), sup: make([]float64, (M+N)*(M+N)),
 		rhs: make([]float64, M+N), lu: make([]int, M+N), srt: make([]float64, M),
 		vv: make([]float64, M+N), col: make([]float64, M+N), fcol: make([]float64, M+N),
-		rowLab: make([]int, M+N), colLab: make([]int, M+N+2)}
+		rowLab: make([]int, M+N), colLab: make([]int, M+N+2),
+		pos: make([]int, 2*(M+N)+3), ratio: make([]float64, M+N)}
 	for p, s := range ng.shape {
 		for j := 0; j < s; j++ {
 			it.owner[ng.off[p]+j] = p
@@ -468,6 +472,17 @@ func (it *ipaIterator) run(ctx context.Context, pert []float64, br []int, zh []f
 	return s, ipaMaxed
 }
 
+// descending is sort.Reverse(sort.Float64Slice(s)) without the two
+// allocations of building it for every player at every iteration: the
+// same comparisons, so sort.Sort makes the same moves.
+type descending struct{ s []float64 }
+
+func (d *descending) Len() int { return len(d.s) }
+func (d *descending) Less(i, j int) bool {
+	return d.s[j] < d.s[i] || (math.IsNaN(d.s[j]) && !math.IsNaN(d.s[i]))
+}
+func (d *descending) Swap(i, j int) { d.s[i], d.s[j] = d.s[j], d.s[i] }
+
 // retract maps z onto the product of simplices: the Euclidean projection
 // of each player's part, sh_i = max(z_i − v, 0) with v chosen so that they
 // sum to one (the Kohlberg–Mertens retraction).
@@ -476,7 +491,8 @@ func (it *ipaIterator) retract(dst, z []float64) {
 		o := it.ng.off[p]
 		srt := it.srt[:n]
 		copy(srt, z[o:o+n])
-		sort.Sort(sort.Reverse(sort.Float64Slice(srt)))
+		it.desc.s = srt
+		sort.Sort(&it.desc)
 		sum := srt[0]
 		k := 1
 		for ; k < n; k++ {
@@ -688,38 +704,36 @@ func (it *ipaIterator) lemkeHowson(pert []float64, br []int, s []float64) {
 	for p := 0; p < N; p++ {
 		t[(M+p)*C+M+N+1] = 1
 	}
+	// Labels and where each stands: pos[l+R] is the row (≥ 0) or the
+	// column (−c−1) of label l, so that no pivot searches for a label.
 	rowLab := it.rowLab[:R]
 	colLab := it.colLab[:C]
+	pos := it.pos
 	for c := range colLab {
 		colLab[c] = c + 1
+		pos[c+1+R] = -c - 1
 	}
 	for r := range rowLab {
 		rowLab[r] = -r - 1
-	}
-	find := func(labs []int, l int) int {
-		for k, v := range labs {
-			if v == l {
-				return k
-			}
-		}
-		return -1
+		pos[-r-1+R] = r
 	}
 	D := 1.0
 	pivot := func(pr, pc int) int {
 		D = lhPivot(t, R, C, pr, pc, D, it.fcol)
-		left := rowLab[pr]
-		rowLab[pr], colLab[pc] = colLab[pc], left
+		left, entered := rowLab[pr], colLab[pc]
+		rowLab[pr], colLab[pc] = entered, left
+		pos[entered+R], pos[left+R] = pr, -pc-1
 		return left
 	}
 	// Start at the pure profile br: x_br(p) enters for player p's sum row,
 	// then v_p for x_br(p)'s slack.
 	for p := 0; p < N; p++ {
-		pivot(find(rowLab, -(M+p)-1), find(colLab, br[p]+1))
-		pivot(find(rowLab, -br[p]-1), find(colLab, M+p+1))
+		pivot(pos[-(M+p)-1+R], -pos[br[p]+1+R]-1)
+		pivot(pos[-br[p]-1+R], -pos[M+p+1+R]-1)
 	}
 	K := C - 1
 	lam := M + N + 1
-	pc := find(colLab, lam)
+	pc := -pos[lam+R] - 1
 	m, pr := math.Inf(-1), -1
 	for r := 0; r < R; r++ {
 		if a := t[r*C+pc]; a < 0 {
@@ -730,15 +744,26 @@ func (it *ipaIterator) lemkeHowson(pert []float64, br []int, s []float64) {
 	}
 	if m > 0 {
 		left := pivot(pr, pc)
+		q := it.ratio[:R]
 		for steps := 0; left != lam && steps < 100*(R+C); steps++ {
-			pc = find(colLab, -left)
+			pc = -pos[-left+R] - 1
+			// The ratios first (independent divisions, in flight
+			// together), then the first smallest; v_p never leaves.
+			for r := range q {
+				q[r] = math.Inf(1)
+				if a := t[r*C+pc]; a > 0 {
+					q[r] = t[r*C+K] / a
+				}
+			}
+			for p := 0; p < N; p++ {
+				if r := pos[M+p+1+R]; r >= 0 {
+					q[r] = math.Inf(1)
+				}
+			}
 			m, pr = math.Inf(1), -1
-			for r := 0; r < R; r++ {
-				lab := rowLab[r]
-				if a := t[r*C+pc]; a > 0 && (lab <= M || lab > M+N) {
-					if q := t[r*C+K] / a; q < m {
-						m, pr = q, r
-					}
+			for r, v := range q {
+				if v < m {
+					m, pr = v, r
 				}
 			}
 			if pr < 0 {
@@ -749,7 +774,7 @@ func (it *ipaIterator) lemkeHowson(pert []float64, br []int, s []float64) {
 	}
 	for i := 0; i < M; i++ {
 		s[i] = 0
-		if r := find(rowLab, i+1); r >= 0 {
+		if r := pos[i+1+R]; r >= 0 {
 			s[i] = t[r*C+K] / D
 		}
 	}

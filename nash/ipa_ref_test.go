@@ -523,7 +523,10 @@ func ipaTrace(solve func(context.Context, []float64) ([]float64, string), setTra
 // sameIPAIterates runs the iterator and the reference from every
 // perturbation vector of pts (or seed's random ones) on g and fails at the
 // first iterate whose bits differ.
-func sameIPAIterates(t interface{ Fatal(...any); Fatalf(string, ...any) }, name string, g *game.Strategic, search Search) {
+func sameIPAIterates(t interface {
+	Fatal(...any)
+	Fatalf(string, ...any)
+}, name string, g *game.Strategic, search Search) {
 	ng, span := newNormGame(g)
 	if span == 0 || ng.n < 2 {
 		return
@@ -597,5 +600,22 @@ func TestIPASameIterates(t *testing.T) {
 			}
 		}
 		sameIPAIterates(rt, fmt.Sprint(shape), g, Search{Seed: seed, Starts: 2})
+	})
+}
+
+// TestDescendingIsReverse: retract's sort makes sort.Reverse's moves, so
+// equal values of different bits (±0, NaNs) end in the same places.
+func TestDescendingIsReverse(t *testing.T) {
+	rapid.Check(t, func(rt *rapid.T) {
+		vals := rapid.SliceOfN(rapid.SampledFrom([]float64{0, math.Copysign(0, -1), 1, -1, 0.5, 2, math.NaN(), math.Inf(1), math.Inf(-1)}), 0, 40).Draw(rt, "vals")
+		a, b := append([]float64(nil), vals...), append([]float64(nil), vals...)
+		sort.Sort(sort.Reverse(sort.Float64Slice(a)))
+		d := descending{s: b}
+		sort.Sort(&d)
+		for i := range a {
+			if math.Float64bits(a[i]) != math.Float64bits(b[i]) {
+				rt.Fatalf("entry %d: %v, sort.Reverse %v", i, b[i], a[i])
+			}
+		}
 	})
 }
