@@ -216,11 +216,16 @@ type CredibilityAcross struct {
 	Seed    uint64
 	Groups  []CredibilityGroup
 	Threats []CredibilityShare
+	// Clocked is set when a decision point's rows at consecutive steps
+	// with the same play and share are merged into one (a clocked
+	// scenario): Groups then count rows, not decision points.
+	Clocked bool
 }
 
 // CredibilityGroup counts one profile's decision points of one kind for
 // one actor: credible in at least 90% of the draws, in at most 10%, or in
-// between.
+// between. In a clocked scenario a point at consecutive steps with the
+// same play and share counts once (equilibrium.MergeSummarySteps).
 type CredibilityGroup struct {
 	Profile, Actor, Kind  string
 	Points                int
@@ -235,6 +240,10 @@ type CredibilityShare struct {
 	Profile, Kind, Actor, State, After, Play string
 	Draws                                    int
 	Share, MedianMargin                      float64
+	// MarginLow is, for a row merged over consecutive steps of a clocked
+	// scenario, the lowest median margin (MedianMargin the highest), else
+	// MedianMargin.
+	MarginLow float64
 }
 
 // Tornado is a one-at-a-time sensitivity chart for one output.

@@ -423,14 +423,14 @@ nav#contents{background:#f7f7f7;padding:.4em .8em;margin:1em 0}nav#contents ol{c
 
 {{define "sec-credibility"}}{{if .Credibility}}
 <p>Threats and promises are plays selected by the other side's last move; ordinary play is the rest. A play is credible when every action in it is a best response when the moment comes; the gain is what the best one-shot deviation adds.</p>
-{{with .CredibilityAcross}}<p>Over the first {{.Draws}} parameter draws of the analysis (seed {{.Seed}}): how many decision points are credible in at least 90% of the draws, in at most 10%, or in between.</p>
+{{with .CredibilityAcross}}<p>Over the first {{.Draws}} parameter draws of the analysis (seed {{.Seed}}): how many decision points are credible in at least 90% of the draws, in at most 10%, or in between.{{if .Clocked}} The scenario is clocked: a decision point at consecutive steps with the same play and the same share counts once, and its row in the list below names its steps.{{end}}</p>
 <table class="cred-summary"><thead><tr><th>Profile</th><th>Actor</th><th>Kind</th><th>Decision points</th><th>Credible in ≥ 90% of draws</th><th>In between</th><th>In ≤ 10%</th></tr></thead><tbody>
 {{range .Groups}}<tr><td>{{.Profile}}</td><td>{{.Actor}}</td><td>{{.Kind}}</td><td class="n">{{.Points}}</td><td class="n">{{.Mostly}}</td><td class="n">{{.Split}}</td><td class="n">{{.Rarely}}</td></tr>
 {{end}}</tbody></table>
 {{if .Threats}}<details><summary>Each threat and promise over the draws ({{len .Threats}}): credible in what share, median margin</summary>
 <p>The margin is the worst action of the prescribed play minus the best deviation: negative means the play loses that much when the moment comes.</p>
 <table><thead><tr><th>Profile</th><th>Kind</th><th>Actor</th><th>State</th><th>After</th><th>Prescribed (first draw)</th><th>Credible in</th><th>Median margin</th></tr></thead><tbody>
-{{range .Threats}}<tr><td>{{.Profile}}</td><td>{{.Kind}}</td><td>{{.Actor}}</td><td>{{.State}}</td><td>{{.After}}</td><td>{{.Play}}</td><td class="n">{{pct .Share}} of {{.Draws}}</td><td class="n">{{num .MedianMargin}}</td></tr>
+{{range .Threats}}<tr><td>{{.Profile}}</td><td>{{.Kind}}</td><td>{{.Actor}}</td><td>{{.State}}</td><td>{{.After}}</td><td>{{.Play}}</td><td class="n">{{pct .Share}} of {{.Draws}}</td><td class="n">{{if lt .MarginLow .MedianMargin}}{{num .MarginLow}} to {{end}}{{num .MedianMargin}}</td></tr>
 {{end}}</tbody></table></details>{{end}}{{end}}
 <details{{if not .CredibilityAcross}} open{{end}}><summary>At central values: every threat and promise, and every ordinary play that is not credible ({{len .Credibility}})</summary>
 <table><thead><tr><th>Profile</th><th>Kind</th><th>Actor</th><th>State</th><th>After</th><th>Prescribed</th><th>Best deviation</th><th>Gain</th><th>Credible</th></tr></thead><tbody>

@@ -404,6 +404,39 @@ func TestCredibilityAcrossDraws(t *testing.T) {
 	}
 }
 
+// TestCredibilityAcrossClocked: in a clocked scenario the summary has a
+// row per decision point and step; the report merges consecutive steps
+// with the same play and share into one row that names its steps ("at
+// every step" for a threat after a remembered move from step 1 on, which
+// cannot arise at step 0) and gives the range of the median margin, and
+// counts it once.
+func TestCredibilityAcrossClocked(t *testing.T) {
+	row := func(step, credible int, margin float64) equilibrium.ThreatSummary {
+		return equilibrium.ThreatSummary{Actor: "US", State: "truce", After: "IR: hormuz", Step: step, Clock: 3, Kind: equilibrium.KindThreat,
+			Play: "strike", Draws: 10, Credible: credible, MedianMargin: margin}
+	}
+	groups, shares := CredibilitySharesFrom("base", []equilibrium.ThreatSummary{row(1, 0, -2), row(2, 0, -1), row(3, 10, 0.5)})
+	if len(shares) != 2 || shares[0].State != "truce at steps 1–2" || shares[0].MarginLow != -2 || shares[0].MedianMargin != -1 ||
+		shares[1].State != "truce from step 3 on" || shares[1].MarginLow != 0.5 {
+		t.Errorf("shares %+v", shares)
+	}
+	if len(groups) != 1 || groups[0].Points != 2 || groups[0].Rarely != 1 || groups[0].Mostly != 1 {
+		t.Errorf("groups %+v", groups)
+	}
+	_, shares = CredibilitySharesFrom("base", []equilibrium.ThreatSummary{row(1, 0, -2), row(2, 0, -1), row(3, 0, -1.5)})
+	if len(shares) != 1 || shares[0].State != "truce at every step" {
+		t.Errorf("shares %+v", shares)
+	}
+	in := fixture()
+	in.CredibilityAcross = &CredibilityAcross{Draws: 10, Seed: 1, Groups: groups, Threats: shares, Clocked: true}
+	out := render(t, in)
+	for _, want := range []string{"truce at every step", "−2.00 to −1.00", "a decision point at consecutive steps with the same play and the same share counts once"} {
+		if !strings.Contains(out, want) && !strings.Contains(out, strings.ReplaceAll(want, "−", "-")) {
+			t.Errorf("the page lacks %q", want)
+		}
+	}
+}
+
 // TestEventualNote: when a scenario has one ending and every profile ends
 // there for certain with no horizon, the brief says what "war 100%" means
 // (no other situation lasts for ever) and points to the bars; with two

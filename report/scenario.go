@@ -249,13 +249,15 @@ func EquilibriumSetFrom(g *markov.Game, profile string, set *equilibrium.Set, se
 // each decision point comes once per step before the clock runs out and
 // once for every step from then on; rows that differ only in the step
 // (and the gain) over consecutive steps are merged into one whose state
-// says the steps ("truce at steps 1–14", "truce from step 15 on") and
-// whose gain is the range over them.
+// says the steps ("truce at steps 1–14", "truce from step 15 on", "truce
+// at every step": equilibrium.StepRunLabel) and whose gain is the range
+// over them.
 func CredibilityFrom(profile string, threats []equilibrium.Threat) []Credibility {
 	type run struct {
 		c          Credibility
 		first, end int // steps first..end-1
 		clock      int
+		earliest   int // equilibrium.EarliestStep
 		gains      []float64
 	}
 	var out, plain []*run
@@ -285,7 +287,7 @@ func CredibilityFrom(profile string, threats []equilibrium.Threat) []Credibility
 			continue
 		}
 		c.Gain, c.Shortfall = t.Gain, strings.Join(short, ", ")
-		r := &run{c: c, first: t.Step, end: t.Step + 1, clock: t.Clock, gains: []float64{t.Gain}}
+		r := &run{c: c, first: t.Step, end: t.Step + 1, clock: t.Clock, earliest: equilibrium.EarliestStep(t.After, t.Context), gains: []float64{t.Gain}}
 		key := c
 		key.Gain, key.Shortfall = 0, ""
 		last[key] = r
@@ -299,16 +301,7 @@ func CredibilityFrom(profile string, threats []equilibrium.Threat) []Credibility
 	for _, r := range append(out, plain...) {
 		c := r.c
 		if r.clock > 0 {
-			switch {
-			case r.first >= r.clock:
-				c.State += fmt.Sprintf(" from step %d on", r.clock)
-			case r.end > r.clock:
-				c.State += fmt.Sprintf(" from step %d on", r.first)
-			case r.end-r.first == 1:
-				c.State += fmt.Sprintf(" at step %d", r.first)
-			default:
-				c.State += fmt.Sprintf(" at steps %d–%d", r.first, r.end-1)
-			}
+			c.State += " " + equilibrium.StepRunLabel(r.clock, r.earliest, r.first, r.end-1)
 			c.GainLow = slices.Min(r.gains)
 		} else {
 			c.GainLow = c.Gain
@@ -327,8 +320,9 @@ func CredibilitySharesFrom(profile string, sums []equilibrium.ThreatSummary) ([]
 	var groups []CredibilityGroup
 	index := map[string]int{}
 	var shares []CredibilityShare
+	runs := equilibrium.MergeSummarySteps(sums)
 	for _, plain := range []bool{false, true} {
-		for _, s := range sums {
+		for _, s := range runs {
 			if (s.Kind == equilibrium.KindPlay) != plain {
 				continue
 			}
@@ -356,8 +350,12 @@ func CredibilitySharesFrom(profile string, sums []equilibrium.ThreatSummary) ([]
 			if s.Context != "" {
 				after = strings.TrimPrefix(after+"; with "+s.Context, "; ")
 			}
-			shares = append(shares, CredibilityShare{Profile: profile, Kind: s.Kind, Actor: s.Actor, State: s.State, After: after,
-				Play: s.Play, Draws: s.Draws, Share: s.CredibleShare(), MedianMargin: s.MedianMargin})
+			state := s.State
+			if st := s.Steps(); st != "" {
+				state += " " + st
+			}
+			shares = append(shares, CredibilityShare{Profile: profile, Kind: s.Kind, Actor: s.Actor, State: state, After: after,
+				Play: s.Play, Draws: s.Draws, Share: s.CredibleShare(), MedianMargin: s.MarginHigh, MarginLow: s.MarginLow})
 		}
 	}
 	return groups, shares

@@ -431,11 +431,18 @@ func demoThreats(sc *scenario.Scenario) []string {
 		if !ok {
 			continue
 		}
-		for _, t := range equilibrium.Credibility(g, prof) {
-			if t.Actor == "US" && t.State == p.state && t.After == p.after {
-				out = append(out, fmt.Sprintf("%-16s (%s) %s", p.label, p.profile, t.String()))
-				break
+		// In a clocked game the point comes once per step: its rows
+		// merged over the steps that play alike say at which steps and
+		// give the gain's range (the first step's row alone said "at step
+		// 1", a step of no note).
+		var rows []string
+		for _, r := range equilibrium.MergeThreatSteps(equilibrium.Credibility(g, prof)) {
+			if t := r.Threats[0]; t.Actor == "US" && t.State == p.state && t.After == p.after && t.Context == "" {
+				rows = append(rows, r.String())
 			}
+		}
+		if len(rows) > 0 {
+			out = append(out, fmt.Sprintf("%-16s (%s) %s", p.label, p.profile, strings.Join(rows, "; ")))
 		}
 	}
 	return out

@@ -489,7 +489,11 @@ func credibilityAcross(ctx context.Context, sc *scenario.Scenario, profiles []st
 			continue
 		}
 		out.Draws = max(out.Draws, len(draws))
-		groups, shares := report.CredibilitySharesFrom(name, equilibrium.SummarizeThreats(draws))
+		sums := equilibrium.SummarizeThreats(draws)
+		for _, s := range sums {
+			out.Clocked = out.Clocked || s.Clock > 0
+		}
+		groups, shares := report.CredibilitySharesFrom(name, sums)
 		out.Groups = append(out.Groups, groups...)
 		out.Threats = append(out.Threats, shares...)
 	}

@@ -83,12 +83,15 @@ type solveSupport struct {
 
 // solveThreatSummary is one decision point's credibility across draws.
 type solveThreatSummary struct {
-	Profile       string  `json:"profile"`
-	Actor         string  `json:"actor"`
-	State         string  `json:"state"`
-	Kind          string  `json:"kind"`
-	After         string  `json:"after,omitempty"`
-	Context       string  `json:"context,omitempty"`
+	Profile string `json:"profile"`
+	Actor   string `json:"actor"`
+	State   string `json:"state"`
+	Kind    string `json:"kind"`
+	After   string `json:"after,omitempty"`
+	Context string `json:"context,omitempty"`
+	// Step is, in a clocked scenario, the step of the decision point, or
+	// the clock for every step from then on (as in solveThreat).
+	Step          *int    `json:"step,omitempty"`
 	Play          string  `json:"play"`
 	Draws         int     `json:"draws"`
 	CredibleShare float64 `json:"credible_share"`
@@ -102,6 +105,9 @@ type solveReport struct {
 	// CredibilitySummary aggregates every profile's credibility over the
 	// draws (also with one draw, where each share is 0 or 1).
 	CredibilitySummary []solveThreatSummary `json:"credibility_summary"`
+	// summaryRuns are CredibilitySummary's rows per profile, merged over
+	// consecutive steps of a clocked scenario, for the text.
+	summaryRuns []profileSummaryRuns
 	// the first draw's fields, repeated at the top level for the common
 	// single-draw case
 	solveDraw
@@ -332,7 +338,7 @@ and checks credibility once.`,
 				return fmt.Errorf("truce solve: %w", cut)
 			}
 			rep.solveDraw = rep.Draws[0]
-			rep.CredibilitySummary = summarizeCredibility(sc, rep.Draws)
+			rep.CredibilitySummary, rep.summaryRuns = summarizeCredibility(sc, rep.Draws)
 			out := cmd.OutOrStdout()
 			if format == "json" {
 				b, err := json.MarshalIndent(rep, "", "  ")
@@ -789,37 +795,45 @@ func solveClean(x float64) float64 {
 
 // writeCredibility prints one draw's credibility: per profile the threats
 // and promises (plays that react to another actor's last move) one by one,
-// and ordinary play as a count unless details are asked for.
+// and ordinary play as a count unless details are asked for. In a clocked
+// scenario a decision point's rows at consecutive steps that prescribe the
+// same play with the same verdict are one row, which names its steps and
+// gives each number's range over them (equilibrium.MergeThreatSteps).
 func writeCredibility(b *strings.Builder, sc *scenario.Scenario, sd solveDraw, details bool) {
+	byProfile := map[string][]equilibrium.Threat{}
+	for _, pt := range sd.threats {
+		byProfile[pt.profile] = pt.threats
+	}
 	for _, pd := range sc.Profiles {
-		list, ok := sd.Credibility[pd.Name]
-		if !ok {
+		if _, ok := sd.Credibility[pd.Name]; !ok {
 			continue
 		}
 		fmt.Fprintf(b, "Credibility of profile %s:\n", pd.Name)
-		if len(list) == 0 {
+		runs := equilibrium.MergeThreatSteps(byProfile[pd.Name])
+		if len(runs) == 0 {
 			b.WriteString("  (no actor has a choice anywhere: nothing to threaten)\n")
 			continue
 		}
-		var reactions, plain []solveThreat
-		for _, th := range list {
-			if th.Kind == equilibrium.KindPlay {
-				plain = append(plain, th)
+		clocked := runs[0].Threats[0].Clock > 0
+		var reactions, plain []equilibrium.ThreatRun
+		for _, r := range runs {
+			if r.Threats[0].Kind == equilibrium.KindPlay {
+				plain = append(plain, r)
 			} else {
-				reactions = append(reactions, th)
+				reactions = append(reactions, r)
 			}
 		}
 		if len(reactions) == 0 {
 			b.WriteString("  no threats or promises (no play reacts to another actor's last move)\n")
 		} else {
 			b.WriteString("  threats and promises (plays that react to another actor's last move):\n")
-			for _, th := range reactions {
-				fmt.Fprintf(b, "    %s: %s\n", th.Kind, th.Text)
+			for _, r := range reactions {
+				fmt.Fprintf(b, "    %s: %s\n", r.Threats[0].Kind, r)
 			}
 		}
 		bad := 0
-		for _, th := range plain {
-			if !th.Credible {
+		for _, r := range plain {
+			if !r.Threats[0].Credible {
 				bad++
 			}
 		}
@@ -827,9 +841,11 @@ func writeCredibility(b *strings.Builder, sc *scenario.Scenario, sd solveDraw, d
 			if len(plain) > 0 {
 				b.WriteString("  ordinary play:\n")
 			}
-			for _, th := range plain {
-				fmt.Fprintf(b, "    %s\n", th.Text)
+			for _, r := range plain {
+				fmt.Fprintf(b, "    %s\n", r)
 			}
+		} else if clocked {
+			fmt.Fprintf(b, "  ordinary play: %d rows (a decision point over consecutive steps that play alike), %d where the play is not a best response (--details lists them)\n", len(plain), bad)
 		} else {
 			fmt.Fprintf(b, "  ordinary play: %d decision points, %d where the play is not a best response (--details lists them)\n", len(plain), bad)
 		}
@@ -840,9 +856,19 @@ func writeCredibility(b *strings.Builder, sc *scenario.Scenario, sd solveDraw, d
 // listed without --details; beyond it they are counted.
 const maxPlainListed = 6
 
-// summarizeCredibility aggregates the draws' credibility per profile.
-func summarizeCredibility(sc *scenario.Scenario, draws []solveDraw) []solveThreatSummary {
+// profileSummaryRuns is one profile's credibility across draws, rows
+// merged over consecutive steps (equilibrium.MergeSummarySteps).
+type profileSummaryRuns struct {
+	profile string
+	runs    []equilibrium.ThreatSummaryRun
+}
+
+// summarizeCredibility aggregates the draws' credibility per profile: the
+// rows of the JSON, one per decision point (and step), and the runs of the
+// text.
+func summarizeCredibility(sc *scenario.Scenario, draws []solveDraw) ([]solveThreatSummary, []profileSummaryRuns) {
 	var out []solveThreatSummary
+	var runs []profileSummaryRuns
 	for _, pd := range sc.Profiles {
 		var per [][]equilibrium.Threat
 		for _, sd := range draws {
@@ -855,44 +881,51 @@ func summarizeCredibility(sc *scenario.Scenario, draws []solveDraw) []solveThrea
 		if len(per) == 0 {
 			continue
 		}
-		for _, s := range equilibrium.SummarizeThreats(per) {
-			out = append(out, solveThreatSummary{Profile: pd.Name, Actor: s.Actor, State: s.State, Kind: s.Kind, After: s.After,
-				Context: s.Context, Play: s.Play, Draws: s.Draws, CredibleShare: s.CredibleShare(), MedianMargin: s.MedianMargin})
+		sums := equilibrium.SummarizeThreats(per)
+		for _, s := range sums {
+			row := solveThreatSummary{Profile: pd.Name, Actor: s.Actor, State: s.State, Kind: s.Kind, After: s.After,
+				Context: s.Context, Play: s.Play, Draws: s.Draws, CredibleShare: s.CredibleShare(), MedianMargin: s.MedianMargin}
+			if s.Clock > 0 {
+				step := s.Step
+				row.Step = &step
+			}
+			out = append(out, row)
 		}
+		runs = append(runs, profileSummaryRuns{pd.Name, equilibrium.MergeSummarySteps(sums)})
 	}
-	return out
+	return out, runs
 }
 
 // writeCredibilitySummary prints, per profile, each threat and promise:
 // in how many draws it was credible and its median margin; ordinary play
-// is summarised in one line per profile.
+// is summarised in one line per profile. In a clocked scenario a decision
+// point's rows at consecutive steps with the same play and share are one,
+// which names its steps and gives the range of the median margin.
 func writeCredibilitySummary(b *strings.Builder, rep solveReport) {
 	fmt.Fprintf(b, "\nCredibility across %d draws (seed %d): share of draws in which the play is credible, median margin\n", len(rep.Draws), rep.Seed)
-	byProfile := map[string][]solveThreatSummary{}
-	var order []string
-	for _, s := range rep.CredibilitySummary {
-		if _, ok := byProfile[s.Profile]; !ok {
-			order = append(order, s.Profile)
-		}
-		byProfile[s.Profile] = append(byProfile[s.Profile], s)
-	}
-	for _, prof := range order {
-		fmt.Fprintf(b, "profile %s:\n", prof)
-		var plain []solveThreatSummary
+	for _, pr := range rep.summaryRuns {
+		fmt.Fprintf(b, "profile %s:\n", pr.profile)
+		var plain []equilibrium.ThreatSummaryRun
 		tw := tabwriter.NewWriter(b, 2, 4, 2, ' ', 0)
-		row := func(s solveThreatSummary) {
+		row := func(s equilibrium.ThreatSummaryRun) {
 			what := s.Actor + ": " + s.Play
 			if s.After != "" {
 				what += " after " + s.After
 			}
 			what += " in " + s.State
+			if st := s.Steps(); st != "" {
+				what += " " + st
+			}
 			if s.Context != "" {
 				what += " (with " + s.Context + ")"
 			}
-			fmt.Fprintf(tw, "  %s\t%s\tcredible in %.0f%% of %d draws\tmedian margin %s\n", s.Kind, what, 100*s.CredibleShare, s.Draws,
-				strconv.FormatFloat(solveClean(s.MedianMargin), 'g', 3, 64))
+			margin := strconv.FormatFloat(solveClean(s.MarginHigh), 'g', 3, 64)
+			if lo := strconv.FormatFloat(solveClean(s.MarginLow), 'g', 3, 64); lo != margin {
+				margin = lo + " to " + margin
+			}
+			fmt.Fprintf(tw, "  %s\t%s\tcredible in %.0f%% of %d draws\tmedian margin %s\n", s.Kind, what, 100*s.CredibleShare(), s.Draws, margin)
 		}
-		for _, s := range byProfile[prof] {
+		for _, s := range pr.runs {
 			if s.Kind == equilibrium.KindPlay {
 				plain = append(plain, s)
 				continue
@@ -909,10 +942,14 @@ func writeCredibilitySummary(b *strings.Builder, rep solveReport) {
 		tw.Flush()
 		always := 0
 		for _, s := range plain {
-			if s.CredibleShare == 1 {
+			if s.CredibleShare() == 1 {
 				always++
 			}
 		}
-		fmt.Fprintf(b, "  ordinary play: %d decision points, credible in every draw at %d of them (--details lists each draw)\n", len(plain), always)
+		if plain[0].Clock > 0 {
+			fmt.Fprintf(b, "  ordinary play: %d rows (a decision point over consecutive steps alike), credible in every draw at %d of them (--details lists each draw)\n", len(plain), always)
+		} else {
+			fmt.Fprintf(b, "  ordinary play: %d decision points, credible in every draw at %d of them (--details lists each draw)\n", len(plain), always)
+		}
 	}
 }

@@ -223,3 +223,94 @@ func TestSolveAllClockedBundledCount(t *testing.T) {
 		t.Errorf("no %q in the output", want)
 	}
 }
+
+// The credibility of a clocked scenario names the steps of each row,
+// merged over consecutive steps that play alike, and says "at every step"
+// for a row covering every step its decision point can arise at (a threat
+// after a remembered move from step 1 on), not "at step 1" or "from step 1
+// on": testdata/clock-threat.yaml, whose verdicts its comments derive.
+func TestSolveCredibilityClockSteps(t *testing.T) {
+	const file = "testdata/clock-threat.yaml"
+	out, errs, code := run(t, "solve", "--starts", "0", file)
+	if code != 0 {
+		t.Fatalf("solve exited %d: %s", code, errs)
+	}
+	for _, want := range []string{
+		"    reaction: US: punish after IR: provoke in standoff at steps 1–2 — not credible, gain 1 by hold\n",
+		"    reaction: US: punish after IR: provoke in standoff from step 3 on — credible, margin 1\n",
+		"    US: hold in standoff at steps 0–2 — credible, margin 1\n",
+		"    US: hold in standoff from step 3 on — not credible, gain 1 by punish\n",
+		"    IR: provoke 0.5, quiet 0.5 in standoff at every step — credible, margin 0\n",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("no %q in\n%s", want, out)
+		}
+	}
+	if cred := out[strings.Index(out, "Credibility of profile"):]; strings.Contains(cred, "at step 1 ") || strings.Contains(cred, "from step 1 on") {
+		t.Errorf("a credibility row says step 1 alone:\n%s", cred)
+	}
+
+	out, errs, code = run(t, "solve", "--starts", "0", "--draws", "2", file)
+	if code != 0 {
+		t.Fatalf("solve --draws exited %d: %s", code, errs)
+	}
+	for _, re := range []string{
+		`reaction\s+US: punish after IR: provoke in standoff at steps 1–2\s+credible in 0% of 2 draws\s+median margin -1\n`,
+		`reaction\s+US: punish after IR: provoke in standoff from step 3 on\s+credible in 100% of 2 draws\s+median margin 1\n`,
+		`play\s+US: hold in standoff at steps 0–2\s+credible in 100% of 2 draws`,
+		`play\s+IR: provoke 0.5, quiet 0.5 in standoff at every step\s+credible in 100% of 2 draws`,
+	} {
+		if !regexp.MustCompile(re).MatchString(out) {
+			t.Errorf("no %s in\n%s", re, out)
+		}
+	}
+
+	// The JSON keeps a row per decision point and step, each with its step.
+	out, errs, code = run(t, "solve", "--starts", "0", "--draws", "2", "--format", "json", file)
+	if code != 0 {
+		t.Fatalf("solve --format json exited %d: %s", code, errs)
+	}
+	var rep struct {
+		Summary []struct {
+			Actor, After string
+			Step         *int    `json:"step"`
+			Share        float64 `json:"credible_share"`
+		} `json:"credibility_summary"`
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	threat := map[int]float64{}
+	for _, s := range rep.Summary {
+		if s.Step == nil {
+			t.Fatalf("a summary row of a clocked scenario without its step: %+v", s)
+		}
+		if s.Actor == "US" && s.After != "" {
+			threat[*s.Step] = s.Share
+		}
+	}
+	if fmt.Sprint(threat) != "map[1:0 2:0 3:1]" {
+		t.Errorf("the threat's credible share by step: %v, want map[1:0 2:0 3:1]", threat)
+	}
+}
+
+// The demo's two threats on the clocked bundled scenario: each decision
+// point arises at every step after Iran's move, so its line says so and
+// gives the gain's range over the steps, where it once printed the row of
+// step 1 alone ("at step 1", with that step's gain).
+func TestDemoThreatsSteps(t *testing.T) {
+	sc, ds := scenario.Parse(scenarios.USIran2026Name, scenarios.USIran2026())
+	if sc == nil {
+		t.Fatal(ds)
+	}
+	lines := demoThreats(sc)
+	if len(lines) != 2 {
+		t.Fatalf("%d threat lines, want 2: %q", len(lines), lines)
+	}
+	for _, l := range lines {
+		t.Log(l)
+		if strings.Contains(l, "at step 1 ") || !strings.Contains(l, " at every step — ") || !regexp.MustCompile(`gain [0-9.]+–[0-9.]+ by`).MatchString(l) {
+			t.Errorf("threat line %q: want the steps it holds at and the gain's range", l)
+		}
+	}
+}
