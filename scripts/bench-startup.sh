@@ -2,8 +2,9 @@
 # bench-startup.sh: how much truce's process start costs next to a bare Go
 # program built the same way (performance issue #21, "start-up and reading").
 #
-# It builds truce (go build ./cmd/truce) and a hello-world Go program with
-# the same toolchain and environment (CGO_ENABLED, GOFLAGS, … apply to both),
+# It builds truce (go build ./cmd/truce), truce-nash (./cmd/truce-nash: the
+# nash command alone, for scripts) and a hello-world Go program with the
+# same toolchain and environment (CGO_ENABLED, GOFLAGS, … apply to all),
 # then runs each command many times, interleaved, and reports per run the
 # median CPU time (user + system, all threads, from the kernel's rusage: the
 # same quantity as perf's task-clock), the spread (25th–75th percentile), the
@@ -16,6 +17,7 @@
 #   CGO_ENABLED=0 scripts/bench-startup.sh    # both programs built without cgo
 #   scripts/bench-startup.sh -b main~3        # also truce as of a git revision
 #   TRUCE=/path/to/truce scripts/bench-startup.sh   # measure a given binary
+#   TRUCE_NASH=/path/to/truce-nash scripts/bench-startup.sh   # likewise
 #
 # The machine should be quiet: start-up is a few milliseconds, and a loaded
 # machine (shared CI, other jobs) moves the medians by more than the changes
@@ -117,6 +119,11 @@ if [ -n "${TRUCE:-}" ]; then
 else
 	(cd "$root" && go build -o "$tmp/truce" ./cmd/truce)
 fi
+if [ -n "${TRUCE_NASH:-}" ]; then
+	cp "$TRUCE_NASH" "$tmp/truce-nash"
+else
+	(cd "$root" && go build -o "$tmp/truce-nash" ./cmd/truce-nash)
+fi
 
 if [ -n "$base" ]; then
 	# The same build of an earlier revision, to measure a change.
@@ -143,6 +150,7 @@ size() { wc -c <"$1" | tr -d ' '; }
 echo "go:      $(go version) (CGO_ENABLED=$(go env CGO_ENABLED))"
 echo "bare:    $(size "$tmp/bare") bytes, $(linkage "$tmp/bare")"
 echo "truce:   $(size "$tmp/truce") bytes, $(linkage "$tmp/truce"), $(cd "$root" && go list -deps ./cmd/truce | wc -l | tr -d ' ') packages"
+echo "truce-nash: $(size "$tmp/truce-nash") bytes, $(linkage "$tmp/truce-nash"), $(cd "$root" && go list -deps ./cmd/truce-nash | wc -l | tr -d ' ') packages"
 if [ -n "$base" ]; then
 	echo "base:    $(size "$tmp/truce-base") bytes, $(linkage "$tmp/truce-base"), truce as of $base ($(git -C "$root" rev-parse --short "$base"))"
 fi
@@ -156,6 +164,8 @@ echo
 	fi
 	printf 'truce version\t%s version\ntruce nash 2×2\t%s nash %s\n' \
 		"$tmp/truce" "$tmp/truce" "$tmp/pd.nfg"
+	printf 'truce-nash --help\t%s --help\ntruce-nash 2×2\t%s %s\n' \
+		"$tmp/truce-nash" "$tmp/truce-nash" "$tmp/pd.nfg"
 } | "$tmp/run" "$runs"
 
 if [ "$inittrace" = 1 ]; then
@@ -163,12 +173,19 @@ if [ "$inittrace" = 1 ]; then
 	# the page faults of first touching each package's code and data), bytes
 	# and allocations.
 	echo
-	echo "package inits of truce nash 2×2 (mean of 20 runs; top 25):"
-	for _ in $(seq 20); do
-		GODEBUG=inittrace=1 "$tmp/truce" nash "$tmp/pd.nfg" 2>&1 >/dev/null | grep '^init ' || true
-	done | awk '{n[$2]++; t[$2]+=$5; b[$2]+=$8; a[$2]+=$10}
-		END {for (p in n) printf "%8.3f ms %8d B %5d allocs  %s\n", t[p]/n[p], b[p]/n[p], a[p]/n[p], p}' |
-		sort -rn >"$tmp/inits"
-	head -25 "$tmp/inits"
-	awk '{t+=$1; b+=$3; a+=$5} END {printf "all %d packages: %.2f ms, %d B, %d allocs\n", NR, t, b, a}' "$tmp/inits"
+	for which in "truce nash" truce-nash; do
+		echo "package inits of $which 2×2 (mean of 20 runs; top 25):"
+		for _ in $(seq 20); do
+			if [ "$which" = truce-nash ]; then
+				GODEBUG=inittrace=1 "$tmp/truce-nash" "$tmp/pd.nfg" 2>&1 >/dev/null | grep '^init ' || true
+			else
+				GODEBUG=inittrace=1 "$tmp/truce" nash "$tmp/pd.nfg" 2>&1 >/dev/null | grep '^init ' || true
+			fi
+		done | awk '{n[$2]++; t[$2]+=$5; b[$2]+=$8; a[$2]+=$10}
+			END {for (p in n) printf "%8.3f ms %8d B %5d allocs  %s\n", t[p]/n[p], b[p]/n[p], a[p]/n[p], p}' |
+			sort -rn >"$tmp/inits"
+		head -25 "$tmp/inits"
+		awk '{t+=$1; b+=$3; a+=$5} END {printf "all %d packages: %.2f ms, %d B, %d allocs\n", NR, t, b, a}' "$tmp/inits"
+		echo
+	done
 fi
