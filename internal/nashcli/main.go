@@ -181,21 +181,50 @@ func (p *parser) parse(args []string) error {
 			default:
 				return fmt.Errorf("flag needs an argument: --%s", name)
 			}
-			if err := fl.Value.Set(value); err != nil {
-				return fmt.Errorf("invalid argument %q for %q flag: %v", value, "--"+name, err)
+			if err := p.set(name, value); err != nil {
+				return err
 			}
-			p.changed[name] = true
 		case len(a) > 1 && a[0] == '-':
-			// The only one-letter flag is -h; pflag reads -hh as -h -h.
-			for i, c := range a[1:] {
-				if c != 'h' {
-					return fmt.Errorf("unknown shorthand flag: %q in -%s", c, a[1+i:])
-				}
+			if err := p.shorthands(a[1:]); err != nil {
+				return err
 			}
-			p.table["help"].Value.Set("true")
-			p.changed["help"] = true
 		default:
 			p.args = append(p.args, a)
+		}
+	}
+	return nil
+}
+
+// set sets flag name to value, with pflag's message when it is refused.
+func (p *parser) set(name, value string) error {
+	if err := p.table[name].Value.Set(value); err != nil {
+		shown := "--" + name
+		if name == "help" {
+			shown = "-h, --help"
+		}
+		return fmt.Errorf("invalid argument %q for %q flag: %v", value, shown, err)
+	}
+	p.changed[name] = true
+	return nil
+}
+
+// shorthands reads one-letter flags (sh is an argument without its "-")
+// as pflag does: the only one is -h, also as -hh and -h=false; an
+// argument starting with "test." is go test's and is ignored.
+func (p *parser) shorthands(sh string) error {
+	for len(sh) > 0 && !strings.HasPrefix(sh, "test.") {
+		if sh[0] != 'h' {
+			// pflag names the byte through string(rune(byte))[0].
+			return fmt.Errorf("unknown shorthand flag: %q in -%s", rune(string(rune(sh[0]))[0]), sh)
+		}
+		value := "true"
+		if len(sh) > 2 && sh[1] == '=' {
+			value, sh = sh[2:], ""
+		} else {
+			sh = sh[1:]
+		}
+		if err := p.set("help", value); err != nil {
+			return err
 		}
 	}
 	return nil
