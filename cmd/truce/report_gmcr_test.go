@@ -1,8 +1,13 @@
 package main
 
 import (
+	"encoding/json"
+	"fmt"
+	"math"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -14,7 +19,11 @@ import (
 // they agree; a conflict without a bridge is shown but compared with
 // nothing; a bridge to another scenario is refused.
 func TestReportGmcr(t *testing.T) {
-	fast := []string{"--draws", "20", "--no-sensitivity", "--sobol-samples", "0", "--audit-draws", "0", "--no-discover", "--no-leverage"}
+	// The bundled file's case with an equilibrium keeps the leverage
+	// section (about 1.5 CPU-s on the clocked game): it is the only report
+	// of a clocked game with commitments the tests run, checked against
+	// truce commit below. The other cases leave it out.
+	fast := []string{"--draws", "20", "--no-sensitivity", "--sobol-samples", "0", "--audit-draws", "0", "--no-discover"}
 	for _, tc := range []struct {
 		name, scenario, conflict string
 		solve                    bool
@@ -41,6 +50,10 @@ func TestReportGmcr(t *testing.T) {
 			if !tc.solve {
 				args = append(args, "--no-solve")
 			}
+			leverage := tc.solve && strings.Contains(tc.scenario, "us-iran")
+			if !leverage {
+				args = append(args, "--no-leverage")
+			}
 			stdout, stderr, code := run(t, args...)
 			if code != tc.code {
 				t.Fatalf("exit %d, want %d: %s", code, tc.code, stderr)
@@ -57,7 +70,10 @@ func TestReportGmcr(t *testing.T) {
 			if !strings.Contains(stdout, tc.stdout) {
 				t.Errorf("stdout %q lacks %q", stdout, tc.stdout)
 			}
-			checkPage(t, out, tc.want, tc.not)
+			page := checkPage(t, out, tc.want, tc.not)
+			if leverage {
+				checkClockedCommitments(t, page, tc.scenario)
+			}
 		})
 	}
 }
@@ -82,4 +98,61 @@ func checkPage(t *testing.T, path string, want, not []string) string {
 		}
 	}
 	return page
+}
+
+// checkClockedCommitments checks the leverage section of a report of the
+// clocked scenario file against truce commit: per leader, the leader's
+// value, its value in the selected equilibrium and the commitments the
+// search evaluated, and the commitment read by step.
+func checkClockedCommitments(t *testing.T, page, file string) {
+	t.Helper()
+	i := strings.Index(page, `id="leverage"`)
+	if i < 0 {
+		t.Fatal("no leverage section")
+	}
+	sec := page[i:]
+	if j := strings.Index(sec[1:], "<section"); j > 0 {
+		sec = sec[:j+1]
+	}
+	for _, leader := range []string{"US", "IR"} {
+		js, stderr, code := run(t, "commit", file, "--leader", leader, "--format", "json")
+		if code != 0 {
+			t.Fatal(stderr)
+		}
+		var c commitJSON
+		if err := json.Unmarshal([]byte(js), &c); err != nil {
+			t.Fatal(err)
+		}
+		if c.Clock == 0 || c.EquilibriumLeaderValue == nil {
+			t.Fatalf("truce commit --leader %s: clock %d, equilibrium value %v: want a clocked game with a selected equilibrium", leader, c.Clock, c.EquilibriumLeaderValue)
+		}
+		row := fmt.Sprintf(`<tr><td>%s</td>`, leader)
+		k := strings.Index(sec, row)
+		if k < 0 {
+			t.Fatalf("no commitment row of %s", leader)
+		}
+		r := sec[k:]
+		r = r[:strings.Index(r, "</tr>")]
+		// the report prints three significant digits: each cell within
+		// half a unit of the third of truce commit's value
+		cells := regexp.MustCompile(`<td class="n">([^<]+)</td>`).FindAllStringSubmatch(r, -1)
+		if len(cells) < 2 {
+			t.Fatalf("%s's commitment row has %d numbers:\n%s", leader, len(cells), r)
+		}
+		for ci, want := range []float64{c.LeaderValue, *c.EquilibriumLeaderValue} {
+			got, err := strconv.ParseFloat(cells[ci][1], 64)
+			unit := math.Pow(10, math.Floor(math.Log10(math.Abs(want)))-2)
+			if err != nil || math.Abs(got-want) > unit/2 {
+				t.Errorf("%s's commitment row: number %d is %s, truce commit says %.6g", leader, ci+1, cells[ci][1], want)
+			}
+		}
+		for _, want := range []string{
+			fmt.Sprintf("; %d commitments evaluated", c.Tried),
+			"at every step",
+		} {
+			if !strings.Contains(r, want) {
+				t.Errorf("%s's commitment row lacks %q (truce commit: %d tried):\n%s", leader, want, c.Tried, r)
+			}
+		}
+	}
 }
