@@ -123,3 +123,113 @@ func BenchmarkAssessClock52(b *testing.B) {
 		}
 	})
 }
+
+// datedClockGame is clockedRandomGame with nS states and a 30-step clock
+// whose steps share tables as a dated clock's do (the builder shares the
+// tables of steps where nothing differs), in the classes of the bundled
+// US–Iran file: steps 0-14 (the truce), 15 (its expiry), 16-20, 21-29 (the
+// campaign).
+func datedClockGame(nS int) *markov.Game {
+	g := clockedRandomGame(nS, 30)
+	for t := range g.Timed {
+		switch {
+		case t < 15:
+			g.Timed[t] = g.Timed[0]
+		case t > 15 && t < 21:
+			g.Timed[t] = g.Timed[16]
+		case t >= 21:
+			g.Timed[t] = g.Timed[21]
+		}
+	}
+	return g
+}
+
+// BenchmarkCommitClock30 is truce commit's search, each actor leading, on
+// an 8-state game with the bundled file's dated 30-step clock: 3^8 pure
+// commitments, so a sample of 4096, then the improvement over every state
+// and step (most of its evaluations change one step's play). Run with
+// -benchtime 3x on a shared machine and read cpu-s/op.
+func BenchmarkCommitClock30(b *testing.B) {
+	g := datedClockGame(8)
+	ctx := context.Background()
+	for l := range 2 {
+		b.Run(g.Actors[l].ID, func(b *testing.B) {
+			cpu0 := benchCPU()
+			defer benchCPUPerOp(b, cpu0)
+			for b.Loop() {
+				if _, err := Commit(ctx, g, l, 1-l, CommitOptions{Seed: 1}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkCommitEvalClock30 is one commitment's evaluation on the game
+// of BenchmarkCommitClock30, three ways: "chain", as the search evaluated
+// every commitment before commit_eval.go (the profile's node chain and
+// both decision processes built, strongResponseOn); "full", the
+// evaluator's from scratch (a pure commitment: rows kept from earlier
+// ones); "change", the evaluator's after the play of one state at step 10
+// changed (the improvement step's usual evaluation). Read cpu-s/op; run
+// with -benchtime 2000x.
+func BenchmarkCommitEvalClock30(b *testing.B) {
+	g := datedClockGame(8)
+	ctx := context.Background()
+	L, F := 0, 1
+	sig := iranUniform(g, L).Base
+	for s := range sig {
+		if sig[s] != nil {
+			sig[s] = make([]float64, len(sig[s]))
+			sig[s][s%len(sig[s])] = 1
+		}
+	}
+	p := markov.Profile{{Base: sig}, iranUniform(g, F)}
+	c, err := credBuild(ctx, g, p)
+	if err != nil {
+		b.Fatal(err)
+	}
+	ev := newCommitEvaluator(c, L, F)
+	b.Run("chain", func(b *testing.B) {
+		cpu0 := benchCPU()
+		defer benchCPUPerOp(b, cpu0)
+		for b.Loop() {
+			c, err := chainOn(c.nodeGraph, p)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if _, _, err := strongResponseOn(ctx, c, F, L, false); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("full", func(b *testing.B) {
+		cpu0 := benchCPU()
+		defer benchCPUPerOp(b, cpu0)
+		for b.Loop() {
+			cr, err := ev.full(ctx, sig, nil)
+			if err != nil {
+				b.Fatal(err)
+			}
+			ev.release(cr)
+		}
+	})
+	base, err := ev.full(ctx, sig, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	timed := make([][][]float64, g.Clock)
+	timed[10] = append([][]float64(nil), sig...)
+	timed[10][0] = []float64{0.5, 0.25, 0.25}
+	b.Run("change", func(b *testing.B) {
+		cpu0 := benchCPU()
+		defer benchCPUPerOp(b, cpu0)
+		for b.Loop() {
+			cr, err := ev.change(ctx, base, sig, timed, 0, 10)
+			if err != nil {
+				b.Fatal(err)
+			}
+			ev.release(cr)
+		}
+	})
+}
