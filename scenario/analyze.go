@@ -54,7 +54,17 @@ type AnalyzeOptions struct {
 	Strict   bool
 	Seed     uint64
 	Workers  int                   // 0 means GOMAXPROCS; results do not depend on it
-	Progress func(done, total int) // called from one goroutine, draws done so far
+	Progress func(done, total int) // called from one goroutine, draws done so far, as each draw ends
+	// DrawDone, when set, is called with draw i as its analysis ends (the
+	// draws end in any order when there are several workers), from the
+	// goroutine that calls Progress, before Progress counts it: a caller
+	// can follow the first draws, where the hypotheses with their own
+	// `draws:` are evaluated, apart.
+	DrawDone func(i int)
+	// Stage, when set, is called from the goroutine that calls Progress
+	// when, the draws done, a long step follows (the search of the
+	// equilibrium set at central values): what names it.
+	Stage func(what string)
 	// From adds each reported profile's figures from every start state
 	// (ProfileReport.From): one backward solve per figure and target.
 	From bool
@@ -439,6 +449,10 @@ func (r *analysisRun) compute(ctx context.Context, lo, hi int, sink func(i int, 
 		end := min(start+r.chunk, hi)
 		var wg sync.WaitGroup
 		next := make(chan int)
+		// Each draw is reported as it ends, not at the end of its chunk:
+		// a chunk of draws that evaluate costly hypotheses can take
+		// minutes (the bar sat at 0 for all of them).
+		ended := make(chan int, end-start)
 		for w := 0; w < min(r.workers, end-start); w++ {
 			for len(r.chains) <= w {
 				r.chains = append(r.chains, newProbeChains())
@@ -448,13 +462,25 @@ func (r *analysisRun) compute(ctx context.Context, lo, hi int, sink func(i int, 
 				defer wg.Done()
 				for i := range next {
 					results[i-start] = r.sc.analyzeDraw(ctx, i, r.opt, r.needed, r.plan, r.qlim, cs)
+					ended <- i
 				}
 			}(r.chains[w])
 		}
-		for i := start; i < end; i++ {
-			next <- i
+		go func() {
+			for i := start; i < end; i++ {
+				next <- i
+			}
+			close(next)
+		}()
+		for k := start; k < end; k++ {
+			i := <-ended
+			if r.opt.DrawDone != nil {
+				r.opt.DrawDone(i)
+			}
+			if r.opt.Progress != nil {
+				r.opt.Progress(k+1-lo, hi-lo)
+			}
 		}
-		close(next)
 		wg.Wait()
 		for i := start; i < end; i++ {
 			res := &results[i-start]
@@ -465,9 +491,6 @@ func (r *analysisRun) compute(ctx context.Context, lo, hi int, sink func(i int, 
 				return err
 			}
 			*res = drawResult{}
-		}
-		if r.opt.Progress != nil {
-			r.opt.Progress(end-lo, hi-lo)
 		}
 	}
 	return nil
@@ -603,6 +626,16 @@ func (r *analysisRun) finish(ctx context.Context) (*AnalysisReport, error) {
 				vr.Components[comp.ID] = a.value[x][c].stat()
 			}
 			pr.Value[act.ID] = vr
+		}
+	}
+	if opt.Stage != nil {
+		for _, name := range report.ProfileOrder {
+			if report.Profiles[name].Solve != "" {
+				// addEquilibriumSets searches the set: seconds to minutes
+				// on a large game, after the last draw.
+				opt.Stage("equilibrium set at central values")
+				break
+			}
 		}
 	}
 	if err := sc.addEquilibriumSets(ctx, report, opt); err != nil {

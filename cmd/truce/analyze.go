@@ -5,7 +5,6 @@ import (
 	"fmt"
 
 	"github.com/spf13/cobra"
-	"github.com/truce-dev/truce/internal/progress"
 	"github.com/truce-dev/truce/internal/shard"
 	"github.com/truce-dev/truce/scenario"
 )
@@ -96,17 +95,20 @@ result; truce merge folds the parts into exactly this command's output
 				return nil
 			}
 			lo, hi := job.Range()
-			bar := progress.New(cmd.ErrOrStderr(), int64(hi-lo), "draws")
+			// The draws' bar, and one of the draws that evaluate the
+			// hypotheses with their own draws: while they run.
+			// (A merge computes no draw: it folds them.)
+			bar := newAnalyzeProgress(cmd.ErrOrStderr(), "draws", sc, lo, hi, !job.merging())
 			opt := scenario.AnalyzeOptions{
 				Profiles: profiles, Draws: draws, Seed: seed, Workers: workers, Strict: strict, States: states,
 				From: from == "all", LongRun: longRun,
-				Progress: func(done, total int) { bar.Set(int64(done)) },
+				Progress: bar.progress, DrawDone: bar.drawDone, Stage: bar.stage,
 			}
 			var rep *scenario.AnalysisReport
 			switch {
 			case job.sharding:
 				recs, err := scenario.AnalyzePart(cmd.Context(), sc, opt, lo, hi)
-				bar.Finish()
+				bar.finish()
 				if err != nil {
 					return &exitError{1, fmt.Sprintf("truce analyze: shard %s: %v", job.header.Shard, err)}
 				}
@@ -124,7 +126,7 @@ result; truce merge folds the parts into exactly this command's output
 			default:
 				rep, err = scenario.Analyze(cmd.Context(), sc, opt)
 			}
-			bar.Finish()
+			bar.finish()
 			if err != nil {
 				return &exitError{1, fmt.Sprintf("truce analyze: %v", err)}
 			}

@@ -110,7 +110,7 @@ func runPipeline(ctx context.Context, sc *scenario.Scenario, opt pipelineOptions
 		}
 	}
 	start := time.Now()
-	bar := progress.New(opt.Log, int64(opt.Draws), "analyze")
+	bar := newAnalyzeProgress(opt.Log, "analyze", sc, 0, opt.Draws, true)
 	// The report charts every state's reach curve on scenarios small
 	// enough for that to be cheap and readable; larger ones get their
 	// endings and the states hypotheses read.
@@ -119,8 +119,8 @@ func runPipeline(ctx context.Context, sc *scenario.Scenario, opt pipelineOptions
 		states = []string{"*"}
 	}
 	ar, err := scenario.Analyze(ctx, sc, scenario.AnalyzeOptions{Profiles: profiles, Draws: opt.Draws, Seed: opt.Seed, Workers: opt.Workers,
-		States: states, Progress: func(done, _ int) { bar.Set(int64(done)) }})
-	bar.Finish()
+		States: states, Progress: bar.progress, DrawDone: bar.drawDone, Stage: bar.stage})
+	bar.finish()
 	if err != nil {
 		return nil, fmt.Errorf("analyze: %w", err)
 	}
