@@ -32,8 +32,9 @@ import (
 // game" and "each player's probabilities sum to one". Where at most one
 // player mixes (and in every 2-player game) the path is a straight line
 // in these coordinates and it jumps from one change of support to the
-// next, as Lemke–Howson pivots; elsewhere an Euler predictor and a Newton
-// corrector take adaptive arc-length steps. Changes of support (a
+// next, as Lemke–Howson pivots; elsewhere a predictor (the tangent, and
+// the curve's turn over the last step) and a Newton corrector take
+// adaptive arc-length steps. Changes of support (a
 // probability reaching zero, an unused strategy reaching w_n) and the
 // equilibria (λ = 0) are landed on exactly by Newton's method with the
 // event's equation in place of the arc-length one, so each equilibrium is
@@ -152,6 +153,12 @@ type gnmTracer struct {
 	cnt           []int
 	ra, rz, rc    []float64
 	rg, rx, rzero []float64
+	rt            []float64 // the reduced tangent (solveReducedTangent)
+	// Set by correct on an ordinary step: the unit tangent it left in t
+	// was computed with its last iteration's LU, with that sign of
+	// det[A; τᵀ].
+	tanOK   bool
+	tanSign float64
 
 	// The support's payoff tables (supTables), rebuilt when the support
 	// changes (supVer counts the changes), and the last point loaded with
@@ -210,6 +217,7 @@ func newGNMTracer(ng *normGame) *gnmTracer {
 	tr.ra = make([]float64, D*D)
 	tr.rz, tr.rc = make([]float64, D), make([]float64, T)
 	tr.rg, tr.rx, tr.rzero = make([]float64, D), make([]float64, D), make([]float64, D)
+	tr.rt = make([]float64, D)
 	return tr
 }
 
@@ -335,6 +343,10 @@ func (tr *gnmTracer) supportJacobian(full bool) {
 		}
 		tr.xsup[q] = xs
 	}
+	if n == 3 {
+		tr.supportJacobian3(full)
+		return
+	}
 	ns := len(tr.sup)
 	tables, shapes := tr.subS, tr.subSShape
 	if full {
@@ -404,6 +416,79 @@ func (tr *gnmTracer) supportJacobian(full bool) {
 					tr.u[oi+s] = v
 				}
 			}
+		}
+	}
+	tr.jsMax = jsMax
+}
+
+// supportJacobian3 is supportJacobian for three players, with the rows
+// of each contraction copied whole instead of entry by entry through the
+// general loop's index arithmetic: the same numbers, summed in the same
+// order.
+func (tr *gnmTracer) supportJacobian3(full bool) {
+	ng, T := tr.ng, tr.T
+	ns := len(tr.sup)
+	tables, shapes := tr.subS, tr.subSShape
+	if full {
+		tables, shapes = tr.sub, tr.subShape
+	}
+	// The support's positions are sorted, and each player's strategies
+	// are consecutive: player q's t-th support strategy is at p0[q] + t.
+	var p0 [3]int
+	for q := range p0 {
+		p0[q] = tr.pos[ng.off[q]+tr.supOf[q][0]]
+	}
+	js := tr.js[:ns*ns]
+	jsMax := 0.0
+	for i := 0; i < 3; i++ {
+		oi := ng.off[i]
+		j, k := first3(i), 3-i-first3(i) // j < k
+		mj, mk := len(tr.supOf[j]), len(tr.supOf[k])
+		ni := shapes[i][i]
+		tr.contract3(i, tables[i], shapes[i])
+		f0, f1 := tr.f3[0][:ni*mj], tr.f3[1][:ni*mk]
+		// u_is sums over the next player's support (supportJacobian's
+		// order): j's for players 0 and 2, k's for player 1.
+		fu, xu, mu := f0, tr.xsup[j], mj
+		if i == 1 {
+			fu, xu, mu = f1, tr.xsup[k], mk
+		}
+		own := tr.supOf[i]
+		for a := 0; a < ni; a++ {
+			s := a
+			if !full {
+				s = own[a]
+			}
+			r0, r1 := f0[a*mj:(a+1)*mj], f1[a*mk:(a+1)*mk]
+			if p := tr.pos[oi+s]; p >= 0 {
+				copy(js[p*ns+p0[j]:p*ns+p0[j]+mj], r0)
+				copy(js[p*ns+p0[k]:p*ns+p0[k]+mk], r1)
+				for _, v := range r0 {
+					if av := abs(v); av > jsMax {
+						jsMax = av
+					}
+				}
+				for _, v := range r1 {
+					if av := abs(v); av > jsMax {
+						jsMax = av
+					}
+				}
+			} else {
+				row := tr.du[(oi+s)*T : (oi+s+1)*T]
+				oj, ok := ng.off[j], ng.off[k]
+				for t, c := range tr.supOf[j] {
+					row[oj+c] = r0[t]
+				}
+				for t, c := range tr.supOf[k] {
+					row[ok+c] = r1[t]
+				}
+			}
+			ru := fu[a*mu : (a+1)*mu]
+			v := 0.0
+			for t, w := range xu {
+				v += ru[t] * w
+			}
+			tr.u[oi+s] = v
 		}
 	}
 	tr.jsMax = jsMax
@@ -906,12 +991,22 @@ func orientLike(t, ref []float64, sign float64) float64 {
 // and whether it converged; it fails when the first correction is longer
 // than maxFirst (a predictor that left the curve's neighbourhood, from
 // where Newton may reach another branch of the cell's solution set).
-func (tr *gnmTracer) correct(y, tau []float64, e gnmEvent, maxFirst float64) (float64, bool) {
+//
+// With t != nil (ordinary steps) each iteration after the first also
+// solves for the tangent with the same LU, [A; τᵀ] t = e_d: when the
+// iterations stop there, t is the unit tangent at the last point where
+// the Jacobian was taken, which the last correction moved off by far less
+// than the step (the iterations stop once the next correction is
+// predicted below 1e-14), tr.tanOK is set and tr.tanSign is the sign of
+// det[A; tᵀ]: the tangent then costs no Jacobian and no LU of its own,
+// where tangentLU at the point returned cost one of each.
+func (tr *gnmTracer) correct(y, tau []float64, e gnmEvent, maxFirst float64, t []float64) (float64, bool) {
 	d := tr.dim()
 	m := d - 1
 	yp := tr.q[:d]
 	copy(yp, y)
 	prev, first := math.Inf(1), 0.0
+	tr.tanOK = false
 	for it := 1; it <= 12; it++ {
 		if e.kind == evEnter {
 			tr.load(y, true) // the entering strategy's slack reads its row
@@ -932,9 +1027,18 @@ func (tr *gnmTracer) correct(y, tau []float64, e gnmEvent, maxFirst float64) (fl
 			last = tr.rg[:d]
 			bl = -tr.constraint(e, y, last)
 		}
-		if _, ok := tr.solveReduced(bA, last, bl, b); !ok {
+		withT := t != nil && it > 1
+		var sign float64
+		var ok bool
+		if withT {
+			sign, ok = tr.solveReducedTangent(bA, last, bl, b, t)
+		} else {
+			_, ok = tr.solveReduced(bA, last, bl, b)
+		}
+		if !ok {
 			return first, false
 		}
+		tr.tanOK, tr.tanSign = withT, sign
 		nrm, size := 0.0, 1.0
 		for i := 0; i < d; i++ {
 			y[i] += b[i]
@@ -1212,7 +1316,7 @@ func (tr *gnmTracer) run(ctx context.Context, lambdaEnd float64, onEq func([]flo
 		d := tr.dim()
 		copy(y1[:d], y[:d])
 		axpy(t, tau[:d], y1[:d])
-		if _, ok := tr.correct(y1, tau, e, 0.1*t+1e-9); !ok {
+		if _, ok := tr.correct(y1, tau, e, 0.1*t+1e-9, nil); !ok {
 			return false
 		}
 		tr.load(y1, true)
@@ -1238,6 +1342,11 @@ func (tr *gnmTracer) run(ctx context.Context, lambdaEnd float64, onEq func([]flo
 	}
 
 	h := 0.1
+	// The tangent one ordinary step back in this cell, and that step's
+	// length (0 when the last move was an event): the predictor's second
+	// order term.
+	tauPrev := make([]float64, D)
+	hPrev := 0.0
 	for iter := 0; ; iter++ {
 		d := tr.dim()
 		lam := y[d-1]
@@ -1278,6 +1387,7 @@ func (tr *gnmTracer) run(ctx context.Context, lambdaEnd float64, onEq func([]flo
 		if tEv <= h {
 			if land(ev, tEv) {
 				copy(y[:d], y1[:d])
+				hPrev = 0
 				if msg := tr.cross(ev, y, tau, onEq); msg != "" {
 					return lost(msg), false
 				}
@@ -1298,11 +1408,24 @@ func (tr *gnmTracer) run(ctx context.Context, lambdaEnd float64, onEq func([]flo
 		h0 := h
 		copy(y1[:d], y[:d])
 		axpy(h, tau[:d], y1[:d])
-		first, ok := tr.correct(y1, tau, gnmEvent{}, 0.1*h)
+		if hPrev > 0 {
+			// The curve's second derivative is about (τ − τ_prev)/h_prev:
+			// the predictor y + hτ + h²/2 · that lands closer to the curve
+			// than the tangent alone (a first correction of order h³, not
+			// h²), and Newton's method stops an iteration sooner on about
+			// one step in ten.
+			c := h * h / (2 * hPrev)
+			for i := 0; i < d; i++ {
+				y1[i] += c * (tau[i] - tauPrev[i])
+			}
+		}
+		first, ok := tr.correct(y1, tau, gnmEvent{}, 0.1*h, t1)
 		if ok {
 			tr.load(y1, true)
-			var sg float64
-			sg, ok = tr.tangentLU(y1, tau, t1)
+			sg := tr.tanSign
+			if !tr.tanOK {
+				sg, ok = tr.tangentLU(y1, tau, t1)
+			}
 			if ok && sg != tr.orient {
 				ok = false
 			}
@@ -1315,6 +1438,7 @@ func (tr *gnmTracer) run(ctx context.Context, lambdaEnd float64, onEq func([]flo
 				// the first one, first guessed by linear interpolation.
 				if land(tr.eventOf(bad), frac*h) {
 					copy(y[:d], y1[:d])
+					hPrev = 0
 					if msg := tr.cross(tr.eventOf(bad), y, tau, onEq); msg != "" {
 						return lost(msg), false
 					}
@@ -1350,6 +1474,8 @@ func (tr *gnmTracer) run(ctx context.Context, lambdaEnd float64, onEq func([]flo
 			if !skipped && dot(t1[:d], tau[:d]) > gnmMinCos {
 				turn := turnAngle(t1[:d], tau[:d])
 				copy(y[:d], y1[:d])
+				copy(tauPrev[:d], tau[:d])
+				hPrev = h0
 				copy(tau[:d], t1[:d])
 				// The first correction grows with the square of the step:
 				// aim at a twentieth of the largest one allowed (a tenth
@@ -1634,7 +1760,16 @@ func pathSolve(a, b []float64, n int) (sign float64, ok bool) {
 // the larger of scale and a's largest entry: a reduced system (see
 // solveReduced) is judged by the scale of the full one it stands for.
 func pathSolveScaled(a, b []float64, n int, scale float64) (sign float64, ok bool) {
+	return pathSolveScaled2(a, b, nil, n, scale)
+}
+
+// pathSolveScaled2 is pathSolveScaled for two right-hand sides, b and
+// (unless nil) b2, each solved with exactly the operations of one.
+func pathSolveScaled2(a, b, b2 []float64, n int, scale float64) (sign float64, ok bool) {
 	a, b = a[:n*n], b[:n]
+	if b2 != nil {
+		b2 = b2[:n]
+	}
 	for _, v := range a {
 		if av := math.Abs(v); av > scale {
 			scale = av
@@ -1666,6 +1801,9 @@ func pathSolveScaled(a, b []float64, n int, scale float64) (sign float64, ok boo
 				pr[j], q[j] = q[j], pr[j]
 			}
 			b[c], b[p] = b[p], b[c]
+			if b2 != nil {
+				b2[c], b2[p] = b2[p], b2[c]
+			}
 			sign = -sign
 		}
 		piv := pr[0]
@@ -1675,6 +1813,10 @@ func pathSolveScaled(a, b []float64, n int, scale float64) (sign float64, ok boo
 		inv := 1 / piv
 		pr = pr[1:]
 		bc := b[c]
+		var bc2 float64
+		if b2 != nil {
+			bc2 = b2[c]
+		}
 		for r := c + 1; r < n; r++ {
 			rr := a[r*n+c : r*n+n]
 			f := rr[0] * inv
@@ -1687,8 +1829,21 @@ func pathSolveScaled(a, b []float64, n int, scale float64) (sign float64, ok boo
 				rr[j] -= f * v
 			}
 			b[r] -= f * bc
+			if b2 != nil {
+				b2[r] -= f * bc2
+			}
 		}
 	}
+	backSubstitute(a, b, n)
+	if b2 != nil {
+		backSubstitute(a, b2, n)
+	}
+	return sign, true
+}
+
+// backSubstitute solves U x = b in place for the upper triangle U of the
+// n×n row-major a.
+func backSubstitute(a, b []float64, n int) {
 	for c := n - 1; c >= 0; c-- {
 		s := b[c]
 		row := a[c*n+c+1 : c*n+n]
@@ -1699,7 +1854,6 @@ func pathSolveScaled(a, b []float64, n int, scale float64) (sign float64, ok boo
 		}
 		b[c] = s / a[c*n+c]
 	}
-	return sign, true
 }
 
 // tangentLU computes the unit tangent t at the loaded point y that points

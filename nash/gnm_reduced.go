@@ -100,6 +100,35 @@ func (tr *gnmTracer) solveReduced(bA, c []float64, bl float64, x []float64) (sig
 	return sign, true
 }
 
+// solveReducedTangent is solveReduced that also solves [A; cᵀ] t = e_d
+// with the same LU (the tangent along c when c is the last tangent, as in
+// tangentLU) and normalises t.
+func (tr *gnmTracer) solveReducedTangent(bA, c []float64, bl float64, x, t []float64) (sign float64, ok bool) {
+	tr.reducedLayout()
+	if tr.singular {
+		return 0, false
+	}
+	r := len(tr.rest) + 1
+	R, z := tr.ra[:r*r], tr.rz[:r]
+	scale := tr.reducedRows(R, r, bA, z)
+	if sc := tr.reducedLast(c, bl, bA, R[(r-1)*r:r*r], &z[r-1]); sc > scale {
+		scale = sc
+	}
+	// The tangent's right-hand side, reduced: its rows are zero and its
+	// last entry one (reducedRows and reducedLast of bA = 0, bl = 1).
+	zt := tr.rt[:r]
+	clear(zt)
+	zt[r-1] = 1
+	if sign, ok = pathSolveScaled2(R, z, zt, r, scale); !ok {
+		return 0, false
+	}
+	tr.expand(z, bA, x)
+	d := tr.dim()
+	tr.expand(zt, tr.rzero[:d-1], t[:d])
+	normalize(t[:d])
+	return sign, true
+}
+
 // tangentReduced is tangent (see there) by the reduction above: the null
 // vector z of the reduced rows by Householder QR, taken back to the full
 // coordinates. The sign of det[A; tᵀ] is that of det[R_A; ℓᵀ], ℓ the

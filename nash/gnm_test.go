@@ -466,6 +466,98 @@ func numberedGame(shape []int) *game.Strategic {
 // tangent from the LU of [A; refᵀ] (the path's steps) is the QR's null
 // vector turned towards ref, and the orientation sign det[A; tᵀ] is the
 // same, so a path traced with either turns back at the same places.
+// TestGNMSupportJacobianMatchesDerivatives: the support's Jacobian and
+// values that the path loads (supportJacobian, and supportJacobian3 for
+// three players) are normGame.derivatives' to the bit, for the support's
+// rows (js) and the other strategies' rows (du, support columns), with
+// all rows and with the support's only.
+func TestGNMSupportJacobianMatchesDerivatives(t *testing.T) {
+	rapid.Check(t, func(rt *rapid.T) {
+		tr, y, _, _ := drawSupportPoint(rt, 2, 4)
+		ng, T, ns := tr.ng, tr.T, len(tr.sup)
+		u, du := make([]float64, T), make([]float64, T*T)
+		ng.derivatives(tr.sigma, u, du)
+		same := func(a, b float64) bool { return a == b } // +0 and −0 alike: both sum exact zeros
+		check := func(full bool) {
+			for p, s := range tr.sup {
+				if !same(tr.u[s], u[s]) {
+					rt.Fatalf("full %v: u[%d] = %v, derivatives %v", full, s, tr.u[s], u[s])
+				}
+				for q, k := range tr.sup {
+					if tr.owner[k] != tr.owner[s] && !same(tr.js[p*ns+q], du[s*T+k]) {
+						rt.Fatalf("full %v: js[%d][%d] = %v, derivatives %v", full, s, k, tr.js[p*ns+q], du[s*T+k])
+					}
+				}
+			}
+			if !full {
+				return
+			}
+			for j := 0; j < T; j++ {
+				if tr.in[j] {
+					continue
+				}
+				if !same(tr.u[j], u[j]) {
+					rt.Fatalf("u[%d] = %v, derivatives %v", j, tr.u[j], u[j])
+				}
+				for _, k := range tr.sup {
+					if tr.owner[k] != tr.owner[j] && !same(tr.du[j*T+k], du[j*T+k]) {
+						rt.Fatalf("du[%d][%d] = %v, derivatives %v", j, k, tr.du[j*T+k], du[j*T+k])
+					}
+				}
+			}
+		}
+		check(true) // drawSupportPoint loaded y with every row
+		tr.cached = false
+		tr.loadSupport(y)
+		check(false)
+	})
+}
+
+// TestGNMNewtonTangentMatchesLU: the tangent that correct solves for
+// with its last Newton system's LU (solveReducedTangent) is tangentLU's at
+// the same point, with the same orientation, and the Newton correction
+// solved alongside it is solveReduced's to the bit.
+func TestGNMNewtonTangentMatchesLU(t *testing.T) {
+	rapid.Check(t, func(rt *rapid.T) {
+		tr, y, r, _ := drawSupportPoint(rt, 2, 4)
+		ng, n, d := tr.ng, tr.n, tr.dim()
+		ref := make([]float64, d)
+		for i := range ref {
+			ref[i] = r.Float64() - 0.5
+		}
+		normalize(ref)
+		tl := make([]float64, ng.tot+n+1)
+		sl, okL := tr.tangentLU(y, ref, tl)
+		// A Newton system at y: the path's residual, the arc-length row ref.
+		bA := make([]float64, d-1)
+		tr.system(y, bA, nil)
+		for i := range bA {
+			bA[i] = -bA[i]
+		}
+		x1, x2 := make([]float64, d), make([]float64, d)
+		_, ok1 := tr.solveReduced(bA, ref, 0.25, x1)
+		tn := make([]float64, ng.tot+n+1)
+		sn, ok2 := tr.solveReducedTangent(bA, ref, 0.25, x2, tn)
+		if ok1 != ok2 || okL != ok2 {
+			rt.Fatalf("solvable: tangentLU %v, solveReduced %v, solveReducedTangent %v", okL, ok1, ok2)
+		}
+		if !ok2 {
+			return
+		}
+		if sn != sl {
+			rt.Fatalf("orientation: Newton's LU %v, tangentLU %v", sn, sl)
+		}
+		for i := 0; i < d; i++ {
+			if math.Float64bits(x1[i]) != math.Float64bits(x2[i]) {
+				rt.Fatalf("Newton corrections differ: %v and %v", x1[:d], x2[:d])
+			}
+			if math.Abs(tn[i]-tl[i]) > 1e-12 {
+				rt.Fatalf("tangents differ: Newton's LU %v, tangentLU %v", tn[:d], tl[:d])
+			}
+		}
+	})
+}
+
 func TestGNMTangentLUMatchesQR(t *testing.T) {
 	rapid.Check(t, func(rt *rapid.T) {
 		tr, y, r, _ := drawSupportPoint(rt, 2, 4)
