@@ -75,13 +75,38 @@ func (an *analyzer) reachBlock(ctx context.Context, ts []int, sc *scratch) ([][]
 	for i, s := range ts {
 		tIdx[s] = int32(i)
 	}
-	// ek[e]: the position in ts of the state edge e enters, or -1.
+	// only[i]: the one node of target i's state, or -1 when it has
+	// several (memory, a clock) or none. The mass entering such a node
+	// for target i is added to q there, in node and edge order, and
+	// dropped when read: after the step that sum is the mass absorbed.
+	only := make([]int32, B)
+	for i := range only {
+		only[i] = -1
+	}
+	nodesOf := make([]int32, B)
+	for x := 0; x < n; x++ {
+		if k := tIdx[c.State[x]]; k >= 0 {
+			nodesOf[k]++
+			only[k] = int32(x)
+		}
+	}
+	for i, m := range nodesOf {
+		if m != 1 {
+			only[i] = -1
+		}
+	}
+	// ek[e]: the position in ts of the state edge e enters when that
+	// state has several nodes (its absorbed mass summed edge by edge), or
+	// -1.
 	ek := make([]int32, len(c.Col))
 	for e, y := range c.Col {
 		if y < 0 || int(y) >= n {
 			return nil, fmt.Errorf("chain edge %d leads to node %d of %d", e, y, n)
 		}
-		ek[e] = tIdx[c.State[y]]
+		ek[e] = -1
+		if k := tIdx[c.State[y]]; k >= 0 && only[k] < 0 {
+			ek[e] = k
+		}
 	}
 	absorbed := make([]float64, B)
 	mm := make([]float64, B) // the mass each target moves on from the current node
@@ -127,6 +152,11 @@ func (an *analyzer) reachBlock(ctx context.Context, ts []int, sc *scratch) ([][]
 				}
 			}
 			addRows(q, c.Col[lo:hi], c.P[lo:hi], mm[:B])
+		}
+		for i, y := range only {
+			if y >= 0 {
+				absorbed[i] = q[int(y)*B+i]
+			}
 		}
 		for i := range ts {
 			out[i][t+1] = math.Min(1, out[i][t]+absorbed[i])
