@@ -40,19 +40,8 @@ func ComputeLeverage(ctx context.Context, sc *scenario.Scenario, g *markov.Game,
 				continue
 			}
 			row := LeverageResponse{Profile: name, Actor: r.ActorID, ProfileValue: clean(r.ProfileValue),
-				BestValue: clean(r.Value), Gain: clean(r.Gain), Residual: r.BellmanResidual}
-			for _, n := range ResponseNodes(g, r) {
-				if !n.Node.Changes {
-					continue
-				}
-				own := 0.0
-				for k, x := range n.Node.ProfilePlay {
-					own += x * n.Node.Q[k]
-				}
-				row.Changes = append(row.Changes, fmt.Sprintf("%s: %s → %s (loses %.3g there)", n.Label,
-					PlayText(sc.Actions[a], DistNames(g, a, n.Node.State, n.Node.ProfilePlay)),
-					PlayText(sc.Actions[a], n.Policy), n.Node.Value-own))
-			}
+				BestValue: clean(r.Value), Gain: clean(r.Gain), Residual: r.BellmanResidual,
+				Changes: responseChanges(sc, g, r)}
 			lv.Responses = append(lv.Responses, row)
 		}
 	}
@@ -85,6 +74,59 @@ func ComputeLeverage(ctx context.Context, sc *scenario.Scenario, g *markov.Game,
 		lv.Commitments = append(lv.Commitments, row)
 	}
 	return lv, nil
+}
+
+// responseChanges lists the decision points where best response r plays
+// otherwise than the profile: "point: the profile's play → the best
+// response's (loses x there)". In a clocked game a point comes once per
+// step; consecutive steps with the same two plays are one entry that says
+// its steps ("truce at steps 0–14", "from step 15 on", "at every step":
+// equilibrium.StepRunLabel) with the loss as a range over them.
+func responseChanges(sc *scenario.Scenario, g *markov.Game, r *equilibrium.Response) []string {
+	type run struct {
+		point, change, after string
+		first, last          int
+		lo, hi               float64
+	}
+	var out []string
+	var cur *run
+	flush := func() {
+		if cur == nil {
+			return
+		}
+		label := cur.point
+		if r.Clock > 0 {
+			label += " " + equilibrium.StepRunLabel(r.Clock, equilibrium.EarliestStep(cur.after, ""), cur.first, cur.last)
+		}
+		loss := fmt.Sprintf("%.3g", cur.hi)
+		if lo := fmt.Sprintf("%.3g", cur.lo); lo != loss {
+			loss = lo + "–" + loss
+		}
+		out = append(out, fmt.Sprintf("%s: %s (loses %s there)", label, cur.change, loss))
+		cur = nil
+	}
+	a := r.Actor
+	for _, n := range ResponseNodes(g, r) {
+		if !n.Node.Changes {
+			continue
+		}
+		own := 0.0
+		for k, x := range n.Node.ProfilePlay {
+			own += x * n.Node.Q[k]
+		}
+		loss := n.Node.Value - own
+		point := n.Node.Label()
+		change := PlayText(sc.Actions[a], DistNames(g, a, n.Node.State, n.Node.ProfilePlay)) + " → " + PlayText(sc.Actions[a], n.Policy)
+		if cur != nil && r.Clock > 0 && cur.point == point && cur.change == change && n.Node.Step == cur.last+1 {
+			cur.last = n.Node.Step
+			cur.lo, cur.hi = math.Min(cur.lo, loss), math.Max(cur.hi, loss)
+			continue
+		}
+		flush()
+		cur = &run{point: point, change: change, after: n.Node.After, first: n.Node.Step, last: n.Node.Step, lo: loss, hi: loss}
+	}
+	flush()
+	return out
 }
 
 // clean prints rounding noise around zero as 0.
