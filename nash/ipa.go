@@ -750,10 +750,12 @@ func (it *ipaIterator) lemkeHowson(pert []float64, br []int, s []float64) {
 			// The ratios first (independent divisions, in flight
 			// together), then the first smallest; v_p never leaves.
 			for r := range q {
-				q[r] = math.Inf(1)
-				if a := t[r*C+pc]; a > 0 {
-					q[r] = t[r*C+K] / a
-				}
+				// Without a branch (whether a > 0 is as good as random):
+				// the quotient is taken for every row and replaced by +∞
+				// where a ≤ 0.
+				a := t[r*C+pc]
+				keep := -uint64(b2u(a > 0))
+				q[r] = math.Float64frombits(math.Float64bits(t[r*C+K]/a)&keep | posInfBits&^keep)
 			}
 			for p := 0; p < N; p++ {
 				if r := pos[M+p+1+R]; r >= 0 {
@@ -778,6 +780,18 @@ func (it *ipaIterator) lemkeHowson(pert []float64, br []int, s []float64) {
 			s[i] = t[r*C+K] / D
 		}
 	}
+}
+
+// posInfBits are the bits of +∞.
+const posInfBits = 0x7ff0000000000000
+
+// b2u is 1 for true and 0 for false, without a branch.
+func b2u(b bool) uint64 {
+	var u uint64
+	if b {
+		u = 1
+	}
+	return u
 }
 
 // lhPivot pivots tableau t (R rows of C columns, integer-pivoting form
