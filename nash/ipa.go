@@ -808,15 +808,7 @@ func lhPivot(t []float64, R, C, pr, pc int, D float64, fcol []float64) float64 {
 	}
 	den := D * sg
 	prow := t[pr*C : (pr+1)*C]
-	for i := 0; i < R; i++ {
-		if i == pr {
-			continue
-		}
-		row := t[i*C : (i+1)*C]
-		f := row[pc]
-		fcol[i] = f
-		lhRow(row, prow, pv, f, den)
-	}
+	lhRows(t, fcol, R, C, pr, pc, pv, den)
 	// The pivot column: negated when pv > 0, else kept (and the pivot row
 	// negated instead), as gametracer does.
 	if sg > 0 {

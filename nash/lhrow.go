@@ -21,3 +21,17 @@ func lhRowGo(row, prow []float64, pv, f, den float64) {
 		row[j] = (float64(row[j]*pv) - float64(f*prow[j])) / den
 	}
 }
+
+// lhRowsGo is lhRows one lhRow call per row.
+func lhRowsGo(t, fcol []float64, R, C, pr, pc int, pv, den float64) {
+	prow := t[pr*C : (pr+1)*C]
+	for i := 0; i < R; i++ {
+		if i == pr {
+			continue
+		}
+		row := t[i*C : (i+1)*C]
+		f := row[pc]
+		fcol[i] = f
+		lhRow(row, prow, pv, f, den)
+	}
+}

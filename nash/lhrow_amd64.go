@@ -24,3 +24,19 @@ func lhRow(row, prow []float64, pv, f, den float64) {
 	}
 	lhRowGo(row, prow, pv, f, den)
 }
+
+// lhRowsAVX is lhRowsGo with the loop over the rows in assembly too
+// (lhrow_amd64.s), lhRowAVX's arithmetic on each: the same bits.
+//
+//go:noescape
+func lhRowsAVX(t, fcol []float64, R, C, pr, pc int, pv, den float64)
+
+// lhRows updates every row but pr of the R×C tableau t for a pivot on
+// (pr, pc): fcol[i] ← t[i][pc], then lhRow on row i with f = fcol[i].
+func lhRows(t, fcol []float64, R, C, pr, pc int, pv, den float64) {
+	if hasAVX && len(t) >= R*C && len(fcol) >= R && 0 <= pr && pr < R && 0 <= pc && pc < C {
+		lhRowsAVX(t, fcol, R, C, pr, pc, pv, den)
+		return
+	}
+	lhRowsGo(t, fcol, R, C, pr, pc, pv, den)
+}

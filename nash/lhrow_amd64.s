@@ -45,3 +45,69 @@ tail:
 done:
 	VZEROUPPER
 	RET
+
+// func lhRowsAVX(t, fcol []float64, R, C, pr, pc int, pv, den float64)
+//
+// Every row i != pr of the R×C tableau t: fcol[i] = t[i][pc], then
+// t[i][j] = (t[i][j]*pv - fcol[i]*t[pr][j]) / den for j < C: lhRowAVX on
+// each row, the loop over the rows here rather than a call per row.
+TEXT ·lhRowsAVX(SB), NOSPLIT, $0-96
+	MOVQ         t_base+0(FP), DI
+	MOVQ         fcol_base+24(FP), R8
+	MOVQ         R+48(FP), R9
+	MOVQ         C+56(FP), CX
+	MOVQ         pr+64(FP), R10
+	MOVQ         pc+72(FP), R11
+	VBROADCASTSD pv+80(FP), Y0
+	VBROADCASTSD den+88(FP), Y2
+	MOVQ         R10, SI
+	IMULQ        CX, SI
+	LEAQ         (DI)(SI*8), SI
+	MOVQ         CX, BX
+	ANDQ         $-4, BX
+	XORQ         R12, R12
+
+rrow:
+	CMPQ         R12, R9
+	JGE          rdone
+	CMPQ         R12, R10
+	JEQ          rnext
+	VMOVSD       (DI)(R11*8), X1
+	VMOVSD       X1, (R8)(R12*8)
+	VBROADCASTSD X1, Y1
+	XORQ         AX, AX
+
+rquad:
+	CMPQ    AX, BX
+	JGE     rtail
+	VMOVUPD (DI)(AX*8), Y3
+	VMOVUPD (SI)(AX*8), Y4
+	VMULPD  Y0, Y3, Y3
+	VMULPD  Y1, Y4, Y4
+	VSUBPD  Y4, Y3, Y3
+	VDIVPD  Y2, Y3, Y3
+	VMOVUPD Y3, (DI)(AX*8)
+	ADDQ    $4, AX
+	JMP     rquad
+
+rtail:
+	CMPQ   AX, CX
+	JGE    rnext
+	VMOVSD (DI)(AX*8), X3
+	VMOVSD (SI)(AX*8), X4
+	VMULSD X0, X3, X3
+	VMULSD X1, X4, X4
+	VSUBSD X4, X3, X3
+	VDIVSD X2, X3, X3
+	VMOVSD X3, (DI)(AX*8)
+	INCQ   AX
+	JMP    rtail
+
+rnext:
+	LEAQ (DI)(CX*8), DI
+	INCQ R12
+	JMP  rrow
+
+rdone:
+	VZEROUPPER
+	RET
