@@ -220,17 +220,7 @@ func TestNoNaNInReports(t *testing.T) {
 // threat's gain lies in the range of a row with its state, and the page
 // does not repeat a row thirty times.
 func TestCredibilityFromMergesSteps(t *testing.T) {
-	sc, ds := scenario.Parse(scenarios.USIran2026Name, scenarios.USIran2026())
-	if sc == nil {
-		t.Fatal(ds)
-	}
-	g, profs, err := sc.Build(sc.Central())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if g.Clock == 0 {
-		t.Fatal("the bundled scenario has no clock: the test shows nothing")
-	}
+	_, g, profs := bundledCentral(t)
 	threats := equilibrium.Credibility(g, profs["walkaway_intr"])
 	rows := CredibilityFrom("walkaway_intr", threats)
 	kept := 0

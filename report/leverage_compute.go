@@ -105,18 +105,12 @@ func responseChanges(sc *scenario.Scenario, g *markov.Game, r *equilibrium.Respo
 		out = append(out, fmt.Sprintf("%s: %s (loses %s there)", label, cur.change, loss))
 		cur = nil
 	}
-	a := r.Actor
 	for _, n := range ResponseNodes(g, r) {
 		if !n.Node.Changes {
 			continue
 		}
-		own := 0.0
-		for k, x := range n.Node.ProfilePlay {
-			own += x * n.Node.Q[k]
-		}
-		loss := n.Node.Value - own
 		point := n.Node.Label()
-		change := PlayText(sc.Actions[a], DistNames(g, a, n.Node.State, n.Node.ProfilePlay)) + " → " + PlayText(sc.Actions[a], n.Policy)
+		change, loss := nodeChange(sc, g, r.Actor, n)
 		if cur != nil && r.Clock > 0 && cur.point == point && cur.change == change && n.Node.Step == cur.last+1 {
 			cur.last = n.Node.Step
 			cur.lo, cur.hi = math.Min(cur.lo, loss), math.Max(cur.hi, loss)
@@ -127,6 +121,17 @@ func responseChanges(sc *scenario.Scenario, g *markov.Game, r *equilibrium.Respo
 	}
 	flush()
 	return out
+}
+
+// nodeChange is what actor a's best response changes at decision point
+// n ("the profile's play → the best response's") and what the profile's
+// play loses there.
+func nodeChange(sc *scenario.Scenario, g *markov.Game, a int, n ResponseNode) (string, float64) {
+	own := 0.0
+	for k, x := range n.Node.ProfilePlay {
+		own += x * n.Node.Q[k]
+	}
+	return PlayText(sc.Actions[a], DistNames(g, a, n.Node.State, n.Node.ProfilePlay)) + " → " + PlayText(sc.Actions[a], n.Policy), n.Node.Value - own
 }
 
 // clean prints rounding noise around zero as 0.

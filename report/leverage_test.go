@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/truce-dev/truce/equilibrium"
+	"github.com/truce-dev/truce/markov"
 	"github.com/truce-dev/truce/scenario"
 	"github.com/truce-dev/truce/scenarios"
 )
@@ -22,17 +23,7 @@ import (
 // truce respond prints it) or a merge across steps whose plays differ
 // fails.
 func TestResponseChangesMergeSteps(t *testing.T) {
-	sc, ds := scenario.Parse(scenarios.USIran2026Name, scenarios.USIran2026())
-	if sc == nil {
-		t.Fatal(ds)
-	}
-	g, profs, err := sc.Build(sc.Central())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if g.Clock == 0 {
-		t.Fatal("the bundled file has no clock")
-	}
+	sc, g, profs := bundledCentral(t)
 	entry := regexp.MustCompile(`^(.*) (at every step|at step (\d+)|at steps (\d+)–(\d+)|from step (\d+) on): (.*) \(loses ([^ –]+)(?:–([^ ]+))? there\)$`)
 	atoi := func(s string) int { x, _ := strconv.Atoi(s); return x }
 	for _, name := range []string{"baseline", "walkaway_intr"} {
@@ -51,13 +42,8 @@ func TestResponseChangesMergeSteps(t *testing.T) {
 				if !n.Node.Changes {
 					continue
 				}
-				own := 0.0
-				for k, x := range n.Node.ProfilePlay {
-					own += x * n.Node.Q[k]
-				}
 				k := key{n.Node.Label(), n.Node.Step}
-				want[k] = PlayText(sc.Actions[a], DistNames(g, a, n.Node.State, n.Node.ProfilePlay)) + " → " + PlayText(sc.Actions[a], n.Policy)
-				loss[k] = n.Node.Value - own
+				want[k], loss[k] = nodeChange(sc, g, a, n)
 			}
 			changes := responseChanges(sc, g, r)
 			if len(want) > 0 && len(changes) >= len(want) {
@@ -126,4 +112,22 @@ func parse(s string) float64 {
 		return 0
 	}
 	return x
+}
+
+// bundledCentral is the clocked bundled scenario's game and profiles at
+// central values.
+func bundledCentral(tb testing.TB) (*scenario.Scenario, *markov.Game, map[string]markov.Profile) {
+	tb.Helper()
+	sc, ds := scenario.Parse(scenarios.USIran2026Name, scenarios.USIran2026())
+	if sc == nil {
+		tb.Fatalf("bundled scenario: %v", ds)
+	}
+	g, profs, err := sc.Build(sc.Central())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if g.Clock == 0 {
+		tb.Fatal("the bundled scenario has no clock: the test shows nothing")
+	}
+	return sc, g, profs
 }
