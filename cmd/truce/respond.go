@@ -307,20 +307,35 @@ func writeRespondText(w io.Writer, sc *scenario.Scenario, rep respondJSON) error
 	}
 	for i := 0; i < len(rep.Nodes); i++ {
 		n := rep.Nodes[i]
-		prof := "the same"
-		if c, ok := changed[n.Node]; ok {
-			prof = fmt.Sprintf("%s (loses %.3g here)", playText(sc.Actions[a], c.Profile), c.Loss)
+		c, isChanged := changed[n.Node]
+		profText := ""
+		if isChanged {
+			profText = playText(sc.Actions[a], c.Profile)
 		}
 		// With a clock, consecutive steps of one decision point that play
-		// the same, as the profile does, share a row.
+		// the same, and where the profile plays the same (as the best
+		// response, or another play), share a row; the profile's loss is
+		// then the range over them.
 		j := i
-		for n.Step != nil && prof == "the same" && j+1 < len(rep.Nodes) {
+		lossLo, lossHi := c.Loss, c.Loss
+		for n.Step != nil && j+1 < len(rep.Nodes) {
 			m := rep.Nodes[j+1]
-			if _, ch := changed[m.Node]; ch || m.State != n.State || m.After != n.After || *m.Step != *rep.Nodes[j].Step+1 ||
-				playText(sc.Actions[a], m.Policy) != playText(sc.Actions[a], n.Policy) {
+			mc, mChanged := changed[m.Node]
+			if mChanged != isChanged || m.State != n.State || m.After != n.After || *m.Step != *rep.Nodes[j].Step+1 ||
+				playText(sc.Actions[a], m.Policy) != playText(sc.Actions[a], n.Policy) ||
+				(isChanged && playText(sc.Actions[a], mc.Profile) != profText) {
 				break
 			}
+			lossLo, lossHi = min(lossLo, mc.Loss), max(lossHi, mc.Loss)
 			j++
+		}
+		prof := "the same"
+		if isChanged {
+			loss := fmt.Sprintf("%.3g", lossLo)
+			if hi := fmt.Sprintf("%.3g", lossHi); hi != loss {
+				loss += "–" + hi
+			}
+			prof = fmt.Sprintf("%s (loses %s here)", profText, loss)
 		}
 		label, value := n.Node, fmt.Sprintf("%.4g", solveClean(n.Value))
 		if j > i {
@@ -329,9 +344,11 @@ func writeRespondText(w io.Writer, sc *scenario.Scenario, rep respondJSON) error
 			if n.After != "" {
 				base += " after " + n.After
 			}
+			// A point after a remembered move cannot arise at step 0:
+			// from step 1 on is every step it can arise at.
 			label = fmt.Sprintf("%s at steps %d-%d", base, *n.Step, *last.Step)
 			switch {
-			case *last.Step == rep.Clock && *n.Step == 0:
+			case *last.Step == rep.Clock && *n.Step <= equilibrium.EarliestStep(n.After, ""):
 				label = base + " at every step"
 			case *last.Step == rep.Clock:
 				label = fmt.Sprintf("%s at steps ≥ %d", base, *n.Step)

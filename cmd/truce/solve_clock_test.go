@@ -314,3 +314,30 @@ func TestDemoThreatsSteps(t *testing.T) {
 		}
 	}
 }
+
+// truce respond on the clocked bundled scenario: a decision point whose
+// best response and profile play are the same at consecutive steps is one
+// row, with the profile's loss as a range, and one that covers every step
+// it can arise at says so, where it once printed a row per step ("truce
+// after IR: comply|concede at step 1", ... at step 29, at steps ≥ 30).
+func TestRespondClockRowsMerged(t *testing.T) {
+	out, errs, code := run(t, "respond", "../../scenarios/us-iran-2026.yaml", "--actor", "IR", "--to", "walkaway_intr")
+	if code != 0 {
+		t.Fatalf("respond exited %d: %s", code, errs)
+	}
+	if !regexp.MustCompile(`truce after IR: comply\|concede at every step\s+comply\s+-31.52\s+intransigent 0.9317, hormuz 0.06833 \(loses [0-9.]+–[0-9.]+ here\)`).MatchString(out) {
+		t.Errorf("no merged row for truce after IR: comply|concede in\n%s", out)
+	}
+	if strings.Contains(out, " at step 1 ") || strings.Contains(out, "at steps ≥ 1 ") {
+		t.Errorf("a row of step 1 alone, or from step 1 on:\n%s", out)
+	}
+	rows := 0
+	for _, l := range strings.Split(out, "\n") {
+		if strings.Contains(l, "(loses ") || strings.HasSuffix(l, "the same") {
+			rows++
+		}
+	}
+	if rows == 0 || rows > 60 {
+		t.Errorf("%d decision-point rows: the steps are not merged", rows)
+	}
+}
