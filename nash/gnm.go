@@ -992,8 +992,10 @@ func orientLike(t, ref []float64, sign float64) float64 {
 // than maxFirst (a predictor that left the curve's neighbourhood, from
 // where Newton may reach another branch of the cell's solution set).
 //
-// With t != nil (ordinary steps) each iteration after the first also
-// solves for the tangent with the same LU, [A; τᵀ] t = e_d: when the
+// With t != nil each iteration (after the first on an ordinary step)
+// also solves for the tangent with the same LU, [A; cᵀ] t = e_d with c
+// the last row (τ, or the event's gradient), turned to point along τ:
+// when the
 // iterations stop there, t is the unit tangent at the last point where
 // the Jacobian was taken, which the last correction moved off by far less
 // than the step (the iterations stop once the next correction is
@@ -1027,7 +1029,9 @@ func (tr *gnmTracer) correct(y, tau []float64, e gnmEvent, maxFirst float64, t [
 			last = tr.rg[:d]
 			bl = -tr.constraint(e, y, last)
 		}
-		withT := t != nil && it > 1
+		// (On an ordinary step the first iteration seldom ends the
+		// loop; a landing's may, in a linear cell.)
+		withT := t != nil && (it > 1 || e.kind != evNone)
 		var sign float64
 		var ok bool
 		if withT {
@@ -1037,6 +1041,14 @@ func (tr *gnmTracer) correct(y, tau []float64, e gnmEvent, maxFirst float64, t [
 		}
 		if !ok {
 			return first, false
+		}
+		if withT && dot(t[:d], tau[:d]) < 0 {
+			// An event's row in place of τ: t solves [A; gᵀ] t = e_d, so
+			// g·t > 0 and det[A; tᵀ] has the sign of det[A; gᵀ] (g is t's
+			// multiple plus a vector of A's row space); turned to point
+			// along τ, the sign turns too.
+			scale(-1, t[:d])
+			sign = -sign
 		}
 		tr.tanOK, tr.tanSign = withT, sign
 		nrm, size := 0.0, 1.0
@@ -1316,11 +1328,14 @@ func (tr *gnmTracer) run(ctx context.Context, lambdaEnd float64, onEq func([]flo
 		d := tr.dim()
 		copy(y1[:d], y[:d])
 		axpy(t, tau[:d], y1[:d])
-		if _, ok := tr.correct(y1, tau, e, 0.1*t+1e-9, nil); !ok {
+		if _, ok := tr.correct(y1, tau, e, 0.1*t+1e-9, t1); !ok {
 			return false
 		}
 		tr.load(y1, true)
-		sg, ok := tr.tangentLU(y1, tau, t1)
+		sg, ok := tr.tanSign, tr.tanOK
+		if !ok {
+			sg, ok = tr.tangentLU(y1, tau, t1)
+		}
 		if !ok || sg != tr.orient {
 			return false
 		}
