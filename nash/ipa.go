@@ -197,15 +197,7 @@ func shiftedGame(g *game.Strategic, ng *normGame) *normGame {
 	var exactLo *big.Rat
 	ex := g.Exact()
 	if ex != nil {
-		for _, v := range ex {
-			if v == nil {
-				exactLo = nil
-				break
-			}
-			if exactLo == nil || v.Cmp(exactLo) < 0 {
-				exactLo = v
-			}
-		}
+		exactLo = smallestExact(ex)
 	}
 	var d big.Rat
 	for i, v := range g.Payoffs {
@@ -223,6 +215,30 @@ func shiftedGame(g *game.Strategic, ng *normGame) *normGame {
 		}
 	}
 	return &raw
+}
+
+// smallestExact is the smallest of ex (nil when one is missing). Whole
+// numbers that fit in an int64 (the usual .nfg) are compared as such:
+// big.Rat's Cmp allocates two numbers per comparison.
+func smallestExact(ex []*big.Rat) *big.Rat {
+	var lo *big.Rat
+	loInt, ints := int64(0), true // ints: every value so far an int64
+	for _, v := range ex {
+		if v == nil {
+			return nil
+		}
+		switch {
+		case ints && v.IsInt() && v.Num().IsInt64():
+			if n := v.Num().Int64(); lo == nil || n < loInt {
+				lo, loInt = v, n
+			}
+		case lo == nil || v.Cmp(lo) < 0:
+			lo, ints = v, false
+		default:
+			ints = false
+		}
+	}
+	return lo
 }
 
 // smallInts returns x and y as int64s when both are whole numbers of

@@ -619,3 +619,36 @@ func TestDescendingIsReverse(t *testing.T) {
 		}
 	})
 }
+
+// TestSmallestExact: the shortcut for whole numbers gives the smallest
+// rational, as big.Rat's Cmp finds it, on mixes of whole numbers (small
+// and beyond int64), fractions and a missing entry.
+func TestSmallestExact(t *testing.T) {
+	rapid.Check(t, func(rt *rapid.T) {
+		n := rapid.IntRange(1, 12).Draw(rt, "n")
+		ex := make([]*big.Rat, n)
+		for i := range ex {
+			switch rapid.IntRange(0, 3).Draw(rt, "kind") {
+			case 0, 1:
+				ex[i] = big.NewRat(rapid.Int64Range(-5, 5).Draw(rt, "int"), 1)
+			case 2:
+				ex[i] = big.NewRat(rapid.Int64Range(-20, 20).Draw(rt, "num"), rapid.Int64Range(1, 7).Draw(rt, "den"))
+			default:
+				ex[i] = new(big.Rat).SetFrac(new(big.Int).Lsh(big.NewInt(rapid.Int64Range(-3, 3).Draw(rt, "big")), 70), big.NewInt(1))
+			}
+		}
+		var want *big.Rat
+		for _, v := range ex {
+			if want == nil || v.Cmp(want) < 0 {
+				want = v
+			}
+		}
+		if got := smallestExact(ex); got.Cmp(want) != 0 {
+			rt.Fatalf("smallest of %v: %v, want %v", ex, got, want)
+		}
+		ex[rapid.IntRange(0, n-1).Draw(rt, "missing")] = nil
+		if got := smallestExact(ex); got != nil {
+			rt.Fatalf("a missing entry: %v, want nil", got)
+		}
+	})
+}
