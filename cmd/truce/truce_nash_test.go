@@ -31,15 +31,19 @@ func runTruceNash(t testing.TB, stdin string, args ...string) (string, string, i
 // elapsed time of the summary line, of JSON and of "found in".
 var timing = regexp.MustCompile(`(, [0-9.]+(ns|µs|ms|s|m[0-9.]+s)\n|"elapsed_seconds": [0-9.e-]+|found in [0-9.]+(ns|µs|ms|s))`)
 
+// normNash is truce-nash's output as truce nash words it (its name), with
+// timings masked.
+func normNash(s string) string {
+	s = strings.NewReplacer("truce-nash", "truce nash", "help for truce-nash", "help for nash").Replace(s)
+	return timing.ReplaceAllString(s, "<time>")
+}
+
 // sameAsTruceNash runs `truce nash ARGS` and `truce-nash ARGS` and reports
 // any difference in exit code, stdout or stderr (where truce-nash names
 // itself "truce-nash"), timings masked.
 func sameAsTruceNash(t *testing.T, stdin string, args ...string) {
 	t.Helper()
-	norm := func(s string) string {
-		s = strings.NewReplacer("truce-nash", "truce nash", "help for truce-nash", "help for nash").Replace(s)
-		return timing.ReplaceAllString(s, "<time>")
-	}
+	norm := normNash
 	wo, we, wc := runTruce(t, stdin, append([]string{"nash"}, args...)...)
 	go_, ge, gc := runTruceNash(t, stdin, args...)
 	if wc != gc {
@@ -261,6 +265,27 @@ func TestHostileTruceNash(t *testing.T) {
 	}
 	if n < 15 {
 		t.Errorf("only %d hostile nash cases", n)
+	}
+}
+
+// TestTruceNashInterrupted: Ctrl-C (a cancelled context) gives the same
+// partial answer, message and exit code 130 in both commands.
+func TestTruceNashInterrupted(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	for _, args := range [][]string{
+		{"../../nash/testdata/bench/rand_20x20_s2020.nfg", "--method", "lcp", "--all"},
+		{"../../nash/testdata/bench/rand_20x20_s2020.nfg", "--method", "enumpure", "--format", "json"},
+		{nashRef + "e04.nfg", "--method", "lcp", "--format", "gambit"},
+	} {
+		var wo, we, go_, ge bytes.Buffer
+		wc := execute(ctx, append([]string{"nash"}, args...), strings.NewReader(""), &wo, &we)
+		gc := nashcli.Main(ctx, "truce-nash", args, strings.NewReader(""), &go_, &ge)
+		norm := normNash
+		if wc != codeInterrupted || gc != wc || norm(wo.String()) != norm(go_.String()) || norm(we.String()) != norm(ge.String()) {
+			t.Errorf("%v interrupted: truce nash exit %d, stdout %q, stderr %q; truce-nash exit %d, stdout %q, stderr %q",
+				args, wc, wo.String(), we.String(), gc, go_.String(), ge.String())
+		}
 	}
 }
 
