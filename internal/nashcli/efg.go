@@ -90,20 +90,9 @@ func runEFG(ctx context.Context, env Env, path string, t *game.Tree, o *Options,
 	if err != nil {
 		return &Error{Code: CodeFailure, Msg: fmt.Sprintf("%s: %s: %v", env.Prog, path, err)}
 	}
-	out := env.Stdout
-	skipped := 0
-	switch o.Format {
-	case "gambit":
-		skipped, err = writeGambitLines(out, res, o.Decimals)
-	case "json":
-		err = writeTreeJSON(out, path, t, method, opt, res)
-	default:
-		writeTreeText(out, path, t, method, opt, res, o.Decimals)
-	}
-	if err != nil {
-		return &Error{Code: CodeFailure, Msg: env.Prog + ": " + err.Error()}
-	}
-	return finishNash(ctx, env, res, skipped)
+	return printResult(ctx, env, o, res,
+		func(w io.Writer) error { return writeTreeJSON(w, path, t, method, opt, res) },
+		func(w io.Writer) { writeTreeText(w, path, t, method, opt, res, o.Decimals) })
 }
 
 // runReducedMethod runs a strategic-form method on the reduced strategic

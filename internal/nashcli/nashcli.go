@@ -259,15 +259,23 @@ func Run(ctx context.Context, env Env, o *Options, file string) error {
 	if err != nil {
 		return &Error{Code: CodeFailure, Msg: fmt.Sprintf("%s: %s: %v", env.Prog, name, err)}
 	}
-	out := env.Stdout
+	return printResult(ctx, env, o, res,
+		func(w io.Writer) error { return writeNashJSON(w, name, g, method, opt, res) },
+		func(w io.Writer) { writeNashText(w, name, g, method, opt, res, o.Decimals) })
+}
+
+// printResult prints res in the format asked for (asJSON and asText for
+// the game or the tree) and ends the run (finishNash).
+func printResult(ctx context.Context, env Env, o *Options, res *nash.Result, asJSON func(io.Writer) error, asText func(io.Writer)) error {
+	var err error
 	skipped := 0
 	switch o.Format {
 	case "gambit":
-		skipped, err = writeGambitLines(out, res, o.Decimals)
+		skipped, err = writeGambitLines(env.Stdout, res, o.Decimals)
 	case "json":
-		err = writeNashJSON(out, name, g, method, opt, res)
+		err = asJSON(env.Stdout)
 	default:
-		writeNashText(out, name, g, method, opt, res, o.Decimals)
+		asText(env.Stdout)
 	}
 	if err != nil {
 		return &Error{Code: CodeFailure, Msg: env.Prog + ": " + err.Error()}
