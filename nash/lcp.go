@@ -139,8 +139,10 @@ type lhSearch struct {
 	// Lemke–Howson paths of the (lexicographically perturbed) game are
 	// reversible. Skipping them halves the pivots of an --all search
 	// without changing what it finds.
-	back   map[lhEdge]bool
-	res    *Result
+	back map[lhEdge]bool
+	res  *Result
+	// free holds tableaux whose search is over, for cloneInto to reuse.
+	free   []lhTableau
 	pivots int
 	paths  int
 	err    error
@@ -256,6 +258,9 @@ func (s *lhSearch) allLemke(t lhTableau, j, depth int) {
 		if t == nil {
 			t = snap()
 		}
+		if spare == nil && len(s.free) > 0 {
+			spare, s.free = s.free[len(s.free)-1], s.free[:len(s.free)-1]
+		}
 		c := t.cloneInto(spare) // reuse the tableau of a path that led nowhere new
 		spare = nil
 		if !s.follow(c, i) {
@@ -271,6 +276,13 @@ func (s *lhSearch) allLemke(t lhTableau, j, depth int) {
 			t = nil
 		}
 		s.allLemke(c, i, depth+1)
+		// The search below c is done and nothing keeps c: its storage
+		// serves the next path (a fresh process touches every new page
+		// once, and an --all search visits hundreds of bases).
+		s.free = append(s.free, c)
+	}
+	if spare != nil {
+		s.free = append(s.free, spare)
 	}
 }
 
