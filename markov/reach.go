@@ -27,7 +27,7 @@ func reachBlockSize(n int) int {
 func (an *analyzer) reachBlock(ctx context.Context, ts []int, sc *scratch) ([][]float64, error) {
 	c, H := an.c, an.opt.Horizon
 	n, B := c.NumNodes(), len(ts)
-	need := budget.Add(budget.Mul(int64(n), int64(B), 8+8+4), budget.Mul(int64(len(c.Col)), 4))
+	need := budget.Add(budget.Mul(int64(n), int64(B), 8+8+8+4), budget.Mul(int64(len(c.Col)), 4))
 	if err := budget.Check(ctx, fmt.Sprintf("reach curves of %d states on %d chain nodes", B, n), need, "analyse fewer non-terminal states"); err != nil {
 		return nil, err
 	}
@@ -108,6 +108,22 @@ func (an *analyzer) reachBlock(ctx context.Context, ts []int, sc *scratch) ([][]
 			ek[e] = k
 		}
 	}
+	// keep[x*B+i] is 0 where dist is noReach, else 1, and maxd[x] the
+	// largest other distance at x: while H−t >= maxd[x], the mass x moves
+	// on for target i is its mass times keep (times 1 the same number,
+	// times 0 the +0 the test gives: masses are finite and not negative),
+	// without a test per target.
+	keep := make([]float64, n*B)
+	maxd := make([]int32, n)
+	for x := 0; x < n; x++ {
+		maxd[x] = -1
+		for i, d := range dist[x*B : x*B+B] {
+			if d != noReach {
+				keep[x*B+i] = 1
+				maxd[x] = max(maxd[x], d)
+			}
+		}
+	}
 	absorbed := make([]float64, B)
 	mm := make([]float64, B) // the mass each target moves on from the current node
 	for t := 0; t < H && live; t++ {
@@ -122,17 +138,31 @@ func (an *analyzer) reachBlock(ctx context.Context, ts []int, sc *scratch) ([][]
 			px := p[x*B : x*B+B : x*B+B]
 			dx := dist[x*B : x*B+B : x*B+B]
 			any := false
-			for i, m := range px {
-				if m == 0 {
-					mm[i] = 0
-					continue
+			if lim >= maxd[x] {
+				kx, m := keep[x*B:x*B+B:x*B+B], mm[:B:B]
+				for i, v := range px {
+					m[i] = v * kx[i]
 				}
-				px[i] = 0
-				if dx[i] > lim {
-					mm[i] = 0
-					continue
+				clear(px)
+				for _, v := range m {
+					if v != 0 {
+						any = true
+						break
+					}
 				}
-				mm[i], any = m, true
+			} else {
+				for i, m := range px {
+					if m == 0 {
+						mm[i] = 0
+						continue
+					}
+					px[i] = 0
+					if dx[i] > lim {
+						mm[i] = 0
+						continue
+					}
+					mm[i], any = m, true
+				}
 			}
 			if !any {
 				continue
