@@ -494,6 +494,64 @@ func (tr *gnmTracer) supportJacobian3(full bool) {
 	tr.jsMax = jsMax
 }
 
+// enteringRow3 computes, at the point loaded with the support's rows, the
+// value of strategy s outside the support and its row's support columns
+// (what its slack reads) in a 3-player game, summed as contract3 and
+// supportJacobian3 sum them on a full load: a landing on s's entry then
+// reads one row of the table, not all of them.
+func (tr *gnmTracer) enteringRow3(s int) {
+	ng, T := tr.ng, tr.T
+	i := tr.owner[s]
+	a := s - ng.off[i]
+	j, k := first3(i), 3-i-first3(i) // j < k
+	mj, mk := len(tr.supOf[j]), len(tr.supOf[k])
+	shape, table := tr.subShape[i], tr.sub[i]
+	n0, n1 := shape[0], shape[1]
+	at := func(a0, a1, a2 int) float64 { return table[(a2*n1+a1)*n0+a0] }
+	// r0 over j's support (summed over k's), r1 over k's (summed over j's),
+	// each term in increasing order of the index summed over, zero
+	// weights skipped.
+	r0, r1 := tr.rc[:mj], tr.rd[:mk]
+	clear(r0)
+	clear(r1)
+	xj, xk := tr.xsup[j], tr.xsup[k]
+	for c, wk := range xk {
+		for t, wj := range xj {
+			var e float64
+			switch i {
+			case 0:
+				e = at(a, t, c)
+			case 1:
+				e = at(t, a, c)
+			default:
+				e = at(t, c, a)
+			}
+			if wk != 0 {
+				r0[t] += wk * e
+			}
+			if wj != 0 {
+				r1[c] += wj * e
+			}
+		}
+	}
+	row := tr.du[s*T : (s+1)*T]
+	for t, c := range tr.supOf[j] {
+		row[ng.off[j]+c] = r0[t]
+	}
+	for t, c := range tr.supOf[k] {
+		row[ng.off[k]+c] = r1[t]
+	}
+	ru, xu := r0, xj
+	if i == 1 {
+		ru, xu = r1, xk
+	}
+	v := 0.0
+	for t, w := range xu {
+		v += ru[t] * w
+	}
+	tr.u[s] = v
+}
+
 // first3 is the lower of player i's two others in a 3-player game.
 func first3(i int) int {
 	if i == 0 {
@@ -1011,7 +1069,13 @@ func (tr *gnmTracer) correct(y, tau []float64, e gnmEvent, maxFirst float64, t [
 	tr.tanOK = false
 	for it := 1; it <= 12; it++ {
 		if e.kind == evEnter {
-			tr.load(y, true) // the entering strategy's slack reads its row
+			// The entering strategy's slack reads its row.
+			if tr.n == 3 {
+				tr.loadSupport(y)
+				tr.enteringRow3(e.strat)
+			} else {
+				tr.load(y, true)
+			}
 		} else {
 			tr.loadSupport(y)
 		}

@@ -470,7 +470,8 @@ func numberedGame(shape []int) *game.Strategic {
 // values that the path loads (supportJacobian, and supportJacobian3 for
 // three players) are normGame.derivatives' to the bit, for the support's
 // rows (js) and the other strategies' rows (du, support columns), with
-// all rows and with the support's only.
+// all rows, with the support's only, and with the support's and one
+// entering strategy's (enteringRow3).
 func TestGNMSupportJacobianMatchesDerivatives(t *testing.T) {
 	rapid.Check(t, func(rt *rapid.T) {
 		tr, y, _, _ := drawSupportPoint(rt, 2, 4)
@@ -510,6 +511,26 @@ func TestGNMSupportJacobianMatchesDerivatives(t *testing.T) {
 		tr.cached = false
 		tr.loadSupport(y)
 		check(false)
+		if tr.n != 3 {
+			return
+		}
+		// A landing on a strategy's entry: the support's rows and its row.
+		for j := 0; j < T; j++ {
+			if tr.in[j] {
+				continue
+			}
+			clear(tr.du[j*T : (j+1)*T])
+			tr.u[j] = math.NaN()
+			tr.enteringRow3(j)
+			if !same(tr.u[j], u[j]) {
+				rt.Fatalf("enteringRow3: u[%d] = %v, derivatives %v", j, tr.u[j], u[j])
+			}
+			for _, k := range tr.sup {
+				if tr.owner[k] != tr.owner[j] && !same(tr.du[j*T+k], du[j*T+k]) {
+					rt.Fatalf("enteringRow3: du[%d][%d] = %v, derivatives %v", j, k, tr.du[j*T+k], du[j*T+k])
+				}
+			}
+		}
 	})
 }
 
