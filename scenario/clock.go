@@ -267,7 +267,7 @@ func (c *compiler) setClock() {
 					at = cd.pos
 				}
 			}
-			c.d.errorf(at, "an earlier date, fewer states or actions, or min(step, N) in expressions",
+			c.d.errorf(at, "an earlier date, fewer states or actions, or step conditions (step: \">= N\") in place of `step` in expressions",
 				"the clock runs %d steps over %d joint actions: %d tables, more than %d", sc.Clock, joint, (sc.Clock+1)*joint, maxClockTables)
 			sc.Clock = 0
 			return
