@@ -1,7 +1,7 @@
 package nash
 
-// lhRowGo is lhRow in Go: row[j] ← (row[j]·pv − f·prow[j]) / den for every
-// j < len(prow), each product rounded on its own (the float64
+// lhRowGo is one row of lhRows in Go: row[j] ← (row[j]·pv − f·prow[j]) / den
+// for every j < len(prow), each product rounded on its own (the float64
 // conversions forbid a fused multiply–add, which Go may otherwise emit on
 // arm64, ppc64, s390x and riscv64), so that every machine and the vector
 // version give the same bits.
@@ -22,7 +22,7 @@ func lhRowGo(row, prow []float64, pv, f, den float64) {
 	}
 }
 
-// lhRowsGo is lhRows one lhRow call per row.
+// lhRowsGo is lhRows in Go, row by row.
 func lhRowsGo(t, fcol []float64, R, C, pr, pc int, pv, den float64) {
 	prow := t[pr*C : (pr+1)*C]
 	for i := 0; i < R; i++ {
@@ -32,6 +32,6 @@ func lhRowsGo(t, fcol []float64, R, C, pr, pc int, pv, den float64) {
 		row := t[i*C : (i+1)*C]
 		f := row[pc]
 		fcol[i] = f
-		lhRow(row, prow, pv, f, den)
+		lhRowGo(row, prow, pv, f, den)
 	}
 }
