@@ -36,6 +36,7 @@ whatever --workers. A progress bar is drawn on a terminal.`,
   truce simulate scenarios/us-iran-2026.yaml --profile baseline --seed 3 --format json`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			defer gcFloor(simulateHeapFloor)()
 			sc, err := mustLoadScenario(cmd, "simulate", args[0])
 			if err != nil {
 				return err
