@@ -14,6 +14,8 @@ TEXT ·addRowsAVX(SB), NOSPLIT, $0-48
 	MOVQ b+40(FP), R9
 	MOVQ R9, R10
 	ANDQ $-4, R10
+	MOVQ R9, R11
+	ANDQ $-16, R11
 
 edge:
 	MOVLQSX      (SI), AX
@@ -21,6 +23,27 @@ edge:
 	LEAQ         (DI)(AX*8), BX
 	VBROADCASTSD (DX), Y0
 	XORQ         AX, AX
+	TESTQ        R11, R11
+	JZ           quad
+
+	// Sixteen targets an iteration: four independent multiply, add,
+	// store chains and one loop test.
+sixteen:
+	VMULPD  (R8)(AX*8), Y0, Y1
+	VMULPD  32(R8)(AX*8), Y0, Y2
+	VMULPD  64(R8)(AX*8), Y0, Y3
+	VMULPD  96(R8)(AX*8), Y0, Y4
+	VADDPD  (BX)(AX*8), Y1, Y1
+	VADDPD  32(BX)(AX*8), Y2, Y2
+	VADDPD  64(BX)(AX*8), Y3, Y3
+	VADDPD  96(BX)(AX*8), Y4, Y4
+	VMOVUPD Y1, (BX)(AX*8)
+	VMOVUPD Y2, 32(BX)(AX*8)
+	VMOVUPD Y3, 64(BX)(AX*8)
+	VMOVUPD Y4, 96(BX)(AX*8)
+	ADDQ    $16, AX
+	CMPQ    AX, R11
+	JL      sixteen
 
 quad:
 	CMPQ    AX, R10

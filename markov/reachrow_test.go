@@ -8,12 +8,13 @@ import (
 )
 
 // TestAddRowsSameBits: addRows (four targets per instruction on amd64
-// with AVX) gives addRowsGo's bits, on blocks of every width 1..21 (the
-// vector part and the one-at-a-time tail), rows with repeated successors
+// with AVX) gives addRowsGo's bits, on blocks of every width 1..53 (the
+// sixteen-at-a-time part, the four-at-a-time part and the one-at-a-time
+// tail), rows with repeated successors
 // and masses spread over many magnitudes.
 func TestAddRowsSameBits(t *testing.T) {
 	r := rand.New(rand.NewPCG(21, 4))
-	for B := 1; B <= 21; B++ {
+	for B := 1; B <= 53; B++ {
 		for trial := 0; trial < 20; trial++ {
 			n := 1 + r.IntN(12)
 			ne := r.IntN(3 * n)
