@@ -145,6 +145,12 @@ type sampler struct {
 	hasPay    bool
 	nCounters int
 	actBase   []int
+	// acct[x*acctWidth:]: node x's shares (columns 0..nCounters−1) and,
+	// from column acctSplit, its expected flows, for accountRows; nil
+	// when they do not fit in acctWidth columns or the actors discount
+	// by more than one factor.
+	acct      []float64
+	acctSplit int
 }
 
 // simSums are sums over paths, merged chunk by chunk in order. Sums about
@@ -258,6 +264,10 @@ func (c *Chain) newSampler(H int) *sampler {
 		}
 	}
 	sm.share = make([]float64, n*sm.nCounters)
+	nAC := nA * nC
+	if split := (sm.nCounters + 3) &^ 3; split+nAC <= acctWidth && (sm.nD == 1 || !sm.hasPay) && !accountByLoops {
+		sm.acct, sm.acctSplit = make([]float64, n*acctWidth), split
+	}
 	thr := make([]uint64, len(c.P))
 	alias := make([]int32, len(c.P))
 	for x := 0; x < n; x++ {
@@ -275,6 +285,9 @@ func (c *Chain) newSampler(H int) *sampler {
 		for i := lo; i < hi; i++ {
 			sm.slots[i] = simSlot{thr: thr[i], next: [2]int32{c.Col[i], c.Col[alias[i]]}}
 		}
+		if sm.acct != nil {
+			copy(sm.acct[x*acctWidth+sm.acctSplit:], c.reward[x*nAC:x*nAC+nAC])
+		}
 		if term {
 			continue
 		}
@@ -284,9 +297,16 @@ func (c *Chain) newSampler(H int) *sampler {
 				sm.share[x*sm.nCounters+sm.actBase[a]+av[k]] += p
 			}
 		}
+		if sm.acct != nil {
+			copy(sm.acct[x*acctWidth:], sm.share[x*sm.nCounters:x*sm.nCounters+sm.nCounters])
+		}
 	}
 	return sm
 }
+
+// accountByLoops makes every sampler account paths with the per-node
+// loops instead of accountRows (for tests comparing the two).
+var accountByLoops bool
 
 // buildAlias fills Vose alias tables for weights w: outcome i is kept when
 // the low 64 bits of the scaled draw are below thr[i], else alias[i] (an
@@ -460,6 +480,7 @@ type pathWork struct {
 	stamp      int64
 	plays      []float64 // per counter: expected plays this path
 	pay        []float64
+	wo, wd     []float64 // per visited node: steps there, discounted steps (accountRows)
 }
 
 // nodeRec is what a path records about one node, in one place so that a
@@ -473,6 +494,9 @@ type nodeRec struct {
 func newPathWork(sm *sampler, n, nS int) *pathWork {
 	pw := &pathWork{rec: make([]nodeRec, n), visited: make([]int32, n+1),
 		plays: make([]float64, sm.nCounters), pay: make([]float64, sm.nA*sm.nC)}
+	if sm.acct != nil {
+		pw.wo, pw.wd = make([]float64, n+1), make([]float64, n+1)
+	}
 	if sm.hasPay && sm.nD > 1 {
 		pw.dvx = make([]float64, n*(sm.nD-1))
 	}
@@ -650,17 +674,34 @@ func (pw *pathWork) account(sm *sampler, steps, nv int, termNode int32, termStep
 	clear(plays)
 	clear(pay)
 	visited := pw.visited[:nv]
-	for _, x := range visited {
-		if sm.nodes[x].cnt == 0 {
-			continue
+	switch {
+	case sm.acct != nil:
+		// The same sums in the same order, in vector registers: a
+		// terminal node's shares are zero and add +0 to sums that are
+		// +0 or positive, where the loops below skip it; without
+		// payoffs every flow and discounted step is 0.
+		var sum [acctWidth]float64
+		wo, wd := pw.wo[:nv], pw.wd[:nv]
+		for j, x := range visited {
+			r := &pw.rec[x]
+			wo[j], wd[j] = float64(r.occ), r.dv
 		}
-		o := float64(pw.rec[x].occ)
-		for ci, p := range sm.share[int(x)*nK : int(x)*nK+nK] {
-			plays[ci] += o * p
+		accountRows(&sum, sm.acct, visited, wo, wd, sm.acctSplit)
+		copy(plays, sum[:nK])
+		copy(pay, sum[sm.acctSplit:sm.acctSplit+nAC])
+	default:
+		for _, x := range visited {
+			if sm.nodes[x].cnt == 0 {
+				continue
+			}
+			o := float64(pw.rec[x].occ)
+			for ci, p := range sm.share[int(x)*nK : int(x)*nK+nK] {
+				plays[ci] += o * p
+			}
 		}
 	}
 	switch {
-	case !sm.hasPay:
+	case sm.acct != nil || !sm.hasPay:
 	case nD == 1:
 		for _, x := range visited {
 			d := pw.rec[x].dv
