@@ -326,6 +326,7 @@ type sysF struct {
 	t                   []float64
 	basis               []int
 	ties                []int
+	q                   []float64 // pivotIn's ratios, one per row
 }
 
 type lhFloat struct {
@@ -358,6 +359,7 @@ func newLHFloat(g *game.Strategic) *lhFloat {
 		s.t = make([]float64, rows*s.stride)
 		s.basis = make([]int, rows)
 		s.ties = make([]int, 0, rows)
+		s.q = make([]float64, rows)
 		for r := 0; r < rows; r++ {
 			s.t[r*s.stride+structural+r] = 1
 			s.t[r*s.stride+s.stride-1] = 1
@@ -395,7 +397,7 @@ func (t *lhFloat) clone() lhTableau {
 		s := t.sys[i]
 		c.sys[i] = sysF{rows: s.rows, stride: s.stride, slack: s.slack,
 			t: append([]float64(nil), s.t...), basis: append([]int(nil), s.basis...),
-			ties: make([]int, 0, s.rows)}
+			ties: make([]int, 0, s.rows), q: make([]float64, s.rows)}
 	}
 	return c
 }
@@ -419,14 +421,20 @@ func (t *lhFloat) pivotIn(v int) (int, error) {
 	si, col := locate(v, t.m, t.n)
 	s := &t.sys[si]
 	st, rhs := s.stride, s.stride-1
-	// minimum ratio over rows with a positive entry
-	best := math.Inf(1)
-	for r := 0; r < s.rows; r++ {
+	// minimum ratio over rows with a positive entry. The ratios are taken
+	// first, each row's quotient replaced by +∞ without a branch where its
+	// entry is not positive (whether it is is as good as random, as in
+	// IPA's ratio test), and kept in q for the ties below.
+	q := s.q[:s.rows]
+	for r := range q {
 		a := s.t[r*st+col]
-		if a > lhPosEps {
-			if q := s.t[r*st+rhs] / a; q < best {
-				best = q
-			}
+		keep := -uint64(b2u(a > lhPosEps))
+		q[r] = math.Float64frombits(math.Float64bits(s.t[r*st+rhs]/a)&keep | posInfBits&^keep)
+	}
+	best := math.Inf(1)
+	for _, v := range q {
+		if v < best {
+			best = v
 		}
 	}
 	if t.guard && t.uncertain(s, col, best) {
@@ -437,9 +445,8 @@ func (t *lhFloat) pivotIn(v int) (int, error) {
 	}
 	tol := lhTieTol * (1 + math.Abs(best))
 	s.ties = s.ties[:0]
-	for r := 0; r < s.rows; r++ {
-		a := s.t[r*st+col]
-		if a > lhPosEps && s.t[r*st+rhs]/a <= best+tol {
+	for r, v := range q {
+		if v <= best+tol && s.t[r*st+col] > lhPosEps {
 			s.ties = append(s.ties, r)
 		}
 	}
@@ -475,21 +482,7 @@ func (t *lhFloat) pivotAt(s *sysF, row, col, v int) int {
 		prow[j] *= inv
 	}
 	prow[col] = 1
-	for r := 0; r < s.rows; r++ {
-		if r == row {
-			continue
-		}
-		rr := s.t[r*st : r*st+st]
-		f := rr[col]
-		if f == 0 {
-			continue
-		}
-		rr = rr[:len(prow)] // no bounds checks in the loop
-		for j, p := range prow {
-			rr[j] -= f * p
-		}
-		rr[col] = 0
-	}
+	elimRows(s.t, s.rows, st, row, col)
 	leave := s.basis[row]
 	s.basis[row] = v
 	t.where[leave] = -1

@@ -35,3 +35,27 @@ func lhRowsGo(t, fcol []float64, R, C, pr, pc int, pv, den float64) {
 		lhRowGo(row, prow, pv, f, den)
 	}
 }
+
+// elimRowsGo is the row update of the float Lemke–Howson pivot
+// (lhFloat.pivotAt) in Go: every row r ≠ pr of the rows×st tableau t
+// whose entry f in column pc is not zero becomes row − f·(row pr), each
+// product rounded on its own (no fused multiply–add, as in lhRowGo), and
+// then its entry in column pc is set to 0.
+func elimRowsGo(t []float64, rows, st, pr, pc int) {
+	prow := t[pr*st : pr*st+st]
+	for r := 0; r < rows; r++ {
+		if r == pr {
+			continue
+		}
+		rr := t[r*st : r*st+st]
+		f := rr[pc]
+		if f == 0 {
+			continue
+		}
+		rr = rr[:len(prow)] // no bounds checks in the loop
+		for j, p := range prow {
+			rr[j] -= float64(f * p)
+		}
+		rr[pc] = 0
+	}
+}

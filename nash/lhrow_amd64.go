@@ -26,3 +26,20 @@ func lhRows(t, fcol []float64, R, C, pr, pc int, pv, den float64) {
 	}
 	lhRowsGo(t, fcol, R, C, pr, pc, pv, den)
 }
+
+// elimRowsAVX is elimRowsGo in assembly (lhrow_amd64.s), four entries
+// of a row per instruction, with the same multiplication and subtraction
+// per entry (no fused multiply–add): bit for bit elimRowsGo's results.
+//
+//go:noescape
+func elimRowsAVX(t []float64, rows, st, pr, pc int)
+
+// elimRows is elimRowsGo, in assembly where the processor has AVX: the
+// inner loop of the float Lemke–Howson pivot (lcp).
+func elimRows(t []float64, rows, st, pr, pc int) {
+	if hasAVX && len(t) >= rows*st && 0 <= pr && pr < rows && 0 <= pc && pc < st {
+		elimRowsAVX(t, rows, st, pr, pc)
+		return
+	}
+	elimRowsGo(t, rows, st, pr, pc)
+}

@@ -8,3 +8,9 @@ package nash
 func lhRows(t, fcol []float64, R, C, pr, pc int, pv, den float64) {
 	lhRowsGo(t, fcol, R, C, pr, pc, pv, den)
 }
+
+// elimRows is elimRowsGo: the inner loop of the float Lemke–Howson
+// pivot (lcp).
+func elimRows(t []float64, rows, st, pr, pc int) {
+	elimRowsGo(t, rows, st, pr, pc)
+}
