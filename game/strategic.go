@@ -121,8 +121,11 @@ func NewStrategic(players []string, strategies [][]string) (*Strategic, error) {
 		Payoffs:    make([]float64, n*len(players)),
 		exact:      make([]*big.Rat, n*len(players)),
 	}
+	// One slab for all the rationals, not an allocation each (a 100×100
+	// game has 20,000 payoffs).
+	rats := make([]big.Rat, len(g.exact))
 	for i := range g.exact {
-		g.exact[i] = new(big.Rat)
+		g.exact[i] = &rats[i]
 	}
 	g.exactSum = payoffSum(g.Payoffs)
 	return g, nil

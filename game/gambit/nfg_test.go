@@ -355,3 +355,39 @@ func TestCleanBackslashes(t *testing.T) {
 		}
 	}
 }
+
+// TestIntegerPayoffsShareNoWords: whole-number payoffs are read into one
+// slab of words (lexer.setInt); each rational must still be its own, so
+// that changing one in place (to a value of the same size or larger)
+// leaves its neighbours alone, and each must equal big.Rat's own reading.
+func TestIntegerPayoffsShareNoWords(t *testing.T) {
+	src := `NFG 1 R "ints" { "A" "B" } { 2 2 }
+0 -1 2 -3 9223372036854775807 -9223372036854775807 -7 7/2`
+	g, err := ReadNFG("i.nfg", strings.NewReader(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"0", "-1", "2", "-3", "9223372036854775807", "-9223372036854775807", "-7", "7/2"}
+	ex := g.Exact()
+	for i, w := range want {
+		r, _ := new(big.Rat).SetString(w)
+		if ex[i].Cmp(r) != 0 || ex[i].String() != r.String() || ex[i].IsInt() != r.IsInt() {
+			t.Fatalf("payoff %d = %v, want %v", i, ex[i], w)
+		}
+		if ex[i].Denom().Cmp(r.Denom()) != 0 {
+			t.Fatalf("payoff %d denominator %v, want %v", i, ex[i].Denom(), r.Denom())
+		}
+	}
+	ex[1].SetInt64(-5)                              // same size: written in place
+	ex[2].Mul(ex[2], big.NewRat(1<<62, 3))          // larger: reallocated
+	ex[3].Num().Add(ex[3].Num(), big.NewInt(1<<62)) // the numerator itself
+	for _, i := range []int{0, 4, 5, 6, 7} {
+		r, _ := new(big.Rat).SetString(want[i])
+		if ex[i].Cmp(r) != 0 {
+			t.Fatalf("payoff %d changed to %v by its neighbours' change", i, ex[i])
+		}
+	}
+	if ex[1].Cmp(big.NewRat(-5, 1)) != 0 || ex[2].Cmp(new(big.Rat).SetFrac(new(big.Int).Lsh(big.NewInt(1), 63), big.NewInt(3))) != 0 || ex[3].Cmp(big.NewRat(1<<62-3, 1)) != 0 {
+		t.Fatalf("changed payoffs %v %v %v", ex[1], ex[2], ex[3])
+	}
+}
