@@ -173,12 +173,15 @@ type gnmTracer struct {
 	// subS and subSShape are the support tables with each player's own
 	// strategies restricted to his support too: Newton's iterations read
 	// only the support's rows (js), a half of the work on a 10×10×10
-	// path. cacheFull says whether the cached point has every row.
-	subS        [][]float64
-	subSShape   [][]int
-	cacheFull   bool
-	pos         []int // support position of each strategy, −1 outside
-	stride, idx []int // the full tables' strides, an odometer
+	// path. subO and subOShape are those of his other strategies (outOf),
+	// the rows the events read (3 players). cacheRows says which rows the
+	// cached point has (rowsSup, rowsOut).
+	subS, subO           [][]float64
+	subSShape, subOShape [][]int
+	outOf                [][]int
+	cacheRows            int
+	pos                  []int // support position of each strategy, −1 outside
+	stride, idx          []int // the full tables' strides, an odometer
 	// js is the Jacobian restricted to the support, ∂u_s/∂σ_k for
 	// support positions p (of s) and q (of k) at js[p*|B|+q]: zero within
 	// a player's block (his own strategies do not enter his payoffs).
@@ -277,34 +280,67 @@ func (tr *gnmTracer) lamIx() int { return len(tr.sup) + tr.n }
 // only ones the path's equations read). A point loaded with jac just
 // before, on the same support, is not computed again.
 func (tr *gnmTracer) load(y []float64, jac bool) {
-	tr.loadRows(y, jac, jac)
+	if !jac {
+		tr.setSigma(y)
+		tr.ng.values(tr.sigma, tr.u, nil)
+		tr.cached = false
+		return
+	}
+	tr.loadRows(y, rowsSup|rowsOut)
 }
 
 // loadSupport is load with the Jacobian's support rows only (js and the
 // support's values): what Newton's iterations read, unless they land on
 // a strategy's entry (its slack reads its row).
 func (tr *gnmTracer) loadSupport(y []float64) {
-	tr.loadRows(y, true, false)
+	tr.loadRows(y, rowsSup)
 }
 
-func (tr *gnmTracer) loadRows(y []float64, jac, full bool) {
+// loadOutside is load with the other strategies' rows only (their values
+// in u and their rows' support columns in du): what the events read.
+// After a step, whose tangent came with its last Newton iteration, the
+// support's rows at its end are not read before the next step's
+// iterations move off it.
+func (tr *gnmTracer) loadOutside(y []float64) {
+	tr.loadRows(y, rowsOut)
+}
+
+// The rows of the Jacobian a load computes: the support's (js, and the
+// support's values in u) and the other strategies' (du, and their values).
+const (
+	rowsSup = 1 << iota
+	rowsOut
+)
+
+// loadRows loads the rows asked for at y, computing only those the
+// cache does not hold there. Each row is computed alike whichever others
+// are computed with it, so the values are the same to the bit either way.
+func (tr *gnmTracer) loadRows(y []float64, rows int) {
 	d := tr.dim()
-	if jac && tr.cached && tr.cacheVer == tr.supVer && (tr.cacheFull || !full) && equalBits(tr.cacheY[:d], y[:d]) {
-		return
+	if tr.n != 3 && rows&rowsOut != 0 {
+		rows |= rowsSup // computed together
 	}
+	if tr.cached && tr.cacheVer == tr.supVer && equalBits(tr.cacheY[:d], y[:d]) {
+		if rows &^= tr.cacheRows; rows == 0 {
+			return
+		}
+	} else {
+		tr.cacheRows = 0
+	}
+	tr.setSigma(y)
+	tr.supportJacobian(rows)
+	tr.cached, tr.cacheVer = true, tr.supVer
+	tr.cacheRows |= rows
+	copy(tr.cacheY[:d], y[:d])
+}
+
+// setSigma sets the profile sigma to the point y's.
+func (tr *gnmTracer) setSigma(y []float64) {
 	for i := range tr.sigma {
 		tr.sigma[i] = 0
 	}
 	for k, s := range tr.sup {
 		tr.sigma[s] = y[k]
-	}
-	if jac {
-		tr.supportJacobian(full)
-		tr.cached, tr.cacheVer, tr.cacheFull = true, tr.supVer, full
-		copy(tr.cacheY[:d], y[:d])
-	} else {
-		tr.ng.values(tr.sigma, tr.u, nil)
-		tr.cached = false
 	}
 }
 
@@ -318,14 +354,16 @@ func equalBits(a, b []float64) bool {
 }
 
 // supportJacobian computes, at sigma, the support's rows of the Jacobian
-// into js and their values into u and, when full, the values of the
-// other strategies and their rows' support columns into du (what the
-// events and the slacks read), from each player's payoff table restricted
-// to the supports (supTables). Each entry is summed in the same order as
-// normGame.derivatives sums it, so the values are the same to the bit
-// either way; the rest of du, which the path never reads, is left as it
-// was.
-func (tr *gnmTracer) supportJacobian(full bool) {
+// into js and their values into u (rows&rowsSup) and the values of the
+// other strategies and their rows' support columns into du (rows&rowsOut:
+// what the events and the slacks read), from each player's payoff table
+// restricted to the supports (supTables). Each entry is summed in the
+// same order as normGame.derivatives sums it, so the values are the same
+// to the bit either way; the rest of du, which the path never reads, is
+// left as it was. With other than three players the support's rows are
+// computed with the others' (the general loop below; rowsOut alone
+// computes both).
+func (tr *gnmTracer) supportJacobian(rows int) {
 	ng, T := tr.ng, tr.T
 	if tr.tabVer != tr.supVer || tr.sub == nil {
 		tr.supTables()
@@ -344,9 +382,10 @@ func (tr *gnmTracer) supportJacobian(full bool) {
 		tr.xsup[q] = xs
 	}
 	if n == 3 {
-		tr.supportJacobian3(full)
+		tr.supportJacobian3(rows)
 		return
 	}
+	full := rows&rowsOut != 0
 	ns := len(tr.sup)
 	tables, shapes := tr.subS, tr.subSShape
 	if full {
@@ -424,14 +463,12 @@ func (tr *gnmTracer) supportJacobian(full bool) {
 // supportJacobian3 is supportJacobian for three players, with the rows
 // of each contraction copied whole instead of entry by entry through the
 // general loop's index arithmetic: the same numbers, summed in the same
-// order.
-func (tr *gnmTracer) supportJacobian3(full bool) {
+// order. The support's rows come from the tables restricted to each
+// player's support (subS), the others' from those restricted to his other
+// strategies (subO): contract3 sums each row alike in either.
+func (tr *gnmTracer) supportJacobian3(rows int) {
 	ng, T := tr.ng, tr.T
 	ns := len(tr.sup)
-	tables, shapes := tr.subS, tr.subSShape
-	if full {
-		tables, shapes = tr.sub, tr.subShape
-	}
 	// The support's positions are sorted, and each player's strategies
 	// are consecutive: player q's t-th support strategy is at p0[q] + t.
 	var p0 [3]int
@@ -444,54 +481,70 @@ func (tr *gnmTracer) supportJacobian3(full bool) {
 		oi := ng.off[i]
 		j, k := first3(i), 3-i-first3(i) // j < k
 		mj, mk := len(tr.supOf[j]), len(tr.supOf[k])
-		ni := shapes[i][i]
-		tr.contract3(i, tables[i], shapes[i])
-		f0, f1 := tr.f3[0][:ni*mj], tr.f3[1][:ni*mk]
+		oj, ok := ng.off[j], ng.off[k]
 		// u_is sums over the next player's support (supportJacobian's
 		// order): j's for players 0 and 2, k's for player 1.
-		fu, xu, mu := f0, tr.xsup[j], mj
+		xu := tr.xsup[j]
 		if i == 1 {
-			fu, xu, mu = f1, tr.xsup[k], mk
+			xu = tr.xsup[k]
 		}
-		own := tr.supOf[i]
-		for a := 0; a < ni; a++ {
-			s := a
-			if !full {
-				s = own[a]
-			}
-			r0, r1 := f0[a*mj:(a+1)*mj], f1[a*mk:(a+1)*mk]
-			if p := tr.pos[oi+s]; p >= 0 {
-				copy(js[p*ns+p0[j]:p*ns+p0[j]+mj], r0)
-				copy(js[p*ns+p0[k]:p*ns+p0[k]+mk], r1)
-				for _, v := range r0 {
-					if av := abs(v); av > jsMax {
-						jsMax = av
-					}
+		for _, sup := range [2]bool{true, false} {
+			var own []int
+			if sup {
+				if rows&rowsSup == 0 {
+					continue
 				}
-				for _, v := range r1 {
-					if av := abs(v); av > jsMax {
-						jsMax = av
-					}
-				}
+				own = tr.supOf[i]
+				tr.contract3(i, tr.subS[i], tr.subSShape[i])
 			} else {
-				row := tr.du[(oi+s)*T : (oi+s+1)*T]
-				oj, ok := ng.off[j], ng.off[k]
-				for t, c := range tr.supOf[j] {
-					row[oj+c] = r0[t]
+				if own = tr.outOf[i]; rows&rowsOut == 0 || len(own) == 0 {
+					continue
 				}
-				for t, c := range tr.supOf[k] {
-					row[ok+c] = r1[t]
+				tr.contract3(i, tr.subO[i], tr.subOShape[i])
+			}
+			ni := len(own)
+			f0, f1 := tr.f3[0][:ni*mj], tr.f3[1][:ni*mk]
+			fu, mu := f0, mj
+			if i == 1 {
+				fu, mu = f1, mk
+			}
+			for a, s := range own {
+				r0, r1 := f0[a*mj:(a+1)*mj], f1[a*mk:(a+1)*mk]
+				if sup {
+					p := tr.pos[oi+s]
+					copy(js[p*ns+p0[j]:p*ns+p0[j]+mj], r0)
+					copy(js[p*ns+p0[k]:p*ns+p0[k]+mk], r1)
+					for _, v := range r0 {
+						if av := abs(v); av > jsMax {
+							jsMax = av
+						}
+					}
+					for _, v := range r1 {
+						if av := abs(v); av > jsMax {
+							jsMax = av
+						}
+					}
+				} else {
+					row := tr.du[(oi+s)*T : (oi+s+1)*T]
+					for t, c := range tr.supOf[j] {
+						row[oj+c] = r0[t]
+					}
+					for t, c := range tr.supOf[k] {
+						row[ok+c] = r1[t]
+					}
 				}
+				ru := fu[a*mu : (a+1)*mu]
+				v := 0.0
+				for t, w := range xu {
+					v += ru[t] * w
+				}
+				tr.u[oi+s] = v
 			}
-			ru := fu[a*mu : (a+1)*mu]
-			v := 0.0
-			for t, w := range xu {
-				v += ru[t] * w
-			}
-			tr.u[oi+s] = v
 		}
 	}
-	tr.jsMax = jsMax
+	if rows&rowsSup != 0 {
+		tr.jsMax = jsMax
+	}
 }
 
 // enteringRow3 computes, at the point loaded with the support's rows, the
@@ -714,12 +767,12 @@ func (tr *gnmTracer) supTables() {
 	n := ng.n
 	ng.prepare()
 	if tr.sub == nil {
-		tr.sub, tr.subS = make([][]float64, n), make([][]float64, n)
-		tr.subShape, tr.subSShape = make([][]int, n), make([][]int, n)
-		tr.supOf = make([][]int, n)
+		tr.sub, tr.subS, tr.subO = make([][]float64, n), make([][]float64, n), make([][]float64, n)
+		tr.subShape, tr.subSShape, tr.subOShape = make([][]int, n), make([][]int, n), make([][]int, n)
+		tr.supOf, tr.outOf = make([][]int, n), make([][]int, n)
 		tr.xsup = make([][]float64, n)
 		for i := range tr.subShape {
-			tr.subShape[i], tr.subSShape[i] = make([]int, n), make([]int, n)
+			tr.subShape[i], tr.subSShape[i], tr.subOShape[i] = make([]int, n), make([]int, n), make([]int, n)
 		}
 		tr.pos = make([]int, tr.T)
 		tr.stride, tr.idx = make([]int, n), make([]int, n)
@@ -730,7 +783,7 @@ func (tr *gnmTracer) supTables() {
 		}
 	}
 	for q := 0; q < n; q++ {
-		tr.supOf[q] = tr.supOf[q][:0]
+		tr.supOf[q], tr.outOf[q] = tr.supOf[q][:0], tr.outOf[q][:0]
 	}
 	for i := range tr.pos {
 		tr.pos[i] = -1
@@ -740,11 +793,20 @@ func (tr *gnmTracer) supTables() {
 		tr.supOf[q] = append(tr.supOf[q], s-ng.off[q])
 		tr.pos[s] = k
 	}
+	for s, in := range tr.in {
+		if !in {
+			q := tr.owner[s]
+			tr.outOf[q] = append(tr.outOf[q], s-ng.off[q])
+		}
+	}
 	ns := len(tr.sup)
 	clear(tr.js[:ns*ns])
 	for i := 0; i < n; i++ {
 		tr.sub[i] = tr.restrictTable(i, tr.sub[i], tr.subShape[i])
-		tr.subS[i] = tr.restrictOwn(i, tr.subS[i], tr.subSShape[i])
+		tr.subS[i] = tr.restrictOwn(i, tr.supOf[i], tr.subS[i], tr.subSShape[i])
+		if n == 3 {
+			tr.subO[i] = tr.restrictOwn(i, tr.outOf[i], tr.subO[i], tr.subOShape[i])
+		}
 	}
 	tr.tabVer = tr.supVer
 }
@@ -803,11 +865,10 @@ func (tr *gnmTracer) restrictTable(i int, dst []float64, shape []int) []float64 
 }
 
 // restrictOwn writes player i's table sub[i] restricted to his own
-// support too into dst (grown as needed) and its shape into shape: runs
-// of the lower players' profiles copied whole.
-func (tr *gnmTracer) restrictOwn(i int, dst []float64, shape []int) []float64 {
+// strategies own too into dst (grown as needed) and its shape into shape:
+// runs of the lower players' profiles copied whole.
+func (tr *gnmTracer) restrictOwn(i int, own []int, dst []float64, shape []int) []float64 {
 	copy(shape, tr.subShape[i])
-	own := tr.supOf[i]
 	shape[i] = len(own)
 	inner := 1
 	for q := 0; q < i; q++ {
@@ -1395,10 +1456,12 @@ func (tr *gnmTracer) run(ctx context.Context, lambdaEnd float64, onEq func([]flo
 		if _, ok := tr.correct(y1, tau, e, 0.1*t+1e-9, t1); !ok {
 			return false
 		}
-		tr.load(y1, true)
 		sg, ok := tr.tanSign, tr.tanOK
 		if !ok {
+			tr.load(y1, true)
 			sg, ok = tr.tangentLU(y1, tau, t1)
+		} else {
+			tr.loadOutside(y1)
 		}
 		if !ok || sg != tr.orient {
 			return false
@@ -1447,7 +1510,7 @@ func (tr *gnmTracer) run(ctx context.Context, lambdaEnd float64, onEq func([]flo
 			return lost(fmt.Sprintf("step limit %d reached", gnmMaxSteps)), false
 		}
 		tr.steps++
-		tr.load(y, true)
+		tr.loadOutside(y)
 		tr.events(y, tau, v0, s0)
 		tEv, ev := tr.firstEvent(v0, s0)
 		linear := tr.linearCell()
@@ -1500,10 +1563,12 @@ func (tr *gnmTracer) run(ctx context.Context, lambdaEnd float64, onEq func([]flo
 		}
 		first, ok := tr.correct(y1, tau, gnmEvent{}, 0.1*h, t1)
 		if ok {
-			tr.load(y1, true)
 			sg := tr.tanSign
 			if !tr.tanOK {
+				tr.load(y1, true)
 				sg, ok = tr.tangentLU(y1, tau, t1)
+			} else {
+				tr.loadOutside(y1)
 			}
 			if ok && sg != tr.orient {
 				ok = false

@@ -470,8 +470,8 @@ func numberedGame(shape []int) *game.Strategic {
 // values that the path loads (supportJacobian, and supportJacobian3 for
 // three players) are normGame.derivatives' to the bit, for the support's
 // rows (js) and the other strategies' rows (du, support columns), with
-// all rows, with the support's only, and with the support's and one
-// entering strategy's (enteringRow3).
+// all rows, with the support's only, with the others' only (loadOutside)
+// and with the support's and one entering strategy's (enteringRow3).
 func TestGNMSupportJacobianMatchesDerivatives(t *testing.T) {
 	rapid.Check(t, func(rt *rapid.T) {
 		tr, y, _, _ := drawSupportPoint(rt, 2, 4)
@@ -479,8 +479,15 @@ func TestGNMSupportJacobianMatchesDerivatives(t *testing.T) {
 		u, du := make([]float64, T), make([]float64, T*T)
 		ng.derivatives(tr.sigma, u, du)
 		same := func(a, b float64) bool { return a == b } // +0 and −0 alike: both sum exact zeros
+		var checkRows func(full, sup bool)
 		check := func(full bool) {
+			checkRows(full, true)
+		}
+		checkRows = func(full, sup bool) {
 			for p, s := range tr.sup {
+				if !sup {
+					break
+				}
 				if !same(tr.u[s], u[s]) {
 					rt.Fatalf("full %v: u[%d] = %v, derivatives %v", full, s, tr.u[s], u[s])
 				}
@@ -511,6 +518,27 @@ func TestGNMSupportJacobianMatchesDerivatives(t *testing.T) {
 		tr.cached = false
 		tr.loadSupport(y)
 		check(false)
+		// The other strategies' rows alone, their values poisoned first.
+		tr.cached = false
+		for j := 0; j < T; j++ {
+			if !tr.in[j] {
+				clear(tr.du[j*T : (j+1)*T])
+				tr.u[j] = math.NaN()
+			}
+		}
+		tr.loadOutside(y)
+		checkRows(true, false)
+		// The support's rows added to them at the same point (poisoned
+		// first unless loadOutside computed them too, as it does with
+		// other than three players).
+		if tr.cacheRows&rowsSup == 0 {
+			for _, s := range tr.sup {
+				tr.u[s] = math.NaN()
+			}
+			clear(tr.js[:ns*ns])
+		}
+		tr.loadSupport(y)
+		check(true)
 		if tr.n != 3 {
 			return
 		}
