@@ -512,15 +512,17 @@ func (tr *gnmTracer) supportJacobian3(rows int) {
 				r0, r1 := f0[a*mj:(a+1)*mj], f1[a*mk:(a+1)*mk]
 				if sup {
 					p := tr.pos[oi+s]
-					copy(js[p*ns+p0[j]:p*ns+p0[j]+mj], r0)
-					copy(js[p*ns+p0[k]:p*ns+p0[k]+mk], r1)
-					for _, v := range r0 {
-						if av := abs(v); av > jsMax {
+					d0 := js[p*ns+p0[j] : p*ns+p0[j]+mj]
+					for t, v := range r0 {
+						d0[t] = v
+						if av := math.Abs(v); av > jsMax {
 							jsMax = av
 						}
 					}
-					for _, v := range r1 {
-						if av := abs(v); av > jsMax {
+					d1 := js[p*ns+p0[k] : p*ns+p0[k]+mk]
+					for t, v := range r1 {
+						d1[t] = v
+						if av := math.Abs(v); av > jsMax {
 							jsMax = av
 						}
 					}
@@ -671,7 +673,26 @@ func (tr *gnmTracer) contract3(i int, table []float64, shape []int) {
 			clear(f1)
 			x0 := x0[:n0]
 			for a2, w2 := range x2 {
-				for a1 := 0; a1 < n1; a1++ {
+				a1 := 0
+				// Two rows at a time: two independent sums in flight.
+				for ; a1+2 <= n1; a1 += 2 {
+					ra := table[(a2*n1+a1)*n0 : (a2*n1+a1+1)*n0]
+					rb := table[(a2*n1+a1+1)*n0 : (a2*n1+a1+2)*n0]
+					oa := f0[a1*n0 : (a1+1)*n0]
+					ob := f0[(a1+1)*n0 : (a1+2)*n0]
+					rb, oa, ob = rb[:len(ra)], oa[:len(ra)], ob[:len(ra)]
+					x0 := x0[:len(ra)]
+					va, vb := f1[a1*n2+a2], f1[(a1+1)*n2+a2]
+					for a0, e := range ra {
+						eb := rb[a0]
+						oa[a0] += w2 * e
+						ob[a0] += w2 * eb
+						va += x0[a0] * e
+						vb += x0[a0] * eb
+					}
+					f1[a1*n2+a2], f1[(a1+1)*n2+a2] = va, vb
+				}
+				for ; a1 < n1; a1++ {
 					row := table[(a2*n1+a1)*n0 : (a2*n1+a1+1)*n0]
 					out0 := f0[a1*n0 : (a1+1)*n0]
 					out0 = out0[:len(row)]
@@ -713,7 +734,27 @@ func (tr *gnmTracer) contract3(i int, table []float64, shape []int) {
 			x0 := x0[:n0]
 			for a2 := 0; a2 < n2; a2++ {
 				out0 := f0[a2*n0 : (a2+1)*n0]
-				for a1, w1 := range x1 {
+				a1 := 0
+				// Two rows at a time: two independent sums in flight, and
+				// each entry of out0 adds row a1's term, then row a1+1's.
+				for ; a1+2 <= n1; a1 += 2 {
+					wa, wb := x1[a1], x1[a1+1]
+					ra := table[(a2*n1+a1)*n0 : (a2*n1+a1+1)*n0]
+					rb := table[(a2*n1+a1+1)*n0 : (a2*n1+a1+2)*n0]
+					rb = rb[:len(ra)]
+					out0 := out0[:len(ra)]
+					x0 := x0[:len(ra)]
+					va, vb := f1[a2*n1+a1], f1[a2*n1+a1+1]
+					for a0, e := range ra {
+						eb := rb[a0]
+						out0[a0] = out0[a0] + wa*e + wb*eb
+						va += x0[a0] * e
+						vb += x0[a0] * eb
+					}
+					f1[a2*n1+a1], f1[a2*n1+a1+1] = va, vb
+				}
+				for ; a1 < n1; a1++ {
+					w1 := x1[a1]
 					row := table[(a2*n1+a1)*n0 : (a2*n1+a1+1)*n0]
 					out0 := out0[:len(row)]
 					x0 := x0[:len(row)]
