@@ -2014,13 +2014,16 @@ func pathSolveScaled2(a, b, b2 []float64, n int, scale float64) (sign float64, o
 	}
 	tiny := 1e-14 * scale
 	sign = 1
-	for c := 0; c < n; c++ {
-		p, pv := c, math.Abs(a[c*n+c])
-		for r := c + 1; r < n; r++ {
-			if v := math.Abs(a[r*n+c]); v > pv {
-				p, pv = r, v
-			}
+	// The pivot of column 0; each elimination below finds the next
+	// column's as it updates the rows (the first row of the largest
+	// entry, as a search after it would find).
+	p, pv := 0, math.Abs(a[0])
+	for r := 1; r < n; r++ {
+		if v := math.Abs(a[r*n]); v > pv {
+			p, pv = r, v
 		}
+	}
+	for c := 0; c < n; c++ {
 		if pv <= tiny {
 			return 0, false
 		}
@@ -2049,16 +2052,35 @@ func pathSolveScaled2(a, b, b2 []float64, n int, scale float64) (sign float64, o
 		if b2 != nil {
 			bc2 = b2[c]
 		}
+		p, pv = c+1, -1.0
 		for r := c + 1; r < n; r++ {
 			rr := a[r*n+c : r*n+n]
-			f := rr[0] * inv
-			if f == 0 {
-				continue
+			if f := rr[0] * inv; f != 0 {
+				// rr[1:] −= f·pr, each product rounded, then the
+				// difference (no fused multiply–add).
+				row := rr[1:]
+				row = row[:len(pr)]
+				j := 0
+				for ; j+4 <= len(pr); j += 4 {
+					r4 := row[j : j+4 : j+4]
+					p4 := pr[j : j+4 : j+4]
+					r4[0] -= float64(f * p4[0])
+					r4[1] -= float64(f * p4[1])
+					r4[2] -= float64(f * p4[2])
+					r4[3] -= float64(f * p4[3])
+				}
+				for ; j < len(pr); j++ {
+					row[j] -= float64(f * pr[j])
+				}
+				b[r] -= f * bc
+				if b2 != nil {
+					b2[r] -= f * bc2
+				}
 			}
-			subScaled(rr[1:], pr, f)
-			b[r] -= f * bc
-			if b2 != nil {
-				b2[r] -= f * bc2
+			if len(rr) > 1 {
+				if v := math.Abs(rr[1]); v > pv {
+					p, pv = r, v
+				}
 			}
 		}
 	}
