@@ -1208,7 +1208,7 @@ func (tr *gnmTracer) correct(y, tau []float64, e gnmEvent, maxFirst float64, t [
 	prev, first := math.Inf(1), 0.0
 	tr.tanOK = false
 	tol := 1e-14
-	if e.kind == evNone {
+	if e.kind == evNone || e.kind != evLambda && !tr.linearCell() {
 		tol = gnmStepTol
 	}
 	for it := 1; it <= 12; it++ {
@@ -1399,7 +1399,12 @@ const gnmFeasTol = 1e-11
 // correction): a tenth of gnmFeasTol, so that the events read there are
 // as good as on the curve. (It was 1e-14, the events' own; at 1e-12 the
 // third iteration of most steps is not needed: 11% fewer iterations on
-// the 10×10×10 paths, the same equilibria within 3e-14.)
+// the 10×10×10 paths, the same equilibria within 3e-14.) A change of
+// support in a curved cell is landed on to the same tolerance: the next
+// cell's steps correct its point as they correct an ordinary step's.
+// Equilibria (λ = 0) and the changes of support of linear cells, which
+// the path jumps between without a corrector of its own, are landed on to
+// 1e-14.
 const gnmStepTol = 1e-12
 
 // violated returns the most violated event function (probability or
