@@ -2,9 +2,7 @@ package nash
 
 import (
 	"context"
-	"encoding/binary"
 	"fmt"
-	"hash/fnv"
 	"math"
 	"strconv"
 	"time"
@@ -1838,12 +1836,8 @@ func (tr *gnmTracer) cross(e gnmEvent, y, tau []float64, onEq func([]float64)) s
 // rounded to 1e-9 (far coarser than the events' rounding, far finer than
 // the distance between distinct events).
 func (tr *gnmTracer) looped(y, tau []float64) bool {
-	h := fnv.New64a()
-	var buf [8]byte
-	put := func(v uint64) {
-		binary.LittleEndian.PutUint64(buf[:], v)
-		h.Write(buf[:])
-	}
+	k := fnvOffset
+	put := func(v uint64) { k = fnvWord(k, v) }
 	for _, s := range tr.sup {
 		put(uint64(s))
 	}
@@ -1853,12 +1847,25 @@ func (tr *gnmTracer) looped(y, tau []float64) bool {
 		put(uint64(int64(math.Round(y[i] / tr.scaleOf(i) * 1e9))))
 		put(uint64(int64(math.Round(tau[i] * 1e9))))
 	}
-	k := h.Sum64()
 	if tr.seen[k] {
 		return true
 	}
 	tr.seen[k] = true
 	return false
+}
+
+// fnvOffset and fnvWord are hash/fnv's 64-bit FNV-1a without a call per
+// value: fnvWord(h, v) is the hash h continued with v's eight bytes,
+// little-endian.
+const fnvOffset uint64 = 14695981039346656037
+
+func fnvWord(h, v uint64) uint64 {
+	for i := 0; i < 8; i++ {
+		h ^= v & 0xff
+		h *= 1099511628211
+		v >>= 8
+	}
+	return h
 }
 
 // scaleOf is the unit coordinate i of y is rounded in: λ in units of its

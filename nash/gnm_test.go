@@ -3,7 +3,9 @@ package nash
 import (
 	"bufio"
 	"context"
+	"encoding/binary"
 	"fmt"
+	"hash/fnv"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -880,4 +882,24 @@ func TestGNMContract3MatchesContractTable(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestFNVWordMatchesHashFNV: the state hash of gnm's loop test (fnvWord)
+// is hash/fnv's New64a over the values' little-endian bytes.
+func TestFNVWordMatchesHashFNV(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	for n := 0; n < 50; n++ {
+		h := fnv.New64a()
+		k := fnvOffset
+		var buf [8]byte
+		for i := 0; i < n; i++ {
+			v := r.Uint64()
+			binary.LittleEndian.PutUint64(buf[:], v)
+			h.Write(buf[:])
+			k = fnvWord(k, v)
+		}
+		if k != h.Sum64() {
+			t.Fatalf("%d words: %x, hash/fnv %x", n, k, h.Sum64())
+		}
+	}
 }
