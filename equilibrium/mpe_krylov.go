@@ -26,6 +26,8 @@ type mpeKrylov struct {
 	v, z   [][]float64 // the orthonormal basis and its preconditioned images
 	vv, zv []*mat.VecDense
 	h      []float64 // (m+1)×m Hessenberg matrix, row-major
+	hr     []float64 // the same before the Givens rotations
+	hs     []float64 // scratch of ritzSign
 	cs, sn []float64 // Givens rotations
 	g, yk  []float64
 	w      []float64
@@ -43,7 +45,7 @@ type mpeKrylov struct {
 
 func newMPEKrylov(t *mpeTracer, lu *mpeSchur, m int) *mpeKrylov {
 	n1 := t.n + 1
-	k := &mpeKrylov{t: t, lu: lu, m: m, h: make([]float64, (m+1)*m),
+	k := &mpeKrylov{t: t, lu: lu, m: m, h: make([]float64, (m+1)*m), hr: make([]float64, (m+1)*m), hs: make([]float64, m*m),
 		cs: make([]float64, m), sn: make([]float64, m), g: make([]float64, m+1),
 		yk: make([]float64, m), w: make([]float64, n1)}
 	for j := 0; j <= m; j++ {
@@ -103,12 +105,12 @@ func (k *mpeKrylov) mul(dst, x, tau []float64) {
 	dst[k.t.n] = floats.Dot(tau, x)
 }
 
-// solve sets x to the solution of [J; τ] x = b, to a residual of at most
-// rtol·‖b‖₂, starting from x0 (nil: from 0). It reports false when the
-// basis of m vectors was not enough (or a preconditioner solve failed):
-// the preconditioner is too stale, or the system singular.
+// solve sets x to the solution of [J; τ] x = b (J as last packed), to a
+// residual of at most rtol·‖b‖₂, starting from x0 (nil: from 0). It
+// reports false when the basis of m vectors was not enough (or a
+// preconditioner solve failed): the preconditioner is too stale, or the
+// system singular.
 func (k *mpeKrylov) solve(x, b, x0, tau []float64, rtol float64) bool {
-	k.pack()
 	r0 := k.v[0]
 	copy(r0, b)
 	if x0 != nil {
@@ -167,6 +169,9 @@ func (k *mpeKrylov) solve(x, b, x0, tau []float64, rtol float64) bool {
 		}
 		nw = math.Sqrt(nw)
 		k.h[(j+1)*m+j] = nw
+		for i := 0; i <= j+1; i++ {
+			k.hr[i*m+j] = k.h[i*m+j]
+		}
 		if nw > 0 {
 			vn := k.v[j+1]
 			for l, wl := range w {
@@ -214,4 +219,49 @@ func (k *mpeKrylov) solve(x, b, x0, tau []float64, rtol float64) bool {
 		}
 	}
 	return true
+}
+
+// ritzSign is the sign of the determinant of the last solve's square
+// Hessenberg matrix: the product of the Ritz values of [J; τ]·M⁻¹ (M the
+// preconditioner) on its Krylov space. With a good preconditioner the
+// spectrum clusters around 1, and an eigenvalue that has crossed zero
+// since M was factored (the orientation of the path flipped: the
+// corrector has landed on another branch) is an outlier that GMRES
+// resolves, so the sign of det [J; τ] is about sign det M times this.
+func (k *mpeKrylov) ritzSign() float64 {
+	j, m := k.last, k.m
+	if j == 0 {
+		return 1
+	}
+	a := k.hs[:0]
+	for i := 0; i < j; i++ {
+		a = append(a, k.hr[i*m:i*m+j]...)
+	}
+	sign := 1.0
+	for c := 0; c < j; c++ {
+		p := c
+		if c+1 < j && math.Abs(a[(c+1)*j+c]) > math.Abs(a[c*j+c]) {
+			p = c + 1 // upper Hessenberg: only the next row can pivot
+		}
+		if p != c {
+			for l := c; l < j; l++ {
+				a[c*j+l], a[p*j+l] = a[p*j+l], a[c*j+l]
+			}
+			sign = -sign
+		}
+		d := a[c*j+c]
+		if d == 0 {
+			return 0
+		}
+		if d < 0 {
+			sign = -sign
+		}
+		if c+1 < j {
+			f := a[(c+1)*j+c] / d
+			for l := c; l < j; l++ {
+				a[(c+1)*j+l] -= f * a[c*j+l]
+			}
+		}
+	}
+	return sign
 }

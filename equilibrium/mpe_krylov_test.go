@@ -54,6 +54,7 @@ func TestMPEKrylovSolve(t *testing.T) {
 		}
 		kr := newMPEKrylov(tr, lu, mpeKrylovBasis)
 		tr.eval(y2, true)
+		kr.pack()
 		copy(tr.J.RawRowView(n), tau)
 		b := make([]float64, n+1)
 		for i := range b {
@@ -86,6 +87,26 @@ func TestMPEKrylovSolve(t *testing.T) {
 		}
 		if !kr.solve(x, b, nil, tau, 1e-10) || kr.last > 2 {
 			t.Errorf("seed %d: %d iterations with the exact preconditioner", seed, kr.last)
+		}
+		if s := kr.ritzSign(); s != 1 {
+			t.Errorf("seed %d: Ritz sign %g with the exact preconditioner", seed, s)
+		}
+		// A preconditioner whose determinant has the other sign (its
+		// last row negated): [J; τ]·M⁻¹ is diag(1, …, 1, −1), and the
+		// solve must see the −1.
+		neg := make([]float64, n+1)
+		for i, v := range tau {
+			neg[i] = -v
+		}
+		copy(tr.J.RawRowView(n), neg)
+		if !lu.factor(tr.J) {
+			t.Fatalf("seed %d: singular with −τ", seed)
+		}
+		if !kr.solve(x, b, nil, tau, 1e-10) {
+			t.Fatalf("seed %d: no convergence with −τ", seed)
+		}
+		if s := kr.ritzSign(); s != -1 {
+			t.Errorf("seed %d: Ritz sign %g with a preconditioner of the other orientation", seed, s)
 		}
 	}
 }
