@@ -31,11 +31,10 @@ type mpeKrylov struct {
 	cs, sn []float64 // Givens rotations
 	g, yk  []float64
 	w      []float64
-	// J's rows in the order packed, each row's pattern, and the entries
-	// there (pack)
+	// J's rows in the order the tracer packs them (t.jv), and each
+	// row's pattern
 	rows []int
 	pat  [][]int
-	val  []float64
 	// its is the largest number of iterations one solve took since the
 	// counter was last reset: how stale the preconditioner has become.
 	its int
@@ -48,6 +47,15 @@ func newMPEKrylov(t *mpeTracer, lu *mpeSchur, m int) *mpeKrylov {
 	k := &mpeKrylov{t: t, lu: lu, m: m, h: make([]float64, (m+1)*m), hr: make([]float64, (m+1)*m), hs: make([]float64, m*m),
 		cs: make([]float64, m), sn: make([]float64, m), g: make([]float64, m+1),
 		yk: make([]float64, m), w: make([]float64, n1)}
+	tm := t.m
+	for i, s := range tm.nt {
+		for a := 0; a < tm.nA; a++ {
+			for r := t.off[a][s]; r <= t.vcol(a, s); r++ {
+				k.rows = append(k.rows, r)
+				k.pat = append(k.pat, t.pat[i])
+			}
+		}
+	}
 	for j := 0; j <= m; j++ {
 		k.v = append(k.v, make([]float64, n1))
 		k.vv = append(k.vv, mat.NewVecDense(n1, k.v[j]))
@@ -59,40 +67,9 @@ func newMPEKrylov(t *mpeTracer, lu *mpeSchur, m int) *mpeKrylov {
 	return k
 }
 
-// pack copies J's entries on their pattern into k.val, row after row as
-// k.rows and k.cols list them: the products of a solve then read
-// contiguous memory instead of a few entries of every long dense row.
-func (k *mpeKrylov) pack() {
-	t := k.t
-	if k.rows == nil {
-		m := t.m
-		for i, s := range m.nt {
-			for a := 0; a < m.nA; a++ {
-				for r := t.off[a][s]; r <= t.vcol(a, s); r++ {
-					k.rows = append(k.rows, r)
-					k.pat = append(k.pat, t.pat[i])
-				}
-			}
-		}
-		nnz := 0
-		for _, p := range k.pat {
-			nnz += len(p)
-		}
-		k.val = make([]float64, nnz)
-	}
-	v := k.val
-	for ri, r := range k.rows {
-		row := t.J.RawRowView(r)
-		for j, c := range k.pat[ri] {
-			v[j] = row[c]
-		}
-		v = v[len(k.pat[ri]):]
-	}
-}
-
-// mul sets dst to [J; τ] x with J as last packed.
+// mul sets dst to [J; τ] x with J as the tracer last evaluated it.
 func (k *mpeKrylov) mul(dst, x, tau []float64) {
-	v := k.val
+	v := k.t.jv
 	for ri, r := range k.rows {
 		p := k.pat[ri]
 		sum := 0.0
@@ -105,7 +82,7 @@ func (k *mpeKrylov) mul(dst, x, tau []float64) {
 	dst[k.t.n] = floats.Dot(tau, x)
 }
 
-// solve sets x to the solution of [J; τ] x = b (J as last packed), to a
+// solve sets x to the solution of [J; τ] x = b (J as last evaluated), to a
 // residual of at most rtol·‖b‖₂, starting from x0 (nil: from 0). It
 // reports false when the basis of m vectors was not enough (or a
 // preconditioner solve failed): the preconditioner is too stale, or the

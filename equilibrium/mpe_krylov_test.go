@@ -49,12 +49,11 @@ func TestMPEKrylovSolve(t *testing.T) {
 		lu := newMPESchur(tr)
 		tr.eval(y1, true)
 		copy(tr.J.RawRowView(n), tau)
-		if !lu.factor(tr.J) {
+		if !lu.factor(tr.jacobian()) {
 			t.Fatalf("seed %d: singular at y1", seed)
 		}
 		kr := newMPEKrylov(tr, lu, mpeKrylovBasis)
 		tr.eval(y2, true)
-		kr.pack()
 		copy(tr.J.RawRowView(n), tau)
 		b := make([]float64, n+1)
 		for i := range b {
@@ -65,7 +64,7 @@ func TestMPEKrylovSolve(t *testing.T) {
 			t.Fatalf("seed %d: GMRES did not converge in %d iterations", seed, mpeKrylovBasis)
 		}
 		var dlu mat.LU
-		dlu.Factorize(tr.J)
+		dlu.Factorize(tr.jacobian())
 		var want mat.VecDense
 		if err := dlu.SolveVecTo(&want, false, mat.NewVecDense(n+1, b)); err != nil {
 			t.Fatal(err)
@@ -107,6 +106,55 @@ func TestMPEKrylovSolve(t *testing.T) {
 		}
 		if s := kr.ritzSign(); s != -1 {
 			t.Errorf("seed %d: Ritz sign %g with a preconditioner of the other orientation", seed, s)
+		}
+	}
+}
+
+// The Jacobian eval packs (and jacobian spreads into the dense matrix)
+// is the derivative of H: central differences of H agree with every
+// entry, and the entries off the rows' patterns are zero. Games with two
+// and three actors and different numbers of actions per state.
+func TestMPETracerJacobianMatchesDifferences(t *testing.T) {
+	games := []struct {
+		seed      uint64
+		nS, nA, K int
+	}{{1, 6, 2, 2}, {2, 5, 2, 3}, {3, 4, 3, 2}, {4, 3, 3, 3}}
+	for _, c := range games {
+		m, err := newMPEModel(context.Background(), mpeRandomGame(c.seed, c.nS, c.nA, c.K, 0.9))
+		if err != nil {
+			t.Fatal(err)
+		}
+		tr := newMPETracer(m.scaledBy(1 / m.scale))
+		n := tr.n
+		r := rand.New(rand.NewPCG(c.seed, 7))
+		y := make([]float64, n+1)
+		for i := range y[:n] {
+			if tr.isBeta[i] {
+				y[i] = math.Log(0.1 + 0.8*r.Float64())
+			} else {
+				y[i] = 2*r.Float64() - 1
+			}
+		}
+		y[n] = 0.5 + 3*r.Float64()
+		tr.eval(y, true)
+		J := mat.DenseCopyOf(tr.jacobian())
+		const h = 1e-6
+		hp, hm := make([]float64, n), make([]float64, n)
+		for j := 0; j <= n; j++ {
+			yj := y[j]
+			y[j] = yj + h
+			tr.eval(y, false)
+			copy(hp, tr.H)
+			y[j] = yj - h
+			tr.eval(y, false)
+			copy(hm, tr.H)
+			y[j] = yj
+			for i := 0; i < n; i++ {
+				fd := (hp[i] - hm[i]) / (2 * h)
+				if d := math.Abs(J.At(i, j) - fd); d > 1e-6*(1+math.Abs(fd)) {
+					t.Fatalf("game %d: ∂H%d/∂y%d = %g, differences %g", c.seed, i, j, J.At(i, j), fd)
+				}
+			}
 		}
 	}
 }
