@@ -177,32 +177,40 @@ func (tr *gnmTracer) reducedRows(R []float64, r int, bA, z []float64) float64 {
 	if bA != nil {
 		bsum = bA[ns : ns+N]
 	}
-	// Row i: strategy s's payoff row less its player's first one, diff,
-	// then each column less its player's first one (within s's player
-	// both are zero).
-	diff, restFirst := tr.rd[:ns], tr.restFirst
+	// Row i: strategy s's payoff row less its player's first one, then
+	// each column less its player's first one (within s's player both are
+	// zero). The rest positions are each player's support positions after
+	// his first, in order: player m's are first[m]+1 to the next player's
+	// first (or ns).
 	for i, p := range rest {
 		s := sup[p]
 		n := tr.owner[s]
 		fp := first[n]
 		jp, jf := js[p*ns:(p+1)*ns], js[fp*ns:(fp+1)*ns]
 		jf = jf[:len(jp)]
-		diff = diff[:len(jp)]
-		for q, a := range jp {
-			diff[q] = a - jf[q]
-		}
 		row := R[i*r : (i+1)*r]
-		for j, q := range rest {
-			row[j] = diff[q] - diff[restFirst[j]]
+		j := 0
+		rhs := 0.0
+		if bA != nil {
+			rhs = bA[p] - bA[fp]
+		}
+		for m, f := range first {
+			end := ns
+			if m+1 < len(first) {
+				end = first[m+1]
+			}
+			d0 := jp[f] - jf[f]
+			out := row[j : j+end-f-1]
+			for k := range out {
+				out[k] = (jp[f+1+k] - jf[f+1+k]) - d0
+			}
+			j += len(out)
+			if bA != nil && m != n {
+				rhs -= d0 * bsum[m]
+			}
 		}
 		row[r-1] = tr.pert[s] - tr.pert[sup[fp]]
 		if bA != nil {
-			rhs := bA[p] - bA[fp]
-			for m, f := range first {
-				if m != n {
-					rhs -= diff[f] * bsum[m]
-				}
-			}
 			z[i] = rhs
 		}
 	}
