@@ -145,6 +145,7 @@ type gnmTracer struct {
 	restFirst     []int       // the first position of each rest position's player
 	f3            [][]float64 // contract3's two contractions
 	jsMax         float64     // the largest |entry| of js at the loaded point
+	pertMax       float64     // the largest |bonus| on support redVer
 	rd            []float64
 	redVer        int
 	singular      bool // the support is structurally singular
@@ -1260,8 +1261,8 @@ func (tr *gnmTracer) correct(y, tau []float64, e gnmEvent, maxFirst float64, t [
 		nrm, size := 0.0, 1.0
 		for i := 0; i < d; i++ {
 			y[i] += b[i]
-			nrm = math.Max(nrm, math.Abs(b[i]))
-			size = math.Max(size, math.Abs(y[i]))
+			nrm = max(nrm, math.Abs(b[i]))
+			size = max(size, math.Abs(y[i]))
 		}
 		if it == 1 {
 			first = nrm
@@ -1349,7 +1350,7 @@ func (tr *gnmTracer) firstEvent(vals, slopes []float64) (float64, gnmEvent) {
 	best, at := math.Inf(1), -1
 	for j := 0; j < tr.T; j++ {
 		if slopes[j] < 0 {
-			if t := math.Max(-vals[j]/slopes[j], 0); t < best {
+			if t := max(-vals[j]/slopes[j], 0); t < best {
 				best, at = t, j
 			}
 		}

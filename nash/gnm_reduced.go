@@ -48,6 +48,12 @@ func (tr *gnmTracer) reducedLayout() {
 		}
 	}
 	tr.singular = structurallySingular(tr.first, len(tr.sup))
+	tr.pertMax = 0
+	for _, s := range tr.sup {
+		if av := abs(tr.pert[s]); av > tr.pertMax {
+			tr.pertMax = av
+		}
+	}
 	tr.redVer = tr.supVer
 }
 
@@ -167,12 +173,7 @@ func (tr *gnmTracer) reducedRows(R []float64, r int, bA, z []float64) float64 {
 	// J(p, q) = ∂u_{sup[p]}/∂σ_{sup[q]} is js[p*ns+q], zero within a
 	// player.
 	js := tr.js[:ns*ns]
-	scale := max(1, tr.jsMax) // js's largest entry, kept as it is computed
-	for _, s := range sup {
-		if av := abs(tr.pert[s]); av > scale {
-			scale = av
-		}
-	}
+	scale := max(1, tr.jsMax, tr.pertMax) // js's largest entry, kept as it is computed
 	var bsum []float64
 	if bA != nil {
 		bsum = bA[ns : ns+N]
