@@ -534,12 +534,27 @@ func (tr *gnmTracer) supportJacobian3(rows int) {
 						row[ok+c] = r1[t]
 					}
 				}
+			}
+			// The rows' values, two at a time (two independent sums in
+			// flight), each summed in order.
+			a := 0
+			for ; a+2 <= ni; a += 2 {
+				ra, rb := fu[a*mu:(a+1)*mu], fu[(a+1)*mu:(a+2)*mu]
+				ra, rb = ra[:len(xu)], rb[:len(xu)]
+				va, vb := 0.0, 0.0
+				for t, w := range xu {
+					va += ra[t] * w
+					vb += rb[t] * w
+				}
+				tr.u[oi+own[a]], tr.u[oi+own[a+1]] = va, vb
+			}
+			if a < ni {
 				ru := fu[a*mu : (a+1)*mu]
 				v := 0.0
 				for t, w := range xu {
 					v += ru[t] * w
 				}
-				tr.u[oi+s] = v
+				tr.u[oi+own[a]] = v
 			}
 		}
 	}
