@@ -56,7 +56,8 @@ type efgLexer struct {
 	last      int // width of the rune read last, for unread
 	file      string
 	line, col int
-	peeked    *efgToken
+	peeked    efgToken // the token peek read ahead, when hasPeeked
+	hasPeeked bool
 	err       error
 }
 
@@ -104,21 +105,22 @@ func (lx *efgLexer) unread(c rune) {
 }
 
 func (lx *efgLexer) peek() (efgToken, error) {
-	if lx.peeked == nil {
+	if !lx.hasPeeked {
 		t, err := lx.scan()
 		if err != nil {
 			return t, err
 		}
-		lx.peeked = &t
+		// Kept in the lexer, not behind a pointer (which allocated a
+		// token per peek: half of a .efg file's tokens).
+		lx.peeked, lx.hasPeeked = t, true
 	}
-	return *lx.peeked, nil
+	return lx.peeked, nil
 }
 
 func (lx *efgLexer) next() (efgToken, error) {
-	if lx.peeked != nil {
-		t := *lx.peeked
-		lx.peeked = nil
-		return t, nil
+	if lx.hasPeeked {
+		lx.hasPeeked = false
+		return lx.peeked, nil
 	}
 	return lx.scan()
 }
