@@ -203,6 +203,28 @@ func (lx *efgLexer) scan() (efgToken, error) {
 
 // efgParseNumber reads an integer, decimal ("-.5", "1e-3") or fraction
 // ("3/4") exactly.
+// smallInt parses an optional sign and 1 to 18 decimal digits.
+func smallInt(s string) (int64, bool) {
+	neg, i := false, 0
+	if s != "" && (s[0] == '-' || s[0] == '+') {
+		neg, i = s[0] == '-', 1
+	}
+	if i == len(s) || len(s)-i > 18 {
+		return 0, false
+	}
+	v := int64(0)
+	for ; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return 0, false
+		}
+		v = v*10 + int64(s[i]-'0')
+	}
+	if neg {
+		v = -v
+	}
+	return v, true
+}
+
 func efgParseNumber(s string) (*big.Rat, bool) {
 	if len(s) > 1000 {
 		return nil, false
@@ -228,6 +250,13 @@ func efgParseNumber(s string) (*big.Rat, bool) {
 	}
 	if strings.Count(s, "/") == 1 {
 		i := strings.IndexByte(s, '/')
+		// the common fraction, small integers over a positive one (1/2,
+		// -3/4), without big.Int's parser: the same reduced value
+		if a, ok1 := smallInt(s[:i]); ok1 {
+			if b, ok2 := smallInt(s[i+1:]); ok2 && b > 0 && s[i+1] != '+' {
+				return big.NewRat(a, b), true
+			}
+		}
 		num, ok1 := new(big.Int).SetString(s[:i], 10)
 		den, ok2 := new(big.Int).SetString(s[i+1:], 10)
 		if !ok1 || !ok2 || den.Sign() <= 0 {
