@@ -321,11 +321,32 @@ func (sc *Scenario) EvaluateEveryDraw() {
 // none). What it removed is kept in sc.NotEvaluated, in file order, for
 // the reports to list as not evaluated; it returns them.
 func (sc *Scenario) SkipSubsampled() []Hypothesis {
+	dropped := sc.keepHypotheses(func(h Hypothesis) bool { return h.Draws == 0 })
+	if dropped == nil {
+		return nil
+	}
+	sc.NotEvaluated = append(sc.NotEvaluated, dropped...)
+	return sc.NotEvaluated
+}
+
+// OnlySubsampled removes from sc every hypothesis without its own
+// `draws:`, and the quantities only they read, so that a run evaluates
+// the costly ones alone (the demo's kept run of them). It returns the
+// hypotheses kept.
+func (sc *Scenario) OnlySubsampled() []Hypothesis {
+	sc.keepHypotheses(func(h Hypothesis) bool { return h.Draws > 0 })
+	return sc.Hypotheses
+}
+
+// keepHypotheses keeps the hypotheses for which keep is true, and the
+// quantities they read; it returns those dropped, nil when none.
+func (sc *Scenario) keepHypotheses(keep func(Hypothesis) bool) []Hypothesis {
 	kept := sc.Hypotheses[:0:0]
+	var dropped []Hypothesis
 	read := map[*quantity]bool{}
 	for _, h := range sc.Hypotheses {
-		if h.Draws > 0 {
-			sc.NotEvaluated = append(sc.NotEvaluated, h)
+		if !keep(h) {
+			dropped = append(dropped, h)
 			continue
 		}
 		kept = append(kept, h)
@@ -333,7 +354,7 @@ func (sc *Scenario) SkipSubsampled() []Hypothesis {
 			read[q] = true
 		}
 	}
-	if len(kept) == len(sc.Hypotheses) {
+	if len(dropped) == 0 {
 		return nil
 	}
 	sc.Hypotheses = kept
@@ -346,7 +367,7 @@ func (sc *Scenario) SkipSubsampled() []Hypothesis {
 		}
 	}
 	sc.quantities = quants
-	return sc.NotEvaluated
+	return dropped
 }
 
 // NotEvaluated lists hypotheses a run left out (--hypothesis-draws none)

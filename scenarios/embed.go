@@ -39,3 +39,20 @@ const (
 // USIran2026Audit returns the kept audit of the bundled scenario (JSON of
 // audit.Report; see above). Each call returns a fresh copy.
 func USIran2026Audit() []byte { return []byte(usIran2026Audit) }
+
+// The demo's kept run of the bundled scenario's claims with their own
+// draws: (E1 and E2 search the equilibrium set on each draw, which costs
+// more than the rest of the demo): the rows `truce analyze
+// scenarios/us-iran-2026.yaml --draws 20 --seed 1` prints for them, as
+// JSON (cmd/truce keptClaims). TestDemoAuditCache runs them afresh and
+// fails when this copy differs (TRUCE_UPDATE_AUDIT=1 rewrites it).
+//
+//go:embed us-iran-2026.claims.json
+var usIran2026Claims string
+
+// USIran2026ClaimsSeed is the seed of the kept run of the claims.
+const USIran2026ClaimsSeed = 1
+
+// USIran2026Claims returns the kept run of the claims with their own
+// draws: (see above). Each call returns a fresh copy.
+func USIran2026Claims() []byte { return []byte(usIran2026Claims) }

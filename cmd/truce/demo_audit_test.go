@@ -13,6 +13,7 @@ import (
 
 	"github.com/truce-dev/truce/audit"
 	"github.com/truce-dev/truce/report"
+	"github.com/truce-dev/truce/scenario"
 	"github.com/truce-dev/truce/scenarios"
 )
 
@@ -22,52 +23,82 @@ func keptAuditJSON(r *audit.Report) ([]byte, error) {
 	return append(b, '\n'), err
 }
 
-// TestDemoAuditCache runs the bundled scenario's construction audit afresh,
-// with the settings of the copy the demo shows (`truce audit
-// scenarios/us-iran-2026.yaml`: 200 draws, seed 1), and fails when the
-// kept copy differs: the demo may then not show it as that command's
-// result. TRUCE_UPDATE_AUDIT=1 rewrites the copy instead (after a change
-// that moves the audit's numbers on purpose; review the diff).
+// TestDemoAuditCache runs afresh the two heavy parts of the demo that it
+// shows from a kept run, and fails when a kept copy differs: the demo may
+// then not show it as that command's result. TRUCE_UPDATE_AUDIT=1
+// rewrites the copies instead (after a change that moves their numbers on
+// purpose; review the diff).
+//
+//   - audit: the bundled scenario's construction audit, with the settings
+//     of `truce audit scenarios/us-iran-2026.yaml` (200 draws, seed 1);
+//   - claims: the claims with their own draws: (the searches of the
+//     equilibrium set), as `truce analyze scenarios/us-iran-2026.yaml
+//     --draws 20 --seed 1` evaluates them.
 func TestDemoAuditCache(t *testing.T) {
-	fresh, err := audit.Run(context.Background(), scenarios.USIran2026Name, scenarios.USIran2026(),
-		audit.Options{Draws: scenarios.USIran2026AuditDraws, Seed: scenarios.USIran2026AuditSeed})
-	if err != nil {
-		t.Fatal(err)
-	}
-	want, err := keptAuditJSON(fresh)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if os.Getenv("TRUCE_UPDATE_AUDIT") != "" {
-		if err := os.WriteFile(filepath.Join("..", "..", "scenarios", "us-iran-2026.audit.json"), want, 0o644); err != nil {
+	t.Run("audit", func(t *testing.T) {
+		fresh, err := audit.Run(context.Background(), scenarios.USIran2026Name, scenarios.USIran2026(),
+			audit.Options{Draws: scenarios.USIran2026AuditDraws, Seed: scenarios.USIran2026AuditSeed})
+		if err != nil {
 			t.Fatal(err)
 		}
-		t.Skip("rewrote scenarios/us-iran-2026.audit.json; rebuild and rerun without TRUCE_UPDATE_AUDIT")
+		want, err := keptAuditJSON(fresh)
+		if err != nil {
+			t.Fatal(err)
+		}
+		kept := checkKept(t, "us-iran-2026.audit.json", scenarios.USIran2026Audit(), want)
+		// What the demo reads back from the copy is what the fresh run
+		// says: the report's audit section is the same, field for field.
+		var back audit.Report
+		if err := json.Unmarshal(kept, &back); err != nil {
+			t.Fatal(err)
+		}
+		var a, b report.Input
+		report.AddAudit(&a, fresh)
+		report.AddAudit(&b, &back)
+		ja, _ := json.Marshal(a.Audit)
+		jb, _ := json.Marshal(b.Audit)
+		if !bytes.Equal(ja, jb) {
+			t.Errorf("the report's audit section from the kept copy differs from the fresh run's:\n%s\n%s", jb, ja)
+		}
+		if scenarios.USIran2026AuditDraws != audit.DefaultDraws {
+			t.Errorf("the kept audit has %d draws, truce audit's default %d: the demo would not show what the plain command gives", scenarios.USIran2026AuditDraws, audit.DefaultDraws)
+		}
+		if fresh.Tested < 50 {
+			t.Errorf("the audit tested %d variants of the bundled file; it varies every element", fresh.Tested)
+		}
+	})
+	t.Run("claims", func(t *testing.T) {
+		fresh, err := runKeptClaims(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := keptClaimsJSON(fresh)
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkKept(t, "us-iran-2026.claims.json", scenarios.USIran2026Claims(), want)
+		// The demo's default run covers the kept draws.
+		if fresh.Draws > demoDraws || fresh.Seed != scenario.DefaultSeed {
+			t.Errorf("the kept claims are over %d draws, seed %d; the demo's default is %d draws, seed %d", fresh.Draws, fresh.Seed, demoDraws, scenario.DefaultSeed)
+		}
+	})
+}
+
+// checkKept compares the kept copy scenarios/name with want, the fresh
+// run's bytes, and returns the copy; with TRUCE_UPDATE_AUDIT set it
+// rewrites the copy and skips.
+func checkKept(t *testing.T, name string, kept, want []byte) []byte {
+	t.Helper()
+	if os.Getenv("TRUCE_UPDATE_AUDIT") != "" {
+		if err := os.WriteFile(filepath.Join("..", "..", "scenarios", name), want, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		t.Skipf("rewrote scenarios/%s; rebuild and rerun without TRUCE_UPDATE_AUDIT", name)
 	}
-	kept := scenarios.USIran2026Audit()
 	if !bytes.Equal(kept, want) {
-		t.Fatalf("scenarios/us-iran-2026.audit.json is not what the audit gives now (%d bytes against %d): rerun with TRUCE_UPDATE_AUDIT=1 go test ./cmd/truce -run TestDemoAuditCache and review the diff", len(kept), len(want))
+		t.Fatalf("scenarios/%s is not what the run gives now (%d bytes against %d): rerun with TRUCE_UPDATE_AUDIT=1 go test ./cmd/truce -run TestDemoAuditCache and review the diff", name, len(kept), len(want))
 	}
-	// What the demo reads back from the copy is what the fresh run says:
-	// the report's audit section is the same, field for field.
-	var back audit.Report
-	if err := json.Unmarshal(kept, &back); err != nil {
-		t.Fatal(err)
-	}
-	var a, b report.Input
-	report.AddAudit(&a, fresh)
-	report.AddAudit(&b, &back)
-	ja, _ := json.Marshal(a.Audit)
-	jb, _ := json.Marshal(b.Audit)
-	if !bytes.Equal(ja, jb) {
-		t.Errorf("the report's audit section from the kept copy differs from the fresh run's:\n%s\n%s", jb, ja)
-	}
-	if scenarios.USIran2026AuditDraws != audit.DefaultDraws {
-		t.Errorf("the kept audit has %d draws, truce audit's default %d: the demo would not show what the plain command gives", scenarios.USIran2026AuditDraws, audit.DefaultDraws)
-	}
-	if fresh.Tested < 50 {
-		t.Errorf("the audit tested %d variants of the bundled file; it varies every element", fresh.Tested)
-	}
+	return kept
 }
 
 // TestDemoShowsKeptAudit: the demo with its default settings shows the
@@ -97,11 +128,66 @@ func TestDemoShowsKeptAudit(t *testing.T) {
 	if !bytes.Contains(page, []byte("kept from `truce audit scenarios/us-iran-2026.yaml --draws 200 --seed 1`, not run now")) {
 		t.Error("the report's audit section does not say it is the kept run")
 	}
+	// The claims over the equilibrium set: their kept rows, said to be
+	// kept, with their shares from the copy, and what they say.
+	var claims keptClaims
+	if err := json.Unmarshal(scenarios.USIran2026Claims(), &claims); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(stdout, "  E1–E3, over the equilibrium set: kept from truce analyze scenarios/us-iran-2026.yaml --draws 20 --seed 1, not run now") {
+		t.Errorf("summary lacks the kept claims' line:\n%s", stdout)
+	}
+	for _, h := range claims.Hypotheses {
+		if !regexp.MustCompile(`(?m)^  ` + h.ID + ` +` + h.Verdict + ` +` + regexp.QuoteMeta(keptShare(h, claims.Draws)) + `  `).MatchString(stdout) {
+			t.Errorf("summary lacks %s's kept row (%s, %s):\n%s", h.ID, h.Verdict, keptShare(h, claims.Draws), stdout)
+		}
+	}
+	if !strings.Contains(stdout, "What the claims over the equilibrium set say (shares of prior draws: implied by the assumptions, not evidence): on ") ||
+		!bytes.Contains(page, []byte("kept from `truce analyze scenarios/us-iran-2026.yaml --draws 20 --seed 1`, not run now")) {
+		t.Errorf("the summary or the report does not say what the kept claims say:\n%s", stdout)
+	}
 	stdout, stderr, code = runTruce(t, "", "demo", "--draws", "20", "--points", "2", "--no-discover", "--seed", "2", "-o", out)
 	if code != 0 {
 		t.Fatalf("demo --seed 2 exited %d: %s", code, stderr)
 	}
 	if !strings.Contains(stdout, "Construction check: not run here") || strings.Contains(stdout, "kept from truce audit") {
 		t.Errorf("with --seed 2 the kept audit (seed 1) must not be shown:\n%s", stdout)
+	}
+}
+
+// setClaimWords: the share of draws on which the equilibria found disagree
+// is that of "some" minus that of "every" (every implies some on each
+// draw), and the words follow it.
+func TestSetClaimWords(t *testing.T) {
+	w := setClaimWords(0.5, 0.4, 20, 0.4, 20)
+	for _, want := range []string{"on 40.0% of 20 draws every equilibrium found keeps war within the year below even odds, on 50.0% none does, and on 10.0% the equilibria found disagree (war within the year then hangs on which equilibrium",
+		"the selected equilibrium keeps it below even odds on 40.0% of 20 draws", "not proved complete"} {
+		if !strings.Contains(w, want) {
+			t.Errorf("words lack %q: %s", want, w)
+		}
+	}
+	if w := setClaimWords(0.3, 0.3, 20, 0.3, 20); !strings.Contains(w, "on 0% the equilibria found disagree (on every draw the verdict on war within the year is the same in every equilibrium found") {
+		t.Errorf("no disagreement: %s", w)
+	}
+}
+
+// truce demo --set-claims evaluates the claims over the equilibrium set in
+// the run: their rows are the run's, and nothing is said to be kept.
+func TestDemoSetClaimsNow(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "demo.html")
+	stdout, stderr, code := runTruce(t, "", "demo", "--draws", "2", "--points", "2", "--sweep-top", "1", "--no-discover", "--set-claims", "-o", out)
+	if code != 0 {
+		t.Fatalf("demo --set-claims exited %d: %s", code, stderr)
+	}
+	for _, id := range []string{"E1", "E2", "E3"} {
+		if !regexp.MustCompile(`(?m)^  ` + id + ` +\S+ +\d+\.\d% → +\d+\.\d%  `).MatchString(stdout) {
+			t.Errorf("%s is not among the run's claims, before and after the record:\n%s", id, stdout)
+		}
+	}
+	if strings.Contains(stdout, "over the equilibrium set: kept from") || strings.Contains(stdout, "over the equilibrium set: not run here") {
+		t.Errorf("--set-claims ran them, yet the summary says kept or not run:\n%s", stdout)
+	}
+	if !strings.Contains(stdout, "What the claims over the equilibrium set say") {
+		t.Errorf("summary lacks what the claims say:\n%s", stdout)
 	}
 }

@@ -131,7 +131,7 @@ func writeDemoRecord(w io.Writer, dr *demoRecord) {
 // writeDemoClaims prints each claim with its prior share and, when the
 // record was read, its posterior share; then the claims the model rejects
 // or cannot settle, which is where it parts from the article.
-func writeDemoClaims(w io.Writer, res *pipelineResult, dr *demoRecord) {
+func writeDemoClaims(w io.Writer, res *pipelineResult, dr *demoRecord, costly demoCostly) {
 	sc, ar := res.sc, res.ar
 	swept := ""
 	if res.swept != nil {
@@ -179,6 +179,28 @@ func writeDemoClaims(w io.Writer, res *pipelineResult, dr *demoRecord) {
 		case "uncertain", scenario.Unsettled:
 			unsure = append(unsure, h.ID)
 		}
+	}
+	if len(costly.left) > 0 {
+		for _, h := range costly.left {
+			labels[h.ID] = h.Claim
+			if h.Info.Label != "" {
+				labels[h.ID] = h.Info.Label
+			}
+		}
+		demoSetClaimRows(w, costly.left, costly.kept, labels)
+		if costly.kept != nil {
+			for _, h := range costly.kept.Hypotheses {
+				switch h.Verdict {
+				case "rejected":
+					rejected = append(rejected, h.ID)
+				case "uncertain", scenario.Unsettled:
+					unsure = append(unsure, h.ID)
+				}
+			}
+		}
+	}
+	if words := demoSetWordsFrom(ar, costly.kept); words != "" {
+		fmt.Fprintln(w, words)
 	}
 	var parts []string
 	if len(rejected) > 0 {

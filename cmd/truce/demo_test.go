@@ -210,20 +210,23 @@ func TestSolveCentralBudget(t *testing.T) {
 // TestDemoSaysWhatItLeftOut: the summary of a demo run without the
 // audit (another seed than the kept audit's) says that the construction
 // check was not run (and how to run it), and that the break-evens were
-// searched on some parameters only, so that nothing left out reads as
+// searched on some parameters only, and that the claims over the
+// equilibrium set were not run, so that nothing left out reads as
 // evaluated. TestDemoShowsKeptAudit covers the default, the kept audit.
 func TestDemoSaysWhatItLeftOut(t *testing.T) {
 	sc, ds := scenario.Parse(scenarios.USIran2026Name, scenarios.USIran2026())
 	if sc == nil {
 		t.Fatal(ds)
 	}
+	left := sc.SkipSubsampled()
 	res := &pipelineResult{sc: sc, ar: &scenario.AnalysisReport{}, global: &globalResult{}, swept: []string{"ir_probe", "p_isr"}, sweepable: 63}
 	var b strings.Builder
-	writeDemoClaims(&b, res, nil)
+	writeDemoClaims(&b, res, nil, demoCostly{left: left})
 	writeDemoGlobal(&b, res)
 	for _, want := range []string{
 		"nearest break-even, others central among the 2 of 63 parameters swept (those most rank-correlated with the claims; truce sensitivity scenarios/us-iran-2026.yaml sweeps all)",
 		"Construction check: not run here (it analyses every variant of the file, several times the rest of the demo): truce audit scenarios/us-iran-2026.yaml, or truce demo --audit-draws 30",
+		"  E1–E3, over the equilibrium set: not run here (solving and searching the equilibria of each of 20 draws costs more than the rest of the demo; their kept run is for the default --seed and --draws): truce demo --set-claims runs them\n",
 	} {
 		if !strings.Contains(b.String(), want) {
 			t.Errorf("summary lacks %q:\n%s", want, b.String())

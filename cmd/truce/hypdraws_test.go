@@ -163,3 +163,33 @@ func TestAuditCostly(t *testing.T) {
 		t.Errorf("--audit-costly with --hypothesis-draws none: exit %d, %s", code, errs)
 	}
 }
+
+// truce sensitivity (one at a time) sweeps every hypothesis at every
+// point unless told which: those with their own draws: are left out and
+// named (text and JSON), as the global methods leave them out; named with
+// --hypothesis, one is swept.
+func TestSensitivityLeavesCostlyOut(t *testing.T) {
+	const file = "../../scenario/testdata/subsample.yaml"
+	out, errs, code := run(t, "sensitivity", file, "--points", "3")
+	if code != 0 || !strings.Contains(out, "\nNot swept: H3, H4 (each sets its own draws:") || strings.Contains(out, "  H3  ") {
+		t.Errorf("sensitivity: exit %d: %s\n%s", code, errs, out)
+	}
+	out, _, code = run(t, "sensitivity", file, "--points", "3", "--format", "json")
+	var js struct {
+		Central struct {
+			Shares map[string]float64 `json:"holds_share"`
+		} `json:"central"`
+		LeftOut []string `json:"hypotheses_left_out"`
+		Note    string   `json:"hypotheses_left_out_note"`
+	}
+	if err := json.Unmarshal([]byte(out), &js); err != nil || code != 0 || strings.Join(js.LeftOut, ",") != "H3,H4" || js.Note == "" {
+		t.Errorf("sensitivity json: exit %d, %v: %s", code, err, out)
+	}
+	if _, ok := js.Central.Shares["H3"]; ok || len(js.Central.Shares) != 2 {
+		t.Errorf("sensitivity json swept %v", js.Central.Shares)
+	}
+	out, _, code = run(t, "sensitivity", file, "--points", "3", "--hypothesis", "H3")
+	if code != 0 || !strings.Contains(out, "  H3  ") || strings.Contains(out, "Not swept") {
+		t.Errorf("sensitivity --hypothesis H3: exit %d:\n%s", code, out)
+	}
+}

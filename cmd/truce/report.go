@@ -177,6 +177,17 @@ func runPipeline(ctx context.Context, sc *scenario.Scenario, opt pipelineOptions
 		}
 		res.in.Leverage = lv
 	}
+	// A sweep evaluates every hypothesis at every point: those with their
+	// own draws: (a search on each draw) are left out, as truce
+	// sensitivity leaves them out.
+	var hyps []string
+	if left := oatLeftOut(sc, &hyps, opt.Outputs); opt.Sensitivity && left != nil {
+		res.in.Notes = append(res.in.Notes, fmt.Sprintf("The sensitivity sweep leaves out %s: %s.", strings.Join(left, ", "),
+			strings.Replace(oatLeftOutNote, "name it with --hypothesis to sweep it", "truce sensitivity --hypothesis sweeps it", 1)))
+		if len(hyps) == 0 {
+			opt.Sensitivity = false
+		}
+	}
 	if opt.Sensitivity {
 		start = time.Now()
 		sbar := progress.New(opt.Log, -1, "sensitivity")
@@ -188,7 +199,7 @@ func runPipeline(ctx context.Context, sc *scenario.Scenario, opt pipelineOptions
 					len(top), of, ar.RankCorrelations.Draws, strings.Join(top, ", ")))
 			}
 		}
-		sens, err := sensitivity.RunScenario(ctx, sc, sensitivity.ScenarioOptions{Workers: opt.Workers, Outputs: opt.Outputs},
+		sens, err := sensitivity.RunScenario(ctx, sc, sensitivity.ScenarioOptions{Workers: opt.Workers, Outputs: opt.Outputs, Hypotheses: hyps},
 			sensitivity.Options{Points: opt.Points, Params: only, Progress: func(done, _ int) { sbar.Set(int64(done)) }})
 		sbar.Finish()
 		if err != nil {
@@ -320,6 +331,7 @@ func newReportCmd() *cobra.Command {
 		noSolve  bool
 		noSens   bool
 		noLever  bool
+		hypDraws string
 		solveSec float64
 	)
 	cmd := &cobra.Command{
@@ -375,6 +387,15 @@ central values (see 'truce sensitivity').`,
 			if err != nil {
 				return err
 			}
+			var notEvaluated string
+			if rerun := applyHypothesisDraws(cmd, sc, hypDraws); rerun != "" {
+				var ids []string
+				for _, h := range sc.NotEvaluated {
+					ids = append(ids, fmt.Sprintf("%s (draws: %d)", h.ID, h.Draws))
+				}
+				notEvaluated = fmt.Sprintf("Not evaluated (--hypothesis-draws none): %s, which set their own draws: (the file marks them as costly); no verdict or figure of this report includes them. Evaluate them with: %s",
+					strings.Join(ids, ", "), rerun)
+			}
 			if args[0] != "-" {
 				opt.Global.Source, _ = os.ReadFile(args[0]) // for the audit; a file that cannot be read again just skips it
 			}
@@ -397,6 +418,9 @@ central values (see 'truce sensitivity').`,
 				return &exitError{1, fmt.Sprintf("truce report: %v", err)}
 			}
 			res.in.Evidence, res.in.Ordinal = extra.Evidence, extra.Ordinal
+			if notEvaluated != "" {
+				res.in.Notes = append(res.in.Notes, notEvaluated)
+			}
 			if err := writeReportFile(cmd, out, args, res.in); err != nil {
 				return &exitError{1, fmt.Sprintf("truce report: writing %s: %v", out, err)}
 			}
@@ -432,6 +456,7 @@ central values (see 'truce sensitivity').`,
 	f.StringVar(&db, "db", "", "the forecast ledger to score in the report: sqlite:PATH or postgres://… (default: the workbench's SQLite database, read only when it exists)")
 	f.StringVar(&gmcrPath, "gmcr", "", "a graph-model conflict (docs/gmcr.md) to add as the ordinal lens; with a bridge to this scenario, the report says where the lenses agree")
 	f.StringSliceVar(&opt.Outputs, "tornado", nil, `outputs for tornado charts, e.g. 'reach("war", 52, "baseline")' (default: the hypotheses' quantities)`)
+	hypothesisDrawsFlag(f, &hypDraws)
 	timeoutFlag(f)
 	return cmd
 }

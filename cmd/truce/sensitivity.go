@@ -92,6 +92,10 @@ neighbouring points can be missed; more points make that less likely.`,
 			if err != nil {
 				return err
 			}
+			leftOut := oatLeftOut(sc, &hyps, outputs)
+			if leftOut != nil && len(hyps) == 0 {
+				return &exitError{1, fmt.Sprintf("truce sensitivity: every hypothesis sets its own draws: (%s): name those to sweep with --hypothesis", strings.Join(leftOut, ", "))}
+			}
 			bar := progress.New(cmd.ErrOrStderr(), -1, "sensitivity")
 			ev, opt, err := sensitivity.ScenarioRun(sc,
 				sensitivity.ScenarioOptions{Draws: draws, Seed: seed, Workers: workers, Outputs: outputs, Hypotheses: hyps},
@@ -106,9 +110,12 @@ neighbouring points can be missed; more points make that less likely.`,
 			}
 			out := cmd.OutOrStdout()
 			if format == "json" {
-				return writeSensitivityJSON(out, args[0], draws, res)
+				return writeSensitivityJSON(out, args[0], draws, res, leftOut)
 			}
 			writeSensitivityText(out, sc, draws, seed, top, res)
+			if leftOut != nil {
+				fmt.Fprintf(out, "\nNot swept: %s (%s)\n", strings.Join(leftOut, ", "), oatLeftOutNote)
+			}
 			return nil
 		},
 	}
@@ -129,6 +136,31 @@ neighbouring points can be missed; more points make that less likely.`,
 	f.BoolVar(&glob.ignoreCorr, "ignore-correlations", false, "morris, sobol: draw parameters independently even if the file correlates some")
 	timeoutFlag(f)
 	return cmd
+}
+
+// oatLeftOutNote says why a sweep of every hypothesis leaves out those
+// with their own draws: and how to sweep them.
+const oatLeftOutNote = "each sets its own draws:, which marks it as costly: a search of the equilibrium set or of commitments on each draw at every point, hundreds of searches over a sweep; name it with --hypothesis to sweep it"
+
+// oatLeftOut leaves the hypotheses with their own draws: out of a sweep
+// that names neither hypotheses nor outputs (as the global methods do):
+// it sets *hyps to the others and returns those left out, nil when none.
+func oatLeftOut(sc *scenario.Scenario, hyps *[]string, outputs []string) []string {
+	if len(*hyps) > 0 || len(outputs) > 0 {
+		return nil
+	}
+	var keep, left []string
+	for _, h := range sc.Hypotheses {
+		if h.Draws > 0 {
+			left = append(left, h.ID)
+		} else {
+			keep = append(keep, h.ID)
+		}
+	}
+	if left != nil {
+		*hyps = keep
+	}
+	return left
 }
 
 func writeSensitivityText(w io.Writer, sc *scenario.Scenario, draws int, seed uint64, top int, res *sensitivity.Result) {
@@ -196,6 +228,10 @@ type sensJSON struct {
 	Params     []sensParamJSON `json:"parameters"`
 	Tornadoes  []sensTornJSON  `json:"tornadoes"`
 	BreakEvens []sensBEJSON    `json:"break_evens"`
+	// LeftOut: the hypotheses with their own draws: a sweep of every
+	// hypothesis leaves out (LeftOutNote says why and how to sweep them).
+	LeftOut     []string `json:"hypotheses_left_out,omitempty"`
+	LeftOutNote string   `json:"hypotheses_left_out_note,omitempty"`
 }
 
 type sensPointJSON struct {
@@ -245,8 +281,11 @@ func pointJSON(p sensitivity.Point) sensPointJSON {
 	return out
 }
 
-func writeSensitivityJSON(w io.Writer, file string, draws int, res *sensitivity.Result) error {
-	js := sensJSON{Scenario: file, Draws: draws, Central: pointJSON(res.Central), Tornadoes: []sensTornJSON{}, BreakEvens: []sensBEJSON{}}
+func writeSensitivityJSON(w io.Writer, file string, draws int, res *sensitivity.Result, leftOut []string) error {
+	js := sensJSON{Scenario: file, Draws: draws, Central: pointJSON(res.Central), Tornadoes: []sensTornJSON{}, BreakEvens: []sensBEJSON{}, LeftOut: leftOut}
+	if leftOut != nil {
+		js.LeftOutNote = oatLeftOutNote
+	}
 	sweeps := map[string]sensitivity.Sweep{}
 	for _, sw := range res.Sweeps {
 		sweeps[sw.Param] = sw

@@ -27,7 +27,7 @@ var shardedRuns = []struct {
 	// shard counts for text and JSON (default 2 and 5, 1 and 3)
 	counts []int
 }{
-	{"analyze", []string{"analyze", usIranFile, "--draws", "37", "--seed", "7"}, nil},
+	{"analyze", []string{"analyze", usIranFile, "--draws", "37", "--seed", "7", "--hypothesis-draws", "none"}, nil},
 	{"analyze from all", []string{"analyze", "../../scenario/testdata/ruin.yaml", "--draws", "11", "--from", "all", "--long-run"}, nil},
 	{"analyze with --record", []string{"analyze", watch, "--record", watchRecord, "--draws", "12"}, []int{2}},
 	{"sobol", []string{"sensitivity", usIranFile, "--method", "sobol", "--samples", "8", "--bootstrap", "50"}, nil},
@@ -90,7 +90,7 @@ func TestShardMerge(t *testing.T) {
 // TestShardStdout: without --out the part goes to standard output, and
 // merge takes part files by name.
 func TestShardStdout(t *testing.T) {
-	args := []string{"analyze", usIranFile, "--draws", "9"}
+	args := []string{"analyze", usIranFile, "--draws", "9", "--hypothesis-draws", "none"}
 	whole, _, _ := runTruce(t, "", args...)
 	dir := t.TempDir()
 	var files []string
@@ -126,7 +126,7 @@ func writeParts(t *testing.T, dir string, n int, args ...string) {
 // duplicated shards and altered files are refused with errors naming the
 // files and what differs.
 func TestMergeRefuses(t *testing.T) {
-	base := []string{"analyze", usIranFile, "--draws", "12"}
+	base := []string{"analyze", usIranFile, "--draws", "12", "--hypothesis-draws", "none"}
 	a := t.TempDir()
 	writeParts(t, a, 3, base...)
 	part := func(dir string, k, n int) string { return filepath.Join(dir, fmt.Sprintf("part-%d-of-%d.json", k, n)) }
@@ -134,7 +134,7 @@ func TestMergeRefuses(t *testing.T) {
 	seed := t.TempDir()
 	writeParts(t, seed, 3, append(base, "--seed", "2")...)
 	draws := t.TempDir()
-	writeParts(t, draws, 3, "analyze", usIranFile, "--draws", "13")
+	writeParts(t, draws, 3, "analyze", usIranFile, "--draws", "13", "--hypothesis-draws", "none")
 	prof := t.TempDir()
 	sc, err := scenario.Parse(scenarios.USIran2026Name, scenarios.USIran2026())
 	if err != nil {
@@ -276,7 +276,7 @@ func TestShardFlags(t *testing.T) {
 // an unreadable one is computed again.
 func TestShardResume(t *testing.T) {
 	dir := t.TempDir()
-	args := []string{"analyze", usIranFile, "--draws", "10", "--shard", "1/2", "--out", dir + "/"}
+	args := []string{"analyze", usIranFile, "--draws", "10", "--hypothesis-draws", "none", "--shard", "1/2", "--out", dir + "/"}
 	if _, stderr, code := runTruce(t, "", args...); code != 0 {
 		t.Fatal(stderr)
 	}
