@@ -36,11 +36,12 @@ docs/us-iran-2026.md) end to end:
   2. solve the Markov-perfect equilibrium at central parameter values,
      search the equilibrium set (--starts) and check which threats of each
      profile are credible;
-  3. evaluate the article's claims (hypotheses H1-H13) and the claims over
-     the equilibrium set (E1-E3); E1 and E2 search the set on each of their
-     20 draws, which costs more than the rest of the demo, so they are
-     shown from their kept run (checked by the test suite against a fresh
-     one), said to be kept; --set-claims runs them now;
+  3. evaluate the article's claims (hypotheses H1-H13); the claims over
+     the equilibrium set (E1-E4) solve and search the equilibria (E4 also
+     the commitments) on each of their 20 draws, which costs more than the
+     rest of the demo, so they are shown from their kept run (checked by
+     the test suite against a fresh one), said to be kept, with what they
+     say in plain words; --set-claims runs them now;
   4. sweep the parameters most rank-correlated with the claims (--sweep-top)
      across their ranges to find where verdicts flip;
   5. confront the model with the bundled weekly record from the scenario's

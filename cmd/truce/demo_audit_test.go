@@ -134,7 +134,7 @@ func TestDemoShowsKeptAudit(t *testing.T) {
 	if err := json.Unmarshal(scenarios.USIran2026Claims(), &claims); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(stdout, "  E1–E3, over the equilibrium set: kept from truce analyze scenarios/us-iran-2026.yaml --draws 20 --seed 1, not run now") {
+	if !strings.Contains(stdout, "  E1–E4, over the equilibrium set: kept from truce analyze scenarios/us-iran-2026.yaml --draws 20 --seed 1, not run now") {
 		t.Errorf("summary lacks the kept claims' line:\n%s", stdout)
 	}
 	for _, h := range claims.Hypotheses {
@@ -179,7 +179,7 @@ func TestDemoSetClaimsNow(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("demo --set-claims exited %d: %s", code, stderr)
 	}
-	for _, id := range []string{"E1", "E2", "E3"} {
+	for _, id := range []string{"E1", "E2", "E3", "E4"} {
 		if !regexp.MustCompile(`(?m)^  ` + id + ` +\S+ +\d+\.\d% → +\d+\.\d%  `).MatchString(stdout) {
 			t.Errorf("%s is not among the run's claims, before and after the record:\n%s", id, stdout)
 		}

@@ -80,11 +80,11 @@ func demoSetClaimRows(w io.Writer, left []scenario.Hypothesis, kept *keptClaims,
 	}
 	n := largestDraws(left)
 	if kept == nil {
-		fmt.Fprintf(w, "  %s, over the equilibrium set: not run here (solving and searching the equilibria of each of %d draws costs more than the rest of the demo; their kept run is for the default --seed and --draws): truce demo --set-claims runs them\n",
+		fmt.Fprintf(w, "  %s, over the equilibrium set: not run here (solving and searching the equilibria, and the commitments, of each of %d draws costs more than the rest of the demo; their kept run is for the default --seed and --draws): truce demo --set-claims runs them\n",
 			idRange(ids), n)
 		return
 	}
-	fmt.Fprintf(w, "  %s, over the equilibrium set: kept from %s, not run now (they solve and search the equilibria of each of those draws; truce demo --set-claims runs them now); before the record only, with 95%% intervals:\n",
+	fmt.Fprintf(w, "  %s, over the equilibrium set: kept from %s, not run now (they solve and search the equilibria, and the commitments, of each of those draws; truce demo --set-claims runs them now); before the record only, with 95%% intervals:\n",
 		idRange(ids), kept.Command)
 	for _, h := range kept.Hypotheses {
 		line := fmt.Sprintf("  %-4s %-9s %s  %-46s", h.ID, scenario.VerdictText(h.Verdict), keptShare(h, kept.Draws), oneLine(labels[h.ID], 46))
@@ -136,6 +136,7 @@ const (
 	setClaimSome  = `min_reach("war", 52, "equilibrium") < 0.5`
 	setClaimEvery = `max_reach("war", 52, "equilibrium") < 0.5`
 	setClaimSel   = `reach("war", 52, "equilibrium") < 0.5`
+	commitClaim   = `commit_value("US") > max_value("US", "equilibrium")`
 )
 
 // demoSetWordsFrom finds the three claims over the set in the run (ar)
@@ -147,7 +148,7 @@ func demoSetWordsFrom(ar *scenario.AnalysisReport, kept *keptClaims) string {
 		n     int
 		ok    bool
 	}
-	var some, every, sel found
+	var some, every, sel, commit found
 	look := func(hs []scenario.HypothesisReport, n int) {
 		for _, h := range hs {
 			m := n
@@ -162,6 +163,8 @@ func demoSetWordsFrom(ar *scenario.AnalysisReport, kept *keptClaims) string {
 				every = f
 			case setClaimSel:
 				sel = f
+			case commitClaim:
+				commit = f
 			}
 		}
 	}
@@ -172,7 +175,11 @@ func demoSetWordsFrom(ar *scenario.AnalysisReport, kept *keptClaims) string {
 	if !some.ok || !every.ok || !sel.ok || some.n != every.n {
 		return ""
 	}
-	return setClaimWords(some.share, every.share, some.n, sel.share, sel.n)
+	words := setClaimWords(some.share, every.share, some.n, sel.share, sel.n)
+	if commit.ok {
+		words += fmt.Sprintf(" Committing: on %s of %d draws the US does better by announcing a strategy and carrying it out (its best commitment found, Iran answering with its best response) than in every equilibrium found.", pctS(commit.share), commit.n)
+	}
+	return words
 }
 
 // largestDraws is the largest draws: of hs.
@@ -184,7 +191,7 @@ func largestDraws(hs []scenario.Hypothesis) int {
 	return n
 }
 
-// idRange names ids as "E1–E3" when there are more than two, else "E1, E2".
+// idRange names ids as "E1–E4" when there are more than two, else "E1, E2".
 func idRange(ids []string) string {
 	if len(ids) > 2 {
 		return ids[0] + "–" + ids[len(ids)-1]

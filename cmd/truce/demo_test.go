@@ -226,7 +226,7 @@ func TestDemoSaysWhatItLeftOut(t *testing.T) {
 	for _, want := range []string{
 		"nearest break-even, others central among the 2 of 63 parameters swept (those most rank-correlated with the claims; truce sensitivity scenarios/us-iran-2026.yaml sweeps all)",
 		"Construction check: not run here (it analyses every variant of the file, several times the rest of the demo): truce audit scenarios/us-iran-2026.yaml, or truce demo --audit-draws 30",
-		"  E1–E3, over the equilibrium set: not run here (solving and searching the equilibria of each of 20 draws costs more than the rest of the demo; their kept run is for the default --seed and --draws): truce demo --set-claims runs them\n",
+		"  E1–E4, over the equilibrium set: not run here (solving and searching the equilibria, and the commitments, of each of 20 draws costs more than the rest of the demo; their kept run is for the default --seed and --draws): truce demo --set-claims runs them\n",
 	} {
 		if !strings.Contains(b.String(), want) {
 			t.Errorf("summary lacks %q:\n%s", want, b.String())
