@@ -307,5 +307,5 @@ func BenchmarkAnalyzeUSIran(b *testing.B) {
 func ExampleUSIran2026() {
 	sc, _ := scenario.Parse(scenarios.USIran2026Name, scenarios.USIran2026())
 	fmt.Println(sc.Name, len(sc.States), "states,", len(sc.Hypotheses), "hypotheses, a clock to step", sc.Clock)
-	// Output: us-iran-2026 9 states, 13 hypotheses, a clock to step 30
+	// Output: us-iran-2026 9 states, 17 hypotheses, a clock to step 30
 }
