@@ -86,8 +86,14 @@ func demoSetClaimRows(w io.Writer, left []scenario.Hypothesis, kept *keptClaims,
 	}
 	fmt.Fprintf(w, "  %s, over the equilibrium set: kept from %s, not run now (they solve and search the equilibria, and the commitments, of each of those draws; truce demo --set-claims runs them now); before the record only, with 95%% intervals:\n",
 		idRange(ids), kept.Command)
+	width := 0
 	for _, h := range kept.Hypotheses {
-		line := fmt.Sprintf("  %-4s %-9s %s  %-46s", h.ID, scenario.VerdictText(h.Verdict), keptShare(h, kept.Draws), oneLine(labels[h.ID], 46))
+		width = max(width, len([]rune(keptShare(h, kept.Draws))))
+	}
+	for _, h := range kept.Hypotheses {
+		share := keptShare(h, kept.Draws)
+		share += strings.Repeat(" ", width-len([]rune(share)))
+		line := fmt.Sprintf("  %-4s %-9s %s  %-46s", h.ID, scenario.VerdictText(h.Verdict), share, oneLine(labels[h.ID], 46))
 		fmt.Fprintln(w, strings.TrimRight(line, " "))
 	}
 }
