@@ -338,6 +338,19 @@ func (sc *Scenario) OnlySubsampled() []Hypothesis {
 	return sc.Hypotheses
 }
 
+// KeepHypotheses removes from sc every hypothesis not named in ids, and
+// the quantities only those read, so that a run evaluates only the named
+// ones (a sweep of one hypothesis must not pay, at every point, for a
+// search of the equilibrium set another one asks for). It returns those
+// removed, nil when none. Unknown ids are ignored: callers check them.
+func (sc *Scenario) KeepHypotheses(ids []string) []Hypothesis {
+	want := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		want[id] = true
+	}
+	return sc.keepHypotheses(func(h Hypothesis) bool { return want[h.ID] })
+}
+
 // keepHypotheses keeps the hypotheses for which keep is true, and the
 // quantities they read; it returns those dropped, nil when none.
 func (sc *Scenario) keepHypotheses(keep func(Hypothesis) bool) []Hypothesis {

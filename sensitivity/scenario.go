@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -28,7 +29,8 @@ type ScenarioOptions struct {
 	// time(state, profile), value(actor, profile[, component]).
 	// Empty: every quantity the hypotheses read.
 	Outputs []string
-	// Hypotheses whose break-evens are sought; empty: all.
+	// Hypotheses whose break-evens are sought; empty: all but those
+	// with their own draws: (costly: they are swept only when named).
 	Hypotheses []string
 }
 
@@ -174,6 +176,18 @@ func NewScenarioEvaluator(sc *scenario.Scenario, opt ScenarioOptions) (*Scenario
 		}
 		ev.hyps[h] = true
 	}
+	// Evaluate only the hypotheses asked for: Analyze evaluates every
+	// hypothesis of the file, and one with its own draws: (the file marks
+	// it as costly) searches the equilibrium set or the commitments on a
+	// draw at every point of the sweep, so it is swept only when named.
+	cp := *sc
+	cp.NotEvaluated = slices.Clone(sc.NotEvaluated)
+	if len(opt.Hypotheses) > 0 {
+		cp.KeepHypotheses(opt.Hypotheses)
+	} else {
+		cp.SkipSubsampled()
+	}
+	ev.sc = &cp
 	outs := opt.Outputs
 	if len(outs) == 0 {
 		seen := map[string]bool{}

@@ -186,14 +186,13 @@ func printDiags(w io.Writer, ds []scenario.Diagnostic) {
 // article, and where the report is.
 func writeDemoSummary(w io.Writer, res *pipelineResult, dr *demoRecord, costly demoCostly, out string, took time.Duration) {
 	sc, ar := res.sc, res.ar
-	fmt.Fprintf(w, "%s\n", sc.Title)
+	fmt.Fprintf(w, "%s. All numbers follow from the analyst's assumed ranges in the scenario (each with its source); they are not forecasts.\n", sc.Title)
 	global := 0.0
 	if res.global != nil {
 		global = res.global.took.Seconds()
 	}
 	fmt.Fprintf(w, "%d profiles × %d parameter draws (seed %d) in %.1fs; equilibrium %.1fs; sensitivity %.1fs; global analyses %.1fs; record %.1fs (beside the others); total %.1fs\n",
 		len(ar.ProfileOrder), ar.Draws, ar.Seed, res.analyzeTime.Seconds(), res.solveTime.Seconds(), res.sensTime.Seconds(), global, res.recordTime.Seconds(), took.Seconds())
-	fmt.Fprintln(w, "All numbers follow from the analyst's assumed ranges in the scenario (each with its source); they are not forecasts.")
 	var rows []endingsRow
 	for _, name := range ar.ProfileOrder {
 		if name == "baseline" || name == "walkaway_intr" || name == "sanctions_intr" {

@@ -134,13 +134,18 @@ func TestDemoShowsKeptAudit(t *testing.T) {
 	if err := json.Unmarshal(scenarios.USIran2026Claims(), &claims); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(stdout, "  E1–E4, over the equilibrium set: kept from truce analyze scenarios/us-iran-2026.yaml --draws 20 --seed 1, not run now") {
-		t.Errorf("summary lacks the kept claims' line:\n%s", stdout)
+	keptLine := regexp.MustCompile(`(?m)^  E1–E4, over the equilibrium set, before the record only \(share of 20 draws with its 95% interval; kept from truce analyze scenarios/us-iran-2026.yaml --draws 20 --seed 1, not run now: truce demo --set-claims runs them\): (.*)$`).FindStringSubmatch(stdout)
+	if keptLine == nil {
+		t.Fatalf("summary lacks the kept claims' line:\n%s", stdout)
 	}
-	for _, h := range claims.Hypotheses {
-		if !regexp.MustCompile(`(?m)^  ` + h.ID + ` +` + h.Verdict + ` +` + regexp.QuoteMeta(keptShare(h, claims.Draws)) + `  `).MatchString(stdout) {
-			t.Errorf("summary lacks %s's kept row (%s, %s):\n%s", h.ID, h.Verdict, keptShare(h, claims.Draws), stdout)
+	for i, h := range claims.Hypotheses {
+		want := h.ID + " " + h.Verdict + " " + keptInterval(h, claims.Draws)
+		if got := strings.Split(keptLine[1], " · "); i >= len(got) || got[i] != want {
+			t.Errorf("kept claims' line lacks %q in place %d: %s", want, i, keptLine[1])
 		}
+	}
+	if !regexp.MustCompile(`every equilibrium found keeps war within the year below even odds \(E2\), on \S+ none does \(E1 fails\).*the selected equilibrium keeps it below even odds \(E3\).*Committing \(E4\): on `).MatchString(stdout) {
+		t.Errorf("what the kept claims say does not name them:\n%s", stdout)
 	}
 	if !strings.Contains(stdout, "What the claims over the equilibrium set say (shares of prior draws: implied by the assumptions, not evidence): on ") ||
 		!bytes.Contains(page, []byte("kept from `truce analyze scenarios/us-iran-2026.yaml --draws 20 --seed 1`, not run now")) {
@@ -159,14 +164,14 @@ func TestDemoShowsKeptAudit(t *testing.T) {
 // is that of "some" minus that of "every" (every implies some on each
 // draw), and the words follow it.
 func TestSetClaimWords(t *testing.T) {
-	w := setClaimWords(0.5, 0.4, 20, 0.4, 20)
+	w := setClaimWords(0.5, 0.4, 20, 0.4, 20, setClaimIDs{})
 	for _, want := range []string{"on 40.0% of 20 draws every equilibrium found keeps war within the year below even odds, on 50.0% none does, and on 10.0% the equilibria found disagree (war within the year then hangs on which equilibrium",
 		"the selected equilibrium keeps it below even odds on 40.0% of 20 draws", "not proved complete"} {
 		if !strings.Contains(w, want) {
 			t.Errorf("words lack %q: %s", want, w)
 		}
 	}
-	if w := setClaimWords(0.3, 0.3, 20, 0.3, 20); !strings.Contains(w, "on 0% the equilibria found disagree (on every draw the verdict on war within the year is the same in every equilibrium found") {
+	if w := setClaimWords(0.3, 0.3, 20, 0.3, 20, setClaimIDs{}); !strings.Contains(w, "on 0% the equilibria found disagree (on every draw the verdict on war within the year is the same in every equilibrium found") {
 		t.Errorf("no disagreement: %s", w)
 	}
 }

@@ -84,26 +84,27 @@ func demoSetClaimRows(w io.Writer, left []scenario.Hypothesis, kept *keptClaims,
 			idRange(ids), n)
 		return
 	}
-	fmt.Fprintf(w, "  %s, over the equilibrium set: kept from %s, not run now (they solve and search the equilibria, and the commitments, of each of those draws; truce demo --set-claims runs them now); before the record only, with 95%% intervals:\n",
-		idRange(ids), kept.Command)
-	width := 0
+	// One line, so that the summary stays on a screen: the paragraph that
+	// follows (setClaimWords) says in words what each of them says.
+	var parts []string
 	for _, h := range kept.Hypotheses {
-		width = max(width, len([]rune(keptShare(h, kept.Draws))))
+		parts = append(parts, fmt.Sprintf("%s %s %s", h.ID, scenario.VerdictText(h.Verdict), keptInterval(h, kept.Draws)))
 	}
-	for _, h := range kept.Hypotheses {
-		share := keptShare(h, kept.Draws)
-		share += strings.Repeat(" ", width-len([]rune(share)))
-		line := fmt.Sprintf("  %-4s %-9s %s  %-46s", h.ID, scenario.VerdictText(h.Verdict), share, oneLine(labels[h.ID], 46))
-		fmt.Fprintln(w, strings.TrimRight(line, " "))
-	}
+	fmt.Fprintf(w, "  %s, over the equilibrium set, before the record only (share of %d draws with its 95%% interval; kept from %s, not run now: truce demo --set-claims runs them): %s\n",
+		idRange(ids), kept.Draws, kept.Command, strings.Join(parts, " · "))
 }
 
 // keptShare prints a kept claim's share with its 95% interval over the
 // draws it was evaluated on: "50.0% [29–71%] of 20 draws".
 func keptShare(h scenario.HypothesisReport, n int) string {
+	return fmt.Sprintf("%s of %d draws", keptInterval(h, n), n)
+}
+
+// keptInterval is keptShare without the count: "50.0% [29–71%]".
+func keptInterval(h scenario.HypothesisReport, n int) string {
 	k := int(h.HoldsShare*float64(n) + 0.5)
 	lo, hi := scenario.ShareInterval(k, n)
-	return fmt.Sprintf("%5.1f%% [%s–%s] of %d draws", 100*h.HoldsShare, pctShort(lo), pctS(hi), n)
+	return fmt.Sprintf("%.1f%% [%s–%s]", 100*h.HoldsShare, pctShort(lo), pctS(hi))
 }
 
 // setClaimWords says in plain words what the claims over the equilibrium
@@ -112,19 +113,32 @@ func keptShare(h scenario.HypothesisReport, n int) string {
 // over the same n draws, and of "the selected one does" (sel, over
 // selN draws). Per draw every implies some, so some − every is the share
 // of draws on which the equilibria found disagree.
-func setClaimWords(some, every float64, n int, sel float64, selN int) string {
+func setClaimWords(some, every float64, n int, sel float64, selN int, ids setClaimIDs) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "What the claims over the equilibrium set say (shares of prior draws: implied by the assumptions, not evidence): on %s of %d draws every equilibrium found keeps war within the year below even odds, on %s none does, and on %s the equilibria found disagree",
-		pctS(every), n, pctS(1-some), pctS(some-every))
+	fmt.Fprintf(&b, "What the claims over the equilibrium set say (shares of prior draws: implied by the assumptions, not evidence): on %s of %d draws every equilibrium found keeps war within the year below even odds%s, on %s none does%s, and on %s the equilibria found disagree",
+		pctS(every), n, tag(ids.every), pctS(1-some), tag(ids.some, "fails"), pctS(some-every))
 	switch {
 	case some-every > 0:
 		b.WriteString(" (war within the year then hangs on which equilibrium the two sides settle into, not only on the parameters)")
 	default:
 		b.WriteString(" (on every draw the verdict on war within the year is the same in every equilibrium found: it hangs on the parameters, not on which equilibrium is played)")
 	}
-	fmt.Fprintf(&b, "; the selected equilibrium keeps it below even odds on %s of %d draws. ", pctS(sel), selN)
+	fmt.Fprintf(&b, "; the selected equilibrium keeps it below even odds%s on %s of %d draws. ", tag(ids.sel), pctS(sel), selN)
 	b.WriteString("The search is small (the selection and 4 random starts per draw, each extended back over the clock) and not proved complete: \"every\" is every one found.")
 	return b.String()
+}
+
+// setClaimIDs names the claims setClaimWords speaks of ("" leaves a
+// name out): some, every and the selected equilibrium found keep war
+// within the year below even odds.
+type setClaimIDs struct{ some, every, sel string }
+
+// tag is " (E2)", or " (E1 fails)" with a word after the id; "" for no id.
+func tag(id string, words ...string) string {
+	if id == "" {
+		return ""
+	}
+	return " (" + strings.Join(append([]string{id}, words...), " ") + ")"
 }
 
 // demoCostly is what the demo left out of its run: the claims with their
@@ -153,6 +167,7 @@ func demoSetWordsFrom(ar *scenario.AnalysisReport, kept *keptClaims) string {
 		share float64
 		n     int
 		ok    bool
+		id    string
 	}
 	var some, every, sel, commit found
 	look := func(hs []scenario.HypothesisReport, n int) {
@@ -161,7 +176,7 @@ func demoSetWordsFrom(ar *scenario.AnalysisReport, kept *keptClaims) string {
 			if h.EvaluatedDraws > 0 {
 				m = h.EvaluatedDraws
 			}
-			f := found{h.HoldsShare, m, true}
+			f := found{h.HoldsShare, m, true, h.ID}
 			switch h.Expr {
 			case setClaimSome:
 				some = f
@@ -181,9 +196,9 @@ func demoSetWordsFrom(ar *scenario.AnalysisReport, kept *keptClaims) string {
 	if !some.ok || !every.ok || !sel.ok || some.n != every.n {
 		return ""
 	}
-	words := setClaimWords(some.share, every.share, some.n, sel.share, sel.n)
+	words := setClaimWords(some.share, every.share, some.n, sel.share, sel.n, setClaimIDs{some.id, every.id, sel.id})
 	if commit.ok {
-		words += fmt.Sprintf(" Committing: on %s of %d draws the US does better by announcing a strategy and carrying it out (its best commitment found, Iran answering with its best response) than in every equilibrium found.", pctS(commit.share), commit.n)
+		words += fmt.Sprintf(" Committing%s: on %s of %d draws the US does better by announcing a strategy and carrying it out (its best commitment found, Iran answering with its best response) than in every equilibrium found.", tag(commit.id), pctS(commit.share), commit.n)
 	}
 	return words
 }

@@ -33,6 +33,12 @@ func TestDemo(t *testing.T) {
 	sc, _ := scenario.Parse(scenarios.USIran2026Name, scenarios.USIran2026())
 	for _, h := range sc.Hypotheses {
 		re := regexp.MustCompile(`(?m)^  ` + regexp.QuoteMeta(h.ID) + `\s+(supported|uncertain|rejected)(→(supported|uncertain|rejected))?\s+\d+\.\d% → +\d+\.\d%`)
+		if h.Draws > 0 {
+			// The claims with their own draws: come from the kept run,
+			// before the record only, with the interval of their share.
+			re = regexp.MustCompile(`(?m)^  E1–E4, over the equilibrium set, before the record only \(share of ` + strconv.Itoa(h.Draws) + ` draws .*[:·] ` +
+				regexp.QuoteMeta(h.ID) + ` (supported|uncertain|rejected) \d+\.\d% \[\d+(\.\d)?–\d+(\.\d)?%\]( ·|$)`)
+		}
 		if !re.MatchString(stdout) {
 			t.Errorf("summary lacks %s with verdict and share:\n%s", h.ID, stdout)
 		}

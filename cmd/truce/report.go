@@ -181,10 +181,10 @@ func runPipeline(ctx context.Context, sc *scenario.Scenario, opt pipelineOptions
 	// own draws: (a search on each draw) are left out, as truce
 	// sensitivity leaves them out.
 	var hyps []string
-	if left := oatLeftOut(sc, &hyps, opt.Outputs); opt.Sensitivity && left != nil {
+	if left := oatLeftOut(sc, &hyps); opt.Sensitivity && left != nil {
 		res.in.Notes = append(res.in.Notes, fmt.Sprintf("The sensitivity sweep leaves out %s: %s.", strings.Join(left, ", "),
 			strings.Replace(oatLeftOutNote, "name it with --hypothesis to sweep it", "truce sensitivity --hypothesis sweeps it", 1)))
-		if len(hyps) == 0 {
+		if len(hyps) == 0 && len(opt.Outputs) == 0 {
 			opt.Sensitivity = false
 		}
 	}

@@ -92,8 +92,8 @@ neighbouring points can be missed; more points make that less likely.`,
 			if err != nil {
 				return err
 			}
-			leftOut := oatLeftOut(sc, &hyps, outputs)
-			if leftOut != nil && len(hyps) == 0 {
+			leftOut := oatLeftOut(sc, &hyps)
+			if leftOut != nil && len(hyps) == 0 && len(outputs) == 0 {
 				return &exitError{1, fmt.Sprintf("truce sensitivity: every hypothesis sets its own draws: (%s): name those to sweep with --hypothesis", strings.Join(leftOut, ", "))}
 			}
 			bar := progress.New(cmd.ErrOrStderr(), -1, "sensitivity")
@@ -143,10 +143,11 @@ neighbouring points can be missed; more points make that less likely.`,
 const oatLeftOutNote = "each sets its own draws:, which marks it as costly: a search of the equilibrium set or of commitments on each draw at every point, hundreds of searches over a sweep; name it with --hypothesis to sweep it"
 
 // oatLeftOut leaves the hypotheses with their own draws: out of a sweep
-// that names neither hypotheses nor outputs (as the global methods do):
-// it sets *hyps to the others and returns those left out, nil when none.
-func oatLeftOut(sc *scenario.Scenario, hyps *[]string, outputs []string) []string {
-	if len(*hyps) > 0 || len(outputs) > 0 {
+// that names no hypotheses (sensitivity.ScenarioOptions leaves them out
+// unless named): it sets *hyps to the others and returns those left out,
+// nil when none.
+func oatLeftOut(sc *scenario.Scenario, hyps *[]string) []string {
+	if len(*hyps) > 0 {
 		return nil
 	}
 	var keep, left []string
