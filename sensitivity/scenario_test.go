@@ -12,6 +12,7 @@ import (
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/parser"
 	"github.com/truce-dev/truce/scenario"
+	"github.com/truce-dev/truce/scenarios"
 )
 
 func parseFile(t testing.TB, path string) (*scenario.Scenario, []byte) {
@@ -388,5 +389,63 @@ func TestQuantityREWholeNames(t *testing.T) {
 	want := []string{`value("IR", "p")`, `reach("war", 5, "p")`}
 	if strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Errorf("found %q, want %q", got, want)
+	}
+}
+
+// A sweep evaluates only the hypotheses it reports: the bundled file's
+// claims with their own draws: (E1–E4, a search of the equilibrium set
+// or of the commitments on a draw) are evaluated only when named, and a
+// named hypothesis is evaluated alone, so that a point does not pay for
+// the others.
+func TestScenarioEvaluatorOnlyItsHypotheses(t *testing.T) {
+	sc, diags := scenario.Parse(scenarios.USIran2026Name, scenarios.USIran2026())
+	if sc == nil {
+		t.Fatal(diags)
+	}
+	costly := 0
+	for _, h := range sc.Hypotheses {
+		if h.Draws > 0 {
+			costly++
+		}
+	}
+	if costly == 0 {
+		t.Fatal("the bundled file has no claim with its own draws: the test checks nothing")
+	}
+	all := len(sc.Hypotheses)
+	ids := func(ev *ScenarioEvaluator) []string {
+		var out []string
+		for _, h := range ev.sc.Hypotheses {
+			out = append(out, h.ID)
+		}
+		return out
+	}
+	ev, err := NewScenarioEvaluator(sc, ScenarioOptions{Hypotheses: []string{"H12"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := ids(ev); len(got) != 1 || got[0] != "H12" {
+		t.Errorf("named H12: evaluates %v", got)
+	}
+	ev, err = NewScenarioEvaluator(sc, ScenarioOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := ids(ev); len(got) != all-costly {
+		t.Errorf("none named: evaluates %v, want the %d without their own draws:", got, all-costly)
+	}
+	for _, h := range ev.sc.Hypotheses {
+		if h.Draws > 0 {
+			t.Errorf("none named: evaluates %s, which sets its own draws:", h.ID)
+		}
+	}
+	ev, err = NewScenarioEvaluator(sc, ScenarioOptions{Hypotheses: []string{"E1"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := ids(ev); len(got) != 1 || got[0] != "E1" {
+		t.Errorf("named E1: evaluates %v", got)
+	}
+	if len(sc.Hypotheses) != all {
+		t.Errorf("the caller's scenario lost hypotheses: %d of %d", len(sc.Hypotheses), all)
 	}
 }
