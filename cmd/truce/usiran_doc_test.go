@@ -46,10 +46,6 @@ func TestUSIranDocSync(t *testing.T) {
 	// makes with grep (the command above its check block).
 	rec := filepath.Join(t.TempDir(), "since-blockade.csv")
 	writeSinceBlockade(t, "../../scenarios/us-iran-2019-2026.csv", rec)
-	// The page's copy of a scenario file (its `cp FILE eqset.yaml`) with
-	// the claims over the equilibrium set appended (the heredoc it shows).
-	eqset := filepath.Join(t.TempDir(), "eqset.yaml")
-	writeEqSetCopy(t, "../../docs/us-iran-2026.md", eqset)
 	t.Chdir("../..")
 	ran := 0
 	for _, b := range blocks {
@@ -62,8 +58,6 @@ func TestUSIranDocSync(t *testing.T) {
 			switch a {
 			case "since-blockade.csv":
 				a = rec
-			case "eqset.yaml":
-				a = eqset
 			}
 			args[i] = a
 		}
@@ -76,7 +70,7 @@ func TestUSIranDocSync(t *testing.T) {
 			t.Errorf("docs/us-iran-2026.md:%d: truce %s exited %d: %s", b.line, strings.Join(b.args, " "), code, stderr)
 			continue
 		}
-		stdout = strings.NewReplacer(rec, "since-blockade.csv", page, "truce-demo.html", eqset, "eqset.yaml").Replace(stdout)
+		stdout = strings.NewReplacer(rec, "since-blockade.csv", page, "truce-demo.html").Replace(stdout)
 		shown := b.shown
 		if b.args[0] == "demo" {
 			shown = nil
@@ -122,42 +116,6 @@ func writeSinceBlockade(t *testing.T, from, to string) {
 		}
 	}
 	if err := os.WriteFile(to, []byte(strings.Join(out, "\n")+"\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
-
-// writeEqSetCopy writes the scenario file the page copies (its line `cp
-// FILE eqset.yaml`, FILE relative to the repository) with the hypotheses
-// the page appends to it (the lines of its heredoc `cat >> eqset.yaml
-// <<'EOF'` … `EOF`).
-func writeEqSetCopy(t *testing.T, page, to string) {
-	t.Helper()
-	doc, err := os.ReadFile(page)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var add []string
-	var src []byte
-	in := false
-	for _, l := range strings.Split(string(doc), "\n") {
-		switch {
-		case strings.HasPrefix(l, "cp ") && strings.HasSuffix(l, " eqset.yaml"):
-			file := strings.TrimSuffix(strings.TrimPrefix(l, "cp "), " eqset.yaml")
-			if src, err = os.ReadFile(filepath.Join("../..", file)); err != nil {
-				t.Fatalf("%s: %v", page, err)
-			}
-		case l == "cat >> eqset.yaml <<'EOF'":
-			in = true
-		case in && l == "EOF":
-			in = false
-		case in:
-			add = append(add, l)
-		}
-	}
-	if len(add) == 0 || src == nil {
-		t.Fatalf("%s: no `cp FILE eqset.yaml` and heredoc `cat >> eqset.yaml <<'EOF'` found", page)
-	}
-	if err := os.WriteFile(to, append(src, []byte(strings.Join(add, "\n")+"\n")...), 0o644); err != nil {
 		t.Fatal(err)
 	}
 }
