@@ -139,7 +139,7 @@ func TestDemoShowsKeptAudit(t *testing.T) {
 		t.Fatalf("summary lacks the kept claims' line:\n%s", stdout)
 	}
 	for i, h := range claims.Hypotheses {
-		want := h.ID + " " + h.Verdict + " " + keptInterval(h, claims.Draws)
+		want := h.ID + " " + scenario.VerdictText(keptVerdict(h, claims.Draws)) + " " + keptInterval(h, claims.Draws)
 		if got := strings.Split(keptLine[1], " · "); i >= len(got) || got[i] != want {
 			t.Errorf("kept claims' line lacks %q in place %d: %s", want, i, keptLine[1])
 		}

@@ -88,7 +88,7 @@ func demoSetClaimRows(w io.Writer, left []scenario.Hypothesis, kept *keptClaims,
 	// follows (setClaimWords) says in words what each of them says.
 	var parts []string
 	for _, h := range kept.Hypotheses {
-		parts = append(parts, fmt.Sprintf("%s %s %s", h.ID, scenario.VerdictText(h.Verdict), keptInterval(h, kept.Draws)))
+		parts = append(parts, fmt.Sprintf("%s %s %s", h.ID, scenario.VerdictText(keptVerdict(h, kept.Draws)), keptInterval(h, kept.Draws)))
 	}
 	fmt.Fprintf(w, "  %s, over the equilibrium set, before the record only (share of %d draws with its 95%% interval; kept from %s, not run now: truce demo --set-claims runs them): %s\n",
 		idRange(ids), kept.Draws, kept.Command, strings.Join(parts, " · "))
@@ -98,6 +98,17 @@ func demoSetClaimRows(w io.Writer, left []scenario.Hypothesis, kept *keptClaims,
 // draws it was evaluated on: "50.0% [29–71%] of 20 draws".
 func keptShare(h scenario.HypothesisReport, n int) string {
 	return fmt.Sprintf("%s of %d draws", keptInterval(h, n), n)
+}
+
+// keptVerdict is the verdict of a kept claim read as what it is beside
+// the demo's draws, a subsample of n draws: the category its whole 95%
+// interval lies in, or not settled (as truce update and analyze say of a
+// claim with its own draws:), so that 20 of 20 draws (interval 88–100%)
+// is not called supported at the 90% bar.
+func keptVerdict(h scenario.HypothesisReport, n int) string {
+	k := int(h.HoldsShare*float64(n) + 0.5)
+	v, _ := scenario.SubsampleVerdict(scenario.ShareInterval(k, n))
+	return v
 }
 
 // keptInterval is keptShare without the count: "50.0% [29–71%]".
@@ -235,7 +246,7 @@ func keptClaimsNote(c demoCostly) string {
 	}
 	var parts []string
 	for _, h := range c.kept.Hypotheses {
-		parts = append(parts, fmt.Sprintf("%s %s (%s)", h.ID, keptShare(h, c.kept.Draws), scenario.VerdictText(h.Verdict)))
+		parts = append(parts, fmt.Sprintf("%s %s (%s)", h.ID, keptShare(h, c.kept.Draws), scenario.VerdictText(keptVerdict(h, c.kept.Draws))))
 	}
 	return fmt.Sprintf("The claims over the equilibrium set are not in the tables of this report: they are kept from `%s`, not run now (the test suite reruns it and fails if it differs; truce demo --set-claims runs them): %s. Shares of prior draws: implied by the assumptions, not evidence.",
 		c.kept.Command, strings.Join(parts, "; "))

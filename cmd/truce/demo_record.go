@@ -190,7 +190,7 @@ func writeDemoClaims(w io.Writer, res *pipelineResult, dr *demoRecord, costly de
 		demoSetClaimRows(w, costly.left, costly.kept, labels)
 		if costly.kept != nil {
 			for _, h := range costly.kept.Hypotheses {
-				switch h.Verdict {
+				switch keptVerdict(h, costly.kept.Draws) {
 				case "rejected":
 					rejected = append(rejected, h.ID)
 				case "uncertain", scenario.Unsettled:

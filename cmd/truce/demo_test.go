@@ -37,7 +37,7 @@ func TestDemo(t *testing.T) {
 			// The claims with their own draws: come from the kept run,
 			// before the record only, with the interval of their share.
 			re = regexp.MustCompile(`(?m)^  E1–E4, over the equilibrium set, before the record only \(share of ` + strconv.Itoa(h.Draws) + ` draws .*[:·] ` +
-				regexp.QuoteMeta(h.ID) + ` (supported|uncertain|rejected) \d+\.\d% \[\d+(\.\d)?–\d+(\.\d)?%\]( ·|$)`)
+				regexp.QuoteMeta(h.ID) + ` (supported|uncertain|rejected|not settled) \d+\.\d% \[\d+(\.\d)?–\d+(\.\d)?%\]( ·|$)`)
 		}
 		if !re.MatchString(stdout) {
 			t.Errorf("summary lacks %s with verdict and share:\n%s", h.ID, stdout)
