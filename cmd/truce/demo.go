@@ -248,6 +248,9 @@ func writeDemoSummary(w io.Writer, res *pipelineResult, dr *demoRecord, costly d
 		writeDemoGlobal(w, res)
 	} else {
 		writeMovesWith(w, ar, 2)
+		if res.global != nil {
+			writeDemoBoxes(w, res.global.disc)
+		}
 		writeDemoGlobal(w, res)
 	}
 	fmt.Fprintf(w, "Report: %s   (model, sources, audit: docs/us-iran-2026.md; change it: truce demo --print-scenario > mine.yaml)\n", out)

@@ -15,6 +15,7 @@ import (
 	"github.com/truce-dev/truce/evidence/record"
 	"github.com/truce-dev/truce/scenario"
 	"github.com/truce-dev/truce/scenarios"
+	"github.com/truce-dev/truce/sensitivity"
 )
 
 // demoRecord is the bundled record confronted with the bundled scenario:
@@ -258,6 +259,40 @@ func writeMovesWith(w io.Writer, ar *scenario.AnalysisReport, n int) {
 	if len(items) == 0 {
 		return
 	}
-	fmt.Fprintf(w, "What would change its mind (Spearman rank correlation of each claim with the parameters over %d draws, |ρ| >= 0.2):\n", rc.Draws)
-	writePacked(w, items, " · ", 150)
+	fmt.Fprintf(w, "What would change its mind (Spearman rank correlation of each claim with the parameters over %d draws, |ρ| >= 0.2): %s\n", rc.Draws, strings.Join(items, " · "))
+}
+
+// writeDemoBoxes says, for each claim the draws do not settle (holding on
+// more than 10% and less than 90% of them), where in the parameters it
+// holds or fails most often: PRIM's box over the analysis's own draws
+// (the report draws each box's trade-off). A box over fewer than 20
+// draws where it happens says too little and is left out.
+func writeDemoBoxes(w io.Writer, d *sensitivity.DiscoverResult) {
+	if d == nil {
+		return
+	}
+	var items []string
+	for _, x := range d.Discoveries {
+		if x.PrimResult == nil || len(x.Restrictions) == 0 || x.Events < 20 {
+			continue
+		}
+		holds := x.BaseDensity
+		if x.Fails {
+			holds = 1 - holds
+		}
+		if holds <= 0.1 || holds >= 0.9 {
+			continue
+		}
+		verb := "holds"
+		if x.Fails {
+			verb = "fails"
+		}
+		items = append(items, fmt.Sprintf("%s %s on %s of the draws in the box (%s of all) when %s", x.Hypothesis, verb,
+			fmtShare(x.Box.Density), fmtShare(x.BaseDensity), x.PrimResult.String()))
+	}
+	if len(items) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "  and where the claims it cannot settle hold or fail most often (PRIM boxes over the %d draws; shares implied by the assumptions, not evidence): %s\n",
+		d.Draws, strings.Join(items, " · "))
 }
