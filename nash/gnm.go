@@ -2057,13 +2057,7 @@ func pathSolveScaled2(a, b, b2 []float64, n int, scale float64) (sign float64, o
 		}
 		pr := a[c*n+c : c*n+n]
 		if p != c {
-			// Columns before c are eliminated in both rows: swap the rest.
-			q := a[p*n+c : p*n+n]
-			q = q[:len(pr)]
-			for j := range pr {
-				pr[j], q[j] = q[j], pr[j]
-			}
-			b[c], b[p] = b[p], b[c]
+			swapRowTails(a, b, n, c, p)
 			if b2 != nil {
 				b2[c], b2[p] = b2[p], b2[c]
 			}

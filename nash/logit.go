@@ -893,12 +893,7 @@ func eliminate(a, b []float64, n int) bool {
 		}
 		pr := a[c*n+c : c*n+n]
 		if p != c {
-			q := a[p*n+c : p*n+n]
-			q = q[:len(pr)]
-			for j := range pr {
-				pr[j], q[j] = q[j], pr[j]
-			}
-			b[c], b[p] = b[p], b[c]
+			swapRowTails(a, b, n, c, p)
 		}
 		inv := 1 / pr[0]
 		pr = pr[1:]
@@ -915,4 +910,18 @@ func eliminate(a, b []float64, n int) bool {
 	}
 	backSubstitute(a, b, n)
 	return true
+}
+
+// swapRowTails swaps rows c and p (p > c) of the n×n matrix a from column
+// c on, and their right-hand sides in b: a partial-pivoting row swap in
+// an elimination where the columns before c are already zero in both
+// rows (pathSolve, eliminate).
+func swapRowTails(a, b []float64, n, c, p int) {
+	pr := a[c*n+c : c*n+n]
+	q := a[p*n+c : p*n+n]
+	q = q[:len(pr)]
+	for j := range pr {
+		pr[j], q[j] = q[j], pr[j]
+	}
+	b[c], b[p] = b[p], b[c]
 }
