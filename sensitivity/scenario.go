@@ -42,7 +42,6 @@ type ScenarioEvaluator struct {
 	params   []Param
 	outputs  []output
 	profiles []string
-	hyps     map[string]bool
 }
 
 type output struct {
@@ -157,7 +156,7 @@ var quantityRE = sync.OnceValue(func() *regexp.Regexp {
 // distribution, across Dist.Bounds (the support, or the 0.1–99.9%
 // quantiles of an unbounded distribution).
 func NewScenarioEvaluator(sc *scenario.Scenario, opt ScenarioOptions) (*ScenarioEvaluator, error) {
-	ev := &ScenarioEvaluator{sc: sc, opt: opt, hyps: map[string]bool{}}
+	ev := &ScenarioEvaluator{sc: sc, opt: opt}
 	for i, p := range sc.Parameters {
 		if p.Dist.Kind == "fixed" {
 			continue
@@ -167,14 +166,9 @@ func NewScenarioEvaluator(sc *scenario.Scenario, opt ScenarioOptions) (*Scenario
 		ev.params = append(ev.params, Param{Name: p.Name, Lo: lo, Hi: hi, Central: p.Dist.Central()})
 	}
 	for _, h := range opt.Hypotheses {
-		found := false
-		for _, x := range sc.Hypotheses {
-			found = found || x.ID == h
-		}
-		if !found {
+		if !slices.ContainsFunc(sc.Hypotheses, func(x scenario.Hypothesis) bool { return x.ID == h }) {
 			return nil, fmt.Errorf("no hypothesis %q", h)
 		}
-		ev.hyps[h] = true
 	}
 	// Evaluate only the hypotheses asked for: Analyze evaluates every
 	// hypothesis of the file, and one with its own draws: (the file marks
@@ -191,10 +185,7 @@ func NewScenarioEvaluator(sc *scenario.Scenario, opt ScenarioOptions) (*Scenario
 	outs := opt.Outputs
 	if len(outs) == 0 {
 		seen := map[string]bool{}
-		for _, h := range sc.Hypotheses {
-			if len(ev.hyps) > 0 && !ev.hyps[h.ID] {
-				continue
-			}
+		for _, h := range cp.Hypotheses {
 			for _, q := range quantityRE().FindAllString(h.Expr, -1) {
 				if !seen[q] {
 					seen[q] = true
@@ -269,10 +260,8 @@ func (ev *ScenarioEvaluator) Eval(ctx context.Context, param int, value float64)
 	for _, o := range ev.outputs {
 		pt.Outputs[o.key] = readOutput(ar, o)
 	}
-	for _, h := range ar.Hypotheses {
-		if len(ev.hyps) == 0 || ev.hyps[h.ID] {
-			pt.Share[h.ID] = h.HoldsShare
-		}
+	for _, h := range ar.Hypotheses { // only those asked for: ev.sc keeps no others
+		pt.Share[h.ID] = h.HoldsShare
 	}
 	return pt, nil
 }

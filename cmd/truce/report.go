@@ -180,11 +180,10 @@ func runPipeline(ctx context.Context, sc *scenario.Scenario, opt pipelineOptions
 	// A sweep evaluates every hypothesis at every point: those with their
 	// own draws: (a search on each draw) are left out, as truce
 	// sensitivity leaves them out.
-	var hyps []string
-	if left := oatLeftOut(sc, &hyps); opt.Sensitivity && left != nil {
+	if left, swept := oatLeftOut(sc, nil); opt.Sensitivity && left != nil {
 		res.in.Notes = append(res.in.Notes, fmt.Sprintf("The sensitivity sweep leaves out %s: %s.", strings.Join(left, ", "),
 			strings.Replace(oatLeftOutNote, "name it with --hypothesis to sweep it", "truce sensitivity --hypothesis sweeps it", 1)))
-		if len(hyps) == 0 && len(opt.Outputs) == 0 {
+		if swept == 0 && len(opt.Outputs) == 0 {
 			opt.Sensitivity = false
 		}
 	}
@@ -199,7 +198,7 @@ func runPipeline(ctx context.Context, sc *scenario.Scenario, opt pipelineOptions
 					len(top), of, ar.RankCorrelations.Draws, strings.Join(top, ", ")))
 			}
 		}
-		sens, err := sensitivity.RunScenario(ctx, sc, sensitivity.ScenarioOptions{Workers: opt.Workers, Outputs: opt.Outputs, Hypotheses: hyps},
+		sens, err := sensitivity.RunScenario(ctx, sc, sensitivity.ScenarioOptions{Workers: opt.Workers, Outputs: opt.Outputs},
 			sensitivity.Options{Points: opt.Points, Params: only, Progress: func(done, _ int) { sbar.Set(int64(done)) }})
 		sbar.Finish()
 		if err != nil {

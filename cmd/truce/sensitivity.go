@@ -92,8 +92,8 @@ neighbouring points can be missed; more points make that less likely.`,
 			if err != nil {
 				return err
 			}
-			leftOut := oatLeftOut(sc, &hyps)
-			if leftOut != nil && len(hyps) == 0 && len(outputs) == 0 {
+			leftOut, swept := oatLeftOut(sc, hyps)
+			if leftOut != nil && swept == 0 && len(outputs) == 0 {
 				return &exitError{1, fmt.Sprintf("truce sensitivity: every hypothesis sets its own draws: (%s): name those to sweep with --hypothesis", strings.Join(leftOut, ", "))}
 			}
 			bar := progress.New(cmd.ErrOrStderr(), -1, "sensitivity")
@@ -142,26 +142,22 @@ neighbouring points can be missed; more points make that less likely.`,
 // with their own draws: and how to sweep them.
 const oatLeftOutNote = "each sets its own draws:, which marks it as costly: a search of the equilibrium set or of commitments on each draw at every point, hundreds of searches over a sweep; name it with --hypothesis to sweep it"
 
-// oatLeftOut leaves the hypotheses with their own draws: out of a sweep
-// that names no hypotheses (sensitivity.ScenarioOptions leaves them out
-// unless named): it sets *hyps to the others and returns those left out,
-// nil when none.
-func oatLeftOut(sc *scenario.Scenario, hyps *[]string) []string {
-	if len(*hyps) > 0 {
-		return nil
+// oatLeftOut names the hypotheses with their own draws: that a sweep
+// naming no hypotheses leaves out (sensitivity.ScenarioOptions sweeps
+// them only when named), nil when hyps names some or none has its own
+// draws:, and how many hypotheses the sweep covers.
+func oatLeftOut(sc *scenario.Scenario, hyps []string) (left []string, swept int) {
+	if len(hyps) > 0 {
+		return nil, len(hyps)
 	}
-	var keep, left []string
 	for _, h := range sc.Hypotheses {
 		if h.Draws > 0 {
 			left = append(left, h.ID)
 		} else {
-			keep = append(keep, h.ID)
+			swept++
 		}
 	}
-	if left != nil {
-		*hyps = keep
-	}
-	return left
+	return left, swept
 }
 
 func writeSensitivityText(w io.Writer, sc *scenario.Scenario, draws int, seed uint64, top int, res *sensitivity.Result) {
