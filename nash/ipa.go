@@ -285,15 +285,14 @@ type ipaIterator struct {
 	ng    *normGame // payoffs as Gambit's IPA takes them (shiftedGame)
 	M, N  int
 	owner []int
-	u, du []float64 // strategy values and Jacobian, on ng's scale
-	dg    []float64 // the approximation's payoff matrix, M×M
-	tab   []float64 // Lemke–Howson tableau, (M+N)×(M+N+2)
-	sup   []float64 // the support system, (M+N)×(M+N)
+	u, du []float64  // strategy values and Jacobian, on ng's scale
+	dg    []float64  // the approximation's payoff matrix, M×M
+	lt    ipaTableau // Lemke–Howson's tableau, (M+N)×(M+N+2)
+	sup   []float64  // the support system, (M+N)×(M+N)
 	rhs   []float64
 	lu    []int
 	vv    []float64 // luSolve's row scales, M+N
 	col   []float64 // luSolve's working column, M+N
-	fcol  []float64 // lhPivot's pivot column, M+N
 	srt   []float64
 	desc  descending // sorts srt (retract)
 	// the Lemke–Howson tableau's labels (rows, columns)
@@ -309,9 +308,9 @@ func newIPAIterator(ng *normGame) *ipaIterator {
 	M, N := ng.tot, ng.n
 	it := &ipaIterator{ng: ng, M: M, N: N, owner: make([]int, M),
 		u: make([]float64, M), du: make([]float64, M*M), dg: make([]float64, M*M),
-		tab: make([]float64, (M+N)*(M+N+2)), sup: make([]float64, (M+N)*(M+N)),
+		sup: make([]float64, (M+N)*(M+N)),
 		rhs: make([]float64, M+N), lu: make([]int, M+N), srt: make([]float64, M),
-		vv: make([]float64, M+N), col: make([]float64, M+N), fcol: make([]float64, M+N),
+		vv: make([]float64, M+N), col: make([]float64, M+N),
 		rowLab: make([]int, M+N), colLab: make([]int, M+N+2),
 		pos: make([]int, 2*(M+N)+3), ratio: make([]float64, M+N)}
 	for p, s := range ng.shape {
@@ -531,6 +530,38 @@ func (it *ipaIterator) retract(dst, z []float64) {
 // approximation (a negative probability, or a strategy outside the support
 // that earns more).
 func (it *ipaIterator) supportSolve(so, s []float64) bool {
+	M := it.M
+	K := M + it.N
+	a := it.sup
+	it.supportSystem(so)
+	ok, sure := luSolveFast(a, it.rhs, it.lu, it.vv, K)
+	if !sure {
+		// A zero in the solution or a number that is not finite: the
+		// dense factorisation gives the bits (and zero signs) Gambit's
+		// does.
+		it.supportSystem(so)
+		ok = luSolve(a, it.rhs, it.lu, it.vv, it.col, K)
+	}
+	if !ok {
+		return false
+	}
+	for i := 0; i < M; i++ {
+		if it.rhs[i] < 0 || math.IsNaN(it.rhs[i]) {
+			return false
+		}
+	}
+	for i := 0; i < M; i++ {
+		s[i] = 0
+		if so[i] > 0 {
+			s[i] = it.rhs[i]
+		}
+	}
+	return true
+}
+
+// supportSystem writes the linear system of supportSolve for support so
+// into it.sup and it.rhs.
+func (it *ipaIterator) supportSystem(so []float64) {
 	M, N := it.M, it.N
 	K := M + N
 	a := it.sup
@@ -563,21 +594,6 @@ func (it *ipaIterator) supportSolve(so, s []float64) bool {
 	for p := 0; p < N; p++ {
 		it.rhs[M+p] = 1
 	}
-	if !luSolve(a, it.rhs, it.lu, it.vv, it.col, K) {
-		return false
-	}
-	for i := 0; i < M; i++ {
-		if it.rhs[i] < 0 || math.IsNaN(it.rhs[i]) {
-			return false
-		}
-	}
-	for i := 0; i < M; i++ {
-		s[i] = 0
-		if so[i] > 0 {
-			s[i] = it.rhs[i]
-		}
-	}
-	return true
 }
 
 // luSolve solves a x = b in place (b becomes x) by Crout's LU
@@ -717,6 +733,131 @@ func luSolve(a, b []float64, perm []int, vv, col []float64, n int) bool {
 	return true
 }
 
+// luSolveFast is luSolve reorganised: the same factorisation (Crout's,
+// with the same implicit partial pivoting) computed by rows, step k
+// subtracting l_ik·u_kj from every a_ij below and right of the pivot, so
+// that the inner loop runs along contiguous rows four entries per
+// instruction (luEliminate). Each entry receives the same products in the
+// same order as in Crout's sums (k = 0, 1, …), so the numbers are
+// luSolve's; but it skips the rows whose multiplier l_ik is zero, and
+// subtracting 0·u_kj = ±0 changes no number but a zero's sign, unless
+// u_kj is not finite (0·∞ is NaN). So while every u_kj is finite the two
+// agree but for the signs of zeros, which only a zero in x would show.
+// It reports sure = false when a number of a is not finite, a row of U
+// (final when it becomes the pivot row, and checked then) is not, or x
+// has a zero or a number that is not finite (a multiplier that is not
+// finite makes its row's diagonal so). Then a and b are to be rebuilt and
+// solved by luSolve; otherwise ok, the row swaps and x are luSolve's to
+// the bit.
+func luSolveFast(a, b []float64, perm []int, vv []float64, n int) (ok, sure bool) {
+	a, vv = a[:n*n], vv[:n]
+	for i := 0; i < n; i++ {
+		mx, finite := rowMaxAbs(a[i*n : (i+1)*n])
+		if !finite {
+			return false, false
+		}
+		if mx == 0 {
+			return false, true
+		}
+		vv[i] = 1 / mx
+	}
+	for k := 0; k < n; k++ {
+		big, imax := 0.0, k
+		for i := k; i < n; i++ {
+			if v := vv[i] * math.Abs(a[i*n+k]); v >= big {
+				big, imax = v, i
+			}
+		}
+		if imax != k {
+			r0, r1 := a[imax*n:(imax+1)*n], a[k*n:(k+1)*n]
+			for j := range r0 {
+				r0[j], r1[j] = r1[j], r0[j]
+			}
+			vv[imax] = vv[k]
+		}
+		perm[k] = imax
+		if a[k*n+k] == 0 {
+			return false, allFinite(a)
+		}
+		inv := 0.0
+		if k != n-1 {
+			inv = 1 / a[k*n+k]
+		}
+		if !luEliminate(a, n, k, inv) {
+			return false, false
+		}
+	}
+	first := -1
+	for i := 0; i < n; i++ {
+		ip := perm[i]
+		sum := b[ip]
+		b[ip] = b[i]
+		if first >= 0 {
+			for j := first; j < i; j++ {
+				sum -= a[i*n+j] * b[j]
+			}
+		} else if sum != 0 {
+			first = i
+		}
+		b[i] = sum
+	}
+	for i := n - 1; i >= 0; i-- {
+		sum := b[i]
+		for j := i + 1; j < n; j++ {
+			sum -= a[i*n+j] * b[j]
+		}
+		b[i] = sum / a[i*n+i]
+	}
+	for _, v := range b[:n] {
+		if v == 0 || v-v != 0 {
+			return false, false
+		}
+	}
+	return true, true
+}
+
+// luEliminateGo is step k of luSolveFast: every row i below k gets its
+// multiplier l = a[i][k]·inv (inv = 1/a[k][k]) and, unless l is zero,
+// a[i][j] −= l·a[k][j] for j > k, each product rounded on its own. It
+// reports whether the pivot row from the diagonal on, a[k][k..n−1] (row k
+// of U, final at this step), is finite.
+func luEliminateGo(a []float64, n, k int, inv float64) bool {
+	finite := allFinite(a[k*n+k : (k+1)*n])
+	prow := a[k*n+k+1 : (k+1)*n]
+	for i := k + 1; i < n; i++ {
+		row := a[i*n+k : (i+1)*n]
+		l := row[0] * inv
+		row[0] = l
+		if l == 0 {
+			continue
+		}
+		subScaledGo(row[1:], prow, l)
+	}
+	return finite
+}
+
+// rowMaxAbsGo is the largest |x[j]| (or 0) and whether every x[j] is finite
+// (the largest is meaningful only then).
+func rowMaxAbsGo(x []float64) (float64, bool) {
+	mx := 0.0
+	for _, v := range x {
+		if av := math.Abs(v); av > mx {
+			mx = av
+		}
+	}
+	return mx, allFinite(x)
+}
+
+// allFinite reports whether every number of x is finite.
+func allFinite(x []float64) bool {
+	for _, v := range x {
+		if v-v != 0 {
+			return false
+		}
+	}
+	return true
+}
+
 // lemkeHowson finds an equilibrium of the polymatrix approximation by
 // Lemke's method with covering vector pert, started at the pure profile
 // br (each player's strategy with the largest entry of pert), and writes
@@ -729,22 +870,30 @@ func luSolve(a, b []float64, perm []int, vv, col []float64, n int) bool {
 // rescaled to D = 1 when D grows past 1e6. Labels: basic variable of row r
 // is rowLab[r], nonbasic of column c is colLab[c]; x_i is i+1, v_p is
 // M+p+1, λ is M+N+1, the constant M+N+2, and slack or sum row r is −r−1.
+//
+// The tableau is stored by columns and brought up to date lazily (see
+// ipaTableau): a pivot needs only its own column and the constant one, so
+// a column is updated when it next enters, with the same operations on
+// each entry as gametracer's Pivot, and not at all after its last entry.
 func (it *ipaIterator) lemkeHowson(pert []float64, br []int, s []float64) {
 	M, N := it.M, it.N
 	R, C := M+N, M+N+2
-	t := it.tab
-	for i := range t {
-		t[i] = 0
+	lt := &it.lt
+	lt.reset(R, C)
+	t := lt.t
+	for j := 0; j < M; j++ {
+		col := t[j*R : (j+1)*R]
+		for i := 0; i < M; i++ {
+			col[i] = it.dg[i*M+j]
+		}
+		col[M+it.owner[j]] = 1
 	}
 	for i := 0; i < M; i++ {
-		copy(t[i*C:i*C+M], it.dg[i*M:(i+1)*M])
-		p := it.owner[i]
-		t[(M+p)*C+i] = 1
-		t[i*C+M+p] = -1
-		t[i*C+M+N] = pert[i]
+		t[(M+it.owner[i])*R+i] = -1
+		t[(M+N)*R+i] = pert[i]
 	}
 	for p := 0; p < N; p++ {
-		t[(M+p)*C+M+N+1] = 1
+		t[(M+N+1)*R+M+p] = 1
 	}
 	// Labels and where each stands: pos[l+R] is the row (≥ 0) or the
 	// column (−c−1) of label l, so that no pivot searches for a label.
@@ -759,9 +908,8 @@ func (it *ipaIterator) lemkeHowson(pert []float64, br []int, s []float64) {
 		rowLab[r] = -r - 1
 		pos[-r-1+R] = r
 	}
-	D := 1.0
 	pivot := func(pr, pc int) int {
-		D = lhPivot(t, R, C, pr, pc, D, it.fcol)
+		lt.pivot(pr, pc)
 		left, entered := rowLab[pr], colLab[pc]
 		rowLab[pr], colLab[pc] = entered, left
 		pos[entered+R], pos[left+R] = pr, -pc-1
@@ -776,10 +924,11 @@ func (it *ipaIterator) lemkeHowson(pert []float64, br []int, s []float64) {
 	K := C - 1
 	lam := M + N + 1
 	pc := -pos[lam+R] - 1
+	a, b := lt.column(pc), lt.column(K)
 	m, pr := math.Inf(-1), -1
 	for r := 0; r < R; r++ {
-		if a := t[r*C+pc]; a < 0 {
-			if q := t[r*C+K] / a; q > m {
+		if a[r] < 0 {
+			if q := b[r] / a[r]; q > m {
 				m, pr = q, r
 			}
 		}
@@ -791,14 +940,7 @@ func (it *ipaIterator) lemkeHowson(pert []float64, br []int, s []float64) {
 			pc = -pos[-left+R] - 1
 			// The ratios first (independent divisions, in flight
 			// together), then the first smallest; v_p never leaves.
-			for r := range q {
-				// Without a branch (whether a > 0 is as good as random):
-				// the quotient is taken for every row and replaced by +∞
-				// where a ≤ 0.
-				a := t[r*C+pc]
-				keep := -uint64(b2u(a > 0))
-				q[r] = math.Float64frombits(math.Float64bits(t[r*C+K]/a)&keep | posInfBits&^keep)
-			}
+			lhRatios(lt.column(pc), lt.column(K), q)
 			for p := 0; p < N; p++ {
 				if r := pos[M+p+1+R]; r >= 0 {
 					q[r] = math.Inf(1)
@@ -816,11 +958,24 @@ func (it *ipaIterator) lemkeHowson(pert []float64, br []int, s []float64) {
 			left = pivot(pr, pc)
 		}
 	}
+	b = lt.column(K)
 	for i := 0; i < M; i++ {
 		s[i] = 0
 		if r := pos[i+1+R]; r >= 0 {
-			s[i] = t[r*C+K] / D
+			s[i] = b[r] / lt.D
 		}
+	}
+}
+
+// lhRatiosGo sets q[r] = b[r]/a[r] where a[r] > 0 and +∞ elsewhere (NaN
+// included), for r < len(q). Without a branch (whether a > 0 is as good
+// as random): the quotient is taken for every row and replaced by +∞
+// where a ≤ 0.
+func lhRatiosGo(a, b, q []float64) {
+	a, b = a[:len(q)], b[:len(q)]
+	for r := range q {
+		keep := -uint64(b2u(a[r] > 0))
+		q[r] = math.Float64frombits(math.Float64bits(b[r]/a[r])&keep | posInfBits&^keep)
 	}
 }
 
@@ -836,48 +991,138 @@ func b2u(b bool) uint64 {
 	return u
 }
 
-// lhPivot pivots tableau t (R rows of C columns, integer-pivoting form
-// with last pivot D) on row pr and column pc and returns the new D. It is
-// gametracer's Pivot, with the same operations on every entry:
-// t_ij ← (t_ij·pv − t_i,pc·t_pr,j) / (D·sgn pv); only the order of the loops
-// differs (the pivot column is kept aside in fcol, R long, and then
-// written, so that the inner loop runs over whole rows without a test).
-func lhPivot(t []float64, R, C, pr, pc int, D float64, fcol []float64) float64 {
-	pv := t[pr*C+pc]
+// ipaTableau is Lemke–Howson's tableau in gametracer's integer-pivoting
+// form, R rows by C columns, stored by columns and updated lazily.
+//
+// gametracer's Pivot on (pr, pc) with pivot pv and last pivot D sets
+// every entry off the pivot row to t_ij ← (t_ij·pv − t_i,pc·t_pr,j)/den,
+// den = D·sgn pv, negates the pivot row when pv < 0, replaces the pivot
+// column and divides the whole tableau by |pv| when that passes 1e6. A
+// column's new entries depend only on its own entries and on the pivot
+// column, so each pivot is recorded (the pivot column as it was, in hist,
+// and pr, pv, den, the sign and the rescaling) and a column replays the
+// pivots it has missed when it is next read (column): the same
+// operations on the same numbers, in the same order, as the eager update,
+// so every entry read has the eager tableau's bits. A pivot reads only
+// the entering column and the constant one, so the columns that do not
+// enter again before the end are never updated. The record is replayed
+// into every column and cleared when it grows past ipaMaxSteps pivots,
+// which bounds its memory by a few tableaux.
+type ipaTableau struct {
+	R, C  int
+	t     []float64 // column c is t[c*R : (c+1)*R]
+	upto  []int     // column c has the first upto[c] recorded pivots
+	hist  []float64 // pivot k's column is hist[k*R : (k+1)*R]
+	steps []ipaStep
+	D     float64 // the last pivot (integer-pivoting form)
+}
+
+// ipaStep is one recorded pivot. lhReplayAVX reads its fields at offsets
+// 0, 8, 16, 24 and 32 (TestIPAStepLayout).
+type ipaStep struct {
+	pr           int
+	pv, den, div float64 // div: the rescaling divisor (|pv|), or 0
+	sign         uint64  // 1<<63 when pv < 0 (the pivot row is negated), else 0
+}
+
+// ipaMaxSteps is how many pivots a tableau of C columns records before it
+// updates every column and clears the record (a variable for the tests,
+// which make it small).
+var ipaMaxSteps = func(C int) int { return max(4*C, 64) }
+
+// reset makes an R×C tableau of zeros with D = 1 and no pivot recorded.
+func (lt *ipaTableau) reset(R, C int) {
+	lt.R, lt.C, lt.D = R, C, 1
+	if cap(lt.t) < R*C {
+		lt.t = make([]float64, R*C)
+		lt.upto = make([]int, C)
+	}
+	lt.t, lt.upto = lt.t[:R*C], lt.upto[:C]
+	clear(lt.t)
+	clear(lt.upto)
+	lt.hist, lt.steps = lt.hist[:0], lt.steps[:0]
+}
+
+// column brings column c up to date and returns it.
+func (lt *ipaTableau) column(c int) []float64 {
+	R := lt.R
+	col := lt.t[c*R : (c+1)*R]
+	if k := lt.upto[c]; k < len(lt.steps) {
+		lhReplay(col, lt.hist[k*R:], lt.steps[k:])
+		lt.upto[c] = len(lt.steps)
+	}
+	return col
+}
+
+// lhReplayGo applies the recorded pivots steps to column col (R entries),
+// pivot k's column at hist[k*R:]: p = col[pr] (the pivot row's entry),
+// every row (the pivot row too: its value is replaced next) becomes
+// (col[i]·pv − hist[i]·p)/den as lhRowGo computes it, the pivot row's
+// entry is p with its sign bit flipped by sign, and the whole column is
+// divided by div when that is not 0.
+func lhReplayGo(col, hist []float64, steps []ipaStep) {
+	R := len(col)
+	for k := range steps {
+		st := &steps[k]
+		p := col[st.pr]
+		lhRowGo(col, hist[k*R:(k+1)*R], st.pv, p, st.den)
+		col[st.pr] = math.Float64frombits(math.Float64bits(p) ^ st.sign)
+		if st.div != 0 {
+			for i := range col {
+				col[i] /= st.div
+			}
+		}
+	}
+}
+
+// lhStepsInRange reports whether every step's pivot row is below R.
+func lhStepsInRange(steps []ipaStep, R int) bool {
+	for k := range steps {
+		if uint(steps[k].pr) >= uint(R) {
+			return false
+		}
+	}
+	return true
+}
+
+// pivot pivots on row pr and column pc.
+func (lt *ipaTableau) pivot(pr, pc int) {
+	if len(lt.steps) >= ipaMaxSteps(lt.C) {
+		for c := 0; c < lt.C; c++ {
+			lt.column(c)
+		}
+		clear(lt.upto)
+		lt.hist, lt.steps = lt.hist[:0], lt.steps[:0]
+	}
+	col := lt.column(pc)
+	pv := col[pr]
 	sg := 1.0
 	if pv < 0 {
 		sg = -1
 	}
-	den := D * sg
-	prow := t[pr*C : (pr+1)*C]
-	lhRows(t, fcol, R, C, pr, pc, pv, den)
+	st := ipaStep{pr: pr, pv: pv, den: lt.D * sg}
+	if sg < 0 {
+		st.sign = 1 << 63
+	}
+	lt.hist = append(lt.hist, col...)
 	// The pivot column: negated when pv > 0, else kept (and the pivot row
 	// negated instead), as gametracer does.
 	if sg > 0 {
-		for i := 0; i < R; i++ {
-			if i != pr {
-				t[i*C+pc] = -fcol[i]
-			}
-		}
-	} else {
-		for i := 0; i < R; i++ {
-			if i != pr {
-				t[i*C+pc] = fcol[i]
-			}
-		}
-		for j := range prow {
-			prow[j] = -prow[j]
+		for i := range col {
+			col[i] = -col[i]
 		}
 	}
-	t[pr*C+pc] = sg * D
-	D = math.Abs(pv)
-	if D > 1e6 {
-		for i := range t {
-			t[i] /= D
+	col[pr] = sg * lt.D
+	lt.D = math.Abs(pv)
+	if lt.D > 1e6 {
+		st.div = lt.D
+		for i := range col {
+			col[i] /= lt.D
 		}
-		D = 1
+		lt.D = 1
 	}
-	return D
+	lt.steps = append(lt.steps, st)
+	lt.upto[pc] = len(lt.steps)
 }
 
 // polish makes the end of the iteration an equilibrium of the game to

@@ -1,10 +1,12 @@
 package nash
 
-// lhRowGo is one row of lhRows in Go: row[j] ← (row[j]·pv − f·prow[j]) / den
-// for every j < len(prow), each product rounded on its own (the float64
-// conversions forbid a fused multiply–add, which Go may otherwise emit on
-// arm64, ppc64, s390x and riscv64), so that every machine and the vector
-// version give the same bits.
+// lhRowGo is the update of one row (or column) of IPA's Lemke–Howson
+// tableau by one pivot (lhReplayGo, and the reference code of the tests):
+// row[j] ← (row[j]·pv − f·prow[j]) / den for every j < len(prow), each
+// product rounded on its own (the float64 conversions forbid a fused
+// multiply–add, which Go may otherwise emit on arm64, ppc64, s390x and
+// riscv64), so that every machine and the vector version give the same
+// bits.
 func lhRowGo(row, prow []float64, pv, f, den float64) {
 	row = row[:len(prow)]
 	// Four at a time: the divisions are independent, and this keeps more
@@ -19,20 +21,6 @@ func lhRowGo(row, prow []float64, pv, f, den float64) {
 	}
 	for ; j < len(prow); j++ {
 		row[j] = (float64(row[j]*pv) - float64(f*prow[j])) / den
-	}
-}
-
-// lhRowsGo is lhRows in Go, row by row.
-func lhRowsGo(t, fcol []float64, R, C, pr, pc int, pv, den float64) {
-	prow := t[pr*C : (pr+1)*C]
-	for i := 0; i < R; i++ {
-		if i == pr {
-			continue
-		}
-		row := t[i*C : (i+1)*C]
-		f := row[pc]
-		fcol[i] = f
-		lhRowGo(row, prow, pv, f, den)
 	}
 }
 

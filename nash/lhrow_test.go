@@ -7,50 +7,6 @@ import (
 	"pgregory.net/rapid"
 )
 
-// The pivot's update (lhRows, in assembly where the processor has AVX)
-// gives lhRowsGo's bits and pivot column, both give the formula's bits,
-// and they leave the pivot row and what lies beyond the tableau alone,
-// for every shape and pivot position, so that IPA's iterates do not
-// depend on the machine.
-func TestLHRowsSameBits(t *testing.T) {
-	rapid.Check(t, func(t *rapid.T) {
-		R := rapid.IntRange(1, 12).Draw(t, "R")
-		C := rapid.IntRange(1, 41).Draw(t, "C")
-		pr, pc := rapid.IntRange(0, R-1).Draw(t, "pr"), rapid.IntRange(0, C-1).Draw(t, "pc")
-		fl := rapid.Float64Range(-1e9, 1e9)
-		tab := rapid.SliceOfN(fl, R*C+3, R*C+3).Draw(t, "t")
-		pv := fl.Draw(t, "pv")
-		den := rapid.SampledFrom([]float64{1, -1, 3, -7.5, 1e-300, 123456.789}).Draw(t, "den")
-		a, b := append([]float64(nil), tab...), append([]float64(nil), tab...)
-		fa, fb := make([]float64, R+1), make([]float64, R+1)
-		lhRows(a, fa, R, C, pr, pc, pv, den)
-		lhRowsGo(b, fb, R, C, pr, pc, pv, den)
-		for j := range a {
-			if math.Float64bits(a[j]) != math.Float64bits(b[j]) {
-				t.Fatalf("entry %d (row %d) of %dx%d: %v against %v", j, j/C, R, C, a[j], b[j])
-			}
-			if (j/C == pr || j >= R*C) && a[j] != tab[j] {
-				t.Fatalf("entry %d changed (pivot row or beyond the tableau)", j)
-			}
-		}
-		for i := range fa {
-			if math.Float64bits(fa[i]) != math.Float64bits(fb[i]) || i != pr && i < R && fa[i] != tab[i*C+pc] {
-				t.Fatalf("pivot column %d: %v against %v", i, fa[i], fb[i])
-			}
-		}
-		// Each entry as the formula gives it, each product rounded.
-		for i := 0; i < R; i++ {
-			for j := 0; i != pr && j < C; j++ {
-				f := tab[i*C+pc]
-				want := (float64(tab[i*C+j]*pv) - float64(f*tab[pr*C+j])) / den
-				if math.Float64bits(b[i*C+j]) != math.Float64bits(want) {
-					t.Fatalf("entry %d, %d: %v, want %v", i, j, b[i*C+j], want)
-				}
-			}
-		}
-	})
-}
-
 // The float Lemke–Howson pivot's row update (elimRows, in assembly where
 // the processor has AVX) gives elimRowsGo's bits, both give the
 // formula's (each product rounded), rows whose pivot-column entry is zero

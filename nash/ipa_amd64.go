@@ -1,0 +1,63 @@
+package nash
+
+import "math"
+
+// luEliminateAVX is luEliminateGo in assembly (ipa_amd64.s), four entries
+// of a row per instruction, multiply and subtract separate (no fused
+// multiply–add): bit for bit luEliminateGo's results.
+//
+//go:noescape
+func luEliminateAVX(a []float64, n, k int, inv float64) bool
+
+// luEliminate is luEliminateGo, in assembly where the processor has AVX:
+// step k of IPA's LU factorisation (luSolveFast).
+func luEliminate(a []float64, n, k int, inv float64) bool {
+	if hasAVX && 0 <= k && k < n && len(a) >= n*n {
+		return luEliminateAVX(a, n, k, inv)
+	}
+	return luEliminateGo(a, n, k, inv)
+}
+
+// rowMaxAbsAVX is rowMaxAbsGo in assembly, four entries per instruction; mask
+// is the bits 0x7fff…f (|v| is v's bits and mask).
+//
+//go:noescape
+func rowMaxAbsAVX(x []float64, mask float64) (float64, bool)
+
+// rowMaxAbs is rowMaxAbsGo, in assembly where the processor has AVX.
+func rowMaxAbs(x []float64) (float64, bool) {
+	if hasAVX {
+		return rowMaxAbsAVX(x, math.Float64frombits(1<<63-1))
+	}
+	return rowMaxAbsGo(x)
+}
+
+// lhReplayAVX is lhReplayGo in assembly, four entries per instruction,
+// each multiplication, subtraction and division rounded as the scalar
+// ones: bit for bit lhReplayGo's results.
+//
+//go:noescape
+func lhReplayAVX(col, hist []float64, steps []ipaStep)
+
+// lhReplay is lhReplayGo, in assembly where the processor has AVX.
+func lhReplay(col, hist []float64, steps []ipaStep) {
+	if hasAVX && len(hist) >= len(steps)*len(col) && lhStepsInRange(steps, len(col)) {
+		lhReplayAVX(col, hist, steps)
+		return
+	}
+	lhReplayGo(col, hist, steps)
+}
+
+// lhRatiosAVX is lhRatiosGo in assembly, four quotients per instruction.
+//
+//go:noescape
+func lhRatiosAVX(a, b, q []float64, inf float64)
+
+// lhRatios is lhRatiosGo, in assembly where the processor has AVX.
+func lhRatios(a, b, q []float64) {
+	if hasAVX && len(a) >= len(q) && len(b) >= len(q) {
+		lhRatiosAVX(a, b, q, math.Inf(1))
+		return
+	}
+	lhRatiosGo(a, b, q)
+}

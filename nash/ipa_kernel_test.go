@@ -1,0 +1,196 @@
+package nash
+
+import (
+	"math"
+	"testing"
+	"unsafe"
+
+	"pgregory.net/rapid"
+
+	"github.com/truce-dev/truce/game"
+)
+
+// The special values the kernels' tests mix into their numbers.
+var ipaSpecials = []float64{0, math.Copysign(0, -1), 1, -1, 2, -0.5, 1e-310, -1e300, 1e300, math.Inf(1), math.Inf(-1), math.NaN()}
+
+// ipaFloats draws mostly ordinary numbers, some of them special.
+func ipaFloats(special bool) *rapid.Generator[float64] {
+	if !special {
+		return rapid.OneOf(rapid.Float64Range(-1e3, 1e3), rapid.SampledFrom([]float64{0, 0, 1, -1}))
+	}
+	return rapid.OneOf(rapid.Float64Range(-1e3, 1e3), rapid.Float64Range(-1e3, 1e3), rapid.SampledFrom(ipaSpecials))
+}
+
+// TestIPAStepLayout: lhReplayAVX reads ipaStep's fields at these offsets.
+func TestIPAStepLayout(t *testing.T) {
+	var st ipaStep
+	if unsafe.Sizeof(st) != 40 || unsafe.Offsetof(st.pr) != 0 || unsafe.Offsetof(st.pv) != 8 ||
+		unsafe.Offsetof(st.den) != 16 || unsafe.Offsetof(st.div) != 24 || unsafe.Offsetof(st.sign) != 32 {
+		t.Fatalf("ipaStep: size %d, offsets %d %d %d %d %d", unsafe.Sizeof(st), unsafe.Offsetof(st.pr),
+			unsafe.Offsetof(st.pv), unsafe.Offsetof(st.den), unsafe.Offsetof(st.div), unsafe.Offsetof(st.sign))
+	}
+}
+
+// TestLHReplaySameBits: the replay of recorded pivots on a column
+// (lhReplay, in assembly where the processor has AVX) gives lhReplayGo's
+// bits, and both give the formula's, step by step: every entry
+// (col·pv − hist·p)/den with each product rounded, the pivot row's entry
+// p with its sign flipped when the step says so, the column divided by
+// div when that is not 0; nothing beyond the column changes.
+func TestLHReplaySameBits(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		R := rapid.IntRange(1, 41).Draw(t, "R")
+		n := rapid.IntRange(0, 6).Draw(t, "steps")
+		fl := ipaFloats(rapid.Bool().Draw(t, "special"))
+		col := rapid.SliceOfN(fl, R+2, R+2).Draw(t, "col") // two beyond the column
+		hist := rapid.SliceOfN(fl, n*R, n*R).Draw(t, "hist")
+		steps := make([]ipaStep, n)
+		for k := range steps {
+			steps[k] = ipaStep{pr: rapid.IntRange(0, R-1).Draw(t, "pr"), pv: fl.Draw(t, "pv"),
+				den: rapid.SampledFrom([]float64{1, -1, 3, -7.5, 1e-300, 123456.789, 0}).Draw(t, "den")}
+			if rapid.Bool().Draw(t, "negated") {
+				steps[k].sign = 1 << 63
+			}
+			if rapid.Bool().Draw(t, "rescaled") {
+				steps[k].div = rapid.SampledFrom([]float64{2e6, 3.5e7, 1e300}).Draw(t, "div")
+			}
+		}
+		a, b, want := append([]float64(nil), col...), append([]float64(nil), col...), append([]float64(nil), col...)
+		lhReplay(a[:R], hist, steps)
+		lhReplayGo(b[:R], hist, steps)
+		for k, st := range steps {
+			p := want[st.pr]
+			for i := 0; i < R; i++ {
+				want[i] = (float64(want[i]*st.pv) - float64(hist[k*R+i]*p)) / st.den
+			}
+			want[st.pr] = p
+			if st.sign != 0 {
+				want[st.pr] = -p
+			}
+			if st.div != 0 {
+				for i := 0; i < R; i++ {
+					want[i] /= st.div
+				}
+			}
+		}
+		for i := range col {
+			if !sameBits(a[i], b[i]) {
+				t.Fatalf("entry %d: %v, lhReplayGo %v", i, a[i], b[i])
+			}
+			if !sameBits(b[i], want[i]) && !(math.IsNaN(b[i]) && math.IsNaN(want[i])) {
+				t.Fatalf("entry %d: %v, the formula %v", i, b[i], want[i])
+			}
+		}
+	})
+}
+
+// TestLHRatiosSameBits: lhRatios (in assembly where the processor has
+// AVX) gives lhRatiosGo's bits, and both give b/a where a > 0 and +∞
+// elsewhere (a ≤ 0 or NaN), and write nothing beyond q.
+func TestLHRatiosSameBits(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		n := rapid.IntRange(0, 41).Draw(t, "n")
+		fl := ipaFloats(true)
+		a := rapid.SliceOfN(fl, n, n).Draw(t, "a")
+		b := rapid.SliceOfN(fl, n, n).Draw(t, "b")
+		q1, q2 := make([]float64, n+1), make([]float64, n+1)
+		q1[n], q2[n] = 7, 7
+		lhRatios(a, b, q1[:n])
+		lhRatiosGo(a, b, q2[:n])
+		for r := range q1 {
+			want := 7.0
+			if r < n {
+				want = math.Inf(1)
+				if a[r] > 0 {
+					want = b[r] / a[r]
+				}
+			}
+			if !sameBits(q1[r], q2[r]) || !sameBits(q2[r], want) && !(math.IsNaN(q2[r]) && math.IsNaN(want)) {
+				t.Fatalf("q[%d] = %v, lhRatiosGo %v, want %v (a %v, b %v)", r, q1[r], q2[r], want, a, b)
+			}
+		}
+	})
+}
+
+// TestLUSolveFastSameBits: luSolveFast, with luSolve where it is not
+// sure (as supportSolve uses it), gives the reference's (refLUSolve, NR's
+// Crout order, row by row) success and solution to the bit, and when
+// sure a factorisation that differs at most in the sign of a zero: on
+// random systems dense and sparse, singular, with zero rows, repeated
+// rows, zeros of both signs, subnormal, huge and non-finite entries.
+// Where it is sure it never had to be unsure: the sparse systems without
+// special values are solved by the fast path most of the time.
+func TestLUSolveFastSameBits(t *testing.T) {
+	var fast, all int
+	rapid.Check(t, func(t *rapid.T) {
+		n := rapid.IntRange(1, 40).Draw(t, "n")
+		special := rapid.Bool().Draw(t, "special")
+		fl := ipaFloats(special)
+		if rapid.Bool().Draw(t, "sparse") {
+			fl = rapid.OneOf(fl, rapid.Just(0.0), rapid.Just(0.0), rapid.Just(0.0))
+		}
+		a := rapid.SliceOfN(fl, n*n, n*n).Draw(t, "a")
+		b := rapid.SliceOfN(fl, n, n).Draw(t, "b")
+		if rapid.Bool().Draw(t, "repeat a row") && n > 1 {
+			copy(a[(n-1)*n:], a[:n])
+		}
+		a1, b1 := append([]float64(nil), a...), append([]float64(nil), b...)
+		a2, b2 := append([]float64(nil), a...), append([]float64(nil), b...)
+		p1, p2 := make([]int, n), make([]int, n)
+		ok1, sure := luSolveFast(a1, b1, p1, make([]float64, n), n)
+		if !special {
+			all++
+			if sure {
+				fast++
+			}
+		}
+		if !sure {
+			copy(a1, a)
+			copy(b1, b)
+			ok1 = luSolve(a1, b1, p1, make([]float64, n), make([]float64, n), n)
+		}
+		ok2 := refLUSolve(a2, b2, p2, make([]float64, n), make([]float64, n), n)
+		if ok1 != ok2 {
+			t.Fatalf("luSolveFast %v (sure %v), reference %v", ok1, sure, ok2)
+		}
+		if !ok1 {
+			return
+		}
+		for i := range b1 {
+			if !sameBits(b1[i], b2[i]) {
+				t.Fatalf("x[%d] = %v, reference %v (sure %v)", i, b1[i], b2[i], sure)
+			}
+		}
+		for i := range a1 {
+			if !sameBits(a1[i], a2[i]) && !(a1[i] == 0 && a2[i] == 0 && sure) {
+				t.Fatalf("LU entry %d = %v, reference %v (sure %v)", i, a1[i], a2[i], sure)
+			}
+		}
+		for i := range p1 {
+			if p1[i] != p2[i] {
+				t.Fatalf("row swap %d: %d, reference %d", i, p1[i], p2[i])
+			}
+		}
+	})
+	if all > 20 && fast*4 < all {
+		t.Errorf("the fast path was sure of %d of %d ordinary systems", fast, all)
+	}
+}
+
+// TestIPASameIteratesFlushing: with the record of Lemke–Howson's pivots
+// cleared every few pivots (every column brought up to date first), the
+// iterates are still the reference's to the bit.
+func TestIPASameIteratesFlushing(t *testing.T) {
+	saved := ipaMaxSteps
+	defer func() { ipaMaxSteps = saved }()
+	for _, every := range []int{1, 2, 5} {
+		ipaMaxSteps = func(int) int { return every }
+		for _, c := range []struct {
+			shape []int
+			seed  uint64
+		}{{[]int{3, 3, 3}, 1}, {[]int{4, 3, 2}, 2}, {[]int{2, 2, 2, 2}, 3}, {[]int{5, 5, 5}, 4}} {
+			var g *game.Strategic = continuousGame(c.shape, c.seed)
+			sameIPAIterates(t, "flushing", g, Search{Seed: c.seed, Starts: 3})
+		}
+	}
+}
