@@ -396,8 +396,14 @@ func (it *ipaIterator) run(ctx context.Context, pert []float64, br []int, zh []f
 		// of the strategy values at sh, divided by N−1.
 		it.ng.values(sh, it.u, it.du)
 		f := float64(N - 1)
-		for i, v := range it.du {
-			it.dg[i] = v / f
+		if rf := exactReciprocal(f); rf != 0 {
+			// N−1 a power of two (3, 5 or 9 players): v/f = v·(1/f).
+			for i, v := range it.du {
+				it.dg[i] = v * rf
+			}
+		} else {
+			copy(it.dg, it.du)
+			divideBy(it.dg, f)
 		}
 		// Its equilibrium on the last support, when that is feasible.
 		if !it.supportSolve(so, s) {
@@ -498,6 +504,24 @@ func (d *descending) Less(i, j int) bool {
 }
 func (d *descending) Swap(i, j int) { d.s[i], d.s[j] = d.s[j], d.s[i] }
 
+// sortDescendingSmall sorts s (at most 12 numbers) as
+// sort.Sort(&descending{s}) does: sort.Sort sorts so few by insertion,
+// and this is that insertion sort with descending's comparison inlined,
+// so it makes the same moves (equal numbers of different bits, ±0 or
+// NaNs, end in the same places).
+func sortDescendingSmall(s []float64) {
+	for i := 1; i < len(s); i++ {
+		for j := i; j > 0; j-- {
+			a, b := s[j], s[j-1]
+			// descending.Less(j, j−1)
+			if !(b < a || (b != b && a == a)) {
+				break
+			}
+			s[j], s[j-1] = b, a
+		}
+	}
+}
+
 // retract maps z onto the product of simplices: the Euclidean projection
 // of each player's part, sh_i = max(z_i − v, 0) with v chosen so that they
 // sum to one (the Kohlberg–Mertens retraction).
@@ -506,8 +530,12 @@ func (it *ipaIterator) retract(dst, z []float64) {
 		o := it.ng.off[p]
 		srt := it.srt[:n]
 		copy(srt, z[o:o+n])
-		it.desc.s = srt
-		sort.Sort(&it.desc)
+		if n <= 12 {
+			sortDescendingSmall(srt)
+		} else {
+			it.desc.s = srt
+			sort.Sort(&it.desc)
+		}
 		sum := srt[0]
 		k := 1
 		for ; k < n; k++ {
@@ -880,20 +908,20 @@ func (it *ipaIterator) lemkeHowson(pert []float64, br []int, s []float64) {
 	R, C := M+N, M+N+2
 	lt := &it.lt
 	lt.reset(R, C)
-	t := lt.t
+	t, S := lt.t, lt.S
 	for j := 0; j < M; j++ {
-		col := t[j*R : (j+1)*R]
+		col := t[j*S : j*S+R]
 		for i := 0; i < M; i++ {
 			col[i] = it.dg[i*M+j]
 		}
 		col[M+it.owner[j]] = 1
 	}
 	for i := 0; i < M; i++ {
-		t[(M+it.owner[i])*R+i] = -1
-		t[(M+N)*R+i] = pert[i]
+		t[(M+it.owner[i])*S+i] = -1
+		t[(M+N)*S+i] = pert[i]
 	}
 	for p := 0; p < N; p++ {
-		t[(M+N+1)*R+M+p] = 1
+		t[(M+N+1)*S+M+p] = 1
 	}
 	// Labels and where each stands: pos[l+R] is the row (≥ 0) or the
 	// column (−c−1) of label l, so that no pivot searches for a label.
@@ -1010,19 +1038,32 @@ func b2u(b bool) uint64 {
 // which bounds its memory by a few tableaux.
 type ipaTableau struct {
 	R, C  int
-	t     []float64 // column c is t[c*R : (c+1)*R]
+	S     int       // R rounded up to a multiple of 4: a column's stride
+	t     []float64 // column c is t[c*S : c*S+R], zeros to c*S+S
 	upto  []int     // column c has the first upto[c] recorded pivots
-	hist  []float64 // pivot k's column is hist[k*R : (k+1)*R]
+	hist  []float64 // pivot k's column is hist[k*S : k*S+R]
 	steps []ipaStep
 	D     float64 // the last pivot (integer-pivoting form)
 }
 
 // ipaStep is one recorded pivot. lhReplayAVX reads its fields at offsets
-// 0, 8, 16, 24 and 32 (TestIPAStepLayout).
+// 0, 8, 16, 24, 32 and 40 (TestIPAStepLayout).
 type ipaStep struct {
 	pr           int
 	pv, den, div float64 // div: the rescaling divisor (|pv|), or 0
 	sign         uint64  // 1<<63 when pv < 0 (the pivot row is negated), else 0
+	// rden is 1/den when den is a power of two (then x/den and x·rden
+	// are the same number, the same exact quotient rounded once), else 0.
+	rden float64
+}
+
+// exactReciprocal is 1/d when d is a power of two whose reciprocal is a
+// normal number (then x/d = x·(1/d) for every x), else 0.
+func exactReciprocal(d float64) float64 {
+	if fr, e := math.Frexp(d); (fr == 0.5 || fr == -0.5) && e > -1000 && e < 1000 {
+		return 1 / d
+	}
+	return 0
 }
 
 // ipaMaxSteps is how many pivots a tableau of C columns records before it
@@ -1032,12 +1073,13 @@ var ipaMaxSteps = func(C int) int { return max(4*C, 64) }
 
 // reset makes an R×C tableau of zeros with D = 1 and no pivot recorded.
 func (lt *ipaTableau) reset(R, C int) {
-	lt.R, lt.C, lt.D = R, C, 1
-	if cap(lt.t) < R*C {
-		lt.t = make([]float64, R*C)
+	S := (R + 3) &^ 3
+	lt.R, lt.C, lt.S, lt.D = R, C, S, 1
+	if cap(lt.t) < S*C {
+		lt.t = make([]float64, S*C)
 		lt.upto = make([]int, C)
 	}
-	lt.t, lt.upto = lt.t[:R*C], lt.upto[:C]
+	lt.t, lt.upto = lt.t[:S*C], lt.upto[:C]
 	clear(lt.t)
 	clear(lt.upto)
 	lt.hist, lt.steps = lt.hist[:0], lt.steps[:0]
@@ -1045,27 +1087,35 @@ func (lt *ipaTableau) reset(R, C int) {
 
 // column brings column c up to date and returns it.
 func (lt *ipaTableau) column(c int) []float64 {
-	R := lt.R
-	col := lt.t[c*R : (c+1)*R]
+	S := lt.S
+	col := lt.t[c*S : (c+1)*S]
 	if k := lt.upto[c]; k < len(lt.steps) {
-		lhReplay(col, lt.hist[k*R:], lt.steps[k:])
+		lhReplay(col, lt.hist[k*S:], lt.steps[k:])
 		lt.upto[c] = len(lt.steps)
 	}
-	return col
+	return col[:lt.R]
 }
 
 // lhReplayGo applies the recorded pivots steps to column col (R entries),
 // pivot k's column at hist[k*R:]: p = col[pr] (the pivot row's entry),
 // every row (the pivot row too: its value is replaced next) becomes
-// (col[i]·pv − hist[i]·p)/den as lhRowGo computes it, the pivot row's
-// entry is p with its sign bit flipped by sign, and the whole column is
-// divided by div when that is not 0.
+// (col[i]·pv − hist[i]·p)/den as lhRowGo computes it (times rden instead
+// where that is not 0: the same number), the pivot row's entry is p with
+// its sign bit flipped by sign, and the whole column is divided by div
+// when that is not 0.
 func lhReplayGo(col, hist []float64, steps []ipaStep) {
 	R := len(col)
 	for k := range steps {
 		st := &steps[k]
 		p := col[st.pr]
-		lhRowGo(col, hist[k*R:(k+1)*R], st.pv, p, st.den)
+		if st.rden != 0 {
+			h := hist[k*R : (k+1)*R]
+			for i := range col {
+				col[i] = (float64(col[i]*st.pv) - float64(p*h[i])) * st.rden
+			}
+		} else {
+			lhRowGo(col, hist[k*R:(k+1)*R], st.pv, p, st.den)
+		}
 		col[st.pr] = math.Float64frombits(math.Float64bits(p) ^ st.sign)
 		if st.div != 0 {
 			for i := range col {
@@ -1095,12 +1145,14 @@ func (lt *ipaTableau) pivot(pr, pc int) {
 		lt.hist, lt.steps = lt.hist[:0], lt.steps[:0]
 	}
 	col := lt.column(pc)
+	col = col[:lt.S] // with its padding (zeros, and kept so)
 	pv := col[pr]
 	sg := 1.0
 	if pv < 0 {
 		sg = -1
 	}
 	st := ipaStep{pr: pr, pv: pv, den: lt.D * sg}
+	st.rden = exactReciprocal(st.den)
 	if sg < 0 {
 		st.sign = 1 << 63
 	}

@@ -164,11 +164,12 @@ mdone:
 //
 // ipaTableau.column's replay of the recorded pivots steps on column col
 // (R = len(col) entries), pivot k's column at hist[k*R:]. ipaStep is
-// {pr int; pv, den, div float64; sign uint64}: 40 bytes, fields at 0, 8,
-// 16, 24, 32. For each step: p = col[pr]; col[i] = (col[i]*pv -
-// hist[i]*p) / den for every i, four at a time, then one at a time
-// (multiply, subtract and divide separate, as in lhRowGo); col[pr] = p
-// with its sign bit flipped by sign; when div is not 0, col[i] /= div.
+// {pr int; pv, den, div float64; sign uint64; rden float64}: 48 bytes,
+// fields at 0, 8, 16, 24, 32, 40. For each step: p = col[pr]; col[i] =
+// (col[i]*pv - hist[i]*p) / den for every i, four at a time, then one at
+// a time (multiply, subtract and divide separate, as in lhRowGo), times
+// rden instead of / den when rden is not 0; col[pr] = p with its sign
+// bit flipped by sign; when div is not 0, col[i] /= div.
 TEXT ·lhReplayAVX(SB), NOSPLIT, $0-72
 	MOVQ col_base+0(FP), DI
 	MOVQ col_len+8(FP), CX
@@ -187,6 +188,9 @@ rstep:
 	VBROADCASTSD (DI)(R10*8), Y1
 	MOVQ         (DI)(R10*8), R12
 	XORQ         AX, AX
+	MOVQ         40(R8), R11
+	TESTQ        R11, R11
+	JNZ          rmul
 
 rquad:
 	CMPQ    AX, BX
@@ -213,6 +217,35 @@ rtail:
 	VMOVSD X3, (DI)(AX*8)
 	INCQ   AX
 	JMP    rtail
+
+rmul:
+	VBROADCASTSD 40(R8), Y2
+
+rmquad:
+	CMPQ    AX, BX
+	JGE     rmtail
+	VMOVUPD (DI)(AX*8), Y3
+	VMOVUPD (SI)(AX*8), Y4
+	VMULPD  Y0, Y3, Y3
+	VMULPD  Y1, Y4, Y4
+	VSUBPD  Y4, Y3, Y3
+	VMULPD  Y2, Y3, Y3
+	VMOVUPD Y3, (DI)(AX*8)
+	ADDQ    $4, AX
+	JMP     rmquad
+
+rmtail:
+	CMPQ   AX, CX
+	JGE    rfix
+	VMOVSD (DI)(AX*8), X3
+	VMOVSD (SI)(AX*8), X4
+	VMULSD X0, X3, X3
+	VMULSD X1, X4, X4
+	VSUBSD X4, X3, X3
+	VMULSD X2, X3, X3
+	VMOVSD X3, (DI)(AX*8)
+	INCQ   AX
+	JMP    rmtail
 
 rfix:
 	XORQ 32(R8), R12
@@ -242,7 +275,7 @@ rdtail:
 	JMP    rdtail
 
 rnext:
-	ADDQ $40, R8
+	ADDQ $48, R8
 	LEAQ (SI)(CX*8), SI
 	DECQ R9
 	JMP  rstep

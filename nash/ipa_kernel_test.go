@@ -2,6 +2,7 @@ package nash
 
 import (
 	"math"
+	"sort"
 	"testing"
 	"unsafe"
 
@@ -24,10 +25,12 @@ func ipaFloats(special bool) *rapid.Generator[float64] {
 // TestIPAStepLayout: lhReplayAVX reads ipaStep's fields at these offsets.
 func TestIPAStepLayout(t *testing.T) {
 	var st ipaStep
-	if unsafe.Sizeof(st) != 40 || unsafe.Offsetof(st.pr) != 0 || unsafe.Offsetof(st.pv) != 8 ||
-		unsafe.Offsetof(st.den) != 16 || unsafe.Offsetof(st.div) != 24 || unsafe.Offsetof(st.sign) != 32 {
-		t.Fatalf("ipaStep: size %d, offsets %d %d %d %d %d", unsafe.Sizeof(st), unsafe.Offsetof(st.pr),
-			unsafe.Offsetof(st.pv), unsafe.Offsetof(st.den), unsafe.Offsetof(st.div), unsafe.Offsetof(st.sign))
+	if unsafe.Sizeof(st) != 48 || unsafe.Offsetof(st.pr) != 0 || unsafe.Offsetof(st.pv) != 8 ||
+		unsafe.Offsetof(st.den) != 16 || unsafe.Offsetof(st.div) != 24 || unsafe.Offsetof(st.sign) != 32 ||
+		unsafe.Offsetof(st.rden) != 40 {
+		t.Fatalf("ipaStep: size %d, offsets %d %d %d %d %d %d", unsafe.Sizeof(st), unsafe.Offsetof(st.pr),
+			unsafe.Offsetof(st.pv), unsafe.Offsetof(st.den), unsafe.Offsetof(st.div), unsafe.Offsetof(st.sign),
+			unsafe.Offsetof(st.rden))
 	}
 }
 
@@ -47,7 +50,9 @@ func TestLHReplaySameBits(t *testing.T) {
 		steps := make([]ipaStep, n)
 		for k := range steps {
 			steps[k] = ipaStep{pr: rapid.IntRange(0, R-1).Draw(t, "pr"), pv: fl.Draw(t, "pv"),
-				den: rapid.SampledFrom([]float64{1, -1, 3, -7.5, 1e-300, 123456.789, 0}).Draw(t, "den")}
+				den: rapid.SampledFrom([]float64{1, -1, 3, -7.5, 1e-300, 123456.789, 0, 2, -0.25, 0x1p-900, 0x1p900}).Draw(t, "den")}
+			// As pivot records it: the reciprocal where it is exact.
+			steps[k].rden = exactReciprocal(steps[k].den)
 			if rapid.Bool().Draw(t, "negated") {
 				steps[k].sign = 1 << 63
 			}
@@ -193,4 +198,22 @@ func TestIPASameIteratesFlushing(t *testing.T) {
 			sameIPAIterates(t, "flushing", g, Search{Seed: c.seed, Starts: 3})
 		}
 	}
+}
+
+// TestSortDescendingSmall: retract's small sort leaves every number where
+// sort.Sort(&descending{…}) does, bit for bit (±0 and NaNs included),
+// for every length it is used for (up to 12).
+func TestSortDescendingSmall(t *testing.T) {
+	rapid.Check(t, func(rt *rapid.T) {
+		vals := rapid.SliceOfN(rapid.OneOf(rapid.SampledFrom([]float64{0, math.Copysign(0, -1), 1, -1, 0.5, math.NaN(),
+			math.Inf(1), math.Inf(-1)}), rapid.Float64Range(-2, 2)), 0, 12).Draw(rt, "vals")
+		a, b := append([]float64(nil), vals...), append([]float64(nil), vals...)
+		sort.Sort(&descending{s: a})
+		sortDescendingSmall(b)
+		for i := range a {
+			if math.Float64bits(a[i]) != math.Float64bits(b[i]) {
+				rt.Fatalf("entry %d: %v, sort.Sort %v (of %v)", i, b[i], a[i], vals)
+			}
+		}
+	})
 }
