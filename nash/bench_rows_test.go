@@ -23,6 +23,7 @@ func BenchmarkGambitRows(b *testing.B) {
 	g5 := loadNFG(b, filepath.Join("testdata", "bench", "rand_5x5x5_s3005.nfg"))
 	v3 := readPointsFile(b, filepath.Join("testdata", "gnm", "rand_10x10x10_s3010.3.pert"))
 	v2 := readPointsFile(b, filepath.Join("testdata", "gnm", "rand_5x5x5_s3005.2.pert"))
+	v32 := readPointsFile(b, filepath.Join("testdata", "bench", "rand_10x10x10_s3010.ipa32.pert"))
 	ctx := context.Background()
 	rows := []struct {
 		name string
@@ -38,6 +39,7 @@ func BenchmarkGambitRows(b *testing.B) {
 		{"EnumPure100x100", func() (*Result, error) { return EnumPure(ctx, g100, Options{}) }},
 		{"IPA10x10x10V3", func() (*Result, error) { return IPA(ctx, g10, Options{Search: Search{Points: v3}}) }},
 		{"IPA5x5x5V2", func() (*Result, error) { return IPA(ctx, g5, Options{Search: Search{Points: v2}}) }},
+		{"IPA10x10x10By32", func() (*Result, error) { return IPA(ctx, g10, Options{Search: Search{Points: v32}}) }},
 	}
 	for _, row := range rows {
 		b.Run(row.name, func(b *testing.B) {
