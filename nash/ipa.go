@@ -974,12 +974,7 @@ func (it *ipaIterator) lemkeHowson(pert []float64, br []int, s []float64) {
 					q[r] = math.Inf(1)
 				}
 			}
-			m, pr = math.Inf(1), -1
-			for r, v := range q {
-				if v < m {
-					m, pr = v, r
-				}
-			}
+			pr = firstMin(q)
 			if pr < 0 {
 				break // a ray: cannot happen in a nondegenerate polymatrix game
 			}
@@ -1005,6 +1000,22 @@ func lhRatiosGo(a, b, q []float64) {
 		keep := -uint64(b2u(a[r] > 0))
 		q[r] = math.Float64frombits(math.Float64bits(b[r]/a[r])&keep | posInfBits&^keep)
 	}
+}
+
+// firstMinGo is the index of the first smallest number of q below +∞
+// (NaNs never are), or −1: the r that
+//
+//	m, r := +∞, −1; for i, v := range q { if v < m { m, r = v, i } }
+//
+// leaves.
+func firstMinGo(q []float64) int {
+	m, pr := math.Inf(1), -1
+	for r, v := range q {
+		if v < m {
+			m, pr = v, r
+		}
+	}
+	return pr
 }
 
 // posInfBits are the bits of +∞.

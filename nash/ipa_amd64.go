@@ -61,3 +61,19 @@ func lhRatios(a, b, q []float64) {
 	}
 	lhRatiosGo(a, b, q)
 }
+
+// firstMinAVX is firstMinGo in assembly: the smallest number (NaNs
+// skipped) four at a time, then the first index holding it (compared
+// as numbers, so ±0 alike, as v < m does), without the mispredicted
+// branches of the running minimum; inf is +∞.
+//
+//go:noescape
+func firstMinAVX(q []float64, inf float64) int
+
+// firstMin is firstMinGo, in assembly where the processor has AVX.
+func firstMin(q []float64) int {
+	if hasAVX {
+		return firstMinAVX(q, math.Inf(1))
+	}
+	return firstMinGo(q)
+}

@@ -332,3 +332,63 @@ qtail:
 qdone:
 	VZEROUPPER
 	RET
+
+// func firstMinAVX(q []float64, inf float64) int
+//
+// m = the smallest of inf and the numbers of q (VMINPD with q first: a
+// NaN gives the running minimum back); -1 if m is inf, else the first r
+// with q[r] == m.
+TEXT ·firstMinAVX(SB), NOSPLIT, $0-40
+	MOVQ         q_base+0(FP), SI
+	MOVQ         q_len+8(FP), CX
+	VBROADCASTSD inf+24(FP), Y0
+	MOVQ         CX, BX
+	ANDQ         $-4, BX
+	XORQ         AX, AX
+
+nquad:
+	CMPQ    AX, BX
+	JGE     nhmin
+	VMOVUPD (SI)(AX*8), Y1
+	VMINPD  Y0, Y1, Y0
+	ADDQ    $4, AX
+	JMP     nquad
+
+nhmin:
+	VEXTRACTF128 $1, Y0, X1
+	VMINPD       X1, X0, X0
+	VPERMILPD    $1, X0, X1
+	VMINSD       X1, X0, X0
+
+ntail:
+	CMPQ   AX, CX
+	JGE    nfind
+	VMOVSD (SI)(AX*8), X1
+	VMINSD X0, X1, X0
+	INCQ   AX
+	JMP    ntail
+
+nfind:
+	MOVQ     $-1, DX
+	VMOVSD   inf+24(FP), X2
+	VUCOMISD X2, X0
+	JEQ      ndone
+	XORQ     AX, AX
+
+nscan:
+	CMPQ     AX, CX
+	JGE      ndone
+	VUCOMISD (SI)(AX*8), X0
+	JNE      nnext
+	JPS      nnext
+	MOVQ     AX, DX
+	JMP      ndone
+
+nnext:
+	INCQ AX
+	JMP  nscan
+
+ndone:
+	MOVQ DX, ret+32(FP)
+	VZEROUPPER
+	RET

@@ -217,3 +217,16 @@ func TestSortDescendingSmall(t *testing.T) {
 		}
 	})
 }
+
+// TestFirstMinSameIndex: firstMin (in assembly where the processor has
+// AVX) picks the index the running minimum picks (firstMinGo), on
+// numbers with ties, ±0, infinities and NaNs, of every length.
+func TestFirstMinSameIndex(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		q := rapid.SliceOfN(rapid.OneOf(rapid.SampledFrom(ipaSpecials), rapid.SampledFrom([]float64{3, 3, 0.5}),
+			rapid.Float64Range(-5, 5)), 0, 41).Draw(t, "q")
+		if got, want := firstMin(q), firstMinGo(q); got != want {
+			t.Fatalf("firstMin(%v) = %d, want %d", q, got, want)
+		}
+	})
+}

@@ -14,3 +14,6 @@ func lhReplay(col, hist []float64, steps []ipaStep) { lhReplayGo(col, hist, step
 
 // lhRatios is lhRatiosGo.
 func lhRatios(a, b, q []float64) { lhRatiosGo(a, b, q) }
+
+// firstMin is firstMinGo.
+func firstMin(q []float64) int { return firstMinGo(q) }
