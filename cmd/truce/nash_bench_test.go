@@ -29,6 +29,7 @@ var gambitRows = []struct {
 	{"GNM10x10x10V3", []string{"nash", "../../nash/testdata/bench/rand_10x10x10_s3010.nfg", "--method", "gnm", "--points", "../../nash/testdata/gnm/rand_10x10x10_s3010.3.pert", "--decimals", "10", "--format", "gambit"}},
 	{"IPA10x10x10V3", []string{"nash", "../../nash/testdata/bench/rand_10x10x10_s3010.nfg", "--method", "ipa", "--points", "../../nash/testdata/gnm/rand_10x10x10_s3010.3.pert", "--decimals", "10", "--format", "gambit"}},
 	{"IPA5x5x5V2", []string{"nash", "../../nash/testdata/bench/rand_5x5x5_s3005.nfg", "--method", "ipa", "--points", "../../nash/testdata/gnm/rand_5x5x5_s3005.2.pert", "--decimals", "10", "--format", "gambit"}},
+	{"IPA10x10x10By32", []string{"nash", "../../nash/testdata/bench/rand_10x10x10_s3010.nfg", "--method", "ipa", "--points", "../../nash/testdata/bench/rand_10x10x10_s3010.ipa32.pert", "--decimals", "10", "--format", "gambit"}},
 }
 
 func BenchmarkGambitRows(b *testing.B) {
