@@ -153,6 +153,11 @@ type gnmTracer struct {
 	ra, rz, rc    []float64
 	rg, rx, rzero []float64
 	rt            []float64 // the reduced tangent (solveReducedTangent)
+	// The LU factors solveReducedTangent kept in ra (its row swaps in
+	// rpiv), for the corrector's chord iterations (chordSolve), and
+	// scratch for their reduced last row.
+	rpiv []int
+	rl   []float64
 	// Set by correct on an ordinary step: the unit tangent it left in t
 	// was computed with its last iteration's LU, with that sign of
 	// det[A; τᵀ].
@@ -181,6 +186,12 @@ type gnmTracer struct {
 	cacheRows            int
 	pos                  []int // support position of each strategy, −1 outside
 	stride, idx          []int // the full tables' strides, an odometer
+	// subV holds, for 3 players, each player's support table with his own
+	// strategy slowest (row a: the others' support profiles, the lower
+	// player fastest), for the support's values alone (supportValues3),
+	// and wv the products of the others' probabilities in that order.
+	subV [][]float64
+	wv   []float64
 	// js is the Jacobian restricted to the support, ∂u_s/∂σ_k for
 	// support positions p (of s) and q (of k) at js[p*|B|+q]: zero within
 	// a player's block (his own strategies do not enter his payoffs).
@@ -220,6 +231,7 @@ func newGNMTracer(ng *normGame) *gnmTracer {
 	tr.rz, tr.rc = make([]float64, D), make([]float64, T)
 	tr.rg, tr.rx, tr.rzero = make([]float64, D), make([]float64, D), make([]float64, D)
 	tr.rt = make([]float64, D)
+	tr.rpiv, tr.rl = make([]int, D), make([]float64, D)
 	return tr
 }
 
@@ -624,6 +636,103 @@ func (tr *gnmTracer) enteringRow3(s int) {
 	tr.u[s] = v
 }
 
+// supportValues3 sets sigma from y and computes the values of the
+// support's strategies alone in a 3-player game, without their rows of
+// the Jacobian (js is left as it was): the residual of a chord iteration
+// (see correct). Strategy a's value is the dot product of his row of
+// subV with the products of the others' probabilities, a multiply and an
+// add per entry where the Jacobian's rows take two of each. The cache no
+// longer holds the point's rows.
+func (tr *gnmTracer) supportValues3(y []float64) {
+	ng := tr.ng
+	tr.setSigma(y)
+	tr.cached = false
+	for q := 0; q < 3; q++ {
+		xs := tr.xsup[q][:0]
+		for _, c := range tr.supOf[q] {
+			xs = append(xs, tr.sigma[ng.off[q]+c])
+		}
+		tr.xsup[q] = xs
+	}
+	for i := 0; i < 3; i++ {
+		j, k := first3(i), 3-i-first3(i) // j < k
+		xj, xk := tr.xsup[j], tr.xsup[k]
+		m := len(xj) * len(xk)
+		if cap(tr.wv) < m {
+			tr.wv = make([]float64, m)
+		}
+		w := tr.wv[:m]
+		at := 0
+		for _, wk := range xk {
+			ws := w[at : at+len(xj)]
+			for t, wj := range xj {
+				ws[t] = wj * wk
+			}
+			at += len(xj)
+		}
+		table, u := tr.subV[i], tr.u[ng.off[i]:]
+		for a, c := range tr.supOf[i] {
+			u[c] = dot4(table[a*m:(a+1)*m], w)
+		}
+	}
+}
+
+// dot4 is the dot product of a and b (as long as a) in four running sums.
+func dot4(a, b []float64) float64 {
+	b = b[:len(a)]
+	var s0, s1, s2, s3 float64
+	i := 0
+	for ; i+4 <= len(a); i += 4 {
+		a4, b4 := a[i:i+4:i+4], b[i:i+4:i+4]
+		s0 += a4[0] * b4[0]
+		s1 += a4[1] * b4[1]
+		s2 += a4[2] * b4[2]
+		s3 += a4[3] * b4[3]
+	}
+	for ; i < len(a); i++ {
+		s0 += a[i] * b[i]
+	}
+	return (s0 + s1) + (s2 + s3)
+}
+
+// ownMajor3 writes player i's support table subS[i] with his own strategy
+// slowest into dst (grown as needed): row a holds table(a, t, c) at t +
+// c·m_j for his others j < k.
+func (tr *gnmTracer) ownMajor3(i int, dst []float64) []float64 {
+	shape, table := tr.subSShape[i], tr.subS[i]
+	n0, n1, n2 := shape[0], shape[1], shape[2]
+	size := n0 * n1 * n2
+	if cap(dst) < size {
+		dst = make([]float64, size)
+	}
+	dst = dst[:size]
+	at := func(a0, a1, a2 int) float64 { return table[(a2*n1+a1)*n0+a0] }
+	k := 0
+	switch i {
+	case 0:
+		for a0 := 0; a0 < n0; a0++ {
+			for a2 := 0; a2 < n2; a2++ {
+				for a1 := 0; a1 < n1; a1++ {
+					dst[k] = at(a0, a1, a2)
+					k++
+				}
+			}
+		}
+	case 1:
+		for a1 := 0; a1 < n1; a1++ {
+			for a2 := 0; a2 < n2; a2++ {
+				for a0 := 0; a0 < n0; a0++ {
+					dst[k] = at(a0, a1, a2)
+					k++
+				}
+			}
+		}
+	default:
+		copy(dst, table)
+	}
+	return dst
+}
+
 // first3 is the lower of player i's two others in a 3-player game.
 func first3(i int) int {
 	if i == 0 {
@@ -826,6 +935,7 @@ func (tr *gnmTracer) supTables() {
 	ng.prepare()
 	if tr.sub == nil {
 		tr.sub, tr.subS, tr.subO = make([][]float64, n), make([][]float64, n), make([][]float64, n)
+		tr.subV = make([][]float64, n)
 		tr.subShape, tr.subSShape, tr.subOShape = make([][]int, n), make([][]int, n), make([][]int, n)
 		tr.supOf, tr.outOf = make([][]int, n), make([][]int, n)
 		tr.xsup = make([][]float64, n)
@@ -863,6 +973,7 @@ func (tr *gnmTracer) supTables() {
 		if n == 3 {
 			tr.subS[i] = tr.restrict3(i, tr.supOf[i], tr.subS[i], tr.subSShape[i])
 			tr.subO[i] = tr.restrict3(i, tr.outOf[i], tr.subO[i], tr.subOShape[i])
+			tr.subV[i] = tr.ownMajor3(i, tr.subV[i])
 			continue
 		}
 		tr.sub[i] = tr.restrictTable(i, tr.sub[i], tr.subShape[i])
@@ -1204,16 +1315,20 @@ func orientLike(t, ref []float64, sign float64) float64 {
 // than maxFirst (a predictor that left the curve's neighbourhood, from
 // where Newton may reach another branch of the cell's solution set).
 //
-// With t != nil each iteration (after the first on an ordinary step)
-// also solves for the tangent with the same LU, [A; cᵀ] t = e_d with c
-// the last row (τ, or the event's gradient), turned to point along τ:
-// when the
-// iterations stop there, t is the unit tangent at the last point where
-// the Jacobian was taken, which the last correction moved off by far less
-// than the step (the iterations stop once the next correction is
-// predicted below 1e-14), tr.tanOK is set and tr.tanSign is the sign of
-// det[A; tᵀ]: the tangent then costs no Jacobian and no LU of its own,
-// where tangentLU at the point returned cost one of each.
+// With t != nil each iteration that factors the Jacobian (after the
+// first on an ordinary step, with other than three players; every one
+// with three, see the chord iterations below) also solves for the
+// tangent with the same LU, [A; cᵀ] t = e_d with c the last row (τ, or
+// the event's gradient), turned to point along τ: t is then the unit
+// tangent at the last point where the Jacobian was taken, which the
+// following corrections moved off by far less than the step, tr.tanOK is
+// set and tr.tanSign is the sign of det[A; tᵀ]: the tangent costs no
+// Jacobian and no LU of its own, where tangentLU at the point returned
+// cost one of each. With three players that point is the predictor's, a
+// first correction (1e-5 to 1e-3 on a 10×10×10 path) off the curve: the
+// tangent is off by about that times the curvature, which moves the next
+// predictor by far less than its own error, and run takes the exact one
+// where a step from it is refused.
 func (tr *gnmTracer) correct(y, tau []float64, e gnmEvent, maxFirst float64, t []float64) (float64, bool) {
 	d := tr.dim()
 	m := d - 1
@@ -1225,8 +1340,26 @@ func (tr *gnmTracer) correct(y, tau []float64, e gnmEvent, maxFirst float64, t [
 	if e.kind == evNone || e.kind != evLambda && !tr.linearCell() {
 		tol = gnmStepTol
 	}
+	// In a 3-player game the iterations after the first are chord
+	// iterations: the Jacobian and the LU of the first (at the predictor)
+	// with the residual at the current point, which takes the values of
+	// the support's strategies alone (supportValues3), not their
+	// Jacobian, and no factorisation. Near the curve the chord converges
+	// about as fast as Newton's method: its rate is the first
+	// correction's length times the curve's curvature, 1e-3 to 1e-4 on a
+	// 10×10×10 path. A chord iteration that contracts by less than
+	// gnmChordRate makes the next iteration a full one. The tangent is
+	// the full iterations' last: at the predictor point or closer.
+	chordOK := tr.n == 3 && t != nil
+	full := true
 	for it := 1; it <= 12; it++ {
-		if e.kind == evEnter {
+		switch {
+		case !full:
+			tr.supportValues3(y)
+			if e.kind == evEnter {
+				tr.enteringRow3(e.strat)
+			}
+		case e.kind == evEnter:
 			// The entering strategy's slack reads its row.
 			if tr.n == 3 {
 				tr.loadSupport(y)
@@ -1234,7 +1367,7 @@ func (tr *gnmTracer) correct(y, tau []float64, e gnmEvent, maxFirst float64, t [
 			} else {
 				tr.load(y, true)
 			}
-		} else {
+		default:
 			tr.loadSupport(y)
 		}
 		bA, b := tr.b[:m], tr.rx[:d]
@@ -1249,30 +1382,41 @@ func (tr *gnmTracer) correct(y, tau []float64, e gnmEvent, maxFirst float64, t [
 			}
 		} else {
 			last = tr.rg[:d]
-			bl = -tr.constraint(e, y, last)
+			if full {
+				bl = -tr.constraint(e, y, last)
+			} else {
+				bl = -tr.constraint(e, y, nil) // the gradient of the first
+			}
 		}
-		// (On an ordinary step the first iteration seldom ends the
-		// loop; a landing's may, in a linear cell.)
-		withT := t != nil && (it > 1 || e.kind != evNone)
-		var sign float64
-		var ok bool
-		if withT {
-			sign, ok = tr.solveReducedTangent(bA, last, bl, b, t)
+		if full {
+			// (On an ordinary step without chord iterations the first
+			// iteration seldom ends the loop; a landing's may, in a linear
+			// cell.)
+			withT := t != nil && (chordOK || it > 1 || e.kind != evNone)
+			var sign float64
+			var ok bool
+			if withT {
+				sign, ok = tr.solveReducedTangent(bA, last, bl, b, t)
+			} else {
+				_, ok = tr.solveReduced(bA, last, bl, b)
+			}
+			if !ok {
+				return first, false
+			}
+			if withT && dot(t[:d], tau[:d]) < 0 {
+				// An event's row in place of τ: t solves [A; gᵀ] t = e_d, so
+				// g·t > 0 and det[A; tᵀ] has the sign of det[A; gᵀ] (g is t's
+				// multiple plus a vector of A's row space); turned to point
+				// along τ, the sign turns too.
+				scale(-1, t[:d])
+				sign = -sign
+			}
+			tr.tanOK, tr.tanSign = withT, sign
 		} else {
-			_, ok = tr.solveReduced(bA, last, bl, b)
+			tr.chordSolve(bA, last, bl, b)
 		}
-		if !ok {
-			return first, false
-		}
-		if withT && dot(t[:d], tau[:d]) < 0 {
-			// An event's row in place of τ: t solves [A; gᵀ] t = e_d, so
-			// g·t > 0 and det[A; tᵀ] has the sign of det[A; gᵀ] (g is t's
-			// multiple plus a vector of A's row space); turned to point
-			// along τ, the sign turns too.
-			scale(-1, t[:d])
-			sign = -sign
-		}
-		tr.tanOK, tr.tanSign = withT, sign
+		wasFull := full
+		full = !chordOK
 		nrm, size := 0.0, 1.0
 		for i := 0; i < d; i++ {
 			y[i] += b[i]
@@ -1292,6 +1436,16 @@ func (tr *gnmTracer) correct(y, tau []float64, e gnmEvent, maxFirst float64, t [
 			// Not contracting; accept only rounding noise.
 			return first, nrm <= 1e-10*size
 		}
+		if !wasFull {
+			// A chord iteration contracts linearly, by about nrm/prev
+			// each time: the next correction is predicted at nrm²/prev.
+			if nrm*nrm <= tol*size*prev {
+				return first, true
+			}
+			full = nrm > gnmChordRate*prev
+			prev = nrm
+			continue
+		}
 		if it > 1 && nrm*nrm*nrm <= tol*size*prev*prev {
 			// Newton converges quadratically here, so the next correction
 			// would be about nrm·(nrm/prev²)·nrm, below tol: stop without
@@ -1310,6 +1464,10 @@ func (tr *gnmTracer) correct(y, tau []float64, e gnmEvent, maxFirst float64, t [
 	}
 	return first, false
 }
+
+// gnmChordRate is the slowest contraction the corrector's chord
+// iterations are left to go on at (see correct).
+const gnmChordRate = 0.1
 
 // events fills vals and slopes with every event function's value at the
 // loaded point y and its derivative along t: index j < T is strategy j's
@@ -1598,11 +1756,19 @@ func (tr *gnmTracer) run(ctx context.Context, lambdaEnd float64, onEq func([]flo
 	}
 
 	h := 0.1
-	// The tangent one ordinary step back in this cell, and that step's
-	// length (0 when the last move was an event): the predictor's second
-	// order term.
+	// The point and the tangent one ordinary step back in this cell, and
+	// that step's length (0 when the last move was an event): with the
+	// current ones, the predictor's cubic.
 	tauPrev := make([]float64, D)
+	yPrev := make([]float64, D)
 	hPrev := 0.0
+	// In a 3-player game an ordinary step's tangent is the one at its
+	// predictor (see correct): roughTau says so of tau, and moved whether
+	// the last iteration took a step or an event. A step refused from a
+	// point whose tangent is rough takes the exact one there first: close
+	// to a turn of the path the predictor's may be too far off for any
+	// step to be taken along it.
+	roughTau, moved := false, true
 	for iter := 0; ; iter++ {
 		d := tr.dim()
 		lam := y[d-1]
@@ -1624,6 +1790,15 @@ func (tr *gnmTracer) run(ctx context.Context, lambdaEnd float64, onEq func([]flo
 			return lost(fmt.Sprintf("step limit %d reached", gnmMaxSteps)), false
 		}
 		tr.steps++
+		if !moved && roughTau {
+			tr.load(y, true)
+			d := tr.dim()
+			if sg, ok := tr.tangentLU(y, tau, t1); ok && sg == tr.orient {
+				copy(tau[:d], t1[:d])
+			}
+			roughTau = false
+		}
+		moved = false
 		tr.loadOutside(y)
 		tr.events(y, tau, v0, s0)
 		tEv, ev := tr.firstEvent(v0, s0)
@@ -1644,6 +1819,7 @@ func (tr *gnmTracer) run(ctx context.Context, lambdaEnd float64, onEq func([]flo
 			if land(ev, tEv) {
 				copy(y[:d], y1[:d])
 				hPrev = 0
+				moved, roughTau = true, false
 				if msg := tr.cross(ev, y, tau, onEq); msg != "" {
 					return lost(msg), false
 				}
@@ -1665,14 +1841,22 @@ func (tr *gnmTracer) run(ctx context.Context, lambdaEnd float64, onEq func([]flo
 		copy(y1[:d], y[:d])
 		axpy(h, tau[:d], y1[:d])
 		if hPrev > 0 {
-			// The curve's second derivative is about (τ − τ_prev)/h_prev:
-			// the predictor y + hτ + h²/2 · that lands closer to the curve
-			// than the tangent alone (a first correction of order h³, not
-			// h²), and Newton's method stops an iteration sooner on about
-			// one step in ten.
-			c := h * h / (2 * hPrev)
+			// The cubic (Hermite) through the last two points with their
+			// tangents, continued by h: a first correction of order h⁴,
+			// where the tangent alone leaves one of order h² and the
+			// quadratic y + hτ + h²/2 · (τ − τ_prev)/h_prev, which it
+			// replaces, one of order h³. On the 10×10×10 path of vector 3
+			// half as many ordinary steps start more than 1e-4 off the
+			// curve, and Newton's method stops an iteration sooner on one
+			// step in seven. (The Hermite basis on u ∈ [0, 1] from the
+			// previous point to this one, h_prev apart, taken at u = 1 +
+			// h/h_prev.)
+			H := hPrev
+			u := 1 + h/H
+			u2, u3 := u*u, u*u*u
+			h00, h10, h01, h11 := 2*u3-3*u2+1, u3-2*u2+u, -2*u3+3*u2, u3-u2
 			for i := 0; i < d; i++ {
-				y1[i] += c * (tau[i] - tauPrev[i])
+				y1[i] = h00*yPrev[i] + h10*H*tauPrev[i] + h01*y[i] + h11*H*tau[i]
 			}
 		}
 		first, ok := tr.correct(y1, tau, gnmEvent{}, 0.1*h, t1)
@@ -1697,6 +1881,7 @@ func (tr *gnmTracer) run(ctx context.Context, lambdaEnd float64, onEq func([]flo
 				if land(tr.eventOf(bad), frac*h) {
 					copy(y[:d], y1[:d])
 					hPrev = 0
+					moved, roughTau = true, false
 					if msg := tr.cross(tr.eventOf(bad), y, tau, onEq); msg != "" {
 						return lost(msg), false
 					}
@@ -1731,9 +1916,15 @@ func (tr *gnmTracer) run(ctx context.Context, lambdaEnd float64, onEq func([]flo
 			}
 			if !skipped && dot(t1[:d], tau[:d]) > gnmMinCos {
 				turn := turnAngle(t1[:d], tau[:d])
+				moved, roughTau = true, tr.n == 3
+				copy(yPrev[:d], y[:d])
+				hPrev = 0
+				for i := 0; i < d; i++ {
+					hPrev += (y1[i] - y[i]) * (y1[i] - y[i])
+				}
+				hPrev = math.Sqrt(hPrev)
 				copy(y[:d], y1[:d])
 				copy(tauPrev[:d], tau[:d])
-				hPrev = h0
 				copy(tau[:d], t1[:d])
 				// The first correction grows with the square of the step:
 				// aim at a twentieth of the largest one allowed (a tenth
@@ -2027,12 +2218,16 @@ func pathSolve(a, b []float64, n int) (sign float64, ok bool) {
 // the larger of scale and a's largest entry: a reduced system (see
 // solveReduced) is judged by the scale of the full one it stands for.
 func pathSolveScaled(a, b []float64, n int, scale float64) (sign float64, ok bool) {
-	return pathSolveScaled2(a, b, nil, n, scale)
+	return pathSolveScaled2(a, b, nil, n, scale, nil)
 }
 
 // pathSolveScaled2 is pathSolveScaled for two right-hand sides, b and
-// (unless nil) b2, each solved with exactly the operations of one.
-func pathSolveScaled2(a, b, b2 []float64, n int, scale float64) (sign float64, ok bool) {
+// (unless nil) b2, each solved with exactly the operations of one. With
+// perm != nil (n entries) it also keeps the LU factors: the multipliers
+// in a's lower triangle (rows swapped whole, so that a holds L and U of
+// the rows in pivot order) and the row swapped into place at each column
+// in perm, for pathLUSolve to solve other right-hand sides with.
+func pathSolveScaled2(a, b, b2 []float64, n int, scale float64, perm []int) (sign float64, ok bool) {
 	a, b = a[:n*n], b[:n]
 	if b2 != nil {
 		b2 = b2[:n]
@@ -2061,7 +2256,16 @@ func pathSolveScaled2(a, b, b2 []float64, n int, scale float64) (sign float64, o
 			if b2 != nil {
 				b2[c], b2[p] = b2[p], b2[c]
 			}
+			if perm != nil {
+				lc, lp := a[c*n:c*n+c], a[p*n:p*n+c]
+				for j := range lc {
+					lc[j], lp[j] = lp[j], lc[j]
+				}
+			}
 			sign = -sign
+		}
+		if perm != nil {
+			perm[c] = p
 		}
 		piv := pr[0]
 		if piv < 0 {
@@ -2077,7 +2281,11 @@ func pathSolveScaled2(a, b, b2 []float64, n int, scale float64) (sign float64, o
 		p, pv = c+1, -1.0
 		for r := c + 1; r < n; r++ {
 			rr := a[r*n+c : r*n+n]
-			if f := rr[0] * inv; f != 0 {
+			f := rr[0] * inv
+			if perm != nil {
+				rr[0] = f
+			}
+			if f != 0 {
 				// rr[1:] −= f·pr, each product rounded, then the
 				// difference (no fused multiply–add).
 				row := rr[1:]
@@ -2112,6 +2320,30 @@ func pathSolveScaled2(a, b, b2 []float64, n int, scale float64) (sign float64, o
 		backSubstitute(a, b, n)
 	}
 	return sign, true
+}
+
+// pathLUSolve solves a x = b in place (b becomes x) with the LU factors
+// pathSolveScaled2 kept in a and perm.
+func pathLUSolve(a []float64, perm []int, b []float64, n int) {
+	a, b = a[:n*n], b[:n]
+	// The rows' swaps first (a's rows were swapped whole: its multipliers
+	// are those of the rows in their final order), then L's rows, each a
+	// dot product with the entries above it, then U's.
+	for c, p := range perm[:n] {
+		if p != c {
+			b[c], b[p] = b[p], b[c]
+		}
+	}
+	for r := 1; r < n; r++ {
+		row := a[r*n : r*n+r]
+		bs := b[:len(row)]
+		s := b[r]
+		for c, f := range row {
+			s -= f * bs[c]
+		}
+		b[r] = s
+	}
+	backSubstitute(a, b, n)
 }
 
 // maxAbs is the largest of m and the |a[i]|, or NaN when an a[i] is NaN

@@ -125,7 +125,7 @@ func (tr *gnmTracer) solveReducedTangent(bA, c []float64, bl float64, x, t []flo
 	zt := tr.rt[:r]
 	clear(zt)
 	zt[r-1] = 1
-	if sign, ok = pathSolveScaled2(R, z, zt, r, scale); !ok {
+	if sign, ok = pathSolveScaled2(R, z, zt, r, scale, tr.rpiv); !ok {
 		return 0, false
 	}
 	tr.expand(z, bA, x)
@@ -133,6 +133,51 @@ func (tr *gnmTracer) solveReducedTangent(bA, c []float64, bl float64, x, t []flo
 	tr.expand(zt, tr.rzero[:d-1], t[:d])
 	normalize(t[:d])
 	return sign, true
+}
+
+// chordSolve solves [A; cᵀ] x = b as solveReduced does, but with the
+// Jacobian and the LU factors of the last solveReducedTangent (on this
+// support, with the same c): a chord iteration of Newton's method, whose
+// right-hand side b = (bA, bl) is the only thing reduced afresh.
+func (tr *gnmTracer) chordSolve(bA, c []float64, bl float64, x []float64) {
+	ns, N := len(tr.sup), tr.n
+	r := len(tr.rest) + 1
+	z := tr.rz[:r]
+	first, sup, js := tr.first, tr.sup, tr.js[:ns*ns]
+	bsum := bA[ns : ns+N]
+	// The right-hand sides of reducedRows, in its order.
+	for i, p := range tr.rest {
+		n := tr.owner[sup[p]]
+		fp := first[n]
+		rhs := bA[p] - bA[fp]
+		for m, f := range first {
+			if m != n {
+				rhs -= (js[p*ns+f] - js[fp*ns+f]) * bsum[m]
+			}
+		}
+		z[i] = rhs
+	}
+	// reducedLast's right-hand side, which reads c's reduced entries at
+	// the first positions only.
+	cw := c[ns : ns+N]
+	lastB := bl
+	for n, f := range first {
+		if w := cw[n]; w != 0 {
+			lastB += w * bA[f]
+		}
+	}
+	for m, fm := range first {
+		v := c[fm]
+		for n, f := range first {
+			if w := cw[n]; w != 0 {
+				v += w * js[f*ns+fm]
+			}
+		}
+		lastB -= v * bA[ns+m]
+	}
+	z[r-1] = lastB
+	pathLUSolve(tr.ra[:r*r], tr.rpiv[:r], z, r)
+	tr.expand(z, bA, x)
 }
 
 // tangentReduced is tangent (see there) by the reduction above: the null

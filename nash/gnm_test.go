@@ -903,3 +903,68 @@ func TestFNVWordMatchesHashFNV(t *testing.T) {
 		}
 	}
 }
+
+// TestGNMChordSolveMatchesLU: on a random support point, the chord solve
+// with the factors solveReducedTangent kept gives the same correction, to
+// the bit, as that solve, for the same right-hand side; for another one it
+// agrees with a fresh solveReduced to rounding.
+func TestGNMChordSolveMatchesLU(t *testing.T) {
+	rapid.Check(t, func(rt *rapid.T) {
+		tr, y, r, _ := drawSupportPoint(rt, 2, 5)
+		d := tr.dim()
+		ref := make([]float64, d)
+		for i := range ref {
+			ref[i] = r.Float64() - 0.5
+		}
+		normalize(ref)
+		bA := make([]float64, d-1)
+		tr.system(y, bA, nil)
+		for i := range bA {
+			bA[i] = -bA[i]
+		}
+		x1, x2, tn := make([]float64, d), make([]float64, d), make([]float64, d)
+		if _, ok := tr.solveReducedTangent(bA, ref, 0.25, x1, tn); !ok {
+			return
+		}
+		tr.chordSolve(bA, ref, 0.25, x2)
+		for i := 0; i < d; i++ {
+			if math.Float64bits(x1[i]) != math.Float64bits(x2[i]) {
+				rt.Fatalf("chord solve %v, LU solve %v", x2, x1)
+			}
+		}
+		b2 := make([]float64, d-1)
+		for i := range b2 {
+			b2[i] = r.Float64() - 0.5
+		}
+		x3, x4 := make([]float64, d), make([]float64, d)
+		tr.chordSolve(b2, ref, -0.5, x3)
+		if _, ok := tr.solveReduced(b2, ref, -0.5, x4); !ok {
+			return
+		}
+		for i := 0; i < d; i++ {
+			if math.Abs(x3[i]-x4[i]) > 1e-9*(1+math.Abs(x4[i])) {
+				rt.Fatalf("chord solve %v, fresh solve %v", x3, x4)
+			}
+		}
+	})
+}
+
+// TestGNMSupportValues3MatchesLoad: the support's values that the chord
+// iterations compute alone are those of a full load, to rounding.
+func TestGNMSupportValues3MatchesLoad(t *testing.T) {
+	rapid.Check(t, func(rt *rapid.T) {
+		shape := make([]int, 3)
+		for p := range shape {
+			shape[p] = rapid.IntRange(1, 6).Draw(rt, "strategies")
+		}
+		tr, y, _ := randomSupportPoint(shape, rapid.Uint64().Draw(rt, "seed"))
+		want := append([]float64(nil), tr.u...)
+		clear(tr.u)
+		tr.supportValues3(y)
+		for _, s := range tr.sup {
+			if math.Abs(tr.u[s]-want[s]) > 1e-14 {
+				rt.Fatalf("strategy %d: value %v, load %v", s, tr.u[s], want[s])
+			}
+		}
+	})
+}
