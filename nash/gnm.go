@@ -190,8 +190,8 @@ type gnmTracer struct {
 	// strategy slowest (row a: the others' support profiles, the lower
 	// player fastest), for the support's values alone (supportValues3),
 	// and wv the products of the others' probabilities in that order.
-	subV [][]float64
-	wv   []float64
+	subV, subOV [][]float64
+	wv          []float64
 	// js is the Jacobian restricted to the support, ∂u_s/∂σ_k for
 	// support positions p (of s) and q (of k) at js[p*|B|+q]: zero within
 	// a player's block (his own strategies do not enter his payoffs).
@@ -695,11 +695,10 @@ func dot4(a, b []float64) float64 {
 	return (s0 + s1) + (s2 + s3)
 }
 
-// ownMajor3 writes player i's support table subS[i] with his own strategy
-// slowest into dst (grown as needed): row a holds table(a, t, c) at t +
-// c·m_j for his others j < k.
-func (tr *gnmTracer) ownMajor3(i int, dst []float64) []float64 {
-	shape, table := tr.subSShape[i], tr.subS[i]
+// ownMajor3 writes player i's table (restrict3's layout, of the given
+// shape) with his own strategy slowest into dst (grown as needed): row a
+// holds table(a, t, c) at t + c·m_j for his others j < k.
+func ownMajor3(i int, table []float64, shape []int, dst []float64) []float64 {
 	n0, n1, n2 := shape[0], shape[1], shape[2]
 	size := n0 * n1 * n2
 	if cap(dst) < size {
@@ -935,7 +934,7 @@ func (tr *gnmTracer) supTables() {
 	ng.prepare()
 	if tr.sub == nil {
 		tr.sub, tr.subS, tr.subO = make([][]float64, n), make([][]float64, n), make([][]float64, n)
-		tr.subV = make([][]float64, n)
+		tr.subV, tr.subOV = make([][]float64, n), make([][]float64, n)
 		tr.subShape, tr.subSShape, tr.subOShape = make([][]int, n), make([][]int, n), make([][]int, n)
 		tr.supOf, tr.outOf = make([][]int, n), make([][]int, n)
 		tr.xsup = make([][]float64, n)
@@ -973,7 +972,8 @@ func (tr *gnmTracer) supTables() {
 		if n == 3 {
 			tr.subS[i] = tr.restrict3(i, tr.supOf[i], tr.subS[i], tr.subSShape[i])
 			tr.subO[i] = tr.restrict3(i, tr.outOf[i], tr.subO[i], tr.subOShape[i])
-			tr.subV[i] = tr.ownMajor3(i, tr.subV[i])
+			tr.subV[i] = ownMajor3(i, tr.subS[i], tr.subSShape[i], tr.subV[i])
+			tr.subOV[i] = ownMajor3(i, tr.subO[i], tr.subOShape[i], tr.subOV[i])
 			continue
 		}
 		tr.sub[i] = tr.restrictTable(i, tr.sub[i], tr.subShape[i])
@@ -1498,6 +1498,91 @@ func (tr *gnmTracer) events(y, t, vals, slopes []float64) {
 	vals[T], slopes[T] = lam, dl
 }
 
+// eventsAt is events at y (on the current support) along t, with the
+// rows they read computed first: for three players straight from each
+// player's table of his strategies outside the support (subOV), two dot
+// products per strategy, its value and its derivative along t; else by
+// loadOutside.
+func (tr *gnmTracer) eventsAt(y, t, vals, slopes []float64) {
+	if tr.n != 3 {
+		tr.loadOutside(y)
+		tr.events(y, t, vals, slopes)
+		return
+	}
+	if tr.tabVer != tr.supVer || tr.sub == nil {
+		tr.supTables()
+	}
+	ng, T := tr.ng, tr.T
+	ns := len(tr.sup)
+	for k, s := range tr.sup {
+		vals[s], slopes[s] = y[k], t[k]
+	}
+	lam, dl := y[ns+3], t[ns+3]
+	// Player q's support probabilities are y's positions p0[q] on, in
+	// order (the support is sorted, his strategies consecutive).
+	var p0 [4]int
+	for q := 0; q < 3; q++ {
+		p0[q+1] = p0[q] + len(tr.supOf[q])
+	}
+	for i := 0; i < 3; i++ {
+		own := tr.outOf[i]
+		if len(own) == 0 {
+			continue
+		}
+		j, k := first3(i), 3-i-first3(i) // j < k
+		xj, xk := y[p0[j]:p0[j+1]], y[p0[k]:p0[k+1]]
+		tj, tk := t[p0[j]:p0[j+1]], t[p0[k]:p0[k+1]]
+		m := len(xj) * len(xk)
+		if cap(tr.wv) < 2*m {
+			tr.wv = make([]float64, 2*m)
+		}
+		w, wt := tr.wv[:m], tr.wv[m:2*m]
+		at := 0
+		for c, wk := range xk {
+			dk := tk[c]
+			ws, wts := w[at:at+len(xj)], wt[at:at+len(xj)]
+			for a, wj := range xj {
+				ws[a] = wj * wk
+				wts[a] = tj[a]*wk + wj*dk
+			}
+			at += len(xj)
+		}
+		table := tr.subOV[i]
+		o := ng.off[i]
+		wi, ti := y[ns+i], t[ns+i]
+		for a, s := range own {
+			u, du := dot4x2(table[a*m:(a+1)*m], w, wt)
+			js := o + s
+			vals[js] = wi - u - lam*tr.pert[js]
+			slopes[js] = ti - tr.pert[js]*dl - du
+		}
+	}
+	vals[T], slopes[T] = lam, dl
+}
+
+// dot4x2 is dot4(a, b) and dot4(a, c) in one pass.
+func dot4x2(a, b, c []float64) (float64, float64) {
+	b, c = b[:len(a)], c[:len(a)]
+	var s0, s1, s2, s3, r0, r1, r2, r3 float64
+	i := 0
+	for ; i+4 <= len(a); i += 4 {
+		a4, b4, c4 := a[i:i+4:i+4], b[i:i+4:i+4], c[i:i+4:i+4]
+		s0 += a4[0] * b4[0]
+		s1 += a4[1] * b4[1]
+		s2 += a4[2] * b4[2]
+		s3 += a4[3] * b4[3]
+		r0 += a4[0] * c4[0]
+		r1 += a4[1] * c4[1]
+		r2 += a4[2] * c4[2]
+		r3 += a4[3] * c4[3]
+	}
+	for ; i < len(a); i++ {
+		s0 += a[i] * b[i]
+		r0 += a[i] * c[i]
+	}
+	return (s0 + s1) + (s2 + s3), (r0 + r1) + (r2 + r3)
+}
+
 // eventOf names the event of function j (see events).
 func (tr *gnmTracer) eventOf(j int) gnmEvent {
 	switch {
@@ -1732,8 +1817,6 @@ func (tr *gnmTracer) run(ctx context.Context, lambdaEnd float64, onEq func([]flo
 		if !ok {
 			tr.load(y1, true)
 			sg, ok = tr.tangentLU(y1, tau, t1)
-		} else {
-			tr.loadOutside(y1)
 		}
 		if !ok || sg != tr.orient {
 			return false
@@ -1741,7 +1824,7 @@ func (tr *gnmTracer) run(ctx context.Context, lambdaEnd float64, onEq func([]flo
 		if !tr.linearCell() && dot(t1[:d], tau[:d]) < gnmMinCos {
 			return false
 		}
-		tr.events(y1, t1, v1, s1)
+		tr.eventsAt(y1, t1, v1, s1)
 		f := tr.fnIndex(e)
 		if tr.violated(v1, f) >= 0 || dotN(tau, y1, y, d) < -1e-12 {
 			return false
@@ -1769,6 +1852,9 @@ func (tr *gnmTracer) run(ctx context.Context, lambdaEnd float64, onEq func([]flo
 	// to a turn of the path the predictor's may be too far off for any
 	// step to be taken along it.
 	roughTau, moved := false, true
+	// evOK says v0 and s0 hold the events at y along tau: a refused step
+	// leaves both as they were.
+	evOK := false
 	for iter := 0; ; iter++ {
 		d := tr.dim()
 		lam := y[d-1]
@@ -1795,12 +1881,15 @@ func (tr *gnmTracer) run(ctx context.Context, lambdaEnd float64, onEq func([]flo
 			d := tr.dim()
 			if sg, ok := tr.tangentLU(y, tau, t1); ok && sg == tr.orient {
 				copy(tau[:d], t1[:d])
+				evOK = false
 			}
 			roughTau = false
 		}
 		moved = false
-		tr.loadOutside(y)
-		tr.events(y, tau, v0, s0)
+		if !evOK {
+			tr.eventsAt(y, tau, v0, s0)
+		}
+		evOK = true
 		tEv, ev := tr.firstEvent(v0, s0)
 		linear := tr.linearCell()
 		if linear {
@@ -1818,7 +1907,7 @@ func (tr *gnmTracer) run(ctx context.Context, lambdaEnd float64, onEq func([]flo
 		if tEv <= h {
 			if land(ev, tEv) {
 				copy(y[:d], y1[:d])
-				hPrev = 0
+				hPrev, evOK = 0, false
 				moved, roughTau = true, false
 				if msg := tr.cross(ev, y, tau, onEq); msg != "" {
 					return lost(msg), false
@@ -1865,22 +1954,20 @@ func (tr *gnmTracer) run(ctx context.Context, lambdaEnd float64, onEq func([]flo
 			if !tr.tanOK {
 				tr.load(y1, true)
 				sg, ok = tr.tangentLU(y1, tau, t1)
-			} else {
-				tr.loadOutside(y1)
 			}
 			if ok && sg != tr.orient {
 				ok = false
 			}
 		}
 		if ok {
-			tr.events(y1, t1, v1, s1)
+			tr.eventsAt(y1, t1, v1, s1)
 			bad, frac := tr.firstCrossed(v0, v1)
 			if bad >= 0 {
 				// The curve crossed an event before the step's end: land on
 				// the first one, first guessed by linear interpolation.
 				if land(tr.eventOf(bad), frac*h) {
 					copy(y[:d], y1[:d])
-					hPrev = 0
+					hPrev, evOK = 0, false
 					moved, roughTau = true, false
 					if msg := tr.cross(tr.eventOf(bad), y, tau, onEq); msg != "" {
 						return lost(msg), false
@@ -1925,6 +2012,9 @@ func (tr *gnmTracer) run(ctx context.Context, lambdaEnd float64, onEq func([]flo
 				hPrev = math.Sqrt(hPrev)
 				copy(y[:d], y1[:d])
 				copy(tauPrev[:d], tau[:d])
+				// The events at the new point along its tangent are those
+				// just read at the step's end.
+				v0, v1, s0, s1 = v1, v0, s1, s0
 				copy(tau[:d], t1[:d])
 				// The first correction grows with the square of the step:
 				// aim at a twentieth of the largest one allowed (a tenth

@@ -968,3 +968,33 @@ func TestGNMSupportValues3MatchesLoad(t *testing.T) {
 		}
 	})
 }
+
+// TestGNMEventsAtMatchesRows: the events of a 3-player game read
+// straight from the tables outside the support (eventsAt) are those
+// computed from the loaded rows (loadOutside and events), to rounding.
+func TestGNMEventsAtMatchesRows(t *testing.T) {
+	rapid.Check(t, func(rt *rapid.T) {
+		shape := make([]int, 3)
+		for p := range shape {
+			shape[p] = rapid.IntRange(1, 6).Draw(rt, "strategies")
+		}
+		tr, y, r := randomSupportPoint(shape, rapid.Uint64().Draw(rt, "seed"))
+		d := tr.dim()
+		dir := make([]float64, d)
+		for i := range dir {
+			dir[i] = r.Float64() - 0.5
+		}
+		T := tr.T
+		v, s := make([]float64, T+1), make([]float64, T+1)
+		wv, ws := make([]float64, T+1), make([]float64, T+1)
+		tr.cached = false
+		tr.loadOutside(y)
+		tr.events(y, dir, wv, ws)
+		tr.eventsAt(y, dir, v, s)
+		for j := range v {
+			if math.Abs(v[j]-wv[j]) > 1e-13 || math.Abs(s[j]-ws[j]) > 1e-13 {
+				rt.Fatalf("event %d: value %v slope %v, from the rows %v and %v", j, v[j], s[j], wv[j], ws[j])
+			}
+		}
+	})
+}
