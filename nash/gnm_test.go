@@ -240,6 +240,12 @@ func TestGNMOddCrossingsDraws(t *testing.T) {
 		// two close pairs. The ninth, (0.0361, 0, 0.9639, 0), (1, 0),
 		// (0.5072, 0.4928), (0, 0, 0.7662, 0.2338), is now landed on.
 		{"4x2x2x4 seed 2", []int{4, 2, 2, 4}, 2, 9},
+		// A landing 1.47 long into a cell where all four players mix, with
+		// its ends' checks passed, ended on another branch of the cell's
+		// solution set, and the path went round a loop at λ = 0.152 with
+		// no equilibrium found; the landing's midpoint is now checked
+		// (gnmMidTol).
+		{"4x3x4x3 seed 0xa4c4247d7", []int{4, 3, 4, 3}, 0xa4c4247d7, 9},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			res := checkOddCrossings(t, c.shape, c.seed)
