@@ -1936,7 +1936,7 @@ func (tr *gnmTracer) run(ctx context.Context, lambdaEnd float64, onEq func([]flo
 		}
 		tr.steps++
 		if !moved && roughTau {
-			tr.load(y, true)
+			tr.loadSupport(y)
 			d := tr.dim()
 			if sg, ok := tr.tangentLU(y, tau, t1); ok && sg == tr.orient {
 				copy(tau[:d], t1[:d])
@@ -2130,7 +2130,7 @@ func (tr *gnmTracer) cross(e gnmEvent, y, tau []float64, onEq func([]float64)) s
 		onEq(tr.profileAt(y))
 		d := tr.dim()
 		old := append(tr.rg[:0], tau[:d]...)
-		tr.load(y, true)
+		tr.loadCross(y, -1)
 		sg, ok := tr.tangent(y, tau)
 		if !ok {
 			return "the path's Jacobian lost rank at an equilibrium (degenerate game?)"
@@ -2161,7 +2161,11 @@ func (tr *gnmTracer) cross(e gnmEvent, y, tau []float64, onEq func([]float64)) s
 	tr.pivots++
 	d := tr.dim()
 
-	tr.load(y, true)
+	left := -1
+	if e.kind == evLeave {
+		left = e.strat
+	}
+	tr.loadCross(y, left)
 	sg, ok := tr.tangent(y, tau)
 	if !ok {
 		return "the path's Jacobian lost rank at a change of support (degenerate game?)"
@@ -2185,6 +2189,21 @@ func (tr *gnmTracer) cross(e gnmEvent, y, tau []float64, onEq func([]float64)) s
 		tr.trace(strconv.FormatFloat(y[d-1]/tr.lam0, 'g', 6, 64), splitFlat(tr.sigma, ng.shape))
 	}
 	return ""
+}
+
+// loadCross loads at y what cross reads: the support's rows (the
+// tangent's), and the row of strategy left (≥ 0) for its slack's
+// gradient. With three players the other rows are left out: eventsAt
+// does not read them.
+func (tr *gnmTracer) loadCross(y []float64, left int) {
+	if tr.n != 3 {
+		tr.load(y, true)
+		return
+	}
+	tr.loadSupport(y)
+	if left >= 0 {
+		tr.enteringRow3(left)
+	}
 }
 
 // looped records the state after an event and reports whether it was
