@@ -44,7 +44,7 @@ func TestUSIranSetClaims(t *testing.T) {
 	}
 
 	// E1-E3 alone (E4's commitment search is tested in equilibrium and
-	// by the demo's kept run, TestDemoAuditCache/claims).
+	// by the demo's kept run, cmd/truce TestDemoKeptClaims).
 	text, _, _ := strings.Cut(string(src), "  - id: E4\n")
 	sc, ds = Parse("us-iran-2026.yaml", []byte(text))
 	if sc == nil {

@@ -23,7 +23,7 @@ func USIran2026() []byte { return []byte(usIran2026) }
 // costs several times the rest of the demo: the JSON of audit.Report from
 // `truce audit scenarios/us-iran-2026.yaml` (200 draws, seed 1). The test
 // suite runs that audit afresh and fails when this copy differs
-// (cmd/truce TestDemoAuditCache, which also rewrites it with
+// (TestKeptAudit in this package, which also rewrites it with
 // TRUCE_UPDATE_AUDIT=1).
 //
 //go:embed us-iran-2026.audit.json
@@ -44,7 +44,7 @@ func USIran2026Audit() []byte { return []byte(usIran2026Audit) }
 // draws: (E1 and E2 search the equilibrium set on each draw, which costs
 // more than the rest of the demo): the rows `truce analyze
 // scenarios/us-iran-2026.yaml --draws 20 --seed 1` prints for them, as
-// JSON (cmd/truce keptClaims). TestDemoAuditCache runs them afresh and
+// JSON (cmd/truce keptClaims). cmd/truce TestDemoKeptClaims runs them afresh and
 // fails when this copy differs (TRUCE_UPDATE_AUDIT=1 rewrites it).
 //
 //go:embed us-iran-2026.claims.json

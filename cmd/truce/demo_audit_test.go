@@ -12,76 +12,33 @@ import (
 	"testing"
 
 	"github.com/truce-dev/truce/audit"
-	"github.com/truce-dev/truce/report"
 	"github.com/truce-dev/truce/scenario"
 	"github.com/truce-dev/truce/scenarios"
 )
 
-// keptAuditJSON is the form of scenarios/us-iran-2026.audit.json.
-func keptAuditJSON(r *audit.Report) ([]byte, error) {
-	b, err := json.MarshalIndent(r, "", " ")
-	return append(b, '\n'), err
-}
-
-// TestDemoAuditCache runs afresh the two heavy parts of the demo that it
-// shows from a kept run, and fails when a kept copy differs: the demo may
-// then not show it as that command's result. TRUCE_UPDATE_AUDIT=1
-// rewrites the copies instead (after a change that moves their numbers on
-// purpose; review the diff).
-//
-//   - audit: the bundled scenario's construction audit, with the settings
-//     of `truce audit scenarios/us-iran-2026.yaml` (200 draws, seed 1);
-//   - claims: the claims with their own draws: (the searches of the
-//     equilibrium set), as `truce analyze scenarios/us-iran-2026.yaml
-//     --draws 20 --seed 1` evaluates them.
-func TestDemoAuditCache(t *testing.T) {
-	t.Run("audit", func(t *testing.T) {
-		fresh, err := audit.Run(context.Background(), scenarios.USIran2026Name, scenarios.USIran2026(),
-			audit.Options{Draws: scenarios.USIran2026AuditDraws, Seed: scenarios.USIran2026AuditSeed})
-		if err != nil {
-			t.Fatal(err)
-		}
-		want, err := keptAuditJSON(fresh)
-		if err != nil {
-			t.Fatal(err)
-		}
-		kept := checkKept(t, "us-iran-2026.audit.json", scenarios.USIran2026Audit(), want)
-		// What the demo reads back from the copy is what the fresh run
-		// says: the report's audit section is the same, field for field.
-		var back audit.Report
-		if err := json.Unmarshal(kept, &back); err != nil {
-			t.Fatal(err)
-		}
-		var a, b report.Input
-		report.AddAudit(&a, fresh)
-		report.AddAudit(&b, &back)
-		ja, _ := json.Marshal(a.Audit)
-		jb, _ := json.Marshal(b.Audit)
-		if !bytes.Equal(ja, jb) {
-			t.Errorf("the report's audit section from the kept copy differs from the fresh run's:\n%s\n%s", jb, ja)
-		}
-		if scenarios.USIran2026AuditDraws != audit.DefaultDraws {
-			t.Errorf("the kept audit has %d draws, truce audit's default %d: the demo would not show what the plain command gives", scenarios.USIran2026AuditDraws, audit.DefaultDraws)
-		}
-		if fresh.Tested < 50 {
-			t.Errorf("the audit tested %d variants of the bundled file; it varies every element", fresh.Tested)
-		}
-	})
-	t.Run("claims", func(t *testing.T) {
-		fresh, err := runKeptClaims(context.Background())
-		if err != nil {
-			t.Fatal(err)
-		}
-		want, err := keptClaimsJSON(fresh)
-		if err != nil {
-			t.Fatal(err)
-		}
-		checkKept(t, "us-iran-2026.claims.json", scenarios.USIran2026Claims(), want)
-		// The demo's default run covers the kept draws.
-		if fresh.Draws > demoDraws || fresh.Seed != scenario.DefaultSeed {
-			t.Errorf("the kept claims are over %d draws, seed %d; the demo's default is %d draws, seed %d", fresh.Draws, fresh.Seed, demoDraws, scenario.DefaultSeed)
-		}
-	})
+// TestDemoKeptClaims runs afresh the claims the demo shows from a kept
+// run: the claims with their own draws: (the searches of the equilibrium
+// set and of commitments), as `truce analyze scenarios/us-iran-2026.yaml
+// --draws 20 --seed 1` evaluates them, and fails when the kept copy
+// (scenarios/us-iran-2026.claims.json) differs: the demo may then not
+// show it as that command's result. TRUCE_UPDATE_AUDIT=1 rewrites the
+// copy instead (after a change that moves its numbers on purpose; review
+// the diff). The kept construction audit is rerun by the scenarios
+// package's TestKeptAudit.
+func TestDemoKeptClaims(t *testing.T) {
+	fresh, err := runKeptClaims(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := keptClaimsJSON(fresh)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkKept(t, "us-iran-2026.claims.json", scenarios.USIran2026Claims(), want)
+	// The demo's default run covers the kept draws.
+	if fresh.Draws > demoDraws || fresh.Seed != scenario.DefaultSeed {
+		t.Errorf("the kept claims are over %d draws, seed %d; the demo's default is %d draws, seed %d", fresh.Draws, fresh.Seed, demoDraws, scenario.DefaultSeed)
+	}
 }
 
 // checkKept compares the kept copy scenarios/name with want, the fresh
@@ -96,7 +53,7 @@ func checkKept(t *testing.T, name string, kept, want []byte) []byte {
 		t.Skipf("rewrote scenarios/%s; rebuild and rerun without TRUCE_UPDATE_AUDIT", name)
 	}
 	if !bytes.Equal(kept, want) {
-		t.Fatalf("scenarios/%s is not what the run gives now (%d bytes against %d): rerun with TRUCE_UPDATE_AUDIT=1 go test ./cmd/truce -run TestDemoAuditCache and review the diff", name, len(kept), len(want))
+		t.Fatalf("scenarios/%s is not what the run gives now (%d bytes against %d): rerun with TRUCE_UPDATE_AUDIT=1 go test ./cmd/truce -run TestDemoKeptClaims and review the diff", name, len(kept), len(want))
 	}
 	return kept
 }

@@ -26,7 +26,7 @@ type keptClaims struct {
 // runKeptClaims evaluates the bundled scenario's claims with their own
 // draws: alone, on their draws (seed scenarios.USIran2026ClaimsSeed), as
 // `truce analyze` does on those draws: the run the kept copy records
-// (TestDemoAuditCache compares the two).
+// (TestDemoKeptClaims compares the two).
 func runKeptClaims(ctx context.Context) (*keptClaims, error) {
 	sc, ds := scenario.Parse(scenarios.USIran2026Name, scenarios.USIran2026())
 	if sc == nil {
