@@ -288,6 +288,7 @@ type ipaIterator struct {
 	u, du []float64  // strategy values and Jacobian, on ng's scale
 	dg    []float64  // the approximation's payoff matrix, M×M
 	lt    ipaTableau // Lemke–Howson's tableau, (M+N)×(M+N+2)
+	phys  []int      // where the tableau stores each row (lemkeHowson)
 	sup   []float64  // the support system, (M+N)×(M+N)
 	rhs   []float64
 	lu    []int
@@ -311,7 +312,7 @@ func newIPAIterator(ng *normGame) *ipaIterator {
 		sup: make([]float64, (M+N)*(M+N)),
 		rhs: make([]float64, M+N), lu: make([]int, M+N), srt: make([]float64, M),
 		vv: make([]float64, M+N), col: make([]float64, M+N),
-		rowLab: make([]int, M+N), colLab: make([]int, M+N+2),
+		rowLab: make([]int, M+N), colLab: make([]int, M+N+2), phys: make([]int, M+N),
 		pos: make([]int, 2*(M+N)+3), ratio: make([]float64, M+N)}
 	for p, s := range ng.shape {
 		for j := 0; j < s; j++ {
@@ -904,24 +905,59 @@ func allFinite(x []float64) bool {
 // a column is updated when it next enters, with the same operations on
 // each entry as gametracer's Pivot, and not at all after its last entry.
 func (it *ipaIterator) lemkeHowson(pert []float64, br []int, s []float64) {
+	if !it.lemkeHowsonRows(pert, br, s, ipaDropRows) {
+		it.lemkeHowsonRows(pert, br, s, false)
+	}
+}
+
+// ipaDropRows: lemkeHowson stores the v_p rows last and leaves them out
+// of the replays (a variable for the tests, which check the other way
+// too).
+var ipaDropRows = true
+
+// lemkeHowsonRows is lemkeHowson, the v_p rows stored last and left out
+// of the replays after the start when drop is set. With drop it reports
+// false (and must be run again without) if the first pivot on λ is on a
+// v_p row: then that row takes part in the rest, where its place in the
+// order of the rows breaks ties.
+func (it *ipaIterator) lemkeHowsonRows(pert []float64, br []int, s []float64, drop bool) bool {
 	M, N := it.M, it.N
 	R, C := M+N, M+N+2
 	lt := &it.lt
 	lt.reset(R, C)
 	t, S := lt.t, lt.S
+	// Rows in storage order: every row but the slack rows of br, in
+	// order, then those N. v_p enters in br(p)'s slack row at the start
+	// and never leaves, so after the first pivot on λ no pivot reads
+	// those rows, and the replays leave them out (dropping 4 of 20 rows
+	// on 5×5×5, 4 of 36 on 10×10×10, rounded to the vector width).
+	// phys[l] is where row l is stored; the ratio tests break ties in the
+	// order of l, which the live rows keep.
+	phys := it.phys[:R]
+	r := 0
+	for l := 0; l < R; l++ {
+		if !drop || l >= M || br[it.owner[l]] != l {
+			phys[l] = r
+			r++
+		}
+	}
+	for p := 0; drop && p < N; p++ {
+		phys[br[p]] = r
+		r++
+	}
 	for j := 0; j < M; j++ {
 		col := t[j*S : j*S+R]
 		for i := 0; i < M; i++ {
-			col[i] = it.dg[i*M+j]
+			col[phys[i]] = it.dg[i*M+j]
 		}
-		col[M+it.owner[j]] = 1
+		col[phys[M+it.owner[j]]] = 1
 	}
 	for i := 0; i < M; i++ {
-		t[(M+it.owner[i])*S+i] = -1
-		t[(M+N)*S+i] = pert[i]
+		t[(M+it.owner[i])*S+phys[i]] = -1
+		t[(M+N)*S+phys[i]] = pert[i]
 	}
 	for p := 0; p < N; p++ {
-		t[(M+N+1)*S+M+p] = 1
+		t[(M+N+1)*S+phys[M+p]] = 1
 	}
 	// Labels and where each stands: pos[l+R] is the row (≥ 0) or the
 	// column (−c−1) of label l, so that no pivot searches for a label.
@@ -932,9 +968,9 @@ func (it *ipaIterator) lemkeHowson(pert []float64, br []int, s []float64) {
 		colLab[c] = c + 1
 		pos[c+1+R] = -c - 1
 	}
-	for r := range rowLab {
-		rowLab[r] = -r - 1
-		pos[-r-1+R] = r
+	for l := range rowLab {
+		rowLab[phys[l]] = -l - 1
+		pos[-l-1+R] = phys[l]
 	}
 	pivot := func(pr, pc int) int {
 		lt.pivot(pr, pc)
@@ -954,23 +990,31 @@ func (it *ipaIterator) lemkeHowson(pert []float64, br []int, s []float64) {
 	pc := -pos[lam+R] - 1
 	a, b := lt.column(pc), lt.column(K)
 	m, pr := math.Inf(-1), -1
-	for r := 0; r < R; r++ {
-		if a[r] < 0 {
+	for l := 0; l < R; l++ {
+		if r := phys[l]; a[r] < 0 {
 			if q := b[r] / a[r]; q > m {
 				m, pr = q, r
 			}
 		}
 	}
 	if m > 0 {
+		live := R
+		if drop {
+			live = R - N
+			if pr >= live {
+				return false // v_p leaves here (Gambit's first test allows it)
+			}
+		}
+		lt.rows = (live + 3) &^ 3
 		left := pivot(pr, pc)
-		q := it.ratio[:R]
+		q := it.ratio[:live]
 		for steps := 0; left != lam && steps < 100*(R+C); steps++ {
 			pc = -pos[-left+R] - 1
 			// The ratios first (independent divisions, in flight
 			// together), then the first smallest; v_p never leaves.
 			lhRatios(lt.column(pc), lt.column(K), q)
 			for p := 0; p < N; p++ {
-				if r := pos[M+p+1+R]; r >= 0 {
+				if r := pos[M+p+1+R]; r >= 0 && r < len(q) {
 					q[r] = math.Inf(1)
 				}
 			}
@@ -988,6 +1032,7 @@ func (it *ipaIterator) lemkeHowson(pert []float64, br []int, s []float64) {
 			s[i] = b[r] / lt.D
 		}
 	}
+	return true
 }
 
 // lhRatiosGo sets q[r] = b[r]/a[r] where a[r] > 0 and +∞ elsewhere (NaN
@@ -1050,6 +1095,7 @@ func b2u(b bool) uint64 {
 type ipaTableau struct {
 	R, C  int
 	S     int       // R rounded up to a multiple of 4: a column's stride
+	rows  int       // the rows the next pivots update (a multiple of 4, ≤ S)
 	t     []float64 // column c is t[c*S : c*S+R], zeros to c*S+S
 	upto  []int     // column c has the first upto[c] recorded pivots
 	hist  []float64 // pivot k's column is hist[k*S : k*S+R]
@@ -1058,7 +1104,7 @@ type ipaTableau struct {
 }
 
 // ipaStep is one recorded pivot. lhReplayAVX reads its fields at offsets
-// 0, 8, 16, 24, 32 and 40 (TestIPAStepLayout).
+// 0, 8, 16, 24, 32, 40 and 48 (TestIPAStepLayout).
 type ipaStep struct {
 	pr           int
 	pv, den, div float64 // div: the rescaling divisor (|pv|), or 0
@@ -1066,6 +1112,7 @@ type ipaStep struct {
 	// rden is 1/den when den is a power of two (then x/den and x·rden
 	// are the same number, the same exact quotient rounded once), else 0.
 	rden float64
+	n    int // the rows it updates (the first n; the others are not read again)
 }
 
 // exactReciprocal is 1/d when d is a power of two whose reciprocal is a
@@ -1085,7 +1132,7 @@ var ipaMaxSteps = func(C int) int { return max(4*C, 64) }
 // reset makes an R×C tableau of zeros with D = 1 and no pivot recorded.
 func (lt *ipaTableau) reset(R, C int) {
 	S := (R + 3) &^ 3
-	lt.R, lt.C, lt.S, lt.D = R, C, S, 1
+	lt.R, lt.C, lt.S, lt.rows, lt.D = R, C, S, S, 1
 	if cap(lt.t) < S*C {
 		lt.t = make([]float64, S*C)
 		lt.upto = make([]int, C)
@@ -1109,7 +1156,8 @@ func (lt *ipaTableau) column(c int) []float64 {
 
 // lhReplayGo applies the recorded pivots steps to column col (R entries),
 // pivot k's column at hist[k*R:]: p = col[pr] (the pivot row's entry),
-// every row (the pivot row too: its value is replaced next) becomes
+// each of the step's first n rows (the pivot row too: its value is
+// replaced next) becomes
 // (col[i]·pv − hist[i]·p)/den as lhRowGo computes it (times rden instead
 // where that is not 0: the same number), the pivot row's entry is p with
 // its sign bit flipped by sign, and the whole column is divided by div
@@ -1118,28 +1166,29 @@ func lhReplayGo(col, hist []float64, steps []ipaStep) {
 	R := len(col)
 	for k := range steps {
 		st := &steps[k]
-		p := col[st.pr]
+		c, h := col[:st.n], hist[k*R:k*R+st.n]
+		p := c[st.pr]
 		if st.rden != 0 {
-			h := hist[k*R : (k+1)*R]
-			for i := range col {
-				col[i] = (float64(col[i]*st.pv) - float64(p*h[i])) * st.rden
+			for i := range c {
+				c[i] = (float64(c[i]*st.pv) - float64(p*h[i])) * st.rden
 			}
 		} else {
-			lhRowGo(col, hist[k*R:(k+1)*R], st.pv, p, st.den)
+			lhRowGo(c, h, st.pv, p, st.den)
 		}
-		col[st.pr] = math.Float64frombits(math.Float64bits(p) ^ st.sign)
+		c[st.pr] = math.Float64frombits(math.Float64bits(p) ^ st.sign)
 		if st.div != 0 {
-			for i := range col {
-				col[i] /= st.div
+			for i := range c {
+				c[i] /= st.div
 			}
 		}
 	}
 }
 
-// lhStepsInRange reports whether every step's pivot row is below R.
+// lhStepsInRange reports whether every step updates at most R rows, its
+// pivot row among them.
 func lhStepsInRange(steps []ipaStep, R int) bool {
 	for k := range steps {
-		if uint(steps[k].pr) >= uint(R) {
+		if uint(steps[k].n) > uint(R) || uint(steps[k].pr) >= uint(steps[k].n) {
 			return false
 		}
 	}
@@ -1162,7 +1211,7 @@ func (lt *ipaTableau) pivot(pr, pc int) {
 	if pv < 0 {
 		sg = -1
 	}
-	st := ipaStep{pr: pr, pv: pv, den: lt.D * sg}
+	st := ipaStep{pr: pr, pv: pv, den: lt.D * sg, n: lt.rows}
 	st.rden = exactReciprocal(st.den)
 	if sg < 0 {
 		st.sign = 1 << 63

@@ -164,24 +164,25 @@ mdone:
 //
 // ipaTableau.column's replay of the recorded pivots steps on column col
 // (R = len(col) entries), pivot k's column at hist[k*R:]. ipaStep is
-// {pr int; pv, den, div float64; sign uint64; rden float64}: 48 bytes,
-// fields at 0, 8, 16, 24, 32, 40. For each step: p = col[pr]; col[i] =
-// (col[i]*pv - hist[i]*p) / den for every i, four at a time, then one at
-// a time (multiply, subtract and divide separate, as in lhRowGo), times
-// rden instead of / den when rden is not 0; col[pr] = p with its sign
-// bit flipped by sign; when div is not 0, col[i] /= div.
+// {pr int; pv, den, div float64; sign uint64; rden float64; n int}: 56
+// bytes, fields at 0, 8, 16, 24, 32, 40, 48. For each step: p = col[pr];
+// col[i] = (col[i]*pv - hist[i]*p) / den for i < n, four at a time, then
+// one at a time (multiply, subtract and divide separate, as in lhRowGo),
+// times rden instead of / den when rden is not 0; col[pr] = p with its
+// sign bit flipped by sign; when div is not 0, col[i] /= div for i < n.
 TEXT ·lhReplayAVX(SB), NOSPLIT, $0-72
 	MOVQ col_base+0(FP), DI
-	MOVQ col_len+8(FP), CX
+	MOVQ col_len+8(FP), R13
 	MOVQ hist_base+24(FP), SI
 	MOVQ steps_base+48(FP), R8
 	MOVQ steps_len+56(FP), R9
-	MOVQ CX, BX
-	ANDQ $-4, BX
 
 rstep:
 	TESTQ        R9, R9
 	JLE          rdone
+	MOVQ         48(R8), CX
+	MOVQ         CX, BX
+	ANDQ         $-4, BX
 	MOVQ         0(R8), R10
 	VBROADCASTSD 8(R8), Y0
 	VBROADCASTSD 16(R8), Y2
@@ -275,8 +276,8 @@ rdtail:
 	JMP    rdtail
 
 rnext:
-	ADDQ $48, R8
-	LEAQ (SI)(CX*8), SI
+	ADDQ $56, R8
+	LEAQ (SI)(R13*8), SI
 	DECQ R9
 	JMP  rstep
 

@@ -25,21 +25,21 @@ func ipaFloats(special bool) *rapid.Generator[float64] {
 // TestIPAStepLayout: lhReplayAVX reads ipaStep's fields at these offsets.
 func TestIPAStepLayout(t *testing.T) {
 	var st ipaStep
-	if unsafe.Sizeof(st) != 48 || unsafe.Offsetof(st.pr) != 0 || unsafe.Offsetof(st.pv) != 8 ||
+	if unsafe.Sizeof(st) != 56 || unsafe.Offsetof(st.pr) != 0 || unsafe.Offsetof(st.pv) != 8 ||
 		unsafe.Offsetof(st.den) != 16 || unsafe.Offsetof(st.div) != 24 || unsafe.Offsetof(st.sign) != 32 ||
-		unsafe.Offsetof(st.rden) != 40 {
-		t.Fatalf("ipaStep: size %d, offsets %d %d %d %d %d %d", unsafe.Sizeof(st), unsafe.Offsetof(st.pr),
+		unsafe.Offsetof(st.rden) != 40 || unsafe.Offsetof(st.n) != 48 {
+		t.Fatalf("ipaStep: size %d, offsets %d %d %d %d %d %d %d", unsafe.Sizeof(st), unsafe.Offsetof(st.pr),
 			unsafe.Offsetof(st.pv), unsafe.Offsetof(st.den), unsafe.Offsetof(st.div), unsafe.Offsetof(st.sign),
-			unsafe.Offsetof(st.rden))
+			unsafe.Offsetof(st.rden), unsafe.Offsetof(st.n))
 	}
 }
 
 // TestLHReplaySameBits: the replay of recorded pivots on a column
 // (lhReplay, in assembly where the processor has AVX) gives lhReplayGo's
-// bits, and both give the formula's, step by step: every entry
-// (col·pv − hist·p)/den with each product rounded, the pivot row's entry
-// p with its sign flipped when the step says so, the column divided by
-// div when that is not 0; nothing beyond the column changes.
+// bits, and both give the formula's, step by step: each of the step's
+// first n entries (col·pv − hist·p)/den with each product rounded, the
+// pivot row's entry p with its sign flipped when the step says so, those
+// entries divided by div when that is not 0; nothing else changes.
 func TestLHReplaySameBits(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		R := rapid.IntRange(1, 41).Draw(t, "R")
@@ -49,7 +49,8 @@ func TestLHReplaySameBits(t *testing.T) {
 		hist := rapid.SliceOfN(fl, n*R, n*R).Draw(t, "hist")
 		steps := make([]ipaStep, n)
 		for k := range steps {
-			steps[k] = ipaStep{pr: rapid.IntRange(0, R-1).Draw(t, "pr"), pv: fl.Draw(t, "pv"),
+			n := rapid.IntRange(1, R).Draw(t, "rows")
+			steps[k] = ipaStep{n: n, pr: rapid.IntRange(0, n-1).Draw(t, "pr"), pv: fl.Draw(t, "pv"),
 				den: rapid.SampledFrom([]float64{1, -1, 3, -7.5, 1e-300, 123456.789, 0, 2, -0.25, 0x1p-900, 0x1p900}).Draw(t, "den")}
 			// As pivot records it: the reciprocal where it is exact.
 			steps[k].rden = exactReciprocal(steps[k].den)
@@ -65,7 +66,7 @@ func TestLHReplaySameBits(t *testing.T) {
 		lhReplayGo(b[:R], hist, steps)
 		for k, st := range steps {
 			p := want[st.pr]
-			for i := 0; i < R; i++ {
+			for i := 0; i < st.n; i++ {
 				want[i] = (float64(want[i]*st.pv) - float64(hist[k*R+i]*p)) / st.den
 			}
 			want[st.pr] = p
@@ -73,7 +74,7 @@ func TestLHReplaySameBits(t *testing.T) {
 				want[st.pr] = -p
 			}
 			if st.div != 0 {
-				for i := 0; i < R; i++ {
+				for i := 0; i < st.n; i++ {
 					want[i] /= st.div
 				}
 			}
@@ -229,4 +230,20 @@ func TestFirstMinSameIndex(t *testing.T) {
 			t.Fatalf("firstMin(%v) = %d, want %d", q, got, want)
 		}
 	})
+}
+
+// TestIPASameIteratesKeepingRows: Lemke–Howson with every row kept in its
+// place and replayed (lemkeHowson's way when the first pivot on λ is on
+// a v_p row) gives the reference's iterates too, bit for bit.
+func TestIPASameIteratesKeepingRows(t *testing.T) {
+	defer func() { ipaDropRows = true }()
+	ipaDropRows = false
+	for _, c := range []struct {
+		shape []int
+		seed  uint64
+	}{{[]int{3, 3, 3}, 1}, {[]int{4, 3, 2}, 2}, {[]int{2, 2, 2, 2}, 3}, {[]int{5, 5, 5}, 4}} {
+		sameIPAIterates(t, "keeping rows", continuousGame(c.shape, c.seed), Search{Seed: c.seed, Starts: 3})
+	}
+	g := readNFGFile(t, "testdata/bench/rand_5x5x5_s3005.nfg")
+	sameIPAIterates(t, "keeping rows", g, Search{Points: readPointsFile(t, "testdata/gnm/rand_5x5x5_s3005.2.pert")})
 }
