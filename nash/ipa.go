@@ -64,8 +64,11 @@ func IPA(ctx context.Context, g *game.Strategic, opt Options) (out *Result, outE
 	ng, span := newNormGame(g)
 	T, N := ng.tot, ng.n
 	raw := shiftedGame(g, ng)
+	// The tableau, the record of its pivots (up to four tableaux, see
+	// ipaMaxSteps), the support system and DG with the Jacobian: about
+	// eight tableaux.
 	if err := budget.Check(ctx, fmt.Sprintf("ipa polymatrix tableau (%d strategies)", T),
-		budget.Mul(4, budget.Mul(int64(T+N), int64(T+N+2), 8), 1),
+		budget.Mul(8, budget.Mul(int64(T+N), int64(T+N+2), 8), 1),
 		"use --method lcp (2 players) or logit"); err != nil {
 		return nil, fmt.Errorf("ipa: %w", err)
 	}
