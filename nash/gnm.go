@@ -1894,6 +1894,20 @@ func (tr *gnmTracer) run(ctx context.Context, lambdaEnd float64, onEq func([]flo
 		if v0[T]*v1[T] < 0 {
 			return false // λ = 0 comes first: a shorter step lands on it
 		}
+		if v0[T] == 0 && v1[T]*s0[T] < 0 && !tr.lambdaNoise(v0[T], v1[T]) {
+			// The landing left an equilibrium (λ = 0 exactly) to the side
+			// its tangent points to and ended on the other: it crossed λ
+			// = 0 again on the way, at an equilibrium a shorter step
+			// lands on (the ordinary step's test of the same).
+			return false
+		}
+		side := 1.0
+		if v0[T] < 0 {
+			side = -1
+		}
+		if dipsBelow(side*v0[T], side*v1[T], side*s0[T], side*s1[T], t) {
+			return false // λ dips through 0 and back on the way
+		}
 		return s1[f] < 0
 	}
 

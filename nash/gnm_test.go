@@ -246,6 +246,13 @@ func TestGNMOddCrossingsDraws(t *testing.T) {
 		// no equilibrium found; the landing's midpoint is now checked
 		// (gnmMidTol).
 		{"4x3x4x3 seed 0xa4c4247d7", []int{4, 3, 4, 3}, 0xa4c4247d7, 9},
+		// From an equilibrium (λ = 0) the path dips below λ = 0 and comes
+		// back through it at another one (the same support) before the
+		// next change of support; the landing on that change, from λ = 0
+		// straight to λ > 0, skipped the second crossing (20 crossings):
+		// a landing now checks λ as an ordinary step does
+		// (TestGNMOddCrossings at -rapid.checks=20000 -rapid.seed=2).
+		{"4x4x3x4 seed 0x34f5a", []int{4, 4, 3, 4}, 0x34f5a, 21},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			res := checkOddCrossings(t, c.shape, c.seed)
