@@ -566,7 +566,7 @@ func (it *ipaIterator) supportSolve(so, s []float64) bool {
 	K := M + it.N
 	a := it.sup
 	it.supportSystem(so)
-	ok, sure := luSolveFast(a, it.rhs, it.lu, it.vv, K)
+	ok, sure := luSolveFast(a, it.rhs, it.lu, it.vv, it.col, K)
 	if !sure {
 		// A zero in the solution or a number that is not finite: the
 		// dense factorisation gives the bits (and zero signs) Gambit's
@@ -780,9 +780,9 @@ func luSolve(a, b []float64, perm []int, vv, col []float64, n int) bool {
 // has a zero or a number that is not finite (a multiplier that is not
 // finite makes its row's diagonal so). Then a and b are to be rebuilt and
 // solved by luSolve; otherwise ok, the row swaps and x are luSolve's to
-// the bit.
-func luSolveFast(a, b []float64, perm []int, vv []float64, n int) (ok, sure bool) {
-	a, vv = a[:n*n], vv[:n]
+// the bit. vv and w are scratch space of n entries.
+func luSolveFast(a, b []float64, perm []int, vv, w []float64, n int) (ok, sure bool) {
+	a, vv, w = a[:n*n], vv[:n], w[:n]
 	for i := 0; i < n; i++ {
 		mx, finite := rowMaxAbs(a[i*n : (i+1)*n])
 		if !finite {
@@ -794,11 +794,14 @@ func luSolveFast(a, b []float64, perm []int, vv []float64, n int) (ok, sure bool
 		vv[i] = 1 / mx
 	}
 	for k := 0; k < n; k++ {
-		big, imax := 0.0, k
+		// The pivot: the last row i ≥ k whose vv[i]·|a[i][k]| is the
+		// largest (luSolve's v ≥ big), taken without a branch per row.
 		for i := k; i < n; i++ {
-			if v := vv[i] * math.Abs(a[i*n+k]); v >= big {
-				big, imax = v, i
-			}
+			w[i] = vv[i] * math.Abs(a[i*n+k])
+		}
+		imax := k
+		if r := lastMax(w[k:]); r >= 0 {
+			imax = k + r
 		}
 		if imax != k {
 			r0, r1 := a[imax*n:(imax+1)*n], a[k*n:(k+1)*n]
@@ -846,6 +849,22 @@ func luSolveFast(a, b []float64, perm []int, vv []float64, n int) (ok, sure bool
 		}
 	}
 	return true, true
+}
+
+// lastMaxGo is the index of the last largest number of w (NaNs never
+// are; the numbers are ≥ 0), or −1 when every one is NaN: the i that
+//
+//	big, i := 0.0, −1; for j, v := range w { if v >= big { big, i = v, j } }
+//
+// leaves, for numbers that are not negative.
+func lastMaxGo(w []float64) int {
+	big, imax := 0.0, -1
+	for i, v := range w {
+		if v >= big {
+			big, imax = v, i
+		}
+	}
+	return imax
 }
 
 // luEliminateGo is step k of luSolveFast: every row i below k gets its

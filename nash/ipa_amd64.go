@@ -77,3 +77,17 @@ func firstMin(q []float64) int {
 	}
 	return firstMinGo(q)
 }
+
+// lastMaxAVX is lastMaxGo in assembly: the largest number (NaNs skipped)
+// four at a time, then the last index holding it; ninf is −∞.
+//
+//go:noescape
+func lastMaxAVX(w []float64, ninf float64) int
+
+// lastMax is lastMaxGo, in assembly where the processor has AVX.
+func lastMax(w []float64) int {
+	if hasAVX {
+		return lastMaxAVX(w, math.Inf(-1))
+	}
+	return lastMaxGo(w)
+}

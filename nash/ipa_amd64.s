@@ -393,3 +393,58 @@ ndone:
 	MOVQ DX, ret+32(FP)
 	VZEROUPPER
 	RET
+
+// func lastMaxAVX(w []float64, ninf float64) int
+//
+// m = the largest of ninf and the numbers of w (VMAXPD with w first: a
+// NaN gives the running maximum back); -1 if m is ninf (every number
+// NaN; the numbers are not negative), else the last i with w[i] == m.
+TEXT ·lastMaxAVX(SB), NOSPLIT, $0-40
+	MOVQ         w_base+0(FP), SI
+	MOVQ         w_len+8(FP), CX
+	VBROADCASTSD ninf+24(FP), Y0
+	MOVQ         CX, BX
+	ANDQ         $-4, BX
+	XORQ         AX, AX
+
+xquad:
+	CMPQ    AX, BX
+	JGE     xhmax
+	VMOVUPD (SI)(AX*8), Y1
+	VMAXPD  Y0, Y1, Y0
+	ADDQ    $4, AX
+	JMP     xquad
+
+xhmax:
+	VEXTRACTF128 $1, Y0, X1
+	VMAXPD       X1, X0, X0
+	VPERMILPD    $1, X0, X1
+	VMAXSD       X1, X0, X0
+
+xtail:
+	CMPQ   AX, CX
+	JGE    xfind
+	VMOVSD (SI)(AX*8), X1
+	VMAXSD X0, X1, X0
+	INCQ   AX
+	JMP    xtail
+
+xfind:
+	MOVQ     $-1, DX
+	VMOVSD   ninf+24(FP), X2
+	VUCOMISD X2, X0
+	JEQ      xdone
+	MOVQ     CX, AX
+
+xscan:
+	DECQ     AX
+	JL       xdone
+	VUCOMISD (SI)(AX*8), X0
+	JNE      xscan
+	JPS      xscan
+	MOVQ     AX, DX
+
+xdone:
+	MOVQ DX, ret+32(FP)
+	VZEROUPPER
+	RET

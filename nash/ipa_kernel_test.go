@@ -143,7 +143,7 @@ func TestLUSolveFastSameBits(t *testing.T) {
 		a1, b1 := append([]float64(nil), a...), append([]float64(nil), b...)
 		a2, b2 := append([]float64(nil), a...), append([]float64(nil), b...)
 		p1, p2 := make([]int, n), make([]int, n)
-		ok1, sure := luSolveFast(a1, b1, p1, make([]float64, n), n)
+		ok1, sure := luSolveFast(a1, b1, p1, make([]float64, n), make([]float64, n), n)
 		if !special {
 			all++
 			if sure {
@@ -246,4 +246,18 @@ func TestIPASameIteratesKeepingRows(t *testing.T) {
 	}
 	g := readNFGFile(t, "testdata/bench/rand_5x5x5_s3005.nfg")
 	sameIPAIterates(t, "keeping rows", g, Search{Points: readPointsFile(t, "testdata/gnm/rand_5x5x5_s3005.2.pert")})
+}
+
+// TestLastMaxSameIndex: lastMax (in assembly where the processor has
+// AVX) picks the index luSolve's v ≥ big loop picks (lastMaxGo), on
+// numbers that are not negative, with ties, zeros, +∞ and NaNs, of every
+// length.
+func TestLastMaxSameIndex(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		w := rapid.SliceOfN(rapid.OneOf(rapid.SampledFrom([]float64{0, 0, 3, 3, 0.5, math.Inf(1), math.NaN(), 1e-310}),
+			rapid.Float64Range(0, 5)), 0, 41).Draw(t, "w")
+		if got, want := lastMax(w), lastMaxGo(w); got != want {
+			t.Fatalf("lastMax(%v) = %d, want %d", w, got, want)
+		}
+	})
 }

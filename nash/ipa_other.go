@@ -17,3 +17,6 @@ func lhRatios(a, b, q []float64) { lhRatiosGo(a, b, q) }
 
 // firstMin is firstMinGo.
 func firstMin(q []float64) int { return firstMinGo(q) }
+
+// lastMax is lastMaxGo.
+func lastMax(w []float64) int { return lastMaxGo(w) }
