@@ -292,6 +292,7 @@ type ipaIterator struct {
 	dg    []float64  // the approximation's payoff matrix, M×M
 	lt    ipaTableau // Lemke–Howson's tableau, (M+N)×(M+N+2)
 	phys  []int      // where the tableau stores each row (lemkeHowson)
+	supp  []int      // the support's strategies (supportSystem)
 	sup   []float64  // the support system, (M+N)×(M+N)
 	rhs   []float64
 	lu    []int
@@ -315,7 +316,7 @@ func newIPAIterator(ng *normGame) *ipaIterator {
 		sup: make([]float64, (M+N)*(M+N)),
 		rhs: make([]float64, M+N), lu: make([]int, M+N), srt: make([]float64, M),
 		vv: make([]float64, M+N), col: make([]float64, M+N),
-		rowLab: make([]int, M+N), colLab: make([]int, M+N+2), phys: make([]int, M+N),
+		rowLab: make([]int, M+N), colLab: make([]int, M+N+2), phys: make([]int, M+N), supp: make([]int, 0, M),
 		pos: make([]int, 2*(M+N)+3), ratio: make([]float64, M+N)}
 	for p, s := range ng.shape {
 		for j := 0; j < s; j++ {
@@ -597,8 +598,12 @@ func (it *ipaIterator) supportSystem(so []float64) {
 	M, N := it.M, it.N
 	K := M + N
 	a := it.sup
-	for i := range a {
-		a[i] = 0
+	clear(a)
+	supp := it.supp[:0]
+	for j := 0; j < M; j++ {
+		if so[j] > 0 {
+			supp = append(supp, j)
+		}
 	}
 	// Unknowns: x_0..x_{M−1}, then the values v_0..v_{N−1}. Row i < M:
 	// Σ_j DG_ij x_j − v_{p(i)} = 0 for i in the support. For i outside it
@@ -607,10 +612,9 @@ func (it *ipaIterator) supportSystem(so []float64) {
 	// on the support sum to one.
 	for i := 0; i < M; i++ {
 		row := a[i*K : (i+1)*K]
-		for j := 0; j < M; j++ {
-			if so[j] > 0 {
-				row[j] = it.dg[i*M+j]
-			}
+		dg := it.dg[i*M : (i+1)*M]
+		for _, j := range supp {
+			row[j] = dg[j]
 		}
 		if so[i] <= 0 {
 			row[i] = 1
@@ -618,10 +622,8 @@ func (it *ipaIterator) supportSystem(so []float64) {
 		row[M+it.owner[i]] = -1
 		it.rhs[i] = 0
 	}
-	for j := 0; j < M; j++ {
-		if so[j] > 0 {
-			a[(M+it.owner[j])*K+j] = 1
-		}
+	for _, j := range supp {
+		a[(M+it.owner[j])*K+j] = 1
 	}
 	for p := 0; p < N; p++ {
 		it.rhs[M+p] = 1
