@@ -79,6 +79,14 @@ func BenchmarkRead(b *testing.B) {
 				}
 			}
 		})
+		b.Run("loader+converter/"+c.name, func(b *testing.B) {
+			defer cpuPerOp(b)()
+			for b.Loop() {
+				if _, err := parseLoader(c.src); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 		b.Run("yaml-v4-load/"+c.name, func(b *testing.B) {
 			defer cpuPerOp(b)()
 			for b.Loop() {
