@@ -296,8 +296,8 @@ type scratch struct {
 	// the next call).
 	e0, nu, mu []float64
 	// reachBlock: distances and masses per node and target.
-	rdist  []int32
-	rp, rq []float64
+	rdist      []int32
+	rp, rq, rm []float64
 	// forwardSet's nodes.
 	fw []int32
 }

@@ -125,7 +125,11 @@ func (an *analyzer) reachBlock(ctx context.Context, ts []int, sc *scratch) ([][]
 		}
 	}
 	absorbed := make([]float64, B)
-	mm := make([]float64, B) // the mass each target moves on from the current node
+	// mm[x*B+i]: the mass node x moves on for target i at this step (0
+	// where it moves none), pulled by the nodes it leads to.
+	sc.rm = grow(sc.rm, n*B)
+	mmAll := sc.rm
+	tRowPtr, tCol, tVal := an.tRowPtr, an.tCol, an.tVal
 	for t := 0; t < H && live; t++ {
 		if t&15 == 15 {
 			if err := ctx.Err(); err != nil {
@@ -137,6 +141,7 @@ func (an *analyzer) reachBlock(ctx context.Context, ts []int, sc *scratch) ([][]
 		for x := 0; x < n; x++ {
 			px := p[x*B : x*B+B : x*B+B]
 			dx := dist[x*B : x*B+B : x*B+B]
+			mm := mmAll[x*B : x*B+B : x*B+B]
 			any := false
 			if lim >= maxd[x] {
 				kx, m := keep[x*B:x*B+B:x*B+B], mm[:B:B]
@@ -167,21 +172,27 @@ func (an *analyzer) reachBlock(ctx context.Context, ts []int, sc *scratch) ([][]
 			if !any {
 				continue
 			}
-			// The row is read once for every target; each target's
-			// additions still come in node, then edge order. Mass
-			// entering target k's state is absorbed; mass on a node
-			// from which a target cannot be reached (noReach, which
-			// includes the target's own nodes) is added and dropped
-			// when read at the next step, so the inner loop has no
-			// test. A zero mass adds zero and leaves every sum as it
-			// was.
+			// Mass entering target k's state is absorbed, in node,
+			// then edge order.
 			lo, hi := c.RowPtr[x], c.RowPtr[x+1]
 			for e := lo; e < hi; e++ {
 				if k := ek[e]; k >= 0 {
 					absorbed[k] += mm[k] * c.P[e]
 				}
 			}
-			addRows(q, c.Col[lo:hi], c.P[lo:hi], mm[:B])
+		}
+		// Each node pulls the masses of its predecessors for every
+		// target, in the order of their rows (the transpose lists them
+		// by predecessor, then edge): each target's additions come in
+		// node, then edge order, as pushing the rows did. Mass on a node
+		// from which a target cannot be reached (noReach, which includes
+		// the target's own nodes) is added and dropped when read at the
+		// next step, so the inner loop has no test. A zero mass (a node
+		// that moves none) adds zero and leaves every sum as it was.
+		for y := 0; y < n; y++ {
+			if lo, hi := tRowPtr[y], tRowPtr[y+1]; lo < hi {
+				pullRow(q[y*B:y*B+B], tCol[lo:hi], tVal[lo:hi], mmAll)
+			}
 		}
 		for i, y := range only {
 			if y >= 0 {

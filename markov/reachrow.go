@@ -18,3 +18,21 @@ func addRowsGo(q []float64, col []int32, w []float64, m []float64) {
 		}
 	}
 }
+
+// pullRowGo is the reach curves' step into one node y (reachBlock): for
+// each edge e into y, from node col[e] with probability w[e], in the
+// order of the chain's rows (predecessor, then edge), it adds
+// w[e]·m[col[e]·B+i] to q[i] for every target i < B = len(q). Each sum
+// gets the same products in the same order as addRowsGo pushing the rows
+// of the predecessors one after the other, so the bits are the same; the
+// sums stay in registers while the edges into y are read.
+func pullRowGo(q []float64, col []int32, w []float64, m []float64) {
+	B := len(q)
+	for e, x := range col {
+		mx := m[int(x)*B : int(x)*B+B]
+		we := w[e]
+		for i := range q {
+			q[i] += float64(we * mx[i])
+		}
+	}
+}

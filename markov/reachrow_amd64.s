@@ -70,3 +70,101 @@ next:
 	JNZ  edge
 	VZEROUPPER
 	RET
+
+// func pullRowAVX(q *float64, col *int32, w *float64, ne int, m *float64, b int)
+//
+// For i < b: q[i] += w[e]*m[col[e]*b+i] for each of the ne edges in order,
+// sixteen targets at a time in four accumulators, then four, then one;
+// multiply and add are separate instructions, as in pullRowGo.
+TEXT ·pullRowAVX(SB), NOSPLIT, $0-48
+	MOVQ q+0(FP), DI
+	MOVQ m+32(FP), R8
+	MOVQ b+40(FP), R9
+	XORQ R12, R12
+
+p16:
+	LEAQ    16(R12), AX
+	CMPQ    AX, R9
+	JG      p4
+	VMOVUPD (DI)(R12*8), Y1
+	VMOVUPD 32(DI)(R12*8), Y2
+	VMOVUPD 64(DI)(R12*8), Y3
+	VMOVUPD 96(DI)(R12*8), Y4
+	MOVQ    col+8(FP), SI
+	MOVQ    w+16(FP), DX
+	MOVQ    ne+24(FP), CX
+
+e16:
+	MOVLQSX      (SI), AX
+	IMULQ        R9, AX
+	LEAQ         (R8)(AX*8), BX
+	VBROADCASTSD (DX), Y0
+	VMULPD       (BX)(R12*8), Y0, Y5
+	VMULPD       32(BX)(R12*8), Y0, Y6
+	VMULPD       64(BX)(R12*8), Y0, Y7
+	VMULPD       96(BX)(R12*8), Y0, Y8
+	VADDPD       Y5, Y1, Y1
+	VADDPD       Y6, Y2, Y2
+	VADDPD       Y7, Y3, Y3
+	VADDPD       Y8, Y4, Y4
+	ADDQ         $4, SI
+	ADDQ         $8, DX
+	DECQ         CX
+	JNZ          e16
+	VMOVUPD      Y1, (DI)(R12*8)
+	VMOVUPD      Y2, 32(DI)(R12*8)
+	VMOVUPD      Y3, 64(DI)(R12*8)
+	VMOVUPD      Y4, 96(DI)(R12*8)
+	ADDQ         $16, R12
+	JMP          p16
+
+p4:
+	LEAQ    4(R12), AX
+	CMPQ    AX, R9
+	JG      p1
+	VMOVUPD (DI)(R12*8), Y1
+	MOVQ    col+8(FP), SI
+	MOVQ    w+16(FP), DX
+	MOVQ    ne+24(FP), CX
+
+e4:
+	MOVLQSX      (SI), AX
+	IMULQ        R9, AX
+	LEAQ         (R8)(AX*8), BX
+	VBROADCASTSD (DX), Y0
+	VMULPD       (BX)(R12*8), Y0, Y5
+	VADDPD       Y5, Y1, Y1
+	ADDQ         $4, SI
+	ADDQ         $8, DX
+	DECQ         CX
+	JNZ          e4
+	VMOVUPD      Y1, (DI)(R12*8)
+	ADDQ         $4, R12
+	JMP          p4
+
+p1:
+	CMPQ   R12, R9
+	JGE    pdone
+	VMOVSD (DI)(R12*8), X1
+	MOVQ   col+8(FP), SI
+	MOVQ   w+16(FP), DX
+	MOVQ   ne+24(FP), CX
+
+e1:
+	MOVLQSX (SI), AX
+	IMULQ   R9, AX
+	LEAQ    (R8)(AX*8), BX
+	VMOVSD  (DX), X0
+	VMULSD  (BX)(R12*8), X0, X5
+	VADDSD  X5, X1, X1
+	ADDQ    $4, SI
+	ADDQ    $8, DX
+	DECQ    CX
+	JNZ     e1
+	VMOVSD  X1, (DI)(R12*8)
+	INCQ    R12
+	JMP     p1
+
+pdone:
+	VZEROUPPER
+	RET
