@@ -174,7 +174,7 @@ type analyzeMem struct {
 	tRowPtr, tCol, tFill  []int32
 	tVal                  []float64
 	occ, tocc, docc, dent []float64
-	p, q                  []float64
+	p, q, pm              []float64
 	scratch               []*scratch // one per worker
 }
 
@@ -606,6 +606,8 @@ func (an *analyzer) horizonPass(ctx context.Context, res *Analysis) error {
 	docc := zeroed(&mem.docc, n*nG) // Σ_t δ^t·p_t(x), non-terminal x
 	dent := zeroed(&mem.dent, n*nG) // Σ_t δ^(t+1)·(mass entering terminal y)
 	p, q := zeroed(&mem.p, n), zeroed(&mem.q, n)
+	pm := zeroed(&mem.pm, n) // the mass a node moves on (0 at an ending)
+	tRowPtr, tCol, tVal := an.tRowPtr, an.tCol, an.tVal
 	p[c.Init] = 1
 	if c.term[c.Init] {
 		for k := range deltas {
@@ -636,28 +638,53 @@ func (an *analyzer) horizonPass(ctx context.Context, res *Analysis) error {
 			break
 		}
 		for x, m := range p {
+			pm[x] = 0
 			if m == 0 {
 				continue
 			}
 			occ[x] += m
 			if c.term[x] {
-				q[x] += m
-				continue
+				continue // an ending keeps its mass
 			}
+			pm[x] = m
 			tocc[x] += float64(t) * m
 			for k, d := range disc {
 				docc[x*nG+k] += d * m
 			}
-			for e := c.RowPtr[x]; e < c.RowPtr[x+1]; e++ {
-				y := c.Col[e]
-				w := m * c.P[e]
-				q[y] += w
-				if c.term[y] {
-					for k, d := range next {
-						dent[int(y)*nG+k] += d * w
-					}
+		}
+		// Each node pulls the mass of its predecessors, in the order of
+		// their rows (the transpose lists them by predecessor, then
+		// edge): the sums of pushing every row in node order, the same
+		// products added in the same order. An ending's own mass comes
+		// in at its place among the predecessors; nodes that move no
+		// mass (pm 0) add +0, which changes no sum of masses.
+		for y := 0; y < n; y++ {
+			lo, hi := tRowPtr[y], tRowPtr[y+1]
+			acc := 0.0
+			if !c.term[y] {
+				for e := lo; e < hi; e++ {
+					acc += pm[tCol[e]] * tVal[e]
+				}
+				q[y] = acc
+				continue
+			}
+			own := false
+			for e := lo; e < hi; e++ {
+				x := tCol[e]
+				if !own && int(x) > y {
+					acc += p[y]
+					own = true
+				}
+				w := pm[x] * tVal[e]
+				acc += w
+				for k, d := range next {
+					dent[y*nG+k] += d * w
 				}
 			}
+			if !own {
+				acc += p[y]
+			}
+			q[y] = acc
 		}
 		for k := range disc {
 			disc[k] = next[k]
