@@ -608,6 +608,10 @@ func (an *analyzer) horizonPass(ctx context.Context, res *Analysis) error {
 	p, q := zeroed(&mem.p, n), zeroed(&mem.q, n)
 	pm := zeroed(&mem.pm, n) // the mass a node moves on (0 at an ending)
 	tRowPtr, tCol, tVal := an.tRowPtr, an.tCol, an.tVal
+	// pull lists the nodes that receive or keep mass at step t
+	// (marked[y] == t+1); the others stay at 0.
+	marked := make([]int32, n)
+	var pull []int32
 	p[c.Init] = 1
 	if c.term[c.Init] {
 		for k := range deltas {
@@ -637,6 +641,7 @@ func (an *analyzer) horizonPass(ctx context.Context, res *Analysis) error {
 			}
 			break
 		}
+		pull = pull[:0]
 		for x, m := range p {
 			pm[x] = 0
 			if m == 0 {
@@ -644,9 +649,19 @@ func (an *analyzer) horizonPass(ctx context.Context, res *Analysis) error {
 			}
 			occ[x] += m
 			if c.term[x] {
-				continue // an ending keeps its mass
+				if marked[x] != int32(t+1) { // an ending keeps its mass
+					marked[x] = int32(t + 1)
+					pull = append(pull, int32(x))
+				}
+				continue
 			}
 			pm[x] = m
+			for _, y := range c.Col[c.RowPtr[x]:c.RowPtr[x+1]] {
+				if marked[y] != int32(t+1) {
+					marked[y] = int32(t + 1)
+					pull = append(pull, y)
+				}
+			}
 			tocc[x] += float64(t) * m
 			for k, d := range disc {
 				docc[x*nG+k] += d * m
@@ -657,8 +672,10 @@ func (an *analyzer) horizonPass(ctx context.Context, res *Analysis) error {
 		// edge): the sums of pushing every row in node order, the same
 		// products added in the same order. An ending's own mass comes
 		// in at its place among the predecessors; nodes that move no
-		// mass (pm 0) add +0, which changes no sum of masses.
-		for y := 0; y < n; y++ {
+		// mass (pm 0) add +0, which changes no sum of masses, and nodes
+		// that receive none are not visited (they stay at 0).
+		for _, yy := range pull {
+			y := int(yy)
 			lo, hi := tRowPtr[y], tRowPtr[y+1]
 			acc := 0.0
 			if !c.term[y] {

@@ -130,6 +130,11 @@ func (an *analyzer) reachBlock(ctx context.Context, ts []int, sc *scratch) ([][]
 	sc.rm = grow(sc.rm, n*B)
 	mmAll := sc.rm
 	tRowPtr, tCol, tVal := an.tRowPtr, an.tCol, an.tVal
+	// pull lists the nodes some node that moves mass leads to at this
+	// step (marked[y] == t+1): the others receive nothing and keep their
+	// cleared masses, so a step costs the edges into where mass is.
+	marked := make([]int32, n)
+	var pull []int32
 	for t := 0; t < H && live; t++ {
 		if t&15 == 15 {
 			if err := ctx.Err(); err != nil {
@@ -138,6 +143,7 @@ func (an *analyzer) reachBlock(ctx context.Context, ts []int, sc *scratch) ([][]
 		}
 		clear(absorbed)
 		lim := int32(H - t)
+		pull = pull[:0]
 		for x := 0; x < n; x++ {
 			px := p[x*B : x*B+B : x*B+B]
 			dx := dist[x*B : x*B+B : x*B+B]
@@ -179,6 +185,10 @@ func (an *analyzer) reachBlock(ctx context.Context, ts []int, sc *scratch) ([][]
 				if k := ek[e]; k >= 0 {
 					absorbed[k] += mm[k] * c.P[e]
 				}
+				if y := c.Col[e]; marked[y] != int32(t+1) {
+					marked[y] = int32(t + 1)
+					pull = append(pull, y)
+				}
 			}
 		}
 		// Each node pulls the masses of its predecessors for every
@@ -188,11 +198,11 @@ func (an *analyzer) reachBlock(ctx context.Context, ts []int, sc *scratch) ([][]
 		// from which a target cannot be reached (noReach, which includes
 		// the target's own nodes) is added and dropped when read at the
 		// next step, so the inner loop has no test. A zero mass (a node
-		// that moves none) adds zero and leaves every sum as it was.
-		for y := 0; y < n; y++ {
-			if lo, hi := tRowPtr[y], tRowPtr[y+1]; lo < hi {
-				pullRow(q[y*B:y*B+B], tCol[lo:hi], tVal[lo:hi], mmAll)
-			}
+		// that moves none) adds zero and leaves every sum as it was; a
+		// node no moving node leads to is not visited.
+		for _, y := range pull {
+			lo, hi := tRowPtr[y], tRowPtr[y+1]
+			pullRow(q[int(y)*B:int(y)*B+B], tCol[lo:hi], tVal[lo:hi], mmAll)
 		}
 		for i, y := range only {
 			if y >= 0 {
