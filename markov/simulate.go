@@ -308,6 +308,10 @@ func (c *Chain) newSampler(H int) *sampler {
 // loops instead of accountRows (for tests comparing the two).
 var accountByLoops bool
 
+// stepByGo makes runGroup step its lanes by the Go loop instead of
+// stepLanes (for tests comparing the two).
+var stepByGo bool
+
 // buildAlias fills Vose alias tables for weights w: outcome i is kept when
 // the low 64 bits of the scaled draw are below thr[i], else alias[i] (an
 // absolute index: base + position) is taken.
@@ -593,7 +597,20 @@ func runGroup(sm *sampler, init int, seed uint64, lo int, pws []*pathWork, sums 
 		nD = sm.nD
 		pow0 = sm.pow[:H+1]
 	}
-	for t := 0; t < H && alive > 0; t++ {
+	t0 := 0 // where the Go loop below starts
+	if stepLanesAsm && !stepByGo && nD <= 1 && alive > 0 {
+		var p0 *float64
+		if nD == 1 {
+			p0 = &pow0[0]
+		}
+		// In pieces of steps, so that a long horizon does not hold the
+		// goroutine past the scheduler's preemption for long.
+		for t := 0; t < H && alive > 0; {
+			t, alive = stepLanes(&ls[0], n, t, min(H, t+1<<12), H, alive, &nodes[0], &slots[0], p0)
+		}
+		t0 = H // every lane is at the horizon or ended
+	}
+	for t := t0; t < H && alive > 0; t++ {
 		for k := range ls[:n] {
 			l := &ls[k]
 			if !l.live {
