@@ -36,6 +36,7 @@ var fastCases = []string{
 	"  a: 1\n  b: 2\n", "a: 1\n  \n", "a:\n  - 1\n  - 2\nb:\n  - c: 1\n    d: [2]\n", "[1, 2]\n", "{a: 1}\n", "plain\n", "1: a\n2.5: b\ntrue: c\n",
 	"a: x, y [z] {w}\n", "a: -\n", "a: ---\n", "a: [a, [b, [c, [d]]]]\n", "a: {b: {c: {d: {}}}}\n", "a:  b  \n", "a : b\n", "a:\n\n  b: 1\n",
 	"a: [1, # c\n  2]\n", "a: [1,\n# c\n  2]\n", "a: [1,\n\n  2]\n", "a: [1,\n2]\n", "a: '\n'\n", "a: \"a\nb\"\n", "- a\n-\n", "- a\nb: 1\n", "a: 1\n- b\n",
+	"a: 1\na: 2\n", "a: {x: 1, x: 2}\n", "a: ''\nb: \"\"\n", "a: [1, 2]\n  \n",
 }
 
 // repoTexts is every YAML file of the repository, the Monte Carlo
