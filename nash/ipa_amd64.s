@@ -76,7 +76,8 @@ erow:
 	JMP      enext
 
 ego:
-	VBROADCASTSD X1, Y1
+	VMOVDDUP     X1, X1
+	VINSERTF128  $1, X1, Y1, Y1
 	LEAQ         8(DX), R8
 	XORQ         AX, AX
 

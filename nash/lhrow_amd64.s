@@ -32,7 +32,8 @@ erow:
 	JMP          enext
 
 ego:
-	VBROADCASTSD X1, Y1
+	VMOVDDUP     X1, X1
+	VINSERTF128  $1, X1, Y1, Y1
 	XORQ         AX, AX
 
 equad:
