@@ -15,7 +15,8 @@ import (
 
 // Options tunes Solve. The zero value asks for the defaults.
 type Options struct {
-	// Method is "auto" (default), "iterate", "homotopy" or "shapley".
+	// Method is "auto" (default), "iterate", "homotopy", "shapley" or
+	// "policy" (policy iteration from uniform play, mpe_policy.go).
 	Method string
 	// Tol is the largest one-shot deviation gain accepted as an equilibrium
 	// (default 1e-9, in the actors' utility units).
@@ -110,6 +111,8 @@ func Solve(ctx context.Context, g *markov.Game, opt Options) (*Result, error) {
 		return mpeAuto(ctx, m, opt)
 	case "iterate":
 		return mpeIterate(ctx, m, opt)
+	case "policy":
+		return mpePolicyIterate(ctx, m, opt, nil, 0)
 	case "homotopy":
 		return mpeHomotopy(ctx, m, opt)
 	case "shapley":
@@ -118,7 +121,7 @@ func Solve(ctx context.Context, g *markov.Game, opt Options) (*Result, error) {
 		}
 		return mpeShapley(ctx, m, opt)
 	default:
-		return nil, fmt.Errorf("solve MPE: unknown method %q (want auto, iterate, homotopy or shapley)", opt.Method)
+		return nil, fmt.Errorf("solve MPE: unknown method %q (want auto, iterate, homotopy, shapley or policy)", opt.Method)
 	}
 }
 
@@ -133,19 +136,45 @@ func Solve(ctx context.Context, g *markov.Game, opt Options) (*Result, error) {
 // test and of the benchmark games up to 200 states (at most 911), except
 // the 50-state three-actor one, which would otherwise spend 9 of its 12
 // CPU-s on the path before value iteration converges.
+// (mpeAutoFirstSteps is a variable only so that a test can pause a
+// small game's path early and take auto through its later turns.)
+var mpeAutoFirstSteps = 1000
+
 const (
-	mpeAutoFirstSteps  = 1000
 	mpeAutoFirstWork   = 2e10
 	mpeAutoMinSteps    = 3
 	mpeAutoFirstSweeps = 2000
 )
+
+// mpeAutoPolicyIter caps each of auto's two runs of policy iteration
+// (from the path's point where auto paused it, and from uniform play),
+// and both together get at most mpeAutoFirstWork operations of their
+// dense evaluations (nA·⅔·states³ an iteration); a game on which that
+// allows fewer than mpeAutoPolicyMinIter iterations a run (above about
+// 530 two-actor states) skips them. On the 400-state benchmark games
+// the runs that certify an equilibrium take 37–79 iterations.
+const (
+	mpeAutoPolicyIter    = 100
+	mpeAutoPolicyMinIter = 50
+)
+
+// mpeAutoPolicyIters is the iteration cap of each of auto's runs of
+// policy iteration on m, 0 when they are skipped.
+func mpeAutoPolicyIters(m *mpeModel) int {
+	n := float64(len(m.nt))
+	c := mpeAutoFirstWork / (2 * float64(m.nA) * 2.0 / 3 * n * n * n)
+	if c < mpeAutoPolicyMinIter {
+		return 0
+	}
+	return int(math.Min(mpeAutoPolicyIter, c))
+}
 
 // mpeAutoFirstStepCap is the homotopy's first turn in auto on m, in path
 // steps.
 func mpeAutoFirstStepCap(m *mpeModel) int {
 	nr := float64(m.nA*len(m.nt) + 1)
 	c := mpeAutoFirstWork / (2.0 / 3 * nr * nr * nr)
-	return int(math.Max(mpeAutoMinSteps, math.Min(mpeAutoFirstSteps, c)))
+	return int(math.Max(mpeAutoMinSteps, math.Min(float64(mpeAutoFirstSteps), c)))
 }
 
 // mpeAuto picks Shapley for zero-sum two-actor games, else the homotopy,
@@ -189,13 +218,18 @@ func mpeAuto(ctx context.Context, m *mpeModel, opt Options) (*Result, error) {
 	}
 	// runPath gives the path its turn up to limit steps (with hctx's
 	// deadline); it reports whether an equilibrium was found, and drops
-	// the path when it has ended.
+	// the path when it has ended. pausedAt is the path's point when it
+	// paused at its step limit.
+	var pausedAt [][][]float64
 	runPath := func(hctx context.Context, limit int, last bool) (*Result, bool) {
 		sig, reason, st := path.advance(hctx, limit)
 		switch {
 		case st == mpePathStopped && ctx.Err() != nil:
 			return nil, false
-		case st == mpePathStopped || (st == mpePathCapped && !last):
+		case st == mpePathCapped && !last:
+			pausedAt = sig
+			return nil, false
+		case st == mpePathStopped:
 			return nil, false // paused
 		case st == mpePathCapped:
 			sig, reason = path.finish(fmt.Sprintf("no confirmed equilibrium after %d path steps", path.steps()))
@@ -236,6 +270,36 @@ func mpeAuto(ctx context.Context, m *mpeModel, opt Options) (*Result, error) {
 			return r, nil
 		}
 	}
+	// Policy iteration, from the path's point where it paused and from
+	// uniform play, each for at most mpeAutoPolicyIters iterations.
+	var policyWhy []string
+	if its := mpeAutoPolicyIters(m); its > 0 && ctx.Err() == nil {
+		type start struct {
+			sig  [][][]float64
+			name string
+		}
+		var starts []start
+		if pausedAt != nil {
+			starts = append(starts, start{pausedAt, fmt.Sprintf("the logit path's point after %d steps", path.steps())})
+		}
+		starts = append(starts, start{m.uniform(), "uniform play"})
+		for _, st := range starts {
+			if ctx.Err() != nil {
+				break
+			}
+			r, err := mpePolicyIterate(ctx, m, opt, st.sig, its)
+			n := len(why)
+			if keep(r, err, "policy iteration from "+st.name) {
+				if path != nil {
+					r.Reason = fmt.Sprintf("selected by policy iteration from %s, not by the logit path's limit: the path had not ended after %d steps, the share auto gives it before trying policy and value iteration", st.name, path.steps())
+				} else {
+					r.Reason = strings.Join(why, "; ") + "; policy iteration from " + st.name + " used instead"
+				}
+				return r, nil
+			}
+			policyWhy = append(policyWhy, why[n:]...)
+		}
+	}
 	if ctx.Err() == nil {
 		sweeps := mpeIterateMaxSweeps
 		if opt.MaxIter > 0 {
@@ -248,6 +312,9 @@ func mpeAuto(ctx context.Context, m *mpeModel, opt Options) (*Result, error) {
 		if ok {
 			if path != nil {
 				r.Reason = fmt.Sprintf("selected by value iteration, not by the logit path's limit: the path had not ended after %d steps, the share auto gives it before trying value iteration", path.steps())
+				if len(policyWhy) > 0 {
+					r.Reason += "; " + strings.Join(policyWhy, "; ")
+				}
 			} else {
 				r.Reason = strings.Join(why, "; ") + "; value iteration used instead"
 			}

@@ -83,8 +83,9 @@ func mpeSame(x, y [][][]float64) bool {
 }
 
 // When the homotopy cannot even start (its Jacobian is over the memory
-// budget), auto converges by value iteration and its reason keeps the
-// refusal; with the time already up, the error keeps both causes.
+// budget), auto converges by policy iteration (its first fallback) and its
+// reason keeps the refusal; with the time already up, the error keeps both
+// causes.
 func TestAutoKeepsEveryReason(t *testing.T) {
 	g := mpeRandomGame(1, 50, 2, 4, 0.9) // tracer (50·2·5+1)² floats: 2 MB
 	ctx := budget.WithLimit(context.Background(), 1<<20)
@@ -92,8 +93,8 @@ func TestAutoKeepsEveryReason(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !r.Converged || r.Method != "iterate" || !strings.Contains(r.Reason, "homotopy: ") ||
-		!strings.Contains(r.Reason, "501 × 501") || !strings.Contains(r.Reason, "value iteration used instead") {
+	if !r.Converged || r.Method != "policy iteration" || !strings.Contains(r.Reason, "homotopy: ") ||
+		!strings.Contains(r.Reason, "501 × 501") || !strings.Contains(r.Reason, "policy iteration from uniform play used instead") {
 		t.Fatalf("auto: converged %v by %s, reason %q", r.Converged, r.Method, r.Reason)
 	}
 	mpeCheckEquilibrium(t, g, r, 1e-9)
@@ -134,7 +135,7 @@ func TestAutoRandomGamesCertified(t *testing.T) {
 			}
 			return
 		}
-		for _, method := range []string{"homotopy", "iterate"} {
+		for _, method := range []string{"homotopy", "iterate", "policy"} {
 			if r, err := Solve(context.Background(), g, Options{Method: method}); err == nil && r.Converged {
 				t.Fatalf("auto did not converge (%s) but %s did", auto.Reason, method)
 			}

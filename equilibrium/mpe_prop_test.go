@@ -80,7 +80,7 @@ func mpeDrawGame(t *rapid.T, zeroSum bool) *markov.Game {
 func TestSolveConvergedIsEquilibrium(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		g := mpeDrawGame(t, false)
-		method := rapid.SampledFrom([]string{"auto", "iterate", "homotopy"}).Draw(t, "method")
+		method := rapid.SampledFrom([]string{"auto", "iterate", "homotopy", "policy"}).Draw(t, "method")
 		r, err := Solve(context.Background(), g, Options{Method: method, MaxIter: 3000})
 		if err != nil {
 			t.Fatalf("%s: %v", method, err)
@@ -145,7 +145,7 @@ func TestSolveAutoConvergesWhereAnyMethodDoes(t *testing.T) {
 			}
 			return
 		}
-		for _, method := range []string{"homotopy", "iterate", "shapley"} {
+		for _, method := range []string{"homotopy", "iterate", "shapley", "policy"} {
 			r, err := Solve(context.Background(), g, Options{Method: method})
 			if err != nil {
 				continue // shapley on a general-sum game

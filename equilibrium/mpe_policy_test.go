@@ -1,0 +1,111 @@
+package equilibrium
+
+import (
+	"context"
+	"strings"
+	"testing"
+)
+
+// mpeAutoPauseEarly makes auto pause a small game's path after a few steps,
+// as it pauses a large game's, for the rest of the test.
+func mpeAutoPauseEarly(t *testing.T, steps int) {
+	old := mpeAutoFirstSteps
+	mpeAutoFirstSteps = steps
+	t.Cleanup(func() { mpeAutoFirstSteps = old })
+}
+
+// A game on which value iteration cycles (damped to 1/64, no convergence in
+// 3,000 sweeps) and policy iteration from uniform play certifies an
+// equilibrium; the independent one-shot check confirms it.
+func TestPolicyIterationWhereValueIterationCycles(t *testing.T) {
+	ctx := context.Background()
+	g := mpeRandomGame(6, 6, 2, 2, 0.9)
+	it, err := Solve(ctx, g, Options{Method: "iterate", MaxIter: 3000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if it.Converged {
+		t.Fatalf("value iteration converged (%d sweeps): the game no longer tests the fallback", it.Iterations)
+	}
+	r, err := Solve(ctx, g, Options{Method: "policy"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !r.Converged || r.Method != "policy iteration" {
+		t.Fatalf("policy iteration: converged %v (%s): %s", r.Converged, r.Method, r.Reason)
+	}
+	mpeCheckEquilibrium(t, g, r, 1e-9)
+}
+
+// A game on which policy iteration cycles: it stops at the cycle (not at
+// its iteration cap), says so, and does not claim an equilibrium; the
+// profile it returns carries its true one-shot gain.
+func TestPolicyIterationCycleReported(t *testing.T) {
+	ctx := context.Background()
+	g := mpeRandomGame(44, 6, 2, 2, 0.9)
+	r, err := Solve(ctx, g, Options{Method: "policy"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Converged || !strings.Contains(r.Reason, "cycles with period") || r.Iterations >= mpePolicyMaxIter {
+		t.Fatalf("policy iteration: converged %v after %d iterations: %s", r.Converged, r.Iterations, r.Reason)
+	}
+	gain, err := OneShotGain(g, r.Profile(g))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if gain <= 1e-9 {
+		t.Fatalf("policy iteration reports no convergence, but its profile's one-shot gain is %g", gain)
+	}
+}
+
+// auto with its path paused early (as on a large game): on the game where
+// value iteration cycles, policy iteration answers, and the result says
+// that it, not the path's limit, selected the equilibrium.
+func TestAutoPolicyIterationFallback(t *testing.T) {
+	mpeAutoPauseEarly(t, 5)
+	g := mpeRandomGame(6, 6, 2, 2, 0.9)
+	r, err := Solve(context.Background(), g, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !r.Converged || r.Method != "policy iteration" || !strings.Contains(r.Reason, "selected by policy iteration from ") ||
+		!strings.Contains(r.Reason, "not by the logit path's limit") {
+		t.Fatalf("auto: converged %v by %s: %s", r.Converged, r.Method, r.Reason)
+	}
+	mpeCheckEquilibrium(t, g, r, 1e-9)
+}
+
+// auto with its path paused early, on a game where policy iteration cycles
+// from both starts and value iteration cycles too: the path, resumed,
+// still answers, with the equilibrium the homotopy alone selects.
+func TestAutoHomotopyAfterPolicyIterationFails(t *testing.T) {
+	ctx := context.Background()
+	g := mpeRandomGame(44, 6, 2, 2, 0.9)
+	alone, err := Solve(ctx, g, Options{Method: "homotopy"})
+	if err != nil || !alone.Converged {
+		t.Fatalf("homotopy: %v %+v", err, alone)
+	}
+	mpeAutoPauseEarly(t, 5)
+	m, err := newMPEModel(ctx, g)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := mpeTraceStart(m, Options{Tol: mpeDefaultTol}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	at, _, _ := p.advance(ctx, 5)
+	for _, start := range [][][][]float64{at, nil} {
+		if r, err := mpePolicyIterate(ctx, m, Options{Tol: mpeDefaultTol}, start, mpeAutoPolicyIters(m)); err != nil || r.Converged {
+			t.Fatalf("policy iteration converged (%v): the game no longer tests the fallback", err)
+		}
+	}
+	r, err := Solve(ctx, g, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !r.Converged || r.Method != "homotopy" || !mpeSame(r.Strategies, alone.Strategies) {
+		t.Fatalf("auto: converged %v by %s (%s), the homotopy's equilibrium: %v", r.Converged, r.Method, r.Reason, mpeSame(r.Strategies, alone.Strategies))
+	}
+}
