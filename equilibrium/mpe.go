@@ -152,15 +152,22 @@ const (
 // dense evaluations (nA·⅔·states³ an iteration); a game on which that
 // allows fewer than mpeAutoPolicyMinIter iterations a run (above about
 // 530 two-actor states) skips them. On the 400-state benchmark games
-// the runs that certify an equilibrium take 37–79 iterations.
+// the runs that certify an equilibrium take 59–79 iterations.
 const (
 	mpeAutoPolicyIter    = 100
 	mpeAutoPolicyMinIter = 50
 )
 
 // mpeAutoPolicyIters is the iteration cap of each of auto's runs of
-// policy iteration on m, 0 when they are skipped.
+// policy iteration on m, 0 when they are skipped: also on games of three
+// or more actors, whose stage games go through package nash's logit path
+// (a sweep of the 50-state three-actor benchmark game costs about ten
+// times one of 400 two-actor states) and where policy iteration is not
+// known to help (on that game both runs fail, and cost 2.5 CPU-s).
 func mpeAutoPolicyIters(m *mpeModel) int {
+	if m.nA != 2 {
+		return 0
+	}
 	n := float64(len(m.nt))
 	c := mpeAutoFirstWork / (2 * float64(m.nA) * 2.0 / 3 * n * n * n)
 	if c < mpeAutoPolicyMinIter {
@@ -313,7 +320,7 @@ func mpeAuto(ctx context.Context, m *mpeModel, opt Options) (*Result, error) {
 			if path != nil {
 				r.Reason = fmt.Sprintf("selected by value iteration, not by the logit path's limit: the path had not ended after %d steps, the share auto gives it before trying value iteration", path.steps())
 				if len(policyWhy) > 0 {
-					r.Reason += "; " + strings.Join(policyWhy, "; ")
+					r.Reason = fmt.Sprintf("selected by value iteration, not by the logit path's limit: the path had not ended after %d steps, the share auto gives it before trying policy and value iteration, and policy iteration found none (%s)", path.steps(), strings.Join(policyWhy, "; "))
 				}
 			} else {
 				r.Reason = strings.Join(why, "; ") + "; value iteration used instead"
@@ -673,6 +680,12 @@ func (m *mpeModel) certificate(sig [][][]float64) (float64, [][]float64, error) 
 	if err != nil {
 		return math.Inf(1), nil, err
 	}
+	return m.gainAt(sig, V), V, nil
+}
+
+// gainAt is the largest one-shot deviation gain of sig when the values
+// are V (+Inf when it is NaN).
+func (m *mpeModel) gainAt(sig [][][]float64, V [][]float64) float64 {
 	gain := 0.0
 	q := m.newQ()
 	for _, s := range m.nt {
@@ -691,7 +704,7 @@ func (m *mpeModel) certificate(sig [][][]float64) (float64, [][]float64, error) 
 	if math.IsNaN(gain) {
 		gain = math.Inf(1)
 	}
-	return gain, V, nil
+	return gain
 }
 
 func (m *mpeModel) newQ() [][]float64 {

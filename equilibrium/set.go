@@ -929,7 +929,7 @@ func supportEnumWhat(n int) string {
 
 // Selection describes the selection rule of Solve's default method, for
 // every place that shows "the" equilibrium.
-const Selection = "the limit of the logit path from uniform play (method homotopy; Shapley iteration for two-actor zero-sum games; value iteration if the path fails, or if it has not ended after auto's first share of path steps and value iteration then converges)"
+const Selection = "the limit of the logit path from uniform play (method homotopy; Shapley iteration for two-actor zero-sum games; policy or value iteration if the path fails, or if it has not ended after auto's first share of path steps and one of them then converges)"
 
 // Describe says in one sentence how many equilibria were found, how far
 // apart they are and what is proved, e.g. "16 equilibria found from 21

@@ -220,10 +220,10 @@ comes (credible), with the margin by which it beats the best alternative,
 or the gain of the best deviation.
 
 Methods (the selection): auto (the default: shapley when zero-sum, else
-homotopy, falling back to iterate), homotopy (the limit of the logit
-Markov quantal-response path from uniform play), iterate (value iteration
-on stage games, following the previous iterate), shapley (two-actor
-zero-sum games).
+homotopy, falling back to policy iteration and iterate), homotopy (the
+limit of the logit Markov quantal-response path from uniform play),
+iterate (value iteration on stage games, following the previous
+iterate), shapley (two-actor zero-sum games).
 
 By default the parameters are at their central values; --draws N solves N
 sampled draws (draw i uses its own stream of --seed). --format json is
