@@ -10,7 +10,7 @@ import (
 )
 
 // TestEquilibriumSetNoteSaysMemoryRefusal: when the memory budget refuses
-// auto's homotopy and value iteration selects the equilibrium instead,
+// auto's homotopy and policy iteration selects the equilibrium instead,
 // the analysis says so with the refusal's alternative (equilibrium_set's
 // note and the text's "note:" line), instead of only the selection rule.
 func TestEquilibriumSetNoteSaysMemoryRefusal(t *testing.T) {
@@ -29,7 +29,7 @@ func TestEquilibriumSetNoteSaysMemoryRefusal(t *testing.T) {
 	if e == nil {
 		t.Fatal("no equilibrium set for the equilibrium profile")
 	}
-	for _, want := range []string{"at central values, iterate: homotopy: the homotopy's Jacobian", "(--max-memory); use --method iterate", "value iteration used instead"} {
+	for _, want := range []string{"at central values, policy iteration: homotopy: the homotopy's Jacobian", "(--max-memory); use --method iterate", "policy iteration from uniform play used instead"} {
 		if !strings.Contains(e.Note, want) {
 			t.Errorf("note %q lacks %q", e.Note, want)
 		}
