@@ -146,7 +146,7 @@ func TestClockedEqualsUnrolled(t *testing.T) {
 			}
 			x := id(s, 0)
 			check(fmt.Sprintf("absorb %d", s), an.Absorb[s], ua.Absorb[x], tolSolve)
-			check(fmt.Sprintf("time %d", s), an.Time[s], ua.Time[x], tolSolve)
+			check(fmt.Sprintf("time %d", s), an.Time[s], ua.Time[x], condTol(tolSolve, ua.Absorb[x]))
 			check(fmt.Sprintf("time by %d", s), an.TimeBy[s], ua.TimeBy[x], tolPass)
 			check(fmt.Sprintf("at horizon %d", s), an.AtHorizon[s], ua.AtHorizon[x], tolPass)
 			for k := range an.Reach[s] {
@@ -155,7 +155,7 @@ func TestClockedEqualsUnrolled(t *testing.T) {
 			for s0 := range g.States {
 				y := id(s0, 0)
 				check(fmt.Sprintf("absorb %d from %d", s, s0), an.From.Absorb[s][s0], ua.From.Absorb[x][y], tolSolve)
-				check(fmt.Sprintf("time %d from %d", s, s0), an.From.Time[s][s0], ua.From.Time[x][y], tolSolve)
+				check(fmt.Sprintf("time %d from %d", s, s0), an.From.Time[s][s0], ua.From.Time[x][y], condTol(tolSolve, ua.From.Absorb[x][y]))
 				for k := range an.From.Reach[s][s0] {
 					check(fmt.Sprintf("reach %d from %d at %d", s, s0, k), an.From.Reach[s][s0][k], ua.From.Reach[x][y][k], tolPass)
 				}
@@ -202,7 +202,7 @@ func TestClockedEqualsUnrolled(t *testing.T) {
 		abs := sum(func(x int) float64 { return va.Absorb[x] })
 		check("absorb target", an.Absorb[target], abs, tolSolve)
 		if abs > 0 {
-			check("time target", an.Time[target], sum(func(x int) float64 { return va.Absorb[x] * va.Time[x] })/abs, tolSolve)
+			check("time target", an.Time[target], sum(func(x int) float64 { return va.Absorb[x] * va.Time[x] })/abs, condTol(tolSolve, abs))
 		}
 		for k := range an.Reach[target] {
 			check(fmt.Sprintf("reach target at %d", k), an.Reach[target][k], sum(func(x int) float64 { return va.Reach[x][k] }), tolPass)
@@ -213,7 +213,7 @@ func TestClockedEqualsUnrolled(t *testing.T) {
 			check(fmt.Sprintf("absorb target from %d", s0), an.From.Absorb[target][s0], abs, tolSolve)
 			if abs > 0 {
 				check(fmt.Sprintf("time target from %d", s0), an.From.Time[target][s0],
-					sum(func(x int) float64 { return va.From.Absorb[x][y] * va.From.Time[x][y] })/abs, tolSolve)
+					sum(func(x int) float64 { return va.From.Absorb[x][y] * va.From.Time[x][y] })/abs, condTol(tolSolve, abs))
 			}
 			for k := range an.From.Reach[target][s0] {
 				check(fmt.Sprintf("reach target from %d at %d", s0, k), an.From.Reach[target][s0][k],
@@ -227,6 +227,20 @@ func TestClockedEqualsUnrolled(t *testing.T) {
 // initial state or any start (at least 1): the order of the forward error
 // of its solves, ‖(I−Q)⁻¹‖∞ being the longest expected time to leave the
 // transient states.
+// condTol is the tolerance of a first-entry time given the tolerance tol
+// of the solves and p, the probability of entering: the time is
+// conditional on entering, a ratio with p as its denominator, so its error
+// is the solves' divided by p (a state entered on 5e-5 of the paths has
+// times 2e4 times less accurate than its probability of entry; rapid seed
+// 4820953586531837645 of TestClockStepsAgree failed on one at a relative
+// difference of 3e-10 against a tolerance of 2e-10).
+func condTol(tol, p float64) float64 {
+	if p > 0 && p < 1 {
+		return tol / p
+	}
+	return tol
+}
+
 func longestTime(a *Analysis) float64 {
 	cond := 1.0
 	for _, tm := range a.Time {
