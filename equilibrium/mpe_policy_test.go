@@ -79,7 +79,7 @@ func TestAutoPolicyIterationFallback(t *testing.T) {
 }
 
 // auto with its path paused early, on a game where policy iteration cycles
-// from both starts and value iteration cycles too: the path, resumed,
+// from both starts, plain and damped, and value iteration cycles too: the path, resumed,
 // still answers, with the equilibrium the homotopy alone selects.
 func TestAutoHomotopyAfterPolicyIterationFails(t *testing.T) {
 	ctx := context.Background()
@@ -98,9 +98,11 @@ func TestAutoHomotopyAfterPolicyIterationFails(t *testing.T) {
 		t.Fatal(err)
 	}
 	at, _, _ := p.advance(ctx, 5)
-	for _, start := range [][][][]float64{at, nil} {
-		if r, err := mpePolicyIterate(ctx, m, Options{Tol: mpeDefaultTol}, start, mpeAutoPolicyIters(m)); err != nil || r.Converged {
-			t.Fatalf("policy iteration converged (%v): the game no longer tests the fallback", err)
+	for _, beta := range []float64{1, mpeAutoPolicyDamped} {
+		for _, start := range [][][][]float64{at, nil} {
+			if r, err := mpePolicyIterateDamped(ctx, m, Options{Tol: mpeDefaultTol}, start, mpeAutoPolicyIters(m), beta); err != nil || r.Converged {
+				t.Fatalf("policy iteration (values damped by %g) converged (%v): the game no longer tests the fallback", beta, err)
+			}
 		}
 	}
 	r, err := Solve(ctx, g, Options{})
@@ -153,4 +155,73 @@ func TestPolicyValuesMatchEvaluate(t *testing.T) {
 			}
 		}
 	}
+}
+
+// The closed-form 2×2 stage solver picks the equilibrium the general one
+// (mpeStageDefault: prev's supports first, else the closest) picks, to
+// rounding, on random games and previous plays (pure, mixed, uniform, and
+// the previous answer, as in an iteration), and leaves games with ties to
+// the general solver.
+func TestStage2x2MatchesStageDefault(t *testing.T) {
+	ctx := context.Background()
+	r := rand.New(rand.NewPCG(2, 2))
+	shape := []int{2, 2}
+	prevs := [][][]float64{{{1, 0}, {1, 0}}, {{0, 1}, {1, 0}}, {{1, 0}, {0, 1}}, {{0, 1}, {0, 1}}, {{0.5, 0.5}, {0.5, 0.5}}}
+	mixedSeen := 0
+	for n := 0; n < 3000; n++ {
+		u := make([]float64, 8)
+		for i := range u {
+			u[i] = 4*r.Float64() - 2
+		}
+		p := r.Float64()
+		prev := append(prevs, [][]float64{{p, 1 - p}, {1 - p, p}})
+		for _, pv := range prev {
+			got := mpeStage2x2(shape, u, pv)
+			want, err := mpeStageDefault(ctx, shape, u, pv)
+			if err != nil || got == nil {
+				t.Fatalf("game %v, prev %v: closed form %v, general %v (%v)", u, pv, got, want, err)
+			}
+			for a := range want {
+				for k := range want[a] {
+					if math.Abs(got[a][k]-want[a][k]) > 1e-9 {
+						t.Fatalf("game %v, prev %v: closed form %v, general %v", u, pv, got, want)
+					}
+				}
+			}
+			if min(got[0][0], got[0][1]) > 0 {
+				mixedSeen++
+			}
+		}
+	}
+	if mixedSeen == 0 {
+		t.Fatal("no mixed equilibrium among the draws")
+	}
+	tie := []float64{1, 0, 1, 0, 0, 1, 0, 1} // actor 0 indifferent against the other's first action
+	if mpeStage2x2(shape, tie, prevs[0]) != nil {
+		t.Fatal("a game with ties is not left to the general solver")
+	}
+	if mpeStage2x2([]int{2, 3}, make([]float64, 12), prevs[0]) != nil {
+		t.Fatal("a 2×3 game is not left to the general solver")
+	}
+}
+
+// Damping the values the stage games are solved at changes the cycles:
+// on this game plain policy iteration cycles (period 3) and the damped one
+// (auto's later runs) certifies an equilibrium.
+func TestPolicyIterationDampedEndsCycle(t *testing.T) {
+	ctx := context.Background()
+	g := mpeRandomGame(16, 6, 2, 2, 0.9)
+	m, err := newMPEModel(ctx, g)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain, err := mpePolicyIterate(ctx, m, Options{Tol: mpeDefaultTol}, nil, mpeAutoPolicyIter)
+	if err != nil || plain.Converged || !strings.Contains(plain.Reason, "cycles with period 3") {
+		t.Fatalf("plain policy iteration: %v, converged %v: %s", err, plain.Converged, plain.Reason)
+	}
+	r, err := mpePolicyIterateDamped(ctx, m, Options{Tol: mpeDefaultTol}, nil, mpeAutoPolicyIter, mpeAutoPolicyDamped)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mpeCheckEquilibrium(t, g, r, 1e-9)
 }
