@@ -223,7 +223,9 @@ Methods (the selection): auto (the default: shapley when zero-sum, else
 homotopy, falling back to policy iteration and iterate), homotopy (the
 limit of the logit Markov quantal-response path from uniform play),
 iterate (value iteration on stage games, following the previous
-iterate), shapley (two-actor zero-sum games).
+iterate), shapley (two-actor zero-sum games), policy (policy iteration
+from uniform play: each profile's exact values, then every state's stage
+equilibrium closest to the current play; it can cycle, and says so).
 
 By default the parameters are at their central values; --draws N solves N
 sampled draws (draw i uses its own stream of --seed). --format json is
@@ -361,7 +363,7 @@ and checks credibility once.`,
 		},
 	}
 	f := cmd.Flags()
-	enumFlag(f, &opt.method, "method", "auto", "selection method", "auto", "iterate", "homotopy", "shapley")
+	enumFlag(f, &opt.method, "method", "auto", "selection method", "auto", "iterate", "homotopy", "shapley", "policy")
 	intFlag(f, &draws, "draws", 1, 1, maxSolveDraws, "parameter draws to solve (1 = central values)")
 	sf.add(f)
 	f.BoolVar(&all, "all", false, "list every equilibrium found, not only the selected one")

@@ -218,3 +218,40 @@ func TestSolveAllTextNoNoise(t *testing.T) {
 		t.Fatalf("no endings line in\n%s", out)
 	}
 }
+
+// --method policy (policy iteration) answers with one of the war of
+// attrition's three MPE in closed form: one side quits at once and the
+// other stays, or both quit with q = c/(δV+c) = 1/10; it is certified
+// and says which method found it.
+func TestSolveCommandPolicy(t *testing.T) {
+	out, errs, code := run(t, "solve", "--method", "policy", "--format", "json", "../../examples/crises/war-of-attrition.yaml")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var rep struct {
+		Converged        bool                                     `json:"converged"`
+		Method           string                                   `json:"method"`
+		MaxDeviationGain float64                                  `json:"max_deviation_gain"`
+		Equilibrium      map[string]map[string]map[string]float64 `json:"equilibrium"`
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatalf("bad JSON: %v\n%s", err, out)
+	}
+	if !rep.Converged || rep.MaxDeviationGain > 1e-9 || rep.Method != "policy iteration" {
+		t.Fatalf("converged %v, certificate %g, method %q", rep.Converged, rep.MaxDeviationGain, rep.Method)
+	}
+	qa, qb := rep.Equilibrium["A"]["contest"]["quit"], rep.Equilibrium["B"]["contest"]["quit"]
+	ok := false
+	for _, eq := range [][2]float64{{0, 1}, {1, 0}, {0.1, 0.1}} {
+		if math.Abs(qa-eq[0]) < 1e-9 && math.Abs(qb-eq[1]) < 1e-9 {
+			ok = true
+		}
+	}
+	if !ok {
+		t.Errorf("A quits with %g, B with %g: not one of the game's three MPE", qa, qb)
+	}
+	text, _, code := run(t, "solve", "--method", "policy", "--starts", "0", "../../examples/crises/war-of-attrition.yaml")
+	if code != 0 || !strings.Contains(text, "(policy iteration, ") || !strings.Contains(text, "selected by method policy") {
+		t.Errorf("exit %d; the text does not name policy iteration:\n%s", code, text)
+	}
+}
