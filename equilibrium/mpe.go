@@ -650,28 +650,7 @@ func (m *mpeModel) evaluate(sig [][][]float64) ([][]float64, error) {
 		A := mat.NewDense(n, n, nil)
 		rhs := mat.NewVecDense(n, nil)
 		for i, s := range m.nt {
-			A.Set(i, i, 1)
-			r := 0.0
-			for j := 0; j < m.nJ[s]; j++ {
-				kp := m.kpos[s][j*nA : (j+1)*nA]
-				pj := 1.0
-				for b := 0; b < nA; b++ {
-					pj *= sig[b][s][kp[b]]
-				}
-				if pj == 0 {
-					continue
-				}
-				r += pj * m.uflow[s][j*nA+a]
-				for _, nx := range m.trans[s][j] {
-					w := pj * nx.P * m.disc[a]
-					if t := m.ntIdx[nx.State]; t >= 0 {
-						A.Set(i, t, A.At(i, t)-w)
-					} else {
-						r += w * m.entry[nx.State][a]
-					}
-				}
-			}
-			rhs.SetVec(i, r)
+			rhs.SetVec(i, m.bellmanRow(sig, a, s, i, A.RawRowView(i)))
 		}
 		var x mat.VecDense
 		if err := x.SolveVec(A, rhs); err != nil {
@@ -682,6 +661,38 @@ func (m *mpeModel) evaluate(sig [][][]float64) ([][]float64, error) {
 		}
 	}
 	return V, nil
+}
+
+// bellmanRow writes row i of actor a's value equations under sig, the
+// row of I − δ·P_sig for non-terminal state s (row is zero on entry), and
+// returns its right-hand side: the expected flow plus the discounted entry
+// payoffs of the terminal states reached. evaluate and policyValues
+// (policy iteration's cheaper solve) share it, so both solve the same
+// system.
+func (m *mpeModel) bellmanRow(sig [][][]float64, a, s, i int, row []float64) float64 {
+	nA := m.nA
+	row[i] = 1
+	r := 0.0
+	for j := 0; j < m.nJ[s]; j++ {
+		kp := m.kpos[s][j*nA : (j+1)*nA]
+		pj := 1.0
+		for b := 0; b < nA; b++ {
+			pj *= sig[b][s][kp[b]]
+		}
+		if pj == 0 {
+			continue
+		}
+		r += pj * m.uflow[s][j*nA+a]
+		for _, nx := range m.trans[s][j] {
+			w := pj * nx.P * m.disc[a]
+			if t := m.ntIdx[nx.State]; t >= 0 {
+				row[t] -= w
+			} else {
+				r += w * m.entry[nx.State][a]
+			}
+		}
+	}
+	return r
 }
 
 // certificate evaluates sig exactly and returns the largest one-shot

@@ -197,29 +197,7 @@ func (m *mpeModel) policyValues(sig [][][]float64, f *mpeLU) ([][]float64, error
 	for a := 0; a < nA; a++ {
 		clear(f.a)
 		for i, s := range m.nt {
-			row := f.a[i*n : (i+1)*n]
-			row[i] = 1
-			r := 0.0
-			for j := 0; j < m.nJ[s]; j++ {
-				kp := m.kpos[s][j*nA : (j+1)*nA]
-				pj := 1.0
-				for c := 0; c < nA; c++ {
-					pj *= sig[c][s][kp[c]]
-				}
-				if pj == 0 {
-					continue
-				}
-				r += pj * m.uflow[s][j*nA+a]
-				for _, nx := range m.trans[s][j] {
-					w := pj * nx.P * m.disc[a]
-					if t := m.ntIdx[nx.State]; t >= 0 {
-						row[t] -= w
-					} else {
-						r += w * m.entry[nx.State][a]
-					}
-				}
-			}
-			b[i] = r
+			b[i] = m.bellmanRow(sig, a, s, i, f.a[i*n:(i+1)*n])
 		}
 		if !lapack64.Getrf(blas64.General{Rows: n, Cols: n, Stride: n, Data: f.a}, f.ipiv) {
 			return nil, fmt.Errorf("evaluating profile: singular value equations")

@@ -57,7 +57,6 @@ func TestAccountRowsSameBits(t *testing.T) {
 // (with payoffs, and with none), with and without memory-one rules,
 // paths ending early and reaching the horizon.
 func TestAccountRowsSameStats(t *testing.T) {
-	defer func() { accountByLoops = false }()
 	r := rand.New(rand.NewPCG(12, 3))
 	used := 0
 	for trial := 0; trial < 40; trial++ {
@@ -80,13 +79,13 @@ func TestAccountRowsSameStats(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if c.newSampler(5).acct != nil {
+		if c.newSampler(5, simHooks{}).acct != nil {
 			used++
 		}
 		opt := SimOptions{Runs: 3000, Horizon: 1 + r.IntN(60), Seed: uint64(trial), Workers: 2}
 		var out [2][]byte
 		for k, loops := range []bool{true, false} {
-			accountByLoops = loops
+			opt.hooks.accountByLoops = loops
 			st, err := Simulate(context.Background(), g, prof, opt)
 			if err != nil {
 				t.Fatal(err)

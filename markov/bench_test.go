@@ -197,7 +197,7 @@ func BenchmarkSimulatePaths(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		sm := c.newSampler(gm.horizon)
+		sm := c.newSampler(gm.horizon, simHooks{})
 		for _, lanes := range []int{1, simLanes} {
 			b.Run(fmt.Sprintf("%s/lanes=%d", gm.name, lanes), func(b *testing.B) {
 				pws := make([]*pathWork, lanes)

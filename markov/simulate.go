@@ -21,6 +21,18 @@ type SimOptions struct {
 	// Progress, if set, is called with the number of paths done after
 	// each chunk, from one goroutine at a time.
 	Progress func(done int)
+
+	// hooks switch the fast loops off for tests comparing them with the
+	// plain ones.
+	hooks simHooks
+}
+
+// simHooks are SimOptions' switches for tests: accountByLoops makes the
+// sampler account paths with the per-node loops instead of accountRows,
+// stepByGo makes runGroup step its lanes by the Go loop instead of
+// stepLanes.
+type simHooks struct {
+	accountByLoops, stepByGo bool
 }
 
 // Estimate is a Monte Carlo mean and its standard error. Undefined figures
@@ -123,6 +135,7 @@ type simSlot struct {
 // node's successors (not its joint actions times successors).
 type sampler struct {
 	nA, nC, H int
+	stepByGo  bool // simHooks
 	nodes     []simNode
 	slots     []simSlot
 	nodeState []int32
@@ -227,11 +240,11 @@ func (c *Chain) Simulate(ctx context.Context, opt SimOptions) (*SimStats, error)
 }
 
 // newSampler builds alias tables over every node's successors.
-func (c *Chain) newSampler(H int) *sampler {
+func (c *Chain) newSampler(H int, hooks simHooks) *sampler {
 	g := c.Game
 	nA, nC, nS := len(g.Actors), len(g.Components), len(g.States)
 	n := c.NumNodes()
-	sm := &sampler{nA: nA, nC: nC, H: H,
+	sm := &sampler{nA: nA, nC: nC, H: H, stepByGo: hooks.stepByGo,
 		nodes: make([]simNode, n), slots: make([]simSlot, len(c.P)), nodeState: make([]int32, n),
 		reward: c.reward, entry: g.Entry,
 		weights: make([][]float64, nA), actBase: make([]int, nA+1), discIdx: make([]int, nA)}
@@ -265,7 +278,7 @@ func (c *Chain) newSampler(H int) *sampler {
 	}
 	sm.share = make([]float64, n*sm.nCounters)
 	nAC := nA * nC
-	if split := (sm.nCounters + 3) &^ 3; split+nAC <= acctWidth && (sm.nD == 1 || !sm.hasPay) && !accountByLoops {
+	if split := (sm.nCounters + 3) &^ 3; split+nAC <= acctWidth && (sm.nD == 1 || !sm.hasPay) && !hooks.accountByLoops {
 		sm.acct, sm.acctSplit = make([]float64, n*acctWidth), split
 	}
 	thr := make([]uint64, len(c.P))
@@ -303,14 +316,6 @@ func (c *Chain) newSampler(H int) *sampler {
 	}
 	return sm
 }
-
-// accountByLoops makes every sampler account paths with the per-node
-// loops instead of accountRows (for tests comparing the two).
-var accountByLoops bool
-
-// stepByGo makes runGroup step its lanes by the Go loop instead of
-// stepLanes (for tests comparing the two).
-var stepByGo bool
 
 // buildAlias fills Vose alias tables for weights w: outcome i is kept when
 // the low 64 bits of the scaled draw are below thr[i], else alias[i] (an
@@ -385,7 +390,7 @@ type chunkResult struct {
 func (c *Chain) simulate(ctx context.Context, opt SimOptions) (*SimStats, error) {
 	g := c.Game
 	nS, nA, nC := len(g.States), len(g.Actors), len(g.Components)
-	sm := c.newSampler(opt.Horizon)
+	sm := c.newSampler(opt.Horizon, opt.hooks)
 	workers := opt.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
@@ -598,7 +603,7 @@ func runGroup(sm *sampler, init int, seed uint64, lo int, pws []*pathWork, sums 
 		pow0 = sm.pow[:H+1]
 	}
 	t0 := 0 // where the Go loop below starts
-	if stepLanesAsm && !stepByGo && nD <= 1 && alive > 0 {
+	if stepLanesAsm && !sm.stepByGo && nD <= 1 && alive > 0 {
 		var p0 *float64
 		if nD == 1 {
 			p0 = &pow0[0]

@@ -16,7 +16,7 @@ import (
 // plays and flow of the node added step by step, per state directly).
 func refSimulate(c *Chain, opt SimOptions) *SimStats {
 	g := c.Game
-	sm := c.newSampler(opt.Horizon)
+	sm := c.newSampler(opt.Horizon, simHooks{})
 	H, nS, nA, nC, nK := opt.Horizon, len(g.States), len(g.Actors), len(g.Components), sm.nCounters
 	total := newSums(nS, nK, nA*nC, nA)
 	occ, first := make([]int32, nS), make([]int32, nS)
@@ -204,7 +204,7 @@ func TestSimulateLoopAllocatesNothing(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		sm := c.newSampler(40)
+		sm := c.newSampler(40, simHooks{})
 		if sm.oneNodeEach == rules {
 			t.Fatalf("rules %v: one node per state: %v", rules, sm.oneNodeEach)
 		}

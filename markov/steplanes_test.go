@@ -79,9 +79,9 @@ func TestStepLanesSameAsGo(t *testing.T) {
 		opt := SimOptions{Runs: rapid.IntRange(1, 60).Draw(rt, "runs"), Horizon: rapid.IntRange(0, 5000).Draw(rt, "horizon"),
 			Seed: rapid.Uint64().Draw(rt, "sim seed"), Workers: rapid.IntRange(1, 3).Draw(rt, "workers")}
 		run := func(byGo bool) []byte {
-			stepByGo = byGo
-			defer func() { stepByGo = false }()
-			st, err := Simulate(context.Background(), g, prof, opt)
+			o := opt
+			o.hooks.stepByGo = byGo
+			st, err := Simulate(context.Background(), g, prof, o)
 			if err != nil {
 				rt.Fatal(err)
 			}

@@ -305,6 +305,10 @@ type ipaIterator struct {
 	pos            []int     // where each label stands (lemkeHowson)
 	ratio          []float64 // the ratio test's quotients, M+N
 	trace          func(string, [][]float64)
+	// keepRows (for tests, which check both ways) keeps every v_p row in
+	// its place in lemkeHowson's replays instead of storing them last and
+	// leaving them out.
+	keepRows bool
 
 	iters, lhCalls, restarts int
 }
@@ -743,6 +747,16 @@ func luSolve(a, b []float64, perm []int, vv, col []float64, n int) bool {
 			}
 		}
 	}
+	luSubstitute(a, b, perm, n)
+	return true
+}
+
+// luSubstitute solves with the factors luSolve and luSolveFast leave in a
+// (L below the diagonal with a unit diagonal, U on and above it) and
+// their row order perm, in place in b: forward substitution from the
+// first nonzero entry (as Numerical Recipes' lubksb skips leading zeros),
+// then back substitution.
+func luSubstitute(a, b []float64, perm []int, n int) {
 	first := -1
 	for i := 0; i < n; i++ {
 		ip := perm[i]
@@ -764,7 +778,6 @@ func luSolve(a, b []float64, perm []int, vv, col []float64, n int) bool {
 		}
 		b[i] = sum / a[i*n+i]
 	}
-	return true
 }
 
 // luSolveFast is luSolve reorganised: the same factorisation (Crout's,
@@ -824,27 +837,7 @@ func luSolveFast(a, b []float64, perm []int, vv, w []float64, n int) (ok, sure b
 			return false, false
 		}
 	}
-	first := -1
-	for i := 0; i < n; i++ {
-		ip := perm[i]
-		sum := b[ip]
-		b[ip] = b[i]
-		if first >= 0 {
-			for j := first; j < i; j++ {
-				sum -= a[i*n+j] * b[j]
-			}
-		} else if sum != 0 {
-			first = i
-		}
-		b[i] = sum
-	}
-	for i := n - 1; i >= 0; i-- {
-		sum := b[i]
-		for j := i + 1; j < n; j++ {
-			sum -= a[i*n+j] * b[j]
-		}
-		b[i] = sum / a[i*n+i]
-	}
+	luSubstitute(a, b, perm, n)
 	for _, v := range b[:n] {
 		if v == 0 || v-v != 0 {
 			return false, false
@@ -929,15 +922,10 @@ func allFinite(x []float64) bool {
 // a column is updated when it next enters, with the same operations on
 // each entry as gametracer's Pivot, and not at all after its last entry.
 func (it *ipaIterator) lemkeHowson(pert []float64, br []int, s []float64) {
-	if !it.lemkeHowsonRows(pert, br, s, ipaDropRows) {
+	if !it.lemkeHowsonRows(pert, br, s, !it.keepRows) {
 		it.lemkeHowsonRows(pert, br, s, false)
 	}
 }
-
-// ipaDropRows: lemkeHowson stores the v_p rows last and leaves them out
-// of the replays (a variable for the tests, which check the other way
-// too).
-var ipaDropRows = true
 
 // lemkeHowsonRows is lemkeHowson, the v_p rows stored last and left out
 // of the replays after the start when drop is set. With drop it reports

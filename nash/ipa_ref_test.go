@@ -522,11 +522,12 @@ func ipaTrace(solve func(context.Context, []float64) ([]float64, string), setTra
 
 // sameIPAIterates runs the iterator and the reference from every
 // perturbation vector of pts (or seed's random ones) on g and fails at the
-// first iterate whose bits differ.
+// first iterate whose bits differ. setup, if given, changes the
+// iterator's test switches first.
 func sameIPAIterates(t interface {
 	Fatal(...any)
 	Fatalf(string, ...any)
-}, name string, g *game.Strategic, search Search) {
+}, name string, g *game.Strategic, search Search, setup ...func(*ipaIterator)) {
 	ng, span := newNormGame(g)
 	if span == 0 || ng.n < 2 {
 		return
@@ -538,6 +539,9 @@ func sameIPAIterates(t interface {
 	}
 	raw := shiftedGame(g, ng)
 	it, ref := newIPAIterator(raw), newIPARef(raw)
+	for _, f := range setup {
+		f(it)
+	}
 	for k, p := range perts {
 		pert, err := unitPerturbation(p, ng)
 		if err != nil {
