@@ -26,6 +26,13 @@ type Options struct {
 	MaxIter int
 	// Progress, when non-nil, is called now and then with a short status.
 	Progress func(status string)
+
+	// For tests: autoFirstSteps > 0 replaces mpeAutoFirstSteps (auto then
+	// pauses a small game's path early and goes through its later turns);
+	// krylovAlways makes the homotopy correct by GMRES at every size (see
+	// mpeKrylovMinUnknowns).
+	autoFirstSteps int
+	krylovAlways   bool
 }
 
 // Result is a stationary Markov strategy profile found by Solve and
@@ -136,11 +143,9 @@ func Solve(ctx context.Context, g *markov.Game, opt Options) (*Result, error) {
 // test and of the benchmark games up to 200 states (at most 911), except
 // the 50-state three-actor one, which would otherwise spend 9 of its 12
 // CPU-s on the path before value iteration converges.
-// (mpeAutoFirstSteps is a variable only so that a test can pause a
-// small game's path early and take auto through its later turns.)
-var mpeAutoFirstSteps = 1000
-
+// (Options.autoFirstSteps replaces it in tests.)
 const (
+	mpeAutoFirstSteps  = 1000
 	mpeAutoFirstWork   = 2e10
 	mpeAutoMinSteps    = 3
 	mpeAutoFirstSweeps = 2000
@@ -181,10 +186,14 @@ func mpeAutoPolicyIters(m *mpeModel) int {
 
 // mpeAutoFirstStepCap is the homotopy's first turn in auto on m, in path
 // steps.
-func mpeAutoFirstStepCap(m *mpeModel) int {
+func mpeAutoFirstStepCap(m *mpeModel, opt Options) int {
+	steps := mpeAutoFirstSteps
+	if opt.autoFirstSteps > 0 {
+		steps = opt.autoFirstSteps
+	}
 	nr := float64(m.nA*len(m.nt) + 1)
 	c := mpeAutoFirstWork / (2.0 / 3 * nr * nr * nr)
-	return int(math.Max(mpeAutoMinSteps, math.Min(float64(mpeAutoFirstSteps), c)))
+	return int(math.Max(mpeAutoMinSteps, math.Min(float64(steps), c)))
 }
 
 // mpeAuto picks Shapley for zero-sum two-actor games, else the homotopy,
@@ -274,7 +283,7 @@ func mpeAuto(ctx context.Context, m *mpeModel, opt Options) (*Result, error) {
 		if dl, ok := ctx.Deadline(); ok {
 			hctx, cancel = context.WithDeadline(ctx, time.Now().Add(time.Until(dl)/2))
 		}
-		r, ok := runPath(hctx, min(path.maxSteps, mpeAutoFirstStepCap(m)), false)
+		r, ok := runPath(hctx, min(path.maxSteps, mpeAutoFirstStepCap(m, opt)), false)
 		cancel()
 		if ok {
 			return r, nil

@@ -86,9 +86,9 @@ type mpeTracer struct {
 // and a factorisation, about as costly as 80 iterations at 400 two-actor
 // states, now pays). Newton's corrections are solved to a residual of
 // mpeKrylovTol relative to H, the tangent to mpeKrylovTanTol.
-// (mpeKrylovMinUnknowns is a variable only so that a test can follow a
+// (Options.krylovAlways sets it to 0 so that a test can follow a
 // large game's path with the small systems' corrector as well.)
-var mpeKrylovMinUnknowns = 300
+const mpeKrylovMinUnknowns = 300
 
 const (
 	mpeKrylovBasis   = 40
@@ -628,7 +628,7 @@ func mpeTraceStart(m *mpeModel, opt Options, prior [][][]float64) (*mpePath, err
 	// On small games a factorisation costs less than GMRES's extra
 	// products and solves (the 20-state 3×3 game took twice the CPU with
 	// the chord corrector that came before it).
-	useKrylov := len(lu.ridx) >= mpeKrylovMinUnknowns
+	useKrylov := opt.krylovAlways || len(lu.ridx) >= mpeKrylovMinUnknowns
 	krylovOK := false // lu holds a factorisation usable as GMRES's preconditioner
 	var kr *mpeKrylov
 	var kx, kb []float64

@@ -174,10 +174,7 @@ func TestMPEKrylovPathSameLimit(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		old := mpeKrylovMinUnknowns
-		mpeKrylovMinUnknowns = 0
-		r, err := Solve(context.Background(), g, Options{Method: "homotopy"})
-		mpeKrylovMinUnknowns = old
+		r, err := Solve(context.Background(), g, Options{Method: "homotopy", krylovAlways: true})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -8,14 +8,6 @@ import (
 	"testing"
 )
 
-// mpeAutoPauseEarly makes auto pause a small game's path after a few steps,
-// as it pauses a large game's, for the rest of the test.
-func mpeAutoPauseEarly(t *testing.T, steps int) {
-	old := mpeAutoFirstSteps
-	mpeAutoFirstSteps = steps
-	t.Cleanup(func() { mpeAutoFirstSteps = old })
-}
-
 // A game on which value iteration cycles (damped to 1/64, no convergence in
 // 3,000 sweeps) and policy iteration from uniform play certifies an
 // equilibrium; the independent one-shot check confirms it.
@@ -65,9 +57,8 @@ func TestPolicyIterationCycleReported(t *testing.T) {
 // value iteration cycles, policy iteration answers, and the result says
 // that it, not the path's limit, selected the equilibrium.
 func TestAutoPolicyIterationFallback(t *testing.T) {
-	mpeAutoPauseEarly(t, 5)
 	g := mpeRandomGame(6, 6, 2, 2, 0.9)
-	r, err := Solve(context.Background(), g, Options{})
+	r, err := Solve(context.Background(), g, Options{autoFirstSteps: 5})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -88,7 +79,6 @@ func TestAutoHomotopyAfterPolicyIterationFails(t *testing.T) {
 	if err != nil || !alone.Converged {
 		t.Fatalf("homotopy: %v %+v", err, alone)
 	}
-	mpeAutoPauseEarly(t, 5)
 	m, err := newMPEModel(ctx, g)
 	if err != nil {
 		t.Fatal(err)
@@ -105,7 +95,7 @@ func TestAutoHomotopyAfterPolicyIterationFails(t *testing.T) {
 			}
 		}
 	}
-	r, err := Solve(ctx, g, Options{})
+	r, err := Solve(ctx, g, Options{autoFirstSteps: 5})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1113,6 +1113,8 @@ type ipaTableau struct {
 	hist  []float64 // pivot k's column is hist[k*S : k*S+R]
 	steps []ipaStep
 	D     float64 // the last pivot (integer-pivoting form)
+	// flushEvery, when > 0, replaces ipaMaxSteps (tests make it small).
+	flushEvery int
 }
 
 // ipaStep is one recorded pivot. lhReplayAVX reads its fields at offsets
@@ -1137,9 +1139,8 @@ func exactReciprocal(d float64) float64 {
 }
 
 // ipaMaxSteps is how many pivots a tableau of C columns records before it
-// updates every column and clears the record (a variable for the tests,
-// which make it small).
-var ipaMaxSteps = func(C int) int { return max(4*C, 64) }
+// updates every column and clears the record.
+func ipaMaxSteps(C int) int { return max(4*C, 64) }
 
 // reset makes an R×C tableau of zeros with D = 1 and no pivot recorded.
 func (lt *ipaTableau) reset(R, C int) {
@@ -1209,7 +1210,7 @@ func lhStepsInRange(steps []ipaStep, R int) bool {
 
 // pivot pivots on row pr and column pc.
 func (lt *ipaTableau) pivot(pr, pc int) {
-	if len(lt.steps) >= ipaMaxSteps(lt.C) {
+	if limit := ipaMaxSteps(lt.C); len(lt.steps) >= limit || (lt.flushEvery > 0 && len(lt.steps) >= lt.flushEvery) {
 		for c := 0; c < lt.C; c++ {
 			lt.column(c)
 		}

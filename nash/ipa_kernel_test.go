@@ -187,16 +187,14 @@ func TestLUSolveFastSameBits(t *testing.T) {
 // cleared every few pivots (every column brought up to date first), the
 // iterates are still the reference's to the bit.
 func TestIPASameIteratesFlushing(t *testing.T) {
-	saved := ipaMaxSteps
-	defer func() { ipaMaxSteps = saved }()
 	for _, every := range []int{1, 2, 5} {
-		ipaMaxSteps = func(int) int { return every }
+		flush := func(it *ipaIterator) { it.lt.flushEvery = every }
 		for _, c := range []struct {
 			shape []int
 			seed  uint64
 		}{{[]int{3, 3, 3}, 1}, {[]int{4, 3, 2}, 2}, {[]int{2, 2, 2, 2}, 3}, {[]int{5, 5, 5}, 4}} {
 			var g *game.Strategic = continuousGame(c.shape, c.seed)
-			sameIPAIterates(t, "flushing", g, Search{Seed: c.seed, Starts: 3})
+			sameIPAIterates(t, "flushing", g, Search{Seed: c.seed, Starts: 3}, flush)
 		}
 	}
 }
