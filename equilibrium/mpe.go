@@ -635,23 +635,11 @@ func (m *mpeModel) actionValues(s int, sig [][][]float64, u []float64, q [][]flo
 // evaluate returns every actor's value of the stationary profile sig, by
 // solving (I - δ_a P_σ) V_a = r_a over the non-terminal states.
 func (m *mpeModel) evaluate(sig [][][]float64) ([][]float64, error) {
-	n := len(m.nt)
-	V := make([][]float64, m.nA)
-	for a := range V {
-		V[a] = make([]float64, m.nS)
-		for s := 0; s < m.nS; s++ {
-			if m.ntIdx[s] < 0 {
-				V[a][s] = m.entry[s][a]
-			}
-		}
+	V, solve, err := m.valuesStart()
+	if !solve || err != nil {
+		return V, err
 	}
-	if n == 0 {
-		return V, nil
-	}
-	if err := denseCheck(m.ctx, "the profile's value equations", n, "use fewer states"); err != nil {
-		return nil, err
-	}
-	nA := m.nA
+	n, nA := len(m.nt), m.nA
 	for a := 0; a < nA; a++ {
 		if err := m.ctx.Err(); err != nil {
 			return nil, err
@@ -670,6 +658,30 @@ func (m *mpeModel) evaluate(sig [][][]float64) ([][]float64, error) {
 		}
 	}
 	return V, nil
+}
+
+// valuesStart is evaluate's and policyValues' common start: the values
+// with the terminal states' entry utilities filled in, and whether there
+// are non-terminal states to solve for (after the memory check of their
+// dense system).
+func (m *mpeModel) valuesStart() (V [][]float64, solve bool, err error) {
+	V = make([][]float64, m.nA)
+	for a := range V {
+		V[a] = make([]float64, m.nS)
+		for s := 0; s < m.nS; s++ {
+			if m.ntIdx[s] < 0 {
+				V[a][s] = m.entry[s][a]
+			}
+		}
+	}
+	n := len(m.nt)
+	if n == 0 {
+		return V, false, nil
+	}
+	if err := denseCheck(m.ctx, "the profile's value equations", n, "use fewer states"); err != nil {
+		return nil, false, err
+	}
+	return V, true, nil
 }
 
 // bellmanRow writes row i of actor a's value equations under sig, the

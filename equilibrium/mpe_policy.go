@@ -174,22 +174,11 @@ func mpePolicyIterateDamped(ctx context.Context, m *mpeModel, opt Options, start
 // so never singular. The bits can differ from evaluate's; every result is
 // certified by evaluate.
 func (m *mpeModel) policyValues(sig [][][]float64, f *mpeLU) ([][]float64, error) {
+	V, solve, err := m.valuesStart()
+	if !solve || err != nil {
+		return V, err
+	}
 	n, nA := len(m.nt), m.nA
-	V := make([][]float64, nA)
-	for a := range V {
-		V[a] = make([]float64, m.nS)
-		for s := 0; s < m.nS; s++ {
-			if m.ntIdx[s] < 0 {
-				V[a][s] = m.entry[s][a]
-			}
-		}
-	}
-	if n == 0 {
-		return V, nil
-	}
-	if err := denseCheck(m.ctx, "the profile's value equations", n, "use fewer states"); err != nil {
-		return nil, err
-	}
 	if f.n != n {
 		f.n, f.a, f.ipiv = n, make([]float64, n*n), make([]int, n)
 	}

@@ -121,30 +121,7 @@ func sameEstimate(e, f Estimate, tol float64) bool {
 func TestSimulateMatchesReference(t *testing.T) {
 	rapid.Check(t, func(rt *rapid.T) {
 		r := rand.New(rand.NewPCG(rapid.Uint64().Draw(rt, "seed"), 7))
-		nS := rapid.IntRange(2, 9).Draw(rt, "states")
-		nTerm := rapid.IntRange(0, min(2, nS-1)).Draw(rt, "terminal")
-		g, prof := randomGame(r, nS, rapid.IntRange(1, 3).Draw(rt, "actors"), rapid.IntRange(1, 3).Draw(rt, "actions"), nTerm, rapid.Bool().Draw(rt, "memory"))
-		if rapid.Bool().Draw(rt, "clock") {
-			clockGame(r, g, prof, rapid.IntRange(1, 4).Draw(rt, "clock length"))
-		}
-		if rapid.Bool().Draw(rt, "one discount") {
-			for a := range g.Actors {
-				g.Actors[a].Discount = g.Actors[0].Discount
-			}
-		}
-		if rapid.Bool().Draw(rt, "no payoffs") {
-			for _, fl := range append(append([][][]float64{}, g.Flow...), stageFlows(g)...) {
-				for _, f := range fl {
-					clear(f)
-				}
-			}
-			for _, e := range g.Entry {
-				clear(e)
-			}
-		}
-		if rapid.Bool().Draw(rt, "initial terminal") && nTerm > 0 {
-			g.Initial = nS - 1
-		}
+		g, prof := drawSimGame(rt, r)
 		opt := SimOptions{Runs: rapid.IntRange(1, 40).Draw(rt, "runs"), Horizon: rapid.IntRange(0, 30).Draw(rt, "horizon"),
 			Seed: rapid.Uint64().Draw(rt, "sim seed"), Workers: rapid.IntRange(1, 3).Draw(rt, "workers")}
 		c, err := buildChain(context.Background(), g, prof, false, nil)
@@ -224,4 +201,37 @@ func TestSimulateLoopAllocatesNothing(t *testing.T) {
 			t.Errorf("rules %v: no steps sampled", rules)
 		}
 	}
+}
+
+// drawSimGame draws a random game for the sampler's property tests: up to
+// nine states with up to two terminal ones, one to three actors with one
+// to three actions, memory-one rules or none, a clock or none, one
+// discount or several, payoffs or none, and sometimes a terminal initial
+// state.
+func drawSimGame(rt *rapid.T, r *rand.Rand) (*Game, Profile) {
+	nS := rapid.IntRange(2, 9).Draw(rt, "states")
+	nTerm := rapid.IntRange(0, min(2, nS-1)).Draw(rt, "terminal")
+	g, prof := randomGame(r, nS, rapid.IntRange(1, 3).Draw(rt, "actors"), rapid.IntRange(1, 3).Draw(rt, "actions"), nTerm, rapid.Bool().Draw(rt, "memory"))
+	if rapid.Bool().Draw(rt, "clock") {
+		clockGame(r, g, prof, rapid.IntRange(1, 4).Draw(rt, "clock length"))
+	}
+	if rapid.Bool().Draw(rt, "one discount") {
+		for a := range g.Actors {
+			g.Actors[a].Discount = g.Actors[0].Discount
+		}
+	}
+	if rapid.Bool().Draw(rt, "no payoffs") {
+		for _, fl := range append(append([][][]float64{}, g.Flow...), stageFlows(g)...) {
+			for _, f := range fl {
+				clear(f)
+			}
+		}
+		for _, e := range g.Entry {
+			clear(e)
+		}
+	}
+	if rapid.Bool().Draw(rt, "initial terminal") && nTerm > 0 {
+		g.Initial = nS - 1
+	}
+	return g, prof
 }

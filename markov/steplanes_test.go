@@ -52,30 +52,7 @@ func TestStepLanesSameAsGo(t *testing.T) {
 	}
 	rapid.Check(t, func(rt *rapid.T) {
 		r := rand.New(rand.NewPCG(rapid.Uint64().Draw(rt, "seed"), 9))
-		nS := rapid.IntRange(2, 9).Draw(rt, "states")
-		nTerm := rapid.IntRange(0, min(2, nS-1)).Draw(rt, "terminal")
-		g, prof := randomGame(r, nS, rapid.IntRange(1, 3).Draw(rt, "actors"), rapid.IntRange(1, 3).Draw(rt, "actions"), nTerm, rapid.Bool().Draw(rt, "memory"))
-		if rapid.Bool().Draw(rt, "clock") {
-			clockGame(r, g, prof, rapid.IntRange(1, 4).Draw(rt, "clock length"))
-		}
-		if rapid.Bool().Draw(rt, "one discount") {
-			for a := range g.Actors {
-				g.Actors[a].Discount = g.Actors[0].Discount
-			}
-		}
-		if rapid.Bool().Draw(rt, "no payoffs") {
-			for _, fl := range append(append([][][]float64{}, g.Flow...), stageFlows(g)...) {
-				for _, f := range fl {
-					clear(f)
-				}
-			}
-			for _, e := range g.Entry {
-				clear(e)
-			}
-		}
-		if rapid.Bool().Draw(rt, "initial terminal") && nTerm > 0 {
-			g.Initial = nS - 1
-		}
+		g, prof := drawSimGame(rt, r)
 		opt := SimOptions{Runs: rapid.IntRange(1, 60).Draw(rt, "runs"), Horizon: rapid.IntRange(0, 5000).Draw(rt, "horizon"),
 			Seed: rapid.Uint64().Draw(rt, "sim seed"), Workers: rapid.IntRange(1, 3).Draw(rt, "workers")}
 		run := func(byGo bool) []byte {
