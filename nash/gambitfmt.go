@@ -17,6 +17,20 @@ import (
 // as Gambit's C++ streams do (0.5, 0.574046, 4.38067e-32). The profile
 // alone determines the line; g may be nil.
 func FormatGambit(w io.Writer, g *game.Strategic, eq Equilibrium, decimals int) error {
+	return formatGambit(w, eq, decimals, 'g')
+}
+
+// FormatGambitFixed writes eq as the Gambit tools that print through
+// Gambit's CSV renderers do (gambit-lcp, -lp and -enummixed with -d,
+// gambit-gnm, -ipa, -liap and -simpdiv): floats with decimals digits
+// after the point, zeros included (0.000000, 0.649204), where FormatGambit
+// writes gambit-logit's significant digits. Exact profiles print as
+// fractions either way.
+func FormatGambitFixed(w io.Writer, g *game.Strategic, eq Equilibrium, decimals int) error {
+	return formatGambit(w, eq, decimals, 'f')
+}
+
+func formatGambit(w io.Writer, eq Equilibrium, decimals int, style byte) error {
 	bw := bufio.NewWriter(w)
 	if decimals <= 0 {
 		decimals = 6
@@ -33,7 +47,7 @@ func FormatGambit(w io.Writer, g *game.Strategic, eq Equilibrium, decimals int) 
 				bw.WriteString(eq.Exact[p][s].RatString())
 				continue
 			}
-			bw.WriteString(strconv.FormatFloat(v, 'g', decimals, 64))
+			bw.WriteString(strconv.FormatFloat(v, style, decimals, 64))
 		}
 	}
 	bw.WriteByte('\n')

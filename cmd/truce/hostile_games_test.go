@@ -104,7 +104,7 @@ func hostileGameCases() []hostileCase {
 		// (matching pennies times 1e307: (1/2, 1/2) is the equilibrium,
 		// regret 0); one that overflows is refused by every reader.
 		{name: "simpdiv near the float64 limit", input: hostile.HugePayoffGame, ext: ".nfg",
-			args: []string{"nash", "{in}", "--method", "simpdiv", "--format", "gambit"}, code: 0, want: []string{"NE,0.5,0.5,0.5,0.5"}},
+			args: []string{"nash", "{in}", "--method", "simpdiv", "--format", "gambit"}, code: 0, want: []string{"NE,0.500000,0.500000,0.500000,0.500000"}},
 		{name: "nfg payoffs whose spread overflows", input: hostile.OverflowPayoffGame, ext: ".nfg",
 			args: []string{"nash", "{in}", "--method", "simpdiv"}, code: 1, want: []string{":2:", "overflows float64"}},
 		{name: "efg payoff of 10^1000", ext: ".efg",
@@ -126,7 +126,7 @@ func hostileGameCases() []hostileCase {
 		// byte-order marks and stdin
 		{name: "nfg with a UTF-8 byte-order mark", ext: ".nfg",
 			input: func() []byte { return append([]byte("\xef\xbb\xbf"), hostile.HugePayoffGame()...) },
-			args:  []string{"nash", "{in}", "--method", "lcp", "--format", "gambit"}, code: 0, want: []string{"NE,0.5,0.5,0.5,0.5"}},
+			args:  []string{"nash", "{in}", "--method", "lcp", "--format", "gambit"}, code: 0, want: []string{"NE,0.500000,0.500000,0.500000,0.500000"}},
 		{name: "efg with a UTF-8 byte-order mark", ext: ".efg",
 			input: func() []byte { return append([]byte("\xef\xbb\xbf"), kuhnEFG()...) },
 			args:  []string{"nash", "{in}", "--method", "lp", "--format", "json"}, code: 0, want: []string{`"value": -0.0555555555`}},

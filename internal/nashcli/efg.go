@@ -90,7 +90,7 @@ func runEFG(ctx context.Context, env Env, path string, t *game.Tree, o *Options,
 	if err != nil {
 		return &Error{Code: CodeFailure, Msg: fmt.Sprintf("%s: %s: %v", env.Prog, path, err)}
 	}
-	return printResult(ctx, env, o, res,
+	return printResult(ctx, env, o, method, res,
 		func(w io.Writer) error { return writeTreeJSON(w, path, t, method, opt, res) },
 		func(w io.Writer) { writeTreeText(w, path, t, method, opt, res, o.Decimals) })
 }

@@ -162,8 +162,10 @@ gnm, ipa and liap take Gambit's flags: --starts (-n), --seed (-R, default
 
 --rational computes in exact rational arithmetic (lcp, lp, enummixed);
 --format gambit prints exactly Gambit's "NE,..." lines (fractions when
-exact, else --decimals significant digits), json the schema documented in
-docs/nash.md, text a readable table.
+exact, else --decimals digits as the Gambit tool prints them: after the
+point, as 0.000000, for lcp, lp, enummixed, gnm, ipa, liap and simpdiv;
+significant for logit), json the schema documented in docs/nash.md, text
+a readable table.
 
 Every profile is checked: one whose regret is above ` + fmt.Sprint(nash.RegretTolerance) + ` of the
 game's payoff scale is shown as an approximate profile, never as an
@@ -218,7 +220,7 @@ func (o *Options) Flags() []flagval.Flag {
 		flagval.BoolFlag(&o.Rational, "rational", "exact rational arithmetic"),
 		flagval.FloatFlag(&o.Lambda, "lambda", 0, 0, math.MaxFloat64, "logit: stop at this precision and print the quantal-response equilibrium"),
 		flagval.FormatFlag(&o.Format, "text", "gambit", "json"),
-		flagval.IntFlag(&o.Decimals, "decimals", 6, 1, maxDecimals, "significant digits of float probabilities (gambit and text formats)"),
+		flagval.IntFlag(&o.Decimals, "decimals", 6, 1, maxDecimals, "digits of float probabilities: after the point in --format gambit for lcp, lp, enummixed, gnm, ipa, liap and simpdiv (as Gambit's -d), significant digits otherwise"),
 		flagval.EnumFlag(&o.From, "from", "", "game format (default: by extension; recognised on stdin)", gamefile.Formats...),
 	}
 	fl = append(fl, o.efg.flags()...)
@@ -259,19 +261,19 @@ func Run(ctx context.Context, env Env, o *Options, file string) error {
 	if err != nil {
 		return &Error{Code: CodeFailure, Msg: fmt.Sprintf("%s: %s: %v", env.Prog, name, err)}
 	}
-	return printResult(ctx, env, o, res,
+	return printResult(ctx, env, o, method, res,
 		func(w io.Writer) error { return writeNashJSON(w, name, g, method, opt, res) },
 		func(w io.Writer) { writeNashText(w, name, g, method, opt, res, o.Decimals) })
 }
 
 // printResult prints res in the format asked for (asJSON and asText for
 // the game or the tree) and ends the run (finishNash).
-func printResult(ctx context.Context, env Env, o *Options, res *nash.Result, asJSON func(io.Writer) error, asText func(io.Writer)) error {
+func printResult(ctx context.Context, env Env, o *Options, method string, res *nash.Result, asJSON func(io.Writer) error, asText func(io.Writer)) error {
 	var err error
 	skipped := 0
 	switch o.Format {
 	case "gambit":
-		skipped, err = writeGambitLines(env.Stdout, res, o.Decimals)
+		skipped, err = writeGambitLines(env.Stdout, res, o.Decimals, method)
 	case "json":
 		err = asJSON(env.Stdout)
 	default:

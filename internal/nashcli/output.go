@@ -50,18 +50,34 @@ func profileHeading(i int, eq nash.Equilibrium) string {
 	return fmt.Sprintf("equilibrium %d", i)
 }
 
+// gambitFixed are the methods whose Gambit tools print floats with a fixed
+// number of decimals (Gambit's CSV renderers: "0.000000"); gambit-logit
+// prints significant digits, and enumpure's pure profiles print as
+// Gambit's rationals (0, 1).
+func gambitFixed(method string) bool {
+	switch strings.TrimPrefix(method, "reduced-") {
+	case "lcp", "lp", "enummixed", "gnm", "ipa", "liap", "simpdiv":
+		return true
+	}
+	return false
+}
+
 // writeGambitLines prints the profiles as Gambit's tools do: "NE,..." for
 // equilibria, "lambda,..." for a quantal-response equilibrium at a given
 // lambda (gambit-logit -l); approximate profiles get no NE line, and the
 // number left out is returned.
-func writeGambitLines(w io.Writer, res *nash.Result, decimals int) (int, error) {
+func writeGambitLines(w io.Writer, res *nash.Result, decimals int, method string) (int, error) {
+	format := nash.FormatGambit
+	if gambitFixed(method) {
+		format = nash.FormatGambitFixed
+	}
 	skipped := 0
 	for _, eq := range res.Equilibria {
 		if eq.Approximate && eq.Lambda <= 0 {
 			skipped++
 			continue
 		}
-		if err := nash.FormatGambit(w, nil, eq, decimals); err != nil {
+		if err := format(w, nil, eq, decimals); err != nil {
 			return skipped, err
 		}
 	}
