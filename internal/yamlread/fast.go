@@ -284,7 +284,7 @@ func (p *fastParser) blockValue(ind, depth int) ast.Node {
 		}
 		p.bail() // no value
 	}
-	v := p.inline(ind, depth+1)
+	v := p.value(ind, depth+1, false)
 	p.endLine()
 	return v
 }
@@ -358,14 +358,16 @@ func (p *fastParser) seqItem(depth int) ast.Node {
 			return p.blockMap(ind, depth)
 		}
 	}
-	v := p.inline(ind, depth)
+	v := p.value(ind, depth, false)
 	p.endLine()
 	return v
 }
 
-// inline reads a value that starts at i on its line: a flow collection, a
-// quoted scalar or a plain one.
-func (p *fastParser) inline(ind, depth int) ast.Node {
+// value reads a value that starts at i on its line: a flow collection, a
+// quoted scalar or a plain one, the plain one scanned as block context
+// scans it (to the end of the line or a comment; a ": " there is not the
+// fast path's) or, inside a flow collection (flow), as flow context does.
+func (p *fastParser) value(ind, depth int, flow bool) ast.Node {
 	switch c := p.peek(); {
 	case c == '{':
 		return p.flowMap(ind, depth)
@@ -377,6 +379,9 @@ func (p *fastParser) inline(ind, depth int) ast.Node {
 		p.bail()
 	}
 	start := p.i
+	if flow {
+		return p.plain(start, p.scanPlainFlow())
+	}
 	end, colon := p.scanPlainBlock()
 	if colon {
 		p.bail()
@@ -510,7 +515,7 @@ func (p *fastParser) flowMap(ind, depth int) ast.Node {
 		}
 		p.i += 2
 		p.spaces()
-		v := p.flowValue(ind, depth+1)
+		v := p.value(ind, depth+1, true)
 		mv := p.pairs.new()
 		*mv = ast.MappingValueNode{BaseNode: p.bases.new(), Start: key.GetToken(), Key: key, Value: v, IsFlowStyle: true}
 		m.Values = append(m.Values, mv)
@@ -540,7 +545,7 @@ func (p *fastParser) flowSeq(ind, depth int) ast.Node {
 	p.i++
 	p.flowSpace(ind)
 	for p.peek() != ']' {
-		v := p.flowValue(ind, depth+1)
+		v := p.value(ind, depth+1, true)
 		tk := v.GetToken()
 		e := p.entries.new()
 		*e = ast.SequenceEntryNode{BaseNode: p.bases.new(), Start: p.token(token.SequenceEntryType, "-", tk.Position.Line, tk.Position.Column), Value: v}
@@ -560,22 +565,6 @@ func (p *fastParser) flowSeq(ind, depth int) ast.Node {
 	sq.End = p.token(token.SequenceEndType, "]", line, col)
 	p.i++
 	return sq
-}
-
-// flowValue reads a value inside a flow collection, on the current line.
-func (p *fastParser) flowValue(ind, depth int) ast.Node {
-	switch c := p.peek(); {
-	case c == '{':
-		return p.flowMap(ind, depth)
-	case c == '[':
-		return p.flowSeq(ind, depth)
-	case c == '"' || c == '\'':
-		return p.quoted()
-	case !plainStart(c, p.peekAt(1)):
-		p.bail()
-	}
-	start := p.i
-	return p.plain(start, p.scanPlainFlow())
 }
 
 // scanPlainFlow steps over a plain scalar inside a flow collection, to a
