@@ -175,6 +175,7 @@ type analyzeMem struct {
 	tVal                  []float64
 	occ, tocc, docc, dent []float64
 	p, q, pm              []float64
+	marked, pull          []int32    // horizonPass's nodes reached at a step
 	scratch               []*scratch // one per worker
 }
 
@@ -298,6 +299,8 @@ type scratch struct {
 	// reachBlock: distances and masses per node and target.
 	rdist      []int32
 	rp, rq, rm []float64
+	// reachBlock's nodes reached at a step (marked, pull).
+	rmark, rpull []int32
 	// forwardSet's nodes.
 	fw []int32
 }
@@ -610,8 +613,10 @@ func (an *analyzer) horizonPass(ctx context.Context, res *Analysis) error {
 	tRowPtr, tCol, tVal := an.tRowPtr, an.tCol, an.tVal
 	// pull lists the nodes that receive or keep mass at step t
 	// (marked[y] == t+1); the others stay at 0.
-	marked := make([]int32, n)
-	var pull []int32
+	mem.marked = grow(mem.marked, n)
+	marked, pull := mem.marked, mem.pull[:0]
+	clear(marked)
+	defer func() { mem.pull = pull }()
 	p[c.Init] = 1
 	if c.term[c.Init] {
 		for k := range deltas {

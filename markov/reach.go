@@ -133,8 +133,10 @@ func (an *analyzer) reachBlock(ctx context.Context, ts []int, sc *scratch) ([][]
 	// pull lists the nodes some node that moves mass leads to at this
 	// step (marked[y] == t+1): the others receive nothing and keep their
 	// cleared masses, so a step costs the edges into where mass is.
-	marked := make([]int32, n)
-	var pull []int32
+	sc.rmark = grow(sc.rmark, n)
+	marked, pull := sc.rmark, sc.rpull[:0]
+	clear(marked)
+	defer func() { sc.rpull = pull }()
 	for t := 0; t < H && live; t++ {
 		if t&15 == 15 {
 			if err := ctx.Err(); err != nil {
