@@ -55,3 +55,14 @@ func ExampleFormatGambit() {
 	// Output:
 	// NE,0.574046,4.38067e-32,1,0
 }
+
+// FormatGambitFixed prints floats as gambit-lcp -d and Gambit's other
+// CSV-rendering tools do: the given number of digits after the point,
+// zeros included.
+func ExampleFormatGambitFixed() {
+	g, _ := gambit.ReadNFG("g.nfg", strings.NewReader(`NFG 1 R "" { "A" "B" } { 2 2 } 1 0 0 1 0 1 1 0`))
+	eq := nash.Equilibrium{Profile: [][]float64{{0.5740459, 0.4259541}, {1, 0}}}
+	_ = nash.FormatGambitFixed(os.Stdout, g, eq, 6)
+	// Output:
+	// NE,0.574046,0.425954,1.000000,0.000000
+}
