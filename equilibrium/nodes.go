@@ -134,14 +134,9 @@ func firedRule(st markov.Strategy, s, ph int, mem []int) int {
 	return -1
 }
 
-// playOf returns what strategy st of actor a plays in state s at phase ph
-// under rule ri (-1: base play, the step's own where the strategy has one),
-// as a distribution over Avail[s][a].
-func playOf(g *markov.Game, a int, st markov.Strategy, s, ri, ph int) ([]float64, error) {
-	return appendPlay(make([]float64, 0, len(g.Avail[s][a])), g, a, st, s, ri, ph)
-}
-
-// appendPlay appends playOf's distribution to buf.
+// appendPlay appends to buf what strategy st of actor a plays in state s
+// at phase ph under rule ri (-1: base play, the step's own where the
+// strategy has one), as a distribution over Avail[s][a].
 func appendPlay(buf []float64, g *markov.Game, a int, st markov.Strategy, s, ri, ph int) ([]float64, error) {
 	av := g.Avail[s][a]
 	at := len(buf)

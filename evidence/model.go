@@ -27,9 +27,6 @@ type modeler struct {
 	sc       *scenario.Scenario
 	profiles []string
 	mpe      equilibrium.Options
-	// stateOnly: the record names only states, so a scenario without an
-	// observation model can still be confronted with it.
-	stateOnly bool
 }
 
 // build evaluates the scenario at values and returns the models. label

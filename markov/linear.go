@@ -137,10 +137,8 @@ func grow[T any](s []T, n int) []T {
 	return s[:n]
 }
 
-// factor factorises the system densely when it is small enough.
-func (ls *linSystem) factor() error { return ls.factorIn(nil) }
-
-// factorIn is factor in mem's memory (nil: new memory).
+// factorIn factorises the system densely when it is small enough, in
+// mem's memory (nil: new memory).
 func (ls *linSystem) factorIn(mem *lsMem) error {
 	n := ls.n
 	if n <= ls.denseLimit && n > 0 {

@@ -455,8 +455,6 @@ func (k keyMap) put(b bitset, v int) {
 	k.large[b.key()] = v
 }
 
-func (k keyMap) len() int { return len(k.small) + len(k.large) }
-
 func (b bitset) key() string {
 	buf := make([]byte, 8*len(b))
 	for i, w := range b {

@@ -89,15 +89,14 @@ func seqPath(ctx context.Context, tb seqTab, dup int) (int, error) {
 // ---------------------------------------------------------------- exact
 
 type ratTab struct {
-	m      int
-	t      [][]*big.Rat // rows 1..m, columns 0..2m+1
-	lab    []int        // lab[row]
-	pos    map[int]int
-	npiv   int
-	a0     []*big.Rat // current column 0 of A
-	tmp    *big.Rat
-	tmp2   *big.Rat
-	shared bool
+	m    int
+	t    [][]*big.Rat // rows 1..m, columns 0..2m+1
+	lab  []int        // lab[row]
+	pos  map[int]int
+	npiv int
+	a0   []*big.Rat // current column 0 of A
+	tmp  *big.Rat
+	tmp2 *big.Rat
 }
 
 func (r *ratTab) col(label int) int {

@@ -226,7 +226,6 @@ func (q *qTab) col(label int) int {
 	return q.m - label
 }
 
-func (q *qTab) size() int         { return q.m }
 func (q *qTab) label(row int) int { return q.lab[row] }
 func (q *qTab) find(l int) int    { return q.pos[l+q.m] }
 func (q *qTab) pivots() int       { return q.npiv }

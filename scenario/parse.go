@@ -46,7 +46,6 @@ type compiler struct {
 	quantities     map[string]*quantity
 	discountSet    bool
 	discount       *expression // the top-level discount; nil if absent or broken
-	actorDisc      []bool
 	// defsBroken is set when a parameter, component, actor or state could
 	// not be defined: references to it elsewhere would only be reported as
 	// unknown, a cascade of one mistake, so the sections that refer to

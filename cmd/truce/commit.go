@@ -250,12 +250,6 @@ func responseRows(sc *scenario.Scenario, rep commitJSON, f int) [][2]string {
 // step".
 func stepPlays(plays []string) string { return report.StepPlays(plays) }
 
-// stepPlaysAt is stepPlays for the plays at the given steps (increasing,
-// clock the last possible).
-func stepPlaysAt(plays []string, steps []int, clock int) string {
-	return report.StepPlaysAt(plays, steps, clock)
-}
-
 // sortedNodeLabels orders decision points by state order, base node first.
 func sortedNodeLabels(sc *scenario.Scenario, m map[string]map[string]float64) []string {
 	return report.SortedNodeLabels(sc, m)

@@ -17,10 +17,6 @@ import (
 // through writeOutput: "-" is stdin or stdout, inputs have a size cap, and
 // outputs are written atomically and never over an input.
 
-// maxGameFileSize caps .nfg, .efg and game JSON files (docs/limits.md);
-// scenario files have scenario.MaxFileSize.
-const maxGameFileSize = gamefile.MaxGameSize
-
 // stdinName names standard input in messages and file:line:col positions.
 const stdinName = gamefile.StdinName
 

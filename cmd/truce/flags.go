@@ -91,9 +91,6 @@ func formatFlag(f *pflag.FlagSet, p *string, values ...string) {
 	register(f, flagval.FormatFlag(p, values...))
 }
 
-// orList writes "a, b or c".
-func orList(xs []string) string { return flagval.OrList(xs) }
-
 // hypothesisDrawsFlag adds --hypothesis-draws: "file" keeps each
 // hypothesis's draws: (evaluated on the run's first N draws), "all"
 // evaluates every hypothesis on every draw, "none" leaves out the

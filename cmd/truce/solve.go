@@ -769,15 +769,6 @@ func foundBy(sources []string) string {
 	return strings.Join(parts[:len(parts)-1], ", ") + " and " + parts[len(parts)-1]
 }
 
-func contains(xs []string, x string) bool {
-	for _, y := range xs {
-		if y == x {
-			return true
-		}
-	}
-	return false
-}
-
 // solveProb prints a probability in solve's text: three significant
 // digits, 0 for zero (and for rounding noise below it), "<1e-9" for a
 // positive figure too small to matter ("unresolved 4.88e-39" would read as

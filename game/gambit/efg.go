@@ -53,7 +53,6 @@ func (k efgToken) describe() string {
 type efgLexer struct {
 	src       []byte
 	pos       int
-	last      int // width of the rune read last, for unread
 	file      string
 	line, col int
 	peeked    efgToken // the token peek read ahead, when hasPeeked
@@ -76,7 +75,6 @@ func (lx *efgLexer) errAt(tok efgToken, format string, args ...any) error {
 
 func (lx *efgLexer) readRune() (rune, bool) {
 	if lx.pos >= len(lx.src) {
-		lx.last = 0
 		return 0, false
 	}
 	c, w := rune(lx.src[lx.pos]), 1
@@ -84,7 +82,6 @@ func (lx *efgLexer) readRune() (rune, bool) {
 		c, w = utf8.DecodeRune(lx.src[lx.pos:])
 	}
 	lx.pos += w
-	lx.last = w
 	if c == '\n' {
 		lx.line++
 		lx.col = 0
@@ -92,16 +89,6 @@ func (lx *efgLexer) readRune() (rune, bool) {
 		lx.col++
 	}
 	return c, true
-}
-
-func (lx *efgLexer) unread(c rune) {
-	lx.pos -= lx.last
-	lx.last = 0
-	if c == '\n' {
-		lx.line-- // col is wrong here but we never unread newlines
-	} else {
-		lx.col--
-	}
 }
 
 func (lx *efgLexer) peek() (efgToken, error) {

@@ -57,14 +57,13 @@ type lexer struct {
 	line int
 	col  int // column of src[pos], 1-based
 
-	kind       tokKind
-	text       string // label text, word, or number text
-	tline      int
-	tcol       int
-	tstart     int // byte offset of the token
-	tend       int
-	numScratch []byte
-	words      []big.Word // slab for the numerators of integers (setInt)
+	kind   tokKind
+	text   string // label text, word, or number text
+	tline  int
+	tcol   int
+	tstart int // byte offset of the token
+	tend   int
+	words  []big.Word // slab for the numerators of integers (setInt)
 }
 
 func newLexer(file string, src []byte) *lexer {

@@ -321,8 +321,6 @@ func (b *builder) decisionMakers(e entry) bool {
 	return !r.failed()
 }
 
-var directions = []string{"false", "true", "take-only", "withdraw-only"}
-
 func (b *builder) option(n ast.Node, dmID string, d int) (int, bool) {
 	r := b.r
 	var o gmcr.Option
