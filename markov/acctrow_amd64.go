@@ -12,7 +12,7 @@ func accountRowsAVX(dst *[acctWidth]float64, rows *float64, idx *int32, wo, wd *
 // vector unit keeps the sixteen sums in registers across the path's
 // nodes.
 func accountRows(dst *[acctWidth]float64, rows []float64, idx []int32, wo, wd []float64, split int) {
-	if !hasAVX || len(idx) == 0 || split%4 != 0 {
+	if !hasAVX() || len(idx) == 0 || split%4 != 0 {
 		accountRowsGo(dst, rows, idx, wo, wd, split)
 		return
 	}

@@ -1,10 +1,11 @@
 package markov
 
-import "golang.org/x/sys/cpu"
+import "github.com/truce-dev/truce/internal/avx"
 
 // hasAVX: the processor and the operating system run AVX (256-bit
-// vectors of four float64).
-var hasAVX = cpu.X86.HasAVX
+// vectors of four float64). Asked on first use, not at start
+// (internal/avx).
+func hasAVX() bool { return avx.Enabled() }
 
 // addRowsAVX is addRowsGo four targets at a time (reachrow_amd64.s): the
 // same multiplication, then addition, per entry, each rounded as the
@@ -18,7 +19,7 @@ func addRowsAVX(q *float64, col *int32, w *float64, ne int, m *float64, b int)
 // and sums per instruction, and the row is walked without a call per
 // edge.
 func addRows(q []float64, col []int32, w []float64, m []float64) {
-	if !hasAVX || len(col) == 0 || len(m) == 0 {
+	if !hasAVX() || len(col) == 0 || len(m) == 0 {
 		addRowsGo(q, col, w, m)
 		return
 	}
@@ -37,7 +38,7 @@ func pullRowAVX(q *float64, col *int32, w *float64, ne int, m *float64, b int)
 
 // pullRow: see pullRowGo.
 func pullRow(q []float64, col []int32, w []float64, m []float64) {
-	if !hasAVX || len(col) == 0 || len(q) == 0 {
+	if !hasAVX() || len(col) == 0 || len(q) == 0 {
 		pullRowGo(q, col, w, m)
 		return
 	}

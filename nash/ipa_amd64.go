@@ -12,7 +12,7 @@ func luEliminateAVX(a []float64, n, k int, inv float64) bool
 // luEliminate is luEliminateGo, in assembly where the processor has AVX:
 // step k of IPA's LU factorisation (luSolveFast).
 func luEliminate(a []float64, n, k int, inv float64) bool {
-	if hasAVX && 0 <= k && k < n && len(a) >= n*n {
+	if hasAVX() && 0 <= k && k < n && len(a) >= n*n {
 		return luEliminateAVX(a, n, k, inv)
 	}
 	return luEliminateGo(a, n, k, inv)
@@ -26,7 +26,7 @@ func rowMaxAbsAVX(x []float64, mask float64) (float64, bool)
 
 // rowMaxAbs is rowMaxAbsGo, in assembly where the processor has AVX.
 func rowMaxAbs(x []float64) (float64, bool) {
-	if hasAVX {
+	if hasAVX() {
 		return rowMaxAbsAVX(x, math.Float64frombits(1<<63-1))
 	}
 	return rowMaxAbsGo(x)
@@ -41,7 +41,7 @@ func lhReplayAVX(col, hist []float64, steps []ipaStep)
 
 // lhReplay is lhReplayGo, in assembly where the processor has AVX.
 func lhReplay(col, hist []float64, steps []ipaStep) {
-	if hasAVX && len(hist) >= len(steps)*len(col) && lhStepsInRange(steps, len(col)) {
+	if hasAVX() && len(hist) >= len(steps)*len(col) && lhStepsInRange(steps, len(col)) {
 		lhReplayAVX(col, hist, steps)
 		return
 	}
@@ -55,7 +55,7 @@ func lhRatiosAVX(a, b, q []float64, inf float64)
 
 // lhRatios is lhRatiosGo, in assembly where the processor has AVX.
 func lhRatios(a, b, q []float64) {
-	if hasAVX && len(a) >= len(q) && len(b) >= len(q) {
+	if hasAVX() && len(a) >= len(q) && len(b) >= len(q) {
 		lhRatiosAVX(a, b, q, math.Inf(1))
 		return
 	}
@@ -72,7 +72,7 @@ func firstMinAVX(q []float64, inf float64) int
 
 // firstMin is firstMinGo, in assembly where the processor has AVX.
 func firstMin(q []float64) int {
-	if hasAVX {
+	if hasAVX() {
 		return firstMinAVX(q, math.Inf(1))
 	}
 	return firstMinGo(q)
@@ -86,7 +86,7 @@ func lastMaxAVX(w []float64, ninf float64) int
 
 // lastMax is lastMaxGo, in assembly where the processor has AVX.
 func lastMax(w []float64) int {
-	if hasAVX {
+	if hasAVX() {
 		return lastMaxAVX(w, math.Inf(-1))
 	}
 	return lastMaxGo(w)

@@ -13,7 +13,7 @@ func subScaledAVX(y, x []float64, a float64)
 // addScaled sets y[j] += a·x[j] for j < len(x), each product rounded (no fused
 // multiply–add): the inner loop of logit's and gnm's payoff contractions.
 func addScaled(y, x []float64, a float64) {
-	if hasAVX && len(y) >= len(x) {
+	if hasAVX() && len(y) >= len(x) {
 		addScaledAVX(y, x, a)
 		return
 	}
@@ -23,7 +23,7 @@ func addScaled(y, x []float64, a float64) {
 // subScaled sets y[j] −= a·x[j] for j < len(x), each product rounded: the
 // inner loop of logit's Gaussian elimination.
 func subScaled(y, x []float64, a float64) {
-	if hasAVX && len(y) >= len(x) {
+	if hasAVX() && len(y) >= len(x) {
 		subScaledAVX(y, x, a)
 		return
 	}
@@ -39,7 +39,7 @@ func divideByAVX(x []float64, d float64)
 // divideBy sets x[j] /= d for every j: the row equilibration of logit's
 // linear systems (solveDense).
 func divideBy(x []float64, d float64) {
-	if hasAVX {
+	if hasAVX() {
 		divideByAVX(x, d)
 		return
 	}
