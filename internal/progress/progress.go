@@ -76,10 +76,10 @@ func (s *Sink) Write(p []byte) (int, error) { return s.W.Write(p) }
 // Bar reports progress towards a known total. A nil *Bar does nothing, so
 // callers need no checks.
 type Bar struct {
-	mu   sync.Mutex
-	bar  Terminal      // on a terminal
-	line *liner        // elsewhere
-	stop chan struct{} // ends the liner's ticker
+	mu    sync.Mutex
+	bar   Terminal    // on a terminal
+	line  *liner      // elsewhere
+	timer *time.Timer // the liner's tick; nil once Finish has run
 }
 
 // IsTerminal reports whether w (or the writer inside a Sink) is a terminal.
@@ -112,10 +112,16 @@ func New(w io.Writer, total int64, description string) *Bar {
 		// pipe given directly): silent, as before modes existed.
 		return nil
 	}
-	b := &Bar{line: newLiner(w, total, description, mode == JSON, time.Now), stop: make(chan struct{})}
-	go b.tick(b.stop)
+	b := &Bar{line: newLiner(w, total, description, mode == JSON, time.Now)}
+	b.mu.Lock()
+	b.timer = time.AfterFunc(tick, b.tick)
+	b.mu.Unlock()
 	return b
 }
+
+// tick is how often the liner looks whether a status line is due when
+// the work goes quiet.
+const tick = Interval / 2
 
 // printable replaces control characters (escape sequences, carriage
 // returns, newlines) in a description by '?': a description may carry a
@@ -131,22 +137,17 @@ func printable(s string) string {
 }
 
 // tick writes a status line when the work goes quiet (a long step that
-// reports nothing), until Finish closes stop. It takes the channel as an
-// argument because Finish clears b.stop under the lock, which tick's
-// select could not hold while it waits.
-func (b *Bar) tick(stop <-chan struct{}) {
-	t := time.NewTicker(Interval / 2)
-	defer t.Stop()
-	for {
-		select {
-		case <-stop:
-			return
-		case <-t.C:
-			b.mu.Lock()
-			b.line.maybeWrite()
-			b.mu.Unlock()
-		}
+// reports nothing), every tick until Finish. It is a timer's function,
+// not a goroutine that waits: work that ends within the first tick, as
+// most runs do, starts no goroutine for it.
+func (b *Bar) tick() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.timer == nil { // Finish ran
+		return
 	}
+	b.line.maybeWrite()
+	b.timer.Reset(tick)
 }
 
 // Set moves the bar to n done. Safe for concurrent use.
@@ -207,9 +208,9 @@ func (b *Bar) Finish() {
 		_ = b.bar.Finish()
 		return
 	}
-	if b.stop != nil {
-		close(b.stop)
-		b.stop = nil
+	if b.timer != nil {
+		b.timer.Stop()
+		b.timer = nil
 	}
 	b.line.finish()
 }
