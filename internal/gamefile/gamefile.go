@@ -37,26 +37,16 @@ func ReadInput(stdin io.Reader, path string, limit int64) (name string, src []by
 		}
 		r = stdin
 	} else {
-		f, err := os.Open(path)
+		src, err = readFile(path, limit)
 		if err != nil {
 			return name, nil, err
 		}
-		defer f.Close()
-		st, err := f.Stat()
-		if err != nil {
-			return name, nil, err
-		}
-		if st.IsDir() {
-			return name, nil, fmt.Errorf("%s is a directory, not a file", path)
-		}
-		if st.Mode().IsRegular() && st.Size() > limit {
-			return name, nil, tooLarge(name, st.Size(), limit)
-		}
-		r = f
 	}
-	src, err = io.ReadAll(io.LimitReader(r, limit+1))
-	if err != nil {
-		return name, nil, fmt.Errorf("reading %s: %w", name, err)
+	if r != nil {
+		src, err = io.ReadAll(io.LimitReader(r, limit+1))
+		if err != nil {
+			return name, nil, fmt.Errorf("reading %s: %w", name, err)
+		}
 	}
 	if int64(len(src)) > limit {
 		return name, nil, tooLarge(name, int64(len(src)), limit)
