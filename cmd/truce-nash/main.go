@@ -8,22 +8,13 @@
 package main
 
 import (
-	"context"
 	"os"
-	"os/signal"
 
 	"github.com/truce-dev/truce/internal/nashcli"
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	go func() {
-		// After the first Ctrl-C the run winds down and exits 130; a
-		// second one kills the process at once.
-		<-ctx.Done()
-		stop()
-	}()
-	code := nashcli.Main(ctx, "truce-nash", os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
-	stop()
-	os.Exit(code)
+	// After the first Ctrl-C the run winds down and exits 130; a second
+	// one kills the process at once.
+	os.Exit(nashcli.MainInterruptible("truce-nash", os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }

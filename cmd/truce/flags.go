@@ -43,13 +43,13 @@ type (
 func register(f *pflag.FlagSet, fl flagval.Flag) {
 	switch v := fl.Value.(type) {
 	case *flagval.Bool:
-		f.BoolVar(v.P, fl.Name, *v.P, fl.Usage)
+		f.BoolVar(v.P, fl.Name, *v.P, fl.Help())
 	case *flagval.String:
-		f.StringVar(v.P, fl.Name, *v.P, fl.Usage)
+		f.StringVar(v.P, fl.Name, *v.P, fl.Help())
 	case *flagval.Uint64:
-		f.Uint64Var(v.P, fl.Name, *v.P, fl.Usage)
+		f.Uint64Var(v.P, fl.Name, *v.P, fl.Help())
 	default:
-		f.Var(fl.Value, fl.Name, fl.Usage)
+		f.Var(fl.Value, fl.Name, fl.Help())
 	}
 }
 

@@ -23,13 +23,29 @@ type Value interface {
 	Type() string
 }
 
-// Flag is one entry of a flag table. Usage is the whole help text, ranges
-// and choices included; the default is Value.String() when the table is
-// built.
+// Flag is one entry of a flag table. Usage is the help text as given;
+// Help adds the range or the choices of the value. The default is
+// Value.String() when the table is built.
 type Flag struct {
 	Name  string
 	Usage string
 	Value Value
+}
+
+// Help is the flag's whole help text: Usage, then the range of an Int or
+// a Float ("(1 to 17)") or the choices of an Enum (": text, gambit or
+// json"). It is built when asked for, so that a program that reads its
+// flags without printing help formats none of it.
+func (f Flag) Help() string {
+	switch v := f.Value.(type) {
+	case *Int:
+		return f.Usage + " (" + strconv.Itoa(v.Lo) + " to " + strconv.Itoa(v.Hi) + ")"
+	case *Float:
+		return fmt.Sprintf("%s (%g to %g)", f.Usage, v.Lo, v.Hi)
+	case *Enum:
+		return f.Usage + ": " + OrList(v.Values)
+	}
+	return f.Usage
 }
 
 // Int is an int flag with an inclusive range.
@@ -67,10 +83,11 @@ func (v *Int) rangeErr() error {
 	return fmt.Errorf("out of range: want %d to %d", v.Lo, v.Hi)
 }
 
-// IntFlag is an int flag that accepts lo..hi, set to def.
+// IntFlag is an int flag that accepts lo..hi, set to def; Help adds
+// "(lo to hi)" to usage.
 func IntFlag(p *int, name string, def, lo, hi int, usage string) Flag {
 	*p = def
-	return Flag{name, fmt.Sprintf("%s (%d to %d)", usage, lo, hi), &Int{p, lo, hi}}
+	return Flag{name, usage, &Int{p, lo, hi}}
 }
 
 // Float is a float64 flag with an inclusive range; NaN and infinities are
@@ -95,10 +112,11 @@ func (v *Float) Set(s string) error {
 	return nil
 }
 
-// FloatFlag is a float64 flag that accepts finite values in lo..hi.
+// FloatFlag is a float64 flag that accepts finite values in lo..hi; Help
+// adds "(lo to hi)" to usage.
 func FloatFlag(p *float64, name string, def, lo, hi float64, usage string) Flag {
 	*p = def
-	return Flag{name, fmt.Sprintf("%s (%g to %g)", usage, lo, hi), &Float{p, lo, hi}}
+	return Flag{name, usage, &Float{p, lo, hi}}
 }
 
 // Duration is a time.Duration flag from 0 to a maximum.
@@ -194,10 +212,11 @@ func (v *Enum) Set(s string) error {
 	return fmt.Errorf("want %s", OrList(v.Values))
 }
 
-// EnumFlag is a string flag that accepts one of values.
+// EnumFlag is a string flag that accepts one of values; Help adds ": a, b
+// or c" to usage.
 func EnumFlag(p *string, name, def, usage string, values ...string) Flag {
 	*p = def
-	return Flag{name, fmt.Sprintf("%s: %s", usage, OrList(values)), &Enum{p, values}}
+	return Flag{name, usage, &Enum{p, values}}
 }
 
 // FormatFlag is --format with the given choices, the first the default.

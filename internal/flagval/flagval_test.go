@@ -72,11 +72,17 @@ func TestSet(t *testing.T) {
 			}
 		}
 	}
-	if got := flags["int"].Usage; got != "n (1 to 10)" {
+	if got := flags["int"].Help(); got != "n (1 to 10)" {
 		t.Errorf("int usage %q", got)
 	}
-	if got := flags["enum"].Usage; got != "e: a or b" {
+	if got := flags["enum"].Help(); got != "e: a or b" {
 		t.Errorf("enum usage %q", got)
+	}
+	if got := flags["float"].Help(); got != "x (0 to 1)" {
+		t.Errorf("float usage %q", got)
+	}
+	if got := flags["duration"].Help(); got != "d" {
+		t.Errorf("duration usage %q", got)
 	}
 	if got := OrList([]string{"x", "y", "z"}); got != "x, y or z" {
 		t.Errorf("OrList: %q", got)

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"os/signal"
 	"sort"
 	"strings"
 	"time"
@@ -21,6 +23,46 @@ import (
 // what `truce nash` prints on stdout and stderr with prog in place of
 // "truce nash". sig is cancelled on Ctrl-C.
 func Main(sig context.Context, prog string, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	return run(func() context.Context { return sig }, prog, args, stdin, stdout, stderr)
+}
+
+// MainInterruptible is Main with Ctrl-C (os.Interrupt) handled by the
+// run: after the first one the run winds down (what it found so far is
+// printed, exit code 130); a second one kills the process at once.
+//
+// The handler is installed InterruptDelay into the run, not at its start:
+// os/signal starts two threads of its own (one waits for signals, one
+// keeps a thread that can take them), about a twelfth of the CPU time of
+// a run on a small game, which is over by then. Before it is installed,
+// Ctrl-C ends the process as it ends any program (killed by SIGINT, which
+// a shell reports as exit code 130), with nothing printed: a run that
+// young has nothing to print. --help and usage errors never install it.
+func MainInterruptible(prog string, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	return run(interrupts, prog, args, stdin, stdout, stderr)
+}
+
+// InterruptDelay is how long into a run MainInterruptible installs its
+// Ctrl-C handler.
+const InterruptDelay = 50 * time.Millisecond
+
+// interrupts is a context cancelled by the first Ctrl-C once the handler
+// is in place (after InterruptDelay), after which the signal has its
+// default effect again (the process ends).
+func interrupts() context.Context {
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(InterruptDelay, func() {
+		ch := make(chan os.Signal, 1)
+		signal.Notify(ch, os.Interrupt)
+		<-ch
+		signal.Stop(ch)
+		cancel()
+	})
+	return ctx
+}
+
+// run is Main; sig gives the context cancelled on Ctrl-C, called once the
+// command line has been read and is to run.
+func run(sigFn func() context.Context, prog string, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	var (
 		o         Options
 		timeout   time.Duration
@@ -28,18 +70,22 @@ func Main(sig context.Context, prog string, args []string, stdin io.Reader, stdo
 		mode      string
 		help      bool
 	)
-	flags := append(o.Flags(), flagval.TimeoutFlag(&timeout))
-	global := []flagval.Flag{flagval.MaxMemoryFlag(&maxMemory), flagval.ProgressFlag(&mode)}
-	helpFlag := flagval.BoolFlag(&help, "help", "help for "+prog)
-	p := parser{table: map[string]flagval.Flag{}, changed: map[string]bool{}}
-	defaults := map[string]string{} // help shows these, whatever was given
-	for _, fl := range append(append(flags, global...), helpFlag) {
-		p.table[fl.Name] = fl
-		defaults[fl.Name] = fl.Value.String()
-	}
+	p := parser{table: commandFlags(&o, &timeout, &maxMemory, &mode, &help, prog)}
 	err := p.parse(args)
 	if err == nil && help {
-		writeHelp(stdout, prog, flags, global, helpFlag, defaults)
+		// Help shows the defaults, whatever was given: those of a fresh
+		// table.
+		var (
+			o         Options
+			timeout   time.Duration
+			maxMemory int64
+			mode      string
+			help      bool
+		)
+		// One write, not one per line.
+		var b strings.Builder
+		writeHelp(&b, prog, commandFlags(&o, &timeout, &maxMemory, &mode, &help, prog))
+		io.WriteString(stdout, b.String())
 		return 0
 	}
 	if err == nil && len(p.args) != 1 {
@@ -48,12 +94,13 @@ func Main(sig context.Context, prog string, args []string, stdin io.Reader, stdo
 	if err != nil {
 		fmt.Fprintf(stderr, "%s: %v\n", prog, err)
 		fmt.Fprintf(stderr, "Run '%s --help' for usage.\n", prog)
-		if wantsJSON(p.changed["format"], o.Format, args) {
+		if wantsJSON(p.isChanged("format"), o.Format, args) {
 			writeJSONError(stdout, err.Error(), CodeUsage)
 		}
 		return CodeUsage
 	}
 
+	sig := sigFn()
 	ctx := budget.WithLimit(sig, maxMemory)
 	if timeout > 0 {
 		var cancel context.CancelFunc
@@ -61,7 +108,7 @@ func Main(sig context.Context, prog string, args []string, stdin io.Reader, stdo
 		defer cancel()
 	}
 	pm, _ := progress.ParseMode(mode)
-	o.Changed = func(name string) bool { return p.changed[name] }
+	o.Changed = p.isChanged
 	env := Env{Prog: prog, Stdin: stdin, Stdout: stdout, Stderr: &progress.Sink{W: stderr, Mode: pm}}
 	err = Run(ctx, env, &o, p.args[0])
 	if err == nil {
@@ -96,7 +143,7 @@ func Main(sig context.Context, prog string, args []string, stdin io.Reader, stdo
 	if code == CodeUsage {
 		fmt.Fprintf(stderr, "Run '%s --help' for usage.\n", prog)
 	}
-	if !written && wantsJSON(p.changed["format"], o.Format, args) {
+	if !written && wantsJSON(p.isChanged("format"), o.Format, args) {
 		writeJSONError(stdout, strings.TrimPrefix(msg, prog+": "), code)
 	}
 	return code
@@ -147,11 +194,43 @@ func writeJSONError(w io.Writer, msg string, code int) {
 	fmt.Fprintf(w, "%s\n", b)
 }
 
+// flagTable is truce-nash's flags: the command's own (its Options and
+// --timeout), the global ones (--max-memory, --progress) and --help. help
+// lists them in that order, the global ones apart.
+type flagTable struct {
+	flags  []flagval.Flag
+	global int // flags[global:] are the global flags, then --help last
+}
+
+// commandFlags is the flag table bound to o and the others, set to the
+// defaults.
+func commandFlags(o *Options, timeout *time.Duration, maxMemory *int64, mode *string, help *bool, prog string) flagTable {
+	fl := append(o.Flags(), flagval.TimeoutFlag(timeout))
+	n := len(fl)
+	fl = append(fl, flagval.MaxMemoryFlag(maxMemory), flagval.ProgressFlag(mode), flagval.BoolFlag(help, "help", "help for "+prog))
+	return flagTable{fl, n}
+}
+
+func (t flagTable) lookup(name string) int {
+	for i := range t.flags {
+		if t.flags[i].Name == name {
+			return i
+		}
+	}
+	return -1
+}
+
 // parser reads GNU-style long flags the way pflag does, with its messages.
 type parser struct {
-	table   map[string]flagval.Flag
-	changed map[string]bool
+	table   flagTable
+	changed []bool // by index in table.flags
 	args    []string
+}
+
+// isChanged reports whether flag name was given on the command line.
+func (p *parser) isChanged(name string) bool {
+	i := p.table.lookup(name)
+	return i >= 0 && i < len(p.changed) && p.changed[i]
 }
 
 func (p *parser) parse(args []string) error {
@@ -166,11 +245,11 @@ func (p *parser) parse(args []string) error {
 			if name == "" || name[0] == '-' || name[0] == '=' {
 				return fmt.Errorf("bad flag syntax: %s", a)
 			}
-			fl, ok := p.table[name]
-			if !ok {
+			k := p.table.lookup(name)
+			if k < 0 {
 				return fmt.Errorf("unknown flag: --%s", name)
 			}
-			_, isBool := fl.Value.(*flagval.Bool)
+			_, isBool := p.table.flags[k].Value.(*flagval.Bool)
 			switch {
 			case hasValue:
 			case isBool:
@@ -181,7 +260,7 @@ func (p *parser) parse(args []string) error {
 			default:
 				return fmt.Errorf("flag needs an argument: --%s", name)
 			}
-			if err := p.set(name, value); err != nil {
+			if err := p.set(k, value); err != nil {
 				return err
 			}
 		case len(a) > 1 && a[0] == '-':
@@ -195,16 +274,20 @@ func (p *parser) parse(args []string) error {
 	return nil
 }
 
-// set sets flag name to value, with pflag's message when it is refused.
-func (p *parser) set(name, value string) error {
-	if err := p.table[name].Value.Set(value); err != nil {
-		shown := "--" + name
-		if name == "help" {
+// set sets flag i to value, with pflag's message when it is refused.
+func (p *parser) set(i int, value string) error {
+	fl := p.table.flags[i]
+	if err := fl.Value.Set(value); err != nil {
+		shown := "--" + fl.Name
+		if fl.Name == "help" {
 			shown = "-h, --help"
 		}
 		return fmt.Errorf("invalid argument %q for %q flag: %v", value, shown, err)
 	}
-	p.changed[name] = true
+	if p.changed == nil {
+		p.changed = make([]bool, len(p.table.flags))
+	}
+	p.changed[i] = true
 	return nil
 }
 
@@ -223,24 +306,26 @@ func (p *parser) shorthands(sh string) error {
 		} else {
 			sh = sh[1:]
 		}
-		if err := p.set("help", value); err != nil {
+		if err := p.set(p.table.lookup("help"), value); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// writeHelp prints the command's help in the layout of `truce nash --help`.
-func writeHelp(w io.Writer, prog string, flags, global []flagval.Flag, help flagval.Flag, defaults map[string]string) {
+// writeHelp prints the command's help in the layout of `truce nash
+// --help`; t is a fresh table, so its values are the defaults.
+func writeHelp(w io.Writer, prog string, t flagTable) {
 	fmt.Fprintf(w, "%s\n\nUsage:\n  %s FILE [flags]\n\nExamples:\n%s\n\nFlags:\n", Long(), prog, Example(prog))
-	writeFlagLines(w, append(flags, help), defaults)
+	n := len(t.flags) - 1 // --help is last
+	writeFlagLines(w, append(t.flags[:t.global:t.global], t.flags[n]))
 	fmt.Fprint(w, "\nGlobal Flags:\n")
-	writeFlagLines(w, global, defaults)
+	writeFlagLines(w, t.flags[t.global:n])
 }
 
 // writeFlagLines lists flags sorted by name as pflag does: the name, the
 // value's type, the usage and a default that is not the zero value.
-func writeFlagLines(w io.Writer, flags []flagval.Flag, defaults map[string]string) {
+func writeFlagLines(w io.Writer, flags []flagval.Flag) {
 	flags = append([]flagval.Flag(nil), flags...)
 	sort.Slice(flags, func(i, j int) bool { return flags[i].Name < flags[j].Name })
 	lines := make([]string, len(flags))
@@ -257,8 +342,8 @@ func writeFlagLines(w io.Writer, flags []flagval.Flag, defaults map[string]strin
 		width = max(width, len(l))
 	}
 	for i, fl := range flags {
-		usage := fl.Usage
-		if def := defaults[fl.Name]; !zeroDefault(fl.Value, def) {
+		usage := fl.Help()
+		if def := fl.Value.String(); !zeroDefault(fl.Value, def) {
 			if fl.Value.Type() == "string" {
 				usage += fmt.Sprintf(" (default %q)", def)
 			} else {

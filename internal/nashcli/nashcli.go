@@ -5,11 +5,11 @@
 package nashcli
 
 import (
+	"bufio"
 	"context"
 	"fmt"
 	"io"
 	"math"
-	"sort"
 	"strings"
 
 	"github.com/truce-dev/truce/game"
@@ -63,30 +63,51 @@ type Env struct {
 // shares.
 type Method func(ctx context.Context, g *game.Strategic, opt nash.Options) (*nash.Result, error)
 
-// Methods is the table of methods `--method` offers. To add a method, add
-// one line here (e.g. "gnm": nash.GNM); --help and the default choice pick
-// it up.
-func Methods() map[string]Method {
-	return map[string]Method{
-		"enumpure":  nash.EnumPure,
-		"gnm":       nash.GNM,
-		"enummixed": nash.EnumMixed,
-		"ipa":       nash.IPA,
-		"lcp":       nash.LCP,
-		"liap":      nash.Liap,
-		"logit":     nash.Logit,
-		"lp":        nash.LP,
-		"simpdiv":   nash.SimpDiv,
-	}
+// methodTable is the table of methods `--method` offers, sorted by name.
+// To add a method, add one line here (e.g. {"gnm", nash.GNM}); --help,
+// Methods and the default choice pick it up. It is static data: nothing
+// is built for it when the program starts.
+var methodTable = [...]struct {
+	name string
+	run  Method
+}{
+	{"enummixed", nash.EnumMixed},
+	{"enumpure", nash.EnumPure},
+	{"gnm", nash.GNM},
+	{"ipa", nash.IPA},
+	{"lcp", nash.LCP},
+	{"liap", nash.Liap},
+	{"logit", nash.Logit},
+	{"lp", nash.LP},
+	{"simpdiv", nash.SimpDiv},
 }
 
-func methodNames(methods map[string]Method) []string {
-	names := make([]string, 0, len(methods))
-	for k := range methods {
-		names = append(names, k)
+// Methods is the table of methods `--method` offers, by name.
+func Methods() map[string]Method {
+	m := make(map[string]Method, len(methodTable))
+	for _, e := range methodTable {
+		m[e.name] = e.run
 	}
-	sort.Strings(names)
-	return names
+	return m
+}
+
+// lookupMethod is Methods()[name] without building the map.
+func lookupMethod(name string) (Method, bool) {
+	for _, e := range methodTable {
+		if e.name == name {
+			return e.run, true
+		}
+	}
+	return nil, false
+}
+
+// methodList is the methods' names, sorted, separated by ", ".
+func methodList() string {
+	names := make([]string, len(methodTable))
+	for i, e := range methodTable {
+		names[i] = e.name
+	}
+	return strings.Join(names, ", ")
 }
 
 // DefaultMethod picks a method for g: enummixed (all extreme equilibria)
@@ -94,14 +115,19 @@ func methodNames(methods map[string]Method) []string {
 // games with more players; each falls back when the method is not in the
 // table.
 func DefaultMethod(g *game.Strategic, methods map[string]Method) string {
+	return defaultMethod(g, func(name string) bool { _, ok := methods[name]; return ok })
+}
+
+// defaultMethod is DefaultMethod with has saying which methods exist.
+func defaultMethod(g *game.Strategic, has func(string) bool) string {
 	if g.NumPlayers() == 2 {
 		sh := g.Shape()
-		if _, ok := methods["enummixed"]; ok && sh[0] <= 10 && sh[1] <= 10 {
+		if has("enummixed") && sh[0] <= 10 && sh[1] <= 10 {
 			return "enummixed"
 		}
 		return "lcp"
 	}
-	if _, ok := methods["logit"]; ok {
+	if has("logit") {
 		return "logit"
 	}
 	return "enumpure"
@@ -135,7 +161,7 @@ func Long() string {
 methods, each equilibrium certified by its regret (the most any player could
 gain by deviating).
 
-Methods (--method): ` + strings.Join(methodNames(Methods()), ", ") + `.
+Methods (--method): ` + methodList() + `.
   enumpure   all pure-strategy equilibria, any number of players
   enummixed  all extreme equilibria of a 2-player game
   gnm        global Newton method (Govindan–Wilson), N players: the
@@ -215,7 +241,7 @@ type Options struct {
 // in the order `truce nash` registers them (help sorts them by name).
 func (o *Options) Flags() []flagval.Flag {
 	fl := []flagval.Flag{
-		flagval.StringFlag(&o.Method, "method", "", "method: "+strings.Join(methodNames(Methods()), ", ")+" (default: chosen for the game)"),
+		flagval.StringFlag(&o.Method, "method", "", "method: "+methodList()+" (default: chosen for the game)"),
 		flagval.BoolFlag(&o.All, "all", "lcp: every accessible equilibrium, not just one"),
 		flagval.BoolFlag(&o.Rational, "rational", "exact rational arithmetic"),
 		flagval.FloatFlag(&o.Lambda, "lambda", 0, 0, math.MaxFloat64, "logit: stop at this precision and print the quantal-response equilibrium"),
@@ -242,13 +268,12 @@ func Run(ctx context.Context, env Env, o *Options, file string) error {
 	if t != nil { // trees: efg.go
 		return runEFG(ctx, env, name, t, o, srch)
 	}
-	methods := Methods()
 	if method == "" {
-		method = DefaultMethod(g, methods)
+		method = defaultMethod(g, func(name string) bool { _, ok := lookupMethod(name); return ok })
 	}
-	run, ok := methods[method]
+	run, ok := lookupMethod(method)
 	if !ok {
-		return usageErrorf("%s: unknown method %q; choose one of %s", env.Prog, method, strings.Join(methodNames(methods), ", "))
+		return usageErrorf("%s: unknown method %q; choose one of %s", env.Prog, method, methodList())
 	}
 	opt := nash.Options{All: o.All, Rational: o.Rational, Lambda: o.Lambda}
 	opt.Search = srch
@@ -268,21 +293,36 @@ func Run(ctx context.Context, env Env, o *Options, file string) error {
 
 // printResult prints res in the format asked for (asJSON and asText for
 // the game or the tree) and ends the run (finishNash).
+//
+// The answer goes through a buffer, written out before anything goes to
+// stderr: a few system calls for the whole answer instead of one a line
+// (part of a small run's cost, docs/benchmarks.md).
 func printResult(ctx context.Context, env Env, o *Options, method string, res *nash.Result, asJSON func(io.Writer) error, asText func(io.Writer)) error {
 	var err error
 	skipped := 0
+	out := bufio.NewWriter(env.Stdout)
 	switch o.Format {
 	case "gambit":
-		skipped, err = writeGambitLines(env.Stdout, res, o.Decimals, method)
+		skipped, err = writeGambitLines(out, res, o.Decimals, method)
+		err = firstErr(err, out.Flush())
 	case "json":
-		err = asJSON(env.Stdout)
+		err = firstErr(asJSON(out), out.Flush())
 	default:
-		asText(env.Stdout)
+		asText(out)
+		out.Flush() // text output has never reported write errors
 	}
 	if err != nil {
 		return &Error{Code: CodeFailure, Msg: env.Prog + ": " + err.Error()}
 	}
 	return finishNash(ctx, env, res, skipped)
+}
+
+// firstErr is err, or else flushErr.
+func firstErr(err, flushErr error) error {
+	if err != nil {
+		return err
+	}
+	return flushErr
 }
 
 type nashJSONGame struct {

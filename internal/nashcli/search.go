@@ -11,9 +11,11 @@ import (
 	"github.com/truce-dev/truce/nash"
 )
 
-// searchMethods are the methods that run from perturbation vectors or
-// starting points, and so read the flags below.
-var searchMethods = map[string]bool{"gnm": true, "ipa": true, "liap": true}
+// searchMethod reports whether method runs from perturbation vectors or
+// starting points, and so reads the flags below.
+func searchMethod(method string) bool {
+	return method == "gnm" || method == "ipa" || method == "liap"
+}
 
 // maxSearchStarts bounds --starts: each start is a whole path or minimisation.
 const maxSearchStarts = 1_000_000
@@ -57,7 +59,7 @@ func (f *searchFlags) search(env Env, method string, changed func(string) bool, 
 			given = append(given, "--"+name)
 		}
 	}
-	if !searchMethods[method] {
+	if !searchMethod(method) {
 		if len(given) > 0 {
 			return s, usageErrorf("%s: %s: only for --method gnm, ipa or liap", env.Prog, strings.Join(given, ", "))
 		}
