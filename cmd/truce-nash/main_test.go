@@ -19,7 +19,7 @@ func TestLeanImports(t *testing.T) {
 	banned := []string{
 		"net", "net/http", "crypto/tls", "os/user",
 		"github.com/spf13/cobra", "github.com/spf13/pflag",
-		"github.com/schollz/progressbar/v3",
+		"github.com/schollz/progressbar/v3", "golang.org/x/term", "golang.org/x/sys/unix",
 		"github.com/truce-dev/truce/scenario", "github.com/truce-dev/truce/store",
 		"github.com/truce-dev/truce/server", "github.com/truce-dev/truce/equilibrium",
 		"github.com/truce-dev/truce/markov", "github.com/truce-dev/truce/report",

@@ -7,13 +7,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"sync"
 	"time"
 	"unicode"
-
-	"golang.org/x/term"
 )
 
 // Mode says how progress is shown.
@@ -54,9 +51,11 @@ const (
 
 // Sink is a writer for progress that carries its mode: a command gives one
 // to the code that calls New, which needs no other setting. Terminal draws
-// the bar on a terminal (internal/progress/termbar); without it a terminal
-// gets Plain status lines, which keeps the bar's library (it imports
-// net/http) out of binaries that do not want it, such as truce-nash.
+// the bar when the Sink's writer is a terminal and returns nil when it is
+// not (internal/progress/termbar); without it a terminal gets Plain status
+// lines, which keeps the bar's library (it imports net/http) and the
+// terminal test (golang.org/x/term) out of binaries that do not want
+// them, such as truce-nash.
 type Sink struct {
 	W        io.Writer
 	Mode     Mode
@@ -82,15 +81,6 @@ type Bar struct {
 	timer *time.Timer // the liner's tick; nil once Finish has run
 }
 
-// IsTerminal reports whether w (or the writer inside a Sink) is a terminal.
-func IsTerminal(w io.Writer) bool {
-	if s, ok := w.(*Sink); ok {
-		w = s.W
-	}
-	f, ok := w.(*os.File)
-	return ok && term.IsTerminal(int(f.Fd()))
-}
-
 // New returns a bar for work of total steps (-1: unknown) on w, drawn
 // according to w's mode (a Sink's; Auto otherwise), or nil when nothing is
 // to be shown.
@@ -104,8 +94,10 @@ func New(w io.Writer, total int64, description string) *Bar {
 		return nil
 	}
 	description = printable(description)
-	if mode == Auto && bar != nil && IsTerminal(w) {
-		return &Bar{bar: bar(w, total, description)}
+	if mode == Auto && bar != nil {
+		if t := bar(w, total, description); t != nil {
+			return &Bar{bar: t}
+		}
 	}
 	if _, isSink := w.(*Sink); !isSink && mode == Auto {
 		// A plain writer that is not a terminal (a buffer in a test, a
