@@ -15,7 +15,8 @@
 #   scripts/bench-startup.sh -n 500           # more runs
 #   scripts/bench-startup.sh -i               # also per-package init times
 #   CGO_ENABLED=0 scripts/bench-startup.sh    # both programs built without cgo
-#   scripts/bench-startup.sh -b main~3        # also truce as of a git revision
+#   scripts/bench-startup.sh -c               # also truce built with CGO_ENABLED=0
+#   scripts/bench-startup.sh -b main~3        # also truce and truce-nash as of a git revision
 #   TRUCE=/path/to/truce scripts/bench-startup.sh   # measure a given binary
 #   TRUCE_NASH=/path/to/truce-nash scripts/bench-startup.sh   # likewise
 #
@@ -27,13 +28,15 @@ set -euo pipefail
 runs=200
 inittrace=0
 base=""
-while getopts "n:ib:h" opt; do
+nocgo=0
+while getopts "n:ib:ch" opt; do
 	case $opt in
 	n) runs=$OPTARG ;;
 	i) inittrace=1 ;;
 	b) base=$OPTARG ;;
+	c) nocgo=1 ;;
 	*)
-		sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'
+		sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'
 		exit 2
 		;;
 	esac
@@ -125,11 +128,19 @@ else
 	(cd "$root" && go build -o "$tmp/truce-nash" ./cmd/truce-nash)
 fi
 
+if [ "$nocgo" = 1 ]; then
+	# truce without cgo (statically linked: no C loader, no libc threads),
+	# as a machine with Go and no C compiler builds it.
+	(cd "$root" && CGO_ENABLED=0 go build -o "$tmp/truce-nocgo" ./cmd/truce)
+fi
 if [ -n "$base" ]; then
 	# The same build of an earlier revision, to measure a change.
 	mkdir -p "$tmp/base-src"
 	git -C "$root" archive "$base" | tar -x -C "$tmp/base-src"
 	(cd "$tmp/base-src" && go build -o "$tmp/truce-base" ./cmd/truce)
+	if [ -d "$tmp/base-src/cmd/truce-nash" ]; then
+		(cd "$tmp/base-src" && go build -o "$tmp/truce-nash-base" ./cmd/truce-nash)
+	fi
 fi
 
 # A 2×2 game (the prisoner's dilemma): the smallest nash run.
@@ -151,6 +162,9 @@ echo "go:      $(go version) (CGO_ENABLED=$(go env CGO_ENABLED))"
 echo "bare:    $(size "$tmp/bare") bytes, $(linkage "$tmp/bare")"
 echo "truce:   $(size "$tmp/truce") bytes, $(linkage "$tmp/truce"), $(cd "$root" && go list -deps ./cmd/truce | wc -l | tr -d ' ') packages"
 echo "truce-nash: $(size "$tmp/truce-nash") bytes, $(linkage "$tmp/truce-nash"), $(cd "$root" && go list -deps ./cmd/truce-nash | wc -l | tr -d ' ') packages"
+if [ "$nocgo" = 1 ]; then
+	echo "no cgo:  $(size "$tmp/truce-nocgo") bytes, $(linkage "$tmp/truce-nocgo"), truce with CGO_ENABLED=0"
+fi
 if [ -n "$base" ]; then
 	echo "base:    $(size "$tmp/truce-base") bytes, $(linkage "$tmp/truce-base"), truce as of $base ($(git -C "$root" rev-parse --short "$base"))"
 fi
@@ -164,6 +178,14 @@ echo
 	fi
 	printf 'truce version\t%s version\ntruce nash 2×2\t%s nash %s\n' \
 		"$tmp/truce" "$tmp/truce" "$tmp/pd.nfg"
+	if [ "$nocgo" = 1 ]; then
+		printf 'no cgo: truce version\t%s version\nno cgo: truce nash 2×2\t%s nash %s\n' \
+			"$tmp/truce-nocgo" "$tmp/truce-nocgo" "$tmp/pd.nfg"
+	fi
+	if [ -x "$tmp/truce-nash-base" ]; then
+		printf 'base: truce-nash --help\t%s --help\nbase: truce-nash 2×2\t%s %s\n' \
+			"$tmp/truce-nash-base" "$tmp/truce-nash-base" "$tmp/pd.nfg"
+	fi
 	printf 'truce-nash --help\t%s --help\ntruce-nash 2×2\t%s %s\n' \
 		"$tmp/truce-nash" "$tmp/truce-nash" "$tmp/pd.nfg"
 } | "$tmp/run" "$runs"
