@@ -66,9 +66,14 @@ func IPA(ctx context.Context, g *game.Strategic, opt Options) (out *Result, outE
 	raw := shiftedGame(g, ng)
 	// The tableau, the record of its pivots (up to four tableaux, see
 	// ipaMaxSteps), the support system and DG with the Jacobian: about
-	// eight tableaux.
+	// eight tableaux; with 3 players the payoff tables laid out by pair
+	// (ipaJacobian), twice the payoffs.
+	var tables int64
+	if N == 3 {
+		tables = budget.Mul(2, int64(len(raw.pay)), 8)
+	}
 	if err := budget.Check(ctx, fmt.Sprintf("ipa polymatrix tableau (%d strategies)", T),
-		budget.Mul(8, budget.Mul(int64(T+N), int64(T+N+2), 8), 1),
+		budget.Add(budget.Mul(8, budget.Mul(int64(T+N), int64(T+N+2), 8), 1), tables),
 		"use --method lcp (2 players) or logit"); err != nil {
 		return nil, fmt.Errorf("ipa: %w", err)
 	}
@@ -309,6 +314,9 @@ type ipaIterator struct {
 	// its place in lemkeHowson's replays instead of storing them last and
 	// leaving them out.
 	keepRows bool
+	// jac computes DG for 3-player games (nil otherwise, or when a test
+	// asks for the general path).
+	jac *ipaJacobian
 
 	iters, lhCalls, restarts int
 }
@@ -327,6 +335,7 @@ func newIPAIterator(ng *normGame) *ipaIterator {
 			it.owner[ng.off[p]+j] = p
 		}
 	}
+	it.jac = newIPAJacobian(ng)
 	return it
 }
 
@@ -403,14 +412,20 @@ func (it *ipaIterator) run(ctx context.Context, pert []float64, br []int, zh []f
 		it.iters++
 		// The approximating polymatrix game's payoff matrix: the Jacobian
 		// of the strategy values at sh, divided by N−1.
-		it.ng.values(sh, it.u, it.du)
 		f := float64(N - 1)
-		if rf := exactReciprocal(f); rf != 0 {
-			// N−1 a power of two (3, 5 or 9 players): v/f = v·(1/f).
+		switch {
+		case it.jac != nil:
+			// 3 players: DG directly, the same numbers (ipaJacobian).
+			it.jac.fill(it.ng, sh, it.dg)
+		case exactReciprocal(f) != 0:
+			// N−1 a power of two (5 or 9 players): v/f = v·(1/f).
+			it.ng.values(sh, it.u, it.du)
+			rf := exactReciprocal(f)
 			for i, v := range it.du {
 				it.dg[i] = v * rf
 			}
-		} else {
+		default:
+			it.ng.values(sh, it.u, it.du)
 			copy(it.dg, it.du)
 			divideBy(it.dg, f)
 		}

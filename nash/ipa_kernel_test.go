@@ -258,3 +258,52 @@ func TestLastMaxSameIndex(t *testing.T) {
 		}
 	})
 }
+
+// TestIPAJacobianSameBits: for 3-player games ipaJacobian's DG is
+// normGame.derivatives' Jacobian halved, to the bit (NaNs as NaNs), on
+// random tables and profiles with zeros, negative zeros and, some of the
+// time, special numbers among the probabilities; its diagonal blocks
+// stay as they were.
+func TestIPAJacobianSameBits(t *testing.T) {
+	rapid.Check(t, func(rt *rapid.T) {
+		shape := []int{rapid.IntRange(1, 7).Draw(rt, "n0"), rapid.IntRange(1, 7).Draw(rt, "n1"), rapid.IntRange(1, 7).Draw(rt, "n2")}
+		g := numberedGame(shape)
+		for i := range g.Payoffs {
+			g.Payoffs[i] = ipaFloats(false).Draw(rt, "payoff")
+		}
+		ng, _ := newNormGame(g)
+		raw := &normGame{n: ng.n, shape: ng.shape, off: ng.off, tot: ng.tot, nprof: ng.nprof, pay: g.Payoffs}
+		special := rapid.Bool().Draw(rt, "special")
+		x := make([]float64, ng.tot)
+		for i := range x {
+			x[i] = ipaFloats(special).Draw(rt, "x")
+		}
+		M := ng.tot
+		u, du := make([]float64, M), make([]float64, M*M)
+		raw.derivatives(x, u, du)
+		jac := newIPAJacobian(raw)
+		dg := make([]float64, M*M)
+		for i := range dg {
+			dg[i] = 7 // the diagonal blocks must keep it
+		}
+		jac.fill(raw, x, dg)
+		owner := make([]int, M)
+		for p, s := range ng.shape {
+			for j := 0; j < s; j++ {
+				owner[ng.off[p]+j] = p
+			}
+		}
+		for a := 0; a < M; a++ {
+			for b := 0; b < M; b++ {
+				want := du[a*M+b] * 0.5
+				if owner[a] == owner[b] {
+					want = 7
+				}
+				got := dg[a*M+b]
+				if math.Float64bits(got) != math.Float64bits(want) && !(math.IsNaN(got) && math.IsNaN(want)) {
+					rt.Fatalf("DG[%d][%d] = %v (%x), derivatives/2 %v (%x)", a, b, got, math.Float64bits(got), want, math.Float64bits(want))
+				}
+			}
+		}
+	})
+}
