@@ -1130,6 +1130,10 @@ type ipaTableau struct {
 	D     float64 // the last pivot (integer-pivoting form)
 	// flushEvery, when > 0, replaces ipaMaxSteps (tests make it small).
 	flushEvery int
+	// inRange: every step recorded since the reset updates at most S rows,
+	// its pivot row among them (lhStepsInRange, checked as each is
+	// recorded), so that the replays need not check again.
+	inRange bool
 }
 
 // ipaStep is one recorded pivot. lhReplayAVX reads its fields at offsets
@@ -1160,7 +1164,7 @@ func ipaMaxSteps(C int) int { return max(4*C, 64) }
 // reset makes an R×C tableau of zeros with D = 1 and no pivot recorded.
 func (lt *ipaTableau) reset(R, C int) {
 	S := (R + 3) &^ 3
-	lt.R, lt.C, lt.S, lt.rows, lt.D = R, C, S, S, 1
+	lt.R, lt.C, lt.S, lt.rows, lt.D, lt.inRange = R, C, S, S, 1, true
 	if cap(lt.t) < S*C {
 		lt.t = make([]float64, S*C)
 		lt.upto = make([]int, C)
@@ -1176,7 +1180,11 @@ func (lt *ipaTableau) column(c int) []float64 {
 	S := lt.S
 	col := lt.t[c*S : (c+1)*S]
 	if k := lt.upto[c]; k < len(lt.steps) {
-		lhReplay(col, lt.hist[k*S:], lt.steps[k:])
+		if lt.inRange {
+			lhReplayInRange(col, lt.hist[k*S:], lt.steps[k:])
+		} else {
+			lhReplay(col, lt.hist[k*S:], lt.steps[k:])
+		}
 		lt.upto[c] = len(lt.steps)
 	}
 	return col[:lt.R]
@@ -1262,6 +1270,7 @@ func (lt *ipaTableau) pivot(pr, pc int) {
 		lt.D = 1
 	}
 	lt.steps = append(lt.steps, st)
+	lt.inRange = lt.inRange && lhStepsInRange(lt.steps[len(lt.steps)-1:], lt.S)
 	lt.upto[pc] = len(lt.steps)
 }
 

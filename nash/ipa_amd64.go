@@ -48,6 +48,17 @@ func lhReplay(col, hist []float64, steps []ipaStep) {
 	lhReplayGo(col, hist, steps)
 }
 
+// lhReplayInRange is lhReplay for steps already known to update at most
+// len(col) rows each, their pivot rows among them (ipaTableau checks each
+// step once, when it records it, instead of at every replay).
+func lhReplayInRange(col, hist []float64, steps []ipaStep) {
+	if hasAVX() && len(hist) >= len(steps)*len(col) {
+		lhReplayAVX(col, hist, steps)
+		return
+	}
+	lhReplayGo(col, hist, steps)
+}
+
 // lhRatiosAVX is lhRatiosGo in assembly, four quotients per instruction.
 //
 //go:noescape

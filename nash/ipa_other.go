@@ -12,6 +12,9 @@ func rowMaxAbs(x []float64) (float64, bool) { return rowMaxAbsGo(x) }
 // lhReplay is lhReplayGo.
 func lhReplay(col, hist []float64, steps []ipaStep) { lhReplayGo(col, hist, steps) }
 
+// lhReplayInRange is lhReplayGo.
+func lhReplayInRange(col, hist []float64, steps []ipaStep) { lhReplayGo(col, hist, steps) }
+
 // lhRatios is lhRatiosGo.
 func lhRatios(a, b, q []float64) { lhRatiosGo(a, b, q) }
 
