@@ -972,12 +972,16 @@ func (it *ipaIterator) lemkeHowsonRows(pert []float64, br []int, s []float64, dr
 		phys[br[p]] = r
 		r++
 	}
-	for j := 0; j < M; j++ {
-		col := t[j*S : j*S+R]
-		for i := 0; i < M; i++ {
-			col[phys[i]] = it.dg[i*M+j]
+	// DG's rows, read along (each row of DG is one row of the tableau,
+	// across its first M columns).
+	for i := 0; i < M; i++ {
+		dst := t[phys[i]:]
+		for j, v := range it.dg[i*M : (i+1)*M] {
+			dst[j*S] = v
 		}
-		col[phys[M+it.owner[j]]] = 1
+	}
+	for j := 0; j < M; j++ {
+		t[j*S+phys[M+it.owner[j]]] = 1
 	}
 	for i := 0; i < M; i++ {
 		t[(M+it.owner[i])*S+phys[i]] = -1
