@@ -771,9 +771,50 @@ func luSolve(a, b []float64, perm []int, vv, col []float64, n int) bool {
 // their row order perm, in place in b: forward substitution from the
 // first nonzero entry (as Numerical Recipes' lubksb skips leading zeros),
 // then back substitution.
+//
+// Once the first nonzero entry is found, the forward substitution runs
+// four rows at a time: their swaps in order, then their sums together
+// over the terms whose b[j] is final (j < i), then each takes its terms
+// from the rows of the block before it, in order: every sum has the same
+// terms in the same order as row by row (the block's terms come last in
+// each), only the four subtraction chains overlap in the processor.
 func luSubstitute(a, b []float64, perm []int, n int) {
 	first := -1
 	for i := 0; i < n; i++ {
+		if first >= 0 && i+4 <= n {
+			r0 := a[i*n : i*n+i]
+			r1 := a[(i+1)*n : (i+1)*n+i+1]
+			r2 := a[(i+2)*n : (i+2)*n+i+2]
+			r3 := a[(i+3)*n : (i+3)*n+i+3]
+			ip := perm[i]
+			s0 := b[ip]
+			b[ip] = b[i]
+			ip = perm[i+1]
+			s1 := b[ip]
+			b[ip] = b[i+1]
+			ip = perm[i+2]
+			s2 := b[ip]
+			b[ip] = b[i+2]
+			ip = perm[i+3]
+			s3 := b[ip]
+			b[ip] = b[i+3]
+			for j := first; j < i; j++ {
+				bj := b[j]
+				s0 -= r0[j] * bj
+				s1 -= r1[j] * bj
+				s2 -= r2[j] * bj
+				s3 -= r3[j] * bj
+			}
+			s1 -= r1[i] * s0
+			s2 -= r2[i] * s0
+			s3 -= r3[i] * s0
+			s2 -= r2[i+1] * s1
+			s3 -= r3[i+1] * s1
+			s3 -= r3[i+2] * s2
+			b[i], b[i+1], b[i+2], b[i+3] = s0, s1, s2, s3
+			i += 3
+			continue
+		}
 		ip := perm[i]
 		sum := b[ip]
 		b[ip] = b[i]
