@@ -51,7 +51,13 @@ const (
 )
 
 // infoKeys are the descriptive keys any element may carry.
-var infoKeys = map[string]bool{"label": true, "description": true, "rationale": true, "source": true}
+func infoKeys(key string) bool {
+	switch key {
+	case "label", "description", "rationale", "source":
+		return true
+	}
+	return false
+}
 
 func fmtNum(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
 
@@ -113,7 +119,7 @@ func perturbations(s *source, sc *scenario.Scenario) []Perturbation {
 			p := posOfNode(it)
 			for _, mv := range m.Values {
 				actor := keyOf(mv)
-				if actor == "in" || actor == "when" || infoKeys[actor] {
+				if actor == "in" || actor == "when" || infoKeys(actor) {
 					continue
 				}
 				if comps := mapping(mv.Value); comps != nil {
@@ -137,7 +143,7 @@ func perturbations(s *source, sc *scenario.Scenario) []Perturbation {
 				for _, kv := range body.Values {
 					key := keyOf(kv)
 					switch {
-					case infoKeys[key]:
+					case infoKeys(key):
 					case key == "rules":
 						if rs, ok := kv.Value.(*yast.SequenceNode); ok {
 							for _, r := range rs.Values {

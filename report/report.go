@@ -198,111 +198,115 @@ func actorIDs(in Input) []string {
 	return out
 }
 
-var funcs = template.FuncMap{
-	"pct": pct,
-	// findings joins the lens comparisons that agree (or, with false, the
-	// others, each with its kind).
-	"findings": func(fs []OrdinalFinding, agree bool) string {
-		var parts []string
-		for _, f := range fs {
+// funcs are the report template's functions, built with the template
+// (pageTmpl, on first use), not at start.
+func funcs() template.FuncMap {
+	return template.FuncMap{
+		"pct": pct,
+		// findings joins the lens comparisons that agree (or, with false, the
+		// others, each with its kind).
+		"findings": func(fs []OrdinalFinding, agree bool) string {
+			var parts []string
+			for _, f := range fs {
+				switch {
+				case agree && f.Kind == "agree":
+					parts = append(parts, f.Text)
+				case !agree && f.Kind != "agree":
+					parts = append(parts, f.Kind+": "+f.Text)
+				}
+			}
+			return strings.Join(parts, "; ")
+		},
+		// ref links to another section by its registered title.
+		"reachBandNote": reachBandNote,
+		"ref": func(id string) template.HTML {
+			return template.HTML(`<a href="#` + id + `">` + template.HTMLEscapeString(sectionTitle(id)) + `</a>`)
+		},
+		"num": fmtNum,
+		"iv": func(v Interval) string {
+			if math.IsNaN(v.Lo) || math.IsNaN(v.Hi) {
+				return fmtNum(v.Mean)
+			}
+			return fmt.Sprintf("%s [%s, %s]", fmtNum(v.Mean), fmtNum(v.Lo), fmtNum(v.Hi))
+		},
+		"weights": func(m map[string]float64) string {
+			var parts []string
+			for _, k := range sortedKeys(m) {
+				parts = append(parts, fmt.Sprintf("%s %s", k, fmtNum(m[k])))
+			}
+			return strings.Join(parts, ", ")
+		},
+		"strategies": func(m map[string]string) string {
+			var parts []string
+			for _, k := range sortedKeys(m) {
+				parts = append(parts, k+": "+m[k])
+			}
+			return strings.Join(parts, " · ")
+		},
+		"verdictClass": func(v string) string {
+			v = strings.ToLower(v)
 			switch {
-			case agree && f.Kind == "agree":
-				parts = append(parts, f.Text)
-			case !agree && f.Kind != "agree":
-				parts = append(parts, f.Kind+": "+f.Text)
+			case strings.Contains(v, "settled"): // "not settled" by a subsample
+				return "mixed"
+			case strings.Contains(v, "not") || strings.Contains(v, "reject") || strings.Contains(v, "false"):
+				return "no"
+			case strings.Contains(v, "mixed") || strings.Contains(v, "uncertain") || strings.Contains(v, "inconclusive"):
+				return "mixed"
 			}
-		}
-		return strings.Join(parts, "; ")
-	},
-	// ref links to another section by its registered title.
-	"reachBandNote": reachBandNote,
-	"ref": func(id string) template.HTML {
-		return template.HTML(`<a href="#` + id + `">` + template.HTMLEscapeString(sectionTitle(id)) + `</a>`)
-	},
-	"num": fmtNum,
-	"iv": func(v Interval) string {
-		if math.IsNaN(v.Lo) || math.IsNaN(v.Hi) {
-			return fmtNum(v.Mean)
-		}
-		return fmt.Sprintf("%s [%s, %s]", fmtNum(v.Mean), fmtNum(v.Lo), fmtNum(v.Hi))
-	},
-	"weights": func(m map[string]float64) string {
-		var parts []string
-		for _, k := range sortedKeys(m) {
-			parts = append(parts, fmt.Sprintf("%s %s", k, fmtNum(m[k])))
-		}
-		return strings.Join(parts, ", ")
-	},
-	"strategies": func(m map[string]string) string {
-		var parts []string
-		for _, k := range sortedKeys(m) {
-			parts = append(parts, k+": "+m[k])
-		}
-		return strings.Join(parts, " · ")
-	},
-	"verdictClass": func(v string) string {
-		v = strings.ToLower(v)
-		switch {
-		case strings.Contains(v, "settled"): // "not settled" by a subsample
-			return "mixed"
-		case strings.Contains(v, "not") || strings.Contains(v, "reject") || strings.Contains(v, "false"):
-			return "no"
-		case strings.Contains(v, "mixed") || strings.Contains(v, "uncertain") || strings.Contains(v, "inconclusive"):
-			return "mixed"
-		}
-		return "yes"
-	},
-	"width": func(x float64) string {
-		if !(x > 0) {
-			x = 0
-		}
-		return fmt.Sprintf("%.1f%%", 100*math.Min(1, x))
-	},
-	"retroReading":  retroReading,
-	"probText":      probText,
-	"bestRetro":     bestRetro,
-	"evidenceBrief": evidenceBrief,
-	"logText": func(lp float64) string {
-		if math.IsInf(lp, -1) {
-			return "−∞"
-		}
-		return fmtNum(lp)
-	},
-	"endingsOf": func(pg page) []string { return endingStates(pg.Input) },
-	"horizon":   func(pg page) string { return horizonLabel(pg.Input) },
-	"endingCell": func(p Profile, s string) template.HTML {
-		if p.Endings == nil {
-			if iv, ok := p.Absorb[s]; ok {
-				return template.HTML(template.HTMLEscapeString(pctIv(iv)) + "<br><small>eventually</small>")
+			return "yes"
+		},
+		"width": func(x float64) string {
+			if !(x > 0) {
+				x = 0
 			}
-			return "—"
-		}
-		e, ok := p.Endings[s]
-		if !ok {
-			return "—"
-		}
-		return template.HTML(template.HTMLEscapeString(pctIv(e.WithinHorizon)) + "<br><small>eventually " + template.HTMLEscapeString(pctIv(e.Eventually)) + "</small>")
-	},
-	"unresolvedCell": func(p Profile) template.HTML {
-		if p.Endings == nil {
-			return "—"
-		}
-		u := p.Unresolved
-		out := template.HTMLEscapeString(pctIv(u.AtHorizon))
-		if w := whereText(u.Where); w != "" {
-			out += "<br><small>" + template.HTMLEscapeString(w) + "</small>"
-		}
-		if u.Eventually.Mean > 0.0005 {
-			out += "<br><small>never ends " + template.HTMLEscapeString(pctIv(u.Eventually)) + "</small>"
-		}
-		return template.HTML(out)
-	},
+			return fmt.Sprintf("%.1f%%", 100*math.Min(1, x))
+		},
+		"retroReading":  retroReading,
+		"probText":      probText,
+		"bestRetro":     bestRetro,
+		"evidenceBrief": evidenceBrief,
+		"logText": func(lp float64) string {
+			if math.IsInf(lp, -1) {
+				return "−∞"
+			}
+			return fmtNum(lp)
+		},
+		"endingsOf": func(pg page) []string { return endingStates(pg.Input) },
+		"horizon":   func(pg page) string { return horizonLabel(pg.Input) },
+		"endingCell": func(p Profile, s string) template.HTML {
+			if p.Endings == nil {
+				if iv, ok := p.Absorb[s]; ok {
+					return template.HTML(template.HTMLEscapeString(pctIv(iv)) + "<br><small>eventually</small>")
+				}
+				return "—"
+			}
+			e, ok := p.Endings[s]
+			if !ok {
+				return "—"
+			}
+			return template.HTML(template.HTMLEscapeString(pctIv(e.WithinHorizon)) + "<br><small>eventually " + template.HTMLEscapeString(pctIv(e.Eventually)) + "</small>")
+		},
+		"unresolvedCell": func(p Profile) template.HTML {
+			if p.Endings == nil {
+				return "—"
+			}
+			u := p.Unresolved
+			out := template.HTMLEscapeString(pctIv(u.AtHorizon))
+			if w := whereText(u.Where); w != "" {
+				out += "<br><small>" + template.HTMLEscapeString(w) + "</small>"
+			}
+			if u.Eventually.Mean > 0.0005 {
+				out += "<br><small>never ends " + template.HTMLEscapeString(pctIv(u.Eventually)) + "</small>"
+			}
+			return template.HTML(out)
+		},
+	}
 }
 
 // pageTmpl is parsed on first use, not when the program starts: every
 // truce command would otherwise pay for it (truce version included).
 var pageTmpl = sync.OnceValue(func() *template.Template {
-	t := template.Must(template.New("report").Funcs(funcs).Parse(pageSrc))
+	t := template.Must(template.New("report").Funcs(funcs()).Parse(pageSrc))
 	addGlobalTemplate(t)
 	addLeverageTemplate(t)
 	return t

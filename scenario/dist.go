@@ -32,15 +32,26 @@ type Dist struct {
 
 var distKinds = []string{"uniform", "triangular", "normal", "lognormal", "beta", "pert", "choice"}
 
-// distKeys are the fields each kind requires and allows.
-var distKeys = map[string]struct{ need, allow []string }{
-	"uniform":    {[]string{"min", "max"}, nil},
-	"triangular": {[]string{"min", "mode", "max"}, nil},
-	"normal":     {[]string{"mean", "sd"}, []string{"min", "max"}},
-	"lognormal":  {[]string{"mu", "sigma"}, nil},
-	"beta":       {[]string{"a", "b"}, nil},
-	"pert":       {[]string{"mode"}, []string{"min", "max", "lambda"}},
-	"choice":     {[]string{"values"}, []string{"weights"}},
+// distKeys are the fields each kind requires and allows (a switch, not a
+// map: nothing is built at start).
+func distKeys(kind string) (need, allow []string, known bool) {
+	switch kind {
+	case "uniform":
+		return []string{"min", "max"}, nil, true
+	case "triangular":
+		return []string{"min", "mode", "max"}, nil, true
+	case "normal":
+		return []string{"mean", "sd"}, []string{"min", "max"}, true
+	case "lognormal":
+		return []string{"mu", "sigma"}, nil, true
+	case "beta":
+		return []string{"a", "b"}, nil, true
+	case "pert":
+		return []string{"mode"}, []string{"min", "max", "lambda"}, true
+	case "choice":
+		return []string{"values"}, []string{"weights"}, true
+	}
+	return nil, nil, false
 }
 
 func (c *compiler) parseDist(p kv) (Dist, Info, bool) {
@@ -76,12 +87,12 @@ func (c *compiler) parseDist(p kv) (Dist, Info, bool) {
 	if !ok {
 		return Dist{}, info, false
 	}
-	spec, known := distKeys[kind]
+	need, allow, known := distKeys(kind)
 	if !known {
 		c.d.errorf(kp, suggest(kind, distKinds), "unknown distribution %q", kind)
 		return Dist{}, info, false
 	}
-	allowed := withInfo(append(append([]string{"dist"}, spec.need...), spec.allow...)...)
+	allowed := withInfo(append(append([]string{"dist"}, need...), allow...)...)
 	if kind == "pert" {
 		for _, f := range kvs {
 			if _, ok := percentKey(f.key); ok {
@@ -91,9 +102,9 @@ func (c *compiler) parseDist(p kv) (Dist, Info, bool) {
 	}
 	c.checkKeys(kvs, "parameter "+p.key, allowed...)
 	nerr := len(c.d.list)
-	for _, k := range spec.need {
+	for _, k := range need {
 		if _, ok := get[k]; !ok {
-			c.d.errorf(p.kpos, fmt.Sprintf("%s needs %v", kind, spec.need), "parameter %s: missing %q", p.key, k)
+			c.d.errorf(p.kpos, fmt.Sprintf("%s needs %v", kind, need), "parameter %s: missing %q", p.key, k)
 		}
 	}
 	if len(c.d.list) > nerr {

@@ -279,11 +279,14 @@ func pct1(x float64) string { return strconv.FormatFloat(100*x, 'f', 1, 64) + "%
 // draw (the equilibrium set, the commitment search): seconds per draw on a
 // scenario the size of the bundled one, where the others take
 // milliseconds. The lint suggests `draws:` for a hypothesis that calls one.
-var costlyFuncs = map[string]string{
-	"equilibria": "searches the equilibrium set", "min_value": "searches the equilibrium set", "max_value": "searches the equilibrium set",
-	"min_absorb": "searches the equilibrium set", "max_absorb": "searches the equilibrium set",
-	"min_reach": "searches the equilibrium set", "max_reach": "searches the equilibrium set",
-	"commit_value": "searches the commitments", "commit_follower_value": "searches the commitments", "commit_gain": "searches the commitments",
+func costlyFuncs(name string) (what string, costly bool) {
+	switch name {
+	case "equilibria", "min_value", "max_value", "min_absorb", "max_absorb", "min_reach", "max_reach":
+		return "searches the equilibrium set", true
+	case "commit_value", "commit_follower_value", "commit_gain":
+		return "searches the commitments", true
+	}
+	return "", false
 }
 
 // costlyHypotheses notes each hypothesis without `draws:` that calls a
@@ -298,7 +301,7 @@ func (l *linter) costlyHypotheses() {
 			continue
 		}
 		for _, q := range h.quant {
-			if what, ok := costlyFuncs[q.fn.name]; ok {
+			if what, ok := costlyFuncs(q.fn.name); ok {
 				l.notef(h.Pos, "add `draws: 100` to evaluate it on each run's first 100 draws only: its share is then over those, with a 95% interval (docs/scenario.md, Hypotheses)",
 					"hypothesis %s calls %s, which %s on every draw (seconds per draw on a scenario of some size): over analyze's %d default draws that can take many minutes", h.ID, q.key, what, DefaultDraws)
 				break

@@ -95,10 +95,14 @@ func (sc *Scenario) MemoBytes(draws int) int64 {
 
 // memoable marks the quantity functions whose figure depends only on the
 // draw's game, the profiles the call names and the analysis options.
-var memoable = map[string]bool{
-	"reach": true, "absorb": true, "time": true, "value": true, "value_by": true,
-	"value_from": true, "absorb_from": true, "time_from": true, "reach_from": true,
-	"share": true, "best_response_value": true, "responds": true, "credible": true,
+func memoable(name string) bool {
+	switch name {
+	case "reach", "absorb", "time", "value", "value_by",
+		"value_from", "absorb_from", "time_from", "reach_from",
+		"share", "best_response_value", "responds", "credible":
+		return true
+	}
+	return false
 }
 
 // pointMemo is one evaluation's view of a Memo at draw index: whether its
@@ -151,7 +155,7 @@ func (pm *pointMemo) profileSame(d *drawEval, pi int) bool {
 // read is q's figure on this draw: the kept one where every input is the
 // same, else computed (and collected while the Memo stores).
 func (pm *pointMemo) read(q *quantity, d *drawEval) (float64, error) {
-	ok := memoable[q.fn.name] && q.profile >= 0
+	ok := memoable(q.fn.name) && q.profile >= 0
 	if ok && pm.kept != nil && pm.profileSame(d, q.profile) && (q.fn.name != "responds" || pm.profileSame(d, q.profile2)) {
 		if v, hit := pm.kept.vals[q.key]; hit {
 			pm.memo.hits.Add(1)

@@ -184,16 +184,14 @@ func yamlMessage(msg string) string {
 	return "invalid YAML: " + msg
 }
 
-var topKeys = withInfo("truce", "name", "title", "period", "horizon", "discount", "actors", "components",
-	"parameters", "correlations", "clock", "states", "actions", "transitions", "payoffs", "strategies", "profiles", "hypotheses",
-	"observations", "history")
-
 func (c *compiler) compile(body ast.Node) {
 	top, ok := c.mapping(body, "the scenario", Pos{1, 1})
 	if !ok {
 		return
 	}
-	c.checkKeys(top, "the scenario", topKeys...)
+	c.checkKeys(top, "the scenario", withInfo("truce", "name", "title", "period", "horizon", "discount", "actors", "components",
+		"parameters", "correlations", "clock", "states", "actions", "transitions", "payoffs", "strategies", "profiles", "hypotheses",
+		"observations", "history")...)
 	get := map[string]kv{}
 	for _, e := range top {
 		get[e.key] = e

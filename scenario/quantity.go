@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/expr-lang/expr/ast"
 	"github.com/truce-dev/truce/equilibrium"
@@ -75,73 +76,77 @@ type quantityFunc struct {
 	boolean bool
 }
 
-// quantityFuncs are the functions only hypotheses may call.
-var quantityFuncs = []*quantityFunc{
-	{name: "reach", args: []argKind{argState, argSteps, argProfile}, need: needState, read: fromAnalysis(readReach)},
-	{name: "absorb", args: []argKind{argState, argProfile}, need: needState, read: fromAnalysis(readAbsorb)},
-	{name: "time", args: []argKind{argState, argProfile}, need: needState,
-		read: fromAnalysis(func(q *quantity, a *markov.Analysis) float64 { return a.Time[q.state] })},
-	{name: "value", args: []argKind{argActor, argProfile, argComponent}, optional: 1, check: checkDiscounted, read: fromAnalysis(readValue)},
-	{name: "value_by", args: []argKind{argActor, argSteps, argProfile, argComponent}, optional: 1,
-		need: func(q *quantity, n *needs) { n.valueSteps[q.steps] = true },
-		read: fromAnalysis(func(q *quantity, a *markov.Analysis) float64 {
-			if q.comp >= 0 {
-				return a.ValueAt[q.steps][q.actor][q.comp]
-			}
-			return a.TotalAt[q.steps][q.actor]
-		})},
-	// Answers from another start state: the process started there at
-	// step 0, with no previous step. One backward solve per figure gives
-	// every start at once.
-	{name: "value_from", args: []argKind{argActor, argProfile, argStart, argComponent}, optional: 1, check: checkDiscounted,
-		need: func(q *quantity, n *needs) { n.from = true },
-		read: fromAnalysis(func(q *quantity, a *markov.Analysis) float64 {
-			if q.comp >= 0 {
-				return a.From.Value[q.start][q.actor][q.comp]
-			}
-			return a.From.Total[q.start][q.actor]
-		})},
-	{name: "absorb_from", args: []argKind{argState, argProfile, argStart}, need: needFrom,
-		read: fromAnalysis(func(q *quantity, a *markov.Analysis) float64 { return a.From.Absorb[q.state][q.start] })},
-	{name: "time_from", args: []argKind{argState, argProfile, argStart}, need: needFrom,
-		read: fromAnalysis(func(q *quantity, a *markov.Analysis) float64 { return a.From.Time[q.state][q.start] })},
-	{name: "reach_from", args: []argKind{argState, argSteps, argProfile, argStart}, need: needFrom,
-		read: fromAnalysis(func(q *quantity, a *markov.Analysis) float64 { return a.From.Reach[q.state][q.start][q.steps] })},
-	// Leverage and credibility (package equilibrium; docs/solve.md): the
-	// actor's exact best response to the others' strategies in a profile,
-	// whether it changes between two profiles, and whether the actor's
-	// threats in a profile are credible.
-	{name: "best_response_value", args: []argKind{argActor, argProfile}, check: checkDiscounted, read: readBestResponseValue},
-	{name: "responds", args: []argKind{argActor, argProfile, argProfile2}, boolean: true, check: checkDiscounted, read: readResponds},
-	{name: "credible", args: []argKind{argActor, argPlay, argProfile}, boolean: true, check: checkCredible, read: readCredible},
-	// Commitment (package equilibrium; docs/solve.md, truce commit): the
-	// leader's best commitment found, the follower answering with its
-	// best response (ties in the leader's favour); the leader's value,
-	// the follower's, and the leader's gain over a profile.
-	{name: "commit_value", args: []argKind{argActor}, check: checkCommit, read: readCommitValue},
-	{name: "commit_follower_value", args: []argKind{argActor}, check: checkCommit, read: readCommitFollowerValue},
-	{name: "commit_gain", args: []argKind{argActor, argProfile}, check: checkCommit, read: readCommitGain},
-	// The equilibrium set of an equilibrium profile, searched on each draw
-	// (eqquant.go): how many equilibria were found, and the smallest and
-	// largest figure over them.
-	{name: "equilibria", args: []argKind{argProfile}, check: checkSetProfile, read: readEquilibria},
-	{name: "min_value", args: []argKind{argActor, argProfile, argComponent}, optional: 1, check: checkSetValue, read: overSet(false, readValue)},
-	{name: "max_value", args: []argKind{argActor, argProfile, argComponent}, optional: 1, check: checkSetValue, read: overSet(true, readValue)},
-	{name: "min_absorb", args: []argKind{argState, argProfile}, need: needState, check: checkSetProfile, read: overSet(false, readAbsorb)},
-	{name: "max_absorb", args: []argKind{argState, argProfile}, need: needState, check: checkSetProfile, read: overSet(true, readAbsorb)},
-	{name: "min_reach", args: []argKind{argState, argSteps, argProfile}, need: needState, check: checkSetProfile, read: overSet(false, readReach)},
-	{name: "max_reach", args: []argKind{argState, argSteps, argProfile}, need: needState, check: checkSetProfile, read: overSet(true, readReach)},
-	// The long run: the share of steps spent in a state.
-	{name: "share", args: []argKind{argState, argProfile},
-		need: func(q *quantity, n *needs) { n.longRun = true },
-		read: fromAnalysis(func(q *quantity, a *markov.Analysis) float64 { return a.LongRun.Share[q.state] })},
-}
+// quantityFuncs are the functions only hypotheses may call, built on
+// first use (not at start: the table's closures are allocated when it is
+// built, and most commands never read a hypothesis).
+var quantityFuncs = sync.OnceValue(func() []*quantityFunc {
+	return []*quantityFunc{
+		{name: "reach", args: []argKind{argState, argSteps, argProfile}, need: needState, read: fromAnalysis(readReach)},
+		{name: "absorb", args: []argKind{argState, argProfile}, need: needState, read: fromAnalysis(readAbsorb)},
+		{name: "time", args: []argKind{argState, argProfile}, need: needState,
+			read: fromAnalysis(func(q *quantity, a *markov.Analysis) float64 { return a.Time[q.state] })},
+		{name: "value", args: []argKind{argActor, argProfile, argComponent}, optional: 1, check: checkDiscounted, read: fromAnalysis(readValue)},
+		{name: "value_by", args: []argKind{argActor, argSteps, argProfile, argComponent}, optional: 1,
+			need: func(q *quantity, n *needs) { n.valueSteps[q.steps] = true },
+			read: fromAnalysis(func(q *quantity, a *markov.Analysis) float64 {
+				if q.comp >= 0 {
+					return a.ValueAt[q.steps][q.actor][q.comp]
+				}
+				return a.TotalAt[q.steps][q.actor]
+			})},
+		// Answers from another start state: the process started there at
+		// step 0, with no previous step. One backward solve per figure gives
+		// every start at once.
+		{name: "value_from", args: []argKind{argActor, argProfile, argStart, argComponent}, optional: 1, check: checkDiscounted,
+			need: func(q *quantity, n *needs) { n.from = true },
+			read: fromAnalysis(func(q *quantity, a *markov.Analysis) float64 {
+				if q.comp >= 0 {
+					return a.From.Value[q.start][q.actor][q.comp]
+				}
+				return a.From.Total[q.start][q.actor]
+			})},
+		{name: "absorb_from", args: []argKind{argState, argProfile, argStart}, need: needFrom,
+			read: fromAnalysis(func(q *quantity, a *markov.Analysis) float64 { return a.From.Absorb[q.state][q.start] })},
+		{name: "time_from", args: []argKind{argState, argProfile, argStart}, need: needFrom,
+			read: fromAnalysis(func(q *quantity, a *markov.Analysis) float64 { return a.From.Time[q.state][q.start] })},
+		{name: "reach_from", args: []argKind{argState, argSteps, argProfile, argStart}, need: needFrom,
+			read: fromAnalysis(func(q *quantity, a *markov.Analysis) float64 { return a.From.Reach[q.state][q.start][q.steps] })},
+		// Leverage and credibility (package equilibrium; docs/solve.md): the
+		// actor's exact best response to the others' strategies in a profile,
+		// whether it changes between two profiles, and whether the actor's
+		// threats in a profile are credible.
+		{name: "best_response_value", args: []argKind{argActor, argProfile}, check: checkDiscounted, read: readBestResponseValue},
+		{name: "responds", args: []argKind{argActor, argProfile, argProfile2}, boolean: true, check: checkDiscounted, read: readResponds},
+		{name: "credible", args: []argKind{argActor, argPlay, argProfile}, boolean: true, check: checkCredible, read: readCredible},
+		// Commitment (package equilibrium; docs/solve.md, truce commit): the
+		// leader's best commitment found, the follower answering with its
+		// best response (ties in the leader's favour); the leader's value,
+		// the follower's, and the leader's gain over a profile.
+		{name: "commit_value", args: []argKind{argActor}, check: checkCommit, read: readCommitValue},
+		{name: "commit_follower_value", args: []argKind{argActor}, check: checkCommit, read: readCommitFollowerValue},
+		{name: "commit_gain", args: []argKind{argActor, argProfile}, check: checkCommit, read: readCommitGain},
+		// The equilibrium set of an equilibrium profile, searched on each draw
+		// (eqquant.go): how many equilibria were found, and the smallest and
+		// largest figure over them.
+		{name: "equilibria", args: []argKind{argProfile}, check: checkSetProfile, read: readEquilibria},
+		{name: "min_value", args: []argKind{argActor, argProfile, argComponent}, optional: 1, check: checkSetValue, read: overSet(false, readValue)},
+		{name: "max_value", args: []argKind{argActor, argProfile, argComponent}, optional: 1, check: checkSetValue, read: overSet(true, readValue)},
+		{name: "min_absorb", args: []argKind{argState, argProfile}, need: needState, check: checkSetProfile, read: overSet(false, readAbsorb)},
+		{name: "max_absorb", args: []argKind{argState, argProfile}, need: needState, check: checkSetProfile, read: overSet(true, readAbsorb)},
+		{name: "min_reach", args: []argKind{argState, argSteps, argProfile}, need: needState, check: checkSetProfile, read: overSet(false, readReach)},
+		{name: "max_reach", args: []argKind{argState, argSteps, argProfile}, need: needState, check: checkSetProfile, read: overSet(true, readReach)},
+		// The long run: the share of steps spent in a state.
+		{name: "share", args: []argKind{argState, argProfile},
+			need: func(q *quantity, n *needs) { n.longRun = true },
+			read: fromAnalysis(func(q *quantity, a *markov.Analysis) float64 { return a.LongRun.Share[q.state] })},
+	}
+})
 
 // IsQuantityFunc reports whether name is a function only hypotheses may
 // call, one that reads a result of the model (reach, value, best
 // responses, ...) rather than the parameters.
 func IsQuantityFunc(name string) bool {
-	for _, f := range quantityFuncs {
+	for _, f := range quantityFuncs() {
 		if f.name == name {
 			return true
 		}
@@ -181,7 +186,7 @@ func fromAnalysis(f func(q *quantity, a *markov.Analysis) float64) func(*quantit
 }
 
 func lookupQuantityFunc(name string) *quantityFunc {
-	for _, f := range quantityFuncs {
+	for _, f := range quantityFuncs() {
 		if f.name == name {
 			return f
 		}

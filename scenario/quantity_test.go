@@ -23,7 +23,7 @@ func TestQuantityFuncUsage(t *testing.T) {
 		}
 	}
 	seen := map[string]bool{}
-	for _, f := range quantityFuncs {
+	for _, f := range quantityFuncs() {
 		if seen[f.name] {
 			t.Errorf("%s declared twice", f.name)
 		}

@@ -48,7 +48,7 @@ walkthroughs: docs/scale.md.`,
 				return err
 			}
 			h := parts[0].Header
-			if !mergeable[h.Command] {
+			if !mergeable(h.Command) {
 				return fmt.Errorf("the parts are from truce %s, which this build does not merge", h.Command)
 			}
 			flags, pos := splitArgs(h.Args)
@@ -90,7 +90,13 @@ walkthroughs: docs/scale.md.`,
 }
 
 // mergeable are the commands that write parts.
-var mergeable = map[string]bool{"analyze": true, "sensitivity": true, "solve": true, "update": true}
+func mergeable(command string) bool {
+	switch command {
+	case "analyze", "sensitivity", "solve", "update":
+		return true
+	}
+	return false
+}
 
 // readParts reads the parts named: files, or folders of part-K-of-N.json.
 func readParts(args []string) ([]*shard.Part, error) {

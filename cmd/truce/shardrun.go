@@ -35,9 +35,12 @@ func (f *shardFlags) add(fs *pflag.FlagSet) {
 
 // unshardedFlags do not change a result: shards may differ in them, and a
 // merge does not repeat them.
-var unshardedFlags = map[string]bool{
-	"shard": true, "out": true, "workers": true, "format": true, "progress": true,
-	"timeout": true, "max-memory": true, "help": true,
+func unshardedFlags(name string) bool {
+	switch name {
+	case "shard", "out", "workers", "format", "progress", "timeout", "max-memory", "help":
+		return true
+	}
+	return false
 }
 
 // mergeKey carries the parts of a merge in the context of the command run
@@ -175,7 +178,7 @@ func runSettings(cmd *cobra.Command) (map[string]string, []string) {
 	settings := map[string]string{}
 	var args []string
 	cmd.Flags().VisitAll(func(f *pflag.Flag) {
-		if unshardedFlags[f.Name] {
+		if unshardedFlags(f.Name) {
 			return
 		}
 		if sv, ok := f.Value.(pflag.SliceValue); ok {

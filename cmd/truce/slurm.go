@@ -252,7 +252,7 @@ func slurmSubmit(cmd *cobra.Command, dir string, args []string, shards int, form
 
 // slurmCommandArgs checks the command to run in shards.
 func slurmCommandArgs(args []string) ([]string, error) {
-	if !mergeable[args[0]] {
+	if !mergeable(args[0]) {
 		return nil, usageErrorf("truce slurm submit: truce %s does not shard; the commands that do: analyze, solve, sensitivity, update", args[0])
 	}
 	root := newRootCmd()

@@ -47,9 +47,24 @@ func (l Length) String() string {
 	return fmt.Sprintf("%d months", l.N)
 }
 
-var named = map[string]Length{
-	"day": {Day, 1}, "week": {Day, 7}, "fortnight": {Day, 14},
-	"month": {Month, 1}, "quarter": {Month, 3}, "year": {Month, 12},
+// named is the length of a period name (a switch, not a map built at
+// start).
+func named(name string) (Length, bool) {
+	switch name {
+	case "day":
+		return Length{Day, 1}, true
+	case "week":
+		return Length{Day, 7}, true
+	case "fortnight":
+		return Length{Day, 14}, true
+	case "month":
+		return Length{Month, 1}, true
+	case "quarter":
+		return Length{Month, 3}, true
+	case "year":
+		return Length{Month, 12}, true
+	}
+	return Length{}, false
 }
 
 // Names lists the period names ParseLength understands (singular; plurals
@@ -76,9 +91,9 @@ func ParseLength(s string) (l Length, ok bool) {
 		return Length{}, false
 	}
 	name := f[0]
-	base, found := named[name]
+	base, found := named(name)
 	if !found && strings.HasSuffix(name, "s") {
-		base, found = named[strings.TrimSuffix(name, "s")]
+		base, found = named(strings.TrimSuffix(name, "s"))
 	}
 	if !found {
 		return Length{}, false
