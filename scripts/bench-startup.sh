@@ -85,7 +85,7 @@ func main() {
 	}
 	cpu := make([][]float64, len(cmds))
 	flt := make([][]float64, len(cmds))
-	null, _ := os.Open(os.DevNull)
+	null, _ := os.OpenFile(os.DevNull, os.O_WRONLY, 0) // written to: a read-only one fails every write
 	for r := 0; r < n; r++ {
 		for i, c := range cmds {
 			cmd := exec.Command(c[0], c[1:]...)
