@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strings"
 
 	"github.com/truce-dev/truce/game"
 )
@@ -34,8 +35,8 @@ func certifyGame(ctx context.Context, method string, g *game.Strategic, res **Re
 		return
 	}
 	lo, hi := g.PayoffBounds()
-	certify(ctx, *res, lo, hi, func(eq *Equilibrium) bool {
-		return strategicProfileOK(eq.Profile)
+	certify(ctx, *res, lo, hi, func(eq *Equilibrium) profileFault {
+		return strategicProfileFault(eq.Profile)
 	})
 }
 
@@ -45,8 +46,8 @@ func certifyTree(ctx context.Context, method string, t *game.Tree, res **Result,
 		return
 	}
 	lo, hi := t.PayoffBounds()
-	certify(ctx, *res, lo, hi, func(eq *Equilibrium) bool {
-		return behaviourProfileOK(t, eq.Profile)
+	certify(ctx, *res, lo, hi, func(eq *Equilibrium) profileFault {
+		return behaviourProfileFault(t, eq.Profile)
 	})
 }
 
@@ -66,22 +67,31 @@ func stoppedResult(ctx context.Context, method string, res **Result, err *error)
 
 // certify marks every profile whose regret exceeds the tolerance as
 // Approximate and drops profiles that are not finite (NaN or infinite
-// probabilities or regret: an overflow). A run that was to return
+// probabilities or regret: an overflow) or not probability distributions
+// (fault says which). A run that was to return
 // equilibria but returned such profiles is incomplete, with Err
 // ErrNotCertified and a Reason that says what failed. A run stopped by
 // ctx gets ctx's error in Err and Reason worded "time limit reached" or
 // "interrupted".
-func certify(ctx context.Context, res *Result, lo, hi float64, finite func(*Equilibrium) bool) {
+func certify(ctx context.Context, res *Result, lo, hi float64, fault func(*Equilibrium) profileFault) {
 	tol := Tolerance(lo, hi)
 	if math.IsNaN(tol) || math.IsInf(tol, 0) {
 		tol = 0
 	}
 	kept := res.Equilibria[:0]
-	dropped, approx := 0, 0
+	dropped, notDist, approx := 0, 0, 0
 	worst := 0.0
 	for _, eq := range res.Equilibria {
-		if !finite(&eq) || math.IsNaN(eq.Regret) || math.IsInf(eq.Regret, 0) {
+		f := fault(&eq)
+		if f == profileOK && (math.IsNaN(eq.Regret) || math.IsInf(eq.Regret, 0)) {
+			f = profileNotFinite
+		}
+		switch f {
+		case profileNotFinite:
 			dropped++
+			continue
+		case profileNotDistribution:
+			notDist++
 			continue
 		}
 		eq.Approximate = eq.Regret > tol
@@ -103,6 +113,9 @@ func certify(ctx context.Context, res *Result, lo, hi float64, finite func(*Equi
 	if dropped > 0 {
 		why = append(why, fmt.Sprintf("%d profile(s) found were not finite (floating-point overflow: payoffs span %g to %g)", dropped, lo, hi))
 	}
+	if notDist > 0 {
+		why = append(why, fmt.Sprintf("%d profile(s) found were not probability distributions (some probabilities negative or not summing to 1: the method's arithmetic went astray) and are not listed", notDist))
+	}
 	if approx > 0 && !byDesign {
 		why = append(why, fmt.Sprintf("%d profile(s) found have regret up to %.3g, above the tolerance %.3g (%g of the payoff scale), and are shown as approximate", approx, worst, tol, RegretTolerance))
 	}
@@ -112,11 +125,8 @@ func certify(ctx context.Context, res *Result, lo, hi float64, finite func(*Equi
 	if res.Stats == nil {
 		res.Stats = map[string]float64{}
 	}
-	res.Stats["uncertified"] = float64(dropped + approx)
-	msg := why[0]
-	if len(why) > 1 {
-		msg += "; " + why[1]
-	}
+	res.Stats["uncertified"] = float64(dropped + notDist + approx)
+	msg := strings.Join(why, "; ")
 	if res.Complete || res.Err == nil {
 		res.Complete, res.Err = false, ErrNotCertified
 		if res.Reason != "" {
@@ -137,51 +147,75 @@ func stopReason(err error) string {
 	return "interrupted"
 }
 
-// strategicProfileOK reports whether every probability is finite and
-// each player's mix sums to 1 (within round-off).
-func strategicProfileOK(prof [][]float64) bool {
-	for _, sig := range prof {
-		sum := 0.0
-		for _, v := range sig {
-			if math.IsNaN(v) || math.IsInf(v, 0) || v < -1e-9 {
-				return false
-			}
-			sum += v
+// profileFault is what is wrong with a profile a method returned, if
+// anything: the certificate words each kind differently.
+type profileFault int
+
+const (
+	profileOK              profileFault = iota
+	profileNotFinite                    // a NaN or infinite probability: an overflow
+	profileNotDistribution              // negative probabilities, or a mix not summing to 1
+)
+
+// probsFault checks the probabilities of one mix (a player's strategy or
+// an information set's actions); empty allows a mix of all zeros, as a
+// method leaves an unreached information set.
+func probsFault(probs []float64, empty bool) profileFault {
+	sum, neg := 0.0, false
+	for _, v := range probs {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return profileNotFinite
 		}
-		if math.Abs(sum-1) > 1e-6 {
-			return false
+		if v < -1e-9 {
+			neg = true
 		}
+		sum += v
 	}
-	return true
+	if neg || (math.Abs(sum-1) > 1e-6 && !(empty && math.Abs(sum) <= 1e-6)) {
+		return profileNotDistribution
+	}
+	return profileOK
 }
 
-// behaviourProfileOK reports whether every probability of a behaviour
+// strategicProfileFault reports whether every probability of a
+// strategic-form profile is finite and each player's mix sums to 1
+// (within round-off). A non-finite number anywhere outranks a bad sum.
+func strategicProfileFault(prof [][]float64) profileFault {
+	worst := profileOK
+	for _, sig := range prof {
+		switch f := probsFault(sig, false); f {
+		case profileNotFinite:
+			return f
+		case profileNotDistribution:
+			worst = f
+		}
+	}
+	return worst
+}
+
+// behaviourProfileFault reports whether every probability of a behaviour
 // profile is finite and each information set's actions sum to 1, or to 0
 // where a method leaves an unreached set empty.
-func behaviourProfileOK(t *game.Tree, prof [][]float64) bool {
+func behaviourProfileFault(t *game.Tree, prof [][]float64) profileFault {
 	if len(prof) != t.NumPlayers() {
-		return false
+		return profileNotDistribution
 	}
+	worst := profileOK
 	for p, sig := range prof {
 		if len(sig) != t.NumActions(p) {
-			return false
+			return profileNotDistribution
 		}
 		for _, is := range t.PlayerInfosets[p] {
 			off := t.ActionOffset(is)
-			sum := 0.0
-			for a := range t.Infosets[is].Actions {
-				v := sig[off+a]
-				if math.IsNaN(v) || math.IsInf(v, 0) || v < -1e-9 {
-					return false
-				}
-				sum += v
-			}
-			if math.Abs(sum-1) > 1e-6 && math.Abs(sum) > 1e-6 {
-				return false
+			switch f := probsFault(sig[off:off+len(t.Infosets[is].Actions)], true); f {
+			case profileNotFinite:
+				return f
+			case profileNotDistribution:
+				worst = f
 			}
 		}
 	}
-	return true
+	return worst
 }
 
 // approximationsByDesign reports whether the run returns approximate

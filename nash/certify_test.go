@@ -88,3 +88,53 @@ func TestCertifyStopReasons(t *testing.T) {
 		t.Fatalf("complete %v, err %v, reason %q", res.Complete, res.Err, res.Reason)
 	}
 }
+
+// The certificate names what is wrong with a profile it drops: an
+// overflow (NaN, infinite) is "not finite"; negative probabilities or a
+// mix not summing to 1 is "not probability distributions" and must not be
+// blamed on an overflow.
+func TestCertifyProfileFaults(t *testing.T) {
+	g, err := game.NewStrategic([]string{"1", "2"}, [][]string{{"a", "b"}, {"c", "d"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, v := range []float64{1, 0, 0, 1, 0, 1, 1, 0} {
+		g.SetPayoffFloat(i/2, i%2, v)
+	}
+	for _, c := range []struct {
+		name      string
+		prof      [][]float64
+		want, not string
+	}{
+		{"sum above one", [][]float64{{0.536, 0.5}, {0.5, 0.5}}, "1 profile(s) found were not probability distributions", "not finite"},
+		{"negative", [][]float64{{1.2, -0.2}, {0.5, 0.5}}, "not probability distributions", "not finite"},
+		{"NaN", [][]float64{{math.NaN(), 1}, {0.5, 0.5}}, "1 profile(s) found were not finite", "probability distributions"},
+		{"NaN beats a bad sum", [][]float64{{0.9, 0.5}, {math.Inf(1), 0}}, "not finite", "probability distributions"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			res := &Result{Method: "ipa", Complete: true, Equilibria: []Equilibrium{
+				{Profile: c.prof, Regret: g.Regret(c.prof)},
+				{Profile: [][]float64{{0.5, 0.5}, {0.5, 0.5}}, Regret: 0},
+			}}
+			var err error
+			certifyGame(context.Background(), "ipa", g, &res, &err)
+			if res.Complete || res.Err != ErrNotCertified {
+				t.Fatalf("complete %v, err %v: a dropped profile must make the run incomplete", res.Complete, res.Err)
+			}
+			if len(res.Equilibria) != 1 {
+				t.Fatalf("%d profiles kept, want the one equilibrium", len(res.Equilibria))
+			}
+			if !strings.Contains(res.Reason, c.want) || strings.Contains(res.Reason, c.not) {
+				t.Fatalf("reason %q: want %q, not %q", res.Reason, c.want, c.not)
+			}
+		})
+	}
+	// A behaviour profile leaving an unreached information set all zero is
+	// a profile; one summing to 0.5 is not.
+	if f := probsFault([]float64{0, 0}, true); f != profileOK {
+		t.Errorf("empty information set: fault %v", f)
+	}
+	if f := probsFault([]float64{0.25, 0.25}, true); f != profileNotDistribution {
+		t.Errorf("half mix: fault %v", f)
+	}
+}

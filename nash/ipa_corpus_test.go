@@ -250,13 +250,16 @@ func TestIPACorpus(t *testing.T) {
 		if d := maxAbsDiff(raw, r.ne); d > 6e-11 {
 			t.Errorf("%s: end of the iteration %.3g from gambit-ipa's", name, d)
 		}
-		if gp := splitFlat(r.ne, ng.shape); !strategicProfileOK(gp) {
+		if gp := splitFlat(r.ne, ng.shape); strategicProfileFault(gp) != profileOK {
 			// gambit-ipa printed a point that is not a profile (a
 			// player's probabilities do not sum to one: its Lemke–Howson
 			// on a degenerate 2-player game); truce's end is the same
 			// point, which it refuses to list.
 			if len(res.Equilibria) != 0 || res.Complete {
 				t.Errorf("%s: gambit-ipa's end is no profile, truce lists %d (complete %v)", name, len(res.Equilibria), res.Complete)
+			}
+			if !strings.Contains(res.Reason, "not probability distributions") || strings.Contains(res.Reason, "not finite") {
+				t.Errorf("%s: the refusal does not say the point is not a profile: %q", name, res.Reason)
 			}
 			notProfiles++
 			continue
