@@ -49,17 +49,20 @@ func ReadInput(stdin io.Reader, path string, limit int64) (name string, src []by
 		}
 	}
 	if int64(len(src)) > limit {
-		return name, nil, tooLarge(name, int64(len(src)), limit)
+		// Reading stopped one byte past the limit: how much more there
+		// was is not known (a pipe, a device, standard input).
+		return name, nil, tooLarge(name, -1, limit)
 	}
 	return name, bytes.TrimPrefix(src, []byte("\uFEFF")), nil
 }
 
+// tooLarge refuses a file of size bytes over limit; size < 0 when reading
+// stopped at the limit, so that only "more than the limit" is known.
 func tooLarge(name string, size, limit int64) error {
-	more := ""
-	if name == StdinName {
-		more = "more than "
+	if size < 0 {
+		return fmt.Errorf("%s: file too large (more than %s, the limit; docs/limits.md)", name, budget.Format(limit))
 	}
-	return fmt.Errorf("%s: file too large (%s%s; the limit is %s, docs/limits.md)", name, more, budget.Format(size), budget.Format(limit))
+	return fmt.Errorf("%s: file too large (%s; the limit is %s, docs/limits.md)", name, budget.Format(size), budget.Format(limit))
 }
 
 // Formats are the game file formats: by extension, --from, or sniffed.
