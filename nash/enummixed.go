@@ -203,6 +203,61 @@ func EnumMixed(ctx context.Context, g *game.Strategic, opt Options) (out *Result
 	for i := range order {
 		order[i] = i
 	}
+	// Gambit's listing (enummixed_order.go): each equilibrium keeps the
+	// numbers of the lines gambit-enummixed prints it on, for
+	// GambitListing. When it cannot be reconstructed (a degenerate vertex
+	// with too many bases), GambitListing gives the profiles in their
+	// order. Equilibria themselves are sorted from the largest
+	// lexicographically (player 1's probabilities first).
+	zeroP := func(v int) gambitVertex {
+		labels := sp.verts[v].labels
+		return func(l int) bool {
+			if l > 0 {
+				return labels.has(l - 1)
+			}
+			return labels.has(m - l - 1)
+		}
+	}
+	zeroQ := func(v int) gambitVertex {
+		labels := sq.verts[v].labels
+		return func(l int) bool {
+			if l > 0 {
+				return labels.has(m + l - 1)
+			}
+			return labels.has(-l - 1)
+		}
+	}
+	var gord *gambitOrder
+	lerr := errGambitOrder
+	if opt.GambitOrder {
+		gord, lerr = gambitListing(ctx, g, opt.Rational, pairs, zeroP, zeroQ)
+	}
+	if lerr == nil && !opt.Rational {
+		// The walk's coordinates carry the rounding of every pivot since
+		// the last refactorisation (up to 4e-10 on the 6×6 game with
+		// payoffs in the millions); the vertex solved afresh from its
+		// basis is accurate to float64's rounding, as Gambit's is, which
+		// matters for -d 10. It replaces the walk's when it is no worse
+		// an equilibrium.
+		for i, pr := range pairs {
+			x := normalised(gord.pointP[pr[0]], zeroP(pr[0]))
+			y := normalised(gord.pointQ[pr[1]], zeroQ(pr[1]))
+			if x == nil || y == nil {
+				continue
+			}
+			prof := [][]float64{x, y}
+			if r := g.Regret(prof); r <= eqs[i].Regret || r <= 1e-12*span {
+				eqs[i].Profile, eqs[i].Regret = prof, r
+			}
+		}
+	}
+	if lerr == nil {
+		for pos, i := range gord.lines {
+			eqs[i].gambitLines = append(eqs[i].gambitLines, pos)
+		}
+	} else if stop, why := stopped(ctx); opt.GambitOrder && stop && res.Complete {
+		res.Complete, res.Reason = false, why
+	}
 	sort.SliceStable(order, func(a, b int) bool { return profileGreater(eqs[order[a]], eqs[order[b]]) })
 
 	// Components: union-find over vertices, P's ids first then Q's.
@@ -238,6 +293,31 @@ func EnumMixed(ctx context.Context, g *game.Strategic, opt Options) (out *Result
 	res.Stats["components"] = float64(len(compID))
 	res.Elapsed = time.Since(start)
 	return res, nil
+}
+
+// normalised returns pt divided by its sum, with the variables zero says
+// are zero at the vertex set to 0 (pt's are structural labels 1..len(pt));
+// nil when pt is nil or does not sum to a positive number.
+func normalised(pt []float64, zero gambitVertex) []float64 {
+	if pt == nil {
+		return nil
+	}
+	out := make([]float64, len(pt))
+	sum := 0.0
+	for i, v := range pt {
+		if !zero(i + 1) {
+			sum += v
+		}
+	}
+	if !(sum > 0) || math.IsInf(sum, 0) {
+		return nil
+	}
+	for i, v := range pt {
+		if !zero(i + 1) {
+			out[i] = v / sum
+		}
+	}
+	return out
 }
 
 // enumMixedMaxBases bounds the bases both walks may visit together; each
@@ -703,13 +783,20 @@ func (s *side) computePoint(id int) ([]float64, []*big.Rat, error) {
 	vx := &s.verts[id]
 	d := s.e.d
 	if !s.exact {
+		// A variable whose label is tight is zero at this vertex; its
+		// coordinate may carry rounding noise of either sign (which would
+		// print as -0.000000 in Gambit's format), so it is set to 0.
 		out := make([]float64, d)
 		sum := 0.0
-		for _, v := range vx.coords {
-			sum += v
+		for i, v := range vx.coords {
+			if !vx.labels.has(s.label(i)) {
+				sum += v
+			}
 		}
 		for i, v := range vx.coords {
-			out[i] = v / sum
+			if !vx.labels.has(s.label(i)) {
+				out[i] = v / sum
+			}
 		}
 		return out, nil, nil
 	}

@@ -6,6 +6,7 @@ package nash
 import (
 	"context"
 	"math/big"
+	"sort"
 	"strconv"
 	"time"
 )
@@ -35,6 +36,40 @@ type Equilibrium struct {
 	// equilibrium, or a float computation that lost its way (then the
 	// Result says so). Never print it as an equilibrium.
 	Approximate bool
+
+	// gambitLines are the lines of the Gambit tool's output that print
+	// this profile, counted from 0 (enummixed: see GambitListing).
+	gambitLines []int
+}
+
+// GambitListing returns the profiles of res in the order, and as many
+// times, as the Gambit tool prints them: indices into res.Equilibria.
+// gambit-enummixed prints an extreme equilibrium once for each pair of
+// bases it lists for its two vertices, so a degenerate game can repeat
+// one, and in the order of its vertex enumeration; for the other methods
+// (and an enummixed run whose order could not be reconstructed) it is
+// every profile once, in order.
+func GambitListing(res *Result) []int {
+	type line struct{ pos, eq int }
+	var lines []line
+	for i, eq := range res.Equilibria {
+		for _, pos := range eq.gambitLines {
+			lines = append(lines, line{pos, i})
+		}
+	}
+	if len(lines) == 0 {
+		out := make([]int, len(res.Equilibria))
+		for i := range out {
+			out[i] = i
+		}
+		return out
+	}
+	sort.Slice(lines, func(a, b int) bool { return lines[a].pos < lines[b].pos })
+	out := make([]int, len(lines))
+	for i, l := range lines {
+		out[i] = l.eq
+	}
+	return out
 }
 
 // Result is what a method returns: the equilibria it found, in the order
@@ -72,6 +107,11 @@ type Options struct {
 	// Search gives the perturbation vectors or starting points of gnm,
 	// ipa and liap (search.go).
 	Search Search
+	// GambitOrder asks enummixed to reconstruct the order and repeats of
+	// gambit-enummixed's output, for GambitListing (and, in floating
+	// point, to solve each equilibrium's vertices afresh from their basis,
+	// as Gambit does); it costs a path to the origin per vertex.
+	GambitOrder bool
 }
 
 // stopped reports whether ctx is done, and the reason to record.

@@ -275,7 +275,7 @@ func Run(ctx context.Context, env Env, o *Options, file string) error {
 	if !ok {
 		return usageErrorf("%s: unknown method %q; choose one of %s", env.Prog, method, methodList())
 	}
-	opt := nash.Options{All: o.All, Rational: o.Rational, Lambda: o.Lambda}
+	opt := nash.Options{All: o.All, Rational: o.Rational, Lambda: o.Lambda, GambitOrder: o.Format == "gambit"}
 	opt.Search = srch
 	bar := progress.New(env.Stderr, -1, "nash "+method)
 	if bar != nil {

@@ -75,6 +75,12 @@ func writeGambitLines(w io.Writer, res *nash.Result, decimals int, method string
 	for _, eq := range res.Equilibria {
 		if eq.Approximate && eq.Lambda <= 0 {
 			skipped++
+		}
+	}
+	// In the Gambit tool's order and with its repeats (enummixed).
+	for _, i := range nash.GambitListing(res) {
+		eq := res.Equilibria[i]
+		if eq.Approximate && eq.Lambda <= 0 {
 			continue
 		}
 		if err := format(w, nil, eq, decimals); err != nil {
