@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 
 	"github.com/truce-dev/truce/internal/flagval"
@@ -98,7 +99,9 @@ func (f *searchFlags) search(env Env, method string, changed func(string) bool, 
 			for _, row := range prof {
 				for _, v := range row {
 					b.WriteByte(',')
-					b.WriteString(nash.FormatProbability(v, decimals))
+					// Gambit's CSV renderer, as for NE lines: decimals
+					// digits after the point (0.0000, 0.5710).
+					b.WriteString(strconv.FormatFloat(v, 'f', decimals, 64))
 				}
 			}
 			fmt.Fprintln(env.Stdout, b.String())
