@@ -83,10 +83,15 @@ func GNM(ctx context.Context, g *game.Strategic, opt Options) (out *Result, outE
 		if err := tr.setPerturbation(p); err != nil {
 			return nil, fmt.Errorf("gnm: %s: %w", name, err)
 		}
+		tol := Tolerance(g.PayoffBounds())
 		onEq := func(sigma []float64) {
 			prof := splitFlat(sigma, ng.shape)
 			eq := Equilibrium{Profile: prof, Regret: g.Regret(prof), Component: -1}
 			res.Equilibria, _ = addDistinct(res.Equilibria, eq)
+			if opt.Search.Trace != nil && eq.Regret <= tol {
+				// gambit-gnm -V prints each crossing as it finds it.
+				opt.Search.Trace("NE", prof)
+			}
 		}
 		if span == 0 {
 			// All payoffs equal: every profile is an equilibrium, the
@@ -133,7 +138,10 @@ type gnmTracer struct {
 	in    []bool
 	sup   []int
 	lam0  float64 // λ at the start
-	muEnd float64 // beyond λ = −muEnd every player has a dominant strategy
+	// traceEnd is the λ below which no -V line is printed (the path's
+	// lambda end, as gambit-gnm stops there).
+	traceEnd float64
+	muEnd    float64 // beyond λ = −muEnd every player has a dominant strategy
 
 	sigma, u, du []float64
 	// Scratch for the linear algebra, sized for the largest support.
@@ -1823,6 +1831,7 @@ func (tr *gnmTracer) run(ctx context.Context, lambdaEnd float64, onEq func([]flo
 	if math.IsInf(tr.muEnd, 1) && math.IsInf(lambdaEnd, -1) {
 		userStop = GNMDefaultLambdaEnd * tr.lam0 // ties among the smallest bonuses: no dominance bound
 	}
+	tr.traceEnd = userStop
 	if tr.trace != nil {
 		tr.trace("pert", splitFlat(tr.raw, ng.shape))
 		tr.trace("start", splitFlat(sigma0, ng.shape))
@@ -2199,7 +2208,8 @@ func (tr *gnmTracer) cross(e gnmEvent, y, tau []float64, onEq func([]float64)) s
 		sg = -sg
 	}
 	tr.orient = sg
-	if tr.trace != nil {
+	if tr.trace != nil && y[d-1] >= tr.traceEnd {
+		// gambit-gnm -V prints no point past its lambda end.
 		tr.trace(strconv.FormatFloat(y[d-1]/tr.lam0, 'g', 6, 64), splitFlat(tr.sigma, ng.shape))
 	}
 	return ""

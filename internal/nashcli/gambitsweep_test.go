@@ -90,7 +90,7 @@ func TestGambitSweepBytes(t *testing.T) {
 	type tally struct{ same, byDesign int }
 	counts := map[string]*tally{}
 	lines := strings.Split(strings.TrimSpace(string(cases)), "\n")
-	if len(lines) < 400 {
+	if len(lines) < 1000 {
 		t.Fatalf("only %d runs in the sweep", len(lines))
 	}
 	for _, line := range lines {
@@ -99,11 +99,11 @@ func TestGambitSweepBytes(t *testing.T) {
 			t.Fatalf("bad line in cases: %q", line)
 		}
 		file, cmd, gameFile, flags := f[0], f[1], f[2], strings.Fields(f[3])
-		tool := cmd
+		shown := cmd // without the file of -s
 		if i := strings.Index(cmd, " -s "); i >= 0 {
-			tool = cmd[:i]
+			shown = cmd[:i]
 		}
-		tool = strings.TrimSuffix(strings.TrimSuffix(tool, " -V"), " ")
+		tool := strings.TrimSuffix(shown, " -V")
 		args := []string{filepath.Join("../../nash/testdata", gameFile)}
 		for i := 0; i < len(flags); i++ {
 			args = append(args, flags[i])
@@ -124,9 +124,12 @@ func TestGambitSweepBytes(t *testing.T) {
 		if w, ok := sweepByDesignCase[file]; ok {
 			why, designed = w, true
 		}
-		key := fmt.Sprintf("%-28s %s", tool, strings.Join(flags, " "))
+		key := fmt.Sprintf("%-28s %s", shown, strings.Join(flags, " "))
 		if strings.Contains(key, "--points") {
-			key = fmt.Sprintf("%-28s --method %s --points", tool, flags[1])
+			key = fmt.Sprintf("%-28s --method %s --points", shown, flags[1])
+			if strings.HasSuffix(key, " -V") || strings.Contains(shown, " -V") {
+				key += " --verbose"
+			}
 		}
 		c := counts[key]
 		if c == nil {

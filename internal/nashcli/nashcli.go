@@ -303,7 +303,7 @@ func printResult(ctx context.Context, env Env, o *Options, method string, res *n
 	out := bufio.NewWriter(env.Stdout)
 	switch o.Format {
 	case "gambit":
-		skipped, err = writeGambitLines(out, res, o.Decimals, method)
+		skipped, err = writeGambitLines(out, res, o.Decimals, method, o.search.verbose && strings.TrimPrefix(method, "reduced-") == "gnm")
 		err = firstErr(err, out.Flush())
 	case "json":
 		err = firstErr(asJSON(out), out.Flush())

@@ -66,7 +66,7 @@ func gambitFixed(method string) bool {
 // equilibria, "lambda,..." for a quantal-response equilibrium at a given
 // lambda (gambit-logit -l); approximate profiles get no NE line, and the
 // number left out is returned.
-func writeGambitLines(w io.Writer, res *nash.Result, decimals int, method string) (int, error) {
+func writeGambitLines(w io.Writer, res *nash.Result, decimals int, method string, traced bool) (int, error) {
 	format := nash.FormatGambit
 	if gambitFixed(method) {
 		format = nash.FormatGambitFixed
@@ -76,6 +76,11 @@ func writeGambitLines(w io.Writer, res *nash.Result, decimals int, method string
 		if eq.Approximate && eq.Lambda <= 0 {
 			skipped++
 		}
+	}
+	if traced {
+		// gnm --verbose: the trace printed each equilibrium as the path
+		// crossed it, as gambit-gnm -V does.
+		return skipped, nil
 	}
 	// In the Gambit tool's order and with its repeats (enummixed).
 	for _, i := range nash.GambitListing(res) {

@@ -5,7 +5,8 @@
 #   GAMBIT=/path/to/gambit/bin sh generate.sh
 # Each line of `cases` is: output file, Gambit tool and flags, game (from
 # nash/testdata), and the matching `truce nash` flags. A Gambit run longer
-# than 20 s is left out.
+# than 20 s is left out (on a busy
+# machine a slow run may be left out that an idle one keeps).
 set -eu
 cd "$(dirname "$0")"
 : "${GAMBIT:?set GAMBIT to the folder of Gambit's tools}"
@@ -48,6 +49,7 @@ for p in "$T"gnm/*.pert; do
 	game=gambit/$g.nfg
 	if [ ! -f "$T$game" ]; then game=bench/$g.nfg; fi
 	add "$b.gnm-d6.out" "gambit-gnm -q -d 6 -s $T$p" "$game" "--method gnm --points $p"
+	add "$b.gnm-d6-V.out" "gambit-gnm -q -d 6 -V -s $T$p" "$game" "--method gnm --points $p --verbose"
 	add "$b.ipa-d6.out" "gambit-ipa -q -d 6 -s $T$p" "$game" "--method ipa --points $p"
 	add "$b.ipa-d6-V.out" "gambit-ipa -q -d 6 -V -s $T$p" "$game" "--method ipa --points $p --verbose"
 done
