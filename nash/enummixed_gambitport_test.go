@@ -2,8 +2,10 @@ package nash
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"math/big"
+	"path/filepath"
 	"testing"
 
 	"pgregory.net/rapid"
@@ -457,4 +459,28 @@ func TestEnumMixedGambitOrderMatchesPort(t *testing.T) {
 			}
 		}
 	})
+}
+
+// BenchmarkEnumMixedGambitOrder: what reconstructing Gambit's listing
+// adds to enummixed (--format gambit) on the 6×6 game with 75 equilibria
+// and the random 12×12 game.
+func BenchmarkEnumMixedGambitOrder(b *testing.B) {
+	for _, c := range []struct {
+		name, file string
+		rational   bool
+	}{
+		{"6x6-75-exact", "games/_catalog_journals_dcg_vonstengel1999_6x6_game_with_75_eq.nfg", true},
+		{"12x12-float", "rand_12x12_s2012.nfg", false},
+	} {
+		g := loadNFG(b, filepath.Join(mixedData, c.file))
+		for _, order := range []bool{false, true} {
+			b.Run(fmt.Sprintf("%s/order=%v", c.name, order), func(b *testing.B) {
+				for i := 0; i < b.N; i++ {
+					if _, err := EnumMixed(context.Background(), g, Options{Rational: c.rational, GambitOrder: order}); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
+	}
 }

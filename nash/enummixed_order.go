@@ -134,6 +134,13 @@ type dict[T any] struct {
 // newDict solves the basis given by labels; ok is false when it is
 // singular.
 func (p *gambitPoly[T, A]) newDict(labels []int) (*dict[T], bool) {
+	if a, ok := any(p.a).([][]float64); ok {
+		d, ok := p.newDictFloat(a, labels)
+		if !ok {
+			return nil, false
+		}
+		return any(d).(*dict[T]), true
+	}
 	ar := p.ar
 	w := p.cols + p.rows
 	// Gauss-Jordan on [B | A | I | 1]: B's columns are the basis labels'.
@@ -187,6 +194,62 @@ func (p *gambitPoly[T, A]) newDict(labels []int) (*dict[T], bool) {
 	for r := range d.t {
 		d.t[r] = aug[r][p.rows : p.rows+w]
 		d.rhs[r] = aug[r][p.rows+w]
+	}
+	return d, true
+}
+
+// newDictFloat is newDict in float64 without the generic calls: the same
+// operations in the same order on one flat array.
+func (p *gambitPoly[T, A]) newDictFloat(a [][]float64, labels []int) (*dict[float64], bool) {
+	rows, w := p.rows, p.cols+p.rows
+	width := rows + w + 1
+	flat := make([]float64, rows*width)
+	aug := make([][]float64, rows)
+	for r := range aug {
+		row := flat[r*width : (r+1)*width : (r+1)*width]
+		for c, l := range labels {
+			if l > 0 {
+				row[c] = a[r][l-1]
+			} else if -l-1 == r {
+				row[c] = 1
+			}
+		}
+		copy(row[rows:], a[r])
+		row[rows+p.cols+r] = 1
+		row[rows+w] = 1
+		aug[r] = row
+	}
+	for c := 0; c < rows; c++ {
+		piv := -1
+		for r := c; r < rows; r++ {
+			if aug[r][c] != 0 && (piv < 0 || math.Abs(aug[r][c]) > math.Abs(aug[piv][c])) {
+				piv = r
+			}
+		}
+		if piv < 0 || p.ar.sign(any(aug[piv][c]).(T)) == 0 {
+			return nil, false
+		}
+		aug[c], aug[piv] = aug[piv], aug[c]
+		pr := aug[c]
+		inv := 1 / pr[c]
+		for k := range pr {
+			pr[k] *= inv
+		}
+		for r := 0; r < rows; r++ {
+			f := aug[r][c]
+			if r == c || f == 0 {
+				continue
+			}
+			ar := aug[r]
+			for k, v := range pr {
+				ar[k] -= f * v
+			}
+		}
+	}
+	d := &dict[float64]{basis: append([]int(nil), labels...), t: make([][]float64, rows), rhs: make([]float64, rows)}
+	for r := range d.t {
+		d.t[r] = aug[r][rows : rows+w]
+		d.rhs[r] = aug[r][rows+w]
 	}
 	return d, true
 }
