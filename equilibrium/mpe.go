@@ -33,6 +33,9 @@ type Options struct {
 	// mpeKrylovMinUnknowns).
 	autoFirstSteps int
 	krylovAlways   bool
+	// policyNoPolish turns off policy iteration's polish of near
+	// equilibria on settled supports (mpePolicyPolishGain).
+	policyNoPolish bool
 }
 
 // Result is a stationary Markov strategy profile found by Solve and
@@ -151,20 +154,27 @@ const (
 	mpeAutoFirstSweeps = 2000
 )
 
-// mpeAutoPolicyIter caps each of auto's four runs of policy iteration
+// mpeAutoPolicyIter caps each of auto's eight runs of policy iteration
 // (from the path's point where auto paused it and from uniform play,
-// plainly and then with the values damped by mpeAutoPolicyDamped), and
-// each gets at most mpeAutoFirstWork operations of its dense evaluations
+// with the values the stage games are solved at damped by each of
+// mpeAutoPolicyDamping in turn: 1 is plain policy iteration), and each
+// gets at most mpeAutoFirstWork operations of its dense evaluations
 // (nA·⅔·states³ an iteration); a game on which that allows fewer than
 // mpeAutoPolicyMinIter iterations a run (above about 670 two-actor
-// states) skips them. On the 400-state benchmark games the runs that
-// certify an equilibrium take 59–79 iterations (seeds 1–9), 87 (seed 13,
-// damped).
+// states) skips them. Which run certifies an equilibrium, if any, varies
+// from game to game: on the 400-state random games of seeds 10–60, with
+// at most 200 iterations a run, each of the eight certified one on 7–22
+// of the 51, all eight together on 45, after 19–191 iterations (one of
+// the runs damped by ½ or ⅒ on 10 where the first four failed; seeds
+// 25 and 27 needed more than the 100 iterations a run had before).
 const (
-	mpeAutoPolicyIter    = 100
+	mpeAutoPolicyIter    = 200
 	mpeAutoPolicyMinIter = 50
-	mpeAutoPolicyDamped  = 0.25
 )
+
+// mpeAutoPolicyDamping lists the damping of auto's runs of policy
+// iteration, two runs each, in order (mpePolicyIterateDamped's beta).
+var mpeAutoPolicyDamping = []float64{1, 0.25, 0.5, 0.1}
 
 // mpeAutoPolicyIters is the iteration cap of each of auto's runs of
 // policy iteration on m, 0 when they are skipped: also on games of three
@@ -300,7 +310,7 @@ func mpeAuto(ctx context.Context, m *mpeModel, opt Options) (*Result, error) {
 			beta float64
 		}
 		var starts []start
-		for _, beta := range []float64{1, mpeAutoPolicyDamped} {
+		for _, beta := range mpeAutoPolicyDamping {
 			what := ""
 			if beta < 1 {
 				what = fmt.Sprintf(" with values damped by %g", beta)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 
 	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/lapack/lapack64"
@@ -25,6 +26,11 @@ import (
 // returns the polished profile when the certificate accepts it, else its
 // last profile, not converged, with the reason.
 //
+// Close to an equilibrium whose supports have settled (the same as in
+// the profile before, gain at most mpePolicyPolishGain) the profile is
+// polished on them too, which certifies mixed equilibria the iteration
+// itself approaches slowly or overshoots.
+//
 // On the 400-state two-actor benchmark games whose value iteration
 // wanders (docs/solve.md, Benchmarks) this finds a certified equilibrium
 // in 59–79 iterations from one of two starts (the logit path's point
@@ -41,6 +47,11 @@ const (
 	// mpePolicyCycleTol is how close (largest difference of any
 	// probability) a profile must come to an earlier one to close a cycle.
 	mpePolicyCycleTol = 1e-6
+	// mpePolicyPolishGain: a profile whose largest one-shot deviation
+	// gain is at most this fraction of the largest payoff, on the same
+	// supports as the profile before it, is polished on them; then again
+	// at each tenfold drop of the gain.
+	mpePolicyPolishGain = 1e-2
 )
 
 // mpePolicyIterate runs policy iteration from start (nil: uniform play)
@@ -73,6 +84,7 @@ func mpePolicyIterateDamped(ctx context.Context, m *mpeModel, opt Options, start
 	prev := make([][]float64, nA)
 	var lu mpeLU
 	var W [][]float64 // the values the stage games are solved at
+	polishAt := mpePolicyPolishGain * m.scale
 	for it := 0; ; it++ {
 		if err := ctx.Err(); err != nil {
 			r, _ := m.result(sig, method, it, opt.Tol, "stopped: "+err.Error())
@@ -82,9 +94,24 @@ func mpePolicyIterateDamped(ctx context.Context, m *mpeModel, opt Options, start
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", method, err)
 		}
-		if gain := m.gainAt(sig, V); gain <= opt.Tol {
+		gain := m.gainAt(sig, V)
+		if gain <= opt.Tol {
 			if r, err := m.result(sig, method, it, opt.Tol, ""); err != nil || r.Converged {
 				return r, err
+			}
+		}
+		// Near an equilibrium, with the supports the same as in the last
+		// profile, Newton's method on them (the polish) finishes what the
+		// iteration itself approaches slowly or not at all: mixed play is
+		// set by the other actor's indifference at values that lag one
+		// iteration behind, and so overshoots.
+		if !opt.policyNoPolish && gain > opt.Tol && gain <= polishAt && len(hist) > 0 &&
+			slices.Equal(mpeSupportList(m, sig, 1e-9), mpeSupportList(m, hist[len(hist)-1], 1e-9)) {
+			for polishAt >= gain {
+				polishAt /= 10
+			}
+			if pol, pg, ok := m.polish(sig, V, mpeSupportOf(sig, 1e-9)); ok && pg <= opt.Tol {
+				return m.result(pol, method, it, opt.Tol, "")
 			}
 		}
 		if beta < 1 {

@@ -88,7 +88,7 @@ func TestAutoHomotopyAfterPolicyIterationFails(t *testing.T) {
 		t.Fatal(err)
 	}
 	at, _, _ := p.advance(ctx, 5)
-	for _, beta := range []float64{1, mpeAutoPolicyDamped} {
+	for _, beta := range mpeAutoPolicyDamping {
 		for _, start := range [][][][]float64{at, nil} {
 			if r, err := mpePolicyIterateDamped(ctx, m, Options{Tol: mpeDefaultTol}, start, mpeAutoPolicyIters(m), beta); err != nil || r.Converged {
 				t.Fatalf("policy iteration (values damped by %g) converged (%v): the game no longer tests the fallback", beta, err)
@@ -209,9 +209,50 @@ func TestPolicyIterationDampedEndsCycle(t *testing.T) {
 	if err != nil || plain.Converged || !strings.Contains(plain.Reason, "cycles with period 3") {
 		t.Fatalf("plain policy iteration: %v, converged %v: %s", err, plain.Converged, plain.Reason)
 	}
-	r, err := mpePolicyIterateDamped(ctx, m, Options{Tol: mpeDefaultTol}, nil, mpeAutoPolicyIter, mpeAutoPolicyDamped)
+	r, err := mpePolicyIterateDamped(ctx, m, Options{Tol: mpeDefaultTol}, nil, mpeAutoPolicyIter, 0.25)
 	if err != nil {
 		t.Fatal(err)
+	}
+	mpeCheckEquilibrium(t, g, r, 1e-9)
+}
+
+// Near an equilibrium whose supports have settled, policy iteration
+// polishes its profile on them: on this 10-state game plain policy
+// iteration from uniform play, polish turned off, does not certify an
+// equilibrium in 200 iterations, and with it does, after a few.
+func TestPolicyIterationPolishesSettledSupports(t *testing.T) {
+	ctx := context.Background()
+	g := mpeRandomGame(276, 10, 2, 2, 0.9)
+	m, err := newMPEModel(ctx, g)
+	if err != nil {
+		t.Fatal(err)
+	}
+	without, err := mpePolicyIterate(ctx, m, Options{Tol: mpeDefaultTol, policyNoPolish: true}, nil, mpeAutoPolicyIter)
+	if err != nil || without.Converged {
+		t.Fatalf("without the polish: %v, converged %v: the game no longer tests it", err, without != nil && without.Converged)
+	}
+	r, err := mpePolicyIterate(ctx, m, Options{Tol: mpeDefaultTol}, nil, mpeAutoPolicyIter)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mpeCheckEquilibrium(t, g, r, 1e-9)
+	if r.Iterations >= 20 {
+		t.Fatalf("certified after %d iterations: not by the polish of settled supports", r.Iterations)
+	}
+}
+
+// auto's later runs of policy iteration, damped by ½ and ⅒: on this
+// 10-state game, its path paused after 5 steps, the four runs plain and
+// damped by ¼ fail and the first damped by ½ certifies an equilibrium,
+// which auto returns and says so.
+func TestAutoPolicyIterationLaterDamping(t *testing.T) {
+	g := mpeRandomGame(189, 10, 2, 2, 0.9)
+	r, err := Solve(context.Background(), g, Options{autoFirstSteps: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Method != "policy iteration" || !strings.HasPrefix(r.Reason, "selected by policy iteration from the logit path's point after 5 steps with values damped by 0.5, not by the logit path's limit") {
+		t.Fatalf("auto: converged %v by %s: %s", r.Converged, r.Method, r.Reason)
 	}
 	mpeCheckEquilibrium(t, g, r, 1e-9)
 }
