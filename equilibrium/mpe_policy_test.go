@@ -256,3 +256,31 @@ func TestAutoPolicyIterationLaterDamping(t *testing.T) {
 	}
 	mpeCheckEquilibrium(t, g, r, 1e-9)
 }
+
+// When the eight runs from the path's point and uniform play fail, auto
+// runs policy iteration from random profiles of a fixed seed: on this
+// 10-state game, its path paused after 5 steps, the second draw (damped
+// by ¼) certifies an equilibrium, which auto returns and says so; the
+// same run alone gives the same profile.
+func TestAutoPolicyIterationRandomStarts(t *testing.T) {
+	ctx := context.Background()
+	g := mpeRandomGame(86, 10, 2, 2, 0.9)
+	r, err := Solve(ctx, g, Options{autoFirstSteps: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Method != "policy iteration" || !strings.HasPrefix(r.Reason, "selected by policy iteration from random play (draw 2 of seed 1) with values damped by 0.25, not by the logit path's limit") {
+		t.Fatalf("auto: converged %v by %s: %s", r.Converged, r.Method, r.Reason)
+	}
+	mpeCheckEquilibrium(t, g, r, 1e-9)
+	m, err := newMPEModel(ctx, g)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(mpeAutoPolicySeed, 0))
+	m.randomPlay(rng)
+	alone, err := mpePolicyIterateDamped(ctx, m, Options{Tol: mpeDefaultTol}, m.randomPlay(rng), mpeAutoPolicyIters(m), 0.25)
+	if err != nil || !alone.Converged || !mpeSame(alone.Strategies, r.Strategies) {
+		t.Fatalf("the second draw's run alone: %v, converged %v, same profile %v", err, alone != nil && alone.Converged, alone != nil && mpeSame(alone.Strategies, r.Strategies))
+	}
+}
