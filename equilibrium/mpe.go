@@ -158,16 +158,16 @@ const (
 // mpeAutoPolicyIter caps each of auto's eight runs of policy iteration
 // (from the path's point where auto paused it and from uniform play,
 // with the values the stage games are solved at damped by each of
-// mpeAutoPolicyDamping in turn: 1 is plain policy iteration), and each
-// gets at most mpeAutoFirstWork operations of its dense evaluations
-// (nA·⅔·states³ an iteration); a game on which that allows fewer than
-// mpeAutoPolicyMinIter iterations a run (above about 670 two-actor
-// states) skips them. Which run certifies an equilibrium, if any, varies
-// from game to game: on the 400-state random games of seeds 10–60, with
-// at most 200 iterations a run, each of the eight certified one on 7–22
-// of the 51, all eight together on 45, after 19–191 iterations (one of
-// the runs damped by ½ or ⅒ on 10 where the first four failed; seeds
-// 25 and 27 needed more than the 100 iterations a run had before).
+// mpeAutoPolicyDampingOf in turn: 1 is plain policy iteration), and of
+// its random runs below. Games above about 200 two-actor states evaluate
+// by sparse sweeps (policySparse), and above about 670 skip the polish
+// (policyNoPolish, with mpeAutoPolicyMinIter). Which run certifies an
+// equilibrium, if any, varies from game to game: on the 400-state random
+// games of seeds 10–60, with at most 200 iterations a run, each of the
+// eight certified one on 7–22 of the 51, all eight together on 45, after
+// 19–191 iterations (one of the runs damped by ½ or ⅒ on 10 where the
+// first four failed; seeds 25 and 27 needed more than the 100 iterations
+// a run had before).
 const (
 	mpeAutoPolicyIter    = 200
 	mpeAutoPolicyMinIter = 50
@@ -190,21 +190,24 @@ const (
 )
 
 // mpeAutoPolicyIters is the iteration cap of each of auto's runs of
-// policy iteration on m, 0 when they are skipped: also on games of three
-// or more actors, whose stage games go through package nash's logit path
-// (a sweep of the 50-state three-actor benchmark game costs about ten
-// times one of 400 two-actor states) and where policy iteration is not
-// known to help (on that game both runs fail, and cost 2.5 CPU-s).
+// policy iteration on m: mpeAutoPolicyIter on every game, since large
+// ones evaluate by sparse sweeps (before, the dense evaluations' cost
+// cut it, and skipped the runs above about 670 two-actor states).
 func mpeAutoPolicyIters(m *mpeModel) int {
-	if m.nA != 2 {
-		return 0
+	return mpeAutoPolicyIter
+}
+
+// mpeAutoPolicyDampingOf is the damping of auto's runs on m, in order:
+// mpeAutoPolicyDamping for two actors; for three or more the damped runs
+// first, whose stage games (package nash's logit path, about ten times
+// the cost of a 2 × 2 one) change less from one iteration to the next:
+// on the 50-state three-actor random games of seeds 2, 3 and 6 the
+// plain runs that fail cost 0.7–4.0 CPU-s each, the damped ones 0.4–0.9.
+func mpeAutoPolicyDampingOf(m *mpeModel) []float64 {
+	if m.nA == 2 {
+		return mpeAutoPolicyDamping
 	}
-	n := float64(len(m.nt))
-	c := mpeAutoFirstWork / (float64(m.nA) * 2.0 / 3 * n * n * n)
-	if c < mpeAutoPolicyMinIter {
-		return 0
-	}
-	return int(math.Min(mpeAutoPolicyIter, c))
+	return []float64{0.5, 0.25, 0.1, 1}
 }
 
 // mpeAutoFirstStepCap is the homotopy's first turn in auto on m, in path
@@ -323,7 +326,7 @@ func mpeAuto(ctx context.Context, m *mpeModel, opt Options) (*Result, error) {
 			beta float64
 		}
 		var starts []start
-		for _, beta := range mpeAutoPolicyDamping {
+		for _, beta := range mpeAutoPolicyDampingOf(m) {
 			what := ""
 			if beta < 1 {
 				what = fmt.Sprintf(" with values damped by %g", beta)

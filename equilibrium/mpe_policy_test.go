@@ -104,8 +104,10 @@ func TestAutoHomotopyAfterPolicyIterationFails(t *testing.T) {
 	}
 }
 
-// policyValues (LAPACK's LU, no condition estimate) gives the values
-// evaluate gives (gonum's solve), to rounding, on a random profile of a
+// policyValues (LAPACK's LU, no condition estimate) and
+// policyValuesSparse (Gauss–Seidel sweeps, from zero and from the values
+// of uniform play) give the values evaluate gives (gonum's solve), to
+// rounding, on a random profile of a
 // random game, the terminal state's entry payoffs included.
 func TestPolicyValuesMatchEvaluate(t *testing.T) {
 	ctx := context.Background()
@@ -132,8 +134,20 @@ func TestPolicyValuesMatchEvaluate(t *testing.T) {
 		t.Fatal(err)
 	}
 	var lu mpeLU
-	for rep := 0; rep < 2; rep++ { // the second time on reused storage
-		got, err := m.policyValues(sig, &lu)
+	for rep := 0; rep < 4; rep++ { // rep 1: policyValues on reused storage
+		var got [][]float64
+		var err error
+		switch rep {
+		case 0, 1:
+			got, err = m.policyValues(sig, &lu)
+		case 2: // sparse sweeps from zero
+			got, err = m.policyValuesSparse(sig, nil)
+		case 3: // sparse sweeps from other values
+			var warm [][]float64
+			if warm, err = m.evaluate(m.uniform()); err == nil {
+				got, err = m.policyValuesSparse(sig, warm)
+			}
+		}
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -283,4 +297,20 @@ func TestAutoPolicyIterationRandomStarts(t *testing.T) {
 	if err != nil || !alone.Converged || !mpeSame(alone.Strategies, r.Strategies) {
 		t.Fatalf("the second draw's run alone: %v, converged %v, same profile %v", err, alone != nil && alone.Converged, alone != nil && mpeSame(alone.Strategies, r.Strategies))
 	}
+}
+
+// Games of three actors get auto's runs of policy iteration too, the
+// damped ones first: on this 6-state three-actor game, its path paused
+// after 5 steps, the run from the path's point damped by ½ fails and the
+// one damped by ¼ certifies an equilibrium, which auto returns.
+func TestAutoPolicyIterationThreeActors(t *testing.T) {
+	g := mpeRandomGame(3, 6, 3, 2, 0.9)
+	r, err := Solve(context.Background(), g, Options{autoFirstSteps: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Method != "policy iteration" || !strings.HasPrefix(r.Reason, "selected by policy iteration from the logit path's point after 5 steps with values damped by 0.25, not by the logit path's limit") {
+		t.Fatalf("auto: converged %v by %s: %s", r.Converged, r.Method, r.Reason)
+	}
+	mpeCheckEquilibrium(t, g, r, 1e-9)
 }
