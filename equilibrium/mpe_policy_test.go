@@ -314,3 +314,24 @@ func TestAutoPolicyIterationThreeActors(t *testing.T) {
 	}
 	mpeCheckEquilibrium(t, g, r, 1e-9)
 }
+
+// Sparse sweeps evaluate large games' profiles only where they are
+// expected to cost less than the dense factorisations: a 400-state game
+// at δ = 0.9 (about 330 sweeps), not at δ = 0.9999 (about 345,000), nor
+// a 100-state game (dense work under mpePolicyDenseWork).
+func TestPolicySparseChoice(t *testing.T) {
+	ctx := context.Background()
+	for _, c := range []struct {
+		states int
+		delta  float64
+		want   bool
+	}{{400, 0.9, true}, {400, 0.9999, false}, {100, 0.9, false}} {
+		m, err := newMPEModel(ctx, mpeRandomGame(1, c.states, 2, 2, c.delta))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := m.policySparse(); got != c.want {
+			t.Errorf("%d states, δ = %g: sparse %v, want %v", c.states, c.delta, got, c.want)
+		}
+	}
+}
