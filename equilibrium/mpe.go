@@ -160,8 +160,8 @@ const (
 // with the values the stage games are solved at damped by each of
 // mpeAutoPolicyDampingOf in turn: 1 is plain policy iteration), and of
 // its random runs below. Games above about 200 two-actor states evaluate
-// by sparse sweeps (policySparse), and above about 670 skip the polish
-// (policyNoPolish, with mpeAutoPolicyMinIter). Which run certifies an
+// by sparse sweeps (policySparse); above about 670 the runs are skipped
+// (mpeAutoPolicyIters). Which run certifies an
 // equilibrium, if any, varies from game to game: on the 400-state random
 // games of seeds 10–60, with at most 200 iterations a run, each of the
 // eight certified one on 7–22 of the 51, all eight together on 45, after
@@ -183,17 +183,22 @@ var mpeAutoPolicyDamping = []float64{1, 0.25, 0.5, 0.1}
 // on every machine), damped by ½ and ¼ in turn, each capped as above.
 // Of the 400-state random games of seeds 10–60, the eight runs fail on
 // six (35, 36, 39, 41, 51, 58); the random starts certify one on all
-// six, by the first to the sixth draw (auto 6.2–11.2 CPU-s at load 15).
+// six, by the first to the sixth draw (auto 4.5–7.8 CPU-s, load 10–17).
 const (
 	mpeAutoPolicyRandom = 8
 	mpeAutoPolicySeed   = 1
 )
 
 // mpeAutoPolicyIters is the iteration cap of each of auto's runs of
-// policy iteration on m: mpeAutoPolicyIter on every game, since large
-// ones evaluate by sparse sweeps (before, the dense evaluations' cost
-// cut it, and skipped the runs above about 670 two-actor states).
+// policy iteration on m: mpeAutoPolicyIter, or 0 (no runs) where the
+// runs could not polish (policyNoPolish: above about 670 two-actor
+// states). Without the polish they certified none of the 1,000-state
+// random games of seeds 6–9 and cost 11–20 CPU-s each before value
+// iteration (seed 6: 20.5 instead of 9.3 CPU-s).
 func mpeAutoPolicyIters(m *mpeModel) int {
+	if m.policyNoPolish() {
+		return 0
+	}
 	return mpeAutoPolicyIter
 }
 

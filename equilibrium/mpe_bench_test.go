@@ -136,6 +136,19 @@ func BenchmarkMPE50x3x3Auto(b *testing.B) {
 	benchmarkMPE(b, mpeRandomGame(2, 50, 3, 3, 0.9), "auto")
 }
 
+// auto on six 50-state three-actor games (seeds 2–7), one sub-benchmark
+// each: value iteration or the path's limit before policy iteration ran
+// on three actors (5.8–27.3 CPU-s), policy iteration since (3.9–5.8;
+// docs/solve.md, Benchmarks, eighth round).
+func BenchmarkMPE50x3x3AutoSeeds(b *testing.B) {
+	mpeLargeBench(b)
+	for seed := uint64(2); seed <= 7; seed++ {
+		b.Run(fmt.Sprintf("seed=%d", seed), func(b *testing.B) {
+			benchmarkMPE(b, mpeRandomGame(seed, 50, 3, 3, 0.9), "auto")
+		})
+	}
+}
+
 func BenchmarkMPE20x3x3Homotopy(b *testing.B) {
 	benchmarkMPE(b, mpeRandomGame(2, 20, 3, 3, 0.9), "homotopy")
 }
@@ -192,14 +205,16 @@ func BenchmarkMPE400x2x2AutoSeeds(b *testing.B) {
 }
 
 // auto on the 400-state games of seeds 10–60 that were slow or needed
-// the later runs of policy iteration: seeds 22, 25 and 27 ended on the
-// path's limit (15–127 CPU-s) before policy iteration polished settled
-// supports and ran damped by ½ and ⅒ and up to 200 iterations; on 35,
-// 36, 39, 41, 51 and 58 every run from the path's point and uniform play
-// fails and one from a random profile certifies (mpeAutoPolicyRandom).
+// the later runs of policy iteration: seeds 22, 25, 27, 28, 35, 37, 38
+// and 39 ended on the path's limit (15.9–245.9 CPU-s) before policy
+// iteration polished settled supports and ran damped by ½ and ⅒ and up
+// to 200 iterations; on 35, 36, 39, 41, 51 and 58 every run from the
+// path's point and uniform play fails and one from a random profile
+// certifies (mpeAutoPolicyRandom). docs/solve.md, Benchmarks, eighth
+// round.
 func BenchmarkMPE400x2x2AutoSlowSeeds(b *testing.B) {
 	mpeLargeBench(b)
-	for _, seed := range []uint64{22, 25, 27, 35, 36, 39, 41, 51, 58} {
+	for _, seed := range []uint64{22, 25, 27, 28, 35, 36, 37, 38, 39, 41, 51, 58} {
 		b.Run(fmt.Sprintf("seed=%d", seed), func(b *testing.B) {
 			benchmarkMPE(b, mpeRandomGame(seed, 400, 2, 2, 0.9), "auto")
 		})

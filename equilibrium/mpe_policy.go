@@ -86,7 +86,8 @@ func mpePolicyIterateDamped(ctx context.Context, m *mpeModel, opt Options, start
 	var W [][]float64 // the values the stage games are solved at
 	polishAt := mpePolicyPolishGain * m.scale
 	// Large games evaluate by sparse sweeps; the largest do not polish
-	// (the polish's dense system would cost more than the whole run).
+	// (the polish's dense system would cost more than the whole run; auto
+	// skips its runs there, mpeAutoPolicyIters).
 	sparse, noPolish := m.policySparse(), m.policyNoPolish()
 	var Vlast [][]float64
 	for it := 0; ; it++ {
