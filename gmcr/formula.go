@@ -70,6 +70,17 @@ func (n *fnode) eval(code uint64) bool {
 	return false
 }
 
+// Violates is the formula that holds where "if a then b" is broken,
+// (a) & !(b), built from the two parsed formulas rather than re-parsed from
+// their text, which could pass the length or nesting limit of ParseFormula
+// that each part keeps.
+func Violates(a, b *Formula) *Formula {
+	return &Formula{
+		Src:  "(" + a.Src + ") & !(" + b.Src + ")",
+		root: &fnode{op: fAnd, a: a.root, b: &fnode{op: fNot, a: b.root}},
+	}
+}
+
 // FormulaError is a syntax or name error at a byte offset of the formula.
 type FormulaError struct {
 	Offset int // byte offset into the source

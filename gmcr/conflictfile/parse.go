@@ -509,13 +509,7 @@ func (b *builder) infeasible(e entry) {
 					}
 					continue
 				}
-				f, _ := gmcr.ParseFormula("("+ifF.Src+") & !("+thenF.Src+")", len(b.options), func(name string) (int, bool) {
-					k, ok := b.byName[name]
-					return k, ok
-				})
-				if f != nil {
-					b.rules = append(b.rules, rule{f, x.at})
-				}
+				b.rules = append(b.rules, rule{gmcr.Violates(ifF, thenF), x.at})
 			}
 		}
 		if n != 1 {

@@ -2,6 +2,7 @@ package conflictfile_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -96,6 +97,35 @@ func TestParseNested(t *testing.T) {
 	f, ds := conflictfile.Parse(context.Background(), "n.yaml", []byte(src))
 	if f != nil || len(ds) == 0 || !strings.Contains(ds[0].Msg, "nests more than") {
 		t.Fatalf("%v", ds)
+	}
+}
+
+// TestParseRequiresLong: a requires rule whose parts are each within the
+// statement limits (4096 bytes, the nesting depth) but together are not is kept;
+// it was re-parsed from "(if) & !(then)" and silently dropped, making
+// states feasible that the rule excludes.
+func TestParseRequiresLong(t *testing.T) {
+	long := "z" + strings.Repeat(" | z", 1000)                      // 4001 bytes, means z
+	deep := strings.Repeat("(", 99) + "x" + strings.Repeat(")", 99) // the deepest nesting allowed
+	codes := func(ifF, thenF string) []uint64 {
+		t.Helper()
+		src := strings.Replace(base, "  - mutually_exclusive: [x, y]\n",
+			"  - mutually_exclusive: [x, y]\n  - requires: {if: \""+ifF+"\", then: \""+thenF+"\"}\n", 1)
+		f, ds := conflictfile.Parse(context.Background(), "t.yaml", []byte(src))
+		if f == nil {
+			t.Fatalf("if %.20q then %.20q: %v", ifF, thenF, ds)
+		}
+		return f.Conflict.Codes
+	}
+	want := codes("z", "x")
+	// z without x (codes 4 and 6) is out, as x with y (3, 7) is.
+	if fmt.Sprint(want) != "[0 1 2 5]" {
+		t.Fatalf("requires z -> x: feasible %v, want [0 1 2 5]", want)
+	}
+	for _, c := range [][2]string{{long, "x"}, {long, "x" + strings.Repeat(" & x", 1000)}, {"z", deep}, {long, deep}} {
+		if got := codes(c[0], c[1]); fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("requires if %.20q... then %.20q...: feasible %v, want %v", c[0], c[1], got, want)
+		}
 	}
 }
 
