@@ -131,8 +131,12 @@ func newSlurmStatusCmd() *cobra.Command {
 	}
 }
 
+// maxSlurmRunFile caps a run folder's run.json (a few hundred bytes as
+// truce writes it).
+const maxSlurmRunFile = 16 << 20
+
 func readSlurmRun(dir string) (*slurmRun, error) {
-	b, err := os.ReadFile(filepath.Join(dir, "run.json"))
+	_, b, err := readInput(nil, filepath.Join(dir, "run.json"), maxSlurmRunFile)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil, fmt.Errorf("%s is not a truce slurm run folder (no run.json)", dir)
@@ -142,6 +146,11 @@ func readSlurmRun(dir string) (*slurmRun, error) {
 	var r slurmRun
 	if err := json.Unmarshal(b, &r); err != nil || r.Format != slurmRunFormat {
 		return nil, fmt.Errorf("%s/run.json: not a truce slurm run (%v)", dir, err)
+	}
+	// The shard count sizes the status tables and the job array: an edited
+	// or damaged file must not make them negative or huge.
+	if r.Shards < 1 || r.Shards > shard.MaxCount {
+		return nil, fmt.Errorf("%s/run.json: shards is %d; a run has 1 to %d shards", dir, r.Shards, shard.MaxCount)
 	}
 	return &r, nil
 }

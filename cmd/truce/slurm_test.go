@@ -134,4 +134,15 @@ func TestSlurmRefuses(t *testing.T) {
 	if _, stderr, code := runTruce(t, "", "slurm", "status", dir); code != codeFailure || !strings.Contains(stderr, "no run.json") {
 		t.Errorf("status of an empty folder: exit %d, %q", code, stderr)
 	}
+	// A damaged run.json: its shard count sizes the status tables (a
+	// negative one panicked in make, 1e12 ran out of memory).
+	for _, shards := range []string{"-1", "0", "100001", "1000000000000"} {
+		if err := os.WriteFile(filepath.Join(dir, "run.json"), []byte(`{"format": "truce.slurm/1", "shards": `+shards+`}`), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		want := "run.json: shards is " + shards + "; a run has 1 to 100000 shards"
+		if _, stderr, code := runTruce(t, "", "slurm", "status", dir); code != codeFailure || !strings.Contains(stderr, want) {
+			t.Errorf("status with %s shards: exit %d, %q; want %q", shards, code, stderr, want)
+		}
+	}
 }
