@@ -115,6 +115,20 @@ func TestRecordCommand(t *testing.T) {
 	if !strings.Contains(errs, "read 11 events: 6 mapped (hormuz 1, incident 1, strike 1, talks 3), 1 between other actors, 1 without an actor or target") {
 		t.Errorf("stderr %q", errs)
 	}
+	// Standard input is read as a stream, its format sniffed after a
+	// byte-order mark; a line without an end is refused in its first
+	// megabyte (the whole input, up to 2 GiB, was read into memory first).
+	gd, _ := os.ReadFile("../../evidence/events/testdata/gdelt.tsv")
+	out, errs, code := runTruce(t, "\uFEFF"+string(gd), "record", sc, "--mapping", "../../evidence/events/testdata/us-iran.map.yaml", "-")
+	if code != 0 || out != want {
+		t.Errorf("record from stdin: exit %d, %s\n%s", code, errs, out)
+	}
+	for _, from := range []string{"gdelt", "icews", "plover"} {
+		_, errs, code = runTruce(t, strings.Repeat("\x00", 3<<20), "record", sc, "--mapping", "../../evidence/events/testdata/us-iran.map.yaml", "--from", from, "-")
+		if code != 1 || !strings.Contains(errs, "<stdin>:1:1: ") || !strings.Contains(errs, "longer than 1048576 bytes") {
+			t.Errorf("--from %s, 3 MiB without a newline: exit %d, %s", from, code, errs)
+		}
+	}
 	// The classes must be the scenario's.
 	_, errs, code = run(t, "record", watch, "--mapping", "../../evidence/events/testdata/us-iran.map.yaml", "../../evidence/events/testdata/gdelt.tsv")
 	if code != 1 || !strings.Contains(errs, `us-iran.map.yaml:17:5: "hormuz" is not an event class of the scenario`) {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/truce-dev/truce/game"
+	"github.com/truce-dev/truce/internal/budget"
 	"github.com/truce-dev/truce/internal/gamefile"
 	"github.com/truce-dev/truce/scenario"
 )
@@ -24,6 +25,72 @@ const stdinName = gamefile.StdinName
 // more than limit bytes (gamefile.ReadInput).
 func readInput(stdin io.Reader, path string, limit int64) (name string, src []byte, err error) {
 	return gamefile.ReadInput(stdin, path, limit)
+}
+
+// openInput opens path, or standard input when path is "-", to be read
+// as a stream (the caller closes it): a directory, or a regular file
+// already over limit bytes, is refused at once with readInput's errors,
+// and a read past limit bytes (a growing file, a pipe, a device) fails
+// with "file too large (more than ..., the limit; ...)", which does not
+// name the file: the reader of the stream names it.
+func openInput(stdin io.Reader, path string, limit int64) (name string, r io.ReadCloser, err error) {
+	if path == "-" {
+		if stdin == nil {
+			stdin = os.Stdin
+		}
+		return stdinName, io.NopCloser(&capReader{r: stdin, left: limit, limit: limit}), nil
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return path, nil, err
+	}
+	st, err := f.Stat()
+	switch {
+	case err != nil:
+	case st.IsDir():
+		err = fmt.Errorf("%s is a directory, not a file", path)
+	case st.Mode().IsRegular() && st.Size() > limit:
+		err = fmt.Errorf("%s: file too large (%s; the limit is %s, docs/limits.md)", path, budget.Format(st.Size()), budget.Format(limit))
+	}
+	if err != nil {
+		f.Close()
+		return path, nil, err
+	}
+	return path, struct {
+		io.Reader
+		io.Closer
+	}{&capReader{r: f, left: limit, limit: limit}, f}, nil
+}
+
+// capReader reads r up to limit bytes; a read beyond them fails.
+type capReader struct {
+	r           io.Reader
+	left, limit int64
+	over        bool
+}
+
+func (c *capReader) Read(p []byte) (int, error) {
+	if c.over {
+		return 0, fmt.Errorf("file too large (more than %s, the limit; docs/limits.md)", budget.Format(c.limit))
+	}
+	if len(p) == 0 {
+		return 0, nil
+	}
+	if c.left == 0 {
+		// At the limit: one more byte means the input is over it.
+		var one [1]byte
+		if n, err := c.r.Read(one[:]); n == 0 {
+			return 0, err
+		}
+		c.over = true
+		return c.Read(p)
+	}
+	if int64(len(p)) > c.left {
+		p = p[:c.left]
+	}
+	n, err := c.r.Read(p)
+	c.left -= int64(n)
+	return n, err
 }
 
 // gameFormats are the game file formats: by extension, --from, or sniffed.

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"fmt"
 	"io"
@@ -17,6 +18,35 @@ import (
 
 // maxEventFileSize caps one event data file (docs/limits.md).
 const maxEventFileSize = 2 << 30
+
+// readEvents reads the events of one file (standard input for "-") into
+// add, in format or the format its first line shows. The file is read as
+// a stream, a line at a time (events.Read), not whole: reading up to the
+// 2 GiB cap into memory took 4 to 8 GB of memory for /dev/zero (the
+// buffer growing by doubling), where a line over events.MaxLineBytes now
+// ends the reading within its first megabyte.
+func readEvents(stdin io.Reader, path, format string, add func(events.Event) error) error {
+	name, in, err := openInput(stdin, path, maxEventFileSize)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	br := bufio.NewReaderSize(in, events.MaxLineBytes)
+	if bom, _ := br.Peek(3); string(bom) == "\uFEFF" {
+		br.Discard(3) // as readInput does
+	}
+	if format == "" {
+		head, _ := br.Peek(events.MaxLineBytes)
+		first, _, _ := bytes.Cut(head, []byte("\n"))
+		if format = events.Sniff(first); format == "" && strings.HasSuffix(strings.ToLower(path), ".jsonl") {
+			format = "plover"
+		}
+		if format == "" {
+			return fmt.Errorf("%s: cannot tell the event data format from its first line; give --from gdelt, icews or plover", name)
+		}
+	}
+	return events.Read(format, name, br, add)
+}
 
 func newRecordCmd() *cobra.Command {
 	var (
@@ -74,21 +104,7 @@ was read, left out and why goes to stderr.`,
 			}
 			agg := events.NewAggregator(m, cal)
 			for _, path := range args[1:] {
-				ename, data, err := readInput(cmd.InOrStdin(), path, maxEventFileSize)
-				if err != nil {
-					return fail(err)
-				}
-				f := format
-				if f == "" {
-					first, _, _ := bytes.Cut(data, []byte("\n"))
-					if f = events.Sniff(first); f == "" && strings.HasSuffix(strings.ToLower(path), ".jsonl") {
-						f = "plover"
-					}
-					if f == "" {
-						return fail(fmt.Errorf("%s: cannot tell the event data format from its first line; give --from gdelt, icews or plover", ename))
-					}
-				}
-				if err := events.Read(f, ename, bytes.NewReader(data), agg.Add); err != nil {
+				if err := readEvents(cmd.InOrStdin(), path, format, agg.Add); err != nil {
 					return fail(err)
 				}
 			}

@@ -183,6 +183,10 @@ func TestReaderErrors(t *testing.T) {
 		{"plover", `{"date": "2026-04-06", "quad_code": 7}`, `quad_code "7" is not 1 to 4`},
 		{"plover", `{"date": "2026-04-06", "event_scale": "high"}`, `event_scale "high" is not a number`},
 		{"plover", strings.Repeat(" ", MaxLineBytes+1), "line longer than"},
+		// csv.Reader has no limit of its own: an endless line or quoted
+		// field was gathered whole.
+		{"icews", strings.Repeat("x", 2*MaxLineBytes), "e:1:1: row longer than 1048576 bytes"},
+		{"icews", "Event Date\tCAMEO Code\n2026-04-06\t042\n\"" + strings.Repeat("\n", 2*MaxLineBytes), "e:3:1: row longer than 1048576 bytes"},
 		{"csv", "", `unknown event data format "csv"`},
 	} {
 		err := Read(tc.format, "e", strings.NewReader(tc.src), func(Event) error { return nil })

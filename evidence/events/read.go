@@ -216,7 +216,8 @@ func readICEWS(name string, r io.Reader, f func(Event) error) error {
 	br := bufio.NewReaderSize(r, 64<<10)
 	head, _ := br.Peek(4096)
 	first, _, _ := bytes.Cut(head, []byte("\n"))
-	cr := csv.NewReader(br)
+	rc := &recordCap{r: br}
+	cr := csv.NewReader(rc)
 	cr.Comma = '\t'
 	if !bytes.Contains(first, []byte("\t")) {
 		cr.Comma = ','
@@ -228,7 +229,7 @@ func readICEWS(name string, r io.Reader, f func(Event) error) error {
 		return &Error{File: name, Msg: "empty file"}
 	}
 	if err != nil {
-		return csvErr(name, err)
+		return rc.err(name, 1, err)
 	}
 	col := map[string]int{}
 	for i, h := range header {
@@ -254,15 +255,20 @@ func readICEWS(name string, r io.Reader, f func(Event) error) error {
 		}
 		return ""
 	}
+	next, _ := cr.FieldPos(len(header) - 1) // the line before the next row's
+	next++
 	for {
+		rc.n = 0
 		row, err := cr.Read()
 		if err == io.EOF {
 			return nil
 		}
 		if err != nil {
-			return csvErr(name, err)
+			return rc.err(name, next, err)
 		}
 		line, _ := cr.FieldPos(0)
+		next, _ = cr.FieldPos(len(row) - 1)
+		next++
 		if len(row) == 1 && strings.TrimSpace(row[0]) == "" {
 			continue
 		}
@@ -302,6 +308,37 @@ func readICEWS(name string, r io.Reader, f func(Event) error) error {
 			return err
 		}
 	}
+}
+
+// recordCap bounds the bytes the CSV reader takes for one row (n is
+// reset before each): csv.Reader has no limit of its own, so a line
+// without an end, or a quoted field without its closing quote, would
+// otherwise be gathered whole (10 GB of memory for /dev/zero).
+type recordCap struct {
+	r io.Reader
+	n int
+}
+
+// errRowTooLong is recordCap's error; the reader's buffer lets a row
+// read up to 64 KiB past MaxLineBytes before it is refused.
+var errRowTooLong = errors.New("row too long")
+
+func (c *recordCap) Read(p []byte) (int, error) {
+	if c.n > MaxLineBytes {
+		return 0, errRowTooLong
+	}
+	n, err := c.r.Read(p)
+	c.n += n
+	return n, err
+}
+
+// err is the error of a row that starts at line (a guess when the row
+// before ended in a field spanning lines).
+func (c *recordCap) err(name string, line int, err error) error {
+	if errors.Is(err, errRowTooLong) {
+		return &Error{File: name, Line: line, Col: 1, Msg: fmt.Sprintf("row longer than %d bytes (a line without its end, or a quoted field without its closing quote)", MaxLineBytes)}
+	}
+	return csvErr(name, err)
 }
 
 func csvErr(name string, err error) error {
