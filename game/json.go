@@ -180,6 +180,13 @@ func ReadJSON(filename string, r io.Reader) (*Strategic, error) {
 		}
 		return nil, fmt.Errorf("%s:1:1: %v", filename, err)
 	}
+	// Anything after the game (a second game, a stray bracket) is an
+	// error: the decoder stops at the end of the first value, which left
+	// the rest of the file unread and unreported.
+	if t := bytes.TrimLeft(src[dec.InputOffset():], " \t\r\n"); len(t) > 0 {
+		line, col := lineCol(src, int64(len(src)-len(t)))
+		return nil, fmt.Errorf("%s:%d:%d: unexpected %q after the game's closing brace (one game per file)", filename, line, col, shortText(string(t[:min(len(t), 20)])))
+	}
 	errf := func(format string, args ...any) error {
 		return fmt.Errorf("%s:1:1: %s", filename, fmt.Sprintf(format, args...))
 	}

@@ -72,6 +72,9 @@ func TestReadJSONErrors(t *testing.T) {
 		{"unknown field", `{"format": "truce.strategic/1", "titel": ""}`, "unknown field"},
 		{"bad payoff position", "{\"format\": \"truce.strategic/1\", \"title\": \"\",\n \"players\": [{\"name\": \"a\", \"strategies\": [\"x\", \"y\"]}],\n \"payoffs\": [[1],\n  [\"1/0\"]]}", "g.json:4:4: payoffs[1][0]: \"1/0\" is not a number"},
 		{"spread", "{\"format\": \"truce.strategic/1\", \"title\": \"\",\n \"players\": [{\"name\": \"a\", \"strategies\": [\"x\", \"y\"]}],\n \"payoffs\": [[-1e308], [1e308]]}", "g.json:3:25: payoffs[1][0]: payoffs range from -1e+308 to 1e+308"},
+		// A second value after the game was left unread, unreported.
+		{"trailing game", `{"format": "truce.strategic/1", "title": "", "players": [{"name": "a", "strategies": ["x"]}], "payoffs": [[1]]}` + "\n" + `{"format": "truce.strategic/1"}`, "g.json:2:1: unexpected \"{\\\"format\\\": \\\"truce.st\" after the game's closing brace (one game per file)"},
+		{"trailing bracket", `{"format": "truce.strategic/1", "title": "", "players": [{"name": "a", "strategies": ["x"]}], "payoffs": [[1]]}]`, "g.json:1:112: unexpected \"]\" after the game's closing brace"},
 		{"row length", "{\"format\": \"truce.strategic/1\", \"title\": \"\",\n \"players\": [{\"name\": \"a\", \"strategies\": [\"x\", \"y\"]}],\n \"payoffs\": [[1], [1, 2]]}", "g.json:3:19: payoffs[1] has 2 entries"},
 	}
 	for _, tt := range tests {
