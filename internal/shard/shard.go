@@ -6,6 +6,7 @@
 package shard
 
 import (
+	"bufio"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -235,7 +236,28 @@ const MaxPartBytes = 1 << 30
 
 // Read reads one part; path is used in messages.
 func Read(r io.Reader, path string) (*Part, error) {
-	b, err := io.ReadAll(io.LimitReader(r, MaxPartBytes+1))
+	// A part is a JSON object: anything else (/dev/zero, a binary file)
+	// is refused at its first byte, not after reading up to the limit
+	// (1 GiB, 2 GB of memory for /dev/zero).
+	br := bufio.NewReader(io.LimitReader(r, MaxPartBytes+1))
+	for {
+		c, err := br.ReadByte()
+		if err == io.EOF {
+			return nil, fmt.Errorf("%s: not a truce partial result (empty)", path)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		if c == ' ' || c == '\t' || c == '\r' || c == '\n' {
+			continue
+		}
+		if c != '{' {
+			return nil, fmt.Errorf("%s: not a truce partial result (it starts with %q, not a JSON object)", path, c)
+		}
+		br.UnreadByte()
+		break
+	}
+	b, err := io.ReadAll(br)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}

@@ -170,7 +170,11 @@ func TestReadRefuses(t *testing.T) {
 	for _, c := range []struct{ in, want string }{
 		{`{}`, "no \"format\""},
 		{`{"format":"truce.partial/9"}`, "this truce reads"},
-		{`not json`, "not a truce partial result"},
+		{`not json`, "p.json: not a truce partial result (it starts with 'n', not a JSON object)"},
+		{"", "p.json: not a truce partial result (empty)"},
+		{" \n\t", "p.json: not a truce partial result (empty)"},
+		{"\x00\x00\x00", `p.json: not a truce partial result (it starts with '\x00', not a JSON object)`},
+		{` {"format"`, "p.json: not a truce partial result (unexpected end of JSON input)"},
 		{`{"format":"truce.partial/2","shard":{"index":0,"count":1},"units":1,"lo":0,"hi":1,"source":"a: 1","scenario_sha256":"00"}`, "does not match its hash"},
 		{`{"format":"truce.partial/2","shard":{"index":5,"count":4}}`, "out of range"},
 		{`{"format":"truce.partial/2","shard":{"index":0,"count":4},"units":100,"lo":0,"hi":30}`, "should hold units [0, 25)"},
