@@ -216,6 +216,14 @@ func TestDiagnostics(t *testing.T) {
 		{"range operator", func(t *testing.T) string { return edit(t, "to: {war: p}", "to: {war: 'max(1..100000000)'}") }, `19:21: error: operator ".." is not supported in expressions`},
 		{"syntax error", func(t *testing.T) string { return edit(t, "to: {war: p}", "to: {war: p +* 2}") }, "error: invalid expression:"},
 		{"bool where number", func(t *testing.T) string { return edit(t, "to: {war: p}", "to: {war: p > 1}") }, "error: invalid expression:"},
+		// expr-lang's words for these were "compilation failed: expression
+		// exceeds maximum allowed nodes" (at the expression's end) and
+		// "invalid float literal: strconv.ParseFloat: parsing ..." (at the
+		// number's last character).
+		{"too many nodes", func(t *testing.T) string {
+			return edit(t, "to: {war: p}", "to: {war: "+strings.Repeat("p+", 1500)+"p}")
+		}, `19:15: error: invalid expression: more than 2000 syntax nodes (the limit for one expression) (hint: split it`},
+		{"number out of range", func(t *testing.T) string { return edit(t, "to: {war: p}", `to: {war: "p * 1e400"}`) }, `19:20: error: invalid expression: number 1e400 is out of range (float64 holds up to ±1.8e308) (hint: every number must be finite, within ±1e100; docs/limits.md)`},
 		{"empty expression", func(t *testing.T) string { return edit(t, "to: {war: p}", `to: {war: " "}`) }, "error: empty expression"},
 		{"expression too long", func(t *testing.T) string {
 			return edit(t, "to: {war: p}", "to: {war: "+strings.Repeat("p+", 10001)+"p}")

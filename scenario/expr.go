@@ -497,6 +497,24 @@ func (c *compiler) exprError(err error, src string, pos Pos, quoted bool) {
 		if strings.Contains(msg, "expected float64") || strings.Contains(msg, "expected bool") {
 			hint = "numbers are needed for probabilities, payoffs and weights; true/false for hypotheses"
 		}
+		// The library's words for two limits, said in ours: its node
+		// count (placed at the expression's end) and a number float64
+		// cannot hold ("invalid float literal: strconv.ParseFloat: ...").
+		if strings.Contains(msg, "exceeds maximum allowed nodes") {
+			p, msg = pos, fmt.Sprintf("more than %d syntax nodes (the limit for one expression)", maxExprNodes)
+			hint = "split it: give a part a parameter of its own, or simplify"
+		} else if strings.Contains(msg, "invalid float literal") && strings.Contains(msg, "value out of range") {
+			lit := msg
+			if i := strings.Index(msg, `parsing "`); i >= 0 {
+				lit, _, _ = strings.Cut(msg[i+len(`parsing "`):], `"`)
+			}
+			// The library places it at the literal's last character.
+			if runes, end := []rune(src), fe.From+1; end <= len(runes) && strings.HasSuffix(string(runes[:end]), lit) {
+				p = offsetPos(pos, src, end-utf8.RuneCountInString(lit), quoted)
+			}
+			msg = fmt.Sprintf("number %s is out of range (float64 holds up to ±1.8e308)", lit)
+			hint = "every number must be finite, within ±1e100; docs/limits.md"
+		}
 		c.d.errorf(p, hint, "invalid expression: %s", msg)
 		return
 	}
