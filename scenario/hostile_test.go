@@ -33,10 +33,22 @@ func TestNestingDepth(t *testing.T) {
 		{"a: it's [a] b\n", 3, true},
 		{"- &x - &y - z\n", 2, false},
 		{"- !!seq [!!seq [1]]\n", 2, false},
+		// A lone CR ends a line, as in YAML: read as one line, these keys
+		// counted a level each.
+		{"a: 1\rb: 2\rc: 3\rd: 4\r", 2, true},
+		{"a: 1\r\nb: 2\r\nc: 3\r\n", 2, true},
+		{"a:\r  b:\r    c:\r      d: 1\r", 4, false},
 	} {
 		_, ok := nestingDepth([]byte(tc.src), tc.limit)
 		if ok != tc.ok {
 			t.Errorf("%q limit %d: ok=%v, want %v", tc.src, tc.limit, ok, tc.ok)
+		}
+	}
+	// Positions count lines as the YAML parser does (LF, CR LF, CR).
+	for _, nl := range []string{"\n", "\r\n", "\r"} {
+		src := "a: 1" + nl + nl + "b: [[[[1]]]]" + nl
+		if p, ok := nestingDepth([]byte(src), 3); ok || p != (Pos{3, 5}) {
+			t.Errorf("%q: stop at %v (ok %v), want 3:5", src, p, ok)
 		}
 	}
 	// Every scenario in the repository is far below MaxNesting.

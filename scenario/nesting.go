@@ -35,10 +35,17 @@ func scanYAML(src []byte, limit int) (p Pos, docs int, ok bool) {
 	)
 	line := 1
 	for i := 0; i < len(src); {
-		// One line: src[i:end].
+		// One line: src[i:end]. YAML ends a line at LF, CR LF or a lone
+		// CR (classic Mac files), and so does the parser's line count:
+		// read as one line, a CR-only file seemed to nest one level per
+		// key, and positions were on line 1.
 		end := i
-		for end < len(src) && src[end] != '\n' {
+		for end < len(src) && src[end] != '\n' && src[end] != '\r' {
 			end++
+		}
+		next := end + 1
+		if end+1 < len(src) && src[end] == '\r' && src[end+1] == '\n' {
+			next++
 		}
 		indent := 0
 		for i+indent < end && src[i+indent] == ' ' {
@@ -48,13 +55,13 @@ func scanYAML(src []byte, limit int) (p Pos, docs int, ok bool) {
 		blank := j == end || src[j] == '#' || src[j] == '\r'
 		if blockOwner >= 0 {
 			if blank || indent > blockOwner {
-				i, line = end+1, line+1
+				i, line = next, line+1
 				continue // a block scalar's text
 			}
 			blockOwner = -1
 		}
 		if blank && quote == 0 {
-			i, line = end+1, line+1
+			i, line = next, line+1
 			continue
 		}
 		if quote == 0 && flow == 0 && indent == 0 && end-i >= 3 && string(src[i:i+3]) == "---" && (end-i == 3 || src[i+3] == ' ' || src[i+3] == '\t' || src[i+3] == '\r') {
@@ -144,7 +151,7 @@ func scanYAML(src []byte, limit int) (p Pos, docs int, ok bool) {
 		if len(stack)+extra+flow > limit {
 			return Pos{line, indent + 1}, docs, false
 		}
-		i, line = end+1, line+1
+		i, line = next, line+1
 	}
 	return Pos{}, docs, true
 }

@@ -29,7 +29,8 @@ func FuzzParse(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, src []byte) {
-		lines := strings.Count(string(src), "\n") + 2
+		// Lines end at LF, CR LF or a lone CR, for YAML and its parser.
+		lines := strings.Count(strings.ReplaceAll(string(src), "\r\n", "\n"), "\n") + strings.Count(strings.ReplaceAll(string(src), "\r\n", "\n"), "\r") + 2
 		body, err := Parse(src)
 		if err != nil {
 			var e *Error
@@ -73,7 +74,7 @@ func FuzzParse(f *testing.F) {
 func lineCol(src []byte, off int) (int, int) {
 	line, start := 1, 0
 	for i := 0; i < off; i++ {
-		if src[i] == '\n' {
+		if src[i] == '\n' || src[i] == '\r' && (i+1 == len(src) || src[i+1] != '\n') {
 			line, start = line+1, i+1
 		}
 	}
