@@ -11,8 +11,10 @@ import (
 )
 
 // outside matches the ways a text can point outside the repository: the
-// design notes and the reference folder that sit beside a checkout.
-var outside = regexp.MustCompile(`(\.\./)+shared/|\bshared/(seed|reference|DESIGN)|DESIGN\.md`)
+// design notes and the reference folder that sit beside a checkout, and
+// paths on the machine it was built on (/work/...), which mean nothing to
+// a reader of a fresh checkout (a URL's /work/ follows a word character).
+var outside = regexp.MustCompile(`(\.\./)+shared/|\bshared/(seed|reference|DESIGN)|DESIGN\.md|(^|[^\w.])/work/`)
 
 // repoRoot is the repository's top folder, seen from this package.
 const repoRoot = "../.."
