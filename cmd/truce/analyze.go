@@ -160,7 +160,7 @@ result; truce merge folds the parts into exactly this command's output
 	f := cmd.Flags()
 	f.StringSliceVar(&profiles, "profile", nil, "profile(s) to report (repeat or comma-separate; default all)")
 	intFlag(f, &draws, "draws", scenario.DefaultDraws, 1, maxDraws, "parameter draws")
-	f.Uint64Var(&seed, "seed", scenario.DefaultSeed, "random seed for the parameter draws")
+	seedFlag(f, &seed, scenario.DefaultSeed, "random seed for the parameter draws")
 	intFlag(f, &workers, "workers", 0, 0, maxWorkers, "parallel workers (0 = all cores); output does not depend on it")
 	formatFlag(f, &format, "text", "json")
 	f.BoolVar(&strict, "strict", false, "fail when any draw cannot be analysed (by default it is left out and counted)")

@@ -107,7 +107,7 @@ check reads them either way.`,
 	}
 	f := cmd.Flags()
 	intFlag(f, &opt.Draws, "draws", audit.DefaultDraws, 1, 100_000, "parameter draws each variant is analysed on (the same draws for all)")
-	f.Uint64Var(&opt.Seed, "seed", 1, "random seed of the draws")
+	seedFlag(f, &opt.Seed, 1, "random seed of the draws")
 	intFlag(f, &opt.Workers, "workers", 0, 0, maxWorkers, "parallel workers (0 = all cores); output does not depend on it")
 	formatFlag(f, &format, "text", "json")
 	f.BoolVar(&opt.Costly, "audit-costly", false, "audit the hypotheses with their own draws: N too (set and commitment claims), on their first N draws in the file and in every variant; slow: without it they are listed as not audited")

@@ -130,7 +130,7 @@ docs/solve.md.`,
 	fl.StringVar(&leader, "leader", "", "the actor who commits (required)")
 	fl.StringVar(&follower, "follower", "", "the actor who responds (default: the other one)")
 	_ = cmd.MarkFlagRequired("leader")
-	fl.Uint64Var(&seed, "seed", scenario.DefaultSeed, "random seed for the search's random commitments")
+	seedFlag(fl, &seed, scenario.DefaultSeed, "random seed for the search's random commitments")
 	formatFlag(fl, &format, "text", "json")
 	timeoutFlag(fl)
 	return cmd

@@ -143,7 +143,7 @@ assumptions imply, not forecasts. To change an assumption, copy the file
 	// the whole run stays within seconds on two cores (docs/us-iran-2026.md
 	// gives the full-size commands).
 	intFlag(f, &opt.Draws, "draws", demoDraws, 1, maxDraws, "parameter draws for the analysis and the record's update")
-	f.Uint64Var(&opt.Seed, "seed", scenario.DefaultSeed, "random seed for the parameter draws")
+	seedFlag(f, &opt.Seed, scenario.DefaultSeed, "random seed for the parameter draws")
 	intFlag(f, &opt.Workers, "workers", 0, 0, maxWorkers, "parallel workers (0 = all cores); output does not depend on it")
 	intFlag(f, &opt.Points, "points", demoPoints, 2, maxPoints, "points per parameter in the sensitivity sweep")
 	intFlag(f, &opt.SweepTop, "sweep-top", demoSweepTop, 0, 100_000, "parameters the sensitivity sweep covers: the N most rank-correlated with the claims over the draws (0: every parameter)")

@@ -68,7 +68,7 @@ evidence. --fails looks for where each hypothesis fails instead.`,
 	f := cmd.Flags()
 	f.StringSliceVar(&hyps, "hypothesis", nil, "hypotheses to explain (default all; repeat or comma-separate)")
 	intFlag(f, &opt.Draws, "draws", sensitivity.DefaultDiscoverDraws, 10, maxDraws, "parameter draws")
-	f.Uint64Var(&opt.Seed, "seed", 1, "random seed of the draws (the same draws as analyze with this seed)")
+	seedFlag(f, &opt.Seed, 1, "random seed of the draws (the same draws as analyze with this seed)")
 	intFlag(f, &workers, "workers", 0, 0, maxWorkers, "parallel workers (0 = all cores); output does not depend on it")
 	f.BoolVar(&opt.Fails, "fails", false, "find where each hypothesis fails instead of where it holds")
 	floatFlag(f, &opt.Prim.Alpha, "alpha", 0.05, 0.001, 0.49, "share of the box's draws peeled or pasted per step")

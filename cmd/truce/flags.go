@@ -43,11 +43,11 @@ type (
 func register(f *pflag.FlagSet, fl flagval.Flag) {
 	switch v := fl.Value.(type) {
 	case *flagval.Bool:
-		f.BoolVar(v.P, fl.Name, *v.P, fl.Help())
+		// flagval's own Set (its words on a bad value, not strconv's);
+		// a bare --flag means true, as pflag's BoolVar has it.
+		f.VarPF(v, fl.Name, "", fl.Help()).NoOptDefVal = "true"
 	case *flagval.String:
 		f.StringVar(v.P, fl.Name, *v.P, fl.Help())
-	case *flagval.Uint64:
-		f.Uint64Var(v.P, fl.Name, *v.P, fl.Help())
 	default:
 		f.Var(fl.Value, fl.Name, fl.Help())
 	}
@@ -154,4 +154,10 @@ func rerunCommand(cmd *cobra.Command, set map[string]string) string {
 		}
 	}
 	return strings.Join(parts, " ")
+}
+
+// seedFlag defines --seed: any uint64, refused in truce's words (not
+// strconv's) otherwise.
+func seedFlag(f *pflag.FlagSet, p *uint64, def uint64, usage string) {
+	register(f, flagval.Uint64Flag(p, "seed", def, usage))
 }

@@ -193,7 +193,7 @@ ledger against a record and scores every source (docs/evidence.md).
 	floatFlag(f, &prob, "p", 0.5, 0, 1, "an analyst's probability that the question resolves yes")
 	dbFlag(f, &db)
 	intFlag(f, &draws, "draws", 1000, 1, maxDraws, "prior draws for the model's forecast")
-	f.Uint64Var(&seed, "seed", scenario.DefaultSeed, "random seed for the model's forecast")
+	seedFlag(f, &seed, scenario.DefaultSeed, "random seed for the model's forecast")
 	intFlag(f, &workers, "workers", 0, 0, maxWorkers, "parallel workers (0 = all cores); output does not depend on it")
 	f.BoolVar(&list, "list", false, "print the scenario's ledger instead of forecasting")
 	f.BoolVar(&dryRun, "dry-run", false, "print the forecasts without storing them")

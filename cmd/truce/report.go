@@ -441,7 +441,7 @@ central values (see 'truce sensitivity').`,
 	f := cmd.Flags()
 	f.StringVarP(&out, "output", "o", "", "HTML file to write")
 	intFlag(f, &opt.Draws, "draws", scenario.DefaultDraws, 1, maxDraws, "parameter draws for the analysis")
-	f.Uint64Var(&opt.Seed, "seed", scenario.DefaultSeed, "random seed for the parameter draws")
+	seedFlag(f, &opt.Seed, scenario.DefaultSeed, "random seed for the parameter draws")
 	intFlag(f, &opt.Workers, "workers", 0, 0, maxWorkers, "parallel workers (0 = all cores); output does not depend on it")
 	f.StringSliceVar(&opt.Profiles, "profile", nil, "profiles to analyse over draws (default: every profile that is not solved)")
 	f.BoolVar(&noSolve, "no-solve", false, "skip the equilibrium")

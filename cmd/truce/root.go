@@ -83,5 +83,23 @@ Limits on sizes, memory and time: docs/limits.md.`,
 	register(root.PersistentFlags(), flagval.MaxMemoryFlag(&g.maxMemory))
 	register(root.PersistentFlags(), flagval.ProgressFlag(&g.progress))
 	instrument(root, g)
+	helpFlags(root)
 	return root
+}
+
+// helpFlags gives every command the -h/--help flag cobra would add, with
+// the same words, before cobra does: a bad value (--help=maybe) is then
+// refused in truce's words, as truce-nash refuses it, not strconv's.
+func helpFlags(c *cobra.Command) {
+	if c.Flags().Lookup("help") == nil {
+		usage := "help for " + c.DisplayName()
+		if c.DisplayName() == "" {
+			usage = "help for this command"
+		}
+		c.Flags().VarPF(&flagval.Bool{P: new(bool)}, "help", "h", usage).NoOptDefVal = "true"
+		_ = c.Flags().SetAnnotation("help", cobra.FlagSetByCobraAnnotation, []string{"true"})
+	}
+	for _, s := range c.Commands() {
+		helpFlags(s)
+	}
 }

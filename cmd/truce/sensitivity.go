@@ -124,7 +124,7 @@ neighbouring points can be missed; more points make that less likely.`,
 	f.StringArrayVar(&outputs, "output", nil, `outputs for tornado data, e.g. 'absorb("war", "baseline")' (repeatable)`)
 	intFlag(f, &draws, "draws", 1, 1, maxDraws, "oat: parameter draws per point (1: others at central values)")
 	intFlag(f, &points, "points", 9, 2, maxPoints, "oat: points per parameter, ends included")
-	f.Uint64Var(&seed, "seed", scenario.DefaultSeed, "random seed: draws (oat with --draws > 1), design and bootstrap (morris, sobol)")
+	seedFlag(f, &seed, scenario.DefaultSeed, "random seed: draws (oat with --draws > 1), design and bootstrap (morris, sobol)")
 	intFlag(f, &workers, "workers", 0, 0, maxWorkers, "parallel workers (0 = all cores); output does not depend on it")
 	formatFlag(f, &format, "text", "json")
 	intFlag(f, &top, "top", 8, 0, 1_000_000, "tornado bars (oat) or parameters (morris, sobol) shown per output in text output")

@@ -65,7 +65,7 @@ whatever --workers. A progress bar is drawn on a terminal.`,
 	f := cmd.Flags()
 	f.StringVar(&profile, "profile", "", "profile to simulate (default: the first in the file)")
 	intFlag(f, &runs, "runs", scenario.DefaultRuns, 1, maxRuns, "number of paths")
-	f.Uint64Var(&seed, "seed", scenario.DefaultSeed, "random seed")
+	seedFlag(f, &seed, scenario.DefaultSeed, "random seed")
 	intFlag(f, &workers, "workers", 0, 0, maxWorkers, "parallel workers (0 = all cores); output does not depend on it")
 	formatFlag(f, &format, "text", "json")
 	timeoutFlag(f)

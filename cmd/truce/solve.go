@@ -370,7 +370,7 @@ and checks credibility once.`,
 	f.BoolVar(&details, "details", false, "list the credibility of every decision point of every draw, ordinary play included")
 	intFlag(f, &opt.starts, "starts", equilibrium.DefaultStarts, 0, maxStarts,
 		fmt.Sprintf("random starts searching for other equilibria (default %d; %d per draw with --draws)", equilibrium.DefaultStarts, solveStartsPerDraw))
-	f.Uint64Var(&opt.seed, "seed", scenario.DefaultSeed, "random seed for the parameter draws and the starts")
+	seedFlag(f, &opt.seed, scenario.DefaultSeed, "random seed for the parameter draws and the starts")
 	intFlag(f, &opt.workers, "workers", 0, 0, maxWorkers, "parallel workers for the starts (0 = all cores); output does not depend on it")
 	formatFlag(f, &format, "text", "json")
 	timeoutFlag(f)

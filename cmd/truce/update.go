@@ -174,7 +174,7 @@ checks. The part carries the scenario and the record.`,
 	f.StringSliceVar(&profiles, "profile", nil, "candidate profile(s) for what was played (repeat or comma-separate; default: every profile with given strategies)")
 	intFlag(f, &draws, "draws", 1000, 1, maxDraws, "prior draws (particles)")
 	hypothesisDrawsFlag(f, &hypDraws)
-	f.Uint64Var(&seed, "seed", scenario.DefaultSeed, "random seed: the prior draws are those of analyze with this seed")
+	seedFlag(f, &seed, scenario.DefaultSeed, "random seed: the prior draws are those of analyze with this seed")
 	intFlag(f, &workers, "workers", 0, 0, maxWorkers, "parallel workers (0 = all cores); output does not depend on it")
 	intFlag(f, &ahead, "ahead", evidence.DefaultAhead, 1, 100000, "steps after now that the predictions cover")
 	intFlag(f, &moves, "moves", 5, 1, 1000, "Metropolis moves per particle and SMC stage")

@@ -6,6 +6,7 @@
 package flagval
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"strconv"
@@ -234,7 +235,7 @@ func (v *Bool) IsBoolFlag() bool { return true }
 func (v *Bool) Set(s string) error {
 	b, err := strconv.ParseBool(s)
 	if err != nil {
-		return err
+		return errors.New("want true or false")
 	}
 	*v.P = b
 	return nil
@@ -268,7 +269,9 @@ func (v *Uint64) Type() string   { return "uint64" }
 func (v *Uint64) Set(s string) error {
 	n, err := strconv.ParseUint(s, 0, 64)
 	if err != nil {
-		return err
+		// strconv's own words ("strconv.ParseUint: parsing ...") name
+		// Go, not what the flag wants.
+		return fmt.Errorf("want a whole number from 0 to %d", uint64(math.MaxUint64))
 	}
 	*v.P = n
 	return nil

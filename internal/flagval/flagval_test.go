@@ -49,9 +49,10 @@ func TestSet(t *testing.T) {
 		{"enum", "b", "b", ""},
 		{"enum", "c", "a", "want a or b"},
 		{"bool", "true", "true", ""},
-		{"bool", "maybe", "false", "invalid syntax"},
+		{"bool", "maybe", "false", "want true or false"},
 		{"uint64", "0x10", "16", ""},
-		{"uint64", "-1", "1", "invalid syntax"},
+		{"uint64", "-1", "1", "want a whole number from 0 to 18446744073709551615"},
+		{"uint64", "18446744073709551616", "1", "want a whole number from 0 to 18446744073709551615"},
 	} {
 		fl := flags[tc.flag]
 		before := fl.Value.String()

@@ -109,7 +109,7 @@ func run(sigFn func() context.Context, prog string, args []string, stdin io.Read
 	}
 	pm, _ := progress.ParseMode(mode)
 	o.Changed = p.isChanged
-	env := Env{Prog: prog, Stdin: stdin, Stdout: stdout, Stderr: &progress.Sink{W: stderr, Mode: pm}}
+	env := Env{Prog: prog, Stdin: stdin, Stdout: stdout, Stderr: &progress.Sink{W: stderr, Mode: pm, Prog: prog}}
 	err = Run(ctx, env, &o, p.args[0])
 	if err == nil {
 		if sig.Err() != nil {

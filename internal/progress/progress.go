@@ -60,6 +60,9 @@ type Sink struct {
 	W        io.Writer
 	Mode     Mode
 	Terminal func(w io.Writer, total int64, description string) Terminal
+	// Prog names the program at the start of a status line ("truce" when
+	// empty): truce-nash's lines say truce-nash.
+	Prog string
 }
 
 // Terminal is a bar drawn on a terminal.
@@ -87,8 +90,9 @@ type Bar struct {
 func New(w io.Writer, total int64, description string) *Bar {
 	mode := Auto
 	var bar func(io.Writer, int64, string) Terminal
+	prog := ""
 	if s, ok := w.(*Sink); ok {
-		mode, bar = s.Mode, s.Terminal
+		mode, bar, prog = s.Mode, s.Terminal, s.Prog
 	}
 	if w == nil || mode == None {
 		return nil
@@ -105,6 +109,7 @@ func New(w io.Writer, total int64, description string) *Bar {
 		return nil
 	}
 	b := &Bar{line: newLiner(w, total, description, mode == JSON, time.Now)}
+	b.line.prog = prog
 	b.mu.Lock()
 	b.timer = time.AfterFunc(tick, b.tick)
 	b.mu.Unlock()
@@ -215,6 +220,7 @@ type liner struct {
 	w           io.Writer
 	total, done int64
 	what        string
+	prog        string // "" for truce
 	json        bool
 	now         func() time.Time
 	start, last time.Time
@@ -261,7 +267,11 @@ func (l *liner) write(t time.Time, final bool) {
 		fmt.Fprintf(l.w, "%s\n", b)
 		return
 	}
-	msg := fmt.Sprintf("truce: %s", l.what)
+	prog := l.prog
+	if prog == "" {
+		prog = "truce"
+	}
+	msg := fmt.Sprintf("%s: %s", prog, l.what)
 	switch {
 	case l.total > 0:
 		msg += fmt.Sprintf(" %d/%d (%.0f%%)", l.done, l.total, 100*float64(l.done)/float64(l.total))

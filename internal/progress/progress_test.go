@@ -195,3 +195,26 @@ func TestAutoAwayFromTerminal(t *testing.T) {
 		})
 	}
 }
+
+// TestSinkProg: a status line starts with the Sink's program name, truce
+// when it names none (truce-nash's lines said "truce:").
+func TestSinkProg(t *testing.T) {
+	for _, c := range []struct{ prog, want string }{
+		{"", "truce: nash lcp 1 done, finished in 3s\n"},
+		{"truce-nash", "truce-nash: nash lcp 1 done, finished in 3s\n"},
+	} {
+		var buf bytes.Buffer
+		b := New(&Sink{W: &buf, Mode: Plain, Prog: c.prog}, -1, "nash lcp")
+		start := time.Unix(0, 0)
+		b.mu.Lock()
+		// A clock past Delay that never moves: no race with the tick.
+		b.line.now = func() time.Time { return start.Add(Delay + time.Millisecond) }
+		b.line.start, b.line.last = start, start
+		b.mu.Unlock()
+		b.Add(1)
+		b.Finish()
+		if got := buf.String(); !strings.HasSuffix(got, c.want) || !strings.HasPrefix(got, c.want[:strings.Index(c.want, " ")]) {
+			t.Errorf("prog %q: %q, want lines starting %q ending %q", c.prog, got, c.want[:strings.Index(c.want, " ")], c.want)
+		}
+	}
+}
