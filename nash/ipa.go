@@ -696,12 +696,7 @@ func luSolve(a, b []float64, perm []int, vv, col []float64, n int) bool {
 				s2 -= r2[k] * c
 				s3 -= r3[k] * c
 			}
-			s1 -= r1[i] * s0
-			s2 -= r2[i] * s0
-			s3 -= r3[i] * s0
-			s2 -= r2[i+1] * s1
-			s3 -= r3[i+1] * s1
-			s3 -= r3[i+2] * s2
+			s1, s2, s3 = lowerTri4(r1, r2, r3, i, s0, s1, s2, s3)
 			col[i], col[i+1], col[i+2], col[i+3] = s0, s1, s2, s3
 		}
 		for ; i < j; i++ {
@@ -805,12 +800,7 @@ func luSubstitute(a, b []float64, perm []int, n int) {
 				s2 -= r2[j] * bj
 				s3 -= r3[j] * bj
 			}
-			s1 -= r1[i] * s0
-			s2 -= r2[i] * s0
-			s3 -= r3[i] * s0
-			s2 -= r2[i+1] * s1
-			s3 -= r3[i+1] * s1
-			s3 -= r3[i+2] * s2
+			s1, s2, s3 = lowerTri4(r1, r2, r3, i, s0, s1, s2, s3)
 			b[i], b[i+1], b[i+2], b[i+3] = s0, s1, s2, s3
 			i += 3
 			continue
@@ -1346,4 +1336,18 @@ func (it *ipaIterator) polish(x []float64) []float64 {
 		}
 	}
 	return x
+}
+
+// lowerTri4 finishes a block of four rows of a forward substitution
+// (rows r1..r3 of the unit lower triangle, the block starting at column
+// i): each row subtracts the block's earlier results in the order the
+// row-by-row loop would, so the bits are the same.
+func lowerTri4(r1, r2, r3 []float64, i int, s0, s1, s2, s3 float64) (float64, float64, float64) {
+	s1 -= r1[i] * s0
+	s2 -= r2[i] * s0
+	s3 -= r3[i] * s0
+	s2 -= r2[i+1] * s1
+	s3 -= r3[i+1] * s1
+	s3 -= r3[i+2] * s2
+	return s1, s2, s3
 }

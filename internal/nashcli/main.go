@@ -74,17 +74,9 @@ func run(sigFn func() context.Context, prog string, args []string, stdin io.Read
 	err := p.parse(args)
 	if err == nil && help {
 		// Help shows the defaults, whatever was given: those of a fresh
-		// table.
-		var (
-			o         Options
-			timeout   time.Duration
-			maxMemory int64
-			mode      string
-			help      bool
-		)
-		// One write, not one per line.
+		// table over variables of its own. One write, not one per line.
 		var b strings.Builder
-		writeHelp(&b, prog, commandFlags(&o, &timeout, &maxMemory, &mode, &help, prog))
+		writeHelp(&b, prog, freshFlags(prog))
 		io.WriteString(stdout, b.String())
 		return 0
 	}
@@ -200,6 +192,18 @@ func writeJSONError(w io.Writer, msg string, code int) {
 type flagTable struct {
 	flags  []flagval.Flag
 	global int // flags[global:] are the global flags, then --help last
+}
+
+// freshFlags is commandFlags over new variables: the defaults' table.
+func freshFlags(prog string) flagTable {
+	var (
+		o         Options
+		timeout   time.Duration
+		maxMemory int64
+		mode      string
+		help      bool
+	)
+	return commandFlags(&o, &timeout, &maxMemory, &mode, &help, prog)
 }
 
 // commandFlags is the flag table bound to o and the others, set to the
