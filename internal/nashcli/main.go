@@ -63,20 +63,14 @@ func interrupts() context.Context {
 // run is Main; sig gives the context cancelled on Ctrl-C, called once the
 // command line has been read and is to run.
 func run(sigFn func() context.Context, prog string, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	var (
-		o         Options
-		timeout   time.Duration
-		maxMemory int64
-		mode      string
-		help      bool
-	)
-	p := parser{table: commandFlags(&o, &timeout, &maxMemory, &mode, &help, prog)}
+	var v flagVars
+	p := parser{table: v.table(prog)}
 	err := p.parse(args)
-	if err == nil && help {
+	if err == nil && v.help {
 		// Help shows the defaults, whatever was given: those of a fresh
 		// table over variables of its own. One write, not one per line.
 		var b strings.Builder
-		writeHelp(&b, prog, freshFlags(prog))
+		writeHelp(&b, prog, new(flagVars).table(prog))
 		io.WriteString(stdout, b.String())
 		return 0
 	}
@@ -86,23 +80,23 @@ func run(sigFn func() context.Context, prog string, args []string, stdin io.Read
 	if err != nil {
 		fmt.Fprintf(stderr, "%s: %v\n", prog, err)
 		fmt.Fprintf(stderr, "Run '%s --help' for usage.\n", prog)
-		if wantsJSON(p.isChanged("format"), o.Format, args) {
+		if wantsJSON(p.isChanged("format"), v.o.Format, args) {
 			writeJSONError(stdout, err.Error(), CodeUsage)
 		}
 		return CodeUsage
 	}
 
 	sig := sigFn()
-	ctx := budget.WithLimit(sig, maxMemory)
-	if timeout > 0 {
+	ctx := budget.WithLimit(sig, v.maxMemory)
+	if v.timeout > 0 {
 		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeoutCause(ctx, timeout, &timeLimitError{timeout})
+		ctx, cancel = context.WithTimeoutCause(ctx, v.timeout, &timeLimitError{v.timeout})
 		defer cancel()
 	}
-	pm, _ := progress.ParseMode(mode)
-	o.Changed = p.isChanged
+	pm, _ := progress.ParseMode(v.mode)
+	v.o.Changed = p.isChanged
 	env := Env{Prog: prog, Stdin: stdin, Stdout: stdout, Stderr: &progress.Sink{W: stderr, Mode: pm, Prog: prog}}
-	err = Run(ctx, env, &o, p.args[0])
+	err = Run(ctx, env, &v.o, p.args[0])
 	if err == nil {
 		if sig.Err() != nil {
 			fmt.Fprintf(stderr, "%s: interrupted\n", prog)
@@ -135,7 +129,7 @@ func run(sigFn func() context.Context, prog string, args []string, stdin io.Read
 	if code == CodeUsage {
 		fmt.Fprintf(stderr, "Run '%s --help' for usage.\n", prog)
 	}
-	if !written && wantsJSON(p.isChanged("format"), o.Format, args) {
+	if !written && wantsJSON(p.isChanged("format"), v.o.Format, args) {
 		writeJSONError(stdout, strings.TrimPrefix(msg, prog+": "), code)
 	}
 	return code
@@ -194,24 +188,21 @@ type flagTable struct {
 	global int // flags[global:] are the global flags, then --help last
 }
 
-// freshFlags is commandFlags over new variables: the defaults' table.
-func freshFlags(prog string) flagTable {
-	var (
-		o         Options
-		timeout   time.Duration
-		maxMemory int64
-		mode      string
-		help      bool
-	)
-	return commandFlags(&o, &timeout, &maxMemory, &mode, &help, prog)
+// flagVars are the variables the command's flags set.
+type flagVars struct {
+	o         Options
+	timeout   time.Duration
+	maxMemory int64
+	mode      string
+	help      bool
 }
 
-// commandFlags is the flag table bound to o and the others, set to the
-// defaults.
-func commandFlags(o *Options, timeout *time.Duration, maxMemory *int64, mode *string, help *bool, prog string) flagTable {
-	fl := append(o.Flags(), flagval.TimeoutFlag(timeout))
+// table is the flag table bound to v, setting v to the defaults (a new
+// flagVars: the defaults' table, as help shows it).
+func (v *flagVars) table(prog string) flagTable {
+	fl := append(v.o.Flags(), flagval.TimeoutFlag(&v.timeout))
 	n := len(fl)
-	fl = append(fl, flagval.MaxMemoryFlag(maxMemory), flagval.ProgressFlag(mode), flagval.BoolFlag(help, "help", "help for "+prog))
+	fl = append(fl, flagval.MaxMemoryFlag(&v.maxMemory), flagval.ProgressFlag(&v.mode), flagval.BoolFlag(&v.help, "help", "help for "+prog))
 	return flagTable{fl, n}
 }
 
