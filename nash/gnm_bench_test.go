@@ -62,16 +62,6 @@ func BenchmarkIPA(b *testing.B) {
 		game := c[:len(c)-2] + ".nfg"
 		g := benchGame(b, game)
 		pts := readPointsFile(b, "testdata/gnm/"+c+".pert")
-		b.Run(c, func(b *testing.B) {
-			var res *Result
-			for b.Loop() {
-				var err error
-				if res, err = IPA(context.Background(), g, Options{Search: Search{Points: pts}}); err != nil {
-					b.Fatal(err)
-				}
-			}
-			b.ReportMetric(res.Stats["iterations"], "iterations")
-			b.ReportMetric(res.Stats["Lemke-Howson calls"], "LH-calls")
-		})
+		b.Run(c, func(b *testing.B) { benchIPA(b, g, pts) })
 	}
 }
